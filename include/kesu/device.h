@@ -1,0 +1,153 @@
+/* What kesu knows about a drive: identity, geometry, contents, use, health
+ * and erase capabilities. Facts come from sysfs, block ioctls, libblkid,
+ * /proc (mounts, swaps) and libatasmart; a fact that could not be read stays
+ * KESU_UNKNOWN (or an empty string): nothing is guessed. */
+#ifndef KESU_DEVICE_H
+#define KESU_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum kesu_tristate { KESU_UNKNOWN = -1, KESU_NO = 0, KESU_YES = 1 };
+
+enum kesu_transport {
+	KESU_TRAN_UNKNOWN = 0,
+	KESU_TRAN_SATA,
+	KESU_TRAN_PATA,
+	KESU_TRAN_SAS,
+	KESU_TRAN_SCSI,
+	KESU_TRAN_NVME,
+	KESU_TRAN_USB,
+	KESU_TRAN_MMC,
+	KESU_TRAN_VIRTIO,
+	KESU_TRAN_FC,
+	KESU_TRAN_ISCSI,
+	KESU_TRAN_LOOP,
+	KESU_TRAN_FILE, /* a regular image file, not a block device */
+};
+
+/* Why a drive is marked SYSTEM (bit set). */
+enum kesu_system_reason {
+	KESU_SYS_ROOT = 1 << 0,        /* holds / */
+	KESU_SYS_BOOT = 1 << 1,        /* holds /boot */
+	KESU_SYS_EFI = 1 << 2,         /* holds /boot/efi or /efi */
+	KESU_SYS_SWAP = 1 << 3,        /* holds active swap */
+	KESU_SYS_BOOT_MEDIUM = 1 << 4, /* the medium kesu was booted from */
+	KESU_SYS_USR = 1 << 5,         /* holds /usr (separate /usr systems) */
+};
+
+#define KESU_MAX_PARTS 128
+#define KESU_MAX_MOUNTS 16
+#define KESU_MAX_HOLDERS 16
+#define KESU_STR 256
+
+struct kesu_partition {
+	char name[64];       /* kernel name, e.g. "sda1" */
+	uint64_t start;      /* bytes from the start of the disk */
+	uint64_t size;       /* bytes */
+	char fstype[32];     /* filesystem or other signature found, "" if none */
+	char label[KESU_STR];
+	char uuid[64];
+};
+
+struct kesu_smart {
+	enum kesu_tristate available; /* libatasmart could read SMART data */
+	enum kesu_tristate healthy;   /* overall assessment passed */
+	int64_t power_on_hours;       /* -1 when unknown */
+	int64_t reallocated_sectors;  /* -1 when unknown */
+	int64_t temperature_c;        /* -1 when unknown */
+};
+
+/* Firmware erase capabilities. Issue #5 fills these from IDENTIFY data;
+ * until then they are KESU_UNKNOWN. */
+struct kesu_erase_caps {
+	enum kesu_tristate overwrite;      /* writable block device or image */
+	enum kesu_tristate discard;        /* queue/discard_max_bytes > 0 */
+	enum kesu_tristate secure_discard; /* BLKSECDISCARD honoured */
+	enum kesu_tristate write_zeroes;   /* queue/write_zeroes_max_bytes > 0 */
+	enum kesu_tristate ata_security;
+	enum kesu_tristate ata_sanitize;
+	enum kesu_tristate nvme_format;
+	enum kesu_tristate nvme_sanitize;
+	enum kesu_tristate scsi_sanitize;
+	enum kesu_tristate hpa_present;
+};
+
+struct kesu_device {
+	char path[4096];         /* /dev/NAME, or the image file's real path */
+	char name[64];           /* kernel name (sda, nvme0n1, loop3) */
+	char sysfs_path[4096];   /* real sysfs directory, "" for image files */
+	unsigned dev_major, dev_minor;
+	enum kesu_transport transport;
+
+	char vendor[KESU_STR];
+	char model[KESU_STR];
+	char serial[KESU_STR];
+	char firmware[KESU_STR];
+	char wwn[KESU_STR];
+	char backing_file[4096]; /* loop devices: the file behind it */
+	char parent[64];         /* partitions: the whole disk's name, else "" */
+
+	uint64_t size;           /* bytes */
+	unsigned logical_sector; /* bytes, 0 when unknown */
+	unsigned physical_sector;
+	enum kesu_tristate rotational; /* YES = HDD, NO = SSD/flash */
+	enum kesu_tristate removable;
+	enum kesu_tristate read_only;
+
+	int contents_error;      /* 0, or why the contents could not be read */
+	char ptable[16];         /* "gpt", "dos", ... or "" */
+	char fstype[32];         /* signature on the whole device, or "" */
+	size_t nparts;
+	struct kesu_partition parts[KESU_MAX_PARTS];
+
+	/* In-use state. Mount points and holders of the disk or any partition. */
+	size_t nmounts;
+	char mounts[KESU_MAX_MOUNTS][KESU_STR];
+	size_t nholders;
+	char holders[KESU_MAX_HOLDERS][64];
+	bool swap_active;
+	unsigned system_reasons; /* enum kesu_system_reason bits */
+
+	struct kesu_smart smart;
+	struct kesu_erase_caps caps;
+};
+
+/* Where the machine's state is read from. Tests point these at fixtures;
+ * NULL members mean the real locations (/sys, /proc/self/mountinfo, ...). */
+struct kesu_probe_env {
+	const char *sysfs_root;  /* default "/sys" */
+	const char *mountinfo;   /* default "/proc/self/mountinfo" */
+	const char *swaps;       /* default "/proc/swaps" */
+	const char *boot_medium; /* file naming the boot medium's device,
+	                            default "/run/kesu/boot-device" */
+	bool skip_smart;         /* do not ask libatasmart */
+	bool skip_contents;      /* do not probe partitions with libblkid */
+};
+
+/* Facts about one drive: a block device node (/dev/sda, or a symlink to
+ * one, or a partition's parent) or a regular image file. Symlinks are
+ * resolved; dev->path is the real node. Opens the device read-only at most.
+ * Returns 0, -ENOENT, -ENOTBLK (neither block device nor regular file), or
+ * another negative errno. */
+int kesu_device_probe(const char *path, const struct kesu_probe_env *env,
+		      struct kesu_device *dev);
+
+/* Probes every disk of the machine: whole disks with a hardware device
+ * behind them and attached loop devices; partitions, device-mapper, md,
+ * zram and empty drives are not listed. On success *devs is a malloc'ed
+ * array sorted by name (free with free()) and *count its length. */
+int kesu_device_list(const struct kesu_probe_env *env,
+		     struct kesu_device **devs, size_t *count);
+
+/* Short lower-case name of a transport ("sata", "nvme", "loop", ...). */
+const char *kesu_transport_name(enum kesu_transport t);
+
+/* "HDD", "SSD" or "unknown" for a device of the given rotational state. */
+const char *kesu_media_name(const struct kesu_device *dev);
+
+/* true when anything holds the drive: mounted, holders, active swap. */
+bool kesu_device_in_use(const struct kesu_device *dev);
+
+#endif

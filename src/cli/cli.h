@@ -1,0 +1,56 @@
+/* The command line: parses options into one control struct per command,
+ * calls the library, prints, and maps results to the exit codes below. */
+#ifndef KESU_CLI_H
+#define KESU_CLI_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <json-c/json.h>
+
+#include "kesu/device.h"
+#include "kesu/error.h"
+#include "kesu/gate.h"
+
+/* One exit-code table for every subcommand (README, kesu(1)). */
+enum kesu_exit {
+	KESU_EXIT_OK = 0,
+	KESU_EXIT_FAILURE = 1,     /* an operation failed (I/O, media, ...) */
+	KESU_EXIT_USAGE = 2,       /* bad options or arguments */
+	KESU_EXIT_UNSUPPORTED = 3, /* the device cannot do what was asked */
+	KESU_EXIT_VERIFY = 4,      /* verification found unerased data */
+	KESU_EXIT_REFUSED = 5,     /* refused by the safety gate */
+	KESU_EXIT_INTERRUPTED = 6, /* stopped by a signal or a vanished device */
+};
+
+int cmd_list(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* "kesu: " + message on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Exit code for a negative library error. */
+int cli_exit_for(int err);
+
+/* 1.5G-style size with binary multiples, as lsblk prints. */
+void cli_format_size(unsigned long long bytes, char *buf, size_t size);
+
+/* "yes" / "no" / "unknown". */
+const char *cli_tristate(enum kesu_tristate t);
+
+/* SYSTEM / swap / mounted / held / free: the one-word use of a drive. */
+const char *cli_device_state(const struct kesu_device *dev);
+
+/* Every documented field of a device as a JSON object (docs/formats.md). */
+struct json_object *cli_device_json(const struct kesu_device *dev);
+
+/* Prints a JSON document to stdout, pretty, with a final newline. */
+void cli_print_json(struct json_object *doc);
+
+/* Asks the operator to confirm erasing a drive the gate accepted or only
+ * warned about. yes: --yes was given; force: --force was given. Returns
+ * true when the wipe may go ahead; otherwise prints why. */
+bool cli_confirm(const struct kesu_device *dev, const struct kesu_gate_verdict *v, bool yes,
+		 bool force);
+#endif

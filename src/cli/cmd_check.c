@@ -1,0 +1,85 @@
+/* kesu check DEVICE...: what the safety gate would say to a wipe, without
+ * writing anything. The drive is opened read-only and exclusively to prove
+ * that nothing else holds it. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void check_usage(FILE *out)
+{
+	fputs("Usage: kesu check [--force] DEVICE...\n\n"
+	      "Runs the safety gate exactly as a wipe would, and writes nothing.\n"
+	      "Refusals (SYSTEM, mounted, swap, holders, read-only, busy, partition,\n"
+	      "not a drive) exit with status 5; --force never overrides them.\n"
+	      "Warnings (a partition table or filesystem is present) are printed; an\n"
+	      "unattended wipe (--yes) of such a drive also needs --force.\n\n"
+	      "  -f, --force  accept drives that only have warnings\n"
+	      "  -h, --help   this help\n",
+	      out);
+}
+
+/* Returns the exit code for one drive. */
+static int check_one(const char *path, bool force)
+{
+	struct kesu_device *dev = malloc(sizeof(*dev));
+	struct kesu_gate_verdict v;
+	if (!dev)
+		return KESU_EXIT_FAILURE;
+	int rc = kesu_gate_check(path, NULL, force, dev, &v);
+	int code = KESU_EXIT_OK;
+	if (rc == -KESU_EREFUSED && v.refusals) {
+		cli_error("%s", v.reason);
+		code = KESU_EXIT_REFUSED;
+	} else if (rc < 0 && rc != -KESU_EREFUSED) {
+		cli_error("%s: %s", path, kesu_strerror(rc));
+		code = cli_exit_for(rc);
+	} else {
+		int fd = kesu_gate_open(dev, O_RDONLY, &v);
+		if (fd == -KESU_EREFUSED) {
+			cli_error("%s", v.reason);
+			code = KESU_EXIT_REFUSED;
+		} else if (fd < 0) {
+			cli_error("%s: cannot open: %s", dev->path, kesu_strerror(fd));
+			code = cli_exit_for(fd);
+		} else {
+			close(fd);
+			kesu_gate_judge(dev, force, &v);
+			if (v.warnings)
+				printf("%s: warning: %s\n", dev->path, v.reason);
+			printf("%s: the safety gate accepts it (confirm with \"%s\")\n", dev->path,
+			       kesu_gate_confirm_token(dev));
+		}
+	}
+	free(dev);
+	return code;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	bool force = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': force = true; break;
+		case 'h': check_usage(stdout); return KESU_EXIT_OK;
+		default: check_usage(stderr); return KESU_EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		cli_error("check: name at least one DEVICE (kesu check --help)");
+		return KESU_EXIT_USAGE;
+	}
+	int worst = KESU_EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		int code = check_one(argv[i], force);
+		if (code > worst)
+			worst = code;
+	}
+	return worst;
+}

@@ -1,0 +1,319 @@
+/* kesu list: every disk, one row each. One column table drives the human
+ * table and -o; --json prints every field of every device. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+
+#define CELL 512
+#define MAX_COLS 32
+
+typedef void (*cell_fn)(const struct kesu_device *dev, char *buf, size_t size);
+
+struct column {
+	const char *name;
+	const char *help;
+	bool truncatable; /* may be cut to fit 80 columns (identity text) */
+	cell_fn cell;
+};
+
+static void put(char *buf, size_t size, const char *s)
+{
+	snprintf(buf, size, "%s", s && s[0] ? s : "-");
+}
+
+static void c_device(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->path); }
+static void c_name(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->name); }
+static void c_tran(const struct kesu_device *d, char *b, size_t n) { put(b, n, kesu_transport_name(d->transport)); }
+static void c_vendor(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->vendor); }
+static void c_model(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->model); }
+static void c_serial(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->serial); }
+static void c_firmware(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->firmware); }
+static void c_wwn(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->wwn); }
+static void c_type(const struct kesu_device *d, char *b, size_t n) { put(b, n, kesu_media_name(d)); }
+static void c_ptable(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->ptable); }
+static void c_state(const struct kesu_device *d, char *b, size_t n) { put(b, n, cli_device_state(d)); }
+static void c_backing(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->backing_file); }
+
+static void c_size(const struct kesu_device *d, char *b, size_t n)
+{
+	cli_format_size(d->size, b, n);
+}
+
+static void c_bytes(const struct kesu_device *d, char *b, size_t n)
+{
+	snprintf(b, n, "%llu", (unsigned long long)d->size);
+}
+
+static void c_lsec(const struct kesu_device *d, char *b, size_t n)
+{
+	d->logical_sector ? (void)snprintf(b, n, "%u", d->logical_sector) : put(b, n, NULL);
+}
+
+static void c_psec(const struct kesu_device *d, char *b, size_t n)
+{
+	d->physical_sector ? (void)snprintf(b, n, "%u", d->physical_sector) : put(b, n, NULL);
+}
+
+static void c_rm(const struct kesu_device *d, char *b, size_t n)
+{
+	put(b, n, d->removable == KESU_UNKNOWN ? NULL : d->removable == KESU_YES ? "1" : "0");
+}
+
+static void c_ro(const struct kesu_device *d, char *b, size_t n)
+{
+	put(b, n, d->read_only == KESU_UNKNOWN ? NULL : d->read_only == KESU_YES ? "1" : "0");
+}
+
+/* Filesystems found: on the whole device, else one per partition. */
+static void c_fstypes(const struct kesu_device *d, char *b, size_t n)
+{
+	size_t used = 0;
+	b[0] = '\0';
+	if (d->fstype[0])
+		used = (size_t)snprintf(b, n, "%s", d->fstype);
+	for (size_t i = 0; i < d->nparts && used < n; i++)
+		if (d->parts[i].fstype[0])
+			used += (size_t)snprintf(b + used, n - used, "%s%s", used ? "," : "",
+						 d->parts[i].fstype);
+	if (!b[0])
+		put(b, n, NULL);
+}
+
+static void c_parts(const struct kesu_device *d, char *b, size_t n)
+{
+	snprintf(b, n, "%zu", d->nparts);
+}
+
+static void c_mounts(const struct kesu_device *d, char *b, size_t n)
+{
+	size_t used = 0;
+	b[0] = '\0';
+	for (size_t i = 0; i < d->nmounts && used < n; i++)
+		used += (size_t)snprintf(b + used, n - used, "%s%s", i ? "," : "", d->mounts[i]);
+	if (!b[0])
+		put(b, n, NULL);
+}
+
+static void c_holders(const struct kesu_device *d, char *b, size_t n)
+{
+	size_t used = 0;
+	b[0] = '\0';
+	for (size_t i = 0; i < d->nholders && used < n; i++)
+		used += (size_t)snprintf(b + used, n - used, "%s%s", i ? "," : "", d->holders[i]);
+	if (!b[0])
+		put(b, n, NULL);
+}
+
+static void c_health(const struct kesu_device *d, char *b, size_t n)
+{
+	put(b, n, d->smart.healthy == KESU_YES ? "PASSED" : d->smart.healthy == KESU_NO ? "FAILING" : NULL);
+}
+
+static void c_hours(const struct kesu_device *d, char *b, size_t n)
+{
+	d->smart.power_on_hours >= 0 ? (void)snprintf(b, n, "%lld", (long long)d->smart.power_on_hours)
+				     : put(b, n, NULL);
+}
+
+static void c_realloc(const struct kesu_device *d, char *b, size_t n)
+{
+	d->smart.reallocated_sectors >= 0
+		? (void)snprintf(b, n, "%lld", (long long)d->smart.reallocated_sectors)
+		: put(b, n, NULL);
+}
+
+static const struct column columns[] = {
+	{"DEVICE", "device node", false, c_device},
+	{"NAME", "kernel name", false, c_name},
+	{"TRAN", "transport: sata, sas, scsi, nvme, usb, mmc, virtio, loop, ...", false, c_tran},
+	{"TYPE", "media: HDD, SSD, loop, file or unknown", false, c_type},
+	{"SIZE", "size, binary multiples", false, c_size},
+	{"BYTES", "size in bytes", false, c_bytes},
+	{"LOG-SEC", "logical sector size", false, c_lsec},
+	{"PHY-SEC", "physical sector size", false, c_psec},
+	{"VENDOR", "vendor", true, c_vendor},
+	{"MODEL", "model", true, c_model},
+	{"SERIAL", "serial number", true, c_serial},
+	{"FIRMWARE", "firmware revision", false, c_firmware},
+	{"WWN", "world wide name", false, c_wwn},
+	{"RM", "removable (1/0)", false, c_rm},
+	{"RO", "read-only (1/0)", false, c_ro},
+	{"PTTYPE", "partition table type", false, c_ptable},
+	{"PARTS", "number of partitions", false, c_parts},
+	{"FSTYPES", "filesystems and signatures found", false, c_fstypes},
+	{"STATE", "SYSTEM, swap, mounted, held or free", false, c_state},
+	{"MOUNTS", "mount points on the drive", false, c_mounts},
+	{"HOLDERS", "devices standing on the drive", false, c_holders},
+	{"BACKING", "loop devices: backing file", false, c_backing},
+	{"HEALTH", "SMART overall health", false, c_health},
+	{"HOURS", "SMART power-on hours", false, c_hours},
+	{"REALLOC", "SMART reallocated sectors", false, c_realloc},
+};
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+static const char default_columns[] = "DEVICE,TRAN,TYPE,SIZE,MODEL,SERIAL,STATE,HEALTH";
+
+struct list_ctl {
+	const struct column *cols[MAX_COLS];
+	size_t ncols;
+	bool json;
+	bool truncate; /* fit the table into 80 columns */
+};
+
+static int parse_columns(struct list_ctl *ctl, const char *spec)
+{
+	char *copy = strdup(spec), *save = NULL;
+	ctl->ncols = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const struct column *found = NULL;
+		for (size_t i = 0; i < NCOLUMNS; i++)
+			if (strcasecmp(tok, columns[i].name) == 0)
+				found = &columns[i];
+		if (!found || ctl->ncols == MAX_COLS) {
+			cli_error("-o: unknown column \"%s\" (kesu list --help lists them)", tok);
+			free(copy);
+			return -1;
+		}
+		ctl->cols[ctl->ncols++] = found;
+	}
+	free(copy);
+	return ctl->ncols ? 0 : -1;
+}
+
+/* Display width of UTF-8 text: continuation bytes take no column. */
+static size_t text_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/* Cuts s to width display columns, ending in '~' when cut. */
+static void cut_to_width(char *s, size_t width)
+{
+	if (text_width(s) <= width || width == 0)
+		return;
+	size_t w = 0;
+	char *p = s;
+	for (; *p; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && ++w == width)
+			break;
+	}
+	p[0] = '~';
+	p[1] = '\0';
+}
+
+static void print_table(const struct list_ctl *ctl, const struct kesu_device *devs, size_t n)
+{
+	char(*cells)[CELL] = calloc((n ? n : 1) * ctl->ncols, CELL);
+	size_t width[MAX_COLS];
+	for (size_t c = 0; c < ctl->ncols; c++) {
+		width[c] = strlen(ctl->cols[c]->name);
+		for (size_t r = 0; r < n; r++) {
+			char *cell = cells[r * ctl->ncols + c];
+			ctl->cols[c]->cell(&devs[r], cell, CELL);
+			if (text_width(cell) > width[c])
+				width[c] = text_width(cell);
+		}
+	}
+	/* Fit 80 columns by narrowing the identity text columns, the widest
+	 * first, never below 8. The serial stays whole where it can: it is
+	 * what the operator types to confirm. */
+	if (ctl->truncate) {
+		size_t total = ctl->ncols - 1;
+		for (size_t c = 0; c < ctl->ncols; c++)
+			total += width[c];
+		while (total > 80) {
+			size_t widest = MAX_COLS;
+			for (size_t c = 0; c < ctl->ncols; c++)
+				if (ctl->cols[c]->truncatable && width[c] > 8 &&
+				    (widest == MAX_COLS || width[c] > width[widest] ||
+				     (width[c] == width[widest] && strcmp(ctl->cols[widest]->name, "SERIAL") == 0)))
+					widest = c;
+			if (widest == MAX_COLS)
+				break;
+			width[widest]--;
+			total--;
+		}
+	}
+	for (size_t c = 0; c < ctl->ncols; c++)
+		printf("%s%-*s", c ? " " : "", c + 1 < ctl->ncols ? (int)width[c] : 0,
+		       ctl->cols[c]->name);
+	putchar('\n');
+	for (size_t r = 0; r < n; r++) {
+		for (size_t c = 0; c < ctl->ncols; c++) {
+			char *cell = cells[r * ctl->ncols + c];
+			cut_to_width(cell, width[c]);
+			size_t pad = c + 1 < ctl->ncols ? width[c] - text_width(cell) : 0;
+			printf("%s%s%*s", c ? " " : "", cell, (int)pad, "");
+		}
+		putchar('\n');
+	}
+	free(cells);
+}
+
+static void list_usage(FILE *out)
+{
+	fprintf(out, "Usage: kesu list [--json] [-o COLUMNS] [--no-truncate]\n\n"
+		     "Lists every disk of the machine and every attached loop device.\n\n"
+		     "  -o, --output COLS   comma-separated columns (default %s)\n"
+		     "  -J, --json          every field of every device as JSON (docs/formats.md)\n"
+		     "      --no-truncate   do not cut model and serial to fit 80 columns\n"
+		     "  -h, --help          this help\n\nColumns:\n",
+		default_columns);
+	for (size_t i = 0; i < NCOLUMNS; i++)
+		fprintf(out, "  %-9s %s\n", columns[i].name, columns[i].help);
+	fprintf(out, "\nA '-' in the table means not known or none.\n");
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'J'},
+		{"no-truncate", no_argument, NULL, 'T'},  {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct list_ctl ctl = {.truncate = true};
+	const char *spec = default_columns;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:Jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': spec = optarg; break;
+		case 'J': ctl.json = true; break;
+		case 'T': ctl.truncate = false; break;
+		case 'h': list_usage(stdout); return KESU_EXIT_OK;
+		default: list_usage(stderr); return KESU_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("list: unexpected argument \"%s\"", argv[optind]);
+		return KESU_EXIT_USAGE;
+	}
+	if (parse_columns(&ctl, spec) < 0)
+		return KESU_EXIT_USAGE;
+
+	struct kesu_device *devs;
+	size_t n;
+	int rc = kesu_device_list(NULL, &devs, &n);
+	if (rc < 0) {
+		cli_error("list: cannot read the machine's disks: %s", kesu_strerror(rc));
+		return cli_exit_for(rc);
+	}
+	if (ctl.json) {
+		struct json_object *doc = json_object_new_object();
+		struct json_object *arr = json_object_new_array();
+		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(arr, cli_device_json(&devs[i]));
+		json_object_object_add(doc, "devices", arr);
+		cli_print_json(doc);
+		json_object_put(doc);
+	} else {
+		print_table(&ctl, devs, n);
+	}
+	free(devs);
+	return KESU_EXIT_OK;
+}

@@ -1,0 +1,60 @@
+/* kesu: erase drives so that nothing can be recovered, prove it, keep the
+ * proof. This file only dispatches to the subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"list", cmd_list, "list the disks of this machine and whether they may be erased"},
+	{"info", cmd_info, "everything known about one drive"},
+	{"check", cmd_check, "run the safety gate on drives without writing anything"},
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: kesu COMMAND [OPTIONS] [ARGS]\n\n"
+	      "kesu erases drives so that nothing can be recovered, proves it, and keeps\n"
+	      "the proof.\n\nCommands:\n",
+	      out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n`kesu COMMAND --help` describes each command.\n\n"
+	      "Exit status:\n"
+	      "  0 success\n"
+	      "  1 failure (I/O error, media error, internal error)\n"
+	      "  2 usage error (bad option, argument or input file)\n"
+	      "  3 the device does not support what was asked\n"
+	      "  4 verification failed\n"
+	      "  5 refused by the safety gate (system disk, mounted, in use, not confirmed)\n"
+	      "  6 interrupted (signal, device vanished)\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return KESU_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return KESU_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("kesu %s\n", KESU_VERSION);
+		return KESU_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	cli_error("unknown command \"%s\" (kesu --help lists them)", argv[1]);
+	return KESU_EXIT_USAGE;
+}

@@ -1,0 +1,192 @@
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe.h"
+#include "sysfs.h"
+
+const char *kesu_env_sysfs(const struct kesu_probe_env *env)
+{
+	return env && env->sysfs_root ? env->sysfs_root : "/sys";
+}
+
+static enum kesu_tristate read_flag(const char *dir, const char *attr)
+{
+	uint64_t v;
+	if (kesu_sysfs_read_u64(dir, attr, &v) < 0)
+		return KESU_UNKNOWN;
+	return v ? KESU_YES : KESU_NO;
+}
+
+/* The first attribute of the list that exists and is not empty. */
+static void read_first(const char *dir, const char *const *attrs, char *buf, size_t size)
+{
+	for (; *attrs; attrs++)
+		if (kesu_sysfs_read_str(dir, *attrs, buf, size) > 0)
+			return;
+	buf[0] = '\0';
+}
+
+/* "naa.5000c500a1b2c3d4" (SCSI wwid) -> "0x5000c500a1b2c3d4", as lsblk. */
+static void wwn_from_wwid(const char *wwid, char *buf, size_t size)
+{
+	if (strncmp(wwid, "naa.", 4) == 0)
+		snprintf(buf, size, "0x%s", wwid + 4);
+	else
+		snprintf(buf, size, "%s", wwid);
+}
+
+static void read_identity(const char *blk, struct kesu_device *dev)
+{
+	char devdir[PATH_MAX];
+	snprintf(devdir, sizeof(devdir), "%s/device", blk);
+	static const char *const model[] = {"model", "name", NULL};
+	static const char *const firmware[] = {"firmware_rev", "rev", "fwrev", NULL};
+	static const char *const dev_serial[] = {"serial", NULL};
+
+	read_first(devdir, model, dev->model, sizeof(dev->model));
+	/* virtio's "vendor" is a PCI id (0x1af4), not who made the drive. */
+	if (kesu_sysfs_read_str(devdir, "vendor", dev->vendor, sizeof(dev->vendor)) > 0 &&
+	    strncmp(dev->vendor, "0x", 2) == 0)
+		dev->vendor[0] = '\0';
+	read_first(devdir, firmware, dev->firmware, sizeof(dev->firmware));
+
+	/* virtio keeps the serial beside the disk, NVMe and MMC on the
+	 * controller, SCSI/SATA/USB in VPD page 0x80. */
+	if (kesu_sysfs_read_str(blk, "serial", dev->serial, sizeof(dev->serial)) <= 0)
+		read_first(devdir, dev_serial, dev->serial, sizeof(dev->serial));
+	if (!dev->serial[0]) {
+		unsigned char vpd[512];
+		int n = kesu_sysfs_read_bin(devdir, "vpd_pg80", vpd, sizeof(vpd));
+		if (n > 0)
+			kesu_vpd80_serial(vpd, (size_t)n, dev->serial, sizeof(dev->serial));
+	}
+
+	char wwid[KESU_STR];
+	unsigned char vpd[1024];
+	int n;
+	if (kesu_sysfs_read_str(blk, "wwid", wwid, sizeof(wwid)) > 0) {
+		wwn_from_wwid(wwid, dev->wwn, sizeof(dev->wwn)); /* NVMe */
+	} else if ((n = kesu_sysfs_read_bin(devdir, "vpd_pg83", vpd, sizeof(vpd))) > 0 &&
+		   kesu_vpd83_wwn(vpd, (size_t)n, dev->wwn, sizeof(dev->wwn)) > 0) {
+		/* SCSI/SATA NAA designator */
+	} else if (kesu_sysfs_read_str(devdir, "wwid", wwid, sizeof(wwid)) > 0 &&
+		   strncmp(wwid, "naa.", 4) == 0) {
+		wwn_from_wwid(wwid, dev->wwn, sizeof(dev->wwn));
+	}
+}
+
+static void read_geometry(const char *blk, struct kesu_device *dev)
+{
+	uint64_t v;
+	/* sysfs "size" is always in 512-byte units, whatever the sector size. */
+	if (kesu_sysfs_read_u64(blk, "size", &v) == 0)
+		dev->size = v * 512;
+	if (kesu_sysfs_read_u64(blk, "queue/logical_block_size", &v) == 0)
+		dev->logical_sector = (unsigned)v;
+	if (kesu_sysfs_read_u64(blk, "queue/physical_block_size", &v) == 0)
+		dev->physical_sector = (unsigned)v;
+	dev->rotational = read_flag(blk, "queue/rotational");
+	dev->removable = read_flag(blk, "removable");
+	dev->read_only = read_flag(blk, "ro");
+
+	enum kesu_tristate discard = KESU_UNKNOWN, zeroes = KESU_UNKNOWN;
+	if (kesu_sysfs_read_u64(blk, "queue/discard_max_bytes", &v) == 0)
+		discard = v ? KESU_YES : KESU_NO;
+	if (kesu_sysfs_read_u64(blk, "queue/write_zeroes_max_bytes", &v) == 0)
+		zeroes = v ? KESU_YES : KESU_NO;
+	dev->caps.discard = discard;
+	dev->caps.write_zeroes = zeroes;
+}
+
+static void add_holders(const char *dir, struct kesu_device *dev)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/holders", dir);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) && dev->nholders < KESU_MAX_HOLDERS) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(dev->holders[dev->nholders++], sizeof(dev->holders[0]), "%s", e->d_name);
+	}
+	closedir(d);
+}
+
+static int compare_parts(const void *a, const void *b)
+{
+	const struct kesu_partition *pa = a, *pb = b;
+	return pa->start < pb->start ? -1 : pa->start > pb->start;
+}
+
+/* Partitions are the subdirectories that have a "partition" attribute. */
+static void read_partitions(const char *blk, struct kesu_device *dev)
+{
+	DIR *d = opendir(blk);
+	if (!d)
+		return;
+	struct dirent *e;
+	char part[PATH_MAX];
+	while ((e = readdir(d)) && dev->nparts < KESU_MAX_PARTS) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(part, sizeof(part), "%s/%s", blk, e->d_name);
+		if (!kesu_sysfs_has(part, "partition"))
+			continue;
+		struct kesu_partition *p = &dev->parts[dev->nparts++];
+		memset(p, 0, sizeof(*p));
+		snprintf(p->name, sizeof(p->name), "%s", e->d_name);
+		uint64_t v;
+		if (kesu_sysfs_read_u64(part, "start", &v) == 0)
+			p->start = v * 512;
+		if (kesu_sysfs_read_u64(part, "size", &v) == 0)
+			p->size = v * 512;
+		add_holders(part, dev);
+	}
+	closedir(d);
+	qsort(dev->parts, dev->nparts, sizeof(dev->parts[0]), compare_parts);
+}
+
+int kesu_probe_sysfs(const char *name, const struct kesu_probe_env *env,
+		     struct kesu_device *dev)
+{
+	char link[PATH_MAX], blk[PATH_MAX];
+	snprintf(link, sizeof(link), "%s/class/block/%s", kesu_env_sysfs(env), name);
+	if (!realpath(link, blk)) {
+		/* Fixture trees and older kernels: /sys/block/NAME. */
+		snprintf(link, sizeof(link), "%s/block/%s", kesu_env_sysfs(env), name);
+		if (!realpath(link, blk))
+			return -errno;
+	}
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	snprintf(dev->sysfs_path, sizeof(dev->sysfs_path), "%s", blk);
+
+	char devno[32];
+	if (kesu_sysfs_read_str(blk, "dev", devno, sizeof(devno)) > 0)
+		sscanf(devno, "%u:%u", &dev->dev_major, &dev->dev_minor);
+
+	if (kesu_sysfs_has(blk, "partition")) {
+		/* A partition: identity belongs to the disk one level up. */
+		char *slash = strrchr(blk, '/');
+		*slash = '\0';
+		snprintf(dev->parent, sizeof(dev->parent), "%s", strrchr(blk, '/') + 1);
+		read_identity(blk, dev);
+		dev->transport = kesu_transport_from_path(blk, dev->parent);
+		*slash = '/';
+	} else {
+		read_identity(blk, dev);
+		dev->transport = kesu_transport_from_path(blk, name);
+		read_partitions(blk, dev);
+	}
+	read_geometry(blk, dev);
+	add_holders(blk, dev);
+	if (dev->transport == KESU_TRAN_LOOP)
+		kesu_sysfs_read_str(blk, "loop/backing_file", dev->backing_file,
+				    sizeof(dev->backing_file));
+	return 0;
+}
