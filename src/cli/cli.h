@@ -26,6 +26,7 @@ enum kesu_exit {
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /* "kesu: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

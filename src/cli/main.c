@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{"list", cmd_list, "list the disks of this machine and whether they may be erased"},
 	{"info", cmd_info, "everything known about one drive"},
 	{"check", cmd_check, "run the safety gate on drives without writing anything"},
+	{"demo", cmd_demo, "run the main job on a demo image it creates (no real disk)"},
 };
 
 static void usage(FILE *out)

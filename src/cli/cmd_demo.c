@@ -1,0 +1,145 @@
+/* kesu demo: the main job on an embedded default target, so a new user
+ * sees kesu work without pointing it at a real disk. It creates an image
+ * file full of "confidential" records, attaches it to a loop device when
+ * run as root (else uses the file itself), and runs kesu on it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kesu/loopdev.h"
+
+#define DEMO_SIZE (64u << 20)
+
+static int make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+/* $KESU_DEMO_DIR, else $XDG_STATE_HOME/kesu/demo, else ~/.local/state/kesu/demo. */
+static void demo_dir(char *buf, size_t size)
+{
+	const char *env = getenv("KESU_DEMO_DIR");
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	if (env && *env)
+		snprintf(buf, size, "%s", env);
+	else if (state && *state)
+		snprintf(buf, size, "%s/kesu/demo", state);
+	else
+		snprintf(buf, size, "%s/.local/state/kesu/demo", home && *home ? home : "/tmp");
+}
+
+/* A disk as it comes back from a leased PC: every sector holds records. */
+static int write_demo_image(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	char *chunk = malloc(1 << 20);
+	int rc = chunk ? 0 : -ENOMEM;
+	for (unsigned off = 0; rc == 0 && off < DEMO_SIZE; off += 1 << 20) {
+		size_t used = 0;
+		while (used + 64 <= (1 << 20))
+			used += (size_t)snprintf(chunk + used, 65, "%-63s\n",
+						 "CONFIDENTIAL resident record (kesu demo data)");
+		memset(chunk + used, '\n', (1 << 20) - used);
+		if (write(fd, chunk, 1 << 20) != 1 << 20)
+			rc = -EIO;
+	}
+	free(chunk);
+	if (fsync(fd) < 0 && rc == 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+static void demo_usage(FILE *out)
+{
+	fputs("Usage: kesu demo [--keep]\n\n"
+	      "Runs kesu's main job on a default target it makes itself: a 64 MiB image\n"
+	      "file of fake confidential records in $KESU_DEMO_DIR (default\n"
+	      "~/.local/state/kesu/demo), attached to a loop device when run as root.\n"
+	      "No disk of the machine is touched.\n\n"
+	      "  --keep     leave the loop device attached at the end\n"
+	      "  -h, --help this help\n",
+	      out);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"keep", no_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	bool keep = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': keep = true; break;
+		case 'h': demo_usage(stdout); return KESU_EXIT_OK;
+		default: demo_usage(stderr); return KESU_EXIT_USAGE;
+		}
+	}
+	char dir[PATH_MAX], image[PATH_MAX], target[PATH_MAX];
+	demo_dir(dir, sizeof(dir));
+	snprintf(image, sizeof(image), "%s/disk.img", dir);
+	int rc = make_dirs(dir);
+	if (rc == 0)
+		rc = write_demo_image(image);
+	if (rc < 0) {
+		cli_error("demo: cannot create %s: %s", image, kesu_strerror(rc));
+		return cli_exit_for(rc);
+	}
+	printf("demo: wrote %s (64 MiB of fake confidential records)\n", image);
+
+	bool attached = false;
+	snprintf(target, sizeof(target), "%s", image);
+	if (geteuid() == 0) {
+		rc = kesu_loop_attach(image, 512, target, sizeof(target));
+		if (rc < 0) {
+			cli_error("demo: cannot attach %s to a loop device: %s", image, kesu_strerror(rc));
+			return cli_exit_for(rc);
+		}
+		attached = true;
+		printf("demo: attached it to %s\n", target);
+	} else {
+		printf("demo: not root, so kesu works on the image file itself\n");
+	}
+
+	printf("\n$ kesu info %s\n", target);
+	char *info_argv[] = {"info", target, NULL};
+	optind = 0;
+	int code = cmd_info(2, info_argv);
+	if (code == KESU_EXIT_OK) {
+		printf("\n$ kesu check %s\n", target);
+		char *check_argv[] = {"check", target, NULL};
+		optind = 0;
+		code = cmd_check(2, check_argv);
+	}
+	if (attached && !keep) {
+		rc = kesu_loop_detach(target);
+		if (rc < 0) {
+			cli_error("demo: cannot detach %s: %s", target, kesu_strerror(rc));
+			if (code == KESU_EXIT_OK)
+				code = cli_exit_for(rc);
+		} else {
+			printf("demo: detached %s\n", target);
+		}
+	}
+	return code;
+}

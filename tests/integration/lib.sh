@@ -1,0 +1,107 @@
+# Shared helpers for the integration tests. Every test writes only to image
+# files and loop devices it created itself; cleanup runs on every exit.
+set -euo pipefail
+
+KESU=${1:?usage: $0 PATH-TO-KESU}
+KESU=$(readlink -f "$KESU")
+TEST_NAME=$(basename "$0" .sh)
+WORK=$(mktemp -d "/tmp/kesu-${TEST_NAME}.XXXXXX")
+MOUNTS=()
+SWAPS=()
+PASSED=0
+FAILED=0
+
+cleanup() {
+	local m l s
+	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null || true; done
+	for s in "${SWAPS[@]}"; do swapoff "$s" 2>/dev/null || true; done
+	# attach() runs in command substitutions, so it records loops in a file.
+	[ -f "$WORK/loops" ] && while read -r l; do losetup -d "$l" 2>/dev/null || true; done <"$WORK/loops"
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "$TEST_NAME: needs root (loop devices)" >&2
+	exit 1
+fi
+
+# make_image NAME SIZE -> prints the path of a new sparse image file
+make_image() {
+	local img="$WORK/$1"
+	truncate -s "$2" "$img"
+	echo "$img"
+}
+
+# attach IMAGE [losetup options] -> prints the loop device; detached on exit
+attach() {
+	local img=$1
+	shift
+	local dev
+	dev=$(losetup -f --show -P "$@" "$img")
+	echo "$dev" >>"$WORK/loops"
+	# This kernel does not always scan partitions at attach time.
+	partprobe "$dev" 2>/dev/null || true
+	echo "$dev"
+}
+
+# mount_dev DEV DIR [mount options]: mounted for the test, unmounted on exit
+mount_dev() {
+	local dev=$1 dir=$2
+	shift 2
+	mkdir -p "$dir"
+	mount "$@" "$dev" "$dir"
+	MOUNTS+=("$dir")
+}
+
+swap_on() {
+	swapon "$1"
+	SWAPS+=("$1")
+}
+
+# wait_for_node PATH: partition nodes appear asynchronously
+wait_for_node() {
+	local i
+	for i in $(seq 50); do
+		[ -b "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "$1 did not appear" >&2
+	return 1
+}
+
+ok() {
+	PASSED=$((PASSED + 1))
+	echo "ok - $*"
+}
+
+not_ok() {
+	FAILED=$((FAILED + 1))
+	echo "not ok - $*"
+}
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+# expect_exit CODE DESCRIPTION COMMAND...: runs it, keeps stdout/stderr in
+# $WORK/out and $WORK/err, passes when it exits with CODE
+expect_exit() {
+	local want=$1 what=$2 rc=0
+	shift 2
+	"$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok "$what (exit $rc)"
+	else
+		not_ok "$what: exit $rc, wanted $want; stderr: $(head -c 400 "$WORK/err")"
+	fi
+}
+
+finish() {
+	echo "$TEST_NAME: $PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}

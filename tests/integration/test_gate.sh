@@ -1,0 +1,66 @@
+#!/bin/bash
+# The safety gate refuses mounted, swap, held and busy drives with exit 5,
+# even with --force, and writes nothing; it accepts a free drive, warning
+# about its partition table.
+source "$(dirname "$0")/lib.sh"
+
+img=$(make_image gate.img 64M)
+sgdisk -n1:0:+30M -t1:8300 -n2:0:0 -t2:8200 "$img" >/dev/null
+dev=$(attach "$img")
+wait_for_node "${dev}p1"
+mkfs.ext4 -q "${dev}p1"
+mkswap -q "${dev}p2" >/dev/null
+sum() { sha256sum "$dev" | cut -d' ' -f1; }
+
+expect_exit 0 "a free drive is accepted" "$KESU" check "$dev"
+check "the partition table is reported as a warning" grep -q "warning: .*gpt partition table with 2 partition" "$WORK/out"
+check "the confirmation token is the device name (loop has no serial)" grep -q "confirm with \"$(basename "$dev")\"" "$WORK/out"
+
+# Read-only mount and swap leave the bytes alone, so any change to the
+# device would be kesu's.
+before=$(sum)
+mount_dev "${dev}p1" "$WORK/mnt" -o ro
+expect_exit 5 "mounted: refused" "$KESU" check "$dev"
+check "the reason names the mount point" grep -q "is mounted on $WORK/mnt" "$WORK/err"
+expect_exit 5 "mounted: refused even with --force" "$KESU" check --force "$dev"
+check "the refusal is one line" test "$(wc -l <"$WORK/err")" -eq 1
+ln -s "$dev" "$WORK/by-id-link"
+expect_exit 5 "mounted, named through a symlink: refused" "$KESU" check --force "$WORK/by-id-link"
+check "the refusal shows the real device" grep -q "^kesu: $dev is mounted" "$WORK/err"
+expect_exit 5 "the mounted partition itself: refused" "$KESU" check --force "${dev}p1"
+umount "$WORK/mnt"
+check "the device is unchanged by the refused checks" test "$(sum)" = "$before"
+
+swap_on "${dev}p2"
+expect_exit 5 "active swap: refused even with --force" "$KESU" check --force "$dev"
+check "the reason says swap" grep -q "active swap" "$WORK/err"
+swapoff "${dev}p2"
+check "the device is unchanged after the swap checks" test "$(sum)" = "$before"
+
+expect_exit 5 "an image file attached to a loop device: refused" "$KESU" check --force "$img"
+check "the reason names the loop device" grep -q "in use by $(basename "$dev")" "$WORK/err"
+
+# Another program holding the device exclusively (as a running wipe would).
+python3 -c 'import os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL); print("held", flush=True); time.sleep(30)' "$dev" >"$WORK/holder.out" &
+holder=$!
+for _ in $(seq 50); do grep -q held "$WORK/holder.out" 2>/dev/null && break; sleep 0.1; done
+expect_exit 5 "held open exclusively by another program: refused" "$KESU" check --force "$dev"
+check "the reason says busy" grep -q "is busy" "$WORK/err"
+kill "$holder"; wait "$holder" 2>/dev/null || true
+
+ro_img=$(make_image ro.img 8M)
+ro_dev=$(attach "$ro_img" --read-only)
+expect_exit 5 "a read-only device: refused" "$KESU" check --force "$ro_dev"
+check "the reason says read-only" grep -q "is read-only" "$WORK/err"
+
+expect_exit 5 "a character device: refused" "$KESU" check /dev/null
+check "the reason says what it is not" grep -q "neither a block device nor a regular image file" "$WORK/err"
+expect_exit 2 "a path that does not exist: usage error" "$KESU" check "$WORK/nonexistent"
+check "the error names the path" grep -q "$WORK/nonexistent: No such file or directory" "$WORK/err"
+expect_exit 2 "no device named: usage error" "$KESU" check
+
+losetup -d "$dev"
+expect_exit 0 "the detached image file is accepted" "$KESU" check --force "$img"
+check "the whole image is unchanged" test "$(sha256sum "$img" | cut -d' ' -f1)" = "$before"
+
+finish

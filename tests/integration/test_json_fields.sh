@@ -1,0 +1,39 @@
+#!/bin/bash
+# Every field that docs/formats.md documents for `kesu list --json` and
+# `kesu info --json` is present in every device object, and no undocumented
+# field appears: the documentation and the program cannot drift apart.
+source "$(dirname "$0")/lib.sh"
+doc=${KESU_SOURCE_DIR:?}/docs/formats.md
+
+# The field table of the device object: rows like "| `path` | string | ...".
+sed -n '/^## Device object/,/^## /p' "$doc" | grep -oE '^\| `[a-z_.]+`' | tr -d '|` ' | sort >"$WORK/documented"
+check "docs/formats.md documents device fields" test "$(wc -l <"$WORK/documented")" -ge 30
+
+img=$(make_image disk.img 16M)
+sgdisk -n1:0:0 -t1:8300 "$img" >/dev/null
+dev=$(attach "$img")
+"$KESU" list --json >"$WORK/list.json"
+"$KESU" info --json "$dev" >"$WORK/info.json"
+check "list --json has a kesu_version" jq -e '.kesu_version | type == "string"' "$WORK/list.json" >/dev/null
+check "list --json lists at least the test's loop device" \
+	jq -e --arg d "$dev" '[.devices[].path] | index($d) != null' "$WORK/list.json" >/dev/null
+
+# Field paths of each device object: top-level keys and one level into
+# objects ("smart.healthy"), not into arrays of partitions.
+paths='[paths | select(length <= 2) | map(tostring) | join(".")] | map(select(test("\\.[0-9]+$|^partitions\\.[0-9]") | not)) | .[]'
+n=$(jq '.devices | length' "$WORK/list.json")
+for i in $(seq 0 $((n - 1))); do
+	jq -r ".devices[$i] | $paths" "$WORK/list.json" | sort -u >"$WORK/actual"
+	path=$(jq -r ".devices[$i].path" "$WORK/list.json")
+	missing=$(comm -23 "$WORK/documented" "$WORK/actual" | tr '\n' ' ')
+	extra=$(comm -13 "$WORK/documented" "$WORK/actual" | tr '\n' ' ')
+	check "$path: every documented field present${missing:+ (missing: $missing)}" test -z "$missing"
+	check "$path: no undocumented field${extra:+ (extra: $extra)}" test -z "$extra"
+done
+jq -r "del(.kesu_version) | $paths" "$WORK/info.json" | sort -u >"$WORK/actual"
+check "info --json has exactly the documented fields" cmp -s "$WORK/documented" "$WORK/actual"
+sed -n '/^## Partition object/,/^## /p' "$doc" | grep -oE '^\| `[a-z_]+`' | tr -d '|` ' | sort >"$WORK/documented_part"
+jq -r --arg d "$dev" '.devices[] | select(.path == $d) | .partitions[0] | keys[]' "$WORK/list.json" | sort >"$WORK/actual_part"
+check "partition objects have exactly the documented fields" cmp -s "$WORK/documented_part" "$WORK/actual_part"
+
+finish
