@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kesu/ata.h"
 #include "probe.h"
 #include "sysfs.h"
 
@@ -39,6 +40,45 @@ static void wwn_from_wwid(const char *wwid, char *buf, size_t size)
 		snprintf(buf, size, "%s", wwid);
 }
 
+/* USB disks whose bridge has no VPD page 0x80: the USB device's iSerial,
+ * found on the nearest ancestor that is a USB device (has idVendor). It
+ * is the bridge's serial, which is what identifies the enclosure. */
+static void read_usb_serial(const char *devdir, char *buf, size_t size)
+{
+	char dir[PATH_MAX];
+	if (!realpath(devdir, dir) || !strstr(dir, "/usb"))
+		return;
+	char *slash;
+	while ((slash = strrchr(dir, '/')) && slash != dir) {
+		*slash = '\0';
+		if (kesu_sysfs_has(dir, "idVendor")) {
+			kesu_sysfs_read_str(dir, "serial", buf, size);
+			return;
+		}
+	}
+}
+
+/* SATA drives behind libata: the IDENTIFY data in VPD page 0x89 gives
+ * the full firmware revision (device/rev keeps 4 characters) and the
+ * security and sanitize feature sets. */
+static void read_ata_identify(const char *blk, struct kesu_device *dev)
+{
+	char devdir[PATH_MAX];
+	uint8_t page[1024];
+	snprintf(devdir, sizeof(devdir), "%s/device", blk);
+	int n = kesu_sysfs_read_bin(devdir, "vpd_pg89", page, sizeof(page));
+	const uint8_t *data = n > 0 ? kesu_vpd89_identify(page, (size_t)n) : NULL;
+	struct kesu_ata_identify id;
+	if (!data || kesu_ata_identify_parse(data, &id) < 0)
+		return;
+	if (id.firmware[0])
+		snprintf(dev->firmware, sizeof(dev->firmware), "%s", id.firmware);
+	if (!dev->wwn[0] && id.wwn[0])
+		snprintf(dev->wwn, sizeof(dev->wwn), "%s", id.wwn);
+	dev->caps.ata_security = id.security_supported ? KESU_YES : KESU_NO;
+	dev->caps.ata_sanitize = id.sanitize_supported ? KESU_YES : KESU_NO;
+}
+
 static void read_identity(const char *blk, struct kesu_device *dev)
 {
 	char devdir[PATH_MAX];
@@ -64,6 +104,9 @@ static void read_identity(const char *blk, struct kesu_device *dev)
 		if (n > 0)
 			kesu_vpd80_serial(vpd, (size_t)n, dev->serial, sizeof(dev->serial));
 	}
+
+	if (!dev->serial[0])
+		read_usb_serial(devdir, dev->serial, sizeof(dev->serial));
 
 	char wwid[KESU_STR];
 	unsigned char vpd[1024];
@@ -180,6 +223,7 @@ int kesu_probe_sysfs(const char *name, const struct kesu_probe_env *env,
 		*slash = '/';
 	} else {
 		read_identity(blk, dev);
+		read_ata_identify(blk, dev);
 		dev->transport = kesu_transport_from_path(blk, name);
 		read_partitions(blk, dev);
 	}
