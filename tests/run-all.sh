@@ -27,4 +27,6 @@ run_suite normal "$out/build-ci"
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite sanitizer "$out/build-ci-asan" -DKESU_SANITIZE=ON
+echo "=== fuzzing the method parser for 30 s"
+KESU_FUZZ_DIR="$out/build-ci-fuzz" tests/fuzz/run.sh 30
 echo "=== all tests passed in both builds"

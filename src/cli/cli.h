@@ -11,6 +11,8 @@
 #include "kesu/device.h"
 #include "kesu/error.h"
 #include "kesu/gate.h"
+#include "kesu/job.h"
+#include "kesu/method.h"
 
 /* One exit-code table for every subcommand (README, kesu(1)). */
 enum kesu_exit {
@@ -27,6 +29,25 @@ int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_wipe(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_methods(int argc, char **argv);
+
+/* A job running in its own thread, as the CLI tracks it. */
+struct cli_running {
+	const char *path;
+	struct kesu_job *job;
+};
+
+enum cli_progress { CLI_PROGRESS_NONE, CLI_PROGRESS_TTY, CLI_PROGRESS_JSON };
+
+/* Draws the progress of every running job on stderr; first: nothing has
+ * been drawn yet (a terminal redraws in place after that). */
+void cli_progress_draw(const struct cli_running *runs, size_t n, enum cli_progress mode, bool first);
+
+/* Job result and range lists as JSON (docs/formats.md). */
+struct json_object *cli_job_json(const struct kesu_job_result *r);
+struct json_object *cli_ranges_json(const struct kesu_range_list *list);
 
 /* "kesu: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,6 +15,9 @@ static const struct command commands[] = {
 	{"list", cmd_list, "list the disks of this machine and whether they may be erased"},
 	{"info", cmd_info, "everything known about one drive"},
 	{"check", cmd_check, "run the safety gate on drives without writing anything"},
+	{"wipe", cmd_wipe, "erase drives with a method and verify them"},
+	{"verify", cmd_verify, "check a drive erased earlier or elsewhere"},
+	{"methods", cmd_methods, "list the erasure methods, or show one"},
 	{"demo", cmd_demo, "run the main job on a demo image it creates (no real disk)"},
 };
 

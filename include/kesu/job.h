@@ -1,0 +1,155 @@
+/* A wipe job: one method's passes over one drive, the verification the
+ * method or the operator asks for, and a result that says exactly what
+ * was written, with which seeds, what was read back, and what failed. */
+#ifndef KESU_JOB_H
+#define KESU_JOB_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "kesu/device.h"
+#include "kesu/method.h"
+#include "kesu/prng.h"
+#include "kesu/ranges.h"
+#include "kesu/target.h"
+#include "kesu/verify.h"
+
+enum kesu_outcome {
+	KESU_OUTCOME_SUCCESS,     /* every pass written and verified */
+	KESU_OUTCOME_UNVERIFIED,  /* every pass written; no verification was asked for */
+	KESU_OUTCOME_FAILED,      /* bad sectors, verification mismatches, I/O failure */
+	KESU_OUTCOME_INTERRUPTED, /* signal, device full or gone: see interrupted_at */
+};
+
+enum kesu_verify_mode {
+	KESU_VMODE_DEFAULT = 0, /* what the method asks for: sample, or none */
+	KESU_VMODE_NONE,
+	KESU_VMODE_SAMPLE,      /* NIST SP 800-88 sampling (kesu/verify.h) */
+	KESU_VMODE_FULL,        /* read everything */
+};
+
+enum kesu_verify_passes {
+	KESU_VPASSES_DEFAULT = 0, /* the method's: last or all */
+	KESU_VPASSES_LAST,
+	KESU_VPASSES_ALL,
+};
+
+struct kesu_job_options {
+	enum kesu_verify_mode verify_mode;
+	enum kesu_verify_passes verify_passes;
+	double verify_percent;   /* sampling coverage, 0 = 10 % */
+	size_t request_size;     /* bytes per request, 0 = 4 MiB; multiple of the sector */
+	int retries;             /* attempts after a media error, < 0 = 3 */
+	unsigned stop_after_pass; /* test hook: stop after this pass, 0 = never */
+};
+
+struct kesu_verify_result {
+	bool done;                 /* this pass was read back */
+	enum kesu_verify_mode mode;
+	struct kesu_verify_plan plan; /* seed, percent, samples */
+	uint64_t bytes_read;
+	double seconds;
+	int error;                 /* 0, -KESU_EVERIFY, or what stopped the reading */
+	struct kesu_range_list mismatched;
+	struct kesu_range_list unreadable;
+};
+
+struct kesu_pass_result {
+	unsigned number;            /* 1-based */
+	struct kesu_pass pass;      /* as the method defines it */
+	uint8_t byte;               /* RANDOM_BYTE / COMPLEMENT: the byte written */
+	uint8_t seed[KESU_PRNG_SEED_SIZE]; /* RANDOM_STREAM: its seed (stream 0) */
+	bool started, completed;    /* completed: written to the end and synced */
+	int error;
+	uint64_t bytes_written;
+	uint64_t offset_reached;
+	double seconds;
+	struct kesu_range_list bad; /* sectors that could not be written */
+	struct kesu_verify_result verify;
+};
+
+struct kesu_job_result {
+	struct kesu_device device;
+	struct kesu_method method;
+	enum kesu_verify_mode verify_mode;     /* resolved: NONE, SAMPLE or FULL */
+	enum kesu_verify_passes verify_passes; /* resolved: LAST or ALL */
+	double verify_percent;
+	size_t request_size;
+	bool direct_io;
+	struct timespec started, ended;        /* CLOCK_REALTIME */
+	unsigned npasses;
+	struct kesu_pass_result passes[KESU_METHOD_PASSES_MAX];
+	enum kesu_outcome outcome;
+	int error;                 /* the error behind a FAILED / INTERRUPTED outcome */
+	char reason[512];          /* one line: why it is not SUCCESS, "" otherwise */
+	unsigned interrupted_pass; /* INTERRUPTED: the pass, and ... */
+	uint64_t interrupted_at;   /* ... the offset all below which was written */
+};
+
+enum kesu_job_phase { KESU_PHASE_WRITING, KESU_PHASE_VERIFYING, KESU_PHASE_FINISHED };
+
+struct kesu_job_progress {
+	enum kesu_job_phase phase;
+	unsigned pass, npasses;
+	uint64_t done, total; /* bytes of the current phase */
+	double phase_seconds; /* since the phase began */
+};
+
+struct kesu_job;
+
+/* Prepares a job for a drive the safety gate accepted and kesu_gate_open
+ * opened (fd: the job takes it over and closes it). Returns 0 or -errno. */
+int kesu_job_new(const struct kesu_device *dev, int fd, const struct kesu_method *method,
+		 const struct kesu_job_options *opts, struct kesu_job **job);
+
+/* The same on any target (tests: a simulated drive). The job takes it over. */
+int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *target,
+			const struct kesu_method *method, const struct kesu_job_options *opts,
+			struct kesu_job **job);
+
+/* Runs the job to its end. Returns 0 for SUCCESS or UNVERIFIED, else the
+ * negative error; the result says everything either way. Blocking; one
+ * thread per job; jobs on different drives run in parallel. */
+int kesu_job_run(struct kesu_job *job);
+
+/* Asks a running job to stop at its next request (async-signal-safe). */
+void kesu_job_cancel(struct kesu_job *job);
+
+/* A consistent-enough snapshot for progress display, from any thread. */
+void kesu_job_progress(const struct kesu_job *job, struct kesu_job_progress *p);
+
+const struct kesu_job_result *kesu_job_result(const struct kesu_job *job);
+
+void kesu_job_free(struct kesu_job *job);
+
+const char *kesu_outcome_name(enum kesu_outcome outcome);
+const char *kesu_verify_mode_name(enum kesu_verify_mode mode);
+
+
+
+/* Secondary verification of a drive erased earlier or elsewhere: what
+ * the drive should hold everywhere. */
+struct kesu_expectation {
+	enum { KESU_EXPECT_PATTERN, KESU_EXPECT_RANDOM } kind;
+	uint8_t pattern[KESU_PATTERN_MAX]; /* repeating from the drive's first byte */
+	size_t pattern_len;
+	uint8_t seed[KESU_PRNG_SEED_SIZE]; /* KESU_EXPECT_RANDOM: a pass's seed */
+};
+
+/* Parses "zero", "ff" / "one", "pattern:HEX" or "random:SEED64HEX".
+ * Returns 0 or -KESU_EPARSE. */
+int kesu_expectation_parse(const char *text, struct kesu_expectation *e);
+
+/* Reads the drive (fd open read-only; the call closes it) as mode says
+ * (SAMPLE with percent coverage, or FULL) and compares it with e. Returns
+ * 0 when everything read matches, -KESU_EVERIFY when something differs or
+ * cannot be read, or another negative error. out is filled either way;
+ * free it with kesu_verify_result_free. */
+int kesu_verify_drive(const struct kesu_device *dev, int fd, const struct kesu_expectation *e,
+		      enum kesu_verify_mode mode, double percent, const atomic_bool *cancel,
+		      struct kesu_verify_result *out);
+
+void kesu_verify_result_free(struct kesu_verify_result *v);
+#endif

@@ -1,0 +1,338 @@
+#include <errno.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kesu/error.h"
+#include "kesu/job.h"
+#include "pass_writer.h"
+#include "verify_read.h"
+
+#define DEFAULT_REQUEST (4u << 20)
+#define DEFAULT_RETRIES 3
+
+struct kesu_job {
+	struct kesu_target target;
+	struct kesu_job_options opts;
+	struct kesu_job_result result;
+	uint8_t random_bytes[KESU_METHOD_RANDOM_MAX]; /* R1..Rn of this job */
+	atomic_bool cancel;
+	_Atomic int phase;
+	_Atomic unsigned pass;
+	_Atomic uint64_t done, total;
+	_Atomic uint64_t phase_start_ns; /* CLOCK_MONOTONIC */
+};
+
+const char *kesu_outcome_name(enum kesu_outcome outcome)
+{
+	switch (outcome) {
+	case KESU_OUTCOME_SUCCESS: return "SUCCESS";
+	case KESU_OUTCOME_UNVERIFIED: return "UNVERIFIED";
+	case KESU_OUTCOME_FAILED: return "FAILED";
+	case KESU_OUTCOME_INTERRUPTED: return "INTERRUPTED";
+	}
+	return "UNKNOWN";
+}
+
+const char *kesu_verify_mode_name(enum kesu_verify_mode mode)
+{
+	switch (mode) {
+	case KESU_VMODE_NONE: return "none";
+	case KESU_VMODE_SAMPLE: return "sample";
+	case KESU_VMODE_FULL: return "full";
+	case KESU_VMODE_DEFAULT: break;
+	}
+	return "default";
+}
+
+/* The operator's choice where there is one, else the method's. */
+static void resolve_verification(struct kesu_job *job, const struct kesu_method *m)
+{
+	struct kesu_job_result *r = &job->result;
+	r->verify_mode = job->opts.verify_mode;
+	if (r->verify_mode == KESU_VMODE_DEFAULT)
+		r->verify_mode = m->verify == KESU_VERIFY_NONE ? KESU_VMODE_NONE : KESU_VMODE_SAMPLE;
+	r->verify_passes = job->opts.verify_passes;
+	if (r->verify_passes == KESU_VPASSES_DEFAULT)
+		r->verify_passes = m->verify == KESU_VERIFY_ALL ? KESU_VPASSES_ALL : KESU_VPASSES_LAST;
+	r->verify_percent = r->verify_mode == KESU_VMODE_FULL ? 100.0
+			    : job->opts.verify_percent > 0 ? job->opts.verify_percent
+							   : KESU_VERIFY_DEFAULT_PERCENT;
+}
+
+int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *target,
+			const struct kesu_method *method, const struct kesu_job_options *opts,
+			struct kesu_job **out)
+{
+	if (sodium_init() < 0)
+		return -EIO;
+	struct kesu_job *job = calloc(1, sizeof(*job));
+	if (!job)
+		return -ENOMEM;
+	job->target = *target;
+	if (opts)
+		job->opts = *opts;
+	struct kesu_job_result *r = &job->result;
+	r->device = *dev;
+	r->method = *method;
+	r->request_size = job->opts.request_size ? job->opts.request_size : DEFAULT_REQUEST;
+	r->direct_io = target->direct;
+	if (job->opts.retries < 0 || !opts)
+		job->opts.retries = DEFAULT_RETRIES;
+	if (r->request_size % target->sector) {
+		free(job);
+		return -EINVAL;
+	}
+	resolve_verification(job, method);
+
+	/* Draw everything random up front, so the plan of the whole job is
+	 * fixed (and recorded) before the first byte is written. */
+	for (unsigned i = 0; i < method->nrandom_bytes && i < KESU_METHOD_RANDOM_MAX; i++)
+		job->random_bytes[i] = (uint8_t)randombytes_uniform(256);
+	r->npasses = method->npasses;
+	for (unsigned i = 0; i < method->npasses; i++) {
+		struct kesu_pass_result *p = &r->passes[i];
+		p->number = i + 1;
+		p->pass = method->passes[i];
+		if (p->pass.type == KESU_PASS_RANDOM_BYTE || p->pass.type == KESU_PASS_COMPLEMENT) {
+			uint8_t b = job->random_bytes[p->pass.random_byte - 1];
+			p->byte = p->pass.type == KESU_PASS_COMPLEMENT ? (uint8_t)~b : b;
+		} else if (p->pass.type == KESU_PASS_RANDOM_STREAM) {
+			randombytes_buf(p->seed, sizeof(p->seed));
+		}
+	}
+	*out = job;
+	return 0;
+}
+
+int kesu_job_new(const struct kesu_device *dev, int fd, const struct kesu_method *method,
+		 const struct kesu_job_options *opts, struct kesu_job **job)
+{
+	struct kesu_target target;
+	unsigned sector = dev->logical_sector ? dev->logical_sector : 512;
+	int rc = kesu_target_open_fd(fd, dev->size, sector, &target);
+	if (rc < 0)
+		return rc;
+	rc = kesu_job_new_target(dev, &target, method, opts, job);
+	if (rc < 0)
+		kesu_target_close(&target);
+	return rc;
+}
+
+/* What the pass writes, for the writer and for the verifier. */
+static void pass_fill(const struct kesu_pass_result *p, struct kesu_fill *fill)
+{
+	memset(fill, 0, sizeof(*fill));
+	switch (p->pass.type) {
+	case KESU_PASS_RANDOM_STREAM:
+		fill->kind = KESU_FILL_RANDOM;
+		kesu_prng_init(&fill->prng, p->seed);
+		break;
+	case KESU_PASS_RANDOM_BYTE:
+	case KESU_PASS_COMPLEMENT:
+		fill->kind = KESU_FILL_PATTERN;
+		fill->pattern[0] = p->byte;
+		fill->pattern_len = 1;
+		break;
+	default:
+		fill->kind = KESU_FILL_PATTERN;
+		memcpy(fill->pattern, p->pass.bytes, p->pass.len);
+		fill->pattern_len = p->pass.len;
+		break;
+	}
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void enter_phase(struct kesu_job *job, enum kesu_job_phase phase, unsigned pass,
+			uint64_t total)
+{
+	atomic_store(&job->phase_start_ns, monotonic_ns());
+	atomic_store(&job->done, 0);
+	atomic_store(&job->total, total);
+	atomic_store(&job->pass, pass);
+	atomic_store(&job->phase, phase);
+}
+
+static int verify_pass(struct kesu_job *job, struct kesu_pass_result *p, const struct kesu_fill *fill)
+{
+	struct kesu_job_result *r = &job->result;
+	struct kesu_verify_result *v = &p->verify;
+	uint8_t seed[KESU_PRNG_SEED_SIZE];
+	randombytes_buf(seed, sizeof(seed));
+	int rc = kesu_verify_plan_make(job->target.size, job->target.sector, r->verify_percent, seed,
+				       &v->plan);
+	if (rc < 0)
+		return rc;
+	v->mode = r->verify_mode;
+	enter_phase(job, KESU_PHASE_VERIFYING, p->number, v->plan.bytes);
+	struct kesu_verify_io io = {
+		.target = &job->target,
+		.expect = fill,
+		.request = r->request_size,
+		.retries = (unsigned)job->opts.retries,
+		.cancel = &job->cancel,
+		.progress = &job->done,
+	};
+	struct kesu_verify_outcome out;
+	rc = kesu_verify_read(&io, &v->plan, &out);
+	v->done = rc == 0 || rc == -KESU_EVERIFY;
+	v->bytes_read = out.bytes_read;
+	v->seconds = out.seconds;
+	v->error = rc;
+	v->mismatched = out.mismatched;
+	v->unreadable = out.unreadable;
+	return rc;
+}
+
+static bool verifies(const struct kesu_job_result *r, unsigned index)
+{
+	if (r->verify_mode == KESU_VMODE_NONE)
+		return false;
+	return r->verify_passes == KESU_VPASSES_ALL || index + 1 == r->npasses;
+}
+
+/* Sets the outcome from what happened, and the one-line reason. */
+static void conclude(struct kesu_job *job, int rc, unsigned stopped_pass)
+{
+	struct kesu_job_result *r = &job->result;
+	uint64_t bad = 0, mismatched = 0, unreadable = 0;
+	for (unsigned i = 0; i < r->npasses; i++) {
+		bad += kesu_ranges_sectors(&r->passes[i].bad);
+		mismatched += kesu_ranges_sectors(&r->passes[i].verify.mismatched);
+		unreadable += kesu_ranges_sectors(&r->passes[i].verify.unreadable);
+	}
+	r->error = rc;
+	if (rc < 0 && kesu_is_interruption(rc)) {
+		const struct kesu_pass_result *p = &r->passes[stopped_pass];
+		r->outcome = KESU_OUTCOME_INTERRUPTED;
+		r->interrupted_pass = p->number;
+		r->interrupted_at = p->offset_reached;
+		if (p->completed)
+			snprintf(r->reason, sizeof(r->reason), "interrupted while verifying pass %u: %s",
+				 p->number, kesu_strerror(rc));
+		else
+			snprintf(r->reason, sizeof(r->reason), "interrupted in pass %u at byte %llu: %s",
+				 p->number, (unsigned long long)p->offset_reached, kesu_strerror(rc));
+	} else if (bad) {
+		r->outcome = KESU_OUTCOME_FAILED;
+		snprintf(r->reason, sizeof(r->reason), "%llu sector(s) could not be written",
+			 (unsigned long long)bad);
+	} else if (mismatched || unreadable) {
+		r->outcome = KESU_OUTCOME_FAILED;
+		snprintf(r->reason, sizeof(r->reason),
+			 "verification failed: %llu sector(s) differ, %llu unreadable",
+			 (unsigned long long)mismatched, (unsigned long long)unreadable);
+	} else if (rc < 0) {
+		r->outcome = KESU_OUTCOME_FAILED;
+		snprintf(r->reason, sizeof(r->reason), "pass %u failed: %s",
+			 r->passes[stopped_pass].number, kesu_strerror(rc));
+	} else if (job->opts.stop_after_pass && job->opts.stop_after_pass < r->npasses) {
+		r->outcome = KESU_OUTCOME_INTERRUPTED;
+		r->interrupted_pass = job->opts.stop_after_pass + 1;
+		r->interrupted_at = 0;
+		snprintf(r->reason, sizeof(r->reason), "stopped after pass %u as asked",
+			 job->opts.stop_after_pass);
+		r->error = -KESU_EINTERRUPTED;
+	} else if (r->verify_mode == KESU_VMODE_NONE) {
+		r->outcome = KESU_OUTCOME_UNVERIFIED;
+		snprintf(r->reason, sizeof(r->reason), "written but not verified (verification: none)");
+	} else {
+		r->outcome = KESU_OUTCOME_SUCCESS;
+	}
+}
+
+int kesu_job_run(struct kesu_job *job)
+{
+	struct kesu_job_result *r = &job->result;
+	clock_gettime(CLOCK_REALTIME, &r->started);
+	int rc = 0;
+	unsigned i = 0;
+	for (; i < r->npasses; i++) {
+		struct kesu_pass_result *p = &r->passes[i];
+		struct kesu_fill fill;
+		pass_fill(p, &fill);
+		enter_phase(job, KESU_PHASE_WRITING, p->number, job->target.size);
+		struct kesu_pass_io io = {
+			.target = &job->target,
+			.fill = &fill,
+			.request = r->request_size,
+			.retries = (unsigned)job->opts.retries,
+			.cancel = &job->cancel,
+			.progress = &job->done,
+		};
+		struct kesu_pass_outcome out;
+		p->started = true;
+		rc = kesu_pass_write(&io, 0, &out);
+		p->completed = out.state == KESU_PASS_DONE;
+		p->error = out.error;
+		p->bytes_written = out.bytes_written;
+		p->offset_reached = out.offset_reached;
+		p->seconds = out.seconds;
+		p->bad = out.bad;
+		sodium_memzero(&fill, sizeof(fill)); /* the expanded seed */
+		if (rc < 0)
+			break;
+		if (verifies(r, i)) {
+			pass_fill(p, &fill);
+			rc = verify_pass(job, p, &fill);
+			sodium_memzero(&fill, sizeof(fill));
+			if (rc < 0 && rc != -KESU_EVERIFY)
+				break;
+			rc = 0; /* mismatches are counted in conclude(); go on */
+		}
+		if (job->opts.stop_after_pass && p->number == job->opts.stop_after_pass) {
+			i++;
+			break;
+		}
+	}
+	conclude(job, rc, i < r->npasses ? i : r->npasses - 1);
+	enter_phase(job, KESU_PHASE_FINISHED, r->npasses, 0);
+	clock_gettime(CLOCK_REALTIME, &r->ended);
+	return r->outcome == KESU_OUTCOME_SUCCESS || r->outcome == KESU_OUTCOME_UNVERIFIED
+		       ? 0
+		       : r->error < 0 ? r->error : -KESU_EVERIFY;
+}
+
+void kesu_job_cancel(struct kesu_job *job)
+{
+	atomic_store(&job->cancel, true);
+}
+
+void kesu_job_progress(const struct kesu_job *job, struct kesu_job_progress *p)
+{
+	p->phase = (enum kesu_job_phase)atomic_load(&job->phase);
+	p->pass = atomic_load(&job->pass);
+	p->npasses = job->result.npasses;
+	p->done = atomic_load(&job->done);
+	p->total = atomic_load(&job->total);
+	p->phase_seconds = (double)(monotonic_ns() - atomic_load(&job->phase_start_ns)) / 1e9;
+}
+
+const struct kesu_job_result *kesu_job_result(const struct kesu_job *job)
+{
+	return &job->result;
+}
+
+void kesu_job_free(struct kesu_job *job)
+{
+	if (!job)
+		return;
+	for (unsigned i = 0; i < job->result.npasses; i++) {
+		kesu_ranges_free(&job->result.passes[i].bad);
+		kesu_ranges_free(&job->result.passes[i].verify.mismatched);
+		kesu_ranges_free(&job->result.passes[i].verify.unreadable);
+		kesu_verify_plan_free(&job->result.passes[i].verify.plan);
+	}
+	kesu_target_close(&job->target);
+	sodium_memzero(job->random_bytes, sizeof(job->random_bytes));
+	free(job);
+}

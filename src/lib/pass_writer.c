@@ -1,0 +1,213 @@
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kesu/error.h"
+#include "pass_writer.h"
+
+#define RING 4 /* buffers in flight between the generator and the writer */
+
+bool kesu_is_media_error(int err)
+{
+	err = err < 0 ? -err : err;
+	return err == EIO || err == ENODATA || err == EILSEQ || err == EREMOTEIO;
+}
+
+bool kesu_is_interruption(int err)
+{
+	err = err < 0 ? -err : err;
+	return err == ENOSPC || err == ENODEV || err == ENXIO || err == ENOMEDIUM ||
+	       err == ESHUTDOWN || err == KESU_EINTERRUPTED;
+}
+
+struct slot {
+	uint8_t *buf;
+	uint64_t offset;
+	size_t len;
+	bool full;
+};
+
+struct ring {
+	struct slot slots[RING];
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	bool stop; /* the writer gave up: the generator must not wait */
+	const struct kesu_pass_io *io;
+	uint64_t start, end;
+};
+
+/* The generator: fills slot after slot with the pass's bytes. */
+static void *generate(void *arg)
+{
+	struct ring *r = arg;
+	uint64_t offset = r->start;
+	for (unsigned i = 0; offset < r->end; i = (i + 1) % RING) {
+		struct slot *s = &r->slots[i];
+		pthread_mutex_lock(&r->lock);
+		while (s->full && !r->stop)
+			pthread_cond_wait(&r->changed, &r->lock);
+		bool stop = r->stop;
+		pthread_mutex_unlock(&r->lock);
+		if (stop)
+			break;
+		size_t len = r->end - offset < r->io->request ? (size_t)(r->end - offset) : r->io->request;
+		kesu_fill_bytes(r->io->fill, offset, s->buf, len);
+		pthread_mutex_lock(&r->lock);
+		s->offset = offset;
+		s->len = len;
+		s->full = true;
+		pthread_cond_broadcast(&r->changed);
+		pthread_mutex_unlock(&r->lock);
+		offset += len;
+	}
+	return NULL;
+}
+
+/* Writes all of [offset, offset + len), completing short writes and
+ * retrying errors. *done says how far it got. Returns 0 or the error. */
+static int try_write(const struct kesu_pass_io *io, const uint8_t *buf, size_t len,
+		     uint64_t offset, size_t *done)
+{
+	unsigned failures = 0;
+	*done = 0;
+	while (*done < len) {
+		ssize_t n = io->target->ops->write(io->target->ctx, buf + *done, len - *done,
+						   offset + *done);
+		if (n > 0) {
+			*done += (size_t)n;
+			continue;
+		}
+		int err = n == 0 ? -ENOSPC : (int)n; /* no progress at all: the end */
+		if (err == -EINTR)
+			continue;
+		if (!kesu_is_media_error(err) || failures++ >= io->retries)
+			return err;
+	}
+	return 0;
+}
+
+/* Writes a range; where the medium fails, halves the range until the
+ * failing sectors are found, records them and writes everything else. */
+static int write_or_narrow(const struct kesu_pass_io *io, const uint8_t *buf, size_t len,
+			   uint64_t offset, struct kesu_pass_outcome *out)
+{
+	unsigned sector = io->target->sector;
+	size_t done;
+	int rc = try_write(io, buf, len, offset, &done);
+	out->bytes_written += done;
+	if (rc == 0 || !kesu_is_media_error(rc))
+		return rc;
+	buf += done;
+	offset += done;
+	len -= done;
+	if (len <= sector)
+		return kesu_ranges_add(&out->bad, offset / sector, 1);
+	size_t half = len / 2 / sector * sector;
+	if (half == 0)
+		half = sector;
+	rc = write_or_narrow(io, buf, half, offset, out);
+	if (rc == 0)
+		rc = write_or_narrow(io, buf + half, len - half, offset + half, out);
+	return rc;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void ring_free(struct ring *r)
+{
+	for (unsigned i = 0; i < RING; i++)
+		free(r->slots[i].buf);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->changed);
+}
+
+static int ring_init(struct ring *r, const struct kesu_pass_io *io, uint64_t start)
+{
+	memset(r, 0, sizeof(*r));
+	r->io = io;
+	r->start = start;
+	r->end = io->target->size;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->changed, NULL);
+	for (unsigned i = 0; i < RING; i++) {
+		if (posix_memalign((void **)&r->slots[i].buf, io->target->buffer_align, io->request)) {
+			ring_free(r);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* The writer: takes filled slots in order and writes them. */
+static int write_slots(struct ring *r, struct kesu_pass_outcome *out)
+{
+	const struct kesu_pass_io *io = r->io;
+	uint64_t offset = r->start;
+	int rc = 0;
+	for (unsigned i = 0; offset < r->end; i = (i + 1) % RING) {
+		if (io->cancel && atomic_load(io->cancel)) {
+			rc = -KESU_EINTERRUPTED;
+			break;
+		}
+		struct slot *s = &r->slots[i];
+		pthread_mutex_lock(&r->lock);
+		while (!s->full)
+			pthread_cond_wait(&r->changed, &r->lock);
+		pthread_mutex_unlock(&r->lock);
+
+		rc = write_or_narrow(io, s->buf, s->len, s->offset, out);
+		if (rc < 0)
+			break;
+		offset += s->len;
+		out->offset_reached = offset;
+		if (io->progress)
+			atomic_store(io->progress, offset);
+		pthread_mutex_lock(&r->lock);
+		s->full = false;
+		pthread_cond_broadcast(&r->changed);
+		pthread_mutex_unlock(&r->lock);
+	}
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_cond_broadcast(&r->changed);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_pass_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->offset_reached = start;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	struct ring r;
+	int rc = ring_init(&r, io, start);
+	if (rc == 0) {
+		pthread_t generator;
+		rc = -pthread_create(&generator, NULL, generate, &r);
+		if (rc == 0) {
+			rc = write_slots(&r, out);
+			pthread_join(generator, NULL);
+		}
+		ring_free(&r);
+	}
+	/* Whatever happened, push out what was written: a pass that stops
+	 * early still leaves its data durable up to offset_reached. */
+	int sync_rc = io->target->ops->sync(io->target->ctx);
+	if (rc == 0)
+		rc = sync_rc;
+	out->seconds = seconds_since(&t0);
+	out->error = rc;
+	out->state = rc == 0 ? KESU_PASS_DONE
+		     : kesu_is_interruption(rc) ? KESU_PASS_INTERRUPTED
+						: KESU_PASS_FAILED;
+	return rc;
+}

@@ -1,0 +1,185 @@
+/* An LD_PRELOAD fault injector for end-to-end tests of the real kesu
+ * binary: it fails chosen byte ranges of one file or device the way a
+ * failing disk does. Test-only; never installed.
+ *
+ *   KESU_FAULT_PATH        the device or image to act on (after realpath)
+ *   KESU_FAULT_BAD_WRITE   OFFSET:LENGTH[,...] bytes whose writes fail
+ *   KESU_FAULT_BAD_READ    OFFSET:LENGTH[,...] bytes whose reads fail
+ *   KESU_FAULT_ERRNO       errno for those failures: EIO (default) or ENODATA
+ *   KESU_FAULT_SHORT       write at most this many bytes per call
+ *   KESU_FAULT_ENOSPC_AT   writes at or past this offset fail with ENOSPC
+ *   KESU_FAULT_SYNC_ERRNO  fdatasync/fsync fail with this (EIO)
+ *   KESU_FAULT_LOG         append one line per injected fault to this file
+ */
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_RANGES 32
+
+struct range {
+	uint64_t start, len;
+};
+
+static struct {
+	int ready;
+	char path[PATH_MAX];
+	struct range bad_write[MAX_RANGES], bad_read[MAX_RANGES];
+	int nbad_write, nbad_read;
+	int err, sync_err;
+	uint64_t short_max, enospc_at;
+	const char *log;
+} cfg;
+
+static int parse_errno(const char *s, int fallback)
+{
+	if (!s)
+		return fallback;
+	if (!strcmp(s, "EIO"))
+		return EIO;
+	if (!strcmp(s, "ENODATA"))
+		return ENODATA;
+	if (!strcmp(s, "ENOSPC"))
+		return ENOSPC;
+	return atoi(s) > 0 ? atoi(s) : fallback;
+}
+
+static int parse_ranges(const char *s, struct range *out)
+{
+	int n = 0;
+	while (s && *s && n < MAX_RANGES) {
+		char *end;
+		out[n].start = strtoull(s, &end, 0);
+		out[n].len = *end == ':' ? strtoull(end + 1, &end, 0) : 1;
+		n++;
+		s = *end == ',' ? end + 1 : NULL;
+	}
+	return n;
+}
+
+static void setup(void)
+{
+	if (cfg.ready)
+		return;
+	cfg.ready = 1;
+	const char *p = getenv("KESU_FAULT_PATH");
+	if (!p || !realpath(p, cfg.path))
+		cfg.path[0] = '\0';
+	cfg.nbad_write = parse_ranges(getenv("KESU_FAULT_BAD_WRITE"), cfg.bad_write);
+	cfg.nbad_read = parse_ranges(getenv("KESU_FAULT_BAD_READ"), cfg.bad_read);
+	cfg.err = parse_errno(getenv("KESU_FAULT_ERRNO"), EIO);
+	cfg.sync_err = parse_errno(getenv("KESU_FAULT_SYNC_ERRNO"), 0);
+	cfg.short_max = getenv("KESU_FAULT_SHORT") ? strtoull(getenv("KESU_FAULT_SHORT"), NULL, 0) : 0;
+	cfg.enospc_at = getenv("KESU_FAULT_ENOSPC_AT") ? strtoull(getenv("KESU_FAULT_ENOSPC_AT"), NULL, 0) : 0;
+	cfg.log = getenv("KESU_FAULT_LOG");
+}
+
+static int is_target(int fd)
+{
+	setup();
+	if (!cfg.path[0])
+		return 0;
+	char link[64], real[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, real, sizeof(real) - 1);
+	if (n <= 0)
+		return 0;
+	real[n] = '\0';
+	return strcmp(real, cfg.path) == 0;
+}
+
+static int hits(const struct range *r, int n, uint64_t off, uint64_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (r[i].start < off + len && r[i].start + r[i].len > off)
+			return 1;
+	return 0;
+}
+
+static void note(const char *what, uint64_t off, size_t len)
+{
+	if (!cfg.log)
+		return;
+	FILE *f = fopen(cfg.log, "a");
+	if (f) {
+		fprintf(f, "%s %llu %zu\n", what, (unsigned long long)off, len);
+		fclose(f);
+	}
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t len, off_t off)
+{
+	static ssize_t (*real)(int, const void *, size_t, off_t);
+	if (!real)
+		real = (ssize_t(*)(int, const void *, size_t, off_t))dlsym(RTLD_NEXT, "pwrite64");
+	if (is_target(fd)) {
+		if (cfg.enospc_at && (uint64_t)off >= cfg.enospc_at) {
+			note("enospc", (uint64_t)off, len);
+			errno = ENOSPC;
+			return -1;
+		}
+		if (hits(cfg.bad_write, cfg.nbad_write, (uint64_t)off, len)) {
+			note("write-error", (uint64_t)off, len);
+			errno = cfg.err;
+			return -1;
+		}
+		if (cfg.short_max && len > cfg.short_max)
+			len = cfg.short_max;
+	}
+	return real(fd, buf, len, off);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	return pwrite64(fd, buf, len, off);
+}
+
+ssize_t pread64(int fd, void *buf, size_t len, off_t off)
+{
+	static ssize_t (*real)(int, void *, size_t, off_t);
+	if (!real)
+		real = (ssize_t(*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread64");
+	if (is_target(fd) && hits(cfg.bad_read, cfg.nbad_read, (uint64_t)off, len)) {
+		note("read-error", (uint64_t)off, len);
+		errno = cfg.err;
+		return -1;
+	}
+	return real(fd, buf, len, off);
+}
+
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	return pread64(fd, buf, len, off);
+}
+
+static int sync_fault(int fd)
+{
+	if (is_target(fd) && cfg.sync_err) {
+		note("sync-error", 0, 0);
+		errno = cfg.sync_err;
+		return -1;
+	}
+	return 0;
+}
+
+int fdatasync(int fd)
+{
+	static int (*real)(int);
+	if (!real)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	return sync_fault(fd) ? -1 : real(fd);
+}
+
+int fsync(int fd)
+{
+	static int (*real)(int);
+	if (!real)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+	return sync_fault(fd) ? -1 : real(fd);
+}
