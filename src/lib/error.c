@@ -12,7 +12,7 @@ const char *kesu_strerror(int err)
 	case KESU_EREFUSED: return "refused by the safety gate";
 	case KESU_EUNSUPPORTED: return "not supported by the device";
 	case KESU_EVERIFY: return "verification failed";
-	case KESU_EINTERRUPTED: return "interrupted";
+	case KESU_EINTERRUPTED: return "cancelled";
 	case KESU_EMEDIA: return "unrecoverable media error";
 	case KESU_ENOTFOUND: return "not found";
 	default: return strerror(err);

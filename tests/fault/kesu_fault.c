@@ -9,6 +9,7 @@
  *   KESU_FAULT_SHORT       write at most this many bytes per call
  *   KESU_FAULT_ENOSPC_AT   writes at or past this offset fail with ENOSPC
  *   KESU_FAULT_SYNC_ERRNO  fdatasync/fsync fail with this (EIO)
+ *   KESU_FAULT_DELAY_US    sleep this long before every write (slow disk)
  *   KESU_FAULT_LOG         append one line per injected fault to this file
  */
 
@@ -33,7 +34,7 @@ static struct {
 	struct range bad_write[MAX_RANGES], bad_read[MAX_RANGES];
 	int nbad_write, nbad_read;
 	int err, sync_err;
-	uint64_t short_max, enospc_at;
+	uint64_t short_max, enospc_at, delay_us;
 	const char *log;
 } cfg;
 
@@ -77,6 +78,7 @@ static void setup(void)
 	cfg.sync_err = parse_errno(getenv("KESU_FAULT_SYNC_ERRNO"), 0);
 	cfg.short_max = getenv("KESU_FAULT_SHORT") ? strtoull(getenv("KESU_FAULT_SHORT"), NULL, 0) : 0;
 	cfg.enospc_at = getenv("KESU_FAULT_ENOSPC_AT") ? strtoull(getenv("KESU_FAULT_ENOSPC_AT"), NULL, 0) : 0;
+	cfg.delay_us = getenv("KESU_FAULT_DELAY_US") ? strtoull(getenv("KESU_FAULT_DELAY_US"), NULL, 0) : 0;
 	cfg.log = getenv("KESU_FAULT_LOG");
 }
 
@@ -119,6 +121,8 @@ ssize_t pwrite64(int fd, const void *buf, size_t len, off_t off)
 	if (!real)
 		real = (ssize_t(*)(int, const void *, size_t, off_t))dlsym(RTLD_NEXT, "pwrite64");
 	if (is_target(fd)) {
+		if (cfg.delay_us)
+			usleep((useconds_t)cfg.delay_us);
 		if (cfg.enospc_at && (uint64_t)off >= cfg.enospc_at) {
 			note("enospc", (uint64_t)off, len);
 			errno = ENOSPC;

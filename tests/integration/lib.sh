@@ -81,11 +81,12 @@ not_ok() {
 	echo "not ok - $*"
 }
 
-# check DESCRIPTION COMMAND...: passes when the command succeeds
+# check DESCRIPTION COMMAND...: passes when the command succeeds (its
+# standard output is dropped: jq -e and grep print what they match)
 check() {
 	local what=$1
 	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
+	if "$@" >/dev/null; then ok "$what"; else not_ok "$what"; fi
 }
 
 # expect_exit CODE DESCRIPTION COMMAND...: runs it, keeps stdout/stderr in

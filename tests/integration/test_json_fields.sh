@@ -14,9 +14,9 @@ sgdisk -n1:0:0 -t1:8300 "$img" >/dev/null
 dev=$(attach "$img")
 "$KESU" list --json >"$WORK/list.json"
 "$KESU" info --json "$dev" >"$WORK/info.json"
-check "list --json has a kesu_version" jq -e '.kesu_version | type == "string"' "$WORK/list.json" >/dev/null
+check "list --json has a kesu_version" jq -e '.kesu_version | type == "string"' "$WORK/list.json"
 check "list --json lists at least the test's loop device" \
-	jq -e --arg d "$dev" '[.devices[].path] | index($d) != null' "$WORK/list.json" >/dev/null
+	jq -e --arg d "$dev" '[.devices[].path] | index($d) != null' "$WORK/list.json"
 
 # Field paths of each device object: top-level keys and one level into
 # objects ("smart.healthy"), not into arrays of partitions.

@@ -18,9 +18,9 @@ rootdisk=/dev/$(basename "$sys")
 echo "# root disk: $rootdisk ($rootdev)"
 
 "$KESU" list --json >"$WORK/json"
-check "the root disk is listed" jq -e --arg d "$rootdisk" '[.devices[].path] | index($d) != null' "$WORK/json" >/dev/null
+check "the root disk is listed" jq -e --arg d "$rootdisk" '[.devices[].path] | index($d) != null' "$WORK/json"
 check "it is marked SYSTEM because it holds /" jq -e --arg d "$rootdisk" \
-	'.devices[] | select(.path == $d) | .system and (.system_reasons | index("root") != null) and .state == "SYSTEM"' "$WORK/json"  >/dev/null
+	'.devices[] | select(.path == $d) | .system and (.system_reasons | index("root") != null) and .state == "SYSTEM"' "$WORK/json"
 "$KESU" list >"$WORK/table"
 check "the table row says SYSTEM" grep -qE "^$rootdisk .* SYSTEM( |$)" "$WORK/table"
 
