@@ -69,6 +69,40 @@ static int write_demo_image(const char *path)
 	return rc;
 }
 
+/* Runs a subcommand as if typed (getopt starts over). */
+static int run_command(int (*cmd)(int, char **), char **argv)
+{
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	optind = 0;
+	fflush(stdout);
+	return cmd(argc, argv);
+}
+
+/* How many of the demo's records can still be found in the image: the
+ * operator's own check that the wipe left nothing behind. */
+static long count_records(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	static const char needle[] = "CONFIDENTIAL";
+	char buf[1 << 16];
+	long found = 0;
+	size_t keep = 0, n;
+	while ((n = fread(buf + keep, 1, sizeof(buf) - keep, f)) > 0) {
+		size_t len = keep + n;
+		for (size_t i = 0; i + sizeof(needle) - 1 <= len; i++)
+			found += memcmp(buf + i, needle, sizeof(needle) - 1) == 0;
+		/* keep a tail so a record split across reads is still found */
+		keep = sizeof(needle) - 2;
+		memmove(buf, buf + len - keep, keep);
+	}
+	fclose(f);
+	return found;
+}
+
 static void demo_usage(FILE *out)
 {
 	fputs("Usage: kesu demo [--keep]\n\n"
@@ -105,7 +139,8 @@ int cmd_demo(int argc, char **argv)
 		cli_error("demo: cannot create %s: %s", image, kesu_strerror(rc));
 		return cli_exit_for(rc);
 	}
-	printf("demo: wrote %s (64 MiB of fake confidential records)\n", image);
+	printf("demo: wrote %s (64 MiB of fake confidential records: %ld)\n", image,
+	       count_records(image));
 
 	bool attached = false;
 	snprintf(target, sizeof(target), "%s", image);
@@ -122,14 +157,16 @@ int cmd_demo(int argc, char **argv)
 	}
 
 	printf("\n$ kesu info %s\n", target);
-	char *info_argv[] = {"info", target, NULL};
-	optind = 0;
-	int code = cmd_info(2, info_argv);
+	int code = run_command(cmd_info, (char *[]){"info", target, NULL});
 	if (code == KESU_EXIT_OK) {
-		printf("\n$ kesu check %s\n", target);
-		char *check_argv[] = {"check", target, NULL};
-		optind = 0;
-		code = cmd_check(2, check_argv);
+		printf("\n$ kesu wipe --yes %s      (the default method, %s)\n", target, KESU_METHOD_DEFAULT);
+		code = run_command(cmd_wipe, (char *[]){"wipe", "--yes", target, NULL});
+	}
+	if (code == KESU_EXIT_OK) {
+		long left = count_records(image);
+		printf("\ndemo: confidential records left in %s: %ld\n", image, left);
+		if (left != 0)
+			code = KESU_EXIT_VERIFY;
 	}
 	if (attached && !keep) {
 		rc = kesu_loop_detach(target);

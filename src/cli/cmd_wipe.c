@@ -248,7 +248,7 @@ static void print_summary(const struct kesu_job_result *r)
 		const struct kesu_pass_result *p = &r->passes[i];
 		if (!p->started)
 			continue;
-		printf("  pass %u/%u %-16s %7.1f s %7.0f MB/s%s\n", p->number, r->npasses,
+		printf("  pass %u/%u %-16s %8.2f s %7.0f MB/s%s\n", p->number, r->npasses,
 		       kesu_pass_describe(&p->pass, text, sizeof(text)), p->seconds,
 		       p->seconds > 0 ? (double)p->bytes_written / p->seconds / 1e6 : 0.0,
 		       p->completed ? "" : "  (not completed)");

@@ -36,4 +36,14 @@ sed -n '/^## Partition object/,/^## /p' "$doc" | grep -oE '^\| `[a-z_]+`' | tr -
 jq -r --arg d "$dev" '.devices[] | select(.path == $d) | .partitions[0] | keys[]' "$WORK/list.json" | sort >"$WORK/actual_part"
 check "partition objects have exactly the documented fields" cmp -s "$WORK/documented_part" "$WORK/actual_part"
 
+# The job result of kesu wipe --json, with a verified pass.
+documented() { sed -n "/^## $1/,/^## /p" "$doc" | grep -oE '^\| `[a-z_.0-9]+`' | tr -d '|` ' | sort; }
+"$KESU" wipe --yes --force --json --progress none --method nist-clear "$dev" >"$WORK/wipe.json"
+jq -r '.jobs[0] | [paths | select(length <= 2) | map(tostring) | join(".")] | map(select(test("^device\\.|^passes\\.[0-9]") | not)) | .[]' "$WORK/wipe.json" | sort -u >"$WORK/actual_job"
+check "job objects have exactly the documented fields" cmp -s <(documented "Job object") "$WORK/actual_job"
+jq -r '.jobs[0].passes[0] | keys[]' "$WORK/wipe.json" | sort >"$WORK/actual_pass"
+check "pass objects have exactly the documented fields" cmp -s <(documented "Pass object") "$WORK/actual_pass"
+jq -r '.jobs[0].passes[0].verification | keys[]' "$WORK/wipe.json" | sort >"$WORK/actual_verification"
+check "verification objects have exactly the documented fields" cmp -s <(documented "Verification object") "$WORK/actual_verification"
+
 finish
