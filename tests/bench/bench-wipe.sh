@@ -92,12 +92,15 @@ MIB=$((1 << 20))
 	die "--size must be a multiple of 16M, at least 64M"
 [ "$(id -u)" -eq 0 ] || die "needs root (it creates loop devices)"
 [ -d "$DISK_DIR" ] || die "--disk-dir: $DISK_DIR is not a directory"
+DISK_DIR=$(cd "$DISK_DIR" && pwd)
+[ -z "$KESU" ] || KESU=$(readlink -f "$KESU")
+[ -z "$RAW" ] || RAW=$(readlink -m "$RAW")
 
 export LC_ALL=C # dd's and awk's decimal points
 
 WORK=$(mktemp -d /tmp/kesu-bench.XXXXXX)
 RAM_DIR=/dev/shm/kesu-bench.$$
-DSK_DIR=$(cd "$DISK_DIR" && pwd)/kesu-bench.$$
+DSK_DIR=$DISK_DIR/kesu-bench.$$
 LOOPS=()    # every loop device this script attached, and only those
 BG_PIDS=()  # background dd runs
 
@@ -110,6 +113,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
+cd "$WORK" # whatever a tool leaves in its current directory goes away
 
 for tool in losetup dd shred jq awk fallocate; do
 	command -v $tool >/dev/null || die "$tool is missing (apt-get install util-linux coreutils jq)"
@@ -205,7 +209,7 @@ vals() { awk -v k="$1" -v t="$2" -v f="$3" '$1 == k && $2 == t && $4 == f {print
 median() { sort -g | awk '{a[NR] = $1} END {if (!NR) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 minmax() { sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {if (NR) printf "%.0f-%.0f", lo, hi; else printf "-"}'; }
 now() { date +%s.%N; }
-mbps() { awk -v b="$1" -v s="$2" 'BEGIN {printf "%.1f", s > 0 ? b / s / 1e6 : 0}'; }
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN {printf "%.1f", (s > 0 ? b / s / 1e6 : 0)}'; }
 
 COUNT=$((SIZE / (4 * MIB)))
 # dd_once DEV -> prints dd's MB/s
@@ -306,7 +310,7 @@ measure_two() {
 	s2=$(jq '.jobs[1].passes[0].seconds' "$WORK/k2.json")
 	b1=$(jq '.jobs[0].passes[0].bytes_written' "$WORK/k2.json")
 	b2=$(jq '.jobs[1].passes[0].bytes_written' "$WORK/k2.json")
-	rec ram two "$run" mbps "$(mbps $((b1 + b2)) "$(awk -v a="$s1" -v b="$s2" 'BEGIN {print a > b ? a : b}')")"
+	rec ram two "$run" mbps "$(mbps $((b1 + b2)) "$(awk -v a="$s1" -v b="$s2" 'BEGIN {print (a > b ? a : b)}')")"
 	rec ram two "$run" rss_kib "$(awk '{print $1}' "$WORK/k2.rss")"
 	ours "$RAM_A"
 	ours "$RAM_B"

@@ -41,6 +41,7 @@ Test(pass_writer, writes_every_byte_of_an_odd_sized_drive)
 	cr_assert_eq(out.bad.count, 0);
 	cr_assert_eq(d->syncs, 1, "one fdatasync at the end of the pass");
 	assert_all(d, 0, size, 0xff);
+	kesu_ranges_free(&out.bad);
 	sim_free(d);
 }
 
@@ -59,6 +60,7 @@ Test(pass_writer, one_bad_sector_is_recorded_exactly_and_the_rest_written)
 	assert_all(d, 0, 3001 * 512, 0x00);
 	assert_all(d, 3001 * 512, 3002 * 512, 0x5a); /* untouched, as a bad sector would be */
 	assert_all(d, 3002 * 512, 4 << 20, 0x00);
+	kesu_ranges_free(&out.bad);
 	sim_free(d);
 }
 
@@ -78,6 +80,7 @@ Test(pass_writer, enodata_counts_as_a_media_error_and_4k_sectors_are_the_unit)
 	cr_assert_eq(out.bad.items[1].first, 1500);
 	cr_assert_eq(out.bad.items[1].count, 1);
 	assert_all(d, 12 * 4096, 1500 * 4096, 0xaa);
+	kesu_ranges_free(&out.bad);
 	sim_free(d);
 }
 
@@ -91,6 +94,7 @@ Test(pass_writer, short_writes_are_completed)
 	cr_assert_eq(out.bytes_written, 1 << 20);
 	assert_all(d, 0, 1 << 20, 0x11);
 	cr_assert_gt(d->writes, 1000);
+	kesu_ranges_free(&out.bad);
 	sim_free(d);
 }
 
@@ -103,6 +107,7 @@ Test(pass_writer, transient_errors_are_retried)
 	cr_assert_eq(run(d, &f, 1 << 20, &out), 0);
 	cr_assert_eq(out.bad.count, 0);
 	assert_all(d, 0, 1 << 20, 0x22);
+	kesu_ranges_free(&out.bad);
 	sim_free(d);
 }
 
@@ -116,6 +121,7 @@ Test(pass_writer, enospc_before_the_end_interrupts_with_the_offset_reached)
 	cr_assert_eq(out.state, KESU_PASS_INTERRUPTED);
 	cr_assert_eq(out.offset_reached, 3 << 20);
 	cr_assert_eq(d->syncs, 1, "what was written is still synced");
+	kesu_ranges_free(&out.bad);
 	sim_free(d);
 }
 
@@ -128,6 +134,7 @@ Test(pass_writer, a_failed_sync_fails_the_pass)
 	cr_assert_eq(run(d, &f, 1 << 20, &out), -EIO);
 	cr_assert_eq(out.state, KESU_PASS_FAILED);
 	cr_assert_eq(out.error, -EIO);
+	kesu_ranges_free(&out.bad);
 	sim_free(d);
 }
 
@@ -143,6 +150,7 @@ Test(pass_writer, cancel_interrupts_at_the_next_request)
 	cr_assert_eq(out.state, KESU_PASS_INTERRUPTED);
 	cr_assert_eq(out.offset_reached, 0);
 	assert_all(d, 0, 4 << 20, 0x5a);
+	kesu_ranges_free(&out.bad);
 	sim_free(d);
 }
 
@@ -156,6 +164,7 @@ Test(pass_writer, resumes_from_a_start_offset)
 	cr_assert_eq(kesu_pass_write(&io, 1 << 20, &out), 0);
 	assert_all(d, 0, 1 << 20, 0x5a);
 	assert_all(d, 1 << 20, 2 << 20, 0x77);
+	kesu_ranges_free(&out.bad);
 	sim_free(d);
 }
 
@@ -168,5 +177,6 @@ Test(pass_writer, other_errors_fail_the_pass)
 	struct kesu_pass_outcome out;
 	cr_assert_eq(run(d, &f, 1 << 20, &out), -EINVAL);
 	cr_assert_eq(out.state, KESU_PASS_FAILED);
+	kesu_ranges_free(&out.bad);
 	sim_free(d);
 }
