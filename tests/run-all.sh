@@ -1,32 +1,45 @@
 #!/bin/bash
 # Installs what is needed, builds kesu twice (normal, and with
-# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every unit and
-# integration test in both builds. Run as root from the source tree:
+# AddressSanitizer + UndefinedBehaviorSanitizer), fuzzes the method parser
+# briefly, and runs every unit and integration test in both builds. Run as
+# root from the source tree:
 #   tests/run-all.sh
-# Build trees go to build-ci/ and build-ci-asan/ (override with KESU_BUILD_ROOT).
+# Build trees go to build-ci/, build-ci-asan/ and build-ci-fuzz/ (override
+# the parent directory with KESU_BUILD_ROOT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
 out=${KESU_BUILD_ROOT:-$src}
 jobs=$(nproc)
+passed=0
+failed=0
 
 .ci/install-deps
 
+echo "=== fuzzing the method parser for 30 s"
+KESU_FUZZ_DIR="$out/build-ci-fuzz" tests/fuzz/run.sh 30 | tail -n 3
+
 run_suite() {
-	local name=$1 dir=$2
+	local name=$1 dir=$2 rc=0 total bad
 	shift 2
 	echo "=== $name build"
 	cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 	cmake --build "$dir" -j"$jobs" >/dev/null
 	echo "=== $name tests"
-	ctest --test-dir "$dir" --output-on-failure -j"$jobs"
+	ctest --test-dir "$dir" --output-on-failure -j"$jobs" | tee "$dir/ctest.log" || rc=$?
+	total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$dir/ctest.log" | tail -1)
+	bad=$(sed -n 's/.*, \([0-9]*\) tests failed out of.*/\1/p' "$dir/ctest.log" | tail -1)
+	passed=$((passed + ${total:-0} - ${bad:-0}))
+	failed=$((failed + ${bad:-0}))
+	# ctest failed without saying how many: count the suite as one failure
+	if [ "$rc" -ne 0 ] && [ "${bad:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
 }
 
 run_suite normal "$out/build-ci"
-# halt_on_error: a sanitizer report fails the test that caused it.
+# A sanitizer report fails the test that caused it.
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite sanitizer "$out/build-ci-asan" -DKESU_SANITIZE=ON
-echo "=== fuzzing the method parser for 30 s"
-KESU_FUZZ_DIR="$out/build-ci-fuzz" tests/fuzz/run.sh 30
-echo "=== all tests passed in both builds"
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
