@@ -8,6 +8,7 @@
 
 #include "kesu/error.h"
 #include "kesu/job.h"
+#include "io_retry.h"
 #include "pass_writer.h"
 #include "verify_read.h"
 

@@ -5,22 +5,10 @@
 #include <time.h>
 
 #include "kesu/error.h"
+#include "io_retry.h"
 #include "pass_writer.h"
 
 #define RING 4 /* buffers in flight between the generator and the writer */
-
-bool kesu_is_media_error(int err)
-{
-	err = err < 0 ? -err : err;
-	return err == EIO || err == ENODATA || err == EILSEQ || err == EREMOTEIO;
-}
-
-bool kesu_is_interruption(int err)
-{
-	err = err < 0 ? -err : err;
-	return err == ENOSPC || err == ENODEV || err == ENXIO || err == ENOMEDIUM ||
-	       err == ESHUTDOWN || err == KESU_EINTERRUPTED;
-}
 
 struct slot {
 	uint8_t *buf;
@@ -65,29 +53,6 @@ static void *generate(void *arg)
 	return NULL;
 }
 
-/* Writes all of [offset, offset + len), completing short writes and
- * retrying errors. *done says how far it got. Returns 0 or the error. */
-static int try_write(const struct kesu_pass_io *io, const uint8_t *buf, size_t len,
-		     uint64_t offset, size_t *done)
-{
-	unsigned failures = 0;
-	*done = 0;
-	while (*done < len) {
-		ssize_t n = io->target->ops->write(io->target->ctx, buf + *done, len - *done,
-						   offset + *done);
-		if (n > 0) {
-			*done += (size_t)n;
-			continue;
-		}
-		int err = n == 0 ? -ENOSPC : (int)n; /* no progress at all: the end */
-		if (err == -EINTR)
-			continue;
-		if (!kesu_is_media_error(err) || failures++ >= io->retries)
-			return err;
-	}
-	return 0;
-}
-
 /* Writes a range; where the medium fails, halves the range until the
  * failing sectors are found, records them and writes everything else. */
 static int write_or_narrow(const struct kesu_pass_io *io, const uint8_t *buf, size_t len,
@@ -95,7 +60,7 @@ static int write_or_narrow(const struct kesu_pass_io *io, const uint8_t *buf, si
 {
 	unsigned sector = io->target->sector;
 	size_t done;
-	int rc = try_write(io, buf, len, offset, &done);
+	int rc = kesu_io_exact(io->target, KESU_IO_WRITE, (void *)buf, len, offset, io->retries, &done);
 	out->bytes_written += done;
 	if (rc == 0 || !kesu_is_media_error(rc))
 		return rc;

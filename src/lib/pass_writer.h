@@ -35,14 +35,6 @@ struct kesu_pass_outcome {
 	double seconds;
 };
 
-/* true for errors that mean the medium failed at that place (EIO, and
- * ENODATA, which is what NVMe media errors become). */
-bool kesu_is_media_error(int err);
-
-/* true for errors that mean the job cannot go on here: device full or
- * gone. They make a job INTERRUPTED rather than FAILED. */
-bool kesu_is_interruption(int err);
-
 /* Writes [start, target size) with the pass's bytes. Returns 0 when the
  * pass is DONE, else the negative error also stored in out->error. */
 int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_pass_outcome *out);

@@ -4,30 +4,8 @@
 #include <time.h>
 
 #include "kesu/error.h"
-#include "pass_writer.h"
+#include "io_retry.h"
 #include "verify_read.h"
-
-/* Reads [offset, offset + len) fully; retries media errors. */
-static int try_read(const struct kesu_verify_io *io, uint8_t *buf, size_t len, uint64_t offset,
-		    size_t *done)
-{
-	unsigned failures = 0;
-	*done = 0;
-	while (*done < len) {
-		ssize_t n = io->target->ops->read(io->target->ctx, buf + *done, len - *done,
-						  offset + *done);
-		if (n > 0) {
-			*done += (size_t)n;
-			continue;
-		}
-		int err = n == 0 ? -ENOSPC : (int)n; /* end of device before the plan's end */
-		if (err == -EINTR)
-			continue;
-		if (!kesu_is_media_error(err) || failures++ >= io->retries)
-			return err;
-	}
-	return 0;
-}
 
 /* Compares what was read with what the pass wrote, sector by sector
  * where they differ. */
@@ -55,7 +33,7 @@ static int check_range(const struct kesu_verify_io *io, uint8_t *buf, uint8_t *w
 {
 	unsigned sector = io->target->sector;
 	size_t done;
-	int rc = try_read(io, buf, len, offset, &done);
+	int rc = kesu_io_exact(io->target, KESU_IO_READ, buf, len, offset, io->retries, &done);
 	out->bytes_read += done;
 	if (done) {
 		int crc = compare(io, buf, want, done, offset, out);
