@@ -36,6 +36,13 @@ enum kesu_verify_passes {
 	KESU_VPASSES_ALL,
 };
 
+/* What a job decides before it writes anything: with it, a job killed
+ * half-way can be continued and still write exactly the method's bytes. */
+struct kesu_job_plan {
+	uint8_t random_bytes[KESU_METHOD_RANDOM_MAX];            /* R1..R16 */
+	uint8_t seeds[KESU_METHOD_PASSES_MAX][KESU_PRNG_SEED_SIZE]; /* per random pass */
+};
+
 struct kesu_job_options {
 	enum kesu_verify_mode verify_mode;
 	enum kesu_verify_passes verify_passes;
@@ -43,6 +50,13 @@ struct kesu_job_options {
 	size_t request_size;     /* bytes per request, 0 = 4 MiB; multiple of the sector */
 	int retries;             /* attempts after a media error, < 0 = 3 */
 	unsigned stop_after_pass; /* test hook: stop after this pass, 0 = never */
+	double sync_seconds;     /* fdatasync at least this often, 0 = 5 s */
+	/* Resuming: the plan of the interrupted job, and where it got to
+	 * (durable_pass / durable_offset of its last checkpoint). */
+	const struct kesu_job_plan *resume_plan;
+	unsigned resume_pass;     /* 1-based; 0 = a new job */
+	uint64_t resume_offset;
+	uint64_t prior_bad_sectors; /* bad sectors the earlier run recorded */
 };
 
 struct kesu_verify_result {
@@ -62,6 +76,8 @@ struct kesu_pass_result {
 	uint8_t byte;               /* RANDOM_BYTE / COMPLEMENT: the byte written */
 	uint8_t seed[KESU_PRNG_SEED_SIZE]; /* RANDOM_STREAM: its seed (stream 0) */
 	bool started, completed;    /* completed: written to the end and synced */
+	bool earlier_run;           /* completed before the job was interrupted */
+	uint64_t resumed_at;        /* this run began at this offset (0: the start) */
 	int error;
 	uint64_t bytes_written;
 	uint64_t offset_reached;
@@ -86,6 +102,7 @@ struct kesu_job_result {
 	char reason[512];          /* one line: why it is not SUCCESS, "" otherwise */
 	unsigned interrupted_pass; /* INTERRUPTED: the pass, and ... */
 	uint64_t interrupted_at;   /* ... the offset all below which was written */
+	uint64_t prior_bad_sectors; /* recorded by the run(s) before a resume */
 };
 
 enum kesu_job_phase { KESU_PHASE_WRITING, KESU_PHASE_VERIFYING, KESU_PHASE_FINISHED };
@@ -95,6 +112,11 @@ struct kesu_job_progress {
 	unsigned pass, npasses;
 	uint64_t done, total; /* bytes of the current phase */
 	double phase_seconds; /* since the phase began */
+	/* What is on stable storage: passes before durable_pass are complete,
+	 * durable_pass itself up to durable_offset. A checkpoint records these. */
+	unsigned durable_pass;
+	uint64_t durable_offset;
+	uint64_t bad_sectors; /* recorded so far by this run */
 };
 
 struct kesu_job;
@@ -123,6 +145,9 @@ void kesu_job_progress(const struct kesu_job *job, struct kesu_job_progress *p);
 const struct kesu_job_result *kesu_job_result(const struct kesu_job *job);
 
 void kesu_job_free(struct kesu_job *job);
+
+/* The job's plan (seeds and random bytes), to keep for a resume. */
+void kesu_job_get_plan(const struct kesu_job *job, struct kesu_job_plan *plan);
 
 const char *kesu_outcome_name(enum kesu_outcome outcome);
 const char *kesu_verify_mode_name(enum kesu_verify_mode mode);

@@ -14,6 +14,7 @@
 
 #define DEFAULT_REQUEST (4u << 20)
 #define DEFAULT_RETRIES 3
+#define DEFAULT_SYNC_SECONDS 5.0
 
 struct kesu_job {
 	struct kesu_target target;
@@ -25,7 +26,20 @@ struct kesu_job {
 	_Atomic unsigned pass;
 	_Atomic uint64_t done, total;
 	_Atomic uint64_t phase_start_ns; /* CLOCK_MONOTONIC */
+	/* pass << 56 | offset: one word, so a reader never pairs a new pass
+	 * with an old offset and skips data on resume. */
+	_Atomic uint64_t durable;
+	_Atomic uint64_t bad_sectors;
+	unsigned current_pass;           /* the writer thread's, for durable_mark */
 };
+
+#define DURABLE_OFFSET_MASK ((UINT64_C(1) << 56) - 1)
+
+static void durable_mark(void *ctx, uint64_t offset)
+{
+	struct kesu_job *job = ctx;
+	atomic_store(&job->durable, (uint64_t)job->current_pass << 56 | (offset & DURABLE_OFFSET_MASK));
+}
 
 const char *kesu_outcome_name(enum kesu_outcome outcome)
 {
@@ -90,9 +104,21 @@ int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *targe
 	resolve_verification(job, method);
 
 	/* Draw everything random up front, so the plan of the whole job is
-	 * fixed (and recorded) before the first byte is written. */
+	 * fixed (and recorded) before the first byte is written; a resumed job
+	 * takes the plan of the run it continues. */
+	const struct kesu_job_plan *plan = job->opts.resume_plan;
 	for (unsigned i = 0; i < method->nrandom_bytes && i < KESU_METHOD_RANDOM_MAX; i++)
-		job->random_bytes[i] = (uint8_t)randombytes_uniform(256);
+		job->random_bytes[i] = plan ? plan->random_bytes[i] : (uint8_t)randombytes_uniform(256);
+	if (job->opts.resume_pass > method->npasses || (job->opts.resume_pass && !plan)) {
+		free(job);
+		return -EINVAL;
+	}
+	r->prior_bad_sectors = job->opts.prior_bad_sectors;
+	if (job->opts.resume_pass)
+		atomic_store(&job->durable, (uint64_t)job->opts.resume_pass << 56 |
+						    (job->opts.resume_offset & DURABLE_OFFSET_MASK));
+	if (job->opts.sync_seconds <= 0)
+		job->opts.sync_seconds = DEFAULT_SYNC_SECONDS;
 	r->npasses = method->npasses;
 	for (unsigned i = 0; i < method->npasses; i++) {
 		struct kesu_pass_result *p = &r->passes[i];
@@ -102,7 +128,10 @@ int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *targe
 			uint8_t b = job->random_bytes[p->pass.random_byte - 1];
 			p->byte = p->pass.type == KESU_PASS_COMPLEMENT ? (uint8_t)~b : b;
 		} else if (p->pass.type == KESU_PASS_RANDOM_STREAM) {
-			randombytes_buf(p->seed, sizeof(p->seed));
+			if (plan)
+				memcpy(p->seed, plan->seeds[i], sizeof(p->seed));
+			else
+				randombytes_buf(p->seed, sizeof(p->seed));
 		}
 	}
 	*out = job;
@@ -205,7 +234,7 @@ static bool verifies(const struct kesu_job_result *r, unsigned index)
 static void conclude(struct kesu_job *job, int rc, unsigned stopped_pass)
 {
 	struct kesu_job_result *r = &job->result;
-	uint64_t bad = 0, mismatched = 0, unreadable = 0;
+	uint64_t bad = r->prior_bad_sectors, mismatched = 0, unreadable = 0;
 	for (unsigned i = 0; i < r->npasses; i++) {
 		bad += kesu_ranges_sectors(&r->passes[i].bad);
 		mismatched += kesu_ranges_sectors(&r->passes[i].verify.mismatched);
@@ -257,11 +286,22 @@ int kesu_job_run(struct kesu_job *job)
 	clock_gettime(CLOCK_REALTIME, &r->started);
 	int rc = 0;
 	unsigned i = 0;
+	unsigned first = job->opts.resume_pass ? job->opts.resume_pass - 1 : 0;
+	for (; i < first; i++) {
+		r->passes[i].started = r->passes[i].completed = r->passes[i].earlier_run = true;
+		r->passes[i].offset_reached = job->target.size;
+	}
 	for (; i < r->npasses; i++) {
 		struct kesu_pass_result *p = &r->passes[i];
 		struct kesu_fill fill;
+		uint64_t start = i == first ? job->opts.resume_offset : 0;
+		if (start > job->target.size)
+			start = job->target.size;
 		pass_fill(p, &fill);
+		job->current_pass = p->number;
 		enter_phase(job, KESU_PHASE_WRITING, p->number, job->target.size);
+		atomic_store(&job->done, start);
+		p->resumed_at = start;
 		struct kesu_pass_io io = {
 			.target = &job->target,
 			.fill = &fill,
@@ -269,16 +309,20 @@ int kesu_job_run(struct kesu_job *job)
 			.retries = (unsigned)job->opts.retries,
 			.cancel = &job->cancel,
 			.progress = &job->done,
+			.sync_seconds = job->opts.sync_seconds,
+			.durable = durable_mark,
+			.durable_ctx = job,
 		};
 		struct kesu_pass_outcome out;
 		p->started = true;
-		rc = kesu_pass_write(&io, 0, &out);
+		rc = kesu_pass_write(&io, start, &out);
 		p->completed = out.state == KESU_PASS_DONE;
 		p->error = out.error;
 		p->bytes_written = out.bytes_written;
 		p->offset_reached = out.offset_reached;
 		p->seconds = out.seconds;
 		p->bad = out.bad;
+		atomic_fetch_add(&job->bad_sectors, kesu_ranges_sectors(&out.bad));
 		sodium_memzero(&fill, sizeof(fill)); /* the expanded seed */
 		if (rc < 0)
 			break;
@@ -315,7 +359,19 @@ void kesu_job_progress(const struct kesu_job *job, struct kesu_job_progress *p)
 	p->npasses = job->result.npasses;
 	p->done = atomic_load(&job->done);
 	p->total = atomic_load(&job->total);
+	uint64_t durable = atomic_load(&job->durable);
+	p->durable_pass = (unsigned)(durable >> 56);
+	p->durable_offset = durable & DURABLE_OFFSET_MASK;
+	p->bad_sectors = atomic_load(&job->bad_sectors);
 	p->phase_seconds = (double)(monotonic_ns() - atomic_load(&job->phase_start_ns)) / 1e9;
+}
+
+void kesu_job_get_plan(const struct kesu_job *job, struct kesu_job_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	memcpy(plan->random_bytes, job->random_bytes, sizeof(plan->random_bytes));
+	for (unsigned i = 0; i < job->result.npasses; i++)
+		memcpy(plan->seeds[i], job->result.passes[i].seed, KESU_PRNG_SEED_SIZE);
 }
 
 const struct kesu_job_result *kesu_job_result(const struct kesu_job *job)

@@ -110,12 +110,15 @@ static int ring_init(struct ring *r, const struct kesu_pass_io *io, uint64_t sta
 	return 0;
 }
 
-/* The writer: takes filled slots in order and writes them. */
+/* The writer: takes filled slots in order and writes them, syncing every
+ * sync_seconds so that a checkpoint never claims more than is durable. */
 static int write_slots(struct ring *r, struct kesu_pass_outcome *out)
 {
 	const struct kesu_pass_io *io = r->io;
 	uint64_t offset = r->start;
 	int rc = 0;
+	struct timespec last_sync;
+	clock_gettime(CLOCK_MONOTONIC, &last_sync);
 	for (unsigned i = 0; offset < r->end; i = (i + 1) % RING) {
 		if (io->cancel && atomic_load(io->cancel)) {
 			rc = -KESU_EINTERRUPTED;
@@ -134,6 +137,14 @@ static int write_slots(struct ring *r, struct kesu_pass_outcome *out)
 		out->offset_reached = offset;
 		if (io->progress)
 			atomic_store(io->progress, offset);
+		if (io->sync_seconds > 0 && seconds_since(&last_sync) >= io->sync_seconds) {
+			rc = io->target->ops->sync(io->target->ctx);
+			if (rc < 0)
+				break;
+			clock_gettime(CLOCK_MONOTONIC, &last_sync);
+			if (io->durable)
+				io->durable(io->durable_ctx, offset);
+		}
 		pthread_mutex_lock(&r->lock);
 		s->full = false;
 		pthread_cond_broadcast(&r->changed);
@@ -169,6 +180,8 @@ int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_p
 	int sync_rc = io->target->ops->sync(io->target->ctx);
 	if (rc == 0)
 		rc = sync_rc;
+	if (sync_rc == 0 && io->durable)
+		io->durable(io->durable_ctx, out->offset_reached);
 	out->seconds = seconds_since(&t0);
 	out->error = rc;
 	out->state = rc == 0 ? KESU_PASS_DONE

@@ -24,6 +24,11 @@ struct kesu_pass_io {
 	unsigned retries;           /* extra attempts before narrowing */
 	const atomic_bool *cancel;  /* set to stop at the next request */
 	_Atomic uint64_t *progress; /* bytes of this pass done so far */
+	double sync_seconds;        /* > 0: fdatasync at least this often */
+	/* Called after each successful sync with the offset below which the
+	 * pass is on stable storage: what a checkpoint may claim. */
+	void (*durable)(void *ctx, uint64_t offset);
+	void *durable_ctx;
 };
 
 struct kesu_pass_outcome {

@@ -1,0 +1,18 @@
+/* Canonical JSON: the one byte sequence a document has, so that hashes and
+ * signatures over it can be recomputed by anyone. UTF-8, no white space,
+ * object keys sorted by their bytes, integers only, strings escaped only
+ * where JSON requires (", \, control characters). */
+#ifndef KESU_CANONICAL_JSON_H
+#define KESU_CANONICAL_JSON_H
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Returns a malloc'd NUL-terminated string and its length in *len, or NULL
+ * (errno EINVAL) when the document holds a floating-point number, which
+ * has no single canonical form. */
+char *kesu_json_canonical(struct json_object *doc, size_t *len);
+
+/* true when text is exactly the canonical form of what it parses to. */
+bool kesu_json_is_canonical(const char *text, size_t len);
+#endif
