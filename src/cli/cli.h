@@ -13,6 +13,10 @@
 #include "kesu/gate.h"
 #include "kesu/job.h"
 #include "kesu/method.h"
+#include "kesu/config.h"
+#include "kesu/key.h"
+#include "kesu/ledger.h"
+#include "kesu/record.h"
 
 /* One exit-code table for every subcommand (README, kesu(1)). */
 enum kesu_exit {
@@ -32,6 +36,62 @@ int cmd_demo(int argc, char **argv);
 int cmd_wipe(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_methods(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
+int cmd_cert(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+/* Loads the station's secret key (path NULL: the default), asking for the
+ * passphrase at a terminal when it is protected and no passphrase file is
+ * given. Returns an exit code, having printed a one-line error. */
+struct kesu_secret_key;
+int cli_load_secret_key(const char *path, const char *passphrase_file, struct kesu_secret_key **sk);
+
+/* Where a destructive command records what it did. */
+struct cli_station {
+	struct kesu_config cfg;   /* the config file, then the flags */
+	char ledger_path[4096];
+	char cert_dir[4096];
+	char key_path[4096];
+	struct kesu_ledger *ledger;
+	struct kesu_secret_key *sk;
+};
+
+/* Reads the config file ($KESU_CONFIG or ~/.config/kesu/config). */
+int cli_station_load_config(struct cli_station *st);
+/* Settles the ledger, certificate and key paths: flag, config, default. */
+int cli_station_paths(struct cli_station *st, const char *ledger_flag, const char *cert_flag,
+		      const char *key_flag);
+int cli_station_open_ledger(struct cli_station *st);
+/* Loads the station key, making one on first use; fills the fingerprint. */
+int cli_station_load_key(struct cli_station *st, const char *passphrase_file);
+void cli_station_close(struct cli_station *st);
+
+/* One drive's job in the ledger. */
+struct cli_record {
+	char device_key[4400];
+	char job_id[KESU_JOB_ID_LEN + 1];
+	bool resumed;
+	struct kesu_job_plan plan; /* a resumed job's, kept while it runs */
+	unsigned last_pass;        /* the last checkpoint written */
+	uint64_t last_offset;
+	/* After cli_record_finish: */
+	uint64_t seq;              /* place in the chain, 0 when left open */
+	char document[4200];       /* the certificate or failure report */
+	bool certificate;          /* a certificate, not a failure report */
+};
+
+/* Looks for an unfinished job for the drive: with restart it is left as
+ * abandoned; otherwise its plan and checkpoint go into opts (a resume). */
+int cli_record_prepare(struct cli_station *st, const struct kesu_device *dev,
+		       const struct kesu_method *method, bool restart, struct cli_record *rec,
+		       struct kesu_job_options *opts);
+/* Records the job's start (or resumption) before it writes anything. */
+int cli_record_begin(struct cli_station *st, struct cli_record *rec, struct kesu_job *job);
+/* Writes a checkpoint when the durable position moved. */
+int cli_record_checkpoint(struct cli_station *st, struct cli_record *rec, struct kesu_job *job);
+/* Finishes the record (or leaves an interrupted job open), and issues the
+ * certificate or the failure report; says where in rec. */
+int cli_record_finish(struct cli_station *st, struct cli_record *rec, struct kesu_job *job,
+		      const char *asset_number);
 
 /* A job running in its own thread, as the CLI tracks it. */
 struct cli_running {

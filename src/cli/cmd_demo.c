@@ -2,6 +2,7 @@
  * sees kesu work without pointing it at a real disk. It creates an image
  * file full of "confidential" records, attaches it to a loop device when
  * run as root (else uses the file itself), and runs kesu on it. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -80,6 +82,32 @@ static int run_command(int (*cmd)(int, char **), char **argv)
 	return cmd(argc, argv);
 }
 
+/* The certificate the wipe just wrote: the newest kesu-*.pdf. */
+static int newest_pdf(const char *dir, char *out, size_t size)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	time_t newest = 0;
+	int rc = -1;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (strncmp(e->d_name, "kesu-", 5) || n < 4 || strcmp(e->d_name + n - 4, ".pdf"))
+			continue;
+		char path[PATH_MAX];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) == 0 && st.st_mtime >= newest) {
+			newest = st.st_mtime;
+			snprintf(out, size, "%s", path);
+			rc = 0;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
 /* How many of the demo's records can still be found in the image: the
  * operator's own check that the wipe left nothing behind. */
 static long count_records(const char *path)
@@ -139,6 +167,7 @@ int cmd_demo(int argc, char **argv)
 		cli_error("demo: cannot create %s: %s", image, kesu_strerror(rc));
 		return cli_exit_for(rc);
 	}
+	printf("demo: everything lives in %s\n", dir);
 	printf("demo: wrote %s (64 MiB of fake confidential records: %ld)\n", image,
 	       count_records(image));
 
@@ -158,9 +187,32 @@ int cmd_demo(int argc, char **argv)
 
 	printf("\n$ kesu info %s\n", target);
 	int code = run_command(cmd_info, (char *[]){"info", target, NULL});
+	/* The demo's station lives beside its disk, not in the user's files. */
+	char ledger[PATH_MAX], certs[PATH_MAX], key[PATH_MAX], pub[PATH_MAX], operator[128];
+	snprintf(ledger, sizeof(ledger), "%s/ledger.sqlite", dir);
+	snprintf(certs, sizeof(certs), "%s/certificates", dir);
+	snprintf(key, sizeof(key), "%s/station.key", dir);
+	snprintf(pub, sizeof(pub), "%s/station.pub", dir);
+	const char *user = getenv("USER");
+	snprintf(operator, sizeof(operator), "%s (demo)", user && *user ? user : "operator");
 	if (code == KESU_EXIT_OK) {
-		printf("\n$ kesu wipe --yes %s      (the default method, %s)\n", target, KESU_METHOD_DEFAULT);
-		code = run_command(cmd_wipe, (char *[]){"wipe", "--yes", target, NULL});
+		printf("\n$ kesu wipe --yes --operator '%s' --organisation 'kesu demo' --class II"
+		       " --purpose lease-return --ledger %s --cert-dir %s --key %s %s\n", operator, ledger,
+		       certs, key, target);
+		code = run_command(cmd_wipe, (char *[]){"wipe", "--yes", "--operator", operator,
+			"--organisation", "kesu demo", "--class", "II", "--purpose", "lease-return",
+			"--ledger", ledger, "--cert-dir", certs, "--key", key, target, NULL});
+	}
+	char cert[PATH_MAX];
+	if (code == KESU_EXIT_OK && newest_pdf(certs, cert, sizeof(cert)) == 0) {
+		printf("\n$ kesu cert verify --pubkey %s --ledger %s %s\n", pub, ledger, cert);
+		code = run_command(cmd_cert, (char *[]){"cert", "verify", "--pubkey", pub, "--ledger",
+			ledger, cert, NULL});
+	}
+	if (code == KESU_EXIT_OK) {
+		printf("\n$ kesu ledger verify --ledger %s --pubkey %s\n", ledger, pub);
+		code = run_command(cmd_ledger, (char *[]){"ledger", "verify", "--ledger", ledger,
+			"--pubkey", pub, NULL});
 	}
 	if (code == KESU_EXIT_OK) {
 		long left = count_records(image);

@@ -16,9 +16,13 @@ struct wipe_ctl {
 	const char *methods_dir;
 	struct kesu_job_options job;
 	enum cli_progress progress;
-	bool json, yes, force, dry_run;
+	bool json, yes, force, dry_run, restart;
 	char **devices;
 	size_t ndevices;
+	/* The record: who, for whom, why; where it goes. */
+	struct kesu_job_context ctx; /* flags only; the config fills the rest */
+	const char *assets;          /* comma-separated, one per drive in order */
+	const char *ledger, *cert_dir, *key, *passphrase_file;
 };
 
 struct drive {
@@ -28,6 +32,8 @@ struct drive {
 	struct kesu_job *job;
 	pthread_t thread;
 	bool started;
+	struct cli_record rec;
+	char asset[KESU_FIELD];
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -58,6 +64,21 @@ static void wipe_usage(FILE *out)
 	      "  -f, --force              with --yes: erase drives holding partitions or filesystems\n"
 	      "  -n, --dry-run            run the gate and the confirmation, write nothing\n"
 	      "      --stop-after-pass N  stop after pass N (for testing; the job is INTERRUPTED)\n"
+	      "\nThe record (every job goes to the ledger; a SUCCESS gets a signed certificate):\n"
+	      "      --operator NAME      who erases (required here or in the config file)\n"
+	      "      --operator-title T, --organisation ORG, --department DEPT, --location L, --phone P\n"
+	      "      --approver NAME      who approved the disposal beforehand\n"
+	      "      --class I|II|III     information class of the data on the drive\n"
+	      "      --purpose P          disposal, lease-return, repair or reuse\n"
+	      "      --asset N[,N...]     asset / property numbers, one per DEVICE in order\n"
+	      "      --ledger PATH        the ledger (default ~/.local/share/kesu/ledger.sqlite)\n"
+	      "      --cert-dir DIR       certificates (default ~/.local/share/kesu/certificates)\n"
+	      "      --key PATH           the station key (default ~/.config/kesu/station.key;\n"
+	      "                           made on first use)\n"
+	      "      --passphrase-file F  the key's passphrase, for scripts\n"
+	      "      --restart            do not resume an unfinished job for the drive\n"
+	      "      --checkpoint-interval S  sync and checkpoint every S seconds (default 5):\n"
+	      "                           at most that much work is redone after a crash\n"
 	      "  -h, --help               this help\n",
 	      out);
 }
@@ -85,7 +106,9 @@ static bool parse_size(const char *s, size_t *out)
 static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 {
 	enum { O_METHODS_DIR = 256, O_VERIFY, O_VPASSES, O_VPERCENT, O_REQUEST, O_RETRIES,
-	       O_PROGRESS, O_JSON, O_STOP_AFTER };
+	       O_PROGRESS, O_JSON, O_STOP_AFTER, O_OPERATOR, O_OP_TITLE, O_ORG, O_DEPT, O_LOCATION,
+	       O_PHONE, O_APPROVER, O_CLASS, O_PURPOSE, O_ASSET, O_LEDGER, O_CERT_DIR, O_KEY,
+	       O_PASSFILE, O_RESTART, O_CHECKPOINT };
 	static const struct option opts[] = {
 		{"method", required_argument, NULL, 'm'},
 		{"methods-dir", required_argument, NULL, O_METHODS_DIR},
@@ -100,6 +123,23 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		{"force", no_argument, NULL, 'f'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"stop-after-pass", required_argument, NULL, O_STOP_AFTER},
+		{"operator", required_argument, NULL, O_OPERATOR},
+		{"operator-title", required_argument, NULL, O_OP_TITLE},
+		{"organisation", required_argument, NULL, O_ORG},
+		{"organization", required_argument, NULL, O_ORG},
+		{"department", required_argument, NULL, O_DEPT},
+		{"location", required_argument, NULL, O_LOCATION},
+		{"phone", required_argument, NULL, O_PHONE},
+		{"approver", required_argument, NULL, O_APPROVER},
+		{"class", required_argument, NULL, O_CLASS},
+		{"purpose", required_argument, NULL, O_PURPOSE},
+		{"asset", required_argument, NULL, O_ASSET},
+		{"ledger", required_argument, NULL, O_LEDGER},
+		{"cert-dir", required_argument, NULL, O_CERT_DIR},
+		{"key", required_argument, NULL, O_KEY},
+		{"passphrase-file", required_argument, NULL, O_PASSFILE},
+		{"restart", no_argument, NULL, O_RESTART},
+		{"checkpoint-interval", required_argument, NULL, O_CHECKPOINT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -146,6 +186,26 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 			ctl->job.stop_after_pass = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || ctl->job.stop_after_pass == 0)
 				return cli_error("--stop-after-pass: \"%s\" is not a pass number", optarg), -1;
+			break;
+		case O_OPERATOR: snprintf(ctl->ctx.operator_name, KESU_FIELD, "%s", optarg); break;
+		case O_OP_TITLE: snprintf(ctl->ctx.operator_title, KESU_FIELD, "%s", optarg); break;
+		case O_ORG: snprintf(ctl->ctx.organisation, KESU_FIELD, "%s", optarg); break;
+		case O_DEPT: snprintf(ctl->ctx.department, KESU_FIELD, "%s", optarg); break;
+		case O_LOCATION: snprintf(ctl->ctx.location, KESU_FIELD, "%s", optarg); break;
+		case O_PHONE: snprintf(ctl->ctx.phone, sizeof(ctl->ctx.phone), "%s", optarg); break;
+		case O_APPROVER: snprintf(ctl->ctx.approver, KESU_FIELD, "%s", optarg); break;
+		case O_CLASS: snprintf(ctl->ctx.classification, sizeof(ctl->ctx.classification), "%s", optarg); break;
+		case O_PURPOSE: snprintf(ctl->ctx.purpose, sizeof(ctl->ctx.purpose), "%s", optarg); break;
+		case O_ASSET: ctl->assets = optarg; break;
+		case O_LEDGER: ctl->ledger = optarg; break;
+		case O_CERT_DIR: ctl->cert_dir = optarg; break;
+		case O_KEY: ctl->key = optarg; break;
+		case O_PASSFILE: ctl->passphrase_file = optarg; break;
+		case O_RESTART: ctl->restart = true; break;
+		case O_CHECKPOINT:
+			ctl->job.sync_seconds = strtod(optarg, &end);
+			if (*end || !(ctl->job.sync_seconds >= 0.1 && ctl->job.sync_seconds <= 600))
+				return cli_error("--checkpoint-interval: \"%s\" is not 0.1 to 600 seconds", optarg), -1;
 			break;
 		case 'h': wipe_usage(stdout); return 1;
 		default: wipe_usage(stderr); return -1;
@@ -268,7 +328,7 @@ static void print_summary(const struct kesu_job_result *r)
 		printf("  NIST SP 800-88 level achieved: %s\n", kesu_nist_level_name(r->method.nist));
 }
 
-static void watch(const struct wipe_ctl *ctl, struct drive *drives)
+static void watch(const struct wipe_ctl *ctl, struct cli_station *st, struct drive *drives)
 {
 	struct cli_running *runs = calloc((size_t)ctl->ndevices, sizeof(*runs));
 	for (size_t i = 0; i < ctl->ndevices; i++)
@@ -287,6 +347,9 @@ static void watch(const struct wipe_ctl *ctl, struct drive *drives)
 				kesu_job_cancel(drives[i].job);
 			cancelled = true;
 		}
+		/* Checkpoints follow the engine's syncs: what is durable, no further. */
+		for (size_t i = 0; i < ctl->ndevices; i++)
+			cli_record_checkpoint(st, &drives[i].rec, drives[i].job);
 		/* Terminal: 4 redraws a second. JSON: one object a second. */
 		if (ctl->progress == CLI_PROGRESS_TTY || tick % 4 == 0 || !running) {
 			cli_progress_draw(runs, (size_t)ctl->ndevices, ctl->progress, first);
@@ -299,6 +362,157 @@ static void watch(const struct wipe_ctl *ctl, struct drive *drives)
 		tick++;
 	}
 	free(runs);
+}
+
+/* The context flags on top of the config file's. */
+static void merge_context(struct kesu_job_context *cfg, const struct kesu_job_context *flags)
+{
+	struct { char *to; const char *from; size_t size; } fields[] = {
+		{cfg->operator_name, flags->operator_name, sizeof(cfg->operator_name)},
+		{cfg->operator_title, flags->operator_title, sizeof(cfg->operator_title)},
+		{cfg->organisation, flags->organisation, sizeof(cfg->organisation)},
+		{cfg->department, flags->department, sizeof(cfg->department)},
+		{cfg->location, flags->location, sizeof(cfg->location)},
+		{cfg->phone, flags->phone, sizeof(cfg->phone)},
+		{cfg->approver, flags->approver, sizeof(cfg->approver)},
+		{cfg->classification, flags->classification, sizeof(cfg->classification)},
+		{cfg->purpose, flags->purpose, sizeof(cfg->purpose)},
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i].from[0])
+			snprintf(fields[i].to, fields[i].size, "%s", fields[i].from);
+}
+
+/* Config, context checks, ledger and key: everything that can fail before
+ * a drive is touched fails here. */
+static int open_station(const struct wipe_ctl *ctl, struct cli_station *st)
+{
+	int code = cli_station_load_config(st);
+	if (code != KESU_EXIT_OK)
+		return code;
+	merge_context(&st->cfg.ctx, &ctl->ctx);
+	kesu_context_station(&st->cfg.ctx);
+	char err[300];
+	if (!st->cfg.ctx.operator_name[0]) {
+		cli_error("wipe: who is erasing? give --operator NAME (or operator = NAME in the config file)");
+		return KESU_EXIT_USAGE;
+	}
+	if (kesu_context_check(&st->cfg.ctx, err, sizeof(err)) < 0) {
+		cli_error("wipe: %s", err);
+		return KESU_EXIT_USAGE;
+	}
+	code = cli_station_paths(st, ctl->ledger, ctl->cert_dir, ctl->key);
+	if (code == KESU_EXIT_OK && !ctl->dry_run)
+		code = cli_station_open_ledger(st);
+	if (code == KESU_EXIT_OK && !ctl->dry_run)
+		code = cli_station_load_key(st, ctl->passphrase_file);
+	return code;
+}
+
+/* --asset A,B,C: one per drive, in the order the drives were named. */
+static int split_assets(const struct wipe_ctl *ctl, struct drive *drives)
+{
+	if (!ctl->assets)
+		return KESU_EXIT_OK;
+	char *copy = strdup(ctl->assets), *save = NULL;
+	size_t n = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save), n++)
+		if (n < ctl->ndevices)
+			snprintf(drives[n].asset, sizeof(drives[n].asset), "%s", t);
+	free(copy);
+	if (n != ctl->ndevices) {
+		cli_error("--asset: %zu numbers for %zu drives", n, ctl->ndevices);
+		return KESU_EXIT_USAGE;
+	}
+	return KESU_EXIT_OK;
+}
+
+/* Creates each drive's job (resuming an unfinished one) and records its
+ * start in the ledger, before any thread writes. */
+static int start_jobs(const struct wipe_ctl *ctl, struct cli_station *st,
+		      const struct kesu_method *method, struct drive *drives)
+{
+	for (size_t i = 0; i < ctl->ndevices; i++) {
+		struct drive *d = &drives[i];
+		struct kesu_job_options opts = ctl->job;
+		int code = cli_record_prepare(st, &d->dev, method, ctl->restart, &d->rec, &opts);
+		if (code != KESU_EXIT_OK)
+			return code;
+		int rc = kesu_job_new(&d->dev, d->fd, method, &opts, &d->job);
+		if (rc < 0) {
+			cli_error("%s: %s", d->dev.path, kesu_strerror(rc));
+			return cli_exit_for(rc);
+		}
+		d->fd = -1; /* the job owns it now */
+		code = cli_record_begin(st, &d->rec, d->job);
+		if (code != KESU_EXIT_OK)
+			return code;
+	}
+	return KESU_EXIT_OK;
+}
+
+static void print_record(const struct cli_record *rec)
+{
+	if (rec->seq)
+		printf("  ledger: record %llu, job %s\n", (unsigned long long)rec->seq, rec->job_id);
+	else
+		printf("  ledger: job %s left open; wipe this drive again to resume it\n", rec->job_id);
+	if (rec->document[0])
+		printf("  %s: %s\n", rec->certificate ? "certificate" : "failure report (NOT a certificate)",
+		       rec->document);
+}
+
+static struct json_object *record_json(const struct cli_record *rec)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "job_id", json_object_new_string(rec->job_id));
+	json_object_object_add(o, "seq", rec->seq ? json_object_new_int64((int64_t)rec->seq) : NULL);
+	json_object_object_add(o, "resumed", json_object_new_boolean(rec->resumed));
+	json_object_object_add(o, "certificate", rec->certificate ? json_object_new_string(rec->document) : NULL);
+	json_object_object_add(o, "failure_report", !rec->certificate && rec->document[0]
+				? json_object_new_string(rec->document) : NULL);
+	return o;
+}
+
+/* Runs the jobs, then records and reports each. Returns the worst code. */
+static int run_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct drive *drives)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < ctl->ndevices; i++)
+		drives[i].started = pthread_create(&drives[i].thread, NULL, run_job, &drives[i]) == 0;
+	watch(ctl, st, drives);
+	int code = KESU_EXIT_OK;
+	struct json_object *results = json_object_new_array();
+	for (size_t i = 0; i < ctl->ndevices; i++) {
+		if (drives[i].started)
+			pthread_join(drives[i].thread, NULL);
+		const struct kesu_job_result *r = kesu_job_result(drives[i].job);
+		int c = exit_code_for(r);
+		int rc = cli_record_finish(st, &drives[i].rec, drives[i].job, drives[i].asset);
+		c = c > rc ? c : rc;
+		code = c > code ? c : code;
+		if (ctl->json) {
+			struct json_object *job = cli_job_json(r);
+			json_object_object_add(job, "record", record_json(&drives[i].rec));
+			json_object_array_add(results, job);
+		} else {
+			print_summary(r);
+			print_record(&drives[i].rec);
+		}
+	}
+	if (ctl->json) {
+		struct json_object *doc = json_object_new_object();
+		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
+		json_object_object_add(doc, "jobs", results);
+		cli_print_json(doc);
+		json_object_put(doc);
+	} else {
+		json_object_put(results);
+	}
+	return code;
 }
 
 int cmd_wipe(int argc, char **argv)
@@ -314,60 +528,31 @@ int cmd_wipe(int argc, char **argv)
 		return KESU_EXIT_USAGE;
 	}
 	const struct kesu_method *method = kesu_method_set_find(methods, ctl.method_id);
-	if (!method) {
-		cli_error("unknown method \"%s\" (kesu methods lists them)", ctl.method_id);
-		kesu_method_set_free(methods);
-		return KESU_EXIT_USAGE;
-	}
-	struct drive *drives = calloc((size_t)ctl.ndevices, sizeof(*drives));
+	struct cli_station *st = calloc(1, sizeof(*st));
+	struct drive *drives = calloc(ctl.ndevices, sizeof(*drives));
 	for (size_t i = 0; i < ctl.ndevices; i++) {
 		drives[i].arg = ctl.devices[i];
 		drives[i].fd = -1;
 	}
-	int code = admit(&ctl, drives);
+	int code = KESU_EXIT_OK;
+	if (!method) {
+		cli_error("unknown method \"%s\" (kesu methods lists them)", ctl.method_id);
+		code = KESU_EXIT_USAGE;
+	}
+	if (code == KESU_EXIT_OK)
+		code = split_assets(&ctl, drives);
+	if (code == KESU_EXIT_OK)
+		code = open_station(&ctl, st);
+	if (code == KESU_EXIT_OK)
+		code = admit(&ctl, drives);
 	if (code == KESU_EXIT_OK && ctl.dry_run) {
 		for (size_t i = 0; i < ctl.ndevices; i++)
 			printf("%s: would be erased with %s (%u passes); nothing was written\n",
 			       drives[i].dev.path, method->id, method->npasses);
 	} else if (code == KESU_EXIT_OK) {
-		struct sigaction sa = {.sa_handler = on_signal};
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		signal(SIGPIPE, SIG_IGN);
-		for (size_t i = 0; i < ctl.ndevices && code == KESU_EXIT_OK; i++) {
-			int rc = kesu_job_new(&drives[i].dev, drives[i].fd, method, &ctl.job, &drives[i].job);
-			if (rc < 0) {
-				cli_error("%s: %s", drives[i].dev.path, kesu_strerror(rc));
-				code = cli_exit_for(rc);
-			} else {
-				drives[i].fd = -1; /* the job owns it now */
-			}
-		}
-		for (size_t i = 0; i < ctl.ndevices && code == KESU_EXIT_OK; i++)
-			drives[i].started = pthread_create(&drives[i].thread, NULL, run_job, &drives[i]) == 0;
-		if (code == KESU_EXIT_OK) {
-			watch(&ctl, drives);
-			struct json_object *results = json_object_new_array();
-			for (size_t i = 0; i < ctl.ndevices; i++) {
-				pthread_join(drives[i].thread, NULL);
-				const struct kesu_job_result *r = kesu_job_result(drives[i].job);
-				int c = exit_code_for(r);
-				code = c > code ? c : code;
-				if (ctl.json)
-					json_object_array_add(results, cli_job_json(r));
-				else
-					print_summary(r);
-			}
-			if (ctl.json) {
-				struct json_object *doc = json_object_new_object();
-				json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
-				json_object_object_add(doc, "jobs", results);
-				cli_print_json(doc);
-				json_object_put(doc);
-			} else {
-				json_object_put(results);
-			}
-		}
+		code = start_jobs(&ctl, st, method, drives);
+		if (code == KESU_EXIT_OK)
+			code = run_jobs(&ctl, st, drives);
 	}
 	for (size_t i = 0; i < ctl.ndevices; i++) {
 		kesu_job_free(drives[i].job);
@@ -375,6 +560,8 @@ int cmd_wipe(int argc, char **argv)
 			close(drives[i].fd);
 	}
 	free(drives);
+	cli_station_close(st);
+	free(st);
 	kesu_method_set_free(methods);
 	return code;
 }

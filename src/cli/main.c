@@ -18,6 +18,9 @@ static const struct command commands[] = {
 	{"wipe", cmd_wipe, "erase drives with a method and verify them"},
 	{"verify", cmd_verify, "check a drive erased earlier or elsewhere"},
 	{"methods", cmd_methods, "list the erasure methods, or show one"},
+	{"ledger", cmd_ledger, "verify, list, show or export the record of every job"},
+	{"cert", cmd_cert, "verify a certificate offline, or show its payload"},
+	{"key", cmd_key, "generate or show the station's signing key"},
 	{"demo", cmd_demo, "run the main job on a demo image it creates (no real disk)"},
 };
 

@@ -1,18 +1,40 @@
 #!/bin/sh
-# Fuzzes the method file parser with libFuzzer for SECONDS (default 30):
-#   tests/fuzz/run.sh [SECONDS]
-# Builds tests/fuzz/fuzz_method.c with clang -fsanitize=fuzzer,address,
-# undefined against the parser sources, seeds it with methods/*.method and
-# exits non-zero when it finds a crash, a sanitizer report or a broken
-# check (the input is kept as $KESU_FUZZ_DIR/crash-*). Needs clang and
-# libFuzzer (Debian 12: clang-14 + libclang-rt-14-dev, installed here when
-# missing and run as root). KESU_FUZZ_SELFTEST=1 plants a bug to show
-# that crashes are reported.
+# Fuzzes one of kesu's parsers with libFuzzer for SECONDS (default 30):
+#   tests/fuzz/run.sh [SECONDS] [TARGET]
+# TARGET is "method" (default: the method file parser, fuzz_method.c) or
+# "pdf" (the certificate PDF reader, fuzz_pdf_read.c). Builds the target
+# with clang -fsanitize=fuzzer,address,undefined against the parser
+# sources, seeds it (methods/*.method; small PDFs laid out like kesu's
+# certificates) and exits non-zero when it finds a crash, a sanitizer
+# report or a broken check (the input is kept as $KESU_FUZZ_DIR/crash-*).
+# Needs clang and libFuzzer (Debian 12: clang-14 + libclang-rt-14-dev,
+# installed here when missing and run as root). KESU_FUZZ_SELFTEST=1 plants
+# a bug to show that crashes are reported.
 set -eu
 seconds=${1:-30}
+target=${2:-method}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-work=${KESU_FUZZ_DIR:-${TMPDIR:-/tmp}/kesu-fuzz-method}
+work=${KESU_FUZZ_DIR:-${TMPDIR:-/tmp}/kesu-fuzz-$target}
 cc=${FUZZ_CC:-clang}
+
+case $target in
+method)
+	name=fuzz_method
+	sources="tests/fuzz/fuzz_method.c src/lib/method_parse.c src/lib/method_registry.c src/lib/error.c"
+	libs=-lsodium
+	max_len=8192
+	;;
+pdf)
+	name=fuzz_pdf_read
+	sources="tests/fuzz/fuzz_pdf_read.c src/lib/pdf_read.c src/lib/pdf_parse.c src/lib/pdf_index.c src/lib/pdf_stream.c src/lib/error.c"
+	libs=-lz
+	max_len=16384
+	;;
+*)
+	echo "run.sh: unknown target '$target' (method or pdf)" >&2
+	exit 2
+	;;
+esac
 
 if ! command -v "$cc" >/dev/null 2>&1; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -26,9 +48,11 @@ fi
 
 rm -rf "$work"
 mkdir -p "$work/seeds" "$work/corpus"
-cp "$root"/methods/*.method "$work/seeds/"
-# Words the parser looks for, so the fuzzer reaches deeper faster.
-cat > "$work/method.dict" <<'DICT'
+
+method_seeds() {
+	cp "$root"/methods/*.method "$work/seeds/"
+	# Words the parser looks for, so the fuzzer reaches deeper faster.
+	cat > "$work/$name.dict" <<'DICT'
 "id "
 "version "
 "title.en "
@@ -54,24 +78,120 @@ cat > "$work/method.dict" <<'DICT'
 "\xef\xbb\xbf"
 "\xe3\x81\x82"
 DICT
+}
+
+# Small PDFs with kesu's structure: catalog, EmbeddedFiles name tree (flat
+# and with /Kids), file specifications, Flate or plain streams with direct
+# and indirect /Length, /Params /Size; and, with qpdf, the same in object
+# streams with a cross-reference stream.
+pdf_seeds() {
+	python3 - "$work/seeds" <<'PY'
+import sys, zlib
+out = sys.argv[1]
+payload = b'{"certificate_id":"KESU-20261122-8F3A2C1D","document":"certificate","kesu_certificate":1}'
+sig = b"untrusted comment: verify with station.pub\nRWSZ5ei3epvWSgABAgMEBQYHCAkKCwwNDg8QERITFBUW\n"
+
+def build(compress, kids):
+    data = (lambda b: zlib.compress(b)) if compress else (lambda b: b)
+    p, s = data(payload), data(sig)
+    filt = b"/Filter /FlateDecode " if compress else b""
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /Names 3 0 R >>",
+        2: b"<< /Type /Pages /Kids [] /Count 0 >>",
+        3: b"<< /EmbeddedFiles 4 0 R >>",
+        5: b"<< /Type /Filespec /F (kesu-payload.json) /UF (kesu-payload.json) /EF << /F 6 0 R >> >>",
+        6: b"<< /Type /EmbeddedFile /Length 9 0 R " + filt
+           + b"/Params << /Size %d >> >>\nstream\r\n" % len(payload) + p + b"\r\nendstream",
+        7: b"<< /Type /Filespec /F (kesu-payload.json.sig) /EF << /F 8 0 R >> >>",
+        8: b"<< /Length %d " % len(s) + filt + b">>\nstream\r\n" + s + b"\r\nendstream",
+        9: b"%d" % len(p),
+    }
+    names = b"/Names [(kesu-payload.json) 5 0 R (kesu-payload.json.sig) 7 0 R]"
+    if kids:
+        objs[4] = b"<< /Kids [10 0 R] >>"
+        objs[10] = b"<< /Limits [(kesu-payload.json) (kesu-payload.json.sig)] " + names + b" >>"
+    else:
+        objs[4] = b"<< " + names + b" >>"
+    body = b"%PDF-1.3\n%\xb7\xbe\xad\xaa\n"
+    offsets = {}
+    for n in sorted(objs):
+        offsets[n] = len(body)
+        body += b"%d 0 obj\n" % n + objs[n] + b"\nendobj\n"
+    xref, size = len(body), max(objs) + 1
+    body += b"xref\n0 %d\n0000000000 65535 f\r\n" % size
+    for n in range(1, size):
+        body += b"%010d 00000 n\r\n" % offsets[n] if n in offsets else b"0000000000 65535 f\r\n"
+    body += b"trailer\n<< /Root 1 0 R /Size %d >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return body
+
+for compress in (True, False):
+    for kids in (False, True):
+        name = "seed-%s-%s.pdf" % ("flate" if compress else "plain", "kids" if kids else "flat")
+        open("%s/%s" % (out, name), "wb").write(build(compress, kids))
+PY
+	if command -v qpdf >/dev/null 2>&1; then
+		qpdf "$work/seeds/seed-flate-flat.pdf" --object-streams=generate \
+			"$work/seeds/seed-objstm.pdf" || true
+	fi
+	cat > "$work/$name.dict" <<'DICT'
+"obj"
+"endobj"
+"stream\x0d\x0a"
+"endstream"
+" 0 R"
+"<<"
+">>"
+"/Length"
+"/Filter"
+"/FlateDecode"
+"/DecodeParms"
+"/Predictor"
+"/Type"
+"/Root"
+"/Names"
+"/Kids"
+"/EmbeddedFiles"
+"/EmbeddedFile"
+"/Filespec"
+"/EF"
+"/F"
+"/UF"
+"/Params"
+"/Size"
+"/ObjStm"
+"/N"
+"/First"
+"/XRef"
+"xref"
+"trailer"
+"startxref"
+"%%EOF"
+"%PDF-1.3"
+"(kesu-payload.json)"
+"(kesu-payload.json.sig)"
+"<FEFF>"
+"\\("
+"#2F"
+DICT
+}
+
+"${target}_seeds"
 
 selftest=
 [ "${KESU_FUZZ_SELFTEST:-}" = 1 ] && selftest=-DKESU_FUZZ_SELFTEST
-"$cc" -g -O1 -std=gnu11 -D_GNU_SOURCE $selftest \
+# shellcheck disable=SC2086 # $sources is a list of paths without spaces
+(cd "$root" && "$cc" -g -O1 -std=gnu11 -D_GNU_SOURCE $selftest \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-I"$root/include" -I"$root/src/lib" \
-	"$root/tests/fuzz/fuzz_method.c" "$root/src/lib/method_parse.c" \
-	"$root/src/lib/method_registry.c" "$root/src/lib/error.c" \
-	-lsodium -o "$work/fuzz_method"
+	-I"$root/include" -I"$root/src/lib" $sources $libs -o "$work/$name")
 
 status=0
-"$work/fuzz_method" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-	-max_len=8192 -dict="$work/method.dict" -artifact_prefix="$work/" \
+"$work/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	-max_len="$max_len" -dict="$work/$name.dict" -artifact_prefix="$work/" \
 	-print_final_stats=1 "$work/corpus" "$work/seeds" > "$work/log" 2>&1 || status=$?
 tail -n 25 "$work/log"
 if [ "$status" -ne 0 ]; then
-	echo "fuzz_method FAILED (exit $status); input kept in:" >&2
+	echo "$name FAILED (exit $status); input kept in:" >&2
 	ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* >&2 2>/dev/null || true
 	exit 1
 fi
-echo "fuzz_method: no crash in $seconds s ($(ls "$work/corpus" | wc -l) corpus inputs)"
+echo "$name: no crash in $seconds s ($(ls "$work/corpus" | wc -l) corpus inputs)"

@@ -22,6 +22,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Each test has its own station: config (with an operator), key, ledger
+# and certificates under $WORK, never the user's.
+unset KESU_KEY KESU_LEDGER KESU_CONFIG
+export XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data"
+mkdir -p "$XDG_CONFIG_HOME/kesu"
+printf 'operator = Test Operator\norganisation = Test City\n' >"$XDG_CONFIG_HOME/kesu/config"
+LEDGER="$XDG_DATA_HOME/kesu/ledger.sqlite"
+CERTS="$XDG_DATA_HOME/kesu/certificates"
+
 if [ "$(id -u)" -ne 0 ]; then
 	echo "$TEST_NAME: needs root (loop devices)" >&2
 	exit 1

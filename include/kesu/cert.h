@@ -1,0 +1,47 @@
+/* Certificates: the signed payload (docs/certificate.md), the PDF that
+ * shows it, the detached signature over the PDF, and checking all three. */
+#ifndef KESU_CERT_H
+#define KESU_CERT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "kesu/key.h"
+#include "kesu/ledger.h"
+
+/* The certificate payload (canonical JSON, malloc'd) for a ledger record.
+ * seq and record_hash place it in the ledger (seq 0 / NULL: an unfinished
+ * job, for a failure report). */
+char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
+			const char *record_hash, time_t issued, size_t *len);
+
+/* Signs the payload, renders the PDF into cert_dir as kesu-<ID>.pdf and
+ * signs the PDF's bytes into kesu-<ID>.pdf.sig. pdf_path receives the
+ * PDF's path. */
+int kesu_cert_issue(const char *payload, size_t payload_len, const struct kesu_secret_key *sk,
+		    const char *cert_dir, char *pdf_path, size_t pdf_path_size, char *err,
+		    size_t errsize);
+
+struct kesu_cert_check {
+	char certificate_id[64];
+	char document[32];   /* certificate or failure-report */
+	char outcome[32];
+	bool file_ok;        /* the .sig covers the PDF's exact bytes */
+	char file_msg[512];
+	bool payload_ok;     /* the embedded payload's signature holds */
+	char payload_msg[512];
+	bool ledger_checked; /* a ledger was given */
+	bool ledger_ok;      /* it holds the same record */
+	char ledger_msg[512];
+};
+
+/* Checks a certificate offline: the detached signature of the PDF file
+ * (PDF.sig beside it), the signature of the embedded payload, and, when a
+ * ledger is given, that the ledger holds the record the payload names,
+ * with the same hash. Returns 0 when every check passed, -KESU_EVERIFY
+ * when any failed (each check's message says why), or another negative
+ * error. */
+int kesu_cert_verify(const char *pdf_path, const struct kesu_public_key *pk,
+		     struct kesu_ledger *ledger, struct kesu_cert_check *check);
+#endif

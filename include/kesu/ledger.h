@@ -1,0 +1,118 @@
+/* The ledger: every wipe job from start to finish, in SQLite. A finished
+ * record is canonical JSON, chained to the one before it by a BLAKE2b
+ * hash and signed with the station key; triggers refuse to change or
+ * delete finished records, and kesu_ledger_verify detects any edit made
+ * around them (docs/ledger.md). */
+#ifndef KESU_LEDGER_H
+#define KESU_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kesu/key.h"
+
+#define KESU_JOB_ID_LEN 32 /* hex digits */
+#define KESU_LEDGER_SCHEMA 1
+
+struct kesu_ledger;
+
+/* Opens (creating if needed, mode 0600) the ledger at path, in WAL mode,
+ * migrating an older schema. A file that is not a kesu ledger, or is
+ * corrupt, or is newer than this kesu, is an error with err saying so;
+ * nothing is changed then. */
+int kesu_ledger_open(const char *path, struct kesu_ledger **ledger, char *err, size_t errsize);
+void kesu_ledger_close(struct kesu_ledger *ledger);
+
+/* Starts a job record: state "running", with the plan a resume needs
+ * (JSON text). job_id receives 32 hex digits + NUL. */
+int kesu_ledger_begin(struct kesu_ledger *l, const char *device_key, const char *plan_json,
+		      char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize);
+
+/* Records how far a running job has durably got. */
+int kesu_ledger_checkpoint(struct kesu_ledger *l, const char *job_id, unsigned pass,
+			   uint64_t offset, uint64_t bad_sectors, char *err, size_t errsize);
+
+/* Marks a running job interrupted (resumable) with a reason. */
+int kesu_ledger_interrupted(struct kesu_ledger *l, const char *job_id, const char *reason,
+			    char *err, size_t errsize);
+
+/* An unfinished (running or interrupted) job for a device, newest first. */
+struct kesu_ledger_open_job {
+	char job_id[KESU_JOB_ID_LEN + 1];
+	char *plan_json;        /* malloc'd */
+	unsigned pass;          /* checkpoint: 0 when none was written */
+	uint64_t offset;
+	uint64_t bad_sectors;
+	char *interruptions;    /* JSON array text, malloc'd */
+	char started_utc[32];
+};
+/* Returns 1 and fills job when there is one, 0 when not, or a negative
+ * error. Free with kesu_ledger_open_job_free. */
+int kesu_ledger_find_open(struct kesu_ledger *l, const char *device_key,
+			  struct kesu_ledger_open_job *job, char *err, size_t errsize);
+void kesu_ledger_open_job_free(struct kesu_ledger_open_job *job);
+
+/* Continues an unfinished job: state back to running, and one more
+ * {"pass", "offset", "at_utc", "reason"} in its interruptions. */
+int kesu_ledger_resume(struct kesu_ledger *l, const char *job_id, char *err, size_t errsize);
+
+/* Finishes a job: stores the canonical record, chains and signs it. Two
+ * processes finishing at once are serialised by SQLite's write lock.
+ * seq and hash_hex (65 bytes) receive its place in the chain. */
+int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *record,
+		       size_t record_len, const struct kesu_secret_key *sk, uint64_t *seq,
+		       char hash_hex[65], char *err, size_t errsize);
+
+/* The finished record with that job id or certificate id: 1 found
+ * (record malloc'd; seq, hash), 0 not found, or a negative error. */
+int kesu_ledger_lookup(struct kesu_ledger *l, const char *id, char **record, uint64_t *seq,
+		       char hash_hex[65], char *err, size_t errsize);
+
+struct kesu_ledger_report {
+	uint64_t records;        /* finished records checked */
+	uint64_t open_jobs;      /* running or interrupted */
+	uint64_t first_bad_seq;  /* 0 when all is well */
+	char first_bad_job[KESU_JOB_ID_LEN + 1];
+	char problem[512];       /* what is wrong with the first bad record */
+	char head_hash[65];      /* the last record's hash: keep it to detect truncation */
+};
+
+/* Re-checks every finished record in chain order: sequence numbers
+ * without gaps, each prev_hash equal to the hash before, each hash
+ * recomputed from the record, each record canonical, each signature valid
+ * under pk. Returns 0 when all is well, -KESU_EVERIFY with the report
+ * naming the first bad record, or another negative error. */
+int kesu_ledger_verify(struct kesu_ledger *l, const struct kesu_public_key *pk,
+		       struct kesu_ledger_report *report, char *err, size_t errsize);
+
+/* Filters for kesu_ledger_query; NULL / empty members match everything. */
+struct kesu_ledger_filter {
+	const char *since_utc, *until_utc; /* "YYYY-MM-DD" or full timestamps, inclusive */
+	const char *operator_name, *outcome, *serial, *classification, *purpose;
+	bool include_open;                 /* also unfinished jobs */
+};
+
+struct kesu_ledger_row {
+	uint64_t seq;            /* 0 for unfinished jobs */
+	const char *job_id;
+	const char *state;       /* running, interrupted, finished */
+	const char *record;      /* canonical JSON; NULL for unfinished jobs */
+	const char *hash;        /* NULL for unfinished jobs */
+	const char *started_utc;
+	const char *device_key;
+	unsigned checkpoint_pass;
+	uint64_t checkpoint_offset;
+};
+
+/* Calls fn for every matching record in chain order (unfinished jobs
+ * last). fn returns 0 to go on, non-zero to stop (which is returned). */
+int kesu_ledger_query(struct kesu_ledger *l, const struct kesu_ledger_filter *f,
+		      int (*fn)(const struct kesu_ledger_row *row, void *ctx), void *ctx,
+		      char *err, size_t errsize);
+
+/* The key a device is matched by for resuming: "serial:<serial>:<size>",
+ * or "path:<path>:<size>" for drives that report no serial. */
+void kesu_ledger_device_key(const char *serial, const char *path, uint64_t size, char *buf,
+			    size_t size_buf);
+#endif

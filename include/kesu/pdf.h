@@ -1,0 +1,37 @@
+/* The certificate PDF (docs/certificate.md): the page rendered from a signed
+ * payload, with the payload and its signature embedded as attachments, and
+ * a reader that takes them back out.
+ *
+ * Functions that take err/errsize put a one-line English reason there on
+ * failure; they never print. */
+#ifndef KESU_PDF_H
+#define KESU_PDF_H
+
+#include <stddef.h>
+
+#define KESU_PDF_PAYLOAD_NAME "kesu-payload.json"
+#define KESU_PDF_SIG_NAME "kesu-payload.json.sig"
+#define KESU_PDF_FONT_DEFAULT "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
+#define KESU_PDF_PAYLOAD_MAX (1u << 20) /* bytes of a payload */
+#define KESU_PDF_SIG_MAX 16384          /* bytes of a signature file */
+#define KESU_PDF_FILE_MAX (64u << 20)   /* bytes of a PDF the reader accepts */
+
+/* Renders the certificate (or, when payload "document" is "failure-report", the
+ * failure report) for a canonical JSON payload (docs/certificate.md) and embeds
+ * the payload and its signify-format signature as the attachments
+ * kesu-payload.json and kesu-payload.json.sig. Writes path atomically (temp
+ * file + fsync + rename). The same inputs always give the same bytes. The font
+ * is $KESU_FONT, else KESU_PDF_FONT_DEFAULT (IPAex Gothic), embedded.
+ * Returns 0, -KESU_EPARSE with err set when the payload is not a valid v1
+ * payload, or -errno (-ENOENT: no font; err says which file). */
+int kesu_pdf_write(const char *payload, size_t payload_len, const char *payload_sig,
+		   size_t sig_len, const char *path, char *err, size_t errsize);
+
+/* Reads the two attachments back out of a PDF that kesu_pdf_write made.
+ * Returns 0 (both malloc'd, NUL-terminated), or -KESU_EPARSE with err naming
+ * what is missing or damaged ("no kesu-payload.json attachment", "attachment
+ * stream is corrupt"), or -errno. */
+int kesu_pdf_read_payload(const char *path, char **payload, size_t *payload_len, char **sig,
+			  size_t *sig_len, char *err, size_t errsize);
+
+#endif

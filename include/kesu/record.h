@@ -1,0 +1,54 @@
+/* The record of a job, as the ledger keeps it and a certificate carries
+ * it: who, when, what, how, and with what result (docs/ledger.md). */
+#ifndef KESU_RECORD_H
+#define KESU_RECORD_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "kesu/job.h"
+
+#define KESU_FIELD 256
+
+/* Who did the job, for whom, and why: the policy's fields. Empty strings
+ * are "not given". */
+struct kesu_job_context {
+	char operator_name[KESU_FIELD]; /* required */
+	char operator_title[KESU_FIELD];
+	char organisation[KESU_FIELD];
+	char department[KESU_FIELD];
+	char location[KESU_FIELD];
+	char phone[64];
+	char approver[KESU_FIELD];      /* who approved the disposal beforehand */
+	char classification[8];         /* "I", "II", "III" */
+	char purpose[32];               /* disposal, lease-return, repair, reuse */
+	char asset_number[KESU_FIELD];
+	/* The station. */
+	char hostname[KESU_FIELD];
+	char machine_id[64];
+	char key_fingerprint[96];
+	char tool_version[32];
+};
+
+/* Fills the station fields: host name, /etc/machine-id, kesu's version.
+ * The key fingerprint is the caller's. */
+void kesu_context_station(struct kesu_job_context *ctx);
+
+/* Checks classification and purpose values. Returns 0, or -KESU_EPARSE
+ * with err naming the bad value. */
+int kesu_context_check(const struct kesu_job_context *ctx, char *err, size_t errsize);
+
+/* The finished record of a wipe job as canonical JSON (malloc'd), with
+ * the job id, certificate id and the interruptions it survived
+ * (interruptions_json: a JSON array text, or NULL for none). */
+char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_context *ctx,
+			const char *job_id, const char *certificate_id,
+			const char *interruptions_json, size_t *len);
+
+/* A new certificate id: KESU-YYYYMMDD-XXXXXXXX (UTC date, random hex). */
+void kesu_certificate_id(char buf[32]);
+
+/* "2026-11-22T04:30:12Z" and "2026-11-22T13:30:12+09:00". */
+void kesu_time_utc(time_t t, char buf[32]);
+void kesu_time_local(time_t t, char buf[40]);
+#endif

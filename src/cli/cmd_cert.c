@@ -1,0 +1,134 @@
+/* kesu cert verify|show: check a certificate offline, or print its payload. */
+#include <getopt.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kesu/cert.h"
+#include "kesu/paths.h"
+#include "kesu/pdf.h"
+
+static void cert_usage(FILE *out)
+{
+	fputs("Usage: kesu cert verify [--pubkey KEY] [--ledger PATH | --no-ledger] FILE.pdf\n"
+	      "       kesu cert show FILE.pdf\n\n"
+	      "verify checks, offline: the detached signature FILE.pdf.sig over the PDF's\n"
+	      "exact bytes; the signature of the payload embedded in the PDF; and, when a\n"
+	      "ledger is at hand (--ledger, or this station's), that it holds the same\n"
+	      "record. Each check is printed; any failure exits with status 4.\n"
+	      "show prints the embedded payload (JSON).\n\n"
+	      "  --pubkey KEY  the issuing station's public key (default: this station's)\n",
+	      out);
+}
+
+static void say(bool ok, const char *what, const char *msg)
+{
+	printf("  [%s] %-18s %s\n", ok ? "ok" : "FAILED", what, msg);
+}
+
+static int cert_verify(const char *pdf, const char *pubkey, const char *ledger_flag, bool no_ledger)
+{
+	struct cli_station *st = calloc(1, sizeof(*st));
+	int code = cli_station_load_config(st);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_paths(st, ledger_flag, NULL, NULL);
+	char pub[4200], err[600];
+	struct kesu_public_key pk;
+	if (code == KESU_EXIT_OK) {
+		if (pubkey)
+			snprintf(pub, sizeof(pub), "%s", pubkey);
+		else
+			kesu_key_public_path(st->key_path, pub, sizeof(pub));
+		if (kesu_key_load_public(pub, &pk, err, sizeof(err)) < 0) {
+			cli_error("%s", err);
+			code = KESU_EXIT_USAGE;
+		}
+	}
+	/* The station's own ledger is used when it exists; a named one must. */
+	bool use_ledger = !no_ledger && (ledger_flag || access(st->ledger_path, F_OK) == 0);
+	if (code == KESU_EXIT_OK && use_ledger)
+		code = cli_station_open_ledger(st);
+	if (code == KESU_EXIT_OK) {
+		struct kesu_cert_check c;
+		int rc = kesu_cert_verify(pdf, &pk, st->ledger, &c);
+		if (rc < 0 && rc != -KESU_EVERIFY) {
+			cli_error("%s: %s", pdf, kesu_strerror(rc));
+			code = rc == -ENOENT ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+		} else {
+			printf("%s\n", pdf);
+			printf("  certificate %s: %s, outcome %s\n", c.certificate_id[0] ? c.certificate_id : "?",
+			       c.document[0] ? c.document : "?", c.outcome[0] ? c.outcome : "?");
+			say(c.file_ok, "PDF file", c.file_msg);
+			say(c.payload_ok, "embedded payload", c.payload_msg);
+			if (c.ledger_checked)
+				say(c.ledger_ok, "ledger", c.ledger_msg);
+			else
+				printf("  [--] %-18s %s\n", "ledger", "not checked (no ledger at hand)");
+			if (rc == 0 && strcmp(c.document, "certificate") != 0)
+				printf("  note: this is a FAILURE REPORT, not a certificate: the drive was not sanitized\n");
+			printf("%s\n", rc == 0 ? "VALID" : "INVALID");
+			code = rc == 0 ? KESU_EXIT_OK : KESU_EXIT_VERIFY;
+		}
+	}
+	cli_station_close(st);
+	free(st);
+	return code;
+}
+
+static int cert_show(const char *pdf)
+{
+	char *payload, *sig, err[600];
+	size_t len, sig_len;
+	int rc = kesu_pdf_read_payload(pdf, &payload, &len, &sig, &sig_len, err, sizeof(err));
+	if (rc < 0) {
+		cli_error("%s: %s", pdf, err);
+		return rc == -ENOENT ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+	}
+	struct json_object *doc = json_tokener_parse(payload);
+	if (doc)
+		cli_print_json(doc);
+	else
+		printf("%s\n", payload);
+	json_object_put(doc);
+	free(payload);
+	free(sig);
+	return KESU_EXIT_OK;
+}
+
+int cmd_cert(int argc, char **argv)
+{
+	enum { O_PUBKEY = 256, O_LEDGER, O_NO_LEDGER };
+	static const struct option opts[] = {
+		{"pubkey", required_argument, NULL, O_PUBKEY}, {"ledger", required_argument, NULL, O_LEDGER},
+		{"no-ledger", no_argument, NULL, O_NO_LEDGER}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		cert_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? KESU_EXIT_USAGE : KESU_EXIT_OK;
+	}
+	const char *verb = argv[1], *pubkey = NULL, *ledger = NULL;
+	bool no_ledger = false;
+	int c;
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_PUBKEY: pubkey = optarg; break;
+		case O_LEDGER: ledger = optarg; break;
+		case O_NO_LEDGER: no_ledger = true; break;
+		case 'h': cert_usage(stdout); return KESU_EXIT_OK;
+		default: cert_usage(stderr); return KESU_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_error("cert %s: name one PDF file", verb);
+		return KESU_EXIT_USAGE;
+	}
+	if (!strcmp(verb, "verify"))
+		return cert_verify(argv[optind], pubkey, ledger, no_ledger);
+	if (!strcmp(verb, "show"))
+		return cert_show(argv[optind]);
+	cli_error("cert: unknown command \"%s\" (verify, show)", verb);
+	return KESU_EXIT_USAGE;
+}

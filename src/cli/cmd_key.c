@@ -1,0 +1,657 @@
+/* kesu key generate | show | sign | verify: the station's signing key
+ * (docs/keys.md). Passphrases are read into guarded memory (sodium_malloc)
+ * with read(2), never through stdio buffers, and are never echoed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kesu/key.h"
+#include "kesu/paths.h"
+
+#define PASS_MAX 1024 /* bytes of a passphrase, with its NUL */
+#define PATH_LEN 4096
+
+enum key_verb { VERB_GENERATE, VERB_SHOW, VERB_SIGN, VERB_VERIFY };
+
+struct key_ctl {
+	enum key_verb verb;
+	const char *key;             /* --key: the secret key file */
+	const char *pubkey;          /* --pubkey: the public key file */
+	const char *passphrase_file; /* --passphrase-file */
+	bool ask;                    /* --ask-passphrase */
+	const char *sigfile;         /* -x: the signature file (default FILE.sig) */
+	const char *file;            /* sign, verify: the signed file */
+};
+
+static void key_usage(FILE *out)
+{
+	fputs("Usage: kesu key generate [--key PATH] [--pubkey PATH]\n"
+	      "                         [--passphrase-file FILE | --ask-passphrase]\n"
+	      "       kesu key show [--key PATH | --pubkey PATH]\n"
+	      "       kesu key sign [--key PATH] [--passphrase-file FILE] [-x SIGFILE] FILE\n"
+	      "       kesu key verify [--pubkey PATH | --key PATH] [-x SIGFILE] FILE\n\n"
+	      "The station's Ed25519 signing key, which signs certificates and the ledger.\n"
+	      "generate  makes a new key pair; never overwrites one (exit status 1)\n"
+	      "show      prints the fingerprint and key number (no passphrase needed)\n"
+	      "sign      writes FILE.sig, a detached signature in OpenBSD signify's format\n"
+	      "          (check it with: signify -V -p station.pub -m FILE)\n"
+	      "verify    checks FILE.sig (signify's or kesu's) against a public key;\n"
+	      "          exit status 4 when it does not match\n\n"
+	      "  --key PATH              secret key (default $KESU_KEY, else\n"
+	      "                          $XDG_CONFIG_HOME/kesu/station.key)\n"
+	      "  --pubkey PATH           public key (default: the secret key's path with\n"
+	      "                          .key replaced by .pub)\n"
+	      "  --passphrase-file FILE  the passphrase is FILE's first line\n"
+	      "  --ask-passphrase        generate: ask for a passphrase at the terminal\n"
+	      "                          (without either, the secret key is unprotected;\n"
+	      "                          sign asks at a terminal when the key needs one)\n"
+	      "  -x SIGFILE              the signature file (default FILE.sig)\n"
+	      "  -h, --help              this help\n",
+	      out);
+}
+
+/* ---- passphrases ---- */
+
+static volatile sig_atomic_t pass_signal;
+
+static void on_pass_signal(int sig)
+{
+	pass_signal = sig;
+}
+
+static char *pass_new(void)
+{
+	if (sodium_init() < 0)
+		return NULL;
+	char *p = sodium_malloc(PASS_MAX);
+	if (p)
+		p[0] = '\0';
+	return p;
+}
+
+static void pass_free(char *p)
+{
+	if (p)
+		sodium_free(p); /* wipes it */
+}
+
+/* The first line of path into buf. Returns an exit code. */
+static int read_passphrase_file(const char *path, char *buf)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int e = errno;
+		cli_error("%s: %s", path, strerror(e));
+		return e == ENOENT ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+	}
+	size_t len = 0;
+	char *nl = NULL;
+	int code = KESU_EXIT_OK;
+	while (!nl && len < PASS_MAX - 1) {
+		ssize_t n = read(fd, buf + len, PASS_MAX - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			cli_error("%s: %s", path, strerror(errno));
+			code = KESU_EXIT_FAILURE;
+			break;
+		}
+		if (n == 0)
+			break;
+		nl = memchr(buf + len, '\n', (size_t)n);
+		len += (size_t)n;
+	}
+	close(fd);
+	if (code != KESU_EXIT_OK)
+		return code;
+	if (!nl && len == PASS_MAX - 1) {
+		cli_error("%s: the passphrase is longer than %d bytes", path, PASS_MAX - 1);
+		return KESU_EXIT_USAGE;
+	}
+	size_t end = nl ? (size_t)(nl - buf) : len;
+	sodium_memzero(buf + end, PASS_MAX - end); /* the rest of the file, too */
+	if (end > 0 && buf[end - 1] == '\r')
+		buf[--end] = '\0';
+	if (end == 0) {
+		cli_error("%s: the first line (the passphrase) is empty", path);
+		return KESU_EXIT_USAGE;
+	}
+	return KESU_EXIT_OK;
+}
+
+/* Asks on the terminal with echo off. Returns an exit code. */
+static int ask_passphrase(const char *prompt, char *buf)
+{
+	const int fd = STDIN_FILENO;
+	struct termios saved, quiet;
+	if (!isatty(fd) || tcgetattr(fd, &saved) < 0) {
+		cli_error("standard input is not a terminal to ask for the passphrase on "
+			  "(use --passphrase-file)");
+		return KESU_EXIT_USAGE;
+	}
+	/* No SA_RESTART: a signal ends read() so the terminal gets its echo back. */
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+	struct sigaction sa = {.sa_handler = on_pass_signal}, old[5];
+	sigemptyset(&sa.sa_mask);
+	pass_signal = 0;
+	for (int i = 0; i < 5; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	quiet = saved;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	fputs(prompt, stderr);
+	fflush(stderr);
+
+	size_t len = 0;
+	bool too_long = false, eof = false;
+	char c = 0;
+	for (;;) {
+		ssize_t n = read(fd, &c, 1);
+		if (n < 0 && errno == EINTR && !pass_signal)
+			continue;
+		if (n <= 0) {
+			eof = true;
+			break;
+		}
+		if (c == '\n')
+			break;
+		if (len < PASS_MAX - 1)
+			buf[len++] = c;
+		else
+			too_long = true;
+	}
+	sodium_memzero(&c, sizeof(c));
+	buf[len] = '\0';
+	if (len > 0 && buf[len - 1] == '\r')
+		buf[--len] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &saved);
+	for (int i = 0; i < 5; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	fputc('\n', stderr);
+
+	if (pass_signal) {
+		cli_error("interrupted");
+		return KESU_EXIT_INTERRUPTED;
+	}
+	if (too_long) {
+		cli_error("the passphrase is longer than %d bytes", PASS_MAX - 1);
+		return KESU_EXIT_USAGE;
+	}
+	if (len == 0) {
+		cli_error(eof ? "no passphrase was typed" : "the passphrase is empty");
+		return KESU_EXIT_USAGE;
+	}
+	return KESU_EXIT_OK;
+}
+
+/* A new passphrase, typed twice. */
+static int ask_new_passphrase(char *buf)
+{
+	int code = ask_passphrase("passphrase for the new key: ", buf);
+	if (code != KESU_EXIT_OK)
+		return code;
+	char *again = pass_new();
+	if (!again)
+		return KESU_EXIT_FAILURE;
+	code = ask_passphrase("the same passphrase again: ", again);
+	if (code == KESU_EXIT_OK &&
+	    (strlen(buf) != strlen(again) || sodium_memcmp(buf, again, strlen(buf)) != 0)) {
+		cli_error("the passphrases do not match; no key was made");
+		code = KESU_EXIT_FAILURE;
+	}
+	pass_free(again);
+	return code;
+}
+
+/* ---- paths ---- */
+
+/* --key or the default secret key path. Returns an exit code. */
+static int secret_path(const struct key_ctl *ctl, char *buf)
+{
+	if (ctl->key) {
+		snprintf(buf, PATH_LEN, "%s", ctl->key);
+		return KESU_EXIT_OK;
+	}
+	int rc = kesu_default_path(KESU_PATH_SECRET_KEY, buf, PATH_LEN);
+	if (rc < 0) {
+		cli_error("cannot tell where the station key lives: %s (set KESU_KEY or HOME)",
+			  kesu_strerror(rc));
+		return KESU_EXIT_FAILURE;
+	}
+	return KESU_EXIT_OK;
+}
+
+/* The secret key path (--key or the default) and the public one (--pubkey,
+ * else beside the secret key). Returns an exit code. */
+static int key_paths(const struct key_ctl *ctl, char *secret, char *public)
+{
+	secret[0] = '\0';
+	if (ctl->pubkey && !ctl->key && ctl->verb == VERB_VERIFY) {
+		/* Only the public key matters: no need to find a home directory. */
+		snprintf(public, PATH_LEN, "%s", ctl->pubkey);
+		return KESU_EXIT_OK;
+	}
+	int code = secret_path(ctl, secret);
+	if (code != KESU_EXIT_OK)
+		return code;
+	if (ctl->pubkey) {
+		snprintf(public, PATH_LEN, "%s", ctl->pubkey);
+		return KESU_EXIT_OK;
+	}
+	if (kesu_key_public_path(secret, public, PATH_LEN) < 0) {
+		cli_error("%s: path too long", secret);
+		return KESU_EXIT_USAGE;
+	}
+	return KESU_EXIT_OK;
+}
+
+/* One-line error for a library failure on a key file; returns the exit code. */
+static int key_error(int rc, const char *err, const char *path)
+{
+	if (rc == -ENOENT)
+		cli_error("no key at %s (kesu key generate makes one)", path);
+	else
+		cli_error("%s", err);
+	return cli_exit_for(rc);
+}
+
+int cli_load_secret_key(const char *path, const char *passphrase_file,
+			struct kesu_secret_key **sk)
+{
+	char def[PATH_LEN], err[512];
+	*sk = NULL;
+	if (!path) {
+		struct key_ctl none = {0};
+		int code = secret_path(&none, def);
+		if (code != KESU_EXIT_OK)
+			return code;
+		path = def;
+	}
+	/* First without a passphrase: a missing, too open or malformed file is
+	 * reported before anyone is asked for one. */
+	int rc = kesu_key_load_secret(path, NULL, sk, err, sizeof(err));
+	if (rc != -ENOKEY)
+		return rc < 0 ? key_error(rc, err, path) : KESU_EXIT_OK;
+	char *pass = pass_new();
+	if (!pass) {
+		cli_error("%s", strerror(ENOMEM));
+		return KESU_EXIT_FAILURE;
+	}
+	int code;
+	if (passphrase_file) {
+		code = read_passphrase_file(passphrase_file, pass);
+	} else if (isatty(STDIN_FILENO)) {
+		char prompt[PATH_LEN + 32];
+		snprintf(prompt, sizeof(prompt), "passphrase for %s: ", path);
+		code = ask_passphrase(prompt, pass);
+	} else {
+		cli_error("%s is protected by a passphrase: give --passphrase-file FILE or run at "
+			  "a terminal",
+			  path);
+		code = KESU_EXIT_USAGE;
+	}
+	if (code == KESU_EXIT_OK) {
+		rc = kesu_key_load_secret(path, pass, sk, err, sizeof(err));
+		code = rc < 0 ? key_error(rc, err, path) : KESU_EXIT_OK;
+	}
+	pass_free(pass);
+	return code;
+}
+
+/* ---- files ---- */
+
+/* The whole of a (small) file, malloc'd. Returns an exit code. */
+static int read_whole(const char *path, char **data, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	*data = NULL;
+	*len = 0;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int e = errno;
+		cli_error("%s: %s", path, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return e == ENOENT ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+	}
+	size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, got = 0;
+	char *buf = malloc(cap);
+	int code = buf ? KESU_EXIT_OK : KESU_EXIT_FAILURE;
+	while (code == KESU_EXIT_OK) {
+		if (got == cap) {
+			char *bigger = realloc(buf, cap * 2);
+			if (!bigger) {
+				code = KESU_EXIT_FAILURE;
+				break;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			cli_error("%s: %s", path, strerror(errno));
+			code = KESU_EXIT_FAILURE;
+		}
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (code != KESU_EXIT_OK) {
+		free(buf);
+		return code;
+	}
+	*data = buf;
+	*len = got;
+	return KESU_EXIT_OK;
+}
+
+static int write_sigfile(const char *path, const char *text, size_t len)
+{
+	/* Replaces an older signature, as signify does. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int rc = fd < 0 ? -errno : 0;
+	for (size_t done = 0; rc == 0 && done < len;) {
+		ssize_t n = write(fd, text + done, len - done);
+		if (n < 0 && errno != EINTR)
+			rc = -errno;
+		else if (n > 0)
+			done += (size_t)n;
+	}
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0) {
+		cli_error("%s: cannot write: %s", path, strerror(-rc));
+		return KESU_EXIT_FAILURE;
+	}
+	return KESU_EXIT_OK;
+}
+
+static void print_key(const char *label, const char *path, const char *note)
+{
+	printf("%-12s %s%s%s%s\n", label, path, note ? " (" : "", note ? note : "",
+	       note ? ")" : "");
+}
+
+static void print_identity(const struct kesu_public_key *pk)
+{
+	char fp[KESU_FINGERPRINT_SIZE], num[KESU_KEYNUM_HEX_SIZE];
+	kesu_key_fingerprint(pk, fp, sizeof(fp));
+	kesu_key_keynum_hex(pk->keynum, num, sizeof(num));
+	printf("%-12s %s\n%-12s %s\n", "fingerprint", fp, "key number", num);
+}
+
+/* ---- the verbs ---- */
+
+static int key_generate(const struct key_ctl *ctl)
+{
+	char secret[PATH_LEN], public[PATH_LEN], err[512];
+	int code = key_paths(ctl, secret, public);
+	if (code != KESU_EXIT_OK)
+		return code;
+	char *pass = NULL;
+	if (ctl->passphrase_file || ctl->ask) {
+		if (!(pass = pass_new())) {
+			cli_error("%s", strerror(ENOMEM));
+			return KESU_EXIT_FAILURE;
+		}
+		code = ctl->passphrase_file ? read_passphrase_file(ctl->passphrase_file, pass)
+					    : ask_new_passphrase(pass);
+		if (code != KESU_EXIT_OK) {
+			pass_free(pass);
+			return code;
+		}
+	}
+	int rc = kesu_key_generate(secret, public, pass, err, sizeof(err));
+	pass_free(pass);
+	if (rc < 0) {
+		cli_error("%s", err);
+		return cli_exit_for(rc);
+	}
+	struct kesu_public_key pk;
+	rc = kesu_key_load_public(public, &pk, err, sizeof(err));
+	if (rc < 0) {
+		cli_error("%s", err);
+		return KESU_EXIT_FAILURE;
+	}
+	print_key("secret key", secret,
+		  ctl->passphrase_file || ctl->ask ? "mode 0600, protected by a passphrase"
+						   : "mode 0600, not protected by a passphrase");
+	print_key("public key", public, NULL);
+	print_identity(&pk);
+	return KESU_EXIT_OK;
+}
+
+static int key_show(const struct key_ctl *ctl)
+{
+	char secret[PATH_LEN], public[PATH_LEN], err[512];
+	struct kesu_public_key pk, beside;
+	int rc;
+	if (ctl->pubkey && !ctl->key) {
+		rc = kesu_key_load_public(ctl->pubkey, &pk, err, sizeof(err));
+		if (rc < 0)
+			return key_error(rc, err, ctl->pubkey);
+		print_key("public key", ctl->pubkey, NULL);
+		print_identity(&pk);
+		return KESU_EXIT_OK;
+	}
+	int code = key_paths(ctl, secret, public);
+	if (code != KESU_EXIT_OK)
+		return code;
+	rc = kesu_key_read_secret_public(secret, &pk, err, sizeof(err));
+	if (rc < 0)
+		return key_error(rc, err, secret);
+	struct stat st = {0};
+	char note[96];
+	snprintf(note, sizeof(note), "mode %04o, %s",
+		 stat(secret, &st) == 0 ? (unsigned)(st.st_mode & 07777) : 0u,
+		 kesu_key_secret_is_protected(secret) ? "protected by a passphrase"
+						      : "not protected by a passphrase");
+	print_key("secret key", secret, note);
+	rc = kesu_key_load_public(public, &beside, err, sizeof(err));
+	if (rc == -ENOENT)
+		print_key("public key", public, "missing");
+	else if (rc < 0)
+		print_key("public key", public, "unreadable");
+	else if (memcmp(&beside, &pk, sizeof(pk)) != 0)
+		print_key("public key", public, "DOES NOT BELONG TO THIS SECRET KEY");
+	else
+		print_key("public key", public, NULL);
+	print_identity(&pk);
+	if (st.st_mode & 077)
+		cli_error("warning: %s: permissions %04o are too open; chmod 600", secret,
+			  (unsigned)(st.st_mode & 07777));
+	return rc == 0 && memcmp(&beside, &pk, sizeof(pk)) == 0 ? KESU_EXIT_OK : KESU_EXIT_FAILURE;
+}
+
+static void sig_path(const struct key_ctl *ctl, char *buf)
+{
+	if (ctl->sigfile)
+		snprintf(buf, PATH_LEN, "%s", ctl->sigfile);
+	else
+		snprintf(buf, PATH_LEN, "%s.sig", ctl->file);
+}
+
+static int key_sign(const struct key_ctl *ctl)
+{
+	char secret[PATH_LEN], public[PATH_LEN], sig[PATH_LEN], comment[PATH_LEN + 16];
+	int code = key_paths(ctl, secret, public);
+	if (code != KESU_EXIT_OK)
+		return code;
+	char *data;
+	size_t len;
+	code = read_whole(ctl->file, &data, &len);
+	if (code != KESU_EXIT_OK)
+		return code;
+	struct kesu_secret_key *sk;
+	code = cli_load_secret_key(secret, ctl->passphrase_file, &sk);
+	if (code != KESU_EXIT_OK) {
+		free(data);
+		return code;
+	}
+	/* signify's own comment, naming the public key by its file name. */
+	const char *base = strrchr(public, '/');
+	snprintf(comment, sizeof(comment), "verify with %s", base ? base + 1 : public);
+	char *text;
+	size_t text_len;
+	int rc = kesu_sign_detached(sk, data, len, comment, &text, &text_len);
+	struct kesu_public_key pk;
+	kesu_key_public_from_secret(sk, &pk);
+	kesu_key_secret_free(sk);
+	free(data);
+	if (rc < 0) {
+		cli_error("%s: cannot sign: %s", ctl->file, kesu_strerror(rc));
+		return cli_exit_for(rc);
+	}
+	sig_path(ctl, sig);
+	code = write_sigfile(sig, text, text_len);
+	free(text);
+	if (code == KESU_EXIT_OK) {
+		char fp[KESU_FINGERPRINT_SIZE];
+		kesu_key_fingerprint(&pk, fp, sizeof(fp));
+		printf("%s: signature of %s by %s\n", sig, ctl->file, fp);
+	}
+	return code;
+}
+
+static int key_verify(const struct key_ctl *ctl)
+{
+	char secret[PATH_LEN], public[PATH_LEN], sig[PATH_LEN], err[512];
+	int code = key_paths(ctl, secret, public);
+	if (code != KESU_EXIT_OK)
+		return code;
+	struct kesu_public_key pk;
+	int rc = kesu_key_load_public(public, &pk, err, sizeof(err));
+	if (rc < 0)
+		return key_error(rc, err, public);
+	sig_path(ctl, sig);
+	char *data, *text;
+	size_t len, text_len;
+	code = read_whole(ctl->file, &data, &len);
+	if (code != KESU_EXIT_OK)
+		return code;
+	code = read_whole(sig, &text, &text_len);
+	if (code != KESU_EXIT_OK) {
+		free(data);
+		return code;
+	}
+	rc = kesu_verify_detached(&pk, data, len, text, text_len, err, sizeof(err));
+	free(data);
+	free(text);
+	if (rc < 0) {
+		cli_error("%s: %s (%s)", ctl->file, err, sig);
+		return cli_exit_for(rc);
+	}
+	char fp[KESU_FINGERPRINT_SIZE];
+	kesu_key_fingerprint(&pk, fp, sizeof(fp));
+	printf("%s: signature verified (%s, %s)\n", ctl->file, sig, fp);
+	return KESU_EXIT_OK;
+}
+
+/* ---- options ---- */
+
+static int parse_verb(const char *word, enum key_verb *verb)
+{
+	static const char *const names[] = {"generate", "show", "sign", "verify"};
+	for (int i = 0; i < 4; i++)
+		if (strcmp(word, names[i]) == 0) {
+			*verb = (enum key_verb)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Fills ctl; returns -1 when done (exit code in *code) or 0 to go on. */
+static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *code)
+{
+	enum { OPT_KEY = 256, OPT_PUBKEY, OPT_PASSFILE, OPT_ASK };
+	static const struct option opts[] = {
+		{"key", required_argument, NULL, OPT_KEY},
+		{"pubkey", required_argument, NULL, OPT_PUBKEY},
+		{"passphrase-file", required_argument, NULL, OPT_PASSFILE},
+		{"ask-passphrase", no_argument, NULL, OPT_ASK},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	*code = KESU_EXIT_USAGE;
+	if (argc < 2 || argv[1][0] == '-') {
+		bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+		key_usage(help ? stdout : stderr);
+		*code = help ? KESU_EXIT_OK : KESU_EXIT_USAGE;
+		return -1;
+	}
+	if (parse_verb(argv[1], &ctl->verb) < 0) {
+		cli_error("key: unknown action \"%s\" (kesu key --help)", argv[1]);
+		return -1;
+	}
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, "x:h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_KEY: ctl->key = optarg; break;
+		case OPT_PUBKEY: ctl->pubkey = optarg; break;
+		case OPT_PASSFILE: ctl->passphrase_file = optarg; break;
+		case OPT_ASK: ctl->ask = true; break;
+		case 'x': ctl->sigfile = optarg; break;
+		case 'h': key_usage(stdout); *code = KESU_EXIT_OK; return -1;
+		default: key_usage(stderr); return -1;
+		}
+	}
+	int nargs = argc - 1 - optind;
+	bool takes_file = ctl->verb == VERB_SIGN || ctl->verb == VERB_VERIFY;
+	if (nargs != (takes_file ? 1 : 0)) {
+		cli_error("key %s: %s (kesu key --help)", argv[1],
+			  takes_file ? "name one FILE" : "takes no arguments");
+		return -1;
+	}
+	if (takes_file)
+		ctl->file = argv[1 + optind];
+	if (ctl->ask && (ctl->verb != VERB_GENERATE || ctl->passphrase_file)) {
+		cli_error("key: --ask-passphrase is for generate, without --passphrase-file");
+		return -1;
+	}
+	if (ctl->passphrase_file && (ctl->verb == VERB_SHOW || ctl->verb == VERB_VERIFY)) {
+		cli_error("key %s: takes no passphrase", argv[1]);
+		return -1;
+	}
+	if (ctl->sigfile && !takes_file) {
+		cli_error("key %s: -x is for sign and verify", argv[1]);
+		return -1;
+	}
+	if (ctl->verb == VERB_SHOW && ctl->key && ctl->pubkey) {
+		cli_error("key show: give --key or --pubkey, not both");
+		return -1;
+	}
+	if (ctl->verb == VERB_SIGN && ctl->pubkey) {
+		cli_error("key sign: takes --key, not --pubkey");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_key(int argc, char **argv)
+{
+	struct key_ctl ctl = {0};
+	int code;
+	if (parse_key_options(argc, argv, &ctl, &code) < 0)
+		return code;
+	switch (ctl.verb) {
+	case VERB_GENERATE: return key_generate(&ctl);
+	case VERB_SHOW: return key_show(&ctl);
+	case VERB_SIGN: return key_sign(&ctl);
+	case VERB_VERIFY: return key_verify(&ctl);
+	}
+	return KESU_EXIT_FAILURE;
+}

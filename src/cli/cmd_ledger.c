@@ -1,0 +1,341 @@
+/* kesu ledger verify|list|show|export: review what was erased, by whom,
+ * how, and check that nobody changed the record. */
+#include <getopt.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kesu/paths.h"
+
+struct ledger_ctl {
+	const char *ledger, *pubkey;
+	struct kesu_ledger_filter filter;
+	bool json, csv, bom;
+	const char *output;
+	char **args;
+	int nargs;
+};
+
+static void ledger_usage(FILE *out)
+{
+	fputs("Usage: kesu ledger verify [--ledger PATH] [--pubkey KEY]\n"
+	      "       kesu ledger list [FILTERS] [--open] [--json | --csv [--bom]]\n"
+	      "       kesu ledger show [--json] JOB-OR-CERTIFICATE-ID\n"
+	      "       kesu ledger export [FILTERS] (--csv [--bom] | --json) [-o FILE]\n\n"
+	      "verify re-checks every record's hash, its link to the record before it and\n"
+	      "its signature, and names the first bad record (exit 4).\n\n"
+	      "Filters: --since DATE, --until DATE (YYYY-MM-DD, inclusive), --operator NAME,\n"
+	      "         --outcome SUCCESS|UNVERIFIED|FAILED|INTERRUPTED, --serial S,\n"
+	      "         --class I|II|III, --purpose disposal|lease-return|repair|reuse\n"
+	      "  --open       also list unfinished (running or interrupted) jobs\n"
+	      "  --csv        UTF-8 CSV; --bom starts it with a byte-order mark for Excel\n"
+	      "  --ledger P   the ledger (default $KESU_LEDGER or ~/.local/share/kesu/ledger.sqlite)\n"
+	      "  --pubkey K   the station's public key (default: the station key's .pub)\n",
+	      out);
+}
+
+static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
+{
+	enum { O_LEDGER = 256, O_PUBKEY, O_SINCE, O_UNTIL, O_OPERATOR, O_OUTCOME, O_SERIAL, O_CLASS,
+	       O_PURPOSE, O_OPEN, O_JSON, O_CSV, O_BOM };
+	static const struct option opts[] = {
+		{"ledger", required_argument, NULL, O_LEDGER}, {"pubkey", required_argument, NULL, O_PUBKEY},
+		{"since", required_argument, NULL, O_SINCE}, {"until", required_argument, NULL, O_UNTIL},
+		{"operator", required_argument, NULL, O_OPERATOR}, {"outcome", required_argument, NULL, O_OUTCOME},
+		{"serial", required_argument, NULL, O_SERIAL}, {"class", required_argument, NULL, O_CLASS},
+		{"purpose", required_argument, NULL, O_PURPOSE}, {"open", no_argument, NULL, O_OPEN},
+		{"json", no_argument, NULL, O_JSON}, {"csv", no_argument, NULL, O_CSV},
+		{"bom", no_argument, NULL, O_BOM}, {"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_LEDGER: ctl->ledger = optarg; break;
+		case O_PUBKEY: ctl->pubkey = optarg; break;
+		case O_SINCE: ctl->filter.since_utc = optarg; break;
+		case O_UNTIL: ctl->filter.until_utc = optarg; break;
+		case O_OPERATOR: ctl->filter.operator_name = optarg; break;
+		case O_OUTCOME: ctl->filter.outcome = optarg; break;
+		case O_SERIAL: ctl->filter.serial = optarg; break;
+		case O_CLASS: ctl->filter.classification = optarg; break;
+		case O_PURPOSE: ctl->filter.purpose = optarg; break;
+		case O_OPEN: ctl->filter.include_open = true; break;
+		case O_JSON: ctl->json = true; break;
+		case O_CSV: ctl->csv = true; break;
+		case O_BOM: ctl->bom = true; break;
+		case 'o': ctl->output = optarg; break;
+		case 'h': ledger_usage(stdout); return 1;
+		default: ledger_usage(stderr); return -1;
+		}
+	}
+	ctl->args = argv + optind;
+	ctl->nargs = argc - optind;
+	return 0;
+}
+
+static int open_ledger(const struct ledger_ctl *ctl, struct cli_station *st)
+{
+	int code = cli_station_load_config(st);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_paths(st, ctl->ledger, NULL, NULL);
+	if (code != KESU_EXIT_OK)
+		return code;
+	if (access(st->ledger_path, F_OK) != 0) {
+		cli_error("ledger %s: no such file (nothing was recorded yet?)", st->ledger_path);
+		return KESU_EXIT_USAGE;
+	}
+	return cli_station_open_ledger(st);
+}
+
+static int ledger_verify(const struct ledger_ctl *ctl, struct cli_station *st)
+{
+	char pub[4200], err[600];
+	if (ctl->pubkey)
+		snprintf(pub, sizeof(pub), "%s", ctl->pubkey);
+	else
+		kesu_key_public_path(st->key_path, pub, sizeof(pub));
+	struct kesu_public_key pk;
+	if (kesu_key_load_public(pub, &pk, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		return KESU_EXIT_USAGE;
+	}
+	struct kesu_ledger_report r;
+	int rc = kesu_ledger_verify(st->ledger, &pk, &r, err, sizeof(err));
+	if (rc == -KESU_EVERIFY) {
+		printf("ledger %s: FAILED at record %llu (job %s): %s\n", st->ledger_path,
+		       (unsigned long long)r.first_bad_seq, r.first_bad_job, r.problem);
+		printf("  records 1 to %llu are intact\n", (unsigned long long)r.records);
+		return KESU_EXIT_VERIFY;
+	}
+	if (rc < 0) {
+		cli_error("%s", err);
+		return KESU_EXIT_FAILURE;
+	}
+	char fpr[KESU_FINGERPRINT_SIZE];
+	kesu_key_fingerprint(&pk, fpr, sizeof(fpr));
+	printf("ledger %s: OK: %llu records, chain and signatures intact (key %s)\n", st->ledger_path,
+	       (unsigned long long)r.records, fpr);
+	printf("  head %s (keep it: a later ledger must still contain this record)\n", r.head_hash);
+	if (r.open_jobs)
+		printf("  %llu unfinished job(s): kesu ledger list --open\n", (unsigned long long)r.open_jobs);
+	return KESU_EXIT_OK;
+}
+
+/* A field of a record by path ("media.serial"), as text ("" for null). */
+static const char *field(struct json_object *rec, const char *path)
+{
+	char part[64];
+	struct json_object *o = rec;
+	while (o && *path) {
+		size_t n = strcspn(path, ".");
+		snprintf(part, sizeof(part), "%.*s", (int)n, path);
+		if (!json_object_object_get_ex(o, part, &o))
+			return "";
+		path += n + (path[n] == '.');
+	}
+	return o && !json_object_is_type(o, json_type_null) ? json_object_get_string(o) : "";
+}
+
+static const char *const csv_columns[] = {
+	"seq", "job_id", "started_utc", "ended_utc", "ended_local", "operator.name",
+	"organisation.name", "organisation.department", "approver", "classification", "purpose",
+	"media.asset_number", "media.vendor", "media.model", "media.serial", "media.wwn",
+	"media.size_bytes", "media.media_type", "media.transport", "sanitization.method.id",
+	"sanitization.method.version", "sanitization.nist_level", "verification.mode",
+	"verification.percent", "verification.passed", "outcome", "reason", "certificate_id",
+	"record_hash", NULL,
+};
+
+static void csv_cell(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+struct list_state {
+	const struct ledger_ctl *ctl;
+	FILE *out;
+	struct json_object *array;
+	size_t rows;
+};
+
+static int list_row(const struct kesu_ledger_row *row, void *arg)
+{
+	struct list_state *ls = arg;
+	struct json_object *rec = row->record ? json_tokener_parse(row->record) : json_object_new_object();
+	char seq[24];
+	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)row->seq);
+	ls->rows++;
+	if (ls->ctl->json) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "seq", row->seq ? json_object_new_int64((int64_t)row->seq) : NULL);
+		json_object_object_add(o, "job_id", json_object_new_string(row->job_id));
+		json_object_object_add(o, "state", json_object_new_string(row->state));
+		json_object_object_add(o, "record_hash", row->hash ? json_object_new_string(row->hash) : NULL);
+		json_object_object_add(o, "record", row->record ? json_object_get(rec) : NULL);
+		if (!row->record) {
+			json_object_object_add(o, "started_utc", json_object_new_string(row->started_utc));
+			json_object_object_add(o, "device", json_object_new_string(row->device_key));
+			json_object_object_add(o, "checkpoint_pass", json_object_new_int((int)row->checkpoint_pass));
+			json_object_object_add(o, "checkpoint_offset", json_object_new_int64((int64_t)row->checkpoint_offset));
+		}
+		json_object_array_add(ls->array, o);
+	} else if (ls->ctl->csv) {
+		for (int i = 0; csv_columns[i]; i++) {
+			const char *c = csv_columns[i];
+			const char *v = !strcmp(c, "seq") ? (row->seq ? seq : "")
+					: !strcmp(c, "job_id") ? row->job_id
+					: !strcmp(c, "record_hash") ? (row->hash ? row->hash : "")
+					: !strcmp(c, "outcome") && !row->record ? row->state
+					: !strcmp(c, "started_utc") && !row->record ? row->started_utc
+					: field(rec, c);
+			if (i)
+				fputc(',', ls->out);
+			csv_cell(ls->out, v);
+		}
+		fputs("\r\n", ls->out);
+	} else {
+		char when[17];
+		snprintf(when, sizeof(when), "%.10s %.5s", row->record ? field(rec, "ended_local") : row->started_utc,
+			 (row->record ? field(rec, "ended_local") : row->started_utc) + 11);
+		fprintf(ls->out, "%-4s %-16s %-14.14s %-16.16s %-13.13s %s\n", row->seq ? seq : "-", when,
+			row->record ? field(rec, "operator.name") : "-",
+			row->record ? field(rec, "media.serial") : row->device_key,
+			row->record ? field(rec, "sanitization.method.id") : "-",
+			row->record ? field(rec, "outcome") : row->state);
+	}
+	json_object_put(rec);
+	return 0;
+}
+
+static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st, bool export_all)
+{
+	FILE *out = stdout;
+	if (ctl->output && !(out = fopen(ctl->output, "w"))) {
+		cli_error("%s: %s", ctl->output, strerror(errno));
+		return KESU_EXIT_FAILURE;
+	}
+	struct list_state ls = {.ctl = ctl, .out = out, .array = json_object_new_array()};
+	if (ctl->csv) {
+		if (ctl->bom)
+			fputs("\xef\xbb\xbf", out);
+		for (int i = 0; csv_columns[i]; i++)
+			fprintf(out, "%s%s", i ? "," : "", csv_columns[i]);
+		fputs("\r\n", out);
+	} else if (!ctl->json) {
+		fprintf(out, "%-4s %-16s %-14s %-16s %-13s %s\n", "SEQ", "ENDED (LOCAL)", "OPERATOR", "SERIAL",
+			"METHOD", "OUTCOME");
+	}
+	char err[600];
+	int rc = kesu_ledger_query(st->ledger, &ctl->filter, list_row, &ls, err, sizeof(err));
+	if (rc < 0)
+		cli_error("%s", err);
+	if (ctl->json && rc == 0) {
+		struct json_object *doc = json_object_new_object();
+		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
+		json_object_object_add(doc, "ledger", json_object_new_string(st->ledger_path));
+		json_object_object_add(doc, "records", json_object_get(ls.array));
+		fprintf(out, "%s\n", json_object_to_json_string_ext(doc, export_all ? JSON_C_TO_STRING_PRETTY
+										 : JSON_C_TO_STRING_PRETTY));
+		json_object_put(doc);
+	}
+	json_object_put(ls.array);
+	if (out != stdout && fclose(out) != 0 && rc == 0) {
+		cli_error("%s: %s", ctl->output, strerror(errno));
+		return KESU_EXIT_FAILURE;
+	}
+	return rc < 0 ? KESU_EXIT_FAILURE : KESU_EXIT_OK;
+}
+
+static int ledger_show(const struct ledger_ctl *ctl, struct cli_station *st)
+{
+	if (ctl->nargs != 1) {
+		cli_error("ledger show: name one job or certificate id");
+		return KESU_EXIT_USAGE;
+	}
+	char *record, hash[65], err[600];
+	uint64_t seq;
+	int rc = kesu_ledger_lookup(st->ledger, ctl->args[0], &record, &seq, hash, err, sizeof(err));
+	if (rc < 0) {
+		cli_error("%s", err);
+		return KESU_EXIT_FAILURE;
+	}
+	if (rc == 0) {
+		cli_error("ledger %s: no finished record for \"%s\"", st->ledger_path, ctl->args[0]);
+		return KESU_EXIT_USAGE;
+	}
+	struct json_object *rec = json_tokener_parse(record);
+	if (ctl->json) {
+		struct json_object *doc = json_object_new_object();
+		json_object_object_add(doc, "seq", json_object_new_int64((int64_t)seq));
+		json_object_object_add(doc, "record_hash", json_object_new_string(hash));
+		json_object_object_add(doc, "record", json_object_get(rec));
+		cli_print_json(doc);
+		json_object_put(doc);
+	} else {
+		static const char *const shown[][2] = {
+			{"job", "job_id"}, {"certificate", "certificate_id"}, {"started", "started_local"},
+			{"ended", "ended_local"}, {"operator", "operator.name"}, {"organisation", "organisation.name"},
+			{"department", "organisation.department"}, {"approver", "approver"},
+			{"class", "classification"}, {"purpose", "purpose"}, {"asset", "media.asset_number"},
+			{"model", "media.model"}, {"serial", "media.serial"}, {"size (bytes)", "media.size_bytes"},
+			{"method", "sanitization.method.id"}, {"NIST level", "sanitization.nist_level"},
+			{"verification", "verification.mode"}, {"verified", "verification.passed"},
+			{"outcome", "outcome"}, {"reason", "reason"}, {"station", "station.hostname"},
+		};
+		printf("record %llu  hash %s\n", (unsigned long long)seq, hash);
+		for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+			printf("  %-13s %s\n", shown[i][0], *field(rec, shown[i][1]) ? field(rec, shown[i][1]) : "-");
+	}
+	json_object_put(rec);
+	free(record);
+	return KESU_EXIT_OK;
+}
+
+int cmd_ledger(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		ledger_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? KESU_EXIT_USAGE : KESU_EXIT_OK;
+	}
+	const char *verb = argv[1];
+	struct ledger_ctl ctl = {0};
+	int parsed = parse_ledger(argc - 1, argv + 1, &ctl);
+	if (parsed != 0)
+		return parsed > 0 ? KESU_EXIT_OK : KESU_EXIT_USAGE;
+	bool known = !strcmp(verb, "verify") || !strcmp(verb, "list") || !strcmp(verb, "show") ||
+		     !strcmp(verb, "export");
+	if (!known) {
+		cli_error("ledger: unknown command \"%s\" (verify, list, show, export)", verb);
+		return KESU_EXIT_USAGE;
+	}
+	if (!strcmp(verb, "export") && !ctl.csv && !ctl.json) {
+		cli_error("ledger export: choose --csv or --json");
+		return KESU_EXIT_USAGE;
+	}
+	if (ctl.nargs && strcmp(verb, "show") != 0) {
+		cli_error("ledger %s: unexpected argument \"%s\"", verb, ctl.args[0]);
+		return KESU_EXIT_USAGE;
+	}
+	struct cli_station *st = calloc(1, sizeof(*st));
+	int code = open_ledger(&ctl, st);
+	if (code == KESU_EXIT_OK && !strcmp(verb, "verify"))
+		code = cli_station_paths(st, ctl.ledger, NULL, NULL) ?: ledger_verify(&ctl, st);
+	else if (code == KESU_EXIT_OK && !strcmp(verb, "show"))
+		code = ledger_show(&ctl, st);
+	else if (code == KESU_EXIT_OK)
+		code = ledger_list(&ctl, st, !strcmp(verb, "export"));
+	cli_station_close(st);
+	free(st);
+	return code;
+}

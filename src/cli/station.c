@@ -1,0 +1,104 @@
+/* The station a destructive command records to: the config file's
+ * defaults with the flags on top, the ledger, and the signing key (made on
+ * first use when there is none). */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kesu/paths.h"
+
+/* Flags that name the station's files and the job's context. */
+int cli_station_load_config(struct cli_station *st)
+{
+	char path[PATH_MAX], err[600];
+	if (kesu_default_path(KESU_PATH_CONFIG, path, sizeof(path)) == 0 &&
+	    kesu_config_load(path, &st->cfg, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		return KESU_EXIT_USAGE;
+	}
+	return KESU_EXIT_OK;
+}
+
+/* A flag first, then the environment ($KESU_LEDGER, $KESU_KEY), then the
+ * config file, then the XDG default. */
+static int resolve(const char *flag, const char *configured, enum kesu_path_kind kind, char *out,
+		   size_t size)
+{
+	const char *env = kind == KESU_PATH_LEDGER ? getenv("KESU_LEDGER")
+			  : kind == KESU_PATH_SECRET_KEY ? getenv("KESU_KEY") : NULL;
+	if (flag && *flag)
+		snprintf(out, size, "%s", flag);
+	else if (env && *env)
+		snprintf(out, size, "%s", env);
+	else if (configured && *configured)
+		snprintf(out, size, "%s", configured);
+	else if (kesu_default_path(kind, out, size) < 0) {
+		cli_error("cannot tell where to keep kesu's files: set HOME or XDG_DATA_HOME");
+		return KESU_EXIT_USAGE;
+	}
+	return KESU_EXIT_OK;
+}
+
+int cli_station_paths(struct cli_station *st, const char *ledger_flag, const char *cert_flag,
+		      const char *key_flag)
+{
+	int code = resolve(ledger_flag, st->cfg.ledger, KESU_PATH_LEDGER, st->ledger_path,
+			   sizeof(st->ledger_path));
+	if (code == KESU_EXIT_OK)
+		code = resolve(cert_flag, st->cfg.cert_dir, KESU_PATH_CERT_DIR, st->cert_dir,
+			       sizeof(st->cert_dir));
+	if (code == KESU_EXIT_OK)
+		code = resolve(key_flag, st->cfg.key, KESU_PATH_SECRET_KEY, st->key_path,
+			       sizeof(st->key_path));
+	return code;
+}
+
+int cli_station_open_ledger(struct cli_station *st)
+{
+	char dir[PATH_MAX], err[600];
+	snprintf(dir, sizeof(dir), "%s", st->ledger_path);
+	int rc = kesu_mkdirs(dirname(dir), 0700);
+	if (rc == 0)
+		rc = kesu_ledger_open(st->ledger_path, &st->ledger, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "ledger %s: %s", st->ledger_path, strerror(-rc));
+	if (rc < 0) {
+		cli_error("%s", err);
+		return rc == -KESU_EPARSE ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+	}
+	return KESU_EXIT_OK;
+}
+
+/* The main job makes the station key on first use, unprotected; kesu key
+ * generate makes one with a passphrase. */
+int cli_station_load_key(struct cli_station *st, const char *passphrase_file)
+{
+	if (access(st->key_path, F_OK) != 0 && errno == ENOENT) {
+		char pub[PATH_MAX], err[600];
+		kesu_key_public_path(st->key_path, pub, sizeof(pub));
+		if (kesu_key_generate(st->key_path, pub, NULL, err, sizeof(err)) < 0) {
+			cli_error("%s", err);
+			return KESU_EXIT_FAILURE;
+		}
+		fprintf(stderr, "kesu: made a station key: %s (public key %s)\n", st->key_path, pub);
+	}
+	int code = cli_load_secret_key(st->key_path, passphrase_file, &st->sk);
+	if (code != KESU_EXIT_OK)
+		return code;
+	struct kesu_public_key pk;
+	kesu_key_public_from_secret(st->sk, &pk);
+	kesu_key_fingerprint(&pk, st->cfg.ctx.key_fingerprint, sizeof(st->cfg.ctx.key_fingerprint));
+	return KESU_EXIT_OK;
+}
+
+void cli_station_close(struct cli_station *st)
+{
+	kesu_ledger_close(st->ledger);
+	kesu_key_secret_free(st->sk);
+	st->ledger = NULL;
+	st->sk = NULL;
+}

@@ -1,0 +1,271 @@
+/* Issuing and checking certificates. The payload is a projection of the
+ * signed ledger record; the PDF renders it (pdf.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "canonical_json.h"
+#include "kesu/cert.h"
+#include "kesu/error.h"
+#include "kesu/paths.h"
+#include "kesu/pdf.h"
+#include "kesu/record.h"
+
+/* Copies the named members of src into a new object (missing ones null). */
+static struct json_object *pick(struct json_object *src, const char *const *names)
+{
+	struct json_object *o = json_object_new_object(), *v;
+	for (; *names; names++)
+		json_object_object_add(o, *names, json_object_object_get_ex(src, *names, &v)
+							  ? json_object_get(v) : NULL);
+	return o;
+}
+
+static struct json_object *member(struct json_object *o, const char *name)
+{
+	struct json_object *v = NULL;
+	json_object_object_get_ex(o, name, &v);
+	return v;
+}
+
+char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
+			const char *record_hash, time_t issued, size_t *len)
+{
+	(void)record_len;
+	struct json_object *rec = json_tokener_parse(record);
+	if (!rec)
+		return NULL;
+	static const char *const san_names[] = {"ended_utc", "interruptions", "method", "nist_level",
+						"started_utc", "technique", NULL};
+	static const char *const pass_names[] = {"bad_sectors", "byte", "bytes_written", "completed",
+						 "milliseconds", "number", "pattern", "seed", NULL};
+	static const char *const verify_names[] = {"bytes_read", "mismatched_sectors", "mode", "passed",
+						   "percent", "samples", "seed", "unreadable_sectors", NULL};
+	struct json_object *p = json_object_new_object();
+	struct json_object *rec_san = member(rec, "sanitization");
+	struct json_object *san = pick(rec_san, san_names);
+	struct json_object *passes = json_object_new_array(), *rec_passes = member(rec_san, "passes");
+	for (size_t i = 0; rec_passes && i < json_object_array_length(rec_passes); i++)
+		json_object_array_add(passes, pick(json_object_array_get_idx(rec_passes, i), pass_names));
+	json_object_object_add(san, "passes", passes);
+
+	char utc[32], local[40];
+	kesu_time_utc(issued, utc);
+	kesu_time_local(issued, local);
+	const char *outcome = json_object_get_string(member(rec, "outcome"));
+	bool success = outcome && !strcmp(outcome, "SUCCESS");
+	struct json_object *ledger = json_object_new_object();
+	json_object_object_add(ledger, "job_id", json_object_get(member(rec, "job_id")));
+	json_object_object_add(ledger, "record_hash", record_hash ? json_object_new_string(record_hash) : NULL);
+	json_object_object_add(ledger, "seq", seq ? json_object_new_int64((int64_t)seq) : NULL);
+
+	json_object_object_add(p, "kesu_certificate", json_object_new_int(1));
+	json_object_object_add(p, "document", json_object_new_string(success ? "certificate" : "failure-report"));
+	json_object_object_add(p, "certificate_id", json_object_get(member(rec, "certificate_id")));
+	json_object_object_add(p, "issued_utc", json_object_new_string(utc));
+	json_object_object_add(p, "issued_local", json_object_new_string(local));
+	static const char *const copied[] = {"approver", "classification", "media", "operator",
+					     "organisation", "outcome", "purpose", "reason",
+					     "station", "tool", NULL};
+	for (const char *const *n = copied; *n; n++)
+		json_object_object_add(p, *n, json_object_get(member(rec, *n)));
+	json_object_object_add(p, "sanitization", san);
+	json_object_object_add(p, "verification", pick(member(rec, "verification"), verify_names));
+	json_object_object_add(p, "ledger", ledger);
+	char *text = kesu_json_canonical(p, len);
+	json_object_put(p);
+	json_object_put(rec);
+	return text;
+}
+
+static int write_file(const char *path, const void *data, size_t len, char *err, size_t errsize)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto fail;
+	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0) {
+		close(fd);
+		unlink(tmp);
+		goto fail;
+	}
+	close(fd);
+	if (rename(tmp, path) == 0)
+		return 0;
+	unlink(tmp);
+fail:;
+	int e = errno ? errno : EIO;
+	snprintf(err, errsize, "%s: %s", path, strerror(e));
+	return -e;
+}
+
+static int read_file(const char *path, char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rbe");
+	if (!f)
+		return -errno;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			char *grown = cap < (64u << 20) ? realloc(buf, 2 * cap + 1) : NULL;
+			if (!grown) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		return -EFBIG;
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int kesu_cert_issue(const char *payload, size_t payload_len, const struct kesu_secret_key *sk,
+		    const char *cert_dir, char *pdf_path, size_t pdf_path_size, char *err,
+		    size_t errsize)
+{
+	struct json_object *doc = json_tokener_parse(payload);
+	const char *id = doc ? json_object_get_string(member(doc, "certificate_id")) : NULL;
+	if (!id || !*id) {
+		json_object_put(doc);
+		snprintf(err, errsize, "certificate: the payload has no certificate_id");
+		return -KESU_EPARSE;
+	}
+	snprintf(pdf_path, pdf_path_size, "%s/kesu-%s.pdf", cert_dir, id);
+	json_object_put(doc);
+	int rc = kesu_mkdirs(cert_dir, 0700);
+	if (rc < 0) {
+		snprintf(err, errsize, "%s: %s", cert_dir, strerror(-rc));
+		return rc;
+	}
+	char *payload_sig = NULL, *pdf = NULL, *pdf_sig = NULL;
+	size_t payload_sig_len, pdf_len, pdf_sig_len;
+	rc = kesu_sign_detached(sk, payload, payload_len, "kesu certificate payload; verify with station.pub",
+				&payload_sig, &payload_sig_len);
+	if (rc == 0)
+		rc = kesu_pdf_write(payload, payload_len, payload_sig, payload_sig_len, pdf_path, err, errsize);
+	else
+		snprintf(err, errsize, "certificate: cannot sign the payload");
+	if (rc == 0 && (rc = read_file(pdf_path, &pdf, &pdf_len)) < 0)
+		snprintf(err, errsize, "%s: %s", pdf_path, strerror(-rc));
+	if (rc == 0) {
+		const char *base = strrchr(pdf_path, '/') + 1;
+		char comment[300];
+		snprintf(comment, sizeof(comment), "verify with signify -V -p station.pub -m %s", base);
+		rc = kesu_sign_detached(sk, pdf, pdf_len, comment, &pdf_sig, &pdf_sig_len);
+		if (rc < 0)
+			snprintf(err, errsize, "certificate: cannot sign %s", pdf_path);
+	}
+	if (rc == 0) {
+		char sig_path[4200];
+		snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
+		rc = write_file(sig_path, pdf_sig, pdf_sig_len, err, errsize);
+	}
+	if (rc < 0)
+		unlink(pdf_path); /* no certificate without its signature */
+	free(payload_sig);
+	free(pdf);
+	free(pdf_sig);
+	return rc;
+}
+
+static void check_file(const char *pdf_path, const struct kesu_public_key *pk, const char *pdf,
+		       size_t pdf_len, struct kesu_cert_check *c)
+{
+	char sig_path[4200], *sig = NULL;
+	size_t sig_len;
+	snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
+	int rc = read_file(sig_path, &sig, &sig_len);
+	if (rc < 0) {
+		snprintf(c->file_msg, sizeof(c->file_msg), "%s: %s", sig_path, strerror(-rc));
+		return;
+	}
+	char why[400];
+	rc = kesu_verify_detached(pk, pdf, pdf_len, sig, sig_len, why, sizeof(why));
+	c->file_ok = rc == 0;
+	snprintf(c->file_msg, sizeof(c->file_msg), "%s", rc == 0 ? "the PDF file is exactly as signed" : why);
+	free(sig);
+}
+
+static void check_ledger(struct kesu_ledger *ledger, struct json_object *doc, struct kesu_cert_check *c)
+{
+	c->ledger_checked = true;
+	struct json_object *lref = member(doc, "ledger");
+	const char *job_id = json_object_get_string(member(lref, "job_id"));
+	const char *hash = json_object_get_string(member(lref, "record_hash"));
+	int64_t seq = json_object_get_int64(member(lref, "seq"));
+	char *record = NULL, stored_hash[65], err[256];
+	uint64_t stored_seq = 0;
+	int rc = job_id ? kesu_ledger_lookup(ledger, job_id, &record, &stored_seq, stored_hash, err, sizeof(err)) : 0;
+	if (rc < 0)
+		snprintf(c->ledger_msg, sizeof(c->ledger_msg), "%s", err);
+	else if (rc == 0)
+		snprintf(c->ledger_msg, sizeof(c->ledger_msg), "the ledger holds no finished record for job %s",
+			 job_id ? job_id : "(none named)");
+	else if (!hash || strcmp(hash, stored_hash) != 0 || (uint64_t)seq != stored_seq)
+		snprintf(c->ledger_msg, sizeof(c->ledger_msg),
+			 "the ledger's record %llu of job %s has another hash than the certificate names",
+			 (unsigned long long)stored_seq, job_id);
+	else {
+		c->ledger_ok = true;
+		snprintf(c->ledger_msg, sizeof(c->ledger_msg), "ledger record %llu holds the same job (hash %.16s...)",
+			 (unsigned long long)stored_seq, stored_hash);
+	}
+	free(record);
+}
+
+int kesu_cert_verify(const char *pdf_path, const struct kesu_public_key *pk,
+		     struct kesu_ledger *ledger, struct kesu_cert_check *c)
+{
+	memset(c, 0, sizeof(*c));
+	char *pdf = NULL;
+	size_t pdf_len;
+	int rc = read_file(pdf_path, &pdf, &pdf_len);
+	if (rc < 0)
+		return rc;
+	check_file(pdf_path, pk, pdf, pdf_len, c);
+	free(pdf);
+
+	char *payload = NULL, *sig = NULL, why[400];
+	size_t payload_len, sig_len;
+	rc = kesu_pdf_read_payload(pdf_path, &payload, &payload_len, &sig, &sig_len, why, sizeof(why));
+	if (rc < 0) {
+		snprintf(c->payload_msg, sizeof(c->payload_msg), "%s", why);
+	} else {
+		rc = kesu_verify_detached(pk, payload, payload_len, sig, sig_len, why, sizeof(why));
+		c->payload_ok = rc == 0;
+		snprintf(c->payload_msg, sizeof(c->payload_msg), "%s",
+			 rc == 0 ? "the embedded payload is signed by the station key" : why);
+		struct json_object *doc = json_tokener_parse(payload);
+		if (doc) {
+			snprintf(c->certificate_id, sizeof(c->certificate_id), "%s",
+				 json_object_get_string(member(doc, "certificate_id")) ?: "");
+			snprintf(c->document, sizeof(c->document), "%s",
+				 json_object_get_string(member(doc, "document")) ?: "");
+			snprintf(c->outcome, sizeof(c->outcome), "%s",
+				 json_object_get_string(member(doc, "outcome")) ?: "");
+			if (ledger)
+				check_ledger(ledger, doc, c);
+		}
+		json_object_put(doc);
+	}
+	free(payload);
+	free(sig);
+	bool ok = c->file_ok && c->payload_ok && (!c->ledger_checked || c->ledger_ok);
+	return ok ? 0 : -KESU_EVERIFY;
+}

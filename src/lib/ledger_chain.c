@@ -1,0 +1,228 @@
+/* The chain of finished records: finishing (hash, sign, link) and
+ * verifying it end to end. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "canonical_json.h"
+#include "kesu/error.h"
+#include "kesu/record.h"
+#include "ledger_internal.h"
+
+static const char domain[] = "kesu-ledger-v1";
+
+void kesu_ledger_chain_hash(const uint8_t prev[32], uint64_t seq, const char *record, size_t len,
+			    uint8_t out[32])
+{
+	uint8_t seq_be[8];
+	for (int i = 0; i < 8; i++)
+		seq_be[i] = (uint8_t)(seq >> (56 - 8 * i));
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, 32);
+	crypto_generichash_update(&h, (const uint8_t *)domain, sizeof(domain)); /* with its NUL */
+	crypto_generichash_update(&h, prev, 32);
+	crypto_generichash_update(&h, seq_be, sizeof(seq_be));
+	crypto_generichash_update(&h, (const uint8_t *)record, len);
+	crypto_generichash_final(&h, out, 32);
+}
+
+/* The last record's sequence number and hash (zeros before the first). */
+static int chain_head(struct kesu_ledger *l, uint64_t *seq, uint8_t hash[32], char *err, size_t errsize)
+{
+	sqlite3_stmt *st;
+	*seq = 0;
+	memset(hash, 0, 32);
+	if (sqlite3_prepare_v2(l->db, "SELECT seq, hash FROM jobs WHERE state = 'finished'"
+				      " ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return kesu_ledger_fail(l, "cannot read the chain", err, errsize);
+	int rc = 0, step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*seq = (uint64_t)sqlite3_column_int64(st, 0);
+		const char *hex = (const char *)sqlite3_column_text(st, 1);
+		if (!hex || sodium_hex2bin(hash, 32, hex, strlen(hex), NULL, NULL, NULL) != 0) {
+			snprintf(err, errsize, "ledger %s: the last record's hash is damaged (run kesu ledger verify)",
+				 l->path);
+			rc = -KESU_EVERIFY;
+		}
+	} else if (step != SQLITE_DONE) {
+		rc = kesu_ledger_fail(l, "cannot read the chain", err, errsize);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *record,
+		       size_t record_len, const struct kesu_secret_key *sk, uint64_t *seq_out,
+		       char hash_hex[65], char *err, size_t errsize)
+{
+	if (!kesu_json_is_canonical(record, record_len)) {
+		snprintf(err, errsize, "ledger: the record of job %s is not canonical JSON", job_id);
+		return -KESU_EPARSE;
+	}
+	/* IMMEDIATE takes the write lock now, so two kesu processes finishing
+	 * at the same time cannot both link to the same head. */
+	int rc = kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize);
+	if (rc < 0)
+		return rc;
+	uint64_t seq;
+	uint8_t prev[32], hash[32], sig[64];
+	rc = chain_head(l, &seq, prev, err, errsize);
+	if (rc == 0) {
+		seq++;
+		kesu_ledger_chain_hash(prev, seq, record, record_len, hash);
+		rc = kesu_sign_raw(sk, hash, sizeof(hash), sig);
+		if (rc < 0)
+			snprintf(err, errsize, "ledger: cannot sign the record of job %s", job_id);
+	}
+	sqlite3_stmt *st = NULL;
+	if (rc == 0 &&
+	    sqlite3_prepare_v2(l->db, "UPDATE jobs SET state = 'finished', seq = ?, record = ?,"
+				      " prev_hash = ?, hash = ?, signature = ?, key_fingerprint = ?,"
+				      " finished_utc = ? WHERE job_id = ? AND state != 'finished'",
+			       -1, &st, NULL) != SQLITE_OK)
+		rc = kesu_ledger_fail(l, "cannot finish the job", err, errsize);
+	if (rc == 0) {
+		char prev_hex[65], sig_hex[129], fpr[96], now[32];
+		struct kesu_public_key pk;
+		kesu_key_public_from_secret(sk, &pk);
+		kesu_key_fingerprint(&pk, fpr, sizeof(fpr));
+		sodium_bin2hex(prev_hex, sizeof(prev_hex), prev, 32);
+		sodium_bin2hex(hash_hex, 65, hash, 32);
+		sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, 64);
+		kesu_time_utc(time(NULL), now);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+		sqlite3_bind_text(st, 2, record, (int)record_len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, prev_hex, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, hash_hex, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5, sig_hex, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 6, fpr, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 8, job_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = kesu_ledger_fail(l, "cannot finish the job", err, errsize);
+		else if (sqlite3_changes(l->db) != 1) {
+			snprintf(err, errsize, "ledger %s: no unfinished job %s", l->path, job_id);
+			rc = -KESU_ENOTFOUND;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = kesu_ledger_exec(l, "COMMIT", err, errsize);
+	else
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc == 0)
+		*seq_out = seq;
+	sodium_memzero(sig, sizeof(sig));
+	return rc;
+}
+
+static bool hex32(const char *hex, uint8_t out[32])
+{
+	return hex && strlen(hex) == 64 && sodium_hex2bin(out, 32, hex, 64, NULL, NULL, NULL) == 0;
+}
+
+/* Checks one record against its neighbour and the key; says what is wrong. */
+static bool record_ok(sqlite3_stmt *st, uint64_t expected_seq, const uint8_t prev[32],
+		      const struct kesu_public_key *pk, uint8_t hash_out[32], char *problem, size_t size)
+{
+	uint64_t seq = (uint64_t)sqlite3_column_int64(st, 1);
+	const char *job_id = (const char *)sqlite3_column_text(st, 0);
+	const char *record = (const char *)sqlite3_column_text(st, 2);
+	int record_len = sqlite3_column_bytes(st, 2);
+	uint8_t stored_prev[32], stored_hash[32], sig[64], computed[32];
+	const char *sig_hex = (const char *)sqlite3_column_text(st, 5);
+
+	if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+		return snprintf(problem, size, "finished but has no place in the chain"), false;
+	if (seq != expected_seq)
+		return snprintf(problem, size, "sequence number %llu where %llu was expected: a record "
+				"is missing or was inserted", (unsigned long long)seq,
+				(unsigned long long)expected_seq), false;
+	if (!hex32((const char *)sqlite3_column_text(st, 3), stored_prev) ||
+	    memcmp(stored_prev, prev, 32) != 0)
+		return snprintf(problem, size, "does not link to the record before it (prev_hash differs): "
+				"records were removed, inserted or reordered"), false;
+	if (!record || !kesu_json_is_canonical(record, (size_t)record_len))
+		return snprintf(problem, size, "the record is not canonical JSON: it was edited"), false;
+	struct json_object *doc = json_tokener_parse(record);
+	struct json_object *id = NULL;
+	bool same_id = doc && json_object_object_get_ex(doc, "job_id", &id) &&
+		       strcmp(json_object_get_string(id), job_id ? job_id : "") == 0;
+	json_object_put(doc);
+	if (!same_id)
+		return snprintf(problem, size, "the record belongs to another job id"), false;
+	kesu_ledger_chain_hash(prev, seq, record, (size_t)record_len, computed);
+	if (!hex32((const char *)sqlite3_column_text(st, 4), stored_hash) ||
+	    memcmp(stored_hash, computed, 32) != 0)
+		return snprintf(problem, size, "the record does not match its hash: it was edited"), false;
+	if (!sig_hex || strlen(sig_hex) != 128 ||
+	    sodium_hex2bin(sig, sizeof(sig), sig_hex, 128, NULL, NULL, NULL) != 0 ||
+	    kesu_verify_raw(pk, computed, 32, sig) != 0)
+		return snprintf(problem, size, "the signature is not the station key's: the record was "
+				"forged or re-signed"), false;
+	memcpy(hash_out, computed, 32);
+	return true;
+}
+
+int kesu_ledger_verify(struct kesu_ledger *l, const struct kesu_public_key *pk,
+		       struct kesu_ledger_report *r, char *err, size_t errsize)
+{
+	memset(r, 0, sizeof(*r));
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(l->db, "SELECT count(*) FROM jobs WHERE state != 'finished'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return kesu_ledger_fail(l, "cannot read", err, errsize);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r->open_jobs = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+
+	/* Records without a sequence number sort first, so they are found. */
+	if (sqlite3_prepare_v2(l->db, "SELECT job_id, seq, record, prev_hash, hash, signature"
+				      " FROM jobs WHERE state = 'finished' ORDER BY seq",
+			       -1, &st, NULL) != SQLITE_OK)
+		return kesu_ledger_fail(l, "cannot read", err, errsize);
+	uint8_t prev[32] = {0}, hash[32];
+	int rc = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!record_ok(st, r->records + 1, prev, pk, hash, r->problem, sizeof(r->problem))) {
+			r->first_bad_seq = r->records + 1;
+			snprintf(r->first_bad_job, sizeof(r->first_bad_job), "%s",
+				 sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+			rc = -KESU_EVERIFY;
+			break;
+		}
+		memcpy(prev, hash, 32);
+		r->records++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = kesu_ledger_fail(l, "cannot read", err, errsize);
+	sqlite3_finalize(st);
+	sodium_bin2hex(r->head_hash, sizeof(r->head_hash), prev, 32);
+	return rc;
+}
+
+int kesu_ledger_lookup(struct kesu_ledger *l, const char *id, char **record, uint64_t *seq,
+		       char hash_hex[65], char *err, size_t errsize)
+{
+	sqlite3_stmt *st;
+	*record = NULL;
+	if (sqlite3_prepare_v2(l->db, "SELECT record, seq, hash FROM jobs WHERE state = 'finished'"
+				      " AND (job_id = ?1 OR json_extract(record, '$.certificate_id') = ?1)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return kesu_ledger_fail(l, "cannot read", err, errsize);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st), rc = 0;
+	if (step == SQLITE_ROW) {
+		*record = strdup((const char *)sqlite3_column_text(st, 0));
+		*seq = (uint64_t)sqlite3_column_int64(st, 1);
+		snprintf(hash_hex, 65, "%s", sqlite3_column_text(st, 2));
+		rc = *record ? 1 : -ENOMEM;
+	} else if (step != SQLITE_DONE) {
+		rc = kesu_ledger_fail(l, "cannot read", err, errsize);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

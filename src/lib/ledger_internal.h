@@ -1,0 +1,24 @@
+/* Shared by the ledger's files: the connection and error helpers. */
+#ifndef KESU_LEDGER_INTERNAL_H
+#define KESU_LEDGER_INTERNAL_H
+#include <sqlite3.h>
+
+#include "kesu/ledger.h"
+
+struct kesu_ledger {
+	sqlite3 *db;
+	char path[4096];
+};
+
+/* Sets err to "ledger PATH: what: sqlite's message" and returns -EIO (or
+ * -EBUSY when the database stayed locked). */
+int kesu_ledger_fail(struct kesu_ledger *l, const char *what, char *err, size_t errsize);
+
+/* Runs SQL without results. */
+int kesu_ledger_exec(struct kesu_ledger *l, const char *sql, char *err, size_t errsize);
+
+/* The chain hash of a record: BLAKE2b-256 over a domain tag, the previous
+ * hash, the sequence number (8 bytes big-endian) and the record bytes. */
+void kesu_ledger_chain_hash(const uint8_t prev[32], uint64_t seq, const char *record, size_t len,
+			    uint8_t out[32]);
+#endif

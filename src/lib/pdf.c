@@ -1,0 +1,262 @@
+/* kesu_pdf_write: payload -> facts (pdf_payload.c) -> page (pdf_layout.c,
+ * pdf_sections.c, pdf_passes.c, pdf_sign.c) -> attachments (pdf_attach.c)
+ * -> bytes, written atomically. Nothing in the output comes from the clock
+ * or from chance: the dates are the payload's, the document /ID is derived
+ * from the payload, so the same payload and signature give the same file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kesu/error.h"
+#include "kesu/pdf.h"
+#include "pdf_internal.h"
+
+static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
+{
+	struct pdf *p = user;
+	(void)detail;
+	if (!p->error)
+		p->error = (int)error;
+}
+
+/* The base64 line of a signify signature ("untrusted comment: ..." first). */
+static void signature_line(struct cert *c, const char *sig, size_t len)
+{
+	const char *nl = memchr(sig, '\n', len);
+	const char *line = nl ? nl + 1 : sig;
+	size_t n = len - (size_t)(line - sig);
+	const char *end = memchr(line, '\n', n);
+	cert_text(c->sig_line, sizeof(c->sig_line), line, end ? (size_t)(end - line) : n);
+}
+
+/* A text string for the Info dictionary: UTF-16BE with its byte order mark. */
+static HPDF_Binary utf16_string(HPDF_Doc doc, const char *s)
+{
+	HPDF_BYTE buf[2 + 2 * 300];
+	size_t o = 2, len = strlen(s);
+	buf[0] = 0xfe, buf[1] = 0xff;
+	for (size_t i = 0; i < len && o + 2 <= sizeof(buf);) {
+		unsigned cp;
+		size_t n = pdf_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		if (n == 0 || cp > 0xffff)
+			cp = '?', n = n ? n : 1;
+		buf[o++] = (HPDF_BYTE)(cp >> 8);
+		buf[o++] = (HPDF_BYTE)cp;
+		i += n;
+	}
+	return HPDF_Binary_New(doc->mmgr, buf, (HPDF_UINT)o);
+}
+
+/* Info dictionary and trailer /ID, all from the payload. */
+static void describe(struct pdf *p)
+{
+	const struct cert *c = p->cert;
+	HPDF_Doc doc = p->doc;
+	char text[CERT_TEXT + 64], producer[100];
+	HPDF_Date date;
+	snprintf(producer, sizeof(producer), "%s %s (libharu)", c->tool_name[0] ? c->tool_name : "kesu",
+		 c->tool_version);
+	HPDF_SetInfoAttr(doc, HPDF_INFO_PRODUCER, producer);
+	HPDF_SetInfoAttr(doc, HPDF_INFO_SUBJECT,
+			 c->failure ? "Data Sanitization Failure Report"
+				    : "Certificate of Data Sanitization");
+	if (fmt_issued_date(c->issued_utc, &date) == 0) {
+		HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, date);
+		HPDF_SetInfoDateAttr(doc, HPDF_INFO_MOD_DATE, date);
+	}
+	if (!doc->info)
+		return;
+	snprintf(text, sizeof(text), "%s %s", c->failure ? "データ消去失敗報告書" : "データ消去証明書",
+		 c->id);
+	HPDF_Dict_Add(doc->info, "Title", utf16_string(doc, text));
+	if (c->org_name[0]) {
+		snprintf(text, sizeof(text), "%s%s%s", c->org_name, c->org_department[0] ? " " : "",
+			 c->org_department);
+		HPDF_Dict_Add(doc->info, "Author", utf16_string(doc, text));
+	}
+	/* /ID: the first 16 bytes of the payload's BLAKE2b-256, twice */
+	unsigned char id[16];
+	HPDF_Array ids = HPDF_Array_New(doc->mmgr);
+	if (ids && sodium_hex2bin(id, sizeof(id), c->payload_hash, 32, NULL, NULL, NULL) == 0) {
+		HPDF_Array_Add(ids, HPDF_Binary_New(doc->mmgr, id, sizeof(id)));
+		HPDF_Array_Add(ids, HPDF_Binary_New(doc->mmgr, id, sizeof(id)));
+		HPDF_Dict_Add(doc->trailer, "ID", ids);
+	}
+}
+
+static void render(struct pdf *p)
+{
+	if (pdf_new_page(p))
+		return;
+	pdf_draw_header(p);
+	pdf_draw_issue(p);
+	pdf_draw_medium(p);
+	pdf_draw_method(p);
+	pdf_draw_passes(p);
+	pdf_draw_verification(p);
+	pdf_draw_outcome(p);
+	pdf_draw_signature(p);
+	pdf_draw_seals(p);
+	pdf_draw_annex(p);
+	pdf_footers(p);
+}
+
+static int save_to_memory(HPDF_Doc doc, unsigned char **out, size_t *len)
+{
+	if (HPDF_SaveToStream(doc) != HPDF_OK)
+		return -EIO;
+	HPDF_UINT32 size = HPDF_GetStreamSize(doc), got = 0;
+	unsigned char *buf = malloc(size ? size : 1);
+	if (!buf)
+		return -ENOMEM;
+	while (got < size) {
+		HPDF_UINT32 n = size - got;
+		HPDF_STATUS st = HPDF_ReadFromStream(doc, buf + got, &n);
+		got += n;
+		if (st == HPDF_STREAM_EOF || n == 0)
+			break;
+		if (st != HPDF_OK) {
+			free(buf);
+			return -EIO;
+		}
+	}
+	if (got != size) {
+		free(buf);
+		return -EIO;
+	}
+	*out = buf;
+	*len = size;
+	return 0;
+}
+
+static int write_all(int fd, const unsigned char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* path.XXXXXXXX (random) beside path, fsync'ed, renamed over path, and the
+ * directory fsync'ed so the rename survives a power cut. */
+static int write_atomic(const char *path, const unsigned char *buf, size_t len, char *err,
+			size_t errsize)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	int fd = -1, rc;
+	for (int attempt = 0; attempt < 16 && fd < 0; attempt++) {
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%08x.tmp", path,
+				     (unsigned)randombytes_random()) >= sizeof(tmp)) {
+			snprintf(err, errsize, "%s: path too long", path);
+			return -ENAMETOOLONG;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	rc = write_all(fd, buf, len);
+	if (rc == 0 && fsync(fd) != 0)
+		rc = -errno;
+	if (close(fd) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -errno;
+	if (rc) {
+		snprintf(err, errsize, "%s: %s", path, strerror(-rc));
+		unlink(tmp);
+		return rc;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd); /* best effort: some file systems refuse it on directories */
+		close(dfd);
+	}
+	return 0;
+}
+
+int kesu_pdf_write(const char *payload, size_t payload_len, const char *payload_sig,
+		   size_t sig_len, const char *path, char *err, size_t errsize)
+{
+	struct cert c;
+	char scratch[1];
+	if (!err || !errsize)
+		err = scratch, errsize = sizeof(scratch);
+	err[0] = '\0';
+	if (!payload || !payload_sig || !path) {
+		snprintf(err, errsize, "no payload, signature or path");
+		return -EINVAL;
+	}
+	if (sig_len == 0 || sig_len > KESU_PDF_SIG_MAX) {
+		snprintf(err, errsize, "signature: %zu bytes (1 to %u expected)", sig_len,
+			 KESU_PDF_SIG_MAX);
+		return -EINVAL;
+	}
+	if (sodium_init() < 0) {
+		snprintf(err, errsize, "libsodium cannot start");
+		return -EIO;
+	}
+	int rc = cert_parse(payload, payload_len, &c, err, errsize);
+	if (rc)
+		return rc;
+	signature_line(&c, payload_sig, sig_len);
+
+	const char *font = getenv("KESU_FONT");
+	if (!font || !font[0])
+		font = KESU_PDF_FONT_DEFAULT;
+	struct pdf p = {.cert = &c, .accent = c.failure ? RGB_DARK_RED : RGB_BLUE};
+	unsigned char *bytes = NULL;
+	size_t len = 0;
+	p.doc = HPDF_New(on_hpdf_error, &p);
+	if (!p.doc) {
+		cert_free(&c);
+		snprintf(err, errsize, "out of memory");
+		return -ENOMEM;
+	}
+	HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
+	describe(&p);
+	rc = pdf_font_load(&p, font, err, errsize);
+	if (rc == 0) {
+		render(&p);
+		rc = pdf_attach(&p, KESU_PDF_PAYLOAD_NAME, payload, payload_len);
+		if (rc == 0)
+			rc = pdf_attach(&p, KESU_PDF_SIG_NAME, payload_sig, sig_len);
+		if (rc == 0 && p.error)
+			rc = p.error == HPDF_FAILD_TO_ALLOC_MEM ? -ENOMEM : -EIO;
+		if (rc == 0)
+			rc = save_to_memory(p.doc, &bytes, &len);
+		if (rc == 0 && p.error)
+			rc = -EIO;
+		if (rc)
+			snprintf(err, errsize, "cannot render the PDF: %s (libharu error 0x%04x)",
+				 strerror(-rc), (unsigned)p.error);
+	}
+	HPDF_Free(p.doc);
+	cert_free(&c);
+	if (rc == 0)
+		rc = write_atomic(path, bytes, len, err, errsize);
+	free(bytes);
+	return rc;
+}

@@ -1,0 +1,174 @@
+/* Shared by the certificate renderer's files (pdf_*.c): the payload's facts
+ * as display text, and the drawing context with its text and grid helpers. */
+#ifndef KESU_PDF_INTERNAL_H
+#define KESU_PDF_INTERNAL_H
+
+#include <hpdf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CERT_TEXT 256        /* bytes of one displayed payload string */
+#define CERT_PASSES_MAX 256  /* passes a payload may list */
+#define CERT_INTERRUPTS_SHOWN 3
+
+/* One entry of sanitization.passes. Numbers are -1 when null. */
+struct cert_pass {
+	long long number;
+	char pattern[CERT_TEXT];
+	int byte; /* the random byte of an R pass, -1 when null */
+	char seed[80];
+	long long bytes_written, milliseconds, bad_sectors;
+	bool completed;
+};
+
+/* Every fact the page shows, validated and sanitised (valid UTF-8, BMP only,
+ * no control characters). Empty text and -1 mean null / not given. */
+struct cert {
+	bool failure; /* "document": "failure-report" */
+	char id[40];
+	char issued_utc[40], issued_local[40];
+	char outcome[20], reason[CERT_TEXT];
+	char org_name[CERT_TEXT], org_department[CERT_TEXT], org_location[CERT_TEXT],
+		org_phone[64];
+	char operator_name[CERT_TEXT], operator_title[CERT_TEXT];
+	char approver_name[CERT_TEXT], approver_title[CERT_TEXT];
+	char classification[8], purpose[20];
+	struct {
+		char vendor[CERT_TEXT], model[CERT_TEXT], serial[CERT_TEXT], wwn[80],
+			firmware[80], transport[40], media_type[40], path[CERT_TEXT],
+			asset_number[CERT_TEXT];
+		long long size_bytes, logical_sector, physical_sector;
+	} media;
+	char technique[40], nist_level[20];
+	struct {
+		char id[64], title_ja[CERT_TEXT], title_en[CERT_TEXT], standard[CERT_TEXT],
+			source[CERT_TEXT], sha256[80];
+		long long version;
+	} method;
+	char started_utc[40], ended_utc[40];
+	size_t ninterrupts;
+	char interrupts[CERT_INTERRUPTS_SHOWN][CERT_TEXT];
+	struct cert_pass *passes; /* malloc'd, npasses entries */
+	size_t npasses;
+	struct {
+		char mode[20], percent[20], seed[80];
+		long long samples, bytes_read, mismatched, unreadable;
+		int passed; /* 1, 0, or -1 when null */
+	} verify;
+	char tool_name[40], tool_version[40];
+	char station_host[CERT_TEXT], station_key[CERT_TEXT], station_machine[80];
+	char ledger_job[80], ledger_hash[80];
+	long long ledger_seq;
+	char payload_hash[65]; /* BLAKE2b-256 of the payload bytes, hex */
+	char sig_line[CERT_TEXT]; /* the signature's base64 line */
+};
+
+/* pdf_payload.c: parses and checks a v1 payload. 0 or -KESU_EPARSE (err set)
+ * or -ENOMEM. Free with cert_free. */
+int cert_parse(const char *payload, size_t len, struct cert *c, char *err, size_t errsize);
+void cert_free(struct cert *c);
+/* Copies src into dst (size >= 4) as sanitised text, cut on a character. */
+void cert_text(char *dst, size_t size, const char *src, size_t len);
+
+/* pdf_format.c: display forms. Each writes a NUL-terminated string to out. */
+void fmt_count(char *out, size_t size, long long n);   /* 67,108,864 */
+void fmt_capacity(char *out, size_t size, long long bytes); /* 67,108,864 bytes (67.1 GB / 64.0 GiB) */
+void fmt_duration(char *out, size_t size, long long ms);
+void fmt_time(char *out, size_t size, const char *iso); /* 2026-11-22 04:30:12 UTC */
+void fmt_pattern(char *out, size_t size, const struct cert_pass *p);
+void fmt_short_hex(char *out, size_t size, const char *hex, size_t keep);
+const char *fmt_purpose(const char *purpose);     /* "リース返却 / lease return" */
+const char *fmt_verify_mode(const char *mode);
+const char *fmt_technique(const char *technique);
+const char *fmt_outcome_ja(const char *outcome);
+int fmt_issued_date(const char *iso, HPDF_Date *date); /* 0 when parsed */
+
+/* Page geometry (points; y measured downwards from the page top). */
+#define PAGE_W 595.276f
+#define PAGE_H 841.89f
+#define MARGIN_X 36.0f
+#define MARGIN_TOP 32.0f
+#define MARGIN_BOTTOM 26.0f
+#define CONTENT_W (PAGE_W - 2 * MARGIN_X)
+#define FOOTER_H 16.0f
+#define PAGE_BODY_END (PAGE_H - MARGIN_BOTTOM - FOOTER_H)
+
+#define PDF_PAGES_MAX 16
+
+struct rgb {
+	float r, g, b;
+};
+
+/* The drawing context: one document, the current page and where the next
+ * block goes. */
+struct pdf {
+	HPDF_Doc doc;
+	HPDF_Page page;
+	HPDF_Font font;
+	const struct cert *cert;
+	float y;            /* top of the next block on the page */
+	unsigned page_no;   /* 1-based */
+	HPDF_Page pages[PDF_PAGES_MAX]; /* footers are drawn once the count is known */
+	struct rgb accent;  /* section bars: blue for certificates, red for reports */
+	int error;          /* first libharu error (HPDF_STATUS), 0 if none */
+};
+
+/* pdf_text.c */
+/* Length of the UTF-8 sequence at s (n bytes available) and its code point,
+ * 0 when invalid (overlong, surrogate, past U+10FFFF, cut short). */
+size_t pdf_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+int pdf_font_load(struct pdf *p, const char *path, char *err, size_t errsize);
+float pdf_width(const struct pdf *p, float size, const char *s, size_t n);
+size_t pdf_fit_bytes(const struct pdf *p, float size, const char *s, float width);
+void pdf_text(struct pdf *p, float x, float top, float size, const char *s);
+void pdf_text_bold(struct pdf *p, float x, float top, float size, const char *s);
+void pdf_text_fit(struct pdf *p, float x, float top, float width, float size, float min_size,
+		  const char *s);
+void pdf_text_center(struct pdf *p, float cx, float top, float size, bool bold, const char *s);
+unsigned pdf_wrap_count(const struct pdf *p, float size, const char *s, float width);
+unsigned pdf_text_wrap(struct pdf *p, float x, float top, float width, float size,
+		       float leading, unsigned max_lines, const char *s);
+void pdf_color(struct pdf *p, struct rgb c);
+void pdf_rect(struct pdf *p, float x, float top, float w, float h, const struct rgb *fill,
+	      const struct rgb *stroke, float line_width);
+void pdf_line(struct pdf *p, float x1, float top1, float x2, float top2, struct rgb c,
+	      float width);
+
+/* pdf_layout.c: pages, section bars and label/value rows. */
+extern const struct rgb RGB_BLACK, RGB_GREY, RGB_RULE, RGB_LABEL, RGB_WHITE, RGB_RED,
+	RGB_GREEN, RGB_BLUE, RGB_DARK_RED, RGB_PALE_RED;
+#define ROW_H 12.2f
+#define LABEL_W 108.0f
+#define HALF_W (CONTENT_W / 2)
+int pdf_new_page(struct pdf *p);
+void pdf_need(struct pdf *p, float h); /* a new page unless h fits on this one */
+void pdf_footers(struct pdf *p);
+void pdf_section(struct pdf *p, const char *ja, const char *en);
+void pdf_label(struct pdf *p, float x, float top, float w, float h, const char *ja,
+	       const char *en);
+float pdf_value_height(const struct pdf *p, const char *value, float w, unsigned max_lines);
+void pdf_value(struct pdf *p, float x, float top, float w, float h, const char *value,
+	       unsigned max_lines);
+void pdf_row1(struct pdf *p, const char *ja, const char *en, const char *value,
+	      unsigned max_lines);
+void pdf_row2(struct pdf *p, const char *ja1, const char *en1, const char *v1, const char *ja2,
+	      const char *en2, const char *v2);
+
+/* pdf_sections.c, pdf_passes.c, pdf_sign.c: the page's blocks, in order. */
+void pdf_draw_header(struct pdf *p);
+void pdf_draw_issue(struct pdf *p);
+void pdf_draw_medium(struct pdf *p);
+void pdf_draw_method(struct pdf *p);
+void pdf_draw_verification(struct pdf *p);
+void pdf_draw_outcome(struct pdf *p);
+void pdf_draw_passes(struct pdf *p);
+void pdf_draw_annex(struct pdf *p);
+void pdf_draw_signature(struct pdf *p);
+void pdf_draw_seals(struct pdf *p);
+int pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *text);
+
+/* pdf_attach.c: embeds name -> data as an attachment (compressed). */
+int pdf_attach(struct pdf *p, const char *name, const char *data, size_t len);
+
+#endif

@@ -1,0 +1,486 @@
+/* PDF values: tokens, numbers, strings, names, arrays, dictionaries,
+ * references and "N G obj ... [stream]" objects, parsed into the reader's
+ * arena with every length, count and depth bounded. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kesu/error.h"
+#include "pdf_parse.h"
+
+#define DEPTH_MAX 24          /* nesting of arrays and dictionaries */
+#define CONTAINER_MAX 65536   /* values in one array or dictionary */
+#define ARENA_MAX (48u << 20) /* bytes of parsed values per file */
+#define LOADS_MAX 4096        /* objects parsed per file */
+
+struct pdf_chunk {
+	struct pdf_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct lex {
+	struct pdf_reader *r;
+	const unsigned char *p, *end;
+};
+
+int pdf_fail(struct pdf_reader *r, const char *fmt, ...)
+{
+	if (r->err && r->errsize) {
+		char msg[512];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		snprintf(r->err, r->errsize, "%s", msg);
+	}
+	return -KESU_EPARSE;
+}
+
+static void *arena_alloc(struct pdf_reader *r, size_t n)
+{
+	const size_t unit = sizeof(max_align_t);
+	n = (n + unit - 1) / unit * unit;
+	if (n > ARENA_MAX || r->arena_total + n > ARENA_MAX)
+		return NULL;
+	struct pdf_chunk *c = r->arena;
+	if (!c || c->size - c->used < n) {
+		size_t size = n > 65536 ? n : 65536;
+		if (r->arena_total + size > ARENA_MAX)
+			size = n;
+		c = malloc(sizeof(*c) + size);
+		if (!c)
+			return NULL;
+		c->next = r->arena;
+		c->used = 0;
+		c->size = size;
+		r->arena = c;
+		r->arena_total += size;
+	}
+	void *p = (unsigned char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+bool pdf_is_ws(unsigned c)
+{
+	return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
+}
+
+static bool is_delim(unsigned c)
+{
+	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
+	       c == '}' || c == '/' || c == '%';
+}
+
+bool pdf_is_regular(unsigned c)
+{
+	return !pdf_is_ws(c) && !is_delim(c);
+}
+
+static int hexval(unsigned c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (int)(c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (int)(c - 'A' + 10);
+	return -1;
+}
+
+static void skip_ws(struct lex *lx)
+{
+	while (lx->p < lx->end) {
+		if (pdf_is_ws(*lx->p)) {
+			lx->p++;
+		} else if (*lx->p == '%') {
+			while (lx->p < lx->end && *lx->p != '\n' && *lx->p != '\r')
+				lx->p++;
+		} else {
+			break;
+		}
+	}
+}
+
+static bool keyword(struct lex *lx, const char *kw)
+{
+	size_t n = strlen(kw);
+	if ((size_t)(lx->end - lx->p) < n || memcmp(lx->p, kw, n) != 0)
+		return false;
+	if (lx->p + n < lx->end && pdf_is_regular(lx->p[n]))
+		return false;
+	lx->p += n;
+	return true;
+}
+
+/* An unsigned integer token of at most 10 digits. */
+static bool uint_token(struct lex *lx, unsigned long long *v)
+{
+	const unsigned char *q = lx->p;
+	unsigned long long n = 0;
+	while (q < lx->end && *q >= '0' && *q <= '9' && q - lx->p < 10)
+		n = n * 10 + (unsigned)(*q++ - '0');
+	if (q == lx->p || (q < lx->end && pdf_is_regular(*q)))
+		return false;
+	lx->p = q;
+	*v = n;
+	return true;
+}
+
+static int parse_value(struct lex *lx, int depth, struct pv *out);
+
+static int parse_number(struct lex *lx, struct pv *out)
+{
+	const unsigned char *q = lx->p;
+	bool neg = false, real = false;
+	long long n = 0;
+	int digits = 0;
+	if (*q == '+' || *q == '-')
+		neg = *q++ == '-';
+	for (; q < lx->end && pdf_is_regular(*q); q++) {
+		if (*q == '.' && !real) {
+			real = true;
+		} else if (*q >= '0' && *q <= '9') {
+			if (!real) {
+				if (++digits > 18)
+					return pdf_fail(lx->r, "number too long");
+				n = n * 10 + (*q - '0');
+			}
+		} else {
+			return pdf_fail(lx->r, "bad number");
+		}
+		if (q - lx->p > 64)
+			return pdf_fail(lx->r, "number too long");
+	}
+	lx->p = q;
+	out->type = real ? PV_REAL : PV_INT;
+	out->u.i = neg ? -n : n;
+	if (real || neg || n > PDF_OBJNUM_MAX)
+		return 0;
+	/* "num gen R" is a reference */
+	struct lex save = *lx;
+	unsigned long long gen;
+	skip_ws(lx);
+	if (uint_token(lx, &gen) && gen <= 65535) {
+		skip_ws(lx);
+		if (keyword(lx, "R")) {
+			out->type = PV_REF;
+			out->u.ref.num = (unsigned)n;
+			out->u.ref.gen = (unsigned)gen;
+			return 0;
+		}
+	}
+	*lx = save;
+	return 0;
+}
+
+/* ( ... ) with nesting and escapes. */
+static int parse_literal(struct lex *lx, struct pv *out)
+{
+	const unsigned char *q = lx->p + 1;
+	int nest = 1;
+	for (; q < lx->end && nest; q++) {
+		if (*q == '\\' && q + 1 < lx->end)
+			q++;
+		else if (*q == '(')
+			nest++;
+		else if (*q == ')')
+			nest--;
+	}
+	if (nest)
+		return pdf_fail(lx->r, "unterminated string");
+	const unsigned char *end = q - 1; /* the closing parenthesis */
+	unsigned char *s = arena_alloc(lx->r, (size_t)(end - lx->p) + 1);
+	if (!s)
+		return pdf_fail(lx->r, "file too complex");
+	size_t n = 0;
+	for (q = lx->p + 1; q < end; q++) {
+		if (*q != '\\') {
+			s[n++] = *q;
+			continue;
+		}
+		if (++q >= end)
+			break;
+		switch (*q) {
+		case 'n': s[n++] = '\n'; break;
+		case 'r': s[n++] = '\r'; break;
+		case 't': s[n++] = '\t'; break;
+		case 'b': s[n++] = '\b'; break;
+		case 'f': s[n++] = '\f'; break;
+		case '\r':
+			if (q + 1 < end && q[1] == '\n')
+				q++;
+			break;
+		case '\n':
+			break;
+		default:
+			if (*q >= '0' && *q <= '7') {
+				unsigned v = 0;
+				for (int k = 0; k < 3 && q < end && *q >= '0' && *q <= '7'; k++, q++)
+					v = v * 8 + (unsigned)(*q - '0');
+				q--;
+				s[n++] = (unsigned char)v;
+			} else {
+				s[n++] = *q;
+			}
+		}
+	}
+	s[n] = '\0';
+	out->type = PV_STRING;
+	out->u.s = s;
+	out->n = n;
+	lx->p = end + 1;
+	return 0;
+}
+
+static int parse_hex(struct lex *lx, struct pv *out)
+{
+	const unsigned char *end = memchr(lx->p, '>', (size_t)(lx->end - lx->p));
+	if (!end)
+		return pdf_fail(lx->r, "unterminated hex string");
+	unsigned char *s = arena_alloc(lx->r, (size_t)(end - lx->p) / 2 + 2);
+	if (!s)
+		return pdf_fail(lx->r, "file too complex");
+	size_t n = 0;
+	int hi = -1;
+	for (const unsigned char *q = lx->p + 1; q < end; q++) {
+		int v = hexval(*q);
+		if (v < 0) {
+			if (!pdf_is_ws(*q))
+				return pdf_fail(lx->r, "bad hex string");
+			continue;
+		}
+		if (hi < 0) {
+			hi = v;
+		} else {
+			s[n++] = (unsigned char)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	if (hi >= 0)
+		s[n++] = (unsigned char)(hi << 4);
+	s[n] = '\0';
+	out->type = PV_STRING;
+	out->u.s = s;
+	out->n = n;
+	lx->p = end + 1;
+	return 0;
+}
+
+static int parse_name(struct lex *lx, struct pv *out)
+{
+	const unsigned char *q = lx->p + 1;
+	while (q < lx->end && pdf_is_regular(*q))
+		q++;
+	unsigned char *s = arena_alloc(lx->r, (size_t)(q - lx->p));
+	if (!s)
+		return pdf_fail(lx->r, "file too complex");
+	size_t n = 0;
+	for (const unsigned char *c = lx->p + 1; c < q; c++) {
+		if (*c == '#' && q - c > 2 && hexval(c[1]) >= 0 && hexval(c[2]) >= 0) {
+			s[n++] = (unsigned char)(hexval(c[1]) << 4 | hexval(c[2]));
+			c += 2;
+		} else {
+			s[n++] = *c;
+		}
+	}
+	s[n] = '\0';
+	out->type = PV_NAME;
+	out->u.s = s;
+	out->n = n;
+	lx->p = q;
+	return 0;
+}
+
+/* [ ... ] or << ... >>, the opening bracket already consumed. */
+static int parse_container(struct lex *lx, int depth, bool dict, struct pv *out)
+{
+	size_t n = 0, cap = 8;
+	struct pv *tmp = malloc(cap * sizeof(*tmp));
+	int rc = 0;
+	if (!tmp)
+		return -ENOMEM;
+	for (;;) {
+		skip_ws(lx);
+		if (lx->p >= lx->end) {
+			rc = pdf_fail(lx->r, "unterminated %s", dict ? "dictionary" : "array");
+			break;
+		}
+		if (dict ? lx->end - lx->p >= 2 && lx->p[0] == '>' && lx->p[1] == '>'
+			 : lx->p[0] == ']') {
+			lx->p += dict ? 2 : 1;
+			break;
+		}
+		if (n == cap) {
+			struct pv *grown = cap < 2 * CONTAINER_MAX ? realloc(tmp, 2 * cap * sizeof(*tmp))
+								   : NULL;
+			if (!grown) {
+				rc = cap < 2 * CONTAINER_MAX ? -ENOMEM : pdf_fail(lx->r, "too many values");
+				break;
+			}
+			tmp = grown;
+			cap *= 2;
+		}
+		if (dict && n % 2 == 0 && lx->p[0] != '/') {
+			rc = pdf_fail(lx->r, "dictionary key is not a name");
+			break;
+		}
+		rc = parse_value(lx, depth + 1, &tmp[n]);
+		if (rc)
+			break;
+		n++;
+	}
+	if (rc == 0 && dict && n % 2)
+		rc = pdf_fail(lx->r, "dictionary key without a value");
+	if (rc == 0) {
+		out->type = dict ? PV_DICT : PV_ARRAY;
+		out->n = dict ? n / 2 : n;
+		out->u.items = arena_alloc(lx->r, (n ? n : 1) * sizeof(*tmp));
+		if (out->u.items)
+			memcpy(out->u.items, tmp, n * sizeof(*tmp));
+		else
+			rc = pdf_fail(lx->r, "file too complex");
+	}
+	free(tmp);
+	return rc;
+}
+
+static int parse_value(struct lex *lx, int depth, struct pv *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (depth > DEPTH_MAX)
+		return pdf_fail(lx->r, "nested too deeply");
+	skip_ws(lx);
+	if (lx->p >= lx->end)
+		return pdf_fail(lx->r, "unexpected end of file");
+	unsigned c = *lx->p;
+	if (c == '/')
+		return parse_name(lx, out);
+	if (c == '(')
+		return parse_literal(lx, out);
+	if (c == '<' && lx->end - lx->p >= 2 && lx->p[1] == '<') {
+		lx->p += 2;
+		return parse_container(lx, depth, true, out);
+	}
+	if (c == '<')
+		return parse_hex(lx, out);
+	if (c == '[') {
+		lx->p++;
+		return parse_container(lx, depth, false, out);
+	}
+	if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')
+		return parse_number(lx, out);
+	if (keyword(lx, "true") || keyword(lx, "false")) {
+		out->type = PV_BOOL;
+		out->u.i = lx->p[-1] == 'e' && lx->p[-2] == 'u';
+		return 0;
+	}
+	if (keyword(lx, "null")) {
+		out->type = PV_NULL;
+		return 0;
+	}
+	return pdf_fail(lx->r, "unexpected '%c'", c >= 0x20 && c < 0x7f ? (char)c : '?');
+}
+
+/* An object in [base, end) at off: "N G obj value [stream]" when header. */
+int pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsigned char *end,
+		     size_t off, bool header, struct pdf_obj *out)
+{
+	struct lex lx = {r, base + off, end};
+	memset(out, 0, sizeof(*out));
+	if (++r->loads > LOADS_MAX)
+		return pdf_fail(r, "too many objects");
+	if (header) {
+		unsigned long long num, gen;
+		skip_ws(&lx);
+		bool ok = uint_token(&lx, &num);
+		skip_ws(&lx);
+		ok = ok && uint_token(&lx, &gen);
+		skip_ws(&lx);
+		if (!ok || !keyword(&lx, "obj"))
+			return pdf_fail(r, "no object at offset %zu", off);
+	}
+	int rc = parse_value(&lx, 0, &out->v);
+	if (rc || !header)
+		return rc;
+	skip_ws(&lx);
+	if (keyword(&lx, "stream")) {
+		if (out->v.type != PV_DICT)
+			return pdf_fail(r, "stream without a dictionary");
+		if (lx.p < lx.end && *lx.p == '\r')
+			lx.p++;
+		if (lx.p < lx.end && *lx.p == '\n')
+			lx.p++;
+		out->data = lx.p;
+		out->end = end;
+	}
+	return 0;
+}
+
+bool pdf_next_uint(struct pdf_reader *r, const unsigned char **p, const unsigned char *end,
+		   unsigned long long *v)
+{
+	struct lex lx = {r, *p, end};
+	skip_ws(&lx);
+	if (!uint_token(&lx, v))
+		return false;
+	*p = lx.p;
+	return true;
+}
+
+void pdf_arena_free(struct pdf_reader *r)
+{
+	while (r->arena) {
+		struct pdf_chunk *next = r->arena->next;
+		free(r->arena);
+		r->arena = next;
+	}
+	r->arena_total = 0;
+}
+
+int pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out)
+{
+	struct lex lx = {r, r->buf + (off < r->len ? off : r->len), r->buf + r->len};
+	if (++r->loads > LOADS_MAX)
+		return pdf_fail(r, "too many objects");
+	return parse_value(&lx, 0, out);
+}
+
+int pdf_resolve(struct pdf_reader *r, const struct pv *v, struct pv *out)
+{
+	for (int hops = 0; hops < 8; hops++) {
+		if (v->type != PV_REF) {
+			*out = *v;
+			return 0;
+		}
+		struct pdf_obj o;
+		int rc = pdf_load(r, v->u.ref.num, &o);
+		if (rc)
+			return rc;
+		*out = o.v;
+		v = out;
+	}
+	return pdf_fail(r, "reference chain too long");
+}
+
+const struct pv *pdf_dict_get(const struct pv *dict, const char *key)
+{
+	if (!dict || dict->type != PV_DICT)
+		return NULL;
+	size_t klen = strlen(key);
+	for (size_t i = 0; i < dict->n; i++) {
+		const struct pv *k = &dict->u.items[2 * i];
+		if (k->type == PV_NAME && k->n == klen && memcmp(k->u.s, key, klen) == 0)
+			return &dict->u.items[2 * i + 1];
+	}
+	return NULL;
+}
+
+bool pdf_is_name(const struct pv *v, const char *name)
+{
+	return v && v->type == PV_NAME && v->n == strlen(name) && memcmp(v->u.s, name, v->n) == 0;
+}

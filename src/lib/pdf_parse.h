@@ -1,0 +1,102 @@
+/* A small, defensive PDF object reader: enough to find kesu's attachments
+ * in a file kesu wrote (or qpdf rewrote), and nothing more. It never trusts
+ * the file: every offset, length, count and depth is checked against the
+ * buffer and against fixed limits, and garbage is an error, never a crash.
+ * Used by pdf_read.c; no libharu here. */
+#ifndef KESU_PDF_PARSE_H
+#define KESU_PDF_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PDF_OBJNUM_MAX 8388607u /* the largest object number PDF allows */
+
+enum pv_type { PV_NULL, PV_BOOL, PV_INT, PV_REAL, PV_STRING, PV_NAME, PV_ARRAY, PV_DICT, PV_REF };
+
+/* A parsed value; strings, names and containers live in the reader's arena. */
+struct pv {
+	enum pv_type type;
+	size_t n; /* STRING, NAME: bytes; ARRAY: items; DICT: key/value pairs */
+	union {
+		long long i;                    /* BOOL, INT (REAL: its integer part) */
+		const unsigned char *s;         /* STRING, NAME: NUL-terminated */
+		struct pv *items;               /* ARRAY: n; DICT: 2n, key (NAME) then value */
+		struct {
+			unsigned num, gen;
+		} ref;
+	} u;
+};
+
+/* An indirect object: its value and, for a stream, where the data starts. */
+struct pdf_obj {
+	struct pv v;
+	const unsigned char *data; /* NULL unless a stream */
+	const unsigned char *end;  /* end of the buffer the data lies in */
+};
+
+struct pdf_entry; /* object number -> where it is */
+struct pdf_chunk;
+
+struct pdf_objstm {
+	unsigned char *data; /* decoded, malloc'd */
+	size_t len;
+};
+
+struct pdf_reader {
+	const unsigned char *buf;
+	size_t len;
+	struct pdf_entry *index;
+	size_t nindex, capindex, nsorted; /* index[0, nsorted) is sorted */
+	struct pdf_objstm *objstm; /* decoded object streams */
+	size_t nobjstm;
+	struct pdf_chunk *arena;
+	size_t arena_total;
+	unsigned loads; /* objects parsed so far: bounds the work garbage can cause */
+	char *err;
+	size_t errsize;
+};
+
+/* pdf_index.c: indexes every "N G obj" in buf (the last definition of a
+ * number wins, as with incremental updates) and the objects of its object
+ * streams. 0, -KESU_EPARSE (err set) or -ENOMEM. pdf_reader_close in every
+ * case. */
+int pdf_reader_open(struct pdf_reader *r, const unsigned char *buf, size_t len, char *err,
+		    size_t errsize);
+void pdf_reader_close(struct pdf_reader *r);
+
+/* Puts the reason in err (replacing any earlier one); returns -KESU_EPARSE. */
+int pdf_fail(struct pdf_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* pdf_index.c: parses object num. 0, or -KESU_EPARSE / -ENOMEM. */
+int pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out);
+/* Parses the value at off (a trailer dictionary). */
+int pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out);
+/* Parses an "N G obj" at off (an xref stream named by startxref). */
+int pdf_load_at(struct pdf_reader *r, size_t off, struct pdf_obj *out);
+
+/* Between pdf_parse.c and pdf_index.c. */
+int pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsigned char *end,
+		     size_t off, bool header, struct pdf_obj *out);
+bool pdf_next_uint(struct pdf_reader *r, const unsigned char **p, const unsigned char *end,
+		   unsigned long long *v);
+bool pdf_is_ws(unsigned c);
+bool pdf_is_regular(unsigned c);
+void pdf_arena_free(struct pdf_reader *r);
+
+/* v itself, or the object it refers to (never a stream's data). */
+int pdf_resolve(struct pdf_reader *r, const struct pv *v, struct pv *out);
+/* The value of key in a dictionary, or NULL. */
+const struct pv *pdf_dict_get(const struct pv *dict, const char *key);
+bool pdf_is_name(const struct pv *v, const char *name);
+
+/* pdf_stream.c: a stream's decoded bytes (malloc'd, NUL-terminated, at most
+ * max), honouring /Length (direct or indirect) and /Filter /FlateDecode. */
+int pdf_stream_data(struct pdf_reader *r, const struct pdf_obj *o, size_t max,
+		    unsigned char **data, size_t *len);
+
+/* pdf_read.c: kesu_pdf_read_payload on a file already in memory (and the
+ * fuzz target's entry point). */
+int pdf_read_memory(const unsigned char *buf, size_t len, char **payload, size_t *payload_len,
+		    char **sig, size_t *sig_len, char *err, size_t errsize);
+
+#endif

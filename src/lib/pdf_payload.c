@@ -1,0 +1,451 @@
+/* Reads a v1 certificate payload (docs/certificate.md) into the facts the
+ * page shows. What the page claims must come from a well-formed payload, so
+ * required fields, types and enumerations are checked; every error names the
+ * field ("payload: sanitization.passes[2].pattern: missing"). */
+#include <errno.h>
+#include <json-c/json.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kesu/error.h"
+#include "kesu/pdf.h"
+#include "pdf_internal.h"
+
+#define JSON_DEPTH 16
+
+struct reader {
+	char *err;
+	size_t errsize;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct reader *r, const char *fmt, ...)
+{
+	if (r->errsize) {
+		int n = snprintf(r->err, r->errsize, "payload: ");
+		if (n >= 0 && (size_t)n < r->errsize) {
+			va_list ap;
+			va_start(ap, fmt);
+			vsnprintf(r->err + n, r->errsize - (size_t)n, fmt, ap);
+			va_end(ap);
+		}
+	}
+	return -KESU_EPARSE;
+}
+
+void cert_text(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t o = 0, i = 0;
+	while (i < len) {
+		unsigned cp;
+		size_t n = pdf_utf8_decode((const unsigned char *)src + i, len - i, &cp);
+		char rep = 0;
+		if (n == 0)
+			n = 1, rep = '?';
+		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 ||
+			 cp == 0x2029)
+			rep = ' ';
+		else if (cp > 0xffff)
+			rep = '?'; /* the page font is addressed by BMP code points */
+		else if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+			 (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff)
+			rep = '?'; /* invisible and direction controls: shown, not obeyed */
+		size_t out = rep ? 1 : n;
+		if (o + out >= size)
+			break;
+		if (rep)
+			dst[o] = rep;
+		else
+			memcpy(dst + o, src + i, n);
+		o += out;
+		i += n;
+	}
+	dst[o] = '\0';
+}
+
+/* The member key of obj as type; *out NULL when absent or null. A required
+ * member must be present and not null. */
+static int member(struct reader *r, json_object *obj, const char *path, const char *key,
+		  json_type type, bool required, json_object **out)
+{
+	json_object *v = NULL;
+	*out = NULL;
+	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null)) {
+		if (required)
+			return fail(r, "%s%s%s: missing", path, *path ? "." : "", key);
+		return 0;
+	}
+	if (!json_object_is_type(v, type)) {
+		static const char *const names[] = {
+			[json_type_null] = "null", [json_type_boolean] = "a boolean",
+			[json_type_double] = "a number", [json_type_int] = "an integer",
+			[json_type_object] = "an object", [json_type_array] = "an array",
+			[json_type_string] = "a string",
+		};
+		return fail(r, "%s%s%s: expected %s", path, *path ? "." : "", key, names[type]);
+	}
+	*out = v;
+	return 0;
+}
+
+static int get_text(struct reader *r, json_object *obj, const char *path, const char *key,
+		    bool required, char *dst, size_t size)
+{
+	json_object *v;
+	int rc = member(r, obj, path, key, json_type_string, required, &v);
+	dst[0] = '\0';
+	if (rc == 0 && v)
+		cert_text(dst, size, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+	return rc;
+}
+
+/* A non-negative integer; -1 when absent or null. */
+static int get_count(struct reader *r, json_object *obj, const char *path, const char *key,
+		     bool required, long long *val)
+{
+	json_object *v;
+	int rc = member(r, obj, path, key, json_type_int, required, &v);
+	*val = -1;
+	if (rc || !v)
+		return rc;
+	int64_t n = json_object_get_int64(v);
+	if (n < 0)
+		return fail(r, "%s.%s: must not be negative", path, key);
+	*val = n;
+	return 0;
+}
+
+static int one_of(struct reader *r, const char *path, const char *value,
+		  const char *const *allowed)
+{
+	if (!value[0])
+		return 0;
+	for (; *allowed; allowed++)
+		if (strcmp(value, *allowed) == 0)
+			return 0;
+	return fail(r, "%s: unknown value \"%s\"", path, value);
+}
+
+/* KESU-YYYYMMDD-XXXXXXXX */
+static bool valid_id(const char *id)
+{
+	if (strlen(id) != 22 || strncmp(id, "KESU-", 5) != 0 || id[13] != '-')
+		return false;
+	for (int i = 5; i < 13; i++)
+		if (id[i] < '0' || id[i] > '9')
+			return false;
+	for (int i = 14; i < 22; i++)
+		if (!strchr("0123456789abcdefABCDEF", id[i]))
+			return false;
+	return true;
+}
+
+static int read_parties(struct reader *r, json_object *root, struct cert *c)
+{
+	json_object *o;
+	int rc = member(r, root, "", "organisation", json_type_object, false, &o);
+	if (rc == 0 && o)
+		rc = get_text(r, o, "organisation", "name", false, c->org_name, sizeof(c->org_name)) ?:
+		     get_text(r, o, "organisation", "department", false, c->org_department,
+			      sizeof(c->org_department)) ?:
+		     get_text(r, o, "organisation", "location", false, c->org_location,
+			      sizeof(c->org_location)) ?:
+		     get_text(r, o, "organisation", "phone", false, c->org_phone, sizeof(c->org_phone));
+	if (rc == 0)
+		rc = member(r, root, "", "operator", json_type_object, true, &o);
+	if (rc == 0)
+		rc = get_text(r, o, "operator", "name", true, c->operator_name,
+			      sizeof(c->operator_name)) ?:
+		     get_text(r, o, "operator", "title", false, c->operator_title,
+			      sizeof(c->operator_title));
+	if (rc)
+		return rc;
+	/* The approver is a name or, like the operator, {"name", "title"}. */
+	json_object *a = NULL;
+	if (json_object_object_get_ex(root, "approver", &a) && json_object_is_type(a, json_type_string))
+		return get_text(r, root, "", "approver", false, c->approver_name,
+				sizeof(c->approver_name));
+	rc = member(r, root, "", "approver", json_type_object, false, &o);
+	if (rc == 0 && o)
+		rc = get_text(r, o, "approver", "name", true, c->approver_name,
+			      sizeof(c->approver_name)) ?:
+		     get_text(r, o, "approver", "title", false, c->approver_title,
+			      sizeof(c->approver_title));
+	return rc;
+}
+
+static int read_media(struct reader *r, json_object *root, struct cert *c)
+{
+	json_object *m;
+	int rc = member(r, root, "", "media", json_type_object, true, &m);
+	if (rc)
+		return rc;
+	return get_text(r, m, "media", "vendor", false, c->media.vendor, sizeof(c->media.vendor)) ?:
+	       get_text(r, m, "media", "model", false, c->media.model, sizeof(c->media.model)) ?:
+	       get_text(r, m, "media", "serial", false, c->media.serial, sizeof(c->media.serial)) ?:
+	       get_text(r, m, "media", "wwn", false, c->media.wwn, sizeof(c->media.wwn)) ?:
+	       get_text(r, m, "media", "firmware", false, c->media.firmware,
+			sizeof(c->media.firmware)) ?:
+	       get_text(r, m, "media", "transport", false, c->media.transport,
+			sizeof(c->media.transport)) ?:
+	       get_text(r, m, "media", "media_type", false, c->media.media_type,
+			sizeof(c->media.media_type)) ?:
+	       get_text(r, m, "media", "path", false, c->media.path, sizeof(c->media.path)) ?:
+	       get_text(r, m, "media", "asset_number", false, c->media.asset_number,
+			sizeof(c->media.asset_number)) ?:
+	       get_count(r, m, "media", "size_bytes", false, &c->media.size_bytes) ?:
+	       get_count(r, m, "media", "logical_sector", false, &c->media.logical_sector) ?:
+	       get_count(r, m, "media", "physical_sector", false, &c->media.physical_sector);
+}
+
+/* The byte of an R pass: an integer, or two hex digits as kesu's job JSON
+ * writes it. -1 when null. */
+static int get_byte(struct reader *r, json_object *o, const char *path, int *byte)
+{
+	json_object *v = NULL;
+	*byte = -1;
+	if (!json_object_object_get_ex(o, "byte", &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (json_object_is_type(v, json_type_int)) {
+		int64_t n = json_object_get_int64(v);
+		if (n >= 0 && n <= 255)
+			*byte = (int)n;
+	} else if (json_object_is_type(v, json_type_string)) {
+		const char *t = json_object_get_string(v);
+		unsigned b;
+		if (strlen(t) == 2 && strspn(t, "0123456789abcdefABCDEF") == 2 &&
+		    sscanf(t, "%2x", &b) == 1)
+			*byte = (int)b;
+	}
+	return *byte < 0 ? fail(r, "%s.byte: not a byte", path) : 0;
+}
+
+static int read_pass(struct reader *r, json_object *o, size_t i, struct cert_pass *p)
+{
+	char path[48];
+	snprintf(path, sizeof(path), "sanitization.passes[%zu]", i);
+	if (!json_object_is_type(o, json_type_object))
+		return fail(r, "%s: expected an object", path);
+	json_object *done;
+	int rc = get_count(r, o, path, "number", true, &p->number) ?:
+		 get_text(r, o, path, "pattern", true, p->pattern, sizeof(p->pattern)) ?:
+		 get_byte(r, o, path, &p->byte) ?:
+		 get_text(r, o, path, "seed", false, p->seed, sizeof(p->seed)) ?:
+		 get_count(r, o, path, "bytes_written", true, &p->bytes_written) ?:
+		 get_count(r, o, path, "milliseconds", true, &p->milliseconds) ?:
+		 get_count(r, o, path, "bad_sectors", true, &p->bad_sectors) ?:
+		 member(r, o, path, "completed", json_type_boolean, true, &done);
+	if (rc)
+		return rc;
+	p->completed = json_object_get_boolean(done);
+	return 0;
+}
+
+static int read_interruptions(struct reader *r, json_object *s, struct cert *c)
+{
+	json_object *arr;
+	int rc = member(r, s, "sanitization", "interruptions", json_type_array, false, &arr);
+	if (rc || !arr)
+		return rc;
+	c->ninterrupts = json_object_array_length(arr);
+	for (size_t i = 0; i < c->ninterrupts && i < CERT_INTERRUPTS_SHOWN; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		char path[48], at[40], when[48], off[32];
+		long long pass, offset;
+		snprintf(path, sizeof(path), "sanitization.interruptions[%zu]", i);
+		if (!json_object_is_type(o, json_type_object))
+			return fail(r, "%s: expected an object", path);
+		rc = get_count(r, o, path, "pass", true, &pass) ?:
+		     get_count(r, o, path, "offset", true, &offset) ?:
+		     get_text(r, o, path, "at_utc", false, at, sizeof(at));
+		if (rc)
+			return rc;
+		fmt_count(off, sizeof(off), offset);
+		fmt_time(when, sizeof(when), at);
+		snprintf(c->interrupts[i], sizeof(c->interrupts[i]),
+			 "パス %lld / pass %lld, offset %s, %s", pass, pass, off, when);
+	}
+	return 0;
+}
+
+static int read_sanitization(struct reader *r, json_object *root, struct cert *c)
+{
+	static const char *const levels[] = {"clear", "purge", "destroy", "none", NULL};
+	json_object *s, *m, *arr;
+	int rc = member(r, root, "", "sanitization", json_type_object, true, &s) ?:
+		 get_text(r, s, "sanitization", "technique", false, c->technique,
+			  sizeof(c->technique)) ?:
+		 get_text(r, s, "sanitization", "nist_level", false, c->nist_level,
+			  sizeof(c->nist_level)) ?:
+		 one_of(r, "sanitization.nist_level", c->nist_level, levels) ?:
+		 get_text(r, s, "sanitization", "started_utc", false, c->started_utc,
+			  sizeof(c->started_utc)) ?:
+		 get_text(r, s, "sanitization", "ended_utc", false, c->ended_utc,
+			  sizeof(c->ended_utc)) ?:
+		 member(r, s, "sanitization", "method", json_type_object, true, &m);
+	if (rc)
+		return rc;
+	const char *mp = "sanitization.method";
+	rc = get_text(r, m, mp, "id", true, c->method.id, sizeof(c->method.id)) ?:
+	     get_text(r, m, mp, "title_ja", true, c->method.title_ja, sizeof(c->method.title_ja)) ?:
+	     get_text(r, m, mp, "title_en", true, c->method.title_en, sizeof(c->method.title_en)) ?:
+	     get_text(r, m, mp, "standard", false, c->method.standard, sizeof(c->method.standard)) ?:
+	     get_text(r, m, mp, "source", false, c->method.source, sizeof(c->method.source)) ?:
+	     get_text(r, m, mp, "sha256", false, c->method.sha256, sizeof(c->method.sha256)) ?:
+	     get_count(r, m, mp, "version", false, &c->method.version) ?:
+	     read_interruptions(r, s, c) ?:
+	     member(r, s, "sanitization", "passes", json_type_array, true, &arr);
+	if (rc)
+		return rc;
+	size_t n = json_object_array_length(arr);
+	if (n > CERT_PASSES_MAX)
+		return fail(r, "sanitization.passes: more than %d passes", CERT_PASSES_MAX);
+	c->passes = calloc(n ? n : 1, sizeof(*c->passes));
+	if (!c->passes)
+		return -ENOMEM;
+	for (c->npasses = 0; c->npasses < n; c->npasses++) {
+		rc = read_pass(r, json_object_array_get_idx(arr, c->npasses), c->npasses,
+			       &c->passes[c->npasses]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int read_verification(struct reader *r, json_object *root, struct cert *c)
+{
+	static const char *const modes[] = {"sample", "full", "none", NULL};
+	const char *vp = "verification";
+	json_object *v, *passed = NULL;
+	int rc = member(r, root, "", vp, json_type_object, true, &v) ?:
+		 get_text(r, v, vp, "mode", true, c->verify.mode, sizeof(c->verify.mode)) ?:
+		 one_of(r, "verification.mode", c->verify.mode, modes) ?:
+		 get_text(r, v, vp, "percent", false, c->verify.percent, sizeof(c->verify.percent)) ?:
+		 get_text(r, v, vp, "seed", false, c->verify.seed, sizeof(c->verify.seed)) ?:
+		 get_count(r, v, vp, "samples", false, &c->verify.samples) ?:
+		 get_count(r, v, vp, "bytes_read", false, &c->verify.bytes_read) ?:
+		 get_count(r, v, vp, "mismatched_sectors", false, &c->verify.mismatched) ?:
+		 get_count(r, v, vp, "unreadable_sectors", false, &c->verify.unreadable) ?:
+		 member(r, v, vp, "passed", json_type_boolean, false, &passed);
+	c->verify.passed = passed ? json_object_get_boolean(passed) : -1;
+	return rc;
+}
+
+static int read_station(struct reader *r, json_object *root, struct cert *c)
+{
+	json_object *o;
+	int rc = member(r, root, "", "tool", json_type_object, false, &o);
+	if (rc == 0 && o)
+		rc = get_text(r, o, "tool", "name", false, c->tool_name, sizeof(c->tool_name)) ?:
+		     get_text(r, o, "tool", "version", false, c->tool_version,
+			      sizeof(c->tool_version));
+	if (rc == 0)
+		rc = member(r, root, "", "station", json_type_object, false, &o);
+	if (rc == 0 && o)
+		rc = get_text(r, o, "station", "hostname", false, c->station_host,
+			      sizeof(c->station_host)) ?:
+		     get_text(r, o, "station", "key_fingerprint", false, c->station_key,
+			      sizeof(c->station_key)) ?:
+		     get_text(r, o, "station", "machine_id", false, c->station_machine,
+			      sizeof(c->station_machine));
+	c->ledger_seq = -1;
+	if (rc == 0)
+		rc = member(r, root, "", "ledger", json_type_object, false, &o);
+	if (rc == 0 && o)
+		rc = get_text(r, o, "ledger", "job_id", false, c->ledger_job, sizeof(c->ledger_job)) ?:
+		     get_text(r, o, "ledger", "record_hash", false, c->ledger_hash,
+			      sizeof(c->ledger_hash)) ?:
+		     get_count(r, o, "ledger", "seq", false, &c->ledger_seq);
+	return rc;
+}
+
+static int read_root(struct reader *r, json_object *root, struct cert *c)
+{
+	static const char *const outcomes[] = {"SUCCESS", "UNVERIFIED", "FAILED", "INTERRUPTED",
+					       NULL};
+	static const char *const classes[] = {"I", "II", "III", NULL};
+	static const char *const purposes[] = {"disposal", "lease-return", "repair", "reuse", NULL};
+	json_object *version;
+	char document[32];
+	if (!json_object_is_type(root, json_type_object))
+		return fail(r, "not a JSON object");
+	int rc = member(r, root, "", "kesu_certificate", json_type_int, true, &version);
+	if (rc)
+		return rc;
+	if (json_object_get_int64(version) != 1)
+		return fail(r, "kesu_certificate: version %lld is not supported (only 1)",
+			    (long long)json_object_get_int64(version));
+	rc = get_text(r, root, "", "document", true, document, sizeof(document)) ?:
+	     get_text(r, root, "", "certificate_id", true, c->id, sizeof(c->id)) ?:
+	     get_text(r, root, "", "issued_utc", true, c->issued_utc, sizeof(c->issued_utc)) ?:
+	     get_text(r, root, "", "issued_local", false, c->issued_local,
+		      sizeof(c->issued_local)) ?:
+	     get_text(r, root, "", "outcome", true, c->outcome, sizeof(c->outcome)) ?:
+	     one_of(r, "outcome", c->outcome, outcomes) ?:
+	     get_text(r, root, "", "reason", false, c->reason, sizeof(c->reason)) ?:
+	     get_text(r, root, "", "classification", false, c->classification,
+		      sizeof(c->classification)) ?:
+	     one_of(r, "classification", c->classification, classes) ?:
+	     get_text(r, root, "", "purpose", false, c->purpose, sizeof(c->purpose)) ?:
+	     one_of(r, "purpose", c->purpose, purposes);
+	if (rc)
+		return rc;
+	if (!valid_id(c->id))
+		return fail(r, "certificate_id: \"%s\" is not KESU-YYYYMMDD-XXXXXXXX", c->id);
+	if (strcmp(document, "failure-report") == 0)
+		c->failure = true;
+	else if (strcmp(document, "certificate") != 0)
+		return fail(r, "document: unknown value \"%s\"", document);
+	if (c->failure == (strcmp(c->outcome, "SUCCESS") == 0))
+		return fail(r, "document \"%s\" does not go with outcome %s", document, c->outcome);
+	return read_parties(r, root, c) ?: read_media(r, root, c) ?:
+	       read_sanitization(r, root, c) ?: read_verification(r, root, c) ?:
+	       read_station(r, root, c);
+}
+
+int cert_parse(const char *payload, size_t len, struct cert *c, char *err, size_t errsize)
+{
+	struct reader r = {err, errsize};
+	memset(c, 0, sizeof(*c));
+	if (len > KESU_PDF_PAYLOAD_MAX)
+		return fail(&r, "larger than %u bytes", KESU_PDF_PAYLOAD_MAX);
+	if (memchr(payload, '\0', len))
+		return fail(&r, "contains a NUL byte");
+	json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
+	if (!tok)
+		return -ENOMEM;
+	json_object *root = json_tokener_parse_ex(tok, payload, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	int rc;
+	if (jerr != json_tokener_success)
+		rc = fail(&r, "not valid JSON (%s)",
+			  jerr == json_tokener_continue ? "unexpected end of data"
+							: json_tokener_error_desc(jerr));
+	else if (end != len)
+		rc = fail(&r, "bytes after the JSON value");
+	else if (!root)
+		rc = fail(&r, "not a JSON object");
+	else
+		rc = read_root(&r, root, c);
+	json_object_put(root);
+	if (rc == 0) {
+		unsigned char hash[32];
+		crypto_generichash(hash, sizeof(hash), (const unsigned char *)payload, len, NULL, 0);
+		sodium_bin2hex(c->payload_hash, sizeof(c->payload_hash), hash, sizeof(hash));
+	} else {
+		cert_free(c);
+	}
+	return rc;
+}
+
+void cert_free(struct cert *c)
+{
+	free(c->passes);
+	c->passes = NULL;
+	c->npasses = 0;
+}

@@ -1,0 +1,248 @@
+/* Building a job's record: integers and strings only, so that it has one
+ * canonical form to hash and sign (canonical_json.c). */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "canonical_json.h"
+#include "kesu/error.h"
+#include "kesu/record.h"
+#include "sysfs.h"
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s && s[0] ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *hex(const uint8_t *bytes, size_t len)
+{
+	char text[2 * 64 + 1];
+	sodium_bin2hex(text, sizeof(text), bytes, len);
+	return json_object_new_string(text);
+}
+
+void kesu_time_utc(time_t t, char buf[32])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void kesu_time_local(time_t t, char buf[40])
+{
+	struct tm tm;
+	char zone[8];
+	localtime_r(&t, &tm);
+	strftime(buf, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm); /* +0900 -> +09:00 */
+	size_t n = strlen(buf);
+	snprintf(buf + n, 40 - n, "%.3s:%.2s", zone, zone + 3);
+}
+
+void kesu_certificate_id(char buf[32])
+{
+	uint8_t r[4];
+	char date[16], h[9];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y%m%d", &tm);
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(h, sizeof(h), r, sizeof(r));
+	for (char *c = h; *c; c++)
+		*c = (char)(*c >= 'a' ? *c - 32 : *c);
+	snprintf(buf, 32, "KESU-%s-%s", date, h);
+}
+
+void kesu_context_station(struct kesu_job_context *ctx)
+{
+	if (gethostname(ctx->hostname, sizeof(ctx->hostname) - 1) < 0)
+		ctx->hostname[0] = '\0';
+	kesu_sysfs_read_str("/etc", "machine-id", ctx->machine_id, sizeof(ctx->machine_id));
+	snprintf(ctx->tool_version, sizeof(ctx->tool_version), "%s", KESU_VERSION);
+}
+
+int kesu_context_check(const struct kesu_job_context *ctx, char *err, size_t errsize)
+{
+	static const char *const classes[] = {"", "I", "II", "III", NULL};
+	static const char *const purposes[] = {"", "disposal", "lease-return", "repair", "reuse", NULL};
+	bool class_ok = false, purpose_ok = false;
+	for (int i = 0; classes[i]; i++)
+		class_ok |= strcmp(ctx->classification, classes[i]) == 0;
+	for (int i = 0; purposes[i]; i++)
+		purpose_ok |= strcmp(ctx->purpose, purposes[i]) == 0;
+	if (!class_ok) {
+		snprintf(err, errsize, "information class \"%s\" is not I, II or III", ctx->classification);
+		return -KESU_EPARSE;
+	}
+	if (!purpose_ok) {
+		snprintf(err, errsize, "purpose \"%s\" is not disposal, lease-return, repair or reuse",
+			 ctx->purpose);
+		return -KESU_EPARSE;
+	}
+	return 0;
+}
+
+static struct json_object *media_json(const struct kesu_device *d, const char *asset)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "asset_number", str_or_null(asset));
+	json_object_object_add(o, "firmware", str_or_null(d->firmware));
+	json_object_object_add(o, "logical_sector", json_object_new_int64(d->logical_sector));
+	json_object_object_add(o, "media_type", json_object_new_string(kesu_media_name(d)));
+	json_object_object_add(o, "model", str_or_null(d->model));
+	json_object_object_add(o, "path", json_object_new_string(d->path));
+	json_object_object_add(o, "physical_sector", json_object_new_int64(d->physical_sector));
+	json_object_object_add(o, "serial", str_or_null(d->serial));
+	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)d->size));
+	json_object_object_add(o, "transport", json_object_new_string(kesu_transport_name(d->transport)));
+	json_object_object_add(o, "vendor", str_or_null(d->vendor));
+	json_object_object_add(o, "wwn", str_or_null(d->wwn));
+	return o;
+}
+
+static struct json_object *ranges_json(const struct kesu_range_list *l)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < l->count; i++) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "count", json_object_new_int64((int64_t)l->items[i].count));
+		json_object_object_add(o, "first", json_object_new_int64((int64_t)l->items[i].first));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *pass_json(const struct kesu_pass_result *p)
+{
+	char text[KESU_PASS_TEXT_MAX];
+	bool random_byte = p->pass.type == KESU_PASS_RANDOM_BYTE || p->pass.type == KESU_PASS_COMPLEMENT;
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "bad_sectors", json_object_new_int64((int64_t)kesu_ranges_sectors(&p->bad)));
+	json_object_object_add(o, "bad", ranges_json(&p->bad));
+	json_object_object_add(o, "byte", random_byte ? hex(&p->byte, 1) : NULL);
+	json_object_object_add(o, "bytes_written", json_object_new_int64((int64_t)p->bytes_written));
+	json_object_object_add(o, "completed", json_object_new_boolean(p->completed));
+	json_object_object_add(o, "milliseconds", json_object_new_int64((int64_t)(p->seconds * 1000 + 0.5)));
+	json_object_object_add(o, "number", json_object_new_int64(p->number));
+	json_object_object_add(o, "pattern", json_object_new_string(kesu_pass_format(&p->pass, text, sizeof(text))));
+	json_object_object_add(o, "seed", p->pass.type == KESU_PASS_RANDOM_STREAM ? hex(p->seed, sizeof(p->seed)) : NULL);
+	return o;
+}
+
+static struct json_object *method_json(const struct kesu_method *m)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_string(m->id));
+	json_object_object_add(o, "sha256", hex(m->sha256, sizeof(m->sha256)));
+	json_object_object_add(o, "source", json_object_new_string(m->source));
+	json_object_object_add(o, "standard", json_object_new_string(m->standard));
+	json_object_object_add(o, "title_en", json_object_new_string(m->title_en));
+	json_object_object_add(o, "title_ja", json_object_new_string(m->title_ja));
+	json_object_object_add(o, "version", json_object_new_int64(m->version));
+	return o;
+}
+
+/* The verification that decides the outcome: the last pass that was read back. */
+static struct json_object *verification_json(const struct kesu_job_result *r)
+{
+	const struct kesu_verify_result *v = NULL;
+	for (unsigned i = 0; i < r->npasses; i++)
+		if (r->passes[i].verify.done || r->passes[i].verify.error)
+			v = &r->passes[i].verify;
+	struct json_object *o = json_object_new_object();
+	char percent[16];
+	snprintf(percent, sizeof(percent), "%.1f", v ? v->plan.percent : r->verify_percent);
+	json_object_object_add(o, "bytes_read", json_object_new_int64(v ? (int64_t)v->bytes_read : 0));
+	json_object_object_add(o, "mismatched", ranges_json(v ? &v->mismatched : &(struct kesu_range_list){0}));
+	json_object_object_add(o, "mismatched_sectors", json_object_new_int64(v ? (int64_t)kesu_ranges_sectors(&v->mismatched) : 0));
+	json_object_object_add(o, "mode", json_object_new_string(kesu_verify_mode_name(r->verify_mode)));
+	json_object_object_add(o, "passed", json_object_new_boolean(v && v->done && v->error == 0));
+	json_object_object_add(o, "percent", json_object_new_string(percent));
+	json_object_object_add(o, "samples", json_object_new_int64(v ? (int64_t)v->plan.count : 0));
+	json_object_object_add(o, "seed", v ? hex(v->plan.seed, sizeof(v->plan.seed)) : NULL);
+	json_object_object_add(o, "unreadable", ranges_json(v ? &v->unreadable : &(struct kesu_range_list){0}));
+	json_object_object_add(o, "unreadable_sectors", json_object_new_int64(v ? (int64_t)kesu_ranges_sectors(&v->unreadable) : 0));
+	return o;
+}
+
+char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_context *ctx,
+			const char *job_id, const char *certificate_id,
+			const char *interruptions_json, size_t *len)
+{
+	char started[32], ended[32], started_local[40], ended_local[40];
+	kesu_time_utc(r->started.tv_sec, started);
+	kesu_time_utc(r->ended.tv_sec, ended);
+	kesu_time_local(r->started.tv_sec, started_local);
+	kesu_time_local(r->ended.tv_sec, ended_local);
+	bool success = r->outcome == KESU_OUTCOME_SUCCESS;
+
+	struct json_object *doc = json_object_new_object();
+	json_object_object_add(doc, "kesu_record", json_object_new_int(1));
+	json_object_object_add(doc, "kind", json_object_new_string("wipe"));
+	json_object_object_add(doc, "job_id", json_object_new_string(job_id));
+	json_object_object_add(doc, "certificate_id", str_or_null(certificate_id));
+	json_object_object_add(doc, "started_utc", json_object_new_string(started));
+	json_object_object_add(doc, "started_local", json_object_new_string(started_local));
+	json_object_object_add(doc, "ended_utc", json_object_new_string(ended));
+	json_object_object_add(doc, "ended_local", json_object_new_string(ended_local));
+
+	struct json_object *op = json_object_new_object();
+	json_object_object_add(op, "name", json_object_new_string(ctx->operator_name));
+	json_object_object_add(op, "title", str_or_null(ctx->operator_title));
+	json_object_object_add(doc, "operator", op);
+	struct json_object *org = json_object_new_object();
+	json_object_object_add(org, "department", str_or_null(ctx->department));
+	json_object_object_add(org, "location", str_or_null(ctx->location));
+	json_object_object_add(org, "name", str_or_null(ctx->organisation));
+	json_object_object_add(org, "phone", str_or_null(ctx->phone));
+	json_object_object_add(doc, "organisation", org);
+	json_object_object_add(doc, "approver", str_or_null(ctx->approver));
+	json_object_object_add(doc, "classification", str_or_null(ctx->classification));
+	json_object_object_add(doc, "purpose", str_or_null(ctx->purpose));
+	json_object_object_add(doc, "media", media_json(&r->device, ctx->asset_number));
+	json_object_object_add(doc, "outcome", json_object_new_string(kesu_outcome_name(r->outcome)));
+	json_object_object_add(doc, "reason", str_or_null(r->reason));
+	json_object_object_add(doc, "sector_size", json_object_new_int64(
+		r->device.logical_sector ? r->device.logical_sector : 512));
+
+	struct json_object *san = json_object_new_object();
+	json_object_object_add(san, "technique", json_object_new_string("overwrite"));
+	json_object_object_add(san, "nist_level", json_object_new_string(
+		success ? kesu_nist_level_name(r->method.nist) : "none"));
+	json_object_object_add(san, "method", method_json(&r->method));
+	struct json_object *passes = json_object_new_array();
+	for (unsigned i = 0; i < r->npasses; i++)
+		if (r->passes[i].started)
+			json_object_array_add(passes, pass_json(&r->passes[i]));
+	json_object_object_add(san, "passes", passes);
+	json_object_object_add(san, "prior_bad_sectors", json_object_new_int64((int64_t)r->prior_bad_sectors));
+	struct json_object *interruptions = interruptions_json ? json_tokener_parse(interruptions_json) : NULL;
+	json_object_object_add(san, "interruptions", interruptions ? interruptions : json_object_new_array());
+	json_object_object_add(san, "started_utc", json_object_new_string(started));
+	json_object_object_add(san, "ended_utc", json_object_new_string(ended));
+	json_object_object_add(san, "verify_passes", json_object_new_string(
+		r->verify_passes == KESU_VPASSES_ALL ? "all" : "last"));
+	json_object_object_add(san, "interrupted_pass", r->outcome == KESU_OUTCOME_INTERRUPTED
+				? json_object_new_int64(r->interrupted_pass) : NULL);
+	json_object_object_add(san, "interrupted_at", r->outcome == KESU_OUTCOME_INTERRUPTED
+				? json_object_new_int64((int64_t)r->interrupted_at) : NULL);
+	json_object_object_add(doc, "sanitization", san);
+	json_object_object_add(doc, "verification", verification_json(r));
+
+	struct json_object *tool = json_object_new_object();
+	json_object_object_add(tool, "name", json_object_new_string("kesu"));
+	json_object_object_add(tool, "version", json_object_new_string(ctx->tool_version[0] ? ctx->tool_version : KESU_VERSION));
+	json_object_object_add(doc, "tool", tool);
+	struct json_object *station = json_object_new_object();
+	json_object_object_add(station, "hostname", str_or_null(ctx->hostname));
+	json_object_object_add(station, "key_fingerprint", str_or_null(ctx->key_fingerprint));
+	json_object_object_add(station, "machine_id", str_or_null(ctx->machine_id));
+	json_object_object_add(doc, "station", station);
+
+	char *text = kesu_json_canonical(doc, len);
+	json_object_put(doc);
+	return text;
+}

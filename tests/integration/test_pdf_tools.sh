@@ -1,0 +1,112 @@
+#!/bin/bash
+# The certificate PDF as other tools see it: qpdf finds it clean and lists
+# both attachments with the exact bytes, pdftotext recovers the Japanese and
+# English text, pdftoppm renders it, no word lies outside the page margins,
+# and the QR code holds KESU-CERT:<id>:<BLAKE2b-256 of the payload> (when
+# zbarimg is installed). There is no kesu command for certificates yet, so
+# the PDFs come from the unit test binary (tests/unit/test_pdf.c), which
+# keeps the fixtures it renders in $KESU_PDF_OUT.
+source "$(dirname "$0")/lib.sh"
+
+TEST_PDF=$(dirname "$KESU")/tests/test_pdf
+CERTS=${KESU_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fixtures/certs
+for tool in qpdf pdftotext pdftoppm pdfinfo python3 "$TEST_PDF"; do
+	if ! command -v "$tool" >/dev/null; then
+		not_ok "$tool is missing (apt-get install qpdf poppler-utils)"
+		finish
+	fi
+done
+
+out=$WORK/pdf
+mkdir -p "$out" "$WORK/again"
+expect_exit 0 "the unit test renders the fixtures" \
+	env KESU_PDF_OUT="$out" "$TEST_PDF" --filter 'pdf/writes_fixtures'
+expect_exit 0 "and renders them again" \
+	env KESU_PDF_OUT="$WORK/again" "$TEST_PDF" --filter 'pdf/writes_fixtures'
+
+# inside_margins PDF: every word of every page at least 20 pt from the edge
+inside_margins() {
+	pdftotext -bbox "$1" "$WORK/bbox.html" 2>/dev/null
+	python3 - "$WORK/bbox.html" <<'PY'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+bad = []
+for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+    w, h = float(page.group(1)), float(page.group(2))
+    for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                         page.group(3)):
+        x0, y0, x1, y1 = map(float, m.group(1, 2, 3, 4))
+        if x0 < 20 or y0 < 20 or x1 > w - 20 or y1 > h - 20:
+            bad.append(m.group(5))
+if bad:
+    print("outside the margins:", bad[:10], file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
+for name in success gutmann failure long; do
+	pdf=$out/$name.pdf
+	check "$name: the same payload gives the same bytes in another process" cmp "$pdf" "$WORK/again/$name.pdf"
+	expect_exit 0 "$name: qpdf --check" qpdf --check "$pdf"
+	check "$name: qpdf reports no warnings or errors" \
+		bash -c "! grep -qiE 'warning|error:' '$WORK/out' '$WORK/err'"
+	qpdf --list-attachments "$pdf" >"$WORK/list" 2>&1 || true
+	check "$name: qpdf lists kesu-payload.json" grep -q '^kesu-payload.json ->' "$WORK/list"
+	check "$name: qpdf lists kesu-payload.json.sig" grep -q '^kesu-payload.json.sig ->' "$WORK/list"
+	qpdf --show-attachment=kesu-payload.json "$pdf" >"$WORK/payload" 2>/dev/null || true
+	qpdf --show-attachment=kesu-payload.json.sig "$pdf" >"$WORK/sig" 2>/dev/null || true
+	check "$name: the payload attachment is the payload, byte for byte" cmp "$WORK/payload" "$CERTS/$name.json"
+	check "$name: the signature attachment is the signature" cmp "$WORK/sig" "$CERTS/payload.sig"
+	pdftotext -layout "$pdf" "$WORK/$name.txt" 2>"$WORK/pdftotext.err"
+	check "$name: pdftotext has nothing to complain about" test ! -s "$WORK/pdftotext.err"
+	check "$name: no text outside the margins" inside_margins "$pdf"
+done
+
+txt=$WORK/success.txt
+for want in "データ消去証明書" "Certificate of Data Sanitization" "高松市" "情報政策課" "山田 太郎" \
+	"KESU-20261122-8F3A2C1D" "SATA-SSD-1" "KESU TEST SSD" "0x5002538e4a1b2c3d" "PC-2019-0042" \
+	"Clear" "米国国防総省方式" "US DoD 5220.22-M (3 passes)" "リース返却 / lease return" \
+	"合格 / PASSED" "消去完了" "SUCCESS" "67,108,864 bytes (67.1 MB / 64.0 MiB)" \
+	"2026-11-22 13:30:12 (UTC+09:00)" "2026-11-22 04:30:12 UTC" "ed25519:f4f7a12ecc97accca1fd111908e5edf9" \
+	"担当者 / Operator" "立会者 / Witness" "承認者 / Approver" "kesu cert verify" "signify -V"; do
+	check "success: the page shows \"$want\"" grep -qF -- "$want" "$txt"
+done
+check "success: one page" grep -q '^Pages: *1$' <(pdfinfo "$out/success.pdf")
+
+txt=$WORK/failure.txt
+for want in "データ消去失敗報告書" "Data Sanitization Failure Report" "この媒体の消去は完了していません" \
+	"THIS DRIVE WAS NOT SANITIZED" "NOT a certificate" "不合格 / FAILED" "FAILED" \
+	"24 sectors could not be written" "主張なし / none claimed" "KESU-20261124-DEADBEEF"; do
+	check "failure: the page shows \"$want\"" grep -qF -- "$want" "$txt"
+done
+check "failure: it claims no NIST level" bash -c "! grep -qF 'Rev.1: Clear' '$txt'"
+check "failure: one page" grep -q '^Pages: *1$' <(pdfinfo "$out/failure.pdf")
+
+check "gutmann: page 1 and an annex" grep -q '^Pages: *2$' <(pdfinfo "$out/gutmann.pdf")
+check "gutmann: page 1 sums the 35 passes up" grep -qF "35 passes" "$WORK/gutmann.txt"
+pdftotext -layout -f 2 -l 2 "$out/gutmann.pdf" "$WORK/annex.txt"
+check "gutmann: the annex lists all 35 passes" test "$(grep -c '完了 / done' "$WORK/annex.txt")" = 35
+check "gutmann: the annex names pass 35" grep -qE '^ *35 +乱数 / random stream' "$WORK/annex.txt"
+
+expect_exit 0 "pdftoppm renders page 1" pdftoppm -r 100 -png -f 1 -l 1 "$out/success.pdf" "$WORK/page"
+check "a PNG of page 1" bash -c "head -c 8 '$WORK/page-1.png' | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'"
+check "the PNG is an A4 page at 100 dpi" python3 -c "
+import struct, sys
+w, h = struct.unpack('>II', open('$WORK/page-1.png', 'rb').read()[16:24])
+sys.exit(0 if (w, h) == (827, 1170) else 1)"
+expect_exit 0 "pdftoppm renders every page of every fixture" \
+	bash -c "for f in '$out'/*.pdf; do pdftoppm -r 40 -png \"\$f\" '$WORK/all' || exit 1; done"
+
+if command -v zbarimg >/dev/null; then
+	for name in success failure; do
+		id=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['certificate_id'])" "$CERTS/$name.json")
+		want="KESU-CERT:$id:$(b2sum -l 256 "$CERTS/$name.json" | cut -d' ' -f1)"
+		pdftoppm -r 200 -png -f 1 -l 1 "$out/$name.pdf" "$WORK/qr-$name"
+		check "$name: the QR code holds $want" \
+			test "$(zbarimg -q --raw "$WORK/qr-$name-1.png" 2>/dev/null)" = "$want"
+	done
+else
+	echo "# zbarimg not installed: QR content not decoded"
+fi
+
+finish
