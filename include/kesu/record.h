@@ -51,4 +51,13 @@ void kesu_certificate_id(char buf[32]);
 /* "2026-11-22T04:30:12Z" and "2026-11-22T13:30:12+09:00". */
 void kesu_time_utc(time_t t, char buf[32]);
 void kesu_time_local(time_t t, char buf[40]);
+
+
+/* The finished record of a secondary verification (kesu verify) as
+ * canonical JSON (malloc'd): who checked which drive against what, how,
+ * and the result. */
+char *kesu_record_build_verify(const struct kesu_device *dev, const char *expectation,
+			       const struct kesu_verify_result *v, int result,
+			       const struct kesu_job_context *ctx, const char *job_id,
+			       time_t started, time_t ended, size_t *len);
 #endif

@@ -211,7 +211,8 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 		fprintf(ls->out, "%-4s %-16s %-14.14s %-16.16s %-13.13s %s\n", row->seq ? seq : "-", when,
 			row->record ? field(rec, "operator.name") : "-",
 			row->record ? field(rec, "media.serial") : row->device_key,
-			row->record ? field(rec, "sanitization.method.id") : "-",
+			!row->record ? "-" : !strcmp(field(rec, "kind"), "verify") ? "(check)"
+						  : field(rec, "sanitization.method.id"),
 			row->record ? field(rec, "outcome") : row->state);
 	}
 	json_object_put(rec);

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -14,6 +16,56 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	atomic_store(&cancel_verify, true);
+}
+
+/* Who checks, and where it is recorded: as for kesu wipe. */
+static int open_verify_station(struct cli_station *st, const struct kesu_job_context *flags,
+			       const char *ledger, const char *key, const char *passphrase_file)
+{
+	int code = cli_station_load_config(st);
+	if (code != KESU_EXIT_OK)
+		return code;
+	struct kesu_job_context *ctx = &st->cfg.ctx;
+	if (flags->operator_name[0])
+		snprintf(ctx->operator_name, KESU_FIELD, "%s", flags->operator_name);
+	if (flags->organisation[0])
+		snprintf(ctx->organisation, KESU_FIELD, "%s", flags->organisation);
+	if (flags->department[0])
+		snprintf(ctx->department, KESU_FIELD, "%s", flags->department);
+	snprintf(ctx->asset_number, KESU_FIELD, "%s", flags->asset_number);
+	kesu_context_station(ctx);
+	if (!ctx->operator_name[0]) {
+		cli_error("verify: who is checking? give --operator NAME (or operator = NAME in the config file)");
+		return KESU_EXIT_USAGE;
+	}
+	code = cli_station_paths(st, ledger, NULL, key);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_open_ledger(st);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_load_key(st, passphrase_file);
+	return code;
+}
+
+static int record_verify(struct cli_station *st, const struct kesu_device *dev, const char *expect,
+			 const struct kesu_verify_result *v, int rc, const char *job_id, time_t started)
+{
+	size_t len;
+	char err[600], hash[65];
+	uint64_t seq;
+	char *record = kesu_record_build_verify(dev, expect, v, rc, &st->cfg.ctx, job_id, started,
+						time(NULL), &len);
+	if (!record) {
+		cli_error("%s: cannot build the ledger record", dev->path);
+		return KESU_EXIT_FAILURE;
+	}
+	int lrc = kesu_ledger_finish(st->ledger, job_id, record, len, st->sk, &seq, hash, err, sizeof(err));
+	free(record);
+	if (lrc < 0) {
+		cli_error("%s", err);
+		return KESU_EXIT_FAILURE;
+	}
+	fprintf(stderr, "kesu: recorded in the ledger as record %llu (job %s)\n", (unsigned long long)seq, job_id);
+	return KESU_EXIT_OK;
 }
 
 static void verify_usage(FILE *out)
@@ -27,18 +79,29 @@ static void verify_usage(FILE *out)
 	      "      --full               read everything\n"
 	      "      --verify-percent N   sampled coverage in percent (default 10)\n"
 	      "      --json               print the result as JSON\n"
+	      "      --operator NAME      who checks (required here or in the config file);\n"
+	      "      --organisation ORG, --department DEPT, --asset N\n"
+	      "      --ledger PATH, --key PATH, --passphrase-file F   as for kesu wipe\n"
+	      "The check is recorded in the ledger like a wipe.\n"
 	      "  -h, --help               this help\n",
 	      out);
 }
 
 int cmd_verify(int argc, char **argv)
 {
-	enum { O_FULL = 256, O_PERCENT, O_JSON };
+	enum { O_FULL = 256, O_PERCENT, O_JSON, O_OPERATOR, O_ORG, O_DEPT, O_ASSET, O_LEDGER, O_KEY,
+	       O_PASSFILE };
 	static const struct option opts[] = {
 		{"expect", required_argument, NULL, 'e'}, {"full", no_argument, NULL, O_FULL},
 		{"verify-percent", required_argument, NULL, O_PERCENT}, {"json", no_argument, NULL, O_JSON},
+		{"operator", required_argument, NULL, O_OPERATOR}, {"organisation", required_argument, NULL, O_ORG},
+		{"department", required_argument, NULL, O_DEPT}, {"asset", required_argument, NULL, O_ASSET},
+		{"ledger", required_argument, NULL, O_LEDGER}, {"key", required_argument, NULL, O_KEY},
+		{"passphrase-file", required_argument, NULL, O_PASSFILE},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
+	struct kesu_job_context flags = {0};
+	const char *ledger = NULL, *key = NULL, *passphrase_file = NULL;
 	const char *expect = NULL;
 	enum kesu_verify_mode mode = KESU_VMODE_SAMPLE;
 	double percent = KESU_VERIFY_DEFAULT_PERCENT;
@@ -57,6 +120,13 @@ int cmd_verify(int argc, char **argv)
 			}
 			break;
 		case O_JSON: json = true; break;
+		case O_OPERATOR: snprintf(flags.operator_name, KESU_FIELD, "%s", optarg); break;
+		case O_ORG: snprintf(flags.organisation, KESU_FIELD, "%s", optarg); break;
+		case O_DEPT: snprintf(flags.department, KESU_FIELD, "%s", optarg); break;
+		case O_ASSET: snprintf(flags.asset_number, KESU_FIELD, "%s", optarg); break;
+		case O_LEDGER: ledger = optarg; break;
+		case O_KEY: key = optarg; break;
+		case O_PASSFILE: passphrase_file = optarg; break;
 		case 'h': verify_usage(stdout); return KESU_EXIT_OK;
 		default: verify_usage(stderr); return KESU_EXIT_USAGE;
 		}
@@ -71,24 +141,47 @@ int cmd_verify(int argc, char **argv)
 		cli_error("verify: name exactly one DEVICE (kesu verify --help)");
 		return KESU_EXIT_USAGE;
 	}
+	struct cli_station *st = calloc(1, sizeof(*st));
+	int code = open_verify_station(st, &flags, ledger, key, passphrase_file);
+	if (code != KESU_EXIT_OK) {
+		cli_station_close(st);
+		free(st);
+		return code;
+	}
 	struct kesu_device *dev = malloc(sizeof(*dev));
 	int rc = kesu_device_probe(argv[optind], NULL, dev);
 	if (rc < 0) {
 		cli_error("%s: %s", argv[optind], kesu_strerror(rc));
 		free(dev);
+		cli_station_close(st);
+		free(st);
 		return rc == -ENOTBLK ? KESU_EXIT_USAGE : cli_exit_for(rc);
 	}
 	int fd = open(dev->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		cli_error("%s: cannot open: %s", dev->path, strerror(errno));
 		free(dev);
+		cli_station_close(st);
+		free(st);
 		return KESU_EXIT_FAILURE;
 	}
+	char job_id[KESU_JOB_ID_LEN + 1], device_key[4400], err[600];
+	kesu_ledger_device_key(dev->serial, dev->path, dev->size, device_key, sizeof(device_key));
+	if (kesu_ledger_begin(st->ledger, device_key, "{\"kind\":\"verify\"}", job_id, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		close(fd);
+		free(dev);
+		cli_station_close(st);
+		free(st);
+		return KESU_EXIT_FAILURE;
+	}
+	time_t started = time(NULL);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	struct kesu_verify_result v;
 	rc = kesu_verify_drive(dev, fd, &e, mode, percent, &cancel_verify, &v);
+	int record_code = record_verify(st, dev, expect, &v, rc, job_id, started);
 	if (json) {
 		struct json_object *o = json_object_new_object();
 		json_object_object_add(o, "kesu_version", json_object_new_string(KESU_VERSION));
@@ -123,5 +216,8 @@ int cmd_verify(int argc, char **argv)
 	}
 	kesu_verify_result_free(&v);
 	free(dev);
-	return rc == 0 ? KESU_EXIT_OK : rc == -KESU_EVERIFY ? KESU_EXIT_VERIFY : cli_exit_for(rc);
+	cli_station_close(st);
+	free(st);
+	code = rc == 0 ? KESU_EXIT_OK : rc == -KESU_EVERIFY ? KESU_EXIT_VERIFY : cli_exit_for(rc);
+	return record_code > code ? record_code : code;
 }

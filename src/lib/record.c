@@ -168,27 +168,9 @@ static struct json_object *verification_json(const struct kesu_job_result *r)
 	return o;
 }
 
-char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_context *ctx,
-			const char *job_id, const char *certificate_id,
-			const char *interruptions_json, size_t *len)
+/* Who, for whom, and on which station: shared by every kind of record. */
+static void add_people_and_station(struct json_object *doc, const struct kesu_job_context *ctx)
 {
-	char started[32], ended[32], started_local[40], ended_local[40];
-	kesu_time_utc(r->started.tv_sec, started);
-	kesu_time_utc(r->ended.tv_sec, ended);
-	kesu_time_local(r->started.tv_sec, started_local);
-	kesu_time_local(r->ended.tv_sec, ended_local);
-	bool success = r->outcome == KESU_OUTCOME_SUCCESS;
-
-	struct json_object *doc = json_object_new_object();
-	json_object_object_add(doc, "kesu_record", json_object_new_int(1));
-	json_object_object_add(doc, "kind", json_object_new_string("wipe"));
-	json_object_object_add(doc, "job_id", json_object_new_string(job_id));
-	json_object_object_add(doc, "certificate_id", str_or_null(certificate_id));
-	json_object_object_add(doc, "started_utc", json_object_new_string(started));
-	json_object_object_add(doc, "started_local", json_object_new_string(started_local));
-	json_object_object_add(doc, "ended_utc", json_object_new_string(ended));
-	json_object_object_add(doc, "ended_local", json_object_new_string(ended_local));
-
 	struct json_object *op = json_object_new_object();
 	json_object_object_add(op, "name", json_object_new_string(ctx->operator_name));
 	json_object_object_add(op, "title", str_or_null(ctx->operator_title));
@@ -202,6 +184,80 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 	json_object_object_add(doc, "approver", str_or_null(ctx->approver));
 	json_object_object_add(doc, "classification", str_or_null(ctx->classification));
 	json_object_object_add(doc, "purpose", str_or_null(ctx->purpose));
+	struct json_object *tool = json_object_new_object();
+	json_object_object_add(tool, "name", json_object_new_string("kesu"));
+	json_object_object_add(tool, "version", json_object_new_string(ctx->tool_version[0] ? ctx->tool_version : KESU_VERSION));
+	json_object_object_add(doc, "tool", tool);
+	struct json_object *station = json_object_new_object();
+	json_object_object_add(station, "hostname", str_or_null(ctx->hostname));
+	json_object_object_add(station, "key_fingerprint", str_or_null(ctx->key_fingerprint));
+	json_object_object_add(station, "machine_id", str_or_null(ctx->machine_id));
+	json_object_object_add(doc, "station", station);
+}
+
+static void add_times(struct json_object *doc, time_t started, time_t ended)
+{
+	char text[40];
+	kesu_time_utc(started, text);
+	json_object_object_add(doc, "started_utc", json_object_new_string(text));
+	kesu_time_local(started, text);
+	json_object_object_add(doc, "started_local", json_object_new_string(text));
+	kesu_time_utc(ended, text);
+	json_object_object_add(doc, "ended_utc", json_object_new_string(text));
+	kesu_time_local(ended, text);
+	json_object_object_add(doc, "ended_local", json_object_new_string(text));
+}
+
+char *kesu_record_build_verify(const struct kesu_device *dev, const char *expectation,
+			       const struct kesu_verify_result *v, int result,
+			       const struct kesu_job_context *ctx, const char *job_id,
+			       time_t started, time_t ended, size_t *len)
+{
+	struct json_object *doc = json_object_new_object();
+	json_object_object_add(doc, "kesu_record", json_object_new_int(1));
+	json_object_object_add(doc, "kind", json_object_new_string("verify"));
+	json_object_object_add(doc, "job_id", json_object_new_string(job_id));
+	add_times(doc, started, ended);
+	add_people_and_station(doc, ctx);
+	json_object_object_add(doc, "media", media_json(dev, ctx->asset_number));
+	json_object_object_add(doc, "expectation", json_object_new_string(expectation));
+	char percent[16];
+	snprintf(percent, sizeof(percent), "%.1f", v->plan.percent);
+	struct json_object *vo = json_object_new_object();
+	json_object_object_add(vo, "bytes_read", json_object_new_int64((int64_t)v->bytes_read));
+	json_object_object_add(vo, "mismatched", ranges_json(&v->mismatched));
+	json_object_object_add(vo, "mode", json_object_new_string(kesu_verify_mode_name(v->mode)));
+	json_object_object_add(vo, "percent", json_object_new_string(percent));
+	json_object_object_add(vo, "samples", json_object_new_int64((int64_t)v->plan.count));
+	json_object_object_add(vo, "seed", hex(v->plan.seed, sizeof(v->plan.seed)));
+	json_object_object_add(vo, "unreadable", ranges_json(&v->unreadable));
+	json_object_object_add(doc, "verification", vo);
+	const char *outcome = result == 0 ? "PASSED" : result == -KESU_EVERIFY ? "FAILED"
+			      : result == -KESU_EINTERRUPTED ? "INTERRUPTED" : "ERROR";
+	json_object_object_add(doc, "outcome", json_object_new_string(outcome));
+	json_object_object_add(doc, "reason", result == 0 ? NULL : json_object_new_string(kesu_strerror(result)));
+	json_object_object_add(doc, "sector_size", json_object_new_int64(dev->logical_sector ? dev->logical_sector : 512));
+	char *text = kesu_json_canonical(doc, len);
+	json_object_put(doc);
+	return text;
+}
+
+char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_context *ctx,
+			const char *job_id, const char *certificate_id,
+			const char *interruptions_json, size_t *len)
+{
+	char started[32], ended[32];
+	kesu_time_utc(r->started.tv_sec, started);
+	kesu_time_utc(r->ended.tv_sec, ended);
+	bool success = r->outcome == KESU_OUTCOME_SUCCESS;
+
+	struct json_object *doc = json_object_new_object();
+	json_object_object_add(doc, "kesu_record", json_object_new_int(1));
+	json_object_object_add(doc, "kind", json_object_new_string("wipe"));
+	json_object_object_add(doc, "job_id", json_object_new_string(job_id));
+	json_object_object_add(doc, "certificate_id", str_or_null(certificate_id));
+	add_times(doc, r->started.tv_sec, r->ended.tv_sec);
+	add_people_and_station(doc, ctx);
 	json_object_object_add(doc, "media", media_json(&r->device, ctx->asset_number));
 	json_object_object_add(doc, "outcome", json_object_new_string(kesu_outcome_name(r->outcome)));
 	json_object_object_add(doc, "reason", str_or_null(r->reason));
@@ -231,16 +287,6 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 				? json_object_new_int64((int64_t)r->interrupted_at) : NULL);
 	json_object_object_add(doc, "sanitization", san);
 	json_object_object_add(doc, "verification", verification_json(r));
-
-	struct json_object *tool = json_object_new_object();
-	json_object_object_add(tool, "name", json_object_new_string("kesu"));
-	json_object_object_add(tool, "version", json_object_new_string(ctx->tool_version[0] ? ctx->tool_version : KESU_VERSION));
-	json_object_object_add(doc, "tool", tool);
-	struct json_object *station = json_object_new_object();
-	json_object_object_add(station, "hostname", str_or_null(ctx->hostname));
-	json_object_object_add(station, "key_fingerprint", str_or_null(ctx->key_fingerprint));
-	json_object_object_add(station, "machine_id", str_or_null(ctx->machine_id));
-	json_object_object_add(doc, "station", station);
 
 	char *text = kesu_json_canonical(doc, len);
 	json_object_put(doc);

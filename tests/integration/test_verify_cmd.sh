@@ -32,4 +32,11 @@ expect_exit 2 "a bad --expect" "$KESU" verify --expect pattern:XYZ "$dev"
 check "the error names it" grep -q 'expect "pattern:XYZ" is not valid' "$WORK/err"
 expect_exit 2 "no --expect" "$KESU" verify "$dev"
 expect_exit 2 "a short seed" "$KESU" verify --expect random:abcd "$dev"
+# Every check is recorded in the ledger, like a wipe.
+"$KESU" ledger list --json >"$WORK/ledger.json"
+check "the ledger holds the checks with their outcomes" \
+	jq -e '[.records[].record | select(.kind == "verify") | .outcome] | (index("PASSED") != null) and (index("FAILED") != null)' "$WORK/ledger.json"
+check "a failed check names the sector" \
+	jq -e '[.records[].record | select(.kind == "verify" and .outcome == "FAILED") | .verification.mismatched[].first] | index(12345) != null' "$WORK/ledger.json"
+expect_exit 0 "and the ledger verifies" "$KESU" ledger verify
 finish
