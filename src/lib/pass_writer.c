@@ -8,7 +8,11 @@
 #include "io_retry.h"
 #include "pass_writer.h"
 
-#define RING 4 /* buffers in flight between the generator and the writer */
+/* Buffers between the generator and the writer: with one write in flight,
+ * two let the generator fill one while the other is written, and keep
+ * what the kernel copies from in the CPU cache (four cost 10-20% on a
+ * RAM-backed device). */
+#define RING 2
 
 struct slot {
 	uint8_t *buf;
@@ -22,6 +26,7 @@ struct ring {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	bool stop; /* the writer gave up: the generator must not wait */
+	bool constant; /* every slot is one buffer, filled once (a pattern pass) */
 	const struct kesu_pass_io *io;
 	uint64_t start, end;
 };
@@ -41,7 +46,8 @@ static void *generate(void *arg)
 		if (stop)
 			break;
 		size_t len = r->end - offset < r->io->request ? (size_t)(r->end - offset) : r->io->request;
-		kesu_fill_bytes(r->io->fill, offset, s->buf, len);
+		if (!r->constant)
+			kesu_fill_bytes(r->io->fill, offset, s->buf, len);
 		pthread_mutex_lock(&r->lock);
 		s->offset = offset;
 		s->len = len;
@@ -87,7 +93,7 @@ static double seconds_since(const struct timespec *t0)
 
 static void ring_free(struct ring *r)
 {
-	for (unsigned i = 0; i < RING; i++)
+	for (unsigned i = 0; i < (r->constant ? 1 : RING); i++)
 		free(r->slots[i].buf);
 	pthread_mutex_destroy(&r->lock);
 	pthread_cond_destroy(&r->changed);
@@ -101,6 +107,21 @@ static int ring_init(struct ring *r, const struct kesu_pass_io *io, uint64_t sta
 	r->end = io->target->size;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->changed, NULL);
+	/* A repeating pattern whose period divides the request is the same
+	 * bytes in every request: one buffer, filled once, serves every slot,
+	 * and stays in the CPU cache while the kernel copies from it. */
+	const struct kesu_fill *fill = io->fill;
+	if (fill->kind == KESU_FILL_PATTERN && io->request % fill->pattern_len == 0) {
+		if (posix_memalign((void **)&r->slots[0].buf, io->target->buffer_align, io->request)) {
+			ring_free(r);
+			return -ENOMEM;
+		}
+		r->constant = true;
+		kesu_fill_bytes(fill, start, r->slots[0].buf, io->request);
+		for (unsigned i = 1; i < RING; i++)
+			r->slots[i].buf = r->slots[0].buf;
+		return 0;
+	}
 	for (unsigned i = 0; i < RING; i++) {
 		if (posix_memalign((void **)&r->slots[i].buf, io->target->buffer_align, io->request)) {
 			ring_free(r);
