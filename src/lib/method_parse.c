@@ -8,6 +8,7 @@
 
 #include "kesu/error.h"
 #include "kesu/method.h"
+#include "utf8.h"
 
 struct parser {
 	struct kesu_method *m;
@@ -46,41 +47,13 @@ static int fail(struct parser *p, const char *fmt, ...)
 	return -KESU_EPARSE;
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid:
- * overlong forms, surrogates and code points past U+10FFFF are invalid. */
-static size_t utf8_char(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min, cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000, cp = c & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* Every line must be UTF-8 without control characters other than tab. */
 static int check_text(struct parser *p, const char *line, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)line;
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_char(s + i, len - i);
+		unsigned cp;
+		size_t n = kesu_utf8_decode(s + i, len - i, &cp);
 		if (!n)
 			return fail(p, "not valid UTF-8 (byte 0x%02x at column %zu)", s[i], i + 1);
 		if (n == 1 && ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f))

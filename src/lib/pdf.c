@@ -45,7 +45,7 @@ static HPDF_Binary utf16_string(HPDF_Doc doc, const char *s)
 	buf[0] = 0xfe, buf[1] = 0xff;
 	for (size_t i = 0; i < len && o + 2 <= sizeof(buf);) {
 		unsigned cp;
-		size_t n = pdf_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		size_t n = kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
 		if (n == 0 || cp > 0xffff)
 			cp = '?', n = n ? n : 1;
 		buf[o++] = (HPDF_BYTE)(cp >> 8);

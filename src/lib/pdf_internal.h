@@ -117,7 +117,7 @@ struct pdf {
 /* pdf_text.c */
 /* Length of the UTF-8 sequence at s (n bytes available) and its code point,
  * 0 when invalid (overlong, surrogate, past U+10FFFF, cut short). */
-size_t pdf_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+#include "utf8.h" /* kesu_utf8_decode */
 int pdf_font_load(struct pdf *p, const char *path, char *err, size_t errsize);
 float pdf_width(const struct pdf *p, float size, const char *s, size_t n);
 size_t pdf_fit_bytes(const struct pdf *p, float size, const char *s, float width);

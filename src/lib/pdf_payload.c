@@ -41,7 +41,7 @@ void cert_text(char *dst, size_t size, const char *src, size_t len)
 	size_t o = 0, i = 0;
 	while (i < len) {
 		unsigned cp;
-		size_t n = pdf_utf8_decode((const unsigned char *)src + i, len - i, &cp);
+		size_t n = kesu_utf8_decode((const unsigned char *)src + i, len - i, &cp);
 		char rep = 0;
 		if (n == 0)
 			n = 1, rep = '?';

@@ -15,35 +15,6 @@
 #define ELLIPSIS "\xe2\x80\xa6" /* … */
 #define ASCENT 0.86f           /* IPAex Gothic: baseline below a line's top, in em */
 
-size_t pdf_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-	unsigned c = s[0], min, v;
-	size_t len;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80, v = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800, v = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000, v = c & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
 /* libharu 2.3 gives a UTF-8 Type0 font a /ToUnicode that is a copy of its
  * encoding CMap (a begincidrange sending every code to CID 0): text
  * extraction cannot use it (poppler warns "Invalid 'begincidrange'
@@ -136,7 +107,7 @@ size_t pdf_fit_bytes(const struct pdf *p, float size, const char *s, float width
 	float w = 0;
 	while (i < len) {
 		unsigned cp;
-		size_t n = pdf_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		size_t n = kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
 		if (n == 0)
 			break; /* text is sanitised before it gets here */
 		w += pdf_width(p, size, s + i, n);
@@ -228,7 +199,7 @@ static size_t next_line(const struct pdf *p, float size, const char *s, float wi
 	}
 	if (fit == 0) { /* not even one character fits: take one anyway */
 		unsigned cp;
-		fit = pdf_utf8_decode((const unsigned char *)s, strlen(s), &cp);
+		fit = kesu_utf8_decode((const unsigned char *)s, strlen(s), &cp);
 		*next = fit ? fit : 1;
 		return *next;
 	}
