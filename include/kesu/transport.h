@@ -1,0 +1,286 @@
+/* Device commands: one small function table through which every ATA,
+ * NVMe admin and SCSI command goes, so the same firmware-erase code drives a
+ * real drive (SG_IO, NVME_IOCTL_ADMIN_CMD: src/lib/sgio.c) and, in tests, a
+ * simulated drive (tests/unit/sim_ata.h, sim_nvme.h).
+ *
+ * Building a command is separate from sending it (as in nvme-cli): the
+ * kesu_*_cmd() builders only fill a struct (src/lib/ata_cdb.c); the ops
+ * send it and check every status field. Layouts: docs/transport.md and
+ * ../shared/docs/REFERENCE.md section 4. */
+#ifndef KESU_TRANSPORT_H
+#define KESU_TRANSPORT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kesu/nvme.h" /* KESU_NVME_IDENTIFY_SIZE */
+
+/* ---- ATA (sent as SCSI ATA PASS-THROUGH(16), opcode 0x85) ---------------- */
+
+enum kesu_ata_protocol {
+	KESU_ATA_NON_DATA = 3,
+	KESU_ATA_PIO_IN = 4,
+	KESU_ATA_PIO_OUT = 5,
+};
+
+/* ATA command opcodes kesu sends. */
+enum {
+	KESU_ATA_READ_NATIVE_MAX_EXT = 0x27,
+	KESU_ATA_SANITIZE = 0xb4,
+	KESU_ATA_IDENTIFY = 0xec,
+	KESU_ATA_SEC_SET_PASSWORD = 0xf1,
+	KESU_ATA_SEC_UNLOCK = 0xf2,
+	KESU_ATA_SEC_ERASE_PREPARE = 0xf3,
+	KESU_ATA_SEC_ERASE_UNIT = 0xf4,
+	KESU_ATA_SEC_DISABLE_PASSWORD = 0xf6,
+};
+
+/* SANITIZE (0xB4) subcommands, in the FEATURE field. */
+enum kesu_ata_sanitize_action {
+	KESU_ATA_SANITIZE_STATUS = 0x0000,
+	KESU_ATA_SANITIZE_CRYPTO = 0x0011,    /* LBA = "Cryp" 0x43727970 */
+	KESU_ATA_SANITIZE_BLOCK = 0x0012,     /* LBA = "BkEr" 0x426b4572 */
+	KESU_ATA_SANITIZE_OVERWRITE = 0x0014, /* LBA 47:32 = "OW" 0x4f57, 31:0 the pattern */
+};
+#define KESU_ATA_SANITIZE_KEY_CRYPTO 0x43727970u
+#define KESU_ATA_SANITIZE_KEY_BLOCK 0x426b4572u
+#define KESU_ATA_SANITIZE_KEY_OVERWRITE 0x4f57u
+/* SANITIZE STATUS EXT output, in the COUNT field; progress in LBA 15:0. */
+#define KESU_ATA_SANITIZE_DONE_OK 0x8000u     /* completed without error */
+#define KESU_ATA_SANITIZE_IN_PROGRESS 0x4000u
+#define KESU_ATA_SANITIZE_FROZEN 0x2000u
+
+/* ATA status and error register bits. */
+#define KESU_ATA_STATUS_ERR 0x01
+#define KESU_ATA_STATUS_DF 0x20
+#define KESU_ATA_STATUS_DRDY 0x40
+#define KESU_ATA_STATUS_BSY 0x80
+#define KESU_ATA_ERROR_ABRT 0x04
+
+/* The 512-byte payload of the SECURITY commands that carry a password. */
+#define KESU_ATA_SECURITY_PAYLOAD 512
+#define KESU_ATA_PASSWORD_MAX 32
+
+struct kesu_ata_cmd {
+	uint8_t protocol;   /* enum kesu_ata_protocol */
+	bool ext48;         /* 48-bit command: EXTEND bit, high register bytes */
+	uint16_t feature;   /* FEATURE 15:0 (15:8 only with ext48) */
+	uint16_t count;     /* COUNT 15:0; with data: the length in 512-byte blocks */
+	uint64_t lba;       /* LBA 47:0 (23:0 without ext48; 27:24 go in device) */
+	uint8_t device;     /* DEVICE register: 0x40 (LBA mode) for every kesu command */
+	uint8_t command;    /* the ATA opcode */
+	void *data;         /* PIO-in: filled; PIO-out: sent; NULL for non-data */
+	size_t data_len;    /* bytes, = count * 512 for data protocols */
+	unsigned timeout_s; /* 0: the sender's default (30 s) */
+};
+
+/* What came back, whichever way the transport reported it. */
+struct kesu_ata_result {
+	bool regs_valid;    /* status..lba below came from the drive */
+	uint8_t status, error;
+	uint16_t count;     /* COUNT 15:0 (15:8 only from descriptor sense) */
+	uint64_t lba;       /* LBA 47:0 (47:24 only from descriptor sense) */
+	bool sense_valid;
+	uint8_t sense_key, asc, ascq;
+	const char *reason; /* static text: why it failed, "ok" on success; never NULL after a call */
+};
+
+/* ---- NVMe admin ---------------------------------------------------------- */
+
+enum {
+	KESU_NVME_GET_LOG_PAGE = 0x02,
+	KESU_NVME_IDENTIFY = 0x06,
+	KESU_NVME_FORMAT_NVM = 0x80,
+	KESU_NVME_SANITIZE = 0x84,
+};
+enum kesu_nvme_sanact {
+	KESU_NVME_SANACT_EXIT_FAILURE = 1,
+	KESU_NVME_SANACT_BLOCK = 2,
+	KESU_NVME_SANACT_OVERWRITE = 3,
+	KESU_NVME_SANACT_CRYPTO = 4,
+};
+#define KESU_NVME_NSID_ALL 0xffffffffu
+#define KESU_NVME_LOG_SMART 0x02
+#define KESU_NVME_LOG_SANITIZE 0x81
+#define KESU_NVME_LOG_SIZE 512
+/* NVMe status (SCT << 8 | SC, plus DNR), as the ioctl returns it. */
+#define KESU_NVME_SC_INVALID_OPCODE 0x001
+#define KESU_NVME_SC_INVALID_FIELD 0x002
+#define KESU_NVME_SC_SANITIZE_FAILED 0x01c
+#define KESU_NVME_SC_SANITIZE_IN_PROGRESS 0x01d
+#define KESU_NVME_SC_INVALID_FORMAT 0x10a
+#define KESU_NVME_DNR 0x4000
+/* Sanitize Status log (0x81): SPROG bytes 1:0, SSTAT bytes 3:2. */
+enum kesu_nvme_sstat {
+	KESU_NVME_SSTAT_NEVER = 0,
+	KESU_NVME_SSTAT_DONE = 1,
+	KESU_NVME_SSTAT_IN_PROGRESS = 2,
+	KESU_NVME_SSTAT_FAILED = 3,
+	KESU_NVME_SSTAT_DONE_NDAS = 4,
+};
+
+struct kesu_nvme_admin {
+	uint8_t opcode;
+	uint32_t nsid;
+	uint32_t cdw10, cdw11, cdw12, cdw13, cdw14, cdw15;
+	void *data;          /* from the controller for Identify and Get Log Page */
+	uint32_t data_len;
+	unsigned timeout_ms; /* 0: the kernel's default */
+};
+
+struct kesu_nvme_result {
+	uint32_t result;     /* completion dword 0 */
+	uint16_t status;     /* 0 or SCT << 8 | SC (| KESU_NVME_DNR) */
+	const char *reason;
+};
+
+/* ---- SCSI ---------------------------------------------------------------- */
+
+enum kesu_data_dir { KESU_DIR_NONE, KESU_DIR_IN, KESU_DIR_OUT };
+
+enum {
+	KESU_SCSI_REQUEST_SENSE = 0x03,
+	KESU_SCSI_SANITIZE = 0x48,
+};
+enum kesu_scsi_sanitize_action {
+	KESU_SCSI_SANITIZE_OVERWRITE = 0x01,
+	KESU_SCSI_SANITIZE_BLOCK = 0x02,
+	KESU_SCSI_SANITIZE_CRYPTO = 0x03,
+	KESU_SCSI_SANITIZE_EXIT_FAILURE = 0x1f,
+};
+
+struct kesu_scsi_cmd {
+	uint8_t cdb[16];
+	uint8_t cdb_len;
+	uint8_t dir;         /* enum kesu_data_dir */
+	void *data;
+	size_t data_len;
+	unsigned timeout_s;  /* 0: 30 s */
+};
+
+/* Decoded sense data (fixed 0x70/0x71 or descriptor 0x72/0x73). */
+struct kesu_sense {
+	uint8_t response_code;  /* 0x70..0x73 */
+	uint8_t key, asc, ascq;
+	bool progress_valid;    /* sense-key specific progress (SKSV) */
+	uint16_t progress;      /* 0..65535 = 0..100 % */
+	bool ata_valid;         /* ATA registers found (descriptor 0x09 or fixed) */
+	bool ata_libata_fixed;  /* fixed format laid out as Linux libata < 6.10 does */
+	uint8_t ata_error, ata_status, ata_device;
+	uint16_t ata_count;
+	uint64_t ata_lba;
+};
+
+struct kesu_scsi_result {
+	uint8_t status;         /* SCSI status byte */
+	bool sense_valid;
+	struct kesu_sense sense;
+	const char *reason;
+};
+
+/* ---- The table ----------------------------------------------------------- */
+
+/* Every op returns 0 only when every status field says success; otherwise
+ * -KESU_EUNSUPPORTED (the command was refused as unknown: ILLEGAL REQUEST /
+ * invalid opcode or field, ATA ABRT with no other error bit, NVMe invalid
+ * opcode/field/format), -ETIMEDOUT, -EBUSY (sanitize in progress, not
+ * ready), -KESU_EMEDIA, -EIO, or another -errno from the ioctl. The result
+ * struct is filled in either case (reason never NULL). */
+struct kesu_transport_ops {
+	int (*ata)(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res);
+	int (*nvme_admin)(void *ctx, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res);
+	int (*scsi)(void *ctx, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res);
+	void (*close)(void *ctx);
+};
+
+/* A drive's command channel. Any op may be NULL (an NVMe channel has no ATA). */
+struct kesu_passthru {
+	const struct kesu_transport_ops *ops;
+	void *ctx;
+};
+
+/* Send through pt; -KESU_EUNSUPPORTED when the channel lacks that op. */
+int kesu_ata_send(struct kesu_passthru *pt, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res);
+int kesu_nvme_send(struct kesu_passthru *pt, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res);
+int kesu_scsi_send(struct kesu_passthru *pt, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res);
+void kesu_passthru_close(struct kesu_passthru *pt);
+
+/* The real senders (sgio.c). Each takes ownership of fd (open O_RDWR).
+ * SG: ATA PASS-THROUGH(16) and SCSI CDBs over SG_IO; NVMe: admin commands
+ * over NVME_IOCTL_ADMIN_CMD. 0 or -errno. */
+int kesu_passthru_open_sg(int fd, struct kesu_passthru *pt);
+int kesu_passthru_open_nvme(int fd, struct kesu_passthru *pt);
+
+/* ---- Builders (ata_cdb.c): fill a command, never send ---------------------- */
+
+/* Packs cmd into an ATA PASS-THROUGH(16) CDB. -EINVAL when the fields do
+ * not fit (28-bit command with high bytes, data length != count * 512,
+ * unknown protocol). */
+int kesu_ata_cdb_pack(const struct kesu_ata_cmd *cmd, uint8_t cdb[16]);
+
+void kesu_ata_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512]);
+void kesu_ata_read_native_max_cmd(struct kesu_ata_cmd *c);
+/* The SECURITY payload: word 0 bit 0 master (1) / user (0), bit 1 enhanced
+ * (ERASE UNIT only); bytes 2..33 the password, zero-padded. -EINVAL when
+ * the password is longer than 32 bytes. */
+int kesu_ata_security_payload(uint8_t out[KESU_ATA_SECURITY_PAYLOAD], bool master, bool enhanced,
+			      const void *password, size_t len);
+void kesu_ata_set_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
+void kesu_ata_unlock_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
+void kesu_ata_disable_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
+void kesu_ata_erase_prepare_cmd(struct kesu_ata_cmd *c);
+void kesu_ata_erase_unit_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD],
+			     unsigned timeout_s);
+/* SANITIZE. For OVERWRITE: pattern, passes 1..16 (16 is sent as 0), invert
+ * between passes; ignored for the others. failure_mode lets the drive leave
+ * the failed state on its own (COUNT bit 4). -EINVAL on bad arguments. */
+int kesu_ata_sanitize_cmd(struct kesu_ata_cmd *c, enum kesu_ata_sanitize_action action,
+			  bool failure_mode, uint32_t pattern, unsigned passes, bool invert);
+
+void kesu_nvme_identify_cmd(struct kesu_nvme_admin *c, uint32_t nsid, uint8_t cns,
+			    uint8_t buf[KESU_NVME_IDENTIFY_SIZE]);
+/* Format NVM: cdw10 = LBAF 3:0 | SES << 9 (| LBAF 5:4 at 13:12). -EINVAL if
+ * lbaf > 63 or ses > 7. */
+int kesu_nvme_format_cmd(struct kesu_nvme_admin *c, uint32_t nsid, unsigned lbaf, unsigned ses,
+			 unsigned timeout_ms);
+/* Sanitize: cdw10 = SANACT | AUSE << 3 | OWPASS << 4 | OIPBP << 8 | NDAS << 9,
+ * cdw11 = the overwrite pattern. -EINVAL for owpass > 15 or sanact not 1..4. */
+int kesu_nvme_sanitize_cmd(struct kesu_nvme_admin *c, enum kesu_nvme_sanact sanact, bool ause,
+			   unsigned owpass, bool oipbp, bool ndas, uint32_t pattern);
+/* Get Log Page: cdw10 = LID | NUMDL << 16, cdw11 = NUMDU (dwords - 1).
+ * len a multiple of 4, >= 4. */
+int kesu_nvme_get_log_cmd(struct kesu_nvme_admin *c, uint8_t lid, uint32_t nsid, void *buf, uint32_t len);
+
+/* SCSI SANITIZE (10-byte CDB): service action, IMMED (return at once, poll
+ * REQUEST SENSE), AUSE; param_len: the overwrite parameter list length. */
+int kesu_scsi_sanitize_cmd(struct kesu_scsi_cmd *c, enum kesu_scsi_sanitize_action sa, bool immed,
+			   bool ause, void *params, uint16_t param_len);
+/* The OVERWRITE parameter list: INVERT, count (1..31), the pattern (1..len).
+ * Returns its length or -EINVAL. */
+int kesu_scsi_sanitize_overwrite_params(uint8_t *out, size_t cap, unsigned passes, bool invert,
+					const uint8_t *pattern, uint16_t pattern_len);
+/* REQUEST SENSE (6-byte CDB), descriptor format when desc. */
+void kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *buf, uint8_t len);
+
+/* ---- Status checks (sense.c): shared by sgio.c and the simulated drives ---- */
+
+/* Parses sense data of either format. -KESU_EPARSE when it is none. */
+int kesu_sense_parse(const uint8_t *sb, size_t len, struct kesu_sense *s);
+
+/* Everything SG_IO reports about one command. */
+struct kesu_sg_status {
+	int ioctl_rc;           /* 0 or -errno */
+	uint8_t status;         /* sg_io_hdr.status (SCSI status byte) */
+	uint16_t host_status;   /* DID_* */
+	uint16_t driver_status; /* DRIVER_* (checked masked with 0x0f) */
+	const uint8_t *sense;
+	size_t sense_len;       /* sb_len_wr */
+};
+
+/* The verdict on an ATA PASS-THROUGH: fills res and returns 0 or an error
+ * as for kesu_transport_ops. */
+int kesu_ata_check(const struct kesu_sg_status *st, struct kesu_ata_result *res);
+int kesu_scsi_check(const struct kesu_sg_status *st, struct kesu_scsi_result *res);
+/* ioctl_rc: the NVME_IOCTL_ADMIN_CMD return (-errno, 0, or a positive NVMe status). */
+int kesu_nvme_check(int ioctl_rc, struct kesu_nvme_result *res);
+#endif

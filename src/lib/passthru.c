@@ -1,0 +1,38 @@
+/* Sending through a drive's command channel, whatever sits behind it. */
+#include "kesu/error.h"
+#include "kesu/transport.h"
+
+int kesu_ata_send(struct kesu_passthru *pt, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res)
+{
+	if (!pt->ops || !pt->ops->ata) {
+		*res = (struct kesu_ata_result){.reason = "no ATA pass-through on this device"};
+		return -KESU_EUNSUPPORTED;
+	}
+	return pt->ops->ata(pt->ctx, cmd, res);
+}
+
+int kesu_nvme_send(struct kesu_passthru *pt, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res)
+{
+	if (!pt->ops || !pt->ops->nvme_admin) {
+		*res = (struct kesu_nvme_result){.reason = "not an NVMe device"};
+		return -KESU_EUNSUPPORTED;
+	}
+	return pt->ops->nvme_admin(pt->ctx, cmd, res);
+}
+
+int kesu_scsi_send(struct kesu_passthru *pt, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res)
+{
+	if (!pt->ops || !pt->ops->scsi) {
+		*res = (struct kesu_scsi_result){.reason = "no SCSI pass-through on this device"};
+		return -KESU_EUNSUPPORTED;
+	}
+	return pt->ops->scsi(pt->ctx, cmd, res);
+}
+
+void kesu_passthru_close(struct kesu_passthru *pt)
+{
+	if (pt->ops && pt->ops->close)
+		pt->ops->close(pt->ctx);
+	pt->ops = NULL;
+	pt->ctx = NULL;
+}

@@ -1,0 +1,54 @@
+/* Building SCSI commands: SANITIZE and REQUEST SENSE. Nothing here sends. */
+#include <errno.h>
+#include <string.h>
+
+#include "kesu/transport.h"
+
+int kesu_scsi_sanitize_cmd(struct kesu_scsi_cmd *c, enum kesu_scsi_sanitize_action sa, bool immed,
+			   bool ause, void *params, uint16_t param_len)
+{
+	if (sa != KESU_SCSI_SANITIZE_OVERWRITE && sa != KESU_SCSI_SANITIZE_BLOCK &&
+	    sa != KESU_SCSI_SANITIZE_CRYPTO && sa != KESU_SCSI_SANITIZE_EXIT_FAILURE)
+		return -EINVAL;
+	/* Only OVERWRITE carries a parameter list. */
+	if ((sa == KESU_SCSI_SANITIZE_OVERWRITE) != (param_len > 0) || (param_len && !params))
+		return -EINVAL;
+	memset(c, 0, sizeof(*c));
+	c->cdb_len = 10;
+	c->cdb[0] = KESU_SCSI_SANITIZE;
+	c->cdb[1] = (uint8_t)((immed ? 0x80 : 0) | (ause ? 0x20 : 0) | sa); /* bit 6 ZNR stays 0 */
+	/* bytes 2..6 reserved */
+	c->cdb[7] = (uint8_t)(param_len >> 8);
+	c->cdb[8] = (uint8_t)param_len;
+	/* byte 9 CONTROL */
+	c->dir = param_len ? KESU_DIR_OUT : KESU_DIR_NONE;
+	c->data = params;
+	c->data_len = param_len;
+	return 0;
+}
+
+int kesu_scsi_sanitize_overwrite_params(uint8_t *out, size_t cap, unsigned passes, bool invert,
+					const uint8_t *pattern, uint16_t pattern_len)
+{
+	if (passes < 1 || passes > 31 || pattern_len < 1 || cap < 4u + pattern_len)
+		return -EINVAL;
+	memset(out, 0, 4u + pattern_len);
+	out[0] = (uint8_t)((invert ? 0x80 : 0) | passes); /* TEST (6:5) = 0 */
+	/* byte 1 reserved */
+	out[2] = (uint8_t)(pattern_len >> 8);
+	out[3] = (uint8_t)pattern_len;
+	memcpy(out + 4, pattern, pattern_len);
+	return 4 + pattern_len;
+}
+
+void kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *buf, uint8_t len)
+{
+	memset(c, 0, sizeof(*c));
+	c->cdb_len = 6;
+	c->cdb[0] = KESU_SCSI_REQUEST_SENSE;
+	c->cdb[1] = desc ? 0x01 : 0;
+	c->cdb[4] = len; /* ALLOCATION LENGTH */
+	c->dir = KESU_DIR_IN;
+	c->data = buf;
+	c->data_len = len;
+}
