@@ -16,8 +16,9 @@ failed=0
 
 .ci/install-deps
 
-echo "=== fuzzing the method parser for 30 s"
-KESU_FUZZ_DIR="$out/build-ci-fuzz" tests/fuzz/run.sh 30 | tail -n 3
+echo "=== fuzzing the method parser for 30 s and the certificate PDF reader for 20 s"
+KESU_FUZZ_DIR="$out/build-ci-fuzz" tests/fuzz/run.sh 30 method | tail -n 3
+KESU_FUZZ_DIR="$out/build-ci-fuzz-pdf" tests/fuzz/run.sh 20 pdf | tail -n 3
 
 run_suite() {
 	local name=$1 dir=$2 rc=0 total bad
