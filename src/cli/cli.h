@@ -57,6 +57,8 @@ struct cli_station {
 
 /* Reads the config file ($KESU_CONFIG or ~/.config/kesu/config). */
 int cli_station_load_config(struct cli_station *st);
+/* Copies every non-empty field of flags over cfg. */
+void cli_context_merge(struct kesu_job_context *cfg, const struct kesu_job_context *flags);
 /* Settles the ledger, certificate and key paths: flag, config, default. */
 int cli_station_paths(struct cli_station *st, const char *ledger_flag, const char *cert_flag,
 		      const char *key_flag);

@@ -219,7 +219,7 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 	return 0;
 }
 
-static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st, bool export_all)
+static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st)
 {
 	FILE *out = stdout;
 	if (ctl->output && !(out = fopen(ctl->output, "w"))) {
@@ -246,8 +246,7 @@ static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st, boo
 		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
 		json_object_object_add(doc, "ledger", json_object_new_string(st->ledger_path));
 		json_object_object_add(doc, "records", json_object_get(ls.array));
-		fprintf(out, "%s\n", json_object_to_json_string_ext(doc, export_all ? JSON_C_TO_STRING_PRETTY
-										 : JSON_C_TO_STRING_PRETTY));
+		fprintf(out, "%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY));
 		json_object_put(doc);
 	}
 	json_object_put(ls.array);
@@ -331,11 +330,11 @@ int cmd_ledger(int argc, char **argv)
 	struct cli_station *st = calloc(1, sizeof(*st));
 	int code = open_ledger(&ctl, st);
 	if (code == KESU_EXIT_OK && !strcmp(verb, "verify"))
-		code = cli_station_paths(st, ctl.ledger, NULL, NULL) ?: ledger_verify(&ctl, st);
+		code = ledger_verify(&ctl, st); /* open_ledger settled the paths */
 	else if (code == KESU_EXIT_OK && !strcmp(verb, "show"))
 		code = ledger_show(&ctl, st);
 	else if (code == KESU_EXIT_OK)
-		code = ledger_list(&ctl, st, !strcmp(verb, "export"));
+		code = ledger_list(&ctl, st);
 	cli_station_close(st);
 	free(st);
 	return code;

@@ -26,13 +26,7 @@ static int open_verify_station(struct cli_station *st, const struct kesu_job_con
 	if (code != KESU_EXIT_OK)
 		return code;
 	struct kesu_job_context *ctx = &st->cfg.ctx;
-	if (flags->operator_name[0])
-		snprintf(ctx->operator_name, KESU_FIELD, "%s", flags->operator_name);
-	if (flags->organisation[0])
-		snprintf(ctx->organisation, KESU_FIELD, "%s", flags->organisation);
-	if (flags->department[0])
-		snprintf(ctx->department, KESU_FIELD, "%s", flags->department);
-	snprintf(ctx->asset_number, KESU_FIELD, "%s", flags->asset_number);
+	cli_context_merge(ctx, flags);
 	kesu_context_station(ctx);
 	if (!ctx->operator_name[0]) {
 		cli_error("verify: who is checking? give --operator NAME (or operator = NAME in the config file)");

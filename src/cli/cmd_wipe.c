@@ -364,25 +364,6 @@ static void watch(const struct wipe_ctl *ctl, struct cli_station *st, struct dri
 	free(runs);
 }
 
-/* The context flags on top of the config file's. */
-static void merge_context(struct kesu_job_context *cfg, const struct kesu_job_context *flags)
-{
-	struct { char *to; const char *from; size_t size; } fields[] = {
-		{cfg->operator_name, flags->operator_name, sizeof(cfg->operator_name)},
-		{cfg->operator_title, flags->operator_title, sizeof(cfg->operator_title)},
-		{cfg->organisation, flags->organisation, sizeof(cfg->organisation)},
-		{cfg->department, flags->department, sizeof(cfg->department)},
-		{cfg->location, flags->location, sizeof(cfg->location)},
-		{cfg->phone, flags->phone, sizeof(cfg->phone)},
-		{cfg->approver, flags->approver, sizeof(cfg->approver)},
-		{cfg->classification, flags->classification, sizeof(cfg->classification)},
-		{cfg->purpose, flags->purpose, sizeof(cfg->purpose)},
-	};
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (fields[i].from[0])
-			snprintf(fields[i].to, fields[i].size, "%s", fields[i].from);
-}
-
 /* Config, context checks, ledger and key: everything that can fail before
  * a drive is touched fails here. */
 static int open_station(const struct wipe_ctl *ctl, struct cli_station *st)
@@ -390,7 +371,7 @@ static int open_station(const struct wipe_ctl *ctl, struct cli_station *st)
 	int code = cli_station_load_config(st);
 	if (code != KESU_EXIT_OK)
 		return code;
-	merge_context(&st->cfg.ctx, &ctl->ctx);
+	cli_context_merge(&st->cfg.ctx, &ctl->ctx);
 	kesu_context_station(&st->cfg.ctx);
 	char err[300];
 	if (!st->cfg.ctx.operator_name[0]) {

@@ -25,6 +25,26 @@ int cli_station_load_config(struct cli_station *st)
 
 /* A flag first, then the environment ($KESU_LEDGER, $KESU_KEY), then the
  * config file, then the XDG default. */
+/* Flags given on the command line win over the config file's values. */
+void cli_context_merge(struct kesu_job_context *cfg, const struct kesu_job_context *flags)
+{
+	struct { char *to; const char *from; size_t size; } fields[] = {
+		{cfg->operator_name, flags->operator_name, sizeof(cfg->operator_name)},
+		{cfg->operator_title, flags->operator_title, sizeof(cfg->operator_title)},
+		{cfg->organisation, flags->organisation, sizeof(cfg->organisation)},
+		{cfg->department, flags->department, sizeof(cfg->department)},
+		{cfg->location, flags->location, sizeof(cfg->location)},
+		{cfg->phone, flags->phone, sizeof(cfg->phone)},
+		{cfg->approver, flags->approver, sizeof(cfg->approver)},
+		{cfg->classification, flags->classification, sizeof(cfg->classification)},
+		{cfg->purpose, flags->purpose, sizeof(cfg->purpose)},
+		{cfg->asset_number, flags->asset_number, sizeof(cfg->asset_number)},
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i].from[0])
+			snprintf(fields[i].to, fields[i].size, "%s", fields[i].from);
+}
+
 static int resolve(const char *flag, const char *configured, enum kesu_path_kind kind, char *out,
 		   size_t size)
 {

@@ -385,9 +385,7 @@ void kesu_job_free(struct kesu_job *job)
 		return;
 	for (unsigned i = 0; i < job->result.npasses; i++) {
 		kesu_ranges_free(&job->result.passes[i].bad);
-		kesu_ranges_free(&job->result.passes[i].verify.mismatched);
-		kesu_ranges_free(&job->result.passes[i].verify.unreadable);
-		kesu_verify_plan_free(&job->result.passes[i].verify.plan);
+		kesu_verify_result_free(&job->result.passes[i].verify);
 	}
 	kesu_target_close(&job->target);
 	sodium_memzero(job->random_bytes, sizeof(job->random_bytes));
