@@ -14,7 +14,10 @@
 #include "kesu/prng.h"
 #include "kesu/ranges.h"
 #include "kesu/target.h"
+#include "kesu/transport.h"
 #include "kesu/verify.h"
+
+struct kesu_drive_caps;
 
 enum kesu_outcome {
 	KESU_OUTCOME_SUCCESS,     /* every pass written and verified */
@@ -57,6 +60,36 @@ struct kesu_job_options {
 	unsigned resume_pass;     /* 1-based; 0 = a new job */
 	uint64_t resume_offset;
 	uint64_t prior_bad_sectors; /* bad sectors the earlier run recorded */
+	/* Firmware methods (kesu/firmware.h). The job borrows these: the
+	 * caller keeps the channel open and the caps alive until the job is
+	 * freed. A firmware method without a channel fails with
+	 * -KESU_EUNSUPPORTED. */
+	struct kesu_passthru *passthru;
+	const struct kesu_drive_caps *caps;
+	/* ATA Security Erase: the temporary password, which the caller has
+	 * recorded durably (ledger) before the job sets it on the drive. */
+	const char *ata_password;
+	unsigned poll_ms;        /* sanitize / format status polling, 0 = 1000 ms */
+	double proof_percent;    /* share of the drive marked before a firmware
+				  * erase and read after it, 0 = 1 % */
+};
+
+/* What a firmware step did (a firmware method's one "pass"). */
+struct kesu_firmware_report {
+	enum kesu_firmware_command command;
+	bool followed_running;    /* found a sanitize already running (power lost
+				   * during an earlier job) and followed it to its end */
+	unsigned estimate_s;      /* the drive's estimate, 0 = it gave none */
+	unsigned timeout_s;       /* how long kesu waited at most */
+	double seconds;           /* the command, from sending to completion */
+	int status;               /* 0, or why the command failed */
+	char detail[256];         /* the drive's answer: "ok", "ATA ABRT", ... */
+	bool password_set;        /* ATA: kesu set its temporary password */
+	bool password_cleared;    /* ... and security is disabled again (confirmed) */
+	/* Proof by reading: markers written before, read after. */
+	uint64_t marker_bytes;    /* bytes marked (random data, plan from the pass seed) */
+	uint64_t unchanged_sectors; /* still holding the marker after the erase */
+	uint64_t nonzero_sectors;   /* LEAVES_ZERO: sectors read back that are not zero */
 };
 
 struct kesu_verify_result {
@@ -103,9 +136,19 @@ struct kesu_job_result {
 	unsigned interrupted_pass; /* INTERRUPTED: the pass, and ... */
 	uint64_t interrupted_at;   /* ... the offset all below which was written */
 	uint64_t prior_bad_sectors; /* recorded by the run(s) before a resume */
+	enum kesu_nist_level nist_level; /* what the method reaches on this drive
+					  * (firmware: per media, kesu/purge.h) */
+	struct kesu_firmware_report firmware; /* firmware methods only */
 };
 
-enum kesu_job_phase { KESU_PHASE_WRITING, KESU_PHASE_VERIFYING, KESU_PHASE_FINISHED };
+enum kesu_job_phase {
+	KESU_PHASE_WRITING,
+	KESU_PHASE_VERIFYING,
+	KESU_PHASE_FINISHED,
+	KESU_PHASE_FIRMWARE, /* the drive is erasing itself: done/total is its
+			      * progress out of 65536 (total 0 = it reports none) */
+	KESU_PHASE_MARKING,  /* firmware proof: writing the markers */
+};
 
 struct kesu_job_progress {
 	enum kesu_job_phase phase;
@@ -117,6 +160,7 @@ struct kesu_job_progress {
 	unsigned durable_pass;
 	uint64_t durable_offset;
 	uint64_t bad_sectors; /* recorded so far by this run */
+	unsigned estimate_s;  /* FIRMWARE: the drive's estimate, 0 = none */
 };
 
 struct kesu_job;

@@ -26,6 +26,41 @@ enum kesu_pass_type {
 	KESU_PASS_RANDOM_BYTE,   /* Rn: one byte drawn at random per job, repeated */
 	KESU_PASS_COMPLEMENT,    /* ~Rn: the bitwise complement of Rn */
 	KESU_PASS_RANDOM_STREAM, /* random: the job's PRNG stream (kesu/prng.h) */
+	KESU_PASS_FIRMWARE,      /* a firmware method's one step: the drive erases itself */
+};
+
+/* How a method erases. */
+enum kesu_technique {
+	KESU_TECHNIQUE_OVERWRITE = 0, /* kesu writes the passes */
+	KESU_TECHNIQUE_FIRMWARE,      /* a command makes the drive erase itself */
+};
+
+/* The firmware erase commands kesu can send (kesu/firmware.h runs them).
+ * The names (kesu_firmware_command_name) are the ids of the shipped
+ * methods that use them. */
+enum kesu_firmware_command {
+	KESU_FW_NONE = 0,
+	KESU_FW_AUTO,                        /* auto-purge: chosen per drive */
+	KESU_FW_ATA_SECURITY_ERASE,
+	KESU_FW_ATA_SECURITY_ERASE_ENHANCED,
+	KESU_FW_ATA_SANITIZE_CRYPTO,
+	KESU_FW_ATA_SANITIZE_BLOCK,
+	KESU_FW_ATA_SANITIZE_OVERWRITE,
+	KESU_FW_NVME_FORMAT_ERASE,
+	KESU_FW_NVME_FORMAT_CRYPTO,
+	KESU_FW_NVME_SANITIZE_BLOCK,
+	KESU_FW_NVME_SANITIZE_CRYPTO,
+	KESU_FW_NVME_SANITIZE_OVERWRITE,
+	KESU_FW_SCSI_SANITIZE_BLOCK,
+	KESU_FW_SCSI_SANITIZE_CRYPTO,
+	KESU_FW_SCSI_SANITIZE_OVERWRITE,
+	KESU_FW_COUNT
+};
+
+/* What the drive holds after a firmware erase, as far as kesu checks it. */
+enum kesu_firmware_leaves {
+	KESU_LEAVES_CHANGED = 1, /* something other than what was there (crypto, block erase) */
+	KESU_LEAVES_ZERO,        /* zeros everywhere (normal security erase, overwrite with 00) */
 };
 
 struct kesu_pass {
@@ -58,8 +93,13 @@ struct kesu_method {
 	char title_ja[KESU_METHOD_TEXT_MAX + 1];
 	char standard[KESU_METHOD_TEXT_MAX + 1]; /* the name policies cite */
 	char source[KESU_METHOD_TEXT_MAX + 1];   /* where the pass list comes from */
-	enum kesu_nist_level nist;
+	enum kesu_nist_level nist;               /* overwrite: clear; firmware: the best it
+						  * reaches on any media (kesu/purge.h has
+						  * the level per drive) */
 	enum kesu_verify verify;
+	enum kesu_technique technique;
+	enum kesu_firmware_command firmware;     /* KESU_FW_NONE for overwrite methods */
+	enum kesu_firmware_leaves leaves;        /* firmware methods: what the proof reads expect */
 	unsigned npasses;
 	struct kesu_pass passes[KESU_METHOD_PASSES_MAX];
 	unsigned nnotes;
@@ -85,6 +125,17 @@ char *kesu_pass_describe(const struct kesu_pass *p, char *buf, size_t size);
 /* A pass as a method file writes it: "00", "92 49 24", "R1", "~R1",
  * "random". kesu_method_parse reads it back to the same pass. Returns buf. */
 char *kesu_pass_format(const struct kesu_pass *p, char *buf, size_t size);
+
+/* "ata-security-erase", ..., "auto" for KESU_FW_AUTO, "" for KESU_FW_NONE. */
+const char *kesu_firmware_command_name(enum kesu_firmware_command c);
+/* The command as the drive's documentation names it, e.g.
+ * "ATA SECURITY ERASE UNIT (enhanced)". */
+const char *kesu_firmware_command_title(enum kesu_firmware_command c);
+/* KESU_FW_NONE when name is unknown. */
+enum kesu_firmware_command kesu_firmware_command_parse(const char *name);
+/* "overwrite", "firmware"; "changed", "zero". */
+const char *kesu_technique_name(enum kesu_technique t);
+const char *kesu_leaves_name(enum kesu_firmware_leaves l);
 
 /* "clear", "purge", "destroy"; "none", "last", "all". */
 const char *kesu_nist_level_name(enum kesu_nist_level level);

@@ -26,6 +26,8 @@ enum kesu_ata_protocol {
 /* ATA command opcodes kesu sends. */
 enum {
 	KESU_ATA_READ_NATIVE_MAX_EXT = 0x27,
+	KESU_ATA_SET_MAX_ADDRESS_EXT = 0x37,
+	KESU_ATA_DEVICE_CONFIGURATION = 0xb1, /* DCO; FEATURE 0xc2 = IDENTIFY */
 	KESU_ATA_SANITIZE = 0xb4,
 	KESU_ATA_IDENTIFY = 0xec,
 	KESU_ATA_SEC_SET_PASSWORD = 0xf1,
@@ -139,8 +141,11 @@ struct kesu_nvme_result {
 enum kesu_data_dir { KESU_DIR_NONE, KESU_DIR_IN, KESU_DIR_OUT };
 
 enum {
+	KESU_SCSI_TEST_UNIT_READY = 0x00,
 	KESU_SCSI_REQUEST_SENSE = 0x03,
+	KESU_SCSI_INQUIRY = 0x12,
 	KESU_SCSI_SANITIZE = 0x48,
+	KESU_SCSI_MAINTENANCE_IN = 0xa3, /* service action 0x0c: REPORT SUPPORTED OPERATION CODES */
 };
 enum kesu_scsi_sanitize_action {
 	KESU_SCSI_SANITIZE_OVERWRITE = 0x01,
@@ -229,6 +234,14 @@ void kesu_ata_set_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_
 void kesu_ata_unlock_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
 void kesu_ata_disable_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
 void kesu_ata_erase_prepare_cmd(struct kesu_ata_cmd *c);
+/* DEVICE CONFIGURATION IDENTIFY (0xB1 / 0xC2): 512 bytes; words 3..6 hold
+ * the highest LBA the drive could offer without a DCO restriction. */
+void kesu_ata_dco_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512]);
+/* SET MAX ADDRESS EXT (0x37) to max_lba (the last addressable sector, as
+ * READ NATIVE MAX EXT returns it). COUNT bit 0 (VV) set keeps the value
+ * across power cycles; kesu sends it clear (volatile): the hidden area
+ * is opened for this erase only. */
+void kesu_ata_set_max_address_cmd(struct kesu_ata_cmd *c, uint64_t max_lba, bool keep);
 void kesu_ata_erase_unit_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD],
 			     unsigned timeout_s);
 /* SANITIZE. For OVERWRITE: pattern, passes 1..16 (16 is sent as 0), invert
@@ -259,6 +272,13 @@ int kesu_scsi_sanitize_cmd(struct kesu_scsi_cmd *c, enum kesu_scsi_sanitize_acti
  * Returns its length or -EINVAL. */
 int kesu_scsi_sanitize_overwrite_params(uint8_t *out, size_t cap, unsigned passes, bool invert,
 					const uint8_t *pattern, uint16_t pattern_len);
+/* INQUIRY with EVPD for a VPD page (0xb1: Block Device Characteristics). */
+void kesu_scsi_inquiry_vpd_cmd(struct kesu_scsi_cmd *c, uint8_t page, uint8_t *buf, uint16_t len);
+/* REPORT SUPPORTED OPERATION CODES for one command with a service action
+ * (REPORTING OPTIONS 010b). Reply byte 1 bits 2:0: 3 or 5 = supported. */
+void kesu_scsi_report_opcode_cmd(struct kesu_scsi_cmd *c, uint8_t opcode, uint16_t service_action,
+				 uint8_t *buf, uint16_t len);
+void kesu_scsi_test_unit_ready_cmd(struct kesu_scsi_cmd *c);
 /* REQUEST SENSE (6-byte CDB), descriptor format when desc. */
 void kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *buf, uint8_t len);
 

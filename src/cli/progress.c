@@ -25,6 +25,8 @@ static const char *phase_name(enum kesu_job_phase phase)
 	case KESU_PHASE_WRITING: return "write";
 	case KESU_PHASE_VERIFYING: return "verify";
 	case KESU_PHASE_FINISHED: return "done";
+	case KESU_PHASE_FIRMWARE: return "erase";
+	case KESU_PHASE_MARKING: return "mark";
 	}
 	return "?";
 }

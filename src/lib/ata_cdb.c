@@ -106,6 +106,19 @@ void kesu_ata_erase_prepare_cmd(struct kesu_ata_cmd *c)
 	non_data(c, KESU_ATA_SEC_ERASE_PREPARE, false);
 }
 
+void kesu_ata_dco_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512])
+{
+	pio(c, KESU_ATA_PIO_IN, KESU_ATA_DEVICE_CONFIGURATION, buf);
+	c->feature = 0xc2;
+}
+
+void kesu_ata_set_max_address_cmd(struct kesu_ata_cmd *c, uint64_t max_lba, bool keep)
+{
+	non_data(c, KESU_ATA_SET_MAX_ADDRESS_EXT, true);
+	c->lba = max_lba & ((UINT64_C(1) << 48) - 1);
+	c->count = keep ? 1 : 0; /* VV: value volatile bit */
+}
+
 void kesu_ata_erase_unit_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD],
 			     unsigned timeout_s)
 {

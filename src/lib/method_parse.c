@@ -17,19 +17,23 @@ struct parser {
 	char *err;
 	size_t errsize;
 	unsigned key_line[16]; /* where each single-valued key was set, 0 = not yet */
+	unsigned pass_line;    /* the first pass line, 0 = none */
 };
 
-/* Single-valued keys, in the order "missing key" errors are checked. */
+/* Single-valued keys: the required ones in the order "missing key" errors
+ * are checked, then the optional ones (firmware methods). */
 enum key {
 	KEY_ID, KEY_VERSION, KEY_TITLE_EN, KEY_TITLE_JA, KEY_STANDARD, KEY_SOURCE, KEY_NIST,
-	KEY_VERIFY, KEY_NSINGLE,
+	KEY_VERIFY, KEY_NREQUIRED,
+	KEY_FIRMWARE = KEY_NREQUIRED, KEY_LEAVES, KEY_NSINGLE,
 	KEY_NOTE = KEY_NSINGLE, KEY_PASS, KEY_UNKNOWN,
 };
 
 static const char *const key_names[] = {
 	[KEY_ID] = "id", [KEY_VERSION] = "version", [KEY_TITLE_EN] = "title.en",
 	[KEY_TITLE_JA] = "title.ja", [KEY_STANDARD] = "standard", [KEY_SOURCE] = "source",
-	[KEY_NIST] = "nist", [KEY_VERIFY] = "verify", [KEY_NOTE] = "note", [KEY_PASS] = "pass",
+	[KEY_NIST] = "nist", [KEY_VERIFY] = "verify", [KEY_FIRMWARE] = "firmware",
+	[KEY_LEAVES] = "leaves", [KEY_NOTE] = "note", [KEY_PASS] = "pass",
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -210,14 +214,31 @@ static int set_key(struct parser *p, enum key key, const char *value)
 	case KEY_SOURCE:
 		return copy_text(p, key, m->source, value);
 	case KEY_NIST:
-		if (strcmp(value, "clear") == 0) {
+		/* Which level fits the technique is checked once the whole file
+		 * is read (the firmware key may come later). */
+		if (strcmp(value, "clear") == 0)
 			m->nist = KESU_NIST_CLEAR;
-			return 0;
-		}
-		if (strcmp(value, "purge") == 0 || strcmp(value, "destroy") == 0)
-			return fail(p, "nist level \"%s\" is not reached by overwriting: "
-				    "overwrite methods achieve \"clear\"", value);
-		return fail(p, "unknown nist level \"%s\" (expected clear)", value);
+		else if (strcmp(value, "purge") == 0)
+			m->nist = KESU_NIST_PURGE;
+		else if (strcmp(value, "destroy") == 0)
+			m->nist = KESU_NIST_DESTROY;
+		else
+			return fail(p, "unknown nist level \"%s\" (expected clear or purge)", value);
+		return 0;
+	case KEY_FIRMWARE:
+		m->firmware = kesu_firmware_command_parse(value);
+		if (m->firmware == KESU_FW_NONE)
+			return fail(p, "unknown firmware command \"%s\" (kesu(1) lists them)", value);
+		m->technique = KESU_TECHNIQUE_FIRMWARE;
+		return 0;
+	case KEY_LEAVES:
+		if (strcmp(value, "changed") == 0)
+			m->leaves = KESU_LEAVES_CHANGED;
+		else if (strcmp(value, "zero") == 0)
+			m->leaves = KESU_LEAVES_ZERO;
+		else
+			return fail(p, "unknown leaves value \"%s\" (expected changed or zero)", value);
+		return 0;
 	case KEY_VERIFY:
 		if (strcmp(value, "none") == 0)
 			m->verify = KESU_VERIFY_NONE;
@@ -234,6 +255,8 @@ static int set_key(struct parser *p, enum key key, const char *value)
 			return fail(p, "more than %d notes", KESU_METHOD_NOTES_MAX);
 		return copy_text(p, key, m->notes[m->nnotes++], value);
 	case KEY_PASS:
+		if (!p->pass_line)
+			p->pass_line = p->line;
 		return parse_pass(p, value);
 	default:
 		return fail(p, "internal error: key %d", (int)key);
@@ -272,6 +295,44 @@ static int parse_line(struct parser *p, char *line)
 		p->key_line[key] = p->line;
 	}
 	return set_key(p, key, value);
+}
+
+/* The rules that tie keys together: what each technique needs and allows. */
+static int check_technique(struct parser *p)
+{
+	struct kesu_method *m = p->m;
+	if (m->technique == KESU_TECHNIQUE_OVERWRITE) {
+		if (p->key_line[KEY_LEAVES]) {
+			p->line = p->key_line[KEY_LEAVES];
+			return fail(p, "leaves belongs to firmware methods (no firmware key)");
+		}
+		if (m->nist != KESU_NIST_CLEAR) {
+			p->line = p->key_line[KEY_NIST];
+			return fail(p, "nist level \"%s\" is not reached by overwriting: "
+				    "overwrite methods achieve \"clear\"", kesu_nist_level_name(m->nist));
+		}
+		if (!m->npasses)
+			return fail(p, "no passes (a method needs at least one \"pass\" line)");
+		return 0;
+	}
+	if (m->npasses) {
+		p->line = p->pass_line;
+		return fail(p, "a firmware method has no passes: the drive erases itself");
+	}
+	if (!p->key_line[KEY_LEAVES]) {
+		p->line = p->key_line[KEY_FIRMWARE];
+		return fail(p, "firmware method without \"leaves\" (changed or zero)");
+	}
+	if (m->nist == KESU_NIST_DESTROY) {
+		p->line = p->key_line[KEY_NIST];
+		return fail(p, "nist level \"destroy\" is not reached by a command: "
+			    "firmware methods achieve \"clear\" or \"purge\"");
+	}
+	/* One step the job runs like a pass, so results, records and
+	 * certificates list it where the passes go. */
+	m->npasses = 1;
+	m->passes[0] = (struct kesu_pass){.type = KESU_PASS_FIRMWARE};
+	return 0;
 }
 
 int kesu_method_parse(const char *text, size_t len, const char *name, struct kesu_method *m,
@@ -313,12 +374,10 @@ int kesu_method_parse(const char *text, size_t len, const char *name, struct kes
 	/* Whole-file errors name the last line. */
 	if (p.line > 1 && len && text[len - 1] == '\n')
 		p.line--;
-	for (int k = 0; k < KEY_NSINGLE; k++)
+	for (int k = 0; k < KEY_NREQUIRED; k++)
 		if (!p.key_line[k])
 			return fail(&p, "missing required key \"%s\"", key_names[k]);
-	if (!m->npasses)
-		return fail(&p, "no passes (a method needs at least one \"pass\" line)");
-	return 0;
+	return check_technique(&p);
 }
 
 char *kesu_pass_describe(const struct kesu_pass *pass, char *buf, size_t size)
@@ -341,6 +400,9 @@ char *kesu_pass_describe(const struct kesu_pass *pass, char *buf, size_t size)
 		break;
 	case KESU_PASS_RANDOM_STREAM:
 		snprintf(buf, size, "random stream");
+		break;
+	case KESU_PASS_FIRMWARE:
+		snprintf(buf, size, "firmware erase");
 		break;
 	default:
 		snprintf(buf, size, "unknown pass type %d", (int)pass->type);
@@ -369,7 +431,7 @@ char *kesu_pass_format(const struct kesu_pass *pass, char *buf, size_t size)
 	case KESU_PASS_RANDOM_STREAM:
 		snprintf(buf, size, "random");
 		break;
-	default:
+	default: /* firmware steps have no pass line */
 		snprintf(buf, size, "?");
 	}
 	return buf;

@@ -1,4 +1,5 @@
-/* Building SCSI commands: SANITIZE and REQUEST SENSE. Nothing here sends. */
+/* Building SCSI commands: SANITIZE, REQUEST SENSE, TEST UNIT READY,
+ * INQUIRY (VPD) and REPORT SUPPORTED OPERATION CODES. Nothing here sends. */
 #include <errno.h>
 #include <string.h>
 
@@ -51,4 +52,44 @@ void kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *bu
 	c->dir = KESU_DIR_IN;
 	c->data = buf;
 	c->data_len = len;
+}
+
+void kesu_scsi_inquiry_vpd_cmd(struct kesu_scsi_cmd *c, uint8_t page, uint8_t *buf, uint16_t len)
+{
+	memset(c, 0, sizeof(*c));
+	c->cdb_len = 6;
+	c->cdb[0] = KESU_SCSI_INQUIRY;
+	c->cdb[1] = 0x01; /* EVPD */
+	c->cdb[2] = page;
+	c->cdb[3] = (uint8_t)(len >> 8); /* ALLOCATION LENGTH */
+	c->cdb[4] = (uint8_t)len;
+	c->dir = KESU_DIR_IN;
+	c->data = buf;
+	c->data_len = len;
+}
+
+void kesu_scsi_report_opcode_cmd(struct kesu_scsi_cmd *c, uint8_t opcode, uint16_t service_action,
+				 uint8_t *buf, uint16_t len)
+{
+	memset(c, 0, sizeof(*c));
+	c->cdb_len = 12;
+	c->cdb[0] = KESU_SCSI_MAINTENANCE_IN;
+	c->cdb[1] = 0x0c; /* REPORT SUPPORTED OPERATION CODES */
+	c->cdb[2] = 0x02; /* REPORTING OPTIONS: one command, with its service action */
+	c->cdb[3] = opcode;
+	c->cdb[4] = (uint8_t)(service_action >> 8);
+	c->cdb[5] = (uint8_t)service_action;
+	c->cdb[8] = (uint8_t)(len >> 8); /* ALLOCATION LENGTH, bytes 6..9 */
+	c->cdb[9] = (uint8_t)len;
+	c->dir = KESU_DIR_IN;
+	c->data = buf;
+	c->data_len = len;
+}
+
+void kesu_scsi_test_unit_ready_cmd(struct kesu_scsi_cmd *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->cdb_len = 6;
+	c->cdb[0] = KESU_SCSI_TEST_UNIT_READY;
+	c->dir = KESU_DIR_NONE;
 }

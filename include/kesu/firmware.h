@@ -1,0 +1,91 @@
+/* Firmware erasure: opening a drive's command channel, reading what it
+ * can do (security, sanitize, format, HPA/DCO), and the checks before a
+ * firmware method runs. The commands themselves run as the one step of a
+ * firmware method's job (kesu/job.h); docs/firmware.md describes each flow. */
+#ifndef KESU_FIRMWARE_H
+#define KESU_FIRMWARE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kesu/ata.h"
+#include "kesu/device.h"
+#include "kesu/method.h"
+#include "kesu/nvme.h"
+#include "kesu/purge.h"
+#include "kesu/transport.h"
+
+/* kesu_channel_open flags. */
+#define KESU_CHANNEL_ALLOW_USB 0x1 /* try pass-through behind a USB bridge */
+
+/* Opens the command channel of a drive: SG_IO (ATA PASS-THROUGH and SCSI)
+ * for SATA, SAS, SCSI and USB drives, NVMe admin commands for NVMe
+ * namespaces, on a duplicate of fd (the drive's open descriptor; the
+ * caller keeps fd). Returns 0, or -KESU_EUNSUPPORTED with why filled:
+ * a loop device, virtio disk, MMC card or image file has no firmware
+ * erase; a USB bridge is refused unless flags has KESU_CHANNEL_ALLOW_USB.
+ * Tests link a simulated drive in its place (tests/sim/sim_channel.c). */
+int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
+		      struct kesu_passthru *pt, char *why, size_t whysize);
+
+/* Everything the drive said about erasing itself. */
+struct kesu_drive_caps {
+	bool queried;              /* a channel was open and asked */
+	enum kesu_purge_bus bus;   /* which command set answered */
+	char error[256];           /* why the drive could not be asked, "" if it was */
+	struct kesu_purge_caps purge; /* the summary auto-purge decides on */
+	/* ATA (bus ATA): IDENTIFY through the channel. */
+	struct kesu_ata_identify ata;
+	bool hpa_checked;          /* READ NATIVE MAX EXT answered */
+	uint64_t native_sectors;   /* native max address + 1 */
+	uint64_t hpa_hidden_sectors; /* native_sectors - IDENTIFY's sectors, 0 = no HPA */
+	bool dco_checked;          /* DEVICE CONFIGURATION IDENTIFY answered */
+	uint64_t dco_sectors;      /* the highest LBA DCO allows + 1 */
+	uint64_t dco_hidden_sectors; /* dco_sectors - native_sectors, 0 = no DCO limit */
+	/* NVMe (bus NVME): Identify Controller, the namespace, the sanitize log. */
+	uint32_t nsid;             /* the namespace of this block device */
+	struct kesu_nvme_id_ctrl nvme_ctrl;
+	struct kesu_nvme_id_ns nvme_ns;
+	bool nvme_sanitize_log_valid;
+	struct kesu_nvme_sanitize_log nvme_sanitize_log;
+	/* SCSI (bus SCSI): REPORT SUPPORTED OPERATION CODES per service action. */
+	enum kesu_tristate scsi_sanitize_overwrite, scsi_sanitize_block, scsi_sanitize_crypto;
+	enum kesu_tristate scsi_rotational; /* VPD page B1, UNKNOWN if absent */
+};
+
+/* Asks the drive through pt what it supports (IDENTIFY or Identify
+ * Controller + Namespace + the sanitize log, or REPORT SUPPORTED
+ * OPERATION CODES), then READ NATIVE MAX EXT and DCO IDENTIFY on ATA.
+ * dev gives the transport (USB bridge), the rotational flag where the
+ * command set has none, and the namespace (nvme0n1 -> 1). Also fills the
+ * firmware fields of dev->caps (KESU_YES / KESU_NO) when dev is not NULL.
+ * Returns 0 or a negative error (caps->error says why); a drive that
+ * answers nothing is -KESU_EUNSUPPORTED. */
+int kesu_drive_caps_query(struct kesu_passthru *pt, struct kesu_device *dev,
+			  struct kesu_drive_caps *caps);
+
+/* Whether command can run on this drive now. Returns 0, or
+ * -KESU_EUNSUPPORTED / -KESU_EREFUSED with why: one line that also says
+ * what the operator can do (a frozen drive: suspend and resume the
+ * machine, or unplug and replug the drive's power; a locked drive: kesu
+ * unlock; attempts expired: power-cycle; an HPA in front of Security
+ * Erase: --hpa=restore). hpa_decided: the operator chose --hpa=restore
+ * or --hpa=keep. */
+int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
+			bool hpa_decided, char *why, size_t whysize);
+
+/* Removes a Host Protected Area for this power cycle (SET MAX ADDRESS
+ * EXT to the native max, volatile), then reads IDENTIFY again to confirm.
+ * Returns 0 (caps updated: hpa_hidden_sectors 0) or a negative error. */
+int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, char *why,
+		     size_t whysize);
+
+/* A temporary ATA user password: 32 random characters [0-9a-f]. */
+#define KESU_ATA_TEMP_PASSWORD_LEN 32
+void kesu_ata_temp_password(char out[KESU_ATA_TEMP_PASSWORD_LEN + 1]);
+
+/* Recovers a drive left with a user password (a failed or interrupted
+ * Security Erase): UNLOCK if locked, DISABLE PASSWORD, then IDENTIFY must
+ * show security disabled. Returns 0, or a negative error with why. */
+int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *why, size_t whysize);
+#endif

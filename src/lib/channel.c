@@ -1,0 +1,62 @@
+/* Which command channel a drive has. Its own file on purpose: the test
+ * binary kesu-sim links tests/sim/sim_channel.c instead, so the whole
+ * command line runs against a simulated drive. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "kesu/error.h"
+#include "kesu/firmware.h"
+
+static const char *transport_label(enum kesu_transport t)
+{
+	switch (t) {
+	case KESU_TRAN_LOOP: return "a loop device";
+	case KESU_TRAN_FILE: return "an image file";
+	case KESU_TRAN_VIRTIO: return "a virtio disk";
+	case KESU_TRAN_MMC: return "an MMC/SD card";
+	case KESU_TRAN_ISCSI: return "an iSCSI disk";
+	case KESU_TRAN_FC: return "a Fibre Channel disk";
+	default: return "a drive on an unknown bus";
+	}
+}
+
+int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
+		      struct kesu_passthru *pt, char *why, size_t whysize)
+{
+	bool nvme = false;
+	switch (dev->transport) {
+	case KESU_TRAN_NVME:
+		nvme = true;
+		break;
+	case KESU_TRAN_USB:
+		if (!(flags & KESU_CHANNEL_ALLOW_USB)) {
+			snprintf(why, whysize, "%s is behind a USB bridge, which as a rule passes no "
+				 "ATA or NVMe commands (and some pass them wrongly); connect it "
+				 "directly, or try with --allow-usb", dev->path);
+			return -KESU_EUNSUPPORTED;
+		}
+		break;
+	case KESU_TRAN_SATA:
+	case KESU_TRAN_PATA:
+	case KESU_TRAN_SAS:
+	case KESU_TRAN_SCSI:
+		break;
+	default:
+		snprintf(why, whysize, "%s is %s: it has no firmware erase commands (use an "
+			 "overwrite method)", dev->path, transport_label(dev->transport));
+		return -KESU_EUNSUPPORTED;
+	}
+	int own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (own < 0) {
+		int rc = -errno;
+		snprintf(why, whysize, "%s: %s", dev->path, kesu_strerror(rc));
+		return rc;
+	}
+	int rc = nvme ? kesu_passthru_open_nvme(own, pt) : kesu_passthru_open_sg(own, pt);
+	if (rc < 0)
+		snprintf(why, whysize, "%s: cannot open the command channel: %s", dev->path,
+			 kesu_strerror(rc));
+	return rc;
+}
