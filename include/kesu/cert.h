@@ -12,7 +12,8 @@
 
 /* The certificate payload (canonical JSON, malloc'd) for a ledger record.
  * seq and record_hash place it in the ledger (seq 0 / NULL: an unfinished
- * job, for a failure report). */
+ * job, for a failure report). Version 1, or version 2 when the record has
+ * a firmware erase or hidden areas (docs/certificate.md); never a password. */
 char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 			const char *record_hash, time_t issued, size_t *len);
 

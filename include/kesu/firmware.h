@@ -88,4 +88,8 @@ void kesu_ata_temp_password(char out[KESU_ATA_TEMP_PASSWORD_LEN + 1]);
  * Security Erase): UNLOCK if locked, DISABLE PASSWORD, then IDENTIFY must
  * show security disabled. Returns 0, or a negative error with why. */
 int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *why, size_t whysize);
+
+/* What the operator can do about frozen ATA security, as one clause
+ * (suspend and resume, or hot-plug the drive; then run kesu again). */
+const char *kesu_ata_unfreeze_advice(void);
 #endif

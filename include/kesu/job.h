@@ -72,6 +72,16 @@ struct kesu_job_options {
 	unsigned poll_ms;        /* sanitize / format status polling, 0 = 1000 ms */
 	double proof_percent;    /* share of the drive marked before a firmware
 				  * erase and read after it, 0 = 1 % */
+	uint64_t hpa_restored;   /* sectors of an HPA the caller removed before the
+				  * job (caps then show none), 0 = none removed */
+};
+
+/* Sectors a Host Protected Area or Device Configuration Overlay hid from
+ * the operating system when the job was planned, and what was done. */
+struct kesu_hidden_areas {
+	bool checked;            /* the drive was asked (ATA drives only) */
+	uint64_t hpa_sectors, dco_sectors;
+	bool hpa_restored;       /* opened for this erase (--hpa=restore) */
 };
 
 /* What a firmware step did (a firmware method's one "pass"). */
@@ -139,6 +149,7 @@ struct kesu_job_result {
 	enum kesu_nist_level nist_level; /* what the method reaches on this drive
 					  * (firmware: per media, kesu/purge.h) */
 	struct kesu_firmware_report firmware; /* firmware methods only */
+	struct kesu_hidden_areas hidden;
 };
 
 enum kesu_job_phase {

@@ -115,4 +115,14 @@ int kesu_ledger_query(struct kesu_ledger *l, const struct kesu_ledger_filter *f,
  * or "path:<path>:<size>" for drives that report no serial. */
 void kesu_ledger_device_key(const char *serial, const char *path, uint64_t size, char *buf,
 			    size_t size_buf);
+/* Temporary ATA passwords (kesu/firmware.h), one per drive: stored
+ * before kesu sets it on the drive, forgotten once security is disabled
+ * again. get returns -KESU_ENOTFOUND when none is kept, -ERANGE when size
+ * is too small. Never printed by kesu. */
+int kesu_ledger_password_store(struct kesu_ledger *l, const char *device_key, const char *job_id,
+			       const char *password, char *err, size_t errsize);
+int kesu_ledger_password_get(struct kesu_ledger *l, const char *device_key, char *password,
+			     size_t size, char *err, size_t errsize);
+int kesu_ledger_password_forget(struct kesu_ledger *l, const char *device_key, char *err,
+				size_t errsize);
 #endif

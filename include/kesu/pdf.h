@@ -22,8 +22,8 @@
  * kesu-payload.json and kesu-payload.json.sig. Writes path atomically (temp
  * file + fsync + rename). The same inputs always give the same bytes. The font
  * is $KESU_FONT, else KESU_PDF_FONT_DEFAULT (IPAex Gothic), embedded.
- * Returns 0, -KESU_EPARSE with err set when the payload is not a valid v1
- * payload, or -errno (-ENOENT: no font; err says which file). */
+ * Returns 0, -KESU_EPARSE with err set when the payload is not a valid v1 or
+ * v2 payload, or -errno (-ENOENT: no font; err says which file). */
 int kesu_pdf_write(const char *payload, size_t payload_len, const char *payload_sig,
 		   size_t sig_len, const char *path, char *err, size_t errsize);
 

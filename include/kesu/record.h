@@ -60,4 +60,9 @@ char *kesu_record_build_verify(const struct kesu_device *dev, const char *expect
 			       const struct kesu_verify_result *v, int result,
 			       const struct kesu_job_context *ctx, const char *job_id,
 			       time_t started, time_t ended, size_t *len);
+/* The record's "firmware" and "hidden_areas" objects (json-c), also
+ * printed by kesu wipe --json. No password is ever part of them. */
+struct json_object;
+struct json_object *kesu_record_firmware_json(const struct kesu_job_result *r);
+struct json_object *kesu_record_hidden_json(const struct kesu_hidden_areas *h);
 #endif

@@ -16,6 +16,9 @@ struct kesu_target_ops {
 	int (*sync)(void *ctx);
 	/* Releases ctx. */
 	void (*close)(void *ctx);
+	/* Forgets cached data so the next reads come from the medium
+	 * (after a firmware erase). Optional: NULL for targets without a cache. */
+	int (*drop_cache)(void *ctx);
 };
 
 struct kesu_target {

@@ -1,7 +1,7 @@
 /* Device commands: one small function table through which every ATA,
  * NVMe admin and SCSI command goes, so the same firmware-erase code drives a
  * real drive (SG_IO, NVME_IOCTL_ADMIN_CMD: src/lib/sgio.c) and, in tests, a
- * simulated drive (tests/unit/sim_ata.h, sim_nvme.h).
+ * simulated drive (tests/sim/sim.h).
  *
  * Building a command is separate from sending it (as in nvme-cli): the
  * kesu_*_cmd() builders only fill a struct (src/lib/ata_cdb.c); the ops

@@ -10,6 +10,7 @@
 
 #include "kesu/device.h"
 #include "kesu/error.h"
+#include "kesu/firmware.h"
 #include "kesu/gate.h"
 #include "kesu/job.h"
 #include "kesu/method.h"
@@ -35,6 +36,7 @@ int cmd_check(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_wipe(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_unlock(int argc, char **argv);
 int cmd_methods(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
@@ -137,4 +139,43 @@ void cli_print_json(struct json_object *doc);
  * true when the wipe may go ahead; otherwise prints why. */
 bool cli_confirm(const struct kesu_device *dev, const struct kesu_gate_verdict *v, bool yes,
 		 bool force);
+/* ---- kesu wipe's firmware side (wipe_firmware.c) ---- */
+enum cli_hpa_mode { CLI_HPA_CHECK, CLI_HPA_RESTORE, CLI_HPA_KEEP };
+struct cli_firmware {
+	bool channel_open;
+	struct kesu_passthru pt;
+	bool caps_known;
+	struct kesu_drive_caps caps;
+	const struct kesu_method *method; /* what runs on this drive (auto-purge resolved) */
+	char auto_reason[512];
+	char *password;                   /* ATA security: sodium_malloc'd, never printed */
+	uint64_t hpa_restored;            /* sectors of the HPA removed, 0 = none */
+};
+/* After the gate opened the drive (fd): opens its command channel, asks
+ * what it supports, resolves auto-purge, refuses what cannot run (with
+ * the reason and the remedy), applies --hpa, and draws the temporary ATA
+ * password. Overwrite methods only use the channel to look for an HPA.
+ * Returns an exit code. */
+int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int fd,
+			 const struct kesu_method *method, const struct kesu_method_set *methods,
+			 unsigned channel_flags, enum cli_hpa_mode hpa, bool dry_run, bool quiet);
+/* Lends the channel, caps and password to the job (fw must outlive it). */
+void cli_firmware_options(struct cli_firmware *fw, struct kesu_job_options *opts);
+/* Writes the temporary password to the ledger (after cli_record_begin,
+ * before the job sets it on the drive). */
+int cli_firmware_store_password(struct cli_station *st, struct cli_firmware *fw,
+				const struct cli_record *rec);
+/* Forgets the password once the drive is unlocked again, or tells the
+ * operator how to recover. */
+int cli_firmware_finish(struct cli_station *st, struct cli_firmware *fw,
+			const struct cli_record *rec, const struct kesu_job_result *r);
+void cli_firmware_close(struct cli_firmware *fw);
+/* kesu info / list: what the drive says about erasing itself
+ * (device_json.c, cmd_info.c). cli_drive_caps_ask opens the device
+ * read-only and its command channel, asks, and closes; why says what
+ * kept it from asking. */
+struct json_object *cli_device_json_firmware(const struct kesu_device *dev,
+					     const struct kesu_drive_caps *caps, const char *why);
+int cli_drive_caps_ask(struct kesu_device *dev, unsigned flags, struct kesu_drive_caps *caps,
+		       char *why, size_t whysize);
 #endif

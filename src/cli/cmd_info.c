@@ -1,9 +1,14 @@
 /* kesu info DEVICE: everything known about one drive. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "kesu/firmware.h"
+#include "kesu/purge.h"
+
 
 static void field(const char *key, const char *value)
 {
@@ -101,43 +106,260 @@ static void print_health(const struct kesu_device *d)
 	field("temperature", d->smart.temperature_c >= 0 ? buf : NULL);
 }
 
+/* What the kernel says (sysfs). The firmware facts follow in their own
+ * section; dev->caps' firmware tristates are filled from the same query. */
 static void print_erasure(const struct kesu_device *d)
 {
 	const struct kesu_erase_caps *c = &d->caps;
 	printf("Erasure\n");
 	field_tri("overwrite", c->overwrite);
 	field_tri("discard", c->discard);
-	field_tri("secure discard", c->secure_discard);
+	/* Secure discard has no sysfs flag: queue/ has discard_*, write_zeroes_*
+	 * and write_same_max_bytes, but max_secure_erase_sectors stays inside
+	 * struct queue_limits (block/blk-sysfs.c's attribute list; no such file
+	 * in /sys/block/X/queue/ on Linux 6.18 either). So it stays unknown. */
+	field("secure discard", c->secure_discard == KESU_UNKNOWN
+					? "unknown (Linux does not report it)"
+					: cli_tristate(c->secure_discard));
 	field_tri("write zeroes", c->write_zeroes);
-	field_tri("ATA security erase", c->ata_security);
-	field_tri("ATA sanitize", c->ata_sanitize);
-	field_tri("NVMe format", c->nvme_format);
-	field_tri("NVMe sanitize", c->nvme_sanitize);
-	field_tri("SCSI sanitize", c->scsi_sanitize);
-	field_tri("HPA/DCO present", c->hpa_present);
+}
+
+int cli_drive_caps_ask(struct kesu_device *dev, unsigned flags, struct kesu_drive_caps *caps,
+		       char *why, size_t whysize)
+{
+	memset(caps, 0, sizeof(*caps));
+	caps->bus = KESU_BUS_OTHER;
+	caps->purge.bus = KESU_BUS_OTHER;
+	why[0] = '\0';
+	int fd = open(dev->path, O_RDONLY | O_CLOEXEC);
+	struct kesu_passthru pt;
+	if (fd < 0) {
+		int rc = -errno;
+		/* A transport without firmware erase is refused before the
+		 * descriptor is used: that reason is the better one. */
+		int refused = kesu_channel_open(dev, -1, flags, &pt, why, whysize);
+		if (refused == 0)
+			kesu_passthru_close(&pt);
+		if (refused == -KESU_EUNSUPPORTED)
+			return refused;
+		snprintf(why, whysize, "cannot open %s to ask it: %s", dev->path, kesu_strerror(rc));
+		return rc;
+	}
+	int rc = kesu_channel_open(dev, fd, flags, &pt, why, whysize);
+	close(fd); /* the channel keeps its own descriptor */
+	if (rc < 0)
+		return rc;
+	rc = kesu_drive_caps_query(&pt, dev, caps);
+	kesu_passthru_close(&pt);
+	if (rc < 0) {
+		snprintf(why, whysize, "%s", caps->error);
+		return rc;
+	}
+	if (flags & KESU_CHANNEL_ALLOW_USB)
+		caps->purge.usb_bridge = false; /* the operator chose to try (kesu/purge.h) */
+	return 0;
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static void minutes_text(unsigned minutes, char *buf, size_t size)
+{
+	if (!minutes)
+		snprintf(buf, size, "not reported");
+	else if (minutes < 120)
+		snprintf(buf, size, "about %u min", minutes);
+	else
+		snprintf(buf, size, "about %u min (%u h %02u min)", minutes, minutes / 60, minutes % 60);
+}
+
+static void sectors_text(uint64_t sectors, unsigned sector_size, char *buf, size_t size)
+{
+	char human[32];
+	cli_format_size((unsigned long long)sectors * (sector_size ? sector_size : 512), human,
+			sizeof(human));
+	snprintf(buf, size, "%llu sectors (%s)", (unsigned long long)sectors, human);
+}
+
+static void print_ata(const struct kesu_drive_caps *fc)
+{
+	const struct kesu_ata_identify *id = &fc->ata;
+	char buf[512], a[64], b[64];
+	field("security", id->security_supported ? "supported" : "not supported");
+	if (id->security_supported) {
+		field("security enabled", id->security_enabled ? "yes (a user password is set)" : "no");
+		field("security locked", id->security_locked
+				? "yes: `kesu unlock DEVICE` if kesu set the password" : "no");
+		snprintf(buf, sizeof(buf), "yes: %s", kesu_ata_unfreeze_advice());
+		field("security frozen", id->security_frozen ? buf : "no");
+		field("attempts expired", id->security_count_expired
+				? "yes: 5 wrong passwords since power-on; power-cycle the drive" : "no");
+		field("enhanced erase", id->security_enhanced_supported ? "supported" : "not supported");
+		minutes_text(id->erase_minutes, a, sizeof(a));
+		if (id->security_enhanced_supported) {
+			minutes_text(id->enhanced_erase_minutes, b, sizeof(b));
+			snprintf(buf, sizeof(buf), "%s; enhanced: %s", a, b);
+		} else {
+			snprintf(buf, sizeof(buf), "%s", a);
+		}
+		field("erase time", buf);
+	}
+	field("sanitize", id->sanitize_supported ? "supported" : "not supported");
+	if (id->sanitize_supported) {
+		field("sanitize crypto", yes_no(id->sanitize_crypto));
+		field("sanitize block erase", yes_no(id->sanitize_block));
+		field("sanitize overwrite", yes_no(id->sanitize_overwrite));
+	}
+	if (!fc->hpa_checked) {
+		field("HPA", id->hpa_supported ? "unknown (READ NATIVE MAX EXT was refused)"
+					       : "none (no HPA feature set)");
+	} else if (!fc->hpa_hidden_sectors) {
+		field("HPA", "none");
+	} else {
+		sectors_text(fc->hpa_hidden_sectors, id->logical_sector, a, sizeof(a));
+		snprintf(buf, sizeof(buf), "%s hidden (IDENTIFY %llu of %llu native sectors); "
+			 "--hpa=restore erases them too", a, (unsigned long long)id->sectors,
+			 (unsigned long long)fc->native_sectors);
+		field("HPA", buf);
+	}
+	if (!fc->dco_checked) {
+		field("DCO", "unknown (DEVICE CONFIGURATION IDENTIFY was refused)");
+	} else if (!fc->dco_hidden_sectors) {
+		field("DCO", "none");
+	} else {
+		sectors_text(fc->dco_hidden_sectors, id->logical_sector, a, sizeof(a));
+		snprintf(buf, sizeof(buf), "%s hidden (DCO max %llu sectors); no kesu command "
+			 "reaches them", a, (unsigned long long)fc->dco_sectors);
+		field("DCO", buf);
+	}
+}
+
+static void print_nvme(const struct kesu_drive_caps *fc)
+{
+	const struct kesu_nvme_id_ctrl *c = &fc->nvme_ctrl;
+	char buf[256];
+	field("Format NVM", c->format ? "yes (user-data erase, SES=1)" : "no");
+	if (c->format) {
+		field("format crypto erase", c->format_crypto_erase ? "yes (FNA bit 2)" : "no");
+		field("format scope", c->format_all_namespaces ? "all namespaces (FNA bit 0)"
+							       : "this namespace");
+		field("secure erase scope", c->secure_erase_all_namespaces
+						    ? "all namespaces (FNA bit 1)" : "this namespace");
+	}
+	bool any = c->sanitize_crypto || c->sanitize_block || c->sanitize_overwrite;
+	field("sanitize", any ? "supported" : "not supported");
+	if (any) {
+		field("sanitize crypto", yes_no(c->sanitize_crypto));
+		field("sanitize block erase", yes_no(c->sanitize_block));
+		field("sanitize overwrite", yes_no(c->sanitize_overwrite));
+	}
+	if (!fc->nvme_sanitize_log_valid) {
+		if (any)
+			field("last sanitize", "unknown (the Sanitize Status log was not readable)");
+		return;
+	}
+	const struct kesu_nvme_sanitize_log *log = &fc->nvme_sanitize_log;
+	if (log->status == KESU_NVME_SANITIZE_IN_PROGRESS) {
+		unsigned pm = kesu_nvme_sanitize_permille(log);
+		snprintf(buf, sizeof(buf), "in progress, %u.%u %% (kesu wipe with a sanitize method "
+			 "follows it)", pm / 10, pm % 10);
+	} else {
+		snprintf(buf, sizeof(buf), "%s%s", kesu_nvme_sanitize_status_name(log->status),
+			 log->global_data_erased ? "; nothing written since" : "");
+	}
+	field("last sanitize", buf);
+}
+
+static void print_scsi(const struct kesu_drive_caps *fc)
+{
+	field("sanitize overwrite", cli_tristate(fc->scsi_sanitize_overwrite));
+	field("sanitize block erase", cli_tristate(fc->scsi_sanitize_block));
+	field("sanitize crypto", cli_tristate(fc->scsi_sanitize_crypto));
+	field("rotation", fc->scsi_rotational == KESU_YES ? "rotating (VPD B1)"
+			  : fc->scsi_rotational == KESU_NO ? "non-rotating (VPD B1)"
+							   : "unknown (no VPD page B1)");
+}
+
+static void print_firmware(const struct kesu_device *d, const struct kesu_drive_caps *fc,
+			   const char *why)
+{
+	char buf[640];
+	printf("Firmware erase\n");
+	if (!fc->queried) {
+		field("not available", why[0] ? why : "the drive was not asked");
+		/* What the kernel's copy of IDENTIFY (sysfs vpd_pg89) said. */
+		if (d->caps.ata_security != KESU_UNKNOWN)
+			field("security", d->caps.ata_security == KESU_YES
+						  ? "supported (the kernel's copy of IDENTIFY)"
+						  : "not supported (the kernel's copy of IDENTIFY)");
+		if (d->caps.ata_sanitize != KESU_UNKNOWN)
+			field("sanitize", d->caps.ata_sanitize == KESU_YES
+						  ? "supported (the kernel's copy of IDENTIFY)"
+						  : "not supported (the kernel's copy of IDENTIFY)");
+		return;
+	}
+	switch (fc->bus) {
+	case KESU_BUS_ATA:
+		field("bus", "ATA");
+		break;
+	case KESU_BUS_NVME:
+		snprintf(buf, sizeof(buf), "NVMe (namespace %u)", (unsigned)fc->nsid);
+		field("bus", buf);
+		break;
+	default:
+		field("bus", "SCSI");
+		break;
+	}
+	field("media", fc->purge.rotational ? "rotating (magnetic)" : "flash (or not known to spin)");
+	if (fc->purge.usb_bridge)
+		field("USB bridge", "yes: firmware erase is refused behind it");
+	if (fc->bus == KESU_BUS_ATA)
+		print_ata(fc);
+	else if (fc->bus == KESU_BUS_NVME)
+		print_nvme(fc);
+	else
+		print_scsi(fc);
+	struct kesu_purge_choice choice;
+	if (kesu_purge_choose(&fc->purge, &choice) == 0) {
+		snprintf(buf, sizeof(buf), "%s (NIST SP 800-88 %s)", choice.method_id,
+			 choice.level == KESU_NIST_PURGE ? "Purge" : kesu_nist_level_name(choice.level));
+		field("auto-purge", buf);
+	} else {
+		field("auto-purge", "none");
+	}
+	field("why", choice.reason);
 }
 
 static void info_usage(FILE *out)
 {
-	fputs("Usage: kesu info [--json] DEVICE\n\n"
+	fputs("Usage: kesu info [--json] [--allow-usb] DEVICE\n\n"
 	      "Everything kesu knows about one drive (a block device or an image file):\n"
-	      "identity, geometry, contents, use, health and erase capabilities.\n"
-	      "A fact that could not be read says \"unknown\".\n\n"
-	      "  -J, --json   the same facts as JSON (docs/formats.md)\n"
-	      "  -h, --help   this help\n",
+	      "identity, geometry, contents, use, health and erase capabilities. The\n"
+	      "firmware erase facts come from the drive itself (IDENTIFY, Identify\n"
+	      "Controller, REPORT SUPPORTED OPERATION CODES), asked read-only; that needs\n"
+	      "root. A fact that could not be read says \"unknown\".\n\n"
+	      "  -J, --json       the same facts as JSON (docs/formats.md)\n"
+	      "      --allow-usb  ask a drive behind a USB bridge too (many bridges do not\n"
+	      "                   pass the commands, and some pass them wrongly)\n"
+	      "  -h, --help       this help\n",
 	      out);
 }
 
 int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"json", no_argument, NULL, 'J'}, {"allow-usb", no_argument, NULL, 'U'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	bool json = false;
+	unsigned channel_flags = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'J': json = true; break;
+		case 'U': channel_flags |= KESU_CHANNEL_ALLOW_USB; break;
 		case 'h': info_usage(stdout); return KESU_EXIT_OK;
 		default: info_usage(stderr); return KESU_EXIT_USAGE;
 		}
@@ -157,8 +379,16 @@ int cmd_info(int argc, char **argv)
 		free(dev);
 		return rc == -ENOTBLK ? KESU_EXIT_USAGE : cli_exit_for(rc);
 	}
+	struct kesu_drive_caps *fc = malloc(sizeof(*fc));
+	char why[512];
+	if (!fc) {
+		free(dev);
+		return KESU_EXIT_FAILURE;
+	}
+	/* Before printing: the query also fills dev->caps' firmware facts. */
+	cli_drive_caps_ask(dev, channel_flags, fc, why, sizeof(why));
 	if (json) {
-		struct json_object *doc = cli_device_json(dev);
+		struct json_object *doc = cli_device_json_firmware(dev, fc, why);
 		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
 		cli_print_json(doc);
 		json_object_put(doc);
@@ -168,7 +398,9 @@ int cmd_info(int argc, char **argv)
 		print_use(dev);
 		print_health(dev);
 		print_erasure(dev);
+		print_firmware(dev, fc, why);
 	}
+	free(fc);
 	free(dev);
 	return KESU_EXIT_OK;
 }

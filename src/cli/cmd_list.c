@@ -6,6 +6,10 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "kesu/firmware.h"
+#include "kesu/purge.h"
+
+/* Declared in cli.h once it has them (device_json.c, cmd_info.c). */
 
 #define CELL 512
 #define MAX_COLS 32
@@ -18,6 +22,21 @@ struct column {
 	bool truncatable; /* may be cut to fit 80 columns (identity text) */
 	cell_fn cell;
 };
+
+/* What each listed drive said about firmware erasure, parallel to the
+ * device array; only filled when --json or a firmware column asks. */
+struct list_firmware {
+	struct kesu_drive_caps caps;
+	char why[512];
+};
+static const struct kesu_device *fw_devs;
+static const struct list_firmware *fw_info;
+
+static const struct kesu_drive_caps *fw_caps(const struct kesu_device *d)
+{
+	const struct kesu_drive_caps *c = &fw_info[d - fw_devs].caps;
+	return c->queried ? c : NULL;
+}
 
 static void put(char *buf, size_t size, const char *s)
 {
@@ -125,6 +144,34 @@ static void c_realloc(const struct kesu_device *d, char *b, size_t n)
 		: put(b, n, NULL);
 }
 
+static void c_purge(const struct kesu_device *d, char *b, size_t n)
+{
+	const struct kesu_drive_caps *c = fw_caps(d);
+	struct kesu_purge_choice choice;
+	put(b, n, c && kesu_purge_choose(&c->purge, &choice) == 0 ? choice.method_id : NULL);
+}
+
+static void c_security(const struct kesu_device *d, char *b, size_t n)
+{
+	const struct kesu_drive_caps *c = fw_caps(d);
+	const struct kesu_ata_identify *id = c && c->bus == KESU_BUS_ATA ? &c->ata : NULL;
+	put(b, n, !id ? NULL
+		  : !id->security_supported ? "none"
+		  : id->security_count_expired ? "expired"
+		  : id->security_locked ? "locked"
+		  : id->security_frozen ? "frozen"
+		  : id->security_enabled ? "enabled"
+		  : "off");
+}
+
+static void c_hpa(const struct kesu_device *d, char *b, size_t n)
+{
+	const struct kesu_drive_caps *c = fw_caps(d);
+	c && c->bus == KESU_BUS_ATA && c->hpa_checked
+		? (void)snprintf(b, n, "%llu", (unsigned long long)c->hpa_hidden_sectors)
+		: put(b, n, NULL);
+}
+
 static const struct column columns[] = {
 	{"DEVICE", "device node", false, c_device},
 	{"NAME", "kernel name", false, c_name},
@@ -151,8 +198,17 @@ static const struct column columns[] = {
 	{"HEALTH", "SMART overall health", false, c_health},
 	{"HOURS", "SMART power-on hours", false, c_hours},
 	{"REALLOC", "SMART reallocated sectors", false, c_realloc},
+	{"PURGE", "auto-purge: the firmware method kesu would choose", false, c_purge},
+	{"SECURITY", "ATA security: off, frozen, enabled, locked, expired, none", false, c_security},
+	{"HPA", "sectors an ATA Host Protected Area hides", false, c_hpa},
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* Columns that need the drive asked through its command channel. */
+static bool firmware_column(const struct column *c)
+{
+	return c->cell == c_purge || c->cell == c_security || c->cell == c_hpa;
+}
 static const char default_columns[] = "DEVICE,TRAN,TYPE,SIZE,MODEL,SERIAL,STATE,HEALTH";
 
 struct list_ctl {
@@ -255,6 +311,32 @@ static void print_table(const struct list_ctl *ctl, const struct kesu_device *de
 	free(cells);
 }
 
+/* Asks a drive once, and only one with a command channel kesu can use
+ * without --allow-usb: loop devices, virtio, MMC and image files are not
+ * opened at all. */
+static void list_ask(struct kesu_device *dev, struct list_firmware *fw)
+{
+	fw->caps.bus = KESU_BUS_OTHER;
+	fw->caps.purge.bus = KESU_BUS_OTHER;
+	switch (dev->transport) {
+	case KESU_TRAN_SATA:
+	case KESU_TRAN_PATA:
+	case KESU_TRAN_SAS:
+	case KESU_TRAN_SCSI:
+	case KESU_TRAN_NVME:
+		cli_drive_caps_ask(dev, 0, &fw->caps, fw->why, sizeof(fw->why));
+		return;
+	case KESU_TRAN_USB:
+		snprintf(fw->why, sizeof(fw->why), "not asked: behind a USB bridge (kesu info "
+			 "--allow-usb %s tries)", dev->path);
+		return;
+	default:
+		snprintf(fw->why, sizeof(fw->why), "not asked: a %s device has no firmware erase "
+			 "commands", kesu_transport_name(dev->transport));
+		return;
+	}
+}
+
 static void list_usage(FILE *out)
 {
 	fprintf(out, "Usage: kesu list [--json] [-o COLUMNS] [--no-truncate]\n\n"
@@ -266,7 +348,9 @@ static void list_usage(FILE *out)
 		default_columns);
 	for (size_t i = 0; i < NCOLUMNS; i++)
 		fprintf(out, "  %-9s %s\n", columns[i].name, columns[i].help);
-	fprintf(out, "\nA '-' in the table means not known or none.\n");
+	fprintf(out, "\nA '-' in the table means not known or none. PURGE, SECURITY, HPA and\n"
+		     "--json ask SATA, SAS, SCSI and NVMe drives through their command\n"
+		     "channel (read-only; needs root); other drives are not asked.\n");
 }
 
 int cmd_list(int argc, char **argv)
@@ -302,18 +386,31 @@ int cmd_list(int argc, char **argv)
 		cli_error("list: cannot read the machine's disks: %s", kesu_strerror(rc));
 		return cli_exit_for(rc);
 	}
+	bool ask = ctl.json;
+	for (size_t i = 0; i < ctl.ncols; i++)
+		ask |= firmware_column(ctl.cols[i]);
+	struct list_firmware *fw = ask ? calloc(n ? n : 1, sizeof(*fw)) : NULL;
+	if (ask && !fw) {
+		free(devs);
+		return KESU_EXIT_FAILURE;
+	}
+	for (size_t i = 0; ask && i < n; i++)
+		list_ask(&devs[i], &fw[i]);
+	fw_devs = devs;
+	fw_info = fw;
 	if (ctl.json) {
 		struct json_object *doc = json_object_new_object();
 		struct json_object *arr = json_object_new_array();
 		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
 		for (size_t i = 0; i < n; i++)
-			json_object_array_add(arr, cli_device_json(&devs[i]));
+			json_object_array_add(arr, cli_device_json_firmware(&devs[i], &fw[i].caps, fw[i].why));
 		json_object_object_add(doc, "devices", arr);
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else {
 		print_table(&ctl, devs, n);
 	}
+	free(fw);
 	free(devs);
 	return KESU_EXIT_OK;
 }

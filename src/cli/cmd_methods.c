@@ -3,10 +3,51 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kesu/purge.h"
+
+/* The NIST level a firmware method reaches on one kind of media
+ * (kesu_purge_level, looked up by the command, so a user method that
+ * sends a shipped command gets the same answer): "clear", "purge",
+ * "not applicable" (block erase on a spinning disk), or NULL when kesu
+ * has no level for the command. auto-purge only ever chooses a purge. */
+static const char *level_on(const struct kesu_method *m, bool rotational)
+{
+	if (m->technique != KESU_TECHNIQUE_FIRMWARE)
+		return kesu_nist_level_name(m->nist);
+	if (m->firmware == KESU_FW_AUTO)
+		return kesu_nist_level_name(KESU_NIST_PURGE);
+	struct kesu_purge_caps caps = {.rotational = rotational};
+	int level = kesu_purge_level(kesu_firmware_command_name(m->firmware), &caps);
+	if (level == -KESU_EUNSUPPORTED)
+		return "not applicable";
+	if (level < 0)
+		return NULL;
+	return kesu_nist_level_name((enum kesu_nist_level)level);
+}
+
+/* True when some media gets less than the method's best level. */
+static bool lowered_on_some_media(const struct kesu_method *m)
+{
+	if (m->technique != KESU_TECHNIQUE_FIRMWARE || m->firmware == KESU_FW_AUTO)
+		return false;
+	for (int rotational = 0; rotational < 2; rotational++) {
+		struct kesu_purge_caps caps = {.rotational = rotational};
+		int level = kesu_purge_level(kesu_firmware_command_name(m->firmware), &caps);
+		if (level > 0 && level < (int)m->nist)
+			return true;
+	}
+	return false;
+}
+
+static struct json_object *string_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
 
 static struct json_object *method_json(const struct kesu_method *m)
 {
 	char text[KESU_PASS_TEXT_MAX], hex[65];
+	bool firmware = m->technique == KESU_TECHNIQUE_FIRMWARE;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(m->id));
 	json_object_object_add(o, "version", json_object_new_int((int)m->version));
@@ -14,10 +55,21 @@ static struct json_object *method_json(const struct kesu_method *m)
 	json_object_object_add(o, "title_ja", json_object_new_string(m->title_ja));
 	json_object_object_add(o, "standard", json_object_new_string(m->standard));
 	json_object_object_add(o, "source", json_object_new_string(m->source));
+	json_object_object_add(o, "technique", json_object_new_string(kesu_technique_name(m->technique)));
+	json_object_object_add(o, "firmware",
+			       firmware ? json_object_new_string(kesu_firmware_command_name(m->firmware)) : NULL);
+	json_object_object_add(o, "leaves",
+			       firmware ? json_object_new_string(kesu_leaves_name(m->leaves)) : NULL);
 	json_object_object_add(o, "nist_level", json_object_new_string(kesu_nist_level_name(m->nist)));
+	struct json_object *media = json_object_new_object();
+	json_object_object_add(media, "rotational", string_or_null(level_on(m, true)));
+	json_object_object_add(media, "flash", string_or_null(level_on(m, false)));
+	json_object_object_add(o, "nist_level_by_media", media);
 	json_object_object_add(o, "verify", json_object_new_string(kesu_verify_name(m->verify)));
+	/* The passes as the file writes them: a firmware method has none (its
+	 * one step is the command). */
 	struct json_object *passes = json_object_new_array();
-	for (unsigned i = 0; i < m->npasses; i++)
+	for (unsigned i = 0; !firmware && i < m->npasses; i++)
 		json_object_array_add(passes, json_object_new_string(kesu_pass_format(&m->passes[i], text, sizeof(text))));
 	json_object_object_add(o, "passes", passes);
 	struct json_object *notes = json_object_new_array();
@@ -32,20 +84,128 @@ static struct json_object *method_json(const struct kesu_method *m)
 	return o;
 }
 
+static void show_firmware(const struct kesu_method *m)
+{
+	printf("  technique  firmware: a command makes the drive erase itself; no passes\n");
+	printf("  command    %s: %s\n", kesu_firmware_command_name(m->firmware),
+	       kesu_firmware_command_title(m->firmware));
+	if (m->firmware == KESU_FW_AUTO)
+		printf("  leaves     %s here; the chosen method's own value applies\n",
+		       kesu_leaves_name(m->leaves));
+	else if (m->leaves == KESU_LEAVES_ZERO)
+		printf("  leaves     zero: no proof marker may remain and the drive must read zeros\n");
+	else
+		printf("  leaves     changed: no proof marker may remain (contents vendor-defined)\n");
+	printf("  NIST level %s at best; a job records the level for the drive's media:\n",
+	       kesu_nist_level_name(m->nist));
+	const char *hdd = level_on(m, true), *ssd = level_on(m, false);
+	printf("  per media  on HDD: %s / on SSD: %s%s\n", hdd ? hdd : "unknown", ssd ? ssd : "unknown",
+	       m->firmware == KESU_FW_AUTO ? " (or refused when the drive offers no purge)" : "");
+	printf("  verify     %s\n", kesu_verify_name(m->verify));
+}
+
 static void show_method(const struct kesu_method *m)
 {
 	char text[KESU_PASS_TEXT_MAX];
 	printf("%s (version %u)%s\n", m->id, m->version, m->builtin ? "" : "  [user method]");
 	printf("  title      %s\n  タイトル   %s\n", m->title_en, m->title_ja);
 	printf("  standard   %s\n  source     %s\n", m->standard, m->source);
-	printf("  NIST level %s\n  verify     %s\n", kesu_nist_level_name(m->nist), kesu_verify_name(m->verify));
-	printf("  passes     %u\n", m->npasses);
-	for (unsigned i = 0; i < m->npasses; i++)
-		printf("    %2u  %s\n", i + 1, kesu_pass_describe(&m->passes[i], text, sizeof(text)));
+	if (m->technique == KESU_TECHNIQUE_FIRMWARE) {
+		show_firmware(m);
+	} else {
+		printf("  technique  overwrite: kesu writes the passes\n");
+		printf("  NIST level %s\n  verify     %s\n", kesu_nist_level_name(m->nist),
+		       kesu_verify_name(m->verify));
+		printf("  passes     %u\n", m->npasses);
+		for (unsigned i = 0; i < m->npasses; i++)
+			printf("    %2u  %s\n", i + 1, kesu_pass_describe(&m->passes[i], text, sizeof(text)));
+	}
 	for (unsigned i = 0; i < m->nnotes; i++)
 		printf("  note       %s\n", m->notes[i]);
 	if (!m->builtin)
 		printf("  file       %s\n", m->origin);
+}
+
+/* Prints s cut to at most cols terminal columns, at a character boundary.
+ * Characters of 3 or 4 bytes from U+1000 up count 2 columns: CJK titles
+ * are wide, and an over-estimate only cuts a little early. */
+static void print_cut(const char *s, size_t cols)
+{
+	size_t used = 0, i = 0;
+	while (s[i]) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		size_t width = (c >= 0xe1) ? 2 : 1;
+		if (used + width > cols)
+			break;
+		used += width;
+		i += len;
+	}
+	while (s[i] && i && s[i - 1] == ' ')
+		i--; /* cut: no trailing blank */
+	printf("%.*s", (int)i, s);
+}
+
+#define TABLE_COLS 80
+#define FIXED_COLS 31 /* TECHNIQUE PASSES VERIFY NIST and the spaces between */
+
+/* One group of the table (overwrite or firmware methods), its ID column
+ * as wide as its longest id so that titles keep as much as 80 columns
+ * allow. Returns whether a NIST level was marked. */
+static bool print_group(const struct kesu_method_set *set, enum kesu_technique technique)
+{
+	size_t idw = 2;
+	bool any = false, marked = false;
+	for (size_t i = 0; i < kesu_method_set_count(set); i++) {
+		const struct kesu_method *m = kesu_method_set_at(set, i);
+		size_t len = strlen(m->id) + !strcmp(m->id, KESU_METHOD_DEFAULT);
+		if (m->technique == technique && len > idw)
+			idw = len;
+		any = any || m->technique == technique;
+	}
+	if (!any)
+		return false;
+	size_t titlew = TABLE_COLS > idw + 1 + FIXED_COLS ? TABLE_COLS - idw - 1 - FIXED_COLS : 0;
+	printf("%-*s %-9s %-6s %-6s %-6s %s\n", (int)idw, "ID", "TECHNIQUE", "PASSES", "VERIFY",
+	       "NIST", "TITLE");
+	for (size_t i = 0; i < kesu_method_set_count(set); i++) {
+		const struct kesu_method *m = kesu_method_set_at(set, i);
+		if (m->technique != technique)
+			continue;
+		char id[KESU_METHOD_ID_MAX + 2], passes[16], nist[16];
+		snprintf(id, sizeof(id), "%s%s", m->id, !strcmp(m->id, KESU_METHOD_DEFAULT) ? "*" : "");
+		if (technique == KESU_TECHNIQUE_FIRMWARE)
+			snprintf(passes, sizeof(passes), "-");
+		else
+			snprintf(passes, sizeof(passes), "%u", m->npasses);
+		bool lowered = lowered_on_some_media(m);
+		marked = marked || lowered;
+		snprintf(nist, sizeof(nist), "%s%s", kesu_nist_level_name(m->nist), lowered ? "*" : "");
+		printf("%-*s %-9s %-6s %-6s %-6s ", (int)idw, id, kesu_technique_name(m->technique),
+		       passes, kesu_verify_name(m->verify), nist);
+		print_cut(m->title_en, titlew);
+		putchar('\n');
+	}
+	return marked;
+}
+
+static void print_table(const struct kesu_method_set *set)
+{
+	/* Overwrite methods first (what policies name), then firmware ones;
+	 * titles are cut to 80 columns: kesu methods show ID has it all. */
+	bool marked = print_group(set, KESU_TECHNIQUE_OVERWRITE);
+	bool firmware = false;
+	for (size_t i = 0; i < kesu_method_set_count(set) && !firmware; i++)
+		firmware = kesu_method_set_at(set, i)->technique == KESU_TECHNIQUE_FIRMWARE;
+	if (firmware) {
+		putchar('\n');
+		marked = print_group(set, KESU_TECHNIQUE_FIRMWARE) || marked;
+	}
+	printf("* after an ID: the default method\n");
+	if (marked)
+		printf("* after a NIST level: the best level, not reached on every media (on flash,\n"
+		       "  ATA Security Erase and sanitize overwrite reach only clear); the level per\n"
+		       "  media: kesu methods show ID\n");
 }
 
 static void methods_usage(FILE *out)
@@ -53,8 +213,9 @@ static void methods_usage(FILE *out)
 	fputs("Usage: kesu methods [--json] [--methods-dir DIR]\n"
 	      "       kesu methods show [--json] [--methods-dir DIR] ID\n\n"
 	      "Lists the erasure methods (built in, plus DIR/*.method), or shows one:\n"
-	      "its standard and source, NIST SP 800-88 level, passes and verification.\n"
-	      "The format of method files is in docs/methods.md.\n",
+	      "its standard and source, NIST SP 800-88 level, passes and verification;\n"
+	      "for a firmware method, its command, what it leaves and its level on\n"
+	      "hard disks and on flash. The format of method files is in docs/methods.md.\n",
 	      out);
 }
 
@@ -112,17 +273,7 @@ int cmd_methods(int argc, char **argv)
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else {
-		/* 80 columns: the title is cut; kesu methods show ID has it all. */
-		printf("%-17s %-6s %-6s %-5s %s\n", "ID", "PASSES", "VERIFY", "NIST", "TITLE");
-		for (size_t i = 0; i < kesu_method_set_count(set); i++) {
-			const struct kesu_method *m = kesu_method_set_at(set, i);
-			bool is_default = !strcmp(m->id, KESU_METHOD_DEFAULT);
-			char id[32];
-			snprintf(id, sizeof(id), "%s%s", m->id, is_default ? "*" : "");
-			printf("%-17s %-6u %-6s %-5s %.41s\n", id, m->npasses, kesu_verify_name(m->verify),
-			       kesu_nist_level_name(m->nist), m->title_en);
-		}
-		printf("* the default method\n");
+		print_table(set);
 	}
 	kesu_method_set_free(set);
 	return code;

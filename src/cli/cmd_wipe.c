@@ -17,6 +17,8 @@ struct wipe_ctl {
 	struct kesu_job_options job;
 	enum cli_progress progress;
 	bool json, yes, force, dry_run, restart;
+	unsigned channel_flags;      /* KESU_CHANNEL_ALLOW_USB */
+	enum cli_hpa_mode hpa;
 	char **devices;
 	size_t ndevices;
 	/* The record: who, for whom, why; where it goes. */
@@ -34,6 +36,7 @@ struct drive {
 	bool started;
 	struct cli_record rec;
 	char asset[KESU_FIELD];
+	struct cli_firmware fw;      /* channel, caps, the method it runs */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -64,6 +67,12 @@ static void wipe_usage(FILE *out)
 	      "  -f, --force              with --yes: erase drives holding partitions or filesystems\n"
 	      "  -n, --dry-run            run the gate and the confirmation, write nothing\n"
 	      "      --stop-after-pass N  stop after pass N (for testing; the job is INTERRUPTED)\n"
+	      "\nFirmware methods (the drive erases itself; kesu methods lists them):\n"
+	      "      --hpa MODE           check (default: warn; Security Erase refuses), restore\n"
+	      "                           (remove a Host Protected Area first, so its sectors\n"
+	      "                           are erased too) or keep (erase without them)\n"
+	      "      --allow-usb          send ATA/NVMe commands through a USB bridge\n"
+	      "      --poll-interval MS   how often to ask a sanitizing drive (default 1000)\n"
 	      "\nThe record (every job goes to the ledger; a SUCCESS gets a signed certificate):\n"
 	      "      --operator NAME      who erases (required here or in the config file)\n"
 	      "      --operator-title T, --organisation ORG, --department DEPT, --location L, --phone P\n"
@@ -108,7 +117,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 	enum { O_METHODS_DIR = 256, O_VERIFY, O_VPASSES, O_VPERCENT, O_REQUEST, O_RETRIES,
 	       O_PROGRESS, O_JSON, O_STOP_AFTER, O_OPERATOR, O_OP_TITLE, O_ORG, O_DEPT, O_LOCATION,
 	       O_PHONE, O_APPROVER, O_CLASS, O_PURPOSE, O_ASSET, O_LEDGER, O_CERT_DIR, O_KEY,
-	       O_PASSFILE, O_RESTART, O_CHECKPOINT };
+	       O_PASSFILE, O_RESTART, O_CHECKPOINT, O_HPA, O_ALLOW_USB, O_POLL };
 	static const struct option opts[] = {
 		{"method", required_argument, NULL, 'm'},
 		{"methods-dir", required_argument, NULL, O_METHODS_DIR},
@@ -140,6 +149,9 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		{"passphrase-file", required_argument, NULL, O_PASSFILE},
 		{"restart", no_argument, NULL, O_RESTART},
 		{"checkpoint-interval", required_argument, NULL, O_CHECKPOINT},
+		{"hpa", required_argument, NULL, O_HPA},
+		{"allow-usb", no_argument, NULL, O_ALLOW_USB},
+		{"poll-interval", required_argument, NULL, O_POLL},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -207,6 +219,18 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 			if (*end || !(ctl->job.sync_seconds >= 0.1 && ctl->job.sync_seconds <= 600))
 				return cli_error("--checkpoint-interval: \"%s\" is not 0.1 to 600 seconds", optarg), -1;
 			break;
+		case O_HPA:
+			if (!strcmp(optarg, "check")) ctl->hpa = CLI_HPA_CHECK;
+			else if (!strcmp(optarg, "restore")) ctl->hpa = CLI_HPA_RESTORE;
+			else if (!strcmp(optarg, "keep")) ctl->hpa = CLI_HPA_KEEP;
+			else return cli_error("--hpa: \"%s\" is not check, restore or keep", optarg), -1;
+			break;
+		case O_ALLOW_USB: ctl->channel_flags |= KESU_CHANNEL_ALLOW_USB; break;
+		case O_POLL:
+			ctl->job.poll_ms = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || ctl->job.poll_ms < 1 || ctl->job.poll_ms > 600000)
+				return cli_error("--poll-interval: \"%s\" is not 1 to 600000 ms", optarg), -1;
+			break;
 		case 'h': wipe_usage(stdout); return 1;
 		default: wipe_usage(stderr); return -1;
 		}
@@ -230,7 +254,8 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 
 /* Gate, confirmation and exclusive open for every drive, before any
  * writing starts. Returns an exit code; KESU_EXIT_OK when all are open. */
-static int admit(const struct wipe_ctl *ctl, struct drive *drives)
+static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
+		 const struct kesu_method_set *methods, struct drive *drives)
 {
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
@@ -262,6 +287,14 @@ static int admit(const struct wipe_ctl *ctl, struct drive *drives)
 				cli_error("%s: cannot open: %s", d->dev.path, kesu_strerror(d->fd));
 			return cli_exit_for(d->fd);
 		}
+	}
+	/* Firmware refusals (frozen, locked, unsupported) before any job starts. */
+	for (size_t i = 0; i < ctl->ndevices; i++) {
+		struct drive *d = &drives[i];
+		int code = cli_firmware_prepare(&d->fw, &d->dev, d->fd, method, methods,
+						ctl->channel_flags, ctl->hpa, ctl->dry_run, ctl->json);
+		if (code != KESU_EXIT_OK)
+			return code;
 	}
 	return KESU_EXIT_OK;
 }
@@ -304,15 +337,33 @@ static void print_summary(const struct kesu_job_result *r)
 	cli_format_size(r->device.size, size, sizeof(size));
 	printf("%s: %s  method %s (%s)  %s\n", r->device.path, kesu_outcome_name(r->outcome),
 	       r->method.id, r->method.standard, size);
+	if (r->hidden.checked && (r->hidden.hpa_sectors || r->hidden.dco_sectors))
+		printf("  hidden areas: HPA %llu sectors (%s), DCO %llu sectors\n",
+		       (unsigned long long)r->hidden.hpa_sectors,
+		       r->hidden.hpa_restored ? "removed first, erased" : "NOT erased",
+		       (unsigned long long)r->hidden.dco_sectors);
+	if (r->method.technique == KESU_TECHNIQUE_FIRMWARE) {
+		const struct kesu_firmware_report *f = &r->firmware;
+		printf("  %s: %s (%.1f s%s)\n", kesu_firmware_command_title(r->method.firmware),
+		       f->detail[0] ? f->detail : "not sent", f->seconds,
+		       f->followed_running ? "; followed a sanitize already running" : "");
+		if (f->marker_bytes)
+			printf("  proof: %llu bytes marked before; after: %llu marked sectors unchanged, "
+			       "%llu sectors not zero (expected: %s)\n",
+			       (unsigned long long)f->marker_bytes, (unsigned long long)f->unchanged_sectors,
+			       (unsigned long long)f->nonzero_sectors, kesu_leaves_name(r->method.leaves));
+	}
 	for (unsigned i = 0; i < r->npasses; i++) {
 		const struct kesu_pass_result *p = &r->passes[i];
 		if (!p->started)
 			continue;
-		printf("  pass %u/%u %-16s %8.2f s %7.0f MB/s%s\n", p->number, r->npasses,
-		       kesu_pass_describe(&p->pass, text, sizeof(text)), p->seconds,
-		       p->seconds > 0 ? (double)p->bytes_written / p->seconds / 1e6 : 0.0,
-		       p->completed ? "" : "  (not completed)");
-		print_ranges("sectors not written", &p->bad);
+		if (p->pass.type != KESU_PASS_FIRMWARE) { /* a firmware step is summed up above */
+			printf("  pass %u/%u %-16s %8.2f s %7.0f MB/s%s\n", p->number, r->npasses,
+			       kesu_pass_describe(&p->pass, text, sizeof(text)), p->seconds,
+			       p->seconds > 0 ? (double)p->bytes_written / p->seconds / 1e6 : 0.0,
+			       p->completed ? "" : "  (not completed)");
+			print_ranges("sectors not written", &p->bad);
+		}
 		const struct kesu_verify_result *v = &p->verify;
 		if (v->done)
 			printf("    verify %s %.1f%%: %llu bytes read in %.1f s, %s\n",
@@ -325,7 +376,7 @@ static void print_summary(const struct kesu_job_result *r)
 	if (r->reason[0])
 		printf("  %s\n", r->reason);
 	if (r->outcome == KESU_OUTCOME_SUCCESS)
-		printf("  NIST SP 800-88 level achieved: %s\n", kesu_nist_level_name(r->method.nist));
+		printf("  NIST SP 800-88 level achieved: %s\n", kesu_nist_level_name(r->nist_level));
 }
 
 static void watch(const struct wipe_ctl *ctl, struct cli_station *st, struct drive *drives)
@@ -410,12 +461,13 @@ static int split_assets(const struct wipe_ctl *ctl, struct drive *drives)
 
 /* Creates each drive's job (resuming an unfinished one) and records its
  * start in the ledger, before any thread writes. */
-static int start_jobs(const struct wipe_ctl *ctl, struct cli_station *st,
-		      const struct kesu_method *method, struct drive *drives)
+static int start_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct drive *drives)
 {
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
+		const struct kesu_method *method = d->fw.method;
 		struct kesu_job_options opts = ctl->job;
+		cli_firmware_options(&d->fw, &opts);
 		int code = cli_record_prepare(st, &d->dev, method, ctl->restart, &d->rec, &opts);
 		if (code != KESU_EXIT_OK)
 			return code;
@@ -426,6 +478,8 @@ static int start_jobs(const struct wipe_ctl *ctl, struct cli_station *st,
 		}
 		d->fd = -1; /* the job owns it now */
 		code = cli_record_begin(st, &d->rec, d->job);
+		if (code == KESU_EXIT_OK)
+			code = cli_firmware_store_password(st, &d->fw, &d->rec);
 		if (code != KESU_EXIT_OK)
 			return code;
 	}
@@ -473,6 +527,8 @@ static int run_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct d
 		const struct kesu_job_result *r = kesu_job_result(drives[i].job);
 		int c = exit_code_for(r);
 		int rc = cli_record_finish(st, &drives[i].rec, drives[i].job, drives[i].asset);
+		c = c > rc ? c : rc;
+		rc = cli_firmware_finish(st, &drives[i].fw, &drives[i].rec, r);
 		c = c > rc ? c : rc;
 		code = c > code ? c : code;
 		if (ctl->json) {
@@ -525,18 +581,25 @@ int cmd_wipe(int argc, char **argv)
 	if (code == KESU_EXIT_OK)
 		code = open_station(&ctl, st);
 	if (code == KESU_EXIT_OK)
-		code = admit(&ctl, drives);
+		code = admit(&ctl, method, methods, drives);
 	if (code == KESU_EXIT_OK && ctl.dry_run) {
-		for (size_t i = 0; i < ctl.ndevices; i++)
-			printf("%s: would be erased with %s (%u passes); nothing was written\n",
-			       drives[i].dev.path, method->id, method->npasses);
+		for (size_t i = 0; i < ctl.ndevices; i++) {
+			const struct kesu_method *m = drives[i].fw.method;
+			if (m->technique == KESU_TECHNIQUE_FIRMWARE)
+				printf("%s: would be erased with %s (%s); nothing was sent or written\n",
+				       drives[i].dev.path, m->id, kesu_firmware_command_title(m->firmware));
+			else
+				printf("%s: would be erased with %s (%u passes); nothing was written\n",
+				       drives[i].dev.path, m->id, m->npasses);
+		}
 	} else if (code == KESU_EXIT_OK) {
-		code = start_jobs(&ctl, st, method, drives);
+		code = start_jobs(&ctl, st, drives);
 		if (code == KESU_EXIT_OK)
 			code = run_jobs(&ctl, st, drives);
 	}
 	for (size_t i = 0; i < ctl.ndevices; i++) {
-		kesu_job_free(drives[i].job);
+		kesu_job_free(drives[i].job); /* before the channel it borrows */
+		cli_firmware_close(&drives[i].fw);
 		if (drives[i].fd >= 0)
 			close(drives[i].fd);
 	}

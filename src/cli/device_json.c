@@ -1,6 +1,10 @@
 /* The JSON form of a device. Field names are stable and documented in
  * docs/formats.md; unknown facts are null, never guessed. */
 #include "cli.h"
+#include "kesu/firmware.h"
+#include "kesu/purge.h"
+
+/* Declared in cli.h once it has them; cmd_info.c and cmd_list.c call it. */
 
 static struct json_object *str_or_null(const char *s)
 {
@@ -82,6 +86,122 @@ static struct json_object *string_array(const char (*items)[64], size_t n)
 	return a;
 }
 
+static struct json_object *bool_if(bool known, bool value)
+{
+	return known ? json_object_new_boolean(value) : NULL;
+}
+
+static struct json_object *u64_if(bool known, uint64_t value)
+{
+	return known ? json_object_new_uint64(value) : NULL;
+}
+
+static const char *bus_id(enum kesu_purge_bus bus)
+{
+	switch (bus) {
+	case KESU_BUS_ATA: return "ata";
+	case KESU_BUS_NVME: return "nvme";
+	case KESU_BUS_SCSI: return "scsi";
+	case KESU_BUS_OTHER: break;
+	}
+	return NULL;
+}
+
+static const char *sanitize_status_id(enum kesu_nvme_sanitize_status s)
+{
+	switch (s) {
+	case KESU_NVME_SANITIZE_NEVER: return "never";
+	case KESU_NVME_SANITIZE_COMPLETED: return "completed";
+	case KESU_NVME_SANITIZE_IN_PROGRESS: return "in_progress";
+	case KESU_NVME_SANITIZE_FAILED: return "failed";
+	case KESU_NVME_SANITIZE_COMPLETED_NO_DEALLOC: return "completed_no_dealloc";
+	}
+	return NULL;
+}
+
+/* The firmware_erase object: every fact the drive gave about erasing
+ * itself (docs/formats.md). caps NULL or not queried: everything null but
+ * queried (false) and error (why). */
+static struct json_object *firmware_json(const struct kesu_drive_caps *caps, const char *why)
+{
+	static const struct kesu_drive_caps none = {.bus = KESU_BUS_OTHER};
+	bool q = caps && caps->queried;
+	if (!q && caps && caps->error[0] && (!why || !why[0]))
+		why = caps->error;
+	if (!q)
+		caps = &none;
+	bool ata = q && caps->bus == KESU_BUS_ATA, nvme = q && caps->bus == KESU_BUS_NVME,
+	     scsi = q && caps->bus == KESU_BUS_SCSI;
+	const struct kesu_ata_identify *id = &caps->ata;
+	const struct kesu_nvme_id_ctrl *nc = &caps->nvme_ctrl;
+	const struct kesu_nvme_sanitize_log *log = &caps->nvme_sanitize_log;
+	bool sec = ata && id->security_supported, san = ata && id->sanitize_supported;
+	bool logv = nvme && caps->nvme_sanitize_log_valid;
+
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "queried", json_object_new_boolean(q));
+	json_object_object_add(o, "error", q ? NULL : str_or_null(why && why[0] ? why : "not asked"));
+	json_object_object_add(o, "bus", q ? str_or_null(bus_id(caps->bus)) : NULL);
+	json_object_object_add(o, "rotational", bool_if(q, caps->purge.rotational));
+	json_object_object_add(o, "usb_bridge", bool_if(q, caps->purge.usb_bridge));
+	/* ATA: IDENTIFY word 128 (security), 89/90 (times), 59 (sanitize), 217. */
+	json_object_object_add(o, "ata_rotation_rate", u64_if(ata && id->rotation_rate, id->rotation_rate));
+	json_object_object_add(o, "ata_security_supported", bool_if(ata, id->security_supported));
+	json_object_object_add(o, "ata_security_enabled", bool_if(sec, id->security_enabled));
+	json_object_object_add(o, "ata_security_locked", bool_if(sec, id->security_locked));
+	json_object_object_add(o, "ata_security_frozen", bool_if(sec, id->security_frozen));
+	json_object_object_add(o, "ata_security_count_expired", bool_if(sec, id->security_count_expired));
+	json_object_object_add(o, "ata_enhanced_erase_supported", bool_if(sec, id->security_enhanced_supported));
+	json_object_object_add(o, "ata_erase_minutes", u64_if(sec && id->erase_minutes, id->erase_minutes));
+	json_object_object_add(o, "ata_enhanced_erase_minutes",
+			       u64_if(sec && id->security_enhanced_supported && id->enhanced_erase_minutes,
+				      id->enhanced_erase_minutes));
+	json_object_object_add(o, "ata_sanitize_supported", bool_if(ata, id->sanitize_supported));
+	json_object_object_add(o, "ata_sanitize_crypto", bool_if(ata, san && id->sanitize_crypto));
+	json_object_object_add(o, "ata_sanitize_block", bool_if(ata, san && id->sanitize_block));
+	json_object_object_add(o, "ata_sanitize_overwrite", bool_if(ata, san && id->sanitize_overwrite));
+	json_object_object_add(o, "ata_sectors", u64_if(ata, id->sectors));
+	json_object_object_add(o, "native_sectors", u64_if(ata && caps->hpa_checked, caps->native_sectors));
+	json_object_object_add(o, "hpa_hidden_sectors", u64_if(ata && caps->hpa_checked, caps->hpa_hidden_sectors));
+	json_object_object_add(o, "dco_sectors", u64_if(ata && caps->dco_checked, caps->dco_sectors));
+	json_object_object_add(o, "dco_hidden_sectors", u64_if(ata && caps->dco_checked, caps->dco_hidden_sectors));
+	/* NVMe: OACS, FNA, SANICAP, the Sanitize Status log. */
+	json_object_object_add(o, "nvme_nsid", u64_if(nvme, caps->nsid));
+	json_object_object_add(o, "nvme_format", bool_if(nvme, nc->format));
+	json_object_object_add(o, "nvme_format_crypto", bool_if(nvme, nc->format && nc->format_crypto_erase));
+	json_object_object_add(o, "nvme_format_all_namespaces", bool_if(nvme, nc->format_all_namespaces));
+	json_object_object_add(o, "nvme_secure_erase_all_namespaces",
+			       bool_if(nvme, nc->secure_erase_all_namespaces));
+	json_object_object_add(o, "nvme_sanitize_crypto", bool_if(nvme, nc->sanitize_crypto));
+	json_object_object_add(o, "nvme_sanitize_block", bool_if(nvme, nc->sanitize_block));
+	json_object_object_add(o, "nvme_sanitize_overwrite", bool_if(nvme, nc->sanitize_overwrite));
+	json_object_object_add(o, "nvme_sanitize_status", logv ? str_or_null(sanitize_status_id(log->status)) : NULL);
+	json_object_object_add(o, "nvme_sanitize_progress",
+			       logv && log->status == KESU_NVME_SANITIZE_IN_PROGRESS
+				       ? json_object_new_double(kesu_nvme_sanitize_permille(log) / 10.0)
+				       : NULL);
+	json_object_object_add(o, "nvme_global_data_erased", bool_if(logv, log->global_data_erased));
+	/* SCSI: REPORT SUPPORTED OPERATION CODES. */
+	json_object_object_add(o, "scsi_sanitize_overwrite", scsi ? tristate(caps->scsi_sanitize_overwrite) : NULL);
+	json_object_object_add(o, "scsi_sanitize_block", scsi ? tristate(caps->scsi_sanitize_block) : NULL);
+	json_object_object_add(o, "scsi_sanitize_crypto", scsi ? tristate(caps->scsi_sanitize_crypto) : NULL);
+	/* auto-purge over what the drive said. */
+	struct kesu_purge_choice choice = {0};
+	bool chose = q && kesu_purge_choose(&caps->purge, &choice) == 0;
+	json_object_object_add(o, "auto_purge", chose ? str_or_null(choice.method_id) : NULL);
+	json_object_object_add(o, "nist_level", chose ? json_object_new_string(kesu_nist_level_name(choice.level)) : NULL);
+	json_object_object_add(o, "auto_purge_reason", q ? str_or_null(choice.reason) : NULL);
+	return o;
+}
+
+struct json_object *cli_device_json_firmware(const struct kesu_device *dev,
+					     const struct kesu_drive_caps *caps, const char *why)
+{
+	struct json_object *o = cli_device_json(dev);
+	json_object_object_add(o, "firmware_erase", firmware_json(caps, why));
+	return o;
+}
+
 struct json_object *cli_device_json(const struct kesu_device *dev)
 {
 	struct json_object *o = json_object_new_object();
@@ -119,5 +239,7 @@ struct json_object *cli_device_json(const struct kesu_device *dev)
 	json_object_object_add(o, "state", json_object_new_string(cli_device_state(dev)));
 	json_object_object_add(o, "smart", smart_json(&dev->smart));
 	json_object_object_add(o, "capabilities", caps_json(&dev->caps));
+	/* Only kesu list and kesu info ask the drive (cli_device_json_firmware). */
+	json_object_object_add(o, "firmware_erase", NULL);
 	return o;
 }

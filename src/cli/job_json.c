@@ -91,9 +91,13 @@ struct json_object *cli_job_json(const struct kesu_job_result *r)
 	json_object_object_add(m, "title_ja", json_object_new_string(r->method.title_ja));
 	json_object_object_add(m, "standard", json_object_new_string(r->method.standard));
 	json_object_object_add(m, "sha256", hex(r->method.sha256, sizeof(r->method.sha256)));
+	json_object_object_add(m, "technique", json_object_new_string(kesu_technique_name(r->method.technique)));
 	json_object_object_add(o, "method", m);
+	json_object_object_add(o, "firmware", r->method.technique == KESU_TECHNIQUE_FIRMWARE
+				? kesu_record_firmware_json(r) : NULL);
+	json_object_object_add(o, "hidden_areas", r->hidden.checked ? kesu_record_hidden_json(&r->hidden) : NULL);
 	json_object_object_add(o, "nist_level", json_object_new_string(
-		r->outcome == KESU_OUTCOME_SUCCESS ? kesu_nist_level_name(r->method.nist) : "none"));
+		r->outcome == KESU_OUTCOME_SUCCESS ? kesu_nist_level_name(r->nist_level) : "none"));
 	json_object_object_add(o, "verify_mode", json_object_new_string(kesu_verify_mode_name(r->verify_mode)));
 	json_object_object_add(o, "verify_passes", json_object_new_string(
 		r->verify_passes == KESU_VPASSES_ALL ? "all" : "last"));

@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{"check", cmd_check, "run the safety gate on drives without writing anything"},
 	{"wipe", cmd_wipe, "erase drives with a method and verify them"},
 	{"verify", cmd_verify, "check a drive erased earlier or elsewhere"},
+	{"unlock", cmd_unlock, "remove the password a failed ATA Security Erase left set"},
 	{"methods", cmd_methods, "list the erasure methods, or show one"},
 	{"ledger", cmd_ledger, "verify, list, show or export the record of every job"},
 	{"cert", cmd_cert, "verify a certificate offline, or show its payload"},

@@ -55,6 +55,22 @@ static void draw_line(const struct cli_running *run)
 			kesu_outcome_name(kesu_job_result(run->job)->outcome));
 		return;
 	}
+	if (p.phase == KESU_PHASE_FIRMWARE) {
+		/* The drive works alone: show its own progress if it reports
+		 * any, and the elapsed time against its estimate. */
+		char elapsed[16], estimate[16] = "unknown";
+		format_eta(p.phase_seconds, elapsed, sizeof(elapsed));
+		if (p.estimate_s)
+			format_eta((double)p.estimate_s, estimate, sizeof(estimate));
+		const struct kesu_job_result *r = kesu_job_result(run->job);
+		if (p.total)
+			fprintf(stderr, "\r\033[K%-14s %-24.24s %5.1f%% elapsed %s, drive's estimate %s\n",
+				run->path, r->method.id, pct, elapsed, estimate);
+		else
+			fprintf(stderr, "\r\033[K%-14s %-24.24s elapsed %s, drive's estimate %s\n",
+				run->path, r->method.id, elapsed, estimate);
+		return;
+	}
 	fprintf(stderr, "\r\033[K%-14s pass %u/%u %-6s %-10.10s %5.1f%% %7.0f MB/s ETA %s\n", run->path,
 		p.pass, p.npasses, phase_name(p.phase), label, pct, rate / 1e6, eta);
 }
@@ -75,6 +91,9 @@ static void emit_json(const struct cli_running *run)
 	json_object_object_add(o, "done", json_object_new_uint64(p.done));
 	json_object_object_add(o, "total", json_object_new_uint64(p.total));
 	json_object_object_add(o, "mb_per_s", json_object_new_double(rate / 1e6));
+	json_object_object_add(o, "estimate_seconds", p.phase == KESU_PHASE_FIRMWARE && p.estimate_s
+		? json_object_new_int64(p.estimate_s) : NULL);
+	json_object_object_add(o, "elapsed_seconds", json_object_new_double(p.phase_seconds));
 	json_object_object_add(o, "eta_seconds", rate > 0 && p.phase != KESU_PHASE_FINISHED
 		? json_object_new_double((double)(p.total - p.done) / rate) : NULL);
 	if (p.phase == KESU_PHASE_FINISHED)

@@ -33,6 +33,38 @@ static struct json_object *member(struct json_object *o, const char *name)
 	return v;
 }
 
+/* sanitization.firmware of the payload: the command, the drive's answer
+ * and the proof by reading. A record never holds the ATA temporary
+ * password; of its two flags the certificate keeps only whether the
+ * password is gone again, null when kesu set none. */
+static struct json_object *firmware_payload(struct json_object *f)
+{
+	static const char *const names[] = {"command", "detail", "followed_running", "title", NULL};
+	static const char *const proof_names[] = {"leaves", "marker_bytes", "nonzero_sectors",
+						  "unchanged_sectors", NULL};
+	struct json_object *o = pick(f, names);
+	bool set = json_object_get_boolean(member(f, "password_set"));
+	json_object_object_add(o, "password_cleared",
+			       set ? json_object_get(member(f, "password_cleared")) : NULL);
+	json_object_object_add(o, "proof", pick(member(f, "proof"), proof_names));
+	return o;
+}
+
+/* Version 1 is every payload kesu made before firmware erasure, and still
+ * every overwrite job's on a drive without hidden-area facts: the same
+ * bytes as ever. A payload with firmware or hidden-area facts is version
+ * 2, and then carries both keys (null when not given). */
+static int add_version2(struct json_object *san, struct json_object *rec_san)
+{
+	static const char *const hidden_names[] = {"dco_sectors", "hpa_restored", "hpa_sectors", NULL};
+	struct json_object *f = member(rec_san, "firmware"), *h = member(rec_san, "hidden_areas");
+	if (!f && !h)
+		return 1;
+	json_object_object_add(san, "firmware", f ? firmware_payload(f) : NULL);
+	json_object_object_add(san, "hidden_areas", h ? pick(h, hidden_names) : NULL);
+	return 2;
+}
+
 char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 			const char *record_hash, time_t issued, size_t *len)
 {
@@ -53,6 +85,7 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	for (size_t i = 0; rec_passes && i < json_object_array_length(rec_passes); i++)
 		json_object_array_add(passes, pick(json_object_array_get_idx(rec_passes, i), pass_names));
 	json_object_object_add(san, "passes", passes);
+	int version = add_version2(san, rec_san);
 
 	char utc[32], local[40];
 	kesu_time_utc(issued, utc);
@@ -64,7 +97,7 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	json_object_object_add(ledger, "record_hash", record_hash ? json_object_new_string(record_hash) : NULL);
 	json_object_object_add(ledger, "seq", seq ? json_object_new_int64((int64_t)seq) : NULL);
 
-	json_object_object_add(p, "kesu_certificate", json_object_new_int(1));
+	json_object_object_add(p, "kesu_certificate", json_object_new_int(version));
 	json_object_object_add(p, "document", json_object_new_string(success ? "certificate" : "failure-report"));
 	json_object_object_add(p, "certificate_id", json_object_get(member(rec, "certificate_id")));
 	json_object_object_add(p, "issued_utc", json_object_new_string(utc));

@@ -7,7 +7,9 @@
 #include <time.h>
 
 #include "kesu/error.h"
+#include "kesu/firmware.h"
 #include "kesu/job.h"
+#include "firmware_internal.h"
 #include "io_retry.h"
 #include "pass_writer.h"
 #include "verify_read.h"
@@ -30,6 +32,7 @@ struct kesu_job {
 	 * with an old offset and skips data on resume. */
 	_Atomic uint64_t durable;
 	_Atomic uint64_t bad_sectors;
+	_Atomic unsigned estimate_s;     /* firmware: the drive's estimate */
 	unsigned current_pass;           /* the writer thread's, for durable_mark */
 };
 
@@ -127,12 +130,32 @@ int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *targe
 		if (p->pass.type == KESU_PASS_RANDOM_BYTE || p->pass.type == KESU_PASS_COMPLEMENT) {
 			uint8_t b = job->random_bytes[p->pass.random_byte - 1];
 			p->byte = p->pass.type == KESU_PASS_COMPLEMENT ? (uint8_t)~b : b;
-		} else if (p->pass.type == KESU_PASS_RANDOM_STREAM) {
+		} else if (p->pass.type == KESU_PASS_RANDOM_STREAM || p->pass.type == KESU_PASS_FIRMWARE) {
+			/* firmware: the seed of the proof markers */
 			if (plan)
 				memcpy(p->seed, plan->seeds[i], sizeof(p->seed));
 			else
 				randombytes_buf(p->seed, sizeof(p->seed));
 		}
+	}
+	r->nist_level = method->nist;
+	if (job->opts.caps && job->opts.caps->hpa_checked) {
+		r->hidden.checked = true;
+		r->hidden.hpa_sectors = job->opts.caps->hpa_hidden_sectors;
+		r->hidden.dco_sectors = job->opts.caps->dco_hidden_sectors;
+		if (job->opts.hpa_restored) {
+			r->hidden.hpa_sectors = job->opts.hpa_restored;
+			r->hidden.hpa_restored = true;
+		}
+	}
+	if (method->technique == KESU_TECHNIQUE_FIRMWARE) {
+		/* What the command reaches on this media (ATA Security Erase on
+		 * flash: Clear); without facts about the drive, Clear. */
+		int level = job->opts.caps ? kesu_purge_level(kesu_firmware_command_name(method->firmware),
+							      &job->opts.caps->purge)
+					   : -1;
+		r->nist_level = level > 0 ? (enum kesu_nist_level)level : KESU_NIST_CLEAR;
+		r->firmware.command = method->firmware;
 	}
 	*out = job;
 	return 0;
@@ -246,12 +269,26 @@ static void conclude(struct kesu_job *job, int rc, unsigned stopped_pass)
 		r->outcome = KESU_OUTCOME_INTERRUPTED;
 		r->interrupted_pass = p->number;
 		r->interrupted_at = p->offset_reached;
-		if (p->completed)
+		if (r->method.technique == KESU_TECHNIQUE_FIRMWARE && r->firmware.detail[0])
+			snprintf(r->reason, sizeof(r->reason), "interrupted: %s", r->firmware.detail);
+		else if (p->completed)
 			snprintf(r->reason, sizeof(r->reason), "interrupted while verifying pass %u: %s",
 				 p->number, kesu_strerror(rc));
 		else
 			snprintf(r->reason, sizeof(r->reason), "interrupted in pass %u at byte %llu: %s",
 				 p->number, (unsigned long long)p->offset_reached, kesu_strerror(rc));
+	} else if (r->method.technique == KESU_TECHNIQUE_FIRMWARE && rc < 0 && !r->passes[0].completed) {
+		r->outcome = KESU_OUTCOME_FAILED;
+		snprintf(r->reason, sizeof(r->reason), "%s failed: %s",
+			 kesu_firmware_command_title(r->method.firmware), r->firmware.detail);
+	} else if (r->method.technique == KESU_TECHNIQUE_FIRMWARE &&
+		   (r->firmware.unchanged_sectors || r->firmware.nonzero_sectors)) {
+		r->outcome = KESU_OUTCOME_FAILED;
+		snprintf(r->reason, sizeof(r->reason),
+			 "the drive reported the erase complete, but reading shows otherwise: "
+			 "%llu marked sector(s) unchanged, %llu sector(s) not zero",
+			 (unsigned long long)r->firmware.unchanged_sectors,
+			 (unsigned long long)r->firmware.nonzero_sectors);
 	} else if (bad) {
 		r->outcome = KESU_OUTCOME_FAILED;
 		snprintf(r->reason, sizeof(r->reason), "%llu sector(s) could not be written",
@@ -280,6 +317,34 @@ static void conclude(struct kesu_job *job, int rc, unsigned stopped_pass)
 	}
 }
 
+static void enter_phase_cb(void *job, enum kesu_job_phase phase, uint64_t total)
+{
+	struct kesu_job *j = job;
+	enter_phase(j, phase, 1, total);
+}
+
+/* A firmware method's one step (firmware_step.c). */
+static int run_firmware(struct kesu_job *job, struct kesu_pass_result *p)
+{
+	job->current_pass = p->number;
+	struct kesu_fw_step step = {
+		.target = &job->target,
+		.opts = &job->opts,
+		.result = &job->result,
+		.pass = p,
+		.ctx = {.pt = job->opts.passthru, .caps = job->opts.caps, .cancel = &job->cancel,
+			.done = &job->done, .total = &job->total, .estimate_s = &job->estimate_s},
+		.enter_phase = enter_phase_cb,
+		.job = job,
+		.request = job->result.request_size,
+		.retries = (unsigned)job->opts.retries,
+	};
+	int rc = kesu_fw_step_run(&step);
+	if (p->completed)
+		durable_mark(job, job->target.size);
+	return rc;
+}
+
 int kesu_job_run(struct kesu_job *job)
 {
 	struct kesu_job_result *r = &job->result;
@@ -290,6 +355,10 @@ int kesu_job_run(struct kesu_job *job)
 	for (; i < first; i++) {
 		r->passes[i].started = r->passes[i].completed = r->passes[i].earlier_run = true;
 		r->passes[i].offset_reached = job->target.size;
+	}
+	if (r->method.technique == KESU_TECHNIQUE_FIRMWARE) {
+		rc = run_firmware(job, &r->passes[0]);
+		i = r->npasses;
 	}
 	for (; i < r->npasses; i++) {
 		struct kesu_pass_result *p = &r->passes[i];
@@ -363,6 +432,7 @@ void kesu_job_progress(const struct kesu_job *job, struct kesu_job_progress *p)
 	p->durable_pass = (unsigned)(durable >> 56);
 	p->durable_offset = durable & DURABLE_OFFSET_MASK;
 	p->bad_sectors = atomic_load(&job->bad_sectors);
+	p->estimate_s = atomic_load(&job->estimate_s);
 	p->phase_seconds = (double)(monotonic_ns() - atomic_load(&job->phase_start_ns)) / 1e9;
 }
 

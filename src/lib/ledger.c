@@ -63,8 +63,21 @@ static const char schema_v1[] =
 	"CREATE TRIGGER jobs_no_finished_insert BEFORE INSERT ON jobs WHEN NEW.state = 'finished'"
 	"  BEGIN SELECT RAISE(ABORT, 'records are finished only by kesu'); END;";
 
+/* Version 2: temporary ATA passwords. Kept only from just before kesu
+ * sets one on a drive until the drive confirms security is disabled
+ * again, so a crash or failed erase never leaves a drive locked with a
+ * password nobody knows (kesu unlock reads it from here). Not part of
+ * the chain: a password is a secret, not a record. */
+static const char schema_v2[] =
+	"CREATE TABLE ata_passwords ("
+	"  device_key TEXT PRIMARY KEY,"
+	"  job_id TEXT NOT NULL,"
+	"  password TEXT NOT NULL,"
+	"  created_utc TEXT NOT NULL"
+	");";
+
 /* Each entry moves the schema from version i to i + 1. */
-static const char *const migrations[] = {schema_v1};
+static const char *const migrations[] = {schema_v1, schema_v2};
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
 static int pragma_int(struct kesu_ledger *l, const char *sql, int *value)
@@ -152,8 +165,9 @@ int kesu_ledger_open(const char *path, struct kesu_ledger **out, char *err, size
 	sqlite3_busy_timeout(l->db, 30000);
 	int rc = check_and_migrate(l, err, errsize);
 	if (rc == 0)
+		/* secure_delete: a forgotten password is overwritten in the file. */
 		rc = kesu_ledger_exec(l, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-					 "PRAGMA foreign_keys = ON", err, errsize);
+					 "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON", err, errsize);
 	if (rc < 0) {
 		kesu_ledger_close(l);
 		return rc;

@@ -431,7 +431,10 @@ char *kesu_pass_format(const struct kesu_pass *pass, char *buf, size_t size)
 	case KESU_PASS_RANDOM_STREAM:
 		snprintf(buf, size, "random");
 		break;
-	default: /* firmware steps have no pass line */
+	case KESU_PASS_FIRMWARE: /* no pass line: the method's firmware key */
+		snprintf(buf, size, "firmware");
+		break;
+	default:
 		snprintf(buf, size, "?");
 	}
 	return buf;

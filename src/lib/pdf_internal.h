@@ -40,7 +40,20 @@ struct cert {
 			asset_number[CERT_TEXT];
 		long long size_bytes, logical_sector, physical_sector;
 	} media;
+	int version;  /* kesu_certificate: 1, or 2 with the firmware facts */
 	char technique[40], nist_level[20];
+	bool firmware; /* technique "firmware": fw holds the command and its proof */
+	struct {
+		char command[40], title[CERT_TEXT], detail[CERT_TEXT], leaves[12];
+		bool followed_running;
+		int password_cleared; /* 1, 0, or -1 when null (kesu set no password) */
+		long long marker_bytes, unchanged_sectors, nonzero_sectors;
+	} fw;
+	struct {
+		bool known; /* sanitization.hidden_areas given (ATA drives) */
+		long long hpa_sectors, dco_sectors;
+		bool hpa_restored;
+	} hidden;
 	struct {
 		char id[64], title_ja[CERT_TEXT], title_en[CERT_TEXT], standard[CERT_TEXT],
 			source[CERT_TEXT], sha256[80];
@@ -64,7 +77,7 @@ struct cert {
 	char sig_line[CERT_TEXT]; /* the signature's base64 line */
 };
 
-/* pdf_payload.c: parses and checks a v1 payload. 0 or -KESU_EPARSE (err set)
+/* pdf_payload.c: parses and checks a v1 or v2 payload. 0 or -KESU_EPARSE (err set)
  * or -ENOMEM. Free with cert_free. */
 int cert_parse(const char *payload, size_t len, struct cert *c, char *err, size_t errsize);
 void cert_free(struct cert *c);

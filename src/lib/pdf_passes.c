@@ -1,8 +1,11 @@
 /* The table of passes. Up to PASSES_ON_PAGE1 passes are listed on the
  * first page; a method with more (gutmann: 35) gets a summary there and
  * every pass in an annex, whose table carries on over as many pages as it
- * needs with its header repeated. */
+ * needs with its header repeated. A firmware erase has one step, shown in
+ * a table of its own with what the drive answered and the proof by
+ * reading. */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,27 +34,45 @@ static const struct column columns[] = {
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
-static float column_w(size_t i)
+/* A firmware erase: no seed, no bad sectors; the command instead. */
+static const struct column firmware_columns[] = {
+	{"No.", "", 24, true},
+	{"消去コマンド", "Command", 282, false},
+	{"消去範囲", "Bytes erased", 96, true},
+	{"所要時間", "Time", 62, true},
+	{"状態", "Status", 0, false},
+};
+#define FW_NCOLUMNS (sizeof(firmware_columns) / sizeof(firmware_columns[0]))
+
+static const struct column *table_columns(const struct pdf *p, size_t *n)
 {
-	if (columns[i].w > 0)
-		return columns[i].w;
+	*n = p->cert->firmware ? FW_NCOLUMNS : NCOLUMNS;
+	return p->cert->firmware ? firmware_columns : columns;
+}
+
+static float column_w(const struct column *cols, size_t n, size_t i)
+{
+	if (cols[i].w > 0)
+		return cols[i].w;
 	float used = 0;
-	for (size_t j = 0; j < NCOLUMNS; j++)
-		used += columns[j].w;
+	for (size_t j = 0; j < n; j++)
+		used += cols[j].w;
 	return CONTENT_W - used;
 }
 
 static void table_header(struct pdf *p)
 {
 	float x = MARGIN_X;
+	size_t n;
+	const struct column *cols = table_columns(p, &n);
 	pdf_need(p, HEAD_H + PASS_ROW_H);
-	for (size_t i = 0; i < NCOLUMNS; i++) {
-		float w = column_w(i);
+	for (size_t i = 0; i < n; i++) {
+		float w = column_w(cols, n, i);
 		pdf_rect(p, x, p->y, w, HEAD_H, &RGB_LABEL, &RGB_RULE, 0.4f);
 		pdf_color(p, RGB_BLACK);
-		pdf_text_fit(p, x + PAD, p->y + 2.0f, w - 2 * PAD, 6.4f, 4.8f, columns[i].ja);
+		pdf_text_fit(p, x + PAD, p->y + 2.0f, w - 2 * PAD, 6.4f, 4.8f, cols[i].ja);
 		pdf_color(p, RGB_GREY);
-		pdf_text_fit(p, x + PAD, p->y + 8.6f, w - 2 * PAD, 5.5f, 4.5f, columns[i].en);
+		pdf_text_fit(p, x + PAD, p->y + 8.6f, w - 2 * PAD, 5.5f, 4.5f, cols[i].en);
 		x += w;
 	}
 	p->y += HEAD_H;
@@ -67,31 +88,55 @@ static void cell(struct pdf *p, float x, float w, bool right, const char *text)
 		pdf_text_fit(p, x + PAD, top, w - 2 * PAD, CELL_SIZE, 5.5f, text);
 }
 
+static const char *status(const struct cert_pass *pass)
+{
+	return pass->completed ? "完了 / done" : "未完了 / incomplete";
+}
+
+/* The texts of a row, and which of them are shown in red. */
+static void row_texts(const struct pdf *p, const struct cert_pass *pass,
+		      char text[NCOLUMNS][CERT_TEXT], bool alarm[NCOLUMNS])
+{
+	snprintf(text[0], CERT_TEXT, "%lld", pass->number);
+	if (p->cert->firmware) {
+		snprintf(text[1], CERT_TEXT, "ファームウェア消去 / %s", p->cert->fw.title);
+		fmt_count(text[2], CERT_TEXT, pass->bytes_written);
+		fmt_duration(text[3], CERT_TEXT, pass->milliseconds);
+		snprintf(text[4], CERT_TEXT, "%s", status(pass));
+		alarm[4] = !pass->completed;
+		return;
+	}
+	fmt_pattern(text[1], CERT_TEXT, pass);
+	fmt_short_hex(text[2], CERT_TEXT, pass->seed, 16);
+	fmt_count(text[3], CERT_TEXT, pass->bytes_written);
+	fmt_duration(text[4], CERT_TEXT, pass->milliseconds);
+	fmt_count(text[5], CERT_TEXT, pass->bad_sectors);
+	snprintf(text[6], CERT_TEXT, "%s", status(pass));
+	alarm[5] = pass->bad_sectors > 0;
+	alarm[6] = !pass->completed;
+}
+
 static void pass_row(struct pdf *p, const struct cert_pass *pass, size_t index)
 {
 	char text[NCOLUMNS][CERT_TEXT];
+	bool alarm[NCOLUMNS] = {false};
+	size_t n;
+	const struct column *cols = table_columns(p, &n);
 	if (p->y + PASS_ROW_H > PAGE_BODY_END) {
 		pdf_new_page(p);
 		table_header(p);
 	}
-	snprintf(text[0], sizeof(text[0]), "%lld", pass->number);
-	fmt_pattern(text[1], sizeof(text[1]), pass);
-	fmt_short_hex(text[2], sizeof(text[2]), pass->seed, 16);
-	fmt_count(text[3], sizeof(text[3]), pass->bytes_written);
-	fmt_duration(text[4], sizeof(text[4]), pass->milliseconds);
-	fmt_count(text[5], sizeof(text[5]), pass->bad_sectors);
-	snprintf(text[6], sizeof(text[6]), "%s", pass->completed ? "完了 / done" : "未完了 / incomplete");
+	row_texts(p, pass, text, alarm);
 
 	float x = MARGIN_X;
 	if (index % 2)
 		pdf_rect(p, x, p->y, CONTENT_W, PASS_ROW_H, &(struct rgb){0.975f, 0.978f, 0.985f},
 			 NULL, 0);
-	for (size_t i = 0; i < NCOLUMNS; i++) {
-		float w = column_w(i);
+	for (size_t i = 0; i < n; i++) {
+		float w = column_w(cols, n, i);
 		pdf_rect(p, x, p->y, w, PASS_ROW_H, NULL, &RGB_RULE, 0.4f);
-		bool alarm = (i == 6 && !pass->completed) || (i == 5 && pass->bad_sectors > 0);
-		pdf_color(p, alarm ? RGB_RED : RGB_BLACK);
-		cell(p, x, w, columns[i].right, text[i]);
+		pdf_color(p, alarm[i] ? RGB_RED : RGB_BLACK);
+		cell(p, x, w, cols[i].right, text[i]);
 		x += w;
 	}
 	p->y += PASS_ROW_H;
@@ -148,8 +193,79 @@ static void summary(struct pdf *p)
 	pdf_row2(p, "不良セクタ", "Bad sectors", bads, "完了パス", "Completed", completed);
 }
 
+__attribute__((format(printf, 3, 4)))
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
+/* What the drive answered, and what came of kesu's temporary password. */
+static void firmware_answer(const struct cert *c, char *out, size_t size)
+{
+	snprintf(out, size, "%s", c->fw.detail[0] ? c->fw.detail : "\xe2\x80\x94");
+	if (c->fw.followed_running)
+		append(out, size, "\n実行中だった消去を完了まで追跡 / a sanitize already running "
+				  "was followed to its end");
+	if (c->fw.password_cleared == 1)
+		append(out, size, "\n一時パスワード: 解除済み / kesu's temporary password: removed");
+	else if (c->fw.password_cleared == 0)
+		append(out, size, "\n一時パスワード: 未解除 / kesu's temporary password: NOT removed "
+				  "(the drive may be locked)");
+}
+
+/* Markers written before the command and read after it: the proof that
+ * the drive did erase, not only said so. Zeros are checked only for a
+ * method that leaves zeros. */
+static void firmware_proof(const struct cert *c, char *out, size_t size)
+{
+	char marked[32], unchanged[32], nonzero[32];
+	bool read_back = c->npasses == 1 && c->passes[0].completed;
+	fmt_count(marked, sizeof(marked), c->fw.marker_bytes);
+	fmt_count(unchanged, sizeof(unchanged), c->fw.unchanged_sectors);
+	fmt_count(nonzero, sizeof(nonzero), c->fw.nonzero_sectors);
+	if (c->fw.marker_bytes <= 0)
+		snprintf(out, size,
+			 "目印の書き込みなし（検証なし、または消去前に終了）: 読み戻しによる証明はありません\n"
+			 "No markers were written (no verification, or the job ended before the "
+			 "erase): there is no proof by reading");
+	else if (!read_back)
+		snprintf(out, size,
+			 "消去前に %s バイトの無作為な目印を書き込み済み。消去が完了しなかったため読み戻しは未実施\n"
+			 "Before the erase kesu wrote %s bytes of random markers; the erase did not "
+			 "complete, so they were not read back",
+			 marked, marked);
+	else if (strcmp(c->fw.leaves, "zero") == 0)
+		snprintf(out, size,
+			 "消去前に %s バイトの無作為な目印を書き込み、消去後に読み戻し: 変化なし %s セクタ、"
+			 "ゼロでない %s セクタ（期待: すべてゼロ）\n"
+			 "Before the erase kesu wrote %s bytes of random markers; read back after it: "
+			 "%s sectors unchanged, %s sectors not zero (expected: zero)",
+			 marked, unchanged, nonzero, marked, unchanged, nonzero);
+	else
+		snprintf(out, size,
+			 "消去前に %s バイトの無作為な目印を書き込み、消去後に読み戻し: 変化なし %s セクタ"
+			 "（期待: すべて変化）\n"
+			 "Before the erase kesu wrote %s bytes of random markers; read back after it: "
+			 "%s sectors unchanged (expected: changed)",
+			 marked, unchanged, marked, unchanged);
+}
+
 void pdf_draw_passes(struct pdf *p)
 {
+	if (p->cert->firmware) {
+		char text[4 * CERT_TEXT];
+		pdf_section(p, "ファームウェア消去", "Firmware erase");
+		table(p);
+		firmware_answer(p->cert, text, sizeof(text));
+		pdf_row1(p, "ドライブの応答", "Drive's answer", text, 4);
+		firmware_proof(p->cert, text, sizeof(text));
+		pdf_row1(p, "消去の証明", "Proof of erasure", text, 4);
+		return;
+	}
 	pdf_section(p, "上書きパス", "Passes");
 	if (p->cert->npasses <= PASSES_ON_PAGE1)
 		table(p);

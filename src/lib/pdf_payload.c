@@ -1,7 +1,9 @@
-/* Reads a v1 certificate payload (docs/certificate.md) into the facts the
- * page shows. What the page claims must come from a well-formed payload, so
- * required fields, types and enumerations are checked; every error names the
- * field ("payload: sanitization.passes[2].pattern: missing"). */
+/* Reads a certificate payload (docs/certificate.md: version 1, or version 2
+ * with a firmware erase's command and proof and the drive's hidden areas)
+ * into the facts the page shows. What the page claims must come from a
+ * well-formed payload, so required fields, types and enumerations are
+ * checked; every error names the field ("payload:
+ * sanitization.passes[2].pattern: missing"). */
 #include <errno.h>
 #include <json-c/json.h>
 #include <sodium.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "kesu/error.h"
+#include "kesu/method.h"
 #include "kesu/pdf.h"
 #include "pdf_internal.h"
 
@@ -271,13 +274,113 @@ static int read_interruptions(struct reader *r, json_object *s, struct cert *c)
 	return 0;
 }
 
+/* A boolean member; *val untouched when absent or null (not required). */
+static int get_bool(struct reader *r, json_object *obj, const char *path, const char *key,
+		    bool required, int *val)
+{
+	json_object *v;
+	int rc = member(r, obj, path, key, json_type_boolean, required, &v);
+	if (rc == 0 && v)
+		*val = json_object_get_boolean(v);
+	return rc;
+}
+
+/* v2: sanitization.firmware, what the drive was told and what reading
+ * found. Only the command's own name is accepted (never "auto": a
+ * certificate names the command that was sent). */
+static int read_firmware(struct reader *r, json_object *f, struct cert *c)
+{
+	static const char *const leaves[] = {"changed", "zero", NULL};
+	const char *fp = "sanitization.firmware", *pp = "sanitization.firmware.proof";
+	json_object *proof;
+	int followed = 0;
+	c->fw.password_cleared = -1;
+	int rc = get_text(r, f, fp, "command", true, c->fw.command, sizeof(c->fw.command)) ?:
+		 get_text(r, f, fp, "title", true, c->fw.title, sizeof(c->fw.title)) ?:
+		 get_text(r, f, fp, "detail", true, c->fw.detail, sizeof(c->fw.detail)) ?:
+		 get_bool(r, f, fp, "followed_running", true, &followed) ?:
+		 get_bool(r, f, fp, "password_cleared", false, &c->fw.password_cleared) ?:
+		 member(r, f, fp, "proof", json_type_object, true, &proof);
+	if (rc)
+		return rc;
+	c->fw.followed_running = followed;
+	enum kesu_firmware_command cmd = kesu_firmware_command_parse(c->fw.command);
+	if (cmd == KESU_FW_NONE || cmd == KESU_FW_AUTO)
+		return fail(r, "%s.command: unknown value \"%s\"", fp, c->fw.command);
+	if (!c->fw.title[0])
+		return fail(r, "%s.title: empty", fp);
+	return get_text(r, proof, pp, "leaves", true, c->fw.leaves, sizeof(c->fw.leaves)) ?:
+	       one_of(r, "sanitization.firmware.proof.leaves", c->fw.leaves, leaves) ?:
+	       get_count(r, proof, pp, "marker_bytes", true, &c->fw.marker_bytes) ?:
+	       get_count(r, proof, pp, "unchanged_sectors", true, &c->fw.unchanged_sectors) ?:
+	       get_count(r, proof, pp, "nonzero_sectors", true, &c->fw.nonzero_sectors);
+}
+
+/* v2: sanitization.hidden_areas, what an HPA or DCO hid and what was done. */
+static int read_hidden(struct reader *r, json_object *h, struct cert *c)
+{
+	const char *hp = "sanitization.hidden_areas";
+	int restored = 0;
+	int rc = get_count(r, h, hp, "hpa_sectors", true, &c->hidden.hpa_sectors) ?:
+		 get_count(r, h, hp, "dco_sectors", true, &c->hidden.dco_sectors) ?:
+		 get_bool(r, h, hp, "hpa_restored", true, &restored);
+	c->hidden.known = rc == 0;
+	c->hidden.hpa_restored = restored;
+	return rc;
+}
+
+/* The technique and what goes with it: version 1 knows overwriting only;
+ * in version 2 a firmware erase has its firmware object and at most one
+ * pass (pattern "firmware"), an overwrite has neither. */
+static int read_technique(struct reader *r, json_object *s, struct cert *c)
+{
+	static const char *const techniques[] = {"overwrite", "firmware", NULL};
+	json_object *f, *h;
+	int rc = get_text(r, s, "sanitization", "technique", c->version >= 2, c->technique,
+			  sizeof(c->technique)) ?:
+		 one_of(r, "sanitization.technique", c->technique, techniques) ?:
+		 member(r, s, "sanitization", "firmware", json_type_object, false, &f) ?:
+		 member(r, s, "sanitization", "hidden_areas", json_type_object, false, &h);
+	if (rc)
+		return rc;
+	c->firmware = strcmp(c->technique, "firmware") == 0;
+	if (c->version < 2) {
+		if (c->firmware)
+			return fail(r, "sanitization.technique: \"firmware\" needs kesu_certificate 2");
+		if (f || h)
+			return fail(r, "sanitization.%s: not part of kesu_certificate 1",
+				    f ? "firmware" : "hidden_areas");
+		return 0;
+	}
+	if (c->firmware && !f)
+		return fail(r, "sanitization.firmware: missing");
+	if (!c->firmware && f)
+		return fail(r, "sanitization.firmware: given for technique \"%s\"", c->technique);
+	rc = f ? read_firmware(r, f, c) : 0;
+	if (rc == 0 && h)
+		rc = read_hidden(r, h, c);
+	return rc;
+}
+
+static int check_passes(struct reader *r, const struct cert *c)
+{
+	if (c->firmware && c->npasses > 1)
+		return fail(r, "sanitization.passes: a firmware erase has one step, not %zu",
+			    c->npasses);
+	for (size_t i = 0; i < c->npasses; i++)
+		if (c->firmware != (strcmp(c->passes[i].pattern, "firmware") == 0))
+			return fail(r, "sanitization.passes[%zu].pattern: \"%s\" does not go with "
+				    "technique \"%s\"", i, c->passes[i].pattern,
+				    c->firmware ? "firmware" : "overwrite");
+	return 0;
+}
+
 static int read_sanitization(struct reader *r, json_object *root, struct cert *c)
 {
 	static const char *const levels[] = {"clear", "purge", "destroy", "none", NULL};
 	json_object *s, *m, *arr;
 	int rc = member(r, root, "", "sanitization", json_type_object, true, &s) ?:
-		 get_text(r, s, "sanitization", "technique", false, c->technique,
-			  sizeof(c->technique)) ?:
+		 read_technique(r, s, c) ?:
 		 get_text(r, s, "sanitization", "nist_level", false, c->nist_level,
 			  sizeof(c->nist_level)) ?:
 		 one_of(r, "sanitization.nist_level", c->nist_level, levels) ?:
@@ -312,7 +415,7 @@ static int read_sanitization(struct reader *r, json_object *root, struct cert *c
 		if (rc)
 			return rc;
 	}
-	return 0;
+	return check_passes(r, c);
 }
 
 static int read_verification(struct reader *r, json_object *root, struct cert *c)
@@ -375,9 +478,10 @@ static int read_root(struct reader *r, json_object *root, struct cert *c)
 	int rc = member(r, root, "", "kesu_certificate", json_type_int, true, &version);
 	if (rc)
 		return rc;
-	if (json_object_get_int64(version) != 1)
-		return fail(r, "kesu_certificate: version %lld is not supported (only 1)",
+	if (json_object_get_int64(version) != 1 && json_object_get_int64(version) != 2)
+		return fail(r, "kesu_certificate: version %lld is not supported (only 1 and 2)",
 			    (long long)json_object_get_int64(version));
+	c->version = (int)json_object_get_int64(version);
 	rc = get_text(r, root, "", "document", true, document, sizeof(document)) ?:
 	     get_text(r, root, "", "certificate_id", true, c->id, sizeof(c->id)) ?:
 	     get_text(r, root, "", "issued_utc", true, c->issued_utc, sizeof(c->issued_utc)) ?:

@@ -149,6 +149,41 @@ void pdf_draw_medium(struct pdf *p)
 	pdf_row1(p, "容量", "Capacity", cap, 1);
 }
 
+static const char *technique(const struct cert *c)
+{
+	return c->firmware ? "ファームウェア消去 / firmware erase" : fmt_technique(c->technique);
+}
+
+/* Sectors an HPA or DCO hid from the system, when there were any: an HPA
+ * kesu opened for the erase (--hpa=restore) was erased with the rest; a
+ * DCO is never changed. */
+static void hidden_areas_row(struct pdf *p)
+{
+	const struct cert *c = p->cert;
+	if (!c->hidden.known || (c->hidden.hpa_sectors <= 0 && c->hidden.dco_sectors <= 0))
+		return;
+	const char *hpa_ja = "未消去", *hpa_en = "NOT erased";
+	if (c->hidden.hpa_restored && c->failure)
+		hpa_ja = "消去のため解除", hpa_en = "removed for the erase";
+	else if (c->hidden.hpa_restored)
+		hpa_ja = "解除して消去済み", hpa_en = "removed and erased";
+	char hpa[32], dco[32], ja[160] = "", en[160] = "", text[330];
+	fmt_count(hpa, sizeof(hpa), c->hidden.hpa_sectors);
+	fmt_count(dco, sizeof(dco), c->hidden.dco_sectors);
+	if (c->hidden.hpa_sectors > 0) {
+		snprintf(ja, sizeof(ja), "HPA %s セクタ（%s）", hpa, hpa_ja);
+		snprintf(en, sizeof(en), "HPA %s sectors (%s)", hpa, hpa_en);
+	}
+	if (c->hidden.dco_sectors > 0) {
+		size_t nj = strlen(ja), ne = strlen(en);
+		snprintf(ja + nj, sizeof(ja) - nj, "%sDCO %s セクタ（変更せず）", nj ? "、" : "", dco);
+		snprintf(en + ne, sizeof(en) - ne, "%sDCO %s sectors (left in place)", ne ? ", " : "",
+			 dco);
+	}
+	snprintf(text, sizeof(text), "%s\n%s", ja, en);
+	pdf_row1(p, "隠し領域 (HPA/DCO)", "Hidden areas", text, 2);
+}
+
 void pdf_draw_method(struct pdf *p)
 {
 	const struct cert *c = p->cert;
@@ -168,9 +203,10 @@ void pdf_draw_method(struct pdf *p)
 	pdf_row2(p, "準拠規格", "Standard", c->method.standard, "方式ID・版", "Method ID", idv);
 	pdf_row1(p, "出典", "Source", c->method.source, 2);
 	pdf_row1(p, "方式定義ファイル", "Method file", file, 1);
-	pdf_row2(p, "消去技術", "Technique", fmt_technique(c->technique), "消去レベル",
-		 "NIST level", nist_level(c));
+	pdf_row2(p, "消去技術", "Technique", technique(c), "消去レベル", "NIST level",
+		 nist_level(c));
 	pdf_row2(p, "開始", "Started", started, "終了", "Ended", ended);
+	hidden_areas_row(p);
 	if (c->ninterrupts) {
 		char text[CERT_INTERRUPTS_SHOWN * CERT_TEXT + 64];
 		int n = c->ninterrupts == 1

@@ -71,10 +71,10 @@ static const struct purge_rule rules[] = {
 	  "NVMe Format NVM with user-data erase (SES=1)",
 	  "the drive offers neither Sanitize nor crypto erase; some drives only deallocate, so the "
 	  "read-back after the erase decides" },
-	{ "ata-secure-erase-enhanced", KESU_BUS_ATA, CAP(ata_security_enhanced), KESU_NIST_PURGE,
+	{ "ata-security-erase-enhanced", KESU_BUS_ATA, CAP(ata_security_enhanced), KESU_NIST_PURGE,
 	  KESU_NIST_CLEAR, true, "ATA SECURITY ERASE UNIT, enhanced mode",
 	  "the drive offers no SANITIZE; enhanced mode writes every sector, reallocated ones included" },
-	{ "ata-secure-erase", KESU_BUS_ATA, CAP(ata_security), KESU_NIST_CLEAR, KESU_NIST_CLEAR, true,
+	{ "ata-security-erase", KESU_BUS_ATA, CAP(ata_security), KESU_NIST_CLEAR, KESU_NIST_CLEAR, true,
 	  "ATA SECURITY ERASE UNIT, normal mode",
 	  "normal mode writes only the user-addressable sectors" },
 };

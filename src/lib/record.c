@@ -132,6 +132,38 @@ static struct json_object *pass_json(const struct kesu_pass_result *p)
 	return o;
 }
 
+/* What the drive was told and what it did; the temporary password of an
+ * ATA Security Erase is never part of a record, only whether it is gone. */
+struct json_object *kesu_record_firmware_json(const struct kesu_job_result *r)
+{
+	const struct kesu_firmware_report *f = &r->firmware;
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "command", json_object_new_string(kesu_firmware_command_name(f->command)));
+	json_object_object_add(o, "title", json_object_new_string(kesu_firmware_command_title(f->command)));
+	json_object_object_add(o, "detail", json_object_new_string(f->detail));
+	json_object_object_add(o, "estimate_seconds", json_object_new_int64(f->estimate_s));
+	json_object_object_add(o, "milliseconds", json_object_new_int64((int64_t)(f->seconds * 1000 + 0.5)));
+	json_object_object_add(o, "followed_running", json_object_new_boolean(f->followed_running));
+	json_object_object_add(o, "password_set", json_object_new_boolean(f->password_set));
+	json_object_object_add(o, "password_cleared", json_object_new_boolean(f->password_cleared));
+	struct json_object *proof = json_object_new_object();
+	json_object_object_add(proof, "leaves", json_object_new_string(kesu_leaves_name(r->method.leaves)));
+	json_object_object_add(proof, "marker_bytes", json_object_new_int64((int64_t)f->marker_bytes));
+	json_object_object_add(proof, "unchanged_sectors", json_object_new_int64((int64_t)f->unchanged_sectors));
+	json_object_object_add(proof, "nonzero_sectors", json_object_new_int64((int64_t)f->nonzero_sectors));
+	json_object_object_add(o, "proof", proof);
+	return o;
+}
+
+struct json_object *kesu_record_hidden_json(const struct kesu_hidden_areas *h)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "hpa_sectors", json_object_new_int64((int64_t)h->hpa_sectors));
+	json_object_object_add(o, "dco_sectors", json_object_new_int64((int64_t)h->dco_sectors));
+	json_object_object_add(o, "hpa_restored", json_object_new_boolean(h->hpa_restored));
+	return o;
+}
+
 static struct json_object *method_json(const struct kesu_method *m)
 {
 	struct json_object *o = json_object_new_object();
@@ -265,9 +297,12 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 		r->device.logical_sector ? r->device.logical_sector : 512));
 
 	struct json_object *san = json_object_new_object();
-	json_object_object_add(san, "technique", json_object_new_string("overwrite"));
+	json_object_object_add(san, "technique", json_object_new_string(kesu_technique_name(r->method.technique)));
 	json_object_object_add(san, "nist_level", json_object_new_string(
-		success ? kesu_nist_level_name(r->method.nist) : "none"));
+		success ? kesu_nist_level_name(r->nist_level) : "none"));
+	json_object_object_add(san, "firmware", r->method.technique == KESU_TECHNIQUE_FIRMWARE
+				? kesu_record_firmware_json(r) : NULL);
+	json_object_object_add(san, "hidden_areas", r->hidden.checked ? kesu_record_hidden_json(&r->hidden) : NULL);
 	json_object_object_add(san, "method", method_json(&r->method));
 	struct json_object *passes = json_object_new_array();
 	for (unsigned i = 0; i < r->npasses; i++)

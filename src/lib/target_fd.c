@@ -2,6 +2,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kesu/target.h"
@@ -63,6 +66,17 @@ static int fd_sync(void *ctx)
 	return 0;
 }
 
+/* After a firmware erase the page cache may still hold the old data. */
+static int fd_drop_cache(void *ctx)
+{
+	struct fd_target *t = ctx;
+	struct stat st;
+	if (fstat(t->fd, &st) == 0 && S_ISBLK(st.st_mode) && ioctl(t->fd, BLKFLSBUF, 0) == 0)
+		return 0;
+	int rc = posix_fadvise(t->fd, 0, 0, POSIX_FADV_DONTNEED);
+	return -rc;
+}
+
 static void fd_close(void *ctx)
 {
 	struct fd_target *t = ctx;
@@ -72,7 +86,7 @@ static void fd_close(void *ctx)
 	free(t);
 }
 
-static const struct kesu_target_ops fd_ops = {fd_write, fd_read, fd_sync, fd_close};
+static const struct kesu_target_ops fd_ops = {fd_write, fd_read, fd_sync, fd_close, fd_drop_cache};
 
 int kesu_target_open_fd(int fd, uint64_t size, unsigned sector, struct kesu_target *out)
 {

@@ -47,6 +47,17 @@ static void check_accepted(const struct kesu_method *m, const char *name)
 {
 	CHECK(m->id[0] && strlen(m->id) <= KESU_METHOD_ID_MAX);
 	CHECK(m->version >= 1);
+	if (m->technique == KESU_TECHNIQUE_FIRMWARE) {
+		/* One firmware step, a known command, a leaves value. */
+		CHECK(m->nist == KESU_NIST_CLEAR || m->nist == KESU_NIST_PURGE);
+		CHECK(m->firmware > KESU_FW_NONE && m->firmware < KESU_FW_COUNT);
+		CHECK(kesu_firmware_command_parse(kesu_firmware_command_name(m->firmware)) == m->firmware);
+		CHECK(m->leaves == KESU_LEAVES_CHANGED || m->leaves == KESU_LEAVES_ZERO);
+		CHECK(m->npasses == 1 && m->passes[0].type == KESU_PASS_FIRMWARE);
+		CHECK(m->nrandom_bytes == 0);
+		return;
+	}
+	CHECK(m->technique == KESU_TECHNIQUE_OVERWRITE && m->firmware == KESU_FW_NONE);
 	CHECK(m->nist == KESU_NIST_CLEAR);
 	CHECK(m->verify == KESU_VERIFY_NONE || m->verify == KESU_VERIFY_LAST ||
 	      m->verify == KESU_VERIFY_ALL);

@@ -20,7 +20,7 @@ cc=${FUZZ_CC:-clang}
 case $target in
 method)
 	name=fuzz_method
-	sources="tests/fuzz/fuzz_method.c src/lib/method_parse.c src/lib/method_registry.c src/lib/error.c src/lib/utf8.c"
+	sources="tests/fuzz/fuzz_method.c src/lib/method_parse.c src/lib/method_registry.c src/lib/firmware_names.c src/lib/error.c src/lib/utf8.c"
 	libs=-lsodium
 	max_len=8192
 	;;
@@ -63,6 +63,12 @@ method_seeds() {
 "verify "
 "note "
 "pass "
+"firmware "
+"leaves "
+"changed"
+"zero"
+"auto"
+"ata-sanitize-crypto"
 "clear"
 "purge"
 "none"

@@ -11,7 +11,8 @@ img=$(make_image m.img "$size")
 dev=$(attach "$img")
 
 "$KESU" methods --json >"$WORK/methods.json"
-for id in $(jq -r '.methods[].id' "$WORK/methods.json"); do
+# Firmware methods have no passes to check here (test_firmware.sh runs them).
+for id in $(jq -r '.methods[] | select(.technique == "overwrite") | .id' "$WORK/methods.json"); do
 	n=$(jq -r --arg id "$id" '.methods[] | select(.id == $id) | .passes | length' "$WORK/methods.json")
 	bad=""
 	for k in $(seq 1 "$n"); do

@@ -84,7 +84,7 @@ static void sim_close(void *ctx)
 	(void)ctx; /* the test owns the drive */
 }
 
-static const struct kesu_target_ops sim_ops = {sim_write, sim_read, sim_sync, sim_close};
+static const struct kesu_target_ops sim_ops = {sim_write, sim_read, sim_sync, sim_close, NULL};
 
 /* A drive of size bytes filled with 0x5a ("old data"). */
 static struct sim_drive *sim_new(uint64_t size, unsigned sector)

@@ -1,6 +1,7 @@
-/* Method files: the shipped ones have exactly the passes docs/methods.md
- * lists, every malformed file gets its exact "file:line: reason", and the
- * set refuses duplicates. */
+/* Method files: the shipped ones have exactly the passes (overwrite) or
+ * the command, leaves and levels (firmware) docs/methods.md lists, every
+ * malformed file gets its exact "file:line: reason", and the set refuses
+ * duplicates. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "kesu/error.h"
 #include "kesu/method.h"
+#include "kesu/purge.h"
 
 /* The table in docs/methods.md, pass by pass in file syntax. */
 struct expected {
@@ -39,6 +41,56 @@ static const struct expected shipped[] = {
 };
 #define NSHIPPED (sizeof(shipped) / sizeof(shipped[0]))
 
+/* The firmware table in docs/methods.md: id, command, leaves, the file's
+ * nist, and the level on a spinning disk and on flash (0: not applicable)
+ * as docs/firmware.md reads NIST SP 800-88 Rev.1. Written out here, not
+ * computed from the code, so that a change anywhere shows up. */
+#define NA 0
+struct expected_fw {
+	const char *id;
+	enum kesu_firmware_command command;
+	const char *command_name;
+	enum kesu_firmware_leaves leaves;
+	enum kesu_nist_level nist;
+	int on_hdd, on_flash;
+	const char *title_ja;
+};
+
+static const struct expected_fw shipped_fw[] = {
+	{"ata-sanitize-block", KESU_FW_ATA_SANITIZE_BLOCK, "ata-sanitize-block", KESU_LEAVES_CHANGED,
+	 KESU_NIST_PURGE, NA, KESU_NIST_PURGE, "ATA サニタイズ (ブロック消去)"},
+	{"ata-sanitize-crypto", KESU_FW_ATA_SANITIZE_CRYPTO, "ata-sanitize-crypto", KESU_LEAVES_CHANGED,
+	 KESU_NIST_PURGE, KESU_NIST_PURGE, KESU_NIST_PURGE, "ATA サニタイズ (暗号消去)"},
+	{"ata-sanitize-overwrite", KESU_FW_ATA_SANITIZE_OVERWRITE, "ata-sanitize-overwrite",
+	 KESU_LEAVES_ZERO, KESU_NIST_PURGE, KESU_NIST_PURGE, KESU_NIST_CLEAR, "ATA サニタイズ (上書き)"},
+	{"ata-security-erase", KESU_FW_ATA_SECURITY_ERASE, "ata-security-erase", KESU_LEAVES_ZERO,
+	 KESU_NIST_CLEAR, KESU_NIST_CLEAR, KESU_NIST_CLEAR, "ATA セキュアイレース (通常)"},
+	{"ata-security-erase-enhanced", KESU_FW_ATA_SECURITY_ERASE_ENHANCED,
+	 "ata-security-erase-enhanced", KESU_LEAVES_CHANGED, KESU_NIST_PURGE, KESU_NIST_PURGE,
+	 KESU_NIST_CLEAR, "ATA セキュアイレース (拡張)"},
+	{"auto-purge", KESU_FW_AUTO, "auto", KESU_LEAVES_CHANGED, KESU_NIST_PURGE, KESU_NIST_PURGE,
+	 KESU_NIST_PURGE, "自動パージ (ドライブが対応する最も強いファームウェア消去)"},
+	{"nvme-format-crypto", KESU_FW_NVME_FORMAT_CRYPTO, "nvme-format-crypto", KESU_LEAVES_CHANGED,
+	 KESU_NIST_PURGE, KESU_NIST_PURGE, KESU_NIST_PURGE, "NVMe フォーマット (暗号消去)"},
+	{"nvme-format-erase", KESU_FW_NVME_FORMAT_ERASE, "nvme-format-erase", KESU_LEAVES_CHANGED,
+	 KESU_NIST_PURGE, KESU_NIST_PURGE, KESU_NIST_PURGE, "NVMe フォーマット (ユーザーデータ消去)"},
+	{"nvme-sanitize-block", KESU_FW_NVME_SANITIZE_BLOCK, "nvme-sanitize-block", KESU_LEAVES_CHANGED,
+	 KESU_NIST_PURGE, NA, KESU_NIST_PURGE, "NVMe サニタイズ (ブロック消去)"},
+	{"nvme-sanitize-crypto", KESU_FW_NVME_SANITIZE_CRYPTO, "nvme-sanitize-crypto",
+	 KESU_LEAVES_CHANGED, KESU_NIST_PURGE, KESU_NIST_PURGE, KESU_NIST_PURGE,
+	 "NVMe サニタイズ (暗号消去)"},
+	{"nvme-sanitize-overwrite", KESU_FW_NVME_SANITIZE_OVERWRITE, "nvme-sanitize-overwrite",
+	 KESU_LEAVES_ZERO, KESU_NIST_PURGE, KESU_NIST_PURGE, KESU_NIST_CLEAR, "NVMe サニタイズ (上書き)"},
+	{"scsi-sanitize-block", KESU_FW_SCSI_SANITIZE_BLOCK, "scsi-sanitize-block", KESU_LEAVES_CHANGED,
+	 KESU_NIST_PURGE, NA, KESU_NIST_PURGE, "SCSI サニタイズ (ブロック消去)"},
+	{"scsi-sanitize-crypto", KESU_FW_SCSI_SANITIZE_CRYPTO, "scsi-sanitize-crypto",
+	 KESU_LEAVES_CHANGED, KESU_NIST_PURGE, KESU_NIST_PURGE, KESU_NIST_PURGE,
+	 "SCSI サニタイズ (暗号消去)"},
+	{"scsi-sanitize-overwrite", KESU_FW_SCSI_SANITIZE_OVERWRITE, "scsi-sanitize-overwrite",
+	 KESU_LEAVES_ZERO, KESU_NIST_PURGE, KESU_NIST_PURGE, KESU_NIST_CLEAR, "SCSI サニタイズ (上書き)"},
+};
+#define NSHIPPED_FW (sizeof(shipped_fw) / sizeof(shipped_fw[0]))
+
 static void join_passes(const struct kesu_method *m, char *out, size_t size)
 {
 	char pass[KESU_PASS_TEXT_MAX];
@@ -62,12 +114,18 @@ static struct kesu_method_set *builtin_set(void)
 Test(method, shipped_methods_have_the_documented_passes)
 {
 	struct kesu_method_set *set = builtin_set();
-	cr_assert_eq(kesu_method_set_count(set), NSHIPPED);
-	for (size_t i = 0; i < NSHIPPED; i++) {
-		const struct kesu_method *m = kesu_method_set_at(set, i);
-		const struct expected *e = &shipped[i];
+	cr_assert_eq(kesu_method_set_count(set), NSHIPPED + NSHIPPED_FW);
+	size_t i = 0;
+	for (size_t at = 0; at < kesu_method_set_count(set); at++) {
+		const struct kesu_method *m = kesu_method_set_at(set, at);
+		if (m->technique == KESU_TECHNIQUE_FIRMWARE)
+			continue;
+		cr_assert_lt(i, NSHIPPED, "%s is not in the table", m->id);
+		const struct expected *e = &shipped[i++];
 		cr_assert_str_eq(m->id, e->id, "listed in id order");
 		cr_assert_eq(m->version, 1);
+		cr_assert_eq(m->technique, KESU_TECHNIQUE_OVERWRITE);
+		cr_assert_eq(m->firmware, KESU_FW_NONE, "%s", m->id);
 		cr_assert_eq(m->nist, KESU_NIST_CLEAR, "%s: every overwrite is Clear", m->id);
 		cr_assert_str_eq(kesu_verify_name(m->verify), e->verify, "%s", m->id);
 		cr_assert_eq(m->nrandom_bytes, e->nrandom_bytes, "%s", m->id);
@@ -77,6 +135,7 @@ Test(method, shipped_methods_have_the_documented_passes)
 		join_passes(m, passes, sizeof(passes));
 		cr_assert_str_eq(passes, e->passes, "%s", m->id);
 	}
+	cr_assert_eq(i, NSHIPPED);
 	cr_assert_not_null(kesu_method_set_find(set, KESU_METHOD_DEFAULT));
 	kesu_method_set_free(set);
 }
@@ -155,12 +214,12 @@ static void expect_error(const char *name, const char *text, const char *want)
 	cr_assert_str_eq(err, want);
 }
 
-/* good with line LINE (1-based) replaced by repl ("" removes it). */
-static char *with_line(unsigned line, const char *repl)
+/* base with line LINE (1-based) replaced by repl ("" removes it). */
+static char *with_line_of(const char *base, unsigned line, const char *repl)
 {
 	static char out[8192];
 	out[0] = '\0';
-	const char *s = good;
+	const char *s = base;
 	for (unsigned n = 1; *s; n++) {
 		const char *nl = strchr(s, '\n');
 		size_t len = (size_t)(nl - s) + 1;
@@ -175,6 +234,11 @@ static char *with_line(unsigned line, const char *repl)
 		s += len;
 	}
 	return out;
+}
+
+static char *with_line(unsigned line, const char *repl)
+{
+	return with_line_of(good, line, repl);
 }
 
 Test(method, good_file_parses)
@@ -204,9 +268,12 @@ Test(method, keys_and_values)
 	expect_error("x.method", with_line(9, "verify LAST"),
 		     "x.method:9: unknown verify value \"LAST\" (expected none, last or all)");
 	expect_error("x.method", with_line(8, "nist high"),
-		     "x.method:8: unknown nist level \"high\" (expected clear)");
+		     "x.method:8: unknown nist level \"high\" (expected clear or purge)");
 	expect_error("x.method", with_line(8, "nist purge"),
 		     "x.method:8: nist level \"purge\" is not reached by overwriting: "
+		     "overwrite methods achieve \"clear\"");
+	expect_error("x.method", with_line(8, "nist destroy"),
+		     "x.method:8: nist level \"destroy\" is not reached by overwriting: "
 		     "overwrite methods achieve \"clear\"");
 	expect_error("x.method", with_line(3, "version 01"),
 		     "x.method:3: version \"01\" is not a whole number from 1 to 999999");
@@ -418,6 +485,8 @@ Test(method, pass_descriptions_round_trip)
 	char text[KESU_PASS_TEXT_MAX], file[1024], err[256];
 	for (size_t i = 0; i < kesu_method_set_count(set); i++) {
 		const struct kesu_method *m = kesu_method_set_at(set, i);
+		if (m->technique == KESU_TECHNIQUE_FIRMWARE)
+			continue; /* no pass line: checked in firmware_methods_parse */
 		for (unsigned j = 0; j < m->npasses; j++) {
 			/* A one-pass file with the formatted pass, after the random
 			 * bytes it refers to. */
@@ -467,6 +536,233 @@ Test(method, digest_pins_the_exact_text)
 	cr_assert_arr_neq(a.sha256, b.sha256, 32);
 	cr_assert_eq(parse("x.method", good, &b, err, sizeof(err)), 0);
 	cr_assert_arr_eq(a.sha256, b.sha256, 32);
+}
+
+/* A valid firmware method; the cases below change one thing in it. */
+static const char fw_good[] = "# comment\n"
+			      "id        x\n"
+			      "version   1\n"
+			      "title.en  X\n"
+			      "title.ja  エックス方式\n"
+			      "standard  S\n"
+			      "source    T\n"
+			      "nist      purge\n"
+			      "verify    last\n"
+			      "firmware  ata-sanitize-crypto\n"
+			      "leaves    changed\n";
+
+static char *fw_with_line(unsigned line, const char *repl)
+{
+	return with_line_of(fw_good, line, repl);
+}
+
+Test(method_firmware, good_file_parses_to_one_firmware_step)
+{
+	struct kesu_method m;
+	char err[256];
+	cr_assert_eq(parse("methods/x.method", fw_good, &m, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(err, "");
+	cr_assert_eq(m.technique, KESU_TECHNIQUE_FIRMWARE);
+	cr_assert_eq(m.firmware, KESU_FW_ATA_SANITIZE_CRYPTO);
+	cr_assert_eq(m.leaves, KESU_LEAVES_CHANGED);
+	cr_assert_eq(m.nist, KESU_NIST_PURGE);
+	cr_assert_eq(m.verify, KESU_VERIFY_LAST);
+	cr_assert_eq(m.npasses, 1);
+	cr_assert_eq(m.passes[0].type, KESU_PASS_FIRMWARE);
+	cr_assert_eq(m.passes[0].len, 0);
+	cr_assert_eq(m.nrandom_bytes, 0);
+	char text[KESU_PASS_TEXT_MAX];
+	cr_assert_str_eq(kesu_pass_describe(&m.passes[0], text, sizeof(text)), "firmware erase");
+
+	/* The other values, nist clear, and keys in any order. */
+	cr_assert_eq(parse("x.method", fw_with_line(11, "leaves zero"), &m, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_eq(m.leaves, KESU_LEAVES_ZERO);
+	cr_assert_eq(parse("x.method", fw_with_line(8, "nist clear"), &m, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_eq(m.nist, KESU_NIST_CLEAR);
+	cr_assert_eq(m.technique, KESU_TECHNIQUE_FIRMWARE);
+	static const char reordered[] = "leaves changed\nfirmware auto\nnist purge\nverify none\n"
+					"id x\nversion 2\ntitle.en X\ntitle.ja X\nstandard S\n"
+					"source T\nnote n\n";
+	cr_assert_eq(parse("x.method", reordered, &m, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(m.firmware, KESU_FW_AUTO);
+	cr_assert_eq(m.verify, KESU_VERIFY_NONE);
+	cr_assert_eq(m.npasses, 1);
+	cr_assert_eq(m.nnotes, 1);
+
+	/* An overwrite method says so. */
+	cr_assert_eq(parse("x.method", good, &m, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(m.technique, KESU_TECHNIQUE_OVERWRITE);
+	cr_assert_eq(m.firmware, KESU_FW_NONE);
+}
+
+Test(method_firmware, rules_that_tie_keys_together)
+{
+	/* A pass in a firmware method: the first pass line, wherever it is. */
+	expect_error("x.method", fw_with_line(11, "leaves changed\npass 00\npass ff"),
+		     "x.method:12: a firmware method has no passes: the drive erases itself");
+	expect_error("x.method", fw_with_line(1, "pass random"),
+		     "x.method:1: a firmware method has no passes: the drive erases itself");
+	/* firmware without leaves: the firmware line. */
+	expect_error("x.method", fw_with_line(11, ""),
+		     "x.method:10: firmware method without \"leaves\" (changed or zero)");
+	expect_error("x.method", fw_with_line(11, "note last line"),
+		     "x.method:10: firmware method without \"leaves\" (changed or zero)");
+	/* leaves without firmware: the leaves line, also with passes. */
+	expect_error("x.method", fw_with_line(10, ""),
+		     "x.method:10: leaves belongs to firmware methods (no firmware key)");
+	expect_error("x.method", with_line(1, "leaves zero"),
+		     "x.method:1: leaves belongs to firmware methods (no firmware key)");
+	/* Neither firmware nor passes: an overwrite method without passes. */
+	char neither[sizeof(fw_good)];
+	snprintf(neither, sizeof(neither), "%s", fw_with_line(10, ""));
+	expect_error("x.method", with_line_of(neither, 10, ""),
+		     "x.method:8: nist level \"purge\" is not reached by overwriting: "
+		     "overwrite methods achieve \"clear\"");
+	snprintf(neither, sizeof(neither), "%s", with_line_of(neither, 10, ""));
+	expect_error("x.method", with_line_of(neither, 8, "nist clear"),
+		     "x.method:9: no passes (a method needs at least one \"pass\" line)");
+	/* nist: overwrite still names the nist line; destroy is never reached
+	 * by a command. */
+	expect_error("x.method", with_line(8, "nist purge"),
+		     "x.method:8: nist level \"purge\" is not reached by overwriting: "
+		     "overwrite methods achieve \"clear\"");
+	expect_error("x.method", fw_with_line(8, "nist destroy"),
+		     "x.method:8: nist level \"destroy\" is not reached by a command: "
+		     "firmware methods achieve \"clear\" or \"purge\"");
+	expect_error("x.method", fw_with_line(8, "nist high"),
+		     "x.method:8: unknown nist level \"high\" (expected clear or purge)");
+}
+
+Test(method_firmware, values)
+{
+	expect_error("x.method", fw_with_line(10, "firmware ata-erase"),
+		     "x.method:10: unknown firmware command \"ata-erase\" (kesu(1) lists them)");
+	expect_error("x.method", fw_with_line(10, "firmware ATA-SANITIZE-CRYPTO"),
+		     "x.method:10: unknown firmware command \"ATA-SANITIZE-CRYPTO\" (kesu(1) lists them)");
+	expect_error("x.method", fw_with_line(10, "firmware auto-purge"),
+		     "x.method:10: unknown firmware command \"auto-purge\" (kesu(1) lists them)");
+	expect_error("x.method", fw_with_line(10, "firmware ata-sanitize-crypto nvme-format-erase"),
+		     "x.method:10: unknown firmware command \"ata-sanitize-crypto nvme-format-erase\" "
+		     "(kesu(1) lists them)");
+	expect_error("x.method", fw_with_line(10, "firmware"), "x.method:10: firmware has no value");
+	expect_error("x.method", fw_with_line(11, "leaves zeros"),
+		     "x.method:11: unknown leaves value \"zeros\" (expected changed or zero)");
+	expect_error("x.method", fw_with_line(11, "leaves Changed"),
+		     "x.method:11: unknown leaves value \"Changed\" (expected changed or zero)");
+	expect_error("x.method", fw_with_line(11, "leaves"), "x.method:11: leaves has no value");
+	expect_error("x.method", fw_with_line(1, "firmware nvme-format-erase"),
+		     "x.method:10: duplicate key \"firmware\" (first on line 1)");
+	expect_error("x.method", fw_with_line(1, "leaves zero"),
+		     "x.method:11: duplicate key \"leaves\" (first on line 1)");
+}
+
+Test(method_firmware, command_names)
+{
+	/* Every command the table names, by name and back; "" and unknown
+	 * names are KESU_FW_NONE. */
+	for (size_t i = 0; i < NSHIPPED_FW; i++) {
+		const struct expected_fw *e = &shipped_fw[i];
+		cr_assert_eq(kesu_firmware_command_parse(e->command_name), e->command, "%s", e->id);
+		cr_assert_str_eq(kesu_firmware_command_name(e->command), e->command_name);
+		cr_assert(kesu_firmware_command_title(e->command)[0], "%s has a title", e->id);
+	}
+	cr_assert_eq(NSHIPPED_FW, KESU_FW_COUNT - 1, "one shipped method per command, plus auto");
+	cr_assert_eq(kesu_firmware_command_parse(""), KESU_FW_NONE);
+	cr_assert_eq(kesu_firmware_command_parse("ata-secure-erase"), KESU_FW_NONE);
+	cr_assert_str_eq(kesu_firmware_command_name(KESU_FW_NONE), "");
+	cr_assert_str_eq(kesu_firmware_command_name(KESU_FW_COUNT), "");
+	cr_assert_str_eq(kesu_firmware_command_title(KESU_FW_ATA_SECURITY_ERASE_ENHANCED),
+			 "ATA SECURITY ERASE UNIT (enhanced)");
+	cr_assert_str_eq(kesu_technique_name(KESU_TECHNIQUE_OVERWRITE), "overwrite");
+	cr_assert_str_eq(kesu_technique_name(KESU_TECHNIQUE_FIRMWARE), "firmware");
+	cr_assert_str_eq(kesu_leaves_name(KESU_LEAVES_ZERO), "zero");
+	cr_assert_str_eq(kesu_leaves_name(KESU_LEAVES_CHANGED), "changed");
+	cr_assert_str_eq(kesu_leaves_name(0), "");
+	cr_assert_str_eq(kesu_nist_level_name(KESU_NIST_PURGE), "purge");
+}
+
+/* Whether some note of m contains all of the words (a fact the operator
+ * needs, in one line). */
+static bool has_note(const struct kesu_method *m, const char *a, const char *b)
+{
+	for (unsigned i = 0; i < m->nnotes; i++)
+		if (strstr(m->notes[i], a) && (!b || strstr(m->notes[i], b)))
+			return true;
+	return false;
+}
+
+Test(method_firmware, shipped_firmware_methods)
+{
+	struct kesu_method_set *set = builtin_set();
+	size_t nfw = 0;
+	for (size_t i = 0; i < kesu_method_set_count(set); i++)
+		nfw += kesu_method_set_at(set, i)->technique == KESU_TECHNIQUE_FIRMWARE;
+	cr_assert_eq(nfw, NSHIPPED_FW);
+	for (size_t i = 0; i < NSHIPPED_FW; i++) {
+		const struct expected_fw *e = &shipped_fw[i];
+		const struct kesu_method *m = kesu_method_set_find(set, e->id);
+		cr_assert_not_null(m, "%s is shipped", e->id);
+		cr_assert(m->builtin);
+		cr_assert_eq(m->version, 1, "%s", e->id);
+		cr_assert_eq(m->technique, KESU_TECHNIQUE_FIRMWARE, "%s", e->id);
+		cr_assert_eq(m->firmware, e->command, "%s", e->id);
+		cr_assert_eq(m->leaves, e->leaves, "%s: leaves %s", e->id, kesu_leaves_name(m->leaves));
+		cr_assert_eq(m->nist, e->nist, "%s: nist %s", e->id, kesu_nist_level_name(m->nist));
+		cr_assert_eq(m->verify, KESU_VERIFY_LAST, "%s: the proof reads run", e->id);
+		cr_assert_eq(m->npasses, 1);
+		cr_assert_eq(m->passes[0].type, KESU_PASS_FIRMWARE);
+		cr_assert_str_eq(m->title_ja, e->title_ja);
+		cr_assert(m->title_en[0] && m->standard[0] && m->source[0]);
+		if (e->command != KESU_FW_AUTO)
+			cr_assert_str_eq(m->id, kesu_firmware_command_name(m->firmware),
+					 "the id is the command's name");
+
+		/* The facts the operator needs, one note each. */
+		cr_assert(has_note(m, "1%", "FAILED"), "%s: the proof markers", e->id);
+		cr_assert(has_note(m, "Suits", NULL), "%s: which media it suits", e->id);
+		bool security = e->command == KESU_FW_ATA_SECURITY_ERASE ||
+				e->command == KESU_FW_ATA_SECURITY_ERASE_ENHANCED;
+		bool sanitize = strstr(e->id, "sanitize") != NULL;
+		bool format = strncmp(e->id, "nvme-format", 11) == 0;
+		if (e->command != KESU_FW_AUTO)
+			cr_assert(has_note(m, "NIST SP 800-88 level", "HDD"), "%s: level per media", e->id);
+		if (security) {
+			cr_assert(has_note(m, "temporary", "ledger"), "%s: the password", e->id);
+			cr_assert(has_note(m, "frozen", "hot-plug"), "%s: unfreezing", e->id);
+			cr_assert(has_note(m, "HPA", "--hpa=restore"), "%s: the HPA", e->id);
+		}
+		if (sanitize)
+			cr_assert(has_note(m, "power loss", "again"), "%s: sanitize resumes", e->id);
+		if (format)
+			cr_assert(has_note(m, "FNA bit 0", "every namespace"), "%s: all namespaces", e->id);
+		if (e->leaves == KESU_LEAVES_ZERO)
+			cr_assert(has_note(m, "zeros", NULL), "%s: what it leaves", e->id);
+	}
+	kesu_method_set_free(set);
+}
+
+Test(method_firmware, levels_per_media_agree_with_the_purge_table)
+{
+	struct kesu_method_set *set = builtin_set();
+	struct kesu_purge_caps hdd = {.rotational = true}, flash = {.rotational = false};
+	for (size_t i = 0; i < NSHIPPED_FW; i++) {
+		const struct expected_fw *e = &shipped_fw[i];
+		if (e->command == KESU_FW_AUTO)
+			continue; /* chosen per drive: Purge or refused */
+		int want_hdd = e->on_hdd == NA ? -KESU_EUNSUPPORTED : e->on_hdd;
+		int want_flash = e->on_flash == NA ? -KESU_EUNSUPPORTED : e->on_flash;
+		cr_assert_eq(kesu_purge_level(e->command_name, &hdd), want_hdd, "%s on HDD", e->id);
+		cr_assert_eq(kesu_purge_level(e->command_name, &flash), want_flash, "%s on flash",
+			     e->id);
+		/* The file's nist is the best level on any media. */
+		int best = e->on_hdd > e->on_flash ? e->on_hdd : e->on_flash;
+		const struct kesu_method *m = kesu_method_set_find(set, e->id);
+		cr_assert_not_null(m);
+		cr_assert_eq((int)m->nist, best, "%s: nist is the best level", e->id);
+	}
+	kesu_method_set_free(set);
 }
 
 /* A scratch directory holding the given files (name, text pairs). */
@@ -526,14 +822,14 @@ Test(method_set, user_directory)
 	struct kesu_method_set *set;
 	char err[1024] = "";
 	cr_assert_eq(kesu_method_set_load(&set, dir, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(kesu_method_set_count(set), NSHIPPED + 1);
+	cr_assert_eq(kesu_method_set_count(set), NSHIPPED + NSHIPPED_FW + 1);
 	const struct kesu_method *m = kesu_method_set_find(set, "site-2pass");
 	cr_assert_not_null(m);
 	cr_assert_not(m->builtin);
 	cr_assert_eq(m->npasses, 2);
 	cr_assert(kesu_method_set_find(set, "dod-3pass")->builtin);
 	cr_assert_null(kesu_method_set_find(set, "no-such-method"));
-	cr_assert_null(kesu_method_set_at(set, NSHIPPED + 1));
+	cr_assert_null(kesu_method_set_at(set, NSHIPPED + NSHIPPED_FW + 1));
 	for (size_t i = 1; i < kesu_method_set_count(set); i++)
 		cr_assert_lt(strcmp(kesu_method_set_at(set, i - 1)->id,
 				    kesu_method_set_at(set, i)->id), 0, "stable id order");

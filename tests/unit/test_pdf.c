@@ -4,6 +4,12 @@
  * truncated, damaged, rewritten or foreign PDFs give an error, never a
  * crash or a wrong payload.
  *
+ * Certificates made from job results (record -> payload -> PDF): an
+ * overwrite job's payload is exactly what it was before firmware erasure
+ * (version 1), a firmware job's payload (version 2) carries the command,
+ * the proof and the hidden areas, the page shows them in both languages,
+ * and the reader refuses firmware facts of the wrong type or value.
+ *
  * KESU_PDF_OUT=DIR keeps the rendered fixtures (success.pdf, gutmann.pdf,
  * failure.pdf, long.pdf) in DIR for tests/integration/test_pdf_tools.sh. */
 #include <criterion/criterion.h>
@@ -17,8 +23,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
+#include "kesu/cert.h"
 #include "kesu/error.h"
 #include "kesu/pdf.h"
+#include "kesu/record.h"
 
 #define CERTS KESU_FIXTURES "/certs"
 
@@ -191,7 +201,8 @@ Test(pdf, refuses_invalid_payloads)
 		const char *from, *to, *want;
 	} cases[] = {
 		{"\"certificate_id\":\"KESU-20261122-8F3A2C1D\",", "", "certificate_id: missing"},
-		{"\"kesu_certificate\":1", "\"kesu_certificate\":2", "version 2 is not supported"},
+		{"\"kesu_certificate\":1", "\"kesu_certificate\":3", "version 3 is not supported"},
+		{"\"kesu_certificate\":1", "\"kesu_certificate\":0", "version 0 is not supported"},
 		{"\"kesu_certificate\":1", "\"kesu_certificate\":\"1\"", "kesu_certificate: expected an integer"},
 		{"KESU-20261122-8F3A2C1D", "KESU-2026-8F3A2C1D", "is not KESU-YYYYMMDD-XXXXXXXX"},
 		{"\"outcome\":\"SUCCESS\"", "\"outcome\":\"FAILED\"", "does not go with outcome FAILED"},
@@ -416,4 +427,750 @@ Test(pdf, files_rewritten_by_qpdf)
 	expect_unreadable(in_dir("nosig.pdf"), "no kesu-payload.json.sig attachment");
 	free(evil);
 	free(payload);
+}
+
+/* ---- Certificates from job results ---------------------------------- */
+
+#define ISSUED ((time_t)1795321812) /* 2026-11-22T04:30:12Z */
+#define JOB_ID "8f3a2c1d5e6b7a8c9d0e1f2a3b4c5d6e"
+#define CERT_ID "KESU-20261122-0A1B2C3D"
+#define RECORD_HASH "bb71a98d2685bb5e69eec2711f78d91b68bdcf194192f4d41873ac73e7476022"
+
+#define SET(field, text) snprintf((field), sizeof(field), "%s", (text))
+
+static struct kesu_job_context job_context(void)
+{
+	struct kesu_job_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	SET(ctx.operator_name, "山田 太郎");
+	SET(ctx.operator_title, "主査");
+	SET(ctx.organisation, "高松市");
+	SET(ctx.department, "情報政策課");
+	SET(ctx.classification, "II");
+	SET(ctx.purpose, "disposal");
+	SET(ctx.asset_number, "PC-2019-0042");
+	SET(ctx.hostname, "wipe-01");
+	SET(ctx.machine_id, "0123456789abcdef0123456789abcdef");
+	SET(ctx.key_fingerprint, "ed25519:f4f7a12ecc97accca1fd111908e5edf9");
+	SET(ctx.tool_version, "0.1.0");
+	return ctx;
+}
+
+static void set_method(struct kesu_method *m, const char *id, const char *en, const char *ja,
+		       const char *standard, const char *source)
+{
+	SET(m->id, id);
+	SET(m->title_en, en);
+	SET(m->title_ja, ja);
+	SET(m->standard, standard);
+	SET(m->source, source);
+	m->version = 1;
+	m->verify = KESU_VERIFY_LAST;
+	memset(m->sha256, 0xab, sizeof(m->sha256));
+}
+
+/* A 256 GB SATA SSD, verified by sampling, SUCCESS; no method yet. */
+static struct kesu_job_result *sata_result(void)
+{
+	struct kesu_job_result *r = calloc(1, sizeof(*r));
+	cr_assert_not_null(r);
+	struct kesu_device *d = &r->device;
+	SET(d->path, "/dev/sdb");
+	SET(d->name, "sdb");
+	d->transport = KESU_TRAN_SATA;
+	SET(d->vendor, "ATA");
+	SET(d->model, "KESU TEST SSD");
+	SET(d->serial, "SATA-SSD-9");
+	SET(d->firmware, "2.5+");
+	SET(d->wwn, "0x5002538e4a1b2c3d");
+	d->size = 256060514304ull;
+	d->logical_sector = 512;
+	d->physical_sector = 4096;
+	d->rotational = KESU_NO;
+	r->verify_mode = KESU_VMODE_SAMPLE;
+	r->verify_passes = KESU_VPASSES_LAST;
+	r->verify_percent = 10;
+	r->request_size = 4u << 20;
+	r->direct_io = true;
+	r->started.tv_sec = ISSUED - 900;
+	r->ended.tv_sec = ISSUED - 2;
+	r->outcome = KESU_OUTCOME_SUCCESS;
+	return r;
+}
+
+/* zero: one pass of 00 over the drive, read back by sampling. */
+static struct kesu_job_result *overwrite_result(void)
+{
+	struct kesu_job_result *r = sata_result();
+	struct kesu_method *m = &r->method;
+	set_method(m, "zero", "Zero fill (1 pass)", "ゼロ書き込み（1 回）",
+		   "NIST SP 800-88 Rev.1 Clear", "NIST SP 800-88 Rev.1 Table A-1: one pass of 00");
+	m->nist = KESU_NIST_CLEAR;
+	m->technique = KESU_TECHNIQUE_OVERWRITE;
+	m->npasses = 1;
+	m->passes[0] = (struct kesu_pass){.type = KESU_PASS_BYTE, .len = 1};
+	r->nist_level = KESU_NIST_CLEAR;
+	r->npasses = 1;
+	struct kesu_pass_result *p = &r->passes[0];
+	p->number = 1;
+	p->pass = m->passes[0];
+	p->started = p->completed = true;
+	p->bytes_written = p->offset_reached = r->device.size;
+	p->seconds = 812.25;
+	p->verify.done = true;
+	p->verify.mode = KESU_VMODE_SAMPLE;
+	p->verify.plan.percent = 10;
+	p->verify.plan.count = 2000;
+	memset(p->verify.plan.seed, 0x5a, sizeof(p->verify.plan.seed));
+	p->verify.bytes_read = 25606053888ull;
+	return r;
+}
+
+#define MARKER_BYTES 5121101824ull
+
+/* nvme-sanitize-crypto on a 512 GB NVMe SSD: the drive's one step, the
+ * markers all gone afterwards, a sanitize that was already running
+ * followed to its end, and an HPA that was left in place. */
+static struct kesu_job_result *firmware_result(void)
+{
+	struct kesu_job_result *r = sata_result();
+	struct kesu_device *d = &r->device;
+	SET(d->path, "/dev/nvme0n1");
+	SET(d->name, "nvme0n1");
+	d->transport = KESU_TRAN_NVME;
+	d->vendor[0] = '\0';
+	SET(d->model, "KESU TEST NVME");
+	SET(d->serial, "NVME-SIM-1");
+	SET(d->wwn, "eui.0025385b71b2c3d4");
+	d->size = 512110190592ull;
+	d->physical_sector = 512;
+	struct kesu_method *m = &r->method;
+	set_method(m, "nvme-sanitize-crypto", "NVMe Sanitize, crypto erase",
+		   "NVMe サニタイズ（暗号消去）", "NIST SP 800-88 Rev.1 Purge (cryptographic erase)",
+		   "NVM Express Base Specification 2.0c, Sanitize command");
+	m->nist = KESU_NIST_PURGE;
+	m->technique = KESU_TECHNIQUE_FIRMWARE;
+	m->firmware = KESU_FW_NVME_SANITIZE_CRYPTO;
+	m->leaves = KESU_LEAVES_CHANGED;
+	m->npasses = 1;
+	m->passes[0] = (struct kesu_pass){.type = KESU_PASS_FIRMWARE};
+	r->nist_level = KESU_NIST_PURGE;
+	r->npasses = 1;
+	struct kesu_pass_result *p = &r->passes[0];
+	p->number = 1;
+	p->pass = m->passes[0];
+	memset(p->seed, 0x11, sizeof(p->seed));
+	p->started = p->completed = true;
+	p->bytes_written = p->offset_reached = d->size;
+	p->seconds = 42.25;
+	p->verify.done = true;
+	p->verify.mode = KESU_VMODE_SAMPLE;
+	p->verify.plan.percent = 1;
+	p->verify.plan.count = 2000;
+	memset(p->verify.plan.seed, 0x22, sizeof(p->verify.plan.seed));
+	p->verify.bytes_read = MARKER_BYTES;
+	struct kesu_firmware_report *f = &r->firmware;
+	f->command = KESU_FW_NVME_SANITIZE_CRYPTO;
+	SET(f->detail, "ok; sanitize completed without error");
+	f->estimate_s = 120;
+	f->timeout_s = 600;
+	f->seconds = 42.25;
+	f->followed_running = true;
+	f->marker_bytes = MARKER_BYTES;
+	r->hidden = (struct kesu_hidden_areas){.checked = true, .hpa_sectors = 4096};
+	return r;
+}
+
+/* ata-security-erase-enhanced on the SATA SSD: zeros expected, kesu's
+ * temporary password set and cleared again, the HPA opened and erased,
+ * a DCO found. */
+static struct kesu_job_result *ata_result(void)
+{
+	struct kesu_job_result *r = firmware_result();
+	struct kesu_job_result *sata = sata_result();
+	r->device = sata->device;
+	free(sata);
+	struct kesu_method *m = &r->method;
+	set_method(m, "ata-security-erase-enhanced", "ATA Security Erase (enhanced)",
+		   "ATA セキュリティ消去（拡張）", "NIST SP 800-88 Rev.1 Purge (ATA)",
+		   "ATA/ATAPI Command Set (ACS-3), SECURITY ERASE UNIT");
+	m->firmware = KESU_FW_ATA_SECURITY_ERASE_ENHANCED;
+	m->leaves = KESU_LEAVES_ZERO;
+	r->passes[0].bytes_written = r->passes[0].offset_reached = r->device.size;
+	r->passes[0].seconds = 61.5;
+	struct kesu_firmware_report *f = &r->firmware;
+	f->command = KESU_FW_ATA_SECURITY_ERASE_ENHANCED;
+	SET(f->detail, "ok; security disabled again");
+	f->seconds = 61.5;
+	f->estimate_s = 2;
+	f->followed_running = false;
+	f->password_set = f->password_cleared = true;
+	f->marker_bytes = 2560606208ull;
+	r->hidden = (struct kesu_hidden_areas){.checked = true, .hpa_sectors = 8192, .dco_sectors = 1024,
+					       .hpa_restored = true};
+	return r;
+}
+
+/* The same erase, aborted by the drive: a failure report. */
+static struct kesu_job_result *ata_failed_result(void)
+{
+	struct kesu_job_result *r = ata_result();
+	struct kesu_pass_result *p = &r->passes[0];
+	p->completed = false;
+	p->bytes_written = p->offset_reached = 0;
+	p->seconds = 3.5;
+	p->error = -EIO;
+	memset(&p->verify, 0, sizeof(p->verify));
+	struct kesu_firmware_report *f = &r->firmware;
+	SET(f->detail, "SECURITY ERASE UNIT failed: ATA ABRT");
+	f->seconds = 3.5;
+	f->status = -EIO;
+	f->password_cleared = false;
+	f->marker_bytes = 0;
+	r->outcome = KESU_OUTCOME_FAILED;
+	r->error = -EIO;
+	SET(r->reason, "ATA SECURITY ERASE UNIT (enhanced) failed: SECURITY ERASE UNIT failed: ATA ABRT");
+	return r;
+}
+
+/* A copy of the PDF at path in $KESU_PDF_OUT, when set, to look at. */
+static void keep(const char *path)
+{
+	const char *out = getenv("KESU_PDF_OUT");
+	if (out && out[0]) {
+		char cmd[1024];
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s'/", path, out);
+		cr_assert_eq(system(cmd), 0);
+	}
+}
+
+/* record -> payload (and, with a path, the PDF); the payload, malloc'd. */
+static char *issue(const struct kesu_job_result *r, const char *path, size_t *len)
+{
+	setenv("TZ", "JST-9", 1);
+	tzset();
+	struct kesu_job_context ctx = job_context();
+	size_t record_len;
+	char *record = kesu_record_build(r, &ctx, JOB_ID, CERT_ID, NULL, &record_len);
+	cr_assert_not_null(record);
+	char *payload = kesu_cert_payload(record, record_len, 42, RECORD_HASH, ISSUED, len);
+	cr_assert_not_null(payload);
+	free(record);
+	if (path) {
+		char err[512] = "";
+		size_t sig_len;
+		char *sig = slurp(CERTS "/payload.sig", &sig_len);
+		int rc = kesu_pdf_write(payload, *len, sig, sig_len, path, err, sizeof(err));
+		cr_assert_eq(rc, 0, "%s: %s", path, err);
+		free(sig);
+		keep(path);
+	}
+	return payload;
+}
+
+/* The payload read back out of the PDF, as JSON. */
+static json_object *payload_of(const char *path, const char *want, size_t want_len)
+{
+	char err[512] = "", *back, *sig;
+	size_t back_len, sig_len;
+	int rc = kesu_pdf_read_payload(path, &back, &back_len, &sig, &sig_len, err, sizeof(err));
+	cr_assert_eq(rc, 0, "%s: %s", path, err);
+	cr_assert(back_len == want_len && memcmp(back, want, want_len) == 0,
+		  "the PDF holds another payload");
+	json_object *doc = json_tokener_parse(back);
+	cr_assert_not_null(doc);
+	free(back);
+	free(sig);
+	return doc;
+}
+
+/* The member at a dotted path ("sanitization.firmware.proof.leaves"). */
+static json_object *at(json_object *doc, const char *path)
+{
+	char buf[256], *save, *name;
+	snprintf(buf, sizeof(buf), "%s", path);
+	json_object *o = doc;
+	for (name = strtok_r(buf, ".", &save); name; name = strtok_r(NULL, ".", &save)) {
+		cr_assert(json_object_is_type(o, json_type_object), "%s: not an object at %s", path, name);
+		cr_assert(json_object_object_get_ex(o, name, &o), "%s: no %s", path, name);
+	}
+	return o;
+}
+
+static void expect_string(json_object *doc, const char *path, const char *want)
+{
+	json_object *o = at(doc, path);
+	cr_assert(json_object_is_type(o, json_type_string), "%s is not a string", path);
+	cr_assert_str_eq(json_object_get_string(o), want, "%s", path);
+}
+
+static void expect_int(json_object *doc, const char *path, long long want)
+{
+	json_object *o = at(doc, path);
+	cr_assert(json_object_is_type(o, json_type_int), "%s is not an integer", path);
+	cr_assert_eq((long long)json_object_get_int64(o), want, "%s: %lld", path,
+		     (long long)json_object_get_int64(o));
+}
+
+static void expect_bool(json_object *doc, const char *path, bool want)
+{
+	json_object *o = at(doc, path);
+	cr_assert(json_object_is_type(o, json_type_boolean), "%s is not a boolean", path);
+	cr_assert_eq(json_object_get_boolean(o), want, "%s", path);
+}
+
+static void expect_null(json_object *doc, const char *path)
+{
+	cr_assert_null(at(doc, path), "%s is not null", path);
+}
+
+static bool have_poppler(void)
+{
+	return system("pdftotext -v >/dev/null 2>&1") == 0 &&
+	       system("pdfinfo -v >/dev/null 2>&1") == 0;
+}
+
+/* s without white space: a value wrapped in its cell is broken at a space
+ * or, in Japanese, anywhere. */
+static char *squeeze(const char *s)
+{
+	char *out = malloc(strlen(s) + 1), *o = out;
+	cr_assert_not_null(out);
+	for (; *s; s++)
+		if (!strchr(" \t\r\n\f", *s))
+			*o++ = *s;
+	*o = '\0';
+	return out;
+}
+
+/* The page text as pdftotext gives it in reading order, without white
+ * space. */
+static char *text_of(const char *pdf)
+{
+	char cmd[1024], txt[512];
+	size_t len;
+	snprintf(txt, sizeof(txt), "%s.txt", pdf);
+	snprintf(cmd, sizeof(cmd), "pdftotext '%s' '%s' 2>/dev/null", pdf, txt);
+	cr_assert_eq(system(cmd), 0, "pdftotext %s", pdf);
+	char *text = slurp(txt, &len), *squeezed = squeeze(text);
+	free(text);
+	return squeezed;
+}
+
+static void expect_shows(const char *text, const char *want)
+{
+	char *w = squeeze(want);
+	cr_assert_not_null(strstr(text, w), "the page does not show \"%s\":\n%s", want, text);
+	free(w);
+}
+
+static void expect_hides(const char *text, const char *unwanted)
+{
+	char *u = squeeze(unwanted);
+	cr_assert_null(strstr(text, u), "the page shows \"%s\":\n%s", unwanted, text);
+	free(u);
+}
+
+static int pages_of(const char *pdf)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "pdfinfo '%s' 2>/dev/null", pdf);
+	FILE *f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	char line[512];
+	int pages = -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Pages: %d", &pages) == 1)
+			break;
+	pclose(f);
+	return pages;
+}
+
+/* Every word of every page at least 20 pt from the edges (pdftotext
+ * -bbox), as tests/integration/test_pdf_tools.sh checks the fixtures. */
+static void expect_inside_margins(const char *pdf)
+{
+	char cmd[1024], line[2048];
+	snprintf(cmd, sizeof(cmd), "pdftotext -bbox '%s' - 2>/dev/null", pdf);
+	FILE *f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	double w = 0, h = 0;
+	unsigned words = 0;
+	while (fgets(line, sizeof(line), f)) {
+		double x0, y0, x1, y1;
+		const char *s = strstr(line, "<page ");
+		if (s)
+			cr_assert_eq(sscanf(s, "<page width=\"%lf\" height=\"%lf\"", &w, &h), 2);
+		s = strstr(line, "<word ");
+		if (!s)
+			continue;
+		cr_assert_eq(sscanf(s, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\"",
+				    &x0, &y0, &x1, &y1), 4, "%s", line);
+		cr_assert(x0 >= 20 && y0 >= 20 && x1 <= w - 20 && y1 <= h - 20,
+			  "%s: outside the margins: %s", pdf, line);
+		words++;
+	}
+	pclose(f);
+	cr_assert_gt(words, 100, "%s: pdftotext -bbox found %u words", pdf, words);
+}
+
+/* The payload of an overwrite job, byte for byte as kesu made it before
+ * firmware erasure existed: version 1, no firmware or hidden-area keys. */
+static const char overwrite_payload_v1[] =
+	"{\"approver\":null,\"certificate_id\":\"KESU-20261122-0A1B2C3D\",\"classification\":\"II\","
+	"\"document\":\"certificate\",\"issued_local\":\"2026-11-22T13:30:12+09:00\",\"issued_utc\":\"2026-11-22T04:30:12Z\","
+	"\"kesu_certificate\":1,\"ledger\":{\"job_id\":\"8f3a2c1d5e6b7a8c9d0e1f2a3b4c5d6e\","
+	"\"record_hash\":\"bb71a98d2685bb5e69eec2711f78d91b68bdcf194192f4d41873ac73e7476022\","
+	"\"seq\":42},\"media\":{\"asset_number\":\"PC-2019-0042\",\"firmware\":\"2.5+\",\"logical_sector\":512,"
+	"\"media_type\":\"SSD\",\"model\":\"KESU TEST SSD\",\"path\":\"/dev/sdb\",\"physical_sector\":4096,"
+	"\"serial\":\"SATA-SSD-9\",\"size_bytes\":256060514304,\"transport\":\"sata\",\"vendor\":\"ATA\","
+	"\"wwn\":\"0x5002538e4a1b2c3d\"},\"operator\":{\"name\":\"山田 太郎\",\"title\":\"主査\"},\"organisation\":{\"department\":\"情報政策課\","
+	"\"location\":null,\"name\":\"高松市\",\"phone\":null},\"outcome\":\"SUCCESS\",\"purpose\":\"disposal\","
+	"\"reason\":null,\"sanitization\":{\"ended_utc\":\"2026-11-22T04:30:10Z\",\"interruptions\":[],"
+	"\"method\":{\"id\":\"zero\",\"sha256\":\"abababababababababababababababababababababababababababababababab\","
+	"\"source\":\"NIST SP 800-88 Rev.1 Table A-1: one pass of 00\",\"standard\":\"NIST SP 800-88 Rev.1 Clear\","
+	"\"title_en\":\"Zero fill (1 pass)\",\"title_ja\":\"ゼロ書き込み（1 回）\",\"version\":1},\"nist_level\":\"clear\","
+	"\"passes\":[{\"bad_sectors\":0,\"byte\":null,\"bytes_written\":256060514304,\"completed\":true,"
+	"\"milliseconds\":812250,\"number\":1,\"pattern\":\"00\",\"seed\":null}],\"started_utc\":\"2026-11-22T04:15:12Z\","
+	"\"technique\":\"overwrite\"},\"station\":{\"hostname\":\"wipe-01\",\"key_fingerprint\":\"ed25519:f4f7a12ecc97accca1fd111908e5edf9\","
+	"\"machine_id\":\"0123456789abcdef0123456789abcdef\"},\"tool\":{\"name\":\"kesu\","
+	"\"version\":\"0.1.0\"},\"verification\":{\"bytes_read\":25606053888,\"mismatched_sectors\":0,"
+	"\"mode\":\"sample\",\"passed\":true,\"percent\":\"10.0\",\"samples\":2000,\"seed\":\"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a\","
+	"\"unreadable_sectors\":0}}";
+
+Test(pdf, overwrite_payload_unchanged)
+{
+	struct kesu_job_result *r = overwrite_result();
+	size_t len;
+	char *payload = issue(r, in_dir("zero.pdf"), &len);
+	cr_assert_str_eq(payload, overwrite_payload_v1);
+	cr_assert_null(strstr(payload, "\"firmware\":{"));
+	cr_assert_null(strstr(payload, "\"firmware\":null"));
+	cr_assert_null(strstr(payload, "hidden_areas"));
+	json_object *doc = payload_of(in_dir("zero.pdf"), payload, len);
+	expect_int(doc, "kesu_certificate", 1);
+	json_object_put(doc);
+	/* the same job, rendered again, gives the same file */
+	size_t a_len, b_len;
+	free(issue(r, in_dir("zero2.pdf"), &len));
+	char *a = slurp(in_dir("zero.pdf"), &a_len), *b = slurp(in_dir("zero2.pdf"), &b_len);
+	cr_assert(a_len == b_len && memcmp(a, b, a_len) == 0);
+	free(a);
+	free(b);
+	free(payload);
+	free(r);
+}
+
+/* An overwrite job on a drive whose hidden areas were checked: version 2,
+ * firmware null, the HPA shown as not erased. */
+Test(pdf, overwrite_with_hidden_areas)
+{
+	struct kesu_job_result *r = overwrite_result();
+	r->hidden = (struct kesu_hidden_areas){.checked = true, .hpa_sectors = 2048};
+	size_t len;
+	char *payload = issue(r, in_dir("hidden.pdf"), &len);
+	json_object *doc = payload_of(in_dir("hidden.pdf"), payload, len);
+	expect_int(doc, "kesu_certificate", 2);
+	expect_string(doc, "sanitization.technique", "overwrite");
+	expect_null(doc, "sanitization.firmware");
+	expect_int(doc, "sanitization.hidden_areas.hpa_sectors", 2048);
+	expect_int(doc, "sanitization.hidden_areas.dco_sectors", 0);
+	expect_bool(doc, "sanitization.hidden_areas.hpa_restored", false);
+	json_object_put(doc);
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	char *text = text_of(in_dir("hidden.pdf"));
+	expect_shows(text, "上書き / overwrite");
+	expect_shows(text, "上書きパス / Passes");
+	expect_shows(text, "隠し領域 (HPA/DCO)");
+	expect_shows(text, "HPA 2,048 セクタ（未消去）");
+	expect_shows(text, "HPA 2,048 sectors (NOT erased)");
+	expect_hides(text, "left in place");
+	expect_hides(text, "ファームウェア消去");
+	free(text);
+	/* no hidden sectors: no line */
+	r->hidden.hpa_sectors = 0;
+	free(issue(r, in_dir("none-hidden.pdf"), &len));
+	text = text_of(in_dir("none-hidden.pdf"));
+	expect_hides(text, "隠し領域");
+	free(text);
+	free(payload);
+	free(r);
+}
+
+Test(pdf, firmware_certificate)
+{
+	struct kesu_job_result *r = firmware_result();
+	size_t len;
+	char *payload = issue(r, in_dir("nvme.pdf"), &len);
+	json_object *doc = payload_of(in_dir("nvme.pdf"), payload, len);
+	expect_int(doc, "kesu_certificate", 2);
+	expect_string(doc, "document", "certificate");
+	expect_string(doc, "sanitization.technique", "firmware");
+	expect_string(doc, "sanitization.nist_level", "purge");
+	expect_string(doc, "sanitization.firmware.command", "nvme-sanitize-crypto");
+	expect_string(doc, "sanitization.firmware.title", "NVMe Sanitize, crypto erase");
+	expect_string(doc, "sanitization.firmware.detail", "ok; sanitize completed without error");
+	expect_bool(doc, "sanitization.firmware.followed_running", true);
+	expect_null(doc, "sanitization.firmware.password_cleared"); /* kesu set none */
+	expect_string(doc, "sanitization.firmware.proof.leaves", "changed");
+	expect_int(doc, "sanitization.firmware.proof.marker_bytes", (long long)MARKER_BYTES);
+	expect_int(doc, "sanitization.firmware.proof.unchanged_sectors", 0);
+	expect_int(doc, "sanitization.firmware.proof.nonzero_sectors", 0);
+	expect_int(doc, "sanitization.hidden_areas.hpa_sectors", 4096);
+	expect_int(doc, "sanitization.hidden_areas.dco_sectors", 0);
+	expect_bool(doc, "sanitization.hidden_areas.hpa_restored", false);
+	json_object *passes = at(doc, "sanitization.passes");
+	cr_assert_eq(json_object_array_length(passes), 1);
+	expect_string(json_object_array_get_idx(passes, 0), "pattern", "firmware");
+	expect_int(json_object_array_get_idx(passes, 0), "bytes_written", 512110190592ll);
+	expect_int(json_object_array_get_idx(passes, 0), "milliseconds", 42250);
+	/* the firmware object has exactly these keys: no password_set, no
+	 * estimate, nothing else from the record */
+	static const char *const keys[] = {"command", "detail", "followed_running",
+					   "password_cleared", "proof", "title"};
+	json_object *fw = at(doc, "sanitization.firmware");
+	cr_assert_eq(json_object_object_length(fw), 6);
+	for (size_t i = 0; i < 6; i++)
+		cr_assert(json_object_object_get_ex(fw, keys[i], NULL), "no %s", keys[i]);
+	json_object_put(doc);
+
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	char *text = text_of(in_dir("nvme.pdf"));
+	static const char *const shown[] = {
+		"データ消去証明書", "ファームウェア消去 / Firmware erase", "消去コマンド",
+		"ファームウェア消去 / NVMe Sanitize, crypto erase", "512,110,190,592",
+		"ファームウェア消去 / firmware erase", "Purge（NIST SP 800-88 Rev.1）",
+		"ドライブの応答 / Drive's answer", "ok; sanitize completed without error",
+		"a sanitize already running was followed to its end", "消去の証明 / Proof of erasure",
+		"5,121,101,824 バイトの無作為な目印を書き込み", "変化なし 0 セクタ",
+		"5,121,101,824 bytes of random markers", "0 sectors unchanged (expected: changed)",
+		"隠し領域 (HPA/DCO)", "HPA 4,096 セクタ（未消去）", "HPA 4,096 sectors (NOT erased)",
+		"42.", "NVME-SIM-1",
+	};
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		expect_shows(text, shown[i]);
+	/* an overwrite's words and the zeros check are not claimed */
+	expect_hides(text, "上書き / overwrite");
+	expect_hides(text, "上書きパス");
+	expect_hides(text, "not zero");
+	expect_hides(text, "password");
+	free(text);
+	cr_assert_eq(pages_of(in_dir("nvme.pdf")), 1, "a firmware certificate is one page");
+	expect_inside_margins(in_dir("nvme.pdf"));
+	free(payload);
+	free(r);
+}
+
+Test(pdf, firmware_zeros_password_and_hpa)
+{
+	struct kesu_job_result *r = ata_result();
+	size_t len;
+	char *payload = issue(r, in_dir("ata.pdf"), &len);
+	json_object *doc = payload_of(in_dir("ata.pdf"), payload, len);
+	expect_string(doc, "sanitization.firmware.command", "ata-security-erase-enhanced");
+	expect_string(doc, "sanitization.firmware.title", "ATA SECURITY ERASE UNIT (enhanced)");
+	expect_bool(doc, "sanitization.firmware.password_cleared", true);
+	expect_bool(doc, "sanitization.firmware.followed_running", false);
+	expect_string(doc, "sanitization.firmware.proof.leaves", "zero");
+	expect_int(doc, "sanitization.hidden_areas.hpa_sectors", 8192);
+	expect_int(doc, "sanitization.hidden_areas.dco_sectors", 1024);
+	expect_bool(doc, "sanitization.hidden_areas.hpa_restored", true);
+	json_object_put(doc);
+	cr_assert_null(strstr(payload, "password_set"));
+	/* rendering is deterministic for firmware certificates too */
+	size_t a_len, b_len;
+	free(issue(r, in_dir("ata2.pdf"), &len));
+	char *a = slurp(in_dir("ata.pdf"), &a_len), *b = slurp(in_dir("ata2.pdf"), &b_len);
+	cr_assert(a_len == b_len && memcmp(a, b, a_len) == 0, "two renderings differ");
+	free(a);
+	free(b);
+
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	char *text = text_of(in_dir("ata.pdf"));
+	static const char *const shown[] = {
+		"ファームウェア消去 / ATA SECURITY ERASE UNIT (enhanced)", "256,060,514,304",
+		"ok; security disabled again", "一時パスワード: 解除済み",
+		"kesu's temporary password: removed", "2,560,606,208 バイト",
+		"ゼロでない 0 セクタ（期待: すべてゼロ）", "0 sectors unchanged, 0 sectors not zero (expected: zero)",
+		"HPA 8,192 セクタ（解除して消去済み）、DCO 1,024 セクタ（変更せず）",
+		"HPA 8,192 sectors (removed and erased), DCO 1,024 sectors (left in place)",
+	};
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		expect_shows(text, shown[i]);
+	expect_hides(text, "already running");
+	free(text);
+	cr_assert_eq(pages_of(in_dir("ata.pdf")), 1);
+	expect_inside_margins(in_dir("ata.pdf"));
+	free(payload);
+	free(r);
+}
+
+Test(pdf, firmware_failure_report)
+{
+	struct kesu_job_result *r = ata_failed_result();
+	size_t len;
+	char *payload = issue(r, in_dir("abrt.pdf"), &len);
+	json_object *doc = payload_of(in_dir("abrt.pdf"), payload, len);
+	expect_string(doc, "document", "failure-report");
+	expect_string(doc, "outcome", "FAILED");
+	expect_string(doc, "sanitization.nist_level", "none");
+	expect_string(doc, "sanitization.firmware.detail", "SECURITY ERASE UNIT failed: ATA ABRT");
+	expect_bool(doc, "sanitization.firmware.password_cleared", false);
+	json_object_put(doc);
+
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	char *text = text_of(in_dir("abrt.pdf"));
+	static const char *const shown[] = {
+		"データ消去失敗報告書", "THIS DRIVE WAS NOT SANITIZED",
+		"ドライブの応答 / Drive's answer", "SECURITY ERASE UNIT failed: ATA ABRT",
+		"一時パスワード: 未解除", "kesu's temporary password: NOT removed",
+		"未完了 / incomplete", "No markers were written", "主張なし / none claimed",
+		"HPA 8,192 sectors (removed for the erase)",
+	};
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		expect_shows(text, shown[i]);
+	expect_hides(text, "removed and erased");
+	expect_hides(text, "read back after it");
+	free(text);
+	/* markers written, then the command failed: nothing was read back */
+	r->firmware.marker_bytes = 2560606208ull;
+	free(payload);
+	payload = issue(r, in_dir("abrt2.pdf"), &len);
+	text = text_of(in_dir("abrt2.pdf"));
+	expect_shows(text, "the erase did not complete, so they were not read back");
+	expect_shows(text, "読み戻しは未実施");
+	free(text);
+	expect_inside_margins(in_dir("abrt2.pdf"));
+	free(payload);
+	free(r);
+}
+
+/* payload with from replaced by to (from must occur). */
+static char *replaced(const char *payload, const char *from, const char *to)
+{
+	const char *where = strstr(payload, from);
+	cr_assert_not_null(where, "the payload has no %s", from);
+	char *out = malloc(strlen(payload) + strlen(to) + 1);
+	cr_assert_not_null(out);
+	sprintf(out, "%.*s%s%s", (int)(where - payload), payload, to, where + strlen(from));
+	return out;
+}
+
+/* The reader checks the firmware facts as strictly as the rest. */
+Test(pdf, refuses_invalid_firmware_payloads)
+{
+	struct kesu_job_result *r = ata_result();
+	size_t len;
+	char *payload = issue(r, NULL, &len);
+	static const struct {
+		const char *from, *to, *want;
+	} cases[] = {
+		{"\"technique\":\"firmware\"", "\"technique\":\"magic\"", "sanitization.technique: unknown value \"magic\""},
+		{"\"technique\":\"firmware\"", "\"technique\":\"overwrite\"", "sanitization.firmware: given for technique \"overwrite\""},
+		{"\"technique\":\"firmware\"", "\"technique\":null", "sanitization.technique: missing"},
+		{"\"kesu_certificate\":2", "\"kesu_certificate\":1", "needs kesu_certificate 2"},
+		{"\"command\":\"ata-security-erase-enhanced\"", "\"command\":\"format-c\"", "sanitization.firmware.command: unknown value \"format-c\""},
+		{"\"command\":\"ata-security-erase-enhanced\"", "\"command\":\"auto\"", "sanitization.firmware.command: unknown value \"auto\""},
+		{"\"command\":\"ata-security-erase-enhanced\",", "", "sanitization.firmware.command: missing"},
+		{"\"command\":\"ata-security-erase-enhanced\"", "\"command\":7", "sanitization.firmware.command: expected a string"},
+		{"\"title\":\"ATA SECURITY ERASE UNIT (enhanced)\"", "\"title\":\"\"", "sanitization.firmware.title: empty"},
+		{"\"detail\":\"ok; security disabled again\"", "\"detail\":null", "sanitization.firmware.detail: missing"},
+		{"\"followed_running\":false", "\"followed_running\":\"no\"", "sanitization.firmware.followed_running: expected a boolean"},
+		{"\"password_cleared\":true", "\"password_cleared\":1", "sanitization.firmware.password_cleared: expected a boolean"},
+		{"\"leaves\":\"zero\"", "\"leaves\":\"maybe\"", "sanitization.firmware.proof.leaves: unknown value \"maybe\""},
+		{"\"marker_bytes\":2560606208", "\"marker_bytes\":-1", "sanitization.firmware.proof.marker_bytes: must not be negative"},
+		{"\"unchanged_sectors\":0", "\"unchanged_sectors\":\"0\"", "sanitization.firmware.proof.unchanged_sectors: expected an integer"},
+		{"\"nonzero_sectors\":0,", "", "sanitization.firmware.proof.nonzero_sectors: missing"},
+		{"\"proof\":{", "\"proof\":\"none\",\"x\":{", "sanitization.firmware.proof: expected an object"},
+		{"\"hpa_sectors\":8192", "\"hpa_sectors\":8192.5", "sanitization.hidden_areas.hpa_sectors: expected an integer"},
+		{"\"dco_sectors\":1024", "\"dco_sectors\":-5", "sanitization.hidden_areas.dco_sectors: must not be negative"},
+		{"\"hpa_restored\":true", "\"hpa_restored\":\"yes\"", "sanitization.hidden_areas.hpa_restored: expected a boolean"},
+		{"\"hidden_areas\":{", "\"hidden_areas\":true,\"x\":{", "sanitization.hidden_areas: expected an object"},
+		{"\"pattern\":\"firmware\"", "\"pattern\":\"00\"", "sanitization.passes[0].pattern: \"00\" does not go with technique \"firmware\""},
+		{"\"passes\":[{", "\"passes\":[{\"bad_sectors\":0,\"byte\":null,\"bytes_written\":1,\"completed\":true,\"milliseconds\":1,\"number\":2,\"pattern\":\"firmware\",\"seed\":null},{", "a firmware erase has one step, not 2"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *p = replaced(payload, cases[i].from, cases[i].to);
+		expect_refused(p, cases[i].want);
+		free(p);
+	}
+	/* and the firmware object without a firmware technique's payload */
+	char *p = replaced(payload, "\"firmware\":{", "\"firmware\":null,\"x\":{");
+	expect_refused(p, "sanitization.firmware: missing");
+	free(p);
+	/* version 1 knows neither firmware nor hidden areas */
+	free(payload);
+	struct kesu_job_result *o = overwrite_result();
+	char *v1 = issue(o, NULL, &len);
+	static const struct {
+		const char *from, *to, *want;
+	} v1_cases[] = {
+		{"\"technique\":\"overwrite\"", "\"technique\":\"firmware\"", "\"firmware\" needs kesu_certificate 2"},
+		{"\"technique\":\"overwrite\"", "\"technique\":\"magic\"", "sanitization.technique: unknown value \"magic\""},
+		{"\"technique\":\"overwrite\"", "\"technique\":\"overwrite\",\"hidden_areas\":{\"dco_sectors\":0,\"hpa_restored\":false,\"hpa_sectors\":1}", "sanitization.hidden_areas: not part of kesu_certificate 1"},
+		{"\"pattern\":\"00\"", "\"pattern\":\"firmware\"", "sanitization.passes[0].pattern: \"firmware\" does not go with technique \"overwrite\""},
+	};
+	for (size_t i = 0; i < sizeof(v1_cases) / sizeof(v1_cases[0]); i++) {
+		p = replaced(v1, v1_cases[i].from, v1_cases[i].to);
+		expect_refused(p, v1_cases[i].want);
+		free(p);
+	}
+	/* the same payload as version 2 with the keys null is fine */
+	p = replaced(v1, "\"kesu_certificate\":1", "\"kesu_certificate\":2");
+	char *q = replaced(p, "\"technique\":\"overwrite\"", "\"technique\":\"overwrite\",\"firmware\":null,\"hidden_areas\":null");
+	char err[512] = "";
+	const char *sig = "untrusted comment: x\nRWQ=\n";
+	cr_assert_eq(kesu_pdf_write(q, strlen(q), sig, strlen(sig), in_dir("v2.pdf"), err, sizeof(err)), 0,
+		     "%s", err);
+	free(p);
+	free(q);
+	free(v1);
+	free(o);
+	free(r);
+}
+
+/* Every firmware string at its longest, on a failure report with a long
+ * reason: wrapped or cut, never off the page. */
+Test(pdf, firmware_long_strings)
+{
+	struct kesu_job_result *r = ata_failed_result();
+	char detail[256];
+	memset(detail, 'W', sizeof(detail) - 1);
+	detail[sizeof(detail) - 1] = '\0';
+	memcpy(detail, "SECURITY ERASE UNIT failed: ", 28);
+	SET(r->firmware.detail, detail);
+	r->firmware.followed_running = true;
+	r->firmware.marker_bytes = 999999999999999ull;
+	r->hidden.hpa_sectors = 999999999999ull;
+	r->hidden.dco_sectors = 999999999999ull;
+	memset(r->reason, 'R', sizeof(r->reason) - 1);
+	size_t len;
+	char *payload = issue(r, NULL, &len);
+	char title[300] = "\"title\":\"";
+	memset(title + 9, 'T', 250);
+	strcpy(title + 259, "\"");
+	char *p = replaced(payload, "\"title\":\"ATA SECURITY ERASE UNIT (enhanced)\"", title);
+	char err[512] = "";
+	size_t sig_len;
+	char *sig = slurp(CERTS "/payload.sig", &sig_len);
+	cr_assert_eq(kesu_pdf_write(p, strlen(p), sig, sig_len, in_dir("fw-long.pdf"), err, sizeof(err)), 0,
+		     "%s", err);
+	keep(in_dir("fw-long.pdf"));
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	expect_inside_margins(in_dir("fw-long.pdf"));
+	int pages = pages_of(in_dir("fw-long.pdf"));
+	cr_assert(pages >= 1 && pages <= 2, "%d pages", pages);
+	char *text = text_of(in_dir("fw-long.pdf"));
+	expect_shows(text, "SECURITY ERASE UNIT failed: WWWW");
+	expect_shows(text, "999,999,999,999,999");
+	free(text);
+	free(sig);
+	free(p);
+	free(payload);
+	free(r);
 }

@@ -28,10 +28,10 @@ static const struct purge_case cases[] = {
 	{ "hdd crypto", HDD(.ata_sanitize_crypto = true, .ata_security = true, .ata_security_enhanced = true),
 	  0, "ata-sanitize-crypto", "media encryption key" },
 	{ "hdd enhanced", HDD(.ata_security = true, .ata_security_enhanced = true), 0,
-	  "ata-secure-erase-enhanced", "enhanced mode" },
+	  "ata-security-erase-enhanced", "enhanced mode" },
 	{ "hdd enhanced with hpa", HDD(.ata_security = true, .ata_security_enhanced = true, .hpa_present = true),
-	  0, "ata-secure-erase-enhanced", "--hpa=restore" },
-	{ "hdd normal only", HDD(.ata_security = true), -KESU_EUNSUPPORTED, "", "only ata-secure-erase" },
+	  0, "ata-security-erase-enhanced", "--hpa=restore" },
+	{ "hdd normal only", HDD(.ata_security = true), -KESU_EUNSUPPORTED, "", "only ata-security-erase" },
 	{ "hdd enhanced frozen", HDD(.ata_security = true, .ata_security_enhanced = true,
 				     .ata_security_frozen = true), -KESU_EUNSUPPORTED, "", "suspend and resume" },
 	{ "hdd frozen but sanitize", HDD(.ata_sanitize_overwrite = true, .ata_security = true,
@@ -50,7 +50,7 @@ static const struct purge_case cases[] = {
 	{ "ssd overwrite only", SSD(.ata_sanitize_overwrite = true), -KESU_EUNSUPPORTED, "",
 	  "ata-sanitize-overwrite, which count as Clear" },
 	{ "ssd security only", SSD(.ata_security = true, .ata_security_enhanced = true), -KESU_EUNSUPPORTED, "",
-	  "ata-secure-erase-enhanced, ata-secure-erase" },
+	  "ata-security-erase-enhanced, ata-security-erase" },
 	{ "ssd security frozen", SSD(.ata_security = true, .ata_security_enhanced = true,
 				     .ata_security_frozen = true), -KESU_EUNSUPPORTED, "", "count as Clear" },
 	{ "ssd locked", SSD(.ata_sanitize_block = true, .ata_security = true, .ata_security_locked = true),
@@ -119,7 +119,7 @@ Test(purge, null_arguments)
 	cr_assert_eq(kesu_purge_choose(NULL, &out), -EINVAL);
 	cr_assert_eq(kesu_purge_choose(&caps, NULL), -EINVAL);
 	cr_assert_eq(kesu_purge_level(NULL, &caps), -EINVAL);
-	cr_assert_eq(kesu_purge_level("ata-secure-erase", NULL), -EINVAL);
+	cr_assert_eq(kesu_purge_level("ata-security-erase", NULL), -EINVAL);
 }
 
 struct level_case {
@@ -129,8 +129,8 @@ struct level_case {
 
 /* The per-method table of docs/firmware.md. */
 static const struct level_case levels[] = {
-	{ "ata-secure-erase", KESU_NIST_CLEAR, KESU_NIST_CLEAR },
-	{ "ata-secure-erase-enhanced", KESU_NIST_PURGE, KESU_NIST_CLEAR },
+	{ "ata-security-erase", KESU_NIST_CLEAR, KESU_NIST_CLEAR },
+	{ "ata-security-erase-enhanced", KESU_NIST_PURGE, KESU_NIST_CLEAR },
 	{ "ata-sanitize-crypto", KESU_NIST_PURGE, KESU_NIST_PURGE },
 	{ "ata-sanitize-block", -KESU_EUNSUPPORTED, KESU_NIST_PURGE },
 	{ "ata-sanitize-overwrite", KESU_NIST_PURGE, KESU_NIST_CLEAR },
@@ -178,7 +178,7 @@ Test(purge, caps_from_ata_identify)
 	id.security_frozen = false;
 	kesu_purge_caps_from_ata(&id, &caps);
 	cr_assert_eq(kesu_purge_choose(&caps, &out), 0);
-	cr_assert_str_eq(out.method_id, "ata-secure-erase-enhanced");
+	cr_assert_str_eq(out.method_id, "ata-security-erase-enhanced");
 
 	id.rotation_rate = 1; /* non-rotating: the same drive as an SSD */
 	id.sanitize_supported = true;

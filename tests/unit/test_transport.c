@@ -140,6 +140,48 @@ Test(ata_cdb, sanitize_and_native_max)
 	cr_assert_eq(kesu_ata_sanitize_cmd(&c, 0x20, false, 0, 0, false), -EINVAL);
 }
 
+Test(ata_cdb, dco_identify_and_set_max_address)
+{
+	uint8_t buf[512];
+	struct kesu_ata_cmd c;
+	/* DEVICE CONFIGURATION IDENTIFY: 28-bit PIO-in, FEATURE C2h, one block. */
+	static const uint8_t dco[16] = {
+		0x85, /* 0 ATA PASS-THROUGH(16) */
+		0x08, /* 1 protocol 4 (PIO-in) << 1, no EXTEND */
+		0x0e, /* 2 T_DIR | BYTE_BLOCK | T_LENGTH=2 */
+		0x00, /* 3 FEATURE 15:8 */
+		0xc2, /* 4 FEATURE 7:0: IDENTIFY */
+		0x00, /* 5 COUNT 15:8 */
+		0x01, /* 6 COUNT 7:0 */
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* 7..12 LBA */
+		0x40, /* 13 DEVICE */
+		0xb1, /* 14 DEVICE CONFIGURATION */
+		0x00};
+	kesu_ata_dco_identify_cmd(&c, buf);
+	pack_eq(&c, dco);
+	cr_assert(c.data == buf && c.data_len == 512);
+	/* SET MAX ADDRESS EXT to 0x0123456789ab: 48-bit non-data, COUNT bit 0 = VV. */
+	static const uint8_t setmax[16] = {
+		0x85, 0x07, /* protocol 3 << 1 | EXTEND */
+		0x20,       /* CK_COND */
+		0x00, 0x00, /* FEATURE */
+		0x00, 0x00, /* COUNT: VV clear, volatile */
+		0x45,       /* 7  LBA 31:24 */
+		0xab,       /* 8  LBA 7:0 */
+		0x23,       /* 9  LBA 39:32 */
+		0x89,       /* 10 LBA 15:8 */
+		0x01,       /* 11 LBA 47:40 */
+		0x67,       /* 12 LBA 23:16 */
+		0x40, 0x37, 0x00};
+	kesu_ata_set_max_address_cmd(&c, UINT64_C(0x0123456789ab), false);
+	pack_eq(&c, setmax);
+	uint8_t keep[16];
+	memcpy(keep, setmax, 16);
+	keep[6] = 0x01; /* VV: keep across power cycles */
+	kesu_ata_set_max_address_cmd(&c, UINT64_C(0x0123456789ab), true);
+	pack_eq(&c, keep);
+}
+
 Test(ata_cdb, pack_refuses_what_does_not_fit)
 {
 	uint8_t cdb[16], buf[1024];
@@ -227,6 +269,39 @@ Test(scsi_cmd, sanitize_and_request_sense)
 	cr_assert_eq(c.cdb_len, 6);
 	cr_assert_arr_eq(c.cdb, rs, 6);
 	cr_assert(c.dir == KESU_DIR_IN && c.data_len == 252);
+}
+
+Test(scsi_cmd, inquiry_vpd_report_opcode_test_unit_ready)
+{
+	struct kesu_scsi_cmd c;
+	uint8_t buf[0x200];
+	/* SPC-4 INQUIRY: 12h, EVPD (byte 1 bit 0), page code, ALLOCATION LENGTH (2 bytes), CONTROL. */
+	static const uint8_t inq[6] = {0x12, 0x01, 0xb1, 0x00, 0x40, 0x00};
+	kesu_scsi_inquiry_vpd_cmd(&c, 0xb1, buf, 64);
+	cr_assert_eq(c.cdb_len, 6);
+	cr_assert_arr_eq(c.cdb, inq, 6);
+	cr_assert(c.dir == KESU_DIR_IN && c.data == buf && c.data_len == 64);
+	static const uint8_t inq_long[6] = {0x12, 0x01, 0x00, 0x01, 0x02, 0x00};
+	kesu_scsi_inquiry_vpd_cmd(&c, 0x00, buf, 0x0102);
+	cr_assert_arr_eq(c.cdb, inq_long, 6, "ALLOCATION LENGTH big-endian in bytes 3..4");
+	/* SPC-4 REPORT SUPPORTED OPERATION CODES: A3h, service action 0Ch,
+	 * REPORTING OPTIONS 010b, the opcode, its service action (2 bytes),
+	 * ALLOCATION LENGTH (4 bytes), reserved, CONTROL. */
+	static const uint8_t rsoc[12] = {0xa3, 0x0c, 0x02, 0x48, 0x00, 0x03, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00};
+	kesu_scsi_report_opcode_cmd(&c, 0x48, 0x0003, buf, 0x0200);
+	cr_assert_eq(c.cdb_len, 12);
+	cr_assert_arr_eq(c.cdb, rsoc, 12);
+	cr_assert(c.dir == KESU_DIR_IN && c.data == buf && c.data_len == 0x200);
+	static const uint8_t rsoc2[12] = {0xa3, 0x0c, 0x02, 0x48, 0x01, 0x1f, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00};
+	kesu_scsi_report_opcode_cmd(&c, 0x48, 0x011f, buf, 16);
+	cr_assert_arr_eq(c.cdb, rsoc2, 12);
+	/* TEST UNIT READY: six zero bytes, no data. */
+	static const uint8_t tur[6] = {0, 0, 0, 0, 0, 0};
+	memset(&c, 0xee, sizeof(c));
+	kesu_scsi_test_unit_ready_cmd(&c);
+	cr_assert_eq(c.cdb_len, 6);
+	cr_assert_arr_eq(c.cdb, tur, 6);
+	cr_assert(c.dir == KESU_DIR_NONE && c.data == NULL && c.data_len == 0);
 }
 
 /* ---- sense data ---------------------------------------------------------- */

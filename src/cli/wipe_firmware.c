@@ -1,0 +1,195 @@
+/* The firmware side of kesu wipe, per drive: the command channel, what
+ * the drive can do, auto-purge's choice, the refusals (frozen, locked,
+ * HPA), the HPA decision, and the temporary ATA password's life in the
+ * ledger. Everything here that can refuse runs before any drive is
+ * written. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static bool is_ata_security(const struct kesu_method *m)
+{
+	return m->firmware == KESU_FW_ATA_SECURITY_ERASE ||
+	       m->firmware == KESU_FW_ATA_SECURITY_ERASE_ENHANCED;
+}
+
+/* After SET MAX ADDRESS the kernel still has the old size: ask the SCSI
+ * layer to read the capacity again, then take the new size. */
+static void rescan_size(struct kesu_device *dev, int fd)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/device/rescan", dev->sysfs_path);
+	int r = open(path, O_WRONLY | O_CLOEXEC);
+	if (r >= 0) {
+		if (write(r, "1", 1) < 0) {
+			/* the size below stays what it was; the record shows it */
+		}
+		close(r);
+	}
+	uint64_t bytes;
+	if (ioctl(fd, BLKGETSIZE64, &bytes) == 0 && bytes > dev->size)
+		dev->size = bytes;
+}
+
+static int decide_hpa(struct cli_firmware *fw, struct kesu_device *dev, int fd,
+		      enum cli_hpa_mode mode, bool dry_run)
+{
+	const struct kesu_drive_caps *c = &fw->caps;
+	if (!c->hpa_checked || (!c->hpa_hidden_sectors && !c->dco_hidden_sectors))
+		return KESU_EXIT_OK;
+	if (c->dco_hidden_sectors)
+		fprintf(stderr, "kesu: warning: %s: a Device Configuration Overlay hides %llu sectors "
+			"that no command kesu sends can reach; the record says so\n", dev->path,
+			(unsigned long long)c->dco_hidden_sectors);
+	if (!c->hpa_hidden_sectors)
+		return KESU_EXIT_OK;
+	if (mode != CLI_HPA_RESTORE) {
+		if (fw->method->technique == KESU_TECHNIQUE_OVERWRITE || mode == CLI_HPA_KEEP)
+			fprintf(stderr, "kesu: warning: %s: a Host Protected Area hides %llu sectors, "
+				"which this erase does not reach (--hpa=restore erases them too); the "
+				"record says so\n", dev->path, (unsigned long long)c->hpa_hidden_sectors);
+		return KESU_EXIT_OK;
+	}
+	if (dry_run) {
+		printf("%s: would remove the Host Protected Area (%llu sectors) first\n", dev->path,
+		       (unsigned long long)c->hpa_hidden_sectors);
+		return KESU_EXIT_OK;
+	}
+	char why[512];
+	uint64_t hidden = c->hpa_hidden_sectors;
+	int rc = kesu_hpa_restore(&fw->pt, &fw->caps, why, sizeof(why));
+	if (rc < 0) {
+		cli_error("%s: cannot remove the Host Protected Area: %s", dev->path, why);
+		return cli_exit_for(rc);
+	}
+	fw->hpa_restored = hidden;
+	rescan_size(dev, fd);
+	return KESU_EXIT_OK;
+}
+
+int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int fd,
+			 const struct kesu_method *method, const struct kesu_method_set *methods,
+			 unsigned channel_flags, enum cli_hpa_mode hpa, bool dry_run, bool quiet)
+{
+	char why[512];
+	memset(fw, 0, sizeof(*fw));
+	fw->method = method;
+	bool firmware = method->technique == KESU_TECHNIQUE_FIRMWARE;
+	int rc = kesu_channel_open(dev, fd, channel_flags, &fw->pt, why, sizeof(why));
+	if (rc < 0) {
+		if (!firmware)
+			return KESU_EXIT_OK; /* overwriting needs no channel; HPA stays unknown */
+		cli_error("%s: %s needs the drive's own commands: %s", dev->path, method->id, why);
+		return cli_exit_for(rc);
+	}
+	fw->channel_open = true;
+	rc = kesu_drive_caps_query(&fw->pt, dev, &fw->caps);
+	if (rc < 0) {
+		if (!firmware)
+			return KESU_EXIT_OK;
+		cli_error("%s: cannot ask the drive what it supports: %s", dev->path, fw->caps.error);
+		return cli_exit_for(rc);
+	}
+	fw->caps_known = true;
+	/* The operator chose to go through the bridge: judge the drive itself. */
+	if (channel_flags & KESU_CHANNEL_ALLOW_USB)
+		fw->caps.purge.usb_bridge = false;
+	if (method->firmware == KESU_FW_AUTO) {
+		struct kesu_purge_choice choice;
+		rc = kesu_purge_choose(&fw->caps.purge, &choice);
+		if (rc < 0) {
+			cli_error("%s: auto-purge: %s", dev->path, choice.reason);
+			return cli_exit_for(rc);
+		}
+		fw->method = kesu_method_set_find(methods, choice.method_id);
+		if (!fw->method) {
+			cli_error("%s: auto-purge chose %s, which is not a known method", dev->path,
+				  choice.method_id);
+			return KESU_EXIT_FAILURE;
+		}
+		snprintf(fw->auto_reason, sizeof(fw->auto_reason), "%s", choice.reason);
+		if (!quiet)
+			printf("%s: auto-purge chose %s: %s\n", dev->path, fw->method->id, choice.reason);
+	}
+	if (fw->method->technique == KESU_TECHNIQUE_FIRMWARE) {
+		rc = kesu_firmware_check(fw->method->firmware, &fw->caps, hpa != CLI_HPA_CHECK, why,
+					 sizeof(why));
+		if (rc < 0) {
+			cli_error("%s: %s: %s", dev->path, fw->method->id, why);
+			return cli_exit_for(rc);
+		}
+	}
+	int code = decide_hpa(fw, dev, fd, hpa, dry_run);
+	if (code != KESU_EXIT_OK)
+		return code;
+	if (is_ata_security(fw->method) && !dry_run) {
+		fw->password = sodium_init() < 0 ? NULL : sodium_malloc(KESU_ATA_TEMP_PASSWORD_LEN + 1);
+		if (!fw->password) {
+			cli_error("%s: cannot allocate protected memory for the password", dev->path);
+			return KESU_EXIT_FAILURE;
+		}
+		kesu_ata_temp_password(fw->password);
+	}
+	return KESU_EXIT_OK;
+}
+
+void cli_firmware_options(struct cli_firmware *fw, struct kesu_job_options *opts)
+{
+	opts->passthru = fw->channel_open ? &fw->pt : NULL;
+	opts->caps = fw->caps_known ? &fw->caps : NULL;
+	opts->ata_password = fw->password;
+	opts->hpa_restored = fw->hpa_restored;
+}
+
+int cli_firmware_store_password(struct cli_station *st, struct cli_firmware *fw,
+				const struct cli_record *rec)
+{
+	if (!fw->password)
+		return KESU_EXIT_OK;
+	char err[512];
+	int rc = kesu_ledger_password_store(st->ledger, rec->device_key, rec->job_id, fw->password,
+					    err, sizeof(err));
+	if (rc < 0) {
+		/* Never set a password kesu could not write down. */
+		cli_error("%s", err);
+		return KESU_EXIT_FAILURE;
+	}
+	return KESU_EXIT_OK;
+}
+
+int cli_firmware_finish(struct cli_station *st, struct cli_firmware *fw,
+			const struct cli_record *rec, const struct kesu_job_result *r)
+{
+	if (!fw->password)
+		return KESU_EXIT_OK;
+	const struct kesu_firmware_report *f = &r->firmware;
+	if (f->password_set && !f->password_cleared) {
+		fprintf(stderr, "kesu: %s: the drive still has the temporary password kesu set, and "
+			"kesu keeps it in the ledger: run `kesu unlock %s` to remove it\n",
+			r->device.path, r->device.path);
+		return KESU_EXIT_OK;
+	}
+	char err[512];
+	if (kesu_ledger_password_forget(st->ledger, rec->device_key, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		return KESU_EXIT_FAILURE;
+	}
+	return KESU_EXIT_OK;
+}
+
+void cli_firmware_close(struct cli_firmware *fw)
+{
+	if (fw->channel_open)
+		kesu_passthru_close(&fw->pt);
+	fw->channel_open = false;
+	if (fw->password)
+		sodium_free(fw->password); /* sodium_free wipes it */
+	fw->password = NULL;
+}

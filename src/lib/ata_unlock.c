@@ -1,0 +1,141 @@
+/* The temporary password of an ATA Security Erase, and getting a drive
+ * back from one that was left set (a failed or interrupted erase): UNLOCK
+ * when locked, DISABLE PASSWORD, and believe only a fresh IDENTIFY. The
+ * password never appears in a message. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kesu/error.h"
+#include "kesu/firmware.h"
+
+void kesu_ata_temp_password(char out[KESU_ATA_TEMP_PASSWORD_LEN + 1])
+{
+	unsigned char raw[KESU_ATA_TEMP_PASSWORD_LEN / 2];
+	if (sodium_init() < 0)
+		abort(); /* no randomness: a guessable password is worse than none */
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(out, KESU_ATA_TEMP_PASSWORD_LEN + 1, raw, sizeof(raw));
+	sodium_memzero(raw, sizeof(raw));
+}
+
+static int identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, char *why,
+		    size_t whysize)
+{
+	uint8_t buf[KESU_ATA_IDENTIFY_SIZE];
+	struct kesu_ata_cmd cmd;
+	struct kesu_ata_result res;
+	memset(buf, 0, sizeof(buf));
+	kesu_ata_identify_cmd(&cmd, buf);
+	int rc = kesu_ata_send(pt, &cmd, &res);
+	if (rc < 0) {
+		snprintf(why, whysize, "ATA IDENTIFY %s: %s", rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
+			 res.reason ? res.reason : "no reason given");
+		return rc;
+	}
+	rc = kesu_ata_identify_parse(buf, id);
+	if (rc < 0)
+		snprintf(why, whysize, "ATA IDENTIFY data is not usable (bad checksum, or not a disk)");
+	return rc;
+}
+
+/* UNLOCK or DISABLE PASSWORD with the user password; the payload is wiped. */
+static int send_password(struct kesu_passthru *pt, bool disable, const char *password,
+			 struct kesu_ata_result *res)
+{
+	uint8_t payload[KESU_ATA_SECURITY_PAYLOAD];
+	struct kesu_ata_cmd cmd;
+	int rc = kesu_ata_security_payload(payload, false, false, password, strlen(password));
+	if (rc < 0)
+		return rc;
+	if (disable)
+		kesu_ata_disable_password_cmd(&cmd, payload);
+	else
+		kesu_ata_unlock_cmd(&cmd, payload);
+	rc = kesu_ata_send(pt, &cmd, res);
+	sodium_memzero(payload, sizeof(payload));
+	sodium_memzero(&cmd, sizeof(cmd));
+	return rc;
+}
+
+/* A refused password command: a wrong password (the drive counts it) or
+ * a state that forbids it; IDENTIFY tells which advice fits. */
+static int password_refused(struct kesu_passthru *pt, const char *what, int rc,
+			    const struct kesu_ata_result *res, char *why, size_t whysize)
+{
+	const char *reason = res->reason ? res->reason : "no reason given";
+	if (rc != -KESU_EUNSUPPORTED) {
+		snprintf(why, whysize, "SECURITY %s failed: %s", what, reason);
+		return rc;
+	}
+	struct kesu_ata_identify id;
+	char ignored[128];
+	if (identify(pt, &id, ignored, sizeof(ignored)) == 0 && id.security_count_expired)
+		snprintf(why, whysize, "SECURITY %s refused (%s): 5 wrong passwords since power-on; "
+			 "power-cycle the drive before trying again", what, reason);
+	else
+		snprintf(why, whysize, "SECURITY %s refused (%s): the password is probably wrong; the "
+			 "drive counts wrong attempts and after 5 accepts none until it is power-cycled",
+			 what, reason);
+	return -KESU_EREFUSED;
+}
+
+int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *why, size_t whysize)
+{
+	char dummy[1];
+	if (!why || !whysize) {
+		why = dummy;
+		whysize = sizeof(dummy);
+	}
+	why[0] = '\0';
+	if (!pt || !password || !password[0] || strlen(password) > KESU_ATA_PASSWORD_MAX) {
+		snprintf(why, whysize, "an ATA password is 1 to %d bytes", KESU_ATA_PASSWORD_MAX);
+		return -EINVAL;
+	}
+	struct kesu_ata_identify id;
+	int rc = identify(pt, &id, why, whysize);
+	if (rc < 0)
+		return rc;
+	if (!id.security_supported) {
+		snprintf(why, whysize, "the drive has no ATA Security feature set: nothing to unlock");
+		return -KESU_EUNSUPPORTED;
+	}
+	if (!id.security_enabled) {
+		snprintf(why, whysize, "ATA security is not enabled (no user password is set): "
+			 "nothing to do");
+		return 0;
+	}
+	if (id.security_count_expired) {
+		snprintf(why, whysize, "5 wrong passwords since power-on: the drive accepts none until "
+			 "it is power-cycled; power-cycle it, then run kesu unlock again");
+		return -KESU_EREFUSED;
+	}
+	if (id.security_frozen) {
+		snprintf(why, whysize, "ATA security is frozen, so the drive refuses UNLOCK and DISABLE "
+			 "PASSWORD: %s", kesu_ata_unfreeze_advice());
+		return -KESU_EREFUSED;
+	}
+
+	struct kesu_ata_result res;
+	if (id.security_locked) {
+		rc = send_password(pt, false, password, &res);
+		if (rc < 0)
+			return password_refused(pt, "UNLOCK", rc, &res, why, whysize);
+	}
+	rc = send_password(pt, true, password, &res);
+	if (rc < 0)
+		return password_refused(pt, "DISABLE PASSWORD", rc, &res, why, whysize);
+
+	rc = identify(pt, &id, why, whysize);
+	if (rc < 0)
+		return rc;
+	if (id.security_enabled) {
+		snprintf(why, whysize, "the drive accepted DISABLE PASSWORD but IDENTIFY still shows "
+			 "security enabled%s", id.security_locked ? " and locked" : "");
+		return -EIO;
+	}
+	snprintf(why, whysize, "the user password is removed");
+	return 0;
+}

@@ -1,0 +1,245 @@
+/* ATA firmware erasure: SECURITY ERASE UNIT (with a temporary password,
+ * and its removal whatever happens) and SANITIZE with status polling.
+ * The steps and why they are in this order: docs/firmware.md. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "kesu/error.h"
+#include "firmware_internal.h"
+
+static int identify(struct kesu_fw_ctx *c, struct kesu_ata_identify *id)
+{
+	uint8_t buf[512];
+	struct kesu_ata_cmd cmd;
+	struct kesu_ata_result res;
+	kesu_ata_identify_cmd(&cmd, buf);
+	int rc = kesu_ata_send(c->pt, &cmd, &res);
+	if (rc < 0) {
+		snprintf(c->rep->detail, sizeof(c->rep->detail), "IDENTIFY DEVICE failed: %s", res.reason);
+		return rc;
+	}
+	rc = kesu_ata_identify_parse(buf, id);
+	if (rc < 0)
+		snprintf(c->rep->detail, sizeof(c->rep->detail), "IDENTIFY DEVICE data is corrupt");
+	return rc;
+}
+
+/* Sends one SECURITY command that carries the password; the payload is
+ * wiped before returning. */
+static int send_password_cmd(struct kesu_fw_ctx *c,
+			     void (*build)(struct kesu_ata_cmd *, uint8_t *), bool enhanced,
+			     unsigned timeout_s, struct kesu_ata_result *res)
+{
+	uint8_t payload[KESU_ATA_SECURITY_PAYLOAD];
+	struct kesu_ata_cmd cmd;
+	int rc = kesu_ata_security_payload(payload, false, enhanced, c->password, strlen(c->password));
+	if (rc < 0)
+		return rc;
+	build(&cmd, payload);
+	if (timeout_s)
+		cmd.timeout_s = timeout_s;
+	rc = kesu_ata_send(c->pt, &cmd, res);
+	sodium_memzero(payload, sizeof(payload));
+	return rc;
+}
+
+static void build_set_password(struct kesu_ata_cmd *c, uint8_t *p) { kesu_ata_set_password_cmd(c, p); }
+static void build_unlock(struct kesu_ata_cmd *c, uint8_t *p) { kesu_ata_unlock_cmd(c, p); }
+static void build_disable(struct kesu_ata_cmd *c, uint8_t *p) { kesu_ata_disable_password_cmd(c, p); }
+static void build_erase(struct kesu_ata_cmd *c, uint8_t *p) { kesu_ata_erase_unit_cmd(c, p, 0); }
+
+/* After a failure with the password set: UNLOCK if locked, DISABLE
+ * PASSWORD, and believe only IDENTIFY. Sets rep->password_cleared. */
+static void remove_password(struct kesu_fw_ctx *c)
+{
+	struct kesu_ata_identify id;
+	struct kesu_ata_result res;
+	if (identify(c, &id) < 0)
+		return;
+	if (id.security_locked)
+		(void)send_password_cmd(c, build_unlock, false, 0, &res);
+	if (id.security_enabled)
+		(void)send_password_cmd(c, build_disable, false, 0, &res);
+	if (identify(c, &id) == 0 && !id.security_enabled)
+		c->rep->password_cleared = true;
+}
+
+/* SG_IO must wait longer than the erase: hdparm's rule, twice the drive's
+ * estimate plus an hour, and never less than the time to write the whole
+ * drive at 20 MB/s (drives under-report). */
+static unsigned erase_timeout(const struct kesu_ata_identify *id, unsigned minutes)
+{
+	uint64_t by_size = id->sectors * 512 / (20u * 1000 * 1000);
+	uint64_t by_estimate = minutes ? 2u * minutes * 60 + 3600 : 0;
+	uint64_t t = by_size > by_estimate ? by_size : by_estimate;
+	if (t < 2 * 3600)
+		t = 2 * 3600;
+	return t > 7 * 24 * 3600u ? 7 * 24 * 3600u : (unsigned)t;
+}
+
+int kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced)
+{
+	struct kesu_firmware_report *rep = c->rep;
+	if (!c->password || !*c->password || strlen(c->password) > KESU_ATA_PASSWORD_MAX) {
+		snprintf(rep->detail, sizeof(rep->detail), "no temporary password was given");
+		return -EINVAL;
+	}
+	struct kesu_ata_identify id;
+	int rc = identify(c, &id);
+	if (rc < 0)
+		return rc;
+	const char *refusal = !id.security_supported ? "the drive has no Security feature set"
+			    : id.security_frozen ? "security is frozen"
+			    : id.security_locked ? "the drive is locked"
+			    : id.security_count_expired ? "the password attempt counter has expired"
+			    : id.security_enabled ? "a user password is already set"
+			    : enhanced && !id.security_enhanced_supported ? "enhanced erase is not supported"
+			    : NULL;
+	if (refusal) {
+		snprintf(rep->detail, sizeof(rep->detail), "%s", refusal);
+		return id.security_supported && !(enhanced && !id.security_enhanced_supported)
+			       ? -KESU_EREFUSED : -KESU_EUNSUPPORTED;
+	}
+	unsigned minutes = enhanced ? id.enhanced_erase_minutes : id.erase_minutes;
+	rep->estimate_s = minutes * 60;
+	rep->timeout_s = erase_timeout(&id, minutes);
+	atomic_store(c->estimate_s, rep->estimate_s);
+
+	struct kesu_ata_result res;
+	rc = send_password_cmd(c, build_set_password, false, 0, &res);
+	if (rc < 0) {
+		snprintf(rep->detail, sizeof(rep->detail), "SECURITY SET PASSWORD failed: %s", res.reason);
+		/* A drive may have set it anyway: look before leaving. */
+		if (identify(c, &id) == 0 && id.security_enabled) {
+			rep->password_set = true;
+			remove_password(c);
+		}
+		return rc;
+	}
+	rep->password_set = true;
+	if ((rc = identify(c, &id)) < 0 || !id.security_enabled) {
+		if (rc == 0) {
+			snprintf(rep->detail, sizeof(rep->detail),
+				 "SECURITY SET PASSWORD succeeded but security is not enabled");
+			rc = -EIO;
+		}
+		remove_password(c);
+		return rc;
+	}
+
+	/* ERASE PREPARE must come directly before ERASE UNIT. */
+	struct kesu_ata_cmd prepare;
+	kesu_ata_erase_prepare_cmd(&prepare);
+	rc = kesu_ata_send(c->pt, &prepare, &res);
+	if (rc == 0) {
+		struct timespec start;
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		rc = send_password_cmd(c, build_erase, enhanced, rep->timeout_s, &res);
+		rep->seconds = kesu_fw_elapsed(&start);
+		if (rc < 0)
+			snprintf(rep->detail, sizeof(rep->detail), "SECURITY ERASE UNIT failed: %s",
+				 res.reason);
+	} else {
+		snprintf(rep->detail, sizeof(rep->detail), "SECURITY ERASE PREPARE failed: %s", res.reason);
+	}
+	if (rc == 0) {
+		/* A successful erase disables the password: the drive must say so. */
+		rc = identify(c, &id);
+		if (rc == 0 && id.security_enabled) {
+			snprintf(rep->detail, sizeof(rep->detail),
+				 "SECURITY ERASE UNIT reported success but security is still enabled");
+			rc = -EIO;
+		}
+	}
+	if (rc < 0) {
+		remove_password(c);
+		return rc;
+	}
+	rep->password_cleared = true;
+	snprintf(rep->detail, sizeof(rep->detail), "ok; security disabled again");
+	return 0;
+}
+
+static int sanitize_status(struct kesu_fw_ctx *c, struct kesu_ata_result *res)
+{
+	struct kesu_ata_cmd cmd;
+	kesu_ata_sanitize_cmd(&cmd, KESU_ATA_SANITIZE_STATUS, false, 0, 0, false);
+	return kesu_ata_send(c->pt, &cmd, res);
+}
+
+/* Polls SANITIZE STATUS EXT until the drive leaves "in progress". */
+static int follow_sanitize(struct kesu_fw_ctx *c, const struct timespec *start)
+{
+	struct kesu_firmware_report *rep = c->rep;
+	atomic_store(c->total, KESU_FW_PROGRESS_FULL);
+	for (;;) {
+		struct kesu_ata_result res;
+		int rc = sanitize_status(c, &res);
+		if (rc < 0) {
+			snprintf(rep->detail, sizeof(rep->detail), "SANITIZE STATUS failed: %s", res.reason);
+			return rc;
+		}
+		if (!(res.count & KESU_ATA_SANITIZE_IN_PROGRESS)) {
+			rep->seconds = kesu_fw_elapsed(start);
+			if (res.count & KESU_ATA_SANITIZE_DONE_OK) {
+				atomic_store(c->done, KESU_FW_PROGRESS_FULL);
+				snprintf(rep->detail, sizeof(rep->detail), "ok; sanitize completed without error");
+				return 0;
+			}
+			snprintf(rep->detail, sizeof(rep->detail),
+				 "the sanitize operation failed (status 0x%04x)", res.count);
+			return -EIO;
+		}
+		atomic_store(c->done, res.lba & 0xffff);
+		if (kesu_fw_wait(c)) {
+			rep->seconds = kesu_fw_elapsed(start);
+			snprintf(rep->detail, sizeof(rep->detail),
+				 "stopped following the sanitize, which goes on inside the drive; "
+				 "run kesu again to follow it to its end");
+			return -KESU_EINTERRUPTED;
+		}
+	}
+}
+
+int kesu_fw_ata_sanitize(struct kesu_fw_ctx *c, enum kesu_ata_sanitize_action action)
+{
+	struct kesu_firmware_report *rep = c->rep;
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	struct kesu_ata_result res;
+	/* A sanitize cut short by power loss resumes by itself when the drive
+	 * powers up again: follow it instead of starting another. */
+	int rc = sanitize_status(c, &res);
+	if (rc == 0 && (res.count & KESU_ATA_SANITIZE_IN_PROGRESS)) {
+		rep->followed_running = true;
+		return follow_sanitize(c, &start);
+	}
+	struct kesu_ata_cmd cmd;
+	/* Overwrite: one pass of 00000000, so the proof can expect zeros. */
+	rc = kesu_ata_sanitize_cmd(&cmd, action, false, 0, 1, false);
+	if (rc < 0)
+		return rc;
+	rc = kesu_ata_send(c->pt, &cmd, &res);
+	if (rc < 0) {
+		snprintf(rep->detail, sizeof(rep->detail), "SANITIZE failed: %s", res.reason);
+		return rc;
+	}
+	return follow_sanitize(c, &start);
+}
+
+int kesu_fw_ata_sanitize_running(struct kesu_fw_ctx *c, bool *running)
+{
+	struct kesu_ata_result res;
+	*running = false;
+	if (!c->caps->ata.sanitize_supported)
+		return 0;
+	int rc = sanitize_status(c, &res);
+	if (rc == 0)
+		*running = res.count & KESU_ATA_SANITIZE_IN_PROGRESS;
+	else
+		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE STATUS failed: %s", res.reason);
+	return rc;
+}

@@ -1,0 +1,566 @@
+/* What a drive's firmware can erase, asked through its command channel
+ * (IDENTIFY, READ NATIVE MAX EXT, DCO IDENTIFY; Identify Controller and
+ * Namespace and the Sanitize Status log; REPORT SUPPORTED OPERATION CODES
+ * and VPD B1), and whether one firmware command may run now. The facts and
+ * where they come from: docs/firmware.md. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kesu/error.h"
+#include "kesu/firmware.h"
+
+#define PATH_OF(dev) ((dev) && (dev)->path[0] ? (dev)->path : "the drive")
+
+const char *kesu_ata_unfreeze_advice(void)
+{
+	return "suspend to RAM and resume the machine (e.g. `rtcwake -m mem -s 5`), or unplug and "
+	       "replug the drive's power/data cable while the machine runs (hot-plug); then run kesu "
+	       "again";
+}
+
+static const char *why_text(const char *reason)
+{
+	return reason && reason[0] ? reason : "no reason given";
+}
+
+static enum kesu_tristate tri(bool b)
+{
+	return b ? KESU_YES : KESU_NO;
+}
+
+/* ---- ATA ------------------------------------------------------------------ */
+
+static uint64_t le_words(const uint8_t *d, unsigned first, unsigned n)
+{
+	uint64_t v = 0;
+	for (unsigned i = n; i-- > 0;)
+		v = v << 16 | (uint64_t)d[2 * (first + i)] | (uint64_t)d[2 * (first + i) + 1] << 8;
+	return v;
+}
+
+/* READ NATIVE MAX EXT: the drive's last sector without an HPA. */
+static void ata_native_max(struct kesu_passthru *pt, struct kesu_drive_caps *caps)
+{
+	struct kesu_ata_cmd cmd;
+	struct kesu_ata_result res;
+	kesu_ata_read_native_max_cmd(&cmd);
+	if (kesu_ata_send(pt, &cmd, &res) < 0 || !res.regs_valid)
+		return; /* refused (no HPA feature set, or frozen): not checked */
+	caps->hpa_checked = true;
+	caps->native_sectors = res.lba + 1;
+	caps->hpa_hidden_sectors =
+		caps->native_sectors > caps->ata.sectors ? caps->native_sectors - caps->ata.sectors : 0;
+}
+
+/* DEVICE CONFIGURATION IDENTIFY: words 3..6 the highest LBA the drive
+ * could offer without a DCO restriction; byte 511 a checksum when byte
+ * 510 is A5h. */
+static void ata_dco(struct kesu_passthru *pt, struct kesu_drive_caps *caps)
+{
+	uint8_t buf[512];
+	struct kesu_ata_cmd cmd;
+	struct kesu_ata_result res;
+	memset(buf, 0, sizeof(buf));
+	kesu_ata_dco_identify_cmd(&cmd, buf);
+	if (kesu_ata_send(pt, &cmd, &res) < 0)
+		return;
+	if (buf[510] == 0xa5) {
+		uint8_t sum = 0;
+		for (size_t i = 0; i < sizeof(buf); i++)
+			sum = (uint8_t)(sum + buf[i]);
+		if (sum != 0)
+			return; /* corrupt: not checked */
+	}
+	uint64_t max_lba = le_words(buf, 3, 4);
+	if (max_lba == 0 || max_lba >= (UINT64_C(1) << 48))
+		return; /* no usable value */
+	caps->dco_checked = true;
+	caps->dco_sectors = max_lba + 1;
+	uint64_t base = caps->hpa_checked ? caps->native_sectors : caps->ata.sectors;
+	caps->dco_hidden_sectors = caps->dco_sectors > base ? caps->dco_sectors - base : 0;
+}
+
+/* 0 when IDENTIFY answered; -KESU_EUNSUPPORTED when it was refused as an
+ * unknown command (a bridge or a SCSI disk), with *refusal the reason. */
+static int query_ata(struct kesu_passthru *pt, const struct kesu_device *dev,
+		     struct kesu_drive_caps *caps, const char **refusal)
+{
+	uint8_t buf[KESU_ATA_IDENTIFY_SIZE];
+	struct kesu_ata_cmd cmd;
+	struct kesu_ata_result res;
+	memset(buf, 0, sizeof(buf));
+	kesu_ata_identify_cmd(&cmd, buf);
+	int rc = kesu_ata_send(pt, &cmd, &res);
+	if (rc < 0) {
+		*refusal = why_text(res.reason);
+		snprintf(caps->error, sizeof(caps->error), "ATA IDENTIFY %s: %s",
+			 rc == -KESU_EUNSUPPORTED ? "refused" : "failed", why_text(res.reason));
+		return rc;
+	}
+	rc = kesu_ata_identify_parse(buf, &caps->ata);
+	if (rc < 0) {
+		snprintf(caps->error, sizeof(caps->error),
+			 "ATA IDENTIFY data is not usable: a bad checksum, or not a disk (ATAPI)");
+		return rc;
+	}
+	caps->bus = KESU_BUS_ATA;
+	ata_native_max(pt, caps);
+	ata_dco(pt, caps);
+
+	kesu_purge_caps_from_ata(&caps->ata, &caps->purge);
+	if (caps->ata.rotation_rate == 0) /* not reported: what the kernel says */
+		caps->purge.rotational = dev && dev->rotational == KESU_YES;
+	caps->purge.hpa_present = caps->hpa_hidden_sectors > 0;
+	return 0;
+}
+
+/* ---- NVMe ----------------------------------------------------------------- */
+
+/* "nvme0n1" -> 1, "nvme1c2n3" -> 3; 1 when the name says nothing. */
+static uint32_t nsid_from_name(const char *name)
+{
+	const char *n = name ? strrchr(name, 'n') : NULL;
+	if (!n || n == name || strncmp(name, "nvme", 4) != 0 || n < name + 4 || !n[1])
+		return 1;
+	char *end;
+	unsigned long v = strtoul(n + 1, &end, 10);
+	if (*end || v == 0 || v >= KESU_NVME_NSID_ALL)
+		return 1;
+	return (uint32_t)v;
+}
+
+/* *refused: Identify Controller itself was refused as unknown (a channel
+ * that offers NVMe among other command sets, to a drive that is not). */
+static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
+		      struct kesu_drive_caps *caps, bool *refused)
+{
+	uint8_t *buf = calloc(1, KESU_NVME_IDENTIFY_SIZE);
+	if (!buf) {
+		snprintf(caps->error, sizeof(caps->error), "out of memory");
+		return -ENOMEM;
+	}
+	struct kesu_nvme_admin cmd;
+	struct kesu_nvme_result res;
+	caps->nsid = nsid_from_name(dev ? dev->name : NULL);
+
+	kesu_nvme_identify_cmd(&cmd, 0, 1, buf);
+	int rc = kesu_nvme_send(pt, &cmd, &res);
+	if (rc < 0) {
+		*refused = rc == -KESU_EUNSUPPORTED;
+		snprintf(caps->error, sizeof(caps->error), "NVMe Identify Controller %s: %s",
+			 rc == -KESU_EUNSUPPORTED ? "refused" : "failed", why_text(res.reason));
+		goto out;
+	}
+	rc = kesu_nvme_id_ctrl_parse(buf, &caps->nvme_ctrl);
+	if (rc < 0) {
+		snprintf(caps->error, sizeof(caps->error),
+			 "NVMe Identify Controller data is not usable (no vendor, serial or model)");
+		goto out;
+	}
+
+	memset(buf, 0, KESU_NVME_IDENTIFY_SIZE);
+	kesu_nvme_identify_cmd(&cmd, caps->nsid, 0, buf);
+	rc = kesu_nvme_send(pt, &cmd, &res);
+	if (rc < 0) {
+		snprintf(caps->error, sizeof(caps->error), "NVMe Identify Namespace %u %s: %s",
+			 (unsigned)caps->nsid, rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
+			 why_text(res.reason));
+		goto out;
+	}
+	rc = kesu_nvme_id_ns_parse(buf, &caps->nvme_ns);
+	if (rc < 0) {
+		snprintf(caps->error, sizeof(caps->error),
+			 "NVMe Identify Namespace %u data is not usable (bad LBA format)",
+			 (unsigned)caps->nsid);
+		goto out;
+	}
+
+	/* Only a drive with Sanitize has the log; its absence is no error. */
+	if (caps->nvme_ctrl.sanicap) {
+		memset(buf, 0, KESU_NVME_SANITIZE_LOG_SIZE);
+		if (kesu_nvme_get_log_cmd(&cmd, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, buf,
+					  KESU_NVME_SANITIZE_LOG_SIZE) == 0 &&
+		    kesu_nvme_send(pt, &cmd, &res) == 0 &&
+		    kesu_nvme_sanitize_log_parse(buf, KESU_NVME_SANITIZE_LOG_SIZE,
+						 &caps->nvme_sanitize_log) == 0)
+			caps->nvme_sanitize_log_valid = true;
+	}
+	caps->bus = KESU_BUS_NVME;
+	kesu_purge_caps_from_nvme(&caps->nvme_ctrl, &caps->purge);
+	caps->purge.rotational = false; /* NVMe: flash */
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/* ---- SCSI ----------------------------------------------------------------- */
+
+/* REPORT SUPPORTED OPERATION CODES for SANITIZE with one service action.
+ * *answered: the drive took the command. */
+static enum kesu_tristate scsi_sanitize_supported(struct kesu_passthru *pt, uint16_t sa,
+						  bool *answered, const char **reason)
+{
+	uint8_t buf[32];
+	struct kesu_scsi_cmd cmd;
+	struct kesu_scsi_result res;
+	memset(buf, 0, sizeof(buf));
+	kesu_scsi_report_opcode_cmd(&cmd, KESU_SCSI_SANITIZE, sa, buf, sizeof(buf));
+	int rc = kesu_scsi_send(pt, &cmd, &res);
+	if (rc < 0) {
+		*reason = why_text(res.reason);
+		return KESU_UNKNOWN;
+	}
+	*answered = true;
+	switch (buf[1] & 0x07) { /* SUPPORT */
+	case 1: return KESU_NO;   /* not supported */
+	case 3:                   /* supported, conforming to the standard */
+	case 5: return KESU_YES;  /* supported, vendor specific */
+	default: return KESU_UNKNOWN; /* 0: data not available now; reserved */
+	}
+}
+
+/* VPD page B1 (Block Device Characteristics), bytes 4-5 MEDIUM ROTATION
+ * RATE: 1 non-rotating, 0401h..FFFEh rpm, 0 not reported. */
+static enum kesu_tristate scsi_rotation(struct kesu_passthru *pt, bool *answered,
+					const char **reason)
+{
+	uint8_t buf[64];
+	struct kesu_scsi_cmd cmd;
+	struct kesu_scsi_result res;
+	memset(buf, 0, sizeof(buf));
+	kesu_scsi_inquiry_vpd_cmd(&cmd, 0xb1, buf, sizeof(buf));
+	int rc = kesu_scsi_send(pt, &cmd, &res);
+	if (rc < 0) {
+		*reason = why_text(res.reason);
+		return KESU_UNKNOWN;
+	}
+	if (buf[1] != 0xb1)
+		return KESU_UNKNOWN;
+	*answered = true;
+	unsigned rate = (unsigned)buf[4] << 8 | buf[5];
+	if (rate == 1)
+		return KESU_NO;
+	if (rate >= 0x0401 && rate <= 0xfffe)
+		return KESU_YES;
+	return KESU_UNKNOWN;
+}
+
+static int query_scsi(struct kesu_passthru *pt, const struct kesu_device *dev,
+		      struct kesu_drive_caps *caps, const char *ata_refusal)
+{
+	bool answered = false;
+	const char *rsoc_reason = NULL, *vpd_reason = NULL;
+	caps->scsi_sanitize_overwrite =
+		scsi_sanitize_supported(pt, KESU_SCSI_SANITIZE_OVERWRITE, &answered, &rsoc_reason);
+	caps->scsi_sanitize_block =
+		scsi_sanitize_supported(pt, KESU_SCSI_SANITIZE_BLOCK, &answered, &rsoc_reason);
+	caps->scsi_sanitize_crypto =
+		scsi_sanitize_supported(pt, KESU_SCSI_SANITIZE_CRYPTO, &answered, &rsoc_reason);
+	caps->scsi_rotational = scsi_rotation(pt, &answered, &vpd_reason);
+	if (!answered) {
+		char ata[96] = "";
+		if (ata_refusal)
+			snprintf(ata, sizeof(ata), "ATA IDENTIFY refused: %s; ", ata_refusal);
+		snprintf(caps->error, sizeof(caps->error),
+			 "%sREPORT SUPPORTED OPERATION CODES refused: %s; INQUIRY VPD B1 refused: %s", ata,
+			 why_text(rsoc_reason), why_text(vpd_reason));
+		return -KESU_EUNSUPPORTED;
+	}
+	caps->bus = KESU_BUS_SCSI;
+	caps->purge.bus = KESU_BUS_SCSI;
+	caps->purge.scsi_sanitize_overwrite = caps->scsi_sanitize_overwrite == KESU_YES;
+	caps->purge.scsi_sanitize_block = caps->scsi_sanitize_block == KESU_YES;
+	caps->purge.scsi_sanitize_crypto = caps->scsi_sanitize_crypto == KESU_YES;
+	caps->purge.rotational = caps->scsi_rotational == KESU_UNKNOWN
+					 ? dev && dev->rotational == KESU_YES
+					 : caps->scsi_rotational == KESU_YES;
+	return 0;
+}
+
+/* ---- The query ------------------------------------------------------------ */
+
+static void fill_device_caps(const struct kesu_drive_caps *caps, struct kesu_device *dev)
+{
+	struct kesu_erase_caps *c = &dev->caps;
+	bool ata = caps->bus == KESU_BUS_ATA, nvme = caps->bus == KESU_BUS_NVME;
+	c->ata_security = tri(ata && caps->ata.security_supported);
+	c->ata_sanitize = tri(ata && caps->ata.sanitize_supported);
+	c->nvme_format = tri(nvme && caps->nvme_ctrl.format);
+	c->nvme_sanitize = tri(nvme && (caps->nvme_ctrl.sanitize_crypto || caps->nvme_ctrl.sanitize_block ||
+					caps->nvme_ctrl.sanitize_overwrite));
+	if (caps->bus == KESU_BUS_SCSI) {
+		enum kesu_tristate s[3] = {caps->scsi_sanitize_overwrite, caps->scsi_sanitize_block,
+					   caps->scsi_sanitize_crypto};
+		bool any_yes = false, all_no = true;
+		for (int i = 0; i < 3; i++) {
+			any_yes |= s[i] == KESU_YES;
+			all_no &= s[i] == KESU_NO;
+		}
+		c->scsi_sanitize = any_yes ? KESU_YES : all_no ? KESU_NO : KESU_UNKNOWN;
+	} else {
+		c->scsi_sanitize = KESU_NO;
+	}
+	if (!ata)
+		c->hpa_present = KESU_NO; /* HPA and DCO are ATA features */
+	else if (caps->hpa_hidden_sectors || caps->dco_hidden_sectors)
+		c->hpa_present = KESU_YES;
+	else if (caps->hpa_checked)
+		c->hpa_present = KESU_NO;
+}
+
+static void caps_reset(struct kesu_drive_caps *caps)
+{
+	memset(caps, 0, sizeof(*caps));
+	caps->bus = KESU_BUS_OTHER;
+	caps->purge.bus = KESU_BUS_OTHER;
+	caps->scsi_sanitize_overwrite = caps->scsi_sanitize_block = caps->scsi_sanitize_crypto = KESU_UNKNOWN;
+	caps->scsi_rotational = KESU_UNKNOWN;
+}
+
+int kesu_drive_caps_query(struct kesu_passthru *pt, struct kesu_device *dev,
+			  struct kesu_drive_caps *caps)
+{
+	if (!pt || !caps)
+		return -EINVAL;
+	caps_reset(caps);
+	const struct kesu_transport_ops *ops = pt->ops;
+	int rc = -KESU_EUNSUPPORTED;
+	bool asked = false;
+	/* The command set follows from the channel's ops: an NVMe channel
+	 * has only admin commands, an SG channel ATA and SCSI. A channel with
+	 * all three (a test double) is asked NVMe first, then ATA. */
+	if (ops && ops->nvme_admin) {
+		bool refused = false;
+		asked = true;
+		rc = query_nvme(pt, dev, caps, &refused);
+		if (rc < 0 && refused && (ops->ata || ops->scsi))
+			caps_reset(caps); /* not an NVMe drive: ask in the other terms */
+		else
+			goto done;
+	}
+	if (ops && ops->ata) {
+		const char *refusal = NULL;
+		asked = true;
+		rc = query_ata(pt, dev, caps, &refusal);
+		/* ATA PASS-THROUGH refused as unknown: a bridge that blocks it,
+		 * or a SCSI/SAS disk. Ask in SCSI terms. */
+		if (rc == -KESU_EUNSUPPORTED && refusal && ops->scsi)
+			rc = query_scsi(pt, dev, caps, refusal);
+	} else if (ops && ops->scsi) {
+		asked = true;
+		rc = query_scsi(pt, dev, caps, NULL);
+	}
+	if (!asked)
+		snprintf(caps->error, sizeof(caps->error), "%s has no command channel", PATH_OF(dev));
+done:
+	if (rc < 0) {
+		caps->bus = KESU_BUS_OTHER;
+		caps->purge = (struct kesu_purge_caps){.bus = KESU_BUS_OTHER};
+		return rc;
+	}
+	caps->error[0] = '\0';
+	caps->queried = true;
+	caps->purge.usb_bridge = dev && dev->transport == KESU_TRAN_USB;
+	if (dev)
+		fill_device_caps(caps, dev);
+	return 0;
+}
+
+/* ---- Whether a command may run -------------------------------------------- */
+
+static const char *bus_name(enum kesu_purge_bus bus)
+{
+	switch (bus) {
+	case KESU_BUS_ATA: return "an ATA drive";
+	case KESU_BUS_NVME: return "an NVMe drive";
+	case KESU_BUS_SCSI: return "a SCSI/SAS drive";
+	case KESU_BUS_OTHER: break;
+	}
+	return "a drive without firmware erase commands";
+}
+
+static enum kesu_purge_bus command_bus(enum kesu_firmware_command c)
+{
+	switch (c) {
+	case KESU_FW_ATA_SECURITY_ERASE:
+	case KESU_FW_ATA_SECURITY_ERASE_ENHANCED:
+	case KESU_FW_ATA_SANITIZE_CRYPTO:
+	case KESU_FW_ATA_SANITIZE_BLOCK:
+	case KESU_FW_ATA_SANITIZE_OVERWRITE:
+		return KESU_BUS_ATA;
+	case KESU_FW_NVME_FORMAT_ERASE:
+	case KESU_FW_NVME_FORMAT_CRYPTO:
+	case KESU_FW_NVME_SANITIZE_BLOCK:
+	case KESU_FW_NVME_SANITIZE_CRYPTO:
+	case KESU_FW_NVME_SANITIZE_OVERWRITE:
+		return KESU_BUS_NVME;
+	default:
+		return KESU_BUS_SCSI;
+	}
+}
+
+__attribute__((format(printf, 4, 5))) static int say(int rc, char *why, size_t whysize,
+							const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (why && whysize)
+		vsnprintf(why, whysize, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int check_ata_security(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
+			      bool hpa_decided, char *why, size_t whysize)
+{
+	const struct kesu_ata_identify *id = &caps->ata;
+	const char *name = kesu_firmware_command_name(command);
+	bool enhanced = command == KESU_FW_ATA_SECURITY_ERASE_ENHANCED;
+	if (!id->security_supported)
+		return say(-KESU_EUNSUPPORTED, why, whysize,
+			   "the drive has no ATA Security feature set: %s cannot run on it", name);
+	if (enhanced && !id->security_enhanced_supported)
+		return say(-KESU_EUNSUPPORTED, why, whysize,
+			   "the drive does not support enhanced SECURITY ERASE UNIT (IDENTIFY word 128 "
+			   "bit 5): use ata-security-erase, or another method");
+	if (id->security_count_expired)
+		return say(-KESU_EREFUSED, why, whysize,
+			   "5 wrong passwords since power-on: power-cycle the drive, then run kesu again");
+	if (id->security_locked)
+		return say(-KESU_EREFUSED, why, whysize,
+			   "the drive is locked by a password: if kesu set it, run `kesu unlock DEVICE`; "
+			   "otherwise unlock it with its owner's password");
+	if (id->security_frozen)
+		return say(-KESU_EREFUSED, why, whysize,
+			   "ATA security is frozen (the BIOS froze it at boot), so the drive refuses "
+			   "SECURITY ERASE: %s", kesu_ata_unfreeze_advice());
+	if (id->security_enabled)
+		return say(-KESU_EREFUSED, why, whysize,
+			   "a user password is already set on the drive, and not by this kesu job: "
+			   "remove it first (`kesu unlock DEVICE` if kesu set it, else with its owner's "
+			   "password)");
+	if (caps->hpa_hidden_sectors && !hpa_decided)
+		return say(-KESU_EREFUSED, why, whysize,
+			   "%llu sectors are hidden by an HPA that Security Erase may leave untouched: add "
+			   "--hpa=restore (erase them too) or --hpa=keep",
+			   (unsigned long long)caps->hpa_hidden_sectors);
+	return 0;
+}
+
+static int check_ata_sanitize(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
+			      char *why, size_t whysize)
+{
+	const struct kesu_ata_identify *id = &caps->ata;
+	if (!id->sanitize_supported)
+		return say(-KESU_EUNSUPPORTED, why, whysize,
+			   "the drive has no ATA SANITIZE feature set (IDENTIFY word 59 bit 12)");
+	bool ok = command == KESU_FW_ATA_SANITIZE_CRYPTO	? id->sanitize_crypto
+		  : command == KESU_FW_ATA_SANITIZE_BLOCK ? id->sanitize_block
+							  : id->sanitize_overwrite;
+	if (!ok)
+		return say(-KESU_EUNSUPPORTED, why, whysize,
+			   "the drive supports SANITIZE but not %s (IDENTIFY word 59)",
+			   command == KESU_FW_ATA_SANITIZE_CRYPTO  ? "CRYPTO SCRAMBLE"
+			   : command == KESU_FW_ATA_SANITIZE_BLOCK ? "BLOCK ERASE"
+								   : "OVERWRITE");
+	/* A locked drive aborts media commands, SANITIZE included. */
+	if (id->security_locked)
+		return say(-KESU_EREFUSED, why, whysize,
+			   "the drive is locked by a password, and a locked drive refuses SANITIZE: if "
+			   "kesu set it, run `kesu unlock DEVICE`; otherwise unlock it with its owner's "
+			   "password");
+	return 0;
+}
+
+static int check_nvme(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
+		      char *why, size_t whysize)
+{
+	const struct kesu_nvme_id_ctrl *id = &caps->nvme_ctrl;
+	bool sanitizing = caps->nvme_sanitize_log_valid &&
+			  caps->nvme_sanitize_log.status == KESU_NVME_SANITIZE_IN_PROGRESS;
+	switch (command) {
+	case KESU_FW_NVME_FORMAT_ERASE:
+	case KESU_FW_NVME_FORMAT_CRYPTO:
+		if (!id->format)
+			return say(-KESU_EUNSUPPORTED, why, whysize,
+				   "the controller does not support Format NVM (OACS bit 1)");
+		if (command == KESU_FW_NVME_FORMAT_CRYPTO && !id->format_crypto_erase)
+			return say(-KESU_EUNSUPPORTED, why, whysize,
+				   "the controller does not support cryptographic erase with Format NVM "
+				   "(FNA bit 2): use nvme-format-erase, or a sanitize method");
+		if (sanitizing)
+			return say(-KESU_EREFUSED, why, whysize,
+				   "a sanitize is running in the drive (%u.%u %%), which refuses Format "
+				   "NVM until it ends: wait, or erase with the nvme-sanitize-* method "
+				   "that follows it",
+				   kesu_nvme_sanitize_permille(&caps->nvme_sanitize_log) / 10,
+				   kesu_nvme_sanitize_permille(&caps->nvme_sanitize_log) % 10);
+		return 0;
+	default:
+		break;
+	}
+	bool ok = command == KESU_FW_NVME_SANITIZE_CRYPTO  ? id->sanitize_crypto
+		  : command == KESU_FW_NVME_SANITIZE_BLOCK ? id->sanitize_block
+							   : id->sanitize_overwrite;
+	if (!ok)
+		return say(-KESU_EUNSUPPORTED, why, whysize,
+			   "the controller does not support Sanitize %s (SANICAP bit %d)",
+			   command == KESU_FW_NVME_SANITIZE_CRYPTO  ? "crypto erase"
+			   : command == KESU_FW_NVME_SANITIZE_BLOCK ? "block erase"
+								    : "overwrite",
+			   command == KESU_FW_NVME_SANITIZE_CRYPTO ? 0
+			   : command == KESU_FW_NVME_SANITIZE_BLOCK ? 1 : 2);
+	return 0; /* a sanitize already running is followed, not refused */
+}
+
+static int check_scsi(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
+		      char *why, size_t whysize)
+{
+	enum kesu_tristate t = command == KESU_FW_SCSI_SANITIZE_CRYPTO  ? caps->scsi_sanitize_crypto
+			       : command == KESU_FW_SCSI_SANITIZE_BLOCK ? caps->scsi_sanitize_block
+									: caps->scsi_sanitize_overwrite;
+	if (t == KESU_NO)
+		return say(-KESU_EUNSUPPORTED, why, whysize,
+			   "the drive reports SANITIZE %s as not supported (REPORT SUPPORTED "
+			   "OPERATION CODES)",
+			   command == KESU_FW_SCSI_SANITIZE_CRYPTO  ? "CRYPTOGRAPHIC ERASE"
+			   : command == KESU_FW_SCSI_SANITIZE_BLOCK ? "BLOCK ERASE"
+								    : "OVERWRITE");
+	return 0; /* unknown: the command itself will tell */
+}
+
+int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
+			bool hpa_decided, char *why, size_t whysize)
+{
+	if (why && whysize)
+		why[0] = '\0';
+	if (!caps || command <= KESU_FW_AUTO || command >= KESU_FW_COUNT)
+		return say(-EINVAL, why, whysize, "no firmware command to check");
+	const char *name = kesu_firmware_command_name(command);
+	if (!caps->queried)
+		return say(-KESU_EUNSUPPORTED, why, whysize, "the drive could not be asked what it "
+			   "supports%s%s", caps->error[0] ? ": " : "", caps->error);
+	enum kesu_purge_bus need = command_bus(command);
+	if (caps->bus != need)
+		return say(-KESU_EUNSUPPORTED, why, whysize, "this is %s: %s needs %s",
+			   bus_name(caps->bus), name, bus_name(need));
+	if (caps->purge.usb_bridge)
+		return say(-KESU_EUNSUPPORTED, why, whysize,
+			   "the drive is behind a USB bridge, which as a rule passes no firmware erase "
+			   "commands (and some pass them wrongly): connect it directly, or try with "
+			   "--allow-usb");
+	switch (need) {
+	case KESU_BUS_ATA:
+		if (command == KESU_FW_ATA_SECURITY_ERASE || command == KESU_FW_ATA_SECURITY_ERASE_ENHANCED)
+			return check_ata_security(command, caps, hpa_decided, why, whysize);
+		return check_ata_sanitize(command, caps, why, whysize);
+	case KESU_BUS_NVME:
+		return check_nvme(command, caps, why, whysize);
+	default:
+		return check_scsi(command, caps, why, whysize);
+	}
+}

@@ -1,0 +1,65 @@
+/* What the firmware command flows share: the drive's channel, what it
+ * said it can do, the job's cancel flag and progress counters, and the
+ * report they fill. Each flow (firmware_ata.c, firmware_nvme.c,
+ * firmware_scsi.c) sends its commands, follows them to their end and
+ * says what happened; firmware_step.c adds the proof by reading. */
+#ifndef KESU_FIRMWARE_INTERNAL_H
+#define KESU_FIRMWARE_INTERNAL_H
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kesu/firmware.h"
+#include "kesu/job.h"
+
+struct kesu_fw_ctx {
+	struct kesu_passthru *pt;
+	const struct kesu_drive_caps *caps;
+	const atomic_bool *cancel;
+	_Atomic uint64_t *done, *total; /* the drive's progress out of 65536 */
+	_Atomic unsigned *estimate_s;
+	unsigned poll_ms;
+	const char *password;           /* ATA security: the temporary password */
+	struct kesu_firmware_report *rep;
+};
+
+#define KESU_FW_PROGRESS_FULL 65536u
+
+/* Each returns 0 when the drive reports the erase complete and every
+ * status field agreed, else a negative error with rep->detail saying
+ * what the drive answered. -KESU_EINTERRUPTED when cancelled while a
+ * sanitize runs (the drive goes on; kesu follows it when run again). */
+int kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced);
+int kesu_fw_ata_sanitize(struct kesu_fw_ctx *c, enum kesu_ata_sanitize_action action);
+int kesu_fw_nvme_format(struct kesu_fw_ctx *c, unsigned ses);
+int kesu_fw_nvme_sanitize(struct kesu_fw_ctx *c, enum kesu_nvme_sanact action);
+int kesu_fw_scsi_sanitize(struct kesu_fw_ctx *c, enum kesu_scsi_sanitize_action action);
+
+/* Whether a sanitize is running in the drive now (cut short by power
+ * loss, it resumes by itself at power-on). 0 or a negative error. */
+int kesu_fw_ata_sanitize_running(struct kesu_fw_ctx *c, bool *running);
+int kesu_fw_nvme_sanitize_running(struct kesu_fw_ctx *c, bool *running);
+int kesu_fw_scsi_sanitize_running(struct kesu_fw_ctx *c, bool *running);
+
+/* Sleeps poll_ms unless cancelled; true when the job was cancelled. */
+bool kesu_fw_wait(struct kesu_fw_ctx *c);
+/* Seconds since start (CLOCK_MONOTONIC). */
+double kesu_fw_elapsed(const struct timespec *start);
+
+/* The command's step of a firmware job (firmware_step.c): proof markers,
+ * the command, the proof reads. Fills p (the job's one pass) and
+ * r->firmware; returns 0 or the error that stopped it. */
+struct kesu_fw_step {
+	struct kesu_target *target;
+	const struct kesu_job_options *opts;
+	struct kesu_job_result *result;
+	struct kesu_pass_result *pass;
+	struct kesu_fw_ctx ctx;
+	/* The job's phase switch (job.c): resets done/total for the display. */
+	void (*enter_phase)(void *job, enum kesu_job_phase phase, uint64_t total);
+	void *job;
+	size_t request;
+	unsigned retries;
+};
+int kesu_fw_step_run(struct kesu_fw_step *s);
+#endif
