@@ -52,6 +52,17 @@ check "the certificate verifies" "$KESU" cert verify "$cert"
 check "the ledger forgot the temporary password" \
 	test "$(sqlite3 "$LEDGER" 'SELECT count(*) FROM ata_passwords')" = 0
 check "the ledger verifies" "$KESU" ledger verify
+# The password the drive received appears nowhere kesu wrote.
+pw=$(python3 -c 'import sys; print(bytes.fromhex(sys.argv[1]).rstrip(b"\0").decode())' "$(sed -n 's/^last_password=//p' "$KESU_SIM_STATE")")
+check "the drive received a 32-character password" grep -Eq '^[0-9a-f]{32}$' <<<"$pw"
+"$KESU" ledger export --json >"$WORK/export.json"
+leak=0
+for f in "$WORK/out" "$WORK/err" "$cert" "$WORK/export.json" "$KESU_SIM_LOG"; do
+	grep -qaF "$pw" "$f" && leak=1
+done
+pdftotext "$cert" - 2>/dev/null | grep -qF "$pw" && leak=1
+"$KESU" cert show "$cert" 2>&1 | grep -qF "$pw" && leak=1
+check "the password is in no output, certificate, record or log" test $leak = 0
 
 # 2. Enhanced erase on a spinning disk: Purge.
 use hdd; dev=$(new_drive hdd)

@@ -328,6 +328,10 @@ int sim_drive_save(const struct sim_drive *d, const char *path)
 		fprintf(f, "user_pw=%s\n", hex);
 		sim_hex_encode(a->master_pw, 32, hex);
 		fprintf(f, "master_pw=%s\n", hex);
+		/* The last password the drive was sent, so a test can prove it
+		 * appears nowhere kesu writes (test state, never kesu's). */
+		sim_hex_encode(a->last_password, 32, hex);
+		fprintf(f, "last_password=%s\n", hex);
 		fprintf(f, "hpa_sectors=%llu\nhpa_volatile_open=%d\n", (unsigned long long)a->hpa_sectors,
 			a->hpa_volatile_open);
 		fprintf(f, "san_running=%d\nsan_failed=%d\nsan_polls_left=%u\nsan_feature=0x%04x\n"
@@ -370,6 +374,8 @@ static int load_key(struct sim_drive *d, const char *k, const char *v)
 			return sim_hex_decode(v, a->user_pw, 32);
 		if (strcmp(k, "master_pw") == 0)
 			return sim_hex_decode(v, a->master_pw, 32);
+		if (strcmp(k, "last_password") == 0)
+			return sim_hex_decode(v, a->last_password, 32);
 		if (!num)
 			return -EINVAL;
 		if (strcmp(k, "enabled") == 0) a->enabled = n;
