@@ -90,7 +90,8 @@ static void emit_json(const struct cli_running *run)
 	json_object_object_add(o, "pattern", json_object_new_string(label));
 	json_object_object_add(o, "done", json_object_new_uint64(p.done));
 	json_object_object_add(o, "total", json_object_new_uint64(p.total));
-	json_object_object_add(o, "mb_per_s", json_object_new_double(rate / 1e6));
+	bool firmware = p.phase == KESU_PHASE_FIRMWARE; /* done/total: the drive's progress */
+	json_object_object_add(o, "mb_per_s", firmware ? NULL : json_object_new_double(rate / 1e6));
 	json_object_object_add(o, "estimate_seconds", p.phase == KESU_PHASE_FIRMWARE && p.estimate_s
 		? json_object_new_int64(p.estimate_s) : NULL);
 	json_object_object_add(o, "elapsed_seconds", json_object_new_double(p.phase_seconds));
