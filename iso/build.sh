@@ -1,0 +1,130 @@
+#!/bin/bash
+# Builds kesu's live image: a hybrid BIOS + UEFI ISO (also bootable written
+# to a USB stick) from Debian packages only: the Debian kernel with the
+# storage, USB and virtio modules, a busybox-static initramfs, kesu with
+# its shared libraries and the IPAex Gothic font its certificates embed.
+#
+# usage: iso/build.sh [--kesu PATH] [--out FILE] [--cache DIR]
+#   --kesu   the kesu binary to put in (default build/kesu)
+#   --out    the ISO to write (default build/kesu-live.iso)
+#   --cache  where downloaded packages are kept between builds
+#            (default $KESU_ISO_CACHE or iso/.cache)
+# Run as root (apt-get installs what is missing). Writes only its work
+# directory under /tmp (removed on exit), the cache and the ISO.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+top=$(cd "$here/.." && pwd -P)
+kesu=$top/build/kesu
+out=$top/build/kesu-live.iso
+cache=${KESU_ISO_CACHE:-$here/.cache}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kesu) kesu=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--cache) cache=$2; shift 2 ;;
+	*) echo "usage: $0 [--kesu PATH] [--out FILE] [--cache DIR]" >&2; exit 2 ;;
+	esac
+done
+die() { echo "iso/build.sh: $*" >&2; exit 1; }
+log() { echo "iso/build.sh: $*"; }
+t0=$(date +%s)
+[ "$(id -u)" = 0 ] || die "run as root"
+[ -x "$kesu" ] || die "$kesu: no kesu binary (build it first: cmake --build build)"
+
+# --- tools -----------------------------------------------------------------
+need=()
+for p in grub-pc-bin grub-efi-amd64-bin xorriso mtools busybox-static zstd cpio kmod \
+	fonts-ipaexfont-gothic; do
+	dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+	log "installing ${need[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+work=$(mktemp -d /tmp/kesu-iso.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$cache"
+
+# --- kernel (the concrete package behind the metapackage, cached) ----------
+kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+[ -n "$kpkg" ] || die "cannot resolve linux-image-amd64"
+deb=$(ls "$cache/${kpkg}"_*.deb 2>/dev/null | head -1 || true)
+if [ -z "$deb" ]; then
+	log "downloading $kpkg"
+	(cd "$work" && chmod 777 . && apt-get download -q "$kpkg" >/dev/null 2>&1) ||
+		die "apt-get download $kpkg failed"
+	mv "$work/${kpkg}"_*.deb "$cache/"
+	deb=$(ls "$cache/${kpkg}"_*.deb | head -1)
+fi
+dpkg -x "$deb" "$work/kernel"
+kver=$(ls "$work/kernel/lib/modules")
+depmod -b "$work/kernel" "$kver"
+
+# --- initramfs ---------------------------------------------------------------
+ird=$work/initramfs
+mkdir -p "$ird"/{bin,dev,proc,sys,tmp,run,root,etc,mnt} "$ird/lib/modules/$kver"
+cp /bin/busybox "$ird/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ "$a" = busybox ] || ln -s busybox "$ird/bin/$a"
+done
+install -m 755 "$here/init" "$ird/init"
+
+# Storage, USB and virtio drivers (and what they depend on); the rest of
+# the kernel stays out. qemu_fw_cfg carries test switches under QEMU.
+modules="virtio_pci virtio_blk virtio_scsi nvme ahci ata_piix ata_generic sd_mod sr_mod sg
+	usb_storage uas xhci_pci xhci_plat_hcd ehci_pci ohci_pci uhci_hcd usbhid hid_generic
+	mmc_block sdhci_pci megaraid_sas mpt3sas qemu_fw_cfg loop isofs vfat nls_cp437 nls_utf8
+	nls_ascii ext4 crc64_rocksoft_generic crct10dif_generic"
+for m in $modules; do
+	modprobe -d "$work/kernel" -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" {print $2}' || true
+done | sort -u | while read -r ko; do
+	rel=${ko#"$work/kernel/"}
+	rel=${rel#./}
+	mkdir -p "$ird/$(dirname "$rel")"
+	cp "$ko" "$ird/$rel"
+done
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	cp "$work/kernel/lib/modules/$kver/$f" "$ird/lib/modules/$kver/"
+done
+depmod -b "$ird" "$kver"
+
+# kesu and its shared-library closure, at the same paths as on the host.
+install -m 755 "$kesu" "$ird/bin/kesu"
+ldd "$kesu" | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | sort -u | while read -r lib; do
+	mkdir -p "$ird/$(dirname "$lib")"
+	cp -L "$lib" "$ird/$lib"
+done
+font=/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
+mkdir -p "$ird/$(dirname "$font")"
+cp -L "$font" "$ird/$font"
+echo "root:x:0:0:root:/root:/bin/sh" >"$ird/etc/passwd"
+echo "root:x:0:" >"$ird/etc/group"
+echo kesu >"$ird/etc/hostname"
+(cd "$ird" && find . | cpio -o -H newc --quiet | zstd -q -19 -T0 >"$work/initrd.zst")
+
+# --- ISO -----------------------------------------------------------------------
+isodir=$work/iso
+mkdir -p "$isodir/boot/grub"
+cp "$work/kernel/boot/vmlinuz-$kver" "$isodir/boot/vmlinuz"
+cp "$work/initrd.zst" "$isodir/boot/initrd.zst"
+cat >"$isodir/boot/grub/grub.cfg" <<'EOF'
+serial --unit=0 --speed=115200
+terminal_input serial console
+terminal_output serial console
+insmod all_video
+set timeout=3
+menuentry "kesu: erase drives" {
+	linux /boot/vmlinuz console=tty0 console=ttyS0,115200 panic=-1 quiet
+	initrd /boot/initrd.zst
+}
+menuentry "kesu: erase drives (serial console only)" {
+	linux /boot/vmlinuz console=ttyS0,115200 panic=-1 quiet
+	initrd /boot/initrd.zst
+}
+EOF
+mkdir -p "$(dirname "$out")"
+grub-mkrescue -o "$out" "$isodir" -- -volid KESU_LIVE >/dev/null 2>&1 || die "grub-mkrescue failed"
+log "$out: $(du -h "$out" | cut -f1) (kernel $kver, initramfs $(du -h "$work/initrd.zst" | cut -f1)), $(($(date +%s) - t0)) s"
