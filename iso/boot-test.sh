@@ -48,7 +48,7 @@ boot() { # NAME FIRMWARE(bios|uefi) MEDIUM(cd|usb)
 	t0=$(date +%s.%N)
 	timeout 180 qemu-system-x86_64 "${args[@]}" </dev/null >"$log" 2>&1 || rc=$?
 	local secs
-	secs=$(echo "$(date +%s.%N) - $t0" | bc)
+	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" "BEGIN { print b - a }")
 	local why=""
 	[ "$rc" = 0 ] || why="$why qemu exit $rc;"
 	grep -q "KESU-SELFTEST-DONE rc=0" "$log" || why="$why no KESU-SELFTEST-DONE rc=0;"

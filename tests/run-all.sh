@@ -37,6 +37,16 @@ run_suite() {
 }
 
 run_suite normal "$out/build-ci"
+
+# The live image built from the normal build's kesu, booted under QEMU
+# (BIOS and UEFI from a CD, BIOS from a USB stick): one test.
+echo "=== live image"
+if iso/build.sh --kesu "$out/build-ci/kesu" --out "$out/build-ci/kesu-live.iso" &&
+	iso/boot-test.sh "$out/build-ci/kesu-live.iso"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
 # A sanitizer report fails the test that caused it.
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
