@@ -129,6 +129,18 @@ static int check_and_migrate(struct kesu_ledger *l, char *err, size_t errsize)
 		int rc = kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize);
 		if (rc < 0)
 			return rc;
+		/* Another kesu (the live image runs one per method) may have
+		 * migrated while this one waited for the write lock. */
+		if (pragma_int(l, "PRAGMA user_version", &version) < 0) {
+			sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+			return kesu_ledger_fail(l, "cannot read the schema version", err, errsize);
+		}
+		if (version > v) {
+			if ((rc = kesu_ledger_exec(l, "COMMIT", err, errsize)) < 0)
+				return rc;
+			v = version - 1;
+			continue;
+		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if ((rc = kesu_ledger_exec(l, migrations[v], err, errsize)) < 0 ||
 		    (rc = kesu_ledger_exec(l, "PRAGMA application_id = 1801810805", err, errsize)) < 0 ||

@@ -25,6 +25,20 @@ expect_exit 0 "the chain of 3 records verifies" "$KESU" ledger verify
 check "verify counts 3 records" grep -q "OK: 3 records, chain and signatures intact" "$WORK/out"
 check "sequence numbers are 1, 2, 3" test "$(sqlite3 "$LEDGER" 'SELECT group_concat(seq) FROM (SELECT seq FROM jobs ORDER BY seq)')" = "1,2,3"
 
+# Six processes creating a new ledger at once (the live image runs one kesu
+# wipe per method): the schema is made once, every job is recorded.
+pids=()
+for i in 1 2 3 4 5 6; do
+	"${WIPE[@]}" --method zero --operator C --ledger "$WORK/fresh.sqlite" \
+		"$(make_image "fresh$i.img" 1M)" >"$WORK/fresh$i.out" 2>&1 &
+	pids+=($!)
+done
+fresh_rcs=""
+for p in "${pids[@]}"; do rc=0; wait "$p" || rc=$?; fresh_rcs="$fresh_rcs$rc"; done
+check "six first uses of a new ledger at once all succeed (exits $fresh_rcs)" test "$fresh_rcs" = 000000
+check "the new ledger holds the six records and verifies" \
+	sh -c "'$KESU' ledger verify --ledger '$WORK/fresh.sqlite' | grep -q 'OK: 6 records'"
+
 expect_exit 0 "ledger list" "$KESU" ledger list
 check "three rows plus the header" test "$(wc -l <"$WORK/out")" -eq 4
 expect_exit 0 "ledger list --operator" "$KESU" ledger list --operator "山田 太郎" --json
