@@ -33,6 +33,8 @@ struct kesu_drive_caps {
 	bool queried;              /* a channel was open and asked */
 	enum kesu_purge_bus bus;   /* which command set answered */
 	char error[256];           /* why the drive could not be asked, "" if it was */
+	char ata_refused[96];      /* ATA PASS-THROUGH was refused (a blocking bridge
+				    * or a SCSI disk): the reason, "" otherwise */
 	struct kesu_purge_caps purge; /* the summary auto-purge decides on */
 	/* ATA (bus ATA): IDENTIFY through the channel. */
 	struct kesu_ata_identify ata;

@@ -348,8 +348,10 @@ int kesu_drive_caps_query(struct kesu_passthru *pt, struct kesu_device *dev,
 		rc = query_ata(pt, dev, caps, &refusal);
 		/* ATA PASS-THROUGH refused as unknown: a bridge that blocks it,
 		 * or a SCSI/SAS disk. Ask in SCSI terms. */
-		if (rc == -KESU_EUNSUPPORTED && refusal && ops->scsi)
+		if (rc == -KESU_EUNSUPPORTED && refusal && ops->scsi) {
 			rc = query_scsi(pt, dev, caps, refusal);
+			snprintf(caps->ata_refused, sizeof(caps->ata_refused), "%s", refusal);
+		}
 	} else if (ops && ops->scsi) {
 		asked = true;
 		rc = query_scsi(pt, dev, caps, NULL);
@@ -545,6 +547,14 @@ int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_dr
 		return say(-KESU_EUNSUPPORTED, why, whysize, "the drive could not be asked what it "
 			   "supports%s%s", caps->error[0] ? ": " : "", caps->error);
 	enum kesu_purge_bus need = command_bus(command);
+	/* usb-storage and many bridges block ATA PASS-THROUGH: the drive may
+	 * well be ATA, but no ATA command reaches it. */
+	if (need == KESU_BUS_ATA && caps->bus != need && caps->ata_refused[0] &&
+	    caps->purge.usb_bridge)
+		return say(-KESU_EUNSUPPORTED, why, whysize,
+			   "the USB bridge does not pass ATA commands through (ATA PASS-THROUGH "
+			   "refused: %s): %s cannot reach the drive; connect it by SATA",
+			   caps->ata_refused, name);
 	if (caps->bus != need)
 		return say(-KESU_EUNSUPPORTED, why, whysize, "this is %s: %s needs %s",
 			   bus_name(caps->bus), name, bus_name(need));

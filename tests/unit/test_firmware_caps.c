@@ -562,6 +562,16 @@ Test(caps, bridge_blocked_ata_goes_scsi_or_fails)
 	cr_assert_eq(dev->caps.scsi_sanitize, KESU_NO);
 	struct kesu_purge_choice ch;
 	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), -KESU_EUNSUPPORTED);
+	/* An ATA command is unsupported because the bridge blocks it, and
+	 * the operator is told so (not that the drive is SCSI). */
+	cr_assert(c.ata_refused[0]);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SECURITY_ERASE, &c, true, why, sizeof(why)),
+		     -KESU_EUNSUPPORTED);
+	cr_assert(strstr(why, "USB bridge does not pass ATA commands through"), "%s", why);
+	/* A SCSI command on it gets the ordinary answer. */
+	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_BLOCK, &c, true, why, sizeof(why)),
+		     -KESU_EUNSUPPORTED);
+	cr_assert(!strstr(why, "does not pass ATA"), "%s", why);
 	sim_scsi_free(s);
 	sim_ata_free(d);
 }
