@@ -11,6 +11,7 @@ struct kesu_config {
 	char ledger[4096];           /* "" = the default path */
 	char cert_dir[4096];
 	char key[4096];
+	char method[33];             /* "" = KESU_METHOD_DEFAULT (kesu tui's first choice) */
 };
 
 /* Reads "key = value" lines (# comments, blank lines) from path into cfg,

@@ -28,6 +28,7 @@ static const struct config_key keys[] = {
 	{"ledger", CFG(ledger)},
 	{"cert_dir", CFG(cert_dir)},
 	{"key", CFG(key)},
+	{"method", CFG(method)},
 };
 
 static char *trim(char *s)

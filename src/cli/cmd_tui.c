@@ -1,0 +1,238 @@
+/* kesu tui: options, the screen loop and the drawing helpers every screen
+ * uses. Everything is drawn in plain ASCII with A_REVERSE and A_BOLD, so
+ * a serial console (TERM=vt100 or linux) shows the same as an xterm. */
+#include <curses.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+struct tui_opts {
+	const char *ledger, *cert_dir, *key, *methods_dir;
+};
+
+static void tui_usage(FILE *out)
+{
+	fputs("Usage: kesu tui [--ledger PATH] [--cert-dir DIR] [--key PATH]\n"
+	      "                [--methods-dir DIR] [DEVICE...]\n\n"
+	      "A full-screen front end for kesu wipe, for an 80x25 terminal or a serial\n"
+	      "console: pick drives, fill in the job, confirm by typing ERASE, watch the\n"
+	      "progress, read the results. DEVICE... limits the list to those drives\n"
+	      "(default: every drive kesu list shows).\n\n"
+	      "      --ledger PATH        the ledger (as kesu wipe)\n"
+	      "      --cert-dir DIR       certificates (as kesu wipe)\n"
+	      "      --key PATH           the station key (as kesu wipe)\n"
+	      "      --methods-dir DIR    also load DIR/*.method\n"
+	      "  -h, --help               this help\n\n"
+	      "The wipe runs as one `kesu wipe` child process, with the same safety gate.\n"
+	      "Exit status: 0 when every drive of the last run succeeded (or nothing ran),\n"
+	      "otherwise the wipe's status; 1 when standard input is not a terminal.\n",
+	      out);
+}
+
+/* Returns 0, 1 for --help, -1 for a usage error. */
+static int parse_tui(int argc, char **argv, struct tui_opts *o, struct tui_app *app)
+{
+	enum { O_LEDGER = 256, O_CERT_DIR, O_KEY, O_METHODS_DIR };
+	static const struct option opts[] = {
+		{"ledger", required_argument, NULL, O_LEDGER},
+		{"cert-dir", required_argument, NULL, O_CERT_DIR},
+		{"key", required_argument, NULL, O_KEY},
+		{"methods-dir", required_argument, NULL, O_METHODS_DIR},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_LEDGER: o->ledger = optarg; break;
+		case O_CERT_DIR: o->cert_dir = optarg; break;
+		case O_KEY: o->key = optarg; break;
+		case O_METHODS_DIR: o->methods_dir = optarg; break;
+		case 'h': tui_usage(stdout); return 1;
+		default: tui_usage(stderr); return -1;
+		}
+	}
+	app->filter = argv + optind;
+	app->nfilter = (size_t)(argc - optind);
+	app->methods_dir = o->methods_dir;
+	return 0;
+}
+
+/* ---- drawing helpers ---- */
+
+void tui_put(int y, int x, const char *text)
+{
+	int room = COLS - x;
+	if (y < 0 || y >= LINES || room <= 0)
+		return;
+	int len = (int)strlen(text);
+	if (len <= room) {
+		mvaddstr(y, x, text);
+		return;
+	}
+	/* Never past the last column: a cut line ends in '~'. The last cell
+	 * of the last line is left alone (writing it scrolls some terminals). */
+	int keep = room - 1 - (y == LINES - 1);
+	if (keep > 0)
+		mvaddnstr(y, x, text, keep);
+	if (keep >= 0)
+		mvaddch(y, x + keep, '~');
+}
+
+int tui_wrap(int y, const char *text, int maxlines)
+{
+	int used = 0, width = COLS > 1 ? COLS - 1 : 1;
+	const char *p = text;
+	while (*p && used < maxlines && y + used < LINES) {
+		int len = (int)strlen(p);
+		int take = len <= width ? len : width;
+		if (take < len) /* break at a space when one is near */
+			for (int i = take; i > width / 2; i--)
+				if (p[i] == ' ') {
+					take = i;
+					break;
+				}
+		mvaddnstr(y + used, 0, p, take);
+		p += take;
+		while (*p == ' ')
+			p++;
+		used++;
+	}
+	return used;
+}
+
+void tui_title(const char *title)
+{
+	char line[512];
+	snprintf(line, sizeof(line), " kesu %s - %s", KESU_VERSION, title);
+	attron(A_REVERSE);
+	mvhline(0, 0, ' ', COLS);
+	tui_put(0, 0, line);
+	attroff(A_REVERSE);
+}
+
+void tui_keys(const char *help)
+{
+	attron(A_REVERSE);
+	mvhline(LINES - 1, 0, ' ', COLS - 1);
+	tui_put(LINES - 1, 0, help);
+	attroff(A_REVERSE);
+}
+
+bool tui_ask_yes(const char *question)
+{
+	for (;;) {
+		move(LINES - 1, 0);
+		clrtoeol();
+		attron(A_BOLD);
+		tui_put(LINES - 1, 0, question);
+		attroff(A_BOLD);
+		refresh();
+		int ch = getch();
+		if (ch == 'y' || ch == 'Y')
+			return true;
+		if (ch == 'n' || ch == 'N' || ch == 27)
+			return false;
+	}
+}
+
+/* ---- set-up and the loop ---- */
+
+/* Config, paths and methods: everything that may print an error runs
+ * before the screen is taken over. */
+static int prepare(struct tui_app *app, const struct tui_opts *o)
+{
+	struct cli_station *st = calloc(1, sizeof(*st));
+	if (!st)
+		return KESU_EXIT_FAILURE;
+	int code = cli_station_load_config(st);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_paths(st, o->ledger, o->cert_dir, o->key);
+	if (code == KESU_EXIT_OK) {
+		snprintf(app->paths.ledger, sizeof(app->paths.ledger), "%s", st->ledger_path);
+		snprintf(app->paths.cert_dir, sizeof(app->paths.cert_dir), "%s", st->cert_dir);
+		snprintf(app->paths.key, sizeof(app->paths.key), "%s", st->key_path);
+	}
+	char err[512];
+	if (code == KESU_EXIT_OK &&
+	    kesu_method_set_load(&app->methods, app->methods_dir, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		code = KESU_EXIT_USAGE;
+	}
+	if (code == KESU_EXIT_OK)
+		tui_form_defaults(app, &st->cfg.ctx);
+	if (code == KESU_EXIT_OK && st->cfg.method[0] &&
+	    !kesu_method_set_find(app->methods, st->cfg.method)) {
+		cli_error("config: unknown method \"%s\" (kesu methods lists them)", st->cfg.method);
+		code = KESU_EXIT_USAGE;
+	}
+	for (size_t i = 0; code == KESU_EXIT_OK && i < kesu_method_set_count(app->methods); i++)
+		if (!strcmp(kesu_method_set_at(app->methods, i)->id,
+			    st->cfg.method[0] ? st->cfg.method : KESU_METHOD_DEFAULT))
+			app->form.method = i;
+	cli_station_close(st);
+	free(st);
+	return code;
+}
+
+static void start_screen(void)
+{
+	setlocale(LC_ALL, "");
+	initscr();
+	raw();    /* Ctrl-C is a key here: the running wipe is stopped only on purpose */
+	noecho();
+	keypad(stdscr, TRUE);
+	set_escdelay(50);
+	curs_set(0);
+}
+
+static void run_loop(struct tui_app *app)
+{
+	enum tui_next next = TUI_DRIVES;
+	while (next != TUI_QUIT) {
+		switch (next) {
+		case TUI_DRIVES: next = tui_drives_screen(app); break;
+		case TUI_FORM: next = tui_form_screen(app); break;
+		case TUI_STORE: next = tui_store_screen(app); break;
+		case TUI_CONFIRM: next = tui_confirm_screen(app); break;
+		case TUI_RUN: next = tui_run_screen(app); break;
+		case TUI_QUIT: break;
+		}
+	}
+}
+
+int cmd_tui(int argc, char **argv)
+{
+	struct tui_opts o = {0};
+	struct tui_app *app = calloc(1, sizeof(*app));
+	if (!app)
+		return KESU_EXIT_FAILURE;
+	app->last_exit = -1;
+	int parsed = parse_tui(argc, argv, &o, app);
+	int code = parsed < 0 ? KESU_EXIT_USAGE : KESU_EXIT_OK;
+	if (parsed == 0 && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		cli_error("tui: standard input is not a terminal");
+		code = KESU_EXIT_FAILURE;
+	}
+	if (parsed == 0 && code == KESU_EXIT_OK)
+		code = prepare(app, &o);
+	if (parsed == 0 && code == KESU_EXIT_OK && tui_drives_probe(app) < 0) {
+		cli_error("tui: cannot read the machine's disks");
+		code = KESU_EXIT_FAILURE;
+	}
+	if (parsed == 0 && code == KESU_EXIT_OK) {
+		start_screen();
+		run_loop(app);
+		endwin();
+		tui_store_release(app);
+		code = app->last_exit < 0 ? KESU_EXIT_OK : app->last_exit;
+	}
+	kesu_method_set_free(app->methods);
+	free(app->drives);
+	free(app);
+	return code;
+}

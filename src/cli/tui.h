@@ -1,0 +1,155 @@
+/* kesu tui: a text front end over the existing commands (docs/tui.md).
+ * The screens live in tui_*.c; the wipe itself is one `kesu wipe` child
+ * process, so the UI never holds a drive open for writing and every
+ * safety check of the command line still applies.
+ *
+ * The first part of this header (progress and result parsing) is pure:
+ * no curses, no other cli code, so the unit tests can link it alone. */
+#ifndef KESU_TUI_H
+#define KESU_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- tui_progress.c: parsing what the wipe child prints ---- */
+
+/* One `--progress json` line (docs/formats.md, "Progress lines"). Numbers
+ * the line leaves out or sets to null are negative. */
+struct tui_progress {
+	char device[256];
+	char phase[16];     /* write, verify, mark, erase, done */
+	unsigned pass, passes;
+	char pattern[64];
+	uint64_t done, total;
+	double percent;     /* of the phase, 0..100; -1 when total is unknown */
+	double mb_per_s;
+	double eta_seconds;
+	double estimate_seconds;
+	double elapsed_seconds;
+	char outcome[16];   /* only on the final "done" line */
+};
+
+/* Parses one line. Returns 0, or -1 when it is not a progress object
+ * (not JSON, not an object, or no device). */
+int tui_progress_parse(const char *line, struct tui_progress *out);
+
+/* One job of the `kesu wipe --json` document. */
+struct tui_job_result {
+	char device[256];
+	char outcome[16];        /* SUCCESS, FAILED, UNVERIFIED, INTERRUPTED, or "" */
+	char reason[512];
+	char nist_level[16];
+	char method[40];
+	char job_id[40];
+	bool recorded;           /* record.seq is set: the ledger chain has it */
+	char certificate[4200];  /* record.certificate, "" when none */
+	char failure_report[4200];
+};
+
+struct tui_results {
+	char kesu_version[32];
+	size_t njobs;
+	struct tui_job_result *jobs; /* malloc'd; tui_results_free */
+};
+
+/* Parses the whole standard output of `kesu wipe --json`. Returns 0, or
+ * -1 when it holds no such document (empty, cut short, not JSON, no jobs
+ * array); out is then empty. */
+int tui_results_parse(const char *text, struct tui_results *out);
+void tui_results_free(struct tui_results *r);
+
+/* true when there is at least one job and every job is SUCCESS. */
+bool tui_results_all_success(const struct tui_results *r);
+
+#ifndef TUI_PURE_ONLY
+/* ---- the application (everything below needs cli.h and curses) ---- */
+#include "cli.h"
+
+#define TUI_MAX_ASSET KESU_FIELD
+
+struct tui_drive {
+	struct kesu_device dev;
+	struct kesu_drive_caps caps;
+	char why[512];           /* why the drive was not asked, "" if it was */
+	bool selectable;         /* STATE free and the gate refuses nothing */
+	char reason[1024];       /* the gate's one line when not selectable */
+	bool selected;
+	char asset[TUI_MAX_ASSET];
+};
+
+struct tui_form {
+	size_t method;           /* index in the method set */
+	int verify;              /* 0 the method's, 1 sample, 2 full, 3 none */
+	char operator_name[KESU_FIELD];
+	char organisation[KESU_FIELD];
+	char approver[KESU_FIELD];
+	int class_idx;           /* 0 "-", 1 I, 2 II, 3 III */
+	int purpose_idx;         /* 0 "-", 1 disposal, ... */
+};
+
+/* Where the results go, as the child will be told. */
+struct tui_paths {
+	char ledger[4096];
+	char cert_dir[4096];
+	char key[4096];
+	bool decided;            /* the results-location check was answered */
+	bool store_mounted;      /* we mounted a removable drive at TUI_STORE_MOUNT */
+};
+
+struct tui_app {
+	const char *methods_dir;
+	char **filter;           /* DEVICE... from the command line */
+	size_t nfilter;
+	struct kesu_method_set *methods;
+	struct tui_drive *drives;
+	size_t ndrives;
+	size_t cursor;
+	char message[1024];      /* the one-line note under the drive list */
+	struct tui_form form;
+	struct tui_paths paths;
+	int last_exit;           /* the last run's exit code for kesu tui; -1 none */
+};
+
+/* Screen results: where the loop in cmd_tui.c goes next. */
+enum tui_next { TUI_QUIT, TUI_DRIVES, TUI_FORM, TUI_STORE, TUI_CONFIRM, TUI_RUN };
+
+/* tui_drives.c */
+int tui_drives_probe(struct tui_app *app); /* 0 or a negative error */
+size_t tui_drives_selected(const struct tui_app *app);
+enum tui_next tui_drives_screen(struct tui_app *app);
+
+/* tui_form.c */
+void tui_form_defaults(struct tui_app *app, const struct kesu_job_context *cfg);
+const char *tui_form_verify_name(int verify);   /* NULL for the method's */
+const char *tui_form_class_name(int idx);       /* NULL for "-" */
+const char *tui_form_purpose_name(int idx);     /* NULL for "-" */
+enum tui_next tui_form_screen(struct tui_app *app);
+/* Reads a line at (y, x) into buf, at most width columns shown. Returns
+ * true on Enter, false on Esc (buf unchanged then). */
+bool tui_read_line(int y, int x, int width, char *buf, size_t size);
+
+/* tui_store.c */
+#define TUI_STORE_MOUNT "/run/kesu/store"
+/* true when the nearest existing directory above path is on tmpfs or
+ * ramfs; dir receives that directory. */
+bool tui_store_in_memory(const char *path, char *dir, size_t dirsize);
+enum tui_next tui_store_screen(struct tui_app *app);
+void tui_store_release(struct tui_app *app);
+
+/* tui_run.c: confirmation, the child, results. */
+enum tui_next tui_confirm_screen(struct tui_app *app);
+enum tui_next tui_run_screen(struct tui_app *app);
+
+/* cmd_tui.c: drawing helpers shared by the screens. */
+void tui_title(const char *title);
+void tui_keys(const char *help);                 /* the bottom key-help line */
+/* Writes text at (y, x), cut to the screen's width (ending in '~'). */
+void tui_put(int y, int x, const char *text);
+/* Writes text from line y wrapped at the screen's width, at most
+ * maxlines lines; returns the lines used. */
+int tui_wrap(int y, const char *text, int maxlines);
+/* Shows a yes/no question on the bottom line; true for y. */
+bool tui_ask_yes(const char *question);
+#endif
+#endif

@@ -1,0 +1,226 @@
+/* The job form: method, verification and the record's context, one
+ * field per line, with the config file's values as defaults. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+static const char *const verify_names[] = {NULL, "sample", "full", "none"};
+static const char *const class_names[] = {NULL, "I", "II", "III"};
+static const char *const purpose_names[] = {NULL, "disposal", "lease-return", "repair", "reuse"};
+#define NVERIFY 4
+#define NCLASS 4
+#define NPURPOSE 5
+
+/* Fixed fields, then one asset number per selected drive, then Start. */
+enum field { F_METHOD, F_VERIFY, F_OPERATOR, F_ORG, F_APPROVER, F_CLASS, F_PURPOSE, F_ASSETS };
+
+const char *tui_form_verify_name(int verify) { return verify_names[verify % NVERIFY]; }
+const char *tui_form_class_name(int idx) { return class_names[idx % NCLASS]; }
+const char *tui_form_purpose_name(int idx) { return purpose_names[idx % NPURPOSE]; }
+
+static int index_of(const char *const *names, int n, const char *value)
+{
+	for (int i = 1; i < n; i++)
+		if (!strcmp(names[i], value))
+			return i;
+	return 0;
+}
+
+void tui_form_defaults(struct tui_app *app, const struct kesu_job_context *cfg)
+{
+	struct tui_form *f = &app->form;
+	snprintf(f->operator_name, sizeof(f->operator_name), "%s", cfg->operator_name);
+	snprintf(f->organisation, sizeof(f->organisation), "%s", cfg->organisation);
+	snprintf(f->approver, sizeof(f->approver), "%s", cfg->approver);
+	f->class_idx = index_of(class_names, NCLASS, cfg->classification);
+	f->purpose_idx = index_of(purpose_names, NPURPOSE, cfg->purpose);
+}
+
+/* The selected drives in list order: the order the child is given them,
+ * and the order of --asset. */
+static struct tui_drive *nth_selected(struct tui_app *app, size_t n)
+{
+	for (size_t i = 0; i < app->ndrives; i++)
+		if (app->drives[i].selected && n-- == 0)
+			return &app->drives[i];
+	return NULL;
+}
+
+bool tui_read_line(int y, int x, int width, char *buf, size_t size)
+{
+	char edit[512];
+	snprintf(edit, sizeof(edit), "%s", buf);
+	size_t len = strlen(edit), cap = size < sizeof(edit) ? size : sizeof(edit);
+	curs_set(1);
+	for (;;) {
+		size_t shown = len > (size_t)width - 1 ? len - ((size_t)width - 1) : 0;
+		move(y, x);
+		for (int i = 0; i < width; i++)
+			addch(' ');
+		mvaddnstr(y, x, edit + shown, width - 1);
+		move(y, x + (int)(len - shown));
+		refresh();
+		int ch = getch();
+		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+			snprintf(buf, size, "%s", edit);
+			break;
+		}
+		if (ch == 27 || ch == 3) {
+			curs_set(0);
+			return false;
+		}
+		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len)
+			edit[--len] = '\0';
+		else if (ch == 21) /* Ctrl-U: clear */
+			edit[len = 0] = '\0';
+		else if (ch >= 0x20 && ch < 0x100 && ch != 127 && len + 1 < cap) {
+			edit[len++] = (char)ch;
+			edit[len] = '\0';
+		}
+	}
+	curs_set(0);
+	return true;
+}
+
+static size_t nfields(struct tui_app *app)
+{
+	return F_ASSETS + tui_drives_selected(app) + 1; /* + Start */
+}
+
+/* "label: value" of field i into buf; *text set when Enter edits it. */
+static void field_line(struct tui_app *app, size_t i, char *buf, size_t size, char **text,
+		       size_t *textsize)
+{
+	struct tui_form *f = &app->form;
+	const struct kesu_method *m = kesu_method_set_at(app->methods, f->method);
+	const char *v = tui_form_verify_name(f->verify);
+	*text = NULL;
+	switch (i) {
+	case F_METHOD:
+		snprintf(buf, size, "Method       < %s >  %s (NIST %s)", m->id, m->title_en,
+			 kesu_nist_level_name(m->nist));
+		return;
+	case F_VERIFY:
+		snprintf(buf, size, "Verify       < %s >", v ? v : "method default");
+		return;
+	case F_OPERATOR: *text = f->operator_name; *textsize = sizeof(f->operator_name);
+		snprintf(buf, size, "Operator *   %s", f->operator_name); return;
+	case F_ORG: *text = f->organisation; *textsize = sizeof(f->organisation);
+		snprintf(buf, size, "Organisation %s", f->organisation); return;
+	case F_APPROVER: *text = f->approver; *textsize = sizeof(f->approver);
+		snprintf(buf, size, "Approver     %s", f->approver); return;
+	case F_CLASS:
+		snprintf(buf, size, "Class        < %s >", class_names[f->class_idx] ? class_names[f->class_idx] : "-");
+		return;
+	case F_PURPOSE:
+		snprintf(buf, size, "Purpose      < %s >",
+			 purpose_names[f->purpose_idx] ? purpose_names[f->purpose_idx] : "-");
+		return;
+	}
+	struct tui_drive *d = i < nfields(app) - 1 ? nth_selected(app, i - F_ASSETS) : NULL;
+	if (!d) {
+		snprintf(buf, size, "[ Start ]");
+		return;
+	}
+	*text = d->asset;
+	*textsize = sizeof(d->asset);
+	snprintf(buf, size, "Asset no.    %-12s %s", d->dev.path, d->asset);
+}
+
+static void draw_form(struct tui_app *app, size_t cur, const char *note)
+{
+	erase();
+	tui_title("job");
+	int rows = LINES - 6;
+	size_t n = nfields(app);
+	size_t first = rows > 0 && cur >= (size_t)rows ? cur - (size_t)rows + 1 : 0;
+	for (size_t i = first; i < n && (int)(i - first) < rows; i++) {
+		char line[1024], *text;
+		size_t ts;
+		field_line(app, i, line, sizeof(line), &text, &ts);
+		if (i == cur)
+			attron(A_REVERSE);
+		tui_put(2 + (int)(i - first), 1, line);
+		attroff(A_REVERSE);
+	}
+	tui_wrap(LINES - 3, note, 2);
+	tui_keys("Up/Down field  Left/Right choose  Enter edit/start  F10 start  Esc back");
+	refresh();
+}
+
+static void cycle(struct tui_app *app, size_t field, int step)
+{
+	struct tui_form *f = &app->form;
+	int nm = (int)kesu_method_set_count(app->methods);
+	switch (field) {
+	case F_METHOD: f->method = (size_t)(((int)f->method + step + nm) % nm); break;
+	case F_VERIFY: f->verify = (f->verify + step + NVERIFY) % NVERIFY; break;
+	case F_CLASS: f->class_idx = (f->class_idx + step + NCLASS) % NCLASS; break;
+	case F_PURPOSE: f->purpose_idx = (f->purpose_idx + step + NPURPOSE) % NPURPOSE; break;
+	default: break;
+	}
+}
+
+/* What must hold before the drives are confirmed; NULL when all does. */
+static const char *incomplete(struct tui_app *app)
+{
+	if (!app->form.operator_name[0])
+		return "Operator is required: who is erasing?";
+	size_t n = tui_drives_selected(app), given = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *asset = nth_selected(app, i)->asset;
+		if (strchr(asset, ','))
+			return "An asset number cannot contain a comma.";
+		given += asset[0] != '\0';
+	}
+	/* kesu wipe --asset takes one per drive or none at all. */
+	if (given && given != n)
+		return "Give an asset number for every drive, or for none.";
+	return NULL;
+}
+
+static void edit_field(struct tui_app *app, size_t cur)
+{
+	char line[1024], *text;
+	size_t ts;
+	field_line(app, cur, line, sizeof(line), &text, &ts);
+	int first = LINES - 6 > 0 && cur >= (size_t)(LINES - 6) ? (int)cur - (LINES - 6) + 1 : 0;
+	int x = cur >= F_ASSETS ? 27 : 14;
+	if (text && COLS - x > 4)
+		tui_read_line(2 + (int)cur - first, x, COLS - x - 1, text, ts);
+}
+
+enum tui_next tui_form_screen(struct tui_app *app)
+{
+	size_t cur = F_METHOD;
+	char first_note[1024];
+	snprintf(first_note, sizeof(first_note), "%s", app->message); /* e.g. not confirmed */
+	app->message[0] = '\0';
+	const char *note = first_note;
+	for (;;) {
+		draw_form(app, cur, note);
+		size_t n = nfields(app);
+		int ch = getch();
+		note = "";
+		if (ch == KEY_UP && cur)
+			cur--;
+		else if ((ch == KEY_DOWN || ch == '\t') && cur + 1 < n)
+			cur++;
+		else if (ch == KEY_LEFT || ch == KEY_RIGHT)
+			cycle(app, cur, ch == KEY_LEFT ? -1 : 1);
+		else if (ch == 27 || ch == 3)
+			return TUI_DRIVES;
+		else if (ch == KEY_F(10) || ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && cur == n - 1)) {
+			note = incomplete(app);
+			if (!note)
+				return app->paths.decided ? TUI_CONFIRM : TUI_STORE;
+		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+			if (cur == F_METHOD || cur == F_VERIFY || cur == F_CLASS || cur == F_PURPOSE)
+				cycle(app, cur, 1);
+			else
+				edit_field(app, cur);
+		}
+	}
+}
