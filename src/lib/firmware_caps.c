@@ -548,12 +548,12 @@ int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_dr
 			   "supports%s%s", caps->error[0] ? ": " : "", caps->error);
 	enum kesu_purge_bus need = command_bus(command);
 	/* usb-storage and many bridges block ATA PASS-THROUGH: the drive may
-	 * well be ATA, but no ATA command reaches it. */
-	if (need == KESU_BUS_ATA && caps->bus != need && caps->ata_refused[0] &&
-	    caps->purge.usb_bridge)
+	 * well be ATA, but no ATA command reaches it. (Not "a SCSI drive".) */
+	if (need == KESU_BUS_ATA && caps->bus != need && caps->ata_refused[0])
 		return say(-KESU_EUNSUPPORTED, why, whysize,
-			   "the USB bridge does not pass ATA commands through (ATA PASS-THROUGH "
-			   "refused: %s): %s cannot reach the drive; connect it by SATA",
+			   "ATA commands do not reach the drive (ATA PASS-THROUGH refused: %s): a USB "
+			   "bridge or controller in between blocks them, or it is a SCSI/SAS drive; "
+			   "%s needs an ATA drive connected by SATA",
 			   caps->ata_refused, name);
 	if (caps->bus != need)
 		return say(-KESU_EUNSUPPORTED, why, whysize, "this is %s: %s needs %s",
