@@ -1,77 +1,419 @@
 #!/bin/bash
-# Boots the live image under QEMU (TCG, serial console, no display) with a
-# virtio, an NVMe and an AHCI disk, in its self-test mode (switched on
-# through fw_cfg, so the image is the one users get): kesu must start, list
-# the three disks with their serials, and mark the boot medium SYSTEM.
-# Boots: BIOS from a CD, UEFI from a CD, BIOS from a USB stick.
+# Boots the live image under QEMU (TCG, serial console, no display) and
+# checks on the host what it did. Test switches go in through fw_cfg, so
+# the image under test is the one users get.
 #
-# usage: iso/boot-test.sh [ISO]   (default build/kesu-live.iso)
+#   selftest (BIOS CD, UEFI CD, BIOS USB stick): kesu starts, lists a
+#     virtio, an NVMe and an AHCI disk by serial, marks the boot medium SYSTEM.
+#   wipe-bios-cd: unattended nist-clear of every free drive; results on a
+#     separate USB stick labelled KESU. Every disk must read back as zeros;
+#     the stick's ledger verifies and each certificate verifies.
+#   wipe-uefi-usb: booted from a writable USB stick, results on the stick's
+#     own KESU partition; unattended dod-3pass, one disk with a bad sector
+#     (blkdebug): that job FAILED with the sector listed and no certificate,
+#     the three others SUCCESS, their old data gone.
+#   firmware-bios-cd: NVMe Format (user data erase) on QEMU's NVMe drive,
+#     proven by reading; ATA Security Erase on a usb-storage disk, whose
+#     bridge blocks ATA pass-through: unsupported, never success.
+#   tui-serial-bios-cd: kesu tui on the serial console, driven through tmux
+#     (QEMU runs inside it): a disk erased, the results kept on a USB stick
+#     the UI offers because there is no KESU stick.
+#
+# usage: iso/boot-test.sh [--kesu PATH] [--only NAME] [ISO]
+#   ISO defaults to build/kesu-live.iso, the host kesu (which checks the
+#   ledger and certificates) to build/kesu.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
+kesu=$here/../build/kesu
+only=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kesu) kesu=$2; shift 2 ;;
+	--only) only=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
 iso=${1:-$here/../build/kesu-live.iso}
 [ -f "$iso" ] || { echo "iso/boot-test.sh: $iso: build it with iso/build.sh" >&2; exit 2; }
+[ -x "$kesu" ] || { echo "iso/boot-test.sh: $kesu: no kesu binary to check the results with" >&2; exit 2; }
+kesu=$(readlink -f "$kesu")
 need=()
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ] || need+=(ovmf)
+command -v mcopy >/dev/null || need+=(mtools)
+command -v mkfs.vfat >/dev/null || need+=(dosfstools)
+command -v jq >/dev/null || need+=(jq)
 if [ ${#need[@]} -gt 0 ]; then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+export MTOOLS_SKIP_CHECK=1
 work=$(mktemp -d /tmp/kesu-boot.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+TMUX_SOCK=kesu-boot-$$
+cleanup() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
+	if [ -n "${KESU_BOOT_KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
 failed=0
+DISK_MB=32
 
-boot() { # NAME FIRMWARE(bios|uefi) MEDIUM(cd|usb)
-	local name=$1 fw=$2 medium=$3 log=$work/$1.log
-	for d in virtio nvme sata; do truncate -s 64M "$work/$d.img"; done
-	local args=(-accel tcg -M q35 -m 768 -smp 2 -nographic -nodefaults -serial stdio -no-reboot
-		-fw_cfg name=opt/kesu.selftest,string=1
-		-drive "if=none,id=v0,file=$work/virtio.img,format=raw,cache=unsafe"
-		-device virtio-blk-pci,drive=v0,serial=VIRTIO-DISK-1
-		-drive "if=none,id=n0,file=$work/nvme.img,format=raw,cache=unsafe"
-		-device nvme,drive=n0,serial=NVME-DISK-1
-		-drive "if=none,id=s0,file=$work/sata.img,format=raw,cache=unsafe"
-		-device ide-hd,bus=ide.1,drive=s0,serial=SATA-DISK-1)
+# ---- helpers -------------------------------------------------------------------
+# disk NAME [random]: a fresh image file (random content: something to erase)
+disk() {
+	rm -f "$work/$1.img"
+	if [ "${2:-}" = random ]; then
+		head -c $((DISK_MB << 20)) /dev/urandom >"$work/$1.img"
+		cp "$work/$1.img" "$work/$1.orig"
+	else
+		truncate -s "${DISK_MB}M" "$work/$1.img"
+	fi
+}
+# stick NAME: a results stick: one FAT filesystem labelled KESU (a file)
+stick() {
+	rm -f "$work/$1.img"
+	truncate -s 32M "$work/$1.img"
+	mkfs.vfat -n KESU "$work/$1.img" >/dev/null
+}
+# qemu_args FIRMWARE(bios|uefi) MEDIUM(cd|usb|usb-rw) ARGS...: the QEMU
+# command line in QARGS (TCG, serial console on stdio, no display).
+qemu_args() {
+	local fw=$1 medium=$2
+	shift 2
+	QARGS=(qemu-system-x86_64 -accel tcg -M q35 -m 1024 -smp 2 -nographic -nodefaults
+		-serial stdio -no-reboot -device qemu-xhci,id=xhci "$@")
 	if [ "$fw" = uefi ]; then
 		cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
-		args+=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+		QARGS+=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
 			-drive "if=pflash,format=raw,file=$work/vars.fd")
 	fi
-	if [ "$medium" = usb ]; then
-		args+=(-drive "if=none,id=stick,file=$iso,format=raw,readonly=on"
-			-device qemu-xhci -device usb-storage,drive=stick,bootindex=0)
-	else
-		args+=(-drive "if=none,id=cd,file=$iso,format=raw,media=cdrom,readonly=on"
-			-device ide-cd,bus=ide.0,drive=cd,bootindex=0)
-	fi
-	local t0 rc=0
+	case $medium in
+	usb) QARGS+=(-drive "if=none,id=boot,file=$iso,format=raw,readonly=on"
+		-device usb-storage,bus=xhci.0,drive=boot,bootindex=0) ;;
+	usb-rw) # a stick written with the image: its KESU partition is writable
+		cp "$iso" "$work/bootstick.img"
+		QARGS+=(-drive "if=none,id=boot,file=$work/bootstick.img,format=raw,cache=unsafe"
+			-device usb-storage,bus=xhci.0,drive=boot,bootindex=0) ;;
+	cd) QARGS+=(-drive "if=none,id=cd,file=$iso,format=raw,media=cdrom,readonly=on"
+		-device ide-cd,bus=ide.0,drive=cd,bootindex=0) ;;
+	esac
+}
+# qemu_boot NAME FIRMWARE MEDIUM ARGS...: boots, leaves the serial log in
+# $work/NAME.log (NAME.txt without carriage returns) and the seconds in $secs.
+qemu_boot() {
+	local name=$1 t0 rc=0
+	shift
+	qemu_args "$@"
 	t0=$(date +%s.%N)
-	timeout 180 qemu-system-x86_64 "${args[@]}" </dev/null >"$log" 2>&1 || rc=$?
-	local secs
-	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" "BEGIN { print b - a }")
-	local why=""
+	timeout 400 "${QARGS[@]}" </dev/null >"$work/$name.log" 2>&1 || rc=$?
+	tr -d '\r' <"$work/$name.log" >"$work/$name.txt"
+	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	[ "$rc" = 0 ] || why="$why qemu exit $rc;"
-	grep -q "KESU-SELFTEST-DONE rc=0" "$log" || why="$why no KESU-SELFTEST-DONE rc=0;"
-	for s in VIRTIO-DISK-1 NVME-DISK-1 SATA-DISK-1; do
-		grep -q "$s" "$log" || why="$why $s not listed;"
+}
+# The three disks every scenario has (virtio, NVMe, AHCI), by serial.
+std_disks() {
+	echo -drive "if=none,id=v0,file=$work/virtio.img,format=raw,cache=unsafe" \
+		-device virtio-blk-pci,drive=v0,serial=VIRTIO-DISK-1 \
+		-drive "if=none,id=n0,file=$work/nvme.img,format=raw,cache=unsafe" \
+		-device nvme,drive=n0,serial=NVME-DISK-1 \
+		-drive "if=none,id=s0,file=$work/sata.img,format=raw,cache=unsafe" \
+		-device ide-hd,bus=ide.1,drive=s0,serial=SATA-DISK-1
+}
+# fw NAME=VALUE...: -fw_cfg options for the image's kesu.NAME switches
+# (values go through files: QEMU's option syntax would split them at commas)
+fw() {
+	local kv
+	for kv in "$@"; do
+		printf '%s' "${kv#*=}" >"$work/fw.${kv%%=*}"
+		printf -- '-fw_cfg\nname=opt/kesu.%s,file=%s\n' "${kv%%=*}" "$work/fw.${kv%%=*}"
 	done
-	local bootdev
-	bootdev=$(sed -n 's/.*KESU-SELFTEST-BEGIN boot-device=\(\/dev\/[a-z0-9]*\).*/\1/p' "$log" | tr -d '\r')
-	if [ -z "$bootdev" ]; then
-		why="$why boot medium not found;"
-	elif [ "$medium" = usb ] && ! grep -E "^$bootdev .*SYSTEM" "$log" >/dev/null; then
-		why="$why boot medium $bootdev not marked SYSTEM;"
-	fi
+}
+# fetch IMAGE[@@OFFSET] DIR: copies kesu/ off a FAT results stick (mtools, no mount)
+fetch() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	mcopy -s -n -i "$1" ::kesu "$2/" 2>/dev/null || why="$why no kesu/ on the results stick;"
+}
+# kesu_partition IMAGE: IMAGE@@OFFSET of the FAT partition labelled KESU
+kesu_partition() {
+	local start
+	for start in $(sfdisk -d "$1" 2>/dev/null | sed -n 's/.*start= *\([0-9]*\),.*/\1/p'); do
+		if mlabel -s -i "$1@@$((start * 512))" :: 2>/dev/null | grep -q 'KESU *$'; then
+			echo "$1@@$((start * 512))"
+			return
+		fi
+	done
+}
+# check_store DIR SUCCESS-SERIALS...: the ledger verifies; each serial has a
+# SUCCESS record whose certificate verifies against the ledger and key.
+check_store() {
+	local dir=$1/kesu serial pub
+	shift
+	pub=$dir/station.pub
+	rm -f "$work/ledger.json"
+	[ -f "$dir/ledger.sqlite" ] || { why="$why no ledger on the stick;"; return; }
+	"$kesu" ledger verify --ledger "$dir/ledger.sqlite" --pubkey "$pub" >"$work/verify.out" 2>&1 ||
+		why="$why ledger does not verify ($(tail -1 "$work/verify.out"));"
+	"$kesu" ledger export --json --ledger "$dir/ledger.sqlite" -o "$work/ledger.json" 2>/dev/null ||
+		why="$why ledger export failed;"
+	for serial in "$@"; do
+		local cid cert
+		cid=$(jq -r --arg s "$serial" '[.. | objects | select(.media?.serial? == $s and .outcome? == "SUCCESS")][0].certificate_id // empty' "$work/ledger.json" 2>/dev/null || true)
+		if [ -z "$cid" ]; then
+			why="$why $serial: no SUCCESS record;"
+			continue
+		fi
+		cert=$(ls "$dir"/certificates/*"$cid"*.pdf 2>/dev/null | head -1)
+		if [ -z "$cert" ]; then
+			why="$why $serial: certificate $cid missing;"
+		elif ! "$kesu" cert verify --pubkey "$pub" --ledger "$dir/ledger.sqlite" "$cert" >"$work/cert.out" 2>&1; then
+			why="$why $serial: certificate does not verify ($(tail -1 "$work/cert.out"));"
+		fi
+	done
+}
+# zeros NAME: the disk image reads back as zeros
+zeros() {
+	cmp -s -n $((DISK_MB << 20)) "$work/$1.img" /dev/zero || why="$why $1 disk is not all zeros;"
+}
+# overwritten NAME: no 4 KiB block still holds its old (random) content
+overwritten() {
+	local same
+	same=$(python3 - "$work/$1.orig" "$work/$1.img" <<'EOF'
+import sys
+a, b = open(sys.argv[1], 'rb'), open(sys.argv[2], 'rb')
+same = 0
+while True:
+    x, y = a.read(4096), b.read(4096)
+    if not x:
+        break
+    same += x == y
+print(same)
+EOF
+	)
+	[ "$same" = 0 ] || why="$why $1: $same blocks still hold their old data;"
+}
+report() { # NAME
 	if [ -z "$why" ]; then
-		printf 'ok - %s boots to kesu in %.1f s (boot medium %s)\n' "$name" "$secs" "$bootdev"
+		printf 'ok - %s (%s s)\n' "$1" "$secs"
 	else
-		printf 'not ok - %s (%.1f s):%s\n' "$name" "$secs" "$why"
-		tail -30 "$log"
+		printf 'not ok - %s (%s s):%s\n' "$1" "$secs" "$why"
+		tail -40 "$work/$1.txt"
 		failed=1
 	fi
 }
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 
-boot bios-cd bios cd
-boot uefi-cd uefi cd
-boot bios-usb bios usb
+# ---- scenarios -------------------------------------------------------------------
+selftest() { # NAME FIRMWARE MEDIUM
+	local name=$1 medium=$3 bootdev
+	why=""
+	for d in virtio nvme sata; do disk $d; done
+	# shellcheck disable=SC2046
+	qemu_boot "$name" "$2" "$medium" $(std_disks) $(fw selftest=1)
+	grep -q "KESU-SELFTEST-DONE rc=0" "$work/$name.txt" || why="$why no KESU-SELFTEST-DONE rc=0;"
+	for s in VIRTIO-DISK-1 NVME-DISK-1 SATA-DISK-1; do
+		grep -q "$s" "$work/$name.txt" || why="$why $s not listed;"
+	done
+	bootdev=$(sed -n 's/.*KESU-SELFTEST-BEGIN boot-device=\(\/dev\/[a-z0-9]*\).*/\1/p' "$work/$name.txt")
+	if [ -z "$bootdev" ]; then
+		why="$why boot medium not found;"
+	elif [ "$medium" = usb ] && ! grep -E "^$bootdev .*SYSTEM" "$work/$name.txt" >/dev/null; then
+		why="$why boot medium $bootdev not marked SYSTEM;"
+	fi
+	report "$name"
+}
+
+wipe_bios_cd() {
+	local name=wipe-bios-cd
+	why=""
+	for d in virtio nvme sata; do disk $d random; done
+	stick results
+	# shellcheck disable=SC2046
+	qemu_boot $name bios cd $(std_disks) \
+		-drive "if=none,id=r0,file=$work/results.img,format=raw,cache=unsafe" \
+		-device usb-storage,bus=xhci.0,drive=r0,serial=KESU-STICK \
+		$(fw drives=all method=nist-clear operator=CI-Operator org=Test-City poweroff=1)
+	grep -q "KESU-UNATTENDED-DONE rc=0" "$work/$name.txt" || why="$why no KESU-UNATTENDED-DONE rc=0;"
+	for d in virtio nvme sata; do zeros $d; done
+	fetch "$work/results.img" "$work/r1"
+	check_store "$work/r1" VIRTIO-DISK-1 NVME-DISK-1 SATA-DISK-1
+	[ "$(jq '[.. | objects | select(.outcome? != null and .media? != null)] | length' "$work/ledger.json" 2>/dev/null)" = 3 ] ||
+		why="$why the ledger does not hold exactly 3 jobs (the stick was erased?);"
+	report $name
+}
+
+wipe_uefi_usb() {
+	local name=wipe-uefi-usb part rec
+	why=""
+	for d in virtio nvme sata bad; do disk $d random; done
+	# Every write that touches sector 4096 (2 MiB in) fails with EIO.
+	printf '[inject-error]\nevent = "write_aio"\nerrno = "5"\nsector = "4096"\n' >"$work/bad.conf"
+	# shellcheck disable=SC2046
+	qemu_boot $name uefi usb-rw $(std_disks) \
+		-drive "if=none,id=b0,file=blkdebug:$work/bad.conf:$work/bad.img,format=raw,cache=unsafe" \
+		-device virtio-blk-pci,drive=b0,serial=BAD-DISK-1 \
+		$(fw drives=all method=dod-3pass operator=CI-Operator org=Test-City poweroff=1)
+	grep -q "KESU-UNATTENDED-DONE rc=" "$work/$name.txt" || why="$why no KESU-UNATTENDED-DONE;"
+	grep -q "KESU-UNATTENDED-DONE rc=0" "$work/$name.txt" && why="$why a bad sector yet rc=0;"
+	for d in virtio nvme sata; do overwritten $d; done
+	part=$(kesu_partition "$work/bootstick.img")
+	if [ -z "$part" ]; then
+		why="$why no KESU partition on the boot stick;"
+	else
+		fetch "$part" "$work/r2"
+		check_store "$work/r2" VIRTIO-DISK-1 NVME-DISK-1 SATA-DISK-1
+		rec=$(jq -c '[.. | objects | select(.media?.serial? == "BAD-DISK-1" and .outcome? != null)][0]' "$work/ledger.json" 2>/dev/null)
+		[ "$(jq -r .outcome <<<"$rec")" = FAILED ] || why="$why BAD-DISK-1 is not FAILED ($(jq -r .outcome <<<"$rec"));"
+		# Its document is a failure report, never a certificate.
+		local doc
+		doc=$(ls "$work"/r2/kesu/certificates/*"$(jq -r '.certificate_id // "none"' <<<"$rec")".pdf 2>/dev/null | head -1)
+		if [ -z "$doc" ]; then
+			why="$why BAD-DISK-1 has no failure report;"
+		else
+			[ "$("$kesu" cert show "$doc" | jq -r '.document + " " + .outcome')" = "failure-report FAILED" ] ||
+				why="$why BAD-DISK-1's document is not a failure report;"
+		fi
+		for doc in "$work"/r2/kesu/certificates/*.pdf; do
+			"$kesu" cert show "$doc" | jq -e 'select(.media.serial == "BAD-DISK-1" and .outcome == "SUCCESS")' >/dev/null &&
+				why="$why a success certificate for BAD-DISK-1;"
+		done
+		# The bad sector is inside one of the record's bad ranges.
+		jq -e '[.. | objects | select(has("first") and has("count")) | select(.first <= 4096 and .first + .count > 4096)] | length > 0' <<<"$rec" >/dev/null ||
+			why="$why BAD-DISK-1's record does not list sector 4096;"
+	fi
+	report $name
+}
+
+firmware_bios_cd() {
+	local name=firmware-bios-cd
+	why=""
+	disk fmt random
+	disk usb random
+	stick results
+	# shellcheck disable=SC2046
+	qemu_boot $name bios cd \
+		-drive "if=none,id=n0,file=$work/fmt.img,format=raw,cache=unsafe" \
+		-device nvme,drive=n0,serial=NVME-FMT-1 \
+		-drive "if=none,id=u0,file=$work/usb.img,format=raw,cache=unsafe" \
+		-device usb-storage,bus=xhci.0,drive=u0,serial=USB-DISK-1 \
+		-drive "if=none,id=r0,file=$work/results.img,format=raw,cache=unsafe" \
+		-device virtio-blk-pci,drive=r0,serial=KESU-STICK \
+		$(fw drives=NVME-FMT-1:nvme-format-erase,USB-DISK-1:ata-security-erase allow_usb=1 \
+			operator=CI-Operator org=Test-City poweroff=1)
+	# The USB drive cannot do it: kesu wipe exits 3 (unsupported).
+	grep -q "KESU-UNATTENDED-DONE rc=3" "$work/$name.txt" || why="$why unattended rc is not 3 (unsupported);"
+	grep -q "/dev/sd[a-z]*: ata-security-erase: ATA commands do not reach the drive" "$work/$name.txt" ||
+		why="$why no message that the bridge blocks ATA pass-through;"
+	overwritten fmt
+	zeros fmt
+	cmp -s "$work/usb.img" "$work/usb.orig" || why="$why the USB disk was written to;"
+	fetch "$work/results.img" "$work/r3"
+	check_store "$work/r3" NVME-FMT-1
+	jq -e '[.. | objects | select(.media?.serial? == "NVME-FMT-1" and .outcome? == "SUCCESS") | .sanitization.technique] | index("firmware") != null' "$work/ledger.json" >/dev/null 2>&1 ||
+		why="$why the NVMe record is not a firmware SUCCESS;"
+	jq -e '[.. | objects | select(.media?.serial? == "USB-DISK-1" and .outcome? == "SUCCESS")] | length == 0' "$work/ledger.json" >/dev/null 2>&1 ||
+		why="$why a SUCCESS record for the USB disk;"
+	report $name
+}
+
+# The text UI on the image's serial console, driven like a person would:
+# QEMU runs inside tmux (the terminal), GRUB's "serial console" entry is
+# chosen, a virtio disk is erased through the screens, and the results go
+# to a USB stick that is NOT labelled KESU, which the UI offers because
+# they would otherwise be lost at power-off.
+tmx() { tmux -L "$TMUX_SOCK" "$@"; }
+screen_has() { tmx capture-pane -p 2>/dev/null | grep -qF -- "$1"; }
+# pane_wait TEXT SECONDS: waits until the screen shows TEXT
+pane_wait() {
+	local i
+	for i in $(seq 1 $(($2 * 5))); do
+		screen_has "$1" && return 0
+		sleep 0.2
+	done
+	why="$why the screen never showed '$1';"
+	{ echo "--- screen while waiting for '$1':"; tmx capture-pane -p; } >>"$work/tui-serial-bios-cd.txt" 2>&1
+	return 1
+}
+keys() { tmx send-keys "$@"; sleep 0.3; }
+tui_serial_bios_cd() {
+	local name=tui-serial-bios-cd row k t0
+	why=""
+	: >"$work/$name.txt"
+	disk virtio random
+	rm -f "$work/data.img"
+	truncate -s 32M "$work/data.img"
+	mkfs.vfat -n DATA "$work/data.img" >/dev/null
+	qemu_args bios cd \
+		-drive "if=none,id=v0,file=$work/virtio.img,format=raw,cache=unsafe" \
+		-device virtio-blk-pci,drive=v0,serial=VIRTIO-DISK-1 \
+		-drive "if=none,id=d0,file=$work/data.img,format=raw,cache=unsafe" \
+		-device usb-storage,bus=xhci.0,drive=d0,serial=DATA-STICK
+	command -v tmux >/dev/null || { why="$why tmux is not installed;"; report $name; return; }
+	t0=$(date +%s.%N)
+	tmx new-session -d -x 80 -y 25 "$(printf '%q ' timeout --foreground 400 "${QARGS[@]}"); echo QEMU-EXIT=\$? >$work/$name.exit"
+	if pane_wait "highlighted entry" 90; then
+		keys Down
+		keys Enter
+	fi
+	pane_wait " - drives" 120 && {
+		# The cursor starts on the first drive row; move it to the virtio disk.
+		row=$(tmx capture-pane -p | grep -E '^(\[.\]| - ) ' | grep -n '/dev/vda ' | cut -d: -f1)
+		if [ -z "$row" ]; then
+			why="$why the virtio disk is not listed;"
+		else
+			for _ in $(seq 2 "$row"); do keys Down; done
+			keys Space
+			screen_has "[x] /dev/vda" || why="$why the virtio disk could not be selected;"
+			keys Enter
+		fi
+	}
+	pane_wait " - job" 20 && {
+		keys Down
+		keys Down
+		keys Enter
+		keys -l "CI Operator"
+		keys Enter
+		keys Up
+		keys Up # back on the method row
+		for _ in $(seq 1 30); do
+			screen_has "< nist-clear >" && break
+			keys Right
+		done
+		screen_has "< nist-clear >" || why="$why method nist-clear could not be chosen;"
+		for _ in 1 2 3 4 5 6 7 8 9; do keys Down; done
+		keys Enter
+	}
+	# No KESU stick: the UI says the results would be lost and offers the
+	# USB stick (the first choice).
+	pane_wait "Results will be LOST at power-off" 20 && {
+		screen_has "Keep them on /dev/sda" || why="$why the USB stick is not offered;"
+		keys Enter
+	}
+	pane_wait "Type ERASE to go ahead" 30 && {
+		keys -l ERASE
+		keys Enter
+	}
+	pane_wait "results: every drive erased" 240 && {
+		screen_has "SUCCESS" || why="$why no SUCCESS on the results screen;"
+		keys q
+	}
+	# Back in the image's menu: power off (the UI has unmounted the stick).
+	pane_wait "choice:" 30 && { keys p; keys Enter; }
+	for _ in $(seq 1 150); do [ -f "$work/$name.exit" ] && break; sleep 0.2; done
+	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	grep -q "QEMU-EXIT=0" "$work/$name.exit" 2>/dev/null || why="$why the machine did not power off cleanly;"
+	tmx kill-server 2>/dev/null || true
+	zeros virtio
+	fetch "$work/data.img" "$work/r4"
+	check_store "$work/r4" VIRTIO-DISK-1
+	report $name
+}
+
+want selftest-bios-cd && selftest selftest-bios-cd bios cd
+want selftest-uefi-cd && selftest selftest-uefi-cd uefi cd
+want selftest-bios-usb && selftest selftest-bios-usb bios usb
+want wipe-bios-cd && wipe_bios_cd
+want wipe-uefi-usb && wipe_uefi_usb
+want firmware-bios-cd && firmware_bios_cd
+want tui-serial-bios-cd && tui_serial_bios_cd
 exit $failed

@@ -18,6 +18,7 @@ top=$(cd "$here/.." && pwd -P)
 kesu=$top/build/kesu
 out=$top/build/kesu-live.iso
 cache=${KESU_ISO_CACHE:-$here/.cache}
+results_mib=20 # the KESU partition: about 60 certificates
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kesu) kesu=$2; shift 2 ;;
@@ -34,7 +35,7 @@ t0=$(date +%s)
 
 # --- tools -----------------------------------------------------------------
 need=()
-for p in grub-pc-bin grub-efi-amd64-bin xorriso mtools busybox-static zstd cpio kmod \
+for p in grub-pc-bin grub-efi-amd64-bin xorriso mtools dosfstools busybox-static zstd cpio kmod \
 	fonts-ipaexfont-gothic; do
 	dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
@@ -103,6 +104,17 @@ cp -L "$font" "$ird/$font"
 echo "root:x:0:0:root:/root:/bin/sh" >"$ird/etc/passwd"
 echo "root:x:0:" >"$ird/etc/group"
 echo kesu >"$ird/etc/hostname"
+# Terminal descriptions for kesu tui: the PC console, serial terminals and
+# the terminal emulators a serial line is usually read with.
+for t in l/linux v/vt100 v/vt102 v/vt220 x/xterm x/xterm-256color s/screen d/dumb a/ansi; do
+	for d in /lib/terminfo /usr/share/terminfo; do
+		if [ -f "$d/$t" ]; then
+			mkdir -p "$ird/usr/share/terminfo/${t%/*}"
+			cp -L "$d/$t" "$ird/usr/share/terminfo/$t"
+			break
+		fi
+	done
+done
 (cd "$ird" && find . | cpio -o -H newc --quiet | zstd -q -19 -T0 >"$work/initrd.zst")
 
 # --- ISO -----------------------------------------------------------------------
@@ -117,7 +129,7 @@ terminal_output serial console
 insmod all_video
 set timeout=3
 menuentry "kesu: erase drives" {
-	linux /boot/vmlinuz console=tty0 console=ttyS0,115200 panic=-1 quiet
+	linux /boot/vmlinuz console=ttyS0,115200 console=tty0 panic=-1 quiet
 	initrd /boot/initrd.zst
 }
 menuentry "kesu: erase drives (serial console only)" {
@@ -125,6 +137,21 @@ menuentry "kesu: erase drives (serial console only)" {
 	initrd /boot/initrd.zst
 }
 EOF
+
+# The results partition: FAT, labelled KESU, appended after the ISO 9660
+# tree as MBR partition 3. Written to a USB stick it is writable, so the
+# ledger, certificates and key survive the reboot (init mounts it).
+fat=$work/kesu-results.img
+mkfs.vfat -C -n KESU "$fat" $((results_mib * 1024)) >/dev/null || die "mkfs.vfat failed"
+cat >"$work/README.TXT" <<'EOR'
+kesu keeps its results here: kesu/ledger.sqlite (the record of every job),
+kesu/certificates/ (signed PDF certificates and failure reports) and
+kesu/station.key (this stick's signing key: keep it private). A file
+kesu/config (operator = ..., organisation = ...) fills in the defaults.
+EOR
+mcopy -i "$fat" "$work/README.TXT" ::README.TXT || die "mcopy failed"
+
 mkdir -p "$(dirname "$out")"
-grub-mkrescue -o "$out" "$isodir" -- -volid KESU_LIVE >/dev/null 2>&1 || die "grub-mkrescue failed"
+grub-mkrescue -o "$out" "$isodir" -- -volid KESU_LIVE -append_partition 3 0x0c "$fat" \
+	>/dev/null 2>&1 || die "grub-mkrescue failed"
 log "$out: $(du -h "$out" | cut -f1) (kernel $kver, initramfs $(du -h "$work/initrd.zst" | cut -f1)), $(($(date +%s) - t0)) s"
