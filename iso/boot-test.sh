@@ -356,6 +356,8 @@ tui_serial_bios_cd() {
 		keys Enter
 	fi
 	pane_wait " - drives" 120 && {
+		printf '# kesu tui on the serial console %s s after power-on\n' \
+			"$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
 		# The cursor starts on the first drive row; move it to the virtio disk.
 		row=$(tmx capture-pane -p | grep -E '^(\[.\]| - ) ' | grep -n '/dev/vda ' | cut -d: -f1)
 		if [ -z "$row" ]; then

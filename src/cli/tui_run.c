@@ -390,19 +390,27 @@ struct text_lines {
 	size_t n;
 };
 
-/* Adds text, wrapped to the screen's width so no path is cut. */
+/* Adds text, wrapped to the screen's width so no path is cut: at a
+ * space when there is one in the line's second half (words stay whole),
+ * else hard (a path has no spaces). */
 static void add_line(struct text_lines *t, const char *text)
 {
 	size_t width = COLS > 2 ? (size_t)COLS - 1 : 1, len = strlen(text);
 	do {
-		size_t take = len < width ? len : width;
+		size_t take = len < width ? len : width, skip = 0;
+		for (size_t i = take; take < len && i > width / 2; i--)
+			if (text[i] == ' ') {
+				take = i;
+				skip = 1;
+				break;
+			}
 		char **grown = realloc(t->v, (t->n + 1) * sizeof(*grown));
 		if (!grown)
 			return;
 		t->v = grown;
 		t->v[t->n++] = strndup(text, take);
-		text += take;
-		len -= take;
+		text += take + skip;
+		len -= take + skip;
 	} while (len);
 }
 
