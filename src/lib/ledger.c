@@ -97,12 +97,17 @@ static int pragma_int(struct kesu_ledger *l, const char *sql, int *value)
 static int check_and_migrate(struct kesu_ledger *l, char *err, size_t errsize)
 {
 	int app = 0, version = 0, tables = 0;
-	if (pragma_int(l, "PRAGMA application_id", &app) < 0 ||
-	    pragma_int(l, "PRAGMA user_version", &version) < 0 ||
-	    pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables) < 0) {
+	/* One read transaction: another kesu may be creating the ledger, and
+	 * its tables without its application id would look foreign. */
+	bool read_ok = sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+		       pragma_int(l, "PRAGMA application_id", &app) == 0 &&
+		       pragma_int(l, "PRAGMA user_version", &version) == 0 &&
+		       pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables) == 0;
+	if (!read_ok)
 		snprintf(err, errsize, "ledger %s: not a kesu ledger: %s", l->path, sqlite3_errmsg(l->db));
+	sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+	if (!read_ok)
 		return -KESU_EPARSE;
-	}
 	if (tables > 0 && app != APPLICATION_ID) {
 		snprintf(err, errsize, "ledger %s: not a kesu ledger (another SQLite database)", l->path);
 		return -KESU_EPARSE;
