@@ -16,7 +16,8 @@
 #     proven by reading; ATA Security Erase on a usb-storage disk, whose
 #     bridge blocks ATA pass-through: unsupported, never success.
 #   tui-serial-bios-cd: kesu tui on the serial console, driven through tmux
-#     (QEMU runs inside it): a disk erased, the results kept on a USB stick
+#     (QEMU runs inside it): a USB stick plugged in after boot is listed
+#     after a re-probe, a disk erased, the results kept on that stick, which
 #     the UI offers because there is no KESU stick.
 #
 # usage: iso/boot-test.sh [--kesu PATH] [--only NAME] [ISO]
@@ -43,6 +44,7 @@ command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 command -v mcopy >/dev/null || need+=(mtools)
 command -v mkfs.vfat >/dev/null || need+=(dosfstools)
 command -v jq >/dev/null || need+=(jq)
+command -v socat >/dev/null || need+=(socat)
 if [ ${#need[@]} -gt 0 ]; then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -156,6 +158,14 @@ check_store() {
 		why="$why ledger does not verify ($(tail -1 "$work/verify.out"));"
 	"$kesu" ledger export --json --ledger "$dir/ledger.sqlite" -o "$work/ledger.json" 2>/dev/null ||
 		why="$why ledger export failed;"
+	# Every record names one station: a host name made from its machine id,
+	# which is the one kept on a KESU stick (a stick chosen in the UI has none).
+	local station mid
+	station=$(jq -r '[.. | objects | select(.station? != null) | .station |
+		"\(.hostname) \(.machine_id)"] | unique | join(",")' "$work/ledger.json" 2>/dev/null || true)
+	mid=${station##* }
+	[ -f "$dir/machine-id" ] && mid=$(cat "$dir/machine-id")
+	[ "$station" = "kesu-${mid:0:8} $mid" ] || why="$why the records name station '$station', not the stick's;"
 	for serial in "$@"; do
 		local cid cert
 		cid=$(jq -r --arg s "$serial" '[.. | objects | select(.media?.serial? == $s and .outcome? == "SUCCESS")][0].certificate_id // empty' "$work/ledger.json" 2>/dev/null || true)
@@ -347,17 +357,33 @@ tui_serial_bios_cd() {
 		-drive "if=none,id=v0,file=$work/virtio.img,format=raw,cache=unsafe" \
 		-device virtio-blk-pci,drive=v0,serial=VIRTIO-DISK-1 \
 		-drive "if=none,id=d0,file=$work/data.img,format=raw,cache=unsafe" \
-		-device usb-storage,bus=xhci.0,drive=d0,serial=DATA-STICK
+		-monitor "unix:$work/monitor.sock,server=on,wait=off"
 	command -v tmux >/dev/null || { why="$why tmux is not installed;"; report $name; return; }
 	t0=$(date +%s.%N)
 	tmx new-session -d -x 80 -y 25 "$(printf '%q ' timeout --foreground 400 "${QARGS[@]}"); echo QEMU-EXIT=\$? >$work/$name.exit"
+	# GRUB's serial entry by its hotkey: one plain byte (an arrow key's
+	# escape sequence can be lost while GRUB draws). GRUB clears the screen
+	# as it boots; press again while the menu is still there.
 	if pane_wait "highlighted entry" 90; then
-		keys Down
-		keys Enter
+		for _ in 1 2 3 4 5; do
+			tmx send-keys -l s
+			for _ in $(seq 1 10); do screen_has "highlighted entry" || break 2; sleep 0.2; done
+		done
 	fi
 	pane_wait " - drives" 120 && {
 		printf '# kesu tui on the serial console %s s after power-on\n' \
 			"$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
+		# The USB stick is plugged in now, after boot (no USB storage driver
+		# is loaded yet: the image must load it on the kernel's event); the
+		# list shows it after a re-probe.
+		echo "device_add usb-storage,bus=xhci.0,drive=d0,serial=DATA-STICK,id=stick" |
+			socat - "UNIX-CONNECT:$work/monitor.sock" >/dev/null
+		for _ in $(seq 1 20); do
+			sleep 1
+			keys r
+			tmx capture-pane -p | grep -qE '/dev/sda +usb ' && break
+		done
+		tmx capture-pane -p | grep -qE '/dev/sda +usb ' || why="$why the stick plugged in after boot is not listed;"
 		# The cursor starts on the first drive row; move it to the virtio disk.
 		row=$(tmx capture-pane -p | grep -E '^(\[.\]| - ) ' | grep -n '/dev/vda ' | cut -d: -f1)
 		if [ -z "$row" ]; then

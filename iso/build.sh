@@ -132,7 +132,7 @@ menuentry "kesu: erase drives" {
 	linux /boot/vmlinuz console=ttyS0,115200 console=tty0 panic=-1 quiet
 	initrd /boot/initrd.zst
 }
-menuentry "kesu: erase drives (serial console only)" {
+menuentry "kesu: erase drives (serial console only: key s)" --hotkey=s {
 	linux /boot/vmlinuz console=ttyS0,115200 panic=-1 quiet
 	initrd /boot/initrd.zst
 }

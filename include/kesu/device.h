@@ -144,7 +144,7 @@ int kesu_device_list(const struct kesu_probe_env *env,
 /* Short lower-case name of a transport ("sata", "nvme", "loop", ...). */
 const char *kesu_transport_name(enum kesu_transport t);
 
-/* "HDD", "SSD" or "unknown" for a device of the given rotational state. */
+/* "HDD", "SSD", "optical" (CD/DVD/BD), "loop", "file" or "unknown". */
 const char *kesu_media_name(const struct kesu_device *dev);
 
 /* true when anything holds the drive: mounted, holders, active swap. */

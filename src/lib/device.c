@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -155,6 +156,10 @@ const char *kesu_media_name(const struct kesu_device *dev)
 {
 	if (dev->transport == KESU_TRAN_FILE || dev->transport == KESU_TRAN_LOOP)
 		return dev->transport == KESU_TRAN_FILE ? "file" : "loop";
+	/* The sr driver serves CD/DVD/BD drives only; the kernel calls them
+	 * rotational, but they are not hard disks. */
+	if (strncmp(dev->name, "sr", 2) == 0 && isdigit((unsigned char)dev->name[2]))
+		return "optical";
 	switch (dev->rotational) {
 	case KESU_YES: return "HDD";
 	case KESU_NO: return "SSD";

@@ -214,3 +214,26 @@ Test(ata_identify, security_sanitize_and_checksum)
 	data[100] ^= 1;
 	cr_expect_eq(kesu_ata_identify_parse(data, &id), -KESU_EPARSE);
 }
+
+/* The TYPE column: hard disk, flash, or a CD/DVD drive (which the kernel
+ * also calls rotational, and which the live image boots from). */
+Test(fixtures, media_names)
+{
+	struct kesu_device *d = calloc(1, sizeof(*d));
+	d->transport = KESU_TRAN_SATA;
+	d->rotational = KESU_YES;
+	snprintf(d->name, sizeof(d->name), "sda");
+	cr_expect_str_eq(kesu_media_name(d), "HDD");
+	d->rotational = KESU_NO;
+	cr_expect_str_eq(kesu_media_name(d), "SSD");
+	d->rotational = KESU_UNKNOWN;
+	cr_expect_str_eq(kesu_media_name(d), "unknown");
+	d->rotational = KESU_YES;
+	snprintf(d->name, sizeof(d->name), "sr0");
+	cr_expect_str_eq(kesu_media_name(d), "optical");
+	snprintf(d->name, sizeof(d->name), "srx"); /* not the sr driver's name */
+	cr_expect_str_eq(kesu_media_name(d), "HDD");
+	d->transport = KESU_TRAN_LOOP;
+	cr_expect_str_eq(kesu_media_name(d), "loop");
+	free(d);
+}
