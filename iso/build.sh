@@ -8,7 +8,8 @@
 #   --kesu   the kesu binary to put in (default build/kesu)
 #   --out    the ISO to write (default build/kesu-live.iso)
 #   --cache  where downloaded packages are kept between builds
-#            (default $KESU_ISO_CACHE or iso/.cache)
+#            (default $KESU_ISO_CACHE, else ~/.cache/kesu-iso: shared by
+#            every checkout on the machine)
 # Run as root (apt-get installs what is missing). Writes only its work
 # directory under /tmp (removed on exit), the cache and the ISO.
 set -euo pipefail
@@ -17,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 top=$(cd "$here/.." && pwd -P)
 kesu=$top/build/kesu
 out=$top/build/kesu-live.iso
-cache=${KESU_ISO_CACHE:-$here/.cache}
+cache=${KESU_ISO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kesu-iso}
 results_mib=20 # the KESU partition: about 60 certificates
 while [ $# -gt 0 ]; do
 	case $1 in
