@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 top=$(cd "$here/.." && pwd -P)
 kesu=$top/build/kesu
 out=$top/build/kesu-live.iso
-cache=${KESU_ISO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kesu-iso}
+cache=${KESU_ISO_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/kesu-iso} # root runs it
 results_mib=20 # the KESU partition: about 60 certificates
 while [ $# -gt 0 ]; do
 	case $1 in
