@@ -230,6 +230,10 @@ selftest() { # NAME FIRMWARE MEDIUM
 	elif [ "$medium" = usb ] && ! grep -E "^$bootdev .*SYSTEM" "$work/$name.txt" >/dev/null; then
 		why="$why boot medium $bootdev not marked SYSTEM;"
 	fi
+	# The stick here is write-protected: its KESU partition (which has a
+	# kesu/ directory) mounts read-only, so the results would be lost.
+	[ "$medium" = usb ] && ! grep -q "is labelled KESU but could not be mounted for writing" "$work/$name.txt" &&
+		why="$why a write-protected KESU partition was not refused;"
 	report "$name"
 }
 

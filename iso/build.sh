@@ -140,8 +140,10 @@ menuentry "kesu: erase drives (serial console only: key s)" --hotkey=s {
 EOF
 
 # The results partition: FAT, labelled KESU, appended after the ISO 9660
-# tree as MBR partition 3. Written to a USB stick it is writable, so the
-# ledger, certificates and key survive the reboot (init mounts it).
+# tree (xorriso's partition 3; the kernel sees the stick's partition 4).
+# Written to a USB stick it is writable, so the ledger, certificates and
+# key survive the reboot (init mounts it). An empty kesu/ is there from
+# the start.
 fat=$work/kesu-results.img
 mkfs.vfat -C -n KESU "$fat" $((results_mib * 1024)) >/dev/null || die "mkfs.vfat failed"
 cat >"$work/README.TXT" <<'EOR'
@@ -150,7 +152,7 @@ kesu/certificates/ (signed PDF certificates and failure reports) and
 kesu/station.key (this stick's signing key: keep it private). A file
 kesu/config (operator = ..., organisation = ...) fills in the defaults.
 EOR
-mcopy -i "$fat" "$work/README.TXT" ::README.TXT || die "mcopy failed"
+mcopy -i "$fat" "$work/README.TXT" ::README.TXT && mmd -i "$fat" ::kesu || die "mcopy failed"
 
 mkdir -p "$(dirname "$out")"
 grub-mkrescue -o "$out" "$isodir" -- -volid KESU_LIVE -append_partition 3 0x0c "$fat" \
