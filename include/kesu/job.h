@@ -172,6 +172,10 @@ struct kesu_job_progress {
 	uint64_t durable_offset;
 	uint64_t bad_sectors; /* recorded so far by this run */
 	unsigned estimate_s;  /* FIRMWARE: the drive's estimate, 0 = none */
+	double job_seconds;   /* since kesu_job_run began (this run; 0 before) */
+	uint64_t resumed_bytes; /* bytes of the passes an earlier run wrote
+				 * (whole passes before the resume point plus
+				 * the resumed pass up to its offset) */
 };
 
 struct kesu_job;

@@ -28,7 +28,16 @@ enum kesu_exit {
 	KESU_EXIT_VERIFY = 4,      /* verification found unerased data */
 	KESU_EXIT_REFUSED = 5,     /* refused by the safety gate */
 	KESU_EXIT_INTERRUPTED = 6, /* stopped by a signal or a vanished device */
+	KESU_EXIT_UNVERIFIED = 7,  /* written but not verified: no certificate */
+	KESU_EXIT_NOT_CERTIFICATE = 8, /* cert verify: intact, but not a SUCCESS certificate */
+	KESU_EXIT_UNCHECKED = 9,   /* cert verify: what could be checked holds, but a
+				    * check could not be made (the .sig is absent) */
 };
+
+/* With several drives the status is the most severe one, in this order:
+ * 4, 1, 3, 6, 7, 0 (data may be left, failed, could not, stopped, not
+ * proven, done). Returns the more severe of a and b. */
+int cli_exit_worse(int a, int b);
 
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);

@@ -28,6 +28,21 @@ int cli_exit_for(int err)
 	}
 }
 
+static int severity(int code)
+{
+	static const int order[] = {KESU_EXIT_VERIFY, KESU_EXIT_FAILURE, KESU_EXIT_UNSUPPORTED,
+				    KESU_EXIT_INTERRUPTED, KESU_EXIT_UNVERIFIED, KESU_EXIT_OK};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (order[i] == code)
+			return (int)(sizeof(order) / sizeof(order[0]) - i);
+	return 100 + code; /* usage, refused, ...: before any drive ran; keep them */
+}
+
+int cli_exit_worse(int a, int b)
+{
+	return severity(a) >= severity(b) ? a : b;
+}
+
 void cli_format_size(unsigned long long bytes, char *buf, size_t size)
 {
 	static const char units[] = "BKMGTPE";

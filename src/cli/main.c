@@ -42,7 +42,11 @@ static void usage(FILE *out)
 	      "  3 the device does not support what was asked\n"
 	      "  4 verification failed\n"
 	      "  5 refused by the safety gate (system disk, mounted, in use, not confirmed)\n"
-	      "  6 interrupted (signal, device vanished)\n",
+	      "  6 interrupted (signal, device vanished)\n"
+	      "  7 written but not verified: no certificate (kesu wipe --verify sample)\n"
+	      "  8 cert verify: the document is intact but is not a SUCCESS certificate\n"
+	      "  9 cert verify: the checks made passed, but one could not be made (.sig absent)\n"
+	      "With several drives, the most severe status: 4, 1, 3, 6, 7, then 0.\n",
 	      out);
 }
 

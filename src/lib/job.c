@@ -28,6 +28,7 @@ struct kesu_job {
 	_Atomic unsigned pass;
 	_Atomic uint64_t done, total;
 	_Atomic uint64_t phase_start_ns; /* CLOCK_MONOTONIC */
+	_Atomic uint64_t run_start_ns;   /* CLOCK_MONOTONIC, 0 before kesu_job_run */
 	/* pass << 56 | offset: one word, so a reader never pairs a new pass
 	 * with an old offset and skips data on resume. */
 	_Atomic uint64_t durable;
@@ -348,6 +349,7 @@ static int run_firmware(struct kesu_job *job, struct kesu_pass_result *p)
 int kesu_job_run(struct kesu_job *job)
 {
 	struct kesu_job_result *r = &job->result;
+	atomic_store(&job->run_start_ns, monotonic_ns());
 	clock_gettime(CLOCK_REALTIME, &r->started);
 	int rc = 0;
 	unsigned i = 0;
@@ -433,7 +435,13 @@ void kesu_job_progress(const struct kesu_job *job, struct kesu_job_progress *p)
 	p->durable_offset = durable & DURABLE_OFFSET_MASK;
 	p->bad_sectors = atomic_load(&job->bad_sectors);
 	p->estimate_s = atomic_load(&job->estimate_s);
-	p->phase_seconds = (double)(monotonic_ns() - atomic_load(&job->phase_start_ns)) / 1e9;
+	uint64_t now = monotonic_ns(), phase0 = atomic_load(&job->phase_start_ns),
+		 run0 = atomic_load(&job->run_start_ns);
+	/* Before the job thread got going there is no phase: 0, not uptime. */
+	p->phase_seconds = phase0 && now > phase0 ? (double)(now - phase0) / 1e9 : 0;
+	p->job_seconds = run0 && now > run0 ? (double)(now - run0) / 1e9 : 0;
+	unsigned first = job->opts.resume_pass;
+	p->resumed_bytes = first ? (uint64_t)(first - 1) * job->target.size + job->opts.resume_offset : 0;
 }
 
 void kesu_job_get_plan(const struct kesu_job *job, struct kesu_job_plan *plan)
