@@ -12,6 +12,7 @@
 #include "canonical_json.h"
 #include "kesu/cert.h"
 #include "kesu/error.h"
+#include "kesu/fileio.h"
 #include "kesu/paths.h"
 #include "kesu/pdf.h"
 #include "kesu/record.h"
@@ -116,58 +117,6 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	return text;
 }
 
-static int write_file(const char *path, const void *data, size_t len, char *err, size_t errsize)
-{
-	char tmp[4200];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		goto fail;
-	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0) {
-		close(fd);
-		unlink(tmp);
-		goto fail;
-	}
-	close(fd);
-	if (rename(tmp, path) == 0)
-		return 0;
-	unlink(tmp);
-fail:;
-	int e = errno ? errno : EIO;
-	snprintf(err, errsize, "%s: %s", path, strerror(e));
-	return -e;
-}
-
-static int read_file(const char *path, char **data, size_t *len)
-{
-	FILE *f = fopen(path, "rbe");
-	if (!f)
-		return -errno;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1);
-	size_t got;
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			char *grown = cap < (64u << 20) ? realloc(buf, 2 * cap + 1) : NULL;
-			if (!grown) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = grown;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (!buf)
-		return -EFBIG;
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 int kesu_cert_issue(const char *payload, size_t payload_len, const struct kesu_secret_key *sk,
 		    const char *cert_dir, char *pdf_path, size_t pdf_path_size, char *err,
 		    size_t errsize)
@@ -194,8 +143,8 @@ int kesu_cert_issue(const char *payload, size_t payload_len, const struct kesu_s
 		rc = kesu_pdf_write(payload, payload_len, payload_sig, payload_sig_len, pdf_path, err, errsize);
 	else
 		snprintf(err, errsize, "certificate: cannot sign the payload");
-	if (rc == 0 && (rc = read_file(pdf_path, &pdf, &pdf_len)) < 0)
-		snprintf(err, errsize, "%s: %s", pdf_path, strerror(-rc));
+	if (rc == 0)
+		rc = kesu_file_read_bounded(pdf_path, KESU_PDF_FILE_MAX, 0, &pdf, &pdf_len, err, errsize);
 	if (rc == 0) {
 		const char *base = strrchr(pdf_path, '/') + 1;
 		char comment[300];
@@ -207,7 +156,7 @@ int kesu_cert_issue(const char *payload, size_t payload_len, const struct kesu_s
 	if (rc == 0) {
 		char sig_path[4200];
 		snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
-		rc = write_file(sig_path, pdf_sig, pdf_sig_len, err, errsize);
+		rc = kesu_file_write_atomic(sig_path, pdf_sig, pdf_sig_len, 0644, 0, err, errsize);
 	}
 	if (rc < 0)
 		unlink(pdf_path); /* no certificate without its signature */
@@ -223,11 +172,10 @@ static void check_file(const char *pdf_path, const struct kesu_public_key *pk, c
 	char sig_path[4200], *sig = NULL;
 	size_t sig_len;
 	snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
-	int rc = read_file(sig_path, &sig, &sig_len);
-	if (rc < 0) {
-		snprintf(c->file_msg, sizeof(c->file_msg), "%s: %s", sig_path, strerror(-rc));
+	int rc = kesu_file_read_bounded(sig_path, KESU_PDF_SIG_MAX, 0, &sig, &sig_len, c->file_msg,
+					sizeof(c->file_msg));
+	if (rc < 0)
 		return;
-	}
 	char why[400];
 	rc = kesu_verify_detached(pk, pdf, pdf_len, sig, sig_len, why, sizeof(why));
 	c->file_ok = rc == 0;
@@ -268,7 +216,9 @@ int kesu_cert_verify(const char *pdf_path, const struct kesu_public_key *pk,
 	memset(c, 0, sizeof(*c));
 	char *pdf = NULL;
 	size_t pdf_len;
-	int rc = read_file(pdf_path, &pdf, &pdf_len);
+	char why_read[512];
+	int rc = kesu_file_read_bounded(pdf_path, KESU_PDF_FILE_MAX, 0, &pdf, &pdf_len, why_read,
+					sizeof(why_read));
 	if (rc < 0)
 		return rc;
 	check_file(pdf_path, pk, pdf, pdf_len, c);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kesu/error.h"
+#include "kesu/fileio.h"
 #include "kesu/key.h"
 #include "kesu/paths.h"
 #include "signify_text.h"
@@ -136,44 +137,13 @@ void kesu_key_secret_free(struct kesu_secret_key *sk)
 static int read_small_file(const char *path, bool mode_check, char *buf, size_t bufsize,
 			   size_t *len, const char *what, char *err, size_t errsize)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		int e = errno;
-		snprintf(err, errsize, "%s: %s", path, strerror(e));
-		return -e;
+	int rc = kesu_file_read_into(path, mode_check ? KESU_FILE_OWNER_ONLY : 0, buf, bufsize,
+				     len, err, errsize);
+	if (rc == -EINVAL || rc == -EFBIG) {
+		snprintf(err, errsize, "%s: not a %s (%s)", path, what,
+			 rc == -EINVAL ? "not a regular file" : "too large");
+		return -KESU_EPARSE;
 	}
-	struct stat st;
-	int rc = 0;
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		snprintf(err, errsize, "%s: %s", path, strerror(-rc));
-	} else if (!S_ISREG(st.st_mode)) {
-		rc = -KESU_EPARSE;
-		snprintf(err, errsize, "%s: not a %s (not a regular file)", path, what);
-	} else if (mode_check && (st.st_mode & 077)) {
-		rc = -EACCES;
-		snprintf(err, errsize, "%s: permissions %04o are too open; chmod 600", path,
-			 (unsigned)(st.st_mode & 07777));
-	} else if ((unsigned long long)st.st_size >= bufsize) {
-		rc = -KESU_EPARSE;
-		snprintf(err, errsize, "%s: not a %s (too large)", path, what);
-	}
-	size_t got = 0;
-	while (rc == 0 && got < bufsize - 1) {
-		ssize_t n = read(fd, buf + got, bufsize - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			snprintf(err, errsize, "%s: %s", path, strerror(-rc));
-		}
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	*len = got;
 	return rc;
 }
 
@@ -349,20 +319,6 @@ int kesu_key_load_secret(const char *path, const char *passphrase, struct kesu_s
 
 /* ---- generating ---- */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Creates the directory that will hold path (0700) when it is missing. */
 static int make_parent(const char *path, char *err, size_t errsize)
 {
@@ -378,50 +334,13 @@ static int make_parent(const char *path, char *err, size_t errsize)
 	return rc;
 }
 
-static int create_excl(const char *path, mode_t mode, char *err, size_t errsize)
+/* A new key file: never over an existing one, exactly this mode. */
+static int write_new(const char *path, const char *text, size_t len, mode_t mode, char *err,
+		     size_t errsize)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0) {
-		int e = errno;
-		if (e == EEXIST)
-			snprintf(err, errsize, "%s already exists; kesu never overwrites a key",
-				 path);
-		else
-			snprintf(err, errsize, "%s: %s", path, strerror(e));
-		return -e;
-	}
-	/* Exactly this mode, whatever the umask. */
-	if (fchmod(fd, mode) < 0) {
-		int e = errno;
-		snprintf(err, errsize, "%s: %s", path, strerror(e));
-		close(fd);
-		unlink(path);
-		return -e;
-	}
-	return fd;
-}
-
-/* Writes, syncs and closes fd; the directory entry is synced too. */
-static int finish_file(int fd, const char *path, const char *text, size_t len, char *err,
-		       size_t errsize)
-{
-	int rc = write_all(fd, text, len);
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0) {
-		char copy[4096];
-		snprintf(copy, sizeof(copy), "%s", path);
-		int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			if (fsync(dfd) < 0)
-				rc = -errno;
-			close(dfd);
-		}
-	}
-	if (rc < 0)
-		snprintf(err, errsize, "%s: cannot write: %s", path, strerror(-rc));
+	int rc = kesu_file_write_atomic(path, text, len, mode, KESU_FILE_NO_REPLACE, err, errsize);
+	if (rc == -EEXIST)
+		snprintf(err, errsize, "%s already exists; kesu never overwrites a key", path);
 	return rc;
 }
 
@@ -475,58 +394,43 @@ int kesu_key_generate(const char *secret_path, const char *public_path, const ch
 		rc = make_parent(public_path, err, errsize);
 	if (rc < 0)
 		return rc;
+	/* Before the costly key derivation; writing checks again, atomically. */
+	struct stat st;
+	const char *in_the_way = lstat(secret_path, &st) == 0   ? secret_path
+				 : lstat(public_path, &st) == 0 ? public_path
+								: NULL;
+	if (in_the_way) {
+		snprintf(err, errsize, "%s already exists; kesu never overwrites a key", in_the_way);
+		return -EEXIST;
+	}
 	struct scratch *s = scratch_new();
 	if (!s)
 		return -ENOMEM;
-	int sfd = -1, pfd = -1;
-	bool made_secret = false, made_public = false;
 	char fingerprint[KESU_FINGERPRINT_SIZE], comment[128];
 	char pubtext[512];
 	struct pubkey_file pub;
 
-	sfd = rc = create_excl(secret_path, 0600, err, errsize);
-	if (rc >= 0) {
-		made_secret = true;
-		pfd = rc = create_excl(public_path, 0644, err, errsize);
-	}
-	if (rc >= 0) {
-		made_public = true;
-		rc = seal_new_key(s, passphrase, fingerprint, &pub);
-		if (rc < 0)
-			snprintf(err, errsize, "%s: cannot derive the key: %s", secret_path,
-				 strerror(-rc));
-	}
+	rc = seal_new_key(s, passphrase, fingerprint, &pub);
+	if (rc < 0)
+		snprintf(err, errsize, "%s: cannot derive the key: %s", secret_path, strerror(-rc));
 	if (rc >= 0) {
 		snprintf(comment, sizeof(comment), "kesu station secret key %s", fingerprint);
 		rc = kesu_signify_format(comment, &s->file, sizeof(s->file), s->text,
 					 sizeof(s->text));
-		if (rc < 0) {
+		if (rc < 0)
 			snprintf(err, errsize, "%s: %s", secret_path, strerror(-rc));
-		} else {
-			rc = finish_file(sfd, secret_path, s->text, (size_t)rc, err, errsize);
-			sfd = -1;
-		}
+		else
+			rc = write_new(secret_path, s->text, (size_t)rc, 0600, err, errsize);
 	}
 	if (rc >= 0) {
 		snprintf(comment, sizeof(comment), "kesu station public key %s", fingerprint);
 		rc = kesu_signify_format(comment, &pub, sizeof(pub), pubtext, sizeof(pubtext));
-		if (rc < 0) {
+		if (rc < 0)
 			snprintf(err, errsize, "%s: %s", public_path, strerror(-rc));
-		} else {
-			rc = finish_file(pfd, public_path, pubtext, (size_t)rc, err, errsize);
-			pfd = -1;
-		}
-	}
-	if (sfd >= 0)
-		close(sfd);
-	if (pfd >= 0)
-		close(pfd);
-	if (rc < 0) {
-		/* Only what this call created. */
-		if (made_secret)
-			unlink(secret_path);
-		if (made_public)
-			unlink(public_path);
+		else
+			rc = write_new(public_path, pubtext, (size_t)rc, 0644, err, errsize);
+		if (rc < 0)
+			unlink(secret_path); /* this call made it: no secret key without its public key */
 	}
 	sodium_free(s);
 	return rc < 0 ? rc : 0;
