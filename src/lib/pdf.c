@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kesu/error.h"
+#include "kesu/fileio.h"
 #include "kesu/pdf.h"
 #include "pdf_internal.h"
 
@@ -102,9 +103,10 @@ static void render(struct pdf *p)
 	pdf_draw_method(p);
 	pdf_draw_passes(p);
 	pdf_draw_verification(p);
+	pdf_draw_unwritten(p);
 	pdf_draw_outcome(p);
-	pdf_draw_signature(p);
 	pdf_draw_seals(p);
+	pdf_draw_technical(p);
 	pdf_draw_annex(p);
 	pdf_footers(p);
 }
@@ -137,68 +139,16 @@ static int save_to_memory(HPDF_Doc doc, unsigned char **out, size_t *len)
 	return 0;
 }
 
-static int write_all(int fd, const unsigned char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* path.XXXXXXXX (random) beside path, fsync'ed, renamed over path, and the
- * directory fsync'ed so the rename survives a power cut. */
-static int write_atomic(const char *path, const unsigned char *buf, size_t len, char *err,
-			size_t errsize)
-{
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	int fd = -1, rc;
-	for (int attempt = 0; attempt < 16 && fd < 0; attempt++) {
-		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%08x.tmp", path,
-				     (unsigned)randombytes_random()) >= sizeof(tmp)) {
-			snprintf(err, errsize, "%s: path too long", path);
-			return -ENAMETOOLONG;
-		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		rc = -errno;
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-		return rc;
-	}
-	rc = write_all(fd, buf, len);
-	if (rc == 0 && fsync(fd) != 0)
-		rc = -errno;
-	if (close(fd) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -errno;
-	if (rc) {
-		snprintf(err, errsize, "%s: %s", path, strerror(-rc));
-		unlink(tmp);
-		return rc;
-	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd); /* best effort: some file systems refuse it on directories */
-		close(dfd);
-	}
-	return 0;
-}
-
 int kesu_pdf_write(const char *payload, size_t payload_len, const char *payload_sig,
 		   size_t sig_len, const char *path, char *err, size_t errsize)
+{
+	return kesu_pdf_write_styled(payload, payload_len, payload_sig, sig_len, NULL, path, err,
+				     errsize);
+}
+
+int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *payload_sig,
+			  size_t sig_len, const struct kesu_pdf_style *style, const char *path,
+			  char *err, size_t errsize)
 {
 	struct cert c;
 	char scratch[1];
@@ -226,7 +176,11 @@ int kesu_pdf_write(const char *payload, size_t payload_len, const char *payload_
 	const char *font = getenv("KESU_FONT");
 	if (!font || !font[0])
 		font = KESU_PDF_FONT_DEFAULT;
-	struct pdf p = {.cert = &c, .accent = c.failure ? RGB_DARK_RED : RGB_BLUE};
+	struct pdf p = {.cert = &c, .accent = c.failure ? RGB_DARK_RED : RGB_BLUE,
+			.era = style && style->era_dates};
+	const char *label = style && style->class_label[0] ? style->class_label
+							   : KESU_PDF_CLASS_LABEL;
+	cert_text(p.class_label, sizeof(p.class_label), label, strnlen(label, 64));
 	unsigned char *bytes = NULL;
 	size_t len = 0;
 	p.doc = HPDF_New(on_hpdf_error, &p);
@@ -256,7 +210,7 @@ int kesu_pdf_write(const char *payload, size_t payload_len, const char *payload_
 	HPDF_Free(p.doc);
 	cert_free(&c);
 	if (rc == 0)
-		rc = write_atomic(path, bytes, len, err, errsize);
+		rc = kesu_file_write_atomic(path, bytes, len, 0644, 0, err, errsize);
 	free(bytes);
 	return rc;
 }
