@@ -64,11 +64,15 @@ static int parse_tui(int argc, char **argv, struct tui_opts *o, struct tui_app *
 
 /* ---- drawing helpers ---- */
 
-void tui_put(int y, int x, const char *text)
+/* Every text reaches the screen through tui_put or tui_wrap, so device
+ * strings, ledger fields and the child's messages are escaped here once. */
+void tui_put(int y, int x, const char *raw)
 {
 	int room = COLS - x;
 	if (y < 0 || y >= LINES || room <= 0)
 		return;
+	char text[4096];
+	tui_escape(raw, text, sizeof(text));
 	int len = (int)strlen(text);
 	if (len <= room) {
 		mvaddstr(y, x, text);
@@ -83,9 +87,11 @@ void tui_put(int y, int x, const char *text)
 		mvaddch(y, x + keep, '~');
 }
 
-int tui_wrap(int y, const char *text, int maxlines)
+int tui_wrap(int y, const char *raw, int maxlines)
 {
 	int used = 0, width = COLS > 1 ? COLS - 1 : 1;
+	char text[8192];
+	tui_escape(raw, text, sizeof(text));
 	const char *p = text;
 	while (*p && used < maxlines && y + used < LINES) {
 		int len = (int)strlen(p);

@@ -1,6 +1,6 @@
-/* Live progress of running jobs on standard error: a line per drive
- * redrawn in place at a terminal, or one JSON object per drive per tick
- * for other programs. */
+/* Live progress of running jobs on standard error: two lines per drive
+ * redrawn in place at a terminal (the pass, then the whole job), or one
+ * JSON object per drive per tick for other programs. */
 #include <stdio.h>
 #include <string.h>
 
@@ -41,63 +41,192 @@ static void pass_label(const struct kesu_job *job, unsigned pass, char *buf, siz
 	kesu_pass_format(&r->passes[pass - 1].pass, buf, size);
 }
 
-static void draw_line(const struct cli_running *run)
-{
+/* Where one job stands: the current phase and the whole job. Negative
+ * numbers are unknown. */
+struct progress_view {
 	struct kesu_job_progress p;
-	kesu_job_progress(run->job, &p);
-	char label[KESU_PASS_TEXT_MAX], eta[16];
-	pass_label(run->job, p.pass, label, sizeof(label));
-	double pct = p.total ? 100.0 * (double)p.done / (double)p.total : 100.0;
-	double rate = p.phase_seconds > 0 ? (double)p.done / p.phase_seconds : 0;
-	format_eta(rate > 0 ? (double)(p.total - p.done) / rate : -1, eta, sizeof(eta));
-	if (p.phase == KESU_PHASE_FINISHED) {
-		fprintf(stderr, "\r\033[K%-14s %s\n", run->path,
-			kesu_outcome_name(kesu_job_result(run->job)->outcome));
-		return;
+	double phase_pct;     /* of the phase */
+	double rate;          /* bytes/s of this phase in this run */
+	double phase_eta;
+	uint64_t job_done, job_total; /* bytes, writing plus verification reads */
+	double job_pct;
+	double job_eta;       /* from this run's throughput */
+};
+
+/* The bytes a verification of one pass reads: sampling reads at least
+ * percent of the drive (kesu/verify.h), a full read all of it. */
+static uint64_t verify_bytes(const struct kesu_job_result *r, uint64_t size)
+{
+	if (r->verify_mode == KESU_VMODE_NONE)
+		return 0;
+	if (r->verify_mode == KESU_VMODE_FULL || r->verify_percent >= 100)
+		return size;
+	double bytes = (double)size * r->verify_percent / 100.0;
+	uint64_t whole = (uint64_t)bytes;
+	return whole < bytes ? whole + 1 : whole;
+}
+
+/* An overwrite job's work is every pass written plus every verification
+ * read (the last pass, or all with --verify-passes all). The passes an
+ * earlier run finished count as done but not towards the rate. */
+static void overwrite_view(const struct kesu_job_result *r, struct progress_view *v)
+{
+	const struct kesu_job_progress *p = &v->p;
+	uint64_t size = r->device.size;
+	uint64_t vbytes = verify_bytes(r, size);
+	bool all = r->verify_passes == KESU_VPASSES_ALL;
+	unsigned nverify = vbytes ? (all ? p->npasses : 1) : 0;
+	v->job_total = (uint64_t)p->npasses * size + (uint64_t)nverify * vbytes;
+	/* Passes before k: written, and verified when every pass is. */
+	unsigned before = p->pass ? p->pass - 1 : 0;
+	uint64_t done = (uint64_t)before * (size + (all ? vbytes : 0));
+	if (p->phase == KESU_PHASE_WRITING) {
+		done += p->done;
+	} else if (p->phase == KESU_PHASE_VERIFYING) {
+		/* The real plan is known now: count it instead of the estimate. */
+		v->job_total = v->job_total - vbytes + p->total;
+		done += size + p->done;
+	} else {
+		done = v->job_total;
 	}
-	if (p.phase == KESU_PHASE_FIRMWARE) {
+	v->job_done = done < v->job_total ? done : v->job_total;
+	uint64_t resumed = p->resumed_bytes;
+	if (all && size)
+		resumed += resumed / size * vbytes; /* passes verified by the earlier run */
+	v->job_pct = v->job_total ? 100.0 * (double)v->job_done / (double)v->job_total : 100.0;
+	double this_run = v->job_done > resumed ? (double)(v->job_done - resumed) : 0;
+	double rate = p->job_seconds > 0 ? this_run / p->job_seconds : 0;
+	v->job_eta = p->phase == KESU_PHASE_FINISHED ? 0
+		   : rate > 0 ? (double)(v->job_total - v->job_done) / rate : -1;
+}
+
+/* A firmware method: the drive erases itself, kesu marks and reads a small
+ * share before and after; only the drive's own progress and estimate say
+ * anything about the whole, and only while it erases. */
+static void firmware_view(struct progress_view *v)
+{
+	const struct kesu_job_progress *p = &v->p;
+	v->job_done = v->job_total = 0;
+	v->job_pct = p->phase == KESU_PHASE_FINISHED ? 100.0
+		   : p->phase == KESU_PHASE_FIRMWARE && p->total ? v->phase_pct : -1;
+	v->job_eta = p->phase == KESU_PHASE_FINISHED ? 0
+		   : p->phase == KESU_PHASE_FIRMWARE && p->estimate_s && p->estimate_s > p->phase_seconds
+			   ? (double)p->estimate_s - p->phase_seconds : -1;
+}
+
+static void view_make(const struct kesu_job *job, struct progress_view *v)
+{
+	const struct kesu_job_result *r = kesu_job_result(job);
+	struct kesu_job_progress *p = &v->p;
+	kesu_job_progress(job, p);
+	bool started = p->pass > 0 || p->phase == KESU_PHASE_FINISHED;
+	v->phase_pct = p->total ? 100.0 * (double)p->done / (double)p->total
+		       : p->phase == KESU_PHASE_FIRMWARE ? -1 : started ? 100.0 : 0;
+	/* A resumed pass starts at the earlier run's offset: only the bytes
+	 * written since count towards its rate. */
+	uint64_t start = 0, size = r->device.size;
+	if (p->phase == KESU_PHASE_WRITING && size && p->resumed_bytes &&
+	    p->pass == p->resumed_bytes / size + 1)
+		start = p->resumed_bytes % size;
+	double moved = p->done > start ? (double)(p->done - start) : 0;
+	v->rate = p->phase != KESU_PHASE_FIRMWARE && p->phase_seconds > 0 ? moved / p->phase_seconds : 0;
+	v->phase_eta = v->rate > 0 && p->phase != KESU_PHASE_FINISHED && p->total >= p->done
+			       ? (double)(p->total - p->done) / v->rate : -1;
+	if (r->method.technique == KESU_TECHNIQUE_FIRMWARE)
+		firmware_view(v);
+	else
+		overwrite_view(r, v);
+}
+
+/* The second line of a drive: the whole job. */
+static void draw_job_line(const struct progress_view *v)
+{
+	char elapsed[16], left[16];
+	format_eta(v->p.job_seconds, elapsed, sizeof(elapsed));
+	format_eta(v->job_eta, left, sizeof(left));
+	if (v->job_pct >= 0)
+		fprintf(stderr, "\r\033[K%-14s job %5.1f%% elapsed %s, left %s\n", "", v->job_pct,
+			elapsed, left);
+	else
+		fprintf(stderr, "\r\033[K%-14s job elapsed %s, left %s\n", "", elapsed, left);
+}
+
+static void draw_drive(const struct cli_running *run)
+{
+	struct progress_view v;
+	view_make(run->job, &v);
+	const struct kesu_job_progress *p = &v.p;
+	const struct kesu_job_result *r = kesu_job_result(run->job);
+	char label[KESU_PASS_TEXT_MAX], eta[16];
+	pass_label(run->job, p->pass, label, sizeof(label));
+	format_eta(v.phase_eta, eta, sizeof(eta));
+	if (p->phase == KESU_PHASE_FINISHED) {
+		fprintf(stderr, "\r\033[K%-14s %s\n", run->path, kesu_outcome_name(r->outcome));
+	} else if (p->phase == KESU_PHASE_FIRMWARE) {
 		/* The drive works alone: show its own progress if it reports
 		 * any, and the elapsed time against its estimate. */
 		char elapsed[16], estimate[16] = "unknown";
-		format_eta(p.phase_seconds, elapsed, sizeof(elapsed));
-		if (p.estimate_s)
-			format_eta((double)p.estimate_s, estimate, sizeof(estimate));
-		const struct kesu_job_result *r = kesu_job_result(run->job);
-		if (p.total)
+		format_eta(p->phase_seconds, elapsed, sizeof(elapsed));
+		if (p->estimate_s)
+			format_eta((double)p->estimate_s, estimate, sizeof(estimate));
+		if (p->total)
 			fprintf(stderr, "\r\033[K%-14s %-24.24s %5.1f%% elapsed %s, drive's estimate %s\n",
-				run->path, r->method.id, pct, elapsed, estimate);
+				run->path, r->method.id, v.phase_pct, elapsed, estimate);
 		else
 			fprintf(stderr, "\r\033[K%-14s %-24.24s elapsed %s, drive's estimate %s\n",
 				run->path, r->method.id, elapsed, estimate);
-		return;
+	} else {
+		fprintf(stderr, "\r\033[K%-14s pass %u/%u %-6s %-10.10s %5.1f%% %7.0f MB/s ETA %s\n",
+			run->path, p->pass, p->npasses, phase_name(p->phase), label, v.phase_pct,
+			v.rate / 1e6, eta);
 	}
-	fprintf(stderr, "\r\033[K%-14s pass %u/%u %-6s %-10.10s %5.1f%% %7.0f MB/s ETA %s\n", run->path,
-		p.pass, p.npasses, phase_name(p.phase), label, pct, rate / 1e6, eta);
+	draw_job_line(&v);
+}
+
+/* json-c prints doubles with 17 significant digits; a person or a
+ * program reading progress needs at most a few decimals. */
+static struct json_object *json_number(double value, int decimals)
+{
+	char text[64];
+	snprintf(text, sizeof(text), "%.*f", decimals, value);
+	return json_object_new_double_s(value, text);
+}
+
+static struct json_object *json_number_or_null(double value, int decimals)
+{
+	return value >= 0 ? json_number(value, decimals) : NULL;
 }
 
 static void emit_json(const struct cli_running *run)
 {
-	struct kesu_job_progress p;
-	kesu_job_progress(run->job, &p);
+	struct progress_view v;
+	view_make(run->job, &v);
+	const struct kesu_job_progress *p = &v.p;
 	char label[KESU_PASS_TEXT_MAX];
-	pass_label(run->job, p.pass, label, sizeof(label));
-	double rate = p.phase_seconds > 0 ? (double)p.done / p.phase_seconds : 0;
+	pass_label(run->job, p->pass, label, sizeof(label));
+	bool firmware = p->phase == KESU_PHASE_FIRMWARE; /* done/total: the drive's progress */
+	bool overwrite = kesu_job_result(run->job)->method.technique != KESU_TECHNIQUE_FIRMWARE;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "device", json_object_new_string(run->path));
-	json_object_object_add(o, "phase", json_object_new_string(phase_name(p.phase)));
-	json_object_object_add(o, "pass", json_object_new_int((int)p.pass));
-	json_object_object_add(o, "passes", json_object_new_int((int)p.npasses));
+	json_object_object_add(o, "phase", json_object_new_string(phase_name(p->phase)));
+	json_object_object_add(o, "pass", json_object_new_int((int)p->pass));
+	json_object_object_add(o, "passes", json_object_new_int((int)p->npasses));
 	json_object_object_add(o, "pattern", json_object_new_string(label));
-	json_object_object_add(o, "done", json_object_new_uint64(p.done));
-	json_object_object_add(o, "total", json_object_new_uint64(p.total));
-	bool firmware = p.phase == KESU_PHASE_FIRMWARE; /* done/total: the drive's progress */
-	json_object_object_add(o, "mb_per_s", firmware ? NULL : json_object_new_double(rate / 1e6));
-	json_object_object_add(o, "estimate_seconds", p.phase == KESU_PHASE_FIRMWARE && p.estimate_s
-		? json_object_new_int64(p.estimate_s) : NULL);
-	json_object_object_add(o, "elapsed_seconds", json_object_new_double(p.phase_seconds));
-	json_object_object_add(o, "eta_seconds", rate > 0 && p.phase != KESU_PHASE_FINISHED
-		? json_object_new_double((double)(p.total - p.done) / rate) : NULL);
-	if (p.phase == KESU_PHASE_FINISHED)
+	json_object_object_add(o, "done", json_object_new_uint64(p->done));
+	json_object_object_add(o, "total", json_object_new_uint64(p->total));
+	json_object_object_add(o, "mb_per_s", firmware ? NULL : json_number(v.rate / 1e6, 1));
+	json_object_object_add(o, "estimate_seconds", firmware && p->estimate_s
+		? json_object_new_int64(p->estimate_s) : NULL);
+	json_object_object_add(o, "elapsed_seconds", json_number(p->phase_seconds, 1));
+	json_object_object_add(o, "eta_seconds", json_number_or_null(v.phase_eta, 1));
+	/* The whole job (this run): docs/formats.md, "Progress lines". */
+	json_object_object_add(o, "job_elapsed_seconds", json_number(p->job_seconds, 1));
+	json_object_object_add(o, "job_done", overwrite ? json_object_new_uint64(v.job_done) : NULL);
+	json_object_object_add(o, "job_total", overwrite ? json_object_new_uint64(v.job_total) : NULL);
+	json_object_object_add(o, "job_percent", json_number_or_null(v.job_pct, 2));
+	json_object_object_add(o, "job_eta_seconds", json_number_or_null(v.job_eta, 1));
+	json_object_object_add(o, "resumed_bytes", json_object_new_uint64(p->resumed_bytes));
+	if (p->phase == KESU_PHASE_FINISHED)
 		json_object_object_add(o, "outcome", json_object_new_string(
 			kesu_outcome_name(kesu_job_result(run->job)->outcome)));
 	fprintf(stderr, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
@@ -116,8 +245,8 @@ void cli_progress_draw(const struct cli_running *runs, size_t n, enum cli_progre
 	if (mode != CLI_PROGRESS_TTY)
 		return;
 	if (!first)
-		fprintf(stderr, "\033[%zuA", n); /* back to the first drive's line */
+		fprintf(stderr, "\033[%zuA", 2 * n); /* back to the first drive's lines */
 	for (size_t i = 0; i < n; i++)
-		draw_line(&runs[i]);
+		draw_drive(&runs[i]);
 	fflush(stderr);
 }

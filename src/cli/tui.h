@@ -27,6 +27,9 @@ struct tui_progress {
 	double eta_seconds;
 	double estimate_seconds;
 	double elapsed_seconds;
+	double job_percent;  /* the whole job (kesu >= issue 12); -1 unknown */
+	double job_eta_seconds;
+	double job_elapsed_seconds;
 	char outcome[16];   /* only on the final "done" line */
 };
 
@@ -62,6 +65,13 @@ void tui_results_free(struct tui_results *r);
 /* true when there is at least one job and every job is SUCCESS. */
 bool tui_results_all_success(const struct tui_results *r);
 
+/* Copies text for the screen with control characters shown, not obeyed:
+ * newline, tab and return as \n \t \r, other C0 bytes, DEL, C1 controls
+ * (also UTF-8 encoded) and bytes that are not UTF-8 as \xHH. Printable
+ * ASCII and other valid UTF-8 (Japanese names) pass unchanged. Cuts at a
+ * whole character to fit size (with its NUL); returns the bytes written. */
+size_t tui_escape(const char *in, char *out, size_t size);
+
 #ifndef TUI_PURE_ONLY
 /* ---- the application (everything below needs cli.h and curses) ---- */
 #include "cli.h"
@@ -88,6 +98,19 @@ struct tui_form {
 	int purpose_idx;         /* 0 "-", 1 disposal, ... */
 };
 
+/* A job an earlier run left open in the ledger for a chosen drive. */
+struct tui_open_job {
+	char device[256];
+	char job_id[40];
+	char method[64];         /* from the job's plan */
+	int verify_mode;         /* enum kesu_verify_mode of the plan, -1 unknown */
+	unsigned pass;           /* its last checkpoint, 0 none */
+	uint64_t offset;
+	char started[32];
+	char state[16];          /* running or interrupted */
+};
+#define TUI_MAX_OPEN 16
+
 /* Where the results go, as the child will be told. */
 struct tui_paths {
 	char ledger[4096];
@@ -109,6 +132,10 @@ struct tui_app {
 	struct tui_form form;
 	struct tui_paths paths;
 	int last_exit;           /* the last run's exit code for kesu tui; -1 none */
+	struct tui_open_job open_jobs[TUI_MAX_OPEN]; /* of the selected drives */
+	size_t nopen;
+	bool resuming;           /* the operator chose Resume */
+	bool restart;            /* ... or Restart: the child gets --restart */
 };
 
 /* Screen results: where the loop in cmd_tui.c goes next. */
@@ -140,6 +167,16 @@ void tui_store_release(struct tui_app *app);
 /* tui_run.c: confirmation, the child, results. */
 enum tui_next tui_confirm_screen(struct tui_app *app);
 enum tui_next tui_run_screen(struct tui_app *app);
+
+/* tui_resume.c: unfinished jobs of the selected drives (the ledger is
+ * only read). TUI_CONFIRM to go on, TUI_FORM to go back. */
+enum tui_next tui_resume_screen(struct tui_app *app);
+
+/* tui_unverified.c: true when some drive's wipe will read nothing back
+ * (verification none), so it gets no certificate. */
+bool tui_reads_nothing(const struct tui_app *app);
+/* Says so and offers sampling; TUI_CONFIRM to go on, TUI_FORM back. */
+enum tui_next tui_unverified_screen(struct tui_app *app);
 
 /* cmd_tui.c: drawing helpers shared by the screens. */
 void tui_title(const char *title);

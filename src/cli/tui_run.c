@@ -74,6 +74,15 @@ static int draw_confirm(const struct tui_app *app, const struct kesu_gate_verdic
 		}
 		k++;
 	}
+	for (size_t i = 0; i < app->nopen && y < LINES - 5; i++) {
+		const struct tui_open_job *j = &app->open_jobs[i];
+		snprintf(line, sizeof(line), app->resuming ? "%s: resumes job %s (%s)"
+			 : "%s: job %s is closed as ABANDONED, the erase starts anew", j->device, j->job_id,
+			 j->method);
+		tui_put(y++, 1, line);
+	}
+	if (tui_reads_nothing(app) && y < LINES - 5)
+		tui_put(y++, 1, "Verification none: written, NOT verified, NO CERTIFICATE.");
 	attron(A_BOLD);
 	tui_put(y + 1, 0, "Everything on these drives will be destroyed. Type ERASE to go ahead:");
 	attroff(A_BOLD);
@@ -92,6 +101,15 @@ enum tui_next tui_confirm_screen(struct tui_app *app)
 		free(verdicts);
 		tui_drives_probe(app);
 		return TUI_DRIVES;
+	}
+	/* Then what the ledger holds for these drives, and what the
+	 * verification chosen means for the certificate. */
+	enum tui_next next = tui_resume_screen(app);
+	if (next == TUI_CONFIRM)
+		next = tui_unverified_screen(app);
+	if (next != TUI_CONFIRM) {
+		free(verdicts);
+		return next;
 	}
 	int y = draw_confirm(app, verdicts);
 	free(verdicts);
@@ -182,6 +200,8 @@ static void build_argv(const struct tui_app *app, struct argv_list *a)
 	push_opt(a, "--cert-dir", app->paths.cert_dir);
 	push_opt(a, "--key", app->paths.key);
 	push_opt(a, "--methods-dir", app->methods_dir);
+	if (app->restart)
+		push(a, "--restart"); /* the old jobs end ABANDONED in the ledger */
 	push(a, "--");
 	for (size_t i = 0; i < app->ndrives; i++)
 		if (app->drives[i].selected)
@@ -321,10 +341,22 @@ static void draw_drive(int y, const struct tui_progress *p)
 			 p->phase, p->pass, p->passes, p->pattern, pct, rate, eta);
 	}
 	tui_put(y, 0, line);
+	/* The whole job under the pass: elapsed, percent, time left. */
+	if (p->job_elapsed_seconds >= 0 && !p->outcome[0]) {
+		char elapsed[16], left[16], pct[16] = "?";
+		format_eta(p->job_elapsed_seconds, elapsed, sizeof(elapsed));
+		format_eta(p->job_eta_seconds, left, sizeof(left));
+		if (p->job_percent >= 0)
+			snprintf(pct, sizeof(pct), "%.1f%%", p->job_percent);
+		snprintf(line, sizeof(line), "%-14s job %s  elapsed %s  left %s", "", pct, elapsed, left);
+		tui_put(y + 2, 0, line);
+	}
 	int width = COLS - 4;
 	if (width < 4)
 		return;
-	double frac = p->percent >= 0 ? p->percent / 100 : 0;
+	/* The bar is the whole job when the wipe says how far it is. */
+	double shown = p->outcome[0] ? 100 : p->job_percent >= 0 ? p->job_percent : p->percent;
+	double frac = shown >= 0 ? shown / 100 : 0;
 	int fill = (int)(frac * width + 0.5);
 	mvaddch(y + 1, 1, '[');
 	for (int i = 0; i < width; i++)
@@ -393,8 +425,11 @@ struct text_lines {
 /* Adds text, wrapped to the screen's width so no path is cut: at a
  * space when there is one in the line's second half (words stay whole),
  * else hard (a path has no spaces). */
-static void add_line(struct text_lines *t, const char *text)
+static void add_line(struct text_lines *t, const char *raw)
 {
+	char escaped[16384]; /* escaped before it is cut into lines */
+	tui_escape(raw, escaped, sizeof(escaped));
+	const char *text = escaped;
 	size_t width = COLS > 2 ? (size_t)COLS - 1 : 1, len = strlen(text);
 	do {
 		size_t take = len < width ? len : width, skip = 0;
@@ -424,6 +459,8 @@ static void job_lines(struct text_lines *t, const struct tui_job_result *j)
 		snprintf(line, sizeof(line), "  reason: %s", j->reason);
 		add_line(t, line);
 	}
+	if (!strcmp(j->outcome, "UNVERIFIED"))
+		add_line(t, "  written, NOT verified (verification none): no certificate");
 	if (j->certificate[0])
 		snprintf(line, sizeof(line), "  certificate: %s", j->certificate);
 	else if (j->failure_report[0])
@@ -468,8 +505,10 @@ static void result_lines(struct text_lines *t, const struct child *c, const stru
 		snprintf(line, sizeof(line), "%zu drive(s) have no result.", v->n - r->njobs);
 		add_line(t, line);
 	}
+	bool unverified = WIFEXITED(c->status) && WEXITSTATUS(c->status) == KESU_EXIT_UNVERIFIED;
 	snprintf(line, sizeof(line), "kesu wipe: %s%s", st,
-		 tui_results_all_success(r) ? "; every drive SUCCESS" : "");
+		 tui_results_all_success(r) ? "; every drive SUCCESS"
+		 : unverified ? "; written but NOT verified: no certificate" : "");
 	add_line(t, line);
 }
 

@@ -167,3 +167,69 @@ Test(tui_results, no_document_is_no_success)
 	cr_assert_not(tui_results_all_success(&r));
 	tui_results_free(&r);
 }
+
+Test(tui_progress, whole_job_fields)
+{
+	struct tui_progress p;
+	cr_assert_eq(tui_progress_parse("{\"device\":\"/dev/sdb\",\"phase\":\"write\",\"pass\":2,"
+					"\"passes\":3,\"done\":10,\"total\":100,\"job_elapsed_seconds\":62.5,"
+					"\"job_done\":110,\"job_total\":310,\"job_percent\":35.48,"
+					"\"job_eta_seconds\":113.4,\"resumed_bytes\":0}", &p), 0);
+	cr_assert_float_eq(p.job_percent, 35.48, 1e-9);
+	cr_assert_float_eq(p.job_eta_seconds, 113.4, 1e-9);
+	cr_assert_float_eq(p.job_elapsed_seconds, 62.5, 1e-9);
+	/* An older kesu leaves them out: unknown, not 0. */
+	cr_assert_eq(tui_progress_parse("{\"device\":\"/dev/sdb\",\"phase\":\"write\"}", &p), 0);
+	cr_assert_lt(p.job_percent, 0);
+	cr_assert_lt(p.job_eta_seconds, 0);
+	cr_assert_lt(p.job_elapsed_seconds, 0);
+	/* A firmware erase without an estimate: null. */
+	cr_assert_eq(tui_progress_parse("{\"device\":\"/dev/sdb\",\"phase\":\"erase\",\"job_percent\":null,"
+					"\"job_eta_seconds\":null,\"job_elapsed_seconds\":3.0}", &p), 0);
+	cr_assert_lt(p.job_percent, 0);
+	cr_assert_lt(p.job_eta_seconds, 0);
+	cr_assert_float_eq(p.job_elapsed_seconds, 3.0, 1e-9);
+}
+
+/* Text from a drive, the ledger or the child reaches the screen escaped:
+ * shown, never obeyed by the terminal. */
+static const char *esc(const char *in)
+{
+	static char out[256];
+	tui_escape(in, out, sizeof(out));
+	return out;
+}
+
+Test(tui_escape, controls_are_shown_not_obeyed)
+{
+	cr_assert_str_eq(esc("WDC WD10EZEX"), "WDC WD10EZEX");
+	cr_assert_str_eq(esc("evil\033[2J\033]0;owned\007"), "evil\\x1b[2J\\x1b]0;owned\\x07");
+	cr_assert_str_eq(esc("a\nb\tc\rd"), "a\\nb\\tc\\rd");
+	cr_assert_str_eq(esc("del\x7f"), "del\\x7f");
+	cr_assert_str_eq(esc("\x01\x1f"), "\\x01\\x1f");
+	/* C1 as a raw byte (CSI 0x9b) and UTF-8 encoded (U+009B). */
+	cr_assert_str_eq(esc("x\x9b" "2J"), "x\\x9b2J");
+	cr_assert_str_eq(esc("x\xc2\x9b" "2J"), "x\\xc2\\x9b2J");
+	cr_assert_str_eq(esc(NULL), "");
+}
+
+Test(tui_escape, utf8_text_passes)
+{
+	cr_assert_str_eq(esc("山田 太郎"), "山田 太郎");
+	cr_assert_str_eq(esc("caf\xc3\xa9 \xc2\xa0nbsp"), "caf\xc3\xa9 \xc2\xa0nbsp");
+	/* Cut short or overlong sequences are not UTF-8: escaped byte by byte. */
+	cr_assert_str_eq(esc("\xe5\xb1"), "\\xe5\\xb1");
+	cr_assert_str_eq(esc("\xc0\xaf"), "\\xc0\\xaf");
+	cr_assert_str_eq(esc("\xed\xa0\x80"), "\\xed\\xa0\\x80");
+}
+
+Test(tui_escape, cut_at_a_whole_escape)
+{
+	char out[8];
+	cr_assert_eq(tui_escape("ab\033cd", out, sizeof(out)), 7);
+	cr_assert_str_eq(out, "ab\\x1bc");
+	cr_assert_eq(tui_escape("ab\033", out, 5), 2, "\\x1b does not fit: nothing of it is kept");
+	char small[4];
+	cr_assert_eq(tui_escape("山田", small, sizeof(small)), 3);
+	cr_assert_str_eq(small, "山");
+}
