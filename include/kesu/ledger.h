@@ -125,4 +125,49 @@ int kesu_ledger_password_get(struct kesu_ledger *l, const char *device_key, char
 			     size_t size, char *err, size_t errsize);
 int kesu_ledger_password_forget(struct kesu_ledger *l, const char *device_key, char *err,
 				size_t errsize);
+
+/* ---- Reviewing a ledger: read-only opening, lookups, filters ---- */
+
+/* What opening a ledger found that its user should be told (the command
+ * line says it; the library only reports). */
+struct kesu_ledger_notes {
+	int schema_version;  /* the file's schema version */
+	int schema_current;  /* the version this kesu writes */
+	bool mode_tightened; /* a writing open made it (and -wal, -shm) 0600 */
+	bool mode_open;      /* a read-only open found it readable by others */
+	unsigned old_mode;   /* its permission bits before */
+	bool immutable;      /* read as an immutable file (see ledger.c) */
+};
+const struct kesu_ledger_notes *kesu_ledger_notes(const struct kesu_ledger *l);
+
+/* Opens an existing ledger for reading only: never creates, migrates or
+ * switches it to WAL, so a ledger on read-only media or one this user
+ * cannot write can be audited. An older schema is read as it is (the
+ * notes say so); foreign, damaged or newer files are refused as by
+ * kesu_ledger_open. */
+int kesu_ledger_open_readonly(const char *path, struct kesu_ledger **ledger, char *err,
+			      size_t errsize);
+
+/* kesu_ledger_lookup that also checks the record itself: its hash is
+ * recomputed from the stored previous hash, sequence number and record
+ * text, the record must name its own job id, and, when pk is given, the
+ * signature must be that key's. A record that fails is -KESU_EVERIFY with
+ * err saying what was changed. kesu_ledger_lookup is this with pk NULL. */
+int kesu_ledger_lookup_checked(struct kesu_ledger *l, const char *id,
+			       const struct kesu_public_key *pk, char **record, uint64_t *seq,
+			       char hash_hex[65], char *err, size_t errsize);
+
+/* Finds the job a reviewer means: the sequence number list prints, a
+ * certificate id, or a job id or a unique prefix of one (at least 6 hex
+ * digits). Finished records only. Returns 1 with job_id filled, 0 when
+ * nothing matches, -KESU_EPARSE when a prefix is ambiguous (err lists
+ * the candidates), or another negative error. */
+int kesu_ledger_resolve(struct kesu_ledger *l, const char *text,
+			char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize);
+
+/* Checks a filter's values: dates are real calendar dates (YYYY-MM-DD or
+ * YYYY-MM-DDTHH:MM:SSZ) with until not before since; outcome, class and
+ * purpose are among the values kesu records. -KESU_EPARSE with err naming
+ * the value and the allowed ones. */
+int kesu_ledger_filter_check(const struct kesu_ledger_filter *f, char *err, size_t errsize);
 #endif

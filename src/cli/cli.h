@@ -188,4 +188,24 @@ struct json_object *cli_device_json_firmware(const struct kesu_device *dev,
 					     const struct kesu_drive_caps *caps, const char *why);
 int cli_drive_caps_ask(struct kesu_device *dev, unsigned flags, struct kesu_drive_caps *caps,
 		       char *why, size_t whysize);
+/* ---- Stored text and the ledger for review (safe_text.c, station.c) ---- */
+/* Copies text into buf (size bytes) with what a terminal would act on
+ * escaped: C0 controls and DEL as \xHH (ESC is \x1b, a newline \x0a),
+ * C1 controls and bidirectional overrides as \uHHHH, bytes that are not
+ * UTF-8 as \xHH. Cuts between characters when buf is full. Returns buf. */
+const char *cli_escape(const char *text, char *buf, size_t size);
+/* Opens the station's ledger for reading only (kesu_ledger_open_readonly):
+ * review commands work on read-only media and for users who cannot
+ * write the ledger. Says on stderr what the notes hold (an old schema
+ * read as it is, a mode that lets others read it). */
+int cli_station_open_ledger_readonly(struct cli_station *st);
+/* Says on stderr what opening the ledger found (kesu_ledger_notes). */
+void cli_station_say_notes(const struct cli_station *st);
+/* kesu cert issue (cmd_cert_issue.c): a ledger record's certificate. */
+int cmd_cert_issue(int argc, char **argv);
+/* Whether a finished record of this kind and outcome gets a certificate
+ * or a failure report (wipes that ended SUCCESS, UNVERIFIED or FAILED). */
+bool cli_record_gets_document(const char *kind, const char *outcome);
+/* Where kesu_cert_issue puts the document of a certificate id. */
+void cli_document_path(const char *cert_dir, const char *certificate_id, char *buf, size_t size);
 #endif

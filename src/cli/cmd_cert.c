@@ -11,7 +11,8 @@
 static void cert_usage(FILE *out)
 {
 	fputs("Usage: kesu cert verify [--pubkey KEY] [--ledger PATH | --no-ledger] FILE.pdf\n"
-	      "       kesu cert show FILE.pdf\n\n"
+	      "       kesu cert show FILE.pdf\n"
+	      "       kesu cert issue [--force] SEQ | JOB-ID | CERTIFICATE-ID (kesu cert issue --help)\n\n"
 	      "verify checks, offline: the detached signature FILE.pdf.sig over the PDF's\n"
 	      "exact bytes; the signature of the payload embedded in the PDF; and, when a\n"
 	      "ledger is at hand (--ledger, or this station's), that it holds the same\n"
@@ -97,6 +98,7 @@ static int cert_show(const char *pdf)
 
 int cmd_cert(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "issue")) return cmd_cert_issue(argc - 1, argv + 1);
 	enum { O_PUBKEY = 256, O_LEDGER, O_NO_LEDGER };
 	static const struct option opts[] = {
 		{"pubkey", required_argument, NULL, O_PUBKEY}, {"ledger", required_argument, NULL, O_LEDGER},

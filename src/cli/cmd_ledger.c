@@ -2,13 +2,14 @@
  * how, and check that nobody changed the record. */
 #include <getopt.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "kesu/paths.h"
 
 struct ledger_ctl {
-	const char *ledger, *pubkey;
+	const char *ledger, *pubkey, *cert_dir;
 	struct kesu_ledger_filter filter;
 	bool json, csv, bom;
 	const char *output;
@@ -19,16 +20,24 @@ struct ledger_ctl {
 static void ledger_usage(FILE *out)
 {
 	fputs("Usage: kesu ledger verify [--ledger PATH] [--pubkey KEY]\n"
-	      "       kesu ledger list [FILTERS] [--open] [--json | --csv [--bom]]\n"
-	      "       kesu ledger show [--json] JOB-OR-CERTIFICATE-ID\n"
+	      "       kesu ledger list [FILTERS] [--open] [--cert-dir DIR] [--json | --csv [--bom]]\n"
+	      "       kesu ledger show [--json] SEQ | CERTIFICATE-ID | JOB-ID\n"
 	      "       kesu ledger export [FILTERS] (--csv [--bom] | --json) [-o FILE]\n\n"
 	      "verify re-checks every record's hash, its link to the record before it and\n"
-	      "its signature, and names the first bad record (exit 4).\n\n"
-	      "Filters: --since DATE, --until DATE (YYYY-MM-DD, inclusive), --operator NAME,\n"
-	      "         --outcome SUCCESS|UNVERIFIED|FAILED|INTERRUPTED, --serial S,\n"
-	      "         --class I|II|III, --purpose disposal|lease-return|repair|reuse\n"
+	      "its signature, and names the first bad record (exit 4).\n"
+	      "show takes the number list prints, a certificate id, or a job id or a unique\n"
+	      "prefix of one (at least 6 hex digits); a record that does not match its hash\n"
+	      "exits 4. These commands only read the ledger: it may be on read-only media.\n\n"
+	      "Filters (a value not listed here is an error, exit 2):\n"
+	      "  --since DATE, --until DATE  YYYY-MM-DD (inclusive) or YYYY-MM-DDTHH:MM:SSZ\n"
+	      "  --operator NAME, --serial S\n"
+	      "  --outcome SUCCESS|UNVERIFIED|FAILED|INTERRUPTED|ABANDONED\n"
+	      "  --class I|II|III, --purpose disposal|lease-return|repair|reuse\n"
 	      "  --open       also list unfinished (running or interrupted) jobs\n"
-	      "  --csv        UTF-8 CSV; --bom starts it with a byte-order mark for Excel\n"
+	      "  --cert-dir D where list looks for each record's certificate or failure\n"
+	      "               report (default: the station's); a missing one is marked *\n"
+	      "  --csv        UTF-8 CSV; --bom starts it with a byte-order mark for Excel;\n"
+	      "               a cell starting with = + - @ tab or CR gets a leading '\n"
 	      "  --ledger P   the ledger (default $KESU_LEDGER or ~/.local/share/kesu/ledger.sqlite)\n"
 	      "  --pubkey K   the station's public key (default: the station key's .pub)\n",
 	      out);
@@ -37,7 +46,7 @@ static void ledger_usage(FILE *out)
 static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 {
 	enum { O_LEDGER = 256, O_PUBKEY, O_SINCE, O_UNTIL, O_OPERATOR, O_OUTCOME, O_SERIAL, O_CLASS,
-	       O_PURPOSE, O_OPEN, O_JSON, O_CSV, O_BOM };
+	       O_PURPOSE, O_OPEN, O_JSON, O_CSV, O_BOM, O_CERT_DIR };
 	static const struct option opts[] = {
 		{"ledger", required_argument, NULL, O_LEDGER}, {"pubkey", required_argument, NULL, O_PUBKEY},
 		{"since", required_argument, NULL, O_SINCE}, {"until", required_argument, NULL, O_UNTIL},
@@ -46,6 +55,7 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 		{"purpose", required_argument, NULL, O_PURPOSE}, {"open", no_argument, NULL, O_OPEN},
 		{"json", no_argument, NULL, O_JSON}, {"csv", no_argument, NULL, O_CSV},
 		{"bom", no_argument, NULL, O_BOM}, {"output", required_argument, NULL, 'o'},
+		{"cert-dir", required_argument, NULL, O_CERT_DIR},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -64,6 +74,7 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 		case O_JSON: ctl->json = true; break;
 		case O_CSV: ctl->csv = true; break;
 		case O_BOM: ctl->bom = true; break;
+		case O_CERT_DIR: ctl->cert_dir = optarg; break;
 		case 'o': ctl->output = optarg; break;
 		case 'h': ledger_usage(stdout); return 1;
 		default: ledger_usage(stderr); return -1;
@@ -71,6 +82,13 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 	}
 	ctl->args = argv + optind;
 	ctl->nargs = argc - optind;
+	/* A typo must not print an empty table: an auditor would read it as
+	 * "nothing was erased". */
+	char err[300];
+	if (kesu_ledger_filter_check(&ctl->filter, err, sizeof(err)) < 0) {
+		cli_error("ledger: %s", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -78,14 +96,14 @@ static int open_ledger(const struct ledger_ctl *ctl, struct cli_station *st)
 {
 	int code = cli_station_load_config(st);
 	if (code == KESU_EXIT_OK)
-		code = cli_station_paths(st, ctl->ledger, NULL, NULL);
+		code = cli_station_paths(st, ctl->ledger, ctl->cert_dir, NULL);
 	if (code != KESU_EXIT_OK)
 		return code;
 	if (access(st->ledger_path, F_OK) != 0) {
 		cli_error("ledger %s: no such file (nothing was recorded yet?)", st->ledger_path);
 		return KESU_EXIT_USAGE;
 	}
-	return cli_station_open_ledger(st);
+	return cli_station_open_ledger_readonly(st);
 }
 
 static int ledger_verify(const struct ledger_ctl *ctl, struct cli_station *st)
@@ -147,13 +165,19 @@ static const char *const csv_columns[] = {
 	"record_hash", NULL,
 };
 
+/* A cell Excel would read as a formula (=, +, -, @) or that starts with a
+ * tab or CR is prefixed with ' so that it opens as text: a record's
+ * operator name must not become a live formula on an auditor's screen. */
 static void csv_cell(FILE *out, const char *s)
 {
+	bool neutralise = *s && strchr("=+-@\t\r", *s);
 	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
+		fprintf(out, "%s%s", neutralise ? "'" : "", s);
 		return;
 	}
 	fputc('"', out);
+	if (neutralise)
+		fputc('\'', out);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', out);
@@ -164,10 +188,25 @@ static void csv_cell(FILE *out, const char *s)
 
 struct list_state {
 	const struct ledger_ctl *ctl;
+	const char *cert_dir;
 	FILE *out;
 	struct json_object *array;
 	size_t rows;
+	size_t missing;   /* records whose document is not in cert_dir */
 };
+
+/* -1 when a record gets no document (a check by kesu verify, an
+ * unfinished or abandoned job), else whether its certificate or failure
+ * report is missing from the certificate directory. */
+static int document_missing(const char *cert_dir, struct json_object *rec)
+{
+	char path[4200];
+	const char *outcome = field(rec, "outcome");
+	if (!cli_record_gets_document(field(rec, "kind"), outcome) || !*field(rec, "certificate_id"))
+		return -1;
+	cli_document_path(cert_dir, field(rec, "certificate_id"), path, sizeof(path));
+	return access(path, F_OK) != 0;
+}
 
 static int list_row(const struct kesu_ledger_row *row, void *arg)
 {
@@ -176,6 +215,8 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 	char seq[24];
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)row->seq);
 	ls->rows++;
+	int missing = row->record ? document_missing(ls->cert_dir, rec) : -1;
+	ls->missing += missing == 1;
 	if (ls->ctl->json) {
 		struct json_object *o = json_object_new_object();
 		json_object_object_add(o, "seq", row->seq ? json_object_new_int64((int64_t)row->seq) : NULL);
@@ -183,6 +224,8 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 		json_object_object_add(o, "state", json_object_new_string(row->state));
 		json_object_object_add(o, "record_hash", row->hash ? json_object_new_string(row->hash) : NULL);
 		json_object_object_add(o, "record", row->record ? json_object_get(rec) : NULL);
+		json_object_object_add(o, "document_missing",
+				       missing < 0 ? NULL : json_object_new_boolean(missing == 1));
 		if (!row->record) {
 			json_object_object_add(o, "started_utc", json_object_new_string(row->started_utc));
 			json_object_object_add(o, "device", json_object_new_string(row->device_key));
@@ -205,15 +248,18 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 		}
 		fputs("\r\n", ls->out);
 	} else {
-		char when[17];
-		snprintf(when, sizeof(when), "%.10s %.5s", row->record ? field(rec, "ended_local") : row->started_utc,
-			 (row->record ? field(rec, "ended_local") : row->started_utc) + 11);
-		fprintf(ls->out, "%-4s %-16s %-14.14s %-16.16s %-13.13s %s\n", row->seq ? seq : "-", when,
-			row->record ? field(rec, "operator.name") : "-",
-			row->record ? field(rec, "media.serial") : row->device_key,
-			!row->record ? "-" : !strcmp(field(rec, "kind"), "verify") ? "(check)"
-						  : field(rec, "sanitization.method.id"),
-			row->record ? field(rec, "outcome") : row->state);
+		/* Stored text reaches the terminal escaped (cli_escape). */
+		char at_text[40], when[160], op[200], serial[200], method[200], outcome[100];
+		const char *at = row->record ? field(rec, "ended_local") : row->started_utc;
+		snprintf(at_text, sizeof(at_text), "%.10s %.5s", at, strlen(at) > 11 ? at + 11 : "");
+		cli_escape(row->record ? field(rec, "operator.name") : "-", op, sizeof(op));
+		cli_escape(row->record ? field(rec, "media.serial") : row->device_key, serial, sizeof(serial));
+		cli_escape(!row->record ? "-" : !strcmp(field(rec, "kind"), "verify") ? "(check)"
+					  : field(rec, "sanitization.method.id"), method, sizeof(method));
+		cli_escape(row->record ? field(rec, "outcome") : row->state, outcome, sizeof(outcome));
+		fprintf(ls->out, "%-4s %-16s %-14.14s %-16.16s %-13.13s %s%s\n", row->seq ? seq : "-",
+			cli_escape(at_text, when, sizeof(when)), op, serial, method, outcome,
+			missing == 1 ? " *" : "");
 	}
 	json_object_put(rec);
 	return 0;
@@ -226,7 +272,8 @@ static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st)
 		cli_error("%s: %s", ctl->output, strerror(errno));
 		return KESU_EXIT_FAILURE;
 	}
-	struct list_state ls = {.ctl = ctl, .out = out, .array = json_object_new_array()};
+	struct list_state ls = {.ctl = ctl, .cert_dir = st->cert_dir, .out = out,
+				.array = json_object_new_array()};
 	if (ctl->csv) {
 		if (ctl->bom)
 			fputs("\xef\xbb\xbf", out);
@@ -241,6 +288,11 @@ static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st)
 	int rc = kesu_ledger_query(st->ledger, &ctl->filter, list_row, &ls, err, sizeof(err));
 	if (rc < 0)
 		cli_error("%s", err);
+	if (rc == 0 && ls.missing && !ctl->json && !ctl->csv) {
+		char dir[600];
+		fprintf(out, "* no certificate or failure report in %s: issue it with kesu cert issue SEQ\n",
+			cli_escape(st->cert_dir, dir, sizeof(dir)));
+	}
 	if (ctl->json && rc == 0) {
 		struct json_object *doc = json_object_new_object();
 		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
@@ -263,16 +315,18 @@ static int ledger_show(const struct ledger_ctl *ctl, struct cli_station *st)
 		cli_error("ledger show: name one job or certificate id");
 		return KESU_EXIT_USAGE;
 	}
-	char *record, hash[65], err[600];
+	char *record, hash[65], err[600], job_id[KESU_JOB_ID_LEN + 1];
 	uint64_t seq;
-	int rc = kesu_ledger_lookup(st->ledger, ctl->args[0], &record, &seq, hash, err, sizeof(err));
-	if (rc < 0) {
+	int rc = kesu_ledger_resolve(st->ledger, ctl->args[0], job_id, err, sizeof(err));
+	if (rc <= 0) {
 		cli_error("%s", err);
-		return KESU_EXIT_FAILURE;
+		return rc == 0 || rc == -KESU_EPARSE ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 	}
-	if (rc == 0) {
-		cli_error("ledger %s: no finished record for \"%s\"", st->ledger_path, ctl->args[0]);
-		return KESU_EXIT_USAGE;
+	/* The record is shown only as it was chained: an edited one is named. */
+	rc = kesu_ledger_lookup(st->ledger, job_id, &record, &seq, hash, err, sizeof(err));
+	if (rc <= 0) {
+		cli_error("%s", rc == 0 ? "the record vanished while it was read" : err);
+		return rc == -KESU_EVERIFY ? KESU_EXIT_VERIFY : KESU_EXIT_FAILURE;
 	}
 	struct json_object *rec = json_tokener_parse(record);
 	if (ctl->json) {
@@ -293,9 +347,12 @@ static int ledger_show(const struct ledger_ctl *ctl, struct cli_station *st)
 			{"verification", "verification.mode"}, {"verified", "verification.passed"},
 			{"outcome", "outcome"}, {"reason", "reason"}, {"station", "station.hostname"},
 		};
+		char value[2048];
 		printf("record %llu  hash %s\n", (unsigned long long)seq, hash);
-		for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
-			printf("  %-13s %s\n", shown[i][0], *field(rec, shown[i][1]) ? field(rec, shown[i][1]) : "-");
+		for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+			const char *v = field(rec, shown[i][1]);
+			printf("  %-13s %s\n", shown[i][0], *v ? cli_escape(v, value, sizeof(value)) : "-");
+		}
 	}
 	json_object_put(rec);
 	free(record);

@@ -90,6 +90,7 @@ int cli_station_open_ledger(struct cli_station *st)
 		cli_error("%s", err);
 		return rc == -KESU_EPARSE ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 	}
+	cli_station_say_notes(st);
 	return KESU_EXIT_OK;
 }
 
@@ -121,4 +122,32 @@ void cli_station_close(struct cli_station *st)
 	kesu_key_secret_free(st->sk);
 	st->ledger = NULL;
 	st->sk = NULL;
+}
+
+void cli_station_say_notes(const struct cli_station *st)
+{
+	const struct kesu_ledger_notes *n = kesu_ledger_notes(st->ledger);
+	if (n->mode_tightened)
+		fprintf(stderr, "kesu: ledger %s: mode was %04o, readable by other users; made it 0600 "
+			"(it may hold ATA passwords)\n", st->ledger_path, n->old_mode);
+	if (n->mode_open)
+		fprintf(stderr, "kesu: warning: ledger %s: mode %04o lets other users read it (it may hold "
+			"ATA passwords); the next wipe makes it 0600\n", st->ledger_path, n->old_mode);
+	if (n->schema_version < n->schema_current)
+		fprintf(stderr, "kesu: ledger %s: schema version %d, this kesu writes %d: it will be "
+			"migrated the next time it is written; reading it as it is\n", st->ledger_path,
+			n->schema_version, n->schema_current);
+}
+
+/* Review commands never write: no migration, no WAL switch, no new file. */
+int cli_station_open_ledger_readonly(struct cli_station *st)
+{
+	char err[600];
+	int rc = kesu_ledger_open_readonly(st->ledger_path, &st->ledger, err, sizeof(err));
+	if (rc < 0) {
+		cli_error("%s", err);
+		return rc == -KESU_EPARSE || rc == -ENOENT ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+	}
+	cli_station_say_notes(st);
+	return KESU_EXIT_OK;
 }

@@ -16,9 +16,22 @@
 
 #define APPLICATION_ID 0x6b657375 /* "kesu" */
 
+/* SQLite says SQLITE_FULL when the file cannot grow, but only "disk I/O
+ * error" when growing the WAL index or syncing the journal fails; the
+ * errno behind it tells the two apart. */
+static bool disk_full(sqlite3 *db)
+{
+	int e = sqlite3_system_errno(db);
+	return sqlite3_errcode(db) == SQLITE_FULL || e == ENOSPC || e == EDQUOT;
+}
+
 int kesu_ledger_fail(struct kesu_ledger *l, const char *what, char *err, size_t errsize)
 {
 	int code = sqlite3_errcode(l->db);
+	if (disk_full(l->db)) {
+		snprintf(err, errsize, "ledger %s: %s: the disk is full", l->path, what);
+		return -ENOSPC;
+	}
 	snprintf(err, errsize, "ledger %s: %s: %s", l->path, what, sqlite3_errmsg(l->db));
 	return code == SQLITE_BUSY || code == SQLITE_LOCKED ? -EBUSY : -EIO;
 }
@@ -92,29 +105,36 @@ static int pragma_int(struct kesu_ledger *l, const char *sql, int *value)
 	return rc;
 }
 
-/* A database that is not ours, is damaged, or is from a newer kesu is
- * left exactly as it is. */
-static int check_and_migrate(struct kesu_ledger *l, char *err, size_t errsize)
+/* Reads the ledger's identity: a database that is not ours, is damaged,
+ * or is from a newer kesu is refused and left exactly as it is. version
+ * receives the schema version (0 for a new, empty file). */
+static int check_ledger(struct kesu_ledger *l, int *version, char *err, size_t errsize)
 {
-	int app = 0, version = 0, tables = 0;
+	int app = 0, tables = 0;
+	*version = 0;
 	/* One read transaction: another kesu may be creating the ledger, and
 	 * its tables without its application id would look foreign. */
 	bool read_ok = sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
 		       pragma_int(l, "PRAGMA application_id", &app) == 0 &&
-		       pragma_int(l, "PRAGMA user_version", &version) == 0 &&
+		       pragma_int(l, "PRAGMA user_version", version) == 0 &&
 		       pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables) == 0;
-	if (!read_ok)
+	if (!read_ok && disk_full(l->db))
+		snprintf(err, errsize, "ledger %s: cannot read it: the disk is full", l->path);
+	else if (!read_ok)
 		snprintf(err, errsize, "ledger %s: not a kesu ledger: %s", l->path, sqlite3_errmsg(l->db));
+	int full = !read_ok && disk_full(l->db);
 	sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
 	if (!read_ok)
-		return -KESU_EPARSE;
+		return full ? -ENOSPC : -KESU_EPARSE;
 	if (tables > 0 && app != APPLICATION_ID) {
 		snprintf(err, errsize, "ledger %s: not a kesu ledger (another SQLite database)", l->path);
 		return -KESU_EPARSE;
 	}
-	if (version > (int)NMIGRATIONS) {
+	l->notes.schema_version = *version;
+	l->notes.schema_current = (int)NMIGRATIONS;
+	if (*version > (int)NMIGRATIONS) {
 		snprintf(err, errsize, "ledger %s: schema version %d is newer than this kesu (%zu)",
-			 l->path, version, NMIGRATIONS);
+			 l->path, *version, NMIGRATIONS);
 		return -KESU_EPARSE;
 	}
 	if (tables > 0) {
@@ -129,10 +149,18 @@ static int check_and_migrate(struct kesu_ledger *l, char *err, size_t errsize)
 			return -KESU_EPARSE;
 		}
 	}
+	return 0;
+}
+
+static int check_and_migrate(struct kesu_ledger *l, char *err, size_t errsize)
+{
+	int version;
+	int rc = check_ledger(l, &version, err, errsize);
+	if (rc < 0)
+		return rc;
 	for (int v = version; v < (int)NMIGRATIONS; v++) {
 		char sql[64];
-		int rc = kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize);
-		if (rc < 0)
+		if ((rc = kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize)) < 0)
 			return rc;
 		/* Another kesu (the live image runs one per method) may have
 		 * migrated while this one waited for the write lock. */
@@ -159,6 +187,36 @@ static int check_and_migrate(struct kesu_ledger *l, char *err, size_t errsize)
 	return 0;
 }
 
+/* The ledger holds ATA temporary passwords while a drive is locked, so
+ * nobody but its owner may read it: a writing open makes the file and its
+ * -wal and -shm 0600, or refuses when it cannot. */
+static int tighten(struct kesu_ledger *l, int fd, const char *suffix, char *err, size_t errsize)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s%s", l->path, suffix);
+	int own = -1;
+	if (fd < 0 && (fd = own = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 0 : (snprintf(err, errsize, "ledger %s: %s", path, strerror(errno)), -errno);
+	struct stat sb;
+	int rc = fstat(fd, &sb) < 0 ? -errno : 0;
+	if (rc == 0 && (sb.st_mode & 077)) {
+		if (fchmod(fd, 0600) < 0) {
+			rc = -errno;
+			snprintf(err, errsize, "ledger %s: mode %04o lets other users read it (it may hold ATA "
+				 "passwords) and it cannot be made 0600: %s", path,
+				 (unsigned)(sb.st_mode & 07777), strerror(-rc));
+		} else if (!l->notes.mode_tightened) {
+			l->notes.mode_tightened = true;
+			l->notes.old_mode = sb.st_mode & 07777;
+		}
+	} else if (rc < 0) {
+		snprintf(err, errsize, "ledger %s: %s", path, strerror(-rc));
+	}
+	if (own >= 0)
+		close(own);
+	return rc;
+}
+
 int kesu_ledger_open(const char *path, struct kesu_ledger **out, char *err, size_t errsize)
 {
 	*out = NULL;
@@ -169,18 +227,27 @@ int kesu_ledger_open(const char *path, struct kesu_ledger **out, char *err, size
 		snprintf(err, errsize, "ledger %s: %s", path, strerror(e));
 		return -e;
 	}
-	close(fd);
 	struct kesu_ledger *l = calloc(1, sizeof(*l));
-	if (!l)
+	if (!l) {
+		close(fd);
 		return -ENOMEM;
+	}
 	snprintf(l->path, sizeof(l->path), "%s", path);
+	int rc = tighten(l, fd, "", err, errsize);
+	close(fd);
+	if (rc == 0 && (rc = tighten(l, -1, "-wal", err, errsize)) == 0)
+		rc = tighten(l, -1, "-shm", err, errsize);
+	if (rc < 0) {
+		kesu_ledger_close(l);
+		return rc;
+	}
 	if (sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		int rc = kesu_ledger_fail(l, "cannot open", err, errsize);
+		rc = kesu_ledger_fail(l, "cannot open", err, errsize);
 		kesu_ledger_close(l);
 		return rc;
 	}
 	sqlite3_busy_timeout(l->db, 30000);
-	int rc = check_and_migrate(l, err, errsize);
+	rc = check_and_migrate(l, err, errsize);
 	if (rc == 0)
 		/* secure_delete: a forgotten password is overwritten in the file. */
 		rc = kesu_ledger_exec(l, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
@@ -189,8 +256,95 @@ int kesu_ledger_open(const char *path, struct kesu_ledger **out, char *err, size
 		kesu_ledger_close(l);
 		return rc;
 	}
+	l->notes.schema_version = (int)NMIGRATIONS;
 	*out = l;
 	return 0;
+}
+
+/* A WAL-mode ledger is read through its -shm index, which SQLite creates
+ * beside the file. Where this user cannot create it (read-only media,
+ * another user's directory) the plain read-only open fails; the ledger is
+ * then opened immutable=1, which reads the main file alone, without locks
+ * or index. That is exact only when no -wal file holds transactions not
+ * yet copied into the main file (a writer killed before it closed), so an
+ * immutable open is refused when a non-empty -wal is there. */
+static int open_sqlite_readonly(struct kesu_ledger *l, char *err, size_t errsize)
+{
+	int tables;
+	if (sqlite3_open_v2(l->path, &l->db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(l->db, 30000);
+		if (pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables) == 0)
+			return 0;
+		int code = sqlite3_errcode(l->db);
+		if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN)
+			return 0; /* not a database, damaged...: check_ledger says so */
+	}
+	sqlite3_close(l->db);
+	l->db = NULL;
+	char wal[4200];
+	struct stat sb;
+	snprintf(wal, sizeof(wal), "%s-wal", l->path);
+	if (stat(wal, &sb) == 0 && sb.st_size > 0) {
+		snprintf(err, errsize, "ledger %s: its -wal file holds recent records that SQLite cannot "
+			 "read here without writing its -shm index: copy the ledger with its -wal and "
+			 "-shm files to a writable directory", l->path);
+		return -EROFS;
+	}
+	/* The path goes into a URI: '?', '#' and '%' must be escaped. */
+	char uri[3 * sizeof(l->path) + 32];
+	size_t n = (size_t)snprintf(uri, sizeof(uri), "file:");
+	for (const char *p = l->path; *p; p++) {
+		if (strchr("?#%", *p))
+			n += (size_t)snprintf(uri + n, sizeof(uri) - n, "%%%02X", (unsigned char)*p);
+		else
+			uri[n++] = *p;
+	}
+	snprintf(uri + n, sizeof(uri) - n, "?immutable=1");
+	if (sqlite3_open_v2(uri, &l->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+		return kesu_ledger_fail(l, "cannot open", err, errsize);
+	l->notes.immutable = true;
+	return 0;
+}
+
+int kesu_ledger_open_readonly(const char *path, struct kesu_ledger **out, char *err, size_t errsize)
+{
+	*out = NULL;
+	struct stat sb;
+	if (stat(path, &sb) < 0) {
+		int e = errno;
+		snprintf(err, errsize, "ledger %s: %s", path, strerror(e));
+		return -e;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errsize, "ledger %s: not a regular file", path);
+		return -KESU_EPARSE;
+	}
+	struct kesu_ledger *l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	snprintf(l->path, sizeof(l->path), "%s", path);
+	/* Reading changes nothing, so it only reports a mode that is too open. */
+	l->notes.mode_open = (sb.st_mode & 077) != 0;
+	l->notes.old_mode = sb.st_mode & 07777;
+	int version = 0;
+	int rc = open_sqlite_readonly(l, err, errsize);
+	if (rc == 0)
+		rc = check_ledger(l, &version, err, errsize);
+	if (rc == 0 && version == 0) {
+		snprintf(err, errsize, "ledger %s: holds nothing yet (an empty database)", path);
+		rc = -KESU_EPARSE;
+	}
+	if (rc < 0) {
+		kesu_ledger_close(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+const struct kesu_ledger_notes *kesu_ledger_notes(const struct kesu_ledger *l)
+{
+	return &l->notes;
 }
 
 void kesu_ledger_close(struct kesu_ledger *l)

@@ -204,25 +204,73 @@ int kesu_ledger_verify(struct kesu_ledger *l, const struct kesu_public_key *pk,
 	return rc;
 }
 
-int kesu_ledger_lookup(struct kesu_ledger *l, const char *id, char **record, uint64_t *seq,
-		       char hash_hex[65], char *err, size_t errsize)
+/* Whether a looked-up record is still what was chained and signed: the
+ * stored hash column alone proves nothing, since anyone who dropped the
+ * triggers can edit the record beside it. */
+static int lookup_check(struct kesu_ledger *l, sqlite3_stmt *st, const struct kesu_public_key *pk,
+			char *err, size_t errsize)
+{
+	const char *record = (const char *)sqlite3_column_text(st, 0);
+	size_t len = (size_t)sqlite3_column_bytes(st, 0);
+	uint64_t seq = (uint64_t)sqlite3_column_int64(st, 1);
+	const char *job_id = (const char *)sqlite3_column_text(st, 5);
+	const char *sig_hex = (const char *)sqlite3_column_text(st, 4);
+	uint8_t prev[32], stored[32], computed[32], sig[64];
+	const char *problem = NULL;
+	if (!record || !kesu_json_is_canonical(record, len)) {
+		problem = "is not canonical JSON: it was edited";
+	} else if (!hex32((const char *)sqlite3_column_text(st, 3), prev) ||
+		   !hex32((const char *)sqlite3_column_text(st, 2), stored)) {
+		problem = "has a damaged hash column";
+	} else {
+		struct json_object *doc = json_tokener_parse(record), *id = NULL;
+		bool same_id = doc && json_object_object_get_ex(doc, "job_id", &id) &&
+			       strcmp(json_object_get_string(id), job_id ? job_id : "") == 0;
+		json_object_put(doc);
+		kesu_ledger_chain_hash(prev, seq, record, len, computed);
+		if (!same_id)
+			problem = "belongs to another job id: it was edited or copied";
+		else if (memcmp(computed, stored, 32) != 0)
+			problem = "does not match its hash: it was edited";
+		else if (pk && (!sig_hex || strlen(sig_hex) != 128 ||
+				sodium_hex2bin(sig, sizeof(sig), sig_hex, 128, NULL, NULL, NULL) != 0 ||
+				kesu_verify_raw(pk, computed, 32, sig) != 0))
+			problem = "is not signed by the station key: it was forged or re-signed";
+	}
+	if (!problem)
+		return 0;
+	snprintf(err, errsize, "ledger %s: record %llu (job %s) %s", l->path, (unsigned long long)seq,
+		 job_id ? job_id : "?", problem);
+	return -KESU_EVERIFY;
+}
+
+int kesu_ledger_lookup_checked(struct kesu_ledger *l, const char *id,
+			       const struct kesu_public_key *pk, char **record, uint64_t *seq,
+			       char hash_hex[65], char *err, size_t errsize)
 {
 	sqlite3_stmt *st;
 	*record = NULL;
-	if (sqlite3_prepare_v2(l->db, "SELECT record, seq, hash FROM jobs WHERE state = 'finished'"
+	if (sqlite3_prepare_v2(l->db, "SELECT record, seq, hash, prev_hash, signature, job_id FROM jobs"
+				      " WHERE state = 'finished'"
 				      " AND (job_id = ?1 OR json_extract(record, '$.certificate_id') = ?1)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return kesu_ledger_fail(l, "cannot read", err, errsize);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st), rc = 0;
-	if (step == SQLITE_ROW) {
+	if (step == SQLITE_ROW && (rc = lookup_check(l, st, pk, err, errsize)) == 0) {
 		*record = strdup((const char *)sqlite3_column_text(st, 0));
 		*seq = (uint64_t)sqlite3_column_int64(st, 1);
 		snprintf(hash_hex, 65, "%s", sqlite3_column_text(st, 2));
 		rc = *record ? 1 : -ENOMEM;
-	} else if (step != SQLITE_DONE) {
+	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
 		rc = kesu_ledger_fail(l, "cannot read", err, errsize);
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int kesu_ledger_lookup(struct kesu_ledger *l, const char *id, char **record, uint64_t *seq,
+		       char hash_hex[65], char *err, size_t errsize)
+{
+	return kesu_ledger_lookup_checked(l, id, NULL, record, seq, hash_hex, err, errsize);
 }

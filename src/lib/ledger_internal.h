@@ -8,10 +8,12 @@
 struct kesu_ledger {
 	sqlite3 *db;
 	char path[4096];
+	struct kesu_ledger_notes notes;
 };
 
 /* Sets err to "ledger PATH: what: sqlite's message" and returns -EIO (or
- * -EBUSY when the database stayed locked). */
+ * -EBUSY when the database stayed locked, or -ENOSPC, saying "the disk is
+ * full", when SQLite could not grow the file or its journal). */
 int kesu_ledger_fail(struct kesu_ledger *l, const char *what, char *err, size_t errsize);
 
 /* Runs SQL without results. */

@@ -1,8 +1,10 @@
 /* Reviewing the ledger: finished records (and optionally unfinished jobs)
- * that match a filter, in chain order. */
+ * that match a filter, in chain order; checking the filter's values;
+ * finding the record a reviewer names. */
 #include <stdio.h>
 #include <string.h>
 
+#include "kesu/error.h"
 #include "ledger_internal.h"
 
 /* "2026-11-22" as an end bound means the whole day. */
@@ -74,4 +76,143 @@ int kesu_ledger_query(struct kesu_ledger *l, const struct kesu_ledger_filter *f,
 		rc = kesu_ledger_fail(l, "cannot read", err, errsize);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+static bool is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ", a day that exists: the stored
+ * times have exactly these forms, so they compare as text. */
+static bool valid_time(const char *s)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len; i++)
+		if (!strchr("0123456789-T:Z", s[i]))
+			return false;
+	if (len == 10) {
+		if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+			return false;
+	} else if (len == 20) {
+		if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 20)
+			return false;
+	} else {
+		return false;
+	}
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return s[4] == '-' && s[7] == '-' && y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 &&
+	       d <= days[mo - 1] + (mo == 2 && is_leap(y)) && h < 24 && mi < 60 && sec < 60;
+}
+
+static bool one_of(const char *value, const char *const *allowed)
+{
+	for (; *allowed; allowed++)
+		if (!strcmp(value, *allowed))
+			return true;
+	return false;
+}
+
+int kesu_ledger_filter_check(const struct kesu_ledger_filter *f, char *err, size_t errsize)
+{
+	static const char *const outcomes[] = {"SUCCESS", "UNVERIFIED", "FAILED", "INTERRUPTED",
+					       "ABANDONED", NULL};
+	static const char *const classes[] = {"I", "II", "III", NULL};
+	static const char *const purposes[] = {"disposal", "lease-return", "repair", "reuse", NULL};
+	const char *dates[2][2] = {{"since", f->since_utc}, {"until", f->until_utc}};
+	for (int i = 0; i < 2; i++)
+		if (dates[i][1] && *dates[i][1] && !valid_time(dates[i][1])) {
+			snprintf(err, errsize, "%s \"%s\" is not a date: use YYYY-MM-DD or "
+				 "YYYY-MM-DDTHH:MM:SSZ (UTC)", dates[i][0], dates[i][1]);
+			return -KESU_EPARSE;
+		}
+	if (f->since_utc && *f->since_utc && f->until_utc && *f->until_utc) {
+		char until[40];
+		until_bound(f->until_utc, until, sizeof(until));
+		if (strcmp(until, f->since_utc) < 0) {
+			snprintf(err, errsize, "until %s is before since %s", f->until_utc, f->since_utc);
+			return -KESU_EPARSE;
+		}
+	}
+	if (f->outcome && *f->outcome && !one_of(f->outcome, outcomes)) {
+		snprintf(err, errsize, "outcome \"%s\" is not SUCCESS, UNVERIFIED, FAILED, INTERRUPTED or "
+			 "ABANDONED", f->outcome);
+		return -KESU_EPARSE;
+	}
+	if (f->classification && *f->classification && !one_of(f->classification, classes)) {
+		snprintf(err, errsize, "class \"%s\" is not I, II or III", f->classification);
+		return -KESU_EPARSE;
+	}
+	if (f->purpose && *f->purpose && !one_of(f->purpose, purposes)) {
+		snprintf(err, errsize, "purpose \"%s\" is not disposal, lease-return, repair or reuse",
+			 f->purpose);
+		return -KESU_EPARSE;
+	}
+	return 0;
+}
+
+/* Runs a one-text-parameter query for job ids; collects up to max. */
+static int job_ids(struct kesu_ledger *l, const char *sql, const char *param,
+		   char ids[][KESU_JOB_ID_LEN + 1], int max, int *count, char *err, size_t errsize)
+{
+	sqlite3_stmt *st;
+	*count = 0;
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return kesu_ledger_fail(l, "cannot read", err, errsize);
+	sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*count < max)
+			snprintf(ids[*count], KESU_JOB_ID_LEN + 1, "%s", sqlite3_column_text(st, 0));
+		(*count)++;
+	}
+	int rc = step == SQLITE_DONE ? 0 : kesu_ledger_fail(l, "cannot read", err, errsize);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int kesu_ledger_resolve(struct kesu_ledger *l, const char *text, char job_id[KESU_JOB_ID_LEN + 1],
+			char *err, size_t errsize)
+{
+	char ids[5][KESU_JOB_ID_LEN + 1];
+	int n = 0, rc;
+	size_t len = strlen(text);
+	bool digits = len > 0 && strspn(text, "0123456789") == len;
+	bool hex = strspn(text, "0123456789abcdefABCDEF") == len;
+	/* The number list prints first, then a certificate id, then a job id
+	 * or its prefix (lower case, as kesu writes them). */
+	if (digits && len <= 18 &&
+	    (rc = job_ids(l, "SELECT job_id FROM jobs WHERE state = 'finished' AND seq = CAST(?1 AS INTEGER)",
+			  text, ids, 5, &n, err, errsize)) < 0)
+		return rc;
+	if (n == 0 && (rc = job_ids(l, "SELECT job_id FROM jobs WHERE state = 'finished'"
+				       " AND json_extract(record, '$.certificate_id') = ?1",
+				    text, ids, 5, &n, err, errsize)) < 0)
+		return rc;
+	if (n == 0 && hex && len >= 6 && len <= KESU_JOB_ID_LEN) {
+		char lower[KESU_JOB_ID_LEN + 2];
+		for (size_t i = 0; i <= len; i++)
+			lower[i] = (char)(text[i] >= 'A' && text[i] <= 'F' ? text[i] + 32 : text[i]);
+		strcat(lower, "%");
+		if ((rc = job_ids(l, "SELECT job_id FROM jobs WHERE state = 'finished' AND job_id LIKE ?1"
+				     " ORDER BY seq", lower, ids, 5, &n, err, errsize)) < 0)
+			return rc;
+	}
+	if (n == 1) {
+		snprintf(job_id, KESU_JOB_ID_LEN + 1, "%s", ids[0]);
+		return 1;
+	}
+	if (n == 0) {
+		snprintf(err, errsize, "ledger %s: no finished record for \"%s\" (give the number list "
+			 "prints, a certificate id, or at least 6 digits of a job id)", l->path, text);
+		return 0;
+	}
+	size_t off = (size_t)snprintf(err, errsize, "ledger %s: \"%s\" is the start of %d job ids:", l->path,
+				      text, n);
+	for (int i = 0; i < n && i < 5 && off < errsize; i++)
+		off += (size_t)snprintf(err + off, errsize - off, " %s", ids[i]);
+	if (n > 5 && off < errsize)
+		snprintf(err + off, errsize - off, " ...");
+	return -KESU_EPARSE;
 }

@@ -1,15 +1,18 @@
 /* The ledger: chaining, signatures, triggers, and detection of every kind
  * of tampering done with SQL around the triggers. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kesu/error.h"
 #include "kesu/key.h"
 #include "kesu/ledger.h"
+#include "ledger_internal.h" /* kesu_ledger_chain_hash, to forge a re-hashed edit */
 
 static char dir[64];
 static char db_path[128];
@@ -226,4 +229,181 @@ Test(ledger, not_a_ledger_and_corrupt_files_are_refused_untouched)
 	sql("CREATE TABLE other (x)");
 	cr_assert_lt(kesu_ledger_open(db_path, &l, err, sizeof(err)), 0);
 	cr_assert(strstr(err, "another SQLite database"), "%s", err);
+}
+
+/* ---- Review: lookups that recompute, names a reviewer gives, filters,
+ * read-only opening, permissions (issue 12: C4, D4, E2, E3) ---- */
+
+Test(ledger, lookup_recomputes_the_hash_of_an_edited_record)
+{
+	struct kesu_ledger *l = ledger_with(3);
+	char err[512], hash[65], id[KESU_JOB_ID_LEN + 1], *record;
+	uint64_t seq;
+	cr_assert_eq(kesu_ledger_resolve(l, "2", id, err, sizeof(err)), 1, "%s", err);
+	cr_assert_eq(kesu_ledger_lookup_checked(l, id, &pk, &record, &seq, hash, err, sizeof(err)), 1, "%s", err);
+	cr_assert_eq(seq, 2);
+	free(record);
+	kesu_ledger_close(l);
+	drop_triggers();
+	/* The stored hash column still names the old record. */
+	sql("UPDATE jobs SET record = replace(record, '\"op1\"', '\"mallory\"') WHERE seq = 2");
+	cr_assert_eq(kesu_ledger_open_readonly(db_path, &l, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_ledger_lookup(l, id, &record, &seq, hash, err, sizeof(err)), -KESU_EVERIFY);
+	cr_assert(strstr(err, "record 2") && strstr(err, "does not match its hash: it was edited"), "%s", err);
+	kesu_ledger_close(l);
+}
+
+Test(ledger, lookup_with_a_key_catches_a_rehashed_edit)
+{
+	kesu_ledger_close(ledger_with(1));
+	drop_triggers();
+	/* Edit and recompute the hash the way kesu does: only the signature
+	 * can tell. sqlite3 cannot compute BLAKE2b, so do it here. */
+	struct kesu_ledger *l;
+	char err[512], hash[65], *record;
+	uint64_t seq;
+	sql("UPDATE jobs SET record = replace(record, 'SUCCESS', 'FAILED') WHERE seq = 1");
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT record, job_id FROM jobs WHERE seq = 1", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	char *text = strdup((const char *)sqlite3_column_text(st, 0));
+	char job[KESU_JOB_ID_LEN + 1];
+	snprintf(job, sizeof(job), "%s", sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	uint8_t zero[32] = {0}, h[32];
+	kesu_ledger_chain_hash(zero, 1, text, strlen(text), h);
+	char hex[65], upd[256];
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	snprintf(upd, sizeof(upd), "UPDATE jobs SET hash = '%s' WHERE seq = 1", hex);
+	cr_assert_eq(sqlite3_exec(db, upd, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(text);
+	cr_assert_eq(kesu_ledger_open_readonly(db_path, &l, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_ledger_lookup(l, job, &record, &seq, hash, err, sizeof(err)), 1,
+		     "without a key only the hash is checked: %s", err);
+	free(record);
+	cr_assert_eq(kesu_ledger_lookup_checked(l, job, &pk, &record, &seq, hash, err, sizeof(err)),
+		     -KESU_EVERIFY);
+	cr_assert(strstr(err, "not signed by the station key"), "%s", err);
+	kesu_ledger_close(l);
+}
+
+Test(ledger, resolve_takes_a_seq_a_certificate_id_or_a_unique_prefix)
+{
+	struct kesu_ledger *l = ledger_with(2);
+	char err[512], id[KESU_JOB_ID_LEN + 1], got[KESU_JOB_ID_LEN + 1], hash[65], record[256];
+	cr_assert_eq(kesu_ledger_begin(l, "serial:S2:100", "{}", id, err, sizeof(err)), 0, "%s", err);
+	int len = snprintf(record, sizeof(record),
+			   "{\"certificate_id\":\"KESU-20261206-ABCDEF12\",\"job_id\":\"%s\"}", id);
+	uint64_t seq;
+	cr_assert_eq(kesu_ledger_finish(l, id, record, (size_t)len, sk, &seq, hash, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_ledger_resolve(l, "3", got, err, sizeof(err)), 1, "%s", err);
+	cr_assert_str_eq(got, id);
+	cr_assert_eq(kesu_ledger_resolve(l, "KESU-20261206-ABCDEF12", got, err, sizeof(err)), 1, "%s", err);
+	cr_assert_str_eq(got, id);
+	char prefix[8];
+	snprintf(prefix, sizeof(prefix), "%.7s", id);
+	cr_assert_eq(kesu_ledger_resolve(l, prefix, got, err, sizeof(err)), 1, "%s", err);
+	cr_assert_str_eq(got, id);
+	cr_assert_eq(kesu_ledger_resolve(l, id, got, err, sizeof(err)), 1, "%s", err);
+	cr_assert_eq(kesu_ledger_resolve(l, "9", got, err, sizeof(err)), 0);
+	snprintf(prefix, sizeof(prefix), "%.5s", id);
+	cr_assert_eq(kesu_ledger_resolve(l, prefix, got, err, sizeof(err)), 0, "5 digits are too few");
+	kesu_ledger_close(l);
+	/* Two job ids with the same start: an error naming both. */
+	drop_triggers();
+	sql("UPDATE jobs SET job_id = 'abcdef01' || substr(job_id, 9) WHERE seq = 1;"
+	    "UPDATE jobs SET job_id = 'abcdef02' || substr(job_id, 9) WHERE seq = 2");
+	cr_assert_eq(kesu_ledger_open_readonly(db_path, &l, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_ledger_resolve(l, "abcdef", got, err, sizeof(err)), -KESU_EPARSE);
+	cr_assert(strstr(err, "2 job ids") && strstr(err, " abcdef01") && strstr(err, " abcdef02"), "%s", err);
+	cr_assert_eq(kesu_ledger_resolve(l, "ABCDEF02", got, err, sizeof(err)), 1, "%s", err);
+	kesu_ledger_close(l);
+}
+
+Test(ledger, filter_values_are_checked)
+{
+	char err[256];
+	struct kesu_ledger_filter ok = {.since_utc = "2024-02-29", .until_utc = "2024-03-01T00:00:00Z",
+					.outcome = "ABANDONED", .classification = "III",
+					.purpose = "lease-return"};
+	cr_assert_eq(kesu_ledger_filter_check(&ok, err, sizeof(err)), 0, "%s", err);
+	struct { struct kesu_ledger_filter f; const char *says; } bad[] = {
+		{{.since_utc = "2026-02-30"}, "not a date"},
+		{{.since_utc = "2025-02-29"}, "not a date"},
+		{{.until_utc = "2026-13-01"}, "not a date"},
+		{{.until_utc = "yesterday"}, "not a date"},
+		{{.since_utc = "2026-11-01T25:00:00Z"}, "not a date"},
+		{{.since_utc = "2026-11-01+09:00"}, "not a date"},
+		{{.since_utc = "2026-11-30", .until_utc = "2026-11-01"}, "before since"},
+		{{.outcome = "SUCESS"}, "SUCCESS, UNVERIFIED, FAILED, INTERRUPTED or ABANDONED"},
+		{{.outcome = "success"}, "is not SUCCESS"},
+		{{.classification = "2"}, "is not I, II or III"},
+		{{.purpose = "dispose"}, "disposal, lease-return, repair or reuse"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(kesu_ledger_filter_check(&bad[i].f, err, sizeof(err)), -KESU_EPARSE, "case %zu", i);
+		cr_expect(strstr(err, bad[i].says), "case %zu: \"%s\" lacks \"%s\"", i, err, bad[i].says);
+	}
+	struct kesu_ledger_filter same_day = {.since_utc = "2026-11-30", .until_utc = "2026-11-30"};
+	cr_assert_eq(kesu_ledger_filter_check(&same_day, err, sizeof(err)), 0, "%s", err);
+}
+
+Test(ledger, a_read_only_open_neither_migrates_nor_writes)
+{
+	kesu_ledger_close(ledger_with(2));
+	/* Back to schema version 1, as a ledger of an older kesu. */
+	sql("DROP TABLE ata_passwords; PRAGMA user_version = 1; PRAGMA wal_checkpoint(TRUNCATE)");
+	struct stat before, after;
+	cr_assert_eq(stat(db_path, &before), 0);
+	struct kesu_ledger *l;
+	char err[512];
+	cr_assert_eq(kesu_ledger_open_readonly(db_path, &l, err, sizeof(err)), 0, "%s", err);
+	const struct kesu_ledger_notes *n = kesu_ledger_notes(l);
+	cr_assert_eq(n->schema_version, 1);
+	cr_assert_gt(n->schema_current, 1);
+	struct kesu_ledger_report r;
+	cr_assert_eq(kesu_ledger_verify(l, &pk, &r, err, sizeof(err)), 0, "%s", r.problem);
+	cr_assert_eq(r.records, 2);
+	kesu_ledger_close(l);
+	cr_assert_eq(stat(db_path, &after), 0);
+	cr_assert_eq(before.st_mtime, after.st_mtime);
+	cr_assert_eq(before.st_size, after.st_size);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_assert_eq(sqlite3_column_int(st, 0), 1, "the ledger was migrated");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* A missing ledger is not created. */
+	char missing[160];
+	snprintf(missing, sizeof(missing), "%s/none.sqlite", dir);
+	cr_assert_eq(kesu_ledger_open_readonly(missing, &l, err, sizeof(err)), -ENOENT);
+	cr_assert_neq(access(missing, F_OK), 0);
+}
+
+Test(ledger, a_writing_open_makes_an_open_ledger_private)
+{
+	kesu_ledger_close(ledger_with(1));
+	cr_assert_eq(chmod(db_path, 0644), 0);
+	struct kesu_ledger *l;
+	char err[512];
+	cr_assert_eq(kesu_ledger_open_readonly(db_path, &l, err, sizeof(err)), 0, "%s", err);
+	cr_assert(kesu_ledger_notes(l)->mode_open, "a read-only open reports the mode");
+	kesu_ledger_close(l);
+	struct stat sb;
+	cr_assert_eq(stat(db_path, &sb), 0);
+	cr_assert_eq(sb.st_mode & 0777, 0644, "a read-only open changes nothing");
+	cr_assert_eq(kesu_ledger_open(db_path, &l, err, sizeof(err)), 0, "%s", err);
+	const struct kesu_ledger_notes *n = kesu_ledger_notes(l);
+	cr_assert(n->mode_tightened);
+	cr_assert_eq(n->old_mode, 0644);
+	kesu_ledger_close(l);
+	cr_assert_eq(stat(db_path, &sb), 0);
+	cr_assert_eq(sb.st_mode & 0777, 0600);
 }
