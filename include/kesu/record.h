@@ -6,20 +6,22 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "kesu/field_limits.h"
 #include "kesu/job.h"
 
 #define KESU_FIELD 256
 
 /* Who did the job, for whom, and why: the policy's fields. Empty strings
- * are "not given". */
+ * are "not given". Each holds its longest value (field_limits.h) whole;
+ * values are checked on input (kesu_context_set, config.h). */
 struct kesu_job_context {
-	char operator_name[KESU_FIELD]; /* required */
-	char operator_title[KESU_FIELD];
-	char organisation[KESU_FIELD];
-	char department[KESU_FIELD];
-	char location[KESU_FIELD];
-	char phone[64];
-	char approver[KESU_FIELD];      /* who approved the disposal beforehand */
+	char operator_name[KESU_LIMIT_BYTES(KESU_LIMIT_OPERATOR)]; /* required */
+	char operator_title[KESU_LIMIT_BYTES(KESU_LIMIT_OPERATOR_TITLE)];
+	char organisation[KESU_LIMIT_BYTES(KESU_LIMIT_ORGANISATION)];
+	char department[KESU_LIMIT_BYTES(KESU_LIMIT_DEPARTMENT)];
+	char location[KESU_LIMIT_BYTES(KESU_LIMIT_LOCATION)];
+	char phone[KESU_LIMIT_BYTES(KESU_LIMIT_PHONE)];
+	char approver[KESU_LIMIT_BYTES(KESU_LIMIT_APPROVER)]; /* approved the disposal beforehand */
 	char classification[8];         /* "I", "II", "III" */
 	char purpose[32];               /* disposal, lease-return, repair, reuse */
 	char asset_number[KESU_FIELD];

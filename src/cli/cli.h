@@ -208,4 +208,24 @@ int cmd_cert_issue(int argc, char **argv);
 bool cli_record_gets_document(const char *kind, const char *outcome);
 /* Where kesu_cert_issue puts the document of a certificate id. */
 void cli_document_path(const char *cert_dir, const char *certificate_id, char *buf, size_t size);
+/* ---- Strict option values (cli_parse.c) ----
+ * Each prints one line naming the flag and returns false when the value
+ * is refused: '--retries: "12abc" is not a number from 0 to 100'. */
+/* Decimal digits only (no sign, space, 0x or exponent), min <= v <= max. */
+bool cli_parse_uint(const char *flag, const char *text, unsigned long long min,
+		    unsigned long long max, unsigned long long *out);
+/* Digits with at most `decimals` digits after a '.', whatever the locale. */
+bool cli_parse_decimal(const char *flag, const char *text, double min, double max,
+		       unsigned decimals, double *out);
+/* "4M", "64K", "1G", "1048576" -> bytes (1 byte to 1 TiB); prints nothing. */
+bool cli_parse_size(const char *text, size_t *out);
+/* Stores a record field given by flag, checked by kesu_context_set. */
+bool cli_set_field(struct kesu_job_context *ctx, enum kesu_ctx_field f, const char *flag,
+		   const char *value);
+/* --asset A,B,...: drops spaces around each number (in place) and checks
+ * each as an asset number. */
+bool cli_check_assets(const char *flag, char *list);
+/* A command-line text that ends up in a record (a DEVICE path): valid
+ * UTF-8, no control characters. what: "DEVICE". */
+bool cli_check_text(const char *what, const char *value);
 #endif

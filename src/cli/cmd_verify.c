@@ -32,6 +32,11 @@ static int open_verify_station(struct cli_station *st, const struct kesu_job_con
 		cli_error("verify: who is checking? give --operator NAME (or operator = NAME in the config file)");
 		return KESU_EXIT_USAGE;
 	}
+	char err[300];
+	if (kesu_context_check(ctx, err, sizeof(err)) < 0) {
+		cli_error("verify: %s", err);
+		return KESU_EXIT_USAGE;
+	}
 	code = cli_station_paths(st, ledger, NULL, key);
 	if (code == KESU_EXIT_OK)
 		code = cli_station_open_ledger(st);
@@ -100,24 +105,32 @@ int cmd_verify(int argc, char **argv)
 	enum kesu_verify_mode mode = KESU_VMODE_SAMPLE;
 	double percent = KESU_VERIFY_DEFAULT_PERCENT;
 	bool json = false;
-	char *end;
 	int c;
 	while ((c = getopt_long(argc, argv, "e:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': expect = optarg; break;
 		case O_FULL: mode = KESU_VMODE_FULL; break;
 		case O_PERCENT:
-			percent = strtod(optarg, &end);
-			if (*end || !(percent >= 1 && percent <= 100)) {
-				cli_error("--verify-percent: \"%s\" is not a number from 1 to 100", optarg);
+			if (!cli_parse_decimal("--verify-percent", optarg, 1, 100, 1, &percent))
 				return KESU_EXIT_USAGE;
-			}
 			break;
 		case O_JSON: json = true; break;
-		case O_OPERATOR: snprintf(flags.operator_name, KESU_FIELD, "%s", optarg); break;
-		case O_ORG: snprintf(flags.organisation, KESU_FIELD, "%s", optarg); break;
-		case O_DEPT: snprintf(flags.department, KESU_FIELD, "%s", optarg); break;
-		case O_ASSET: snprintf(flags.asset_number, KESU_FIELD, "%s", optarg); break;
+		case O_OPERATOR:
+			if (!cli_set_field(&flags, KESU_CTX_OPERATOR, "--operator", optarg))
+				return KESU_EXIT_USAGE;
+			break;
+		case O_ORG:
+			if (!cli_set_field(&flags, KESU_CTX_ORGANISATION, "--organisation", optarg))
+				return KESU_EXIT_USAGE;
+			break;
+		case O_DEPT:
+			if (!cli_set_field(&flags, KESU_CTX_DEPARTMENT, "--department", optarg))
+				return KESU_EXIT_USAGE;
+			break;
+		case O_ASSET:
+			if (!cli_set_field(&flags, KESU_CTX_ASSET_NUMBER, "--asset", optarg))
+				return KESU_EXIT_USAGE;
+			break;
 		case O_LEDGER: ledger = optarg; break;
 		case O_KEY: key = optarg; break;
 		case O_PASSFILE: passphrase_file = optarg; break;
@@ -135,6 +148,8 @@ int cmd_verify(int argc, char **argv)
 		cli_error("verify: name exactly one DEVICE (kesu verify --help)");
 		return KESU_EXIT_USAGE;
 	}
+	if (!cli_check_text("DEVICE", argv[optind])) /* its path is part of the record */
+		return KESU_EXIT_USAGE;
 	struct cli_station *st = calloc(1, sizeof(*st));
 	int code = open_verify_station(st, &flags, ledger, key, passphrase_file);
 	if (code != KESU_EXIT_OK) {

@@ -92,26 +92,6 @@ static void wipe_usage(FILE *out)
 	      out);
 }
 
-/* "4M", "1048576", "64K" -> bytes. */
-static bool parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	unsigned long long mult = 1;
-	if (*end == 'K' || *end == 'k')
-		mult = 1 << 10;
-	else if (*end == 'M' || *end == 'm')
-		mult = 1 << 20;
-	else if (*end == 'G' || *end == 'g')
-		mult = 1 << 30;
-	if (mult != 1)
-		end++;
-	if (end == s || *end || v == 0 || v > (1ULL << 40) / mult)
-		return false;
-	*out = (size_t)(v * mult);
-	return true;
-}
-
 static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 {
 	enum { O_METHODS_DIR = 256, O_VERIFY, O_VPASSES, O_VPERCENT, O_REQUEST, O_RETRIES,
@@ -157,9 +137,9 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 	};
 	*ctl = (struct wipe_ctl){.method_id = KESU_METHOD_DEFAULT, .job.retries = -1};
 	const char *progress = "auto";
-	int c;
-	char *end;
-	while ((c = getopt_long(argc, argv, "m:yfnh", opts, NULL)) != -1) {
+	int c, longindex = 0;
+	unsigned long long n;
+	while ((c = getopt_long(argc, argv, "m:yfnh", opts, &longindex)) != -1) {
 		switch (c) {
 		case 'm': ctl->method_id = optarg; break;
 		case O_METHODS_DIR: ctl->methods_dir = optarg; break;
@@ -175,19 +155,18 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 			else return cli_error("--verify-passes: \"%s\" is not last or all", optarg), -1;
 			break;
 		case O_VPERCENT:
-			ctl->job.verify_percent = strtod(optarg, &end);
-			if (*end || !(ctl->job.verify_percent >= 1 && ctl->job.verify_percent <= 100))
-				return cli_error("--verify-percent: \"%s\" is not a number from 1 to 100", optarg), -1;
+			if (!cli_parse_decimal("--verify-percent", optarg, 1, 100, 1, &ctl->job.verify_percent))
+				return -1;
 			break;
 		case O_REQUEST:
-			if (!parse_size(optarg, &ctl->job.request_size) || ctl->job.request_size < 4096 ||
+			if (!cli_parse_size(optarg, &ctl->job.request_size) || ctl->job.request_size < 4096 ||
 			    ctl->job.request_size > (256u << 20) || ctl->job.request_size % 4096)
 				return cli_error("--request-size: \"%s\" is not a multiple of 4K from 4K to 256M", optarg), -1;
 			break;
 		case O_RETRIES:
-			ctl->job.retries = (int)strtol(optarg, &end, 10);
-			if (*end || ctl->job.retries < 0 || ctl->job.retries > 100)
-				return cli_error("--retries: \"%s\" is not a number from 0 to 100", optarg), -1;
+			if (!cli_parse_uint("--retries", optarg, 0, 100, &n))
+				return -1;
+			ctl->job.retries = (int)n;
 			break;
 		case O_PROGRESS: progress = optarg; break;
 		case O_JSON: ctl->json = true; break;
@@ -195,29 +174,42 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		case 'f': ctl->force = true; break;
 		case 'n': ctl->dry_run = true; break;
 		case O_STOP_AFTER:
-			ctl->job.stop_after_pass = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || ctl->job.stop_after_pass == 0)
-				return cli_error("--stop-after-pass: \"%s\" is not a pass number", optarg), -1;
+			if (!cli_parse_uint("--stop-after-pass", optarg, 1, KESU_METHOD_PASSES_MAX, &n))
+				return -1;
+			ctl->job.stop_after_pass = (unsigned)n;
 			break;
-		case O_OPERATOR: snprintf(ctl->ctx.operator_name, KESU_FIELD, "%s", optarg); break;
-		case O_OP_TITLE: snprintf(ctl->ctx.operator_title, KESU_FIELD, "%s", optarg); break;
-		case O_ORG: snprintf(ctl->ctx.organisation, KESU_FIELD, "%s", optarg); break;
-		case O_DEPT: snprintf(ctl->ctx.department, KESU_FIELD, "%s", optarg); break;
-		case O_LOCATION: snprintf(ctl->ctx.location, KESU_FIELD, "%s", optarg); break;
-		case O_PHONE: snprintf(ctl->ctx.phone, sizeof(ctl->ctx.phone), "%s", optarg); break;
-		case O_APPROVER: snprintf(ctl->ctx.approver, KESU_FIELD, "%s", optarg); break;
-		case O_CLASS: snprintf(ctl->ctx.classification, sizeof(ctl->ctx.classification), "%s", optarg); break;
-		case O_PURPOSE: snprintf(ctl->ctx.purpose, sizeof(ctl->ctx.purpose), "%s", optarg); break;
-		case O_ASSET: ctl->assets = optarg; break;
+		case O_OPERATOR: case O_OP_TITLE: case O_ORG: case O_DEPT: case O_LOCATION:
+		case O_PHONE: case O_APPROVER: case O_CLASS: case O_PURPOSE: {
+			static const enum kesu_ctx_field field[] = {
+				[O_OPERATOR - O_OPERATOR] = KESU_CTX_OPERATOR,
+				[O_OP_TITLE - O_OPERATOR] = KESU_CTX_OPERATOR_TITLE,
+				[O_ORG - O_OPERATOR] = KESU_CTX_ORGANISATION,
+				[O_DEPT - O_OPERATOR] = KESU_CTX_DEPARTMENT,
+				[O_LOCATION - O_OPERATOR] = KESU_CTX_LOCATION,
+				[O_PHONE - O_OPERATOR] = KESU_CTX_PHONE,
+				[O_APPROVER - O_OPERATOR] = KESU_CTX_APPROVER,
+				[O_CLASS - O_OPERATOR] = KESU_CTX_CLASS,
+				[O_PURPOSE - O_OPERATOR] = KESU_CTX_PURPOSE,
+			};
+			char flag[40]; /* as it was spelt: --organisation or --organization */
+			snprintf(flag, sizeof(flag), "--%s", opts[longindex].name);
+			if (!cli_set_field(&ctl->ctx, field[c - O_OPERATOR], flag, optarg))
+				return -1;
+			break;
+		}
+		case O_ASSET:
+			if (!cli_check_assets("--asset", optarg))
+				return -1;
+			ctl->assets = optarg;
+			break;
 		case O_LEDGER: ctl->ledger = optarg; break;
 		case O_CERT_DIR: ctl->cert_dir = optarg; break;
 		case O_KEY: ctl->key = optarg; break;
 		case O_PASSFILE: ctl->passphrase_file = optarg; break;
 		case O_RESTART: ctl->restart = true; break;
 		case O_CHECKPOINT:
-			ctl->job.sync_seconds = strtod(optarg, &end);
-			if (*end || !(ctl->job.sync_seconds >= 0.1 && ctl->job.sync_seconds <= 600))
-				return cli_error("--checkpoint-interval: \"%s\" is not 0.1 to 600 seconds", optarg), -1;
+			if (!cli_parse_decimal("--checkpoint-interval", optarg, 0.1, 600, 3, &ctl->job.sync_seconds))
+				return -1;
 			break;
 		case O_HPA:
 			if (!strcmp(optarg, "check")) ctl->hpa = CLI_HPA_CHECK;
@@ -227,9 +219,9 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 			break;
 		case O_ALLOW_USB: ctl->channel_flags |= KESU_CHANNEL_ALLOW_USB; break;
 		case O_POLL:
-			ctl->job.poll_ms = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || ctl->job.poll_ms < 1 || ctl->job.poll_ms > 600000)
-				return cli_error("--poll-interval: \"%s\" is not 1 to 600000 ms", optarg), -1;
+			if (!cli_parse_uint("--poll-interval", optarg, 1, 600000, &n))
+				return -1;
+			ctl->job.poll_ms = (unsigned)n;
 			break;
 		case 'h': wipe_usage(stdout); return 1;
 		default: wipe_usage(stderr); return -1;
@@ -247,6 +239,9 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		return cli_error("--progress: \"%s\" is not auto, tty, json or none", progress), -1;
 	if (optind == argc)
 		return cli_error("wipe: name at least one DEVICE (kesu wipe --help)"), -1;
+	for (int i = optind; i < argc; i++)
+		if (!cli_check_text("DEVICE", argv[i])) /* its path is part of the record */
+			return -1;
 	ctl->devices = argv + optind;
 	ctl->ndevices = (size_t)(argc - optind);
 	return 0;

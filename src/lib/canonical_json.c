@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "canonical_json.h"
+#include "utf8.h"
 
 struct out {
 	char *buf;
@@ -32,8 +33,14 @@ static void put(struct out *o, const char *s, size_t n)
 	o->buf[o->len] = '\0';
 }
 
+/* Only valid UTF-8 is ever signed: a string that is not fails the whole
+ * document, whatever field it came from. */
 static void put_string(struct out *o, const char *s, size_t n)
 {
+	if (!kesu_utf8_valid(s, n)) {
+		o->failed = true;
+		return;
+	}
 	put(o, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];

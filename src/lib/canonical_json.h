@@ -10,7 +10,8 @@
 
 /* Returns a malloc'd NUL-terminated string and its length in *len, or NULL
  * (errno EINVAL) when the document holds a floating-point number, which
- * has no single canonical form. */
+ * has no single canonical form, or a string or key that is not valid
+ * UTF-8 (utf8.c), which must never be signed. */
 char *kesu_json_canonical(struct json_object *doc, size_t *len);
 
 /* true when text is exactly the canonical form of what it parses to. */

@@ -1,85 +1,265 @@
-#include <ctype.h>
-#include <stddef.h>
+/* The config file (docs/ledger.md, "Config file"): "key = value" lines
+ * whose values are checked like the flags they stand for. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kesu/config.h"
 #include "kesu/error.h"
+#include "utf8.h"
+
+#define CONFIG_MAX_BYTES (1 << 20) /* a config file is a few hundred bytes */
+
+enum key_kind { KEY_CONTEXT, KEY_PATH, KEY_WORD, KEY_TEXT };
 
 struct config_key {
 	const char *name;
-	size_t offset, size;
+	enum key_kind kind;
+	enum kesu_ctx_field field;   /* KEY_CONTEXT */
+	size_t offset, size;         /* the others: where in struct kesu_config */
+	const char *const *words;    /* KEY_WORD */
+	unsigned limit;              /* KEY_TEXT: code points */
 };
 
-#define CTX(field) offsetof(struct kesu_config, ctx.field), sizeof(((struct kesu_config *)0)->ctx.field)
 #define CFG(field) offsetof(struct kesu_config, field), sizeof(((struct kesu_config *)0)->field)
 
 static const struct config_key keys[] = {
-	{"operator", CTX(operator_name)},
-	{"operator_title", CTX(operator_title)},
-	{"organisation", CTX(organisation)},
-	{"department", CTX(department)},
-	{"location", CTX(location)},
-	{"phone", CTX(phone)},
-	{"approver", CTX(approver)},
-	{"class", CTX(classification)},
-	{"purpose", CTX(purpose)},
-	{"ledger", CFG(ledger)},
-	{"cert_dir", CFG(cert_dir)},
-	{"key", CFG(key)},
-	{"method", CFG(method)},
+	{"operator", KEY_CONTEXT, KESU_CTX_OPERATOR, 0, 0, NULL, 0},
+	{"operator_title", KEY_CONTEXT, KESU_CTX_OPERATOR_TITLE, 0, 0, NULL, 0},
+	{"organisation", KEY_CONTEXT, KESU_CTX_ORGANISATION, 0, 0, NULL, 0},
+	{"department", KEY_CONTEXT, KESU_CTX_DEPARTMENT, 0, 0, NULL, 0},
+	{"location", KEY_CONTEXT, KESU_CTX_LOCATION, 0, 0, NULL, 0},
+	{"phone", KEY_CONTEXT, KESU_CTX_PHONE, 0, 0, NULL, 0},
+	{"approver", KEY_CONTEXT, KESU_CTX_APPROVER, 0, 0, NULL, 0},
+	{"class", KEY_CONTEXT, KESU_CTX_CLASS, 0, 0, NULL, 0},
+	{"purpose", KEY_CONTEXT, KESU_CTX_PURPOSE, 0, 0, NULL, 0},
+	{"ledger", KEY_PATH, 0, CFG(ledger), NULL, 0},
+	{"cert_dir", KEY_PATH, 0, CFG(cert_dir), NULL, 0},
+	{"key", KEY_PATH, 0, CFG(key), NULL, 0},
+	{"method", KEY_PATH, 0, CFG(method), NULL, 0},
+	{"date_style", KEY_WORD, 0, CFG(date_style), (const char *const[]){"western", "era", NULL}, 0},
+	{"class_label", KEY_TEXT, 0, CFG(class_label), NULL, KESU_LIMIT_CLASS_LABEL},
 };
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* One parse: where we are and which keys were seen on which line. */
+struct parse {
+	const char *path;
+	int lineno;
+	int seen[NKEYS];
+	char *err;
+	size_t errsize;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct parse *p, const char *fmt, ...)
+{
+	int n = snprintf(p->err, p->errsize, "%s:%d: ", p->path, p->lineno);
+	if (n >= 0 && (size_t)n < p->errsize) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errsize - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -KESU_EPARSE;
+}
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Cuts the line at its comment and turns "\#" into "#", in place: '#'
+ * starts a comment at the start of the line or after white space (so
+ * "a#b" is a value, as in a URL or "No.#3"). U+3000 counts as white space
+ * there too: a Japanese keyboard types it between words. */
+static void strip_comment(char *s)
+{
+	char *out = s;
+	bool after_space = true;
+	for (char *in = s; *in; in++) {
+		if (in[0] == '\\' && in[1] == '#') {
+			*out++ = *++in;
+			after_space = false;
+			continue;
+		}
+		if (*in == '#' && after_space)
+			break;
+		after_space = blank(*in) || (in - s >= 2 && !memcmp(in - 2, "\xe3\x80\x80", 3));
+		*out++ = *in;
+	}
+	*out = '\0';
+}
 
 static char *trim(char *s)
 {
-	while (isspace((unsigned char)*s))
+	while (blank(*s))
 		s++;
 	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
+	while (n && blank(s[n - 1]))
 		s[--n] = '\0';
 	return s;
 }
 
+static int set_value(struct parse *p, struct kesu_config *cfg, const struct config_key *k,
+		     const char *value)
+{
+	char why[300];
+	char *slot = (char *)cfg + k->offset;
+	switch (k->kind) {
+	case KEY_CONTEXT:
+		if (kesu_context_set(&cfg->ctx, k->field, value, why, sizeof(why)) < 0)
+			return fail(p, "%s: %s", k->name, why);
+		return 0;
+	case KEY_WORD:
+		if (!*value) { /* the default */
+			slot[0] = '\0';
+			return 0;
+		}
+		for (const char *const *w = k->words; *w; w++)
+			if (!strcmp(value, *w)) {
+				snprintf(slot, k->size, "%s", value);
+				return 0;
+			}
+		return fail(p, "%s: \"%s\" is not western or era", k->name, value);
+	case KEY_TEXT: {
+		size_t chars = 0, len = strlen(value);
+		for (size_t i = 0; i < len; chars++) {
+			unsigned cp;
+			i += kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp);
+		}
+		if (chars > k->limit || len >= k->size)
+			return fail(p, "%s: is %zu characters long; at most %u fit", k->name, chars, k->limit);
+		memcpy(slot, value, len + 1);
+		return 0;
+	}
+	case KEY_PATH:
+		if (strlen(value) >= k->size)
+			return fail(p, "%s: the value is too long", k->name);
+		memcpy(slot, value, strlen(value) + 1);
+		return 0;
+	}
+	return 0;
+}
+
+static int parse_line(struct parse *p, struct kesu_config *cfg, char *line, size_t len)
+{
+	if (memchr(line, '\0', len))
+		return fail(p, "a NUL byte");
+	size_t bad = kesu_utf8_invalid_at(line, len);
+	if (bad < len) {
+		return fail(p, "not valid UTF-8 (byte %zu of the line is 0x%02x)", bad + 1,
+			    (unsigned char)line[bad]);
+	}
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		i += kesu_utf8_decode((const unsigned char *)line + i, len - i, &cp);
+		if (cp != '\t' && kesu_utf8_is_control(cp))
+			return fail(p, "a control character (U+%04X)", cp);
+	}
+	strip_comment(line);
+	char *s = trim(line);
+	if (!*s)
+		return 0;
+	char *eq = strchr(s, '=');
+	if (!eq)
+		return fail(p, "expected \"key = value\"");
+	*eq = '\0';
+	char *key = trim(s), *value = trim(eq + 1);
+	size_t i = 0;
+	while (i < NKEYS && strcmp(keys[i].name, key))
+		i++;
+	if (i == NKEYS)
+		return fail(p, "unknown key \"%s\"", key);
+	if (p->seen[i]) {
+		return fail(p, "duplicate key \"%s\", first at line %d", key, p->seen[i]);
+	}
+	p->seen[i] = p->lineno;
+	return set_value(p, cfg, &keys[i], value);
+}
+
+/* The whole file, if it is a regular file: a FIFO would block a plain
+ * open() and read() forever, a device could be anything. */
+static int read_regular(const char *path, char **text, size_t *len, char *err, size_t errsize)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -errno;
+	int fd = -1;
+	if (S_ISREG(st.st_mode))
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd >= 0 && fstat(fd, &st) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	if (fd < 0 && S_ISREG(st.st_mode))
+		return -errno;
+	if (!S_ISREG(st.st_mode)) { /* also if it was swapped for one since stat() */
+		if (fd >= 0)
+			close(fd);
+		snprintf(err, errsize, "%s: not a regular file (%s)", path,
+			 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+			 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "a socket");
+		return -KESU_EPARSE;
+	}
+	if (st.st_size > CONFIG_MAX_BYTES) {
+		close(fd);
+		snprintf(err, errsize, "%s: larger than %d bytes: not a config file", path, CONFIG_MAX_BYTES);
+		return -KESU_EPARSE;
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (buf && got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	int e = buf ? 0 : -ENOMEM;
+	close(fd);
+	if (e < 0)
+		return e;
+	buf[got] = '\0';
+	*text = buf;
+	*len = got;
+	return 0;
+}
+
 int kesu_config_load(const char *path, struct kesu_config *cfg, char *err, size_t errsize)
 {
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		int e = errno;
-		snprintf(err, errsize, "%s: %s", path, strerror(e));
-		return -e;
+	char *text = NULL;
+	size_t len = 0;
+	err[0] = '\0';
+	int rc = read_regular(path, &text, &len, err, errsize);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0) {
+		if (!err[0])
+			snprintf(err, errsize, "%s: %s", path, strerror(-rc));
+		return rc;
 	}
-	char line[1024];
-	int lineno = 0, rc = 0;
-	while (rc == 0 && fgets(line, sizeof(line), f)) {
-		lineno++;
-		char *s = trim(line);
-		if (!*s || *s == '#')
-			continue;
-		char *eq = strchr(s, '=');
-		if (!eq) {
-			snprintf(err, errsize, "%s:%d: expected \"key = value\"", path, lineno);
-			rc = -KESU_EPARSE;
-			break;
-		}
-		*eq = '\0';
-		char *key = trim(s), *value = trim(eq + 1);
-		const struct config_key *k = NULL;
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			if (!strcmp(keys[i].name, key))
-				k = &keys[i];
-		if (!k) {
-			snprintf(err, errsize, "%s:%d: unknown key \"%s\"", path, lineno, key);
-			rc = -KESU_EPARSE;
-		} else if (strlen(value) >= k->size) {
-			snprintf(err, errsize, "%s:%d: the value of %s is too long", path, lineno, key);
-			rc = -KESU_EPARSE;
-		} else {
-			snprintf((char *)cfg + k->offset, k->size, "%s", value);
-		}
+	struct parse p = {.path = path, .err = err, .errsize = errsize};
+	size_t start = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0; /* Notepad's BOM */
+	while (rc == 0 && start < len) {
+		char *nl = memchr(text + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		size_t n = end - start;
+		if (n && text[start + n - 1] == '\r')
+			n--; /* CRLF */
+		text[start + n] = '\0';
+		p.lineno++;
+		rc = parse_line(&p, cfg, text + start, n);
+		start = end + 1;
 	}
-	fclose(f);
+	free(text);
 	return rc;
 }

@@ -34,10 +34,12 @@ static void read_first(const char *dir, const char *const *attrs, char *buf, siz
 /* "naa.5000c500a1b2c3d4" (SCSI wwid) -> "0x5000c500a1b2c3d4", as lsblk. */
 static void wwn_from_wwid(const char *wwid, char *buf, size_t size)
 {
+	char text[KESU_STR + 2];
 	if (strncmp(wwid, "naa.", 4) == 0)
-		snprintf(buf, size, "0x%s", wwid + 4);
+		snprintf(text, sizeof(text), "0x%s", wwid + 4);
 	else
-		snprintf(buf, size, "%s", wwid);
+		snprintf(text, sizeof(text), "%s", wwid);
+	kesu_trim_copy(buf, size, text, strlen(text)); /* never cut inside a character */
 }
 
 /* USB disks whose bridge has no VPD page 0x80: the USB device's iSerial,

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sysfs.h"
+#include "utf8.h"
 
 int kesu_sysfs_read_bin(const char *dir, const char *attr, unsigned char *buf, size_t size)
 {
@@ -46,15 +47,31 @@ void kesu_trim_copy(char *buf, size_t size, const char *s, size_t len)
 	}
 	while (len > 0 && (isspace((unsigned char)s[len - 1]) || s[len - 1] == '\0'))
 		len--;
-	if (len >= size)
-		len = size - 1;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		/* Keep UTF-8 bytes; replace control characters that would
-		 * break a table or a terminal. */
-		buf[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	/* Drives report what their firmware holds: the result must be valid
+	 * UTF-8 (it is signed) and safe in a table or a terminal. Whole
+	 * characters only, so a long value is never cut inside one. */
+	size_t out = 0;
+	for (size_t i = 0; i < len;) {
+		char piece[8];
+		unsigned cp;
+		size_t n = kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp), plen;
+		if (n == 0) {
+			plen = (size_t)snprintf(piece, sizeof(piece), "\\x%02X", (unsigned char)s[i]);
+			n = 1;
+		} else if (kesu_utf8_is_control(cp)) {
+			piece[0] = '?';
+			plen = 1;
+		} else {
+			memcpy(piece, s + i, n);
+			plen = n;
+		}
+		if (out + plen > size - 1)
+			break;
+		memcpy(buf + out, piece, plen);
+		out += plen;
+		i += n;
 	}
-	buf[len] = '\0';
+	buf[out] = '\0';
 }
 
 int kesu_sysfs_read_str(const char *dir, const char *attr, char *buf, size_t size)

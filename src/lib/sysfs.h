@@ -29,6 +29,9 @@ int kesu_vpd80_serial(const unsigned char *page, size_t len, char *buf, size_t s
 int kesu_vpd83_wwn(const unsigned char *page, size_t len, char *buf, size_t size);
 
 /* Copies s into buf with leading/trailing white space removed and runs of
- * inner white space kept; non-printable bytes become '?'. */
+ * inner white space kept. The result is always valid UTF-8: a byte that is
+ * not becomes the four characters \xNN, a control character (utf8.h)
+ * becomes '?', and a value too long for buf ends at a whole character.
+ * Every string a drive reports (sysfs, VPD, IDENTIFY) goes through here. */
 void kesu_trim_copy(char *buf, size_t size, const char *s, size_t len);
 #endif
