@@ -48,7 +48,7 @@ static int cert_verify(const char *pdf, const char *pubkey, const char *ledger_f
 	/* The station's own ledger is used when it exists; a named one must. */
 	bool use_ledger = !no_ledger && (ledger_flag || access(st->ledger_path, F_OK) == 0);
 	if (code == KESU_EXIT_OK && use_ledger)
-		code = cli_station_open_ledger(st);
+		code = cli_station_open_ledger_readonly(st); /* only reads it */
 	if (code == KESU_EXIT_OK) {
 		struct kesu_cert_check c;
 		int rc = kesu_cert_verify(pdf, &pk, st->ledger, &c);

@@ -248,8 +248,9 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 		}
 		fputs("\r\n", ls->out);
 	} else {
-		/* Stored text reaches the terminal escaped (cli_escape). */
-		char at_text[40], when[160], op[200], serial[200], method[200], outcome[100];
+		/* Stored text reaches the terminal escaped (cli_escape), cut to
+		 * the column between characters, never inside one. */
+		char at_text[40], when[17], op[15], serial[17], method[14], outcome[100];
 		const char *at = row->record ? field(rec, "ended_local") : row->started_utc;
 		snprintf(at_text, sizeof(at_text), "%.10s %.5s", at, strlen(at) > 11 ? at + 11 : "");
 		cli_escape(row->record ? field(rec, "operator.name") : "-", op, sizeof(op));
@@ -257,7 +258,7 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 		cli_escape(!row->record ? "-" : !strcmp(field(rec, "kind"), "verify") ? "(check)"
 					  : field(rec, "sanitization.method.id"), method, sizeof(method));
 		cli_escape(row->record ? field(rec, "outcome") : row->state, outcome, sizeof(outcome));
-		fprintf(ls->out, "%-4s %-16s %-14.14s %-16.16s %-13.13s %s%s\n", row->seq ? seq : "-",
+		fprintf(ls->out, "%-4s %-16s %-14s %-16s %-13s %s%s\n", row->seq ? seq : "-",
 			cli_escape(at_text, when, sizeof(when)), op, serial, method, outcome,
 			missing == 1 ? " *" : "");
 	}

@@ -20,7 +20,8 @@ p1=$!
 "${WIPE[@]}" --method zero --operator B "$b" >"$WORK/p2" 2>&1 &
 p2=$!
 rc1=0; rc2=0; wait "$p1" || rc1=$?; wait "$p2" || rc2=$?
-check "two concurrent wipes both finish (exit $rc1, $rc2)" test "$rc1$rc2" = 00
+# zero does not verify: UNVERIFIED, exit 7, is still a finished record.
+check "two concurrent wipes both finish (exit $rc1, $rc2)" test "$rc1$rc2" = 77
 expect_exit 0 "the chain of 3 records verifies" "$KESU" ledger verify
 check "verify counts 3 records" grep -q "OK: 3 records, chain and signatures intact" "$WORK/out"
 check "sequence numbers are 1, 2, 3" test "$(sqlite3 "$LEDGER" 'SELECT group_concat(seq) FROM (SELECT seq FROM jobs ORDER BY seq)')" = "1,2,3"
@@ -35,7 +36,7 @@ for i in 1 2 3 4 5 6; do
 done
 fresh_rcs=""
 for p in "${pids[@]}"; do rc=0; wait "$p" || rc=$?; fresh_rcs="$fresh_rcs$rc"; done
-check "six first uses of a new ledger at once all succeed (exits $fresh_rcs)" test "$fresh_rcs" = 000000
+check "six first uses of a new ledger at once all succeed (exits $fresh_rcs)" test "$fresh_rcs" = 777777
 check "the new ledger holds the six records and verifies" \
 	sh -c "'$KESU' ledger verify --ledger '$WORK/fresh.sqlite' | grep -q 'OK: 6 records'"
 
@@ -99,4 +100,143 @@ expect_exit 2 "a wipe to a bad ledger writes nothing" "${WIPE[@]}" --method zero
 expect_exit 2 "a wipe without an operator" env KESU_CONFIG=/nonexistent "${WIPE[@]}" --method zero "$a"
 check "it asks who is erasing" grep -q "who is erasing" "$WORK/err"
 expect_exit 2 "a bad class" "${WIPE[@]}" --class IV "$a"
+# ---- The ledger as auditors use it (issue 12: A5, C4, D4, D5, D6, E2-E4) ----
+# A station of its own: ledger R, certificates in RC.
+R="$WORK/review.sqlite"
+RC="$WORK/review-certs"
+RW=("${WIPE[@]}" --ledger "$R" --cert-dir "$RC")
+expect_exit 0 "a certified wipe for review" "${RW[@]}" --method nist-clear "$a"
+expect_exit 7 "an unverified wipe by an operator named like a formula" "${RW[@]}" --method zero \
+	--operator '=HYPERLINK("http://e.x","x")' "$a"
+expect_exit 0 "a wipe by an operator whose name starts with +" "${RW[@]}" --method nist-clear --operator '+81 kesu' "$a"
+cert1=$(sqlite3 "$R" "SELECT json_extract(record, '\$.certificate_id') FROM jobs WHERE seq = 1")
+job1=$(sqlite3 "$R" "SELECT job_id FROM jobs WHERE seq = 1")
+pdf1="$RC/kesu-$cert1.pdf"
+check "record 1 has its certificate" test -f "$pdf1"
+
+# D5: cells Excel would read as formulas open as text.
+expect_exit 0 "export --csv" "$KESU" ledger export --ledger "$R" --csv -o "$WORK/review.csv"
+check "a cell starting with = is prefixed with '" grep -qF ",\"'=HYPERLINK(\"\"http://e.x\"\",\"\"x\"\")\"," "$WORK/review.csv"
+check "a cell starting with + is prefixed with '" grep -qF ",'+81 kesu," "$WORK/review.csv"
+check "no cell starts with a bare =" bash -c "! grep -qE '(^|,)\"?=' '$WORK/review.csv'"
+
+# D4: filter values are checked; show takes what list prints.
+expect_exit 2 "a misspelt outcome" "$KESU" ledger list --ledger "$R" --outcome SUCESS
+check "it names the allowed outcomes" grep -q "SUCCESS, UNVERIFIED, FAILED, INTERRUPTED or ABANDONED" "$WORK/err"
+check "and prints no table" test ! -s "$WORK/out"
+expect_exit 2 "a date that does not exist" "$KESU" ledger list --ledger "$R" --since 2026-02-30
+check "it says how to write a date" grep -q "is not a date: use YYYY-MM-DD" "$WORK/err"
+expect_exit 2 "until before since" "$KESU" ledger export --ledger "$R" --csv --since 2026-12-01 --until 2026-11-01
+check "it says so" grep -q "until 2026-11-01 is before since 2026-12-01" "$WORK/err"
+expect_exit 2 "class 2" "$KESU" ledger list --ledger "$R" --class 2
+check "it names I, II, III" grep -q "is not I, II or III" "$WORK/err"
+expect_exit 2 "purpose dispose" "$KESU" ledger list --ledger "$R" --purpose dispose
+expect_exit 0 "show by the number list prints" "$KESU" ledger show --ledger "$R" 1
+check "it is record 1" grep -qE "^  job +$job1$" "$WORK/out"
+expect_exit 0 "show by 6 digits of the job id" "$KESU" ledger show --ledger "$R" "${job1:0:6}"
+check "it is record 1" grep -q "^record 1 " "$WORK/out"
+expect_exit 0 "show by certificate id" "$KESU" ledger show --ledger "$R" "$cert1"
+check "it is record 1" grep -q "^record 1 " "$WORK/out"
+expect_exit 2 "show by 5 digits" "$KESU" ledger show --ledger "$R" "${job1:0:5}"
+
+# A5: a record whose certificate was never written (killed between the
+# ledger commit and the PDF) is marked, and kesu cert issue makes it.
+mv "$pdf1" "$WORK/pdf1.orig"
+mv "$pdf1.sig" "$WORK/pdf1.sig.orig"
+expect_exit 0 "list with a certificate missing" "$KESU" ledger list --ledger "$R" --cert-dir "$RC"
+check "record 1 is marked" grep -qE "^1 .* SUCCESS \*$" "$WORK/out"
+check "record 3 is not" grep -qE "^3 .* SUCCESS$" "$WORK/out"
+check "a legend says how to issue it" grep -q "^\* no certificate or failure report in $RC: issue it with kesu cert issue SEQ$" "$WORK/out"
+expect_exit 0 "list --json with a certificate missing" "$KESU" ledger list --ledger "$R" --cert-dir "$RC" --json
+check "document_missing is true for 1 only" jq -e '[.records[].document_missing] == [true, false, false]' "$WORK/out"
+expect_exit 0 "cert issue 1" "$KESU" cert issue --ledger "$R" --cert-dir "$RC" 1
+check "it says it made the certificate" grep -qF "$pdf1: certificate for record 1" "$WORK/out"
+expect_exit 0 "the issued certificate verifies against the ledger" "$KESU" cert verify --ledger "$R" "$pdf1"
+expect_exit 2 "cert issue again" "$KESU" cert issue --ledger "$R" --cert-dir "$RC" "$job1"
+check "it will not overwrite without --force" grep -q "already exists for record 1; add --force" "$WORK/err"
+expect_exit 0 "cert issue --force" "$KESU" cert issue --ledger "$R" --cert-dir "$RC" --force "$cert1"
+rm -f "$RC"/kesu-"$(sqlite3 "$R" "SELECT json_extract(record, '\$.certificate_id') FROM jobs WHERE seq = 2")".pdf*
+expect_exit 0 "cert issue of an UNVERIFIED record" "$KESU" cert issue --ledger "$R" --cert-dir "$RC" 2
+check "it is a failure report" grep -q ": failure report for record 2 " "$WORK/out"
+expect_exit 0 "nothing is missing now" "$KESU" ledger list --ledger "$R" --cert-dir "$RC"
+check "no mark, no legend" bash -c "! grep -q '\*' '$WORK/out'"
+
+# C4: an edit made around the triggers is caught by cert verify --ledger,
+# though the stored hash column still matches the certificate.
+cp "$R" "$WORK/edited.sqlite"
+sqlite3 "$WORK/edited.sqlite" "DROP TRIGGER jobs_finished_no_update;
+	UPDATE jobs SET record = replace(record, 'Test Operator', 'Someone Else') WHERE seq = 1"
+expect_exit 4 "cert verify --ledger with the record edited" "$KESU" cert verify --ledger "$WORK/edited.sqlite" "$pdf1"
+check "it says the ledger record was edited" grep -q "ledger .*record 1 .*does not match its hash: it was edited" "$WORK/out"
+expect_exit 4 "ledger show of the edited record" "$KESU" ledger show --ledger "$WORK/edited.sqlite" 1
+check "it says it was edited" grep -q "does not match its hash: it was edited" "$WORK/err"
+expect_exit 4 "cert issue of the edited record" "$KESU" cert issue --ledger "$WORK/edited.sqlite" --cert-dir "$WORK/c4" --force 1
+check "no certificate is made" test ! -e "$WORK/c4"
+
+# D6: stored text reaches the terminal escaped.
+sqlite3 "$WORK/edited.sqlite" "UPDATE jobs SET record = replace(record, 'Someone Else', 'Ev' || char(10) || char(27) || '[2J') WHERE seq = 1"
+expect_exit 0 "list of a record holding ESC and a newline" "$KESU" ledger list --ledger "$WORK/edited.sqlite" --cert-dir "$RC"
+check "the newline prints as \\x0a, ESC as \\x1b" grep -qF 'Ev\x0a\x1b[2J' "$WORK/out"
+check "no raw ESC reaches the terminal" bash -c "! grep -q $'\x1b' '$WORK/out'"
+check "one line per record" test "$(wc -l <"$WORK/out")" -eq 4
+
+# E3: a ledger others can read is made 0600 by the next writer, and says so;
+# readers only warn.
+chmod 0644 "$R"
+expect_exit 0 "list of a 0644 ledger" "$KESU" ledger list --ledger "$R"
+check "a reader warns" grep -q "mode 0644 lets other users read it" "$WORK/err"
+check "and changes nothing" test "$(stat -c %a "$R")" = 644
+expect_exit 0 "a wipe to a 0644 ledger" "${RW[@]}" --method nist-clear "$a"
+check "the writer says it tightened it" grep -q "ledger $R: mode was 0644, readable by other users; made it 0600" "$WORK/err"
+check "the ledger is 0600" test "$(stat -c %a "$R")" = 600
+
+# E2: read-only media and a user who cannot write the ledger.
+sqlite3 "$R" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+expect_exit 0 "verify, writable" "$KESU" ledger verify --ledger "$R"
+head_hash=$(sed -n 's/^  head \([0-9a-f]*\) .*/\1/p' "$WORK/out")
+check "a head hash" test ${#head_hash} -eq 64
+ro=$(attach "$(make_image ro.img 8M)")
+mkfs.ext4 -q "$ro"
+mount_dev "$ro" "$WORK/ro"
+cp "$R" "$WORK/ro/ledger.sqlite"
+cp "$XDG_CONFIG_HOME/kesu/station.pub" "$WORK/ro/"
+umount "$WORK/ro"
+mount -o ro "$ro" "$WORK/ro"
+expect_exit 0 "ledger verify on a read-only mount" "$KESU" ledger verify --ledger "$WORK/ro/ledger.sqlite" --pubkey "$WORK/ro/station.pub"
+check "the same head hash" grep -q "^  head $head_hash " "$WORK/out"
+expect_exit 0 "ledger list on a read-only mount" "$KESU" ledger list --ledger "$WORK/ro/ledger.sqlite"
+check "four records" test "$(grep -c '^[0-9]' "$WORK/out")" -eq 4
+expect_exit 0 "ledger show on a read-only mount" "$KESU" ledger show --ledger "$WORK/ro/ledger.sqlite" 1
+expect_exit 0 "ledger export on a read-only mount" "$KESU" ledger export --ledger "$WORK/ro/ledger.sqlite" --json
+expect_exit 0 "cert verify --ledger on a read-only mount" "$KESU" cert verify --ledger "$WORK/ro/ledger.sqlite" "$pdf1"
+check "nothing was created there" test "$(ls "$WORK/ro" | tr '\n' ' ')" = "ledger.sqlite lost+found station.pub "
+
+mkdir -m 0755 "$WORK/shared"
+cp "$R" "$WORK/ro/station.pub" "$WORK/shared/"
+chmod 0644 "$WORK/shared/review.sqlite"
+chmod o+x "$WORK"
+cp "$KESU" "$WORK/shared/kesu"
+NOBODY=(runuser -u nobody -- env KESU_CONFIG=/nonexistent HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent XDG_DATA_HOME=/nonexistent)
+expect_exit 0 "ledger verify as a user who cannot write the ledger" "${NOBODY[@]}" "$WORK/shared/kesu" \
+	ledger verify --ledger "$WORK/shared/review.sqlite" --pubkey "$WORK/shared/station.pub"
+check "the same head hash" grep -q "^  head $head_hash " "$WORK/out"
+check "it warns that others can read the ledger" grep -q "lets other users read it" "$WORK/err"
+check "nothing was created beside it" test "$(ls "$WORK/shared" | tr '\n' ' ')" = "kesu review.sqlite station.pub "
+
+# An older schema is read as it is and said so, never migrated by a reader.
+cp "$R" "$WORK/v1.sqlite"
+sqlite3 "$WORK/v1.sqlite" 'DROP TABLE ata_passwords; PRAGMA user_version = 1'
+expect_exit 0 "list of a schema 1 ledger" "$KESU" ledger list --ledger "$WORK/v1.sqlite"
+check "it says it reads it as it is" grep -qE "ledger $WORK/v1.sqlite: schema version 1, this kesu writes [0-9]+: it will be migrated the next time it is written; reading it as it is" "$WORK/err"
+check "it is still version 1" test "$(sqlite3 "$WORK/v1.sqlite" 'PRAGMA user_version')" = 1
+
+# E4: a full disk is named as such.
+mkdir "$WORK/full"
+mount -t tmpfs -o size=1m tmpfs "$WORK/full"
+MOUNTS+=("$WORK/full")
+cp "$R" "$WORK/full/ledger.sqlite"
+dd if=/dev/zero of="$WORK/full/fill" bs=4k 2>/dev/null || true
+expect_exit 1 "a wipe to a ledger on a full disk" "${WIPE[@]}" --method nist-clear --ledger "$WORK/full/ledger.sqlite" "$a"
+check "it says the disk is full, with the path" grep -q "^kesu: ledger $WORK/full/ledger.sqlite: .*the disk is full" "$WORK/err"
+check "not that it is not a ledger" bash -c "! grep -q 'not a kesu ledger' '$WORK/err'"
 finish
