@@ -86,17 +86,24 @@ static void overwrite_view(const struct kesu_job_result *r, struct progress_view
 		/* The real plan is known now: count it instead of the estimate. */
 		v->job_total = v->job_total - vbytes + p->total;
 		done += size + p->done;
+	} else if (r->outcome == KESU_OUTCOME_INTERRUPTED && r->interrupted_pass) {
+		/* Stopped: as far as it durably got (what a resume starts from). */
+		done = (uint64_t)(r->interrupted_pass - 1) * (size + (all ? vbytes : 0)) +
+		       r->interrupted_at;
 	} else {
-		done = v->job_total;
+		done = v->job_total; /* ended: nothing is left to do */
 	}
-	v->job_done = done < v->job_total ? done : v->job_total;
 	uint64_t resumed = p->resumed_bytes;
 	if (all && size)
 		resumed += resumed / size * vbytes; /* passes verified by the earlier run */
+	if (done < resumed)
+		done = resumed; /* before the resumed pass begins */
+	v->job_done = done < v->job_total ? done : v->job_total;
 	v->job_pct = v->job_total ? 100.0 * (double)v->job_done / (double)v->job_total : 100.0;
 	double this_run = v->job_done > resumed ? (double)(v->job_done - resumed) : 0;
 	double rate = p->job_seconds > 0 ? this_run / p->job_seconds : 0;
-	v->job_eta = p->phase == KESU_PHASE_FINISHED ? 0
+	bool stopped = p->phase == KESU_PHASE_FINISHED && r->outcome == KESU_OUTCOME_INTERRUPTED;
+	v->job_eta = stopped ? -1 : p->phase == KESU_PHASE_FINISHED ? 0
 		   : rate > 0 ? (double)(v->job_total - v->job_done) / rate : -1;
 }
 

@@ -107,7 +107,6 @@ struct tui_open_job {
 	unsigned pass;           /* its last checkpoint, 0 none */
 	uint64_t offset;
 	char started[32];
-	char state[16];          /* running or interrupted */
 };
 #define TUI_MAX_OPEN 16
 

@@ -48,7 +48,6 @@ static int find_open_jobs(struct tui_app *app, char *err, size_t errsize)
 		snprintf(j->device, sizeof(j->device), "%s", d->path);
 		snprintf(j->job_id, sizeof(j->job_id), "%s", open.job_id);
 		snprintf(j->started, sizeof(j->started), "%s", open.started_utc);
-		snprintf(j->state, sizeof(j->state), "%s", open.state);
 		j->pass = open.pass;
 		j->offset = open.offset;
 		plan_read(open.plan_json, j);
@@ -97,7 +96,7 @@ static int draw_open_jobs(const struct tui_app *app)
 			snprintf(passes, sizeof(passes), "%u", m->npasses);
 		cli_format_size(j->offset, size, sizeof(size));
 		y++;
-		snprintf(line, sizeof(line), "%s  job %s (%s)", j->device, j->job_id, j->state);
+		snprintf(line, sizeof(line), "%s  job %s", j->device, j->job_id);
 		attron(A_BOLD);
 		tui_put(y++, 1, line);
 		attroff(A_BOLD);

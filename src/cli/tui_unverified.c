@@ -42,18 +42,19 @@ enum tui_next tui_unverified_screen(struct tui_app *app)
 	for (;;) {
 		erase();
 		tui_title("no certificate");
-		attron(A_BOLD);
 		if (fixed)
-			snprintf(line, sizeof(line), "The job being resumed was planned without verification: it "
-				 "reads nothing back, so there will be NO CERTIFICATE. Restart it with "
-				 "verification: sample to get one.");
+			snprintf(line, sizeof(line), "The job being resumed was planned without verification: "
+				 "it reads nothing back.");
 		else
-			snprintf(line, sizeof(line), "Method %s with verification %s reads nothing back: "
-				 "NO CERTIFICATE (the result is UNVERIFIED). Choose verification: sample "
-				 "to get one.", m->id, tui_form_verify_name(app->form.verify)
-				 ? tui_form_verify_name(app->form.verify) : "none (the method's)");
-		int y = 2 + tui_wrap(2, line, 4);
+			snprintf(line, sizeof(line), "Method %s with verification %s reads nothing back.", m->id,
+				 tui_form_verify_name(app->form.verify) ? tui_form_verify_name(app->form.verify)
+				 : "none (the method's)");
+		int y = 2 + tui_wrap(2, line, 3);
+		attron(A_BOLD);
+		tui_put(y++, 1, "NO CERTIFICATE: the result will be UNVERIFIED.");
 		attroff(A_BOLD);
+		tui_wrap(y++, fixed ? "Restart the job with verification: sample to get one."
+			 : "Choose verification: sample to get one.", 2);
 		if (!fixed)
 			tui_put(y + 1, 1, "s  switch verification to sample (reads about 10 %, certificate)");
 		tui_put(y + 2, 1, "k  keep it: written, not verified, no certificate");

@@ -3,6 +3,9 @@
 # the gate's refusal of a mounted drive, the results-location warning for
 # a ledger in RAM, a wrong confirmation (nothing written), and a full run
 # with method zero on two loop devices, checked afterwards on the host.
+# Then the progress lines the UI reads (whole-job fields, short numbers),
+# a drive with an unfinished job (resume or restart), and a method that
+# reads nothing back (no certificate: said before, and after as exit 7).
 source "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "$TEST_NAME: needs tmux" >&2; exit 1; }
 
@@ -141,4 +144,117 @@ for pdf in "${shown[@]}"; do
 	expect_exit 0 "kesu cert verify $(basename "$pdf")" \
 		"$KESU" cert verify --pubkey "${K%.key}.pub" --ledger "$L" "$pdf"
 done
+tm kill-server 2>/dev/null || true
+
+# ---- progress lines: the whole job, short numbers ----
+# A disk ledger this time (no results-location screen).
+L2="$WORK/disk/ledger.sqlite"
+C2="$WORK/disk/certs"
+K2="$WORK/disk/station.key"
+mkdir -p "$WORK/disk"
+big=$((256 << 20))
+img4=$(make_image d.img 256M)
+dev4=$(attach "$img4")
+# Pass 1 of dod-3pass, then stop: an unfinished job stays in the ledger.
+set +e
+"$KESU" wipe --yes --force --progress json --json --method dod-3pass --stop-after-pass 1 \
+	--ledger "$L2" --cert-dir "$C2" --key "$K2" "$dev4" >"$WORK/first.json" 2>"$WORK/progress"
+rc=$?
+set -e
+check "the first run stops after pass 1 (exit 6)" test "$rc" -eq 6
+grep '^{' "$WORK/progress" >"$WORK/progress.lines" || true
+check "progress lines were printed" test -s "$WORK/progress.lines"
+# json-c prints doubles with 17 digits; kesu prints at most 2 decimals.
+check "no number has more than 2 decimals" \
+	bash -c "! grep -Eq '[0-9]\.[0-9]{3,}' '$WORK/progress.lines'"
+first=$(head -1 "$WORK/progress.lines")
+last=$(tail -1 "$WORK/progress.lines")
+field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("null" if v is None else v)' "$1" "$2"; }
+# Not the machine's uptime before the first phase: since the job began.
+check "first line: elapsed_seconds is small (not uptime)" \
+	python3 -c "import sys; sys.exit(not float('$(field "$first" elapsed_seconds)') < 5)"
+check "first line: job_elapsed_seconds is small" \
+	python3 -c "import sys; sys.exit(not float('$(field "$first" job_elapsed_seconds)') < 5)"
+# 3 passes written plus one sampled read of 10 % (the last pass).
+want=$((3 * big + (big + 9) / 10))
+check "job_total = 3 passes + a 10 % sample ($want)" test "$(field "$first" job_total)" = "$want"
+check "the old fields are still there" test "$(field "$first" passes)" = 3
+check "last line: INTERRUPTED" test "$(field "$last" outcome)" = INTERRUPTED
+# Pass 1 written, not read back (only the last pass is): 1 / (3 + 0.1).
+pct=$(python3 -c "print('%.2f' % (100.0 * $big / $want))")
+check "last line: one pass of three is done ($pct %)" test "$(field "$last" job_percent)" = "$pct"
+check "last line: no time left is claimed" test "$(field "$last" job_eta_seconds)" = null
+job=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["jobs"][0]["record"]["job_id"])' \
+	"$WORK/first.json")
+check "the interrupted job is open in the ledger" \
+	grep -q "$job" <("$KESU" ledger list --open --json --ledger "$L2" 2>&1)
+
+# ---- B5: the UI offers resume or restart; restart with another method ----
+# The form's last field is [ Start ] (F10 is not a vt100 key).
+form_start() {
+	for i in $(seq 14); do keys Down; done
+	keys Enter
+}
+tm new-session -d -s "$SESSION" -x 80 -y 25 \
+	"XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' TERM=vt100 \
+	 '$KESU' tui --ledger '$L2' --cert-dir '$C2' --key '$K2' $dev4; \
+	 echo EXIT=\$? > '$WORK/exit2'; sleep 60"
+expect_screen "the drive list (second session)" "$dev4"
+keys Space
+expect_screen "the drive is selected" "1 selected"
+keys Enter
+expect_screen "the job form" "Operator *   Test Operator"
+form_start
+expect_screen "the unfinished job is offered" "An unfinished job is in the ledger"
+pane >"$WORK/screen-open"
+check "it names the job" grep -q "job $job" "$WORK/screen-open"
+check "it names its method and how far it got" \
+	grep -Eq "method dod-3pass, verify sample; reached pass [12]/3" "$WORK/screen-open"
+check "Resume is offered with the job's method" grep -q "Resume: continue the job with its method dod-3pass" "$WORK/screen-open"
+check "Restart is offered" grep -q "Restart: the old job is closed as ABANDONED" "$WORK/screen-open"
+keys Escape
+expect_screen "Esc goes back to the form" "Operator *   Test Operator"
+for i in $(seq 40); do
+	pane | grep -q "Method *< zero >" && break
+	keys Left
+	sleep 0.1
+done
+expect_screen "method zero chosen" "< zero >"
+form_start
+expect_screen "the unfinished job again" "Restart: the old job is closed as ABANDONED; erase anew with zero"
+keys Down Enter
+# ---- C2: zero reads nothing back: said before ERASE, sampling offered ----
+expect_screen "no certificate is said before the confirmation" "NO CERTIFICATE"
+check "it offers sampling" grep -q "switch verification to sample" <(pane)
+keys s
+expect_screen "the confirmation" "Type ERASE to go ahead"
+check "it says the old job is abandoned" grep -q "$dev4: job $job is closed as ABANDONED" <(pane)
+check "no 'no certificate' line after switching to sample" bash -c "! grep -q 'NO CERTIFICATE' <(tmux -L '$TMUX_SOCK' capture-pane -p -t '$SESSION')"
+keys "ERASE" Enter
+expect_screen "the results screen (restart)" "kesu wipe: exit status 0; every drive SUCCESS"
+check "$dev4 SUCCESS with method zero" grep -q "^$dev4  SUCCESS  method zero" <(pane)
+check "$dev4 is all zeros" cmp -n "$big" "$dev4" /dev/zero
+check "the old job is no longer open" bash -c "! grep -q '$job' <('$KESU' ledger list --open --json --ledger '$L2' 2>&1)"
+
+# The same drive, zero with verification none: warned, kept, exit 7.
+keys r
+expect_screen "back at the drive list" "$dev4"
+keys Space Enter
+expect_screen "the job form again" "Verify       < sample >"
+keys Down Right Right
+expect_screen "verification none chosen" "Verify       < none >"
+form_start
+expect_screen "no certificate is said again" "reads nothing back"
+keys k
+expect_screen "the confirmation says it too" "Verification none: written, NOT verified, NO CERTIFICATE."
+keys "ERASE" Enter
+expect_screen "the results screen (unverified)" "kesu wipe: exit status 7"
+pane >"$WORK/screen-unverified"
+check "written, not verified, no certificate" grep -q "written, NOT verified (verification none): no certificate" "$WORK/screen-unverified"
+check "the title does not say erased" bash -c "! grep -q 'every drive erased' '$WORK/screen-unverified'"
+check "exit 7 is explained" grep -q "written but NOT verified: no certificate" "$WORK/screen-unverified"
+keys q
+for i in $(seq 100); do [ -s "$WORK/exit2" ] && break; sleep 0.1; done
+check "kesu tui exited 7 (no certificate), not 0" grep -qx "EXIT=7" "$WORK/exit2"
+expect_exit 0 "kesu ledger verify (second ledger)" "$KESU" ledger verify --ledger "$L2" --pubkey "${K2%.key}.pub"
 finish
