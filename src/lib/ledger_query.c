@@ -172,6 +172,15 @@ static int job_ids(struct kesu_ledger *l, const char *sql, const char *param,
 	return rc;
 }
 
+/* A LIKE pattern for a job id prefix: kesu writes job ids in lower case. */
+static void like_prefix(const char *text, size_t len, char out[KESU_JOB_ID_LEN + 2])
+{
+	for (size_t i = 0; i < len; i++)
+		out[i] = (char)(text[i] >= 'A' && text[i] <= 'F' ? text[i] + 32 : text[i]);
+	out[len] = '%';
+	out[len + 1] = '\0';
+}
+
 int kesu_ledger_resolve(struct kesu_ledger *l, const char *text, char job_id[KESU_JOB_ID_LEN + 1],
 			char *err, size_t errsize)
 {
@@ -192,9 +201,7 @@ int kesu_ledger_resolve(struct kesu_ledger *l, const char *text, char job_id[KES
 		return rc;
 	if (n == 0 && hex && len >= 6 && len <= KESU_JOB_ID_LEN) {
 		char lower[KESU_JOB_ID_LEN + 2];
-		for (size_t i = 0; i <= len; i++)
-			lower[i] = (char)(text[i] >= 'A' && text[i] <= 'F' ? text[i] + 32 : text[i]);
-		strcat(lower, "%");
+		like_prefix(text, len, lower);
 		if ((rc = job_ids(l, "SELECT job_id FROM jobs WHERE state = 'finished' AND job_id LIKE ?1"
 				     " ORDER BY seq", lower, ids, 5, &n, err, errsize)) < 0)
 			return rc;
@@ -202,6 +209,19 @@ int kesu_ledger_resolve(struct kesu_ledger *l, const char *text, char job_id[KES
 	if (n == 1) {
 		snprintf(job_id, KESU_JOB_ID_LEN + 1, "%s", ids[0]);
 		return 1;
+	}
+	if (n == 0 && hex && len >= 6 && len <= KESU_JOB_ID_LEN) {
+		/* An unfinished job has no record yet: say so, not "no such job". */
+		char lower[KESU_JOB_ID_LEN + 2];
+		like_prefix(text, len, lower);
+		if ((rc = job_ids(l, "SELECT job_id FROM jobs WHERE state != 'finished' AND job_id LIKE ?1",
+				  lower, ids, 5, &n, err, errsize)) < 0)
+			return rc;
+		if (n > 0) {
+			snprintf(err, errsize, "ledger %s: job %s is unfinished (running or interrupted): it has "
+				 "no record yet; wipe the drive again to resume it", l->path, ids[0]);
+			return 0;
+		}
 	}
 	if (n == 0) {
 		snprintf(err, errsize, "ledger %s: no finished record for \"%s\" (give the number list "

@@ -160,6 +160,14 @@ expect_exit 0 "cert issue of an UNVERIFIED record" "$KESU" cert issue --ledger "
 check "it is a failure report" grep -q ": failure report for record 2 " "$WORK/out"
 expect_exit 0 "nothing is missing now" "$KESU" ledger list --ledger "$R" --cert-dir "$RC"
 check "no mark, no legend" bash -c "! grep -q '\*' '$WORK/out'"
+# An unfinished job has no record to certify.
+c=$(make_image c.img 4M)
+expect_exit 6 "a job stopped after its first pass" "${RW[@]}" --method dod-3pass --stop-after-pass 1 "$c"
+open_job=$(sqlite3 "$R" "SELECT job_id FROM jobs WHERE state != 'finished'")
+expect_exit 2 "cert issue of an unfinished job" "$KESU" cert issue --ledger "$R" --cert-dir "$RC" "${open_job:0:8}"
+check "it says the job is unfinished" grep -q "job $open_job is unfinished (running or interrupted): it has no record yet" "$WORK/err"
+expect_exit 0 "list --open with an unfinished job" "$KESU" ledger list --ledger "$R" --cert-dir "$RC" --open --json
+check "an unfinished job has no document_missing" jq -e '[.records[].document_missing] == [false, false, false, null]' "$WORK/out"
 
 # C4: an edit made around the triggers is caught by cert verify --ledger,
 # though the stored hash column still matches the certificate.
