@@ -7,6 +7,7 @@
 #ifndef KESU_PDF_H
 #define KESU_PDF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define KESU_PDF_PAYLOAD_NAME "kesu-payload.json"
@@ -15,6 +16,15 @@
 #define KESU_PDF_PAYLOAD_MAX (1u << 20) /* bytes of a payload */
 #define KESU_PDF_SIG_MAX 16384          /* bytes of a signature file */
 #define KESU_PDF_FILE_MAX (64u << 20)   /* bytes of a PDF the reader accepts */
+
+/* How a station wants its documents to read (config keys date_style and
+ * class_label). A NULL style is the default: Western dates, the class
+ * labelled 重要性分類 as the city's standard names it. */
+struct kesu_pdf_style {
+	bool era_dates;       /* dates as 令和8年12月6日 rather than 2026-12-06 */
+	char class_label[64]; /* "" = KESU_PDF_CLASS_LABEL */
+};
+#define KESU_PDF_CLASS_LABEL "重要性分類"
 
 /* Renders the certificate (or, when payload "document" is "failure-report", the
  * failure report) for a canonical JSON payload (docs/certificate.md) and embeds
@@ -26,6 +36,15 @@
  * v2 payload, or -errno (-ENOENT: no font; err says which file). */
 int kesu_pdf_write(const char *payload, size_t payload_len, const char *payload_sig,
 		   size_t sig_len, const char *path, char *err, size_t errsize);
+/* The same with a style (NULL: the default). */
+int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *payload_sig,
+			  size_t sig_len, const struct kesu_pdf_style *style, const char *path,
+			  char *err, size_t errsize);
+
+/* A Gregorian date as a Japanese era date: "令和8年12月6日", the first year
+ * of an era as 元年 ("令和元年5月1日"). Eras from 大正 (1912-07-30) on;
+ * returns -1 (out untouched) for earlier or invalid dates, else 0. */
+int kesu_era_date(int year, int month, int day, char *out, size_t size);
 
 /* Reads the two attachments back out of a PDF that kesu_pdf_write made.
  * Returns 0 (both malloc'd, NUL-terminated), or -KESU_EPARSE with err naming

@@ -2,6 +2,7 @@
  * decimal and binary units, durations, times, patterns, and the Japanese /
  * English names of the enumerations. Absent values read "—". */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pdf_internal.h"
@@ -87,6 +88,113 @@ void fmt_time(char *out, size_t size, const char *iso)
 		snprintf(out, size, "%.10s %.8s (UTC%s)", iso, iso + 11, zone);
 	else
 		snprintf(out, size, "%s", iso);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+ * Hinnant's algorithms): no time zone database, no mktime. */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+static void civil_from_days(long long z, int *y, int *m, int *d)
+{
+	z += 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int kesu_era_date(int year, int month, int day, char *out, size_t size)
+{
+	/* the first day of each era, newest first */
+	static const struct {
+		int y, m, d;
+		const char *name;
+	} eras[] = {
+		{2019, 5, 1, "令和"},
+		{1989, 1, 8, "平成"},
+		{1926, 12, 25, "昭和"},
+		{1912, 7, 30, "大正"},
+	};
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (month < 1 || month > 12 || day < 1 || day > mdays[month - 1] ||
+	    (month == 2 && day == 29 && (year % 4 || (year % 100 == 0 && year % 400))))
+		return -1;
+	long key = (long)year * 10000 + month * 100 + day;
+	for (size_t i = 0; i < sizeof(eras) / sizeof(eras[0]); i++) {
+		if (key < (long)eras[i].y * 10000 + eras[i].m * 100 + eras[i].d)
+			continue;
+		int n = year - eras[i].y + 1;
+		char nen[16];
+		if (n == 1)
+			snprintf(nen, sizeof(nen), "元");
+		else
+			snprintf(nen, sizeof(nen), "%d", n);
+		snprintf(out, size, "%s%s年%d月%d日", eras[i].name, nen, month, day);
+		return 0;
+	}
+	return -1;
+}
+
+int fmt_offset(const char *iso_local, int *minutes)
+{
+	if (!digits_at(iso_local, "dddd-dd-ddTdd:dd:dd"))
+		return -1;
+	const char *zone = iso_local + 19;
+	if (strcmp(zone, "Z") == 0) {
+		*minutes = 0;
+		return 0;
+	}
+	if ((zone[0] != '+' && zone[0] != '-') || !digits_at(zone + 1, "dd:dd") || zone[6])
+		return -1;
+	int h = (zone[1] - '0') * 10 + zone[2] - '0', m = (zone[4] - '0') * 10 + zone[5] - '0';
+	if (h > 23 || m > 59)
+		return -1;
+	*minutes = (zone[0] == '-' ? -1 : 1) * (h * 60 + m);
+	return 0;
+}
+
+void fmt_local(char *out, size_t size, const char *utc, int offset_min, bool known, bool era)
+{
+	int y, mo, d, h, mi, s;
+	if (!utc[0]) {
+		snprintf(out, size, DASH);
+		return;
+	}
+	if (!digits_at(utc, "dddd-dd-ddTdd:dd:ddZ") || utc[20] ||
+	    sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6 || mo < 1 ||
+	    mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
+		snprintf(out, size, "%s", utc);
+		return;
+	}
+	if (!known)
+		offset_min = 0;
+	long long t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s +
+		      offset_min * 60;
+	long long days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+	long long secs = t - days * 86400;
+	civil_from_days(days, &y, &mo, &d);
+	char date[48], zone[24];
+	if (!era || kesu_era_date(y, mo, d, date, sizeof(date)) != 0)
+		snprintf(date, sizeof(date), "%04d-%02d-%02d", y, mo, d);
+	if (!known)
+		snprintf(zone, sizeof(zone), "UTC");
+	else
+		snprintf(zone, sizeof(zone), "(UTC%c%02d:%02d)", offset_min < 0 ? '-' : '+',
+			 abs(offset_min) / 60, abs(offset_min) % 60);
+	snprintf(out, size, "%s %02lld:%02lld:%02lld %s", date, secs / 3600, secs / 60 % 60,
+		 secs % 60, zone);
 }
 
 int fmt_issued_date(const char *iso, HPDF_Date *date)

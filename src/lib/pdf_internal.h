@@ -8,9 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CERT_TEXT 256        /* bytes of one displayed payload string */
+#include "kesu/field_limits.h"
+#include "kesu/pdf.h"
+
+/* bytes of one displayed payload string: the longest field within
+ * kesu/field_limits.h (128 code points of up to 4 bytes) fits whole */
+#define CERT_TEXT KESU_LIMIT_BYTES(KESU_LIMIT_ORGANISATION)
 #define CERT_PASSES_MAX 256  /* passes a payload may list */
 #define CERT_INTERRUPTS_SHOWN 3
+#define CERT_RANGES_SHOWN 50 /* unwritten ranges listed; the rest are counted */
 
 /* One entry of sanitization.passes. Numbers are -1 when null. */
 struct cert_pass {
@@ -20,6 +26,11 @@ struct cert_pass {
 	char seed[80];
 	long long bytes_written, milliseconds, bad_sectors;
 	bool completed;
+	int verify_passed; /* passes[i].verify.passed: 1, 0, or -1 when not read back */
+};
+
+struct cert_range {
+	long long first, count;
 };
 
 /* Every fact the page shows, validated and sanitised (valid UTF-8, BMP only,
@@ -28,9 +39,11 @@ struct cert {
 	bool failure; /* "document": "failure-report" */
 	char id[40];
 	char issued_utc[40], issued_local[40];
-	char outcome[20], reason[CERT_TEXT];
+	int offset_min;    /* the station's UTC offset, from issued_local */
+	bool offset_known; /* issued_local carried one */
+	char outcome[20], reason[CERT_TEXT], reason_ja[CERT_TEXT];
 	char org_name[CERT_TEXT], org_department[CERT_TEXT], org_location[CERT_TEXT],
-		org_phone[64];
+		org_phone[KESU_LIMIT_BYTES(KESU_LIMIT_PHONE)];
 	char operator_name[CERT_TEXT], operator_title[CERT_TEXT];
 	char approver_name[CERT_TEXT], approver_title[CERT_TEXT];
 	char classification[8], purpose[20];
@@ -56,14 +69,24 @@ struct cert {
 	} hidden;
 	struct {
 		char id[64], title_ja[CERT_TEXT], title_en[CERT_TEXT], standard[CERT_TEXT],
-			source[CERT_TEXT], sha256[80];
+			standard_ja[CERT_TEXT], source[CERT_TEXT], caveat_ja[CERT_TEXT],
+			caveat_en[CERT_TEXT], sha256[80];
 		long long version;
 	} method;
 	char started_utc[40], ended_utc[40];
 	size_t ninterrupts;
-	char interrupts[CERT_INTERRUPTS_SHOWN][CERT_TEXT];
+	struct {
+		long long pass, offset;
+		char at_utc[40];
+	} interrupts[CERT_INTERRUPTS_SHOWN];
 	struct cert_pass *passes; /* malloc'd, npasses entries */
 	size_t npasses;
+	/* sanitization.unwritten: distinct sectors no pass could write. -1:
+	 * not in the payload (older records), then only the passes' counts
+	 * are known. */
+	long long unwritten_sectors;
+	size_t nunwritten; /* ranges in the payload; the first CERT_RANGES_SHOWN kept */
+	struct cert_range unwritten[CERT_RANGES_SHOWN];
 	struct {
 		char mode[20], percent[20], seed[80];
 		long long samples, bytes_read, mismatched, unreadable;
@@ -96,14 +119,22 @@ const char *fmt_verify_mode(const char *mode);
 const char *fmt_technique(const char *technique);
 const char *fmt_outcome_ja(const char *outcome);
 int fmt_issued_date(const char *iso, HPDF_Date *date); /* 0 when parsed */
+/* The offset of a local ISO time ("...+09:00") in minutes; 0 or -1. */
+int fmt_offset(const char *iso_local, int *minutes);
+/* A UTC ISO time ("2026-12-06T01:30:12Z") in the station's zone:
+ * "2026-12-06 10:30:12 (UTC+09:00)", with era "令和8年12月6日 10:30:12
+ * (UTC+09:00)"; "... UTC" when the offset is not known. */
+void fmt_local(char *out, size_t size, const char *utc, int offset_min, bool known, bool era);
 
 /* Page geometry (points; y measured downwards from the page top). */
 #define PAGE_W 595.276f
 #define PAGE_H 841.89f
-#define MARGIN_X 36.0f
+#define MARGIN_X 60.0f /* left: 21 mm, room for a two-hole punch (20 mm) */
+#define MARGIN_R 34.0f /* right */
 #define MARGIN_TOP 32.0f
 #define MARGIN_BOTTOM 26.0f
-#define CONTENT_W (PAGE_W - 2 * MARGIN_X)
+#define CONTENT_W (PAGE_W - MARGIN_X - MARGIN_R)
+#define CONTENT_CX (MARGIN_X + CONTENT_W / 2)
 #define FOOTER_H 16.0f
 #define PAGE_BODY_END (PAGE_H - MARGIN_BOTTOM - FOOTER_H)
 
@@ -124,6 +155,8 @@ struct pdf {
 	unsigned page_no;   /* 1-based */
 	HPDF_Page pages[PDF_PAGES_MAX]; /* footers are drawn once the count is known */
 	struct rgb accent;  /* section bars: blue for certificates, red for reports */
+	bool era;           /* style: Japanese era dates */
+	char class_label[CERT_TEXT]; /* style: the class's name, sanitised */
 	int error;          /* first libharu error (HPDF_STATUS), 0 if none */
 };
 
@@ -139,6 +172,8 @@ void pdf_text_bold(struct pdf *p, float x, float top, float size, const char *s)
 void pdf_text_fit(struct pdf *p, float x, float top, float width, float size, float min_size,
 		  const char *s);
 void pdf_text_center(struct pdf *p, float cx, float top, float size, bool bold, const char *s);
+bool pdf_is_wide(unsigned cp); /* CJK: a line may break beside it */
+float pdf_widest_token(const struct pdf *p, float size, const char *s);
 unsigned pdf_wrap_count(const struct pdf *p, float size, const char *s, float width);
 unsigned pdf_text_wrap(struct pdf *p, float x, float top, float width, float size,
 		       float leading, unsigned max_lines, const char *s);
@@ -151,33 +186,41 @@ void pdf_line(struct pdf *p, float x1, float top1, float x2, float top2, struct 
 /* pdf_layout.c: pages, section bars and label/value rows. */
 extern const struct rgb RGB_BLACK, RGB_GREY, RGB_RULE, RGB_LABEL, RGB_WHITE, RGB_RED,
 	RGB_GREEN, RGB_BLUE, RGB_DARK_RED, RGB_PALE_RED;
-#define ROW_H 12.2f
-#define LABEL_W 108.0f
+#define ROW_H 13.0f
+#define LABEL_W 92.0f
+#define LABEL_SIZE 8.0f /* no label on the page is smaller */
 #define HALF_W (CONTENT_W / 2)
+#define VALUE_LINES 16  /* enough for any field within kesu/field_limits.h */
 int pdf_new_page(struct pdf *p);
 void pdf_need(struct pdf *p, float h); /* a new page unless h fits on this one */
 void pdf_footers(struct pdf *p);
 void pdf_section(struct pdf *p, const char *ja, const char *en);
+float pdf_label_height(const struct pdf *p, float w, const char *ja, const char *en);
 void pdf_label(struct pdf *p, float x, float top, float w, float h, const char *ja,
 	       const char *en);
 float pdf_value_height(const struct pdf *p, const char *value, float w, unsigned max_lines);
 void pdf_value(struct pdf *p, float x, float top, float w, float h, const char *value,
 	       unsigned max_lines);
+void pdf_cell(struct pdf *p, float x, float top, float w, float h);
 void pdf_row1(struct pdf *p, const char *ja, const char *en, const char *value,
 	      unsigned max_lines);
 void pdf_row2(struct pdf *p, const char *ja1, const char *en1, const char *v1, const char *ja2,
 	      const char *en2, const char *v2);
 
-/* pdf_sections.c, pdf_passes.c, pdf_sign.c: the page's blocks, in order. */
+/* pdf_sections.c, pdf_passes.c, pdf_sign.c: the page's blocks, in order.
+ * Facts a person reads come first; hashes, seeds, the signature and UTC
+ * times are in the technical block at the end. */
+bool cert_unwritten(const struct cert *c); /* any sector left unwritten */
 void pdf_draw_header(struct pdf *p);
 void pdf_draw_issue(struct pdf *p);
 void pdf_draw_medium(struct pdf *p);
 void pdf_draw_method(struct pdf *p);
 void pdf_draw_verification(struct pdf *p);
+void pdf_draw_unwritten(struct pdf *p);
 void pdf_draw_outcome(struct pdf *p);
 void pdf_draw_passes(struct pdf *p);
 void pdf_draw_annex(struct pdf *p);
-void pdf_draw_signature(struct pdf *p);
+void pdf_draw_technical(struct pdf *p);
 void pdf_draw_seals(struct pdf *p);
 int pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *text);
 

@@ -12,9 +12,10 @@
 #include "pdf_internal.h"
 
 #define PASSES_ON_PAGE1 8
-#define HEAD_H 15.5f
-#define PASS_ROW_H 9.8f
-#define CELL_SIZE 6.8f
+#define HEAD_H 21.5f
+#define PASS_ROW_H 12.0f
+#define CELL_SIZE 8.0f
+#define HEAD_SIZE 8.0f
 #define PAD 3.0f
 
 struct column {
@@ -23,13 +24,13 @@ struct column {
 	bool right;
 };
 
+/* The random streams' seeds are in the technical block (pdf_sign.c). */
 static const struct column columns[] = {
 	{"No.", "", 24, true},
-	{"パターン", "Pattern", 118, false},
-	{"シード", "Seed (AES-CTR)", 104, false},
+	{"パターン", "Pattern", 112, false},
 	{"書込量", "Bytes written", 96, true},
-	{"所要時間", "Time", 62, true},
-	{"不良セクタ", "Bad sectors", 60, true},
+	{"所要時間", "Time", 72, true},
+	{"不良セクタ", "Bad sectors", 62, true},
 	{"状態", "Status", 0, false},
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
@@ -37,7 +38,7 @@ static const struct column columns[] = {
 /* A firmware erase: no seed, no bad sectors; the command instead. */
 static const struct column firmware_columns[] = {
 	{"No.", "", 24, true},
-	{"消去コマンド", "Command", 282, false},
+	{"消去コマンド", "Command", 210, false},
 	{"消去範囲", "Bytes erased", 96, true},
 	{"所要時間", "Time", 62, true},
 	{"状態", "Status", 0, false},
@@ -70,9 +71,9 @@ static void table_header(struct pdf *p)
 		float w = column_w(cols, n, i);
 		pdf_rect(p, x, p->y, w, HEAD_H, &RGB_LABEL, &RGB_RULE, 0.4f);
 		pdf_color(p, RGB_BLACK);
-		pdf_text_fit(p, x + PAD, p->y + 2.0f, w - 2 * PAD, 6.4f, 4.8f, cols[i].ja);
+		pdf_text_fit(p, x + PAD, p->y + 2.0f, w - 2 * PAD, HEAD_SIZE, HEAD_SIZE, cols[i].ja);
 		pdf_color(p, RGB_GREY);
-		pdf_text_fit(p, x + PAD, p->y + 8.6f, w - 2 * PAD, 5.5f, 4.5f, cols[i].en);
+		pdf_text_fit(p, x + PAD, p->y + 11.3f, w - 2 * PAD, HEAD_SIZE, HEAD_SIZE, cols[i].en);
 		x += w;
 	}
 	p->y += HEAD_H;
@@ -88,9 +89,20 @@ static void cell(struct pdf *p, float x, float w, bool right, const char *text)
 		pdf_text_fit(p, x + PAD, top, w - 2 * PAD, CELL_SIZE, 5.5f, text);
 }
 
+/* A pass that left a sector unwritten is not done, whatever an older
+ * record says of it ("completed" was true for passes with bad sectors). */
+static bool pass_done(const struct cert_pass *pass)
+{
+	return pass->completed && pass->bad_sectors <= 0;
+}
+
 static const char *status(const struct cert_pass *pass)
 {
-	return pass->completed ? "完了 / done" : "未完了 / incomplete";
+	if (!pass_done(pass))
+		return "未完了 / incomplete";
+	if (pass->verify_passed == 0)
+		return "完了・検証不合格 / verify FAILED";
+	return "完了 / done";
 }
 
 /* The texts of a row, and which of them are shown in red. */
@@ -103,17 +115,16 @@ static void row_texts(const struct pdf *p, const struct cert_pass *pass,
 		fmt_count(text[2], CERT_TEXT, pass->bytes_written);
 		fmt_duration(text[3], CERT_TEXT, pass->milliseconds);
 		snprintf(text[4], CERT_TEXT, "%s", status(pass));
-		alarm[4] = !pass->completed;
+		alarm[4] = !pass_done(pass);
 		return;
 	}
 	fmt_pattern(text[1], CERT_TEXT, pass);
-	fmt_short_hex(text[2], CERT_TEXT, pass->seed, 16);
-	fmt_count(text[3], CERT_TEXT, pass->bytes_written);
-	fmt_duration(text[4], CERT_TEXT, pass->milliseconds);
-	fmt_count(text[5], CERT_TEXT, pass->bad_sectors);
-	snprintf(text[6], CERT_TEXT, "%s", status(pass));
-	alarm[5] = pass->bad_sectors > 0;
-	alarm[6] = !pass->completed;
+	fmt_count(text[2], CERT_TEXT, pass->bytes_written);
+	fmt_duration(text[3], CERT_TEXT, pass->milliseconds);
+	fmt_count(text[4], CERT_TEXT, pass->bad_sectors);
+	snprintf(text[5], CERT_TEXT, "%s", status(pass));
+	alarm[4] = pass->bad_sectors > 0;
+	alarm[5] = !pass_done(pass) || pass->verify_passed == 0;
 }
 
 static void pass_row(struct pdf *p, const struct cert_pass *pass, size_t index)
@@ -150,7 +161,7 @@ static void table(struct pdf *p)
 	if (p->cert->npasses == 0) {
 		pdf_rect(p, MARGIN_X, p->y, CONTENT_W, PASS_ROW_H, NULL, &RGB_RULE, 0.4f);
 		pdf_color(p, RGB_RED);
-		pdf_text(p, MARGIN_X + PAD, p->y + 1.75f, CELL_SIZE, "パスの記録なし / no passes recorded");
+		pdf_text(p, MARGIN_X + PAD, p->y + 2, CELL_SIZE, "パスの記録なし / no passes recorded");
 		p->y += PASS_ROW_H;
 	}
 }
@@ -172,7 +183,7 @@ static void summary(struct pdf *p)
 	for (size_t i = 0; i < c->npasses; i++) {
 		const struct cert_pass *s = &c->passes[i];
 		random += strcmp(s->pattern, "random") == 0;
-		done += s->completed;
+		done += pass_done(s);
 		bytes = add(bytes, s->bytes_written);
 		ms = add(ms, s->milliseconds);
 		bad = add(bad, s->bad_sectors);
@@ -188,7 +199,7 @@ static void summary(struct pdf *p)
 	fmt_count(n, sizeof(n), bad);
 	snprintf(bads, sizeof(bads), "%s セクタ / sectors", n);
 	snprintf(completed, sizeof(completed), "%zu / %zu", done, c->npasses);
-	pdf_row1(p, "パス数", "Passes", count, 2);
+	pdf_row1(p, "パス数", "Passes", count, 4);
 	pdf_row2(p, "書込総量", "Total written", total, "所要時間", "Total time", time);
 	pdf_row2(p, "不良セクタ", "Bad sectors", bads, "完了パス", "Completed", completed);
 }
@@ -261,9 +272,9 @@ void pdf_draw_passes(struct pdf *p)
 		pdf_section(p, "ファームウェア消去", "Firmware erase");
 		table(p);
 		firmware_answer(p->cert, text, sizeof(text));
-		pdf_row1(p, "ドライブの応答", "Drive's answer", text, 4);
+		pdf_row1(p, "ドライブの応答", "Drive's answer", text, 6);
 		firmware_proof(p->cert, text, sizeof(text));
-		pdf_row1(p, "消去の証明", "Proof of erasure", text, 4);
+		pdf_row1(p, "消去の証明", "Proof of erasure", text, 6);
 		return;
 	}
 	pdf_section(p, "上書きパス", "Passes");

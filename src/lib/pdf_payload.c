@@ -244,6 +244,47 @@ static int read_pass(struct reader *r, json_object *o, size_t i, struct cert_pas
 	if (rc)
 		return rc;
 	p->completed = json_object_get_boolean(done);
+	/* verify: null, or what reading this pass back found (newer records) */
+	json_object *v, *passed = NULL;
+	char vpath[64];
+	snprintf(vpath, sizeof(vpath), "%s.verify", path);
+	p->verify_passed = -1;
+	rc = member(r, o, path, "verify", json_type_object, false, &v);
+	if (rc == 0 && v)
+		rc = member(r, v, vpath, "passed", json_type_boolean, true, &passed);
+	if (passed)
+		p->verify_passed = json_object_get_boolean(passed);
+	return rc;
+}
+
+/* sanitization.unwritten and unwritten_sectors (newer records): the
+ * distinct sectors no pass could write, as ranges, and their count. */
+static int read_unwritten(struct reader *r, json_object *s, struct cert *c)
+{
+	const char *sp = "sanitization";
+	json_object *arr;
+	c->unwritten_sectors = -1;
+	int rc = get_count(r, s, sp, "unwritten_sectors", false, &c->unwritten_sectors) ?:
+		 member(r, s, sp, "unwritten", json_type_array, false, &arr);
+	if (rc || !arr)
+		return rc;
+	c->nunwritten = json_object_array_length(arr);
+	for (size_t i = 0; i < c->nunwritten && i < CERT_RANGES_SHOWN; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		char path[48];
+		snprintf(path, sizeof(path), "sanitization.unwritten[%zu]", i);
+		if (!json_object_is_type(o, json_type_object))
+			return fail(r, "%s: expected an object", path);
+		rc = get_count(r, o, path, "first", true, &c->unwritten[i].first) ?:
+		     get_count(r, o, path, "count", true, &c->unwritten[i].count);
+		if (rc)
+			return rc;
+		if (c->unwritten[i].count == 0)
+			return fail(r, "%s.count: must be positive", path);
+	}
+	if (c->nunwritten && c->unwritten_sectors <= 0)
+		return fail(r, "sanitization.unwritten_sectors: %lld with %zu ranges listed",
+			    c->unwritten_sectors, c->nunwritten);
 	return 0;
 }
 
@@ -256,20 +297,16 @@ static int read_interruptions(struct reader *r, json_object *s, struct cert *c)
 	c->ninterrupts = json_object_array_length(arr);
 	for (size_t i = 0; i < c->ninterrupts && i < CERT_INTERRUPTS_SHOWN; i++) {
 		json_object *o = json_object_array_get_idx(arr, i);
-		char path[48], at[40], when[48], off[32];
-		long long pass, offset;
+		char path[48];
 		snprintf(path, sizeof(path), "sanitization.interruptions[%zu]", i);
 		if (!json_object_is_type(o, json_type_object))
 			return fail(r, "%s: expected an object", path);
-		rc = get_count(r, o, path, "pass", true, &pass) ?:
-		     get_count(r, o, path, "offset", true, &offset) ?:
-		     get_text(r, o, path, "at_utc", false, at, sizeof(at));
+		rc = get_count(r, o, path, "pass", true, &c->interrupts[i].pass) ?:
+		     get_count(r, o, path, "offset", true, &c->interrupts[i].offset) ?:
+		     get_text(r, o, path, "at_utc", false, c->interrupts[i].at_utc,
+			      sizeof(c->interrupts[i].at_utc));
 		if (rc)
 			return rc;
-		fmt_count(off, sizeof(off), offset);
-		fmt_time(when, sizeof(when), at);
-		snprintf(c->interrupts[i], sizeof(c->interrupts[i]),
-			 "パス %lld / pass %lld, offset %s, %s", pass, pass, off, when);
 	}
 	return 0;
 }
@@ -396,10 +433,17 @@ static int read_sanitization(struct reader *r, json_object *root, struct cert *c
 	     get_text(r, m, mp, "title_ja", true, c->method.title_ja, sizeof(c->method.title_ja)) ?:
 	     get_text(r, m, mp, "title_en", true, c->method.title_en, sizeof(c->method.title_en)) ?:
 	     get_text(r, m, mp, "standard", false, c->method.standard, sizeof(c->method.standard)) ?:
+	     get_text(r, m, mp, "standard_ja", false, c->method.standard_ja,
+		      sizeof(c->method.standard_ja)) ?:
+	     get_text(r, m, mp, "caveat_ja", false, c->method.caveat_ja,
+		      sizeof(c->method.caveat_ja)) ?:
+	     get_text(r, m, mp, "caveat_en", false, c->method.caveat_en,
+		      sizeof(c->method.caveat_en)) ?:
 	     get_text(r, m, mp, "source", false, c->method.source, sizeof(c->method.source)) ?:
 	     get_text(r, m, mp, "sha256", false, c->method.sha256, sizeof(c->method.sha256)) ?:
 	     get_count(r, m, mp, "version", false, &c->method.version) ?:
 	     read_interruptions(r, s, c) ?:
+	     read_unwritten(r, s, c) ?:
 	     member(r, s, "sanitization", "passes", json_type_array, true, &arr);
 	if (rc)
 		return rc;
@@ -490,6 +534,7 @@ static int read_root(struct reader *r, json_object *root, struct cert *c)
 	     get_text(r, root, "", "outcome", true, c->outcome, sizeof(c->outcome)) ?:
 	     one_of(r, "outcome", c->outcome, outcomes) ?:
 	     get_text(r, root, "", "reason", false, c->reason, sizeof(c->reason)) ?:
+	     get_text(r, root, "", "reason_ja", false, c->reason_ja, sizeof(c->reason_ja)) ?:
 	     get_text(r, root, "", "classification", false, c->classification,
 		      sizeof(c->classification)) ?:
 	     one_of(r, "classification", c->classification, classes) ?:
@@ -505,9 +550,14 @@ static int read_root(struct reader *r, json_object *root, struct cert *c)
 		return fail(r, "document: unknown value \"%s\"", document);
 	if (c->failure == (strcmp(c->outcome, "SUCCESS") == 0))
 		return fail(r, "document \"%s\" does not go with outcome %s", document, c->outcome);
-	return read_parties(r, root, c) ?: read_media(r, root, c) ?:
-	       read_sanitization(r, root, c) ?: read_verification(r, root, c) ?:
-	       read_station(r, root, c);
+	c->offset_known = fmt_offset(c->issued_local, &c->offset_min) == 0;
+	rc = read_parties(r, root, c) ?: read_media(r, root, c) ?:
+	     read_sanitization(r, root, c) ?: read_verification(r, root, c) ?:
+	     read_station(r, root, c);
+	/* a certificate never covers a sector that was not written */
+	if (rc == 0 && !c->failure && c->unwritten_sectors > 0)
+		return fail(r, "a certificate with %lld unwritten sectors", c->unwritten_sectors);
+	return rc;
 }
 
 int cert_parse(const char *payload, size_t len, struct cert *c, char *err, size_t errsize)

@@ -35,86 +35,122 @@ static const char *nist_level(const struct cert *c)
 	return "なし / none";
 }
 
+/* The class as the standard writes it: 重要性分類Ⅱ. */
+static const char *roman(const char *cls)
+{
+	if (strcmp(cls, "I") == 0)
+		return "Ⅰ";
+	if (strcmp(cls, "II") == 0)
+		return "Ⅱ";
+	if (strcmp(cls, "III") == 0)
+		return "Ⅲ";
+	return cls;
+}
+
+bool cert_unwritten(const struct cert *c)
+{
+	if (c->unwritten_sectors >= 0)
+		return c->unwritten_sectors > 0;
+	for (size_t i = 0; i < c->npasses; i++) /* older records: the passes' counts */
+		if (c->passes[i].bad_sectors > 0)
+			return true;
+	return false;
+}
+
+/* The failure report's banner: that the drive was not sanitized and what
+ * to do. Sectors that cannot be written cannot be overwritten, so the
+ * standard's remedy (notes 11 and 18) is physical destruction. */
+static void failure_banner(struct pdf *p)
+{
+	const char *ja, *en;
+	if (cert_unwritten(p->cert)) {
+		ja = "本書は消去証明書ではありません。書き込めないセクタがあるため、この媒体は上書きでは消去できません。"
+		     "物理的破壊により処置してください（情報セキュリティ対策基準 注11・注18）。";
+		en = "This is NOT a certificate of sanitization. Some sectors cannot be written, so "
+		     "overwriting cannot sanitize this drive: it must be physically destroyed "
+		     "(information security standard, notes 11 and 18).";
+	} else {
+		ja = "本書は消去証明書ではありません。廃棄・返却・再利用の前に、改めて消去してください。";
+		en = "This is NOT a certificate of sanitization. Erase the drive again before it is "
+		     "disposed of, returned or reused.";
+	}
+	float w = CONTENT_W - 16, size = 8.0f, lead = 9.6f;
+	unsigned nj = pdf_wrap_count(p, size, ja, w), ne = pdf_wrap_count(p, size, en, w);
+	float h = 22 + (float)(nj + ne) * lead + 4;
+	pdf_rect(p, MARGIN_X, p->y, CONTENT_W, h, &RGB_PALE_RED, &RGB_RED, 1.5f);
+	pdf_color(p, RGB_RED);
+	pdf_text_center(p, CONTENT_CX, p->y + 5, 12.5f, true,
+			"この媒体の消去は完了していません / THIS DRIVE WAS NOT SANITIZED");
+	pdf_color(p, RGB_BLACK);
+	pdf_text_wrap(p, MARGIN_X + 8, p->y + 22, w, size, lead, nj, ja);
+	pdf_text_wrap(p, MARGIN_X + 8, p->y + 22 + (float)nj * lead, w, size, lead, ne, en);
+	p->y += h + 3;
+}
+
 void pdf_draw_header(struct pdf *p)
 {
 	const struct cert *c = p->cert;
-	float top = p->y, right = PAGE_W - MARGIN_X;
-	char line[160], date[48];
+	float top = p->y, right = PAGE_W - MARGIN_R;
+	char line[CERT_TEXT + 64], date[96];
 
-	/* information class marking, top left, as classified papers carry it */
+	/* the class marking, top left, as classified papers carry it */
 	if (c->classification[0]) {
-		snprintf(line, sizeof(line), "情報資産分類 %s / Class %s", c->classification,
+		snprintf(line, sizeof(line), "%s%s / Class %s", p->class_label, roman(c->classification),
 			 c->classification);
-		float w = pdf_width(p, 7.5f, line, strlen(line)) + 10;
-		pdf_rect(p, MARGIN_X, top - 6, w, 14, NULL, &p->accent, 0.9f);
+		float w = pdf_width(p, 8.5f, line, strlen(line)) + 10;
+		pdf_rect(p, MARGIN_X, top - 6, w, 14.5f, NULL, &p->accent, 0.9f);
 		pdf_color(p, p->accent);
-		pdf_text_bold(p, MARGIN_X + 5, top - 2.6f, 7.5f, line);
+		pdf_text_bold(p, MARGIN_X + 5, top - 3, 8.5f, line);
 	}
 	/* document number and date, top right */
 	snprintf(line, sizeof(line), "No. %s", c->id);
 	pdf_color(p, RGB_BLACK);
 	pdf_text(p, right - pdf_width(p, 8.5f, line, strlen(line)), top - 6, 8.5f, line);
-	fmt_time(date, sizeof(date), c->issued_local[0] ? c->issued_local : c->issued_utc);
+	fmt_local(date, sizeof(date), c->issued_utc, c->offset_min, c->offset_known, p->era);
 	snprintf(line, sizeof(line), "発行 / Issued %s", date);
 	pdf_color(p, RGB_GREY);
-	pdf_text(p, right - pdf_width(p, 6.8f, line, strlen(line)), top + 5, 6.8f, line);
+	pdf_text(p, right - pdf_width(p, 8, line, strlen(line)), top + 5, 8, line);
 
 	pdf_color(p, c->failure ? RGB_RED : RGB_BLACK);
-	pdf_text_center(p, PAGE_W / 2, top + 12, 19, true,
+	pdf_text_center(p, CONTENT_CX, top + 15, 19, true,
 			c->failure ? "データ消去失敗報告書" : "データ消去証明書");
 	pdf_color(p, c->failure ? RGB_RED : RGB_GREY);
-	pdf_text_center(p, PAGE_W / 2, top + 34.5f, 10, false,
+	pdf_text_center(p, CONTENT_CX, top + 37, 10, false,
 			c->failure ? "Data Sanitization Failure Report"
 				   : "Certificate of Data Sanitization");
-	pdf_line(p, MARGIN_X, top + 50, right, top + 50, p->accent, 1.6f);
-	pdf_line(p, MARGIN_X, top + 52.5f, right, top + 52.5f, p->accent, 0.5f);
-	p->y = top + 57;
+	pdf_line(p, MARGIN_X, top + 52, right, top + 52, p->accent, 1.6f);
+	pdf_line(p, MARGIN_X, top + 54.5f, right, top + 54.5f, p->accent, 0.5f);
+	p->y = top + 59;
 
 	if (c->failure) {
-		/* the one thing nobody may miss */
-		pdf_rect(p, MARGIN_X, p->y, CONTENT_W, 36, &RGB_PALE_RED, &RGB_RED, 1.5f);
-		pdf_color(p, RGB_RED);
-		pdf_text_center(p, PAGE_W / 2, p->y + 4, 12.5f, true,
-				"この媒体の消去は完了していません / THIS DRIVE WAS NOT SANITIZED");
-		pdf_color(p, RGB_BLACK);
-		pdf_text_center(p, PAGE_W / 2, p->y + 19, 6.9f, false,
-				"本書は消去証明書ではありません。廃棄・返却・再利用の前に、改めて消去してください。");
-		pdf_text_center(p, PAGE_W / 2, p->y + 27.5f, 6.9f, false,
-				"This is NOT a certificate of sanitization. Erase the drive again before "
-				"it is disposed of, returned or reused.");
-		p->y += 39;
+		failure_banner(p);
 		return;
 	}
 	bool verified = strcmp(c->verify.mode, "none") != 0;
 	pdf_color(p, RGB_BLACK);
-	pdf_text_fit(p, MARGIN_X, p->y, CONTENT_W, 7.8f, 6,
+	pdf_text_fit(p, MARGIN_X, p->y, CONTENT_W, 8.5f, 6,
 		     verified ? "下記の記憶媒体のデータを下記の方式により消去し、読み取り検証によって消去を確認したことを証明します。"
 			      : "下記の記憶媒体のデータを下記の方式により消去したことを証明します。");
 	pdf_color(p, RGB_GREY);
-	pdf_text_fit(p, MARGIN_X, p->y + 10, CONTENT_W, 7, 5.5f,
+	pdf_text_fit(p, MARGIN_X, p->y + 11, CONTENT_W, 8, 5.5f,
 		     verified ? "This certifies that the data on the storage medium below was sanitized "
 				"by the method stated and that the sanitization was verified by reading "
 				"the medium back."
 			      : "This certifies that the data on the storage medium below was sanitized "
 				"by the method stated.");
-	p->y += 19.5f;
+	p->y += 22;
 }
 
 void pdf_draw_issue(struct pdf *p)
 {
 	const struct cert *c = p->cert;
-	char issued[100], local[48], utc[48], op[2 * CERT_TEXT + 8], ap[2 * CERT_TEXT + 8],
-		cls[40];
-	fmt_time(local, sizeof(local), c->issued_local);
-	fmt_time(utc, sizeof(utc), c->issued_utc);
-	if (c->issued_local[0])
-		snprintf(issued, sizeof(issued), "%s\n%s", local, utc);
-	else
-		snprintf(issued, sizeof(issued), "%s", utc);
+	char issued[96], op[2 * CERT_TEXT + 8], ap[2 * CERT_TEXT + 8], cls[CERT_TEXT + 40];
+	fmt_local(issued, sizeof(issued), c->issued_utc, c->offset_min, c->offset_known, p->era);
 	person(op, sizeof(op), c->operator_name, c->operator_title);
 	person(ap, sizeof(ap), c->approver_name, c->approver_title);
 	if (c->classification[0])
-		snprintf(cls, sizeof(cls), "分類 %s / Class %s", c->classification, c->classification);
+		snprintf(cls, sizeof(cls), "%s%s / Class %s", p->class_label, roman(c->classification),
+			 c->classification);
 	else
 		snprintf(cls, sizeof(cls), DASH);
 
@@ -124,8 +160,7 @@ void pdf_draw_issue(struct pdf *p)
 	if (c->org_location[0] || c->org_phone[0])
 		pdf_row2(p, "所在地", "Location", c->org_location, "電話", "Phone", c->org_phone);
 	pdf_row2(p, "担当者", "Operator", op, "承認者", "Approver", ap);
-	pdf_row2(p, "情報資産分類", "Information class", cls, "目的", "Purpose",
-		 fmt_purpose(c->purpose));
+	pdf_row2(p, p->class_label, "Class", cls, "目的", "Purpose", fmt_purpose(c->purpose));
 }
 
 void pdf_draw_medium(struct pdf *p)
@@ -184,74 +219,116 @@ static void hidden_areas_row(struct pdf *p)
 	pdf_row1(p, "隠し領域 (HPA/DCO)", "Hidden areas", text, 2);
 }
 
+/* The interruptions, each with its time in the station's zone. */
+static void interruptions_row(struct pdf *p)
+{
+	const struct cert *c = p->cert;
+	char text[CERT_INTERRUPTS_SHOWN * 160 + 64], when[96], off[32];
+	if (!c->ninterrupts)
+		return;
+	int n = c->ninterrupts == 1
+			? snprintf(text, sizeof(text), "1 回 / once: ")
+			: snprintf(text, sizeof(text), "%zu 回 / %zu times: ", c->ninterrupts,
+				   c->ninterrupts);
+	for (size_t i = 0; i < c->ninterrupts && i < CERT_INTERRUPTS_SHOWN; i++) {
+		fmt_count(off, sizeof(off), c->interrupts[i].offset);
+		fmt_local(when, sizeof(when), c->interrupts[i].at_utc, c->offset_min, c->offset_known,
+			  p->era);
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+			      "%sパス %lld / pass %lld, offset %s, %s", i ? "; " : "",
+			      c->interrupts[i].pass, c->interrupts[i].pass, off, when);
+	}
+	if (c->ninterrupts > CERT_INTERRUPTS_SHOWN)
+		snprintf(text + n, sizeof(text) - (size_t)n, "; …");
+	pdf_row1(p, "中断・再開", "Interruptions", text, VALUE_LINES);
+}
+
 void pdf_draw_method(struct pdf *p)
 {
 	const struct cert *c = p->cert;
-	char title[2 * CERT_TEXT + 4], idv[96], file[128], started[48], ended[48];
+	char title[2 * CERT_TEXT + 4], standard[2 * CERT_TEXT + 4], idv[96], started[96],
+		ended[96], caveat[2 * CERT_TEXT + 4];
 	snprintf(title, sizeof(title), "%s\n%s", c->method.title_ja, c->method.title_en);
+	/* 準拠規格 in Japanese when the method file gives it, the cited name below */
+	if (c->method.standard_ja[0])
+		snprintf(standard, sizeof(standard), "%s\n%s", c->method.standard_ja,
+			 c->method.standard);
+	else
+		snprintf(standard, sizeof(standard), "%s", c->method.standard);
 	if (c->method.version >= 0)
 		snprintf(idv, sizeof(idv), "%s（版 / version %lld）", c->method.id,
 			 c->method.version);
 	else
 		snprintf(idv, sizeof(idv), "%s", c->method.id);
-	snprintf(file, sizeof(file), "SHA-256 %s", or_dash(c->method.sha256));
-	fmt_time(started, sizeof(started), c->started_utc);
-	fmt_time(ended, sizeof(ended), c->ended_utc);
+	fmt_local(started, sizeof(started), c->started_utc, c->offset_min, c->offset_known, p->era);
+	fmt_local(ended, sizeof(ended), c->ended_utc, c->offset_min, c->offset_known, p->era);
 
 	pdf_section(p, "消去方式", "Sanitization method");
-	pdf_row1(p, "消去方式", "Method", title, 2);
-	pdf_row2(p, "準拠規格", "Standard", c->method.standard, "方式ID・版", "Method ID", idv);
-	pdf_row1(p, "出典", "Source", c->method.source, 2);
-	pdf_row1(p, "方式定義ファイル", "Method file", file, 1);
+	pdf_row1(p, "消去方式", "Method", title, 4);
+	pdf_row2(p, "準拠規格", "Standard", standard, "方式ID・版", "Method ID", idv);
+	pdf_row1(p, "出典", "Source", c->method.source, 4);
+	if (c->method.caveat_ja[0] || c->method.caveat_en[0]) {
+		snprintf(caveat, sizeof(caveat), "%s%s%s", c->method.caveat_ja,
+			 c->method.caveat_ja[0] && c->method.caveat_en[0] ? "\n" : "",
+			 c->method.caveat_en);
+		pdf_row1(p, "注記", "Caveat", caveat, 6);
+	}
 	pdf_row2(p, "消去技術", "Technique", technique(c), "消去レベル", "NIST level",
 		 nist_level(c));
 	pdf_row2(p, "開始", "Started", started, "終了", "Ended", ended);
 	hidden_areas_row(p);
-	if (c->ninterrupts) {
-		char text[CERT_INTERRUPTS_SHOWN * CERT_TEXT + 64];
-		int n = c->ninterrupts == 1
-				? snprintf(text, sizeof(text), "1 回 / once: ")
-				: snprintf(text, sizeof(text), "%zu 回 / %zu times: ", c->ninterrupts,
-					   c->ninterrupts);
-		for (size_t i = 0; i < c->ninterrupts && i < CERT_INTERRUPTS_SHOWN; i++)
-			n += snprintf(text + n, sizeof(text) - (size_t)n, "%s%s", i ? "; " : "",
-				      c->interrupts[i]);
-		if (c->ninterrupts > CERT_INTERRUPTS_SHOWN)
-			snprintf(text + n, sizeof(text) - (size_t)n, "; …");
-		pdf_row1(p, "中断・再開", "Interruptions", text, 2);
-	}
+	interruptions_row(p);
 }
 
-/* A label with a value in colour and bold: the verification result. */
+/* A label with a value in colour and bold: the verification result. The
+ * cell holds nothing but the verdict (copied text has no hidden dash). */
 static void verdict_row(struct pdf *p, const char *mode, const char *verdict, struct rgb colour)
 {
 	float vw = HALF_W - LABEL_W;
-	pdf_need(p, ROW_H);
-	pdf_label(p, MARGIN_X, p->y, LABEL_W, ROW_H, "検証方式", "Verification");
-	pdf_value(p, MARGIN_X + LABEL_W, p->y, vw, ROW_H, mode, 1);
-	pdf_label(p, MARGIN_X + HALF_W, p->y, LABEL_W, ROW_H, "判定", "Result");
-	pdf_value(p, MARGIN_X + HALF_W + LABEL_W, p->y, vw, ROW_H, "", 1);
-	pdf_rect(p, MARGIN_X + HALF_W + LABEL_W + 0.4f, p->y + 0.4f, vw - 0.8f, ROW_H - 0.8f,
-		 &RGB_WHITE, NULL, 0);
+	float h = pdf_label_height(p, LABEL_W, "検証方式", "Verification");
+	pdf_need(p, h);
+	pdf_label(p, MARGIN_X, p->y, LABEL_W, h, "検証方式", "Verification");
+	pdf_value(p, MARGIN_X + LABEL_W, p->y, vw, h, mode, 2);
+	pdf_label(p, MARGIN_X + HALF_W, p->y, LABEL_W, h, "判定", "Result");
+	pdf_cell(p, MARGIN_X + HALF_W + LABEL_W, p->y, vw, h);
 	pdf_color(p, colour);
-	pdf_text_bold(p, MARGIN_X + HALF_W + LABEL_W + 3, p->y + (ROW_H - 8.5f) / 2, 8.5f, verdict);
-	p->y += ROW_H;
+	pdf_text_fit(p, MARGIN_X + HALF_W + LABEL_W + 3, p->y + (h - 8.5f) / 2, vw - 6, 8.5f, 6,
+		     verdict);
+	p->y += h;
 }
 
+/* Nothing was read back: no mode, no bytes, or the reading never ended. */
+static bool nothing_read(const struct cert *c)
+{
+	return strcmp(c->verify.mode, "none") == 0 || c->verify.bytes_read <= 0 ||
+	       c->verify.passed < 0;
+}
+
+/* A failure report never reads 合格: reading found a fault (不合格), or
+ * nothing was read back (対象外). A sample that missed the unwritten
+ * sectors is not a pass either. */
 void pdf_draw_verification(struct pdf *p)
 {
 	const struct cert *c = p->cert;
+	const char *mode = fmt_verify_mode(c->verify.mode);
 	pdf_section(p, "検証", "Verification");
-	if (strcmp(c->verify.mode, "none") == 0) {
-		verdict_row(p, fmt_verify_mode(c->verify.mode), "未実施 / not performed", RGB_RED);
+	if (c->failure && nothing_read(c)) {
+		verdict_row(p, mode, strcmp(c->verify.mode, "none") == 0
+					     ? "対象外（未実施）/ N/A (not performed)"
+					     : "対象外（未完了）/ N/A (not completed)",
+			    RGB_RED);
+	} else if (c->failure || c->verify.passed == 0) {
+		verdict_row(p, mode, "不合格 / FAILED", RGB_RED);
+	} else if (strcmp(c->verify.mode, "none") == 0) {
+		verdict_row(p, mode, "未実施 / not performed", RGB_RED);
 		return;
+	} else if (c->verify.passed == 1) {
+		verdict_row(p, mode, "合格 / PASSED", RGB_GREEN);
+	} else {
+		verdict_row(p, mode, "未完了 / not completed", RGB_RED);
 	}
-	if (c->verify.passed == 1)
-		verdict_row(p, fmt_verify_mode(c->verify.mode), "合格 / PASSED", RGB_GREEN);
-	else if (c->verify.passed == 0)
-		verdict_row(p, fmt_verify_mode(c->verify.mode), "不合格 / FAILED", RGB_RED);
-	else
-		verdict_row(p, fmt_verify_mode(c->verify.mode), "未完了 / not completed", RGB_RED);
+	if (c->failure && nothing_read(c) && strcmp(c->verify.mode, "none") == 0)
+		return;
 
 	char cover[80], samples[32], read[48], mism[48], unread[48], n[32];
 	fmt_count(samples, sizeof(samples), c->verify.samples);
@@ -264,15 +341,103 @@ void pdf_draw_verification(struct pdf *p)
 	snprintf(unread, sizeof(unread), "%s セクタ / sectors", n);
 	pdf_row2(p, "検証範囲", "Coverage", cover, "読取量", "Bytes read", read);
 	pdf_row2(p, "不一致", "Mismatched", mism, "読取不能", "Unreadable", unread);
-	pdf_row1(p, "抽出シード", "Sampling seed", c->verify.seed, 1);
+	if (c->failure && c->verify.passed == 1 && cert_unwritten(c))
+		pdf_row1(p, "注", "Note",
+			 "抽出検証では不一致は見つかりませんでしたが、書き込めなかったセクタがあるため不合格です。\n"
+			 "The sample found no mismatch, but sectors were left unwritten: verification "
+			 "cannot pass.",
+			 4);
+}
+
+/* "3001", "4096–4103 (8)" */
+static int range_text(char *out, size_t size, const struct cert_range *r)
+{
+	char a[32], b[32], n[32];
+	fmt_count(a, sizeof(a), r->first);
+	if (r->count == 1)
+		return snprintf(out, size, "%s", a);
+	fmt_count(b, sizeof(b), r->first + r->count - 1);
+	fmt_count(n, sizeof(n), r->count);
+	return snprintf(out, size, "%s–%s (%s)", a, b, n);
+}
+
+/* The sectors no pass could write: one count of distinct sectors, the
+ * ranges (the first CERT_RANGES_SHOWN and a total), and the standard's
+ * remedy in its own words. */
+void pdf_draw_unwritten(struct pdf *p)
+{
+	const struct cert *c = p->cert;
+	if (!c->failure || !cert_unwritten(c))
+		return;
+	char count[CERT_TEXT], n[32], list[CERT_RANGES_SHOWN * 64 + 200];
+	pdf_section(p, "書き込めなかったセクタ", "Sectors that could not be written");
+	if (c->unwritten_sectors >= 0) {
+		fmt_count(n, sizeof(n), c->unwritten_sectors);
+		snprintf(count, sizeof(count),
+			 "%s セクタ（全パス・再開を通算、重複なし）/ %s distinct sectors (all passes and "
+			 "resumed runs)", n, n);
+	} else {
+		int o = snprintf(count, sizeof(count), "パスごと / per pass: ");
+		for (size_t i = 0; i < c->npasses && o < (int)sizeof(count) - 40; i++) {
+			fmt_count(n, sizeof(n), c->passes[i].bad_sectors);
+			o += snprintf(count + o, sizeof(count) - (size_t)o, "%s%lld: %s", i ? ", " : "",
+				      c->passes[i].number, n);
+		}
+	}
+	pdf_row1(p, "件数", "Count", count, 4);
+	size_t o = 0;
+	list[0] = '\0';
+	for (size_t i = 0; i < c->nunwritten && i < CERT_RANGES_SHOWN; i++) {
+		if (i)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, ", ");
+		o += (size_t)range_text(list + o, sizeof(list) - o, &c->unwritten[i]);
+	}
+	if (c->nunwritten > CERT_RANGES_SHOWN)
+		snprintf(list + o, sizeof(list) - o,
+			 "\n最初の %d 範囲を記載（全 %zu 範囲）/ the first %d of %zu ranges",
+			 CERT_RANGES_SHOWN, c->nunwritten, CERT_RANGES_SHOWN, c->nunwritten);
+	if (!c->nunwritten)
+		snprintf(list, sizeof(list), "この記録には範囲がありません / this record does not list them");
+	pdf_row1(p, "セクタ番号", "Sector numbers", list, 24);
+	pdf_row1(p, "処置", "Remedy",
+		 "書き込めないセクタが残る媒体は、上書きでは消去できません。情報セキュリティ対策基準"
+		 "（注11・注18）の「物理的破壊・・・ハンマー等で強い衝撃を与えて躯体を変形させる、又は、"
+		 "躯体を穿孔する。」により処置してください。\n"
+		 "Sectors that cannot be written cannot be overwritten. Destroy the medium physically, "
+		 "as the information security standard requires (notes 11 and 18): deform its body "
+		 "with a strong blow from a hammer or the like, or drill through it.",
+		 8);
+}
+
+/* The reason in Japanese: the record's, else the outcome's meaning
+ * (records from before reason_ja). */
+static const char *reason_ja(const struct cert *c)
+{
+	if (c->reason_ja[0])
+		return c->reason_ja;
+	if (cert_unwritten(c))
+		return "書き込めなかったセクタがあります（詳細は英文）";
+	if (strcmp(c->outcome, "INTERRUPTED") == 0)
+		return "消去が中断されました（詳細は英文）";
+	if (strcmp(c->outcome, "UNVERIFIED") == 0)
+		return "書き込み後の読み取り検証を行っていません";
+	return "消去に失敗しました（詳細は英文）";
 }
 
 void pdf_draw_outcome(struct pdf *p)
 {
 	const struct cert *c = p->cert;
-	float h = c->failure && c->reason[0] ? 41 : 28, x = MARGIN_X + LABEL_W;
+	float x = MARGIN_X + LABEL_W, w = CONTENT_W - LABEL_W - 20, size = 8, lead = 9.6f;
+	char ja[CERT_TEXT + 32], en[CERT_TEXT + 32], big[64];
+	unsigned nj = 0, ne = 0;
+	if (c->failure) {
+		snprintf(ja, sizeof(ja), "理由: %s", reason_ja(c));
+		snprintf(en, sizeof(en), "Reason: %s", c->reason[0] ? c->reason : DASH);
+		nj = pdf_wrap_count(p, size, ja, w);
+		ne = pdf_wrap_count(p, size, en, w);
+	}
+	float h = 28 + (c->failure ? (float)(nj + ne) * lead + 2 : 0);
 	struct rgb colour = c->failure ? RGB_RED : RGB_GREEN;
-	char big[64];
 	pdf_need(p, h + 5);
 	p->y += 4;
 	pdf_label(p, MARGIN_X, p->y, LABEL_W, h, "結果", "Outcome");
@@ -285,12 +450,11 @@ void pdf_draw_outcome(struct pdf *p)
 	if (!c->failure && strcmp(c->nist_level, "clear") != 0)
 		level = nist_level(c);
 	pdf_color(p, RGB_BLACK);
-	pdf_text(p, PAGE_W - MARGIN_X - 8 - pdf_width(p, 8.5f, level, strlen(level)), p->y + 9.5f,
+	pdf_text(p, PAGE_W - MARGIN_R - 8 - pdf_width(p, 8.5f, level, strlen(level)), p->y + 9.5f,
 		 8.5f, level);
-	if (c->failure && c->reason[0]) {
-		char reason[CERT_TEXT + 32];
-		snprintf(reason, sizeof(reason), "理由 / Reason: %s", c->reason);
-		pdf_text_wrap(p, x + 10, p->y + 24, CONTENT_W - LABEL_W - 20, 7.2f, 8.2f, 2, reason);
+	if (c->failure) {
+		pdf_text_wrap(p, x + 10, p->y + 27, w, size, lead, nj, ja);
+		pdf_text_wrap(p, x + 10, p->y + 27 + (float)nj * lead, w, size, lead, ne, en);
 	}
 	p->y += h;
 }

@@ -1,6 +1,7 @@
-/* The bottom of the page: the digital signature with how to check it and
- * the QR code that names the payload, then the boxes where the operator, a
- * witness and the approver sign or seal the paper copy. */
+/* The end of the document: the boxes where the operator, a witness and
+ * the approver sign or seal the paper copy, then the technical block with
+ * the digital signature, how to check it and the QR code that names the
+ * payload. */
 #include <errno.h>
 #include <qrencode.h>
 #include <stdio.h>
@@ -8,10 +9,11 @@
 
 #include "pdf_internal.h"
 
-#define SIG_LABEL_W 100.0f
-#define QR_BOX_W 100.0f
-#define SMALL_ROW_H 10.8f
+#define TECH_LABEL_W 134.0f /* "方式定義ファイル / Method file" on one line */
+#define QR_BOX_W 96.0f
 #define PAD 3.0f
+#define SEAL_R 18.0f      /* 36 pt: a seal circle 12.7 mm across */
+#define SEAL_BOX_H 70.0f
 
 /* Draws the QR code for text, its modules as filled rectangles (one per run
  * of dark modules in a row), in a square of side size with the quiet zone. */
@@ -44,49 +46,73 @@ int pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *text)
 	return 0;
 }
 
-static void sig_row(struct pdf *p, float top, float h, const char *ja, const char *en,
-		    const char *value, float size, unsigned lines)
+struct tech_row {
+	const char *ja, *en, *value;
+};
+
+/* A compact row of the technical block: a label at LABEL_SIZE, the value
+ * small (hashes and commands are for machines and auditors) and wrapped.
+ * Returns its height; draws it only when draw is set. */
+static float tech_row(struct pdf *p, float vw, const struct tech_row *r, bool draw)
 {
-	float vw = CONTENT_W - QR_BOX_W - SIG_LABEL_W;
-	pdf_label(p, MARGIN_X, top, SIG_LABEL_W, h, ja, en);
-	pdf_rect(p, MARGIN_X + SIG_LABEL_W, top, vw, h, NULL, &RGB_RULE, 0.4f);
+	const float size = 6.5f, lead = size * 1.2f, inner = vw - 2 * PAD;
+	const char *value = r->value[0] ? r->value : "\xe2\x80\x94";
+	unsigned lines = pdf_wrap_count(p, size, value, inner);
+	float text_h = (float)(lines - 1) * lead + size;
+	float h = text_h + 4.5f, lh = pdf_label_height(p, TECH_LABEL_W, r->ja, r->en);
+	if (lh <= ROW_H)
+		lh = LABEL_SIZE + 3.5f; /* one-line labels: a compact row */
+	h = h > lh ? h : lh;
+	if (!draw)
+		return h;
+	pdf_label(p, MARGIN_X, p->y, TECH_LABEL_W, h, r->ja, r->en);
+	pdf_rect(p, MARGIN_X + TECH_LABEL_W, p->y, vw, h, NULL, &RGB_RULE, 0.4f);
 	pdf_color(p, RGB_BLACK);
-	float leading = size * 1.22f;
-	float text_h = (float)(lines - 1) * leading + size;
-	if (lines == 1)
-		pdf_text_fit(p, MARGIN_X + SIG_LABEL_W + PAD, top + (h - size) / 2, vw - 2 * PAD,
-			     size, 5.5f, value[0] ? value : "\xe2\x80\x94");
+	pdf_text_wrap(p, MARGIN_X + TECH_LABEL_W + PAD, p->y + (h - text_h) / 2, inner, size, lead,
+		      lines, value);
+	p->y += h;
+	return h;
+}
+
+/* The QR code's text. A failure report's cannot be taken for a
+ * certificate's: another prefix, and it says what the document is. */
+static void qr_text(const struct cert *c, char *out, size_t size)
+{
+	if (c->failure)
+		snprintf(out, size, "KESU-FAILURE-REPORT:NOT-SANITIZED:%s:%s:%s", c->outcome, c->id,
+			 c->payload_hash);
 	else
-		pdf_text_wrap(p, MARGIN_X + SIG_LABEL_W + PAD, top + (h - text_h) / 2, vw - 2 * PAD,
-			      size, leading, lines, value);
+		snprintf(out, size, "KESU-CERT:%s:%s", c->id, c->payload_hash);
 }
 
-/* Each command on its own line, shrunk to fit, never wrapped. */
-static void how_to_verify(struct pdf *p, float top, float h)
+/* The UTC times, once, for a station whose zone is not UTC. */
+static void utc_times(const struct cert *c, char *out, size_t size)
 {
-	const struct cert *c = p->cert;
-	char line[3][200];
-	float vw = CONTENT_W - QR_BOX_W - SIG_LABEL_W;
-	snprintf(line[0], sizeof(line[0]), "kesu cert verify kesu-%s.pdf --pubkey station.pub",
-		 c->id);
-	snprintf(line[1], sizeof(line[1]),
-		 "signify -V -p station.pub -m kesu-%s.pdf   （ファイル全体 / the whole file）", c->id);
-	snprintf(line[2], sizeof(line[2]),
-		 "signify -V -p station.pub -x kesu-payload.json.sig -m kesu-payload.json   （添付 / attachment）");
-	pdf_label(p, MARGIN_X, top, SIG_LABEL_W, h, "検証方法", "How to verify");
-	pdf_rect(p, MARGIN_X + SIG_LABEL_W, top, vw, h, NULL, &RGB_RULE, 0.4f);
-	pdf_color(p, RGB_BLACK);
-	for (int i = 0; i < 3; i++)
-		pdf_text_fit(p, MARGIN_X + SIG_LABEL_W + PAD, top + 2.5f + (float)i * 7.0f,
-			     vw - 2 * PAD, 6.0f, 4.2f, line[i]);
+	snprintf(out, size, "発行 / issued %s · 開始 / started %s · 終了 / ended %s",
+		 c->issued_utc, c->started_utc[0] ? c->started_utc : "\xe2\x80\x94",
+		 c->ended_utc[0] ? c->ended_utc : "\xe2\x80\x94");
 }
 
-void pdf_draw_signature(struct pdf *p)
+/* Each random pass's stream seed, one a line. */
+static void pass_seeds(const struct cert *c, char *out, size_t size)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < c->npasses && o + 100 < size; i++)
+		if (c->passes[i].seed[0])
+			o += (size_t)snprintf(out + o, size - o, "%sパス / pass %lld: %s", o ? "\n" : "",
+					      c->passes[i].number, c->passes[i].seed);
+}
+
+/* The technical block: what a person checking the document by machine
+ * needs (times in UTC, digests, seeds, the station and its key, the
+ * signature, how to verify) and the QR code, compact, after the seals. */
+void pdf_draw_technical(struct pdf *p)
 {
 	const struct cert *c = p->cert;
 	char station[2 * CERT_TEXT], ledger[200], tool[100], payload[120], job[40], rec[40],
-		qr[128];
-	float sig_h = 15.5f, verify_h = 24, h = 5 * SMALL_ROW_H + sig_h + verify_h;
+		qr[200], seeds[8192];
+	float vw = CONTENT_W - TECH_LABEL_W - QR_BOX_W;
 
 	snprintf(station, sizeof(station), "%s%s%s", c->station_host[0] ? c->station_host : "\xe2\x80\x94",
 		 c->station_machine[0] ? " · machine-id " : "", c->station_machine);
@@ -98,79 +124,123 @@ void pdf_draw_signature(struct pdf *p)
 		snprintf(ledger, sizeof(ledger), "job %s · record %s", job, rec);
 	snprintf(tool, sizeof(tool), "%s %s", c->tool_name[0] ? c->tool_name : "kesu", c->tool_version);
 	snprintf(payload, sizeof(payload), "kesu-payload.json · BLAKE2b-256 %s", c->payload_hash);
-	snprintf(qr, sizeof(qr), "KESU-CERT:%s:%s", c->id, c->payload_hash);
+	qr_text(c, qr, sizeof(qr));
 
-	pdf_need(p, 3.5f + 12.0f + h);
-	pdf_section(p, "電子署名", "Digital signature");
+	char utc[300], file[100], how[600];
+	struct tech_row rows[12];
+	size_t n = 0;
+	if (!c->offset_known || c->offset_min != 0) {
+		utc_times(c, utc, sizeof(utc));
+		rows[n++] = (struct tech_row){"協定世界時", "UTC", utc};
+	}
+	snprintf(file, sizeof(file), "SHA-256 %s", c->method.sha256[0] ? c->method.sha256 : "\xe2\x80\x94");
+	rows[n++] = (struct tech_row){"方式定義ファイル", "Method file", file};
+	if (strcmp(c->verify.mode, "none") != 0)
+		rows[n++] = (struct tech_row){"抽出シード", "Sampling seed", c->verify.seed};
+	pass_seeds(c, seeds, sizeof(seeds));
+	if (seeds[0])
+		rows[n++] = (struct tech_row){"乱数シード", "Stream seeds", seeds};
+	rows[n++] = (struct tech_row){"署名端末", "Station", station};
+	rows[n++] = (struct tech_row){"署名鍵", "Signing key", c->station_key};
+	rows[n++] = (struct tech_row){"台帳記録", "Ledger record", ledger};
+	rows[n++] = (struct tech_row){"発行ツール", "Issued by", tool};
+	rows[n++] = (struct tech_row){"添付データ", "Signed payload", payload};
+	rows[n++] = (struct tech_row){"署名 (Ed25519)", "Signature", c->sig_line};
+	snprintf(how, sizeof(how),
+		 "kesu cert verify kesu-%s.pdf --pubkey station.pub\n"
+		 "signify -V -p station.pub -m kesu-%s.pdf（ファイル全体 / the whole file）\n"
+		 "signify -V -p station.pub -x kesu-payload.json.sig -m kesu-payload.json（添付 / attachment）",
+		 c->id, c->id);
+	rows[n++] = (struct tech_row){"検証方法", "How to verify", how};
+
+	/* the whole block on one page: here, or on the next */
+	float total = 0, qsize = 74;
+	for (size_t i = 0; i < n; i++)
+		total += tech_row(p, vw, &rows[i], false);
+	if (total < qsize + 34)
+		total = qsize + 34;
+	pdf_need(p, 3 + 13 + total);
+	pdf_section(p, "技術情報・電子署名", "Technical details, digital signature");
 	float top = p->y;
-	sig_row(p, top, SMALL_ROW_H, "署名端末", "Station", station, 7.5f, 1);
-	sig_row(p, top += SMALL_ROW_H, SMALL_ROW_H, "署名鍵", "Signing key", c->station_key, 7.5f, 1);
-	sig_row(p, top += SMALL_ROW_H, SMALL_ROW_H, "台帳記録", "Ledger record", ledger, 7.5f, 1);
-	sig_row(p, top += SMALL_ROW_H, SMALL_ROW_H, "発行ツール", "Issued by", tool, 7.5f, 1);
-	sig_row(p, top += SMALL_ROW_H, SMALL_ROW_H, "添付データ", "Signed payload", payload, 7.0f, 1);
-	sig_row(p, top += SMALL_ROW_H, sig_h, "署名 (Ed25519)", "Payload signature", c->sig_line,
-		6.2f, 2);
-	how_to_verify(p, top + sig_h, verify_h);
+	for (size_t i = 0; i < n; i++)
+		tech_row(p, vw, &rows[i], true);
 
-	/* the QR code names the certificate and the exact payload bytes */
-	float qx = MARGIN_X + CONTENT_W - QR_BOX_W, qsize = 66;
-	pdf_rect(p, qx, p->y, QR_BOX_W, h, NULL, &RGB_RULE, 0.4f);
-	if (pdf_draw_qr(p, qx + (QR_BOX_W - qsize) / 2, p->y + 4, qsize, qr) != 0 && !p->error)
+	/* the QR code names the document, its kind and the exact payload bytes */
+	float qx = MARGIN_X + CONTENT_W - QR_BOX_W, h = p->y - top;
+	if (h < qsize + 34) {
+		pdf_rect(p, MARGIN_X, p->y, CONTENT_W - QR_BOX_W, qsize + 34 - h, NULL, &RGB_RULE, 0.4f);
+		p->y = top + qsize + 34;
+		h = qsize + 34;
+	}
+	pdf_rect(p, qx, top, QR_BOX_W, h, NULL, &RGB_RULE, 0.4f);
+	if (pdf_draw_qr(p, qx + (QR_BOX_W - qsize) / 2, top + 3, qsize, qr) != 0 && !p->error)
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
-	pdf_color(p, RGB_GREY);
-	pdf_text_center(p, qx + QR_BOX_W / 2, p->y + qsize + 4.5f, 5.6f, false, "KESU-CERT:ID:BLAKE2b-256");
-	pdf_text_center(p, qx + QR_BOX_W / 2, p->y + qsize + 10.5f, 5.6f, false,
-			"証明書番号と添付データの照合用");
-	pdf_text_center(p, qx + QR_BOX_W / 2, p->y + qsize + 16.5f, 5.6f, false,
-			"ID and payload digest");
-	p->y += h;
+	pdf_color(p, c->failure ? RGB_RED : RGB_GREY);
+	if (c->failure) {
+		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 8, true, "不合格・失敗報告書");
+		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 15, 8, true, "FAILURE REPORT");
+		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 25, 6, false, "not a certificate");
+	} else {
+		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 6, false,
+				"KESU-CERT:ID:BLAKE2b-256");
+		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 13, 6, false,
+				"証明書番号と添付データの照合用");
+		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 21, 6, false,
+				"ID and payload digest");
+	}
 }
 
 static void seal_box(struct pdf *p, float x, float w, const char *ja, const char *en,
 		     const char *name)
 {
-	float top = p->y, head = 11.5f, h = 52;
+	float top = p->y, head = 13, h = SEAL_BOX_H;
 	char label[80];
 	snprintf(label, sizeof(label), "%s / %s", ja, en);
 	pdf_rect(p, x, top, w, head, &RGB_LABEL, &RGB_RULE, 0.5f);
 	pdf_rect(p, x, top + head, w, h - head, NULL, &RGB_RULE, 0.5f);
 	pdf_color(p, RGB_BLACK);
-	pdf_text_center(p, x + w / 2, top + 2.6f, 7.2f, true, label);
+	pdf_text_center(p, x + w / 2, top + 2.6f, 8, true, label);
 
-	float line_end = x + w - 44;
+	float line_end = x + w - 2 * SEAL_R - 8;
 	pdf_color(p, RGB_GREY);
-	pdf_text(p, x + 5, top + head + 2, 5.8f, "氏名 / Name");
+	pdf_text(p, x + 5, top + head + 3, 8, "氏名 / Name");
 	pdf_color(p, RGB_BLACK);
-	if (name[0])
-		pdf_text_fit(p, x + 8, top + head + 9, line_end - x - 10, 8.5f, 6, name);
-	pdf_line(p, x + 5, top + head + 18.5f, line_end, top + head + 18.5f, RGB_RULE, 0.5f);
+	if (name[0]) { /* whole, on up to three lines, however long (64 characters) */
+		float size = 8.5f, width = line_end - x - 8;
+		while (size > 4 && (pdf_wrap_count(p, size, name, width) > 3 ||
+				    pdf_widest_token(p, size, name) > width))
+			size -= 0.25f;
+		unsigned lines = pdf_wrap_count(p, size, name, width);
+		float lead = size * 1.1f, text_h = (float)(lines - 1) * lead + size;
+		pdf_text_wrap(p, x + 6, top + head + 20.5f - text_h / 2, width, size, lead, 3, name);
+	}
+	pdf_line(p, x + 5, top + head + 30, line_end, top + head + 30, RGB_RULE, 0.5f);
 	pdf_color(p, RGB_GREY);
-	pdf_text(p, x + 5, top + head + 21.5f, 5.8f, "日付 / Date");
-	pdf_text(p, x + 30, top + head + 28.5f, 7, "　　年　　月　　日");
-	pdf_line(p, x + 5, top + head + 36.5f, line_end, top + head + 36.5f, RGB_RULE, 0.5f);
+	pdf_text(p, x + 5, top + head + 32.5f, 8, "日付 / Date");
+	pdf_text(p, x + 24, top + head + 42, 8, "　　年　　月　　日");
+	pdf_line(p, x + 5, top + head + 52, line_end, top + head + 52, RGB_RULE, 0.5f);
 
-	/* the seal: a dashed circle with 印 */
-	float cx = x + w - 22, cy = PAGE_H - (top + head + 20);
+	/* the seal: a dashed circle with 印, 12.7 mm across (a personal seal is 10-12 mm) */
+	float cx = x + w - SEAL_R - 5, cy_top = top + head + (h - head) / 2;
 	HPDF_UINT16 dash[] = {2, 2};
 	HPDF_Page_SetDash(p->page, dash, 2, 0);
 	HPDF_Page_SetRGBStroke(p->page, RGB_RULE.r, RGB_RULE.g, RGB_RULE.b);
 	HPDF_Page_SetLineWidth(p->page, 0.6f);
-	HPDF_Page_Circle(p->page, cx, cy, 13.5f);
+	HPDF_Page_Circle(p->page, cx, PAGE_H - cy_top, SEAL_R);
 	HPDF_Page_Stroke(p->page);
 	HPDF_Page_SetDash(p->page, NULL, 0, 0);
 	pdf_color(p, (struct rgb){0.75f, 0.77f, 0.80f});
-	pdf_text_center(p, cx, top + head + 20 - 4.5f, 9, false, "印");
+	pdf_text_center(p, cx, cy_top - 5, 10, false, "印");
 }
 
 void pdf_draw_seals(struct pdf *p)
 {
 	const struct cert *c = p->cert;
-	float gap = 10, w = (CONTENT_W - 2 * gap) / 3;
-	pdf_need(p, 4 + 52);
-	/* at the foot of the page, where forms keep their seals */
-	p->y = PAGE_BODY_END - 52 > p->y + 4 ? PAGE_BODY_END - 52 : p->y + 4;
+	float gap = 8, w = (CONTENT_W - 2 * gap) / 3;
+	pdf_need(p, 6 + SEAL_BOX_H);
+	p->y += 6;
 	seal_box(p, MARGIN_X, w, "担当者", "Operator", c->operator_name);
 	seal_box(p, MARGIN_X + w + gap, w, "立会者", "Witness", "");
 	seal_box(p, MARGIN_X + 2 * (w + gap), w, "承認者", "Approver", c->approver_name);
-	p->y += 52;
+	p->y += SEAL_BOX_H;
 }

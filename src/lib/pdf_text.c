@@ -185,9 +185,80 @@ void pdf_text_center(struct pdf *p, float cx, float top, float size, bool bold, 
 	draw(p, cx - pdf_width(p, size, s, len) / 2, top, size, s, len, bold);
 }
 
-/* The next line of s that fits width: breaks at '\n', else after the last
- * space when there is one in the latter part of the line, else anywhere
- * (Japanese has no spaces). *next: where the line after it starts. */
+/* CJK characters: those that take two columns (East Asian Wide and
+ * Fullwidth) and the half-width katakana. A line may break before or
+ * after any of them, as Japanese text does. */
+bool pdf_is_wide(unsigned cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) ||
+	       (cp >= 0x3041 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+	       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+	       (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xff61 && cp <= 0xff9f) ||
+	       (cp >= 0xffe0 && cp <= 0xffe6);
+}
+
+static bool is_space(unsigned cp)
+{
+	return cp == ' ' || cp == 0x3000;
+}
+
+/* Kinsoku: no line starts with a closing mark, none ends with an opening one. */
+static bool no_line_start(unsigned cp)
+{
+	return cp == 0x3001 || cp == 0x3002 || cp == 0xff0c || cp == 0xff0e || cp == 0xff09 ||
+	       cp == 0x300d || cp == 0x300f || cp == 0x3011 || cp == 0xff1a || cp == 0x30fc;
+}
+
+static bool no_line_end(unsigned cp)
+{
+	return cp == 0xff08 || cp == 0x300c || cp == 0x300e || cp == 0x3010;
+}
+
+static unsigned cp_at(const char *s, size_t i, size_t len, size_t *n)
+{
+	unsigned cp = 0;
+	*n = kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+	if (*n == 0)
+		*n = 1, cp = '?';
+	return cp;
+}
+
+/* Bytes of s (up to '\n') that may end a line at or before fit: after
+ * a space, or between two characters one of which is wide. A run of
+ * narrow characters without a space (a token: a serial, an asset number, a
+ * word) is never broken. 0 when there is no such place. *resume: where the
+ * next line starts (spaces skipped). */
+static size_t last_break(const char *s, size_t fit, size_t end, size_t *resume)
+{
+	size_t best = 0, i = 0, n;
+	unsigned prev = 0;
+	*resume = 0;
+	while (i < end) {
+		unsigned cp = cp_at(s, i, end, &n);
+		if (i > fit)
+			break;
+		if (i > 0 && !is_space(cp) && !is_space(prev) && (pdf_is_wide(cp) || pdf_is_wide(prev)) &&
+		    !no_line_start(cp) && !no_line_end(prev)) {
+			best = i;
+			*resume = i;
+		}
+		if (is_space(cp) && i > 0 && !is_space(prev)) {
+			size_t j = i, m;
+			while (j < end && is_space(cp_at(s, j, end, &m)))
+				j += m;
+			best = i;
+			*resume = j;
+		}
+		prev = cp;
+		i += n;
+	}
+	return best;
+}
+
+/* The next line of s that fits width: breaks at '\n', else at the last
+ * place last_break allows, else (a token wider than the line: only text
+ * that is not a field within kesu/field_limits.h) inside the token.
+ * *next: where the line after it starts. */
 static size_t next_line(const struct pdf *p, float size, const char *s, float width,
 			size_t *next)
 {
@@ -197,20 +268,38 @@ static size_t next_line(const struct pdf *p, float size, const char *s, float wi
 		*next = nl + (s[nl] == '\n');
 		return nl;
 	}
-	if (fit == 0) { /* not even one character fits: take one anyway */
-		unsigned cp;
-		fit = kesu_utf8_decode((const unsigned char *)s, strlen(s), &cp);
-		*next = fit ? fit : 1;
-		return *next;
+	size_t resume, k = last_break(s, fit, nl, &resume);
+	if (k > 0) {
+		*next = resume;
+		return k;
 	}
-	for (size_t k = fit; k > fit / 2; k--) {
-		if (s[k] == ' ') {
-			*next = k + 1;
-			return k;
-		}
+	if (fit == 0) { /* not even one character fits: take one anyway */
+		cp_at(s, 0, nl, &fit);
+		*next = fit;
+		return fit;
 	}
 	*next = fit;
 	return fit;
+}
+
+/* The widest run of narrow characters without a space in s, in points. */
+float pdf_widest_token(const struct pdf *p, float size, const char *s)
+{
+	size_t len = strlen(s), i = 0, start = 0, n = 1;
+	float widest = 0;
+	while (i <= len) {
+		unsigned cp = i < len ? cp_at(s, i, len, &n) : ' ';
+		if (i == len)
+			n = 1;
+		if (is_space(cp) || cp == '\n' || pdf_is_wide(cp)) {
+			float w = pdf_width(p, size, s + start, i - start);
+			if (w > widest)
+				widest = w;
+			start = i + n;
+		}
+		i += n;
+	}
+	return widest;
 }
 
 unsigned pdf_wrap_count(const struct pdf *p, float size, const char *s, float width)

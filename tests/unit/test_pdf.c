@@ -27,6 +27,7 @@
 
 #include "kesu/cert.h"
 #include "kesu/error.h"
+#include "kesu/field_limits.h"
 #include "kesu/pdf.h"
 #include "kesu/record.h"
 
@@ -942,8 +943,8 @@ Test(pdf, firmware_certificate)
 		"データ消去証明書", "ファームウェア消去 / Firmware erase", "消去コマンド",
 		"ファームウェア消去 / NVMe Sanitize, crypto erase", "512,110,190,592",
 		"ファームウェア消去 / firmware erase", "Purge（NIST SP 800-88 Rev.1）",
-		"ドライブの応答 / Drive's answer", "ok; sanitize completed without error",
-		"a sanitize already running was followed to its end", "消去の証明 / Proof of erasure",
+		"ドライブの応答", "Drive's answer", "ok; sanitize completed without error",
+		"a sanitize already running was followed to its end", "消去の証明", "Proof of erasure",
 		"5,121,101,824 バイトの無作為な目印を書き込み", "変化なし 0 セクタ",
 		"5,121,101,824 bytes of random markers", "0 sectors unchanged (expected: changed)",
 		"隠し領域 (HPA/DCO)", "HPA 4,096 セクタ（未消去）", "HPA 4,096 sectors (NOT erased)",
@@ -957,7 +958,7 @@ Test(pdf, firmware_certificate)
 	expect_hides(text, "not zero");
 	expect_hides(text, "password");
 	free(text);
-	cr_assert_eq(pages_of(in_dir("nvme.pdf")), 1, "a firmware certificate is one page");
+	cr_assert_leq(pages_of(in_dir("nvme.pdf")), 2, "a firmware certificate: the page and the technical block");
 	expect_inside_margins(in_dir("nvme.pdf"));
 	free(payload);
 	free(r);
@@ -1002,7 +1003,7 @@ Test(pdf, firmware_zeros_password_and_hpa)
 		expect_shows(text, shown[i]);
 	expect_hides(text, "already running");
 	free(text);
-	cr_assert_eq(pages_of(in_dir("ata.pdf")), 1);
+	cr_assert_leq(pages_of(in_dir("ata.pdf")), 2);
 	expect_inside_margins(in_dir("ata.pdf"));
 	free(payload);
 	free(r);
@@ -1026,7 +1027,7 @@ Test(pdf, firmware_failure_report)
 	char *text = text_of(in_dir("abrt.pdf"));
 	static const char *const shown[] = {
 		"データ消去失敗報告書", "THIS DRIVE WAS NOT SANITIZED",
-		"ドライブの応答 / Drive's answer", "SECURITY ERASE UNIT failed: ATA ABRT",
+		"ドライブの応答", "Drive's answer", "SECURITY ERASE UNIT failed: ATA ABRT",
 		"一時パスワード: 未解除", "kesu's temporary password: NOT removed",
 		"未完了 / incomplete", "No markers were written", "主張なし / none claimed",
 		"HPA 8,192 sectors (removed for the erase)",
@@ -1173,4 +1174,407 @@ Test(pdf, firmware_long_strings)
 	free(p);
 	free(payload);
 	free(r);
+}
+
+/* ---- What failure reports say, times, words and long values ---------- */
+
+/* A fixture as JSON, to edit. */
+static json_object *fixture(const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof(path), CERTS "/%s.json", name);
+	json_object *doc = json_object_from_file(path);
+	cr_assert_not_null(doc, "%s", path);
+	return doc;
+}
+
+/* Sets the member at a dotted path (its parent must exist); v is taken. */
+static void put(json_object *doc, const char *path, json_object *v)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", path);
+	char *last = strrchr(buf, '.');
+	json_object *parent = doc;
+	if (last) {
+		*last = '\0';
+		parent = at(doc, buf);
+	}
+	json_object_object_add(parent, last ? last + 1 : buf, v);
+}
+
+static json_object *pass_at(json_object *doc, size_t i)
+{
+	return json_object_array_get_idx(at(doc, "sanitization.passes"), i);
+}
+
+/* Renders doc (freed) in style into name; returns the PDF's path. */
+static const char *render_doc(json_object *doc, const char *name, const struct kesu_pdf_style *style)
+{
+	const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+								JSON_C_TO_STRING_NOSLASHESCAPE);
+	char err[512] = "";
+	size_t sig_len;
+	char *sig = slurp(CERTS "/payload.sig", &sig_len);
+	const char *path = in_dir(name);
+	int rc = kesu_pdf_write_styled(text, strlen(text), sig, sig_len, style, path, err, sizeof(err));
+	cr_assert_eq(rc, 0, "%s: %s", name, err);
+	free(sig);
+	json_object_put(doc);
+	keep(path);
+	return path;
+}
+
+/* The page text with its white space, as pdftotext gives it. */
+static char *raw_text_of(const char *pdf)
+{
+	char cmd[1024], txt[512];
+	size_t len;
+	snprintf(txt, sizeof(txt), "%s.raw.txt", pdf);
+	snprintf(cmd, sizeof(cmd), "pdftotext '%s' '%s' 2>/dev/null", pdf, txt);
+	cr_assert_eq(system(cmd), 0, "pdftotext %s", pdf);
+	return slurp(txt, &len);
+}
+
+/* "合格" anywhere but inside "不合格". */
+static bool says_passed(const char *text)
+{
+	for (const char *s = strstr(text, "合格"); s; s = strstr(s + 1, "合格"))
+		if (s - text < 3 || memcmp(s - 3, "不", 3) != 0)
+			return true;
+	return false;
+}
+
+static size_t occurrences(const char *text, const char *what)
+{
+	size_t n = 0;
+	for (const char *s = strstr(text, what); s; s = strstr(s + 1, what))
+		n++;
+	return n;
+}
+
+static json_object *range(long long first, long long count)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "count", json_object_new_int64(count));
+	json_object_object_add(o, "first", json_object_new_int64(first));
+	return o;
+}
+
+/* dod-3pass with 9 sectors that no pass could write (3001 and 4096-4103),
+ * the way the integrator's record has it: each pass incomplete with 9 bad
+ * sectors, one distinct count, the reason in both languages, and a
+ * sample that happened to miss them (passed true). */
+static json_object *unwritten_report(void)
+{
+	json_object *doc = fixture("failure");
+	put(doc, "reason", json_object_new_string("9 sectors could not be written (sectors 3001, 4096-4103)"));
+	put(doc, "reason_ja", json_object_new_string("9 セクタに書き込めませんでした（セクタ 3001、4096-4103）"));
+	for (size_t i = 0; i < 3; i++) {
+		json_object_object_add(pass_at(doc, i), "bad_sectors", json_object_new_int64(9));
+		json_object_object_add(pass_at(doc, i), "completed", json_object_new_boolean(false));
+	}
+	json_object *ranges = json_object_new_array();
+	json_object_array_add(ranges, range(3001, 1));
+	json_object_array_add(ranges, range(4096, 8));
+	put(doc, "sanitization.unwritten", ranges);
+	put(doc, "sanitization.unwritten_sectors", json_object_new_int64(9));
+	put(doc, "verification.passed", json_object_new_boolean(true));
+	put(doc, "verification.mismatched_sectors", json_object_new_int64(0));
+	return doc;
+}
+
+Test(pdf, failure_report_tells_the_truth)
+{
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	const char *pdf = render_doc(unwritten_report(), "unwritten.pdf", NULL);
+	char *raw = raw_text_of(pdf), *text = text_of(pdf);
+	cr_assert(!says_passed(raw), "a failure report says 合格:\n%s", raw);
+	cr_assert_null(strstr(raw, "PASSED"));
+	expect_shows(text, "不合格 / FAILED");
+	/* the passes that left sectors unwritten are not done */
+	cr_assert_eq(occurrences(raw, "未完了 / incomplete"), 3, "%s", raw);
+	cr_assert_null(strstr(raw, "完了 / done"));
+	/* one count of distinct sectors, never 27 */
+	expect_shows(text, "9 セクタ（全パス・再開を通算、重複なし）");
+	expect_shows(text, "9 distinct sectors");
+	cr_assert_null(strstr(text, "27セクタ"), "27 sectors:\n%s", raw);
+	cr_assert_null(strstr(text, "27distinct"));
+	/* the ranges, the reason in both languages, the standard's remedy */
+	expect_shows(text, "3,001, 4,096–4,103 (8)");
+	expect_shows(text, "理由: 9 セクタに書き込めませんでした（セクタ 3001、4096-4103）");
+	expect_shows(text, "Reason: 9 sectors could not be written (sectors 3001, 4096-4103)");
+	expect_shows(text, "物理的破壊");
+	expect_shows(text, "ハンマー等で強い衝撃を与えて躯体を変形させる、又は、躯体を穿孔する。");
+	expect_shows(text, "注11・注18");
+	expect_shows(text, "physically destroyed");
+	expect_hides(text, "改めて消去してください");
+	/* the sample missed them, and the page says why that is no pass */
+	expect_shows(text, "抽出検証では不一致は見つかりませんでしたが");
+	expect_shows(text, "FAILUREREPORT");
+	free(raw);
+	free(text);
+	expect_inside_margins(pdf);
+}
+
+Test(pdf, failure_report_lists_50_ranges_and_a_total)
+{
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	json_object *doc = unwritten_report();
+	json_object *ranges = json_object_new_array();
+	for (int i = 0; i < 60; i++)
+		json_object_array_add(ranges, range(1000 + 10 * i, 2));
+	put(doc, "sanitization.unwritten", ranges);
+	put(doc, "sanitization.unwritten_sectors", json_object_new_int64(120));
+	const char *pdf = render_doc(doc, "ranges.pdf", NULL);
+	char *text = text_of(pdf);
+	expect_shows(text, "1,000–1,001 (2), 1,010–1,011 (2)");
+	expect_shows(text, "1,490–1,491 (2)"); /* the 50th */
+	expect_hides(text, "1,500–1,501");      /* the 51st */
+	expect_shows(text, "最初の 50 範囲を記載（全 60 範囲）");
+	expect_shows(text, "the first 50 of 60 ranges");
+	expect_shows(text, "120 セクタ");
+	free(text);
+	expect_inside_margins(pdf);
+}
+
+/* Nothing read back (interrupted before verification): 対象外, not 合格. */
+Test(pdf, failure_report_without_reading)
+{
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	json_object *doc = fixture("failure");
+	put(doc, "outcome", json_object_new_string("INTERRUPTED"));
+	put(doc, "verification.passed", json_object_new_boolean(true)); /* a stale flag */
+	put(doc, "verification.bytes_read", json_object_new_int64(0));
+	for (size_t i = 0; i < 3; i++)
+		json_object_object_add(pass_at(doc, i), "bad_sectors", json_object_new_int64(0));
+	char *raw = raw_text_of(render_doc(doc, "interrupted.pdf", NULL));
+	cr_assert(!says_passed(raw), "%s", raw);
+	cr_assert_not_null(strstr(raw, "対象外"), "%s", raw);
+	cr_assert_not_null(strstr(raw, "改めて消去してください"), "%s", raw);
+	cr_assert_null(strstr(raw, "物理的破壊"));
+	free(raw);
+}
+
+/* A record from before the distinct count: the passes' bad sectors still
+ * make the pass 未完了 and the report name physical destruction. */
+Test(pdf, failure_report_from_an_older_record)
+{
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	size_t len;
+	free(render("failure", in_dir("old.pdf"), &len));
+	char *raw = raw_text_of(in_dir("old.pdf")), *text = text_of(in_dir("old.pdf"));
+	cr_assert(!says_passed(raw), "%s", raw);
+	cr_assert_eq(occurrences(raw, "未完了 / incomplete"), 1, "%s", raw);
+	expect_shows(text, "パスごと / per pass: 1: 0, 2: 24, 3: 0");
+	expect_shows(text, "物理的破壊");
+	expect_shows(text, "Reason: pass 2 (0xff): 24 sectors could not be written");
+	free(raw);
+	free(text);
+}
+
+Test(pdf, refuses_a_certificate_with_unwritten_sectors)
+{
+	json_object *doc = fixture("success");
+	put(doc, "sanitization.unwritten_sectors", json_object_new_int64(1));
+	json_object *ranges = json_object_new_array();
+	json_object_array_add(ranges, range(5, 1));
+	put(doc, "sanitization.unwritten", ranges);
+	expect_refused(json_object_to_json_string(doc), "a certificate with 1 unwritten sectors");
+	json_object_put(doc);
+	doc = unwritten_report();
+	json_object_array_add(at(doc, "sanitization.unwritten"), range(1, 0));
+	expect_refused(json_object_to_json_string(doc), "sanitization.unwritten[2].count: must be positive");
+	json_object_put(doc);
+}
+
+Test(pdf, era_dates)
+{
+	static const struct {
+		int y, m, d;
+		const char *want;
+	} cases[] = {
+		{2026, 12, 6, "令和8年12月6日"},   {2019, 5, 1, "令和元年5月1日"},
+		{2019, 4, 30, "平成31年4月30日"},  {2020, 1, 1, "令和2年1月1日"},
+		{1989, 1, 8, "平成元年1月8日"},    {1989, 1, 7, "昭和64年1月7日"},
+		{1926, 12, 25, "昭和元年12月25日"}, {1926, 12, 24, "大正15年12月24日"},
+		{1912, 7, 30, "大正元年7月30日"},  {2024, 2, 29, "令和6年2月29日"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[64] = "";
+		cr_assert_eq(kesu_era_date(cases[i].y, cases[i].m, cases[i].d, out, sizeof(out)), 0);
+		cr_assert_str_eq(out, cases[i].want);
+	}
+	char out[64] = "untouched";
+	cr_assert_eq(kesu_era_date(1912, 7, 29, out, sizeof(out)), -1);
+	cr_assert_eq(kesu_era_date(2026, 2, 29, out, sizeof(out)), -1);
+	cr_assert_eq(kesu_era_date(2100, 2, 29, out, sizeof(out)), -1);
+	cr_assert_eq(kesu_era_date(2026, 13, 1, out, sizeof(out)), -1);
+	cr_assert_eq(kesu_era_date(2026, 4, 31, out, sizeof(out)), -1);
+	cr_assert_str_eq(out, "untouched");
+}
+
+/* Started just before midnight UTC on 5 December: 08:59 on the 6th in
+ * Japan. Every time is shown in the station's zone, UTC once, in the
+ * technical block. */
+static json_object *timed(const char *local)
+{
+	json_object *doc = fixture("success");
+	put(doc, "issued_utc", json_object_new_string("2026-12-06T01:30:12Z"));
+	put(doc, "issued_local", json_object_new_string(local));
+	put(doc, "sanitization.started_utc", json_object_new_string("2026-12-05T23:59:00Z"));
+	put(doc, "sanitization.ended_utc", json_object_new_string("2026-12-06T01:30:11Z"));
+	return doc;
+}
+
+Test(pdf, times_in_the_station_zone)
+{
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	char *raw = raw_text_of(render_doc(timed("2026-12-06T10:30:12+09:00"), "jst.pdf", NULL));
+	cr_assert_not_null(strstr(raw, "2026-12-06 08:59:00 (UTC+09:00)"), "%s", raw);
+	cr_assert_not_null(strstr(raw, "2026-12-06 10:30:11 (UTC+09:00)"), "%s", raw);
+	cr_assert_eq(occurrences(raw, "2026-12-06 10:30:12 (UTC+09:00)"), 2, "header and issue row");
+	cr_assert_null(strstr(raw, "23:59:00 UTC"), "a UTC time beside local ones");
+	/* UTC once, in the technical block */
+	cr_assert_eq(occurrences(raw, "2026-12-05T23:59:00Z"), 1, "%s", raw);
+	cr_assert_eq(occurrences(raw, "2026-12-06T01:30:12Z"), 1);
+	cr_assert_eq(occurrences(raw, "23:59:00"), 1);
+	free(raw);
+
+	/* era dates by configuration */
+	struct kesu_pdf_style era = {.era_dates = true};
+	raw = raw_text_of(render_doc(timed("2026-12-06T10:30:12+09:00"), "era.pdf", &era));
+	cr_assert_not_null(strstr(raw, "令和8年12月6日 08:59:00 (UTC+09:00)"), "%s", raw);
+	cr_assert_not_null(strstr(raw, "令和8年12月6日 10:30:12 (UTC+09:00)"), "%s", raw);
+	cr_assert_null(strstr(raw, "2026-12-06 "), "a Western date on an era-dated page");
+	free(raw);
+
+	/* a UTC station prints each time once */
+	raw = raw_text_of(render_doc(timed("2026-12-06T01:30:12+00:00"), "utc.pdf", NULL));
+	cr_assert_eq(occurrences(raw, "2026-12-05 23:59:00 (UTC+00:00)"), 1, "%s", raw);
+	cr_assert_eq(occurrences(raw, "23:59:00"), 1, "%s", raw);
+	cr_assert_null(strstr(raw, "協定世界時"));
+	free(raw);
+}
+
+Test(pdf, class_label)
+{
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	size_t len;
+	free(render("success", in_dir("class.pdf"), &len));
+	char *text = text_of(in_dir("class.pdf"));
+	expect_shows(text, "重要性分類Ⅱ / Class II");
+	expect_hides(text, "情報資産分類");
+	free(text);
+	struct kesu_pdf_style style = {.class_label = "情報資産の分類"};
+	text = text_of(render_doc(fixture("success"), "label.pdf", &style));
+	expect_shows(text, "情報資産の分類Ⅱ / Class II");
+	expect_hides(text, "重要性分類");
+	free(text);
+}
+
+/* The method's words: its caveat in both languages, 準拠規格 in Japanese,
+ * and a verdict cell that holds nothing but the verdict. */
+Test(pdf, method_words)
+{
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	json_object *doc = fixture("success");
+	put(doc, "approver", json_object_new_string("高松 花子"));
+	put(doc, "sanitization.method.standard_ja", json_object_new_string("米国国防総省 DoD 5220.22-M（NISPOM 1995 年版）"));
+	put(doc, "sanitization.method.caveat_ja", json_object_new_string("DoD 5220.22-M は現在、上書きによる消去を定めていません。"));
+	put(doc, "sanitization.method.caveat_en", json_object_new_string("DoD 5220.22-M no longer specifies an overwrite."));
+	put(doc, "sanitization.method.source", json_object_new_string("DoD 5220.22-M (1995) 8-306"));
+	char *raw = raw_text_of(render_doc(doc, "words.pdf", NULL));
+	char *text = squeeze(raw);
+	expect_shows(text, "米国国防総省DoD5220.22-M（NISPOM");
+	expect_shows(text, "1995年版）");
+	expect_shows(text, "DoD 5220.22-M は現在、上書きによる消去を定めていません。");
+	expect_shows(text, "DoD 5220.22-M no longer specifies an overwrite.");
+	/* every field is filled: no dash anywhere, hidden or not */
+	cr_assert_null(strstr(raw, "\xe2\x80\x94"), "a dash on a page without empty fields:\n%s", raw);
+	free(raw);
+	free(text);
+}
+
+/* Fills s with n copies of the code point's UTF-8 (a sentence of words
+ * separated by spaces when word > 0). */
+static void repeat(char *s, size_t size, const char *ch, int n, int word)
+{
+	size_t o = 0, l = strlen(ch);
+	for (int i = 0; i < n && o + l + 1 < size; i++) {
+		if (word && i && i % word == 0) {
+			s[o++] = ' ';
+			continue;
+		}
+		memcpy(s + o, ch, l);
+		o += l;
+	}
+	s[o] = '\0';
+}
+
+/* Every field at its limit (kesu/field_limits.h), in full-width text, and
+ * narrow tokens of 32 columns: printed whole, never cut, never broken
+ * inside a token. */
+Test(pdf, long_values_render_whole)
+{
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	char org[KESU_LIMIT_BYTES(KESU_LIMIT_ORGANISATION)], dept[sizeof(org)], loc[sizeof(org)],
+		op[KESU_LIMIT_BYTES(KESU_LIMIT_OPERATOR)], title[sizeof(op)], ap[sizeof(op)],
+		asset[KESU_LIMIT_BYTES(KESU_LIMIT_ASSET_NUMBER)], phone[KESU_LIMIT_BYTES(KESU_LIMIT_PHONE)];
+	repeat(org, sizeof(org), "髙", KESU_LIMIT_ORGANISATION, 0);
+	memcpy(org, "高松市役所本庁舎４階サーバ室", strlen("高松市役所本庁舎４階サーバ室"));
+	repeat(dept, sizeof(dept), "課", KESU_LIMIT_DEPARTMENT, 0);
+	repeat(loc, sizeof(loc), "Ｗ", KESU_LIMIT_LOCATION, 0);
+	repeat(op, sizeof(op), "山", KESU_LIMIT_OPERATOR, 0);
+	repeat(title, sizeof(title), "ｱ", KESU_LIMIT_OPERATOR_TITLE, 0); /* half-width kana */
+	repeat(ap, sizeof(ap), "鑑", KESU_LIMIT_APPROVER, 0);
+	/* two tokens of 32 columns and a space */
+	snprintf(asset, sizeof(asset), "%s %s", "PC-2019-0042-SATA-SSD-1-ABCDEFG", "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW");
+	cr_assert_eq(strlen(asset), KESU_LIMIT_ASSET_NUMBER - 1);
+	repeat(phone, sizeof(phone), "０", KESU_LIMIT_PHONE, 0);
+	json_object *doc = fixture("success");
+	put(doc, "organisation.name", json_object_new_string(org));
+	put(doc, "organisation.department", json_object_new_string(dept));
+	put(doc, "organisation.location", json_object_new_string(loc));
+	put(doc, "organisation.phone", json_object_new_string(phone));
+	json_object *opo = json_object_new_object();
+	json_object_object_add(opo, "name", json_object_new_string(op));
+	json_object_object_add(opo, "title", json_object_new_string(title));
+	put(doc, "operator", opo);
+	put(doc, "approver", json_object_new_string(ap));
+	put(doc, "media.asset_number", json_object_new_string(asset));
+	const char *pdf = render_doc(doc, "long-values.pdf", NULL);
+	char *raw = raw_text_of(pdf), *text = squeeze(raw);
+	/* each field is made of its own character: all of them are on the
+	 * page (the operator's and approver's names twice: their row and
+	 * their seal box) */
+	static const struct {
+		const char *ch;
+		size_t want;
+	} counts[] = {
+		{"髙", KESU_LIMIT_ORGANISATION - 14}, {"課", KESU_LIMIT_DEPARTMENT},
+		{"Ｗ", KESU_LIMIT_LOCATION},         {"０", KESU_LIMIT_PHONE},
+		{"山", 2 * KESU_LIMIT_OPERATOR},     {"ｱ", KESU_LIMIT_OPERATOR_TITLE},
+		{"鑑", 2 * KESU_LIMIT_APPROVER},
+	};
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		cr_assert_eq(occurrences(raw, counts[i].ch), counts[i].want, "%s: %zu on the page, %zu wanted",
+			     counts[i].ch, occurrences(raw, counts[i].ch), counts[i].want);
+	expect_shows(text, "高松市役所本庁舎４階サーバ室髙");
+	/* the tokens are each on one line, whole */
+	cr_assert_not_null(strstr(raw, "PC-2019-0042-SATA-SSD-1-ABCDEFG"), "%s", raw);
+	cr_assert_not_null(strstr(raw, "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW"), "%s", raw);
+	/* no "…" but the two digests the technical block shortens on purpose */
+	cr_assert_eq(occurrences(raw, "\xe2\x80\xa6"), 2, "a value was cut with …:\n%s", raw);
+	cr_assert_not_null(strstr(raw, "job 8f3a2c1d5e6b7a8c\xe2\x80\xa6 · record bb71a98d2685bb5e\xe2\x80\xa6"));
+	free(raw);
+	free(text);
+	expect_inside_margins(pdf);
 }
