@@ -208,8 +208,23 @@ mkfs.ext4 -q "$ro"
 mount_dev "$ro" "$WORK/ro"
 cp "$R" "$WORK/ro/ledger.sqlite"
 cp "$XDG_CONFIG_HOME/kesu/station.pub" "$WORK/ro/"
+# A writer killed before it closed leaves committed data in the -wal.
+mkdir "$WORK/ro/wal" "$WORK/ro/walonly"
+cp "$R" "$WORK/ro/wal/ledger.sqlite"
+python3 -c "
+import os, sqlite3
+c = sqlite3.connect('$WORK/ro/wal/ledger.sqlite')
+c.execute('PRAGMA wal_autocheckpoint = 0')
+c.execute(\"INSERT INTO ata_passwords VALUES ('serial:X:1', 'j', 'p', 't')\")
+c.commit()
+os._exit(0)"
+cp "$WORK/ro/wal/ledger.sqlite" "$WORK/ro/wal/ledger.sqlite-wal" "$WORK/ro/walonly/"
 umount "$WORK/ro"
 mount -o ro "$ro" "$WORK/ro"
+expect_exit 0 "verify on read-only media with a -wal and its -shm" "$KESU" ledger verify --ledger "$WORK/ro/wal/ledger.sqlite" --pubkey "$WORK/ro/station.pub"
+check "the same head hash" grep -q "^  head $head_hash " "$WORK/out"
+expect_exit 1 "verify on read-only media with a -wal but no -shm" "$KESU" ledger verify --ledger "$WORK/ro/walonly/ledger.sqlite" --pubkey "$WORK/ro/station.pub"
+check "it says to copy the three files" grep -q "copy the ledger with its -wal and -shm files to a writable directory" "$WORK/err"
 expect_exit 0 "ledger verify on a read-only mount" "$KESU" ledger verify --ledger "$WORK/ro/ledger.sqlite" --pubkey "$WORK/ro/station.pub"
 check "the same head hash" grep -q "^  head $head_hash " "$WORK/out"
 expect_exit 0 "ledger list on a read-only mount" "$KESU" ledger list --ledger "$WORK/ro/ledger.sqlite"
@@ -217,7 +232,7 @@ check "four records" test "$(grep -c '^[0-9]' "$WORK/out")" -eq 4
 expect_exit 0 "ledger show on a read-only mount" "$KESU" ledger show --ledger "$WORK/ro/ledger.sqlite" 1
 expect_exit 0 "ledger export on a read-only mount" "$KESU" ledger export --ledger "$WORK/ro/ledger.sqlite" --json
 expect_exit 0 "cert verify --ledger on a read-only mount" "$KESU" cert verify --ledger "$WORK/ro/ledger.sqlite" "$pdf1"
-check "nothing was created there" test "$(ls "$WORK/ro" | tr '\n' ' ')" = "ledger.sqlite lost+found station.pub "
+check "nothing was created there" test "$(ls "$WORK/ro" | tr '\n' ' ')" = "ledger.sqlite lost+found station.pub wal walonly "
 
 mkdir -m 0755 "$WORK/shared"
 cp "$R" "$WORK/ro/station.pub" "$WORK/shared/"
