@@ -24,10 +24,26 @@ int kesu_cert_issue(const char *payload, size_t payload_len, const struct kesu_s
 		    const char *cert_dir, char *pdf_path, size_t pdf_path_size, char *err,
 		    size_t errsize);
 
+/* What a check of a certificate comes to, most severe first. Integrity and
+ * outcome are two facts: an intact failure report is genuine, and still
+ * not a certificate. */
+enum kesu_cert_verdict {
+	KESU_CERT_INVALID,         /* a check that could be made failed: changed, forged,
+				    * another key, or a ledger that disagrees */
+	KESU_CERT_NOT_CERTIFICATE, /* intact, but not a SUCCESS certificate (a failure
+				    * report, or any other outcome) */
+	KESU_CERT_UNCHECKED,       /* a SUCCESS certificate whose every check made holds,
+				    * but the file signature (PDF.sig) is absent */
+	KESU_CERT_VALID,           /* an intact SUCCESS certificate, every check made */
+};
+
 struct kesu_cert_check {
+	enum kesu_cert_verdict verdict;
 	char certificate_id[64];
-	char document[32];   /* certificate or failure-report */
-	char outcome[32];
+	char document[32];   /* certificate or failure-report (from the payload) */
+	char outcome[32];    /* SUCCESS, FAILED, ... (from the payload) */
+	bool success;        /* document certificate and outcome SUCCESS */
+	bool file_checked;   /* PDF.sig was there to check */
 	bool file_ok;        /* the .sig covers the PDF's exact bytes */
 	char file_msg[512];
 	bool payload_ok;     /* the embedded payload's signature holds */
@@ -38,11 +54,13 @@ struct kesu_cert_check {
 };
 
 /* Checks a certificate offline: the detached signature of the PDF file
- * (PDF.sig beside it), the signature of the embedded payload, and, when a
- * ledger is given, that the ledger holds the record the payload names,
- * with the same hash. Returns 0 when every check passed, -KESU_EVERIFY
- * when any failed (each check's message says why), or another negative
- * error. */
+ * (PDF.sig beside it; its absence is not a failure, but leaves the check
+ * unmade), the signature of the embedded payload, and, when a ledger is
+ * given, that the ledger holds the record the payload names, with the same
+ * hash. Fills check (each check's message says why) and returns 0 when the
+ * verdict is KESU_CERT_VALID, -KESU_EVERIFY for any other verdict, or
+ * another negative error when the PDF cannot be read (check->file_msg then
+ * says why, naming the file). */
 int kesu_cert_verify(const char *pdf_path, const struct kesu_public_key *pk,
 		     struct kesu_ledger *ledger, struct kesu_cert_check *check);
 #endif

@@ -16,7 +16,13 @@ static void cert_usage(FILE *out)
 	      "verify checks, offline: the detached signature FILE.pdf.sig over the PDF's\n"
 	      "exact bytes; the signature of the payload embedded in the PDF; and, when a\n"
 	      "ledger is at hand (--ledger, or this station's), that it holds the same\n"
-	      "record. Each check is printed; any failure exits with status 4.\n"
+	      "record. Each check is printed, then the document's integrity and its\n"
+	      "outcome, two facts: a genuine failure report is intact, and still not a\n"
+	      "certificate. Exit status: 0 an intact SUCCESS certificate, every check\n"
+	      "made; 4 INVALID (a check failed: changed, forged, another key, or the\n"
+	      "ledger disagrees); 8 intact but NOT A CERTIFICATE (a failure report);\n"
+	      "9 UNCHECKED (what could be checked holds, but FILE.pdf.sig is absent).\n"
+	      "The most severe applies: 4, then 8, then 9.\n"
 	      "show prints the embedded payload (JSON).\n\n"
 	      "  --pubkey KEY  the issuing station's public key (default: this station's)\n",
 	      out);
@@ -25,6 +31,64 @@ static void cert_usage(FILE *out)
 static void say(bool ok, const char *what, const char *msg)
 {
 	printf("  [%s] %-18s %s\n", ok ? "ok" : "FAILED", what, msg);
+}
+
+static void say_unchecked(const char *what, const char *msg)
+{
+	printf("  [--] %-18s %s\n", what, msg);
+}
+
+/* The checks, then integrity and outcome as two lines, then the verdict. */
+static void print_check(const char *pdf, const struct kesu_cert_check *c)
+{
+	printf("%s\n", pdf);
+	printf("  certificate %s: %s, outcome %s\n", c->certificate_id[0] ? c->certificate_id : "?",
+	       c->document[0] ? c->document : "?", c->outcome[0] ? c->outcome : "?");
+	if (c->file_checked)
+		say(c->file_ok, "PDF file", c->file_msg);
+	else
+		say_unchecked("PDF file", c->file_msg);
+	say(c->payload_ok, "embedded payload", c->payload_msg);
+	if (c->ledger_checked)
+		say(c->ledger_ok, "ledger", c->ledger_msg);
+	else
+		say_unchecked("ledger", "not checked (no ledger at hand)");
+
+	if (c->verdict == KESU_CERT_INVALID)
+		printf("  integrity: INVALID — changed, forged, signed by another key, or not in the ledger\n");
+	else if (!c->file_checked)
+		printf("  integrity: NOT FULLY CHECKED — the embedded payload is signed by the station key,\n"
+		       "             but without %s.sig the page itself is not proven\n", pdf);
+	else
+		printf("  integrity: INTACT\n");
+	if (!c->payload_ok)
+		printf("  outcome:   unknown (the payload is not proven)\n");
+	else if (c->success)
+		printf("  outcome:   SUCCESS — a certificate\n");
+	else if (!strcmp(c->document, "failure-report"))
+		printf("  outcome:   %s — a failure report, NOT a certificate: the drive was not sanitized\n",
+		       c->outcome[0] ? c->outcome : "?");
+	else
+		printf("  outcome:   %s — NOT a certificate\n", c->outcome[0] ? c->outcome : "?");
+
+	static const char *const words[] = {
+		[KESU_CERT_INVALID] = "INVALID",
+		[KESU_CERT_NOT_CERTIFICATE] = "NOT A CERTIFICATE",
+		[KESU_CERT_UNCHECKED] = "UNCHECKED",
+		[KESU_CERT_VALID] = "VALID",
+	};
+	printf("%s\n", words[c->verdict]);
+}
+
+static int verdict_exit(enum kesu_cert_verdict v)
+{
+	switch (v) {
+	case KESU_CERT_VALID: return KESU_EXIT_OK;
+	case KESU_CERT_UNCHECKED: return KESU_EXIT_UNCHECKED;
+	case KESU_CERT_NOT_CERTIFICATE: return KESU_EXIT_NOT_CERTIFICATE;
+	case KESU_CERT_INVALID: break;
+	}
+	return KESU_EXIT_VERIFY;
 }
 
 static int cert_verify(const char *pdf, const char *pubkey, const char *ledger_flag, bool no_ledger)
@@ -53,22 +117,11 @@ static int cert_verify(const char *pdf, const char *pubkey, const char *ledger_f
 		struct kesu_cert_check c;
 		int rc = kesu_cert_verify(pdf, &pk, st->ledger, &c);
 		if (rc < 0 && rc != -KESU_EVERIFY) {
-			cli_error("%s: %s", pdf, kesu_strerror(rc));
+			cli_error("%s", c.file_msg[0] ? c.file_msg : kesu_strerror(rc));
 			code = rc == -ENOENT ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 		} else {
-			printf("%s\n", pdf);
-			printf("  certificate %s: %s, outcome %s\n", c.certificate_id[0] ? c.certificate_id : "?",
-			       c.document[0] ? c.document : "?", c.outcome[0] ? c.outcome : "?");
-			say(c.file_ok, "PDF file", c.file_msg);
-			say(c.payload_ok, "embedded payload", c.payload_msg);
-			if (c.ledger_checked)
-				say(c.ledger_ok, "ledger", c.ledger_msg);
-			else
-				printf("  [--] %-18s %s\n", "ledger", "not checked (no ledger at hand)");
-			if (rc == 0 && strcmp(c.document, "certificate") != 0)
-				printf("  note: this is a FAILURE REPORT, not a certificate: the drive was not sanitized\n");
-			printf("%s\n", rc == 0 ? "VALID" : "INVALID");
-			code = rc == 0 ? KESU_EXIT_OK : KESU_EXIT_VERIFY;
+			print_check(pdf, &c);
+			code = verdict_exit(c.verdict);
 		}
 	}
 	cli_station_close(st);
@@ -82,7 +135,11 @@ static int cert_show(const char *pdf)
 	size_t len, sig_len;
 	int rc = kesu_pdf_read_payload(pdf, &payload, &len, &sig, &sig_len, err, sizeof(err));
 	if (rc < 0) {
-		cli_error("%s: %s", pdf, err);
+		/* a file error names the file already; a PDF's fault does not */
+		if (rc == -KESU_EPARSE)
+			cli_error("%s: %s", pdf, err);
+		else
+			cli_error("%s", err);
 		return rc == -ENOENT ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 	}
 	struct json_object *doc = json_tokener_parse(payload);

@@ -16,6 +16,7 @@
 #include "kesu/paths.h"
 #include "kesu/pdf.h"
 #include "kesu/record.h"
+#include "pdf_parse.h"
 
 /* Copies the named members of src into a new object (missing ones null). */
 static struct json_object *pick(struct json_object *src, const char *const *names)
@@ -174,6 +175,11 @@ static void check_file(const char *pdf_path, const struct kesu_public_key *pk, c
 	snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
 	int rc = kesu_file_read_bounded(sig_path, KESU_PDF_SIG_MAX, 0, &sig, &sig_len, c->file_msg,
 					sizeof(c->file_msg));
+	/* Absent is not wrong: a genuine certificate is often mailed alone. A
+	 * .sig that is there but unreadable or wrong is a failure. */
+	c->file_checked = rc != -ENOENT;
+	if (rc == -ENOENT)
+		snprintf(c->file_msg, sizeof(c->file_msg), "%.480s is absent", sig_path);
 	if (rc < 0)
 		return;
 	char why[400];
@@ -210,23 +216,46 @@ static void check_ledger(struct kesu_ledger *ledger, struct json_object *doc, st
 	free(record);
 }
 
+/* Integrity first (a failed check outweighs everything), then the
+ * outcome, then what could not be checked. */
+static enum kesu_cert_verdict verdict(const struct kesu_cert_check *c)
+{
+	if ((c->file_checked && !c->file_ok) || !c->payload_ok || (c->ledger_checked && !c->ledger_ok))
+		return KESU_CERT_INVALID;
+	if (!c->success)
+		return KESU_CERT_NOT_CERTIFICATE;
+	return c->file_checked ? KESU_CERT_VALID : KESU_CERT_UNCHECKED;
+}
+
+static void read_facts(struct json_object *doc, struct kesu_cert_check *c)
+{
+	snprintf(c->certificate_id, sizeof(c->certificate_id), "%s",
+		 json_object_get_string(member(doc, "certificate_id")) ?: "");
+	snprintf(c->document, sizeof(c->document), "%s",
+		 json_object_get_string(member(doc, "document")) ?: "");
+	snprintf(c->outcome, sizeof(c->outcome), "%s",
+		 json_object_get_string(member(doc, "outcome")) ?: "");
+	c->success = !strcmp(c->document, "certificate") && !strcmp(c->outcome, "SUCCESS");
+}
+
 int kesu_cert_verify(const char *pdf_path, const struct kesu_public_key *pk,
 		     struct kesu_ledger *ledger, struct kesu_cert_check *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->verdict = KESU_CERT_INVALID;
 	char *pdf = NULL;
 	size_t pdf_len;
-	char why_read[512];
-	int rc = kesu_file_read_bounded(pdf_path, KESU_PDF_FILE_MAX, 0, &pdf, &pdf_len, why_read,
-					sizeof(why_read));
+	int rc = kesu_file_read_bounded(pdf_path, KESU_PDF_FILE_MAX, 0, &pdf, &pdf_len, c->file_msg,
+					sizeof(c->file_msg));
 	if (rc < 0)
 		return rc;
 	check_file(pdf_path, pk, pdf, pdf_len, c);
-	free(pdf);
 
 	char *payload = NULL, *sig = NULL, why[400];
 	size_t payload_len, sig_len;
-	rc = kesu_pdf_read_payload(pdf_path, &payload, &payload_len, &sig, &sig_len, why, sizeof(why));
+	rc = pdf_read_memory((const unsigned char *)pdf, pdf_len, &payload, &payload_len, &sig,
+			     &sig_len, why, sizeof(why));
+	free(pdf);
 	if (rc < 0) {
 		snprintf(c->payload_msg, sizeof(c->payload_msg), "%s", why);
 	} else {
@@ -234,21 +263,19 @@ int kesu_cert_verify(const char *pdf_path, const struct kesu_public_key *pk,
 		c->payload_ok = rc == 0;
 		snprintf(c->payload_msg, sizeof(c->payload_msg), "%s",
 			 rc == 0 ? "the embedded payload is signed by the station key" : why);
-		struct json_object *doc = json_tokener_parse(payload);
+		struct json_object *doc = c->payload_ok ? json_tokener_parse(payload) : NULL;
 		if (doc) {
-			snprintf(c->certificate_id, sizeof(c->certificate_id), "%s",
-				 json_object_get_string(member(doc, "certificate_id")) ?: "");
-			snprintf(c->document, sizeof(c->document), "%s",
-				 json_object_get_string(member(doc, "document")) ?: "");
-			snprintf(c->outcome, sizeof(c->outcome), "%s",
-				 json_object_get_string(member(doc, "outcome")) ?: "");
+			read_facts(doc, c);
 			if (ledger)
 				check_ledger(ledger, doc, c);
+		} else if (c->payload_ok) {
+			c->payload_ok = false;
+			snprintf(c->payload_msg, sizeof(c->payload_msg), "the signed payload is not JSON");
 		}
 		json_object_put(doc);
 	}
 	free(payload);
 	free(sig);
-	bool ok = c->file_ok && c->payload_ok && (!c->ledger_checked || c->ledger_ok);
-	return ok ? 0 : -KESU_EVERIFY;
+	c->verdict = verdict(c);
+	return c->verdict == KESU_CERT_VALID ? 0 : -KESU_EVERIFY;
 }

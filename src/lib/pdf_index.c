@@ -12,14 +12,34 @@
 
 #define INDEX_MAX 500000         /* objects indexed per file */
 #define OBJSTM_MAX 256           /* object streams per file */
-#define OBJSTM_BYTES (16u << 20) /* decoded bytes of one object stream */
-#define DIRECT 0x80000000u       /* rank of objects at file offsets */
+#define OBJSTM_BYTES (4u << 20)  /* decoded bytes of one object stream */
+#define OBJSTM_OBJECTS 65536     /* objects in one object stream */
 
 struct pdf_entry {
 	unsigned num;
-	unsigned rank; /* object-stream entries, then direct ones; each in file order */
+	unsigned rank; /* file order: the last definition wins */
 	size_t off;
-	long stm; /* -1: at off in the file; else off is in objstm[stm] */
+	long cached;   /* index into r->cache, or -1 */
+};
+
+/* An object of an object stream: its number and offset in the data. */
+struct stm_entry {
+	unsigned num, rank;
+	size_t off;
+	long cached; /* index into r->cache, or -1 */
+};
+
+struct pdf_objstm {
+	size_t off;             /* its "N G obj" in the file */
+	bool decoded, damaged;  /* a damaged stream only hides its objects */
+	unsigned char *data;
+	size_t len;
+	struct stm_entry *entries; /* sorted by number */
+	size_t nentries;
+};
+
+struct pdf_cached {
+	struct pdf_obj obj;
 };
 
 static int entry_cmp(const void *a, const void *b)
@@ -30,7 +50,15 @@ static int entry_cmp(const void *a, const void *b)
 	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
-static int add_entry(struct pdf_reader *r, unsigned num, size_t off, long stm)
+static int stm_entry_cmp(const void *a, const void *b)
+{
+	const struct stm_entry *x = a, *y = b;
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static int add_entry(struct pdf_reader *r, unsigned num, size_t off)
 {
 	if (r->nindex == r->capindex) {
 		size_t cap = r->capindex ? 2 * r->capindex : 256;
@@ -42,8 +70,8 @@ static int add_entry(struct pdf_reader *r, unsigned num, size_t off, long stm)
 		r->index = grown;
 		r->capindex = cap;
 	}
-	unsigned rank = (unsigned)r->nindex | (stm < 0 ? DIRECT : 0);
-	r->index[r->nindex++] = (struct pdf_entry){num, rank, off, stm};
+	r->index[r->nindex] = (struct pdf_entry){num, (unsigned)r->nindex, off, -1};
+	r->nindex++;
 	return 0;
 }
 
@@ -53,9 +81,15 @@ static int index_file(struct pdf_reader *r)
 	const unsigned char *buf = r->buf;
 	size_t at = 0;
 	while (at + 3 <= r->len) {
-		const unsigned char *hit = memmem(buf + at, r->len - at, "obj", 3);
+		/* memchr, not memmem: sanitizers check memmem's whole haystack
+		 * on every call, which makes this loop quadratic */
+		const unsigned char *hit = memchr(buf + at, 'o', r->len - at - 2);
 		if (!hit)
 			break;
+		if (hit[1] != 'b' || hit[2] != 'j') {
+			at = (size_t)(hit - buf) + 1;
+			continue;
+		}
 		size_t i = (size_t)(hit - buf), k = i, digits;
 		at = i + 3;
 		if ((i + 3 < r->len && pdf_is_regular(buf[i + 3])) || k == 0 || !pdf_is_ws(buf[k - 1]))
@@ -78,7 +112,7 @@ static int index_file(struct pdf_reader *r)
 			num = num * 10 + (unsigned)(buf[d] - '0');
 		if (num > PDF_OBJNUM_MAX)
 			continue;
-		int rc = add_entry(r, (unsigned)num, k, -1);
+		int rc = add_entry(r, (unsigned)num, k);
 		if (rc)
 			return rc;
 	}
@@ -87,7 +121,7 @@ static int index_file(struct pdf_reader *r)
 
 static struct pdf_entry *find(struct pdf_reader *r, unsigned num)
 {
-	size_t lo = 0, hi = r->nsorted; /* the last entry with this number */
+	size_t lo = 0, hi = r->nindex; /* the last entry with this number */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (r->index[mid].num <= num)
@@ -98,38 +132,79 @@ static struct pdf_entry *find(struct pdf_reader *r, unsigned num)
 	return lo > 0 && r->index[lo - 1].num == num ? &r->index[lo - 1] : NULL;
 }
 
-/* The objects compressed into object streams (qpdf --object-streams). */
-static int index_objstm(struct pdf_reader *r, size_t off)
+static struct stm_entry *find_in(const struct pdf_objstm *s, unsigned num)
+{
+	size_t lo = 0, hi = s->nentries;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->entries[mid].num <= num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && s->entries[lo - 1].num == num ? &s->entries[lo - 1] : NULL;
+}
+
+/* Decodes an object stream and reads its table of objects. Only a decoding
+ * limit is an error; a stream that is merely damaged hides its objects. */
+static int decode_objstm(struct pdf_reader *r, struct pdf_objstm *s)
 {
 	struct pdf_obj o;
 	const struct pv *n, *first;
-	if (r->nobjstm >= OBJSTM_MAX || pdf_parse_object(r, r->buf, r->buf + r->len, off, true, &o) ||
-	    !o.data || !pdf_is_name(pdf_dict_get(&o.v, "Type"), "ObjStm"))
+	s->decoded = true;
+	s->damaged = true;
+	int rc = pdf_parse_object(r, r->buf, r->buf + r->len, s->off, true, &o);
+	if (rc && (rc == -ENOMEM || r->exhausted))
+		return rc;
+	if (rc || !o.data || !pdf_is_name(pdf_dict_get(&o.v, "Type"), "ObjStm"))
 		return 0;
 	n = pdf_dict_get(&o.v, "N");
 	first = pdf_dict_get(&o.v, "First");
 	if (!n || !first || n->type != PV_INT || first->type != PV_INT || n->u.i < 0 ||
-	    first->u.i < 0)
+	    first->u.i < 0 || n->u.i > OBJSTM_OBJECTS)
 		return 0;
-	struct pdf_objstm *grown = realloc(r->objstm, (r->nobjstm + 1) * sizeof(*grown));
-	if (!grown)
+	rc = pdf_stream_data(r, &o, OBJSTM_BYTES, &s->data, &s->len);
+	if (rc)
+		return rc == -ENOMEM || r->exhausted ? rc : 0;
+	s->entries = malloc(((size_t)n->u.i + 1) * sizeof(*s->entries));
+	if (!s->entries)
 		return -ENOMEM;
-	r->objstm = grown;
-	struct pdf_objstm *s = &r->objstm[r->nobjstm];
-	if (pdf_stream_data(r, &o, OBJSTM_BYTES, &s->data, &s->len))
-		return 0; /* a damaged object stream only hides its objects */
-	long stm = (long)r->nobjstm++;
 	const unsigned char *p = s->data, *end = s->data + s->len;
+	size_t start = (size_t)first->u.i < s->len ? (size_t)first->u.i : s->len;
 	for (long long i = 0; i < n->u.i; i++) {
 		unsigned long long num, rel;
 		if (!pdf_next_uint(r, &p, end, &num) || !pdf_next_uint(r, &p, end, &rel) ||
-		    num > PDF_OBJNUM_MAX ||
-		    rel >= s->len - ((size_t)first->u.i < s->len ? (size_t)first->u.i : s->len))
+		    num > PDF_OBJNUM_MAX || rel >= s->len - start)
 			break;
-		int rc = add_entry(r, (unsigned)num, (size_t)first->u.i + rel, stm);
-		if (rc)
-			return rc;
+		s->entries[s->nentries] = (struct stm_entry){(unsigned)num, (unsigned)i, start + rel, -1};
+		s->nentries++;
 	}
+	qsort(s->entries, s->nentries, sizeof(*s->entries), stm_entry_cmp);
+	s->damaged = false;
+	return 0;
+}
+
+static int offset_desc(const void *a, const void *b)
+{
+	const struct pdf_objstm *x = a, *y = b;
+	return x->off > y->off ? -1 : x->off < y->off;
+}
+
+/* Notes the object streams (qpdf --object-streams), without decoding them. */
+static int note_objstms(struct pdf_reader *r)
+{
+	for (size_t i = 0; i < r->nindex && r->nobjstm < OBJSTM_MAX; i++) {
+		size_t off = r->index[i].off;
+		size_t span = r->len - off < 400 ? r->len - off : 400;
+		if (!memmem(r->buf + off, span, "/ObjStm", 7))
+			continue;
+		if (!r->objstm && !(r->objstm = calloc(OBJSTM_MAX, sizeof(*r->objstm))))
+			return -ENOMEM;
+		r->objstm[r->nobjstm++].off = off;
+	}
+	/* the last in the file first, as a later update replaces an earlier one */
+	if (r->nobjstm > 1)
+		qsort(r->objstm, r->nobjstm, sizeof(*r->objstm), offset_desc);
 	return 0;
 }
 
@@ -146,46 +221,74 @@ int pdf_reader_open(struct pdf_reader *r, const unsigned char *buf, size_t len, 
 		return rc;
 	if (r->nindex > 1)
 		qsort(r->index, r->nindex, sizeof(*r->index), entry_cmp);
-	r->nsorted = r->nindex;
-	size_t direct = r->nindex;
-	for (size_t i = 0; i < direct; i++) {
-		size_t span = r->len - r->index[i].off < 400 ? r->len - r->index[i].off : 400;
-		if (memmem(buf + r->index[i].off, span, "/ObjStm", 7)) {
-			rc = index_objstm(r, r->index[i].off);
-			if (rc)
-				return rc;
-		}
-	}
-	if (r->nindex > 1)
-		qsort(r->index, r->nindex, sizeof(*r->index), entry_cmp);
-	r->nsorted = r->nindex;
-	r->loads = 0;
-	return 0;
+	return note_objstms(r);
 }
 
 void pdf_reader_close(struct pdf_reader *r)
 {
 	pdf_arena_free(r);
-	for (size_t i = 0; i < r->nobjstm; i++)
+	for (size_t i = 0; i < r->nobjstm; i++) {
 		free(r->objstm[i].data);
+		free(r->objstm[i].entries);
+	}
 	free(r->objstm);
 	free(r->index);
+	free(r->cache);
 	r->objstm = NULL;
 	r->index = NULL;
-	r->nobjstm = r->nindex = r->nsorted = 0;
+	r->cache = NULL;
+	r->nobjstm = r->nindex = r->ncache = 0;
+}
+
+static int remember(struct pdf_reader *r, long *slot, const struct pdf_obj *o)
+{
+	if (r->ncache == r->capcache) {
+		size_t cap = r->capcache ? 2 * r->capcache : 64;
+		struct pdf_cached *grown = realloc(r->cache, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		r->cache = grown;
+		r->capcache = cap;
+	}
+	r->cache[r->ncache].obj = *o;
+	*slot = (long)r->ncache++;
+	return 0;
+}
+
+/* An object that is not at a file offset: in the object streams, decoded
+ * one at a time until one holds it. */
+static int load_from_objstm(struct pdf_reader *r, unsigned num, struct pdf_obj *out)
+{
+	for (size_t i = 0; i < r->nobjstm; i++) {
+		struct pdf_objstm *s = &r->objstm[i];
+		int rc = s->decoded ? 0 : decode_objstm(r, s);
+		if (rc)
+			return rc;
+		struct stm_entry *e = s->damaged ? NULL : find_in(s, num);
+		if (!e)
+			continue;
+		if (e->cached >= 0) {
+			*out = r->cache[e->cached].obj;
+			return 0;
+		}
+		rc = pdf_parse_object(r, s->data, s->data + s->len, e->off, false, out);
+		return rc ? rc : remember(r, &e->cached, out);
+	}
+	return pdf_fail(r, "object %u is missing", num);
 }
 
 int pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out)
 {
-	const struct pdf_entry *e = find(r, num);
+	struct pdf_entry *e = find(r, num);
 	if (!e)
-		return pdf_fail(r, "object %u is missing", num);
-	if (e->stm < 0)
-		return pdf_parse_object(r, r->buf, r->buf + r->len, e->off, true, out);
-	const struct pdf_objstm *s = &r->objstm[e->stm];
-	return pdf_parse_object(r, s->data, s->data + s->len, e->off, false, out);
+		return load_from_objstm(r, num, out);
+	if (e->cached >= 0) {
+		*out = r->cache[e->cached].obj;
+		return 0;
+	}
+	int rc = pdf_parse_object(r, r->buf, r->buf + r->len, e->off, true, out);
+	return rc ? rc : remember(r, &e->cached, out);
 }
-
 int pdf_load_at(struct pdf_reader *r, size_t off, struct pdf_obj *out)
 {
 	if (off >= r->len)

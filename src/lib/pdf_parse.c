@@ -13,7 +13,7 @@
 
 #define DEPTH_MAX 24          /* nesting of arrays and dictionaries */
 #define CONTAINER_MAX 65536   /* values in one array or dictionary */
-#define ARENA_MAX (48u << 20) /* bytes of parsed values per file */
+#define ARENA_MAX (16u << 20) /* bytes of parsed values per file */
 #define LOADS_MAX 4096        /* objects parsed per file */
 
 struct pdf_chunk {
@@ -25,18 +25,36 @@ struct pdf_chunk {
 struct lex {
 	struct pdf_reader *r;
 	const unsigned char *p, *end;
+	bool clipped; /* end is where PDF_SCANNED_MAX runs out */
 };
 
-int pdf_fail(struct pdf_reader *r, const char *fmt, ...)
+static void set_err(struct pdf_reader *r, const char *fmt, va_list ap)
 {
 	if (r->err && r->errsize) {
 		char msg[512];
-		va_list ap;
-		va_start(ap, fmt);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
 		snprintf(r->err, r->errsize, "%s", msg);
 	}
+}
+
+int pdf_fail(struct pdf_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (!r->exhausted) /* the limit is the reason, not what it left unread */
+		set_err(r, fmt, ap);
+	va_end(ap);
+	return -KESU_EPARSE;
+}
+
+int pdf_exhausted(struct pdf_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (!r->exhausted)
+		set_err(r, fmt, ap);
+	va_end(ap);
+	r->exhausted = true;
 	return -KESU_EPARSE;
 }
 
@@ -196,7 +214,7 @@ static int parse_literal(struct lex *lx, struct pv *out)
 	const unsigned char *end = q - 1; /* the closing parenthesis */
 	unsigned char *s = arena_alloc(lx->r, (size_t)(end - lx->p) + 1);
 	if (!s)
-		return pdf_fail(lx->r, "file too complex");
+		return pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
 	size_t n = 0;
 	for (q = lx->p + 1; q < end; q++) {
 		if (*q != '\\') {
@@ -244,7 +262,7 @@ static int parse_hex(struct lex *lx, struct pv *out)
 		return pdf_fail(lx->r, "unterminated hex string");
 	unsigned char *s = arena_alloc(lx->r, (size_t)(end - lx->p) / 2 + 2);
 	if (!s)
-		return pdf_fail(lx->r, "file too complex");
+		return pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
 	size_t n = 0;
 	int hi = -1;
 	for (const unsigned char *q = lx->p + 1; q < end; q++) {
@@ -278,7 +296,7 @@ static int parse_name(struct lex *lx, struct pv *out)
 		q++;
 	unsigned char *s = arena_alloc(lx->r, (size_t)(q - lx->p));
 	if (!s)
-		return pdf_fail(lx->r, "file too complex");
+		return pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
 	size_t n = 0;
 	for (const unsigned char *c = lx->p + 1; c < q; c++) {
 		if (*c == '#' && q - c > 2 && hexval(c[1]) >= 0 && hexval(c[2]) >= 0) {
@@ -343,7 +361,7 @@ static int parse_container(struct lex *lx, int depth, bool dict, struct pv *out)
 		if (out->u.items)
 			memcpy(out->u.items, tmp, n * sizeof(*tmp));
 		else
-			rc = pdf_fail(lx->r, "file too complex");
+			rc = pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
 	}
 	free(tmp);
 	return rc;
@@ -386,14 +404,40 @@ static int parse_value(struct lex *lx, int depth, struct pv *out)
 	return pdf_fail(lx->r, "unexpected '%c'", c >= 0x20 && c < 0x7f ? (char)c : '?');
 }
 
+/* Every parse reads at most what is left of PDF_SCANNED_MAX: objects that
+ * overlap (a string or a comment running on over the next "N G obj") would
+ * otherwise be read again for each of them. */
+static int begin(struct pdf_reader *r, struct lex *lx, const unsigned char *p,
+		 const unsigned char *end)
+{
+	if (r->exhausted)
+		return -KESU_EPARSE;
+	if (++r->loads > LOADS_MAX)
+		return pdf_exhausted(r, "too many objects to read (more than %u)", LOADS_MAX);
+	size_t left = PDF_SCANNED_MAX - r->scanned;
+	bool clipped = (size_t)(end - p) > left;
+	*lx = (struct lex){r, p, clipped ? p + left : end, clipped};
+	return 0;
+}
+
+static int finish(struct lex *lx, int rc, const unsigned char *start)
+{
+	struct pdf_reader *r = lx->r;
+	r->scanned += (size_t)(lx->p - start);
+	if (rc && lx->clipped)
+		return pdf_exhausted(r, "too much to parse (more than %u MiB)", PDF_SCANNED_MAX >> 20);
+	return rc;
+}
+
 /* An object in [base, end) at off: "N G obj value [stream]" when header. */
 int pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsigned char *end,
 		     size_t off, bool header, struct pdf_obj *out)
 {
-	struct lex lx = {r, base + off, end};
+	struct lex lx;
 	memset(out, 0, sizeof(*out));
-	if (++r->loads > LOADS_MAX)
-		return pdf_fail(r, "too many objects");
+	int rc = begin(r, &lx, base + off, end);
+	if (rc)
+		return rc;
 	if (header) {
 		unsigned long long num, gen;
 		skip_ws(&lx);
@@ -404,7 +448,7 @@ int pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsi
 		if (!ok || !keyword(&lx, "obj"))
 			return pdf_fail(r, "no object at offset %zu", off);
 	}
-	int rc = parse_value(&lx, 0, &out->v);
+	rc = finish(&lx, parse_value(&lx, 0, &out->v), base + off);
 	if (rc || !header)
 		return rc;
 	skip_ws(&lx);
@@ -424,7 +468,7 @@ int pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsi
 bool pdf_next_uint(struct pdf_reader *r, const unsigned char **p, const unsigned char *end,
 		   unsigned long long *v)
 {
-	struct lex lx = {r, *p, end};
+	struct lex lx = {r, *p, end, false};
 	skip_ws(&lx);
 	if (!uint_token(&lx, v))
 		return false;
@@ -444,10 +488,10 @@ void pdf_arena_free(struct pdf_reader *r)
 
 int pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out)
 {
-	struct lex lx = {r, r->buf + (off < r->len ? off : r->len), r->buf + r->len};
-	if (++r->loads > LOADS_MAX)
-		return pdf_fail(r, "too many objects");
-	return parse_value(&lx, 0, out);
+	struct lex lx;
+	const unsigned char *start = r->buf + (off < r->len ? off : r->len);
+	int rc = begin(r, &lx, start, r->buf + r->len);
+	return rc ? rc : finish(&lx, parse_value(&lx, 0, out), start);
 }
 
 int pdf_resolve(struct pdf_reader *r, const struct pv *v, struct pv *out)

@@ -34,40 +34,53 @@ struct pdf_obj {
 	const unsigned char *end;  /* end of the buffer the data lies in */
 };
 
-struct pdf_entry; /* object number -> where it is */
-struct pdf_chunk;
+/* What one file may cost, whatever it holds: the reader decodes only the
+ * streams on the way to the attachments, and a crafted file ends in an
+ * error naming the limit, never in gigabytes of memory or minutes. */
+#define PDF_DECODED_MAX (16u << 20) /* bytes decoded from all streams together */
+#define PDF_SCANNED_MAX (64u << 20) /* bytes the parser reads, over all objects */
 
-struct pdf_objstm {
-	unsigned char *data; /* decoded, malloc'd */
-	size_t len;
-};
+struct pdf_entry;  /* object number -> where it is */
+struct pdf_objstm; /* an object stream, decoded when first needed */
+struct pdf_cached; /* an object already parsed */
+struct pdf_chunk;
 
 struct pdf_reader {
 	const unsigned char *buf;
 	size_t len;
-	struct pdf_entry *index;
-	size_t nindex, capindex, nsorted; /* index[0, nsorted) is sorted */
-	struct pdf_objstm *objstm; /* decoded object streams */
+	struct pdf_entry *index; /* objects at file offsets, sorted by number */
+	size_t nindex, capindex;
+	struct pdf_objstm *objstm; /* object streams, the last in the file first */
 	size_t nobjstm;
+	struct pdf_cached *cache; /* parsed objects, by their index entry */
+	size_t ncache, capcache;
 	struct pdf_chunk *arena;
 	size_t arena_total;
-	unsigned loads; /* objects parsed so far: bounds the work garbage can cause */
+	unsigned loads;  /* objects parsed so far: bounds the work garbage can cause */
+	size_t scanned;  /* bytes parsed so far (PDF_SCANNED_MAX) */
+	size_t decoded;  /* bytes decoded from streams so far (PDF_DECODED_MAX) */
+	bool exhausted;  /* a limit above was reached: the whole read fails */
 	char *err;
 	size_t errsize;
 };
 
 /* pdf_index.c: indexes every "N G obj" in buf (the last definition of a
- * number wins, as with incremental updates) and the objects of its object
- * streams. 0, -KESU_EPARSE (err set) or -ENOMEM. pdf_reader_close in every
- * case. */
+ * number wins, as with incremental updates) and notes its object streams,
+ * which are decoded only when an object is not found outside them. 0,
+ * -KESU_EPARSE (err set) or -ENOMEM. pdf_reader_close in every case. */
 int pdf_reader_open(struct pdf_reader *r, const unsigned char *buf, size_t len, char *err,
 		    size_t errsize);
 void pdf_reader_close(struct pdf_reader *r);
 
 /* Puts the reason in err (replacing any earlier one); returns -KESU_EPARSE. */
 int pdf_fail(struct pdf_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a work limit: marks the reader exhausted, so that no caller
+ * takes the failure for mere damage and reads on. */
+int pdf_exhausted(struct pdf_reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-/* pdf_index.c: parses object num. 0, or -KESU_EPARSE / -ENOMEM. */
+/* pdf_index.c: object num, parsed once and then remembered. 0, or
+ * -KESU_EPARSE / -ENOMEM. */
 int pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out);
 /* Parses the value at off (a trailer dictionary). */
 int pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out);
@@ -90,7 +103,8 @@ const struct pv *pdf_dict_get(const struct pv *dict, const char *key);
 bool pdf_is_name(const struct pv *v, const char *name);
 
 /* pdf_stream.c: a stream's decoded bytes (malloc'd, NUL-terminated, at most
- * max), honouring /Length (direct or indirect) and /Filter /FlateDecode. */
+ * max), honouring /Length (direct or indirect) and /Filter /FlateDecode;
+ * counted against PDF_DECODED_MAX. */
 int pdf_stream_data(struct pdf_reader *r, const struct pdf_obj *o, size_t max,
 		    unsigned char **data, size_t *len);
 

@@ -11,11 +11,13 @@
 #include <unistd.h>
 
 #include "kesu/error.h"
+#include "kesu/fileio.h"
 #include "kesu/pdf.h"
 #include "pdf_parse.h"
 
 #define TREE_DEPTH_MAX 10
 #define TREE_NODES_MAX 256
+#define TREE_NAMES_MAX 4096 /* and names in it (kesu's tree has two) */
 
 struct wanted {
 	const char *name;
@@ -86,7 +88,7 @@ static int walk(struct pdf_reader *r, const struct pv *ref, int depth, unsigned 
 		struct wanted *want, size_t nwant)
 {
 	struct pv node, names, kids;
-	if (depth > TREE_DEPTH_MAX || ++*nodes > TREE_NODES_MAX)
+	if (depth > TREE_DEPTH_MAX || ++*nodes > TREE_NODES_MAX + TREE_NAMES_MAX)
 		return pdf_fail(r, "the attachment name tree is too deep or too large");
 	int rc = pdf_resolve(r, ref, &node);
 	if (rc)
@@ -97,6 +99,8 @@ static int walk(struct pdf_reader *r, const struct pv *ref, int depth, unsigned 
 	if (v && (rc = pdf_resolve(r, v, &names)) == 0 && names.type == PV_ARRAY) {
 		for (size_t i = 0; i + 1 < names.n; i += 2) {
 			struct pv spec;
+			if (++*nodes > TREE_NODES_MAX + TREE_NAMES_MAX)
+				return pdf_fail(r, "the attachment name tree is too large");
 			const struct pv *key = &names.u.items[i];
 			if (key->type != PV_STRING)
 				return pdf_fail(r, "the attachment name tree is damaged");
@@ -220,46 +224,16 @@ int kesu_pdf_read_payload(const char *path, char **payload, size_t *payload_len,
 			  size_t *sig_len, char *err, size_t errsize)
 {
 	char scratch[1];
-	struct stat st;
 	if (!err || !errsize)
 		err = scratch, errsize = sizeof(scratch);
 	*payload = *sig = NULL;
 	*payload_len = *sig_len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		int rc = -errno;
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return rc;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)KESU_PDF_FILE_MAX) {
-		close(fd);
-		snprintf(err, errsize, "%s: %s", path,
-			 S_ISREG(st.st_mode) ? "larger than any kesu certificate" : "not a regular file");
-		return S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
-	}
-	size_t len = (size_t)st.st_size, got = 0;
-	unsigned char *buf = malloc(len ? len : 1);
-	if (!buf) {
-		close(fd);
-		snprintf(err, errsize, "out of memory");
-		return -ENOMEM;
-	}
-	while (got < len) {
-		ssize_t n = read(fd, buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	int rc = got == len ? 0 : -EIO;
-	close(fd);
-	if (rc)
-		snprintf(err, errsize, "%s: cannot read it", path);
-	else
-		rc = pdf_read_memory(buf, len, payload, payload_len, sig, sig_len, err, errsize);
+	char *buf;
+	size_t len;
+	int rc = kesu_file_read_bounded(path, KESU_PDF_FILE_MAX, 0, &buf, &len, err, errsize);
+	if (rc == 0)
+		rc = pdf_read_memory((const unsigned char *)buf, len, payload, payload_len, sig, sig_len,
+				     err, errsize);
 	free(buf);
 	return rc;
 }

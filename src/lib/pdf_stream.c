@@ -1,6 +1,7 @@
 /* Stream data: /Length must land on "endstream", and /FlateDecode data must
- * inflate completely with a good Adler-32 check, within a size limit; any
- * other filter is refused. */
+ * inflate completely with a good Adler-32 check, within a size limit and
+ * within what is left of the file's PDF_DECODED_MAX; any other filter is
+ * refused. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ static int inflate_bounded(struct pdf_reader *r, const unsigned char *in, size_t
 	while (rc == 0) {
 		if (used == cap) {
 			if (cap > max) {
-				rc = pdf_fail(r, "stream larger than %zu bytes", max);
+				rc = -EFBIG;
 				break;
 			}
 			size_t grown_cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
@@ -53,8 +54,9 @@ static int inflate_bounded(struct pdf_reader *r, const unsigned char *in, size_t
 				      zr == Z_BUF_ERROR ? "data ends early" : zs.msg ? zs.msg : "bad data");
 	}
 	inflateEnd(&zs);
+	r->decoded += used; /* what was inflated counts, kept or not */
 	if (rc == 0 && used > max)
-		rc = pdf_fail(r, "stream larger than %zu bytes", max);
+		rc = -EFBIG;
 	if (rc) {
 		free(buf);
 		return rc;
@@ -121,15 +123,23 @@ int pdf_stream_data(struct pdf_reader *r, const struct pdf_obj *o, size_t max,
 	rc = filter_kind(r, &o->v, &flate);
 	if (rc)
 		return rc;
-	if (flate)
-		return inflate_bounded(r, o->data, n, max, data, len);
-	if (n > max)
+	/* what is left of the whole file's allowance, if that is less */
+	size_t left = PDF_DECODED_MAX - r->decoded, limit = max < left ? max : left;
+	if (flate) {
+		rc = inflate_bounded(r, o->data, n, limit, data, len);
+	} else if (n > limit) {
+		rc = -EFBIG;
+	} else if (!(*data = malloc(n + 1))) {
+		rc = -ENOMEM;
+	} else {
+		memcpy(*data, o->data, n);
+		(*data)[n] = '\0';
+		*len = n;
+		r->decoded += n;
+	}
+	if (rc == -EFBIG && limit < max)
+		return pdf_exhausted(r, "its streams decode to more than %u MiB", PDF_DECODED_MAX >> 20);
+	if (rc == -EFBIG)
 		return pdf_fail(r, "stream larger than %zu bytes", max);
-	*data = malloc(n + 1);
-	if (!*data)
-		return -ENOMEM;
-	memcpy(*data, o->data, n);
-	(*data)[n] = '\0';
-	*len = n;
-	return 0;
+	return rc;
 }

@@ -26,7 +26,7 @@ method)
 	;;
 pdf)
 	name=fuzz_pdf_read
-	sources="tests/fuzz/fuzz_pdf_read.c src/lib/pdf_read.c src/lib/pdf_parse.c src/lib/pdf_index.c src/lib/pdf_stream.c src/lib/error.c"
+	sources="tests/fuzz/fuzz_pdf_read.c src/lib/pdf_read.c src/lib/pdf_parse.c src/lib/pdf_index.c src/lib/pdf_stream.c src/lib/fileio.c src/lib/error.c"
 	libs=-lz
 	max_len=16384
 	;;

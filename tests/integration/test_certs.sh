@@ -2,8 +2,10 @@
 # Certificates end to end: a verified wipe yields a signed bilingual PDF
 # that passes qpdf --check, shows its values to pdftotext, renders, and
 # verifies offline (kesu cert verify, and signify for the file); one
-# flipped byte, an edited attachment, another key, or a ledger without the
-# record each fail with a reason. A failed job yields no certificate.
+# flipped byte, an edited attachment, another key, a wrong .sig or a ledger
+# without the record each fail with a reason (exit 4). A failed job yields
+# no certificate: its failure report is intact but not a certificate (exit
+# 8), and a certificate mailed without its .sig is unchecked (exit 9).
 source "$(dirname "$0")/lib.sh"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0
 FAULT=${KESU_FAULT_LIB:?}
@@ -13,13 +15,32 @@ pub="$XDG_CONFIG_HOME/kesu/station.pub"
 dev=$(attach "$(make_image c.img 8M)")
 expect_exit 0 "a verified wipe" "${WIPE[@]}" --method nsa-3pass --operator "山田 太郎" \
 	--organisation 高松市 --department 情報政策課 --class I --purpose disposal --asset PC-7 "$dev"
-pdf=$(jq -r '.jobs[0].record.certificate' "$WORK/out")
+cp "$WORK/out" "$WORK/wipe.json"
+pdf=$(jq -r '.jobs[0].record.certificate' "$WORK/wipe.json")
 check "it names a certificate" test -f "$pdf"
 check "and its detached signature" test -f "$pdf.sig"
 
 expect_exit 0 "kesu cert verify" "$KESU" cert verify "$pdf"
 check "every check passed, the ledger included" test "$(grep -c '^  \[ok\]' "$WORK/out")" -eq 3
+check "integrity: INTACT" grep -qx '  integrity: INTACT' "$WORK/out"
+check "outcome: SUCCESS, a certificate" grep -q '^  outcome: *SUCCESS — a certificate$' "$WORK/out"
 check "it says VALID" grep -qx VALID "$WORK/out"
+
+# Mailed without its .sig: what could be checked holds (the payload is
+# the station's, the ledger has it), the file signature could not be
+# checked. Exit 9, not the 4 of a forgery.
+cp "$pdf" "$WORK/alone.pdf"
+expect_exit 9 "a genuine certificate without its .sig" "$KESU" cert verify "$WORK/alone.pdf"
+check "the payload check passed" grep -q '^  \[ok\] embedded payload .*signed by the station key' "$WORK/out"
+check "the ledger check passed" grep -q '^  \[ok\] ledger ' "$WORK/out"
+check "the file check was not made, and it says why" grep -q "^  \[--\] PDF file .*alone.pdf.sig is absent" "$WORK/out"
+check "nothing FAILED" bash -c "! grep -q 'FAILED\|INVALID' '$WORK/out'"
+check "integrity: not fully checked" grep -q '^  integrity: NOT FULLY CHECKED' "$WORK/out"
+check "it says UNCHECKED" grep -qx UNCHECKED "$WORK/out"
+# A .sig that is there but belongs to another file is a failure.
+printf 'untrusted comment: x\nRWQ=\n' >"$WORK/alone.pdf.sig"
+expect_exit 4 "a malformed .sig" "$KESU" cert verify "$WORK/alone.pdf"
+check "it says INVALID" grep -qx INVALID "$WORK/out"
 expect_exit 0 "verify with the public key and no ledger (a third party)" \
 	"$KESU" cert verify --no-ledger --pubkey "$pub" "$pdf"
 check "signify-openbsd accepts the PDF's signature" signify-openbsd -V -q -p "$pub" -m "$pdf" -x "$pdf.sig"
@@ -27,7 +48,7 @@ check "signify-openbsd accepts the PDF's signature" signify-openbsd -V -q -p "$p
 check "qpdf --check finds no problem" bash -c "qpdf --check '$pdf' >'$WORK/qpdf.out' 2>&1 && ! grep -qi warning '$WORK/qpdf.out'"
 pdftotext -layout "$pdf" "$WORK/cert.txt"
 for text in "データ消去証明書" "Certificate of Data Sanitization" "山田 太郎" "高松市" "情報政策課" \
-	"$(jq -r '.jobs[0].device.serial // empty' "$WORK/out")" "PC-7" "Clear" "米国国家安全保障局推奨方式"; do
+	"$(jq -r '.jobs[0].device.serial // empty' "$WORK/wipe.json")" "PC-7" "Clear" "米国国家安全保障局推奨方式"; do
 	[ -n "$text" ] || continue
 	check "pdftotext finds \"$text\"" grep -qF "$text" "$WORK/cert.txt"
 done
@@ -62,7 +83,7 @@ check "it says another key signed it" grep -q "signed by another key" "$WORK/out
 other_ledger="$WORK/empty.sqlite"
 "$KESU" ledger list --ledger "$other_ledger" >/dev/null 2>&1 || true
 dev2=$(attach "$(make_image d.img 4M)")
-"${WIPE[@]}" --method zero --ledger "$other_ledger" "$dev2" >/dev/null
+"${WIPE[@]}" --method zero --verify sample --ledger "$other_ledger" "$dev2" >/dev/null
 expect_exit 4 "a ledger without the record" "$KESU" cert verify --ledger "$other_ledger" "$pdf"
 check "the ledger check names the job" grep -q '\[FAILED\] ledger .*holds no finished record' "$WORK/out"
 
@@ -81,7 +102,23 @@ check "a failure report instead" test -f "$report"
 pdftotext -layout "$report" "$WORK/report.txt"
 check "it says the drive was NOT sanitized" grep -qi "NOT SANITIZED" "$WORK/report.txt"
 check "it claims no NIST level" bash -c "! grep -qw Clear '$WORK/report.txt'"
-expect_exit 0 "the failure report itself verifies (it is genuine)" "$KESU" cert verify "$report"
-check "and cert verify says it is not a certificate" grep -q "this is a FAILURE REPORT" "$WORK/out"
+# Integrity and outcome are two facts: the report is genuine, and it is
+# not a certificate (exit 8, never 0 and never VALID).
+expect_exit 8 "cert verify of a genuine failure report" "$KESU" cert verify "$report"
+check "every check passed" test "$(grep -c '^  \[ok\]' "$WORK/out")" -eq 3
+check "integrity: INTACT" grep -qx '  integrity: INTACT' "$WORK/out"
+check "outcome: FAILED, a failure report, NOT a certificate" \
+	grep -q '^  outcome: *FAILED — a failure report, NOT a certificate' "$WORK/out"
+check "it says NOT A CERTIFICATE" grep -qx "NOT A CERTIFICATE" "$WORK/out"
+check "it never says VALID" bash -c "! grep -qx VALID '$WORK/out'"
+cp "$report" "$WORK/report-alone.pdf"
+expect_exit 8 "a failure report without its .sig: not a certificate comes first" \
+	"$KESU" cert verify "$WORK/report-alone.pdf"
+cp "$pdf.sig" "$WORK/report-alone.pdf.sig"
+expect_exit 4 "a failure report with the certificate's .sig: tampered comes first" \
+	"$KESU" cert verify "$WORK/report-alone.pdf"
+cp "$report.sig" "$WORK/alone.pdf.sig"
+expect_exit 4 "a certificate with the failure report's .sig" "$KESU" cert verify "$WORK/alone.pdf"
+check "the PDF file check fails" grep -q '\[FAILED\] PDF file .*signature does not match' "$WORK/out"
 check "the ledger records the failure" test "$("$KESU" ledger list --json --outcome FAILED | jq '.records | length')" -eq 1
 finish
