@@ -40,7 +40,25 @@ enum kesu_system_reason {
 #define KESU_MAX_PARTS 128
 #define KESU_MAX_MOUNTS 16
 #define KESU_MAX_HOLDERS 16
+#define KESU_MAX_STACK_FILES 8
 #define KESU_STR 256
+
+/* States a drive can inherit through the stack it is part of, in order of
+ * precedence: index into kesu_device.stack. */
+enum kesu_stack_kind {
+	KESU_STACK_SYSTEM, /* stands on, or under, the running system */
+	KESU_STACK_SWAP,   /* active swap above or below it */
+	KESU_STACK_MOUNTED,
+	KESU_STACK_HELD,   /* what it stands on is held by dm / md */
+	KESU_STACK_KINDS,
+};
+
+/* An image file a drive stands on: itself, a loop device's backing file,
+ * or one further down the stack. Kept by device and inode. */
+struct kesu_stack_file {
+	uint64_t dev, ino;
+	char via[512];           /* "" for the image itself, else the chain */
+};
 
 struct kesu_partition {
 	char name[64];       /* kernel name, e.g. "sda1" */
@@ -110,6 +128,20 @@ struct kesu_device {
 	bool swap_active;
 	unsigned system_reasons; /* enum kesu_system_reason bits */
 
+	/* What writing the drive would also destroy, found through the stack:
+	 * down (a loop's backing device or file, dm/md slaves, a partition's
+	 * disk) and up (loop devices backed by it, and what stands on those).
+	 * One line per enum kesu_stack_kind naming the chain, "" when none.
+	 * A backing file's own filesystem does not count: an image lives on a
+	 * mounted filesystem by nature. */
+	char stack[KESU_STACK_KINDS][640];
+	size_t nfiles;
+	struct kesu_stack_file files[KESU_MAX_STACK_FILES];
+
+	/* Identity of the node probed, checked again when it is opened: a
+	 * block device by dev_major:dev_minor, an image file by these. */
+	uint64_t node_dev, node_ino;
+
 	struct kesu_smart smart;
 	struct kesu_erase_caps caps;
 };
@@ -147,7 +179,8 @@ const char *kesu_transport_name(enum kesu_transport t);
 /* "HDD", "SSD", "optical" (CD/DVD/BD), "loop", "file" or "unknown". */
 const char *kesu_media_name(const struct kesu_device *dev);
 
-/* true when anything holds the drive: mounted, holders, active swap. */
+/* true when anything holds the drive: mounted, holders, active swap,
+ * SYSTEM, or any of these through the stack. */
 bool kesu_device_in_use(const struct kesu_device *dev);
 
 #endif

@@ -18,6 +18,10 @@ enum kesu_gate_refusal {
 	KESU_REFUSE_EMPTY = 1 << 6,     /* size 0: no medium */
 	KESU_REFUSE_BUSY = 1 << 7,      /* another program has it open exclusively */
 	KESU_REFUSE_NOT_A_DRIVE = 1 << 8, /* neither block device nor regular file */
+	KESU_REFUSE_KESU_FILE = 1 << 9, /* kesu's own file, or stands on one */
+	KESU_REFUSE_STACKED = 1 << 10,  /* SYSTEM / swap / mounted / held comes
+	                                 * through the stack (set with that bit) */
+	KESU_REFUSE_CHANGED = 1 << 11,  /* the node is no longer what was probed */
 };
 
 enum kesu_gate_warning {
@@ -31,23 +35,49 @@ struct kesu_gate_verdict {
 	char reason[1024];  /* one line: the first refusal, else the warnings */
 };
 
+/* kesu's own files, never to be erased: the ledger and its -wal and -shm,
+ * the station keys, the config file (paths), and anything inside the
+ * certificate directory (dirs). Compared by device and inode, so another
+ * name or a hard link is refused too; paths that do not exist are skipped. */
+#define KESU_GATE_OWN_MAX 16
+struct kesu_gate_own_files {
+	const char *paths[KESU_GATE_OWN_MAX];
+	size_t npaths;
+	const char *dirs[KESU_GATE_OWN_MAX];
+	size_t ndirs;
+};
+
 /* Judges a probed drive. Returns true when it may be erased: no refusal,
  * and no warning unless force. The verdict says why in either case. */
 bool kesu_gate_judge(const struct kesu_device *dev, bool force, struct kesu_gate_verdict *v);
 
-/* Probes PATH and judges it. Returns 0 when accepted, -KESU_EREFUSED
- * with the verdict filled when refused, or the probe's negative errno
- * (-ENOTBLK becomes a NOT_A_DRIVE refusal). */
+/* Probes PATH and judges it, refusing also kesu's own files (own may be
+ * NULL): the image itself, or an image file anywhere below a loop device.
+ * Returns 0 when accepted, -KESU_EREFUSED with the verdict filled when
+ * refused, or the probe's negative errno (-ENOTBLK becomes a NOT_A_DRIVE
+ * refusal). */
 int kesu_gate_check(const char *path, const struct kesu_probe_env *env, bool force,
-		    struct kesu_device *dev, struct kesu_gate_verdict *v);
+		    const struct kesu_gate_own_files *own, struct kesu_device *dev,
+		    struct kesu_gate_verdict *v);
 
-/* Opens an accepted drive exclusively: O_EXCL for block devices (the
- * kernel refuses while anything has it mounted or open exclusively), an
- * exclusive lock for image files. Checks that the node is still the drive
- * that was judged. flags are the open(2) access flags (O_RDONLY for a
- * dry run, O_RDWR | O_DIRECT for a wipe). Returns the fd, or
- * -KESU_EREFUSED with v->reason set, or a negative errno. */
+/* Opens an accepted drive once, for all that follows: O_NOFOLLOW, and
+ * O_EXCL for block devices (the kernel refuses while anything has it
+ * mounted or open exclusively), an exclusive lock for image files. The
+ * open descriptor must be exactly the node probed (block device: st_rdev;
+ * image file: st_dev and st_ino), else it is refused with
+ * KESU_REFUSE_CHANGED ("DEVICE changed since it was checked (...)").
+ * Open before asking the operator, and write only through this fd: a name
+ * swapped afterwards no longer matters. flags are the open(2) access flags
+ * (O_RDONLY for a dry run, O_RDWR | O_DIRECT for a wipe). Returns the fd,
+ * or -KESU_EREFUSED with v->reason set, or a negative errno. */
 int kesu_gate_open(const struct kesu_device *dev, int flags, struct kesu_gate_verdict *v);
+
+/* Checks an fd from kesu_gate_open again, after the confirmation: it is
+ * still the probed node, the drive's name still leads to it, and nothing
+ * started to use it meanwhile (the drive is probed and judged again, as
+ * with force: warnings do not count). Returns 0, -KESU_EREFUSED with the
+ * verdict filled, or a negative errno. */
+int kesu_gate_recheck(const struct kesu_device *dev, int fd, struct kesu_gate_verdict *v);
 
 /* What the operator must type to confirm: the serial number, or the
  * device name when the drive reports none. */

@@ -65,6 +65,9 @@ struct cli_station {
 	char key_path[4096];
 	struct kesu_ledger *ledger;
 	struct kesu_secret_key *sk;
+	/* kesu's own files, which the gate refuses (cli_station_own_files) */
+	char own_wal[4100], own_shm[4100], own_public_key[4096], own_config[4096];
+	struct kesu_gate_own_files own;
 };
 
 /* Reads the config file ($KESU_CONFIG or ~/.config/kesu/config). */
@@ -74,6 +77,12 @@ void cli_context_merge(struct kesu_job_context *cfg, const struct kesu_job_conte
 /* Settles the ledger, certificate and key paths: flag, config, default. */
 int cli_station_paths(struct cli_station *st, const char *ledger_flag, const char *cert_flag,
 		      const char *key_flag);
+/* kesu's own files after cli_station_paths: the ledger with its -wal and
+ * -shm, the secret and public keys, the config file and the certificate
+ * directory. Fills own (usually &st->own, whose strings st keeps) and
+ * returns it, for kesu_gate_check. Creates nothing. */
+const struct kesu_gate_own_files *cli_station_own_files(struct cli_station *st,
+							 struct kesu_gate_own_files *own);
 int cli_station_open_ledger(struct cli_station *st);
 /* Loads the station key, making one on first use; fills the fingerprint. */
 int cli_station_load_key(struct cli_station *st, const char *passphrase_file);
@@ -137,6 +146,11 @@ const char *cli_tristate(enum kesu_tristate t);
 
 /* SYSTEM / swap / mounted / held / free: the one-word use of a drive. */
 const char *cli_device_state(const struct kesu_device *dev);
+
+/* Why the state holds when it comes through the stack (a loop's backing,
+ * dm/md slaves, what stands on the drive), naming the chain; "" when the
+ * state is the drive's own, or free. */
+const char *cli_device_state_reason(const struct kesu_device *dev);
 
 /* Every documented field of a device as a JSON object (docs/formats.md). */
 struct json_object *cli_device_json(const struct kesu_device *dev);

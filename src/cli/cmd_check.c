@@ -10,25 +10,31 @@
 
 static void check_usage(FILE *out)
 {
-	fputs("Usage: kesu check [--force] DEVICE...\n\n"
+	fputs("Usage: kesu check [--force] [--ledger FILE] [--cert-dir DIR] [--key FILE] DEVICE...\n\n"
 	      "Runs the safety gate exactly as a wipe would, and writes nothing.\n"
 	      "Refusals (SYSTEM, mounted, swap, holders, read-only, busy, partition,\n"
-	      "not a drive) exit with status 5; --force never overrides them.\n"
+	      "not a drive, kesu's own file) exit with status 5; --force never\n"
+	      "overrides them. A drive inherits SYSTEM, swap, mounted and held from\n"
+	      "the stack it is part of (a loop device's backing device or file, dm/md\n"
+	      "slaves, and what stands on it); the reason names the chain.\n"
 	      "Warnings (a partition table or filesystem is present) are printed; an\n"
 	      "unattended wipe (--yes) of such a drive also needs --force.\n\n"
-	      "  -f, --force  accept drives that only have warnings\n"
-	      "  -h, --help   this help\n",
+	      "  -f, --force     accept drives that only have warnings\n"
+	      "      --ledger FILE, --cert-dir DIR, --key FILE\n"
+	      "                  kesu's own files, found as kesu wipe finds them\n"
+	      "                  (flag, $KESU_LEDGER / $KESU_KEY, config file, default)\n"
+	      "  -h, --help      this help\n",
 	      out);
 }
 
 /* Returns the exit code for one drive. */
-static int check_one(const char *path, bool force)
+static int check_one(const char *path, bool force, const struct kesu_gate_own_files *own)
 {
 	struct kesu_device *dev = malloc(sizeof(*dev));
 	struct kesu_gate_verdict v;
 	if (!dev)
 		return KESU_EXIT_FAILURE;
-	int rc = kesu_gate_check(path, NULL, force, dev, &v);
+	int rc = kesu_gate_check(path, NULL, force, own, dev, &v);
 	int code = KESU_EXIT_OK;
 	if (rc == -KESU_EREFUSED && v.refusals) {
 		cli_error("%s", v.reason);
@@ -59,14 +65,22 @@ static int check_one(const char *path, bool force)
 
 int cmd_check(int argc, char **argv)
 {
+	enum { OPT_LEDGER = 256, OPT_CERT_DIR, OPT_KEY };
 	static const struct option opts[] = {
-		{"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"force", no_argument, NULL, 'f'},	    {"ledger", required_argument, NULL, OPT_LEDGER},
+		{"cert-dir", required_argument, NULL, OPT_CERT_DIR},
+		{"key", required_argument, NULL, OPT_KEY}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	bool force = false;
+	const char *ledger = NULL, *cert_dir = NULL, *key = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': force = true; break;
+		case OPT_LEDGER: ledger = optarg; break;
+		case OPT_CERT_DIR: cert_dir = optarg; break;
+		case OPT_KEY: key = optarg; break;
 		case 'h': check_usage(stdout); return KESU_EXIT_OK;
 		default: check_usage(stderr); return KESU_EXIT_USAGE;
 		}
@@ -75,11 +89,21 @@ int cmd_check(int argc, char **argv)
 		cli_error("check: name at least one DEVICE (kesu check --help)");
 		return KESU_EXIT_USAGE;
 	}
-	int worst = KESU_EXIT_OK;
-	for (int i = optind; i < argc; i++) {
-		int code = check_one(argv[i], force);
-		if (code > worst)
-			worst = code;
+	/* kesu's own files, resolved as kesu wipe resolves them; nothing is created. */
+	struct cli_station *st = calloc(1, sizeof(*st));
+	if (!st)
+		return KESU_EXIT_FAILURE;
+	int worst = cli_station_load_config(st);
+	if (worst == KESU_EXIT_OK)
+		worst = cli_station_paths(st, ledger, cert_dir, key);
+	if (worst == KESU_EXIT_OK) {
+		const struct kesu_gate_own_files *own = cli_station_own_files(st, &st->own);
+		for (int i = optind; i < argc; i++) {
+			int code = check_one(argv[i], force, own);
+			if (code > worst)
+				worst = code;
+		}
 	}
+	free(st);
 	return worst;
 }

@@ -85,6 +85,9 @@ static void print_use(const struct kesu_device *d)
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", i ? ", " : "", d->holders[i]);
 	field("holders", d->nholders ? line : "none");
 	field("active swap", d->swap_active ? "yes" : "no");
+	for (int k = 0; k < KESU_STACK_KINDS; k++)
+		if (d->stack[k][0])
+			field("through the stack", d->stack[k]);
 	struct kesu_gate_verdict v;
 	bool ok = kesu_gate_judge(d, false, &v);
 	field("safety gate", ok ? "would accept" : v.refusals ? "refuses" : "warns");

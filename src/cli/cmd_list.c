@@ -55,6 +55,7 @@ static void c_type(const struct kesu_device *d, char *b, size_t n) { put(b, n, k
 static void c_ptable(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->ptable); }
 static void c_state(const struct kesu_device *d, char *b, size_t n) { put(b, n, cli_device_state(d)); }
 static void c_backing(const struct kesu_device *d, char *b, size_t n) { put(b, n, d->backing_file); }
+static void c_reason(const struct kesu_device *d, char *b, size_t n) { put(b, n, cli_device_state_reason(d)); }
 
 static void c_size(const struct kesu_device *d, char *b, size_t n)
 {
@@ -192,6 +193,7 @@ static const struct column columns[] = {
 	{"PARTS", "number of partitions", false, c_parts},
 	{"FSTYPES", "filesystems and signatures found", false, c_fstypes},
 	{"STATE", "SYSTEM, swap, mounted, held or free", false, c_state},
+	{"REASON", "why STATE holds when it comes through the stack", false, c_reason},
 	{"MOUNTS", "mount points on the drive", false, c_mounts},
 	{"HOLDERS", "devices standing on the drive", false, c_holders},
 	{"BACKING", "loop devices: backing file", false, c_backing},

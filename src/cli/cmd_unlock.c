@@ -83,7 +83,7 @@ int cmd_unlock(int argc, char **argv)
 	 * A locked drive has no readable contents, so content warnings are moot. */
 	struct kesu_device dev;
 	struct kesu_gate_verdict v;
-	int rc = kesu_gate_check(argv[optind], NULL, true, &dev, &v);
+	int rc = kesu_gate_check(argv[optind], NULL, true, NULL, &dev, &v);
 	if (rc < 0) {
 		cli_error("%s", rc == -KESU_EREFUSED ? v.reason : kesu_strerror(rc));
 		return cli_exit_for(rc);

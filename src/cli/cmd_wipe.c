@@ -255,7 +255,7 @@ static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
 		struct kesu_gate_verdict v;
-		int rc = kesu_gate_check(d->arg, NULL, ctl->force, &d->dev, &v);
+		int rc = kesu_gate_check(d->arg, NULL, ctl->force, NULL, &d->dev, &v);
 		if (rc < 0 && !(rc == -KESU_EREFUSED && !v.refusals)) {
 			if (rc == -KESU_EREFUSED)
 				cli_error("%s", v.reason);

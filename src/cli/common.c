@@ -67,13 +67,14 @@ const char *cli_tristate(enum kesu_tristate t)
 
 const char *cli_device_state(const struct kesu_device *dev)
 {
-	if (dev->system_reasons)
+	/* Through the stack too (dev->stack): a loop on a mounted device is mounted. */
+	if (dev->system_reasons || dev->stack[KESU_STACK_SYSTEM][0])
 		return "SYSTEM";
-	if (dev->swap_active)
+	if (dev->swap_active || dev->stack[KESU_STACK_SWAP][0])
 		return "swap";
-	if (dev->nmounts)
+	if (dev->nmounts || dev->stack[KESU_STACK_MOUNTED][0])
 		return "mounted";
-	if (dev->nholders)
+	if (dev->nholders || dev->stack[KESU_STACK_HELD][0])
 		return "held";
 	return "free";
 }

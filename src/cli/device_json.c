@@ -1,5 +1,7 @@
 /* The JSON form of a device. Field names are stable and documented in
  * docs/formats.md; unknown facts are null, never guessed. */
+#include <string.h>
+
 #include "cli.h"
 #include "kesu/firmware.h"
 #include "kesu/purge.h"
@@ -202,6 +204,16 @@ struct json_object *cli_device_json_firmware(const struct kesu_device *dev,
 	return o;
 }
 
+const char *cli_device_state_reason(const struct kesu_device *dev)
+{
+	static const char *const words[KESU_STACK_KINDS] = {"SYSTEM", "swap", "mounted", "held"};
+	const char *state = cli_device_state(dev);
+	for (int k = 0; k < KESU_STACK_KINDS; k++)
+		if (!strcmp(state, words[k]))
+			return dev->stack[k];
+	return "";
+}
+
 struct json_object *cli_device_json(const struct kesu_device *dev)
 {
 	struct json_object *o = json_object_new_object();
@@ -237,6 +249,12 @@ struct json_object *cli_device_json(const struct kesu_device *dev)
 	json_object_object_add(o, "system", json_object_new_boolean(dev->system_reasons != 0));
 	json_object_object_add(o, "system_reasons", system_json(dev->system_reasons));
 	json_object_object_add(o, "state", json_object_new_string(cli_device_state(dev)));
+	json_object_object_add(o, "state_reason", str_or_null(cli_device_state_reason(dev)));
+	struct json_object *stack = json_object_new_object();
+	static const char *const kinds[KESU_STACK_KINDS] = {"system", "swap", "mounted", "held"};
+	for (int k = 0; k < KESU_STACK_KINDS; k++)
+		json_object_object_add(stack, kinds[k], str_or_null(dev->stack[k]));
+	json_object_object_add(o, "stack", stack);
 	json_object_object_add(o, "smart", smart_json(&dev->smart));
 	json_object_object_add(o, "capabilities", caps_json(&dev->caps));
 	/* Only kesu list and kesu info ask the drive (cli_device_json_firmware). */

@@ -151,3 +151,23 @@ int cli_station_open_ledger_readonly(struct cli_station *st)
 	cli_station_say_notes(st);
 	return KESU_EXIT_OK;
 }
+
+const struct kesu_gate_own_files *cli_station_own_files(struct cli_station *st,
+							 struct kesu_gate_own_files *own)
+{
+	memset(own, 0, sizeof(*own));
+	snprintf(st->own_wal, sizeof(st->own_wal), "%s-wal", st->ledger_path);
+	snprintf(st->own_shm, sizeof(st->own_shm), "%s-shm", st->ledger_path);
+	if (kesu_key_public_path(st->key_path, st->own_public_key, sizeof(st->own_public_key)) < 0)
+		st->own_public_key[0] = '\0';
+	if (kesu_default_path(KESU_PATH_CONFIG, st->own_config, sizeof(st->own_config)) < 0)
+		st->own_config[0] = '\0';
+	const char *paths[] = {st->ledger_path, st->own_wal, st->own_shm, st->key_path,
+			       st->own_public_key, st->own_config};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (paths[i][0])
+			own->paths[own->npaths++] = paths[i];
+	if (st->cert_dir[0])
+		own->dirs[own->ndirs++] = st->cert_dir;
+	return own;
+}

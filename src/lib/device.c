@@ -59,6 +59,8 @@ static int probe_image_file(const char *real, const struct stat *st,
 	const char *base = strrchr(real, '/');
 	snprintf(dev->name, sizeof(dev->name), "%s", base ? base + 1 : real);
 	dev->transport = KESU_TRAN_FILE;
+	dev->node_dev = st->st_dev;
+	dev->node_ino = st->st_ino;
 	dev->size = (uint64_t)st->st_size;
 	/* An image has no sectors of its own; kesu writes it in 512-byte
 	 * units, the smallest a disk it was copied from can have. */

@@ -1,7 +1,9 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -10,6 +12,7 @@
 
 #include "kesu/error.h"
 #include "kesu/gate.h"
+#include "probe.h"
 
 static void say(struct kesu_gate_verdict *v, const char *fmt, ...)
 {
@@ -21,35 +24,33 @@ static void say(struct kesu_gate_verdict *v, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void describe_system(const struct kesu_device *dev, char *buf, size_t size)
+/* SYSTEM, swap, mounted, held: the drive's own use first, then what it
+ * inherits through the stack (its line names the chain). */
+static void judge_use(const struct kesu_device *dev, struct kesu_gate_verdict *v)
 {
-	static const struct { unsigned bit; const char *what; } reasons[] = {
-		{KESU_SYS_ROOT, "/"}, {KESU_SYS_BOOT, "/boot"}, {KESU_SYS_EFI, "the EFI partition"},
-		{KESU_SYS_USR, "/usr"}, {KESU_SYS_SWAP, "active swap"},
-		{KESU_SYS_BOOT_MEDIUM, "the medium kesu booted from"},
-	};
-	size_t used = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (dev->system_reasons & reasons[i].bit && used < size)
-			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-						 reasons[i].what);
-}
-
-bool kesu_gate_judge(const struct kesu_device *dev, bool force, struct kesu_gate_verdict *v)
-{
-	memset(v, 0, sizeof(*v));
 	const char *p = dev->path;
 	char what[256];
 	if (dev->system_reasons) {
 		v->refusals |= KESU_REFUSE_SYSTEM;
-		describe_system(dev, what, sizeof(what));
+		kesu_system_describe(dev->system_reasons, what, sizeof(what));
 		say(v, "%s holds the running system (%s); kesu never erases it, not even with --force",
 		    p, what);
+	}
+	if (dev->stack[KESU_STACK_SYSTEM][0]) {
+		v->refusals |= KESU_REFUSE_SYSTEM | KESU_REFUSE_STACKED;
+		say(v, "%s: %s; kesu never erases the running system", p, dev->stack[KESU_STACK_SYSTEM]);
 	}
 	if (dev->swap_active) {
 		v->refusals |= KESU_REFUSE_SWAP;
 		say(v, "%s holds active swap; run swapoff first", p);
+	}
+	if (dev->stack[KESU_STACK_SWAP][0]) {
+		v->refusals |= KESU_REFUSE_SWAP | KESU_REFUSE_STACKED;
+		say(v, "%s: %s", p, dev->stack[KESU_STACK_SWAP]);
+	}
+	if (dev->stack[KESU_STACK_MOUNTED][0]) {
+		v->refusals |= KESU_REFUSE_MOUNTED | KESU_REFUSE_STACKED;
+		say(v, "%s: %s", p, dev->stack[KESU_STACK_MOUNTED]);
 	}
 	if (dev->nmounts) {
 		v->refusals |= KESU_REFUSE_MOUNTED;
@@ -61,6 +62,98 @@ bool kesu_gate_judge(const struct kesu_device *dev, bool force, struct kesu_gate
 		say(v, "%s is in use by %s (device-mapper, RAID, LVM or loop); release it first", p,
 		    dev->holders[0]);
 	}
+	if (dev->stack[KESU_STACK_HELD][0]) {
+		v->refusals |= KESU_REFUSE_HOLDERS | KESU_REFUSE_STACKED;
+		say(v, "%s: %s", p, dev->stack[KESU_STACK_HELD]);
+	}
+}
+
+/* true when the directory holds the inode, at most depth levels down
+ * (every entry is stat'ed: overlayfs's d_ino need not be st_ino). */
+static bool dir_holds(int dirfd, const struct kesu_stack_file *f, int depth)
+{
+	DIR *d = fdopendir(dirfd);
+	if (!d) {
+		close(dirfd);
+		return false;
+	}
+	bool found = false;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = depth > 0 ? openat(dirfd, e->d_name,
+						     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+					    : -1;
+			found = sub >= 0 && dir_holds(sub, f, depth - 1);
+		} else {
+			found = st.st_dev == f->dev && st.st_ino == f->ino;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* true when PATH (a file kesu probed) lies under the directory. */
+static bool path_under(const char *path, const struct stat *dir)
+{
+	char up[4096];
+	snprintf(up, sizeof(up), "%s", path);
+	char *slash;
+	while ((slash = strrchr(up, '/')) && slash != up) {
+		*slash = '\0';
+		struct stat st;
+		if (stat(up, &st) == 0 && st.st_dev == dir->st_dev && st.st_ino == dir->st_ino)
+			return true;
+	}
+	return false;
+}
+
+/* kesu's ledger, keys, config and certificates: the image itself, or an
+ * image file below a loop device. */
+static void judge_own(const struct kesu_device *dev, const struct kesu_gate_own_files *own,
+		      struct kesu_gate_verdict *v)
+{
+	for (size_t i = 0; own && i < dev->nfiles; i++) {
+		const struct kesu_stack_file *f = &dev->files[i];
+		const char *hit = NULL;
+		struct stat st;
+		for (size_t k = 0; !hit && k < own->npaths; k++)
+			if (own->paths[k] && stat(own->paths[k], &st) == 0 && st.st_dev == f->dev &&
+			    st.st_ino == f->ino)
+				hit = own->paths[k];
+		for (size_t k = 0; !hit && k < own->ndirs; k++) {
+			if (!own->dirs[k] || stat(own->dirs[k], &st) < 0 || !S_ISDIR(st.st_mode))
+				continue;
+			if (!f->via[0] && path_under(dev->path, &st)) {
+				hit = own->dirs[k];
+				break;
+			}
+			int fd = open(own->dirs[k], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd >= 0 && dir_holds(fd, f, 4)) /* a hard link kept there */
+				hit = own->dirs[k];
+		}
+		if (!hit)
+			continue;
+		v->refusals |= KESU_REFUSE_KESU_FILE;
+		if (f->via[0])
+			say(v, "%s stands on kesu's own file %s (%s); kesu never erases it", dev->path,
+			    hit, f->via);
+		else
+			say(v, "%s is kesu's own file (%s); kesu never erases it", dev->path, hit);
+	}
+}
+
+static bool judge(const struct kesu_device *dev, bool force, const struct kesu_gate_own_files *own,
+		  struct kesu_gate_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	const char *p = dev->path;
+	judge_use(dev, v);
+	judge_own(dev, own, v);
 	if (dev->parent[0]) {
 		v->refusals |= KESU_REFUSE_PARTITION;
 		say(v, "%s is a partition of %s; kesu erases whole drives", p, dev->parent);
@@ -94,8 +187,14 @@ bool kesu_gate_judge(const struct kesu_device *dev, bool force, struct kesu_gate
 	return force || !v->warnings;
 }
 
+bool kesu_gate_judge(const struct kesu_device *dev, bool force, struct kesu_gate_verdict *v)
+{
+	return judge(dev, force, NULL, v);
+}
+
 int kesu_gate_check(const char *path, const struct kesu_probe_env *env, bool force,
-		    struct kesu_device *dev, struct kesu_gate_verdict *v)
+		    const struct kesu_gate_own_files *own, struct kesu_device *dev,
+		    struct kesu_gate_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	int rc = kesu_device_probe(path, env, dev);
@@ -106,14 +205,44 @@ int kesu_gate_check(const char *path, const struct kesu_probe_env *env, bool for
 	}
 	if (rc < 0)
 		return rc;
-	return kesu_gate_judge(dev, force, v) ? 0 : -KESU_EREFUSED;
+	return judge(dev, force, own, v) ? 0 : -KESU_EREFUSED;
+}
+
+/* Is st the node the probe saw? If not, says what it is now. */
+static bool same_node(const struct kesu_device *dev, const struct stat *st, char *now, size_t size)
+{
+	if (dev->transport == KESU_TRAN_FILE) {
+		if (S_ISREG(st->st_mode) && st->st_dev == dev->node_dev && st->st_ino == dev->node_ino)
+			return true;
+		snprintf(now, size, S_ISREG(st->st_mode) ? "now another file: inode %llu, was %llu"
+							 : "no longer a regular file",
+			 (unsigned long long)st->st_ino, (unsigned long long)dev->node_ino);
+		return false;
+	}
+	if (S_ISBLK(st->st_mode) && major(st->st_rdev) == dev->dev_major &&
+	    minor(st->st_rdev) == dev->dev_minor)
+		return true;
+	if (S_ISBLK(st->st_mode))
+		snprintf(now, size, "now block device %u:%u, was %u:%u", major(st->st_rdev),
+			 minor(st->st_rdev), dev->dev_major, dev->dev_minor);
+	else
+		snprintf(now, size, "no longer a block device");
+	return false;
+}
+
+static int changed(const struct kesu_device *dev, const char *now, struct kesu_gate_verdict *v)
+{
+	v->refusals |= KESU_REFUSE_CHANGED;
+	say(v, "%s changed since it was checked (%s)", dev->path, now);
+	return -KESU_EREFUSED;
 }
 
 int kesu_gate_open(const struct kesu_device *dev, int flags, struct kesu_gate_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	bool image = dev->transport == KESU_TRAN_FILE;
-	int fd = open(dev->path, flags | O_CLOEXEC | (image ? 0 : O_EXCL));
+	/* O_NONBLOCK: a FIFO swapped in for an image must not hang the open. */
+	int fd = open(dev->path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | (image ? 0 : O_EXCL));
 	if (fd < 0) {
 		int err = errno;
 		if (err == EBUSY) {
@@ -121,22 +250,22 @@ int kesu_gate_open(const struct kesu_device *dev, int flags, struct kesu_gate_ve
 			say(v, "%s is busy: another program has it open or mounted", dev->path);
 			return -KESU_EREFUSED;
 		}
+		if (err == ELOOP)
+			return changed(dev, "now a symbolic link", v);
 		return -err;
 	}
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
+	char now[160];
+	int fl;
+	if (fstat(fd, &st) < 0 || (fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
 		int err = errno;
 		close(fd);
 		return -err;
 	}
-	bool same = image ? S_ISREG(st.st_mode)
-			  : S_ISBLK(st.st_mode) && major(st.st_rdev) == dev->dev_major &&
-				    minor(st.st_rdev) == dev->dev_minor;
-	if (!same) {
+	if (!same_node(dev, &st, now, sizeof(now))) {
 		close(fd);
-		v->refusals = KESU_REFUSE_NOT_A_DRIVE;
-		say(v, "%s changed after it was checked", dev->path);
-		return -KESU_EREFUSED;
+		return changed(dev, now, v);
 	}
 	if (image && flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		close(fd);
@@ -145,6 +274,31 @@ int kesu_gate_open(const struct kesu_device *dev, int flags, struct kesu_gate_ve
 		return -KESU_EREFUSED;
 	}
 	return fd;
+}
+
+int kesu_gate_recheck(const struct kesu_device *dev, int fd, struct kesu_gate_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	struct stat st;
+	char now[160];
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!same_node(dev, &st, now, sizeof(now)))
+		return changed(dev, now, v);
+	if (lstat(dev->path, &st) < 0)
+		return changed(dev, "its name is gone", v);
+	if (!same_node(dev, &st, now, sizeof(now)))
+		return changed(dev, now, v);
+	/* Someone may have mounted a loop device on the image meanwhile. */
+	struct kesu_probe_env env = {.skip_smart = true, .skip_contents = true};
+	struct kesu_device *again = malloc(sizeof(*again));
+	if (!again)
+		return -ENOMEM;
+	int rc = kesu_device_probe(dev->path, &env, again);
+	if (rc == 0 && !judge(again, true, NULL, v))
+		rc = -KESU_EREFUSED;
+	free(again);
+	return rc;
 }
 
 const char *kesu_gate_confirm_token(const struct kesu_device *dev)

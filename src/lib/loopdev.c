@@ -67,3 +67,19 @@ int kesu_loop_detach(const char *devpath)
 	close(fd);
 	return rc;
 }
+
+int kesu_loop_backing(const char *devpath, struct kesu_loop_backing *b)
+{
+	int fd = open(devpath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	struct loop_info64 info;
+	int rc = ioctl(fd, LOOP_GET_STATUS64, &info) < 0 ? -errno : 0;
+	close(fd);
+	if (rc == 0) {
+		b->dev = info.lo_device;
+		b->ino = info.lo_inode;
+		b->rdev = info.lo_rdevice;
+	}
+	return rc;
+}

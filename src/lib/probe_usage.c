@@ -1,7 +1,8 @@
 /* Is a drive in use, and does it hold the running system? Every block
  * device that stands on the drive (its partitions, and recursively their
- * holders: dm, md, loop) is collected; then mounts, swaps and the boot
- * medium are matched against that set. */
+ * dm/md holders and the loop devices backed by any of them) is collected
+ * in a tree; then mounts, swaps and the boot medium are matched against
+ * it. probe_stack.c follows the stack the other way, down. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -14,54 +15,82 @@
 #include "probe.h"
 #include "sysfs.h"
 
-#define MAX_TREE 256
-
-struct block_tree {
-	dev_t devs[MAX_TREE];
-	size_t count;
-};
-
-static bool tree_has(const struct block_tree *t, dev_t d)
+int kesu_tree_find(const struct kesu_tree *t, dev_t dev)
 {
-	for (size_t i = 0; i < t->count; i++)
-		if (t->devs[i] == d)
-			return true;
-	return false;
+	for (size_t i = t->file_root ? 1 : 0; i < t->count; i++)
+		if (t->nodes[i].dev == dev)
+			return (int)i;
+	return -1;
 }
 
-static void tree_add_dir(struct block_tree *t, const char *sysfs, const char *dir, int depth);
+static void tree_add_dir(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
+			 const char *dir, int below, enum kesu_tree_edge edge, int depth);
 
-/* Adds the holders of a sysfs block directory (and what they hold). */
-static void tree_add_holders(struct block_tree *t, const char *sysfs, const char *dir, int depth)
+/* Adds one node by its sysfs directory or, when dir is NULL, by number. */
+static void tree_add_dev(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
+			 dev_t dev, int below, enum kesu_tree_edge edge, int depth)
 {
-	char path[PATH_MAX];
+	char dir[PATH_MAX];
+	if (kesu_block_dir_by_dev(sysfs, dev, dir, sizeof(dir)) == 0)
+		tree_add_dir(t, sysfs, loops, dir, below, edge, depth);
+}
+
+/* The dm/md holders of a sysfs block directory and what stands on them. */
+static void tree_add_holders(struct kesu_tree *t, const char *sysfs,
+			     const struct kesu_loop_table *loops, const char *dir, int below, int depth)
+{
+	char path[PATH_MAX], holder[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/holders", dir);
 	DIR *d = opendir(path);
 	if (!d)
 		return;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char holder[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/class/block/%s", sysfs, e->d_name);
-		if (realpath(path, holder))
-			tree_add_dir(t, sysfs, holder, depth + 1);
+		if (e->d_name[0] != '.' && kesu_block_dir_by_name(sysfs, e->d_name, holder,
+								  sizeof(holder)) == 0)
+			tree_add_dir(t, sysfs, loops, holder, below, KESU_EDGE_HOLDER, depth + 1);
 	}
 	closedir(d);
 }
 
-/* Adds a block device directory, its partitions and their holders. */
-static void tree_add_dir(struct block_tree *t, const char *sysfs, const char *dir, int depth)
+/* Loop devices backed by the block device dev, or by the file. */
+static void tree_add_loops(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
+			   const struct kesu_loop_entry *match, int below, int depth)
 {
-	if (depth > 8 || t->count >= MAX_TREE)
-		return; /* holder chains are short; stop loops in odd trees */
+	for (size_t i = 0; loops && i < loops->count; i++) {
+		const struct kesu_loop_entry *l = &loops->loops[i];
+		bool hit = match->backing_rdev ? l->backing_rdev == match->backing_rdev
+					       : l->file_known && l->file_dev == match->file_dev &&
+							 l->file_ino == match->file_ino;
+		if (hit)
+			tree_add_dev(t, sysfs, loops, l->dev, below, KESU_EDGE_LOOP, depth + 1);
+	}
+}
+
+/* Adds a block device directory, its partitions, and what stands on them. */
+static void tree_add_dir(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
+			 const char *dir, int below, enum kesu_tree_edge edge, int depth)
+{
 	char devno[32];
 	unsigned maj, min;
-	if (kesu_sysfs_read_str(dir, "dev", devno, sizeof(devno)) > 0 &&
-	    sscanf(devno, "%u:%u", &maj, &min) == 2 && !tree_has(t, makedev(maj, min)))
-		t->devs[t->count++] = makedev(maj, min);
-	tree_add_holders(t, sysfs, dir, depth);
+	if (kesu_sysfs_read_str(dir, "dev", devno, sizeof(devno)) <= 0 ||
+	    sscanf(devno, "%u:%u", &maj, &min) != 2 || kesu_tree_find(t, makedev(maj, min)) >= 0)
+		return; /* already there (a cycle, in an odd tree) */
+	if (depth > 16 || t->count >= KESU_TREE_MAX) {
+		t->truncated = true; /* the caller must not take the rest as unused */
+		return;
+	}
+	int self = (int)t->count++;
+	struct kesu_tree_node *n = &t->nodes[self];
+	n->dev = makedev(maj, min);
+	n->below = below;
+	n->edge = edge;
+	const char *base = strrchr(dir, '/');
+	snprintf(n->name, sizeof(n->name), "%s", base ? base + 1 : dir);
+
+	tree_add_holders(t, sysfs, loops, dir, self, depth);
+	struct kesu_loop_entry match = {.backing_rdev = makedev(maj, min)};
+	tree_add_loops(t, sysfs, loops, &match, self, depth);
 
 	DIR *d = opendir(dir);
 	if (!d)
@@ -73,35 +102,32 @@ static void tree_add_dir(struct block_tree *t, const char *sysfs, const char *di
 			continue;
 		snprintf(part, sizeof(part), "%s/%s", dir, e->d_name);
 		if (kesu_sysfs_has(part, "partition"))
-			tree_add_dir(t, sysfs, part, depth + 1);
+			tree_add_dir(t, sysfs, loops, part, self, KESU_EDGE_PARTITION, depth + 1);
 	}
 	closedir(d);
 }
 
-/* Loop devices whose backing file is the image: they hold it. */
-static void tree_add_loops_of_file(struct block_tree *t, const char *sysfs, struct kesu_device *dev)
+void kesu_tree_of_block(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
+			const char *dir)
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/block", sysfs);
-	DIR *d = opendir(path);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, "loop", 4) != 0)
-			continue;
-		char dir[PATH_MAX], backing[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/block/%s", sysfs, e->d_name);
-		if (!realpath(path, dir) ||
-		    kesu_sysfs_read_str(dir, "loop/backing_file", backing, sizeof(backing)) <= 0 ||
-		    strcmp(backing, dev->path) != 0)
-			continue;
-		tree_add_dir(t, sysfs, dir, 1);
-		if (dev->nholders < KESU_MAX_HOLDERS)
-			snprintf(dev->holders[dev->nholders++], sizeof(dev->holders[0]), "%s",
-				 e->d_name);
-	}
-	closedir(d);
+	t->count = 0;
+	t->truncated = false;
+	t->file_root = false;
+	tree_add_dir(t, sysfs, loops, dir, -1, KESU_EDGE_ROOT, 0);
+}
+
+void kesu_tree_of_file(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
+		       dev_t file_dev, ino_t file_ino)
+{
+	t->count = 1;
+	t->truncated = false;
+	t->file_root = true;
+	t->file_dev = file_dev;
+	t->file_ino = file_ino;
+	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
+	t->nodes[0].below = -1;
+	struct kesu_loop_entry match = {.file_known = true, .file_dev = file_dev, .file_ino = file_ino};
+	tree_add_loops(t, sysfs, loops, &match, 0, 0);
 }
 
 /* mountinfo and swaps escape space, tab, newline and backslash as \ooo. */
@@ -133,6 +159,21 @@ static unsigned system_reason_of(const char *mountpoint)
 	return 0;
 }
 
+void kesu_system_describe(unsigned bits, char *buf, size_t size)
+{
+	static const struct { unsigned bit; const char *what; } reasons[] = {
+		{KESU_SYS_ROOT, "/"}, {KESU_SYS_BOOT, "/boot"}, {KESU_SYS_EFI, "the EFI partition"},
+		{KESU_SYS_USR, "/usr"}, {KESU_SYS_SWAP, "active swap"},
+		{KESU_SYS_BOOT_MEDIUM, "the medium kesu booted from"},
+	};
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (bits & reasons[i].bit && used < size)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+						 reasons[i].what);
+}
+
 /* The device a mount stands on: its st_dev, or for filesystems that report
  * an anonymous device (btrfs: major 0) the node named as its source. */
 static bool mount_device(unsigned maj, unsigned min, const char *source, dev_t *out)
@@ -149,7 +190,26 @@ static bool mount_device(unsigned maj, unsigned min, const char *source, dev_t *
 	return false;
 }
 
-static int match_mounts(const char *mountinfo, const struct block_tree *t, struct kesu_device *dev)
+/* The node of the tree the device is, unless skip has it: -1 then. */
+static int counted(const struct kesu_tree *t, const struct kesu_tree *skip, dev_t d)
+{
+	int i = kesu_tree_find(t, d);
+	return i >= 0 && skip && kesu_tree_find(skip, d) >= 0 ? -1 : i;
+}
+
+static void use_system(struct kesu_tree_use *u, unsigned bit, int node, const char *what)
+{
+	if (!bit)
+		return;
+	u->system |= bit;
+	if (u->system_node < 0) {
+		u->system_node = node;
+		snprintf(u->system_mount, sizeof(u->system_mount), "%s", what);
+	}
+}
+
+static int match_mounts(const char *mountinfo, const struct kesu_tree *t,
+			const struct kesu_tree *skip, struct kesu_tree_use *u, struct kesu_device *fill)
 {
 	FILE *f = fopen(mountinfo, "re");
 	if (!f)
@@ -168,18 +228,27 @@ static int match_mounts(const char *mountinfo, const struct block_tree *t, struc
 		unescape_octal(mountpoint);
 		unescape_octal(source);
 		dev_t d;
-		if (!mount_device(maj, min, source, &d) || !tree_has(t, d))
+		int node;
+		if (!mount_device(maj, min, source, &d) || (node = counted(t, skip, d)) < 0)
 			continue;
-		dev->system_reasons |= system_reason_of(mountpoint);
-		if (dev->nmounts < KESU_MAX_MOUNTS)
-			snprintf(dev->mounts[dev->nmounts++], sizeof(dev->mounts[0]), "%s", mountpoint);
+		use_system(u, system_reason_of(mountpoint), node, mountpoint);
+		if (u->mount_node < 0) {
+			u->mount_node = node;
+			snprintf(u->mountpoint, sizeof(u->mountpoint), "%s", mountpoint);
+		}
+		if (!fill)
+			continue;
+		fill->system_reasons |= system_reason_of(mountpoint);
+		if (fill->nmounts < KESU_MAX_MOUNTS)
+			snprintf(fill->mounts[fill->nmounts++], sizeof(fill->mounts[0]), "%s", mountpoint);
 	}
 	free(line);
 	fclose(f);
 	return 0;
 }
 
-static int match_swaps(const char *swaps, const struct block_tree *t, struct kesu_device *dev)
+static int match_swaps(const char *swaps, const struct kesu_tree *t, const struct kesu_tree *skip,
+		       struct kesu_tree_use *u, struct kesu_device *fill)
 {
 	FILE *f = fopen(swaps, "re");
 	if (!f)
@@ -197,17 +266,23 @@ static int match_swaps(const char *swaps, const struct block_tree *t, struct kes
 			continue;
 		unescape_octal(name);
 		struct stat st;
-		bool hit = false;
+		int node = -1;
 		if (stat(name, &st) == 0) {
 			if (S_ISBLK(st.st_mode))
-				hit = tree_has(t, st.st_rdev);
+				node = counted(t, skip, st.st_rdev);
+			else if (t->file_root && st.st_dev == t->file_dev && st.st_ino == t->file_ino)
+				node = 0; /* the image file itself is the swap file */
 			else /* a swap file on one of the drive's filesystems */
-				hit = tree_has(t, st.st_dev) ||
-				      (dev->transport == KESU_TRAN_FILE && strcmp(name, dev->path) == 0);
+				node = counted(t, skip, st.st_dev);
 		}
-		if (hit) {
-			dev->swap_active = true;
-			dev->system_reasons |= KESU_SYS_SWAP;
+		if (node < 0)
+			continue;
+		use_system(u, KESU_SYS_SWAP, node, "active swap");
+		if (u->swap_node < 0)
+			u->swap_node = node;
+		if (fill) {
+			fill->swap_active = true;
+			fill->system_reasons |= KESU_SYS_SWAP;
 		}
 	}
 	free(line);
@@ -217,7 +292,9 @@ static int match_swaps(const char *swaps, const struct block_tree *t, struct kes
 
 /* The live image writes the device it booted from (a path or MAJ:MIN) to a
  * file, so kesu never offers to erase its own medium. */
-static void match_boot_medium(const char *file, const struct block_tree *t, struct kesu_device *dev)
+static void match_boot_medium(const char *file, const struct kesu_tree *t,
+			      const struct kesu_tree *skip, struct kesu_tree_use *u,
+			      struct kesu_device *fill)
 {
 	char text[4096];
 	if (kesu_sysfs_read_str("/", file[0] == '/' ? file + 1 : file, text, sizeof(text)) <= 0)
@@ -231,32 +308,115 @@ static void match_boot_medium(const char *file, const struct block_tree *t, stru
 		d = st.st_rdev;
 	else
 		return;
-	if (tree_has(t, d))
-		dev->system_reasons |= KESU_SYS_BOOT_MEDIUM;
+	int node = counted(t, skip, d);
+	if (node < 0)
+		return;
+	use_system(u, KESU_SYS_BOOT_MEDIUM, node, "the boot medium");
+	if (fill)
+		fill->system_reasons |= KESU_SYS_BOOT_MEDIUM;
+}
+
+int kesu_tree_use(const struct kesu_probe_env *env, const struct kesu_tree *t,
+		  const struct kesu_tree *skip, struct kesu_tree_use *u, struct kesu_device *fill)
+{
+	memset(u, 0, sizeof(*u));
+	u->system_node = u->mount_node = u->swap_node = u->held_node = -1;
+	for (size_t i = 1; i < t->count && u->held_node < 0; i++)
+		if (t->nodes[i].edge == KESU_EDGE_HOLDER && !(skip && kesu_tree_find(skip, t->nodes[i].dev) >= 0))
+			u->held_node = (int)i;
+	int rc = match_mounts(env && env->mountinfo ? env->mountinfo : "/proc/self/mountinfo", t,
+			      skip, u, fill);
+	if (rc == 0)
+		rc = match_swaps(env && env->swaps ? env->swaps : "/proc/swaps", t, skip, u, fill);
+	if (rc == 0)
+		match_boot_medium(env && env->boot_medium ? env->boot_medium : "/run/kesu/boot-device",
+				  t, skip, u, fill);
+	return rc;
+}
+
+/* "/dev/loop8, /dev/loop9": the nodes between node and the root. */
+static void path_between(const struct kesu_tree *t, int node, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = t->nodes[node].below; i > 0 && used < size; i = t->nodes[i].below)
+		used += (size_t)snprintf(buf + used, size - used, "%s/dev/%s", used ? ", " : "",
+					 t->nodes[i].name);
+}
+
+/* A mount, swap or SYSTEM mark on something standing on the drive (not
+ * the drive or one of its partitions) is named with the chain to it. */
+static void note_from_above(const struct kesu_tree *t, int node, enum kesu_stack_kind kind,
+			    const char *what, struct kesu_device *dev)
+{
+	if (node < 0 || dev->stack[kind][0])
+		return;
+	const struct kesu_tree_node *n = &t->nodes[node];
+	if (n->edge == KESU_EDGE_ROOT || (n->edge == KESU_EDGE_PARTITION && n->below == 0))
+		return;
+	static const char *const word[] = {"SYSTEM", "swap", "mounted", "held"};
+	char through[512];
+	path_between(t, node, through, sizeof(through));
+	snprintf(dev->stack[kind], sizeof(dev->stack[kind]), "%s: /dev/%s (%s) stands on it%s%s",
+		 word[kind], n->name, what, through[0] ? " through " : "", through);
+}
+
+/* Loop devices standing right on the drive (or a partition) hold it, as
+ * dm and md do; probe_sysfs found those. */
+static void add_loop_holders(const struct kesu_tree *t, struct kesu_device *dev)
+{
+	for (size_t i = 1; i < t->count && dev->nholders < KESU_MAX_HOLDERS; i++) {
+		const struct kesu_tree_node *n = &t->nodes[i];
+		int below = n->below;
+		if (n->edge != KESU_EDGE_LOOP ||
+		    (below != 0 && !(t->nodes[below].edge == KESU_EDGE_PARTITION &&
+				     t->nodes[below].below == 0)))
+			continue;
+		snprintf(dev->holders[dev->nholders++], sizeof(dev->holders[0]), "%s", n->name);
+	}
 }
 
 int kesu_probe_usage(const struct kesu_probe_env *env, struct kesu_device *dev)
 {
-	struct block_tree tree = {.count = 0};
 	const char *sysfs = kesu_env_sysfs(env);
+	struct kesu_loop_table loops;
+	struct kesu_tree *up = malloc(sizeof(*up));
+	if (!up || kesu_loop_table_load(env, &loops) < 0) {
+		free(up);
+		return -ENOMEM;
+	}
 	if (dev->transport == KESU_TRAN_FILE)
-		tree_add_loops_of_file(&tree, sysfs, dev);
+		kesu_tree_of_file(up, sysfs, &loops, (dev_t)dev->node_dev, (ino_t)dev->node_ino);
 	else if (dev->sysfs_path[0])
-		tree_add_dir(&tree, sysfs, dev->sysfs_path, 0);
+		kesu_tree_of_block(up, sysfs, &loops, dev->sysfs_path);
+	else
+		*up = (struct kesu_tree){.count = 0};
+	add_loop_holders(up, dev);
+	if (up->truncated)
+		snprintf(dev->stack[KESU_STACK_HELD], sizeof(dev->stack[0]),
+			 "held: more devices stand on it than kesu follows (%d, or 16 levels)",
+			 KESU_TREE_MAX);
 
-	int rc = match_mounts(env && env->mountinfo ? env->mountinfo : "/proc/self/mountinfo",
-			      &tree, dev);
-	if (rc < 0)
-		return rc;
-	rc = match_swaps(env && env->swaps ? env->swaps : "/proc/swaps", &tree, dev);
-	if (rc < 0)
-		return rc;
-	match_boot_medium(env && env->boot_medium ? env->boot_medium : "/run/kesu/boot-device",
-			  &tree, dev);
-	return 0;
+	struct kesu_tree_use u;
+	int rc = kesu_tree_use(env, up, NULL, &u, dev);
+	if (rc == 0) {
+		char what[KESU_STR + 16];
+		snprintf(what, sizeof(what), "holding %s", u.system_mount);
+		note_from_above(up, u.system_node, KESU_STACK_SYSTEM, what, dev);
+		note_from_above(up, u.swap_node, KESU_STACK_SWAP, "active swap", dev);
+		snprintf(what, sizeof(what), "on %s", u.mountpoint);
+		note_from_above(up, u.mount_node, KESU_STACK_MOUNTED, what, dev);
+		kesu_probe_stack(env, &loops, up, dev);
+	}
+	kesu_loop_table_free(&loops);
+	free(up);
+	return rc;
 }
 
 bool kesu_device_in_use(const struct kesu_device *dev)
 {
+	for (int k = 0; k < KESU_STACK_KINDS; k++)
+		if (dev->stack[k][0])
+			return true;
 	return dev->nmounts > 0 || dev->nholders > 0 || dev->swap_active || dev->system_reasons;
 }

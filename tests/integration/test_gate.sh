@@ -1,7 +1,8 @@
 #!/bin/bash
-# The safety gate refuses mounted, swap, held and busy drives with exit 5,
-# even with --force, and writes nothing; it accepts a free drive, warning
-# about its partition table.
+# The safety gate refuses mounted, swap, held and busy drives, and kesu's
+# own files (ledger, keys, config, certificates), with exit 5, even with
+# --force, and writes nothing; it accepts a free drive, warning about its
+# partition table. Stacked devices: test_gate_stack.sh.
 source "$(dirname "$0")/lib.sh"
 
 img=$(make_image gate.img 64M)
@@ -62,5 +63,48 @@ expect_exit 2 "no device named: usage error" "$KESU" check
 losetup -d "$dev"
 expect_exit 0 "the detached image file is accepted" "$KESU" check --force "$img"
 check "the whole image is unchanged" test "$(sha256sum "$img" | cut -d' ' -f1)" = "$before"
+
+# kesu's own files (issue 12 B2): the ledger, its key, its config and its
+# certificates are refused as targets, by inode, also behind a loop device.
+WIPE=("$KESU" wipe --yes --force --progress none --method zero --verify sample)
+small=$(make_image small.img 4M)
+expect_exit 0 "a first wipe makes the station's ledger, key and certificate" "${WIPE[@]}" "$small"
+key=$(sed -n 's/.*made a station key: \([^ ]*\) .*/\1/p' "$WORK/err")
+cert=$(find "$CERTS" -type f | head -n1)
+check "the station's files exist" test -s "$LEDGER" -a -s "$key" -a -s "$cert"
+fsum() { sha256sum "$@" | cut -d' ' -f1 | tr -d '\n'; }
+own_before=$(fsum "$LEDGER" "$key" "$cert")
+for target in "$LEDGER" "$key" "${key%.key}.pub" "$XDG_CONFIG_HOME/kesu/config" "$cert"; do
+	expect_exit 5 "kesu's own file $(basename "$target"): check refused" "$KESU" check --force "$target"
+	check "the reason says it is kesu's own file" grep -q "is kesu's own file" "$WORK/err"
+done
+expect_exit 5 "the ledger as a wipe target: refused" "${WIPE[@]}" "$LEDGER"
+check "the reason names the ledger" grep -q "^kesu: $LEDGER is kesu's own file ($LEDGER)" "$WORK/err"
+expect_exit 5 "the key as a wipe target: refused" "${WIPE[@]}" "$key"
+expect_exit 5 "a certificate as a wipe target: refused" "${WIPE[@]}" "$cert"
+check "the reason names the certificate directory" grep -q "is kesu's own file ($CERTS)" "$WORK/err"
+ln "$LEDGER" "$WORK/innocent.img"
+expect_exit 5 "a hard link to the ledger under another name: refused" "${WIPE[@]}" "$WORK/innocent.img"
+rm "$WORK/innocent.img"
+ledger_loop=$(attach "$LEDGER")
+expect_exit 5 "a loop device backed by the ledger: check refused" "$KESU" check --force "$ledger_loop"
+check "the reason names the chain to the ledger" \
+	grep -q "^kesu: $ledger_loop stands on kesu's own file $LEDGER (backed by $LEDGER)" "$WORK/err"
+expect_exit 5 "a loop device backed by the ledger: wipe refused" "${WIPE[@]}" "$ledger_loop"
+losetup -d "$ledger_loop"
+check "the ledger, key and certificate are unchanged" test "$(fsum "$LEDGER" "$key" "$cert")" = "$own_before"
+
+# The station's paths come as kesu wipe takes them: flags, then environment.
+alt=$(make_image alt.sqlite 1M)
+expect_exit 0 "another file is no ledger of this station" "$KESU" check --force "$alt"
+expect_exit 5 "--ledger names it: refused" "$KESU" check --force --ledger "$alt" "$alt"
+KESU_LEDGER=$alt expect_exit 5 "\$KESU_LEDGER names it: refused" "$KESU" check --force "$alt"
+cp "$alt" "$alt-wal"
+expect_exit 5 "--ledger: its -wal file is refused too" "$KESU" check --force --ledger "$alt" "$alt-wal"
+mkdir -p "$WORK/certs2/2026"
+cp "$alt" "$WORK/certs2/2026/x.pdf"
+expect_exit 5 "--cert-dir: a file inside is refused" "$KESU" check --force --cert-dir "$WORK/certs2" "$WORK/certs2/2026/x.pdf"
+expect_exit 5 "--key: the key is refused" "$KESU" check --force --key "$alt" "$alt"
+KESU_KEY=$alt expect_exit 5 "\$KESU_KEY names it: refused" "$KESU" check --force "$alt"
 
 finish
