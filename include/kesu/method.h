@@ -93,6 +93,11 @@ struct kesu_method {
 	char title_ja[KESU_METHOD_TEXT_MAX + 1];
 	char standard[KESU_METHOD_TEXT_MAX + 1]; /* the name policies cite */
 	char source[KESU_METHOD_TEXT_MAX + 1];   /* where the pass list comes from */
+	char standard_ja[KESU_METHOD_TEXT_MAX + 1]; /* the standard in Japanese, optional */
+	/* What the certificate must say about the name (DoD and NSA methods:
+	 * those documents no longer specify an overwrite), optional. */
+	char caveat_ja[KESU_METHOD_TEXT_MAX + 1];
+	char caveat_en[KESU_METHOD_TEXT_MAX + 1];
 	enum kesu_nist_level nist;               /* overwrite: clear; firmware: the best it
 						  * reaches on any media (kesu/purge.h has
 						  * the level per drive) */

@@ -25,7 +25,8 @@ struct parser {
 enum key {
 	KEY_ID, KEY_VERSION, KEY_TITLE_EN, KEY_TITLE_JA, KEY_STANDARD, KEY_SOURCE, KEY_NIST,
 	KEY_VERIFY, KEY_NREQUIRED,
-	KEY_FIRMWARE = KEY_NREQUIRED, KEY_LEAVES, KEY_NSINGLE,
+	KEY_FIRMWARE = KEY_NREQUIRED, KEY_LEAVES, KEY_STANDARD_JA, KEY_CAVEAT_JA, KEY_CAVEAT_EN,
+	KEY_NSINGLE,
 	KEY_NOTE = KEY_NSINGLE, KEY_PASS, KEY_UNKNOWN,
 };
 
@@ -33,7 +34,8 @@ static const char *const key_names[] = {
 	[KEY_ID] = "id", [KEY_VERSION] = "version", [KEY_TITLE_EN] = "title.en",
 	[KEY_TITLE_JA] = "title.ja", [KEY_STANDARD] = "standard", [KEY_SOURCE] = "source",
 	[KEY_NIST] = "nist", [KEY_VERIFY] = "verify", [KEY_FIRMWARE] = "firmware",
-	[KEY_LEAVES] = "leaves", [KEY_NOTE] = "note", [KEY_PASS] = "pass",
+	[KEY_LEAVES] = "leaves", [KEY_STANDARD_JA] = "standard.ja", [KEY_CAVEAT_JA] = "caveat.ja",
+	[KEY_CAVEAT_EN] = "caveat.en", [KEY_NOTE] = "note", [KEY_PASS] = "pass",
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -213,6 +215,12 @@ static int set_key(struct parser *p, enum key key, const char *value)
 		return copy_text(p, key, m->standard, value);
 	case KEY_SOURCE:
 		return copy_text(p, key, m->source, value);
+	case KEY_STANDARD_JA:
+		return copy_text(p, key, m->standard_ja, value);
+	case KEY_CAVEAT_JA:
+		return copy_text(p, key, m->caveat_ja, value);
+	case KEY_CAVEAT_EN:
+		return copy_text(p, key, m->caveat_en, value);
 	case KEY_NIST:
 		/* Which level fits the technique is checked once the whole file
 		 * is read (the firmware key may come later). */
