@@ -82,17 +82,18 @@ static const char *member_text(struct json_object *o, const char *name)
 static int load_record(struct cli_station *st, const struct issue_ctl *ctl, char **record,
 		       uint64_t *seq, char hash[65], char job_id[KESU_JOB_ID_LEN + 1])
 {
-	char err[600];
+	char err[600], safe[2400]; /* messages name ids read from the file: escaped */
 	struct kesu_public_key pk;
 	kesu_key_public_from_secret(st->sk, &pk);
 	int rc = kesu_ledger_resolve(st->ledger, ctl->id, job_id, err, sizeof(err));
 	if (rc <= 0) {
-		cli_error("%s", err);
+		cli_error("%s", cli_escape(err, safe, sizeof(safe)));
 		return rc == 0 || rc == -KESU_EPARSE ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 	}
 	rc = kesu_ledger_lookup_checked(st->ledger, job_id, &pk, record, seq, hash, err, sizeof(err));
 	if (rc <= 0) {
-		cli_error("%s", rc == 0 ? "the record vanished while it was read" : err);
+		cli_error("%s", rc == 0 ? "the record vanished while it was read"
+					: cli_escape(err, safe, sizeof(safe)));
 		return rc == -KESU_EVERIFY ? KESU_EXIT_VERIFY : KESU_EXIT_FAILURE;
 	}
 	return KESU_EXIT_OK;

@@ -121,8 +121,9 @@ static int ledger_verify(const struct ledger_ctl *ctl, struct cli_station *st)
 	struct kesu_ledger_report r;
 	int rc = kesu_ledger_verify(st->ledger, &pk, &r, err, sizeof(err));
 	if (rc == -KESU_EVERIFY) {
+		char job[4 * KESU_JOB_ID_LEN + 1]; /* a tampered job id may hold anything */
 		printf("ledger %s: FAILED at record %llu (job %s): %s\n", st->ledger_path,
-		       (unsigned long long)r.first_bad_seq, r.first_bad_job, r.problem);
+		       (unsigned long long)r.first_bad_seq, cli_escape(r.first_bad_job, job, sizeof(job)), r.problem);
 		printf("  records 1 to %llu are intact\n", (unsigned long long)r.records);
 		return KESU_EXIT_VERIFY;
 	}
@@ -316,17 +317,18 @@ static int ledger_show(const struct ledger_ctl *ctl, struct cli_station *st)
 		cli_error("ledger show: name one job or certificate id");
 		return KESU_EXIT_USAGE;
 	}
-	char *record, hash[65], err[600], job_id[KESU_JOB_ID_LEN + 1];
+	char *record, hash[65], err[600], safe[2400], job_id[KESU_JOB_ID_LEN + 1];
 	uint64_t seq;
 	int rc = kesu_ledger_resolve(st->ledger, ctl->args[0], job_id, err, sizeof(err));
 	if (rc <= 0) {
-		cli_error("%s", err);
+		cli_error("%s", cli_escape(err, safe, sizeof(safe))); /* names ids from the file */
 		return rc == 0 || rc == -KESU_EPARSE ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 	}
 	/* The record is shown only as it was chained: an edited one is named. */
 	rc = kesu_ledger_lookup(st->ledger, job_id, &record, &seq, hash, err, sizeof(err));
 	if (rc <= 0) {
-		cli_error("%s", rc == 0 ? "the record vanished while it was read" : err);
+		cli_error("%s", rc == 0 ? "the record vanished while it was read"
+					: cli_escape(err, safe, sizeof(safe)));
 		return rc == -KESU_EVERIFY ? KESU_EXIT_VERIFY : KESU_EXIT_FAILURE;
 	}
 	struct json_object *rec = json_tokener_parse(record);

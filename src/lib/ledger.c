@@ -195,8 +195,13 @@ static int tighten(struct kesu_ledger *l, int fd, const char *suffix, char *err,
 	char path[4200];
 	snprintf(path, sizeof(path), "%s%s", l->path, suffix);
 	int own = -1;
-	if (fd < 0 && (fd = own = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? 0 : (snprintf(err, errsize, "ledger %s: %s", path, strerror(errno)), -errno);
+	if (fd < 0 && (fd = own = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		int e = errno;
+		if (e == ENOENT)
+			return 0;
+		snprintf(err, errsize, "ledger %s: %s", path, strerror(e));
+		return -e;
+	}
 	struct stat sb;
 	int rc = fstat(fd, &sb) < 0 ? -errno : 0;
 	if (rc == 0 && (sb.st_mode & 077)) {
