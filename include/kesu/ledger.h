@@ -20,7 +20,9 @@ struct kesu_ledger;
 /* Opens (creating if needed, mode 0600) the ledger at path, in WAL mode,
  * migrating an older schema. A file that is not a kesu ledger, or is
  * corrupt, or is newer than this kesu, is an error with err saying so;
- * nothing is changed then. */
+ * nothing is changed then. A ledger other users can read (it holds ATA
+ * passwords) is made 0600 with its -wal and -shm, which kesu_ledger_notes
+ * reports, or refused when that fails. A full disk is -ENOSPC. */
 int kesu_ledger_open(const char *path, struct kesu_ledger **ledger, char *err, size_t errsize);
 void kesu_ledger_close(struct kesu_ledger *ledger);
 
@@ -65,7 +67,9 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 		       char hash_hex[65], char *err, size_t errsize);
 
 /* The finished record with that job id or certificate id: 1 found
- * (record malloc'd; seq, hash), 0 not found, or a negative error. */
+ * (record malloc'd; seq, hash), 0 not found, or a negative error. The
+ * hash is recomputed from the record, never taken from its column: an
+ * edited record is -KESU_EVERIFY (see kesu_ledger_lookup_checked). */
 int kesu_ledger_lookup(struct kesu_ledger *l, const char *id, char **record, uint64_t *seq,
 		       char hash_hex[65], char *err, size_t errsize);
 
