@@ -24,7 +24,9 @@ static void issue_usage(FILE *out)
 	      "the station key and writes kesu-ID.pdf and kesu-ID.pdf.sig into the\n"
 	      "certificate directory. The record must match its hash and the station key's\n"
 	      "signature. Checks (kesu verify), unfinished and abandoned jobs get no\n"
-	      "document. An existing document is kept unless --force is given.\n",
+	      "document. An existing document is kept unless --force is given.\n"
+	      "Exit status: 0 issued; 2 refused (that record gets no document, or it\n"
+	      "exists); 4 the record does not match its hash or the station's signature.\n",
 	      out);
 }
 
