@@ -46,6 +46,14 @@ struct kesu_job_plan {
 	uint8_t seeds[KESU_METHOD_PASSES_MAX][KESU_PRNG_SEED_SIZE]; /* per random pass */
 };
 
+/* A checkpoint: what a running job has on stable storage. */
+struct kesu_job_checkpoint {
+	unsigned pass;          /* passes before it are complete ... */
+	uint64_t offset;        /* ... and it is durable below this byte */
+	uint64_t bad_sectors;   /* distinct sectors known bad so far, all runs */
+	const char *state_json; /* the state a resume needs (kesu/job_state.h) */
+};
+
 struct kesu_job_options {
 	enum kesu_verify_mode verify_mode;
 	enum kesu_verify_passes verify_passes;
@@ -59,7 +67,19 @@ struct kesu_job_options {
 	const struct kesu_job_plan *resume_plan;
 	unsigned resume_pass;     /* 1-based; 0 = a new job */
 	uint64_t resume_offset;
-	uint64_t prior_bad_sectors; /* bad sectors the earlier run recorded */
+	uint64_t prior_bad_sectors; /* bad sectors the earlier run recorded
+				     * (only a count: ledgers of kesu <= 0.1
+				     * without a state; the ranges are lost) */
+	const char *resume_state;   /* the earlier run's checkpointed state
+				     * (kesu/job_state.h): every pass's result
+				     * and the bad sectors below the checkpoint.
+				     * It also fixes resume_pass/offset. */
+	/* Called from the job's thread after every sync and after every
+	 * verification, before the job goes on: the caller stores it durably
+	 * (the ledger). A negative return stops the job (INTERRUPTED, and it
+	 * can be resumed): a job never runs ahead of what is recorded. */
+	int (*checkpoint)(void *ctx, const struct kesu_job_checkpoint *cp);
+	void *checkpoint_ctx;
 	/* Firmware methods (kesu/firmware.h). The job borrows these: the
 	 * caller keeps the channel open and the caps alive until the job is
 	 * freed. A firmware method without a channel fails with
@@ -137,12 +157,16 @@ struct kesu_job_result {
 	double verify_percent;
 	size_t request_size;
 	bool direct_io;
-	struct timespec started, ended;        /* CLOCK_REALTIME */
+	struct timespec started, ended;        /* CLOCK_REALTIME; started: the first run's */
 	unsigned npasses;
 	struct kesu_pass_result passes[KESU_METHOD_PASSES_MAX];
 	enum kesu_outcome outcome;
 	int error;                 /* the error behind a FAILED / INTERRUPTED outcome */
 	char reason[512];          /* one line: why it is not SUCCESS, "" otherwise */
+	char reason_ja[512];       /* the same in Japanese */
+	struct kesu_range_list unwritten; /* distinct sectors some pass could not
+					   * write, over every run of the job */
+	bool resumed;              /* continues an earlier run; started is its start */
 	unsigned interrupted_pass; /* INTERRUPTED: the pass, and ... */
 	uint64_t interrupted_at;   /* ... the offset all below which was written */
 	uint64_t prior_bad_sectors; /* recorded by the run(s) before a resume */
@@ -204,6 +228,23 @@ void kesu_job_progress(const struct kesu_job *job, struct kesu_job_progress *p);
 const struct kesu_job_result *kesu_job_result(const struct kesu_job *job);
 
 void kesu_job_free(struct kesu_job *job);
+
+/* What a resumed job found when it read what the earlier run wrote. */
+struct kesu_resume_proof {
+	unsigned samples;        /* blocks read */
+	unsigned mismatched;     /* holding neither the pass's nor the one before's bytes */
+	unsigned unreadable;
+	bool first_mismatch_set;
+	uint64_t first_mismatch; /* byte offset of the first such block */
+};
+
+/* Before a resumed job writes: reads sampled blocks of what the earlier
+ * run left durable (the resumed pass below its checkpoint; the pass before
+ * it above) and compares them with the plan's bytes. Returns 0 when all
+ * hold what the job wrote (or when nothing was durable yet), -KESU_EVERIFY
+ * when any does not — another drive at the same path — or another
+ * negative error. A new job, or a firmware method, passes with 0 samples. */
+int kesu_job_prove_resume(struct kesu_job *job, struct kesu_resume_proof *proof);
 
 /* The job's plan (seeds and random bytes), to keep for a resume. */
 void kesu_job_get_plan(const struct kesu_job *job, struct kesu_job_plan *plan);

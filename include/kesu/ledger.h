@@ -13,7 +13,7 @@
 #include "kesu/key.h"
 
 #define KESU_JOB_ID_LEN 32 /* hex digits */
-#define KESU_LEDGER_SCHEMA 1
+#define KESU_LEDGER_SCHEMA 3
 
 struct kesu_ledger;
 
@@ -31,9 +31,16 @@ void kesu_ledger_close(struct kesu_ledger *ledger);
 int kesu_ledger_begin(struct kesu_ledger *l, const char *device_key, const char *plan_json,
 		      char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize);
 
-/* Records how far a running job has durably got. */
+/* Records how far a running job has durably got, with the job's state
+ * (kesu/job_state.h; NULL keeps the stored one) in the same statement. */
 int kesu_ledger_checkpoint(struct kesu_ledger *l, const char *job_id, unsigned pass,
-			   uint64_t offset, uint64_t bad_sectors, char *err, size_t errsize);
+			   uint64_t offset, uint64_t bad_sectors, const char *state_json, char *err,
+			   size_t errsize);
+
+/* Deletes a job that was begun but never reached its drive (no
+ * checkpoint, no state, never interrupted): a multi-drive wipe that
+ * failed to start leaves no phantom. -KESU_ENOTFOUND otherwise. */
+int kesu_ledger_discard(struct kesu_ledger *l, const char *job_id, char *err, size_t errsize);
 
 /* Marks a running job interrupted (resumable) with a reason. */
 int kesu_ledger_interrupted(struct kesu_ledger *l, const char *job_id, const char *reason,
@@ -48,12 +55,19 @@ struct kesu_ledger_open_job {
 	uint64_t bad_sectors;
 	char *interruptions;    /* JSON array text, malloc'd */
 	char started_utc[32];
+	char *state_json;       /* the checkpointed state (kesu/job_state.h),
+				 * malloc'd; NULL when none (older kesu) */
+	char *device_key;       /* malloc'd */
+	char state[16];         /* running or interrupted */
 };
 /* Returns 1 and fills job when there is one, 0 when not, or a negative
  * error. Free with kesu_ledger_open_job_free. */
 int kesu_ledger_find_open(struct kesu_ledger *l, const char *device_key,
 			  struct kesu_ledger_open_job *job, char *err, size_t errsize);
 void kesu_ledger_open_job_free(struct kesu_ledger_open_job *job);
+/* The same for one job id. */
+int kesu_ledger_get_open(struct kesu_ledger *l, const char *job_id,
+			 struct kesu_ledger_open_job *job, char *err, size_t errsize);
 
 /* Continues an unfinished job: state back to running, and one more
  * {"pass", "offset", "at_utc", "reason"} in its interruptions. */

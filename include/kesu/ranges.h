@@ -18,6 +18,9 @@ struct kesu_range_list {
 /* Adds [first, first + count), merging with neighbours. Returns 0 or -ENOMEM. */
 int kesu_ranges_add(struct kesu_range_list *list, uint64_t first, uint64_t count);
 
+/* Adds every range of from to list. Returns 0 or -ENOMEM. */
+int kesu_ranges_add_list(struct kesu_range_list *list, const struct kesu_range_list *from);
+
 /* Total sectors in the list. */
 uint64_t kesu_ranges_sectors(const struct kesu_range_list *list);
 

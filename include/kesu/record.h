@@ -24,7 +24,7 @@ struct kesu_job_context {
 	char approver[KESU_LIMIT_BYTES(KESU_LIMIT_APPROVER)]; /* approved the disposal beforehand */
 	char classification[8];         /* "I", "II", "III" */
 	char purpose[32];               /* disposal, lease-return, repair, reuse */
-	char asset_number[KESU_FIELD];
+	char asset_number[KESU_LIMIT_BYTES(KESU_LIMIT_ASSET_NUMBER)];
 	/* The station. */
 	char hostname[KESU_FIELD];
 	char machine_id[64];
@@ -46,6 +46,23 @@ int kesu_context_check(const struct kesu_job_context *ctx, char *err, size_t err
 char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_context *ctx,
 			const char *job_id, const char *certificate_id,
 			const char *interruptions_json, size_t *len);
+
+/* The record that closes an unfinished job nobody will finish (kesu wipe
+ * --restart, kesu ledger abandon): outcome ABANDONED, who closed it and
+ * why, the method its plan names, how far it got, the bad sectors and
+ * verifications its state holds, the interruptions. dev may be NULL (the
+ * drive is not at hand); the device key then identifies it. Canonical
+ * JSON (malloc'd), or NULL when plan or state are damaged or memory ran out. */
+struct kesu_abandoned_job {
+	const char *job_id, *device_key, *started_utc;
+	const char *plan_json, *state_json; /* state_json may be NULL */
+	const char *interruptions_json;
+	unsigned checkpoint_pass;
+	uint64_t checkpoint_offset;
+};
+char *kesu_record_build_abandoned(const struct kesu_abandoned_job *job,
+				  const struct kesu_device *dev, const struct kesu_job_context *ctx,
+				  const char *reason, time_t now, size_t *len);
 
 /* A new certificate id: KESU-YYYYMMDD-XXXXXXXX (UTC date, random hex). */
 void kesu_certificate_id(char buf[32]);

@@ -4,6 +4,7 @@
 #define KESU_CLI_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <json-c/json.h>
@@ -51,6 +52,7 @@ int cmd_methods(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_ledger_abandon(int argc, char **argv);
 /* Loads the station's secret key (path NULL: the default), asking for the
  * passphrase at a terminal when it is protected and no passphrase file is
  * given. Returns an exit code, having printed a one-line error. */
@@ -65,6 +67,7 @@ struct cli_station {
 	char key_path[4096];
 	struct kesu_ledger *ledger;
 	struct kesu_secret_key *sk;
+	pthread_mutex_t ledger_lock; /* job threads checkpoint through one connection */
 	/* kesu's own files, which the gate refuses (cli_station_own_files) */
 	char own_wal[4100], own_shm[4100], own_public_key[4096], own_config[4096];
 	struct kesu_gate_own_files own;
@@ -90,31 +93,47 @@ void cli_station_close(struct cli_station *st);
 
 /* One drive's job in the ledger. */
 struct cli_record {
+	struct cli_station *st;
 	char device_key[4400];
 	char job_id[KESU_JOB_ID_LEN + 1];
-	bool resumed;
+	bool resumed, begun;
 	struct kesu_job_plan plan; /* a resumed job's, kept while it runs */
-	unsigned last_pass;        /* the last checkpoint written */
-	uint64_t last_offset;
+	char *state_json;          /* a resumed job's checkpointed state */
 	/* After cli_record_finish: */
-	uint64_t seq;              /* place in the chain, 0 when left open */
+	uint64_t seq;              /* place in the chain, 0 when not finished */
+	bool recorded;             /* the outcome is in the ledger (finished, or
+				    * left open as interrupted) */
+	char not_recorded[600];    /* why not, when !recorded */
 	char document[4200];       /* the certificate or failure report */
 	bool certificate;          /* a certificate, not a failure report */
+	char document_error[600];  /* why no document was issued, "" when one was */
 };
 
-/* Looks for an unfinished job for the drive: with restart it is left as
- * abandoned; otherwise its plan and checkpoint go into opts (a resume). */
+/* Looks for an unfinished job for the drive: with restart it is closed
+ * with a signed ABANDONED record; otherwise its plan and state go into
+ * opts (a resume). Touches nothing when the drive has none. */
 int cli_record_prepare(struct cli_station *st, const struct kesu_device *dev,
 		       const struct kesu_method *method, bool restart, struct cli_record *rec,
 		       struct kesu_job_options *opts);
+/* A resumed job: reads what the earlier run wrote before anything is
+ * written, and refuses (exit 5) when the drive does not hold it. */
+int cli_record_prove(struct cli_record *rec, struct kesu_job *job, const char *path);
 /* Records the job's start (or resumption) before it writes anything. */
 int cli_record_begin(struct cli_station *st, struct cli_record *rec, struct kesu_job *job);
-/* Writes a checkpoint when the durable position moved. */
-int cli_record_checkpoint(struct cli_station *st, struct cli_record *rec, struct kesu_job *job);
+/* Takes back a begun job that never ran (another drive failed to start). */
+void cli_record_unbegin(struct cli_station *st, struct cli_record *rec);
+/* The job's checkpoint callback (kesu_job_options.checkpoint): ctx is the
+ * cli_record; serialised with every other ledger write of the process. */
+int cli_record_on_checkpoint(void *ctx, const struct kesu_job_checkpoint *cp);
 /* Finishes the record (or leaves an interrupted job open), and issues the
- * certificate or the failure report; says where in rec. */
+ * certificate or the failure report; says where, or why not, in rec. */
 int cli_record_finish(struct cli_station *st, struct cli_record *rec, struct kesu_job *job,
 		      const char *asset_number);
+void cli_record_free(struct cli_record *rec);
+/* Closes an unfinished job with a signed ABANDONED record (dev may be
+ * NULL). Returns an exit code; seq receives the record's number. */
+int cli_record_abandon(struct cli_station *st, const struct kesu_ledger_open_job *open,
+		       const struct kesu_device *dev, const char *reason, uint64_t *seq);
 
 /* A job running in its own thread, as the CLI tracks it. */
 struct cli_running {

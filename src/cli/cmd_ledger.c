@@ -22,7 +22,8 @@ static void ledger_usage(FILE *out)
 	fputs("Usage: kesu ledger verify [--ledger PATH] [--pubkey KEY]\n"
 	      "       kesu ledger list [FILTERS] [--open] [--cert-dir DIR] [--json | --csv [--bom]]\n"
 	      "       kesu ledger show [--json] SEQ | CERTIFICATE-ID | JOB-ID\n"
-	      "       kesu ledger export [FILTERS] (--csv [--bom] | --json) [-o FILE]\n\n"
+	      "       kesu ledger export [FILTERS] (--csv [--bom] | --json) [-o FILE]\n"
+	      "       kesu ledger abandon [--reason TEXT] JOB-ID   (kesu ledger abandon --help)\n\n"
 	      "verify re-checks every record's hash, its link to the record before it and\n"
 	      "its signature, and names the first bad record (exit 4).\n"
 	      "show takes the number list prints, a certificate id, or a job id or a unique\n"
@@ -370,6 +371,8 @@ int cmd_ledger(int argc, char **argv)
 		return argc < 2 ? KESU_EXIT_USAGE : KESU_EXIT_OK;
 	}
 	const char *verb = argv[1];
+	if (!strcmp(verb, "abandon"))
+		return cmd_ledger_abandon(argc - 1, argv + 1);
 	struct ledger_ctl ctl = {0};
 	int parsed = parse_ledger(argc - 1, argv + 1, &ctl);
 	if (parsed != 0)

@@ -37,6 +37,7 @@ struct drive {
 	struct cli_record rec;
 	char asset[KESU_FIELD];
 	struct cli_firmware fw;      /* channel, caps, the method it runs */
+	struct kesu_gate_verdict verdict; /* the gate's, for the confirmation */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -247,15 +248,32 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 	return 0;
 }
 
-/* Gate, confirmation and exclusive open for every drive, before any
- * writing starts. Returns an exit code; KESU_EXIT_OK when all are open. */
-static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
-		 const struct kesu_method_set *methods, struct drive *drives)
+/* Says, before anything is written, that this drive's job will not end in
+ * a certificate: nothing will be read back. */
+static void warn_unverified(const struct wipe_ctl *ctl, const struct kesu_method *m, const char *path)
 {
+	bool none = ctl->job.verify_mode == KESU_VMODE_NONE ||
+		    (ctl->job.verify_mode == KESU_VMODE_DEFAULT && m->verify == KESU_VERIFY_NONE);
+	if (m->technique == KESU_TECHNIQUE_OVERWRITE && none)
+		fprintf(stderr, "kesu: %s: %s reads nothing back (verification: none): the drive will be "
+			"written but NOT verified, and no certificate will be issued (exit status 7). "
+			"Add --verify sample to get one.\n", path, m->id);
+}
+
+/* Gate, exclusive open and confirmation for every drive, before any
+ * writing starts: each target is opened once, before the operator is
+ * asked, and only that descriptor is written, so a node or file swapped
+ * during the prompt is never the one erased. Returns an exit code;
+ * KESU_EXIT_OK when all are open and confirmed. */
+static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
+		 const struct kesu_method_set *methods, struct cli_station *st, struct drive *drives)
+{
+	(void)st;
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
 		struct kesu_gate_verdict v;
-		int rc = kesu_gate_check(d->arg, NULL, ctl->force, NULL, &d->dev, &v);
+		int rc = kesu_gate_check(d->arg, NULL, ctl->force, cli_station_own_files(st, &st->own),
+					 &d->dev, &v);
 		if (rc < 0 && !(rc == -KESU_EREFUSED && !v.refusals)) {
 			if (rc == -KESU_EREFUSED)
 				cli_error("%s", v.reason);
@@ -263,17 +281,12 @@ static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 				cli_error("%s: %s", d->arg, kesu_strerror(rc));
 			return cli_exit_for(rc);
 		}
-		if (!cli_confirm(&d->dev, &v, ctl->yes, ctl->force))
-			return KESU_EXIT_REFUSED;
+		d->verdict = v;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(drives[j].dev.path, d->dev.path)) {
 				cli_error("%s: named twice", d->dev.path);
 				return KESU_EXIT_USAGE;
 			}
-	}
-	for (size_t i = 0; i < ctl->ndevices; i++) {
-		struct drive *d = &drives[i];
-		struct kesu_gate_verdict v;
 		d->fd = kesu_gate_open(&d->dev, ctl->dry_run ? O_RDONLY : O_RDWR, &v);
 		if (d->fd < 0) {
 			if (d->fd == -KESU_EREFUSED)
@@ -281,6 +294,24 @@ static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 			else
 				cli_error("%s: cannot open: %s", d->dev.path, kesu_strerror(d->fd));
 			return cli_exit_for(d->fd);
+		}
+	}
+	for (size_t i = 0; i < ctl->ndevices; i++) {
+		struct drive *d = &drives[i];
+		warn_unverified(ctl, method, d->dev.path);
+		if (!cli_confirm(&d->dev, &d->verdict, ctl->yes, ctl->force))
+			return KESU_EXIT_REFUSED;
+	}
+	/* What was confirmed is still what is open (the prompt can be long). */
+	for (size_t i = 0; i < ctl->ndevices; i++) {
+		struct kesu_gate_verdict v;
+		int rc = kesu_gate_recheck(&drives[i].dev, drives[i].fd, &v);
+		if (rc < 0) {
+			if (rc == -KESU_EREFUSED)
+				cli_error("%s", v.reason);
+			else
+				cli_error("%s: %s", drives[i].dev.path, kesu_strerror(rc));
+			return cli_exit_for(rc);
 		}
 	}
 	/* Firmware refusals (frozen, locked, unsupported) before any job starts. */
@@ -304,8 +335,8 @@ static void *run_job(void *arg)
 static int exit_code_for(const struct kesu_job_result *r)
 {
 	switch (r->outcome) {
-	case KESU_OUTCOME_SUCCESS:
-	case KESU_OUTCOME_UNVERIFIED: return KESU_EXIT_OK;
+	case KESU_OUTCOME_SUCCESS: return KESU_EXIT_OK;
+	case KESU_OUTCOME_UNVERIFIED: return KESU_EXIT_UNVERIFIED;
 	case KESU_OUTCOME_INTERRUPTED: return KESU_EXIT_INTERRUPTED;
 	case KESU_OUTCOME_FAILED: break;
 	}
@@ -326,12 +357,17 @@ static void print_ranges(const char *what, const struct kesu_range_list *l)
 	printf(l->count > 20 ? " ... (%zu ranges)\n" : "\n", l->count);
 }
 
-static void print_summary(const struct kesu_job_result *r)
+static void print_summary(const struct kesu_job_result *r, const struct cli_record *rec)
 {
 	char size[32], text[KESU_PASS_TEXT_MAX];
 	cli_format_size(r->device.size, size, sizeof(size));
-	printf("%s: %s  method %s (%s)  %s\n", r->device.path, kesu_outcome_name(r->outcome),
-	       r->method.id, r->method.standard, size);
+	if (rec->recorded)
+		printf("%s: %s  method %s (%s)  %s\n", r->device.path, kesu_outcome_name(r->outcome),
+		       r->method.id, r->method.standard, size);
+	else
+		printf("%s: NOT RECORDED (the erase ended %s, but the ledger does not hold it)  method %s "
+		       "(%s)  %s\n", r->device.path, kesu_outcome_name(r->outcome), r->method.id,
+		       r->method.standard, size);
 	if (r->hidden.checked && (r->hidden.hpa_sectors || r->hidden.dco_sectors))
 		printf("  hidden areas: HPA %llu sectors (%s), DCO %llu sectors\n",
 		       (unsigned long long)r->hidden.hpa_sectors,
@@ -368,13 +404,14 @@ static void print_summary(const struct kesu_job_result *r)
 		print_ranges("sectors that differ", &v->mismatched);
 		print_ranges("sectors unreadable", &v->unreadable);
 	}
+	print_ranges("sectors not written (all passes)", &r->unwritten);
 	if (r->reason[0])
 		printf("  %s\n", r->reason);
-	if (r->outcome == KESU_OUTCOME_SUCCESS)
+	if (r->outcome == KESU_OUTCOME_SUCCESS && rec->recorded)
 		printf("  NIST SP 800-88 level achieved: %s\n", kesu_nist_level_name(r->nist_level));
 }
 
-static void watch(const struct wipe_ctl *ctl, struct cli_station *st, struct drive *drives)
+static void watch(const struct wipe_ctl *ctl, struct drive *drives)
 {
 	struct cli_running *runs = calloc((size_t)ctl->ndevices, sizeof(*runs));
 	for (size_t i = 0; i < ctl->ndevices; i++)
@@ -393,9 +430,6 @@ static void watch(const struct wipe_ctl *ctl, struct cli_station *st, struct dri
 				kesu_job_cancel(drives[i].job);
 			cancelled = true;
 		}
-		/* Checkpoints follow the engine's syncs: what is durable, no further. */
-		for (size_t i = 0; i < ctl->ndevices; i++)
-			cli_record_checkpoint(st, &drives[i].rec, drives[i].job);
 		/* Terminal: 4 redraws a second. JSON: one object a second. */
 		if (ctl->progress == CLI_PROGRESS_TTY || tick % 4 == 0 || !running) {
 			cli_progress_draw(runs, (size_t)ctl->ndevices, ctl->progress, first);
@@ -410,9 +444,9 @@ static void watch(const struct wipe_ctl *ctl, struct cli_station *st, struct dri
 	free(runs);
 }
 
-/* Config, context checks, ledger and key: everything that can fail before
- * a drive is touched fails here. */
-static int open_station(const struct wipe_ctl *ctl, struct cli_station *st)
+/* Config, context checks and the station's paths: everything about the
+ * record that can fail before a drive is opened. Nothing is created. */
+static int load_station(const struct wipe_ctl *ctl, struct cli_station *st)
 {
 	int code = cli_station_load_config(st);
 	if (code != KESU_EXIT_OK)
@@ -428,10 +462,15 @@ static int open_station(const struct wipe_ctl *ctl, struct cli_station *st)
 		cli_error("wipe: %s", err);
 		return KESU_EXIT_USAGE;
 	}
-	code = cli_station_paths(st, ctl->ledger, ctl->cert_dir, ctl->key);
-	if (code == KESU_EXIT_OK && !ctl->dry_run)
-		code = cli_station_open_ledger(st);
-	if (code == KESU_EXIT_OK && !ctl->dry_run)
+	return cli_station_paths(st, ctl->ledger, ctl->cert_dir, ctl->key);
+}
+
+/* The ledger and the key, made on first use: only once every drive is
+ * open and confirmed, so a refused wipe leaves nothing behind. */
+static int open_station(const struct wipe_ctl *ctl, struct cli_station *st)
+{
+	int code = cli_station_open_ledger(st);
+	if (code == KESU_EXIT_OK)
 		code = cli_station_load_key(st, ctl->passphrase_file);
 	return code;
 }
@@ -454,42 +493,67 @@ static int split_assets(const struct wipe_ctl *ctl, struct drive *drives)
 	return KESU_EXIT_OK;
 }
 
-/* Creates each drive's job (resuming an unfinished one) and records its
- * start in the ledger, before any thread writes. */
+/* Creates each drive's job (resuming an unfinished one, once the drive
+ * proves it holds what the job wrote), then records every start in the
+ * ledger: nothing reaches the ledger until every drive is ready, and a
+ * failure part-way takes back the rows already begun. */
 static int start_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct drive *drives)
 {
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
-		const struct kesu_method *method = d->fw.method;
 		struct kesu_job_options opts = ctl->job;
 		cli_firmware_options(&d->fw, &opts);
-		int code = cli_record_prepare(st, &d->dev, method, ctl->restart, &d->rec, &opts);
+		int code = cli_record_prepare(st, &d->dev, d->fw.method, ctl->restart, &d->rec, &opts);
 		if (code != KESU_EXIT_OK)
 			return code;
-		int rc = kesu_job_new(&d->dev, d->fd, method, &opts, &d->job);
+		opts.checkpoint = cli_record_on_checkpoint;
+		opts.checkpoint_ctx = &d->rec;
+		int rc = kesu_job_new(&d->dev, d->fd, d->fw.method, &opts, &d->job);
 		if (rc < 0) {
-			cli_error("%s: %s", d->dev.path, kesu_strerror(rc));
+			cli_error("%s: %s", d->dev.path, rc == -KESU_EPARSE
+				  ? "the unfinished job's state in the ledger is damaged; use --restart"
+				  : kesu_strerror(rc));
 			return cli_exit_for(rc);
 		}
 		d->fd = -1; /* the job owns it now */
-		code = cli_record_begin(st, &d->rec, d->job);
-		if (code == KESU_EXIT_OK)
-			code = cli_firmware_store_password(st, &d->fw, &d->rec);
-		if (code != KESU_EXIT_OK)
+		if ((code = cli_record_prove(&d->rec, d->job, d->dev.path)) != KESU_EXIT_OK)
 			return code;
 	}
-	return KESU_EXIT_OK;
+	int code = KESU_EXIT_OK;
+	for (size_t i = 0; i < ctl->ndevices && code == KESU_EXIT_OK; i++) {
+		code = cli_record_begin(st, &drives[i].rec, drives[i].job);
+		if (code == KESU_EXIT_OK)
+			code = cli_firmware_store_password(st, &drives[i].fw, &drives[i].rec);
+	}
+	if (code != KESU_EXIT_OK)
+		for (size_t i = 0; i < ctl->ndevices; i++)
+			cli_record_unbegin(st, &drives[i].rec);
+	return code;
 }
 
+/* Where the outcome went: a result that is not in the ledger is never
+ * shown as a bare SUCCESS. */
 static void print_record(const struct cli_record *rec)
 {
-	if (rec->seq)
+	if (!rec->recorded)
+		printf("  NOT RECORDED: %s; no certificate was issued\n", rec->not_recorded);
+	else if (rec->seq)
 		printf("  ledger: record %llu, job %s\n", (unsigned long long)rec->seq, rec->job_id);
 	else
 		printf("  ledger: job %s left open; wipe this drive again to resume it\n", rec->job_id);
 	if (rec->document[0])
 		printf("  %s: %s\n", rec->certificate ? "certificate" : "failure report (NOT a certificate)",
 		       rec->document);
+	else if (rec->recorded && rec->document_error[0])
+		printf("  NO DOCUMENT: %s; kesu cert issue %s makes it from the ledger\n",
+		       rec->document_error, rec->job_id);
+}
+
+/* The outcome as printed and in --json: the engine's, unless the ledger
+ * does not have it. */
+static const char *shown_outcome(const struct kesu_job_result *r, const struct cli_record *rec)
+{
+	return rec->recorded ? kesu_outcome_name(r->outcome) : "NOT_RECORDED";
 }
 
 static struct json_object *record_json(const struct cli_record *rec)
@@ -498,9 +562,14 @@ static struct json_object *record_json(const struct cli_record *rec)
 	json_object_object_add(o, "job_id", json_object_new_string(rec->job_id));
 	json_object_object_add(o, "seq", rec->seq ? json_object_new_int64((int64_t)rec->seq) : NULL);
 	json_object_object_add(o, "resumed", json_object_new_boolean(rec->resumed));
+	json_object_object_add(o, "recorded", json_object_new_boolean(rec->recorded));
+	json_object_object_add(o, "not_recorded_reason", rec->recorded ? NULL
+				: json_object_new_string(rec->not_recorded));
 	json_object_object_add(o, "certificate", rec->certificate ? json_object_new_string(rec->document) : NULL);
 	json_object_object_add(o, "failure_report", !rec->certificate && rec->document[0]
 				? json_object_new_string(rec->document) : NULL);
+	json_object_object_add(o, "document_error", rec->document_error[0] && !rec->document[0]
+				? json_object_new_string(rec->document_error) : NULL);
 	return o;
 }
 
@@ -513,7 +582,7 @@ static int run_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct d
 	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; i < ctl->ndevices; i++)
 		drives[i].started = pthread_create(&drives[i].thread, NULL, run_job, &drives[i]) == 0;
-	watch(ctl, st, drives);
+	watch(ctl, drives);
 	int code = KESU_EXIT_OK;
 	struct json_object *results = json_object_new_array();
 	for (size_t i = 0; i < ctl->ndevices; i++) {
@@ -521,17 +590,17 @@ static int run_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct d
 			pthread_join(drives[i].thread, NULL);
 		const struct kesu_job_result *r = kesu_job_result(drives[i].job);
 		int c = exit_code_for(r);
-		int rc = cli_record_finish(st, &drives[i].rec, drives[i].job, drives[i].asset);
-		c = c > rc ? c : rc;
-		rc = cli_firmware_finish(st, &drives[i].fw, &drives[i].rec, r);
-		c = c > rc ? c : rc;
-		code = c > code ? c : code;
+		c = cli_exit_worse(c, cli_record_finish(st, &drives[i].rec, drives[i].job, drives[i].asset));
+		c = cli_exit_worse(c, cli_firmware_finish(st, &drives[i].fw, &drives[i].rec, r));
+		code = cli_exit_worse(code, c);
 		if (ctl->json) {
 			struct json_object *job = cli_job_json(r);
+			json_object_object_add(job, "outcome", json_object_new_string(shown_outcome(r, &drives[i].rec)));
+			json_object_object_add(job, "erase_outcome", json_object_new_string(kesu_outcome_name(r->outcome)));
 			json_object_object_add(job, "record", record_json(&drives[i].rec));
 			json_object_array_add(results, job);
 		} else {
-			print_summary(r);
+			print_summary(r, &drives[i].rec);
 			print_record(&drives[i].rec);
 		}
 	}
@@ -573,10 +642,11 @@ int cmd_wipe(int argc, char **argv)
 	}
 	if (code == KESU_EXIT_OK)
 		code = split_assets(&ctl, drives);
+	pthread_mutex_init(&st->ledger_lock, NULL);
 	if (code == KESU_EXIT_OK)
-		code = open_station(&ctl, st);
+		code = load_station(&ctl, st);
 	if (code == KESU_EXIT_OK)
-		code = admit(&ctl, method, methods, drives);
+		code = admit(&ctl, method, methods, st, drives);
 	if (code == KESU_EXIT_OK && ctl.dry_run) {
 		for (size_t i = 0; i < ctl.ndevices; i++) {
 			const struct kesu_method *m = drives[i].fw.method;
@@ -588,18 +658,22 @@ int cmd_wipe(int argc, char **argv)
 				       drives[i].dev.path, m->id, m->npasses);
 		}
 	} else if (code == KESU_EXIT_OK) {
-		code = start_jobs(&ctl, st, drives);
+		code = open_station(&ctl, st);
+		if (code == KESU_EXIT_OK)
+			code = start_jobs(&ctl, st, drives);
 		if (code == KESU_EXIT_OK)
 			code = run_jobs(&ctl, st, drives);
 	}
 	for (size_t i = 0; i < ctl.ndevices; i++) {
 		kesu_job_free(drives[i].job); /* before the channel it borrows */
+		cli_record_free(&drives[i].rec);
 		cli_firmware_close(&drives[i].fw);
 		if (drives[i].fd >= 0)
 			close(drives[i].fd);
 	}
 	free(drives);
 	cli_station_close(st);
+	pthread_mutex_destroy(&st->ledger_lock);
 	free(st);
 	kesu_method_set_free(methods);
 	return code;

@@ -112,6 +112,10 @@ struct json_object *cli_job_json(const struct kesu_job_result *r)
 	json_object_object_add(o, "passes", passes);
 	json_object_object_add(o, "outcome", json_object_new_string(kesu_outcome_name(r->outcome)));
 	json_object_object_add(o, "reason", r->reason[0] ? json_object_new_string(r->reason) : NULL);
+	json_object_object_add(o, "reason_ja", r->reason_ja[0] ? json_object_new_string(r->reason_ja) : NULL);
+	json_object_object_add(o, "resumed", json_object_new_boolean(r->resumed));
+	json_object_object_add(o, "unwritten", cli_ranges_json(&r->unwritten));
+	json_object_object_add(o, "unwritten_sectors", json_object_new_uint64(kesu_ranges_sectors(&r->unwritten)));
 	json_object_object_add(o, "interrupted_pass", r->outcome == KESU_OUTCOME_INTERRUPTED
 				? json_object_new_int((int)r->interrupted_pass) : NULL);
 	json_object_object_add(o, "interrupted_at", r->outcome == KESU_OUTCOME_INTERRUPTED

@@ -9,9 +9,11 @@
 #include "kesu/error.h"
 #include "kesu/firmware.h"
 #include "kesu/job.h"
+#include "kesu/job_state.h"
 #include "firmware_internal.h"
 #include "io_retry.h"
 #include "pass_writer.h"
+#include "resume_proof.h"
 #include "verify_read.h"
 
 #define DEFAULT_REQUEST (4u << 20)
@@ -35,14 +37,73 @@ struct kesu_job {
 	_Atomic uint64_t bad_sectors;
 	_Atomic unsigned estimate_s;     /* firmware: the drive's estimate */
 	unsigned current_pass;           /* the writer thread's, for durable_mark */
+	time_t first_started;            /* the job's first run (resumes keep it) */
+	bool checkpoint_failed;          /* the caller could not record a checkpoint */
 };
 
 #define DURABLE_OFFSET_MASK ((UINT64_C(1) << 56) - 1)
 
-static void durable_mark(void *ctx, uint64_t offset)
+static void durable_store(struct kesu_job *job, uint64_t offset)
+{
+	atomic_store(&job->durable, (uint64_t)job->current_pass << 56 | (offset & DURABLE_OFFSET_MASK));
+}
+
+/* The distinct sectors that passes 1..pass could not write, with current
+ * standing for pass `pass` when given. */
+static int union_bad(const struct kesu_job_result *r, unsigned pass,
+		     const struct kesu_pass_result *current, struct kesu_range_list *out)
+{
+	for (unsigned i = 0; i < pass && i < r->npasses; i++)
+		if (kesu_ranges_add_list(out, i + 1 == pass && current ? &current->bad : &r->passes[i].bad) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* Hands the caller the state to record, and waits for it: the job never
+ * runs ahead of its record. A failure to record stops the job. */
+static int checkpoint_now(struct kesu_job *job, unsigned pass, uint64_t offset,
+			  const struct kesu_pass_result *current)
+{
+	if (!job->opts.checkpoint)
+		return 0;
+	struct kesu_range_list bad = {0};
+	char *state = kesu_job_state_json(&job->result, job->first_started, pass, offset, current);
+	int rc = state ? union_bad(&job->result, pass, current, &bad) : -ENOMEM;
+	if (rc == 0) {
+		struct kesu_job_checkpoint cp = {pass, offset, kesu_ranges_sectors(&bad), state};
+		rc = job->opts.checkpoint(job->opts.checkpoint_ctx, &cp);
+	}
+	free(state);
+	kesu_ranges_free(&bad);
+	if (rc < 0) {
+		job->checkpoint_failed = true;
+		return -KESU_EINTERRUPTED;
+	}
+	return 0;
+}
+
+/* The pass writer's sync callback: the pass is durable below offset, and
+ * every sector below it that failed is in so_far->bad. */
+static int durable_mark(void *ctx, uint64_t offset, const struct kesu_pass_outcome *so_far)
 {
 	struct kesu_job *job = ctx;
-	atomic_store(&job->durable, (uint64_t)job->current_pass << 56 | (offset & DURABLE_OFFSET_MASK));
+	durable_store(job, offset);
+	if (!job->opts.checkpoint)
+		return 0;
+	const struct kesu_pass_result *p = &job->result.passes[job->current_pass - 1];
+	/* p holds what earlier runs did in this pass (a resume); add this run's. */
+	struct kesu_pass_result now = *p;
+	memset(&now.bad, 0, sizeof(now.bad));
+	int rc = kesu_ranges_add_list(&now.bad, &p->bad);
+	if (rc == 0)
+		rc = kesu_ranges_add_list(&now.bad, &so_far->bad);
+	now.bytes_written = p->bytes_written + so_far->bytes_written;
+	now.seconds = p->seconds + so_far->seconds;
+	now.completed = offset >= job->target.size;
+	if (rc == 0)
+		rc = checkpoint_now(job, p->number, offset, &now);
+	kesu_ranges_free(&now.bad);
+	return rc;
 }
 
 const char *kesu_outcome_name(enum kesu_outcome outcome)
@@ -82,6 +143,43 @@ static void resolve_verification(struct kesu_job *job, const struct kesu_method 
 							   : KESU_VERIFY_DEFAULT_PERCENT;
 }
 
+static void result_free(struct kesu_job_result *r)
+{
+	for (unsigned i = 0; i < r->npasses; i++) {
+		kesu_ranges_free(&r->passes[i].bad);
+		kesu_verify_result_free(&r->passes[i].verify);
+	}
+	kesu_ranges_free(&r->unwritten);
+}
+
+/* A resumed job takes the earlier run's results: with a state every
+ * pass's bytes, time, bad sectors and verification, and the position;
+ * without one (a ledger of kesu 0.1) only the position and a count. */
+static int resume_from(struct kesu_job *job, const struct kesu_job_plan *plan)
+{
+	struct kesu_job_result *r = &job->result;
+	if (job->opts.resume_state) {
+		unsigned pass;
+		uint64_t offset;
+		time_t first;
+		if (!plan || kesu_job_state_parse(job->opts.resume_state, r, &first, &pass, &offset) < 0)
+			return -KESU_EPARSE;
+		job->opts.resume_pass = pass;
+		job->opts.resume_offset = offset;
+		job->opts.prior_bad_sectors = 0;
+		job->first_started = first;
+	}
+	if (job->opts.resume_pass > r->npasses || (job->opts.resume_pass && !plan))
+		return -EINVAL;
+	r->resumed = job->opts.resume_pass != 0;
+	r->prior_bad_sectors = job->opts.prior_bad_sectors;
+	if (r->resumed) {
+		job->current_pass = job->opts.resume_pass;
+		durable_store(job, job->opts.resume_offset);
+	}
+	return 0;
+}
+
 int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *target,
 			const struct kesu_method *method, const struct kesu_job_options *opts,
 			struct kesu_job **out)
@@ -113,14 +211,6 @@ int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *targe
 	const struct kesu_job_plan *plan = job->opts.resume_plan;
 	for (unsigned i = 0; i < method->nrandom_bytes && i < KESU_METHOD_RANDOM_MAX; i++)
 		job->random_bytes[i] = plan ? plan->random_bytes[i] : (uint8_t)randombytes_uniform(256);
-	if (job->opts.resume_pass > method->npasses || (job->opts.resume_pass && !plan)) {
-		free(job);
-		return -EINVAL;
-	}
-	r->prior_bad_sectors = job->opts.prior_bad_sectors;
-	if (job->opts.resume_pass)
-		atomic_store(&job->durable, (uint64_t)job->opts.resume_pass << 56 |
-						    (job->opts.resume_offset & DURABLE_OFFSET_MASK));
 	if (job->opts.sync_seconds <= 0)
 		job->opts.sync_seconds = DEFAULT_SYNC_SECONDS;
 	r->npasses = method->npasses;
@@ -138,6 +228,12 @@ int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *targe
 			else
 				randombytes_buf(p->seed, sizeof(p->seed));
 		}
+	}
+	int rc = resume_from(job, plan);
+	if (rc < 0) {
+		result_free(r);
+		free(job);
+		return rc;
 	}
 	r->nist_level = method->nist;
 	if (job->opts.caps && job->opts.caps->hpa_checked) {
@@ -254,67 +350,98 @@ static bool verifies(const struct kesu_job_result *r, unsigned index)
 	return r->verify_passes == KESU_VPASSES_ALL || index + 1 == r->npasses;
 }
 
-/* Sets the outcome from what happened, and the one-line reason. */
+/* The one-line reason, in English and in Japanese. */
+#define REASON(r, ...) snprintf((r)->reason, sizeof((r)->reason), __VA_ARGS__)
+#define REASON_JA(r, ...) snprintf((r)->reason_ja, sizeof((r)->reason_ja), __VA_ARGS__)
+
+static void conclude_interrupted(struct kesu_job *job, int rc, const struct kesu_pass_result *p)
+{
+	struct kesu_job_result *r = &job->result;
+	r->outcome = KESU_OUTCOME_INTERRUPTED;
+	r->interrupted_pass = p->number;
+	r->interrupted_at = p->offset_reached;
+	if (job->checkpoint_failed) {
+		REASON(r, "interrupted in pass %u: the ledger could not record a checkpoint", p->number);
+		REASON_JA(r, "第%uパスで中断: 台帳にチェックポイントを記録できませんでした", p->number);
+	} else if (r->method.technique == KESU_TECHNIQUE_FIRMWARE && r->firmware.detail[0]) {
+		REASON(r, "interrupted: %s", r->firmware.detail);
+		REASON_JA(r, "中断されました (%s)", r->firmware.detail);
+	} else if (p->completed) {
+		REASON(r, "interrupted while verifying pass %u: %s", p->number, kesu_strerror(rc));
+		REASON_JA(r, "第%uパスの検証中に中断されました", p->number);
+	} else {
+		REASON(r, "interrupted in pass %u at byte %llu: %s", p->number,
+		       (unsigned long long)p->offset_reached, kesu_strerror(rc));
+		REASON_JA(r, "第%uパスの %llu バイト目で中断されました", p->number,
+			  (unsigned long long)p->offset_reached);
+	}
+}
+
+/* Sets the outcome from what happened, and the one-line reason. Bad
+ * sectors count once however many passes (and runs) failed on them. */
 static void conclude(struct kesu_job *job, int rc, unsigned stopped_pass)
 {
 	struct kesu_job_result *r = &job->result;
-	uint64_t bad = r->prior_bad_sectors, mismatched = 0, unreadable = 0;
+	uint64_t mismatched = 0, unreadable = 0;
+	kesu_ranges_free(&r->unwritten);
+	int union_rc = union_bad(r, r->npasses, NULL, &r->unwritten);
+	uint64_t bad = kesu_ranges_sectors(&r->unwritten) + r->prior_bad_sectors;
 	for (unsigned i = 0; i < r->npasses; i++) {
-		bad += kesu_ranges_sectors(&r->passes[i].bad);
 		mismatched += kesu_ranges_sectors(&r->passes[i].verify.mismatched);
 		unreadable += kesu_ranges_sectors(&r->passes[i].verify.unreadable);
 	}
 	r->error = rc;
 	if (rc < 0 && kesu_is_interruption(rc)) {
-		const struct kesu_pass_result *p = &r->passes[stopped_pass];
-		r->outcome = KESU_OUTCOME_INTERRUPTED;
-		r->interrupted_pass = p->number;
-		r->interrupted_at = p->offset_reached;
-		if (r->method.technique == KESU_TECHNIQUE_FIRMWARE && r->firmware.detail[0])
-			snprintf(r->reason, sizeof(r->reason), "interrupted: %s", r->firmware.detail);
-		else if (p->completed)
-			snprintf(r->reason, sizeof(r->reason), "interrupted while verifying pass %u: %s",
-				 p->number, kesu_strerror(rc));
-		else
-			snprintf(r->reason, sizeof(r->reason), "interrupted in pass %u at byte %llu: %s",
-				 p->number, (unsigned long long)p->offset_reached, kesu_strerror(rc));
+		conclude_interrupted(job, rc, &r->passes[stopped_pass]);
+	} else if (union_rc < 0) {
+		r->outcome = KESU_OUTCOME_FAILED;
+		r->error = union_rc;
+		REASON(r, "cannot account for the bad sectors: %s", kesu_strerror(union_rc));
+		REASON_JA(r, "書き込めなかったセクタを集計できませんでした");
 	} else if (r->method.technique == KESU_TECHNIQUE_FIRMWARE && rc < 0 && !r->passes[0].completed) {
 		r->outcome = KESU_OUTCOME_FAILED;
-		snprintf(r->reason, sizeof(r->reason), "%s failed: %s",
-			 kesu_firmware_command_title(r->method.firmware), r->firmware.detail);
+		REASON(r, "%s failed: %s", kesu_firmware_command_title(r->method.firmware), r->firmware.detail);
+		REASON_JA(r, "%s が失敗しました (%s)", kesu_firmware_command_title(r->method.firmware),
+			  r->firmware.detail);
 	} else if (r->method.technique == KESU_TECHNIQUE_FIRMWARE &&
 		   (r->firmware.unchanged_sectors || r->firmware.nonzero_sectors)) {
 		r->outcome = KESU_OUTCOME_FAILED;
-		snprintf(r->reason, sizeof(r->reason),
-			 "the drive reported the erase complete, but reading shows otherwise: "
-			 "%llu marked sector(s) unchanged, %llu sector(s) not zero",
-			 (unsigned long long)r->firmware.unchanged_sectors,
-			 (unsigned long long)r->firmware.nonzero_sectors);
+		REASON(r, "the drive reported the erase complete, but reading shows otherwise: "
+			  "%llu marked sector(s) unchanged, %llu sector(s) not zero",
+		       (unsigned long long)r->firmware.unchanged_sectors,
+		       (unsigned long long)r->firmware.nonzero_sectors);
+		REASON_JA(r, "ドライブは消去完了と応答しましたが、読み出すと消去されていません: "
+			     "目印が残ったセクタ %llu、ゼロでないセクタ %llu",
+			  (unsigned long long)r->firmware.unchanged_sectors,
+			  (unsigned long long)r->firmware.nonzero_sectors);
 	} else if (bad) {
 		r->outcome = KESU_OUTCOME_FAILED;
-		snprintf(r->reason, sizeof(r->reason), "%llu sector(s) could not be written",
-			 (unsigned long long)bad);
+		REASON(r, "%llu sector(s) could not be written", (unsigned long long)bad);
+		REASON_JA(r, "%llu セクタに書き込めませんでした", (unsigned long long)bad);
 	} else if (mismatched || unreadable) {
 		r->outcome = KESU_OUTCOME_FAILED;
-		snprintf(r->reason, sizeof(r->reason),
-			 "verification failed: %llu sector(s) differ, %llu unreadable",
-			 (unsigned long long)mismatched, (unsigned long long)unreadable);
+		REASON(r, "verification failed: %llu sector(s) differ, %llu unreadable",
+		       (unsigned long long)mismatched, (unsigned long long)unreadable);
+		REASON_JA(r, "検証で不合格: 異なるセクタ %llu、読み取れないセクタ %llu",
+			  (unsigned long long)mismatched, (unsigned long long)unreadable);
 	} else if (rc < 0) {
 		r->outcome = KESU_OUTCOME_FAILED;
-		snprintf(r->reason, sizeof(r->reason), "pass %u failed: %s",
-			 r->passes[stopped_pass].number, kesu_strerror(rc));
+		REASON(r, "pass %u failed: %s", r->passes[stopped_pass].number, kesu_strerror(rc));
+		REASON_JA(r, "第%uパスが失敗しました (%s)", r->passes[stopped_pass].number, kesu_strerror(rc));
 	} else if (job->opts.stop_after_pass && job->opts.stop_after_pass < r->npasses) {
 		r->outcome = KESU_OUTCOME_INTERRUPTED;
 		r->interrupted_pass = job->opts.stop_after_pass + 1;
 		r->interrupted_at = 0;
-		snprintf(r->reason, sizeof(r->reason), "stopped after pass %u as asked",
-			 job->opts.stop_after_pass);
+		REASON(r, "stopped after pass %u as asked", job->opts.stop_after_pass);
+		REASON_JA(r, "指定により第%uパスの後で停止しました", job->opts.stop_after_pass);
 		r->error = -KESU_EINTERRUPTED;
 	} else if (r->verify_mode == KESU_VMODE_NONE) {
 		r->outcome = KESU_OUTCOME_UNVERIFIED;
-		snprintf(r->reason, sizeof(r->reason), "written but not verified (verification: none)");
+		REASON(r, "written but not verified (verification: none)");
+		REASON_JA(r, "書き込みは完了しましたが、検証していません (検証: なし)");
 	} else {
 		r->outcome = KESU_OUTCOME_SUCCESS;
+		r->reason[0] = r->reason_ja[0] = '\0';
 	}
 }
 
@@ -342,7 +469,47 @@ static int run_firmware(struct kesu_job *job, struct kesu_pass_result *p)
 	};
 	int rc = kesu_fw_step_run(&step);
 	if (p->completed)
-		durable_mark(job, job->target.size);
+		durable_store(job, job->target.size);
+	return rc;
+}
+
+/* Writes one pass from start; a resumed pass keeps what earlier runs
+ * did in it (bytes, time, bad sectors) and adds this run's. */
+static int write_pass(struct kesu_job *job, struct kesu_pass_result *p, uint64_t start)
+{
+	struct kesu_job_result *r = &job->result;
+	struct kesu_fill fill;
+	if (start > job->target.size)
+		start = job->target.size;
+	pass_fill(p, &fill);
+	job->current_pass = p->number;
+	enter_phase(job, KESU_PHASE_WRITING, p->number, job->target.size);
+	atomic_store(&job->done, start);
+	p->resumed_at = start;
+	struct kesu_pass_io io = {
+		.target = &job->target,
+		.fill = &fill,
+		.request = r->request_size,
+		.retries = (unsigned)job->opts.retries,
+		.cancel = &job->cancel,
+		.progress = &job->done,
+		.sync_seconds = job->opts.sync_seconds,
+		.durable = durable_mark,
+		.durable_ctx = job,
+	};
+	struct kesu_pass_outcome out;
+	p->started = true;
+	int rc = kesu_pass_write(&io, start, &out);
+	p->completed = out.state == KESU_PASS_DONE;
+	p->error = out.error;
+	p->bytes_written += out.bytes_written;
+	p->offset_reached = out.offset_reached;
+	p->seconds += out.seconds;
+	if (kesu_ranges_add_list(&p->bad, &out.bad) < 0 && rc == 0)
+		rc = -ENOMEM;
+	atomic_fetch_add(&job->bad_sectors, kesu_ranges_sectors(&out.bad));
+	kesu_ranges_free(&out.bad);
+	sodium_memzero(&fill, sizeof(fill)); /* the expanded seed */
 	return rc;
 }
 
@@ -350,7 +517,12 @@ int kesu_job_run(struct kesu_job *job)
 {
 	struct kesu_job_result *r = &job->result;
 	atomic_store(&job->run_start_ns, monotonic_ns());
-	clock_gettime(CLOCK_REALTIME, &r->started);
+	if (r->resumed) {
+		r->started = (struct timespec){.tv_sec = job->first_started};
+	} else {
+		clock_gettime(CLOCK_REALTIME, &r->started);
+		job->first_started = r->started.tv_sec;
+	}
 	int rc = 0;
 	unsigned i = 0;
 	unsigned first = job->opts.resume_pass ? job->opts.resume_pass - 1 : 0;
@@ -360,50 +532,28 @@ int kesu_job_run(struct kesu_job *job)
 	}
 	if (r->method.technique == KESU_TECHNIQUE_FIRMWARE) {
 		rc = run_firmware(job, &r->passes[0]);
+		if (rc == 0 && r->passes[0].completed)
+			rc = checkpoint_now(job, 1, job->target.size, NULL);
 		i = r->npasses;
 	}
 	for (; i < r->npasses; i++) {
 		struct kesu_pass_result *p = &r->passes[i];
-		struct kesu_fill fill;
-		uint64_t start = i == first ? job->opts.resume_offset : 0;
-		if (start > job->target.size)
-			start = job->target.size;
-		pass_fill(p, &fill);
-		job->current_pass = p->number;
-		enter_phase(job, KESU_PHASE_WRITING, p->number, job->target.size);
-		atomic_store(&job->done, start);
-		p->resumed_at = start;
-		struct kesu_pass_io io = {
-			.target = &job->target,
-			.fill = &fill,
-			.request = r->request_size,
-			.retries = (unsigned)job->opts.retries,
-			.cancel = &job->cancel,
-			.progress = &job->done,
-			.sync_seconds = job->opts.sync_seconds,
-			.durable = durable_mark,
-			.durable_ctx = job,
-		};
-		struct kesu_pass_outcome out;
-		p->started = true;
-		rc = kesu_pass_write(&io, start, &out);
-		p->completed = out.state == KESU_PASS_DONE;
-		p->error = out.error;
-		p->bytes_written = out.bytes_written;
-		p->offset_reached = out.offset_reached;
-		p->seconds = out.seconds;
-		p->bad = out.bad;
-		atomic_fetch_add(&job->bad_sectors, kesu_ranges_sectors(&out.bad));
-		sodium_memzero(&fill, sizeof(fill)); /* the expanded seed */
+		rc = write_pass(job, p, i == first ? job->opts.resume_offset : 0);
 		if (rc < 0)
 			break;
-		if (verifies(r, i)) {
+		/* A verification an earlier run recorded stands: reading again
+		 * with a new sample must not replace a failure with a pass. */
+		if (verifies(r, i) && !p->verify.done) {
+			struct kesu_fill fill;
 			pass_fill(p, &fill);
 			rc = verify_pass(job, p, &fill);
 			sodium_memzero(&fill, sizeof(fill));
 			if (rc < 0 && rc != -KESU_EVERIFY)
 				break;
-			rc = 0; /* mismatches are counted in conclude(); go on */
+			/* mismatches are counted in conclude(); the result is
+			 * recorded before the next pass overwrites the evidence */
+			if ((rc = checkpoint_now(job, p->number, job->target.size, NULL)) < 0)
+				break;
 		}
 		if (job->opts.stop_after_pass && p->number == job->opts.stop_after_pass) {
 			i++;
@@ -416,6 +566,52 @@ int kesu_job_run(struct kesu_job *job)
 	return r->outcome == KESU_OUTCOME_SUCCESS || r->outcome == KESU_OUTCOME_UNVERIFIED
 		       ? 0
 		       : r->error < 0 ? r->error : -KESU_EVERIFY;
+}
+
+#define PROOF_SAMPLES 32 /* per region: a wrong disk fails on the first few */
+
+int kesu_job_prove_resume(struct kesu_job *job, struct kesu_resume_proof *proof)
+{
+	struct kesu_job_result *r = &job->result;
+	memset(proof, 0, sizeof(*proof));
+	unsigned pass = job->opts.resume_pass;
+	uint64_t offset = job->opts.resume_offset / job->target.sector * job->target.sector;
+	if (!pass || r->method.technique == KESU_TECHNIQUE_FIRMWARE || (pass == 1 && offset == 0))
+		return 0;
+	struct kesu_fill now, before = {0}, next = {0};
+	pass_fill(&r->passes[pass - 1], &now);
+	if (pass > 1)
+		pass_fill(&r->passes[pass - 2], &before);
+	/* A pass checkpointed to its end may have been followed by the next
+	 * one's first writes before that pass's first checkpoint. */
+	bool next_may_have_begun = offset >= job->target.size / job->target.sector * job->target.sector &&
+				   pass < r->npasses;
+	if (next_may_have_begun)
+		pass_fill(&r->passes[pass], &next);
+	/* Below the checkpoint: this pass (or the next, see above). Above it:
+	 * the pass before, or this one where the run wrote on past its last
+	 * checkpoint. Above the checkpoint of pass 1 the old contents are
+	 * still there: unknown. */
+	struct kesu_resume_region regions[2] = {
+		{0, offset, {&now, &next}, next_may_have_begun ? 2 : 1},
+		{offset, job->target.size / job->target.sector * job->target.sector, {&before, &now}, 2},
+	};
+	/* Sectors no pass could write, and those an earlier verification found
+	 * wrong, hold anything: not evidence either way. */
+	struct kesu_range_list skip = {0};
+	int rc = union_bad(r, pass, NULL, &skip);
+	for (unsigned i = 0; rc == 0 && i < pass; i++)
+		if (kesu_ranges_add_list(&skip, &r->passes[i].verify.mismatched) < 0 ||
+		    kesu_ranges_add_list(&skip, &r->passes[i].verify.unreadable) < 0)
+			rc = -ENOMEM;
+	if (rc == 0)
+		rc = kesu_resume_sample(&job->target, regions, pass > 1 ? 2 : 1, &skip, PROOF_SAMPLES,
+					(unsigned)job->opts.retries, proof);
+	kesu_ranges_free(&skip);
+	sodium_memzero(&now, sizeof(now));
+	sodium_memzero(&before, sizeof(before));
+	sodium_memzero(&next, sizeof(next));
+	return rc;
 }
 
 void kesu_job_cancel(struct kesu_job *job)
@@ -461,10 +657,7 @@ void kesu_job_free(struct kesu_job *job)
 {
 	if (!job)
 		return;
-	for (unsigned i = 0; i < job->result.npasses; i++) {
-		kesu_ranges_free(&job->result.passes[i].bad);
-		kesu_verify_result_free(&job->result.passes[i].verify);
-	}
+	result_free(&job->result);
 	kesu_target_close(&job->target);
 	sodium_memzero(job->random_bytes, sizeof(job->random_bytes));
 	free(job);

@@ -89,8 +89,15 @@ static const char schema_v2[] =
 	"  created_utc TEXT NOT NULL"
 	");";
 
+/* Version 3: a running job's checkpointed state (JSON, kesu/job_state.h):
+ * every finished pass's result and the bad sectors of the current pass up
+ * to the checkpoint, written in the same statement as the checkpoint, so
+ * a resume never forgets a sector that failed or a verification that
+ * failed before the process was killed. */
+static const char schema_v3[] = "ALTER TABLE jobs ADD COLUMN progress TEXT;";
+
 /* Each entry moves the schema from version i to i + 1. */
-static const char *const migrations[] = {schema_v1, schema_v2};
+static const char *const migrations[] = {schema_v1, schema_v2, schema_v3};
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
 static int pragma_int(struct kesu_ledger *l, const char *sql, int *value)
@@ -420,13 +427,17 @@ static int step_update(struct kesu_ledger *l, sqlite3_stmt *st, const char *job_
 }
 
 int kesu_ledger_checkpoint(struct kesu_ledger *l, const char *job_id, unsigned pass,
-			   uint64_t offset, uint64_t bad_sectors, char *err, size_t errsize)
+			   uint64_t offset, uint64_t bad_sectors, const char *state_json, char *err,
+			   size_t errsize)
 {
 	char now[32];
 	now_utc(now);
 	sqlite3_stmt *st;
+	/* One statement: the position and the state that goes with it are
+	 * never stored apart. */
 	int rc = update_job(l, "UPDATE jobs SET checkpoint_pass = ?, checkpoint_offset = ?,"
-			       " checkpoint_utc = ?, bad_sectors = ? WHERE state != 'finished' AND job_id = ?",
+			       " checkpoint_utc = ?, bad_sectors = ?, progress = coalesce(?, progress)"
+			       " WHERE state != 'finished' AND job_id = ?",
 			    job_id, &st, err, errsize);
 	if (rc < 0)
 		return rc;
@@ -434,7 +445,20 @@ int kesu_ledger_checkpoint(struct kesu_ledger *l, const char *job_id, unsigned p
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)offset);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)bad_sectors);
+	if (state_json)
+		sqlite3_bind_text(st, 5, state_json, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
 	return step_update(l, st, job_id, err, errsize);
+}
+
+int kesu_ledger_discard(struct kesu_ledger *l, const char *job_id, char *err, size_t errsize)
+{
+	sqlite3_stmt *st;
+	int rc = update_job(l, "DELETE FROM jobs WHERE state = 'running' AND checkpoint_pass = 0"
+			       " AND progress IS NULL AND interruptions = '[]' AND job_id = ?",
+			    job_id, &st, err, errsize);
+	return rc < 0 ? rc : step_update(l, st, job_id, err, errsize);
 }
 
 int kesu_ledger_interrupted(struct kesu_ledger *l, const char *job_id, const char *reason,
@@ -474,18 +498,20 @@ static char *dup_column(sqlite3_stmt *st, int col)
 	return strdup(t ? t : "");
 }
 
-int kesu_ledger_find_open(struct kesu_ledger *l, const char *device_key,
-			  struct kesu_ledger_open_job *job, char *err, size_t errsize)
+/* One unfinished job, by device key (newest) or by job id. */
+static int find_open(struct kesu_ledger *l, const char *where, const char *value,
+		     struct kesu_ledger_open_job *job, char *err, size_t errsize)
 {
 	memset(job, 0, sizeof(*job));
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(l->db,
-			       "SELECT job_id, plan, checkpoint_pass, checkpoint_offset, bad_sectors,"
-			       " interruptions, started_utc FROM jobs WHERE device_key = ?"
-			       " AND state != 'finished' ORDER BY started_utc DESC, rowid DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "SELECT job_id, plan, checkpoint_pass, checkpoint_offset, bad_sectors,"
+		 " interruptions, started_utc, progress, device_key, state FROM jobs WHERE %s = ?"
+		 " AND state != 'finished' ORDER BY started_utc DESC, rowid DESC LIMIT 1", where);
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return kesu_ledger_fail(l, "cannot read", err, errsize);
-	sqlite3_bind_text(st, 1, device_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st), rc = 0;
 	if (step == SQLITE_ROW) {
 		snprintf(job->job_id, sizeof(job->job_id), "%s", sqlite3_column_text(st, 0));
@@ -495,7 +521,10 @@ int kesu_ledger_find_open(struct kesu_ledger *l, const char *device_key,
 		job->bad_sectors = (uint64_t)sqlite3_column_int64(st, 4);
 		job->interruptions = dup_column(st, 5);
 		snprintf(job->started_utc, sizeof(job->started_utc), "%s", sqlite3_column_text(st, 6));
-		rc = 1;
+		job->state_json = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : dup_column(st, 7);
+		job->device_key = dup_column(st, 8);
+		snprintf(job->state, sizeof(job->state), "%s", sqlite3_column_text(st, 9));
+		rc = job->plan_json && job->interruptions && job->device_key ? 1 : -ENOMEM;
 	} else if (step != SQLITE_DONE) {
 		rc = kesu_ledger_fail(l, "cannot read", err, errsize);
 	}
@@ -503,9 +532,23 @@ int kesu_ledger_find_open(struct kesu_ledger *l, const char *device_key,
 	return rc;
 }
 
+int kesu_ledger_find_open(struct kesu_ledger *l, const char *device_key,
+			  struct kesu_ledger_open_job *job, char *err, size_t errsize)
+{
+	return find_open(l, "device_key", device_key, job, err, errsize);
+}
+
+int kesu_ledger_get_open(struct kesu_ledger *l, const char *job_id,
+			 struct kesu_ledger_open_job *job, char *err, size_t errsize)
+{
+	return find_open(l, "job_id", job_id, job, err, errsize);
+}
+
 void kesu_ledger_open_job_free(struct kesu_ledger_open_job *job)
 {
 	free(job->plan_json);
 	free(job->interruptions);
-	job->plan_json = job->interruptions = NULL;
+	free(job->state_json);
+	free(job->device_key);
+	job->plan_json = job->interruptions = job->state_json = job->device_key = NULL;
 }

@@ -133,7 +133,7 @@ static int ring_init(struct ring *r, const struct kesu_pass_io *io, uint64_t sta
 
 /* The writer: takes filled slots in order and writes them, syncing every
  * sync_seconds so that a checkpoint never claims more than is durable. */
-static int write_slots(struct ring *r, struct kesu_pass_outcome *out)
+static int write_slots(struct ring *r, struct kesu_pass_outcome *out, const struct timespec *t0)
 {
 	const struct kesu_pass_io *io = r->io;
 	uint64_t offset = r->start;
@@ -163,8 +163,9 @@ static int write_slots(struct ring *r, struct kesu_pass_outcome *out)
 			if (rc < 0)
 				break;
 			clock_gettime(CLOCK_MONOTONIC, &last_sync);
-			if (io->durable)
-				io->durable(io->durable_ctx, offset);
+			out->seconds = seconds_since(t0);
+			if (io->durable && (rc = io->durable(io->durable_ctx, offset, out)) < 0)
+				break;
 		}
 		pthread_mutex_lock(&r->lock);
 		s->full = false;
@@ -191,7 +192,7 @@ int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_p
 		pthread_t generator;
 		rc = -pthread_create(&generator, NULL, generate, &r);
 		if (rc == 0) {
-			rc = write_slots(&r, out);
+			rc = write_slots(&r, out, &t0);
 			pthread_join(generator, NULL);
 		}
 		ring_free(&r);
@@ -201,9 +202,12 @@ int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_p
 	int sync_rc = io->target->ops->sync(io->target->ctx);
 	if (rc == 0)
 		rc = sync_rc;
-	if (sync_rc == 0 && io->durable)
-		io->durable(io->durable_ctx, out->offset_reached);
 	out->seconds = seconds_since(&t0);
+	if (sync_rc == 0 && io->durable) {
+		int durable_rc = io->durable(io->durable_ctx, out->offset_reached, out);
+		if (rc == 0)
+			rc = durable_rc;
+	}
 	out->error = rc;
 	out->state = rc == 0 ? KESU_PASS_DONE
 		     : kesu_is_interruption(rc) ? KESU_PASS_INTERRUPTED

@@ -17,6 +17,8 @@ enum kesu_pass_state {
 	KESU_PASS_INTERRUPTED, /* cancelled, device full or vanished */
 };
 
+struct kesu_pass_outcome;
+
 struct kesu_pass_io {
 	struct kesu_target *target;
 	const struct kesu_fill *fill;
@@ -26,8 +28,10 @@ struct kesu_pass_io {
 	_Atomic uint64_t *progress; /* bytes of this pass done so far */
 	double sync_seconds;        /* > 0: fdatasync at least this often */
 	/* Called after each successful sync with the offset below which the
-	 * pass is on stable storage: what a checkpoint may claim. */
-	void (*durable)(void *ctx, uint64_t offset);
+	 * pass is on stable storage (what a checkpoint may claim) and the
+	 * outcome so far, whose bad list holds every failed sector below it.
+	 * A negative return stops the pass with that error. */
+	int (*durable)(void *ctx, uint64_t offset, const struct kesu_pass_outcome *so_far);
 	void *durable_ctx;
 };
 

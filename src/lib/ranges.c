@@ -43,6 +43,14 @@ int kesu_ranges_add(struct kesu_range_list *list, uint64_t first, uint64_t count
 	return 0;
 }
 
+int kesu_ranges_add_list(struct kesu_range_list *list, const struct kesu_range_list *from)
+{
+	for (size_t i = 0; i < from->count; i++)
+		if (kesu_ranges_add(list, from->items[i].first, from->items[i].count) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
 uint64_t kesu_ranges_sectors(const struct kesu_range_list *list)
 {
 	uint64_t total = 0;

@@ -86,6 +86,24 @@ static struct json_object *ranges_json(const struct kesu_range_list *l)
 	return a;
 }
 
+static struct json_object *pass_verify_json(const struct kesu_verify_result *v)
+{
+	if (!v->done)
+		return NULL;
+	char percent[16];
+	snprintf(percent, sizeof(percent), "%.1f", v->plan.percent);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "mismatched", ranges_json(&v->mismatched));
+	json_object_object_add(o, "mismatched_sectors", json_object_new_int64((int64_t)kesu_ranges_sectors(&v->mismatched)));
+	json_object_object_add(o, "passed", json_object_new_boolean(v->error == 0));
+	json_object_object_add(o, "percent", json_object_new_string(percent));
+	json_object_object_add(o, "samples", json_object_new_int64((int64_t)v->plan.count));
+	json_object_object_add(o, "seed", hex(v->plan.seed, sizeof(v->plan.seed)));
+	json_object_object_add(o, "unreadable", ranges_json(&v->unreadable));
+	json_object_object_add(o, "unreadable_sectors", json_object_new_int64((int64_t)kesu_ranges_sectors(&v->unreadable)));
+	return o;
+}
+
 static struct json_object *pass_json(const struct kesu_pass_result *p)
 {
 	char text[KESU_PASS_TEXT_MAX];
@@ -95,11 +113,14 @@ static struct json_object *pass_json(const struct kesu_pass_result *p)
 	json_object_object_add(o, "bad", ranges_json(&p->bad));
 	json_object_object_add(o, "byte", random_byte ? hex(&p->byte, 1) : NULL);
 	json_object_object_add(o, "bytes_written", json_object_new_int64((int64_t)p->bytes_written));
-	json_object_object_add(o, "completed", json_object_new_boolean(p->completed));
+	/* Complete means every sector was written: a pass that skipped bad
+	 * sectors went to the end, but it is not complete. */
+	json_object_object_add(o, "completed", json_object_new_boolean(p->completed && p->bad.count == 0));
 	json_object_object_add(o, "milliseconds", json_object_new_int64((int64_t)(p->seconds * 1000 + 0.5)));
 	json_object_object_add(o, "number", json_object_new_int64(p->number));
 	json_object_object_add(o, "pattern", json_object_new_string(kesu_pass_format(&p->pass, text, sizeof(text))));
 	json_object_object_add(o, "seed", p->pass.type == KESU_PASS_RANDOM_STREAM ? hex(p->seed, sizeof(p->seed)) : NULL);
+	json_object_object_add(o, "verify", pass_verify_json(&p->verify));
 	return o;
 }
 
@@ -148,13 +169,18 @@ static struct json_object *method_json(const struct kesu_method *m)
 	return o;
 }
 
-/* The verification that decides the outcome: the last pass that was read back. */
+/* The verification of the job: the last pass read back, and "passed"
+ * only when every pass read back matched and no sector was left
+ * unwritten (a sample cannot vouch for sectors never written). */
 static struct json_object *verification_json(const struct kesu_job_result *r)
 {
 	const struct kesu_verify_result *v = NULL;
+	bool all_passed = true;
 	for (unsigned i = 0; i < r->npasses; i++)
-		if (r->passes[i].verify.done || r->passes[i].verify.error)
+		if (r->passes[i].verify.done || r->passes[i].verify.error) {
 			v = &r->passes[i].verify;
+			all_passed &= v->done && v->error == 0;
+		}
 	struct json_object *o = json_object_new_object();
 	char percent[16];
 	snprintf(percent, sizeof(percent), "%.1f", v ? v->plan.percent : r->verify_percent);
@@ -162,7 +188,8 @@ static struct json_object *verification_json(const struct kesu_job_result *r)
 	json_object_object_add(o, "mismatched", ranges_json(v ? &v->mismatched : &(struct kesu_range_list){0}));
 	json_object_object_add(o, "mismatched_sectors", json_object_new_int64(v ? (int64_t)kesu_ranges_sectors(&v->mismatched) : 0));
 	json_object_object_add(o, "mode", json_object_new_string(kesu_verify_mode_name(r->verify_mode)));
-	json_object_object_add(o, "passed", json_object_new_boolean(v && v->done && v->error == 0));
+	json_object_object_add(o, "passed", json_object_new_boolean(v && all_passed && r->unwritten.count == 0 &&
+								      r->prior_bad_sectors == 0));
 	json_object_object_add(o, "percent", json_object_new_string(percent));
 	json_object_object_add(o, "samples", json_object_new_int64(v ? (int64_t)v->plan.count : 0));
 	json_object_object_add(o, "seed", v ? hex(v->plan.seed, sizeof(v->plan.seed)) : NULL);
@@ -264,6 +291,7 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 	json_object_object_add(doc, "media", media_json(&r->device, ctx->asset_number));
 	json_object_object_add(doc, "outcome", json_object_new_string(kesu_outcome_name(r->outcome)));
 	json_object_object_add(doc, "reason", str_or_null(r->reason));
+	json_object_object_add(doc, "reason_ja", str_or_null(r->reason_ja));
 	json_object_object_add(doc, "sector_size", json_object_new_int64(
 		r->device.logical_sector ? r->device.logical_sector : 512));
 
@@ -281,6 +309,8 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 			json_object_array_add(passes, pass_json(&r->passes[i]));
 	json_object_object_add(san, "passes", passes);
 	json_object_object_add(san, "prior_bad_sectors", json_object_new_int64((int64_t)r->prior_bad_sectors));
+	json_object_object_add(san, "unwritten", ranges_json(&r->unwritten));
+	json_object_object_add(san, "unwritten_sectors", json_object_new_int64((int64_t)kesu_ranges_sectors(&r->unwritten)));
 	struct json_object *interruptions = interruptions_json ? json_tokener_parse(interruptions_json) : NULL;
 	json_object_object_add(san, "interruptions", interruptions ? interruptions : json_object_new_array());
 	json_object_object_add(san, "started_utc", json_object_new_string(started));
@@ -297,4 +327,72 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 	char *text = kesu_json_canonical(doc, len);
 	json_object_put(doc);
 	return text;
+}
+
+static time_t parse_utc(const char *text)
+{
+	struct tm tm = {0};
+	const char *end = text ? strptime(text, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+	return end && !*end ? timegm(&tm) : (time_t)-1;
+}
+
+/* The plan's method, without its seeds: the record names, it does not arm. */
+static struct json_object *abandoned_method_json(const char *plan_json)
+{
+	struct json_object *plan = json_tokener_parse(plan_json), *m = NULL, *id = NULL, *sha = NULL;
+	struct json_object *o = NULL;
+	if (plan && json_object_object_get_ex(plan, "method", &m) && json_object_object_get_ex(m, "id", &id) &&
+	    json_object_object_get_ex(m, "sha256", &sha) && json_object_is_type(id, json_type_string) &&
+	    json_object_is_type(sha, json_type_string)) {
+		o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_get(id));
+		json_object_object_add(o, "sha256", json_object_get(sha));
+	}
+	json_object_put(plan);
+	return o;
+}
+
+char *kesu_record_build_abandoned(const struct kesu_abandoned_job *job,
+				  const struct kesu_device *dev, const struct kesu_job_context *ctx,
+				  const char *reason, time_t now, size_t *len)
+{
+	time_t started = parse_utc(job->started_utc);
+	struct json_object *method = abandoned_method_json(job->plan_json);
+	struct json_object *state = job->state_json ? json_tokener_parse(job->state_json) : NULL;
+	struct json_object *interruptions = json_tokener_parse(job->interruptions_json ? job->interruptions_json : "[]");
+	if (started == (time_t)-1 || !method || (job->state_json && !state) || !interruptions) {
+		json_object_put(method);
+		json_object_put(state);
+		json_object_put(interruptions);
+		return NULL;
+	}
+	struct json_object *doc = json_object_new_object();
+	json_object_object_add(doc, "kesu_record", json_object_new_int(1));
+	json_object_object_add(doc, "kind", json_object_new_string("wipe"));
+	json_object_object_add(doc, "job_id", json_object_new_string(job->job_id));
+	json_object_object_add(doc, "certificate_id", NULL);
+	add_times(doc, started, now);
+	add_people_and_station(doc, ctx);
+	struct json_object *media = dev ? media_json(dev, ctx->asset_number) : json_object_new_object();
+	json_object_object_add(media, "device_key", json_object_new_string(job->device_key));
+	json_object_object_add(doc, "media", media);
+	json_object_object_add(doc, "outcome", json_object_new_string("ABANDONED"));
+	char text[512];
+	snprintf(text, sizeof(text), "abandoned before it finished (reached pass %u, byte %llu): %s",
+		 job->checkpoint_pass, (unsigned long long)job->checkpoint_offset, reason);
+	json_object_object_add(doc, "reason", json_object_new_string(text));
+	snprintf(text, sizeof(text), "完了前に打ち切られました (第%uパスの %llu バイト目まで): 消去は完了していません",
+		 job->checkpoint_pass, (unsigned long long)job->checkpoint_offset);
+	json_object_object_add(doc, "reason_ja", json_object_new_string(text));
+	struct json_object *san = json_object_new_object();
+	json_object_object_add(san, "method", method);
+	json_object_object_add(san, "nist_level", json_object_new_string("none"));
+	json_object_object_add(san, "checkpoint_pass", json_object_new_int64(job->checkpoint_pass));
+	json_object_object_add(san, "checkpoint_offset", json_object_new_int64((int64_t)job->checkpoint_offset));
+	json_object_object_add(san, "state", state);
+	json_object_object_add(san, "interruptions", interruptions);
+	json_object_object_add(doc, "sanitization", san);
+	char *out = kesu_json_canonical(doc, len);
+	json_object_put(doc);
+	return out;
 }

@@ -10,6 +10,10 @@
  *   KESU_FAULT_ENOSPC_AT   writes at or past this offset fail with ENOSPC
  *   KESU_FAULT_SYNC_ERRNO  fdatasync/fsync fail with this (EIO)
  *   KESU_FAULT_DELAY_US    sleep this long before every write (slow disk)
+ *   KESU_FAULT_DROP_WRITE  OFFSET:LENGTH: a write touching it reports success
+ *                          but leaves those bytes as they were (a drive that
+ *                          loses a write); the rest of the request is written
+ *   KESU_FAULT_DROP_TIMES  drop only the first N such writes (default: all)
  *   KESU_FAULT_LOG         append one line per injected fault to this file
  */
 
@@ -31,8 +35,9 @@ struct range {
 static struct {
 	int ready;
 	char path[PATH_MAX];
-	struct range bad_write[MAX_RANGES], bad_read[MAX_RANGES];
-	int nbad_write, nbad_read;
+	struct range bad_write[MAX_RANGES], bad_read[MAX_RANGES], drop[MAX_RANGES]; /* drop: the first only */
+	int nbad_write, nbad_read, ndrop;
+	long drop_left; /* < 0: every time */
 	int err, sync_err;
 	uint64_t short_max, enospc_at, delay_us;
 	const char *log;
@@ -80,7 +85,10 @@ static void setup(void)
 	cfg.enospc_at = getenv("KESU_FAULT_ENOSPC_AT") ? strtoull(getenv("KESU_FAULT_ENOSPC_AT"), NULL, 0) : 0;
 	cfg.delay_us = getenv("KESU_FAULT_DELAY_US") ? strtoull(getenv("KESU_FAULT_DELAY_US"), NULL, 0) : 0;
 	cfg.log = getenv("KESU_FAULT_LOG");
+	cfg.ndrop = parse_ranges(getenv("KESU_FAULT_DROP_WRITE"), cfg.drop) > 0;
+	cfg.drop_left = getenv("KESU_FAULT_DROP_TIMES") ? strtol(getenv("KESU_FAULT_DROP_TIMES"), NULL, 0) : -1;
 }
+
 
 static int is_target(int fd)
 {
@@ -115,6 +123,23 @@ static void note(const char *what, uint64_t off, size_t len)
 	}
 }
 
+/* Writes what lies outside the dropped range (sector-aligned in tests, so
+ * O_DIRECT accepts the pieces) and claims the whole request. */
+static ssize_t drop_write(ssize_t (*real)(int, const void *, size_t, off_t), int fd, const void *buf,
+			  size_t len, off_t off)
+{
+	uint64_t start = (uint64_t)off, end = start + len;
+	uint64_t d0 = cfg.drop[0].start > start ? cfg.drop[0].start : start;
+	uint64_t d1 = cfg.drop[0].start + cfg.drop[0].len < end ? cfg.drop[0].start + cfg.drop[0].len : end;
+	note("dropped", d0, (size_t)(d1 - d0));
+	if (d0 > start && real(fd, buf, (size_t)(d0 - start), off) != (ssize_t)(d0 - start))
+		return -1;
+	if (end > d1 && real(fd, (const char *)buf + (d1 - start), (size_t)(end - d1), (off_t)d1) !=
+				(ssize_t)(end - d1))
+		return -1;
+	return (ssize_t)len;
+}
+
 ssize_t pwrite64(int fd, const void *buf, size_t len, off_t off)
 {
 	static ssize_t (*real)(int, const void *, size_t, off_t);
@@ -135,6 +160,11 @@ ssize_t pwrite64(int fd, const void *buf, size_t len, off_t off)
 		}
 		if (cfg.short_max && len > cfg.short_max)
 			len = cfg.short_max;
+		if (cfg.ndrop && cfg.drop_left != 0 && hits(cfg.drop, 1, (uint64_t)off, len)) {
+			if (cfg.drop_left > 0)
+				cfg.drop_left--;
+			return drop_write(real, fd, buf, len, off);
+		}
 	}
 	return real(fd, buf, len, off);
 }

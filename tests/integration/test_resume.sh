@@ -62,8 +62,8 @@ check "SIGTERM: the job is left interrupted in the ledger" \
 	test "$(sqlite3 "$LEDGER" "SELECT count(*) FROM jobs WHERE state = 'interrupted'")" -ge 1
 expect_exit 2 "another method on the drive with an open job" "$KESU" wipe --yes --force --method zero "$dev"
 check "it says how to resume or restart" grep -q "wipe with --method dod-3pass to resume it, or --restart" "$WORK/err"
-expect_exit 0 "--restart starts anew" "$KESU" wipe --yes --force --progress none --restart --method zero "$dev"
-check "the old job is marked abandoned" \
-	test "$(sqlite3 "$LEDGER" "SELECT count(*) FROM jobs WHERE last_event LIKE 'abandoned%'")" -ge 1
+expect_exit 0 "--restart starts anew" "$KESU" wipe --yes --force --progress none --restart --method nist-clear "$dev"
+check "the old job is closed with a signed ABANDONED record" \
+	test "$(sqlite3 "$LEDGER" "SELECT count(*) FROM jobs WHERE state = 'finished' AND json_extract(record, '\$.outcome') = 'ABANDONED'")" -ge 1
 expect_exit 0 "the ledger still verifies" "$KESU" ledger verify
 finish

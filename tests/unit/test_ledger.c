@@ -189,7 +189,7 @@ Test(ledger, checkpoints_and_resume_of_an_open_job)
 	struct kesu_ledger *l = ledger_with(1);
 	char err[256], id[KESU_JOB_ID_LEN + 1];
 	cr_assert_eq(kesu_ledger_begin(l, "serial:S9:42", "{\"plan\":1}", id, err, sizeof(err)), 0);
-	cr_assert_eq(kesu_ledger_checkpoint(l, id, 2, 4096, 0, err, sizeof(err)), 0);
+	cr_assert_eq(kesu_ledger_checkpoint(l, id, 2, 4096, 0, NULL, err, sizeof(err)), 0);
 	struct kesu_ledger_open_job job;
 	cr_assert_eq(kesu_ledger_find_open(l, "serial:S9:42", &job, err, sizeof(err)), 1);
 	cr_assert_str_eq(job.job_id, id);

@@ -1,0 +1,103 @@
+/* kesu ledger abandon JOB: closes an unfinished job that will never be
+ * finished (the drive is gone, destroyed, or will be erased anew) with a
+ * signed ABANDONED record, so that the ledger says what became of it and
+ * the drive's next wipe starts anew instead of resuming it. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void abandon_usage(FILE *out)
+{
+	fputs("Usage: kesu ledger abandon [OPTIONS] JOB-ID\n\n"
+	      "Closes the unfinished (running or interrupted) job JOB-ID with a signed\n"
+	      "ABANDONED record: who closed it, why, how far it got, the sectors it could\n"
+	      "not write. No certificate. The drive's next wipe then starts anew; kesu\n"
+	      "wipe --restart does the same for the drive it is given.\n\n"
+	      "  --reason TEXT          why (recorded; default: closed by the operator)\n"
+	      "  --operator NAME        who closes it (default: the config file's operator)\n"
+	      "  --ledger PATH, --key PATH, --passphrase-file F   as for kesu wipe\n"
+	      "  -h, --help             this help\n",
+	      out);
+}
+
+int cmd_ledger_abandon(int argc, char **argv)
+{
+	enum { O_REASON = 256, O_OPERATOR, O_LEDGER, O_KEY, O_PASSFILE };
+	static const struct option opts[] = {
+		{"reason", required_argument, NULL, O_REASON},
+		{"operator", required_argument, NULL, O_OPERATOR},
+		{"ledger", required_argument, NULL, O_LEDGER},
+		{"key", required_argument, NULL, O_KEY},
+		{"passphrase-file", required_argument, NULL, O_PASSFILE},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *reason = "closed by the operator (kesu ledger abandon)", *ledger = NULL, *key = NULL,
+		   *passfile = NULL, *operator_name = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_REASON: reason = optarg; break;
+		case O_OPERATOR: operator_name = optarg; break;
+		case O_LEDGER: ledger = optarg; break;
+		case O_KEY: key = optarg; break;
+		case O_PASSFILE: passfile = optarg; break;
+		case 'h': abandon_usage(stdout); return KESU_EXIT_OK;
+		default: abandon_usage(stderr); return KESU_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_error("ledger abandon: name one JOB-ID (kesu ledger list --open shows them)");
+		return KESU_EXIT_USAGE;
+	}
+	const char *job_id = argv[optind];
+	struct cli_station *st = calloc(1, sizeof(*st));
+	struct kesu_job_context flags = {0};
+	if (operator_name)
+		snprintf(flags.operator_name, sizeof(flags.operator_name), "%s", operator_name);
+	int code = cli_station_load_config(st);
+	if (code == KESU_EXIT_OK) {
+		cli_context_merge(&st->cfg.ctx, &flags);
+		kesu_context_station(&st->cfg.ctx);
+		char err[600];
+		if (!st->cfg.ctx.operator_name[0]) {
+			cli_error("ledger abandon: who closes the job? give --operator NAME (or operator = "
+				  "NAME in the config file)");
+			code = KESU_EXIT_USAGE;
+		} else if (kesu_context_check(&st->cfg.ctx, err, sizeof(err)) < 0) {
+			cli_error("ledger abandon: %s", err);
+			code = KESU_EXIT_USAGE;
+		}
+	}
+	if (code == KESU_EXIT_OK)
+		code = cli_station_paths(st, ledger, NULL, key);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_open_ledger(st);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_load_key(st, passfile);
+	if (code == KESU_EXIT_OK) {
+		struct kesu_ledger_open_job open;
+		char err[600];
+		int found = kesu_ledger_get_open(st->ledger, job_id, &open, err, sizeof(err));
+		if (found < 0) {
+			cli_error("%s", err);
+			code = KESU_EXIT_FAILURE;
+		} else if (!found) {
+			cli_error("ledger abandon: no unfinished job %s in %s (kesu ledger list --open)",
+				  job_id, st->ledger_path);
+			code = KESU_EXIT_USAGE;
+		} else {
+			uint64_t seq;
+			code = cli_record_abandon(st, &open, NULL, reason, &seq);
+			if (code == KESU_EXIT_OK)
+				printf("job %s closed as ABANDONED: ledger record %llu\n", job_id,
+				       (unsigned long long)seq);
+			kesu_ledger_open_job_free(&open);
+		}
+	}
+	cli_station_close(st);
+	free(st);
+	return code;
+}
