@@ -3,14 +3,16 @@
 # both attachments with the exact bytes, pdftotext recovers the Japanese and
 # English text, pdftoppm renders it, no word lies outside the page margins,
 # and the QR code holds KESU-CERT:<id>:<BLAKE2b-256 of the payload> (when
-# zbarimg is installed). There is no kesu command for certificates yet, so
-# the PDFs come from the unit test binary (tests/unit/test_pdf.c), which
-# keeps the fixtures it renders in $KESU_PDF_OUT.
+# zbarimg is installed). The PDFs come from the unit test binary
+# (tests/unit/test_pdf.c), which keeps the fixtures it renders in
+# $KESU_PDF_OUT. Crafted PDFs end kesu cert show/verify within 1 s and
+# 128 MiB.
 source "$(dirname "$0")/lib.sh"
 
 TEST_PDF=$(dirname "$KESU")/tests/test_pdf
-CERTS=${KESU_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/fixtures/certs
-for tool in qpdf pdftotext pdftoppm pdfinfo python3 "$TEST_PDF"; do
+SOURCE_DIR=${KESU_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+CERTS=$SOURCE_DIR/tests/fixtures/certs
+for tool in qpdf pdftotext pdftoppm pdfinfo python3 /usr/bin/time "$TEST_PDF"; do
 	if ! command -v "$tool" >/dev/null; then
 		not_ok "$tool is missing (apt-get install qpdf poppler-utils)"
 		finish
@@ -108,5 +110,49 @@ if command -v zbarimg >/dev/null; then
 else
 	echo "# zbarimg not installed: QR content not decoded"
 fi
+
+# Crafted PDFs (tests/fuzz/pdf_bombs.py): object streams that inflate to
+# gigabytes, a huge /Length, 20,000 chained xref sections, as many objects
+# as fit, deep nesting, objects that overlap to the end of the file, a huge
+# name tree. kesu cert show and verify each end within 1 s and 128 MiB of
+# RSS (measured), show with one line naming the file. Before the reader
+# decoded lazily, "objstm" took 3.9 GB and 30 s.
+bombs=$WORK/bombs
+mkdir -p "$bombs"
+python3 "$SOURCE_DIR/tests/fuzz/pdf_bombs.py" "$bombs"
+"$KESU" key generate --key "$WORK/bomb.key" >/dev/null
+# measured RUN...: exit status in $rc, "SECONDS KB" in $WORK/time
+measured() {
+	rc=0
+	/usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+}
+within_bounds() {
+	local secs kb
+	read -r secs kb < <(tail -n 1 "$WORK/time")
+	awk -v s="$secs" -v k="$kb" 'BEGIN { exit !(s < 1.0 && k < 128 * 1024) }'
+}
+for f in "$bombs"/*.pdf; do
+	name=$(basename "$f" .pdf)
+	measured "$KESU" cert show "$f"
+	echo "# cert show $name: $(tail -n 1 "$WORK/time") (s, KB)"
+	check "$name: cert show ends within 1 s and 128 MiB" within_bounds
+	case $name in
+	objects | xref) # well-formed around the junk: the reader finds the attachments
+		check "$name: cert show reads the payload" test "$rc" -eq 0 ;;
+	*)
+		check "$name: cert show fails (exit 1)" test "$rc" -eq 1
+		check "$name: with one line naming the file" \
+			bash -c "test \$(wc -l <'$WORK/err') -eq 1 && grep -qF 'kesu: $f: ' '$WORK/err'" ;;
+	esac
+	measured "$KESU" cert verify --no-ledger --pubkey "$WORK/bomb.pub" "$f"
+	echo "# cert verify $name: $(tail -n 1 "$WORK/time") (s, KB)"
+	check "$name: cert verify ends within 1 s and 128 MiB" within_bounds
+	check "$name: cert verify says INVALID (exit 4)" \
+		bash -c "test $rc -eq 4 && grep -qx INVALID '$WORK/out'"
+done
+check "objstm: the reason is the decoding limit" \
+	grep -qF "its streams decode to more than 16 MiB" <("$KESU" cert show "$bombs/objstm.pdf" 2>&1)
+check "comments: the reason is the parsing limit" \
+	grep -qF "too much to parse" <("$KESU" cert show "$bombs/comments.pdf" 2>&1)
 
 finish
