@@ -53,10 +53,11 @@ int cmd_ledger_abandon(int argc, char **argv)
 		return KESU_EXIT_USAGE;
 	}
 	const char *job_id = argv[optind];
-	struct cli_station *st = calloc(1, sizeof(*st));
 	struct kesu_job_context flags = {0};
-	if (operator_name)
-		snprintf(flags.operator_name, sizeof(flags.operator_name), "%s", operator_name);
+	if ((operator_name && !cli_set_field(&flags, KESU_CTX_OPERATOR, "--operator", operator_name)) ||
+	    !cli_check_text("--reason", reason)) /* both are signed */
+		return KESU_EXIT_USAGE;
+	struct cli_station *st = calloc(1, sizeof(*st));
 	int code = cli_station_load_config(st);
 	if (code == KESU_EXIT_OK) {
 		cli_context_merge(&st->cfg.ctx, &flags);
