@@ -65,14 +65,15 @@ static int parse_tui(int argc, char **argv, struct tui_opts *o, struct tui_app *
 /* ---- drawing helpers ---- */
 
 /* Every text reaches the screen through tui_put or tui_wrap, so device
- * strings, ledger fields and the child's messages are escaped here once. */
+ * strings, ledger fields and the child's messages are escaped here once
+ * (cli_escape: shown, never obeyed by the terminal). */
 void tui_put(int y, int x, const char *raw)
 {
 	int room = COLS - x;
 	if (y < 0 || y >= LINES || room <= 0)
 		return;
 	char text[4096];
-	tui_escape(raw, text, sizeof(text));
+	cli_escape(raw, text, sizeof(text));
 	int len = (int)strlen(text);
 	if (len <= room) {
 		mvaddstr(y, x, text);
@@ -91,7 +92,7 @@ int tui_wrap(int y, const char *raw, int maxlines)
 {
 	int used = 0, width = COLS > 1 ? COLS - 1 : 1;
 	char text[8192];
-	tui_escape(raw, text, sizeof(text));
+	cli_escape(raw, text, sizeof(text));
 	const char *p = text;
 	while (*p && used < maxlines && y + used < LINES) {
 		int len = (int)strlen(p);

@@ -65,13 +65,6 @@ void tui_results_free(struct tui_results *r);
 /* true when there is at least one job and every job is SUCCESS. */
 bool tui_results_all_success(const struct tui_results *r);
 
-/* Copies text for the screen with control characters shown, not obeyed:
- * newline, tab and return as \n \t \r, other C0 bytes, DEL, C1 controls
- * (also UTF-8 encoded) and bytes that are not UTF-8 as \xHH. Printable
- * ASCII and other valid UTF-8 (Japanese names) pass unchanged. Cuts at a
- * whole character to fit size (with its NUL); returns the bytes written. */
-size_t tui_escape(const char *in, char *out, size_t size);
-
 #ifndef TUI_PURE_ONLY
 /* ---- the application (everything below needs cli.h and curses) ---- */
 #include "cli.h"

@@ -1,7 +1,5 @@
 /* Parsing what `kesu wipe --progress json --json` prints: one progress
- * object per line on stderr, one result document on stdout; and making
- * outside text (device strings, ledger fields, the child's messages) safe
- * to put on the screen. Pure: no
+ * object per line on stderr, one result document on stdout. Pure: no
  * curses and no other cli code, so tests/unit/test_tui_progress.c links
  * this file alone (with json-c). */
 #include <stdio.h>
@@ -152,50 +150,4 @@ bool tui_results_all_success(const struct tui_results *r)
 		if (strcmp(r->jobs[i].outcome, "SUCCESS") != 0)
 			return false;
 	return true;
-}
-
-/* Length of the valid UTF-8 sequence at s that is not a C1 control
- * (U+0080..U+009F, which a UTF-8 terminal obeys like ESC), or 0. */
-static size_t utf8_printable(const unsigned char *s)
-{
-	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)
-		return 0;
-	if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
-		return 0; /* overlong, or a UTF-16 surrogate */
-	if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)))
-		return 0;
-	return n;
-}
-
-size_t tui_escape(const char *in, char *out, size_t size)
-{
-	size_t used = 0;
-	if (!size)
-		return 0;
-	for (const unsigned char *s = (const unsigned char *)(in ? in : ""); *s;) {
-		char piece[8];
-		size_t len = 0;
-		if (*s >= 0x20 && *s < 0x7f) {
-			piece[len++] = (char)*s++;
-		} else if (*s >= 0x80 && (len = utf8_printable(s)) > 0) {
-			memcpy(piece, s, len);
-			s += len;
-		} else {
-			/* C0, DEL, C1 and bytes that are not UTF-8: shown, never obeyed. */
-			const char *name = *s == '\n' ? "\\n" : *s == '\t' ? "\\t" : *s == '\r' ? "\\r" : NULL;
-			len = name ? (size_t)snprintf(piece, sizeof(piece), "%s", name)
-				   : (size_t)snprintf(piece, sizeof(piece), "\\x%02x", *s);
-			s++;
-		}
-		if (used + len >= size)
-			break; /* cut at a whole character or escape */
-		memcpy(out + used, piece, len);
-		used += len;
-	}
-	out[used] = '\0';
-	return used;
 }

@@ -22,15 +22,15 @@ static void plan_read(const char *plan_json, struct tui_open_job *j)
 	json_object_put(o);
 }
 
-/* Fills app->open_jobs for the selected drives. A ledger that does not
- * exist yet has no jobs and is not created here. */
+/* Fills app->open_jobs for the selected drives. The ledger is opened
+ * read-only; one that does not exist yet has no jobs. */
 static int find_open_jobs(struct tui_app *app, char *err, size_t errsize)
 {
 	app->nopen = 0;
 	if (access(app->paths.ledger, F_OK) != 0)
 		return 0;
 	struct kesu_ledger *l;
-	if (kesu_ledger_open(app->paths.ledger, &l, err, errsize) < 0)
+	if (kesu_ledger_open_readonly(app->paths.ledger, &l, err, errsize) < 0)
 		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < app->ndrives && rc >= 0 && app->nopen < TUI_MAX_OPEN; i++) {

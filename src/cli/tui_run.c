@@ -428,7 +428,7 @@ struct text_lines {
 static void add_line(struct text_lines *t, const char *raw)
 {
 	char escaped[16384]; /* escaped before it is cut into lines */
-	tui_escape(raw, escaped, sizeof(escaped));
+	cli_escape(raw, escaped, sizeof(escaped));
 	const char *text = escaped;
 	size_t width = COLS > 2 ? (size_t)COLS - 1 : 1, len = strlen(text);
 	do {

@@ -234,7 +234,16 @@ keys "ERASE" Enter
 expect_screen "the results screen (restart)" "kesu wipe: exit status 0; every drive SUCCESS"
 check "$dev4 SUCCESS with method zero" grep -q "^$dev4  SUCCESS  method zero" <(pane)
 check "$dev4 is all zeros" cmp -n "$big" "$dev4" /dev/zero
-check "the old job is no longer open" bash -c "! grep -q '$job' <('$KESU' ledger list --open --json --ledger '$L2' 2>&1)"
+"$KESU" ledger list --open --json --ledger "$L2" >"$WORK/after-restart.json"
+job_state() {
+	python3 - "$WORK/after-restart.json" "$job" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["records"]:
+    if r["job_id"] == sys.argv[2]:
+        print(r["state"], (r["record"] or {}).get("outcome"))
+PY
+}
+check "the old job is closed as ABANDONED (a signed record)" test "$(job_state)" = "finished ABANDONED"
 
 # The same drive, zero with verification none: warned, kept, exit 7.
 keys r
