@@ -19,7 +19,7 @@ struct kesu_config {
 	/* The certificate's style, stored as given; the certificate code maps
 	 * them to its own style struct. */
 	char date_style[8];          /* "western", "era" (令和8年12月6日), "" = western */
-	char class_label[KESU_LIMIT_BYTES(KESU_LIMIT_CLASS_LABEL)]; /* "" = 重要性分類 */
+	char class_label[64];        /* "" = 重要性分類; as kesu_pdf_style's */
 };
 
 /* Reads "key = value" lines from path into cfg, which the caller has
@@ -32,6 +32,10 @@ struct kesu_config {
  * kesu_context_set does. Errors are -KESU_EPARSE (-errno when the file
  * cannot be read) with err "PATH:LINE: reason" (or "PATH: reason"). */
 int kesu_config_load(const char *path, struct kesu_config *cfg, char *err, size_t errsize);
+
+/* The certificate's style as the config file asks for it. */
+struct kesu_pdf_style;
+void kesu_config_pdf_style(const struct kesu_config *cfg, struct kesu_pdf_style *style);
 
 /* ---- The fields of a job's context (context.c) ---- */
 

@@ -12,6 +12,7 @@
 
 #include "kesu/config.h"
 #include "kesu/error.h"
+#include "kesu/pdf.h"
 #include "utf8.h"
 
 #define CONFIG_MAX_BYTES (1 << 20) /* a config file is a few hundred bytes */
@@ -134,8 +135,10 @@ static int set_value(struct parse *p, struct kesu_config *cfg, const struct conf
 			unsigned cp;
 			i += kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp);
 		}
-		if (chars > k->limit || len >= k->size)
+		if (chars > k->limit)
 			return fail(p, "%s: is %zu characters long; at most %u fit", k->name, chars, k->limit);
+		if (len >= k->size)
+			return fail(p, "%s: is %zu bytes long; at most %zu fit", k->name, len, k->size - 1);
 		memcpy(slot, value, len + 1);
 		return 0;
 	}
@@ -262,4 +265,12 @@ int kesu_config_load(const char *path, struct kesu_config *cfg, char *err, size_
 	}
 	free(text);
 	return rc;
+}
+
+void kesu_config_pdf_style(const struct kesu_config *cfg, struct kesu_pdf_style *style)
+{
+	_Static_assert(sizeof(cfg->class_label) <= sizeof(style->class_label),
+		       "a configured label fits the certificate's");
+	style->era_dates = strcmp(cfg->date_style, "era") == 0;
+	memcpy(style->class_label, cfg->class_label, sizeof(cfg->class_label));
 }

@@ -11,6 +11,7 @@
 
 #include "kesu/config.h"
 #include "kesu/error.h"
+#include "kesu/pdf.h"
 
 static char dir[] = "/tmp/kesu-test-config.XXXXXX";
 static char path[512], err[600];
@@ -132,9 +133,16 @@ Test(config, the_certificate_style_keys)
 	cr_assert_eq(LOAD("date_style = era\nclass_label = 重要性分類\n"), 0, "%s", err);
 	cr_assert_str_eq(cfg.date_style, "era");
 	cr_assert_str_eq(cfg.class_label, "重要性分類");
+	struct kesu_pdf_style style;
+	kesu_config_pdf_style(&cfg, &style);
+	cr_assert(style.era_dates);
+	cr_assert_str_eq(style.class_label, "重要性分類");
 	memset(&cfg, 0, sizeof(cfg));
 	cr_assert_eq(LOAD("date_style = western\n"), 0, "%s", err);
 	cr_assert_str_eq(cfg.date_style, "western");
+	kesu_config_pdf_style(&cfg, &style);
+	cr_assert_not(style.era_dates);
+	cr_assert_str_empty(style.class_label, "empty: the certificate's default");
 	memset(&cfg, 0, sizeof(cfg));
 	cr_assert_eq(LOAD("date_style = showa\n"), -KESU_EPARSE);
 	assert_error(1, "date_style: \"showa\" is not western or era");
