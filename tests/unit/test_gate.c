@@ -409,6 +409,30 @@ Test(stack, a_loop_on_the_file_of_a_mounted_loop_is_mounted)
 	fake_free(f);
 }
 
+Test(stack, a_loop_on_an_active_swap_file_is_swap)
+{
+	struct fake *f = fake_new("");
+	char img[400], backing[420], swaps[800];
+	snprintf(img, sizeof(img), "%s/swapfile", f->root);
+	put_file(img, "swap");
+	snprintf(backing, sizeof(backing), "%s\n", img);
+	snprintf(swaps, sizeof(swaps), "Filename\tType\tSize\tUsed\tPriority\n%s file 4 0 -2\n", img);
+	put_file(f->swaps, swaps);
+	fake_loop(f, "loop3", "7:3\n", backing);
+	struct kesu_device *d = probe(f, "loop3");
+	char want[800];
+	snprintf(want, sizeof(want), "swap: backed by %s, which is active swap", img);
+	cr_assert_str_eq(d->stack[KESU_STACK_SWAP], want);
+	cr_assert_not(d->swap_active, "the loop itself holds no swap");
+	/* Active swap is a SYSTEM mark, as on the drive itself. */
+	char reason[900];
+	snprintf(reason, sizeof(reason), "/dev/loop3: SYSTEM: backed by %s, which holds active swap; "
+		 "kesu never erases the running system", img);
+	assert_gate(d, KESU_REFUSE_SYSTEM | KESU_REFUSE_SWAP | KESU_REFUSE_STACKED, reason);
+	free(d);
+	fake_free(f);
+}
+
 /* ---- kesu's own files (issue 12 B2) ---- */
 
 Test(own, kesu_files_are_refused_by_inode)
