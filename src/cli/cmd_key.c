@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "kesu/fileio.h"
 #include "kesu/key.h"
 #include "kesu/paths.h"
 
@@ -358,22 +359,10 @@ static int read_whole(const char *path, char **data, size_t *len)
 
 static int write_sigfile(const char *path, const char *text, size_t len)
 {
-	/* Replaces an older signature, as signify does. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -errno : 0;
-	for (size_t done = 0; rc == 0 && done < len;) {
-		ssize_t n = write(fd, text + done, len - done);
-		if (n < 0 && errno != EINTR)
-			rc = -errno;
-		else if (n > 0)
-			done += (size_t)n;
-	}
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	if (fd >= 0 && close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc < 0) {
-		cli_error("%s: cannot write: %s", path, strerror(-rc));
+	/* Replaces an older signature, as signify does, but atomically. */
+	char err[600];
+	if (kesu_file_write_atomic(path, text, len, 0644, 0, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
 		return KESU_EXIT_FAILURE;
 	}
 	return KESU_EXIT_OK;
