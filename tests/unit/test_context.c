@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "canonical_json.h"
 #include "kesu/config.h"
@@ -244,4 +245,19 @@ Test(sysfs_clean, vpd80_serial_with_invalid_bytes)
 	char buf[64];
 	cr_assert_gt(kesu_vpd80_serial(page, sizeof(page), buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "SN\\xFF1?2");
+}
+
+Test(sysfs_clean, a_garbage_model_attribute_reads_as_valid_text)
+{
+	char dir[] = "/tmp/kesu-test-model.XXXXXX", path[64], model[256];
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/model", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("ST\xff\xfe\x1b[31mDISK\xe5\xb1\n", f); /* bad bytes, ESC, a cut character */
+	fclose(f);
+	cr_assert_gt(kesu_sysfs_read_str(dir, "model", model, sizeof(model)), 0);
+	cr_assert_str_eq(model, "ST\\xFF\\xFE?[31mDISK\\xE5\\xB1");
+	unlink(path);
+	rmdir(dir);
 }
