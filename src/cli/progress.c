@@ -110,13 +110,14 @@ static void overwrite_view(const struct kesu_job_result *r, struct progress_view
 /* A firmware method: the drive erases itself, kesu marks and reads a small
  * share before and after; only the drive's own progress and estimate say
  * anything about the whole, and only while it erases. */
-static void firmware_view(struct progress_view *v)
+static void firmware_view(const struct kesu_job_result *r, struct progress_view *v)
 {
 	const struct kesu_job_progress *p = &v->p;
+	bool stopped = p->phase == KESU_PHASE_FINISHED && r->outcome == KESU_OUTCOME_INTERRUPTED;
 	v->job_done = v->job_total = 0;
-	v->job_pct = p->phase == KESU_PHASE_FINISHED ? 100.0
+	v->job_pct = stopped ? -1 : p->phase == KESU_PHASE_FINISHED ? 100.0
 		   : p->phase == KESU_PHASE_FIRMWARE && p->total ? v->phase_pct : -1;
-	v->job_eta = p->phase == KESU_PHASE_FINISHED ? 0
+	v->job_eta = stopped ? -1 : p->phase == KESU_PHASE_FINISHED ? 0
 		   : p->phase == KESU_PHASE_FIRMWARE && p->estimate_s && p->estimate_s > p->phase_seconds
 			   ? (double)p->estimate_s - p->phase_seconds : -1;
 }
@@ -140,7 +141,7 @@ static void view_make(const struct kesu_job *job, struct progress_view *v)
 	v->phase_eta = v->rate > 0 && p->phase != KESU_PHASE_FINISHED && p->total >= p->done
 			       ? (double)(p->total - p->done) / v->rate : -1;
 	if (r->method.technique == KESU_TECHNIQUE_FIRMWARE)
-		firmware_view(v);
+		firmware_view(r, v);
 	else
 		overwrite_view(r, v);
 }

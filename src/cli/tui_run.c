@@ -189,7 +189,10 @@ static void build_argv(const struct tui_app *app, struct argv_list *a)
 	push(a, "json");
 	push(a, "--json");
 	push_opt(a, "--method", kesu_method_set_at(app->methods, f->method)->id);
-	push_opt(a, "--verify", tui_form_verify_name(f->verify));
+	/* A resumed job reads back as it was planned: --verify would only
+	 * have the child warn about a choice it does not use. */
+	if (!app->resuming || app->nopen < tui_drives_selected(app))
+		push_opt(a, "--verify", tui_form_verify_name(f->verify));
 	push_opt(a, "--operator", f->operator_name);
 	push_opt(a, "--organisation", f->organisation);
 	push_opt(a, "--approver", f->approver);

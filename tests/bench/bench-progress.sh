@@ -10,6 +10,8 @@
 #
 # MB/s counts every byte written and read (passes x size, plus the reads
 # of the verification) over kesu's wall-clock time, start to exit.
+# "paired" is the median over rounds of json/none within the round (the
+# two runs are seconds apart), which the machine's load drifts hit less.
 set -euo pipefail
 
 KESU=
@@ -80,13 +82,16 @@ for r in $(seq "$RUNS"); do
 	for m in $order; do
 		read -r mbps moved < <(one "$m")
 		echo "$mbps" >>"$WORK/$m"
+		eval "round_$m=$mbps"
 		[ "$m" = json ] && lines=$((lines + $(grep -c '^{' "$WORK/err.json")))
 		echo "run $r --progress $m: $mbps MB/s ($moved bytes)"
 	done
+	awk -v a="$round_json" -v b="$round_none" 'BEGIN {print a / b}' >>"$WORK/paired"
 done
 mj=$(median <"$WORK/json")
 mn=$(median <"$WORK/none")
 echo "kesu $("$KESU" --version 2>/dev/null | head -1), $METHOD --verify $VERIFY, ${SIZE_M} MiB RAM-backed loop, $RUNS runs each"
 echo "progress lines printed per json run: $((lines / RUNS))"
-printf 'median MB/s  --progress json %s  --progress none %s  ratio json/none %s\n' "$mj" "$mn" \
-	"$(awk -v a="$mj" -v b="$mn" 'BEGIN {printf "%.3f", a / b}')"
+printf 'median MB/s  --progress json %s  --progress none %s  ratio json/none %s  paired %s\n' \
+	"$mj" "$mn" "$(awk -v a="$mj" -v b="$mn" 'BEGIN {printf "%.3f", a / b}')" \
+	"$(median <"$WORK/paired" | awk '{printf "%.3f", $1}')"

@@ -155,6 +155,8 @@ mkdir -p "$WORK/disk"
 big=$((256 << 20))
 img4=$(make_image d.img 256M)
 dev4=$(attach "$img4")
+img5=$(make_image e.img 64M)
+dev5=$(attach "$img5")
 # Pass 1 of dod-3pass, then stop: an unfinished job stays in the ledger.
 set +e
 "$KESU" wipe --yes --force --progress json --json --method dod-3pass --stop-after-pass 1 \
@@ -197,9 +199,9 @@ form_start() {
 }
 tm new-session -d -s "$SESSION" -x 80 -y 25 \
 	"XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' TERM=vt100 \
-	 '$KESU' tui --ledger '$L2' --cert-dir '$C2' --key '$K2' $dev4; \
+	 '$KESU' tui --ledger '$L2' --cert-dir '$C2' --key '$K2' $dev4 $dev5; \
 	 echo EXIT=\$? > '$WORK/exit2'; sleep 60"
-expect_screen "the drive list (second session)" "$dev4"
+expect_screen "the drive list (second session)" "$dev5"
 keys Space
 expect_screen "the drive is selected" "1 selected"
 keys Enter
@@ -245,11 +247,45 @@ PY
 }
 check "the old job is closed as ABANDONED (a signed record)" test "$(job_state)" = "finished ABANDONED"
 
+# ---- B5: Resume, the default, continues the job with its own method ----
+set +e
+"$KESU" wipe --yes --force --json --method dod-3pass --stop-after-pass 1 \
+	--ledger "$L2" --cert-dir "$C2" --key "$K2" "$dev5" >"$WORK/fifth.json" 2>/dev/null
+rc=$?
+set -e
+check "a job on $dev5 stops after pass 1 (exit 6)" test "$rc" -eq 6
+job5=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["jobs"][0]["record"]["job_id"])' \
+	"$WORK/fifth.json")
+keys r
+expect_screen "back at the drive list (for resume)" "$dev5"
+keys Down Space Enter
+expect_screen "the form (method zero, verification sample still chosen)" "Verify       < sample >"
+form_start
+expect_screen "the unfinished job on $dev5 is offered" "job $job5"
+keys Enter
+# Its plan reads the last pass back: no no-certificate screen on the way.
+expect_screen "Resume goes straight to the confirmation" "Type ERASE to go ahead"
+check "it says the job is resumed" grep -q "$dev5: resumes job $job5 (dod-3pass)" <(pane)
+keys "ERASE" Enter
+expect_screen "the results screen (resume)" "kesu wipe: exit status 0; every drive SUCCESS"
+pane >"$WORK/screen-resumed"
+check "$dev5 SUCCESS with the job's method, dod-3pass" grep -q "^$dev5  SUCCESS  method dod-3pass" "$WORK/screen-resumed"
+check "the same ledger job was finished" grep -q "ledger: job $job5" "$WORK/screen-resumed"
+check "$dev5's last pass (random) left no block of zeros" \
+	bash -c "! cmp -s -n 1048576 '$dev5' /dev/zero"
+
 # The same drive, zero with verification none: warned, kept, exit 7.
 keys r
 expect_screen "back at the drive list" "$dev4"
-keys Space Enter
+keys Up Space Enter
 expect_screen "the job form again" "Verify       < sample >"
+# Resume set the form's method to the job's (dod-3pass): back to zero.
+for i in $(seq 40); do
+	pane | grep -q "Method *< zero >" && break
+	keys Left
+	sleep 0.1
+done
+expect_screen "method zero chosen again" "< zero >"
 keys Down Right Right
 expect_screen "verification none chosen" "Verify       < none >"
 form_start
