@@ -215,9 +215,11 @@ static void note(struct kesu_device *dev, enum kesu_stack_kind kind, const char 
 static void judge_base(struct walk *w, const struct kesu_tree *t, const char *chain)
 {
 	struct kesu_tree_use u;
-	if (kesu_tree_use(w->env, t, w->seen, &u, NULL) < 0)
-		return;
 	struct kesu_device *dev = w->dev;
+	if (kesu_tree_use(w->env, t, w->seen, &u, NULL) < 0) {
+		note(dev, KESU_STACK_HELD, "held: %s, whose use cannot be read", chain);
+		return; /* never taken as unused */
+	}
 	char what[KESU_STR * 2];
 	if (u.system) {
 		kesu_system_describe(u.system, what, sizeof(what));
@@ -267,8 +269,10 @@ static void base_block(struct walk *w, const char *dir, const char *chain, const
 		return;
 	}
 	struct kesu_tree *t = malloc(sizeof(*t));
-	if (!t)
+	if (!t) {
+		note(w->dev, KESU_STACK_HELD, "held: %s: out of memory following it", next);
 		return;
+	}
 	kesu_tree_of_block(t, w->sysfs, w->loops, dir);
 	judge_base(w, t, next);
 	free(t);
@@ -285,15 +289,21 @@ static void base_file(struct walk *w, const struct kesu_loop_entry *l, const cha
 			return;
 	char next[1024];
 	extend(next, sizeof(next), chain, "backed by", l->backing);
-	if (dev->nfiles < KESU_MAX_STACK_FILES) {
-		struct kesu_stack_file *f = &dev->files[dev->nfiles++];
-		f->dev = l->file_dev;
-		f->ino = l->file_ino;
-		snprintf(f->via, sizeof(f->via), "%s", next);
-	}
-	struct kesu_tree *t = malloc(sizeof(*t));
-	if (!t)
+	if (dev->nfiles == KESU_MAX_STACK_FILES) {
+		/* The own-files check could not see it: refuse rather than guess. */
+		note(dev, KESU_STACK_HELD, "held: %s: more image files below than kesu follows (%d)",
+		     next, KESU_MAX_STACK_FILES);
 		return;
+	}
+	struct kesu_stack_file *f = &dev->files[dev->nfiles++];
+	f->dev = l->file_dev;
+	f->ino = l->file_ino;
+	snprintf(f->via, sizeof(f->via), "%s", next);
+	struct kesu_tree *t = malloc(sizeof(*t));
+	if (!t) {
+		note(dev, KESU_STACK_HELD, "held: %s: out of memory following it", next);
+		return;
+	}
 	kesu_tree_of_file(t, w->sysfs, w->loops, l->file_dev, l->file_ino);
 	judge_base(w, t, next);
 	free(t);
@@ -330,6 +340,9 @@ static void walk_block(struct walk *w, const char *dir, const char *chain, int d
 			base_block(w, below, chain, "backed by", depth);
 		else if (l->file_known)
 			base_file(w, l, chain);
+		else /* a deleted file the kernel was not asked about, ... */
+			note(w->dev, KESU_STACK_HELD, "held: %s%sbacked by %s, which kesu cannot identify",
+			     chain, chain[0] ? ", " : "", l->backing);
 	}
 }
 
@@ -346,8 +359,11 @@ void kesu_probe_stack(const struct kesu_probe_env *env, const struct kesu_loop_t
 	if (!dev->sysfs_path[0])
 		return;
 	struct kesu_tree *seen = malloc(sizeof(*seen));
-	if (!seen)
+	if (!seen) {
+		snprintf(dev->stack[KESU_STACK_HELD], sizeof(dev->stack[0]),
+			 "held: out of memory following the stack");
 		return;
+	}
 	*seen = *up;
 	seen->file_root = false;
 	struct walk w = {env, kesu_env_sysfs(env), loops, seen, dev};

@@ -390,6 +390,17 @@ Test(stack, cycles_and_deep_stacks_end)
 	fake_free(f);
 }
 
+Test(stack, a_backing_kesu_cannot_identify_is_refused)
+{
+	struct fake *f = fake_new("");
+	fake_loop(f, "loop2", "7:2\n", "/dev/gone (deleted)\n");
+	struct kesu_device *d = probe(f, "loop2");
+	cr_assert_str_eq(d->stack[KESU_STACK_HELD],
+			 "held: backed by /dev/gone (deleted), which kesu cannot identify");
+	free(d);
+	fake_free(f);
+}
+
 Test(stack, a_loop_on_the_file_of_a_mounted_loop_is_mounted)
 {
 	struct fake *f = fake_new("41 1 7:4 / /mnt/y rw - ext4 /dev/loop4 rw\n");
