@@ -106,8 +106,8 @@ static void render(struct pdf *p)
 	pdf_draw_unwritten(p);
 	pdf_draw_outcome(p);
 	pdf_draw_seals(p);
-	pdf_draw_technical(p);
 	pdf_draw_annex(p);
+	pdf_draw_technical(p);
 	pdf_footers(p);
 }
 

@@ -69,11 +69,11 @@ for want in "データ消去証明書" "Certificate of Data Sanitization" "高�
 	"KESU-20261122-8F3A2C1D" "SATA-SSD-1" "KESU TEST SSD" "0x5002538e4a1b2c3d" "PC-2019-0042" \
 	"Clear" "米国国防総省方式" "US DoD 5220.22-M (3 passes)" "リース返却 / lease return" \
 	"合格 / PASSED" "消去完了" "SUCCESS" "67,108,864 bytes (67.1 MB / 64.0 MiB)" \
-	"2026-11-22 13:30:12 (UTC+09:00)" "2026-11-22 04:30:12 UTC" "ed25519:f4f7a12ecc97accca1fd111908e5edf9" \
+	"2026-11-22 13:30:12 (UTC+09:00)" "2026-11-22T04:30:12Z" "ed25519:f4f7a12ecc97accca1fd111908e5edf9" \
 	"担当者 / Operator" "立会者 / Witness" "承認者 / Approver" "kesu cert verify" "signify -V"; do
 	check "success: the page shows \"$want\"" grep -qF -- "$want" "$txt"
 done
-check "success: one page" grep -q '^Pages: *1$' <(pdfinfo "$out/success.pdf")
+check "success: the page and the technical block" grep -q '^Pages: *2$' <(pdfinfo "$out/success.pdf")
 
 txt=$WORK/failure.txt
 for want in "データ消去失敗報告書" "Data Sanitization Failure Report" "この媒体の消去は完了していません" \
@@ -82,9 +82,9 @@ for want in "データ消去失敗報告書" "Data Sanitization Failure Report" 
 	check "failure: the page shows \"$want\"" grep -qF -- "$want" "$txt"
 done
 check "failure: it claims no NIST level" bash -c "! grep -qF 'Rev.1: Clear' '$txt'"
-check "failure: one page" grep -q '^Pages: *1$' <(pdfinfo "$out/failure.pdf")
+check "failure: the page and the technical block" grep -q '^Pages: *2$' <(pdfinfo "$out/failure.pdf")
 
-check "gutmann: page 1 and an annex" grep -q '^Pages: *2$' <(pdfinfo "$out/gutmann.pdf")
+check "gutmann: page 1, the annex, the technical block" grep -q '^Pages: *3$' <(pdfinfo "$out/gutmann.pdf")
 check "gutmann: page 1 sums the 35 passes up" grep -qF "35 passes" "$WORK/gutmann.txt"
 pdftotext -layout -f 2 -l 2 "$out/gutmann.pdf" "$WORK/annex.txt"
 check "gutmann: the annex lists all 35 passes" test "$(grep -c '完了 / done' "$WORK/annex.txt")" = 35
@@ -103,9 +103,11 @@ if command -v zbarimg >/dev/null; then
 	for name in success failure; do
 		id=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['certificate_id'])" "$CERTS/$name.json")
 		want="KESU-CERT:$id:$(b2sum -l 256 "$CERTS/$name.json" | cut -d' ' -f1)"
-		pdftoppm -r 200 -png -f 1 -l 1 "$out/$name.pdf" "$WORK/qr-$name"
+		[ "$name" = failure ] && want="KESU-FAILURE-REPORT:NOT-SANITIZED:FAILED:$id:$(b2sum -l 256 "$CERTS/$name.json" | cut -d' ' -f1)"
+		# the QR code is in the technical block, on page 2
+		pdftoppm -r 200 -png -f 2 -l 2 "$out/$name.pdf" "$WORK/qr-$name"
 		check "$name: the QR code holds $want" \
-			test "$(zbarimg -q --raw "$WORK/qr-$name-1.png" 2>/dev/null)" = "$want"
+			test "$(zbarimg -q --raw "$WORK/qr-$name-2.png" 2>/dev/null)" = "$want"
 	done
 else
 	echo "# zbarimg not installed: QR content not decoded"
