@@ -142,7 +142,9 @@ static void cell(const struct tui_drive *d, int col, char *b, size_t n)
 		snprintf(b, n, "%s", s && s[0] ? s : "-");
 		return;
 	}
-	snprintf(b, n, "%s", s && s[0] ? s : "-");
+	/* Escaped before the columns are measured and cut, so a control
+	 * character in a model or serial cannot shift the row. */
+	cli_escape(s && s[0] ? s : "-", b, n);
 }
 
 /* Column widths that fit the screen: the widest cuttable column loses a

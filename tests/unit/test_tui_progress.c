@@ -201,7 +201,7 @@ static const char *esc(const char *in)
 	return cli_escape(in, out, sizeof(out));
 }
 
-Test(tui_escape, controls_are_shown_not_obeyed)
+Test(tui_screen_text, controls_are_shown_not_obeyed)
 {
 	cr_assert_str_eq(esc("WDC WD10EZEX"), "WDC WD10EZEX");
 	cr_assert_str_eq(esc("evil\033[2J\033]0;owned\007"), "evil\\x1b[2J\\x1b]0;owned\\x07");
@@ -213,7 +213,7 @@ Test(tui_escape, controls_are_shown_not_obeyed)
 	cr_assert_str_eq(esc(NULL), "");
 }
 
-Test(tui_escape, utf8_text_passes)
+Test(tui_screen_text, utf8_text_passes)
 {
 	cr_assert_str_eq(esc("山田 太郎"), "山田 太郎");
 	cr_assert_str_eq(esc("caf\xc3\xa9"), "caf\xc3\xa9");
@@ -222,7 +222,7 @@ Test(tui_escape, utf8_text_passes)
 	cr_assert_str_eq(esc("\xc0\xaf"), "\\xc0\\xaf");
 }
 
-Test(tui_escape, cut_at_a_whole_escape)
+Test(tui_screen_text, cut_at_a_whole_escape)
 {
 	char out[8];
 	cr_assert_str_eq(cli_escape("ab\033cd", out, sizeof(out)), "ab\\x1bc");
