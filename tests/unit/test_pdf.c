@@ -1578,3 +1578,47 @@ Test(pdf, long_values_render_whole)
 	free(text);
 	expect_inside_margins(pdf);
 }
+
+/* The layout's promises (issue 12 C9): nothing within 20 mm of the left
+ * edge (a two-hole punch), and every label at 8 pt or more (pdftotext
+ * -bbox gives a word's height as its font size). */
+static void expect_layout(const char *pdf)
+{
+	static const char *const labels[] = {
+		"組織", "Organisation", "証明書番号", "Certificate", "判定", "Result", "状態", "Status",
+		"氏名", "Name", "日付", "Date", "方式定義ファイル", "Signature", "担当者", "Operator",
+		"処置", "Remedy", "件数", "Count", "セクタ番号", "Sector", "Pattern", "numbers",
+	};
+	char cmd[1024], line[2048], word[512];
+	snprintf(cmd, sizeof(cmd), "pdftotext -bbox '%s' - 2>/dev/null", pdf);
+	FILE *f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	unsigned checked = 0;
+	while (fgets(line, sizeof(line), f)) {
+		double x0, y0, x1, y1;
+		const char *s = strstr(line, "<word ");
+		if (!s || sscanf(s, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">%511[^<]",
+				 &x0, &y0, &x1, &y1, word) != 5)
+			continue;
+		cr_assert_geq(x0, 56.69, "%s: \"%s\" inside the 20 mm left margin (x %.1f)", pdf, word, x0);
+		for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+			if (strcmp(word, labels[i]) == 0) {
+				cr_assert_geq(y1 - y0, 7.9, "%s: label \"%s\" at %.1f pt", pdf, word, y1 - y0);
+				checked++;
+			}
+	}
+	pclose(f);
+	cr_assert_gt(checked, 15, "%s: %u labels found", pdf, checked);
+}
+
+Test(pdf, layout_margin_and_labels)
+{
+	if (!have_poppler())
+		cr_skip_test("pdftotext is not installed");
+	size_t len;
+	free(render("success", in_dir("layout.pdf"), &len));
+	expect_layout(in_dir("layout.pdf"));
+	expect_layout(render_doc(unwritten_report(), "layout-report.pdf", NULL));
+	free(render("gutmann", in_dir("layout-gutmann.pdf"), &len));
+	expect_layout(in_dir("layout-gutmann.pdf"));
+}
