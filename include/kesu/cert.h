@@ -9,6 +9,7 @@
 
 #include "kesu/key.h"
 #include "kesu/ledger.h"
+#include "kesu/pdf.h"
 
 /* The certificate payload (canonical JSON, malloc'd) for a ledger record.
  * seq and record_hash place it in the ledger (seq 0 / NULL: an unfinished
@@ -23,6 +24,12 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 int kesu_cert_issue(const char *payload, size_t payload_len, const struct kesu_secret_key *sk,
 		    const char *cert_dir, char *pdf_path, size_t pdf_path_size, char *err,
 		    size_t errsize);
+/* The same in a station's style (era dates, the class's label; NULL: the
+ * default). kesu_cert_issue is this with NULL. */
+int kesu_cert_issue_styled(const char *payload, size_t payload_len,
+			   const struct kesu_secret_key *sk, const char *cert_dir,
+			   const struct kesu_pdf_style *style, char *pdf_path, size_t pdf_path_size,
+			   char *err, size_t errsize);
 
 /* What a check of a certificate comes to, most severe first. Integrity and
  * outcome are two facts: an intact failure report is genuine, and still

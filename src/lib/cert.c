@@ -67,6 +67,21 @@ static int add_version2(struct json_object *san, struct json_object *rec_san)
 	return 2;
 }
 
+/* What a failure report adds when the record has it (records from before
+ * these fields have none, and a certificate's payload stays as it was):
+ * the reason in Japanese and the distinct sectors no pass could write. */
+static void add_failure_facts(struct json_object *p, struct json_object *san,
+			      struct json_object *rec, struct json_object *rec_san)
+{
+	struct json_object *ja = member(rec, "reason_ja"), *n = member(rec_san, "unwritten_sectors");
+	if (ja)
+		json_object_object_add(p, "reason_ja", json_object_get(ja));
+	if (n && json_object_get_int64(n) > 0) {
+		json_object_object_add(san, "unwritten_sectors", json_object_get(n));
+		json_object_object_add(san, "unwritten", json_object_get(member(rec_san, "unwritten")));
+	}
+}
+
 char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 			const char *record_hash, time_t issued, size_t *len)
 {
@@ -83,17 +98,23 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	struct json_object *p = json_object_new_object();
 	struct json_object *rec_san = member(rec, "sanitization");
 	struct json_object *san = pick(rec_san, san_names);
+	const char *outcome = json_object_get_string(member(rec, "outcome"));
+	bool success = outcome && !strcmp(outcome, "SUCCESS");
 	struct json_object *passes = json_object_new_array(), *rec_passes = member(rec_san, "passes");
-	for (size_t i = 0; rec_passes && i < json_object_array_length(rec_passes); i++)
-		json_object_array_add(passes, pick(json_object_array_get_idx(rec_passes, i), pass_names));
+	for (size_t i = 0; rec_passes && i < json_object_array_length(rec_passes); i++) {
+		struct json_object *rp = json_object_array_get_idx(rec_passes, i);
+		struct json_object *pp = pick(rp, pass_names), *v = member(rp, "verify");
+		if (v && !success) /* what reading each pass back found, on a failure report */
+			json_object_object_add(pp, "verify", json_object_get(v));
+		json_object_array_add(passes, pp);
+	}
 	json_object_object_add(san, "passes", passes);
+	add_failure_facts(p, san, rec, rec_san);
 	int version = add_version2(san, rec_san);
 
 	char utc[32], local[40];
 	kesu_time_utc(issued, utc);
 	kesu_time_local(issued, local);
-	const char *outcome = json_object_get_string(member(rec, "outcome"));
-	bool success = outcome && !strcmp(outcome, "SUCCESS");
 	struct json_object *ledger = json_object_new_object();
 	json_object_object_add(ledger, "job_id", json_object_get(member(rec, "job_id")));
 	json_object_object_add(ledger, "record_hash", record_hash ? json_object_new_string(record_hash) : NULL);
@@ -122,6 +143,15 @@ int kesu_cert_issue(const char *payload, size_t payload_len, const struct kesu_s
 		    const char *cert_dir, char *pdf_path, size_t pdf_path_size, char *err,
 		    size_t errsize)
 {
+	return kesu_cert_issue_styled(payload, payload_len, sk, cert_dir, NULL, pdf_path,
+				      pdf_path_size, err, errsize);
+}
+
+int kesu_cert_issue_styled(const char *payload, size_t payload_len,
+			   const struct kesu_secret_key *sk, const char *cert_dir,
+			   const struct kesu_pdf_style *style, char *pdf_path, size_t pdf_path_size,
+			   char *err, size_t errsize)
+{
 	struct json_object *doc = json_tokener_parse(payload);
 	const char *id = doc ? json_object_get_string(member(doc, "certificate_id")) : NULL;
 	if (!id || !*id) {
@@ -141,7 +171,8 @@ int kesu_cert_issue(const char *payload, size_t payload_len, const struct kesu_s
 	rc = kesu_sign_detached(sk, payload, payload_len, "kesu certificate payload; verify with station.pub",
 				&payload_sig, &payload_sig_len);
 	if (rc == 0)
-		rc = kesu_pdf_write(payload, payload_len, payload_sig, payload_sig_len, pdf_path, err, errsize);
+		rc = kesu_pdf_write_styled(payload, payload_len, payload_sig, payload_sig_len, style,
+					   pdf_path, err, errsize);
 	else
 		snprintf(err, errsize, "certificate: cannot sign the payload");
 	if (rc == 0)
