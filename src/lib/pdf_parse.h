@@ -38,7 +38,7 @@ struct pdf_obj {
  * streams on the way to the attachments, and a crafted file ends in an
  * error naming the limit, never in gigabytes of memory or minutes. */
 #define PDF_DECODED_MAX (16u << 20) /* bytes decoded from all streams together */
-#define PDF_SCANNED_MAX (64u << 20) /* bytes the parser reads, over all objects */
+#define PDF_SCANNED_MAX (32u << 20) /* bytes the parser reads, over all objects */
 
 struct pdf_entry;  /* object number -> where it is */
 struct pdf_objstm; /* an object stream, decoded when first needed */
