@@ -12,6 +12,8 @@
 # of the verification) over kesu's wall-clock time, start to exit.
 # "paired" is the median over rounds of json/none within the round (the
 # two runs are seconds apart), which the machine's load drifts hit less.
+# CPU is kesu's user + system seconds (/usr/bin/time), which another
+# process's load disturbs less than the wall clock.
 set -euo pipefail
 
 KESU=
@@ -58,16 +60,17 @@ unset KESU_KEY KESU_LEDGER KESU_CONFIG
 one() {
 	local mode=$1 t0 t1
 	t0=$(date +%s.%N)
-	"$KESU" wipe --yes --force --json --progress "$mode" --method "$METHOD" --verify "$VERIFY" \
+	/usr/bin/time -f '%U %S' -o "$WORK/cpu.$mode" "$KESU" wipe --yes --force --json --progress "$mode" --method "$METHOD" --verify "$VERIFY" \
 		--operator kesu-bench --ledger "$WORK/ledger.sqlite" --cert-dir "$WORK/certs" \
 		--key "$WORK/station.key" "$LOOP" >"$WORK/out.json" 2>"$WORK/err.$mode" ||
 		{ cat "$WORK/err.$mode" >&2; die "kesu wipe failed"; }
 	t1=$(date +%s.%N)
-	python3 - "$WORK/out.json" "$t0" "$t1" <<'PY'
+	python3 - "$WORK/out.json" "$t0" "$t1" "$WORK/cpu.$mode" <<'PY'
 import json, sys
 job = json.load(open(sys.argv[1]))["jobs"][0]
 moved = sum(p["bytes_written"] + (p.get("verification") or {}).get("bytes_read", 0) for p in job["passes"])
-print("%.1f %d" % (moved / (float(sys.argv[3]) - float(sys.argv[2])) / 1e6, moved))
+cpu = sum(float(x) for x in open(sys.argv[4]).read().split()[-2:])
+print("%.1f %d %.2f" % (moved / (float(sys.argv[3]) - float(sys.argv[2])) / 1e6, moved, cpu))
 PY
 }
 
@@ -80,11 +83,12 @@ for r in $(seq "$RUNS"); do
 	# Alternate which goes first, so a trend in the machine's load hits both.
 	if [ $((r % 2)) -eq 1 ]; then order="json none"; else order="none json"; fi
 	for m in $order; do
-		read -r mbps moved < <(one "$m")
+		read -r mbps moved cpu < <(one "$m")
 		echo "$mbps" >>"$WORK/$m"
+		echo "$cpu" >>"$WORK/cpu-$m"
 		eval "round_$m=$mbps"
 		[ "$m" = json ] && lines=$((lines + $(grep -c '^{' "$WORK/err.json")))
-		echo "run $r --progress $m: $mbps MB/s ($moved bytes)"
+		echo "run $r --progress $m: $mbps MB/s ($moved bytes), CPU $cpu s"
 	done
 	awk -v a="$round_json" -v b="$round_none" 'BEGIN {print a / b}' >>"$WORK/paired"
 done
@@ -95,3 +99,5 @@ echo "progress lines printed per json run: $((lines / RUNS))"
 printf 'median MB/s  --progress json %s  --progress none %s  ratio json/none %s  paired %s\n' \
 	"$mj" "$mn" "$(awk -v a="$mj" -v b="$mn" 'BEGIN {printf "%.3f", a / b}')" \
 	"$(median <"$WORK/paired" | awk '{printf "%.3f", $1}')"
+printf 'median CPU s  --progress json %s  --progress none %s\n' "$(median <"$WORK/cpu-json")" \
+	"$(median <"$WORK/cpu-none")"
