@@ -9,9 +9,11 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,16 +69,21 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* Entries of the test directory whose name has ".tmp" in it. */
-static int temporaries(void)
+/* Entries of a directory whose name has ".tmp" in it. */
+static int temporaries_in(const char *path)
 {
-	DIR *d = opendir(dir);
+	DIR *d = opendir(path);
 	struct dirent *e;
 	int n = 0;
 	while ((e = readdir(d)))
 		n += strstr(e->d_name, ".tmp") != NULL;
 	closedir(d);
 	return n;
+}
+
+static int temporaries(void)
+{
+	return temporaries_in(dir);
 }
 
 static mode_t mode_of(const char *path)
@@ -183,6 +190,28 @@ Test(fileio, a_failed_write_leaves_the_old_file_and_no_temporary)
 	cr_assert_eq(rc, -EFBIG);
 	cr_assert_eq(access(in_dir("n.key"), F_OK), -1);
 	cr_assert_eq(temporaries(), 0);
+}
+
+/* A real full disk: a 64 KiB tmpfs (root only; skipped otherwise). */
+Test(fileio, a_full_disk_leaves_no_temporary)
+{
+	char small[128], path[160], err[256] = "";
+	static char big[256 * 1024];
+	snprintf(small, sizeof(small), "%s/small", dir);
+	cr_assert_eq(mkdir(small, 0700), 0);
+	if (mount("tmpfs", small, "tmpfs", 0, "size=64k") != 0)
+		cr_skip_test("cannot mount a tmpfs here: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/c.pdf", small);
+	spit(path, "old\n");
+	int rc = kesu_file_write_atomic(path, big, sizeof(big), 0644, 0, err, sizeof(err));
+	int left = temporaries_in(small);
+	char *now = slurp(path);
+	bool intact = strcmp(now, "old\n") == 0;
+	umount2(small, MNT_DETACH);
+	cr_assert_eq(rc, -ENOSPC, "%d %s", rc, err);
+	cr_assert(strstr(err, path) && strstr(err, strerror(ENOSPC)), "%s", err);
+	cr_assert_eq(left, 0, "a temporary was left on the full disk");
+	cr_assert(intact, "the old file was changed");
 }
 
 Test(fileio, a_directory_that_cannot_take_the_file)
