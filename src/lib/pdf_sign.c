@@ -55,7 +55,7 @@ struct tech_row {
  * Returns its height; draws it only when draw is set. */
 static float tech_row(struct pdf *p, float vw, const struct tech_row *r, bool draw)
 {
-	const float size = 6.5f, lead = size * 1.2f, inner = vw - 2 * PAD;
+	const float size = 6.0f, lead = size * 1.2f, inner = vw - 2 * PAD;
 	const char *value = r->value[0] ? r->value : "\xe2\x80\x94";
 	unsigned lines = pdf_wrap_count(p, size, value, inner);
 	float text_h = (float)(lines - 1) * lead + size;
