@@ -185,16 +185,13 @@ void pdf_text_center(struct pdf *p, float cx, float top, float size, bool bold, 
 	draw(p, cx - pdf_width(p, size, s, len) / 2, top, size, s, len, bold);
 }
 
-/* CJK characters: those that take two columns (East Asian Wide and
- * Fullwidth) and the half-width katakana. A line may break before or
- * after any of them, as Japanese text does. */
+/* Where a line may break beside a character, as Japanese text does:
+ * the CJK characters input counts as breaks (kesu_utf8_is_cjk, so every
+ * value input accepts fits), and also every character two columns wide
+ * (full-width forms) and the half-width katakana. */
 bool pdf_is_wide(unsigned cp)
 {
-	return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) ||
-	       (cp >= 0x3041 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-	       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
-	       (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xff61 && cp <= 0xff9f) ||
-	       (cp >= 0xffe0 && cp <= 0xffe6);
+	return kesu_utf8_is_cjk(cp) || kesu_utf8_columns(cp) == 2 || (cp >= 0xff61 && cp <= 0xff9f);
 }
 
 static bool is_space(unsigned cp)
