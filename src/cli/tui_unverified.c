@@ -28,8 +28,11 @@ static bool resumed_reads_nothing(const struct tui_app *app)
 
 bool tui_reads_nothing(const struct tui_app *app)
 {
-	return resumed_reads_nothing(app) || (!app->resuming || app->nopen < tui_drives_selected(app)
-					      ? form_reads_nothing(app) : false);
+	if (resumed_reads_nothing(app))
+		return true;
+	/* Drives that start a new job use the form's verification. */
+	bool new_jobs = !app->resuming || app->nopen < tui_drives_selected(app);
+	return new_jobs && form_reads_nothing(app);
 }
 
 enum tui_next tui_unverified_screen(struct tui_app *app)
