@@ -251,7 +251,7 @@ static int read_pass(struct reader *r, json_object *o, size_t i, struct cert_pas
 	p->verify_passed = -1;
 	rc = member(r, o, path, "verify", json_type_object, false, &v);
 	if (rc == 0 && v)
-		rc = member(r, v, vpath, "passed", json_type_boolean, true, &passed);
+		rc = member(r, v, vpath, "passed", json_type_boolean, false, &passed);
 	if (passed)
 		p->verify_passed = json_object_get_boolean(passed);
 	return rc;
