@@ -349,16 +349,13 @@ void pdf_draw_verification(struct pdf *p)
 			 4);
 }
 
-/* "3001", "4096–4103 (8)" */
+/* "3001", "4096-4103 (8)": sector numbers as tools take them, without
+ * digit grouping, so they can be copied into hdparm or dd. */
 static int range_text(char *out, size_t size, const struct cert_range *r)
 {
-	char a[32], b[32], n[32];
-	fmt_count(a, sizeof(a), r->first);
 	if (r->count == 1)
-		return snprintf(out, size, "%s", a);
-	fmt_count(b, sizeof(b), r->first + r->count - 1);
-	fmt_count(n, sizeof(n), r->count);
-	return snprintf(out, size, "%s–%s (%s)", a, b, n);
+		return snprintf(out, size, "%lld", r->first);
+	return snprintf(out, size, "%lld-%lld (%lld)", r->first, r->first + r->count - 1, r->count);
 }
 
 /* The sectors no pass could write: one count of distinct sectors, the
