@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Runs a command on a pseudo-terminal, waits for the confirmation prompt,
 types ANSWER, and exits with the command's status. Prints what the command
-wrote. usage: confirm_pty.py ANSWER COMMAND..."""
+wrote. usage: confirm_pty.py ANSWER COMMAND...
+With $PTY_BEFORE_ANSWER set, runs that shell command when the prompt shows,
+before typing (to change the world under the prompt)."""
 import os
 import pty
+import subprocess
 import sys
 import time
 
@@ -23,6 +26,8 @@ while time.time() < deadline:
         break
     seen += chunk
     if not typed and b"to go ahead:" in seen:
+        if os.environ.get("PTY_BEFORE_ANSWER"):
+            subprocess.run(os.environ["PTY_BEFORE_ANSWER"], shell=True, check=True)
         os.write(fd, answer)
         typed = True
 _, status = os.waitpid(pid, 0)
