@@ -28,22 +28,28 @@ static void cert_usage(FILE *out)
 	      out);
 }
 
+/* Messages can quote the document or the ledger: shown escaped. */
 static void say(bool ok, const char *what, const char *msg)
 {
-	printf("  [%s] %-18s %s\n", ok ? "ok" : "FAILED", what, msg);
+	char safe[1024];
+	printf("  [%s] %-18s %s\n", ok ? "ok" : "FAILED", what, cli_escape(msg, safe, sizeof(safe)));
 }
 
 static void say_unchecked(const char *what, const char *msg)
 {
-	printf("  [--] %-18s %s\n", what, msg);
+	char safe[1024];
+	printf("  [--] %-18s %s\n", what, cli_escape(msg, safe, sizeof(safe)));
 }
 
 /* The checks, then integrity and outcome as two lines, then the verdict. */
 static void print_check(const char *pdf, const struct kesu_cert_check *c)
 {
-	printf("%s\n", pdf);
-	printf("  certificate %s: %s, outcome %s\n", c->certificate_id[0] ? c->certificate_id : "?",
-	       c->document[0] ? c->document : "?", c->outcome[0] ? c->outcome : "?");
+	char id[256], document[256], outcome[256], name[1024];
+	printf("%s\n", cli_escape(pdf, name, sizeof(name)));
+	printf("  certificate %s: %s, outcome %s\n",
+	       cli_escape(c->certificate_id[0] ? c->certificate_id : "?", id, sizeof(id)),
+	       cli_escape(c->document[0] ? c->document : "?", document, sizeof(document)),
+	       cli_escape(c->outcome[0] ? c->outcome : "?", outcome, sizeof(outcome)));
 	if (c->file_checked)
 		say(c->file_ok, "PDF file", c->file_msg);
 	else

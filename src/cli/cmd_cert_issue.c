@@ -129,8 +129,11 @@ static int issue(struct cli_station *st, const struct issue_ctl *ctl)
 		cli_error("record %llu: cannot make the certificate payload", (unsigned long long)seq);
 		code = KESU_EXIT_FAILURE;
 	}
+	struct kesu_pdf_style style;
+	kesu_config_pdf_style(&st->cfg, &style);
 	if (code == KESU_EXIT_OK &&
-	    kesu_cert_issue(payload, len, st->sk, st->cert_dir, path, sizeof(path), err, sizeof(err)) < 0) {
+	    kesu_cert_issue_styled(payload, len, st->sk, st->cert_dir, &style, path, sizeof(path), err,
+				   sizeof(err)) < 0) {
 		cli_error("%s", err);
 		code = KESU_EXIT_FAILURE;
 	}

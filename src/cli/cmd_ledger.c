@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "kesu/fileio.h"
 #include "kesu/paths.h"
 
 struct ledger_ctl {
@@ -271,8 +272,12 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 
 static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st)
 {
+	/* -o: built in memory, then written whole through the one atomic
+	 * writer, so a failed export never leaves half a file. */
 	FILE *out = stdout;
-	if (ctl->output && !(out = fopen(ctl->output, "w"))) {
+	char *mem = NULL;
+	size_t mem_len = 0;
+	if (ctl->output && !(out = open_memstream(&mem, &mem_len))) {
 		cli_error("%s: %s", ctl->output, strerror(errno));
 		return KESU_EXIT_FAILURE;
 	}
@@ -306,9 +311,17 @@ static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st)
 		json_object_put(doc);
 	}
 	json_object_put(ls.array);
-	if (out != stdout && fclose(out) != 0 && rc == 0) {
-		cli_error("%s: %s", ctl->output, strerror(errno));
-		return KESU_EXIT_FAILURE;
+	if (out != stdout) {
+		bool closed = fclose(out) == 0;
+		if (rc == 0 && !closed) {
+			cli_error("%s: %s", ctl->output, strerror(errno));
+			rc = -EIO;
+		} else if (rc == 0 &&
+			   kesu_file_write_atomic(ctl->output, mem, mem_len, 0600, 0, err, sizeof(err)) < 0) {
+			cli_error("%s", err);
+			rc = -EIO;
+		}
+		free(mem);
 	}
 	return rc < 0 ? KESU_EXIT_FAILURE : KESU_EXIT_OK;
 }

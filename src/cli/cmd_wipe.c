@@ -35,7 +35,7 @@ struct drive {
 	pthread_t thread;
 	bool started;
 	struct cli_record rec;
-	char asset[KESU_FIELD];
+	char asset[sizeof(((struct kesu_job_context *)0)->asset_number)];
 	struct cli_firmware fw;      /* channel, caps, the method it runs */
 	struct kesu_gate_verdict verdict; /* the gate's, for the confirmation */
 };
@@ -57,17 +57,18 @@ static void wipe_usage(FILE *out)
 	      "Drives are erased at the same time, each in its own job.\n\n"
 	      "  -m, --method ID          erasure method (default " KESU_METHOD_DEFAULT "; kesu methods)\n"
 	      "      --methods-dir DIR    also load DIR/*.method\n"
-	      "      --verify MODE        sample, full or none (default: the method's)\n"
+	      "      --verify MODE        sample, full or none (default: the method's; none:\n"
+	      "                           no certificate, exit status 7)\n"
 	      "      --verify-passes P    last or all (default: the method's)\n"
-	      "      --verify-percent N   sampled coverage in percent (default 10)\n"
+	      "      --verify-percent N   sampled coverage in percent, 1 to 100 (default 10)\n"
 	      "      --request-size SIZE  bytes per write, e.g. 1M, 4M (default 4M)\n"
-	      "      --retries N          attempts after a media error (default 3)\n"
+	      "      --retries N          attempts after a media error, 0 to 100 (default 3)\n"
 	      "      --progress MODE      auto, tty, json or none (default auto: tty at a terminal)\n"
 	      "      --json               print the job results as JSON on stdout\n"
 	      "  -y, --yes                confirm without asking (scripts)\n"
 	      "  -f, --force              with --yes: erase drives holding partitions or filesystems\n"
 	      "  -n, --dry-run            run the gate and the confirmation, write nothing\n"
-	      "      --stop-after-pass N  stop after pass N (for testing; the job is INTERRUPTED)\n"
+	      "      --stop-after-pass N  stop after pass N, 1 to 64 (for testing; INTERRUPTED)\n"
 	      "\nFirmware methods (the drive erases itself; kesu methods lists them):\n"
 	      "      --hpa MODE           check (default: warn; Security Erase refuses), restore\n"
 	      "                           (remove a Host Protected Area first, so its sectors\n"
@@ -86,8 +87,11 @@ static void wipe_usage(FILE *out)
 	      "      --key PATH           the station key (default ~/.config/kesu/station.key;\n"
 	      "                           made on first use)\n"
 	      "      --passphrase-file F  the key's passphrase, for scripts\n"
-	      "      --restart            do not resume an unfinished job for the drive\n"
-	      "      --checkpoint-interval S  sync and checkpoint every S seconds (default 5):\n"
+	      "      --restart            close an unfinished job for the drive with a signed\n"
+	      "                           ABANDONED record and start anew (default: resume it,\n"
+	      "                           once the drive proves it holds what the job wrote)\n"
+	      "      --checkpoint-interval S  sync and checkpoint every S seconds, 0.1 to 600\n"
+	      "                           (default 5):\n"
 	      "                           at most that much work is redone after a crash\n"
 	      "  -h, --help               this help\n",
 	      out);
@@ -268,7 +272,6 @@ static void warn_unverified(const struct wipe_ctl *ctl, const struct kesu_method
 static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 		 const struct kesu_method_set *methods, struct cli_station *st, struct drive *drives)
 {
-	(void)st;
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
 		struct kesu_gate_verdict v;

@@ -69,7 +69,8 @@ bool tui_results_all_success(const struct tui_results *r);
 /* ---- the application (everything below needs cli.h and curses) ---- */
 #include "cli.h"
 
-#define TUI_MAX_ASSET KESU_FIELD
+/* As large as the record's fields, so nothing is cut mid-character. */
+#define TUI_MAX_ASSET KESU_LIMIT_BYTES(KESU_LIMIT_ASSET_NUMBER)
 
 struct tui_drive {
 	struct kesu_device dev;
@@ -84,9 +85,9 @@ struct tui_drive {
 struct tui_form {
 	size_t method;           /* index in the method set */
 	int verify;              /* 0 the method's, 1 sample, 2 full, 3 none */
-	char operator_name[KESU_FIELD];
-	char organisation[KESU_FIELD];
-	char approver[KESU_FIELD];
+	char operator_name[KESU_LIMIT_BYTES(KESU_LIMIT_OPERATOR)];
+	char organisation[KESU_LIMIT_BYTES(KESU_LIMIT_ORGANISATION)];
+	char approver[KESU_LIMIT_BYTES(KESU_LIMIT_APPROVER)];
 	int class_idx;           /* 0 "-", 1 I, 2 II, 3 III */
 	int purpose_idx;         /* 0 "-", 1 disposal, ... */
 };

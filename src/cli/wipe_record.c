@@ -168,8 +168,11 @@ int cli_record_on_checkpoint(void *ctx, const struct kesu_job_checkpoint *cp)
 static int certify(struct cli_station *st, struct cli_record *rec, const char *payload, size_t len,
 		   bool success)
 {
-	if (kesu_cert_issue(payload, len, st->sk, st->cert_dir, rec->document, sizeof(rec->document),
-			    rec->document_error, sizeof(rec->document_error)) < 0) {
+	struct kesu_pdf_style style;
+	kesu_config_pdf_style(&st->cfg, &style);
+	if (kesu_cert_issue_styled(payload, len, st->sk, st->cert_dir, &style, rec->document,
+				   sizeof(rec->document), rec->document_error,
+				   sizeof(rec->document_error)) < 0) {
 		rec->document[0] = '\0';
 		return KESU_EXIT_FAILURE;
 	}

@@ -220,7 +220,8 @@ static void check_file(const char *pdf_path, const struct kesu_public_key *pk, c
 	free(sig);
 }
 
-static void check_ledger(struct kesu_ledger *ledger, struct json_object *doc, struct kesu_cert_check *c)
+static void check_ledger(struct kesu_ledger *ledger, const struct kesu_public_key *pk,
+			 struct json_object *doc, struct kesu_cert_check *c)
 {
 	c->ledger_checked = true;
 	struct json_object *lref = member(doc, "ledger");
@@ -229,7 +230,11 @@ static void check_ledger(struct kesu_ledger *ledger, struct json_object *doc, st
 	int64_t seq = json_object_get_int64(member(lref, "seq"));
 	char *record = NULL, stored_hash[65], err[256];
 	uint64_t stored_seq = 0;
-	int rc = job_id ? kesu_ledger_lookup(ledger, job_id, &record, &stored_seq, stored_hash, err, sizeof(err)) : 0;
+	/* The ledger's record as it is now: its hash recomputed from the text and
+	 * its signature checked, never the stored hash column taken on trust. */
+	int rc = job_id ? kesu_ledger_lookup_checked(ledger, job_id, pk, &record, &stored_seq, stored_hash,
+						     err, sizeof(err))
+			: 0;
 	if (rc < 0)
 		snprintf(c->ledger_msg, sizeof(c->ledger_msg), "%s", err);
 	else if (rc == 0)
@@ -298,7 +303,7 @@ int kesu_cert_verify(const char *pdf_path, const struct kesu_public_key *pk,
 		if (doc) {
 			read_facts(doc, c);
 			if (ledger)
-				check_ledger(ledger, doc, c);
+				check_ledger(ledger, pk, doc, c);
 		} else if (c->payload_ok) {
 			c->payload_ok = false;
 			snprintf(c->payload_msg, sizeof(c->payload_msg), "the signed payload is not JSON");

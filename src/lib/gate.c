@@ -12,6 +12,7 @@
 
 #include "kesu/error.h"
 #include "kesu/gate.h"
+#include "utf8.h"
 #include "probe.h"
 
 static void say(struct kesu_gate_verdict *v, const char *fmt, ...)
@@ -205,6 +206,13 @@ int kesu_gate_check(const char *path, const struct kesu_probe_env *env, bool for
 	}
 	if (rc < 0)
 		return rc;
+	/* The path goes into the signed record, and nothing that is not
+	 * UTF-8 is ever signed: refuse now rather than fail after the wipe. */
+	if (!kesu_utf8_valid(dev->path, strlen(dev->path))) {
+		v->refusals = KESU_REFUSE_NOT_A_DRIVE;
+		say(v, "the drive's path is not valid UTF-8, so it cannot be recorded; give a name that is");
+		return -KESU_EREFUSED;
+	}
 	return judge(dev, force, own, v) ? 0 : -KESU_EREFUSED;
 }
 

@@ -134,4 +134,17 @@ check "it is signed whole, not cut at 255 bytes" test "$(ledger_field .organisat
 check "the asset number lost its spaces" test "$(ledger_field .media.asset_number)" = "A-1"
 check "the ledger verifies" "$KESU" ledger verify
 
+# A device path that is not UTF-8 would go into the signed record: refused
+# before anything is opened for writing.
+bad_path="$WORK/"$'\xff'"drive.img"
+truncate -s 1M "$bad_path"
+sum=$(sha256sum "$bad_path" | cut -d' ' -f1)
+expect_exit 2 "a device path that is not UTF-8 is refused" "$KESU" wipe --yes --force --progress none "$bad_path"
+check "it says why" grep -q "not valid UTF-8" "$WORK/err"
+ln -s "$bad_path" "$WORK/good-name.img"
+expect_exit 5 "a good name that leads to a path that is not UTF-8 is refused by the gate" \
+	"$KESU" wipe --yes --force --progress none "$WORK/good-name.img"
+check "the gate says why" grep -q "path is not valid UTF-8" "$WORK/err"
+check "the image is unchanged" test "$(sha256sum "$bad_path" | cut -d' ' -f1)" = "$sum"
+
 finish
