@@ -179,7 +179,7 @@ void pdf_draw_technical(struct pdf *p)
 	if (c->failure) {
 		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 8, true, "不合格・失敗報告書");
 		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 15, 8, true, "FAILURE REPORT");
-		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 25, 6, false, "not a certificate");
+		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 25, 8, false, "not a certificate");
 	} else {
 		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 6, false,
 				"KESU-CERT:ID:BLAKE2b-256");
