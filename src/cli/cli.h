@@ -75,6 +75,11 @@ struct cli_station {
 
 /* Reads the config file ($KESU_CONFIG or ~/.config/kesu/config). */
 int cli_station_load_config(struct cli_station *st);
+/* The config file, the flags over it, the station's fields, and the
+ * checks every record needs (an operator; valid class, purpose and text).
+ * who: the question for a missing operator ("who is erasing"). */
+int cli_station_context(struct cli_station *st, const struct kesu_job_context *flags,
+			const char *command, const char *who);
 /* Copies every non-empty field of flags over cfg. */
 void cli_context_merge(struct kesu_job_context *cfg, const struct kesu_job_context *flags);
 /* Settles the ledger, certificate and key paths: flag, config, default. */

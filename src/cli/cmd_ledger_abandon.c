@@ -58,20 +58,7 @@ int cmd_ledger_abandon(int argc, char **argv)
 	    !cli_check_text("--reason", reason)) /* both are signed */
 		return KESU_EXIT_USAGE;
 	struct cli_station *st = calloc(1, sizeof(*st));
-	int code = cli_station_load_config(st);
-	if (code == KESU_EXIT_OK) {
-		cli_context_merge(&st->cfg.ctx, &flags);
-		kesu_context_station(&st->cfg.ctx);
-		char err[600];
-		if (!st->cfg.ctx.operator_name[0]) {
-			cli_error("ledger abandon: who closes the job? give --operator NAME (or operator = "
-				  "NAME in the config file)");
-			code = KESU_EXIT_USAGE;
-		} else if (kesu_context_check(&st->cfg.ctx, err, sizeof(err)) < 0) {
-			cli_error("ledger abandon: %s", err);
-			code = KESU_EXIT_USAGE;
-		}
-	}
+	int code = cli_station_context(st, &flags, "ledger abandon", "who closes the job");
 	if (code == KESU_EXIT_OK)
 		code = cli_station_paths(st, ledger, NULL, key);
 	if (code == KESU_EXIT_OK)

@@ -451,21 +451,8 @@ static void watch(const struct wipe_ctl *ctl, struct drive *drives)
  * record that can fail before a drive is opened. Nothing is created. */
 static int load_station(const struct wipe_ctl *ctl, struct cli_station *st)
 {
-	int code = cli_station_load_config(st);
-	if (code != KESU_EXIT_OK)
-		return code;
-	cli_context_merge(&st->cfg.ctx, &ctl->ctx);
-	kesu_context_station(&st->cfg.ctx);
-	char err[300];
-	if (!st->cfg.ctx.operator_name[0]) {
-		cli_error("wipe: who is erasing? give --operator NAME (or operator = NAME in the config file)");
-		return KESU_EXIT_USAGE;
-	}
-	if (kesu_context_check(&st->cfg.ctx, err, sizeof(err)) < 0) {
-		cli_error("wipe: %s", err);
-		return KESU_EXIT_USAGE;
-	}
-	return cli_station_paths(st, ctl->ledger, ctl->cert_dir, ctl->key);
+	int code = cli_station_context(st, &ctl->ctx, "wipe", "who is erasing");
+	return code == KESU_EXIT_OK ? cli_station_paths(st, ctl->ledger, ctl->cert_dir, ctl->key) : code;
 }
 
 /* The ledger and the key, made on first use: only once every drive is

@@ -45,6 +45,26 @@ void cli_context_merge(struct kesu_job_context *cfg, const struct kesu_job_conte
 			snprintf(fields[i].to, fields[i].size, "%s", fields[i].from);
 }
 
+int cli_station_context(struct cli_station *st, const struct kesu_job_context *flags,
+			const char *command, const char *who)
+{
+	int code = cli_station_load_config(st);
+	if (code != KESU_EXIT_OK)
+		return code;
+	cli_context_merge(&st->cfg.ctx, flags);
+	kesu_context_station(&st->cfg.ctx);
+	char err[600];
+	if (!st->cfg.ctx.operator_name[0]) {
+		cli_error("%s: %s? give --operator NAME (or operator = NAME in the config file)", command, who);
+		return KESU_EXIT_USAGE;
+	}
+	if (kesu_context_check(&st->cfg.ctx, err, sizeof(err)) < 0) {
+		cli_error("%s: %s", command, err);
+		return KESU_EXIT_USAGE;
+	}
+	return KESU_EXIT_OK;
+}
+
 static int resolve(const char *flag, const char *configured, enum kesu_path_kind kind, char *out,
 		   size_t size)
 {

@@ -166,6 +166,15 @@ static struct json_object *method_json(const struct kesu_method *m)
 	json_object_object_add(o, "title_en", json_object_new_string(m->title_en));
 	json_object_object_add(o, "title_ja", json_object_new_string(m->title_ja));
 	json_object_object_add(o, "version", json_object_new_int64(m->version));
+	/* The certificate's 準拠規格 and the caveat a DoD or NSA name needs;
+	 * absent (not null) for methods without them, so their records keep
+	 * their bytes. */
+	if (m->standard_ja[0])
+		json_object_object_add(o, "standard_ja", json_object_new_string(m->standard_ja));
+	if (m->caveat_ja[0])
+		json_object_object_add(o, "caveat_ja", json_object_new_string(m->caveat_ja));
+	if (m->caveat_en[0])
+		json_object_object_add(o, "caveat_en", json_object_new_string(m->caveat_en));
 	return o;
 }
 

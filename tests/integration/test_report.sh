@@ -114,4 +114,16 @@ if command -v zbarimg >/dev/null; then
 	check "the certificate's QR code is KESU-CERT:..." test "$(qr "$cert")" = "$want"
 fi
 
+# 3. The station's style from its config file: era dates and its own label.
+printf 'operator = Test Operator\norganisation = Test City\ndate_style = era\nclass_label = 情報資産の分類\n' \
+	>"$XDG_CONFIG_HOME/kesu/config"
+dev=$(new_drive styled)
+expect_exit 0 "a wipe with date_style = era and a class label" "${WIPE[@]}" --method dod-3pass --class II "$dev"
+cert=$(newest_pdf)
+pdftotext -enc UTF-8 "$cert" "$WORK/styled.txt"
+year=$(( $(date +%Y) - 2018 ))
+check "dates read in the Japanese era (令和${year}年)" grep -qF "令和${year}年" "$WORK/styled.txt"
+check "the class carries the configured label" grep -qF "情報資産の分類Ⅱ" "$WORK/styled.txt"
+check "the caveat for the DoD name is printed" grep -qF "no longer specifies an overwrite" "$WORK/cert.txt"
+
 finish
