@@ -15,6 +15,7 @@
 #include "utf8.h"
 #include "probe.h"
 
+__attribute__((format(printf, 2, 3)))
 static void say(struct kesu_gate_verdict *v, const char *fmt, ...)
 {
 	if (v->reason[0])

@@ -364,7 +364,7 @@ int sim_drive_save(const struct sim_drive *d, const char *path)
 /* One key=value of the state file into the drive. 0, or -EINVAL. */
 static int load_key(struct sim_drive *d, const char *k, const char *v)
 {
-	unsigned long long n;
+	unsigned long long n = 0;
 	bool num = number(v, 0, UINT64_MAX, &n);
 	if (strcmp(k, "kind") == 0)
 		return strcmp(v, kind_name(d)) == 0 ? 0 : -EINVAL;
