@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -328,10 +330,18 @@ static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 	return KESU_EXIT_OK;
 }
 
+/* Written once by each job's thread when its job has ended, so the main
+ * thread wakes at once instead of at its next redraw. */
+static int jobs_done_fd = -1;
+
 static void *run_job(void *arg)
 {
 	struct drive *d = arg;
 	kesu_job_run(d->job);
+	uint64_t one = 1;
+	if (jobs_done_fd >= 0 && write(jobs_done_fd, &one, sizeof(one)) < 0) {
+		/* the main thread then notices at its next redraw */
+	}
 	return NULL;
 }
 
@@ -414,13 +424,22 @@ static void print_summary(const struct kesu_job_result *r, const struct cli_reco
 		printf("  NIST SP 800-88 level achieved: %s\n", kesu_nist_level_name(r->nist_level));
 }
 
+static double now_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Draws progress (terminal: 4 times a second; JSON: once a second) until
+ * every job has ended; a job's end or a signal wakes it at once. */
 static void watch(const struct wipe_ctl *ctl, struct drive *drives)
 {
 	struct cli_running *runs = calloc((size_t)ctl->ndevices, sizeof(*runs));
 	for (size_t i = 0; i < ctl->ndevices; i++)
 		runs[i] = (struct cli_running){drives[i].dev.path, drives[i].job};
 	bool first = true, cancelled = false;
-	unsigned tick = 0;
+	double last_json = 0;
 	for (;;) {
 		bool running = false;
 		for (size_t i = 0; i < ctl->ndevices; i++) {
@@ -433,16 +452,21 @@ static void watch(const struct wipe_ctl *ctl, struct drive *drives)
 				kesu_job_cancel(drives[i].job);
 			cancelled = true;
 		}
-		/* Terminal: 4 redraws a second. JSON: one object a second. */
-		if (ctl->progress == CLI_PROGRESS_TTY || tick % 4 == 0 || !running) {
+		double now = now_seconds();
+		if (ctl->progress == CLI_PROGRESS_TTY || now - last_json >= 1.0 || !running) {
 			cli_progress_draw(runs, (size_t)ctl->ndevices, ctl->progress, first);
 			first = false;
+			last_json = now;
 		}
 		if (!running)
 			break;
-		struct timespec quarter = {0, 250000000};
-		nanosleep(&quarter, NULL);
-		tick++;
+		struct pollfd pfd = {.fd = jobs_done_fd, .events = POLLIN};
+		if (poll(&pfd, jobs_done_fd >= 0 ? 1 : 0, 250) > 0) {
+			uint64_t n;
+			if (read(jobs_done_fd, &n, sizeof(n)) < 0) {
+				/* drained by an earlier read; nothing to do */
+			}
+		}
 	}
 	free(runs);
 }
@@ -570,6 +594,7 @@ static int run_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct d
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	jobs_done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	for (size_t i = 0; i < ctl->ndevices; i++)
 		drives[i].started = pthread_create(&drives[i].thread, NULL, run_job, &drives[i]) == 0;
 	watch(ctl, drives);
@@ -594,6 +619,9 @@ static int run_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct d
 			print_record(&drives[i].rec);
 		}
 	}
+	if (jobs_done_fd >= 0)
+		close(jobs_done_fd);
+	jobs_done_fd = -1;
 	if (ctl->json) {
 		struct json_object *doc = json_object_new_object();
 		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
