@@ -252,7 +252,7 @@ int kesu_job_state_parse(const char *text, struct kesu_job_result *r, time_t *fi
 	for (unsigned i = 0; ok && i < pass; i++) {
 		struct json_object *po = json_object_array_get_idx(passes, i), *v = get(po, "verify");
 		struct kesu_pass_result *p = &parsed[i];
-		uint64_t number, bytes, millis;
+		uint64_t number, bytes = 0, millis = 0;
 		ok = get_u64(po, "number", &number) && number == i + 1 &&
 		     get_bool(po, "completed", &p->completed) && get_u64(po, "bytes", &bytes) &&
 		     get_u64(po, "ms", &millis) && ranges_parse(get(po, "bad"), &p->bad) &&
