@@ -10,6 +10,7 @@
 
 #include "kesu/ata.h"
 #include "kesu/device.h"
+#include "kesu/error.h"
 #include "kesu/method.h"
 #include "kesu/nvme.h"
 #include "kesu/purge.h"
@@ -32,7 +33,7 @@ int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
 struct kesu_drive_caps {
 	bool queried;              /* a channel was open and asked */
 	enum kesu_purge_bus bus;   /* which command set answered */
-	char error[256];           /* why the drive could not be asked, "" if it was */
+	char error[KESU_ERRMSG_MAX]; /* why the drive could not be asked, "" if it was */
 	char ata_refused[96];      /* ATA PASS-THROUGH was refused (a blocking bridge
 				    * or a SCSI disk): the reason, "" otherwise */
 	struct kesu_purge_caps purge; /* the summary auto-purge decides on */

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "kesu/ata.h"
+#include "kesu/error.h"
 #include "kesu/method.h"
 #include "kesu/nvme.h"
 
@@ -35,7 +36,7 @@ struct kesu_purge_caps {
 struct kesu_purge_choice {
 	char method_id[KESU_METHOD_ID_MAX + 1]; /* e.g. "nvme-sanitize-crypto", "" when none */
 	enum kesu_nist_level level;  /* what it achieves on this media; 0 when none */
-	char reason[512];            /* one line, English: why this one, or why none */
+	char reason[KESU_ERRMSG_MAX]; /* one line, English: why this one, or why none */
 };
 
 /* Chooses the strongest purge caps allow (docs/firmware.md, "auto-purge").

@@ -103,7 +103,7 @@ static int cert_verify(const char *pdf, const char *pubkey, const char *ledger_f
 	int code = cli_station_load_config(st);
 	if (code == KESU_EXIT_OK)
 		code = cli_station_paths(st, ledger_flag, NULL, NULL);
-	char pub[4200], err[600];
+	char pub[KESU_PATH_MAX], err[KESU_ERRMSG_MAX];
 	struct kesu_public_key pk;
 	if (code == KESU_EXIT_OK) {
 		if (pubkey)
@@ -137,7 +137,7 @@ static int cert_verify(const char *pdf, const char *pubkey, const char *ledger_f
 
 static int cert_show(const char *pdf)
 {
-	char *payload, *sig, err[600];
+	char *payload, *sig, err[KESU_ERRMSG_MAX];
 	size_t len, sig_len;
 	int rc = kesu_pdf_read_payload(pdf, &payload, &len, &sig, &sig_len, err, sizeof(err));
 	if (rc < 0) {

@@ -84,7 +84,7 @@ static const char *member_text(struct json_object *o, const char *name)
 static int load_record(struct cli_station *st, const struct issue_ctl *ctl, char **record,
 		       uint64_t *seq, char hash[65], char job_id[KESU_JOB_ID_LEN + 1])
 {
-	char err[600], safe[2400]; /* messages name ids read from the file: escaped */
+	char err[KESU_ERRMSG_MAX], safe[4 * KESU_ERRMSG_MAX]; /* messages name ids read from the file: escaped */
 	struct kesu_public_key pk;
 	kesu_key_public_from_secret(st->sk, &pk);
 	int rc = kesu_ledger_resolve(st->ledger, ctl->id, job_id, err, sizeof(err));
@@ -103,7 +103,7 @@ static int load_record(struct cli_station *st, const struct issue_ctl *ctl, char
 
 static int issue(struct cli_station *st, const struct issue_ctl *ctl)
 {
-	char *record = NULL, hash[65], job_id[KESU_JOB_ID_LEN + 1], path[4200], err[600];
+	char *record = NULL, hash[65], job_id[KESU_JOB_ID_LEN + 1], path[KESU_PATH_MAX], err[KESU_ERRMSG_MAX];
 	uint64_t seq;
 	int code = load_record(st, ctl, &record, &seq, hash, job_id);
 	if (code != KESU_EXIT_OK)

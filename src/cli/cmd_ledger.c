@@ -87,7 +87,7 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 	ctl->nargs = argc - optind;
 	/* A typo must not print an empty table: an auditor would read it as
 	 * "nothing was erased". */
-	char err[300];
+	char err[KESU_ERRMSG_MAX];
 	if (kesu_ledger_filter_check(&ctl->filter, err, sizeof(err)) < 0) {
 		cli_error("ledger: %s", err);
 		return -1;
@@ -111,7 +111,7 @@ static int open_ledger(const struct ledger_ctl *ctl, struct cli_station *st)
 
 static int ledger_verify(const struct ledger_ctl *ctl, struct cli_station *st)
 {
-	char pub[4200], err[600];
+	char pub[KESU_PATH_MAX], err[KESU_ERRMSG_MAX];
 	if (ctl->pubkey)
 		snprintf(pub, sizeof(pub), "%s", ctl->pubkey);
 	else
@@ -204,7 +204,7 @@ struct list_state {
  * report is missing from the certificate directory. */
 static int document_missing(const char *cert_dir, struct json_object *rec)
 {
-	char path[4200];
+	char path[KESU_PATH_MAX];
 	const char *outcome = field(rec, "outcome");
 	if (!cli_record_gets_document(field(rec, "kind"), outcome) || !*field(rec, "certificate_id"))
 		return -1;
@@ -293,7 +293,7 @@ static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st)
 		fprintf(out, "%-4s %-16s %-14s %-16s %-13s %s\n", "SEQ", "ENDED (LOCAL)", "OPERATOR", "SERIAL",
 			"METHOD", "OUTCOME");
 	}
-	char err[600];
+	char err[KESU_ERRMSG_MAX];
 	int rc = kesu_ledger_query(st->ledger, &ctl->filter, list_row, &ls, err, sizeof(err));
 	if (rc < 0)
 		cli_error("%s", err);
@@ -332,7 +332,7 @@ static int ledger_show(const struct ledger_ctl *ctl, struct cli_station *st)
 		cli_error("ledger show: name one job or certificate id");
 		return KESU_EXIT_USAGE;
 	}
-	char *record, hash[65], err[600], safe[2400], job_id[KESU_JOB_ID_LEN + 1];
+	char *record, hash[65], err[KESU_ERRMSG_MAX], safe[4 * KESU_ERRMSG_MAX], job_id[KESU_JOB_ID_LEN + 1];
 	uint64_t seq;
 	int rc = kesu_ledger_resolve(st->ledger, ctl->args[0], job_id, err, sizeof(err));
 	if (rc <= 0) {

@@ -67,7 +67,7 @@ int cmd_ledger_abandon(int argc, char **argv)
 		code = cli_station_load_key(st, passfile);
 	if (code == KESU_EXIT_OK) {
 		struct kesu_ledger_open_job open;
-		char err[600];
+		char err[KESU_ERRMSG_MAX];
 		int found = kesu_ledger_get_open(st->ledger, job_id, &open, err, sizeof(err));
 		if (found < 0) {
 			cli_error("%s", err);
@@ -78,10 +78,16 @@ int cmd_ledger_abandon(int argc, char **argv)
 			code = KESU_EXIT_USAGE;
 		} else {
 			uint64_t seq;
-			code = cli_record_abandon(st, &open, NULL, reason, &seq);
-			if (code == KESU_EXIT_OK)
+			struct kesu_station ks;
+			kesu_station_init(&ks, st->ledger, st->sk, st->cert_dir, &st->cfg.ctx, NULL);
+			if (kesu_wipe_abandon(&ks, &open, NULL, reason, &seq, err, sizeof(err)) < 0) {
+				cli_error("%s", err);
+				code = KESU_EXIT_FAILURE;
+			} else {
 				printf("job %s closed as ABANDONED: ledger record %llu\n", job_id,
 				       (unsigned long long)seq);
+			}
+			kesu_station_destroy(&ks);
 			kesu_ledger_open_job_free(&open);
 		}
 	}

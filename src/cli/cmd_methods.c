@@ -246,7 +246,7 @@ int cmd_methods(int argc, char **argv)
 		show = argv[optind + 1];
 	}
 	struct kesu_method_set *set;
-	char err[512];
+	char err[KESU_ERRMSG_MAX];
 	if (kesu_method_set_load(&set, dir, err, sizeof(err)) < 0) {
 		cli_error("%s", err);
 		return KESU_EXIT_USAGE;

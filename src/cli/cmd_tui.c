@@ -164,7 +164,7 @@ static int prepare(struct tui_app *app, const struct tui_opts *o)
 		snprintf(app->paths.cert_dir, sizeof(app->paths.cert_dir), "%s", st->cert_dir);
 		snprintf(app->paths.key, sizeof(app->paths.key), "%s", st->key_path);
 	}
-	char err[512];
+	char err[KESU_ERRMSG_MAX];
 	if (code == KESU_EXIT_OK &&
 	    kesu_method_set_load(&app->methods, app->methods_dir, err, sizeof(err)) < 0) {
 		cli_error("%s", err);

@@ -94,7 +94,7 @@ int cmd_unlock(int argc, char **argv)
 		return cli_exit_for(fd);
 	}
 	struct cli_station st = {0};
-	char device_key[4400], err[512];
+	char device_key[KESU_DEVICE_KEY_MAX], err[KESU_ERRMSG_MAX];
 	kesu_ledger_device_key(dev.serial, dev.path, dev.size, device_key, sizeof(device_key));
 	char *password = NULL;
 	int code = KESU_EXIT_OK;

@@ -32,7 +32,7 @@ static int open_verify_station(struct cli_station *st, const struct kesu_job_con
 		cli_error("verify: who is checking? give --operator NAME (or operator = NAME in the config file)");
 		return KESU_EXIT_USAGE;
 	}
-	char err[300];
+	char err[KESU_ERRMSG_MAX];
 	if (kesu_context_check(ctx, err, sizeof(err)) < 0) {
 		cli_error("verify: %s", err);
 		return KESU_EXIT_USAGE;
@@ -49,7 +49,7 @@ static int record_verify(struct cli_station *st, const struct kesu_device *dev, 
 			 const struct kesu_verify_result *v, int rc, const char *job_id, time_t started)
 {
 	size_t len;
-	char err[600], hash[65];
+	char err[KESU_ERRMSG_MAX], hash[65];
 	uint64_t seq;
 	char *record = kesu_record_build_verify(dev, expect, v, rc, &st->cfg.ctx, job_id, started,
 						time(NULL), &len);
@@ -174,7 +174,7 @@ int cmd_verify(int argc, char **argv)
 		free(st);
 		return KESU_EXIT_FAILURE;
 	}
-	char job_id[KESU_JOB_ID_LEN + 1], device_key[4400], err[600];
+	char job_id[KESU_JOB_ID_LEN + 1], device_key[KESU_DEVICE_KEY_MAX], err[KESU_ERRMSG_MAX];
 	kesu_ledger_device_key(dev->serial, dev->path, dev->size, device_key, sizeof(device_key));
 	if (kesu_ledger_begin(st->ledger, device_key, "{\"kind\":\"verify\"}", job_id, err, sizeof(err)) < 0) {
 		cli_error("%s", err);

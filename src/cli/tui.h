@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kesu/sizes.h"
+
 /* ---- tui_progress.c: parsing what the wipe child prints ---- */
 
 /* One `--progress json` line (docs/formats.md, "Progress lines"). Numbers
@@ -46,8 +48,8 @@ struct tui_job_result {
 	char method[40];
 	char job_id[40];
 	bool recorded;           /* record.seq is set: the ledger chain has it */
-	char certificate[4200];  /* record.certificate, "" when none */
-	char failure_report[4200];
+	char certificate[KESU_PATH_MAX];  /* record.certificate, "" when none */
+	char failure_report[KESU_PATH_MAX];
 };
 
 struct tui_results {

@@ -134,7 +134,7 @@ static void draw_choice(const struct tui_app *app, int y, int choice, const char
 
 enum tui_next tui_resume_screen(struct tui_app *app)
 {
-	char err[600];
+	char err[KESU_ERRMSG_MAX];
 	app->restart = app->resuming = false;
 	if (find_open_jobs(app, err, sizeof(err)) < 0) {
 		snprintf(app->message, sizeof(app->message), "Cannot read the ledger: %s", err);

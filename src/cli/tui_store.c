@@ -22,7 +22,7 @@
 #define MAX_CANDIDATES 32
 
 struct store_candidate {
-	char node[4200];   /* the whole disk or a partition */
+	char node[KESU_PATH_MAX];   /* the whole disk or a partition */
 	char fstype[32];
 	char label[KESU_STR];
 	char drive[4096];  /* the whole disk */
@@ -95,7 +95,7 @@ static size_t find_candidates(struct store_candidate *c)
 static bool is_mount_point(const char *dir)
 {
 	struct stat a, b;
-	char parent[4200];
+	char parent[KESU_PATH_MAX];
 	snprintf(parent, sizeof(parent), "%s/..", dir);
 	return stat(dir, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev;
 }

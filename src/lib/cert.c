@@ -186,7 +186,7 @@ int kesu_cert_issue_styled(const char *payload, size_t payload_len,
 			snprintf(err, errsize, "certificate: cannot sign %s", pdf_path);
 	}
 	if (rc == 0) {
-		char sig_path[4200];
+		char sig_path[KESU_PATH_MAX];
 		snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
 		rc = kesu_file_write_atomic(sig_path, pdf_sig, pdf_sig_len, 0644, 0, err, errsize);
 	}
@@ -201,7 +201,7 @@ int kesu_cert_issue_styled(const char *payload, size_t payload_len,
 static void check_file(const char *pdf_path, const struct kesu_public_key *pk, const char *pdf,
 		       size_t pdf_len, struct kesu_cert_check *c)
 {
-	char sig_path[4200], *sig = NULL;
+	char sig_path[KESU_PATH_MAX], *sig = NULL;
 	size_t sig_len;
 	snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
 	int rc = kesu_file_read_bounded(sig_path, KESU_PDF_SIG_MAX, 0, &sig, &sig_len, c->file_msg,
@@ -228,7 +228,7 @@ static void check_ledger(struct kesu_ledger *ledger, const struct kesu_public_ke
 	const char *job_id = json_object_get_string(member(lref, "job_id"));
 	const char *hash = json_object_get_string(member(lref, "record_hash"));
 	int64_t seq = json_object_get_int64(member(lref, "seq"));
-	char *record = NULL, stored_hash[65], err[256];
+	char *record = NULL, stored_hash[65], err[KESU_ERRMSG_MAX];
 	uint64_t stored_seq = 0;
 	/* The ledger's record as it is now: its hash recomputed from the text and
 	 * its signature checked, never the stored hash column taken on trust. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "kesu/fileio.h"
+#include "kesu/sizes.h"
 
 static int fail(char *err, size_t errsize, const char *path, int e)
 {
@@ -89,7 +90,7 @@ static int publish(const char *tmp, const char *path, bool no_replace)
 int kesu_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			   unsigned flags, char *err, size_t errsize)
 {
-	char tmp[4200], dir[4200];
+	char tmp[KESU_PATH_MAX], dir[KESU_PATH_MAX];
 	if (!path || !*path || (!data && len))
 		return fail(err, errsize, path ? path : "(no path)", EINVAL);
 	int rc = dir_of(path, dir, sizeof(dir));

@@ -221,7 +221,7 @@ int kesu_key_read_secret_public(const char *path, struct kesu_public_key *pk, ch
 
 bool kesu_key_secret_is_protected(const char *path)
 {
-	char err[256];
+	char err[KESU_ERRMSG_MAX];
 	struct scratch *s = scratch_new();
 	if (!s)
 		return false;

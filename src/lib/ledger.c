@@ -199,7 +199,7 @@ static int check_and_migrate(struct kesu_ledger *l, char *err, size_t errsize)
  * -wal and -shm 0600, or refuses when it cannot. */
 static int tighten(struct kesu_ledger *l, int fd, const char *suffix, char *err, size_t errsize)
 {
-	char path[4200];
+	char path[KESU_PATH_MAX];
 	snprintf(path, sizeof(path), "%s%s", l->path, suffix);
 	int own = -1;
 	if (fd < 0 && (fd = own = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
@@ -293,7 +293,7 @@ static int open_sqlite_readonly(struct kesu_ledger *l, char *err, size_t errsize
 	}
 	sqlite3_close(l->db);
 	l->db = NULL;
-	char wal[4200];
+	char wal[KESU_PATH_MAX];
 	struct stat sb;
 	snprintf(wal, sizeof(wal), "%s-wal", l->path);
 	if (stat(wal, &sb) == 0 && sb.st_size > 0) {
