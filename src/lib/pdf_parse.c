@@ -28,6 +28,7 @@ struct lex {
 	bool clipped; /* end is where PDF_SCANNED_MAX runs out */
 };
 
+__attribute__((format(printf, 2, 0)))
 static void set_err(struct pdf_reader *r, const char *fmt, va_list ap)
 {
 	if (r->err && r->errsize) {
