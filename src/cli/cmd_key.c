@@ -19,6 +19,10 @@
 
 #define PASS_MAX 1024 /* bytes of a passphrase, with its NUL */
 #define PATH_LEN 4096
+/* A file to sign is read whole, as signify does: a certificate, an export. */
+#define SIGNED_FILE_MAX ((size_t)1 << 30)
+/* A signify signature file: a comment line and one line of base64. */
+#define SIG_FILE_MAX 16384
 
 enum key_verb { VERB_GENERATE, VERB_SHOW, VERB_SIGN, VERB_VERIFY };
 
@@ -309,51 +313,16 @@ int cli_load_secret_key(const char *path, const char *passphrase_file,
 
 /* ---- files ---- */
 
-/* The whole of a (small) file, malloc'd. Returns an exit code. */
-static int read_whole(const char *path, char **data, size_t *len)
+/* The whole of a regular file, at most max bytes, malloc'd, through the one
+ * bounded reader. Returns an exit code. */
+static int read_whole(const char *path, size_t max, char **data, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	*data = NULL;
-	*len = 0;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		int e = errno;
-		cli_error("%s: %s", path, strerror(e));
-		if (fd >= 0)
-			close(fd);
-		return e == ENOENT ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+	char err[PATH_LEN + 100];
+	int rc = kesu_file_read_bounded(path, max, 0, data, len, err, sizeof(err));
+	if (rc < 0) {
+		cli_error("%s", err);
+		return rc == -ENOENT ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 	}
-	size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, got = 0;
-	char *buf = malloc(cap);
-	int code = buf ? KESU_EXIT_OK : KESU_EXIT_FAILURE;
-	while (code == KESU_EXIT_OK) {
-		if (got == cap) {
-			char *bigger = realloc(buf, cap * 2);
-			if (!bigger) {
-				code = KESU_EXIT_FAILURE;
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		ssize_t n = read(fd, buf + got, cap - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			cli_error("%s: %s", path, strerror(errno));
-			code = KESU_EXIT_FAILURE;
-		}
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (code != KESU_EXIT_OK) {
-		free(buf);
-		return code;
-	}
-	*data = buf;
-	*len = got;
 	return KESU_EXIT_OK;
 }
 
@@ -481,7 +450,7 @@ static int key_sign(const struct key_ctl *ctl)
 		return code;
 	char *data;
 	size_t len;
-	code = read_whole(ctl->file, &data, &len);
+	code = read_whole(ctl->file, SIGNED_FILE_MAX, &data, &len);
 	if (code != KESU_EXIT_OK)
 		return code;
 	struct kesu_secret_key *sk;
@@ -528,10 +497,10 @@ static int key_verify(const struct key_ctl *ctl)
 	sig_path(ctl, sig);
 	char *data, *text;
 	size_t len, text_len;
-	code = read_whole(ctl->file, &data, &len);
+	code = read_whole(ctl->file, SIGNED_FILE_MAX, &data, &len);
 	if (code != KESU_EXIT_OK)
 		return code;
-	code = read_whole(sig, &text, &text_len);
+	code = read_whole(sig, SIG_FILE_MAX, &text, &text_len);
 	if (code != KESU_EXIT_OK) {
 		free(data);
 		return code;

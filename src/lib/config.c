@@ -12,6 +12,7 @@
 
 #include "kesu/config.h"
 #include "kesu/error.h"
+#include "kesu/fileio.h"
 #include "kesu/pdf.h"
 #include "utf8.h"
 
@@ -187,54 +188,18 @@ static int parse_line(struct parse *p, struct kesu_config *cfg, char *line, size
 	return set_value(p, cfg, &keys[i], value);
 }
 
-/* The whole file, if it is a regular file: a FIFO would block a plain
- * open() and read() forever, a device could be anything. */
+/* The whole file through the one bounded reader: a FIFO would block a
+ * plain open() and read() forever, a device could be anything. What is
+ * not a regular file, or is too large to be a config file, is a config
+ * error (-KESU_EPARSE) with the reader's reason. */
 static int read_regular(const char *path, char **text, size_t *len, char *err, size_t errsize)
 {
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return -errno;
-	int fd = -1;
-	if (S_ISREG(st.st_mode))
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd >= 0 && fstat(fd, &st) < 0) {
-		int e = -errno;
-		close(fd);
-		return e;
+	int rc = kesu_file_read_bounded(path, CONFIG_MAX_BYTES, 0, text, len, err, errsize);
+	if (rc == -EFBIG) {
+		size_t n = strlen(err);
+		snprintf(err + n, errsize - n, ": not a config file");
 	}
-	if (fd < 0 && S_ISREG(st.st_mode))
-		return -errno;
-	if (!S_ISREG(st.st_mode)) { /* also if it was swapped for one since stat() */
-		if (fd >= 0)
-			close(fd);
-		snprintf(err, errsize, "%s: not a regular file (%s)", path,
-			 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
-			 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "a socket");
-		return -KESU_EPARSE;
-	}
-	if (st.st_size > CONFIG_MAX_BYTES) {
-		close(fd);
-		snprintf(err, errsize, "%s: larger than %d bytes: not a config file", path, CONFIG_MAX_BYTES);
-		return -KESU_EPARSE;
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (buf && got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	int e = buf ? 0 : -ENOMEM;
-	close(fd);
-	if (e < 0)
-		return e;
-	buf[got] = '\0';
-	*text = buf;
-	*len = got;
-	return 0;
+	return rc == -EINVAL || rc == -EFBIG ? -KESU_EPARSE : rc;
 }
 
 int kesu_config_load(const char *path, struct kesu_config *cfg, char *err, size_t errsize)
@@ -243,8 +208,10 @@ int kesu_config_load(const char *path, struct kesu_config *cfg, char *err, size_
 	size_t len = 0;
 	err[0] = '\0';
 	int rc = read_regular(path, &text, &len, err, errsize);
-	if (rc == -ENOENT)
+	if (rc == -ENOENT) {
+		err[0] = '\0'; /* no config file: the defaults */
 		return 0;
+	}
 	if (rc < 0) {
 		if (!err[0])
 			snprintf(err, errsize, "%s: %s", path, strerror(-rc));

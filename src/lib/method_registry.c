@@ -11,6 +11,7 @@
 
 #include "embedded.h"
 #include "kesu/error.h"
+#include "kesu/fileio.h"
 #include "kesu/method.h"
 
 struct kesu_method_set {
@@ -114,42 +115,13 @@ static int io_error(char *err, size_t errsize, const char *path, int errnum)
 	return -errnum;
 }
 
-/* Reads at most KESU_METHOD_FILE_MAX + 1 bytes: enough for the parser to
- * report a file that is too large. */
-static int read_file(const char *path, char *buf, size_t size, size_t *len, char *err,
-		     size_t errsize)
+/* A method file through the one bounded reader (a FIFO named x.method
+ * does not hang the program). What is not a regular file, or is larger
+ * than a method file may be, is a method error with the reader's reason. */
+static int read_file(const char *path, char **buf, size_t *len, char *err, size_t errsize)
 {
-	/* O_NONBLOCK: a FIFO named x.method must not hang the program. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return io_error(err, errsize, path, errno);
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-		close(fd);
-		return io_error(err, errsize, path, e);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		snprintf(err, errsize, "%s: not a regular file", path);
-		return -KESU_EPARSE;
-	}
-	*len = 0;
-	while (*len < size) {
-		ssize_t n = read(fd, buf + *len, size - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			return io_error(err, errsize, path, e);
-		}
-		if (n == 0)
-			break;
-		*len += (size_t)n;
-	}
-	close(fd);
-	return 0;
+	int rc = kesu_file_read_bounded(path, KESU_METHOD_FILE_MAX, 0, buf, len, err, errsize);
+	return rc == -EINVAL || rc == -EFBIG ? -KESU_EPARSE : rc;
 }
 
 static bool is_method_file(const char *name)
@@ -195,21 +167,18 @@ int kesu_method_set_add_dir(struct kesu_method_set *set, const char *dir, char *
 	if (!rc)
 		qsort(names, count, sizeof(*names), by_name);
 
-	char *buf = rc ? NULL : malloc(KESU_METHOD_FILE_MAX + 1);
-	if (!rc && !buf)
-		rc = -ENOMEM;
 	for (size_t i = 0; i < count && !rc; i++) {
-		char path[4096];
+		char path[4096], *buf = NULL;
 		size_t len = 0;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= sizeof(path)) {
 			rc = io_error(err, errsize, names[i], ENAMETOOLONG);
 			break;
 		}
-		rc = read_file(path, buf, KESU_METHOD_FILE_MAX + 1, &len, err, errsize);
+		rc = read_file(path, &buf, &len, err, errsize);
 		if (!rc)
 			rc = kesu_method_set_add(set, buf, len, path, false, err, errsize);
+		free(buf);
 	}
-	free(buf);
 	for (size_t i = 0; i < count; i++)
 		free(names[i]);
 	free(names);

@@ -104,7 +104,7 @@ mkdir "$WORK/conf.d"
 conf="$WORK/conf.d"
 config_refused "a directory" "$conf: not a regular file (a directory)"
 conf=/dev/null
-config_refused "a device" "/dev/null: not a regular file (a device)"
+config_refused "a device" "/dev/null: not a regular file (a character device)"
 conf="$WORK/conf.fifo"
 mkfifo "$conf"
 # A FIFO nobody writes to: a plain open() waits forever (timeout: exit 124).

@@ -156,7 +156,7 @@ Test(config, only_a_regular_file_is_read)
 	cr_assert_eq(kesu_config_load(dir, &cfg, err, sizeof(err)), -KESU_EPARSE);
 	cr_assert(strstr(err, "not a regular file (a directory)"), "%s", err);
 	cr_assert_eq(kesu_config_load("/dev/null", &cfg, err, sizeof(err)), -KESU_EPARSE);
-	cr_assert_str_eq(err, "/dev/null: not a regular file (a device)");
+	cr_assert_str_eq(err, "/dev/null: not a regular file (a character device)");
 	cr_assert_eq(mkfifo(path, 0600), 0);
 	time_t t0 = time(NULL);
 	cr_assert_eq(kesu_config_load(path, &cfg, err, sizeof(err)), -KESU_EPARSE); /* no writer: no hang */
