@@ -4,27 +4,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kesu/vocabulary.h"
 #include "tui.h"
 
 static const char *const verify_names[] = {NULL, "sample", "full", "none"};
-static const char *const class_names[] = {NULL, "I", "II", "III"};
-static const char *const purpose_names[] = {NULL, "disposal", "lease-return", "repair", "reuse"};
 #define NVERIFY 4
-#define NCLASS 4
-#define NPURPOSE 5
+/* Class and purpose: 0 is "not given", then the vocabulary's words. */
+#define NCLASS ((int)kesu_vocab_count(KESU_VOCAB_CLASS) + 1)
+#define NPURPOSE ((int)kesu_vocab_count(KESU_VOCAB_PURPOSE) + 1)
 
 /* Fixed fields, then one asset number per selected drive, then Start. */
 enum field { F_METHOD, F_VERIFY, F_OPERATOR, F_ORG, F_APPROVER, F_CLASS, F_PURPOSE, F_ASSETS };
 
 const char *tui_form_verify_name(int verify) { return verify_names[verify % NVERIFY]; }
-const char *tui_form_class_name(int idx) { return class_names[idx % NCLASS]; }
-const char *tui_form_purpose_name(int idx) { return purpose_names[idx % NPURPOSE]; }
-
-static int index_of(const char *const *names, int n, const char *value)
+/* The id of the idx-th word (1-based), or NULL for 0, "not given". */
+static const char *word(enum kesu_vocab v, int idx)
 {
-	for (int i = 1; i < n; i++)
-		if (!strcmp(names[i], value))
-			return i;
+	const struct kesu_term *t = idx > 0 ? kesu_vocab_at(v, (size_t)idx - 1) : NULL;
+	return t ? t->id : NULL;
+}
+
+const char *tui_form_class_name(int idx) { return word(KESU_VOCAB_CLASS, idx % NCLASS); }
+const char *tui_form_purpose_name(int idx) { return word(KESU_VOCAB_PURPOSE, idx % NPURPOSE); }
+
+static int index_of(enum kesu_vocab v, const char *value)
+{
+	for (size_t i = 0; i < kesu_vocab_count(v); i++)
+		if (!strcmp(kesu_vocab_at(v, i)->id, value))
+			return (int)i + 1;
 	return 0;
 }
 
@@ -34,8 +41,8 @@ void tui_form_defaults(struct tui_app *app, const struct kesu_job_context *cfg)
 	snprintf(f->operator_name, sizeof(f->operator_name), "%s", cfg->operator_name);
 	snprintf(f->organisation, sizeof(f->organisation), "%s", cfg->organisation);
 	snprintf(f->approver, sizeof(f->approver), "%s", cfg->approver);
-	f->class_idx = index_of(class_names, NCLASS, cfg->classification);
-	f->purpose_idx = index_of(purpose_names, NPURPOSE, cfg->purpose);
+	f->class_idx = index_of(KESU_VOCAB_CLASS, cfg->classification);
+	f->purpose_idx = index_of(KESU_VOCAB_PURPOSE, cfg->purpose);
 }
 
 /* The selected drives in list order: the order the child is given them,
@@ -111,13 +118,16 @@ static void field_line(struct tui_app *app, size_t i, char *buf, size_t size, ch
 		snprintf(buf, size, "Organisation %s", f->organisation); return;
 	case F_APPROVER: *text = f->approver; *textsize = sizeof(f->approver);
 		snprintf(buf, size, "Approver     %s", f->approver); return;
-	case F_CLASS:
-		snprintf(buf, size, "Class        < %s >", class_names[f->class_idx] ? class_names[f->class_idx] : "-");
+	case F_CLASS: {
+		const char *c = tui_form_class_name(f->class_idx);
+		snprintf(buf, size, "Class        < %s >", c ? c : "-");
 		return;
-	case F_PURPOSE:
-		snprintf(buf, size, "Purpose      < %s >",
-			 purpose_names[f->purpose_idx] ? purpose_names[f->purpose_idx] : "-");
+	}
+	case F_PURPOSE: {
+		const char *p = tui_form_purpose_name(f->purpose_idx);
+		snprintf(buf, size, "Purpose      < %s >", p ? p : "-");
 		return;
+	}
 	}
 	struct tui_drive *d = i < nfields(app) - 1 ? nth_selected(app, i - F_ASSETS) : NULL;
 	if (!d) {

@@ -11,9 +11,11 @@
 #include "kesu/error.h"
 #include "kesu/field_limits.h"
 #include "kesu/record.h"
+#include "kesu/vocabulary.h"
 #include "sysfs.h"
 #include "utf8.h"
 
+#define NO_VOCAB (-1)
 #define SLOT(member) offsetof(struct kesu_job_context, member), \
 		     sizeof(((struct kesu_job_context *)0)->member)
 
@@ -21,20 +23,18 @@ static const struct ctx_field {
 	const char *name;
 	size_t offset, size;
 	unsigned limit;              /* code points; 0 = a word from the vocabulary */
-	const char *const *words;
+	int vocab;                   /* enum kesu_vocab, or NO_VOCAB */
 } fields[KESU_CTX_FIELDS] = {
-	[KESU_CTX_OPERATOR] = {"operator", SLOT(operator_name), KESU_LIMIT_OPERATOR, NULL},
-	[KESU_CTX_OPERATOR_TITLE] = {"operator_title", SLOT(operator_title), KESU_LIMIT_OPERATOR_TITLE, NULL},
-	[KESU_CTX_ORGANISATION] = {"organisation", SLOT(organisation), KESU_LIMIT_ORGANISATION, NULL},
-	[KESU_CTX_DEPARTMENT] = {"department", SLOT(department), KESU_LIMIT_DEPARTMENT, NULL},
-	[KESU_CTX_LOCATION] = {"location", SLOT(location), KESU_LIMIT_LOCATION, NULL},
-	[KESU_CTX_PHONE] = {"phone", SLOT(phone), KESU_LIMIT_PHONE, NULL},
-	[KESU_CTX_APPROVER] = {"approver", SLOT(approver), KESU_LIMIT_APPROVER, NULL},
-	[KESU_CTX_CLASS] = {"class", SLOT(classification), 0,
-			    (const char *const[]){"I", "II", "III", NULL}},
-	[KESU_CTX_PURPOSE] = {"purpose", SLOT(purpose), 0,
-			      (const char *const[]){"disposal", "lease-return", "repair", "reuse", NULL}},
-	[KESU_CTX_ASSET_NUMBER] = {"asset_number", SLOT(asset_number), KESU_LIMIT_ASSET_NUMBER, NULL},
+	[KESU_CTX_OPERATOR] = {"operator", SLOT(operator_name), KESU_LIMIT_OPERATOR, NO_VOCAB},
+	[KESU_CTX_OPERATOR_TITLE] = {"operator_title", SLOT(operator_title), KESU_LIMIT_OPERATOR_TITLE, NO_VOCAB},
+	[KESU_CTX_ORGANISATION] = {"organisation", SLOT(organisation), KESU_LIMIT_ORGANISATION, NO_VOCAB},
+	[KESU_CTX_DEPARTMENT] = {"department", SLOT(department), KESU_LIMIT_DEPARTMENT, NO_VOCAB},
+	[KESU_CTX_LOCATION] = {"location", SLOT(location), KESU_LIMIT_LOCATION, NO_VOCAB},
+	[KESU_CTX_PHONE] = {"phone", SLOT(phone), KESU_LIMIT_PHONE, NO_VOCAB},
+	[KESU_CTX_APPROVER] = {"approver", SLOT(approver), KESU_LIMIT_APPROVER, NO_VOCAB},
+	[KESU_CTX_CLASS] = {"class", SLOT(classification), 0, KESU_VOCAB_CLASS},
+	[KESU_CTX_PURPOSE] = {"purpose", SLOT(purpose), 0, KESU_VOCAB_PURPOSE},
+	[KESU_CTX_ASSET_NUMBER] = {"asset_number", SLOT(asset_number), KESU_LIMIT_ASSET_NUMBER, NO_VOCAB},
 };
 
 void kesu_context_station(struct kesu_job_context *ctx)
@@ -67,18 +67,6 @@ static int prefix_bytes(const char *s, size_t len, size_t max)
 	return (int)i;
 }
 
-/* "is not I, II or III" */
-static void list_words(const char *const *words, char *buf, size_t size)
-{
-	size_t n = 0;
-	for (; *words; words++) {
-		const char *sep = n == 0 ? "" : words[1] ? ", " : " or ";
-		int w = snprintf(buf + n, size - n, "%s%s", sep, *words);
-		if (w < 0 || (size_t)w >= size - n)
-			break;
-		n += (size_t)w;
-	}
-}
 
 int kesu_text_check(const char *value, size_t len, char *why, size_t whysize)
 {
@@ -137,12 +125,11 @@ int kesu_ctx_field_check(enum kesu_ctx_field f, const char *value, char *why, si
 	int rc = kesu_text_check(value, len, why, whysize);
 	if (rc < 0)
 		return rc;
-	if (d->words) {
-		for (const char *const *w = d->words; *w; w++)
-			if (!strcmp(value, *w))
-				return 0;
+	if (d->vocab != NO_VOCAB) {
+		if (kesu_vocab_find((enum kesu_vocab)d->vocab, value))
+			return 0;
 		char words[80];
-		list_words(d->words, words, sizeof(words));
+		kesu_vocab_list((enum kesu_vocab)d->vocab, words, sizeof(words));
 		snprintf(why, whysize, "\"%.*s\" is not %s", prefix_bytes(value, len, 20), value, words);
 		return -KESU_EPARSE;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kesu/error.h"
+#include "kesu/vocabulary.h"
 #include "ledger_internal.h"
 
 /* "2026-11-22" as an end bound means the whole day. */
@@ -118,8 +119,6 @@ int kesu_ledger_filter_check(const struct kesu_ledger_filter *f, char *err, size
 {
 	static const char *const outcomes[] = {"SUCCESS", "UNVERIFIED", "FAILED", "INTERRUPTED",
 					       "ABANDONED", NULL};
-	static const char *const classes[] = {"I", "II", "III", NULL};
-	static const char *const purposes[] = {"disposal", "lease-return", "repair", "reuse", NULL};
 	const char *dates[2][2] = {{"since", f->since_utc}, {"until", f->until_utc}};
 	for (int i = 0; i < 2; i++)
 		if (dates[i][1] && *dates[i][1] && !valid_time(dates[i][1])) {
@@ -140,13 +139,16 @@ int kesu_ledger_filter_check(const struct kesu_ledger_filter *f, char *err, size
 			 "ABANDONED", f->outcome);
 		return -KESU_EPARSE;
 	}
-	if (f->classification && *f->classification && !one_of(f->classification, classes)) {
-		snprintf(err, errsize, "class \"%s\" is not I, II or III", f->classification);
+	char words[80];
+	if (f->classification && *f->classification &&
+	    !kesu_vocab_find(KESU_VOCAB_CLASS, f->classification)) {
+		snprintf(err, errsize, "class \"%s\" is not %s", f->classification,
+			 kesu_vocab_list(KESU_VOCAB_CLASS, words, sizeof(words)));
 		return -KESU_EPARSE;
 	}
-	if (f->purpose && *f->purpose && !one_of(f->purpose, purposes)) {
-		snprintf(err, errsize, "purpose \"%s\" is not disposal, lease-return, repair or reuse",
-			 f->purpose);
+	if (f->purpose && *f->purpose && !kesu_vocab_find(KESU_VOCAB_PURPOSE, f->purpose)) {
+		snprintf(err, errsize, "purpose \"%s\" is not %s", f->purpose,
+			 kesu_vocab_list(KESU_VOCAB_PURPOSE, words, sizeof(words)));
 		return -KESU_EPARSE;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kesu/vocabulary.h"
 #include "pdf_internal.h"
 
 #define DASH "\xe2\x80\x94" /* — */
@@ -234,17 +235,13 @@ void fmt_short_hex(char *out, size_t size, const char *hex, size_t keep)
 		snprintf(out, size, "%.*s\xe2\x80\xa6", (int)keep, hex);
 }
 
-const char *fmt_purpose(const char *purpose)
+void fmt_purpose(char *out, size_t size, const char *purpose)
 {
-	if (strcmp(purpose, "disposal") == 0)
-		return "廃棄 / disposal";
-	if (strcmp(purpose, "lease-return") == 0)
-		return "リース返却 / lease return";
-	if (strcmp(purpose, "repair") == 0)
-		return "修理 / repair";
-	if (strcmp(purpose, "reuse") == 0)
-		return "再利用 / reuse";
-	return DASH;
+	const struct kesu_term *t = kesu_vocab_find(KESU_VOCAB_PURPOSE, purpose);
+	if (t)
+		snprintf(out, size, "%s / %s", t->ja, t->en);
+	else
+		snprintf(out, size, DASH);
 }
 
 const char *fmt_verify_mode(const char *mode)

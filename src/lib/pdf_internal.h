@@ -114,7 +114,7 @@ void fmt_duration(char *out, size_t size, long long ms);
 void fmt_time(char *out, size_t size, const char *iso); /* 2026-11-22 04:30:12 UTC */
 void fmt_pattern(char *out, size_t size, const struct cert_pass *p);
 void fmt_short_hex(char *out, size_t size, const char *hex, size_t keep);
-const char *fmt_purpose(const char *purpose);     /* "リース返却 / lease return" */
+void fmt_purpose(char *out, size_t size, const char *purpose); /* "リース返却 / lease return" */
 const char *fmt_verify_mode(const char *mode);
 const char *fmt_technique(const char *technique);
 const char *fmt_outcome_ja(const char *outcome);

@@ -15,6 +15,7 @@
 #include "kesu/error.h"
 #include "kesu/method.h"
 #include "kesu/pdf.h"
+#include "kesu/vocabulary.h"
 #include "pdf_internal.h"
 
 #define JSON_DEPTH 16
@@ -513,8 +514,6 @@ static int read_root(struct reader *r, json_object *root, struct cert *c)
 {
 	static const char *const outcomes[] = {"SUCCESS", "UNVERIFIED", "FAILED", "INTERRUPTED",
 					       NULL};
-	static const char *const classes[] = {"I", "II", "III", NULL};
-	static const char *const purposes[] = {"disposal", "lease-return", "repair", "reuse", NULL};
 	json_object *version;
 	char document[32];
 	if (!json_object_is_type(root, json_type_object))
@@ -537,9 +536,9 @@ static int read_root(struct reader *r, json_object *root, struct cert *c)
 	     get_text(r, root, "", "reason_ja", false, c->reason_ja, sizeof(c->reason_ja)) ?:
 	     get_text(r, root, "", "classification", false, c->classification,
 		      sizeof(c->classification)) ?:
-	     one_of(r, "classification", c->classification, classes) ?:
+	     one_of(r, "classification", c->classification, kesu_vocab_ids(KESU_VOCAB_CLASS)) ?:
 	     get_text(r, root, "", "purpose", false, c->purpose, sizeof(c->purpose)) ?:
-	     one_of(r, "purpose", c->purpose, purposes);
+	     one_of(r, "purpose", c->purpose, kesu_vocab_ids(KESU_VOCAB_PURPOSE));
 	if (rc)
 		return rc;
 	if (!valid_id(c->id))

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kesu/vocabulary.h"
 #include "pdf_internal.h"
 
 #define DASH "\xe2\x80\x94"
@@ -38,13 +39,8 @@ static const char *nist_level(const struct cert *c)
 /* The class as the standard writes it: 重要性分類Ⅱ. */
 static const char *roman(const char *cls)
 {
-	if (strcmp(cls, "I") == 0)
-		return "Ⅰ";
-	if (strcmp(cls, "II") == 0)
-		return "Ⅱ";
-	if (strcmp(cls, "III") == 0)
-		return "Ⅲ";
-	return cls;
+	const struct kesu_term *t = kesu_vocab_find(KESU_VOCAB_CLASS, cls);
+	return t ? t->ja : cls;
 }
 
 bool cert_unwritten(const struct cert *c)
@@ -144,7 +140,8 @@ void pdf_draw_header(struct pdf *p)
 void pdf_draw_issue(struct pdf *p)
 {
 	const struct cert *c = p->cert;
-	char issued[96], op[2 * CERT_TEXT + 8], ap[2 * CERT_TEXT + 8], cls[CERT_TEXT + 40];
+	char issued[96], op[2 * CERT_TEXT + 8], ap[2 * CERT_TEXT + 8], cls[CERT_TEXT + 40],
+	     purpose[96];
 	fmt_local(issued, sizeof(issued), c->issued_utc, c->offset_min, c->offset_known, p->era);
 	person(op, sizeof(op), c->operator_name, c->operator_title);
 	person(ap, sizeof(ap), c->approver_name, c->approver_title);
@@ -160,7 +157,8 @@ void pdf_draw_issue(struct pdf *p)
 	if (c->org_location[0] || c->org_phone[0])
 		pdf_row2(p, "所在地", "Location", c->org_location, "電話", "Phone", c->org_phone);
 	pdf_row2(p, "担当者", "Operator", op, "承認者", "Approver", ap);
-	pdf_row2(p, p->class_label, "Class", cls, "目的", "Purpose", fmt_purpose(c->purpose));
+	fmt_purpose(purpose, sizeof(purpose), c->purpose);
+	pdf_row2(p, p->class_label, "Class", cls, "目的", "Purpose", purpose);
 }
 
 void pdf_draw_medium(struct pdf *p)
