@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "byteorder.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "kesu/key.h"
@@ -73,20 +74,6 @@ static struct scratch *scratch_new(void)
 	if (sodium_init() < 0)
 		return NULL;
 	return sodium_malloc(sizeof(struct scratch));
-}
-
-static void put_be64(uint8_t out[8], unsigned long long v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		out[i] = (uint8_t)v;
-}
-
-static unsigned long long get_be64(const uint8_t in[8])
-{
-	unsigned long long v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | in[i];
-	return v;
 }
 
 /* The checksum of an unprotected file: BLAKE2b-128 of everything before
@@ -193,10 +180,10 @@ static int read_seckey(const char *path, bool mode_check, struct scratch *s, cha
 		 memcmp(f->kdfalg, KDF_NONE, 2) != 0)
 		snprintf(why, sizeof(why), "unknown protection \"%.2s\"", (const char *)f->kdfalg);
 	else if (rc == 0 && memcmp(f->kdfalg, KDF_ARGON2ID, 2) == 0 &&
-		 (get_be64(f->opslimit) < crypto_pwhash_argon2id_OPSLIMIT_MIN ||
-		  get_be64(f->opslimit) > OPS_MAX ||
-		  get_be64(f->memlimit) < crypto_pwhash_argon2id_MEMLIMIT_MIN ||
-		  get_be64(f->memlimit) > MEM_MAX))
+		 (kesu_load_be64(f->opslimit) < crypto_pwhash_argon2id_OPSLIMIT_MIN ||
+		  kesu_load_be64(f->opslimit) > OPS_MAX ||
+		  kesu_load_be64(f->memlimit) < crypto_pwhash_argon2id_MEMLIMIT_MIN ||
+		  kesu_load_be64(f->memlimit) > MEM_MAX))
 		snprintf(why, sizeof(why), "Argon2id limits out of range");
 	else if (rc == 0)
 		return 0;
@@ -236,7 +223,7 @@ static int derive(struct scratch *s, const char *passphrase)
 {
 	const struct seckey_file *f = &s->file;
 	if (crypto_pwhash(s->key, sizeof(s->key), passphrase, strlen(passphrase), f->salt,
-			  get_be64(f->opslimit), (size_t)get_be64(f->memlimit),
+			  kesu_load_be64(f->opslimit), (size_t)kesu_load_be64(f->memlimit),
 			  crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return -ENOMEM; /* libsodium's only failure here: the memory limit */
 	return 0;
@@ -358,8 +345,8 @@ static int seal_new_key(struct scratch *s, const char *passphrase, char *fingerp
 	memcpy(s->plain + KESU_KEYNUM_BYTES, s->sk, KESU_SECKEY_BYTES);
 	if (passphrase && *passphrase) {
 		memcpy(f->kdfalg, KDF_ARGON2ID, 2);
-		put_be64(f->opslimit, OPSLIMIT);
-		put_be64(f->memlimit, MEMLIMIT);
+		kesu_store_be64(f->opslimit, OPSLIMIT);
+		kesu_store_be64(f->memlimit, MEMLIMIT);
 		randombytes_buf(f->salt, sizeof(f->salt));
 		randombytes_buf(f->nonce, sizeof(f->nonce));
 		int rc = derive(s, passphrase);

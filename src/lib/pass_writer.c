@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kesu/clock.h"
 #include "kesu/error.h"
 #include "io_retry.h"
 #include "pass_writer.h"
@@ -84,13 +85,6 @@ static int write_or_narrow(const struct kesu_pass_io *io, const uint8_t *buf, si
 	return rc;
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static void ring_free(struct ring *r)
 {
 	for (unsigned i = 0; i < (r->constant ? 1 : RING); i++)
@@ -133,13 +127,12 @@ static int ring_init(struct ring *r, const struct kesu_pass_io *io, uint64_t sta
 
 /* The writer: takes filled slots in order and writes them, syncing every
  * sync_seconds so that a checkpoint never claims more than is durable. */
-static int write_slots(struct ring *r, struct kesu_pass_outcome *out, const struct timespec *t0)
+static int write_slots(struct ring *r, struct kesu_pass_outcome *out, uint64_t t0)
 {
 	const struct kesu_pass_io *io = r->io;
 	uint64_t offset = r->start;
 	int rc = 0;
-	struct timespec last_sync;
-	clock_gettime(CLOCK_MONOTONIC, &last_sync);
+	uint64_t last_sync = kesu_monotonic_ns();
 	for (unsigned i = 0; offset < r->end; i = (i + 1) % RING) {
 		if (io->cancel && atomic_load(io->cancel)) {
 			rc = -KESU_EINTERRUPTED;
@@ -158,12 +151,12 @@ static int write_slots(struct ring *r, struct kesu_pass_outcome *out, const stru
 		out->offset_reached = offset;
 		if (io->progress)
 			atomic_store(io->progress, offset);
-		if (io->sync_seconds > 0 && seconds_since(&last_sync) >= io->sync_seconds) {
+		if (io->sync_seconds > 0 && kesu_seconds_since(last_sync) >= io->sync_seconds) {
 			rc = io->target->ops->sync(io->target->ctx);
 			if (rc < 0)
 				break;
-			clock_gettime(CLOCK_MONOTONIC, &last_sync);
-			out->seconds = seconds_since(t0);
+			last_sync = kesu_monotonic_ns();
+			out->seconds = kesu_seconds_since(t0);
 			if (io->durable && (rc = io->durable(io->durable_ctx, offset, out)) < 0)
 				break;
 		}
@@ -183,8 +176,7 @@ int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_p
 {
 	memset(out, 0, sizeof(*out));
 	out->offset_reached = start;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t t0 = kesu_monotonic_ns();
 
 	struct ring r;
 	int rc = ring_init(&r, io, start);
@@ -192,7 +184,7 @@ int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_p
 		pthread_t generator;
 		rc = -pthread_create(&generator, NULL, generate, &r);
 		if (rc == 0) {
-			rc = write_slots(&r, out, &t0);
+			rc = write_slots(&r, out, t0);
 			pthread_join(generator, NULL);
 		}
 		ring_free(&r);
@@ -202,7 +194,7 @@ int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_p
 	int sync_rc = io->target->ops->sync(io->target->ctx);
 	if (rc == 0)
 		rc = sync_rc;
-	out->seconds = seconds_since(&t0);
+	out->seconds = kesu_seconds_since(t0);
 	if (sync_rc == 0 && io->durable) {
 		int durable_rc = io->durable(io->durable_ctx, out->offset_reached, out);
 		if (rc == 0)

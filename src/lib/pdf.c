@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "byteorder.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "kesu/pdf.h"
@@ -49,8 +50,8 @@ static HPDF_Binary utf16_string(HPDF_Doc doc, const char *s)
 		size_t n = kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
 		if (n == 0 || cp > 0xffff)
 			cp = '?', n = n ? n : 1;
-		buf[o++] = (HPDF_BYTE)(cp >> 8);
-		buf[o++] = (HPDF_BYTE)cp;
+		kesu_store_be16(buf + o, (uint16_t)cp);
+		o += 2;
 		i += n;
 	}
 	return HPDF_Binary_New(doc->mmgr, buf, (HPDF_UINT)o);

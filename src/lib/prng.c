@@ -14,6 +14,7 @@
 
 #include "kesu/error.h"
 #include "kesu/prng.h"
+#include "byteorder.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define KESU_PRNG_X86 1
@@ -74,24 +75,6 @@ static const uint32_t aes_te0[256] = {
 	0x824141c3, 0x299999b0, 0x5a2d2d77, 0x1e0f0f11, 0x7bb0b0cb, 0xa85454fc, 0x6dbbbbd6, 0x2c16163a,
 };
 
-static inline uint32_t load_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void store_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static inline uint64_t load_be64(const uint8_t *p)
-{
-	return (uint64_t)load_be32(p) << 32 | load_be32(p + 4);
-}
-
 static inline uint32_t ror32(uint32_t v, unsigned n)
 {
 	return v >> n | v << ((32 - n) & 31); /* n = 0 must not shift by 32 */
@@ -126,7 +109,7 @@ static void gen_portable(const struct kesu_prng *prng, uint64_t hi, uint64_t lo,
 {
 	uint32_t rk[44];
 	for (int i = 0; i < 44; i++)
-		rk[i] = load_be32(&prng->round_keys[i / 4][4 * (i % 4)]);
+		rk[i] = kesu_load_be32(&prng->round_keys[i / 4][4 * (i % 4)]);
 	for (; nblocks; nblocks--, out += 16) {
 		uint32_t s0 = (uint32_t)(hi >> 32) ^ rk[0], s1 = (uint32_t)hi ^ rk[1];
 		uint32_t s2 = (uint32_t)(lo >> 32) ^ rk[2], s3 = (uint32_t)lo ^ rk[3];
@@ -144,7 +127,7 @@ static void gen_portable(const struct kesu_prng *prng, uint64_t hi, uint64_t lo,
 				     (uint32_t)aes_sbox[(s[(i + 1) % 4] >> 16) & 0xff] << 16 |
 				     (uint32_t)aes_sbox[(s[(i + 2) % 4] >> 8) & 0xff] << 8 |
 				     aes_sbox[s[(i + 3) % 4] & 0xff];
-			store_be32(out + 4 * i, v ^ rk[40 + i]);
+			kesu_store_be32(out + 4 * i, v ^ rk[40 + i]);
 		}
 		if (++lo == 0)
 			hi++;
@@ -366,8 +349,8 @@ void kesu_prng_init_stream(struct kesu_prng *prng, const uint8_t seed[KESU_PRNG_
 {
 	memset(prng, 0, sizeof(*prng));
 	expand_key(seed, prng->round_keys);
-	prng->iv_hi = load_be64(seed + 16) + stream;
-	prng->iv_lo = load_be64(seed + 24);
+	prng->iv_hi = kesu_load_be64(seed + 16) + stream;
+	prng->iv_lo = kesu_load_be64(seed + 24);
 	prng->impl = kesu_prng_best_impl();
 }
 

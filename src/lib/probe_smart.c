@@ -2,6 +2,7 @@
 #include <atasmart.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "probe.h"
 
 static void find_reallocated(SkDisk *disk, const SkSmartAttributeParsedData *a, void *userdata)
@@ -9,8 +10,7 @@ static void find_reallocated(SkDisk *disk, const SkSmartAttributeParsedData *a, 
 	(void)disk;
 	struct kesu_smart *smart = userdata;
 	if (a->id == 5) /* Reallocated_Sector_Ct: raw value, 48-bit LE */
-		smart->reallocated_sectors = (int64_t)a->raw[0] | (int64_t)a->raw[1] << 8 |
-					     (int64_t)a->raw[2] << 16 | (int64_t)a->raw[3] << 24;
+		smart->reallocated_sectors = kesu_load_le32(a->raw);
 }
 
 static bool ata_family(enum kesu_transport t)

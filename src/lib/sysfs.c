@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "byteorder.h"
 #include "sysfs.h"
 #include "utf8.h"
 
@@ -116,7 +117,7 @@ int kesu_vpd80_serial(const unsigned char *page, size_t len, char *buf, size_t s
 {
 	if (len < 4 || page[1] != 0x80)
 		return -EINVAL;
-	size_t plen = ((size_t)page[2] << 8) | page[3];
+	size_t plen = kesu_load_be16(page + 2);
 	if (plen > len - 4)
 		plen = len - 4;
 	kesu_trim_copy(buf, size, (const char *)page + 4, plen);
@@ -127,7 +128,7 @@ int kesu_vpd83_wwn(const unsigned char *page, size_t len, char *buf, size_t size
 {
 	if (len < 4 || page[1] != 0x83)
 		return -EINVAL;
-	size_t end = 4 + (((size_t)page[2] << 8) | page[3]);
+	size_t end = 4 + (size_t)kesu_load_be16(page + 2);
 	if (end > len)
 		end = len;
 	/* Designation descriptors: [0] code set, [1] PIV/association/type,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kesu/clock.h"
 #include "kesu/error.h"
 #include "io_retry.h"
 #include "verify_read.h"
@@ -137,8 +138,7 @@ int kesu_verify_read(const struct kesu_verify_io *io, const struct kesu_verify_p
 		     struct kesu_verify_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t t0 = kesu_monotonic_ns();
 	struct readers sh = {.io = io, .plan = plan};
 	struct reader r[READERS];
 	memset(r, 0, sizeof(r));
@@ -162,8 +162,7 @@ int kesu_verify_read(const struct kesu_verify_io *io, const struct kesu_verify_p
 			rc = mrc;
 		kesu_verify_outcome_free(&r[i].out);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	out->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	out->seconds = kesu_seconds_since(t0);
 	if (rc == 0 && (out->mismatched.count || out->unreadable.count))
 		rc = -KESU_EVERIFY;
 	out->error = rc;
