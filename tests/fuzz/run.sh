@@ -2,32 +2,32 @@
 # Fuzzes one of kesu's parsers with libFuzzer for SECONDS (default 30):
 #   tests/fuzz/run.sh [SECONDS] [TARGET]
 # TARGET is "method" (default: the method file parser, fuzz_method.c) or
-# "pdf" (the certificate PDF reader, fuzz_pdf_read.c). Builds the target
-# with clang -fsanitize=fuzzer,address,undefined against the parser
-# sources, seeds it (methods/*.method; small PDFs laid out like kesu's
-# certificates) and exits non-zero when it finds a crash, a sanitizer
-# report or a broken check (the input is kept as $KESU_FUZZ_DIR/crash-*).
-# Needs clang and libFuzzer (Debian 12: clang-14 + libclang-rt-14-dev,
-# installed here when missing and run as root). KESU_FUZZ_SELFTEST=1 plants
-# a bug to show that crashes are reported.
+# "pdf" (the certificate PDF reader, fuzz_pdf_read.c). Builds the target in
+# a CMake tree configured with clang and KESU_FUZZ=ON (tests/fuzz/
+# CMakeLists.txt: the fuzzer linked against the same kesucore as kesu, with
+# -fsanitize=fuzzer,address,undefined), seeds it (methods/*.method; small
+# PDFs laid out like kesu's certificates) and exits non-zero when it finds
+# a crash, a sanitizer report or a broken check (the input is kept as
+# $KESU_FUZZ_DIR/crash-*). The build tree is $KESU_FUZZ_BUILD (default
+# $TMPDIR/kesu-fuzz-build), shared by both targets and kept, so a second
+# run only relinks. Needs clang and libFuzzer (Debian 12: clang-14 +
+# libclang-rt-14-dev, installed here when missing and run as root).
+# KESU_FUZZ_SELFTEST=1 plants a bug to show that crashes are reported.
 set -eu
 seconds=${1:-30}
 target=${2:-method}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${KESU_FUZZ_DIR:-${TMPDIR:-/tmp}/kesu-fuzz-$target}
+build=${KESU_FUZZ_BUILD:-${TMPDIR:-/tmp}/kesu-fuzz-build}
 cc=${FUZZ_CC:-clang}
 
 case $target in
 method)
 	name=fuzz_method
-	sources="tests/fuzz/fuzz_method.c src/lib/method_parse.c src/lib/method_registry.c src/lib/firmware_names.c src/lib/error.c src/lib/utf8.c"
-	libs=-lsodium
 	max_len=8192
 	;;
 pdf)
 	name=fuzz_pdf_read
-	sources="tests/fuzz/fuzz_pdf_read.c src/lib/pdf_read.c src/lib/pdf_parse.c src/lib/pdf_index.c src/lib/pdf_stream.c src/lib/fileio.c src/lib/error.c"
-	libs=-lz
 	max_len=16384
 	;;
 *)
@@ -183,12 +183,16 @@ DICT
 
 "${target}_seeds"
 
-selftest=
-[ "${KESU_FUZZ_SELFTEST:-}" = 1 ] && selftest=-DKESU_FUZZ_SELFTEST
-# shellcheck disable=SC2086 # $sources is a list of paths without spaces
-(cd "$root" && "$cc" -g -O1 -std=gnu11 -D_GNU_SOURCE $selftest \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-I"$root/include" -I"$root/src/lib" $sources $libs -o "$work/$name")
+selftest=OFF
+[ "${KESU_FUZZ_SELFTEST:-}" = 1 ] && selftest=ON
+if ! CC=$cc cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKESU_FUZZ=ON \
+	-DKESU_BUILD_TESTS=OFF -DKESU_FUZZ_SELFTEST=$selftest >"$work/build.log" 2>&1 ||
+	! cmake --build "$build" --target "$name" -j"$(nproc)" >>"$work/build.log" 2>&1; then
+	tail -n 30 "$work/build.log" >&2
+	echo "$name: build FAILED (log: $work/build.log)" >&2
+	exit 1
+fi
+cp "$build/tests/fuzz/$name" "$work/$name"
 
 status=0
 "$work/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
