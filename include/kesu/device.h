@@ -183,4 +183,9 @@ const char *kesu_media_name(const struct kesu_device *dev);
  * SYSTEM, or any of these through the stack. */
 bool kesu_device_in_use(const struct kesu_device *dev);
 
+/* Reads the size again after a command changed it (removing a Host
+ * Protected Area): asks the SCSI layer to rescan, then BLKGETSIZE64 on
+ * fd; dev->size only grows. Returns 0 or -errno. */
+int kesu_device_reread_size(struct kesu_device *dev, int fd);
+
 #endif

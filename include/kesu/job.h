@@ -205,7 +205,8 @@ struct kesu_job_progress {
 struct kesu_job;
 
 /* Prepares a job for a drive the safety gate accepted and kesu_gate_open
- * opened (fd: the job takes it over and closes it). Returns 0 or -errno. */
+ * opened (fd: the job takes it over and closes it, also when this fails).
+ * Returns 0 or -errno. */
 int kesu_job_new(const struct kesu_device *dev, int fd, const struct kesu_method *method,
 		 const struct kesu_job_options *opts, struct kesu_job **job);
 

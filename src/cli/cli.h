@@ -19,6 +19,7 @@
 #include "kesu/key.h"
 #include "kesu/ledger.h"
 #include "kesu/record.h"
+#include "kesu/wipe.h"
 
 /* One exit-code table for every subcommand (README, kesu(1)). */
 enum kesu_exit {
@@ -67,7 +68,6 @@ struct cli_station {
 	char key_path[4096];
 	struct kesu_ledger *ledger;
 	struct kesu_secret_key *sk;
-	pthread_mutex_t ledger_lock; /* job threads checkpoint through one connection */
 	/* kesu's own files, which the gate refuses (cli_station_own_files) */
 	char own_wal[4100], own_shm[4100], own_public_key[4096], own_config[4096];
 	struct kesu_gate_own_files own;
@@ -95,50 +95,6 @@ int cli_station_open_ledger(struct cli_station *st);
 /* Loads the station key, making one on first use; fills the fingerprint. */
 int cli_station_load_key(struct cli_station *st, const char *passphrase_file);
 void cli_station_close(struct cli_station *st);
-
-/* One drive's job in the ledger. */
-struct cli_record {
-	struct cli_station *st;
-	char device_key[4400];
-	char job_id[KESU_JOB_ID_LEN + 1];
-	bool resumed, begun;
-	struct kesu_job_plan plan; /* a resumed job's, kept while it runs */
-	char *state_json;          /* a resumed job's checkpointed state */
-	/* After cli_record_finish: */
-	uint64_t seq;              /* place in the chain, 0 when not finished */
-	bool recorded;             /* the outcome is in the ledger (finished, or
-				    * left open as interrupted) */
-	char not_recorded[600];    /* why not, when !recorded */
-	char document[4200];       /* the certificate or failure report */
-	bool certificate;          /* a certificate, not a failure report */
-	char document_error[600];  /* why no document was issued, "" when one was */
-};
-
-/* Looks for an unfinished job for the drive: with restart it is closed
- * with a signed ABANDONED record; otherwise its plan and state go into
- * opts (a resume). Touches nothing when the drive has none. */
-int cli_record_prepare(struct cli_station *st, const struct kesu_device *dev,
-		       const struct kesu_method *method, bool restart, struct cli_record *rec,
-		       struct kesu_job_options *opts);
-/* A resumed job: reads what the earlier run wrote before anything is
- * written, and refuses (exit 5) when the drive does not hold it. */
-int cli_record_prove(struct cli_record *rec, struct kesu_job *job, const char *path);
-/* Records the job's start (or resumption) before it writes anything. */
-int cli_record_begin(struct cli_station *st, struct cli_record *rec, struct kesu_job *job);
-/* Takes back a begun job that never ran (another drive failed to start). */
-void cli_record_unbegin(struct cli_station *st, struct cli_record *rec);
-/* The job's checkpoint callback (kesu_job_options.checkpoint): ctx is the
- * cli_record; serialised with every other ledger write of the process. */
-int cli_record_on_checkpoint(void *ctx, const struct kesu_job_checkpoint *cp);
-/* Finishes the record (or leaves an interrupted job open), and issues the
- * certificate or the failure report; says where, or why not, in rec. */
-int cli_record_finish(struct cli_station *st, struct cli_record *rec, struct kesu_job *job,
-		      const char *asset_number);
-void cli_record_free(struct cli_record *rec);
-/* Closes an unfinished job with a signed ABANDONED record (dev may be
- * NULL). Returns an exit code; seq receives the record's number. */
-int cli_record_abandon(struct cli_station *st, const struct kesu_ledger_open_job *open,
-		       const struct kesu_device *dev, const char *reason, uint64_t *seq);
 
 /* A job running in its own thread, as the CLI tracks it. */
 struct cli_running {
@@ -196,27 +152,18 @@ struct cli_firmware {
 	struct kesu_drive_caps caps;
 	const struct kesu_method *method; /* what runs on this drive (auto-purge resolved) */
 	char auto_reason[512];
-	char *password;                   /* ATA security: sodium_malloc'd, never printed */
 	uint64_t hpa_restored;            /* sectors of the HPA removed, 0 = none */
 };
 /* After the gate opened the drive (fd): opens its command channel, asks
  * what it supports, resolves auto-purge, refuses what cannot run (with
- * the reason and the remedy), applies --hpa, and draws the temporary ATA
- * password. Overwrite methods only use the channel to look for an HPA.
+ * the reason and the remedy) and applies --hpa. Overwrite methods only
+ * use the channel to look for an HPA.
  * Returns an exit code. */
 int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 			 const struct kesu_method *method, const struct kesu_method_set *methods,
 			 unsigned channel_flags, enum cli_hpa_mode hpa, bool dry_run, bool quiet);
-/* Lends the channel, caps and password to the job (fw must outlive it). */
+/* Lends the channel and caps to the job (fw must outlive it). */
 void cli_firmware_options(struct cli_firmware *fw, struct kesu_job_options *opts);
-/* Writes the temporary password to the ledger (after cli_record_begin,
- * before the job sets it on the drive). */
-int cli_firmware_store_password(struct cli_station *st, struct cli_firmware *fw,
-				const struct cli_record *rec);
-/* Forgets the password once the drive is unlocked again, or tells the
- * operator how to recover. */
-int cli_firmware_finish(struct cli_station *st, struct cli_firmware *fw,
-			const struct cli_record *rec, const struct kesu_job_result *r);
 void cli_firmware_close(struct cli_firmware *fw);
 /* kesu info / list: what the drive says about erasing itself
  * (device_json.c, cmd_info.c). cli_drive_caps_ask opens the device

@@ -36,7 +36,7 @@ struct drive {
 	struct kesu_job *job;
 	pthread_t thread;
 	bool started;
-	struct cli_record rec;
+	struct kesu_wipe *wipe;      /* the job's life in the ledger (kesu/wipe.h) */
 	char asset[sizeof(((struct kesu_job_context *)0)->asset_number)];
 	struct cli_firmware fw;      /* channel, caps, the method it runs */
 	struct kesu_gate_verdict verdict; /* the gate's, for the confirmation */
@@ -370,7 +370,7 @@ static void print_ranges(const char *what, const struct kesu_range_list *l)
 	printf(l->count > 20 ? " ... (%zu ranges)\n" : "\n", l->count);
 }
 
-static void print_summary(const struct kesu_job_result *r, const struct cli_record *rec)
+static void print_summary(const struct kesu_job_result *r, const struct kesu_wipe_status *rec)
 {
 	char size[32], text[KESU_PASS_TEXT_MAX];
 	cli_format_size(r->device.size, size, sizeof(size));
@@ -507,47 +507,76 @@ static int split_assets(const struct wipe_ctl *ctl, struct drive *drives)
 	return KESU_EXIT_OK;
 }
 
+/* Tells what prepare found for a drive, or why it refused. */
+static int prepared(const struct drive *d, int rc, const struct kesu_wipe_found *found, const char *err)
+{
+	if (rc == -EEXIST) {
+		cli_error("%s: wipe with --method %s to resume it, or --restart to close it and start anew",
+			  err, found->other_method);
+		return KESU_EXIT_USAGE;
+	}
+	if (rc < 0) {
+		cli_error("%s%s", err, rc == -KESU_EPARSE ? "; use --restart" : "");
+		return cli_exit_for(rc);
+	}
+	if (found->abandoned)
+		fprintf(stderr, "kesu: %s: the unfinished job %s is closed as ABANDONED (ledger record "
+			"%llu); starting anew\n", d->dev.path, found->job_id,
+			(unsigned long long)found->abandoned_seq);
+	if (found->resumed)
+		fprintf(stderr, "kesu: %s: resuming job %s (started %s) at pass %u, byte %llu\n",
+			d->dev.path, found->job_id, found->started_utc, found->pass,
+			(unsigned long long)found->offset);
+	return KESU_EXIT_OK;
+}
+
 /* Creates each drive's job (resuming an unfinished one, once the drive
  * proves it holds what the job wrote), then records every start in the
  * ledger: nothing reaches the ledger until every drive is ready, and a
  * failure part-way takes back the rows already begun. */
-static int start_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct drive *drives)
+static int start_jobs(const struct wipe_ctl *ctl, struct kesu_station *ks, struct drive *drives)
 {
+	char err[KESU_WIPE_PATH_MAX];
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
 		struct kesu_job_options opts = ctl->job;
 		cli_firmware_options(&d->fw, &opts);
-		int code = cli_record_prepare(st, &d->dev, d->fw.method, ctl->restart, &d->rec, &opts);
+		struct kesu_wipe_found found;
+		int rc = kesu_wipe_prepare(ks, &d->dev, d->fw.method, ctl->restart ? KESU_WIPE_RESTART : 0,
+					   &opts, &d->wipe, &found, err, sizeof(err));
+		int code = prepared(d, rc, &found, err);
 		if (code != KESU_EXIT_OK)
 			return code;
-		opts.checkpoint = cli_record_on_checkpoint;
-		opts.checkpoint_ctx = &d->rec;
-		int rc = kesu_job_new(&d->dev, d->fd, d->fw.method, &opts, &d->job);
+		struct kesu_resume_proof proof;
+		int fd = d->fd;
+		d->fd = -1; /* the job owns it now, also on failure */
+		rc = kesu_wipe_start(d->wipe, fd, &opts, &proof, err, sizeof(err));
+		if (rc == -KESU_EREFUSED) {
+			cli_error("refusing to resume: %s; kesu wipe --restart closes the old job and starts "
+				  "anew", err);
+			return KESU_EXIT_REFUSED;
+		}
 		if (rc < 0) {
-			cli_error("%s: %s", d->dev.path, rc == -KESU_EPARSE
-				  ? "the unfinished job's state in the ledger is damaged; use --restart"
-				  : kesu_strerror(rc));
+			cli_error("%s%s", err, rc == -KESU_EPARSE ? "; use --restart" : "");
 			return cli_exit_for(rc);
 		}
-		d->fd = -1; /* the job owns it now */
-		if ((code = cli_record_prove(&d->rec, d->job, d->dev.path)) != KESU_EXIT_OK)
-			return code;
+		d->job = kesu_wipe_job(d->wipe);
 	}
 	int code = KESU_EXIT_OK;
-	for (size_t i = 0; i < ctl->ndevices && code == KESU_EXIT_OK; i++) {
-		code = cli_record_begin(st, &drives[i].rec, drives[i].job);
-		if (code == KESU_EXIT_OK)
-			code = cli_firmware_store_password(st, &drives[i].fw, &drives[i].rec);
-	}
+	for (size_t i = 0; i < ctl->ndevices && code == KESU_EXIT_OK; i++)
+		if (kesu_wipe_begin(drives[i].wipe, err, sizeof(err)) < 0) {
+			cli_error("%s", err);
+			code = KESU_EXIT_FAILURE;
+		}
 	if (code != KESU_EXIT_OK)
 		for (size_t i = 0; i < ctl->ndevices; i++)
-			cli_record_unbegin(st, &drives[i].rec);
+			kesu_wipe_unbegin(drives[i].wipe);
 	return code;
 }
 
 /* Where the outcome went: a result that is not in the ledger is never
  * shown as a bare SUCCESS. */
-static void print_record(const struct cli_record *rec)
+static void print_record(const struct kesu_wipe_status *rec)
 {
 	if (!rec->recorded)
 		printf("  NOT RECORDED: %s; no certificate was issued\n", rec->not_recorded);
@@ -561,16 +590,19 @@ static void print_record(const struct cli_record *rec)
 	else if (rec->recorded && rec->document_error[0])
 		printf("  NO DOCUMENT: %s; kesu cert issue %s makes it from the ledger\n",
 		       rec->document_error, rec->job_id);
+	if (rec->password_kept)
+		printf("  the drive still has the temporary ATA password kesu set; the ledger keeps it: "
+		       "kesu unlock removes it\n");
 }
 
 /* The outcome as printed and in --json: the engine's, unless the ledger
  * does not have it. */
-static const char *shown_outcome(const struct kesu_job_result *r, const struct cli_record *rec)
+static const char *shown_outcome(const struct kesu_job_result *r, const struct kesu_wipe_status *rec)
 {
 	return rec->recorded ? kesu_outcome_name(r->outcome) : "NOT_RECORDED";
 }
 
-static struct json_object *record_json(const struct cli_record *rec)
+static struct json_object *record_json(const struct kesu_wipe_status *rec)
 {
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "job_id", json_object_new_string(rec->job_id));
@@ -588,7 +620,7 @@ static struct json_object *record_json(const struct cli_record *rec)
 }
 
 /* Runs the jobs, then records and reports each. Returns the worst code. */
-static int run_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct drive *drives)
+static int run_jobs(const struct wipe_ctl *ctl, struct drive *drives)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
@@ -604,19 +636,28 @@ static int run_jobs(const struct wipe_ctl *ctl, struct cli_station *st, struct d
 		if (drives[i].started)
 			pthread_join(drives[i].thread, NULL);
 		const struct kesu_job_result *r = kesu_job_result(drives[i].job);
+		struct kesu_wipe *w = drives[i].wipe;
+		char err[KESU_WIPE_PATH_MAX];
 		int c = exit_code_for(r);
-		c = cli_exit_worse(c, cli_record_finish(st, &drives[i].rec, drives[i].job, drives[i].asset));
-		c = cli_exit_worse(c, cli_firmware_finish(st, &drives[i].fw, &drives[i].rec, r));
+		if (kesu_wipe_finish(w, drives[i].asset, err, sizeof(err)) < 0) {
+			cli_error("%s", err);
+			c = cli_exit_worse(c, KESU_EXIT_FAILURE);
+		}
+		if (kesu_wipe_status(w)->recorded && kesu_wipe_certify(w, err, sizeof(err)) < 0) {
+			cli_error("%s: %s", r->device.path, err);
+			c = cli_exit_worse(c, KESU_EXIT_FAILURE);
+		}
 		code = cli_exit_worse(code, c);
+		const struct kesu_wipe_status *status = kesu_wipe_status(w);
 		if (ctl->json) {
 			struct json_object *job = cli_job_json(r);
-			json_object_object_add(job, "outcome", json_object_new_string(shown_outcome(r, &drives[i].rec)));
+			json_object_object_add(job, "outcome", json_object_new_string(shown_outcome(r, status)));
 			json_object_object_add(job, "erase_outcome", json_object_new_string(kesu_outcome_name(r->outcome)));
-			json_object_object_add(job, "record", record_json(&drives[i].rec));
+			json_object_object_add(job, "record", record_json(status));
 			json_object_array_add(results, job);
 		} else {
-			print_summary(r, &drives[i].rec);
-			print_record(&drives[i].rec);
+			print_summary(r, status);
+			print_record(status);
 		}
 	}
 	if (jobs_done_fd >= 0)
@@ -654,13 +695,14 @@ int cmd_wipe(int argc, char **argv)
 		drives[i].fd = -1;
 	}
 	int code = KESU_EXIT_OK;
+	struct kesu_station ks;
+	bool station_ready = false;
 	if (!method) {
 		cli_error("unknown method \"%s\" (kesu methods lists them)", ctl.method_id);
 		code = KESU_EXIT_USAGE;
 	}
 	if (code == KESU_EXIT_OK)
 		code = split_assets(&ctl, drives);
-	pthread_mutex_init(&st->ledger_lock, NULL);
 	if (code == KESU_EXIT_OK)
 		code = load_station(&ctl, st);
 	if (code == KESU_EXIT_OK)
@@ -677,21 +719,26 @@ int cmd_wipe(int argc, char **argv)
 		}
 	} else if (code == KESU_EXIT_OK) {
 		code = open_station(&ctl, st);
+		if (code == KESU_EXIT_OK) {
+			struct kesu_pdf_style style;
+			kesu_config_pdf_style(&st->cfg, &style);
+			kesu_station_init(&ks, st->ledger, st->sk, st->cert_dir, &st->cfg.ctx, &style);
+			station_ready = true;
+			code = start_jobs(&ctl, &ks, drives);
+		}
 		if (code == KESU_EXIT_OK)
-			code = start_jobs(&ctl, st, drives);
-		if (code == KESU_EXIT_OK)
-			code = run_jobs(&ctl, st, drives);
+			code = run_jobs(&ctl, drives);
 	}
 	for (size_t i = 0; i < ctl.ndevices; i++) {
-		kesu_job_free(drives[i].job); /* before the channel it borrows */
-		cli_record_free(&drives[i].rec);
+		kesu_wipe_free(drives[i].wipe); /* the job, before the channel it borrows */
 		cli_firmware_close(&drives[i].fw);
 		if (drives[i].fd >= 0)
 			close(drives[i].fd);
 	}
 	free(drives);
+	if (station_ready)
+		kesu_station_destroy(&ks);
 	cli_station_close(st);
-	pthread_mutex_destroy(&st->ledger_lock);
 	free(st);
 	kesu_method_set_free(methods);
 	return code;

@@ -12,7 +12,7 @@
 #include "tui.h"
 
 /* The method id and verification the job was planned with (the plan's
- * JSON, src/cli/wipe_record.c). */
+ * JSON, kesu_job_plan_json in src/lib/job_state.c). */
 static void plan_read(const char *plan_json, struct tui_open_job *j)
 {
 	struct json_object *o = plan_json ? json_tokener_parse(plan_json) : NULL, *m, *v;

@@ -1,42 +1,15 @@
 /* The firmware side of kesu wipe, per drive: the command channel, what
  * the drive can do, auto-purge's choice, the refusals (frozen, locked,
- * HPA), the HPA decision, and the temporary ATA password's life in the
- * ledger. Everything here that can refuse runs before any drive is
- * written. */
+ * HPA) and the HPA decision. Everything here that can refuse runs before
+ * any drive is written. (The temporary ATA password's life is the
+ * library's: kesu/wipe.h.) */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fs.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
-
-static bool is_ata_security(const struct kesu_method *m)
-{
-	return m->firmware == KESU_FW_ATA_SECURITY_ERASE ||
-	       m->firmware == KESU_FW_ATA_SECURITY_ERASE_ENHANCED;
-}
-
-/* After SET MAX ADDRESS the kernel still has the old size: ask the SCSI
- * layer to read the capacity again, then take the new size. */
-static void rescan_size(struct kesu_device *dev, int fd)
-{
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/device/rescan", dev->sysfs_path);
-	int r = open(path, O_WRONLY | O_CLOEXEC);
-	if (r >= 0) {
-		if (write(r, "1", 1) < 0) {
-			/* the size below stays what it was; the record shows it */
-		}
-		close(r);
-	}
-	uint64_t bytes;
-	if (ioctl(fd, BLKGETSIZE64, &bytes) == 0 && bytes > dev->size)
-		dev->size = bytes;
-}
 
 static int decide_hpa(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 		      enum cli_hpa_mode mode, bool dry_run)
@@ -70,7 +43,7 @@ static int decide_hpa(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 		return cli_exit_for(rc);
 	}
 	fw->hpa_restored = hidden;
-	rescan_size(dev, fd);
+	kesu_device_reread_size(dev, fd); /* a failure leaves the old size: the record shows it */
 	return KESU_EXIT_OK;
 }
 
@@ -129,14 +102,6 @@ int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int f
 	int code = decide_hpa(fw, dev, fd, hpa, dry_run);
 	if (code != KESU_EXIT_OK)
 		return code;
-	if (is_ata_security(fw->method) && !dry_run) {
-		fw->password = sodium_init() < 0 ? NULL : sodium_malloc(KESU_ATA_TEMP_PASSWORD_LEN + 1);
-		if (!fw->password) {
-			cli_error("%s: cannot allocate protected memory for the password", dev->path);
-			return KESU_EXIT_FAILURE;
-		}
-		kesu_ata_temp_password(fw->password);
-	}
 	return KESU_EXIT_OK;
 }
 
@@ -144,44 +109,7 @@ void cli_firmware_options(struct cli_firmware *fw, struct kesu_job_options *opts
 {
 	opts->passthru = fw->channel_open ? &fw->pt : NULL;
 	opts->caps = fw->caps_known ? &fw->caps : NULL;
-	opts->ata_password = fw->password;
 	opts->hpa_restored = fw->hpa_restored;
-}
-
-int cli_firmware_store_password(struct cli_station *st, struct cli_firmware *fw,
-				const struct cli_record *rec)
-{
-	if (!fw->password)
-		return KESU_EXIT_OK;
-	char err[512];
-	int rc = kesu_ledger_password_store(st->ledger, rec->device_key, rec->job_id, fw->password,
-					    err, sizeof(err));
-	if (rc < 0) {
-		/* Never set a password kesu could not write down. */
-		cli_error("%s", err);
-		return KESU_EXIT_FAILURE;
-	}
-	return KESU_EXIT_OK;
-}
-
-int cli_firmware_finish(struct cli_station *st, struct cli_firmware *fw,
-			const struct cli_record *rec, const struct kesu_job_result *r)
-{
-	if (!fw->password)
-		return KESU_EXIT_OK;
-	const struct kesu_firmware_report *f = &r->firmware;
-	if (f->password_set && !f->password_cleared) {
-		fprintf(stderr, "kesu: %s: the drive still has the temporary password kesu set, and "
-			"kesu keeps it in the ledger: run `kesu unlock %s` to remove it\n",
-			r->device.path, r->device.path);
-		return KESU_EXIT_OK;
-	}
-	char err[512];
-	if (kesu_ledger_password_forget(st->ledger, rec->device_key, err, sizeof(err)) < 0) {
-		cli_error("%s", err);
-		return KESU_EXIT_FAILURE;
-	}
-	return KESU_EXIT_OK;
 }
 
 void cli_firmware_close(struct cli_firmware *fw)
@@ -189,7 +117,4 @@ void cli_firmware_close(struct cli_firmware *fw)
 	if (fw->channel_open)
 		kesu_passthru_close(&fw->pt);
 	fw->channel_open = false;
-	if (fw->password)
-		sodium_free(fw->password); /* sodium_free wipes it */
-	fw->password = NULL;
 }

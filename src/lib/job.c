@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kesu/error.h"
 #include "kesu/firmware.h"
@@ -264,8 +265,10 @@ int kesu_job_new(const struct kesu_device *dev, int fd, const struct kesu_method
 	struct kesu_target target;
 	unsigned sector = dev->logical_sector ? dev->logical_sector : 512;
 	int rc = kesu_target_open_fd(fd, dev->size, sector, &target);
-	if (rc < 0)
+	if (rc < 0) {
+		close(fd); /* taken over, also on failure */
 		return rc;
+	}
 	rc = kesu_job_new_target(dev, &target, method, opts, job);
 	if (rc < 0)
 		kesu_target_close(&target);
