@@ -24,10 +24,11 @@
  * namespaces, on a duplicate of fd (the drive's open descriptor; the
  * caller keeps fd). Returns 0, or -KESU_EUNSUPPORTED with why filled:
  * a loop device, virtio disk, MMC card or image file has no firmware
- * erase; a USB bridge is refused unless flags has KESU_CHANNEL_ALLOW_USB.
+ * erase; a USB bridge is refused unless flags has KESU_CHANNEL_ALLOW_USB
+ * (*remedies gets KESU_REMEDY_ALLOW_USB; remedies may be NULL).
  * Tests link a simulated drive in its place (tests/sim/sim_channel.c). */
 int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
-		      struct kesu_passthru *pt, char *why, size_t whysize);
+		      struct kesu_passthru *pt, unsigned *remedies, char *why, size_t whysize);
 
 /* Everything the drive said about erasing itself. */
 struct kesu_drive_caps {
@@ -69,13 +70,15 @@ int kesu_drive_caps_query(struct kesu_passthru *pt, struct kesu_device *dev,
 
 /* Whether command can run on this drive now. Returns 0, or
  * -KESU_EUNSUPPORTED / -KESU_EREFUSED with why: one line that also says
- * what the operator can do (a frozen drive: suspend and resume the
- * machine, or unplug and replug the drive's power; a locked drive: kesu
- * unlock; attempts expired: power-cycle; an HPA in front of Security
- * Erase: --hpa=restore). hpa_decided: the operator chose --hpa=restore
- * or --hpa=keep. */
+ * what the operator can do outside kesu (a frozen drive: suspend and
+ * resume the machine, or unplug and replug the drive's power; a locked
+ * drive: kesu unlock; attempts expired: power-cycle). What kesu itself
+ * can be told to do is in *remedies (may be NULL), never in why: an HPA in
+ * front of Security Erase gives KESU_REMEDY_HPA_RESTORE | KESU_REMEDY_HPA_KEEP,
+ * a USB bridge KESU_REMEDY_ALLOW_USB. hpa_decided: the operator chose to
+ * restore or keep the HPA. */
 int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
-			bool hpa_decided, char *why, size_t whysize);
+			bool hpa_decided, unsigned *remedies, char *why, size_t whysize);
 
 /* Removes a Host Protected Area for this power cycle (SET MAX ADDRESS
  * EXT to the native max, volatile), then reads IDENTIFY again to confirm.

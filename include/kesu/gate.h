@@ -1,12 +1,13 @@
 /* The safety gate every destructive command goes through. It decides from
  * what kesu_device_probe learnt, before anything is opened for writing:
  * refusals can never be overridden; warnings only stop unattended runs
- * unless the operator passes --force. */
+ * unless the operator accepts them (the command line's --force). */
 #ifndef KESU_GATE_H
 #define KESU_GATE_H
 
 #include <stdbool.h>
 #include "kesu/device.h"
+#include "kesu/error.h"
 
 enum kesu_gate_refusal {
 	KESU_REFUSE_SYSTEM = 1 << 0,    /* holds the running system */
@@ -32,6 +33,8 @@ enum kesu_gate_warning {
 struct kesu_gate_verdict {
 	unsigned refusals;  /* enum kesu_gate_refusal bits */
 	unsigned warnings;  /* enum kesu_gate_warning bits */
+	unsigned remedies;  /* enum kesu_remedy bits: KESU_REMEDY_FORCE when the
+			     * warnings stop an unattended run */
 	char reason[1024];  /* one line: the first refusal, else the warnings */
 };
 

@@ -21,7 +21,8 @@ struct kesu_purge_caps {
 	 * magnetic media gets chosen). */
 	bool rotational;
 	/* reached through a USB bridge, which as a rule passes no ATA-16 or
-	 * NVMe admin commands (the CLI clears it for --allow-usb). */
+	 * NVMe admin commands (a front end clears it when the operator allows
+	 * USB: KESU_REMEDY_ALLOW_USB). */
 	bool usb_bridge;
 	bool ata_sanitize_crypto, ata_sanitize_block, ata_sanitize_overwrite;
 	bool ata_security, ata_security_enhanced, ata_security_frozen, ata_security_locked;
@@ -37,6 +38,9 @@ struct kesu_purge_choice {
 	char method_id[KESU_METHOD_ID_MAX + 1]; /* e.g. "nvme-sanitize-crypto", "" when none */
 	enum kesu_nist_level level;  /* what it achieves on this media; 0 when none */
 	char reason[KESU_ERRMSG_MAX]; /* one line, English: why this one, or why none */
+	unsigned remedies;           /* enum kesu_remedy: KESU_REMEDY_HPA_RESTORE when an
+				      * HPA hides sectors from an ATA drive's erase,
+				      * KESU_REMEDY_ALLOW_USB for a USB bridge */
 };
 
 /* Chooses the strongest purge caps allow (docs/firmware.md, "auto-purge").

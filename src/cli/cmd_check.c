@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "remedy.h"
 
 static void check_usage(FILE *out)
 {
@@ -53,8 +54,10 @@ static int check_one(const char *path, bool force, const struct kesu_gate_own_fi
 		} else {
 			close(fd);
 			kesu_gate_judge(dev, force, &v);
+			char remedy[CLI_REMEDY_MAX];
 			if (v.warnings)
-				printf("%s: warning: %s\n", dev->path, v.reason);
+				printf("%s: warning: %s%s\n", dev->path, v.reason,
+				       cli_remedy(v.remedies, remedy, sizeof(remedy)));
 			printf("%s: the safety gate accepts it (confirm with \"%s\")\n", dev->path,
 			       kesu_gate_confirm_token(dev));
 		}

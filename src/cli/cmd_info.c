@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "remedy.h"
 #include "kesu/firmware.h"
 #include "kesu/purge.h"
 
@@ -140,7 +141,7 @@ int cli_drive_caps_ask(struct kesu_device *dev, unsigned flags, struct kesu_driv
 		int rc = -errno;
 		/* A transport without firmware erase is refused before the
 		 * descriptor is used: that reason is the better one. */
-		int refused = kesu_channel_open(dev, -1, flags, &pt, why, whysize);
+		int refused = kesu_channel_open(dev, -1, flags, &pt, NULL, why, whysize);
 		if (refused == 0)
 			kesu_passthru_close(&pt);
 		if (refused == -KESU_EUNSUPPORTED)
@@ -148,10 +149,15 @@ int cli_drive_caps_ask(struct kesu_device *dev, unsigned flags, struct kesu_driv
 		snprintf(why, whysize, "cannot open %s to ask it: %s", dev->path, kesu_strerror(rc));
 		return rc;
 	}
-	int rc = kesu_channel_open(dev, fd, flags, &pt, why, whysize);
+	unsigned remedies;
+	int rc = kesu_channel_open(dev, fd, flags, &pt, &remedies, why, whysize);
 	close(fd); /* the channel keeps its own descriptor */
-	if (rc < 0)
+	if (rc < 0) {
+		char remedy[CLI_REMEDY_MAX];
+		size_t n = strlen(why);
+		snprintf(why + n, whysize - n, "%s", cli_remedy(remedies, remedy, sizeof(remedy)));
 		return rc;
+	}
 	rc = kesu_drive_caps_query(&pt, dev, caps);
 	kesu_passthru_close(&pt);
 	if (rc < 0) {
@@ -332,7 +338,10 @@ static void print_firmware(const struct kesu_device *d, const struct kesu_drive_
 	} else {
 		field("auto-purge", "none");
 	}
-	field("why", choice.reason);
+	char reason[KESU_ERRMSG_MAX + CLI_REMEDY_MAX], remedy[CLI_REMEDY_MAX];
+	snprintf(reason, sizeof(reason), "%s%s", choice.reason,
+		 cli_remedy(choice.remedies, remedy, sizeof(remedy)));
+	field("why", reason);
 }
 
 static void info_usage(FILE *out)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "remedy.h"
 
 static void unlock_usage(FILE *out)
 {
@@ -125,9 +126,11 @@ int cmd_unlock(int argc, char **argv)
 	}
 	struct kesu_passthru pt;
 	if (code == KESU_EXIT_OK) {
-		rc = kesu_channel_open(&dev, fd, flags, &pt, err, sizeof(err));
+		unsigned remedies;
+		char remedy[CLI_REMEDY_MAX];
+		rc = kesu_channel_open(&dev, fd, flags, &pt, &remedies, err, sizeof(err));
 		if (rc < 0) {
-			cli_error("%s", err);
+			cli_error("%s%s", err, cli_remedy(remedies, remedy, sizeof(remedy)));
 			code = cli_exit_for(rc);
 		}
 	}

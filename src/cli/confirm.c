@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "remedy.h"
 
 bool cli_confirm(const struct kesu_device *dev, const struct kesu_gate_verdict *v, bool yes,
 		 bool force)
@@ -17,7 +18,8 @@ bool cli_confirm(const struct kesu_device *dev, const struct kesu_gate_verdict *
 		 * --force as well, so a script cannot erase the wrong disk
 		 * just because it answered yes to everything. */
 		if (v->warnings && !force) {
-			cli_error("%s", v->reason);
+			char remedy[CLI_REMEDY_MAX];
+			cli_error("%s%s", v->reason, cli_remedy(v->remedies, remedy, sizeof(remedy)));
 			return false;
 		}
 		return true;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "remedy.h"
 
 static int decide_hpa(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 		      enum cli_hpa_mode mode, bool dry_run)
@@ -51,15 +52,17 @@ int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int f
 			 const struct kesu_method *method, const struct kesu_method_set *methods,
 			 unsigned channel_flags, enum cli_hpa_mode hpa, bool dry_run, bool quiet)
 {
-	char why[512];
+	char why[KESU_ERRMSG_MAX], remedy[CLI_REMEDY_MAX];
+	unsigned remedies;
 	memset(fw, 0, sizeof(*fw));
 	fw->method = method;
 	bool firmware = method->technique == KESU_TECHNIQUE_FIRMWARE;
-	int rc = kesu_channel_open(dev, fd, channel_flags, &fw->pt, why, sizeof(why));
+	int rc = kesu_channel_open(dev, fd, channel_flags, &fw->pt, &remedies, why, sizeof(why));
 	if (rc < 0) {
 		if (!firmware)
 			return KESU_EXIT_OK; /* overwriting needs no channel; HPA stays unknown */
-		cli_error("%s: %s needs the drive's own commands: %s", dev->path, method->id, why);
+		cli_error("%s: %s needs the drive's own commands: %s%s", dev->path, method->id, why,
+			  cli_remedy(remedies, remedy, sizeof(remedy)));
 		return cli_exit_for(rc);
 	}
 	fw->channel_open = true;
@@ -78,7 +81,8 @@ int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int f
 		struct kesu_purge_choice choice;
 		rc = kesu_purge_choose(&fw->caps.purge, &choice);
 		if (rc < 0) {
-			cli_error("%s: auto-purge: %s", dev->path, choice.reason);
+			cli_error("%s: auto-purge: %s%s", dev->path, choice.reason,
+				  cli_remedy(choice.remedies, remedy, sizeof(remedy)));
 			return cli_exit_for(rc);
 		}
 		fw->method = kesu_method_set_find(methods, choice.method_id);
@@ -89,13 +93,15 @@ int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int f
 		}
 		snprintf(fw->auto_reason, sizeof(fw->auto_reason), "%s", choice.reason);
 		if (!quiet)
-			printf("%s: auto-purge chose %s: %s\n", dev->path, fw->method->id, choice.reason);
+			printf("%s: auto-purge chose %s: %s%s\n", dev->path, fw->method->id, choice.reason,
+			       hpa == CLI_HPA_CHECK ? cli_remedy(choice.remedies, remedy, sizeof(remedy)) : "");
 	}
 	if (fw->method->technique == KESU_TECHNIQUE_FIRMWARE) {
-		rc = kesu_firmware_check(fw->method->firmware, &fw->caps, hpa != CLI_HPA_CHECK, why,
-					 sizeof(why));
+		rc = kesu_firmware_check(fw->method->firmware, &fw->caps, hpa != CLI_HPA_CHECK,
+					 &remedies, why, sizeof(why));
 		if (rc < 0) {
-			cli_error("%s: %s: %s", dev->path, fw->method->id, why);
+			cli_error("%s: %s: %s%s", dev->path, fw->method->id, why,
+				  cli_remedy(remedies, remedy, sizeof(remedy)));
 			return cli_exit_for(rc);
 		}
 	}

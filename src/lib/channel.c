@@ -23,9 +23,11 @@ static const char *transport_label(enum kesu_transport t)
 }
 
 int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
-		      struct kesu_passthru *pt, char *why, size_t whysize)
+		      struct kesu_passthru *pt, unsigned *remedies, char *why, size_t whysize)
 {
 	bool nvme = false;
+	if (remedies)
+		*remedies = 0;
 	switch (dev->transport) {
 	case KESU_TRAN_NVME:
 		nvme = true;
@@ -34,7 +36,9 @@ int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
 		if (!(flags & KESU_CHANNEL_ALLOW_USB)) {
 			snprintf(why, whysize, "%s is behind a USB bridge, which as a rule passes no "
 				 "ATA or NVMe commands (and some pass them wrongly); connect it "
-				 "directly, or try with --allow-usb", dev->path);
+				 "directly", dev->path);
+			if (remedies)
+				*remedies |= KESU_REMEDY_ALLOW_USB;
 			return -KESU_EUNSUPPORTED;
 		}
 		break;

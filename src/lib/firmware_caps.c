@@ -417,7 +417,7 @@ __attribute__((format(printf, 4, 5))) static int say(int rc, char *why, size_t w
 }
 
 static int check_ata_security(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
-			      bool hpa_decided, char *why, size_t whysize)
+			      bool hpa_decided, unsigned *remedies, char *why, size_t whysize)
 {
 	const struct kesu_ata_identify *id = &caps->ata;
 	const char *name = kesu_firmware_command_name(command);
@@ -445,11 +445,13 @@ static int check_ata_security(enum kesu_firmware_command command, const struct k
 			   "a user password is already set on the drive, and not by this kesu job: "
 			   "remove it first (`kesu unlock DEVICE` if kesu set it, else with its owner's "
 			   "password)");
-	if (caps->hpa_hidden_sectors && !hpa_decided)
+	if (caps->hpa_hidden_sectors && !hpa_decided) {
+		*remedies |= KESU_REMEDY_HPA_RESTORE | KESU_REMEDY_HPA_KEEP;
 		return say(-KESU_EREFUSED, why, whysize,
-			   "%llu sectors are hidden by an HPA that Security Erase may leave untouched: add "
-			   "--hpa=restore (erase them too) or --hpa=keep",
+			   "%llu sectors are hidden by an HPA that Security Erase may leave untouched: "
+			   "decide whether to remove it for this erase or to keep it",
 			   (unsigned long long)caps->hpa_hidden_sectors);
+	}
 	return 0;
 }
 
@@ -536,8 +538,12 @@ static int check_scsi(enum kesu_firmware_command command, const struct kesu_driv
 }
 
 int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
-			bool hpa_decided, char *why, size_t whysize)
+			bool hpa_decided, unsigned *remedies, char *why, size_t whysize)
 {
+	unsigned ignored;
+	if (!remedies)
+		remedies = &ignored;
+	*remedies = 0;
 	if (why && whysize)
 		why[0] = '\0';
 	if (!caps || command <= KESU_FW_AUTO || command >= KESU_FW_COUNT)
@@ -558,15 +564,16 @@ int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_dr
 	if (caps->bus != need)
 		return say(-KESU_EUNSUPPORTED, why, whysize, "this is %s: %s needs %s",
 			   bus_name(caps->bus), name, bus_name(need));
-	if (caps->purge.usb_bridge)
+	if (caps->purge.usb_bridge) {
+		*remedies |= KESU_REMEDY_ALLOW_USB;
 		return say(-KESU_EUNSUPPORTED, why, whysize,
 			   "the drive is behind a USB bridge, which as a rule passes no firmware erase "
-			   "commands (and some pass them wrongly): connect it directly, or try with "
-			   "--allow-usb");
+			   "commands (and some pass them wrongly): connect it directly");
+	}
 	switch (need) {
 	case KESU_BUS_ATA:
 		if (command == KESU_FW_ATA_SECURITY_ERASE || command == KESU_FW_ATA_SECURITY_ERASE_ENHANCED)
-			return check_ata_security(command, caps, hpa_decided, why, whysize);
+			return check_ata_security(command, caps, hpa_decided, remedies, why, whysize);
 		return check_ata_sanitize(command, caps, why, whysize);
 	case KESU_BUS_NVME:
 		return check_nvme(command, caps, why, whysize);

@@ -35,7 +35,7 @@ static void judge_use(const struct kesu_device *dev, struct kesu_gate_verdict *v
 	if (dev->system_reasons) {
 		v->refusals |= KESU_REFUSE_SYSTEM;
 		kesu_system_describe(dev->system_reasons, what, sizeof(what));
-		say(v, "%s holds the running system (%s); kesu never erases it, not even with --force",
+		say(v, "%s holds the running system (%s); kesu never erases it, whatever the options",
 		    p, what);
 	}
 	if (dev->stack[KESU_STACK_SYSTEM][0]) {
@@ -179,12 +179,14 @@ static bool judge(const struct kesu_device *dev, bool force, const struct kesu_g
 		if (dev->parts[i].fstype[0])
 			v->warnings |= KESU_WARN_FILESYSTEM;
 	if (v->warnings) {
+		/* The front end says how to go on unattended (kesu_remedy). */
+		if (!force)
+			v->remedies |= KESU_REMEDY_FORCE;
 		if (dev->ptable[0])
-			say(v, "%s holds a %s partition table with %zu partition(s)%s", p, dev->ptable,
-			    dev->nparts, force ? "" : "; add --force to erase it unattended");
+			say(v, "%s holds a %s partition table with %zu partition(s)", p, dev->ptable,
+			    dev->nparts);
 		else
-			say(v, "%s holds a %s signature%s", p, dev->fstype,
-			    force ? "" : "; add --force to erase it unattended");
+			say(v, "%s holds a %s signature", p, dev->fstype);
 	}
 	return force || !v->warnings;
 }

@@ -165,9 +165,11 @@ int kesu_purge_choose(const struct kesu_purge_caps *caps, struct kesu_purge_choi
 	if (caps->bus == KESU_BUS_OTHER)
 		return refuse(out, "this transport (virtio, MMC, loop, ...) has no firmware erase commands: "
 				   "only overwriting is possible, which is Clear; destroy the drive for Purge");
-	if (caps->usb_bridge)
+	if (caps->usb_bridge) {
+		out->remedies = KESU_REMEDY_ALLOW_USB;
 		return refuse(out, "the drive is behind a USB bridge, which does not pass firmware erase "
 				   "commands: connect it directly (SATA, SAS or PCIe), or overwrite it for Clear");
+	}
 	/* A locked drive aborts media commands, SANITIZE included, until it
 	 * is unlocked. */
 	if (caps->bus == KESU_BUS_ATA && caps->ata_security_locked)
@@ -180,13 +182,13 @@ int kesu_purge_choose(const struct kesu_purge_caps *caps, struct kesu_purge_choi
 			continue;
 		if (r->security && caps->ata_security_frozen)
 			continue;
+		bool hpa = caps->bus == KESU_BUS_ATA && caps->hpa_present;
 		snprintf(out->method_id, sizeof(out->method_id), "%s", r->id);
 		out->level = KESU_NIST_PURGE;
+		if (hpa)
+			out->remedies = KESU_REMEDY_HPA_RESTORE;
 		snprintf(out->reason, sizeof(out->reason), "%s: %s, the strongest purge offered: %s%s",
-			 media_name(caps), r->command, r->why,
-			 caps->bus == KESU_BUS_ATA && caps->hpa_present
-				 ? "; an HPA hides sectors: remove it first (--hpa=restore) so they are erased too"
-				 : "");
+			 media_name(caps), r->command, r->why, hpa ? "; an HPA hides sectors" : "");
 		return 0;
 	}
 	return refuse_no_purge(caps, out);

@@ -133,9 +133,11 @@ static int medium_size(int fd, uint64_t *bytes)
 }
 
 int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags, struct kesu_passthru *pt,
-		      char *why, size_t whysize)
+		      unsigned *remedies, char *why, size_t whysize)
 {
 	(void)flags; /* the simulated drive has no USB bridge to refuse */
+	if (remedies)
+		*remedies = 0;
 	const char *path = dev && dev->path[0] ? dev->path : "the drive";
 	const char *spec = getenv("KESU_SIM");
 	if (!spec || !*spec) {

@@ -108,7 +108,7 @@ Test(caps, ata_ssd_security_and_sanitize)
 
 	char why[512];
 	for (int cmd = KESU_FW_ATA_SECURITY_ERASE; cmd <= KESU_FW_ATA_SANITIZE_OVERWRITE; cmd++)
-		cr_assert_eq(kesu_firmware_check((enum kesu_firmware_command)cmd, &c, false, why, sizeof(why)),
+		cr_assert_eq(kesu_firmware_check((enum kesu_firmware_command)cmd, &c, false, NULL, why, sizeof(why)),
 			     0, "%s: %s", kesu_firmware_command_name((enum kesu_firmware_command)cmd), why);
 	sim_ata_free(d);
 }
@@ -162,7 +162,9 @@ Test(caps, ata_hpa_detected_with_the_hidden_count)
 	cr_assert_eq(c.dco_hidden_sectors, 0, "DCO measured from the native end");
 	struct kesu_purge_choice ch;
 	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), 0);
-	cr_assert(strstr(ch.reason, "--hpa=restore"), "%s", ch.reason);
+	cr_assert(strstr(ch.reason, "an HPA hides sectors"), "%s", ch.reason);
+	cr_assert_eq(ch.remedies, KESU_REMEDY_HPA_RESTORE, "the front end names its option");
+	cr_assert_null(strstr(ch.reason, "--"), "no option in a library message: %s", ch.reason);
 	sim_ata_free(d);
 }
 
@@ -225,9 +227,12 @@ Test(caps, usb_bridge_marks_the_caps)
 	query_ok(&pt, new_dev("sdc", KESU_TRAN_USB, KESU_NO), &c);
 	cr_assert(c.purge.usb_bridge);
 	char why[512];
-	int rc = kesu_firmware_check(KESU_FW_ATA_SANITIZE_BLOCK, &c, false, why, sizeof(why));
+	unsigned remedies = 0;
+	int rc = kesu_firmware_check(KESU_FW_ATA_SANITIZE_BLOCK, &c, false, &remedies, why, sizeof(why));
 	cr_assert_eq(rc, -KESU_EUNSUPPORTED);
 	cr_assert(strstr(why, "USB bridge"), "%s", why);
+	cr_assert_null(strstr(why, "--"), "no option in a library message: %s", why);
+	cr_assert_eq(remedies, KESU_REMEDY_ALLOW_USB);
 	sim_ata_free(d);
 }
 
@@ -355,7 +360,7 @@ Test(caps, nvme_everything)
 	cr_assert_eq(dev->caps.hpa_present, KESU_NO);
 	char why[512];
 	for (int cmd = KESU_FW_NVME_FORMAT_ERASE; cmd <= KESU_FW_NVME_SANITIZE_OVERWRITE; cmd++)
-		cr_assert_eq(kesu_firmware_check((enum kesu_firmware_command)cmd, &c, false, why, sizeof(why)),
+		cr_assert_eq(kesu_firmware_check((enum kesu_firmware_command)cmd, &c, false, NULL, why, sizeof(why)),
 			     0, "%s: %s", kesu_firmware_command_name((enum kesu_firmware_command)cmd), why);
 	struct kesu_purge_choice ch;
 	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), 0);
@@ -378,11 +383,11 @@ Test(caps, nvme_no_sanitize_no_crypto_format)
 	cr_assert_eq(dev->caps.nvme_sanitize, KESU_NO);
 	cr_assert(c.purge.nvme_format && !c.purge.nvme_format_crypto);
 	char why[512];
-	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_ERASE, &c, false, why, sizeof(why)), 0);
-	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_CRYPTO, &c, false, why, sizeof(why)),
+	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_ERASE, &c, false, NULL, why, sizeof(why)), 0);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_CRYPTO, &c, false, NULL, why, sizeof(why)),
 		     -KESU_EUNSUPPORTED);
 	cr_assert(strstr(why, "FNA bit 2"), "%s", why);
-	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_SANITIZE_BLOCK, &c, false, why, sizeof(why)),
+	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_SANITIZE_BLOCK, &c, false, NULL, why, sizeof(why)),
 		     -KESU_EUNSUPPORTED);
 	cr_assert(strstr(why, "SANICAP bit 1"), "%s", why);
 	struct kesu_purge_choice ch;
@@ -404,11 +409,11 @@ Test(caps, nvme_partial_sanicap_and_fna_bits)
 	cr_assert(c.nvme_ctrl.format_all_namespaces && c.nvme_ctrl.secure_erase_all_namespaces);
 	cr_assert(!c.purge.nvme_format && !c.purge.nvme_format_crypto);
 	char why[512];
-	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_ERASE, &c, false, why, sizeof(why)),
+	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_ERASE, &c, false, NULL, why, sizeof(why)),
 		     -KESU_EUNSUPPORTED);
 	cr_assert(strstr(why, "OACS bit 1"), "%s", why);
-	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_SANITIZE_CRYPTO, &c, false, why, sizeof(why)), 0);
-	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_SANITIZE_OVERWRITE, &c, false, why, sizeof(why)),
+	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_SANITIZE_CRYPTO, &c, false, NULL, why, sizeof(why)), 0);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_SANITIZE_OVERWRITE, &c, false, NULL, why, sizeof(why)),
 		     -KESU_EUNSUPPORTED);
 	sim_nvme_free(n);
 }
@@ -427,9 +432,9 @@ Test(caps, nvme_sanitize_in_progress_is_followed_not_refused)
 	cr_assert(c.nvme_sanitize_log_valid);
 	cr_assert_eq(c.nvme_sanitize_log.status, KESU_NVME_SANITIZE_IN_PROGRESS);
 	char why[512];
-	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_SANITIZE_BLOCK, &c, false, why, sizeof(why)), 0, "%s", why);
-	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_SANITIZE_CRYPTO, &c, false, why, sizeof(why)), 0, "%s", why);
-	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_ERASE, &c, false, why, sizeof(why)), -KESU_EREFUSED);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_SANITIZE_BLOCK, &c, false, NULL, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_SANITIZE_CRYPTO, &c, false, NULL, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_ERASE, &c, false, NULL, why, sizeof(why)), -KESU_EREFUSED);
 	cr_assert(strstr(why, "sanitize is running"), "%s", why);
 	sim_nvme_free(n);
 }
@@ -487,17 +492,17 @@ Test(caps, scsi_some_service_actions)
 	cr_assert_eq(dev->caps.scsi_sanitize, KESU_YES);
 	cr_assert_eq(dev->caps.ata_security, KESU_NO);
 	char why[512];
-	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_OVERWRITE, &c, false, why, sizeof(why)),
+	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_OVERWRITE, &c, false, NULL, why, sizeof(why)),
 		     -KESU_EUNSUPPORTED);
 	cr_assert(strstr(why, "OVERWRITE"), "%s", why);
-	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_BLOCK, &c, false, why, sizeof(why)), 0);
-	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_CRYPTO, &c, false, why, sizeof(why)), 0);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_BLOCK, &c, false, NULL, why, sizeof(why)), 0);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_CRYPTO, &c, false, NULL, why, sizeof(why)), 0);
 	struct kesu_purge_choice ch;
 	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), 0);
 	cr_assert_str_eq(ch.method_id, "scsi-sanitize-block");
 	/* An unknown service action is allowed: the command itself will tell. */
 	c.scsi_sanitize_overwrite = KESU_UNKNOWN;
-	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_OVERWRITE, &c, false, why, sizeof(why)), 0);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_OVERWRITE, &c, false, NULL, why, sizeof(why)), 0);
 	sim_scsi_free(s);
 }
 
@@ -546,7 +551,7 @@ Test(caps, bridge_blocked_ata_goes_scsi_or_fails)
 	cr_assert(!c.queried);
 	cr_assert(strncmp(c.error, "ATA IDENTIFY refused: ", 22) == 0, "%s", c.error);
 	char why[512];
-	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SANITIZE_BLOCK, &c, true, why, sizeof(why)),
+	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SANITIZE_BLOCK, &c, true, NULL, why, sizeof(why)),
 		     -KESU_EUNSUPPORTED);
 	cr_assert(strstr(why, "ATA IDENTIFY refused"), "%s", why);
 
@@ -565,11 +570,11 @@ Test(caps, bridge_blocked_ata_goes_scsi_or_fails)
 	/* An ATA command is unsupported because the bridge blocks it, and
 	 * the operator is told so (not that the drive is SCSI). */
 	cr_assert(c.ata_refused[0]);
-	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SECURITY_ERASE, &c, true, why, sizeof(why)),
+	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SECURITY_ERASE, &c, true, NULL, why, sizeof(why)),
 		     -KESU_EUNSUPPORTED);
 	cr_assert(strstr(why, "ATA commands do not reach the drive"), "%s", why);
 	/* A SCSI command on it gets the ordinary answer. */
-	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_BLOCK, &c, true, why, sizeof(why)),
+	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_BLOCK, &c, true, NULL, why, sizeof(why)),
 		     -KESU_EUNSUPPORTED);
 	cr_assert(!strstr(why, "ATA commands do not reach"), "%s", why);
 	sim_scsi_free(s);
@@ -634,7 +639,7 @@ static void ata_caps(struct sim_ata *d, struct kesu_drive_caps *c)
 static int check(enum kesu_firmware_command cmd, const struct kesu_drive_caps *c, bool hpa_decided,
 		 char *why)
 {
-	return kesu_firmware_check(cmd, c, hpa_decided, why, 512);
+	return kesu_firmware_check(cmd, c, hpa_decided, NULL, why, 512);
 }
 
 Test(caps, check_frozen_says_suspend)
@@ -703,9 +708,14 @@ Test(caps, check_hpa_needs_a_decision)
 	struct kesu_drive_caps c;
 	char why[512];
 	ata_caps(d, &c);
-	cr_assert_eq(check(KESU_FW_ATA_SECURITY_ERASE_ENHANCED, &c, false, why), -KESU_EREFUSED);
-	cr_assert(strstr(why, "2048 sectors are hidden by an HPA") && strstr(why, "--hpa=restore") &&
-		  strstr(why, "--hpa=keep"), "%s", why);
+	unsigned remedies = 0;
+	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SECURITY_ERASE_ENHANCED, &c, false, &remedies, why,
+					 512), -KESU_EREFUSED);
+	cr_assert(strstr(why, "2048 sectors are hidden by an HPA"), "%s", why);
+	cr_assert_null(strstr(why, "--"), "no option in a library message: %s", why);
+	cr_assert_eq(remedies, KESU_REMEDY_HPA_RESTORE | KESU_REMEDY_HPA_KEEP);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SANITIZE_BLOCK, &c, false, &remedies, why, 512), 0);
+	cr_assert_eq(remedies, 0, "cleared on every call");
 	cr_assert_eq(check(KESU_FW_ATA_SECURITY_ERASE, &c, false, why), -KESU_EREFUSED);
 	cr_assert_eq(check(KESU_FW_ATA_SECURITY_ERASE_ENHANCED, &c, true, why), 0, "%s", why);
 	cr_assert_eq(check(KESU_FW_ATA_SANITIZE_OVERWRITE, &c, false, why), 0, "only Security Erase asks");
@@ -764,7 +774,7 @@ Test(caps, check_auto_none_and_unasked)
 	cr_assert_eq(check(KESU_FW_AUTO, &c, true, why), -EINVAL);
 	cr_assert_eq(check(KESU_FW_NONE, &c, true, why), -EINVAL);
 	cr_assert_eq(check(KESU_FW_COUNT, &c, true, why), -EINVAL);
-	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SECURITY_ERASE, NULL, true, why, sizeof(why)), -EINVAL);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SECURITY_ERASE, NULL, true, NULL, why, sizeof(why)), -EINVAL);
 	struct kesu_drive_caps none = {.bus = KESU_BUS_OTHER};
 	cr_assert_eq(check(KESU_FW_ATA_SECURITY_ERASE, &none, true, why), -KESU_EUNSUPPORTED);
 	sim_ata_free(d);

@@ -37,7 +37,8 @@ Test(gate, system_disk_is_refused_even_with_force)
 	cr_assert(v.refusals & KESU_REFUSE_SYSTEM);
 	cr_assert(v.refusals & KESU_REFUSE_MOUNTED);
 	cr_assert_str_eq(v.reason, "/dev/sdb holds the running system (/, the EFI partition); "
-				   "kesu never erases it, not even with --force");
+				   "kesu never erases it, whatever the options");
+	cr_assert_eq(v.remedies, 0, "a refusal has no remedy");
 }
 
 static void assert_refused(const struct kesu_device *d, unsigned bit, const char *reason)
@@ -97,10 +98,12 @@ Test(gate, partition_table_needs_force_unattended)
 	cr_assert_not(kesu_gate_judge(&d, false, &v));
 	cr_assert_eq(v.refusals, 0);
 	cr_assert_eq(v.warnings, KESU_WARN_PARTITION_TABLE | KESU_WARN_FILESYSTEM);
-	cr_assert_str_eq(v.reason, "/dev/sdb holds a gpt partition table with 1 partition(s); "
-				   "add --force to erase it unattended");
+	/* The library names no option: the front end phrases the remedy. */
+	cr_assert_str_eq(v.reason, "/dev/sdb holds a gpt partition table with 1 partition(s)");
+	cr_assert_eq(v.remedies, KESU_REMEDY_FORCE);
 	cr_assert(kesu_gate_judge(&d, true, &v));
 	cr_assert_eq(v.warnings, KESU_WARN_PARTITION_TABLE | KESU_WARN_FILESYSTEM);
+	cr_assert_eq(v.remedies, 0, "already accepted");
 }
 
 Test(gate, whole_device_filesystem_is_a_warning)
@@ -110,7 +113,8 @@ Test(gate, whole_device_filesystem_is_a_warning)
 	struct kesu_gate_verdict v;
 	cr_assert_not(kesu_gate_judge(&d, false, &v));
 	cr_assert_eq(v.warnings, KESU_WARN_FILESYSTEM);
-	cr_assert_str_eq(v.reason, "/dev/sdb holds a vfat signature; add --force to erase it unattended");
+	cr_assert_str_eq(v.reason, "/dev/sdb holds a vfat signature");
+	cr_assert_eq(v.remedies, KESU_REMEDY_FORCE);
 }
 
 Test(gate, confirmation_needs_the_exact_serial)

@@ -30,7 +30,7 @@ static const struct purge_case cases[] = {
 	{ "hdd enhanced", HDD(.ata_security = true, .ata_security_enhanced = true), 0,
 	  "ata-security-erase-enhanced", "enhanced mode" },
 	{ "hdd enhanced with hpa", HDD(.ata_security = true, .ata_security_enhanced = true, .hpa_present = true),
-	  0, "ata-security-erase-enhanced", "--hpa=restore" },
+	  0, "ata-security-erase-enhanced", "an HPA hides sectors" },
 	{ "hdd normal only", HDD(.ata_security = true), -KESU_EUNSUPPORTED, "", "only ata-security-erase" },
 	{ "hdd enhanced frozen", HDD(.ata_security = true, .ata_security_enhanced = true,
 				     .ata_security_frozen = true), -KESU_EUNSUPPORTED, "", "suspend and resume" },
@@ -106,6 +106,12 @@ Test(purge, decision_table)
 		cr_expect_null(strchr(out.reason, '\n'), "%s: reason is one line", c->name);
 		cr_expect_not_null(strstr(out.reason, c->phrase), "%s: reason \"%s\" lacks \"%s\"", c->name,
 				   out.reason, c->phrase);
+		/* The library names no option; the remedy is a bit for the front end. */
+		cr_expect_null(strstr(out.reason, "--"), "%s: an option in \"%s\"", c->name, out.reason);
+		unsigned want = c->caps.usb_bridge && c->caps.bus != KESU_BUS_OTHER ? KESU_REMEDY_ALLOW_USB
+				: rc == 0 && c->caps.bus == KESU_BUS_ATA && c->caps.hpa_present
+					? KESU_REMEDY_HPA_RESTORE : 0;
+		cr_expect_eq(out.remedies, want, "%s: remedies %#x, want %#x", c->name, out.remedies, want);
 		/* Whatever is chosen must itself be Purge on that media. */
 		if (rc == 0)
 			cr_expect_eq(kesu_purge_level(out.method_id, &c->caps), KESU_NIST_PURGE, "%s", c->name);
