@@ -590,9 +590,7 @@ static void print_record(const struct kesu_wipe_status *rec)
 	else if (rec->recorded && rec->document_error[0])
 		printf("  NO DOCUMENT: %s; kesu cert issue %s makes it from the ledger\n",
 		       rec->document_error, rec->job_id);
-	if (rec->password_kept)
-		printf("  the drive still has the temporary ATA password kesu set; the ledger keeps it: "
-		       "kesu unlock removes it\n");
+
 }
 
 /* The outcome as printed and in --json: the engine's, unless the ledger
@@ -649,6 +647,10 @@ static int run_jobs(const struct wipe_ctl *ctl, struct drive *drives)
 		}
 		code = cli_exit_worse(code, c);
 		const struct kesu_wipe_status *status = kesu_wipe_status(w);
+		if (status->password_kept)
+			fprintf(stderr, "kesu: %s: the drive still has the temporary password kesu set, and "
+				"kesu keeps it in the ledger: run `kesu unlock %s` to remove it\n",
+				r->device.path, r->device.path);
 		if (ctl->json) {
 			struct json_object *job = cli_job_json(r);
 			json_object_object_add(job, "outcome", json_object_new_string(shown_outcome(r, status)));
