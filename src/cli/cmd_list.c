@@ -1,9 +1,14 @@
 /* kesu list: every disk, one row each. One column table drives the human
  * table and -o; --json prints every field of every device. */
+#include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
+#include <libsmartcols.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wchar.h>
 
 #include "cli.h"
 #include "kesu/firmware.h"
@@ -217,6 +222,7 @@ struct list_ctl {
 	const struct column *cols[MAX_COLS];
 	size_t ncols;
 	bool json;
+	bool raw;      /* no alignment: one line a drive, cells separated by a space */
 	bool truncate; /* fit the table into 80 columns */
 };
 
@@ -240,33 +246,99 @@ static int parse_columns(struct list_ctl *ctl, const char *spec)
 	return ctl->ncols ? 0 : -1;
 }
 
-/* Display width of UTF-8 text: continuation bytes take no column. */
+/* Display widths count what a terminal shows: a Japanese model name takes
+ * two columns a character. libsmartcols measures with wcwidth(), which
+ * needs a UTF-8 locale; kesu's text is always UTF-8 (the library checks
+ * it), so without one from the environment C.UTF-8 is used. */
+static void utf8_ctype(void)
+{
+	setlocale(LC_CTYPE, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+/* Display width of UTF-8 text, as a terminal shows it: an East Asian wide
+ * character takes two columns (wcwidth() in the UTF-8 locale). */
 static size_t text_width(const char *s)
 {
-	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	size_t w = 0, len = strlen(s);
+	while (len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, len, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof(st));
+			n = 1, wc = L'?';
+		}
+		int cw = wcwidth(wc);
+		w += cw < 0 ? 1 : (size_t)cw;
+		s += n;
+		len -= n;
+	}
 	return w;
 }
 
-/* Cuts s to width display columns, ending in '~' when cut. */
+/* Cuts s to at most width display columns, ending in '~' when cut (never
+ * inside a character, so a wide character may leave one column free). */
 static void cut_to_width(char *s, size_t width)
 {
-	if (text_width(s) <= width || width == 0)
+	if (width == 0 || text_width(s) <= width)
 		return;
-	size_t w = 0;
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	size_t w = 0, len = strlen(s);
 	char *p = s;
-	for (; *p; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80 && ++w == width)
+	while (len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p, len, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+			n = 1, wc = L'?';
+		int cw = wcwidth(wc);
+		size_t next = w + (cw < 0 ? 1 : (size_t)cw);
+		if (next > width - 1)
 			break;
+		w = next;
+		p += n;
+		len -= n;
 	}
 	p[0] = '~';
 	p[1] = '\0';
 }
 
-static void print_table(const struct list_ctl *ctl, const struct kesu_device *devs, size_t n)
+/* Fits 80 columns by narrowing the identity text columns, the widest
+ * first, never below 8. The serial stays whole where it can: it is what
+ * the operator types to confirm. */
+static void fit_80(const struct list_ctl *ctl, size_t *width)
 {
+	size_t total = ctl->ncols - 1;
+	for (size_t c = 0; c < ctl->ncols; c++)
+		total += width[c];
+	while (total > 80) {
+		size_t widest = MAX_COLS;
+		for (size_t c = 0; c < ctl->ncols; c++)
+			if (ctl->cols[c]->truncatable && width[c] > 8 &&
+			    (widest == MAX_COLS || width[c] > width[widest] ||
+			     (width[c] == width[widest] && strcmp(ctl->cols[widest]->name, "SERIAL") == 0)))
+				widest = c;
+		if (widest == MAX_COLS)
+			break;
+		width[widest]--;
+		total--;
+	}
+}
+
+/* The table through libsmartcols, as lsblk prints it: it aligns by display
+ * width and gives --raw; kesu decides what is cut to fit (above). */
+static int print_table(const struct list_ctl *ctl, const struct kesu_device *devs, size_t n)
+{
+	utf8_ctype();
 	char(*cells)[CELL] = calloc((n ? n : 1) * ctl->ncols, CELL);
+	struct libscols_table *tb = cells ? scols_new_table() : NULL;
+	if (!tb) {
+		free(cells);
+		return -ENOMEM;
+	}
 	size_t width[MAX_COLS];
 	for (size_t c = 0; c < ctl->ncols; c++) {
 		width[c] = strlen(ctl->cols[c]->name);
@@ -277,40 +349,33 @@ static void print_table(const struct list_ctl *ctl, const struct kesu_device *de
 				width[c] = text_width(cell);
 		}
 	}
-	/* Fit 80 columns by narrowing the identity text columns, the widest
-	 * first, never below 8. The serial stays whole where it can: it is
-	 * what the operator types to confirm. */
-	if (ctl->truncate) {
-		size_t total = ctl->ncols - 1;
-		for (size_t c = 0; c < ctl->ncols; c++)
-			total += width[c];
-		while (total > 80) {
-			size_t widest = MAX_COLS;
-			for (size_t c = 0; c < ctl->ncols; c++)
-				if (ctl->cols[c]->truncatable && width[c] > 8 &&
-				    (widest == MAX_COLS || width[c] > width[widest] ||
-				     (width[c] == width[widest] && strcmp(ctl->cols[widest]->name, "SERIAL") == 0)))
-					widest = c;
-			if (widest == MAX_COLS)
-				break;
-			width[widest]--;
-			total--;
-		}
-	}
-	for (size_t c = 0; c < ctl->ncols; c++)
-		printf("%s%-*s", c ? " " : "", c + 1 < ctl->ncols ? (int)width[c] : 0,
-		       ctl->cols[c]->name);
-	putchar('\n');
-	for (size_t r = 0; r < n; r++) {
-		for (size_t c = 0; c < ctl->ncols; c++) {
+	if (ctl->truncate && !ctl->raw)
+		fit_80(ctl, width);
+	int rc = 0;
+	scols_table_enable_raw(tb, ctl->raw);
+	/* The library made every cell printable; --raw escapes spaces and
+	 * non-ASCII (\xNN) so that a script can split a line, as lsblk --raw. */
+	scols_table_enable_noencoding(tb, !ctl->raw);
+	scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER); /* the widths are ours */
+	for (size_t c = 0; c < ctl->ncols && rc == 0; c++)
+		if (!scols_table_new_column(tb, ctl->cols[c]->name, 0, 0))
+			rc = -ENOMEM;
+	for (size_t r = 0; r < n && rc == 0; r++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			rc = -ENOMEM;
+		for (size_t c = 0; c < ctl->ncols && rc == 0; c++) {
 			char *cell = cells[r * ctl->ncols + c];
-			cut_to_width(cell, width[c]);
-			size_t pad = c + 1 < ctl->ncols ? width[c] - text_width(cell) : 0;
-			printf("%s%s%*s", c ? " " : "", cell, (int)pad, "");
+			if (!ctl->raw)
+				cut_to_width(cell, width[c]);
+			rc = scols_line_set_data(ln, c, cell);
 		}
-		putchar('\n');
 	}
+	if (rc == 0)
+		rc = scols_print_table(tb);
+	scols_unref_table(tb);
 	free(cells);
+	return rc;
 }
 
 /* Asks a drive once, and only one with a command channel kesu can use
@@ -341,10 +406,12 @@ static void list_ask(struct kesu_device *dev, struct list_firmware *fw)
 
 static void list_usage(FILE *out)
 {
-	fprintf(out, "Usage: kesu list [--json] [-o COLUMNS] [--no-truncate]\n\n"
+	fprintf(out, "Usage: kesu list [--json | --raw] [-o COLUMNS] [--no-truncate]\n\n"
 		     "Lists every disk of the machine and every attached loop device.\n\n"
 		     "  -o, --output COLS   comma-separated columns (default %s)\n"
 		     "  -J, --json          every field of every device as JSON (docs/formats.md)\n"
+		     "  -r, --raw           unaligned, one line a drive; spaces and non-ASCII as\n"
+		     "                      \\xNN, as lsblk --raw (for scripts)\n"
 		     "      --no-truncate   do not cut model and serial to fit 80 columns\n"
 		     "  -h, --help          this help\n\nColumns:\n",
 		default_columns);
@@ -359,17 +426,19 @@ int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'J'},
-		{"no-truncate", no_argument, NULL, 'T'},  {"help", no_argument, NULL, 'h'},
+		{"no-truncate", no_argument, NULL, 'T'},  {"raw", no_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct list_ctl ctl = {.truncate = true};
 	const char *spec = default_columns;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:Jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:Jrh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': spec = optarg; break;
 		case 'J': ctl.json = true; break;
 		case 'T': ctl.truncate = false; break;
+		case 'r': ctl.raw = true; break;
 		case 'h': list_usage(stdout); return KESU_EXIT_OK;
 		default: list_usage(stderr); return KESU_EXIT_USAGE;
 		}
@@ -388,6 +457,7 @@ int cmd_list(int argc, char **argv)
 		cli_error("list: cannot read the machine's disks: %s", kesu_strerror(rc));
 		return cli_exit_for(rc);
 	}
+	int code = KESU_EXIT_OK;
 	bool ask = ctl.json;
 	for (size_t i = 0; i < ctl.ncols; i++)
 		ask |= firmware_column(ctl.cols[i]);
@@ -409,10 +479,11 @@ int cmd_list(int argc, char **argv)
 		json_object_object_add(doc, "devices", arr);
 		cli_print_json(doc);
 		json_object_put(doc);
-	} else {
-		print_table(&ctl, devs, n);
+	} else if ((rc = print_table(&ctl, devs, n)) < 0) {
+		cli_error("list: cannot print the table: %s", strerror(-rc));
+		code = KESU_EXIT_FAILURE;
 	}
 	free(fw);
 	free(devs);
-	return KESU_EXIT_OK;
+	return code;
 }

@@ -49,4 +49,28 @@ check "json: 4096-byte logical sectors" test "$(dj "$dev4k" .logical_sector_size
 check "json: 512-byte logical sectors" test "$(dj "$dev" .logical_sector_size)" = 512
 check "json: unknown SMART is null, not guessed" test "$(dj "$dev" .smart.healthy)" = null
 
+# ---- Display widths: a Japanese character takes two columns ----
+imgja=$(make_image "消去テスト用の画像.img" 4M)
+devja=$(attach "$imgja")
+LC_ALL=C "$KESU" list -o DEVICE,BACKING,STATE >"$WORK/ja"
+check "the Japanese backing file is shown whole" grep -qF "$imgja" "$WORK/ja"
+# Every row's STATE starts in the header's STATE column, counted in
+# display columns (East Asian wide characters are 2), even in the C locale.
+check "STATE lines up under a Japanese file name" python3 -c '
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+col = lines[0].index("STATE")
+rows = [l for l in lines[1:] if sys.argv[2] in l]
+assert rows, "no row for the Japanese image"
+for l in lines[1:]:
+    head = l.rstrip().rsplit(" ", 1)[0] + " "
+    assert w(head) == col, (w(head), col, l)
+' "$WORK/ja" "$imgja"
+"$KESU" list --raw -o NAME,STATE,BACKING >"$WORK/raw"
+check "--raw: one unaligned line a drive" grep -qxF "$name free $img" "$WORK/raw"
+check "--raw: beyond ASCII escaped as lsblk --raw does (\\xNN)" \
+	grep -qxF "$(basename "$devja") free $WORK/\\xe6\\xb6\\x88\\xe5\\x8e\\xbb\\xe3\\x83\\x86\\xe3\\x82\\xb9\\xe3\\x83\\x88\\xe7\\x94\\xa8\\xe3\\x81\\xae\\xe7\\x94\\xbb\\xe5\\x83\\x8f.img" "$WORK/raw"
+check "--raw: the header is the column names" grep -qx 'NAME STATE BACKING' "$WORK/raw"
+
 finish
