@@ -163,83 +163,63 @@ int kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced)
 	return 0;
 }
 
-static int sanitize_status(struct kesu_fw_ctx *c, struct kesu_ata_result *res)
+/* SANITIZE STATUS EXT: COUNT says in progress / completed without error,
+ * LBA 15:0 the progress. */
+static int sanitize_poll(struct kesu_fw_ctx *c, struct kesu_fw_poll *p)
 {
 	struct kesu_ata_cmd cmd;
-	kesu_ata_sanitize_cmd(&cmd, KESU_ATA_SANITIZE_STATUS, false, 0, 0, false);
-	return kesu_ata_send(c->pt, &cmd, res);
-}
-
-/* Polls SANITIZE STATUS EXT until the drive leaves "in progress". */
-static int follow_sanitize(struct kesu_fw_ctx *c, const struct timespec *start)
-{
-	struct kesu_firmware_report *rep = c->rep;
-	atomic_store(c->total, KESU_FW_PROGRESS_FULL);
-	for (;;) {
-		struct kesu_ata_result res;
-		int rc = sanitize_status(c, &res);
-		if (rc < 0) {
-			snprintf(rep->detail, sizeof(rep->detail), "SANITIZE STATUS failed: %s", res.reason);
-			return rc;
-		}
-		if (!(res.count & KESU_ATA_SANITIZE_IN_PROGRESS)) {
-			rep->seconds = kesu_fw_elapsed(start);
-			if (res.count & KESU_ATA_SANITIZE_DONE_OK) {
-				atomic_store(c->done, KESU_FW_PROGRESS_FULL);
-				snprintf(rep->detail, sizeof(rep->detail), "ok; sanitize completed without error");
-				return 0;
-			}
-			snprintf(rep->detail, sizeof(rep->detail),
-				 "the sanitize operation failed (status 0x%04x)", res.count);
-			return -EIO;
-		}
-		atomic_store(c->done, res.lba & 0xffff);
-		if (kesu_fw_wait(c)) {
-			rep->seconds = kesu_fw_elapsed(start);
-			snprintf(rep->detail, sizeof(rep->detail),
-				 "stopped following the sanitize, which goes on inside the drive; "
-				 "run kesu again to follow it to its end");
-			return -KESU_EINTERRUPTED;
-		}
-	}
-}
-
-int kesu_fw_ata_sanitize(struct kesu_fw_ctx *c, enum kesu_ata_sanitize_action action)
-{
-	struct kesu_firmware_report *rep = c->rep;
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	struct kesu_ata_result res;
-	/* A sanitize cut short by power loss resumes by itself when the drive
-	 * powers up again: follow it instead of starting another. */
-	int rc = sanitize_status(c, &res);
-	if (rc == 0 && (res.count & KESU_ATA_SANITIZE_IN_PROGRESS)) {
-		rep->followed_running = true;
-		return follow_sanitize(c, &start);
+	kesu_ata_sanitize_cmd(&cmd, KESU_ATA_SANITIZE_STATUS, false, 0, 0, false);
+	int rc = kesu_ata_send(c->pt, &cmd, &res);
+	if (rc < 0) {
+		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE STATUS failed: %s", res.reason);
+		return rc;
 	}
+	p->running = res.count & KESU_ATA_SANITIZE_IN_PROGRESS;
+	p->progress_valid = p->running;
+	p->progress = (uint32_t)(res.lba & 0xffff);
+	if (p->running)
+		return 0;
+	if (res.count & KESU_ATA_SANITIZE_DONE_OK) {
+		p->result = 0;
+		snprintf(p->detail, sizeof(p->detail), "ok; sanitize completed without error");
+	} else {
+		p->result = -EIO;
+		snprintf(p->detail, sizeof(p->detail), "the sanitize operation failed (status 0x%04x)",
+			 res.count);
+	}
+	return 0;
+}
+
+static int sanitize_start(struct kesu_fw_ctx *c, unsigned action)
+{
 	struct kesu_ata_cmd cmd;
+	struct kesu_ata_result res;
 	/* Overwrite: one pass of 00000000, so the proof can expect zeros. */
-	rc = kesu_ata_sanitize_cmd(&cmd, action, false, 0, 1, false);
+	int rc = kesu_ata_sanitize_cmd(&cmd, (enum kesu_ata_sanitize_action)action, false, 0, 1, false);
 	if (rc < 0)
 		return rc;
 	rc = kesu_ata_send(c->pt, &cmd, &res);
-	if (rc < 0) {
-		snprintf(rep->detail, sizeof(rep->detail), "SANITIZE failed: %s", res.reason);
-		return rc;
-	}
-	return follow_sanitize(c, &start);
+	if (rc < 0)
+		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE failed: %s", res.reason);
+	return rc;
+}
+
+static const struct kesu_fw_sanitize_bus ata_sanitize = {
+	.poll = sanitize_poll,
+	.start = sanitize_start,
+	.look_may_fail = true,
+};
+
+int kesu_fw_ata_sanitize(struct kesu_fw_ctx *c, enum kesu_ata_sanitize_action action)
+{
+	return kesu_fw_sanitize_run(c, &ata_sanitize, action);
 }
 
 int kesu_fw_ata_sanitize_running(struct kesu_fw_ctx *c, bool *running)
 {
-	struct kesu_ata_result res;
 	*running = false;
 	if (!c->caps->ata.sanitize_supported)
 		return 0;
-	int rc = sanitize_status(c, &res);
-	if (rc == 0)
-		*running = res.count & KESU_ATA_SANITIZE_IN_PROGRESS;
-	else
-		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE STATUS failed: %s", res.reason);
-	return rc;
+	return kesu_fw_sanitize_look(c, &ata_sanitize, running);
 }

@@ -41,6 +41,44 @@ int kesu_fw_ata_sanitize_running(struct kesu_fw_ctx *c, bool *running);
 int kesu_fw_nvme_sanitize_running(struct kesu_fw_ctx *c, bool *running);
 int kesu_fw_scsi_sanitize_running(struct kesu_fw_ctx *c, bool *running);
 
+/* ---- One sanitize polling loop for every bus (firmware_poll.c) ---------- */
+
+/* One look at the drive's sanitize state, as a bus's status command
+ * reports it (ATA SANITIZE STATUS EXT, the NVMe Sanitize Status log, SCSI
+ * REQUEST SENSE). */
+struct kesu_fw_poll {
+	bool following;      /* in: the sanitize was sent or found running (not
+			      * the look before sending) */
+	bool running;        /* out: still in progress */
+	bool progress_valid; /* out: progress below is the drive's */
+	uint32_t progress;   /* out: 0..65535 while running */
+	int result;          /* out, once not running: 0 completed, else -EIO */
+	char detail[160];    /* out, once not running: what the drive said */
+};
+
+struct kesu_fw_sanitize_bus {
+	/* Asks the drive once: 0 with *p filled, or a negative error with
+	 * c->rep->detail saying why. */
+	int (*poll)(struct kesu_fw_ctx *c, struct kesu_fw_poll *p);
+	/* Sends the sanitize command (action is the bus's own code): 0 or a
+	 * negative error with c->rep->detail. */
+	int (*start)(struct kesu_fw_ctx *c, unsigned action);
+	/* A failed look before sending does not stop the command (ATA: the
+	 * command's own answer is the better reason). */
+	bool look_may_fail;
+};
+
+/* A sanitize on any bus: follows one the drive already runs (cut short by
+ * power loss, it resumes at power-on) instead of starting another, else
+ * starts it; then polls every poll_ms until the drive reports its end,
+ * filling rep (seconds, detail, followed_running) and the progress
+ * counters. -KESU_EINTERRUPTED when cancelled: the drive goes on. */
+int kesu_fw_sanitize_run(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
+			 unsigned action);
+/* Whether a sanitize runs in the drive now, through the bus's poll. */
+int kesu_fw_sanitize_look(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
+			  bool *running);
+
 /* Sleeps poll_ms unless cancelled; true when the job was cancelled. */
 bool kesu_fw_wait(struct kesu_fw_ctx *c);
 /* Seconds since start (CLOCK_MONOTONIC). */

@@ -60,85 +60,70 @@ static uint32_t estimate_for(const struct kesu_nvme_sanitize_log *log, uint32_t 
 	return t == KESU_NVME_TIME_UNKNOWN ? 0 : t;
 }
 
-static int follow_sanitize(struct kesu_fw_ctx *c, const struct timespec *start)
+/* The Sanitize Status log: SSTAT's status, SPROG the progress; its time
+ * estimates, once the sanitize is kesu's to follow. */
+static int sanitize_poll(struct kesu_fw_ctx *c, struct kesu_fw_poll *p)
 {
 	struct kesu_firmware_report *rep = c->rep;
-	atomic_store(c->total, KESU_FW_PROGRESS_FULL);
-	for (;;) {
-		struct kesu_nvme_sanitize_log log;
-		int rc = read_sanitize_log(c, &log);
-		if (rc < 0)
-			return rc;
-		if (!rep->estimate_s) {
-			rep->estimate_s = estimate_for(&log, log.cdw10 & 7);
-			atomic_store(c->estimate_s, rep->estimate_s);
-		}
-		switch (log.status) {
-		case KESU_NVME_SANITIZE_IN_PROGRESS:
-			atomic_store(c->done, log.progress > 0xffff ? 0 : log.progress);
-			break;
-		case KESU_NVME_SANITIZE_COMPLETED:
-		case KESU_NVME_SANITIZE_COMPLETED_NO_DEALLOC:
-			rep->seconds = kesu_fw_elapsed(start);
-			atomic_store(c->done, KESU_FW_PROGRESS_FULL);
-			snprintf(rep->detail, sizeof(rep->detail), "ok; sanitize completed%s",
-				 log.global_data_erased ? " (global data erased)" : "");
-			return 0;
-		default:
-			rep->seconds = kesu_fw_elapsed(start);
-			snprintf(rep->detail, sizeof(rep->detail), "the sanitize operation %s",
-				 log.status == KESU_NVME_SANITIZE_FAILED ? "failed"
-									 : "never started");
-			return -EIO;
-		}
-		if (kesu_fw_wait(c)) {
-			rep->seconds = kesu_fw_elapsed(start);
-			snprintf(rep->detail, sizeof(rep->detail),
-				 "stopped following the sanitize, which goes on inside the drive; "
-				 "run kesu again to follow it to its end");
-			return -KESU_EINTERRUPTED;
-		}
-	}
-}
-
-int kesu_fw_nvme_sanitize(struct kesu_fw_ctx *c, enum kesu_nvme_sanact action)
-{
-	struct kesu_firmware_report *rep = c->rep;
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	struct kesu_nvme_sanitize_log log;
 	int rc = read_sanitize_log(c, &log);
 	if (rc < 0)
 		return rc;
-	/* A sanitize interrupted by power loss restarts inside the drive. */
-	if (log.status == KESU_NVME_SANITIZE_IN_PROGRESS) {
-		rep->followed_running = true;
-		return follow_sanitize(c, &start);
+	if (p->following && !rep->estimate_s) {
+		rep->estimate_s = estimate_for(&log, log.cdw10 & 7);
+		atomic_store(c->estimate_s, rep->estimate_s);
 	}
+	switch (log.status) {
+	case KESU_NVME_SANITIZE_IN_PROGRESS:
+		p->running = true;
+		p->progress_valid = true;
+		p->progress = log.progress > 0xffff ? 0 : log.progress;
+		break;
+	case KESU_NVME_SANITIZE_COMPLETED:
+	case KESU_NVME_SANITIZE_COMPLETED_NO_DEALLOC:
+		p->result = 0;
+		snprintf(p->detail, sizeof(p->detail), "ok; sanitize completed%s",
+			 log.global_data_erased ? " (global data erased)" : "");
+		break;
+	default:
+		p->result = -EIO;
+		snprintf(p->detail, sizeof(p->detail), "the sanitize operation %s",
+			 log.status == KESU_NVME_SANITIZE_FAILED ? "failed" : "never started");
+		break;
+	}
+	return 0;
+}
+
+static int sanitize_start(struct kesu_fw_ctx *c, unsigned action)
+{
 	struct kesu_nvme_admin cmd;
 	struct kesu_nvme_result res;
 	/* Restricted exit (AUSE 0), one overwrite pass of zeros, no
 	 * No-Deallocate: the drive's default, and what the proof expects. */
-	rc = kesu_nvme_sanitize_cmd(&cmd, action, false, 1, false, false, 0);
+	int rc = kesu_nvme_sanitize_cmd(&cmd, (enum kesu_nvme_sanact)action, false, 1, false, false, 0);
 	if (rc < 0)
 		return rc;
 	rc = kesu_nvme_send(c->pt, &cmd, &res);
-	if (rc < 0) {
-		snprintf(rep->detail, sizeof(rep->detail), "Sanitize failed: %s (status 0x%03x)",
+	if (rc < 0)
+		snprintf(c->rep->detail, sizeof(c->rep->detail), "Sanitize failed: %s (status 0x%03x)",
 			 res.reason, res.status);
-		return rc;
-	}
-	return follow_sanitize(c, &start);
+	return rc;
+}
+
+static const struct kesu_fw_sanitize_bus nvme_sanitize = {
+	.poll = sanitize_poll,
+	.start = sanitize_start,
+};
+
+int kesu_fw_nvme_sanitize(struct kesu_fw_ctx *c, enum kesu_nvme_sanact action)
+{
+	return kesu_fw_sanitize_run(c, &nvme_sanitize, action);
 }
 
 int kesu_fw_nvme_sanitize_running(struct kesu_fw_ctx *c, bool *running)
 {
-	struct kesu_nvme_sanitize_log log;
 	*running = false;
 	if (!c->caps->nvme_ctrl.sanicap)
 		return 0;
-	int rc = read_sanitize_log(c, &log);
-	if (rc == 0)
-		*running = log.status == KESU_NVME_SANITIZE_IN_PROGRESS;
-	return rc;
+	return kesu_fw_sanitize_look(c, &nvme_sanitize, running);
 }

@@ -35,57 +35,33 @@ static bool sanitizing(const struct kesu_sense *s)
 	return s->key == SENSE_NOT_READY && s->asc == 0x04 && s->ascq == 0x1b;
 }
 
-static int follow_sanitize(struct kesu_fw_ctx *c, const struct timespec *start)
+static int sanitize_poll(struct kesu_fw_ctx *c, struct kesu_fw_poll *p)
 {
-	struct kesu_firmware_report *rep = c->rep;
-	atomic_store(c->total, KESU_FW_PROGRESS_FULL);
-	for (;;) {
-		struct kesu_sense s;
-		int rc = request_sense(c, &s);
-		if (rc < 0)
-			return rc;
-		if (!sanitizing(&s)) {
-			rep->seconds = kesu_fw_elapsed(start);
-			if (s.key == SENSE_MEDIUM_ERROR && s.asc == 0x31 && s.ascq == 0x03) {
-				snprintf(rep->detail, sizeof(rep->detail),
-					 "SANITIZE COMMAND FAILED (sense 3/31/03)");
-				return -EIO;
-			}
-			if (s.key != 0 && s.key != 0x01) { /* NO SENSE, RECOVERED ERROR */
-				snprintf(rep->detail, sizeof(rep->detail),
-					 "the drive reports sense %x/%02x/%02x after the sanitize", s.key,
-					 s.asc, s.ascq);
-				return -EIO;
-			}
-			atomic_store(c->done, KESU_FW_PROGRESS_FULL);
-			snprintf(rep->detail, sizeof(rep->detail), "ok; sanitize completed");
-			return 0;
-		}
-		if (s.progress_valid)
-			atomic_store(c->done, s.progress);
-		if (kesu_fw_wait(c)) {
-			rep->seconds = kesu_fw_elapsed(start);
-			snprintf(rep->detail, sizeof(rep->detail),
-				 "stopped following the sanitize, which goes on inside the drive; "
-				 "run kesu again to follow it to its end");
-			return -KESU_EINTERRUPTED;
-		}
-	}
-}
-
-int kesu_fw_scsi_sanitize(struct kesu_fw_ctx *c, enum kesu_scsi_sanitize_action action)
-{
-	struct kesu_firmware_report *rep = c->rep;
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	struct kesu_sense s;
 	int rc = request_sense(c, &s);
 	if (rc < 0)
 		return rc;
 	if (sanitizing(&s)) {
-		rep->followed_running = true;
-		return follow_sanitize(c, &start);
+		p->running = true;
+		p->progress_valid = s.progress_valid;
+		p->progress = s.progress;
+		return 0;
 	}
+	p->result = -EIO;
+	if (s.key == SENSE_MEDIUM_ERROR && s.asc == 0x31 && s.ascq == 0x03)
+		snprintf(p->detail, sizeof(p->detail), "SANITIZE COMMAND FAILED (sense 3/31/03)");
+	else if (s.key != 0 && s.key != 0x01) /* NO SENSE, RECOVERED ERROR */
+		snprintf(p->detail, sizeof(p->detail),
+			 "the drive reports sense %x/%02x/%02x after the sanitize", s.key, s.asc, s.ascq);
+	else {
+		p->result = 0;
+		snprintf(p->detail, sizeof(p->detail), "ok; sanitize completed");
+	}
+	return 0;
+}
+
+static int sanitize_start(struct kesu_fw_ctx *c, unsigned action)
+{
 	uint8_t params[8];
 	int plen = 0;
 	if (action == KESU_SCSI_SANITIZE_OVERWRITE) {
@@ -97,21 +73,27 @@ int kesu_fw_scsi_sanitize(struct kesu_fw_ctx *c, enum kesu_scsi_sanitize_action 
 	}
 	struct kesu_scsi_cmd cmd;
 	struct kesu_scsi_result res;
-	rc = kesu_scsi_sanitize_cmd(&cmd, action, true, false, plen ? params : NULL, (uint16_t)plen);
+	int rc = kesu_scsi_sanitize_cmd(&cmd, (enum kesu_scsi_sanitize_action)action, true, false,
+					plen ? params : NULL, (uint16_t)plen);
 	if (rc < 0)
 		return rc;
 	rc = kesu_scsi_send(c->pt, &cmd, &res);
-	if (rc < 0) {
-		snprintf(rep->detail, sizeof(rep->detail), "SANITIZE failed: %s", res.reason);
-		return rc;
-	}
-	return follow_sanitize(c, &start);
+	if (rc < 0)
+		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE failed: %s", res.reason);
+	return rc;
+}
+
+static const struct kesu_fw_sanitize_bus scsi_sanitize = {
+	.poll = sanitize_poll,
+	.start = sanitize_start,
+};
+
+int kesu_fw_scsi_sanitize(struct kesu_fw_ctx *c, enum kesu_scsi_sanitize_action action)
+{
+	return kesu_fw_sanitize_run(c, &scsi_sanitize, action);
 }
 
 int kesu_fw_scsi_sanitize_running(struct kesu_fw_ctx *c, bool *running)
 {
-	struct kesu_sense s;
-	int rc = request_sense(c, &s);
-	*running = rc == 0 && sanitizing(&s);
-	return rc;
+	return kesu_fw_sanitize_look(c, &scsi_sanitize, running);
 }
