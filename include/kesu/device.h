@@ -77,8 +77,11 @@ struct kesu_smart {
 	int64_t temperature_c;        /* -1 when unknown */
 };
 
-/* Firmware erase capabilities. Issue #5 fills these from IDENTIFY data;
- * until then they are KESU_UNKNOWN. */
+/* What erasing the drive can use, as one line of tristates (the JSON
+ * "caps" object). The probe fills overwrite, discard and write_zeroes from
+ * sysfs, and ata_security / ata_sanitize from the kernel's copy of IDENTIFY
+ * (vpd_pg89); kesu_drive_caps_query (kesu/firmware.h) replaces the firmware
+ * fields with what the drive itself answered. KESU_UNKNOWN until known. */
 struct kesu_erase_caps {
 	enum kesu_tristate overwrite;      /* writable block device or image */
 	enum kesu_tristate discard;        /* queue/discard_max_bytes > 0 */
