@@ -6,24 +6,13 @@
 
 #include "kesu/error.h"
 #include "kesu/job.h"
-#include "sim_target.h"
+#include "sim_job.h"
 
 static struct kesu_job *new_job(struct sim_drive *d, const char *id, const struct kesu_job_options *o)
 {
-	struct kesu_device dev;
-	memset(&dev, 0, sizeof(dev));
-	strcpy(dev.path, "/dev/sim");
-	dev.size = d->size;
-	dev.logical_sector = d->sector;
-	struct kesu_target t = sim_target(d);
-	struct kesu_method_set *set;
-	char err[256];
-	cr_assert_eq(kesu_method_set_load(&set, NULL, err, sizeof(err)), 0, "%s", err);
-	const struct kesu_method *m = kesu_method_set_find(set, id);
-	cr_assert_not_null(m, "%s", id);
-	struct kesu_job *job;
-	cr_assert_eq(kesu_job_new_target(&dev, &t, m, o, &job), 0);
-	kesu_method_set_free(set); /* the job keeps its own copy */
+	int rc;
+	struct kesu_job *job = sim_job_new(d, id, o, &rc);
+	cr_assert_eq(rc, 0);
 	return job;
 }
 

@@ -9,7 +9,7 @@
 #include "kesu/error.h"
 #include "kesu/job.h"
 #include "kesu/job_state.h"
-#include "sim_target.h"
+#include "sim_job.h"
 
 static const struct kesu_method *find_method(struct kesu_method_set **set, const char *id)
 {
@@ -22,18 +22,8 @@ static const struct kesu_method *find_method(struct kesu_method_set **set, const
 
 static struct kesu_job *new_job(struct sim_drive *d, const char *id, const struct kesu_job_options *o)
 {
-	struct kesu_device dev;
-	memset(&dev, 0, sizeof(dev));
-	strcpy(dev.path, "/dev/sim");
-	dev.size = d->size;
-	dev.logical_sector = d->sector;
-	struct kesu_target t = sim_target(d);
-	struct kesu_method_set *set;
-	const struct kesu_method *m = find_method(&set, id);
-	struct kesu_job *job;
-	int rc = kesu_job_new_target(&dev, &t, m, o, &job);
-	kesu_method_set_free(set);
-	return rc == 0 ? job : NULL;
+	int rc;
+	return sim_job_new(d, id, o, &rc);
 }
 
 Test(job_state, plan_round_trips)
