@@ -8,7 +8,8 @@
 # listing file:line. The option names come from the command line's own
 # option tables (src/cli/*.c), so a new option is covered at once.
 #
-# $1 (the kesu binary) is not needed: the check reads the sources.
+# $1 (the kesu binary) is used only to see that the command line still
+# phrases the remedy with its option; the check itself reads the sources.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -134,6 +135,39 @@ if (cd "$SRC" && python3 "$WORK/check.py" src/cli src/lib) >"$WORK/out" 2>&1; th
 else
 	ko "no string literal in src/lib names a command-line option"
 	cat "$WORK/out"
+fi
+
+# The command line still names its options: the library returns the
+# remedy as a bit and the CLI phrases it (src/cli/remedy.c). An image file
+# with a swap signature is a warning that --force accepts.
+KESU=${1:-}
+if [ -n "$KESU" ] && [ -x "$KESU" ] && command -v mkswap >/dev/null; then
+	truncate -s 8M "$WORK/img"
+	mkswap "$WORK/img" >/dev/null 2>&1
+	"$KESU" check "$WORK/img" >"$WORK/out" 2>&1 || true
+	if grep -q 'holds a swap signature; add --force to erase it unattended$' "$WORK/out"; then
+		ok "kesu check phrases the remedy as --force"
+	else
+		ko "kesu check phrases the remedy as --force"
+		cat "$WORK/out"
+	fi
+	"$KESU" check --force "$WORK/img" >"$WORK/out" 2>&1 || true
+	if grep -q 'holds a swap signature$' "$WORK/out"; then
+		ok "with --force given, no remedy is offered"
+	else
+		ko "with --force given, no remedy is offered"
+		cat "$WORK/out"
+	fi
+	export XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data"
+	if "$KESU" wipe --yes --operator T --organisation O --method zero --verify sample \
+		"$WORK/img" >"$WORK/out" 2>&1; then
+		ko "kesu wipe --yes refuses the warning without --force"
+	elif grep -q 'holds a swap signature; add --force to erase it unattended$' "$WORK/out"; then
+		ok "kesu wipe --yes refuses the warning without --force, and says how"
+	else
+		ko "kesu wipe --yes refuses the warning without --force, and says how"
+		cat "$WORK/out"
+	fi
 fi
 
 echo "$pass passed, $fail failed"
