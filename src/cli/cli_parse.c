@@ -113,7 +113,7 @@ bool cli_parse_size(const char *text, size_t *out)
 bool cli_set_field(struct kesu_job_context *ctx, enum kesu_ctx_field f, const char *flag,
 		   const char *value)
 {
-	char why[300];
+	char why[KESU_ERRMSG_MAX];
 	if (kesu_context_set(ctx, f, value, why, sizeof(why)) < 0) {
 		cli_error("%s: %s", flag, why);
 		return false;
@@ -132,7 +132,7 @@ bool cli_check_assets(const char *flag, char *list)
 		size_t n = comma ? (size_t)(comma - in) : strlen(in);
 		while (n && in[n - 1] == ' ')
 			n--;
-		char number[KESU_LIMIT_BYTES(KESU_LIMIT_ASSET_NUMBER) + 1], why[300];
+		char number[KESU_LIMIT_BYTES(KESU_LIMIT_ASSET_NUMBER) + 1], why[KESU_ERRMSG_MAX];
 		if (n >= sizeof(number))
 			n = sizeof(number) - 1; /* still too long: refused below */
 		memcpy(number, in, n);

@@ -392,7 +392,7 @@ int cmd_info(int argc, char **argv)
 		return rc == -ENOTBLK ? KESU_EXIT_USAGE : cli_exit_for(rc);
 	}
 	struct kesu_drive_caps *fc = malloc(sizeof(*fc));
-	char why[512];
+	char why[KESU_ERRMSG_MAX];
 	if (!fc) {
 		free(dev);
 		return KESU_EXIT_FAILURE;

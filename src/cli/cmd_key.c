@@ -271,7 +271,7 @@ static int key_error(int rc, const char *err, const char *path)
 int cli_load_secret_key(const char *path, const char *passphrase_file,
 			struct kesu_secret_key **sk)
 {
-	char def[PATH_LEN], err[512];
+	char def[PATH_LEN], err[KESU_ERRMSG_MAX];
 	*sk = NULL;
 	if (!path) {
 		struct key_ctl none = {0};
@@ -329,7 +329,7 @@ static int read_whole(const char *path, size_t max, char **data, size_t *len)
 static int write_sigfile(const char *path, const char *text, size_t len)
 {
 	/* Replaces an older signature, as signify does, but atomically. */
-	char err[600];
+	char err[KESU_ERRMSG_MAX];
 	if (kesu_file_write_atomic(path, text, len, 0644, 0, err, sizeof(err)) < 0) {
 		cli_error("%s", err);
 		return KESU_EXIT_FAILURE;
@@ -355,7 +355,7 @@ static void print_identity(const struct kesu_public_key *pk)
 
 static int key_generate(const struct key_ctl *ctl)
 {
-	char secret[PATH_LEN], public[PATH_LEN], err[512];
+	char secret[PATH_LEN], public[PATH_LEN], err[KESU_ERRMSG_MAX];
 	int code = key_paths(ctl, secret, public);
 	if (code != KESU_EXIT_OK)
 		return code;
@@ -394,7 +394,7 @@ static int key_generate(const struct key_ctl *ctl)
 
 static int key_show(const struct key_ctl *ctl)
 {
-	char secret[PATH_LEN], public[PATH_LEN], err[512];
+	char secret[PATH_LEN], public[PATH_LEN], err[KESU_ERRMSG_MAX];
 	struct kesu_public_key pk, beside;
 	int rc;
 	if (ctl->pubkey && !ctl->key) {
@@ -486,7 +486,7 @@ static int key_sign(const struct key_ctl *ctl)
 
 static int key_verify(const struct key_ctl *ctl)
 {
-	char secret[PATH_LEN], public[PATH_LEN], sig[PATH_LEN], err[512];
+	char secret[PATH_LEN], public[PATH_LEN], sig[PATH_LEN], err[KESU_ERRMSG_MAX];
 	int code = key_paths(ctl, secret, public);
 	if (code != KESU_EXIT_OK)
 		return code;

@@ -32,7 +32,7 @@ struct column {
  * device array; only filled when --json or a firmware column asks. */
 struct list_firmware {
 	struct kesu_drive_caps caps;
-	char why[512];
+	char why[KESU_ERRMSG_MAX];
 };
 static const struct kesu_device *fw_devs;
 static const struct list_firmware *fw_info;

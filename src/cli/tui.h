@@ -77,7 +77,7 @@ bool tui_results_all_success(const struct tui_results *r);
 struct tui_drive {
 	struct kesu_device dev;
 	struct kesu_drive_caps caps;
-	char why[512];           /* why the drive was not asked, "" if it was */
+	char why[KESU_ERRMSG_MAX];           /* why the drive was not asked, "" if it was */
 	bool selectable;         /* STATE free and the gate refuses nothing */
 	char reason[1024];       /* the gate's one line when not selectable */
 	bool selected;

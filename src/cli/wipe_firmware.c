@@ -36,7 +36,7 @@ static int decide_hpa(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 		       (unsigned long long)c->hpa_hidden_sectors);
 		return KESU_EXIT_OK;
 	}
-	char why[512];
+	char why[KESU_ERRMSG_MAX];
 	uint64_t hidden = c->hpa_hidden_sectors;
 	int rc = kesu_hpa_restore(&fw->pt, &fw->caps, why, sizeof(why));
 	if (rc < 0) {

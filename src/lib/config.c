@@ -112,7 +112,7 @@ static char *trim(char *s)
 static int set_value(struct parse *p, struct kesu_config *cfg, const struct config_key *k,
 		     const char *value)
 {
-	char why[300];
+	char why[KESU_ERRMSG_MAX];
 	char *slot = (char *)cfg + k->offset;
 	switch (k->kind) {
 	case KEY_CONTEXT:

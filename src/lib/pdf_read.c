@@ -141,7 +141,7 @@ static int extract(struct pdf_reader *r, const struct wanted *w, char **data, si
 	if (rc == 0)
 		rc = pdf_stream_data(r, &file, w->max, (unsigned char **)data, len);
 	if (rc == -KESU_EPARSE) {
-		char why[300];
+		char why[KESU_ERRMSG_MAX];
 		snprintf(why, sizeof(why), "%s", r->err ? r->err : "");
 		return pdf_fail(r, "%s: attachment %s", w->name, why);
 	}
