@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "kesu/clock.h"
 
 struct wipe_ctl {
 	const char *method_id;
@@ -424,13 +425,6 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 		printf("  NIST SP 800-88 level achieved: %s\n", kesu_nist_level_name(r->nist_level));
 }
 
-static double now_seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* Draws progress (terminal: 4 times a second; JSON: once a second) until
  * every job has ended; a job's end or a signal wakes it at once. */
 static void watch(const struct wipe_ctl *ctl, struct drive *drives)
@@ -452,7 +446,7 @@ static void watch(const struct wipe_ctl *ctl, struct drive *drives)
 				kesu_job_cancel(drives[i].job);
 			cancelled = true;
 		}
-		double now = now_seconds();
+		double now = (double)kesu_monotonic_ns() / 1e9;
 		if (ctl->progress == CLI_PROGRESS_TTY || now - last_json >= 1.0 || !running) {
 			cli_progress_draw(runs, (size_t)ctl->ndevices, ctl->progress, first);
 			first = false;

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kesu/clock.h"
 #include "kesu/error.h"
 #include "kesu/firmware.h"
 #include "kesu/job.h"
@@ -298,17 +299,10 @@ static void pass_fill(const struct kesu_pass_result *p, struct kesu_fill *fill)
 	}
 }
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 static void enter_phase(struct kesu_job *job, enum kesu_job_phase phase, unsigned pass,
 			uint64_t total)
 {
-	atomic_store(&job->phase_start_ns, monotonic_ns());
+	atomic_store(&job->phase_start_ns, kesu_monotonic_ns());
 	atomic_store(&job->done, 0);
 	atomic_store(&job->total, total);
 	atomic_store(&job->pass, pass);
@@ -519,7 +513,7 @@ static int write_pass(struct kesu_job *job, struct kesu_pass_result *p, uint64_t
 int kesu_job_run(struct kesu_job *job)
 {
 	struct kesu_job_result *r = &job->result;
-	atomic_store(&job->run_start_ns, monotonic_ns());
+	atomic_store(&job->run_start_ns, kesu_monotonic_ns());
 	if (r->resumed) {
 		r->started = (struct timespec){.tv_sec = job->first_started};
 	} else {
@@ -634,7 +628,7 @@ void kesu_job_progress(const struct kesu_job *job, struct kesu_job_progress *p)
 	p->durable_offset = durable & DURABLE_OFFSET_MASK;
 	p->bad_sectors = atomic_load(&job->bad_sectors);
 	p->estimate_s = atomic_load(&job->estimate_s);
-	uint64_t now = monotonic_ns(), phase0 = atomic_load(&job->phase_start_ns),
+	uint64_t now = kesu_monotonic_ns(), phase0 = atomic_load(&job->phase_start_ns),
 		 run0 = atomic_load(&job->run_start_ns);
 	/* Before the job thread got going there is no phase: 0, not uptime. */
 	p->phase_seconds = phase0 && now > phase0 ? (double)(now - phase0) / 1e9 : 0;
