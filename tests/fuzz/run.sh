@@ -185,8 +185,10 @@ DICT
 
 selftest=OFF
 [ "${KESU_FUZZ_SELFTEST:-}" = 1 ] && selftest=ON
-if ! CC=$cc cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKESU_FUZZ=ON \
-	-DKESU_BUILD_TESTS=OFF -DKESU_FUZZ_SELFTEST=$selftest >"$work/build.log" 2>&1 ||
+# -O1: the whole library is built, and -O1 compiles it a third faster.
+if ! CC=$cc cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DKESU_FUZZ=ON -DKESU_BUILD_TESTS=OFF \
+	-DKESU_FUZZ_SELFTEST=$selftest >"$work/build.log" 2>&1 ||
 	! cmake --build "$build" --target "$name" -j"$(nproc)" >>"$work/build.log" 2>&1; then
 	tail -n 30 "$work/build.log" >&2
 	echo "$name: build FAILED (log: $work/build.log)" >&2
