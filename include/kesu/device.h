@@ -77,22 +77,38 @@ struct kesu_smart {
 	int64_t temperature_c;        /* -1 when unknown */
 };
 
-/* What erasing the drive can use, as one line of tristates (the JSON
- * "caps" object). The probe fills overwrite, discard and write_zeroes from
- * sysfs, and ata_security / ata_sanitize from the kernel's copy of IDENTIFY
- * (vpd_pg89); kesu_drive_caps_query (kesu/firmware.h) replaces the firmware
- * fields with what the drive itself answered. KESU_UNKNOWN until known. */
+/* What erasing the drive can use: the one structure for it, in
+ * kesu_device.caps (the JSON "caps" object shows the first ten fields) and
+ * in kesu_drive_caps.purge (kesu/firmware.h), which auto-purge decides on.
+ * The probe fills overwrite, discard and write_zeroes from sysfs, and
+ * ata_security / ata_sanitize from the kernel's copy of IDENTIFY
+ * (vpd_pg89); kesu_drive_caps_query fills the rest from what the drive
+ * itself answered. Every field is a tristate, KESU_UNKNOWN until known. */
 struct kesu_erase_caps {
 	enum kesu_tristate overwrite;      /* writable block device or image */
 	enum kesu_tristate discard;        /* queue/discard_max_bytes > 0 */
 	enum kesu_tristate secure_discard; /* BLKSECDISCARD honoured */
 	enum kesu_tristate write_zeroes;   /* queue/write_zeroes_max_bytes > 0 */
-	enum kesu_tristate ata_security;
-	enum kesu_tristate ata_sanitize;
-	enum kesu_tristate nvme_format;
-	enum kesu_tristate nvme_sanitize;
-	enum kesu_tristate scsi_sanitize;
-	enum kesu_tristate hpa_present;
+	enum kesu_tristate ata_security;   /* ATA Security feature set */
+	enum kesu_tristate ata_sanitize;   /* ATA SANITIZE feature set */
+	enum kesu_tristate nvme_format;    /* Format NVM (OACS bit 1) */
+	enum kesu_tristate nvme_sanitize;  /* any Sanitize action */
+	enum kesu_tristate scsi_sanitize;  /* any SANITIZE service action */
+	enum kesu_tristate hpa_present;    /* an HPA or a DCO limit hides sectors */
+	/* The detail auto-purge decides on (kesu/purge.h). */
+	enum kesu_tristate rotational;     /* YES only for a drive known to spin:
+					    * unknown counts as flash, whose rules
+					    * are the stricter ones */
+	enum kesu_tristate usb_bridge;     /* behind a USB bridge, which as a rule
+					    * passes no firmware erase commands */
+	enum kesu_tristate ata_sanitize_crypto, ata_sanitize_block, ata_sanitize_overwrite;
+	enum kesu_tristate ata_security_enhanced, ata_security_frozen, ata_security_locked;
+	enum kesu_tristate nvme_format_crypto; /* Format NVM with crypto erase (FNA bit 2) */
+	enum kesu_tristate nvme_sanitize_crypto, nvme_sanitize_block, nvme_sanitize_overwrite;
+	enum kesu_tristate scsi_sanitize_crypto, scsi_sanitize_block, scsi_sanitize_overwrite;
+	enum kesu_tristate hpa_removable;  /* an HPA hides sectors (READ NATIVE MAX above
+					    * IDENTIFY): removing it exposes them to
+					    * the erase; a DCO limit does not count */
 };
 
 struct kesu_device {

@@ -30,14 +30,17 @@
 int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
 		      struct kesu_passthru *pt, unsigned *remedies, char *why, size_t whysize);
 
-/* Everything the drive said about erasing itself. */
+/* Everything the drive said about erasing itself: the raw answers of its
+ * command set, and what they come to (purge). */
 struct kesu_drive_caps {
 	bool queried;              /* a channel was open and asked */
 	enum kesu_purge_bus bus;   /* which command set answered */
 	char error[KESU_ERRMSG_MAX]; /* why the drive could not be asked, "" if it was */
 	char ata_refused[96];      /* ATA PASS-THROUGH was refused (a blocking bridge
 				    * or a SCSI disk): the reason, "" otherwise */
-	struct kesu_purge_caps purge; /* the summary auto-purge decides on */
+	struct kesu_erase_caps purge; /* what the drive can erase (kesu/device.h): the
+				       * summary auto-purge decides on, and whose
+				       * firmware fields kesu_device.caps receives */
 	/* ATA (bus ATA): IDENTIFY through the channel. */
 	struct kesu_ata_identify ata;
 	bool hpa_checked;          /* READ NATIVE MAX EXT answered */
@@ -52,8 +55,8 @@ struct kesu_drive_caps {
 	struct kesu_nvme_id_ns nvme_ns;
 	bool nvme_sanitize_log_valid;
 	struct kesu_nvme_sanitize_log nvme_sanitize_log;
-	/* SCSI (bus SCSI): REPORT SUPPORTED OPERATION CODES per service action. */
-	enum kesu_tristate scsi_sanitize_overwrite, scsi_sanitize_block, scsi_sanitize_crypto;
+	/* SCSI (bus SCSI): REPORT SUPPORTED OPERATION CODES per service action
+	 * are purge.scsi_sanitize_*. */
 	enum kesu_tristate scsi_rotational; /* VPD page B1, UNKNOWN if absent */
 };
 

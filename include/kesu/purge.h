@@ -7,32 +7,17 @@
 #include <stdbool.h>
 
 #include "kesu/ata.h"
+#include "kesu/device.h"
 #include "kesu/error.h"
 #include "kesu/method.h"
 #include "kesu/nvme.h"
 
 enum kesu_purge_bus { KESU_BUS_ATA, KESU_BUS_NVME, KESU_BUS_SCSI, KESU_BUS_OTHER };
 
-/* What a drive supports, from IDENTIFY / Identify Controller / SCSI. */
-struct kesu_purge_caps {
-	enum kesu_purge_bus bus;
-	/* true only for a drive known to spin. Unknown counts as flash: the
-	 * flash rules are the stricter ones (nothing that is Purge only on
-	 * magnetic media gets chosen). */
-	bool rotational;
-	/* reached through a USB bridge, which as a rule passes no ATA-16 or
-	 * NVMe admin commands (a front end clears it when the operator allows
-	 * USB: KESU_REMEDY_ALLOW_USB). */
-	bool usb_bridge;
-	bool ata_sanitize_crypto, ata_sanitize_block, ata_sanitize_overwrite;
-	bool ata_security, ata_security_enhanced, ata_security_frozen, ata_security_locked;
-	bool nvme_format, nvme_format_crypto;
-	bool nvme_sanitize_crypto, nvme_sanitize_block, nvme_sanitize_overwrite;
-	bool scsi_sanitize_crypto, scsi_sanitize_block, scsi_sanitize_overwrite;
-	/* a Host Protected Area hides sectors (READ NATIVE MAX above the
-	 * IDENTIFY size): it must be removed before Security Erase counts. */
-	bool hpa_present;
-};
+/* What a drive can erase is struct kesu_erase_caps (kesu/device.h); the
+ * bus that answered and the drive's own answers are struct
+ * kesu_drive_caps (kesu/firmware.h), whose purge member auto-purge reads. */
+struct kesu_drive_caps;
 
 struct kesu_purge_choice {
 	char method_id[KESU_METHOD_ID_MAX + 1]; /* e.g. "nvme-sanitize-crypto", "" when none */
@@ -49,21 +34,21 @@ struct kesu_purge_choice {
  * a USB bridge, a bus without firmware erase, only Clear-level commands);
  * then method_id is "" and reason tells the operator what to do. Returns
  * -EINVAL for NULL arguments. */
-int kesu_purge_choose(const struct kesu_purge_caps *caps, struct kesu_purge_choice *out);
+int kesu_purge_choose(const struct kesu_drive_caps *caps, struct kesu_purge_choice *out);
 
 /* The NIST level a firmware method achieves on caps' media (rotational or
  * flash; the bus is not checked). Returns KESU_NIST_PURGE or
  * KESU_NIST_CLEAR, -KESU_ENOTFOUND for an unknown method id, or
  * -KESU_EUNSUPPORTED for a method that means nothing on that media (block
  * erase on a spinning disk). */
-int kesu_purge_level(const char *method_id, const struct kesu_purge_caps *caps);
+int kesu_purge_level(const char *method_id, const struct kesu_erase_caps *caps);
 
-/* Fills the ATA part of caps (and bus, rotational) from IDENTIFY data.
- * hpa_present and usb_bridge are the caller's: IDENTIFY alone cannot tell
- * whether an HPA hides sectors. */
-void kesu_purge_caps_from_ata(const struct kesu_ata_identify *id, struct kesu_purge_caps *caps);
+/* Fills the ATA fields of caps (and rotational) from IDENTIFY data.
+ * hpa_removable, hpa_present and usb_bridge are the caller's: IDENTIFY alone
+ * cannot tell whether an HPA hides sectors. */
+void kesu_purge_caps_from_ata(const struct kesu_ata_identify *id, struct kesu_erase_caps *caps);
 
-/* Fills the NVMe part of caps (and bus) from Identify Controller data.
+/* Fills the NVMe fields of caps from Identify Controller data.
  * rotational is the caller's (the namespace's, from sysfs). */
-void kesu_purge_caps_from_nvme(const struct kesu_nvme_id_ctrl *id, struct kesu_purge_caps *caps);
+void kesu_purge_caps_from_nvme(const struct kesu_nvme_id_ctrl *id, struct kesu_erase_caps *caps);
 #endif

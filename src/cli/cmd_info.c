@@ -133,7 +133,6 @@ int cli_drive_caps_ask(struct kesu_device *dev, unsigned flags, struct kesu_driv
 {
 	memset(caps, 0, sizeof(*caps));
 	caps->bus = KESU_BUS_OTHER;
-	caps->purge.bus = KESU_BUS_OTHER;
 	why[0] = '\0';
 	int fd = open(dev->path, O_RDONLY | O_CLOEXEC);
 	struct kesu_passthru pt;
@@ -283,9 +282,9 @@ static void print_nvme(const struct kesu_drive_caps *fc)
 
 static void print_scsi(const struct kesu_drive_caps *fc)
 {
-	field("sanitize overwrite", cli_tristate(fc->scsi_sanitize_overwrite));
-	field("sanitize block erase", cli_tristate(fc->scsi_sanitize_block));
-	field("sanitize crypto", cli_tristate(fc->scsi_sanitize_crypto));
+	field("sanitize overwrite", cli_tristate(fc->purge.scsi_sanitize_overwrite));
+	field("sanitize block erase", cli_tristate(fc->purge.scsi_sanitize_block));
+	field("sanitize crypto", cli_tristate(fc->purge.scsi_sanitize_crypto));
 	field("rotation", fc->scsi_rotational == KESU_YES ? "rotating (VPD B1)"
 			  : fc->scsi_rotational == KESU_NO ? "non-rotating (VPD B1)"
 							   : "unknown (no VPD page B1)");
@@ -321,8 +320,9 @@ static void print_firmware(const struct kesu_device *d, const struct kesu_drive_
 		field("bus", "SCSI");
 		break;
 	}
-	field("media", fc->purge.rotational ? "rotating (magnetic)" : "flash (or not known to spin)");
-	if (fc->purge.usb_bridge)
+	field("media", fc->purge.rotational == KESU_YES ? "rotating (magnetic)"
+							 : "flash (or not known to spin)");
+	if (fc->purge.usb_bridge == KESU_YES)
 		field("USB bridge", "yes: firmware erase is refused behind it");
 	if (fc->bus == KESU_BUS_ATA)
 		print_ata(fc);
@@ -331,7 +331,7 @@ static void print_firmware(const struct kesu_device *d, const struct kesu_drive_
 	else
 		print_scsi(fc);
 	struct kesu_purge_choice choice;
-	if (kesu_purge_choose(&fc->purge, &choice) == 0) {
+	if (kesu_purge_choose(fc, &choice) == 0) {
 		snprintf(buf, sizeof(buf), "%s (NIST SP 800-88 %s)", choice.method_id,
 			 choice.level == KESU_NIST_PURGE ? "Purge" : kesu_nist_level_name(choice.level));
 		field("auto-purge", buf);

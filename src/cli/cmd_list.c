@@ -154,7 +154,7 @@ static void c_purge(const struct kesu_device *d, char *b, size_t n)
 {
 	const struct kesu_drive_caps *c = fw_caps(d);
 	struct kesu_purge_choice choice;
-	put(b, n, c && kesu_purge_choose(&c->purge, &choice) == 0 ? choice.method_id : NULL);
+	put(b, n, c && kesu_purge_choose(c, &choice) == 0 ? choice.method_id : NULL);
 }
 
 static void c_security(const struct kesu_device *d, char *b, size_t n)
@@ -384,7 +384,6 @@ static int print_table(const struct list_ctl *ctl, const struct kesu_device *dev
 static void list_ask(struct kesu_device *dev, struct list_firmware *fw)
 {
 	fw->caps.bus = KESU_BUS_OTHER;
-	fw->caps.purge.bus = KESU_BUS_OTHER;
 	switch (dev->transport) {
 	case KESU_TRAN_SATA:
 	case KESU_TRAN_PATA:

@@ -16,7 +16,7 @@ static const char *level_on(const struct kesu_method *m, bool rotational)
 		return kesu_nist_level_name(m->nist);
 	if (m->firmware == KESU_FW_AUTO)
 		return kesu_nist_level_name(KESU_NIST_PURGE);
-	struct kesu_purge_caps caps = {.rotational = rotational};
+	struct kesu_erase_caps caps = {.rotational = rotational ? KESU_YES : KESU_NO};
 	int level = kesu_purge_level(kesu_firmware_command_name(m->firmware), &caps);
 	if (level == -KESU_EUNSUPPORTED)
 		return "not applicable";
@@ -31,7 +31,7 @@ static bool lowered_on_some_media(const struct kesu_method *m)
 	if (m->technique != KESU_TECHNIQUE_FIRMWARE || m->firmware == KESU_FW_AUTO)
 		return false;
 	for (int rotational = 0; rotational < 2; rotational++) {
-		struct kesu_purge_caps caps = {.rotational = rotational};
+		struct kesu_erase_caps caps = {.rotational = rotational ? KESU_YES : KESU_NO};
 		int level = kesu_purge_level(kesu_firmware_command_name(m->firmware), &caps);
 		if (level > 0 && level < (int)m->nist)
 			return true;

@@ -144,8 +144,8 @@ static struct json_object *firmware_json(const struct kesu_drive_caps *caps, con
 	json_object_object_add(o, "queried", json_object_new_boolean(q));
 	json_object_object_add(o, "error", q ? NULL : str_or_null(why && why[0] ? why : "not asked"));
 	json_object_object_add(o, "bus", q ? str_or_null(bus_id(caps->bus)) : NULL);
-	json_object_object_add(o, "rotational", bool_if(q, caps->purge.rotational));
-	json_object_object_add(o, "usb_bridge", bool_if(q, caps->purge.usb_bridge));
+	json_object_object_add(o, "rotational", bool_if(q, caps->purge.rotational == KESU_YES));
+	json_object_object_add(o, "usb_bridge", bool_if(q, caps->purge.usb_bridge == KESU_YES));
 	/* ATA: IDENTIFY word 128 (security), 89/90 (times), 59 (sanitize), 217. */
 	json_object_object_add(o, "ata_rotation_rate", u64_if(ata && id->rotation_rate, id->rotation_rate));
 	json_object_object_add(o, "ata_security_supported", bool_if(ata, id->security_supported));
@@ -184,12 +184,12 @@ static struct json_object *firmware_json(const struct kesu_drive_caps *caps, con
 				       : NULL);
 	json_object_object_add(o, "nvme_global_data_erased", bool_if(logv, log->global_data_erased));
 	/* SCSI: REPORT SUPPORTED OPERATION CODES. */
-	json_object_object_add(o, "scsi_sanitize_overwrite", scsi ? tristate(caps->scsi_sanitize_overwrite) : NULL);
-	json_object_object_add(o, "scsi_sanitize_block", scsi ? tristate(caps->scsi_sanitize_block) : NULL);
-	json_object_object_add(o, "scsi_sanitize_crypto", scsi ? tristate(caps->scsi_sanitize_crypto) : NULL);
+	json_object_object_add(o, "scsi_sanitize_overwrite", scsi ? tristate(caps->purge.scsi_sanitize_overwrite) : NULL);
+	json_object_object_add(o, "scsi_sanitize_block", scsi ? tristate(caps->purge.scsi_sanitize_block) : NULL);
+	json_object_object_add(o, "scsi_sanitize_crypto", scsi ? tristate(caps->purge.scsi_sanitize_crypto) : NULL);
 	/* auto-purge over what the drive said. */
 	struct kesu_purge_choice choice = {0};
-	bool chose = q && kesu_purge_choose(&caps->purge, &choice) == 0;
+	bool chose = q && kesu_purge_choose(caps, &choice) == 0;
 	json_object_object_add(o, "auto_purge", chose ? str_or_null(choice.method_id) : NULL);
 	json_object_object_add(o, "nist_level", chose ? json_object_new_string(kesu_nist_level_name(choice.level)) : NULL);
 	json_object_object_add(o, "auto_purge_reason", q ? str_or_null(choice.reason) : NULL);

@@ -21,7 +21,6 @@ static const bool cuttable[NCOLS] = {false, false, false, false, false, true, tr
 static void ask_caps(struct tui_drive *d)
 {
 	d->caps.bus = KESU_BUS_OTHER;
-	d->caps.purge.bus = KESU_BUS_OTHER;
 	switch (d->dev.transport) {
 	case KESU_TRAN_SATA:
 	case KESU_TRAN_PATA:
@@ -138,7 +137,7 @@ static void cell(const struct tui_drive *d, int col, char *b, size_t n)
 	case 7: s = cli_device_state(dev); break;
 	case 8: s = dev->smart.healthy == KESU_YES ? "PASSED" : dev->smart.healthy == KESU_NO ? "FAILING" : NULL; break;
 	case 9:
-		s = d->caps.queried && kesu_purge_choose(&d->caps.purge, &choice) == 0 ? choice.method_id : NULL;
+		s = d->caps.queried && kesu_purge_choose(&d->caps, &choice) == 0 ? choice.method_id : NULL;
 		snprintf(b, n, "%s", s && s[0] ? s : "-");
 		return;
 	}

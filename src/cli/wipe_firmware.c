@@ -76,10 +76,10 @@ int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int f
 	fw->caps_known = true;
 	/* The operator chose to go through the bridge: judge the drive itself. */
 	if (channel_flags & KESU_CHANNEL_ALLOW_USB)
-		fw->caps.purge.usb_bridge = false;
+		fw->caps.purge.usb_bridge = KESU_NO;
 	if (method->firmware == KESU_FW_AUTO) {
 		struct kesu_purge_choice choice;
-		rc = kesu_purge_choose(&fw->caps.purge, &choice);
+		rc = kesu_purge_choose(&fw->caps, &choice);
 		if (rc < 0) {
 			cli_error("%s: auto-purge: %s%s", dev->path, choice.reason,
 				  cli_remedy(choice.remedies, remedy, sizeof(remedy)));

@@ -112,8 +112,8 @@ static int query_ata(struct kesu_passthru *pt, const struct kesu_device *dev,
 
 	kesu_purge_caps_from_ata(&caps->ata, &caps->purge);
 	if (caps->ata.rotation_rate == 0) /* not reported: what the kernel says */
-		caps->purge.rotational = dev && dev->rotational == KESU_YES;
-	caps->purge.hpa_present = caps->hpa_hidden_sectors > 0;
+		caps->purge.rotational = tri(dev && dev->rotational == KESU_YES);
+	caps->purge.hpa_removable = tri(caps->hpa_hidden_sectors > 0);
 	return 0;
 }
 
@@ -190,7 +190,7 @@ static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
 	}
 	caps->bus = KESU_BUS_NVME;
 	kesu_purge_caps_from_nvme(&caps->nvme_ctrl, &caps->purge);
-	caps->purge.rotational = false; /* NVMe: flash */
+	caps->purge.rotational = KESU_NO; /* NVMe: flash */
 	rc = 0;
 out:
 	free(buf);
@@ -254,11 +254,12 @@ static int query_scsi(struct kesu_passthru *pt, const struct kesu_device *dev,
 {
 	bool answered = false;
 	const char *rsoc_reason = NULL, *vpd_reason = NULL;
-	caps->scsi_sanitize_overwrite =
+	struct kesu_erase_caps *c = &caps->purge;
+	c->scsi_sanitize_overwrite =
 		scsi_sanitize_supported(pt, KESU_SCSI_SANITIZE_OVERWRITE, &answered, &rsoc_reason);
-	caps->scsi_sanitize_block =
+	c->scsi_sanitize_block =
 		scsi_sanitize_supported(pt, KESU_SCSI_SANITIZE_BLOCK, &answered, &rsoc_reason);
-	caps->scsi_sanitize_crypto =
+	c->scsi_sanitize_crypto =
 		scsi_sanitize_supported(pt, KESU_SCSI_SANITIZE_CRYPTO, &answered, &rsoc_reason);
 	caps->scsi_rotational = scsi_rotation(pt, &answered, &vpd_reason);
 	if (!answered) {
@@ -271,30 +272,49 @@ static int query_scsi(struct kesu_passthru *pt, const struct kesu_device *dev,
 		return -KESU_EUNSUPPORTED;
 	}
 	caps->bus = KESU_BUS_SCSI;
-	caps->purge.bus = KESU_BUS_SCSI;
-	caps->purge.scsi_sanitize_overwrite = caps->scsi_sanitize_overwrite == KESU_YES;
-	caps->purge.scsi_sanitize_block = caps->scsi_sanitize_block == KESU_YES;
-	caps->purge.scsi_sanitize_crypto = caps->scsi_sanitize_crypto == KESU_YES;
-	caps->purge.rotational = caps->scsi_rotational == KESU_UNKNOWN
-					 ? dev && dev->rotational == KESU_YES
-					 : caps->scsi_rotational == KESU_YES;
+	c->rotational = caps->scsi_rotational == KESU_UNKNOWN
+				? tri(dev && dev->rotational == KESU_YES)
+				: caps->scsi_rotational;
 	return 0;
 }
 
 /* ---- The query ------------------------------------------------------------ */
 
-static void fill_device_caps(const struct kesu_drive_caps *caps, struct kesu_device *dev)
+static void caps_unknown(struct kesu_erase_caps *c)
 {
-	struct kesu_erase_caps *c = &dev->caps;
-	bool ata = caps->bus == KESU_BUS_ATA, nvme = caps->bus == KESU_BUS_NVME;
-	c->ata_security = tri(ata && caps->ata.security_supported);
-	c->ata_sanitize = tri(ata && caps->ata.sanitize_supported);
-	c->nvme_format = tri(nvme && caps->nvme_ctrl.format);
-	c->nvme_sanitize = tri(nvme && (caps->nvme_ctrl.sanitize_crypto || caps->nvme_ctrl.sanitize_block ||
-					caps->nvme_ctrl.sanitize_overwrite));
-	if (caps->bus == KESU_BUS_SCSI) {
-		enum kesu_tristate s[3] = {caps->scsi_sanitize_overwrite, caps->scsi_sanitize_block,
-					   caps->scsi_sanitize_crypto};
+	enum kesu_tristate *t = &c->overwrite;
+	for (size_t i = 0; i < sizeof(*c) / sizeof(*t); i++)
+		t[i] = KESU_UNKNOWN;
+}
+
+/* What the answers come to for the whole drive: the one-word fields of
+ * struct kesu_erase_caps, and NO for every command of another bus. The
+ * probe's own fields (overwrite, discard, ...) are taken from dev. */
+static void summarize(struct kesu_drive_caps *caps, const struct kesu_device *dev)
+{
+	struct kesu_erase_caps *c = &caps->purge;
+	bool ata = caps->bus == KESU_BUS_ATA, nvme = caps->bus == KESU_BUS_NVME,
+	     scsi = caps->bus == KESU_BUS_SCSI;
+	enum kesu_tristate hpa = dev ? dev->caps.hpa_present : KESU_UNKNOWN;
+	if (dev) {
+		c->overwrite = dev->caps.overwrite;
+		c->discard = dev->caps.discard;
+		c->secure_discard = dev->caps.secure_discard;
+		c->write_zeroes = dev->caps.write_zeroes;
+	}
+	if (!ata) {
+		c->ata_security = c->ata_sanitize = KESU_NO;
+		c->ata_sanitize_crypto = c->ata_sanitize_block = c->ata_sanitize_overwrite = KESU_NO;
+		c->ata_security_enhanced = c->ata_security_frozen = c->ata_security_locked = KESU_NO;
+		c->hpa_removable = KESU_NO;
+	}
+	if (!nvme) {
+		c->nvme_format = c->nvme_format_crypto = c->nvme_sanitize = KESU_NO;
+		c->nvme_sanitize_crypto = c->nvme_sanitize_block = c->nvme_sanitize_overwrite = KESU_NO;
+	}
+	if (scsi) {
+		enum kesu_tristate s[3] = {c->scsi_sanitize_overwrite, c->scsi_sanitize_block,
+					   c->scsi_sanitize_crypto};
 		bool any_yes = false, all_no = true;
 		for (int i = 0; i < 3; i++) {
 			any_yes |= s[i] == KESU_YES;
@@ -302,22 +322,24 @@ static void fill_device_caps(const struct kesu_drive_caps *caps, struct kesu_dev
 		}
 		c->scsi_sanitize = any_yes ? KESU_YES : all_no ? KESU_NO : KESU_UNKNOWN;
 	} else {
-		c->scsi_sanitize = KESU_NO;
+		c->scsi_sanitize = c->scsi_sanitize_crypto = c->scsi_sanitize_block =
+			c->scsi_sanitize_overwrite = KESU_NO;
 	}
 	if (!ata)
-		c->hpa_present = KESU_NO; /* HPA and DCO are ATA features */
+		hpa = KESU_NO; /* HPA and DCO are ATA features */
 	else if (caps->hpa_hidden_sectors || caps->dco_hidden_sectors)
-		c->hpa_present = KESU_YES;
+		hpa = KESU_YES;
 	else if (caps->hpa_checked)
-		c->hpa_present = KESU_NO;
+		hpa = KESU_NO;
+	c->hpa_present = hpa;
+	c->usb_bridge = tri(dev && dev->transport == KESU_TRAN_USB);
 }
 
 static void caps_reset(struct kesu_drive_caps *caps)
 {
 	memset(caps, 0, sizeof(*caps));
 	caps->bus = KESU_BUS_OTHER;
-	caps->purge.bus = KESU_BUS_OTHER;
-	caps->scsi_sanitize_overwrite = caps->scsi_sanitize_block = caps->scsi_sanitize_crypto = KESU_UNKNOWN;
+	caps_unknown(&caps->purge);
 	caps->scsi_rotational = KESU_UNKNOWN;
 }
 
@@ -361,14 +383,14 @@ int kesu_drive_caps_query(struct kesu_passthru *pt, struct kesu_device *dev,
 done:
 	if (rc < 0) {
 		caps->bus = KESU_BUS_OTHER;
-		caps->purge = (struct kesu_purge_caps){.bus = KESU_BUS_OTHER};
+		caps_unknown(&caps->purge);
 		return rc;
 	}
 	caps->error[0] = '\0';
 	caps->queried = true;
-	caps->purge.usb_bridge = dev && dev->transport == KESU_TRAN_USB;
+	summarize(caps, dev);
 	if (dev)
-		fill_device_caps(caps, dev);
+		dev->caps = caps->purge; /* one structure: the device holds what the drive said */
 	return 0;
 }
 
@@ -524,9 +546,9 @@ static int check_nvme(enum kesu_firmware_command command, const struct kesu_driv
 static int check_scsi(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
 		      char *why, size_t whysize)
 {
-	enum kesu_tristate t = command == KESU_FW_SCSI_SANITIZE_CRYPTO  ? caps->scsi_sanitize_crypto
-			       : command == KESU_FW_SCSI_SANITIZE_BLOCK ? caps->scsi_sanitize_block
-									: caps->scsi_sanitize_overwrite;
+	enum kesu_tristate t = command == KESU_FW_SCSI_SANITIZE_CRYPTO  ? caps->purge.scsi_sanitize_crypto
+			       : command == KESU_FW_SCSI_SANITIZE_BLOCK ? caps->purge.scsi_sanitize_block
+									: caps->purge.scsi_sanitize_overwrite;
 	if (t == KESU_NO)
 		return say(-KESU_EUNSUPPORTED, why, whysize,
 			   "the drive reports SANITIZE %s as not supported (REPORT SUPPORTED "
@@ -564,7 +586,7 @@ int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_dr
 	if (caps->bus != need)
 		return say(-KESU_EUNSUPPORTED, why, whysize, "this is %s: %s needs %s",
 			   bus_name(caps->bus), name, bus_name(need));
-	if (caps->purge.usb_bridge) {
+	if (caps->purge.usb_bridge == KESU_YES) {
 		*remedies |= KESU_REMEDY_ALLOW_USB;
 		return say(-KESU_EUNSUPPORTED, why, whysize,
 			   "the drive is behind a USB bridge, which as a rule passes no firmware erase "

@@ -96,10 +96,11 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 	}
 	caps->ata = id;
 	caps->hpa_hidden_sectors = 0;
-	caps->purge.hpa_present = false;
+	caps->purge.hpa_removable = KESU_NO;
 	if (caps->dco_checked) /* the DCO limit is now measured from the same end */
 		caps->dco_hidden_sectors =
 			caps->dco_sectors > id.sectors ? caps->dco_sectors - id.sectors : 0;
+	caps->purge.hpa_present = caps->dco_hidden_sectors ? KESU_YES : KESU_NO;
 	snprintf(why, whysize, "HPA removed until the next power cycle: %llu sectors addressable",
 		 (unsigned long long)id.sectors);
 	return 0;

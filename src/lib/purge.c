@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kesu/error.h"
+#include "kesu/firmware.h"
 #include "kesu/purge.h"
 
 #define NA 0 /* the method means nothing on that media */
@@ -16,14 +17,14 @@
 struct purge_rule {
 	const char *id;
 	enum kesu_purge_bus bus;
-	size_t cap;                   /* offsetof the bool that says "supported" */
+	size_t cap;                   /* offsetof the tristate that says "supported" */
 	int on_disk, on_flash;        /* enum kesu_nist_level, or NA */
 	bool security;                /* ATA Security: blocked while frozen */
 	const char *command;          /* what the drive is told to do */
 	const char *why;              /* why it sits at this place in the order */
 };
 
-#define CAP(field) offsetof(struct kesu_purge_caps, field)
+#define CAP(field) offsetof(struct kesu_erase_caps, field)
 
 /* Order of preference, strongest first. Rows of other buses never compete,
  * so the order only matters within one bus:
@@ -79,16 +80,21 @@ static const struct purge_rule rules[] = {
 	  "normal mode writes only the user-addressable sectors" },
 };
 
-static bool supported(const struct kesu_purge_caps *caps, const struct purge_rule *r)
+static bool yes(enum kesu_tristate t)
 {
-	bool on;
-	memcpy(&on, (const char *)caps + r->cap, sizeof(on));
-	return on;
+	return t == KESU_YES;
 }
 
-static int level_on(const struct kesu_purge_caps *caps, const struct purge_rule *r)
+static bool supported(const struct kesu_erase_caps *caps, const struct purge_rule *r)
 {
-	return caps->rotational ? r->on_disk : r->on_flash;
+	enum kesu_tristate on;
+	memcpy(&on, (const char *)caps + r->cap, sizeof(on));
+	return yes(on);
+}
+
+static int level_on(const struct kesu_erase_caps *caps, const struct purge_rule *r)
+{
+	return yes(caps->rotational) ? r->on_disk : r->on_flash;
 }
 
 static const struct purge_rule *find_rule(const char *id)
@@ -99,15 +105,16 @@ static const struct purge_rule *find_rule(const char *id)
 	return NULL;
 }
 
-static const char *media_name(const struct kesu_purge_caps *caps)
+static const char *media_name(enum kesu_purge_bus bus, const struct kesu_erase_caps *caps)
 {
-	switch (caps->bus) {
+	bool disk = yes(caps->rotational);
+	switch (bus) {
 	case KESU_BUS_ATA:
-		return caps->rotational ? "ATA hard disk" : "ATA SSD";
+		return disk ? "ATA hard disk" : "ATA SSD";
 	case KESU_BUS_NVME:
-		return caps->rotational ? "NVMe hard disk" : "NVMe SSD";
+		return disk ? "NVMe hard disk" : "NVMe SSD";
 	case KESU_BUS_SCSI:
-		return caps->rotational ? "SCSI/SAS hard disk" : "SCSI/SAS SSD";
+		return disk ? "SCSI/SAS hard disk" : "SCSI/SAS SSD";
 	case KESU_BUS_OTHER:
 		break;
 	}
@@ -123,16 +130,17 @@ static int refuse(struct kesu_purge_choice *out, const char *reason)
 }
 
 /* Nothing purges: say what the drive does offer and what to do. */
-static int refuse_no_purge(const struct kesu_purge_caps *caps, struct kesu_purge_choice *out)
+static int refuse_no_purge(enum kesu_purge_bus bus, const struct kesu_erase_caps *caps,
+			   struct kesu_purge_choice *out)
 {
-	const char *media = caps->rotational ? "magnetic media" : "flash";
+	const char *media = yes(caps->rotational) ? "magnetic media" : "flash";
 	char offered[256] = "";
 	size_t n = 0;
 	bool frozen_purge = false;
 
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const struct purge_rule *r = &rules[i];
-		if (r->bus != caps->bus || !supported(caps, r) || level_on(caps, r) == NA)
+		if (r->bus != bus || !supported(caps, r) || level_on(caps, r) == NA)
 			continue;
 		if (level_on(caps, r) == KESU_NIST_PURGE) {
 			frozen_purge = true; /* only the frozen lock can have kept it out */
@@ -149,52 +157,54 @@ static int refuse_no_purge(const struct kesu_purge_caps *caps, struct kesu_purge
 				   "machine, or hot-plug the drive, then try again");
 	snprintf(out->reason, sizeof(out->reason),
 		 "%s: no firmware command that purges %s is offered%s%s%s; overwrite it for Clear, or "
-		 "destroy it for Purge", media_name(caps), media, offered[0] ? " (only " : "", offered,
+		 "destroy it for Purge", media_name(bus, caps), media, offered[0] ? " (only " : "", offered,
 		 offered[0] ? ", which count as Clear here)" : "");
 	out->method_id[0] = '\0';
 	out->level = 0;
 	return -KESU_EUNSUPPORTED;
 }
 
-int kesu_purge_choose(const struct kesu_purge_caps *caps, struct kesu_purge_choice *out)
+int kesu_purge_choose(const struct kesu_drive_caps *drive, struct kesu_purge_choice *out)
 {
-	if (!caps || !out)
+	if (!drive || !out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
+	const struct kesu_erase_caps *caps = &drive->purge;
+	enum kesu_purge_bus bus = drive->bus;
 
-	if (caps->bus == KESU_BUS_OTHER)
+	if (bus != KESU_BUS_ATA && bus != KESU_BUS_NVME && bus != KESU_BUS_SCSI)
 		return refuse(out, "this transport (virtio, MMC, loop, ...) has no firmware erase commands: "
 				   "only overwriting is possible, which is Clear; destroy the drive for Purge");
-	if (caps->usb_bridge) {
+	if (yes(caps->usb_bridge)) {
 		out->remedies = KESU_REMEDY_ALLOW_USB;
 		return refuse(out, "the drive is behind a USB bridge, which does not pass firmware erase "
 				   "commands: connect it directly (SATA, SAS or PCIe), or overwrite it for Clear");
 	}
 	/* A locked drive aborts media commands, SANITIZE included, until it
 	 * is unlocked. */
-	if (caps->bus == KESU_BUS_ATA && caps->ata_security_locked)
+	if (bus == KESU_BUS_ATA && yes(caps->ata_security_locked))
 		return refuse(out, "ATA security is locked by a password: unlock it first "
 				   "(kesu unlock DEVICE), then try again");
 
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const struct purge_rule *r = &rules[i];
-		if (r->bus != caps->bus || level_on(caps, r) != KESU_NIST_PURGE || !supported(caps, r))
+		if (r->bus != bus || level_on(caps, r) != KESU_NIST_PURGE || !supported(caps, r))
 			continue;
-		if (r->security && caps->ata_security_frozen)
+		if (r->security && yes(caps->ata_security_frozen))
 			continue;
-		bool hpa = caps->bus == KESU_BUS_ATA && caps->hpa_present;
+		bool hpa = bus == KESU_BUS_ATA && yes(caps->hpa_removable);
 		snprintf(out->method_id, sizeof(out->method_id), "%s", r->id);
 		out->level = KESU_NIST_PURGE;
 		if (hpa)
 			out->remedies = KESU_REMEDY_HPA_RESTORE;
 		snprintf(out->reason, sizeof(out->reason), "%s: %s, the strongest purge offered: %s%s",
-			 media_name(caps), r->command, r->why, hpa ? "; an HPA hides sectors" : "");
+			 media_name(bus, caps), r->command, r->why, hpa ? "; an HPA hides sectors" : "");
 		return 0;
 	}
-	return refuse_no_purge(caps, out);
+	return refuse_no_purge(bus, caps, out);
 }
 
-int kesu_purge_level(const char *method_id, const struct kesu_purge_caps *caps)
+int kesu_purge_level(const char *method_id, const struct kesu_erase_caps *caps)
 {
 	if (!method_id || !caps)
 		return -EINVAL;
@@ -205,25 +215,30 @@ int kesu_purge_level(const char *method_id, const struct kesu_purge_caps *caps)
 	return level == NA ? -KESU_EUNSUPPORTED : level;
 }
 
-void kesu_purge_caps_from_ata(const struct kesu_ata_identify *id, struct kesu_purge_caps *caps)
+static enum kesu_tristate tri(bool b)
 {
-	caps->bus = KESU_BUS_ATA;
-	caps->rotational = id->rotation_rate > 1; /* 0 unknown, 1 non-rotating */
-	caps->ata_sanitize_crypto = id->sanitize_supported && id->sanitize_crypto;
-	caps->ata_sanitize_block = id->sanitize_supported && id->sanitize_block;
-	caps->ata_sanitize_overwrite = id->sanitize_supported && id->sanitize_overwrite;
-	caps->ata_security = id->security_supported;
-	caps->ata_security_enhanced = id->security_supported && id->security_enhanced_supported;
-	caps->ata_security_frozen = id->security_frozen;
-	caps->ata_security_locked = id->security_locked;
+	return b ? KESU_YES : KESU_NO;
 }
 
-void kesu_purge_caps_from_nvme(const struct kesu_nvme_id_ctrl *id, struct kesu_purge_caps *caps)
+void kesu_purge_caps_from_ata(const struct kesu_ata_identify *id, struct kesu_erase_caps *caps)
 {
-	caps->bus = KESU_BUS_NVME;
-	caps->nvme_format = id->format;
-	caps->nvme_format_crypto = id->format && id->format_crypto_erase;
-	caps->nvme_sanitize_crypto = id->sanitize_crypto;
-	caps->nvme_sanitize_block = id->sanitize_block;
-	caps->nvme_sanitize_overwrite = id->sanitize_overwrite;
+	caps->rotational = tri(id->rotation_rate > 1); /* 0 unknown, 1 non-rotating */
+	caps->ata_sanitize = tri(id->sanitize_supported);
+	caps->ata_sanitize_crypto = tri(id->sanitize_supported && id->sanitize_crypto);
+	caps->ata_sanitize_block = tri(id->sanitize_supported && id->sanitize_block);
+	caps->ata_sanitize_overwrite = tri(id->sanitize_supported && id->sanitize_overwrite);
+	caps->ata_security = tri(id->security_supported);
+	caps->ata_security_enhanced = tri(id->security_supported && id->security_enhanced_supported);
+	caps->ata_security_frozen = tri(id->security_frozen);
+	caps->ata_security_locked = tri(id->security_locked);
+}
+
+void kesu_purge_caps_from_nvme(const struct kesu_nvme_id_ctrl *id, struct kesu_erase_caps *caps)
+{
+	caps->nvme_format = tri(id->format);
+	caps->nvme_format_crypto = tri(id->format && id->format_crypto_erase);
+	caps->nvme_sanitize_crypto = tri(id->sanitize_crypto);
+	caps->nvme_sanitize_block = tri(id->sanitize_block);
+	caps->nvme_sanitize_overwrite = tri(id->sanitize_overwrite);
+	caps->nvme_sanitize = tri(id->sanitize_crypto || id->sanitize_block || id->sanitize_overwrite);
 }

@@ -72,20 +72,20 @@ Test(caps, ata_ssd_security_and_sanitize)
 	struct kesu_drive_caps c;
 	query_ok(&pt, dev, &c);
 	cr_assert_eq(c.bus, KESU_BUS_ATA);
-	cr_assert_eq(c.purge.bus, KESU_BUS_ATA);
+	cr_assert_eq(c.bus, KESU_BUS_ATA);
 	cr_assert(c.ata.security_supported && c.ata.security_enhanced_supported);
 	cr_assert(!c.ata.security_enabled && !c.ata.security_frozen && !c.ata.security_locked);
 	cr_assert_eq(c.ata.erase_minutes, 4);
 	cr_assert_eq(c.ata.enhanced_erase_minutes, 6);
-	cr_assert(c.purge.ata_sanitize_block && c.purge.ata_sanitize_crypto && c.purge.ata_sanitize_overwrite);
-	cr_assert(c.purge.ata_security && c.purge.ata_security_enhanced);
-	cr_assert(!c.purge.rotational, "word 217 = 1: flash");
-	cr_assert(!c.purge.usb_bridge);
+	cr_assert(c.purge.ata_sanitize_block == KESU_YES && c.purge.ata_sanitize_crypto == KESU_YES && c.purge.ata_sanitize_overwrite == KESU_YES);
+	cr_assert(c.purge.ata_security == KESU_YES && c.purge.ata_security_enhanced == KESU_YES);
+	cr_assert(c.purge.rotational == KESU_NO, "word 217 = 1: flash");
+	cr_assert(c.purge.usb_bridge == KESU_NO);
 	cr_assert_eq(c.ata.sectors, SECTORS);
 	cr_assert(c.hpa_checked);
 	cr_assert_eq(c.native_sectors, SECTORS);
 	cr_assert_eq(c.hpa_hidden_sectors, 0);
-	cr_assert(!c.purge.hpa_present);
+	cr_assert(c.purge.hpa_present == KESU_NO);
 	cr_assert(c.dco_checked);
 	cr_assert_eq(c.dco_sectors, SECTORS);
 	cr_assert_eq(c.dco_hidden_sectors, 0);
@@ -103,7 +103,7 @@ Test(caps, ata_ssd_security_and_sanitize)
 	cr_assert_eq(d->opcodes[2], KESU_ATA_DEVICE_CONFIGURATION);
 
 	struct kesu_purge_choice ch;
-	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), 0);
+	cr_assert_eq(kesu_purge_choose(&c, &ch), 0);
 	cr_assert_str_eq(ch.method_id, "ata-sanitize-block");
 
 	char why[512];
@@ -123,9 +123,9 @@ Test(caps, ata_hdd_rotation_from_identify)
 	struct kesu_drive_caps c;
 	query_ok(&pt, dev, &c);
 	cr_assert_eq(c.ata.rotation_rate, 7200);
-	cr_assert(c.purge.rotational);
+	cr_assert(c.purge.rotational == KESU_YES);
 	struct kesu_purge_choice ch;
-	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), 0);
+	cr_assert_eq(kesu_purge_choose(&c, &ch), 0);
 	cr_assert_str_eq(ch.method_id, "ata-sanitize-overwrite");
 	sim_ata_free(d);
 }
@@ -139,9 +139,9 @@ Test(caps, ata_rotation_unknown_falls_back_to_the_kernel)
 	struct kesu_drive_caps c;
 	query_ok(&pt, new_dev("sdb", KESU_TRAN_SATA, KESU_YES), &c);
 	cr_assert_eq(c.ata.rotation_rate, 0);
-	cr_assert(c.purge.rotational);
+	cr_assert(c.purge.rotational == KESU_YES);
 	query_ok(&pt, new_dev("sdb", KESU_TRAN_SATA, KESU_UNKNOWN), &c);
-	cr_assert(!c.purge.rotational, "unknown counts as flash");
+	cr_assert(c.purge.rotational == KESU_NO, "unknown counts as flash");
 	sim_ata_free(d);
 }
 
@@ -157,11 +157,11 @@ Test(caps, ata_hpa_detected_with_the_hidden_count)
 	cr_assert(c.hpa_checked);
 	cr_assert_eq(c.native_sectors, SECTORS);
 	cr_assert_eq(c.hpa_hidden_sectors, 2048);
-	cr_assert(c.purge.hpa_present);
+	cr_assert(c.purge.hpa_present == KESU_YES);
 	cr_assert_eq(dev->caps.hpa_present, KESU_YES);
 	cr_assert_eq(c.dco_hidden_sectors, 0, "DCO measured from the native end");
 	struct kesu_purge_choice ch;
-	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), 0);
+	cr_assert_eq(kesu_purge_choose(&c, &ch), 0);
 	cr_assert(strstr(ch.reason, "an HPA hides sectors"), "%s", ch.reason);
 	cr_assert_eq(ch.remedies, KESU_REMEDY_HPA_RESTORE, "the front end names its option");
 	cr_assert_null(strstr(ch.reason, "--"), "no option in a library message: %s", ch.reason);
@@ -225,7 +225,7 @@ Test(caps, usb_bridge_marks_the_caps)
 	struct kesu_passthru pt = sim_ata_passthru(d);
 	struct kesu_drive_caps c;
 	query_ok(&pt, new_dev("sdc", KESU_TRAN_USB, KESU_NO), &c);
-	cr_assert(c.purge.usb_bridge);
+	cr_assert(c.purge.usb_bridge == KESU_YES);
 	char why[512];
 	unsigned remedies = 0;
 	int rc = kesu_firmware_check(KESU_FW_ATA_SANITIZE_BLOCK, &c, false, &remedies, why, sizeof(why));
@@ -251,7 +251,7 @@ Test(caps, hpa_restore_opens_it_and_identify_agrees)
 	cr_assert_eq(rc, 0, "%s", why);
 	cr_assert_eq(c.ata.sectors, SECTORS);
 	cr_assert_eq(c.hpa_hidden_sectors, 0);
-	cr_assert(!c.purge.hpa_present);
+	cr_assert(c.purge.hpa_present == KESU_NO);
 	cr_assert(d->hpa_volatile_open, "volatile: for this power cycle only");
 	cr_assert_eq(d->hpa_sectors, 2048, "not made permanent");
 	/* READ NATIVE MAX EXT right before SET MAX ADDRESS EXT, then IDENTIFY. */
@@ -282,7 +282,7 @@ Test(caps, hpa_restore_refused_by_the_drive)
 	cr_assert_eq(rc, -KESU_EUNSUPPORTED);
 	cr_assert(strstr(why, "SET MAX ADDRESS EXT refused"), "%s", why);
 	cr_assert_eq(c.hpa_hidden_sectors, 2048, "caps unchanged");
-	cr_assert(c.purge.hpa_present);
+	cr_assert(c.purge.hpa_present == KESU_YES);
 	cr_assert(!d->hpa_volatile_open);
 	sim_ata_free(d);
 }
@@ -347,9 +347,9 @@ Test(caps, nvme_everything)
 	cr_assert_eq(c.nsid, 1);
 	cr_assert_eq(c.nvme_ns.size, SECTORS);
 	cr_assert(c.nvme_ctrl.format && c.nvme_ctrl.format_crypto_erase);
-	cr_assert(c.purge.nvme_format && c.purge.nvme_format_crypto);
-	cr_assert(c.purge.nvme_sanitize_crypto && c.purge.nvme_sanitize_block && c.purge.nvme_sanitize_overwrite);
-	cr_assert(!c.purge.rotational, "NVMe is flash whatever the kernel says");
+	cr_assert(c.purge.nvme_format == KESU_YES && c.purge.nvme_format_crypto == KESU_YES);
+	cr_assert(c.purge.nvme_sanitize_crypto == KESU_YES && c.purge.nvme_sanitize_block == KESU_YES && c.purge.nvme_sanitize_overwrite == KESU_YES);
+	cr_assert(c.purge.rotational == KESU_NO, "NVMe is flash whatever the kernel says");
 	cr_assert(c.nvme_sanitize_log_valid);
 	cr_assert_eq(c.nvme_sanitize_log.status, KESU_NVME_SANITIZE_NEVER);
 	cr_assert_eq(n->last.opcode, KESU_NVME_GET_LOG_PAGE);
@@ -363,7 +363,7 @@ Test(caps, nvme_everything)
 		cr_assert_eq(kesu_firmware_check((enum kesu_firmware_command)cmd, &c, false, NULL, why, sizeof(why)),
 			     0, "%s: %s", kesu_firmware_command_name((enum kesu_firmware_command)cmd), why);
 	struct kesu_purge_choice ch;
-	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), 0);
+	cr_assert_eq(kesu_purge_choose(&c, &ch), 0);
 	cr_assert_str_eq(ch.method_id, "nvme-sanitize-block");
 	sim_nvme_free(n);
 }
@@ -381,7 +381,7 @@ Test(caps, nvme_no_sanitize_no_crypto_format)
 	for (unsigned i = 0; i < n->ncmds; i++)
 		cr_assert_neq(n->opcodes[i], KESU_NVME_GET_LOG_PAGE, "no log without Sanitize");
 	cr_assert_eq(dev->caps.nvme_sanitize, KESU_NO);
-	cr_assert(c.purge.nvme_format && !c.purge.nvme_format_crypto);
+	cr_assert(c.purge.nvme_format == KESU_YES && c.purge.nvme_format_crypto == KESU_NO);
 	char why[512];
 	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_ERASE, &c, false, NULL, why, sizeof(why)), 0);
 	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_CRYPTO, &c, false, NULL, why, sizeof(why)),
@@ -391,7 +391,7 @@ Test(caps, nvme_no_sanitize_no_crypto_format)
 		     -KESU_EUNSUPPORTED);
 	cr_assert(strstr(why, "SANICAP bit 1"), "%s", why);
 	struct kesu_purge_choice ch;
-	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), 0);
+	cr_assert_eq(kesu_purge_choose(&c, &ch), 0);
 	cr_assert_str_eq(ch.method_id, "nvme-format-erase");
 	sim_nvme_free(n);
 }
@@ -407,7 +407,7 @@ Test(caps, nvme_partial_sanicap_and_fna_bits)
 	query_ok(&pt, new_dev("nvme0n1", KESU_TRAN_NVME, KESU_NO), &c);
 	cr_assert(c.nvme_ctrl.sanitize_crypto && !c.nvme_ctrl.sanitize_block && !c.nvme_ctrl.sanitize_overwrite);
 	cr_assert(c.nvme_ctrl.format_all_namespaces && c.nvme_ctrl.secure_erase_all_namespaces);
-	cr_assert(!c.purge.nvme_format && !c.purge.nvme_format_crypto);
+	cr_assert(c.purge.nvme_format == KESU_NO && c.purge.nvme_format_crypto == KESU_NO);
 	char why[512];
 	cr_assert_eq(kesu_firmware_check(KESU_FW_NVME_FORMAT_ERASE, &c, false, NULL, why, sizeof(why)),
 		     -KESU_EUNSUPPORTED);
@@ -483,12 +483,12 @@ Test(caps, scsi_some_service_actions)
 	struct kesu_drive_caps c;
 	query_ok(&pt, dev, &c);
 	cr_assert_eq(c.bus, KESU_BUS_SCSI, "ATA PASS-THROUGH refused: asked in SCSI terms");
-	cr_assert_eq(c.scsi_sanitize_overwrite, KESU_NO);
-	cr_assert_eq(c.scsi_sanitize_block, KESU_YES);
-	cr_assert_eq(c.scsi_sanitize_crypto, KESU_YES);
+	cr_assert_eq(c.purge.scsi_sanitize_overwrite, KESU_NO);
+	cr_assert_eq(c.purge.scsi_sanitize_block, KESU_YES);
+	cr_assert_eq(c.purge.scsi_sanitize_crypto, KESU_YES);
 	cr_assert_eq(c.scsi_rotational, KESU_NO);
-	cr_assert(!c.purge.rotational, "VPD B1 says non-rotating, over the kernel");
-	cr_assert(c.purge.scsi_sanitize_block && c.purge.scsi_sanitize_crypto && !c.purge.scsi_sanitize_overwrite);
+	cr_assert(c.purge.rotational == KESU_NO, "VPD B1 says non-rotating, over the kernel");
+	cr_assert(c.purge.scsi_sanitize_block == KESU_YES && c.purge.scsi_sanitize_crypto == KESU_YES && c.purge.scsi_sanitize_overwrite == KESU_NO);
 	cr_assert_eq(dev->caps.scsi_sanitize, KESU_YES);
 	cr_assert_eq(dev->caps.ata_security, KESU_NO);
 	char why[512];
@@ -498,10 +498,10 @@ Test(caps, scsi_some_service_actions)
 	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_BLOCK, &c, false, NULL, why, sizeof(why)), 0);
 	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_CRYPTO, &c, false, NULL, why, sizeof(why)), 0);
 	struct kesu_purge_choice ch;
-	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), 0);
+	cr_assert_eq(kesu_purge_choose(&c, &ch), 0);
 	cr_assert_str_eq(ch.method_id, "scsi-sanitize-block");
 	/* An unknown service action is allowed: the command itself will tell. */
-	c.scsi_sanitize_overwrite = KESU_UNKNOWN;
+	c.purge.scsi_sanitize_overwrite = KESU_UNKNOWN;
 	cr_assert_eq(kesu_firmware_check(KESU_FW_SCSI_SANITIZE_OVERWRITE, &c, false, NULL, why, sizeof(why)), 0);
 	sim_scsi_free(s);
 }
@@ -514,11 +514,11 @@ Test(caps, scsi_rotation_from_vpd_b1)
 	struct kesu_drive_caps c;
 	query_ok(&pt, new_dev("sdd", KESU_TRAN_SAS, KESU_NO), &c);
 	cr_assert_eq(c.scsi_rotational, KESU_YES);
-	cr_assert(c.purge.rotational);
+	cr_assert(c.purge.rotational == KESU_YES);
 	s->rotation_rate = 0; /* no page B1: the kernel's flag */
 	query_ok(&pt, new_dev("sdd", KESU_TRAN_SAS, KESU_YES), &c);
 	cr_assert_eq(c.scsi_rotational, KESU_UNKNOWN);
-	cr_assert(c.purge.rotational);
+	cr_assert(c.purge.rotational == KESU_YES);
 	sim_scsi_free(s);
 }
 
@@ -563,10 +563,10 @@ Test(caps, bridge_blocked_ata_goes_scsi_or_fails)
 	struct kesu_device *dev = new_dev("sde", KESU_TRAN_USB, KESU_NO);
 	query_ok(&both, dev, &c);
 	cr_assert_eq(c.bus, KESU_BUS_SCSI);
-	cr_assert(c.purge.usb_bridge);
+	cr_assert(c.purge.usb_bridge == KESU_YES);
 	cr_assert_eq(dev->caps.scsi_sanitize, KESU_NO);
 	struct kesu_purge_choice ch;
-	cr_assert_eq(kesu_purge_choose(&c.purge, &ch), -KESU_EUNSUPPORTED);
+	cr_assert_eq(kesu_purge_choose(&c, &ch), -KESU_EUNSUPPORTED);
 	/* An ATA command is unsupported because the bridge blocks it, and
 	 * the operator is told so (not that the drive is SCSI). */
 	cr_assert(c.ata_refused[0]);

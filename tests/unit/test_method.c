@@ -746,7 +746,7 @@ Test(method_firmware, shipped_firmware_methods)
 Test(method_firmware, levels_per_media_agree_with_the_purge_table)
 {
 	struct kesu_method_set *set = builtin_set();
-	struct kesu_purge_caps hdd = {.rotational = true}, flash = {.rotational = false};
+	struct kesu_erase_caps hdd = {.rotational = KESU_YES}, flash = {.rotational = KESU_NO};
 	for (size_t i = 0; i < NSHIPPED_FW; i++) {
 		const struct expected_fw *e = &shipped_fw[i];
 		if (e->command == KESU_FW_AUTO)

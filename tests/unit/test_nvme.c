@@ -7,6 +7,7 @@
 
 #include "kesu/error.h"
 #include "kesu/nvme.h"
+#include "kesu/firmware.h"
 #include "kesu/purge.h"
 
 static void load(const char *name, uint8_t buf[KESU_NVME_IDENTIFY_SIZE])
@@ -248,24 +249,25 @@ Test(nvme, purge_caps_from_qemu_controller)
 {
 	uint8_t d[KESU_NVME_IDENTIFY_SIZE];
 	struct kesu_nvme_id_ctrl id;
-	struct kesu_purge_caps caps = {0};
+	struct kesu_drive_caps drive = {.bus = KESU_BUS_NVME};
+	struct kesu_erase_caps *caps = &drive.purge;
 	struct kesu_purge_choice choice;
 	load("qemu.id-ctrl.bin", d);
 	cr_assert_eq(kesu_nvme_id_ctrl_parse(d, &id), 0);
-	kesu_purge_caps_from_nvme(&id, &caps);
-	cr_assert_eq(caps.bus, KESU_BUS_NVME);
-	cr_assert(caps.nvme_format);
-	cr_assert_not(caps.nvme_format_crypto || caps.nvme_sanitize_block ||
-		      caps.nvme_sanitize_crypto || caps.nvme_sanitize_overwrite);
+	kesu_purge_caps_from_nvme(&id, caps);
+	cr_assert_eq(caps->nvme_format, KESU_YES);
+	cr_assert(caps->nvme_format_crypto == KESU_NO && caps->nvme_sanitize_block == KESU_NO &&
+		  caps->nvme_sanitize_crypto == KESU_NO && caps->nvme_sanitize_overwrite == KESU_NO);
 	/* QEMU 7.2 offers Format NVM only: auto-purge takes user-data erase. */
-	cr_assert_eq(kesu_purge_choose(&caps, &choice), 0);
+	cr_assert_eq(kesu_purge_choose(&drive, &choice), 0);
 	cr_assert_str_eq(choice.method_id, "nvme-format-erase");
 
 	put32(d, 328, 0x3); /* crypto + block */
 	d[524] = 0x4;
 	cr_assert_eq(kesu_nvme_id_ctrl_parse(d, &id), 0);
-	kesu_purge_caps_from_nvme(&id, &caps);
-	cr_assert(caps.nvme_format_crypto && caps.nvme_sanitize_block && caps.nvme_sanitize_crypto);
-	cr_assert_eq(kesu_purge_choose(&caps, &choice), 0);
+	kesu_purge_caps_from_nvme(&id, caps);
+	cr_assert(caps->nvme_format_crypto == KESU_YES && caps->nvme_sanitize_block == KESU_YES &&
+		  caps->nvme_sanitize_crypto == KESU_YES);
+	cr_assert_eq(kesu_purge_choose(&drive, &choice), 0);
 	cr_assert_str_eq(choice.method_id, "nvme-sanitize-block");
 }

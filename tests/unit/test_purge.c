@@ -6,16 +6,19 @@
 
 #include "kesu/ata.h"
 #include "kesu/error.h"
+#include "kesu/firmware.h"
 #include "kesu/purge.h"
 
-#define HDD(...) { .bus = KESU_BUS_ATA, .rotational = true, __VA_ARGS__ }
-#define SSD(...) { .bus = KESU_BUS_ATA, .rotational = false, __VA_ARGS__ }
-#define NVME(...) { .bus = KESU_BUS_NVME, __VA_ARGS__ }
-#define SCSI(...) { .bus = KESU_BUS_SCSI, __VA_ARGS__ }
+/* A drive's caps: its bus, and what it can erase (true is KESU_YES, a
+ * field left out KESU_NO). */
+#define HDD(...) { .bus = KESU_BUS_ATA, .purge = { .rotational = KESU_YES, __VA_ARGS__ } }
+#define SSD(...) { .bus = KESU_BUS_ATA, .purge = { .rotational = KESU_NO, __VA_ARGS__ } }
+#define NVME(...) { .bus = KESU_BUS_NVME, .purge = { __VA_ARGS__ } }
+#define SCSI(...) { .bus = KESU_BUS_SCSI, .purge = { __VA_ARGS__ } }
 
 struct purge_case {
 	const char *name;
-	struct kesu_purge_caps caps;
+	struct kesu_drive_caps caps;
 	int rc;                 /* 0 or -KESU_EUNSUPPORTED */
 	const char *method;     /* "" when none */
 	const char *phrase;     /* must appear in the reason */
@@ -29,7 +32,7 @@ static const struct purge_case cases[] = {
 	  0, "ata-sanitize-crypto", "media encryption key" },
 	{ "hdd enhanced", HDD(.ata_security = true, .ata_security_enhanced = true), 0,
 	  "ata-security-erase-enhanced", "enhanced mode" },
-	{ "hdd enhanced with hpa", HDD(.ata_security = true, .ata_security_enhanced = true, .hpa_present = true),
+	{ "hdd enhanced with hpa", HDD(.ata_security = true, .ata_security_enhanced = true, .hpa_removable = true),
 	  0, "ata-security-erase-enhanced", "an HPA hides sectors" },
 	{ "hdd normal only", HDD(.ata_security = true), -KESU_EUNSUPPORTED, "", "only ata-security-erase" },
 	{ "hdd enhanced frozen", HDD(.ata_security = true, .ata_security_enhanced = true,
@@ -81,9 +84,9 @@ static const struct purge_case cases[] = {
 	  "" },
 	{ "scsi nothing", SCSI(.rotational = true), -KESU_EUNSUPPORTED, "", "no firmware command" },
 	/* Other transports and nothing at all. */
-	{ "virtio", { .bus = KESU_BUS_OTHER, .ata_sanitize_block = true }, -KESU_EUNSUPPORTED, "",
+	{ "virtio", { .bus = KESU_BUS_OTHER, .purge = { .ata_sanitize_block = KESU_YES } }, -KESU_EUNSUPPORTED, "",
 	  "no firmware erase commands" },
-	{ "ata nothing", HDD(.hpa_present = true), -KESU_EUNSUPPORTED, "", "Clear" },
+	{ "ata nothing", HDD(.hpa_removable = true), -KESU_EUNSUPPORTED, "", "Clear" },
 	/* Capabilities of another bus never count. */
 	{ "ata with nvme bits", SSD(.nvme_sanitize_block = true, .scsi_sanitize_block = true),
 	  -KESU_EUNSUPPORTED, "", "" },
@@ -108,23 +111,24 @@ Test(purge, decision_table)
 				   out.reason, c->phrase);
 		/* The library names no option; the remedy is a bit for the front end. */
 		cr_expect_null(strstr(out.reason, "--"), "%s: an option in \"%s\"", c->name, out.reason);
-		unsigned want = c->caps.usb_bridge && c->caps.bus != KESU_BUS_OTHER ? KESU_REMEDY_ALLOW_USB
-				: rc == 0 && c->caps.bus == KESU_BUS_ATA && c->caps.hpa_present
+		unsigned want = c->caps.purge.usb_bridge == KESU_YES && c->caps.bus != KESU_BUS_OTHER
+					? KESU_REMEDY_ALLOW_USB
+				: rc == 0 && c->caps.bus == KESU_BUS_ATA && c->caps.purge.hpa_removable == KESU_YES
 					? KESU_REMEDY_HPA_RESTORE : 0;
 		cr_expect_eq(out.remedies, want, "%s: remedies %#x, want %#x", c->name, out.remedies, want);
 		/* Whatever is chosen must itself be Purge on that media. */
 		if (rc == 0)
-			cr_expect_eq(kesu_purge_level(out.method_id, &c->caps), KESU_NIST_PURGE, "%s", c->name);
+			cr_expect_eq(kesu_purge_level(out.method_id, &c->caps.purge), KESU_NIST_PURGE, "%s", c->name);
 	}
 }
 
 Test(purge, null_arguments)
 {
-	struct kesu_purge_caps caps = {0};
+	struct kesu_drive_caps caps = {0};
 	struct kesu_purge_choice out;
 	cr_assert_eq(kesu_purge_choose(NULL, &out), -EINVAL);
 	cr_assert_eq(kesu_purge_choose(&caps, NULL), -EINVAL);
-	cr_assert_eq(kesu_purge_level(NULL, &caps), -EINVAL);
+	cr_assert_eq(kesu_purge_level(NULL, &caps.purge), -EINVAL);
 	cr_assert_eq(kesu_purge_level("ata-security-erase", NULL), -EINVAL);
 }
 
@@ -152,7 +156,7 @@ static const struct level_case levels[] = {
 
 Test(purge, method_levels)
 {
-	struct kesu_purge_caps disk = {.rotational = true}, flash = {.rotational = false};
+	struct kesu_erase_caps disk = {.rotational = KESU_YES}, flash = {.rotational = KESU_NO};
 	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
 		cr_expect_eq(kesu_purge_level(levels[i].id, &disk), levels[i].on_disk, "%s on disk", levels[i].id);
 		cr_expect_eq(kesu_purge_level(levels[i].id, &flash), levels[i].on_flash, "%s on flash",
@@ -165,7 +169,8 @@ Test(purge, method_levels)
 Test(purge, caps_from_ata_identify)
 {
 	struct kesu_ata_identify id = {0};
-	struct kesu_purge_caps caps = {0};
+	struct kesu_drive_caps drive = {.bus = KESU_BUS_ATA};
+	struct kesu_erase_caps *caps = &drive.purge;
 	struct kesu_purge_choice out;
 	id.rotation_rate = 7200;
 	id.security_supported = true;
@@ -173,28 +178,28 @@ Test(purge, caps_from_ata_identify)
 	id.security_frozen = true;
 	id.sanitize_supported = false;
 	id.sanitize_overwrite = true; /* ignored: the feature set is not supported */
-	kesu_purge_caps_from_ata(&id, &caps);
-	cr_assert_eq(caps.bus, KESU_BUS_ATA);
-	cr_assert(caps.rotational);
-	cr_assert(caps.ata_security && caps.ata_security_enhanced && caps.ata_security_frozen);
-	cr_assert_not(caps.ata_sanitize_overwrite);
-	cr_assert_eq(kesu_purge_choose(&caps, &out), -KESU_EUNSUPPORTED);
+	kesu_purge_caps_from_ata(&id, caps);
+	cr_assert_eq(caps->rotational, KESU_YES);
+	cr_assert(caps->ata_security == KESU_YES && caps->ata_security_enhanced == KESU_YES &&
+		  caps->ata_security_frozen == KESU_YES);
+	cr_assert_eq(caps->ata_sanitize_overwrite, KESU_NO);
+	cr_assert_eq(kesu_purge_choose(&drive, &out), -KESU_EUNSUPPORTED);
 	cr_assert_not_null(strstr(out.reason, "hot-plug"));
 
 	id.security_frozen = false;
-	kesu_purge_caps_from_ata(&id, &caps);
-	cr_assert_eq(kesu_purge_choose(&caps, &out), 0);
+	kesu_purge_caps_from_ata(&id, caps);
+	cr_assert_eq(kesu_purge_choose(&drive, &out), 0);
 	cr_assert_str_eq(out.method_id, "ata-security-erase-enhanced");
 
 	id.rotation_rate = 1; /* non-rotating: the same drive as an SSD */
 	id.sanitize_supported = true;
 	id.sanitize_crypto = true;
-	kesu_purge_caps_from_ata(&id, &caps);
-	cr_assert_not(caps.rotational);
-	cr_assert_eq(kesu_purge_choose(&caps, &out), 0);
+	kesu_purge_caps_from_ata(&id, caps);
+	cr_assert_eq(caps->rotational, KESU_NO);
+	cr_assert_eq(kesu_purge_choose(&drive, &out), 0);
 	cr_assert_str_eq(out.method_id, "ata-sanitize-crypto");
 
 	id.rotation_rate = 0; /* unknown counts as flash */
-	kesu_purge_caps_from_ata(&id, &caps);
-	cr_assert_not(caps.rotational);
+	kesu_purge_caps_from_ata(&id, caps);
+	cr_assert_eq(caps->rotational, KESU_NO);
 }
