@@ -6,7 +6,9 @@
 #include <stddef.h>
 
 /* "" when remedies is 0, else "; " and one clause per bit, naming the
- * options, e.g. "; add --force to erase it unattended". Returns buf. */
+ * options, e.g. "; add --force to erase it unattended". When the text UI
+ * runs kesu (KESU_FRONT_END=tui in the environment), the clauses say what
+ * can be done there instead. Returns buf. */
 const char *cli_remedy(unsigned remedies, char *buf, size_t size);
 
 /* Enough for every clause together. */

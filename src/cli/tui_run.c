@@ -240,6 +240,8 @@ static int spawn(struct child *c, char **argv)
 		if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
 			_exit(127);
 		signal(SIGINT, SIG_DFL);
+		/* The child's messages are shown here: remedies in the UI's terms. */
+		setenv("KESU_FRONT_END", "tui", 1);
 		execv("/proc/self/exe", argv);
 		dprintf(2, "kesu: tui: cannot run /proc/self/exe: %s\n", strerror(errno));
 		_exit(127);

@@ -168,6 +168,18 @@ if [ -n "$KESU" ] && [ -x "$KESU" ] && command -v mkswap >/dev/null; then
 		ko "kesu wipe --yes refuses the warning without --force, and says how"
 		cat "$WORK/out"
 	fi
+	# The text UI runs kesu wipe as its child and shows its messages: there
+	# the remedy names what the UI offers, never an option.
+	if KESU_FRONT_END=tui "$KESU" wipe --yes --operator T --organisation O --method zero \
+		--verify sample "$WORK/img" >"$WORK/out" 2>&1; then
+		ko "under the text UI the refusal names no option"
+	elif grep -q 'holds a swap signature; confirm the warning on the confirmation screen$' \
+		"$WORK/out" && ! grep -q -- '--force' "$WORK/out"; then
+		ok "under the text UI the refusal names no option"
+	else
+		ko "under the text UI the refusal names no option"
+		cat "$WORK/out"
+	fi
 fi
 
 echo "$pass passed, $fail failed"
