@@ -22,13 +22,13 @@
 /* Opens the command channel of a drive: SG_IO (ATA PASS-THROUGH and SCSI)
  * for SATA, SAS, SCSI and USB drives, NVMe admin commands for NVMe
  * namespaces, on a duplicate of fd (the drive's open descriptor; the
- * caller keeps fd). Returns 0, or -KESU_EUNSUPPORTED with why filled:
+ * caller keeps fd). Returns 0, or -KESU_EUNSUPPORTED with err filled:
  * a loop device, virtio disk, MMC card or image file has no firmware
  * erase; a USB bridge is refused unless flags has KESU_CHANNEL_ALLOW_USB
  * (*remedies gets KESU_REMEDY_ALLOW_USB; remedies may be NULL).
  * Tests link a simulated drive in its place (tests/sim/sim_channel.c). */
 int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
-		      struct kesu_passthru *pt, unsigned *remedies, char *why, size_t whysize);
+		      struct kesu_passthru *pt, unsigned *remedies, char *err, size_t errsize);
 
 /* Everything the drive said about erasing itself: the raw answers of its
  * command set, and what they come to (purge). */
@@ -66,28 +66,28 @@ struct kesu_drive_caps {
  * dev gives the transport (USB bridge), the rotational flag where the
  * command set has none, and the namespace (nvme0n1 -> 1). Also fills the
  * firmware fields of dev->caps (KESU_YES / KESU_NO) when dev is not NULL.
- * Returns 0 or a negative error (caps->error says why); a drive that
+ * Returns 0 or a negative error (caps->error says err); a drive that
  * answers nothing is -KESU_EUNSUPPORTED. */
 int kesu_drive_caps_query(struct kesu_passthru *pt, struct kesu_device *dev,
 			  struct kesu_drive_caps *caps);
 
 /* Whether command can run on this drive now. Returns 0, or
- * -KESU_EUNSUPPORTED / -KESU_EREFUSED with why: one line that also says
+ * -KESU_EUNSUPPORTED / -KESU_EREFUSED with err: one line that also says
  * what the operator can do outside kesu (a frozen drive: suspend and
  * resume the machine, or unplug and replug the drive's power; a locked
  * drive: kesu unlock; attempts expired: power-cycle). What kesu itself
- * can be told to do is in *remedies (may be NULL), never in why: an HPA in
+ * can be told to do is in *remedies (may be NULL), never in err: an HPA in
  * front of Security Erase gives KESU_REMEDY_HPA_RESTORE | KESU_REMEDY_HPA_KEEP,
  * a USB bridge KESU_REMEDY_ALLOW_USB. hpa_decided: the operator chose to
  * restore or keep the HPA. */
 int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
-			bool hpa_decided, unsigned *remedies, char *why, size_t whysize);
+			bool hpa_decided, unsigned *remedies, char *err, size_t errsize);
 
 /* Removes a Host Protected Area for this power cycle (SET MAX ADDRESS
  * EXT to the native max, volatile), then reads IDENTIFY again to confirm.
  * Returns 0 (caps updated: hpa_hidden_sectors 0) or a negative error. */
-int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, char *why,
-		     size_t whysize);
+int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, char *err,
+		     size_t errsize);
 
 /* A temporary ATA user password: 32 random characters [0-9a-f]. */
 #define KESU_ATA_TEMP_PASSWORD_LEN 32
@@ -95,8 +95,8 @@ void kesu_ata_temp_password(char out[KESU_ATA_TEMP_PASSWORD_LEN + 1]);
 
 /* Recovers a drive left with a user password (a failed or interrupted
  * Security Erase): UNLOCK if locked, DISABLE PASSWORD, then IDENTIFY must
- * show security disabled. Returns 0, or a negative error with why. */
-int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *why, size_t whysize);
+ * show security disabled. Returns 0, or a negative error with err. */
+int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *err, size_t errsize);
 
 /* What the operator can do about frozen ATA security, as one clause
  * (suspend and resume, or hot-plug the drive; then run kesu again). */

@@ -21,8 +21,8 @@ void kesu_ata_temp_password(char out[KESU_ATA_TEMP_PASSWORD_LEN + 1])
 	sodium_memzero(raw, sizeof(raw));
 }
 
-static int identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, char *why,
-		    size_t whysize)
+static int identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, char *err,
+		    size_t errsize)
 {
 	uint8_t buf[KESU_ATA_IDENTIFY_SIZE];
 	struct kesu_ata_cmd cmd;
@@ -31,13 +31,13 @@ static int identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, char
 	kesu_ata_identify_cmd(&cmd, buf);
 	int rc = kesu_ata_send(pt, &cmd, &res);
 	if (rc < 0) {
-		snprintf(why, whysize, "ATA IDENTIFY %s: %s", rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
+		snprintf(err, errsize, "ATA IDENTIFY %s: %s", rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
 			 res.reason ? res.reason : "no reason given");
 		return rc;
 	}
 	rc = kesu_ata_identify_parse(buf, id);
 	if (rc < 0)
-		snprintf(why, whysize, "ATA IDENTIFY data is not usable (bad checksum, or not a disk)");
+		snprintf(err, errsize, "ATA IDENTIFY data is not usable (bad checksum, or not a disk)");
 	return rc;
 }
 
@@ -63,57 +63,57 @@ static int send_password(struct kesu_passthru *pt, bool disable, const char *pas
 /* A refused password command: a wrong password (the drive counts it) or
  * a state that forbids it; IDENTIFY tells which advice fits. */
 static int password_refused(struct kesu_passthru *pt, const char *what, int rc,
-			    const struct kesu_ata_result *res, char *why, size_t whysize)
+			    const struct kesu_ata_result *res, char *err, size_t errsize)
 {
 	const char *reason = res->reason ? res->reason : "no reason given";
 	if (rc != -KESU_EUNSUPPORTED) {
-		snprintf(why, whysize, "SECURITY %s failed: %s", what, reason);
+		snprintf(err, errsize, "SECURITY %s failed: %s", what, reason);
 		return rc;
 	}
 	struct kesu_ata_identify id;
 	char ignored[128];
 	if (identify(pt, &id, ignored, sizeof(ignored)) == 0 && id.security_count_expired)
-		snprintf(why, whysize, "SECURITY %s refused (%s): 5 wrong passwords since power-on; "
+		snprintf(err, errsize, "SECURITY %s refused (%s): 5 wrong passwords since power-on; "
 			 "power-cycle the drive before trying again", what, reason);
 	else
-		snprintf(why, whysize, "SECURITY %s refused (%s): the password is probably wrong; the "
+		snprintf(err, errsize, "SECURITY %s refused (%s): the password is probably wrong; the "
 			 "drive counts wrong attempts and after 5 accepts none until it is power-cycled",
 			 what, reason);
 	return -KESU_EREFUSED;
 }
 
-int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *why, size_t whysize)
+int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *err, size_t errsize)
 {
 	char dummy[1];
-	if (!why || !whysize) {
-		why = dummy;
-		whysize = sizeof(dummy);
+	if (!err || !errsize) {
+		err = dummy;
+		errsize = sizeof(dummy);
 	}
-	why[0] = '\0';
+	err[0] = '\0';
 	if (!pt || !password || !password[0] || strlen(password) > KESU_ATA_PASSWORD_MAX) {
-		snprintf(why, whysize, "an ATA password is 1 to %d bytes", KESU_ATA_PASSWORD_MAX);
+		snprintf(err, errsize, "an ATA password is 1 to %d bytes", KESU_ATA_PASSWORD_MAX);
 		return -EINVAL;
 	}
 	struct kesu_ata_identify id;
-	int rc = identify(pt, &id, why, whysize);
+	int rc = identify(pt, &id, err, errsize);
 	if (rc < 0)
 		return rc;
 	if (!id.security_supported) {
-		snprintf(why, whysize, "the drive has no ATA Security feature set: nothing to unlock");
+		snprintf(err, errsize, "the drive has no ATA Security feature set: nothing to unlock");
 		return -KESU_EUNSUPPORTED;
 	}
 	if (!id.security_enabled) {
-		snprintf(why, whysize, "ATA security is not enabled (no user password is set): "
+		snprintf(err, errsize, "ATA security is not enabled (no user password is set): "
 			 "nothing to do");
 		return 0;
 	}
 	if (id.security_count_expired) {
-		snprintf(why, whysize, "5 wrong passwords since power-on: the drive accepts none until "
+		snprintf(err, errsize, "5 wrong passwords since power-on: the drive accepts none until "
 			 "it is power-cycled; power-cycle it, then run kesu unlock again");
 		return -KESU_EREFUSED;
 	}
 	if (id.security_frozen) {
-		snprintf(why, whysize, "ATA security is frozen, so the drive refuses UNLOCK and DISABLE "
+		snprintf(err, errsize, "ATA security is frozen, so the drive refuses UNLOCK and DISABLE "
 			 "PASSWORD: %s", kesu_ata_unfreeze_advice());
 		return -KESU_EREFUSED;
 	}
@@ -122,20 +122,20 @@ int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *why, s
 	if (id.security_locked) {
 		rc = send_password(pt, false, password, &res);
 		if (rc < 0)
-			return password_refused(pt, "UNLOCK", rc, &res, why, whysize);
+			return password_refused(pt, "UNLOCK", rc, &res, err, errsize);
 	}
 	rc = send_password(pt, true, password, &res);
 	if (rc < 0)
-		return password_refused(pt, "DISABLE PASSWORD", rc, &res, why, whysize);
+		return password_refused(pt, "DISABLE PASSWORD", rc, &res, err, errsize);
 
-	rc = identify(pt, &id, why, whysize);
+	rc = identify(pt, &id, err, errsize);
 	if (rc < 0)
 		return rc;
 	if (id.security_enabled) {
-		snprintf(why, whysize, "the drive accepted DISABLE PASSWORD but IDENTIFY still shows "
+		snprintf(err, errsize, "the drive accepted DISABLE PASSWORD but IDENTIFY still shows "
 			 "security enabled%s", id.security_locked ? " and locked" : "");
 		return -EIO;
 	}
-	snprintf(why, whysize, "the user password is removed");
+	snprintf(err, errsize, "the user password is removed");
 	return 0;
 }

@@ -23,7 +23,7 @@ static const char *transport_label(enum kesu_transport t)
 }
 
 int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
-		      struct kesu_passthru *pt, unsigned *remedies, char *why, size_t whysize)
+		      struct kesu_passthru *pt, unsigned *remedies, char *err, size_t errsize)
 {
 	bool nvme = false;
 	if (remedies)
@@ -34,7 +34,7 @@ int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
 		break;
 	case KESU_TRAN_USB:
 		if (!(flags & KESU_CHANNEL_ALLOW_USB)) {
-			snprintf(why, whysize, "%s is behind a USB bridge, which as a rule passes no "
+			snprintf(err, errsize, "%s is behind a USB bridge, which as a rule passes no "
 				 "ATA or NVMe commands (and some pass them wrongly); connect it "
 				 "directly", dev->path);
 			if (remedies)
@@ -48,19 +48,19 @@ int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
 	case KESU_TRAN_SCSI:
 		break;
 	default:
-		snprintf(why, whysize, "%s is %s: it has no firmware erase commands (use an "
+		snprintf(err, errsize, "%s is %s: it has no firmware erase commands (use an "
 			 "overwrite method)", dev->path, transport_label(dev->transport));
 		return -KESU_EUNSUPPORTED;
 	}
 	int own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (own < 0) {
 		int rc = -errno;
-		snprintf(why, whysize, "%s: %s", dev->path, kesu_strerror(rc));
+		snprintf(err, errsize, "%s: %s", dev->path, kesu_strerror(rc));
 		return rc;
 	}
 	int rc = nvme ? kesu_passthru_open_nvme(own, pt) : kesu_passthru_open_sg(own, pt);
 	if (rc < 0)
-		snprintf(why, whysize, "%s: cannot open the command channel: %s", dev->path,
+		snprintf(err, errsize, "%s: cannot open the command channel: %s", dev->path,
 			 kesu_strerror(rc));
 	return rc;
 }

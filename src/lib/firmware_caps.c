@@ -427,49 +427,49 @@ static enum kesu_purge_bus command_bus(enum kesu_firmware_command c)
 	}
 }
 
-__attribute__((format(printf, 4, 5))) static int say(int rc, char *why, size_t whysize,
+__attribute__((format(printf, 4, 5))) static int say(int rc, char *err, size_t errsize,
 							const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	if (why && whysize)
-		vsnprintf(why, whysize, fmt, ap);
+	if (err && errsize)
+		vsnprintf(err, errsize, fmt, ap);
 	va_end(ap);
 	return rc;
 }
 
 static int check_ata_security(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
-			      bool hpa_decided, unsigned *remedies, char *why, size_t whysize)
+			      bool hpa_decided, unsigned *remedies, char *err, size_t errsize)
 {
 	const struct kesu_ata_identify *id = &caps->ata;
 	const char *name = kesu_firmware_command_name(command);
 	bool enhanced = command == KESU_FW_ATA_SECURITY_ERASE_ENHANCED;
 	if (!id->security_supported)
-		return say(-KESU_EUNSUPPORTED, why, whysize,
+		return say(-KESU_EUNSUPPORTED, err, errsize,
 			   "the drive has no ATA Security feature set: %s cannot run on it", name);
 	if (enhanced && !id->security_enhanced_supported)
-		return say(-KESU_EUNSUPPORTED, why, whysize,
+		return say(-KESU_EUNSUPPORTED, err, errsize,
 			   "the drive does not support enhanced SECURITY ERASE UNIT (IDENTIFY word 128 "
 			   "bit 5): use ata-security-erase, or another method");
 	if (id->security_count_expired)
-		return say(-KESU_EREFUSED, why, whysize,
+		return say(-KESU_EREFUSED, err, errsize,
 			   "5 wrong passwords since power-on: power-cycle the drive, then run kesu again");
 	if (id->security_locked)
-		return say(-KESU_EREFUSED, why, whysize,
+		return say(-KESU_EREFUSED, err, errsize,
 			   "the drive is locked by a password: if kesu set it, run `kesu unlock DEVICE`; "
 			   "otherwise unlock it with its owner's password");
 	if (id->security_frozen)
-		return say(-KESU_EREFUSED, why, whysize,
+		return say(-KESU_EREFUSED, err, errsize,
 			   "ATA security is frozen (the BIOS froze it at boot), so the drive refuses "
 			   "SECURITY ERASE: %s", kesu_ata_unfreeze_advice());
 	if (id->security_enabled)
-		return say(-KESU_EREFUSED, why, whysize,
+		return say(-KESU_EREFUSED, err, errsize,
 			   "a user password is already set on the drive, and not by this kesu job: "
 			   "remove it first (`kesu unlock DEVICE` if kesu set it, else with its owner's "
 			   "password)");
 	if (caps->hpa_hidden_sectors && !hpa_decided) {
 		*remedies |= KESU_REMEDY_HPA_RESTORE | KESU_REMEDY_HPA_KEEP;
-		return say(-KESU_EREFUSED, why, whysize,
+		return say(-KESU_EREFUSED, err, errsize,
 			   "%llu sectors are hidden by an HPA that Security Erase may leave untouched: "
 			   "decide whether to remove it for this erase or to keep it",
 			   (unsigned long long)caps->hpa_hidden_sectors);
@@ -478,24 +478,24 @@ static int check_ata_security(enum kesu_firmware_command command, const struct k
 }
 
 static int check_ata_sanitize(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
-			      char *why, size_t whysize)
+			      char *err, size_t errsize)
 {
 	const struct kesu_ata_identify *id = &caps->ata;
 	if (!id->sanitize_supported)
-		return say(-KESU_EUNSUPPORTED, why, whysize,
+		return say(-KESU_EUNSUPPORTED, err, errsize,
 			   "the drive has no ATA SANITIZE feature set (IDENTIFY word 59 bit 12)");
 	bool ok = command == KESU_FW_ATA_SANITIZE_CRYPTO	? id->sanitize_crypto
 		  : command == KESU_FW_ATA_SANITIZE_BLOCK ? id->sanitize_block
 							  : id->sanitize_overwrite;
 	if (!ok)
-		return say(-KESU_EUNSUPPORTED, why, whysize,
+		return say(-KESU_EUNSUPPORTED, err, errsize,
 			   "the drive supports SANITIZE but not %s (IDENTIFY word 59)",
 			   command == KESU_FW_ATA_SANITIZE_CRYPTO  ? "CRYPTO SCRAMBLE"
 			   : command == KESU_FW_ATA_SANITIZE_BLOCK ? "BLOCK ERASE"
 								   : "OVERWRITE");
 	/* A locked drive aborts media commands, SANITIZE included. */
 	if (id->security_locked)
-		return say(-KESU_EREFUSED, why, whysize,
+		return say(-KESU_EREFUSED, err, errsize,
 			   "the drive is locked by a password, and a locked drive refuses SANITIZE: if "
 			   "kesu set it, run `kesu unlock DEVICE`; otherwise unlock it with its owner's "
 			   "password");
@@ -503,7 +503,7 @@ static int check_ata_sanitize(enum kesu_firmware_command command, const struct k
 }
 
 static int check_nvme(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
-		      char *why, size_t whysize)
+		      char *err, size_t errsize)
 {
 	const struct kesu_nvme_id_ctrl *id = &caps->nvme_ctrl;
 	bool sanitizing = caps->nvme_sanitize_log_valid &&
@@ -512,14 +512,14 @@ static int check_nvme(enum kesu_firmware_command command, const struct kesu_driv
 	case KESU_FW_NVME_FORMAT_ERASE:
 	case KESU_FW_NVME_FORMAT_CRYPTO:
 		if (!id->format)
-			return say(-KESU_EUNSUPPORTED, why, whysize,
+			return say(-KESU_EUNSUPPORTED, err, errsize,
 				   "the controller does not support Format NVM (OACS bit 1)");
 		if (command == KESU_FW_NVME_FORMAT_CRYPTO && !id->format_crypto_erase)
-			return say(-KESU_EUNSUPPORTED, why, whysize,
+			return say(-KESU_EUNSUPPORTED, err, errsize,
 				   "the controller does not support cryptographic erase with Format NVM "
 				   "(FNA bit 2): use nvme-format-erase, or a sanitize method");
 		if (sanitizing)
-			return say(-KESU_EREFUSED, why, whysize,
+			return say(-KESU_EREFUSED, err, errsize,
 				   "a sanitize is running in the drive (%u.%u %%), which refuses Format "
 				   "NVM until it ends: wait, or erase with the nvme-sanitize-* method "
 				   "that follows it",
@@ -533,7 +533,7 @@ static int check_nvme(enum kesu_firmware_command command, const struct kesu_driv
 		  : command == KESU_FW_NVME_SANITIZE_BLOCK ? id->sanitize_block
 							   : id->sanitize_overwrite;
 	if (!ok)
-		return say(-KESU_EUNSUPPORTED, why, whysize,
+		return say(-KESU_EUNSUPPORTED, err, errsize,
 			   "the controller does not support Sanitize %s (SANICAP bit %d)",
 			   command == KESU_FW_NVME_SANITIZE_CRYPTO  ? "crypto erase"
 			   : command == KESU_FW_NVME_SANITIZE_BLOCK ? "block erase"
@@ -544,13 +544,13 @@ static int check_nvme(enum kesu_firmware_command command, const struct kesu_driv
 }
 
 static int check_scsi(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
-		      char *why, size_t whysize)
+		      char *err, size_t errsize)
 {
 	enum kesu_tristate t = command == KESU_FW_SCSI_SANITIZE_CRYPTO  ? caps->purge.scsi_sanitize_crypto
 			       : command == KESU_FW_SCSI_SANITIZE_BLOCK ? caps->purge.scsi_sanitize_block
 									: caps->purge.scsi_sanitize_overwrite;
 	if (t == KESU_NO)
-		return say(-KESU_EUNSUPPORTED, why, whysize,
+		return say(-KESU_EUNSUPPORTED, err, errsize,
 			   "the drive reports SANITIZE %s as not supported (REPORT SUPPORTED "
 			   "OPERATION CODES)",
 			   command == KESU_FW_SCSI_SANITIZE_CRYPTO  ? "CRYPTOGRAPHIC ERASE"
@@ -560,46 +560,46 @@ static int check_scsi(enum kesu_firmware_command command, const struct kesu_driv
 }
 
 int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
-			bool hpa_decided, unsigned *remedies, char *why, size_t whysize)
+			bool hpa_decided, unsigned *remedies, char *err, size_t errsize)
 {
 	unsigned ignored;
 	if (!remedies)
 		remedies = &ignored;
 	*remedies = 0;
-	if (why && whysize)
-		why[0] = '\0';
+	if (err && errsize)
+		err[0] = '\0';
 	if (!caps || command <= KESU_FW_AUTO || command >= KESU_FW_COUNT)
-		return say(-EINVAL, why, whysize, "no firmware command to check");
+		return say(-EINVAL, err, errsize, "no firmware command to check");
 	const char *name = kesu_firmware_command_name(command);
 	if (!caps->queried)
-		return say(-KESU_EUNSUPPORTED, why, whysize, "the drive could not be asked what it "
+		return say(-KESU_EUNSUPPORTED, err, errsize, "the drive could not be asked what it "
 			   "supports%s%s", caps->error[0] ? ": " : "", caps->error);
 	enum kesu_purge_bus need = command_bus(command);
 	/* usb-storage and many bridges block ATA PASS-THROUGH: the drive may
 	 * well be ATA, but no ATA command reaches it. (Not "a SCSI drive".) */
 	if (need == KESU_BUS_ATA && caps->bus != need && caps->ata_refused[0])
-		return say(-KESU_EUNSUPPORTED, why, whysize,
+		return say(-KESU_EUNSUPPORTED, err, errsize,
 			   "ATA commands do not reach the drive (ATA PASS-THROUGH refused: %s): a USB "
 			   "bridge or controller in between blocks them, or it is a SCSI/SAS drive; "
 			   "%s needs an ATA drive connected by SATA",
 			   caps->ata_refused, name);
 	if (caps->bus != need)
-		return say(-KESU_EUNSUPPORTED, why, whysize, "this is %s: %s needs %s",
+		return say(-KESU_EUNSUPPORTED, err, errsize, "this is %s: %s needs %s",
 			   bus_name(caps->bus), name, bus_name(need));
 	if (caps->purge.usb_bridge == KESU_YES) {
 		*remedies |= KESU_REMEDY_ALLOW_USB;
-		return say(-KESU_EUNSUPPORTED, why, whysize,
+		return say(-KESU_EUNSUPPORTED, err, errsize,
 			   "the drive is behind a USB bridge, which as a rule passes no firmware erase "
 			   "commands (and some pass them wrongly): connect it directly");
 	}
 	switch (need) {
 	case KESU_BUS_ATA:
 		if (command == KESU_FW_ATA_SECURITY_ERASE || command == KESU_FW_ATA_SECURITY_ERASE_ENHANCED)
-			return check_ata_security(command, caps, hpa_decided, remedies, why, whysize);
-		return check_ata_sanitize(command, caps, why, whysize);
+			return check_ata_security(command, caps, hpa_decided, remedies, err, errsize);
+		return check_ata_sanitize(command, caps, err, errsize);
 	case KESU_BUS_NVME:
-		return check_nvme(command, caps, why, whysize);
+		return check_nvme(command, caps, err, errsize);
 	default:
-		return check_scsi(command, caps, why, whysize);
+		return check_scsi(command, caps, err, errsize);
 	}
 }

@@ -27,28 +27,28 @@ static int identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, cons
 	return rc;
 }
 
-int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, char *why,
-		     size_t whysize)
+int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, char *err,
+		     size_t errsize)
 {
 	char dummy[1];
-	if (!why || !whysize) {
-		why = dummy;
-		whysize = sizeof(dummy);
+	if (!err || !errsize) {
+		err = dummy;
+		errsize = sizeof(dummy);
 	}
-	why[0] = '\0';
+	err[0] = '\0';
 	if (!pt || !caps)
 		return -EINVAL;
 	if (!caps->queried || caps->bus != KESU_BUS_ATA) {
-		snprintf(why, whysize, "an HPA is an ATA feature: this drive was not asked over ATA");
+		snprintf(err, errsize, "an HPA is an ATA feature: this drive was not asked over ATA");
 		return -KESU_EUNSUPPORTED;
 	}
 	if (!caps->hpa_checked) {
-		snprintf(why, whysize, "the drive did not answer READ NATIVE MAX EXT, so kesu cannot "
+		snprintf(err, errsize, "the drive did not answer READ NATIVE MAX EXT, so kesu cannot "
 			 "tell where its native end is");
 		return -KESU_EUNSUPPORTED;
 	}
 	if (caps->hpa_hidden_sectors == 0) {
-		snprintf(why, whysize, "no HPA: nothing to restore");
+		snprintf(err, errsize, "no HPA: nothing to restore");
 		return 0;
 	}
 
@@ -57,12 +57,12 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 	kesu_ata_read_native_max_cmd(&cmd);
 	int rc = kesu_ata_send(pt, &cmd, &res);
 	if (rc < 0 || !res.regs_valid) {
-		snprintf(why, whysize, "READ NATIVE MAX EXT %s: %s", rc < 0 ? "failed" : "gave no registers",
+		snprintf(err, errsize, "READ NATIVE MAX EXT %s: %s", rc < 0 ? "failed" : "gave no registers",
 			 res.reason ? res.reason : "no reason given");
 		return rc < 0 ? rc : -EIO;
 	}
 	if (res.lba + 1 != caps->native_sectors) {
-		snprintf(why, whysize, "READ NATIVE MAX EXT now says %llu sectors, not %llu as before: "
+		snprintf(err, errsize, "READ NATIVE MAX EXT now says %llu sectors, not %llu as before: "
 			 "the drive changed under kesu", (unsigned long long)(res.lba + 1),
 			 (unsigned long long)caps->native_sectors);
 		return -EIO;
@@ -71,7 +71,7 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 	kesu_ata_set_max_address_cmd(&cmd, caps->native_sectors - 1, false);
 	rc = kesu_ata_send(pt, &cmd, &res);
 	if (rc < 0) {
-		snprintf(why, whysize, "SET MAX ADDRESS EXT %s: %s%s",
+		snprintf(err, errsize, "SET MAX ADDRESS EXT %s: %s%s",
 			 rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
 			 res.reason ? res.reason : "no reason given",
 			 rc == -KESU_EUNSUPPORTED
@@ -85,11 +85,11 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 	const char *reason = NULL;
 	rc = identify(pt, &id, &reason);
 	if (rc < 0) {
-		snprintf(why, whysize, "IDENTIFY after SET MAX ADDRESS EXT failed: %s", reason);
+		snprintf(err, errsize, "IDENTIFY after SET MAX ADDRESS EXT failed: %s", reason);
 		return rc;
 	}
 	if (id.sectors != caps->native_sectors) {
-		snprintf(why, whysize, "SET MAX ADDRESS EXT was accepted but IDENTIFY still reports "
+		snprintf(err, errsize, "SET MAX ADDRESS EXT was accepted but IDENTIFY still reports "
 			 "%llu sectors, not the native %llu: the HPA is still there",
 			 (unsigned long long)id.sectors, (unsigned long long)caps->native_sectors);
 		return -EIO;
@@ -101,7 +101,7 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 		caps->dco_hidden_sectors =
 			caps->dco_sectors > id.sectors ? caps->dco_sectors - id.sectors : 0;
 	caps->purge.hpa_present = caps->dco_hidden_sectors ? KESU_YES : KESU_NO;
-	snprintf(why, whysize, "HPA removed until the next power cycle: %llu sectors addressable",
+	snprintf(err, errsize, "HPA removed until the next power cycle: %llu sectors addressable",
 		 (unsigned long long)id.sectors);
 	return 0;
 }
