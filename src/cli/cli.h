@@ -151,7 +151,7 @@ struct cli_firmware {
 	bool caps_known;
 	struct kesu_drive_caps caps;
 	const struct kesu_method *method; /* what runs on this drive (auto-purge resolved) */
-	char auto_reason[512];
+	char auto_reason[KESU_ERRMSG_MAX];
 	uint64_t hpa_restored;            /* sectors of the HPA removed, 0 = none */
 };
 /* After the gate opened the drive (fd): opens its command channel, asks
