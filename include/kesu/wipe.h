@@ -16,13 +16,13 @@
 #include <stdint.h>
 
 #include "kesu/device.h"
+#include "kesu/error.h"
 #include "kesu/job.h"
 #include "kesu/key.h"
 #include "kesu/ledger.h"
 #include "kesu/pdf.h"
 #include "kesu/record.h"
-
-#define KESU_WIPE_PATH_MAX 4200
+#include "kesu/sizes.h"
 
 /* Where jobs are recorded. The ledger and key are borrowed (the caller
  * opens them: a passphrase prompt is a front end's business); one
@@ -30,7 +30,7 @@
 struct kesu_station {
 	struct kesu_ledger *ledger;
 	const struct kesu_secret_key *sk;
-	char cert_dir[KESU_WIPE_PATH_MAX];
+	char cert_dir[KESU_PATH_MAX];
 	struct kesu_job_context ctx;   /* who, for whom, the station's fields */
 	struct kesu_pdf_style style;
 	pthread_mutex_t lock;          /* one ledger connection, many job threads */
@@ -65,11 +65,11 @@ struct kesu_wipe_status {
 	bool resumed;
 	bool recorded;            /* the outcome is in the ledger (finished, or
 				   * left open as INTERRUPTED) */
-	char not_recorded[600];   /* why not */
+	char not_recorded[KESU_ERRMSG_MAX]; /* why not */
 	uint64_t seq;             /* place in the chain, 0 when left open */
-	char document[KESU_WIPE_PATH_MAX]; /* certificate or failure report */
+	char document[KESU_PATH_MAX]; /* certificate or failure report */
 	bool certificate;         /* a certificate, not a failure report */
-	char document_error[600]; /* why none was issued although recorded */
+	char document_error[KESU_ERRMSG_MAX]; /* why none was issued although recorded */
 	bool password_kept;       /* ATA: the drive still has kesu's temporary
 				   * password, kept in the ledger (kesu unlock) */
 };

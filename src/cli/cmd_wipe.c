@@ -530,7 +530,7 @@ static int prepared(const struct drive *d, int rc, const struct kesu_wipe_found 
  * failure part-way takes back the rows already begun. */
 static int start_jobs(const struct wipe_ctl *ctl, struct kesu_station *ks, struct drive *drives)
 {
-	char err[KESU_WIPE_PATH_MAX];
+	char err[KESU_ERRMSG_MAX];
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
 		struct kesu_job_options opts = ctl->job;
@@ -629,7 +629,7 @@ static int run_jobs(const struct wipe_ctl *ctl, struct drive *drives)
 			pthread_join(drives[i].thread, NULL);
 		const struct kesu_job_result *r = kesu_job_result(drives[i].job);
 		struct kesu_wipe *w = drives[i].wipe;
-		char err[KESU_WIPE_PATH_MAX];
+		char err[KESU_ERRMSG_MAX];
 		int c = exit_code_for(r);
 		if (kesu_wipe_finish(w, drives[i].asset, err, sizeof(err)) < 0) {
 			cli_error("%s", err);
@@ -678,7 +678,7 @@ int cmd_wipe(int argc, char **argv)
 	if (parsed != 0)
 		return parsed > 0 ? KESU_EXIT_OK : KESU_EXIT_USAGE;
 	struct kesu_method_set *methods;
-	char err[512];
+	char err[KESU_ERRMSG_MAX];
 	if (kesu_method_set_load(&methods, ctl.methods_dir, err, sizeof(err)) < 0) {
 		cli_error("%s", err);
 		return KESU_EXIT_USAGE;

@@ -14,7 +14,7 @@
 /* Flags that name the station's files and the job's context. */
 int cli_station_load_config(struct cli_station *st)
 {
-	char path[PATH_MAX], err[600];
+	char path[PATH_MAX], err[KESU_ERRMSG_MAX];
 	if (kesu_default_path(KESU_PATH_CONFIG, path, sizeof(path)) == 0 &&
 	    kesu_config_load(path, &st->cfg, err, sizeof(err)) < 0) {
 		cli_error("%s", err);
@@ -53,7 +53,7 @@ int cli_station_context(struct cli_station *st, const struct kesu_job_context *f
 		return code;
 	cli_context_merge(&st->cfg.ctx, flags);
 	kesu_context_station(&st->cfg.ctx);
-	char err[600];
+	char err[KESU_ERRMSG_MAX];
 	if (!st->cfg.ctx.operator_name[0]) {
 		cli_error("%s: %s? give --operator NAME (or operator = NAME in the config file)", command, who);
 		return KESU_EXIT_USAGE;
@@ -99,7 +99,7 @@ int cli_station_paths(struct cli_station *st, const char *ledger_flag, const cha
 
 int cli_station_open_ledger(struct cli_station *st)
 {
-	char dir[PATH_MAX], err[600];
+	char dir[PATH_MAX], err[KESU_ERRMSG_MAX];
 	snprintf(dir, sizeof(dir), "%s", st->ledger_path);
 	int rc = kesu_mkdirs(dirname(dir), 0700);
 	if (rc == 0)
@@ -119,7 +119,7 @@ int cli_station_open_ledger(struct cli_station *st)
 int cli_station_load_key(struct cli_station *st, const char *passphrase_file)
 {
 	if (access(st->key_path, F_OK) != 0 && errno == ENOENT) {
-		char pub[PATH_MAX], err[600];
+		char pub[PATH_MAX], err[KESU_ERRMSG_MAX];
 		kesu_key_public_path(st->key_path, pub, sizeof(pub));
 		if (kesu_key_generate(st->key_path, pub, NULL, err, sizeof(err)) < 0) {
 			cli_error("%s", err);
@@ -162,7 +162,7 @@ void cli_station_say_notes(const struct cli_station *st)
 /* Review commands never write: no migration, no WAL switch, no new file. */
 int cli_station_open_ledger_readonly(struct cli_station *st)
 {
-	char err[600];
+	char err[KESU_ERRMSG_MAX];
 	int rc = kesu_ledger_open_readonly(st->ledger_path, &st->ledger, err, sizeof(err));
 	if (rc < 0) {
 		cli_error("%s", err);

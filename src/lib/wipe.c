@@ -21,7 +21,7 @@ struct kesu_wipe {
 	struct kesu_station *st;
 	struct kesu_device dev;
 	const struct kesu_method *method;
-	char device_key[4400];
+	char device_key[KESU_DEVICE_KEY_MAX];
 	struct kesu_job_plan plan; /* a resumed job's, kept while it runs */
 	char *state_json;          /* a resumed job's checkpointed state */
 	char *ata_password;        /* sodium_malloc'd; never printed */
@@ -156,7 +156,7 @@ int kesu_wipe_prepare(struct kesu_station *st, const struct kesu_device *dev,
 static int on_checkpoint(void *ctx, const struct kesu_job_checkpoint *cp)
 {
 	struct kesu_wipe *w = ctx;
-	char err[KESU_WIPE_PATH_MAX];
+	char err[KESU_ERRMSG_MAX];
 	pthread_mutex_lock(&w->st->lock);
 	int rc = kesu_ledger_checkpoint(w->st->ledger, w->status.job_id, cp->pass, cp->offset,
 					cp->bad_sectors, cp->state_json, err, sizeof(err));
@@ -250,7 +250,7 @@ int kesu_wipe_begin(struct kesu_wipe *w, char *err, size_t errsize)
 
 void kesu_wipe_unbegin(struct kesu_wipe *w)
 {
-	char err[600];
+	char err[KESU_ERRMSG_MAX];
 	pthread_mutex_lock(&w->st->lock);
 	if (w->begun && !w->status.resumed) {
 		kesu_ledger_password_forget(w->st->ledger, w->device_key, err, sizeof(err));
