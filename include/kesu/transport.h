@@ -6,7 +6,7 @@
  * Building a command is separate from sending it (as in nvme-cli): the
  * kesu_*_cmd() builders only fill a struct (src/lib/ata_cdb.c); the ops
  * send it and check every status field. Layouts: docs/transport.md and
- * ../shared/docs/REFERENCE.md section 4. */
+ * docs/device-commands.md. */
 #ifndef KESU_TRANSPORT_H
 #define KESU_TRANSPORT_H
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 /* Building ATA commands and packing them into SCSI ATA PASS-THROUGH(16)
- * CDBs (SAT; ../shared/docs/REFERENCE.md section 4). Nothing here sends. */
+ * CDBs (SAT; docs/device-commands.md). Nothing here sends. */
 #include <errno.h>
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* A firmware method's one step, and the proof that it did something.
  *
  * A drive's word that it erased itself is not enough (hdparm reported
- * success for an erase the drive aborted; REFERENCE section 4). Before the
+ * success for an erase the drive aborted; docs/device-commands.md). Before the
  * command kesu writes random markers over a sampled plan of the drive
  * (1 % by default, NIST-style subsections, from the pass's seed), syncs and
  * reads them back; after it, every marked sector must have changed, and a

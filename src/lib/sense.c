@@ -15,7 +15,7 @@
  *   "ata: libata-scsi: Fix offsets for the fixed format sense data",
  *   Igor Pylypiv, June 2024, Fixes: 11093cb1ef56). The LBA it wrote to
  *   bytes 17..19, past the 18 bytes it declares, so only bytes 8..11 are
- *   trusted. Example from QEMU's AHCI disk (REFERENCE section 5):
+ *   trusted. Example from QEMU's AHCI disk (docs/device-commands.md, what QEMU emulates):
  *   70 00 0b 00 00 00 00 0a 04 41 e0 01 = ABORTED COMMAND, error 0x04
  *   (ABRT), status 0x41 (DRDY|ERR).
  * A fixed-format block with VALID set or anything in bytes 3..6 is read

@@ -154,4 +154,12 @@ check "  ... and named" grep -q '^8: kesu --help does not name SUCCESS' "$WORK/r
 sed 's/4, 1, 3, 6, 7, then 0/1, 4, 3, 6, 7, then 0/' "$WORK/help.txt" >"$WORK/help-order.txt"
 check "a changed severity order is caught" fails tables "$WORK/help-order.txt" "$README" "$MAN"
 
+# The facts the code relies on live in docs/ of this repository: nothing
+# cites a file outside it (a clone does not have ../shared).
+src=${KESU_SOURCE_DIR:-$(dirname "$0")/../..}
+outside=$(grep -rln --include='*.c' --include='*.h' --include='*.md' --include='*.sh' --include='*.1' \
+	-e '\.\./shared/' -e 'REFERENCE\.md' "$src/src" "$src/include" "$src/tests" "$src/docs" "$src/README.md" 2>/dev/null |
+	grep -v 'test_exit_table.sh' || true)
+check "no comment or doc cites a file outside the repository${outside:+ ($outside)}" test -z "$outside"
+
 finish

@@ -4,7 +4,7 @@
  * pages) and a SCSI disk (SANITIZE, REQUEST SENSE progress, REPORT
  * SUPPORTED OPERATION CODES, VPD B1). Each decodes the command from its
  * bytes (the CDB or the NVMe dwords), checks the layout against
- * ../shared/docs/REFERENCE.md section 4, and answers the way the kernel
+ * docs/device-commands.md, and answers the way the kernel
  * would, through kesu_ata_check / kesu_scsi_check / kesu_nvme_check.
  *
  * The user data lives in a file descriptor (a memfd in unit tests, the

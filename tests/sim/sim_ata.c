@@ -3,7 +3,7 @@
  * polling, HPA (READ NATIVE MAX EXT / SET MAX ADDRESS EXT), DEVICE
  * CONFIGURATION IDENTIFY, and injected failures. It decodes the ATA
  * PASS-THROUGH(16) CDB from its bytes (not from the struct) and checks the
- * layout of REFERENCE section 4, so every builder is tested end to end; its
+ * layout of docs/device-commands.md, so every builder is tested end to end; its
  * answers go through kesu_ata_check() the way sgio.c's do. */
 #include <errno.h>
 #include <stdio.h>
@@ -144,7 +144,7 @@ void sim_ata_power_cycle(struct sim_ata *d)
 	sim_ata_refresh_identify(d);
 }
 
-/* Decoded CDB fields, read from the bytes per SAT / REFERENCE section 4. */
+/* Decoded CDB fields, read from the bytes per SAT / docs/device-commands.md. */
 struct regs {
 	unsigned protocol;
 	bool ext;

@@ -148,7 +148,7 @@ Test(fixtures, sata_capabilities_come_from_identify_in_vpd89)
 	struct expect e;
 	struct kesu_device *d = malloc(sizeof(*d));
 	probe_fixture("sata-ssd", FX "/proc/mountinfo-empty", &e, d);
-	/* QEMU's AHCI disk implements neither feature set (REFERENCE §5). */
+	/* QEMU's AHCI disk implements neither feature set (docs/device-commands.md). */
 	cr_expect_eq(d->caps.ata_security, KESU_NO);
 	cr_expect_eq(d->caps.ata_sanitize, KESU_NO);
 	probe_fixture("nvme", FX "/proc/mountinfo-empty", &e, d);

@@ -1,5 +1,5 @@
 /* Golden command bytes for every builder (hand-computed from
- * ../shared/docs/REFERENCE.md section 4 and SAT / NVMe / SBC), sense data of
+ * docs/device-commands.md and SAT / NVMe / SBC), sense data of
  * both formats including captured fixtures, and the status checks. */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -346,7 +346,7 @@ Test(sense, captured_virtio_scsi_blocks_ata16) { captured_bridge_refusal("scsi")
 
 Test(sense, libata_61_fixed_layout)
 {
-	/* REFERENCE section 5: QEMU AHCI, kernel 6.1, aborted command. */
+	/* docs/device-commands.md, what QEMU emulates: QEMU AHCI, kernel 6.1, aborted command. */
 	static const uint8_t sb[18] = {0x70, 0x00, 0x0b, 0x00, 0x00, 0x00, 0x00, 0x0a,
 				       0x04 /* error ABRT */, 0x41 /* status DRDY|ERR */, 0xe0 /* device */,
 				       0x01 /* count */, 0, 0, 0, 0, 0, 0};
