@@ -1,10 +1,10 @@
 /* Device commands: one small function table through which every ATA,
  * NVMe admin and SCSI command goes, so the same firmware-erase code drives a
- * real drive (SG_IO, NVME_IOCTL_ADMIN_CMD: src/lib/sgio.c) and, in tests, a
+ * real drive (SG_IO, NVME_IOCTL_ADMIN_CMD: src/lib/firmware/sgio.c) and, in tests, a
  * simulated drive (tests/sim/sim.h).
  *
  * Building a command is separate from sending it (as in nvme-cli): the
- * kesu_*_cmd() builders only fill a struct (src/lib/ata_cdb.c); the ops
+ * kesu_*_cmd() builders only fill a struct (src/lib/firmware/ata_cdb.c); the ops
  * send it and check every status field. Layouts: docs/transport.md and
  * docs/device-commands.md. */
 #ifndef KESU_TRANSPORT_H

@@ -1,5 +1,5 @@
 /* kesu-sim's kesu_channel_open: linked into the kesu-sim test binary
- * ahead of libkesucore.a, so the archive member src/lib/channel.c is never
+ * ahead of libkesucore.a, so the archive member src/lib/firmware/channel.c is never
  * pulled in and every drive kesu opens answers as the simulated drive
  * $KESU_SIM describes, whatever its transport. The user data is the device
  * itself (a loop device or image file): what a simulated erase does is
