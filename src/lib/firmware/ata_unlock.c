@@ -10,6 +10,7 @@
 
 #include "kesu/error.h"
 #include "kesu/firmware.h"
+#include "firmware_internal.h"
 
 void kesu_ata_temp_password(char out[KESU_ATA_TEMP_PASSWORD_LEN + 1])
 {
@@ -24,20 +25,12 @@ void kesu_ata_temp_password(char out[KESU_ATA_TEMP_PASSWORD_LEN + 1])
 static int identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, char *err,
 		    size_t errsize)
 {
-	uint8_t buf[KESU_ATA_IDENTIFY_SIZE];
-	struct kesu_ata_cmd cmd;
-	struct kesu_ata_result res;
-	memset(buf, 0, sizeof(buf));
-	kesu_ata_identify_cmd(&cmd, buf);
-	int rc = kesu_ata_send(pt, &cmd, &res);
-	if (rc < 0) {
-		snprintf(err, errsize, "ATA IDENTIFY %s: %s", rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
-			 res.reason ? res.reason : "no reason given");
-		return rc;
-	}
-	rc = kesu_ata_identify_parse(buf, id);
+	bool answered;
+	const char *why;
+	int rc = kesu_fw_ata_identify(pt, id, &answered, &why);
 	if (rc < 0)
-		snprintf(err, errsize, "ATA IDENTIFY data is not usable (bad checksum, or not a disk)");
+		snprintf(err, errsize, "ATA IDENTIFY %s: %s",
+			 answered ? "data" : rc == -KESU_EUNSUPPORTED ? "refused" : "failed", why);
 	return rc;
 }
 

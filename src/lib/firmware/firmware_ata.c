@@ -223,3 +223,24 @@ int kesu_fw_ata_sanitize_running(struct kesu_fw_ctx *c, bool *running)
 		return 0;
 	return kesu_fw_sanitize_look(c, &ata_sanitize, running);
 }
+
+int kesu_fw_ata_identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, bool *answered,
+			 const char **reason)
+{
+	uint8_t buf[KESU_ATA_IDENTIFY_SIZE];
+	struct kesu_ata_cmd cmd;
+	struct kesu_ata_result res;
+	memset(buf, 0, sizeof(buf));
+	kesu_ata_identify_cmd(&cmd, buf);
+	int rc = kesu_ata_send(pt, &cmd, &res);
+	*answered = rc == 0;
+	if (rc < 0) {
+		*reason = res.reason && res.reason[0] ? res.reason : "no reason given";
+		return rc;
+	}
+	if (kesu_ata_identify_parse(buf, id) < 0) {
+		*reason = "the IDENTIFY data is not usable (a bad checksum, or not a disk)";
+		return -KESU_EPARSE;
+	}
+	return 0;
+}

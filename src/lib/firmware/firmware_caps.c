@@ -11,6 +11,7 @@
 
 #include "kesu/error.h"
 #include "kesu/firmware.h"
+#include "firmware_internal.h"
 
 #define PATH_OF(dev) ((dev) && (dev)->path[0] ? (dev)->path : "the drive")
 
@@ -88,19 +89,15 @@ static void ata_dco(struct kesu_passthru *pt, struct kesu_drive_caps *caps)
 static int query_ata(struct kesu_passthru *pt, const struct kesu_device *dev,
 		     struct kesu_drive_caps *caps, const char **refusal)
 {
-	uint8_t buf[KESU_ATA_IDENTIFY_SIZE];
-	struct kesu_ata_cmd cmd;
-	struct kesu_ata_result res;
-	memset(buf, 0, sizeof(buf));
-	kesu_ata_identify_cmd(&cmd, buf);
-	int rc = kesu_ata_send(pt, &cmd, &res);
-	if (rc < 0) {
-		*refusal = why_text(res.reason);
+	bool answered;
+	const char *why;
+	int rc = kesu_fw_ata_identify(pt, &caps->ata, &answered, &why);
+	if (rc < 0 && !answered) {
+		*refusal = why;
 		snprintf(caps->error, sizeof(caps->error), "ATA IDENTIFY %s: %s",
-			 rc == -KESU_EUNSUPPORTED ? "refused" : "failed", why_text(res.reason));
+			 rc == -KESU_EUNSUPPORTED ? "refused" : "failed", why);
 		return rc;
 	}
-	rc = kesu_ata_identify_parse(buf, &caps->ata);
 	if (rc < 0) {
 		snprintf(caps->error, sizeof(caps->error),
 			 "ATA IDENTIFY data is not usable: a bad checksum, or not a disk (ATAPI)");

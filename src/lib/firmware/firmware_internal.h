@@ -100,4 +100,10 @@ struct kesu_fw_step {
 	unsigned retries;
 };
 int kesu_fw_step_run(struct kesu_fw_step *s);
+/* IDENTIFY DEVICE, sent and parsed (firmware_ata.c). Returns 0; the
+ * command's error, with *answered false and *reason the channel's or the
+ * drive's words; or -KESU_EPARSE, with *answered true, when the data is
+ * not usable (a bad checksum, or not a disk: ATAPI). */
+int kesu_fw_ata_identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, bool *answered,
+			 const char **reason);
 #endif

@@ -8,24 +8,7 @@
 
 #include "kesu/error.h"
 #include "kesu/firmware.h"
-
-static int identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, const char **reason)
-{
-	uint8_t buf[KESU_ATA_IDENTIFY_SIZE];
-	struct kesu_ata_cmd cmd;
-	struct kesu_ata_result res;
-	memset(buf, 0, sizeof(buf));
-	kesu_ata_identify_cmd(&cmd, buf);
-	int rc = kesu_ata_send(pt, &cmd, &res);
-	if (rc < 0) {
-		*reason = res.reason ? res.reason : "no reason given";
-		return rc;
-	}
-	rc = kesu_ata_identify_parse(buf, id);
-	if (rc < 0)
-		*reason = "the IDENTIFY data is not usable (bad checksum)";
-	return rc;
-}
+#include "firmware_internal.h"
 
 int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, char *err,
 		     size_t errsize)
@@ -83,7 +66,8 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 
 	struct kesu_ata_identify id;
 	const char *reason = NULL;
-	rc = identify(pt, &id, &reason);
+	bool answered;
+	rc = kesu_fw_ata_identify(pt, &id, &answered, &reason);
 	if (rc < 0) {
 		snprintf(err, errsize, "IDENTIFY after SET MAX ADDRESS EXT failed: %s", reason);
 		return rc;
