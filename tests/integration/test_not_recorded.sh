@@ -13,15 +13,15 @@ small="$WORK/small"
 mkdir -p "$small"
 mount -t tmpfs -o size=1m tmpfs "$small"
 MOUNTS+=("$small")
-ledger="$small/ledger.sqlite"
 
-wipe() {
+wipe() { # one ledger per mode: the first run leaves its job open in its own
 	env LD_PRELOAD="$FAULT" KESU_FAULT_PATH="$dev" KESU_FAULT_DELAY_US=40000 \
 		"$KESU" wipe --yes --force --progress none --request-size 1M --checkpoint-interval 0.2 \
 		--method nist-clear --ledger "$ledger" "$@" "$dev"
 }
 
 for mode in json text; do
+	ledger="$small/ledger-$mode.sqlite"
 	args=()
 	[ "$mode" = json ] && args=(--json)
 	wipe "${args[@]}" >"$WORK/out.$mode" 2>"$WORK/err.$mode" &
