@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "canonical_json.h"
 #include "utf8.h"
 
@@ -155,4 +157,13 @@ bool kesu_json_is_canonical(const char *text, size_t len)
 	}
 	json_object_put(doc);
 	return same;
+}
+
+struct json_object *kesu_json_hex(const uint8_t *bytes, size_t len)
+{
+	char text[2 * 64 + 1];
+	if (len > 64)
+		return NULL;
+	sodium_bin2hex(text, sizeof(text), bytes, len);
+	return json_object_new_string(text);
 }
