@@ -267,6 +267,16 @@ static void warn_unverified(const struct wipe_ctl *ctl, const struct kesu_method
 			"Add --verify sample to get one.\n", path, m->id);
 }
 
+/* Says why the gate refused a drive, or what else failed; the exit code. */
+static int gate_failed(int rc, const struct kesu_gate_verdict *v, const char *path, const char *what)
+{
+	if (rc == -KESU_EREFUSED)
+		cli_error("%s", v->reason);
+	else
+		cli_error("%s: %s%s", path, what, kesu_strerror(rc));
+	return cli_exit_for(rc);
+}
+
 /* Gate, exclusive open and confirmation for every drive, before any
  * writing starts: each target is opened once, before the operator is
  * asked, and only that descriptor is written, so a node or file swapped
@@ -275,18 +285,13 @@ static void warn_unverified(const struct wipe_ctl *ctl, const struct kesu_method
 static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 		 const struct kesu_method_set *methods, struct cli_station *st, struct drive *drives)
 {
+	const struct kesu_gate_own_files *own = cli_station_own_files(st, &st->own);
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
 		struct kesu_gate_verdict v;
-		int rc = kesu_gate_check(d->arg, NULL, ctl->force, cli_station_own_files(st, &st->own),
-					 &d->dev, &v);
-		if (rc < 0 && !(rc == -KESU_EREFUSED && !v.refusals)) {
-			if (rc == -KESU_EREFUSED)
-				cli_error("%s", v.reason);
-			else
-				cli_error("%s: %s", d->arg, kesu_strerror(rc));
-			return cli_exit_for(rc);
-		}
+		int rc = kesu_gate_check(d->arg, NULL, ctl->force, own, &d->dev, &v);
+		if (rc < 0 && !(rc == -KESU_EREFUSED && !v.refusals))
+			return gate_failed(rc, &v, d->arg, "");
 		d->verdict = v;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(drives[j].dev.path, d->dev.path)) {
@@ -294,13 +299,8 @@ static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 				return KESU_EXIT_USAGE;
 			}
 		d->fd = kesu_gate_open(&d->dev, ctl->dry_run ? O_RDONLY : O_RDWR, &v);
-		if (d->fd < 0) {
-			if (d->fd == -KESU_EREFUSED)
-				cli_error("%s", v.reason);
-			else
-				cli_error("%s: cannot open: %s", d->dev.path, kesu_strerror(d->fd));
-			return cli_exit_for(d->fd);
-		}
+		if (d->fd < 0)
+			return gate_failed(d->fd, &v, d->dev.path, "cannot open: ");
 	}
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
@@ -312,13 +312,8 @@ static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct kesu_gate_verdict v;
 		int rc = kesu_gate_recheck(&drives[i].dev, drives[i].fd, &v);
-		if (rc < 0) {
-			if (rc == -KESU_EREFUSED)
-				cli_error("%s", v.reason);
-			else
-				cli_error("%s: %s", drives[i].dev.path, kesu_strerror(rc));
-			return cli_exit_for(rc);
-		}
+		if (rc < 0)
+			return gate_failed(rc, &v, drives[i].dev.path, "");
 	}
 	/* Firmware refusals (frozen, locked, unsupported) before any job starts. */
 	for (size_t i = 0; i < ctl->ndevices; i++) {
