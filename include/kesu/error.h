@@ -9,6 +9,8 @@
  * cuts the message. */
 #ifndef KESU_ERROR_H
 #define KESU_ERROR_H
+#include <stdarg.h>
+#include <stddef.h>
 
 #include "kesu/sizes.h"
 
@@ -25,6 +27,11 @@ enum kesu_error {
 	KESU_EMEDIA,       /* media error that retries could not clear */
 	KESU_ENOTFOUND,    /* named thing (method, device, record) does not exist */
 };
+
+/* Writes "FILE:LINE: message" into err (the parsers' one error form) and
+ * returns -KESU_EPARSE. errsize may be 0 (nothing is written). */
+int kesu_parse_error(char *err, size_t errsize, const char *file, unsigned line, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* What the operator can do about a refusal or a warning. The library never
  * names a command-line option (a text UI or a server has none): it returns

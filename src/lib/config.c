@@ -62,14 +62,11 @@ struct parse {
 __attribute__((format(printf, 2, 3)))
 static int fail(struct parse *p, const char *fmt, ...)
 {
-	int n = snprintf(p->err, p->errsize, "%s:%d: ", p->path, p->lineno);
-	if (n >= 0 && (size_t)n < p->errsize) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(p->err + n, p->errsize - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	return -KESU_EPARSE;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = kesu_parse_error(p->err, p->errsize, p->path, (unsigned)p->lineno, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 static bool blank(char c)

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "kesu/error.h"
@@ -17,4 +18,15 @@ const char *kesu_strerror(int err)
 	case KESU_ENOTFOUND: return "not found";
 	default: return strerror(err);
 	}
+}
+
+int kesu_parse_error(char *err, size_t errsize, const char *file, unsigned line, const char *fmt,
+		     va_list ap)
+{
+	if (!errsize)
+		return -KESU_EPARSE;
+	int n = snprintf(err, errsize, "%s:%u: ", file, line);
+	if (n >= 0 && (size_t)n < errsize)
+		vsnprintf(err + n, errsize - (size_t)n, fmt, ap);
+	return -KESU_EPARSE;
 }

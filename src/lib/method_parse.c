@@ -41,16 +41,11 @@ static const char *const key_names[] = {
 __attribute__((format(printf, 2, 3)))
 static int fail(struct parser *p, const char *fmt, ...)
 {
-	if (p->errsize) {
-		int n = snprintf(p->err, p->errsize, "%s:%u: ", p->name, p->line);
-		if (n >= 0 && (size_t)n < p->errsize) {
-			va_list ap;
-			va_start(ap, fmt);
-			vsnprintf(p->err + n, p->errsize - (size_t)n, fmt, ap);
-			va_end(ap);
-		}
-	}
-	return -KESU_EPARSE;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = kesu_parse_error(p->err, p->errsize, p->name, p->line, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* Every line must be UTF-8 without control characters other than tab. */
