@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #define KESU_ATA_IDENTIFY_SIZE 512
+/* The longest ATA security password (the SECURITY payload holds 32 bytes). */
+#define KESU_ATA_PASSWORD_MAX 32
 
 struct kesu_ata_identify {
 	char model[41], serial[21], firmware[9];

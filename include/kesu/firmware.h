@@ -14,7 +14,7 @@
 #include "kesu/method.h"
 #include "kesu/nvme.h"
 #include "kesu/purge.h"
-#include "kesu/transport.h"
+#include "kesu/passthru.h"
 
 /* kesu_channel_open flags. */
 #define KESU_CHANNEL_ALLOW_USB 0x1 /* try pass-through behind a USB bridge */

@@ -11,11 +11,11 @@
 
 #include "kesu/device.h"
 #include "kesu/method.h"
-#include "kesu/prng.h"
 #include "kesu/ranges.h"
-#include "kesu/target.h"
-#include "kesu/transport.h"
 #include "kesu/verify.h"
+
+struct kesu_passthru; /* kesu/passthru.h */
+struct kesu_target;   /* kesu/target.h: only for tests and other back ends */
 
 struct kesu_drive_caps;
 

@@ -125,7 +125,7 @@ static void put_value(struct out *o, struct json_object *v)
 	}
 }
 
-char *kesu_json_canonical(struct json_object *doc, size_t *len)
+char *Kesu_json_canonical(struct json_object *doc, size_t *len)
 {
 	struct out o = {0};
 	put_value(&o, doc);
@@ -139,7 +139,7 @@ char *kesu_json_canonical(struct json_object *doc, size_t *len)
 	return o.buf;
 }
 
-bool kesu_json_is_canonical(const char *text, size_t len)
+bool Kesu_json_is_canonical(const char *text, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new();
 	if (!tok)
@@ -151,7 +151,7 @@ bool kesu_json_is_canonical(const char *text, size_t len)
 	bool same = false;
 	if (whole) {
 		size_t clen;
-		char *again = kesu_json_canonical(doc, &clen);
+		char *again = Kesu_json_canonical(doc, &clen);
 		same = again && clen == len && memcmp(again, text, len) == 0;
 		free(again);
 	}
@@ -159,7 +159,7 @@ bool kesu_json_is_canonical(const char *text, size_t len)
 	return same;
 }
 
-struct json_object *kesu_json_hex(const uint8_t *bytes, size_t len)
+struct json_object *Kesu_json_hex(const uint8_t *bytes, size_t len)
 {
 	char text[2 * 64 + 1];
 	if (len > 64)

@@ -13,12 +13,12 @@
  * (errno EINVAL) when the document holds a floating-point number, which
  * has no single canonical form, or a string or key that is not valid
  * UTF-8 (utf8.c), which must never be signed. */
-char *kesu_json_canonical(struct json_object *doc, size_t *len);
+char *Kesu_json_canonical(struct json_object *doc, size_t *len);
 
 /* A JSON string of bytes as lower-case hex (at most 64 bytes: hashes,
  * seeds, keys), as every record, plan and state writes them. */
-struct json_object *kesu_json_hex(const uint8_t *bytes, size_t len);
+struct json_object *Kesu_json_hex(const uint8_t *bytes, size_t len);
 
 /* true when text is exactly the canonical form of what it parses to. */
-bool kesu_json_is_canonical(const char *text, size_t len);
+bool Kesu_json_is_canonical(const char *text, size_t len);
 #endif

@@ -133,7 +133,7 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	json_object_object_add(p, "sanitization", san);
 	json_object_object_add(p, "verification", pick(member(rec, "verification"), verify_names));
 	json_object_object_add(p, "ledger", ledger);
-	char *text = kesu_json_canonical(p, len);
+	char *text = Kesu_json_canonical(p, len);
 	json_object_put(p);
 	json_object_put(rec);
 	return text;
@@ -289,7 +289,7 @@ int kesu_cert_verify(const char *pdf_path, const struct kesu_public_key *pk,
 
 	char *payload = NULL, *sig = NULL, why[400];
 	size_t payload_len, sig_len;
-	rc = pdf_read_memory((const unsigned char *)pdf, pdf_len, &payload, &payload_len, &sig,
+	rc = Kesu_pdf_read_memory((const unsigned char *)pdf, pdf_len, &payload, &payload_len, &sig,
 			     &sig_len, why, sizeof(why));
 	free(pdf);
 	if (rc < 0) {

@@ -131,7 +131,7 @@ static int set_value(struct parse *p, struct kesu_config *cfg, const struct conf
 		size_t chars = 0, len = strlen(value);
 		for (size_t i = 0; i < len; chars++) {
 			unsigned cp;
-			i += kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp);
+			i += Kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp);
 		}
 		if (chars > k->limit)
 			return fail(p, "%s: is %zu characters long; at most %u fit", k->name, chars, k->limit);
@@ -153,15 +153,15 @@ static int parse_line(struct parse *p, struct kesu_config *cfg, char *line, size
 {
 	if (memchr(line, '\0', len))
 		return fail(p, "a NUL byte");
-	size_t bad = kesu_utf8_invalid_at(line, len);
+	size_t bad = Kesu_utf8_invalid_at(line, len);
 	if (bad < len) {
 		return fail(p, "not valid UTF-8 (byte %zu of the line is 0x%02x)", bad + 1,
 			    (unsigned char)line[bad]);
 	}
 	for (size_t i = 0; i < len;) {
 		unsigned cp;
-		i += kesu_utf8_decode((const unsigned char *)line + i, len - i, &cp);
-		if (cp != '\t' && kesu_utf8_is_control(cp))
+		i += Kesu_utf8_decode((const unsigned char *)line + i, len - i, &cp);
+		if (cp != '\t' && Kesu_utf8_is_control(cp))
 			return fail(p, "a control character (U+%04X)", cp);
 	}
 	strip_comment(line);

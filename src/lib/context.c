@@ -42,8 +42,8 @@ void kesu_context_station(struct kesu_job_context *ctx)
 	char host[KESU_FIELD] = "";
 	if (gethostname(host, sizeof(host) - 1) < 0)
 		host[0] = '\0';
-	kesu_trim_copy(ctx->hostname, sizeof(ctx->hostname), host, strlen(host));
-	kesu_sysfs_read_str("/etc", "machine-id", ctx->machine_id, sizeof(ctx->machine_id));
+	Kesu_trim_copy(ctx->hostname, sizeof(ctx->hostname), host, strlen(host));
+	Kesu_sysfs_read_str("/etc", "machine-id", ctx->machine_id, sizeof(ctx->machine_id));
 	snprintf(ctx->tool_version, sizeof(ctx->tool_version), "%s", KESU_VERSION);
 }
 
@@ -63,14 +63,14 @@ static int prefix_bytes(const char *s, size_t len, size_t max)
 	size_t i = 0;
 	unsigned cp;
 	for (size_t chars = 0; i < len && chars < max; chars++)
-		i += kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		i += Kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
 	return (int)i;
 }
 
 
 int kesu_text_check(const char *value, size_t len, char *why, size_t whysize)
 {
-	size_t bad = kesu_utf8_invalid_at(value, len);
+	size_t bad = Kesu_utf8_invalid_at(value, len);
 	if (bad < len) {
 		snprintf(why, whysize, "is not valid UTF-8 (byte %zu is 0x%02x)", bad + 1,
 			 (unsigned char)value[bad]);
@@ -79,8 +79,8 @@ int kesu_text_check(const char *value, size_t len, char *why, size_t whysize)
 	size_t chars = 0;
 	for (size_t i = 0; i < len; chars++) {
 		unsigned cp;
-		i += kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp);
-		if (kesu_utf8_is_control(cp)) {
+		i += Kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp);
+		if (Kesu_utf8_is_control(cp)) {
 			snprintf(why, whysize, "has a control character (U+%04X) at character %zu",
 				 cp, chars + 1);
 			return -KESU_EPARSE;
@@ -95,12 +95,12 @@ static int check_tokens(const char *value, size_t len, char *why, size_t whysize
 	size_t start = 0, columns = 0;
 	for (size_t i = 0; i <= len;) {
 		unsigned cp = 0;
-		size_t n = i < len ? kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp) : 1;
-		bool breaks = i == len || is_space(cp) || kesu_utf8_is_cjk(cp);
+		size_t n = i < len ? Kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp) : 1;
+		bool breaks = i == len || is_space(cp) || Kesu_utf8_is_cjk(cp);
 		if (!breaks) {
 			if (columns == 0)
 				start = i;
-			columns += kesu_utf8_columns(cp);
+			columns += Kesu_utf8_columns(cp);
 		} else if (columns > KESU_LIMIT_TOKEN_COLUMNS) {
 			snprintf(why, whysize, "has \"%.*s...\", %zu columns without a space; at most %d fit "
 				 "a line of the certificate", prefix_bytes(value + start, len - start, 16),
@@ -140,7 +140,7 @@ int kesu_ctx_field_check(enum kesu_ctx_field f, const char *value, char *why, si
 	size_t chars = 0;
 	unsigned first = 0, last = 0;
 	for (size_t i = 0; i < len; chars++) {
-		i += kesu_utf8_decode((const unsigned char *)value + i, len - i, &last);
+		i += Kesu_utf8_decode((const unsigned char *)value + i, len - i, &last);
 		if (chars == 0)
 			first = last;
 	}
@@ -166,10 +166,10 @@ int kesu_context_set(struct kesu_job_context *ctx, enum kesu_ctx_field f, const 
 	 * UTF-8 is kept as it is, for the check to refuse. */
 	size_t len = strlen(value), n, end = 0;
 	unsigned cp;
-	while (len && (n = kesu_utf8_decode((const unsigned char *)value, len, &cp)) && is_space(cp))
+	while (len && (n = Kesu_utf8_decode((const unsigned char *)value, len, &cp)) && is_space(cp))
 		value += n, len -= n;
 	for (size_t i = 0; i < len; i += n) {
-		n = kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp);
+		n = Kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp);
 		if (n == 0) {
 			end = len;
 			break;

@@ -31,20 +31,20 @@ static int probe_common(const struct kesu_probe_env *env, struct kesu_device *de
 	if (dev->read_only != KESU_UNKNOWN)
 		dev->caps.overwrite = dev->read_only == KESU_YES ? KESU_NO : KESU_YES;
 	if (!(env && env->skip_contents))
-		dev->contents_error = kesu_probe_contents(dev);
-	int rc = kesu_probe_usage(env, dev);
+		dev->contents_error = Kesu_probe_contents(dev);
+	int rc = Kesu_probe_usage(env, dev);
 	if (rc < 0)
 		return rc;
 	if (!(env && env->skip_smart))
-		kesu_probe_smart(dev);
+		Kesu_probe_smart(dev);
 	return 0;
 }
 
-int kesu_device_probe_block(const char *name, const struct kesu_probe_env *env,
+int Kesu_device_probe_block(const char *name, const struct kesu_probe_env *env,
 			    struct kesu_device *dev)
 {
 	init_unknown(dev);
-	int rc = kesu_probe_sysfs(name, env, dev);
+	int rc = Kesu_probe_sysfs(name, env, dev);
 	if (rc < 0)
 		return rc;
 	snprintf(dev->path, sizeof(dev->path), "/dev/%s", name);
@@ -88,11 +88,11 @@ int kesu_device_probe(const char *path, const struct kesu_probe_env *env,
 
 	/* The kernel name, whatever the node is called (/dev/disk/by-id/...). */
 	char link[PATH_MAX], sys[PATH_MAX];
-	snprintf(link, sizeof(link), "%s/dev/block/%u:%u", kesu_env_sysfs(env),
+	snprintf(link, sizeof(link), "%s/dev/block/%u:%u", Kesu_env_sysfs(env),
 		 major(st.st_rdev), minor(st.st_rdev));
 	if (!realpath(link, sys))
 		return -errno;
-	int rc = kesu_device_probe_block(strrchr(sys, '/') + 1, env, dev);
+	int rc = Kesu_device_probe_block(strrchr(sys, '/') + 1, env, dev);
 	if (rc == 0)
 		snprintf(dev->path, sizeof(dev->path), "%s", real);
 	return rc;
@@ -104,11 +104,11 @@ static bool listable(const char *sysfs, const char *name)
 	char dir[PATH_MAX];
 	uint64_t sectors;
 	snprintf(dir, sizeof(dir), "%s/block/%s", sysfs, name);
-	if (kesu_sysfs_read_u64(dir, "size", &sectors) < 0 || sectors == 0)
+	if (Kesu_sysfs_read_u64(dir, "size", &sectors) < 0 || sectors == 0)
 		return false;
 	if (strncmp(name, "loop", 4) == 0)
-		return kesu_sysfs_has(dir, "loop/backing_file");
-	return kesu_sysfs_has(dir, "device");
+		return Kesu_sysfs_has(dir, "loop/backing_file");
+	return Kesu_sysfs_has(dir, "device");
 }
 
 static int compare_names(const void *a, const void *b)
@@ -120,7 +120,7 @@ static int compare_names(const void *a, const void *b)
 int kesu_device_list(const struct kesu_probe_env *env, struct kesu_device **devs, size_t *count)
 {
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/block", kesu_env_sysfs(env));
+	snprintf(dir, sizeof(dir), "%s/block", Kesu_env_sysfs(env));
 	DIR *d = opendir(dir);
 	if (!d)
 		return -errno;
@@ -129,7 +129,7 @@ int kesu_device_list(const struct kesu_probe_env *env, struct kesu_device **devs
 	int rc = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !listable(kesu_env_sysfs(env), e->d_name))
+		if (e->d_name[0] == '.' || !listable(Kesu_env_sysfs(env), e->d_name))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -140,7 +140,7 @@ int kesu_device_list(const struct kesu_probe_env *env, struct kesu_device **devs
 			}
 			list = grown;
 		}
-		if (kesu_device_probe_block(e->d_name, env, &list[n]) == 0)
+		if (Kesu_device_probe_block(e->d_name, env, &list[n]) == 0)
 			n++; /* a disk that vanished while we looked is skipped */
 	}
 	closedir(d);

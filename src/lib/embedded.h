@@ -10,5 +10,5 @@ struct kesu_embedded_file {
 };
 
 /* Terminated by an entry whose name is NULL. */
-extern const struct kesu_embedded_file kesu_embedded_methods[];
+extern const struct kesu_embedded_file Kesu_embedded_methods[];
 #endif

@@ -34,7 +34,7 @@ static void judge_use(const struct kesu_device *dev, struct kesu_gate_verdict *v
 	char what[256];
 	if (dev->system_reasons) {
 		v->refusals |= KESU_REFUSE_SYSTEM;
-		kesu_system_describe(dev->system_reasons, what, sizeof(what));
+		Kesu_system_describe(dev->system_reasons, what, sizeof(what));
 		say(v, "%s holds the running system (%s); kesu never erases it, whatever the options",
 		    p, what);
 	}

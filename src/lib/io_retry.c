@@ -3,20 +3,20 @@
 #include "io_retry.h"
 #include "kesu/error.h"
 
-bool kesu_is_media_error(int err)
+bool Kesu_is_media_error(int err)
 {
 	err = err < 0 ? -err : err;
 	return err == EIO || err == ENODATA || err == EILSEQ || err == EREMOTEIO;
 }
 
-bool kesu_is_interruption(int err)
+bool Kesu_is_interruption(int err)
 {
 	err = err < 0 ? -err : err;
 	return err == ENOSPC || err == ENODEV || err == ENXIO || err == ENOMEDIUM ||
 	       err == ESHUTDOWN || err == KESU_EINTERRUPTED;
 }
 
-int kesu_io_exact(const struct kesu_target *t, enum kesu_io_dir dir, void *buf, size_t len,
+int Kesu_io_exact(const struct kesu_target *t, enum kesu_io_dir dir, void *buf, size_t len,
 		  uint64_t offset, unsigned retries, size_t *done)
 {
 	uint8_t *bytes = buf;
@@ -33,7 +33,7 @@ int kesu_io_exact(const struct kesu_target *t, enum kesu_io_dir dir, void *buf, 
 		int err = n == 0 ? -ENOSPC : (int)n;
 		if (err == -EINTR)
 			continue;
-		if (!kesu_is_media_error(err) || failures++ >= retries)
+		if (!Kesu_is_media_error(err) || failures++ >= retries)
 			return err;
 	}
 	return 0;

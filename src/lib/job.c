@@ -330,7 +330,7 @@ static int verify_pass(struct kesu_job *job, struct kesu_pass_result *p, const s
 		.progress = &job->done,
 	};
 	struct kesu_verify_outcome out;
-	rc = kesu_verify_read(&io, &v->plan, &out);
+	rc = Kesu_verify_read(&io, &v->plan, &out);
 	v->done = rc == 0 || rc == -KESU_EVERIFY;
 	v->bytes_read = out.bytes_read;
 	v->seconds = out.seconds;
@@ -388,7 +388,7 @@ static void conclude(struct kesu_job *job, int rc, unsigned stopped_pass)
 		unreadable += kesu_ranges_sectors(&r->passes[i].verify.unreadable);
 	}
 	r->error = rc;
-	if (rc < 0 && kesu_is_interruption(rc)) {
+	if (rc < 0 && Kesu_is_interruption(rc)) {
 		conclude_interrupted(job, rc, &r->passes[stopped_pass]);
 	} else if (union_rc < 0) {
 		r->outcome = KESU_OUTCOME_FAILED;
@@ -464,7 +464,7 @@ static int run_firmware(struct kesu_job *job, struct kesu_pass_result *p)
 		.request = job->result.request_size,
 		.retries = (unsigned)job->opts.retries,
 	};
-	int rc = kesu_fw_step_run(&step);
+	int rc = Kesu_fw_step_run(&step);
 	if (p->completed)
 		durable_store(job, job->target.size);
 	return rc;
@@ -496,7 +496,7 @@ static int write_pass(struct kesu_job *job, struct kesu_pass_result *p, uint64_t
 	};
 	struct kesu_pass_outcome out;
 	p->started = true;
-	int rc = kesu_pass_write(&io, start, &out);
+	int rc = Kesu_pass_write(&io, start, &out);
 	p->completed = out.state == KESU_PASS_DONE;
 	p->error = out.error;
 	p->bytes_written += out.bytes_written;
@@ -602,7 +602,7 @@ int kesu_job_prove_resume(struct kesu_job *job, struct kesu_resume_proof *proof)
 		    kesu_ranges_add_list(&skip, &r->passes[i].verify.unreadable) < 0)
 			rc = -ENOMEM;
 	if (rc == 0)
-		rc = kesu_resume_sample(&job->target, regions, pass > 1 ? 2 : 1, &skip, PROOF_SAMPLES,
+		rc = Kesu_resume_sample(&job->target, regions, pass > 1 ? 2 : 1, &skip, PROOF_SAMPLES,
 					(unsigned)job->opts.retries, proof);
 	kesu_ranges_free(&skip);
 	sodium_memzero(&now, sizeof(now));

@@ -53,16 +53,16 @@ char *kesu_job_plan_json(const struct kesu_job_result *r, const struct kesu_job_
 {
 	struct json_object *o = json_object_new_object(), *m = json_object_new_object();
 	json_object_object_add(m, "id", json_object_new_string(r->method.id));
-	json_object_object_add(m, "sha256", kesu_json_hex(r->method.sha256, 32));
+	json_object_object_add(m, "sha256", Kesu_json_hex(r->method.sha256, 32));
 	json_object_object_add(o, "method", m);
 	json_object_object_add(o, "verify_mode", json_object_new_int(r->verify_mode));
 	json_object_object_add(o, "verify_passes", json_object_new_int(r->verify_passes));
 	json_object_object_add(o, "verify_percent_x10", json_object_new_int((int)(r->verify_percent * 10 + 0.5)));
 	json_object_object_add(o, "request_size", json_object_new_int64((int64_t)r->request_size));
-	json_object_object_add(o, "random_bytes", kesu_json_hex(plan->random_bytes, sizeof(plan->random_bytes)));
+	json_object_object_add(o, "random_bytes", Kesu_json_hex(plan->random_bytes, sizeof(plan->random_bytes)));
 	struct json_object *seeds = json_object_new_array();
 	for (unsigned i = 0; i < r->npasses; i++)
-		json_object_array_add(seeds, kesu_json_hex(plan->seeds[i], KESU_PRNG_SEED_SIZE));
+		json_object_array_add(seeds, Kesu_json_hex(plan->seeds[i], KESU_PRNG_SEED_SIZE));
 	json_object_object_add(o, "seeds", seeds);
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	char *copy = text ? strdup(text) : NULL;
@@ -152,7 +152,7 @@ static struct json_object *verify_json(const struct kesu_verify_result *v)
 		return NULL;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "mode", json_object_new_int(v->mode));
-	json_object_object_add(o, "seed", kesu_json_hex(v->plan.seed, sizeof(v->plan.seed)));
+	json_object_object_add(o, "seed", Kesu_json_hex(v->plan.seed, sizeof(v->plan.seed)));
 	json_object_object_add(o, "percent_x10", json_object_new_int64((int64_t)(v->plan.percent * 10 + 0.5)));
 	json_object_object_add(o, "samples", json_object_new_int64((int64_t)v->plan.count));
 	json_object_object_add(o, "subsections", json_object_new_int64((int64_t)v->plan.subsections));

@@ -146,7 +146,7 @@ int kesu_key_load_public(const char *path, struct kesu_public_key *pk, char *err
 	int rc = read_small_file(path, false, text, sizeof(text), &len, what, err, errsize);
 	if (rc < 0)
 		return rc;
-	rc = kesu_signify_parse(text, len, &f, sizeof(f), &used, why, sizeof(why));
+	rc = Kesu_signify_parse(text, len, &f, sizeof(f), &used, why, sizeof(why));
 	if (rc == 0 && used != len) {
 		rc = -KESU_EPARSE;
 		snprintf(why, sizeof(why), "unexpected data after the key");
@@ -173,7 +173,7 @@ static int read_seckey(const char *path, bool mode_check, struct scratch *s, cha
 	if (rc < 0)
 		return rc;
 	struct seckey_file *f = &s->file;
-	rc = kesu_signify_parse(s->text, len, f, sizeof(*f), &used, why, sizeof(why));
+	rc = Kesu_signify_parse(s->text, len, f, sizeof(*f), &used, why, sizeof(why));
 	if (rc == 0 && used != len)
 		snprintf(why, sizeof(why), "unexpected data after the key");
 	else if (rc == 0 && memcmp(f->kdfalg, KDF_ARGON2ID, 2) != 0 &&
@@ -402,7 +402,7 @@ int kesu_key_generate(const char *secret_path, const char *public_path, const ch
 		snprintf(err, errsize, "%s: cannot derive the key: %s", secret_path, strerror(-rc));
 	if (rc >= 0) {
 		snprintf(comment, sizeof(comment), "kesu station secret key %s", fingerprint);
-		rc = kesu_signify_format(comment, &s->file, sizeof(s->file), s->text,
+		rc = Kesu_signify_format(comment, &s->file, sizeof(s->file), s->text,
 					 sizeof(s->text));
 		if (rc < 0)
 			snprintf(err, errsize, "%s: %s", secret_path, strerror(-rc));
@@ -411,7 +411,7 @@ int kesu_key_generate(const char *secret_path, const char *public_path, const ch
 	}
 	if (rc >= 0) {
 		snprintf(comment, sizeof(comment), "kesu station public key %s", fingerprint);
-		rc = kesu_signify_format(comment, &pub, sizeof(pub), pubtext, sizeof(pubtext));
+		rc = Kesu_signify_format(comment, &pub, sizeof(pub), pubtext, sizeof(pubtext));
 		if (rc < 0)
 			snprintf(err, errsize, "%s: %s", public_path, strerror(-rc));
 		else

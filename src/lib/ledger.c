@@ -25,7 +25,7 @@ static bool disk_full(sqlite3 *db)
 	return sqlite3_errcode(db) == SQLITE_FULL || e == ENOSPC || e == EDQUOT;
 }
 
-int kesu_ledger_fail(struct kesu_ledger *l, const char *what, char *err, size_t errsize)
+int Kesu_ledger_fail(struct kesu_ledger *l, const char *what, char *err, size_t errsize)
 {
 	int code = sqlite3_errcode(l->db);
 	if (disk_full(l->db)) {
@@ -36,10 +36,10 @@ int kesu_ledger_fail(struct kesu_ledger *l, const char *what, char *err, size_t 
 	return code == SQLITE_BUSY || code == SQLITE_LOCKED ? -EBUSY : -EIO;
 }
 
-int kesu_ledger_exec(struct kesu_ledger *l, const char *sql, char *err, size_t errsize)
+int Kesu_ledger_exec(struct kesu_ledger *l, const char *sql, char *err, size_t errsize)
 {
 	if (sqlite3_exec(l->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot update", err, errsize);
+		return Kesu_ledger_fail(l, "cannot update", err, errsize);
 	return 0;
 }
 
@@ -167,28 +167,28 @@ static int check_and_migrate(struct kesu_ledger *l, char *err, size_t errsize)
 		return rc;
 	for (int v = version; v < (int)NMIGRATIONS; v++) {
 		char sql[64];
-		if ((rc = kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize)) < 0)
+		if ((rc = Kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize)) < 0)
 			return rc;
 		/* Another kesu (the live image runs one per method) may have
 		 * migrated while this one waited for the write lock. */
 		if (pragma_int(l, "PRAGMA user_version", &version) < 0) {
 			sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
-			return kesu_ledger_fail(l, "cannot read the schema version", err, errsize);
+			return Kesu_ledger_fail(l, "cannot read the schema version", err, errsize);
 		}
 		if (version > v) {
-			if ((rc = kesu_ledger_exec(l, "COMMIT", err, errsize)) < 0)
+			if ((rc = Kesu_ledger_exec(l, "COMMIT", err, errsize)) < 0)
 				return rc;
 			v = version - 1;
 			continue;
 		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if ((rc = kesu_ledger_exec(l, migrations[v], err, errsize)) < 0 ||
-		    (rc = kesu_ledger_exec(l, "PRAGMA application_id = 1801810805", err, errsize)) < 0 ||
-		    (rc = kesu_ledger_exec(l, sql, err, errsize)) < 0) {
+		if ((rc = Kesu_ledger_exec(l, migrations[v], err, errsize)) < 0 ||
+		    (rc = Kesu_ledger_exec(l, "PRAGMA application_id = 1801810805", err, errsize)) < 0 ||
+		    (rc = Kesu_ledger_exec(l, sql, err, errsize)) < 0) {
 			sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
 		}
-		if ((rc = kesu_ledger_exec(l, "COMMIT", err, errsize)) < 0)
+		if ((rc = Kesu_ledger_exec(l, "COMMIT", err, errsize)) < 0)
 			return rc;
 	}
 	return 0;
@@ -254,7 +254,7 @@ int kesu_ledger_open(const char *path, struct kesu_ledger **out, char *err, size
 		return rc;
 	}
 	if (sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		rc = kesu_ledger_fail(l, "cannot open", err, errsize);
+		rc = Kesu_ledger_fail(l, "cannot open", err, errsize);
 		kesu_ledger_close(l);
 		return rc;
 	}
@@ -262,7 +262,7 @@ int kesu_ledger_open(const char *path, struct kesu_ledger **out, char *err, size
 	rc = check_and_migrate(l, err, errsize);
 	if (rc == 0)
 		/* secure_delete: a forgotten password is overwritten in the file. */
-		rc = kesu_ledger_exec(l, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+		rc = Kesu_ledger_exec(l, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 					 "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON", err, errsize);
 	if (rc < 0) {
 		kesu_ledger_close(l);
@@ -313,7 +313,7 @@ static int open_sqlite_readonly(struct kesu_ledger *l, char *err, size_t errsize
 	}
 	snprintf(uri + n, sizeof(uri) - n, "?immutable=1");
 	if (sqlite3_open_v2(uri, &l->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot open", err, errsize);
+		return Kesu_ledger_fail(l, "cannot open", err, errsize);
 	l->notes.immutable = true;
 	return 0;
 }
@@ -394,12 +394,12 @@ int kesu_ledger_begin(struct kesu_ledger *l, const char *device_key, const char 
 			       "INSERT INTO jobs (job_id, state, device_key, started_utc, plan)"
 			       " VALUES (?, 'running', ?, ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot record the job", err, errsize);
+		return Kesu_ledger_fail(l, "cannot record the job", err, errsize);
 	sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, device_key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, plan_json, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : kesu_ledger_fail(l, "cannot record the job", err, errsize);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : Kesu_ledger_fail(l, "cannot record the job", err, errsize);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -409,7 +409,7 @@ static int update_job(struct kesu_ledger *l, const char *sql, const char *job_id
 		      sqlite3_stmt **stp, char *err, size_t errsize)
 {
 	if (sqlite3_prepare_v2(l->db, sql, -1, stp, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot update the job", err, errsize);
+		return Kesu_ledger_fail(l, "cannot update the job", err, errsize);
 	sqlite3_bind_text(*stp, sqlite3_bind_parameter_count(*stp), job_id, -1, SQLITE_STATIC);
 	return 0;
 }
@@ -417,7 +417,7 @@ static int update_job(struct kesu_ledger *l, const char *sql, const char *job_id
 static int step_update(struct kesu_ledger *l, sqlite3_stmt *st, const char *job_id, char *err,
 		       size_t errsize)
 {
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : kesu_ledger_fail(l, "cannot update the job", err, errsize);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : Kesu_ledger_fail(l, "cannot update the job", err, errsize);
 	if (rc == 0 && sqlite3_changes(l->db) != 1) {
 		snprintf(err, errsize, "ledger %s: no unfinished job %s", l->path, job_id);
 		rc = -KESU_ENOTFOUND;
@@ -510,7 +510,7 @@ static int find_open(struct kesu_ledger *l, const char *where, const char *value
 		 " interruptions, started_utc, progress, device_key, state FROM jobs WHERE %s = ?"
 		 " AND state != 'finished' ORDER BY started_utc DESC, rowid DESC LIMIT 1", where);
 	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot read", err, errsize);
+		return Kesu_ledger_fail(l, "cannot read", err, errsize);
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st), rc = 0;
 	if (step == SQLITE_ROW) {
@@ -526,7 +526,7 @@ static int find_open(struct kesu_ledger *l, const char *where, const char *value
 		snprintf(job->state, sizeof(job->state), "%s", sqlite3_column_text(st, 9));
 		rc = job->plan_json && job->interruptions && job->device_key ? 1 : -ENOMEM;
 	} else if (step != SQLITE_DONE) {
-		rc = kesu_ledger_fail(l, "cannot read", err, errsize);
+		rc = Kesu_ledger_fail(l, "cannot read", err, errsize);
 	}
 	sqlite3_finalize(st);
 	return rc;

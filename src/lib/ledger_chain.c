@@ -14,7 +14,7 @@
 
 static const char domain[] = "kesu-ledger-v1";
 
-void kesu_ledger_chain_hash(const uint8_t prev[32], uint64_t seq, const char *record, size_t len,
+void Kesu_ledger_chain_hash(const uint8_t prev[32], uint64_t seq, const char *record, size_t len,
 			    uint8_t out[32])
 {
 	uint8_t seq_be[8];
@@ -37,7 +37,7 @@ static int chain_head(struct kesu_ledger *l, uint64_t *seq, uint8_t hash[32], ch
 	memset(hash, 0, 32);
 	if (sqlite3_prepare_v2(l->db, "SELECT seq, hash FROM jobs WHERE state = 'finished'"
 				      " ORDER BY seq DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot read the chain", err, errsize);
+		return Kesu_ledger_fail(l, "cannot read the chain", err, errsize);
 	int rc = 0, step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		*seq = (uint64_t)sqlite3_column_int64(st, 0);
@@ -48,7 +48,7 @@ static int chain_head(struct kesu_ledger *l, uint64_t *seq, uint8_t hash[32], ch
 			rc = -KESU_EVERIFY;
 		}
 	} else if (step != SQLITE_DONE) {
-		rc = kesu_ledger_fail(l, "cannot read the chain", err, errsize);
+		rc = Kesu_ledger_fail(l, "cannot read the chain", err, errsize);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -58,13 +58,13 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 		       size_t record_len, const struct kesu_secret_key *sk, uint64_t *seq_out,
 		       char hash_hex[65], char *err, size_t errsize)
 {
-	if (!kesu_json_is_canonical(record, record_len)) {
+	if (!Kesu_json_is_canonical(record, record_len)) {
 		snprintf(err, errsize, "ledger: the record of job %s is not canonical JSON", job_id);
 		return -KESU_EPARSE;
 	}
 	/* IMMEDIATE takes the write lock now, so two kesu processes finishing
 	 * at the same time cannot both link to the same head. */
-	int rc = kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize);
+	int rc = Kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize);
 	if (rc < 0)
 		return rc;
 	uint64_t seq;
@@ -72,7 +72,7 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 	rc = chain_head(l, &seq, prev, err, errsize);
 	if (rc == 0) {
 		seq++;
-		kesu_ledger_chain_hash(prev, seq, record, record_len, hash);
+		Kesu_ledger_chain_hash(prev, seq, record, record_len, hash);
 		rc = kesu_sign_raw(sk, hash, sizeof(hash), sig);
 		if (rc < 0)
 			snprintf(err, errsize, "ledger: cannot sign the record of job %s", job_id);
@@ -83,7 +83,7 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 				      " prev_hash = ?, hash = ?, signature = ?, key_fingerprint = ?,"
 				      " finished_utc = ? WHERE job_id = ? AND state != 'finished'",
 			       -1, &st, NULL) != SQLITE_OK)
-		rc = kesu_ledger_fail(l, "cannot finish the job", err, errsize);
+		rc = Kesu_ledger_fail(l, "cannot finish the job", err, errsize);
 	if (rc == 0) {
 		char prev_hex[65], sig_hex[129], fpr[96], now[32];
 		struct kesu_public_key pk;
@@ -102,7 +102,7 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 		sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 8, job_id, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = kesu_ledger_fail(l, "cannot finish the job", err, errsize);
+			rc = Kesu_ledger_fail(l, "cannot finish the job", err, errsize);
 		else if (sqlite3_changes(l->db) != 1) {
 			snprintf(err, errsize, "ledger %s: no unfinished job %s", l->path, job_id);
 			rc = -KESU_ENOTFOUND;
@@ -110,7 +110,7 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 	}
 	sqlite3_finalize(st);
 	if (rc == 0)
-		rc = kesu_ledger_exec(l, "COMMIT", err, errsize);
+		rc = Kesu_ledger_exec(l, "COMMIT", err, errsize);
 	else
 		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 	if (rc == 0)
@@ -145,7 +145,7 @@ static bool record_ok(sqlite3_stmt *st, uint64_t expected_seq, const uint8_t pre
 	    memcmp(stored_prev, prev, 32) != 0)
 		return snprintf(problem, size, "does not link to the record before it (prev_hash differs): "
 				"records were removed, inserted or reordered"), false;
-	if (!record || !kesu_json_is_canonical(record, (size_t)record_len))
+	if (!record || !Kesu_json_is_canonical(record, (size_t)record_len))
 		return snprintf(problem, size, "the record is not canonical JSON: it was edited"), false;
 	struct json_object *doc = json_tokener_parse(record);
 	struct json_object *id = NULL;
@@ -154,7 +154,7 @@ static bool record_ok(sqlite3_stmt *st, uint64_t expected_seq, const uint8_t pre
 	json_object_put(doc);
 	if (!same_id)
 		return snprintf(problem, size, "the record belongs to another job id"), false;
-	kesu_ledger_chain_hash(prev, seq, record, (size_t)record_len, computed);
+	Kesu_ledger_chain_hash(prev, seq, record, (size_t)record_len, computed);
 	if (!hex32((const char *)sqlite3_column_text(st, 4), stored_hash) ||
 	    memcmp(stored_hash, computed, 32) != 0)
 		return snprintf(problem, size, "the record does not match its hash: it was edited"), false;
@@ -174,7 +174,7 @@ int kesu_ledger_verify(struct kesu_ledger *l, const struct kesu_public_key *pk,
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(l->db, "SELECT count(*) FROM jobs WHERE state != 'finished'", -1, &st,
 			       NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot read", err, errsize);
+		return Kesu_ledger_fail(l, "cannot read", err, errsize);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		r->open_jobs = (uint64_t)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -183,7 +183,7 @@ int kesu_ledger_verify(struct kesu_ledger *l, const struct kesu_public_key *pk,
 	if (sqlite3_prepare_v2(l->db, "SELECT job_id, seq, record, prev_hash, hash, signature"
 				      " FROM jobs WHERE state = 'finished' ORDER BY seq",
 			       -1, &st, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot read", err, errsize);
+		return Kesu_ledger_fail(l, "cannot read", err, errsize);
 	uint8_t prev[32] = {0}, hash[32];
 	int rc = 0, step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -198,7 +198,7 @@ int kesu_ledger_verify(struct kesu_ledger *l, const struct kesu_public_key *pk,
 		r->records++;
 	}
 	if (rc == 0 && step != SQLITE_DONE)
-		rc = kesu_ledger_fail(l, "cannot read", err, errsize);
+		rc = Kesu_ledger_fail(l, "cannot read", err, errsize);
 	sqlite3_finalize(st);
 	sodium_bin2hex(r->head_hash, sizeof(r->head_hash), prev, 32);
 	return rc;
@@ -217,7 +217,7 @@ static int lookup_check(struct kesu_ledger *l, sqlite3_stmt *st, const struct ke
 	const char *sig_hex = (const char *)sqlite3_column_text(st, 4);
 	uint8_t prev[32], stored[32], computed[32], sig[64];
 	const char *problem = NULL;
-	if (!record || !kesu_json_is_canonical(record, len)) {
+	if (!record || !Kesu_json_is_canonical(record, len)) {
 		problem = "is not canonical JSON: it was edited";
 	} else if (!hex32((const char *)sqlite3_column_text(st, 3), prev) ||
 		   !hex32((const char *)sqlite3_column_text(st, 2), stored)) {
@@ -227,7 +227,7 @@ static int lookup_check(struct kesu_ledger *l, sqlite3_stmt *st, const struct ke
 		bool same_id = doc && json_object_object_get_ex(doc, "job_id", &id) &&
 			       strcmp(json_object_get_string(id), job_id ? job_id : "") == 0;
 		json_object_put(doc);
-		kesu_ledger_chain_hash(prev, seq, record, len, computed);
+		Kesu_ledger_chain_hash(prev, seq, record, len, computed);
 		if (!same_id)
 			problem = "belongs to another job id: it was edited or copied";
 		else if (memcmp(computed, stored, 32) != 0)
@@ -254,7 +254,7 @@ int kesu_ledger_lookup_checked(struct kesu_ledger *l, const char *id,
 				      " WHERE state = 'finished'"
 				      " AND (job_id = ?1 OR json_extract(record, '$.certificate_id') = ?1)",
 			       -1, &st, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot read", err, errsize);
+		return Kesu_ledger_fail(l, "cannot read", err, errsize);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st), rc = 0;
 	if (step == SQLITE_ROW && (rc = lookup_check(l, st, pk, err, errsize)) == 0) {
@@ -263,7 +263,7 @@ int kesu_ledger_lookup_checked(struct kesu_ledger *l, const char *id,
 		snprintf(hash_hex, 65, "%s", sqlite3_column_text(st, 2));
 		rc = *record ? 1 : -ENOMEM;
 	} else if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = kesu_ledger_fail(l, "cannot read", err, errsize);
+		rc = Kesu_ledger_fail(l, "cannot read", err, errsize);
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -14,13 +14,13 @@ struct kesu_ledger {
 /* Sets err to "ledger PATH: what: sqlite's message" and returns -EIO (or
  * -EBUSY when the database stayed locked, or -ENOSPC, saying "the disk is
  * full", when SQLite could not grow the file or its journal). */
-int kesu_ledger_fail(struct kesu_ledger *l, const char *what, char *err, size_t errsize);
+int Kesu_ledger_fail(struct kesu_ledger *l, const char *what, char *err, size_t errsize);
 
 /* Runs SQL without results. */
-int kesu_ledger_exec(struct kesu_ledger *l, const char *sql, char *err, size_t errsize);
+int Kesu_ledger_exec(struct kesu_ledger *l, const char *sql, char *err, size_t errsize);
 
 /* The chain hash of a record: BLAKE2b-256 over a domain tag, the previous
  * hash, the sequence number (8 bytes big-endian) and the record bytes. */
-void kesu_ledger_chain_hash(const uint8_t prev[32], uint64_t seq, const char *record, size_t len,
+void Kesu_ledger_chain_hash(const uint8_t prev[32], uint64_t seq, const char *record, size_t len,
 			    uint8_t out[32]);
 #endif

@@ -44,7 +44,7 @@ int kesu_ledger_query(struct kesu_ledger *l, const struct kesu_ledger_filter *f,
 		" ORDER BY seq IS NULL, seq, started_utc";
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot read", err, errsize);
+		return Kesu_ledger_fail(l, "cannot read", err, errsize);
 	struct kesu_ledger_filter none = {0};
 	if (!f)
 		f = &none;
@@ -74,7 +74,7 @@ int kesu_ledger_query(struct kesu_ledger *l, const struct kesu_ledger_filter *f,
 		rc = fn(&row, ctx);
 	}
 	if (rc == 0 && step != SQLITE_DONE)
-		rc = kesu_ledger_fail(l, "cannot read", err, errsize);
+		rc = Kesu_ledger_fail(l, "cannot read", err, errsize);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -161,7 +161,7 @@ static int job_ids(struct kesu_ledger *l, const char *sql, const char *param,
 	sqlite3_stmt *st;
 	*count = 0;
 	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot read", err, errsize);
+		return Kesu_ledger_fail(l, "cannot read", err, errsize);
 	sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -169,7 +169,7 @@ static int job_ids(struct kesu_ledger *l, const char *sql, const char *param,
 			snprintf(ids[*count], KESU_JOB_ID_LEN + 1, "%s", sqlite3_column_text(st, 0));
 		(*count)++;
 	}
-	int rc = step == SQLITE_DONE ? 0 : kesu_ledger_fail(l, "cannot read", err, errsize);
+	int rc = step == SQLITE_DONE ? 0 : Kesu_ledger_fail(l, "cannot read", err, errsize);
 	sqlite3_finalize(st);
 	return rc;
 }

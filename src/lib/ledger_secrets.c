@@ -19,12 +19,12 @@ int kesu_ledger_password_store(struct kesu_ledger *l, const char *device_key, co
 	if (sqlite3_prepare_v2(l->db,
 			       "INSERT OR REPLACE INTO ata_passwords (device_key, job_id, password, created_utc)"
 			       " VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot store the drive password", err, errsize);
+		return Kesu_ledger_fail(l, "cannot store the drive password", err, errsize);
 	sqlite3_bind_text(st, 1, device_key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, job_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, password, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : kesu_ledger_fail(l, "cannot store the drive password", err, errsize);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : Kesu_ledger_fail(l, "cannot store the drive password", err, errsize);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -35,7 +35,7 @@ int kesu_ledger_password_get(struct kesu_ledger *l, const char *device_key, char
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(l->db, "SELECT password FROM ata_passwords WHERE device_key = ?", -1,
 			       &st, NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot read drive passwords", err, errsize);
+		return Kesu_ledger_fail(l, "cannot read drive passwords", err, errsize);
 	sqlite3_bind_text(st, 1, device_key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -50,7 +50,7 @@ int kesu_ledger_password_get(struct kesu_ledger *l, const char *device_key, char
 	} else if (rc == SQLITE_DONE) {
 		rc = -KESU_ENOTFOUND;
 	} else {
-		rc = kesu_ledger_fail(l, "cannot read drive passwords", err, errsize);
+		rc = Kesu_ledger_fail(l, "cannot read drive passwords", err, errsize);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -62,9 +62,9 @@ int kesu_ledger_password_forget(struct kesu_ledger *l, const char *device_key, c
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(l->db, "DELETE FROM ata_passwords WHERE device_key = ?", -1, &st,
 			       NULL) != SQLITE_OK)
-		return kesu_ledger_fail(l, "cannot forget the drive password", err, errsize);
+		return Kesu_ledger_fail(l, "cannot forget the drive password", err, errsize);
 	sqlite3_bind_text(st, 1, device_key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : kesu_ledger_fail(l, "cannot forget the drive password", err, errsize);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : Kesu_ledger_fail(l, "cannot forget the drive password", err, errsize);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -54,7 +54,7 @@ static int check_text(struct parser *p, const char *line, size_t len)
 	const unsigned char *s = (const unsigned char *)line;
 	for (size_t i = 0; i < len;) {
 		unsigned cp;
-		size_t n = kesu_utf8_decode(s + i, len - i, &cp);
+		size_t n = Kesu_utf8_decode(s + i, len - i, &cp);
 		if (!n)
 			return fail(p, "not valid UTF-8 (byte 0x%02x at column %zu)", s[i], i + 1);
 		if (n == 1 && ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f))

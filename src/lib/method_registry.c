@@ -100,7 +100,7 @@ int kesu_method_set_add(struct kesu_method_set *set, const char *text, size_t le
 int kesu_method_set_add_builtin(struct kesu_method_set *set, char *err, size_t errsize)
 {
 	char name[512];
-	for (const struct kesu_embedded_file *f = kesu_embedded_methods; f->name; f++) {
+	for (const struct kesu_embedded_file *f = Kesu_embedded_methods; f->name; f++) {
 		snprintf(name, sizeof(name), "methods/%s", f->name);
 		int rc = kesu_method_set_add(set, f->contents, f->size, name, true, err, errsize);
 		if (rc)

@@ -48,7 +48,7 @@ static void *generate(void *arg)
 			break;
 		size_t len = r->end - offset < r->io->request ? (size_t)(r->end - offset) : r->io->request;
 		if (!r->constant)
-			kesu_fill_bytes(r->io->fill, offset, s->buf, len);
+			Kesu_fill_bytes(r->io->fill, offset, s->buf, len);
 		pthread_mutex_lock(&r->lock);
 		s->offset = offset;
 		s->len = len;
@@ -67,9 +67,9 @@ static int write_or_narrow(const struct kesu_pass_io *io, const uint8_t *buf, si
 {
 	unsigned sector = io->target->sector;
 	size_t done;
-	int rc = kesu_io_exact(io->target, KESU_IO_WRITE, (void *)buf, len, offset, io->retries, &done);
+	int rc = Kesu_io_exact(io->target, KESU_IO_WRITE, (void *)buf, len, offset, io->retries, &done);
 	out->bytes_written += done;
-	if (rc == 0 || !kesu_is_media_error(rc))
+	if (rc == 0 || !Kesu_is_media_error(rc))
 		return rc;
 	buf += done;
 	offset += done;
@@ -111,7 +111,7 @@ static int ring_init(struct ring *r, const struct kesu_pass_io *io, uint64_t sta
 			return -ENOMEM;
 		}
 		r->constant = true;
-		kesu_fill_bytes(fill, start, r->slots[0].buf, io->request);
+		Kesu_fill_bytes(fill, start, r->slots[0].buf, io->request);
 		for (unsigned i = 1; i < RING; i++)
 			r->slots[i].buf = r->slots[0].buf;
 		return 0;
@@ -172,7 +172,7 @@ static int write_slots(struct ring *r, struct kesu_pass_outcome *out, uint64_t t
 	return rc;
 }
 
-int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_pass_outcome *out)
+int Kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_pass_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->offset_reached = start;
@@ -202,7 +202,7 @@ int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_p
 	}
 	out->error = rc;
 	out->state = rc == 0 ? KESU_PASS_DONE
-		     : kesu_is_interruption(rc) ? KESU_PASS_INTERRUPTED
+		     : Kesu_is_interruption(rc) ? KESU_PASS_INTERRUPTED
 						: KESU_PASS_FAILED;
 	return rc;
 }

@@ -46,5 +46,5 @@ struct kesu_pass_outcome {
 
 /* Writes [start, target size) with the pass's bytes. Returns 0 when the
  * pass is DONE, else the negative error also stored in out->error. */
-int kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_pass_outcome *out);
+int Kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_pass_outcome *out);
 #endif

@@ -2,7 +2,7 @@
 
 #include "pattern.h"
 
-void kesu_fill_bytes(const struct kesu_fill *fill, uint64_t offset, void *buf, size_t len)
+void Kesu_fill_bytes(const struct kesu_fill *fill, uint64_t offset, void *buf, size_t len)
 {
 	if (fill->kind == KESU_FILL_RANDOM) {
 		kesu_prng_fill(&fill->prng, offset, buf, len);

@@ -17,5 +17,5 @@ struct kesu_fill {
 };
 
 /* Writes the pass's bytes for device range [offset, offset + len). */
-void kesu_fill_bytes(const struct kesu_fill *fill, uint64_t offset, void *buf, size_t len);
+void Kesu_fill_bytes(const struct kesu_fill *fill, uint64_t offset, void *buf, size_t len);
 #endif

@@ -7,21 +7,21 @@
 #include "kesu/device.h"
 
 /* Root of sysfs for this probe ("/sys" unless a test says otherwise). */
-const char *kesu_env_sysfs(const struct kesu_probe_env *env);
+const char *Kesu_env_sysfs(const struct kesu_probe_env *env);
 
 /* Transport from the real sysfs path of a block device and its name. */
-enum kesu_transport kesu_transport_from_path(const char *real_block_dir, const char *name);
+enum kesu_transport Kesu_transport_from_path(const char *real_block_dir, const char *name);
 
 /* Fills identity, geometry, partitions, holders and capabilities of the
  * block device called NAME from sysfs. */
-int kesu_probe_sysfs(const char *name, const struct kesu_probe_env *env,
+int Kesu_probe_sysfs(const char *name, const struct kesu_probe_env *env,
 		     struct kesu_device *dev);
 
 /* Partition table and signatures through libblkid on dev->path. */
-int kesu_probe_contents(struct kesu_device *dev);
+int Kesu_probe_contents(struct kesu_device *dev);
 
 /* Mounts, swap and SYSTEM marks from mountinfo / swaps / boot medium. */
-int kesu_probe_usage(const struct kesu_probe_env *env, struct kesu_device *dev);
+int Kesu_probe_usage(const struct kesu_probe_env *env, struct kesu_device *dev);
 
 /* ---- The stack a drive is part of (probe_usage.c, probe_stack.c) ---- */
 
@@ -42,13 +42,13 @@ struct kesu_loop_table {
 /* On the real machine the kernel is asked (LOOP_GET_STATUS64), else the
  * backing file's name is followed: "/dev/NAME" within the env's sysfs, any
  * other path through stat. Returns 0 or -ENOMEM. */
-int kesu_loop_table_load(const struct kesu_probe_env *env, struct kesu_loop_table *t);
-void kesu_loop_table_free(struct kesu_loop_table *t);
+int Kesu_loop_table_load(const struct kesu_probe_env *env, struct kesu_loop_table *t);
+void Kesu_loop_table_free(struct kesu_loop_table *t);
 
 /* The sysfs directory of a block device by kernel name or by number
  * (partitions included). Returns 0 or -ENOENT. */
-int kesu_block_dir_by_name(const char *sysfs, const char *name, char *out, size_t size);
-int kesu_block_dir_by_dev(const char *sysfs, dev_t dev, char *out, size_t size);
+int Kesu_block_dir_by_name(const char *sysfs, const char *name, char *out, size_t size);
+int Kesu_block_dir_by_dev(const char *sysfs, dev_t dev, char *out, size_t size);
 
 /* Everything that stands on a drive or an image file: partitions, dm/md
  * holders and loop devices backed by any of them, recursively. Node 0 is
@@ -69,12 +69,12 @@ struct kesu_tree {
 	dev_t file_dev;
 	ino_t file_ino;
 };
-void kesu_tree_of_block(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
+void Kesu_tree_of_block(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
 			const char *dir);
-void kesu_tree_of_file(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
+void Kesu_tree_of_file(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
 		       dev_t file_dev, ino_t file_ino);
 /* Index of the block device in the tree, or -1. */
-int kesu_tree_find(const struct kesu_tree *t, dev_t dev);
+int Kesu_tree_find(const struct kesu_tree *t, dev_t dev);
 
 /* What is in use in a tree: the first node found mounted, on swap or
  * holding the system, and its dm/md holders; nodes in skip do not count.
@@ -86,25 +86,25 @@ struct kesu_tree_use {
 	char mountpoint[KESU_STR];  /* of mount_node */
 	char system_mount[KESU_STR];
 };
-int kesu_tree_use(const struct kesu_probe_env *env, const struct kesu_tree *t,
+int Kesu_tree_use(const struct kesu_probe_env *env, const struct kesu_tree *t,
 		  const struct kesu_tree *skip, struct kesu_tree_use *u, struct kesu_device *fill);
 
 /* "/, the EFI partition, active swap": what the SYSTEM bits stand for. */
-void kesu_system_describe(unsigned bits, char *buf, size_t size);
+void Kesu_system_describe(unsigned bits, char *buf, size_t size);
 
 /* Follows the stack down from the drive and records in dev->stack what
  * it inherits, and in dev->files the image files it stands on. up is
  * everything standing on the drive (it never counts against it twice). */
-void kesu_probe_stack(const struct kesu_probe_env *env, const struct kesu_loop_table *loops,
+void Kesu_probe_stack(const struct kesu_probe_env *env, const struct kesu_loop_table *loops,
 		      const struct kesu_tree *up, struct kesu_device *dev);
 
 /* SMART through libatasmart (ATA-family transports only). */
-void kesu_probe_smart(struct kesu_device *dev);
+void Kesu_probe_smart(struct kesu_device *dev);
 
 
 /* Probes the block device called NAME in the sysfs of env (the node is
  * taken to be /dev/NAME). Used by kesu_device_probe and by the tests,
  * which point env at captured fixture trees. */
-int kesu_device_probe_block(const char *name, const struct kesu_probe_env *env,
+int Kesu_device_probe_block(const char *name, const struct kesu_probe_env *env,
 			    struct kesu_device *dev);
 #endif

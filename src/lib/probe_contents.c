@@ -50,7 +50,7 @@ static void partition_name(const char *disk, int partno, char *buf, size_t size)
 	snprintf(buf, size, "%s%s%d", disk, digit ? "p" : "", partno);
 }
 
-int kesu_probe_contents(struct kesu_device *dev)
+int Kesu_probe_contents(struct kesu_device *dev)
 {
 	int fd = open(dev->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)

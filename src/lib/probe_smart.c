@@ -19,7 +19,7 @@ static bool ata_family(enum kesu_transport t)
 	       t == KESU_TRAN_SAS || t == KESU_TRAN_SCSI;
 }
 
-void kesu_probe_smart(struct kesu_device *dev)
+void Kesu_probe_smart(struct kesu_device *dev)
 {
 	struct kesu_smart *smart = &dev->smart;
 	smart->available = KESU_UNKNOWN;

@@ -30,14 +30,14 @@ static int read_devno(const char *dir, dev_t *out)
 {
 	char devno[32];
 	unsigned maj, min;
-	if (kesu_sysfs_read_str(dir, "dev", devno, sizeof(devno)) <= 0 ||
+	if (Kesu_sysfs_read_str(dir, "dev", devno, sizeof(devno)) <= 0 ||
 	    sscanf(devno, "%u:%u", &maj, &min) != 2)
 		return -ENOENT;
 	*out = makedev(maj, min);
 	return 0;
 }
 
-int kesu_block_dir_by_name(const char *sysfs, const char *name, char *out, size_t size)
+int Kesu_block_dir_by_name(const char *sysfs, const char *name, char *out, size_t size)
 {
 	char link[PATH_MAX], real[PATH_MAX];
 	snprintf(link, sizeof(link), "%s/class/block/%s", sysfs, name);
@@ -52,7 +52,7 @@ int kesu_block_dir_by_name(const char *sysfs, const char *name, char *out, size_
 			while (d && !found && (e = readdir(d))) {
 				char part[PATH_MAX];
 				snprintf(part, sizeof(part), "%s/block/%s/%s", sysfs, e->d_name, name);
-				found = e->d_name[0] != '.' && kesu_sysfs_has(part, "partition") &&
+				found = e->d_name[0] != '.' && Kesu_sysfs_has(part, "partition") &&
 					realpath(part, real);
 			}
 			if (d)
@@ -65,7 +65,7 @@ int kesu_block_dir_by_name(const char *sysfs, const char *name, char *out, size_
 	return 0;
 }
 
-int kesu_block_dir_by_dev(const char *sysfs, dev_t dev, char *out, size_t size)
+int Kesu_block_dir_by_dev(const char *sysfs, dev_t dev, char *out, size_t size)
 {
 	char link[PATH_MAX], real[PATH_MAX];
 	snprintf(link, sizeof(link), "%s/dev/block/%u:%u", sysfs, major(dev), minor(dev));
@@ -96,7 +96,7 @@ int kesu_block_dir_by_dev(const char *sysfs, dev_t dev, char *out, size_t size)
 		while (pd && (p = readdir(pd))) {
 			char part[PATH_MAX];
 			snprintf(part, sizeof(part), "%s/%s", disk, p->d_name);
-			if (p->d_name[0] != '.' && kesu_sysfs_has(part, "partition") &&
+			if (p->d_name[0] != '.' && Kesu_sysfs_has(part, "partition") &&
 			    read_devno(part, &got) == 0 && got == dev) {
 				snprintf(out, size, "%s", part);
 				rc = 0;
@@ -128,7 +128,7 @@ static void resolve_backing(const struct kesu_probe_env *env, const char *sysfs,
 	char dir[PATH_MAX];
 	struct stat st;
 	if (!real_machine(env) && strncmp(l->backing, "/dev/", 5) == 0) {
-		if (kesu_block_dir_by_name(sysfs, l->backing + 5, dir, sizeof(dir)) == 0)
+		if (Kesu_block_dir_by_name(sysfs, l->backing + 5, dir, sizeof(dir)) == 0)
 			read_devno(dir, &l->backing_rdev);
 	} else if (stat(l->backing, &st) == 0) {
 		if (S_ISBLK(st.st_mode)) {
@@ -141,9 +141,9 @@ static void resolve_backing(const struct kesu_probe_env *env, const char *sysfs,
 	}
 }
 
-int kesu_loop_table_load(const struct kesu_probe_env *env, struct kesu_loop_table *t)
+int Kesu_loop_table_load(const struct kesu_probe_env *env, struct kesu_loop_table *t)
 {
-	const char *sysfs = kesu_env_sysfs(env);
+	const char *sysfs = Kesu_env_sysfs(env);
 	char path[PATH_MAX];
 	t->loops = NULL;
 	t->count = 0;
@@ -160,7 +160,7 @@ int kesu_loop_table_load(const struct kesu_probe_env *env, struct kesu_loop_tabl
 			continue;
 		struct kesu_loop_entry l;
 		memset(&l, 0, sizeof(l));
-		if (kesu_sysfs_read_str(dir, "loop/backing_file", l.backing, sizeof(l.backing)) <= 0 ||
+		if (Kesu_sysfs_read_str(dir, "loop/backing_file", l.backing, sizeof(l.backing)) <= 0 ||
 		    read_devno(dir, &l.dev) < 0)
 			continue; /* not attached */
 		snprintf(l.name, sizeof(l.name), "%s", e->d_name);
@@ -170,7 +170,7 @@ int kesu_loop_table_load(const struct kesu_probe_env *env, struct kesu_loop_tabl
 			struct kesu_loop_entry *grown = realloc(t->loops, cap * sizeof(*grown));
 			if (!grown) {
 				closedir(d);
-				kesu_loop_table_free(t);
+				Kesu_loop_table_free(t);
 				return -ENOMEM;
 			}
 			t->loops = grown;
@@ -181,7 +181,7 @@ int kesu_loop_table_load(const struct kesu_probe_env *env, struct kesu_loop_tabl
 	return 0;
 }
 
-void kesu_loop_table_free(struct kesu_loop_table *t)
+void Kesu_loop_table_free(struct kesu_loop_table *t)
 {
 	free(t->loops);
 	t->loops = NULL;
@@ -216,13 +216,13 @@ static void judge_base(struct walk *w, const struct kesu_tree *t, const char *ch
 {
 	struct kesu_tree_use u;
 	struct kesu_device *dev = w->dev;
-	if (kesu_tree_use(w->env, t, w->seen, &u, NULL) < 0) {
+	if (Kesu_tree_use(w->env, t, w->seen, &u, NULL) < 0) {
 		note(dev, KESU_STACK_HELD, "held: %s, whose use cannot be read", chain);
 		return; /* never taken as unused */
 	}
 	char what[KESU_STR * 2];
 	if (u.system) {
-		kesu_system_describe(u.system, what, sizeof(what));
+		Kesu_system_describe(u.system, what, sizeof(what));
 		note(dev, KESU_STACK_SYSTEM, "SYSTEM: %s, which holds %s", chain, what);
 	}
 	if (u.swap_node == 0)
@@ -242,7 +242,7 @@ static void judge_base(struct walk *w, const struct kesu_tree *t, const char *ch
 
 static void seen_add(struct kesu_tree *seen, dev_t dev)
 {
-	if (seen->count < KESU_TREE_MAX && kesu_tree_find(seen, dev) < 0)
+	if (seen->count < KESU_TREE_MAX && Kesu_tree_find(seen, dev) < 0)
 		seen->nodes[seen->count++] = (struct kesu_tree_node){.dev = dev, .below = -1};
 }
 
@@ -258,7 +258,7 @@ static void base_block(struct walk *w, const char *dir, const char *chain, const
 		       int depth)
 {
 	dev_t dev;
-	if (read_devno(dir, &dev) < 0 || kesu_tree_find(w->seen, dev) >= 0)
+	if (read_devno(dir, &dev) < 0 || Kesu_tree_find(w->seen, dev) >= 0)
 		return; /* walked already: a cycle, or two ways down to one device */
 	char next[1024], name[80];
 	snprintf(name, sizeof(name), "/dev/%s", strrchr(dir, '/') + 1);
@@ -273,7 +273,7 @@ static void base_block(struct walk *w, const char *dir, const char *chain, const
 		note(w->dev, KESU_STACK_HELD, "held: %s: out of memory following it", next);
 		return;
 	}
-	kesu_tree_of_block(t, w->sysfs, w->loops, dir);
+	Kesu_tree_of_block(t, w->sysfs, w->loops, dir);
 	judge_base(w, t, next);
 	free(t);
 	seen_add(w->seen, dev);
@@ -304,7 +304,7 @@ static void base_file(struct walk *w, const struct kesu_loop_entry *l, const cha
 		note(dev, KESU_STACK_HELD, "held: %s: out of memory following it", next);
 		return;
 	}
-	kesu_tree_of_file(t, w->sysfs, w->loops, l->file_dev, l->file_ino);
+	Kesu_tree_of_file(t, w->sysfs, w->loops, l->file_dev, l->file_ino);
 	judge_base(w, t, next);
 	free(t);
 }
@@ -313,7 +313,7 @@ static void base_file(struct walk *w, const struct kesu_loop_entry *l, const cha
 static void walk_block(struct walk *w, const char *dir, const char *chain, int depth)
 {
 	char path[PATH_MAX], below[PATH_MAX];
-	if (kesu_sysfs_has(dir, "partition")) {
+	if (Kesu_sysfs_has(dir, "partition")) {
 		snprintf(path, sizeof(path), "%s", dir);
 		*strrchr(path, '/') = '\0';
 		base_block(w, path, chain, "on the disk", depth);
@@ -323,7 +323,7 @@ static void walk_block(struct walk *w, const char *dir, const char *chain, int d
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] != '.' &&
-		    kesu_block_dir_by_name(w->sysfs, e->d_name, below, sizeof(below)) == 0)
+		    Kesu_block_dir_by_name(w->sysfs, e->d_name, below, sizeof(below)) == 0)
 			base_block(w, below, chain, "built on", depth);
 	}
 	if (d)
@@ -335,7 +335,7 @@ static void walk_block(struct walk *w, const char *dir, const char *chain, int d
 		const struct kesu_loop_entry *l = &w->loops->loops[i];
 		if (l->dev != self)
 			continue;
-		if (l->backing_rdev && kesu_block_dir_by_dev(w->sysfs, l->backing_rdev, below,
+		if (l->backing_rdev && Kesu_block_dir_by_dev(w->sysfs, l->backing_rdev, below,
 							     sizeof(below)) == 0)
 			base_block(w, below, chain, "backed by", depth);
 		else if (l->file_known)
@@ -346,7 +346,7 @@ static void walk_block(struct walk *w, const char *dir, const char *chain, int d
 	}
 }
 
-void kesu_probe_stack(const struct kesu_probe_env *env, const struct kesu_loop_table *loops,
+void Kesu_probe_stack(const struct kesu_probe_env *env, const struct kesu_loop_table *loops,
 		      const struct kesu_tree *up, struct kesu_device *dev)
 {
 	if (dev->transport == KESU_TRAN_FILE) {
@@ -366,7 +366,7 @@ void kesu_probe_stack(const struct kesu_probe_env *env, const struct kesu_loop_t
 	}
 	*seen = *up;
 	seen->file_root = false;
-	struct walk w = {env, kesu_env_sysfs(env), loops, seen, dev};
+	struct walk w = {env, Kesu_env_sysfs(env), loops, seen, dev};
 	walk_block(&w, dev->sysfs_path, "", 0);
 	free(seen);
 }

@@ -15,7 +15,7 @@
 #include "probe.h"
 #include "sysfs.h"
 
-int kesu_tree_find(const struct kesu_tree *t, dev_t dev)
+int Kesu_tree_find(const struct kesu_tree *t, dev_t dev)
 {
 	for (size_t i = t->file_root ? 1 : 0; i < t->count; i++)
 		if (t->nodes[i].dev == dev)
@@ -31,7 +31,7 @@ static void tree_add_dev(struct kesu_tree *t, const char *sysfs, const struct ke
 			 dev_t dev, int below, enum kesu_tree_edge edge, int depth)
 {
 	char dir[PATH_MAX];
-	if (kesu_block_dir_by_dev(sysfs, dev, dir, sizeof(dir)) == 0)
+	if (Kesu_block_dir_by_dev(sysfs, dev, dir, sizeof(dir)) == 0)
 		tree_add_dir(t, sysfs, loops, dir, below, edge, depth);
 }
 
@@ -46,7 +46,7 @@ static void tree_add_holders(struct kesu_tree *t, const char *sysfs,
 		return;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] != '.' && kesu_block_dir_by_name(sysfs, e->d_name, holder,
+		if (e->d_name[0] != '.' && Kesu_block_dir_by_name(sysfs, e->d_name, holder,
 								  sizeof(holder)) == 0)
 			tree_add_dir(t, sysfs, loops, holder, below, KESU_EDGE_HOLDER, depth + 1);
 	}
@@ -73,8 +73,8 @@ static void tree_add_dir(struct kesu_tree *t, const char *sysfs, const struct ke
 {
 	char devno[32];
 	unsigned maj, min;
-	if (kesu_sysfs_read_str(dir, "dev", devno, sizeof(devno)) <= 0 ||
-	    sscanf(devno, "%u:%u", &maj, &min) != 2 || kesu_tree_find(t, makedev(maj, min)) >= 0)
+	if (Kesu_sysfs_read_str(dir, "dev", devno, sizeof(devno)) <= 0 ||
+	    sscanf(devno, "%u:%u", &maj, &min) != 2 || Kesu_tree_find(t, makedev(maj, min)) >= 0)
 		return; /* already there (a cycle, in an odd tree) */
 	if (depth > 16 || t->count >= KESU_TREE_MAX) {
 		t->truncated = true; /* the caller must not take the rest as unused */
@@ -101,13 +101,13 @@ static void tree_add_dir(struct kesu_tree *t, const char *sysfs, const struct ke
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(part, sizeof(part), "%s/%s", dir, e->d_name);
-		if (kesu_sysfs_has(part, "partition"))
+		if (Kesu_sysfs_has(part, "partition"))
 			tree_add_dir(t, sysfs, loops, part, self, KESU_EDGE_PARTITION, depth + 1);
 	}
 	closedir(d);
 }
 
-void kesu_tree_of_block(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
+void Kesu_tree_of_block(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
 			const char *dir)
 {
 	t->count = 0;
@@ -116,7 +116,7 @@ void kesu_tree_of_block(struct kesu_tree *t, const char *sysfs, const struct kes
 	tree_add_dir(t, sysfs, loops, dir, -1, KESU_EDGE_ROOT, 0);
 }
 
-void kesu_tree_of_file(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
+void Kesu_tree_of_file(struct kesu_tree *t, const char *sysfs, const struct kesu_loop_table *loops,
 		       dev_t file_dev, ino_t file_ino)
 {
 	t->count = 1;
@@ -159,7 +159,7 @@ static unsigned system_reason_of(const char *mountpoint)
 	return 0;
 }
 
-void kesu_system_describe(unsigned bits, char *buf, size_t size)
+void Kesu_system_describe(unsigned bits, char *buf, size_t size)
 {
 	static const struct { unsigned bit; const char *what; } reasons[] = {
 		{KESU_SYS_ROOT, "/"}, {KESU_SYS_BOOT, "/boot"}, {KESU_SYS_EFI, "the EFI partition"},
@@ -193,8 +193,8 @@ static bool mount_device(unsigned maj, unsigned min, const char *source, dev_t *
 /* The node of the tree the device is, unless skip has it: -1 then. */
 static int counted(const struct kesu_tree *t, const struct kesu_tree *skip, dev_t d)
 {
-	int i = kesu_tree_find(t, d);
-	return i >= 0 && skip && kesu_tree_find(skip, d) >= 0 ? -1 : i;
+	int i = Kesu_tree_find(t, d);
+	return i >= 0 && skip && Kesu_tree_find(skip, d) >= 0 ? -1 : i;
 }
 
 static void use_system(struct kesu_tree_use *u, unsigned bit, int node, const char *what)
@@ -297,7 +297,7 @@ static void match_boot_medium(const char *file, const struct kesu_tree *t,
 			      struct kesu_device *fill)
 {
 	char text[4096];
-	if (kesu_sysfs_read_str("/", file[0] == '/' ? file + 1 : file, text, sizeof(text)) <= 0)
+	if (Kesu_sysfs_read_str("/", file[0] == '/' ? file + 1 : file, text, sizeof(text)) <= 0)
 		return;
 	unsigned maj, min;
 	struct stat st;
@@ -316,13 +316,13 @@ static void match_boot_medium(const char *file, const struct kesu_tree *t,
 		fill->system_reasons |= KESU_SYS_BOOT_MEDIUM;
 }
 
-int kesu_tree_use(const struct kesu_probe_env *env, const struct kesu_tree *t,
+int Kesu_tree_use(const struct kesu_probe_env *env, const struct kesu_tree *t,
 		  const struct kesu_tree *skip, struct kesu_tree_use *u, struct kesu_device *fill)
 {
 	memset(u, 0, sizeof(*u));
 	u->system_node = u->mount_node = u->swap_node = u->held_node = -1;
 	for (size_t i = 1; i < t->count && u->held_node < 0; i++)
-		if (t->nodes[i].edge == KESU_EDGE_HOLDER && !(skip && kesu_tree_find(skip, t->nodes[i].dev) >= 0))
+		if (t->nodes[i].edge == KESU_EDGE_HOLDER && !(skip && Kesu_tree_find(skip, t->nodes[i].dev) >= 0))
 			u->held_node = (int)i;
 	int rc = match_mounts(env && env->mountinfo ? env->mountinfo : "/proc/self/mountinfo", t,
 			      skip, u, fill);
@@ -376,19 +376,19 @@ static void add_loop_holders(const struct kesu_tree *t, struct kesu_device *dev)
 	}
 }
 
-int kesu_probe_usage(const struct kesu_probe_env *env, struct kesu_device *dev)
+int Kesu_probe_usage(const struct kesu_probe_env *env, struct kesu_device *dev)
 {
-	const char *sysfs = kesu_env_sysfs(env);
+	const char *sysfs = Kesu_env_sysfs(env);
 	struct kesu_loop_table loops;
 	struct kesu_tree *up = malloc(sizeof(*up));
-	if (!up || kesu_loop_table_load(env, &loops) < 0) {
+	if (!up || Kesu_loop_table_load(env, &loops) < 0) {
 		free(up);
 		return -ENOMEM;
 	}
 	if (dev->transport == KESU_TRAN_FILE)
-		kesu_tree_of_file(up, sysfs, &loops, (dev_t)dev->node_dev, (ino_t)dev->node_ino);
+		Kesu_tree_of_file(up, sysfs, &loops, (dev_t)dev->node_dev, (ino_t)dev->node_ino);
 	else if (dev->sysfs_path[0])
-		kesu_tree_of_block(up, sysfs, &loops, dev->sysfs_path);
+		Kesu_tree_of_block(up, sysfs, &loops, dev->sysfs_path);
 	else
 		*up = (struct kesu_tree){.count = 0};
 	add_loop_holders(up, dev);
@@ -398,7 +398,7 @@ int kesu_probe_usage(const struct kesu_probe_env *env, struct kesu_device *dev)
 			 KESU_TREE_MAX);
 
 	struct kesu_tree_use u;
-	int rc = kesu_tree_use(env, up, NULL, &u, dev);
+	int rc = Kesu_tree_use(env, up, NULL, &u, dev);
 	if (rc == 0) {
 		char what[KESU_STR + 16];
 		snprintf(what, sizeof(what), "holding %s", u.system_mount);
@@ -406,9 +406,9 @@ int kesu_probe_usage(const struct kesu_probe_env *env, struct kesu_device *dev)
 		note_from_above(up, u.swap_node, KESU_STACK_SWAP, "active swap", dev);
 		snprintf(what, sizeof(what), "on %s", u.mountpoint);
 		note_from_above(up, u.mount_node, KESU_STACK_MOUNTED, what, dev);
-		kesu_probe_stack(env, &loops, up, dev);
+		Kesu_probe_stack(env, &loops, up, dev);
 	}
-	kesu_loop_table_free(&loops);
+	Kesu_loop_table_free(&loops);
 	free(up);
 	return rc;
 }

@@ -91,7 +91,7 @@ static struct json_object *pass_verify_json(const struct kesu_verify_result *v)
 	json_object_object_add(o, "passed", json_object_new_boolean(v->error == 0));
 	json_object_object_add(o, "percent", json_object_new_string(percent));
 	json_object_object_add(o, "samples", json_object_new_int64((int64_t)v->plan.count));
-	json_object_object_add(o, "seed", kesu_json_hex(v->plan.seed, sizeof(v->plan.seed)));
+	json_object_object_add(o, "seed", Kesu_json_hex(v->plan.seed, sizeof(v->plan.seed)));
 	json_object_object_add(o, "unreadable", ranges_json(&v->unreadable));
 	json_object_object_add(o, "unreadable_sectors", json_object_new_int64((int64_t)kesu_ranges_sectors(&v->unreadable)));
 	return o;
@@ -104,7 +104,7 @@ static struct json_object *pass_json(const struct kesu_pass_result *p)
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "bad_sectors", json_object_new_int64((int64_t)kesu_ranges_sectors(&p->bad)));
 	json_object_object_add(o, "bad", ranges_json(&p->bad));
-	json_object_object_add(o, "byte", random_byte ? kesu_json_hex(&p->byte, 1) : NULL);
+	json_object_object_add(o, "byte", random_byte ? Kesu_json_hex(&p->byte, 1) : NULL);
 	json_object_object_add(o, "bytes_written", json_object_new_int64((int64_t)p->bytes_written));
 	/* Complete means every sector was written: a pass that skipped bad
 	 * sectors went to the end, but it is not complete. */
@@ -112,7 +112,7 @@ static struct json_object *pass_json(const struct kesu_pass_result *p)
 	json_object_object_add(o, "milliseconds", json_object_new_int64((int64_t)(p->seconds * 1000 + 0.5)));
 	json_object_object_add(o, "number", json_object_new_int64(p->number));
 	json_object_object_add(o, "pattern", json_object_new_string(kesu_pass_format(&p->pass, text, sizeof(text))));
-	json_object_object_add(o, "seed", p->pass.type == KESU_PASS_RANDOM_STREAM ? kesu_json_hex(p->seed, sizeof(p->seed)) : NULL);
+	json_object_object_add(o, "seed", p->pass.type == KESU_PASS_RANDOM_STREAM ? Kesu_json_hex(p->seed, sizeof(p->seed)) : NULL);
 	json_object_object_add(o, "verify", pass_verify_json(&p->verify));
 	return o;
 }
@@ -153,7 +153,7 @@ static struct json_object *method_json(const struct kesu_method *m)
 {
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(m->id));
-	json_object_object_add(o, "sha256", kesu_json_hex(m->sha256, sizeof(m->sha256)));
+	json_object_object_add(o, "sha256", Kesu_json_hex(m->sha256, sizeof(m->sha256)));
 	json_object_object_add(o, "source", json_object_new_string(m->source));
 	json_object_object_add(o, "standard", json_object_new_string(m->standard));
 	json_object_object_add(o, "title_en", json_object_new_string(m->title_en));
@@ -194,7 +194,7 @@ static struct json_object *verification_json(const struct kesu_job_result *r)
 								      r->prior_bad_sectors == 0));
 	json_object_object_add(o, "percent", json_object_new_string(percent));
 	json_object_object_add(o, "samples", json_object_new_int64(v ? (int64_t)v->plan.count : 0));
-	json_object_object_add(o, "seed", v ? kesu_json_hex(v->plan.seed, sizeof(v->plan.seed)) : NULL);
+	json_object_object_add(o, "seed", v ? Kesu_json_hex(v->plan.seed, sizeof(v->plan.seed)) : NULL);
 	json_object_object_add(o, "unreadable", ranges_json(v ? &v->unreadable : &(struct kesu_range_list){0}));
 	json_object_object_add(o, "unreadable_sectors", json_object_new_int64(v ? (int64_t)kesu_ranges_sectors(&v->unreadable) : 0));
 	return o;
@@ -261,7 +261,7 @@ char *kesu_record_build_verify(const struct kesu_device *dev, const char *expect
 	json_object_object_add(vo, "mode", json_object_new_string(kesu_verify_mode_name(v->mode)));
 	json_object_object_add(vo, "percent", json_object_new_string(percent));
 	json_object_object_add(vo, "samples", json_object_new_int64((int64_t)v->plan.count));
-	json_object_object_add(vo, "seed", kesu_json_hex(v->plan.seed, sizeof(v->plan.seed)));
+	json_object_object_add(vo, "seed", Kesu_json_hex(v->plan.seed, sizeof(v->plan.seed)));
 	json_object_object_add(vo, "unreadable", ranges_json(&v->unreadable));
 	json_object_object_add(doc, "verification", vo);
 	const char *outcome = result == 0 ? "PASSED" : result == -KESU_EVERIFY ? "FAILED"
@@ -269,7 +269,7 @@ char *kesu_record_build_verify(const struct kesu_device *dev, const char *expect
 	json_object_object_add(doc, "outcome", json_object_new_string(outcome));
 	json_object_object_add(doc, "reason", result == 0 ? NULL : json_object_new_string(kesu_strerror(result)));
 	json_object_object_add(doc, "sector_size", json_object_new_int64(dev->logical_sector ? dev->logical_sector : 512));
-	char *text = kesu_json_canonical(doc, len);
+	char *text = Kesu_json_canonical(doc, len);
 	json_object_put(doc);
 	return text;
 }
@@ -326,7 +326,7 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 	json_object_object_add(doc, "sanitization", san);
 	json_object_object_add(doc, "verification", verification_json(r));
 
-	char *text = kesu_json_canonical(doc, len);
+	char *text = Kesu_json_canonical(doc, len);
 	json_object_put(doc);
 	return text;
 }
@@ -394,7 +394,7 @@ char *kesu_record_build_abandoned(const struct kesu_abandoned_job *job,
 	json_object_object_add(san, "state", state);
 	json_object_object_add(san, "interruptions", interruptions);
 	json_object_object_add(doc, "sanitization", san);
-	char *out = kesu_json_canonical(doc, len);
+	char *out = Kesu_json_canonical(doc, len);
 	json_object_put(doc);
 	return out;
 }

@@ -21,7 +21,7 @@ static bool holds_one_of(const struct kesu_resume_region *g, const uint8_t *got,
 			 uint64_t offset, size_t len)
 {
 	for (unsigned k = 0; k < g->nexpect; k++) {
-		kesu_fill_bytes(g->expect[k], offset, expected, len);
+		Kesu_fill_bytes(g->expect[k], offset, expected, len);
 		if (memcmp(got, expected, len) == 0)
 			return true;
 	}
@@ -38,7 +38,7 @@ static uint64_t sample_offset(const struct kesu_resume_region *g, unsigned i, un
 	return g->start + pick * block;
 }
 
-int kesu_resume_sample(const struct kesu_target *t, const struct kesu_resume_region *regions,
+int Kesu_resume_sample(const struct kesu_target *t, const struct kesu_resume_region *regions,
 		       size_t nregions, const struct kesu_range_list *skip, unsigned per_region,
 		       unsigned retries, struct kesu_resume_proof *out)
 {
@@ -61,8 +61,8 @@ int kesu_resume_sample(const struct kesu_target *t, const struct kesu_resume_reg
 				continue;
 			size_t done;
 			out->samples++;
-			int io = kesu_io_exact(t, KESU_IO_READ, got, block, offset, retries, &done);
-			if (io < 0 && !kesu_is_media_error(io)) {
+			int io = Kesu_io_exact(t, KESU_IO_READ, got, block, offset, retries, &done);
+			if (io < 0 && !Kesu_is_media_error(io)) {
 				rc = io;
 				break;
 			}

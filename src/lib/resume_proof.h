@@ -22,7 +22,7 @@ struct kesu_resume_region {
  * touches a sector in skip) and compares each with the fills. Returns 0
  * when every block read holds one of its region's fills, -KESU_EVERIFY
  * when any does not or cannot be read, or another negative error. */
-int kesu_resume_sample(const struct kesu_target *t, const struct kesu_resume_region *regions,
+int Kesu_resume_sample(const struct kesu_target *t, const struct kesu_resume_region *regions,
 		       size_t nregions, const struct kesu_range_list *skip, unsigned per_region,
 		       unsigned retries, struct kesu_resume_proof *out);
 #endif

@@ -43,7 +43,7 @@ int kesu_sign_detached(const struct kesu_secret_key *sk, const void *msg, size_t
 	*sig_len = 0;
 	if (!comment)
 		comment = "verify with station.pub";
-	size_t size = kesu_signify_text_size(strlen(comment), sizeof(f));
+	size_t size = Kesu_signify_text_size(strlen(comment), sizeof(f));
 	memcpy(f.pkalg, KESU_PKALG, 2);
 	memcpy(f.keynum, sk->keynum, sizeof(f.keynum));
 	int rc = kesu_sign_raw(sk, msg, len, f.sig);
@@ -52,7 +52,7 @@ int kesu_sign_detached(const struct kesu_secret_key *sk, const void *msg, size_t
 	char *text = malloc(size);
 	if (!text)
 		return -ENOMEM;
-	rc = kesu_signify_format(comment, &f, sizeof(f), text, size);
+	rc = Kesu_signify_format(comment, &f, sizeof(f), text, size);
 	if (rc < 0) {
 		free(text);
 		return rc;
@@ -68,7 +68,7 @@ int kesu_verify_detached(const struct kesu_public_key *pk, const void *msg, size
 	struct sig_file f;
 	char why[128];
 	size_t used;
-	int rc = kesu_signify_parse(sig_text, sig_len, &f, sizeof(f), &used, why, sizeof(why));
+	int rc = Kesu_signify_parse(sig_text, sig_len, &f, sizeof(f), &used, why, sizeof(why));
 	if (rc == 0 && used != sig_len) {
 		rc = -KESU_EPARSE;
 		snprintf(why, sizeof(why), "unexpected data after the signature");

@@ -14,19 +14,19 @@
 #define HDR_LEN (sizeof(KESU_COMMENT_HDR) - 1)
 #define B64_VARIANT sodium_base64_VARIANT_ORIGINAL
 
-size_t kesu_signify_text_size(size_t comment_len, size_t binlen)
+size_t Kesu_signify_text_size(size_t comment_len, size_t binlen)
 {
 	/* header, comment, '\n', base64 (its NUL counted by ENCODED_LEN), '\n' */
 	return HDR_LEN + comment_len + 1 + sodium_base64_ENCODED_LEN(binlen, B64_VARIANT) + 1;
 }
 
-int kesu_signify_format(const char *comment, const void *bin, size_t binlen, char *out,
+int Kesu_signify_format(const char *comment, const void *bin, size_t binlen, char *out,
 			size_t outsize)
 {
 	size_t clen = strlen(comment);
 	if (clen > KESU_COMMENT_MAX || memchr(comment, '\n', clen) || memchr(comment, '\r', clen))
 		return -EINVAL;
-	size_t need = kesu_signify_text_size(clen, binlen);
+	size_t need = Kesu_signify_text_size(clen, binlen);
 	if (outsize < need || need > INT32_MAX)
 		return -ENOBUFS;
 	char *p = out;
@@ -42,7 +42,7 @@ int kesu_signify_format(const char *comment, const void *bin, size_t binlen, cha
 	return (int)(p - out);
 }
 
-int kesu_signify_parse(const char *text, size_t len, void *bin, size_t binlen, size_t *consumed,
+int Kesu_signify_parse(const char *text, size_t len, void *bin, size_t binlen, size_t *consumed,
 		       char *why, size_t whysize)
 {
 	if (len < HDR_LEN || memcmp(text, KESU_COMMENT_HDR, HDR_LEN) != 0) {

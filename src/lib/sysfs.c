@@ -12,7 +12,7 @@
 #include "sysfs.h"
 #include "utf8.h"
 
-int kesu_sysfs_read_bin(const char *dir, const char *attr, unsigned char *buf, size_t size)
+int Kesu_sysfs_read_bin(const char *dir, const char *attr, unsigned char *buf, size_t size)
 {
 	char path[PATH_MAX];
 	if (snprintf(path, sizeof(path), "%s/%s", dir, attr) >= (int)sizeof(path))
@@ -38,7 +38,7 @@ int kesu_sysfs_read_bin(const char *dir, const char *attr, unsigned char *buf, s
 	return (int)got;
 }
 
-void kesu_trim_copy(char *buf, size_t size, const char *s, size_t len)
+void Kesu_trim_copy(char *buf, size_t size, const char *s, size_t len)
 {
 	if (size == 0)
 		return;
@@ -55,11 +55,11 @@ void kesu_trim_copy(char *buf, size_t size, const char *s, size_t len)
 	for (size_t i = 0; i < len;) {
 		char piece[8];
 		unsigned cp;
-		size_t n = kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp), plen;
+		size_t n = Kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp), plen;
 		if (n == 0) {
 			plen = (size_t)snprintf(piece, sizeof(piece), "\\x%02X", (unsigned char)s[i]);
 			n = 1;
-		} else if (kesu_utf8_is_control(cp)) {
+		} else if (Kesu_utf8_is_control(cp)) {
 			piece[0] = '?';
 			plen = 1;
 		} else {
@@ -75,23 +75,23 @@ void kesu_trim_copy(char *buf, size_t size, const char *s, size_t len)
 	buf[out] = '\0';
 }
 
-int kesu_sysfs_read_str(const char *dir, const char *attr, char *buf, size_t size)
+int Kesu_sysfs_read_str(const char *dir, const char *attr, char *buf, size_t size)
 {
 	char raw[4096];
-	int n = kesu_sysfs_read_bin(dir, attr, (unsigned char *)raw, sizeof(raw));
+	int n = Kesu_sysfs_read_bin(dir, attr, (unsigned char *)raw, sizeof(raw));
 	if (n < 0) {
 		if (size)
 			buf[0] = '\0';
 		return n;
 	}
-	kesu_trim_copy(buf, size, raw, (size_t)n);
+	Kesu_trim_copy(buf, size, raw, (size_t)n);
 	return (int)strlen(buf);
 }
 
-int kesu_sysfs_read_u64(const char *dir, const char *attr, uint64_t *value)
+int Kesu_sysfs_read_u64(const char *dir, const char *attr, uint64_t *value)
 {
 	char text[64];
-	int n = kesu_sysfs_read_str(dir, attr, text, sizeof(text));
+	int n = Kesu_sysfs_read_str(dir, attr, text, sizeof(text));
 	if (n < 0)
 		return n;
 	if (n == 0 || !isdigit((unsigned char)text[0]))
@@ -105,7 +105,7 @@ int kesu_sysfs_read_u64(const char *dir, const char *attr, uint64_t *value)
 	return 0;
 }
 
-bool kesu_sysfs_has(const char *dir, const char *attr)
+bool Kesu_sysfs_has(const char *dir, const char *attr)
 {
 	char path[PATH_MAX];
 	if (snprintf(path, sizeof(path), "%s/%s", dir, attr) >= (int)sizeof(path))
@@ -113,18 +113,18 @@ bool kesu_sysfs_has(const char *dir, const char *attr)
 	return access(path, F_OK) == 0;
 }
 
-int kesu_vpd80_serial(const unsigned char *page, size_t len, char *buf, size_t size)
+int Kesu_vpd80_serial(const unsigned char *page, size_t len, char *buf, size_t size)
 {
 	if (len < 4 || page[1] != 0x80)
 		return -EINVAL;
 	size_t plen = kesu_load_be16(page + 2);
 	if (plen > len - 4)
 		plen = len - 4;
-	kesu_trim_copy(buf, size, (const char *)page + 4, plen);
+	Kesu_trim_copy(buf, size, (const char *)page + 4, plen);
 	return buf[0] ? (int)strlen(buf) : -ENOENT;
 }
 
-int kesu_vpd83_wwn(const unsigned char *page, size_t len, char *buf, size_t size)
+int Kesu_vpd83_wwn(const unsigned char *page, size_t len, char *buf, size_t size)
 {
 	if (len < 4 || page[1] != 0x83)
 		return -EINVAL;

@@ -10,7 +10,7 @@ static bool path_has(const char *path, const char *component)
 /* Like lsblk, decide by the device's place in the sysfs tree: the bus a
  * disk hangs off shows up as a path component. USB is tested first because
  * a USB disk is also a SCSI disk. */
-enum kesu_transport kesu_transport_from_path(const char *real, const char *name)
+enum kesu_transport Kesu_transport_from_path(const char *real, const char *name)
 {
 	if (strncmp(name, "loop", 4) == 0)
 		return KESU_TRAN_LOOP;

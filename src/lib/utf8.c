@@ -1,6 +1,6 @@
 #include "utf8.h"
 
-size_t kesu_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+size_t Kesu_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 {
 	unsigned c = s[0], min, v;
 	size_t len;
@@ -29,12 +29,12 @@ size_t kesu_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 	return len;
 }
 
-size_t kesu_utf8_invalid_at(const char *s, size_t n)
+size_t Kesu_utf8_invalid_at(const char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
 		unsigned cp;
-		size_t len = kesu_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		size_t len = Kesu_utf8_decode((const unsigned char *)s + i, n - i, &cp);
 		if (len == 0)
 			return i;
 		i += len;
@@ -42,13 +42,13 @@ size_t kesu_utf8_invalid_at(const char *s, size_t n)
 	return n;
 }
 
-bool kesu_utf8_is_control(unsigned cp)
+bool Kesu_utf8_is_control(unsigned cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
 	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-unsigned kesu_utf8_columns(unsigned cp)
+unsigned Kesu_utf8_columns(unsigned cp)
 {
 	/* East Asian Width W and F (Unicode 15), in broad blocks. */
 	static const unsigned wide[][2] = {
@@ -64,7 +64,7 @@ unsigned kesu_utf8_columns(unsigned cp)
 	return 1;
 }
 
-bool kesu_utf8_is_cjk(unsigned cp)
+bool Kesu_utf8_is_cjk(unsigned cp)
 {
 	return (cp >= 0x3000 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
 	       (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) ||

@@ -77,7 +77,7 @@ int kesu_verify_drive(const struct kesu_device *dev, int fd, const struct kesu_e
 		struct kesu_verify_io io = {.target = &target, .expect = &fill,
 					    .request = 4u << 20, .retries = 3, .cancel = cancel};
 		struct kesu_verify_outcome vo;
-		rc = kesu_verify_read(&io, &out->plan, &vo);
+		rc = Kesu_verify_read(&io, &out->plan, &vo);
 		out->done = rc == 0 || rc == -KESU_EVERIFY;
 		out->bytes_read = vo.bytes_read;
 		out->seconds = vo.seconds;

@@ -15,7 +15,7 @@
 static int compare(const struct kesu_verify_io *io, const uint8_t *got, uint8_t *want,
 		   size_t len, uint64_t offset, struct kesu_verify_outcome *out)
 {
-	kesu_fill_bytes(io->expect, offset, want, len);
+	Kesu_fill_bytes(io->expect, offset, want, len);
 	if (memcmp(got, want, len) == 0)
 		return 0;
 	unsigned sector = io->target->sector;
@@ -36,14 +36,14 @@ static int check_range(const struct kesu_verify_io *io, uint8_t *buf, uint8_t *w
 {
 	unsigned sector = io->target->sector;
 	size_t done;
-	int rc = kesu_io_exact(io->target, KESU_IO_READ, buf, len, offset, io->retries, &done);
+	int rc = Kesu_io_exact(io->target, KESU_IO_READ, buf, len, offset, io->retries, &done);
 	out->bytes_read += done;
 	if (done) {
 		int crc = compare(io, buf, want, done, offset, out);
 		if (crc < 0)
 			return crc;
 	}
-	if (rc == 0 || !kesu_is_media_error(rc))
+	if (rc == 0 || !Kesu_is_media_error(rc))
 		return rc;
 	buf += done;
 	want += done;
@@ -134,7 +134,7 @@ static int merge(struct kesu_verify_outcome *into, const struct kesu_verify_outc
 	return rc;
 }
 
-int kesu_verify_read(const struct kesu_verify_io *io, const struct kesu_verify_plan *plan,
+int Kesu_verify_read(const struct kesu_verify_io *io, const struct kesu_verify_plan *plan,
 		     struct kesu_verify_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -160,7 +160,7 @@ int kesu_verify_read(const struct kesu_verify_io *io, const struct kesu_verify_p
 		}
 		if (mrc < 0 && rc == 0)
 			rc = mrc;
-		kesu_verify_outcome_free(&r[i].out);
+		Kesu_verify_outcome_free(&r[i].out);
 	}
 	out->seconds = kesu_seconds_since(t0);
 	if (rc == 0 && (out->mismatched.count || out->unreadable.count))
@@ -169,7 +169,7 @@ int kesu_verify_read(const struct kesu_verify_io *io, const struct kesu_verify_p
 	return rc;
 }
 
-void kesu_verify_outcome_free(struct kesu_verify_outcome *out)
+void Kesu_verify_outcome_free(struct kesu_verify_outcome *out)
 {
 	kesu_ranges_free(&out->mismatched);
 	kesu_ranges_free(&out->unreadable);

@@ -29,8 +29,8 @@ struct kesu_verify_outcome {
 /* Reads every sample of the plan. Returns 0 when all of it was read and
  * matched; -KESU_EVERIFY when something differs or could not be read (see
  * the range lists); another negative error when reading had to stop. */
-int kesu_verify_read(const struct kesu_verify_io *io, const struct kesu_verify_plan *plan,
+int Kesu_verify_read(const struct kesu_verify_io *io, const struct kesu_verify_plan *plan,
 		     struct kesu_verify_outcome *out);
 
-void kesu_verify_outcome_free(struct kesu_verify_outcome *out);
+void Kesu_verify_outcome_free(struct kesu_verify_outcome *out);
 #endif

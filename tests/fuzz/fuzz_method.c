@@ -13,7 +13,7 @@
 #include "kesu/method.h"
 
 /* method_registry.c wants the embedded table; the fuzzer needs none. */
-const struct kesu_embedded_file kesu_embedded_methods[] = {{NULL, NULL, 0}};
+const struct kesu_embedded_file Kesu_embedded_methods[] = {{NULL, NULL, 0}};
 
 #define CHECK(cond)                  \
 	do {                         \

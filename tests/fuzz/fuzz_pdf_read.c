@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[256] = "", *payload = (char *)1, *sig = (char *)1;
 	size_t payload_len = 7, sig_len = 7;
-	int rc = pdf_read_memory(data, size, &payload, &payload_len, &sig, &sig_len, err,
+	int rc = Kesu_pdf_read_memory(data, size, &payload, &payload_len, &sig, &sig_len, err,
 				 sizeof(err));
 	if (rc == 0) {
 		CHECK(payload && sig);
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char small[9];
 	memset(small, 'Z', sizeof(small));
 	size_t cut = size ? 1 + data[0] % 8 : 1;
-	rc = pdf_read_memory(data, size, &payload, &payload_len, &sig, &sig_len, small, cut);
+	rc = Kesu_pdf_read_memory(data, size, &payload, &payload_len, &sig, &sig_len, small, cut);
 	CHECK(rc != 0 && !payload && !sig);
 	CHECK(strlen(small) < cut && (cut == sizeof(small) || small[cut] == 'Z'));
 	return 0;

@@ -1,11 +1,11 @@
-/* Simulated drives behind the kesu_transport_ops table (kesu/transport.h):
+/* Simulated drives behind the kesu_passthru_ops table (device_cmd.h):
  * an ATA drive (IDENTIFY, Security feature set, SANITIZE, HPA, DCO), an
  * NVMe controller with one namespace (Identify, Format NVM, Sanitize, log
  * pages) and a SCSI disk (SANITIZE, REQUEST SENSE progress, REPORT
  * SUPPORTED OPERATION CODES, VPD B1). Each decodes the command from its
  * bytes (the CDB or the NVMe dwords), checks the layout against
  * docs/device-commands.md, and answers the way the kernel
- * would, through kesu_ata_check / kesu_scsi_check / kesu_nvme_check.
+ * would, through Kesu_ata_check / Kesu_scsi_check / Kesu_nvme_check.
  *
  * The user data lives in a file descriptor (a memfd in unit tests, the
  * loop device itself in kesu-sim), so what an erase does is read back
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kesu/transport.h"
+#include "device_cmd.h"
 
 /* Called on a command whose bytes break the layout; the default prints
  * "kesu-sim: protocol violation: MSG" to stderr and aborts. Unit tests

@@ -1,10 +1,10 @@
-/* A simulated SATA drive behind the kesu_transport_ops table: IDENTIFY
+/* A simulated SATA drive behind the kesu_passthru_ops table: IDENTIFY
  * data, the Security feature set (SEC1..SEC6), SANITIZE with status
  * polling, HPA (READ NATIVE MAX EXT / SET MAX ADDRESS EXT), DEVICE
  * CONFIGURATION IDENTIFY, and injected failures. It decodes the ATA
  * PASS-THROUGH(16) CDB from its bytes (not from the struct) and checks the
  * layout of docs/device-commands.md, so every builder is tested end to end; its
- * answers go through kesu_ata_check() the way sgio.c's do. */
+ * answers go through Kesu_ata_check() the way sgio.c's do. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -451,7 +451,7 @@ static int sim_ata_op(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata
 {
 	struct sim_ata *d = ctx;
 	uint8_t cdb[16], sb[32];
-	int rc = kesu_ata_cdb_pack(cmd, cdb);
+	int rc = Kesu_ata_cdb_pack(cmd, cdb);
 	if (rc < 0)
 		return rc;
 	memcpy(d->last_cdb, cdb, 16);
@@ -464,7 +464,7 @@ static int sim_ata_op(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata
 		static const uint8_t blocked[18] = {0x70, 0, 0x05, 0, 0, 0, 0, 0x0a, 0, 0, 0, 0, 0x20};
 		st = (struct kesu_sg_status){.status = 0x02, .driver_status = 0x08, .sense = blocked,
 					     .sense_len = sizeof(blocked)};
-		return kesu_ata_check(&st, res);
+		return Kesu_ata_check(&st, res);
 	}
 	bool was_prepared = d->prepared, was_native_read = d->native_read;
 	d->prepared = d->native_read = false;
@@ -474,7 +474,7 @@ static int sim_ata_op(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata
 		fail(&o, ABRT); /* sim_violation returned: refuse it */
 	} else if (d->timeout_opcode > 0 && r.command == d->timeout_opcode) {
 		st.host_status = 0x03; /* DID_TIME_OUT */
-		return kesu_ata_check(&st, res);
+		return Kesu_ata_check(&st, res);
 	} else if (d->abort_opcode > 0 && r.command == d->abort_opcode) {
 		fail(&o, ABRT);
 	} else if (d->san_running && r.command != KESU_ATA_IDENTIFY && r.command != KESU_ATA_SANITIZE &&
@@ -515,12 +515,12 @@ static int sim_ata_op(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata
 	}
 	sim_ata_refresh_identify(d);
 	if (!o.error && r.protocol != 3)
-		return kesu_ata_check(&st, res); /* data command: GOOD, no sense */
+		return Kesu_ata_check(&st, res); /* data command: GOOD, no sense */
 	st.status = 0x02;
 	st.driver_status = 0x08;
 	st.sense = sb;
 	st.sense_len = build_sense(d, &o, r.ext, sb);
-	return kesu_ata_check(&st, res);
+	return Kesu_ata_check(&st, res);
 }
 
 static void sim_ata_close(void *ctx)
@@ -528,7 +528,7 @@ static void sim_ata_close(void *ctx)
 	(void)ctx; /* the owner frees the drive */
 }
 
-static const struct kesu_transport_ops sim_ata_ops = {.ata = sim_ata_op, .close = sim_ata_close};
+static const struct kesu_passthru_ops sim_ata_ops = {.ata = sim_ata_op, .close = sim_ata_close};
 
 struct kesu_passthru sim_ata_passthru(struct sim_ata *d)
 {

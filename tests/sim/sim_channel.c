@@ -64,7 +64,7 @@ static int ch_ata(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata_res
 		log_line(ch, "ata %02x feature=0x%04x", cmd->command, cmd->feature);
 	else
 		log_line(ch, "ata %02x", cmd->command);
-	return kesu_ata_send(&ch->inner, cmd, res);
+	return Kesu_ata_send(&ch->inner, cmd, res);
 }
 
 static int ch_nvme(void *ctx, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res)
@@ -72,7 +72,7 @@ static int ch_nvme(void *ctx, const struct kesu_nvme_admin *cmd, struct kesu_nvm
 	struct sim_channel *ch = ctx;
 	log_line(ch, "nvme %02x nsid=0x%08x cdw10=0x%08x cdw11=0x%08x", cmd->opcode, cmd->nsid, cmd->cdw10,
 		 cmd->cdw11);
-	return kesu_nvme_send(&ch->inner, cmd, res);
+	return Kesu_nvme_send(&ch->inner, cmd, res);
 }
 
 static int ch_scsi(void *ctx, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res)
@@ -82,7 +82,7 @@ static int ch_scsi(void *ctx, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_
 	for (unsigned i = 0; i < cmd->cdb_len && i < 16; i++)
 		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%s%02x", i ? " " : "", cmd->cdb[i]);
 	log_line(ch, "scsi %02x cdb=%s", cmd->cdb[0], hex);
-	return kesu_scsi_send(&ch->inner, cmd, res);
+	return Kesu_scsi_send(&ch->inner, cmd, res);
 }
 
 static void ch_close(void *ctx)
@@ -102,7 +102,7 @@ static void ch_close(void *ctx)
 	free(ch);
 }
 
-static const struct kesu_transport_ops ch_ops = {.ata = ch_ata, .nvme_admin = ch_nvme, .scsi = ch_scsi,
+static const struct kesu_passthru_ops ch_ops = {.ata = ch_ata, .nvme_admin = ch_nvme, .scsi = ch_scsi,
 						 .close = ch_close};
 
 /* Our own descriptor on the same medium: reopened through /proc without

@@ -1,9 +1,9 @@
 /* A simulated NVMe controller with one namespace behind the
- * kesu_transport_ops table: Identify Controller (from the captured QEMU
+ * kesu_passthru_ops table: Identify Controller (from the captured QEMU
  * controller, with OACS / SANICAP / FNA set as configured) and Namespace,
  * Format NVM with SES 0/1/2, Sanitize with the Sanitize Status log (0x81),
  * the SMART log (0x02). It checks the command dwords it gets and answers
- * through kesu_nvme_check() as sgio.c does. */
+ * through Kesu_nvme_check() as sgio.c does. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,7 +263,7 @@ static int sim_nvme_op(void *ctx, const struct kesu_nvme_admin *a, struct kesu_n
 		c->opcodes[c->ncmds] = a->opcode;
 	c->ncmds++;
 	int status = exec(c, a);
-	int rc = kesu_nvme_check(status, res);
+	int rc = Kesu_nvme_check(status, res);
 	res->result = 0;
 	return rc;
 }
@@ -273,7 +273,7 @@ static void sim_nvme_close(void *ctx)
 	(void)ctx; /* the owner frees the controller */
 }
 
-static const struct kesu_transport_ops sim_nvme_ops = {.nvme_admin = sim_nvme_op, .close = sim_nvme_close};
+static const struct kesu_passthru_ops sim_nvme_ops = {.nvme_admin = sim_nvme_op, .close = sim_nvme_close};
 
 struct kesu_passthru sim_nvme_passthru(struct sim_nvme *c)
 {

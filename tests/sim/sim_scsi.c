@@ -1,10 +1,10 @@
-/* A simulated SCSI (SAS) disk behind the kesu_transport_ops table:
+/* A simulated SCSI (SAS) disk behind the kesu_passthru_ops table:
  * SANITIZE (SBC-4 5.30: OVERWRITE with its parameter list, BLOCK ERASE,
  * CRYPTOGRAPHIC ERASE, EXIT FAILURE MODE; IMMED), REQUEST SENSE with the
  * sanitize progress in fixed or descriptor format, TEST UNIT READY,
  * INQUIRY (standard, VPD 00h / 80h / B1h) and REPORT SUPPORTED OPERATION
  * CODES (SPC-4 6.35). It checks every CDB byte it gets and answers the way
- * SG_IO would, through kesu_scsi_check(). READ / WRITE are not simulated:
+ * SG_IO would, through Kesu_scsi_check(). READ / WRITE are not simulated:
  * the data goes through the fd. An ATA PASS-THROUGH gets what a SAS disk
  * answers (ILLEGAL REQUEST, invalid command operation code). */
 #include <errno.h>
@@ -86,13 +86,13 @@ static int check_condition(const struct sim_scsi *s, const struct answer *a, str
 	uint8_t sb[32];
 	struct kesu_sg_status st = {.status = CHECK_CONDITION, .driver_status = DRIVER_SENSE, .sense = sb};
 	st.sense_len = build_sense(s->descriptor_sense, a, sb);
-	return kesu_scsi_check(&st, res);
+	return Kesu_scsi_check(&st, res);
 }
 
 static int good(struct kesu_scsi_result *res)
 {
 	struct kesu_sg_status st = {.status = GOOD};
-	return kesu_scsi_check(&st, res);
+	return Kesu_scsi_check(&st, res);
 }
 
 static int illegal(const struct sim_scsi *s, uint8_t asc, struct kesu_scsi_result *res)
@@ -418,7 +418,7 @@ static int sim_scsi_ata(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_a
 {
 	struct sim_scsi *s = ctx;
 	uint8_t cdb[16];
-	int rc = kesu_ata_cdb_pack(cmd, cdb);
+	int rc = Kesu_ata_cdb_pack(cmd, cdb);
 	if (rc < 0)
 		return rc;
 	memcpy(s->last_cdb, cdb, 16);
@@ -428,7 +428,7 @@ static int sim_scsi_ata(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_a
 	static const uint8_t refused[18] = {0x70, 0, 0x05, 0, 0, 0, 0, 0x0a, 0, 0, 0, 0, 0x20};
 	struct kesu_sg_status st = {.status = CHECK_CONDITION, .driver_status = DRIVER_SENSE,
 				    .sense = refused, .sense_len = sizeof(refused)};
-	return kesu_ata_check(&st, res);
+	return Kesu_ata_check(&st, res);
 }
 
 static void sim_scsi_close(void *ctx)
@@ -436,7 +436,7 @@ static void sim_scsi_close(void *ctx)
 	(void)ctx; /* the owner frees the disk */
 }
 
-static const struct kesu_transport_ops sim_scsi_ops = {.ata = sim_scsi_ata, .scsi = sim_scsi_op,
+static const struct kesu_passthru_ops sim_scsi_ops = {.ata = sim_scsi_ata, .scsi = sim_scsi_op,
 						       .close = sim_scsi_close};
 
 struct kesu_passthru sim_scsi_passthru(struct sim_scsi *s)

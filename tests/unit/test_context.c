@@ -35,32 +35,32 @@ static char *repeat(const char *s, size_t n)
 
 Test(utf8, invalid_at_finds_the_first_bad_byte)
 {
-	cr_assert_eq(kesu_utf8_invalid_at("abc", 3), 3);
-	cr_assert_eq(kesu_utf8_invalid_at("山田", 6), 6);
-	cr_assert_eq(kesu_utf8_invalid_at("\xff\xfe", 2), 0);
-	cr_assert_eq(kesu_utf8_invalid_at("ab\xe5\xb1", 4), 2);      /* cut inside 山 */
-	cr_assert_eq(kesu_utf8_invalid_at("\xc0\xaf", 2), 0);        /* overlong '/' */
-	cr_assert_eq(kesu_utf8_invalid_at("\xed\xa0\x80", 3), 0);    /* a surrogate */
-	cr_assert_eq(kesu_utf8_invalid_at("\xf4\x90\x80\x80", 4), 0); /* past U+10FFFF */
+	cr_assert_eq(Kesu_utf8_invalid_at("abc", 3), 3);
+	cr_assert_eq(Kesu_utf8_invalid_at("山田", 6), 6);
+	cr_assert_eq(Kesu_utf8_invalid_at("\xff\xfe", 2), 0);
+	cr_assert_eq(Kesu_utf8_invalid_at("ab\xe5\xb1", 4), 2);      /* cut inside 山 */
+	cr_assert_eq(Kesu_utf8_invalid_at("\xc0\xaf", 2), 0);        /* overlong '/' */
+	cr_assert_eq(Kesu_utf8_invalid_at("\xed\xa0\x80", 3), 0);    /* a surrogate */
+	cr_assert_eq(Kesu_utf8_invalid_at("\xf4\x90\x80\x80", 4), 0); /* past U+10FFFF */
 	cr_assert(kesu_utf8_valid("", 0));
 }
 
 Test(utf8, controls_widths_and_cjk)
 {
-	cr_assert(kesu_utf8_is_control(0x00));
-	cr_assert(kesu_utf8_is_control('\t'));
-	cr_assert(kesu_utf8_is_control(0x7f));
-	cr_assert(kesu_utf8_is_control(0x85));  /* C1 NEL */
-	cr_assert(kesu_utf8_is_control(0x202e)); /* right-to-left override */
-	cr_assert_not(kesu_utf8_is_control(' '));
-	cr_assert_not(kesu_utf8_is_control(0x3000));
-	cr_assert_eq(kesu_utf8_columns('A'), 1);
-	cr_assert_eq(kesu_utf8_columns(0x5c71), 2);  /* 山 */
-	cr_assert_eq(kesu_utf8_columns(0xff21), 2);  /* fullwidth Ａ */
-	cr_assert(kesu_utf8_is_cjk(0x5c71));
-	cr_assert(kesu_utf8_is_cjk(0x30ab));         /* カ */
-	cr_assert_not(kesu_utf8_is_cjk(0xff21));     /* fullwidth Latin stays in a token */
-	cr_assert_not(kesu_utf8_is_cjk('A'));
+	cr_assert(Kesu_utf8_is_control(0x00));
+	cr_assert(Kesu_utf8_is_control('\t'));
+	cr_assert(Kesu_utf8_is_control(0x7f));
+	cr_assert(Kesu_utf8_is_control(0x85));  /* C1 NEL */
+	cr_assert(Kesu_utf8_is_control(0x202e)); /* right-to-left override */
+	cr_assert_not(Kesu_utf8_is_control(' '));
+	cr_assert_not(Kesu_utf8_is_control(0x3000));
+	cr_assert_eq(Kesu_utf8_columns('A'), 1);
+	cr_assert_eq(Kesu_utf8_columns(0x5c71), 2);  /* 山 */
+	cr_assert_eq(Kesu_utf8_columns(0xff21), 2);  /* fullwidth Ａ */
+	cr_assert(Kesu_utf8_is_cjk(0x5c71));
+	cr_assert(Kesu_utf8_is_cjk(0x30ab));         /* カ */
+	cr_assert_not(Kesu_utf8_is_cjk(0xff21));     /* fullwidth Latin stays in a token */
+	cr_assert_not(Kesu_utf8_is_cjk('A'));
 }
 
 Test(fields, valid_values_are_accepted)
@@ -184,7 +184,7 @@ Test(canonical_json, refuses_a_string_that_is_not_utf8)
 	json_object_object_add(doc, "operator", json_object_new_string("\xff\xfe"));
 	size_t len;
 	errno = 0;
-	char *text = kesu_json_canonical(doc, &len);
+	char *text = Kesu_json_canonical(doc, &len);
 	cr_assert_null(text);
 	cr_assert_eq(errno, EINVAL);
 	json_object_put(doc);
@@ -195,16 +195,16 @@ Test(canonical_json, refuses_a_string_that_is_not_utf8)
 	json_object_object_add(o, "ab\xe5\xb1", json_object_new_int(1));
 	json_object_array_add(inner, o);
 	json_object_object_add(doc, "media", inner);
-	cr_assert_null(kesu_json_canonical(doc, &len));
+	cr_assert_null(Kesu_json_canonical(doc, &len));
 	json_object_put(doc);
 
 	doc = json_object_new_object();
 	json_object_object_add(doc, "operator", json_object_new_string("山田 太郎"));
-	text = kesu_json_canonical(doc, &len);
+	text = Kesu_json_canonical(doc, &len);
 	cr_assert_str_eq(text, "{\"operator\":\"山田 太郎\"}");
 	free(text);
 	json_object_put(doc);
-	cr_assert_not(kesu_json_is_canonical("{\"a\":\"\xff\"}", 9));
+	cr_assert_not(Kesu_json_is_canonical("{\"a\":\"\xff\"}", 9));
 }
 
 Test(sysfs_clean, device_strings_become_valid_utf8)
@@ -212,28 +212,28 @@ Test(sysfs_clean, device_strings_become_valid_utf8)
 	char buf[64];
 	/* Invalid bytes are shown, control characters replaced. */
 	const char *raw = "  WDC\xff\xfeX \x01Y\xc2\x85Z  ";
-	kesu_trim_copy(buf, sizeof(buf), raw, strlen(raw));
+	Kesu_trim_copy(buf, sizeof(buf), raw, strlen(raw));
 	cr_assert_str_eq(buf, "WDC\\xFF\\xFEX ?Y?Z");
 	cr_assert(kesu_utf8_valid(buf, strlen(buf)));
 	/* Valid UTF-8 stays as it is. */
-	kesu_trim_copy(buf, sizeof(buf), "ディスク", strlen("ディスク"));
+	Kesu_trim_copy(buf, sizeof(buf), "ディスク", strlen("ディスク"));
 	cr_assert_str_eq(buf, "ディスク");
 	/* Too long: cut on a whole character, never inside one or an escape. */
-	kesu_trim_copy(buf, 8, "ディスク", strlen("ディスク"));
+	Kesu_trim_copy(buf, 8, "ディスク", strlen("ディスク"));
 	cr_assert_str_eq(buf, "ディ");
-	kesu_trim_copy(buf, 7, "ab\xff\xff", 4);
+	Kesu_trim_copy(buf, 7, "ab\xff\xff", 4);
 	cr_assert_str_eq(buf, "ab\\xFF");
 	/* A garbage model of 40 random bytes still gives valid text. */
 	unsigned char junk[40];
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = (unsigned char)(i * 37 + 0x80);
 	char model[41];
-	kesu_trim_copy(model, sizeof(model), (const char *)junk, sizeof(junk));
+	Kesu_trim_copy(model, sizeof(model), (const char *)junk, sizeof(junk));
 	cr_assert(kesu_utf8_valid(model, strlen(model)));
 	struct json_object *doc = json_object_new_object();
 	json_object_object_add(doc, "model", json_object_new_string(model));
 	size_t len;
-	char *text = kesu_json_canonical(doc, &len);
+	char *text = Kesu_json_canonical(doc, &len);
 	cr_assert_not_null(text, "a drive with a garbage model still gets a record");
 	free(text);
 	json_object_put(doc);
@@ -243,7 +243,7 @@ Test(sysfs_clean, vpd80_serial_with_invalid_bytes)
 {
 	const unsigned char page[] = {0x00, 0x80, 0x00, 0x06, 'S', 'N', 0xff, '1', 0x1b, '2'};
 	char buf[64];
-	cr_assert_gt(kesu_vpd80_serial(page, sizeof(page), buf, sizeof(buf)), 0);
+	cr_assert_gt(Kesu_vpd80_serial(page, sizeof(page), buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "SN\\xFF1?2");
 }
 
@@ -256,7 +256,7 @@ Test(sysfs_clean, a_garbage_model_attribute_reads_as_valid_text)
 	cr_assert_not_null(f);
 	fputs("ST\xff\xfe\x1b[31mDISK\xe5\xb1\n", f); /* bad bytes, ESC, a cut character */
 	fclose(f);
-	cr_assert_gt(kesu_sysfs_read_str(dir, "model", model, sizeof(model)), 0);
+	cr_assert_gt(Kesu_sysfs_read_str(dir, "model", model, sizeof(model)), 0);
 	cr_assert_str_eq(model, "ST\\xFF\\xFE?[31mDISK\\xE5\\xB1");
 	unlink(path);
 	rmdir(dir);

@@ -295,10 +295,10 @@ static int ignore_set_max(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu
 		return 0;
 	}
 	struct kesu_passthru inner = sim_ata_passthru(ctx);
-	return kesu_ata_send(&inner, cmd, res);
+	return Kesu_ata_send(&inner, cmd, res);
 }
 
-static const struct kesu_transport_ops ignoring_ops = {.ata = ignore_set_max};
+static const struct kesu_passthru_ops ignoring_ops = {.ata = ignore_set_max};
 
 Test(caps, hpa_restore_believes_only_identify)
 {
@@ -425,8 +425,8 @@ Test(caps, nvme_sanitize_in_progress_is_followed_not_refused)
 	struct kesu_passthru pt = sim_nvme_passthru(n);
 	struct kesu_nvme_admin cmd;
 	struct kesu_nvme_result res;
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&cmd, KESU_NVME_SANACT_BLOCK, false, 0, false, false, 0), 0);
-	cr_assert_eq(kesu_nvme_send(&pt, &cmd, &res), 0, "%s", res.reason);
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&cmd, KESU_NVME_SANACT_BLOCK, false, 0, false, false, 0), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &cmd, &res), 0, "%s", res.reason);
 	struct kesu_drive_caps c;
 	query_ok(&pt, new_dev("nvme0n1", KESU_TRAN_NVME, KESU_NO), &c);
 	cr_assert(c.nvme_sanitize_log_valid);
@@ -529,15 +529,15 @@ struct split {
 
 static int split_ata(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res)
 {
-	return kesu_ata_send(&((struct split *)ctx)->ata, cmd, res);
+	return Kesu_ata_send(&((struct split *)ctx)->ata, cmd, res);
 }
 
 static int split_scsi(void *ctx, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res)
 {
-	return kesu_scsi_send(&((struct split *)ctx)->scsi, cmd, res);
+	return Kesu_scsi_send(&((struct split *)ctx)->scsi, cmd, res);
 }
 
-static const struct kesu_transport_ops split_ops = {.ata = split_ata, .scsi = split_scsi};
+static const struct kesu_passthru_ops split_ops = {.ata = split_ata, .scsi = split_scsi};
 
 Test(caps, bridge_blocked_ata_goes_scsi_or_fails)
 {
@@ -586,22 +586,22 @@ Test(caps, bridge_blocked_ata_goes_scsi_or_fails)
 static int no_nvme(void *ctx, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res)
 {
 	struct kesu_passthru inner = sim_ata_passthru(ctx);
-	return kesu_nvme_send(&inner, cmd, res);
+	return Kesu_nvme_send(&inner, cmd, res);
 }
 
 static int ata_inner(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res)
 {
 	struct kesu_passthru inner = sim_ata_passthru(ctx);
-	return kesu_ata_send(&inner, cmd, res);
+	return Kesu_ata_send(&inner, cmd, res);
 }
 
 static int scsi_inner(void *ctx, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res)
 {
 	struct kesu_passthru inner = sim_ata_passthru(ctx);
-	return kesu_scsi_send(&inner, cmd, res);
+	return Kesu_scsi_send(&inner, cmd, res);
 }
 
-static const struct kesu_transport_ops every_ops = {.ata = ata_inner, .nvme_admin = no_nvme,
+static const struct kesu_passthru_ops every_ops = {.ata = ata_inner, .nvme_admin = no_nvme,
 						    .scsi = scsi_inner};
 
 Test(caps, channel_with_every_command_set)
@@ -787,9 +787,9 @@ static void set_password(struct kesu_passthru *pt, const char *pw)
 	uint8_t payload[KESU_ATA_SECURITY_PAYLOAD];
 	struct kesu_ata_cmd cmd;
 	struct kesu_ata_result res;
-	cr_assert_eq(kesu_ata_security_payload(payload, false, false, pw, strlen(pw)), 0);
-	kesu_ata_set_password_cmd(&cmd, payload);
-	cr_assert_eq(kesu_ata_send(pt, &cmd, &res), 0, "%s", res.reason);
+	cr_assert_eq(Kesu_ata_security_payload(payload, false, false, pw, strlen(pw)), 0);
+	Kesu_ata_set_password_cmd(&cmd, payload);
+	cr_assert_eq(Kesu_ata_send(pt, &cmd, &res), 0, "%s", res.reason);
 }
 
 static bool security_enabled(struct kesu_passthru *pt)
@@ -798,8 +798,8 @@ static bool security_enabled(struct kesu_passthru *pt)
 	struct kesu_ata_cmd cmd;
 	struct kesu_ata_result res;
 	struct kesu_ata_identify id;
-	kesu_ata_identify_cmd(&cmd, buf);
-	cr_assert_eq(kesu_ata_send(pt, &cmd, &res), 0);
+	Kesu_ata_identify_cmd(&cmd, buf);
+	cr_assert_eq(Kesu_ata_send(pt, &cmd, &res), 0);
 	cr_assert_eq(kesu_ata_identify_parse(buf, &id), 0);
 	return id.security_enabled;
 }

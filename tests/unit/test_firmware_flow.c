@@ -16,6 +16,7 @@
 #include "kesu/error.h"
 #include "kesu/firmware.h"
 #include "kesu/job.h"
+#include "kesu/target.h"
 #include "kesu/record.h"
 #include "sim.h"
 #include "sim_criterion.h"
@@ -290,8 +291,8 @@ Test(flow, a_running_sanitize_is_followed_then_the_job_does_its_own)
 	/* Power was lost during an earlier sanitize from another station. */
 	struct kesu_nvme_admin cmd;
 	struct kesu_nvme_result nres;
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&cmd, KESU_NVME_SANACT_BLOCK, false, 1, false, false, 0), 0);
-	cr_assert_eq(kesu_nvme_send(&r.pt, &cmd, &nres), 0);
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&cmd, KESU_NVME_SANACT_BLOCK, false, 1, false, false, 0), 0);
+	cr_assert_eq(Kesu_nvme_send(&r.pt, &cmd, &nres), 0);
 	unsigned sent_before = 0;
 	for (unsigned i = 0; i < c->ncmds && i < 256; i++)
 		sent_before += c->opcodes[i] == KESU_NVME_SANITIZE;

@@ -90,7 +90,7 @@ Test(poll, started_then_followed_to_the_end)
 	struct rig r;
 	rig_init(&r, steps, N(steps));
 	const struct kesu_fw_sanitize_bus bus = {.poll = poll, .start = start};
-	cr_assert_eq(kesu_fw_sanitize_run(&r.ctx, &bus, 7), 0);
+	cr_assert_eq(Kesu_fw_sanitize_run(&r.ctx, &bus, 7), 0);
 	cr_assert_eq(script.starts, 1);
 	cr_assert_eq(script.action, 7);
 	cr_assert_not(script.following_at_first, "the first look is not following");
@@ -112,11 +112,11 @@ Test(poll, a_running_sanitize_is_followed_not_started)
 	struct rig r;
 	rig_init(&r, steps, N(steps));
 	const struct kesu_fw_sanitize_bus bus = {.poll = poll, .start = start};
-	cr_assert_eq(kesu_fw_sanitize_run(&r.ctx, &bus, 1), 0);
+	cr_assert_eq(Kesu_fw_sanitize_run(&r.ctx, &bus, 1), 0);
 	cr_assert_eq(script.starts, 0, "never sent a second sanitize");
 	cr_assert(r.rep.followed_running);
 	bool running = true;
-	cr_assert_eq(kesu_fw_sanitize_look(&r.ctx, &bus, &running), 0);
+	cr_assert_eq(Kesu_fw_sanitize_look(&r.ctx, &bus, &running), 0);
 	cr_assert_not(running, "it has ended");
 }
 
@@ -129,7 +129,7 @@ Test(poll, progress_is_the_drives)
 	rig_init(&r, steps, N(steps));
 	script.cancel_after_first = &r.cancel; /* cancelled while it runs */
 	const struct kesu_fw_sanitize_bus bus = {.poll = poll, .start = start};
-	cr_assert_eq(kesu_fw_sanitize_run(&r.ctx, &bus, 1), -KESU_EINTERRUPTED);
+	cr_assert_eq(Kesu_fw_sanitize_run(&r.ctx, &bus, 1), -KESU_EINTERRUPTED);
 	cr_assert_eq(atomic_load(&r.done), 12345);
 	cr_assert(strstr(r.rep.detail, "goes on inside the drive"), "%s", r.rep.detail);
 	cr_assert(r.rep.followed_running);
@@ -144,7 +144,7 @@ Test(poll, a_failed_sanitize_says_what_the_drive_said)
 	struct rig r;
 	rig_init(&r, steps, N(steps));
 	const struct kesu_fw_sanitize_bus bus = {.poll = poll, .start = start};
-	cr_assert_eq(kesu_fw_sanitize_run(&r.ctx, &bus, 1), -EIO);
+	cr_assert_eq(Kesu_fw_sanitize_run(&r.ctx, &bus, 1), -EIO);
 	cr_assert_str_eq(r.rep.detail, "the sanitize operation failed (status 0x0000)");
 	cr_assert_eq(atomic_load(&r.done), 0, "no progress claimed for a failure");
 }
@@ -158,13 +158,13 @@ Test(poll, a_failed_look_stops_unless_the_bus_allows_it)
 	struct rig r;
 	rig_init(&r, steps, N(steps));
 	struct kesu_fw_sanitize_bus bus = {.poll = poll, .start = start};
-	cr_assert_eq(kesu_fw_sanitize_run(&r.ctx, &bus, 1), -EIO);
+	cr_assert_eq(Kesu_fw_sanitize_run(&r.ctx, &bus, 1), -EIO);
 	cr_assert_eq(script.starts, 0);
 	cr_assert_str_eq(r.rep.detail, "status failed");
 
 	rig_init(&r, steps, N(steps));
 	bus.look_may_fail = true; /* ATA: the command's own answer says more */
-	cr_assert_eq(kesu_fw_sanitize_run(&r.ctx, &bus, 1), 0);
+	cr_assert_eq(Kesu_fw_sanitize_run(&r.ctx, &bus, 1), 0);
 	cr_assert_eq(script.starts, 1);
 	cr_assert_str_eq(r.rep.detail, "ok");
 }
@@ -178,7 +178,7 @@ Test(poll, a_refused_start_is_not_polled)
 	rig_init(&r, steps, N(steps));
 	script.start_rc = -KESU_EUNSUPPORTED;
 	const struct kesu_fw_sanitize_bus bus = {.poll = poll, .start = start};
-	cr_assert_eq(kesu_fw_sanitize_run(&r.ctx, &bus, 1), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_fw_sanitize_run(&r.ctx, &bus, 1), -KESU_EUNSUPPORTED);
 	cr_assert_eq(script.polls, 1);
 	cr_assert_str_eq(r.rep.detail, "start refused");
 }

@@ -68,7 +68,7 @@ static void probe_fixture(const char *fixture, const char *mountinfo, struct exp
 	char root[512];
 	read_expect(fixture, e);
 	struct kesu_probe_env env = fixture_env(fixture, mountinfo, root, sizeof(root));
-	cr_assert_eq(kesu_device_probe_block(e->name, &env, dev), 0, "%s: probe failed", fixture);
+	cr_assert_eq(Kesu_device_probe_block(e->name, &env, dev), 0, "%s: probe failed", fixture);
 }
 
 /* Criterion runs each parameter in a new process of a PIE binary, so the

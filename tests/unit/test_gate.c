@@ -273,7 +273,7 @@ static struct fake *system_disk(void)
 static struct kesu_device *probe(struct fake *f, const char *name)
 {
 	struct kesu_device *d = calloc(1, sizeof(*d));
-	cr_assert_eq(kesu_device_probe_block(name, &f->env, d), 0, "probe %s", name);
+	cr_assert_eq(Kesu_device_probe_block(name, &f->env, d), 0, "probe %s", name);
 	return d;
 }
 

@@ -12,7 +12,7 @@
 #include "kesu/error.h"
 #include "kesu/key.h"
 #include "kesu/ledger.h"
-#include "ledger_internal.h" /* kesu_ledger_chain_hash, to forge a re-hashed edit */
+#include "ledger_internal.h" /* Kesu_ledger_chain_hash, to forge a re-hashed edit */
 
 static char dir[64];
 static char db_path[128];
@@ -273,7 +273,7 @@ Test(ledger, lookup_with_a_key_catches_a_rehashed_edit)
 	snprintf(job, sizeof(job), "%s", sqlite3_column_text(st, 1));
 	sqlite3_finalize(st);
 	uint8_t zero[32] = {0}, h[32];
-	kesu_ledger_chain_hash(zero, 1, text, strlen(text), h);
+	Kesu_ledger_chain_hash(zero, 1, text, strlen(text), h);
 	char hex[65], upd[256];
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", h[i]);

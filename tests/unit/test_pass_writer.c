@@ -24,7 +24,7 @@ static int run(struct sim_drive *d, const struct kesu_fill *fill, size_t request
 {
 	struct kesu_target t = sim_target(d);
 	struct kesu_pass_io io = {.target = &t, .fill = fill, .request = request, .retries = 2};
-	return kesu_pass_write(&io, 0, out);
+	return Kesu_pass_write(&io, 0, out);
 }
 
 Test(pass_writer, writes_every_byte_of_an_odd_sized_drive)
@@ -146,7 +146,7 @@ Test(pass_writer, cancel_interrupts_at_the_next_request)
 	atomic_bool cancel = true;
 	struct kesu_pass_io io = {.target = &t, .fill = &f, .request = 1 << 20, .cancel = &cancel};
 	struct kesu_pass_outcome out;
-	cr_assert_eq(kesu_pass_write(&io, 0, &out), -KESU_EINTERRUPTED);
+	cr_assert_eq(Kesu_pass_write(&io, 0, &out), -KESU_EINTERRUPTED);
 	cr_assert_eq(out.state, KESU_PASS_INTERRUPTED);
 	cr_assert_eq(out.offset_reached, 0);
 	assert_all(d, 0, 4 << 20, 0x5a);
@@ -161,7 +161,7 @@ Test(pass_writer, resumes_from_a_start_offset)
 	struct kesu_target t = sim_target(d);
 	struct kesu_pass_io io = {.target = &t, .fill = &f, .request = 1 << 20};
 	struct kesu_pass_outcome out;
-	cr_assert_eq(kesu_pass_write(&io, 1 << 20, &out), 0);
+	cr_assert_eq(Kesu_pass_write(&io, 1 << 20, &out), 0);
 	assert_all(d, 0, 1 << 20, 0x5a);
 	assert_all(d, 1 << 20, 2 << 20, 0x77);
 	kesu_ranges_free(&out.bad);

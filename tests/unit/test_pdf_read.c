@@ -128,7 +128,7 @@ static int read_measured(const struct buf *b, char *err, size_t errsize)
 	char *payload = NULL, *sig = NULL;
 	size_t payload_len, sig_len;
 	double t0 = now();
-	int rc = pdf_read_memory((const unsigned char *)b->p, b->len, &payload, &payload_len, &sig,
+	int rc = Kesu_pdf_read_memory((const unsigned char *)b->p, b->len, &payload, &payload_len, &sig,
 				 &sig_len, err, errsize);
 	double secs = now() - t0;
 	struct rusage ru;

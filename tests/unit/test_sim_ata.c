@@ -1,5 +1,5 @@
 /* The simulated ATA drive (tests/sim/sim_ata.c) driven through the
- * transport table: the Security state machine, SANITIZE polling, HPA, DCO,
+ * pass-through table: the Security state machine, SANITIZE polling, HPA, DCO,
  * the erase-time words, and every injected failure. The medium is a memfd
  * of 64 sectors filled with 0x5a ("old data"). */
 #include <criterion/criterion.h>
@@ -7,7 +7,7 @@
 
 #include "kesu/ata.h"
 #include "kesu/error.h"
-#include "kesu/transport.h"
+#include "device_cmd.h"
 #include "sim_criterion.h"
 
 #define SECTORS 64
@@ -51,21 +51,21 @@ static int send_pw(void (*build)(struct kesu_ata_cmd *, uint8_t *), bool master,
 {
 	uint8_t payload[512];
 	struct kesu_ata_cmd c;
-	cr_assert_eq(kesu_ata_security_payload(payload, master, enhanced, pw, strlen(pw)), 0);
+	cr_assert_eq(Kesu_ata_security_payload(payload, master, enhanced, pw, strlen(pw)), 0);
 	build(&c, payload);
-	return kesu_ata_send(&pt, &c, res);
+	return Kesu_ata_send(&pt, &c, res);
 }
 
 static void erase_unit(struct kesu_ata_cmd *c, uint8_t *payload)
 {
-	kesu_ata_erase_unit_cmd(c, payload, 600);
+	Kesu_ata_erase_unit_cmd(c, payload, 600);
 }
 
 static int prepare(struct kesu_ata_result *res)
 {
 	struct kesu_ata_cmd c;
-	kesu_ata_erase_prepare_cmd(&c);
-	return kesu_ata_send(&pt, &c, res);
+	Kesu_ata_erase_prepare_cmd(&c);
+	return Kesu_ata_send(&pt, &c, res);
 }
 
 static struct kesu_ata_identify identify_raw(uint8_t buf[512])
@@ -73,8 +73,8 @@ static struct kesu_ata_identify identify_raw(uint8_t buf[512])
 	struct kesu_ata_cmd c;
 	struct kesu_ata_result res;
 	struct kesu_ata_identify id;
-	kesu_ata_identify_cmd(&c, buf);
-	cr_assert_eq(kesu_ata_send(&pt, &c, &res), 0, "%s", res.reason);
+	Kesu_ata_identify_cmd(&c, buf);
+	cr_assert_eq(Kesu_ata_send(&pt, &c, &res), 0, "%s", res.reason);
 	cr_assert_eq(kesu_ata_identify_parse(buf, &id), 0, "checksum and signature");
 	return id;
 }
@@ -118,7 +118,7 @@ Test(sim_ata, identify_reports_the_configured_capabilities)
 Test(sim_ata, secure_erase_happy_path)
 {
 	struct kesu_ata_result res;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0, "%s", res.reason);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0, "%s", res.reason);
 	cr_assert(identify().security_enabled);
 	cr_assert_eq(prepare(&res), 0, "%s", res.reason);
 	cr_assert(res.regs_valid, "non-data commands return registers (CK_COND)");
@@ -138,13 +138,13 @@ Test(sim_ata, secure_erase_happy_path)
 Test(sim_ata, enhanced_erase_writes_the_pattern_and_needs_support)
 {
 	struct kesu_ata_result res;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0);
 	cr_assert_eq(prepare(&res), 0);
 	cr_assert_eq(send_pw(erase_unit, false, true, PW, &res), 0, "%s", res.reason);
 	cr_assert(sim_media_all(fd, BYTES, SIM_ATA_ENHANCED_BYTE));
 	fresh(BYTES, false);
 	d->sec_enhanced = false;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0);
 	cr_assert_eq(prepare(&res), 0);
 	cr_assert_eq(send_pw(erase_unit, false, true, PW, &res), -KESU_EUNSUPPORTED);
 	cr_assert(untouched());
@@ -153,7 +153,7 @@ Test(sim_ata, enhanced_erase_writes_the_pattern_and_needs_support)
 Test(sim_ata, erase_unit_needs_prepare_directly_before)
 {
 	struct kesu_ata_result res;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0);
 	cr_assert_eq(send_pw(erase_unit, false, false, PW, &res), -KESU_EUNSUPPORTED);
 	cr_assert(res.regs_valid && res.error == KESU_ATA_ERROR_ABRT && (res.status & KESU_ATA_STATUS_ERR));
 	cr_assert_eq(prepare(&res), 0);
@@ -167,42 +167,42 @@ Test(sim_ata, frozen_refuses_set_password_and_prepare)
 {
 	struct kesu_ata_result res;
 	d->frozen = true;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), -KESU_EUNSUPPORTED);
 	cr_assert_str_eq(res.reason, "command aborted by the drive (ABRT)");
 	cr_assert_eq(prepare(&res), -KESU_EUNSUPPORTED);
 	cr_assert_not(identify().security_enabled);
 	sim_ata_power_cycle(d); /* suspend/resume or hot-plug unfreezes */
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0);
 }
 
 Test(sim_ata, five_wrong_passwords_expire_the_counter)
 {
 	struct kesu_ata_result res;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0);
 	sim_ata_power_cycle(d);
 	cr_assert(identify().security_locked);
 	for (int i = 0; i < 5; i++) {
 		cr_assert_not(identify().security_count_expired);
-		cr_assert_eq(send_pw(kesu_ata_unlock_cmd, false, false, "wrong", &res), -KESU_EUNSUPPORTED);
+		cr_assert_eq(send_pw(Kesu_ata_unlock_cmd, false, false, "wrong", &res), -KESU_EUNSUPPORTED);
 	}
 	struct kesu_ata_identify id = identify();
 	cr_assert(id.security_count_expired && id.security_locked);
-	cr_assert_eq(send_pw(kesu_ata_unlock_cmd, false, false, PW, &res), -KESU_EUNSUPPORTED,
+	cr_assert_eq(send_pw(Kesu_ata_unlock_cmd, false, false, PW, &res), -KESU_EUNSUPPORTED,
 		     "even the right password is refused until power-off");
 	sim_ata_power_cycle(d);
-	cr_assert_eq(send_pw(kesu_ata_unlock_cmd, false, false, PW, &res), 0, "%s", res.reason);
+	cr_assert_eq(send_pw(Kesu_ata_unlock_cmd, false, false, PW, &res), 0, "%s", res.reason);
 	cr_assert_not(identify().security_locked);
-	cr_assert_eq(send_pw(kesu_ata_disable_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_disable_password_cmd, false, false, PW, &res), 0);
 	cr_assert_not(identify().security_enabled);
 }
 
 Test(sim_ata, locked_drive_refuses_disable_until_unlocked)
 {
 	struct kesu_ata_result res;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0);
 	sim_ata_power_cycle(d);
-	cr_assert_eq(send_pw(kesu_ata_disable_password_cmd, false, false, PW, &res), -KESU_EUNSUPPORTED);
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, "other", &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(send_pw(Kesu_ata_disable_password_cmd, false, false, PW, &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, "other", &res), -KESU_EUNSUPPORTED);
 	/* ERASE UNIT works on a locked drive with the right password. */
 	cr_assert_eq(prepare(&res), 0);
 	cr_assert_eq(send_pw(erase_unit, false, false, PW, &res), 0);
@@ -214,13 +214,13 @@ Test(sim_ata, failed_erase_leaves_the_password_set_and_unlock_disable_recover)
 {
 	struct kesu_ata_result res;
 	d->erase_fails = true;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0);
 	cr_assert_eq(prepare(&res), 0);
 	cr_assert_eq(send_pw(erase_unit, false, false, PW, &res), -KESU_EUNSUPPORTED);
 	cr_assert(identify().security_enabled, "password left set");
 	cr_assert(untouched());
-	cr_assert_eq(send_pw(kesu_ata_unlock_cmd, false, false, PW, &res), 0);
-	cr_assert_eq(send_pw(kesu_ata_disable_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_unlock_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_disable_password_cmd, false, false, PW, &res), 0);
 	cr_assert_not(identify().security_enabled);
 }
 
@@ -228,12 +228,12 @@ Test(sim_ata, disable_fails_leaves_the_password_set)
 {
 	struct kesu_ata_result res;
 	d->disable_fails = true;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0);
-	cr_assert_eq(send_pw(kesu_ata_disable_password_cmd, false, false, PW, &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_disable_password_cmd, false, false, PW, &res), -KESU_EUNSUPPORTED);
 	cr_assert(identify().security_enabled, "recovery failed: the password stays");
 	cr_assert_eq(d->attempts, 0, "not counted as a wrong password");
 	d->disable_fails = false;
-	cr_assert_eq(send_pw(kesu_ata_disable_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_disable_password_cmd, false, false, PW, &res), 0);
 	cr_assert_not(identify().security_enabled);
 }
 
@@ -258,8 +258,8 @@ Test(sim_ata, bridge_blocking_ata16)
 	uint8_t buf[512];
 	struct kesu_ata_cmd c;
 	d->bridge_blocks = true;
-	kesu_ata_identify_cmd(&c, buf);
-	cr_assert_eq(kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
+	Kesu_ata_identify_cmd(&c, buf);
+	cr_assert_eq(Kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
 	cr_assert(res.sense_valid && res.sense_key == 0x05 && res.asc == 0x20);
 	cr_assert_eq(prepare(&res), -KESU_EUNSUPPORTED);
 }
@@ -268,7 +268,7 @@ Test(sim_ata, timeout)
 {
 	struct kesu_ata_result res;
 	d->timeout_opcode = KESU_ATA_SEC_ERASE_UNIT;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0);
 	cr_assert_eq(prepare(&res), 0);
 	cr_assert_eq(send_pw(erase_unit, false, false, PW, &res), -ETIMEDOUT);
 	cr_assert_str_eq(res.reason, "command timed out");
@@ -278,7 +278,7 @@ Test(sim_ata, the_liar_reports_success_and_erases_nothing)
 {
 	struct kesu_ata_result res;
 	d->liar = true;
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), 0);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), 0);
 	cr_assert_eq(prepare(&res), 0);
 	cr_assert_eq(send_pw(erase_unit, false, false, PW, &res), 0);
 	cr_assert(untouched(), "only reading back can catch this");
@@ -288,8 +288,8 @@ static int sanitize_ow(enum kesu_ata_sanitize_action a, uint32_t pattern, unsign
 		       struct kesu_ata_result *res)
 {
 	struct kesu_ata_cmd c;
-	cr_assert_eq(kesu_ata_sanitize_cmd(&c, a, false, pattern, passes, invert), 0);
-	return kesu_ata_send(&pt, &c, res);
+	cr_assert_eq(Kesu_ata_sanitize_cmd(&c, a, false, pattern, passes, invert), 0);
+	return Kesu_ata_send(&pt, &c, res);
 }
 
 static int sanitize(enum kesu_ata_sanitize_action a, uint32_t pattern, struct kesu_ata_result *res)
@@ -360,10 +360,10 @@ Test(sim_ata, while_sanitizing_identify_and_native_max_still_answer)
 	struct kesu_ata_cmd c;
 	cr_assert_eq(sanitize(KESU_ATA_SANITIZE_BLOCK, 0, &res), 0);
 	identify();
-	kesu_ata_read_native_max_cmd(&c);
-	cr_assert_eq(kesu_ata_send(&pt, &c, &res), 0, "%s", res.reason);
+	Kesu_ata_read_native_max_cmd(&c);
+	cr_assert_eq(Kesu_ata_send(&pt, &c, &res), 0, "%s", res.reason);
 	cr_assert_eq(sanitize(KESU_ATA_SANITIZE_CRYPTO, 0, &res), -KESU_EUNSUPPORTED, "one at a time");
-	cr_assert_eq(send_pw(kesu_ata_set_password_cmd, false, false, PW, &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(send_pw(Kesu_ata_set_password_cmd, false, false, PW, &res), -KESU_EUNSUPPORTED);
 	sim_ata_power_cycle(d);
 	cr_assert(d->san_running, "a sanitize survives a power cycle");
 	cr_assert_eq(sanitize(KESU_ATA_SANITIZE_STATUS, 0, &res), 0);
@@ -386,15 +386,15 @@ Test(sim_ata, sanitize_modes_the_drive_lacks_are_refused)
 static int native_max(struct kesu_ata_result *res)
 {
 	struct kesu_ata_cmd c;
-	kesu_ata_read_native_max_cmd(&c);
-	return kesu_ata_send(&pt, &c, res);
+	Kesu_ata_read_native_max_cmd(&c);
+	return Kesu_ata_send(&pt, &c, res);
 }
 
 static int set_max(uint64_t lba, bool keep, struct kesu_ata_result *res)
 {
 	struct kesu_ata_cmd c;
-	kesu_ata_set_max_address_cmd(&c, lba, keep);
-	return kesu_ata_send(&pt, &c, res);
+	Kesu_ata_set_max_address_cmd(&c, lba, keep);
+	return Kesu_ata_send(&pt, &c, res);
 }
 
 Test(sim_ata, read_native_max_returns_a_48_bit_lba)
@@ -453,8 +453,8 @@ Test(sim_ata, dco_identify_words_3_to_6_and_checksum)
 	struct kesu_ata_cmd c;
 	uint8_t buf[512];
 	d->dco_sectors = 100;
-	kesu_ata_dco_identify_cmd(&c, buf);
-	cr_assert_eq(kesu_ata_send(&pt, &c, &res), 0, "%s", res.reason);
+	Kesu_ata_dco_identify_cmd(&c, buf);
+	cr_assert_eq(Kesu_ata_send(&pt, &c, &res), 0, "%s", res.reason);
 	cr_assert_eq(word(buf, 0), 0x0002, "revision");
 	cr_assert_eq(word(buf, 3), SECTORS + 100 - 1);
 	cr_assert_eq(word(buf, 4) | word(buf, 5) | word(buf, 6), 0);
@@ -466,19 +466,19 @@ Test(sim_ata, dco_identify_words_3_to_6_and_checksum)
 	/* A 48-bit maximum spreads over the four words. */
 	fresh(UINT64_C(0x123456789ab) * 512, false);
 	d->dco_sectors = 0x10000;
-	kesu_ata_dco_identify_cmd(&c, buf);
-	cr_assert_eq(kesu_ata_send(&pt, &c, &res), 0);
+	Kesu_ata_dco_identify_cmd(&c, buf);
+	cr_assert_eq(Kesu_ata_send(&pt, &c, &res), 0);
 	uint64_t max = (uint64_t)word(buf, 3) | (uint64_t)word(buf, 4) << 16 | (uint64_t)word(buf, 5) << 32 |
 		       (uint64_t)word(buf, 6) << 48;
 	cr_assert_eq(max, UINT64_C(0x123456789ab) + 0x10000 - 1);
 	/* Other DCO features (SET, RESTORE, FREEZE) are refused. */
-	kesu_ata_dco_identify_cmd(&c, buf);
+	Kesu_ata_dco_identify_cmd(&c, buf);
 	c.feature = 0xc1;
 	c.protocol = KESU_ATA_NON_DATA;
 	c.count = 0;
 	c.data = NULL;
 	c.data_len = 0;
-	cr_assert_eq(kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
 }
 
 Test(sim_ata, erase_time_words)
@@ -520,18 +520,18 @@ Test(sim_ata, layout_violations_are_reported)
 	struct kesu_ata_cmd c;
 	uint8_t buf[512];
 	sim_expect_violations();
-	kesu_ata_identify_cmd(&c, buf);
+	Kesu_ata_identify_cmd(&c, buf);
 	c.device = 0xa0; /* CHS-era DEVICE value */
-	cr_assert_eq(kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED, "refused once the hook returns");
+	cr_assert_eq(Kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED, "refused once the hook returns");
 	cr_assert_eq(sim_violations, 1);
 	cr_assert_not_null(strstr(sim_last_violation, "DEVICE 0x40"), "%s", sim_last_violation);
-	kesu_ata_read_native_max_cmd(&c);
+	Kesu_ata_read_native_max_cmd(&c);
 	c.ext48 = false; /* READ NATIVE MAX EXT as a 28-bit command */
-	cr_assert_eq(kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
 	cr_assert_eq(sim_violations, 2);
-	kesu_ata_erase_prepare_cmd(&c);
+	Kesu_ata_erase_prepare_cmd(&c);
 	c.command = 0xe7; /* FLUSH CACHE: not a command kesu sends */
-	cr_assert_eq(kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
 	cr_assert_eq(sim_violations, 3);
 	cr_assert_not_null(strstr(sim_last_violation, "0xe7"));
 }

@@ -9,7 +9,7 @@
 
 #include "kesu/ata.h"
 #include "kesu/error.h"
-#include "kesu/transport.h"
+#include "device_cmd.h"
 #include "sim_criterion.h"
 
 #define BYTES (64 * 512)
@@ -148,9 +148,9 @@ static void send_pw(struct kesu_passthru *pt, void (*build)(struct kesu_ata_cmd 
 	uint8_t payload[512];
 	struct kesu_ata_cmd c;
 	struct kesu_ata_result res;
-	cr_assert_eq(kesu_ata_security_payload(payload, false, false, pw, strlen(pw)), 0);
+	cr_assert_eq(Kesu_ata_security_payload(payload, false, false, pw, strlen(pw)), 0);
 	build(&c, payload);
-	cr_assert_eq(kesu_ata_send(pt, &c, &res), want, "%s", res.reason);
+	cr_assert_eq(Kesu_ata_send(pt, &c, &res), want, "%s", res.reason);
 }
 
 Test(sim_drive, missing_state_is_no_state)
@@ -167,7 +167,7 @@ Test(sim_drive, a_password_left_set_survives)
 	struct sim_drive d;
 	make("ata,erase-fails", &d);
 	struct kesu_passthru pt = sim_drive_passthru(&d);
-	send_pw(&pt, kesu_ata_set_password_cmd, "kesu-pw", 0);
+	send_pw(&pt, Kesu_ata_set_password_cmd, "kesu-pw", 0);
 	d.ata->attempts = 1;
 	cr_assert_eq(sim_drive_save(&d, state), 0);
 	sim_drive_free(&d);
@@ -181,7 +181,7 @@ Test(sim_drive, a_password_left_set_survives)
 	uint8_t want[32] = "kesu-pw";
 	cr_assert_arr_eq(d.ata->user_pw, want, 32);
 	pt = sim_drive_passthru(&d);
-	send_pw(&pt, kesu_ata_unlock_cmd, "wrong", -KESU_EUNSUPPORTED);
+	send_pw(&pt, Kesu_ata_unlock_cmd, "wrong", -KESU_EUNSUPPORTED);
 	cr_assert_eq(sim_drive_save(&d, state), 0);
 	sim_drive_free(&d);
 
@@ -191,8 +191,8 @@ Test(sim_drive, a_password_left_set_survives)
 	cr_assert(d.ata->enabled && d.ata->locked);
 	cr_assert_eq(d.ata->attempts, 0);
 	pt = sim_drive_passthru(&d);
-	send_pw(&pt, kesu_ata_unlock_cmd, "kesu-pw", 0);
-	send_pw(&pt, kesu_ata_disable_password_cmd, "kesu-pw", 0);
+	send_pw(&pt, Kesu_ata_unlock_cmd, "kesu-pw", 0);
+	send_pw(&pt, Kesu_ata_disable_password_cmd, "kesu-pw", 0);
 	cr_assert_eq(sim_drive_save(&d, state), 0);
 	sim_drive_free(&d);
 	make("ata", &d);
@@ -225,8 +225,8 @@ static uint16_t ata_sanitize(struct kesu_passthru *pt, enum kesu_ata_sanitize_ac
 {
 	struct kesu_ata_cmd c;
 	struct kesu_ata_result res;
-	cr_assert_eq(kesu_ata_sanitize_cmd(&c, a, false, pattern, 1, false), 0);
-	cr_assert_eq(kesu_ata_send(pt, &c, &res), 0, "%s", res.reason);
+	cr_assert_eq(Kesu_ata_sanitize_cmd(&c, a, false, pattern, 1, false), 0);
+	cr_assert_eq(Kesu_ata_send(pt, &c, &res), 0, "%s", res.reason);
 	return res.count;
 }
 
@@ -259,20 +259,20 @@ Test(sim_drive, nvme_and_scsi_sanitize_state)
 	struct kesu_passthru pt = sim_drive_passthru(&d);
 	struct kesu_nvme_admin a;
 	struct kesu_nvme_result r;
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_OVERWRITE, false, 1, false, false, 0x01020304), 0);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0, "%s", r.reason);
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_OVERWRITE, false, 1, false, false, 0x01020304), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0, "%s", r.reason);
 	cr_assert_eq(sim_drive_save(&d, state), 0);
 	sim_drive_free(&d);
 	make("nvme,polls=2", &d);
 	cr_assert_eq(sim_drive_load(&d, state), 0);
 	cr_assert_eq(d.nvme->sstat & 7, KESU_NVME_SSTAT_IN_PROGRESS);
 	pt = sim_drive_passthru(&d);
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_BLOCK, false, 0, false, false, 0), 0);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), -EBUSY, "still running");
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_BLOCK, false, 0, false, false, 0), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), -EBUSY, "still running");
 	uint8_t log[512];
 	for (int i = 0; i < 2; i++) {
-		cr_assert_eq(kesu_nvme_get_log_cmd(&a, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, log, 512), 0);
-		cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0);
+		cr_assert_eq(Kesu_nvme_get_log_cmd(&a, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, log, 512), 0);
+		cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0);
 	}
 	cr_assert_eq(log[2] & 7, KESU_NVME_SSTAT_DONE);
 	static const uint8_t pat[4] = {0x04, 0x03, 0x02, 0x01};
@@ -290,9 +290,9 @@ Test(sim_drive, nvme_and_scsi_sanitize_state)
 	struct kesu_scsi_result sr;
 	uint8_t params[8], sense[32];
 	static const uint8_t spat[2] = {0x77, 0x88};
-	int n = kesu_scsi_sanitize_overwrite_params(params, sizeof(params), 1, false, spat, 2);
-	cr_assert_eq(kesu_scsi_sanitize_cmd(&c, KESU_SCSI_SANITIZE_OVERWRITE, true, false, params, (uint16_t)n), 0);
-	cr_assert_eq(kesu_scsi_send(&pt, &c, &sr), 0, "%s", sr.reason);
+	int n = Kesu_scsi_sanitize_overwrite_params(params, sizeof(params), 1, false, spat, 2);
+	cr_assert_eq(Kesu_scsi_sanitize_cmd(&c, KESU_SCSI_SANITIZE_OVERWRITE, true, false, params, (uint16_t)n), 0);
+	cr_assert_eq(Kesu_scsi_send(&pt, &c, &sr), 0, "%s", sr.reason);
 	cr_assert_eq(sim_drive_save(&d, state), 0);
 	sim_drive_free(&d);
 	make("scsi,polls=2", &d);
@@ -302,9 +302,9 @@ Test(sim_drive, nvme_and_scsi_sanitize_state)
 	pt = sim_drive_passthru(&d);
 	struct kesu_sense s;
 	do {
-		kesu_scsi_request_sense_cmd(&c, false, sense, sizeof(sense));
-		cr_assert_eq(kesu_scsi_send(&pt, &c, &sr), 0);
-		cr_assert_eq(kesu_sense_parse(sense, sizeof(sense), &s), 0);
+		Kesu_scsi_request_sense_cmd(&c, false, sense, sizeof(sense));
+		cr_assert_eq(Kesu_scsi_send(&pt, &c, &sr), 0);
+		cr_assert_eq(Kesu_sense_parse(sense, sizeof(sense), &s), 0);
 	} while (s.key == 0x02);
 	cr_assert_eq(s.key, 0);
 	cr_assert(sim_media_pattern(fd, BYTES, spat, 2));

@@ -1,5 +1,5 @@
 /* The simulated NVMe controller (tests/sim/sim_nvme.c) through the
- * transport table: Identify Controller and Namespace, Format NVM with SES
+ * pass-through table: Identify Controller and Namespace, Format NVM with SES
  * 0/1/2, Sanitize with the progress log, failures. The namespace is a memfd
  * of 64 sectors filled with 0x5a. */
 #include <criterion/criterion.h>
@@ -7,7 +7,7 @@
 
 #include "kesu/error.h"
 #include "kesu/nvme.h"
-#include "kesu/transport.h"
+#include "device_cmd.h"
 #include "sim_criterion.h"
 
 #define SECTORS 64
@@ -51,8 +51,8 @@ static bool untouched(void)
 static int format(unsigned lbaf, unsigned ses, struct kesu_nvme_result *r)
 {
 	struct kesu_nvme_admin a;
-	cr_assert_eq(kesu_nvme_format_cmd(&a, 1, lbaf, ses, 0), 0);
-	return kesu_nvme_send(&pt, &a, r);
+	cr_assert_eq(Kesu_nvme_format_cmd(&a, 1, lbaf, ses, 0), 0);
+	return Kesu_nvme_send(&pt, &a, r);
 }
 
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -64,14 +64,14 @@ Test(sim_nvme, identify_controller_reflects_the_configuration)
 	uint8_t id[4096];
 	c->sanicap = 0x05;
 	c->fna = 0x06;
-	kesu_nvme_identify_cmd(&a, 0, 1, id);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0, "%s", r.reason);
+	Kesu_nvme_identify_cmd(&a, 0, 1, id);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0, "%s", r.reason);
 	cr_assert(le16(id + 256) & 0x0002, "OACS: format");
 	cr_assert_eq(id[328] & 7, 0x05, "SANICAP");
 	cr_assert_eq(id[524], 0x06, "FNA");
 	cr_assert_eq(memcmp(id + 4, "NVME-SER-1", 10), 0, "the captured controller");
 	c->format = false;
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0);
 	cr_assert_not(le16(id + 256) & 0x0002);
 }
 
@@ -82,8 +82,8 @@ static struct kesu_nvme_id_ns identify_ns(void)
 	struct kesu_nvme_id_ns ns;
 	uint8_t id[4096];
 	memset(id, 0xee, sizeof(id));
-	kesu_nvme_identify_cmd(&a, 1, 0, id);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0, "%s", r.reason);
+	Kesu_nvme_identify_cmd(&a, 1, 0, id);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0, "%s", r.reason);
 	cr_assert_eq(kesu_nvme_id_ns_parse(id, &ns), 0);
 	return ns;
 }
@@ -114,8 +114,8 @@ Test(sim_nvme, identify_namespace_gives_the_size_of_the_medium)
 	/* Another namespace does not exist. */
 	struct kesu_nvme_admin a;
 	uint8_t id[4096];
-	kesu_nvme_identify_cmd(&a, 2, 0, id);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), -EIO);
+	Kesu_nvme_identify_cmd(&a, 2, 0, id);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), -EIO);
 	cr_assert_eq(r.status & 0x7ff, 0x00b, "Invalid Namespace or Format");
 }
 
@@ -163,8 +163,8 @@ Test(sim_nvme, fail_opcode_completes_with_an_internal_error)
 static int sanitize_log(uint8_t log[512], struct kesu_nvme_result *r)
 {
 	struct kesu_nvme_admin a;
-	cr_assert_eq(kesu_nvme_get_log_cmd(&a, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, log, 512), 0);
-	return kesu_nvme_send(&pt, &a, r);
+	cr_assert_eq(Kesu_nvme_get_log_cmd(&a, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, log, 512), 0);
+	return Kesu_nvme_send(&pt, &a, r);
 }
 
 /* Reads the sanitize log until the sanitize is over; returns the reads. */
@@ -195,10 +195,10 @@ Test(sim_nvme, sanitize_progress_log)
 		cr_assert_eq(sanitize_log(log, &r), 0);
 		cr_assert_eq(le16(log + 2) & 7, KESU_NVME_SSTAT_NEVER);
 		cr_assert_eq(le16(log), 0xffff, "SPROG FFFFh when none is in progress");
-		cr_assert_eq(kesu_nvme_sanitize_cmd(&a, acts[i], false, 1, false, false, 0), 0);
-		cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0, "%s", r.reason);
+		cr_assert_eq(Kesu_nvme_sanitize_cmd(&a, acts[i], false, 1, false, false, 0), 0);
+		cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0, "%s", r.reason);
 		cr_assert_eq(format(0, 1, &r), -EBUSY, "sanitize in progress");
-		cr_assert_eq(kesu_nvme_send(&pt, &a, &r), -EBUSY);
+		cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), -EBUSY);
 		cr_assert(untouched());
 		cr_assert_eq(poll_until_done(log), 3);
 		struct kesu_nvme_sanitize_log sl;
@@ -220,8 +220,8 @@ Test(sim_nvme, overwrite_writes_cdw11_little_endian)
 	struct kesu_nvme_admin a;
 	struct kesu_nvme_result r;
 	uint8_t log[512];
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_OVERWRITE, false, 1, false, false, 0x11223344), 0);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0, "%s", r.reason);
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_OVERWRITE, false, 1, false, false, 0x11223344), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0, "%s", r.reason);
 	cr_assert_eq(c->pattern, 0x11223344);
 	poll_until_done(log);
 	static const uint8_t pat[4] = {0x44, 0x33, 0x22, 0x11};
@@ -229,8 +229,8 @@ Test(sim_nvme, overwrite_writes_cdw11_little_endian)
 	cr_assert_eq(log[2] >> 3 & 0x1f, 1, "SSTAT: one overwrite pass completed");
 	/* OIPBP with an even count ends on the inverse. */
 	fresh();
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_OVERWRITE, false, 2, true, true, 0x11223344), 0);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0);
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_OVERWRITE, false, 2, true, true, 0x11223344), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0);
 	poll_until_done(log);
 	static const uint8_t inv[4] = {0xbb, 0xcc, 0xdd, 0xee};
 	cr_assert(sim_media_pattern(fd, BYTES, inv, 4));
@@ -242,13 +242,13 @@ Test(sim_nvme, sanitize_actions_outside_sanicap_are_refused)
 	struct kesu_nvme_admin a;
 	struct kesu_nvme_result r;
 	c->sanicap = 0x02; /* block erase only */
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_CRYPTO, false, 0, false, false, 0), 0);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), -KESU_EUNSUPPORTED);
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_OVERWRITE, false, 1, false, false, 0), 0);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_CRYPTO, false, 0, false, false, 0), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_OVERWRITE, false, 1, false, false, 0), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), -KESU_EUNSUPPORTED);
 	cr_assert(untouched());
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_EXIT_FAILURE, false, 0, false, false, 0), 0);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0);
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_EXIT_FAILURE, false, 0, false, false, 0), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0);
 }
 
 Test(sim_nvme, the_liar_sanitizes_nothing)
@@ -257,8 +257,8 @@ Test(sim_nvme, the_liar_sanitizes_nothing)
 	struct kesu_nvme_result r;
 	uint8_t log[512];
 	c->liar = true;
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_BLOCK, false, 0, false, false, 0), 0);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0);
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_BLOCK, false, 0, false, false, 0), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0);
 	poll_until_done(log);
 	cr_assert_eq(le16(log + 2) & 7, KESU_NVME_SSTAT_DONE, "it says it did");
 	cr_assert(untouched());
@@ -269,17 +269,17 @@ Test(sim_nvme, smart_log_and_unknown_opcodes)
 	struct kesu_nvme_admin a;
 	struct kesu_nvme_result r;
 	uint8_t log[512];
-	cr_assert_eq(kesu_nvme_get_log_cmd(&a, KESU_NVME_LOG_SMART, KESU_NVME_NSID_ALL, log, 512), 0);
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), 0);
+	cr_assert_eq(Kesu_nvme_get_log_cmd(&a, KESU_NVME_LOG_SMART, KESU_NVME_NSID_ALL, log, 512), 0);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), 0);
 	cr_assert_eq(le16(log + 1), 315, "composite temperature, K");
 	a = (struct kesu_nvme_admin){.opcode = 0x7f};
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), -KESU_EUNSUPPORTED);
 	cr_assert_eq(c->ncmds, 2);
 	cr_assert_eq(c->opcodes[0], KESU_NVME_GET_LOG_PAGE);
 	cr_assert_eq(c->opcodes[1], 0x7f);
 	struct kesu_ata_cmd ac = {0};
 	struct kesu_ata_result ar;
-	cr_assert_eq(kesu_ata_send(&pt, &ac, &ar), -KESU_EUNSUPPORTED, "no ATA on an NVMe channel");
+	cr_assert_eq(Kesu_ata_send(&pt, &ac, &ar), -KESU_EUNSUPPORTED, "no ATA on an NVMe channel");
 	kesu_passthru_close(&pt);
 }
 
@@ -289,14 +289,14 @@ Test(sim_nvme, layout_violations_are_reported)
 	struct kesu_nvme_result r;
 	uint8_t log[512];
 	sim_expect_violations();
-	cr_assert_eq(kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_BLOCK, false, 0, false, false, 0), 0);
+	cr_assert_eq(Kesu_nvme_sanitize_cmd(&a, KESU_NVME_SANACT_BLOCK, false, 0, false, false, 0), 0);
 	a.nsid = 1; /* Sanitize is for the whole subsystem: nsid 0 */
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), -KESU_EUNSUPPORTED);
 	cr_assert_eq(sim_violations, 1);
 	cr_assert_not_null(strstr(sim_last_violation, "nsid 0"), "%s", sim_last_violation);
-	cr_assert_eq(kesu_nvme_get_log_cmd(&a, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, log, 512), 0);
+	cr_assert_eq(Kesu_nvme_get_log_cmd(&a, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, log, 512), 0);
 	a.data_len = 256; /* NUMD says 512 */
-	cr_assert_eq(kesu_nvme_send(&pt, &a, &r), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_nvme_send(&pt, &a, &r), -KESU_EUNSUPPORTED);
 	cr_assert_eq(sim_violations, 2);
 	cr_assert(untouched());
 }

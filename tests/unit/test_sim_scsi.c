@@ -1,4 +1,4 @@
-/* The simulated SCSI disk (tests/sim/sim_scsi.c) through the transport
+/* The simulated SCSI disk (tests/sim/sim_scsi.c) through the pass-through
  * table: SANITIZE with each service action, with and without IMMED,
  * progress through REQUEST SENSE in both sense formats, TEST UNIT READY,
  * REPORT SUPPORTED OPERATION CODES, VPD page B1, refusals and the checks
@@ -8,7 +8,7 @@
 #include <errno.h>
 
 #include "kesu/error.h"
-#include "kesu/transport.h"
+#include "device_cmd.h"
 #include "sim_criterion.h"
 
 #define SECTORS 64
@@ -57,12 +57,12 @@ static int sanitize(enum kesu_scsi_sanitize_action sa, bool immed, struct kesu_s
 	uint16_t plen = 0;
 	if (sa == KESU_SCSI_SANITIZE_OVERWRITE) {
 		static const uint8_t pat[3] = {0xde, 0xad, 0x01}; /* 3 bytes: not a divisor of 512 */
-		int n = kesu_scsi_sanitize_overwrite_params(params, sizeof(params), 1, false, pat, 3);
+		int n = Kesu_scsi_sanitize_overwrite_params(params, sizeof(params), 1, false, pat, 3);
 		cr_assert_eq(n, 7);
 		plen = (uint16_t)n;
 	}
-	cr_assert_eq(kesu_scsi_sanitize_cmd(&c, sa, immed, false, plen ? params : NULL, plen), 0);
-	return kesu_scsi_send(&pt, &c, res);
+	cr_assert_eq(Kesu_scsi_sanitize_cmd(&c, sa, immed, false, plen ? params : NULL, plen), 0);
+	return Kesu_scsi_send(&pt, &c, res);
 }
 
 /* REQUEST SENSE: returns the decoded sense data (GOOD status, the sense
@@ -74,10 +74,10 @@ static struct kesu_sense request_sense(bool desc)
 	struct kesu_sense sense;
 	uint8_t buf[252];
 	memset(buf, 0xee, sizeof(buf));
-	kesu_scsi_request_sense_cmd(&c, desc, buf, sizeof(buf));
-	cr_assert_eq(kesu_scsi_send(&pt, &c, &res), 0, "%s", res.reason);
+	Kesu_scsi_request_sense_cmd(&c, desc, buf, sizeof(buf));
+	cr_assert_eq(Kesu_scsi_send(&pt, &c, &res), 0, "%s", res.reason);
 	cr_assert_eq(res.status, 0x00, "GOOD");
-	cr_assert_eq(kesu_sense_parse(buf, sizeof(buf), &sense), 0);
+	cr_assert_eq(Kesu_sense_parse(buf, sizeof(buf), &sense), 0);
 	cr_assert_eq(sense.response_code, desc ? 0x72 : 0x70, "the format the DESC bit asked for");
 	return sense;
 }
@@ -85,8 +85,8 @@ static struct kesu_sense request_sense(bool desc)
 static int test_unit_ready(struct kesu_scsi_result *res)
 {
 	struct kesu_scsi_cmd c;
-	kesu_scsi_test_unit_ready_cmd(&c);
-	return kesu_scsi_send(&pt, &c, res);
+	Kesu_scsi_test_unit_ready_cmd(&c);
+	return Kesu_scsi_send(&pt, &c, res);
 }
 
 static void check_result(enum kesu_scsi_sanitize_action sa)
@@ -161,23 +161,23 @@ Test(sim_scsi, request_sense_bytes_at_the_spc_offsets)
 	s->san_polls = 2;
 	cr_assert_eq(sanitize(KESU_SCSI_SANITIZE_BLOCK, true, &res), 0);
 	/* First poll of two: half way, 0x7fff. */
-	kesu_scsi_request_sense_cmd(&c, false, buf, sizeof(buf));
-	cr_assert_eq(kesu_scsi_send(&pt, &c, &res), 0);
+	Kesu_scsi_request_sense_cmd(&c, false, buf, sizeof(buf));
+	cr_assert_eq(Kesu_scsi_send(&pt, &c, &res), 0);
 	static const uint8_t fixed[18] = {0x70, 0, 0x02, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x04, 0x1b, 0, 0x80, 0x7f, 0xff};
 	cr_assert_arr_eq(buf, fixed, 18);
 	fresh();
 	s->san_polls = 2;
 	cr_assert_eq(sanitize(KESU_SCSI_SANITIZE_BLOCK, true, &res), 0);
-	kesu_scsi_request_sense_cmd(&c, true, buf, sizeof(buf));
-	cr_assert_eq(kesu_scsi_send(&pt, &c, &res), 0);
+	Kesu_scsi_request_sense_cmd(&c, true, buf, sizeof(buf));
+	cr_assert_eq(Kesu_scsi_send(&pt, &c, &res), 0);
 	static const uint8_t desc[16] = {0x72, 0x02, 0x04, 0x1b, 0, 0, 0, 8,
 					 0x02, 0x06, 0, 0, 0x80, 0x7f, 0xff, 0};
 	cr_assert_arr_eq(buf, desc, 16);
 	/* A short allocation length gets the start of it. */
 	uint8_t small[8];
 	memset(small, 0xee, sizeof(small));
-	kesu_scsi_request_sense_cmd(&c, true, small, 4);
-	cr_assert_eq(kesu_scsi_send(&pt, &c, &res), 0);
+	Kesu_scsi_request_sense_cmd(&c, true, small, 4);
+	cr_assert_eq(Kesu_scsi_send(&pt, &c, &res), 0);
 	static const uint8_t head[8] = {0x72, 0x00, 0x00, 0x00, 0xee, 0xee, 0xee, 0xee};
 	cr_assert_arr_eq(small, head, 8, "done: NO SENSE, 4 bytes written, nothing past them");
 }
@@ -205,14 +205,14 @@ Test(sim_scsi, unsupported_service_actions_are_illegal_requests)
 	cr_assert_str_eq(res.reason, "ILLEGAL REQUEST: invalid field in CDB");
 	/* A service action SANITIZE does not define. */
 	struct kesu_scsi_cmd c;
-	cr_assert_eq(kesu_scsi_sanitize_cmd(&c, KESU_SCSI_SANITIZE_BLOCK, false, false, NULL, 0), 0);
+	cr_assert_eq(Kesu_scsi_sanitize_cmd(&c, KESU_SCSI_SANITIZE_BLOCK, false, false, NULL, 0), 0);
 	c.cdb[1] = 0x05;
-	cr_assert_eq(kesu_scsi_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_scsi_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
 	cr_assert_eq(res.sense.asc, 0x24);
 	cr_assert(untouched());
 	/* READ(10) is not simulated: invalid operation code. */
 	c = (struct kesu_scsi_cmd){.cdb = {0x28}, .cdb_len = 10};
-	cr_assert_eq(kesu_scsi_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_scsi_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
 	cr_assert_eq(res.sense.asc, 0x20);
 }
 
@@ -255,8 +255,8 @@ Test(sim_scsi, a_failing_sanitize_reports_medium_error_until_exit_failure_mode)
 static int report_opcode(uint8_t opcode, uint16_t sa, uint8_t *buf, uint16_t len, struct kesu_scsi_result *res)
 {
 	struct kesu_scsi_cmd c;
-	kesu_scsi_report_opcode_cmd(&c, opcode, sa, buf, len);
-	return kesu_scsi_send(&pt, &c, res);
+	Kesu_scsi_report_opcode_cmd(&c, opcode, sa, buf, len);
+	return Kesu_scsi_send(&pt, &c, res);
 }
 
 Test(sim_scsi, report_supported_operation_codes)
@@ -286,8 +286,8 @@ Test(sim_scsi, report_supported_operation_codes)
 static int vpd(uint8_t page, uint8_t *buf, uint16_t len, struct kesu_scsi_result *res)
 {
 	struct kesu_scsi_cmd c;
-	kesu_scsi_inquiry_vpd_cmd(&c, page, buf, len);
-	return kesu_scsi_send(&pt, &c, res);
+	Kesu_scsi_inquiry_vpd_cmd(&c, page, buf, len);
+	return Kesu_scsi_send(&pt, &c, res);
 }
 
 Test(sim_scsi, vpd_block_device_characteristics)
@@ -317,8 +317,8 @@ Test(sim_scsi, ata_pass_through_is_an_invalid_opcode)
 	struct kesu_ata_cmd c;
 	struct kesu_ata_result res;
 	uint8_t buf[512];
-	kesu_ata_identify_cmd(&c, buf);
-	cr_assert_eq(kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
+	Kesu_ata_identify_cmd(&c, buf);
+	cr_assert_eq(Kesu_ata_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
 	cr_assert(res.sense_valid && res.sense_key == 0x05 && res.asc == 0x20);
 	cr_assert_eq(s->opcodes[0], 0x85);
 }
@@ -328,8 +328,8 @@ static int overwrite_raw(const uint8_t *list, uint16_t len, struct kesu_scsi_res
 {
 	struct kesu_scsi_cmd c;
 	memcpy(params, list, len);
-	cr_assert_eq(kesu_scsi_sanitize_cmd(&c, KESU_SCSI_SANITIZE_OVERWRITE, false, false, params, len), 0);
-	return kesu_scsi_send(&pt, &c, res);
+	cr_assert_eq(Kesu_scsi_sanitize_cmd(&c, KESU_SCSI_SANITIZE_OVERWRITE, false, false, params, len), 0);
+	return Kesu_scsi_send(&pt, &c, res);
 }
 
 Test(sim_scsi, overwrite_parameter_list_layout_violations_are_detected)
@@ -362,9 +362,9 @@ Test(sim_scsi, overwrite_parameter_list_layout_violations_are_detected)
 	cr_assert(sim_media_pattern(fd, BYTES, inv, 4), "INVERT with 2 passes ends on the inverse");
 	/* The CDB's PARAMETER LIST LENGTH must match the data sent. */
 	struct kesu_scsi_cmd c;
-	cr_assert_eq(kesu_scsi_sanitize_cmd(&c, KESU_SCSI_SANITIZE_OVERWRITE, false, false, params, 8), 0);
+	cr_assert_eq(Kesu_scsi_sanitize_cmd(&c, KESU_SCSI_SANITIZE_OVERWRITE, false, false, params, 8), 0);
 	c.data_len = 6;
-	cr_assert_eq(kesu_scsi_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
+	cr_assert_eq(Kesu_scsi_send(&pt, &c, &res), -KESU_EUNSUPPORTED);
 	cr_assert_eq(sim_violations, 7);
 	cr_assert_not_null(strstr(sim_last_violation, "PARAMETER LIST LENGTH"));
 }

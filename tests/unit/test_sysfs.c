@@ -13,13 +13,13 @@
 Test(sysfs, trim_copy_strips_padding_and_control_bytes)
 {
 	char buf[16];
-	kesu_trim_copy(buf, sizeof(buf), "  ST500DM002 \n", 14);
+	Kesu_trim_copy(buf, sizeof(buf), "  ST500DM002 \n", 14);
 	cr_assert_str_eq(buf, "ST500DM002");
-	kesu_trim_copy(buf, sizeof(buf), "a\x01" "b", 3);
+	Kesu_trim_copy(buf, sizeof(buf), "a\x01" "b", 3);
 	cr_assert_str_eq(buf, "a?b");
-	kesu_trim_copy(buf, 4, "abcdef", 6);
+	Kesu_trim_copy(buf, 4, "abcdef", 6);
 	cr_assert_str_eq(buf, "abc");
-	kesu_trim_copy(buf, sizeof(buf), "\0\0\0", 3);
+	Kesu_trim_copy(buf, sizeof(buf), "\0\0\0", 3);
 	cr_assert_str_empty(buf);
 }
 
@@ -29,7 +29,7 @@ Test(sysfs, vpd80_serial_skips_the_header)
 	const unsigned char page[] = {0x00, 0x80, 0x00, 0x14, ' ', ' ', ' ', ' ', 'W', 'D', '-',
 				      'W', 'C', 'C', '4', 'N', '1', '2', '3', '4', '5', '6', '7', ' '};
 	char buf[64];
-	cr_assert_eq(kesu_vpd80_serial(page, sizeof(page), buf, sizeof(buf)), 15);
+	cr_assert_eq(Kesu_vpd80_serial(page, sizeof(page), buf, sizeof(buf)), 15);
 	cr_assert_str_eq(buf, "WD-WCC4N1234567");
 }
 
@@ -37,12 +37,12 @@ Test(sysfs, vpd80_rejects_other_pages_and_truncation)
 {
 	const unsigned char wrong[] = {0x00, 0x83, 0x00, 0x02, 'A', 'B'};
 	char buf[64];
-	cr_assert_lt(kesu_vpd80_serial(wrong, sizeof(wrong), buf, sizeof(buf)), 0);
+	cr_assert_lt(Kesu_vpd80_serial(wrong, sizeof(wrong), buf, sizeof(buf)), 0);
 	/* declared length longer than the data: use what is there */
 	const unsigned char shortpage[] = {0x00, 0x80, 0x00, 0x40, 'S', 'N', '1'};
-	cr_assert_eq(kesu_vpd80_serial(shortpage, sizeof(shortpage), buf, sizeof(buf)), 3);
+	cr_assert_eq(Kesu_vpd80_serial(shortpage, sizeof(shortpage), buf, sizeof(buf)), 3);
 	cr_assert_str_eq(buf, "SN1");
-	cr_assert_lt(kesu_vpd80_serial(shortpage, 3, buf, sizeof(buf)), 0);
+	cr_assert_lt(Kesu_vpd80_serial(shortpage, 3, buf, sizeof(buf)), 0);
 }
 
 Test(sysfs, vpd83_finds_the_naa_designator)
@@ -57,7 +57,7 @@ Test(sysfs, vpd83_finds_the_naa_designator)
 		0x01, 0x14, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01,
 	};
 	char buf[64];
-	cr_assert_gt(kesu_vpd83_wwn(page, sizeof(page), buf, sizeof(buf)), 0);
+	cr_assert_gt(Kesu_vpd83_wwn(page, sizeof(page), buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "0x5000c500a1b2c3d4");
 }
 
@@ -66,10 +66,10 @@ Test(sysfs, vpd83_without_naa_is_enoent)
 	const unsigned char page[] = {0x00, 0x83, 0x00, 0x0c, 0x02, 0x01, 0x00, 0x08,
 				      'Q', 'E', 'M', 'U', ' ', ' ', ' ', ' '};
 	char buf[64];
-	cr_assert_eq(kesu_vpd83_wwn(page, sizeof(page), buf, sizeof(buf)), -ENOENT);
+	cr_assert_eq(Kesu_vpd83_wwn(page, sizeof(page), buf, sizeof(buf)), -ENOENT);
 	/* a descriptor running past the page is not read */
 	const unsigned char bad[] = {0x00, 0x83, 0x00, 0x08, 0x01, 0x03, 0x00, 0x10, 0x50, 0, 0, 0};
-	cr_assert_lt(kesu_vpd83_wwn(bad, sizeof(bad), buf, sizeof(buf)), 0);
+	cr_assert_lt(Kesu_vpd83_wwn(bad, sizeof(bad), buf, sizeof(buf)), 0);
 }
 
 static char *make_attr_dir(void)
@@ -94,15 +94,15 @@ Test(sysfs, read_u64_accepts_decimal_only)
 	char *dir = make_attr_dir();
 	uint64_t v = 0;
 	write_attr(dir, "size", "1953525168\n");
-	cr_assert_eq(kesu_sysfs_read_u64(dir, "size", &v), 0);
+	cr_assert_eq(Kesu_sysfs_read_u64(dir, "size", &v), 0);
 	cr_assert_eq(v, 1953525168ULL);
 	write_attr(dir, "bad", "12abc\n");
-	cr_assert_eq(kesu_sysfs_read_u64(dir, "bad", &v), -EINVAL);
+	cr_assert_eq(Kesu_sysfs_read_u64(dir, "bad", &v), -EINVAL);
 	write_attr(dir, "empty", "\n");
-	cr_assert_eq(kesu_sysfs_read_u64(dir, "empty", &v), -EINVAL);
+	cr_assert_eq(Kesu_sysfs_read_u64(dir, "empty", &v), -EINVAL);
 	write_attr(dir, "neg", "-1\n");
-	cr_assert_eq(kesu_sysfs_read_u64(dir, "neg", &v), -EINVAL);
-	cr_assert_eq(kesu_sysfs_read_u64(dir, "missing", &v), -ENOENT);
+	cr_assert_eq(Kesu_sysfs_read_u64(dir, "neg", &v), -EINVAL);
+	cr_assert_eq(Kesu_sysfs_read_u64(dir, "missing", &v), -ENOENT);
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	cr_assert_eq(system(cmd), 0);
@@ -127,7 +127,7 @@ Test(transport, from_sysfs_paths)
 		{"/sys/devices/somewhere/else/block/xyz0", "xyz0", KESU_TRAN_UNKNOWN},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		cr_expect_eq(kesu_transport_from_path(cases[i].path, cases[i].name), cases[i].want,
+		cr_expect_eq(Kesu_transport_from_path(cases[i].path, cases[i].name), cases[i].want,
 			     "%s: got %s", cases[i].name,
-			     kesu_transport_name(kesu_transport_from_path(cases[i].path, cases[i].name)));
+			     kesu_transport_name(Kesu_transport_from_path(cases[i].path, cases[i].name)));
 }

@@ -114,7 +114,7 @@ static int verify(struct sim_drive *d, const struct kesu_fill *f, double percent
 	struct kesu_verify_plan plan;
 	cr_assert_eq(kesu_verify_plan_make(d->size, d->sector, percent, seed_a, &plan), 0);
 	struct kesu_verify_io io = {.target = &t, .expect = f, .request = 256 << 10, .retries = 1};
-	int rc = kesu_verify_read(&io, &plan, out);
+	int rc = Kesu_verify_read(&io, &plan, out);
 	kesu_verify_plan_free(&plan);
 	return rc;
 }
@@ -123,15 +123,15 @@ Test(verify_read, a_random_pass_verifies_by_regenerating_the_stream)
 {
 	struct sim_drive *d = sim_new(16 << 20, 512);
 	struct kesu_fill f = random_fill();
-	kesu_fill_bytes(&f, 0, d->data, d->size);
+	Kesu_fill_bytes(&f, 0, d->data, d->size);
 	struct kesu_verify_outcome out;
 	cr_assert_eq(verify(d, &f, 10.0, &out), 0);
 	cr_assert_eq(out.mismatched.count, 0);
 	cr_assert_geq(out.bytes_read, (16 << 20) / 10);
-	kesu_verify_outcome_free(&out);
+	Kesu_verify_outcome_free(&out);
 	cr_assert_eq(verify(d, &f, 100.0, &out), 0);
 	cr_assert_eq(out.bytes_read, 16 << 20);
-	kesu_verify_outcome_free(&out);
+	Kesu_verify_outcome_free(&out);
 	sim_free(d);
 }
 
@@ -139,7 +139,7 @@ Test(verify_read, a_changed_sector_is_reported_as_a_range)
 {
 	struct sim_drive *d = sim_new(16 << 20, 512);
 	struct kesu_fill f = random_fill();
-	kesu_fill_bytes(&f, 0, d->data, d->size);
+	Kesu_fill_bytes(&f, 0, d->data, d->size);
 	d->data[5000 * 512 + 17] ^= 1;
 	d->data[5001 * 512 + 3] ^= 1;
 	d->data[d->size - 1] ^= 0x80; /* the last byte: always sampled */
@@ -149,9 +149,9 @@ Test(verify_read, a_changed_sector_is_reported_as_a_range)
 	cr_assert_eq(out.mismatched.items[0].first, 5000);
 	cr_assert_eq(out.mismatched.items[0].count, 2);
 	cr_assert_eq(out.mismatched.items[1].first, (16 << 20) / 512 - 1);
-	kesu_verify_outcome_free(&out);
+	Kesu_verify_outcome_free(&out);
 	cr_assert_eq(verify(d, &f, 10.0, &out), -KESU_EVERIFY, "the sampled read finds the last sector too");
-	kesu_verify_outcome_free(&out);
+	Kesu_verify_outcome_free(&out);
 	sim_free(d);
 }
 
@@ -167,7 +167,7 @@ Test(verify_read, unreadable_sectors_fail_verification)
 	cr_assert_eq(out.unreadable.items[0].first, 77);
 	cr_assert_eq(out.mismatched.count, 0);
 	cr_assert_eq(out.bytes_read, (4 << 20) - 512);
-	kesu_verify_outcome_free(&out);
+	Kesu_verify_outcome_free(&out);
 	sim_free(d);
 }
 
@@ -175,15 +175,15 @@ Test(pattern, multi_byte_patterns_keep_their_phase_at_any_offset)
 {
 	struct kesu_fill f = {.kind = KESU_FILL_PATTERN, .pattern = {0x92, 0x49, 0x24}, .pattern_len = 3};
 	uint8_t whole[10007], part[5000];
-	kesu_fill_bytes(&f, 0, whole, sizeof(whole));
+	Kesu_fill_bytes(&f, 0, whole, sizeof(whole));
 	for (size_t i = 0; i < sizeof(whole); i++)
 		cr_assert_eq(whole[i], f.pattern[i % 3], "byte %zu", i);
 	for (uint64_t off = 0; off < 7; off++) {
-		kesu_fill_bytes(&f, 1000 + off, part, sizeof(part));
+		Kesu_fill_bytes(&f, 1000 + off, part, sizeof(part));
 		cr_assert_eq(memcmp(part, whole + 1000 + off, sizeof(part)), 0, "offset %llu",
 			     (unsigned long long)(1000 + off));
 	}
-	kesu_fill_bytes(&f, 5, part, 2);
+	Kesu_fill_bytes(&f, 5, part, 2);
 	cr_assert(part[0] == 0x24 && part[1] == 0x92);
 }
 

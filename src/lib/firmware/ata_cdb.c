@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kesu/transport.h"
+#include "device_cmd.h"
 
 /* CDB byte 2 flags. */
 #define T_LENGTH_COUNT 0x02 /* transfer length is in the COUNT field */
@@ -13,7 +13,7 @@
 
 #define ATA_DEVICE_LBA 0x40
 
-int kesu_ata_cdb_pack(const struct kesu_ata_cmd *cmd, uint8_t cdb[16])
+int Kesu_ata_cdb_pack(const struct kesu_ata_cmd *cmd, uint8_t cdb[16])
 {
 	memset(cdb, 0, 16);
 	switch (cmd->protocol) {
@@ -64,17 +64,17 @@ static void pio(struct kesu_ata_cmd *c, uint8_t protocol, uint8_t command, uint8
 				   .command = command, .data = buf, .data_len = 512};
 }
 
-void kesu_ata_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512])
+void Kesu_ata_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512])
 {
 	pio(c, KESU_ATA_PIO_IN, KESU_ATA_IDENTIFY, buf);
 }
 
-void kesu_ata_read_native_max_cmd(struct kesu_ata_cmd *c)
+void Kesu_ata_read_native_max_cmd(struct kesu_ata_cmd *c)
 {
 	non_data(c, KESU_ATA_READ_NATIVE_MAX_EXT, true);
 }
 
-int kesu_ata_security_payload(uint8_t out[KESU_ATA_SECURITY_PAYLOAD], bool master, bool enhanced,
+int Kesu_ata_security_payload(uint8_t out[KESU_ATA_SECURITY_PAYLOAD], bool master, bool enhanced,
 			      const void *password, size_t len)
 {
 	if (len > KESU_ATA_PASSWORD_MAX)
@@ -86,47 +86,47 @@ int kesu_ata_security_payload(uint8_t out[KESU_ATA_SECURITY_PAYLOAD], bool maste
 	return 0;
 }
 
-void kesu_ata_set_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD])
+void Kesu_ata_set_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD])
 {
 	pio(c, KESU_ATA_PIO_OUT, KESU_ATA_SEC_SET_PASSWORD, payload);
 }
 
-void kesu_ata_unlock_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD])
+void Kesu_ata_unlock_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD])
 {
 	pio(c, KESU_ATA_PIO_OUT, KESU_ATA_SEC_UNLOCK, payload);
 }
 
-void kesu_ata_disable_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD])
+void Kesu_ata_disable_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD])
 {
 	pio(c, KESU_ATA_PIO_OUT, KESU_ATA_SEC_DISABLE_PASSWORD, payload);
 }
 
-void kesu_ata_erase_prepare_cmd(struct kesu_ata_cmd *c)
+void Kesu_ata_erase_prepare_cmd(struct kesu_ata_cmd *c)
 {
 	non_data(c, KESU_ATA_SEC_ERASE_PREPARE, false);
 }
 
-void kesu_ata_dco_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512])
+void Kesu_ata_dco_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512])
 {
 	pio(c, KESU_ATA_PIO_IN, KESU_ATA_DEVICE_CONFIGURATION, buf);
 	c->feature = 0xc2;
 }
 
-void kesu_ata_set_max_address_cmd(struct kesu_ata_cmd *c, uint64_t max_lba, bool keep)
+void Kesu_ata_set_max_address_cmd(struct kesu_ata_cmd *c, uint64_t max_lba, bool keep)
 {
 	non_data(c, KESU_ATA_SET_MAX_ADDRESS_EXT, true);
 	c->lba = max_lba & ((UINT64_C(1) << 48) - 1);
 	c->count = keep ? 1 : 0; /* VV: value volatile bit */
 }
 
-void kesu_ata_erase_unit_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD],
+void Kesu_ata_erase_unit_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD],
 			     unsigned timeout_s)
 {
 	pio(c, KESU_ATA_PIO_OUT, KESU_ATA_SEC_ERASE_UNIT, payload);
 	c->timeout_s = timeout_s;
 }
 
-int kesu_ata_sanitize_cmd(struct kesu_ata_cmd *c, enum kesu_ata_sanitize_action action,
+int Kesu_ata_sanitize_cmd(struct kesu_ata_cmd *c, enum kesu_ata_sanitize_action action,
 			  bool failure_mode, uint32_t pattern, unsigned passes, bool invert)
 {
 	non_data(c, KESU_ATA_SANITIZE, true);

@@ -19,7 +19,7 @@ static void ata_string(const uint8_t *d, unsigned first, unsigned words, char *o
 		raw[2 * i] = (char)(w >> 8);
 		raw[2 * i + 1] = (char)(w & 0xff);
 	}
-	kesu_trim_copy(out, size, raw, 2 * words);
+	Kesu_trim_copy(out, size, raw, 2 * words);
 }
 
 /* Words 89/90: units of 2 minutes; bit 15 set means bits 14:0 hold the

@@ -27,7 +27,7 @@ static int identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, char
 {
 	bool answered;
 	const char *why;
-	int rc = kesu_fw_ata_identify(pt, id, &answered, &why);
+	int rc = Kesu_fw_ata_identify(pt, id, &answered, &why);
 	if (rc < 0)
 		snprintf(err, errsize, "ATA IDENTIFY %s: %s",
 			 answered ? "data" : rc == -KESU_EUNSUPPORTED ? "refused" : "failed", why);
@@ -40,14 +40,14 @@ static int send_password(struct kesu_passthru *pt, bool disable, const char *pas
 {
 	uint8_t payload[KESU_ATA_SECURITY_PAYLOAD];
 	struct kesu_ata_cmd cmd;
-	int rc = kesu_ata_security_payload(payload, false, false, password, strlen(password));
+	int rc = Kesu_ata_security_payload(payload, false, false, password, strlen(password));
 	if (rc < 0)
 		return rc;
 	if (disable)
-		kesu_ata_disable_password_cmd(&cmd, payload);
+		Kesu_ata_disable_password_cmd(&cmd, payload);
 	else
-		kesu_ata_unlock_cmd(&cmd, payload);
-	rc = kesu_ata_send(pt, &cmd, res);
+		Kesu_ata_unlock_cmd(&cmd, payload);
+	rc = Kesu_ata_send(pt, &cmd, res);
 	sodium_memzero(payload, sizeof(payload));
 	sodium_memzero(&cmd, sizeof(cmd));
 	return rc;

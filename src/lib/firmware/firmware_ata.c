@@ -15,8 +15,8 @@ static int identify(struct kesu_fw_ctx *c, struct kesu_ata_identify *id)
 	uint8_t buf[512];
 	struct kesu_ata_cmd cmd;
 	struct kesu_ata_result res;
-	kesu_ata_identify_cmd(&cmd, buf);
-	int rc = kesu_ata_send(c->pt, &cmd, &res);
+	Kesu_ata_identify_cmd(&cmd, buf);
+	int rc = Kesu_ata_send(c->pt, &cmd, &res);
 	if (rc < 0) {
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "IDENTIFY DEVICE failed: %s", res.reason);
 		return rc;
@@ -35,21 +35,21 @@ static int send_password_cmd(struct kesu_fw_ctx *c,
 {
 	uint8_t payload[KESU_ATA_SECURITY_PAYLOAD];
 	struct kesu_ata_cmd cmd;
-	int rc = kesu_ata_security_payload(payload, false, enhanced, c->password, strlen(c->password));
+	int rc = Kesu_ata_security_payload(payload, false, enhanced, c->password, strlen(c->password));
 	if (rc < 0)
 		return rc;
 	build(&cmd, payload);
 	if (timeout_s)
 		cmd.timeout_s = timeout_s;
-	rc = kesu_ata_send(c->pt, &cmd, res);
+	rc = Kesu_ata_send(c->pt, &cmd, res);
 	sodium_memzero(payload, sizeof(payload));
 	return rc;
 }
 
-static void build_set_password(struct kesu_ata_cmd *c, uint8_t *p) { kesu_ata_set_password_cmd(c, p); }
-static void build_unlock(struct kesu_ata_cmd *c, uint8_t *p) { kesu_ata_unlock_cmd(c, p); }
-static void build_disable(struct kesu_ata_cmd *c, uint8_t *p) { kesu_ata_disable_password_cmd(c, p); }
-static void build_erase(struct kesu_ata_cmd *c, uint8_t *p) { kesu_ata_erase_unit_cmd(c, p, 0); }
+static void build_set_password(struct kesu_ata_cmd *c, uint8_t *p) { Kesu_ata_set_password_cmd(c, p); }
+static void build_unlock(struct kesu_ata_cmd *c, uint8_t *p) { Kesu_ata_unlock_cmd(c, p); }
+static void build_disable(struct kesu_ata_cmd *c, uint8_t *p) { Kesu_ata_disable_password_cmd(c, p); }
+static void build_erase(struct kesu_ata_cmd *c, uint8_t *p) { Kesu_ata_erase_unit_cmd(c, p, 0); }
 
 /* After a failure with the password set: UNLOCK if locked, DISABLE
  * PASSWORD, and believe only IDENTIFY. Sets rep->password_cleared. */
@@ -80,7 +80,7 @@ static unsigned erase_timeout(const struct kesu_ata_identify *id, unsigned minut
 	return t > 7 * 24 * 3600u ? 7 * 24 * 3600u : (unsigned)t;
 }
 
-int kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced)
+int Kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced)
 {
 	struct kesu_firmware_report *rep = c->rep;
 	if (!c->password || !*c->password || strlen(c->password) > KESU_ATA_PASSWORD_MAX) {
@@ -132,13 +132,13 @@ int kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced)
 
 	/* ERASE PREPARE must come directly before ERASE UNIT. */
 	struct kesu_ata_cmd prepare;
-	kesu_ata_erase_prepare_cmd(&prepare);
-	rc = kesu_ata_send(c->pt, &prepare, &res);
+	Kesu_ata_erase_prepare_cmd(&prepare);
+	rc = Kesu_ata_send(c->pt, &prepare, &res);
 	if (rc == 0) {
 		struct timespec start;
 		clock_gettime(CLOCK_MONOTONIC, &start);
 		rc = send_password_cmd(c, build_erase, enhanced, rep->timeout_s, &res);
-		rep->seconds = kesu_fw_elapsed(&start);
+		rep->seconds = Kesu_fw_elapsed(&start);
 		if (rc < 0)
 			snprintf(rep->detail, sizeof(rep->detail), "SECURITY ERASE UNIT failed: %s",
 				 res.reason);
@@ -169,8 +169,8 @@ static int sanitize_poll(struct kesu_fw_ctx *c, struct kesu_fw_poll *p)
 {
 	struct kesu_ata_cmd cmd;
 	struct kesu_ata_result res;
-	kesu_ata_sanitize_cmd(&cmd, KESU_ATA_SANITIZE_STATUS, false, 0, 0, false);
-	int rc = kesu_ata_send(c->pt, &cmd, &res);
+	Kesu_ata_sanitize_cmd(&cmd, KESU_ATA_SANITIZE_STATUS, false, 0, 0, false);
+	int rc = Kesu_ata_send(c->pt, &cmd, &res);
 	if (rc < 0) {
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE STATUS failed: %s", res.reason);
 		return rc;
@@ -196,10 +196,10 @@ static int sanitize_start(struct kesu_fw_ctx *c, unsigned action)
 	struct kesu_ata_cmd cmd;
 	struct kesu_ata_result res;
 	/* Overwrite: one pass of 00000000, so the proof can expect zeros. */
-	int rc = kesu_ata_sanitize_cmd(&cmd, (enum kesu_ata_sanitize_action)action, false, 0, 1, false);
+	int rc = Kesu_ata_sanitize_cmd(&cmd, (enum kesu_ata_sanitize_action)action, false, 0, 1, false);
 	if (rc < 0)
 		return rc;
-	rc = kesu_ata_send(c->pt, &cmd, &res);
+	rc = Kesu_ata_send(c->pt, &cmd, &res);
 	if (rc < 0)
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE failed: %s", res.reason);
 	return rc;
@@ -211,28 +211,28 @@ static const struct kesu_fw_sanitize_bus ata_sanitize = {
 	.look_may_fail = true,
 };
 
-int kesu_fw_ata_sanitize(struct kesu_fw_ctx *c, enum kesu_ata_sanitize_action action)
+int Kesu_fw_ata_sanitize(struct kesu_fw_ctx *c, enum kesu_ata_sanitize_action action)
 {
-	return kesu_fw_sanitize_run(c, &ata_sanitize, action);
+	return Kesu_fw_sanitize_run(c, &ata_sanitize, action);
 }
 
-int kesu_fw_ata_sanitize_running(struct kesu_fw_ctx *c, bool *running)
+int Kesu_fw_ata_sanitize_running(struct kesu_fw_ctx *c, bool *running)
 {
 	*running = false;
 	if (!c->caps->ata.sanitize_supported)
 		return 0;
-	return kesu_fw_sanitize_look(c, &ata_sanitize, running);
+	return Kesu_fw_sanitize_look(c, &ata_sanitize, running);
 }
 
-int kesu_fw_ata_identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, bool *answered,
+int Kesu_fw_ata_identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, bool *answered,
 			 const char **reason)
 {
 	uint8_t buf[KESU_ATA_IDENTIFY_SIZE];
 	struct kesu_ata_cmd cmd;
 	struct kesu_ata_result res;
 	memset(buf, 0, sizeof(buf));
-	kesu_ata_identify_cmd(&cmd, buf);
-	int rc = kesu_ata_send(pt, &cmd, &res);
+	Kesu_ata_identify_cmd(&cmd, buf);
+	int rc = Kesu_ata_send(pt, &cmd, &res);
 	*answered = rc == 0;
 	if (rc < 0) {
 		*reason = res.reason && res.reason[0] ? res.reason : "no reason given";

@@ -47,8 +47,8 @@ static void ata_native_max(struct kesu_passthru *pt, struct kesu_drive_caps *cap
 {
 	struct kesu_ata_cmd cmd;
 	struct kesu_ata_result res;
-	kesu_ata_read_native_max_cmd(&cmd);
-	if (kesu_ata_send(pt, &cmd, &res) < 0 || !res.regs_valid)
+	Kesu_ata_read_native_max_cmd(&cmd);
+	if (Kesu_ata_send(pt, &cmd, &res) < 0 || !res.regs_valid)
 		return; /* refused (no HPA feature set, or frozen): not checked */
 	caps->hpa_checked = true;
 	caps->native_sectors = res.lba + 1;
@@ -65,8 +65,8 @@ static void ata_dco(struct kesu_passthru *pt, struct kesu_drive_caps *caps)
 	struct kesu_ata_cmd cmd;
 	struct kesu_ata_result res;
 	memset(buf, 0, sizeof(buf));
-	kesu_ata_dco_identify_cmd(&cmd, buf);
-	if (kesu_ata_send(pt, &cmd, &res) < 0)
+	Kesu_ata_dco_identify_cmd(&cmd, buf);
+	if (Kesu_ata_send(pt, &cmd, &res) < 0)
 		return;
 	if (buf[510] == 0xa5) {
 		uint8_t sum = 0;
@@ -91,7 +91,7 @@ static int query_ata(struct kesu_passthru *pt, const struct kesu_device *dev,
 {
 	bool answered;
 	const char *why;
-	int rc = kesu_fw_ata_identify(pt, &caps->ata, &answered, &why);
+	int rc = Kesu_fw_ata_identify(pt, &caps->ata, &answered, &why);
 	if (rc < 0 && !answered) {
 		*refusal = why;
 		snprintf(caps->error, sizeof(caps->error), "ATA IDENTIFY %s: %s",
@@ -143,8 +143,8 @@ static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
 	struct kesu_nvme_result res;
 	caps->nsid = nsid_from_name(dev ? dev->name : NULL);
 
-	kesu_nvme_identify_cmd(&cmd, 0, 1, buf);
-	int rc = kesu_nvme_send(pt, &cmd, &res);
+	Kesu_nvme_identify_cmd(&cmd, 0, 1, buf);
+	int rc = Kesu_nvme_send(pt, &cmd, &res);
 	if (rc < 0) {
 		*refused = rc == -KESU_EUNSUPPORTED;
 		snprintf(caps->error, sizeof(caps->error), "NVMe Identify Controller %s: %s",
@@ -159,8 +159,8 @@ static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
 	}
 
 	memset(buf, 0, KESU_NVME_IDENTIFY_SIZE);
-	kesu_nvme_identify_cmd(&cmd, caps->nsid, 0, buf);
-	rc = kesu_nvme_send(pt, &cmd, &res);
+	Kesu_nvme_identify_cmd(&cmd, caps->nsid, 0, buf);
+	rc = Kesu_nvme_send(pt, &cmd, &res);
 	if (rc < 0) {
 		snprintf(caps->error, sizeof(caps->error), "NVMe Identify Namespace %u %s: %s",
 			 (unsigned)caps->nsid, rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
@@ -178,9 +178,9 @@ static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
 	/* Only a drive with Sanitize has the log; its absence is no error. */
 	if (caps->nvme_ctrl.sanicap) {
 		memset(buf, 0, KESU_NVME_SANITIZE_LOG_SIZE);
-		if (kesu_nvme_get_log_cmd(&cmd, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, buf,
+		if (Kesu_nvme_get_log_cmd(&cmd, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, buf,
 					  KESU_NVME_SANITIZE_LOG_SIZE) == 0 &&
-		    kesu_nvme_send(pt, &cmd, &res) == 0 &&
+		    Kesu_nvme_send(pt, &cmd, &res) == 0 &&
 		    kesu_nvme_sanitize_log_parse(buf, KESU_NVME_SANITIZE_LOG_SIZE,
 						 &caps->nvme_sanitize_log) == 0)
 			caps->nvme_sanitize_log_valid = true;
@@ -205,8 +205,8 @@ static enum kesu_tristate scsi_sanitize_supported(struct kesu_passthru *pt, uint
 	struct kesu_scsi_cmd cmd;
 	struct kesu_scsi_result res;
 	memset(buf, 0, sizeof(buf));
-	kesu_scsi_report_opcode_cmd(&cmd, KESU_SCSI_SANITIZE, sa, buf, sizeof(buf));
-	int rc = kesu_scsi_send(pt, &cmd, &res);
+	Kesu_scsi_report_opcode_cmd(&cmd, KESU_SCSI_SANITIZE, sa, buf, sizeof(buf));
+	int rc = Kesu_scsi_send(pt, &cmd, &res);
 	if (rc < 0) {
 		*reason = why_text(res.reason);
 		return KESU_UNKNOWN;
@@ -229,8 +229,8 @@ static enum kesu_tristate scsi_rotation(struct kesu_passthru *pt, bool *answered
 	struct kesu_scsi_cmd cmd;
 	struct kesu_scsi_result res;
 	memset(buf, 0, sizeof(buf));
-	kesu_scsi_inquiry_vpd_cmd(&cmd, 0xb1, buf, sizeof(buf));
-	int rc = kesu_scsi_send(pt, &cmd, &res);
+	Kesu_scsi_inquiry_vpd_cmd(&cmd, 0xb1, buf, sizeof(buf));
+	int rc = Kesu_scsi_send(pt, &cmd, &res);
 	if (rc < 0) {
 		*reason = why_text(res.reason);
 		return KESU_UNKNOWN;
@@ -346,7 +346,7 @@ int kesu_drive_caps_query(struct kesu_passthru *pt, struct kesu_device *dev,
 	if (!pt || !caps)
 		return -EINVAL;
 	caps_reset(caps);
-	const struct kesu_transport_ops *ops = pt->ops;
+	const struct kesu_passthru_ops *ops = pt->ops;
 	int rc = -KESU_EUNSUPPORTED;
 	bool asked = false;
 	/* The command set follows from the channel's ops: an NVMe channel

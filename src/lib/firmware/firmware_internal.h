@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "device_cmd.h"
 #include "kesu/firmware.h"
 #include "kesu/job.h"
 
@@ -29,17 +30,17 @@ struct kesu_fw_ctx {
  * status field agreed, else a negative error with rep->detail saying
  * what the drive answered. -KESU_EINTERRUPTED when cancelled while a
  * sanitize runs (the drive goes on; kesu follows it when run again). */
-int kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced);
-int kesu_fw_ata_sanitize(struct kesu_fw_ctx *c, enum kesu_ata_sanitize_action action);
-int kesu_fw_nvme_format(struct kesu_fw_ctx *c, unsigned ses);
-int kesu_fw_nvme_sanitize(struct kesu_fw_ctx *c, enum kesu_nvme_sanact action);
-int kesu_fw_scsi_sanitize(struct kesu_fw_ctx *c, enum kesu_scsi_sanitize_action action);
+int Kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced);
+int Kesu_fw_ata_sanitize(struct kesu_fw_ctx *c, enum kesu_ata_sanitize_action action);
+int Kesu_fw_nvme_format(struct kesu_fw_ctx *c, unsigned ses);
+int Kesu_fw_nvme_sanitize(struct kesu_fw_ctx *c, enum kesu_nvme_sanact action);
+int Kesu_fw_scsi_sanitize(struct kesu_fw_ctx *c, enum kesu_scsi_sanitize_action action);
 
 /* Whether a sanitize is running in the drive now (cut short by power
  * loss, it resumes by itself at power-on). 0 or a negative error. */
-int kesu_fw_ata_sanitize_running(struct kesu_fw_ctx *c, bool *running);
-int kesu_fw_nvme_sanitize_running(struct kesu_fw_ctx *c, bool *running);
-int kesu_fw_scsi_sanitize_running(struct kesu_fw_ctx *c, bool *running);
+int Kesu_fw_ata_sanitize_running(struct kesu_fw_ctx *c, bool *running);
+int Kesu_fw_nvme_sanitize_running(struct kesu_fw_ctx *c, bool *running);
+int Kesu_fw_scsi_sanitize_running(struct kesu_fw_ctx *c, bool *running);
 
 /* ---- One sanitize polling loop for every bus (firmware_poll.c) ---------- */
 
@@ -73,16 +74,16 @@ struct kesu_fw_sanitize_bus {
  * starts it; then polls every poll_ms until the drive reports its end,
  * filling rep (seconds, detail, followed_running) and the progress
  * counters. -KESU_EINTERRUPTED when cancelled: the drive goes on. */
-int kesu_fw_sanitize_run(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
+int Kesu_fw_sanitize_run(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
 			 unsigned action);
 /* Whether a sanitize runs in the drive now, through the bus's poll. */
-int kesu_fw_sanitize_look(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
+int Kesu_fw_sanitize_look(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
 			  bool *running);
 
 /* Sleeps poll_ms unless cancelled; true when the job was cancelled. */
-bool kesu_fw_wait(struct kesu_fw_ctx *c);
+bool Kesu_fw_wait(struct kesu_fw_ctx *c);
 /* Seconds since start (CLOCK_MONOTONIC). */
-double kesu_fw_elapsed(const struct timespec *start);
+double Kesu_fw_elapsed(const struct timespec *start);
 
 /* The command's step of a firmware job (firmware_step.c): proof markers,
  * the command, the proof reads. Fills p (the job's one pass) and
@@ -99,11 +100,11 @@ struct kesu_fw_step {
 	size_t request;
 	unsigned retries;
 };
-int kesu_fw_step_run(struct kesu_fw_step *s);
+int Kesu_fw_step_run(struct kesu_fw_step *s);
 /* IDENTIFY DEVICE, sent and parsed (firmware_ata.c). Returns 0; the
  * command's error, with *answered false and *reason the channel's or the
  * drive's words; or -KESU_EPARSE, with *answered true, when the data is
  * not usable (a bad checksum, or not a disk: ATAPI). */
-int kesu_fw_ata_identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, bool *answered,
+int Kesu_fw_ata_identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, bool *answered,
 			 const char **reason);
 #endif

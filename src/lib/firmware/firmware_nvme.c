@@ -11,22 +11,22 @@
  * large namespaces (the kernel's admin default is 60 s). */
 #define FORMAT_TIMEOUT_MS (4u * 3600 * 1000)
 
-int kesu_fw_nvme_format(struct kesu_fw_ctx *c, unsigned ses)
+int Kesu_fw_nvme_format(struct kesu_fw_ctx *c, unsigned ses)
 {
 	struct kesu_firmware_report *rep = c->rep;
 	const struct kesu_drive_caps *caps = c->caps;
 	struct kesu_nvme_admin cmd;
 	struct kesu_nvme_result res;
 	/* Keep the namespace's current LBA format: only the data goes. */
-	int rc = kesu_nvme_format_cmd(&cmd, caps->nsid ? caps->nsid : 1, caps->nvme_ns.format_index, ses,
+	int rc = Kesu_nvme_format_cmd(&cmd, caps->nsid ? caps->nsid : 1, caps->nvme_ns.format_index, ses,
 				      FORMAT_TIMEOUT_MS);
 	if (rc < 0)
 		return rc;
 	rep->timeout_s = FORMAT_TIMEOUT_MS / 1000;
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	rc = kesu_nvme_send(c->pt, &cmd, &res);
-	rep->seconds = kesu_fw_elapsed(&start);
+	rc = Kesu_nvme_send(c->pt, &cmd, &res);
+	rep->seconds = Kesu_fw_elapsed(&start);
 	if (rc < 0) {
 		snprintf(rep->detail, sizeof(rep->detail), "Format NVM failed: %s (status 0x%03x)",
 			 res.reason, res.status);
@@ -41,9 +41,9 @@ static int read_sanitize_log(struct kesu_fw_ctx *c, struct kesu_nvme_sanitize_lo
 	uint8_t buf[KESU_NVME_LOG_SIZE];
 	struct kesu_nvme_admin cmd;
 	struct kesu_nvme_result res;
-	int rc = kesu_nvme_get_log_cmd(&cmd, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, buf, sizeof(buf));
+	int rc = Kesu_nvme_get_log_cmd(&cmd, KESU_NVME_LOG_SANITIZE, KESU_NVME_NSID_ALL, buf, sizeof(buf));
 	if (rc == 0)
-		rc = kesu_nvme_send(c->pt, &cmd, &res);
+		rc = Kesu_nvme_send(c->pt, &cmd, &res);
 	if (rc < 0) {
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "Get Log Page 0x81 failed: %s",
 			 res.reason);
@@ -100,10 +100,10 @@ static int sanitize_start(struct kesu_fw_ctx *c, unsigned action)
 	struct kesu_nvme_result res;
 	/* Restricted exit (AUSE 0), one overwrite pass of zeros, no
 	 * No-Deallocate: the drive's default, and what the proof expects. */
-	int rc = kesu_nvme_sanitize_cmd(&cmd, (enum kesu_nvme_sanact)action, false, 1, false, false, 0);
+	int rc = Kesu_nvme_sanitize_cmd(&cmd, (enum kesu_nvme_sanact)action, false, 1, false, false, 0);
 	if (rc < 0)
 		return rc;
-	rc = kesu_nvme_send(c->pt, &cmd, &res);
+	rc = Kesu_nvme_send(c->pt, &cmd, &res);
 	if (rc < 0)
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "Sanitize failed: %s (status 0x%03x)",
 			 res.reason, res.status);
@@ -115,15 +115,15 @@ static const struct kesu_fw_sanitize_bus nvme_sanitize = {
 	.start = sanitize_start,
 };
 
-int kesu_fw_nvme_sanitize(struct kesu_fw_ctx *c, enum kesu_nvme_sanact action)
+int Kesu_fw_nvme_sanitize(struct kesu_fw_ctx *c, enum kesu_nvme_sanact action)
 {
-	return kesu_fw_sanitize_run(c, &nvme_sanitize, action);
+	return Kesu_fw_sanitize_run(c, &nvme_sanitize, action);
 }
 
-int kesu_fw_nvme_sanitize_running(struct kesu_fw_ctx *c, bool *running)
+int Kesu_fw_nvme_sanitize_running(struct kesu_fw_ctx *c, bool *running)
 {
 	*running = false;
 	if (!c->caps->nvme_ctrl.sanicap)
 		return 0;
-	return kesu_fw_sanitize_look(c, &nvme_sanitize, running);
+	return Kesu_fw_sanitize_look(c, &nvme_sanitize, running);
 }

@@ -22,7 +22,7 @@ static int follow(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
 		if (rc < 0)
 			return rc;
 		if (!p.running) {
-			rep->seconds = kesu_fw_elapsed(start);
+			rep->seconds = Kesu_fw_elapsed(start);
 			if (p.result == 0)
 				atomic_store(c->done, KESU_FW_PROGRESS_FULL);
 			snprintf(rep->detail, sizeof(rep->detail), "%s", p.detail);
@@ -30,8 +30,8 @@ static int follow(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
 		}
 		if (p.progress_valid)
 			atomic_store(c->done, p.progress);
-		if (kesu_fw_wait(c)) {
-			rep->seconds = kesu_fw_elapsed(start);
+		if (Kesu_fw_wait(c)) {
+			rep->seconds = Kesu_fw_elapsed(start);
 			snprintf(rep->detail, sizeof(rep->detail),
 				 "stopped following the sanitize, which goes on inside the drive; "
 				 "run kesu again to follow it to its end");
@@ -40,7 +40,7 @@ static int follow(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
 	}
 }
 
-int kesu_fw_sanitize_run(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
+int Kesu_fw_sanitize_run(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
 			 unsigned action)
 {
 	struct timespec start;
@@ -59,7 +59,7 @@ int kesu_fw_sanitize_run(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bu
 	return follow(c, bus, &start);
 }
 
-int kesu_fw_sanitize_look(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
+int Kesu_fw_sanitize_look(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bus *bus,
 			  bool *running)
 {
 	struct kesu_fw_poll p = {.following = false};

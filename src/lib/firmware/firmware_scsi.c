@@ -19,13 +19,13 @@ static int request_sense(struct kesu_fw_ctx *c, struct kesu_sense *s)
 	struct kesu_scsi_cmd cmd;
 	struct kesu_scsi_result res;
 	memset(buf, 0, sizeof(buf));
-	kesu_scsi_request_sense_cmd(&cmd, true, buf, sizeof(buf));
-	int rc = kesu_scsi_send(c->pt, &cmd, &res);
+	Kesu_scsi_request_sense_cmd(&cmd, true, buf, sizeof(buf));
+	int rc = Kesu_scsi_send(c->pt, &cmd, &res);
 	if (rc < 0) {
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "REQUEST SENSE failed: %s", res.reason);
 		return rc;
 	}
-	if (kesu_sense_parse(buf, sizeof(buf), s) < 0)
+	if (Kesu_sense_parse(buf, sizeof(buf), s) < 0)
 		memset(s, 0, sizeof(*s)); /* no sense data: nothing pending */
 	return 0;
 }
@@ -66,18 +66,18 @@ static int sanitize_start(struct kesu_fw_ctx *c, unsigned action)
 	int plen = 0;
 	if (action == KESU_SCSI_SANITIZE_OVERWRITE) {
 		static const uint8_t zeros[4] = {0, 0, 0, 0};
-		plen = kesu_scsi_sanitize_overwrite_params(params, sizeof(params), 1, false, zeros,
+		plen = Kesu_scsi_sanitize_overwrite_params(params, sizeof(params), 1, false, zeros,
 							   sizeof(zeros));
 		if (plen < 0)
 			return plen;
 	}
 	struct kesu_scsi_cmd cmd;
 	struct kesu_scsi_result res;
-	int rc = kesu_scsi_sanitize_cmd(&cmd, (enum kesu_scsi_sanitize_action)action, true, false,
+	int rc = Kesu_scsi_sanitize_cmd(&cmd, (enum kesu_scsi_sanitize_action)action, true, false,
 					plen ? params : NULL, (uint16_t)plen);
 	if (rc < 0)
 		return rc;
-	rc = kesu_scsi_send(c->pt, &cmd, &res);
+	rc = Kesu_scsi_send(c->pt, &cmd, &res);
 	if (rc < 0)
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE failed: %s", res.reason);
 	return rc;
@@ -88,12 +88,12 @@ static const struct kesu_fw_sanitize_bus scsi_sanitize = {
 	.start = sanitize_start,
 };
 
-int kesu_fw_scsi_sanitize(struct kesu_fw_ctx *c, enum kesu_scsi_sanitize_action action)
+int Kesu_fw_scsi_sanitize(struct kesu_fw_ctx *c, enum kesu_scsi_sanitize_action action)
 {
-	return kesu_fw_sanitize_run(c, &scsi_sanitize, action);
+	return Kesu_fw_sanitize_run(c, &scsi_sanitize, action);
 }
 
-int kesu_fw_scsi_sanitize_running(struct kesu_fw_ctx *c, bool *running)
+int Kesu_fw_scsi_sanitize_running(struct kesu_fw_ctx *c, bool *running)
 {
-	return kesu_fw_sanitize_look(c, &scsi_sanitize, running);
+	return Kesu_fw_sanitize_look(c, &scsi_sanitize, running);
 }

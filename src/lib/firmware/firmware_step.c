@@ -23,14 +23,14 @@
 #define DEFAULT_POLL_MS 1000
 #define DEFAULT_PROOF_PERCENT 1.0
 
-double kesu_fw_elapsed(const struct timespec *start)
+double Kesu_fw_elapsed(const struct timespec *start)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-bool kesu_fw_wait(struct kesu_fw_ctx *c)
+bool Kesu_fw_wait(struct kesu_fw_ctx *c)
 {
 	unsigned ms = c->poll_ms ? c->poll_ms : DEFAULT_POLL_MS;
 	/* Sleep in slices so a cancel is seen within 50 ms. */
@@ -63,29 +63,29 @@ static int sanitize_running(struct kesu_fw_ctx *c, enum kesu_firmware_command cm
 	if (!is_sanitize(cmd))
 		return 0;
 	if (cmd <= KESU_FW_ATA_SANITIZE_OVERWRITE)
-		return kesu_fw_ata_sanitize_running(c, running);
+		return Kesu_fw_ata_sanitize_running(c, running);
 	if (cmd <= KESU_FW_NVME_SANITIZE_OVERWRITE)
-		return kesu_fw_nvme_sanitize_running(c, running);
-	return kesu_fw_scsi_sanitize_running(c, running);
+		return Kesu_fw_nvme_sanitize_running(c, running);
+	return Kesu_fw_scsi_sanitize_running(c, running);
 }
 
 /* Sends the method's command and follows it to its end. */
 static int run_command(struct kesu_fw_ctx *c, enum kesu_firmware_command cmd)
 {
 	switch (cmd) {
-	case KESU_FW_ATA_SECURITY_ERASE: return kesu_fw_ata_security_erase(c, false);
-	case KESU_FW_ATA_SECURITY_ERASE_ENHANCED: return kesu_fw_ata_security_erase(c, true);
-	case KESU_FW_ATA_SANITIZE_CRYPTO: return kesu_fw_ata_sanitize(c, KESU_ATA_SANITIZE_CRYPTO);
-	case KESU_FW_ATA_SANITIZE_BLOCK: return kesu_fw_ata_sanitize(c, KESU_ATA_SANITIZE_BLOCK);
-	case KESU_FW_ATA_SANITIZE_OVERWRITE: return kesu_fw_ata_sanitize(c, KESU_ATA_SANITIZE_OVERWRITE);
-	case KESU_FW_NVME_FORMAT_ERASE: return kesu_fw_nvme_format(c, 1);
-	case KESU_FW_NVME_FORMAT_CRYPTO: return kesu_fw_nvme_format(c, 2);
-	case KESU_FW_NVME_SANITIZE_BLOCK: return kesu_fw_nvme_sanitize(c, KESU_NVME_SANACT_BLOCK);
-	case KESU_FW_NVME_SANITIZE_CRYPTO: return kesu_fw_nvme_sanitize(c, KESU_NVME_SANACT_CRYPTO);
-	case KESU_FW_NVME_SANITIZE_OVERWRITE: return kesu_fw_nvme_sanitize(c, KESU_NVME_SANACT_OVERWRITE);
-	case KESU_FW_SCSI_SANITIZE_BLOCK: return kesu_fw_scsi_sanitize(c, KESU_SCSI_SANITIZE_BLOCK);
-	case KESU_FW_SCSI_SANITIZE_CRYPTO: return kesu_fw_scsi_sanitize(c, KESU_SCSI_SANITIZE_CRYPTO);
-	case KESU_FW_SCSI_SANITIZE_OVERWRITE: return kesu_fw_scsi_sanitize(c, KESU_SCSI_SANITIZE_OVERWRITE);
+	case KESU_FW_ATA_SECURITY_ERASE: return Kesu_fw_ata_security_erase(c, false);
+	case KESU_FW_ATA_SECURITY_ERASE_ENHANCED: return Kesu_fw_ata_security_erase(c, true);
+	case KESU_FW_ATA_SANITIZE_CRYPTO: return Kesu_fw_ata_sanitize(c, KESU_ATA_SANITIZE_CRYPTO);
+	case KESU_FW_ATA_SANITIZE_BLOCK: return Kesu_fw_ata_sanitize(c, KESU_ATA_SANITIZE_BLOCK);
+	case KESU_FW_ATA_SANITIZE_OVERWRITE: return Kesu_fw_ata_sanitize(c, KESU_ATA_SANITIZE_OVERWRITE);
+	case KESU_FW_NVME_FORMAT_ERASE: return Kesu_fw_nvme_format(c, 1);
+	case KESU_FW_NVME_FORMAT_CRYPTO: return Kesu_fw_nvme_format(c, 2);
+	case KESU_FW_NVME_SANITIZE_BLOCK: return Kesu_fw_nvme_sanitize(c, KESU_NVME_SANACT_BLOCK);
+	case KESU_FW_NVME_SANITIZE_CRYPTO: return Kesu_fw_nvme_sanitize(c, KESU_NVME_SANACT_CRYPTO);
+	case KESU_FW_NVME_SANITIZE_OVERWRITE: return Kesu_fw_nvme_sanitize(c, KESU_NVME_SANACT_OVERWRITE);
+	case KESU_FW_SCSI_SANITIZE_BLOCK: return Kesu_fw_scsi_sanitize(c, KESU_SCSI_SANITIZE_BLOCK);
+	case KESU_FW_SCSI_SANITIZE_CRYPTO: return Kesu_fw_scsi_sanitize(c, KESU_SCSI_SANITIZE_CRYPTO);
+	case KESU_FW_SCSI_SANITIZE_OVERWRITE: return Kesu_fw_scsi_sanitize(c, KESU_SCSI_SANITIZE_OVERWRITE);
 	default:
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "no firmware command to run");
 		return -EINVAL;
@@ -114,8 +114,8 @@ static int write_markers(struct kesu_fw_step *s, const struct kesu_verify_plan *
 			size_t n = left < chunk ? (size_t)left : chunk;
 			uint64_t off = plan->samples[i].offset + at;
 			size_t done;
-			kesu_fill_bytes(marker, off, buf, n);
-			rc = kesu_io_exact(t, KESU_IO_WRITE, buf, n, off, s->retries, &done);
+			Kesu_fill_bytes(marker, off, buf, n);
+			rc = Kesu_io_exact(t, KESU_IO_WRITE, buf, n, off, s->retries, &done);
 			at += done;
 			written += done;
 			atomic_store(s->ctx.done, written);
@@ -136,7 +136,7 @@ static int write_markers(struct kesu_fw_step *s, const struct kesu_verify_plan *
 				    .progress = s->ctx.done};
 	struct kesu_verify_outcome out;
 	s->enter_phase(s->job, KESU_PHASE_MARKING, plan->bytes);
-	rc = kesu_verify_read(&io, plan, &out);
+	rc = Kesu_verify_read(&io, plan, &out);
 	if (rc == -KESU_EVERIFY) {
 		snprintf(s->result->firmware.detail, sizeof(s->result->firmware.detail),
 			 "the proof markers did not read back (%llu sectors differ, %llu unreadable) "
@@ -145,7 +145,7 @@ static int write_markers(struct kesu_fw_step *s, const struct kesu_verify_plan *
 			 (unsigned long long)kesu_ranges_sectors(&out.unreadable));
 		rc = -EIO;
 	}
-	kesu_verify_outcome_free(&out);
+	Kesu_verify_outcome_free(&out);
 	return rc;
 }
 
@@ -209,7 +209,7 @@ static int check_result(struct kesu_fw_step *s, struct kesu_verify_plan *mplan,
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	s->enter_phase(s->job, KESU_PHASE_VERIFYING, mplan->bytes);
-	int rc = kesu_verify_read(&io, mplan, &out);
+	int rc = Kesu_verify_read(&io, mplan, &out);
 	v->bytes_read = out.bytes_read;
 	if (rc == 0 || rc == -KESU_EVERIFY) {
 		/* Here a mismatch is what we want: the marker is gone. */
@@ -223,7 +223,7 @@ static int check_result(struct kesu_fw_step *s, struct kesu_verify_plan *mplan,
 			rc = merge_into(&v->unreadable, &out.unreadable);
 		kesu_ranges_free(&changed);
 	}
-	kesu_verify_outcome_free(&out);
+	Kesu_verify_outcome_free(&out);
 	r->firmware.unchanged_sectors = kesu_ranges_sectors(&v->mismatched);
 	if (rc < 0)
 		goto out;
@@ -238,7 +238,7 @@ static int check_result(struct kesu_fw_step *s, struct kesu_verify_plan *mplan,
 			goto out;
 		io.expect = &zero;
 		s->enter_phase(s->job, KESU_PHASE_VERIFYING, zplan.bytes);
-		rc = kesu_verify_read(&io, &zplan, &out);
+		rc = Kesu_verify_read(&io, &zplan, &out);
 		v->bytes_read += out.bytes_read;
 		if (rc == 0 || rc == -KESU_EVERIFY) {
 			r->firmware.nonzero_sectors = kesu_ranges_sectors(&out.mismatched);
@@ -246,7 +246,7 @@ static int check_result(struct kesu_fw_step *s, struct kesu_verify_plan *mplan,
 			if (rc == 0)
 				rc = merge_into(&v->unreadable, &out.unreadable);
 		}
-		kesu_verify_outcome_free(&out);
+		Kesu_verify_outcome_free(&out);
 		/* The record shows the plan that covered the drive. */
 		kesu_verify_plan_free(mplan);
 		*mplan = zplan;
@@ -254,13 +254,13 @@ static int check_result(struct kesu_fw_step *s, struct kesu_verify_plan *mplan,
 out:
 	v->plan = *mplan;
 	memset(mplan, 0, sizeof(*mplan));
-	v->seconds = kesu_fw_elapsed(&start);
+	v->seconds = Kesu_fw_elapsed(&start);
 	v->done = rc == 0;
 	v->error = rc == 0 && (v->mismatched.count || v->unreadable.count) ? -KESU_EVERIFY : rc;
 	return rc;
 }
 
-int kesu_fw_step_run(struct kesu_fw_step *s)
+int Kesu_fw_step_run(struct kesu_fw_step *s)
 {
 	struct kesu_job_result *r = s->result;
 	struct kesu_pass_result *p = s->pass;

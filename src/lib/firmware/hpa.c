@@ -37,8 +37,8 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 
 	struct kesu_ata_cmd cmd;
 	struct kesu_ata_result res;
-	kesu_ata_read_native_max_cmd(&cmd);
-	int rc = kesu_ata_send(pt, &cmd, &res);
+	Kesu_ata_read_native_max_cmd(&cmd);
+	int rc = Kesu_ata_send(pt, &cmd, &res);
 	if (rc < 0 || !res.regs_valid) {
 		snprintf(err, errsize, "READ NATIVE MAX EXT %s: %s", rc < 0 ? "failed" : "gave no registers",
 			 res.reason ? res.reason : "no reason given");
@@ -51,8 +51,8 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 		return -EIO;
 	}
 
-	kesu_ata_set_max_address_cmd(&cmd, caps->native_sectors - 1, false);
-	rc = kesu_ata_send(pt, &cmd, &res);
+	Kesu_ata_set_max_address_cmd(&cmd, caps->native_sectors - 1, false);
+	rc = Kesu_ata_send(pt, &cmd, &res);
 	if (rc < 0) {
 		snprintf(err, errsize, "SET MAX ADDRESS EXT %s: %s%s",
 			 rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
@@ -67,7 +67,7 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 	struct kesu_ata_identify id;
 	const char *reason = NULL;
 	bool answered;
-	rc = kesu_fw_ata_identify(pt, &id, &answered, &reason);
+	rc = Kesu_fw_ata_identify(pt, &id, &answered, &reason);
 	if (rc < 0) {
 		snprintf(err, errsize, "IDENTIFY after SET MAX ADDRESS EXT failed: %s", reason);
 		return rc;

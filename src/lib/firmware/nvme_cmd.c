@@ -2,16 +2,16 @@
  * Page). Nothing here sends; see sgio.c. */
 #include <errno.h>
 
-#include "kesu/transport.h"
+#include "device_cmd.h"
 
-void kesu_nvme_identify_cmd(struct kesu_nvme_admin *c, uint32_t nsid, uint8_t cns,
+void Kesu_nvme_identify_cmd(struct kesu_nvme_admin *c, uint32_t nsid, uint8_t cns,
 			    uint8_t buf[KESU_NVME_IDENTIFY_SIZE])
 {
 	*c = (struct kesu_nvme_admin){.opcode = KESU_NVME_IDENTIFY, .nsid = nsid, .cdw10 = cns,
 				      .data = buf, .data_len = KESU_NVME_IDENTIFY_SIZE};
 }
 
-int kesu_nvme_format_cmd(struct kesu_nvme_admin *c, uint32_t nsid, unsigned lbaf, unsigned ses,
+int Kesu_nvme_format_cmd(struct kesu_nvme_admin *c, uint32_t nsid, unsigned lbaf, unsigned ses,
 			 unsigned timeout_ms)
 {
 	if (lbaf > 63 || ses > 7)
@@ -24,7 +24,7 @@ int kesu_nvme_format_cmd(struct kesu_nvme_admin *c, uint32_t nsid, unsigned lbaf
 	return 0;
 }
 
-int kesu_nvme_sanitize_cmd(struct kesu_nvme_admin *c, enum kesu_nvme_sanact sanact, bool ause,
+int Kesu_nvme_sanitize_cmd(struct kesu_nvme_admin *c, enum kesu_nvme_sanact sanact, bool ause,
 			   unsigned owpass, bool oipbp, bool ndas, uint32_t pattern)
 {
 	if (sanact < KESU_NVME_SANACT_EXIT_FAILURE || sanact > KESU_NVME_SANACT_CRYPTO || owpass > 15)
@@ -37,7 +37,7 @@ int kesu_nvme_sanitize_cmd(struct kesu_nvme_admin *c, enum kesu_nvme_sanact sana
 	return 0;
 }
 
-int kesu_nvme_get_log_cmd(struct kesu_nvme_admin *c, uint8_t lid, uint32_t nsid, void *buf, uint32_t len)
+int Kesu_nvme_get_log_cmd(struct kesu_nvme_admin *c, uint8_t lid, uint32_t nsid, void *buf, uint32_t len)
 {
 	if (len < 4 || len % 4)
 		return -EINVAL;

@@ -72,9 +72,9 @@ int kesu_nvme_id_ctrl_parse(const uint8_t data[KESU_NVME_IDENTIFY_SIZE], struct 
 	id->ssvid = (uint16_t)le16(data, 2);
 	/* NVMe strings are ASCII, left aligned, space padded, in byte order
 	 * (unlike ATA's swapped pairs). */
-	kesu_trim_copy(id->serial, sizeof(id->serial), (const char *)data + 4, 20);
-	kesu_trim_copy(id->model, sizeof(id->model), (const char *)data + 24, 40);
-	kesu_trim_copy(id->firmware, sizeof(id->firmware), (const char *)data + 64, 8);
+	Kesu_trim_copy(id->serial, sizeof(id->serial), (const char *)data + 4, 20);
+	Kesu_trim_copy(id->model, sizeof(id->model), (const char *)data + 24, 40);
+	Kesu_trim_copy(id->firmware, sizeof(id->firmware), (const char *)data + 64, 8);
 	id->version = le32(data, 80);
 	id->oacs = (uint16_t)le16(data, 256);
 	id->sanicap = le32(data, 328);

@@ -1,8 +1,8 @@
 /* Sending through a drive's command channel, whatever sits behind it. */
 #include "kesu/error.h"
-#include "kesu/transport.h"
+#include "device_cmd.h"
 
-int kesu_ata_send(struct kesu_passthru *pt, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res)
+int Kesu_ata_send(struct kesu_passthru *pt, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res)
 {
 	if (!pt->ops || !pt->ops->ata) {
 		*res = (struct kesu_ata_result){.reason = "no ATA pass-through on this device"};
@@ -11,7 +11,7 @@ int kesu_ata_send(struct kesu_passthru *pt, const struct kesu_ata_cmd *cmd, stru
 	return pt->ops->ata(pt->ctx, cmd, res);
 }
 
-int kesu_nvme_send(struct kesu_passthru *pt, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res)
+int Kesu_nvme_send(struct kesu_passthru *pt, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res)
 {
 	if (!pt->ops || !pt->ops->nvme_admin) {
 		*res = (struct kesu_nvme_result){.reason = "not an NVMe device"};
@@ -20,7 +20,7 @@ int kesu_nvme_send(struct kesu_passthru *pt, const struct kesu_nvme_admin *cmd, 
 	return pt->ops->nvme_admin(pt->ctx, cmd, res);
 }
 
-int kesu_scsi_send(struct kesu_passthru *pt, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res)
+int Kesu_scsi_send(struct kesu_passthru *pt, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res)
 {
 	if (!pt->ops || !pt->ops->scsi) {
 		*res = (struct kesu_scsi_result){.reason = "no SCSI pass-through on this device"};

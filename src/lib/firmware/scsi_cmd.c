@@ -3,9 +3,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "kesu/transport.h"
+#include "device_cmd.h"
 
-int kesu_scsi_sanitize_cmd(struct kesu_scsi_cmd *c, enum kesu_scsi_sanitize_action sa, bool immed,
+int Kesu_scsi_sanitize_cmd(struct kesu_scsi_cmd *c, enum kesu_scsi_sanitize_action sa, bool immed,
 			   bool ause, void *params, uint16_t param_len)
 {
 	if (sa != KESU_SCSI_SANITIZE_OVERWRITE && sa != KESU_SCSI_SANITIZE_BLOCK &&
@@ -28,7 +28,7 @@ int kesu_scsi_sanitize_cmd(struct kesu_scsi_cmd *c, enum kesu_scsi_sanitize_acti
 	return 0;
 }
 
-int kesu_scsi_sanitize_overwrite_params(uint8_t *out, size_t cap, unsigned passes, bool invert,
+int Kesu_scsi_sanitize_overwrite_params(uint8_t *out, size_t cap, unsigned passes, bool invert,
 					const uint8_t *pattern, uint16_t pattern_len)
 {
 	if (passes < 1 || passes > 31 || pattern_len < 1 || cap < 4u + pattern_len)
@@ -42,7 +42,7 @@ int kesu_scsi_sanitize_overwrite_params(uint8_t *out, size_t cap, unsigned passe
 	return 4 + pattern_len;
 }
 
-void kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *buf, uint8_t len)
+void Kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *buf, uint8_t len)
 {
 	memset(c, 0, sizeof(*c));
 	c->cdb_len = 6;
@@ -54,7 +54,7 @@ void kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *bu
 	c->data_len = len;
 }
 
-void kesu_scsi_inquiry_vpd_cmd(struct kesu_scsi_cmd *c, uint8_t page, uint8_t *buf, uint16_t len)
+void Kesu_scsi_inquiry_vpd_cmd(struct kesu_scsi_cmd *c, uint8_t page, uint8_t *buf, uint16_t len)
 {
 	memset(c, 0, sizeof(*c));
 	c->cdb_len = 6;
@@ -68,7 +68,7 @@ void kesu_scsi_inquiry_vpd_cmd(struct kesu_scsi_cmd *c, uint8_t page, uint8_t *b
 	c->data_len = len;
 }
 
-void kesu_scsi_report_opcode_cmd(struct kesu_scsi_cmd *c, uint8_t opcode, uint16_t service_action,
+void Kesu_scsi_report_opcode_cmd(struct kesu_scsi_cmd *c, uint8_t opcode, uint16_t service_action,
 				 uint8_t *buf, uint16_t len)
 {
 	memset(c, 0, sizeof(*c));
@@ -86,7 +86,7 @@ void kesu_scsi_report_opcode_cmd(struct kesu_scsi_cmd *c, uint8_t opcode, uint16
 	c->data_len = len;
 }
 
-void kesu_scsi_test_unit_ready_cmd(struct kesu_scsi_cmd *c)
+void Kesu_scsi_test_unit_ready_cmd(struct kesu_scsi_cmd *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->cdb_len = 6;

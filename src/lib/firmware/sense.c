@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "kesu/error.h"
-#include "kesu/transport.h"
+#include "device_cmd.h"
 
 #define SK_NO_SENSE 0x0
 #define SK_RECOVERED 0x1
@@ -112,7 +112,7 @@ static void parse_descriptor(const uint8_t *sb, size_t len, struct kesu_sense *s
 	}
 }
 
-int kesu_sense_parse(const uint8_t *sb, size_t len, struct kesu_sense *s)
+int Kesu_sense_parse(const uint8_t *sb, size_t len, struct kesu_sense *s)
 {
 	memset(s, 0, sizeof(*s));
 	if (!sb || len < 2)
@@ -134,7 +134,7 @@ int kesu_sense_parse(const uint8_t *sb, size_t len, struct kesu_sense *s)
 
 /* The SG_IO fields every command shares: ioctl, host, driver, SCSI status.
  * Returns 1 to go on to the sense data, or a final verdict (<= 0). */
-static int check_transport(const struct kesu_sg_status *st, const char **reason)
+static int check_delivery(const struct kesu_sg_status *st, const char **reason)
 {
 	if (st->ioctl_rc < 0) {
 		if (st->ioctl_rc == -ENOTTY || st->ioctl_rc == -EINVAL) {
@@ -195,14 +195,14 @@ static int sense_key_error(const struct kesu_sense *s, const char **reason)
 	}
 }
 
-int kesu_ata_check(const struct kesu_sg_status *st, struct kesu_ata_result *res)
+int Kesu_ata_check(const struct kesu_sg_status *st, struct kesu_ata_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	int rc = check_transport(st, &res->reason);
+	int rc = check_delivery(st, &res->reason);
 	if (rc <= 0)
 		return rc;
 	struct kesu_sense s;
-	bool have_sense = st->sense_len > 0 && kesu_sense_parse(st->sense, st->sense_len, &s) == 0;
+	bool have_sense = st->sense_len > 0 && Kesu_sense_parse(st->sense, st->sense_len, &s) == 0;
 	if (st->status == SCSI_CHECK_CONDITION && !have_sense) {
 		res->reason = "CHECK CONDITION without usable sense data";
 		return -EIO;
@@ -243,14 +243,14 @@ int kesu_ata_check(const struct kesu_sg_status *st, struct kesu_ata_result *res)
 	return sense_key_error(&s, &res->reason);
 }
 
-int kesu_scsi_check(const struct kesu_sg_status *st, struct kesu_scsi_result *res)
+int Kesu_scsi_check(const struct kesu_sg_status *st, struct kesu_scsi_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	res->status = st->status;
-	int rc = check_transport(st, &res->reason);
+	int rc = check_delivery(st, &res->reason);
 	if (rc <= 0)
 		return rc;
-	if (st->sense_len && kesu_sense_parse(st->sense, st->sense_len, &res->sense) == 0)
+	if (st->sense_len && Kesu_sense_parse(st->sense, st->sense_len, &res->sense) == 0)
 		res->sense_valid = true;
 	if (st->status == SCSI_CHECK_CONDITION && !res->sense_valid) {
 		res->reason = "CHECK CONDITION without usable sense data";
@@ -263,7 +263,7 @@ int kesu_scsi_check(const struct kesu_sg_status *st, struct kesu_scsi_result *re
 	return sense_key_error(&res->sense, &res->reason);
 }
 
-int kesu_nvme_check(int ioctl_rc, struct kesu_nvme_result *res)
+int Kesu_nvme_check(int ioctl_rc, struct kesu_nvme_result *res)
 {
 	res->status = 0;
 	if (ioctl_rc < 0) {

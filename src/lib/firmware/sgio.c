@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "kesu/error.h"
-#include "kesu/transport.h"
+#include "device_cmd.h"
 
 #define DEFAULT_TIMEOUT_S 30
 #define SENSE_MAX 64
@@ -57,7 +57,7 @@ static int sg_ata(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata_res
 {
 	struct sg_channel *ch = ctx;
 	uint8_t cdb[16], sense[SENSE_MAX];
-	int rc = kesu_ata_cdb_pack(cmd, cdb);
+	int rc = Kesu_ata_cdb_pack(cmd, cdb);
 	if (rc < 0) {
 		*res = (struct kesu_ata_result){.reason = "command does not fit ATA PASS-THROUGH(16)"};
 		return rc;
@@ -66,7 +66,7 @@ static int sg_ata(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata_res
 		  : cmd->protocol == KESU_ATA_PIO_OUT ? KESU_DIR_OUT : KESU_DIR_NONE;
 	struct kesu_sg_status st;
 	sg_send(ch->fd, cdb, sizeof(cdb), dir, cmd->data, cmd->data_len, cmd->timeout_s, sense, &st);
-	return kesu_ata_check(&st, res);
+	return Kesu_ata_check(&st, res);
 }
 
 static int sg_scsi(void *ctx, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res)
@@ -80,7 +80,7 @@ static int sg_scsi(void *ctx, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_
 	struct kesu_sg_status st;
 	sg_send(ch->fd, cmd->cdb, cmd->cdb_len, cmd->dir, cmd->data, cmd->data_len, cmd->timeout_s,
 		sense, &st);
-	return kesu_scsi_check(&st, res);
+	return Kesu_scsi_check(&st, res);
 }
 
 static int nvme_admin(void *ctx, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res)
@@ -101,7 +101,7 @@ static int nvme_admin(void *ctx, const struct kesu_nvme_admin *cmd, struct kesu_
 	pc.timeout_ms = cmd->timeout_ms;
 	int rc = ioctl(ch->fd, NVME_IOCTL_ADMIN_CMD, &pc);
 	/* A positive return is the NVMe status field: nonzero is a failure. */
-	int ret = kesu_nvme_check(rc < 0 ? -errno : rc, res);
+	int ret = Kesu_nvme_check(rc < 0 ? -errno : rc, res);
 	res->result = pc.result;
 	return ret;
 }
@@ -113,10 +113,10 @@ static void channel_close(void *ctx)
 	free(ch);
 }
 
-static const struct kesu_transport_ops sg_ops = {.ata = sg_ata, .scsi = sg_scsi, .close = channel_close};
-static const struct kesu_transport_ops nvme_ops = {.nvme_admin = nvme_admin, .close = channel_close};
+static const struct kesu_passthru_ops sg_ops = {.ata = sg_ata, .scsi = sg_scsi, .close = channel_close};
+static const struct kesu_passthru_ops nvme_ops = {.nvme_admin = nvme_admin, .close = channel_close};
 
-static int open_channel(int fd, const struct kesu_transport_ops *ops, struct kesu_passthru *pt)
+static int open_channel(int fd, const struct kesu_passthru_ops *ops, struct kesu_passthru *pt)
 {
 	struct sg_channel *ch = malloc(sizeof(*ch));
 	if (!ch) {

@@ -63,7 +63,7 @@ static int add_entry(struct pdf_reader *r, unsigned num, size_t off)
 	if (r->nindex == r->capindex) {
 		size_t cap = r->capindex ? 2 * r->capindex : 256;
 		if (cap > INDEX_MAX)
-			return pdf_fail(r, "too many objects");
+			return Kesu_pdf_fail(r, "too many objects");
 		struct pdf_entry *grown = realloc(r->index, cap * sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
@@ -92,20 +92,20 @@ static int index_file(struct pdf_reader *r)
 		}
 		size_t i = (size_t)(hit - buf), k = i, digits;
 		at = i + 3;
-		if ((i + 3 < r->len && pdf_is_regular(buf[i + 3])) || k == 0 || !pdf_is_ws(buf[k - 1]))
+		if ((i + 3 < r->len && Kesu_pdf_is_regular(buf[i + 3])) || k == 0 || !Kesu_pdf_is_ws(buf[k - 1]))
 			continue;
-		for (digits = 0; k > 0 && pdf_is_ws(buf[k - 1]) && digits < 64; digits++)
+		for (digits = 0; k > 0 && Kesu_pdf_is_ws(buf[k - 1]) && digits < 64; digits++)
 			k--;
 		for (digits = 0; k > 0 && buf[k - 1] >= '0' && buf[k - 1] <= '9' && digits < 6; digits++)
 			k--;
-		if (digits == 0 || digits > 5 || k == 0 || !pdf_is_ws(buf[k - 1]))
+		if (digits == 0 || digits > 5 || k == 0 || !Kesu_pdf_is_ws(buf[k - 1]))
 			continue;
-		for (digits = 0; k > 0 && pdf_is_ws(buf[k - 1]) && digits < 64; digits++)
+		for (digits = 0; k > 0 && Kesu_pdf_is_ws(buf[k - 1]) && digits < 64; digits++)
 			k--;
 		size_t num_end = k;
 		for (digits = 0; k > 0 && buf[k - 1] >= '0' && buf[k - 1] <= '9' && digits < 11; digits++)
 			k--;
-		if (digits == 0 || digits > 10 || (k > 0 && pdf_is_regular(buf[k - 1])))
+		if (digits == 0 || digits > 10 || (k > 0 && Kesu_pdf_is_regular(buf[k - 1])))
 			continue;
 		unsigned long long num = 0;
 		for (size_t d = k; d < num_end; d++)
@@ -153,17 +153,17 @@ static int decode_objstm(struct pdf_reader *r, struct pdf_objstm *s)
 	const struct pv *n, *first;
 	s->decoded = true;
 	s->damaged = true;
-	int rc = pdf_parse_object(r, r->buf, r->buf + r->len, s->off, true, &o);
+	int rc = Kesu_pdf_parse_object(r, r->buf, r->buf + r->len, s->off, true, &o);
 	if (rc && (rc == -ENOMEM || r->exhausted))
 		return rc;
-	if (rc || !o.data || !pdf_is_name(pdf_dict_get(&o.v, "Type"), "ObjStm"))
+	if (rc || !o.data || !Kesu_pdf_is_name(Kesu_pdf_dict_get(&o.v, "Type"), "ObjStm"))
 		return 0;
-	n = pdf_dict_get(&o.v, "N");
-	first = pdf_dict_get(&o.v, "First");
+	n = Kesu_pdf_dict_get(&o.v, "N");
+	first = Kesu_pdf_dict_get(&o.v, "First");
 	if (!n || !first || n->type != PV_INT || first->type != PV_INT || n->u.i < 0 ||
 	    first->u.i < 0 || n->u.i > OBJSTM_OBJECTS)
 		return 0;
-	rc = pdf_stream_data(r, &o, OBJSTM_BYTES, &s->data, &s->len);
+	rc = Kesu_pdf_stream_data(r, &o, OBJSTM_BYTES, &s->data, &s->len);
 	if (rc)
 		return rc == -ENOMEM || r->exhausted ? rc : 0;
 	s->entries = malloc(((size_t)n->u.i + 1) * sizeof(*s->entries));
@@ -173,7 +173,7 @@ static int decode_objstm(struct pdf_reader *r, struct pdf_objstm *s)
 	size_t start = (size_t)first->u.i < s->len ? (size_t)first->u.i : s->len;
 	for (long long i = 0; i < n->u.i; i++) {
 		unsigned long long num, rel;
-		if (!pdf_next_uint(r, &p, end, &num) || !pdf_next_uint(r, &p, end, &rel) ||
+		if (!Kesu_pdf_next_uint(r, &p, end, &num) || !Kesu_pdf_next_uint(r, &p, end, &rel) ||
 		    num > PDF_OBJNUM_MAX || rel >= s->len - start)
 			break;
 		s->entries[s->nentries] = (struct stm_entry){(unsigned)num, (unsigned)i, start + rel, -1};
@@ -208,7 +208,7 @@ static int note_objstms(struct pdf_reader *r)
 	return 0;
 }
 
-int pdf_reader_open(struct pdf_reader *r, const unsigned char *buf, size_t len, char *err,
+int Kesu_pdf_reader_open(struct pdf_reader *r, const unsigned char *buf, size_t len, char *err,
 		    size_t errsize)
 {
 	memset(r, 0, sizeof(*r));
@@ -224,9 +224,9 @@ int pdf_reader_open(struct pdf_reader *r, const unsigned char *buf, size_t len, 
 	return note_objstms(r);
 }
 
-void pdf_reader_close(struct pdf_reader *r)
+void Kesu_pdf_reader_close(struct pdf_reader *r)
 {
-	pdf_arena_free(r);
+	Kesu_pdf_arena_free(r);
 	for (size_t i = 0; i < r->nobjstm; i++) {
 		free(r->objstm[i].data);
 		free(r->objstm[i].entries);
@@ -271,13 +271,13 @@ static int load_from_objstm(struct pdf_reader *r, unsigned num, struct pdf_obj *
 			*out = r->cache[e->cached].obj;
 			return 0;
 		}
-		rc = pdf_parse_object(r, s->data, s->data + s->len, e->off, false, out);
+		rc = Kesu_pdf_parse_object(r, s->data, s->data + s->len, e->off, false, out);
 		return rc ? rc : remember(r, &e->cached, out);
 	}
-	return pdf_fail(r, "object %u is missing", num);
+	return Kesu_pdf_fail(r, "object %u is missing", num);
 }
 
-int pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out)
+int Kesu_pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out)
 {
 	struct pdf_entry *e = find(r, num);
 	if (!e)
@@ -286,13 +286,13 @@ int pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out)
 		*out = r->cache[e->cached].obj;
 		return 0;
 	}
-	int rc = pdf_parse_object(r, r->buf, r->buf + r->len, e->off, true, out);
+	int rc = Kesu_pdf_parse_object(r, r->buf, r->buf + r->len, e->off, true, out);
 	return rc ? rc : remember(r, &e->cached, out);
 }
-int pdf_load_at(struct pdf_reader *r, size_t off, struct pdf_obj *out)
+int Kesu_pdf_load_at(struct pdf_reader *r, size_t off, struct pdf_obj *out)
 {
 	if (off >= r->len)
-		return pdf_fail(r, "offset %zu is past the end of the file", off);
-	return pdf_parse_object(r, r->buf, r->buf + r->len, off, true, out);
+		return Kesu_pdf_fail(r, "offset %zu is past the end of the file", off);
+	return Kesu_pdf_parse_object(r, r->buf, r->buf + r->len, off, true, out);
 }
 

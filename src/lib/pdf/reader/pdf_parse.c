@@ -38,7 +38,7 @@ static void set_err(struct pdf_reader *r, const char *fmt, va_list ap)
 	}
 }
 
-int pdf_fail(struct pdf_reader *r, const char *fmt, ...)
+int Kesu_pdf_fail(struct pdf_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -48,7 +48,7 @@ int pdf_fail(struct pdf_reader *r, const char *fmt, ...)
 	return -KESU_EPARSE;
 }
 
-int pdf_exhausted(struct pdf_reader *r, const char *fmt, ...)
+int Kesu_pdf_exhausted(struct pdf_reader *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -84,7 +84,7 @@ static void *arena_alloc(struct pdf_reader *r, size_t n)
 	return p;
 }
 
-bool pdf_is_ws(unsigned c)
+bool Kesu_pdf_is_ws(unsigned c)
 {
 	return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
 }
@@ -95,9 +95,9 @@ static bool is_delim(unsigned c)
 	       c == '}' || c == '/' || c == '%';
 }
 
-bool pdf_is_regular(unsigned c)
+bool Kesu_pdf_is_regular(unsigned c)
 {
-	return !pdf_is_ws(c) && !is_delim(c);
+	return !Kesu_pdf_is_ws(c) && !is_delim(c);
 }
 
 static int hexval(unsigned c)
@@ -114,7 +114,7 @@ static int hexval(unsigned c)
 static void skip_ws(struct lex *lx)
 {
 	while (lx->p < lx->end) {
-		if (pdf_is_ws(*lx->p)) {
+		if (Kesu_pdf_is_ws(*lx->p)) {
 			lx->p++;
 		} else if (*lx->p == '%') {
 			while (lx->p < lx->end && *lx->p != '\n' && *lx->p != '\r')
@@ -130,7 +130,7 @@ static bool keyword(struct lex *lx, const char *kw)
 	size_t n = strlen(kw);
 	if ((size_t)(lx->end - lx->p) < n || memcmp(lx->p, kw, n) != 0)
 		return false;
-	if (lx->p + n < lx->end && pdf_is_regular(lx->p[n]))
+	if (lx->p + n < lx->end && Kesu_pdf_is_regular(lx->p[n]))
 		return false;
 	lx->p += n;
 	return true;
@@ -143,7 +143,7 @@ static bool uint_token(struct lex *lx, unsigned long long *v)
 	unsigned long long n = 0;
 	while (q < lx->end && *q >= '0' && *q <= '9' && q - lx->p < 10)
 		n = n * 10 + (unsigned)(*q++ - '0');
-	if (q == lx->p || (q < lx->end && pdf_is_regular(*q)))
+	if (q == lx->p || (q < lx->end && Kesu_pdf_is_regular(*q)))
 		return false;
 	lx->p = q;
 	*v = n;
@@ -160,20 +160,20 @@ static int parse_number(struct lex *lx, struct pv *out)
 	int digits = 0;
 	if (*q == '+' || *q == '-')
 		neg = *q++ == '-';
-	for (; q < lx->end && pdf_is_regular(*q); q++) {
+	for (; q < lx->end && Kesu_pdf_is_regular(*q); q++) {
 		if (*q == '.' && !real) {
 			real = true;
 		} else if (*q >= '0' && *q <= '9') {
 			if (!real) {
 				if (++digits > 18)
-					return pdf_fail(lx->r, "number too long");
+					return Kesu_pdf_fail(lx->r, "number too long");
 				n = n * 10 + (*q - '0');
 			}
 		} else {
-			return pdf_fail(lx->r, "bad number");
+			return Kesu_pdf_fail(lx->r, "bad number");
 		}
 		if (q - lx->p > 64)
-			return pdf_fail(lx->r, "number too long");
+			return Kesu_pdf_fail(lx->r, "number too long");
 	}
 	lx->p = q;
 	out->type = real ? PV_REAL : PV_INT;
@@ -211,11 +211,11 @@ static int parse_literal(struct lex *lx, struct pv *out)
 			nest--;
 	}
 	if (nest)
-		return pdf_fail(lx->r, "unterminated string");
+		return Kesu_pdf_fail(lx->r, "unterminated string");
 	const unsigned char *end = q - 1; /* the closing parenthesis */
 	unsigned char *s = arena_alloc(lx->r, (size_t)(end - lx->p) + 1);
 	if (!s)
-		return pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
+		return Kesu_pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
 	size_t n = 0;
 	for (q = lx->p + 1; q < end; q++) {
 		if (*q != '\\') {
@@ -260,17 +260,17 @@ static int parse_hex(struct lex *lx, struct pv *out)
 {
 	const unsigned char *end = memchr(lx->p, '>', (size_t)(lx->end - lx->p));
 	if (!end)
-		return pdf_fail(lx->r, "unterminated hex string");
+		return Kesu_pdf_fail(lx->r, "unterminated hex string");
 	unsigned char *s = arena_alloc(lx->r, (size_t)(end - lx->p) / 2 + 2);
 	if (!s)
-		return pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
+		return Kesu_pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
 	size_t n = 0;
 	int hi = -1;
 	for (const unsigned char *q = lx->p + 1; q < end; q++) {
 		int v = hexval(*q);
 		if (v < 0) {
-			if (!pdf_is_ws(*q))
-				return pdf_fail(lx->r, "bad hex string");
+			if (!Kesu_pdf_is_ws(*q))
+				return Kesu_pdf_fail(lx->r, "bad hex string");
 			continue;
 		}
 		if (hi < 0) {
@@ -293,11 +293,11 @@ static int parse_hex(struct lex *lx, struct pv *out)
 static int parse_name(struct lex *lx, struct pv *out)
 {
 	const unsigned char *q = lx->p + 1;
-	while (q < lx->end && pdf_is_regular(*q))
+	while (q < lx->end && Kesu_pdf_is_regular(*q))
 		q++;
 	unsigned char *s = arena_alloc(lx->r, (size_t)(q - lx->p));
 	if (!s)
-		return pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
+		return Kesu_pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
 	size_t n = 0;
 	for (const unsigned char *c = lx->p + 1; c < q; c++) {
 		if (*c == '#' && q - c > 2 && hexval(c[1]) >= 0 && hexval(c[2]) >= 0) {
@@ -326,7 +326,7 @@ static int parse_container(struct lex *lx, int depth, bool dict, struct pv *out)
 	for (;;) {
 		skip_ws(lx);
 		if (lx->p >= lx->end) {
-			rc = pdf_fail(lx->r, "unterminated %s", dict ? "dictionary" : "array");
+			rc = Kesu_pdf_fail(lx->r, "unterminated %s", dict ? "dictionary" : "array");
 			break;
 		}
 		if (dict ? lx->end - lx->p >= 2 && lx->p[0] == '>' && lx->p[1] == '>'
@@ -338,14 +338,14 @@ static int parse_container(struct lex *lx, int depth, bool dict, struct pv *out)
 			struct pv *grown = cap < 2 * CONTAINER_MAX ? realloc(tmp, 2 * cap * sizeof(*tmp))
 								   : NULL;
 			if (!grown) {
-				rc = cap < 2 * CONTAINER_MAX ? -ENOMEM : pdf_fail(lx->r, "too many values");
+				rc = cap < 2 * CONTAINER_MAX ? -ENOMEM : Kesu_pdf_fail(lx->r, "too many values");
 				break;
 			}
 			tmp = grown;
 			cap *= 2;
 		}
 		if (dict && n % 2 == 0 && lx->p[0] != '/') {
-			rc = pdf_fail(lx->r, "dictionary key is not a name");
+			rc = Kesu_pdf_fail(lx->r, "dictionary key is not a name");
 			break;
 		}
 		rc = parse_value(lx, depth + 1, &tmp[n]);
@@ -354,7 +354,7 @@ static int parse_container(struct lex *lx, int depth, bool dict, struct pv *out)
 		n++;
 	}
 	if (rc == 0 && dict && n % 2)
-		rc = pdf_fail(lx->r, "dictionary key without a value");
+		rc = Kesu_pdf_fail(lx->r, "dictionary key without a value");
 	if (rc == 0) {
 		out->type = dict ? PV_DICT : PV_ARRAY;
 		out->n = dict ? n / 2 : n;
@@ -362,7 +362,7 @@ static int parse_container(struct lex *lx, int depth, bool dict, struct pv *out)
 		if (out->u.items)
 			memcpy(out->u.items, tmp, n * sizeof(*tmp));
 		else
-			rc = pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
+			rc = Kesu_pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
 	}
 	free(tmp);
 	return rc;
@@ -372,10 +372,10 @@ static int parse_value(struct lex *lx, int depth, struct pv *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (depth > DEPTH_MAX)
-		return pdf_fail(lx->r, "nested too deeply");
+		return Kesu_pdf_fail(lx->r, "nested too deeply");
 	skip_ws(lx);
 	if (lx->p >= lx->end)
-		return pdf_fail(lx->r, "unexpected end of file");
+		return Kesu_pdf_fail(lx->r, "unexpected end of file");
 	unsigned c = *lx->p;
 	if (c == '/')
 		return parse_name(lx, out);
@@ -402,7 +402,7 @@ static int parse_value(struct lex *lx, int depth, struct pv *out)
 		out->type = PV_NULL;
 		return 0;
 	}
-	return pdf_fail(lx->r, "unexpected '%c'", c >= 0x20 && c < 0x7f ? (char)c : '?');
+	return Kesu_pdf_fail(lx->r, "unexpected '%c'", c >= 0x20 && c < 0x7f ? (char)c : '?');
 }
 
 /* Every parse reads at most what is left of PDF_SCANNED_MAX: objects that
@@ -414,7 +414,7 @@ static int begin(struct pdf_reader *r, struct lex *lx, const unsigned char *p,
 	if (r->exhausted)
 		return -KESU_EPARSE;
 	if (++r->loads > LOADS_MAX)
-		return pdf_exhausted(r, "too many objects to read (more than %u)", LOADS_MAX);
+		return Kesu_pdf_exhausted(r, "too many objects to read (more than %u)", LOADS_MAX);
 	size_t left = PDF_SCANNED_MAX - r->scanned;
 	bool clipped = (size_t)(end - p) > left;
 	*lx = (struct lex){r, p, clipped ? p + left : end, clipped};
@@ -426,12 +426,12 @@ static int finish(struct lex *lx, int rc, const unsigned char *start)
 	struct pdf_reader *r = lx->r;
 	r->scanned += (size_t)(lx->p - start);
 	if (rc && lx->clipped)
-		return pdf_exhausted(r, "too much to parse (more than %u MiB)", PDF_SCANNED_MAX >> 20);
+		return Kesu_pdf_exhausted(r, "too much to parse (more than %u MiB)", PDF_SCANNED_MAX >> 20);
 	return rc;
 }
 
 /* An object in [base, end) at off: "N G obj value [stream]" when header. */
-int pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsigned char *end,
+int Kesu_pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsigned char *end,
 		     size_t off, bool header, struct pdf_obj *out)
 {
 	struct lex lx;
@@ -447,7 +447,7 @@ int pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsi
 		ok = ok && uint_token(&lx, &gen);
 		skip_ws(&lx);
 		if (!ok || !keyword(&lx, "obj"))
-			return pdf_fail(r, "no object at offset %zu", off);
+			return Kesu_pdf_fail(r, "no object at offset %zu", off);
 	}
 	rc = finish(&lx, parse_value(&lx, 0, &out->v), base + off);
 	if (rc || !header)
@@ -455,7 +455,7 @@ int pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsi
 	skip_ws(&lx);
 	if (keyword(&lx, "stream")) {
 		if (out->v.type != PV_DICT)
-			return pdf_fail(r, "stream without a dictionary");
+			return Kesu_pdf_fail(r, "stream without a dictionary");
 		if (lx.p < lx.end && *lx.p == '\r')
 			lx.p++;
 		if (lx.p < lx.end && *lx.p == '\n')
@@ -466,7 +466,7 @@ int pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsi
 	return 0;
 }
 
-bool pdf_next_uint(struct pdf_reader *r, const unsigned char **p, const unsigned char *end,
+bool Kesu_pdf_next_uint(struct pdf_reader *r, const unsigned char **p, const unsigned char *end,
 		   unsigned long long *v)
 {
 	struct lex lx = {r, *p, end, false};
@@ -477,7 +477,7 @@ bool pdf_next_uint(struct pdf_reader *r, const unsigned char **p, const unsigned
 	return true;
 }
 
-void pdf_arena_free(struct pdf_reader *r)
+void Kesu_pdf_arena_free(struct pdf_reader *r)
 {
 	while (r->arena) {
 		struct pdf_chunk *next = r->arena->next;
@@ -487,7 +487,7 @@ void pdf_arena_free(struct pdf_reader *r)
 	r->arena_total = 0;
 }
 
-int pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out)
+int Kesu_pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out)
 {
 	struct lex lx;
 	const unsigned char *start = r->buf + (off < r->len ? off : r->len);
@@ -495,7 +495,7 @@ int pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out)
 	return rc ? rc : finish(&lx, parse_value(&lx, 0, out), start);
 }
 
-int pdf_resolve(struct pdf_reader *r, const struct pv *v, struct pv *out)
+int Kesu_pdf_resolve(struct pdf_reader *r, const struct pv *v, struct pv *out)
 {
 	for (int hops = 0; hops < 8; hops++) {
 		if (v->type != PV_REF) {
@@ -503,16 +503,16 @@ int pdf_resolve(struct pdf_reader *r, const struct pv *v, struct pv *out)
 			return 0;
 		}
 		struct pdf_obj o;
-		int rc = pdf_load(r, v->u.ref.num, &o);
+		int rc = Kesu_pdf_load(r, v->u.ref.num, &o);
 		if (rc)
 			return rc;
 		*out = o.v;
 		v = out;
 	}
-	return pdf_fail(r, "reference chain too long");
+	return Kesu_pdf_fail(r, "reference chain too long");
 }
 
-const struct pv *pdf_dict_get(const struct pv *dict, const char *key)
+const struct pv *Kesu_pdf_dict_get(const struct pv *dict, const char *key)
 {
 	if (!dict || dict->type != PV_DICT)
 		return NULL;
@@ -525,7 +525,7 @@ const struct pv *pdf_dict_get(const struct pv *dict, const char *key)
 	return NULL;
 }
 
-bool pdf_is_name(const struct pv *v, const char *name)
+bool Kesu_pdf_is_name(const struct pv *v, const char *name)
 {
 	return v && v->type == PV_NAME && v->n == strlen(name) && memcmp(v->u.s, name, v->n) == 0;
 }

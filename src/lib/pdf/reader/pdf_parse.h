@@ -67,50 +67,50 @@ struct pdf_reader {
 /* pdf_index.c: indexes every "N G obj" in buf (the last definition of a
  * number wins, as with incremental updates) and notes its object streams,
  * which are decoded only when an object is not found outside them. 0,
- * -KESU_EPARSE (err set) or -ENOMEM. pdf_reader_close in every case. */
-int pdf_reader_open(struct pdf_reader *r, const unsigned char *buf, size_t len, char *err,
+ * -KESU_EPARSE (err set) or -ENOMEM. Kesu_pdf_reader_close in every case. */
+int Kesu_pdf_reader_open(struct pdf_reader *r, const unsigned char *buf, size_t len, char *err,
 		    size_t errsize);
-void pdf_reader_close(struct pdf_reader *r);
+void Kesu_pdf_reader_close(struct pdf_reader *r);
 
 /* Puts the reason in err (replacing any earlier one); returns -KESU_EPARSE. */
-int pdf_fail(struct pdf_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int Kesu_pdf_fail(struct pdf_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The same for a work limit: marks the reader exhausted, so that no caller
  * takes the failure for mere damage and reads on. */
-int pdf_exhausted(struct pdf_reader *r, const char *fmt, ...)
+int Kesu_pdf_exhausted(struct pdf_reader *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* pdf_index.c: object num, parsed once and then remembered. 0, or
  * -KESU_EPARSE / -ENOMEM. */
-int pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out);
+int Kesu_pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out);
 /* Parses the value at off (a trailer dictionary). */
-int pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out);
+int Kesu_pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out);
 /* Parses an "N G obj" at off (an xref stream named by startxref). */
-int pdf_load_at(struct pdf_reader *r, size_t off, struct pdf_obj *out);
+int Kesu_pdf_load_at(struct pdf_reader *r, size_t off, struct pdf_obj *out);
 
 /* Between pdf_parse.c and pdf_index.c. */
-int pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsigned char *end,
+int Kesu_pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const unsigned char *end,
 		     size_t off, bool header, struct pdf_obj *out);
-bool pdf_next_uint(struct pdf_reader *r, const unsigned char **p, const unsigned char *end,
+bool Kesu_pdf_next_uint(struct pdf_reader *r, const unsigned char **p, const unsigned char *end,
 		   unsigned long long *v);
-bool pdf_is_ws(unsigned c);
-bool pdf_is_regular(unsigned c);
-void pdf_arena_free(struct pdf_reader *r);
+bool Kesu_pdf_is_ws(unsigned c);
+bool Kesu_pdf_is_regular(unsigned c);
+void Kesu_pdf_arena_free(struct pdf_reader *r);
 
 /* v itself, or the object it refers to (never a stream's data). */
-int pdf_resolve(struct pdf_reader *r, const struct pv *v, struct pv *out);
+int Kesu_pdf_resolve(struct pdf_reader *r, const struct pv *v, struct pv *out);
 /* The value of key in a dictionary, or NULL. */
-const struct pv *pdf_dict_get(const struct pv *dict, const char *key);
-bool pdf_is_name(const struct pv *v, const char *name);
+const struct pv *Kesu_pdf_dict_get(const struct pv *dict, const char *key);
+bool Kesu_pdf_is_name(const struct pv *v, const char *name);
 
 /* pdf_stream.c: a stream's decoded bytes (malloc'd, NUL-terminated, at most
  * max), honouring /Length (direct or indirect) and /Filter /FlateDecode;
  * counted against PDF_DECODED_MAX. */
-int pdf_stream_data(struct pdf_reader *r, const struct pdf_obj *o, size_t max,
+int Kesu_pdf_stream_data(struct pdf_reader *r, const struct pdf_obj *o, size_t max,
 		    unsigned char **data, size_t *len);
 
 /* pdf_read.c: kesu_pdf_read_payload on a file already in memory (and the
  * fuzz target's entry point). */
-int pdf_read_memory(const unsigned char *buf, size_t len, char **payload, size_t *payload_len,
+int Kesu_pdf_read_memory(const unsigned char *buf, size_t len, char **payload, size_t *payload_len,
 		    char **sig, size_t *sig_len, char *err, size_t errsize);
 
 #endif

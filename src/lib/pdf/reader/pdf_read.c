@@ -42,7 +42,7 @@ static int find_trailer(struct pdf_reader *r, struct pv *trailer)
 {
 	const unsigned char *sx = last_of(r->buf, r->len, 4096, "startxref");
 	if (!sx)
-		return pdf_fail(r, "no startxref: the PDF is damaged");
+		return Kesu_pdf_fail(r, "no startxref: the PDF is damaged");
 	size_t i = (size_t)(sx - r->buf) + 9, off = 0;
 	while (i < r->len && strchr(" \t\r\n", r->buf[i]))
 		i++;
@@ -50,16 +50,16 @@ static int find_trailer(struct pdf_reader *r, struct pv *trailer)
 	for (; i < r->len && r->buf[i] >= '0' && r->buf[i] <= '9' && digits < 12; i++, digits++)
 		off = off * 10 + (size_t)(r->buf[i] - '0');
 	if (digits == 0 || off >= r->len)
-		return pdf_fail(r, "startxref points outside the file: the PDF is damaged");
+		return Kesu_pdf_fail(r, "startxref points outside the file: the PDF is damaged");
 	if (r->len - off >= 4 && memcmp(r->buf + off, "xref", 4) == 0) {
 		const unsigned char *t = memmem(r->buf + off, r->len - off, "trailer", 7);
-		if (!t || pdf_parse_at(r, (size_t)(t - r->buf) + 7, trailer) || trailer->type != PV_DICT)
-			return pdf_fail(r, "no trailer: the PDF is damaged");
+		if (!t || Kesu_pdf_parse_at(r, (size_t)(t - r->buf) + 7, trailer) || trailer->type != PV_DICT)
+			return Kesu_pdf_fail(r, "no trailer: the PDF is damaged");
 		return 0;
 	}
 	struct pdf_obj xref;
-	if (pdf_load_at(r, off, &xref) || !pdf_is_name(pdf_dict_get(&xref.v, "Type"), "XRef"))
-		return pdf_fail(r, "startxref does not lead to a cross-reference section");
+	if (Kesu_pdf_load_at(r, off, &xref) || !Kesu_pdf_is_name(Kesu_pdf_dict_get(&xref.v, "Type"), "XRef"))
+		return Kesu_pdf_fail(r, "startxref does not lead to a cross-reference section");
 	*trailer = xref.v;
 	return 0;
 }
@@ -68,9 +68,9 @@ static int find_trailer(struct pdf_reader *r, struct pv *trailer)
  * UTF-16BE text strings are reduced to their ASCII characters. */
 static void spec_name(const struct pv *spec, const struct pv *key, char *out, size_t size)
 {
-	const struct pv *s = pdf_dict_get(spec, "UF");
+	const struct pv *s = Kesu_pdf_dict_get(spec, "UF");
 	if (!s || s->type != PV_STRING)
-		s = pdf_dict_get(spec, "F");
+		s = Kesu_pdf_dict_get(spec, "F");
 	if (!s || s->type != PV_STRING)
 		s = key;
 	size_t o = 0;
@@ -89,25 +89,25 @@ static int walk(struct pdf_reader *r, const struct pv *ref, int depth, unsigned 
 {
 	struct pv node, names, kids;
 	if (depth > TREE_DEPTH_MAX || ++*nodes > TREE_NODES_MAX + TREE_NAMES_MAX)
-		return pdf_fail(r, "the attachment name tree is too deep or too large");
-	int rc = pdf_resolve(r, ref, &node);
+		return Kesu_pdf_fail(r, "the attachment name tree is too deep or too large");
+	int rc = Kesu_pdf_resolve(r, ref, &node);
 	if (rc)
 		return rc;
 	if (node.type != PV_DICT)
-		return pdf_fail(r, "the attachment name tree is damaged");
-	const struct pv *v = pdf_dict_get(&node, "Names");
-	if (v && (rc = pdf_resolve(r, v, &names)) == 0 && names.type == PV_ARRAY) {
+		return Kesu_pdf_fail(r, "the attachment name tree is damaged");
+	const struct pv *v = Kesu_pdf_dict_get(&node, "Names");
+	if (v && (rc = Kesu_pdf_resolve(r, v, &names)) == 0 && names.type == PV_ARRAY) {
 		for (size_t i = 0; i + 1 < names.n; i += 2) {
 			struct pv spec;
 			if (++*nodes > TREE_NODES_MAX + TREE_NAMES_MAX)
-				return pdf_fail(r, "the attachment name tree is too large");
+				return Kesu_pdf_fail(r, "the attachment name tree is too large");
 			const struct pv *key = &names.u.items[i];
 			if (key->type != PV_STRING)
-				return pdf_fail(r, "the attachment name tree is damaged");
-			if ((rc = pdf_resolve(r, &names.u.items[i + 1], &spec)) != 0)
+				return Kesu_pdf_fail(r, "the attachment name tree is damaged");
+			if ((rc = Kesu_pdf_resolve(r, &names.u.items[i + 1], &spec)) != 0)
 				return rc;
 			if (spec.type != PV_DICT)
-				return pdf_fail(r, "the attachment name tree is damaged");
+				return Kesu_pdf_fail(r, "the attachment name tree is damaged");
 			char name[256];
 			spec_name(&spec, key, name, sizeof(name));
 			for (size_t w = 0; w < nwant; w++)
@@ -117,8 +117,8 @@ static int walk(struct pdf_reader *r, const struct pv *ref, int depth, unsigned 
 	}
 	if (rc)
 		return rc;
-	v = pdf_dict_get(&node, "Kids");
-	if (v && (rc = pdf_resolve(r, v, &kids)) == 0 && kids.type == PV_ARRAY)
+	v = Kesu_pdf_dict_get(&node, "Kids");
+	if (v && (rc = Kesu_pdf_resolve(r, v, &kids)) == 0 && kids.type == PV_ARRAY)
 		for (size_t i = 0; i < kids.n && rc == 0; i++)
 			rc = walk(r, &kids.u.items[i], depth + 1, nodes, want, nwant);
 	return rc;
@@ -129,30 +129,30 @@ static int extract(struct pdf_reader *r, const struct wanted *w, char **data, si
 {
 	struct pv ef, params, size;
 	struct pdf_obj file;
-	const struct pv *v = pdf_dict_get(&w->spec, "EF");
-	int rc = v ? pdf_resolve(r, v, &ef) : pdf_fail(r, "no /EF");
+	const struct pv *v = Kesu_pdf_dict_get(&w->spec, "EF");
+	int rc = v ? Kesu_pdf_resolve(r, v, &ef) : Kesu_pdf_fail(r, "no /EF");
 	if (rc == 0) {
-		v = pdf_dict_get(&ef, "F");
+		v = Kesu_pdf_dict_get(&ef, "F");
 		if (!v)
-			v = pdf_dict_get(&ef, "UF");
-		rc = v && v->type == PV_REF ? pdf_load(r, v->u.ref.num, &file)
-					    : pdf_fail(r, "no embedded file stream");
+			v = Kesu_pdf_dict_get(&ef, "UF");
+		rc = v && v->type == PV_REF ? Kesu_pdf_load(r, v->u.ref.num, &file)
+					    : Kesu_pdf_fail(r, "no embedded file stream");
 	}
 	if (rc == 0)
-		rc = pdf_stream_data(r, &file, w->max, (unsigned char **)data, len);
+		rc = Kesu_pdf_stream_data(r, &file, w->max, (unsigned char **)data, len);
 	if (rc == -KESU_EPARSE) {
 		char why[KESU_ERRMSG_MAX];
 		snprintf(why, sizeof(why), "%s", r->err ? r->err : "");
-		return pdf_fail(r, "%s: attachment %s", w->name, why);
+		return Kesu_pdf_fail(r, "%s: attachment %s", w->name, why);
 	}
 	if (rc)
 		return rc;
-	v = pdf_dict_get(&file.v, "Params");
-	if (v && pdf_resolve(r, v, &params) == 0 && (v = pdf_dict_get(&params, "Size")) &&
-	    pdf_resolve(r, v, &size) == 0 && size.type == PV_INT && (size_t)size.u.i != *len) {
+	v = Kesu_pdf_dict_get(&file.v, "Params");
+	if (v && Kesu_pdf_resolve(r, v, &params) == 0 && (v = Kesu_pdf_dict_get(&params, "Size")) &&
+	    Kesu_pdf_resolve(r, v, &size) == 0 && size.type == PV_INT && (size_t)size.u.i != *len) {
 		free(*data);
 		*data = NULL;
-		return pdf_fail(r, "%s: attachment is damaged (%zu bytes, /Size says %lld)", w->name,
+		return Kesu_pdf_fail(r, "%s: attachment is damaged (%zu bytes, /Size says %lld)", w->name,
 				*len, size.u.i);
 	}
 	return 0;
@@ -164,28 +164,28 @@ static int read_attachments(struct pdf_reader *r, struct wanted *want, size_t nw
 	int rc = find_trailer(r, &trailer);
 	if (rc)
 		return rc;
-	const struct pv *v = pdf_dict_get(&trailer, "Root");
-	if (!v || pdf_resolve(r, v, &root) || root.type != PV_DICT)
-		return pdf_fail(r, "no document catalog: the PDF is damaged");
-	v = pdf_dict_get(&root, "Names");
-	if (v && (rc = pdf_resolve(r, v, &names)) != 0)
+	const struct pv *v = Kesu_pdf_dict_get(&trailer, "Root");
+	if (!v || Kesu_pdf_resolve(r, v, &root) || root.type != PV_DICT)
+		return Kesu_pdf_fail(r, "no document catalog: the PDF is damaged");
+	v = Kesu_pdf_dict_get(&root, "Names");
+	if (v && (rc = Kesu_pdf_resolve(r, v, &names)) != 0)
 		return rc;
-	v = v ? pdf_dict_get(&names, "EmbeddedFiles") : NULL;
+	v = v ? Kesu_pdf_dict_get(&names, "EmbeddedFiles") : NULL;
 	if (!v)
-		return pdf_fail(r, "no %s attachment (the PDF has no attachments)", want[0].name);
+		return Kesu_pdf_fail(r, "no %s attachment (the PDF has no attachments)", want[0].name);
 	unsigned nodes = 0;
-	if ((rc = pdf_resolve(r, v, &tree)) != 0 || (rc = walk(r, &tree, 0, &nodes, want, nwant)))
+	if ((rc = Kesu_pdf_resolve(r, v, &tree)) != 0 || (rc = walk(r, &tree, 0, &nodes, want, nwant)))
 		return rc;
 	for (size_t w = 0; w < nwant; w++) {
 		if (want[w].count == 0)
-			return pdf_fail(r, "no %s attachment", want[w].name);
+			return Kesu_pdf_fail(r, "no %s attachment", want[w].name);
 		if (want[w].count > 1)
-			return pdf_fail(r, "%u attachments named %s", want[w].count, want[w].name);
+			return Kesu_pdf_fail(r, "%u attachments named %s", want[w].count, want[w].name);
 	}
 	return 0;
 }
 
-int pdf_read_memory(const unsigned char *buf, size_t len, char **payload, size_t *payload_len,
+int Kesu_pdf_read_memory(const unsigned char *buf, size_t len, char **payload, size_t *payload_len,
 		    char **sig, size_t *sig_len, char *err, size_t errsize)
 {
 	struct pdf_reader r;
@@ -201,14 +201,14 @@ int pdf_read_memory(const unsigned char *buf, size_t len, char **payload, size_t
 		snprintf(err, errsize, "the PDF is truncated (no %%%%EOF at its end)");
 		return -KESU_EPARSE;
 	}
-	int rc = pdf_reader_open(&r, buf, len, err, errsize);
+	int rc = Kesu_pdf_reader_open(&r, buf, len, err, errsize);
 	if (rc == 0)
 		rc = read_attachments(&r, want, 2);
 	if (rc == 0)
 		rc = extract(&r, &want[0], payload, payload_len);
 	if (rc == 0)
 		rc = extract(&r, &want[1], sig, sig_len);
-	pdf_reader_close(&r);
+	Kesu_pdf_reader_close(&r);
 	if (rc) {
 		free(*payload);
 		free(*sig);
@@ -232,7 +232,7 @@ int kesu_pdf_read_payload(const char *path, char **payload, size_t *payload_len,
 	size_t len;
 	int rc = kesu_file_read_bounded(path, KESU_PDF_FILE_MAX, 0, &buf, &len, err, errsize);
 	if (rc == 0)
-		rc = pdf_read_memory((const unsigned char *)buf, len, payload, payload_len, sig, sig_len,
+		rc = Kesu_pdf_read_memory((const unsigned char *)buf, len, payload, payload_len, sig, sig_len,
 				     err, errsize);
 	free(buf);
 	return rc;

@@ -36,7 +36,7 @@ static void signature_line(struct cert *c, const char *sig, size_t len)
 	const char *line = nl ? nl + 1 : sig;
 	size_t n = len - (size_t)(line - sig);
 	const char *end = memchr(line, '\n', n);
-	cert_text(c->sig_line, sizeof(c->sig_line), line, end ? (size_t)(end - line) : n);
+	Kesu_cert_text(c->sig_line, sizeof(c->sig_line), line, end ? (size_t)(end - line) : n);
 }
 
 /* A text string for the Info dictionary: UTF-16BE with its byte order mark. */
@@ -47,7 +47,7 @@ static HPDF_Binary utf16_string(HPDF_Doc doc, const char *s)
 	buf[0] = 0xfe, buf[1] = 0xff;
 	for (size_t i = 0; i < len && o + 2 <= sizeof(buf);) {
 		unsigned cp;
-		size_t n = kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		size_t n = Kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
 		if (n == 0 || cp > 0xffff)
 			cp = '?', n = n ? n : 1;
 		kesu_store_be16(buf + o, (uint16_t)cp);
@@ -70,7 +70,7 @@ static void describe(struct pdf *p)
 	HPDF_SetInfoAttr(doc, HPDF_INFO_SUBJECT,
 			 c->failure ? "Data Sanitization Failure Report"
 				    : "Certificate of Data Sanitization");
-	if (fmt_issued_date(c->issued_utc, &date) == 0) {
+	if (Kesu_fmt_issued_date(c->issued_utc, &date) == 0) {
 		HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, date);
 		HPDF_SetInfoDateAttr(doc, HPDF_INFO_MOD_DATE, date);
 	}
@@ -96,20 +96,20 @@ static void describe(struct pdf *p)
 
 static void render(struct pdf *p)
 {
-	if (pdf_new_page(p))
+	if (Kesu_pdf_new_page(p))
 		return;
-	pdf_draw_header(p);
-	pdf_draw_issue(p);
-	pdf_draw_medium(p);
-	pdf_draw_method(p);
-	pdf_draw_passes(p);
-	pdf_draw_verification(p);
-	pdf_draw_unwritten(p);
-	pdf_draw_outcome(p);
-	pdf_draw_seals(p);
-	pdf_draw_annex(p);
-	pdf_draw_technical(p);
-	pdf_footers(p);
+	Kesu_pdf_draw_header(p);
+	Kesu_pdf_draw_issue(p);
+	Kesu_pdf_draw_medium(p);
+	Kesu_pdf_draw_method(p);
+	Kesu_pdf_draw_passes(p);
+	Kesu_pdf_draw_verification(p);
+	Kesu_pdf_draw_unwritten(p);
+	Kesu_pdf_draw_outcome(p);
+	Kesu_pdf_draw_seals(p);
+	Kesu_pdf_draw_annex(p);
+	Kesu_pdf_draw_technical(p);
+	Kesu_pdf_footers(p);
 }
 
 static int save_to_memory(HPDF_Doc doc, unsigned char **out, size_t *len)
@@ -169,7 +169,7 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 		snprintf(err, errsize, "libsodium cannot start");
 		return -EIO;
 	}
-	int rc = cert_parse(payload, payload_len, &c, err, errsize);
+	int rc = Kesu_cert_parse(payload, payload_len, &c, err, errsize);
 	if (rc)
 		return rc;
 	signature_line(&c, payload_sig, sig_len);
@@ -181,23 +181,23 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 			.era = style && style->era_dates};
 	const char *label = style && style->class_label[0] ? style->class_label
 							   : KESU_PDF_CLASS_LABEL;
-	cert_text(p.class_label, sizeof(p.class_label), label, strnlen(label, 64));
+	Kesu_cert_text(p.class_label, sizeof(p.class_label), label, strnlen(label, 64));
 	unsigned char *bytes = NULL;
 	size_t len = 0;
 	p.doc = HPDF_New(on_hpdf_error, &p);
 	if (!p.doc) {
-		cert_free(&c);
+		Kesu_cert_free(&c);
 		snprintf(err, errsize, "out of memory");
 		return -ENOMEM;
 	}
 	HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
 	describe(&p);
-	rc = pdf_font_load(&p, font, err, errsize);
+	rc = Kesu_pdf_font_load(&p, font, err, errsize);
 	if (rc == 0) {
 		render(&p);
-		rc = pdf_attach(&p, KESU_PDF_PAYLOAD_NAME, payload, payload_len);
+		rc = Kesu_pdf_attach(&p, KESU_PDF_PAYLOAD_NAME, payload, payload_len);
 		if (rc == 0)
-			rc = pdf_attach(&p, KESU_PDF_SIG_NAME, payload_sig, sig_len);
+			rc = Kesu_pdf_attach(&p, KESU_PDF_SIG_NAME, payload_sig, sig_len);
 		if (rc == 0 && p.error)
 			rc = p.error == HPDF_FAILD_TO_ALLOC_MEM ? -ENOMEM : -EIO;
 		if (rc == 0)
@@ -209,7 +209,7 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 				 strerror(-rc), (unsigned)p.error);
 	}
 	HPDF_Free(p.doc);
-	cert_free(&c);
+	Kesu_cert_free(&c);
 	if (rc == 0)
 		rc = kesu_file_write_atomic(path, bytes, len, 0644, 0, err, errsize);
 	free(bytes);

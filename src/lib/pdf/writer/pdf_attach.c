@@ -35,7 +35,7 @@ static HPDF_NameTree embedded_files(HPDF_Doc doc)
 	return tree;
 }
 
-int pdf_attach(struct pdf *p, const char *name, const char *data, size_t len)
+int Kesu_pdf_attach(struct pdf *p, const char *name, const char *data, size_t len)
 {
 	HPDF_Doc doc = p->doc;
 	HPDF_MMgr mm = doc->mmgr;

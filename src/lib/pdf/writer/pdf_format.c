@@ -10,7 +10,7 @@
 
 #define DASH "\xe2\x80\x94" /* — */
 
-void fmt_count(char *out, size_t size, long long n)
+void Kesu_fmt_count(char *out, size_t size, long long n)
 {
 	char digits[32];
 	if (n < 0) {
@@ -27,12 +27,12 @@ void fmt_count(char *out, size_t size, long long n)
 	out[o] = '\0';
 }
 
-void fmt_capacity(char *out, size_t size, long long bytes)
+void Kesu_fmt_capacity(char *out, size_t size, long long bytes)
 {
 	static const char *const dec[] = {"KB", "MB", "GB", "TB", "PB"};
 	static const char *const bin[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
 	char count[32];
-	fmt_count(count, sizeof(count), bytes);
+	Kesu_fmt_count(count, sizeof(count), bytes);
 	if (bytes < 1000) {
 		snprintf(out, size, "%s%s", count, bytes < 0 ? "" : " bytes");
 		return;
@@ -46,7 +46,7 @@ void fmt_capacity(char *out, size_t size, long long bytes)
 	snprintf(out, size, "%s bytes (%.1f %s / %.1f %s)", count, d, dec[i], b, bin[j]);
 }
 
-void fmt_duration(char *out, size_t size, long long ms)
+void Kesu_fmt_duration(char *out, size_t size, long long ms)
 {
 	if (ms < 0)
 		snprintf(out, size, DASH);
@@ -72,7 +72,7 @@ static bool digits_at(const char *s, const char *shape)
 /* "2026-11-22T04:30:12Z" -> "2026-11-22 04:30:12 UTC";
  * "2026-11-22T13:30:12+09:00" -> "2026-11-22 13:30:12 (UTC+09:00)";
  * anything else is shown as it is. */
-void fmt_time(char *out, size_t size, const char *iso)
+void Kesu_fmt_time(char *out, size_t size, const char *iso)
 {
 	if (!iso[0]) {
 		snprintf(out, size, DASH);
@@ -148,7 +148,7 @@ int kesu_era_date(int year, int month, int day, char *out, size_t size)
 	return -1;
 }
 
-int fmt_offset(const char *iso_local, int *minutes)
+int Kesu_fmt_offset(const char *iso_local, int *minutes)
 {
 	if (!digits_at(iso_local, "dddd-dd-ddTdd:dd:dd"))
 		return -1;
@@ -166,7 +166,7 @@ int fmt_offset(const char *iso_local, int *minutes)
 	return 0;
 }
 
-void fmt_local(char *out, size_t size, const char *utc, int offset_min, bool known, bool era)
+void Kesu_fmt_local(char *out, size_t size, const char *utc, int offset_min, bool known, bool era)
 {
 	int y, mo, d, h, mi, s;
 	if (!utc[0]) {
@@ -198,7 +198,7 @@ void fmt_local(char *out, size_t size, const char *utc, int offset_min, bool kno
 		 secs % 60, zone);
 }
 
-int fmt_issued_date(const char *iso, HPDF_Date *date)
+int Kesu_fmt_issued_date(const char *iso, HPDF_Date *date)
 {
 	int y, mo, d, h, mi, s;
 	if (!digits_at(iso, "dddd-dd-ddTdd:dd:ddZ") || iso[20])
@@ -212,7 +212,7 @@ int fmt_issued_date(const char *iso, HPDF_Date *date)
 	return 0;
 }
 
-void fmt_pattern(char *out, size_t size, const struct cert_pass *p)
+void Kesu_fmt_pattern(char *out, size_t size, const struct cert_pass *p)
 {
 	if (strcmp(p->pattern, "random") == 0)
 		snprintf(out, size, "乱数 / random stream");
@@ -225,7 +225,7 @@ void fmt_pattern(char *out, size_t size, const struct cert_pass *p)
 }
 
 /* The first keep digits of a long hex string, then "…". */
-void fmt_short_hex(char *out, size_t size, const char *hex, size_t keep)
+void Kesu_fmt_short_hex(char *out, size_t size, const char *hex, size_t keep)
 {
 	if (!hex[0])
 		snprintf(out, size, DASH);
@@ -235,7 +235,7 @@ void fmt_short_hex(char *out, size_t size, const char *hex, size_t keep)
 		snprintf(out, size, "%.*s\xe2\x80\xa6", (int)keep, hex);
 }
 
-void fmt_purpose(char *out, size_t size, const char *purpose)
+void Kesu_fmt_purpose(char *out, size_t size, const char *purpose)
 {
 	const struct kesu_term *t = kesu_vocab_find(KESU_VOCAB_PURPOSE, purpose);
 	if (t)
@@ -244,7 +244,7 @@ void fmt_purpose(char *out, size_t size, const char *purpose)
 		snprintf(out, size, DASH);
 }
 
-const char *fmt_verify_mode(const char *mode)
+const char *Kesu_fmt_verify_mode(const char *mode)
 {
 	if (strcmp(mode, "sample") == 0)
 		return "抽出検証 / sampling (NIST SP 800-88)";
@@ -253,14 +253,14 @@ const char *fmt_verify_mode(const char *mode)
 	return "検証なし / none";
 }
 
-const char *fmt_technique(const char *technique)
+const char *Kesu_fmt_technique(const char *technique)
 {
 	if (strcmp(technique, "overwrite") == 0)
 		return "上書き / overwrite";
 	return technique[0] ? technique : DASH;
 }
 
-const char *fmt_outcome_ja(const char *outcome)
+const char *Kesu_fmt_outcome_ja(const char *outcome)
 {
 	if (strcmp(outcome, "SUCCESS") == 0)
 		return "消去完了";

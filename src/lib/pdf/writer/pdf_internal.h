@@ -101,30 +101,30 @@ struct cert {
 };
 
 /* pdf_payload.c: parses and checks a v1 or v2 payload. 0 or -KESU_EPARSE (err set)
- * or -ENOMEM. Free with cert_free. */
-int cert_parse(const char *payload, size_t len, struct cert *c, char *err, size_t errsize);
-void cert_free(struct cert *c);
+ * or -ENOMEM. Free with Kesu_cert_free. */
+int Kesu_cert_parse(const char *payload, size_t len, struct cert *c, char *err, size_t errsize);
+void Kesu_cert_free(struct cert *c);
 /* Copies src into dst (size >= 4) as sanitised text, cut on a character. */
-void cert_text(char *dst, size_t size, const char *src, size_t len);
+void Kesu_cert_text(char *dst, size_t size, const char *src, size_t len);
 
 /* pdf_format.c: display forms. Each writes a NUL-terminated string to out. */
-void fmt_count(char *out, size_t size, long long n);   /* 67,108,864 */
-void fmt_capacity(char *out, size_t size, long long bytes); /* 67,108,864 bytes (67.1 GB / 64.0 GiB) */
-void fmt_duration(char *out, size_t size, long long ms);
-void fmt_time(char *out, size_t size, const char *iso); /* 2026-11-22 04:30:12 UTC */
-void fmt_pattern(char *out, size_t size, const struct cert_pass *p);
-void fmt_short_hex(char *out, size_t size, const char *hex, size_t keep);
-void fmt_purpose(char *out, size_t size, const char *purpose); /* "リース返却 / lease return" */
-const char *fmt_verify_mode(const char *mode);
-const char *fmt_technique(const char *technique);
-const char *fmt_outcome_ja(const char *outcome);
-int fmt_issued_date(const char *iso, HPDF_Date *date); /* 0 when parsed */
+void Kesu_fmt_count(char *out, size_t size, long long n);   /* 67,108,864 */
+void Kesu_fmt_capacity(char *out, size_t size, long long bytes); /* 67,108,864 bytes (67.1 GB / 64.0 GiB) */
+void Kesu_fmt_duration(char *out, size_t size, long long ms);
+void Kesu_fmt_time(char *out, size_t size, const char *iso); /* 2026-11-22 04:30:12 UTC */
+void Kesu_fmt_pattern(char *out, size_t size, const struct cert_pass *p);
+void Kesu_fmt_short_hex(char *out, size_t size, const char *hex, size_t keep);
+void Kesu_fmt_purpose(char *out, size_t size, const char *purpose); /* "リース返却 / lease return" */
+const char *Kesu_fmt_verify_mode(const char *mode);
+const char *Kesu_fmt_technique(const char *technique);
+const char *Kesu_fmt_outcome_ja(const char *outcome);
+int Kesu_fmt_issued_date(const char *iso, HPDF_Date *date); /* 0 when parsed */
 /* The offset of a local ISO time ("...+09:00") in minutes; 0 or -1. */
-int fmt_offset(const char *iso_local, int *minutes);
+int Kesu_fmt_offset(const char *iso_local, int *minutes);
 /* A UTC ISO time ("2026-12-06T01:30:12Z") in the station's zone:
  * "2026-12-06 10:30:12 (UTC+09:00)", with era "令和8年12月6日 10:30:12
  * (UTC+09:00)"; "... UTC" when the offset is not known. */
-void fmt_local(char *out, size_t size, const char *utc, int offset_min, bool known, bool era);
+void Kesu_fmt_local(char *out, size_t size, const char *utc, int offset_min, bool known, bool era);
 
 /* Page geometry (points; y measured downwards from the page top). */
 #define PAGE_W 595.276f
@@ -163,68 +163,77 @@ struct pdf {
 /* pdf_text.c */
 /* Length of the UTF-8 sequence at s (n bytes available) and its code point,
  * 0 when invalid (overlong, surrogate, past U+10FFFF, cut short). */
-#include "utf8.h" /* kesu_utf8_decode */
-int pdf_font_load(struct pdf *p, const char *path, char *err, size_t errsize);
-float pdf_width(const struct pdf *p, float size, const char *s, size_t n);
-size_t pdf_fit_bytes(const struct pdf *p, float size, const char *s, float width);
-void pdf_text(struct pdf *p, float x, float top, float size, const char *s);
-void pdf_text_bold(struct pdf *p, float x, float top, float size, const char *s);
-void pdf_text_fit(struct pdf *p, float x, float top, float width, float size, float min_size,
+#include "utf8.h" /* Kesu_utf8_decode */
+int Kesu_pdf_font_load(struct pdf *p, const char *path, char *err, size_t errsize);
+float Kesu_pdf_width(const struct pdf *p, float size, const char *s, size_t n);
+size_t Kesu_pdf_fit_bytes(const struct pdf *p, float size, const char *s, float width);
+void Kesu_pdf_text(struct pdf *p, float x, float top, float size, const char *s);
+void Kesu_pdf_text_bold(struct pdf *p, float x, float top, float size, const char *s);
+void Kesu_pdf_text_fit(struct pdf *p, float x, float top, float width, float size, float min_size,
 		  const char *s);
-void pdf_text_center(struct pdf *p, float cx, float top, float size, bool bold, const char *s);
-bool pdf_is_wide(unsigned cp); /* CJK: a line may break beside it */
-float pdf_widest_token(const struct pdf *p, float size, const char *s);
-unsigned pdf_wrap_count(const struct pdf *p, float size, const char *s, float width);
-unsigned pdf_text_wrap(struct pdf *p, float x, float top, float width, float size,
+void Kesu_pdf_text_center(struct pdf *p, float cx, float top, float size, bool bold, const char *s);
+bool Kesu_pdf_is_wide(unsigned cp); /* CJK: a line may break beside it */
+float Kesu_pdf_widest_token(const struct pdf *p, float size, const char *s);
+unsigned Kesu_pdf_wrap_count(const struct pdf *p, float size, const char *s, float width);
+unsigned Kesu_pdf_text_wrap(struct pdf *p, float x, float top, float width, float size,
 		       float leading, unsigned max_lines, const char *s);
-void pdf_color(struct pdf *p, struct rgb c);
-void pdf_rect(struct pdf *p, float x, float top, float w, float h, const struct rgb *fill,
+void Kesu_pdf_color(struct pdf *p, struct rgb c);
+void Kesu_pdf_rect(struct pdf *p, float x, float top, float w, float h, const struct rgb *fill,
 	      const struct rgb *stroke, float line_width);
-void pdf_line(struct pdf *p, float x1, float top1, float x2, float top2, struct rgb c,
+void Kesu_pdf_line(struct pdf *p, float x1, float top1, float x2, float top2, struct rgb c,
 	      float width);
 
 /* pdf_layout.c: pages, section bars and label/value rows. */
-extern const struct rgb RGB_BLACK, RGB_GREY, RGB_RULE, RGB_LABEL, RGB_WHITE, RGB_RED,
-	RGB_GREEN, RGB_BLUE, RGB_DARK_RED, RGB_PALE_RED;
+/* The palette: compound literals, so no global data (and &RGB_X works). */
+#define RGB_BLACK ((const struct rgb){0.08f, 0.08f, 0.10f})
+#define RGB_GREY ((const struct rgb){0.38f, 0.40f, 0.44f})
+#define RGB_RULE ((const struct rgb){0.62f, 0.65f, 0.70f})
+#define RGB_LABEL ((const struct rgb){0.925f, 0.937f, 0.957f})
+#define RGB_WHITE ((const struct rgb){1, 1, 1})
+#define RGB_RED ((const struct rgb){0.72f, 0.08f, 0.08f})
+#define RGB_GREEN ((const struct rgb){0.05f, 0.42f, 0.20f})
+#define RGB_BLUE ((const struct rgb){0.11f, 0.23f, 0.42f})
+#define RGB_DARK_RED ((const struct rgb){0.50f, 0.07f, 0.07f})
+#define RGB_PALE_RED ((const struct rgb){0.99f, 0.93f, 0.93f})
 #define ROW_H 13.0f
 #define LABEL_W 92.0f
 #define LABEL_SIZE 8.0f /* no label on the page is smaller */
 #define HALF_W (CONTENT_W / 2)
 #define VALUE_LINES 16  /* enough for any field within kesu/field_limits.h */
-int pdf_new_page(struct pdf *p);
-void pdf_need(struct pdf *p, float h); /* a new page unless h fits on this one */
-void pdf_footers(struct pdf *p);
-void pdf_section(struct pdf *p, const char *ja, const char *en);
-float pdf_label_height(const struct pdf *p, float w, const char *ja, const char *en);
-void pdf_label(struct pdf *p, float x, float top, float w, float h, const char *ja,
+int Kesu_pdf_new_page(struct pdf *p);
+void Kesu_pdf_need(struct pdf *p, float h); /* a new page unless h fits on this one */
+void Kesu_pdf_footers(struct pdf *p);
+void Kesu_pdf_section(struct pdf *p, const char *ja, const char *en);
+float Kesu_pdf_label_height(const struct pdf *p, float w, const char *ja, const char *en);
+void Kesu_pdf_label(struct pdf *p, float x, float top, float w, float h, const char *ja,
 	       const char *en);
-float pdf_value_height(const struct pdf *p, const char *value, float w, unsigned max_lines);
-void pdf_value(struct pdf *p, float x, float top, float w, float h, const char *value,
+float Kesu_pdf_value_height(const struct pdf *p, const char *value, float w, unsigned max_lines);
+void Kesu_pdf_value(struct pdf *p, float x, float top, float w, float h, const char *value,
 	       unsigned max_lines);
-void pdf_cell(struct pdf *p, float x, float top, float w, float h);
-void pdf_row1(struct pdf *p, const char *ja, const char *en, const char *value,
+void Kesu_pdf_cell(struct pdf *p, float x, float top, float w, float h);
+void Kesu_pdf_row1(struct pdf *p, const char *ja, const char *en, const char *value,
 	      unsigned max_lines);
-void pdf_row2(struct pdf *p, const char *ja1, const char *en1, const char *v1, const char *ja2,
+void Kesu_pdf_row2(struct pdf *p, const char *ja1, const char *en1, const char *v1, const char *ja2,
 	      const char *en2, const char *v2);
 
 /* pdf_sections.c, pdf_passes.c, pdf_sign.c: the page's blocks, in order.
  * Facts a person reads come first; hashes, seeds, the signature and UTC
  * times are in the technical block at the end. */
-bool cert_unwritten(const struct cert *c); /* any sector left unwritten */
-void pdf_draw_header(struct pdf *p);
-void pdf_draw_issue(struct pdf *p);
-void pdf_draw_medium(struct pdf *p);
-void pdf_draw_method(struct pdf *p);
-void pdf_draw_verification(struct pdf *p);
-void pdf_draw_unwritten(struct pdf *p);
-void pdf_draw_outcome(struct pdf *p);
-void pdf_draw_passes(struct pdf *p);
-void pdf_draw_annex(struct pdf *p);
-void pdf_draw_technical(struct pdf *p);
-void pdf_draw_seals(struct pdf *p);
-int pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *text);
+bool Kesu_cert_unwritten(const struct cert *c); /* any sector left unwritten */
+void Kesu_pdf_draw_header(struct pdf *p);
+void Kesu_pdf_draw_issue(struct pdf *p);
+void Kesu_pdf_draw_medium(struct pdf *p);
+void Kesu_pdf_draw_method(struct pdf *p);
+void Kesu_pdf_draw_verification(struct pdf *p);
+void Kesu_pdf_draw_unwritten(struct pdf *p);
+void Kesu_pdf_draw_outcome(struct pdf *p);
+void Kesu_pdf_draw_passes(struct pdf *p);
+void Kesu_pdf_draw_annex(struct pdf *p);
+void Kesu_pdf_draw_technical(struct pdf *p);
+void Kesu_pdf_draw_seals(struct pdf *p);
+int Kesu_pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *text);
 
 /* pdf_attach.c: embeds name -> data as an attachment (compressed). */
-int pdf_attach(struct pdf *p, const char *name, const char *data, size_t len);
+int Kesu_pdf_attach(struct pdf *p, const char *name, const char *data, size_t len);
 
 #endif

@@ -66,14 +66,14 @@ static void table_header(struct pdf *p)
 	float x = MARGIN_X;
 	size_t n;
 	const struct column *cols = table_columns(p, &n);
-	pdf_need(p, HEAD_H + PASS_ROW_H);
+	Kesu_pdf_need(p, HEAD_H + PASS_ROW_H);
 	for (size_t i = 0; i < n; i++) {
 		float w = column_w(cols, n, i);
-		pdf_rect(p, x, p->y, w, HEAD_H, &RGB_LABEL, &RGB_RULE, 0.4f);
-		pdf_color(p, RGB_BLACK);
-		pdf_text_fit(p, x + PAD, p->y + 2.0f, w - 2 * PAD, HEAD_SIZE, HEAD_SIZE, cols[i].ja);
-		pdf_color(p, RGB_GREY);
-		pdf_text_fit(p, x + PAD, p->y + 11.3f, w - 2 * PAD, HEAD_SIZE, HEAD_SIZE, cols[i].en);
+		Kesu_pdf_rect(p, x, p->y, w, HEAD_H, &RGB_LABEL, &RGB_RULE, 0.4f);
+		Kesu_pdf_color(p, RGB_BLACK);
+		Kesu_pdf_text_fit(p, x + PAD, p->y + 2.0f, w - 2 * PAD, HEAD_SIZE, HEAD_SIZE, cols[i].ja);
+		Kesu_pdf_color(p, RGB_GREY);
+		Kesu_pdf_text_fit(p, x + PAD, p->y + 11.3f, w - 2 * PAD, HEAD_SIZE, HEAD_SIZE, cols[i].en);
 		x += w;
 	}
 	p->y += HEAD_H;
@@ -81,12 +81,12 @@ static void table_header(struct pdf *p)
 
 static void cell(struct pdf *p, float x, float w, bool right, const char *text)
 {
-	float tw = pdf_width(p, CELL_SIZE, text, strlen(text));
+	float tw = Kesu_pdf_width(p, CELL_SIZE, text, strlen(text));
 	float top = p->y + (PASS_ROW_H - CELL_SIZE) / 2;
 	if (right && tw <= w - 2 * PAD)
-		pdf_text(p, x + w - PAD - tw, top, CELL_SIZE, text);
+		Kesu_pdf_text(p, x + w - PAD - tw, top, CELL_SIZE, text);
 	else
-		pdf_text_fit(p, x + PAD, top, w - 2 * PAD, CELL_SIZE, 5.5f, text);
+		Kesu_pdf_text_fit(p, x + PAD, top, w - 2 * PAD, CELL_SIZE, 5.5f, text);
 }
 
 /* A pass that left a sector unwritten is not done, whatever an older
@@ -112,16 +112,16 @@ static void row_texts(const struct pdf *p, const struct cert_pass *pass,
 	snprintf(text[0], CERT_TEXT, "%lld", pass->number);
 	if (p->cert->firmware) {
 		snprintf(text[1], CERT_TEXT, "ファームウェア消去 / %s", p->cert->fw.title);
-		fmt_count(text[2], CERT_TEXT, pass->bytes_written);
-		fmt_duration(text[3], CERT_TEXT, pass->milliseconds);
+		Kesu_fmt_count(text[2], CERT_TEXT, pass->bytes_written);
+		Kesu_fmt_duration(text[3], CERT_TEXT, pass->milliseconds);
 		snprintf(text[4], CERT_TEXT, "%s", status(pass));
 		alarm[4] = !pass_done(pass);
 		return;
 	}
-	fmt_pattern(text[1], CERT_TEXT, pass);
-	fmt_count(text[2], CERT_TEXT, pass->bytes_written);
-	fmt_duration(text[3], CERT_TEXT, pass->milliseconds);
-	fmt_count(text[4], CERT_TEXT, pass->bad_sectors);
+	Kesu_fmt_pattern(text[1], CERT_TEXT, pass);
+	Kesu_fmt_count(text[2], CERT_TEXT, pass->bytes_written);
+	Kesu_fmt_duration(text[3], CERT_TEXT, pass->milliseconds);
+	Kesu_fmt_count(text[4], CERT_TEXT, pass->bad_sectors);
 	snprintf(text[5], CERT_TEXT, "%s", status(pass));
 	alarm[4] = pass->bad_sectors > 0;
 	alarm[5] = !pass_done(pass) || pass->verify_passed == 0;
@@ -134,19 +134,19 @@ static void pass_row(struct pdf *p, const struct cert_pass *pass, size_t index)
 	size_t n;
 	const struct column *cols = table_columns(p, &n);
 	if (p->y + PASS_ROW_H > PAGE_BODY_END) {
-		pdf_new_page(p);
+		Kesu_pdf_new_page(p);
 		table_header(p);
 	}
 	row_texts(p, pass, text, alarm);
 
 	float x = MARGIN_X;
 	if (index % 2)
-		pdf_rect(p, x, p->y, CONTENT_W, PASS_ROW_H, &(struct rgb){0.975f, 0.978f, 0.985f},
+		Kesu_pdf_rect(p, x, p->y, CONTENT_W, PASS_ROW_H, &(struct rgb){0.975f, 0.978f, 0.985f},
 			 NULL, 0);
 	for (size_t i = 0; i < n; i++) {
 		float w = column_w(cols, n, i);
-		pdf_rect(p, x, p->y, w, PASS_ROW_H, NULL, &RGB_RULE, 0.4f);
-		pdf_color(p, alarm[i] ? RGB_RED : RGB_BLACK);
+		Kesu_pdf_rect(p, x, p->y, w, PASS_ROW_H, NULL, &RGB_RULE, 0.4f);
+		Kesu_pdf_color(p, alarm[i] ? RGB_RED : RGB_BLACK);
 		cell(p, x, w, cols[i].right, text[i]);
 		x += w;
 	}
@@ -159,9 +159,9 @@ static void table(struct pdf *p)
 	for (size_t i = 0; i < p->cert->npasses; i++)
 		pass_row(p, &p->cert->passes[i], i);
 	if (p->cert->npasses == 0) {
-		pdf_rect(p, MARGIN_X, p->y, CONTENT_W, PASS_ROW_H, NULL, &RGB_RULE, 0.4f);
-		pdf_color(p, RGB_RED);
-		pdf_text(p, MARGIN_X + PAD, p->y + 2, CELL_SIZE, "パスの記録なし / no passes recorded");
+		Kesu_pdf_rect(p, MARGIN_X, p->y, CONTENT_W, PASS_ROW_H, NULL, &RGB_RULE, 0.4f);
+		Kesu_pdf_color(p, RGB_RED);
+		Kesu_pdf_text(p, MARGIN_X + PAD, p->y + 2, CELL_SIZE, "パスの記録なし / no passes recorded");
 		p->y += PASS_ROW_H;
 	}
 }
@@ -193,15 +193,15 @@ static void summary(struct pdf *p)
 		 "%zu パス（乱数 %zu、固定パターン %zu）— 各パスの明細は別紙\n"
 		 "%zu passes (%zu random, %zu fixed patterns); every pass is listed in the annex",
 		 c->npasses, random, c->npasses - random, c->npasses, random, c->npasses - random);
-	fmt_count(n, sizeof(n), bytes);
+	Kesu_fmt_count(n, sizeof(n), bytes);
 	snprintf(total, sizeof(total), "%s bytes", n);
-	fmt_duration(time, sizeof(time), ms);
-	fmt_count(n, sizeof(n), bad);
+	Kesu_fmt_duration(time, sizeof(time), ms);
+	Kesu_fmt_count(n, sizeof(n), bad);
 	snprintf(bads, sizeof(bads), "%s セクタ / sectors", n);
 	snprintf(completed, sizeof(completed), "%zu / %zu", done, c->npasses);
-	pdf_row1(p, "パス数", "Passes", count, 4);
-	pdf_row2(p, "書込総量", "Total written", total, "所要時間", "Total time", time);
-	pdf_row2(p, "不良セクタ", "Bad sectors", bads, "完了パス", "Completed", completed);
+	Kesu_pdf_row1(p, "パス数", "Passes", count, 4);
+	Kesu_pdf_row2(p, "書込総量", "Total written", total, "所要時間", "Total time", time);
+	Kesu_pdf_row2(p, "不良セクタ", "Bad sectors", bads, "完了パス", "Completed", completed);
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -235,9 +235,9 @@ static void firmware_proof(const struct cert *c, char *out, size_t size)
 {
 	char marked[32], unchanged[32], nonzero[32];
 	bool read_back = c->npasses == 1 && c->passes[0].completed;
-	fmt_count(marked, sizeof(marked), c->fw.marker_bytes);
-	fmt_count(unchanged, sizeof(unchanged), c->fw.unchanged_sectors);
-	fmt_count(nonzero, sizeof(nonzero), c->fw.nonzero_sectors);
+	Kesu_fmt_count(marked, sizeof(marked), c->fw.marker_bytes);
+	Kesu_fmt_count(unchanged, sizeof(unchanged), c->fw.unchanged_sectors);
+	Kesu_fmt_count(nonzero, sizeof(nonzero), c->fw.nonzero_sectors);
 	if (c->fw.marker_bytes <= 0)
 		snprintf(out, size,
 			 "目印の書き込みなし（検証なし、または消去前に終了）: 読み戻しによる証明はありません\n"
@@ -265,31 +265,31 @@ static void firmware_proof(const struct cert *c, char *out, size_t size)
 			 marked, unchanged, marked, unchanged);
 }
 
-void pdf_draw_passes(struct pdf *p)
+void Kesu_pdf_draw_passes(struct pdf *p)
 {
 	if (p->cert->firmware) {
 		char text[4 * CERT_TEXT];
-		pdf_section(p, "ファームウェア消去", "Firmware erase");
+		Kesu_pdf_section(p, "ファームウェア消去", "Firmware erase");
 		table(p);
 		firmware_answer(p->cert, text, sizeof(text));
-		pdf_row1(p, "ドライブの応答", "Drive's answer", text, 6);
+		Kesu_pdf_row1(p, "ドライブの応答", "Drive's answer", text, 6);
 		firmware_proof(p->cert, text, sizeof(text));
-		pdf_row1(p, "消去の証明", "Proof of erasure", text, 6);
+		Kesu_pdf_row1(p, "消去の証明", "Proof of erasure", text, 6);
 		return;
 	}
-	pdf_section(p, "上書きパス", "Passes");
+	Kesu_pdf_section(p, "上書きパス", "Passes");
 	if (p->cert->npasses <= PASSES_ON_PAGE1)
 		table(p);
 	else
 		summary(p);
 }
 
-void pdf_draw_annex(struct pdf *p)
+void Kesu_pdf_draw_annex(struct pdf *p)
 {
 	if (p->cert->npasses <= PASSES_ON_PAGE1)
 		return;
-	if (pdf_new_page(p))
+	if (Kesu_pdf_new_page(p))
 		return;
-	pdf_section(p, "別紙：上書きパスの明細", "Annex: every pass");
+	Kesu_pdf_section(p, "別紙：上書きパスの明細", "Annex: every pass");
 	table(p);
 }

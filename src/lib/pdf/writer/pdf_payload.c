@@ -40,12 +40,12 @@ static int fail(struct reader *r, const char *fmt, ...)
 	return -KESU_EPARSE;
 }
 
-void cert_text(char *dst, size_t size, const char *src, size_t len)
+void Kesu_cert_text(char *dst, size_t size, const char *src, size_t len)
 {
 	size_t o = 0, i = 0;
 	while (i < len) {
 		unsigned cp;
-		size_t n = kesu_utf8_decode((const unsigned char *)src + i, len - i, &cp);
+		size_t n = Kesu_utf8_decode((const unsigned char *)src + i, len - i, &cp);
 		char rep = 0;
 		if (n == 0)
 			n = 1, rep = '?';
@@ -102,7 +102,7 @@ static int get_text(struct reader *r, json_object *obj, const char *path, const 
 	int rc = member(r, obj, path, key, json_type_string, required, &v);
 	dst[0] = '\0';
 	if (rc == 0 && v)
-		cert_text(dst, size, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+		Kesu_cert_text(dst, size, json_object_get_string(v), (size_t)json_object_get_string_len(v));
 	return rc;
 }
 
@@ -549,7 +549,7 @@ static int read_root(struct reader *r, json_object *root, struct cert *c)
 		return fail(r, "document: unknown value \"%s\"", document);
 	if (c->failure == (strcmp(c->outcome, "SUCCESS") == 0))
 		return fail(r, "document \"%s\" does not go with outcome %s", document, c->outcome);
-	c->offset_known = fmt_offset(c->issued_local, &c->offset_min) == 0;
+	c->offset_known = Kesu_fmt_offset(c->issued_local, &c->offset_min) == 0;
 	rc = read_parties(r, root, c) ?: read_media(r, root, c) ?:
 	     read_sanitization(r, root, c) ?: read_verification(r, root, c) ?:
 	     read_station(r, root, c);
@@ -559,7 +559,7 @@ static int read_root(struct reader *r, json_object *root, struct cert *c)
 	return rc;
 }
 
-int cert_parse(const char *payload, size_t len, struct cert *c, char *err, size_t errsize)
+int Kesu_cert_parse(const char *payload, size_t len, struct cert *c, char *err, size_t errsize)
 {
 	struct reader r = {err, errsize};
 	memset(c, 0, sizeof(*c));
@@ -591,12 +591,12 @@ int cert_parse(const char *payload, size_t len, struct cert *c, char *err, size_
 		crypto_generichash(hash, sizeof(hash), (const unsigned char *)payload, len, NULL, 0);
 		sodium_bin2hex(c->payload_hash, sizeof(c->payload_hash), hash, sizeof(hash));
 	} else {
-		cert_free(c);
+		Kesu_cert_free(c);
 	}
 	return rc;
 }
 
-void cert_free(struct cert *c)
+void Kesu_cert_free(struct cert *c)
 {
 	free(c->passes);
 	c->passes = NULL;

@@ -43,7 +43,7 @@ static const char *roman(const char *cls)
 	return t ? t->ja : cls;
 }
 
-bool cert_unwritten(const struct cert *c)
+bool Kesu_cert_unwritten(const struct cert *c)
 {
 	if (c->unwritten_sectors >= 0)
 		return c->unwritten_sectors > 0;
@@ -59,7 +59,7 @@ bool cert_unwritten(const struct cert *c)
 static void failure_banner(struct pdf *p)
 {
 	const char *ja, *en;
-	if (cert_unwritten(p->cert)) {
+	if (Kesu_cert_unwritten(p->cert)) {
 		ja = "本書は消去証明書ではありません。書き込めないセクタがあるため、この媒体は上書きでは消去できません。"
 		     "物理的破壊により処置してください（情報セキュリティ対策基準 注11・注18）。";
 		en = "This is NOT a certificate of sanitization. Some sectors cannot be written, so "
@@ -71,19 +71,19 @@ static void failure_banner(struct pdf *p)
 		     "disposed of, returned or reused.";
 	}
 	float w = CONTENT_W - 16, size = 8.0f, lead = 9.6f;
-	unsigned nj = pdf_wrap_count(p, size, ja, w), ne = pdf_wrap_count(p, size, en, w);
+	unsigned nj = Kesu_pdf_wrap_count(p, size, ja, w), ne = Kesu_pdf_wrap_count(p, size, en, w);
 	float h = 22 + (float)(nj + ne) * lead + 4;
-	pdf_rect(p, MARGIN_X, p->y, CONTENT_W, h, &RGB_PALE_RED, &RGB_RED, 1.5f);
-	pdf_color(p, RGB_RED);
-	pdf_text_center(p, CONTENT_CX, p->y + 5, 12.5f, true,
+	Kesu_pdf_rect(p, MARGIN_X, p->y, CONTENT_W, h, &RGB_PALE_RED, &RGB_RED, 1.5f);
+	Kesu_pdf_color(p, RGB_RED);
+	Kesu_pdf_text_center(p, CONTENT_CX, p->y + 5, 12.5f, true,
 			"この媒体の消去は完了していません / THIS DRIVE WAS NOT SANITIZED");
-	pdf_color(p, RGB_BLACK);
-	pdf_text_wrap(p, MARGIN_X + 8, p->y + 22, w, size, lead, nj, ja);
-	pdf_text_wrap(p, MARGIN_X + 8, p->y + 22 + (float)nj * lead, w, size, lead, ne, en);
+	Kesu_pdf_color(p, RGB_BLACK);
+	Kesu_pdf_text_wrap(p, MARGIN_X + 8, p->y + 22, w, size, lead, nj, ja);
+	Kesu_pdf_text_wrap(p, MARGIN_X + 8, p->y + 22 + (float)nj * lead, w, size, lead, ne, en);
 	p->y += h + 3;
 }
 
-void pdf_draw_header(struct pdf *p)
+void Kesu_pdf_draw_header(struct pdf *p)
 {
 	const struct cert *c = p->cert;
 	float top = p->y, right = PAGE_W - MARGIN_R;
@@ -93,29 +93,29 @@ void pdf_draw_header(struct pdf *p)
 	if (c->classification[0]) {
 		snprintf(line, sizeof(line), "%s%s / Class %s", p->class_label, roman(c->classification),
 			 c->classification);
-		float w = pdf_width(p, 8.5f, line, strlen(line)) + 10;
-		pdf_rect(p, MARGIN_X, top - 6, w, 14.5f, NULL, &p->accent, 0.9f);
-		pdf_color(p, p->accent);
-		pdf_text_bold(p, MARGIN_X + 5, top - 3, 8.5f, line);
+		float w = Kesu_pdf_width(p, 8.5f, line, strlen(line)) + 10;
+		Kesu_pdf_rect(p, MARGIN_X, top - 6, w, 14.5f, NULL, &p->accent, 0.9f);
+		Kesu_pdf_color(p, p->accent);
+		Kesu_pdf_text_bold(p, MARGIN_X + 5, top - 3, 8.5f, line);
 	}
 	/* document number and date, top right */
 	snprintf(line, sizeof(line), "No. %s", c->id);
-	pdf_color(p, RGB_BLACK);
-	pdf_text(p, right - pdf_width(p, 8.5f, line, strlen(line)), top - 6, 8.5f, line);
-	fmt_local(date, sizeof(date), c->issued_utc, c->offset_min, c->offset_known, p->era);
+	Kesu_pdf_color(p, RGB_BLACK);
+	Kesu_pdf_text(p, right - Kesu_pdf_width(p, 8.5f, line, strlen(line)), top - 6, 8.5f, line);
+	Kesu_fmt_local(date, sizeof(date), c->issued_utc, c->offset_min, c->offset_known, p->era);
 	snprintf(line, sizeof(line), "発行 / Issued %s", date);
-	pdf_color(p, RGB_GREY);
-	pdf_text(p, right - pdf_width(p, 8, line, strlen(line)), top + 5, 8, line);
+	Kesu_pdf_color(p, RGB_GREY);
+	Kesu_pdf_text(p, right - Kesu_pdf_width(p, 8, line, strlen(line)), top + 5, 8, line);
 
-	pdf_color(p, c->failure ? RGB_RED : RGB_BLACK);
-	pdf_text_center(p, CONTENT_CX, top + 15, 19, true,
+	Kesu_pdf_color(p, c->failure ? RGB_RED : RGB_BLACK);
+	Kesu_pdf_text_center(p, CONTENT_CX, top + 15, 19, true,
 			c->failure ? "データ消去失敗報告書" : "データ消去証明書");
-	pdf_color(p, c->failure ? RGB_RED : RGB_GREY);
-	pdf_text_center(p, CONTENT_CX, top + 37, 10, false,
+	Kesu_pdf_color(p, c->failure ? RGB_RED : RGB_GREY);
+	Kesu_pdf_text_center(p, CONTENT_CX, top + 37, 10, false,
 			c->failure ? "Data Sanitization Failure Report"
 				   : "Certificate of Data Sanitization");
-	pdf_line(p, MARGIN_X, top + 52, right, top + 52, p->accent, 1.6f);
-	pdf_line(p, MARGIN_X, top + 54.5f, right, top + 54.5f, p->accent, 0.5f);
+	Kesu_pdf_line(p, MARGIN_X, top + 52, right, top + 52, p->accent, 1.6f);
+	Kesu_pdf_line(p, MARGIN_X, top + 54.5f, right, top + 54.5f, p->accent, 0.5f);
 	p->y = top + 59;
 
 	if (c->failure) {
@@ -123,12 +123,12 @@ void pdf_draw_header(struct pdf *p)
 		return;
 	}
 	bool verified = strcmp(c->verify.mode, "none") != 0;
-	pdf_color(p, RGB_BLACK);
-	pdf_text_fit(p, MARGIN_X, p->y, CONTENT_W, 8.5f, 6,
+	Kesu_pdf_color(p, RGB_BLACK);
+	Kesu_pdf_text_fit(p, MARGIN_X, p->y, CONTENT_W, 8.5f, 6,
 		     verified ? "下記の記憶媒体のデータを下記の方式により消去し、読み取り検証によって消去を確認したことを証明します。"
 			      : "下記の記憶媒体のデータを下記の方式により消去したことを証明します。");
-	pdf_color(p, RGB_GREY);
-	pdf_text_fit(p, MARGIN_X, p->y + 11, CONTENT_W, 8, 5.5f,
+	Kesu_pdf_color(p, RGB_GREY);
+	Kesu_pdf_text_fit(p, MARGIN_X, p->y + 11, CONTENT_W, 8, 5.5f,
 		     verified ? "This certifies that the data on the storage medium below was sanitized "
 				"by the method stated and that the sanitization was verified by reading "
 				"the medium back."
@@ -137,12 +137,12 @@ void pdf_draw_header(struct pdf *p)
 	p->y += 22;
 }
 
-void pdf_draw_issue(struct pdf *p)
+void Kesu_pdf_draw_issue(struct pdf *p)
 {
 	const struct cert *c = p->cert;
 	char issued[96], op[2 * CERT_TEXT + 8], ap[2 * CERT_TEXT + 8], cls[CERT_TEXT + 40],
 	     purpose[96];
-	fmt_local(issued, sizeof(issued), c->issued_utc, c->offset_min, c->offset_known, p->era);
+	Kesu_fmt_local(issued, sizeof(issued), c->issued_utc, c->offset_min, c->offset_known, p->era);
 	person(op, sizeof(op), c->operator_name, c->operator_title);
 	person(ap, sizeof(ap), c->approver_name, c->approver_title);
 	if (c->classification[0])
@@ -151,40 +151,40 @@ void pdf_draw_issue(struct pdf *p)
 	else
 		snprintf(cls, sizeof(cls), DASH);
 
-	pdf_section(p, "発行・依頼", "Issue");
-	pdf_row2(p, "証明書番号", "Certificate ID", c->id, "発行日時", "Issued", issued);
-	pdf_row2(p, "組織", "Organisation", c->org_name, "部署", "Department", c->org_department);
+	Kesu_pdf_section(p, "発行・依頼", "Issue");
+	Kesu_pdf_row2(p, "証明書番号", "Certificate ID", c->id, "発行日時", "Issued", issued);
+	Kesu_pdf_row2(p, "組織", "Organisation", c->org_name, "部署", "Department", c->org_department);
 	if (c->org_location[0] || c->org_phone[0])
-		pdf_row2(p, "所在地", "Location", c->org_location, "電話", "Phone", c->org_phone);
-	pdf_row2(p, "担当者", "Operator", op, "承認者", "Approver", ap);
-	fmt_purpose(purpose, sizeof(purpose), c->purpose);
-	pdf_row2(p, p->class_label, "Class", cls, "目的", "Purpose", purpose);
+		Kesu_pdf_row2(p, "所在地", "Location", c->org_location, "電話", "Phone", c->org_phone);
+	Kesu_pdf_row2(p, "担当者", "Operator", op, "承認者", "Approver", ap);
+	Kesu_fmt_purpose(purpose, sizeof(purpose), c->purpose);
+	Kesu_pdf_row2(p, p->class_label, "Class", cls, "目的", "Purpose", purpose);
 }
 
-void pdf_draw_medium(struct pdf *p)
+void Kesu_pdf_draw_medium(struct pdf *p)
 {
 	const struct cert *c = p->cert;
 	char kind[CERT_TEXT], sectors[80], cap[96], logical[24], physical[24];
 	snprintf(kind, sizeof(kind), "%s · %s%s%s", or_dash(c->media.media_type),
 		 or_dash(c->media.transport), c->media.path[0] ? " · " : "", c->media.path);
-	fmt_count(logical, sizeof(logical), c->media.logical_sector);
-	fmt_count(physical, sizeof(physical), c->media.physical_sector);
+	Kesu_fmt_count(logical, sizeof(logical), c->media.logical_sector);
+	Kesu_fmt_count(physical, sizeof(physical), c->media.physical_sector);
 	snprintf(sectors, sizeof(sectors), "論理 %s B / 物理 %s B", logical, physical);
-	fmt_capacity(cap, sizeof(cap), c->media.size_bytes);
+	Kesu_fmt_capacity(cap, sizeof(cap), c->media.size_bytes);
 
-	pdf_section(p, "対象媒体", "Storage medium");
-	pdf_row2(p, "メーカー", "Vendor", c->media.vendor, "型番", "Model", c->media.model);
-	pdf_row2(p, "シリアル番号", "Serial number", c->media.serial, "WWN", "World Wide Name",
+	Kesu_pdf_section(p, "対象媒体", "Storage medium");
+	Kesu_pdf_row2(p, "メーカー", "Vendor", c->media.vendor, "型番", "Model", c->media.model);
+	Kesu_pdf_row2(p, "シリアル番号", "Serial number", c->media.serial, "WWN", "World Wide Name",
 		 c->media.wwn);
-	pdf_row2(p, "ファームウェア", "Firmware", c->media.firmware, "資産番号", "Asset number",
+	Kesu_pdf_row2(p, "ファームウェア", "Firmware", c->media.firmware, "資産番号", "Asset number",
 		 c->media.asset_number);
-	pdf_row2(p, "種別・接続", "Type, transport", kind, "セクタ長", "Sector size", sectors);
-	pdf_row1(p, "容量", "Capacity", cap, 1);
+	Kesu_pdf_row2(p, "種別・接続", "Type, transport", kind, "セクタ長", "Sector size", sectors);
+	Kesu_pdf_row1(p, "容量", "Capacity", cap, 1);
 }
 
 static const char *technique(const struct cert *c)
 {
-	return c->firmware ? "ファームウェア消去 / firmware erase" : fmt_technique(c->technique);
+	return c->firmware ? "ファームウェア消去 / firmware erase" : Kesu_fmt_technique(c->technique);
 }
 
 /* Sectors an HPA or DCO hid from the system, when there were any: an HPA
@@ -201,8 +201,8 @@ static void hidden_areas_row(struct pdf *p)
 	else if (c->hidden.hpa_restored)
 		hpa_ja = "解除して消去済み", hpa_en = "removed and erased";
 	char hpa[32], dco[32], ja[160] = "", en[160] = "", text[330];
-	fmt_count(hpa, sizeof(hpa), c->hidden.hpa_sectors);
-	fmt_count(dco, sizeof(dco), c->hidden.dco_sectors);
+	Kesu_fmt_count(hpa, sizeof(hpa), c->hidden.hpa_sectors);
+	Kesu_fmt_count(dco, sizeof(dco), c->hidden.dco_sectors);
 	if (c->hidden.hpa_sectors > 0) {
 		snprintf(ja, sizeof(ja), "HPA %s セクタ（%s）", hpa, hpa_ja);
 		snprintf(en, sizeof(en), "HPA %s sectors (%s)", hpa, hpa_en);
@@ -214,7 +214,7 @@ static void hidden_areas_row(struct pdf *p)
 			 dco);
 	}
 	snprintf(text, sizeof(text), "%s\n%s", ja, en);
-	pdf_row1(p, "隠し領域 (HPA/DCO)", "Hidden areas", text, 2);
+	Kesu_pdf_row1(p, "隠し領域 (HPA/DCO)", "Hidden areas", text, 2);
 }
 
 /* The interruptions, each with its time in the station's zone. */
@@ -229,8 +229,8 @@ static void interruptions_row(struct pdf *p)
 			: snprintf(text, sizeof(text), "%zu 回 / %zu times: ", c->ninterrupts,
 				   c->ninterrupts);
 	for (size_t i = 0; i < c->ninterrupts && i < CERT_INTERRUPTS_SHOWN; i++) {
-		fmt_count(off, sizeof(off), c->interrupts[i].offset);
-		fmt_local(when, sizeof(when), c->interrupts[i].at_utc, c->offset_min, c->offset_known,
+		Kesu_fmt_count(off, sizeof(off), c->interrupts[i].offset);
+		Kesu_fmt_local(when, sizeof(when), c->interrupts[i].at_utc, c->offset_min, c->offset_known,
 			  p->era);
 		n += snprintf(text + n, sizeof(text) - (size_t)n,
 			      "%sパス %lld / pass %lld, offset %s, %s", i ? "; " : "",
@@ -238,10 +238,10 @@ static void interruptions_row(struct pdf *p)
 	}
 	if (c->ninterrupts > CERT_INTERRUPTS_SHOWN)
 		snprintf(text + n, sizeof(text) - (size_t)n, "; …");
-	pdf_row1(p, "中断・再開", "Interruptions", text, VALUE_LINES);
+	Kesu_pdf_row1(p, "中断・再開", "Interruptions", text, VALUE_LINES);
 }
 
-void pdf_draw_method(struct pdf *p)
+void Kesu_pdf_draw_method(struct pdf *p)
 {
 	const struct cert *c = p->cert;
 	char title[2 * CERT_TEXT + 4], standard[2 * CERT_TEXT + 4], idv[96], started[96],
@@ -258,22 +258,22 @@ void pdf_draw_method(struct pdf *p)
 			 c->method.version);
 	else
 		snprintf(idv, sizeof(idv), "%s", c->method.id);
-	fmt_local(started, sizeof(started), c->started_utc, c->offset_min, c->offset_known, p->era);
-	fmt_local(ended, sizeof(ended), c->ended_utc, c->offset_min, c->offset_known, p->era);
+	Kesu_fmt_local(started, sizeof(started), c->started_utc, c->offset_min, c->offset_known, p->era);
+	Kesu_fmt_local(ended, sizeof(ended), c->ended_utc, c->offset_min, c->offset_known, p->era);
 
-	pdf_section(p, "消去方式", "Sanitization method");
-	pdf_row1(p, "消去方式", "Method", title, 4);
-	pdf_row2(p, "準拠規格", "Standard", standard, "方式ID・版", "Method ID", idv);
-	pdf_row1(p, "出典", "Source", c->method.source, 4);
+	Kesu_pdf_section(p, "消去方式", "Sanitization method");
+	Kesu_pdf_row1(p, "消去方式", "Method", title, 4);
+	Kesu_pdf_row2(p, "準拠規格", "Standard", standard, "方式ID・版", "Method ID", idv);
+	Kesu_pdf_row1(p, "出典", "Source", c->method.source, 4);
 	if (c->method.caveat_ja[0] || c->method.caveat_en[0]) {
 		snprintf(caveat, sizeof(caveat), "%s%s%s", c->method.caveat_ja,
 			 c->method.caveat_ja[0] && c->method.caveat_en[0] ? "\n" : "",
 			 c->method.caveat_en);
-		pdf_row1(p, "注記", "Caveat", caveat, 6);
+		Kesu_pdf_row1(p, "注記", "Caveat", caveat, 6);
 	}
-	pdf_row2(p, "消去技術", "Technique", technique(c), "消去レベル", "NIST level",
+	Kesu_pdf_row2(p, "消去技術", "Technique", technique(c), "消去レベル", "NIST level",
 		 nist_level(c));
-	pdf_row2(p, "開始", "Started", started, "終了", "Ended", ended);
+	Kesu_pdf_row2(p, "開始", "Started", started, "終了", "Ended", ended);
 	hidden_areas_row(p);
 	interruptions_row(p);
 }
@@ -283,14 +283,14 @@ void pdf_draw_method(struct pdf *p)
 static void verdict_row(struct pdf *p, const char *mode, const char *verdict, struct rgb colour)
 {
 	float vw = HALF_W - LABEL_W;
-	float h = pdf_label_height(p, LABEL_W, "検証方式", "Verification");
-	pdf_need(p, h);
-	pdf_label(p, MARGIN_X, p->y, LABEL_W, h, "検証方式", "Verification");
-	pdf_value(p, MARGIN_X + LABEL_W, p->y, vw, h, mode, 2);
-	pdf_label(p, MARGIN_X + HALF_W, p->y, LABEL_W, h, "判定", "Result");
-	pdf_cell(p, MARGIN_X + HALF_W + LABEL_W, p->y, vw, h);
-	pdf_color(p, colour);
-	pdf_text_fit(p, MARGIN_X + HALF_W + LABEL_W + 3, p->y + (h - 8.5f) / 2, vw - 6, 8.5f, 6,
+	float h = Kesu_pdf_label_height(p, LABEL_W, "検証方式", "Verification");
+	Kesu_pdf_need(p, h);
+	Kesu_pdf_label(p, MARGIN_X, p->y, LABEL_W, h, "検証方式", "Verification");
+	Kesu_pdf_value(p, MARGIN_X + LABEL_W, p->y, vw, h, mode, 2);
+	Kesu_pdf_label(p, MARGIN_X + HALF_W, p->y, LABEL_W, h, "判定", "Result");
+	Kesu_pdf_cell(p, MARGIN_X + HALF_W + LABEL_W, p->y, vw, h);
+	Kesu_pdf_color(p, colour);
+	Kesu_pdf_text_fit(p, MARGIN_X + HALF_W + LABEL_W + 3, p->y + (h - 8.5f) / 2, vw - 6, 8.5f, 6,
 		     verdict);
 	p->y += h;
 }
@@ -305,11 +305,11 @@ static bool nothing_read(const struct cert *c)
 /* A failure report never reads 合格: reading found a fault (不合格), or
  * nothing was read back (対象外). A sample that missed the unwritten
  * sectors is not a pass either. */
-void pdf_draw_verification(struct pdf *p)
+void Kesu_pdf_draw_verification(struct pdf *p)
 {
 	const struct cert *c = p->cert;
-	const char *mode = fmt_verify_mode(c->verify.mode);
-	pdf_section(p, "検証", "Verification");
+	const char *mode = Kesu_fmt_verify_mode(c->verify.mode);
+	Kesu_pdf_section(p, "検証", "Verification");
 	if (c->failure && nothing_read(c)) {
 		verdict_row(p, mode, strcmp(c->verify.mode, "none") == 0
 					     ? "対象外（未実施）/ N/A (not performed)"
@@ -329,18 +329,18 @@ void pdf_draw_verification(struct pdf *p)
 		return;
 
 	char cover[80], samples[32], read[48], mism[48], unread[48], n[32];
-	fmt_count(samples, sizeof(samples), c->verify.samples);
+	Kesu_fmt_count(samples, sizeof(samples), c->verify.samples);
 	snprintf(cover, sizeof(cover), "%s %% · %s samples", or_dash(c->verify.percent), samples);
-	fmt_count(n, sizeof(n), c->verify.bytes_read);
+	Kesu_fmt_count(n, sizeof(n), c->verify.bytes_read);
 	snprintf(read, sizeof(read), "%s bytes", n);
-	fmt_count(n, sizeof(n), c->verify.mismatched);
+	Kesu_fmt_count(n, sizeof(n), c->verify.mismatched);
 	snprintf(mism, sizeof(mism), "%s セクタ / sectors", n);
-	fmt_count(n, sizeof(n), c->verify.unreadable);
+	Kesu_fmt_count(n, sizeof(n), c->verify.unreadable);
 	snprintf(unread, sizeof(unread), "%s セクタ / sectors", n);
-	pdf_row2(p, "検証範囲", "Coverage", cover, "読取量", "Bytes read", read);
-	pdf_row2(p, "不一致", "Mismatched", mism, "読取不能", "Unreadable", unread);
-	if (c->failure && c->verify.passed == 1 && cert_unwritten(c))
-		pdf_row1(p, "注", "Note",
+	Kesu_pdf_row2(p, "検証範囲", "Coverage", cover, "読取量", "Bytes read", read);
+	Kesu_pdf_row2(p, "不一致", "Mismatched", mism, "読取不能", "Unreadable", unread);
+	if (c->failure && c->verify.passed == 1 && Kesu_cert_unwritten(c))
+		Kesu_pdf_row1(p, "注", "Note",
 			 "抽出検証では不一致は見つかりませんでしたが、書き込めなかったセクタがあるため不合格です。\n"
 			 "The sample found no mismatch, but sectors were left unwritten: verification "
 			 "cannot pass.",
@@ -359,27 +359,27 @@ static int range_text(char *out, size_t size, const struct cert_range *r)
 /* The sectors no pass could write: one count of distinct sectors, the
  * ranges (the first CERT_RANGES_SHOWN and a total), and the standard's
  * remedy in its own words. */
-void pdf_draw_unwritten(struct pdf *p)
+void Kesu_pdf_draw_unwritten(struct pdf *p)
 {
 	const struct cert *c = p->cert;
-	if (!c->failure || !cert_unwritten(c))
+	if (!c->failure || !Kesu_cert_unwritten(c))
 		return;
 	char count[CERT_TEXT], n[32], list[CERT_RANGES_SHOWN * 64 + 200];
-	pdf_section(p, "書き込めなかったセクタ", "Sectors that could not be written");
+	Kesu_pdf_section(p, "書き込めなかったセクタ", "Sectors that could not be written");
 	if (c->unwritten_sectors >= 0) {
-		fmt_count(n, sizeof(n), c->unwritten_sectors);
+		Kesu_fmt_count(n, sizeof(n), c->unwritten_sectors);
 		snprintf(count, sizeof(count),
 			 "%s セクタ（全パス・再開を通算、重複なし）/ %s distinct sectors (all passes and "
 			 "resumed runs)", n, n);
 	} else {
 		int o = snprintf(count, sizeof(count), "パスごと / per pass: ");
 		for (size_t i = 0; i < c->npasses && o < (int)sizeof(count) - 40; i++) {
-			fmt_count(n, sizeof(n), c->passes[i].bad_sectors);
+			Kesu_fmt_count(n, sizeof(n), c->passes[i].bad_sectors);
 			o += snprintf(count + o, sizeof(count) - (size_t)o, "%s%lld: %s", i ? ", " : "",
 				      c->passes[i].number, n);
 		}
 	}
-	pdf_row1(p, "件数", "Count", count, 4);
+	Kesu_pdf_row1(p, "件数", "Count", count, 4);
 	size_t o = 0;
 	list[0] = '\0';
 	for (size_t i = 0; i < c->nunwritten && i < CERT_RANGES_SHOWN; i++) {
@@ -393,8 +393,8 @@ void pdf_draw_unwritten(struct pdf *p)
 			 CERT_RANGES_SHOWN, c->nunwritten, CERT_RANGES_SHOWN, c->nunwritten);
 	if (!c->nunwritten)
 		snprintf(list, sizeof(list), "この記録には範囲がありません / this record does not list them");
-	pdf_row1(p, "セクタ番号", "Sector numbers", list, 24);
-	pdf_row1(p, "処置", "Remedy",
+	Kesu_pdf_row1(p, "セクタ番号", "Sector numbers", list, 24);
+	Kesu_pdf_row1(p, "処置", "Remedy",
 		 "書き込めないセクタが残る媒体は、上書きでは消去できません。情報セキュリティ対策基準"
 		 "（注11・注18）の「物理的破壊・・・ハンマー等で強い衝撃を与えて躯体を変形させる、又は、"
 		 "躯体を穿孔する。」により処置してください。\n"
@@ -410,7 +410,7 @@ static const char *reason_ja(const struct cert *c)
 {
 	if (c->reason_ja[0])
 		return c->reason_ja;
-	if (cert_unwritten(c))
+	if (Kesu_cert_unwritten(c))
 		return "書き込めなかったセクタがあります（詳細は英文）";
 	if (strcmp(c->outcome, "INTERRUPTED") == 0)
 		return "消去が中断されました（詳細は英文）";
@@ -419,7 +419,7 @@ static const char *reason_ja(const struct cert *c)
 	return "消去に失敗しました（詳細は英文）";
 }
 
-void pdf_draw_outcome(struct pdf *p)
+void Kesu_pdf_draw_outcome(struct pdf *p)
 {
 	const struct cert *c = p->cert;
 	float x = MARGIN_X + LABEL_W, w = CONTENT_W - LABEL_W - 20, size = 8, lead = 9.6f;
@@ -428,28 +428,28 @@ void pdf_draw_outcome(struct pdf *p)
 	if (c->failure) {
 		snprintf(ja, sizeof(ja), "理由: %s", reason_ja(c));
 		snprintf(en, sizeof(en), "Reason: %s", c->reason[0] ? c->reason : DASH);
-		nj = pdf_wrap_count(p, size, ja, w);
-		ne = pdf_wrap_count(p, size, en, w);
+		nj = Kesu_pdf_wrap_count(p, size, ja, w);
+		ne = Kesu_pdf_wrap_count(p, size, en, w);
 	}
 	float h = 28 + (c->failure ? (float)(nj + ne) * lead + 2 : 0);
 	struct rgb colour = c->failure ? RGB_RED : RGB_GREEN;
-	pdf_need(p, h + 5);
+	Kesu_pdf_need(p, h + 5);
 	p->y += 4;
-	pdf_label(p, MARGIN_X, p->y, LABEL_W, h, "結果", "Outcome");
-	pdf_rect(p, x, p->y, CONTENT_W - LABEL_W, h, NULL, &colour, 1.4f);
-	snprintf(big, sizeof(big), "%s  %s", fmt_outcome_ja(c->outcome), c->outcome);
-	pdf_color(p, colour);
-	pdf_text_bold(p, x + 10, p->y + 6, 16, big);
+	Kesu_pdf_label(p, MARGIN_X, p->y, LABEL_W, h, "結果", "Outcome");
+	Kesu_pdf_rect(p, x, p->y, CONTENT_W - LABEL_W, h, NULL, &colour, 1.4f);
+	snprintf(big, sizeof(big), "%s  %s", Kesu_fmt_outcome_ja(c->outcome), c->outcome);
+	Kesu_pdf_color(p, colour);
+	Kesu_pdf_text_bold(p, x + 10, p->y + 6, 16, big);
 	const char *level = c->failure ? "NIST SP 800-88: 主張なし / none claimed"
 				       : "NIST SP 800-88 Rev.1: Clear";
 	if (!c->failure && strcmp(c->nist_level, "clear") != 0)
 		level = nist_level(c);
-	pdf_color(p, RGB_BLACK);
-	pdf_text(p, PAGE_W - MARGIN_R - 8 - pdf_width(p, 8.5f, level, strlen(level)), p->y + 9.5f,
+	Kesu_pdf_color(p, RGB_BLACK);
+	Kesu_pdf_text(p, PAGE_W - MARGIN_R - 8 - Kesu_pdf_width(p, 8.5f, level, strlen(level)), p->y + 9.5f,
 		 8.5f, level);
 	if (c->failure) {
-		pdf_text_wrap(p, x + 10, p->y + 27, w, size, lead, nj, ja);
-		pdf_text_wrap(p, x + 10, p->y + 27 + (float)nj * lead, w, size, lead, ne, en);
+		Kesu_pdf_text_wrap(p, x + 10, p->y + 27, w, size, lead, nj, ja);
+		Kesu_pdf_text_wrap(p, x + 10, p->y + 27 + (float)nj * lead, w, size, lead, ne, en);
 	}
 	p->y += h;
 }

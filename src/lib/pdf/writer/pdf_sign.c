@@ -17,14 +17,14 @@
 
 /* Draws the QR code for text, its modules as filled rectangles (one per run
  * of dark modules in a row), in a square of side size with the quiet zone. */
-int pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *text)
+int Kesu_pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *text)
 {
 	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!qr)
 		return errno ? -errno : -ENOMEM;
 	int n = qr->width;
 	float m = size / (float)(n + 8); /* 4 modules of quiet zone each side */
-	pdf_rect(p, x, top, size, size, &RGB_WHITE, NULL, 0);
+	Kesu_pdf_rect(p, x, top, size, size, &RGB_WHITE, NULL, 0);
 	HPDF_Page_SetRGBFill(p->page, 0, 0, 0);
 	for (int row = 0; row < n; row++) {
 		for (int col = 0; col < n;) {
@@ -57,18 +57,18 @@ static float tech_row(struct pdf *p, float vw, const struct tech_row *r, bool dr
 {
 	const float size = 6.0f, lead = size * 1.2f, inner = vw - 2 * PAD;
 	const char *value = r->value[0] ? r->value : "\xe2\x80\x94";
-	unsigned lines = pdf_wrap_count(p, size, value, inner);
+	unsigned lines = Kesu_pdf_wrap_count(p, size, value, inner);
 	float text_h = (float)(lines - 1) * lead + size;
-	float h = text_h + 4.5f, lh = pdf_label_height(p, TECH_LABEL_W, r->ja, r->en);
+	float h = text_h + 4.5f, lh = Kesu_pdf_label_height(p, TECH_LABEL_W, r->ja, r->en);
 	if (lh <= ROW_H)
 		lh = LABEL_SIZE + 3.5f; /* one-line labels: a compact row */
 	h = h > lh ? h : lh;
 	if (!draw)
 		return h;
-	pdf_label(p, MARGIN_X, p->y, TECH_LABEL_W, h, r->ja, r->en);
-	pdf_rect(p, MARGIN_X + TECH_LABEL_W, p->y, vw, h, NULL, &RGB_RULE, 0.4f);
-	pdf_color(p, RGB_BLACK);
-	pdf_text_wrap(p, MARGIN_X + TECH_LABEL_W + PAD, p->y + (h - text_h) / 2, inner, size, lead,
+	Kesu_pdf_label(p, MARGIN_X, p->y, TECH_LABEL_W, h, r->ja, r->en);
+	Kesu_pdf_rect(p, MARGIN_X + TECH_LABEL_W, p->y, vw, h, NULL, &RGB_RULE, 0.4f);
+	Kesu_pdf_color(p, RGB_BLACK);
+	Kesu_pdf_text_wrap(p, MARGIN_X + TECH_LABEL_W + PAD, p->y + (h - text_h) / 2, inner, size, lead,
 		      lines, value);
 	p->y += h;
 	return h;
@@ -107,7 +107,7 @@ static void pass_seeds(const struct cert *c, char *out, size_t size)
 /* The technical block: what a person checking the document by machine
  * needs (times in UTC, digests, seeds, the station and its key, the
  * signature, how to verify) and the QR code, compact, after the seals. */
-void pdf_draw_technical(struct pdf *p)
+void Kesu_pdf_draw_technical(struct pdf *p)
 {
 	const struct cert *c = p->cert;
 	char station[2 * CERT_TEXT], ledger[200], tool[100], payload[120], job[40], rec[40],
@@ -116,8 +116,8 @@ void pdf_draw_technical(struct pdf *p)
 
 	snprintf(station, sizeof(station), "%s%s%s", c->station_host[0] ? c->station_host : "\xe2\x80\x94",
 		 c->station_machine[0] ? " · machine-id " : "", c->station_machine);
-	fmt_short_hex(job, sizeof(job), c->ledger_job, 16);
-	fmt_short_hex(rec, sizeof(rec), c->ledger_hash, 16);
+	Kesu_fmt_short_hex(job, sizeof(job), c->ledger_job, 16);
+	Kesu_fmt_short_hex(rec, sizeof(rec), c->ledger_hash, 16);
 	if (c->ledger_seq >= 0)
 		snprintf(ledger, sizeof(ledger), "No. %lld · job %s · record %s", c->ledger_seq, job, rec);
 	else
@@ -159,8 +159,8 @@ void pdf_draw_technical(struct pdf *p)
 		total += tech_row(p, vw, &rows[i], false);
 	if (total < qsize + 34)
 		total = qsize + 34;
-	pdf_need(p, 3 + 13 + total);
-	pdf_section(p, "技術情報・電子署名", "Technical details, digital signature");
+	Kesu_pdf_need(p, 3 + 13 + total);
+	Kesu_pdf_section(p, "技術情報・電子署名", "Technical details, digital signature");
 	float top = p->y;
 	for (size_t i = 0; i < n; i++)
 		tech_row(p, vw, &rows[i], true);
@@ -168,24 +168,24 @@ void pdf_draw_technical(struct pdf *p)
 	/* the QR code names the document, its kind and the exact payload bytes */
 	float qx = MARGIN_X + CONTENT_W - QR_BOX_W, h = p->y - top;
 	if (h < qsize + 34) {
-		pdf_rect(p, MARGIN_X, p->y, CONTENT_W - QR_BOX_W, qsize + 34 - h, NULL, &RGB_RULE, 0.4f);
+		Kesu_pdf_rect(p, MARGIN_X, p->y, CONTENT_W - QR_BOX_W, qsize + 34 - h, NULL, &RGB_RULE, 0.4f);
 		p->y = top + qsize + 34;
 		h = qsize + 34;
 	}
-	pdf_rect(p, qx, top, QR_BOX_W, h, NULL, &RGB_RULE, 0.4f);
-	if (pdf_draw_qr(p, qx + (QR_BOX_W - qsize) / 2, top + 3, qsize, qr) != 0 && !p->error)
+	Kesu_pdf_rect(p, qx, top, QR_BOX_W, h, NULL, &RGB_RULE, 0.4f);
+	if (Kesu_pdf_draw_qr(p, qx + (QR_BOX_W - qsize) / 2, top + 3, qsize, qr) != 0 && !p->error)
 		p->error = HPDF_FAILD_TO_ALLOC_MEM;
-	pdf_color(p, c->failure ? RGB_RED : RGB_GREY);
+	Kesu_pdf_color(p, c->failure ? RGB_RED : RGB_GREY);
 	if (c->failure) {
-		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 8, true, "不合格・失敗報告書");
-		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 15, 8, true, "FAILURE REPORT");
-		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 25, 8, false, "not a certificate");
+		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 8, true, "不合格・失敗報告書");
+		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 15, 8, true, "FAILURE REPORT");
+		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 25, 8, false, "not a certificate");
 	} else {
-		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 6, false,
+		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 6, false,
 				"KESU-CERT:ID:BLAKE2b-256");
-		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 13, 6, false,
+		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 13, 6, false,
 				"証明書番号と添付データの照合用");
-		pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 21, 6, false,
+		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 21, 6, false,
 				"ID and payload digest");
 	}
 }
@@ -196,29 +196,29 @@ static void seal_box(struct pdf *p, float x, float w, const char *ja, const char
 	float top = p->y, head = 13, h = SEAL_BOX_H;
 	char label[80];
 	snprintf(label, sizeof(label), "%s / %s", ja, en);
-	pdf_rect(p, x, top, w, head, &RGB_LABEL, &RGB_RULE, 0.5f);
-	pdf_rect(p, x, top + head, w, h - head, NULL, &RGB_RULE, 0.5f);
-	pdf_color(p, RGB_BLACK);
-	pdf_text_center(p, x + w / 2, top + 2.6f, 8, true, label);
+	Kesu_pdf_rect(p, x, top, w, head, &RGB_LABEL, &RGB_RULE, 0.5f);
+	Kesu_pdf_rect(p, x, top + head, w, h - head, NULL, &RGB_RULE, 0.5f);
+	Kesu_pdf_color(p, RGB_BLACK);
+	Kesu_pdf_text_center(p, x + w / 2, top + 2.6f, 8, true, label);
 
 	float line_end = x + w - 2 * SEAL_R - 8;
-	pdf_color(p, RGB_GREY);
-	pdf_text(p, x + 5, top + head + 3, 8, "氏名 / Name");
-	pdf_color(p, RGB_BLACK);
+	Kesu_pdf_color(p, RGB_GREY);
+	Kesu_pdf_text(p, x + 5, top + head + 3, 8, "氏名 / Name");
+	Kesu_pdf_color(p, RGB_BLACK);
 	if (name[0]) { /* whole, on up to three lines, however long (64 characters) */
 		float size = 8.5f, width = line_end - x - 8;
-		while (size > 4 && (pdf_wrap_count(p, size, name, width) > 3 ||
-				    pdf_widest_token(p, size, name) > width))
+		while (size > 4 && (Kesu_pdf_wrap_count(p, size, name, width) > 3 ||
+				    Kesu_pdf_widest_token(p, size, name) > width))
 			size -= 0.25f;
-		unsigned lines = pdf_wrap_count(p, size, name, width);
+		unsigned lines = Kesu_pdf_wrap_count(p, size, name, width);
 		float lead = size * 1.1f, text_h = (float)(lines - 1) * lead + size;
-		pdf_text_wrap(p, x + 6, top + head + 20.5f - text_h / 2, width, size, lead, 3, name);
+		Kesu_pdf_text_wrap(p, x + 6, top + head + 20.5f - text_h / 2, width, size, lead, 3, name);
 	}
-	pdf_line(p, x + 5, top + head + 30, line_end, top + head + 30, RGB_RULE, 0.5f);
-	pdf_color(p, RGB_GREY);
-	pdf_text(p, x + 5, top + head + 32.5f, 8, "日付 / Date");
-	pdf_text(p, x + 24, top + head + 42, 8, "　　年　　月　　日");
-	pdf_line(p, x + 5, top + head + 52, line_end, top + head + 52, RGB_RULE, 0.5f);
+	Kesu_pdf_line(p, x + 5, top + head + 30, line_end, top + head + 30, RGB_RULE, 0.5f);
+	Kesu_pdf_color(p, RGB_GREY);
+	Kesu_pdf_text(p, x + 5, top + head + 32.5f, 8, "日付 / Date");
+	Kesu_pdf_text(p, x + 24, top + head + 42, 8, "　　年　　月　　日");
+	Kesu_pdf_line(p, x + 5, top + head + 52, line_end, top + head + 52, RGB_RULE, 0.5f);
 
 	/* the seal: a dashed circle with 印, 12.7 mm across (a personal seal is 10-12 mm) */
 	float cx = x + w - SEAL_R - 5, cy_top = top + head + (h - head) / 2;
@@ -229,15 +229,15 @@ static void seal_box(struct pdf *p, float x, float w, const char *ja, const char
 	HPDF_Page_Circle(p->page, cx, PAGE_H - cy_top, SEAL_R);
 	HPDF_Page_Stroke(p->page);
 	HPDF_Page_SetDash(p->page, NULL, 0, 0);
-	pdf_color(p, (struct rgb){0.75f, 0.77f, 0.80f});
-	pdf_text_center(p, cx, cy_top - 5, 10, false, "印");
+	Kesu_pdf_color(p, (struct rgb){0.75f, 0.77f, 0.80f});
+	Kesu_pdf_text_center(p, cx, cy_top - 5, 10, false, "印");
 }
 
-void pdf_draw_seals(struct pdf *p)
+void Kesu_pdf_draw_seals(struct pdf *p)
 {
 	const struct cert *c = p->cert;
 	float gap = 8, w = (CONTENT_W - 2 * gap) / 3;
-	pdf_need(p, 6 + SEAL_BOX_H);
+	Kesu_pdf_need(p, 6 + SEAL_BOX_H);
 	p->y += 6;
 	seal_box(p, MARGIN_X, w, "担当者", "Operator", c->operator_name);
 	seal_box(p, MARGIN_X + w + gap, w, "立会者", "Witness", "");

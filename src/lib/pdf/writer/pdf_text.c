@@ -63,7 +63,7 @@ static int fix_to_unicode(HPDF_Font font)
 	return st == HPDF_OK ? 0 : -EIO;
 }
 
-int pdf_font_load(struct pdf *p, const char *path, char *err, size_t errsize)
+int Kesu_pdf_font_load(struct pdf *p, const char *path, char *err, size_t errsize)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -93,7 +93,7 @@ int pdf_font_load(struct pdf *p, const char *path, char *err, size_t errsize)
 	return 0;
 }
 
-float pdf_width(const struct pdf *p, float size, const char *s, size_t n)
+float Kesu_pdf_width(const struct pdf *p, float size, const char *s, size_t n)
 {
 	if (n == 0)
 		return 0;
@@ -101,16 +101,16 @@ float pdf_width(const struct pdf *p, float size, const char *s, size_t n)
 	return (float)tw.width * size / 1000.0f;
 }
 
-size_t pdf_fit_bytes(const struct pdf *p, float size, const char *s, float width)
+size_t Kesu_pdf_fit_bytes(const struct pdf *p, float size, const char *s, float width)
 {
 	size_t i = 0, len = strlen(s);
 	float w = 0;
 	while (i < len) {
 		unsigned cp;
-		size_t n = kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		size_t n = Kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
 		if (n == 0)
 			break; /* text is sanitised before it gets here */
-		w += pdf_width(p, size, s + i, n);
+		w += Kesu_pdf_width(p, size, s + i, n);
 		if (w > width)
 			break;
 		i += n;
@@ -143,23 +143,23 @@ static void draw(struct pdf *p, float x, float top, float size, const char *s, s
 	HPDF_Page_EndText(p->page);
 }
 
-void pdf_text(struct pdf *p, float x, float top, float size, const char *s)
+void Kesu_pdf_text(struct pdf *p, float x, float top, float size, const char *s)
 {
 	draw(p, x, top, size, s, strlen(s), false);
 }
 
-void pdf_text_bold(struct pdf *p, float x, float top, float size, const char *s)
+void Kesu_pdf_text_bold(struct pdf *p, float x, float top, float size, const char *s)
 {
 	draw(p, x, top, size, s, strlen(s), true);
 }
 
 /* Draws s within width: as is, else smaller down to min_size, else cut at
  * min_size with "…". */
-void pdf_text_fit(struct pdf *p, float x, float top, float width, float size, float min_size,
+void Kesu_pdf_text_fit(struct pdf *p, float x, float top, float width, float size, float min_size,
 		  const char *s)
 {
 	size_t len = strlen(s);
-	float w = pdf_width(p, size, s, len);
+	float w = Kesu_pdf_width(p, size, s, len);
 	if (w <= width) {
 		draw(p, x, top, size, s, len, false);
 		return;
@@ -171,7 +171,7 @@ void pdf_text_fit(struct pdf *p, float x, float top, float width, float size, fl
 		return;
 	}
 	char buf[1024];
-	size_t keep = pdf_fit_bytes(p, min_size, s, width - pdf_width(p, min_size, ELLIPSIS, 3));
+	size_t keep = Kesu_pdf_fit_bytes(p, min_size, s, width - Kesu_pdf_width(p, min_size, ELLIPSIS, 3));
 	if (keep > sizeof(buf) - 4)
 		keep = 0;
 	memcpy(buf, s, keep);
@@ -179,19 +179,19 @@ void pdf_text_fit(struct pdf *p, float x, float top, float width, float size, fl
 	draw(p, x, top + (size - min_size) * 0.5f, min_size, buf, keep + 3, false);
 }
 
-void pdf_text_center(struct pdf *p, float cx, float top, float size, bool bold, const char *s)
+void Kesu_pdf_text_center(struct pdf *p, float cx, float top, float size, bool bold, const char *s)
 {
 	size_t len = strlen(s);
-	draw(p, cx - pdf_width(p, size, s, len) / 2, top, size, s, len, bold);
+	draw(p, cx - Kesu_pdf_width(p, size, s, len) / 2, top, size, s, len, bold);
 }
 
 /* Where a line may break beside a character, as Japanese text does:
- * the CJK characters input counts as breaks (kesu_utf8_is_cjk, so every
+ * the CJK characters input counts as breaks (Kesu_utf8_is_cjk, so every
  * value input accepts fits), and also every character two columns wide
  * (full-width forms) and the half-width katakana. */
-bool pdf_is_wide(unsigned cp)
+bool Kesu_pdf_is_wide(unsigned cp)
 {
-	return kesu_utf8_is_cjk(cp) || kesu_utf8_columns(cp) == 2 || (cp >= 0xff61 && cp <= 0xff9f);
+	return Kesu_utf8_is_cjk(cp) || Kesu_utf8_columns(cp) == 2 || (cp >= 0xff61 && cp <= 0xff9f);
 }
 
 static bool is_space(unsigned cp)
@@ -214,7 +214,7 @@ static bool no_line_end(unsigned cp)
 static unsigned cp_at(const char *s, size_t i, size_t len, size_t *n)
 {
 	unsigned cp = 0;
-	*n = kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+	*n = Kesu_utf8_decode((const unsigned char *)s + i, len - i, &cp);
 	if (*n == 0)
 		*n = 1, cp = '?';
 	return cp;
@@ -234,7 +234,7 @@ static size_t last_break(const char *s, size_t fit, size_t end, size_t *resume)
 		unsigned cp = cp_at(s, i, end, &n);
 		if (i > fit)
 			break;
-		if (i > 0 && !is_space(cp) && !is_space(prev) && (pdf_is_wide(cp) || pdf_is_wide(prev)) &&
+		if (i > 0 && !is_space(cp) && !is_space(prev) && (Kesu_pdf_is_wide(cp) || Kesu_pdf_is_wide(prev)) &&
 		    !no_line_start(cp) && !no_line_end(prev)) {
 			best = i;
 			*resume = i;
@@ -260,7 +260,7 @@ static size_t next_line(const struct pdf *p, float size, const char *s, float wi
 			size_t *next)
 {
 	size_t nl = strcspn(s, "\n");
-	size_t fit = pdf_fit_bytes(p, size, s, width);
+	size_t fit = Kesu_pdf_fit_bytes(p, size, s, width);
 	if (fit >= nl) {
 		*next = nl + (s[nl] == '\n');
 		return nl;
@@ -280,7 +280,7 @@ static size_t next_line(const struct pdf *p, float size, const char *s, float wi
 }
 
 /* The widest run of narrow characters without a space in s, in points. */
-float pdf_widest_token(const struct pdf *p, float size, const char *s)
+float Kesu_pdf_widest_token(const struct pdf *p, float size, const char *s)
 {
 	size_t len = strlen(s), i = 0, start = 0, n = 1;
 	float widest = 0;
@@ -288,8 +288,8 @@ float pdf_widest_token(const struct pdf *p, float size, const char *s)
 		unsigned cp = i < len ? cp_at(s, i, len, &n) : ' ';
 		if (i == len)
 			n = 1;
-		if (is_space(cp) || cp == '\n' || pdf_is_wide(cp)) {
-			float w = pdf_width(p, size, s + start, i - start);
+		if (is_space(cp) || cp == '\n' || Kesu_pdf_is_wide(cp)) {
+			float w = Kesu_pdf_width(p, size, s + start, i - start);
 			if (w > widest)
 				widest = w;
 			start = i + n;
@@ -299,7 +299,7 @@ float pdf_widest_token(const struct pdf *p, float size, const char *s)
 	return widest;
 }
 
-unsigned pdf_wrap_count(const struct pdf *p, float size, const char *s, float width)
+unsigned Kesu_pdf_wrap_count(const struct pdf *p, float size, const char *s, float width)
 {
 	unsigned lines = 0;
 	while (*s && lines < 64) {
@@ -311,7 +311,7 @@ unsigned pdf_wrap_count(const struct pdf *p, float size, const char *s, float wi
 	return lines ? lines : 1;
 }
 
-unsigned pdf_text_wrap(struct pdf *p, float x, float top, float width, float size,
+unsigned Kesu_pdf_text_wrap(struct pdf *p, float x, float top, float width, float size,
 		       float leading, unsigned max_lines, const char *s)
 {
 	unsigned lines = 0;
@@ -322,7 +322,7 @@ unsigned pdf_text_wrap(struct pdf *p, float x, float top, float width, float siz
 			char buf[1024];
 			size_t rest = strcspn(s, "\n");
 			snprintf(buf, sizeof(buf), "%.*s" ELLIPSIS, (int)(rest < 1000 ? rest : 1000), s);
-			pdf_text_fit(p, x, top, width, size, size, buf);
+			Kesu_pdf_text_fit(p, x, top, width, size, size, buf);
 		} else {
 			draw(p, x, top, size, s, n, false);
 		}
@@ -333,13 +333,13 @@ unsigned pdf_text_wrap(struct pdf *p, float x, float top, float width, float siz
 	return lines;
 }
 
-void pdf_color(struct pdf *p, struct rgb c)
+void Kesu_pdf_color(struct pdf *p, struct rgb c)
 {
 	HPDF_Page_SetRGBFill(p->page, c.r, c.g, c.b);
 	HPDF_Page_SetRGBStroke(p->page, c.r, c.g, c.b);
 }
 
-void pdf_rect(struct pdf *p, float x, float top, float w, float h, const struct rgb *fill,
+void Kesu_pdf_rect(struct pdf *p, float x, float top, float w, float h, const struct rgb *fill,
 	      const struct rgb *stroke, float line_width)
 {
 	if (fill)
@@ -357,7 +357,7 @@ void pdf_rect(struct pdf *p, float x, float top, float w, float h, const struct 
 		HPDF_Page_Stroke(p->page);
 }
 
-void pdf_line(struct pdf *p, float x1, float top1, float x2, float top2, struct rgb c,
+void Kesu_pdf_line(struct pdf *p, float x1, float top1, float x2, float top2, struct rgb c,
 	      float width)
 {
 	HPDF_Page_SetRGBStroke(p->page, c.r, c.g, c.b);

@@ -1,19 +1,24 @@
-/* Device commands: one small function table through which every ATA,
- * NVMe admin and SCSI command goes, so the same firmware-erase code drives a
- * real drive (SG_IO, NVME_IOCTL_ADMIN_CMD: src/lib/firmware/sgio.c) and, in tests, a
- * simulated drive (tests/sim/sim.h).
+/* Device commands: one small function table (struct kesu_passthru_ops)
+ * through which every ATA, NVMe admin and SCSI command goes, so the same
+ * firmware-erase code drives a real drive (SG_IO, NVME_IOCTL_ADMIN_CMD:
+ * sgio.c) and, in tests, a simulated drive (tests/sim/sim.h).
  *
  * Building a command is separate from sending it (as in nvme-cli): the
- * kesu_*_cmd() builders only fill a struct (src/lib/firmware/ata_cdb.c); the ops
- * send it and check every status field. Layouts: docs/transport.md and
- * docs/device-commands.md. */
-#ifndef KESU_TRANSPORT_H
-#define KESU_TRANSPORT_H
+ * kesu_*_cmd() builders only fill a struct (ata_cdb.c, nvme_cmd.c,
+ * scsi_cmd.c); the ops send it and check every status field. Layouts:
+ * docs/passthru.md and docs/device-commands.md.
+ *
+ * Internal to the library (and its tests): front ends only open and close
+ * a channel (kesu/passthru.h). */
+#ifndef KESU_DEVICE_CMD_H
+#define KESU_DEVICE_CMD_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kesu/ata.h"
 #include "kesu/nvme.h" /* KESU_NVME_IDENTIFY_SIZE */
+#include "kesu/passthru.h"
 
 /* ---- ATA (sent as SCSI ATA PASS-THROUGH(16), opcode 0x85) ---------------- */
 
@@ -61,7 +66,6 @@ enum kesu_ata_sanitize_action {
 
 /* The 512-byte payload of the SECURITY commands that carry a password. */
 #define KESU_ATA_SECURITY_PAYLOAD 512
-#define KESU_ATA_PASSWORD_MAX 32
 
 struct kesu_ata_cmd {
 	uint8_t protocol;   /* enum kesu_ata_protocol */
@@ -76,7 +80,7 @@ struct kesu_ata_cmd {
 	unsigned timeout_s; /* 0: the sender's default (30 s) */
 };
 
-/* What came back, whichever way the transport reported it. */
+/* What came back, whichever way the sender reported it. */
 struct kesu_ata_result {
 	bool regs_valid;    /* status..lba below came from the drive */
 	uint8_t status, error;
@@ -191,101 +195,88 @@ struct kesu_scsi_result {
  * opcode/field/format), -ETIMEDOUT, -EBUSY (sanitize in progress, not
  * ready), -KESU_EMEDIA, -EIO, or another -errno from the ioctl. The result
  * struct is filled in either case (reason never NULL). */
-struct kesu_transport_ops {
+struct kesu_passthru_ops {
 	int (*ata)(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res);
 	int (*nvme_admin)(void *ctx, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res);
 	int (*scsi)(void *ctx, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res);
 	void (*close)(void *ctx);
 };
 
-/* A drive's command channel. Any op may be NULL (an NVMe channel has no ATA). */
-struct kesu_passthru {
-	const struct kesu_transport_ops *ops;
-	void *ctx;
-};
-
 /* Send through pt; -KESU_EUNSUPPORTED when the channel lacks that op. */
-int kesu_ata_send(struct kesu_passthru *pt, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res);
-int kesu_nvme_send(struct kesu_passthru *pt, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res);
-int kesu_scsi_send(struct kesu_passthru *pt, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res);
-void kesu_passthru_close(struct kesu_passthru *pt);
-
-/* The real senders (sgio.c). Each takes ownership of fd (open O_RDWR).
- * SG: ATA PASS-THROUGH(16) and SCSI CDBs over SG_IO; NVMe: admin commands
- * over NVME_IOCTL_ADMIN_CMD. 0 or -errno. */
-int kesu_passthru_open_sg(int fd, struct kesu_passthru *pt);
-int kesu_passthru_open_nvme(int fd, struct kesu_passthru *pt);
+int Kesu_ata_send(struct kesu_passthru *pt, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res);
+int Kesu_nvme_send(struct kesu_passthru *pt, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res);
+int Kesu_scsi_send(struct kesu_passthru *pt, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res);
 
 /* ---- Builders (ata_cdb.c): fill a command, never send ---------------------- */
 
 /* Packs cmd into an ATA PASS-THROUGH(16) CDB. -EINVAL when the fields do
  * not fit (28-bit command with high bytes, data length != count * 512,
  * unknown protocol). */
-int kesu_ata_cdb_pack(const struct kesu_ata_cmd *cmd, uint8_t cdb[16]);
+int Kesu_ata_cdb_pack(const struct kesu_ata_cmd *cmd, uint8_t cdb[16]);
 
-void kesu_ata_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512]);
-void kesu_ata_read_native_max_cmd(struct kesu_ata_cmd *c);
+void Kesu_ata_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512]);
+void Kesu_ata_read_native_max_cmd(struct kesu_ata_cmd *c);
 /* The SECURITY payload: word 0 bit 0 master (1) / user (0), bit 1 enhanced
  * (ERASE UNIT only); bytes 2..33 the password, zero-padded. -EINVAL when
  * the password is longer than 32 bytes. */
-int kesu_ata_security_payload(uint8_t out[KESU_ATA_SECURITY_PAYLOAD], bool master, bool enhanced,
+int Kesu_ata_security_payload(uint8_t out[KESU_ATA_SECURITY_PAYLOAD], bool master, bool enhanced,
 			      const void *password, size_t len);
-void kesu_ata_set_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
-void kesu_ata_unlock_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
-void kesu_ata_disable_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
-void kesu_ata_erase_prepare_cmd(struct kesu_ata_cmd *c);
+void Kesu_ata_set_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
+void Kesu_ata_unlock_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
+void Kesu_ata_disable_password_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD]);
+void Kesu_ata_erase_prepare_cmd(struct kesu_ata_cmd *c);
 /* DEVICE CONFIGURATION IDENTIFY (0xB1 / 0xC2): 512 bytes; words 3..6 hold
  * the highest LBA the drive could offer without a DCO restriction. */
-void kesu_ata_dco_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512]);
+void Kesu_ata_dco_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512]);
 /* SET MAX ADDRESS EXT (0x37) to max_lba (the last addressable sector, as
  * READ NATIVE MAX EXT returns it). COUNT bit 0 (VV) set keeps the value
  * across power cycles; kesu sends it clear (volatile): the hidden area
  * is opened for this erase only. */
-void kesu_ata_set_max_address_cmd(struct kesu_ata_cmd *c, uint64_t max_lba, bool keep);
-void kesu_ata_erase_unit_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD],
+void Kesu_ata_set_max_address_cmd(struct kesu_ata_cmd *c, uint64_t max_lba, bool keep);
+void Kesu_ata_erase_unit_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD],
 			     unsigned timeout_s);
 /* SANITIZE. For OVERWRITE: pattern, passes 1..16 (16 is sent as 0), invert
  * between passes; ignored for the others. failure_mode lets the drive leave
  * the failed state on its own (COUNT bit 4). -EINVAL on bad arguments. */
-int kesu_ata_sanitize_cmd(struct kesu_ata_cmd *c, enum kesu_ata_sanitize_action action,
+int Kesu_ata_sanitize_cmd(struct kesu_ata_cmd *c, enum kesu_ata_sanitize_action action,
 			  bool failure_mode, uint32_t pattern, unsigned passes, bool invert);
 
-void kesu_nvme_identify_cmd(struct kesu_nvme_admin *c, uint32_t nsid, uint8_t cns,
+void Kesu_nvme_identify_cmd(struct kesu_nvme_admin *c, uint32_t nsid, uint8_t cns,
 			    uint8_t buf[KESU_NVME_IDENTIFY_SIZE]);
 /* Format NVM: cdw10 = LBAF 3:0 | SES << 9 (| LBAF 5:4 at 13:12). -EINVAL if
  * lbaf > 63 or ses > 7. */
-int kesu_nvme_format_cmd(struct kesu_nvme_admin *c, uint32_t nsid, unsigned lbaf, unsigned ses,
+int Kesu_nvme_format_cmd(struct kesu_nvme_admin *c, uint32_t nsid, unsigned lbaf, unsigned ses,
 			 unsigned timeout_ms);
 /* Sanitize: cdw10 = SANACT | AUSE << 3 | OWPASS << 4 | OIPBP << 8 | NDAS << 9,
  * cdw11 = the overwrite pattern. -EINVAL for owpass > 15 or sanact not 1..4. */
-int kesu_nvme_sanitize_cmd(struct kesu_nvme_admin *c, enum kesu_nvme_sanact sanact, bool ause,
+int Kesu_nvme_sanitize_cmd(struct kesu_nvme_admin *c, enum kesu_nvme_sanact sanact, bool ause,
 			   unsigned owpass, bool oipbp, bool ndas, uint32_t pattern);
 /* Get Log Page: cdw10 = LID | NUMDL << 16, cdw11 = NUMDU (dwords - 1).
  * len a multiple of 4, >= 4. */
-int kesu_nvme_get_log_cmd(struct kesu_nvme_admin *c, uint8_t lid, uint32_t nsid, void *buf, uint32_t len);
+int Kesu_nvme_get_log_cmd(struct kesu_nvme_admin *c, uint8_t lid, uint32_t nsid, void *buf, uint32_t len);
 
 /* SCSI SANITIZE (10-byte CDB): service action, IMMED (return at once, poll
  * REQUEST SENSE), AUSE; param_len: the overwrite parameter list length. */
-int kesu_scsi_sanitize_cmd(struct kesu_scsi_cmd *c, enum kesu_scsi_sanitize_action sa, bool immed,
+int Kesu_scsi_sanitize_cmd(struct kesu_scsi_cmd *c, enum kesu_scsi_sanitize_action sa, bool immed,
 			   bool ause, void *params, uint16_t param_len);
 /* The OVERWRITE parameter list: INVERT, count (1..31), the pattern (1..len).
  * Returns its length or -EINVAL. */
-int kesu_scsi_sanitize_overwrite_params(uint8_t *out, size_t cap, unsigned passes, bool invert,
+int Kesu_scsi_sanitize_overwrite_params(uint8_t *out, size_t cap, unsigned passes, bool invert,
 					const uint8_t *pattern, uint16_t pattern_len);
 /* INQUIRY with EVPD for a VPD page (0xb1: Block Device Characteristics). */
-void kesu_scsi_inquiry_vpd_cmd(struct kesu_scsi_cmd *c, uint8_t page, uint8_t *buf, uint16_t len);
+void Kesu_scsi_inquiry_vpd_cmd(struct kesu_scsi_cmd *c, uint8_t page, uint8_t *buf, uint16_t len);
 /* REPORT SUPPORTED OPERATION CODES for one command with a service action
  * (REPORTING OPTIONS 010b). Reply byte 1 bits 2:0: 3 or 5 = supported. */
-void kesu_scsi_report_opcode_cmd(struct kesu_scsi_cmd *c, uint8_t opcode, uint16_t service_action,
+void Kesu_scsi_report_opcode_cmd(struct kesu_scsi_cmd *c, uint8_t opcode, uint16_t service_action,
 				 uint8_t *buf, uint16_t len);
-void kesu_scsi_test_unit_ready_cmd(struct kesu_scsi_cmd *c);
+void Kesu_scsi_test_unit_ready_cmd(struct kesu_scsi_cmd *c);
 /* REQUEST SENSE (6-byte CDB), descriptor format when desc. */
-void kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *buf, uint8_t len);
+void Kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *buf, uint8_t len);
 
 /* ---- Status checks (sense.c): shared by sgio.c and the simulated drives ---- */
 
 /* Parses sense data of either format. -KESU_EPARSE when it is none. */
-int kesu_sense_parse(const uint8_t *sb, size_t len, struct kesu_sense *s);
+int Kesu_sense_parse(const uint8_t *sb, size_t len, struct kesu_sense *s);
 
 /* Everything SG_IO reports about one command. */
 struct kesu_sg_status {
@@ -298,9 +289,9 @@ struct kesu_sg_status {
 };
 
 /* The verdict on an ATA PASS-THROUGH: fills res and returns 0 or an error
- * as for kesu_transport_ops. */
-int kesu_ata_check(const struct kesu_sg_status *st, struct kesu_ata_result *res);
-int kesu_scsi_check(const struct kesu_sg_status *st, struct kesu_scsi_result *res);
+ * as for kesu_passthru_ops. */
+int Kesu_ata_check(const struct kesu_sg_status *st, struct kesu_ata_result *res);
+int Kesu_scsi_check(const struct kesu_sg_status *st, struct kesu_scsi_result *res);
 /* ioctl_rc: the NVME_IOCTL_ADMIN_CMD return (-errno, 0, or a positive NVMe status). */
-int kesu_nvme_check(int ioctl_rc, struct kesu_nvme_result *res);
+int Kesu_nvme_check(int ioctl_rc, struct kesu_nvme_result *res);
 #endif
