@@ -80,6 +80,21 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 		       size_t record_len, const struct kesu_secret_key *sk, uint64_t *seq,
 		       char hash_hex[65], char *err, size_t errsize);
 
+/* Appends a record that is not a wipe job (a trust-store change, an
+ * approval's import, a countersignature, a received certificate) to the
+ * chain in one transaction: it is signed, chained and verified like every
+ * record, and can never be changed. subject names what it is about (a
+ * device key, "trust:FINGERPRINT", "approval:NUMBER"), kind its record
+ * kind ([a-z-]+, also the record's "kind"). id: from kesu_ledger_new_id,
+ * and the record's "job_id" must be that id (lookups check it, so a record
+ * cannot be moved to another row). */
+int kesu_ledger_append(struct kesu_ledger *l, const char *subject, const char *kind,
+		       const char *record, size_t record_len, const struct kesu_secret_key *sk,
+		       const char *id, uint64_t *seq, char hash_hex[65], char *err, size_t errsize);
+
+/* A new random row id: 32 hex digits + NUL. */
+void kesu_ledger_new_id(char id[KESU_JOB_ID_LEN + 1]);
+
 /* The finished record with that job id or certificate id: 1 found
  * (record malloc'd; seq, hash), 0 not found, or a negative error. The
  * hash is recomputed from the record, never taken from its column: an

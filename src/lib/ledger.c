@@ -381,12 +381,23 @@ static void now_utc(char buf[32])
 	kesu_time_utc(time(NULL), buf);
 }
 
+void kesu_ledger_new_id(char id[KESU_JOB_ID_LEN + 1])
+{
+	uint8_t raw[KESU_JOB_ID_LEN / 2];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(id, KESU_JOB_ID_LEN + 1, raw, sizeof(raw));
+}
+
 int kesu_ledger_begin(struct kesu_ledger *l, const char *device_key, const char *plan_json,
 		      char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize)
 {
-	uint8_t id[KESU_JOB_ID_LEN / 2];
-	randombytes_buf(id, sizeof(id));
-	sodium_bin2hex(job_id, KESU_JOB_ID_LEN + 1, id, sizeof(id));
+	kesu_ledger_new_id(job_id);
+	return Kesu_ledger_insert_running(l, job_id, device_key, plan_json, err, errsize);
+}
+
+int Kesu_ledger_insert_running(struct kesu_ledger *l, const char *job_id, const char *device_key,
+			       const char *plan_json, char *err, size_t errsize)
+{
 	char now[32];
 	now_utc(now);
 	sqlite3_stmt *st;

@@ -54,19 +54,13 @@ static int chain_head(struct kesu_ledger *l, uint64_t *seq, uint8_t hash[32], ch
 	return rc;
 }
 
-int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *record,
-		       size_t record_len, const struct kesu_secret_key *sk, uint64_t *seq_out,
-		       char hash_hex[65], char *err, size_t errsize)
+/* Links record to the head of the chain and finishes the job row, inside
+ * the caller's write transaction. */
+static int finish_locked(struct kesu_ledger *l, const char *job_id, const char *record,
+			 size_t record_len, const struct kesu_secret_key *sk, uint64_t *seq_out,
+			 char hash_hex[65], char *err, size_t errsize)
 {
-	if (!Kesu_json_is_canonical(record, record_len)) {
-		snprintf(err, errsize, "ledger: the record of job %s is not canonical JSON", job_id);
-		return -KESU_EPARSE;
-	}
-	/* IMMEDIATE takes the write lock now, so two kesu processes finishing
-	 * at the same time cannot both link to the same head. */
-	int rc = Kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize);
-	if (rc < 0)
-		return rc;
+	int rc;
 	uint64_t seq;
 	uint8_t prev[32], hash[32], sig[64];
 	rc = chain_head(l, &seq, prev, err, errsize);
@@ -110,13 +104,56 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 	}
 	sqlite3_finalize(st);
 	if (rc == 0)
-		rc = Kesu_ledger_exec(l, "COMMIT", err, errsize);
-	else
-		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
-	if (rc == 0)
 		*seq_out = seq;
 	sodium_memzero(sig, sizeof(sig));
 	return rc;
+}
+
+static int commit_or_rollback(struct kesu_ledger *l, int rc, char *err, size_t errsize)
+{
+	if (rc == 0)
+		return Kesu_ledger_exec(l, "COMMIT", err, errsize);
+	sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *record,
+		       size_t record_len, const struct kesu_secret_key *sk, uint64_t *seq_out,
+		       char hash_hex[65], char *err, size_t errsize)
+{
+	if (!Kesu_json_is_canonical(record, record_len)) {
+		snprintf(err, errsize, "ledger: the record of job %s is not canonical JSON", job_id);
+		return -KESU_EPARSE;
+	}
+	/* IMMEDIATE takes the write lock now, so two kesu processes finishing
+	 * at the same time cannot both link to the same head. */
+	int rc = Kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize);
+	if (rc < 0)
+		return rc;
+	rc = finish_locked(l, job_id, record, record_len, sk, seq_out, hash_hex, err, errsize);
+	return commit_or_rollback(l, rc, err, errsize);
+}
+
+int kesu_ledger_append(struct kesu_ledger *l, const char *subject, const char *kind,
+		       const char *record, size_t record_len, const struct kesu_secret_key *sk,
+		       const char *id, uint64_t *seq_out, char hash_hex[65], char *err,
+		       size_t errsize)
+{
+	if (!Kesu_json_is_canonical(record, record_len)) {
+		snprintf(err, errsize, "ledger: the %s record is not canonical JSON", kind);
+		return -KESU_EPARSE;
+	}
+	int rc = Kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize);
+	if (rc < 0)
+		return rc;
+	/* The row exists only inside this transaction before it is finished:
+	 * a crash leaves nothing, never an open "job" for an event. */
+	char plan[96];
+	snprintf(plan, sizeof(plan), "{\"kind\":\"%s\"}", kind);
+	rc = Kesu_ledger_insert_running(l, id, subject, plan, err, errsize);
+	if (rc == 0)
+		rc = finish_locked(l, id, record, record_len, sk, seq_out, hash_hex, err, errsize);
+	return commit_or_rollback(l, rc, err, errsize);
 }
 
 static bool hex32(const char *hex, uint8_t out[32])

@@ -23,4 +23,7 @@ int Kesu_ledger_exec(struct kesu_ledger *l, const char *sql, char *err, size_t e
  * hash, the sequence number (8 bytes big-endian) and the record bytes. */
 void Kesu_ledger_chain_hash(const uint8_t prev[32], uint64_t seq, const char *record, size_t len,
 			    uint8_t out[32]);
+/* Inserts a running row with a given id (kesu_ledger_begin draws one). */
+int Kesu_ledger_insert_running(struct kesu_ledger *l, const char *job_id, const char *device_key,
+			       const char *plan_json, char *err, size_t errsize);
 #endif

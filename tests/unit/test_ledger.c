@@ -407,3 +407,31 @@ Test(ledger, a_writing_open_makes_an_open_ledger_private)
 	cr_assert_eq(stat(db_path, &sb), 0);
 	cr_assert_eq(sb.st_mode & 0777, 0600);
 }
+
+Test(ledger, an_appended_event_is_chained_signed_and_leaves_no_open_job)
+{
+	struct kesu_ledger *l = ledger_with(2);
+	char err[256], id[KESU_JOB_ID_LEN + 1], hash[65];
+	char rec[128];
+	kesu_ledger_new_id(id);
+	int n = snprintf(rec, sizeof(rec), "{\"job_id\":\"%s\",\"kind\":\"trust\",\"role\":\"approver\"}", id);
+	uint64_t seq;
+	cr_assert_eq(kesu_ledger_append(l, "trust:ed25519:00", "trust", rec, (size_t)n, sk, id, &seq,
+					hash, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(seq, 3);
+	/* Not canonical: refused, nothing added. */
+	const char bad[] = "{ \"kind\": \"trust\" }";
+	char id2[KESU_JOB_ID_LEN + 1];
+	kesu_ledger_new_id(id2);
+	cr_assert_eq(kesu_ledger_append(l, "trust:x", "trust", bad, sizeof(bad) - 1, sk, id2, &seq, hash,
+					err, sizeof(err)), -KESU_EPARSE);
+	struct kesu_ledger_report r;
+	cr_assert_eq(kesu_ledger_verify(l, &pk, &r, err, sizeof(err)), 0, "%s", r.problem);
+	cr_assert_eq(r.records, 3);
+	cr_assert_eq(r.open_jobs, 0);
+	char *found = NULL;
+	cr_assert_eq(kesu_ledger_lookup(l, id, &found, &seq, hash, err, sizeof(err)), 1, "%s", err);
+	cr_assert_str_eq(found, rec);
+	free(found);
+	kesu_ledger_close(l);
+}
