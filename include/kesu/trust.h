@@ -1,0 +1,100 @@
+/* People's and organisations' keys, and the trust store that says whose
+ * key is whose (issue 14, docs/trust.md).
+ *
+ * Approvers, witnesses, validators and contractors get Ed25519 keys in the
+ * station key's formats (kesu/key.h, docs/keys.md). A key means nothing
+ * until the trust store binds it to a role and a name: an approval counts
+ * only when an approver key in the store signed it, a countersignature
+ * only when a witness or validator key did, a contractor's certificate
+ * only when a contractor key did.
+ *
+ * The store is one file of canonical JSON, written atomically (mode 0600):
+ *   {"keys":[{"added_utc":..,"fingerprint":"ed25519:..","keynum":"16 hex",
+ *     "name":"..","public_key":"base64 as in the .pub file","role":".."},
+ *     ...],"kesu_trust":1}
+ * Every change is also a ledger record (kesu_trust_record), so who trusted
+ * which key, when and for which role can be audited even if the file is
+ * replaced.
+ *
+ * Functions that take err/errsize put one English line there on failure,
+ * naming the file or key; they never print. */
+#ifndef KESU_TRUST_H
+#define KESU_TRUST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "kesu/key.h"
+
+enum kesu_role {
+	KESU_ROLE_APPROVER = 1, /* 情報セキュリティ管理者: signs approvals (様式第3号) */
+	KESU_ROLE_WITNESS,      /* 立会者: countersigns a finished job */
+	KESU_ROLE_VALIDATOR,    /* NIST SP 800-88 App. G validator: countersigns */
+	KESU_ROLE_CONTRACTOR,   /* a contractor's station: signs its certificates */
+};
+
+/* "approver", "witness", "validator", "contractor"; NULL for others. */
+const char *kesu_role_id(enum kesu_role role);
+/* Japanese label: 承認者, 立会者, 検証者, 受託事業者. */
+const char *kesu_role_label_ja(enum kesu_role role);
+/* 0 and *role set, or -KESU_EPARSE for anything else (also NULL). */
+int kesu_role_parse(const char *id, enum kesu_role *role);
+/* People (approver, witness, validator) protect their keys with a
+ * passphrase by default; an organisation's station key may run unattended. */
+bool kesu_role_is_person(enum kesu_role role);
+
+#define KESU_TRUST_NAME_MAX 128 /* bytes of a holder's name, NUL excluded */
+
+struct kesu_trust_entry {
+	enum kesu_role role;
+	char name[KESU_TRUST_NAME_MAX + 1];
+	struct kesu_public_key key;
+	char fingerprint[KESU_FINGERPRINT_SIZE];
+	char added_utc[32];
+};
+
+struct kesu_trust; /* opaque */
+
+/* Reads the store at path. A missing file is an empty store (0); a file
+ * that is not a valid store is -KESU_EPARSE with err naming it; nothing is
+ * ever changed by loading. */
+int kesu_trust_load(const char *path, struct kesu_trust **trust, char *err, size_t errsize);
+void kesu_trust_free(struct kesu_trust *trust);
+
+size_t kesu_trust_count(const struct kesu_trust *trust);
+const struct kesu_trust_entry *kesu_trust_at(const struct kesu_trust *trust, size_t i);
+
+/* Adds key for role under name (valid UTF-8, no control characters, 1 to
+ * KESU_TRUST_NAME_MAX bytes; -KESU_EPARSE otherwise). The same key may
+ * hold several roles; the same key twice for one role is -EEXIST. */
+int kesu_trust_add(struct kesu_trust *trust, enum kesu_role role, const char *name,
+		   const struct kesu_public_key *key, time_t now, char *err, size_t errsize);
+
+/* Removes the entries matching role (0: any role) and who: a fingerprint
+ * ("ed25519:..."), a key number (16 hex) or a name. *removed receives the
+ * first removed entry (for the ledger record). -KESU_ENOTFOUND when none
+ * matched. */
+int kesu_trust_remove(struct kesu_trust *trust, enum kesu_role role, const char *who,
+		      struct kesu_trust_entry *removed, char *err, size_t errsize);
+
+/* Writes the store atomically (kesu/fileio.h), mode 0600; a missing
+ * directory is created 0700. */
+int kesu_trust_save(const struct kesu_trust *trust, const char *path, char *err, size_t errsize);
+
+/* The entry for role whose key made sig_text (a signify signature: the
+ * key number picks the entry), after checking the signature over msg.
+ * 0 and *who set; -KESU_EVERIFY with err "signed by key N, which is not a
+ * trusted approver" (or "... does not match: the data was changed");
+ * -KESU_EPARSE for a malformed signature. */
+int kesu_trust_verify(const struct kesu_trust *trust, enum kesu_role role, const void *msg,
+		      size_t len, const char *sig_text, size_t sig_len,
+		      const struct kesu_trust_entry **who, char *err, size_t errsize);
+
+/* The ledger record of a change, canonical JSON (malloc'd, *len bytes):
+ * {"action":"add"|"remove","at_utc":..,"by":OPERATOR,"fingerprint":..,
+ *  "job_id":ID,"keynum":..,"kind":"trust","name":..,"role":..}. */
+char *kesu_trust_record(const char *id, const char *action, const struct kesu_trust_entry *e,
+			const char *by, time_t now, size_t *len);
+
+#endif
