@@ -20,6 +20,8 @@ struct kesu_config {
 	 * them to its own style struct. */
 	char date_style[8];          /* "western", "era" (令和8年12月6日), "" = western */
 	char class_label[64];        /* "" = 重要性分類; as kesu_pdf_style's */
+	char policy[4096];           /* "" = the built-in policy (kesu/policy.h); relative:
+				      * to the config file's directory */
 };
 
 /* Reads "key = value" lines from path into cfg, which the caller has

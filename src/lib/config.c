@@ -47,6 +47,7 @@ static const struct config_key keys[] = {
 	{"method", KEY_PATH, 0, CFG(method), NULL, 0},
 	{"date_style", KEY_WORD, 0, CFG(date_style), (const char *const[]){"western", "era", NULL}, 0},
 	{"class_label", KEY_TEXT, 0, CFG(class_label), NULL, KESU_LIMIT_CLASS_LABEL},
+	{"policy", KEY_PATH, 0, CFG(policy), NULL, 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
