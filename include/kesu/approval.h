@@ -4,13 +4,15 @@
  * signs it with an approver key (kesu/trust.h). A wipe under an approval
  * checks all of it before anything is written (docs/approvals.md).
  *
- * The file (.kesu-approval) is the canonical JSON payload on one line,
- * then a signify signature over exactly those bytes (without the newline):
- *   {"classification":"II","issued_local":..,"issued_utc":..,
- *    "kesu_approval":1,"media":[{"asset":..,"entry":1,"serial":..,"size":..},..],
+ * The file (.kesu-approval) is the canonical JSON payload on one line
+ * (members sorted by their bytes, as canonical_json writes them), then a
+ * signify signature over exactly those bytes (without the newline):
+ *   {"approver":{"fingerprint":"ed25519:..","name":..},"classification":"II",
+ *    "issued_local":..,"issued_utc":..,"kesu_approval":1,
+ *    "media":[{"asset":..|null,"entry":1,"serial":..|null,"size":N|null},..],
  *    "methods":["nist-clear",..],"min_level":"purge"|null,"note":..|null,
- *    "number":"A-20261206-1A2B3C4D","approver":{"fingerprint":..,"name":..},
- *    "organisation":..|null,"purpose":"disposal","valid_until":"2026-12-31"}\n
+ *    "number":"A-20261206-1A2B3C4D","organisation":..|null,
+ *    "purpose":"disposal","valid_until":"2026-12-31"}\n
  *   untrusted comment: kesu approval A-20261206-1A2B3C4D\n
  *   base64 signature\n
  * Its hash, "sha256:" + hex of the payload bytes, is what records cite.
@@ -74,8 +76,12 @@ struct kesu_approval {
  * duplicate serial or asset is refused. -KESU_EPARSE "FILE:LINE: reason". */
 int kesu_approval_media_csv(struct kesu_approval *a, const char *path, char *err, size_t errsize);
 
-/* Adds one medium from a --media word: "SERIAL", "SERIAL:SIZE" (bytes,
- * or with a K/M/G/T suffix) or "asset:ASSET". */
+/* Adds one medium from a --media word: "SERIAL", "SERIAL:SIZE" or
+ * "asset:ASSET". A SIZE is bytes, or a number with a unit: K, M, G, T (or
+ * KB..TB) are powers of 1000 as drives are sold, KiB, MiB, GiB, TiB powers
+ * of 1024; "1.5T" is allowed when it is a whole number of bytes. It must
+ * be the drive's exact size (kesu info), as kesu_approval_find compares
+ * bytes. A serial holding ':' can only be given in a CSV list. */
 int kesu_approval_media_add(struct kesu_approval *a, const char *word, char *err, size_t errsize);
 
 /* Fills number, issued_*, approver (from sk's public key and name), checks
@@ -94,6 +100,7 @@ int kesu_approval_sign(struct kesu_approval *a, const char *approver_name,
  * trusting it (kesu approval status shows it as unverified). */
 int kesu_approval_load(const char *path, const struct kesu_trust *trust, struct kesu_approval **a,
 		       char *err, size_t errsize);
+/* Frees a->media and a itself (a must come from malloc/calloc). */
 void kesu_approval_free(struct kesu_approval *a);
 
 /* The entry for a drive: serial must equal the entry's serial (and the
@@ -114,7 +121,9 @@ enum kesu_approval_refusal {
 	KESU_APPROVAL_LEVEL,          /* the method's level is below min_level */
 };
 
-/* The job a wipe would run, as the approval and the policy judge it. */
+/* The job a wipe would run, as the approval and the policy judge it.
+ * classification and purpose are compared exactly: a front end that lets
+ * the approval supply them fills them in before calling. */
 struct kesu_disposal_job {
 	const char *serial, *asset; /* the drive's serial; the --asset given */
 	uint64_t size;
