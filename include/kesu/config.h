@@ -15,6 +15,7 @@ struct kesu_config {
 	char ledger[4096];           /* "" = the default path */
 	char cert_dir[4096];
 	char key[4096];
+	char trust[4096];            /* the trust store; "" = the default (kesu/trust.h) */
 	char method[33];             /* "" = KESU_METHOD_DEFAULT (kesu tui's first choice) */
 	/* The certificate's style, stored as given; the certificate code maps
 	 * them to its own style struct. */

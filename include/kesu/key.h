@@ -45,6 +45,22 @@ struct kesu_secret_key {
 int kesu_key_generate(const char *secret_path, const char *public_path, const char *passphrase,
 		      char *err, size_t errsize);
 
+/* The same with public_comment as the public key file's untrusted comment
+ * (one line, at most KESU_COMMENT_MAX bytes; -EINVAL otherwise), for
+ * people's and organisations' keys ("kesu approver public key: NAME",
+ * kesu/trust.h); the secret key's comment is then "kesu secret key FP".
+ * NULL gives the station key's comments, as kesu_key_generate. */
+int kesu_key_generate_named(const char *secret_path, const char *public_path,
+			    const char *passphrase, const char *public_comment, char *err,
+			    size_t errsize);
+
+/* The untrusted comment of a signify public key or signature file: the
+ * first line after "untrusted comment: ", into buf (NUL-terminated, cut to
+ * size). 0, -errno, or -KESU_EPARSE when the file
+ * does not start with that line. Comments are not protected: show them,
+ * never decide anything from them. */
+int kesu_key_file_comment(const char *path, char *buf, size_t size, char *err, size_t errsize);
+
 /* Reads a public key file: kesu's or one made by `signify -G`. -ENOENT,
  * or -KESU_EPARSE for a file that is not a signify public key. */
 int kesu_key_load_public(const char *path, struct kesu_public_key *pk, char *err,

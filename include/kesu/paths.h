@@ -6,6 +6,9 @@
  *   ledger       $KESU_LEDGER, else $XDG_DATA_HOME/kesu/ledger.sqlite
  *   certificates $XDG_DATA_HOME/kesu/certificates
  *   config       $KESU_CONFIG, else $XDG_CONFIG_HOME/kesu/config
+ *   trust store  $KESU_TRUST, else $XDG_CONFIG_HOME/kesu/trust.json
+ *                (the config file's "trust = PATH" comes between: the
+ *                command line applies it, docs/trust.md)
  *
  * XDG_CONFIG_HOME defaults to ~/.config and XDG_DATA_HOME to
  * ~/.local/share; an empty or relative value counts as unset (as the XDG
@@ -22,6 +25,7 @@ enum kesu_path_kind {
 	KESU_PATH_LEDGER,
 	KESU_PATH_CERT_DIR,
 	KESU_PATH_CONFIG,
+	KESU_PATH_TRUST,
 };
 
 /* 0, -ENAMETOOLONG when buf is too small, -ENOENT when there is no home

@@ -9,9 +9,16 @@
  * only when a contractor key did.
  *
  * The store is one file of canonical JSON, written atomically (mode 0600):
- *   {"keys":[{"added_utc":..,"fingerprint":"ed25519:..","keynum":"16 hex",
- *     "name":"..","public_key":"base64 as in the .pub file","role":".."},
- *     ...],"kesu_trust":1}
+ *   {"kesu_trust":1,"keys":[{"added_utc":..,"comment":"..",
+ *     "fingerprint":"ed25519:..","keynum":"16 hex","name":"..",
+ *     "public_key":"base64 as in the .pub file","role":".."},...]}
+ * followed by one newline. Loading is strict: an unknown member, a
+ * missing one, an entry whose keynum or fingerprint is not its key's, a
+ * key twice for one role, two keys with one key number, a name that is not
+ * valid UTF-8, or a file not in canonical form is -KESU_EPARSE "FILE:
+ * reason", and nothing of the file is used. "comment" is the .pub file's
+ * untrusted comment when the key was added ("... (no passphrase)" for a
+ * person's key made without one): shown, never decided on.
  * Every change is also a ledger record (kesu_trust_record), so who trusted
  * which key, when and for which role can be audited even if the file is
  * replaced.
@@ -52,9 +59,23 @@ struct kesu_trust_entry {
 	struct kesu_public_key key;
 	char fingerprint[KESU_FINGERPRINT_SIZE];
 	char added_utc[32];
+	char comment[KESU_COMMENT_MAX + 1]; /* untrusted: the .pub file's comment */
 };
 
 struct kesu_trust; /* opaque */
+
+/* An empty store (NULL when out of memory). */
+struct kesu_trust *kesu_trust_new(void);
+
+/* A holder's name: 1 to KESU_TRUST_NAME_MAX bytes of valid UTF-8 without
+ * control characters or white space at either end. 0, or -KESU_EPARSE with
+ * why ("the name is empty"). */
+int kesu_trust_name_check(const char *name, char *why, size_t whysize);
+
+/* What a person's public key says in its comment (kesu key generate
+ * --role): "kesu approver public key: NAME", with " (no passphrase)" when
+ * the secret key was made without one. */
+#define KESU_TRUST_NO_PASSPHRASE " (no passphrase)"
 
 /* Reads the store at path. A missing file is an empty store (0); a file
  * that is not a valid store is -KESU_EPARSE with err naming it; nothing is
@@ -70,6 +91,11 @@ const struct kesu_trust_entry *kesu_trust_at(const struct kesu_trust *trust, siz
  * hold several roles; the same key twice for one role is -EEXIST. */
 int kesu_trust_add(struct kesu_trust *trust, enum kesu_role role, const char *name,
 		   const struct kesu_public_key *key, time_t now, char *err, size_t errsize);
+/* The same, keeping comment (the .pub file's untrusted comment; NULL or
+ * "" for none; valid UTF-8 without control characters, else -KESU_EPARSE). */
+int kesu_trust_add_commented(struct kesu_trust *trust, enum kesu_role role, const char *name,
+			     const struct kesu_public_key *key, const char *comment, time_t now,
+			     char *err, size_t errsize);
 
 /* Removes the entries matching role (0: any role) and who: a fingerprint
  * ("ed25519:..."), a key number (16 hex) or a name. *removed receives the
@@ -92,8 +118,11 @@ int kesu_trust_verify(const struct kesu_trust *trust, enum kesu_role role, const
 		      const struct kesu_trust_entry **who, char *err, size_t errsize);
 
 /* The ledger record of a change, canonical JSON (malloc'd, *len bytes):
- * {"action":"add"|"remove","at_utc":..,"by":OPERATOR,"fingerprint":..,
- *  "job_id":ID,"keynum":..,"kind":"trust","name":..,"role":..}. */
+ * {"action":"add"|"remove","at_utc":..,"by":OPERATOR,"comment":..,
+ *  "fingerprint":..,"job_id":ID,"keynum":..,"kind":"trust","name":..,
+ *  "public_key":..,"role":..}: with the key itself, so the store can be
+ * rebuilt from the ledger alone. NULL (errno EINVAL) when a string is not
+ * valid UTF-8: it is never signed. */
 char *kesu_trust_record(const char *id, const char *action, const struct kesu_trust_entry *e,
 			const char *by, time_t now, size_t *len);
 

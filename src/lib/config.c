@@ -44,6 +44,7 @@ static const struct config_key keys[] = {
 	{"ledger", KEY_PATH, 0, CFG(ledger), NULL, 0},
 	{"cert_dir", KEY_PATH, 0, CFG(cert_dir), NULL, 0},
 	{"key", KEY_PATH, 0, CFG(key), NULL, 0},
+	{"trust", KEY_PATH, 0, CFG(trust), NULL, 0},
 	{"method", KEY_PATH, 0, CFG(method), NULL, 0},
 	{"date_style", KEY_WORD, 0, CFG(date_style), (const char *const[]){"western", "era", NULL}, 0},
 	{"class_label", KEY_TEXT, 0, CFG(class_label), NULL, KESU_LIMIT_CLASS_LABEL},

@@ -371,9 +371,22 @@ static int seal_new_key(struct scratch *s, const char *passphrase, char *fingerp
 int kesu_key_generate(const char *secret_path, const char *public_path, const char *passphrase,
 		      char *err, size_t errsize)
 {
+	return kesu_key_generate_named(secret_path, public_path, passphrase, NULL, err, errsize);
+}
+
+int kesu_key_generate_named(const char *secret_path, const char *public_path,
+			    const char *passphrase, const char *public_comment, char *err,
+			    size_t errsize)
+{
 	if (strcmp(secret_path, public_path) == 0) {
 		snprintf(err, errsize, "%s: the secret and public key need two files",
 			 secret_path);
+		return -EINVAL;
+	}
+	if (public_comment && (strlen(public_comment) > KESU_COMMENT_MAX ||
+			       strpbrk(public_comment, "\r\n"))) {
+		snprintf(err, errsize, "%s: the comment must be one line of at most %d bytes",
+			 public_path, KESU_COMMENT_MAX);
 		return -EINVAL;
 	}
 	int rc = make_parent(secret_path, err, errsize);
@@ -394,14 +407,15 @@ int kesu_key_generate(const char *secret_path, const char *public_path, const ch
 	if (!s)
 		return -ENOMEM;
 	char fingerprint[KESU_FINGERPRINT_SIZE], comment[128];
-	char pubtext[512];
+	char pubtext[KESU_COMMENT_MAX + 256];
 	struct pubkey_file pub;
 
 	rc = seal_new_key(s, passphrase, fingerprint, &pub);
 	if (rc < 0)
 		snprintf(err, errsize, "%s: cannot derive the key: %s", secret_path, strerror(-rc));
 	if (rc >= 0) {
-		snprintf(comment, sizeof(comment), "kesu station secret key %s", fingerprint);
+		snprintf(comment, sizeof(comment), "kesu %ssecret key %s",
+			 public_comment ? "" : "station ", fingerprint);
 		rc = Kesu_signify_format(comment, &s->file, sizeof(s->file), s->text,
 					 sizeof(s->text));
 		if (rc < 0)
@@ -411,7 +425,8 @@ int kesu_key_generate(const char *secret_path, const char *public_path, const ch
 	}
 	if (rc >= 0) {
 		snprintf(comment, sizeof(comment), "kesu station public key %s", fingerprint);
-		rc = Kesu_signify_format(comment, &pub, sizeof(pub), pubtext, sizeof(pubtext));
+		rc = Kesu_signify_format(public_comment ? public_comment : comment, &pub,
+					 sizeof(pub), pubtext, sizeof(pubtext));
 		if (rc < 0)
 			snprintf(err, errsize, "%s: %s", public_path, strerror(-rc));
 		else
@@ -421,4 +436,24 @@ int kesu_key_generate(const char *secret_path, const char *public_path, const ch
 	}
 	sodium_free(s);
 	return rc < 0 ? rc : 0;
+}
+
+int kesu_key_file_comment(const char *path, char *buf, size_t size, char *err, size_t errsize)
+{
+	char text[KEYFILE_MAX + 1];
+	size_t len;
+	int rc = read_small_file(path, false, text, sizeof(text), &len, "signify file", err,
+				 errsize);
+	if (rc < 0)
+		return rc;
+	size_t hdr = strlen(KESU_COMMENT_HDR);
+	char *nl = memchr(text, '\n', len);
+	if (len < hdr || memcmp(text, KESU_COMMENT_HDR, hdr) != 0 || !nl) {
+		snprintf(err, errsize, "%s: not a signify file (no untrusted comment line)", path);
+		return -KESU_EPARSE;
+	}
+	*nl = '\0';
+	snprintf(buf, size, "%s", text + hdr);
+	sodium_memzero(text, sizeof(text)); /* in case someone named a secret key */
+	return 0;
 }

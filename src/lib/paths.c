@@ -92,6 +92,10 @@ int kesu_default_path(enum kesu_path_kind kind, char *buf, size_t size)
 		if ((v = env("KESU_CONFIG")))
 			return put(buf, size, "%s", v);
 		return under_xdg("XDG_CONFIG_HOME", ".config", "config", buf, size);
+	case KESU_PATH_TRUST:
+		if ((v = env("KESU_TRUST")))
+			return put(buf, size, "%s", v);
+		return under_xdg("XDG_CONFIG_HOME", ".config", "trust.json", buf, size);
 	}
 	return -EINVAL;
 }
