@@ -101,16 +101,9 @@ static bool fingerprint_valid(const char *f)
 
 static int check_name(const char *name, char *why, size_t whysize)
 {
-	char text[KESU_ERRMSG_MAX / 2] = "";
-	size_t len = strlen(name);
-	if (len == 0 || len > KESU_TRUST_NAME_MAX) {
-		snprintf(why, whysize, "approver: the name is %zu bytes long (1 to %d)", len,
-			 KESU_TRUST_NAME_MAX);
-		return -KESU_EPARSE;
-	}
-	if (kesu_text_check(name, len, text, sizeof(text)) < 0 || name[0] == ' ' ||
-	    name[len - 1] == ' ') {
-		snprintf(why, whysize, "approver: the name %s", text[0] ? text : "has spaces at an end");
+	char text[KESU_ERRMSG_MAX / 2];
+	if (kesu_trust_name_check(name, text, sizeof(text)) < 0) {
+		snprintf(why, whysize, "approver: %s", text);
 		return -KESU_EPARSE;
 	}
 	return 0;
@@ -321,16 +314,16 @@ int kesu_approval_sign(struct kesu_approval *a, const char *approver_name,
 		snprintf(err, errsize, "approver: the name is longer than %d bytes", KESU_TRUST_NAME_MAX);
 		return -KESU_EPARSE;
 	}
-	int rc = Kesu_approval_validate(a, err, errsize);
-	if (rc)
-		return rc;
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if (strcmp(a->valid_until, today) < 0) {
+	if (Kesu_approval_date_valid(a->valid_until) && strcmp(a->valid_until, today) < 0) {
 		snprintf(err, errsize, "valid_until %s is in the past (today is %s)", a->valid_until,
 			 today);
 		return -KESU_EPARSE;
 	}
+	int rc = Kesu_approval_validate(a, err, errsize);
+	if (rc)
+		return rc;
 	struct json_object *doc = Kesu_approval_payload(a);
 	size_t plen = 0, slen = 0;
 	char *payload = doc ? Kesu_json_canonical(doc, &plen) : NULL, *sig = NULL;

@@ -275,10 +275,12 @@ static int parse_lines(struct csv *c, struct kesu_approval *a, char *text, unsig
 		else
 			lines[a->n_media - 1 - first_new] = c->line;
 	}
-	if (ncols == 0)
-		return csv_error(c, "no header row (serial, size, asset)");
-	if (a->n_media == first_new)
-		return csv_error(c, "no media listed under the header row");
+	if (ncols == 0 || a->n_media == first_new) {
+		snprintf(c->err, c->errsize, "%s: %s", c->path,
+			 ncols ? "no media listed under the header row"
+			       : "no header row (serial, size, asset)");
+		return -KESU_EPARSE;
+	}
 	return duplicates(c, a, first_new, lines);
 }
 
