@@ -8,13 +8,19 @@
  *
  *   # comment
  *   name = 高松市情報セキュリティ対策基準 (2024)
- *   [class I]
+ *   [class I]                  # [class I], [class II], [class III], [all]
  *   approval = required        # required | optional
  *   witness = required         # required | optional
- *   methods = nist-purge-ata, nist-clear   # empty: any method
+ *   methods = nsa-3pass, nist-clear   # method ids; "any" or empty: any method
  *   min_level = purge          # clear | purge | destroy
  *   min_verify = full          # none | sample | full
  *   on_failure = destroy       # destroy | none: what a FAILED job requires
+ *
+ * "name" is the only key outside a section. [all] sets a rule for every
+ * class; a [class ...] section's rule wins over [all]'s, in either order.
+ * Unknown sections, keys or values, a key twice in one section and a
+ * section twice are refused. '#' starts a comment at the start of a line
+ * or after white space, "\#" is a literal '#', as in the config file.
  *
  * Every rule remembers where it came from ("default" or FILE:LINE), for
  * kesu policy show. The library returns which rule refused a job and the
@@ -72,8 +78,18 @@ struct kesu_policy {
 void kesu_policy_default(struct kesu_policy *p);
 
 /* Reads a policy file over the default. -KESU_EPARSE "FILE:LINE: reason"
- * for unknown sections, keys or values; -ENOENT etc. with err naming it. */
+ * for unknown sections, keys or values; -ENOENT etc. with err naming it.
+ * Method ids are checked for their form only (the methods a front end
+ * knows depend on its options): see kesu_policy_check_methods. On error
+ * *p is left as it was. */
 int kesu_policy_load(const char *path, struct kesu_policy *p, char *err, size_t errsize);
+
+/* Every method a rule names must be in set: -KESU_EPARSE
+ * "FILE:LINE: methods: unknown method \"x\"" (the rule's source) otherwise.
+ * A typo in a policy would otherwise refuse every job. */
+struct kesu_method_set;
+int kesu_policy_check_methods(const struct kesu_policy *p, const struct kesu_method_set *set,
+			      char *err, size_t errsize);
 
 /* The rule a job broke. */
 enum kesu_policy_refusal {
@@ -91,13 +107,24 @@ const struct kesu_policy_class *kesu_policy_class(const struct kesu_policy *p,
 						  const char *classification);
 
 /* Judges job (approved: a valid approval covers it). Returns the first
- * refusal; err gets an English line with the values involved. */
+ * refusal, in the enum's order; err gets an English line with the values
+ * involved ("class II requires prior approval"), "" for OK.
+ * - NO_CLASS: job->classification is empty (or not I, II, III) and the
+ *   classes' rules differ, so the class decides (§3.1: every asset is
+ *   classed). When every class has the same rules, no class is needed.
+ * - LEVEL: job->level, or the method's own level when job->level is 0.
+ * - VERIFY: KESU_VMODE_DEFAULT counts as sample, or none when the method
+ *   verifies nothing (or job->method is NULL), as the job resolves it. */
 enum kesu_policy_refusal kesu_policy_check(const struct kesu_policy *p,
 					   const struct kesu_disposal_job *job, bool approved,
 					   char *err, size_t errsize);
 
-/* The clause of the standard a rule serves: "§3.2(9)c", ... ("" for OK). */
+/* The clause of the standard a rule serves: "§3.2(9)c", ... ("" for OK):
+ * NO_CLASS §3.1; APPROVAL §3.2(9)c; WITNESS the MIC guideline; METHOD and
+ * LEVEL "§3.2(9)a, note 11"; VERIFY §3.2(9)a. kesu_policy_clause_ja is
+ * the same in Japanese ("§3.2(9)a, 注11", "総務省ガイドライン ..."). */
 const char *kesu_policy_clause(enum kesu_policy_refusal r);
+const char *kesu_policy_clause_ja(enum kesu_policy_refusal r);
 
 const char *kesu_policy_verify_name(enum kesu_policy_verify v);   /* none, sample, full */
 const char *kesu_policy_failure_name(enum kesu_policy_failure f); /* none, destroy */
