@@ -15,6 +15,7 @@
 #define KESU_LIMIT_OPERATOR 64       /* operator's name */
 #define KESU_LIMIT_OPERATOR_TITLE 64 /* operator's title */
 #define KESU_LIMIT_APPROVER 64       /* approver's name */
+#define KESU_LIMIT_WITNESS 64        /* witness's name (立会者) */
 #define KESU_LIMIT_ORGANISATION 128
 #define KESU_LIMIT_DEPARTMENT 128
 #define KESU_LIMIT_LOCATION 128

@@ -92,6 +92,12 @@ int kesu_ledger_append(struct kesu_ledger *l, const char *subject, const char *k
 		       const char *record, size_t record_len, const struct kesu_secret_key *sk,
 		       const char *id, uint64_t *seq, char hash_hex[65], char *err, size_t errsize);
 
+/* Whether an approval's entry is spent: 1 with job_id set when a finished
+ * SUCCESS wipe record ran under approval number's entry, 0 when none, or
+ * a negative error. */
+int kesu_ledger_approval_use(struct kesu_ledger *l, const char *number, unsigned entry,
+			     char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize);
+
 /* A new random row id: 32 hex digits + NUL. */
 void kesu_ledger_new_id(char id[KESU_JOB_ID_LEN + 1]);
 

@@ -22,6 +22,7 @@ struct kesu_job_context {
 	char location[KESU_LIMIT_BYTES(KESU_LIMIT_LOCATION)];
 	char phone[KESU_LIMIT_BYTES(KESU_LIMIT_PHONE)];
 	char approver[KESU_LIMIT_BYTES(KESU_LIMIT_APPROVER)]; /* approved the disposal beforehand */
+	char witness[KESU_LIMIT_BYTES(KESU_LIMIT_WITNESS)];   /* watched the erasure (立会者) */
 	char classification[8];         /* "I", "II", "III" */
 	char purpose[32];               /* disposal, lease-return, repair, reuse */
 	char asset_number[KESU_LIMIT_BYTES(KESU_LIMIT_ASSET_NUMBER)];
@@ -41,11 +42,13 @@ void kesu_context_station(struct kesu_job_context *ctx);
 int kesu_context_check(const struct kesu_job_context *ctx, char *err, size_t errsize);
 
 /* The finished record of a wipe job as canonical JSON (malloc'd), with
- * the job id, certificate id and the interruptions it survived
- * (interruptions_json: a JSON array text, or NULL for none). */
+ * the job id, certificate id, the interruptions it survived
+ * (interruptions_json: a JSON array text, or NULL for none) and the prior
+ * approval it ran under (approval_json: kesu_approval_record_json's
+ * object, or NULL for none). NULL when a JSON text is malformed. */
 char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_context *ctx,
 			const char *job_id, const char *certificate_id,
-			const char *interruptions_json, size_t *len);
+			const char *interruptions_json, const char *approval_json, size_t *len);
 
 /* The record that closes an unfinished job nobody will finish (kesu wipe
  * --restart, kesu ledger abandon): outcome ABANDONED, who closed it and

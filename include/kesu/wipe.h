@@ -109,6 +109,11 @@ int kesu_wipe_finish(struct kesu_wipe *w, const char *asset_number, char *err, s
 /* The certificate (SUCCESS) or the failure report for what finish recorded. */
 int kesu_wipe_certify(struct kesu_wipe *w, char *err, size_t errsize);
 
+/* The prior approval entry the job runs under (kesu_approval_record_json),
+ * copied into its record and certificate; NULL for none. Set before
+ * finish. */
+int kesu_wipe_set_approval(struct kesu_wipe *w, const char *approval_json);
+
 const struct kesu_wipe_status *kesu_wipe_status(const struct kesu_wipe *w);
 void kesu_wipe_free(struct kesu_wipe *w);
 

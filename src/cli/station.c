@@ -39,6 +39,7 @@ void cli_context_merge(struct kesu_job_context *cfg, const struct kesu_job_conte
 		{cfg->classification, flags->classification, sizeof(cfg->classification)},
 		{cfg->purpose, flags->purpose, sizeof(cfg->purpose)},
 		{cfg->asset_number, flags->asset_number, sizeof(cfg->asset_number)},
+		{cfg->witness, flags->witness, sizeof(cfg->witness)},
 	};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (fields[i].from[0])

@@ -125,9 +125,9 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	json_object_object_add(p, "certificate_id", json_object_get(member(rec, "certificate_id")));
 	json_object_object_add(p, "issued_utc", json_object_new_string(utc));
 	json_object_object_add(p, "issued_local", json_object_new_string(local));
-	static const char *const copied[] = {"approver", "classification", "media", "operator",
-					     "organisation", "outcome", "purpose", "reason",
-					     "station", "tool", NULL};
+	static const char *const copied[] = {"approval", "approver", "classification", "media",
+					     "operator", "organisation", "outcome", "purpose",
+					     "reason", "station", "tool", "witness", NULL};
 	for (const char *const *n = copied; *n; n++)
 		json_object_object_add(p, *n, json_object_get(member(rec, *n)));
 	json_object_object_add(p, "sanitization", san);

@@ -35,6 +35,7 @@ static const struct ctx_field {
 	[KESU_CTX_CLASS] = {"class", SLOT(classification), 0, KESU_VOCAB_CLASS},
 	[KESU_CTX_PURPOSE] = {"purpose", SLOT(purpose), 0, KESU_VOCAB_PURPOSE},
 	[KESU_CTX_ASSET_NUMBER] = {"asset_number", SLOT(asset_number), KESU_LIMIT_ASSET_NUMBER, NO_VOCAB},
+	[KESU_CTX_WITNESS] = {"witness", SLOT(witness), KESU_LIMIT_WITNESS, NO_VOCAB},
 };
 
 void kesu_context_station(struct kesu_job_context *ctx)

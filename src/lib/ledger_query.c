@@ -238,3 +238,30 @@ int kesu_ledger_resolve(struct kesu_ledger *l, const char *text, char job_id[KES
 		snprintf(err + off, errsize - off, " ...");
 	return -KESU_EPARSE;
 }
+
+int kesu_ledger_approval_use(struct kesu_ledger *l, const char *number, unsigned entry,
+			     char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize)
+{
+	/* SQLite's JSON functions read the canonical record as it is stored. */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(l->db,
+			       "SELECT job_id FROM jobs WHERE state = 'finished'"
+			       " AND json_extract(record, '$.kind') = 'wipe'"
+			       " AND json_extract(record, '$.outcome') = 'SUCCESS'"
+			       " AND json_extract(record, '$.approval.number') = ?"
+			       " AND json_extract(record, '$.approval.entry') = ?"
+			       " ORDER BY seq LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return Kesu_ledger_fail(l, "cannot look up the approval's use", err, errsize);
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, entry);
+	int step = sqlite3_step(st), rc = 0;
+	if (step == SQLITE_ROW) {
+		snprintf(job_id, KESU_JOB_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = 1;
+	} else if (step != SQLITE_DONE) {
+		rc = Kesu_ledger_fail(l, "cannot look up the approval's use", err, errsize);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

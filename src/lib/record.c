@@ -214,6 +214,7 @@ static void add_people_and_station(struct json_object *doc, const struct kesu_jo
 	json_object_object_add(org, "phone", str_or_null(ctx->phone));
 	json_object_object_add(doc, "organisation", org);
 	json_object_object_add(doc, "approver", str_or_null(ctx->approver));
+	json_object_object_add(doc, "witness", str_or_null(ctx->witness));
 	json_object_object_add(doc, "classification", str_or_null(ctx->classification));
 	json_object_object_add(doc, "purpose", str_or_null(ctx->purpose));
 	struct json_object *tool = json_object_new_object();
@@ -276,7 +277,7 @@ char *kesu_record_build_verify(const struct kesu_device *dev, const char *expect
 
 char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_context *ctx,
 			const char *job_id, const char *certificate_id,
-			const char *interruptions_json, size_t *len)
+			const char *interruptions_json, const char *approval_json, size_t *len)
 {
 	char started[32], ended[32];
 	kesu_time_utc(r->started.tv_sec, started);
@@ -325,6 +326,13 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 				? json_object_new_int64((int64_t)r->interrupted_at) : NULL);
 	json_object_object_add(doc, "sanitization", san);
 	json_object_object_add(doc, "verification", verification_json(r));
+	struct json_object *approval = approval_json ? json_tokener_parse(approval_json) : NULL;
+	if (approval_json && !json_object_is_type(approval, json_type_object)) {
+		json_object_put(approval);
+		json_object_put(doc);
+		return NULL; /* never a record that silently lost its approval */
+	}
+	json_object_object_add(doc, "approval", approval);
 
 	char *text = Kesu_json_canonical(doc, len);
 	json_object_put(doc);

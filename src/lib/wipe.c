@@ -31,6 +31,7 @@ struct kesu_wipe {
 	size_t record_len;
 	char record_hash[65];
 	char certificate_id[32];
+	char *approval_json;       /* the approval entry this job spends, or NULL */
 	struct kesu_wipe_status status;
 };
 
@@ -293,7 +294,7 @@ int kesu_wipe_finish(struct kesu_wipe *w, const char *asset_number, char *err, s
 	}
 	/* An interrupted job's record names no certificate: it stays open. */
 	w->record = kesu_record_build(r, &ctx, w->status.job_id, interrupted ? NULL : w->certificate_id,
-				      interruptions, &w->record_len);
+				      interruptions, w->approval_json, &w->record_len);
 	free(interruptions);
 	int rc = w->record ? 0 : -ENOMEM;
 	if (rc < 0)
@@ -360,7 +361,15 @@ void kesu_wipe_free(struct kesu_wipe *w)
 	sodium_memzero(&w->plan, sizeof(w->plan));
 	free(w->state_json);
 	free(w->record);
+	free(w->approval_json);
 	if (w->ata_password)
 		sodium_free(w->ata_password); /* sodium_free wipes it */
 	free(w);
+}
+
+int kesu_wipe_set_approval(struct kesu_wipe *w, const char *approval_json)
+{
+	free(w->approval_json);
+	w->approval_json = approval_json ? strdup(approval_json) : NULL;
+	return approval_json && !w->approval_json ? -ENOMEM : 0;
 }

@@ -157,7 +157,7 @@ Test(flow, a_password_that_cannot_be_removed_is_reported_as_set)
 	struct kesu_job_context ctx = {0};
 	snprintf(ctx.operator_name, sizeof(ctx.operator_name), "Test");
 	size_t len;
-	char *rec = kesu_record_build(res, &ctx, "00000000000000000000000000000000", NULL, NULL, &len);
+	char *rec = kesu_record_build(res, &ctx, "00000000000000000000000000000000", NULL, NULL, NULL, &len);
 	cr_assert_not_null(rec);
 	cr_assert_null(memmem(rec, len, PASSWORD, 16), "password in the record");
 	cr_assert_null(memmem(res, sizeof(*res), PASSWORD, 16), "password in the result");

@@ -652,7 +652,7 @@ static char *issue(const struct kesu_job_result *r, const char *path, size_t *le
 	tzset();
 	struct kesu_job_context ctx = job_context();
 	size_t record_len;
-	char *record = kesu_record_build(r, &ctx, JOB_ID, CERT_ID, NULL, &record_len);
+	char *record = kesu_record_build(r, &ctx, JOB_ID, CERT_ID, NULL, NULL, &record_len);
 	cr_assert_not_null(record);
 	char *payload = kesu_cert_payload(record, record_len, 42, RECORD_HASH, ISSUED, len);
 	cr_assert_not_null(payload);

@@ -46,6 +46,11 @@ struct cert {
 		org_phone[KESU_LIMIT_BYTES(KESU_LIMIT_PHONE)];
 	char operator_name[CERT_TEXT], operator_title[CERT_TEXT];
 	char approver_name[CERT_TEXT], approver_title[CERT_TEXT];
+	char witness_name[CERT_TEXT];
+	struct { /* the prior approval the job ran under (kesu/approval.h) */
+		char number[40], date[16], approver[CERT_TEXT], fingerprint[48], hash[80];
+		long long entry;
+	} approval;
 	char classification[8], purpose[20];
 	struct {
 		char vendor[CERT_TEXT], model[CERT_TEXT], serial[CERT_TEXT], wwn[80],

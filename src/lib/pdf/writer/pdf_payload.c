@@ -181,6 +181,29 @@ static int read_parties(struct reader *r, json_object *root, struct cert *c)
 	return rc;
 }
 
+/* The witness (立会者) and the prior approval (承認番号, 承認日, 承認者), when
+ * the job had them. */
+static int read_approval(struct reader *r, json_object *root, struct cert *c)
+{
+	json_object *a, *who = NULL;
+	int rc = get_text(r, root, "", "witness", false, c->witness_name, sizeof(c->witness_name)) ?:
+		 member(r, root, "", "approval", json_type_object, false, &a);
+	if (rc || !a)
+		return rc;
+	rc = get_text(r, a, "approval", "number", true, c->approval.number,
+		      sizeof(c->approval.number)) ?:
+	     get_text(r, a, "approval", "date", true, c->approval.date, sizeof(c->approval.date)) ?:
+	     get_text(r, a, "approval", "hash", true, c->approval.hash, sizeof(c->approval.hash)) ?:
+	     get_count(r, a, "approval", "entry", true, &c->approval.entry) ?:
+	     member(r, a, "approval", "approver", json_type_object, true, &who);
+	if (rc == 0)
+		rc = get_text(r, who, "approval.approver", "name", true, c->approval.approver,
+			      sizeof(c->approval.approver)) ?:
+		     get_text(r, who, "approval.approver", "fingerprint", true,
+			      c->approval.fingerprint, sizeof(c->approval.fingerprint));
+	return rc;
+}
+
 static int read_media(struct reader *r, json_object *root, struct cert *c)
 {
 	json_object *m;
@@ -550,7 +573,7 @@ static int read_root(struct reader *r, json_object *root, struct cert *c)
 	if (c->failure == (strcmp(c->outcome, "SUCCESS") == 0))
 		return fail(r, "document \"%s\" does not go with outcome %s", document, c->outcome);
 	c->offset_known = Kesu_fmt_offset(c->issued_local, &c->offset_min) == 0;
-	rc = read_parties(r, root, c) ?: read_media(r, root, c) ?:
+	rc = read_parties(r, root, c) ?: read_approval(r, root, c) ?: read_media(r, root, c) ?:
 	     read_sanitization(r, root, c) ?: read_verification(r, root, c) ?:
 	     read_station(r, root, c);
 	/* a certificate never covers a sector that was not written */

@@ -144,7 +144,11 @@ void Kesu_pdf_draw_issue(struct pdf *p)
 	     purpose[96];
 	Kesu_fmt_local(issued, sizeof(issued), c->issued_utc, c->offset_min, c->offset_known, p->era);
 	person(op, sizeof(op), c->operator_name, c->operator_title);
-	person(ap, sizeof(ap), c->approver_name, c->approver_title);
+	/* Under a signed approval, its approver is who approved. */
+	if (c->approval.number[0])
+		snprintf(ap, sizeof(ap), "%s", c->approval.approver);
+	else
+		person(ap, sizeof(ap), c->approver_name, c->approver_title);
 	if (c->classification[0])
 		snprintf(cls, sizeof(cls), "%s%s / Class %s", p->class_label, roman(c->classification),
 			 c->classification);
@@ -157,6 +161,14 @@ void Kesu_pdf_draw_issue(struct pdf *p)
 	if (c->org_location[0] || c->org_phone[0])
 		Kesu_pdf_row2(p, "所在地", "Location", c->org_location, "電話", "Phone", c->org_phone);
 	Kesu_pdf_row2(p, "担当者", "Operator", op, "承認者", "Approver", ap);
+	if (c->approval.number[0]) {
+		char number[64];
+		snprintf(number, sizeof(number), "%s (%lld)", c->approval.number, c->approval.entry);
+		Kesu_pdf_row2(p, "承認番号", "Approval No.", number, "承認日", "Approved",
+			      c->approval.date);
+	}
+	if (c->witness_name[0])
+		Kesu_pdf_row1(p, "立会者", "Witness", c->witness_name, 1);
 	Kesu_fmt_purpose(purpose, sizeof(purpose), c->purpose);
 	Kesu_pdf_row2(p, p->class_label, "Class", cls, "目的", "Purpose", purpose);
 }

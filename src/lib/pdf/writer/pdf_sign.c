@@ -240,7 +240,8 @@ void Kesu_pdf_draw_seals(struct pdf *p)
 	Kesu_pdf_need(p, 6 + SEAL_BOX_H);
 	p->y += 6;
 	seal_box(p, MARGIN_X, w, "担当者", "Operator", c->operator_name);
-	seal_box(p, MARGIN_X + w + gap, w, "立会者", "Witness", "");
-	seal_box(p, MARGIN_X + 2 * (w + gap), w, "承認者", "Approver", c->approver_name);
+	seal_box(p, MARGIN_X + w + gap, w, "立会者", "Witness", c->witness_name);
+	seal_box(p, MARGIN_X + 2 * (w + gap), w, "承認者", "Approver",
+		 c->approval.number[0] ? c->approval.approver : c->approver_name);
 	p->y += SEAL_BOX_H;
 }
