@@ -91,6 +91,11 @@ int kesu_approval_sign(struct kesu_approval *a, const char *approver_name,
 		       const struct kesu_secret_key *sk, time_t now, char **text, size_t *len,
 		       char *err, size_t errsize);
 
+/* Every check kesu_approval_sign makes, without a key or a signature:
+ * a front end calls it before asking for the key's passphrase. */
+int kesu_approval_draft_check(const struct kesu_approval *a, const char *approver_name,
+			      time_t now, char *err, size_t errsize);
+
 /* Reads path (bounded), parses the payload strictly (unknown or missing
  * members, bad values, not canonical: -KESU_EPARSE), and checks the
  * signature against the trust store's approvers (-KESU_EVERIFY: unknown

@@ -53,4 +53,16 @@ int kesu_era_date(int year, int month, int day, char *out, size_t size);
 int kesu_pdf_read_payload(const char *path, char **payload, size_t *payload_len, char **sig,
 			  size_t *sig_len, char *err, size_t errsize);
 
+/* The printable 媒体廃棄承認書 (様式第3号) of a signed approval
+ * (kesu/approval.h, docs/approvals.md): the approval, its conditions,
+ * every medium (the table runs on over further pages) and its hash. The
+ * signed file file_text (NULL: none) is attached as NUMBER.kesu-approval;
+ * methods (NULL: ids only) gives the methods' Japanese titles. Writes path
+ * atomically. 0, or -errno with err set (-ENOENT: no font). */
+struct kesu_approval;
+struct kesu_method_set;
+int kesu_pdf_approval(const struct kesu_approval *a, const char *file_text, size_t file_len,
+		      const struct kesu_method_set *methods, const char *path, char *err,
+		      size_t errsize);
+
 #endif

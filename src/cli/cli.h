@@ -54,6 +54,11 @@ int cmd_ledger(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ledger_abandon(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_approval(int argc, char **argv);
+/* kesu approval status (cmd_approval_status.c); cmd_approval.c has a
+ * weak stand-in until that file exists. */
+int cmd_approval_status(int argc, char **argv);
 /* Loads the station's secret key (path NULL: the default), asking for the
  * passphrase at a terminal when it is protected and no passphrase file is
  * given. Returns an exit code, having printed a one-line error. */

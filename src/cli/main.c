@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{"ledger", cmd_ledger, "verify, list, show or export the record of every job"},
 	{"cert", cmd_cert, "verify a certificate offline, or show its payload"},
 	{"key", cmd_key, "generate or show the station's signing key"},
+	{"approve", cmd_approve, "sign a prior approval of a disposal (事前承認, 様式第3号)"},
+	{"approval", cmd_approval, "show an approval and whether a trusted approver signed it"},
 	{"demo", cmd_demo, "run the main job on a demo image it creates (no real disk)"},
 };
 

@@ -292,14 +292,12 @@ static int assemble(const char *payload, size_t plen, const char *sig, size_t sl
 	return 0;
 }
 
-int kesu_approval_sign(struct kesu_approval *a, const char *approver_name,
-		       const struct kesu_secret_key *sk, time_t now, char **text, size_t *len,
-		       char *err, size_t errsize)
+/* Everything signing sets and checks, short of the signature. */
+static int prepare(struct kesu_approval *a, const char *approver_name,
+		   const struct kesu_public_key *pk, time_t now, char *err, size_t errsize)
 {
-	struct kesu_public_key pk;
-	char today[16], comment[64];
+	char today[16];
 	struct tm tm;
-	*text = NULL;
 	if (sodium_init() < 0) {
 		snprintf(err, errsize, "libsodium cannot start");
 		return -EIO;
@@ -307,13 +305,12 @@ int kesu_approval_sign(struct kesu_approval *a, const char *approver_name,
 	new_number(a, now);
 	kesu_time_utc(now, a->issued_utc);
 	kesu_time_local(now, a->issued_local);
-	kesu_key_public_from_secret(sk, &pk);
-	kesu_key_fingerprint(&pk, a->approver_fingerprint, sizeof(a->approver_fingerprint));
-	snprintf(a->approver_name, sizeof(a->approver_name), "%s", approver_name);
+	kesu_key_fingerprint(pk, a->approver_fingerprint, sizeof(a->approver_fingerprint));
 	if (strlen(approver_name) >= sizeof(a->approver_name)) {
 		snprintf(err, errsize, "approver: the name is longer than %d bytes", KESU_TRUST_NAME_MAX);
 		return -KESU_EPARSE;
 	}
+	snprintf(a->approver_name, sizeof(a->approver_name), "%s", approver_name);
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	if (Kesu_approval_date_valid(a->valid_until) && strcmp(a->valid_until, today) < 0) {
@@ -321,7 +318,26 @@ int kesu_approval_sign(struct kesu_approval *a, const char *approver_name,
 			 today);
 		return -KESU_EPARSE;
 	}
-	int rc = Kesu_approval_validate(a, err, errsize);
+	return Kesu_approval_validate(a, err, errsize);
+}
+
+int kesu_approval_draft_check(const struct kesu_approval *a, const char *approver_name,
+			      time_t now, char *err, size_t errsize)
+{
+	struct kesu_approval copy = *a; /* shares media: prepare only reads them */
+	struct kesu_public_key pk = {0};
+	return prepare(&copy, approver_name, &pk, now, err, errsize);
+}
+
+int kesu_approval_sign(struct kesu_approval *a, const char *approver_name,
+		       const struct kesu_secret_key *sk, time_t now, char **text, size_t *len,
+		       char *err, size_t errsize)
+{
+	struct kesu_public_key pk;
+	char comment[64];
+	*text = NULL;
+	kesu_key_public_from_secret(sk, &pk);
+	int rc = prepare(a, approver_name, &pk, now, err, errsize);
 	if (rc)
 		return rc;
 	struct json_object *doc = Kesu_approval_payload(a);
