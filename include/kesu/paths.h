@@ -6,6 +6,7 @@
  *   ledger       $KESU_LEDGER, else $XDG_DATA_HOME/kesu/ledger.sqlite
  *   certificates $XDG_DATA_HOME/kesu/certificates
  *   config       $KESU_CONFIG, else $XDG_CONFIG_HOME/kesu/config
+ *   others' keys $XDG_CONFIG_HOME/kesu/keys (kesu key generate --role)
  *   trust store  $KESU_TRUST, else $XDG_CONFIG_HOME/kesu/trust.json
  *                (the config file's "trust = PATH" comes between: the
  *                command line applies it, docs/trust.md)
@@ -26,6 +27,7 @@ enum kesu_path_kind {
 	KESU_PATH_CERT_DIR,
 	KESU_PATH_CONFIG,
 	KESU_PATH_TRUST,
+	KESU_PATH_KEY_DIR,
 };
 
 /* 0, -ENAMETOOLONG when buf is too small, -ENOENT when there is no home

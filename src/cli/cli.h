@@ -54,6 +54,16 @@ int cmd_ledger(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ledger_abandon(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
+/* The trust store's path (cmd_trust.c): flag, else $KESU_TRUST, else the
+ * config file's trust = PATH (relative: to the config file's directory),
+ * else $XDG_CONFIG_HOME/kesu/trust.json. Returns an exit code. */
+struct kesu_config;
+int cli_trust_path(const struct kesu_config *cfg, const char *flag, char *out, size_t size);
+/* Loads it (a missing file: an empty store); on failure prints one line
+ * and returns 2 for a malformed store, 1 otherwise. */
+struct kesu_trust;
+int cli_trust_load(const char *path, struct kesu_trust **trust);
 int cmd_approve(int argc, char **argv);
 int cmd_approval(int argc, char **argv);
 /* kesu approval status (cmd_approval_status.c); cmd_approval.c has a

@@ -16,6 +16,7 @@
 #include "kesu/fileio.h"
 #include "kesu/key.h"
 #include "kesu/paths.h"
+#include "kesu/trust.h"
 
 #define PASS_MAX 1024 /* bytes of a passphrase, with its NUL */
 #define PATH_LEN 4096
@@ -34,17 +35,26 @@ struct key_ctl {
 	bool ask;                    /* --ask-passphrase */
 	const char *sigfile;         /* -x: the signature file (default FILE.sig) */
 	const char *file;            /* sign, verify: the signed file */
+	const char *role;            /* generate --role: a person's or organisation's key */
+	const char *name;            /* generate --name: its holder */
+	const char *output;          /* generate -o: the secret key file */
+	bool no_passphrase;          /* generate --no-passphrase */
 };
 
 static void key_usage(FILE *out)
 {
 	fputs("Usage: kesu key generate [--key PATH] [--pubkey PATH]\n"
 	      "                         [--passphrase-file FILE | --ask-passphrase]\n"
+	      "       kesu key generate --role ROLE --name NAME [-o FILE] [--pubkey PATH]\n"
+	      "                         [--passphrase-file FILE | --ask-passphrase |\n"
+	      "                          --no-passphrase]\n"
 	      "       kesu key show [--key PATH | --pubkey PATH]\n"
 	      "       kesu key sign [--key PATH] [--passphrase-file FILE] [-x SIGFILE] FILE\n"
 	      "       kesu key verify [--pubkey PATH | --key PATH] [-x SIGFILE] FILE\n\n"
 	      "The station's Ed25519 signing key, which signs certificates and the ledger.\n"
-	      "generate  makes a new key pair; never overwrites one (exit status 1)\n"
+	      "generate  makes a new key pair; never overwrites one (exit status 1);\n"
+	      "          with --role, a key for a person or an organisation instead of\n"
+	      "          the station (docs/trust.md); kesu trust add makes it count\n"
 	      "show      prints the fingerprint and key number (no passphrase needed)\n"
 	      "sign      writes FILE.sig, a detached signature in OpenBSD signify's format\n"
 	      "          (check it with: signify -V -p station.pub -m FILE)\n"
@@ -59,6 +69,18 @@ static void key_usage(FILE *out)
 	      "                          (without either, the secret key is unprotected;\n"
 	      "                          sign asks at a terminal when the key needs one)\n"
 	      "  -x SIGFILE              the signature file (default FILE.sig)\n"
+	      "  --role ROLE             generate: approver, witness, validator or\n"
+	      "                          contractor; the public key's comment names the\n"
+	      "                          role and holder\n"
+	      "  --name NAME             generate --role: the holder (a person or an\n"
+	      "                          organisation), as the trust store will name it\n"
+	      "  -o FILE                 generate --role: the secret key file (default\n"
+	      "                          $XDG_CONFIG_HOME/kesu/keys/ROLE-NAME.key); the\n"
+	      "                          public key is FILE with .key replaced by .pub\n"
+	      "  --no-passphrase         generate --role: an approver's, witness's or\n"
+	      "                          validator's key needs a passphrase unless this\n"
+	      "                          is given; the public key's comment then says\n"
+	      "                          \"(no passphrase)\"\n"
 	      "  -h, --help              this help\n",
 	      out);
 }
@@ -353,43 +375,188 @@ static void print_identity(const struct kesu_public_key *pk)
 
 /* ---- the verbs ---- */
 
+/* The new key's passphrase, when one was asked for (*pass NULL when not).
+ * Returns an exit code. */
+static int new_passphrase(const struct key_ctl *ctl, char **pass)
+{
+	*pass = NULL;
+	if (!ctl->passphrase_file && !ctl->ask)
+		return KESU_EXIT_OK;
+	if (!(*pass = pass_new())) {
+		cli_error("%s", strerror(ENOMEM));
+		return KESU_EXIT_FAILURE;
+	}
+	int code = ctl->passphrase_file ? read_passphrase_file(ctl->passphrase_file, *pass)
+					: ask_new_passphrase(*pass);
+	if (code != KESU_EXIT_OK) {
+		pass_free(*pass);
+		*pass = NULL;
+	}
+	return code;
+}
+
+/* What generate printed for every key: files, protection, identity. */
+static int say_generated(const char *secret, const char *public, bool protected)
+{
+	char err[KESU_ERRMSG_MAX];
+	struct kesu_public_key pk;
+	int rc = kesu_key_load_public(public, &pk, err, sizeof(err));
+	if (rc < 0) {
+		cli_error("%s", err);
+		return KESU_EXIT_FAILURE;
+	}
+	print_key("secret key", secret,
+		  protected ? "mode 0600, protected by a passphrase"
+			    : "mode 0600, not protected by a passphrase");
+	print_key("public key", public, NULL);
+	print_identity(&pk);
+	return KESU_EXIT_OK;
+}
+
 static int key_generate(const struct key_ctl *ctl)
 {
 	char secret[PATH_LEN], public[PATH_LEN], err[KESU_ERRMSG_MAX];
 	int code = key_paths(ctl, secret, public);
 	if (code != KESU_EXIT_OK)
 		return code;
-	char *pass = NULL;
-	if (ctl->passphrase_file || ctl->ask) {
-		if (!(pass = pass_new())) {
-			cli_error("%s", strerror(ENOMEM));
-			return KESU_EXIT_FAILURE;
-		}
-		code = ctl->passphrase_file ? read_passphrase_file(ctl->passphrase_file, pass)
-					    : ask_new_passphrase(pass);
-		if (code != KESU_EXIT_OK) {
-			pass_free(pass);
-			return code;
-		}
-	}
+	char *pass;
+	if ((code = new_passphrase(ctl, &pass)) != KESU_EXIT_OK)
+		return code;
 	int rc = kesu_key_generate(secret, public, pass, err, sizeof(err));
 	pass_free(pass);
 	if (rc < 0) {
 		cli_error("%s", err);
 		return cli_exit_for(rc);
 	}
+	return say_generated(secret, public, ctl->passphrase_file || ctl->ask);
+}
+
+/* ---- keys for people and organisations (--role) ---- */
+
+/* NAME as a file name: ASCII letters and digits, lower case, other runs
+ * as one '-'; "" when nothing is left (a name in Japanese). */
+static void name_slug(const char *name, char *buf, size_t size)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p && n + 1 < size && n < 48;
+	     p++) {
+		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9');
+		if (alnum)
+			buf[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		else if (n > 0 && buf[n - 1] != '-')
+			buf[n++] = '-';
+	}
+	while (n > 0 && buf[n - 1] == '-')
+		n--;
+	buf[n] = '\0';
+}
+
+/* Moves a key pair made under a temporary name to ROLE-KEYNUM.key/.pub
+ * (link(2): never over an existing file). Returns an exit code. */
+static int name_by_keynum(const char *dir, const char *role, char *secret, char *public)
+{
+	char err[KESU_ERRMSG_MAX], num[KESU_KEYNUM_HEX_SIZE], sec[PATH_LEN], pub[PATH_LEN];
 	struct kesu_public_key pk;
-	rc = kesu_key_load_public(public, &pk, err, sizeof(err));
+	int code = KESU_EXIT_OK;
+	if (kesu_key_load_public(public, &pk, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		code = KESU_EXIT_FAILURE;
+	} else {
+		kesu_key_keynum_hex(pk.keynum, num, sizeof(num));
+		snprintf(sec, sizeof(sec), "%s/%s-%s.key", dir, role, num);
+		snprintf(pub, sizeof(pub), "%s/%s-%s.pub", dir, role, num);
+		if (link(secret, sec) < 0 || link(public, pub) < 0) {
+			cli_error("%s: %s", access(sec, F_OK) ? sec : pub, strerror(errno));
+			unlink(sec);
+			code = KESU_EXIT_FAILURE;
+		}
+	}
+	unlink(secret);
+	unlink(public);
+	if (code == KESU_EXIT_OK) {
+		snprintf(secret, PATH_LEN, "%s", sec);
+		snprintf(public, PATH_LEN, "%s", pub);
+	}
+	return code;
+}
+
+/* -o FILE, else the keys directory: ROLE-SLUG.key, or a temporary name
+ * (*by_keynum) when the name has no ASCII letters or digits. */
+static int role_paths(const struct key_ctl *ctl, char *secret, char *public, char *dir,
+		      bool *by_keynum)
+{
+	char slug[64], tmp[17];
+	unsigned char rnd[8];
+	*by_keynum = false;
+	if (ctl->output || ctl->key) {
+		snprintf(secret, PATH_LEN, "%s", ctl->output ? ctl->output : ctl->key);
+	} else {
+		if (kesu_default_path(KESU_PATH_KEY_DIR, dir, PATH_LEN) < 0) {
+			cli_error("cannot tell where to keep keys: set HOME or XDG_CONFIG_HOME, "
+				  "or give -o FILE");
+			return KESU_EXIT_USAGE;
+		}
+		name_slug(ctl->name, slug, sizeof(slug));
+		if (!slug[0]) {
+			randombytes_buf(rnd, sizeof(rnd));
+			sodium_bin2hex(tmp, sizeof(tmp), rnd, sizeof(rnd));
+			snprintf(slug, sizeof(slug), "new-%s", tmp);
+			*by_keynum = true;
+		}
+		snprintf(secret, PATH_LEN, "%s/%s-%s.key", dir, ctl->role, slug);
+	}
+	if (ctl->pubkey)
+		snprintf(public, PATH_LEN, "%s", ctl->pubkey);
+	else if (kesu_key_public_path(secret, public, PATH_LEN) < 0) {
+		cli_error("%s: path too long", secret);
+		return KESU_EXIT_USAGE;
+	}
+	return KESU_EXIT_OK;
+}
+
+static int key_generate_role(const struct key_ctl *ctl)
+{
+	char secret[PATH_LEN], public[PATH_LEN], dir[PATH_LEN], err[KESU_ERRMSG_MAX];
+	char comment[KESU_COMMENT_MAX + 1];
+	enum kesu_role role;
+	bool by_keynum;
+	if (kesu_role_parse(ctl->role, &role) < 0) {
+		cli_error("key generate: unknown role \"%s\" (approver, witness, validator, "
+			  "contractor)", ctl->role);
+		return KESU_EXIT_USAGE;
+	}
+	if (kesu_trust_name_check(ctl->name, err, sizeof(err)) < 0) {
+		cli_error("key generate: --name: %s", err);
+		return KESU_EXIT_USAGE;
+	}
+	/* People sign approvals and countersignatures: a key on a stolen laptop
+	 * must not sign on its own. Going without is allowed, but it shows. */
+	bool protect = ctl->passphrase_file || ctl->ask;
+	if (kesu_role_is_person(role) && !protect && !ctl->no_passphrase) {
+		cli_error("key generate: %s %s's key needs a passphrase: give --passphrase-file "
+			  "FILE or --ask-passphrase (or --no-passphrase, which its public key "
+			  "will say)", role == KESU_ROLE_APPROVER ? "an" : "a", ctl->role);
+		return KESU_EXIT_USAGE;
+	}
+	snprintf(comment, sizeof(comment), "kesu %s public key: %s%s", ctl->role, ctl->name,
+		 protect ? "" : KESU_TRUST_NO_PASSPHRASE);
+	int code = role_paths(ctl, secret, public, dir, &by_keynum);
+	char *pass = NULL;
+	if (code == KESU_EXIT_OK)
+		code = new_passphrase(ctl, &pass);
+	if (code != KESU_EXIT_OK)
+		return code;
+	int rc = kesu_key_generate_named(secret, public, pass, comment, err, sizeof(err));
+	pass_free(pass);
 	if (rc < 0) {
 		cli_error("%s", err);
-		return KESU_EXIT_FAILURE;
+		return cli_exit_for(rc);
 	}
-	print_key("secret key", secret,
-		  ctl->passphrase_file || ctl->ask ? "mode 0600, protected by a passphrase"
-						   : "mode 0600, not protected by a passphrase");
-	print_key("public key", public, NULL);
-	print_identity(&pk);
-	return KESU_EXIT_OK;
+	if (by_keynum && (code = name_by_keynum(dir, ctl->role, secret, public)) != KESU_EXIT_OK)
+		return code;
+	printf("%-12s %s\n%-12s %s\n", "role", ctl->role, "name", ctl->name);
+	return say_generated(secret, public, protect);
 }
 
 static int key_show(const struct key_ctl *ctl)
@@ -531,15 +698,41 @@ static int parse_verb(const char *word, enum key_verb *verb)
 	return -1;
 }
 
+/* --role, --name, -o and --no-passphrase belong together, to generate. */
+static int check_role_options(const struct key_ctl *ctl)
+{
+	bool any = ctl->role || ctl->name || ctl->output || ctl->no_passphrase;
+	if (any && ctl->verb != VERB_GENERATE) {
+		cli_error("key: --role, --name, -o and --no-passphrase are for generate");
+		return -1;
+	}
+	if (any && (!ctl->role || !ctl->name)) {
+		cli_error("key generate: --role ROLE and --name NAME go together (kesu key --help)");
+		return -1;
+	}
+	if (ctl->output && ctl->key) {
+		cli_error("key generate: give -o or --key, not both");
+		return -1;
+	}
+	if (ctl->no_passphrase && (ctl->passphrase_file || ctl->ask)) {
+		cli_error("key generate: --no-passphrase with a passphrase?");
+		return -1;
+	}
+	return 0;
+}
+
 /* Fills ctl; returns -1 when done (exit code in *code) or 0 to go on. */
 static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *code)
 {
-	enum { OPT_KEY = 256, OPT_PUBKEY, OPT_PASSFILE, OPT_ASK };
+	enum { OPT_KEY = 256, OPT_PUBKEY, OPT_PASSFILE, OPT_ASK, OPT_ROLE, OPT_NAME, OPT_NOPASS };
 	static const struct option opts[] = {
 		{"key", required_argument, NULL, OPT_KEY},
 		{"pubkey", required_argument, NULL, OPT_PUBKEY},
 		{"passphrase-file", required_argument, NULL, OPT_PASSFILE},
 		{"ask-passphrase", no_argument, NULL, OPT_ASK},
+		{"role", required_argument, NULL, OPT_ROLE},
+		{"name", required_argument, NULL, OPT_NAME},
+		{"no-passphrase", no_argument, NULL, OPT_NOPASS},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -556,13 +749,17 @@ static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *co
 	}
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "x:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, "x:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_KEY: ctl->key = optarg; break;
 		case OPT_PUBKEY: ctl->pubkey = optarg; break;
 		case OPT_PASSFILE: ctl->passphrase_file = optarg; break;
 		case OPT_ASK: ctl->ask = true; break;
 		case 'x': ctl->sigfile = optarg; break;
+		case 'o': ctl->output = optarg; break;
+		case OPT_ROLE: ctl->role = optarg; break;
+		case OPT_NAME: ctl->name = optarg; break;
+		case OPT_NOPASS: ctl->no_passphrase = true; break;
 		case 'h': key_usage(stdout); *code = KESU_EXIT_OK; return -1;
 		default: key_usage(stderr); return -1;
 		}
@@ -596,7 +793,7 @@ static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *co
 		cli_error("key sign: takes --key, not --pubkey");
 		return -1;
 	}
-	return 0;
+	return check_role_options(ctl);
 }
 
 int cmd_key(int argc, char **argv)
@@ -606,7 +803,7 @@ int cmd_key(int argc, char **argv)
 	if (parse_key_options(argc, argv, &ctl, &code) < 0)
 		return code;
 	switch (ctl.verb) {
-	case VERB_GENERATE: return key_generate(&ctl);
+	case VERB_GENERATE: return ctl.role ? key_generate_role(&ctl) : key_generate(&ctl);
 	case VERB_SHOW: return key_show(&ctl);
 	case VERB_SIGN: return key_sign(&ctl);
 	case VERB_VERIFY: return key_verify(&ctl);

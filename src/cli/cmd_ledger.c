@@ -2,6 +2,7 @@
  * how, and check that nobody changed the record. */
 #include <getopt.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,6 +160,30 @@ static const char *field(struct json_object *rec, const char *path)
 	return o && !json_object_is_type(o, json_type_null) ? json_object_get_string(o) : "";
 }
 
+/* A wipe or a check (kind "wipe", "verify", or none in old records); any
+ * other kind is an event (a trust-store change, an approval, ...) that has
+ * no drive, method or outcome and is shown by its own members. */
+static bool job_record(struct json_object *rec)
+{
+	const char *kind = field(rec, "kind");
+	return !*kind || !strcmp(kind, "wipe") || !strcmp(kind, "verify");
+}
+
+/* An event's list row: when (local time), by whom, its kind and what. */
+static void event_cells(struct json_object *rec, char *at, size_t atsize, const char **op,
+			char *what, size_t whatsize)
+{
+	struct tm tm = {0};
+	const char *utc = field(rec, "at_utc"), *end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char local[40] = "";
+	if (end && !*end)
+		kesu_time_local(timegm(&tm), local);
+	snprintf(at, atsize, "%s", local);
+	*op = *field(rec, "by") ? field(rec, "by") : "-";
+	snprintf(what, whatsize, "%s%s%s%s%s", field(rec, "action"), *field(rec, "role") ? " " : "",
+		 field(rec, "role"), *field(rec, "name") ? " " : "", field(rec, "name"));
+}
+
 static const char *const csv_columns[] = {
 	"seq", "job_id", "started_utc", "ended_utc", "ended_local", "operator.name",
 	"organisation.name", "organisation.department", "approver", "classification", "purpose",
@@ -255,13 +280,24 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 		/* Stored text reaches the terminal escaped (cli_escape), cut to
 		 * the column between characters, never inside one. */
 		char at_text[40], when[17], op[15], serial[17], method[14], outcome[100];
+		char ev_at[40], ev_what[300], ev_kind[40];
 		const char *at = row->record ? field(rec, "ended_local") : row->started_utc;
+		const char *by = row->record ? field(rec, "operator.name") : "-";
+		bool event = row->record && !job_record(rec);
+		if (event) {
+			event_cells(rec, ev_at, sizeof(ev_at), &by, ev_what, sizeof(ev_what));
+			snprintf(ev_kind, sizeof(ev_kind), "(%s)", field(rec, "kind"));
+			at = ev_at;
+		}
 		snprintf(at_text, sizeof(at_text), "%.10s %.5s", at, strlen(at) > 11 ? at + 11 : "");
-		cli_escape(row->record ? field(rec, "operator.name") : "-", op, sizeof(op));
-		cli_escape(row->record ? field(rec, "media.serial") : row->device_key, serial, sizeof(serial));
-		cli_escape(!row->record ? "-" : !strcmp(field(rec, "kind"), "verify") ? "(check)"
+		cli_escape(by, op, sizeof(op));
+		cli_escape(event ? "-" : row->record ? field(rec, "media.serial") : row->device_key,
+			   serial, sizeof(serial));
+		cli_escape(!row->record ? "-" : event ? ev_kind
+					  : !strcmp(field(rec, "kind"), "verify") ? "(check)"
 					  : field(rec, "sanitization.method.id"), method, sizeof(method));
-		cli_escape(row->record ? field(rec, "outcome") : row->state, outcome, sizeof(outcome));
+		cli_escape(event ? ev_what : row->record ? field(rec, "outcome") : row->state, outcome,
+			   sizeof(outcome));
 		fprintf(ls->out, "%-4s %-16s %-14s %-16s %-13s %s%s\n", row->seq ? seq : "-",
 			cli_escape(at_text, when, sizeof(when)), op, serial, method, outcome,
 			missing == 1 ? " *" : "");
@@ -367,7 +403,16 @@ static int ledger_show(const struct ledger_ctl *ctl, struct cli_station *st)
 		};
 		char value[2048];
 		printf("record %llu  hash %s\n", (unsigned long long)seq, hash);
-		for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+		if (rec && !job_record(rec)) {
+			/* An event: its own members, not a wipe's empty fields. */
+			json_object_object_foreach(rec, key, val) {
+				const char *v = json_object_get_string(val);
+				char name[64];
+				printf("  %-13s %s\n", cli_escape(key, name, sizeof(name)),
+				       v && *v ? cli_escape(v, value, sizeof(value)) : "-");
+			}
+		}
+		for (size_t i = 0; rec && job_record(rec) && i < sizeof(shown) / sizeof(shown[0]); i++) {
 			const char *v = field(rec, shown[i][1]);
 			printf("  %-13s %s\n", shown[i][0], *v ? cli_escape(v, value, sizeof(value)) : "-");
 		}

@@ -22,9 +22,11 @@ static const struct command commands[] = {
 	{"methods", cmd_methods, "list the erasure methods, or show one"},
 	{"ledger", cmd_ledger, "verify, list, show or export the record of every job"},
 	{"cert", cmd_cert, "verify a certificate offline, or show its payload"},
-	{"key", cmd_key, "generate or show the station's signing key"},
+	{"key", cmd_key, "generate or show the station's key, or a person's or contractor's"},
+	{"trust", cmd_trust, "add, list or remove the keys of approvers, witnesses, contractors"},
 	{"approve", cmd_approve, "sign a prior approval of a disposal (事前承認, 様式第3号)"},
 	{"approval", cmd_approval, "show an approval and whether a trusted approver signed it"},
+	{"policy", cmd_policy, "show the policy profile in force and where each rule comes from"},
 	{"demo", cmd_demo, "run the main job on a demo image it creates (no real disk)"},
 };
 

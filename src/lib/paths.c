@@ -96,6 +96,8 @@ int kesu_default_path(enum kesu_path_kind kind, char *buf, size_t size)
 		if ((v = env("KESU_TRUST")))
 			return put(buf, size, "%s", v);
 		return under_xdg("XDG_CONFIG_HOME", ".config", "trust.json", buf, size);
+	case KESU_PATH_KEY_DIR:
+		return under_xdg("XDG_CONFIG_HOME", ".config", "keys", buf, size);
 	}
 	return -EINVAL;
 }

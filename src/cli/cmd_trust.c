@@ -1,0 +1,398 @@
+/* kesu trust add | list | remove: whose keys count, and for what
+ * (docs/trust.md). Every change is a signed ledger record first, then the
+ * store file. */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <langinfo.h>
+#include <libgen.h>
+#include <libsmartcols/libsmartcols.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "kesu/paths.h"
+#include "kesu/trust.h"
+
+enum trust_verb { VERB_ADD, VERB_LIST, VERB_REMOVE };
+
+struct trust_ctl {
+	enum trust_verb verb;
+	const char *role, *name, *trust, *operator_name, *ledger, *key, *passphrase_file;
+	const char *arg; /* add: KEY.pub; remove: who */
+	bool json;
+};
+
+static void trust_usage(FILE *out)
+{
+	fputs("Usage: kesu trust add --role ROLE --name NAME [STATION] KEY.pub\n"
+	      "       kesu trust list [--role ROLE] [--json] [--trust PATH]\n"
+	      "       kesu trust remove [--role ROLE] [STATION] FINGERPRINT|KEYNUM|NAME\n\n"
+	      "The trust store says whose keys count, and for what: an approval counts only\n"
+	      "when a trusted approver's key signed it, a countersignature only from a\n"
+	      "trusted witness or validator, a contractor's certificate only from a trusted\n"
+	      "contractor (docs/trust.md). add and remove are recorded in the ledger first\n"
+	      "(who, which key, when, which role), then the store file is written.\n\n"
+	      "  --role ROLE             approver, witness, validator or contractor\n"
+	      "                          (remove: only that role's entries; default all)\n"
+	      "  --name NAME             add: the holder, as approvals and certificates will\n"
+	      "                          name them\n"
+	      "  --trust PATH            the store (default $KESU_TRUST, else the config\n"
+	      "                          file's trust = PATH, else\n"
+	      "                          $XDG_CONFIG_HOME/kesu/trust.json)\n"
+	      "  --json                  list: a JSON array\n"
+	      "STATION (add, remove): the ledger that records the change\n"
+	      "  --operator NAME         who makes the change (default: the config file's)\n"
+	      "  --ledger PATH           the ledger (default as for kesu wipe)\n"
+	      "  --key PATH              the station key that signs the record\n"
+	      "  --passphrase-file FILE  its passphrase, when it has one\n"
+	      "  -h, --help              this help\n",
+	      out);
+}
+
+/* ---- the store's path and contents (also for other commands) ---- */
+
+int cli_trust_path(const struct kesu_config *cfg, const char *flag, char *out, size_t size)
+{
+	const char *env = getenv("KESU_TRUST");
+	char conf[PATH_MAX];
+	if (flag && *flag)
+		snprintf(out, size, "%s", flag);
+	else if (env && *env)
+		snprintf(out, size, "%s", env);
+	else if (cfg->trust[0] == '/')
+		snprintf(out, size, "%s", cfg->trust);
+	else if (cfg->trust[0] && kesu_default_path(KESU_PATH_CONFIG, conf, sizeof(conf)) == 0)
+		/* Relative to the config file, as policy = PATH is. */
+		snprintf(out, size, "%s/%s", dirname(conf), cfg->trust);
+	else if (kesu_default_path(KESU_PATH_TRUST, out, size) < 0) {
+		cli_error("cannot tell where the trust store is: set HOME or XDG_CONFIG_HOME, or "
+			  "give --trust PATH");
+		return KESU_EXIT_USAGE;
+	}
+	return KESU_EXIT_OK;
+}
+
+int cli_trust_load(const char *path, struct kesu_trust **trust)
+{
+	char err[KESU_ERRMSG_MAX];
+	int rc = kesu_trust_load(path, trust, err, sizeof(err));
+	if (rc < 0) {
+		cli_error("%s", err);
+		return rc == -KESU_EPARSE ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+	}
+	return KESU_EXIT_OK;
+}
+
+/* ---- add and remove ---- */
+
+/* The change goes to the ledger first, the file second. If the file cannot
+ * be written after the record was made, the ledger says a change that did
+ * not take effect, and we say so: a record too many is visible and
+ * harmless. The other order could leave a key trusted with no record of
+ * who trusted it when the ledger append fails, which is what the ledger is
+ * there to rule out. */
+static int record_and_save(const struct trust_ctl *ctl, struct kesu_trust *trust,
+			   const char *path, const char *action, const struct kesu_trust_entry *e)
+{
+	struct kesu_job_context flags = {0};
+	if (ctl->operator_name &&
+	    !cli_set_field(&flags, KESU_CTX_OPERATOR, "--operator", ctl->operator_name))
+		return KESU_EXIT_USAGE;
+	struct cli_station *st = calloc(1, sizeof(*st));
+	if (!st)
+		return cli_error("%s", strerror(ENOMEM)), KESU_EXIT_FAILURE;
+	char cmd[16], id[KESU_JOB_ID_LEN + 1], subject[64], hash[65], err[KESU_ERRMSG_MAX];
+	snprintf(cmd, sizeof(cmd), "trust %s", action);
+	int code = cli_station_context(st, &flags, cmd, "who is changing the trust store");
+	if (code == KESU_EXIT_OK)
+		code = cli_station_paths(st, ctl->ledger, NULL, ctl->key);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_open_ledger(st);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_load_key(st, ctl->passphrase_file);
+	uint64_t seq = 0;
+	if (code == KESU_EXIT_OK) {
+		size_t len;
+		kesu_ledger_new_id(id);
+		char *rec = kesu_trust_record(id, action, e, st->cfg.ctx.operator_name, time(NULL),
+					      &len);
+		snprintf(subject, sizeof(subject), "trust:%s", e->fingerprint);
+		int rc = rec ? kesu_ledger_append(st->ledger, subject, "trust", rec, len, st->sk, id,
+						  &seq, hash, err, sizeof(err))
+			     : -EINVAL;
+		if (rc < 0) {
+			cli_error("trust %s: not recorded, the store is unchanged: %s", action,
+				  rec ? err : "the record is not valid text");
+			code = KESU_EXIT_FAILURE;
+		}
+		free(rec);
+	}
+	if (code == KESU_EXIT_OK && kesu_trust_save(trust, path, err, sizeof(err)) < 0) {
+		cli_error("%s; the store is unchanged, but ledger record %llu already records this "
+			  "%s: run the command again when the store can be written",
+			  err, (unsigned long long)seq, action);
+		code = KESU_EXIT_FAILURE;
+	}
+	if (code == KESU_EXIT_OK)
+		printf("ledger record %llu: %s %s\n", (unsigned long long)seq, action, subject);
+	cli_station_close(st);
+	free(st);
+	return code;
+}
+
+static void print_entry(const char *what, const struct kesu_trust_entry *e)
+{
+	char num[KESU_KEYNUM_HEX_SIZE];
+	kesu_key_keynum_hex(e->key.keynum, num, sizeof(num));
+	printf("%s %s \"%s\" (%s, key %s)\n", what, kesu_role_id(e->role), e->name, e->fingerprint,
+	       num);
+}
+
+static int trust_add(const struct trust_ctl *ctl, struct kesu_trust *trust, const char *path)
+{
+	char err[KESU_ERRMSG_MAX], comment[KESU_COMMENT_MAX + 1] = "";
+	enum kesu_role role;
+	struct kesu_public_key pk;
+	if (kesu_role_parse(ctl->role, &role) < 0) {
+		cli_error("trust add: unknown role \"%s\" (approver, witness, validator, contractor)",
+			  ctl->role);
+		return KESU_EXIT_USAGE;
+	}
+	int rc = kesu_key_load_public(ctl->arg, &pk, err, sizeof(err));
+	if (rc == 0)
+		rc = kesu_key_file_comment(ctl->arg, comment, sizeof(comment), err, sizeof(err));
+	if (rc < 0) {
+		cli_error("%s", err);
+		return rc == -ENOENT || rc == -KESU_EPARSE ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
+	}
+	rc = kesu_trust_add_commented(trust, role, ctl->name, &pk, comment, time(NULL), err,
+				      sizeof(err));
+	if (rc < 0) {
+		cli_error("trust add: %s", err);
+		return rc == -EEXIST ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
+	}
+	const struct kesu_trust_entry *e = kesu_trust_at(trust, kesu_trust_count(trust) - 1);
+	int code = record_and_save(ctl, trust, path, "add", e);
+	if (code == KESU_EXIT_OK) {
+		print_entry("trusted", e);
+		if (strstr(e->comment, KESU_TRUST_NO_PASSPHRASE))
+			cli_error("note: %s says its secret key has no passphrase", ctl->arg);
+	}
+	return code;
+}
+
+static int trust_remove(const struct trust_ctl *ctl, struct kesu_trust *trust, const char *path)
+{
+	char err[KESU_ERRMSG_MAX];
+	enum kesu_role role = 0;
+	if (ctl->role && kesu_role_parse(ctl->role, &role) < 0) {
+		cli_error("trust remove: unknown role \"%s\"", ctl->role);
+		return KESU_EXIT_USAGE;
+	}
+	size_t before = kesu_trust_count(trust);
+	struct kesu_trust_entry gone;
+	if (kesu_trust_remove(trust, role, ctl->arg, &gone, err, sizeof(err)) < 0) {
+		cli_error("trust remove: %s in %s", err, path);
+		return KESU_EXIT_USAGE;
+	}
+	/* One command, one change: several entries would need several records. */
+	if (before - kesu_trust_count(trust) > 1) {
+		cli_error("trust remove: \"%s\" names %zu entries; give --role or the fingerprint",
+			  ctl->arg, before - kesu_trust_count(trust));
+		return KESU_EXIT_USAGE;
+	}
+	int code = record_and_save(ctl, trust, path, "remove", &gone);
+	if (code == KESU_EXIT_OK)
+		print_entry("removed", &gone);
+	return code;
+}
+
+/* ---- list ---- */
+
+static bool no_passphrase(const struct kesu_trust_entry *e)
+{
+	size_t n = strlen(e->comment), s = strlen(KESU_TRUST_NO_PASSPHRASE);
+	return n >= s && !strcmp(e->comment + n - s, KESU_TRUST_NO_PASSPHRASE);
+}
+
+static int list_json(const struct kesu_trust *trust, enum kesu_role role)
+{
+	struct json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < kesu_trust_count(trust); i++) {
+		const struct kesu_trust_entry *e = kesu_trust_at(trust, i);
+		if (role && e->role != role)
+			continue;
+		char num[KESU_KEYNUM_HEX_SIZE];
+		kesu_key_keynum_hex(e->key.keynum, num, sizeof(num));
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "role", json_object_new_string(kesu_role_id(e->role)));
+		json_object_object_add(o, "name", json_object_new_string(e->name));
+		json_object_object_add(o, "fingerprint", json_object_new_string(e->fingerprint));
+		json_object_object_add(o, "keynum", json_object_new_string(num));
+		json_object_object_add(o, "added_utc", json_object_new_string(e->added_utc));
+		json_object_object_add(o, "comment", json_object_new_string(e->comment));
+		json_object_object_add(o, "no_passphrase", json_object_new_boolean(no_passphrase(e)));
+		json_object_array_add(arr, o);
+	}
+	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+								JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(arr);
+	return KESU_EXIT_OK;
+}
+
+static int list_table(const struct kesu_trust *trust, enum kesu_role role, const char *path)
+{
+	static const char *const cols[] = {"ROLE", "NAME", "FINGERPRINT", "KEY NUMBER", "ADDED",
+					   "NOTE"};
+	/* libsmartcols aligns by wcwidth(), which needs a UTF-8 locale. */
+	setlocale(LC_CTYPE, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	struct libscols_table *tb = scols_new_table();
+	if (!tb)
+		return cli_error("%s", strerror(ENOMEM)), KESU_EXIT_FAILURE;
+	scols_table_enable_noencoding(tb, 1); /* names were checked: no control characters */
+	scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
+	for (size_t c = 0; c < 6; c++)
+		scols_table_new_column(tb, cols[c], 0, 0);
+	size_t shown = 0;
+	for (size_t i = 0; i < kesu_trust_count(trust); i++) {
+		const struct kesu_trust_entry *e = kesu_trust_at(trust, i);
+		if (role && e->role != role)
+			continue;
+		char num[KESU_KEYNUM_HEX_SIZE];
+		kesu_key_keynum_hex(e->key.keynum, num, sizeof(num));
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		const char *cells[] = {kesu_role_id(e->role), e->name, e->fingerprint, num,
+				       e->added_utc, no_passphrase(e) ? "no passphrase" : ""};
+		for (size_t c = 0; ln && c < 6; c++)
+			scols_line_set_data(ln, c, cells[c]);
+		shown++;
+	}
+	if (shown)
+		scols_print_table(tb);
+	else
+		printf("no trusted %s in %s\n", role ? kesu_role_id(role) : "keys", path);
+	scols_unref_table(tb);
+	return KESU_EXIT_OK;
+}
+
+static int trust_list(const struct trust_ctl *ctl, const struct kesu_trust *trust,
+		      const char *path)
+{
+	enum kesu_role role = 0;
+	if (ctl->role && kesu_role_parse(ctl->role, &role) < 0) {
+		cli_error("trust list: unknown role \"%s\"", ctl->role);
+		return KESU_EXIT_USAGE;
+	}
+	return ctl->json ? list_json(trust, role) : list_table(trust, role, path);
+}
+
+/* ---- options ---- */
+
+/* Fills ctl; returns -1 when done (exit code in *code) or 0 to go on. */
+static int parse_trust_options(int argc, char **argv, struct trust_ctl *ctl, int *code)
+{
+	enum { O_ROLE = 256, O_NAME, O_TRUST, O_JSON, O_OPERATOR, O_LEDGER, O_KEY, O_PASSFILE };
+	static const struct option opts[] = {
+		{"role", required_argument, NULL, O_ROLE},
+		{"name", required_argument, NULL, O_NAME},
+		{"trust", required_argument, NULL, O_TRUST},
+		{"json", no_argument, NULL, O_JSON},
+		{"operator", required_argument, NULL, O_OPERATOR},
+		{"ledger", required_argument, NULL, O_LEDGER},
+		{"key", required_argument, NULL, O_KEY},
+		{"passphrase-file", required_argument, NULL, O_PASSFILE},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const verbs[] = {"add", "list", "remove"};
+	*code = KESU_EXIT_USAGE;
+	bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+	if (argc < 2 || argv[1][0] == '-') {
+		trust_usage(help ? stdout : stderr);
+		*code = help ? KESU_EXIT_OK : KESU_EXIT_USAGE;
+		return -1;
+	}
+	size_t v = 0;
+	while (v < 3 && strcmp(argv[1], verbs[v]) != 0)
+		v++;
+	if (v == 3) {
+		cli_error("trust: unknown action \"%s\" (kesu trust --help)", argv[1]);
+		return -1;
+	}
+	ctl->verb = (enum trust_verb)v;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_ROLE: ctl->role = optarg; break;
+		case O_NAME: ctl->name = optarg; break;
+		case O_TRUST: ctl->trust = optarg; break;
+		case O_JSON: ctl->json = true; break;
+		case O_OPERATOR: ctl->operator_name = optarg; break;
+		case O_LEDGER: ctl->ledger = optarg; break;
+		case O_KEY: ctl->key = optarg; break;
+		case O_PASSFILE: ctl->passphrase_file = optarg; break;
+		case 'h': trust_usage(stdout); *code = KESU_EXIT_OK; return -1;
+		default: trust_usage(stderr); return -1;
+		}
+	}
+	int nargs = argc - 1 - optind;
+	bool list = ctl->verb == VERB_LIST;
+	if (nargs != (list ? 0 : 1)) {
+		cli_error("trust %s: %s (kesu trust --help)", verbs[v],
+			  list ? "takes no arguments"
+			  : ctl->verb == VERB_ADD ? "name one KEY.pub"
+						  : "name one FINGERPRINT, KEYNUM or NAME");
+		return -1;
+	}
+	ctl->arg = list ? NULL : argv[1 + optind];
+	if (ctl->verb == VERB_ADD && (!ctl->role || !ctl->name)) {
+		cli_error("trust add: give --role ROLE and --name NAME");
+		return -1;
+	}
+	if ((ctl->name && ctl->verb != VERB_ADD) || (ctl->json && !list)) {
+		cli_error("trust %s: %s is not for %s", verbs[v], ctl->json ? "--json" : "--name",
+			  verbs[v]);
+		return -1;
+	}
+	bool station = ctl->operator_name || ctl->ledger || ctl->key || ctl->passphrase_file;
+	if (station && list) {
+		cli_error("trust list: reads only the store; --operator, --ledger, --key and "
+			  "--passphrase-file are for add and remove");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_trust(int argc, char **argv)
+{
+	struct trust_ctl ctl = {0};
+	int code;
+	if (parse_trust_options(argc, argv, &ctl, &code) < 0)
+		return code;
+	struct cli_station *st = calloc(1, sizeof(*st)); /* for the config file only */
+	char path[PATH_MAX];
+	struct kesu_trust *trust = NULL;
+	code = st ? cli_station_load_config(st) : KESU_EXIT_FAILURE;
+	if (code == KESU_EXIT_OK)
+		code = cli_trust_path(&st->cfg, ctl.trust, path, sizeof(path));
+	free(st);
+	/* A store that does not load is never replaced: one line, exit 2. */
+	if (code == KESU_EXIT_OK)
+		code = cli_trust_load(path, &trust);
+	if (code != KESU_EXIT_OK)
+		return code;
+	switch (ctl.verb) {
+	case VERB_ADD: code = trust_add(&ctl, trust, path); break;
+	case VERB_LIST: code = trust_list(&ctl, trust, path); break;
+	case VERB_REMOVE: code = trust_remove(&ctl, trust, path); break;
+	}
+	kesu_trust_free(trust);
+	return code;
+}
