@@ -158,6 +158,26 @@ void cli_print_json(struct json_object *doc);
  * true when the wipe may go ahead; otherwise prints why. */
 bool cli_confirm(const struct kesu_device *dev, const struct kesu_gate_verdict *v, bool yes,
 		 bool force);
+/* ---- The policy profile (policy_phrase.c, cmd_policy.c; docs/policy.md) ---- */
+#include "kesu/policy.h"
+int cmd_policy(int argc, char **argv);
+/* The policy in force: flag_path (--policy), else the config file's
+ * policy = PATH (relative: to the config file's directory; st->cfg must be
+ * loaded), else the built-in default. A malformed file prints one line
+ * "kesu: FILE:LINE: reason" and returns 2; a missing one 2 too. */
+int cli_policy_load(struct cli_station *st, const char *flag_path, struct kesu_policy *p);
+/* Every method the policy names is one kesu knows (set: the methods the
+ * command loaded); else one line naming FILE:LINE, and 2. */
+int cli_policy_methods(const struct kesu_policy *p, const struct kesu_method_set *set);
+/* Prints kesu_policy_check's refusal as one line: Japanese, " / ", English,
+ * each with the clause and the flag that remedies it:
+ * "kesu: 重要性分類Ⅱの媒体は事前承認が必要です (§3.2(9)c): --approval FILE /
+ *  class II requires prior approval (§3.2(9)c): give --approval FILE".
+ * classification: the job's ("I", "II", "III" or ""); detail: the err that
+ * kesu_policy_check filled (it names the values, and for VERIFY which
+ * verification is required). */
+void cli_policy_refusal(enum kesu_policy_refusal r, const char *classification,
+			const char *detail);
 /* ---- kesu wipe's firmware side (wipe_firmware.c) ---- */
 enum cli_hpa_mode { CLI_HPA_CHECK, CLI_HPA_RESTORE, CLI_HPA_KEEP };
 struct cli_firmware {
