@@ -286,9 +286,9 @@ static void verify_block(struct form *f)
 	char how[600];
 	snprintf(how, sizeof(how),
 		 "承認ファイル %s.kesu-approval の1行目（署名された JSON）の SHA-256 です。"
-		 "kesu approval show FILE --trust TRUST で署名と承認者を確かめられます。%s\n"
+		 "kesu approval show で、信頼された承認者の署名であることを確かめられます。%s\n"
 		 "SHA-256 of the first line (the signed JSON) of %s.kesu-approval; "
-		 "kesu approval show FILE --trust TRUST checks the signature and the approver.%s",
+		 "kesu approval show checks that a trusted approver signed it.%s",
 		 a->number, f->attached ? "承認ファイルはこのPDFに添付されています。" : "", a->number,
 		 f->attached ? " The file is attached to this PDF." : "");
 	section(f, "確認", "Verification");
