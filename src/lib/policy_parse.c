@@ -49,6 +49,8 @@ static bool blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+#define IDEOGRAPHIC_SPACE "\xe3\x80\x80" /* U+3000, as a Japanese keyboard types it */
+
 /* The config file's comment rule (config.c): '#' at the start of a line
  * or after white space (U+3000 too), "\#" a literal '#'. */
 static void strip_comment(char *s)
@@ -63,19 +65,32 @@ static void strip_comment(char *s)
 		}
 		if (*in == '#' && after_space)
 			break;
-		after_space = blank(*in) || (in - s >= 2 && !memcmp(in - 2, "\xe3\x80\x80", 3));
+		after_space = blank(*in) || (in - s >= 2 && !memcmp(in - 2, IDEOGRAPHIC_SPACE, 3));
 		*out++ = *in;
 	}
 	*out = '\0';
 }
 
+/* Drops white space at both ends, U+3000 included. */
 static char *trim(char *s)
 {
-	while (blank(*s))
-		s++;
+	for (;;) {
+		if (blank(*s))
+			s++;
+		else if (!strncmp(s, IDEOGRAPHIC_SPACE, 3))
+			s += 3;
+		else
+			break;
+	}
 	size_t n = strlen(s);
-	while (n && blank(s[n - 1]))
-		s[--n] = '\0';
+	for (;;) {
+		if (n && blank(s[n - 1]))
+			s[--n] = '\0';
+		else if (n >= 3 && !memcmp(s + n - 3, IDEOGRAPHIC_SPACE, 3))
+			s[n -= 3] = '\0';
+		else
+			break;
+	}
 	return s;
 }
 
