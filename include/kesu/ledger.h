@@ -98,6 +98,13 @@ int kesu_ledger_append(struct kesu_ledger *l, const char *subject, const char *k
 int kesu_ledger_approval_use(struct kesu_ledger *l, const char *number, unsigned entry,
 			     char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize);
 
+/* Calls fn for every finished record (of any kind) that names approval
+ * number ("approval":{"number":..}), in chain order; fn returns non-zero
+ * to stop (returned). */
+int kesu_ledger_approval_records(struct kesu_ledger *l, const char *number,
+				 int (*fn)(uint64_t seq, const char *record, void *ctx), void *ctx,
+				 char *err, size_t errsize);
+
 /* A new random row id: 32 hex digits + NUL. */
 void kesu_ledger_new_id(char id[KESU_JOB_ID_LEN + 1]);
 

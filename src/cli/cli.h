@@ -54,6 +54,11 @@ int cmd_ledger(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ledger_abandon(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_approval(int argc, char **argv);
+/* kesu approval status (cmd_approval_status.c); cmd_approval.c has a
+ * weak stand-in until that file exists. */
+int cmd_approval_status(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 /* The trust store's path (cmd_trust.c): flag, else $KESU_TRUST, else the
  * config file's trust = PATH (relative: to the config file's directory),
@@ -64,11 +69,6 @@ int cli_trust_path(const struct kesu_config *cfg, const char *flag, char *out, s
  * and returns 2 for a malformed store, 1 otherwise. */
 struct kesu_trust;
 int cli_trust_load(const char *path, struct kesu_trust **trust);
-int cmd_approve(int argc, char **argv);
-int cmd_approval(int argc, char **argv);
-/* kesu approval status (cmd_approval_status.c); cmd_approval.c has a
- * weak stand-in until that file exists. */
-int cmd_approval_status(int argc, char **argv);
 /* Loads the station's secret key (path NULL: the default), asking for the
  * passphrase at a terminal when it is protected and no passphrase file is
  * given. Returns an exit code, having printed a one-line error. */
@@ -147,7 +147,9 @@ const char *cli_device_state(const struct kesu_device *dev);
  * state is the drive's own, or free. */
 const char *cli_device_state_reason(const struct kesu_device *dev);
 
-/* Every documented field of a device as a JSON object (docs/formats.md). */
+/* Every documented field of a device as a JSON object (docs/formats.md);
+ * its members, their order and types come from the column table that
+ * kesu list and kesu info read too (device_columns.h). */
 struct json_object *cli_device_json(const struct kesu_device *dev);
 
 /* Prints a JSON document to stdout, pretty, with a final newline. */
@@ -248,4 +250,41 @@ bool cli_check_assets(const char *flag, char *list);
 /* A command-line text that ends up in a record (a DEVICE path): valid
  * UTF-8, no control characters. what: "DEVICE". */
 bool cli_check_text(const char *what, const char *value);
+/* ---- kesu wipe's disposal checks (wipe_disposal.c; issue 14) ---- */
+#include "kesu/approval.h"
+#include "kesu/policy.h"
+#include "kesu/trust.h"
+struct cli_disposal {
+	struct kesu_policy policy;    /* in force: --policy, config, default */
+	struct kesu_trust *trust;     /* loaded with an approval */
+	struct kesu_approval *approval; /* --approval, checked against trust */
+};
+/* Loads the policy, and with approval_path the trust store and the
+ * approval (its class and purpose fill the context where none was given).
+ * Prints one line and returns an exit code on failure. */
+int cli_disposal_load(struct cli_disposal *d, struct cli_station *st, const char *approval_path,
+		      const char *policy_path, const char *trust_path);
+/* Judges one drive (ledger NULL: before it is open; nothing is spent
+ * then). On success and with approval_json, *approval_json receives the
+ * record's approval object (malloc'd; NULL without an approval). */
+int cli_disposal_check(const struct cli_disposal *d, struct kesu_ledger *ledger,
+		       const struct kesu_device *dev, const char *asset,
+		       const struct kesu_method *method, const struct kesu_job_options *opts,
+		       const struct kesu_job_context *ctx, char **approval_json);
+void cli_disposal_free(struct cli_disposal *d);
+/* ---- Plain tables for review commands (text_table.c) ---- */
+struct cli_table;
+/* NULL when out of memory. */
+struct cli_table *cli_table_new(const char *const *headers, size_t ncols);
+/* One row of ncols cells; NULL or "" prints "-". */
+int cli_table_row(struct cli_table *t, const char *const *cells);
+void cli_table_print_free(struct cli_table *t);
+/* An approval FILE, or the *.kesu-approval file whose number is arg in
+ * ~/.config/kesu/approvals or the current directory (approval_files.c).
+ * Prints one line and returns 2 when there is none. */
+int cli_approval_path(const char *arg, char *path, size_t size);
+/* The same lookup by number only, silent: 0 found, -1 not. */
+int cli_approval_find(const char *number, char *path, size_t size);
+/* kesu cert import (cmd_cert_import.c). */
+int cmd_cert_import(int argc, char **argv);
 #endif

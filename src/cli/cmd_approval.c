@@ -32,14 +32,6 @@ static void approval_usage(FILE *out)
 	      out);
 }
 
-/* Until kesu approval status is built in (cmd_approval_status.c). */
-__attribute__((weak)) int cmd_approval_status(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	cli_error("approval status: not yet available in this build");
-	return KESU_EXIT_UNSUPPORTED;
-}
-
 struct show_ctl {
 	const char *file, *trust, *pdf;
 	bool json, force;

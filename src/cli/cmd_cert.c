@@ -12,7 +12,8 @@ static void cert_usage(FILE *out)
 {
 	fputs("Usage: kesu cert verify [--pubkey KEY] [--ledger PATH | --no-ledger] FILE.pdf\n"
 	      "       kesu cert show FILE.pdf\n"
-	      "       kesu cert issue [--force] SEQ | JOB-ID | CERTIFICATE-ID (kesu cert issue --help)\n\n"
+	      "       kesu cert issue [--force] SEQ | JOB-ID | CERTIFICATE-ID (kesu cert issue --help)\n"
+	      "       kesu cert import [--approval FILE]... CERT.pdf... (kesu cert import --help)\n\n"
 	      "verify checks, offline: the detached signature FILE.pdf.sig over the PDF's\n"
 	      "exact bytes; the signature of the payload embedded in the PDF; and, when a\n"
 	      "ledger is at hand (--ledger, or this station's), that it holds the same\n"
@@ -162,6 +163,7 @@ static int cert_show(const char *pdf)
 int cmd_cert(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "issue")) return cmd_cert_issue(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "import")) return cmd_cert_import(argc - 1, argv + 1);
 	enum { O_PUBKEY = 256, O_LEDGER, O_NO_LEDGER };
 	static const struct option opts[] = {
 		{"pubkey", required_argument, NULL, O_PUBKEY}, {"ledger", required_argument, NULL, O_LEDGER},
@@ -194,6 +196,6 @@ int cmd_cert(int argc, char **argv)
 		return cert_verify(argv[optind], pubkey, ledger, no_ledger);
 	if (!strcmp(verb, "show"))
 		return cert_show(argv[optind]);
-	cli_error("cert: unknown command \"%s\" (verify, show)", verb);
+	cli_error("cert: unknown command \"%s\" (verify, show, issue, import)", verb);
 	return KESU_EXIT_USAGE;
 }

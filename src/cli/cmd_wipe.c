@@ -28,6 +28,8 @@ struct wipe_ctl {
 	struct kesu_job_context ctx; /* flags only; the config fills the rest */
 	const char *assets;          /* comma-separated, one per drive in order */
 	const char *ledger, *cert_dir, *key, *passphrase_file;
+	/* The disposal process (issue 14): what must hold before writing. */
+	const char *approval, *policy, *trust;
 };
 
 struct drive {
@@ -85,6 +87,14 @@ static void wipe_usage(FILE *out)
 	      "      --class I|II|III     information class of the data on the drive\n"
 	      "      --purpose P          disposal, lease-return, repair or reuse\n"
 	      "      --asset N[,N...]     asset / property numbers, one per DEVICE in order\n"
+	      "      --witness NAME       who witnessed the erasure (立会者; the policy may require one)\n"
+	      "\nThe disposal process (docs/workflow.md; checked before anything is written):\n"
+	      "      --approval FILE      the signed prior approval (事前承認, kesu approve) that\n"
+	      "                           names these drives; its class and purpose apply\n"
+	      "      --policy FILE        the policy profile (default: the config's, else the\n"
+	      "                           built-in one: approval for class I and II, a witness\n"
+	      "                           for class I; kesu policy show)\n"
+	      "      --trust PATH         the trust store the approver's key must be in\n"
 	      "      --ledger PATH        the ledger (default ~/.local/share/kesu/ledger.sqlite)\n"
 	      "      --cert-dir DIR       certificates (default ~/.local/share/kesu/certificates)\n"
 	      "      --key PATH           the station key (default ~/.config/kesu/station.key;\n"
@@ -105,7 +115,8 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 	enum { O_METHODS_DIR = 256, O_VERIFY, O_VPASSES, O_VPERCENT, O_REQUEST, O_RETRIES,
 	       O_PROGRESS, O_JSON, O_STOP_AFTER, O_OPERATOR, O_OP_TITLE, O_ORG, O_DEPT, O_LOCATION,
 	       O_PHONE, O_APPROVER, O_CLASS, O_PURPOSE, O_ASSET, O_LEDGER, O_CERT_DIR, O_KEY,
-	       O_PASSFILE, O_RESTART, O_CHECKPOINT, O_HPA, O_ALLOW_USB, O_POLL };
+	       O_PASSFILE, O_RESTART, O_CHECKPOINT, O_HPA, O_ALLOW_USB, O_POLL, O_WITNESS,
+	       O_APPROVAL, O_POLICY, O_TRUST };
 	static const struct option opts[] = {
 		{"method", required_argument, NULL, 'm'},
 		{"methods-dir", required_argument, NULL, O_METHODS_DIR},
@@ -140,6 +151,10 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		{"hpa", required_argument, NULL, O_HPA},
 		{"allow-usb", no_argument, NULL, O_ALLOW_USB},
 		{"poll-interval", required_argument, NULL, O_POLL},
+		{"witness", required_argument, NULL, O_WITNESS},
+		{"approval", required_argument, NULL, O_APPROVAL},
+		{"policy", required_argument, NULL, O_POLICY},
+		{"trust", required_argument, NULL, O_TRUST},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -210,6 +225,13 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 				return -1;
 			ctl->assets = optarg;
 			break;
+		case O_WITNESS:
+			if (!cli_set_field(&ctl->ctx, KESU_CTX_WITNESS, "--witness", optarg))
+				return -1;
+			break;
+		case O_APPROVAL: ctl->approval = optarg; break;
+		case O_POLICY: ctl->policy = optarg; break;
+		case O_TRUST: ctl->trust = optarg; break;
 		case O_LEDGER: ctl->ledger = optarg; break;
 		case O_CERT_DIR: ctl->cert_dir = optarg; break;
 		case O_KEY: ctl->key = optarg; break;
@@ -283,7 +305,8 @@ static int gate_failed(int rc, const struct kesu_gate_verdict *v, const char *pa
  * during the prompt is never the one erased. Returns an exit code;
  * KESU_EXIT_OK when all are open and confirmed. */
 static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
-		 const struct kesu_method_set *methods, struct cli_station *st, struct drive *drives)
+		 const struct kesu_method_set *methods, struct cli_station *st,
+		 const struct cli_disposal *disposal, struct drive *drives)
 {
 	const struct kesu_gate_own_files *own = cli_station_own_files(st, &st->own);
 	for (size_t i = 0; i < ctl->ndevices; i++) {
@@ -301,6 +324,13 @@ static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 		d->fd = kesu_gate_open(&d->dev, ctl->dry_run ? O_RDONLY : O_RDWR, &v);
 		if (d->fd < 0)
 			return gate_failed(d->fd, &v, d->dev.path, "cannot open: ");
+	}
+	/* The approval and the policy, before the operator is asked. */
+	for (size_t i = 0; i < ctl->ndevices; i++) {
+		int code = cli_disposal_check(disposal, NULL, &drives[i].dev, drives[i].asset, method,
+					      &ctl->job, &st->cfg.ctx, NULL);
+		if (code != KESU_EXIT_OK)
+			return code;
 	}
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
@@ -523,7 +553,8 @@ static int prepared(const struct drive *d, int rc, const struct kesu_wipe_found 
  * proves it holds what the job wrote), then records every start in the
  * ledger: nothing reaches the ledger until every drive is ready, and a
  * failure part-way takes back the rows already begun. */
-static int start_jobs(const struct wipe_ctl *ctl, struct kesu_station *ks, struct drive *drives)
+static int start_jobs(const struct wipe_ctl *ctl, struct kesu_station *ks,
+		      const struct cli_disposal *disposal, struct drive *drives)
 {
 	char err[KESU_ERRMSG_MAX];
 	for (size_t i = 0; i < ctl->ndevices; i++) {
@@ -534,6 +565,16 @@ static int start_jobs(const struct wipe_ctl *ctl, struct kesu_station *ks, struc
 		int rc = kesu_wipe_prepare(ks, &d->dev, d->fw.method, ctl->restart ? KESU_WIPE_RESTART : 0,
 					   &opts, &d->wipe, &found, err, sizeof(err));
 		int code = prepared(d, rc, &found, err);
+		if (code != KESU_EXIT_OK)
+			return code;
+		/* Again with the ledger (a spent approval entry) and the method the
+		 * drive will really run (auto-purge's choice). */
+		char *approval_json = NULL;
+		code = cli_disposal_check(disposal, ks->ledger, &d->dev, d->asset, d->fw.method, &opts,
+					  &ks->ctx, &approval_json);
+		if (code == KESU_EXIT_OK && kesu_wipe_set_approval(d->wipe, approval_json) < 0)
+			code = KESU_EXIT_FAILURE;
+		free(approval_json);
 		if (code != KESU_EXIT_OK)
 			return code;
 		struct kesu_resume_proof proof;
@@ -688,6 +729,7 @@ int cmd_wipe(int argc, char **argv)
 	int code = KESU_EXIT_OK;
 	struct kesu_station ks;
 	bool station_ready = false;
+	struct cli_disposal disposal = {0};
 	if (!method) {
 		cli_error("unknown method \"%s\" (kesu methods lists them)", ctl.method_id);
 		code = KESU_EXIT_USAGE;
@@ -697,7 +739,9 @@ int cmd_wipe(int argc, char **argv)
 	if (code == KESU_EXIT_OK)
 		code = load_station(&ctl, st);
 	if (code == KESU_EXIT_OK)
-		code = admit(&ctl, method, methods, st, drives);
+		code = cli_disposal_load(&disposal, st, ctl.approval, ctl.policy, ctl.trust);
+	if (code == KESU_EXIT_OK)
+		code = admit(&ctl, method, methods, st, &disposal, drives);
 	if (code == KESU_EXIT_OK && ctl.dry_run) {
 		for (size_t i = 0; i < ctl.ndevices; i++) {
 			const struct kesu_method *m = drives[i].fw.method;
@@ -715,7 +759,7 @@ int cmd_wipe(int argc, char **argv)
 			kesu_config_pdf_style(&st->cfg, &style);
 			kesu_station_init(&ks, st->ledger, st->sk, st->cert_dir, &st->cfg.ctx, &style);
 			station_ready = true;
-			code = start_jobs(&ctl, &ks, drives);
+			code = start_jobs(&ctl, &ks, &disposal, drives);
 		}
 		if (code == KESU_EXIT_OK)
 			code = run_jobs(&ctl, drives);
@@ -731,6 +775,7 @@ int cmd_wipe(int argc, char **argv)
 		kesu_station_destroy(&ks);
 	cli_station_close(st);
 	free(st);
+	cli_disposal_free(&disposal);
 	kesu_method_set_free(methods);
 	return code;
 }

@@ -58,7 +58,7 @@ int kesu_ledger_query(struct kesu_ledger *l, const struct kesu_ledger_filter *f,
 	sqlite3_bind_text(st, 6, or_empty(f->classification), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, or_empty(f->purpose), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 8, f->include_open);
-	int rc = 0, step;
+	int rc = 0, step = SQLITE_DONE;
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kesu_ledger_row row = {
 			.seq = (uint64_t)sqlite3_column_int64(st, 0),
@@ -262,6 +262,26 @@ int kesu_ledger_approval_use(struct kesu_ledger *l, const char *number, unsigned
 	} else if (step != SQLITE_DONE) {
 		rc = Kesu_ledger_fail(l, "cannot look up the approval's use", err, errsize);
 	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int kesu_ledger_approval_records(struct kesu_ledger *l, const char *number,
+				 int (*fn)(uint64_t seq, const char *record, void *ctx), void *ctx,
+				 char *err, size_t errsize)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(l->db,
+			       "SELECT seq, record FROM jobs WHERE state = 'finished'"
+			       " AND json_extract(record, '$.approval.number') = ? ORDER BY seq",
+			       -1, &st, NULL) != SQLITE_OK)
+		return Kesu_ledger_fail(l, "cannot read the approval's records", err, errsize);
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	int rc = 0, step = SQLITE_DONE;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn((uint64_t)sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), ctx);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = Kesu_ledger_fail(l, "cannot read the approval's records", err, errsize);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -1,0 +1,56 @@
+/* One plain table printer for the review commands (trust list, approval
+ * status): libsmartcols, which aligns by display width, so Japanese names
+ * line up. */
+#include <errno.h>
+#include <langinfo.h>
+#include <libsmartcols.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct cli_table {
+	struct libscols_table *tb;
+	size_t ncols;
+};
+
+struct cli_table *cli_table_new(const char *const *headers, size_t ncols)
+{
+	/* libsmartcols measures width with wcwidth(), which needs UTF-8. */
+	setlocale(LC_CTYPE, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	struct cli_table *t = calloc(1, sizeof(*t));
+	if (!t || !(t->tb = scols_new_table())) {
+		free(t);
+		return NULL;
+	}
+	t->ncols = ncols;
+	scols_table_enable_noencoding(t->tb, 1); /* cells were checked: no control characters */
+	scols_table_set_termforce(t->tb, SCOLS_TERMFORCE_NEVER);
+	for (size_t c = 0; c < ncols; c++)
+		scols_table_new_column(t->tb, headers[c], 0, 0);
+	return t;
+}
+
+int cli_table_row(struct cli_table *t, const char *const *cells)
+{
+	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
+	if (!ln)
+		return -ENOMEM;
+	for (size_t c = 0; c < t->ncols; c++)
+		if (scols_line_set_data(ln, c, cells[c] && cells[c][0] ? cells[c] : "-") < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+void cli_table_print_free(struct cli_table *t)
+{
+	if (!t)
+		return;
+	scols_print_table(t->tb);
+	scols_unref_table(t->tb);
+	free(t);
+}
