@@ -3,6 +3,7 @@
  * the example shipped in docs/. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "kesu/job.h"
 #include "kesu/method.h"
 #include "kesu/policy.h"
+#include "cli.h" /* cli_policy_refusal, compiled in (tests/CMakeLists.txt) */
 
 #define EXAMPLE KESU_FIXTURES "/../../docs/policy-example.conf"
 
@@ -481,4 +483,81 @@ Test(policy, names)
 	cr_assert_str_eq(kesu_policy_verify_name(KESU_POLICY_VERIFY_FULL), "full");
 	cr_assert_str_eq(kesu_policy_failure_name(KESU_POLICY_FAILURE_NONE), "none");
 	cr_assert_str_eq(kesu_policy_failure_name(KESU_POLICY_FAILURE_DESTROY), "destroy");
+}
+
+/* ---- the command line's refusal line (policy_phrase.c) ---- */
+
+/* What cli_policy_refusal printed on stderr. */
+static const char *refusal_line(enum kesu_policy_refusal r, const char *cls, const char *detail)
+{
+	static char out[2048];
+	char file[600];
+	snprintf(file, sizeof(file), "%s/stderr", dir);
+	fflush(stderr);
+	int saved = dup(2), fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	cli_policy_refusal(r, cls, detail);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	FILE *f = fopen(file, "r");
+	size_t n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	unlink(file);
+	return out;
+}
+
+/* Each refusal as kesu wipe prints it: one line, Japanese / English, the
+ * clause in both, the flag that remedies it. */
+Test(policy, refusal_lines)
+{
+	struct kesu_disposal_job j = job("II", &overwrite);
+	enum kesu_policy_refusal r = check(&j, false);
+	cr_assert_str_eq(refusal_line(r, "II", err),
+			 "kesu: 重要性分類Ⅱの媒体は事前承認が必要です (§3.2(9)c): --approval FILE / "
+			 "class II requires prior approval (§3.2(9)c): give --approval FILE\n");
+	j = job("I", &overwrite);
+	r = check(&j, true);
+	cr_assert_str_eq(refusal_line(r, "I", err),
+			 "kesu: 重要性分類Ⅰの媒体の消去には立会者が必要です (総務省ガイドライン 令和2年12月版): "
+			 "--witness NAME / class I requires a witness (MIC guideline, Dec. 2020): "
+			 "give --witness NAME\n");
+	j = job("", &overwrite);
+	r = check(&j, true);
+	cr_assert_str_eq(refusal_line(r, "", err),
+			 "kesu: 媒体の重要性分類が指定されていません (§3.1): --class I|II|III / the media's "
+			 "class is not given, and the policy's rules differ by class (§3.1): give "
+			 "--class I|II|III\n");
+	cr_assert_eq(LOAD("[class III]\nmethods = dod-3pass\nmin_level = purge\n"), 0, "%s", err);
+	j = job("III", &unverified);
+	r = check(&j, false);
+	cr_assert_str_eq(refusal_line(r, "III", err),
+			 "kesu: 重要性分類Ⅲの媒体には、この消去方式は認められていません (§3.2(9)a, 注11): "
+			 "--method ID / class III allows only the methods dod-3pass, not \"zero\" "
+			 "(§3.2(9)a, note 11): give --method ID\n");
+	j = job("III", &overwrite);
+	r = check(&j, false);
+	cr_assert_eq(r, KESU_POLICY_LEVEL);
+	cr_assert(strstr(refusal_line(r, "III", err),
+			 "): give --method ID of that level (kesu methods lists the levels)\n"));
+}
+
+Test(policy, refusal_lines_for_verification_name_the_level_required)
+{
+	struct kesu_disposal_job j = job("III", &unverified);
+	enum kesu_policy_refusal r = check(&j, false);
+	cr_assert_str_eq(refusal_line(r, "III", err),
+			 "kesu: 重要性分類Ⅲの媒体には、より確実な消去の検証が必要です (§3.2(9)a): "
+			 "--verify sample / class III requires sample verification; the job would "
+			 "verify none (§3.2(9)a): give --verify sample\n");
+	cr_assert_eq(LOAD("[class III]\nmin_verify = full\n"), 0, "%s", err);
+	j = job("III", &overwrite);
+	r = check(&j, false);
+	const char *line = refusal_line(r, "III", err);
+	cr_assert(strstr(line, "(§3.2(9)a): --verify full / "), "%s", line);
+	cr_assert(strstr(line, "give --verify full\n"), "%s", line);
+	cr_assert_str_empty(refusal_line(KESU_POLICY_OK, "I", ""));
 }
