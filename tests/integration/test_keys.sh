@@ -159,6 +159,12 @@ on_pty 1 "two different passphrases" 'first words' 'other words' -- key generate
 check "it says they do not match" grep -q "do not match" "$WORK/out"
 check "no key was made" test ! -e "$WORK/m/mismatch.key"
 
+# --- a person's key (docs/trust.md; the rest in test_trust.sh) ---
+on_pty 0 "--role witness --ask-passphrase on a terminal" 'witness words' 'witness words' -- key generate --role witness --name "佐藤 花子" -o "$WORK/r/witness.key" --ask-passphrase
+check "the witness key is protected" grep -q "mode 0600, protected by a passphrase" "$WORK/out"
+check "its public key names role and holder, without a no-passphrase note" grep -qx "untrusted comment: kesu witness public key: 佐藤 花子" "$WORK/r/witness.pub"
+check "its secret key has kesu's comment, not the station's" grep -qE "^untrusted comment: kesu secret key ed25519:[0-9a-f]{32}$" "$WORK/r/witness.key"
+
 # --- refused and damaged secret keys ---
 chmod 640 "$KEYS/station.key"
 kx 1 "a group-readable secret key is refused" key sign "$WORK/doc.txt"
