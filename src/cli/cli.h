@@ -287,4 +287,6 @@ int cli_approval_path(const char *arg, char *path, size_t size);
 int cli_approval_find(const char *number, char *path, size_t size);
 /* kesu cert import (cmd_cert_import.c). */
 int cmd_cert_import(int argc, char **argv);
+/* kesu countersign (cmd_countersign.c; issue 14 item 5). */
+int cmd_countersign(int argc, char **argv);
 #endif

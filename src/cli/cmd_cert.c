@@ -1,16 +1,19 @@
 /* kesu cert verify|show: check a certificate offline, or print its payload. */
 #include <getopt.h>
+#include <libgen.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "kesu/cert.h"
+#include "kesu/countersign.h"
 #include "kesu/paths.h"
 #include "kesu/pdf.h"
 
 static void cert_usage(FILE *out)
 {
-	fputs("Usage: kesu cert verify [--pubkey KEY] [--ledger PATH | --no-ledger] FILE.pdf\n"
+	fputs("Usage: kesu cert verify [--pubkey KEY] [--ledger PATH | --no-ledger]\n"
+	      "                        [--trust PATH] FILE.pdf\n"
 	      "       kesu cert show FILE.pdf\n"
 	      "       kesu cert issue [--force] SEQ | JOB-ID | CERTIFICATE-ID (kesu cert issue --help)\n"
 	      "       kesu cert import [--approval FILE]... CERT.pdf... (kesu cert import --help)\n\n"
@@ -24,8 +27,15 @@ static void cert_usage(FILE *out)
 	      "ledger disagrees); 8 intact but NOT A CERTIFICATE (a failure report);\n"
 	      "9 UNCHECKED (what could be checked holds, but FILE.pdf.sig is absent).\n"
 	      "The most severe applies: 4, then 8, then 9.\n"
+	      "Countersignatures beside the PDF (kesu-ID.*.countersig, kesu countersign) are\n"
+	      "listed and each checked against the trust store and this certificate: one\n"
+	      "that is rejected (changed, an untrusted key, a key trusted for another role,\n"
+	      "of another certificate) makes the verdict INVALID (4); none changes nothing.\n"
 	      "show prints the embedded payload (JSON).\n\n"
-	      "  --pubkey KEY  the issuing station's public key (default: this station's)\n",
+	      "  --pubkey KEY  the issuing station's public key (default: this station's)\n"
+	      "  --trust PATH  the trust store for countersignatures (default $KESU_TRUST,\n"
+	      "                else the config file's trust = PATH, else\n"
+	      "                $XDG_CONFIG_HOME/kesu/trust.json)\n",
 	      out);
 }
 
@@ -42,7 +52,8 @@ static void say_unchecked(const char *what, const char *msg)
 	printf("  [--] %-18s %s\n", what, cli_escape(msg, safe, sizeof(safe)));
 }
 
-/* The checks, then integrity and outcome as two lines, then the verdict. */
+/* The checks, then integrity and outcome as two lines (the verdict comes
+ * after the countersignatures: print_verdict). */
 static void print_check(const char *pdf, const struct kesu_cert_check *c)
 {
 	char id[256], document[256], outcome[256], name[1024];
@@ -77,14 +88,72 @@ static void print_check(const char *pdf, const struct kesu_cert_check *c)
 		       c->outcome[0] ? c->outcome : "?");
 	else
 		printf("  outcome:   %s — NOT a certificate\n", c->outcome[0] ? c->outcome : "?");
+}
 
+/* The last line, after the countersignatures. */
+static void print_verdict(enum kesu_cert_verdict v)
+{
 	static const char *const words[] = {
 		[KESU_CERT_INVALID] = "INVALID",
 		[KESU_CERT_NOT_CERTIFICATE] = "NOT A CERTIFICATE",
 		[KESU_CERT_UNCHECKED] = "UNCHECKED",
 		[KESU_CERT_VALID] = "VALID",
 	};
-	printf("%s\n", words[c->verdict]);
+	printf("%s\n", words[v]);
+}
+
+/* One countersignature's line; a rejected one is named by its file. */
+static void print_countersig(const char *path, int rc, const struct kesu_countersig *cs,
+			     const char *err)
+{
+	char a[512], why[2 * KESU_ERRMSG_MAX];
+	size_t n = strlen(path);
+	if (rc == 0) {
+		printf("  countersignature: %s %s (%s) %s: OK\n", kesu_role_id(cs->role),
+		       cli_escape(cs->signer_name, a, sizeof(a)), cs->signer_fingerprint,
+		       cs->signed_utc);
+		return;
+	}
+	if (!strncmp(err, path, n) && !strncmp(err + n, ": ", 2))
+		err += n + 2; /* the file is named once */
+	printf("  countersignature: %s: REJECTED: %s\n", cli_escape(path, a, sizeof(a)),
+	       cli_escape(err, why, sizeof(why)));
+}
+
+/* The countersignatures beside pdf, each checked against the trust store
+ * and this PDF's payload. Returns how many were rejected, or -1 when they
+ * could not be checked (printed). */
+static int print_countersigs(const char *pdf, const char *certificate_id,
+			     const struct kesu_config *cfg, const char *trust_flag)
+{
+	char dir[KESU_PATH_MAX], tpath[KESU_PATH_MAX], err[KESU_ERRMSG_MAX];
+	char **paths = NULL, *payload = NULL, *sig = NULL;
+	size_t n = 0, len = 0, sig_len = 0;
+	snprintf(dir, sizeof(dir), "%s", pdf);
+	if (kesu_countersig_find(dirname(dir), certificate_id, &paths, &n, err, sizeof(err)) < 0)
+		return cli_error("%s", err), -1;
+	struct kesu_trust *trust = NULL;
+	int bad = 0;
+	if (n && (cli_trust_path(cfg, trust_flag, tpath, sizeof(tpath)) != KESU_EXIT_OK ||
+		  cli_trust_load(tpath, &trust) != KESU_EXIT_OK))
+		bad = -1;
+	bool readable = n && bad == 0 &&
+			kesu_pdf_read_payload(pdf, &payload, &len, &sig, &sig_len, err, sizeof(err)) == 0;
+	for (size_t i = 0; bad >= 0 && i < n; i++) {
+		struct kesu_countersig cs;
+		int rc = -KESU_EVERIFY;
+		if (readable)
+			rc = kesu_countersig_load(paths[i], trust, payload, len, &cs, err, sizeof(err));
+		else
+			snprintf(err, sizeof(err), "the certificate's payload cannot be read");
+		print_countersig(paths[i], rc, &cs, err);
+		bad += rc != 0;
+	}
+	free(payload);
+	free(sig);
+	kesu_trust_free(trust);
+	kesu_countersig_paths_free(paths, n);
+	return bad;
 }
 
 static int verdict_exit(enum kesu_cert_verdict v)
@@ -98,7 +167,8 @@ static int verdict_exit(enum kesu_cert_verdict v)
 	return KESU_EXIT_VERIFY;
 }
 
-static int cert_verify(const char *pdf, const char *pubkey, const char *ledger_flag, bool no_ledger)
+static int cert_verify(const char *pdf, const char *pubkey, const char *ledger_flag, bool no_ledger,
+		       const char *trust_flag)
 {
 	struct cli_station *st = calloc(1, sizeof(*st));
 	int code = cli_station_load_config(st);
@@ -128,7 +198,13 @@ static int cert_verify(const char *pdf, const char *pubkey, const char *ledger_f
 			code = rc == -ENOENT ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 		} else {
 			print_check(pdf, &c);
-			code = verdict_exit(c.verdict);
+			/* A rejected countersignature is a failed check (docs/certificate.md). */
+			int bad = print_countersigs(pdf, c.certificate_id, &st->cfg, trust_flag);
+			if (bad > 0)
+				c.verdict = KESU_CERT_INVALID;
+			if (bad >= 0)
+				print_verdict(c.verdict);
+			code = bad < 0 ? KESU_EXIT_USAGE : verdict_exit(c.verdict);
 		}
 	}
 	cli_station_close(st);
@@ -164,17 +240,18 @@ int cmd_cert(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "issue")) return cmd_cert_issue(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "import")) return cmd_cert_import(argc - 1, argv + 1);
-	enum { O_PUBKEY = 256, O_LEDGER, O_NO_LEDGER };
+	enum { O_PUBKEY = 256, O_LEDGER, O_NO_LEDGER, O_TRUST };
 	static const struct option opts[] = {
 		{"pubkey", required_argument, NULL, O_PUBKEY}, {"ledger", required_argument, NULL, O_LEDGER},
-		{"no-ledger", no_argument, NULL, O_NO_LEDGER}, {"help", no_argument, NULL, 'h'},
+		{"no-ledger", no_argument, NULL, O_NO_LEDGER}, {"trust", required_argument, NULL, O_TRUST},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		cert_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? KESU_EXIT_USAGE : KESU_EXIT_OK;
 	}
-	const char *verb = argv[1], *pubkey = NULL, *ledger = NULL;
+	const char *verb = argv[1], *pubkey = NULL, *ledger = NULL, *trust = NULL;
 	bool no_ledger = false;
 	int c;
 	argc--;
@@ -184,6 +261,7 @@ int cmd_cert(int argc, char **argv)
 		case O_PUBKEY: pubkey = optarg; break;
 		case O_LEDGER: ledger = optarg; break;
 		case O_NO_LEDGER: no_ledger = true; break;
+		case O_TRUST: trust = optarg; break;
 		case 'h': cert_usage(stdout); return KESU_EXIT_OK;
 		default: cert_usage(stderr); return KESU_EXIT_USAGE;
 		}
@@ -193,7 +271,7 @@ int cmd_cert(int argc, char **argv)
 		return KESU_EXIT_USAGE;
 	}
 	if (!strcmp(verb, "verify"))
-		return cert_verify(argv[optind], pubkey, ledger, no_ledger);
+		return cert_verify(argv[optind], pubkey, ledger, no_ledger, trust);
 	if (!strcmp(verb, "show"))
 		return cert_show(argv[optind]);
 	cli_error("cert: unknown command \"%s\" (verify, show, issue, import)", verb);

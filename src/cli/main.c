@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"trust", cmd_trust, "add, list or remove the keys of approvers, witnesses, contractors"},
 	{"approve", cmd_approve, "sign a prior approval of a disposal (事前承認, 様式第3号)"},
 	{"approval", cmd_approval, "show an approval and whether a trusted approver signed it"},
+	{"countersign", cmd_countersign, "a witness's or validator's countersignature of a certificate"},
 	{"policy", cmd_policy, "show the policy profile in force and where each rule comes from"},
 	{"demo", cmd_demo, "run the main job on a demo image it creates (no real disk)"},
 };
