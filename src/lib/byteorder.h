@@ -28,6 +28,12 @@ static inline uint16_t kesu_load_le16(const uint8_t *p)
 	return (uint16_t)(p[0] | (unsigned)p[1] << 8);
 }
 
+/* Three bytes, as SAT returns ATA LBA 23:0 in fixed-format sense data. */
+static inline uint32_t kesu_load_le24(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+
 static inline uint32_t kesu_load_le32(const uint8_t *p)
 {
 	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

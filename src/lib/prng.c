@@ -111,8 +111,12 @@ static void gen_portable(const struct kesu_prng *prng, uint64_t hi, uint64_t lo,
 	for (int i = 0; i < 44; i++)
 		rk[i] = kesu_load_be32(&prng->round_keys[i / 4][4 * (i % 4)]);
 	for (; nblocks; nblocks--, out += 16) {
+		/* The state's columns are the counter block's big-endian words,
+		 * i.e. the 32-bit halves of hi and lo: no byte buffer between. */
 		uint32_t s0 = (uint32_t)(hi >> 32) ^ rk[0], s1 = (uint32_t)hi ^ rk[1];
 		uint32_t s2 = (uint32_t)(lo >> 32) ^ rk[2], s3 = (uint32_t)lo ^ rk[3];
+		/* Each T-table lookup is indexed by one byte of a column word:
+		 * picking a byte out of a register, not a load from memory. */
 		for (int r = 1; r < 10; r++) {
 			const uint32_t *k = &rk[4 * r];
 			uint32_t t0 = TE(0, s0 >> 24) ^ TE(1, s1 >> 16) ^ TE(2, s2 >> 8) ^ TE(3, s3) ^ k[0];
@@ -121,6 +125,8 @@ static void gen_portable(const struct kesu_prng *prng, uint64_t hi, uint64_t lo,
 			uint32_t t3 = TE(0, s3 >> 24) ^ TE(1, s0 >> 16) ^ TE(2, s1 >> 8) ^ TE(3, s2) ^ k[3];
 			s0 = t0, s1 = t1, s2 = t2, s3 = t3;
 		}
+		/* Last round: each output column word is built in a register from
+		 * four S-box bytes (SubBytes + ShiftRows), then stored. */
 		const uint32_t s[4] = {s0, s1, s2, s3};
 		for (int i = 0; i < 4; i++) {
 			uint32_t v = (uint32_t)aes_sbox[s[i] >> 24] << 24 |

@@ -21,6 +21,15 @@ Test(byteorder, loads_read_each_order_whatever_the_host)
 	cr_assert_eq(kesu_load_le16(bytes + 6), 0xefcd);
 }
 
+Test(byteorder, le24_reads_three_bytes_and_no_more)
+{
+	cr_assert_eq(kesu_load_le24(bytes), 0x452301u);
+	cr_assert_eq(kesu_load_le24(bytes + 5), 0xefcdabu, "no sign extension");
+	/* the byte after the field is not read into the value */
+	const uint8_t buf[4] = {0x11, 0x22, 0x33, 0xff};
+	cr_assert_eq(kesu_load_le24(buf), 0x332211u);
+}
+
 Test(byteorder, loads_work_at_any_alignment)
 {
 	uint8_t buf[16] = {0};

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "device_cmd.h"
 
 /* CDB byte 2 flags. */
@@ -31,16 +32,16 @@ int Kesu_ata_cdb_pack(const struct kesu_ata_cmd *cmd, uint8_t cdb[16])
 	default:
 		return -EINVAL;
 	}
-	if (!cmd->ext48 && ((cmd->feature >> 8) || (cmd->count >> 8) || (cmd->lba >> 24)))
+	if (!cmd->ext48 && (cmd->feature > 0xff || cmd->count > 0xff || cmd->lba > 0xffffff))
 		return -EINVAL;
-	if (cmd->lba >> 48)
+	if (cmd->lba > UINT64_C(0xffffffffffff))
 		return -EINVAL;
 	cdb[0] = 0x85;
 	cdb[1] = (uint8_t)(cmd->protocol << 1 | (cmd->ext48 ? 1 : 0));
-	cdb[3] = (uint8_t)(cmd->feature >> 8);
-	cdb[4] = (uint8_t)cmd->feature;
-	cdb[5] = (uint8_t)(cmd->count >> 8);
-	cdb[6] = (uint8_t)cmd->count;
+	kesu_store_be16(cdb + 3, cmd->feature); /* FEATURE 15:8, 7:0 */
+	kesu_store_be16(cdb + 5, cmd->count);   /* COUNT 15:8, 7:0 */
+	/* The LBA is hand-packed: SAT interleaves its bytes as (HOB, low)
+	 * register pairs, so no contiguous byte run holds an integer. */
 	cdb[7] = (uint8_t)(cmd->lba >> 24);  /* LBA 31:24 */
 	cdb[8] = (uint8_t)cmd->lba;          /* LBA 7:0 */
 	cdb[9] = (uint8_t)(cmd->lba >> 32);  /* LBA 39:32 */
@@ -143,6 +144,7 @@ int Kesu_ata_sanitize_cmd(struct kesu_ata_cmd *c, enum kesu_ata_sanitize_action 
 	case KESU_ATA_SANITIZE_OVERWRITE:
 		if (passes < 1 || passes > 16)
 			return -EINVAL;
+		/* LBA register value, not bytes: key in LBA 47:32, pattern in 31:0 */
 		c->lba = (uint64_t)KESU_ATA_SANITIZE_KEY_OVERWRITE << 32 | pattern;
 		c->count = (uint16_t)((invert ? 0x80 : 0) | (passes & 0x0f)); /* 16 passes = 0 */
 		break;

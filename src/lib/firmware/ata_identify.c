@@ -1,25 +1,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "kesu/ata.h"
 #include "kesu/error.h"
 #include "sysfs.h"
 
+/* IDENTIFY data is 256 little-endian words. */
 static unsigned word(const uint8_t *d, unsigned w)
 {
-	return (unsigned)d[2 * w] | (unsigned)d[2 * w + 1] << 8;
+	return kesu_load_le16(d + 2 * w);
 }
 
 /* ATA strings store two characters per word, high byte first. */
 static void ata_string(const uint8_t *d, unsigned first, unsigned words, char *out, size_t size)
 {
-	char raw[80];
-	for (unsigned i = 0; i < words; i++) {
-		unsigned w = word(d, first + i);
-		raw[2 * i] = (char)(w >> 8);
-		raw[2 * i + 1] = (char)(w & 0xff);
-	}
-	Kesu_trim_copy(out, size, raw, 2 * words);
+	uint8_t raw[80];
+	for (unsigned i = 0; i < words; i++)
+		kesu_store_be16(raw + 2 * i, (uint16_t)word(d, first + i));
+	Kesu_trim_copy(out, size, (const char *)raw, 2 * words);
 }
 
 /* Words 89/90: units of 2 minutes; bit 15 set means bits 14:0 hold the
@@ -49,15 +48,14 @@ int kesu_ata_identify_parse(const uint8_t data[KESU_ATA_IDENTIFY_SIZE], struct k
 	ata_string(data, 27, 20, id->model, sizeof(id->model));
 
 	bool lba48 = word(data, 83) & (1u << 10);
-	uint64_t s48 = (uint64_t)word(data, 100) | (uint64_t)word(data, 101) << 16 |
-		       (uint64_t)word(data, 102) << 32 | (uint64_t)word(data, 103) << 48;
-	id->sectors = lba48 && s48 ? s48 : ((uint64_t)word(data, 60) | (uint64_t)word(data, 61) << 16);
+	uint64_t s48 = kesu_load_le64(data + 2 * 100); /* words 100..103, low word first */
+	id->sectors = lba48 && s48 ? s48 : kesu_load_le32(data + 2 * 60); /* words 60..61 */
 
 	id->logical_sector = 512;
 	unsigned w106 = word(data, 106);
 	if ((w106 & 0xc000) == 0x4000) { /* word 106 is valid */
 		if (w106 & (1u << 12)) /* logical sector longer than 256 words */
-			id->logical_sector = 2 * (word(data, 117) | word(data, 118) << 16);
+			id->logical_sector = 2 * kesu_load_le32(data + 2 * 117); /* words 117..118 */
 		id->physical_sector = id->logical_sector << (w106 & (1u << 13) ? w106 & 0xf : 0);
 	} else {
 		id->physical_sector = id->logical_sector;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "kesu/error.h"
 #include "kesu/firmware.h"
 #include "firmware_internal.h"
@@ -33,14 +34,6 @@ static enum kesu_tristate tri(bool b)
 }
 
 /* ---- ATA ------------------------------------------------------------------ */
-
-static uint64_t le_words(const uint8_t *d, unsigned first, unsigned n)
-{
-	uint64_t v = 0;
-	for (unsigned i = n; i-- > 0;)
-		v = v << 16 | (uint64_t)d[2 * (first + i)] | (uint64_t)d[2 * (first + i) + 1] << 8;
-	return v;
-}
 
 /* READ NATIVE MAX EXT: the drive's last sector without an HPA. */
 static void ata_native_max(struct kesu_passthru *pt, struct kesu_drive_caps *caps)
@@ -75,7 +68,7 @@ static void ata_dco(struct kesu_passthru *pt, struct kesu_drive_caps *caps)
 		if (sum != 0)
 			return; /* corrupt: not checked */
 	}
-	uint64_t max_lba = le_words(buf, 3, 4);
+	uint64_t max_lba = kesu_load_le64(buf + 2 * 3); /* words 3..6, low word first */
 	if (max_lba == 0 || max_lba >= (UINT64_C(1) << 48))
 		return; /* no usable value */
 	caps->dco_checked = true;
@@ -238,7 +231,7 @@ static enum kesu_tristate scsi_rotation(struct kesu_passthru *pt, bool *answered
 	if (buf[1] != 0xb1)
 		return KESU_UNKNOWN;
 	*answered = true;
-	unsigned rate = (unsigned)buf[4] << 8 | buf[5];
+	unsigned rate = kesu_load_be16(buf + 4); /* MEDIUM ROTATION RATE */
 	if (rate == 1)
 		return KESU_NO;
 	if (rate >= 0x0401 && rate <= 0xfffe)

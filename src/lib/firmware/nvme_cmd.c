@@ -29,7 +29,8 @@ int Kesu_nvme_sanitize_cmd(struct kesu_nvme_admin *c, enum kesu_nvme_sanact sana
 {
 	if (sanact < KESU_NVME_SANACT_EXIT_FAILURE || sanact > KESU_NVME_SANACT_CRYPTO || owpass > 15)
 		return -EINVAL;
-	/* Sanitize acts on the whole subsystem: nsid 0. */
+	/* Sanitize acts on the whole subsystem: nsid 0. CDW10 is a register of
+	 * bit fields (SANACT 2:0, AUSE 3, OWPASS 7:4, OIPBP 8, NDAS 9), not bytes. */
 	*c = (struct kesu_nvme_admin){.opcode = KESU_NVME_SANITIZE,
 				      .cdw10 = (uint32_t)sanact | (ause ? 1u : 0) << 3 | owpass << 4 |
 					       (oipbp ? 1u : 0) << 8 | (ndas ? 1u : 0) << 9,
@@ -42,6 +43,8 @@ int Kesu_nvme_get_log_cmd(struct kesu_nvme_admin *c, uint8_t lid, uint32_t nsid,
 	if (len < 4 || len % 4)
 		return -EINVAL;
 	uint32_t numd = len / 4 - 1; /* 0's based dword count */
+	/* NUMD is split across registers, not bytes: NUMDL in CDW10 31:16,
+	 * NUMDU in CDW11 15:0. */
 	*c = (struct kesu_nvme_admin){.opcode = KESU_NVME_GET_LOG_PAGE, .nsid = nsid,
 				      .cdw10 = lid | (numd & 0xffff) << 16, .cdw11 = numd >> 16,
 				      .data = buf, .data_len = len};

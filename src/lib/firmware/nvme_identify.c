@@ -22,24 +22,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "kesu/error.h"
 #include "kesu/nvme.h"
 #include "sysfs.h"
-
-static unsigned le16(const uint8_t *d, unsigned off)
-{
-	return (unsigned)d[off] | (unsigned)d[off + 1] << 8;
-}
-
-static uint32_t le32(const uint8_t *d, unsigned off)
-{
-	return (uint32_t)le16(d, off) | (uint32_t)le16(d, off + 2) << 16;
-}
-
-static uint64_t le64(const uint8_t *d, unsigned off)
-{
-	return (uint64_t)le32(d, off) | (uint64_t)le32(d, off + 4) << 32;
-}
 
 static bool all_zero(const uint8_t *d, size_t len)
 {
@@ -68,17 +54,17 @@ int kesu_nvme_id_ctrl_parse(const uint8_t data[KESU_NVME_IDENTIFY_SIZE], struct 
 	if (all_zero(data, 64))
 		return -KESU_EPARSE;
 
-	id->vid = (uint16_t)le16(data, 0);
-	id->ssvid = (uint16_t)le16(data, 2);
+	id->vid = kesu_load_le16(data);
+	id->ssvid = kesu_load_le16(data + 2);
 	/* NVMe strings are ASCII, left aligned, space padded, in byte order
 	 * (unlike ATA's swapped pairs). */
 	Kesu_trim_copy(id->serial, sizeof(id->serial), (const char *)data + 4, 20);
 	Kesu_trim_copy(id->model, sizeof(id->model), (const char *)data + 24, 40);
 	Kesu_trim_copy(id->firmware, sizeof(id->firmware), (const char *)data + 64, 8);
-	id->version = le32(data, 80);
-	id->oacs = (uint16_t)le16(data, 256);
-	id->sanicap = le32(data, 328);
-	id->namespaces = le32(data, 516);
+	id->version = kesu_load_le32(data + 80);
+	id->oacs = kesu_load_le16(data + 256);
+	id->sanicap = kesu_load_le32(data + 328);
+	id->namespaces = kesu_load_le32(data + 516);
 	id->fna = data[524];
 
 	id->security_commands = id->oacs & (1u << 0);
@@ -102,9 +88,9 @@ int kesu_nvme_id_ctrl_parse(const uint8_t data[KESU_NVME_IDENTIFY_SIZE], struct 
 int kesu_nvme_id_ns_parse(const uint8_t data[KESU_NVME_IDENTIFY_SIZE], struct kesu_nvme_id_ns *ns)
 {
 	memset(ns, 0, sizeof(*ns));
-	ns->size = le64(data, 0);
-	ns->capacity = le64(data, 8);
-	ns->utilization = le64(data, 16);
+	ns->size = kesu_load_le64(data);
+	ns->capacity = kesu_load_le64(data + 8);
+	ns->utilization = kesu_load_le64(data + 16);
 	ns->nformats = data[25] + 1u; /* NLBAF is zero-based */
 	if (ns->nformats > KESU_NVME_MAX_LBAF)
 		ns->nformats = KESU_NVME_MAX_LBAF;
@@ -118,7 +104,7 @@ int kesu_nvme_id_ns_parse(const uint8_t data[KESU_NVME_IDENTIFY_SIZE], struct ke
 	for (unsigned i = 0; i < KESU_NVME_MAX_LBAF; i++) {
 		const uint8_t *f = data + 128 + 4 * i;
 		unsigned lbads = f[2];
-		ns->lbaf[i].metadata_size = le16(f, 0);
+		ns->lbaf[i].metadata_size = kesu_load_le16(f);
 		ns->lbaf[i].data_size = lbads >= 9 && lbads < 32 ? 1u << lbads : 0;
 		ns->lbaf[i].relative_performance = f[3] & 0x3;
 	}
@@ -143,20 +129,20 @@ int kesu_nvme_sanitize_log_parse(const uint8_t *data, size_t len, struct kesu_nv
 	memset(log, 0, sizeof(*log));
 	if (len < 32)
 		return -KESU_EPARSE;
-	unsigned sstat = le16(data, 2);
+	unsigned sstat = kesu_load_le16(data + 2);
 	if ((sstat & 0x7) > KESU_NVME_SANITIZE_COMPLETED_NO_DEALLOC)
 		return -KESU_EPARSE;
-	log->progress = le16(data, 0);
+	log->progress = kesu_load_le16(data);
 	log->status = (enum kesu_nvme_sanitize_status)(sstat & 0x7);
 	log->overwrite_passes = (sstat >> 3) & 0x1f;
-	log->global_data_erased = sstat & (1u << 8);
-	log->cdw10 = le32(data, 4);
-	log->time_overwrite = le32(data, 8);
-	log->time_block_erase = le32(data, 12);
-	log->time_crypto_erase = le32(data, 16);
-	log->time_overwrite_nd = le32(data, 20);
-	log->time_block_erase_nd = le32(data, 24);
-	log->time_crypto_erase_nd = le32(data, 28);
+	log->global_data_erased = sstat & (1u << 8); /* GDE: a flag bit of SSTAT */
+	log->cdw10 = kesu_load_le32(data + 4);
+	log->time_overwrite = kesu_load_le32(data + 8);
+	log->time_block_erase = kesu_load_le32(data + 12);
+	log->time_crypto_erase = kesu_load_le32(data + 16);
+	log->time_overwrite_nd = kesu_load_le32(data + 20);
+	log->time_block_erase_nd = kesu_load_le32(data + 24);
+	log->time_crypto_erase_nd = kesu_load_le32(data + 28);
 	return 0;
 }
 

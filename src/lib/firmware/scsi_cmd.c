@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "device_cmd.h"
 
 int Kesu_scsi_sanitize_cmd(struct kesu_scsi_cmd *c, enum kesu_scsi_sanitize_action sa, bool immed,
@@ -19,8 +20,7 @@ int Kesu_scsi_sanitize_cmd(struct kesu_scsi_cmd *c, enum kesu_scsi_sanitize_acti
 	c->cdb[0] = KESU_SCSI_SANITIZE;
 	c->cdb[1] = (uint8_t)((immed ? 0x80 : 0) | (ause ? 0x20 : 0) | sa); /* bit 6 ZNR stays 0 */
 	/* bytes 2..6 reserved */
-	c->cdb[7] = (uint8_t)(param_len >> 8);
-	c->cdb[8] = (uint8_t)param_len;
+	kesu_store_be16(c->cdb + 7, param_len); /* PARAMETER LIST LENGTH */
 	/* byte 9 CONTROL */
 	c->dir = param_len ? KESU_DIR_OUT : KESU_DIR_NONE;
 	c->data = params;
@@ -36,8 +36,7 @@ int Kesu_scsi_sanitize_overwrite_params(uint8_t *out, size_t cap, unsigned passe
 	memset(out, 0, 4u + pattern_len);
 	out[0] = (uint8_t)((invert ? 0x80 : 0) | passes); /* TEST (6:5) = 0 */
 	/* byte 1 reserved */
-	out[2] = (uint8_t)(pattern_len >> 8);
-	out[3] = (uint8_t)pattern_len;
+	kesu_store_be16(out + 2, pattern_len); /* INITIALIZATION PATTERN LENGTH */
 	memcpy(out + 4, pattern, pattern_len);
 	return 4 + pattern_len;
 }
@@ -61,8 +60,7 @@ void Kesu_scsi_inquiry_vpd_cmd(struct kesu_scsi_cmd *c, uint8_t page, uint8_t *b
 	c->cdb[0] = KESU_SCSI_INQUIRY;
 	c->cdb[1] = 0x01; /* EVPD */
 	c->cdb[2] = page;
-	c->cdb[3] = (uint8_t)(len >> 8); /* ALLOCATION LENGTH */
-	c->cdb[4] = (uint8_t)len;
+	kesu_store_be16(c->cdb + 3, len); /* ALLOCATION LENGTH */
 	c->dir = KESU_DIR_IN;
 	c->data = buf;
 	c->data_len = len;
@@ -77,10 +75,8 @@ void Kesu_scsi_report_opcode_cmd(struct kesu_scsi_cmd *c, uint8_t opcode, uint16
 	c->cdb[1] = 0x0c; /* REPORT SUPPORTED OPERATION CODES */
 	c->cdb[2] = 0x02; /* REPORTING OPTIONS: one command, with its service action */
 	c->cdb[3] = opcode;
-	c->cdb[4] = (uint8_t)(service_action >> 8);
-	c->cdb[5] = (uint8_t)service_action;
-	c->cdb[8] = (uint8_t)(len >> 8); /* ALLOCATION LENGTH, bytes 6..9 */
-	c->cdb[9] = (uint8_t)len;
+	kesu_store_be16(c->cdb + 4, service_action); /* REQUESTED SERVICE ACTION */
+	kesu_store_be32(c->cdb + 6, len);            /* ALLOCATION LENGTH, bytes 6..9 */
 	c->dir = KESU_DIR_IN;
 	c->data = buf;
 	c->data_len = len;

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "kesu/error.h"
 #include "device_cmd.h"
 
@@ -48,7 +49,7 @@ static void parse_fixed(const uint8_t *sb, size_t len, struct kesu_sense *s)
 	s->ascq = len > 13 ? sb[13] : 0;
 	if (len > 17 && (sb[15] & 0x80) && (s->key == SK_NO_SENSE || s->key == SK_NOT_READY)) {
 		s->progress_valid = true;
-		s->progress = (uint16_t)(sb[16] << 8 | sb[17]);
+		s->progress = kesu_load_be16(sb + 16); /* PROGRESS INDICATION */
 	}
 	if (len < 12)
 		return;
@@ -60,7 +61,7 @@ static void parse_fixed(const uint8_t *sb, size_t len, struct kesu_sense *s)
 		s->ata_status = sb[4];
 		s->ata_device = sb[5];
 		s->ata_count = sb[6];
-		s->ata_lba = (uint64_t)sb[11] << 16 | (uint64_t)sb[10] << 8 | sb[9];
+		s->ata_lba = kesu_load_le24(sb + 9); /* LBA 7:0, 15:8, 23:16 */
 	} else if (sb[8] || sb[9] || sb[10] || sb[11]) {
 		s->ata_valid = true;
 		s->ata_libata_fixed = true;
@@ -76,12 +77,12 @@ static void parse_ata_descriptor(const uint8_t *d, struct kesu_sense *s)
 	bool ext = d[2] & 0x01;
 	s->ata_valid = true;
 	s->ata_error = d[3];
-	s->ata_count = d[5];
+	s->ata_count = ext ? kesu_load_be16(d + 4) : d[5]; /* COUNT 15:8, 7:0 */
+	/* The LBA is hand-packed: the descriptor interleaves its bytes as
+	 * (HOB, low) register pairs, so no contiguous byte run holds it. */
 	s->ata_lba = (uint64_t)d[11] << 16 | (uint64_t)d[9] << 8 | d[7];
-	if (ext) {
-		s->ata_count |= (uint16_t)(d[4] << 8);
+	if (ext)
 		s->ata_lba |= (uint64_t)d[10] << 40 | (uint64_t)d[8] << 32 | (uint64_t)d[6] << 24;
-	}
 	s->ata_device = d[12];
 	s->ata_status = d[13];
 }
@@ -106,7 +107,7 @@ static void parse_descriptor(const uint8_t *sb, size_t len, struct kesu_sense *s
 		else if (d[0] == 0x02 && d[1] >= 6 && (d[4] & 0x80) &&
 			 (s->key == SK_NO_SENSE || s->key == SK_NOT_READY)) {
 			s->progress_valid = true;
-			s->progress = (uint16_t)(d[5] << 8 | d[6]);
+			s->progress = kesu_load_be16(d + 5); /* PROGRESS INDICATION */
 		}
 		off += dlen;
 	}
@@ -292,7 +293,7 @@ int Kesu_nvme_check(int ioctl_rc, struct kesu_nvme_result *res)
 		res->reason = "NVMe: sanitize failed";
 		return -EIO;
 	default:
-		if ((ioctl_rc >> 8 & 0x7) == 2) {
+		if ((ioctl_rc >> 8 & 0x7) == 2) { /* Status Code Type, bits 10:8 */
 			res->reason = "NVMe: media or data integrity error";
 			return -KESU_EMEDIA;
 		}
