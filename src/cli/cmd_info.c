@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "device_columns.h"
 #include "remedy.h"
 #include "kesu/firmware.h"
 #include "kesu/purge.h"
-
 
 static void field(const char *key, const char *value)
 {
@@ -21,30 +21,16 @@ static void field_tri(const char *key, enum kesu_tristate t)
 	field(key, cli_tristate(t));
 }
 
-static void print_identity(const struct kesu_device *d)
+/* The identity lines come from the column table, so they say what
+ * kesu list and the JSON say, in the same words. */
+static void print_identity(const struct kesu_device *dev)
 {
-	char buf[128], size[32];
-	printf("%s\n", d->path);
-	field("transport", kesu_transport_name(d->transport));
-	field("vendor", d->vendor);
-	field("model", d->model);
-	field("serial", d->serial);
-	field("firmware", d->firmware);
-	field("wwn", d->wwn);
-	cli_format_size(d->size, size, sizeof(size));
-	snprintf(buf, sizeof(buf), "%llu bytes (%s)", (unsigned long long)d->size, size);
-	field("size", buf);
-	snprintf(buf, sizeof(buf), "%u", d->logical_sector);
-	field("logical sector", d->logical_sector ? buf : NULL);
-	snprintf(buf, sizeof(buf), "%u", d->physical_sector);
-	field("physical sector", d->physical_sector ? buf : NULL);
-	field("media", kesu_media_name(d));
-	field_tri("removable", d->removable);
-	field_tri("read-only", d->read_only);
-	if (d->backing_file[0])
-		field("backing file", d->backing_file);
-	if (d->parent[0])
-		field("partition of", d->parent);
+	const struct cli_drive d = {.dev = dev};
+	char value[CLI_COL_TEXT_MAX];
+	printf("%s\n", dev->path);
+	for (size_t i = 0; i < cli_ncolumns; i++)
+		if (cli_columns[i].label && cli_column_info(&cli_columns[i], &d, value, sizeof(value)))
+			field(cli_columns[i].label, value);
 }
 
 static void print_contents(const struct kesu_device *d)

@@ -1,12 +1,13 @@
 /* The JSON form of a device. Field names are stable and documented in
- * docs/formats.md; unknown facts are null, never guessed. */
+ * docs/formats.md; unknown facts are null, never guessed. Which members
+ * there are, in which order, comes from the column table
+ * (device_columns.c); the members built whole are here. */
 #include <string.h>
 
 #include "cli.h"
+#include "device_columns.h"
 #include "kesu/firmware.h"
 #include "kesu/purge.h"
-
-/* Declared in cli.h once it has them; cmd_info.c and cmd_list.c call it. */
 
 static struct json_object *str_or_null(const char *s)
 {
@@ -23,8 +24,9 @@ static struct json_object *count_or_null(long long v)
 	return v < 0 ? NULL : json_object_new_int64(v);
 }
 
-static struct json_object *partitions_json(const struct kesu_device *dev)
+struct json_object *cli_json_partitions(const struct cli_drive *d)
 {
+	const struct kesu_device *dev = d->dev;
 	struct json_object *parts = json_object_new_array();
 	for (size_t i = 0; i < dev->nparts; i++) {
 		const struct kesu_partition *p = &dev->parts[i];
@@ -40,8 +42,9 @@ static struct json_object *partitions_json(const struct kesu_device *dev)
 	return parts;
 }
 
-static struct json_object *system_json(unsigned reasons)
+struct json_object *cli_json_system_reasons(const struct cli_drive *d)
 {
+	unsigned reasons = d->dev->system_reasons;
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{KESU_SYS_ROOT, "root"}, {KESU_SYS_BOOT, "boot"}, {KESU_SYS_EFI, "efi"},
 		{KESU_SYS_USR, "usr"}, {KESU_SYS_SWAP, "swap"}, {KESU_SYS_BOOT_MEDIUM, "boot-medium"},
@@ -53,8 +56,9 @@ static struct json_object *system_json(unsigned reasons)
 	return a;
 }
 
-static struct json_object *caps_json(const struct kesu_erase_caps *c)
+struct json_object *cli_json_capabilities(const struct cli_drive *d)
 {
+	const struct kesu_erase_caps *c = &d->dev->caps;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "overwrite", tristate(c->overwrite));
 	json_object_object_add(o, "discard", tristate(c->discard));
@@ -69,8 +73,9 @@ static struct json_object *caps_json(const struct kesu_erase_caps *c)
 	return o;
 }
 
-static struct json_object *smart_json(const struct kesu_smart *s)
+struct json_object *cli_json_smart(const struct cli_drive *d)
 {
+	const struct kesu_smart *s = &d->dev->smart;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "available", tristate(s->available));
 	json_object_object_add(o, "healthy", tristate(s->healthy));
@@ -78,14 +83,6 @@ static struct json_object *smart_json(const struct kesu_smart *s)
 	json_object_object_add(o, "reallocated_sectors", count_or_null(s->reallocated_sectors));
 	json_object_object_add(o, "temperature_c", count_or_null(s->temperature_c));
 	return o;
-}
-
-static struct json_object *string_array(const char (*items)[64], size_t n)
-{
-	struct json_object *a = json_object_new_array();
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(items[i]));
-	return a;
 }
 
 static struct json_object *bool_if(bool known, bool value)
@@ -196,12 +193,9 @@ static struct json_object *firmware_json(const struct kesu_drive_caps *caps, con
 	return o;
 }
 
-struct json_object *cli_device_json_firmware(const struct kesu_device *dev,
-					     const struct kesu_drive_caps *caps, const char *why)
+struct json_object *cli_json_firmware_erase(const struct cli_drive *d)
 {
-	struct json_object *o = cli_device_json(dev);
-	json_object_object_add(o, "firmware_erase", firmware_json(caps, why));
-	return o;
+	return d->caps ? firmware_json(d->caps, d->why) : NULL;
 }
 
 const char *cli_device_state_reason(const struct kesu_device *dev)
@@ -214,50 +208,36 @@ const char *cli_device_state_reason(const struct kesu_device *dev)
 	return "";
 }
 
-struct json_object *cli_device_json(const struct kesu_device *dev)
+struct json_object *cli_json_stack(const struct cli_drive *d)
+{
+	static const char *const kinds[KESU_STACK_KINDS] = {"system", "swap", "mounted", "held"};
+	struct json_object *stack = json_object_new_object();
+	for (int k = 0; k < KESU_STACK_KINDS; k++)
+		json_object_object_add(stack, kinds[k], str_or_null(d->dev->stack[k]));
+	return stack;
+}
+
+/* Every member the column table gives a key, in its order. */
+static struct json_object *device_object(const struct cli_drive *d)
 {
 	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "path", json_object_new_string(dev->path));
-	json_object_object_add(o, "name", json_object_new_string(dev->name));
-	json_object_object_add(o, "transport", json_object_new_string(kesu_transport_name(dev->transport)));
-	json_object_object_add(o, "vendor", str_or_null(dev->vendor));
-	json_object_object_add(o, "model", str_or_null(dev->model));
-	json_object_object_add(o, "serial", str_or_null(dev->serial));
-	json_object_object_add(o, "firmware", str_or_null(dev->firmware));
-	json_object_object_add(o, "wwn", str_or_null(dev->wwn));
-	json_object_object_add(o, "size", json_object_new_uint64(dev->size));
-	json_object_object_add(o, "logical_sector_size",
-			       dev->logical_sector ? json_object_new_int(dev->logical_sector) : NULL);
-	json_object_object_add(o, "physical_sector_size",
-			       dev->physical_sector ? json_object_new_int(dev->physical_sector) : NULL);
-	json_object_object_add(o, "media", json_object_new_string(kesu_media_name(dev)));
-	json_object_object_add(o, "rotational", tristate(dev->rotational));
-	json_object_object_add(o, "removable", tristate(dev->removable));
-	json_object_object_add(o, "read_only", tristate(dev->read_only));
-	json_object_object_add(o, "backing_file", str_or_null(dev->backing_file));
-	json_object_object_add(o, "contents_readable", json_object_new_boolean(dev->contents_error == 0));
-	json_object_object_add(o, "partition_table", str_or_null(dev->ptable));
-	json_object_object_add(o, "signature", str_or_null(dev->fstype));
-	json_object_object_add(o, "partitions", partitions_json(dev));
-	struct json_object *mounts = json_object_new_array();
-	for (size_t i = 0; i < dev->nmounts; i++)
-		json_object_array_add(mounts, json_object_new_string(dev->mounts[i]));
-	json_object_object_add(o, "mounts", mounts);
-	json_object_object_add(o, "holders", string_array(dev->holders, dev->nholders));
-	json_object_object_add(o, "swap", json_object_new_boolean(dev->swap_active));
-	json_object_object_add(o, "in_use", json_object_new_boolean(kesu_device_in_use(dev)));
-	json_object_object_add(o, "system", json_object_new_boolean(dev->system_reasons != 0));
-	json_object_object_add(o, "system_reasons", system_json(dev->system_reasons));
-	json_object_object_add(o, "state", json_object_new_string(cli_device_state(dev)));
-	json_object_object_add(o, "state_reason", str_or_null(cli_device_state_reason(dev)));
-	struct json_object *stack = json_object_new_object();
-	static const char *const kinds[KESU_STACK_KINDS] = {"system", "swap", "mounted", "held"};
-	for (int k = 0; k < KESU_STACK_KINDS; k++)
-		json_object_object_add(stack, kinds[k], str_or_null(dev->stack[k]));
-	json_object_object_add(o, "stack", stack);
-	json_object_object_add(o, "smart", smart_json(&dev->smart));
-	json_object_object_add(o, "capabilities", caps_json(&dev->caps));
-	/* Only kesu list and kesu info ask the drive (cli_device_json_firmware). */
-	json_object_object_add(o, "firmware_erase", NULL);
+	for (size_t i = 0; i < cli_ncolumns; i++)
+		if (cli_columns[i].key)
+			json_object_object_add(o, cli_columns[i].key, cli_column_json(&cli_columns[i], d));
 	return o;
+}
+
+/* firmware_erase is null: only kesu list and kesu info ask the drive. */
+struct json_object *cli_device_json(const struct kesu_device *dev)
+{
+	struct cli_drive d = {.dev = dev};
+	return device_object(&d);
+}
+
+struct json_object *cli_device_json_firmware(const struct kesu_device *dev,
+					     const struct kesu_drive_caps *caps, const char *why)
+{
+	static const struct kesu_drive_caps none = {.bus = KESU_BUS_OTHER};
+	struct cli_drive d = {.dev = dev, .caps = caps ? caps : &none, .why = why};
+	return device_object(&d);
 }
