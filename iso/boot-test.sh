@@ -246,7 +246,7 @@ wipe_bios_cd() {
 	qemu_boot $name bios cd $(std_disks) \
 		-drive "if=none,id=r0,file=$work/results.img,format=raw,cache=unsafe" \
 		-device usb-storage,bus=xhci.0,drive=r0,serial=KESU-STICK \
-		$(fw drives=all method=nist-clear operator=CI-Operator org=Test-City poweroff=1)
+		$(fw drives=all method=nist-clear operator=CI-Operator org=Test-City class=III poweroff=1)
 	grep -q "KESU-UNATTENDED-DONE rc=0" "$work/$name.txt" || why="$why no KESU-UNATTENDED-DONE rc=0;"
 	for d in virtio nvme sata; do zeros $d; done
 	fetch "$work/results.img" "$work/r1"
@@ -266,7 +266,7 @@ wipe_uefi_usb() {
 	qemu_boot $name uefi usb-rw $(std_disks) \
 		-drive "if=none,id=b0,file=blkdebug:$work/bad.conf:$work/bad.img,format=raw,cache=unsafe" \
 		-device virtio-blk-pci,drive=b0,serial=BAD-DISK-1 \
-		$(fw drives=all method=dod-3pass operator=CI-Operator org=Test-City poweroff=1)
+		$(fw drives=all method=dod-3pass operator=CI-Operator org=Test-City class=III poweroff=1)
 	grep -q "KESU-UNATTENDED-DONE rc=" "$work/$name.txt" || why="$why no KESU-UNATTENDED-DONE;"
 	grep -q "KESU-UNATTENDED-DONE rc=0" "$work/$name.txt" && why="$why a bad sector yet rc=0;"
 	for d in virtio nvme sata; do overwritten $d; done
@@ -313,7 +313,7 @@ firmware_bios_cd() {
 		-drive "if=none,id=r0,file=$work/results.img,format=raw,cache=unsafe" \
 		-device virtio-blk-pci,drive=r0,serial=KESU-STICK \
 		$(fw drives=NVME-FMT-1:nvme-format-erase,USB-DISK-1:ata-security-erase allow_usb=1 \
-			operator=CI-Operator org=Test-City poweroff=1)
+			operator=CI-Operator org=Test-City class=III poweroff=1)
 	# The USB drive cannot do it: kesu wipe exits 3 (unsupported).
 	grep -q "KESU-UNATTENDED-DONE rc=3" "$work/$name.txt" || why="$why unattended rc is not 3 (unsupported);"
 	grep -q "/dev/sd[a-z]*: ata-security-erase: ATA commands do not reach the drive" "$work/$name.txt" ||

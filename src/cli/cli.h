@@ -262,7 +262,8 @@ struct cli_disposal {
 /* Loads the policy, and with approval_path the trust store and the
  * approval (its class and purpose fill the context where none was given).
  * Prints one line and returns an exit code on failure. */
-int cli_disposal_load(struct cli_disposal *d, struct cli_station *st, const char *approval_path,
+int cli_disposal_load(struct cli_disposal *d, struct cli_station *st,
+		      const struct kesu_method_set *methods, const char *approval_path,
 		      const char *policy_path, const char *trust_path);
 /* Judges one drive (ledger NULL: before it is open; nothing is spent
  * then). On success and with approval_json, *approval_json receives the
@@ -289,4 +290,17 @@ int cli_approval_find(const char *number, char *path, size_t size);
 int cmd_cert_import(int argc, char **argv);
 /* kesu countersign (cmd_countersign.c; issue 14 item 5). */
 int cmd_countersign(int argc, char **argv);
+/* ---- kesu demo's approval (demo_approval.c) ---- */
+#define CLI_DEMO_APPROVER "デモ 承認者"
+#define CLI_DEMO_WITNESS "デモ 立会者"
+#define CLI_DEMO_ASSET "DEMO-0001"
+struct cli_demo {
+	const char *ledger, *station_key, *trust;
+	const char *approver_key, *approver_pub, *approval, *approval_pdf;
+};
+/* Runs a command in process, as if typed (getopt restarted). */
+int cli_demo_run(int (*cmd)(int, char **), char **argv);
+/* The approver's key (made and trusted once), then an approval of the demo
+ * disk (asset CLI_DEMO_ASSET, class II, lease return). An exit code. */
+int cli_demo_approve(const struct cli_demo *d, const char *operator);
 #endif

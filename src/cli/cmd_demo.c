@@ -72,16 +72,6 @@ static int write_demo_image(const char *path)
 }
 
 /* Runs a subcommand as if typed (getopt starts over). */
-static int run_command(int (*cmd)(int, char **), char **argv)
-{
-	int argc = 0;
-	while (argv[argc])
-		argc++;
-	optind = 0;
-	fflush(stdout);
-	return cmd(argc, argv);
-}
-
 /* The certificate the wipe just wrote: the newest kesu-*.pdf. */
 static int newest_pdf(const char *dir, char *out, size_t size)
 {
@@ -186,7 +176,7 @@ int cmd_demo(int argc, char **argv)
 	}
 
 	printf("\n$ kesu info %s\n", target);
-	int code = run_command(cmd_info, (char *[]){"info", target, NULL});
+	int code = cli_demo_run(cmd_info, (char *[]){"info", target, NULL});
 	/* The demo's station lives beside its disk, not in the user's files. */
 	char ledger[PATH_MAX], certs[PATH_MAX], key[PATH_MAX], pub[PATH_MAX], operator[128];
 	snprintf(ledger, sizeof(ledger), "%s/ledger.sqlite", dir);
@@ -195,24 +185,44 @@ int cmd_demo(int argc, char **argv)
 	snprintf(pub, sizeof(pub), "%s/station.pub", dir);
 	const char *user = getenv("USER");
 	snprintf(operator, sizeof(operator), "%s (demo)", user && *user ? user : "operator");
+	/* The disposal process: a signed prior approval naming this disk, and a
+	 * witness, as the default policy asks for class II (docs/workflow.md). */
+	char trust[PATH_MAX], akey[PATH_MAX], apub[PATH_MAX], approval[PATH_MAX], form[PATH_MAX];
+	snprintf(trust, sizeof(trust), "%s/trust.json", dir);
+	snprintf(akey, sizeof(akey), "%s/approver.key", dir);
+	snprintf(apub, sizeof(apub), "%s/approver.pub", dir);
+	snprintf(approval, sizeof(approval), "%s/demo.kesu-approval", dir);
+	snprintf(form, sizeof(form), "%s/approval.pdf", dir);
+	struct cli_demo demo = {ledger, key, trust, akey, apub, approval, form};
+	if (code == KESU_EXIT_OK)
+		code = cli_demo_approve(&demo, operator);
 	if (code == KESU_EXIT_OK) {
-		printf("\n$ kesu wipe --yes --operator '%s' --organisation 'kesu demo' --class II"
-		       " --purpose lease-return --ledger %s --cert-dir %s --key %s %s\n", operator, ledger,
-		       certs, key, target);
-		code = run_command(cmd_wipe, (char *[]){"wipe", "--yes", "--operator", operator,
-			"--organisation", "kesu demo", "--class", "II", "--purpose", "lease-return",
-			"--ledger", ledger, "--cert-dir", certs, "--key", key, target, NULL});
+		char asset[] = CLI_DEMO_ASSET; /* --asset is trimmed in place */
+		char *wipe[] = {"wipe", "--yes", "--operator", operator, "--organisation",
+				"kesu demo", "--approval", approval, "--trust", trust, "--asset",
+				asset, "--witness", CLI_DEMO_WITNESS, "--ledger", ledger,
+				"--cert-dir", certs, "--key", key, target, NULL};
+		printf("\n$ kesu wipe --yes --operator '%s' --organisation 'kesu demo' --approval %s"
+		       " --trust %s --asset %s --witness '%s' --ledger %s --cert-dir %s --key %s %s\n",
+		       operator, approval, trust, CLI_DEMO_ASSET, CLI_DEMO_WITNESS, ledger, certs, key,
+		       target);
+		code = cli_demo_run(cmd_wipe, wipe);
 	}
 	char cert[PATH_MAX];
 	if (code == KESU_EXIT_OK && newest_pdf(certs, cert, sizeof(cert)) == 0) {
 		printf("\n$ kesu cert verify --pubkey %s --ledger %s %s\n", pub, ledger, cert);
-		code = run_command(cmd_cert, (char *[]){"cert", "verify", "--pubkey", pub, "--ledger",
+		code = cli_demo_run(cmd_cert, (char *[]){"cert", "verify", "--pubkey", pub, "--ledger",
 			ledger, cert, NULL});
 	}
 	if (code == KESU_EXIT_OK) {
 		printf("\n$ kesu ledger verify --ledger %s --pubkey %s\n", ledger, pub);
-		code = run_command(cmd_ledger, (char *[]){"ledger", "verify", "--ledger", ledger,
+		code = cli_demo_run(cmd_ledger, (char *[]){"ledger", "verify", "--ledger", ledger,
 			"--pubkey", pub, NULL});
+	}
+	if (code == KESU_EXIT_OK) {
+		printf("\n$ kesu approval status --trust %s --ledger %s %s\n", trust, ledger, approval);
+		code = cli_demo_run(cmd_approval_status, (char *[]){"status", "--trust", trust, "--ledger",
+			ledger, approval, NULL});
 	}
 	if (code == KESU_EXIT_OK) {
 		long left = count_records(image);

@@ -21,11 +21,14 @@ static void context_from_approval(struct kesu_job_context *ctx, const struct kes
 		snprintf(ctx->purpose, sizeof(ctx->purpose), "%s", a->purpose);
 }
 
-int cli_disposal_load(struct cli_disposal *d, struct cli_station *st, const char *approval_path,
+int cli_disposal_load(struct cli_disposal *d, struct cli_station *st,
+		      const struct kesu_method_set *methods, const char *approval_path,
 		      const char *policy_path, const char *trust_path)
 {
 	memset(d, 0, sizeof(*d));
 	int code = cli_policy_load(st, policy_path, &d->policy);
+	if (code == KESU_EXIT_OK) /* a policy naming a method kesu lacks is a typo */
+		code = cli_policy_methods(&d->policy, methods);
 	if (code != KESU_EXIT_OK || !approval_path)
 		return code;
 	char path[KESU_PATH_MAX], err[KESU_ERRMSG_MAX];

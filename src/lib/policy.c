@@ -28,7 +28,9 @@ void kesu_policy_default(struct kesu_policy *p)
 		c->approval_required = i <= 1;
 		c->witness_required = i == 0;
 		c->min_level = KESU_NIST_CLEAR;
-		c->min_verify = KESU_POLICY_VERIFY_SAMPLE;
+		/* Class III may be written without a read-back: such a job ends
+		 * UNVERIFIED, with no certificate, which says so itself. */
+		c->min_verify = i <= 1 ? KESU_POLICY_VERIFY_SAMPLE : KESU_POLICY_VERIFY_NONE;
 		c->on_failure = i <= 1 ? KESU_POLICY_FAILURE_DESTROY : KESU_POLICY_FAILURE_NONE;
 		set_sources(&c->from, "default");
 	}

@@ -14,7 +14,7 @@ pub="$XDG_CONFIG_HOME/kesu/station.pub"
 
 dev=$(attach "$(make_image c.img 8M)")
 expect_exit 0 "a verified wipe" "${WIPE[@]}" --method nsa-3pass --operator "山田 太郎" \
-	--organisation 高松市 --department 情報政策課 --class I --purpose disposal --asset PC-7 "$dev"
+	--organisation 高松市 --department 情報政策課 --class I --purpose disposal --asset PC-7 --policy "$OPEN_POLICY" "$dev"
 cp "$WORK/out" "$WORK/wipe.json"
 pdf=$(jq -r '.jobs[0].record.certificate' "$WORK/wipe.json")
 check "it names a certificate" test -f "$pdf"

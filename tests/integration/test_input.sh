@@ -117,7 +117,7 @@ ledger_field() { # ledger_field JQ: from the newest record
 conf="$WORK/good.conf"
 printf '\xef\xbb\xbfoperator = 山田 太郎\r\norganisation = 高松市  # city\r\n' >"$conf"
 printf 'department = No.#3 \\# not a comment\n# a comment line\n   # an indented one\n' >>"$conf"
-printf 'location = 本庁舎\xe3\x80\x80# after an ideographic space\nclass = II\n' >>"$conf"
+printf 'location = 本庁舎\xe3\x80\x80# after an ideographic space\nclass = III\n' >>"$conf"
 printf 'date_style = era\nclass_label = 重要性分類\n' >>"$conf"
 org300=$(long 高 100) # 300 bytes, 100 characters: within the limit
 expect_exit 0 "a wipe with a BOM, CRLF and comments in the config" env KESU_CONFIG="$conf" \

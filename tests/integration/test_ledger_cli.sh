@@ -9,7 +9,7 @@ WIPE=("$KESU" wipe --yes --force --progress none --request-size 1M)
 a=$(attach "$(make_image a.img 8M)")
 b=$(attach "$(make_image b.img 8M)")
 expect_exit 0 "a wipe with the record's fields" "${WIPE[@]}" --method nist-clear --operator "山田 太郎" \
-	--department 情報政策課 --class II --purpose lease-return --asset PC-0042 --approver "佐藤 課長" "$a"
+	--department 情報政策課 --class II --purpose lease-return --asset PC-0042 --approver "佐藤 課長" --policy "$OPEN_POLICY" "$a"
 check "it names the ledger record" grep -qE "^  ledger: record 1, job [0-9a-f]{32}$" "$WORK/out"
 check "the ledger file is private (0600)" test "$(stat -c %a "$LEDGER")" = 600
 check "the station key was made on first use, 0600" test "$(stat -c %a "$XDG_CONFIG_HOME/kesu/station.key")" = 600

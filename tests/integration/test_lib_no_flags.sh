@@ -159,7 +159,7 @@ if [ -n "$KESU" ] && [ -x "$KESU" ] && command -v mkswap >/dev/null; then
 		cat "$WORK/out"
 	fi
 	export XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data"
-	if "$KESU" wipe --yes --operator T --organisation O --method zero --verify sample \
+	if "$KESU" wipe --yes --operator T --organisation O --class III --method zero --verify sample \
 		"$WORK/img" >"$WORK/out" 2>&1; then
 		ko "kesu wipe --yes refuses the warning without --force"
 	elif grep -q 'holds a swap signature; add --force to erase it unattended$' "$WORK/out"; then
@@ -170,7 +170,7 @@ if [ -n "$KESU" ] && [ -x "$KESU" ] && command -v mkswap >/dev/null; then
 	fi
 	# The text UI runs kesu wipe as its child and shows its messages: there
 	# the remedy names what the UI offers, never an option.
-	if KESU_FRONT_END=tui "$KESU" wipe --yes --operator T --organisation O --method zero \
+	if KESU_FRONT_END=tui "$KESU" wipe --yes --operator T --organisation O --class III --method zero \
 		--verify sample "$WORK/img" >"$WORK/out" 2>&1; then
 		ko "under the text UI the refusal names no option"
 	elif grep -q 'holds a swap signature; confirm the warning on the confirmation screen$' \

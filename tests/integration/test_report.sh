@@ -118,7 +118,7 @@ fi
 printf 'operator = Test Operator\norganisation = Test City\ndate_style = era\nclass_label = 情報資産の分類\n' \
 	>"$XDG_CONFIG_HOME/kesu/config"
 dev=$(new_drive styled)
-expect_exit 0 "a wipe with date_style = era and a class label" "${WIPE[@]}" --method dod-3pass --class II "$dev"
+expect_exit 0 "a wipe with date_style = era and a class label" "${WIPE[@]}" --method dod-3pass --class II --policy "$OPEN_POLICY" "$dev"
 cert=$(newest_pdf)
 pdftotext -enc UTF-8 "$cert" "$WORK/styled.txt"
 year=$(( $(date +%Y) - 2018 ))

@@ -83,7 +83,8 @@ Test(policy, the_default)
 	for (int i = 0; i < 3; i++) {
 		cr_assert_eq(all[i]->n_methods, 0);
 		cr_assert_eq(all[i]->min_level, KESU_NIST_CLEAR);
-		cr_assert_eq(all[i]->min_verify, KESU_POLICY_VERIFY_SAMPLE);
+		cr_assert_eq(all[i]->min_verify,
+			     i < 2 ? KESU_POLICY_VERIFY_SAMPLE : KESU_POLICY_VERIFY_NONE);
 		cr_assert_eq(all[i]->on_failure,
 			     i < 2 ? KESU_POLICY_FAILURE_DESTROY : KESU_POLICY_FAILURE_NONE);
 		const char *from[] = {all[i]->from.approval,  all[i]->from.witness,
@@ -363,13 +364,13 @@ Test(policy, no_class_is_refused_when_the_rules_differ_by_class)
 
 Test(policy, no_class_is_fine_when_every_class_has_the_same_rules)
 {
-	cr_assert_eq(LOAD("[all]\napproval = optional\nwitness = optional\non_failure = none\n"), 0,
-		     "%s", err);
+	cr_assert_eq(LOAD("[all]\napproval = optional\nwitness = optional\non_failure = none\n"
+			  "min_verify = sample\n"), 0, "%s", err);
 	struct kesu_disposal_job j = job("", &overwrite);
 	cr_assert_eq(check(&j, false), KESU_POLICY_OK, "%s", err);
 	/* the same rules, but one class lists methods: the class matters again */
 	cr_assert_eq(LOAD("[all]\napproval = optional\nwitness = optional\non_failure = none\n"
-			  "[class I]\nmethods = dod-3pass\n"),
+			  "min_verify = sample\n[class I]\nmethods = dod-3pass\n"),
 		     0, "%s", err);
 	cr_assert_eq(check(&j, false), KESU_POLICY_NO_CLASS);
 }
@@ -429,21 +430,25 @@ Test(policy, level_of_the_drive_or_else_of_the_method)
 
 Test(policy, verification_and_the_methods_default)
 {
-	struct kesu_disposal_job j = job("III", &unverified);
-	cr_assert_eq(check(&j, false), KESU_POLICY_VERIFY, "the method verifies nothing");
-	cr_assert_str_eq(err, "class III requires sample verification; the job would verify none");
+	struct kesu_disposal_job j = job("II", &unverified);
+	cr_assert_eq(check(&j, true), KESU_POLICY_VERIFY, "the method verifies nothing");
+	cr_assert_str_eq(err, "class II requires sample verification; the job would verify none");
 	cr_assert_str_eq(kesu_policy_clause(KESU_POLICY_VERIFY), "§3.2(9)a");
 	j.verify_mode = KESU_VMODE_SAMPLE;
-	cr_assert_eq(check(&j, false), KESU_POLICY_OK, "%s", err);
-	j = job("III", &overwrite); /* the default: sampled */
-	cr_assert_eq(check(&j, false), KESU_POLICY_OK, "%s", err);
+	cr_assert_eq(check(&j, true), KESU_POLICY_OK, "%s", err);
+	j = job("II", &overwrite); /* the default: sampled */
+	cr_assert_eq(check(&j, true), KESU_POLICY_OK, "%s", err);
 	j.verify_mode = KESU_VMODE_NONE;
-	cr_assert_eq(check(&j, false), KESU_POLICY_VERIFY);
-	cr_assert_eq(LOAD("[class III]\nmin_verify = full\n"), 0, "%s", err);
+	cr_assert_eq(check(&j, true), KESU_POLICY_VERIFY);
+	cr_assert_eq(LOAD("[class II]\nmin_verify = full\n"), 0, "%s", err);
 	j.verify_mode = KESU_VMODE_DEFAULT;
-	cr_assert_eq(check(&j, false), KESU_POLICY_VERIFY);
-	cr_assert_str_eq(err, "class III requires full verification; the job would verify sample");
+	cr_assert_eq(check(&j, true), KESU_POLICY_VERIFY);
+	cr_assert_str_eq(err, "class II requires full verification; the job would verify sample");
 	j.verify_mode = KESU_VMODE_FULL;
+	cr_assert_eq(check(&j, true), KESU_POLICY_OK, "%s", err);
+	/* class III may go unverified under the default (it ends UNVERIFIED) */
+	kesu_policy_default(&pol);
+	j = job("III", &unverified);
 	cr_assert_eq(check(&j, false), KESU_POLICY_OK, "%s", err);
 }
 
@@ -547,16 +552,16 @@ Test(policy, refusal_lines)
 
 Test(policy, refusal_lines_for_verification_name_the_level_required)
 {
-	struct kesu_disposal_job j = job("III", &unverified);
-	enum kesu_policy_refusal r = check(&j, false);
-	cr_assert_str_eq(refusal_line(r, "III", err),
-			 "kesu: 重要性分類Ⅲの媒体には、より確実な消去の検証が必要です (§3.2(9)a): "
-			 "--verify sample / class III requires sample verification; the job would "
+	struct kesu_disposal_job j = job("II", &unverified);
+	enum kesu_policy_refusal r = check(&j, true);
+	cr_assert_str_eq(refusal_line(r, "II", err),
+			 "kesu: 重要性分類Ⅱの媒体には、より確実な消去の検証が必要です (§3.2(9)a): "
+			 "--verify sample / class II requires sample verification; the job would "
 			 "verify none (§3.2(9)a): give --verify sample\n");
-	cr_assert_eq(LOAD("[class III]\nmin_verify = full\n"), 0, "%s", err);
-	j = job("III", &overwrite);
-	r = check(&j, false);
-	const char *line = refusal_line(r, "III", err);
+	cr_assert_eq(LOAD("[class II]\nmin_verify = full\n"), 0, "%s", err);
+	j = job("II", &overwrite);
+	r = check(&j, true);
+	const char *line = refusal_line(r, "II", err);
 	cr_assert(strstr(line, "(§3.2(9)a): --verify full / "), "%s", line);
 	cr_assert(strstr(line, "give --verify full\n"), "%s", line);
 	cr_assert_str_empty(refusal_line(KESU_POLICY_OK, "I", ""));
