@@ -125,11 +125,17 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	json_object_object_add(p, "certificate_id", json_object_get(member(rec, "certificate_id")));
 	json_object_object_add(p, "issued_utc", json_object_new_string(utc));
 	json_object_object_add(p, "issued_local", json_object_new_string(local));
-	static const char *const copied[] = {"approval", "approver", "classification", "media",
-					     "operator", "organisation", "outcome", "purpose",
-					     "reason", "station", "tool", "witness", NULL};
+	static const char *const copied[] = {"approver", "classification", "media", "operator",
+					     "organisation", "outcome", "purpose", "reason",
+					     "station", "tool", NULL};
 	for (const char *const *n = copied; *n; n++)
 		json_object_object_add(p, *n, json_object_get(member(rec, *n)));
+	/* Only when the job had them: a payload without is byte for byte what
+	 * kesu wrote before approvals and witnesses existed. */
+	static const char *const when_given[] = {"approval", "witness", NULL};
+	for (const char *const *n = when_given; *n; n++)
+		if (member(rec, *n))
+			json_object_object_add(p, *n, json_object_get(member(rec, *n)));
 	json_object_object_add(p, "sanitization", san);
 	json_object_object_add(p, "verification", pick(member(rec, "verification"), verify_names));
 	json_object_object_add(p, "ledger", ledger);

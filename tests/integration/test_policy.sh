@@ -35,7 +35,8 @@ expect_exit 0 "policy show --json without a file" "$KESU" policy show --json
 check "JSON: the default" jq -e '.path == null and .name == null
 	and .classes.I.approval == {"value": "required", "from": "default"}
 	and .classes.II.witness.value == "optional"
-	and .classes.III.min_verify.value == "sample"
+	and .classes.II.min_verify.value == "sample"
+	and .classes.III.min_verify.value == "none"
 	and .classes.I.methods.value == []' "$WORK/out"
 
 # ---- the shipped example: FILE:LINE sources ----
