@@ -21,7 +21,7 @@
 #include "kesu/record.h"
 #include "kesu/wipe.h"
 
-/* One exit-code table for every subcommand (README, kesu(1)). */
+/* One exit-code table for every subcommand (README, kesu(8)). */
 enum kesu_exit {
 	KESU_EXIT_OK = 0,
 	KESU_EXIT_FAILURE = 1,     /* an operation failed (I/O, media, ...) */

@@ -231,7 +231,7 @@ static int set_key(struct parser *p, enum key key, const char *value)
 	case KEY_FIRMWARE:
 		m->firmware = kesu_firmware_command_parse(value);
 		if (m->firmware == KESU_FW_NONE)
-			return fail(p, "unknown firmware command \"%s\" (kesu(1) lists them)", value);
+			return fail(p, "unknown firmware command \"%s\" (kesu(8) lists them)", value);
 		m->technique = KESU_TECHNIQUE_FIRMWARE;
 		return 0;
 	case KEY_LEAVES:

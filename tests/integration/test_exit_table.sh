@@ -1,6 +1,6 @@
 #!/bin/bash
 # The exit-status table is written three times: README.md "Exit status",
-# kesu(1) EXIT STATUS and `kesu --help`. This test fails when they drift
+# kesu(8) EXIT STATUS and `kesu --help`. This test fails when they drift
 # apart: each is parsed into (code, meaning) pairs, and for every code
 #   - all three have it, and so does the KESU_EXIT_* enum in src/cli/cli.h;
 #   - the meaning's head (up to the first ':' or '(', without "kesu") of
@@ -90,7 +90,7 @@ enum = {int(v) for v in re.findall(r"\bKESU_EXIT_\w+ = (\d+)", open(enum_path).r
 sources = {
     "kesu --help": from_help(help_path),
     "README.md": from_readme(readme_path),
-    "kesu.1": from_man(man_path),
+    "kesu.8": from_man(man_path),
 }
 if not enum:
     problems.append("no KESU_EXIT_* values in %s" % enum_path)
@@ -124,7 +124,7 @@ print("%d codes, %d problems" % (len(enum), len(problems)))
 sys.exit(1 if problems else 0)
 PY
 
-README=$SRC/README.md MAN=$SRC/docs/kesu.1 ENUM=$SRC/src/cli/cli.h
+README=$SRC/README.md MAN=$SRC/docs/kesu.8 ENUM=$SRC/src/cli/cli.h
 "$KESU" --help >"$WORK/help.txt"
 tables() { # tables HELP README MAN: the checker's verdict, its report in $WORK/report
 	python3 "$WORK/exit_table.py" "$1" "$2" "$3" "$ENUM" >"$WORK/report" 2>&1
@@ -132,7 +132,7 @@ tables() { # tables HELP README MAN: the checker's verdict, its report in $WORK/
 fails() { ! "$@"; }
 
 if tables "$WORK/help.txt" "$README" "$MAN"; then
-	ok "README.md, kesu(1), kesu --help and cli.h agree ($(tail -1 "$WORK/report"))"
+	ok "README.md, kesu(8), kesu --help and cli.h agree ($(tail -1 "$WORK/report"))"
 else
 	not_ok "the exit-status tables disagree: $(tr '\n' ';' <"$WORK/report")"
 fi
@@ -143,9 +143,9 @@ check "README.md's mutated line exists" fails cmp -s "$README" "$WORK/readme.md"
 check "a changed meaning in README.md is caught" fails tables "$WORK/help.txt" "$WORK/readme.md" "$MAN"
 check "  ... and named" grep -q '^4: README.md says "verification skipped"' "$WORK/report"
 
-awk '/^\.B 9$/ { skip = 1; next } skip && /^\.(TP|PP)$/ { skip = 0 } !skip' "$MAN" >"$WORK/kesu.1"
-check "a code missing from kesu(1) is caught" fails tables "$WORK/help.txt" "$README" "$WORK/kesu.1"
-check "  ... and named" grep -q '^kesu.1 has codes \[0, 1, 2, 3, 4, 5, 6, 7, 8\]' "$WORK/report"
+awk '/^\.B 9$/ { skip = 1; next } skip && /^\.(TP|PP)$/ { skip = 0 } !skip' "$MAN" >"$WORK/kesu.8"
+check "a code missing from kesu(8) is caught" fails tables "$WORK/help.txt" "$README" "$WORK/kesu.8"
+check "  ... and named" grep -q '^kesu.8 has codes \[0, 1, 2, 3, 4, 5, 6, 7, 8\]' "$WORK/report"
 
 sed 's/not a SUCCESS certificate/not a certificate/' "$WORK/help.txt" >"$WORK/help-key.txt"
 check "a key word dropped from --help is caught" fails tables "$WORK/help-key.txt" "$README" "$MAN"

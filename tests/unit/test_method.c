@@ -638,14 +638,14 @@ Test(method_firmware, rules_that_tie_keys_together)
 Test(method_firmware, values)
 {
 	expect_error("x.method", fw_with_line(10, "firmware ata-erase"),
-		     "x.method:10: unknown firmware command \"ata-erase\" (kesu(1) lists them)");
+		     "x.method:10: unknown firmware command \"ata-erase\" (kesu(8) lists them)");
 	expect_error("x.method", fw_with_line(10, "firmware ATA-SANITIZE-CRYPTO"),
-		     "x.method:10: unknown firmware command \"ATA-SANITIZE-CRYPTO\" (kesu(1) lists them)");
+		     "x.method:10: unknown firmware command \"ATA-SANITIZE-CRYPTO\" (kesu(8) lists them)");
 	expect_error("x.method", fw_with_line(10, "firmware auto-purge"),
-		     "x.method:10: unknown firmware command \"auto-purge\" (kesu(1) lists them)");
+		     "x.method:10: unknown firmware command \"auto-purge\" (kesu(8) lists them)");
 	expect_error("x.method", fw_with_line(10, "firmware ata-sanitize-crypto nvme-format-erase"),
 		     "x.method:10: unknown firmware command \"ata-sanitize-crypto nvme-format-erase\" "
-		     "(kesu(1) lists them)");
+		     "(kesu(8) lists them)");
 	expect_error("x.method", fw_with_line(10, "firmware"), "x.method:10: firmware has no value");
 	expect_error("x.method", fw_with_line(11, "leaves zeros"),
 		     "x.method:11: unknown leaves value \"zeros\" (expected changed or zero)");
