@@ -21,11 +21,11 @@ static const struct command commands[] = {
 	{"unlock", cmd_unlock, "remove the password a failed ATA Security Erase left set"},
 	{"methods", cmd_methods, "list the erasure methods, or show one"},
 	{"ledger", cmd_ledger, "verify, list, show or export the record of every job"},
-	{"cert", cmd_cert, "verify a certificate offline, or show its payload"},
+	{"cert", cmd_cert, "verify a certificate offline, show, issue it, or import a contractor's"},
 	{"key", cmd_key, "generate or show the station's key, or a person's or contractor's"},
 	{"trust", cmd_trust, "add, list or remove the keys of approvers, witnesses, contractors"},
 	{"approve", cmd_approve, "sign a prior approval of a disposal (事前承認, 様式第3号)"},
-	{"approval", cmd_approval, "show an approval and whether a trusted approver signed it"},
+	{"approval", cmd_approval, "show an approval, or where the proof of each of its media is"},
 	{"countersign", cmd_countersign, "a witness's or validator's countersignature of a certificate"},
 	{"policy", cmd_policy, "show the policy profile in force and where each rule comes from"},
 	{"demo", cmd_demo, "run the main job on a demo image it creates (no real disk)"},
@@ -38,7 +38,7 @@ static void usage(FILE *out)
 	      "the proof.\n\nCommands:\n",
 	      out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n`kesu COMMAND --help` describes each command.\n\n"
 	      "Exit status:\n"
 	      "  0 success\n"
