@@ -279,7 +279,7 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 	} else {
 		/* Stored text reaches the terminal escaped (cli_escape), cut to
 		 * the column between characters, never inside one. */
-		char at_text[40], when[17], op[15], serial[17], method[14], outcome[100];
+		char at_text[40], when[17], op[15], serial[17], method[24], outcome[100];
 		char ev_at[40], ev_what[300], ev_kind[40];
 		const char *at = row->record ? field(rec, "ended_local") : row->started_utc;
 		const char *by = row->record ? field(rec, "operator.name") : "-";
@@ -298,7 +298,7 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 					  : field(rec, "sanitization.method.id"), method, sizeof(method));
 		cli_escape(event ? ev_what : row->record ? field(rec, "outcome") : row->state, outcome,
 			   sizeof(outcome));
-		fprintf(ls->out, "%-4s %-16s %-14s %-16s %-13s %s%s\n", row->seq ? seq : "-",
+		fprintf(ls->out, "%-4s %-16s %-14s %-16s %-22s %s%s\n", row->seq ? seq : "-",
 			cli_escape(at_text, when, sizeof(when)), op, serial, method, outcome,
 			missing == 1 ? " *" : "");
 	}
@@ -326,7 +326,7 @@ static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st)
 			fprintf(out, "%s%s", i ? "," : "", csv_columns[i]);
 		fputs("\r\n", out);
 	} else if (!ctl->json) {
-		fprintf(out, "%-4s %-16s %-14s %-16s %-13s %s\n", "SEQ", "ENDED (LOCAL)", "OPERATOR", "SERIAL",
+		fprintf(out, "%-4s %-16s %-14s %-16s %-22s %s\n", "SEQ", "ENDED (LOCAL)", "OPERATOR", "SERIAL",
 			"METHOD", "OUTCOME");
 	}
 	char err[KESU_ERRMSG_MAX];
