@@ -69,6 +69,13 @@ int cli_trust_path(const struct kesu_config *cfg, const char *flag, char *out, s
  * and returns 2 for a malformed store, 1 otherwise. */
 struct kesu_trust;
 int cli_trust_load(const char *path, struct kesu_trust **trust);
+/* Both: the path into path, then the store. */
+int cli_trust_open(const struct kesu_config *cfg, const char *flag, char *path, size_t size,
+		   struct kesu_trust **trust);
+/* The same for a command that needs nothing else of the station: reads
+ * the config file itself. */
+int cli_trust_open_configured(const char *flag, char *path, size_t size,
+			      struct kesu_trust **trust);
 /* Loads the station's secret key (path NULL: the default), asking for the
  * passphrase at a terminal when it is protected and no passphrase file is
  * given. Returns an exit code, having printed a one-line error. */
@@ -273,6 +280,10 @@ int cli_disposal_check(const struct cli_disposal *d, struct kesu_ledger *ledger,
 		       const struct kesu_method *method, const struct kesu_job_options *opts,
 		       const struct kesu_job_context *ctx, char **approval_json);
 void cli_disposal_free(struct cli_disposal *d);
+/* After a job that did not end SUCCESS: what the policy requires of the
+ * medium (on_failure = destroy), on stderr. */
+void cli_disposal_after(const struct cli_disposal *d, const struct kesu_job_context *ctx,
+			const struct kesu_job_result *r);
 /* ---- Plain tables for review commands (text_table.c) ---- */
 struct cli_table;
 /* NULL when out of memory. */

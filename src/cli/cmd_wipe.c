@@ -648,7 +648,8 @@ static struct json_object *record_json(const struct kesu_wipe_status *rec)
 }
 
 /* Runs the jobs, then records and reports each. Returns the worst code. */
-static int run_jobs(const struct wipe_ctl *ctl, struct drive *drives)
+static int run_jobs(const struct wipe_ctl *ctl, const struct cli_disposal *disposal,
+		    const struct kesu_job_context *ctx, struct drive *drives)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
@@ -690,6 +691,7 @@ static int run_jobs(const struct wipe_ctl *ctl, struct drive *drives)
 		} else {
 			print_summary(r, status);
 			print_record(status);
+		cli_disposal_after(disposal, ctx, r);
 		}
 	}
 	if (jobs_done_fd >= 0)
@@ -762,7 +764,7 @@ int cmd_wipe(int argc, char **argv)
 			code = start_jobs(&ctl, &ks, &disposal, drives);
 		}
 		if (code == KESU_EXIT_OK)
-			code = run_jobs(&ctl, drives);
+			code = run_jobs(&ctl, &disposal, &ks.ctx, drives);
 	}
 	for (size_t i = 0; i < ctl.ndevices; i++) {
 		kesu_wipe_free(drives[i].wipe); /* the job, before the channel it borrows */

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "kesu/disposal.h"
 #include "kesu/paths.h"
+#include "kesu/vocabulary.h"
 
 /* Takes the class and purpose from the approval when the operator gave
  * none; when they differ, the check below refuses with both values. */
@@ -106,4 +107,19 @@ int cli_disposal_check(const struct cli_disposal *d, struct kesu_ledger *ledger,
 		}
 	}
 	return KESU_EXIT_OK;
+}
+
+void cli_disposal_after(const struct cli_disposal *d, const struct kesu_job_context *ctx,
+			const struct kesu_job_result *r)
+{
+	const struct kesu_policy_class *rule = kesu_policy_class(&d->policy, ctx->classification);
+	if (r->outcome == KESU_OUTCOME_SUCCESS || !rule ||
+	    rule->on_failure != KESU_POLICY_FAILURE_DESTROY)
+		return;
+	/* The policy's answer to a medium that could not be erased (note 11). */
+	const struct kesu_term *t = kesu_vocab_find(KESU_VOCAB_CLASS, ctx->classification);
+	fprintf(stderr, "kesu: %s: 重要性分類%sの媒体は消去を完了できなかったため物理的破壊が必要です"
+		" (注11) / the policy requires class %s media whose erasure did not succeed to be "
+		"physically destroyed (note 11)\n", r->device.path, t ? t->ja : ctx->classification,
+		ctx->classification);
 }

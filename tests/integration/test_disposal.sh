@@ -90,6 +90,16 @@ printf '[class II]\napproval = optional\n' >"$WORK/lenient.policy"
 expect_exit 0 "class II without approval under a policy that does not require one" city \
 	"${WIPE[@]}" --class II --method nist-clear --policy "$WORK/lenient.policy" "$dev"
 
+# ---- a class II job that does not succeed: the policy asks for destruction ----
+printf '[class II]\napproval = optional\nmin_verify = none\n' >"$WORK/unverified.policy"
+expect_exit 7 "class II, unverified, under a policy that allows it" city "${WIPE[@]}" --class II \
+	--method nist-clear --verify none --policy "$WORK/unverified.policy" "$dev"
+check "the operator is told the medium must be destroyed (on_failure = destroy)" \
+	grep -qF "重要性分類Ⅱの媒体は消去を完了できなかったため物理的破壊が必要です" "$WORK/err"
+expect_exit 0 "a class III job that succeeds is told nothing of the kind" city "${WIPE[@]}" \
+	--class III --method nist-clear "$dev"
+check "  (nothing about destruction)" test ! -s "$WORK/err"
+
 # ---- a wipe under the approval: on the certificate, then spent ----
 expect_exit 0 "a wipe under the approval, with a witness" city "${WIPE[@]}" --json \
 	--approval "$CITY/lease.kesu-approval" --asset PC-001 --witness "佐藤 花子" --method nist-clear "$dev"
