@@ -90,9 +90,26 @@ struct tui_form {
 	char operator_name[KESU_LIMIT_BYTES(KESU_LIMIT_OPERATOR)];
 	char organisation[KESU_LIMIT_BYTES(KESU_LIMIT_ORGANISATION)];
 	char approver[KESU_LIMIT_BYTES(KESU_LIMIT_APPROVER)];
+	char witness[KESU_LIMIT_BYTES(KESU_LIMIT_WITNESS)]; /* 立会者, --witness */
 	int class_idx;           /* 0 "-", 1 I, 2 II, 3 III */
 	int purpose_idx;         /* 0 "-", 1 disposal, ... */
+	char approval[KESU_PATH_MAX]; /* the chosen approval file, "" none */
+	int class_before, purpose_before; /* restored when the approval goes */
 };
+
+/* An approval file the form offers. It is read without trust, only to
+ * show what it is: the wipe child loads it against the trust store. */
+struct tui_approval {
+	char path[KESU_PATH_MAX];
+	char name[256];          /* the file's name, as shown */
+	bool readable;           /* it parsed; the fields below are set */
+	char why[KESU_ERRMSG_MAX]; /* why it could not be read */
+	char number[KESU_APPROVAL_NUMBER_SIZE];
+	char classification[8];
+	char purpose[32];
+	char valid_until[11];
+};
+#define TUI_MAX_APPROVALS 32
 
 /* A job an earlier run left open in the ledger for a chosen drive. */
 struct tui_open_job {
@@ -131,6 +148,8 @@ struct tui_app {
 	size_t nopen;
 	bool resuming;           /* the operator chose Resume */
 	bool restart;            /* ... or Restart: the child gets --restart */
+	struct tui_approval approvals[TUI_MAX_APPROVALS]; /* tui_approvals_scan */
+	size_t napprovals;
 };
 
 /* Screen results: where the loop in cmd_tui.c goes next. */
@@ -151,8 +170,23 @@ enum tui_next tui_form_screen(struct tui_app *app);
  * true on Enter, false on Esc (buf unchanged then). */
 bool tui_read_line(int y, int x, int width, char *buf, size_t size);
 
+/* tui_approvals.c: the *.kesu-approval files in approvals/ beside the
+ * config file and in the results directory (the results stick), its
+ * approvals/ and, when that directory is a stick's kesu/, the stick's top.
+ * Keeps form.approval when the file is still there, else clears it. */
+void tui_approvals_scan(struct tui_app *app);
+/* The chosen approval, NULL for none. */
+const struct tui_approval *tui_form_approval(const struct tui_app *app);
+/* Moves the choice step places along none, approvals[0], ... */
+void tui_approvals_cycle(struct tui_app *app, int step);
+/* The chosen approval's purpose (or class), as read for display; NULL
+ * for none or an unreadable file. */
+const char *tui_approval_says(const struct tui_app *app, bool purpose);
+
 /* tui_store.c */
 #define TUI_STORE_MOUNT "/run/kesu/store"
+/* true when dir is the top of a mounted filesystem */
+bool tui_is_mount_point(const char *dir);
 /* true when the nearest existing directory above path is on tmpfs or
  * ramfs; dir receives that directory. */
 bool tui_store_in_memory(const char *path, char *dir, size_t dirsize);

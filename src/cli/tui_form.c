@@ -1,5 +1,6 @@
-/* The job form: method, verification and the record's context, one
- * field per line, with the config file's values as defaults. */
+/* The job form: method, verification, the record's context, the witness
+ * and the prior approval, one field per line, with the config file's
+ * values as defaults. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,10 @@ static const char *const verify_names[] = {NULL, "sample", "full", "none"};
 #define NPURPOSE ((int)kesu_vocab_count(KESU_VOCAB_PURPOSE) + 1)
 
 /* Fixed fields, then one asset number per selected drive, then Start. */
-enum field { F_METHOD, F_VERIFY, F_OPERATOR, F_ORG, F_APPROVER, F_CLASS, F_PURPOSE, F_ASSETS };
+enum field {
+	F_METHOD, F_VERIFY, F_OPERATOR, F_ORG, F_APPROVER, F_WITNESS, F_APPROVAL, F_CLASS, F_PURPOSE,
+	F_ASSETS
+};
 
 const char *tui_form_verify_name(int verify) { return verify_names[verify % NVERIFY]; }
 /* The id of the idx-th word (1-based), or NULL for 0, "not given". */
@@ -41,6 +45,7 @@ void tui_form_defaults(struct tui_app *app, const struct kesu_job_context *cfg)
 	snprintf(f->operator_name, sizeof(f->operator_name), "%s", cfg->operator_name);
 	snprintf(f->organisation, sizeof(f->organisation), "%s", cfg->organisation);
 	snprintf(f->approver, sizeof(f->approver), "%s", cfg->approver);
+	snprintf(f->witness, sizeof(f->witness), "%s", cfg->witness);
 	f->class_idx = index_of(KESU_VOCAB_CLASS, cfg->classification);
 	f->purpose_idx = index_of(KESU_VOCAB_PURPOSE, cfg->purpose);
 }
@@ -96,6 +101,50 @@ static size_t nfields(struct tui_app *app)
 	return F_ASSETS + tui_drives_selected(app) + 1; /* + Start */
 }
 
+/* At most max bytes of a file name, cut at a character's start. */
+static void short_name(const char *name, char *out, size_t max)
+{
+	size_t n = strlen(name);
+	if (n <= max) {
+		snprintf(out, max + 1, "%s", name);
+		return;
+	}
+	n = max - 1;
+	while (n && ((unsigned char)name[n] & 0xC0) == 0x80)
+		n--;
+	snprintf(out, max + 1, "%.*s~", (int)n, name);
+}
+
+static void approval_line(const struct tui_app *app, char *buf, size_t size)
+{
+	const struct tui_approval *a = tui_form_approval(app);
+	char name[40];
+	if (!a) {
+		snprintf(buf, size, "Approval     < none >  %zu approval file(s) found", app->napprovals);
+		return;
+	}
+	short_name(a->name, name, 30);
+	if (a->readable)
+		snprintf(buf, size, "Approval     < %s >  %s %s %s to %s", name, a->number,
+			 a->classification, a->purpose, a->valid_until);
+	else
+		snprintf(buf, size, "Approval     < %s >  cannot be read: %s", name, a->why);
+}
+
+/* A choice with what the approval says beside it: an empty one is taken
+ * from the approval, a different one the wipe will refuse. */
+static void choice_line(const struct tui_app *app, const char *label, const char *value,
+			bool purpose, char *buf, size_t size)
+{
+	const char *says = tui_approval_says(app, purpose);
+	if (says && !value)
+		snprintf(buf, size, "%-12s < - >  %s, from the approval", label, says);
+	else if (says && strcmp(value, says))
+		snprintf(buf, size, "%-12s < %s >  the approval says %s", label, value, says);
+	else
+		snprintf(buf, size, "%-12s < %s >", label, value ? value : "-");
+}
+
 /* "label: value" of field i into buf; *text set when Enter edits it. */
 static void field_line(struct tui_app *app, size_t i, char *buf, size_t size, char **text,
 		       size_t *textsize)
@@ -118,16 +167,15 @@ static void field_line(struct tui_app *app, size_t i, char *buf, size_t size, ch
 		snprintf(buf, size, "Organisation %s", f->organisation); return;
 	case F_APPROVER: *text = f->approver; *textsize = sizeof(f->approver);
 		snprintf(buf, size, "Approver     %s", f->approver); return;
-	case F_CLASS: {
-		const char *c = tui_form_class_name(f->class_idx);
-		snprintf(buf, size, "Class        < %s >", c ? c : "-");
+	case F_WITNESS: *text = f->witness; *textsize = sizeof(f->witness);
+		snprintf(buf, size, "Witness      %s", f->witness); return;
+	case F_APPROVAL: approval_line(app, buf, size); return;
+	case F_CLASS:
+		choice_line(app, "Class", tui_form_class_name(f->class_idx), false, buf, size);
 		return;
-	}
-	case F_PURPOSE: {
-		const char *p = tui_form_purpose_name(f->purpose_idx);
-		snprintf(buf, size, "Purpose      < %s >", p ? p : "-");
+	case F_PURPOSE:
+		choice_line(app, "Purpose", tui_form_purpose_name(f->purpose_idx), true, buf, size);
 		return;
-	}
 	}
 	struct tui_drive *d = i < nfields(app) - 1 ? nth_selected(app, i - F_ASSETS) : NULL;
 	if (!d) {
@@ -169,6 +217,7 @@ static void cycle(struct tui_app *app, size_t field, int step)
 	case F_VERIFY: f->verify = (f->verify + step + NVERIFY) % NVERIFY; break;
 	case F_CLASS: f->class_idx = (f->class_idx + step + NCLASS) % NCLASS; break;
 	case F_PURPOSE: f->purpose_idx = (f->purpose_idx + step + NPURPOSE) % NPURPOSE; break;
+	case F_APPROVAL: tui_approvals_cycle(app, step); break;
 	default: break;
 	}
 }
@@ -209,6 +258,8 @@ enum tui_next tui_form_screen(struct tui_app *app)
 	snprintf(first_note, sizeof(first_note), "%s", app->message); /* e.g. not confirmed */
 	app->message[0] = '\0';
 	const char *note = first_note;
+	/* Again on every visit: a stick may have been mounted meanwhile. */
+	tui_approvals_scan(app);
 	for (;;) {
 		draw_form(app, cur, note);
 		size_t n = nfields(app);
@@ -227,7 +278,8 @@ enum tui_next tui_form_screen(struct tui_app *app)
 			if (!note)
 				return app->paths.decided ? TUI_CONFIRM : TUI_STORE;
 		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-			if (cur == F_METHOD || cur == F_VERIFY || cur == F_CLASS || cur == F_PURPOSE)
+			if (cur == F_METHOD || cur == F_VERIFY || cur == F_APPROVAL || cur == F_CLASS ||
+			    cur == F_PURPOSE)
 				cycle(app, cur, 1);
 			else
 				edit_field(app, cur);

@@ -55,6 +55,13 @@ static int draw_confirm(const struct tui_app *app, const struct kesu_gate_verdic
 	snprintf(line, sizeof(line), "Method %s: %s (NIST %s)", m->id, m->title_en,
 		 kesu_nist_level_name(m->nist));
 	tui_put(2, 0, line);
+	const struct tui_approval *ap = tui_form_approval(app);
+	if (ap || app->form.witness[0]) {
+		snprintf(line, sizeof(line), "Approval %s  Witness %s",
+			 ap ? (ap->readable ? ap->number : ap->name) : "none",
+			 app->form.witness[0] ? app->form.witness : "none");
+		tui_put(3, 0, line);
+	}
 	int y = 4;
 	size_t k = 0;
 	for (size_t i = 0; i < app->ndrives && y < LINES - 5; i++) {
@@ -196,8 +203,13 @@ static void build_argv(const struct tui_app *app, struct argv_list *a)
 	push_opt(a, "--operator", f->operator_name);
 	push_opt(a, "--organisation", f->organisation);
 	push_opt(a, "--approver", f->approver);
-	push_opt(a, "--class", tui_form_class_name(f->class_idx));
-	push_opt(a, "--purpose", tui_form_purpose_name(f->purpose_idx));
+	push_opt(a, "--witness", f->witness);
+	push_opt(a, "--approval", f->approval);
+	/* Empty with an approval chosen: the approval's, which the child
+	 * checks again against the file it loads with trust. */
+	const char *cls = tui_form_class_name(f->class_idx), *purpose = tui_form_purpose_name(f->purpose_idx);
+	push_opt(a, "--class", cls ? cls : tui_approval_says(app, false));
+	push_opt(a, "--purpose", purpose ? purpose : tui_approval_says(app, true));
 	push_assets(a, app);
 	push_opt(a, "--ledger", app->paths.ledger);
 	push_opt(a, "--cert-dir", app->paths.cert_dir);

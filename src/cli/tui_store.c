@@ -92,7 +92,7 @@ static size_t find_candidates(struct store_candidate *c)
 	return n;
 }
 
-static bool is_mount_point(const char *dir)
+bool tui_is_mount_point(const char *dir)
 {
 	struct stat a, b;
 	char parent[KESU_PATH_MAX];
@@ -111,7 +111,7 @@ static int store_mount(struct tui_app *app, const struct store_candidate *s, cha
 		snprintf(err, errsize, "%s: %s", TUI_STORE_MOUNT, strerror(-rc));
 		return rc;
 	}
-	if (is_mount_point(TUI_STORE_MOUNT)) {
+	if (tui_is_mount_point(TUI_STORE_MOUNT)) {
 		snprintf(err, errsize, "%s is already in use; unmount it first", TUI_STORE_MOUNT);
 		return -EBUSY;
 	}
