@@ -21,7 +21,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config
 mkdir -p "$XDG_CONFIG_HOME/kesu"
-printf 'operator = Bench\n' >"$XDG_CONFIG_HOME/kesu/config"
+printf 'operator = Bench\nclass = III\n' >"$XDG_CONFIG_HOME/kesu/config" # the policy needs a class
 truncate -s 1M "$work/disk.img"
 "$kesu" wipe --yes --force --progress none --method nist-clear "$work/disk.img" >/dev/null 2>&1 # key, ledger
 

@@ -61,7 +61,7 @@ one() {
 	local mode=$1 t0 t1
 	t0=$(date +%s.%N)
 	/usr/bin/time -f '%U %S' -o "$WORK/cpu.$mode" "$KESU" wipe --yes --force --json --progress "$mode" --method "$METHOD" --verify "$VERIFY" \
-		--operator kesu-bench --ledger "$WORK/ledger.sqlite" --cert-dir "$WORK/certs" \
+		--operator kesu-bench --class III --ledger "$WORK/ledger.sqlite" --cert-dir "$WORK/certs" \
 		--key "$WORK/station.key" "$LOOP" >"$WORK/out.json" 2>"$WORK/err.$mode" ||
 		{ cat "$WORK/err.$mode" >&2; die "kesu wipe failed"; }
 	t1=$(date +%s.%N)

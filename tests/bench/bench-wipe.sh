@@ -201,6 +201,7 @@ KESU_EXTRA=()
 wipe_help=$("${KESU_ENV[@]}" "$KESU" wipe --help 2>&1 || true)
 has_opt() { grep -q -- "$1" <<<"$wipe_help"; }
 has_opt '--operator ' && KESU_EXTRA+=(--operator kesu-bench)
+has_opt '--approval ' && KESU_EXTRA+=(--class III) # the default policy needs a class
 has_opt '--ledger ' && KESU_EXTRA+=(--ledger "$WORK/home/ledger.sqlite")
 has_opt '--cert-dir ' && KESU_EXTRA+=(--cert-dir "$WORK/home/certificates")
 has_opt '--key ' && KESU_EXTRA+=(--key "$WORK/home/station.key")
