@@ -23,7 +23,12 @@ export XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config
 mkdir -p "$XDG_CONFIG_HOME/kesu"
 printf 'operator = Bench\nclass = III\n' >"$XDG_CONFIG_HOME/kesu/config" # the policy needs a class
 truncate -s 1M "$work/disk.img"
-"$kesu" wipe --yes --force --progress none --method nist-clear "$work/disk.img" >/dev/null 2>&1 # key, ledger
+# The first wipe makes the key and the ledger; a refusal here is said, not swallowed.
+if ! "$kesu" wipe --yes --force --progress none --method nist-clear "$work/disk.img" >"$work/first" 2>&1; then
+	echo "bench-job-overhead: the first wipe failed:" >&2
+	cat "$work/first" >&2
+	exit 1
+fi
 
 ms() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
