@@ -4,6 +4,7 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kesu/vocabulary.h"
 #include "tui.h"
@@ -101,32 +102,37 @@ static size_t nfields(struct tui_app *app)
 	return F_ASSETS + tui_drives_selected(app) + 1; /* + Start */
 }
 
-/* At most max bytes of a file name, cut at a character's start. */
+/* The file's name without .kesu-approval, at most max bytes, cut at a
+ * character's start: the line keeps room for the number and the date. */
 static void short_name(const char *name, char *out, size_t max)
 {
+	static const char ext[] = ".kesu-approval";
 	size_t n = strlen(name);
-	if (n <= max) {
-		snprintf(out, max + 1, "%s", name);
-		return;
+	if (n > sizeof(ext) - 1 && !strcmp(name + n - (sizeof(ext) - 1), ext))
+		n -= sizeof(ext) - 1;
+	bool cut = n > max;
+	if (cut) {
+		n = max - 1;
+		while (n && ((unsigned char)name[n] & 0xC0) == 0x80)
+			n--;
 	}
-	n = max - 1;
-	while (n && ((unsigned char)name[n] & 0xC0) == 0x80)
-		n--;
-	snprintf(out, max + 1, "%.*s~", (int)n, name);
+	snprintf(out, max + 1, "%.*s%s", (int)n, name, cut ? "~" : "");
 }
 
 static void approval_line(const struct tui_app *app, char *buf, size_t size)
 {
 	const struct tui_approval *a = tui_form_approval(app);
-	char name[40];
+	char name[40], today[11];
 	if (!a) {
 		snprintf(buf, size, "Approval     < none >  %zu approval file(s) found", app->napprovals);
 		return;
 	}
-	short_name(a->name, name, 30);
-	if (a->readable)
-		snprintf(buf, size, "Approval     < %s >  %s %s %s to %s", name, a->number,
-			 a->classification, a->purpose, a->valid_until);
+	short_name(a->name, name, 22);
+	time_t now = time(NULL);
+	strftime(today, sizeof(today), "%Y-%m-%d", localtime(&now));
+	if (a->readable) /* the last day is inclusive, in local time */
+		snprintf(buf, size, "Approval     < %s >  %s %s %s %s", name, a->number, a->classification,
+			 a->purpose, strcmp(a->valid_until, today) < 0 ? "EXPIRED" : a->valid_until);
 	else
 		snprintf(buf, size, "Approval     < %s >  cannot be read: %s", name, a->why);
 }

@@ -93,13 +93,13 @@ check "three approval files are found (not the .txt)" \
 keys Down Down Down Down Down Enter "Hanako Sato" Enter
 expect_screen "the witness typed" "Witness      Hanako Sato"
 keys Down Right
-expect_screen "first the unreadable file, which says so" "< bad.kesu-approval >  cannot be read"
+expect_screen "first the unreadable file, which says so" "Approval     < bad >  cannot be read"
 keys Right
-expect_screen "then x.kesu-approval from approvals/" "< x.kesu-approval >  $NUMBER II disposal to $(date +%F)"
+expect_screen "then x.kesu-approval from approvals/" "Approval     < x >  $NUMBER II disposal $(date +%F)"
 check "class is the approval's now" grep -q "Class *< - >  II, from the approval" <(pane)
 check "purpose is the approval's now" grep -q "Purpose *< - >  disposal, from the approval" <(pane)
 keys Right
-expect_screen "then y.kesu-approval from the results directory" "< y.kesu-approval >  $NUMBER2 II"
+expect_screen "then y.kesu-approval from the results directory" "Approval     < y >  $NUMBER2 II"
 pane >"$WORK/screen-form"
 check "no line of the form is longer than 80 columns" \
 	awk 'length($0) > 80 { bad = 1 } END { exit bad }' "$WORK/screen-form"
@@ -110,7 +110,7 @@ check "none gives the class back (III)" grep -q "Class *< III >$" <(pane)
 # y names TUI-2; the drive is given TUI-1: the wipe child refuses, one
 # line, before anything is written.
 keys Left
-expect_screen "y chosen again" "< y.kesu-approval >"
+expect_screen "y chosen again" "Approval     < y >"
 keys Down Down Down Enter "TUI-1" Enter
 expect_screen "the asset number typed" "TUI-1"
 keys Down Enter
@@ -131,7 +131,7 @@ expect_screen "back at the drive list" "$dev"
 keys Space Enter
 expect_screen "the form keeps the witness" "Witness      Hanako Sato"
 keys Down Down Down Down Down Down Left
-expect_screen "x chosen" "< x.kesu-approval >  $NUMBER"
+expect_screen "x chosen" "Approval     < x >  $NUMBER"
 # The drives were probed again: the asset number is typed again if gone.
 pane | grep -q "Asset no\..*TUI-1" || keys Down Down Down Enter "TUI-1" Enter
 expect_screen "the asset number is there" "TUI-1"
