@@ -116,6 +116,16 @@ const struct kesu_gate_own_files *cli_station_own_files(struct cli_station *st,
 int cli_station_open_ledger(struct cli_station *st);
 /* Loads the station key, making one on first use; fills the fingerprint. */
 int cli_station_load_key(struct cli_station *st, const char *passphrase_file);
+/* For a command that appends a signed record: the ledger and key paths
+ * (flags over the config file), the ledger opened, the station key
+ * loaded. Returns an exit code, having printed a one-line error. */
+int cli_station_open_records(struct cli_station *st, const char *ledger_flag,
+			     const char *key_flag, const char *passphrase_file);
+/* cli_station_context (an operator is required: who says command), then
+ * cli_station_open_records. */
+int cli_station_open_for_records(struct cli_station *st, const struct kesu_job_context *flags,
+				 const char *command, const char *who, const char *ledger_flag,
+				 const char *key_flag, const char *passphrase_file);
 void cli_station_close(struct cli_station *st);
 
 /* A job running in its own thread, as the CLI tracks it. */
@@ -270,8 +280,8 @@ struct cli_disposal {
  * approval (its class and purpose fill the context where none was given).
  * Prints one line and returns an exit code on failure. */
 int cli_disposal_load(struct cli_disposal *d, struct cli_station *st,
-		      const struct kesu_method_set *methods, const char *approval_path,
-		      const char *policy_path, const char *trust_path);
+		      const struct kesu_job_context *flags, const struct kesu_method_set *methods,
+		      const char *approval_path, const char *policy_path, const char *trust_path);
 /* Judges one drive (ledger NULL: before it is open; nothing is spent
  * then). On success and with approval_json, *approval_json receives the
  * record's approval object (malloc'd; NULL without an approval). */
@@ -290,7 +300,11 @@ struct cli_table;
 struct cli_table *cli_table_new(const char *const *headers, size_t ncols);
 /* One row of ncols cells; NULL or "" prints "-". */
 int cli_table_row(struct cli_table *t, const char *const *cells);
+/* What an empty cell shows instead of "-" (a static string, e.g. ""). */
+void cli_table_set_empty(struct cli_table *t, const char *mark);
 void cli_table_print_free(struct cli_table *t);
+/* Frees it without printing. */
+void cli_table_free(struct cli_table *t);
 /* An approval FILE, or the *.kesu-approval file whose number is arg in
  * ~/.config/kesu/approvals or the current directory (approval_files.c).
  * Prints one line and returns 2 when there is none. */

@@ -741,7 +741,7 @@ int cmd_wipe(int argc, char **argv)
 	if (code == KESU_EXIT_OK)
 		code = load_station(&ctl, st);
 	if (code == KESU_EXIT_OK)
-		code = cli_disposal_load(&disposal, st, methods, ctl.approval, ctl.policy, ctl.trust);
+		code = cli_disposal_load(&disposal, st, &ctl.ctx, methods, ctl.approval, ctl.policy, ctl.trust);
 	if (code == KESU_EXIT_OK)
 		code = admit(&ctl, method, methods, st, &disposal, drives);
 	if (code == KESU_EXIT_OK && ctl.dry_run) {

@@ -12,19 +12,22 @@
 #include "kesu/paths.h"
 #include "kesu/vocabulary.h"
 
-/* Takes the class and purpose from the approval when the operator gave
- * none; when they differ, the check below refuses with both values. */
-static void context_from_approval(struct kesu_job_context *ctx, const struct kesu_approval *a)
+/* Takes the class and purpose from the approval unless the operator gave
+ * them as flags (a station's config default yields to the approval, which
+ * names these media); a flag that differs is refused by the check below,
+ * with both values. */
+static void context_from_approval(struct kesu_job_context *ctx,
+				  const struct kesu_job_context *flags, const struct kesu_approval *a)
 {
-	if (!ctx->classification[0])
+	if (!flags->classification[0])
 		snprintf(ctx->classification, sizeof(ctx->classification), "%s", a->classification);
-	if (!ctx->purpose[0])
+	if (!flags->purpose[0])
 		snprintf(ctx->purpose, sizeof(ctx->purpose), "%s", a->purpose);
 }
 
 int cli_disposal_load(struct cli_disposal *d, struct cli_station *st,
-		      const struct kesu_method_set *methods, const char *approval_path,
-		      const char *policy_path, const char *trust_path)
+		      const struct kesu_job_context *flags, const struct kesu_method_set *methods,
+		      const char *approval_path, const char *policy_path, const char *trust_path)
 {
 	memset(d, 0, sizeof(*d));
 	int code = cli_policy_load(st, policy_path, &d->policy);
@@ -43,7 +46,7 @@ int cli_disposal_load(struct cli_disposal *d, struct cli_station *st,
 		cli_error("%s", err);
 		return rc == -KESU_EVERIFY ? KESU_EXIT_REFUSED : KESU_EXIT_USAGE;
 	}
-	context_from_approval(&st->cfg.ctx, d->approval);
+	context_from_approval(&st->cfg.ctx, flags, d->approval);
 	return KESU_EXIT_OK;
 }
 

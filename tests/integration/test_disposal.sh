@@ -60,7 +60,13 @@ refused "the wrong drive (asset not in the approval)" "does not list the drive" 
 	"${WIPE[@]}" --approval "$CITY/lease.kesu-approval" --asset PC-999 --method nist-clear "$dev"
 refused "a method the approval does not allow" "not zero" \
 	"${WIPE[@]}" --approval "$CITY/lease.kesu-approval" --asset PC-001 --method zero "$dev"
-refused "another class than the approval's" "II" \
+# a station whose config says class III: the approval's class II applies
+printf 'class = III\n' >>"$CITY/cfg/kesu/config"
+expect_exit 5 "the config's class yields to the approval's (the next check refuses the method)" \
+	city "${WIPE[@]}" --approval "$CITY/lease.kesu-approval" --asset PC-001 --method zero "$dev"
+check "  refused for the method, not for the class" grep -q "not zero" "$WORK/err"
+sed -i '$d' "$CITY/cfg/kesu/config"
+refused "another class than the approval's, given as a flag" "II" \
 	"${WIPE[@]}" --approval "$CITY/lease.kesu-approval" --asset PC-001 --class I --witness W \
 	--method nist-clear "$dev"
 RUN=later
