@@ -14,6 +14,7 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "kesu/pdf.h"
+#include "ini_lines.h"
 #include "utf8.h"
 
 #define CONFIG_MAX_BYTES (1 << 20) /* a config file is a few hundred bytes */
@@ -57,6 +58,7 @@ struct parse {
 	const char *path;
 	int lineno;
 	int seen[NKEYS];
+	struct kesu_config *cfg;
 	char *err;
 	size_t errsize;
 };
@@ -69,43 +71,6 @@ static int fail(struct parse *p, const char *fmt, ...)
 	int rc = kesu_parse_error(p->err, p->errsize, p->path, (unsigned)p->lineno, fmt, ap);
 	va_end(ap);
 	return rc;
-}
-
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Cuts the line at its comment and turns "\#" into "#", in place: '#'
- * starts a comment at the start of the line or after white space (so
- * "a#b" is a value, as in a URL or "No.#3"). U+3000 counts as white space
- * there too: a Japanese keyboard types it between words. */
-static void strip_comment(char *s)
-{
-	char *out = s;
-	bool after_space = true;
-	for (char *in = s; *in; in++) {
-		if (in[0] == '\\' && in[1] == '#') {
-			*out++ = *++in;
-			after_space = false;
-			continue;
-		}
-		if (*in == '#' && after_space)
-			break;
-		after_space = blank(*in) || (in - s >= 2 && !memcmp(in - 2, "\xe3\x80\x80", 3));
-		*out++ = *in;
-	}
-	*out = '\0';
-}
-
-static char *trim(char *s)
-{
-	while (blank(*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && blank(s[n - 1]))
-		s[--n] = '\0';
-	return s;
 }
 
 static int set_value(struct parse *p, struct kesu_config *cfg, const struct config_key *k,
@@ -151,30 +116,16 @@ static int set_value(struct parse *p, struct kesu_config *cfg, const struct conf
 	return 0;
 }
 
-static int parse_line(struct parse *p, struct kesu_config *cfg, char *line, size_t len)
+/* One "key = value" line, its comment cut and trimmed (ini_lines.c). */
+static int parse_line(void *ctx, unsigned lineno, char *s)
 {
-	if (memchr(line, '\0', len))
-		return fail(p, "a NUL byte");
-	size_t bad = Kesu_utf8_invalid_at(line, len);
-	if (bad < len) {
-		return fail(p, "not valid UTF-8 (byte %zu of the line is 0x%02x)", bad + 1,
-			    (unsigned char)line[bad]);
-	}
-	for (size_t i = 0; i < len;) {
-		unsigned cp;
-		i += Kesu_utf8_decode((const unsigned char *)line + i, len - i, &cp);
-		if (cp != '\t' && Kesu_utf8_is_control(cp))
-			return fail(p, "a control character (U+%04X)", cp);
-	}
-	strip_comment(line);
-	char *s = trim(line);
-	if (!*s)
-		return 0;
+	struct parse *p = ctx;
+	p->lineno = (int)lineno;
 	char *eq = strchr(s, '=');
 	if (!eq)
 		return fail(p, "expected \"key = value\"");
 	*eq = '\0';
-	char *key = trim(s), *value = trim(eq + 1);
+	char *key = Kesu_ini_trim(s, false), *value = Kesu_ini_trim(eq + 1, false);
 	size_t i = 0;
 	while (i < NKEYS && strcmp(keys[i].name, key))
 		i++;
@@ -184,7 +135,7 @@ static int parse_line(struct parse *p, struct kesu_config *cfg, char *line, size
 		return fail(p, "duplicate key \"%s\", first at line %d", key, p->seen[i]);
 	}
 	p->seen[i] = p->lineno;
-	return set_value(p, cfg, &keys[i], value);
+	return set_value(p, p->cfg, &keys[i], value);
 }
 
 /* The whole file through the one bounded reader: a FIFO would block a
@@ -216,19 +167,10 @@ int kesu_config_load(const char *path, struct kesu_config *cfg, char *err, size_
 			snprintf(err, errsize, "%s: %s", path, strerror(-rc));
 		return rc;
 	}
-	struct parse p = {.path = path, .err = err, .errsize = errsize};
-	size_t start = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0; /* Notepad's BOM */
-	while (rc == 0 && start < len) {
-		char *nl = memchr(text + start, '\n', len - start);
-		size_t end = nl ? (size_t)(nl - text) : len;
-		size_t n = end - start;
-		if (n && text[start + n - 1] == '\r')
-			n--; /* CRLF */
-		text[start + n] = '\0';
-		p.lineno++;
-		rc = parse_line(&p, cfg, text + start, n);
-		start = end + 1;
-	}
+	struct parse p = {.path = path, .cfg = cfg, .err = err, .errsize = errsize};
+	/* U+3000 is not trimmed here: context values trim it themselves
+	 * (context.c), paths and words keep what they were given. */
+	rc = Kesu_ini_lines(path, text, len, false, parse_line, &p, err, errsize);
 	free(text);
 	return rc;
 }

@@ -10,7 +10,7 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "kesu/policy.h"
-#include "utf8.h"
+#include "ini_lines.h"
 
 #define POLICY_FILE_MAX (64u << 10) /* a policy is a page of text */
 #define SECTION_ALL KESU_POLICY_CLASSES /* [all]; 0..2 are the classes */
@@ -42,56 +42,6 @@ static int fail(struct parse *ps, const char *fmt, ...)
 	int rc = kesu_parse_error(ps->err, ps->errsize, ps->path, ps->lineno, fmt, ap);
 	va_end(ap);
 	return rc;
-}
-
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-#define IDEOGRAPHIC_SPACE "\xe3\x80\x80" /* U+3000, as a Japanese keyboard types it */
-
-/* The config file's comment rule (config.c): '#' at the start of a line
- * or after white space (U+3000 too), "\#" a literal '#'. */
-static void strip_comment(char *s)
-{
-	char *out = s;
-	bool after_space = true;
-	for (char *in = s; *in; in++) {
-		if (in[0] == '\\' && in[1] == '#') {
-			*out++ = *++in;
-			after_space = false;
-			continue;
-		}
-		if (*in == '#' && after_space)
-			break;
-		after_space = blank(*in) || (in - s >= 2 && !memcmp(in - 2, IDEOGRAPHIC_SPACE, 3));
-		*out++ = *in;
-	}
-	*out = '\0';
-}
-
-/* Drops white space at both ends, U+3000 included. */
-static char *trim(char *s)
-{
-	for (;;) {
-		if (blank(*s))
-			s++;
-		else if (!strncmp(s, IDEOGRAPHIC_SPACE, 3))
-			s += 3;
-		else
-			break;
-	}
-	size_t n = strlen(s);
-	for (;;) {
-		if (n && blank(s[n - 1]))
-			s[--n] = '\0';
-		else if (n >= 3 && !memcmp(s + n - 3, IDEOGRAPHIC_SPACE, 3))
-			s[n -= 3] = '\0';
-		else
-			break;
-	}
-	return s;
 }
 
 /* "FILE:LINE" in at most KESU_POLICY_SOURCE_MAX bytes: a long path keeps
@@ -145,7 +95,7 @@ static int parse_methods(struct parse *ps, char *value, struct kesu_policy_class
 		next = strchr(item, ',');
 		if (next)
 			*next++ = '\0';
-		item = trim(item);
+		item = Kesu_ini_trim(item, true);
 		if (!id_form(item) || !strcmp(item, "any"))
 			return fail(ps, "methods: \"%s\" is not a method id (a-z, 0-9 and -, at most %d bytes; \"any\" stands alone)",
 				    item, KESU_METHOD_ID_MAX);
@@ -243,7 +193,7 @@ static int set_section(struct parse *ps, char *s)
 	if (s[n - 1] != ']')
 		return fail(ps, "a section header must end with \"]\"");
 	s[n - 1] = '\0';
-	char *name = trim(s + 1);
+	char *name = Kesu_ini_trim(s + 1, true);
 	for (int i = 0; i < NSECTIONS; i++)
 		if (!strcmp(name, section_names[i])) {
 			if (ps->section_line[i])
@@ -279,49 +229,19 @@ static int set_key(struct parse *ps, char *key, char *value)
 		    key);
 }
 
-static int parse_line(struct parse *ps, char *line, size_t len)
+/* A "[section]" or "key = value" line, its comment cut and trimmed
+ * (ini_lines.c; U+3000 is white space around values too). */
+static int parse_line(void *ctx, unsigned lineno, char *s)
 {
-	if (memchr(line, '\0', len))
-		return fail(ps, "a NUL byte");
-	size_t bad = Kesu_utf8_invalid_at(line, len);
-	if (bad < len)
-		return fail(ps, "not valid UTF-8 (byte %zu of the line is 0x%02x)", bad + 1,
-			    (unsigned char)line[bad]);
-	for (size_t i = 0; i < len;) {
-		unsigned cp;
-		i += Kesu_utf8_decode((const unsigned char *)line + i, len - i, &cp);
-		if (cp != '\t' && Kesu_utf8_is_control(cp))
-			return fail(ps, "a control character (U+%04X)", cp);
-	}
-	strip_comment(line);
-	char *s = trim(line);
-	if (!*s)
-		return 0;
+	struct parse *ps = ctx;
+	ps->lineno = lineno;
 	if (*s == '[')
 		return set_section(ps, s);
 	char *eq = strchr(s, '=');
 	if (!eq)
 		return fail(ps, "expected \"key = value\" or \"[section]\"");
 	*eq = '\0';
-	return set_key(ps, trim(s), trim(eq + 1));
-}
-
-static int parse_text(struct parse *ps, char *text, size_t len)
-{
-	int rc = 0;
-	size_t start = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0; /* a BOM */
-	while (rc == 0 && start < len) {
-		char *nl = memchr(text + start, '\n', len - start);
-		size_t end = nl ? (size_t)(nl - text) : len;
-		size_t n = end - start;
-		if (n && text[start + n - 1] == '\r')
-			n--; /* CRLF */
-		text[start + n] = '\0';
-		ps->lineno++;
-		rc = parse_line(ps, text + start, n);
-		start = end + 1;
-	}
-	return rc;
+	return set_key(ps, Kesu_ini_trim(s, true), Kesu_ini_trim(eq + 1, true));
 }
 
 int kesu_policy_load(const char *path, struct kesu_policy *p, char *err, size_t errsize)
@@ -348,7 +268,7 @@ int kesu_policy_load(const char *path, struct kesu_policy *p, char *err, size_t 
 	kesu_policy_default(work);
 	memcpy(work->path, path, strlen(path) + 1);
 	struct parse ps = {.path = path, .section = -1, .p = work, .err = err, .errsize = errsize};
-	rc = parse_text(&ps, text, len);
+	rc = Kesu_ini_lines(path, text, len, true, parse_line, &ps, err, errsize);
 	if (rc == 0)
 		*p = *work;
 	free(work);
