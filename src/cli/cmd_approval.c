@@ -161,13 +161,7 @@ static int load(const struct show_ctl *c, struct kesu_approval **a, bool *truste
 {
 	char path[4096], err[KESU_ERRMSG_MAX];
 	struct kesu_trust *t = NULL;
-	struct cli_station st;
-	memset(&st, 0, sizeof(st));
-	int code = cli_station_load_config(&st);
-	if (code == KESU_EXIT_OK)
-		code = cli_trust_path(&st.cfg, c->trust, path, sizeof(path));
-	if (code == KESU_EXIT_OK)
-		code = cli_trust_load(path, &t);
+	int code = cli_trust_open_configured(c->trust, path, sizeof(path), &t);
 	if (code != KESU_EXIT_OK)
 		return code;
 	int rc = kesu_approval_load(c->file, t, a, reason, size);

@@ -122,9 +122,7 @@ int cmd_approval_status(int argc, char **argv)
 	if (code == KESU_EXIT_OK)
 		code = cli_approval_path(c.which, path, sizeof(path));
 	if (code == KESU_EXIT_OK)
-		code = cli_trust_path(&st.cfg, c.trust, tpath, sizeof(tpath));
-	if (code == KESU_EXIT_OK)
-		code = cli_trust_load(tpath, &trust);
+		code = cli_trust_open(&st.cfg, c.trust, tpath, sizeof(tpath), &trust);
 	if (code == KESU_EXIT_OK) {
 		int rc = kesu_approval_load(path, trust, &a, err, sizeof(err));
 		if (rc < 0) {

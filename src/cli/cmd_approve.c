@@ -285,13 +285,7 @@ static int check_trust(const struct approve_ctl *c, const struct kesu_public_key
 {
 	char path[4096], fp[KESU_FINGERPRINT_SIZE];
 	struct kesu_trust *t = NULL;
-	struct cli_station st;
-	memset(&st, 0, sizeof(st));
-	int code = cli_station_load_config(&st);
-	if (code == KESU_EXIT_OK)
-		code = cli_trust_path(&st.cfg, c->trust, path, sizeof(path));
-	if (code == KESU_EXIT_OK)
-		code = cli_trust_load(path, &t);
+	int code = cli_trust_open_configured(c->trust, path, sizeof(path), &t);
 	if (code != KESU_EXIT_OK)
 		return code;
 	kesu_key_fingerprint(pk, fp, sizeof(fp));

@@ -167,17 +167,11 @@ int cmd_cert_import(int argc, char **argv)
 	char tpath[KESU_PATH_MAX];
 	int code = cli_station_context(&st, &c.ctx, "cert import", "who receives the certificates");
 	if (code == KESU_EXIT_OK)
-		code = cli_trust_path(&st.cfg, c.trust, tpath, sizeof(tpath));
-	if (code == KESU_EXIT_OK)
-		code = cli_trust_load(tpath, &trust);
+		code = cli_trust_open(&st.cfg, c.trust, tpath, sizeof(tpath), &trust);
 	if (code == KESU_EXIT_OK)
 		code = load_approvals(&c, trust, approvals, &n);
-	if (code == KESU_EXIT_OK)
-		code = cli_station_paths(&st, c.ledger, NULL, c.key);
-	if (code == KESU_EXIT_OK)
-		code = cli_station_open_ledger(&st);
-	if (code == KESU_EXIT_OK)
-		code = cli_station_load_key(&st, c.passphrase_file);
+	if (code == KESU_EXIT_OK) /* after the approvals: a bad one is found before any key prompt */
+		code = cli_station_open_records(&st, c.ledger, c.key, c.passphrase_file);
 	bool ready = code == KESU_EXIT_OK;
 	for (size_t i = 0; ready && i < c.n_pdfs; i++)
 		code = cli_exit_worse(code, import_one(&st, &c, trust, approvals, n, c.pdfs[i]));

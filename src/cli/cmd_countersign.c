@@ -356,9 +356,7 @@ int cmd_countersign(int argc, char **argv)
 	char tpath[PATH_MAX];
 	int code = cli_station_context(st, &c.flags, "countersign", "who records the countersignature");
 	if (code == KESU_EXIT_OK)
-		code = cli_trust_path(&st->cfg, c.trust, tpath, sizeof(tpath));
-	if (code == KESU_EXIT_OK)
-		code = cli_trust_load(tpath, &trust);
+		code = cli_trust_open(&st->cfg, c.trust, tpath, sizeof(tpath), &trust);
 	if (code == KESU_EXIT_OK)
 		code = countersign(st, &c, trust, tpath);
 	kesu_trust_free(trust);

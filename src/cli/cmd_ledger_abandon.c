@@ -58,13 +58,8 @@ int cmd_ledger_abandon(int argc, char **argv)
 	    !cli_check_text("--reason", reason)) /* both are signed */
 		return KESU_EXIT_USAGE;
 	struct cli_station *st = calloc(1, sizeof(*st));
-	int code = cli_station_context(st, &flags, "ledger abandon", "who closes the job");
-	if (code == KESU_EXIT_OK)
-		code = cli_station_paths(st, ledger, NULL, key);
-	if (code == KESU_EXIT_OK)
-		code = cli_station_open_ledger(st);
-	if (code == KESU_EXIT_OK)
-		code = cli_station_load_key(st, passfile);
+	int code = cli_station_open_for_records(st, &flags, "ledger abandon", "who closes the job",
+						ledger, key, passfile);
 	if (code == KESU_EXIT_OK) {
 		struct kesu_ledger_open_job open;
 		char err[KESU_ERRMSG_MAX];

@@ -4,11 +4,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
-#include <langinfo.h>
 #include <libgen.h>
-#include <libsmartcols/libsmartcols.h>
 #include <limits.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -87,6 +84,24 @@ int cli_trust_load(const char *path, struct kesu_trust **trust)
 	return KESU_EXIT_OK;
 }
 
+int cli_trust_open(const struct kesu_config *cfg, const char *flag, char *path, size_t size,
+		   struct kesu_trust **trust)
+{
+	int code = cli_trust_path(cfg, flag, path, size);
+	return code == KESU_EXIT_OK ? cli_trust_load(path, trust) : code;
+}
+
+int cli_trust_open_configured(const char *flag, char *path, size_t size,
+			      struct kesu_trust **trust)
+{
+	struct cli_station *st = calloc(1, sizeof(*st)); /* for the config file only */
+	int code = st ? cli_station_load_config(st) : KESU_EXIT_FAILURE;
+	if (code == KESU_EXIT_OK)
+		code = cli_trust_open(&st->cfg, flag, path, size, trust);
+	free(st);
+	return code;
+}
+
 /* ---- add and remove ---- */
 
 /* The change goes to the ledger first, the file second. If the file cannot
@@ -107,13 +122,8 @@ static int record_and_save(const struct trust_ctl *ctl, struct kesu_trust *trust
 		return cli_error("%s", strerror(ENOMEM)), KESU_EXIT_FAILURE;
 	char cmd[16], id[KESU_JOB_ID_LEN + 1], subject[64], hash[65], err[KESU_ERRMSG_MAX];
 	snprintf(cmd, sizeof(cmd), "trust %s", action);
-	int code = cli_station_context(st, &flags, cmd, "who is changing the trust store");
-	if (code == KESU_EXIT_OK)
-		code = cli_station_paths(st, ctl->ledger, NULL, ctl->key);
-	if (code == KESU_EXIT_OK)
-		code = cli_station_open_ledger(st);
-	if (code == KESU_EXIT_OK)
-		code = cli_station_load_key(st, ctl->passphrase_file);
+	int code = cli_station_open_for_records(st, &flags, cmd, "who is changing the trust store",
+						ctl->ledger, ctl->key, ctl->passphrase_file);
 	uint64_t seq = 0;
 	if (code == KESU_EXIT_OK) {
 		size_t len;
@@ -248,36 +258,31 @@ static int list_table(const struct kesu_trust *trust, enum kesu_role role, const
 {
 	static const char *const cols[] = {"ROLE", "NAME", "FINGERPRINT", "KEY NUMBER", "ADDED",
 					   "NOTE"};
-	/* libsmartcols aligns by wcwidth(), which needs a UTF-8 locale. */
-	setlocale(LC_CTYPE, "");
-	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-		setlocale(LC_CTYPE, "C.UTF-8");
-	struct libscols_table *tb = scols_new_table();
-	if (!tb)
+	struct cli_table *t = cli_table_new(cols, 6);
+	if (!t)
 		return cli_error("%s", strerror(ENOMEM)), KESU_EXIT_FAILURE;
-	scols_table_enable_noencoding(tb, 1); /* names were checked: no control characters */
-	scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
-	for (size_t c = 0; c < 6; c++)
-		scols_table_new_column(tb, cols[c], 0, 0);
+	cli_table_set_empty(t, ""); /* only a key without a passphrase has a note */
 	size_t shown = 0;
-	for (size_t i = 0; i < kesu_trust_count(trust); i++) {
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < kesu_trust_count(trust); i++) {
 		const struct kesu_trust_entry *e = kesu_trust_at(trust, i);
 		if (role && e->role != role)
 			continue;
 		char num[KESU_KEYNUM_HEX_SIZE];
 		kesu_key_keynum_hex(e->key.keynum, num, sizeof(num));
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 		const char *cells[] = {kesu_role_id(e->role), e->name, e->fingerprint, num,
 				       e->added_utc, no_passphrase(e) ? "no passphrase" : ""};
-		for (size_t c = 0; ln && c < 6; c++)
-			scols_line_set_data(ln, c, cells[c]);
+		rc = cli_table_row(t, cells);
 		shown++;
 	}
-	if (shown)
-		scols_print_table(tb);
-	else
-		printf("no trusted %s in %s\n", role ? kesu_role_id(role) : "keys", path);
-	scols_unref_table(tb);
+	if (rc == 0 && shown) {
+		cli_table_print_free(t);
+		return KESU_EXIT_OK;
+	}
+	cli_table_free(t);
+	if (rc)
+		return cli_error("%s", strerror(ENOMEM)), KESU_EXIT_FAILURE;
+	printf("no trusted %s in %s\n", role ? kesu_role_id(role) : "keys", path);
 	return KESU_EXIT_OK;
 }
 
@@ -376,16 +381,10 @@ int cmd_trust(int argc, char **argv)
 	int code;
 	if (parse_trust_options(argc, argv, &ctl, &code) < 0)
 		return code;
-	struct cli_station *st = calloc(1, sizeof(*st)); /* for the config file only */
 	char path[PATH_MAX];
 	struct kesu_trust *trust = NULL;
-	code = st ? cli_station_load_config(st) : KESU_EXIT_FAILURE;
-	if (code == KESU_EXIT_OK)
-		code = cli_trust_path(&st->cfg, ctl.trust, path, sizeof(path));
-	free(st);
 	/* A store that does not load is never replaced: one line, exit 2. */
-	if (code == KESU_EXIT_OK)
-		code = cli_trust_load(path, &trust);
+	code = cli_trust_open_configured(ctl.trust, path, sizeof(path), &trust);
 	if (code != KESU_EXIT_OK)
 		return code;
 	switch (ctl.verb) {

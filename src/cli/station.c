@@ -137,6 +137,27 @@ int cli_station_load_key(struct cli_station *st, const char *passphrase_file)
 	return KESU_EXIT_OK;
 }
 
+int cli_station_open_records(struct cli_station *st, const char *ledger_flag,
+			     const char *key_flag, const char *passphrase_file)
+{
+	int code = cli_station_paths(st, ledger_flag, NULL, key_flag);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_open_ledger(st);
+	if (code == KESU_EXIT_OK)
+		code = cli_station_load_key(st, passphrase_file);
+	return code;
+}
+
+int cli_station_open_for_records(struct cli_station *st, const struct kesu_job_context *flags,
+				 const char *command, const char *who, const char *ledger_flag,
+				 const char *key_flag, const char *passphrase_file)
+{
+	int code = cli_station_context(st, flags, command, who);
+	return code == KESU_EXIT_OK
+		       ? cli_station_open_records(st, ledger_flag, key_flag, passphrase_file)
+		       : code;
+}
+
 void cli_station_close(struct cli_station *st)
 {
 	kesu_ledger_close(st->ledger);

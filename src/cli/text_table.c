@@ -14,6 +14,7 @@
 struct cli_table {
 	struct libscols_table *tb;
 	size_t ncols;
+	const char *empty; /* what an empty cell shows */
 };
 
 struct cli_table *cli_table_new(const char *const *headers, size_t ncols)
@@ -28,6 +29,7 @@ struct cli_table *cli_table_new(const char *const *headers, size_t ncols)
 		return NULL;
 	}
 	t->ncols = ncols;
+	t->empty = "-";
 	scols_table_enable_noencoding(t->tb, 1); /* cells were checked: no control characters */
 	scols_table_set_termforce(t->tb, SCOLS_TERMFORCE_NEVER);
 	for (size_t c = 0; c < ncols; c++)
@@ -41,16 +43,27 @@ int cli_table_row(struct cli_table *t, const char *const *cells)
 	if (!ln)
 		return -ENOMEM;
 	for (size_t c = 0; c < t->ncols; c++)
-		if (scols_line_set_data(ln, c, cells[c] && cells[c][0] ? cells[c] : "-") < 0)
+		if (scols_line_set_data(ln, c, cells[c] && cells[c][0] ? cells[c] : t->empty) < 0)
 			return -ENOMEM;
 	return 0;
 }
 
-void cli_table_print_free(struct cli_table *t)
+void cli_table_set_empty(struct cli_table *t, const char *mark)
+{
+	t->empty = mark;
+}
+
+void cli_table_free(struct cli_table *t)
 {
 	if (!t)
 		return;
-	scols_print_table(t->tb);
 	scols_unref_table(t->tb);
 	free(t);
+}
+
+void cli_table_print_free(struct cli_table *t)
+{
+	if (t)
+		scols_print_table(t->tb);
+	cli_table_free(t);
 }
