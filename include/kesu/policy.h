@@ -69,6 +69,10 @@ struct kesu_policy_class {
 struct kesu_policy {
 	char name[256];                      /* "" for the built-in default */
 	char path[4096];                     /* "" for the built-in default */
+	/* trust = PATH before the first section: the trust store this policy's
+	 * approvals are checked against (relative: to the policy file); "" none. */
+	char trust[4096];
+	char trust_from[KESU_POLICY_SOURCE_MAX];
 	struct kesu_policy_class cls[KESU_POLICY_CLASSES]; /* [0] = I, [1] = II, [2] = III */
 };
 

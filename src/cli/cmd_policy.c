@@ -54,6 +54,8 @@ static void print_text(const struct kesu_policy *p)
 		printf("Policy: built-in default (no policy file)\n");
 	else
 		printf("Policy: %s (%s)\n", p->name[0] ? p->name : "unnamed", p->path);
+	if (p->trust[0])
+		printf("Trust store: %s (%s)\n", p->trust, p->trust_from);
 	for (size_t i = 0; i < KESU_POLICY_CLASSES; i++) {
 		const struct kesu_term *t = kesu_vocab_at(KESU_VOCAB_CLASS, i);
 		const struct kesu_policy_class *c = kesu_policy_class(p, t->id);
@@ -101,6 +103,7 @@ static void print_json(const struct kesu_policy *p)
 	json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
 	json_object_object_add(doc, "name", p->name[0] ? json_object_new_string(p->name) : NULL);
 	json_object_object_add(doc, "path", p->path[0] ? json_object_new_string(p->path) : NULL);
+	json_object_object_add(doc, "trust", p->trust[0] ? json_object_new_string(p->trust) : NULL);
 	for (size_t i = 0; i < KESU_POLICY_CLASSES; i++) {
 		const char *id = kesu_vocab_at(KESU_VOCAB_CLASS, i)->id;
 		json_object_object_add(classes, id, class_json(kesu_policy_class(p, id)));

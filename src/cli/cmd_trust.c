@@ -52,6 +52,27 @@ static void trust_usage(FILE *out)
 
 /* ---- the store's path and contents (also for other commands) ---- */
 
+/* trust = PATH in the policy file the config names (policy = PATH). A
+ * policy that cannot be read is reported by the commands that apply it. */
+static bool policy_trust(const struct kesu_config *cfg, char *out, size_t size)
+{
+	char conf[PATH_MAX], path[PATH_MAX + 8], err[KESU_ERRMSG_MAX];
+	if (!cfg->policy[0])
+		return false;
+	if (cfg->policy[0] == '/')
+		snprintf(path, sizeof(path), "%s", cfg->policy);
+	else if (kesu_default_path(KESU_PATH_CONFIG, conf, sizeof(conf)) == 0)
+		snprintf(path, sizeof(path), "%s/%s", dirname(conf), cfg->policy);
+	else
+		return false;
+	struct kesu_policy *p = malloc(sizeof(*p));
+	bool named = p && kesu_policy_load(path, p, err, sizeof(err)) == 0 && p->trust[0];
+	if (named)
+		snprintf(out, size, "%s", p->trust);
+	free(p);
+	return named;
+}
+
 int cli_trust_path(const struct kesu_config *cfg, const char *flag, char *out, size_t size)
 {
 	const char *env = getenv("KESU_TRUST");
@@ -60,6 +81,8 @@ int cli_trust_path(const struct kesu_config *cfg, const char *flag, char *out, s
 		snprintf(out, size, "%s", flag);
 	else if (env && *env)
 		snprintf(out, size, "%s", env);
+	else if (policy_trust(cfg, out, size))
+		; /* the policy the config file names says where its trust store is */
 	else if (cfg->trust[0] == '/')
 		snprintf(out, size, "%s", cfg->trust);
 	else if (cfg->trust[0] && kesu_default_path(KESU_PATH_CONFIG, conf, sizeof(conf)) == 0)

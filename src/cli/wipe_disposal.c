@@ -36,7 +36,9 @@ int cli_disposal_load(struct cli_disposal *d, struct cli_station *st,
 	if (code != KESU_EXIT_OK || !approval_path)
 		return code;
 	char path[KESU_PATH_MAX], err[KESU_ERRMSG_MAX];
-	code = cli_trust_path(&st->cfg, trust_path, path, sizeof(path));
+	/* --trust, else the trust store the policy names, else the usual one. */
+	const char *named = trust_path ? trust_path : d->policy.trust[0] ? d->policy.trust : NULL;
+	code = cli_trust_path(&st->cfg, named, path, sizeof(path));
 	if (code == KESU_EXIT_OK)
 		code = cli_trust_load(path, &d->trust);
 	if (code != KESU_EXIT_OK)

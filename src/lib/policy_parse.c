@@ -28,7 +28,7 @@ struct parse {
 	unsigned section_line[NSECTIONS];
 	unsigned seen[NSECTIONS][NRULES];  /* line a rule was set in a section */
 	bool by_class[KESU_POLICY_CLASSES][NRULES]; /* set by the class's own section */
-	unsigned name_line;
+	unsigned name_line, trust_line;
 	struct kesu_policy *p;
 	char *err;
 	size_t errsize;
@@ -206,8 +206,30 @@ static int set_section(struct parse *ps, char *s)
 	return fail(ps, "unknown section [%s] (one of [class I], [class II], [class III], [all])", name);
 }
 
+/* trust = PATH: relative to the policy file's directory, as a config
+ * file's paths are to the config file's. */
+static int set_trust(struct parse *ps, const char *value)
+{
+	if (ps->section >= 0)
+		return fail(ps, "trust: belongs before the first section");
+	if (ps->trust_line)
+		return fail(ps, "duplicate key \"trust\", first at line %u", ps->trust_line);
+	ps->trust_line = ps->lineno;
+	if (!*value)
+		return fail(ps, "trust: is empty");
+	const char *slash = strrchr(ps->path, '/');
+	int dir_len = value[0] == '/' || !slash ? 0 : (int)(slash - ps->path + 1);
+	int n = snprintf(ps->p->trust, sizeof(ps->p->trust), "%.*s%s", dir_len, ps->path, value);
+	if (n < 0 || (size_t)n >= sizeof(ps->p->trust))
+		return fail(ps, "trust: the path is too long");
+	snprintf(ps->p->trust_from, sizeof(ps->p->trust_from), "%s:%u", ps->path, ps->lineno);
+	return 0;
+}
+
 static int set_key(struct parse *ps, char *key, char *value)
 {
+	if (!strcmp(key, "trust"))
+		return set_trust(ps, value);
 	if (!strcmp(key, "name")) {
 		if (ps->section >= 0)
 			return fail(ps, "name: belongs before the first section");
@@ -225,7 +247,7 @@ static int set_key(struct parse *ps, char *key, char *value)
 	for (int r = 0; r < NRULES; r++)
 		if (!strcmp(key, rule_names[r]))
 			return set_rule(ps, (enum rule)r, value);
-	return fail(ps, "unknown key \"%s\" (name, approval, witness, methods, min_level, min_verify, on_failure)",
+	return fail(ps, "unknown key \"%s\" (name, trust, approval, witness, methods, min_level, min_verify, on_failure)",
 		    key);
 }
 

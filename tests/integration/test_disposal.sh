@@ -122,6 +122,27 @@ sum=$(sha256sum <"$dev" | cut -d' ' -f1) # erased now: the refusal must not writ
 refused "a second disposal under a spent entry" "already used" \
 	"${WIPE[@]}" --approval "$CITY/lease.kesu-approval" --asset PC-001 --method nist-clear "$dev"
 
+# ---- the trust store a policy names (trust = PATH, relative to the policy) ----
+POL="$WORK/polstation"
+mkdir -p "$POL/cfg/kesu" "$POL/policy"
+printf 'operator = 職員\n' >"$POL/cfg/kesu/config"
+cp "$CITY/cfg/kesu/trust.json" "$POL/policy/city-trust.json"
+printf 'name = 市の方針\ntrust = city-trust.json\n' >"$POL/policy/kesu.policy"
+pol() { env XDG_CONFIG_HOME="$POL/cfg" XDG_DATA_HOME="$POL/data" "$KESU" "$@"; }
+dp=$(attach "$(make_image pol.img 16M)")
+expect_exit 5 "a station whose own trust store is empty refuses the approval" pol "${WIPE[@]}" \
+	--approval "$CITY/lease.kesu-approval" --asset PC-003 --method nist-clear "$dp"
+check "  (not a trusted approver)" grep -q "not a trusted approver" "$WORK/err"
+expect_exit 0 "kesu policy show names the policy's trust store" pol policy show \
+	--policy "$POL/policy/kesu.policy"
+check "  with its line" grep -qF "Trust store: $POL/policy/city-trust.json ($POL/policy/kesu.policy:2)" "$WORK/out"
+printf 'policy = %s\n' "$POL/policy/kesu.policy" >>"$POL/cfg/kesu/config"
+expect_exit 0 "with the config's policy naming it, the approval is trusted" pol "${WIPE[@]}" \
+	--approval "$CITY/lease.kesu-approval" --asset PC-003 --method nist-clear "$dp"
+expect_exit 1 "approval status trusts it too (PC-003 erased here, the others pending)" pol \
+	approval status --json "$CITY/lease.kesu-approval"
+check "  PC-003 erased" jq -e '.media[2].state == "erased"' "$WORK/out"
+
 # ---- the contractor flow ----
 expect_exit 0 "the contractor's station key" con key generate
 expect_exit 0 "the contractor trusts the city's approver" con trust add --role approver \
