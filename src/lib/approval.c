@@ -9,10 +9,12 @@
 
 #include "approval_internal.h"
 #include "canonical_json.h"
+#include "json_members.h"
 #include "kesu/config.h"
 #include "kesu/error.h"
 #include "kesu/record.h"
 #include "kesu/vocabulary.h"
+#include "signed_doc.h"
 
 static bool method_id_valid(const char *id)
 {
@@ -202,20 +204,15 @@ int Kesu_approval_validate(const struct kesu_approval *a, char *why, size_t whys
 	return rc ? rc : check_media(a, why, whysize);
 }
 
-static struct json_object *str_or_null(const char *s)
-{
-	return s[0] ? json_object_new_string(s) : NULL;
-}
-
 static struct json_object *media_json(const struct kesu_approval *a)
 {
 	struct json_object *list = json_object_new_array_ext((int)a->n_media);
 	for (size_t i = 0; list && i < a->n_media; i++) {
 		const struct kesu_approval_medium *m = &a->media[i];
 		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "asset", str_or_null(m->asset));
+		json_object_object_add(o, "asset", Kesu_json_str_or_null(m->asset));
 		json_object_object_add(o, "entry", json_object_new_int64(m->entry));
-		json_object_object_add(o, "serial", str_or_null(m->serial));
+		json_object_object_add(o, "serial", Kesu_json_str_or_null(m->serial));
 		json_object_object_add(o, "size", m->size ? json_object_new_int64((int64_t)m->size) : NULL);
 		json_object_array_add(list, o);
 	}
@@ -244,9 +241,9 @@ struct json_object *Kesu_approval_payload(const struct kesu_approval *a)
 	json_object_object_add(doc, "min_level",
 			       a->min_level ? json_object_new_string(kesu_nist_level_name(a->min_level))
 					    : NULL);
-	json_object_object_add(doc, "note", str_or_null(a->note));
+	json_object_object_add(doc, "note", Kesu_json_str_or_null(a->note));
 	json_object_object_add(doc, "number", json_object_new_string(a->number));
-	json_object_object_add(doc, "organisation", str_or_null(a->organisation));
+	json_object_object_add(doc, "organisation", Kesu_json_str_or_null(a->organisation));
 	json_object_object_add(doc, "purpose", json_object_new_string(a->purpose));
 	json_object_object_add(doc, "valid_until", json_object_new_string(a->valid_until));
 	return doc;
@@ -274,22 +271,6 @@ static void new_number(struct kesu_approval *a, time_t now)
 	for (char *c = h; *c; c++)
 		*c = (char)(*c >= 'a' ? *c - 32 : *c);
 	snprintf(a->number, sizeof(a->number), "A-%s-%s", date, h);
-}
-
-/* payload + "\n" + the signify signature: the whole file. */
-static int assemble(const char *payload, size_t plen, const char *sig, size_t slen, char **text,
-		    size_t *len)
-{
-	char *out = malloc(plen + 1 + slen + 1);
-	if (!out)
-		return -ENOMEM;
-	memcpy(out, payload, plen);
-	out[plen] = '\n';
-	memcpy(out + plen + 1, sig, slen);
-	out[plen + 1 + slen] = '\0';
-	*text = out;
-	*len = plen + 1 + slen;
-	return 0;
 }
 
 /* Everything signing sets and checks, short of the signature. */
@@ -341,23 +322,20 @@ int kesu_approval_sign(struct kesu_approval *a, const char *approver_name,
 	if (rc)
 		return rc;
 	struct json_object *doc = Kesu_approval_payload(a);
-	size_t plen = 0, slen = 0;
-	char *payload = doc ? Kesu_json_canonical(doc, &plen) : NULL, *sig = NULL;
+	size_t plen = 0;
+	char *payload = doc ? Kesu_json_canonical(doc, &plen) : NULL;
 	json_object_put(doc);
 	if (!payload) {
 		snprintf(err, errsize, "cannot build the approval's payload (out of memory)");
 		return -ENOMEM;
 	}
 	snprintf(comment, sizeof(comment), "kesu approval %s", a->number);
-	rc = kesu_sign_detached(sk, payload, plen, comment, &sig, &slen);
-	if (rc == 0)
-		rc = assemble(payload, plen, sig, slen, text, len);
+	rc = Kesu_signed_doc_write(payload, plen, sk, comment, text, len);
 	if (rc == 0)
 		Kesu_approval_hash(payload, plen, a->hash);
 	else
 		snprintf(err, errsize, "cannot sign the approval: %s", kesu_strerror(rc));
 	free(payload);
-	free(sig);
 	return rc;
 }
 

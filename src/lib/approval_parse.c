@@ -9,37 +9,9 @@
 #include <string.h>
 
 #include "approval_internal.h"
-#include "canonical_json.h"
+#include "json_members.h"
 #include "kesu/error.h"
-#include "kesu/fileio.h"
-#include "utf8.h"
-
-/* The members an object must have, no more and no fewer. */
-static int members(struct json_object *o, const char *what, const char *const *names,
-		   char *why, size_t whysize)
-{
-	if (!json_object_is_type(o, json_type_object)) {
-		snprintf(why, whysize, "%s is not an object", what);
-		return -KESU_EPARSE;
-	}
-	json_object_object_foreach(o, key, val)
-	{
-		(void)val;
-		size_t i = 0;
-		while (names[i] && strcmp(names[i], key) != 0)
-			i++;
-		if (!names[i]) {
-			snprintf(why, whysize, "%s has an unknown member \"%.40s\"", what, key);
-			return -KESU_EPARSE;
-		}
-	}
-	for (size_t i = 0; names[i]; i++)
-		if (!json_object_object_get_ex(o, names[i], NULL)) {
-			snprintf(why, whysize, "%s has no member \"%s\"", what, names[i]);
-			return -KESU_EPARSE;
-		}
-	return 0;
-}
+#include "signed_doc.h"
 
 /* A string member into buf; nullable: null gives "". A longer string than
  * buf holds is refused, never cut. */
@@ -69,7 +41,7 @@ static int get_approver(struct json_object *doc, struct kesu_approval *a, char *
 {
 	static const char *const names[] = {"fingerprint", "name", NULL};
 	struct json_object *who = json_object_object_get(doc, "approver");
-	int rc = members(who, "\"approver\"", names, why, whysize);
+	int rc = Kesu_json_members(who, "\"approver\"", names, why, whysize);
 	if (rc == 0)
 		rc = get_text(who, "fingerprint", false, a->approver_fingerprint,
 			      sizeof(a->approver_fingerprint), why, whysize);
@@ -111,7 +83,7 @@ static int get_medium(struct json_object *o, size_t i, struct kesu_approval_medi
 	static const char *const names[] = {"asset", "entry", "serial", "size", NULL};
 	char what[48], one[KESU_ERRMSG_MAX / 2];
 	snprintf(what, sizeof(what), "media entry %zu", i + 1);
-	int rc = members(o, what, names, why, whysize);
+	int rc = Kesu_json_members(o, what, names, why, whysize);
 	if (rc)
 		return rc;
 	struct json_object *entry = json_object_object_get(o, "entry");
@@ -178,13 +150,14 @@ static int get_min_level(struct json_object *doc, struct kesu_approval *a, char 
 
 /* The payload's members into a, each checked for its type; the values
  * are checked after, by Kesu_approval_validate, as signing checks them. */
-static int from_json(struct json_object *doc, struct kesu_approval *a, char *why, size_t whysize)
+static int from_json(struct json_object *doc, void *out, char *why, size_t whysize)
 {
+	struct kesu_approval *a = out;
 	static const char *const names[] = {
 		"approver", "classification", "issued_local", "issued_utc", "kesu_approval", "media",
 		"methods", "min_level", "note", "number", "organisation", "purpose", "valid_until",
 		NULL};
-	int rc = members(doc, "the payload", names, why, whysize);
+	int rc = Kesu_json_members(doc, "the payload", names, why, whysize);
 	if (rc)
 		return rc;
 	struct json_object *version = json_object_object_get(doc, "kesu_approval");
@@ -216,53 +189,8 @@ static int from_json(struct json_object *doc, struct kesu_approval *a, char *why
 	return rc ? rc : Kesu_approval_validate(a, why, whysize);
 }
 
-static int parse_payload(const char *payload, size_t len, struct kesu_approval *a, char *why,
-			 size_t whysize)
-{
-	size_t bad = Kesu_utf8_invalid_at(payload, len);
-	if (bad < len) {
-		snprintf(why, whysize, "the payload is not valid UTF-8 (byte %zu)", bad + 1);
-		return -KESU_EPARSE;
-	}
-	if (len == 0 || payload[0] != '{' || !Kesu_json_is_canonical(payload, len)) {
-		snprintf(why, whysize, "the first line is not canonical JSON (it was changed, or "
-				       "this is not an approval file)");
-		return -KESU_EPARSE;
-	}
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *doc = tok ? json_tokener_parse_ex(tok, payload, (int)len) : NULL;
-	json_tokener_free(tok);
-	if (!doc) {
-		snprintf(why, whysize, "the first line is not JSON");
-		return -KESU_EPARSE;
-	}
-	int rc = from_json(doc, a, why, whysize);
-	json_object_put(doc);
-	return rc;
-}
-
-/* The payload is the first line; the signature is the two lines after it
- * and nothing more. */
-static int split(const char *text, size_t len, size_t *plen, const char **sig, size_t *slen,
-		 char *why, size_t whysize)
-{
-	const char *nl = memchr(text, '\n', len);
-	if (!nl || memchr(text, '\0', len)) {
-		snprintf(why, whysize, "not an approval file (no payload line and signature)");
-		return -KESU_EPARSE;
-	}
-	*plen = (size_t)(nl - text);
-	*sig = nl + 1;
-	*slen = len - *plen - 1;
-	const char *l1 = memchr(*sig, '\n', *slen);
-	const char *l2 = l1 ? memchr(l1 + 1, '\n', *slen - (size_t)(l1 + 1 - *sig)) : NULL;
-	if (!l2 || l2 + 1 != text + len || strncmp(*sig, "untrusted comment: ", 19) != 0) {
-		snprintf(why, whysize, "the signature after the payload line is missing or has "
-				       "extra lines");
-		return -KESU_EPARSE;
-	}
-	return 0;
-}
+static const struct Kesu_signed_doc_kind approval_kind = {"payload", "an approval file",
+								"an approval file"};
 
 /* The trusted entry must be the one the payload names. */
 static int same_approver(const struct kesu_approval *a, const struct kesu_trust_entry *who,
@@ -285,21 +213,21 @@ int kesu_approval_load(const char *path, const struct kesu_trust *trust, struct 
 	size_t len = 0, plen, slen;
 	const char *sig;
 	*out = NULL;
-	int rc = kesu_file_read_bounded(path, KESU_APPROVAL_FILE_MAX, 0, &text, &len, err, errsize);
-	if (rc == -EFBIG)
-		snprintf(err, errsize, "%s: larger than %u bytes: not an approval file", path,
-			 KESU_APPROVAL_FILE_MAX);
+	int rc = Kesu_signed_doc_read(path, KESU_APPROVAL_FILE_MAX, &approval_kind, &text, &len, err,
+				      errsize);
 	if (rc)
-		return rc == -EFBIG ? -KESU_EPARSE : rc;
+		return rc;
 	struct kesu_approval *a = calloc(1, sizeof(*a));
-	rc = a ? split(text, len, &plen, &sig, &slen, why, sizeof(why)) : -ENOMEM;
+	rc = a ? Kesu_signed_doc_split(text, len, &approval_kind, &plen, &sig, &slen, why,
+				       sizeof(why))
+	       : -ENOMEM;
 	/* the signature first: only a trusted approver's bytes are parsed further */
 	const struct kesu_trust_entry *who = NULL;
 	if (rc == 0 && trust)
 		rc = kesu_trust_verify(trust, KESU_ROLE_APPROVER, text, plen, sig, slen, &who, why,
 				       sizeof(why));
 	if (rc == 0)
-		rc = parse_payload(text, plen, a, why, sizeof(why));
+		rc = Kesu_signed_doc_parse(text, plen, &approval_kind, from_json, a, why, sizeof(why));
 	if (rc == 0 && who)
 		rc = same_approver(a, who, why, sizeof(why));
 	if (rc == 0)

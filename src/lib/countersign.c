@@ -12,28 +12,15 @@
 #include <sys/stat.h>
 
 #include "canonical_json.h"
+#include "id_forms.h"
+#include "json_members.h"
 #include "kesu/countersign.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "kesu/record.h"
-#include "utf8.h"
+#include "signed_doc.h"
 
 /* ---- small checks ---- */
-
-/* KESU-YYYYMMDD-XXXXXXXX, as kesu_certificate_id writes it: it becomes
- * part of a file name, so nothing else is let through. */
-static bool certificate_id_valid(const char *id)
-{
-	if (strlen(id) != 22 || strncmp(id, "KESU-", 5) != 0 || id[13] != '-')
-		return false;
-	for (int i = 5; i < 13; i++)
-		if (id[i] < '0' || id[i] > '9')
-			return false;
-	for (int i = 14; i < 22; i++)
-		if (!strchr("0123456789ABCDEF", id[i]))
-			return false;
-	return true;
-}
 
 static bool hex_valid(const char *s, size_t n)
 {
@@ -55,18 +42,6 @@ static bool fingerprint_valid(const char *f)
 	return strncmp(f, "ed25519:", 8) == 0 && hex_valid(f + 8, KESU_FINGERPRINT_SIZE - 9);
 }
 
-/* "2026-12-06T01:30:12Z", as kesu_time_utc writes it. */
-static bool utc_valid(const char *t)
-{
-	static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
-	if (strlen(t) != sizeof(form) - 1)
-		return false;
-	for (size_t i = 0; form[i]; i++)
-		if (form[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != form[i])
-			return false;
-	return true;
-}
-
 static bool countersigning_role(enum kesu_role r)
 {
 	return r == KESU_ROLE_WITNESS || r == KESU_ROLE_VALIDATOR;
@@ -82,13 +57,6 @@ void kesu_countersig_hash(const void *data, size_t len, char out[KESU_COUNTERSIG
 
 /* ---- the certificate's side ---- */
 
-static const char *member_text(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v) : "";
-}
-
 int kesu_countersig_subject(const char *payload, size_t len, struct kesu_countersig *cs,
 			    char *err, size_t errsize)
 {
@@ -99,11 +67,14 @@ int kesu_countersig_subject(const char *payload, size_t len, struct kesu_counter
 	struct json_object *ledger = NULL;
 	if (doc)
 		json_object_object_get_ex(doc, "ledger", &ledger);
-	const char *id = member_text(doc, "certificate_id"), *job = member_text(ledger, "job_id");
-	const char *rh = member_text(ledger, "record_hash");
+	const char *id = Kesu_json_string(doc, "certificate_id");
+	const char *job = Kesu_json_string(ledger, "job_id");
+	const char *rh = Kesu_json_string(ledger, "record_hash");
 	int rc = 0;
-	if (!certificate_id_valid(id) || !hex_valid(job, KESU_JOB_ID_LEN) ||
-	    (*rh && !hex_valid(rh, 64))) {
+	if (!rh)
+		rh = ""; /* a record hash is optional */
+	if (!id || !job || !Kesu_certificate_id_valid(id, false) ||
+	    !hex_valid(job, KESU_JOB_ID_LEN) || (*rh && !hex_valid(rh, 64))) {
 		snprintf(err, errsize, "the certificate's payload names no certificate id and job");
 		rc = -KESU_EPARSE;
 	} else {
@@ -140,20 +111,6 @@ static struct json_object *document(const struct kesu_countersig *cs)
 	return doc;
 }
 
-/* payload + "\n" + the signify signature: the whole file. */
-static char *assemble(const char *payload, size_t plen, const char *sig, size_t slen, size_t *len)
-{
-	char *out = malloc(plen + 1 + slen + 1);
-	if (!out)
-		return NULL;
-	memcpy(out, payload, plen);
-	out[plen] = '\n';
-	memcpy(out + plen + 1, sig, slen);
-	out[plen + 1 + slen] = '\0';
-	*len = plen + 1 + slen;
-	return out;
-}
-
 int kesu_countersig_sign(struct kesu_countersig *cs, enum kesu_role role, const char *name,
 			 const struct kesu_secret_key *sk, time_t now, char **text, size_t *len,
 			 char *err, size_t errsize)
@@ -166,7 +123,7 @@ int kesu_countersig_sign(struct kesu_countersig *cs, enum kesu_role role, const 
 		       -KESU_EPARSE;
 	if (kesu_trust_name_check(name, why, sizeof(why)) < 0)
 		return snprintf(err, errsize, "signer: %s", why), -KESU_EPARSE;
-	if (!certificate_id_valid(cs->certificate_id) || !hash_valid(cs->payload_hash))
+	if (!Kesu_certificate_id_valid(cs->certificate_id, false) || !hash_valid(cs->payload_hash))
 		return snprintf(err, errsize, "nothing to countersign: no certificate named"),
 		       -KESU_EPARSE;
 	kesu_key_public_from_secret(sk, &pk);
@@ -176,47 +133,21 @@ int kesu_countersig_sign(struct kesu_countersig *cs, enum kesu_role role, const 
 	kesu_key_fingerprint(&pk, cs->signer_fingerprint, sizeof(cs->signer_fingerprint));
 	kesu_key_keynum_hex(pk.keynum, cs->keynum, sizeof(cs->keynum));
 	struct json_object *doc = document(cs);
-	size_t plen = 0, slen = 0;
-	char *payload = doc ? Kesu_json_canonical(doc, &plen) : NULL, *sig = NULL;
+	size_t plen = 0;
+	char *payload = doc ? Kesu_json_canonical(doc, &plen) : NULL;
 	json_object_put(doc);
 	if (!payload)
 		return snprintf(err, errsize, "cannot build the countersignature"), -ENOMEM;
 	snprintf(comment, sizeof(comment), "kesu countersignature (%s) for %s", kesu_role_id(role),
 		 cs->certificate_id);
-	int rc = kesu_sign_detached(sk, payload, plen, comment, &sig, &slen);
-	if (rc == 0 && !(*text = assemble(payload, plen, sig, slen, len)))
-		rc = -ENOMEM;
+	int rc = Kesu_signed_doc_write(payload, plen, sk, comment, text, len);
 	if (rc)
 		snprintf(err, errsize, "cannot sign the countersignature: %s", kesu_strerror(rc));
 	free(payload);
-	free(sig);
 	return rc;
 }
 
 /* ---- reading ---- */
-
-/* The members an object must have, no more and no fewer. */
-static int members(struct json_object *o, const char *what, const char *const *names, char *why,
-		   size_t whysize)
-{
-	if (!json_object_is_type(o, json_type_object))
-		return snprintf(why, whysize, "%s is not an object", what), -KESU_EPARSE;
-	json_object_object_foreach(o, key, val)
-	{
-		(void)val;
-		size_t i = 0;
-		while (names[i] && strcmp(names[i], key) != 0)
-			i++;
-		if (!names[i])
-			return snprintf(why, whysize, "%s has an unknown member \"%.40s\"", what, key),
-			       -KESU_EPARSE;
-	}
-	for (size_t i = 0; names[i]; i++)
-		if (!json_object_object_get_ex(o, names[i], NULL))
-			return snprintf(why, whysize, "%s has no member \"%s\"", what, names[i]),
-			       -KESU_EPARSE;
-	return 0;
-}
 
 /* A string member into buf (null gives "" when nullable); never cut. */
 static int get_text(struct json_object *o, const char *key, bool nullable, char *buf, size_t size,
@@ -246,14 +177,14 @@ static int check_values(struct json_object *doc, const struct kesu_countersig *c
 	    json_object_get_int64(v) != KESU_COUNTERSIG_FORMAT)
 		return snprintf(why, whysize, "\"kesu_countersignature\" is not %d (a format this "
 					      "kesu reads)", KESU_COUNTERSIG_FORMAT), -KESU_EPARSE;
-	if (!certificate_id_valid(cs->certificate_id))
+	if (!Kesu_certificate_id_valid(cs->certificate_id, false))
 		return snprintf(why, whysize, "\"certificate_id\" is not a certificate id"),
 		       -KESU_EPARSE;
 	if (!hex_valid(cs->job_id, KESU_JOB_ID_LEN) || !hash_valid(cs->payload_hash) ||
 	    (cs->record_hash[0] && !hex_valid(cs->record_hash, 64)))
 		return snprintf(why, whysize, "\"job_id\", \"payload_hash\" or \"record_hash\" is "
 					      "malformed"), -KESU_EPARSE;
-	if (!utc_valid(cs->signed_utc) || !fingerprint_valid(cs->signer_fingerprint))
+	if (!Kesu_utc_form_valid(cs->signed_utc) || !fingerprint_valid(cs->signer_fingerprint))
 		return snprintf(why, whysize, "\"signed_utc\" or the signer's fingerprint is "
 					      "malformed"), -KESU_EPARSE;
 	if (kesu_trust_name_check(cs->signer_name, text, sizeof(text)) < 0)
@@ -261,18 +192,18 @@ static int check_values(struct json_object *doc, const struct kesu_countersig *c
 	return 0;
 }
 
-static int from_json(struct json_object *doc, struct kesu_countersig *cs, char *why,
-		     size_t whysize)
+static int from_json(struct json_object *doc, void *out, char *why, size_t whysize)
 {
+	struct kesu_countersig *cs = out;
 	static const char *const names[] = {"certificate_id", "job_id", "kesu_countersignature",
 					    "payload_hash", "record_hash", "role", "signed_utc",
 					    "signer", NULL};
 	static const char *const signer[] = {"fingerprint", "name", NULL};
 	char role[16];
 	struct json_object *who = json_object_object_get(doc, "signer");
-	int rc = members(doc, "the countersignature", names, why, whysize);
+	int rc = Kesu_json_members(doc, "the countersignature", names, why, whysize);
 	if (rc == 0)
-		rc = members(who, "\"signer\"", signer, why, whysize);
+		rc = Kesu_json_members(who, "\"signer\"", signer, why, whysize);
 #define TEXT(o, key, nullable, buf)                                                            \
 	if (rc == 0)                                                                           \
 		rc = get_text(o, key, nullable, buf, sizeof(buf), why, whysize);
@@ -291,45 +222,8 @@ static int from_json(struct json_object *doc, struct kesu_countersig *cs, char *
 	return rc ? rc : check_values(doc, cs, why, whysize);
 }
 
-/* The first line is the document; the two after it the signature, and
- * nothing more. */
-static int split(const char *text, size_t len, size_t *plen, const char **sig, size_t *slen,
-		 char *why, size_t whysize)
-{
-	const char *nl = memchr(text, '\n', len);
-	if (!nl || memchr(text, '\0', len))
-		return snprintf(why, whysize, "not a countersignature file (no document line and "
-					      "signature)"), -KESU_EPARSE;
-	*plen = (size_t)(nl - text);
-	*sig = nl + 1;
-	*slen = len - *plen - 1;
-	const char *l1 = memchr(*sig, '\n', *slen);
-	const char *l2 = l1 ? memchr(l1 + 1, '\n', *slen - (size_t)(l1 + 1 - *sig)) : NULL;
-	if (!l2 || l2 + 1 != text + len || strncmp(*sig, "untrusted comment: ", 19) != 0)
-		return snprintf(why, whysize, "the signature after the document line is missing or "
-					      "has extra lines"), -KESU_EPARSE;
-	return 0;
-}
-
-static int parse_document(const char *text, size_t plen, struct kesu_countersig *cs, char *why,
-			  size_t whysize)
-{
-	size_t bad = Kesu_utf8_invalid_at(text, plen);
-	if (bad < plen)
-		return snprintf(why, whysize, "the document is not valid UTF-8 (byte %zu)", bad + 1),
-		       -KESU_EPARSE;
-	if (plen == 0 || text[0] != '{' || !Kesu_json_is_canonical(text, plen))
-		return snprintf(why, whysize, "the first line is not canonical JSON (it was changed, "
-					      "or this is not a countersignature)"), -KESU_EPARSE;
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *doc = tok ? json_tokener_parse_ex(tok, text, (int)plen) : NULL;
-	json_tokener_free(tok);
-	if (!doc)
-		return snprintf(why, whysize, "the first line is not JSON"), -KESU_EPARSE;
-	int rc = from_json(doc, cs, why, whysize);
-	json_object_put(doc);
-	return rc;
-}
+static const struct Kesu_signed_doc_kind countersig_kind = {
+	"document", "a countersignature file", "a countersignature"};
 
 /* The role the document claims is the role its key must be trusted for;
  * the name and fingerprint it gives must be that entry's. */
@@ -375,9 +269,10 @@ int kesu_countersig_check(const char *text, size_t len, const struct kesu_trust 
 	size_t plen, slen;
 	const char *sig;
 	memset(cs, 0, sizeof(*cs));
-	int rc = split(text, len, &plen, &sig, &slen, err, errsize);
+	int rc = Kesu_signed_doc_split(text, len, &countersig_kind, &plen, &sig, &slen, err,
+				       errsize);
 	if (rc == 0)
-		rc = parse_document(text, plen, cs, err, errsize);
+		rc = Kesu_signed_doc_parse(text, plen, &countersig_kind, from_json, cs, err, errsize);
 	if (rc == 0)
 		rc = check_signer(text, plen, sig, slen, trust, cs, err, errsize);
 	if (rc == 0 && cert_payload)
@@ -392,13 +287,10 @@ int kesu_countersig_load(const char *path, const struct kesu_trust *trust,
 	char *text = NULL, why[KESU_ERRMSG_MAX];
 	size_t len = 0;
 	memset(cs, 0, sizeof(*cs));
-	int rc = kesu_file_read_bounded(path, KESU_COUNTERSIG_FILE_MAX, 0, &text, &len, err,
-					errsize);
-	if (rc == -EFBIG)
-		snprintf(err, errsize, "%s: larger than %u bytes: not a countersignature", path,
-			 KESU_COUNTERSIG_FILE_MAX);
+	int rc = Kesu_signed_doc_read(path, KESU_COUNTERSIG_FILE_MAX, &countersig_kind, &text, &len,
+				      err, errsize);
 	if (rc)
-		return rc == -EFBIG ? -KESU_EPARSE : rc;
+		return rc;
 	rc = kesu_countersig_check(text, len, trust, cert_payload, cert_len, cs, why, sizeof(why));
 	if (rc)
 		snprintf(err, errsize, "%s: %s", path, why);
@@ -411,7 +303,7 @@ int kesu_countersig_load(const char *path, const struct kesu_trust *trust,
 int kesu_countersig_path(const char *dir, const struct kesu_countersig *cs, char *buf,
 			 size_t size)
 {
-	if (!certificate_id_valid(cs->certificate_id) || !countersigning_role(cs->role) ||
+	if (!Kesu_certificate_id_valid(cs->certificate_id, false) || !countersigning_role(cs->role) ||
 	    !hex_valid(cs->keynum, KESU_KEYNUM_HEX_SIZE - 1))
 		return -KESU_EPARSE;
 	int n = snprintf(buf, size, "%s/kesu-%s.%s-%s%s", dir, cs->certificate_id,
@@ -449,7 +341,7 @@ int kesu_countersig_find(const char *dir, const char *certificate_id, char ***pa
 	char prefix[80];
 	*paths = NULL;
 	*n = 0;
-	if (!certificate_id_valid(certificate_id))
+	if (!Kesu_certificate_id_valid(certificate_id, false))
 		return 0; /* no file can be named for it */
 	snprintf(prefix, sizeof(prefix), "kesu-%s.", certificate_id);
 	DIR *d = opendir(dir);
@@ -504,8 +396,9 @@ char *kesu_countersig_record(const char *id, const char *text, size_t text_len, 
 	size_t plen, slen;
 	const char *sig;
 	char why[KESU_ERRMSG_MAX], at[32];
-	if (split(text, text_len, &plen, &sig, &slen, why, sizeof(why)) ||
-	    parse_document(text, plen, &cs, why, sizeof(why)))
+	if (Kesu_signed_doc_split(text, text_len, &countersig_kind, &plen, &sig, &slen, why,
+				  sizeof(why)) ||
+	    Kesu_signed_doc_parse(text, plen, &countersig_kind, from_json, &cs, why, sizeof(why)))
 		return errno = EINVAL, NULL;
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *doc = tok ? json_tokener_parse_ex(tok, text, (int)plen) : NULL;

@@ -9,12 +9,8 @@
 #include "canonical_json.h"
 #include "kesu/error.h"
 #include "kesu/record.h"
+#include "json_members.h"
 #include "sysfs.h"
-
-static struct json_object *str_or_null(const char *s)
-{
-	return s && s[0] ? json_object_new_string(s) : NULL;
-}
 
 void kesu_time_utc(time_t t, char buf[32])
 {
@@ -52,18 +48,18 @@ void kesu_certificate_id(char buf[32])
 static struct json_object *media_json(const struct kesu_device *d, const char *asset)
 {
 	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "asset_number", str_or_null(asset));
-	json_object_object_add(o, "firmware", str_or_null(d->firmware));
+	json_object_object_add(o, "asset_number", Kesu_json_str_or_null(asset));
+	json_object_object_add(o, "firmware", Kesu_json_str_or_null(d->firmware));
 	json_object_object_add(o, "logical_sector", json_object_new_int64(d->logical_sector));
 	json_object_object_add(o, "media_type", json_object_new_string(kesu_media_name(d)));
-	json_object_object_add(o, "model", str_or_null(d->model));
+	json_object_object_add(o, "model", Kesu_json_str_or_null(d->model));
 	json_object_object_add(o, "path", json_object_new_string(d->path));
 	json_object_object_add(o, "physical_sector", json_object_new_int64(d->physical_sector));
-	json_object_object_add(o, "serial", str_or_null(d->serial));
+	json_object_object_add(o, "serial", Kesu_json_str_or_null(d->serial));
 	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)d->size));
 	json_object_object_add(o, "transport", json_object_new_string(kesu_transport_name(d->transport)));
-	json_object_object_add(o, "vendor", str_or_null(d->vendor));
-	json_object_object_add(o, "wwn", str_or_null(d->wwn));
+	json_object_object_add(o, "vendor", Kesu_json_str_or_null(d->vendor));
+	json_object_object_add(o, "wwn", Kesu_json_str_or_null(d->wwn));
 	return o;
 }
 
@@ -205,26 +201,26 @@ static void add_people_and_station(struct json_object *doc, const struct kesu_jo
 {
 	struct json_object *op = json_object_new_object();
 	json_object_object_add(op, "name", json_object_new_string(ctx->operator_name));
-	json_object_object_add(op, "title", str_or_null(ctx->operator_title));
+	json_object_object_add(op, "title", Kesu_json_str_or_null(ctx->operator_title));
 	json_object_object_add(doc, "operator", op);
 	struct json_object *org = json_object_new_object();
-	json_object_object_add(org, "department", str_or_null(ctx->department));
-	json_object_object_add(org, "location", str_or_null(ctx->location));
-	json_object_object_add(org, "name", str_or_null(ctx->organisation));
-	json_object_object_add(org, "phone", str_or_null(ctx->phone));
+	json_object_object_add(org, "department", Kesu_json_str_or_null(ctx->department));
+	json_object_object_add(org, "location", Kesu_json_str_or_null(ctx->location));
+	json_object_object_add(org, "name", Kesu_json_str_or_null(ctx->organisation));
+	json_object_object_add(org, "phone", Kesu_json_str_or_null(ctx->phone));
 	json_object_object_add(doc, "organisation", org);
-	json_object_object_add(doc, "approver", str_or_null(ctx->approver));
-	json_object_object_add(doc, "witness", str_or_null(ctx->witness));
-	json_object_object_add(doc, "classification", str_or_null(ctx->classification));
-	json_object_object_add(doc, "purpose", str_or_null(ctx->purpose));
+	json_object_object_add(doc, "approver", Kesu_json_str_or_null(ctx->approver));
+	json_object_object_add(doc, "witness", Kesu_json_str_or_null(ctx->witness));
+	json_object_object_add(doc, "classification", Kesu_json_str_or_null(ctx->classification));
+	json_object_object_add(doc, "purpose", Kesu_json_str_or_null(ctx->purpose));
 	struct json_object *tool = json_object_new_object();
 	json_object_object_add(tool, "name", json_object_new_string("kesu"));
 	json_object_object_add(tool, "version", json_object_new_string(ctx->tool_version[0] ? ctx->tool_version : KESU_VERSION));
 	json_object_object_add(doc, "tool", tool);
 	struct json_object *station = json_object_new_object();
-	json_object_object_add(station, "hostname", str_or_null(ctx->hostname));
-	json_object_object_add(station, "key_fingerprint", str_or_null(ctx->key_fingerprint));
-	json_object_object_add(station, "machine_id", str_or_null(ctx->machine_id));
+	json_object_object_add(station, "hostname", Kesu_json_str_or_null(ctx->hostname));
+	json_object_object_add(station, "key_fingerprint", Kesu_json_str_or_null(ctx->key_fingerprint));
+	json_object_object_add(station, "machine_id", Kesu_json_str_or_null(ctx->machine_id));
 	json_object_object_add(doc, "station", station);
 }
 
@@ -288,13 +284,13 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 	json_object_object_add(doc, "kesu_record", json_object_new_int(1));
 	json_object_object_add(doc, "kind", json_object_new_string("wipe"));
 	json_object_object_add(doc, "job_id", json_object_new_string(job_id));
-	json_object_object_add(doc, "certificate_id", str_or_null(certificate_id));
+	json_object_object_add(doc, "certificate_id", Kesu_json_str_or_null(certificate_id));
 	add_times(doc, r->started.tv_sec, r->ended.tv_sec);
 	add_people_and_station(doc, ctx);
 	json_object_object_add(doc, "media", media_json(&r->device, ctx->asset_number));
 	json_object_object_add(doc, "outcome", json_object_new_string(kesu_outcome_name(r->outcome)));
-	json_object_object_add(doc, "reason", str_or_null(r->reason));
-	json_object_object_add(doc, "reason_ja", str_or_null(r->reason_ja));
+	json_object_object_add(doc, "reason", Kesu_json_str_or_null(r->reason));
+	json_object_object_add(doc, "reason_ja", Kesu_json_str_or_null(r->reason_ja));
 	json_object_object_add(doc, "sector_size", json_object_new_int64(
 		r->device.logical_sector ? r->device.logical_sector : 512));
 

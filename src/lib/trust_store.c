@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "canonical_json.h"
+#include "id_forms.h"
+#include "json_members.h"
 #include "kesu/config.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
@@ -76,27 +78,6 @@ __attribute__((format(printf, 2, 3))) static int bad(const struct reader *r, con
 	return -KESU_EPARSE;
 }
 
-/* A member that must be a string. */
-static const char *get_string(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v)
-		       : NULL;
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ", as kesu_time_utc writes it. */
-static bool utc_ok(const char *s)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-	if (strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (size_t i = 0; shape[i]; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-			return false;
-	return true;
-}
-
 /* Only the seven members, each a string. */
 static int entry_shape(const struct reader *r, size_t i, struct json_object *o)
 {
@@ -111,7 +92,7 @@ static int entry_shape(const struct reader *r, size_t i, struct json_object *o)
 			return bad(r, "entry %zu: unknown member \"%s\"", i + 1, key);
 	}
 	for (size_t m = 0; m < NMEMBERS; m++)
-		if (!get_string(o, entry_members[m]))
+		if (!Kesu_json_string(o, entry_members[m]))
 			return bad(r, "entry %zu: \"%s\" is missing or not a string", i + 1,
 				   entry_members[m]);
 	return 0;
@@ -127,27 +108,27 @@ static int read_entry(const struct reader *r, size_t i, struct json_object *o,
 	int rc = entry_shape(r, i, o);
 	if (rc < 0)
 		return rc;
-	const char *role = get_string(o, "role"), *name = get_string(o, "name");
+	const char *role = Kesu_json_string(o, "role"), *name = Kesu_json_string(o, "name");
 	if (kesu_role_parse(role, &e.role) < 0)
 		return bad(r, "entry %zu: unknown role \"%s\"", i + 1, role);
 	if (kesu_trust_name_check(name, why, sizeof(why)) < 0)
 		return bad(r, "entry %zu: %s", i + 1, why);
 	snprintf(e.name, sizeof(e.name), "%s", name);
-	if (Kesu_trust_public_parse(get_string(o, "public_key"), &e.key, why, sizeof(why)) < 0)
+	if (Kesu_trust_public_parse(Kesu_json_string(o, "public_key"), &e.key, why, sizeof(why)) < 0)
 		return bad(r, "entry %zu (%s): %s", i + 1, name, why);
 	kesu_key_keynum_hex(e.key.keynum, num, sizeof(num));
 	kesu_key_fingerprint(&e.key, e.fingerprint, sizeof(e.fingerprint));
-	if (strcmp(get_string(o, "keynum"), num) != 0)
+	if (strcmp(Kesu_json_string(o, "keynum"), num) != 0)
 		return bad(r, "entry %zu (%s): keynum is not the key's (%s)", i + 1, name, num);
-	if (strcmp(get_string(o, "fingerprint"), e.fingerprint) != 0)
+	if (strcmp(Kesu_json_string(o, "fingerprint"), e.fingerprint) != 0)
 		return bad(r, "entry %zu (%s): fingerprint is not the key's (%s)", i + 1, name,
 			   e.fingerprint);
-	const char *added = get_string(o, "added_utc");
-	if (!utc_ok(added))
+	const char *added = Kesu_json_string(o, "added_utc");
+	if (!Kesu_utc_form_valid(added))
 		return bad(r, "entry %zu (%s): added_utc is not a UTC time like "
 			   "2026-11-22T04:30:12Z", i + 1, name);
 	snprintf(e.added_utc, sizeof(e.added_utc), "%s", added);
-	const char *comment = get_string(o, "comment");
+	const char *comment = Kesu_json_string(o, "comment");
 	if (strlen(comment) > KESU_COMMENT_MAX ||
 	    kesu_text_check(comment, strlen(comment), why, sizeof(why)) < 0)
 		return bad(r, "entry %zu (%s): the comment is not one line of text", i + 1, name);

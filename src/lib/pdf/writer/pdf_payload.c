@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "id_forms.h"
 #include "kesu/error.h"
 #include "kesu/method.h"
 #include "kesu/pdf.h"
@@ -131,20 +132,6 @@ static int one_of(struct reader *r, const char *path, const char *value,
 		if (strcmp(value, *allowed) == 0)
 			return 0;
 	return fail(r, "%s: unknown value \"%s\"", path, value);
-}
-
-/* KESU-YYYYMMDD-XXXXXXXX */
-static bool valid_id(const char *id)
-{
-	if (strlen(id) != 22 || strncmp(id, "KESU-", 5) != 0 || id[13] != '-')
-		return false;
-	for (int i = 5; i < 13; i++)
-		if (id[i] < '0' || id[i] > '9')
-			return false;
-	for (int i = 14; i < 22; i++)
-		if (!strchr("0123456789abcdefABCDEF", id[i]))
-			return false;
-	return true;
 }
 
 static int read_parties(struct reader *r, json_object *root, struct cert *c)
@@ -564,7 +551,7 @@ static int read_root(struct reader *r, json_object *root, struct cert *c)
 	     one_of(r, "purpose", c->purpose, kesu_vocab_ids(KESU_VOCAB_PURPOSE));
 	if (rc)
 		return rc;
-	if (!valid_id(c->id))
+	if (!Kesu_certificate_id_valid(c->id, true))
 		return fail(r, "certificate_id: \"%s\" is not KESU-YYYYMMDD-XXXXXXXX", c->id);
 	if (strcmp(document, "failure-report") == 0)
 		c->failure = true;
