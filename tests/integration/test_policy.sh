@@ -95,7 +95,7 @@ check "names FILE:LINE" grep -q "^kesu: $BAD:2: not valid UTF-8" "$WORK/err"
 printf 'colour = red\n' >"$XDG_CONFIG_HOME/kesu/city.policy"
 expect_exit 2 "a bad policy named by the config file" "$KESU" policy show
 check "names the file and line" grep -qxF \
-	"kesu: $XDG_CONFIG_HOME/kesu/city.policy:1: unknown key \"colour\" (name, approval, witness, methods, min_level, min_verify, on_failure)" \
+	"kesu: $XDG_CONFIG_HOME/kesu/city.policy:1: unknown key \"colour\" (name, trust, approval, witness, methods, min_level, min_verify, on_failure)" \
 	"$WORK/err"
 
 expect_exit 2 "a policy file that does not exist" "$KESU" policy show --policy "$WORK/none.policy"

@@ -182,7 +182,7 @@ Test(policy, malformed_files_name_file_and_line)
 		"unknown section [class IV] (one of [class I], [class II], [class III], [all])");
 	REFUSED("[class I\n", 1, "a section header must end with \"]\"");
 	REFUSED("\n[class I]\ncolour = red\n", 3,
-		"unknown key \"colour\" (name, approval, witness, methods, min_level, min_verify, on_failure)");
+		"unknown key \"colour\" (name, trust, approval, witness, methods, min_level, min_verify, on_failure)");
 	REFUSED("[class I]\napproval required\n", 2, "expected \"key = value\" or \"[section]\"");
 	REFUSED("[class I]\napproval = yes\n", 2, "approval: \"yes\" is not optional or required");
 	REFUSED("[class I]\nwitness = \n", 2, "witness: \"\" is not optional or required");
