@@ -412,7 +412,14 @@ tui_serial_bios_cd() {
 			keys Right
 		done
 		screen_has "< nist-clear >" || why="$why method nist-clear could not be chosen;"
-		for _ in 1 2 3 4 5 6 7 8 9; do keys Down; done
+		# The class: the default policy refuses a job whose class is not given.
+		for _ in 1 2 3 4 5 6 7; do keys Down; done # Verify .. Approval, onto Class
+		for _ in 1 2 3 4; do
+			screen_has "< III >" && break
+			keys Right
+		done
+		screen_has "< III >" || why="$why class III could not be chosen;"
+		for _ in 1 2 3; do keys Down; done # Purpose, Asset no., [ Start ]
 		keys Enter
 	}
 	# No KESU stick: the UI says the results would be lost and offers the
