@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_members.h"
 #include "kesu/approval_status.h"
 
 static const struct {
@@ -32,20 +33,10 @@ struct walk {
 	struct kesu_medium_status *out;
 };
 
-static const char *text_at(struct json_object *o, const char *k1, const char *k2)
-{
-	struct json_object *v = NULL;
-	if (!json_object_object_get_ex(o, k1, &v))
-		return "";
-	if (k2 && !json_object_object_get_ex(v, k2, &v))
-		return "";
-	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-}
-
 /* What one record says about its entry: the state it proves, or -1. */
 static int state_of(struct json_object *doc)
 {
-	const char *kind = text_at(doc, "kind", NULL), *outcome = text_at(doc, "outcome", NULL);
+	const char *kind = Kesu_json_text(doc, "kind"), *outcome = Kesu_json_text(doc, "outcome");
 	if (!strcmp(kind, "destruction"))
 		return KESU_MEDIUM_DESTROYED;
 	if (!strcmp(kind, "received-certificate"))
@@ -60,25 +51,27 @@ static void take(struct kesu_medium_status *m, struct json_object *doc, int stat
 	bool received = state == KESU_MEDIUM_RECEIVED;
 	m->state = (enum kesu_medium_state)state;
 	m->seq = seq;
-	snprintf(m->by, sizeof(m->by), "%s",
-		 received ? text_at(doc, "contractor", "name") : text_at(doc, "operator", "name"));
-	const char *host = text_at(doc, "station", "hostname");
+	struct json_object *who = Kesu_json_member(doc, received ? "contractor" : "operator");
+	struct json_object *station = Kesu_json_member(doc, "station");
+	snprintf(m->by, sizeof(m->by), "%s", Kesu_json_text(who, "name"));
+	const char *host = Kesu_json_text(station, "hostname");
 	snprintf(m->station, sizeof(m->station), "%s",
-		 host[0] ? host : text_at(doc, "station", "key_fingerprint"));
+		 host[0] ? host : Kesu_json_text(station, "key_fingerprint"));
 	/* A received certificate's id sits in "certificate", so that the
 	 * ledger's lookups by certificate id find only this city's wipes. */
 	snprintf(m->certificate_id, sizeof(m->certificate_id), "%s",
-		 received ? text_at(doc, "certificate", "id") : text_at(doc, "certificate_id", NULL));
-	snprintf(m->when_utc, sizeof(m->when_utc), "%s", text_at(doc, "ended_utc", NULL));
+		 received ? Kesu_json_text(Kesu_json_member(doc, "certificate"), "id")
+			  : Kesu_json_text(doc, "certificate_id"));
+	snprintf(m->when_utc, sizeof(m->when_utc), "%s", Kesu_json_text(doc, "ended_utc"));
 }
 
 static int one_record(uint64_t seq, const char *record, void *ctx)
 {
 	struct walk *w = ctx;
-	struct json_object *doc = json_tokener_parse(record), *approval = NULL, *entry = NULL;
-	if (doc && json_object_object_get_ex(doc, "approval", &approval) &&
-	    json_object_object_get_ex(approval, "entry", &entry) &&
-	    !strcmp(text_at(doc, "approval", "hash"), w->a->hash)) {
+	struct json_object *doc = json_tokener_parse(record);
+	struct json_object *approval = Kesu_json_member(doc, "approval");
+	struct json_object *entry = Kesu_json_member(approval, "entry");
+	if (entry && !strcmp(Kesu_json_text(approval, "hash"), w->a->hash)) {
 		int64_t n = json_object_get_int64(entry);
 		int state = state_of(doc);
 		for (size_t i = 0; i < w->a->n_media && state >= 0; i++) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "canonical_json.h"
+#include "json_members.h"
 #include "kesu/cert.h"
 #include "kesu/cert_import.h"
 #include "kesu/pdf.h"
@@ -40,18 +41,6 @@ static int refuse(struct kesu_import_result *res, enum kesu_import_refusal r, co
 	va_end(ap);
 	res->refusal = r;
 	return -KESU_EREFUSED;
-}
-
-static struct json_object *at(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *text(struct json_object *o, const char *key)
-{
-	struct json_object *v = at(o, key);
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
 }
 
 /* The payload and who signed it: a trusted contractor, and the PDF intact. */
@@ -95,10 +84,10 @@ static int check_approval(struct json_object *doc, struct kesu_approval *const *
 			  const char *pdf, const struct kesu_approval **out,
 			  struct kesu_import_result *res)
 {
-	struct json_object *ap = at(doc, "approval"), *media = at(doc, "media");
+	struct json_object *ap = Kesu_json_member(doc, "approval"), *media = Kesu_json_member(doc, "media");
 	if (!ap || !json_object_is_type(ap, json_type_object))
 		return refuse(res, KESU_IMPORT_NO_APPROVAL, "%s: the certificate names no approval", pdf);
-	const char *number = text(ap, "number"), *hash = text(ap, "hash");
+	const char *number = Kesu_json_text(ap, "number"), *hash = Kesu_json_text(ap, "hash");
 	snprintf(res->approval_number, sizeof(res->approval_number), "%s", number);
 	const struct kesu_approval *a = NULL;
 	for (size_t i = 0; i < n && !a; i++)
@@ -107,15 +96,17 @@ static int check_approval(struct json_object *doc, struct kesu_approval *const *
 	if (!a)
 		return refuse(res, KESU_IMPORT_NO_APPROVAL,
 			      "%s: approval %s (%s) is not one of the approvals given", pdf, number, hash);
-	int64_t entry = json_object_get_int64(at(ap, "entry"));
-	struct json_object *size = at(media, "size_bytes");
+	int64_t entry = json_object_get_int64(Kesu_json_member(ap, "entry"));
+	struct json_object *size = Kesu_json_member(media, "size_bytes");
 	const struct kesu_approval_medium *m =
-		kesu_approval_find(a, text(media, "serial"), size ? (uint64_t)json_object_get_int64(size) : 0,
-				   text(media, "asset_number"));
+		kesu_approval_find(a, Kesu_json_text(media, "serial"),
+				   size ? (uint64_t)json_object_get_int64(size) : 0,
+				   Kesu_json_text(media, "asset_number"));
 	if (!m || (int64_t)m->entry != entry)
 		return refuse(res, KESU_IMPORT_NOT_LISTED,
 			      "%s: the medium (serial \"%s\", asset \"%s\") is not entry %lld of approval %s",
-			      pdf, text(media, "serial"), text(media, "asset_number"), (long long)entry, number);
+			      pdf, Kesu_json_text(media, "serial"), Kesu_json_text(media, "asset_number"),
+			      (long long)entry, number);
 	res->entry = m->entry;
 	*out = a;
 	return 0;
@@ -131,9 +122,11 @@ static int find_duplicate(uint64_t seq, const char *record, void *ctx)
 {
 	struct dup_walk *w = ctx;
 	struct json_object *doc = json_tokener_parse(record);
-	bool same = doc && !strcmp(text(doc, "kind"), "received-certificate") &&
-		    (!strcmp(text(at(doc, "certificate"), "id"), w->certificate_id) ||
-		     json_object_get_int64(at(at(doc, "approval"), "entry")) == (int64_t)w->entry);
+	struct json_object *cert = Kesu_json_member(doc, "certificate");
+	struct json_object *entry = Kesu_json_member(Kesu_json_member(doc, "approval"), "entry");
+	bool same = doc && !strcmp(Kesu_json_text(doc, "kind"), "received-certificate") &&
+		    (!strcmp(Kesu_json_text(cert, "id"), w->certificate_id) ||
+		     json_object_get_int64(entry) == (int64_t)w->entry);
 	json_object_put(doc);
 	if (same)
 		w->seq = seq;
@@ -154,14 +147,17 @@ static char *received_record(const char *id, struct json_object *doc, const char
 	json_object_object_add(r, "approval", json_tokener_parse(approval_json));
 	json_object_object_add(cert, "id", json_object_new_string(res->certificate_id));
 	json_object_object_add(cert, "payload_hash", json_object_new_string(payload_hash));
-	json_object_object_add(cert, "ended_utc", json_object_get(at(at(doc, "sanitization"), "ended_utc")));
+	struct json_object *san = Kesu_json_member(doc, "sanitization");
+	json_object_object_add(cert, "ended_utc", json_object_get(Kesu_json_member(san, "ended_utc")));
 	json_object_object_add(r, "certificate", cert);
 	json_object_object_add(contractor, "name", json_object_new_string(res->contractor));
-	json_object_object_add(contractor, "key_fingerprint", json_object_get(at(at(doc, "station"), "key_fingerprint")));
+	struct json_object *station = Kesu_json_member(doc, "station");
+	json_object_object_add(contractor, "key_fingerprint",
+			       json_object_get(Kesu_json_member(station, "key_fingerprint")));
 	json_object_object_add(r, "contractor", contractor);
-	json_object_object_add(r, "operator", json_object_get(at(doc, "operator")));
-	json_object_object_add(r, "station", json_object_get(at(doc, "station")));
-	json_object_object_add(r, "media", json_object_get(at(doc, "media")));
+	json_object_object_add(r, "operator", json_object_get(Kesu_json_member(doc, "operator")));
+	json_object_object_add(r, "station", json_object_get(Kesu_json_member(doc, "station")));
+	json_object_object_add(r, "media", json_object_get(Kesu_json_member(doc, "media")));
 	json_object_object_add(r, "outcome", json_object_new_string("SUCCESS"));
 	json_object_object_add(r, "ended_utc", json_object_new_string(when));
 	json_object_object_add(r, "received_by", json_object_new_string(operator_name));

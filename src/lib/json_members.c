@@ -18,6 +18,18 @@ const char *Kesu_json_string(struct json_object *o, const char *key)
 		       : NULL;
 }
 
+struct json_object *Kesu_json_member(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+const char *Kesu_json_text(struct json_object *o, const char *key)
+{
+	const char *s = o ? Kesu_json_string(o, key) : NULL;
+	return s ? s : "";
+}
+
 int Kesu_json_members(struct json_object *o, const char *what, const char *const *names,
 		      char *why, size_t whysize)
 {
