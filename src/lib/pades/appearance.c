@@ -250,27 +250,50 @@ void Kesu_pades_objects_free(struct pades_objects *o)
 	memset(o, 0, sizeof(*o));
 }
 
+/* Checks the arguments and the text into k. */
+static int prepare(const struct pades_appearance_text *t, float w, float h, struct card *k,
+		   char *err, size_t errsize)
+{
+	memset(k, 0, sizeof(*k));
+	k->w = w;
+	k->h = h;
+	if (!t || !isfinite(w) || !isfinite(h) || w < 20 || h < 10 || w > 2000 || h > 2000) {
+		snprintf(err, errsize,
+			 "signature appearance: no text, or a box not 20 x 10 to 2000 x 2000 pt");
+		return -EINVAL;
+	}
+	return take_all(t, k, err, errsize);
+}
+
+int Kesu_pades_appearance_pdf(const struct pades_appearance_text *t, float w, float h,
+			      unsigned char **pdf, size_t *len, char *err, size_t errsize)
+{
+	char scratch[1];
+	struct card k;
+	if (!err || !errsize)
+		err = scratch, errsize = sizeof(scratch);
+	err[0] = '\0';
+	*pdf = NULL;
+	*len = 0;
+	int rc = prepare(t, w, h, &k, err, errsize);
+	return rc ? rc : render(&k, pdf, len, err, errsize);
+}
+
 int Kesu_pades_appearance(const struct pades_appearance_text *t, float w, float h,
 			  unsigned first, struct pades_objects *out, char *err, size_t errsize)
 {
 	char scratch[1];
-	struct card k = {.w = w, .h = h};
 	unsigned char *pdf = NULL;
 	size_t len = 0;
 	if (!err || !errsize)
 		err = scratch, errsize = sizeof(scratch);
-	err[0] = '\0';
 	memset(out, 0, sizeof(*out));
-	if (!t || !isfinite(w) || !isfinite(h) || w < 20 || h < 10 || w > 2000 || h > 2000) {
-		snprintf(err, errsize, "signature appearance: no text, or a box not 20 x 10 to 2000 x 2000 pt");
-		return -EINVAL;
-	}
-	int rc = take_all(t, &k, err, errsize);
-	rc = rc ? rc : render(&k, &pdf, &len, err, errsize);
+	int rc = Kesu_pades_appearance_pdf(t, w, h, &pdf, &len, err, errsize);
 	if (rc)
 		return rc;
 	struct pdf_copy c;
 	rc = Kesu_pdf_copy_open(&c, pdf, len, err, errsize);
+	rc = rc ? rc : Kesu_pdf_copy_subset_fonts(&c);
 	rc = rc ? rc : Kesu_pdf_copy_page_form(&c, w, h, first, out);
 	Kesu_pdf_copy_close(&c);
 	free(pdf);

@@ -28,10 +28,18 @@ struct pades_objects {
 void Kesu_pades_objects_free(struct pades_objects *o);
 
 /* Renders the appearance for a box of w x h points (the Form's /BBox is
- * [0 0 w h]): an opaque white background, a thin rule, and the lines,
- * shrunk to fit, never cut. The font is $KESU_FONT, else
- * KESU_PDF_FONT_DEFAULT. The same text gives the same bytes. 0, or -errno
+ * [0 0 w h]): an opaque white background, a thin rule, and the lines
+ * 電子署名 / Digital signature, the role, the signer (larger, on up to two
+ * lines), 日時 and 理由, shrunk to fit, never cut. The font is $KESU_FONT,
+ * else KESU_PDF_FONT_DEFAULT, cut down to the glyphs shown (ttf_subset.h):
+ * the objects are about 14 KB for a typical text. The same text gives the same bytes. 0, or -errno
  * / -KESU_EPARSE (text not valid UTF-8) with err. */
 int Kesu_pades_appearance(const struct pades_appearance_text *t, float w, float h,
 			  unsigned first, struct pades_objects *out, char *err, size_t errsize);
+
+/* The same appearance as the one-page PDF libharu renders (w x h points),
+ * before its page becomes a Form XObject: to show it (docs), and for tests
+ * comparing it with the copy. *pdf is malloc'd. Errors as above. */
+int Kesu_pades_appearance_pdf(const struct pades_appearance_text *t, float w, float h,
+			      unsigned char **pdf, size_t *len, char *err, size_t errsize);
 #endif

@@ -380,7 +380,18 @@ int Kesu_pdf_copy_open(struct pdf_copy *c, const unsigned char *buf, size_t len,
 void Kesu_pdf_copy_close(struct pdf_copy *c)
 {
 	Kesu_pdf_reader_close(&c->r);
-	c->nov = 0;
+	for (size_t i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	c->nov = c->nowned = 0;
+}
+
+void *Kesu_pdf_copy_own(struct pdf_copy *c, void *p)
+{
+	if (!p || c->nowned == PDF_COPY_OWNED_MAX) {
+		free(p);
+		return NULL;
+	}
+	return c->owned[c->nowned++] = p;
 }
 
 int Kesu_pdf_copy_override(struct pdf_copy *c, const struct pdf_override *o)

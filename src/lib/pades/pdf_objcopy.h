@@ -25,12 +25,15 @@ struct pdf_override {
 	size_t len;
 };
 
-#define PDF_OVERRIDES_MAX 8
+#define PDF_OVERRIDES_MAX 16
+#define PDF_COPY_OWNED_MAX 64
 
 struct pdf_copy {
 	struct pdf_reader r;
 	struct pdf_override ov[PDF_OVERRIDES_MAX];
 	size_t nov;
+	void *owned[PDF_COPY_OWNED_MAX]; /* what overrides point to, freed on close */
+	size_t nowned;
 };
 
 /* Opens buf (which must outlive c) for copying. 0, or -KESU_EPARSE /
@@ -46,6 +49,18 @@ int Kesu_pdf_copy_first_page(struct pdf_copy *c, struct pv *page);
 /* Registers an override (*o is copied; what it points to is not). 0, or
  * -ENOSPC when PDF_OVERRIDES_MAX are already registered. */
 int Kesu_pdf_copy_override(struct pdf_copy *c, const struct pdf_override *o);
+
+/* Hands p (malloc'd) to c, which frees it on close; returns p, or NULL
+ * (p freed) when c holds PDF_COPY_OWNED_MAX already or p is NULL. */
+void *Kesu_pdf_copy_own(struct pdf_copy *c, void *p);
+
+/* pdf_subset.c: overrides that cut each Type0 / CIDFontType2 font of the
+ * first page down to the glyphs the page's text uses (ttf_subset.h): a
+ * new FontFile2, CIDToGIDMap and /W, and a subset tag in the font's name
+ * derived from the subset, so that two different subsets in one file
+ * never share a name. Fonts of other kinds are copied as they are. 0, or
+ * -KESU_EPARSE (err) / -ENOMEM. */
+int Kesu_pdf_copy_subset_fonts(struct pdf_copy *c);
 
 /* The first page as a Form XObject with /BBox [0 0 w h] numbered first,
  * then every object its resources reach, numbered first+1, ... in the
