@@ -19,8 +19,11 @@
  * answer must be granted, its imprint the digest and its nonce ours.
  * err is one line: "timestamp authority URL: cannot connect: ...",
  * "...: HTTP 500", "...: rejected the request: ...". -EHOSTUNREACH (cannot
- * reach, timeout), -KESU_EPARSE (not a timestamp reply), -KESU_EVERIFY
- * (rejected, or a token for other data). */
+ * reach, timeout, an HTTP status other than 200: redirects are not
+ * followed), -KESU_EPARSE (not a timestamp reply, or one over 64 KiB),
+ * -KESU_EVERIFY (rejected, or a token for other data or another nonce).
+ * A user name or password in the URL is left out of messages. timeout_s
+ * <= 0: KESU_TSA_TIMEOUT_DEFAULT. *token is free()d by the caller. */
 int Kesu_tsa_token(const char *url, long timeout_s, const unsigned char digest[32],
 		   unsigned char **token, size_t *token_len, char *err, size_t errsize);
 
