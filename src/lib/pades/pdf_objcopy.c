@@ -351,7 +351,12 @@ static int put_form(struct run *u, const struct pv *page, float w, float h)
 	char ws[32], hs[32];
 	if (page_content(u, page, &single, &data, &len, &joined))
 		return u->b.rc;
-	if (rv && Kesu_pdf_resolve(&u->c->r, rv, &res) == 0 && res.type != PV_DICT)
+	int rc = rv ? Kesu_pdf_resolve(&u->c->r, rv, &res) : 0;
+	if (rc) {
+		free(joined);
+		return u->b.rc = rc;
+	}
+	if (res.type != PV_DICT)
 		fail(u, "the page's /Resources is not a dictionary");
 	Kesu_pdf_real(ws, sizeof(ws), w);
 	Kesu_pdf_real(hs, sizeof(hs), h);
