@@ -60,6 +60,9 @@ struct kesu_x509_info {
  * unencrypted; otherwise AES-256-CBC under scrypt. -EEXIST names path. */
 int kesu_x509_key_generate(const char *path, enum kesu_x509_alg alg, const char *passphrase,
 			   char *err, size_t errsize);
+/* True when the key file at path is encrypted (needs a passphrase); false
+ * otherwise, also when it cannot be read. */
+bool kesu_x509_key_is_protected(const char *path);
 
 /* A self-signed certificate for the key in key_path, valid from now for
  * days, with keyUsage digitalSignature + nonRepudiation (critical),
@@ -85,10 +88,21 @@ int kesu_x509_csr_write(const char *key_path, const char *passphrase,
  * info receives the installed certificate's facts (NULL: not wanted). */
 int kesu_x509_cert_import(const char *key_path, const char *answer_path, const char *cert_path,
 			  time_t now, struct kesu_x509_info *info, char *err, size_t errsize);
+/* The key's public key is the key file's when it opens without a
+ * passphrase; for a protected key, kesu_x509_cert_import compares with the
+ * certificate now at cert_path (the one kesu made for the key), and gives
+ * -ENOKEY when there is none. This variant opens the key with passphrase
+ * instead, which proves the answer is for the key itself. */
+int kesu_x509_cert_import_unlock(const char *key_path, const char *passphrase,
+				 const char *answer_path, const char *cert_path, time_t now,
+				 struct kesu_x509_info *info, char *err, size_t errsize);
 
 /* The facts of the first certificate in a PEM or DER file. */
 int kesu_x509_cert_describe(const char *cert_path, struct kesu_x509_info *info, char *err,
 			    size_t errsize);
+/* The same for PEM or DER in memory (a trust store's entry): 0, or
+ * -KESU_EPARSE when it holds no certificate, -ENOMEM. */
+int kesu_x509_cert_describe_mem(const void *data, size_t len, struct kesu_x509_info *info);
 
 /* A signing identity, whatever holds the key. Opaque; close with
  * kesu_signer_close (wipes and frees; NULL is fine). */
@@ -135,4 +149,7 @@ int kesu_x509_anchors_add_file(struct kesu_x509_anchors *anchors, const char *pa
 int kesu_x509_anchors_add_pem(struct kesu_x509_anchors *anchors, const char *pem, size_t len,
 			      const char *role, const char *name, char *err, size_t errsize);
 size_t kesu_x509_anchors_count(const struct kesu_x509_anchors *anchors);
+/* The anchors' store lets a chain end at any anchor, also one that is not
+ * a self-signed root (X509_V_FLAG_PARTIAL_CHAIN): an organisation's
+ * issuing CA, or a station's own certificate, is trusted where it is. */
 #endif
