@@ -323,6 +323,53 @@ Test(cms, untrusted_anchor_fails_chain_check)
 	free(der);
 }
 
+/* Two certificates for the same key with the same issuer and serial
+ * (so either answers the SignerInfo's issuerAndSerialNumber), told apart
+ * only by their validity: the signature is made with the first, then the
+ * second is put in its place. signing-certificate-v2 holds the first's
+ * hash, so the binding fails while the signature over the attributes,
+ * made by the same key, still holds. */
+Test(cms, swapped_certificate_fails_binding_check)
+{
+	unsigned char md[32];
+	size_t len, alen, blen;
+	struct kesu_cms_check c;
+	cr_assert_eq(pki("openssl req -new -key ec.key -subj \"/CN=Twin\" -out twin.csr && "
+			 "openssl x509 -req -in twin.csr -CA ca.pem -CAkey ca.key -set_serial 0x42 "
+			 "-days 300 -out a.crt && "
+			 "openssl x509 -in a.crt -outform DER -out a.der && "
+			 /* ECDSA signatures vary in length: retry until b's DER is
+			  * as long as a's, so it can replace it in place */
+			 "for i in $(seq 40); do "
+			 "openssl x509 -req -in twin.csr -CA ca.pem -CAkey ca.key -set_serial 0x42 "
+			 "-days 200 -out b.crt && "
+			 "openssl x509 -in b.crt -outform DER -out b.der && "
+			 "[ $(wc -c <a.der) = $(wc -c <b.der) ] && break; done"),
+		     0);
+	unsigned char a[4096], b[4096];
+	FILE *f = fopen(path("a.der"), "rb");
+	cr_assert(f && (alen = fread(a, 1, sizeof(a), f)) > 0 && fclose(f) == 0);
+	f = fopen(path("b.der"), "rb");
+	cr_assert(f && (blen = fread(b, 1, sizeof(b), f)) > 0 && fclose(f) == 0);
+	cr_assert_eq(alen, blen, "the twins' DER must be as long");
+
+	sha256(DOCUMENT, strlen(DOCUMENT), md);
+	struct kesu_signer *s = open_signer("ec.key", "a.crt");
+	unsigned char *der = sign(s, md, &len);
+	unsigned char *at = memmem(der, len, a, alen);
+	cr_assert_not_null(at);
+	memcpy(at, b, blen);
+	struct kesu_x509_anchors *an = anchors_of("ca.pem", NULL);
+	cr_assert_eq(Kesu_cms_verify(der, len, md, an, time(NULL), &c), -KESU_EVERIFY);
+	cr_assert(c.digest_ok && c.signature_ok && c.chain_ok);
+	cr_assert(!c.cert_binding_ok);
+	cr_assert_str_eq(c.msg, "the signing-certificate-v2 attribute does not name the signer's "
+				"certificate");
+	kesu_x509_anchors_free(an);
+	kesu_signer_close(s);
+	free(der);
+}
+
 Test(cms, expired_at_now_fails_chain_check)
 {
 	unsigned char md[32];
@@ -617,6 +664,11 @@ Test(tsa_live, signature_with_timestamp_verifies)
 	cr_assert_str_eq(c.tsa.common_name, "kesu test TSA");
 	cr_assert_str_eq(c.signer.common_name, "Station One");
 	cr_assert_eq(strlen(c.timestamp_utc), 20, "%s", c.timestamp_utc);
+	/* 400 days on, the signer's certificate (365 days) has expired, but
+	 * the timestamp shows the signature was made while it was valid: the
+	 * chain is checked at the timestamp's time. */
+	cr_assert_eq(Kesu_cms_verify(der, len, md, a, time(NULL) + 400L * 86400, &c), 0, "%s",
+		     c.msg);
 
 	CMS_ContentInfo *cms;
 	CMS_SignerInfo *si = only_signer(&cms, der, len);
