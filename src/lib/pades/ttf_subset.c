@@ -292,8 +292,28 @@ static int assemble(struct out_table *t, size_t n, unsigned char **out, size_t *
 	return 0;
 }
 
-/* Tables kept as they are, and post as version 3 (no glyph names). */
-static size_t kept_tables(struct font *f, struct out_table *t, uint8_t post[32])
+/* An empty cmap: a (3,1) format 4 subtable with only the final segment.
+ * The PDF reaches glyphs through CIDToGIDMap; this only satisfies font
+ * checkers that want every TrueType font to have a cmap. */
+static void empty_cmap(uint8_t c[36])
+{
+	memset(c, 0, 36);
+	kesu_store_be16(c + 2, 1);       /* numTables */
+	kesu_store_be16(c + 4, 3);       /* Windows */
+	kesu_store_be16(c + 6, 1);       /* Unicode BMP */
+	kesu_store_be32(c + 8, 12);      /* offset */
+	kesu_store_be16(c + 12, 4);      /* format */
+	kesu_store_be16(c + 14, 24);     /* length */
+	kesu_store_be16(c + 18, 2);      /* segCountX2 */
+	kesu_store_be16(c + 20, 2);      /* searchRange */
+	kesu_store_be16(c + 26, 0xffff); /* endCode */
+	kesu_store_be16(c + 30, 0xffff); /* startCode */
+	kesu_store_be16(c + 32, 1);      /* idDelta */
+}
+
+/* Tables kept as they are, post as version 3 (no glyph names), an empty
+ * cmap. */
+static size_t kept_tables(struct font *f, struct out_table *t, uint8_t post[32], uint8_t cmap[36])
 {
 	const struct table *same[] = {&f->os2, &f->name, &f->cvt, &f->fpgm, &f->prep};
 	size_t n = 0;
@@ -305,6 +325,8 @@ static size_t kept_tables(struct font *f, struct out_table *t, uint8_t post[32])
 		memcpy(post, f->post.p, 32);
 	kesu_store_be32(post, 0x00030000);
 	t[n++] = (struct out_table){TAG('p', 'o', 's', 't'), NULL, post, 32};
+	empty_cmap(cmap);
+	t[n++] = (struct out_table){TAG('c', 'm', 'a', 'p'), NULL, cmap, 36};
 	return n;
 }
 
@@ -313,8 +335,8 @@ int Kesu_ttf_subset(const unsigned char *ttf, size_t len, const unsigned *gids, 
 		    size_t errsize)
 {
 	struct font f = {.err = err, .errsize = errsize};
-	struct out_table t[12] = {{0}};
-	uint8_t post[32];
+	struct out_table t[13] = {{0}};
+	uint8_t post[32], cmap[36];
 	int rc = read_directory(&f, ttf, len);
 	if (rc)
 		return rc;
@@ -337,7 +359,7 @@ int Kesu_ttf_subset(const unsigned char *ttf, size_t len, const unsigned *gids, 
 		rc = -E2BIG;
 	size_t nt = 0;
 	if (rc == 0) {
-		nt = kept_tables(&f, t, post);
+		nt = kept_tables(&f, t, post, cmap);
 		t[nt] = (struct out_table){.tag = TAG('g', 'l', 'y', 'f')};
 		t[nt + 1] = (struct out_table){.tag = TAG('l', 'o', 'c', 'a')};
 		rc = build_glyf(&f, keep, newnum, k, &t[nt], &t[nt + 1]);

@@ -1,10 +1,11 @@
 /* A TrueType font program cut down to the glyphs one text uses. libharu
  * embeds the outlines of used glyphs only, but keeps the whole font's
  * cmap, post, hmtx and loca: 220 KB compressed for IPAex Gothic, in every
- * signature appearance. A CIDFontType2 needs none of cmap and post (PDF
- * 32000-1 9.9), so the subset keeps head, hhea, maxp, OS/2, name, cvt,
- * fpgm and prep, and rebuilds hmtx, loca and glyf for the kept glyphs,
- * renumbered. */
+ * signature appearance. A CIDFontType2 reaches its glyphs through the
+ * CIDToGIDMap and needs neither cmap nor glyph names (PDF 32000-1 9.9),
+ * so the subset keeps head, hhea, maxp, OS/2, name, cvt, fpgm and prep,
+ * writes an empty cmap and a post without names, and rebuilds hmtx, loca
+ * and glyf for the kept glyphs, renumbered. */
 #ifndef KESU_TTF_SUBSET_H
 #define KESU_TTF_SUBSET_H
 #include <stddef.h>
