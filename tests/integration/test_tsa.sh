@@ -3,7 +3,8 @@
 # (tests/tsa/tsa_server.py: `openssl ts -reply` on 127.0.0.1), through the
 # unit test binary's suite tsa_live (tests/unit/test_cms.c), which runs only
 # with TSA_URL. The tokens it gets, alone and inside a B-T signature, are
-# then checked by openssl itself against the test CA; its wrong answers
+# then checked by openssl itself against the test CA, and the B-T
+# signature by NSS (pdfsig's library, through cmsutil); its wrong answers
 # (garbage, HTTP 500, a redirect, a rejection, another nonce, other data,
 # a slow TSA) each give their one line; an unreachable TSA gives one line.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,8 +27,8 @@ check "the TSA listens on 127.0.0.1" grep -q '^http://127\.0\.0\.1:[0-9]*/$' <<<
 expect_exit 0 "test_cms tsa_live: tokens, B-T signature, wrong answers" \
 	env TSA_URL="$TSA_URL" TSA_PKI="$PKI" TSA_OUT="$OUT" \
 	"$TEST_CMS" --jobs=1 --verbose --filter 'tsa_live/*'
-check "four live tests passed, none skipped" \
-	grep -q 'Tested: 4 | Passing: 4 | Failing: 0 | Crashing: 0' "$WORK/err"
+check "five live tests passed, none skipped" \
+	grep -q 'Tested: 5 | Passing: 5 | Failing: 0 | Crashing: 0' "$WORK/err"
 if grep -q '^\[SKIP\] tsa_live' "$WORK/err"; then not_ok "a live test was skipped"; fi
 
 # openssl verifies what kesu got: the token alone ...
@@ -58,6 +59,16 @@ check "openssl cms -verify: the B-T signature" \
 	-noverify -out /dev/null
 check "the B-T signature holds the signature-time-stamp attribute" \
 	bash -c "openssl cms -cmsout -print -inform DER -in '$OUT/bt.der' | grep -q 'id-smime-aa-timeStampToken'"
+# NSS, the library pdfsig checks signatures with, accepts the B-T signature
+# for its document and the test CA, and not for other bytes.
+nss_status() { # CONTENT
+	cmsutil -D -i "$OUT/nss.der" -c "$1" -d "sql:$WORK/nss" -u 4 -h 0 -n 2>&1 |
+		grep -o 'signer0.status=[A-Za-z]*'
+}
+check "an NSS database trusting the test CA is made" nss_db_make "$WORK/nss" "$PKI/ca.pem"
+check "NSS: the B-T signature is good" grep -qx 'signer0.status=GoodSignature' <<<"$(nss_status "$OUT/nss.doc")"
+printf 'other bytes' >"$OUT/other.doc"
+check "NSS: not for other bytes" grep -qx 'signer0.status=DigestMismatch' <<<"$(nss_status "$OUT/other.doc")"
 check "the TSA answered each request" grep -q '"POST / HTTP/1.1" 200' "$PKI/tsa.log"
 
 # Stopped, the TSA is unreachable: one line, well within the timeout.

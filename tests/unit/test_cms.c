@@ -694,6 +694,25 @@ Test(tsa_live, signature_with_timestamp_verifies)
 	free(der);
 }
 
+/* A B-T signature by a certificate of $TSA_PKI's CA, for NSS (pdfsig's
+ * library) to check in test_tsa.sh: $TSA_OUT/nss.der over bt.doc. */
+Test(tsa_live, signature_for_nss)
+{
+	const char *out = live("TSA_OUT"), *ca_dir = live("TSA_PKI");
+	char err[KESU_ERRMSG_MAX] = "";
+	unsigned char md[32], *der = NULL;
+	size_t len = 0;
+	cr_assert_eq(pki("pki_issue \"%s\" \"NSS Station\" ec.key nss.crt", ca_dir), 0);
+	sha256(DOCUMENT, strlen(DOCUMENT), md);
+	struct kesu_signer *s = open_signer("ec.key", "nss.crt");
+	int rc = Kesu_cms_sign(s, md, live_url(""), 10, &der, &len, err, sizeof(err));
+	cr_assert_eq(rc, 0, "%s", err);
+	write_file(out, "nss.der", der, len);
+	write_file(out, "nss.doc", DOCUMENT, strlen(DOCUMENT));
+	kesu_signer_close(s);
+	free(der);
+}
+
 /* tsa_server.py's wrong answers, each one line with its own code. */
 static void live_error(const char *suffix, long timeout, int want_rc, const char *want_msg)
 {
