@@ -43,6 +43,12 @@ struct kesu_x509_subject {
 	char title[KESU_X509_NAME_MAX + 1];        /* title: the role, "witness" ... */
 };
 
+/* Whether subject can go into a certificate: a common name, each
+ * attribute valid UTF-8 without control characters, within X.520's 64
+ * characters. 0, or -KESU_EPARSE with why ("the organisation is longer
+ * than 64 characters"). */
+int kesu_x509_subject_check(const struct kesu_x509_subject *subject, char *why, size_t whysize);
+
 /* What a certificate says, for people and for the ledger. */
 struct kesu_x509_info {
 	char subject[512];     /* one line, RFC 2253 order, UTF-8 */

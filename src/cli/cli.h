@@ -81,6 +81,34 @@ int cli_trust_open_configured(const char *flag, char *path, size_t size,
  * given. Returns an exit code, having printed a one-line error. */
 struct kesu_secret_key;
 int cli_load_secret_key(const char *path, const char *passphrase_file, struct kesu_secret_key **sk);
+/* A passphrase into guarded memory (*pass, free with cli_passphrase_free):
+ * passphrase_file's first line, else asked at a terminal ("passphrase for
+ * PATH: "); without a terminal one line naming path and 2. An exit code. */
+int cli_passphrase_get(const char *passphrase_file, const char *path, char **pass);
+void cli_passphrase_free(char *pass);
+/* ---- The X.509 side of kesu key (cmd_key_x509.c; docs/keys.md) ---- */
+#include "kesu/x509.h"
+/* x509, csr, import-cert: the verbs cmd_key_x509 handles. */
+bool cli_key_x509_verb(const char *word);
+int cmd_key_x509(int argc, char **argv);
+/* 0, or 1 with one line when BASE.x509.key or BASE.crt of the Ed25519 key
+ * secret already exists (generate never overwrites); 0 when secret itself
+ * exists, which kesu_key_generate refuses in its own words. */
+int cli_key_x509_paths_free(const char *secret);
+/* The certificate's subject for the key secret: CN name, else the holder
+ * of a --role key (its public key's comment), else "kesu station HOST";
+ * O and OU from the config file; title role, else the comment's, else
+ * "station". An exit code (2: it cannot go into a certificate). */
+int cli_key_x509_subject(const char *secret, const char *role, const char *name,
+			 struct kesu_x509_subject *subject);
+/* BASE.x509.key (when missing; alg NULL: ECDSA P-256) and a self-signed
+ * BASE.crt valid for days (0: the default), replacing one only with
+ * replace; prints what it made. An exit code. */
+int cli_key_x509_new(const char *secret, const char *pass, const char *alg,
+		     const struct kesu_x509_subject *subject, unsigned days, bool replace);
+/* kesu key show's X.509 lines (nothing when there are no X.509 files);
+ * 1 when the certificate cannot be read or is for another key. */
+int cli_key_x509_show(const char *secret);
 
 /* Where a destructive command records what it did. */
 struct cli_station {

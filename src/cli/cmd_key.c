@@ -17,6 +17,7 @@
 #include "kesu/key.h"
 #include "kesu/paths.h"
 #include "kesu/trust.h"
+#include "kesu/x509.h"
 
 #define PASS_MAX 1024 /* bytes of a passphrase, with its NUL */
 #define PATH_LEN 4096
@@ -39,6 +40,7 @@ struct key_ctl {
 	const char *name;            /* generate --name: its holder */
 	const char *output;          /* generate -o: the secret key file */
 	bool no_passphrase;          /* generate --no-passphrase */
+	const char *x509_alg;        /* generate --x509-alg: the X.509 key's algorithm */
 };
 
 static void key_usage(FILE *out)
@@ -50,16 +52,31 @@ static void key_usage(FILE *out)
 	      "                          --no-passphrase]\n"
 	      "       kesu key show [--key PATH | --pubkey PATH]\n"
 	      "       kesu key sign [--key PATH] [--passphrase-file FILE] [-x SIGFILE] FILE\n"
-	      "       kesu key verify [--pubkey PATH | --key PATH] [-x SIGFILE] FILE\n\n"
+	      "       kesu key verify [--pubkey PATH | --key PATH] [-x SIGFILE] FILE\n"
+	      "       kesu key x509 [--key PATH] [--name CN] [--days N] [--force]\n"
+	      "                     [--x509-alg ALG] [--passphrase-file FILE]\n"
+	      "       kesu key csr [--key PATH] [--name CN] [--passphrase-file FILE] -o FILE.csr\n"
+	      "       kesu key import-cert [--key PATH] [--passphrase-file FILE] FILE\n\n"
 	      "The station's Ed25519 signing key, which signs certificates and the ledger.\n"
 	      "generate  makes a new key pair; never overwrites one (exit status 1);\n"
 	      "          with --role, a key for a person or an organisation instead of\n"
-	      "          the station (docs/trust.md); kesu trust add makes it count\n"
-	      "show      prints the fingerprint and key number (no passphrase needed)\n"
+	      "          the station (docs/trust.md); kesu trust add makes it count.\n"
+	      "          Beside it, the X.509 key BASE.x509.key (same passphrase) and a\n"
+	      "          self-signed certificate BASE.crt for PDF signatures (BASE: the\n"
+	      "          key's path without .key)\n"
+	      "show      prints the fingerprint and key number (no passphrase needed),\n"
+	      "          and the certificate's subject, issuer, validity and SHA-256\n"
 	      "sign      writes FILE.sig, a detached signature in OpenBSD signify's format\n"
 	      "          (check it with: signify -V -p station.pub -m FILE)\n"
 	      "verify    checks FILE.sig (signify's or kesu's) against a public key;\n"
-	      "          exit status 4 when it does not match\n\n"
+	      "          exit status 4 when it does not match\n"
+	      "x509      makes BASE.x509.key (when missing) and a self-signed BASE.crt for\n"
+	      "          an existing key; an existing BASE.crt only with --force\n"
+	      "csr       writes a certificate signing request (PKCS#10) for the\n"
+	      "          organisation's CA\n"
+	      "import-cert  installs the CA's answer FILE (PEM or DER, with its chain) as\n"
+	      "          BASE.crt: only a certificate for this key, valid now, that allows\n"
+	      "          signatures (exit status 4 otherwise)\n\n"
 	      "  --key PATH              secret key (default $KESU_KEY, else\n"
 	      "                          $XDG_CONFIG_HOME/kesu/station.key)\n"
 	      "  --pubkey PATH           public key (default: the secret key's path with\n"
@@ -81,6 +98,16 @@ static void key_usage(FILE *out)
 	      "                          validator's key needs a passphrase unless this\n"
 	      "                          is given; the public key's comment then says\n"
 	      "                          \"(no passphrase)\"\n"
+	      "  --x509-alg ALG          generate, x509: the X.509 key's algorithm,\n"
+	      "                          ecdsa-p256 (default) or rsa3072\n"
+	      "  --name CN               x509, csr: the certificate's common name (default:\n"
+	      "                          the holder's name of a --role key, else\n"
+	      "                          \"kesu station HOSTNAME\"); O and OU are the config\n"
+	      "                          file's organisation and department\n"
+	      "  --days N                x509: valid for N days (default 3650)\n"
+	      "  --force                 x509: replace an existing BASE.crt (also one the\n"
+	      "                          CA issued) with a new self-signed certificate\n"
+	      "  -o FILE                 csr: the request file\n"
 	      "  -h, --help              this help\n",
 	      out);
 }
@@ -238,6 +265,38 @@ static int ask_new_passphrase(char *buf)
 	return code;
 }
 
+int cli_passphrase_get(const char *passphrase_file, const char *path, char **pass)
+{
+	*pass = pass_new();
+	if (!*pass) {
+		cli_error("%s", strerror(ENOMEM));
+		return KESU_EXIT_FAILURE;
+	}
+	int code;
+	if (passphrase_file) {
+		code = read_passphrase_file(passphrase_file, *pass);
+	} else if (isatty(STDIN_FILENO)) {
+		char prompt[PATH_LEN + 32];
+		snprintf(prompt, sizeof(prompt), "passphrase for %s: ", path);
+		code = ask_passphrase(prompt, *pass);
+	} else {
+		cli_error("%s is protected by a passphrase: give --passphrase-file FILE or run at "
+			  "a terminal",
+			  path);
+		code = KESU_EXIT_USAGE;
+	}
+	if (code != KESU_EXIT_OK) {
+		pass_free(*pass);
+		*pass = NULL;
+	}
+	return code;
+}
+
+void cli_passphrase_free(char *pass)
+{
+	pass_free(pass);
+}
+
 /* ---- paths ---- */
 
 /* --key or the default secret key path. Returns an exit code. */
@@ -307,24 +366,8 @@ int cli_load_secret_key(const char *path, const char *passphrase_file,
 	int rc = kesu_key_load_secret(path, NULL, sk, err, sizeof(err));
 	if (rc != -ENOKEY)
 		return rc < 0 ? key_error(rc, err, path) : KESU_EXIT_OK;
-	char *pass = pass_new();
-	if (!pass) {
-		cli_error("%s", strerror(ENOMEM));
-		return KESU_EXIT_FAILURE;
-	}
-	int code;
-	if (passphrase_file) {
-		code = read_passphrase_file(passphrase_file, pass);
-	} else if (isatty(STDIN_FILENO)) {
-		char prompt[PATH_LEN + 32];
-		snprintf(prompt, sizeof(prompt), "passphrase for %s: ", path);
-		code = ask_passphrase(prompt, pass);
-	} else {
-		cli_error("%s is protected by a passphrase: give --passphrase-file FILE or run at "
-			  "a terminal",
-			  path);
-		code = KESU_EXIT_USAGE;
-	}
+	char *pass;
+	int code = cli_passphrase_get(passphrase_file, path, &pass);
 	if (code == KESU_EXIT_OK) {
 		rc = kesu_key_load_secret(path, pass, sk, err, sizeof(err));
 		code = rc < 0 ? key_error(rc, err, path) : KESU_EXIT_OK;
@@ -416,19 +459,29 @@ static int say_generated(const char *secret, const char *public, bool protected)
 static int key_generate(const struct key_ctl *ctl)
 {
 	char secret[PATH_LEN], public[PATH_LEN], err[KESU_ERRMSG_MAX];
+	struct kesu_x509_subject subject;
 	int code = key_paths(ctl, secret, public);
+	/* The X.509 side is checked first, so a name that cannot go into a
+	 * certificate or a leftover certificate stops before any key is made. */
+	if (code == KESU_EXIT_OK)
+		code = cli_key_x509_paths_free(secret);
+	if (code == KESU_EXIT_OK)
+		code = cli_key_x509_subject(secret, NULL, NULL, &subject);
 	if (code != KESU_EXIT_OK)
 		return code;
 	char *pass;
 	if ((code = new_passphrase(ctl, &pass)) != KESU_EXIT_OK)
 		return code;
 	int rc = kesu_key_generate(secret, public, pass, err, sizeof(err));
-	pass_free(pass);
 	if (rc < 0) {
+		pass_free(pass);
 		cli_error("%s", err);
 		return cli_exit_for(rc);
 	}
-	return say_generated(secret, public, ctl->passphrase_file || ctl->ask);
+	code = say_generated(secret, public, ctl->passphrase_file || ctl->ask);
+	int x509 = cli_key_x509_new(secret, pass, ctl->x509_alg, &subject, 0, false);
+	pass_free(pass);
+	return code != KESU_EXIT_OK ? code : x509;
 }
 
 /* ---- keys for people and organisations (--role) ---- */
@@ -541,22 +594,32 @@ static int key_generate_role(const struct key_ctl *ctl)
 	}
 	snprintf(comment, sizeof(comment), "kesu %s public key: %s%s", ctl->role, ctl->name,
 		 protect ? "" : KESU_TRUST_NO_PASSPHRASE);
+	struct kesu_x509_subject subject;
 	int code = role_paths(ctl, secret, public, dir, &by_keynum);
+	if (code == KESU_EXIT_OK && !by_keynum)
+		code = cli_key_x509_paths_free(secret);
+	if (code == KESU_EXIT_OK)
+		code = cli_key_x509_subject(secret, ctl->role, ctl->name, &subject);
 	char *pass = NULL;
 	if (code == KESU_EXIT_OK)
 		code = new_passphrase(ctl, &pass);
 	if (code != KESU_EXIT_OK)
 		return code;
 	int rc = kesu_key_generate_named(secret, public, pass, comment, err, sizeof(err));
-	pass_free(pass);
 	if (rc < 0) {
+		pass_free(pass);
 		cli_error("%s", err);
 		return cli_exit_for(rc);
 	}
-	if (by_keynum && (code = name_by_keynum(dir, ctl->role, secret, public)) != KESU_EXIT_OK)
+	if (by_keynum && (code = name_by_keynum(dir, ctl->role, secret, public)) != KESU_EXIT_OK) {
+		pass_free(pass);
 		return code;
+	}
 	printf("%-12s %s\n%-12s %s\n", "role", ctl->role, "name", ctl->name);
-	return say_generated(secret, public, protect);
+	code = say_generated(secret, public, protect);
+	int x509 = cli_key_x509_new(secret, pass, ctl->x509_alg, &subject, 0, false);
+	pass_free(pass);
+	return code != KESU_EXIT_OK ? code : x509;
 }
 
 static int key_show(const struct key_ctl *ctl)
@@ -595,10 +658,11 @@ static int key_show(const struct key_ctl *ctl)
 	else
 		print_key("public key", public, NULL);
 	print_identity(&pk);
+	int x509 = cli_key_x509_show(secret);
 	if (st.st_mode & 077)
 		cli_error("warning: %s: permissions %04o are too open; chmod 600", secret,
 			  (unsigned)(st.st_mode & 07777));
-	return rc == 0 && memcmp(&beside, &pk, sizeof(pk)) == 0 ? KESU_EXIT_OK : KESU_EXIT_FAILURE;
+	return rc == 0 && memcmp(&beside, &pk, sizeof(pk)) == 0 ? x509 : KESU_EXIT_FAILURE;
 }
 
 static void sig_path(const struct key_ctl *ctl, char *buf)
@@ -724,7 +788,8 @@ static int check_role_options(const struct key_ctl *ctl)
 /* Fills ctl; returns -1 when done (exit code in *code) or 0 to go on. */
 static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *code)
 {
-	enum { OPT_KEY = 256, OPT_PUBKEY, OPT_PASSFILE, OPT_ASK, OPT_ROLE, OPT_NAME, OPT_NOPASS };
+	enum { OPT_KEY = 256, OPT_PUBKEY, OPT_PASSFILE, OPT_ASK, OPT_ROLE, OPT_NAME, OPT_NOPASS,
+	       OPT_X509_ALG };
 	static const struct option opts[] = {
 		{"key", required_argument, NULL, OPT_KEY},
 		{"pubkey", required_argument, NULL, OPT_PUBKEY},
@@ -733,6 +798,7 @@ static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *co
 		{"role", required_argument, NULL, OPT_ROLE},
 		{"name", required_argument, NULL, OPT_NAME},
 		{"no-passphrase", no_argument, NULL, OPT_NOPASS},
+		{"x509-alg", required_argument, NULL, OPT_X509_ALG},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -760,6 +826,7 @@ static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *co
 		case OPT_ROLE: ctl->role = optarg; break;
 		case OPT_NAME: ctl->name = optarg; break;
 		case OPT_NOPASS: ctl->no_passphrase = true; break;
+		case OPT_X509_ALG: ctl->x509_alg = optarg; break;
 		case 'h': key_usage(stdout); *code = KESU_EXIT_OK; return -1;
 		default: key_usage(stderr); return -1;
 		}
@@ -793,6 +860,16 @@ static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *co
 		cli_error("key sign: takes --key, not --pubkey");
 		return -1;
 	}
+	if (ctl->x509_alg && ctl->verb != VERB_GENERATE) {
+		cli_error("key %s: --x509-alg is for generate and x509", argv[1]);
+		return -1;
+	}
+	enum kesu_x509_alg alg;
+	if (ctl->x509_alg && kesu_x509_alg_parse(ctl->x509_alg, &alg) < 0) {
+		cli_error("key generate: --x509-alg: \"%s\" is not ecdsa-p256 or rsa3072",
+			  ctl->x509_alg);
+		return -1;
+	}
 	return check_role_options(ctl);
 }
 
@@ -800,6 +877,8 @@ int cmd_key(int argc, char **argv)
 {
 	struct key_ctl ctl = {0};
 	int code;
+	if (argc >= 2 && cli_key_x509_verb(argv[1]))
+		return cmd_key_x509(argc, argv); /* x509, csr, import-cert: cmd_key_x509.c */
 	if (parse_key_options(argc, argv, &ctl, &code) < 0)
 		return code;
 	switch (ctl.verb) {

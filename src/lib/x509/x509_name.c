@@ -84,6 +84,14 @@ int Kesu_x509_subject_name(const struct kesu_x509_subject *s, X509_NAME **name, 
 	return rc;
 }
 
+int kesu_x509_subject_check(const struct kesu_x509_subject *subject, char *why, size_t whysize)
+{
+	X509_NAME *name = NULL;
+	int rc = Kesu_x509_subject_name(subject, &name, why, whysize);
+	X509_NAME_free(name);
+	return rc;
+}
+
 void Kesu_x509_name_line(const X509_NAME *name, char *buf, size_t size)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
