@@ -126,4 +126,65 @@ int kesu_trust_verify(const struct kesu_trust *trust, enum kesu_role role, const
 char *kesu_trust_record(const char *id, const char *action, const struct kesu_trust_entry *e,
 			const char *by, time_t now, size_t *len);
 
+/* ---- X.509 certificates as trust anchors (issue 15, docs/trust.md) ----
+ * PDF signatures are checked against X.509 certificates. The store may
+ * hold them too, in the optional member
+ *   "certificates":[{"added_utc":..,"name":"..","pem":"-----BEGIN ...",
+ *     "role":"..","sha256":"64 hex"},...]
+ * which is left out while there are none, so such a store is the very
+ * file earlier kesu versions read and write. Loading is as strict as for
+ * keys: an unknown or missing member, a role not below, a pem that is not
+ * exactly one certificate in the form kesu writes, a sha256 that is not
+ * its certificate's, or one certificate twice for a role is -KESU_EPARSE.
+ * Roles: the four key roles, "organisation" (an organisation's CA: it
+ * vouches for every signer it issued a certificate to, in any role) and
+ * "station" (a station's own certificate, signing certificates). */
+#define KESU_TRUST_PEM_MAX 16384 /* bytes of one certificate's PEM, NUL included */
+#define KESU_TRUST_CERT_ROLE_ANY "organisation"
+
+struct kesu_trust_cert {
+	char role[16];
+	char name[KESU_TRUST_NAME_MAX + 1];
+	char sha256[65]; /* of the DER certificate, lower-case hex */
+	char added_utc[32];
+	char pem[KESU_TRUST_PEM_MAX];
+};
+
+/* 0 for approver, witness, validator, contractor, organisation, station;
+ * -KESU_EPARSE otherwise (also NULL). */
+int kesu_trust_cert_role_check(const char *role);
+size_t kesu_trust_cert_count(const struct kesu_trust *trust);
+const struct kesu_trust_cert *kesu_trust_cert_at(const struct kesu_trust *trust, size_t i);
+
+/* Adds the first certificate of the PEM or DER file path for role under
+ * name (checked as kesu_trust_add's). *more (NULL: not wanted) receives
+ * how many further certificates the file held, which are not added.
+ * -EEXIST when it is already trusted for role; -KESU_EPARSE for a bad
+ * role, name or file; -ENOENT. */
+int kesu_trust_add_cert(struct kesu_trust *trust, const char *role, const char *name,
+			const char *path, time_t now, int *more, char *err, size_t errsize);
+
+/* Removes the certificates matching role (NULL: any) and who: a name, or
+ * a SHA-256 in hex (whole, or its first 16 or more digits). *removed
+ * receives the first (for the ledger record); *count how many went.
+ * -KESU_ENOTFOUND when none matched. */
+int kesu_trust_remove_cert(struct kesu_trust *trust, const char *role, const char *who,
+			   struct kesu_trust_cert *removed, size_t *count, char *err,
+			   size_t errsize);
+
+/* The ledger record of a certificate's change, canonical JSON (malloc'd):
+ * {"action":"add"|"remove","at_utc":..,"by":..,"job_id":ID,"kind":"trust",
+ *  "name":..,"pem":..,"role":..,"sha256":..}: with the certificate itself,
+ * as a key's record has the key. NULL (errno EINVAL) for text that is not
+ * valid UTF-8. */
+char *kesu_trust_cert_record(const char *id, const char *action,
+			     const struct kesu_trust_cert *c, const char *by, time_t now,
+			     size_t *len);
+
+/* Every certificate of the store as a trust anchor, under its name and
+ * role ("organisation": any role). 0, or the first failure with err. */
+struct kesu_x509_anchors;
+int kesu_trust_x509_anchors(const struct kesu_trust *t, struct kesu_x509_anchors *anchors,
+			    char *err, size_t errsize);
+
 #endif

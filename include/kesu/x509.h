@@ -103,6 +103,10 @@ int kesu_x509_cert_import_unlock(const char *key_path, const char *passphrase,
 				 const char *answer_path, const char *cert_path, time_t now,
 				 struct kesu_x509_info *info, char *err, size_t errsize);
 
+/* True when path holds an X.509 certificate (PEM or DER), as opposed to a
+ * signify public key or anything else (kesu trust add tells them apart). */
+bool kesu_x509_file_is_certificate(const char *path);
+
 /* The facts of the first certificate in a PEM or DER file. */
 int kesu_x509_cert_describe(const char *cert_path, struct kesu_x509_info *info, char *err,
 			    size_t errsize);

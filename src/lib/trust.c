@@ -116,6 +116,7 @@ void kesu_trust_free(struct kesu_trust *trust)
 {
 	if (trust) {
 		free(trust->v);
+		free(trust->certs);
 		free(trust);
 	}
 }

@@ -139,15 +139,17 @@ static int read_entry(const struct reader *r, size_t i, struct json_object *o,
 	return rc < 0 ? bad(r, "entry %zu: %s", i + 1, why) : 0;
 }
 
-/* The document: {"kesu_trust":1,"keys":[...]} and nothing else. */
+/* The document: {"kesu_trust":1,"keys":[...]}, and "certificates":[...]
+ * when there are any (trust_x509_store.c), nothing else. */
 static int read_doc(const struct reader *r, struct json_object *doc, struct kesu_trust *t)
 {
-	struct json_object *keys = NULL, *format = NULL;
+	struct json_object *keys = NULL, *format = NULL, *certs = NULL;
 	if (!json_object_is_type(doc, json_type_object))
 		return bad(r, "not a kesu trust store (not a JSON object)");
 	json_object_object_foreach(doc, key, val) {
 		(void)val;
-		if (strcmp(key, "keys") != 0 && strcmp(key, "kesu_trust") != 0)
+		if (strcmp(key, "keys") != 0 && strcmp(key, "kesu_trust") != 0 &&
+		    strcmp(key, "certificates") != 0)
 			return bad(r, "unknown member \"%s\"", key);
 	}
 	if (!json_object_object_get_ex(doc, "kesu_trust", &format))
@@ -163,6 +165,8 @@ static int read_doc(const struct reader *r, struct json_object *doc, struct kesu
 		if (rc < 0)
 			return rc;
 	}
+	if (json_object_object_get_ex(doc, "certificates", &certs))
+		return Kesu_trust_certs_read(t, r->path, certs, r->err, r->errsize);
 	return 0;
 }
 
@@ -241,8 +245,12 @@ int kesu_trust_save(const struct kesu_trust *trust, const char *path, char *err,
 	json_object_object_add(doc, "kesu_trust", json_object_new_int(FORMAT));
 	for (size_t i = 0; i < trust->n; i++)
 		json_object_array_add(keys, entry_json(&trust->v[i]));
+	struct json_object *certs = Kesu_trust_certs_json(trust);
+	if (certs)
+		json_object_object_add(doc, "certificates", certs);
 	size_t len;
-	char *text = Kesu_json_canonical(doc, &len);
+	/* Never a store that silently lost its certificates. */
+	char *text = certs || !trust->ncerts ? Kesu_json_canonical(doc, &len) : NULL;
 	json_object_put(doc);
 	char *line = text ? realloc(text, len + 2) : NULL;
 	if (!line) {

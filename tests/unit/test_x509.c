@@ -728,3 +728,225 @@ Test(x509, pkcs11_certificate_file_and_rsa)
 	check_signs(s);
 	kesu_signer_close(s);
 }
+
+/* ---- the trust store's certificates (kesu/trust.h) ---- */
+
+#include <json-c/json.h>
+
+#include "canonical_json.h"
+#include "kesu/key.h"
+#include "kesu/trust.h"
+
+#define T0 1795000000 /* 2026-11-18 */
+
+/* The store at path with member of certificate 0 set to value
+ * (NULL: removed), written back in canonical form. */
+static void edit_store(const char *path, const char *member, const char *value)
+{
+	char *text = slurp(path, NULL);
+	struct json_object *doc = json_tokener_parse(text), *certs, *c;
+	free(text);
+	cr_assert(json_object_object_get_ex(doc, "certificates", &certs));
+	c = json_object_array_get_idx(certs, 0);
+	if (value)
+		json_object_object_add(c, member, json_object_new_string(value));
+	else
+		json_object_object_del(c, member);
+	size_t len;
+	char *out = Kesu_json_canonical(doc, &len);
+	cr_assert_not_null(out);
+	cr_assert_eq(kesu_file_write_atomic(path, out, len, 0600, 0, err, sizeof(err)), 0);
+	free(out);
+	json_object_put(doc);
+}
+
+static int load_fails(const char *path, const char *why)
+{
+	struct kesu_trust *t = NULL;
+	int rc = kesu_trust_load(path, &t, err, sizeof(err));
+	cr_assert_null(t);
+	cr_assert_not_null(strstr(err, why), "wanted \"%s\", got: %s", why, err);
+	return rc;
+}
+
+Test(x509, trust_store_without_certificates_is_unchanged)
+{
+	char store[160], sec[160], pub[160];
+	snprintf(store, sizeof(store), "%s/trust.json", dir);
+	snprintf(sec, sizeof(sec), "%s/a.key", dir);
+	snprintf(pub, sizeof(pub), "%s/a.pub", dir);
+	cr_assert_eq(kesu_key_generate(sec, pub, NULL, err, sizeof(err)), 0, "%s", err);
+	struct kesu_public_key pk;
+	cr_assert_eq(kesu_key_load_public(pub, &pk, err, sizeof(err)), 0);
+	struct kesu_trust *t = kesu_trust_new();
+	cr_assert_eq(kesu_trust_add(t, KESU_ROLE_APPROVER, "山田", &pk, T0, err, sizeof(err)), 0);
+	cr_assert_eq(kesu_trust_save(t, store, err, sizeof(err)), 0, "%s", err);
+	kesu_trust_free(t);
+	char *before = slurp(store, NULL);
+	cr_assert_null(strstr(before, "certificates"), "%s", before);
+	cr_assert_eq(kesu_trust_load(store, &t, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_trust_cert_count(t), 0);
+	cr_assert_eq(kesu_trust_save(t, store, err, sizeof(err)), 0, "%s", err);
+	char *after = slurp(store, NULL);
+	cr_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	kesu_trust_free(t);
+}
+
+Test(x509, trust_store_keeps_certificates_strictly)
+{
+	time_t now = time(NULL);
+	make_identity(NULL, now);
+	struct ca ca = new_ca("Test City CA", now);
+	char store[160], ca_pem[160], bundle[160];
+	snprintf(store, sizeof(store), "%s/trust.json", dir);
+	snprintf(ca_pem, sizeof(ca_pem), "%s/ca.pem", dir);
+	snprintf(bundle, sizeof(bundle), "%s/bundle.pem", dir);
+	write_pem(ca_pem, ca.cert, NULL);
+	write_pem(bundle, ca.cert, ca.cert);
+
+	struct kesu_trust *t = kesu_trust_new();
+	int more = -1;
+	cr_assert_eq(kesu_trust_add_cert(t, "organisation", "Test City CA", ca_pem, T0, &more, err,
+					 sizeof(err)),
+		     0, "%s", err);
+	cr_assert_eq(more, 0);
+	cr_assert_eq(kesu_trust_add_cert(t, "witness", "佐藤 花子", crt, T0, NULL, err,
+					 sizeof(err)),
+		     0, "%s", err);
+	cr_assert_eq(kesu_trust_add_cert(t, "organisation", "again", bundle, T0, &more, err,
+					 sizeof(err)),
+		     -EEXIST);
+	cr_assert_eq(kesu_trust_add_cert(t, "boss", "x", ca_pem, T0, NULL, err, sizeof(err)),
+		     -KESU_EPARSE);
+	cr_assert_eq(kesu_trust_add_cert(t, "station", "", ca_pem, T0, NULL, err, sizeof(err)),
+		     -KESU_EPARSE);
+	cr_assert_eq(kesu_trust_add_cert(t, "station", "s", key, T0, NULL, err, sizeof(err)),
+		     -KESU_EPARSE, "a key file is not a certificate");
+	cr_assert_eq(kesu_trust_add_cert(t, "station", "CA as station", bundle, T0, &more, err,
+					 sizeof(err)),
+		     0, "%s", err);
+	cr_assert_eq(more, 1, "the second certificate of the file is counted, not added");
+	cr_assert_eq(kesu_trust_cert_count(t), 3);
+	const struct kesu_trust_cert *c = kesu_trust_cert_at(t, 0);
+	struct kesu_x509_info info;
+	cr_assert_eq(kesu_x509_cert_describe(ca_pem, &info, err, sizeof(err)), 0);
+	cr_assert_str_eq(c->sha256, info.sha256);
+	cr_assert_str_eq(c->added_utc, "2026-11-18T11:06:40Z");
+	cr_assert_not_null(strstr(c->pem, "-----BEGIN CERTIFICATE-----"));
+
+	/* Saved and loaded back: the same file, byte for byte. */
+	cr_assert_eq(kesu_trust_save(t, store, err, sizeof(err)), 0, "%s", err);
+	char *saved = slurp(store, NULL);
+	struct kesu_trust *back = NULL;
+	cr_assert_eq(kesu_trust_load(store, &back, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_trust_cert_count(back), 3);
+	cr_assert_str_eq(kesu_trust_cert_at(back, 1)->name, "佐藤 花子");
+	cr_assert_eq(kesu_trust_save(back, store, err, sizeof(err)), 0);
+	char *again = slurp(store, NULL);
+	cr_assert_str_eq(saved, again);
+	free(again);
+	kesu_trust_free(back);
+
+	/* Each edit is refused with its own reason, and nothing is used. */
+	char sha[65];
+	snprintf(sha, sizeof(sha), "%s", c->sha256);
+	sha[0] = sha[0] == '0' ? '1' : '0';
+	edit_store(store, "sha256", sha);
+	cr_assert_eq(load_fails(store, "certificate 1: sha256 is not the certificate's"),
+		     -KESU_EPARSE);
+	cr_assert_eq(kesu_file_write_atomic(store, saved, strlen(saved), 0600, 0, err, sizeof(err)),
+		     0);
+	edit_store(store, "role", "boss");
+	load_fails(store, "unknown role \"boss\"");
+	cr_assert_eq(kesu_file_write_atomic(store, saved, strlen(saved), 0600, 0, err, sizeof(err)),
+		     0);
+	edit_store(store, "comment", "hello");
+	load_fails(store, "unknown member \"comment\"");
+	cr_assert_eq(kesu_file_write_atomic(store, saved, strlen(saved), 0600, 0, err, sizeof(err)),
+		     0);
+	edit_store(store, "name", NULL);
+	load_fails(store, "no member \"name\"");
+	cr_assert_eq(kesu_file_write_atomic(store, saved, strlen(saved), 0600, 0, err, sizeof(err)),
+		     0);
+	char pem2[KESU_TRUST_PEM_MAX + 100];
+	snprintf(pem2, sizeof(pem2), "%s\n", c->pem);
+	edit_store(store, "pem", pem2);
+	load_fails(store, "not in the form kesu writes");
+	cr_assert_eq(kesu_file_write_atomic(store, saved, strlen(saved), 0600, 0, err, sizeof(err)),
+		     0);
+	edit_store(store, "pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+	load_fails(store, "pem is not a certificate");
+	free(saved);
+	kesu_trust_free(t);
+	free_ca(&ca);
+}
+
+Test(x509, trust_certificates_removed_recorded_and_anchored)
+{
+	time_t now = time(NULL);
+	make_identity(NULL, now);
+	struct ca ca = new_ca("Test City CA", now);
+	char ca_pem[160];
+	snprintf(ca_pem, sizeof(ca_pem), "%s/ca.pem", dir);
+	write_pem(ca_pem, ca.cert, NULL);
+	struct kesu_trust *t = kesu_trust_new();
+	cr_assert_eq(kesu_trust_add_cert(t, "organisation", "Test City CA", ca_pem, T0, NULL, err,
+					 sizeof(err)),
+		     0);
+	cr_assert_eq(kesu_trust_add_cert(t, "witness", "佐藤 花子", crt, T0, NULL, err,
+					 sizeof(err)),
+		     0);
+
+	/* Anchors: the CA for any role, the witness's certificate as witness. */
+	struct kesu_x509_anchors *a = kesu_x509_anchors_new();
+	cr_assert_eq(kesu_trust_x509_anchors(t, a, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_x509_anchors_count(a), 2);
+	const char *role, *name;
+	cr_assert_eq(Kesu_anchors_lookup(a, ca.cert, &role, &name), 0);
+	cr_assert_str_eq(role, "");
+	cr_assert_str_eq(name, "Test City CA");
+	EVP_PKEY *pkey = load_key(key, NULL);
+	X509 *issued = issue(pkey, "kesu station", ca.cert, ca.key, now - 60, 30, false);
+	cr_assert_eq(verify_with(a, issued, NULL), 1);
+	STACK_OF(X509) *mine = NULL;
+	cr_assert_eq(Kesu_x509_load_certs(crt, &mine, err, sizeof(err)), 0);
+	cr_assert_eq(Kesu_anchors_lookup(a, sk_X509_value(mine, 0), &role, &name), 0);
+	cr_assert_str_eq(role, "witness");
+	cr_assert_str_eq(name, "佐藤 花子");
+	kesu_x509_anchors_free(a);
+
+	/* The ledger record carries the certificate. */
+	size_t len = 0;
+	char *rec = kesu_trust_cert_record("J-1", "add", kesu_trust_cert_at(t, 0), "Operator", T0,
+					   &len);
+	cr_assert_not_null(rec);
+	cr_assert(Kesu_json_is_canonical(rec, len));
+	cr_assert_not_null(strstr(rec, "\"kind\":\"trust\""));
+	cr_assert_not_null(strstr(rec, "\"role\":\"organisation\""));
+	cr_assert_not_null(strstr(rec, "BEGIN CERTIFICATE"));
+	cr_assert_not_null(strstr(rec, kesu_trust_cert_at(t, 0)->sha256));
+	free(rec);
+
+	/* Removal by a SHA-256 prefix, by name; a short prefix names nothing. */
+	struct kesu_trust_cert gone;
+	size_t count = 0;
+	char prefix[17];
+	snprintf(prefix, sizeof(prefix), "%s", kesu_trust_cert_at(t, 0)->sha256);
+	cr_assert_eq(kesu_trust_remove_cert(t, NULL, "abc", &gone, &count, err, sizeof(err)),
+		     -KESU_ENOTFOUND);
+	cr_assert_eq(kesu_trust_remove_cert(t, "witness", prefix, &gone, &count, err, sizeof(err)),
+		     -KESU_ENOTFOUND, "role filters");
+	cr_assert_eq(kesu_trust_remove_cert(t, NULL, prefix, &gone, &count, err, sizeof(err)), 0);
+	cr_assert_eq(count, 1);
+	cr_assert_str_eq(gone.name, "Test City CA");
+	cr_assert_eq(kesu_trust_remove_cert(t, NULL, "佐藤 花子", &gone, &count, err, sizeof(err)),
+		     0);
+	cr_assert_eq(kesu_trust_cert_count(t), 0);
+	sk_X509_pop_free(mine, X509_free);
+	X509_free(issued);
+	EVP_PKEY_free(pkey);
+	kesu_trust_free(t);
+	free_ca(&ca);
+}

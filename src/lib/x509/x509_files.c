@@ -13,6 +13,7 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "kesu/paths.h"
+#include "signer.h"
 #include "x509_internal.h"
 
 void Kesu_x509_ssl_reason(char *buf, size_t size)
@@ -126,4 +127,39 @@ int Kesu_x509_must_not_exist(const char *path, char *err, size_t errsize)
 	if (lstat(path, &st) == 0)
 		return snprintf(err, errsize, "%s already exists", path), -EEXIST;
 	return 0;
+}
+
+int Kesu_x509_pem_one(const void *data, size_t len, char *pem, size_t pemsize, char sha256[65],
+		      int *count)
+{
+	STACK_OF(X509) *certs = NULL;
+	int rc = Kesu_x509_parse_certs(data, len, &certs);
+	if (rc < 0)
+		return rc;
+	X509 *x = sk_X509_value(certs, 0);
+	struct kesu_x509_info info;
+	Kesu_x509_describe(x, &info);
+	memcpy(sha256, info.sha256, 65);
+	*count = sk_X509_num(certs);
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *out = NULL;
+	long n = bio && PEM_write_bio_X509(bio, x) ? BIO_get_mem_data(bio, &out) : -1;
+	if (n < 0)
+		rc = -ENOMEM;
+	else if ((size_t)n >= pemsize)
+		rc = -ENOSPC;
+	else
+		memcpy(pem, out, (size_t)n), pem[n] = '\0';
+	BIO_free(bio);
+	sk_X509_pop_free(certs, X509_free);
+	return rc;
+}
+
+bool kesu_x509_file_is_certificate(const char *path)
+{
+	STACK_OF(X509) *certs = NULL;
+	char err[KESU_ERRMSG_MAX];
+	bool is = Kesu_x509_load_certs(path, &certs, err, sizeof(err)) == 0;
+	sk_X509_pop_free(certs, X509_free);
+	return is;
 }

@@ -31,6 +31,12 @@ int Kesu_x509_load_certs(const char *path, STACK_OF(X509) **certs, char *err, si
  * an existing file (-EEXIST). */
 int Kesu_x509_write_certs(const char *path, STACK_OF(X509) *certs, bool replace, char *err,
 			  size_t errsize);
+/* The first certificate in data (PEM or DER) as kesu writes PEM (one
+ * CERTIFICATE block, 64-column base64), into pem (NUL-terminated), with
+ * its SHA-256 (hex) and how many certificates data held. -KESU_EPARSE when
+ * none, -ENOSPC when pem is too small. */
+int Kesu_x509_pem_one(const void *data, size_t len, char *pem, size_t pemsize, char sha256[65],
+		      int *count);
 /* The contents of a memory BIO written to path (mode, flags as
  * kesu_file_write_atomic), the parent directory made 0700 when missing;
  * the BIO's bytes are wiped (they may be a key). */
