@@ -65,6 +65,15 @@ int cmd_trust(int argc, char **argv);
  * else $XDG_CONFIG_HOME/kesu/trust.json. Returns an exit code. */
 struct kesu_config;
 int cli_trust_path(const struct kesu_config *cfg, const char *flag, char *out, size_t size);
+/* The trust store's X.509 certificates as kesu trust shows them
+ * (cmd_trust_x509.c): one line for add and remove; JSON objects appended
+ * to arr; a table (*count rows) for list. role NULL: every role. */
+struct kesu_trust;
+struct kesu_trust_cert;
+void cli_trust_cert_print(const char *what, const struct kesu_trust_cert *c);
+void cli_trust_certs_json(const struct kesu_trust *trust, const char *role,
+			  struct json_object *arr);
+int cli_trust_certs_table(const struct kesu_trust *trust, const char *role, size_t *count);
 /* Loads it (a missing file: an empty store); on failure prints one line
  * and returns 2 for a malformed store, 1 otherwise. */
 struct kesu_trust;

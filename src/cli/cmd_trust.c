@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "kesu/paths.h"
 #include "kesu/trust.h"
+#include "kesu/x509.h"
 
 enum trust_verb { VERB_ADD, VERB_LIST, VERB_REMOVE };
 
@@ -25,16 +26,21 @@ struct trust_ctl {
 
 static void trust_usage(FILE *out)
 {
-	fputs("Usage: kesu trust add --role ROLE --name NAME [STATION] KEY.pub\n"
+	fputs("Usage: kesu trust add --role ROLE --name NAME [STATION] KEY.pub|CERT.pem\n"
 	      "       kesu trust list [--role ROLE] [--json] [--trust PATH]\n"
-	      "       kesu trust remove [--role ROLE] [STATION] FINGERPRINT|KEYNUM|NAME\n\n"
+	      "       kesu trust remove [--role ROLE] [STATION] FINGERPRINT|KEYNUM|SHA256|NAME\n\n"
 	      "The trust store says whose keys count, and for what: an approval counts only\n"
 	      "when a trusted approver's key signed it, a countersignature only from a\n"
 	      "trusted witness or validator, a contractor's certificate only from a trusted\n"
 	      "contractor (docs/trust.md). add and remove are recorded in the ledger first\n"
-	      "(who, which key, when, which role), then the store file is written.\n\n"
-	      "  --role ROLE             approver, witness, validator or contractor\n"
-	      "                          (remove: only that role's entries; default all)\n"
+	      "(who, which key, when, which role), then the store file is written.\n"
+	      "An X.509 certificate (PEM or DER, told from a KEY.pub by its content) is\n"
+	      "a trust anchor for PDF signatures: a person's or station's certificate, or\n"
+	      "an organisation's CA (role organisation: any signer it issued to, in any\n"
+	      "role); only the first certificate of a file is added.\n\n"
+	      "  --role ROLE             approver, witness, validator or contractor; for a\n"
+	      "                          certificate also organisation or station\n"
+	      "                          (remove, list: only that role's entries)\n"
 	      "  --name NAME             add: the holder, as approvals and certificates will\n"
 	      "                          name them\n"
 	      "  --trust PATH            the store (default $KESU_TRUST, else the config\n"
@@ -134,7 +140,8 @@ int cli_trust_open_configured(const char *flag, char *path, size_t size,
  * who trusted it when the ledger append fails, which is what the ledger is
  * there to rule out. */
 static int record_and_save(const struct trust_ctl *ctl, struct kesu_trust *trust,
-			   const char *path, const char *action, const struct kesu_trust_entry *e)
+			   const char *path, const char *action, const struct kesu_trust_entry *e,
+			   const struct kesu_trust_cert *c)
 {
 	struct kesu_job_context flags = {0};
 	if (ctl->operator_name &&
@@ -151,9 +158,13 @@ static int record_and_save(const struct trust_ctl *ctl, struct kesu_trust *trust
 	if (code == KESU_EXIT_OK) {
 		size_t len;
 		kesu_ledger_new_id(id);
-		char *rec = kesu_trust_record(id, action, e, st->cfg.ctx.operator_name, time(NULL),
-					      &len);
-		snprintf(subject, sizeof(subject), "trust:%s", e->fingerprint);
+		const char *by = st->cfg.ctx.operator_name;
+		char *rec = e ? kesu_trust_record(id, action, e, by, time(NULL), &len)
+			      : kesu_trust_cert_record(id, action, c, by, time(NULL), &len);
+		if (e)
+			snprintf(subject, sizeof(subject), "trust:%s", e->fingerprint);
+		else /* a certificate: "trust:x509:" and half its SHA-256 */
+			snprintf(subject, sizeof(subject), "trust:x509:%.32s", c->sha256);
 		int rc = rec ? kesu_ledger_append(st->ledger, subject, "trust", rec, len, st->sk, id,
 						  &seq, hash, err, sizeof(err))
 			     : -EINVAL;
@@ -185,13 +196,46 @@ static void print_entry(const char *what, const struct kesu_trust_entry *e)
 	       num);
 }
 
+/* An X.509 certificate: a trust anchor for PDF signatures (kesu/trust.h). */
+static int trust_add_cert(const struct trust_ctl *ctl, struct kesu_trust *trust,
+			  const char *path)
+{
+	char err[KESU_ERRMSG_MAX];
+	int more = 0;
+	if (kesu_trust_cert_role_check(ctl->role) < 0) {
+		cli_error("trust add: unknown role \"%s\" for a certificate (approver, witness, "
+			  "validator, contractor, organisation, station)",
+			  ctl->role);
+		return KESU_EXIT_USAGE;
+	}
+	int rc = kesu_trust_add_cert(trust, ctl->role, ctl->name, ctl->arg, time(NULL), &more, err,
+				     sizeof(err));
+	if (rc < 0) {
+		cli_error("trust add: %s", err);
+		return rc == -EEXIST ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
+	}
+	const struct kesu_trust_cert *c = kesu_trust_cert_at(trust, kesu_trust_cert_count(trust) - 1);
+	int code = record_and_save(ctl, trust, path, "add", NULL, c);
+	if (code == KESU_EXIT_OK) {
+		cli_trust_cert_print("trusted", c);
+		if (more > 0)
+			cli_error("note: %s holds %d more certificate%s, not added (add each on "
+				  "its own)",
+				  ctl->arg, more, more == 1 ? "" : "s");
+	}
+	return code;
+}
+
 static int trust_add(const struct trust_ctl *ctl, struct kesu_trust *trust, const char *path)
 {
 	char err[KESU_ERRMSG_MAX], comment[KESU_COMMENT_MAX + 1] = "";
 	enum kesu_role role;
 	struct kesu_public_key pk;
+	if (kesu_x509_file_is_certificate(ctl->arg))
+		return trust_add_cert(ctl, trust, path);
 	if (kesu_role_parse(ctl->role, &role) < 0) {
-		cli_error("trust add: unknown role \"%s\" (approver, witness, validator, contractor)",
+		cli_error("trust add: unknown role \"%s\" (approver, witness, validator, contractor; "
+			  "organisation and station are for certificates)",
 			  ctl->role);
 		return KESU_EXIT_USAGE;
 	}
@@ -209,7 +253,7 @@ static int trust_add(const struct trust_ctl *ctl, struct kesu_trust *trust, cons
 		return rc == -EEXIST ? KESU_EXIT_FAILURE : KESU_EXIT_USAGE;
 	}
 	const struct kesu_trust_entry *e = kesu_trust_at(trust, kesu_trust_count(trust) - 1);
-	int code = record_and_save(ctl, trust, path, "add", e);
+	int code = record_and_save(ctl, trust, path, "add", e, NULL);
 	if (code == KESU_EXIT_OK) {
 		print_entry("trusted", e);
 		if (strstr(e->comment, KESU_TRUST_NO_PASSPHRASE))
@@ -220,27 +264,40 @@ static int trust_add(const struct trust_ctl *ctl, struct kesu_trust *trust, cons
 
 static int trust_remove(const struct trust_ctl *ctl, struct kesu_trust *trust, const char *path)
 {
-	char err[KESU_ERRMSG_MAX];
+	char err[KESU_ERRMSG_MAX], cert_err[KESU_ERRMSG_MAX];
 	enum kesu_role role = 0;
-	if (ctl->role && kesu_role_parse(ctl->role, &role) < 0) {
+	bool key_role = !ctl->role || kesu_role_parse(ctl->role, &role) == 0;
+	if (ctl->role && kesu_trust_cert_role_check(ctl->role) < 0) {
 		cli_error("trust remove: unknown role \"%s\"", ctl->role);
 		return KESU_EXIT_USAGE;
 	}
-	size_t before = kesu_trust_count(trust);
+	size_t before = kesu_trust_count(trust), certs_gone = 0;
 	struct kesu_trust_entry gone;
-	if (kesu_trust_remove(trust, role, ctl->arg, &gone, err, sizeof(err)) < 0) {
-		cli_error("trust remove: %s in %s", err, path);
-		return KESU_EXIT_USAGE;
-	}
-	/* One command, one change: several entries would need several records. */
-	if (before - kesu_trust_count(trust) > 1) {
-		cli_error("trust remove: \"%s\" names %zu entries; give --role or the fingerprint",
-			  ctl->arg, before - kesu_trust_count(trust));
-		return KESU_EXIT_USAGE;
-	}
-	int code = record_and_save(ctl, trust, path, "remove", &gone);
-	if (code == KESU_EXIT_OK)
+	struct kesu_trust_cert *cert = malloc(sizeof(*cert));
+	if (!cert)
+		return cli_error("%s", strerror(ENOMEM)), KESU_EXIT_FAILURE;
+	err[0] = '\0';
+	if (key_role)
+		kesu_trust_remove(trust, role, ctl->arg, &gone, err, sizeof(err));
+	size_t keys_gone = before - kesu_trust_count(trust);
+	kesu_trust_remove_cert(trust, ctl->role, ctl->arg, cert, &certs_gone, cert_err,
+			       sizeof(cert_err));
+	int code = KESU_EXIT_USAGE;
+	if (keys_gone + certs_gone == 0)
+		cli_error("trust remove: %s in %s", err[0] ? err : cert_err, path);
+	else if (keys_gone + certs_gone > 1)
+		/* One command, one change: several entries would need several records. */
+		cli_error("trust remove: \"%s\" names %zu entries; give --role, the fingerprint or "
+			  "the SHA-256",
+			  ctl->arg, keys_gone + certs_gone);
+	else
+		code = record_and_save(ctl, trust, path, "remove", keys_gone ? &gone : NULL,
+				       keys_gone ? NULL : cert);
+	if (code == KESU_EXIT_OK && keys_gone)
 		print_entry("removed", &gone);
+	else if (code == KESU_EXIT_OK)
+		cli_trust_cert_print("removed", cert);
+	free(cert);
 	return code;
 }
 
@@ -252,10 +309,13 @@ static bool no_passphrase(const struct kesu_trust_entry *e)
 	return n >= s && !strcmp(e->comment + n - s, KESU_TRUST_NO_PASSPHRASE);
 }
 
-static int list_json(const struct kesu_trust *trust, enum kesu_role role)
+/* keys: whether keys are listed at all (not for the certificate-only
+ * roles); role: only its keys (0: all); role_id: only its certificates. */
+static int list_json(const struct kesu_trust *trust, bool keys, enum kesu_role role,
+		     const char *role_id)
 {
 	struct json_object *arr = json_object_new_array();
-	for (size_t i = 0; i < kesu_trust_count(trust); i++) {
+	for (size_t i = 0; keys && i < kesu_trust_count(trust); i++) {
 		const struct kesu_trust_entry *e = kesu_trust_at(trust, i);
 		if (role && e->role != role)
 			continue;
@@ -271,13 +331,15 @@ static int list_json(const struct kesu_trust *trust, enum kesu_role role)
 		json_object_object_add(o, "no_passphrase", json_object_new_boolean(no_passphrase(e)));
 		json_object_array_add(arr, o);
 	}
+	cli_trust_certs_json(trust, role_id, arr); /* after the keys: entries with "sha256" */
 	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
 								JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(arr);
 	return KESU_EXIT_OK;
 }
 
-static int list_table(const struct kesu_trust *trust, enum kesu_role role, const char *path)
+static int list_table(const struct kesu_trust *trust, bool keys, enum kesu_role role,
+		      const char *role_id, const char *path)
 {
 	static const char *const cols[] = {"ROLE", "NAME", "FINGERPRINT", "KEY NUMBER", "ADDED",
 					   "NOTE"};
@@ -285,9 +347,9 @@ static int list_table(const struct kesu_trust *trust, enum kesu_role role, const
 	if (!t)
 		return cli_error("%s", strerror(ENOMEM)), KESU_EXIT_FAILURE;
 	cli_table_set_empty(t, ""); /* only a key without a passphrase has a note */
-	size_t shown = 0;
+	size_t shown = 0, certs = 0;
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < kesu_trust_count(trust); i++) {
+	for (size_t i = 0; rc == 0 && keys && i < kesu_trust_count(trust); i++) {
 		const struct kesu_trust_entry *e = kesu_trust_at(trust, i);
 		if (role && e->role != role)
 			continue;
@@ -298,26 +360,32 @@ static int list_table(const struct kesu_trust *trust, enum kesu_role role, const
 		rc = cli_table_row(t, cells);
 		shown++;
 	}
-	if (rc == 0 && shown) {
+	if (rc == 0 && shown)
 		cli_table_print_free(t);
-		return KESU_EXIT_OK;
-	}
-	cli_table_free(t);
+	else
+		cli_table_free(t);
 	if (rc)
 		return cli_error("%s", strerror(ENOMEM)), KESU_EXIT_FAILURE;
-	printf("no trusted %s in %s\n", role ? kesu_role_id(role) : "keys", path);
-	return KESU_EXIT_OK;
+	if (shown && kesu_trust_cert_count(trust))
+		printf("\n");
+	int code = cli_trust_certs_table(trust, role_id, &certs);
+	if (code == KESU_EXIT_OK && !shown && !certs)
+		printf("no trusted %s in %s\n", role_id ? role_id : "keys", path);
+	return code;
 }
 
 static int trust_list(const struct trust_ctl *ctl, const struct kesu_trust *trust,
 		      const char *path)
 {
 	enum kesu_role role = 0;
-	if (ctl->role && kesu_role_parse(ctl->role, &role) < 0) {
+	if (ctl->role && kesu_trust_cert_role_check(ctl->role) < 0) {
 		cli_error("trust list: unknown role \"%s\"", ctl->role);
 		return KESU_EXIT_USAGE;
 	}
-	return ctl->json ? list_json(trust, role) : list_table(trust, role, path);
+	/* organisation, station: certificates only */
+	bool keys = !ctl->role || kesu_role_parse(ctl->role, &role) == 0;
+	return ctl->json ? list_json(trust, keys, role, ctl->role)
+			 : list_table(trust, keys, role, ctl->role, path);
 }
 
 /* ---- options ---- */
@@ -375,8 +443,8 @@ static int parse_trust_options(int argc, char **argv, struct trust_ctl *ctl, int
 	if (nargs != (list ? 0 : 1)) {
 		cli_error("trust %s: %s (kesu trust --help)", verbs[v],
 			  list ? "takes no arguments"
-			  : ctl->verb == VERB_ADD ? "name one KEY.pub"
-						  : "name one FINGERPRINT, KEYNUM or NAME");
+			  : ctl->verb == VERB_ADD ? "name one KEY.pub or certificate"
+						  : "name one FINGERPRINT, KEYNUM, SHA256 or NAME");
 		return -1;
 	}
 	ctl->arg = list ? NULL : argv[1 + optind];

@@ -5,7 +5,9 @@
 # existing key and replaces a certificate only with --force; key csr
 # writes a request openssl verifies; key import-cert installs a test CA's
 # answer and refuses another key's certificate, leaving the file as it was;
-# key show prints the certificate's facts. Passphrases never reach output.
+# key show prints the certificate's facts; kesu trust add/list/remove keep
+# certificates (PEM or DER) as trust anchors, each change a ledger record
+# first. Passphrases never reach output.
 source "$(dirname "$0")/lib.sh"
 
 command -v openssl >/dev/null || { echo "$TEST_NAME: needs openssl"; exit 1; }
@@ -150,6 +152,34 @@ rm "$WORK/sato.x509.key" "$WORK/sato.crt"
 kx 0 "key x509 for her existing key takes name and role from its public key" \
 	key x509 --key "$WORK/sato.key" --passphrase-file "$PASS"
 check "same subject" test "$(subject "$WORK/sato.crt")" = "CN=佐藤 花子,title=witness,OU=情報政策課,O=Test City"
+
+# --- certificates in the trust store (docs/trust.md) ---
+STORE="$XDG_CONFIG_HOME/kesu/trust.json"
+kx 0 "trust add --role organisation: the test CA" trust add --role organisation --name "Test City CA" "$CA/ca.crt"
+check "it is recorded in the ledger first" grep -q "ledger record [0-9]*: add trust:x509:" "$WORK/out"
+check "it says what was trusted" grep -q 'trusted organisation certificate "Test City CA"' "$WORK/out"
+check "the store holds it under \"certificates\"" jq -e --arg s "$(sha256 "$CA/ca.crt")" \
+	'.certificates[0] | .role == "organisation" and .sha256 == $s and (.pem | startswith("-----BEGIN CERTIFICATE-----"))' "$STORE"
+check "the store is 0600" test "$(mode "$STORE")" = 600
+check "the ledger record carries the certificate" bash -c "'$KESU' ledger list --json | jq -e --arg s '$(sha256 "$CA/ca.crt")' \
+	'[.records[].record | select(.kind == \"trust\" and .action == \"add\" and .sha256 == \$s and (.pem | length) > 100)] | length == 1'"
+openssl x509 -in "$WORK/sato.crt" -outform DER -out "$WORK/sato.der"
+kx 0 "trust add a witness's certificate in DER" trust add --role witness --name "佐藤 花子" "$WORK/sato.der"
+kx 1 "the same certificate twice for a role" trust add --role witness --name "again" "$WORK/sato.crt"
+check "it says so" grep -q "already a trusted witness" "$WORK/err"
+kx 2 "an unknown role for a certificate" trust add --role boss --name x "$CA/ca.crt"
+kx 2 "organisation is for certificates, not keys" trust add --role organisation --name x "$KEYS/station.pub"
+kx 0 "trust list" trust list
+check "list shows the CA's SHA-256" grep -q "organisation *Test City CA *$(sha256 "$CA/ca.crt" | cut -c1-16)" "$WORK/out"
+check "list shows the witness's subject" grep -qF "CN=佐藤 花子,title=witness" "$WORK/out"
+kx 0 "trust list --role organisation --json" trust list --role organisation --json
+check "--json: only the CA, with its subject and dates" jq -e 'length == 1 and .[0].name == "Test City CA" and .[0].subject == "CN=Test City CA" and (.[0].not_after_utc | test("Z$"))' "$WORK/out"
+kx 0 "trust remove by SHA-256 prefix" trust remove "$(sha256 "$CA/ca.crt" | cut -c1-20)"
+check "it names what went" grep -q 'removed organisation certificate "Test City CA"' "$WORK/out"
+check "the store has only the witness's certificate" jq -e '.certificates | length == 1 and .[0].role == "witness"' "$STORE"
+kx 2 "trust remove of a certificate that is not there" trust remove "$(sha256 "$CA/ca.crt")"
+kx 0 "trust remove by name" trust remove "佐藤 花子"
+check "no certificates: no member (the store earlier versions read)" jq -e 'has("certificates") | not' "$STORE"
 
 check "no passphrase in any output" bash -c "! grep -qF 'x509 test passphrase' '$ALL'"
 check "no private key in any output" bash -c "! grep -q 'PRIVATE KEY' '$ALL'"
