@@ -57,17 +57,28 @@ struct kesu_cms_check {
 };
 
 /* Checks a PAdES signature's CMS against the digest of its byte ranges.
- * Chain and timestamp are checked against anchors (NULL or empty: not
- * made, chain_ok false, msg says so) at the timestamp's time when there is
- * a valid one, else at now. Returns 0 when every check holds, else
+ * der may be followed by zero bytes (the rest of a padded /Contents); any
+ * other trailing byte is -KESU_EPARSE. Chain and timestamp are checked
+ * against anchors (NULL or empty: not made, chain_ok false, msg says so):
+ * the signer's chain at the timestamp's time when there is a valid one,
+ * else at now; the TSA's chain (its certificate must carry the critical
+ * extended key usage timeStamping) at now, since the token's own time
+ * cannot vouch for the key that made it. anchor_name/anchor_role are the
+ * signer's anchor. A signature timestamp that is there but fails makes
+ * the whole check fail. Returns 0 when every check holds, else
  * -KESU_EVERIFY (or -KESU_EPARSE when the blob is not CMS) with check->msg
- * set; check is filled as far as it could be in every case. */
+ * set; check is filled as far as it could be in every case. Exactly one
+ * SignerInfo is accepted. */
 int Kesu_cms_verify(const unsigned char *der, size_t der_len, const unsigned char digest[32],
 		    const struct kesu_x509_anchors *anchors, time_t now,
 		    struct kesu_cms_check *check);
 
 /* The same for a document timestamp (/SubFilter /ETSI.RFC3161): der is
- * the timestamp token itself, its imprint must be the digest. */
+ * the timestamp token itself, its imprint must be the digest (SHA-256).
+ * The signer, the tsa and the anchor are the TSA's; has_timestamp is
+ * always set. A token without the TSA's certificate (no certReq) is
+ * checked with the anchor that is that certificate. Tokens signed with a
+ * digest other than SHA-256/384/512 are refused. */
 int Kesu_cms_verify_timestamp(const unsigned char *der, size_t der_len,
 			      const unsigned char digest[32],
 			      const struct kesu_x509_anchors *anchors, time_t now,
