@@ -9,6 +9,7 @@
 
 #include "kesu/key.h"
 #include "kesu/ledger.h"
+#include "kesu/pades.h"
 #include "kesu/pdf.h"
 
 /* The certificate payload (canonical JSON, malloc'd) for a ledger record.
@@ -31,6 +32,28 @@ int kesu_cert_issue_styled(const char *payload, size_t payload_len,
 			   const struct kesu_pdf_style *style, char *pdf_path, size_t pdf_path_size,
 			   char *err, size_t errsize);
 
+/* How the station signs the PDF itself (PAdES, kesu/pades.h). */
+struct kesu_cert_signing {
+	struct kesu_signer *signer;  /* the station's X.509 identity */
+	const char *station_pub;     /* its Ed25519 public key file's text, attached */
+	size_t station_pub_len;
+	const char *tsa_url;         /* B-T timestamp (NULL: B-B) */
+	long tsa_timeout_s;          /* 0: the default */
+	bool invisible;              /* no appearance in the 担当者 box */
+	bool signify_sig;            /* also write PDF.sig (signify users) */
+};
+
+/* Signs the payload (Ed25519), renders the PDF with the station's public
+ * key attached, signs it with signing->signer as the operator (PAdES),
+ * writes cert_dir/kesu-<ID>.pdf atomically, and PDF.sig only when
+ * signing->signify_sig. signing NULL is kesu_cert_issue_styled's form (no
+ * PDF signature, PDF.sig always). */
+int kesu_cert_issue_signed(const char *payload, size_t payload_len,
+			   const struct kesu_secret_key *sk, const char *cert_dir,
+			   const struct kesu_pdf_style *style,
+			   const struct kesu_cert_signing *signing, char *pdf_path,
+			   size_t pdf_path_size, char *err, size_t errsize);
+
 /* What a check of a certificate comes to, most severe first. Integrity and
  * outcome are two facts: an intact failure report is genuine, and still
  * not a certificate. */
@@ -40,7 +63,9 @@ enum kesu_cert_verdict {
 	KESU_CERT_NOT_CERTIFICATE, /* intact, but not a SUCCESS certificate (a failure
 				    * report, or any other outcome) */
 	KESU_CERT_UNCHECKED,       /* a SUCCESS certificate whose every check made holds,
-				    * but the file signature (PDF.sig) is absent */
+				    * but a check could not be made: no PDF signature
+				    * and no PDF.sig, no trust anchor, or the page
+				    * rendered by another kesu version */
 	KESU_CERT_VALID,           /* an intact SUCCESS certificate, every check made */
 };
 
@@ -58,7 +83,36 @@ struct kesu_cert_check {
 	bool ledger_checked; /* a ledger was given */
 	bool ledger_ok;      /* it holds the same record */
 	char ledger_msg[512];
+	bool pdf_signed;     /* the PDF carries signatures (PAdES) */
+	bool anchors_given;  /* there was a trust anchor to check chains against */
+	struct kesu_pades_report pades;
+	bool station_first;  /* the first signature is the operator's (the station's) */
+	bool page_checked;   /* the page could be rendered again here */
+	bool page_ok;        /* and it is byte for byte the signed page */
+	char page_msg[512];
+	char payload_key[KESU_FINGERPRINT_SIZE]; /* the key the payload was checked with */
 };
+
+/* What to check a certificate against. Every member may be NULL. */
+struct kesu_cert_trust {
+	const struct kesu_public_key *station; /* the payload's key; NULL: the one the
+						* certificate carries, vouched for by
+						* the station's PDF signature */
+	const struct kesu_x509_anchors *anchors; /* for the PDF signatures */
+	struct kesu_ledger *ledger;
+	const struct kesu_public_key *fallback; /* for a certificate that carries no key
+						 * (made before PDF signatures) */
+};
+
+/* kesu_cert_verify with X.509 trust anchors: every PDF signature (byte
+ * ranges, digests, CMS signatures, chains, timestamps, only signatures
+ * after the first), the embedded payload's Ed25519 signature, that the
+ * page is the one the payload renders to (re-rendered here; unchecked
+ * when another kesu version, libharu or font made it), PDF.sig when it is
+ * there (it may cover the file as issued, before later signatures), and
+ * the ledger. Returns as kesu_cert_verify. */
+int kesu_cert_verify_with(const char *pdf_path, const struct kesu_cert_trust *trust,
+			  struct kesu_cert_check *check);
 
 /* Checks a certificate offline: the detached signature of the PDF file
  * (PDF.sig beside it; its absence is not a failure, but leaves the check

@@ -23,6 +23,12 @@ struct kesu_config {
 	char class_label[64];        /* "" = 重要性分類; as kesu_pdf_style's */
 	char policy[4096];           /* "" = the built-in policy (kesu/policy.h); relative:
 				      * to the config file's directory */
+	/* The certificate's PDF signature (docs/certificate.md). */
+	char tsa[2048];              /* a timestamp authority's URL: B-T; "" = B-B */
+	char pkcs12[4096];           /* the station's identity in a PKCS#12 file */
+	char pkcs11[2048];           /* or on a token: a PKCS#11 URI */
+	char pdf_signature[12];      /* "visible" (the default) or "invisible" */
+	char signify_sig[4];         /* "yes": also write PDF.sig; "" = no */
 };
 
 /* Reads "key = value" lines from path into cfg, which the caller has

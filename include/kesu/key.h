@@ -66,6 +66,10 @@ int kesu_key_file_comment(const char *path, char *buf, size_t size, char *err, s
 int kesu_key_load_public(const char *path, struct kesu_public_key *pk, char *err,
 			 size_t errsize);
 
+/* The same from text in memory; name is what err calls it. */
+int kesu_key_parse_public(const char *text, size_t len, const char *name,
+			  struct kesu_public_key *pk, char *err, size_t errsize);
+
 /* Reads and unlocks a secret key file. Errors: -EACCES when the file is
  * readable or writable by group or others (it is not read), -ENOKEY when
  * it is protected and passphrase is NULL or "", -EKEYREJECTED for a wrong

@@ -41,6 +41,35 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 			  size_t sig_len, const struct kesu_pdf_style *style, const char *path,
 			  char *err, size_t errsize);
 
+/* A certificate to render: the payload, its signature, the station's
+ * public key (signify format; NULL: not attached, as before issue 15) and
+ * the style (NULL: the default). */
+struct kesu_pdf_doc {
+	const char *payload;
+	size_t payload_len;
+	const char *payload_sig;
+	size_t sig_len;
+	const char *station_pub;
+	size_t station_pub_len;
+	const struct kesu_pdf_style *style;
+};
+#define KESU_PDF_STATION_PUB_NAME "kesu-station.pub"
+#define KESU_PDF_RENDER_NAME "kesu-render.json"
+
+/* Renders into memory (*pdf malloc'd): the page, the attachments
+ * kesu-payload.json, kesu-payload.json.sig, kesu-station.pub (when given)
+ * and kesu-render.json (the renderer's version, libharu's, the font's
+ * SHA-256, the style and the seal boxes: what re-rendering needs to give
+ * the same bytes, docs/certificate.md). Errors as kesu_pdf_write. */
+int kesu_pdf_render(const struct kesu_pdf_doc *d, unsigned char **pdf, size_t *pdf_len,
+		    char *err, size_t errsize);
+
+/* One attachment of a PDF in memory, by name: 0 (*data malloc'd,
+ * NUL-terminated), -ENOENT when there is none, -KESU_EPARSE when the file
+ * is damaged or it is larger than max. */
+int kesu_pdf_read_attachment(const unsigned char *pdf, size_t len, const char *name, size_t max,
+			     char **data, size_t *data_len, char *err, size_t errsize);
+
 /* A Gregorian date as a Japanese era date: "令和8年12月6日", the first year
  * of an era as 元年 ("令和元年5月1日"). Eras from 大正 (1912-07-30) on;
  * returns -1 (out untouched) for earlier or invalid dates, else 0. */

@@ -33,6 +33,8 @@ struct kesu_station {
 	char cert_dir[KESU_PATH_MAX];
 	struct kesu_job_context ctx;   /* who, for whom, the station's fields */
 	struct kesu_pdf_style style;
+	const struct kesu_cert_signing *signing; /* the PDF signature (NULL: none, and
+						  * PDF.sig; kesu/cert.h) */
 	pthread_mutex_t lock;          /* one ledger connection, many job threads */
 };
 
@@ -42,6 +44,10 @@ void kesu_station_init(struct kesu_station *st, struct kesu_ledger *ledger,
 		       const struct kesu_secret_key *sk, const char *cert_dir,
 		       const struct kesu_job_context *ctx, const struct kesu_pdf_style *style);
 void kesu_station_destroy(struct kesu_station *st);
+/* How certificates are signed (kept, not copied; NULL: kesu_cert_issue's
+ * form). Signing is serialised under the station's lock: one token. */
+struct kesu_cert_signing;
+void kesu_station_set_signing(struct kesu_station *st, const struct kesu_cert_signing *signing);
 
 enum kesu_wipe_flags {
 	KESU_WIPE_RESTART = 1 << 0, /* close an unfinished job (ABANDONED), start anew */

@@ -15,6 +15,7 @@
 #include "kesu/gate.h"
 #include "kesu/job.h"
 #include "kesu/method.h"
+#include "kesu/cert.h"
 #include "kesu/config.h"
 #include "kesu/key.h"
 #include "kesu/ledger.h"
@@ -350,6 +351,28 @@ int cli_approval_path(const char *arg, char *path, size_t size);
 int cli_approval_find(const char *number, char *path, size_t size);
 /* kesu cert import (cmd_cert_import.c). */
 int cmd_cert_import(int argc, char **argv);
+/* kesu cert verify (cmd_cert_verify.c), sign and timestamp (cmd_cert_sign.c),
+ * and the help they share (cmd_cert.c). */
+int cmd_cert_verify(int argc, char **argv);
+int cmd_cert_sign(int argc, char **argv);
+int cmd_cert_timestamp(int argc, char **argv);
+void cli_cert_usage(FILE *out);
+/* What certificates are checked against (cmd_cert_verify.c): --trust
+ * arguments (certificate files, or the trust store), --pubkey, the
+ * ledger. */
+#define CLI_TRUST_FILES_MAX 16
+struct cli_verify_ctl {
+	const char *pubkey, *ledger, *trust_store;
+	const char *anchor_files[CLI_TRUST_FILES_MAX];
+	size_t nanchor_files;
+	bool no_ledger;
+};
+int cli_verify_trust_arg(struct cli_verify_ctl *v, const char *arg);
+struct cli_verify_env;
+int cli_verify_open(struct cli_verify_env **e, const struct cli_verify_ctl *v);
+int cli_verify_check(struct cli_verify_env *e, const char *pdf, struct kesu_cert_check *c);
+const struct kesu_trust *cli_verify_trust(const struct cli_verify_env *e);
+void cli_verify_close(struct cli_verify_env *e);
 /* kesu countersign (cmd_countersign.c; issue 14 item 5). */
 int cmd_countersign(int argc, char **argv);
 /* ---- kesu demo's approval (demo_approval.c) ---- */
@@ -365,4 +388,43 @@ int cli_demo_run(int (*cmd)(int, char **), char **argv);
 /* The approver's key (made and trusted once), then an approval of the demo
  * disk (asset CLI_DEMO_ASSET, class II, lease return). An exit code. */
 int cli_demo_approve(const struct cli_demo *d, const char *operator);
+/* station_signing.c: the PDF signature identity of the station and how
+ * certificates are signed (flags over the config file). */
+struct cli_signing_flags {
+	const char *tsa;             /* --tsa URL */
+	const char *pkcs12, *pkcs11; /* --pkcs12 FILE, --pkcs11 URI */
+	const char *pin_file;        /* --pin-file F: PKCS#12 passphrase or token PIN */
+	const char *passphrase_file; /* the station key's */
+	bool invisible, signify_sig;
+};
+struct cli_signing {
+	struct kesu_signer *signer;
+	char *station_pub;
+	size_t station_pub_len;
+	struct kesu_cert_signing cs;
+};
+int cli_signing_open(struct cli_station *st, const struct cli_signing_flags *f,
+		     struct cli_signing *s);
+/* The options every command that issues certificates takes: getopt codes,
+ * their table entries, one parser and the help text. */
+enum { CLI_O_TSA = 0x1000, CLI_O_PKCS12, CLI_O_PKCS11, CLI_O_PIN_FILE, CLI_O_INVISIBLE,
+       CLI_O_SIGNIFY_SIG };
+#define CLI_SIGNING_OPTIONS                                                                   \
+	{"tsa", required_argument, NULL, CLI_O_TSA},                                          \
+	{"pkcs12", required_argument, NULL, CLI_O_PKCS12},                                    \
+	{"pkcs11", required_argument, NULL, CLI_O_PKCS11},                                    \
+	{"pin-file", required_argument, NULL, CLI_O_PIN_FILE},                                \
+	{"invisible-signature", no_argument, NULL, CLI_O_INVISIBLE},                          \
+	{"signify-sig", no_argument, NULL, CLI_O_SIGNIFY_SIG}
+/* true when c was one of them (f set from arg). */
+bool cli_signing_option(int c, const char *arg, struct cli_signing_flags *f);
+extern const char cli_signing_help[];
+void cli_signing_close(struct cli_signing *s);
+/* Any signer: a kesu key's X.509 files (key: the Ed25519 key path, cert:
+ * another certificate file), a PKCS#12 file or a PKCS#11 URI; the secret
+ * (passphrase or PIN) from secret_file. */
+struct cli_signer_source {
+	const char *key, *cert, *pkcs12, *pkcs11, *secret_file;
+};
+int cli_signer_open(const struct cli_signer_source *src, struct kesu_signer **signer);
 #endif

@@ -13,6 +13,7 @@
 struct issue_ctl {
 	const char *ledger, *cert_dir, *key, *passphrase_file, *id;
 	bool force;
+	struct cli_signing_flags signing;
 };
 
 static void issue_usage(FILE *out)
@@ -20,14 +21,16 @@ static void issue_usage(FILE *out)
 	fputs("Usage: kesu cert issue [--ledger PATH] [--cert-dir DIR] [--key KEY]\n"
 	      "                       [--passphrase-file F] [--force] SEQ | JOB-ID | CERTIFICATE-ID\n\n"
 	      "Renders the certificate (SUCCESS) or the failure report (UNVERIFIED, FAILED)\n"
-	      "of a finished wipe record from the signed record in the ledger, signs it with\n"
-	      "the station key and writes kesu-ID.pdf and kesu-ID.pdf.sig into the\n"
-	      "certificate directory. The record must match its hash and the station key's\n"
+	      "of a finished wipe record from the signed record in the ledger, signs its\n"
+	      "payload with the station key, signs the PDF itself (PAdES, in the 担当者 box)\n"
+	      "and writes kesu-ID.pdf into the certificate directory (and kesu-ID.pdf.sig\n"
+	      "with --signify-sig). The record must match its hash and the station key's\n"
 	      "signature. Checks (kesu verify), unfinished and abandoned jobs get no\n"
 	      "document. An existing document is kept unless --force is given.\n"
 	      "Exit status: 0 issued; 2 refused (that record gets no document, or it\n"
-	      "exists); 4 the record does not match its hash or the station's signature.\n",
+	      "exists); 4 the record does not match its hash or the station's signature.\n\n",
 	      out);
+	fputs(cli_signing_help, out);
 }
 
 static int parse_issue(int argc, char **argv, struct issue_ctl *ctl)
@@ -36,7 +39,8 @@ static int parse_issue(int argc, char **argv, struct issue_ctl *ctl)
 	static const struct option opts[] = {
 		{"ledger", required_argument, NULL, O_LEDGER}, {"cert-dir", required_argument, NULL, O_CERT_DIR},
 		{"key", required_argument, NULL, O_KEY}, {"passphrase-file", required_argument, NULL, O_PASSFILE},
-		{"force", no_argument, NULL, O_FORCE}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"force", no_argument, NULL, O_FORCE}, CLI_SIGNING_OPTIONS,
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;
@@ -48,7 +52,11 @@ static int parse_issue(int argc, char **argv, struct issue_ctl *ctl)
 		case O_PASSFILE: ctl->passphrase_file = optarg; break;
 		case O_FORCE: ctl->force = true; break;
 		case 'h': issue_usage(stdout); return 1;
-		default: issue_usage(stderr); return -1;
+		default:
+			if (cli_signing_option(c, optarg, &ctl->signing))
+				break;
+			issue_usage(stderr);
+			return -1;
 		}
 	}
 	if (argc - optind != 1) {
@@ -101,7 +109,8 @@ static int load_record(struct cli_station *st, const struct issue_ctl *ctl, char
 	return KESU_EXIT_OK;
 }
 
-static int issue(struct cli_station *st, const struct issue_ctl *ctl)
+static int issue(struct cli_station *st, const struct issue_ctl *ctl,
+		 const struct kesu_cert_signing *signing)
 {
 	char *record = NULL, hash[65], job_id[KESU_JOB_ID_LEN + 1], path[KESU_PATH_MAX], err[KESU_ERRMSG_MAX];
 	uint64_t seq;
@@ -132,8 +141,8 @@ static int issue(struct cli_station *st, const struct issue_ctl *ctl)
 	struct kesu_pdf_style style;
 	kesu_config_pdf_style(&st->cfg, &style);
 	if (code == KESU_EXIT_OK &&
-	    kesu_cert_issue_styled(payload, len, st->sk, st->cert_dir, &style, path, sizeof(path), err,
-				   sizeof(err)) < 0) {
+	    kesu_cert_issue_signed(payload, len, st->sk, st->cert_dir, &style, signing, path,
+				   sizeof(path), err, sizeof(err)) < 0) {
 		cli_error("%s", err);
 		code = KESU_EXIT_FAILURE;
 	}
@@ -169,8 +178,13 @@ int cmd_cert_issue(int argc, char **argv)
 		code = cli_station_open_ledger_readonly(st);
 	if (code == KESU_EXIT_OK)
 		code = cli_load_secret_key(st->key_path, ctl.passphrase_file, &st->sk);
+	struct cli_signing signing = {0};
+	ctl.signing.passphrase_file = ctl.passphrase_file;
 	if (code == KESU_EXIT_OK)
-		code = issue(st, &ctl);
+		code = cli_signing_open(st, &ctl.signing, &signing);
+	if (code == KESU_EXIT_OK)
+		code = issue(st, &ctl, &signing.cs);
+	cli_signing_close(&signing);
 	cli_station_close(st);
 	free(st);
 	return code;

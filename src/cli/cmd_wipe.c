@@ -30,6 +30,7 @@ struct wipe_ctl {
 	const char *ledger, *cert_dir, *key, *passphrase_file;
 	/* The disposal process (issue 14): what must hold before writing. */
 	const char *approval, *policy, *trust;
+	struct cli_signing_flags signing; /* the certificate's PDF signature */
 };
 
 struct drive {
@@ -108,6 +109,7 @@ static void wipe_usage(FILE *out)
 	      "                           at most that much work is redone after a crash\n"
 	      "  -h, --help               this help\n",
 	      out);
+	fputs(cli_signing_help, out);
 }
 
 static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
@@ -155,6 +157,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		{"approval", required_argument, NULL, O_APPROVAL},
 		{"policy", required_argument, NULL, O_POLICY},
 		{"trust", required_argument, NULL, O_TRUST},
+		CLI_SIGNING_OPTIONS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -254,7 +257,11 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 			ctl->job.poll_ms = (unsigned)n;
 			break;
 		case 'h': wipe_usage(stdout); return 1;
-		default: wipe_usage(stderr); return -1;
+		default:
+			if (cli_signing_option(c, optarg, &ctl->signing))
+				break;
+			wipe_usage(stderr);
+			return -1;
 		}
 	}
 	if (!strcmp(progress, "auto"))
@@ -731,6 +738,7 @@ int cmd_wipe(int argc, char **argv)
 	int code = KESU_EXIT_OK;
 	struct kesu_station ks;
 	bool station_ready = false;
+	struct cli_signing signing = {0};
 	struct cli_disposal disposal = {0};
 	if (!method) {
 		cli_error("unknown method \"%s\" (kesu methods lists them)", ctl.method_id);
@@ -756,10 +764,14 @@ int cmd_wipe(int argc, char **argv)
 		}
 	} else if (code == KESU_EXIT_OK) {
 		code = open_station(&ctl, st);
+		ctl.signing.passphrase_file = ctl.passphrase_file;
+		if (code == KESU_EXIT_OK)
+			code = cli_signing_open(st, &ctl.signing, &signing);
 		if (code == KESU_EXIT_OK) {
 			struct kesu_pdf_style style;
 			kesu_config_pdf_style(&st->cfg, &style);
 			kesu_station_init(&ks, st->ledger, st->sk, st->cert_dir, &st->cfg.ctx, &style);
+			kesu_station_set_signing(&ks, &signing.cs);
 			station_ready = true;
 			code = start_jobs(&ctl, &ks, &disposal, drives);
 		}
@@ -775,6 +787,7 @@ int cmd_wipe(int argc, char **argv)
 	free(drives);
 	if (station_ready)
 		kesu_station_destroy(&ks);
+	cli_signing_close(&signing);
 	cli_station_close(st);
 	free(st);
 	cli_disposal_free(&disposal);

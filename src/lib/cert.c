@@ -158,6 +158,14 @@ int kesu_cert_issue_styled(const char *payload, size_t payload_len,
 			   const struct kesu_pdf_style *style, char *pdf_path, size_t pdf_path_size,
 			   char *err, size_t errsize)
 {
+	return kesu_cert_issue_signed(payload, payload_len, sk, cert_dir, style, NULL, pdf_path,
+				      pdf_path_size, err, errsize);
+}
+
+/* cert_dir/kesu-<certificate_id>.pdf, and the directory made. */
+static int certificate_path(const char *payload, const char *cert_dir, char *pdf_path,
+			    size_t size, char *err, size_t errsize)
+{
 	struct json_object *doc = json_tokener_parse(payload);
 	const char *id = doc ? json_object_get_string(member(doc, "certificate_id")) : NULL;
 	if (!id || !*id) {
@@ -165,159 +173,83 @@ int kesu_cert_issue_styled(const char *payload, size_t payload_len,
 		snprintf(err, errsize, "certificate: the payload has no certificate_id");
 		return -KESU_EPARSE;
 	}
-	snprintf(pdf_path, pdf_path_size, "%s/kesu-%s.pdf", cert_dir, id);
+	snprintf(pdf_path, size, "%s/kesu-%s.pdf", cert_dir, id);
 	json_object_put(doc);
 	int rc = kesu_mkdirs(cert_dir, 0700);
-	if (rc < 0) {
-		snprintf(err, errsize, "%s: %s", cert_dir, strerror(-rc));
-		return rc;
-	}
-	char *payload_sig = NULL, *pdf = NULL, *pdf_sig = NULL;
-	size_t payload_sig_len, pdf_len, pdf_sig_len;
-	rc = kesu_sign_detached(sk, payload, payload_len, "kesu certificate payload; verify with station.pub",
-				&payload_sig, &payload_sig_len);
-	if (rc == 0)
-		rc = kesu_pdf_write_styled(payload, payload_len, payload_sig, payload_sig_len, style,
-					   pdf_path, err, errsize);
-	else
-		snprintf(err, errsize, "certificate: cannot sign the payload");
-	if (rc == 0)
-		rc = kesu_file_read_bounded(pdf_path, KESU_PDF_FILE_MAX, 0, &pdf, &pdf_len, err, errsize);
-	if (rc == 0) {
-		const char *base = strrchr(pdf_path, '/') + 1;
-		char comment[300];
-		snprintf(comment, sizeof(comment), "verify with signify -V -p station.pub -m %s", base);
-		rc = kesu_sign_detached(sk, pdf, pdf_len, comment, &pdf_sig, &pdf_sig_len);
-		if (rc < 0)
-			snprintf(err, errsize, "certificate: cannot sign %s", pdf_path);
-	}
-	if (rc == 0) {
-		char sig_path[KESU_PATH_MAX];
-		snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
-		rc = kesu_file_write_atomic(sig_path, pdf_sig, pdf_sig_len, 0644, 0, err, errsize);
-	}
 	if (rc < 0)
-		unlink(pdf_path); /* no certificate without its signature */
-	free(payload_sig);
-	free(pdf);
-	free(pdf_sig);
+		snprintf(err, errsize, "%s: %s", cert_dir, strerror(-rc));
 	return rc;
 }
 
-static void check_file(const char *pdf_path, const struct kesu_public_key *pk, const char *pdf,
-		       size_t pdf_len, struct kesu_cert_check *c)
+/* The station's PDF signature in the 担当者 box, as the file's first
+ * incremental update. */
+static int sign_pdf(unsigned char **pdf, size_t *len, const struct kesu_cert_signing *s,
+		    const struct kesu_pdf_style *style, char *err, size_t errsize)
 {
-	char sig_path[KESU_PATH_MAX], *sig = NULL;
-	size_t sig_len;
-	snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
-	int rc = kesu_file_read_bounded(sig_path, KESU_PDF_SIG_MAX, 0, &sig, &sig_len, c->file_msg,
-					sizeof(c->file_msg));
-	/* Absent is not wrong: a genuine certificate is often mailed alone. A
-	 * .sig that is there but unreadable or wrong is a failure. */
-	c->file_checked = rc != -ENOENT;
-	if (rc == -ENOENT)
-		snprintf(c->file_msg, sizeof(c->file_msg), "%.480s is absent", sig_path);
-	if (rc < 0)
-		return;
-	char why[400];
-	rc = kesu_verify_detached(pk, pdf, pdf_len, sig, sig_len, why, sizeof(why));
-	c->file_ok = rc == 0;
-	snprintf(c->file_msg, sizeof(c->file_msg), "%s", rc == 0 ? "the PDF file is exactly as signed" : why);
-	free(sig);
-}
-
-static void check_ledger(struct kesu_ledger *ledger, const struct kesu_public_key *pk,
-			 struct json_object *doc, struct kesu_cert_check *c)
-{
-	c->ledger_checked = true;
-	struct json_object *lref = member(doc, "ledger");
-	const char *job_id = json_object_get_string(member(lref, "job_id"));
-	const char *hash = json_object_get_string(member(lref, "record_hash"));
-	int64_t seq = json_object_get_int64(member(lref, "seq"));
-	char *record = NULL, stored_hash[65], err[KESU_ERRMSG_MAX];
-	uint64_t stored_seq = 0;
-	/* The ledger's record as it is now: its hash recomputed from the text and
-	 * its signature checked, never the stored hash column taken on trust. */
-	int rc = job_id ? kesu_ledger_lookup_checked(ledger, job_id, pk, &record, &stored_seq, stored_hash,
-						     err, sizeof(err))
-			: 0;
-	if (rc < 0)
-		snprintf(c->ledger_msg, sizeof(c->ledger_msg), "%s", err);
-	else if (rc == 0)
-		snprintf(c->ledger_msg, sizeof(c->ledger_msg), "the ledger holds no finished record for job %s",
-			 job_id ? job_id : "(none named)");
-	else if (!hash || strcmp(hash, stored_hash) != 0 || (uint64_t)seq != stored_seq)
-		snprintf(c->ledger_msg, sizeof(c->ledger_msg),
-			 "the ledger's record %llu of job %s has another hash than the certificate names",
-			 (unsigned long long)stored_seq, job_id);
-	else {
-		c->ledger_ok = true;
-		snprintf(c->ledger_msg, sizeof(c->ledger_msg), "ledger record %llu holds the same job (hash %.16s...)",
-			 (unsigned long long)stored_seq, stored_hash);
+	struct kesu_pades_options o = {.role = KESU_PADES_OPERATOR, .when = time(NULL),
+				       .invisible = s->invisible,
+				       .era_dates = style && style->era_dates,
+				       .tsa_url = s->tsa_url, .tsa_timeout_s = s->tsa_timeout_s};
+	unsigned char *signed_pdf = NULL;
+	size_t signed_len = 0;
+	int rc = kesu_pades_sign(*pdf, *len, s->signer, &o, &signed_pdf, &signed_len, err, errsize);
+	if (rc == 0) {
+		free(*pdf);
+		*pdf = signed_pdf;
+		*len = signed_len;
 	}
-	free(record);
+	return rc;
 }
 
-/* Integrity first (a failed check outweighs everything), then the
- * outcome, then what could not be checked. */
-static enum kesu_cert_verdict verdict(const struct kesu_cert_check *c)
+static int write_signify(const char *pdf_path, const struct kesu_secret_key *sk,
+			 const unsigned char *pdf, size_t len, char *err, size_t errsize)
 {
-	if ((c->file_checked && !c->file_ok) || !c->payload_ok || (c->ledger_checked && !c->ledger_ok))
-		return KESU_CERT_INVALID;
-	if (!c->success)
-		return KESU_CERT_NOT_CERTIFICATE;
-	return c->file_checked ? KESU_CERT_VALID : KESU_CERT_UNCHECKED;
+	char *sig = NULL, comment[300], sig_path[KESU_PATH_MAX];
+	size_t sig_len;
+	snprintf(comment, sizeof(comment), "verify with signify -V -p station.pub -m %s",
+		 strrchr(pdf_path, '/') + 1);
+	int rc = kesu_sign_detached(sk, pdf, len, comment, &sig, &sig_len);
+	if (rc < 0) {
+		snprintf(err, errsize, "certificate: cannot sign %s", pdf_path);
+		return rc;
+	}
+	snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
+	rc = kesu_file_write_atomic(sig_path, sig, sig_len, 0644, 0, err, errsize);
+	free(sig);
+	return rc;
 }
 
-static void read_facts(struct json_object *doc, struct kesu_cert_check *c)
+int kesu_cert_issue_signed(const char *payload, size_t payload_len,
+			   const struct kesu_secret_key *sk, const char *cert_dir,
+			   const struct kesu_pdf_style *style,
+			   const struct kesu_cert_signing *signing, char *pdf_path,
+			   size_t pdf_path_size, char *err, size_t errsize)
 {
-	snprintf(c->certificate_id, sizeof(c->certificate_id), "%s",
-		 json_object_get_string(member(doc, "certificate_id")) ?: "");
-	snprintf(c->document, sizeof(c->document), "%s",
-		 json_object_get_string(member(doc, "document")) ?: "");
-	snprintf(c->outcome, sizeof(c->outcome), "%s",
-		 json_object_get_string(member(doc, "outcome")) ?: "");
-	c->success = !strcmp(c->document, "certificate") && !strcmp(c->outcome, "SUCCESS");
-}
-
-int kesu_cert_verify(const char *pdf_path, const struct kesu_public_key *pk,
-		     struct kesu_ledger *ledger, struct kesu_cert_check *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->verdict = KESU_CERT_INVALID;
-	char *pdf = NULL;
-	size_t pdf_len;
-	int rc = kesu_file_read_bounded(pdf_path, KESU_PDF_FILE_MAX, 0, &pdf, &pdf_len, c->file_msg,
-					sizeof(c->file_msg));
+	int rc = certificate_path(payload, cert_dir, pdf_path, pdf_path_size, err, errsize);
 	if (rc < 0)
 		return rc;
-	check_file(pdf_path, pk, pdf, pdf_len, c);
-
-	char *payload = NULL, *sig = NULL, why[400];
-	size_t payload_len, sig_len;
-	rc = Kesu_pdf_read_memory((const unsigned char *)pdf, pdf_len, &payload, &payload_len, &sig,
-			     &sig_len, why, sizeof(why));
-	free(pdf);
-	if (rc < 0) {
-		snprintf(c->payload_msg, sizeof(c->payload_msg), "%s", why);
-	} else {
-		rc = kesu_verify_detached(pk, payload, payload_len, sig, sig_len, why, sizeof(why));
-		c->payload_ok = rc == 0;
-		snprintf(c->payload_msg, sizeof(c->payload_msg), "%s",
-			 rc == 0 ? "the embedded payload is signed by the station key" : why);
-		struct json_object *doc = c->payload_ok ? json_tokener_parse(payload) : NULL;
-		if (doc) {
-			read_facts(doc, c);
-			if (ledger)
-				check_ledger(ledger, pk, doc, c);
-		} else if (c->payload_ok) {
-			c->payload_ok = false;
-			snprintf(c->payload_msg, sizeof(c->payload_msg), "the signed payload is not JSON");
-		}
-		json_object_put(doc);
+	char *payload_sig = NULL;
+	unsigned char *pdf = NULL;
+	size_t payload_sig_len, pdf_len = 0;
+	rc = kesu_sign_detached(sk, payload, payload_len, "kesu certificate payload; verify with station.pub",
+				&payload_sig, &payload_sig_len);
+	if (rc < 0)
+		snprintf(err, errsize, "certificate: cannot sign the payload");
+	struct kesu_pdf_doc d = {payload, payload_len, payload_sig, payload_sig_len,
+				 signing ? signing->station_pub : NULL,
+				 signing ? signing->station_pub_len : 0, style};
+	if (rc == 0)
+		rc = kesu_pdf_render(&d, &pdf, &pdf_len, err, errsize);
+	if (rc == 0 && signing)
+		rc = sign_pdf(&pdf, &pdf_len, signing, style, err, errsize);
+	if (rc == 0)
+		rc = kesu_file_write_atomic(pdf_path, pdf, pdf_len, 0644, 0, err, errsize);
+	if (rc == 0 && (!signing || signing->signify_sig)) {
+		rc = write_signify(pdf_path, sk, pdf, pdf_len, err, errsize);
+		if (rc < 0)
+			unlink(pdf_path); /* no certificate without the .sig asked for */
 	}
-	free(payload);
-	free(sig);
-	c->verdict = verdict(c);
-	return c->verdict == KESU_CERT_VALID ? 0 : -KESU_EVERIFY;
+	free(payload_sig);
+	free(pdf);
+	return rc;
 }

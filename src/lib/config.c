@@ -50,6 +50,12 @@ static const struct config_key keys[] = {
 	{"date_style", KEY_WORD, 0, CFG(date_style), (const char *const[]){"western", "era", NULL}, 0},
 	{"class_label", KEY_TEXT, 0, CFG(class_label), NULL, KESU_LIMIT_CLASS_LABEL},
 	{"policy", KEY_PATH, 0, CFG(policy), NULL, 0},
+	{"tsa", KEY_PATH, 0, CFG(tsa), NULL, 0},
+	{"pkcs12", KEY_PATH, 0, CFG(pkcs12), NULL, 0},
+	{"pkcs11", KEY_PATH, 0, CFG(pkcs11), NULL, 0},
+	{"pdf_signature", KEY_WORD, 0, CFG(pdf_signature),
+	 (const char *const[]){"visible", "invisible", NULL}, 0},
+	{"signify_sig", KEY_WORD, 0, CFG(signify_sig), (const char *const[]){"yes", "no", NULL}, 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

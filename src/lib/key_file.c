@@ -137,16 +137,24 @@ static int read_small_file(const char *path, bool mode_check, char *buf, size_t 
 int kesu_key_load_public(const char *path, struct kesu_public_key *pk, char *err,
 			 size_t errsize)
 {
-	static const char what[] = "signify public key";
-	char text[KEYFILE_MAX + 1], why[128];
-	struct pubkey_file f;
-	size_t len, used;
+	char text[KEYFILE_MAX + 1];
+	size_t len;
 	if (sodium_init() < 0)
 		return -ENOMEM;
-	int rc = read_small_file(path, false, text, sizeof(text), &len, what, err, errsize);
-	if (rc < 0)
-		return rc;
-	rc = Kesu_signify_parse(text, len, &f, sizeof(f), &used, why, sizeof(why));
+	int rc = read_small_file(path, false, text, sizeof(text), &len, "signify public key", err,
+				 errsize);
+	return rc < 0 ? rc : kesu_key_parse_public(text, len, path, pk, err, errsize);
+}
+
+int kesu_key_parse_public(const char *text, size_t len, const char *name,
+			  struct kesu_public_key *pk, char *err, size_t errsize)
+{
+	static const char what[] = "signify public key";
+	char why[128];
+	struct pubkey_file f;
+	size_t used;
+	const char *path = name;
+	int rc = Kesu_signify_parse(text, len, &f, sizeof(f), &used, why, sizeof(why));
 	if (rc == 0 && used != len) {
 		rc = -KESU_EPARSE;
 		snprintf(why, sizeof(why), "unexpected data after the key");

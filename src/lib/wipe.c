@@ -49,6 +49,11 @@ void kesu_station_init(struct kesu_station *st, struct kesu_ledger *ledger,
 	pthread_mutex_init(&st->lock, NULL);
 }
 
+void kesu_station_set_signing(struct kesu_station *st, const struct kesu_cert_signing *signing)
+{
+	st->signing = signing;
+}
+
 void kesu_station_destroy(struct kesu_station *st)
 {
 	pthread_mutex_destroy(&st->lock);
@@ -332,10 +337,14 @@ int kesu_wipe_certify(struct kesu_wipe *w, char *err, size_t errsize)
 		payload = kesu_cert_payload(w->record, w->record_len, w->status.seq, w->record_hash,
 					    time(NULL), &len);
 	}
-	int rc = payload ? kesu_cert_issue_styled(payload, len, w->st->sk, w->st->cert_dir, &w->st->style,
-						  w->status.document, sizeof(w->status.document), err,
-						  errsize)
-			 : -ENOMEM;
+	int rc = -ENOMEM;
+	if (payload) {
+		pthread_mutex_lock(&w->st->lock); /* one signer (a token) for every job */
+		rc = kesu_cert_issue_signed(payload, len, w->st->sk, w->st->cert_dir, &w->st->style,
+					    w->st->signing, w->status.document,
+					    sizeof(w->status.document), err, errsize);
+		pthread_mutex_unlock(&w->st->lock);
+	}
 	if (!payload)
 		snprintf(err, errsize, "cannot build the certificate payload");
 	free(payload);

@@ -296,3 +296,27 @@ int Kesu_pdf_load_at(struct pdf_reader *r, size_t off, struct pdf_obj *out)
 	return Kesu_pdf_parse_object(r, r->buf, r->buf + r->len, off, true, out);
 }
 
+
+int Kesu_pdf_offset(struct pdf_reader *r, unsigned num, size_t *off)
+{
+	struct pdf_entry *e = find(r, num);
+	if (!e)
+		return -ENOENT;
+	*off = e->off;
+	return 0;
+}
+
+size_t Kesu_pdf_defined_between(const struct pdf_reader *r, size_t from, size_t to,
+				unsigned *nums, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nindex; i++) {
+		const struct pdf_entry *e = &r->index[i];
+		if (e->off >= from && e->off < to) {
+			if (n < max)
+				nums[n] = e->num;
+			n++;
+		}
+	}
+	return n;
+}

@@ -175,10 +175,17 @@ static int parse_number(struct lex *lx, struct pv *out)
 		if (q - lx->p > 64)
 			return Kesu_pdf_fail(lx->r, "number too long");
 	}
+	const unsigned char *start = lx->p;
 	lx->p = q;
-	out->type = real ? PV_REAL : PV_INT;
+	if (real) { /* kept as written: rewriting an object must not round it */
+		out->type = PV_REAL;
+		out->u.s = start;
+		out->n = (size_t)(q - start);
+		return 0;
+	}
+	out->type = PV_INT;
 	out->u.i = neg ? -n : n;
-	if (real || neg || n > PDF_OBJNUM_MAX)
+	if (neg || n > PDF_OBJNUM_MAX)
 		return 0;
 	/* "num gen R" is a reference */
 	struct lex save = *lx;

@@ -16,10 +16,11 @@ enum pv_type { PV_NULL, PV_BOOL, PV_INT, PV_REAL, PV_STRING, PV_NAME, PV_ARRAY, 
 /* A parsed value; strings, names and containers live in the reader's arena. */
 struct pv {
 	enum pv_type type;
-	size_t n; /* STRING, NAME: bytes; ARRAY: items; DICT: key/value pairs */
+	size_t n; /* STRING, NAME, REAL: bytes; ARRAY: items; DICT: key/value pairs */
 	union {
-		long long i;                    /* BOOL, INT (REAL: its integer part) */
-		const unsigned char *s;         /* STRING, NAME: NUL-terminated */
+		long long i;                    /* BOOL, INT */
+		const unsigned char *s;         /* STRING, NAME: NUL-terminated; REAL: the
+						 * number as written in the file, n bytes */
 		struct pv *items;               /* ARRAY: n; DICT: 2n, key (NAME) then value */
 		struct {
 			unsigned num, gen;
@@ -82,6 +83,22 @@ int Kesu_pdf_exhausted(struct pdf_reader *r, const char *fmt, ...)
 /* pdf_index.c: object num, parsed once and then remembered. 0, or
  * -KESU_EPARSE / -ENOMEM. */
 int Kesu_pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out);
+/* Where the definition of num that counts (the last in the file) starts:
+ * 0, or -ENOENT when it is not at a file offset (absent, or in an object
+ * stream). */
+int Kesu_pdf_offset(struct pdf_reader *r, unsigned num, size_t *off);
+/* The numbers of every object definition starting in [from, to), in
+ * number order, into nums (at most max); returns how many there are. */
+size_t Kesu_pdf_defined_between(const struct pdf_reader *r, size_t from, size_t to,
+				unsigned *nums, size_t max);
+/* pdf_read.c: the trailer dictionary that startxref leads to (after an
+ * "xref" table, or a cross-reference stream's dictionary); *xref_off
+ * receives startxref's offset (NULL: not wanted). */
+int Kesu_pdf_find_trailer(struct pdf_reader *r, struct pv *trailer, size_t *xref_off);
+/* pdf_value_write.c: v as PDF syntax appended to out (a growing buffer);
+ * strings in hex, names escaped, reals as they were written. -ENOMEM. */
+struct kesu_buf;
+int Kesu_pdf_value_write(struct kesu_buf *out, const struct pv *v);
 /* Parses the value at off (a trailer dictionary). */
 int Kesu_pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out);
 /* Parses an "N G obj" at off (an xref stream named by startxref). */

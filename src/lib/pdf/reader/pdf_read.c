@@ -36,9 +36,7 @@ static const unsigned char *last_of(const unsigned char *buf, size_t len, size_t
 	return NULL;
 }
 
-/* The trailer dictionary that startxref leads to: after an "xref" table, or
- * the dictionary of a cross-reference stream. */
-static int find_trailer(struct pdf_reader *r, struct pv *trailer)
+int Kesu_pdf_find_trailer(struct pdf_reader *r, struct pv *trailer, size_t *xref_off)
 {
 	const unsigned char *sx = last_of(r->buf, r->len, 4096, "startxref");
 	if (!sx)
@@ -51,6 +49,8 @@ static int find_trailer(struct pdf_reader *r, struct pv *trailer)
 		off = off * 10 + (size_t)(r->buf[i] - '0');
 	if (digits == 0 || off >= r->len)
 		return Kesu_pdf_fail(r, "startxref points outside the file: the PDF is damaged");
+	if (xref_off)
+		*xref_off = off;
 	if (r->len - off >= 4 && memcmp(r->buf + off, "xref", 4) == 0) {
 		const unsigned char *t = memmem(r->buf + off, r->len - off, "trailer", 7);
 		if (!t || Kesu_pdf_parse_at(r, (size_t)(t - r->buf) + 7, trailer) || trailer->type != PV_DICT)
@@ -158,10 +158,21 @@ static int extract(struct pdf_reader *r, const struct wanted *w, char **data, si
 	return 0;
 }
 
+/* Finds the wanted attachments' specifications; a missing one is
+ * -ENOENT when absent_ok, else -KESU_EPARSE naming it. */
+static int find_attachments(struct pdf_reader *r, struct wanted *want, size_t nwant,
+			    bool absent_ok);
+
 static int read_attachments(struct pdf_reader *r, struct wanted *want, size_t nwant)
 {
+	return find_attachments(r, want, nwant, false);
+}
+
+static int find_attachments(struct pdf_reader *r, struct wanted *want, size_t nwant,
+			    bool absent_ok)
+{
 	struct pv trailer, root, names, tree;
-	int rc = find_trailer(r, &trailer);
+	int rc = Kesu_pdf_find_trailer(r, &trailer, NULL);
 	if (rc)
 		return rc;
 	const struct pv *v = Kesu_pdf_dict_get(&trailer, "Root");
@@ -171,12 +182,16 @@ static int read_attachments(struct pdf_reader *r, struct wanted *want, size_t nw
 	if (v && (rc = Kesu_pdf_resolve(r, v, &names)) != 0)
 		return rc;
 	v = v ? Kesu_pdf_dict_get(&names, "EmbeddedFiles") : NULL;
+	if (!v && absent_ok)
+		return -ENOENT;
 	if (!v)
 		return Kesu_pdf_fail(r, "no %s attachment (the PDF has no attachments)", want[0].name);
 	unsigned nodes = 0;
 	if ((rc = Kesu_pdf_resolve(r, v, &tree)) != 0 || (rc = walk(r, &tree, 0, &nodes, want, nwant)))
 		return rc;
 	for (size_t w = 0; w < nwant; w++) {
+		if (want[w].count == 0 && absent_ok)
+			return -ENOENT;
 		if (want[w].count == 0)
 			return Kesu_pdf_fail(r, "no %s attachment", want[w].name);
 		if (want[w].count > 1)
@@ -235,5 +250,25 @@ int kesu_pdf_read_payload(const char *path, char **payload, size_t *payload_len,
 		rc = Kesu_pdf_read_memory((const unsigned char *)buf, len, payload, payload_len, sig, sig_len,
 				     err, errsize);
 	free(buf);
+	return rc;
+}
+
+int kesu_pdf_read_attachment(const unsigned char *pdf, size_t len, const char *name, size_t max,
+			     char **data, size_t *data_len, char *err, size_t errsize)
+{
+	struct pdf_reader r;
+	struct wanted want = {name, max, {0}, 0};
+	*data = NULL;
+	*data_len = 0;
+	int rc = Kesu_pdf_reader_open(&r, pdf, len, err, errsize);
+	if (rc == 0)
+		rc = find_attachments(&r, &want, 1, true);
+	if (rc == 0)
+		rc = extract(&r, &want, data, data_len);
+	Kesu_pdf_reader_close(&r);
+	if (rc == -ENOMEM)
+		snprintf(err, errsize, "out of memory");
+	else if (rc == -ENOENT)
+		snprintf(err, errsize, "no %s attachment", name);
 	return rc;
 }

@@ -151,39 +151,87 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 			  size_t sig_len, const struct kesu_pdf_style *style, const char *path,
 			  char *err, size_t errsize)
 {
-	struct cert c;
+	struct kesu_pdf_doc d = {payload, payload_len, payload_sig, sig_len, NULL, 0, style};
+	unsigned char *bytes = NULL;
+	size_t len = 0;
 	char scratch[1];
 	if (!err || !errsize)
 		err = scratch, errsize = sizeof(scratch);
-	err[0] = '\0';
-	if (!payload || !payload_sig || !path) {
-		snprintf(err, errsize, "no payload, signature or path");
+	if (!path) {
+		snprintf(err, errsize, "no path");
 		return -EINVAL;
 	}
-	if (sig_len == 0 || sig_len > KESU_PDF_SIG_MAX) {
-		snprintf(err, errsize, "signature: %zu bytes (1 to %u expected)", sig_len,
+	int rc = kesu_pdf_render(&d, &bytes, &len, err, errsize);
+	if (rc == 0)
+		rc = kesu_file_write_atomic(path, bytes, len, 0644, 0, err, errsize);
+	free(bytes);
+	return rc;
+}
+
+static int attach_all(struct pdf *p, const struct kesu_pdf_doc *d, const char *font)
+{
+	/* in byte order of their names, as a name tree lists them */
+	int rc = Kesu_pdf_attach(p, KESU_PDF_PAYLOAD_NAME, d->payload, d->payload_len);
+	if (rc == 0)
+		rc = Kesu_pdf_attach(p, KESU_PDF_SIG_NAME, d->payload_sig, d->sig_len);
+	size_t info_len = 0;
+	char *info = rc == 0 ? Kesu_pdf_render_info(p, font, &info_len) : NULL;
+	if (rc == 0)
+		rc = info ? Kesu_pdf_attach(p, KESU_PDF_RENDER_NAME, info, info_len) : -ENOMEM;
+	free(info);
+	if (rc == 0 && d->station_pub)
+		rc = Kesu_pdf_attach(p, KESU_PDF_STATION_PUB_NAME, d->station_pub, d->station_pub_len);
+	return rc;
+}
+
+static int check_doc(const struct kesu_pdf_doc *d, char *err, size_t errsize)
+{
+	if (!d->payload || !d->payload_sig) {
+		snprintf(err, errsize, "no payload or signature");
+		return -EINVAL;
+	}
+	if (d->sig_len == 0 || d->sig_len > KESU_PDF_SIG_MAX) {
+		snprintf(err, errsize, "signature: %zu bytes (1 to %u expected)", d->sig_len,
 			 KESU_PDF_SIG_MAX);
+		return -EINVAL;
+	}
+	if (d->station_pub && (d->station_pub_len == 0 || d->station_pub_len > KESU_PDF_SIG_MAX)) {
+		snprintf(err, errsize, "station public key: %zu bytes (1 to %u expected)",
+			 d->station_pub_len, KESU_PDF_SIG_MAX);
 		return -EINVAL;
 	}
 	if (sodium_init() < 0) {
 		snprintf(err, errsize, "libsodium cannot start");
 		return -EIO;
 	}
-	int rc = Kesu_cert_parse(payload, payload_len, &c, err, errsize);
+	return 0;
+}
+
+int kesu_pdf_render(const struct kesu_pdf_doc *d, unsigned char **out, size_t *out_len,
+		    char *err, size_t errsize)
+{
+	struct cert c;
+	char scratch[1];
+	if (!err || !errsize)
+		err = scratch, errsize = sizeof(scratch);
+	err[0] = '\0';
+	*out = NULL;
+	*out_len = 0;
+	int rc = check_doc(d, err, errsize);
+	if (rc == 0)
+		rc = Kesu_cert_parse(d->payload, d->payload_len, &c, err, errsize);
 	if (rc)
 		return rc;
-	signature_line(&c, payload_sig, sig_len);
+	signature_line(&c, d->payload_sig, d->sig_len);
 
 	const char *font = getenv("KESU_FONT");
 	if (!font || !font[0])
 		font = KESU_PDF_FONT_DEFAULT;
 	struct pdf p = {.cert = &c, .accent = c.failure ? RGB_DARK_RED : RGB_BLUE,
-			.era = style && style->era_dates};
-	const char *label = style && style->class_label[0] ? style->class_label
-							   : KESU_PDF_CLASS_LABEL;
+			.era = d->style && d->style->era_dates};
+	const char *label = d->style && d->style->class_label[0] ? d->style->class_label
+								 : KESU_PDF_CLASS_LABEL;
 	Kesu_cert_text(p.class_label, sizeof(p.class_label), label, strnlen(label, 64));
-	unsigned char *bytes = NULL;
-	size_t len = 0;
 	p.doc = HPDF_New(on_hpdf_error, &p);
 	if (!p.doc) {
 		Kesu_cert_free(&c);
@@ -195,13 +243,11 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 	rc = Kesu_pdf_font_load(&p, font, err, errsize);
 	if (rc == 0) {
 		render(&p);
-		rc = Kesu_pdf_attach(&p, KESU_PDF_PAYLOAD_NAME, payload, payload_len);
-		if (rc == 0)
-			rc = Kesu_pdf_attach(&p, KESU_PDF_SIG_NAME, payload_sig, sig_len);
+		rc = attach_all(&p, d, font);
 		if (rc == 0 && p.error)
 			rc = p.error == HPDF_FAILD_TO_ALLOC_MEM ? -ENOMEM : -EIO;
 		if (rc == 0)
-			rc = save_to_memory(p.doc, &bytes, &len);
+			rc = save_to_memory(p.doc, out, out_len);
 		if (rc == 0 && p.error)
 			rc = -EIO;
 		if (rc)
@@ -210,8 +256,10 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 	}
 	HPDF_Free(p.doc);
 	Kesu_cert_free(&c);
-	if (rc == 0)
-		rc = kesu_file_write_atomic(path, bytes, len, 0644, 0, err, errsize);
-	free(bytes);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+	}
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include <hpdf_streams.h>
 #include <string.h>
 
+#include "kesu/pdf.h"
 #include "pdf_internal.h"
 
 static HPDF_NameTree embedded_files(HPDF_Doc doc)
@@ -33,6 +34,17 @@ static HPDF_NameTree embedded_files(HPDF_Doc doc)
 			return NULL;
 	}
 	return tree;
+}
+
+static const char *description(const char *name)
+{
+	if (!strcmp(name, KESU_PDF_PAYLOAD_NAME))
+		return "kesu certificate payload (canonical JSON)";
+	if (!strcmp(name, KESU_PDF_SIG_NAME))
+		return "Ed25519 signature of kesu-payload.json (signify)";
+	if (!strcmp(name, KESU_PDF_RENDER_NAME))
+		return "what the page was rendered with, to render it again (JSON)";
+	return "the station's Ed25519 public key (signify)";
 }
 
 int Kesu_pdf_attach(struct pdf *p, const char *name, const char *data, size_t len)
@@ -58,13 +70,14 @@ int Kesu_pdf_attach(struct pdf *p, const char *name, const char *data, size_t le
 	st += HPDF_Dict_AddName(spec, "Type", "Filespec");
 	st += HPDF_Dict_Add(spec, "F", HPDF_String_New(mm, name, NULL));
 	st += HPDF_Dict_Add(spec, "UF", HPDF_String_New(mm, name, NULL));
-	st += HPDF_Dict_Add(spec, "Desc",
-			    HPDF_String_New(mm,
-					    json ? "kesu certificate payload (canonical JSON)"
-						 : "Ed25519 signature of kesu-payload.json (signify)",
-					    NULL));
+	st += HPDF_Dict_Add(spec, "Desc", HPDF_String_New(mm, description(name), NULL));
 	st += HPDF_Dict_Add(ef, "F", file);
 	st += HPDF_Dict_Add(spec, "EF", ef);
-	st += HPDF_NameTree_Add(tree, HPDF_String_New(mm, name, NULL), spec);
+	/* appended, not HPDF_NameTree_Add: that sorts by length first and
+	 * loses the value of a name it inserts before others. Callers attach
+	 * in byte order, as a name tree must be. */
+	HPDF_Array names = HPDF_Dict_GetItem(tree, "Names", HPDF_OCLASS_ARRAY);
+	st += names ? HPDF_Array_Add(names, HPDF_String_New(mm, name, NULL)) : HPDF_FAILD_TO_ALLOC_MEM;
+	st += names ? HPDF_Array_Add(names, spec) : HPDF_FAILD_TO_ALLOC_MEM;
 	return st == HPDF_OK ? 0 : -ENOMEM;
 }

@@ -149,6 +149,14 @@ struct rgb {
 	float r, g, b;
 };
 
+/* Where a seal box's body is (below its label), for the PDF signature of
+ * that role (kesu-render.json, kesu/pades.h): page 0-based, PDF points. */
+#define PDF_SEALS 4 /* operator, witness, validator, approver */
+struct seal_box {
+	unsigned page;
+	float x1, y1, x2, y2;
+};
+
 /* The drawing context: one document, the current page and where the next
  * block goes. */
 struct pdf {
@@ -163,6 +171,7 @@ struct pdf {
 	bool era;           /* style: Japanese era dates */
 	char class_label[CERT_TEXT]; /* style: the class's name, sanitised */
 	int error;          /* first libharu error (HPDF_STATUS), 0 if none */
+	struct seal_box seals[PDF_SEALS];
 };
 
 /* pdf_text.c */
@@ -240,5 +249,11 @@ int Kesu_pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *
 
 /* pdf_attach.c: embeds name -> data as an attachment (compressed). */
 int Kesu_pdf_attach(struct pdf *p, const char *name, const char *data, size_t len);
+
+/* pdf_render_info.c: the kesu-render.json attachment: what re-rendering
+ * the page needs (the style) and what it depends on (kesu's version,
+ * libharu's, the font file's SHA-256), and the seal boxes. Canonical JSON,
+ * malloc'd. */
+char *Kesu_pdf_render_info(const struct pdf *p, const char *font_path, size_t *len);
 
 #endif

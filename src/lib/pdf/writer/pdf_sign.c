@@ -190,10 +190,12 @@ void Kesu_pdf_draw_technical(struct pdf *p)
 	}
 }
 
-static void seal_box(struct pdf *p, float x, float w, const char *ja, const char *en,
-		     const char *name)
+static void seal_box(struct pdf *p, unsigned index, float x, float w, const char *ja,
+		     const char *en, const char *name)
 {
 	float top = p->y, head = 13, h = SEAL_BOX_H;
+	p->seals[index] = (struct seal_box){p->page_no - 1, x, PAGE_H - (top + h), x + w,
+					    PAGE_H - (top + head)};
 	char label[80];
 	snprintf(label, sizeof(label), "%s / %s", ja, en);
 	Kesu_pdf_rect(p, x, top, w, head, &RGB_LABEL, &RGB_RULE, 0.5f);
@@ -205,19 +207,19 @@ static void seal_box(struct pdf *p, float x, float w, const char *ja, const char
 	Kesu_pdf_color(p, RGB_GREY);
 	Kesu_pdf_text(p, x + 5, top + head + 3, 8, "氏名 / Name");
 	Kesu_pdf_color(p, RGB_BLACK);
-	if (name[0]) { /* whole, on up to three lines, however long (64 characters) */
+	if (name[0]) { /* whole, on up to four lines, however long (64 characters) */
 		float size = 8.5f, width = line_end - x - 8;
-		while (size > 4 && (Kesu_pdf_wrap_count(p, size, name, width) > 3 ||
+		while (size > 4 && (Kesu_pdf_wrap_count(p, size, name, width) > 4 ||
 				    Kesu_pdf_widest_token(p, size, name) > width))
 			size -= 0.25f;
 		unsigned lines = Kesu_pdf_wrap_count(p, size, name, width);
 		float lead = size * 1.1f, text_h = (float)(lines - 1) * lead + size;
-		Kesu_pdf_text_wrap(p, x + 6, top + head + 20.5f - text_h / 2, width, size, lead, 3, name);
+		Kesu_pdf_text_wrap(p, x + 6, top + head + 20.5f - text_h / 2, width, size, lead, 4, name);
 	}
 	Kesu_pdf_line(p, x + 5, top + head + 30, line_end, top + head + 30, RGB_RULE, 0.5f);
 	Kesu_pdf_color(p, RGB_GREY);
 	Kesu_pdf_text(p, x + 5, top + head + 32.5f, 8, "日付 / Date");
-	Kesu_pdf_text(p, x + 24, top + head + 42, 8, "　　年　　月　　日");
+	Kesu_pdf_text(p, x + 6, top + head + 42, 8, "　　年　　月　　日");
 	Kesu_pdf_line(p, x + 5, top + head + 52, line_end, top + head + 52, RGB_RULE, 0.5f);
 
 	/* the seal: a dashed circle with 印, 12.7 mm across (a personal seal is 10-12 mm) */
@@ -236,12 +238,13 @@ static void seal_box(struct pdf *p, float x, float w, const char *ja, const char
 void Kesu_pdf_draw_seals(struct pdf *p)
 {
 	const struct cert *c = p->cert;
-	float gap = 8, w = (CONTENT_W - 2 * gap) / 3;
+	float gap = 6, w = (CONTENT_W - 3 * gap) / PDF_SEALS;
 	Kesu_pdf_need(p, 6 + SEAL_BOX_H);
 	p->y += 6;
-	seal_box(p, MARGIN_X, w, "担当者", "Operator", c->operator_name);
-	seal_box(p, MARGIN_X + w + gap, w, "立会者", "Witness", c->witness_name);
-	seal_box(p, MARGIN_X + 2 * (w + gap), w, "承認者", "Approver",
+	seal_box(p, 0, MARGIN_X, w, "担当者", "Operator", c->operator_name);
+	seal_box(p, 1, MARGIN_X + w + gap, w, "立会者", "Witness", c->witness_name);
+	seal_box(p, 2, MARGIN_X + 2 * (w + gap), w, "確認者", "Validator", "");
+	seal_box(p, 3, MARGIN_X + 3 * (w + gap), w, "承認者", "Approver",
 		 c->approval.number[0] ? c->approval.approver : c->approver_name);
 	p->y += SEAL_BOX_H;
 }

@@ -1,0 +1,19 @@
+/* Between the certificate files: what one certificate's first revision
+ * holds, and the page check (cert_page.c). */
+#ifndef KESU_CERT_INTERNAL_H
+#define KESU_CERT_INTERNAL_H
+#include <stddef.h>
+
+/* The attachments of a certificate's first signed revision. */
+struct cert_parts {
+	char *payload, *sig, *station_pub; /* station_pub NULL: none attached */
+	size_t payload_len, sig_len, station_pub_len;
+};
+
+/* Renders the page again from p and compares it with pdf[0..first_end):
+ * 0 (the same bytes; *page_end: where kesu's rendering ends), -ENOTSUP
+ * (not checked: another renderer; msg says why) or -KESU_EVERIFY (it
+ * differs, or cannot be rendered). */
+int Kesu_cert_check_page(const unsigned char *pdf, size_t first_end, const struct cert_parts *p,
+			 size_t *page_end, char *msg, size_t size);
+#endif

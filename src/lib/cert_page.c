@@ -1,0 +1,138 @@
+/* Does the page show the signed payload? The page is rendered
+ * deterministically from the payload, its signature, the station's public
+ * key and the style, so render it again and compare bytes with the file's
+ * first revision. The check is only as good as the renderer being the
+ * same: when kesu-render.json names another kesu, libharu or font, it is
+ * not made, and says so, rather than passed. */
+#include <errno.h>
+#include <hpdf.h>
+#include <json-c/json.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert_internal.h"
+#include "kesu/error.h"
+#include "kesu/fileio.h"
+#include "kesu/pdf.h"
+#include "pades_pdf.h"
+
+#define RENDER_INFO_MAX 16384
+#define FONT_FILE_MAX (64u << 20)
+
+static const char *text_of(struct json_object *o, const char *name)
+{
+	struct json_object *v = NULL;
+	json_object_object_get_ex(o, name, &v);
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static void local_font_digest(char *out, size_t size)
+{
+	const char *font = getenv("KESU_FONT");
+	char *data = NULL, err[128];
+	size_t len = 0;
+	out[0] = '\0';
+	if (kesu_file_read_bounded(font && font[0] ? font : KESU_PDF_FONT_DEFAULT, FONT_FILE_MAX, 0,
+				   &data, &len, err, sizeof(err)) != 0)
+		return;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * sizeof(h) + 1];
+	crypto_hash_sha256(h, (const unsigned char *)data, len);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(out, size, "sha256:%s", hex);
+	free(data);
+}
+
+/* Whether this kesu can render what info describes; why not in msg. */
+static bool same_renderer(struct json_object *info, char *msg, size_t size)
+{
+	const char *kesu = text_of(info, "kesu"), *haru = text_of(info, "libharu");
+	const char *font = text_of(info, "font_sha256");
+	char local[80];
+	if (!kesu || !haru || !font) {
+		snprintf(msg, size, "kesu-render.json is incomplete: the page cannot be rendered again");
+		return false;
+	}
+	if (strcmp(kesu, KESU_VERSION) != 0) {
+		snprintf(msg, size, "not checked: the page was rendered by kesu %.40s, this is kesu %s",
+			 kesu, KESU_VERSION);
+		return false;
+	}
+	if (strcmp(haru, HPDF_GetVersion()) != 0) {
+		snprintf(msg, size, "not checked: the page was rendered with libharu %.40s, this "
+				    "station has %s", haru, HPDF_GetVersion());
+		return false;
+	}
+	local_font_digest(local, sizeof(local));
+	if (strcmp(font, local) != 0) {
+		snprintf(msg, size, "not checked: the page was rendered with another font file "
+				    "than this station's");
+		return false;
+	}
+	return true;
+}
+
+static void style_of(struct json_object *info, struct kesu_pdf_style *style)
+{
+	struct json_object *st = NULL, *era = NULL;
+	json_object_object_get_ex(info, "style", &st);
+	json_object_object_get_ex(st, "era_dates", &era);
+	const char *label = text_of(st, "class_label");
+	memset(style, 0, sizeof(*style));
+	style->era_dates = json_object_get_boolean(era);
+	snprintf(style->class_label, sizeof(style->class_label), "%s", label ? label : "");
+}
+
+int Kesu_cert_check_page(const unsigned char *pdf, size_t first_end, const struct cert_parts *p,
+			 size_t *page_end, char *msg, size_t size)
+{
+	char *text = NULL, err[256];
+	size_t n = 0;
+	int rc = kesu_pdf_read_attachment(pdf, first_end, KESU_PDF_RENDER_NAME, RENDER_INFO_MAX, &text,
+					  &n, err, sizeof(err));
+	if (rc == -ENOENT) {
+		snprintf(msg, size, "not checked: the certificate has no kesu-render.json (made "
+				    "by an earlier kesu)");
+		return -ENOTSUP;
+	}
+	struct json_object *info = rc == 0 ? json_tokener_parse(text) : NULL;
+	free(text);
+	if (!info) {
+		snprintf(msg, size, "kesu-render.json cannot be read: %s", rc ? err : "not JSON");
+		return -KESU_EVERIFY;
+	}
+	if (!same_renderer(info, msg, size)) {
+		json_object_put(info);
+		return strncmp(msg, "not checked", 11) == 0 ? -ENOTSUP : -KESU_EVERIFY;
+	}
+	struct kesu_pdf_style style;
+	style_of(info, &style);
+	json_object_put(info);
+	struct kesu_pdf_doc d = {p->payload, p->payload_len, p->sig, p->sig_len, p->station_pub,
+				 p->station_pub_len, &style};
+	unsigned char *again = NULL;
+	size_t len = 0;
+	rc = kesu_pdf_render(&d, &again, &len, err, sizeof(err));
+	if (rc) {
+		snprintf(msg, size, "the page cannot be rendered again: %s", err);
+		return -KESU_EVERIFY;
+	}
+	bool same = len <= first_end && memcmp(again, pdf, len) == 0;
+	free(again);
+	if (!same) {
+		snprintf(msg, size, "the page is not the one the signed payload renders to: the "
+				    "document shows something else than what was signed");
+		return -KESU_EVERIFY;
+	}
+	*page_end = len;
+	/* the station's own update, between the page and its signature, may add
+	 * only that signature */
+	struct pades_seal seals[KESU_PADES_ROLES];
+	size_t nseals = Kesu_pades_seal_boxes(pdf, len, seals);
+	if (Kesu_pades_update_allowed(pdf, len, first_end, seals, nseals, msg, size) != 0)
+		return -KESU_EVERIFY;
+	snprintf(msg, size, "the page is exactly the one the signed payload renders to");
+	return 0;
+}
