@@ -180,7 +180,9 @@ int cli_key_x509_new(const char *secret, const char *pass, const char *alg_text,
 		return code;
 	if (alg_text)
 		kesu_x509_alg_parse(alg_text, &alg); /* checked with the options */
-	int rc = access(key, F_OK) == 0 ? 0 : kesu_x509_key_generate(key, alg, pass, err, sizeof(err));
+	int rc = 0;
+	if (access(key, F_OK) != 0)
+		rc = kesu_x509_key_generate(key, alg, pass, err, sizeof(err));
 	if (rc == 0)
 		rc = kesu_x509_self_sign(key, pass, subject, days ? days : DAYS_DEFAULT, time(NULL),
 					 replace, crt, err, sizeof(err));
@@ -379,7 +381,8 @@ static int check_options(const struct x509_ctl *c, int nargs)
 		return -1;
 	}
 	if (c->verb == X_IMPORT && (c->name || c->output)) {
-		cli_error("key import-cert: takes no --name or -o (the CA's answer names the holder)");
+		cli_error("key import-cert: takes no --name or -o (the CA's answer names the "
+			  "holder)");
 		return -1;
 	}
 	if ((c->verb == X_CSR) != (c->output != NULL)) {

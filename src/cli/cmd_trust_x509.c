@@ -30,7 +30,8 @@ void cli_trust_certs_json(const struct kesu_trust *trust, const char *role,
 	for (size_t i = 0; i < kesu_trust_cert_count(trust); i++) {
 		const struct kesu_trust_cert *c = kesu_trust_cert_at(trust, i);
 		struct kesu_x509_info info;
-		if (!shown(c, role) || kesu_x509_cert_describe_mem(c->pem, strlen(c->pem), &info) < 0)
+		if (!shown(c, role) ||
+		    kesu_x509_cert_describe_mem(c->pem, strlen(c->pem), &info) < 0)
 			continue;
 		struct json_object *o = json_object_new_object();
 		const char *members[][2] = {

@@ -86,7 +86,8 @@ int kesu_trust_add_cert(struct kesu_trust *trust, const char *role, const char *
 	char why[KESU_ERRMSG_MAX];
 	int count = 0;
 	if (kesu_trust_cert_role_check(role) < 0)
-		return snprintf(err, errsize, "unknown role \"%s\" for a certificate", role ? role : ""),
+		return snprintf(err, errsize, "unknown role \"%s\" for a certificate",
+				role ? role : ""),
 		       -KESU_EPARSE;
 	if (kesu_trust_name_check(name, why, sizeof(why)) < 0)
 		return snprintf(err, errsize, "%s", why), -KESU_EPARSE;

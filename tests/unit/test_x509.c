@@ -118,7 +118,8 @@ static X509 *issue(EVP_PKEY *subject_key, const char *cn, X509 *issuer, EVP_PKEY
 	X509_set_pubkey(x, subject_key);
 	ASN1_TIME_set(X509_getm_notBefore(x), from);
 	ASN1_TIME_adj(X509_getm_notAfter(x), from, days, 0);
-	add_ext(x, issuer ? issuer : x, NID_basic_constraints, ca ? "critical,CA:TRUE" : "CA:FALSE");
+	add_ext(x, issuer ? issuer : x, NID_basic_constraints,
+		ca ? "critical,CA:TRUE" : "CA:FALSE");
 	add_ext(x, issuer ? issuer : x, NID_key_usage,
 		ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,nonRepudiation");
 	add_ext(x, issuer ? issuer : x, NID_subject_key_identifier, "hash");
@@ -705,7 +706,8 @@ Test(x509, pkcs11_signs_on_the_token)
  * with CKM_SHA256_RSA_PKCS. */
 Test(x509, pkcs11_certificate_file_and_rsa)
 {
-	const char *bare = getenv("KESU_TEST_PKCS11_BARE_URI"), *pin = getenv("KESU_TEST_PKCS11_PIN");
+	const char *bare = getenv("KESU_TEST_PKCS11_BARE_URI");
+	const char *pin = getenv("KESU_TEST_PKCS11_PIN");
 	const char *bare_crt = getenv("KESU_TEST_PKCS11_BARE_CERT");
 	const char *other_crt = getenv("KESU_TEST_PKCS11_OTHER_CERT");
 	const char *rsa = getenv("KESU_TEST_PKCS11_RSA_URI");

@@ -225,7 +225,8 @@ int Kesu_p11_pin(P11KitUri *uri, const char *pin, char *buf, size_t size, char *
 	const char *source = p11_kit_uri_get_pin_source(uri);
 	buf[0] = '\0';
 	if (value && strlen(value) >= size)
-		return snprintf(err, errsize, "the PIN is longer than %zu bytes", size - 1), -EINVAL;
+		return snprintf(err, errsize, "the PIN is longer than %zu bytes", size - 1),
+		       -EINVAL;
 	if (value)
 		memcpy(buf, value, strlen(value) + 1);
 	else if (source && *source)

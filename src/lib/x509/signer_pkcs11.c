@@ -30,7 +30,8 @@ static int ecdsa_der(const unsigned char *raw, size_t n, unsigned char **der, si
 	if (n == 0 || n % 2)
 		return -EIO;
 	ECDSA_SIG *es = ECDSA_SIG_new();
-	BIGNUM *r = BN_bin2bn(raw, (int)(n / 2), NULL), *s = BN_bin2bn(raw + n / 2, (int)(n / 2), NULL);
+	int half = (int)(n / 2);
+	BIGNUM *r = BN_bin2bn(raw, half, NULL), *s = BN_bin2bn(raw + half, half, NULL);
 	if (!es || !r || !s || !ECDSA_SIG_set0(es, r, s)) {
 		BN_free(r);
 		BN_free(s);
@@ -211,7 +212,8 @@ int kesu_signer_open_pkcs11(const char *uri, const char *pin, const char *cert_p
 	int rc = 0;
 	if (prc != P11_KIT_URI_OK) {
 		rc = prc == P11_KIT_URI_NO_MEMORY ? -ENOMEM : -KESU_EPARSE;
-		snprintf(err, errsize, "not a PKCS#11 URI (RFC 7512): %s", p11_kit_uri_message(prc));
+		snprintf(err, errsize, "not a PKCS#11 URI (RFC 7512): %s",
+			 p11_kit_uri_message(prc));
 	} else {
 		rc = open_parsed(u, pin, cert_path, signer, err, errsize);
 	}

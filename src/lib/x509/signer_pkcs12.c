@@ -77,7 +77,8 @@ static int open_p12(PKCS12 *p12, const char *path, const char *passphrase,
 		snprintf(err, errsize, "%s: cannot read the PKCS#12 file: %s", path, why);
 	} else if (!pkey || (!cert && sk_X509_num(ca) == 0)) {
 		rc = -KESU_EPARSE;
-		snprintf(err, errsize, "%s: holds no %s", path, pkey ? "certificate" : "private key");
+		snprintf(err, errsize, "%s: holds no %s", path,
+			 pkey ? "certificate" : "private key");
 	} else if ((rc = match_cert(pkey, &cert, ca)) < 0) {
 		snprintf(err, errsize, "%s: no certificate in it is for its key", path);
 	}

@@ -76,8 +76,9 @@ static int check_chain(STACK_OF(X509) *certs, const char *path, char *err, size_
 		ERR_clear_error();
 		if (!ok)
 			return snprintf(err, errsize,
-					"%s: certificate %d did not issue certificate %d (the chain "
-					"must follow the signer's certificate, issuer after subject)",
+					"%s: certificate %d did not issue certificate %d (the "
+					"chain must follow the signer's certificate, issuer "
+					"after subject)",
 					path, i + 1, i),
 			       -KESU_EVERIFY;
 	}

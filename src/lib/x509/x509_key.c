@@ -103,12 +103,14 @@ int Kesu_x509_key_load(const char *path, const char *passphrase, EVP_PKEY **pkey
 		snprintf(err, errsize, "%s is protected by a passphrase", path);
 	} else {
 		BIO *bio = BIO_new_mem_buf(text, (int)len);
-		*pkey = bio ? PEM_read_bio_PrivateKey(bio, NULL, pass_cb, (void *)passphrase) : NULL;
+		if (bio)
+			*pkey = PEM_read_bio_PrivateKey(bio, NULL, pass_cb, (void *)passphrase);
 		BIO_free(bio);
 		if (!*pkey && encrypted)
 			rc = -EKEYREJECTED, snprintf(err, errsize, "wrong passphrase for %s", path);
 		else if (!*pkey)
-			rc = -KESU_EPARSE, snprintf(err, errsize, "%s: not a private key (PEM)", path);
+			rc = -KESU_EPARSE,
+			snprintf(err, errsize, "%s: not a private key (PEM)", path);
 	}
 	ERR_clear_error();
 	OPENSSL_cleanse(text, len);
