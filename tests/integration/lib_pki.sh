@@ -69,8 +69,8 @@ pki_make() {
 # pki_issue DIR NAME KEY OUT [CA]: a certificate for a signer named NAME
 # (CN), issued by DIR's test CA (CA "other": by the other CA), with the key
 # usage of kesu's signing certificates, into OUT (PEM). KEY is a private
-# key, a certificate request (its key is used, NAME still names it) or a
-# public key (PEM).
+# key, a certificate request (then its own subject is kept, NAME unused)
+# or a public key (PEM).
 pki_issue() {
 	local d=$1 name=$2 key=$3 out=$4 ca=${5:-ca} csr
 	csr=$(mktemp "$d/issue.XXXXXX")
@@ -79,10 +79,10 @@ pki_issue() {
 		"subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >"$csr.ext"
 	local ext=(-extfile "$csr.ext")
 	if grep -q "BEGIN CERTIFICATE REQUEST" "$key"; then
-		openssl req -in "$key" -pubkey -noout >"$csr" 2>/dev/null || return 1
-		key=$csr.pub && mv "$csr" "$key"
-	fi
-	if grep -q "BEGIN PUBLIC KEY" "$key"; then
+		# the request's own subject, in UTF-8 as kesu key csr wrote it
+		openssl x509 -req -in "$key" -CA "$d/$ca.pem" -CAkey "$d/$ca.key" \
+			-set_serial "0x$(openssl rand -hex 8)" -days 365 -out "$out" "${ext[@]}" 2>/dev/null
+	elif grep -q "BEGIN PUBLIC KEY" "$key"; then
 		openssl x509 -new -subj "/CN=$name/O=kesu tests" -force_pubkey "$key" \
 			-CA "$d/$ca.pem" -CAkey "$d/$ca.key" -set_serial "0x$(openssl rand -hex 8)" \
 			-days 365 -out "$out" "${ext[@]}" 2>/dev/null
