@@ -51,6 +51,13 @@ static void x509_usage(FILE *out)
 	      out);
 }
 
+/* The exit status for a library failure: a file that is not what it
+ * should be (not a certificate, not a key) is bad input, 2, as elsewhere. */
+static int x509_exit(int rc)
+{
+	return rc == -KESU_EPARSE ? KESU_EXIT_USAGE : cli_exit_for(rc);
+}
+
 /* ---- the subject ---- */
 
 /* ROLE and NAME of a --role key, from its public key's comment "kesu ROLE
@@ -190,7 +197,7 @@ int cli_key_x509_new(const char *secret, const char *pass, const char *alg_text,
 		rc = kesu_x509_cert_describe(crt, &info, err, sizeof(err));
 	if (rc < 0) {
 		cli_error("%s", err);
-		return cli_exit_for(rc);
+		return x509_exit(rc);
 	}
 	say_key(key);
 	say_cert(crt, &info);
@@ -281,7 +288,7 @@ static int passphrase_for(const struct x509_ctl *c, const char *path, bool ed255
 	kesu_key_secret_free(sk);
 	if (rc < 0) {
 		cli_error("%s", err);
-		code = cli_exit_for(rc);
+		code = x509_exit(rc);
 	}
 	if (code != KESU_EXIT_OK) {
 		cli_passphrase_free(*pass);
@@ -329,7 +336,7 @@ static int do_csr(const struct x509_ctl *c, const char *secret, const char *key)
 	cli_passphrase_free(pass);
 	if (rc < 0) {
 		cli_error("%s", err);
-		return cli_exit_for(rc);
+		return x509_exit(rc);
 	}
 	printf("%-12s %s\n", "request", c->output);
 	printf("%-12s %s\n", "key", key);
@@ -363,7 +370,7 @@ static int do_import(const struct x509_ctl *c, const char *key, const char *crt)
 	}
 	if (rc < 0) {
 		cli_error("%s; %s is unchanged", err, crt);
-		return cli_exit_for(rc);
+		return x509_exit(rc);
 	}
 	printf("installed %s as %s\n", c->file, crt);
 	say_cert(crt, &info);
