@@ -147,10 +147,10 @@ void Kesu_pdf_draw_technical(struct pdf *p)
 	rows[n++] = (struct tech_row){"添付データ", "Signed payload", payload};
 	rows[n++] = (struct tech_row){"署名 (Ed25519)", "Signature", c->sig_line};
 	snprintf(how, sizeof(how),
-		 "kesu cert verify kesu-%s.pdf --pubkey station.pub\n"
-		 "signify -V -p station.pub -m kesu-%s.pdf（ファイル全体 / the whole file）\n"
-		 "signify -V -p station.pub -x kesu-payload.json.sig -m kesu-payload.json（添付 / attachment）",
-		 c->id, c->id);
+		 "kesu cert verify --trust CA.pem kesu-%s.pdf（署名・添付・ページ / all checks）\n"
+		 "Acrobat Reader・pdfsig: PDF署名（署名パネル） / the PDF signatures\n"
+		 "signify -V -p kesu-station.pub -x kesu-payload.json.sig -m kesu-payload.json（添付 / attachment）",
+		 c->id);
 	rows[n++] = (struct tech_row){"検証方法", "How to verify", how};
 
 	/* the whole block on one page: here, or on the next */
