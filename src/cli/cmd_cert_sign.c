@@ -159,7 +159,7 @@ static int sign_to(const char *pdf, const char *tmp, struct kesu_signer *signer,
 		rc = kesu_pades_sign((const unsigned char *)buf, len, signer, &o, &out, &out_len, err,
 				     sizeof(err));
 	if (rc == 0)
-		rc = kesu_file_write_atomic(tmp, out, out_len, 0600, 0, err, sizeof(err));
+		rc = kesu_file_write_atomic(tmp, out, out_len, 0644, 0, err, sizeof(err));
 	free(buf);
 	free(out);
 	if (rc < 0)

@@ -184,9 +184,19 @@ static int certificate_path(const char *payload, const char *cert_dir, char *pdf
 /* The station's PDF signature in the 担当者 box, as the file's first
  * incremental update. */
 static int sign_pdf(unsigned char **pdf, size_t *len, const struct kesu_cert_signing *s,
-		    const struct kesu_pdf_style *style, char *err, size_t errsize)
+		    const struct kesu_pdf_style *style, const char *payload, char *err,
+		    size_t errsize)
 {
+	/* the station signs; the reason names the person who did the work */
+	char reason[400] = "";
+	struct json_object *doc = json_tokener_parse(payload);
+	const char *who = json_object_get_string(member(member(doc, "operator"), "name"));
+	if (who && *who)
+		snprintf(reason, sizeof(reason), "担当者 %s による消去を証明する / Certifies the "
+						 "sanitization by %s", who, who);
+	json_object_put(doc);
 	struct kesu_pades_options o = {.role = KESU_PADES_OPERATOR, .when = time(NULL),
+				       .reason = reason[0] ? reason : NULL,
 				       .invisible = s->invisible,
 				       .era_dates = style && style->era_dates,
 				       .tsa_url = s->tsa_url, .tsa_timeout_s = s->tsa_timeout_s};
@@ -241,7 +251,7 @@ int kesu_cert_issue_signed(const char *payload, size_t payload_len,
 	if (rc == 0)
 		rc = kesu_pdf_render(&d, &pdf, &pdf_len, err, errsize);
 	if (rc == 0 && signing)
-		rc = sign_pdf(&pdf, &pdf_len, signing, style, err, errsize);
+		rc = sign_pdf(&pdf, &pdf_len, signing, style, payload, err, errsize);
 	if (rc == 0)
 		rc = kesu_file_write_atomic(pdf_path, pdf, pdf_len, 0644, 0, err, errsize);
 	if (rc == 0 && (!signing || signing->signify_sig)) {

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <hpdf.h>
 #include <json-c/json.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +16,9 @@
 #include "kesu/fileio.h"
 #include "kesu/pdf.h"
 #include "pades_pdf.h"
+#include "pdf_internal.h"
 
 #define RENDER_INFO_MAX 16384
-#define FONT_FILE_MAX (64u << 20)
 
 static const char *text_of(struct json_object *o, const char *name)
 {
@@ -31,18 +30,7 @@ static const char *text_of(struct json_object *o, const char *name)
 static void local_font_digest(char *out, size_t size)
 {
 	const char *font = getenv("KESU_FONT");
-	char *data = NULL, err[128];
-	size_t len = 0;
-	out[0] = '\0';
-	if (kesu_file_read_bounded(font && font[0] ? font : KESU_PDF_FONT_DEFAULT, FONT_FILE_MAX, 0,
-				   &data, &len, err, sizeof(err)) != 0)
-		return;
-	unsigned char h[crypto_hash_sha256_BYTES];
-	char hex[2 * sizeof(h) + 1];
-	crypto_hash_sha256(h, (const unsigned char *)data, len);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(out, size, "sha256:%s", hex);
-	free(data);
+	Kesu_pdf_font_digest(font && font[0] ? font : KESU_PDF_FONT_DEFAULT, out, size);
 }
 
 /* Whether this kesu can render what info describes; why not in msg. */

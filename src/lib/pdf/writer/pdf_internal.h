@@ -255,5 +255,7 @@ int Kesu_pdf_attach(struct pdf *p, const char *name, const char *data, size_t le
  * libharu's, the font file's SHA-256), and the seal boxes. Canonical JSON,
  * malloc'd. */
 char *Kesu_pdf_render_info(const struct pdf *p, const char *font_path, size_t *len);
+/* "sha256:<hex>" of a font file, or "" when it cannot be read. */
+void Kesu_pdf_font_digest(const char *path, char *out, size_t size);
 
 #endif

@@ -8,6 +8,7 @@
 #include <hpdf.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <openssl/evp.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,19 +19,21 @@
 
 #define FONT_FILE_MAX (64u << 20)
 
-/* "sha256:<hex>" of the font file, or "" when it cannot be read. */
-static void font_digest(const char *path, char *out, size_t size)
+void Kesu_pdf_font_digest(const char *path, char *out, size_t size)
 {
 	char *data = NULL, err[128];
 	size_t len = 0;
 	out[0] = '\0';
 	if (kesu_file_read_bounded(path, FONT_FILE_MAX, 0, &data, &len, err, sizeof(err)) != 0)
 		return;
-	unsigned char h[crypto_hash_sha256_BYTES];
-	char hex[2 * sizeof(h) + 1];
-	crypto_hash_sha256(h, (const unsigned char *)data, len);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	snprintf(out, size, "sha256:%s", hex);
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	/* OpenSSL's SHA-256 uses the CPU's SHA instructions: 6 MB in a few ms */
+	if (EVP_Digest(data, len, h, &n, EVP_sha256(), NULL) == 1) {
+		sodium_bin2hex(hex, sizeof(hex), h, n);
+		snprintf(out, size, "sha256:%s", hex);
+	}
 	free(data);
 }
 
@@ -52,7 +55,7 @@ char *Kesu_pdf_render_info(const struct pdf *p, const char *font_path, size_t *l
 {
 	static const char *const roles[PDF_SEALS] = {"operator", "witness", "validator", "approver"};
 	char font[80];
-	font_digest(font_path, font, sizeof(font));
+	Kesu_pdf_font_digest(font_path, font, sizeof(font));
 	struct json_object *o = json_object_new_object(), *seals = json_object_new_array();
 	struct json_object *style = json_object_new_object();
 	for (unsigned i = 0; i < PDF_SEALS; i++)
