@@ -48,6 +48,19 @@ check "no .sig is written by default" test ! -e "$pdf.sig"
 check "pdfsig: the station's signature is valid and trusted" pdfsig_all_valid "$pdf" 1
 check "qpdf --check is clean" qpdf_clean "$pdf"
 cp "$pdf" "$WORK/plain.pdf"
+# OpenSSL alone, as docs/certificate.md shows a manager
+(
+	cd "$WORK" && f=plain.pdf
+	read -r a b c < <(grep -ao '/ByteRange \[0 [0-9]* [0-9]* [0-9]*\]' "$f" | tail -1 | tr -d '[]' | awk '{print $3, $4, $5}')
+	{ head -c "$a" "$f"; tail -c +"$((b + 1))" "$f" | head -c "$c"; } >signed.bin
+	tail -c +"$((a + 2))" "$f" | head -c "$((b - a - 2))" | xxd -r -p >sig.der
+)
+check "openssl cms -verify accepts the station's signature (the docs' recipe)" \
+	openssl cms -verify -binary -inform DER -in "$WORK/sig.der" -content "$WORK/signed.bin" \
+	-CAfile "$PKI/ca.pem" -purpose any -out /dev/null
+check "it has signing-certificate-v2 and no signing-time" bash -c "
+	openssl cms -cmsout -print -inform DER -in '$WORK/sig.der' >'$WORK/cms.txt' &&
+	grep -q signingCertificateV2 '$WORK/cms.txt' && ! grep -qi signingTime '$WORK/cms.txt'"
 # Mailed alone: no .sig, no ledger, no station key; only the CA.
 mkdir -p "$WORK/elsewhere"
 expect_exit 0 "mailed alone, it verifies with the CA only" \
