@@ -1,6 +1,8 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "kesu/error.h"
 
 const char *kesu_strerror(int err)
@@ -29,4 +31,15 @@ int kesu_parse_error(char *err, size_t errsize, const char *file, unsigned line,
 	if (n >= 0 && (size_t)n < errsize)
 		vsnprintf(err + n, errsize - (size_t)n, fmt, ap);
 	return -KESU_EPARSE;
+}
+
+int Kesu_errorf(char *err, size_t errsize, int rc, const char *fmt, ...)
+{
+	if (err && errsize) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errsize, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
 }

@@ -165,39 +165,6 @@ static void draw(struct pdf *p, const struct card *k, const struct layout *l)
 	}
 }
 
-static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
-{
-	struct pdf *p = user;
-	(void)detail;
-	if (!p->error)
-		p->error = (int)error;
-}
-
-static int save(HPDF_Doc doc, unsigned char **out, size_t *len)
-{
-	if (HPDF_SaveToStream(doc) != HPDF_OK)
-		return -EIO;
-	HPDF_UINT32 size = HPDF_GetStreamSize(doc), got = 0;
-	unsigned char *buf = malloc(size ? size : 1);
-	if (!buf)
-		return -ENOMEM;
-	while (got < size) {
-		HPDF_UINT32 n = size - got;
-		HPDF_STATUS st = HPDF_ReadFromStream(doc, buf + got, &n);
-		got += n;
-		if (st == HPDF_STREAM_EOF || n == 0)
-			break;
-		if (st != HPDF_OK)
-			break;
-	}
-	if (got != size) {
-		free(buf);
-		return -EIO;
-	}
-	*out = buf;
-	*len = size;
-	return 0;
-}
 
 /* The card as a one-page PDF of w x h points. */
 static int render(const struct card *k, unsigned char **pdf, size_t *len, char *err,
@@ -208,7 +175,7 @@ static int render(const struct card *k, unsigned char **pdf, size_t *len, char *
 	struct layout l;
 	if (!font || !font[0])
 		font = KESU_PDF_FONT_DEFAULT;
-	p.doc = HPDF_New(on_hpdf_error, &p);
+	p.doc = HPDF_New(Kesu_pdf_on_error, &p);
 	if (!p.doc) {
 		snprintf(err, errsize, "out of memory");
 		return -ENOMEM;
@@ -231,7 +198,7 @@ static int render(const struct card *k, unsigned char **pdf, size_t *len, char *
 		draw(&p, k, &l);
 	}
 	if (rc == 0 && !p.error)
-		rc = save(p.doc, pdf, len);
+		rc = Kesu_pdf_save_to_memory(p.doc, pdf, len);
 	if (rc == 0 && p.error)
 		rc = p.error == HPDF_FAILD_TO_ALLOC_MEM ? -ENOMEM : -EIO;
 	if (rc && !err[0])

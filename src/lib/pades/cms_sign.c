@@ -20,21 +20,9 @@
 #include <string.h>
 
 #include "cms.h"
+#include "errmsg.h"
 #include "kesu/error.h"
 #include "signer.h"
-
-static int fail(char *err, size_t errsize, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errsize, int rc, const char *fmt, ...)
-{
-	if (err && errsize) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errsize, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* OpenSSL's reason for the last failure, for messages ("" when none). */
 static const char *ssl_reason(void)
@@ -132,7 +120,7 @@ static CMS_SignerInfo *add_signer(CMS_ContentInfo *cms, X509 *cert,
 {
 	EVP_PKEY *pub = X509_get_pubkey(cert);
 	if (!pub) {
-		fail(err, errsize, 0, "the signer's certificate has no usable public key: %s",
+		Kesu_errorf(err, errsize, 0, "the signer's certificate has no usable public key: %s",
 		     ssl_reason());
 		return NULL;
 	}
@@ -140,14 +128,14 @@ static CMS_SignerInfo *add_signer(CMS_ContentInfo *cms, X509 *cert,
 					     CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES);
 	EVP_PKEY_free(pub);
 	if (!si) {
-		fail(err, errsize, 0, "cannot make the CMS signer: %s", ssl_reason());
+		Kesu_errorf(err, errsize, 0, "cannot make the CMS signer: %s", ssl_reason());
 		return NULL;
 	}
 	if (CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
 					OBJ_nid2obj(NID_pkcs7_data), -1) <= 0 ||
 	    CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
 					32) <= 0) {
-		fail(err, errsize, 0, "cannot add the CMS signed attributes: %s", ssl_reason());
+		Kesu_errorf(err, errsize, 0, "cannot add the CMS signed attributes: %s", ssl_reason());
 		return NULL;
 	}
 	return si;
@@ -159,14 +147,14 @@ static int sign_attrs(struct kesu_signer *signer, CMS_SignerInfo *si, char *err,
 	size_t len = 0, sig_len = 0;
 	unsigned char *attrs = signed_attrs_der(si, &len), *sig = NULL;
 	if (!attrs)
-		return fail(err, errsize, -ENOMEM, "cannot encode the CMS signed attributes");
+		return Kesu_errorf(err, errsize, -ENOMEM, "cannot encode the CMS signed attributes");
 	int rc = Kesu_signer_sign(signer, attrs, len, &sig, &sig_len, err, errsize);
 	free(attrs);
 	if (rc < 0)
 		return rc;
 	if (sig_len > 0x7fffffff ||
 	    !ASN1_OCTET_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)sig_len))
-		rc = fail(err, errsize, -ENOMEM, "cannot store the CMS signature value");
+		rc = Kesu_errorf(err, errsize, -ENOMEM, "cannot store the CMS signature value");
 	free(sig);
 	return rc;
 }
@@ -184,7 +172,7 @@ static int add_chain(CMS_ContentInfo *cms, X509 *cert, STACK_OF(X509) *chain, ch
 		for (int j = 0; j < sk_X509_num(have) && !dup; j++)
 			dup = X509_cmp(c, sk_X509_value(have, j)) == 0;
 		if (!dup && CMS_add1_cert(cms, c) != 1)
-			rc = fail(err, errsize, -ENOMEM, "cannot add a chain certificate: %s",
+			rc = Kesu_errorf(err, errsize, -ENOMEM, "cannot add a chain certificate: %s",
 				  ssl_reason());
 	}
 	sk_X509_pop_free(have, X509_free);
@@ -201,7 +189,7 @@ static int add_timestamp(CMS_SignerInfo *si, const char *url, long timeout_s, ch
 	size_t token_len = 0;
 	if (!EVP_Digest(ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), md, NULL,
 			EVP_sha256(), NULL))
-		return fail(err, errsize, -ENOMEM, "cannot hash the signature value");
+		return Kesu_errorf(err, errsize, -ENOMEM, "cannot hash the signature value");
 	int rc = Kesu_tsa_token(url, timeout_s, md, &token, &token_len, err, errsize);
 	if (rc < 0)
 		return rc;
@@ -209,7 +197,7 @@ static int add_timestamp(CMS_SignerInfo *si, const char *url, long timeout_s, ch
 	if (!seq || token_len > 0x7fffffff || !ASN1_STRING_set(seq, token, (int)token_len) ||
 	    CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
 					  seq, -1) <= 0)
-		rc = fail(err, errsize, -ENOMEM, "cannot add the timestamp token: %s", ssl_reason());
+		rc = Kesu_errorf(err, errsize, -ENOMEM, "cannot add the timestamp token: %s", ssl_reason());
 	ASN1_STRING_free(seq);
 	free(token);
 	return rc;
@@ -222,11 +210,11 @@ static int encode(CMS_ContentInfo *cms, unsigned char **der, size_t *der_len, ch
 	unsigned char *buf = NULL;
 	int len = i2d_CMS_ContentInfo(cms, &buf);
 	if (len <= 0)
-		return fail(err, errsize, -ENOMEM, "cannot encode the CMS: %s", ssl_reason());
+		return Kesu_errorf(err, errsize, -ENOMEM, "cannot encode the CMS: %s", ssl_reason());
 	*der = malloc((size_t)len);
 	if (!*der) {
 		OPENSSL_free(buf);
-		return fail(err, errsize, -ENOMEM, "out of memory");
+		return Kesu_errorf(err, errsize, -ENOMEM, "out of memory");
 	}
 	memcpy(*der, buf, (size_t)len);
 	*der_len = (size_t)len;
@@ -242,12 +230,12 @@ int Kesu_cms_sign(struct kesu_signer *signer, const unsigned char digest[32],
 	*der_len = 0;
 	X509 *cert = Kesu_signer_cert(signer);
 	if (!cert)
-		return fail(err, errsize, -EINVAL, "the signer has no certificate");
+		return Kesu_errorf(err, errsize, -EINVAL, "the signer has no certificate");
 	/* An empty SignedData: no content (detached), no signer yet. */
 	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL,
 					CMS_PARTIAL | CMS_DETACHED | CMS_BINARY);
 	if (!cms)
-		return fail(err, errsize, -ENOMEM, "cannot make a CMS SignedData: %s",
+		return Kesu_errorf(err, errsize, -ENOMEM, "cannot make a CMS SignedData: %s",
 			    ssl_reason());
 	int rc = -EINVAL;
 	CMS_SignerInfo *si = add_signer(cms, cert, digest, err, errsize);

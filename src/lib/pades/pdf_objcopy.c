@@ -11,63 +11,21 @@
 #include <zlib.h>
 
 #include "kesu/error.h"
+#include "membuf.h"
 #include "pdf_objcopy.h"
 
 #define COPY_OBJECTS_MAX 1024 /* objects one page's resources may reach */
 #define CONTENT_MAX (4u << 20) /* decoded bytes of a page's content streams */
 
-struct obuf {
-	unsigned char *p;
-	size_t len, cap;
-	int rc; /* the first failure; writing stops there */
-};
-
 struct run {
 	struct pdf_copy *c;
-	struct obuf b;
+	struct kesu_buf b;
+	int rc; /* the first failure; writing stops there */
 	unsigned first;
 	unsigned *old; /* old[k]: the source number of object first + 1 + k */
 	size_t nold;
 	size_t *offsets;
 };
-
-static void put(struct obuf *b, const void *s, size_t n)
-{
-	if (b->rc)
-		return;
-	if (b->cap - b->len < n) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap - b->len < n)
-			cap *= 2;
-		unsigned char *grown = realloc(b->p, cap);
-		if (!grown) {
-			b->rc = -ENOMEM;
-			return;
-		}
-		b->p = grown;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void puts_(struct obuf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-__attribute__((format(printf, 2, 3))) static void putf(struct obuf *b, const char *fmt, ...)
-{
-	char tmp[128];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		b->rc = b->rc ? b->rc : -EOVERFLOW;
-	else
-		put(b, tmp, (size_t)n);
-}
 
 void Kesu_pdf_real(char *out, size_t size, double v)
 {
@@ -85,29 +43,10 @@ void Kesu_pdf_real(char *out, size_t size, double v)
 		snprintf(out, size, "0");
 }
 
-/* A name: bytes outside ! to ~, delimiters and # as #xx (PDF 1.7 7.3.5). */
-static void put_name(struct obuf *b, const unsigned char *s, size_t n)
+/* The first failure: the run's own, or the buffer's (out of memory). */
+static int status(const struct run *u)
 {
-	put(b, "/", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned c = s[i];
-		if (c < 0x21 || c > 0x7e || c == '#' || !Kesu_pdf_is_regular(c))
-			putf(b, "#%02X", c);
-		else
-			put(b, &s[i], 1);
-	}
-}
-
-/* A string in hex: nothing in it can end it early or be read differently. */
-static void put_hex(struct obuf *b, const unsigned char *s, size_t n)
-{
-	static const char digits[] = "0123456789ABCDEF";
-	put(b, "<", 1);
-	for (size_t i = 0; i < n; i++) {
-		char two[2] = {digits[s[i] >> 4], digits[s[i] & 15]};
-		put(b, two, 2);
-	}
-	put(b, ">", 1);
+	return u->rc ? u->rc : u->b.err;
 }
 
 static int fail(struct run *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -119,9 +58,9 @@ static int fail(struct run *u, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!u->b.rc)
-		u->b.rc = Kesu_pdf_fail(r, "%s", msg);
-	return u->b.rc;
+	if (!u->rc)
+		u->rc = Kesu_pdf_fail(r, "%s", msg);
+	return status(u);
 }
 
 /* The new number of source object num, given one when first met. */
@@ -135,7 +74,7 @@ static unsigned renumber(struct run *u, unsigned num)
 		return 0;
 	}
 	if (!u->old && !(u->old = malloc(COPY_OBJECTS_MAX * sizeof(*u->old)))) {
-		u->b.rc = u->b.rc ? u->b.rc : -ENOMEM;
+		u->rc = u->rc ? u->rc : -ENOMEM;
 		return 0;
 	}
 	u->old[u->nold++] = num;
@@ -161,50 +100,22 @@ static void put_pairs(struct run *u, const struct pv *dict, const char *const *s
 		if (skipped(k, skip))
 			continue;
 		if (!*first)
-			put(&u->b, " ", 1);
+			Kesu_buf_put(&u->b, " ", 1);
 		*first = false;
-		put_name(&u->b, k->u.s, k->n);
-		put(&u->b, " ", 1);
+		Kesu_pdf_value_write_mapped(&u->b, k, NULL, NULL);
+		Kesu_buf_put(&u->b, " ", 1);
 		put_value(u, &dict->u.items[2 * i + 1]);
 	}
 }
 
+static unsigned map_ref(void *ctx, unsigned num)
+{
+	return renumber(ctx, num);
+}
+
 static void put_value(struct run *u, const struct pv *v)
 {
-	struct obuf *b = &u->b;
-	switch (v->type) {
-	case PV_NULL: puts_(b, "null"); break;
-	case PV_BOOL: puts_(b, v->u.i ? "true" : "false"); break;
-	case PV_INT: putf(b, "%lld", v->u.i); break;
-	case PV_REAL:
-		/* the reader keeps only the integer part of a real */
-		fail(u, "a real number in the resources cannot be copied");
-		break;
-	case PV_STRING: put_hex(b, v->u.s, v->n); break;
-	case PV_NAME: put_name(b, v->u.s, v->n); break;
-	case PV_ARRAY:
-		put(b, "[", 1);
-		for (size_t i = 0; i < v->n; i++) {
-			if (i)
-				put(b, " ", 1);
-			put_value(u, &v->u.items[i]);
-		}
-		put(b, "]", 1);
-		break;
-	case PV_DICT: {
-		bool first = true;
-		put(b, "<<", 2);
-		put_pairs(u, v, NULL, &first);
-		put(b, ">>", 2);
-		break;
-	}
-	case PV_REF: {
-		unsigned n = renumber(u, v->u.ref.num);
-		if (n)
-			putf(b, "%u 0 R", n);
-		break;
-	}
-	}
+	Kesu_pdf_value_write_mapped(&u->b, v, map_ref, u);
 }
 
 /* A stream's raw data: /Length (direct or not) bytes that end at
@@ -217,7 +128,7 @@ static int raw_data(struct run *u, unsigned num, const struct pdf_obj *o,
 	struct pv length;
 	int rc = lv ? Kesu_pdf_resolve(r, lv, &length) : fail(u, "object %u: no /Length", num);
 	if (rc)
-		return u->b.rc ? u->b.rc : (u->b.rc = rc);
+		return u->rc ? u->rc : (u->rc = rc);
 	size_t avail = (size_t)(o->end - o->data);
 	if (length.type != PV_INT || length.u.i < 0 || (unsigned long long)length.u.i > avail)
 		return fail(u, "object %u: /Length out of range", num);
@@ -232,11 +143,11 @@ static int raw_data(struct run *u, unsigned num, const struct pdf_obj *o,
 }
 
 /* Ends the stream's dictionary with /Length, then the data. */
-static void put_stream(struct obuf *b, bool first, const unsigned char *data, size_t len)
+static void put_stream(struct kesu_buf *b, bool first, const unsigned char *data, size_t len)
 {
-	putf(b, "%s/Length %zu>>\nstream\n", first ? "" : " ", len);
-	put(b, data, len);
-	puts_(b, "\nendstream");
+	Kesu_buf_printf(b, "%s/Length %zu>>\nstream\n", first ? "" : " ", len);
+	Kesu_buf_put(b, data, len);
+	Kesu_buf_puts(b, "\nendstream");
 }
 
 static const struct pdf_override *override_of(const struct pdf_copy *c, unsigned num)
@@ -263,25 +174,25 @@ static int put_object(struct run *u, size_t k)
 	} else {
 		int rc = Kesu_pdf_load(&u->c->r, num, &o);
 		if (rc)
-			return u->b.rc ? u->b.rc : (u->b.rc = rc);
+			return u->rc ? u->rc : (u->rc = rc);
 		if (o.data && raw_data(u, num, &o, &data, &len))
-			return u->b.rc;
+			return status(u);
 	}
 	bool stream = ov ? ov->stream : o.data != NULL;
 	if (stream && o.v.type != PV_DICT)
 		return fail(u, "object %u: a stream without a dictionary", num);
 	u->offsets[k + 1] = u->b.len;
-	putf(&u->b, "%u 0 obj\n", u->first + 1 + (unsigned)k);
+	Kesu_buf_printf(&u->b, "%u 0 obj\n", u->first + 1 + (unsigned)k);
 	if (stream) {
 		bool first = true;
-		put(&u->b, "<<", 2);
+		Kesu_buf_put(&u->b, "<<", 2);
 		put_pairs(u, &o.v, no_length, &first);
 		put_stream(&u->b, first, data ? data : (const unsigned char *)"", len);
 	} else {
 		put_value(u, &o.v);
 	}
-	puts_(&u->b, "\nendobj\n");
-	return u->b.rc;
+	Kesu_buf_puts(&u->b, "\nendobj\n");
+	return status(u);
 }
 
 /* The page's content: one stream as it is (its filter kept: *single
@@ -303,10 +214,10 @@ static int page_content(struct run *u, const struct pv *page, struct pdf_obj *si
 	single->v.type = PV_NULL;
 	rc = rc ? rc : Kesu_pdf_resolve(r, cv, &arr);
 	if (rc)
-		return u->b.rc = rc;
+		return u->rc = rc;
 	if (arr.type != PV_ARRAY || arr.n == 0)
 		return fail(u, "the page's /Contents is not a stream or an array of streams");
-	struct obuf all = {0};
+	struct kesu_buf all = {0};
 	for (size_t i = 0; i < arr.n; i++) {
 		struct pdf_obj o;
 		unsigned char *part = NULL;
@@ -315,21 +226,21 @@ static int page_content(struct run *u, const struct pv *page, struct pdf_obj *si
 						   : fail(u, "the page's /Contents holds a direct value");
 		rc = rc ? rc : Kesu_pdf_stream_data(r, &o, CONTENT_MAX, &part, &n);
 		if (rc) {
-			free(all.p);
-			return u->b.rc ? u->b.rc : (u->b.rc = rc);
+			free(all.data);
+			return u->rc ? u->rc : (u->rc = rc);
 		}
-		put(&all, part, n);
-		put(&all, "\n", 1);
+		Kesu_buf_put(&all, part, n);
+		Kesu_buf_put(&all, "\n", 1);
 		free(part);
 	}
 	uLongf zlen = compressBound((uLong)all.len);
-	*joined = all.rc ? NULL : malloc(zlen);
-	rc = *joined && compress2(*joined, &zlen, all.p, (uLong)all.len, 9) == Z_OK ? 0 : -ENOMEM;
-	free(all.p);
+	*joined = all.err ? NULL : malloc(zlen);
+	rc = *joined && compress2(*joined, &zlen, all.data, (uLong)all.len, 9) == Z_OK ? 0 : -ENOMEM;
+	free(all.data);
 	if (rc) {
 		free(*joined);
 		*joined = NULL;
-		return u->b.rc = rc;
+		return u->rc = rc;
 	}
 	*data = *joined;
 	*len = zlen;
@@ -350,29 +261,29 @@ static int put_form(struct run *u, const struct pv *page, float w, float h)
 	struct pv res = {.type = PV_DICT};
 	char ws[32], hs[32];
 	if (page_content(u, page, &single, &data, &len, &joined))
-		return u->b.rc;
+		return status(u);
 	int rc = rv ? Kesu_pdf_resolve(&u->c->r, rv, &res) : 0;
 	if (rc) {
 		free(joined);
-		return u->b.rc = rc;
+		return u->rc = rc;
 	}
 	if (res.type != PV_DICT)
 		fail(u, "the page's /Resources is not a dictionary");
 	Kesu_pdf_real(ws, sizeof(ws), w);
 	Kesu_pdf_real(hs, sizeof(hs), h);
 	u->offsets[0] = u->b.len;
-	putf(&u->b, "%u 0 obj\n<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources ",
+	Kesu_buf_printf(&u->b, "%u 0 obj\n<</Type /XObject /Subtype /Form /BBox [0 0 %s %s] /Resources ",
 	     u->first, ws, hs);
 	put_value(u, &res);
 	bool first = false;
 	if (single.data)
 		put_pairs(u, &single.v, form_keys, &first); /* its /Filter */
 	else
-		puts_(&u->b, " /Filter /FlateDecode");
+		Kesu_buf_puts(&u->b, " /Filter /FlateDecode");
 	put_stream(&u->b, false, data, len);
-	puts_(&u->b, "\nendobj\n");
+	Kesu_buf_puts(&u->b, "\nendobj\n");
 	free(joined);
-	return u->b.rc;
+	return status(u);
 }
 
 int Kesu_pdf_copy_open(struct pdf_copy *c, const unsigned char *buf, size_t len, char *err,
@@ -465,11 +376,11 @@ int Kesu_pdf_copy_page_form(struct pdf_copy *c, float w, float h, unsigned first
 		rc = put_object(&u, k); /* may meet, and append, more objects */
 	free(u.old);
 	if (rc) {
-		free(u.b.p);
+		free(u.b.data);
 		free(u.offsets);
 		return rc;
 	}
-	out->data = u.b.p;
+	out->data = u.b.data;
 	out->len = u.b.len;
 	out->offsets = u.offsets;
 	out->first = out->form = first;

@@ -17,22 +17,10 @@
 #include <string.h>
 
 #include "cms.h"
+#include "errmsg.h"
 #include "kesu/error.h"
 
 #define TSA_REPLY_MAX (64 * 1024) /* a token with a chain is a few KiB */
-
-static int fail(char *err, size_t errsize, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errsize, int rc, const char *fmt, ...)
-{
-	if (err && errsize) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errsize, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* The URL as messages show it: without a user name or password in it. */
 static void url_shown(const char *url, char *out, size_t size)
@@ -130,7 +118,7 @@ static int post(const char *url, const char *shown, long timeout_s, const unsign
 	if (!c || !h2) {
 		curl_slist_free_all(h);
 		curl_easy_cleanup(c);
-		return fail(err, errsize, -ENOMEM, "timestamp authority %s: out of memory", shown);
+		return Kesu_errorf(err, errsize, -ENOMEM, "timestamp authority %s: out of memory", shown);
 	}
 	set_options(c, url, timeout_s, q, qlen, h2, r, ebuf);
 	CURLcode cc = curl_easy_perform(c);
@@ -138,22 +126,22 @@ static int post(const char *url, const char *shown, long timeout_s, const unsign
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	int rc = 0;
 	if (cc == CURLE_OPERATION_TIMEDOUT)
-		rc = fail(err, errsize, -EHOSTUNREACH,
+		rc = Kesu_errorf(err, errsize, -EHOSTUNREACH,
 			  "timestamp authority %s: no answer within %ld second%s", shown, timeout_s,
 			  timeout_s == 1 ? "" : "s");
 	else if (cc != CURLE_OK && r->too_big)
-		rc = fail(err, errsize, -KESU_EPARSE,
+		rc = Kesu_errorf(err, errsize, -KESU_EPARSE,
 			  "timestamp authority %s: not a timestamp reply (more than %d KiB)", shown,
 			  TSA_REPLY_MAX / 1024);
 	else if (cc != CURLE_OK)
-		rc = fail(err, errsize, -EHOSTUNREACH, "timestamp authority %s: cannot connect: %s",
+		rc = Kesu_errorf(err, errsize, -EHOSTUNREACH, "timestamp authority %s: cannot connect: %s",
 			  shown, *ebuf ? ebuf : curl_easy_strerror(cc));
 	else if (status >= 300 && status < 400)
-		rc = fail(err, errsize, -EHOSTUNREACH,
+		rc = Kesu_errorf(err, errsize, -EHOSTUNREACH,
 			  "timestamp authority %s: HTTP %ld (a redirect, not followed)", shown,
 			  status);
 	else if (status != 200)
-		rc = fail(err, errsize, -EHOSTUNREACH, "timestamp authority %s: HTTP %ld", shown,
+		rc = Kesu_errorf(err, errsize, -EHOSTUNREACH, "timestamp authority %s: HTTP %ld", shown,
 			  status);
 	curl_slist_free_all(h2);
 	curl_easy_cleanup(c);
@@ -203,7 +191,7 @@ static int check_reply(const struct reply *r, const char *shown, const unsigned 
 	TS_RESP *resp = d2i_TS_RESP(NULL, &p, (long)r->len);
 	if (!resp || p != r->buf + r->len) {
 		TS_RESP_free(resp);
-		return fail(err, errsize, -KESU_EPARSE,
+		return Kesu_errorf(err, errsize, -KESU_EPARSE,
 			    "timestamp authority %s: not a timestamp reply", shown);
 	}
 	*out = resp;
@@ -212,22 +200,22 @@ static int check_reply(const struct reply *r, const char *shown, const unsigned 
 	if (status != 0 && status != 1) {
 		char why[256];
 		refusal_text(si, status, why, sizeof(why));
-		return fail(err, errsize, -KESU_EVERIFY,
+		return Kesu_errorf(err, errsize, -KESU_EVERIFY,
 			    "timestamp authority %s: rejected the request: %s", shown, why);
 	}
 	TS_TST_INFO *tst = TS_RESP_get_tst_info(resp);
 	if (!tst || !TS_RESP_get_token(resp))
-		return fail(err, errsize, -KESU_EPARSE,
+		return Kesu_errorf(err, errsize, -KESU_EPARSE,
 			    "timestamp authority %s: granted, but sent no token", shown);
 	TS_MSG_IMPRINT *mi = TS_TST_INFO_get_msg_imprint(tst);
 	const ASN1_OCTET_STRING *md = TS_MSG_IMPRINT_get_msg(mi);
 	if (OBJ_obj2nid(TS_MSG_IMPRINT_get_algo(mi)->algorithm) != NID_sha256 ||
 	    ASN1_STRING_length(md) != 32 || CRYPTO_memcmp(ASN1_STRING_get0_data(md), digest, 32))
-		return fail(err, errsize, -KESU_EVERIFY,
+		return Kesu_errorf(err, errsize, -KESU_EVERIFY,
 			    "timestamp authority %s: the token is for other data", shown);
 	const ASN1_INTEGER *got = TS_TST_INFO_get_nonce(tst);
 	if (!got || ASN1_INTEGER_cmp(got, nonce))
-		return fail(err, errsize, -KESU_EVERIFY,
+		return Kesu_errorf(err, errsize, -KESU_EVERIFY,
 			    "timestamp authority %s: the token answers another request (nonce)",
 			    shown);
 	return 0;
@@ -240,7 +228,7 @@ static int token_der(TS_RESP *resp, unsigned char **token, size_t *token_len, ch
 	int len = i2d_PKCS7(TS_RESP_get_token(resp), &buf);
 	if (len <= 0 || !(*token = malloc((size_t)len))) {
 		OPENSSL_free(buf);
-		return fail(err, errsize, -ENOMEM, "cannot encode the timestamp token");
+		return Kesu_errorf(err, errsize, -ENOMEM, "cannot encode the timestamp token");
 	}
 	memcpy(*token, buf, (size_t)len);
 	*token_len = (size_t)len;
@@ -264,7 +252,7 @@ int Kesu_tsa_token(const char *url, long timeout_s, const unsigned char digest[3
 		timeout_s = KESU_TSA_TIMEOUT_DEFAULT;
 	int rc = make_request(digest, &nonce, &q, &qlen);
 	if (rc < 0)
-		fail(err, errsize, rc, "timestamp authority %s: cannot make the request", shown);
+		Kesu_errorf(err, errsize, rc, "timestamp authority %s: cannot make the request", shown);
 	else
 		rc = post(url, shown, timeout_s, q, qlen, &r, err, errsize);
 	if (rc == 0)

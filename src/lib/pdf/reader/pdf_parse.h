@@ -99,6 +99,10 @@ int Kesu_pdf_find_trailer(struct pdf_reader *r, struct pv *trailer, size_t *xref
  * strings in hex, names escaped, reals as they were written. -ENOMEM. */
 struct kesu_buf;
 int Kesu_pdf_value_write(struct kesu_buf *out, const struct pv *v);
+/* The same with every reference's number from map (ctx passed on); a
+ * reference map gives 0 for is left out (map records why). */
+int Kesu_pdf_value_write_mapped(struct kesu_buf *out, const struct pv *v,
+				unsigned (*map)(void *ctx, unsigned num), void *ctx);
 /* Parses the value at off (a trailer dictionary). */
 int Kesu_pdf_parse_at(struct pdf_reader *r, size_t off, struct pv *out);
 /* Parses an "N G obj" at off (an xref stream named by startxref). */

@@ -31,6 +31,12 @@ static void write_hex(struct kesu_buf *out, const unsigned char *s, size_t n)
 
 int Kesu_pdf_value_write(struct kesu_buf *out, const struct pv *v)
 {
+	return Kesu_pdf_value_write_mapped(out, v, NULL, NULL);
+}
+
+int Kesu_pdf_value_write_mapped(struct kesu_buf *out, const struct pv *v,
+				unsigned (*map)(void *ctx, unsigned num), void *ctx)
+{
 	switch (v->type) {
 	case PV_NULL:
 		Kesu_buf_puts(out, "null");
@@ -51,14 +57,20 @@ int Kesu_pdf_value_write(struct kesu_buf *out, const struct pv *v)
 		write_name(out, v);
 		break;
 	case PV_REF:
-		Kesu_buf_printf(out, "%u %u R", v->u.ref.num, v->u.ref.gen);
+		if (!map) {
+			Kesu_buf_printf(out, "%u %u R", v->u.ref.num, v->u.ref.gen);
+		} else {
+			unsigned num = map(ctx, v->u.ref.num); /* 0: map said why */
+			if (num)
+				Kesu_buf_printf(out, "%u 0 R", num);
+		}
 		break;
 	case PV_ARRAY:
 		Kesu_buf_put(out, "[", 1);
 		for (size_t i = 0; i < v->n; i++) {
 			if (i)
 				Kesu_buf_put(out, " ", 1);
-			Kesu_pdf_value_write(out, &v->u.items[i]);
+			Kesu_pdf_value_write_mapped(out, &v->u.items[i], map, ctx);
 		}
 		Kesu_buf_put(out, "]", 1);
 		break;
@@ -66,9 +78,9 @@ int Kesu_pdf_value_write(struct kesu_buf *out, const struct pv *v)
 		Kesu_buf_put(out, "<<", 2);
 		for (size_t i = 0; i < v->n; i++) {
 			Kesu_buf_put(out, " ", 1);
-			Kesu_pdf_value_write(out, &v->u.items[2 * i]);
+			Kesu_pdf_value_write_mapped(out, &v->u.items[2 * i], map, ctx);
 			Kesu_buf_put(out, " ", 1);
-			Kesu_pdf_value_write(out, &v->u.items[2 * i + 1]);
+			Kesu_pdf_value_write_mapped(out, &v->u.items[2 * i + 1], map, ctx);
 		}
 		Kesu_buf_put(out, " >>", 3);
 		break;

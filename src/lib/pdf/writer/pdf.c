@@ -21,7 +21,7 @@
 #include "kesu/pdf.h"
 #include "pdf_internal.h"
 
-static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
+void Kesu_pdf_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
 {
 	struct pdf *p = user;
 	(void)detail;
@@ -112,7 +112,7 @@ static void render(struct pdf *p)
 	Kesu_pdf_footers(p);
 }
 
-static int save_to_memory(HPDF_Doc doc, unsigned char **out, size_t *len)
+int Kesu_pdf_save_to_memory(HPDF_Doc doc, unsigned char **out, size_t *len)
 {
 	if (HPDF_SaveToStream(doc) != HPDF_OK)
 		return -EIO;
@@ -232,7 +232,7 @@ int kesu_pdf_render(const struct kesu_pdf_doc *d, unsigned char **out, size_t *o
 	const char *label = d->style && d->style->class_label[0] ? d->style->class_label
 								 : KESU_PDF_CLASS_LABEL;
 	Kesu_cert_text(p.class_label, sizeof(p.class_label), label, strnlen(label, 64));
-	p.doc = HPDF_New(on_hpdf_error, &p);
+	p.doc = HPDF_New(Kesu_pdf_on_error, &p);
 	if (!p.doc) {
 		Kesu_cert_free(&c);
 		snprintf(err, errsize, "out of memory");
@@ -247,7 +247,7 @@ int kesu_pdf_render(const struct kesu_pdf_doc *d, unsigned char **out, size_t *o
 		if (rc == 0 && p.error)
 			rc = p.error == HPDF_FAILD_TO_ALLOC_MEM ? -ENOMEM : -EIO;
 		if (rc == 0)
-			rc = save_to_memory(p.doc, out, out_len);
+			rc = Kesu_pdf_save_to_memory(p.doc, out, out_len);
 		if (rc == 0 && p.error)
 			rc = -EIO;
 		if (rc)

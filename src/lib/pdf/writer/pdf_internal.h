@@ -247,6 +247,11 @@ void Kesu_pdf_draw_technical(struct pdf *p);
 void Kesu_pdf_draw_seals(struct pdf *p);
 int Kesu_pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *text);
 
+/* pdf.c: libharu's error handler (the first error into struct pdf's
+ * error), and the saved document in memory (malloc'd). */
+void Kesu_pdf_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user);
+int Kesu_pdf_save_to_memory(HPDF_Doc doc, unsigned char **out, size_t *len);
+
 /* pdf_attach.c: embeds name -> data as an attachment (compressed). */
 int Kesu_pdf_attach(struct pdf *p, const char *name, const char *data, size_t len);
 
