@@ -509,20 +509,21 @@ static void sha256_ranges(const struct doc *d, const size_t r[4], unsigned char 
 	free(both.p);
 }
 
-/* Signs the update's signature dictionary with s. The honest byte range
- * is written and signed unless written is given; the CMS covers signed
- * (NULL: what is written), so that with a dishonest range the signature
- * itself still holds and only the range check can object. */
-static void upd_sign_ranges(struct upd *u, struct kesu_signer *s, const size_t *written,
-			    const size_t *signed_range)
+/* Signs the update's signature dictionary with s. The /ByteRange written
+ * is text (NULL: the honest one); the CMS covers signed (NULL: the honest
+ * range), so that with a dishonest range the signature itself still holds
+ * and only the range check can object to it. */
+static void upd_sign_text(struct upd *u, struct kesu_signer *s, const char *text,
+			  const size_t *signed_range)
 {
 	cr_assert_neq(u->contents_at, 0, "the update has no signature dictionary");
 	size_t a = u->contents_at, b = a + 2 * ROOM + 2;
-	size_t honest[4] = {0, a, b, u->d->len - b}, w[4], r[4];
-	memcpy(w, written ? written : honest, sizeof(w));
-	memcpy(r, signed_range ? signed_range : w, sizeof(r));
+	size_t honest[4] = {0, a, b, u->d->len - b}, r[4];
+	memcpy(r, signed_range ? signed_range : honest, sizeof(r));
 	char br[BR_WIDTH + 1];
-	int n = snprintf(br, sizeof(br), "[%zu %zu %zu %zu]", w[0], w[1], w[2], w[3]);
+	int n = text ? snprintf(br, sizeof(br), "%s", text)
+		     : snprintf(br, sizeof(br), "[0 %zu %zu %zu]", a, b, u->d->len - b);
+	cr_assert_lt((size_t)n, sizeof(br));
 	memcpy(u->d->p + u->byterange_at, br, (size_t)n);
 	unsigned char md[32], *der = NULL;
 	size_t der_len = 0;
@@ -535,9 +536,17 @@ static void upd_sign_ranges(struct upd *u, struct kesu_signer *s, const size_t *
 	free(der);
 }
 
+/* The same with the range written as numbers, and signed as written. */
+static void upd_sign_ranges(struct upd *u, struct kesu_signer *s, const size_t w[4])
+{
+	char text[BR_WIDTH + 1];
+	snprintf(text, sizeof(text), "[%zu %zu %zu %zu]", w[0], w[1], w[2], w[3]);
+	upd_sign_text(u, s, text, w);
+}
+
 static void upd_sign(struct upd *u, struct kesu_signer *s)
 {
-	upd_sign_ranges(u, s, NULL, NULL);
+	upd_sign_text(u, s, NULL, NULL);
 }
 
 /* The witness's signature as kesu would add it, made by hand so that a
@@ -768,12 +777,14 @@ Test(pades, an_unsigned_update_after_the_last_signature_is_refused)
 	upd_begin(&u, &f);
 	witness_objects(&u, &l, &l.next, l.page0, NULL, NULL);
 	upd_end(&u, NULL, NULL);
-	size_t a = u.contents_at, b = a + 2 * ROOM + 2, range[4] = {0, a, b, f.len - b};
+	size_t a = u.contents_at, b = a + 2 * ROOM + 2;
 	char br[BR_WIDTH + 1];
-	memcpy(f.p + u.byterange_at, br,
-	       (size_t)snprintf(br, sizeof(br), "[%zu %zu %zu %zu]", 0ul, a, b, f.len - b));
-	(void)range;
+	int n = snprintf(br, sizeof(br), "[0 %zu %zu %zu]", a, b, f.len - b);
+	memcpy(f.p + u.byterange_at, br, (size_t)n);
 	expect_refused("empty-signature", &f);
+	struct kesu_pades_report rep;
+	pades(&f, &rep);
+	cr_assert(rep.count == 2 && rep.sig[0].ok && !rep.sig[1].ok, "the empty signature passed");
 	free(d.p);
 	free(f.p);
 }
@@ -1283,4 +1294,258 @@ Test(pades, k_first_signature_redefined_is_refused)
 	resign_and_expect("sig1-new-value", &d, "was changed");
 	free(copy), free(w);
 	free(d.p);
+}
+
+/* ---- 4. byte ranges ------------------------------------------------- */
+
+/* The witness's update, made and ready for a signature whose byte range
+ * the test chooses; a, b: where its /Contents starts and ends. */
+static void witness_update(struct doc *d, struct upd *u, size_t *a, size_t *b)
+{
+	struct layout l = layout_of(d);
+	upd_begin(u, d);
+	witness_objects(u, &l, &l.next, l.page0, NULL, NULL);
+	upd_end(u, NULL, NULL);
+	*a = u->contents_at;
+	*b = *a + 2 * ROOM + 2;
+}
+
+/* The witness's signature fails on its byte range, whatever its CMS
+ * covers; the station's holds. (A malformed range sorts first.) */
+static void expect_range_refused(const char *name, const struct doc *d)
+{
+	struct kesu_pades_report rep;
+	expect_refused(name, d);
+	pades(d, &rep);
+	cr_assert_eq(rep.count, 2, "%s", name);
+	size_t bad = rep.sig[0].ok ? 1 : 0;
+	cr_assert(rep.sig[1 - bad].ok, "%s: signature 1: %s", name, rep.sig[1 - bad].msg);
+	cr_assert(!rep.sig[bad].ok && !rep.sig[bad].range_ok, "%s: signature 2's range passed",
+		  name);
+	cr_assert(strstr(rep.sig[bad].msg, "byte range"), "%s: %s", name, rep.sig[bad].msg);
+}
+
+Test(pades, byte_ranges_other_than_the_file_but_contents_are_refused)
+{
+	struct doc d;
+	struct upd u;
+	size_t a, b;
+	struct {
+		const char *name;
+		long long w[4]; /* offsets from a, b, the end (len - b) */
+	} cases[] = {
+		{"range-not-at-0", {1, -1, 0, 0}},           /* [1, a) + [b, end) */
+		{"gap-starts-early", {0, -10, 0, 0}},        /* the gap takes part of the dictionary */
+		{"gap-ends-late", {0, 0, 5, -5}},            /* the gap takes " >>" */
+		{"gap-ends-early", {0, 0, -2, 2}},           /* the last hex digit and ">" are signed */
+		{"range-short-of-the-end", {0, 0, 0, -20}},  /* not the revision's end */
+		{"range-past-the-end", {0, 0, 0, 100}},      /* bytes that are not there */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		d = copy_of(&signed1);
+		witness_update(&d, &u, &a, &b);
+		long long end = (long long)(d.len - b);
+		size_t w[4] = {(size_t)cases[i].w[0], (size_t)((long long)a + cases[i].w[1]),
+			       (size_t)((long long)b + cases[i].w[2]), (size_t)(end + cases[i].w[3])};
+		if (w[2] + w[3] > d.len) { /* cannot be hashed: sign the honest range */
+			char text[BR_WIDTH + 1];
+			snprintf(text, sizeof(text), "[%zu %zu %zu %zu]", w[0], w[1], w[2], w[3]);
+			upd_sign_text(&u, witness, text, NULL);
+		} else {
+			upd_sign_ranges(&u, witness, w);
+		}
+		expect_range_refused(cases[i].name, &d);
+		free(d.p);
+	}
+	/* ranges that are not four non-negative integers */
+	static const char *const texts[] = {"[0 %zu.0 %zu %zu]", "[0 %zu %zu -%zu]",
+					    "[0 %zu %zu %zu 0 0]", "[0 %zu (%zu) %zu]"};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		d = copy_of(&signed1);
+		witness_update(&d, &u, &a, &b);
+		char text[BR_WIDTH + 1], name[32];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(text, sizeof(text), texts[i], a, b, d.len - b);
+#pragma GCC diagnostic pop
+		upd_sign_text(&u, witness, text, NULL);
+		snprintf(name, sizeof(name), "range-text-%zu", i);
+		expect_range_refused(name, &d);
+		free(d.p);
+	}
+}
+
+/* /Contents that is not all hex digits: in the padding after the CMS (which
+ * no signature covers, so only the check of the gap sees it), or an odd
+ * number of them. */
+Test(pades, contents_that_are_not_hex_are_refused)
+{
+	static const char bad[] = {'G', 'z', ' ', '\n', '>', '<'};
+	for (size_t i = 0; i < sizeof(bad); i++) {
+		struct doc d = copy_of(&signed1);
+		struct upd u;
+		size_t a, b;
+		witness_update(&d, &u, &a, &b);
+		upd_sign(&u, witness);
+		d.p[b - 10] = (unsigned char)bad[i];
+		char name[32];
+		snprintf(name, sizeof(name), "contents-not-hex-%02x", bad[i]);
+		/* white space is allowed in a PDF hex string, but not in the gap;
+		 * what the PDF parser cannot read leaves the field without a
+		 * value, and its update counts as appended after signing */
+		struct kesu_pades_report rep;
+		expect_refused(name, &d);
+		pades(&d, &rep);
+		if (rep.count == 2)
+			expect_range_refused(name, &d);
+		else
+			cr_assert(rep.count == 1 && strstr(rep.updates_msg, "modified after signing"),
+				  "%s: %s", name, rep.updates_msg);
+		free(d.p);
+	}
+	/* an odd number of hex digits: the string ends one digit early */
+	struct doc d = copy_of(&signed1);
+	struct upd u;
+	size_t a, b;
+	witness_update(&d, &u, &a, &b);
+	d.p[b - 2] = '>';
+	d.p[b - 1] = ' ';
+	size_t w[4] = {0, a, b - 1, d.len - b + 1};
+	upd_sign_ranges(&u, witness, w);
+	expect_range_refused("contents-odd", &d);
+	free(d.p);
+}
+
+/* ---- 5. the page shows the signed payload --------------------------- */
+
+/* rendered, with an unsigned update (the test's) before the station
+ * signs: what a station that lies would sign. */
+static struct doc station_signs(struct doc *d)
+{
+	countersign(d, station, KESU_PADES_OPERATOR, false);
+	struct kesu_pades_report rep;
+	cr_assert_eq(pades(d, &rep), 0, "the station's signature itself must hold");
+	return *d;
+}
+
+/* The attachment's text as the file reads now. */
+static char *attachment_text(const struct doc *d, const char *name, size_t *len)
+{
+	char *text = NULL;
+	cr_assert_eq(kesu_pdf_read_attachment(d->p, d->len, name, 1 << 20, &text, len, err,
+					      sizeof(err)),
+		     0, "%s", err);
+	return text;
+}
+
+/* The payload and its signature of another certificate (gutmann.json,
+ * signed by the same station) moved into this one's attachments: the page
+ * still shows success.json. The payload verifies; the page check fails. */
+Test(pades, a_payload_moved_into_another_page_is_invalid)
+{
+	struct doc other = render("gutmann.json"), d = copy_of(&rendered);
+	struct layout l = layout_of(&signed1);
+	unsigned spec, sig_stream = attachment(&d, l.names, KESU_PDF_SIG_NAME, &spec);
+	size_t plen, slen;
+	char *payload = attachment_text(&other, KESU_PDF_PAYLOAD_NAME, &plen);
+	char *sig = attachment_text(&other, KESU_PDF_SIG_NAME, &slen);
+	struct upd u;
+	upd_begin(&u, &d);
+	upd_stream(&u, l.payload_stream, "/Type /EmbeddedFile", payload, plen);
+	upd_stream(&u, sig_stream, "/Type /EmbeddedFile", sig, slen);
+	upd_end(&u, NULL, NULL);
+	station_signs(&d);
+	keep("payload-moved", &d);
+	struct kesu_cert_check c;
+	cr_assert_eq(cert(&d, &c), KESU_CERT_INVALID);
+	cr_assert(c.payload_ok, "the moved payload is genuine: %s", c.payload_msg);
+	cr_assert(strstr(c.certificate_id, "KESU-") && strcmp(c.certificate_id, "KESU-20261122-8F3A2C1D"),
+		  "the payload read is the moved one: %s", c.certificate_id);
+	cr_assert(c.page_checked && !c.page_ok, "%s", c.page_msg);
+	free(payload), free(sig), free(other.p), free(d.p);
+}
+
+/* The other way round: gutmann.json's certificate with success.json's
+ * page content put in before the station signs. */
+Test(pades, a_page_from_another_certificate_is_invalid)
+{
+	struct doc other = render("gutmann.json");
+	struct layout l = layout_of(&signed1);
+	/* success.json's first page content, as compressed bytes */
+	struct pdf_reader r;
+	struct pdf_obj o;
+	cr_assert_eq(Kesu_pdf_reader_open(&r, rendered.p, rendered.len, err, sizeof(err)), 0);
+	cr_assert_eq(Kesu_pdf_load(&r, l.contents0, &o), 0);
+	char *n = value_of(&rendered, l.contents0_len, NULL);
+	size_t len = (size_t)atol(n);
+	struct upd u;
+	struct layout lo = layout_of(&signed1); /* the same numbers in every certificate */
+	upd_begin(&u, &other);
+	upd_stream(&u, lo.contents0, "/Filter /FlateDecode", o.data, len);
+	upd_end(&u, NULL, NULL);
+	Kesu_pdf_reader_close(&r);
+	station_signs(&other);
+	keep("page-moved", &other);
+	struct kesu_cert_check c;
+	cr_assert_eq(cert(&other, &c), KESU_CERT_INVALID);
+	cr_assert(c.payload_ok, "%s", c.payload_msg);
+	cr_assert(c.page_checked && !c.page_ok, "%s", c.page_msg);
+	free(n), free(other.p);
+}
+
+/* kesu-render.json as it would read with one member replaced (value NULL:
+ * the member left out). */
+static char *render_info_with(const char *member, const char *value, size_t *len)
+{
+	char *text = attachment_text(&rendered, KESU_PDF_RENDER_NAME, len), key[40];
+	snprintf(key, sizeof(key), "\"%s\":\"", member);
+	char *at = strstr(text, key);
+	cr_assert_not_null(at, "%s has no %s", text, member);
+	char *end = strchr(at + strlen(key), '"') + 1, *out = NULL;
+	if (*end == ',' && !value)
+		end++;
+	cr_assert_geq(asprintf(&out, "%.*s%s%s%s%s", (int)(at - text), text, value ? key : "",
+			       value ? value : "", value ? "\"" : "", end),
+		      0);
+	free(text);
+	*len = strlen(out);
+	return out;
+}
+
+/* A certificate rendered (its kesu-render.json says) by another kesu,
+ * libharu or font: the page cannot be rendered again here, and the
+ * verdict says so (UNCHECKED), never VALID; one that does not say what
+ * rendered it is INVALID. */
+Test(pades, a_page_from_another_renderer_is_unchecked)
+{
+	struct {
+		const char *member, *value;
+		enum kesu_cert_verdict want;
+	} cases[] = {
+		{"kesu", "0.0.1-elsewhere", KESU_CERT_UNCHECKED},
+		{"libharu", "9.9.9", KESU_CERT_UNCHECKED},
+		{"font_sha256", "sha256:0000", KESU_CERT_UNCHECKED},
+		{"kesu", NULL, KESU_CERT_INVALID},
+	};
+	struct layout l = layout_of(&signed1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len;
+		char *info = render_info_with(cases[i].member, cases[i].value, &len);
+		cr_log_info("%s", info);
+		struct doc d = copy_of(&rendered);
+		struct upd u;
+		upd_begin(&u, &d);
+		upd_stream(&u, l.render_stream, "/Type /EmbeddedFile", info, len);
+		upd_end(&u, NULL, NULL);
+		station_signs(&d);
+		struct kesu_cert_check c;
+		cr_assert_eq(cert(&d, &c), cases[i].want, "%s %s: verdict %d: %s", cases[i].member,
+			     cases[i].value ? cases[i].value : "left out", c.verdict, c.page_msg);
+		if (cases[i].want == KESU_CERT_UNCHECKED) {
+			cr_assert(!c.page_checked, "%s", c.page_msg);
+			cr_assert(strstr(c.page_msg, "not checked"), "%s", c.page_msg);
+			cr_assert(c.payload_ok && c.pades.ok);
+		}
+		free(info), free(d.p);
+	}
 }
