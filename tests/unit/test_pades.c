@@ -640,6 +640,7 @@ static void expect_update_refused(const char *name, const struct doc *d, const c
 	struct kesu_pades_report rep;
 	struct kesu_cert_check c;
 	keep(name, d);
+	enum kesu_cert_verdict verdict = cert(d, &c); /* both said, before either is judged */
 	cr_assert_eq(pades(d, &rep), -KESU_EVERIFY, "%s: kesu_pades_verify passed it", name);
 	cr_assert(!rep.ok, "%s", name);
 	for (size_t i = 0; i < rep.count; i++)
@@ -649,8 +650,7 @@ static void expect_update_refused(const char *name, const struct doc *d, const c
 	if (want)
 		cr_assert(strstr(rep.updates_msg, want), "%s: \"%s\" does not say \"%s\"", name,
 			  rep.updates_msg, want);
-	cr_assert_eq(cert(d, &c), KESU_CERT_INVALID, "%s: verdict %d, not INVALID", name,
-		     c.verdict);
+	cr_assert_eq(verdict, KESU_CERT_INVALID, "%s: verdict %d, not INVALID", name, verdict);
 }
 
 /* kesu_pades_verify fails (any check) and the certificate is INVALID. */
@@ -659,12 +659,12 @@ static void expect_refused(const char *name, const struct doc *d)
 	struct kesu_pades_report rep;
 	struct kesu_cert_check c;
 	keep(name, d);
+	enum kesu_cert_verdict verdict = cert(d, &c);
 	int rc = pades(d, &rep);
 	cr_assert(rc == -KESU_EVERIFY || rc == -KESU_EPARSE, "%s: kesu_pades_verify gave %d", name,
 		  rc);
 	cr_assert(!rep.ok, "%s", name);
-	cr_assert_eq(cert(d, &c), KESU_CERT_INVALID, "%s: verdict %d, not INVALID", name,
-		     c.verdict);
+	cr_assert_eq(verdict, KESU_CERT_INVALID, "%s: verdict %d, not INVALID", name, verdict);
 }
 
 /* Signs d once more as the witness (kesu_pades_sign), so that whatever
@@ -1548,4 +1548,262 @@ Test(pades, a_page_from_another_renderer_is_unchecked)
 		}
 		free(info), free(d.p);
 	}
+}
+
+/* ---- cross-reference sections ----------------------------------------- */
+
+/* Readers find objects through the cross-reference sections; kesu's
+ * reader by scanning for "N G obj". An update whose cross-reference data
+ * says something the scan does not see must be refused, or a reader shows
+ * objects the check never looked at.
+ *
+ * BUG (disabled until fixed; the four tests below, one cause): the update
+ * check (pades_updates.c) trusts its own scan and reads cross-reference
+ * data only in check_xref, which looks at the FIRST "\nxref" found in
+ * [from, to), only for 'f' entries, and stops at that table's "trailer".
+ * So (1) an update that starts with "xref" itself is not found (its "\n"
+ * is the previous revision's last byte) and the witness's table is read
+ * instead; (2) a second table in the range is never read; (3) an 'n'
+ * entry may point at a definition the scan does not index ("11 0 %\nobj",
+ * or a header with more than 64 blanks, or a 6-digit generation): poppler
+ * and qpdf read it, Kesu_pdf_defined_between does not list it; (4) an
+ * unsigned update may use a cross-reference stream, since the witness's
+ * classic table satisfies the "has a table" test, and its object stream
+ * may hold the catalog again (Kesu_pdf_defined_between lists only
+ * definitions at file offsets, and Kesu_pdf_load prefers those). In each
+ * case kesu_pades_verify says ok and kesu_cert_verify_with VALID, while
+ * qpdf --check is clean and pdfsig says both signatures are valid.
+ * Fix: parse every cross-reference section of [from, to) (startxref and
+ * the /Prev chain down to the signed revision's), refuse cross-reference
+ * streams, /XRefStm and object streams in an update, refuse free entries,
+ * and require every in-use entry to point exactly at a definition of that
+ * number that the scan lists in [from, to), and every listed definition to
+ * have its entry. */
+Test(pades, xref_free_entry_in_an_update_without_objects, .disabled = true)
+{
+	struct layout l = layout_of(&signed1);
+	char freed[64];
+	snprintf(freed, sizeof(freed), "%u 1\n0000000000 00001 f\r\n", l.contents0);
+	struct doc d = copy_of(&signed1);
+	struct upd u;
+	upd_begin(&u, &d); /* the update starts with "xref" itself */
+	upd_end(&u, freed, NULL);
+	resign_and_expect("freed-no-objects", &d, "frees object");
+	free(d.p);
+}
+
+Test(pades, xref_free_entry_in_a_second_unsigned_update, .disabled = true)
+{
+	struct layout l = layout_of(&signed1);
+	char freed[64];
+	snprintf(freed, sizeof(freed), "%u 1\n0000000000 00001 f\r\n", l.contents0);
+	struct doc d = copy_of(&signed1);
+	struct upd u;
+	upd_begin(&u, &d);
+	upd_obj(&u, l.next, "null");
+	upd_end(&u, NULL, NULL);
+	upd_begin(&u, &d);
+	upd_obj(&u, l.next + 1, "null");
+	upd_end(&u, freed, NULL);
+	resign_and_expect("freed-second-update", &d, "frees object");
+	free(d.p);
+}
+
+/* The content stream's entry points at a definition whose header has a
+ * comment in it ("11 0 %\nobj"): PDF readers skip the comment and read it;
+ * kesu's scan does not index it, so the update seems to change nothing.
+ * pdftoppm shows page 1 black but for the two seals. */
+Test(pades, xref_entry_to_a_definition_the_scan_does_not_see, .disabled = true)
+{
+	struct layout l = layout_of(&signed1);
+	struct doc d = copy_of(&signed1);
+	struct upd u;
+	upd_begin(&u, &d);
+	note(&u, l.contents0);
+	putf(&d, "%u 0 %%\nobj\n<< /Length %zu >>\nstream\n%s\nendstream\nendobj\n", l.contents0,
+	     strlen(BLACK_PAGE), BLACK_PAGE);
+	upd_end(&u, NULL, NULL);
+	resign_and_expect("hidden-definition", &d, NULL);
+	free(d.p);
+}
+
+/* An unsigned update with a cross-reference stream whose object stream
+ * holds the catalog again, with an action on opening; a valid witness
+ * signature (with a classic table) then covers it. */
+Test(pades, xref_stream_and_object_stream_in_an_unsigned_update, .disabled = true)
+{
+	struct layout l = layout_of(&signed1);
+	struct doc d = copy_of(&signed1);
+	char *cat = dict_with(&d, l.catalog, "OpenAction",
+			      "<< /S /JavaScript /JS (app.alert\\(1\\)) >>");
+	char head[32], *data = NULL;
+	int h = snprintf(head, sizeof(head), "%u 0\n", l.catalog);
+	cr_assert_geq(asprintf(&data, "%s%s", head, cat), 0);
+	unsigned objstm = l.next, xref = l.next + 1;
+	struct upd u;
+	upd_begin(&u, &d);
+	note(&u, objstm);
+	putf(&d, "%u 0 obj\n<< /Type /ObjStm /N 1 /First %d /Length %zu >>\nstream\n%s\nendstream\n"
+		 "endobj\n", objstm, h, strlen(data), data);
+	/* the xref stream: the object stream at its offset, the catalog in it */
+	size_t xref_at = d.len;
+	unsigned char rows[3][7] = {
+		{2, 0, 0, (unsigned char)(objstm >> 8), (unsigned char)objstm, 0, 0},
+		{1, (unsigned char)(u.off[0] >> 24), (unsigned char)(u.off[0] >> 16),
+		 (unsigned char)(u.off[0] >> 8), (unsigned char)u.off[0], 0, 0},
+		{1, (unsigned char)(xref_at >> 24), (unsigned char)(xref_at >> 16),
+		 (unsigned char)(xref_at >> 8), (unsigned char)xref_at, 0, 0},
+	};
+	putf(&d, "%u 0 obj\n<< /Type /XRef /Size %u /Root %u 0 R /Prev %zu /W [1 4 2] "
+		 "/Index [%u 1 %u 2] /Length 21 >>\nstream\n",
+	     xref, xref + 1, l.catalog, u.prev, l.catalog, objstm);
+	put(&d, rows, sizeof(rows));
+	putf(&d, "\nendstream\nendobj\nstartxref\n%zu\n%%%%EOF\n", xref_at);
+	resign_and_expect("xref-stream-object-stream", &d, NULL);
+	free(cat), free(data), free(d.p);
+}
+
+/* ---- the form, as the catalog's /AcroForm may name it ---------------- */
+
+/* The catalog's /AcroForm (the one entry it may change) made a direct
+ * dictionary with /XFA and /NeedAppearances, in the witness's own update.
+ *
+ * BUG (disabled until fixed): compare() in pades_updates.c checks the
+ * form's keys (and grown_array its /Fields) only when the catalog's
+ * /AcroForm is a reference; check_changed lets the catalog change
+ * /AcroForm to anything. A direct dictionary escapes the key check (this
+ * test); a new form object escapes the /Fields comparison (fields of
+ * earlier signatures can be dropped). kesu: ok / VALID. Fix: once the
+ * catalog has /AcroForm, it must stay the same reference (or compare the
+ * resolved forms, before and after, wherever they are). */
+Test(pades, form_as_a_direct_dictionary_with_xfa, .disabled = true)
+{
+	struct layout l = layout_of(&signed1);
+	struct doc d = copy_of(&signed1);
+	unsigned next = l.next;
+	struct upd u;
+	upd_begin(&u, &d);
+	witness_objects(&u, &l, &next, l.page0, NULL, NULL);
+	/* the form object stays as it was: take back witness_objects' last
+	 * object (the form written again), keep its grown /Fields */
+	char *fields = value_of(&d, l.acroform, "Fields"), *form = NULL, *cat;
+	cr_assert_eq(u.num[u.n - 1], l.acroform);
+	d.len = u.off[--u.n];
+	cr_assert_geq(asprintf(&form, "<< /Fields %s /SigFlags 3 /NeedAppearances true "
+				      "/XFA [(template) (forged)] >>", fields), 0);
+	upd_obj(&u, l.catalog, "%s", cat = dict_with(&d, l.catalog, "AcroForm", form));
+	upd_end(&u, NULL, NULL);
+	upd_sign(&u, witness);
+	expect_update_refused("direct-form-xfa", &d, NULL);
+	free(fields), free(form), free(cat), free(d.p);
+}
+
+/* ---- signatures that disappear ---------------------------------------- */
+
+/* Signature 1's widget loses its value (and the page is blacked out in
+ * the same update): kesu_pades_verify then lists only the witness's
+ * signature and checks nothing before it.
+ *
+ * BUG (disabled until fixed; kesu_pades_verify only): Kesu_pades_find
+ * lists the signatures of the LAST revision's form, and check_updates
+ * starts after the first one listed. An update that removes /V from an
+ * earlier signature's widget (or drops its field) makes that signature
+ * vanish, and the check starts after the next one: kesu_pades_verify
+ * says ok with one signature (the witness's). kesu_cert_verify_with says
+ * INVALID here only because the page check (station_first, and
+ * Kesu_pades_update_allowed over [page end, first signature)) happens to
+ * see the widget change. Fix: a signature field that had a value in a
+ * signed revision must keep it (or find signatures in every revision's
+ * form, not only the last one's). */
+Test(pades, first_signature_value_removed, .disabled = true)
+{
+	struct layout l = layout_of(&signed1);
+	struct doc d = copy_of(&signed1);
+	struct upd u;
+	char *w = dict_with(&d, l.widget1, "V", NULL);
+	upd_begin(&u, &d);
+	upd_obj(&u, l.widget1, "%s", w);
+	upd_stream(&u, l.contents0, "", BLACK_PAGE, strlen(BLACK_PAGE));
+	upd_end(&u, NULL, NULL);
+	countersign(&d, witness, KESU_PADES_WITNESS, false);
+	expect_refused("sig1-value-removed", &d);
+	free(w), free(d.p);
+}
+
+/* A witness signature whose /Contents the PDF parser cannot read, between
+ * the station's and an approver's: Kesu_pades_find skips the field (its
+ * value does not parse), but the update check refuses a widget without a
+ * signature. */
+Test(pades, unreadable_signature_between_two_good_ones)
+{
+	struct doc d = copy_of(&signed1);
+	struct upd u;
+	size_t a, b;
+	witness_update(&d, &u, &a, &b);
+	upd_sign(&u, witness);
+	d.p[b - 10] = 'G';
+	countersign(&d, station, KESU_PADES_APPROVER, false);
+	expect_refused("unreadable-middle", &d);
+	free(d.p);
+}
+
+/* ---- the gap and the seal boxes ---------------------------------------- */
+
+/* The gap is a hex string, but not the dictionary's /Contents (which is
+ * <00> and signed): readers take /Contents and fail it.
+ *
+ * BUG (disabled until fixed): decode_gap (pades_revisions.c) accepts any
+ * "<hex>" between the two ranges and decodes it as the CMS; it never
+ * checks that the gap is where the signature dictionary's own /Contents
+ * value is. pdfsig: signature 2 "Unknown Validation Failure"; kesu: ok,
+ * VALID. Fix: require range[1] to be the offset of the /Contents value
+ * of the dictionary (as parsed) and range[2] its end. */
+Test(pades, gap_is_not_the_contents_entry, .disabled = true)
+{
+	struct layout l = layout_of(&signed1);
+	struct doc d = copy_of(&signed1);
+	unsigned sig = l.next, widget = l.next + 1;
+	struct upd u;
+	upd_begin(&u, &d);
+	upd_sig(&u, sig, true);
+	upd_obj(&u, widget, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (kesu-witness-1) "
+			    "/V %u 0 R /F 132 /P %u 0 R /Rect [0 0 0 0] >>", sig, l.page0);
+	char *annots = value_of(&d, l.page0, "Annots"), *grown = array_plus(annots, widget), *p;
+	upd_obj(&u, l.page0, "%s", p = dict_with(&d, l.page0, "Annots", grown));
+	free(annots), free(grown), free(p);
+	char *fields = value_of(&d, l.acroform, "Fields"), *more = array_plus(fields, widget), *f;
+	upd_obj(&u, l.acroform, "%s", f = dict_with(&d, l.acroform, "Fields", more));
+	free(fields), free(more), free(f);
+	upd_end(&u, NULL, NULL);
+	upd_sign(&u, witness);
+	expect_range_refused("gap-not-contents", &d);
+	free(d.p);
+}
+
+/* The witness's visible signature drawn in the operator's box, over the
+ * station's seal (kesu_pades_sign refuses a box already signed).
+ *
+ * WEAKNESS (disabled until decided): check_widget (pades_updates.c)
+ * accepts a signature widget in ANY seal box of its page. A trusted
+ * countersigner can draw over the station's seal (here a white box: the
+ * printed certificate shows an empty 担当者 box) or fill another role's
+ * empty box; kesu: ok, VALID. Fix: a new widget must lie in the box of
+ * its field's role (kesu-ROLE-N) and that box must not already hold a
+ * visible widget. */
+Test(pades, widget_over_another_signers_box, .disabled = true)
+{
+	struct layout l = layout_of(&signed1);
+	struct doc d = copy_of(&signed1);
+	unsigned next = l.next, form = next++;
+	struct upd u;
+	upd_begin(&u, &d);
+	upd_stream(&u, form, "/Type /XObject /Subtype /Form /BBox [0 0 120 56]",
+		   "1 1 1 rg 0 0 120 56 re f", 24);
+	char extra[64];
+	snprintf(extra, sizeof(extra), "/AP << /N %u 0 R >>", form);
+	witness_objects(&u, &l, &next, l.page0, "[60 190 180 246]", extra);
+	upd_end(&u, NULL, NULL);
+	upd_sign(&u, witness);
+	expect_update_refused("over-operator-box", &d, NULL);
+	free(d.p);
 }
