@@ -113,6 +113,8 @@ struct kesu_cert_trust {
  * the ledger. Returns as kesu_cert_verify. */
 int kesu_cert_verify_with(const char *pdf_path, const struct kesu_cert_trust *trust,
 			  struct kesu_cert_check *check);
+/* The message of the first check that failed ("" when none did). */
+const char *kesu_cert_check_reason(const struct kesu_cert_check *check);
 
 /* Checks a certificate offline: the detached signature of the PDF file
  * (PDF.sig beside it; its absence is not a failure, but leaves the check

@@ -50,7 +50,7 @@ static void usage(FILE *out)
 	      "  6 interrupted (signal, device vanished)\n"
 	      "  7 written but not verified: no certificate (kesu wipe --verify sample)\n"
 	      "  8 cert verify: the document is intact but is not a SUCCESS certificate\n"
-	      "  9 cert verify: the checks made passed, but one could not be made (.sig absent)\n"
+	      "  9 cert verify: checks made passed, one could not be (no anchor; old PDF, no .sig)\n"
 	      "With several drives, the most severe status: 4, 1, 3, 6, 7, then 0.\n",
 	      out);
 }

@@ -67,11 +67,10 @@ static int check_signer(const struct kesu_trust *trust, const char *pdf, struct 
 		return refuse(res, KESU_IMPORT_INVALID, "%s: %s", pdf, err);
 	snprintf(res->contractor, sizeof(res->contractor), "%s", who->name);
 	/* The whole check, PDF.sig included, with the key now known. */
-	struct kesu_cert_check check;
+	struct kesu_cert_check check; /* ~70 KiB: called from the main thread only */
 	kesu_cert_verify(pdf, &who->key, NULL, &check);
 	if (check.verdict == KESU_CERT_INVALID)
-		return refuse(res, KESU_IMPORT_INVALID, "%s: %s", pdf,
-			      !check.file_ok && check.file_checked ? check.file_msg : check.payload_msg);
+		return refuse(res, KESU_IMPORT_INVALID, "%s: %s", pdf, kesu_cert_check_reason(&check));
 	if (!check.success)
 		return refuse(res, KESU_IMPORT_NOT_SUCCESS, "%s: a %s (%s), not a SUCCESS certificate",
 			      pdf, check.document, check.outcome);

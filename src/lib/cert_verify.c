@@ -268,6 +268,27 @@ int kesu_cert_verify_with(const char *pdf_path, const struct kesu_cert_trust *tr
 	return c->verdict == KESU_CERT_VALID ? 0 : -KESU_EVERIFY;
 }
 
+const char *kesu_cert_check_reason(const struct kesu_cert_check *c)
+{
+	if (c->pdf_signed && !c->pades.updates_ok)
+		return c->pades.updates_msg;
+	for (size_t i = 0; c->pdf_signed && i < c->pades.count; i++)
+		if (!c->pades.sig[i].ok && c->pades.sig[i].msg[0] &&
+		    (c->anchors_given || !c->pades.sig[i].signature_ok))
+			return c->pades.sig[i].msg;
+	if (c->pdf_signed && !c->station_first)
+		return "the first PDF signature is not the station's";
+	if (c->page_checked && !c->page_ok)
+		return c->page_msg;
+	if (c->file_checked && !c->file_ok)
+		return c->file_msg;
+	if (!c->payload_ok)
+		return c->payload_msg;
+	if (c->ledger_checked && !c->ledger_ok)
+		return c->ledger_msg;
+	return "";
+}
+
 int kesu_cert_verify(const char *pdf_path, const struct kesu_public_key *pk,
 		     struct kesu_ledger *ledger, struct kesu_cert_check *c)
 {
