@@ -22,10 +22,11 @@ failed=0
 
 .ci/install-deps
 
-echo "=== fuzzing the method parser for 30 s and the certificate PDF reader for 20 s"
+echo "=== fuzzing the method parser for 30 s, the certificate PDF reader and the PDF signature checks for 20 s each"
 export KESU_FUZZ_BUILD="$out/build-ci-fuzz-build" # one instrumented tree for both
 KESU_FUZZ_DIR="$out/build-ci-fuzz" tests/fuzz/run.sh 30 method | tail -n 3
 KESU_FUZZ_DIR="$out/build-ci-fuzz-pdf" tests/fuzz/run.sh 20 pdf | tail -n 3
+KESU_FUZZ_DIR="$out/build-ci-fuzz-pades" tests/fuzz/run.sh 20 pades | tail -n 3
 
 run_suite() {
 	local name=$1 dir=$2 rc=0 total bad

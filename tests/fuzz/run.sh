@@ -1,8 +1,9 @@
 #!/bin/sh
 # Fuzzes one of kesu's parsers with libFuzzer for SECONDS (default 30):
 #   tests/fuzz/run.sh [SECONDS] [TARGET]
-# TARGET is "method" (default: the method file parser, fuzz_method.c) or
-# "pdf" (the certificate PDF reader, fuzz_pdf_read.c). Builds the target in
+# TARGET is "method" (default: the method file parser, fuzz_method.c),
+# "pdf" (the certificate PDF reader, fuzz_pdf_read.c) or "pades" (finding
+# PDF signatures and checking what follows them, fuzz_pades.c). Builds the target in
 # a CMake tree configured with clang and KESU_FUZZ=ON (tests/fuzz/
 # CMakeLists.txt: the fuzzer linked against the same kesucore as kesu, with
 # -fsanitize=fuzzer,address,undefined), seeds it (methods/*.method; small
@@ -30,8 +31,12 @@ pdf)
 	name=fuzz_pdf_read
 	max_len=16384
 	;;
+pades)
+	name=fuzz_pades
+	max_len=16384
+	;;
 *)
-	echo "run.sh: unknown target '$target' (method or pdf)" >&2
+	echo "run.sh: unknown target '$target' (method, pdf or pades)" >&2
 	exit 2
 	;;
 esac
@@ -178,6 +183,50 @@ PY
 "<FEFF>"
 "\\("
 "#2F"
+DICT
+}
+
+# Signed PDFs with incremental updates: the pdf seeds, each with a
+# signature dictionary, a widget and a later update appended.
+pades_seeds() {
+	pdf_seeds
+	python3 - "$work/seeds" <<'PY'
+import os, sys
+out = sys.argv[1]
+for name in sorted(os.listdir(out)):
+    if not name.endswith(".pdf"):
+        continue
+    base = open(os.path.join(out, name), "rb").read()
+    if b"startxref" not in base:
+        continue
+    prev = int(base.rsplit(b"startxref", 1)[1].split()[0])
+    sig = b"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M (D:20261206120000+09'00') /ByteRange [0 AAAAAAAAAA BBBBBBBBBB CCCCCCCCCC] /Contents <" + b"30" * 64 + b"> >>"
+    upd = b"\n11 0 obj\n" + sig + b"\nendobj\n12 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (kesu-operator-1) /V 11 0 R /Rect [0 0 0 0] /F 132 >>\nendobj\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Names 3 0 R /AcroForm << /Fields [12 0 R] /SigFlags 3 >> >>\nendobj\n"
+    body = base + upd
+    xref = len(body)
+    body += b"xref\n1 1\n0000000000 00000 n\r\n11 2\n0000000000 00000 n\r\n0000000000 00000 n\r\ntrailer\n<< /Size 13 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (prev, xref)
+    a = body.index(b"/Contents <") + 10
+    b = a + 2 + 128
+    rng = b"[0 %010d %010d %010d]" % (a, b, len(body) - b)
+    body = body.replace(b"[0 AAAAAAAAAA BBBBBBBBBB CCCCCCCCCC]", rng[:len(b"[0 AAAAAAAAAA BBBBBBBBBB CCCCCCCCCC]")])
+    open(os.path.join(out, "signed-" + name), "wb").write(body)
+PY
+	cat >> "$work/$name.dict" <<'DICT'
+"/ByteRange"
+"/Contents"
+"/AcroForm"
+"/Fields"
+"/FT"
+"/Sig"
+"/V"
+"/Annots"
+"/Widget"
+"/Rect"
+"/SubFilter"
+"/ETSI.RFC3161"
+"/DocTimeStamp"
+"/Prev"
+" f\x0d\x0a"
 DICT
 }
 
