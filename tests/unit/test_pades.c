@@ -20,6 +20,9 @@
  * revision]; and the page check (a first revision whose page is not the
  * one its signed payload renders to, a renderer that is not this kesu).
  *
+ * Holes found are disabled tests at the end, each saying its cause and
+ * the fix; enable them when the check is fixed.
+ *
  * KESU_PADES_OUT=DIR keeps each crafted file there (to show to qpdf or
  * pdfsig by hand). */
 #include <criterion/criterion.h>
@@ -150,8 +153,8 @@ static struct kesu_signer *identity(const char *name, const char *cn)
 		     0, "%s", err);
 	struct kesu_signer *s = NULL;
 	cr_assert_eq(kesu_signer_open_files(key, crt, NULL, &s, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(kesu_x509_anchors_add_file(anchors, crt, NULL, NULL, err, sizeof(err)), 0, "%s",
-		     err);
+	cr_assert_eq(kesu_x509_anchors_add_file(anchors, crt, NULL, NULL, err, sizeof(err)), 0,
+		     "%s", err);
 	return s;
 }
 
@@ -306,7 +309,8 @@ static char *array_plus(const char *array, unsigned num)
  * same way every time, but the test finds them rather than trust that). */
 struct layout {
 	unsigned catalog, pages, page0, page1, contents0, contents0_len, acroform;
-	unsigned sig1, widget1, ap1, names, payload_spec, payload_stream, payload_len, render_stream;
+	unsigned sig1, widget1, ap1, names;
+	unsigned payload_spec, payload_stream, payload_len, render_stream;
 	unsigned next; /* the first free object number */
 };
 
@@ -477,9 +481,9 @@ static void upd_end_stream(struct upd *u, unsigned xref_num)
 	note(u, xref_num);
 	size_t xref = u->d->len;
 	for (size_t i = 0; i < u->n; i++) { /* the last row is the stream's own */
-		unsigned char row[7] = {1, (unsigned char)(u->off[i] >> 24),
-					(unsigned char)(u->off[i] >> 16),
-					(unsigned char)(u->off[i] >> 8), (unsigned char)u->off[i], 0, 0};
+		size_t o = u->off[i];
+		unsigned char row[7] = {1, (unsigned char)(o >> 24), (unsigned char)(o >> 16),
+					(unsigned char)(o >> 8), (unsigned char)o, 0, 0};
 		put(&rows, row, sizeof(row));
 		putf(&index, "%u 1 ", u->num[i]);
 		size = u->num[i] + 1 > size ? u->num[i] + 1 : size;
@@ -597,10 +601,10 @@ static int pades(const struct doc *d, struct kesu_pades_report *rep)
 	cr_log_info("pades: rc %d count %zu updates_ok %d: %s %s", rc, rep->count, rep->updates_ok,
 		    rep->updates_msg, e);
 	for (size_t i = 0; i < rep->count; i++)
-		cr_log_info("  sig %zu %s (%s): ok %d range %d digest %d sig %d chain %d: %s", i + 1,
-			    rep->sig[i].field, rep->sig[i].role, rep->sig[i].ok, rep->sig[i].range_ok,
-			    rep->sig[i].digest_ok, rep->sig[i].signature_ok, rep->sig[i].chain_ok,
-			    rep->sig[i].msg);
+		cr_log_info("  sig %zu %s (%s): ok %d range %d digest %d sig %d chain %d: %s",
+			    i + 1, rep->sig[i].field, rep->sig[i].role, rep->sig[i].ok,
+			    rep->sig[i].range_ok, rep->sig[i].digest_ok, rep->sig[i].signature_ok,
+			    rep->sig[i].chain_ok, rep->sig[i].msg);
 	return rc;
 }
 
@@ -644,8 +648,9 @@ static void expect_update_refused(const char *name, const struct doc *d, const c
 	cr_assert_eq(pades(d, &rep), -KESU_EVERIFY, "%s: kesu_pades_verify passed it", name);
 	cr_assert(!rep.ok, "%s", name);
 	for (size_t i = 0; i < rep.count; i++)
-		cr_assert(rep.sig[i].ok, "%s: signature %zu itself fails (%s): the forgery is broken, "
-					 "not caught", name, i + 1, rep.sig[i].msg);
+		cr_assert(rep.sig[i].ok,
+			  "%s: signature %zu itself fails (%s): the forgery is broken, not caught",
+			  name, i + 1, rep.sig[i].msg);
 	cr_assert(!rep.updates_ok, "%s: the update check passed it", name);
 	if (want)
 		cr_assert(strstr(rep.updates_msg, want), "%s: \"%s\" does not say \"%s\"", name,
@@ -953,7 +958,8 @@ Test(pades, c_catalog_changed_is_refused)
 		{"Version", "/2.0", NULL},
 	};
 	char pages_obj[128];
-	snprintf(pages_obj, sizeof(pages_obj), "<< /Type /Pages /Kids [%u 0 R] /Count 1 >>", l.page1);
+	snprintf(pages_obj, sizeof(pages_obj), "<< /Type /Pages /Kids [%u 0 R] /Count 1 >>",
+		 l.page1);
 	changes[3].object = pages_obj;
 	for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
 		struct doc d = copy_of(&signed1);
@@ -1032,12 +1038,12 @@ Test(pades, e_widget_outside_the_seal_boxes_is_refused)
 		unsigned next = l.next, form = next++;
 		struct upd u;
 		upd_begin(&u, &d);
-		upd_stream(&u, form, "/Type /XObject /Subtype /Form /BBox [0 0 595 842]", BLACK_PAGE,
-			   strlen(BLACK_PAGE));
+		upd_stream(&u, form, "/Type /XObject /Subtype /Form /BBox [0 0 595 842]",
+			   BLACK_PAGE, strlen(BLACK_PAGE));
 		char extra[64];
 		snprintf(extra, sizeof(extra), "/AP << /N %u 0 R >>", form);
-		witness_objects(&u, &l, &next, cases[i].other_page ? l.page1 : l.page0, cases[i].rect,
-				extra);
+		witness_objects(&u, &l, &next, cases[i].other_page ? l.page1 : l.page0,
+				cases[i].rect, extra);
 		upd_end(&u, NULL, NULL);
 		upd_sign(&u, witness);
 		expect_update_refused(cases[i].name, &d, "outside the seal boxes");
@@ -1272,7 +1278,8 @@ Test(pades, k_first_signature_redefined_is_refused)
 	for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
 		struct doc d = copy_of(&signed1);
 		struct upd u;
-		char *obj = dict_with(&d, changes[i].num, changes[i].key, changes[i].value), name[40];
+		char *obj = dict_with(&d, changes[i].num, changes[i].key, changes[i].value);
+		char name[40];
 		upd_begin(&u, &d);
 		upd_obj(&u, changes[i].num, "%s", obj);
 		upd_end(&u, NULL, NULL);
@@ -1334,19 +1341,20 @@ Test(pades, byte_ranges_other_than_the_file_but_contents_are_refused)
 		const char *name;
 		long long w[4]; /* offsets from a, b, the end (len - b) */
 	} cases[] = {
-		{"range-not-at-0", {1, -1, 0, 0}},           /* [1, a) + [b, end) */
-		{"gap-starts-early", {0, -10, 0, 0}},        /* the gap takes part of the dictionary */
-		{"gap-ends-late", {0, 0, 5, -5}},            /* the gap takes " >>" */
-		{"gap-ends-early", {0, 0, -2, 2}},           /* the last hex digit and ">" are signed */
-		{"range-short-of-the-end", {0, 0, 0, -20}},  /* not the revision's end */
-		{"range-past-the-end", {0, 0, 0, 100}},      /* bytes that are not there */
+		{"range-not-at-0", {1, -1, 0, 0}},          /* [1, a) + [b, end) */
+		{"gap-starts-early", {0, -10, 0, 0}},       /* the gap takes dictionary text */
+		{"gap-ends-late", {0, 0, 5, -5}},           /* the gap takes " >>" */
+		{"gap-ends-early", {0, 0, -2, 2}},          /* the last digit and ">" signed */
+		{"range-short-of-the-end", {0, 0, 0, -20}}, /* not the revision's end */
+		{"range-past-the-end", {0, 0, 0, 100}},     /* bytes that are not there */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		d = copy_of(&signed1);
 		witness_update(&d, &u, &a, &b);
 		long long end = (long long)(d.len - b);
 		size_t w[4] = {(size_t)cases[i].w[0], (size_t)((long long)a + cases[i].w[1]),
-			       (size_t)((long long)b + cases[i].w[2]), (size_t)(end + cases[i].w[3])};
+			       (size_t)((long long)b + cases[i].w[2]),
+			       (size_t)(end + cases[i].w[3])};
 		if (w[2] + w[3] > d.len) { /* cannot be hashed: sign the honest range */
 			char text[BR_WIDTH + 1];
 			snprintf(text, sizeof(text), "[%zu %zu %zu %zu]", w[0], w[1], w[2], w[3]);
@@ -1399,7 +1407,8 @@ Test(pades, contents_that_are_not_hex_are_refused)
 		if (rep.count == 2)
 			expect_range_refused(name, &d);
 		else
-			cr_assert(rep.count == 1 && strstr(rep.updates_msg, "modified after signing"),
+			cr_assert(rep.count == 1 &&
+					  strstr(rep.updates_msg, "modified after signing"),
 				  "%s: %s", name, rep.updates_msg);
 		free(d.p);
 	}
@@ -1420,12 +1429,11 @@ Test(pades, contents_that_are_not_hex_are_refused)
 
 /* rendered, with an unsigned update (the test's) before the station
  * signs: what a station that lies would sign. */
-static struct doc station_signs(struct doc *d)
+static void station_signs(struct doc *d)
 {
 	countersign(d, station, KESU_PADES_OPERATOR, false);
 	struct kesu_pades_report rep;
 	cr_assert_eq(pades(d, &rep), 0, "the station's signature itself must hold");
-	return *d;
 }
 
 /* The attachment's text as the file reads now. */
@@ -1459,7 +1467,8 @@ Test(pades, a_payload_moved_into_another_page_is_invalid)
 	struct kesu_cert_check c;
 	cr_assert_eq(cert(&d, &c), KESU_CERT_INVALID);
 	cr_assert(c.payload_ok, "the moved payload is genuine: %s", c.payload_msg);
-	cr_assert(strstr(c.certificate_id, "KESU-") && strcmp(c.certificate_id, "KESU-20261122-8F3A2C1D"),
+	cr_assert(strstr(c.certificate_id, "KESU-") &&
+			  strcmp(c.certificate_id, "KESU-20261122-8F3A2C1D"),
 		  "the payload read is the moved one: %s", c.certificate_id);
 	cr_assert(c.page_checked && !c.page_ok, "%s", c.page_msg);
 	free(payload), free(sig), free(other.p), free(d.p);
@@ -1479,9 +1488,10 @@ Test(pades, a_page_from_another_certificate_is_invalid)
 	char *n = value_of(&rendered, l.contents0_len, NULL);
 	size_t len = (size_t)atol(n);
 	struct upd u;
-	struct layout lo = layout_of(&signed1); /* the same numbers in every certificate */
+	/* kesu numbers the objects of every certificate alike */
+	cr_assert_eq(ref_of(&other, l.page0, "Contents"), l.contents0);
 	upd_begin(&u, &other);
-	upd_stream(&u, lo.contents0, "/Filter /FlateDecode", o.data, len);
+	upd_stream(&u, l.contents0, "/Filter /FlateDecode", o.data, len);
 	upd_end(&u, NULL, NULL);
 	Kesu_pdf_reader_close(&r);
 	station_signs(&other);
