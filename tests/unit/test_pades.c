@@ -20,8 +20,8 @@
  * revision]; and the page check (a first revision whose page is not the
  * one its signed payload renders to, a renderer that is not this kesu).
  *
- * Holes found are disabled tests at the end, each saying its cause and
- * the fix; enable them when the check is fixed.
+ * The tests at the end are the holes this file found first, each with
+ * its cause; all are fixed and run.
  *
  * KESU_PADES_OUT=DIR keeps each crafted file there (to show to qpdf or
  * pdfsig by hand). */
@@ -1046,7 +1046,7 @@ Test(pades, e_widget_outside_the_seal_boxes_is_refused)
 				cases[i].rect, extra);
 		upd_end(&u, NULL, NULL);
 		upd_sign(&u, witness);
-		expect_update_refused(cases[i].name, &d, "outside the seal boxes");
+		expect_update_refused(cases[i].name, &d, "outside its own seal box");
 		free(d.p);
 	}
 	/* an extra widget, valued with signature 1, over the page, next to
@@ -1063,7 +1063,7 @@ Test(pades, e_widget_outside_the_seal_boxes_is_refused)
 	witness_objects_and(&u, &l, &next, l.page0, NULL, NULL, extra_widget);
 	upd_end(&u, NULL, NULL);
 	upd_sign(&u, witness);
-	expect_update_refused("extra-overlay-widget", &d, "outside the seal boxes");
+	expect_update_refused("extra-overlay-widget", &d, "outside its own seal box");
 	free(d.p);
 }
 
@@ -1298,7 +1298,11 @@ Test(pades, k_first_signature_redefined_is_refused)
 	upd_obj(&u, l.next, "%s", copy);
 	upd_obj(&u, l.widget1, "%s", w = dict_with(&d, l.widget1, "V", ref));
 	upd_end(&u, NULL, NULL);
-	resign_and_expect("sig1-new-value", &d, "was changed");
+	/* the copy is itself a signature dictionary, found wherever it is
+	 * defined, and its range is not its own /Contents: refused as broken
+	 * as well as by the update check */
+	countersign(&d, witness, KESU_PADES_WITNESS, false);
+	expect_refused("sig1-new-value", &d);
 	free(copy), free(w);
 	free(d.p);
 }
@@ -1567,7 +1571,7 @@ Test(pades, a_page_from_another_renderer_is_unchecked)
  * says something the scan does not see must be refused, or a reader shows
  * objects the check never looked at.
  *
- * BUG (disabled until fixed; the four tests below, one cause): the update
+ * FIXED (the four tests below, one cause): the update
  * check (pades_updates.c) trusts its own scan and reads cross-reference
  * data only in check_xref, which looks at the FIRST "\nxref" found in
  * [from, to), only for 'f' entries, and stops at that table's "trailer".
@@ -1589,7 +1593,7 @@ Test(pades, a_page_from_another_renderer_is_unchecked)
  * and require every in-use entry to point exactly at a definition of that
  * number that the scan lists in [from, to), and every listed definition to
  * have its entry. */
-Test(pades, xref_free_entry_in_an_update_without_objects, .disabled = true)
+Test(pades, xref_free_entry_in_an_update_without_objects)
 {
 	struct layout l = layout_of(&signed1);
 	char freed[64];
@@ -1602,7 +1606,7 @@ Test(pades, xref_free_entry_in_an_update_without_objects, .disabled = true)
 	free(d.p);
 }
 
-Test(pades, xref_free_entry_in_a_second_unsigned_update, .disabled = true)
+Test(pades, xref_free_entry_in_a_second_unsigned_update)
 {
 	struct layout l = layout_of(&signed1);
 	char freed[64];
@@ -1623,7 +1627,7 @@ Test(pades, xref_free_entry_in_a_second_unsigned_update, .disabled = true)
  * comment in it ("11 0 %\nobj"): PDF readers skip the comment and read it;
  * kesu's scan does not index it, so the update seems to change nothing.
  * pdftoppm shows page 1 black but for the two seals. */
-Test(pades, xref_entry_to_a_definition_the_scan_does_not_see, .disabled = true)
+Test(pades, xref_entry_to_a_definition_the_scan_does_not_see)
 {
 	struct layout l = layout_of(&signed1);
 	struct doc d = copy_of(&signed1);
@@ -1640,7 +1644,7 @@ Test(pades, xref_entry_to_a_definition_the_scan_does_not_see, .disabled = true)
 /* An unsigned update with a cross-reference stream whose object stream
  * holds the catalog again, with an action on opening; a valid witness
  * signature (with a classic table) then covers it. */
-Test(pades, xref_stream_and_object_stream_in_an_unsigned_update, .disabled = true)
+Test(pades, xref_stream_and_object_stream_in_an_unsigned_update)
 {
 	struct layout l = layout_of(&signed1);
 	struct doc d = copy_of(&signed1);
@@ -1678,7 +1682,7 @@ Test(pades, xref_stream_and_object_stream_in_an_unsigned_update, .disabled = tru
 /* The catalog's /AcroForm (the one entry it may change) made a direct
  * dictionary with /XFA and /NeedAppearances, in the witness's own update.
  *
- * BUG (disabled until fixed): compare() in pades_updates.c checks the
+ * FIXED: compare() in pades_updates.c checks the
  * form's keys (and grown_array its /Fields) only when the catalog's
  * /AcroForm is a reference; check_changed lets the catalog change
  * /AcroForm to anything. A direct dictionary escapes the key check (this
@@ -1686,7 +1690,7 @@ Test(pades, xref_stream_and_object_stream_in_an_unsigned_update, .disabled = tru
  * earlier signatures can be dropped). kesu: ok / VALID. Fix: once the
  * catalog has /AcroForm, it must stay the same reference (or compare the
  * resolved forms, before and after, wherever they are). */
-Test(pades, form_as_a_direct_dictionary_with_xfa, .disabled = true)
+Test(pades, form_as_a_direct_dictionary_with_xfa)
 {
 	struct layout l = layout_of(&signed1);
 	struct doc d = copy_of(&signed1);
@@ -1714,7 +1718,7 @@ Test(pades, form_as_a_direct_dictionary_with_xfa, .disabled = true)
  * the same update): kesu_pades_verify then lists only the witness's
  * signature and checks nothing before it.
  *
- * BUG (disabled until fixed; kesu_pades_verify only): Kesu_pades_find
+ * FIXED (kesu_pades_verify only): Kesu_pades_find
  * lists the signatures of the LAST revision's form, and check_updates
  * starts after the first one listed. An update that removes /V from an
  * earlier signature's widget (or drops its field) makes that signature
@@ -1725,7 +1729,7 @@ Test(pades, form_as_a_direct_dictionary_with_xfa, .disabled = true)
  * see the widget change. Fix: a signature field that had a value in a
  * signed revision must keep it (or find signatures in every revision's
  * form, not only the last one's). */
-Test(pades, first_signature_value_removed, .disabled = true)
+Test(pades, first_signature_value_removed)
 {
 	struct layout l = layout_of(&signed1);
 	struct doc d = copy_of(&signed1);
@@ -1762,13 +1766,13 @@ Test(pades, unreadable_signature_between_two_good_ones)
 /* The gap is a hex string, but not the dictionary's /Contents (which is
  * <00> and signed): readers take /Contents and fail it.
  *
- * BUG (disabled until fixed): decode_gap (pades_revisions.c) accepts any
+ * FIXED: decode_gap (pades_revisions.c) accepts any
  * "<hex>" between the two ranges and decodes it as the CMS; it never
  * checks that the gap is where the signature dictionary's own /Contents
  * value is. pdfsig: signature 2 "Unknown Validation Failure"; kesu: ok,
  * VALID. Fix: require range[1] to be the offset of the /Contents value
  * of the dictionary (as parsed) and range[2] its end. */
-Test(pades, gap_is_not_the_contents_entry, .disabled = true)
+Test(pades, gap_is_not_the_contents_entry)
 {
 	struct layout l = layout_of(&signed1);
 	struct doc d = copy_of(&signed1);
@@ -1793,14 +1797,14 @@ Test(pades, gap_is_not_the_contents_entry, .disabled = true)
 /* The witness's visible signature drawn in the operator's box, over the
  * station's seal (kesu_pades_sign refuses a box already signed).
  *
- * WEAKNESS (disabled until decided): check_widget (pades_updates.c)
+ * FIXED (a weakness): check_widget (pades_updates.c)
  * accepts a signature widget in ANY seal box of its page. A trusted
  * countersigner can draw over the station's seal (here a white box: the
  * printed certificate shows an empty 担当者 box) or fill another role's
  * empty box; kesu: ok, VALID. Fix: a new widget must lie in the box of
  * its field's role (kesu-ROLE-N) and that box must not already hold a
  * visible widget. */
-Test(pades, widget_over_another_signers_box, .disabled = true)
+Test(pades, widget_over_another_signers_box)
 {
 	struct layout l = layout_of(&signed1);
 	struct doc d = copy_of(&signed1);

@@ -51,6 +51,8 @@ int Kesu_pades_seal_box(const unsigned char *buf, size_t len, enum kesu_pades_ro
 struct pades_seal {
 	unsigned page;
 	float rect[4];
+	char role[16];  /* operator, witness, validator, approver */
+	bool taken;     /* an earlier revision's visible signature is in it */
 };
 /* Every seal box (at most KESU_PADES_ROLES); 0 when the certificate names
  * none. */
@@ -74,6 +76,9 @@ struct pades_found {
 int Kesu_pades_find(const unsigned char *buf, size_t len, struct pades_found *found,
 		    size_t max, size_t *n, char *err, size_t errsize);
 void Kesu_pades_found_free(struct pades_found *found, size_t n);
+/* The role a kesu field name gives: "kesu-witness-2" -> "witness"; "" for
+ * any other name. */
+void Kesu_pades_field_role(const char *field, char *role, size_t size);
 
 /* pades_updates.c: whether [from, to) (one revision after a signed one) holds
  * only what a signature or timestamp adds: new objects, the catalog with

@@ -70,8 +70,11 @@ size_t Kesu_pades_seal_boxes(const unsigned char *buf, size_t len, struct pades_
 	if (o && json_object_object_get_ex(o, "seals", &list))
 		for (size_t i = 0; i < json_object_array_length(list) && n < KESU_PADES_ROLES; i++) {
 			const char *id;
-			if (seal_at(list, i, &id, &seals[n].page, seals[n].rect))
+			if (seal_at(list, i, &id, &seals[n].page, seals[n].rect)) {
+				snprintf(seals[n].role, sizeof(seals[n].role), "%s", id ? id : "");
+				seals[n].taken = false;
 				n++;
+			}
 		}
 	json_object_put(o);
 	return n;

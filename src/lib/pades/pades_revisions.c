@@ -10,7 +10,6 @@
 #include "pades_pdf.h"
 #include "pdf_parse.h"
 
-#define FIELDS_MAX 64
 
 static int hexval(unsigned c)
 {
@@ -73,35 +72,72 @@ static void field_name(const struct pv *t, char *out, size_t size)
 	out[o] = '\0';
 }
 
-static int read_value(struct pdf_reader *r, const unsigned char *buf, size_t len,
-		      const struct pv *field, struct pades_found *f)
+/* The parsed span of the definition at off: from "N G obj" to its "endobj". */
+static bool object_span(const unsigned char *buf, size_t len, size_t off, size_t *end)
 {
-	struct pv sig, br;
-	const struct pv *v = Kesu_pdf_dict_get(field, "V");
-	if (!v || Kesu_pdf_resolve(r, v, &sig) || sig.type != PV_DICT)
-		return -ENOENT;
-	const struct pv *brp = Kesu_pdf_dict_get(&sig, "ByteRange");
-	if (!brp || Kesu_pdf_resolve(r, brp, &br) || br.type != PV_ARRAY || br.n != 4)
+	const unsigned char *e = memmem(buf + off, len - off, "endobj", 6);
+	if (!e)
+		return false;
+	*end = (size_t)(e - buf);
+	return true;
+}
+
+/* A signature dictionary (any revision's): its range and its /Contents,
+ * which must be exactly the hex string between the two ranges, inside
+ * this very object. */
+static int read_signature(const unsigned char *buf, size_t len, size_t off, const struct pv *sig,
+			  struct pades_found *f)
+{
+	const struct pv *br = Kesu_pdf_dict_get(sig, "ByteRange");
+	const struct pv *contents = Kesu_pdf_dict_get(sig, "Contents");
+	f->doc_timestamp = Kesu_pdf_is_name(Kesu_pdf_dict_get(sig, "SubFilter"), "ETSI.RFC3161");
+	iso_date(Kesu_pdf_dict_get(sig, "M"), f->claimed, sizeof(f->claimed));
+	if (!br || br->type != PV_ARRAY || br->n != 4 || !contents || contents->type != PV_STRING)
 		return -KESU_EVERIFY;
 	for (int i = 0; i < 4; i++) {
-		if (br.u.items[i].type != PV_INT || br.u.items[i].u.i < 0)
+		if (br->u.items[i].type != PV_INT || br->u.items[i].u.i < 0)
 			return -KESU_EVERIFY;
-		f->range[i] = br.u.items[i].u.i;
+		f->range[i] = br->u.items[i].u.i;
 	}
-	f->doc_timestamp = Kesu_pdf_is_name(Kesu_pdf_dict_get(&sig, "SubFilter"), "ETSI.RFC3161");
-	iso_date(Kesu_pdf_dict_get(&sig, "M"), f->claimed, sizeof(f->claimed));
-	field_name(Kesu_pdf_dict_get(field, "T"), f->field, sizeof(f->field));
-	const struct pv *rect = Kesu_pdf_dict_get(field, "Rect"), *p = Kesu_pdf_dict_get(field, "P");
-	for (size_t i = 0; rect && rect->type == PV_ARRAY && rect->n == 4 && i < 4; i++) {
-		const struct pv *x = &rect->u.items[i];
-		f->rect[i] = x->type == PV_INT ? (float)x->u.i
-			     : x->type == PV_REAL ? strtof((const char *)x->u.s, NULL) : 0;
-	}
-	f->page_num = p && p->type == PV_REF ? p->u.ref.num : 0;
-	if (f->range[0] != 0 || f->range[1] < 0 || f->range[2] < f->range[1] ||
-	    (unsigned long long)f->range[2] + (unsigned long long)f->range[3] > len)
+	size_t end;
+	if (f->range[0] != 0 || f->range[2] < f->range[1] ||
+	    (unsigned long long)f->range[2] + (unsigned long long)f->range[3] > len ||
+	    !object_span(buf, len, off, &end) || (size_t)f->range[1] <= off ||
+	    (size_t)f->range[2] > end)
 		return -KESU_EVERIFY;
-	return decode_gap(buf, len, f);
+	int rc = decode_gap(buf, len, f);
+	if (rc == 0 && (f->contents_len != contents->n ||
+			memcmp(f->contents, contents->u.s, contents->n) != 0))
+		rc = -KESU_EVERIFY; /* the gap is another string than /Contents */
+	return rc;
+}
+
+/* The first widget (in file order) whose /V is signature object num: its
+ * field name, rectangle and page. */
+static void read_widget(struct pdf_reader *r, unsigned num, struct pades_found *f)
+{
+	for (size_t i = 0; i < Kesu_pdf_definitions(r); i++) {
+		unsigned n;
+		size_t off;
+		struct pdf_obj o;
+		Kesu_pdf_definition_at(r, i, &n, &off);
+		if (Kesu_pdf_load_at(r, off, &o) || o.v.type != PV_DICT)
+			continue;
+		const struct pv *v = Kesu_pdf_dict_get(&o.v, "V");
+		if (!v || v->type != PV_REF || v->u.ref.num != num ||
+		    !Kesu_pdf_is_name(Kesu_pdf_dict_get(&o.v, "FT"), "Sig"))
+			continue;
+		field_name(Kesu_pdf_dict_get(&o.v, "T"), f->field, sizeof(f->field));
+		const struct pv *rect = Kesu_pdf_dict_get(&o.v, "Rect");
+		const struct pv *p = Kesu_pdf_dict_get(&o.v, "P");
+		for (size_t k = 0; rect && rect->type == PV_ARRAY && rect->n == 4 && k < 4; k++) {
+			const struct pv *x = &rect->u.items[k];
+			f->rect[k] = x->type == PV_INT ? (float)x->u.i
+				     : x->type == PV_REAL ? strtof((const char *)x->u.s, NULL) : 0;
+		}
+		f->page_num = p && p->type == PV_REF ? p->u.ref.num : 0;
+		return;
+	}
 }
 
 static int cmp_found(const void *a, const void *b)
@@ -111,60 +147,71 @@ static int cmp_found(const void *a, const void *b)
 	return ex < ey ? -1 : ex > ey;
 }
 
-static int fields_of(struct pdf_reader *r, struct pv *fields)
+static bool is_signature(const struct pv *v)
 {
-	struct pv trailer, root, form;
-	if (Kesu_pdf_find_trailer(r, &trailer, NULL))
-		return -KESU_EPARSE;
-	const struct pv *v = Kesu_pdf_dict_get(&trailer, "Root");
-	if (!v || Kesu_pdf_resolve(r, v, &root) || root.type != PV_DICT)
-		return Kesu_pdf_fail(r, "no document catalog: the PDF is damaged");
-	v = Kesu_pdf_dict_get(&root, "AcroForm");
-	if (!v)
-		return -ENOENT;
-	if (Kesu_pdf_resolve(r, v, &form) || form.type != PV_DICT ||
-	    !(v = Kesu_pdf_dict_get(&form, "Fields")) || Kesu_pdf_resolve(r, v, fields) ||
-	    fields->type != PV_ARRAY)
-		return Kesu_pdf_fail(r, "its form fields are damaged");
-	return 0;
+	return v->type == PV_DICT && (Kesu_pdf_is_name(Kesu_pdf_dict_get(v, "Type"), "Sig") ||
+				      Kesu_pdf_is_name(Kesu_pdf_dict_get(v, "Type"), "DocTimeStamp") ||
+				      Kesu_pdf_dict_get(v, "ByteRange"));
 }
 
+/* Every signature dictionary defined anywhere in the file, superseded
+ * definitions too: a later update that drops a signature's field or value
+ * cannot hide the signature, nor what came before it. */
 int Kesu_pades_find(const unsigned char *buf, size_t len, struct pades_found *found,
 		    size_t max, size_t *n, char *err, size_t errsize)
 {
 	struct pdf_reader r;
-	struct pv fields;
+	unsigned prev = 0;
 	*n = 0;
 	int rc = Kesu_pdf_reader_open(&r, buf, len, err, errsize);
-	if (rc == 0)
-		rc = fields_of(&r, &fields);
-	for (size_t i = 0; rc == 0 && i < fields.n && i < FIELDS_MAX; i++) {
-		struct pv field;
-		if (Kesu_pdf_resolve(&r, &fields.u.items[i], &field) || field.type != PV_DICT ||
-		    !Kesu_pdf_is_name(Kesu_pdf_dict_get(&field, "FT"), "Sig"))
+	for (size_t i = 0; rc == 0 && i < Kesu_pdf_definitions(&r); i++) {
+		unsigned num;
+		size_t off;
+		struct pdf_obj o;
+		Kesu_pdf_definition_at(&r, i, &num, &off);
+		/* a number's first definition is the signature; a later one is a
+		 * change after signing, which the update check refuses */
+		bool first = i == 0 || num != prev;
+		prev = num;
+		if (!first || Kesu_pdf_load_at(&r, off, &o) || !is_signature(&o.v))
 			continue;
+		if (r.exhausted) {
+			rc = -KESU_EPARSE;
+			break;
+		}
 		struct pades_found f = {0};
-		int vr = read_value(&r, buf, len, &field, &f);
-		if (vr == -ENOENT)
-			continue;
-		if (vr == -ENOMEM)
+		int vr = read_signature(buf, len, off, &o.v, &f);
+		if (vr == -ENOMEM) {
 			rc = -ENOMEM;
-		else if (vr)
-			f.range[0] = -1; /* kept, and reported as a broken byte range */
+			break;
+		}
+		if (vr)
+			f.range[0] = -1; /* kept, and reported as a broken signature */
+		read_widget(&r, num, &f);
 		if (*n < max)
 			found[*n] = f;
 		else
 			free((void *)f.contents);
 		++*n;
 	}
+	if (rc == 0 && r.exhausted)
+		rc = -KESU_EPARSE;
 	Kesu_pdf_reader_close(&r);
-	if (rc == -ENOENT)
-		rc = 0; /* no form: no signature */
 	if (rc == 0)
 		qsort(found, *n < max ? *n : max, sizeof(*found), cmp_found);
 	else
 		Kesu_pades_found_free(found, *n < max ? *n : max);
 	return rc == -ENOMEM ? (snprintf(err, errsize, "out of memory"), rc) : rc;
+}
+
+void Kesu_pades_field_role(const char *field, char *role, size_t size)
+{
+	role[0] = '\0';
+	if (strncmp(field, "kesu-", 5) != 0)
+		return;
+	const char *end = strrchr(field + 5, '-');
+	if (end && (size_t)(end - field - 5) < size)
+		snprintf(role, size, "%.*s", (int)(end - field - 5), field + 5);
 }
 
 void Kesu_pades_found_free(struct pades_found *found, size_t n)

@@ -103,11 +103,28 @@ static int check_widget(struct revisions *v, const struct pv *ref, unsigned page
 		r[i] = number(&rect->u.items[i]);
 	if (r[0] == r[2] || r[1] == r[3])
 		return 0; /* invisible */
-	for (size_t i = 0; i < v->nseals; i++)
-		if (v->seals[i].page < v->npages && v->pages[v->seals[i].page] == page &&
-		    rect_inside(r, v->seals[i].rect))
-			return 0;
-	return refuse(v, "a signature appearance lies outside the seal boxes "
+	/* visible: in its own role's box, on that box's page, and the box free */
+	char field[64] = "", role[16];
+	const struct pv *t = Kesu_pdf_dict_get(&w, "T");
+	size_t o = 0;
+	for (size_t i = t && t->type == PV_STRING && t->n >= 2 && t->u.s[0] == 0xfe ? 3 : 0;
+	     t && t->type == PV_STRING && i < t->n && o + 1 < sizeof(field);
+	     i += t->u.s[0] == 0xfe ? 2 : 1)
+		field[o++] = (char)t->u.s[i];
+	field[o] = '\0';
+	Kesu_pades_field_role(field, role, sizeof(role));
+	for (size_t i = 0; role[0] && i < v->nseals; i++) {
+		const struct pades_seal *s = &v->seals[i];
+		if (strcmp(s->role, role) != 0)
+			continue;
+		if (s->page >= v->npages || v->pages[s->page] != page || !rect_inside(r, s->rect))
+			break;
+		if (s->taken)
+			return refuse(v, "a second appearance was drawn over the %s box, which an "
+					 "earlier signature fills", role);
+		return 0;
+	}
+	return refuse(v, "a signature appearance lies outside its own seal box "
 			 "(at %.0f,%.0f-%.0f,%.0f): it could cover the page",
 		      (double)r[0], (double)r[1], (double)r[2], (double)r[3]);
 }
@@ -164,31 +181,138 @@ static int check_changed(struct revisions *v, unsigned num, const struct pdf_obj
 	return refuse(v, "object %u was changed after signing", num);
 }
 
-/* The update's own cross-reference table: classic, freeing nothing.
- * Entries are 20 bytes: "oooooooooo ggggg n" and a two-byte end of line. */
-static int check_xref(struct revisions *v, const unsigned char *buf, size_t from, size_t to)
+#define XREF_ENTRIES_MAX 1024
+#define XREF_SECTIONS_MAX 16
+
+struct xref_entries {
+	unsigned num[XREF_ENTRIES_MAX];
+	size_t off[XREF_ENTRIES_MAX];
+	size_t n;
+};
+
+/* Is there a definition of num starting exactly at off? */
+static bool defined_at(const struct pdf_reader *r, unsigned num, size_t off)
 {
-	const unsigned char *p = memmem(buf + from, to - from, "\nxref", 5), *end = buf + to;
-	if (!p)
-		return refuse(v, "an update after signing has no cross-reference table");
-	p += 5;
-	for (;;) {
+	for (size_t i = 0; i < Kesu_pdf_definitions(r); i++) {
+		unsigned n;
+		size_t at;
+		Kesu_pdf_definition_at(r, i, &n, &at);
+		if (n == num && at == off)
+			return true;
+	}
+	return false;
+}
+
+/* One classic section at off: its entries into e, its trailer's /Prev. */
+static int read_section(struct revisions *v, const unsigned char *buf, size_t off, size_t to,
+			struct xref_entries *e, long long *prev)
+{
+	const unsigned char *p = buf + off, *end = buf + to;
+	if (to - off < 4 || memcmp(p, "xref", 4) != 0)
+		return refuse(v, "an update after signing has a cross-reference stream or no table");
+	for (p += 4;;) {
 		while (p < end && Kesu_pdf_is_ws(*p))
 			p++;
 		if (end - p >= 7 && !memcmp(p, "trailer", 7))
-			return 0;
+			break;
 		unsigned long long first, count;
 		if (!Kesu_pdf_next_uint(&v->after, &p, end, &first) ||
-		    !Kesu_pdf_next_uint(&v->after, &p, end, &count) || count > CHANGED_MAX)
+		    !Kesu_pdf_next_uint(&v->after, &p, end, &count) || count > XREF_ENTRIES_MAX)
 			return refuse(v, "an update after signing has a damaged cross-reference table");
 		while (p < end && (*p == ' ' || *p == '\r' || *p == '\n'))
 			p++;
 		if ((size_t)(end - p) < 20 * count)
 			return refuse(v, "an update after signing has a damaged cross-reference table");
-		for (unsigned long long i = 0; i < count; i++, p += 20)
+		for (unsigned long long i = 0; i < count; i++, p += 20) {
 			if (p[17] == 'f' && first + i != 0)
 				return refuse(v, "an update after signing frees object %llu", first + i);
+			if (p[17] != 'n')
+				continue;
+			if (e->n == XREF_ENTRIES_MAX)
+				return refuse(v, "an update after signing lists too many objects");
+			e->num[e->n] = (unsigned)(first + i);
+			e->off[e->n++] = (size_t)strtoull((const char *)p, NULL, 10);
+		}
 	}
+	struct pv trailer;
+	if (Kesu_pdf_parse_at(&v->after, (size_t)(p - buf) + 7, &trailer) || trailer.type != PV_DICT)
+		return refuse(v, "an update after signing has a damaged trailer");
+	const struct pv *pv = Kesu_pdf_dict_get(&trailer, "Prev");
+	if (Kesu_pdf_dict_get(&trailer, "XRefStm") || !pv || pv->type != PV_INT)
+		return refuse(v, "an update after signing has a trailer without /Prev, or a hybrid one");
+	*prev = pv->u.i;
+	return 0;
+}
+
+/* The update's cross-reference sections, from its startxref back through
+ * /Prev to the signed revision's: classic tables that free nothing, whose
+ * every entry is a definition the update really holds at that place, and
+ * which list every definition it holds. So no object is hidden from this
+ * check or from a reader, and none is freed. */
+static int check_xref(struct revisions *v, const unsigned char *buf, size_t from, size_t to)
+{
+	struct xref_entries *e = calloc(1, sizeof(*e));
+	size_t off, before_xref;
+	struct pv t;
+	if (!e)
+		return -ENOMEM;
+	int rc = Kesu_pdf_find_trailer(&v->after, &t, &off) || Kesu_pdf_find_trailer(&v->before, &t,
+											&before_xref)
+			 ? refuse(v, "an update after signing has no usable startxref")
+			 : 0;
+	for (int sections = 0; rc == 0; sections++) {
+		long long prev = -1;
+		if (off < from || sections == XREF_SECTIONS_MAX) {
+			rc = refuse(v, "an update after signing has a cross-reference chain that does "
+				       "not lead back to the signed revision");
+			break;
+		}
+		rc = read_section(v, buf, off, to, e, &prev);
+		if (rc == 0 && (size_t)prev == before_xref)
+			break;
+		if (rc == 0 && (prev < 0 || (size_t)prev >= off))
+			rc = refuse(v, "an update after signing has a /Prev that does not go back");
+		off = (size_t)prev;
+	}
+	for (size_t i = 0; rc == 0 && i < e->n; i++)
+		if (e->off[i] < from || e->off[i] >= to || !defined_at(&v->after, e->num[i], e->off[i]))
+			rc = refuse(v, "an update after signing lists object %u where it defines none",
+				    e->num[i]);
+	for (size_t i = 0; rc == 0 && i < Kesu_pdf_definitions(&v->after); i++) {
+		unsigned num;
+		size_t at, k;
+		Kesu_pdf_definition_at(&v->after, i, &num, &at);
+		for (k = 0; at >= from && at < to && k < e->n; k++)
+			if (e->num[k] == num && e->off[k] == at)
+				break;
+		if (at >= from && at < to && k == e->n)
+			rc = refuse(v, "an update after signing defines object %u outside its "
+				       "cross-reference table", num);
+	}
+	free(e);
+	return rc;
+}
+
+/* No object stream or cross-reference stream among the update's objects:
+ * they could hold objects that a reader sees and this check would not. */
+static int check_no_streams_of_objects(struct revisions *v, size_t from, size_t to)
+{
+	for (size_t i = 0; i < Kesu_pdf_definitions(&v->after); i++) {
+		unsigned num;
+		size_t at;
+		struct pdf_obj o;
+		Kesu_pdf_definition_at(&v->after, i, &num, &at);
+		if (at < from || at >= to || Kesu_pdf_load_at(&v->after, at, &o) || !o.data)
+			continue;
+		const struct pv *type = Kesu_pdf_dict_get(&o.v, "Type");
+		if (Kesu_pdf_is_name(type, "XRef"))
+			return refuse(v, "an update after signing has a cross-reference stream "
+					 "(object %u), not a cross-reference table", num);
+		if (Kesu_pdf_is_name(type, "ObjStm"))
+			return refuse(v, "an update after signing holds an object stream (object %u)",
+				      num);
+	}
+	return 0;
 }
 
 /* The pages of the signed revision, by index (a flat or shallow tree). */
@@ -236,6 +360,42 @@ static int load_trailer_root(struct pdf_reader *r, unsigned *root)
 	return 0;
 }
 
+/* The form as the catalogs name it, before and after, however it is
+ * stored (its own object or inside the catalog): only /Fields, /SigFlags,
+ * /DA and /DR; what it had it keeps; its fields only grow. */
+static int check_form(struct revisions *v, const struct pv *old_cat, const struct pv *cat)
+{
+	struct pv before = {.type = PV_NULL}, after = {.type = PV_NULL};
+	const struct pv *f = old_cat->type == PV_DICT ? Kesu_pdf_dict_get(old_cat, "AcroForm") : NULL;
+	if (f && Kesu_pdf_resolve(&v->before, f, &before))
+		return refuse(v, "the signed revision's form cannot be read");
+	f = cat->type == PV_DICT ? Kesu_pdf_dict_get(cat, "AcroForm") : NULL;
+	if (!f && before.type == PV_NULL)
+		return 0;
+	if (!f || Kesu_pdf_resolve(&v->after, f, &after) || after.type != PV_DICT)
+		return refuse(v, "the form was removed or damaged after signing");
+	for (size_t i = 0; i < after.n; i++) {
+		const char *k = (const char *)after.u.items[2 * i].u.s;
+		if (strcmp(k, "Fields") && strcmp(k, "SigFlags") && strcmp(k, "DA") && strcmp(k, "DR"))
+			return refuse(v, "the form gained /%s after signing", k);
+	}
+	if (before.type == PV_NULL)
+		return 0;
+	if (before.type != PV_DICT || !same_except(&before, &after, "Fields"))
+		return refuse(v, "the form was changed after signing");
+	/* the two lists as they resolve in their own revisions */
+	struct pv old_fields = {.type = PV_ARRAY}, new_fields;
+	const struct pv *of = Kesu_pdf_dict_get(&before, "Fields"), *nf = Kesu_pdf_dict_get(&after, "Fields");
+	if ((of && Kesu_pdf_resolve(&v->before, of, &old_fields)) || !nf ||
+	    Kesu_pdf_resolve(&v->after, nf, &new_fields) || old_fields.type != PV_ARRAY ||
+	    new_fields.type != PV_ARRAY || new_fields.n < old_fields.n)
+		return refuse(v, "the field list lost entries after signing");
+	for (size_t i = 0; i < old_fields.n; i++)
+		if (!same_value(&old_fields.u.items[i], &new_fields.u.items[i]))
+			return refuse(v, "the field list was reordered or changed after signing");
+	return 0;
+}
+
 static int compare(struct revisions *v, const unsigned char *buf, size_t from, size_t to)
 {
 	unsigned root_before, root_after, nums[CHANGED_MAX];
@@ -254,13 +414,9 @@ static int compare(struct revisions *v, const unsigned char *buf, size_t from, s
 	}
 	struct pdf_obj form;
 	const struct pv *fields;
-	if (acroform && Kesu_pdf_load(&v->after, acroform, &form) == 0 && form.v.type == PV_DICT)
-		for (size_t i = 0; i < form.v.n; i++) {
-			const char *k = (const char *)form.v.u.items[2 * i].u.s;
-			if (strcmp(k, "Fields") && strcmp(k, "SigFlags") && strcmp(k, "DA") &&
-			    strcmp(k, "DR"))
-				return refuse(v, "the form gained /%s after signing", k);
-		}
+	int rc = check_form(v, &old_cat.v, &cat.v);
+	if (rc)
+		return rc;
 	if (acroform && Kesu_pdf_load(&v->before, acroform, &form) == 0 &&
 	    (fields = Kesu_pdf_dict_get(&form.v, "Fields")) && fields->type == PV_REF)
 		v->fields_array = fields->u.ref.num;
@@ -274,11 +430,12 @@ static int compare(struct revisions *v, const unsigned char *buf, size_t from, s
 			continue; /* new: reachable only through what is checked here */
 		if (Kesu_pdf_load(&v->before, nums[i], &old) || Kesu_pdf_load(&v->after, nums[i], &now))
 			return refuse(v, "object %u cannot be read", nums[i]);
-		int rc = check_changed(v, nums[i], &old, &now, root_after, acroform);
+		rc = check_changed(v, nums[i], &old, &now, root_after, acroform);
 		if (rc)
 			return rc;
 	}
-	return check_xref(v, buf, from, to);
+	rc = check_no_streams_of_objects(v, from, to);
+	return rc ? rc : check_xref(v, buf, from, to);
 }
 
 int Kesu_pades_update_allowed(const unsigned char *buf, size_t from, size_t to,

@@ -13,17 +13,6 @@
 #include "kesu/error.h"
 #include "pades_pdf.h"
 
-/* The role a kesu field name gives: "kesu-witness-2" -> "witness". */
-static void field_role(const char *field, char *role, size_t size)
-{
-	role[0] = '\0';
-	if (strncmp(field, "kesu-", 5) != 0)
-		return;
-	const char *end = strrchr(field + 5, '-');
-	if (end && (size_t)(end - field - 5) < size)
-		snprintf(role, size, "%.*s", (int)(end - field - 5), field + 5);
-}
-
 /* A revision ends just after "%%EOF" and its end of line. */
 static bool ends_revision(const unsigned char *buf, size_t end)
 {
@@ -59,7 +48,7 @@ static void check_one(const unsigned char *buf, size_t len, const struct pades_f
 		      struct kesu_pades_signature *s)
 {
 	snprintf(s->field, sizeof(s->field), "%s", f->field);
-	field_role(f->field, s->role, sizeof(s->role));
+	Kesu_pades_field_role(f->field, s->role, sizeof(s->role));
 	s->doc_timestamp = f->doc_timestamp;
 	snprintf(s->claimed_time, sizeof(s->claimed_time), "%s", f->claimed);
 	if (f->range[0] != 0 || !f->contents) {
@@ -105,7 +94,8 @@ static void check_one(const unsigned char *buf, size_t len, const struct pades_f
 
 /* Every revision after the first signed one adds only signatures, and the
  * last signature covers the whole file. */
-static void check_updates(const unsigned char *buf, size_t len, struct kesu_pades_report *rep)
+static void check_updates(const unsigned char *buf, size_t len, struct kesu_pades_report *rep,
+			  const bool *visible)
 {
 	struct pades_seal seals[KESU_PADES_ROLES];
 	size_t first = rep->first_revision_end, nseals = 0, prev = first;
@@ -115,6 +105,11 @@ static void check_updates(const unsigned char *buf, size_t len, struct kesu_pade
 		size_t end = rep->sig[i].revision_end;
 		if (!rep->sig[i].range_ok || end <= prev)
 			continue;
+		/* a box an earlier signature shows in takes no other */
+		for (size_t k = 0; k < nseals; k++)
+			for (size_t j = 0; j < i; j++)
+				if (visible[j] && !strcmp(rep->sig[j].role, seals[k].role))
+					seals[k].taken = true;
 		if (Kesu_pades_update_allowed(buf, prev, end, seals, nseals, rep->updates_msg,
 					      sizeof(rep->updates_msg))) {
 			rep->updates_ok = false;
@@ -148,8 +143,10 @@ int kesu_pades_verify(const unsigned char *pdf, size_t len,
 	}
 	rep->count = n;
 	bool all = n > 0;
+	bool visible[KESU_PADES_SIGS_MAX];
 	for (size_t i = 0; i < n; i++) {
 		check_one(pdf, len, &found[i], anchors, now, &rep->sig[i]);
+		visible[i] = found[i].rect[2] > found[i].rect[0] && found[i].rect[3] > found[i].rect[1];
 		all = all && rep->sig[i].ok;
 	}
 	Kesu_pades_found_free(found, n);
@@ -159,7 +156,7 @@ int kesu_pades_verify(const unsigned char *pdf, size_t len,
 	}
 	if (rep->sig[0].range_ok) {
 		rep->first_revision_end = rep->sig[0].revision_end;
-		check_updates(pdf, len, rep);
+		check_updates(pdf, len, rep, visible);
 	} else {
 		snprintf(rep->updates_msg, sizeof(rep->updates_msg),
 			 "the first signature's byte range is broken: no revision can be trusted");

@@ -320,3 +320,14 @@ size_t Kesu_pdf_defined_between(const struct pdf_reader *r, size_t from, size_t 
 	}
 	return n;
 }
+
+size_t Kesu_pdf_definitions(const struct pdf_reader *r)
+{
+	return r->nindex;
+}
+
+void Kesu_pdf_definition_at(const struct pdf_reader *r, size_t i, unsigned *num, size_t *off)
+{
+	*num = r->index[i].num;
+	*off = r->index[i].off;
+}

@@ -91,6 +91,10 @@ int Kesu_pdf_offset(struct pdf_reader *r, unsigned num, size_t *off);
  * number order, into nums (at most max); returns how many there are. */
 size_t Kesu_pdf_defined_between(const struct pdf_reader *r, size_t from, size_t to,
 				unsigned *nums, size_t max);
+/* Every "N G obj" definition in the file, superseded ones too, in number
+ * order (and file order within a number). */
+size_t Kesu_pdf_definitions(const struct pdf_reader *r);
+void Kesu_pdf_definition_at(const struct pdf_reader *r, size_t i, unsigned *num, size_t *off);
 /* pdf_read.c: the trailer dictionary that startxref leads to (after an
  * "xref" table, or a cross-reference stream's dictionary); *xref_off
  * receives startxref's offset (NULL: not wanted). */
