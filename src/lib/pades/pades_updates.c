@@ -403,12 +403,15 @@ static int compare(struct revisions *v, const unsigned char *buf, size_t from, s
 		return refuse(v, "an update after signing has a damaged trailer");
 	if (root_before != root_after)
 		return refuse(v, "an update after signing replaced the document catalog");
-	struct pdf_obj cat, old_cat;
+	struct pdf_obj cat = {0}, old_cat = {0}; /* PV_NULL unless they load */
 	unsigned acroform = 0;
-	if (Kesu_pdf_load(&v->before, root_before, &old_cat) == 0 && old_cat.v.type == PV_DICT &&
-	    Kesu_pdf_dict_get(&old_cat.v, "Pages"))
+	if (Kesu_pdf_load(&v->before, root_before, &old_cat) != 0)
+		old_cat.v.type = PV_NULL;
+	if (Kesu_pdf_load(&v->after, root_after, &cat) != 0)
+		cat.v.type = PV_NULL;
+	if (old_cat.v.type == PV_DICT && Kesu_pdf_dict_get(&old_cat.v, "Pages"))
 		list_pages(v, Kesu_pdf_dict_get(&old_cat.v, "Pages"), 0);
-	if (Kesu_pdf_load(&v->after, root_after, &cat) == 0 && cat.v.type == PV_DICT) {
+	if (cat.v.type == PV_DICT) {
 		const struct pv *f = Kesu_pdf_dict_get(&cat.v, "AcroForm");
 		acroform = f && f->type == PV_REF ? f->u.ref.num : 0;
 	}
