@@ -187,6 +187,20 @@ static bool payload_key(const struct kesu_cert_trust *t, const struct cert_parts
 	return true;
 }
 
+/* Every signature's bytes, digest and CMS hold, and only allowed updates
+ * follow (whether the signers are trusted aside). */
+static bool signatures_intact(const struct kesu_cert_check *c)
+{
+	if (!c->pades.updates_ok)
+		return false;
+	for (size_t i = 0; i < c->pades.count; i++) {
+		const struct kesu_pades_signature *s = &c->pades.sig[i];
+		if (!s->range_ok || !s->digest_ok || !s->signature_ok)
+			return false;
+	}
+	return true;
+}
+
 static void check_payload(const struct kesu_cert_trust *t, const unsigned char *pdf,
 			  const struct cert_parts *p, struct kesu_public_key *pk, bool have_key,
 			  struct kesu_cert_check *c)
@@ -213,7 +227,12 @@ static void check_payload(const struct kesu_cert_trust *t, const unsigned char *
 		snprintf(c->payload_msg, sizeof(c->payload_msg), "the signed payload is not JSON");
 	}
 	json_object_put(doc);
-	if (c->pdf_signed && c->payload_ok) {
+	if (c->pdf_signed && c->payload_ok && !signatures_intact(c)) {
+		/* INVALID already: rendering the page again (the slowest check)
+		 * would change nothing */
+		snprintf(c->page_msg, sizeof(c->page_msg),
+			 "not checked: a PDF signature or what follows it already fails");
+	} else if (c->pdf_signed && c->payload_ok) {
 		size_t page_end = 0;
 		int pr = Kesu_cert_check_page(pdf, c->pades.first_revision_end, p, &page_end,
 					      c->page_msg, sizeof(c->page_msg));

@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # kesu approve and kesu approval show (issue 14 item 2, docs/approvals.md):
 # an approval signed with an approver key from --media and from a CSV list,
 # its 媒体廃棄承認書 (pdftotext shows the title, the number and every

@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # The exit-status table is written three times: README.md "Exit status",
 # kesu(8) EXIT STATUS and `kesu --help`. This test fails when they drift
 # apart: each is parsed into (code, meaning) pairs, and for every code

@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # Only valid input is signed (issue 12 D1-D3): kesu wipe refuses bad record
 # fields, bad config files and bad numbers with exit 2 and a one-line
 # error naming the flag or FILE:LINE, before anything is written or

@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # kesu key: generate, show, sign and verify with HOME and the XDG directories
 # inside $WORK; file modes; never overwriting (exit 1); passphrases from a
 # file and typed on a pseudo-terminal; OpenBSD signify checks kesu's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # The library never names a command-line option (issue 13, docs/STYLE:
 # "the library knows nothing of flags"). A refusal returns a code or
 # enum kesu_remedy bits; each front end phrases its own remedy (the command

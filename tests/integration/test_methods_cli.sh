@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # kesu methods: listing, showing, user methods from --methods-dir, and a
 # malformed method file rejected with FILE:LINE: reason; firmware methods
 # with their command, what they leave and their NIST level per media.

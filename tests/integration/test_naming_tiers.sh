@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # Naming tiers and header hygiene (issue 13; curl's public/Curl_/static):
 #   kesu_*  public: declared in include/kesu/*.h, what front ends may call;
 #   Kesu_*  internal: shared between library files, declared in src/lib/**.h;

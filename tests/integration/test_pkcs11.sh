@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # A signing key on a PKCS#11 token (kesu/x509.h, docs/keys.md): a SoftHSM2
 # token made here, in a configuration of our own under $WORK (never the
 # system's tokens), with keys made on the token by pkcs11-tool and

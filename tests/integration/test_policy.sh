@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # kesu policy show: the built-in default, the shipped example with FILE:LINE
 # sources, the config file's policy = PATH under --policy, and malformed
 # policies refused with one line naming FILE:LINE and exit status 2.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # RFC 3161 timestamps (issue 15): kesu's TSA client against a local TSA
 # (tests/tsa/tsa_server.py: `openssl ts -reply` on 127.0.0.1), through the
 # unit test binary's suite tsa_live (tests/unit/test_cms.c), which runs only

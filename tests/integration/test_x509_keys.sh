@@ -1,4 +1,5 @@
 #!/bin/bash
+# ctest: parallel (no loop device, mount or swap: it may run beside other tests)
 # kesu key's X.509 side (docs/keys.md): generate makes BASE.x509.key (0600,
 # encrypted with the key's passphrase) and a self-signed BASE.crt (0644)
 # that openssl reads with the asked-for subject; key x509 makes them for an
