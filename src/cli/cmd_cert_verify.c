@@ -211,20 +211,9 @@ struct cli_verify_env {
 	struct kesu_cert_trust t;
 };
 
-/* Is path a certificate (PEM or DER) rather than a trust store (JSON)? */
-static bool is_certificate_file(const char *path)
-{
-	char head[16] = "";
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(head, 1, sizeof(head) - 1, f) : 0;
-	if (f)
-		fclose(f);
-	return (n >= 10 && !strncmp(head, "-----BEGIN", 10)) || (n >= 2 && (unsigned char)head[0] == 0x30);
-}
-
 int cli_verify_trust_arg(struct verify_ctl *v, const char *arg)
 {
-	if (!is_certificate_file(arg))
+	if (!kesu_x509_file_is_certificate(arg))
 		v->trust_store = arg;
 	else if (v->nanchor_files < CLI_TRUST_FILES_MAX)
 		v->anchor_files[v->nanchor_files++] = arg;

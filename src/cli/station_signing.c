@@ -17,47 +17,19 @@
 #include "kesu/x509.h"
 
 #define SELF_SIGNED_DAYS 3650
-#define PIN_MAX 256
-
-/* A secret from a file (one line), for a PKCS#12 passphrase or a PIN. */
-static int read_secret(const char *path, char **out)
-{
-	char *text = NULL, err[KESU_ERRMSG_MAX];
-	size_t len = 0;
-	*out = NULL;
-	int rc = kesu_file_read_bounded(path, PIN_MAX, 0, &text, &len, err, sizeof(err));
-	if (rc < 0) {
-		cli_error("%s", err);
-		return KESU_EXIT_USAGE;
-	}
-	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-		text[--len] = '\0';
-	*out = text;
-	return KESU_EXIT_OK;
-}
-
-static void free_secret(char *s)
-{
-	if (s)
-		explicit_bzero(s, strlen(s));
-	free(s);
-}
 
 /* The self-signed certificate the station signs with until the
  * organisation's CA issues one (kesu key csr, kesu key import-cert). */
 static int make_identity(struct cli_station *st, const char *key, const char *crt)
 {
-	char err[KESU_ERRMSG_MAX], host[256] = "";
+	char err[KESU_ERRMSG_MAX];
 	struct kesu_x509_subject subject;
-	memset(&subject, 0, sizeof(subject));
-	gethostname(host, sizeof(host) - 1);
-	snprintf(subject.common_name, sizeof(subject.common_name), "kesu station %.100s", host);
-	snprintf(subject.organisation, sizeof(subject.organisation), "%s",
-		 st->cfg.ctx.organisation);
-	snprintf(subject.unit, sizeof(subject.unit), "%s", st->cfg.ctx.department);
-	snprintf(subject.title, sizeof(subject.title), "station");
-	int rc = access(key, F_OK) == 0 ? 0
-		 : kesu_x509_key_generate(key, KESU_X509_ECDSA_P256, NULL, err, sizeof(err));
+	int code = cli_key_x509_subject(st->key_path, NULL, NULL, &subject);
+	if (code != KESU_EXIT_OK)
+		return code;
+	int rc = access(key, F_OK) == 0
+			 ? 0
+			 : kesu_x509_key_generate(key, KESU_X509_ECDSA_P256, NULL, err, sizeof(err));
 	if (rc == 0)
 		rc = kesu_x509_self_sign(key, NULL, &subject, SELF_SIGNED_DAYS, time(NULL), false, crt,
 					 err, sizeof(err));
@@ -65,6 +37,7 @@ static int make_identity(struct cli_station *st, const char *key, const char *cr
 		cli_error("%s", err);
 		return KESU_EXIT_FAILURE;
 	}
+	/* stderr: kesu wipe --json keeps stdout for its JSON */
 	fprintf(stderr, "kesu: made a self-signed station certificate for PDF signatures: %s\n",
 		crt);
 	return KESU_EXIT_OK;
@@ -92,12 +65,12 @@ static int open_files(struct cli_station *st, const char *passphrase_file,
 	}
 	char *pass = NULL;
 	if (protected_key && passphrase_file) {
-		int code = read_secret(passphrase_file, &pass);
+		int code = cli_passphrase_get(passphrase_file, key, &pass);
 		if (code != KESU_EXIT_OK)
 			return code;
 	}
 	int rc = kesu_signer_open_files(key, crt, pass, signer, err, sizeof(err));
-	free_secret(pass);
+	cli_passphrase_free(pass);
 	if (rc < 0) {
 		cli_error("%s", err);
 		return rc == -ENOKEY ? KESU_EXIT_USAGE : cli_exit_for(rc);
@@ -109,7 +82,7 @@ int cli_signer_open(const struct cli_signer_source *src, struct kesu_signer **si
 {
 	char err[KESU_ERRMSG_MAX], *secret = NULL;
 	if (src->secret_file) {
-		int code = read_secret(src->secret_file, &secret);
+		int code = cli_passphrase_get(src->secret_file, src->secret_file, &secret);
 		if (code != KESU_EXIT_OK)
 			return code;
 	}
@@ -125,7 +98,7 @@ int cli_signer_open(const struct cli_signer_source *src, struct kesu_signer **si
 			    : kesu_signer_open_files(key, src->cert ? src->cert : crt, secret, signer,
 						     err, sizeof(err));
 	}
-	free_secret(secret);
+	cli_passphrase_free(secret);
 	if (rc < 0) {
 		cli_error("%s", err);
 		return rc == -ENOKEY || rc == -EKEYREJECTED || rc == -ENOENT ? KESU_EXIT_USAGE

@@ -12,20 +12,11 @@
 #include <string.h>
 
 #include "cert_internal.h"
+#include "json_members.h"
+#include "pdf_internal.h"
 #include "kesu/error.h"
-#include "kesu/fileio.h"
 #include "kesu/pdf.h"
 #include "pades_pdf.h"
-#include "pdf_internal.h"
-
-#define RENDER_INFO_MAX 16384
-
-static const char *text_of(struct json_object *o, const char *name)
-{
-	struct json_object *v = NULL;
-	json_object_object_get_ex(o, name, &v);
-	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
 
 static void local_font_digest(char *out, size_t size)
 {
@@ -36,8 +27,8 @@ static void local_font_digest(char *out, size_t size)
 /* Whether this kesu can render what info describes; why not in msg. */
 static bool same_renderer(struct json_object *info, char *msg, size_t size)
 {
-	const char *kesu = text_of(info, "kesu"), *haru = text_of(info, "libharu");
-	const char *font = text_of(info, "font_sha256");
+	const char *kesu = Kesu_json_string(info, "kesu"), *haru = Kesu_json_string(info, "libharu");
+	const char *font = Kesu_json_string(info, "font_sha256");
 	char local[80];
 	if (!kesu || !haru || !font) {
 		snprintf(msg, size, "kesu-render.json is incomplete: the page cannot be rendered again");
@@ -67,7 +58,7 @@ static void style_of(struct json_object *info, struct kesu_pdf_style *style)
 	struct json_object *st = NULL, *era = NULL;
 	json_object_object_get_ex(info, "style", &st);
 	json_object_object_get_ex(st, "era_dates", &era);
-	const char *label = text_of(st, "class_label");
+	const char *label = Kesu_json_string(st, "class_label");
 	memset(style, 0, sizeof(*style));
 	style->era_dates = json_object_get_boolean(era);
 	snprintf(style->class_label, sizeof(style->class_label), "%s", label ? label : "");
@@ -76,19 +67,16 @@ static void style_of(struct json_object *info, struct kesu_pdf_style *style)
 int Kesu_cert_check_page(const unsigned char *pdf, size_t first_end, const struct cert_parts *p,
 			 size_t *page_end, char *msg, size_t size)
 {
-	char *text = NULL, err[256];
-	size_t n = 0;
-	int rc = kesu_pdf_read_attachment(pdf, first_end, KESU_PDF_RENDER_NAME, RENDER_INFO_MAX, &text,
-					  &n, err, sizeof(err));
+	char err[256];
+	struct json_object *info;
+	int rc = Kesu_pades_render_info(pdf, first_end, &info, err, sizeof(err));
 	if (rc == -ENOENT) {
 		snprintf(msg, size, "not checked: the certificate has no kesu-render.json (made "
 				    "by an earlier kesu)");
 		return -ENOTSUP;
 	}
-	struct json_object *info = rc == 0 ? json_tokener_parse(text) : NULL;
-	free(text);
-	if (!info) {
-		snprintf(msg, size, "kesu-render.json cannot be read: %s", rc ? err : "not JSON");
+	if (rc) {
+		snprintf(msg, size, "kesu-render.json cannot be read: %s", err);
 		return -KESU_EVERIFY;
 	}
 	if (!same_renderer(info, msg, size)) {

@@ -14,15 +14,9 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "kesu/paths.h"
+#include "json_members.h"
 #include "kesu/pdf.h"
 #include "pdf_parse.h"
-
-static struct json_object *member(struct json_object *o, const char *name)
-{
-	struct json_object *v = NULL;
-	json_object_object_get_ex(o, name, &v);
-	return v;
-}
 
 /* PDF.sig, when it is there: over the whole file, or over the file as it
  * was when one of its signatures was made (the certificate as issued,
@@ -70,10 +64,10 @@ static void check_ledger(struct kesu_ledger *ledger, const struct kesu_public_ke
 			 struct json_object *doc, struct kesu_cert_check *c)
 {
 	c->ledger_checked = true;
-	struct json_object *lref = member(doc, "ledger");
-	const char *job_id = json_object_get_string(member(lref, "job_id"));
-	const char *hash = json_object_get_string(member(lref, "record_hash"));
-	int64_t seq = json_object_get_int64(member(lref, "seq"));
+	struct json_object *lref = Kesu_json_member(doc, "ledger");
+	const char *job_id = json_object_get_string(Kesu_json_member(lref, "job_id"));
+	const char *hash = json_object_get_string(Kesu_json_member(lref, "record_hash"));
+	int64_t seq = json_object_get_int64(Kesu_json_member(lref, "seq"));
 	char *record = NULL, stored_hash[65], err[KESU_ERRMSG_MAX];
 	uint64_t stored_seq = 0;
 	/* The ledger's record as it is now: its hash recomputed from the text and
@@ -98,17 +92,17 @@ static void check_ledger(struct kesu_ledger *ledger, const struct kesu_public_ke
 	free(record);
 }
 
+static bool signatures_intact(const struct kesu_cert_check *c);
+
 /* A PDF signature that failed for want of a trust anchor proves nothing
  * either way: unchecked, not invalid. */
 static bool only_untrusted(const struct kesu_cert_check *c)
 {
-	if (c->anchors_given || !c->pades.updates_ok)
+	if (c->anchors_given || !signatures_intact(c))
 		return false;
-	for (size_t i = 0; i < c->pades.count; i++) {
-		const struct kesu_pades_signature *s = &c->pades.sig[i];
-		if (!s->ok && !(s->range_ok && s->digest_ok && s->signature_ok && !s->chain_ok))
+	for (size_t i = 0; i < c->pades.count; i++)
+		if (!c->pades.sig[i].ok && c->pades.sig[i].chain_ok)
 			return false;
-	}
 	return true;
 }
 
@@ -132,11 +126,11 @@ static enum kesu_cert_verdict verdict(const struct kesu_cert_check *c)
 static void read_facts(struct json_object *doc, struct kesu_cert_check *c)
 {
 	snprintf(c->certificate_id, sizeof(c->certificate_id), "%s",
-		 json_object_get_string(member(doc, "certificate_id")) ?: "");
+		 json_object_get_string(Kesu_json_member(doc, "certificate_id")) ?: "");
 	snprintf(c->document, sizeof(c->document), "%s",
-		 json_object_get_string(member(doc, "document")) ?: "");
+		 json_object_get_string(Kesu_json_member(doc, "document")) ?: "");
 	snprintf(c->outcome, sizeof(c->outcome), "%s",
-		 json_object_get_string(member(doc, "outcome")) ?: "");
+		 json_object_get_string(Kesu_json_member(doc, "outcome")) ?: "");
 	c->success = !strcmp(c->document, "certificate") && !strcmp(c->outcome, "SUCCESS");
 }
 

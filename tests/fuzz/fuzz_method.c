@@ -15,11 +15,7 @@
 /* method_registry.c wants the embedded table; the fuzzer needs none. */
 const struct kesu_embedded_file Kesu_embedded_methods[] = {{NULL, NULL, 0}};
 
-#define CHECK(cond)                  \
-	do {                         \
-		if (!(cond))         \
-			__builtin_trap(); \
-	} while (0)
+#include "fuzz_check.h"
 
 /* "<id>.method" from the input's first id line, so that inputs get past
  * the file name check; "fuzz.method" when there is none. */

@@ -14,11 +14,7 @@
 #include "kesu/pades.h"
 #include "pades_pdf.h"
 
-#define CHECK(cond)                  \
-	do {                         \
-		if (!(cond))         \
-			__builtin_trap(); \
-	} while (0)
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -42,7 +42,12 @@ int Kesu_pades_fill(struct pades_prepared *p, const unsigned char *der, size_t d
 		    char *err, size_t errsize);
 void Kesu_pades_prepared_free(struct pades_prepared *p);
 
-/* pades_render_info.c: the seal box of a role, from the kesu-render.json
+/* pades_render_info.c: the kesu-render.json attachment, parsed (*info to
+ * json_object_put): 0, -ENOENT (none), -KESU_EPARSE, with err. */
+struct json_object;
+int Kesu_pades_render_info(const unsigned char *buf, size_t len, struct json_object **info,
+			   char *err, size_t errsize);
+/* The seal box of a role, from the kesu-render.json
  * attachment of the file's first revision (page 0-based, rect in PDF
  * points). -ENOENT when the certificate names none. */
 int Kesu_pades_seal_box(const unsigned char *buf, size_t len, enum kesu_pades_role role,
@@ -76,6 +81,10 @@ struct pades_found {
 int Kesu_pades_find(const unsigned char *buf, size_t len, struct pades_found *found,
 		    size_t max, size_t *n, char *err, size_t errsize);
 void Kesu_pades_found_free(struct pades_found *found, size_t n);
+/* A field's /T as ASCII (UTF-16BE reduced to its ASCII characters, other
+ * bytes as '?'), "" when it is not a string. */
+struct pv;
+void Kesu_pades_field_name(const struct pv *t, char *out, size_t size);
 /* The role a kesu field name gives: "kesu-witness-2" -> "witness"; "" for
  * any other name. */
 void Kesu_pades_field_role(const char *field, char *role, size_t size);

@@ -12,18 +12,30 @@
 
 #define RENDER_INFO_MAX 16384
 
-static struct json_object *render_info(const unsigned char *buf, size_t len, char *err,
-				       size_t errsize)
+int Kesu_pades_render_info(const unsigned char *buf, size_t len, struct json_object **info,
+			   char *err, size_t errsize)
 {
 	char *text = NULL;
 	size_t n = 0;
-	if (kesu_pdf_read_attachment(buf, len, KESU_PDF_RENDER_NAME, RENDER_INFO_MAX, &text, &n,
-				     err, errsize) != 0)
-		return NULL;
-	struct json_object *o = json_tokener_parse(text);
+	*info = NULL;
+	int rc = kesu_pdf_read_attachment(buf, len, KESU_PDF_RENDER_NAME, RENDER_INFO_MAX, &text, &n,
+					  err, errsize);
+	if (rc)
+		return rc;
+	*info = json_tokener_parse(text);
 	free(text);
-	if (!o)
+	if (!*info) {
 		snprintf(err, errsize, "%s is not JSON", KESU_PDF_RENDER_NAME);
+		return -KESU_EPARSE;
+	}
+	return 0;
+}
+
+static struct json_object *render_info(const unsigned char *buf, size_t len, char *err,
+				       size_t errsize)
+{
+	struct json_object *o;
+	Kesu_pades_render_info(buf, len, &o, err, errsize);
 	return o;
 }
 

@@ -60,7 +60,7 @@ static void iso_date(const struct pv *m, char *out, size_t size)
 		 d + 12, zone);
 }
 
-static void field_name(const struct pv *t, char *out, size_t size)
+void Kesu_pades_field_name(const struct pv *t, char *out, size_t size)
 {
 	size_t o = 0;
 	out[0] = '\0';
@@ -127,7 +127,7 @@ static void read_widget(struct pdf_reader *r, unsigned num, struct pades_found *
 		if (!v || v->type != PV_REF || v->u.ref.num != num ||
 		    !Kesu_pdf_is_name(Kesu_pdf_dict_get(&o.v, "FT"), "Sig"))
 			continue;
-		field_name(Kesu_pdf_dict_get(&o.v, "T"), f->field, sizeof(f->field));
+		Kesu_pades_field_name(Kesu_pdf_dict_get(&o.v, "T"), f->field, sizeof(f->field));
 		const struct pv *rect = Kesu_pdf_dict_get(&o.v, "Rect");
 		const struct pv *p = Kesu_pdf_dict_get(&o.v, "P");
 		for (size_t k = 0; rect && rect->type == PV_ARRAY && rect->n == 4 && k < 4; k++) {

@@ -104,14 +104,8 @@ static int check_widget(struct revisions *v, const struct pv *ref, unsigned page
 	if (r[0] == r[2] || r[1] == r[3])
 		return 0; /* invisible */
 	/* visible: in its own role's box, on that box's page, and the box free */
-	char field[64] = "", role[16];
-	const struct pv *t = Kesu_pdf_dict_get(&w, "T");
-	size_t o = 0;
-	for (size_t i = t && t->type == PV_STRING && t->n >= 2 && t->u.s[0] == 0xfe ? 3 : 0;
-	     t && t->type == PV_STRING && i < t->n && o + 1 < sizeof(field);
-	     i += t->u.s[0] == 0xfe ? 2 : 1)
-		field[o++] = (char)t->u.s[i];
-	field[o] = '\0';
+	char field[64], role[16];
+	Kesu_pades_field_name(Kesu_pdf_dict_get(&w, "T"), field, sizeof(field));
 	Kesu_pades_field_role(field, role, sizeof(role));
 	for (size_t i = 0; role[0] && i < v->nseals; i++) {
 		const struct pades_seal *s = &v->seals[i];
