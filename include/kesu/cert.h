@@ -113,6 +113,10 @@ struct kesu_cert_trust {
  * the ledger. Returns as kesu_cert_verify. */
 int kesu_cert_verify_with(const char *pdf_path, const struct kesu_cert_trust *trust,
 			  struct kesu_cert_check *check);
+/* Whether a document of that kind with that outcome certifies what it is
+ * about: "certificate" SUCCESS, "destruction-certificate" DESTROYED,
+ * "batch-certificate" COMPLETE. Every other pair is a report. */
+bool kesu_cert_certifies(const char *document, const char *outcome);
 /* The message of the first check that failed ("" when none did). */
 const char *kesu_cert_check_reason(const struct kesu_cert_check *check);
 

@@ -131,7 +131,24 @@ static void read_facts(struct json_object *doc, struct kesu_cert_check *c)
 		 json_object_get_string(Kesu_json_member(doc, "document")) ?: "");
 	snprintf(c->outcome, sizeof(c->outcome), "%s",
 		 json_object_get_string(Kesu_json_member(doc, "outcome")) ?: "");
-	c->success = !strcmp(c->document, "certificate") && !strcmp(c->outcome, "SUCCESS");
+	c->success = kesu_cert_certifies(c->document, c->outcome);
+}
+
+/* The one outcome each kind of document certifies; any other is a report
+ * (docs/certificate.md). The renderer's table (pdf_payload.c) agrees. */
+bool kesu_cert_certifies(const char *document, const char *outcome)
+{
+	static const struct {
+		const char *document, *outcome;
+	} certifies[] = {
+		{"certificate", "SUCCESS"},
+		{"destruction-certificate", "DESTROYED"},
+		{"batch-certificate", "COMPLETE"},
+	};
+	for (size_t i = 0; i < sizeof(certifies) / sizeof(certifies[0]); i++)
+		if (!strcmp(document, certifies[i].document))
+			return !strcmp(outcome, certifies[i].outcome);
+	return false;
 }
 
 static int read_parts(const unsigned char *pdf, size_t len, struct cert_parts *p, char *why,

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "canonical_json.h"
+#include "record_internal.h"
 #include "kesu/error.h"
 #include "kesu/record.h"
 #include "json_members.h"
@@ -45,7 +46,7 @@ void kesu_certificate_id(char buf[32])
 	snprintf(buf, 32, "KESU-%s-%s", date, h);
 }
 
-static struct json_object *media_json(const struct kesu_device *d, const char *asset)
+struct json_object *Kesu_record_media_json(const struct kesu_device *d, const char *asset)
 {
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "asset_number", Kesu_json_str_or_null(asset));
@@ -197,7 +198,7 @@ static struct json_object *verification_json(const struct kesu_job_result *r)
 }
 
 /* Who, for whom, and on which station: shared by every kind of record. */
-static void add_people_and_station(struct json_object *doc, const struct kesu_job_context *ctx)
+void Kesu_record_add_people(struct json_object *doc, const struct kesu_job_context *ctx)
 {
 	struct json_object *op = json_object_new_object();
 	json_object_object_add(op, "name", json_object_new_string(ctx->operator_name));
@@ -224,7 +225,7 @@ static void add_people_and_station(struct json_object *doc, const struct kesu_jo
 	json_object_object_add(doc, "station", station);
 }
 
-static void add_times(struct json_object *doc, time_t started, time_t ended)
+void Kesu_record_add_times(struct json_object *doc, time_t started, time_t ended)
 {
 	char text[40];
 	kesu_time_utc(started, text);
@@ -246,9 +247,9 @@ char *kesu_record_build_verify(const struct kesu_device *dev, const char *expect
 	json_object_object_add(doc, "kesu_record", json_object_new_int(1));
 	json_object_object_add(doc, "kind", json_object_new_string("verify"));
 	json_object_object_add(doc, "job_id", json_object_new_string(job_id));
-	add_times(doc, started, ended);
-	add_people_and_station(doc, ctx);
-	json_object_object_add(doc, "media", media_json(dev, ctx->asset_number));
+	Kesu_record_add_times(doc, started, ended);
+	Kesu_record_add_people(doc, ctx);
+	json_object_object_add(doc, "media", Kesu_record_media_json(dev, ctx->asset_number));
 	json_object_object_add(doc, "expectation", json_object_new_string(expectation));
 	char percent[16];
 	snprintf(percent, sizeof(percent), "%.1f", v->plan.percent);
@@ -285,9 +286,9 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 	json_object_object_add(doc, "kind", json_object_new_string("wipe"));
 	json_object_object_add(doc, "job_id", json_object_new_string(job_id));
 	json_object_object_add(doc, "certificate_id", Kesu_json_str_or_null(certificate_id));
-	add_times(doc, r->started.tv_sec, r->ended.tv_sec);
-	add_people_and_station(doc, ctx);
-	json_object_object_add(doc, "media", media_json(&r->device, ctx->asset_number));
+	Kesu_record_add_times(doc, r->started.tv_sec, r->ended.tv_sec);
+	Kesu_record_add_people(doc, ctx);
+	json_object_object_add(doc, "media", Kesu_record_media_json(&r->device, ctx->asset_number));
 	json_object_object_add(doc, "outcome", json_object_new_string(kesu_outcome_name(r->outcome)));
 	json_object_object_add(doc, "reason", Kesu_json_str_or_null(r->reason));
 	json_object_object_add(doc, "reason_ja", Kesu_json_str_or_null(r->reason_ja));
@@ -377,9 +378,9 @@ char *kesu_record_build_abandoned(const struct kesu_abandoned_job *job,
 	json_object_object_add(doc, "kind", json_object_new_string("wipe"));
 	json_object_object_add(doc, "job_id", json_object_new_string(job->job_id));
 	json_object_object_add(doc, "certificate_id", NULL);
-	add_times(doc, started, now);
-	add_people_and_station(doc, ctx);
-	struct json_object *media = dev ? media_json(dev, ctx->asset_number) : json_object_new_object();
+	Kesu_record_add_times(doc, started, now);
+	Kesu_record_add_people(doc, ctx);
+	struct json_object *media = dev ? Kesu_record_media_json(dev, ctx->asset_number) : json_object_new_object();
 	json_object_object_add(media, "device_key", json_object_new_string(job->device_key));
 	json_object_object_add(doc, "media", media);
 	json_object_object_add(doc, "outcome", json_object_new_string("ABANDONED"));

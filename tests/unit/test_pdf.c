@@ -202,7 +202,8 @@ Test(pdf, refuses_invalid_payloads)
 		const char *from, *to, *want;
 	} cases[] = {
 		{"\"certificate_id\":\"KESU-20261122-8F3A2C1D\",", "", "certificate_id: missing"},
-		{"\"kesu_certificate\":1", "\"kesu_certificate\":3", "version 3 is not supported"},
+		{"\"kesu_certificate\":1", "\"kesu_certificate\":4", "version 4 is not supported"},
+		{"\"document\":\"certificate\"", "\"document\":\"destruction-certificate\"", "needs kesu_certificate 3"},
 		{"\"kesu_certificate\":1", "\"kesu_certificate\":0", "version 0 is not supported"},
 		{"\"kesu_certificate\":1", "\"kesu_certificate\":\"1\"", "kesu_certificate: expected an integer"},
 		{"KESU-20261122-8F3A2C1D", "KESU-2026-8F3A2C1D", "is not KESU-YYYYMMDD-XXXXXXXX"},

@@ -67,17 +67,14 @@ static void describe(struct pdf *p)
 	snprintf(producer, sizeof(producer), "%s %s (libharu)", c->tool_name[0] ? c->tool_name : "kesu",
 		 c->tool_version);
 	HPDF_SetInfoAttr(doc, HPDF_INFO_PRODUCER, producer);
-	HPDF_SetInfoAttr(doc, HPDF_INFO_SUBJECT,
-			 c->failure ? "Data Sanitization Failure Report"
-				    : "Certificate of Data Sanitization");
+	HPDF_SetInfoAttr(doc, HPDF_INFO_SUBJECT, Kesu_cert_title_en(c));
 	if (Kesu_fmt_issued_date(c->issued_utc, &date) == 0) {
 		HPDF_SetInfoDateAttr(doc, HPDF_INFO_CREATION_DATE, date);
 		HPDF_SetInfoDateAttr(doc, HPDF_INFO_MOD_DATE, date);
 	}
 	if (!doc->info)
 		return;
-	snprintf(text, sizeof(text), "%s %s", c->failure ? "データ消去失敗報告書" : "データ消去証明書",
-		 c->id);
+	snprintf(text, sizeof(text), "%s %s", Kesu_cert_title_ja(c), c->id);
 	HPDF_Dict_Add(doc->info, "Title", utf16_string(doc, text));
 	if (c->org_name[0]) {
 		snprintf(text, sizeof(text), "%s%s%s", c->org_name, c->org_department[0] ? " " : "",
@@ -96,6 +93,14 @@ static void describe(struct pdf *p)
 
 static void render(struct pdf *p)
 {
+	if (p->cert->kind == CERT_DESTRUCTION) {
+		Kesu_pdf_render_destruction(p);
+		return;
+	}
+	if (p->cert->kind == CERT_BATCH) {
+		Kesu_pdf_render_batch(p);
+		return;
+	}
 	if (Kesu_pdf_new_page(p))
 		return;
 	Kesu_pdf_draw_header(p);

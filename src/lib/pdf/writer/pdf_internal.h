@@ -4,6 +4,7 @@
 #define KESU_PDF_INTERNAL_H
 
 #include <hpdf.h>
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,8 +36,24 @@ struct cert_range {
 
 /* Every fact the page shows, validated and sanitised (valid UTF-8, BMP only,
  * no control characters). Empty text and -1 mean null / not given. */
+/* What the payload's "document" is: each kind has its reader and page
+ * (pdf_payload.c: wipe; pdf_destroy*.c; pdf_batch*.c). The parts every
+ * kind shares (id, times, parties, approval, station, ledger, tool) are
+ * struct cert's; each kind's own facts hang off it. */
+enum cert_kind {
+	CERT_WIPE,        /* "certificate" or "failure-report" */
+	CERT_DESTRUCTION, /* "destruction-certificate": 物理破壊証明書 */
+	CERT_BATCH,       /* "batch-certificate": 一括消去証明書 with 明細 */
+};
+struct cert_destruction; /* pdf_destroy.h */
+struct cert_batch;       /* pdf_batch.h */
+
 struct cert {
-	bool failure; /* "document": "failure-report" */
+	enum cert_kind kind;
+	struct cert_destruction *destruction; /* CERT_DESTRUCTION, malloc'd */
+	struct cert_batch *batch;             /* CERT_BATCH, malloc'd */
+	bool failure; /* "document": "failure-report" (or any document whose
+		       * outcome is not the one it certifies) */
 	char id[40];
 	char issued_utc[40], issued_local[40];
 	int offset_min;    /* the station's UTC offset, from issued_local */
@@ -109,6 +126,14 @@ struct cert {
  * or -ENOMEM. Free with Kesu_cert_free. */
 int Kesu_cert_parse(const char *payload, size_t len, struct cert *c, char *err, size_t errsize);
 void Kesu_cert_free(struct cert *c);
+/* pdf_destroy_payload.c / pdf_batch_payload.c: the kind's own members
+ * of the payload into c->destruction / c->batch (the shared ones are read
+ * already). 0 or -KESU_EPARSE (err via r) or -ENOMEM. Freed by Kesu_cert_free. */
+struct pj_reader;
+int Kesu_cert_read_destruction(struct pj_reader *r, json_object *root, struct cert *c);
+void Kesu_cert_destruction_free(struct cert_destruction *d);
+int Kesu_cert_read_batch(struct pj_reader *r, json_object *root, struct cert *c);
+void Kesu_cert_batch_free(struct cert_batch *b);
 /* Copies src into dst (size >= 4) as sanitised text, cut on a character. */
 void Kesu_cert_text(char *dst, size_t size, const char *src, size_t len);
 
@@ -123,6 +148,10 @@ void Kesu_fmt_purpose(char *out, size_t size, const char *purpose); /* "リー�
 const char *Kesu_fmt_verify_mode(const char *mode);
 const char *Kesu_fmt_technique(const char *technique);
 const char *Kesu_fmt_outcome_ja(const char *outcome);
+/* The document's title: "データ消去証明書" / "Certificate of Data
+ * Sanitization", "データ消去失敗報告書", "物理破壊証明書", ... by kind and outcome. */
+const char *Kesu_cert_title_ja(const struct cert *c);
+const char *Kesu_cert_title_en(const struct cert *c);
 int Kesu_fmt_issued_date(const char *iso, HPDF_Date *date); /* 0 when parsed */
 /* The offset of a local ISO time ("...+09:00") in minutes; 0 or -1. */
 int Kesu_fmt_offset(const char *iso_local, int *minutes);
@@ -246,6 +275,10 @@ void Kesu_pdf_draw_annex(struct pdf *p);
 void Kesu_pdf_draw_technical(struct pdf *p);
 void Kesu_pdf_draw_seals(struct pdf *p);
 int Kesu_pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *text);
+
+/* pdf_destroy.c / pdf_batch.c: the whole page(s) of those kinds. */
+void Kesu_pdf_render_destruction(struct pdf *p);
+void Kesu_pdf_render_batch(struct pdf *p);
 
 /* pdf.c: libharu's error handler (the first error into struct pdf's
  * error), and the saved document in memory (malloc'd). */

@@ -30,9 +30,7 @@ int Kesu_pdf_new_page(struct pdf *p)
 	/* a continuation page names the document it belongs to */
 	const struct cert *c = p->cert;
 	char line[160];
-	snprintf(line, sizeof(line), "%s  %s",
-		 c->failure ? "データ消去失敗報告書 / Data Sanitization Failure Report"
-			    : "データ消去証明書 / Certificate of Data Sanitization",
+	snprintf(line, sizeof(line), "%s / %s  %s", Kesu_cert_title_ja(c), Kesu_cert_title_en(c),
 		 c->id);
 	Kesu_pdf_color(p, RGB_BLACK);
 	Kesu_pdf_text_fit(p, MARGIN_X, p->y, CONTENT_W - 90, 9, 8, line);

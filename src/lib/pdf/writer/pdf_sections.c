@@ -108,12 +108,9 @@ void Kesu_pdf_draw_header(struct pdf *p)
 	Kesu_pdf_text(p, right - Kesu_pdf_width(p, 8, line, strlen(line)), top + 5, 8, line);
 
 	Kesu_pdf_color(p, c->failure ? RGB_RED : RGB_BLACK);
-	Kesu_pdf_text_center(p, CONTENT_CX, top + 15, 19, true,
-			c->failure ? "データ消去失敗報告書" : "データ消去証明書");
+	Kesu_pdf_text_center(p, CONTENT_CX, top + 15, 19, true, Kesu_cert_title_ja(c));
 	Kesu_pdf_color(p, c->failure ? RGB_RED : RGB_GREY);
-	Kesu_pdf_text_center(p, CONTENT_CX, top + 37, 10, false,
-			c->failure ? "Data Sanitization Failure Report"
-				   : "Certificate of Data Sanitization");
+	Kesu_pdf_text_center(p, CONTENT_CX, top + 37, 10, false, Kesu_cert_title_en(c));
 	Kesu_pdf_line(p, MARGIN_X, top + 52, right, top + 52, p->accent, 1.6f);
 	Kesu_pdf_line(p, MARGIN_X, top + 54.5f, right, top + 54.5f, p->accent, 0.5f);
 	p->y = top + 59;

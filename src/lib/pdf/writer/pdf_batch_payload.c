@@ -1,0 +1,17 @@
+/* STUB (issue 16, being written): the batch payload's own members. */
+#include <stdlib.h>
+
+#include "pdf_internal.h"
+#include "pdf_payload_read.h"
+
+int Kesu_cert_read_batch(struct pj_reader *r, json_object *root, struct cert *c)
+{
+	(void)root;
+	(void)c;
+	return Kesu_pj_fail(r, "document kind not supported yet");
+}
+
+void Kesu_cert_batch_free(struct cert_batch *d)
+{
+	free(d);
+}
