@@ -22,20 +22,21 @@ failed=0
 
 .ci/install-deps
 
-echo "=== fuzzing the method parser for 30 s, the certificate PDF reader and the PDF signature checks for 20 s each"
+stage() { echo "=== $* (at ${SECONDS} s)"; }
+stage "fuzzing the method parser for 20 s, the certificate PDF reader and the PDF signature checks for 15 s each"
 export KESU_FUZZ_BUILD="$out/build-ci-fuzz-build" # one instrumented tree for both
-KESU_FUZZ_DIR="$out/build-ci-fuzz" tests/fuzz/run.sh 30 method | tail -n 3
-KESU_FUZZ_DIR="$out/build-ci-fuzz-pdf" tests/fuzz/run.sh 20 pdf | tail -n 3
-KESU_FUZZ_DIR="$out/build-ci-fuzz-pades" tests/fuzz/run.sh 20 pades | tail -n 3
+KESU_FUZZ_DIR="$out/build-ci-fuzz" tests/fuzz/run.sh 20 method | tail -n 3
+KESU_FUZZ_DIR="$out/build-ci-fuzz-pdf" tests/fuzz/run.sh 15 pdf | tail -n 3
+KESU_FUZZ_DIR="$out/build-ci-fuzz-pades" tests/fuzz/run.sh 15 pades | tail -n 3
 
 run_suite() {
 	local name=$1 dir=$2 rc=0 total bad
 	shift 2
-	echo "=== $name build"
+	stage "$name build"
 	# Tests ON, not AUTO: a missing Criterion fails here, never skips.
 	cmake -S "$src" -B "$dir" -DKESU_WERROR=ON -DKESU_BUILD_TESTS=ON "$@" >/dev/null
 	cmake --build "$dir" -j"$jobs" >/dev/null
-	echo "=== $name tests"
+	stage "$name tests"
 	ctest --test-dir "$dir" --output-on-failure -j"$jobs" | tee "$dir/ctest.log" || rc=$?
 	total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$dir/ctest.log" | tail -1)
 	bad=$(sed -n 's/.*, \([0-9]*\) tests failed out of.*/\1/p' "$dir/ctest.log" | tail -1)
@@ -51,7 +52,7 @@ run_suite normal "$out/build-ci" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Relea
 # seven ways (iso/README.md: self-tests, unattended wipes checked on the
 # host, a bad sector, NVMe Format, usb-storage, the text UI on the serial
 # console): one test.
-echo "=== live image"
+stage "live image"
 if iso/build.sh --kesu "$out/build-ci/kesu" --out "$out/build-ci/kesu-live.iso" &&
 	iso/boot-test.sh --kesu "$out/build-ci/kesu" "$out/build-ci/kesu-live.iso"; then
 	passed=$((passed + 1))
@@ -63,8 +64,11 @@ export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # clang's ASan runtime is linked statically: the kesu_fault shim that the
 # tests LD_PRELOAD (built without sanitizers) works with it as with gcc's.
+# The kill-and-resume soak runs 50 times in the normal build; 20 under the
+# sanitizers, which look for memory errors, not for rare timings.
+export KESU_SOAK_RUNS=20
 run_suite sanitizer "$out/build-ci-clang-asan" -DCMAKE_C_COMPILER=clang \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DKESU_SANITIZE=ON
 
-echo "tests: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed, in ${SECONDS} s"
 [ "$failed" -eq 0 ]

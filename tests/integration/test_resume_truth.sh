@@ -181,7 +181,8 @@ soak_size=$((4 << 20))
 sdev=$(attach "$(make_image soak.img "$soak_size")")
 head -c "$soak_size" /dev/urandom >"$WORK/soak.img"
 lies=0 ledger_bad=0 finished=0 failed=0
-for run in $(seq 1 50); do
+soak_runs=${KESU_SOAK_RUNS:-50}
+for run in $(seq 1 "$soak_runs"); do
 	fault=()
 	if [ $((RANDOM % 3)) -eq 0 ]; then
 		fault=(KESU_FAULT_BAD_WRITE=$(((RANDOM % 8192) * 512)):512)
@@ -206,7 +207,7 @@ for run in $(seq 1 50); do
 		fi
 	fi
 done
-echo "# soak: 50 kills, $finished runs finished before their kill ($failed FAILED)"
-check "soak: the ledger verified after every one of 50 kills" test "$ledger_bad" -eq 0
+echo "# soak: $soak_runs kills, $finished runs finished before their kill ($failed FAILED)"
+check "soak: the ledger verified after every one of $soak_runs kills" test "$ledger_bad" -eq 0
 check "soak: no SUCCESS for a drive that does not hold the final pass" test "$lies" -eq 0
 finish
