@@ -1,0 +1,223 @@
+/* Each medium's timeline: the set of media and the identity rules that
+ * decide which medium a record is about (media.h). The record kinds are
+ * read in media_fold.c, the states computed in media_state.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kesu/error.h"
+#include "media_internal.h"
+
+struct kesu_media_set *kesu_media_set_new(void)
+{
+	return calloc(1, sizeof(struct kesu_media_set));
+}
+
+static void medium_free(struct kesu_medium *m)
+{
+	if (m)
+		free(m->events);
+	free(m);
+}
+
+void kesu_media_set_free(struct kesu_media_set *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		medium_free(s->media[i]);
+	free(s->media);
+	free(s->links);
+	free(s);
+}
+
+size_t kesu_media_count(const struct kesu_media_set *s)
+{
+	return s ? s->n : 0;
+}
+
+const struct kesu_medium *kesu_media_at(const struct kesu_media_set *s, size_t i)
+{
+	return s && i < s->n ? s->media[i] : NULL;
+}
+
+/* Serials equal and sizes equal or one unknown (a detached medium
+ * destroyed by serial has no size), or asset numbers equal. */
+bool Kesu_media_matches(const struct kesu_medium *m, const struct Kesu_media_ident *id)
+{
+	if (id->serial[0] && !strcmp(m->serial, id->serial) &&
+	    (!m->size || !id->size || m->size == id->size))
+		return true;
+	return id->asset[0] && !strcmp(m->asset, id->asset);
+}
+
+static void fill_identity(struct kesu_medium *m, const struct Kesu_media_ident *id)
+{
+	if (!m->serial[0])
+		snprintf(m->serial, sizeof(m->serial), "%s", id->serial);
+	if (!m->size)
+		m->size = id->size;
+	if (!m->asset[0])
+		snprintf(m->asset, sizeof(m->asset), "%s", id->asset);
+	if (!m->model[0] && id->model)
+		snprintf(m->model, sizeof(m->model), "%s", id->model);
+}
+
+int Kesu_media_add_event(struct kesu_medium *m, const struct kesu_media_event *ev)
+{
+	/* An approval entry cited by several records is one event. */
+	for (size_t i = 0; ev->type == KESU_MEDIA_EV_APPROVAL && i < m->n_events; i++)
+		if (m->events[i].type == KESU_MEDIA_EV_APPROVAL &&
+		    !strcmp(m->events[i].document_id, ev->document_id))
+			return 0;
+	struct kesu_media_event *e = realloc(m->events, (m->n_events + 1) * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	m->events = e;
+	m->events[m->n_events++] = *ev;
+	return 0;
+}
+
+/* Moves b's events and identity into a; b is freed. */
+static int merge(struct kesu_medium *a, struct kesu_medium *b)
+{
+	struct Kesu_media_ident id = {b->serial, b->size, b->asset, b->model};
+	fill_identity(a, &id);
+	for (size_t i = 0; i < b->n_events; i++)
+		if (Kesu_media_add_event(a, &b->events[i]) < 0)
+			return -ENOMEM;
+	medium_free(b);
+	return 0;
+}
+
+static struct kesu_medium *add_medium(struct kesu_media_set *s)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct kesu_medium **p = realloc(s->media, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		s->media = p;
+		s->cap = cap;
+	}
+	struct kesu_medium *m = calloc(1, sizeof(*m));
+	if (m)
+		s->media[s->n++] = m;
+	return m;
+}
+
+/* The medium a record with this identity is about: the first that
+ * matches, joined with every other that matches too (the record shows
+ * they are one), or a new one. NULL for a record that names none. */
+struct kesu_medium *Kesu_media_for(struct kesu_media_set *s, const struct Kesu_media_ident *id,
+				   int *rc)
+{
+	struct kesu_medium *first = NULL;
+	*rc = 0;
+	if (!id->serial[0] && !id->asset[0])
+		return NULL;
+	for (size_t i = 0; i < s->n;) {
+		if (!Kesu_media_matches(s->media[i], id)) {
+			i++;
+		} else if (!first) {
+			first = s->media[i++];
+		} else {
+			struct kesu_medium *b = s->media[i];
+			memmove(&s->media[i], &s->media[i + 1], (s->n - i - 1) * sizeof(*s->media));
+			s->n--;
+			if ((*rc = merge(first, b)) < 0)
+				return NULL;
+		}
+	}
+	if (!first && !(first = add_medium(s)))
+		return *rc = -ENOMEM, NULL;
+	fill_identity(first, id);
+	return first;
+}
+
+int Kesu_media_link(struct kesu_media_set *s, const char *job_id, const char *certificate_id,
+		    const struct Kesu_media_ident *id)
+{
+	if (s->n_links == s->cap_links) {
+		size_t cap = s->cap_links ? s->cap_links * 2 : 16;
+		struct Kesu_media_link *p = realloc(s->links, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		s->links = p;
+		s->cap_links = cap;
+	}
+	struct Kesu_media_link *k = &s->links[s->n_links++];
+	memset(k, 0, sizeof(*k));
+	snprintf(k->job_id, sizeof(k->job_id), "%s", job_id);
+	snprintf(k->certificate_id, sizeof(k->certificate_id), "%s", certificate_id);
+	snprintf(k->serial, sizeof(k->serial), "%s", id->serial);
+	k->size = id->size;
+	snprintf(k->asset, sizeof(k->asset), "%s", id->asset);
+	return 0;
+}
+
+const struct Kesu_media_link *Kesu_media_linked(const struct kesu_media_set *s,
+						const char *job_id, const char *certificate_id)
+{
+	for (size_t i = 0; i < s->n_links; i++) {
+		const struct Kesu_media_link *k = &s->links[i];
+		if ((job_id[0] && !strcmp(k->job_id, job_id)) ||
+		    (certificate_id[0] && !strcmp(k->certificate_id, certificate_id)))
+			return k;
+	}
+	return NULL;
+}
+
+const struct kesu_medium *kesu_media_find(const struct kesu_media_set *s, const char *serial,
+					  uint64_t size, const char *asset)
+{
+	struct Kesu_media_ident id = {serial ? serial : "", size, asset ? asset : "", NULL};
+	for (size_t i = 0; s && i < s->n; i++)
+		if (Kesu_media_matches(s->media[i], &id))
+			return s->media[i];
+	return NULL;
+}
+
+const struct kesu_medium *kesu_media_find_word(const struct kesu_media_set *s, const char *word)
+{
+	const struct kesu_medium *m = kesu_media_find(s, word, 0, NULL);
+	return m ? m : kesu_media_find(s, NULL, 0, word);
+}
+
+bool kesu_media_has_approval(const struct kesu_medium *m, const char *number)
+{
+	size_t n = strlen(number);
+	for (size_t i = 0; i < m->n_events; i++)
+		if (m->events[i].type == KESU_MEDIA_EV_APPROVAL &&
+		    !strncmp(m->events[i].document_id, number, n) && m->events[i].document_id[n] == '#')
+			return true;
+	return false;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct kesu_media_event *x = a, *y = b;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return strcmp(x->document_id, y->document_id);
+}
+
+void kesu_media_finish(struct kesu_media_set *s)
+{
+	for (size_t i = 0; s && i < s->n; i++) {
+		struct kesu_medium *m = s->media[i];
+		qsort(m->events, m->n_events, sizeof(*m->events), by_seq);
+		Kesu_media_compute_state(m);
+	}
+}
+
+void kesu_media_subject(const struct kesu_medium *m, char *buf, size_t size)
+{
+	if (m->serial[0])
+		snprintf(buf, size, "medium:%s", m->serial);
+	else
+		snprintf(buf, size, "asset:%s", m->asset);
+}
