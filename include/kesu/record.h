@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "kesu/field_limits.h"
+#include "kesu/host.h"
 #include "kesu/job.h"
 
 #define KESU_FIELD 256
@@ -31,10 +32,13 @@ struct kesu_job_context {
 	char machine_id[64];
 	char key_fingerprint[96];
 	char tool_version[32];
+	/* The machine the drive is in while it is erased (kesu/host.h). */
+	struct kesu_host_identity host;
 };
 
-/* Fills the station fields: host name, /etc/machine-id, kesu's version.
- * The key fingerprint is the caller's. */
+/* Fills the station fields: host name, /etc/machine-id, kesu's version,
+ * and the host machine's SMBIOS identity (kesu_host_identity_read with
+ * dir NULL). The key fingerprint is the caller's. */
 void kesu_context_station(struct kesu_job_context *ctx);
 
 /* Checks classification and purpose values. Returns 0, or -KESU_EPARSE

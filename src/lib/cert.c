@@ -82,6 +82,22 @@ static void add_failure_facts(struct json_object *p, struct json_object *san,
 	}
 }
 
+/* Version 3 adds the host machine (kesu/host.h) when the record knows
+ * any of it: a record from before, or from a machine without SMBIOS,
+ * keeps the payload it always had. */
+static int add_host(struct json_object *p, struct json_object *rec)
+{
+	static const char *const names[] = {"asset_tag", "manufacturer", "product", "serial", NULL};
+	struct json_object *h = member(rec, "host");
+	bool known = false;
+	for (const char *const *n = names; h && *n; n++)
+		known |= json_object_is_type(member(h, *n), json_type_string);
+	if (!known)
+		return 0;
+	json_object_object_add(p, "host", pick(h, names));
+	return 3;
+}
+
 char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 			const char *record_hash, time_t issued, size_t *len)
 {
@@ -111,6 +127,8 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	json_object_object_add(san, "passes", passes);
 	add_failure_facts(p, san, rec, rec_san);
 	int version = add_version2(san, rec_san);
+	int v3 = add_host(p, rec);
+	version = v3 > version ? v3 : version;
 
 	char utc[32], local[40];
 	kesu_time_utc(issued, utc);
@@ -245,9 +263,11 @@ int kesu_cert_issue_signed(const char *payload, size_t payload_len,
 				&payload_sig, &payload_sig_len);
 	if (rc < 0)
 		snprintf(err, errsize, "certificate: cannot sign the payload");
-	struct kesu_pdf_doc d = {payload, payload_len, payload_sig, payload_sig_len,
-				 signing ? signing->station_pub : NULL,
-				 signing ? signing->station_pub_len : 0, style};
+	struct kesu_pdf_doc d = {.payload = payload, .payload_len = payload_len,
+				 .payload_sig = payload_sig, .sig_len = payload_sig_len,
+				 .station_pub = signing ? signing->station_pub : NULL,
+				 .station_pub_len = signing ? signing->station_pub_len : 0,
+				 .style = style};
 	if (rc == 0)
 		rc = kesu_pdf_render(&d, &pdf, &pdf_len, err, errsize);
 	if (rc == 0 && signing)

@@ -46,6 +46,8 @@ void kesu_context_station(struct kesu_job_context *ctx)
 	Kesu_trim_copy(ctx->hostname, sizeof(ctx->hostname), host, strlen(host));
 	Kesu_sysfs_read_str("/etc", "machine-id", ctx->machine_id, sizeof(ctx->machine_id));
 	snprintf(ctx->tool_version, sizeof(ctx->tool_version), "%s", KESU_VERSION);
+	char err[8];
+	kesu_host_identity_read(NULL, &ctx->host, err, sizeof(err)); /* unknown is not an error */
 }
 
 const char *kesu_ctx_field_name(enum kesu_ctx_field f)

@@ -64,6 +64,16 @@ struct json_object *Kesu_record_media_json(const struct kesu_device *d, const ch
 	return o;
 }
 
+struct json_object *Kesu_record_host_json(const struct kesu_host_identity *h)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "asset_tag", Kesu_json_str_or_null(h->asset_tag));
+	json_object_object_add(o, "manufacturer", Kesu_json_str_or_null(h->manufacturer));
+	json_object_object_add(o, "product", Kesu_json_str_or_null(h->product));
+	json_object_object_add(o, "serial", Kesu_json_str_or_null(h->serial));
+	return o;
+}
+
 static struct json_object *ranges_json(const struct kesu_range_list *l)
 {
 	struct json_object *a = json_object_new_array();
@@ -250,6 +260,7 @@ char *kesu_record_build_verify(const struct kesu_device *dev, const char *expect
 	Kesu_record_add_times(doc, started, ended);
 	Kesu_record_add_people(doc, ctx);
 	json_object_object_add(doc, "media", Kesu_record_media_json(dev, ctx->asset_number));
+	json_object_object_add(doc, "host", Kesu_record_host_json(&ctx->host));
 	json_object_object_add(doc, "expectation", json_object_new_string(expectation));
 	char percent[16];
 	snprintf(percent, sizeof(percent), "%.1f", v->plan.percent);
@@ -289,6 +300,7 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 	Kesu_record_add_times(doc, r->started.tv_sec, r->ended.tv_sec);
 	Kesu_record_add_people(doc, ctx);
 	json_object_object_add(doc, "media", Kesu_record_media_json(&r->device, ctx->asset_number));
+	json_object_object_add(doc, "host", Kesu_record_host_json(&ctx->host));
 	json_object_object_add(doc, "outcome", json_object_new_string(kesu_outcome_name(r->outcome)));
 	json_object_object_add(doc, "reason", Kesu_json_str_or_null(r->reason));
 	json_object_object_add(doc, "reason_ja", Kesu_json_str_or_null(r->reason_ja));

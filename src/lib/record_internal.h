@@ -13,6 +13,9 @@
 /* "media": the drive's identity (vendor, model, serial, size, ...) and
  * the asset number given for it ("" = null). */
 struct json_object *Kesu_record_media_json(const struct kesu_device *d, const char *asset);
+/* "host": the machine the drive is in (kesu/host.h), each member null
+ * when unknown. */
+struct json_object *Kesu_record_host_json(const struct kesu_host_identity *h);
 /* operator, organisation, approver, witness, classification, purpose,
  * tool and station, from the context. */
 void Kesu_record_add_people(struct json_object *doc, const struct kesu_job_context *ctx);

@@ -75,6 +75,13 @@ struct cert {
 			asset_number[CERT_TEXT];
 		long long size_bytes, logical_sector, physical_sector;
 	} media;
+	/* v3 "host": the machine the medium was in (SMBIOS, kesu/host.h);
+	 * known is false when the payload has none (then no row is drawn). */
+	struct {
+		bool known;
+		char manufacturer[CERT_TEXT], product[CERT_TEXT], serial[CERT_TEXT],
+			asset_tag[CERT_TEXT];
+	} host;
 	int version;  /* kesu_certificate: 1, or 2 with the firmware facts */
 	char technique[40], nist_level[20];
 	bool firmware; /* technique "firmware": fw holds the command and its proof */
@@ -146,6 +153,9 @@ void Kesu_fmt_pattern(char *out, size_t size, const struct cert_pass *p);
 void Kesu_fmt_short_hex(char *out, size_t size, const char *hex, size_t keep);
 void Kesu_fmt_purpose(char *out, size_t size, const char *purpose); /* "リース返却 / lease return" */
 const char *Kesu_fmt_verify_mode(const char *mode);
+/* pdf_sections.c: "manufacturer product · S/N serial · 資産番号 tag",
+ * the known parts of c->host. */
+void Kesu_fmt_host(char *out, size_t size, const struct cert *c);
 const char *Kesu_fmt_technique(const char *technique);
 const char *Kesu_fmt_outcome_ja(const char *outcome);
 /* The document's title: "データ消去証明書" / "Certificate of Data
@@ -172,7 +182,7 @@ void Kesu_fmt_local(char *out, size_t size, const char *utc, int offset_min, boo
 #define FOOTER_H 16.0f
 #define PAGE_BODY_END (PAGE_H - MARGIN_BOTTOM - FOOTER_H)
 
-#define PDF_PAGES_MAX 16
+#define PDF_PAGES_MAX 128 /* a batch certificate of thousands of media */
 
 struct rgb {
 	float r, g, b;
@@ -266,6 +276,8 @@ bool Kesu_cert_unwritten(const struct cert *c); /* any sector left unwritten */
 void Kesu_pdf_draw_header(struct pdf *p);
 void Kesu_pdf_draw_issue(struct pdf *p);
 void Kesu_pdf_draw_medium(struct pdf *p);
+/* the 「ホスト機 / Host machine」 row, when the payload names the host (v3) */
+void Kesu_pdf_draw_host(struct pdf *p);
 void Kesu_pdf_draw_method(struct pdf *p);
 void Kesu_pdf_draw_verification(struct pdf *p);
 void Kesu_pdf_draw_unwritten(struct pdf *p);

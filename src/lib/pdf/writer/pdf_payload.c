@@ -133,6 +133,26 @@ static int read_media(struct pj_reader *r, json_object *root, struct cert *c)
 	       Kesu_pj_count(r, m, "media", "physical_sector", false, &c->media.physical_sector);
 }
 
+/* v3 "host": the machine the medium was in, each member a string or null. */
+static int read_host(struct pj_reader *r, json_object *root, struct cert *c)
+{
+	json_object *h;
+	int rc = Kesu_pj_member(r, root, "", "host", json_type_object, false, &h);
+	if (rc || !h)
+		return rc;
+	if (c->version < 3)
+		return Kesu_pj_fail(r, "host: not part of kesu_certificate %d", c->version);
+	rc = Kesu_pj_text(r, h, "host", "manufacturer", false, c->host.manufacturer,
+			  sizeof(c->host.manufacturer)) ?:
+	     Kesu_pj_text(r, h, "host", "product", false, c->host.product, sizeof(c->host.product)) ?:
+	     Kesu_pj_text(r, h, "host", "serial", false, c->host.serial, sizeof(c->host.serial)) ?:
+	     Kesu_pj_text(r, h, "host", "asset_tag", false, c->host.asset_tag,
+			  sizeof(c->host.asset_tag));
+	c->host.known = rc == 0 && (c->host.manufacturer[0] || c->host.product[0] ||
+				    c->host.serial[0] || c->host.asset_tag[0]);
+	return rc;
+}
+
 /* The byte of an R pass: an integer, or two hex digits as kesu's job JSON
  * writes it. -1 when null. */
 static int get_byte(struct pj_reader *r, json_object *o, const char *path, int *byte)
@@ -510,7 +530,7 @@ static int read_root(struct pj_reader *r, json_object *root, struct cert *c)
 	c->offset_known = Kesu_fmt_offset(c->issued_local, &c->offset_min) == 0;
 	rc = read_parties(r, root, c) ?: read_approval(r, root, c) ?: read_station(r, root, c);
 	if (rc == 0 && c->kind != CERT_BATCH)
-		rc = read_media(r, root, c);
+		rc = read_media(r, root, c) ?: read_host(r, root, c);
 	if (rc == 0 && kind->wipe_parts)
 		rc = read_sanitization(r, root, c) ?: read_verification(r, root, c);
 	if (rc == 0 && c->kind == CERT_DESTRUCTION)

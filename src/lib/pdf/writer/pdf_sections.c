@@ -170,6 +170,27 @@ void Kesu_pdf_draw_issue(struct pdf *p)
 	Kesu_pdf_row2(p, p->class_label, "Class", cls, "目的", "Purpose", purpose);
 }
 
+void Kesu_fmt_host(char *out, size_t size, const struct cert *c)
+{
+	const char *m = c->host.manufacturer, *pr = c->host.product;
+	int n = snprintf(out, size, "%s%s%s", m, m[0] && pr[0] ? " " : "", pr);
+	if (n < 0 || (size_t)n >= size)
+		return;
+	if (c->host.serial[0])
+		n += snprintf(out + n, size - (size_t)n, "%sS/N %s", n ? " · " : "", c->host.serial);
+	if (n >= 0 && (size_t)n < size && c->host.asset_tag[0])
+		snprintf(out + n, size - (size_t)n, "%s資産番号 %s", n ? " · " : "", c->host.asset_tag);
+}
+
+void Kesu_pdf_draw_host(struct pdf *p)
+{
+	char host[4 * CERT_TEXT + 64];
+	if (!p->cert->host.known)
+		return;
+	Kesu_fmt_host(host, sizeof(host), p->cert);
+	Kesu_pdf_row1(p, "ホスト機", "Host machine", host, VALUE_LINES);
+}
+
 void Kesu_pdf_draw_medium(struct pdf *p)
 {
 	const struct cert *c = p->cert;
@@ -189,6 +210,7 @@ void Kesu_pdf_draw_medium(struct pdf *p)
 		 c->media.asset_number);
 	Kesu_pdf_row2(p, "種別・接続", "Type, transport", kind, "セクタ長", "Sector size", sectors);
 	Kesu_pdf_row1(p, "容量", "Capacity", cap, 1);
+	Kesu_pdf_draw_host(p); /* the PC it was in while it was erased */
 }
 
 static const char *technique(const struct cert *c)
