@@ -8,7 +8,9 @@
  * (a detached medium destroyed by serial has no size), or by asset
  * number. A record belongs to a medium when the serials are equal and the
  * sizes are equal or one is unknown, or when the asset numbers are equal;
- * a record that fits two media joins them into one.
+ * a record that fits two media joins them into one, unless they differ
+ * in serial, size or asset (a serial without a size then goes to the first
+ * medium it fits).
  *
  * The folding works on record texts (kesu_media_fold), so that it can be
  * tested without a ledger; kesu_media_load feeds it every finished record. */

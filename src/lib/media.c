@@ -107,9 +107,19 @@ static struct kesu_medium *add_medium(struct kesu_media_set *s)
 	return m;
 }
 
+/* Two media that can be one: no two different serials, sizes or assets. */
+static bool compatible(const struct kesu_medium *a, const struct kesu_medium *b)
+{
+	return !(a->serial[0] && b->serial[0] && strcmp(a->serial, b->serial)) &&
+	       !(a->size && b->size && a->size != b->size) &&
+	       !(a->asset[0] && b->asset[0] && strcmp(a->asset, b->asset));
+}
+
 /* The medium a record with this identity is about: the first that
- * matches, joined with every other that matches too (the record shows
- * they are one), or a new one. NULL for a record that names none. */
+ * matches, joined with every other that matches too and can be the same
+ * (the record shows they are one), or a new one. A serial without a size
+ * that fits two media of different sizes goes to the first. NULL for a
+ * record that names none. */
 struct kesu_medium *Kesu_media_for(struct kesu_media_set *s, const struct Kesu_media_ident *id,
 				   int *rc)
 {
@@ -118,7 +128,7 @@ struct kesu_medium *Kesu_media_for(struct kesu_media_set *s, const struct Kesu_m
 	if (!id->serial[0] && !id->asset[0])
 		return NULL;
 	for (size_t i = 0; i < s->n;) {
-		if (!Kesu_media_matches(s->media[i], id)) {
+		if (!Kesu_media_matches(s->media[i], id) || (first && !compatible(first, s->media[i]))) {
 			i++;
 		} else if (!first) {
 			first = s->media[i++];
