@@ -375,6 +375,10 @@ const struct kesu_trust *cli_verify_trust(const struct cli_verify_env *e);
 void cli_verify_close(struct cli_verify_env *e);
 /* kesu countersign (cmd_countersign.c; issue 14 item 5). */
 int cmd_countersign(int argc, char **argv);
+/* kesu media list | show | dispose (cmd_media.c, cmd_media_dispose.c;
+ * issue 16 item 2). */
+int cmd_media(int argc, char **argv);
+int cli_media_dispose(int argc, char **argv);
 /* ---- kesu demo's approval (demo_approval.c) ---- */
 #define CLI_DEMO_APPROVER "デモ 承認者"
 #define CLI_DEMO_WITNESS "デモ 立会者"

@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{"approve", cmd_approve, "sign a prior approval of a disposal (事前承認, 様式第3号)"},
 	{"approval", cmd_approval, "show an approval, or where the proof of each of its media is"},
 	{"countersign", cmd_countersign, "a witness's or validator's countersignature of a certificate"},
+	{"media", cmd_media, "each medium's life from the ledger, and its hand-over (引渡し)"},
 	{"policy", cmd_policy, "show the policy profile in force and where each rule comes from"},
 	{"demo", cmd_demo, "run the main job on a demo image it creates (no real disk)"},
 };
