@@ -246,6 +246,8 @@ wipe_bios_cd() {
 	qemu_boot $name bios cd $(std_disks) \
 		-drive "if=none,id=r0,file=$work/results.img,format=raw,cache=unsafe" \
 		-device usb-storage,bus=xhci.0,drive=r0,serial=KESU-STICK \
+		-smbios type=1,manufacturer=KESU-TEST-PC,product=LEASE-PC-7,serial=PC-LEASE-0042 \
+		-smbios type=3,asset=ASSET-0042 \
 		$(fw drives=all method=nist-clear operator=CI-Operator org=Test-City class=III poweroff=1)
 	grep -q "KESU-UNATTENDED-DONE rc=0" "$work/$name.txt" || why="$why no KESU-UNATTENDED-DONE rc=0;"
 	for d in virtio nvme sata; do zeros $d; done
@@ -253,6 +255,13 @@ wipe_bios_cd() {
 	check_store "$work/r1" VIRTIO-DISK-1 NVME-DISK-1 SATA-DISK-1
 	[ "$(jq '[.. | objects | select(.outcome? != null and .media? != null)] | length' "$work/ledger.json" 2>/dev/null)" = 3 ] ||
 		why="$why the ledger does not hold exactly 3 jobs (the stick was erased?);"
+	# A lease return names the PC: every job records the machine it ran in
+	# (the SMBIOS identity QEMU was given), and the certificates print it.
+	[ "$(jq -c '[.. | objects | select(.outcome? != null and .media? != null) | .host] | unique' "$work/ledger.json" 2>/dev/null)" = \
+		'[{"asset_tag":"ASSET-0042","manufacturer":"KESU-TEST-PC","product":"LEASE-PC-7","serial":"PC-LEASE-0042"}]' ] ||
+		why="$why the jobs do not record the host PC's SMBIOS identity;"
+	pdftotext "$(ls "$work"/r1/kesu/certificates/*.pdf | head -1)" - 2>/dev/null | grep -q "PC-LEASE-0042" ||
+		why="$why the certificate does not show the host PC's serial;"
 	report $name
 }
 

@@ -54,6 +54,14 @@ int kesu_cert_issue_signed(const char *payload, size_t payload_len,
 			   const struct kesu_cert_signing *signing, char *pdf_path,
 			   size_t pdf_path_size, char *err, size_t errsize);
 
+/* kesu_cert_issue_signed with further files drawn and attached (a
+ * destruction certificate's photographs, struct kesu_pdf_doc). */
+int kesu_cert_issue_files(const char *payload, size_t payload_len,
+			  const struct kesu_pdf_file *files, size_t nfiles,
+			  const struct kesu_secret_key *sk, const char *cert_dir,
+			  const struct kesu_pdf_style *style, const struct kesu_cert_signing *signing,
+			  char *pdf_path, size_t pdf_path_size, char *err, size_t errsize);
+
 /* What a check of a certificate comes to, most severe first. Integrity and
  * outcome are two facts: an intact failure report is genuine, and still
  * not a certificate. */

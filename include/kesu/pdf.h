@@ -41,9 +41,21 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 			  size_t sig_len, const struct kesu_pdf_style *style, const char *path,
 			  char *err, size_t errsize);
 
+/* A file the certificate carries besides the payload: a destruction's
+ * photographs (photo-1.jpg, ...: kesu/destroy.h), attached under name
+ * with their original bytes. */
+struct kesu_pdf_file {
+	const char *name;
+	const unsigned char *data;
+	size_t len;
+};
+
 /* A certificate to render: the payload, its signature, the station's
- * public key (signify format; NULL: not attached, as before issue 15) and
- * the style (NULL: the default). */
+ * public key (signify format; NULL: not attached, as before issue 15),
+ * the style (NULL: the default) and further files (a destruction
+ * certificate's photographs: each must be the one the payload names, by
+ * name and SHA-256, and every photo the payload names must be given;
+ * they are drawn on the page and attached). */
 struct kesu_pdf_doc {
 	const char *payload;
 	size_t payload_len;
@@ -52,6 +64,8 @@ struct kesu_pdf_doc {
 	const char *station_pub;
 	size_t station_pub_len;
 	const struct kesu_pdf_style *style;
+	const struct kesu_pdf_file *files; /* NULL when nfiles is 0 */
+	size_t nfiles;
 };
 #define KESU_PDF_STATION_PUB_NAME "kesu-station.pub"
 #define KESU_PDF_RENDER_NAME "kesu-render.json"

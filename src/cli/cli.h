@@ -47,6 +47,7 @@ int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_wipe(int argc, char **argv);
+int cmd_destroy(int argc, char **argv); /* cmd_destroy.c (issue 16) */
 int cmd_tui(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);

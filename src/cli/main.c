@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{"info", cmd_info, "everything known about one drive"},
 	{"check", cmd_check, "run the safety gate on drives without writing anything"},
 	{"wipe", cmd_wipe, "erase drives with a method and verify them"},
+	{"destroy", cmd_destroy, "record a medium's physical destruction and certify it"},
 	{"tui", cmd_tui, "full-screen front end: pick drives, fill in the job, watch the wipe"},
 	{"verify", cmd_verify, "check a drive erased earlier or elsewhere"},
 	{"unlock", cmd_unlock, "remove the password a failed ATA Security Erase left set"},

@@ -209,9 +209,12 @@ static int sign_pdf(unsigned char **pdf, size_t *len, const struct kesu_cert_sig
 	char reason[400] = "";
 	struct json_object *doc = json_tokener_parse(payload);
 	const char *who = json_object_get_string(member(member(doc, "operator"), "name"));
+	const char *document = json_object_get_string(member(doc, "document"));
+	bool destruction = document && !strcmp(document, "destruction-certificate");
 	if (who && *who)
-		snprintf(reason, sizeof(reason), "担当者 %s による消去を証明する / Certifies the "
-						 "sanitization by %s", who, who);
+		snprintf(reason, sizeof(reason), "担当者 %s による%sを証明する / Certifies the %s by %s",
+			 who, destruction ? "物理破壊" : "消去",
+			 destruction ? "physical destruction" : "sanitization", who);
 	json_object_put(doc);
 	struct kesu_pades_options o = {.role = KESU_PADES_OPERATOR, .when = time(NULL),
 				       .reason = reason[0] ? reason : NULL,
@@ -253,6 +256,16 @@ int kesu_cert_issue_signed(const char *payload, size_t payload_len,
 			   const struct kesu_cert_signing *signing, char *pdf_path,
 			   size_t pdf_path_size, char *err, size_t errsize)
 {
+	return kesu_cert_issue_files(payload, payload_len, NULL, 0, sk, cert_dir, style, signing,
+				     pdf_path, pdf_path_size, err, errsize);
+}
+
+int kesu_cert_issue_files(const char *payload, size_t payload_len,
+			  const struct kesu_pdf_file *files, size_t nfiles,
+			  const struct kesu_secret_key *sk, const char *cert_dir,
+			  const struct kesu_pdf_style *style, const struct kesu_cert_signing *signing,
+			  char *pdf_path, size_t pdf_path_size, char *err, size_t errsize)
+{
 	int rc = certificate_path(payload, cert_dir, pdf_path, pdf_path_size, err, errsize);
 	if (rc < 0)
 		return rc;
@@ -267,7 +280,7 @@ int kesu_cert_issue_signed(const char *payload, size_t payload_len,
 				 .payload_sig = payload_sig, .sig_len = payload_sig_len,
 				 .station_pub = signing ? signing->station_pub : NULL,
 				 .station_pub_len = signing ? signing->station_pub_len : 0,
-				 .style = style};
+				 .style = style, .files = files, .nfiles = nfiles};
 	if (rc == 0)
 		rc = kesu_pdf_render(&d, &pdf, &pdf_len, err, errsize);
 	if (rc == 0 && signing)

@@ -14,6 +14,7 @@
 #include "cert_internal.h"
 #include "json_members.h"
 #include "pdf_internal.h"
+#include "kesu/destroy.h"
 #include "kesu/error.h"
 #include "kesu/pdf.h"
 #include "pades_pdf.h"
@@ -64,6 +65,52 @@ static void style_of(struct json_object *info, struct kesu_pdf_style *style)
 	snprintf(style->class_label, sizeof(style->class_label), "%s", label ? label : "");
 }
 
+/* A destruction certificate's photographs, as its attachments hold them:
+ * the page is drawn from them, and the renderer refuses any whose SHA-256
+ * is not the payload's. nfiles 0 for other documents. */
+struct page_files {
+	struct kesu_pdf_file files[KESU_DESTROY_PHOTOS_MAX];
+	char *data[KESU_DESTROY_PHOTOS_MAX];
+	char names[KESU_DESTROY_PHOTOS_MAX][32];
+	size_t nfiles;
+};
+
+static void files_free(struct page_files *f)
+{
+	for (size_t i = 0; i < f->nfiles; i++)
+		free(f->data[i]);
+	f->nfiles = 0;
+}
+
+static int photos_of(const unsigned char *pdf, size_t len, const struct cert_parts *p,
+		     struct page_files *f, char *msg, size_t size)
+{
+	struct json_object *doc = json_tokener_parse(p->payload);
+	struct json_object *photos = Kesu_json_member(Kesu_json_member(doc, "destruction"), "photos");
+	size_t n = json_object_is_type(photos, json_type_array) ? json_object_array_length(photos) : 0;
+	int rc = 0;
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; rc == 0 && i < n && i < KESU_DESTROY_PHOTOS_MAX; i++) {
+		const char *name = Kesu_json_string(json_object_array_get_idx(photos, i), "name");
+		char err[256];
+		size_t got = 0;
+		if (!name) /* the renderer names what is wrong with the payload */
+			break;
+		rc = kesu_pdf_read_attachment(pdf, len, name, KESU_DESTROY_PHOTO_MAX, &f->data[i], &got,
+					      err, sizeof(err));
+		if (rc) {
+			snprintf(msg, size, "%s: %s", name,
+				 rc == -ENOENT ? "the photograph the payload names is not attached" : err);
+			break;
+		}
+		snprintf(f->names[i], sizeof(f->names[i]), "%s", name);
+		f->files[i] = (struct kesu_pdf_file){f->names[i], (const unsigned char *)f->data[i], got};
+		f->nfiles = i + 1;
+	}
+	json_object_put(doc);
+	return rc;
+}
+
 int Kesu_cert_check_page(const unsigned char *pdf, size_t first_end, const struct cert_parts *p,
 			 size_t *page_end, char *msg, size_t size)
 {
@@ -86,11 +133,19 @@ int Kesu_cert_check_page(const unsigned char *pdf, size_t first_end, const struc
 	struct kesu_pdf_style style;
 	style_of(info, &style);
 	json_object_put(info);
-	struct kesu_pdf_doc d = {p->payload, p->payload_len, p->sig, p->sig_len, p->station_pub,
-				 p->station_pub_len, &style};
+	struct page_files files;
+	if (photos_of(pdf, first_end, p, &files, msg, size) != 0) {
+		files_free(&files);
+		return -KESU_EVERIFY;
+	}
+	struct kesu_pdf_doc d = {.payload = p->payload, .payload_len = p->payload_len,
+				 .payload_sig = p->sig, .sig_len = p->sig_len,
+				 .station_pub = p->station_pub, .station_pub_len = p->station_pub_len,
+				 .style = &style, .files = files.files, .nfiles = files.nfiles};
 	unsigned char *again = NULL;
 	size_t len = 0;
 	rc = kesu_pdf_render(&d, &again, &len, err, sizeof(err));
+	files_free(&files);
 	if (rc) {
 		snprintf(msg, size, "the page cannot be rendered again: %s", err);
 		return -KESU_EVERIFY;

@@ -167,7 +167,7 @@ static struct doc render(const char *fixture)
 	snprintf(p, sizeof(p), "%s/%s", CERTS, fixture);
 	char *payload = slurp(p, &len);
 	cr_assert_eq(kesu_sign_detached(station_sk, payload, len, NULL, &sig, &sig_len), 0);
-	struct kesu_pdf_doc d = {payload, len, sig, sig_len, station_pub, station_pub_len, NULL};
+	struct kesu_pdf_doc d = {payload, len, sig, sig_len, station_pub, station_pub_len, NULL, NULL, 0};
 	unsigned char *pdf = NULL;
 	size_t pdf_len = 0;
 	cr_assert_eq(kesu_pdf_render(&d, &pdf, &pdf_len, err, sizeof(err)), 0, "%s", err);

@@ -19,6 +19,7 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "kesu/pdf.h"
+#include "pdf_destroy.h"
 #include "pdf_internal.h"
 
 void Kesu_pdf_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
@@ -156,7 +157,8 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 			  size_t sig_len, const struct kesu_pdf_style *style, const char *path,
 			  char *err, size_t errsize)
 {
-	struct kesu_pdf_doc d = {payload, payload_len, payload_sig, sig_len, NULL, 0, style};
+	struct kesu_pdf_doc d = {.payload = payload, .payload_len = payload_len,
+				 .payload_sig = payload_sig, .sig_len = sig_len, .style = style};
 	unsigned char *bytes = NULL;
 	size_t len = 0;
 	char scratch[1];
@@ -173,19 +175,39 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 	return rc;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct kesu_pdf_file *)a)->name, ((const struct kesu_pdf_file *)b)->name);
+}
+
 static int attach_all(struct pdf *p, const struct kesu_pdf_doc *d, const char *font)
 {
+	size_t info_len = 0, n = 0;
+	char *info = Kesu_pdf_render_info(p, font, &info_len);
+	struct kesu_pdf_file *all = calloc(4 + d->nfiles, sizeof(*all));
+	if (!info || !all) {
+		free(info);
+		free(all);
+		return -ENOMEM;
+	}
+	all[n++] = (struct kesu_pdf_file){KESU_PDF_PAYLOAD_NAME, (const unsigned char *)d->payload,
+					  d->payload_len};
+	all[n++] = (struct kesu_pdf_file){KESU_PDF_SIG_NAME, (const unsigned char *)d->payload_sig,
+					  d->sig_len};
+	all[n++] = (struct kesu_pdf_file){KESU_PDF_RENDER_NAME, (const unsigned char *)info, info_len};
+	if (d->station_pub)
+		all[n++] = (struct kesu_pdf_file){KESU_PDF_STATION_PUB_NAME,
+						  (const unsigned char *)d->station_pub,
+						  d->station_pub_len};
+	for (size_t i = 0; i < d->nfiles; i++)
+		all[n++] = d->files[i];
 	/* in byte order of their names, as a name tree lists them */
-	int rc = Kesu_pdf_attach(p, KESU_PDF_PAYLOAD_NAME, d->payload, d->payload_len);
-	if (rc == 0)
-		rc = Kesu_pdf_attach(p, KESU_PDF_SIG_NAME, d->payload_sig, d->sig_len);
-	size_t info_len = 0;
-	char *info = rc == 0 ? Kesu_pdf_render_info(p, font, &info_len) : NULL;
-	if (rc == 0)
-		rc = info ? Kesu_pdf_attach(p, KESU_PDF_RENDER_NAME, info, info_len) : -ENOMEM;
+	qsort(all, n, sizeof(*all), by_name);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = Kesu_pdf_attach(p, all[i].name, (const char *)all[i].data, all[i].len);
+	free(all);
 	free(info);
-	if (rc == 0 && d->station_pub)
-		rc = Kesu_pdf_attach(p, KESU_PDF_STATION_PUB_NAME, d->station_pub, d->station_pub_len);
 	return rc;
 }
 
@@ -227,6 +249,11 @@ int kesu_pdf_render(const struct kesu_pdf_doc *d, unsigned char **out, size_t *o
 		rc = Kesu_cert_parse(d->payload, d->payload_len, &c, err, errsize);
 	if (rc)
 		return rc;
+	rc = Kesu_cert_destruction_files(&c, d, err, errsize); /* the photographs signed for */
+	if (rc) {
+		Kesu_cert_free(&c);
+		return rc;
+	}
 	signature_line(&c, d->payload_sig, d->sig_len);
 
 	const char *font = getenv("KESU_FONT");

@@ -44,6 +44,8 @@ static const char *description(const char *name)
 		return "Ed25519 signature of kesu-payload.json (signify)";
 	if (!strcmp(name, KESU_PDF_RENDER_NAME))
 		return "what the page was rendered with, to render it again (JSON)";
+	if (!strncmp(name, "photo-", 6)) /* kesu/destroy.h */
+		return "photograph of the destruction; its SHA-256 is in the signed payload";
 	return "the station's Ed25519 public key (signify)";
 }
 
@@ -52,6 +54,11 @@ int Kesu_pdf_attach(struct pdf *p, const char *name, const char *data, size_t le
 	HPDF_Doc doc = p->doc;
 	HPDF_MMgr mm = doc->mmgr;
 	bool json = strstr(name, ".json") && !strstr(name, ".sig");
+	const char *ext = strrchr(name, '.'), *subtype = json ? "application/json" : "text/plain";
+	if (ext && !strcmp(ext, ".jpg"))
+		subtype = "image/jpeg";
+	else if (ext && !strcmp(ext, ".png"))
+		subtype = "image/png";
 	HPDF_NameTree tree = embedded_files(doc);
 	HPDF_Dict spec = HPDF_Dict_New(mm);
 	if (!tree || !spec || HPDF_Xref_Add(doc->xref, spec) != HPDF_OK)
@@ -64,7 +71,7 @@ int Kesu_pdf_attach(struct pdf *p, const char *name, const char *data, size_t le
 	file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
 	HPDF_STATUS st = HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
 	st += HPDF_Dict_AddName(file, "Type", "EmbeddedFile");
-	st += HPDF_Dict_AddName(file, "Subtype", json ? "application/json" : "text/plain");
+	st += HPDF_Dict_AddName(file, "Subtype", subtype);
 	st += HPDF_Dict_AddNumber(params, "Size", (HPDF_INT32)len);
 	st += HPDF_Dict_Add(file, "Params", params);
 	st += HPDF_Dict_AddName(spec, "Type", "Filespec");

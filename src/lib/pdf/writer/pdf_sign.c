@@ -134,8 +134,9 @@ void Kesu_pdf_draw_technical(struct pdf *p)
 		rows[n++] = (struct tech_row){"協定世界時", "UTC", utc};
 	}
 	snprintf(file, sizeof(file), "SHA-256 %s", c->method.sha256[0] ? c->method.sha256 : "\xe2\x80\x94");
-	rows[n++] = (struct tech_row){"方式定義ファイル", "Method file", file};
-	if (strcmp(c->verify.mode, "none") != 0)
+	if (c->kind == CERT_WIPE) /* a method and its sampling: an erasure's */
+		rows[n++] = (struct tech_row){"方式定義ファイル", "Method file", file};
+	if (c->kind == CERT_WIPE && strcmp(c->verify.mode, "none") != 0)
 		rows[n++] = (struct tech_row){"抽出シード", "Sampling seed", c->verify.seed};
 	pass_seeds(c, seeds, sizeof(seeds));
 	if (seeds[0])
