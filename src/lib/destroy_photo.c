@@ -2,11 +2,14 @@
  * by their magic bytes and by loading them as the certificate will, and
  * hashed (SHA-256 of the file's bytes) into the signed record. */
 #include <errno.h>
+#include <fcntl.h>
 #include <hpdf.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "byteorder.h"
 #include "kesu/destroy.h"
@@ -30,8 +33,7 @@ static int png_pixels(const unsigned char *d, size_t len, uint64_t *pixels)
 	return 0;
 }
 
-/* What libharu makes of it: the certificate draws it with the same call. */
-static int loads(const unsigned char *d, size_t len, bool png)
+static int load_here(const unsigned char *d, size_t len, bool png)
 {
 	HPDF_STATUS first = 0;
 	HPDF_Doc doc = HPDF_New(on_error, &first);
@@ -42,6 +44,27 @@ static int loads(const unsigned char *d, size_t len, bool png)
 	bool ok = img && !first && HPDF_Image_GetWidth(img) > 0 && HPDF_Image_GetHeight(img) > 0;
 	HPDF_Free(doc);
 	return ok ? 0 : -KESU_EPARSE;
+}
+
+/* What libharu makes of it (the certificate draws it with the same call),
+ * tried in a child process: libpng aborts the process on some damaged
+ * images, which must cost a refusal, not kesu. */
+static int loads(const unsigned char *d, size_t len, bool png)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0) /* libpng's own messages: the caller says it in one line */
+			dup2(null, STDERR_FILENO);
+		_exit(load_here(d, len, png) == 0 ? 0 : 1);
+	}
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -KESU_EPARSE;
 }
 
 int kesu_destroy_photo_check(const char *what, const unsigned char *data, size_t len,
@@ -68,7 +91,7 @@ int kesu_destroy_photo_check(const char *what, const unsigned char *data, size_t
 	int rc = loads(data, len, png);
 	if (rc) {
 		snprintf(err, errsize, "%s: %s", what,
-			 rc == -ENOMEM ? "out of memory"
+			 rc != -KESU_EPARSE ? strerror(-rc)
 				       : png ? "a damaged or unsupported PNG image"
 					     : "a damaged or unsupported JPEG image");
 		return rc;

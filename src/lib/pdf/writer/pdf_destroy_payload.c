@@ -160,6 +160,15 @@ int Kesu_cert_destruction_files(struct cert *c, const struct kesu_pdf_doc *d, ch
 					       "SHA-256 differs)", p->name);
 			return -KESU_EPARSE;
 		}
+		/* checked again here: a verifier renders files it did not make */
+		char type[8];
+		int rc = kesu_destroy_photo_check(p->name, f->data, f->len, type, err, errsize);
+		if (rc == 0 && strcmp(type, p->type) != 0) {
+			snprintf(err, errsize, "%s: not a %s image", p->name, p->type);
+			rc = -KESU_EPARSE;
+		}
+		if (rc)
+			return rc;
 		p->file = f;
 	}
 	return 0;
