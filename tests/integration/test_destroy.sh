@@ -44,7 +44,7 @@ expect_exit 0 "kesu destroy DEVICE --technique drill" "$KESU" destroy --techniqu
 check "JSON: DESTROYED, level none for drilling" jq -e '.outcome == "DESTROYED" and .nist_level == "none"' "$WORK/out"
 check "JSON: it links the FAILED wipe" jq -e '.earlier_jobs | length == 1 and .[0].outcome == "FAILED"' "$WORK/out"
 pdf1=$(jq -r .certificate "$WORK/out")
-expect_exit 0 "ledger show of the record" "$KESU" ledger show "$(jq -r .job_id <(cat "$WORK/out"))"
+expect_exit 0 "ledger show of the record" "$KESU" ledger show "$(jq -r .job_id "$WORK/out")"
 expect_exit 0 "cert verify: VALID" "$KESU" cert verify --ledger "$LEDGER" "$pdf1"
 check "it says VALID" grep -qx VALID "$WORK/out"
 pdftotext -layout "$pdf1" "$WORK/p1.txt"
@@ -98,4 +98,33 @@ bad "a missing photo" "$WORK/missing.jpg" --serial SN-2 --technique shred --phot
 bad "an unknown technique" 'unknown technique "hammer"' --serial SN-2 --technique hammer
 bad "degaussing an SSD" "degaussing does nothing to flash" --serial SN-2 --media-type ssd --technique degauss
 bad "no medium named" "name the medium" --technique shred
+# ---- the approval and the policy (class I: approval and witness required) ----
+expect_exit 0 "an approver key" "$KESU" key generate --role approver --name "山田 太郎" \
+	--no-passphrase -o "$WORK/approver.key"
+expect_exit 0 "trusted" "$KESU" trust add --role approver --name "山田 太郎" "$WORK/approver.pub"
+expect_exit 0 "an approval of one medium, class I" "$KESU" approve --media SN-APPROVED \
+	--class I --purpose disposal --methods nist-clear --valid-until "$(date -d '+30 days' +%F)" \
+	--name "山田 太郎" --key "$WORK/approver.key" -o "$WORK/a.kesu-approval"
+refused() { # refused DESCRIPTION STDERR-PART args...
+	local what=$1 part=$2 before
+	shift 2
+	before=$(records)
+	expect_exit 5 "$what" "$KESU" destroy --technique shred "$@"
+	check "$what: one line" test "$(wc -l <"$WORK/err")" -eq 1
+	check "$what: says why" grep -qF -- "$part" "$WORK/err"
+	check "$what: nothing recorded" test "$(records)" = "$before"
+}
+refused "class I without an approval" "requires prior approval" --class I --witness W --serial SN-APPROVED
+refused "a medium the approval does not list" "does not list" --approval "$WORK/a.kesu-approval" \
+	--witness W --serial SN-OTHER
+refused "class I without a witness" "requires a witness" --approval "$WORK/a.kesu-approval" \
+	--serial SN-APPROVED
+expect_exit 0 "under the approval, witnessed" "$KESU" destroy --technique incinerate \
+	--approval "$WORK/a.kesu-approval" --witness "立会 花子" --serial SN-APPROVED --json
+check "the record names the approval" bash -c "'$KESU' ledger show --json $(jq -r .job_id "$WORK/out") |
+	jq -e '.record.approval.entry == 1 and .record.classification == \"I\"'"
+refused "a second destruction under the same entry" "already used by job" \
+	--approval "$WORK/a.kesu-approval" --witness W --serial SN-APPROVED
+expect_exit 0 "a medium named by its asset number alone" "$KESU" destroy --technique crush --asset PC-9
+check "its subject is the asset" bash -c "sqlite3 '$LEDGER' \"SELECT count(*) FROM jobs WHERE device_key = 'asset:PC-9'\" | grep -qx 1"
 finish
