@@ -14,6 +14,9 @@
 enum kesu_medium_state {
 	KESU_MEDIUM_PENDING = 0, /* no record yet */
 	KESU_MEDIUM_FAILED,      /* only jobs that did not end SUCCESS */
+	KESU_MEDIUM_EXCEPTIONS,  /* erased with exceptions (ERASED_WITH_EXCEPTIONS): the
+				  * certificate says what remains; not proof of the
+				  * whole medium, so the entry is not spent */
 	KESU_MEDIUM_ERASED,      /* a SUCCESS wipe on a station of this ledger */
 	KESU_MEDIUM_RECEIVED,    /* a contractor's SUCCESS certificate, imported */
 	KESU_MEDIUM_DESTROYED,   /* physically destroyed (recorded) */
@@ -34,9 +37,9 @@ struct kesu_medium_status {
 int kesu_approval_status(struct kesu_ledger *l, const struct kesu_approval *a,
 			 struct kesu_medium_status *out, char *err, size_t errsize);
 
-/* pending, failed, erased, received, destroyed */
+/* pending, failed, exceptions, erased, received, destroyed */
 const char *kesu_medium_state_name(enum kesu_medium_state s);
-/* 未処理, 消去失敗, 消去済, 証明書受領, 物理破壊済 */
+/* 未処理, 消去失敗, 例外付き消去, 消去済, 証明書受領, 物理破壊済 */
 const char *kesu_medium_state_ja(enum kesu_medium_state s);
 
 #endif

@@ -24,6 +24,28 @@ enum kesu_outcome {
 	KESU_OUTCOME_UNVERIFIED,  /* every pass written; no verification was asked for */
 	KESU_OUTCOME_FAILED,      /* bad sectors, verification mismatches, I/O failure */
 	KESU_OUTCOME_INTERRUPTED, /* signal, device full or gone: see interrupted_at */
+	KESU_OUTCOME_EXCEPTIONS,  /* "ERASED_WITH_EXCEPTIONS": everything asked for was
+				   * written and verified, but something known remains
+				   * (exceptions[]): a certificate that says so, never
+				   * a plain SUCCESS (docs/certificate.md) */
+};
+
+/* What a job that erased and verified everything it was asked to still
+ * leaves (docs/certificate.md, "Erased with exceptions"). */
+enum kesu_exception_kind {
+	KESU_EXCEPTION_HIDDEN_AREA,      /* "hidden-area": an HPA kept, or a DCO */
+	KESU_EXCEPTION_PROOF_SAMPLED,    /* "firmware-proof-sampled": full verification
+					  * asked for, a crypto erase proven by samples */
+	KESU_EXCEPTION_REALLOCATED_GREW, /* "reallocated-grew": SMART 5 rose during an
+					  * overwrite */
+};
+#define KESU_EXCEPTIONS_MAX 3
+
+struct kesu_job_exception {
+	enum kesu_exception_kind kind;
+	uint64_t hpa_sectors, dco_sectors;     /* hidden-area: sectors not erased */
+	uint64_t marker_bytes, size_bytes;     /* firmware-proof-sampled: proven of all */
+	int64_t reallocated_before, reallocated_after; /* reallocated-grew */
 };
 
 enum kesu_verify_mode {
@@ -174,6 +196,11 @@ struct kesu_job_result {
 					  * (firmware: per media, kesu/purge.h) */
 	struct kesu_firmware_report firmware; /* firmware methods only */
 	struct kesu_hidden_areas hidden;
+	/* SMART reallocated sectors (attribute 5) read again when the job
+	 * ended, -1 when not read (no SMART, or not a real drive) */
+	int64_t reallocated_after;
+	unsigned nexceptions; /* EXCEPTIONS: what remains */
+	struct kesu_job_exception exceptions[KESU_EXCEPTIONS_MAX];
 };
 
 enum kesu_job_phase {
@@ -251,6 +278,24 @@ int kesu_job_prove_resume(struct kesu_job *job, struct kesu_resume_proof *proof)
 void kesu_job_get_plan(const struct kesu_job *job, struct kesu_job_plan *plan);
 
 const char *kesu_outcome_name(enum kesu_outcome outcome);
+
+/* The exceptions of a job that would otherwise be SUCCESS, decided from
+ * its result alone (job_exceptions.c; no I/O): hidden sectors left (an
+ * HPA not removed for the erase, any DCO); a firmware erase whose result
+ * cannot be compared (leaves "changed") when full verification was asked
+ * for, so only the sampled markers prove it; an overwrite during which
+ * the reallocated-sector count rose (r->reallocated_after above the
+ * device's count before, both known). Returns how many were written to
+ * out (at most KESU_EXCEPTIONS_MAX). */
+unsigned kesu_job_exceptions(const struct kesu_job_result *r,
+			     struct kesu_job_exception out[KESU_EXCEPTIONS_MAX]);
+/* "hidden-area", "firmware-proof-sampled", "reallocated-grew". */
+const char *kesu_exception_kind_name(enum kesu_exception_kind kind);
+/* One line each, English and Japanese, saying what remains, e.g. "the Host
+ * Protected Area (HPA), 1,024 sectors, was not erased" and
+ * 「HPA（隠し領域）1,024 セクタは消去していません」. */
+void kesu_exception_detail(const struct kesu_job_exception *e, char *en, size_t en_size,
+			   char *ja, size_t ja_size);
 const char *kesu_verify_mode_name(enum kesu_verify_mode mode);
 
 

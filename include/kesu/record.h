@@ -91,4 +91,7 @@ char *kesu_record_build_verify(const struct kesu_device *dev, const char *expect
 struct json_object;
 struct json_object *kesu_record_firmware_json(const struct kesu_job_result *r);
 struct json_object *kesu_record_hidden_json(const struct kesu_hidden_areas *h);
+/* The record's "exceptions" array (ERASED_WITH_EXCEPTIONS): [{"kind",
+ * "detail", "detail_ja", and the kind's numbers}], also in kesu wipe --json. */
+struct json_object *kesu_record_exceptions_json(const struct kesu_job_result *r);
 #endif

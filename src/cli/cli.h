@@ -35,11 +35,13 @@ enum kesu_exit {
 	KESU_EXIT_NOT_CERTIFICATE = 8, /* cert verify: intact, but not a SUCCESS certificate */
 	KESU_EXIT_UNCHECKED = 9,   /* cert verify: what could be checked holds, but a
 				    * check could not be made (the .sig is absent) */
+	KESU_EXIT_EXCEPTIONS = 10, /* wipe: erased with exceptions; the certificate
+				    * says what remains (docs/certificate.md) */
 };
 
 /* With several drives the status is the most severe one, in this order:
- * 4, 1, 3, 6, 7, 0 (data may be left, failed, could not, stopped, not
- * proven, done). Returns the more severe of a and b. */
+ * 4, 1, 3, 6, 7, 10, 0 (data may be left, failed, could not, stopped, not
+ * proven, done but something known remains, done). Returns the more severe of a and b. */
 int cli_exit_worse(int a, int b);
 
 int cmd_list(int argc, char **argv);

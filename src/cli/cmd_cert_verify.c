@@ -100,7 +100,10 @@ static void print_integrity(const char *pdf, const struct kesu_cert_check *c)
 	if (!c->payload_ok)
 		printf("  outcome:   unknown (the payload is not proven)\n");
 	else if (c->success)
-		printf("  outcome:   SUCCESS — a certificate\n");
+		printf("  outcome:   %s — a certificate\n", c->outcome);
+	else if (!strcmp(c->outcome, "ERASED_WITH_EXCEPTIONS"))
+		printf("  outcome:   %s — erased with exceptions, NOT a certificate of the whole "
+		       "medium: the document says what remains\n", c->outcome);
 	else if (!strcmp(c->document, "failure-report"))
 		printf("  outcome:   %s — a failure report, NOT a certificate: the drive was not sanitized\n",
 		       c->outcome[0] ? c->outcome : "?");
@@ -346,6 +349,9 @@ static int by_name(const void *a, const void *b)
 
 /* Every *.pdf in dir, one line each, then a summary; the exit status is
  * the most severe file's. */
+		else if (c->verdict == KESU_CERT_NOT_CERTIFICATE &&
+			 !strcmp(c->outcome, "ERASED_WITH_EXCEPTIONS"))
+			printf("ERASED WITH EXCEPTIONS\n"); /* its own word; exit 8 all the same */
 static int verify_dir(struct cli_verify_env *e, const char *dir)
 {
 	DIR *d = opendir(dir);

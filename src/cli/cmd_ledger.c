@@ -35,7 +35,7 @@ static void ledger_usage(FILE *out)
 	      "Filters (a value not listed here is an error, exit 2):\n"
 	      "  --since DATE, --until DATE  YYYY-MM-DD (inclusive) or YYYY-MM-DDTHH:MM:SSZ\n"
 	      "  --operator NAME, --serial S\n"
-	      "  --outcome SUCCESS|UNVERIFIED|FAILED|INTERRUPTED|ABANDONED\n"
+	      "  --outcome SUCCESS|ERASED_WITH_EXCEPTIONS|UNVERIFIED|FAILED|INTERRUPTED|ABANDONED\n"
 	      "  --class I|II|III, --purpose disposal|lease-return|repair|reuse\n"
 	      "  --open       also list unfinished (running or interrupted) jobs\n"
 	      "  --cert-dir D where list looks for each record's certificate or failure\n"

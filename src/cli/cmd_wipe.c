@@ -382,6 +382,7 @@ static int exit_code_for(const struct kesu_job_result *r)
 {
 	switch (r->outcome) {
 	case KESU_OUTCOME_SUCCESS: return KESU_EXIT_OK;
+	case KESU_OUTCOME_EXCEPTIONS: return KESU_EXIT_EXCEPTIONS;
 	case KESU_OUTCOME_UNVERIFIED: return KESU_EXIT_UNVERIFIED;
 	case KESU_OUTCOME_INTERRUPTED: return KESU_EXIT_INTERRUPTED;
 	case KESU_OUTCOME_FAILED: break;
@@ -451,9 +452,14 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 		print_ranges("sectors unreadable", &v->unreadable);
 	}
 	print_ranges("sectors not written (all passes)", &r->unwritten);
-	if (r->reason[0])
+	if (r->reason[0] && r->outcome != KESU_OUTCOME_EXCEPTIONS)
 		printf("  %s\n", r->reason);
-	if (r->outcome == KESU_OUTCOME_SUCCESS && rec->recorded)
+	for (unsigned i = 0; i < r->nexceptions && r->outcome == KESU_OUTCOME_EXCEPTIONS; i++) {
+		char en[400], ja[400];
+		kesu_exception_detail(&r->exceptions[i], en, sizeof(en), ja, sizeof(ja));
+		printf("  exception (%s): %s\n", kesu_exception_kind_name(r->exceptions[i].kind), en);
+	}
+	if ((r->outcome == KESU_OUTCOME_SUCCESS || r->outcome == KESU_OUTCOME_EXCEPTIONS) && rec->recorded)
 		printf("  NIST SP 800-88 level achieved: %s\n", kesu_nist_level_name(r->nist_level));
 }
 
@@ -613,7 +619,7 @@ static int start_jobs(const struct wipe_ctl *ctl, struct kesu_station *ks,
 
 /* Where the outcome went: a result that is not in the ledger is never
  * shown as a bare SUCCESS. */
-static void print_record(const struct kesu_wipe_status *rec)
+static void print_record(const struct kesu_job_result *r, const struct kesu_wipe_status *rec)
 {
 	if (!rec->recorded)
 		printf("  NOT RECORDED: %s; no certificate was issued\n", rec->not_recorded);
@@ -622,8 +628,9 @@ static void print_record(const struct kesu_wipe_status *rec)
 	else
 		printf("  ledger: job %s left open; wipe this drive again to resume it\n", rec->job_id);
 	if (rec->document[0])
-		printf("  %s: %s\n", rec->certificate ? "certificate" : "failure report (NOT a certificate)",
-		       rec->document);
+		printf("  %s: %s\n", !rec->certificate ? "failure report (NOT a certificate)"
+				      : r->outcome == KESU_OUTCOME_EXCEPTIONS ? "certificate WITH EXCEPTIONS"
+				      : "certificate", rec->document);
 	else if (rec->recorded && rec->document_error[0])
 		printf("  NO DOCUMENT: %s; kesu cert issue %s makes it from the ledger\n",
 		       rec->document_error, rec->job_id);
@@ -697,7 +704,7 @@ static int run_jobs(const struct wipe_ctl *ctl, const struct cli_disposal *dispo
 			json_object_array_add(results, job);
 		} else {
 			print_summary(r, status);
-			print_record(status);
+			print_record(r, status);
 		cli_disposal_after(disposal, ctx, r);
 		}
 	}

@@ -97,7 +97,8 @@ struct json_object *cli_job_json(const struct kesu_job_result *r)
 				? kesu_record_firmware_json(r) : NULL);
 	json_object_object_add(o, "hidden_areas", r->hidden.checked ? kesu_record_hidden_json(&r->hidden) : NULL);
 	json_object_object_add(o, "nist_level", json_object_new_string(
-		r->outcome == KESU_OUTCOME_SUCCESS ? kesu_nist_level_name(r->nist_level) : "none"));
+		r->outcome == KESU_OUTCOME_SUCCESS || r->outcome == KESU_OUTCOME_EXCEPTIONS
+			? kesu_nist_level_name(r->nist_level) : "none"));
 	json_object_object_add(o, "verify_mode", json_object_new_string(kesu_verify_mode_name(r->verify_mode)));
 	json_object_object_add(o, "verify_passes", json_object_new_string(
 		r->verify_passes == KESU_VPASSES_ALL ? "all" : "last"));
@@ -113,6 +114,9 @@ struct json_object *cli_job_json(const struct kesu_job_result *r)
 	json_object_object_add(o, "outcome", json_object_new_string(kesu_outcome_name(r->outcome)));
 	json_object_object_add(o, "reason", r->reason[0] ? json_object_new_string(r->reason) : NULL);
 	json_object_object_add(o, "reason_ja", r->reason_ja[0] ? json_object_new_string(r->reason_ja) : NULL);
+	/* erased with exceptions: what remains (the record's "exceptions") */
+	json_object_object_add(o, "exceptions", r->outcome == KESU_OUTCOME_EXCEPTIONS
+				? kesu_record_exceptions_json(r) : NULL);
 	json_object_object_add(o, "resumed", json_object_new_boolean(r->resumed));
 	json_object_object_add(o, "unwritten", cli_ranges_json(&r->unwritten));
 	json_object_object_add(o, "unwritten_sectors", json_object_new_uint64(kesu_ranges_sectors(&r->unwritten)));

@@ -53,7 +53,8 @@ static void usage(FILE *out)
 	      "  7 written but not verified: no certificate (kesu wipe --verify sample)\n"
 	      "  8 cert verify: the document is intact but is not a SUCCESS certificate\n"
 	      "  9 cert verify: checks made passed, one could not be (no anchor; old PDF, no .sig)\n"
-	      "With several drives, the most severe status: 4, 1, 3, 6, 7, then 0.\n",
+	      "  10 erased with exceptions: the certificate says what remains (an HPA kept, ...)\n"
+	      "With several drives, the most severe status: 4, 1, 3, 6, 7, 10, then 0.\n",
 	      out);
 }
 

@@ -13,6 +13,7 @@ static const struct {
 } state_names[] = {
 	[KESU_MEDIUM_PENDING] = {"pending", "未処理"},
 	[KESU_MEDIUM_FAILED] = {"failed", "消去失敗"},
+	[KESU_MEDIUM_EXCEPTIONS] = {"exceptions", "例外付き消去"},
 	[KESU_MEDIUM_ERASED] = {"erased", "消去済"},
 	[KESU_MEDIUM_RECEIVED] = {"received", "証明書受領"},
 	[KESU_MEDIUM_DESTROYED] = {"destroyed", "物理破壊済"},
@@ -41,6 +42,8 @@ static int state_of(struct json_object *doc)
 		return KESU_MEDIUM_DESTROYED;
 	if (!strcmp(kind, "received-certificate"))
 		return KESU_MEDIUM_RECEIVED;
+	if (!strcmp(kind, "wipe") && !strcmp(outcome, "ERASED_WITH_EXCEPTIONS"))
+		return KESU_MEDIUM_EXCEPTIONS;
 	if (!strcmp(kind, "wipe"))
 		return !strcmp(outcome, "SUCCESS") ? KESU_MEDIUM_ERASED : KESU_MEDIUM_FAILED;
 	return -1;

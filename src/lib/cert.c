@@ -115,7 +115,10 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	struct json_object *rec_san = member(rec, "sanitization");
 	struct json_object *san = pick(rec_san, san_names);
 	const char *outcome = json_object_get_string(member(rec, "outcome"));
-	bool success = outcome && !strcmp(outcome, "SUCCESS");
+	/* Erased with exceptions is a certificate that says what remains
+	 * (docs/certificate.md); it certifies only what it says. */
+	bool exceptions = outcome && !strcmp(outcome, "ERASED_WITH_EXCEPTIONS");
+	bool success = (outcome && !strcmp(outcome, "SUCCESS")) || exceptions;
 	struct json_object *passes = json_object_new_array(), *rec_passes = member(rec_san, "passes");
 	for (size_t i = 0; rec_passes && i < json_object_array_length(rec_passes); i++) {
 		struct json_object *rp = json_object_array_get_idx(rec_passes, i);
@@ -129,6 +132,10 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	int version = add_version2(san, rec_san);
 	int v3 = add_host(p, rec);
 	version = v3 > version ? v3 : version;
+	if (exceptions) {
+		json_object_object_add(p, "exceptions", json_object_get(member(rec, "exceptions")));
+		version = 3;
+	}
 
 	char utc[32], local[40];
 	kesu_time_utc(issued, utc);

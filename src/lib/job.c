@@ -15,6 +15,7 @@
 #include "firmware_internal.h"
 #include "io_retry.h"
 #include "pass_writer.h"
+#include "probe.h"
 #include "resume_proof.h"
 #include "verify_read.h"
 
@@ -41,6 +42,7 @@ struct kesu_job {
 	unsigned current_pass;           /* the writer thread's, for durable_mark */
 	time_t first_started;            /* the job's first run (resumes keep it) */
 	bool checkpoint_failed;          /* the caller could not record a checkpoint */
+	bool real_drive;                 /* kesu_job_new: a block device, SMART can be asked */
 };
 
 #define DURABLE_OFFSET_MASK ((UINT64_C(1) << 56) - 1)
@@ -115,6 +117,7 @@ const char *kesu_outcome_name(enum kesu_outcome outcome)
 	case KESU_OUTCOME_UNVERIFIED: return "UNVERIFIED";
 	case KESU_OUTCOME_FAILED: return "FAILED";
 	case KESU_OUTCOME_INTERRUPTED: return "INTERRUPTED";
+	case KESU_OUTCOME_EXCEPTIONS: return "ERASED_WITH_EXCEPTIONS";
 	}
 	return "UNKNOWN";
 }
@@ -197,6 +200,7 @@ int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *targe
 	struct kesu_job_result *r = &job->result;
 	r->device = *dev;
 	r->method = *method;
+	r->reallocated_after = -1;
 	r->request_size = job->opts.request_size ? job->opts.request_size : DEFAULT_REQUEST;
 	r->direct_io = target->direct;
 	if (job->opts.retries < 0 || !opts)
@@ -271,6 +275,8 @@ int kesu_job_new(const struct kesu_device *dev, int fd, const struct kesu_method
 		return rc;
 	}
 	rc = kesu_job_new_target(dev, &target, method, opts, job);
+	if (rc == 0)
+		(*job)->real_drive = true;
 	if (rc < 0)
 		kesu_target_close(&target);
 	return rc;
@@ -374,6 +380,39 @@ static void conclude_interrupted(struct kesu_job *job, int rc, const struct kesu
 	}
 }
 
+/* Everything asked for was written and verified: SUCCESS, or erased
+ * with the exceptions kesu_job_exceptions finds, summed up in the reason. */
+static void conclude_erased(struct kesu_job_result *r)
+{
+	r->nexceptions = kesu_job_exceptions(r, r->exceptions);
+	r->outcome = r->nexceptions ? KESU_OUTCOME_EXCEPTIONS : KESU_OUTCOME_SUCCESS;
+	r->reason[0] = r->reason_ja[0] = '\0';
+	for (unsigned i = 0; i < r->nexceptions; i++) {
+		char en[400], ja[400];
+		size_t ne = strlen(r->reason), nj = strlen(r->reason_ja);
+		kesu_exception_detail(&r->exceptions[i], en, sizeof(en), ja, sizeof(ja));
+		snprintf(r->reason + ne, sizeof(r->reason) - ne, "%s%s", ne ? "; " : "erased with exceptions: ", en);
+		snprintf(r->reason_ja + nj, sizeof(r->reason_ja) - nj, "%s%s", nj ? "。" : "例外付き消去: ", ja);
+	}
+}
+
+/* The reallocated-sector count of a real drive again, now that the job
+ * has ended (kesu_job_exceptions compares it with the count before). */
+static void reread_reallocated(struct kesu_job *job)
+{
+	struct kesu_job_result *r = &job->result;
+	r->reallocated_after = -1;
+	if (!job->real_drive || r->device.smart.reallocated_sectors < 0)
+		return;
+	struct kesu_device *now = malloc(sizeof(*now));
+	if (!now)
+		return;
+	*now = r->device;
+	Kesu_probe_smart(now);
+	r->reallocated_after = now->smart.reallocated_sectors;
+	free(now);
+}
+
 /* Sets the outcome from what happened, and the one-line reason. Bad
  * sectors count once however many passes (and runs) failed on them. */
 static void conclude(struct kesu_job *job, int rc, unsigned stopped_pass)
@@ -437,8 +476,7 @@ static void conclude(struct kesu_job *job, int rc, unsigned stopped_pass)
 		REASON(r, "written but not verified (verification: none)");
 		REASON_JA(r, "書き込みは完了しましたが、検証していません (検証: なし)");
 	} else {
-		r->outcome = KESU_OUTCOME_SUCCESS;
-		r->reason[0] = r->reason_ja[0] = '\0';
+		conclude_erased(r);
 	}
 }
 
@@ -557,10 +595,13 @@ int kesu_job_run(struct kesu_job *job)
 			break;
 		}
 	}
+	if (rc == 0)
+		reread_reallocated(job);
 	conclude(job, rc, i < r->npasses ? i : r->npasses - 1);
 	enter_phase(job, KESU_PHASE_FINISHED, r->npasses, 0);
 	clock_gettime(CLOCK_REALTIME, &r->ended);
-	return r->outcome == KESU_OUTCOME_SUCCESS || r->outcome == KESU_OUTCOME_UNVERIFIED
+	return r->outcome == KESU_OUTCOME_SUCCESS || r->outcome == KESU_OUTCOME_UNVERIFIED ||
+			       r->outcome == KESU_OUTCOME_EXCEPTIONS
 		       ? 0
 		       : r->error < 0 ? r->error : -KESU_EVERIFY;
 }

@@ -117,8 +117,8 @@ static bool one_of(const char *value, const char *const *allowed)
 
 int kesu_ledger_filter_check(const struct kesu_ledger_filter *f, char *err, size_t errsize)
 {
-	static const char *const outcomes[] = {"SUCCESS", "UNVERIFIED", "FAILED", "INTERRUPTED",
-					       "ABANDONED", NULL};
+	static const char *const outcomes[] = {"SUCCESS", "ERASED_WITH_EXCEPTIONS", "UNVERIFIED",
+					       "FAILED", "INTERRUPTED", "ABANDONED", NULL};
 	const char *dates[2][2] = {{"since", f->since_utc}, {"until", f->until_utc}};
 	for (int i = 0; i < 2; i++)
 		if (dates[i][1] && *dates[i][1] && !valid_time(dates[i][1])) {
@@ -135,8 +135,8 @@ int kesu_ledger_filter_check(const struct kesu_ledger_filter *f, char *err, size
 		}
 	}
 	if (f->outcome && *f->outcome && !one_of(f->outcome, outcomes)) {
-		snprintf(err, errsize, "outcome \"%s\" is not SUCCESS, UNVERIFIED, FAILED, INTERRUPTED or "
-			 "ABANDONED", f->outcome);
+		snprintf(err, errsize, "outcome \"%s\" is not SUCCESS, ERASED_WITH_EXCEPTIONS, UNVERIFIED, "
+			 "FAILED, INTERRUPTED or ABANDONED", f->outcome);
 		return -KESU_EPARSE;
 	}
 	char words[80];

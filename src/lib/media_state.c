@@ -12,7 +12,7 @@ static const struct {
 } state_names[KESU_MEDIA_STATE_COUNT] = {
 	[KESU_MEDIA_PENDING] = {"pending", "未処理"},
 	[KESU_MEDIA_ERASED] = {"erased", "消去済"},
-	[KESU_MEDIA_EXCEPTIONS] = {"exceptions", "消去済(例外あり)"},
+	[KESU_MEDIA_EXCEPTIONS] = {"exceptions", "例外付き消去"},
 	[KESU_MEDIA_FAILED] = {"failed", "消去失敗"},
 	[KESU_MEDIA_DESTROYED] = {"destroyed", "物理破壊済"},
 	[KESU_MEDIA_HANDED_OVER] = {"handed-over", "引渡し済"},

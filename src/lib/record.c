@@ -147,6 +147,38 @@ struct json_object *kesu_record_firmware_json(const struct kesu_job_result *r)
 	return o;
 }
 
+/* What an ERASED_WITH_EXCEPTIONS job leaves: each kind with its numbers
+ * and a line in English and Japanese (docs/certificate.md). */
+struct json_object *kesu_record_exceptions_json(const struct kesu_job_result *r)
+{
+	struct json_object *a = json_object_new_array();
+	for (unsigned i = 0; i < r->nexceptions && i < KESU_EXCEPTIONS_MAX; i++) {
+		const struct kesu_job_exception *e = &r->exceptions[i];
+		char en[400], ja[400];
+		kesu_exception_detail(e, en, sizeof(en), ja, sizeof(ja));
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "kind", json_object_new_string(kesu_exception_kind_name(e->kind)));
+		json_object_object_add(o, "detail", json_object_new_string(en));
+		json_object_object_add(o, "detail_ja", json_object_new_string(ja));
+		switch (e->kind) {
+		case KESU_EXCEPTION_HIDDEN_AREA:
+			json_object_object_add(o, "hpa_sectors", json_object_new_int64((int64_t)e->hpa_sectors));
+			json_object_object_add(o, "dco_sectors", json_object_new_int64((int64_t)e->dco_sectors));
+			break;
+		case KESU_EXCEPTION_PROOF_SAMPLED:
+			json_object_object_add(o, "marker_bytes", json_object_new_int64((int64_t)e->marker_bytes));
+			json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)e->size_bytes));
+			break;
+		case KESU_EXCEPTION_REALLOCATED_GREW:
+			json_object_object_add(o, "reallocated_before", json_object_new_int64(e->reallocated_before));
+			json_object_object_add(o, "reallocated_after", json_object_new_int64(e->reallocated_after));
+			break;
+		}
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 struct json_object *kesu_record_hidden_json(const struct kesu_hidden_areas *h)
 {
 	struct json_object *o = json_object_new_object();
@@ -290,7 +322,8 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 	char started[32], ended[32];
 	kesu_time_utc(r->started.tv_sec, started);
 	kesu_time_utc(r->ended.tv_sec, ended);
-	bool success = r->outcome == KESU_OUTCOME_SUCCESS;
+	/* erased with exceptions: the level the method reached on what it wrote */
+	bool success = r->outcome == KESU_OUTCOME_SUCCESS || r->outcome == KESU_OUTCOME_EXCEPTIONS;
 
 	struct json_object *doc = json_object_new_object();
 	json_object_object_add(doc, "kesu_record", json_object_new_int(1));
@@ -306,6 +339,8 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 	json_object_object_add(doc, "reason_ja", Kesu_json_str_or_null(r->reason_ja));
 	json_object_object_add(doc, "sector_size", json_object_new_int64(
 		r->device.logical_sector ? r->device.logical_sector : 512));
+	if (r->outcome == KESU_OUTCOME_EXCEPTIONS)
+		json_object_object_add(doc, "exceptions", kesu_record_exceptions_json(r));
 
 	struct json_object *san = json_object_new_object();
 	json_object_object_add(san, "technique", json_object_new_string(kesu_technique_name(r->method.technique)));

@@ -268,29 +268,34 @@ const char *Kesu_fmt_outcome_ja(const char *outcome)
 		return "検証未完了";
 	if (strcmp(outcome, "INTERRUPTED") == 0)
 		return "中断";
+	if (strcmp(outcome, "ERASED_WITH_EXCEPTIONS") == 0)
+		return "例外付き消去";
 	return "消去失敗";
 }
 
 static const struct {
 	enum cert_kind kind;
-	bool failure;
+	bool failure, with_exceptions;
 	const char *ja, *en;
 } titles[] = {
-	{CERT_WIPE, false, "データ消去証明書", "Certificate of Data Sanitization"},
-	{CERT_WIPE, true, "データ消去失敗報告書", "Data Sanitization Failure Report"},
-	{CERT_DESTRUCTION, false, "物理破壊証明書", "Certificate of Physical Destruction"},
-	{CERT_DESTRUCTION, true, "物理破壊報告書", "Physical Destruction Report"},
-	{CERT_BATCH, false, "一括消去証明書", "Batch Certificate of Data Sanitization"},
+	{CERT_WIPE, false, true, "データ消去証明書（例外あり）",
+	 "Certificate of Data Sanitization (with exceptions)"},
+	{CERT_WIPE, false, false, "データ消去証明書", "Certificate of Data Sanitization"},
+	{CERT_WIPE, true, false, "データ消去失敗報告書", "Data Sanitization Failure Report"},
+	{CERT_DESTRUCTION, false, false, "物理破壊証明書", "Certificate of Physical Destruction"},
+	{CERT_DESTRUCTION, true, false, "物理破壊報告書", "Physical Destruction Report"},
+	{CERT_BATCH, false, false, "一括消去証明書", "Batch Certificate of Data Sanitization"},
 	/* media without a certificate: a list, not a certificate of the lot */
-	{CERT_BATCH, true, "一括消去報告書（未完了）", "Batch Sanitization Report (incomplete)"},
+	{CERT_BATCH, true, false, "一括消去報告書（未完了）", "Batch Sanitization Report (incomplete)"},
 };
 
 static size_t title_index(const struct cert *c)
 {
 	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
-		if (titles[i].kind == c->kind && titles[i].failure == c->failure)
+		if (titles[i].kind == c->kind && titles[i].failure == c->failure &&
+		    titles[i].with_exceptions == c->with_exceptions)
 			return i;
-	return 1; /* never reached: every kind has both */
+	return 2; /* never reached: every kind has both */
 }
 
 const char *Kesu_cert_title_ja(const struct cert *c)

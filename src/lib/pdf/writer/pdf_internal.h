@@ -17,6 +17,8 @@
 #define CERT_TEXT KESU_LIMIT_BYTES(KESU_LIMIT_ORGANISATION)
 #define CERT_PASSES_MAX 256  /* passes a payload may list */
 #define CERT_INTERRUPTS_SHOWN 3
+#define CERT_EXCEPTIONS_MAX 3   /* kesu/job.h KESU_EXCEPTIONS_MAX */
+#define CERT_EXCEPTION_TEXT 512 /* one exception's line */
 #define CERT_RANGES_SHOWN 50 /* unwritten ranges listed; the rest are counted */
 
 /* One entry of sanitization.passes. Numbers are -1 when null. */
@@ -58,7 +60,14 @@ struct cert {
 	char issued_utc[40], issued_local[40];
 	int offset_min;    /* the station's UTC offset, from issued_local */
 	bool offset_known; /* issued_local carried one */
-	char outcome[20], reason[CERT_TEXT], reason_ja[CERT_TEXT];
+	char outcome[32], reason[CERT_TEXT], reason_ja[CERT_TEXT];
+	/* outcome ERASED_WITH_EXCEPTIONS (v3): a certificate, not a failure
+	 * report, that states what remains; failure is false for it */
+	bool with_exceptions;
+	size_t nexceptions;
+	struct cert_exception {
+		char kind[32], detail[CERT_EXCEPTION_TEXT], detail_ja[CERT_EXCEPTION_TEXT];
+	} exceptions[CERT_EXCEPTIONS_MAX];
 	char org_name[CERT_TEXT], org_department[CERT_TEXT], org_location[CERT_TEXT],
 		org_phone[KESU_LIMIT_BYTES(KESU_LIMIT_PHONE)];
 	char operator_name[CERT_TEXT], operator_title[CERT_TEXT];

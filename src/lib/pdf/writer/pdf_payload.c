@@ -133,6 +133,40 @@ static int read_media(struct pj_reader *r, json_object *root, struct cert *c)
 	       Kesu_pj_count(r, m, "media", "physical_sector", false, &c->media.physical_sector);
 }
 
+/* v3 "exceptions": what an ERASED_WITH_EXCEPTIONS job leaves, 1 to 3
+ * entries, and only with that outcome. */
+static int read_exceptions(struct pj_reader *r, json_object *root, struct cert *c)
+{
+	static const char *const kinds[] = {"hidden-area", "firmware-proof-sampled",
+					    "reallocated-grew", NULL};
+	json_object *arr;
+	int rc = Kesu_pj_member(r, root, "", "exceptions", json_type_array, c->with_exceptions, &arr);
+	if (rc || !arr)
+		return rc;
+	size_t n = json_object_array_length(arr);
+	if (!c->with_exceptions)
+		return Kesu_pj_fail(r, "exceptions: given with outcome %s", c->outcome);
+	if (n < 1 || n > CERT_EXCEPTIONS_MAX)
+		return Kesu_pj_fail(r, "exceptions: %zu entries (1 to %d)", n, CERT_EXCEPTIONS_MAX);
+	for (c->nexceptions = 0; c->nexceptions < n; c->nexceptions++) {
+		json_object *o = json_object_array_get_idx(arr, c->nexceptions);
+		char path[32];
+		snprintf(path, sizeof(path), "exceptions[%zu]", c->nexceptions);
+		if (!json_object_is_type(o, json_type_object))
+			return Kesu_pj_fail(r, "%s: expected an object", path);
+		char kind_path[48];
+		snprintf(kind_path, sizeof(kind_path), "%s.kind", path);
+		struct cert_exception *e = &c->exceptions[c->nexceptions];
+		rc = Kesu_pj_text(r, o, path, "kind", true, e->kind, sizeof(e->kind)) ?:
+		     Kesu_pj_one_of(r, kind_path, e->kind, kinds) ?:
+		     Kesu_pj_text(r, o, path, "detail", true, e->detail, sizeof(e->detail)) ?:
+		     Kesu_pj_text(r, o, path, "detail_ja", true, e->detail_ja, sizeof(e->detail_ja));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* v3 "host": the machine the medium was in, each member a string or null. */
 static int read_host(struct pj_reader *r, json_object *root, struct cert *c)
 {
@@ -458,7 +492,7 @@ static const struct document_kind {
 	bool wipe_parts;       /* sanitization and verification */
 } document_kinds[] = {
 	{"certificate", CERT_WIPE,
-	 (const char *const[]){"SUCCESS", NULL}, "SUCCESS", true},
+	 (const char *const[]){"SUCCESS", "ERASED_WITH_EXCEPTIONS", NULL}, "SUCCESS", true},
 	{"failure-report", CERT_WIPE,
 	 (const char *const[]){"UNVERIFIED", "FAILED", "INTERRUPTED", NULL}, NULL, true},
 	{"destruction-certificate", CERT_DESTRUCTION,
@@ -493,7 +527,8 @@ static int read_document(struct pj_reader *r, json_object *root, struct cert *c,
 	if ((*kind)->kind != CERT_WIPE && c->version < 3)
 		return Kesu_pj_fail(r, "document \"%s\" needs kesu_certificate 3", document);
 	static const char *const outcomes[] = {"SUCCESS", "UNVERIFIED", "FAILED", "INTERRUPTED",
-					       "DESTROYED", "COMPLETE", "INCOMPLETE", NULL};
+					       "ERASED_WITH_EXCEPTIONS", "DESTROYED", "COMPLETE",
+					       "INCOMPLETE", NULL};
 	char scratch[1];
 	struct pj_reader quiet = {scratch, 0};
 	if (Kesu_pj_one_of(r, "outcome", c->outcome, outcomes))
@@ -502,7 +537,13 @@ static int read_document(struct pj_reader *r, json_object *root, struct cert *c,
 		return Kesu_pj_fail(r, "document \"%s\" does not go with outcome %s", document,
 				    c->outcome);
 	c->kind = (*kind)->kind;
-	c->failure = !(*kind)->certifies || strcmp(c->outcome, (*kind)->certifies) != 0;
+	c->with_exceptions = strcmp(c->outcome, "ERASED_WITH_EXCEPTIONS") == 0;
+	if (c->with_exceptions && c->version < 3)
+		return Kesu_pj_fail(r, "outcome ERASED_WITH_EXCEPTIONS needs kesu_certificate 3");
+	/* erased with exceptions: drawn as a certificate that states what
+	 * remains, though it is not one that certifies (kesu_cert_certifies) */
+	c->failure = !c->with_exceptions &&
+		     (!(*kind)->certifies || strcmp(c->outcome, (*kind)->certifies) != 0);
 	return 0;
 }
 
@@ -532,7 +573,8 @@ static int read_root(struct pj_reader *r, json_object *root, struct cert *c)
 	if (rc == 0 && c->kind != CERT_BATCH)
 		rc = read_media(r, root, c) ?: read_host(r, root, c);
 	if (rc == 0 && kind->wipe_parts)
-		rc = read_sanitization(r, root, c) ?: read_verification(r, root, c);
+		rc = read_sanitization(r, root, c) ?: read_verification(r, root, c) ?:
+		     read_exceptions(r, root, c);
 	if (rc == 0 && c->kind == CERT_DESTRUCTION)
 		rc = Kesu_cert_read_destruction(r, root, c);
 	if (rc == 0 && c->kind == CERT_BATCH)

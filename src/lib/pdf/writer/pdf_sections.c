@@ -8,6 +8,10 @@
 #include "pdf_internal.h"
 
 #define DASH "\xe2\x80\x94"
+/* erased with exceptions: amber, neither the certificate's green nor the
+ * failure report's red */
+#define RGB_AMBER ((const struct rgb){0.55f, 0.33f, 0.0f})
+#define RGB_PALE_AMBER ((const struct rgb){1.0f, 0.96f, 0.86f})
 
 static const char *or_dash(const char *s)
 {
@@ -83,6 +87,43 @@ static void failure_banner(struct pdf *p)
 	p->y += h + 3;
 }
 
+/* Erased with exceptions: what the job leaves, before anything else, in
+ * both languages, one numbered line each (docs/certificate.md). */
+static void exceptions_banner(struct pdf *p)
+{
+	const struct cert *c = p->cert;
+	const char *ja = "下記の記憶媒体は下記の方式により消去し検証しましたが、次の例外があります。"
+			 "例外の部分は消去を証明していません。";
+	const char *en = "The storage medium below was sanitized by the method stated and verified, "
+			 "with the following exceptions, which this document does not certify:";
+	char lines[CERT_EXCEPTIONS_MAX][2][CERT_EXCEPTION_TEXT + 8];
+	float w = CONTENT_W - 16, size = 8.0f, lead = 9.6f;
+	unsigned nj = Kesu_pdf_wrap_count(p, size, ja, w), ne = Kesu_pdf_wrap_count(p, size, en, w);
+	unsigned n[CERT_EXCEPTIONS_MAX][2] = {{0}}, total = nj + ne;
+	for (size_t i = 0; i < c->nexceptions; i++) {
+		snprintf(lines[i][0], sizeof(lines[i][0]), "%zu. %s", i + 1, c->exceptions[i].detail_ja);
+		snprintf(lines[i][1], sizeof(lines[i][1]), "   %s", c->exceptions[i].detail);
+		for (int l = 0; l < 2; l++)
+			total += n[i][l] = Kesu_pdf_wrap_count(p, size, lines[i][l], w - 8);
+	}
+	float h = 22 + (float)total * lead + 4 * (float)c->nexceptions + 4;
+	Kesu_pdf_rect(p, MARGIN_X, p->y, CONTENT_W, h, &RGB_PALE_AMBER, &RGB_AMBER, 1.5f);
+	Kesu_pdf_color(p, RGB_AMBER);
+	Kesu_pdf_text_center(p, CONTENT_CX, p->y + 5, 12.5f, true,
+			     "例外付き消去 / ERASED WITH EXCEPTIONS");
+	Kesu_pdf_color(p, RGB_BLACK);
+	float y = p->y + 22;
+	y += (float)Kesu_pdf_text_wrap(p, MARGIN_X + 8, y, w, size, lead, nj, ja) * lead;
+	y += (float)Kesu_pdf_text_wrap(p, MARGIN_X + 8, y, w, size, lead, ne, en) * lead;
+	for (size_t i = 0; i < c->nexceptions; i++) {
+		y += 4;
+		for (int l = 0; l < 2; l++)
+			y += (float)Kesu_pdf_text_wrap(p, MARGIN_X + 12, y, w - 8, size, lead, n[i][l],
+						       lines[i][l]) * lead;
+	}
+	p->y += h + 3;
+}
+
 void Kesu_pdf_draw_header(struct pdf *p)
 {
 	const struct cert *c = p->cert;
@@ -117,6 +158,10 @@ void Kesu_pdf_draw_header(struct pdf *p)
 
 	if (c->failure) {
 		failure_banner(p);
+		return;
+	}
+	if (c->with_exceptions) {
+		exceptions_banner(p);
 		return;
 	}
 	bool verified = strcmp(c->verify.mode, "none") != 0;
@@ -463,14 +508,16 @@ void Kesu_pdf_draw_outcome(struct pdf *p)
 		ne = Kesu_pdf_wrap_count(p, size, en, w);
 	}
 	float h = 28 + (c->failure ? (float)(nj + ne) * lead + 2 : 0);
-	struct rgb colour = c->failure ? RGB_RED : RGB_GREEN;
+	struct rgb colour = c->failure ? RGB_RED : c->with_exceptions ? RGB_AMBER : RGB_GREEN;
 	Kesu_pdf_need(p, h + 5);
 	p->y += 4;
 	Kesu_pdf_label(p, MARGIN_X, p->y, LABEL_W, h, "結果", "Outcome");
 	Kesu_pdf_rect(p, x, p->y, CONTENT_W - LABEL_W, h, NULL, &colour, 1.4f);
 	snprintf(big, sizeof(big), "%s  %s", Kesu_fmt_outcome_ja(c->outcome), c->outcome);
 	Kesu_pdf_color(p, colour);
-	Kesu_pdf_text_bold(p, x + 10, p->y + 6, 16, big);
+	/* the longest outcome's words must leave room for the level beside them */
+	Kesu_pdf_text_bold(p, x + 10, p->y + (c->with_exceptions ? 8 : 6), c->with_exceptions ? 12 : 16,
+			   big);
 	const char *level = c->failure ? "NIST SP 800-88: 主張なし / none claimed"
 				       : "NIST SP 800-88 Rev.1: Clear";
 	if (!c->failure && strcmp(c->nist_level, "clear") != 0)
