@@ -46,7 +46,8 @@ enum kesu_media_event_type {
 	KESU_MEDIA_EV_ERASURE,      /* a wipe job (any outcome) */
 	KESU_MEDIA_EV_CHECK,        /* a secondary verification (kesu verify) */
 	KESU_MEDIA_EV_CERTIFICATE,  /* a PDF signature or countersignature of
-				     * one of its certificates */
+				     * one of its certificates, or a batch
+				     * certificate listing it */
 	KESU_MEDIA_EV_RECEIVED,     /* a contractor's certificate, imported */
 	KESU_MEDIA_EV_DESTRUCTION,
 	KESU_MEDIA_EV_HANDOVER,

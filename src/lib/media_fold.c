@@ -129,6 +129,36 @@ static int signature_record(const struct folding *f, const char *prefix)
 	return Kesu_media_add_event(m, &ev);
 }
 
+/* A batch certificate (kesu cert batch) lists many media: each member's
+ * timeline shows it, with the member's outcome there (MISSING for an
+ * approved medium that has no certificate). */
+static int batch_record(const struct folding *f)
+{
+	struct json_object *members = Kesu_json_member(f->doc, "members");
+	size_t n = json_object_is_type(members, json_type_array) ? json_object_array_length(members) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *mb = json_object_array_get_idx(members, i);
+		struct json_object *size = Kesu_json_member(mb, "size_bytes");
+		int64_t bytes = json_object_is_type(size, json_type_int) ? json_object_get_int64(size) : 0;
+		struct Kesu_media_ident id = {Kesu_json_text(mb, "serial"), bytes > 0 ? (uint64_t)bytes : 0,
+					      Kesu_json_text(mb, "asset"), Kesu_json_text(mb, "model")};
+		int rc;
+		struct kesu_medium *m = Kesu_media_for(f->s, &id, &rc);
+		if (!m && rc < 0)
+			return rc;
+		if (!m)
+			continue;
+		struct kesu_media_event ev;
+		event_base(f, &ev, KESU_MEDIA_EV_CERTIFICATE);
+		snprintf(ev.document_id, sizeof(ev.document_id), "%s", Kesu_json_text(f->doc, "certificate_id"));
+		snprintf(ev.detail, sizeof(ev.detail), "batch certificate: %s", Kesu_json_text(mb, "outcome"));
+		ev.outcome[0] = '\0';
+		if ((rc = Kesu_media_add_event(m, &ev)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *kind;
 	enum kesu_media_event_type type;
@@ -159,6 +189,8 @@ int kesu_media_fold(struct kesu_media_set *s, uint64_t seq, const char *hash, co
 		rc = signature_record(&f, "signed");
 	else if (!strcmp(kind, "countersignature"))
 		rc = signature_record(&f, "countersigned");
+	else if (!strcmp(kind, "batch-certificate"))
+		rc = batch_record(&f);
 	json_object_put(doc);
 	if (rc < 0)
 		snprintf(err, errsize, "ledger record %llu: %s", (unsigned long long)seq, kesu_strerror(rc));

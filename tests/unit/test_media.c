@@ -268,3 +268,25 @@ Test(media, the_handover_record_is_canonical_and_names_what_it_was_judged_on)
 	kesu_media_subject(kesu_media_at(set, 0), subject, sizeof(subject));
 	cr_assert_str_eq(subject, "medium:S1");
 }
+
+Test(media, a_batch_certificate_is_an_event_of_each_member_and_changes_no_state)
+{
+	fold("wipe", "S1", 1000, NULL, "SUCCESS", NULL);
+	const char *rec = "{\"kind\":\"batch-certificate\",\"job_id\":\"b1\",\"certificate_id\":\"KESU-20261206-BA7C0001\","
+			  "\"ended_utc\":\"2026-12-06T03:00:00Z\",\"outcome\":\"INCOMPLETE\",\"members\":["
+			  "{\"serial\":\"S1\",\"size_bytes\":1000,\"asset\":null,\"model\":\"M1\",\"outcome\":\"SUCCESS\"},"
+			  "{\"serial\":null,\"size_bytes\":null,\"asset\":\"PC-9\",\"model\":null,\"outcome\":\"MISSING\"}]}";
+	char err[KESU_ERRMSG_MAX];
+	cr_assert_eq(kesu_media_fold(set, 2, "h2", rec, err, sizeof(err)), 0, "%s", err);
+	kesu_media_finish(set);
+	cr_assert_eq(kesu_media_count(set), 2);
+	const struct kesu_medium *m = kesu_media_find_word(set, "S1");
+	cr_assert_eq(m->n_events, 2);
+	cr_assert_eq(m->events[1].type, KESU_MEDIA_EV_CERTIFICATE);
+	cr_assert_str_eq(m->events[1].document_id, "KESU-20261206-BA7C0001");
+	cr_assert_str_eq(m->events[1].detail, "batch certificate: SUCCESS");
+	cr_assert_eq(m->state, KESU_MEDIA_ERASED);
+	m = kesu_media_find_word(set, "PC-9");
+	cr_assert_str_eq(m->events[0].detail, "batch certificate: MISSING");
+	cr_assert_eq(m->state, KESU_MEDIA_PENDING);
+}
