@@ -39,8 +39,14 @@ dev=$(attach "$(make_image d.img 4M)")
 expect_exit 1 "a wipe with a bad sector fails" env LD_PRELOAD="$FAULT" KESU_FAULT_PATH="$dev" \
 	KESU_FAULT_BAD_WRITE=$((3001 * 512)):512 "$KESU" wipe --yes --force --progress none \
 	--request-size 1M --method zero --asset LOOP-1 "$dev"
-expect_exit 0 "kesu destroy DEVICE --technique drill" "$KESU" destroy --technique drill \
-	--asset LOOP-1 --witness "立会 花子" --json "$dev"
+# the PC it was in: SMBIOS from a fixture directory
+mkdir -p "$WORK/dmi"
+printf 'Fixture PC Maker\n' >"$WORK/dmi/sys_vendor"
+printf 'Lease Model 7\n' >"$WORK/dmi/product_name"
+printf 'PCSN-0042\n' >"$WORK/dmi/product_serial"
+printf 'TAG-77\n' >"$WORK/dmi/chassis_asset_tag"
+expect_exit 0 "kesu destroy DEVICE --technique drill" env KESU_DMI_DIR="$WORK/dmi" "$KESU" destroy \
+	--technique drill --asset LOOP-1 --witness "立会 花子" --json "$dev"
 check "JSON: DESTROYED, level none for drilling" jq -e '.outcome == "DESTROYED" and .nist_level == "none"' "$WORK/out"
 check "JSON: it links the FAILED wipe" jq -e '.earlier_jobs | length == 1 and .[0].outcome == "FAILED"' "$WORK/out"
 pdf1=$(jq -r .certificate "$WORK/out")
@@ -49,7 +55,7 @@ expect_exit 0 "cert verify: VALID" "$KESU" cert verify --ledger "$LEDGER" "$pdf1
 check "it says VALID" grep -qx VALID "$WORK/out"
 pdftotext -layout "$pdf1" "$WORK/p1.txt"
 for text in 物理破壊証明書 "Certificate of Physical Destruction" "穿孔（穴あけ）により物理的に損傷させた" \
-	"Destroy ではない" "LOOP-1" "立会 花子" "FAILED"; do
+	"Destroy ではない" "LOOP-1" "立会 花子" "FAILED" "PCSN-0042" "Lease Model 7"; do
 	check "page 1 shows \"$text\"" grep -qF "$text" "$WORK/p1.txt"
 done
 
@@ -61,6 +67,7 @@ pdf=$(jq -r .certificate "$WORK/out")
 check "JSON: level destroy, both photos' hashes" jq -e --arg a "$sha_a" --arg b "$sha_b" \
 	'.nist_level == "destroy" and .photos[0].sha256 == $a and .photos[1].sha256 == $b' "$WORK/out"
 pdftotext -layout "$pdf" "$WORK/p2.txt"
+check "a medium not attached names no host machine" bash -c "! grep -q 'Host machine' '$WORK/p2.txt'"
 for text in "${sha_a:0:32}" "${sha_a:32}" "${sha_b:0:32}" "${sha_b:32}" SN-DESTROY-1 "WD Blue" 本庁舎 \
 	株式会社破砕 "細断により物理的に破壊した" "破壊済み"; do
 	check "page shows \"$text\"" grep -qF "$text" "$WORK/p2.txt"

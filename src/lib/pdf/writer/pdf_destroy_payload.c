@@ -35,13 +35,14 @@ static bool is_hex(const char *s, size_t n)
 static int read_photo(struct pj_reader *r, json_object *o, size_t i, struct cert_photo *p)
 {
 	static const char *const types[] = {"jpeg", "png", NULL};
-	char path[48], want[16];
+	char path[48], tpath[56], want[16];
 	snprintf(path, sizeof(path), "destruction.photos[%zu]", i);
+	snprintf(tpath, sizeof(tpath), "%s.type", path);
 	if (!json_object_is_type(o, json_type_object))
 		return Kesu_pj_fail(r, "%s: expected an object", path);
 	int rc = Kesu_pj_text(r, o, path, "name", true, p->name, sizeof(p->name)) ?:
 		 Kesu_pj_text(r, o, path, "type", true, p->type, sizeof(p->type)) ?:
-		 Kesu_pj_one_of(r, path, p->type, types) ?:
+		 Kesu_pj_one_of(r, tpath, p->type, types) ?:
 		 Kesu_pj_text(r, o, path, "sha256", true, p->sha256, sizeof(p->sha256)) ?:
 		 Kesu_pj_count(r, o, path, "bytes", true, &p->bytes);
 	if (rc)
