@@ -334,6 +334,9 @@ static int verify_one(struct cli_verify_env *e, const char *pdf, bool quiet)
 		char name[1024];
 		if (quiet)
 			printf("%-17s %s\n", verdict_word(c->verdict), cli_escape(pdf, name, sizeof(name)));
+		else if (c->verdict == KESU_CERT_NOT_CERTIFICATE &&
+			 !strcmp(c->outcome, "ERASED_WITH_EXCEPTIONS"))
+			printf("ERASED WITH EXCEPTIONS\n"); /* its own word; exit 8 all the same */
 		else
 			printf("%s\n", verdict_word(c->verdict));
 		code = verdict_exit(c->verdict);
@@ -349,9 +352,6 @@ static int by_name(const void *a, const void *b)
 
 /* Every *.pdf in dir, one line each, then a summary; the exit status is
  * the most severe file's. */
-		else if (c->verdict == KESU_CERT_NOT_CERTIFICATE &&
-			 !strcmp(c->outcome, "ERASED_WITH_EXCEPTIONS"))
-			printf("ERASED WITH EXCEPTIONS\n"); /* its own word; exit 8 all the same */
 static int verify_dir(struct cli_verify_env *e, const char *dir)
 {
 	DIR *d = opendir(dir);
