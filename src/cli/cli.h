@@ -376,6 +376,18 @@ int cli_verify_open(struct cli_verify_env **e, const struct cli_verify_ctl *v);
 int cli_verify_check(struct cli_verify_env *e, const char *pdf, struct kesu_cert_check *c);
 const struct kesu_trust *cli_verify_trust(const struct cli_verify_env *e);
 void cli_verify_close(struct cli_verify_env *e);
+/* kesu cert batch (cmd_cert_batch.c; issue 16): a batch certificate.
+ * cli_batch_issue collects sel from st's ledger, records and issues it
+ * (out: also written there), prints the result; an exit code (0 COMPLETE,
+ * 8 INCOMPLETE; quiet: errors only). wipe_summary.c: a multi-drive wipe's job summary, a
+ * batch over exactly its jobs (wipes: n of them, stride bytes apart). */
+struct kesu_batch_selection;
+int cmd_cert_batch(int argc, char **argv);
+int cli_batch_issue(struct cli_station *st, const struct kesu_batch_selection *sel,
+		    const char *out, const struct kesu_cert_signing *signing, bool quiet);
+struct kesu_wipe;
+int cli_wipe_summary(struct cli_station *st, const struct kesu_cert_signing *signing,
+		     struct kesu_wipe *const *wipes, size_t n, size_t stride, bool quiet);
 /* kesu countersign (cmd_countersign.c; issue 14 item 5). */
 int cmd_countersign(int argc, char **argv);
 /* kesu media list | show | dispose (cmd_media.c, cmd_media_dispose.c;

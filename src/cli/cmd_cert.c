@@ -14,13 +14,16 @@ void cli_cert_usage(FILE *out)
 {
 	fputs("Usage: kesu cert verify [--trust CA.pem|STORE]... [--pubkey KEY]\n"
 	      "                        [--ledger PATH | --no-ledger] FILE.pdf | DIR\n"
+	      "       kesu cert verify [options] BATCH.pdf --members DIR\n"
 	      "       kesu cert sign --role witness|validator|approver\n"
 	      "                      --key KEY | --pkcs12 FILE | --pkcs11 URI FILE.pdf\n"
 	      "                      (kesu cert sign --help)\n"
 	      "       kesu cert timestamp [--tsa URL] FILE.pdf...\n"
 	      "       kesu cert show FILE.pdf\n"
 	      "       kesu cert issue [--force] SEQ | JOB-ID | CERTIFICATE-ID (kesu cert issue --help)\n"
-	      "       kesu cert import [--approval FILE]... CERT.pdf... (kesu cert import --help)\n\n"
+	      "       kesu cert import [--approval FILE]... CERT.pdf... (kesu cert import --help)\n"
+	      "       kesu cert batch (--approval FILE | --asset-file FILE.csv | --since D --until D)\n"
+	      "                       [-o FILE.pdf] (kesu cert batch --help)\n\n"
 	      "verify checks a certificate from the PDF alone, offline, and prints each\n"
 	      "check with the signers and times:\n"
 	      "  - every PDF signature (PAdES): its byte range covers the file up to its\n"
@@ -39,6 +42,9 @@ void cli_cert_usage(FILE *out)
 	      "the trust store (default $KESU_TRUST, else the config file's trust = PATH,\n"
 	      "else $XDG_CONFIG_HOME/kesu/trust.json).\n"
 	      "DIR: every *.pdf in it, one verdict per line, then a summary.\n"
+	      "--members DIR (a batch certificate): also every certificate its list names,\n"
+	      "each DIR/kesu-ID.pdf: present, verified as above, and the one the batch\n"
+	      "names (its id and ledger record hash); one line each, then a summary.\n"
 	      "Exit status: 0 VALID, an intact SUCCESS certificate, every check made;\n"
 	      "4 INVALID (a check failed: changed, forged, modified after signing, an\n"
 	      "untrusted signer, another key, or the ledger disagrees); 8 intact but NOT A\n"
@@ -84,7 +90,7 @@ int cmd_cert(int argc, char **argv)
 		int (*run)(int, char **);
 	} verbs[] = {{"issue", cmd_cert_issue}, {"import", cmd_cert_import},
 		     {"verify", cmd_cert_verify}, {"sign", cmd_cert_sign},
-		     {"timestamp", cmd_cert_timestamp}};
+		     {"timestamp", cmd_cert_timestamp}, {"batch", cmd_cert_batch}};
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		cli_cert_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? KESU_EXIT_USAGE : KESU_EXIT_OK;
@@ -94,7 +100,7 @@ int cmd_cert(int argc, char **argv)
 			return verbs[i].run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") != 0) {
 		cli_error("cert: unknown command \"%s\" (verify, show, issue, import, sign, "
-			  "timestamp)", argv[1]);
+			  "timestamp, batch)", argv[1]);
 		return KESU_EXIT_USAGE;
 	}
 	if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "kesu/batch.h"
 #include "kesu/cert.h"
 #include "kesu/countersign.h"
 #include "kesu/paths.h"
@@ -204,6 +205,20 @@ static int verdict_exit(enum kesu_cert_verdict v)
 	return KESU_EXIT_VERIFY;
 }
 
+/* The more severe of two verify statuses, as the help says: 4, then 8,
+ * then 9, then 0; anything else (a file that could not be read) above all. */
+static int verify_worse(int a, int b)
+{
+	static const int order[] = {KESU_EXIT_OK, KESU_EXIT_UNCHECKED, KESU_EXIT_NOT_CERTIFICATE,
+				    KESU_EXIT_VERIFY};
+	int ra = 4, rb = 4;
+	for (int i = 0; i < 4; i++) {
+		ra = order[i] == a ? i : ra;
+		rb = order[i] == b ? i : rb;
+	}
+	return ra >= rb ? a : b;
+}
+
 /* What a certificate is checked against, gathered once. */
 struct cli_verify_env {
 	struct cli_station st;
@@ -378,7 +393,7 @@ static int verify_dir(struct cli_verify_env *e, const char *dir)
 		int one = verify_one(e, names[i], true);
 		counts[one == KESU_EXIT_OK ? 0 : one == KESU_EXIT_UNCHECKED ? 1
 			: one == KESU_EXIT_NOT_CERTIFICATE ? 2 : one == KESU_EXIT_VERIFY ? 3 : 4]++;
-		code = cli_exit_worse(code, one);
+		code = verify_worse(code, one);
 		free(names[i]);
 	}
 	free(names);
@@ -387,33 +402,105 @@ static int verify_dir(struct cli_verify_env *e, const char *dir)
 	return n ? code : (cli_error("%s: no PDF files", dir), KESU_EXIT_USAGE);
 }
 
-static int cli_cert_verify(const char *target, const struct verify_ctl *v)
+/* One certificate a batch lists: DIR/kesu-ID.pdf there, verified like any
+ * certificate, and the one the batch names. Its line, and its status. */
+static int verify_member(struct cli_verify_env *e, const char *dir, const struct kesu_batch_ref *r)
+{
+	char path[KESU_PATH_MAX], err[KESU_ERRMSG_MAX], safe[2 * KESU_PATH_MAX], why[2 * KESU_ERRMSG_MAX];
+	char *payload = NULL, *sig = NULL;
+	size_t len = 0, sig_len = 0;
+	snprintf(path, sizeof(path), "%s/kesu-%s.pdf", dir, r->certificate_id);
+	cli_escape(path, safe, sizeof(safe));
+	if (access(path, F_OK) != 0) {
+		printf("%-17s %s (%s of %s): no such file\n", "MISSING", safe, r->what, r->medium);
+		return KESU_EXIT_VERIFY;
+	}
+	struct kesu_cert_check *c = calloc(1, sizeof(*c));
+	if (!c)
+		return KESU_EXIT_FAILURE;
+	int rc = kesu_cert_verify_with(path, &e->t, c);
+	int code = rc < 0 && rc != -KESU_EVERIFY ? KESU_EXIT_VERIFY : verdict_exit(c->verdict);
+	const char *word = rc < 0 && rc != -KESU_EVERIFY ? "INVALID" : verdict_word(c->verdict);
+	snprintf(why, sizeof(why), "%s", rc < 0 && rc != -KESU_EVERIFY ? c->file_msg
+					 : kesu_cert_check_reason(c));
+	if (kesu_pdf_read_payload(path, &payload, &len, &sig, &sig_len, err, sizeof(err)) < 0 ||
+	    kesu_batch_ref_check(r, payload, len, err, sizeof(err)) < 0) {
+		word = "INVALID";
+		code = KESU_EXIT_VERIFY;
+		snprintf(why, sizeof(why), "not the certificate the batch lists: %s", err);
+	}
+	printf("%-17s %s (%s of %s)%s%s\n", word, safe, r->what, r->medium, why[0] ? ": " : "",
+	       cli_escape(why, err, sizeof(err)));
+	free(payload);
+	free(sig);
+	free(c);
+	return code;
+}
+
+/* --members DIR: every certificate the batch lists; the worst status. */
+static int verify_members(struct cli_verify_env *e, const char *pdf, const char *dir)
+{
+	char *payload = NULL, *sig = NULL, err[KESU_ERRMSG_MAX];
+	size_t len = 0, sig_len = 0, n = 0, counts[4] = {0};
+	struct kesu_batch_ref *refs = NULL;
+	int rc = kesu_pdf_read_payload(pdf, &payload, &len, &sig, &sig_len, err, sizeof(err));
+	if (rc == 0)
+		rc = kesu_batch_refs(payload, len, &refs, &n, err, sizeof(err));
+	free(payload);
+	free(sig);
+	if (rc < 0)
+		return cli_error("%s: --members: %s", pdf, err), KESU_EXIT_USAGE;
+	printf("members in %s:\n", dir);
+	int code = KESU_EXIT_OK;
+	for (size_t i = 0; i < n; i++) {
+		int one = verify_member(e, dir, &refs[i]);
+		counts[one == KESU_EXIT_OK ? 0 : one == KESU_EXIT_UNCHECKED ? 1
+			: one == KESU_EXIT_NOT_CERTIFICATE ? 2 : 3]++;
+		code = verify_worse(code, one);
+	}
+	printf("%zu certificates listed: %zu VALID, %zu UNCHECKED, %zu NOT A CERTIFICATE, "
+	       "%zu INVALID or missing\n", n, counts[0], counts[1], counts[2], counts[3]);
+	free(refs);
+	return code;
+}
+
+static int cli_cert_verify(const char *target, const struct verify_ctl *v, const char *members)
 {
 	struct cli_verify_env *e;
 	int code = cli_verify_open(&e, v);
 	struct stat sb;
-	if (code == KESU_EXIT_OK)
-		code = stat(target, &sb) == 0 && S_ISDIR(sb.st_mode) ? verify_dir(e, target)
-								   : verify_one(e, target, false);
+	bool dir = stat(target, &sb) == 0 && S_ISDIR(sb.st_mode);
+	if (code == KESU_EXIT_OK && members && dir)
+		code = (cli_error("cert verify: --members goes with one batch certificate, not a folder"),
+			KESU_EXIT_USAGE);
+	else if (code == KESU_EXIT_OK)
+		code = dir ? verify_dir(e, target) : verify_one(e, target, false);
+	/* the batch itself first; its members whatever it came to */
+	if (members && (code == KESU_EXIT_OK || code == KESU_EXIT_VERIFY ||
+			code == KESU_EXIT_NOT_CERTIFICATE || code == KESU_EXIT_UNCHECKED))
+		code = verify_worse(code, verify_members(e, target, members));
 	cli_verify_close(e);
 	return code;
 }
 
 int cmd_cert_verify(int argc, char **argv)
 {
-	enum { O_PUBKEY = 256, O_LEDGER, O_NO_LEDGER, O_TRUST };
+	enum { O_PUBKEY = 256, O_LEDGER, O_NO_LEDGER, O_TRUST, O_MEMBERS };
 	static const struct option opts[] = {
 		{"pubkey", required_argument, NULL, O_PUBKEY}, {"ledger", required_argument, NULL, O_LEDGER},
 		{"no-ledger", no_argument, NULL, O_NO_LEDGER}, {"trust", required_argument, NULL, O_TRUST},
+		{"members", required_argument, NULL, O_MEMBERS},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	struct verify_ctl v = {0};
+	const char *members = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_PUBKEY: v.pubkey = optarg; break;
 		case O_LEDGER: v.ledger = optarg; break;
 		case O_NO_LEDGER: v.no_ledger = true; break;
+		case O_MEMBERS: members = optarg; break;
 		case O_TRUST:
 			if (cli_verify_trust_arg(&v, optarg) != KESU_EXIT_OK)
 				return KESU_EXIT_USAGE;
@@ -424,5 +511,5 @@ int cmd_cert_verify(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_error("cert verify: name one PDF file or folder"), KESU_EXIT_USAGE;
-	return cli_cert_verify(argv[optind], &v);
+	return cli_cert_verify(argv[optind], &v, members);
 }

@@ -784,6 +784,8 @@ int cmd_wipe(int argc, char **argv)
 		}
 		if (code == KESU_EXIT_OK)
 			code = run_jobs(&ctl, &disposal, &ks.ctx, drives);
+		if (station_ready && ctl.ndevices > 1) /* the job summary: wipe_summary.c */
+			code = cli_exit_worse(code, cli_wipe_summary(st, &signing.cs, &drives->wipe, ctl.ndevices, sizeof(*drives), ctl.json));
 	}
 	for (size_t i = 0; i < ctl.ndevices; i++) {
 		kesu_wipe_free(drives[i].wipe); /* the job, before the channel it borrows */

@@ -1,0 +1,193 @@
+/* The asset list of kesu cert batch --asset-file: a header row naming
+ * asset (required), serial and model, then one medium a row, as a
+ * spreadsheet exports it (RFC 4180 quotes, a byte order mark, CRLF). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kesu/batch.h"
+#include "kesu/error.h"
+#include "kesu/fileio.h"
+#include "utf8.h"
+
+#define CSV_COLUMNS 3
+#define CSV_FILE_MAX (4u << 20)
+
+enum column { COL_ASSET, COL_SERIAL, COL_MODEL };
+
+struct csv {
+	const char *path;
+	unsigned line;
+	char *err;
+	size_t errsize;
+	int cols[CSV_COLUMNS]; /* field index of each column, -1 when absent */
+	int ncols;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int csv_error(struct csv *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = kesu_parse_error(c->err, c->errsize, c->path, c->line, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Splits a line into at most max fields in place, quotes removed. The
+ * count, or -1 with *why. */
+static int split(char *line, char **fields, int max, const char **why)
+{
+	int n = 0;
+	char *r = line;
+	for (;;) {
+		if (n == max)
+			return *why = "has more columns than asset, serial and model", -1;
+		while (*r == ' ' || *r == '\t')
+			r++;
+		char *w = r, *start = r;
+		if (*r == '"') {
+			for (r++; *r && !(*r == '"' && r[1] != '"'); r++)
+				*w++ = *r == '"' ? *r++ : *r;
+			if (!*r)
+				return *why = "has a quote that is not closed", -1;
+			for (r++; *r == ' ' || *r == '\t'; r++)
+				;
+			if (*r && *r != ',')
+				return *why = "has text after a closing quote", -1;
+		} else {
+			while (*r && *r != ',')
+				*w++ = *r++;
+			while (w > start && (w[-1] == ' ' || w[-1] == '\t'))
+				w--;
+		}
+		char sep = *r;
+		*w = '\0';
+		fields[n++] = start;
+		if (!sep)
+			return n;
+		r++;
+	}
+}
+
+static int header(struct csv *c, char **f, int n)
+{
+	static const char *const names[CSV_COLUMNS] = {"asset", "serial", "model"};
+	for (int k = 0; k < CSV_COLUMNS; k++)
+		c->cols[k] = -1;
+	for (int i = 0; i < n; i++) {
+		int k = 0;
+		while (k < CSV_COLUMNS && strcasecmp(f[i], names[k]))
+			k++;
+		if (k == CSV_COLUMNS)
+			return csv_error(c, "column \"%.40s\" is not asset, serial or model", f[i]);
+		if (c->cols[k] >= 0)
+			return csv_error(c, "column \"%s\" is named twice", f[i]);
+		c->cols[k] = i;
+	}
+	if (c->cols[COL_ASSET] < 0)
+		return csv_error(c, "the header row names no asset column");
+	c->ncols = n;
+	return 0;
+}
+
+static int row(struct csv *c, char **f, int n, struct kesu_batch_expected *out, size_t have)
+{
+	if (n != c->ncols)
+		return csv_error(c, "has %d values; the header row names %d columns", n, c->ncols);
+	const char *v[CSV_COLUMNS];
+	for (int k = 0; k < CSV_COLUMNS; k++) {
+		v[k] = c->cols[k] >= 0 ? f[c->cols[k]] : "";
+		if (strlen(v[k]) >= KESU_BATCH_TEXT_MAX)
+			return csv_error(c, "a value is longer than %d bytes", KESU_BATCH_TEXT_MAX - 1);
+	}
+	if (!v[COL_ASSET][0])
+		return csv_error(c, "no asset number");
+	for (size_t i = 0; i < have; i++)
+		if (!strcmp(out[i].asset, v[COL_ASSET]))
+			return csv_error(c, "asset \"%s\" is already on line %u", v[COL_ASSET], out[i].entry);
+	struct kesu_batch_expected *e = &out[have];
+	memset(e, 0, sizeof(*e));
+	e->entry = c->line;
+	snprintf(e->asset, sizeof(e->asset), "%s", v[COL_ASSET]);
+	snprintf(e->serial, sizeof(e->serial), "%s", v[COL_SERIAL]);
+	snprintf(e->model, sizeof(e->model), "%s", v[COL_MODEL]);
+	return 0;
+}
+
+static int parse(struct csv *c, char *text, struct kesu_batch_expected *out, size_t *n)
+{
+	char *fields[CSV_COLUMNS + 1];
+	for (char *line = text, *next; line; line = next, c->line++) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		size_t len = strlen(line);
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		const char *why = NULL;
+		int nf = split(line, fields, CSV_COLUMNS + 1, &why);
+		if (nf < 0)
+			return csv_error(c, "%s", why);
+		if (!c->ncols) {
+			int rc = header(c, fields, nf);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (*n == KESU_BATCH_MEDIA_MAX)
+			return csv_error(c, "more than %d media", KESU_BATCH_MEDIA_MAX);
+		int rc = row(c, fields, nf, out, *n);
+		if (rc)
+			return rc;
+		(*n)++;
+	}
+	if (!c->ncols || !*n) {
+		snprintf(c->err, c->errsize, "%s: %s", c->path,
+			 c->ncols ? "no media listed under the header row"
+				  : "no header row (asset, serial, model)");
+		return -KESU_EPARSE;
+	}
+	return 0;
+}
+
+int kesu_batch_assets_csv(const char *path, struct kesu_batch_expected **out, size_t *n,
+			  char *err, size_t errsize)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct csv c = {.path = path, .line = 1, .err = err, .errsize = errsize};
+	*out = NULL;
+	*n = 0;
+	int rc = kesu_file_read_bounded(path, CSV_FILE_MAX, 0, &text, &len, err, errsize);
+	if (rc)
+		return rc;
+	char *body = text;
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		body += 3, len -= 3; /* the byte order mark spreadsheets write */
+	size_t bad = Kesu_utf8_invalid_at(body, len);
+	struct kesu_batch_expected *list = NULL;
+	if (bad < len || memchr(body, '\0', len)) {
+		for (size_t i = 0; i < bad && i < len; i++)
+			c.line += body[i] == '\n';
+		rc = csv_error(&c, "is not valid UTF-8 text");
+	} else if (!(list = calloc(KESU_BATCH_MEDIA_MAX, sizeof(*list)))) {
+		rc = -ENOMEM;
+		snprintf(err, errsize, "%s: out of memory", path);
+	} else {
+		rc = parse(&c, body, list, n);
+	}
+	free(text);
+	if (rc) {
+		free(list);
+		*n = 0;
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
