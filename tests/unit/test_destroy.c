@@ -2,6 +2,7 @@
  * reaches per medium, the photograph checks, the record and its payload. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,46 @@ Test(destroy, the_record_and_payload_of_a_medium_not_attached)
 	cr_assert_null(kesu_destroy_record(&t, &f, &ctx, "0123", "KESU-20261206-ABCDEF01", &len));
 	json_object_put(r);
 	json_object_put(p);
+	free(rec);
+	free(pay);
+}
+
+/* The renderer draws and attaches only the photographs the signed payload
+ * names, byte for byte: a swapped one is refused, naming it. */
+Test(destroy, the_page_takes_only_the_photographs_signed_for)
+{
+	struct kesu_job_context ctx = {0};
+	snprintf(ctx.operator_name, sizeof(ctx.operator_name), "担当 一郎");
+	struct kesu_destroy_target t = {.serial = "SN-1", .media_type = "HDD"};
+	struct kesu_destroy_photo ph = {.name = "photo-1.png", .type = "png"};
+	ph.data = png(20, 10, &ph.len);
+	char err[KESU_ERRMSG_MAX];
+	cr_assert_eq(kesu_destroy_photo_check("p", ph.data, ph.len, ph.type, err, sizeof(err)), 0);
+	unsigned char h[32];
+	crypto_hash_sha256(h, ph.data, ph.len);
+	sodium_bin2hex(ph.sha256, sizeof(ph.sha256), h, sizeof(h));
+	struct kesu_destroy_facts f = {.technique = KESU_DESTROY_DRILL, .photos = &ph, .nphotos = 1,
+				       .started = 1, .ended = 2};
+	kesu_destroy_level_of(f.technique, t.media_type, &f.level, err, sizeof(err));
+	size_t len;
+	char *rec = kesu_destroy_record(&t, &f, &ctx, "0123", "KESU-20261206-ABCDEF01", &len);
+	char *pay = kesu_destroy_payload(rec, 1, "ab", 3, &len);
+	struct kesu_pdf_file file = {"photo-1.png", ph.data, ph.len};
+	struct kesu_pdf_doc d = {.payload = pay, .payload_len = len, .payload_sig = "sig\nx\n",
+				 .sig_len = 6, .files = &file, .nfiles = 1};
+	unsigned char *pdf = NULL;
+	size_t pdf_len = 0;
+	cr_assert_eq(kesu_pdf_render(&d, &pdf, &pdf_len, err, sizeof(err)), 0, "%s", err);
+	cr_assert_gt(pdf_len, ph.len);
+	free(pdf);
+	unsigned char *other = png(20, 11, &file.len); /* another picture */
+	file.data = other;
+	cr_assert_eq(kesu_pdf_render(&d, &pdf, &pdf_len, err, sizeof(err)), -KESU_EPARSE);
+	cr_assert(strstr(err, "photo-1.png") && strstr(err, "SHA-256"), "%s", err);
+	d.nfiles = 0; /* and none is not the one it names either */
+	cr_assert_eq(kesu_pdf_render(&d, &pdf, &pdf_len, err, sizeof(err)), -KESU_EPARSE);
+	free(other);
+	free(ph.data);
 	free(rec);
 	free(pay);
 }
