@@ -1,0 +1,248 @@
+/* Batch certificates (kesu/batch.h): the asset list's CSV, which records a
+ * selection takes (the newest erasure, a destruction over it, media
+ * nothing was found for), the order (missing first), the totals, and that
+ * the renderer refuses totals or an outcome the rows contradict. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canonical_json.h"
+#include "kesu/batch.h"
+#include "kesu/error.h"
+#include "kesu/key.h"
+#include "kesu/ledger.h"
+#include "pdf_internal.h"
+#include "pdf_batch.h"
+
+static char dir[64], db_path[128];
+static struct kesu_secret_key *sk;
+static struct kesu_ledger *ledger;
+
+static void setup(void)
+{
+	char err[256], sec[128], pub[128];
+	snprintf(dir, sizeof(dir), "/tmp/kesu-batch-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(db_path, sizeof(db_path), "%s/ledger.sqlite", dir);
+	snprintf(sec, sizeof(sec), "%s/station.key", dir);
+	snprintf(pub, sizeof(pub), "%s/station.pub", dir);
+	cr_assert_eq(kesu_key_generate(sec, pub, NULL, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_key_load_secret(sec, NULL, &sk, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_ledger_open(db_path, &ledger, err, sizeof(err)), 0, "%s", err);
+}
+
+static void teardown(void)
+{
+	kesu_ledger_close(ledger);
+	kesu_key_secret_free(sk);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* A record of kind about a medium (asset, serial; size 0: null). */
+static void add(const char *kind, const char *asset, const char *serial, long long size,
+		const char *outcome, const char *ended, const char *department)
+{
+	char id[KESU_JOB_ID_LEN + 1], hash[65], err[512], cert[32];
+	uint64_t seq;
+	kesu_ledger_new_id(id);
+	kesu_certificate_id(cert);
+	struct json_object *r = json_object_new_object(), *m = json_object_new_object();
+	json_object_object_add(r, "kind", json_object_new_string(kind));
+	json_object_object_add(r, "job_id", json_object_new_string(id));
+	json_object_object_add(r, "certificate_id", json_object_new_string(cert));
+	json_object_object_add(r, "outcome", json_object_new_string(outcome));
+	json_object_object_add(r, "ended_utc", json_object_new_string(ended));
+	json_object_object_add(m, "asset_number", asset ? json_object_new_string(asset) : NULL);
+	json_object_object_add(m, "serial", serial ? json_object_new_string(serial) : NULL);
+	json_object_object_add(m, "size_bytes", size ? json_object_new_int64(size) : NULL);
+	json_object_object_add(r, "media", m);
+	struct json_object *org = json_object_new_object();
+	json_object_object_add(org, "department", department ? json_object_new_string(department) : NULL);
+	json_object_object_add(r, "organisation", org);
+	if (!strcmp(kind, "destruction")) {
+		struct json_object *d = json_object_new_object();
+		json_object_object_add(d, "technique", json_object_new_string("shred"));
+		json_object_object_add(d, "nist_level", json_object_new_string("destroy"));
+		json_object_object_add(r, "destruction", d);
+	}
+	size_t len;
+	char *text = Kesu_json_canonical(r, &len);
+	cr_assert_not_null(text);
+	cr_assert_eq(kesu_ledger_append(ledger, "medium:x", kind, text, len, sk, id, &seq, hash, err,
+					sizeof(err)), 0, "%s", err);
+	free(text);
+	json_object_put(r);
+}
+
+static struct kesu_batch_expected by_asset(const char *asset)
+{
+	struct kesu_batch_expected e = {0};
+	snprintf(e.asset, sizeof(e.asset), "%s", asset);
+	return e;
+}
+
+static struct kesu_batch *collect(const struct kesu_batch_selection *sel)
+{
+	struct kesu_batch *b = NULL;
+	char err[512];
+	cr_assert_eq(kesu_batch_collect(ledger, sel, &b, err, sizeof(err)), 0, "%s", err);
+	return b;
+}
+
+TestSuite(batch, .init = setup, .fini = teardown);
+
+Test(batch, newest_erasure_destruction_and_missing_first)
+{
+	add("wipe", "A1", NULL, 0, "SUCCESS", "2026-12-01T10:00:00Z", NULL);
+	add("wipe", "A2", NULL, 0, "FAILED", "2026-12-01T10:00:00Z", NULL);
+	add("destruction", "A2", NULL, 0, "DESTROYED", "2026-12-02T10:00:00Z", NULL);
+	add("wipe", "A3", NULL, 0, "FAILED", "2026-12-01T10:00:00Z", NULL);
+	add("wipe", "A3", NULL, 0, "SUCCESS", "2026-12-03T10:00:00Z", NULL);
+	add("wipe", "A9", NULL, 0, "SUCCESS", "2026-12-03T10:00:00Z", NULL); /* not expected */
+	add("verify", "A1", NULL, 0, "FAILED", "2026-12-04T10:00:00Z", NULL); /* not an erasure */
+	struct kesu_batch_expected e[4] = {by_asset("A1"), by_asset("A2"), by_asset("A3"),
+					   by_asset("A4")};
+	struct kesu_batch_selection sel = {.by = KESU_BATCH_BY_ASSETS, .asset_file = "x.csv",
+					   .expected = e, .n_expected = 4};
+	struct kesu_batch *b = collect(&sel);
+	cr_assert_eq(b->n, 4);
+	cr_assert_str_eq(b->members[0].id.asset, "A4");
+	cr_assert_str_eq(b->members[0].outcome, "MISSING");
+	cr_assert_str_eq(b->members[1].id.asset, "A1");
+	cr_assert_str_eq(b->members[1].outcome, "SUCCESS");
+	cr_assert_str_eq(b->members[2].outcome, "DESTROYED");
+	cr_assert_not_null(b->members[2].erasure, "the failed erasure stays listed beside it");
+	cr_assert_str_eq(b->members[3].outcome, "SUCCESS", "the newest erasure wins");
+	cr_assert_eq(kesu_batch_count(b, "SUCCESS"), 2);
+	cr_assert_eq(kesu_batch_count(b, "DESTROYED"), 1);
+	cr_assert_eq(kesu_batch_count(b, "MISSING"), 1);
+	cr_assert_not(kesu_batch_complete(b));
+	kesu_batch_free(b);
+	sel.n_expected = 3;
+	b = collect(&sel);
+	cr_assert(kesu_batch_complete(b));
+	kesu_batch_free(b);
+}
+
+Test(batch, serial_and_size_matching)
+{
+	add("wipe", NULL, "S1", 1000, "FAILED", "2026-12-01T10:00:00Z", NULL);
+	add("wipe", NULL, "S1", 2000, "SUCCESS", "2026-12-02T10:00:00Z", NULL); /* another drive */
+	add("destruction", NULL, "S2", 0, "DESTROYED", "2026-12-02T10:00:00Z", NULL); /* detached */
+	struct kesu_batch_expected e[2] = {{.serial = "S1", .size = 1000}, {.serial = "S2", .size = 500}};
+	struct kesu_batch_selection sel = {.by = KESU_BATCH_BY_WIPE_RUN, .expected = e, .n_expected = 2};
+	/* no job ids: matched by serial; a size is compared only when both know it */
+	struct kesu_batch *b = collect(&sel);
+	cr_assert_str_eq(b->members[0].outcome, "FAILED");
+	cr_assert_str_eq(b->members[1].outcome, "DESTROYED");
+	kesu_batch_free(b);
+}
+
+Test(batch, date_range_and_department)
+{
+	add("wipe", "R1", NULL, 0, "SUCCESS", "2026-11-30T23:59:59Z", "総務課");
+	add("wipe", "R2", NULL, 0, "SUCCESS", "2026-12-01T00:00:00Z", "総務課");
+	add("wipe", "R3", NULL, 0, "FAILED", "2026-12-02T23:59:59Z", "税務課");
+	add("wipe", "R4", NULL, 0, "SUCCESS", "2026-12-03T00:00:00Z", "総務課");
+	struct kesu_batch_selection sel = {.by = KESU_BATCH_BY_RANGE, .since = "2026-12-01",
+					   .until = "2026-12-02"};
+	struct kesu_batch *b = collect(&sel);
+	cr_assert_eq(b->n, 2);
+	cr_assert_str_eq(b->members[0].id.asset, "R2");
+	cr_assert_str_eq(b->members[1].id.asset, "R3");
+	kesu_batch_free(b);
+	sel.department = "総務課";
+	b = collect(&sel);
+	cr_assert_eq(b->n, 1);
+	kesu_batch_free(b);
+	sel.since = "2001-01-01", sel.until = "2001-01-02";
+	char err[512];
+	cr_assert_eq(kesu_batch_collect(ledger, &sel, &b, err, sizeof(err)), -KESU_EPARSE);
+	cr_assert(strstr(err, "no medium"), "%s", err);
+}
+
+/* The payload made from the record renders; totals that disagree with
+ * the rows, or COMPLETE over a missing medium, do not. */
+Test(batch, payload_totals_checked_by_the_renderer)
+{
+	add("wipe", "P1", NULL, 0, "SUCCESS", "2026-12-01T10:00:00Z", NULL);
+	struct kesu_batch_expected e[2] = {by_asset("P1"), by_asset("P2")};
+	struct kesu_batch_selection sel = {.by = KESU_BATCH_BY_ASSETS, .asset_file = "/x/y.csv",
+					   .expected = e, .n_expected = 2};
+	struct kesu_batch *b = collect(&sel);
+	struct kesu_job_context ctx = {.operator_name = "op"};
+	size_t len, plen;
+	char *rec = kesu_batch_record(b, &ctx, "00112233445566778899aabbccddeeff",
+				      "KESU-20261206-0A0B0C0D", 1765000000, &len);
+	cr_assert_not_null(rec);
+	char *payload = kesu_batch_payload(rec, 7, "ab", 1765000000, &plen);
+	cr_assert_not_null(payload);
+	struct cert c;
+	char err[512];
+	cr_assert_eq(Kesu_cert_parse(payload, plen, &c, err, sizeof(err)), 0, "%s", err);
+	cr_assert(c.failure, "INCOMPLETE is drawn as a report");
+	cr_assert_str_eq(c.batch->members[0].asset, "P2");
+	cr_assert_eq(c.batch->totals[5], 1);
+	Kesu_cert_free(&c);
+	char *bad = strdup(payload);
+	char *t = strstr(bad, "\"MISSING\":1");
+	cr_assert_not_null(t);
+	t[10] = '0';
+	cr_assert_eq(Kesu_cert_parse(bad, plen, &c, err, sizeof(err)), -KESU_EPARSE);
+	cr_assert(strstr(err, "totals.MISSING"), "%s", err);
+	strcpy(bad, payload);
+	t = strstr(bad, "\"outcome\":\"INCOMPLETE\"");
+	cr_assert_not_null(t);
+	memcpy(t + 11, "COMPLETE\"  ", 11); /* same length: ,"outcome":"COMPLETE"   */
+	cr_assert_neq(Kesu_cert_parse(bad, plen, &c, err, sizeof(err)), 0);
+	free(bad);
+	free(payload);
+	free(rec);
+	kesu_batch_free(b);
+}
+
+static int parse_csv(const char *text, struct kesu_batch_expected **out, size_t *n, char *err)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "%s/list.csv", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return kesu_batch_assets_csv(path, out, n, err, 512);
+}
+
+Test(batch, asset_csv)
+{
+	struct kesu_batch_expected *e;
+	size_t n;
+	char err[512];
+	cr_assert_eq(parse_csv("\xef\xbb\xbfModel,Asset\r\n\"Think, Pad\",PC-1\r\n\r\n,PC-2\r\n", &e, &n,
+			       err), 0, "%s", err);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(e[0].asset, "PC-1");
+	cr_assert_str_eq(e[0].model, "Think, Pad");
+	cr_assert_eq(e[1].entry, 4, "the line it is on");
+	free(e);
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
+		{"asset\nPC-1\nPC-1\n", ":3: asset \"PC-1\" is already on line 2"},
+		{"serial\nS1\n", ":1: the header row names no asset column"},
+		{"asset,colour\nPC-1,red\n", ":1: column \"colour\" is not asset, serial or model"},
+		{"asset,serial\nPC-1\n", ":2: has 1 values; the header row names 2 columns"},
+		{"asset\n\"PC-1\n", ":2: has a quote that is not closed"},
+		{"asset,serial\n,S1\n", ":2: no asset number"},
+		{"asset\n", "no media listed under the header row"},
+		{"asset\nPC-\xff\n", ":2: is not valid UTF-8 text"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(parse_csv(bad[i].text, &e, &n, err), -KESU_EPARSE, "%s", bad[i].text);
+		cr_assert(strstr(err, bad[i].why), "%s: got %s", bad[i].why, err);
+		cr_assert_null(e);
+	}
+}
