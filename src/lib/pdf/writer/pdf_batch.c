@@ -244,8 +244,9 @@ static void draw_technical(struct pdf *p)
 	snprintf(payload, sizeof(payload), "kesu-payload.json · BLAKE2b-256 %s", c->payload_hash);
 	snprintf(tool, sizeof(tool), "%s %s", c->tool_name[0] ? c->tool_name : "kesu", c->tool_version);
 	snprintf(how, sizeof(how),
-		 "kesu cert verify kesu-%s.pdf --members DIR（明細の各証明書も照合 / also checks "
-		 "every certificate listed）", c->id);
+		 "kesu cert verify kesu-%s.pdf（証明書のフォルダを添えると明細の各証明書も照合します。"
+		 "kesu(8) 参照 / given the folder of certificates, it also checks each one listed: "
+		 "see kesu(8)）", c->id);
 	Kesu_pdf_need(p, 3 + 13 + 7 * ROW_H + 90);
 	Kesu_pdf_section(p, "技術情報・電子署名", "Technical details, digital signature");
 	Kesu_pdf_row1(p, "署名端末", "Station", c->station_host, 2);
