@@ -145,6 +145,8 @@ static int select_media(struct batch_ctl *c, struct cli_station *st, struct kesu
 	struct kesu_job_context *ctx = &st->cfg.ctx;
 	snprintf(ctx->classification, sizeof(ctx->classification), "%s", (*a)->classification);
 	snprintf(ctx->purpose, sizeof(ctx->purpose), "%s", (*a)->purpose);
+	if (!ctx->approver[0]) /* who approved the lot, in the 承認者 box */
+		snprintf(ctx->approver, sizeof(ctx->approver), "%s", (*a)->approver_name);
 	return KESU_EXIT_OK;
 }
 

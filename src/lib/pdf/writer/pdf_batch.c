@@ -216,7 +216,7 @@ static void member_row(struct pdf *p, size_t i, const struct cert_batch_member *
 	cell(p, x[5], 5, 0, outcome_ja(m->outcome));
 	cell(p, x[5], 5, 1, m->outcome);
 	if (missing)
-		cell(p, x[4], 4, 0, "消去・破壊の記録なし / none");
+		cell(p, x[4], 4, 0, "記録なし / no record");
 	if (m->has_destruction)
 		doc_cells(p, x, 0, &m->destruction, true);
 	if (m->has_erasure)
@@ -240,7 +240,7 @@ static void draw_technical(struct pdf *p)
 	char ledger[200], job[40], rec[40], payload[120], tool[100], how[400], qr[200];
 	Kesu_fmt_short_hex(job, sizeof(job), c->ledger_job, 16);
 	Kesu_fmt_short_hex(rec, sizeof(rec), c->ledger_hash, 16);
-	snprintf(ledger, sizeof(ledger), "No. %lld · record %s · %s", c->ledger_seq, job, rec);
+	snprintf(ledger, sizeof(ledger), "No. %lld · job %s · record %s", c->ledger_seq, job, rec);
 	snprintf(payload, sizeof(payload), "kesu-payload.json · BLAKE2b-256 %s", c->payload_hash);
 	snprintf(tool, sizeof(tool), "%s %s", c->tool_name[0] ? c->tool_name : "kesu", c->tool_version);
 	snprintf(how, sizeof(how),
