@@ -257,12 +257,14 @@ static int print_list(const struct media_ctl *c, const struct kesu_media_set *s)
 					    "RECORD", "KIND", "WHEN", "DOCUMENT"};
 	struct json_object *arr = c->json ? json_object_new_array() : NULL;
 	struct cli_table *t = !c->json && !c->csv ? cli_table_new(heads, 10) : NULL;
+	size_t rows = 0;
 	for (size_t i = 0; c->csv && i < NCOLS; i++)
 		csv_cell(list_columns[i], i + 1 == NCOLS);
 	for (size_t i = 0; i < kesu_media_count(s); i++) {
 		const struct kesu_medium *m = kesu_media_at(s, i);
 		if (!wanted(c, m))
 			continue;
+		rows++;
 		char bufs[4][32], esc[NCOLS][256];
 		const char *cells[NCOLS];
 		list_cells(m, bufs, cells);
@@ -284,6 +286,8 @@ static int print_list(const struct media_ctl *c, const struct kesu_media_set *s)
 	}
 	if (t)
 		cli_table_print_free(t);
+	if (t && !rows) /* say so, rather than print nothing */
+		printf("no medium in the ledger matches\n");
 	return KESU_EXIT_OK;
 }
 
@@ -291,10 +295,12 @@ static void print_show(const struct kesu_medium *m)
 {
 	static const char *const heads[] = {"RECORD", "WHEN", "EVENT", "KIND", "OUTCOME",
 					    "DOCUMENT", "DETAIL", "HASH"};
-	char e1[256], e2[256], e3[256];
-	printf("medium: serial %s, size %llu, asset %s, model %s\n",
-	       cli_escape(m->serial[0] ? m->serial : "-", e1, sizeof(e1)),
-	       (unsigned long long)m->size, cli_escape(m->asset[0] ? m->asset : "-", e2, sizeof(e2)),
+	char e1[256], e2[256], e3[256], size[32] = "unknown";
+	if (m->size)
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)m->size);
+	printf("medium: serial %s, size %s, asset %s, model %s\n",
+	       cli_escape(m->serial[0] ? m->serial : "-", e1, sizeof(e1)), size,
+	       cli_escape(m->asset[0] ? m->asset : "-", e2, sizeof(e2)),
 	       cli_escape(m->model[0] ? m->model : "-", e3, sizeof(e3)));
 	printf("state: %s (%s)\n", kesu_media_state_name(m->state), kesu_media_state_ja(m->state));
 	struct cli_table *t = cli_table_new(heads, 8);

@@ -70,6 +70,10 @@ EOF
 expect_exit 2 "an unknown state is refused" "${MEDIA[@]}" list --state gone
 check "naming the allowed ones" grep -q 'pending, erased, exceptions, failed, destroyed or handed-over' "$WORK/err"
 expect_exit 2 "an impossible date is refused" "${MEDIA[@]}" list --since 2026-02-30
+expect_exit 0 "media list --until 2000-01-01" "${MEDIA[@]}" list --until 2000-01-01
+check "no medium had an event then, and it says so" test "$(cat "$WORK/out")" = "no medium in the ledger matches"
+expect_exit 0 "media list --since today --json" "${MEDIA[@]}" list --since "$(date -u +%F)" --json
+check "both media had events today" python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["media"]; assert sorted(x["asset_number"] for x in m)==["PC-M1","PC-M2"], m' "$WORK/out"
 expect_exit 2 "show of a medium no record names" "${MEDIA[@]}" show PC-NONE
 
 # ---- hand-over ----
@@ -107,6 +111,8 @@ check "both are handed over" python3 -c 'import json,sys; m=json.load(open(sys.a
 # A detached medium destroyed by a serial a spreadsheet would read as a formula.
 expect_exit 0 "kesu destroy --serial (detached)" "$KESU" destroy --serial '=HYPERLINK("x","y"),1' \
 	--model "Old disk" --technique shred
+expect_exit 0 "media show of the detached medium by its serial" "${MEDIA[@]}" show '=HYPERLINK("x","y"),1'
+check "it is destroyed, with no size" grep -q '^medium: serial =HYPERLINK("x","y"),1, size unknown, asset -, model Old disk$' "$WORK/out"
 expect_exit 0 "media list --csv (all)" "${MEDIA[@]}" list --csv
 check "the formula-like serial is quoted and neutralised with '" python3 - "$WORK/out" <<'EOF'
 import csv, sys
