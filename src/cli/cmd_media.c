@@ -104,8 +104,13 @@ static int add_approval(struct media_ctl *c, struct cli_station *st, struct kesu
 {
 	char path[KESU_PATH_MAX], tpath[KESU_PATH_MAX], err[KESU_ERRMSG_MAX];
 	snprintf(c->approval_number, sizeof(c->approval_number), "%s", c->approval);
-	if (access(c->approval, F_OK) != 0 && cli_approval_find(c->approval, path, sizeof(path)) < 0)
-		return KESU_EXIT_OK;
+	if (access(c->approval, F_OK) != 0 && cli_approval_find(c->approval, path, sizeof(path)) < 0) {
+		if (strncmp(c->approval, "A-", 2) == 0)
+			return KESU_EXIT_OK; /* a number whose file is elsewhere: the records citing it */
+		cli_error("--approval %s: no such file, and not an approval number (A-YYYYMMDD-XXXXXXXX)",
+			  c->approval);
+		return KESU_EXIT_USAGE;
+	}
 	if (access(c->approval, F_OK) == 0)
 		snprintf(path, sizeof(path), "%s", c->approval);
 	struct kesu_trust *trust = NULL;

@@ -138,5 +138,9 @@ expect_exit 0 "media list --approval FILE --state pending" "${MEDIA[@]}" list --
 check "PC-M9 is pending, PC-M1 is not" python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1],newline=""))); assert [x["asset_number"] for x in r]==["PC-M9"], r' "$WORK/out"
 expect_exit 0 "media list --approval FILE" "${MEDIA[@]}" list --approval "$WORK/a.kesu-approval" --json
 check "the approval lists both, PC-M2 (not approved) is left out" python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["media"]; assert sorted((x["asset_number"],x["state"]) for x in m)==[("PC-M1","handed-over"),("PC-M9","pending")], m' "$WORK/out"
+expect_exit 2 "a missing approval file is an error, not an empty list" "${MEDIA[@]}" list --approval "$WORK/nope.kesu-approval"
+NUMBER=$(head -1 "$WORK/a.kesu-approval" | jq -r .number)
+expect_exit 0 "media list --approval NUMBER (no file here): the records citing it" "${MEDIA[@]}" list --approval "$NUMBER"
+check "none of this ledger's records cite it" test "$(cat "$WORK/out")" = "no medium in the ledger matches"
 expect_exit 2 "dispose of a medium only an approval names" "${MEDIA[@]}" dispose PC-M9 --destination recycle --to X
 finish
