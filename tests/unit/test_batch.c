@@ -246,3 +246,40 @@ Test(batch, asset_csv)
 		cr_assert_null(e);
 	}
 }
+
+/* A lease return of thousands of PCs: 1500 media in a period, with the
+ * identity a real record has, fit the payload and render over dozens of
+ * pages (each with its footer). */
+Test(batch, fifteen_hundred_media_render, .timeout = 120)
+{
+	char asset[32], serial[32];
+	for (int i = 0; i < 1500; i++) {
+		snprintf(asset, sizeof(asset), "LEASE-2026-%05d", i);
+		snprintf(serial, sizeof(serial), "S4EWNX0R%07d", i);
+		add("wipe", asset, serial, 512110190592LL, "SUCCESS", "2026-12-01T10:00:00Z", "情報政策課");
+	}
+	struct kesu_batch_selection sel = {.by = KESU_BATCH_BY_RANGE, .since = "2026-12-01",
+					   .until = "2026-12-01"};
+	struct kesu_batch *b = collect(&sel);
+	cr_assert_eq(b->n, 1500);
+	cr_assert(kesu_batch_complete(b));
+	struct kesu_job_context ctx = {.operator_name = "op"};
+	size_t len, plen, pdf_len = 0;
+	char *rec = kesu_batch_record(b, &ctx, "00112233445566778899aabbccddeeff",
+				      "KESU-20261206-0A0B0C0D", 1765000000, &len);
+	char *payload = kesu_batch_payload(rec, 9, "ab", 1765000000, &plen);
+	cr_assert_lt(plen, KESU_PDF_PAYLOAD_MAX, "%zu bytes", plen);
+	unsigned char *pdf = NULL;
+	char err[512];
+	const char sig[] = "untrusted comment: x\nRWQ=\n";
+	struct kesu_pdf_doc d = {payload, plen, sig, sizeof(sig) - 1, NULL, 0, NULL, NULL, 0};
+	cr_assert_eq(kesu_pdf_render(&d, &pdf, &pdf_len, err, sizeof(err)), 0, "%s", err);
+	size_t pages = 0;
+	for (size_t i = 0; i + 10 < pdf_len; i++)
+		pages += !memcmp(pdf + i, "/Type /Page", 11) && pdf[i + 11] != 's';
+	cr_assert_geq(pages, 30, "%zu pages", pages);
+	free(pdf);
+	free(payload);
+	free(rec);
+	kesu_batch_free(b);
+}
