@@ -122,7 +122,7 @@ check "no cell starts with a bare =" bash -c "! grep -qE '(^|,)\"?=' '$WORK/revi
 
 # D4: filter values are checked; show takes what list prints.
 expect_exit 2 "a misspelt outcome" "$KESU" ledger list --ledger "$R" --outcome SUCESS
-check "it names the allowed outcomes" grep -q "SUCCESS, UNVERIFIED, FAILED, INTERRUPTED or ABANDONED" "$WORK/err"
+check "it names the allowed outcomes" grep -q "SUCCESS, ERASED_WITH_EXCEPTIONS, UNVERIFIED, FAILED, INTERRUPTED or ABANDONED" "$WORK/err"
 check "and prints no table" test ! -s "$WORK/out"
 expect_exit 2 "a date that does not exist" "$KESU" ledger list --ledger "$R" --since 2026-02-30
 check "it says how to write a date" grep -q "is not a date: use YYYY-MM-DD" "$WORK/err"

@@ -339,7 +339,7 @@ Test(ledger, filter_values_are_checked)
 		{{.since_utc = "2026-11-01T25:00:00Z"}, "not a date"},
 		{{.since_utc = "2026-11-01+09:00"}, "not a date"},
 		{{.since_utc = "2026-11-30", .until_utc = "2026-11-01"}, "before since"},
-		{{.outcome = "SUCESS"}, "SUCCESS, UNVERIFIED, FAILED, INTERRUPTED or ABANDONED"},
+		{{.outcome = "SUCESS"}, "SUCCESS, ERASED_WITH_EXCEPTIONS, UNVERIFIED, FAILED, INTERRUPTED or ABANDONED"},
 		{{.outcome = "success"}, "is not SUCCESS"},
 		{{.classification = "2"}, "is not I, II or III"},
 		{{.purpose = "dispose"}, "disposal, lease-return, repair or reuse"},
