@@ -4,6 +4,7 @@
  * record keeps. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "canonical_json.h"
 #include "json_members.h"
@@ -27,6 +28,36 @@ static int check_date(const char *date, time_t now, char *err, size_t errsize)
 	if (strcmp(date, today) > 0) {
 		snprintf(err, errsize, "date %s is after today (%s): record a hand-over once it happened",
 			 date, today);
+		return -1;
+	}
+	return 0;
+}
+
+/* The local day of a record's ended_utc, or "" when it has none. */
+static void local_day(const char *utc, char day[16])
+{
+	struct tm tm = {0};
+	const char *end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	day[0] = '\0';
+	if (!end || *end)
+		return;
+	time_t t = timegm(&tm);
+	localtime_r(&t, &tm);
+	strftime(day, 16, "%Y-%m-%d", &tm);
+}
+
+/* A hand-over comes after the rest: its day cannot be before the day of
+ * the record that gave the medium its state. */
+static int check_order(const struct kesu_medium *m, const char *date, char *err, size_t errsize)
+{
+	char day[16];
+	if (!m->state_event || !m->state_event->seq)
+		return 0;
+	local_day(m->state_event->when_utc, day);
+	if (day[0] && strcmp(date, day) < 0) {
+		snprintf(err, errsize, "date %s is before ledger record %llu (%s, %s): the hand-over "
+			 "comes after it", date, (unsigned long long)m->state_event->seq,
+			 m->state_event->kind, day);
 		return -1;
 	}
 	return 0;
@@ -69,7 +100,8 @@ enum kesu_handover_refusal kesu_handover_check(const struct kesu_medium *m,
 	if (check_text("the receiving organisation", KESU_CTX_ORGANISATION, h->to, true, err, errsize) ||
 	    check_text("the receiver's name", KESU_CTX_WITNESS, h->received_by, false, err, errsize) ||
 	    check_text("the reason", KESU_CTX_LOCATION, h->force_reason, false, err, errsize) ||
-	    (h->date && check_date(h->date, now, err, errsize)))
+	    (h->date && (check_date(h->date, now, err, errsize) ||
+			 check_order(m, h->date, err, errsize))))
 		return KESU_HANDOVER_BAD_INPUT;
 	if (m->handover) {
 		snprintf(err, errsize, "%s was handed over already: ledger record %llu, %s, %s",

@@ -84,6 +84,9 @@ expect_exit 5 "a second hand-over is refused" "${MEDIA[@]}" dispose PC-M1 --dest
 check "naming the earlier one" grep -q 'was handed over already: ledger record 4, .*lease-return to Lessor Co., received by 受領 次郎' "$WORK/err"
 expect_exit 2 "a date that is not a calendar date is refused" "${MEDIA[@]}" dispose PC-M2 \
 	--destination reuse --to X --force-reason why --date 2026-13-01
+expect_exit 2 "a date before the medium's last erasure is refused" "${MEDIA[@]}" dispose PC-M2 \
+	--destination reuse --to X --force-reason why --date 2000-01-01
+check "naming the record" grep -q 'date 2000-01-01 is before ledger record 3 (wipe, ' "$WORK/err"
 expect_exit 2 "an unknown destination is refused" "${MEDIA[@]}" dispose PC-M2 --destination bin --to X
 expect_exit 2 "invalid UTF-8 is never signed" "${MEDIA[@]}" dispose PC-M2 --destination recycle \
 	--to $'\xff\xfe'

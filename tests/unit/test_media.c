@@ -227,7 +227,10 @@ Test(media, bad_dates_and_text_are_refused)
 	cr_assert(strstr(err, "2026-02-30"), "%s", err);
 	h.date = "2999-01-01";
 	cr_assert_eq(kesu_handover_check(m, &h, time(NULL), err, sizeof(err)), KESU_HANDOVER_BAD_INPUT);
-	h.date = "2026-01-05";
+	h.date = "2026-12-04"; /* the erasure ended 2026-12-06T01:00Z */
+	cr_assert_eq(kesu_handover_check(m, &h, time(NULL), err, sizeof(err)), KESU_HANDOVER_BAD_INPUT);
+	cr_assert(strstr(err, "is before ledger record 1 (wipe, 2026-12-0"), "%s", err);
+	h.date = "2026-12-06";
 	h.to = "Bad\xff";
 	cr_assert_eq(kesu_handover_check(m, &h, time(NULL), err, sizeof(err)), KESU_HANDOVER_BAD_INPUT);
 	cr_assert(strstr(err, "UTF-8"), "%s", err);
