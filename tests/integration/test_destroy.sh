@@ -134,4 +134,14 @@ refused "a second destruction under the same entry" "already used by job" \
 	--approval "$WORK/a.kesu-approval" --witness W --serial SN-APPROVED
 expect_exit 0 "a medium named by its asset number alone" "$KESU" destroy --technique crush --asset PC-9
 check "its subject is the asset" bash -c "sqlite3 '$LEDGER' \"SELECT count(*) FROM jobs WHERE device_key = 'asset:PC-9'\" | grep -qx 1"
+# ---- the system disk is refused (read-only use or not: it is not to be destroyed here) ----
+rootdev=$(mountpoint -d /)
+sys=$(readlink -f "/sys/dev/block/$rootdev" 2>/dev/null || true)
+if [ -n "$sys" ] && [ -e "$sys" ]; then
+	[ -e "$sys/partition" ] && sys=$(dirname "$sys")
+	before=$(records)
+	expect_exit 5 "the system disk is refused" "$KESU" destroy --technique drill "/dev/$(basename "$sys")"
+	check "it says why in one line" bash -c "test \$(wc -l <'$WORK/err') -eq 1 && grep -q 'running system' '$WORK/err'"
+	check "nothing recorded" test "$(records)" = "$before"
+fi
 finish
