@@ -72,7 +72,8 @@ bool cli_record_gets_document(const char *kind, const char *outcome)
 	/* Records from before "kind" existed are all wipes. */
 	bool wipe = !kind || !*kind || !strcmp(kind, "wipe");
 	return wipe && outcome && (!strcmp(outcome, "SUCCESS") || !strcmp(outcome, "UNVERIFIED") ||
-				   !strcmp(outcome, "FAILED"));
+				   !strcmp(outcome, "FAILED") ||
+				   !strcmp(outcome, "ERASED_WITH_EXCEPTIONS"));
 }
 
 void cli_document_path(const char *cert_dir, const char *certificate_id, char *buf, size_t size)
@@ -148,7 +149,9 @@ static int issue(struct cli_station *st, const struct issue_ctl *ctl,
 	}
 	if (code == KESU_EXIT_OK)
 		printf("%s: %s for record %llu (job %s, %s)\n", path,
-		       !strcmp(outcome, "SUCCESS") ? "certificate" : "failure report",
+		       !strcmp(outcome, "SUCCESS") ? "certificate"
+		       : !strcmp(outcome, "ERASED_WITH_EXCEPTIONS") ? "certificate with exceptions"
+		       : "failure report",
 		       (unsigned long long)seq, job_id, outcome);
 	free(payload);
 	json_object_put(rec);

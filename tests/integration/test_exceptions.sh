@@ -61,6 +61,10 @@ check "payload: document certificate, version 3, the exceptions" \
 expect_exit 8 "cert verify: not a certificate of the whole medium" "$KESU" cert verify "$cert"
 check "cert verify says its own word" grep -qx "ERASED WITH EXCEPTIONS" "$WORK/out"
 check "... and why" grep -q "erased with exceptions, NOT a certificate of the whole medium" "$WORK/out"
+rm "$cert"
+expect_exit 0 "kesu cert issue makes it again from the ledger" "$KESU" cert issue "$job"
+check "... and calls it a certificate with exceptions" grep -q "certificate with exceptions for record" "$WORK/out"
+check "... the same document kind" test "$("$KESU" cert show "$cert" | jq -r .outcome)" = ERASED_WITH_EXCEPTIONS
 
 # 2. The default (--hpa=check) on an overwrite also leaves the HPA.
 use check; dev=$(new_drive check)
