@@ -58,6 +58,13 @@ check "it is not called a failure report" bash -c "! grep -q '失敗報告書\|F
 check "payload: document certificate, version 3, the exceptions" \
 	jq -e '.document == "certificate" and .kesu_certificate == 3 and
 	       .outcome == "ERASED_WITH_EXCEPTIONS" and .exceptions[0].kind == "hidden-area"' "$WORK/payload.json"
+if command -v zbarimg >/dev/null; then
+	pdftoppm -r 200 -png "$cert" "$WORK/qr"
+	qpdf --show-attachment=kesu-payload.json "$cert" >"$WORK/exact.json" # the signed bytes
+	qr=$(for page in "$WORK"/qr-*.png; do zbarimg -q --raw "$page" 2>/dev/null && break; done)
+	check "the QR code cannot pass for a certificate's (${qr%%:*})" \
+		test "$qr" = "KESU-CERT-WITH-EXCEPTIONS:$(jq -r .certificate_id "$WORK/exact.json"):$(b2sum -l 256 "$WORK/exact.json" | cut -d' ' -f1)"
+fi
 expect_exit 8 "cert verify: not a certificate of the whole medium" "$KESU" cert verify "$cert"
 check "cert verify says its own word" grep -qx "ERASED WITH EXCEPTIONS" "$WORK/out"
 check "... and why" grep -q "erased with exceptions, NOT a certificate of the whole medium" "$WORK/out"

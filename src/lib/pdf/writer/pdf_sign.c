@@ -81,6 +81,8 @@ static void qr_text(const struct cert *c, char *out, size_t size)
 	if (c->failure)
 		snprintf(out, size, "KESU-FAILURE-REPORT:NOT-SANITIZED:%s:%s:%s", c->outcome, c->id,
 			 c->payload_hash);
+	else if (c->with_exceptions) /* erased, but not the whole medium */
+		snprintf(out, size, "KESU-CERT-WITH-EXCEPTIONS:%s:%s", c->id, c->payload_hash);
 	else
 		snprintf(out, size, "KESU-CERT:%s:%s", c->id, c->payload_hash);
 }
@@ -181,6 +183,12 @@ void Kesu_pdf_draw_technical(struct pdf *p)
 		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 8, true, "不合格・失敗報告書");
 		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 15, 8, true, "FAILURE REPORT");
 		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 25, 8, false, "not a certificate");
+	} else if (c->with_exceptions) {
+		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 8, true, "例外付き消去");
+		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 15, 6, false,
+				"KESU-CERT-WITH-EXCEPTIONS");
+		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 23, 6, false,
+				"erased with exceptions");
 	} else {
 		Kesu_pdf_text_center(p, qx + QR_BOX_W / 2, top + qsize + 5, 6, false,
 				"KESU-CERT:ID:BLAKE2b-256");
