@@ -1,70 +1,31 @@
 /* The photographs of a destruction: JPEG or PNG only, bounded, checked
- * by their magic bytes and by loading them as the certificate will, and
- * hashed (SHA-256 of the file's bytes) into the signed record. */
+ * as the certificate will show them (a PNG decoded whole, a JPEG's markers
+ * walked: photo_decode.h), and hashed (SHA-256 of the file's bytes) into
+ * the signed record. The check runs in this process: the decoders never
+ * abort, where libharu's own PNG loader lets libpng abort() on a damaged
+ * file. */
 #include <errno.h>
-#include <fcntl.h>
-#include <hpdf.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "byteorder.h"
 #include "kesu/destroy.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
+#include "photo_decode.h"
 
-static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
+/* What the certificate will make of it: the same decode or walk. */
+static int loads(const unsigned char *d, size_t len, bool png, char *why, size_t whysize)
 {
-	(void)detail;
-	HPDF_STATUS *first = user;
-	if (!*first)
-		*first = error;
-}
-
-/* A PNG's width and height from its IHDR (the first chunk). */
-static int png_pixels(const unsigned char *d, size_t len, uint64_t *pixels)
-{
-	if (len < 24 || memcmp(d + 12, "IHDR", 4) != 0)
-		return -1;
-	*pixels = (uint64_t)kesu_load_be32(d + 16) * kesu_load_be32(d + 20);
-	return 0;
-}
-
-static int load_here(const unsigned char *d, size_t len, bool png)
-{
-	HPDF_STATUS first = 0;
-	HPDF_Doc doc = HPDF_New(on_error, &first);
-	if (!doc)
-		return -ENOMEM;
-	HPDF_Image img = png ? HPDF_LoadPngImageFromMem(doc, d, (HPDF_UINT)len)
-			     : HPDF_LoadJpegImageFromMem(doc, d, (HPDF_UINT)len);
-	bool ok = img && !first && HPDF_Image_GetWidth(img) > 0 && HPDF_Image_GetHeight(img) > 0;
-	HPDF_Free(doc);
-	return ok ? 0 : -KESU_EPARSE;
-}
-
-/* What libharu makes of it (the certificate draws it with the same call),
- * tried in a child process: libpng aborts the process on some damaged
- * images, which must cost a refusal, not kesu. */
-static int loads(const unsigned char *d, size_t len, bool png)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0) /* libpng's own messages: the caller says it in one line */
-			dup2(null, STDERR_FILENO);
-		_exit(load_here(d, len, png) == 0 ? 0 : 1);
+	if (!png) {
+		uint32_t w, h;
+		return Kesu_jpeg_check(d, len, &w, &h, why, whysize);
 	}
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -KESU_EPARSE;
+	struct photo_pixels px;
+	int rc = Kesu_png_decode(d, len, &px, why, whysize);
+	free(px.rgb);
+	return rc;
 }
 
 int kesu_destroy_photo_check(const char *what, const unsigned char *data, size_t len,
@@ -82,18 +43,10 @@ int kesu_destroy_photo_check(const char *what, const unsigned char *data, size_t
 			 KESU_DESTROY_PHOTO_MAX >> 20);
 		return -KESU_EPARSE;
 	}
-	uint64_t pixels = 0;
-	if (png && (png_pixels(data, len, &pixels) < 0 || pixels > KESU_DESTROY_PHOTO_PIXELS)) {
-		snprintf(err, errsize, "%s: %s", what,
-			 pixels ? "the PNG has more than 40 million pixels" : "a damaged PNG");
-		return -KESU_EPARSE;
-	}
-	int rc = loads(data, len, png);
+	char why[KESU_ERRMSG_MAX / 2];
+	int rc = loads(data, len, png, why, sizeof(why));
 	if (rc) {
-		snprintf(err, errsize, "%s: %s", what,
-			 rc != -KESU_EPARSE ? strerror(-rc)
-				       : png ? "a damaged or unsupported PNG image"
-					     : "a damaged or unsupported JPEG image");
+		snprintf(err, errsize, "%s: %s", what, why);
 		return rc;
 	}
 	snprintf(type, 8, "%s", png ? "png" : "jpeg");

@@ -3,11 +3,14 @@
  * seals, technical block, n / m footers), with the technique and what it
  * reaches stated as NIST SP 800-88 and the standard say it, the earlier
  * erasure jobs of the medium, and the photographs with their SHA-256. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kesu/vocabulary.h"
 #include "pdf_destroy.h"
+#include "photo_decode.h"
 
 #define DASH "\xe2\x80\x94"
 #define PHOTO_COLS 3
@@ -181,16 +184,43 @@ static void earlier(struct pdf *p)
 	Kesu_pdf_row1(p, "消去記録", "Erasure jobs", text, VALUE_LINES);
 }
 
+/* The photograph as an image of the page. A PNG is decoded here and given
+ * to libharu as RGB pixels: libharu's PNG loader lets libpng abort() the
+ * process on a damaged file, and a verifier renders files it did not make.
+ * A JPEG is embedded as it is, once its markers are walked (libharu reads
+ * them unchecked). Both were checked by Kesu_cert_destruction_files: a
+ * failure now (memory) fails the render, never draws a different page. */
+static HPDF_Image photo_image(struct pdf *p, const struct cert_photo *ph)
+{
+	char why[256];
+	uint32_t w, h;
+	struct photo_pixels px;
+	HPDF_Image img = NULL;
+	int rc = 0;
+	if (!ph->file)
+		return NULL;
+	if (!strcmp(ph->type, "png")) {
+		rc = Kesu_png_decode(ph->file->data, ph->file->len, &px, why, sizeof(why));
+		if (rc == 0)
+			img = HPDF_LoadRawImageFromMem(p->doc, px.rgb, px.width, px.height,
+						       HPDF_CS_DEVICE_RGB, 8);
+		free(px.rgb);
+	} else {
+		rc = Kesu_jpeg_check(ph->file->data, ph->file->len, &w, &h, why, sizeof(why));
+		if (rc == 0)
+			img = HPDF_LoadJpegImageFromMem(p->doc, ph->file->data,
+							(HPDF_UINT)ph->file->len);
+	}
+	if (rc && !p->error)
+		p->error = rc == -ENOMEM ? HPDF_FAILD_TO_ALLOC_MEM : HPDF_INVALID_IMAGE;
+	return img;
+}
+
 /* One photograph in its cell: the image scaled to fit, its name, size and
  * SHA-256 below it. */
 static void photo(struct pdf *p, const struct cert_photo *ph, float x, float top, float w)
 {
-	HPDF_Image img = NULL;
-	if (ph->file)
-		img = !strcmp(ph->type, "png")
-			      ? HPDF_LoadPngImageFromMem(p->doc, ph->file->data, (HPDF_UINT)ph->file->len)
-			      : HPDF_LoadJpegImageFromMem(p->doc, ph->file->data,
-							  (HPDF_UINT)ph->file->len);
+	HPDF_Image img = photo_image(p, ph);
 	Kesu_pdf_rect(p, x, top, w, PHOTO_BOX_H + PHOTO_TEXT_H, NULL, &RGB_RULE, 0.4f);
 	if (img) {
 		float iw = (float)HPDF_Image_GetWidth(img), ih = (float)HPDF_Image_GetHeight(img);
