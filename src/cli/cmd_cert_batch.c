@@ -2,11 +2,14 @@
  * asset list or a period, each with its newest certificate, the media
  * without one first (kesu/batch.h). Also what a multi-drive wipe's job
  * summary is issued with (wipe_summary.c). */
+#include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "kesu/batch.h"
@@ -104,6 +107,11 @@ static int parse_batch(int argc, char **argv, struct batch_ctl *c)
 				 "--asset-file FILE.csv, or --since DATE --until DATE"), -1;
 	if ((c->purpose || c->department) && !c->since && !c->until)
 		return cli_error("cert batch: --purpose and --department go with --since/--until"), -1;
+	/* checked before anything is recorded: a batch is never left half issued */
+	char dir[KESU_PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", c->out ? c->out : ".");
+	if (c->out && access(dirname(dir), W_OK) != 0)
+		return cli_error("-o %s: cannot write into %s: %s", c->out, dir, strerror(errno)), -1;
 	return 0;
 }
 

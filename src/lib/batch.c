@@ -104,17 +104,18 @@ static int add_seen(struct kesu_batch *b, size_t *cap, const struct ident *id,
 	return 0;
 }
 
-static void take(struct kesu_batch_member *m, enum rec_kind k, const struct kesu_ledger_row *row)
+static int take(struct kesu_batch_member *m, enum rec_kind k, const struct kesu_ledger_row *row)
 {
 	char **text = k == REC_DESTRUCTION ? &m->destruction : &m->erasure;
 	char *copy = strdup(row->record);
 	if (!copy)
-		return;
+		return -ENOMEM;
 	free(*text);
 	*text = copy;
 	snprintf(k == REC_DESTRUCTION ? m->destruction_hash : m->erasure_hash, 65, "%s", row->hash);
 	*(k == REC_DESTRUCTION ? &m->destruction_seq : &m->erasure_seq) = row->seq;
 	m->last_seq = row->seq;
+	return 0;
 }
 
 struct walk {
@@ -138,14 +139,15 @@ static int on_record(const struct kesu_ledger_row *row, void *ctx)
 	record_ident(doc, &id);
 	bool found = false;
 	for (size_t i = 0; i < b->n; i++)
-		if (Kesu_batch_matches(&b->members[i].id, id.serial, id.size, id.asset, id.job_id)) {
-			take(&b->members[i], k, row);
+		if (!w->error &&
+		    Kesu_batch_matches(&b->members[i].id, id.serial, id.size, id.asset, id.job_id)) {
+			w->error = take(&b->members[i], k, row);
 			found = true;
 		}
 	if (!found && range && (id.serial[0] || id.asset[0])) {
 		w->error = add_seen(b, &w->cap, &id, doc);
 		if (w->error == 0)
-			take(&b->members[b->n - 1], k, row);
+			w->error = take(&b->members[b->n - 1], k, row);
 	}
 	json_object_put(doc);
 	return w->error;

@@ -153,12 +153,16 @@ d2=$(attach "$(make_image c2.img 16M)")
 d3=$(attach "$(make_image c3.img 16M)")
 expect_exit 0 "the contractor erases two drives under the city's approval" con "${WIPE[@]}" \
 	--approval "$CITY/lease.kesu-approval" --asset PC-002,PC-003 --method dod-3pass "$d2" "$d3"
+# the drives' certificates (the job summary of the two-drive wipe is a batch, not imported)
+mapfile -t CON_CERTS < <(sed -n 's/^  certificate: //p' "$WORK/out")
+check "two certificates and a job summary" test "${#CON_CERTS[@]}" -eq 2 -a \
+	"$(grep -c 'batch certificate KESU-.* of 2 media (COMPLETE)' "$WORK/out")" -eq 1
 # the city's own wipe above spent PC-001: status shows it erased here
 expect_exit 1 "approval status before the import: two pending (exit 1)" city approval status \
 	"$CITY/lease.kesu-approval"
 check "PC-002 pending before the import" grep -qE "^2 +- +PC-002 +pending" "$WORK/out"
 expect_exit 0 "the city imports both certificates" city cert import --approval "$CITY/lease.kesu-approval" \
-	"$CON"/data/kesu/certificates/kesu-*.pdf
+	"${CON_CERTS[@]}"
 check "two received-certificate records" test "$(sqlite3 "$CITY/data/kesu/ledger.sqlite" \
 	"SELECT count(*) FROM jobs WHERE json_extract(record, '\$.kind') = 'received-certificate'")" -eq 2
 # the city files its approvals where kesu looks them up by number
@@ -170,7 +174,7 @@ check "status: PC-001 erased by the city" jq -e '.media[0].state == "erased" and
 check "status: PC-002 and PC-003 received from the contractor" \
 	jq -e '[.media[1,2] | .state == "received" and .by == "株式会社ショウキョ" and (.certificate_id | startswith("KESU-"))] == [true, true]' "$WORK/out"
 expect_exit 5 "the same certificates again: duplicates" city cert import \
-	--approval "$CITY/lease.kesu-approval" "$CON"/data/kesu/certificates/kesu-*.pdf
+	--approval "$CITY/lease.kesu-approval" "${CON_CERTS[@]}"
 check "each duplicate is one line" test "$(grep -c "already received" "$WORK/err")" -eq 2
 
 # a third medium pending: a new approval with one erased, one pending

@@ -139,7 +139,7 @@ check "$dev1 is all zeros" cmp -n "$size" "$dev1" /dev/zero
 check "$dev2 is all zeros" cmp -n "$size" "$dev2" /dev/zero
 expect_exit 0 "kesu ledger verify" "$KESU" ledger verify --ledger "$L" --pubkey "${K%.key}.pub"
 certs=("$C"/*.pdf)
-check "two certificates were written" test "${#certs[@]}" -eq 2
+check "two certificates and the wipe's job summary were written" test "${#certs[@]}" -eq 3
 for pdf in "${shown[@]}"; do
 	expect_exit 0 "kesu cert verify $(basename "$pdf")" \
 		"$KESU" cert verify --pubkey "${K%.key}.pub" --ledger "$L" "$pdf"

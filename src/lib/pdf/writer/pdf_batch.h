@@ -25,16 +25,14 @@ struct cert_batch_member {
 	struct cert_batch_doc erasure, destruction;
 };
 
-#define BATCH_OUTCOMES 6 /* SUCCESS ... MISSING, in the order of the totals */
+/* SUCCESS, ERASED_WITH_EXCEPTIONS, DESTROYED, UNVERIFIED, FAILED, MISSING:
+ * the member outcomes, in the order of totals[] */
+#define BATCH_OUTCOMES 6
 struct cert_batch {
 	char selection[2 * CERT_TEXT]; /* what was selected, as one line */
 	long long totals[BATCH_OUTCOMES], media;
 	struct cert_batch_member *members; /* malloc'd */
 	size_t n;
 };
-
-/* "SUCCESS", "ERASED_WITH_EXCEPTIONS", "DESTROYED", "UNVERIFIED",
- * "FAILED", "MISSING": the member outcomes a batch may list. */
-const char *Kesu_batch_outcome_name(size_t i);
 
 #endif

@@ -13,11 +13,6 @@
 static const char *const outcomes[BATCH_OUTCOMES + 1] = {
 	"SUCCESS", "ERASED_WITH_EXCEPTIONS", "DESTROYED", "UNVERIFIED", "FAILED", "MISSING", NULL};
 
-const char *Kesu_batch_outcome_name(size_t i)
-{
-	return i < BATCH_OUTCOMES ? outcomes[i] : "";
-}
-
 static int read_doc(struct pj_reader *r, json_object *o, const char *path, bool destruction,
 		    struct cert_batch_doc *d)
 {
