@@ -283,3 +283,85 @@ Test(batch, fifteen_hundred_media_render, .timeout = 120)
 	free(rec);
 	kesu_batch_free(b);
 }
+
+/* kesu cert verify --members: each listed certificate is matched by its
+ * id and the record hash it carries; a received one by its payload's
+ * SHA-256. */
+Test(batch, refs_and_member_check)
+{
+	const char *payload =
+		"{\"document\":\"batch-certificate\",\"members\":["
+		"{\"asset\":\"A1\",\"serial\":\"S1\",\"erasure\":{\"certificate_id\":\"KESU-20261206-00000001\","
+		"\"record_hash\":\"aa\"},\"destruction\":{\"certificate_id\":\"KESU-20261206-00000002\","
+		"\"record_hash\":\"bb\"}},"
+		"{\"asset\":\"A2\",\"erasure\":null,\"destruction\":null},"
+		"{\"asset\":\"A3\",\"erasure\":{\"certificate_id\":\"KESU-20261206-00000003\",\"record_hash\":\"cc\","
+		"\"payload_hash\":\"sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"},"
+		"\"destruction\":null}]}";
+	struct kesu_batch_ref *refs;
+	size_t n;
+	char err[512];
+	cr_assert_eq(kesu_batch_refs(payload, strlen(payload), &refs, &n, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(n, 3, "the missing member has no certificate");
+	cr_assert_str_eq(refs[1].what, "destruction");
+	cr_assert_str_eq(refs[0].medium, "asset A1, serial S1");
+	const char *member = "{\"certificate_id\":\"KESU-20261206-00000001\",\"ledger\":{\"record_hash\":\"aa\"}}";
+	cr_assert_eq(kesu_batch_ref_check(&refs[0], member, strlen(member), err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_batch_ref_check(&refs[1], member, strlen(member), err, sizeof(err)), -KESU_EVERIFY);
+	cr_assert(strstr(err, "not KESU-20261206-00000002"), "%s", err);
+	const char *rehashed = "{\"certificate_id\":\"KESU-20261206-00000001\",\"ledger\":{\"record_hash\":\"ab\"}}";
+	cr_assert_eq(kesu_batch_ref_check(&refs[0], rehashed, strlen(rehashed), err, sizeof(err)), -KESU_EVERIFY);
+	cr_assert(strstr(err, "ledger record"), "%s", err);
+	/* a received certificate: "abc" is the payload whose SHA-256 is named */
+	char abc[] = "abc";
+	snprintf(refs[2].certificate_id, sizeof(refs[2].certificate_id), "%s", "KESU-20261206-00000003");
+	cr_assert_eq(kesu_batch_ref_check(&refs[2], abc, 3, err, sizeof(err)), -KESU_EVERIFY,
+		     "the id is checked first");
+	const char *received = "{\"certificate_id\":\"KESU-20261206-00000003\"}";
+	cr_assert_eq(kesu_batch_ref_check(&refs[2], received, strlen(received), err, sizeof(err)),
+		     -KESU_EVERIFY);
+	cr_assert(strstr(err, "not the one received"), "%s", err);
+	free(refs);
+	const char *wipe = "{\"document\":\"certificate\"}";
+	cr_assert_eq(kesu_batch_refs(wipe, strlen(wipe), &refs, &n, err, sizeof(err)), -KESU_EPARSE);
+}
+
+/* A contractor's certificate received into the ledger is the member's
+ * erasure, identified by its payload's hash. */
+Test(batch, received_certificate_member)
+{
+	char id[KESU_JOB_ID_LEN + 1], hash[65], err[512];
+	uint64_t seq;
+	kesu_ledger_new_id(id);
+	char rec[1024];
+	int len = snprintf(rec, sizeof(rec),
+		"{\"certificate\":{\"ended_utc\":\"2026-12-01T10:00:00Z\",\"id\":\"KESU-20261201-0000000C\","
+		"\"payload_hash\":\"sha256:00\"},\"contractor\":{\"name\":\"株式会社ショウキョ\"},"
+		"\"ended_utc\":\"2026-12-02T10:00:00Z\",\"job_id\":\"%s\",\"kind\":\"received-certificate\","
+		"\"media\":{\"asset_number\":\"C1\"},\"outcome\":\"SUCCESS\"}", id);
+	cr_assert_eq(kesu_ledger_append(ledger, "approval:x", "received-certificate", rec, (size_t)len,
+					sk, id, &seq, hash, err, sizeof(err)), 0, "%s", err);
+	struct kesu_batch_expected e[1] = {by_asset("C1")};
+	struct kesu_batch_selection sel = {.by = KESU_BATCH_BY_ASSETS, .asset_file = "c.csv",
+					   .expected = e, .n_expected = 1};
+	struct kesu_batch *b = collect(&sel);
+	cr_assert_str_eq(b->members[0].outcome, "SUCCESS");
+	struct kesu_job_context ctx = {.operator_name = "op"};
+	size_t rlen;
+	char *text = kesu_batch_record(b, &ctx, id, "KESU-20261206-0A0B0C0D", 1765000000, &rlen);
+	struct kesu_batch_ref *refs;
+	size_t n;
+	cr_assert_eq(kesu_batch_refs(text, rlen, &refs, &n, err, sizeof(err)), -KESU_EPARSE,
+		     "a record is not a payload");
+	char *payload = kesu_batch_payload(text, seq + 1, "ff", 1765000000, &rlen);
+	cr_assert_eq(kesu_batch_refs(payload, rlen, &refs, &n, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(refs[0].certificate_id, "KESU-20261201-0000000C");
+	cr_assert_str_eq(refs[0].payload_hash, "sha256:00");
+	cr_assert(strstr(payload, "\"source\":\"received\""));
+	cr_assert(strstr(payload, "株式会社ショウキョ"));
+	free(refs);
+	free(payload);
+	free(text);
+	kesu_batch_free(b);
+}
