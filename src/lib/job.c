@@ -402,7 +402,9 @@ static void reread_reallocated(struct kesu_job *job)
 {
 	struct kesu_job_result *r = &job->result;
 	r->reallocated_after = -1;
-	if (!job->real_drive || r->device.smart.reallocated_sectors < 0)
+	/* only an overwrite is judged by it (job_exceptions.c) */
+	if (!job->real_drive || r->device.smart.reallocated_sectors < 0 ||
+	    r->method.technique != KESU_TECHNIQUE_OVERWRITE)
 		return;
 	struct kesu_device *now = malloc(sizeof(*now));
 	if (!now)
