@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kesu/vocabulary.h"
 #include "pdf_internal.h"
 #include "pdf_batch.h"
 
@@ -61,6 +62,15 @@ static void draw_top(struct pdf *p)
 	const struct cert *c = p->cert;
 	float top = p->y, right = PAGE_W - MARGIN_R;
 	char line[CERT_TEXT + 64], date[96];
+	/* the class marking, top left, as on every kesu document */
+	const struct kesu_term *t = kesu_vocab_find(KESU_VOCAB_CLASS, c->classification);
+	if (t) {
+		snprintf(line, sizeof(line), "%s%s / Class %s", p->class_label, t->ja, c->classification);
+		float w = Kesu_pdf_width(p, 8.5f, line, strlen(line)) + 10;
+		Kesu_pdf_rect(p, MARGIN_X, top - 6, w, 14.5f, NULL, &p->accent, 0.9f);
+		Kesu_pdf_color(p, p->accent);
+		Kesu_pdf_text_bold(p, MARGIN_X + 5, top - 3, 8.5f, line);
+	}
 	snprintf(line, sizeof(line), "No. %s", c->id);
 	Kesu_pdf_color(p, RGB_BLACK);
 	Kesu_pdf_text(p, right - Kesu_pdf_width(p, 8.5f, line, strlen(line)), top - 6, 8.5f, line);
