@@ -380,6 +380,16 @@ static void conclude_interrupted(struct kesu_job *job, int rc, const struct kesu
 	}
 }
 
+/* Appends sep and text to buf only when both fit whole: a signed reason
+ * is never cut inside a character (the record's "exceptions" has each
+ * line in full anyway). */
+static void append_whole(char *buf, size_t size, const char *sep, const char *text)
+{
+	size_t n = strlen(buf);
+	if (n + strlen(sep) + strlen(text) < size)
+		snprintf(buf + n, size - n, "%s%s", sep, text);
+}
+
 /* Everything asked for was written and verified: SUCCESS, or erased
  * with the exceptions kesu_job_exceptions finds, summed up in the reason. */
 static void conclude_erased(struct kesu_job_result *r)
@@ -389,10 +399,9 @@ static void conclude_erased(struct kesu_job_result *r)
 	r->reason[0] = r->reason_ja[0] = '\0';
 	for (unsigned i = 0; i < r->nexceptions; i++) {
 		char en[400], ja[400];
-		size_t ne = strlen(r->reason), nj = strlen(r->reason_ja);
 		kesu_exception_detail(&r->exceptions[i], en, sizeof(en), ja, sizeof(ja));
-		snprintf(r->reason + ne, sizeof(r->reason) - ne, "%s%s", ne ? "; " : "erased with exceptions: ", en);
-		snprintf(r->reason_ja + nj, sizeof(r->reason_ja) - nj, "%s%s", nj ? "。" : "例外付き消去: ", ja);
+		append_whole(r->reason, sizeof(r->reason), i ? "; " : "erased with exceptions: ", en);
+		append_whole(r->reason_ja, sizeof(r->reason_ja), i ? "。" : "例外付き消去: ", ja);
 	}
 }
 
