@@ -103,4 +103,22 @@ use crypto2; dev=$(new_drive crypto2)
 expect_exit 0 "the same erase with the default verification: SUCCESS" \
 	"$SIM" "${WIPE[@]}" --method ata-sanitize-crypto "$dev"
 
+# 6. Under a prior approval: the entry is not spent; kesu approval status
+#    shows the state "exceptions" (例外付き消去).
+expect_exit 0 "an approver key" "$KESU" key generate --role approver --name "Approver" \
+	--no-passphrase -o "$WORK/approver.key"
+expect_exit 0 "trusted" "$KESU" trust add --role approver --name "Approver" "$WORK/approver.pub"
+printf 'asset,description\nPC-001,desk\n' >"$WORK/media.csv"
+expect_exit 0 "an approval for PC-001" "$KESU" approve --media-file "$WORK/media.csv" --class III \
+	--purpose lease-return --methods zero --valid-until "$(date -d '+30 days' +%F)" \
+	--name "Approver" --key "$WORK/approver.key" -o "$WORK/lease.kesu-approval"
+use approved; dev=$(new_drive approved)
+KESU_SIM=ata-hdd,hpa=64
+expect_exit 10 "an approved medium erased with exceptions" "$SIM" "${WIPE[@]}" "${ZERO[@]}" --hpa keep \
+	--approval "$WORK/lease.kesu-approval" --asset PC-001 "$dev"
+expect_exit 1 "approval status: not every medium has its proof" \
+	"$KESU" approval status --json "$WORK/lease.kesu-approval"
+check "the medium's state is exceptions" \
+	jq -e '.media[0].state == "exceptions" and .media[0].failures == 0' "$WORK/out"
+
 finish
