@@ -169,19 +169,46 @@ static bool job_record(struct json_object *rec)
 	return !*kind || !strcmp(kind, "wipe") || !strcmp(kind, "verify");
 }
 
-/* An event's list row: when (local time), by whom, its kind and what. */
+/* An event's time, who did it and what it was. Trust and signature
+ * records say "at_utc", "by" and an action; destruction, hand-over and
+ * batch records are dated and signed like a job ("ended_utc", operator). */
 static void event_cells(struct json_object *rec, char *at, size_t atsize, const char **op,
 			char *what, size_t whatsize)
 {
 	struct tm tm = {0};
-	const char *utc = field(rec, "at_utc"), *end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	const char *utc = *field(rec, "at_utc") ? field(rec, "at_utc") : field(rec, "ended_utc");
+	const char *end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	char local[40] = "";
 	if (end && !*end)
 		kesu_time_local(timegm(&tm), local);
 	snprintf(at, atsize, "%s", local);
-	*op = *field(rec, "by") ? field(rec, "by") : "-";
-	snprintf(what, whatsize, "%s%s%s%s%s", field(rec, "action"), *field(rec, "role") ? " " : "",
-		 field(rec, "role"), *field(rec, "name") ? " " : "", field(rec, "name"));
+	*op = *field(rec, "by") ? field(rec, "by")
+	      : *field(rec, "operator.name") ? field(rec, "operator.name") : "-";
+	const char *kind = field(rec, "kind");
+	if (!strcmp(kind, "destruction"))
+		snprintf(what, whatsize, "%s %s", field(rec, "outcome"),
+			 field(rec, "destruction.technique"));
+	else if (!strcmp(kind, "handover"))
+		snprintf(what, whatsize, "%s -> %s", field(rec, "destination"), field(rec, "to"));
+	else if (*field(rec, "outcome"))
+		snprintf(what, whatsize, "%s %s", field(rec, "outcome"), field(rec, "certificate_id"));
+	else
+		snprintf(what, whatsize, "%s%s%s%s%s", field(rec, "action"),
+			 *field(rec, "role") ? " " : "", field(rec, "role"),
+			 *field(rec, "name") ? " " : "", field(rec, "name"));
+}
+
+/* The medium an event is about, when it names one. */
+static const char *event_serial(struct json_object *rec)
+{
+	const char *s = field(rec, "media.serial");
+	if (!*s)
+		s = field(rec, "medium.serial");
+	if (!*s)
+		s = field(rec, "media.asset_number");
+	if (!*s)
+		s = field(rec, "medium.asset_number");
+	return *s ? s : "-";
 }
 
 static const char *const csv_columns[] = {
@@ -291,7 +318,7 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 		}
 		snprintf(at_text, sizeof(at_text), "%.10s %.5s", at, strlen(at) > 11 ? at + 11 : "");
 		cli_escape(by, op, sizeof(op));
-		cli_escape(event ? "-" : row->record ? field(rec, "media.serial") : row->device_key,
+		cli_escape(event ? event_serial(rec) : row->record ? field(rec, "media.serial") : row->device_key,
 			   serial, sizeof(serial));
 		cli_escape(!row->record ? "-" : event ? ev_kind
 					  : !strcmp(field(rec, "kind"), "verify") ? "(check)"
