@@ -14,13 +14,14 @@ static void status_usage(FILE *out)
 {
 	fputs("Usage: kesu approval status [--ledger PATH] [--trust PATH] [--json] FILE|NUMBER\n\n"
 	      "Lists every medium of the approval with its state from the ledger: pending,\n"
-	      "failed (jobs that did not end SUCCESS), erased (by whom, on which station,\n"
+	      "failed (jobs that did not end SUCCESS), exceptions (ERASED_WITH_EXCEPTIONS:\n"
+	      "not proof of the whole medium), erased (by whom, on which station,\n"
 	      "the certificate), received (a contractor's certificate, kesu cert import) or\n"
 	      "destroyed. NUMBER (A-YYYYMMDD-XXXXXXXX) is looked up among the *.kesu-approval\n"
 	      "files in ~/.config/kesu/approvals and the current directory.\n\n"
 	      "Exit status: 0 every medium has its proof (erased, received or destroyed),\n"
-	      "1 some are pending or failed, 2 bad arguments or files, 4 the approval is not\n"
-	      "signed by a trusted approver or was changed.\n",
+	      "1 some are pending, failed or exceptions, 2 bad arguments or files, 4 the\n"
+	      "approval is not signed by a trusted approver or was changed.\n",
 	      out);
 }
 
