@@ -92,6 +92,20 @@ int kesu_ledger_append(struct kesu_ledger *l, const char *subject, const char *k
 		       const char *record, size_t record_len, const struct kesu_secret_key *sk,
 		       const char *id, uint64_t *seq, char hash_hex[65], char *err, size_t errsize);
 
+/* The chain's last sequence number (0 when empty). */
+int kesu_ledger_head_seq(struct kesu_ledger *l, uint64_t *seq, char *err, size_t errsize);
+
+/* kesu_ledger_append only while the chain's last record is still head_seq
+ * (from kesu_ledger_head_seq, read before the ledger was judged): a
+ * decision taken on the ledger as it was (a hand-over allowed by the
+ * medium's state, a destruction under an unspent approval entry) is never
+ * recorded after another process changed it. -EAGAIN, nothing written,
+ * when a record was added since: read the ledger and judge again. */
+int kesu_ledger_append_at(struct kesu_ledger *l, uint64_t head_seq, const char *subject,
+			  const char *kind, const char *record, size_t record_len,
+			  const struct kesu_secret_key *sk, const char *id, uint64_t *seq_out,
+			  char hash_hex[65], char *err, size_t errsize);
+
 /* Whether an approval's entry is spent: 1 with job_id set when a finished
  * SUCCESS wipe record ran under approval number's entry, 0 when none, or
  * a negative error. */

@@ -3,6 +3,7 @@
  * App. G), as a signed "handover" ledger record. A medium that may still
  * hold data does not leave for lease return or reuse without a reason,
  * which the record keeps. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,8 +93,11 @@ static int refusal_exit(enum kesu_handover_refusal r)
 	return r == KESU_HANDOVER_BAD_INPUT ? KESU_EXIT_USAGE : KESU_EXIT_REFUSED;
 }
 
-/* Judges and appends the record; prints what was recorded. */
-static int record(struct dispose_ctl *c, struct cli_station *st, const struct kesu_medium *m)
+/* Judges and appends the record, on the ledger as it stood at head_seq;
+ * -EAGAIN when another process added a record meanwhile. Prints what was
+ * recorded. */
+static int record(struct dispose_ctl *c, struct cli_station *st, const struct kesu_medium *m,
+		  uint64_t head_seq)
 {
 	char err[KESU_ERRMSG_MAX], id[KESU_JOB_ID_LEN + 1], subject[128], hash[65];
 	time_t now = time(NULL);
@@ -108,9 +112,11 @@ static int record(struct dispose_ctl *c, struct cli_station *st, const struct ke
 		return cli_error("media dispose: the record is not valid text; nothing recorded"),
 		       KESU_EXIT_USAGE;
 	kesu_media_subject(m, subject, sizeof(subject));
-	int rc = kesu_ledger_append(st->ledger, subject, "handover", rec, len, st->sk, id, &seq, hash,
-				    err, sizeof(err));
+	int rc = kesu_ledger_append_at(st->ledger, head_seq, subject, "handover", rec, len, st->sk,
+				       id, &seq, hash, err, sizeof(err));
 	free(rec);
+	if (rc == -EAGAIN)
+		return rc;
 	if (rc < 0)
 		return cli_error("media dispose: not recorded: %s", err), cli_exit_for(rc);
 	char e1[256], e2[512];
@@ -124,6 +130,40 @@ static int record(struct dispose_ctl *c, struct cli_station *st, const struct ke
 	return KESU_EXIT_OK;
 }
 
+/* The medium's state is read, judged and recorded as one step: when
+ * another station or process records something in between (a second
+ * hand-over, a failed wipe), the append is refused and the medium judged
+ * again on the new ledger. */
+static int judge_and_record(struct dispose_ctl *c, struct cli_station *st)
+{
+	char err[KESU_ERRMSG_MAX], esc[256];
+	for (int attempt = 0; attempt < 8; attempt++) {
+		struct kesu_media_set *s = NULL;
+		uint64_t head = 0;
+		int rc = kesu_ledger_head_seq(st->ledger, &head, err, sizeof(err));
+		if (rc == 0)
+			rc = kesu_media_load(st->ledger, &s, err, sizeof(err));
+		if (rc < 0) {
+			kesu_media_set_free(s);
+			cli_error("%s", err);
+			return cli_exit_for(rc);
+		}
+		const struct kesu_medium *m = kesu_media_find_word(s, c->which);
+		if (!m) {
+			cli_error("media dispose: no record names the medium \"%s\" (kesu media list)",
+				  cli_escape(c->which, esc, sizeof(esc)));
+			kesu_media_set_free(s);
+			return KESU_EXIT_USAGE;
+		}
+		int code = record(c, st, m, head);
+		kesu_media_set_free(s);
+		if (code != -EAGAIN)
+			return code;
+	}
+	cli_error("media dispose: the ledger kept changing; nothing recorded, try again");
+	return KESU_EXIT_FAILURE;
+}
+
 int cli_media_dispose(int argc, char **argv)
 {
 	struct dispose_ctl c = {0};
@@ -134,24 +174,12 @@ int cli_media_dispose(int argc, char **argv)
 	if (c.operator_name && !cli_set_field(&flags, KESU_CTX_OPERATOR, "--operator", c.operator_name))
 		return KESU_EXIT_USAGE;
 	struct cli_station *st = calloc(1, sizeof(*st));
-	struct kesu_media_set *s = NULL;
-	char err[KESU_ERRMSG_MAX], esc[256];
 	int code = st ? cli_station_open_for_records(st, &flags, "media dispose",
 						     "who records the hand-over", c.ledger, c.key,
 						     c.passfile)
 		      : KESU_EXIT_FAILURE;
-	int rc = code == KESU_EXIT_OK ? kesu_media_load(st->ledger, &s, err, sizeof(err)) : 0;
-	if (rc < 0)
-		cli_error("%s", err), code = cli_exit_for(rc);
-	const struct kesu_medium *m = code == KESU_EXIT_OK ? kesu_media_find_word(s, c.which) : NULL;
-	if (code == KESU_EXIT_OK && !m) {
-		cli_error("media dispose: no record names the medium \"%s\" (kesu media list)",
-			  cli_escape(c.which, esc, sizeof(esc)));
-		code = KESU_EXIT_USAGE;
-	}
 	if (code == KESU_EXIT_OK)
-		code = record(&c, st, m);
-	kesu_media_set_free(s);
+		code = judge_and_record(&c, st);
 	if (st)
 		cli_station_close(st);
 	free(st);

@@ -134,10 +134,12 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 	return commit_or_rollback(l, rc, err, errsize);
 }
 
-int kesu_ledger_append(struct kesu_ledger *l, const char *subject, const char *kind,
-		       const char *record, size_t record_len, const struct kesu_secret_key *sk,
-		       const char *id, uint64_t *seq_out, char hash_hex[65], char *err,
-		       size_t errsize)
+/* Appends inside one write transaction; head_seq (when not NULL) must
+ * still be the chain's last record once the write lock is held. */
+static int append_locked(struct kesu_ledger *l, const char *subject, const char *kind,
+			 const char *record, size_t record_len, const struct kesu_secret_key *sk,
+			 const char *id, const uint64_t *head_seq, uint64_t *seq_out,
+			 char hash_hex[65], char *err, size_t errsize)
 {
 	if (!Kesu_json_is_canonical(record, record_len)) {
 		snprintf(err, errsize, "ledger: the %s record is not canonical JSON", kind);
@@ -146,14 +148,50 @@ int kesu_ledger_append(struct kesu_ledger *l, const char *subject, const char *k
 	int rc = Kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize);
 	if (rc < 0)
 		return rc;
+	if (head_seq) {
+		uint64_t now_seq;
+		uint8_t prev[32];
+		rc = chain_head(l, &now_seq, prev, err, errsize);
+		if (rc == 0 && now_seq != *head_seq) {
+			snprintf(err, errsize, "ledger %s: record %llu was added after the %s was "
+					       "judged on record %llu", l->path,
+				 (unsigned long long)now_seq, kind, (unsigned long long)*head_seq);
+			rc = -EAGAIN;
+		}
+	}
 	/* The row exists only inside this transaction before it is finished:
 	 * a crash leaves nothing, never an open "job" for an event. */
 	char plan[96];
 	snprintf(plan, sizeof(plan), "{\"kind\":\"%s\"}", kind);
-	rc = Kesu_ledger_insert_running(l, id, subject, plan, err, errsize);
+	if (rc == 0)
+		rc = Kesu_ledger_insert_running(l, id, subject, plan, err, errsize);
 	if (rc == 0)
 		rc = finish_locked(l, id, record, record_len, sk, seq_out, hash_hex, err, errsize);
 	return commit_or_rollback(l, rc, err, errsize);
+}
+
+int kesu_ledger_append(struct kesu_ledger *l, const char *subject, const char *kind,
+		       const char *record, size_t record_len, const struct kesu_secret_key *sk,
+		       const char *id, uint64_t *seq_out, char hash_hex[65], char *err,
+		       size_t errsize)
+{
+	return append_locked(l, subject, kind, record, record_len, sk, id, NULL, seq_out, hash_hex,
+			     err, errsize);
+}
+
+int kesu_ledger_append_at(struct kesu_ledger *l, uint64_t head_seq, const char *subject,
+			  const char *kind, const char *record, size_t record_len,
+			  const struct kesu_secret_key *sk, const char *id, uint64_t *seq_out,
+			  char hash_hex[65], char *err, size_t errsize)
+{
+	return append_locked(l, subject, kind, record, record_len, sk, id, &head_seq, seq_out,
+			     hash_hex, err, errsize);
+}
+
+int kesu_ledger_head_seq(struct kesu_ledger *l, uint64_t *seq, char *err, size_t errsize)
+{
+	uint8_t prev[32];
+	return chain_head(l, seq, prev, err, errsize);
 }
 
 static bool hex32(const char *hex, uint8_t out[32])

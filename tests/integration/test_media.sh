@@ -92,8 +92,19 @@ expect_exit 2 "invalid UTF-8 is never signed" "${MEDIA[@]}" dispose PC-M2 --dest
 	--to $'\xff\xfe'
 expect_exit 5 "reuse of the failed PC-M2 without a reason is refused" "${MEDIA[@]}" dispose PC-M2 \
 	--destination reuse --to "Dept B"
-expect_exit 0 "with --force-reason it is recorded" "${MEDIA[@]}" dispose PC-M2 --destination reuse \
-	--to "Dept B" --force-reason "=re-erased by Dept B before use"
+# Six stations hand PC-M2 over at once: the state is judged and recorded as
+# one step, so exactly one hand-over is recorded and the others are refused.
+for i in 1 2 3 4 5 6; do
+	( rc=0
+	  "${MEDIA[@]}" dispose PC-M2 --destination reuse --to "Dept B" \
+		--force-reason "=re-erased by Dept B before use" >"$WORK/race.$i.out" 2>&1 || rc=$?
+	  echo "$rc" >"$WORK/race.$i.rc" ) &
+done
+wait
+check "with --force-reason it is recorded, once of six at the same moment" \
+	test "$(cat "$WORK"/race.*.rc | sort | tr '\n' ' ')" = "0 5 5 5 5 5 "
+check "the five others were refused as a second hand-over" \
+	test "$(grep -l "already" "$WORK"/race.*.out | wc -l)" = 5
 expect_exit 0 "ledger export --json" "$KESU" ledger export --json
 check "the forced hand-over keeps its reason, state and the record it was judged on" python3 - "$WORK/out" <<'EOF'
 import json, sys

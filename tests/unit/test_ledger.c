@@ -408,6 +408,32 @@ Test(ledger, a_writing_open_makes_an_open_ledger_private)
 	cr_assert_eq(sb.st_mode & 0777, 0600);
 }
 
+/* A decision judged on the ledger at one head is recorded only while
+ * that is still the head: a stale judgement is refused, nothing written. */
+Test(ledger, an_append_at_a_stale_head_is_refused)
+{
+	struct kesu_ledger *l = ledger_with(2);
+	char err[256], id[KESU_JOB_ID_LEN + 1], id2[KESU_JOB_ID_LEN + 1], hash[65], rec[128];
+	uint64_t head, seq;
+	cr_assert_eq(kesu_ledger_head_seq(l, &head, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(head, 2);
+	kesu_ledger_new_id(id);
+	int n = snprintf(rec, sizeof(rec), "{\"job_id\":\"%s\",\"kind\":\"handover\"}", id);
+	cr_assert_eq(kesu_ledger_append_at(l, head, "medium:A", "handover", rec, (size_t)n, sk, id,
+					   &seq, hash, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(seq, 3);
+	kesu_ledger_new_id(id2);
+	n = snprintf(rec, sizeof(rec), "{\"job_id\":\"%s\",\"kind\":\"handover\"}", id2);
+	cr_assert_eq(kesu_ledger_append_at(l, head, "medium:A", "handover", rec, (size_t)n, sk, id2,
+					   &seq, hash, err, sizeof(err)), -EAGAIN);
+	cr_assert(strstr(err, "record 3 was added after the handover was judged on record 2"), "%s", err);
+	struct kesu_ledger_report r;
+	cr_assert_eq(kesu_ledger_verify(l, &pk, &r, err, sizeof(err)), 0, "%s", r.problem);
+	cr_assert_eq(r.records, 3, "the stale append wrote nothing");
+	cr_assert_eq(r.open_jobs, 0);
+	kesu_ledger_close(l);
+}
+
 Test(ledger, an_appended_event_is_chained_signed_and_leaves_no_open_job)
 {
 	struct kesu_ledger *l = ledger_with(2);
