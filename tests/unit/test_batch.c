@@ -365,3 +365,20 @@ Test(batch, received_certificate_member)
 	free(text);
 	kesu_batch_free(b);
 }
+
+/* More media than a payload holds: refused in one line, nothing made. */
+Test(batch, too_many_media)
+{
+	size_t n = KESU_BATCH_MEDIA_MAX + 1;
+	struct kesu_batch_expected *e = calloc(n, sizeof(*e));
+	for (size_t i = 0; i < n; i++)
+		snprintf(e[i].asset, sizeof(e[i].asset), "A%zu", i);
+	struct kesu_batch_selection sel = {.by = KESU_BATCH_BY_ASSETS, .asset_file = "x.csv",
+					   .expected = e, .n_expected = n};
+	struct kesu_batch *b = (struct kesu_batch *)1;
+	char err[512];
+	cr_assert_eq(kesu_batch_collect(ledger, &sel, &b, err, sizeof(err)), -KESU_EPARSE);
+	cr_assert_null(b);
+	cr_assert(strstr(err, "more than 1800 media"), "%s", err);
+	free(e);
+}
