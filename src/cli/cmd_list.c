@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "device_columns.h"
 #include "kesu/firmware.h"
+#include "kesu/host.h"
 #include "kesu/purge.h"
 
 #define CELL CLI_COL_TEXT_MAX
@@ -208,11 +209,26 @@ static void list_ask(struct kesu_device *dev, struct list_firmware *fw)
 	}
 }
 
+/* The machine the drives are in, as a wipe here would record it. */
+static struct json_object *host_json(void)
+{
+	struct kesu_host_identity h;
+	char err[8];
+	kesu_host_identity_read(NULL, &h, err, sizeof(err));
+	const char *names[] = {"asset_tag", "manufacturer", "product", "serial"};
+	const char *values[] = {h.asset_tag, h.manufacturer, h.product, h.serial};
+	struct json_object *o = json_object_new_object();
+	for (size_t i = 0; i < 4; i++)
+		json_object_object_add(o, names[i], values[i][0] ? json_object_new_string(values[i]) : NULL);
+	return o;
+}
+
 static int list_json(const struct cli_drive *drives, size_t n)
 {
 	struct json_object *doc = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
 	json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
+	json_object_object_add(doc, "host", host_json());
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(arr, cli_device_json_firmware(drives[i].dev, drives[i].caps,
 								    drives[i].why));

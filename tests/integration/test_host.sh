@@ -29,6 +29,9 @@ check "... with manufacturer, product, serial and asset tag" \
 expect_exit 0 "the certificate verifies (the page re-rendered from the payload)" "$KESU" cert verify "$cert"
 check "the ledger verifies" "$KESU" ledger verify
 
+KESU_DMI_DIR=$DMI/full "$KESU" list --json >"$WORK/list.json"
+check "kesu list --json names the host too" jq -e '.host.serial == "PF1ABCDE" and .host.product == "20L5CTO1WW"' "$WORK/list.json"
+
 # 2. Placeholders only: nothing is signed as a fact; the payload is as before.
 dev=$(new_drive placeholders)
 KESU_DMI_DIR=$DMI/placeholders expect_exit 0 "a wipe on a board left with placeholders" "$KESU" "${WIPE[@]}" "$dev"
