@@ -2,6 +2,7 @@
  * (issue 16) and issues its 物理破壊証明書. The medium is an attached
  * drive (its identity is read; nothing is written to it) or one that can
  * no longer be attached, named by serial or asset number. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +251,7 @@ struct destroy_run {
 	size_t nearlier;
 	char job_id[KESU_JOB_ID_LEN + 1], cert_id[32], hash[65], pdf_path[KESU_PATH_MAX];
 	uint64_t seq;
+	uint64_t head; /* the ledger's last record when judged */
 };
 
 static int load_photos(struct destroy_run *r)
@@ -319,6 +321,11 @@ static int judge(struct destroy_run *r)
 {
 	const struct kesu_job_context *ctx = &r->st->cfg.ctx;
 	struct kesu_disposal_verdict v;
+	char err[KESU_ERRMSG_MAX];
+	if (kesu_ledger_head_seq(r->st->ledger, &r->head, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		return KESU_EXIT_FAILURE;
+	}
 	int rc = kesu_destroy_judge(&r->disposal.policy, r->disposal.approval, r->st->ledger,
 				    &r->target, ctx->classification, ctx->purpose,
 				    ctx->witness[0] != '\0', time(NULL), &v);
@@ -369,8 +376,10 @@ static int record(struct destroy_run *r)
 		return KESU_EXIT_FAILURE;
 	}
 	kesu_destroy_subject(&r->target, subject, sizeof(subject));
-	rc = kesu_ledger_append(r->st->ledger, subject, "destruction", r->record, len, r->st->sk,
-				r->job_id, &r->seq, r->hash, err, sizeof(err));
+	rc = kesu_ledger_append_at(r->st->ledger, r->head, subject, "destruction", r->record, len,
+				   r->st->sk, r->job_id, &r->seq, r->hash, err, sizeof(err));
+	if (rc == -EAGAIN)
+		return rc;
 	if (rc < 0) {
 		cli_error("%s", err);
 		return cli_exit_for(rc);
@@ -468,7 +477,27 @@ static int prepare(struct destroy_run *r)
 		code = settle_level(r);
 	if (code == KESU_EXIT_OK)
 		code = cli_station_open_records(r->st, ctl->ledger, ctl->key, ctl->passphrase_file);
-	return code == KESU_EXIT_OK ? judge(r) : code;
+	return code;
+}
+
+/* Judged and recorded as one step: when another process records
+ * something in between (a wipe or destruction under the same approval
+ * entry), the append is refused and the medium judged again. */
+static int judge_and_record(struct destroy_run *r)
+{
+	for (int attempt = 0; attempt < 8; attempt++) {
+		int code = judge(r);
+		if (code == KESU_EXIT_OK)
+			code = record(r);
+		if (code != -EAGAIN)
+			return code;
+		free(r->approval_json);
+		free(r->earlier_json);
+		free(r->record);
+		r->approval_json = r->earlier_json = r->record = NULL;
+	}
+	cli_error("%s: the ledger kept changing; nothing recorded, try again", medium_name(r));
+	return KESU_EXIT_FAILURE;
 }
 
 int cmd_destroy(int argc, char **argv)
@@ -492,7 +521,7 @@ int cmd_destroy(int argc, char **argv)
 	if (code == KESU_EXIT_OK) /* before the record: a record without its certificate is rare */
 		code = cli_signing_open(st, &ctl.signing, &signing);
 	if (code == KESU_EXIT_OK)
-		code = record(r);
+		code = judge_and_record(r);
 	if (code == KESU_EXIT_OK)
 		code = certify(r, &signing.cs);
 	if (code == KESU_EXIT_OK)

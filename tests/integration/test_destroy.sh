@@ -132,6 +132,22 @@ check "the record names the approval" bash -c "'$KESU' ledger show --json $(jq -
 	jq -e '.record.approval.entry == 1 and .record.classification == \"I\"'"
 refused "a second destruction under the same entry" "already used by job" \
 	--approval "$WORK/a.kesu-approval" --witness W --serial SN-APPROVED
+# Five stations destroy one approved medium at the same moment: the entry is
+# judged and spent as one step, so one destruction is recorded, four refused.
+expect_exit 0 "an approval of SN-RACE" "$KESU" approve --media SN-RACE \
+	--class I --purpose disposal --methods nist-clear --valid-until "$(date -d '+30 days' +%F)" \
+	--name "山田 太郎" --key "$WORK/approver.key" -o "$WORK/race.kesu-approval"
+before=$(records)
+for i in 1 2 3 4 5; do
+	( rc=0
+	  "$KESU" destroy --technique shred --approval "$WORK/race.kesu-approval" --witness W \
+		--serial SN-RACE >"$WORK/race.$i.out" 2>&1 || rc=$?
+	  echo "$rc" >"$WORK/race.$i.rc" ) &
+done
+wait
+check "one of five concurrent destructions under one entry is recorded" \
+	test "$(cat "$WORK"/race.*.rc | sort | tr '\n' ' ')" = "0 5 5 5 5 "
+check "... and one record added" test "$(records)" = "$((before + 1))"
 expect_exit 0 "a medium named by its asset number alone" "$KESU" destroy --technique crush --asset PC-9
 check "its subject is the asset" bash -c "sqlite3 '$LEDGER' \"SELECT count(*) FROM jobs WHERE device_key = 'asset:PC-9'\" | grep -qx 1"
 # ---- the system disk is refused (read-only use or not: it is not to be destroyed here) ----
