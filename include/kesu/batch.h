@@ -45,8 +45,11 @@ struct kesu_batch_selection {
 	enum kesu_batch_by by;
 	const struct kesu_approval *approval; /* BY_APPROVAL: loaded and verified */
 	const char *asset_file;               /* BY_ASSETS: its name, for the record */
-	const char *since, *until;            /* BY_RANGE: YYYY-MM-DD, inclusive */
-	const char *purpose, *department;     /* BY_RANGE: NULL or "" for any */
+	/* Only records that ended in since..until (UTC, YYYY-MM-DD or a full
+	 * time, inclusive), of that purpose and department, count; NULL or ""
+	 * for any. BY_RANGE: the media are those records'. */
+	const char *since, *until;
+	const char *purpose, *department;
 	const struct kesu_batch_expected *expected; /* BY_ASSETS, BY_WIPE_RUN */
 	size_t n_expected;
 };

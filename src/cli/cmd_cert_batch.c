@@ -26,6 +26,7 @@ static void batch_usage(FILE *out)
 {
 	fputs("Usage: kesu cert batch (--approval FILE|NUMBER | --asset-file FILE.csv |\n"
 	      "                        --since DATE --until DATE [--purpose P] [--department D])\n"
+	      "                       [--since DATE] [--until DATE]\n"
 	      "                       [-o FILE.pdf] [--operator NAME] [--trust PATH]\n"
 	      "                       [--ledger PATH] [--cert-dir DIR] [--key KEY]\n"
 	      "                       [--passphrase-file F] [signing options]\n\n"
@@ -40,7 +41,9 @@ static void batch_usage(FILE *out)
 	      "                          model, then one medium a row\n"
 	      "  --since D --until D     every medium with a record ending in that period\n"
 	      "                          (YYYY-MM-DD, UTC, inclusive), optionally only\n"
-	      "                          --purpose P and --department D\n"
+	      "                          --purpose P and --department D; with --approval\n"
+	      "                          or --asset-file: only records of that period\n"
+	      "                          count (an approval's default: from its issue on)\n"
 	      "  -o, --output FILE.pdf   also write the PDF there (the station's copy is\n"
 	      "                          kesu-ID.pdf in the certificate directory)\n"
 	      "Media listed in the approval or asset file without any certificate are\n"
@@ -101,12 +104,13 @@ static int parse_batch(int argc, char **argv, struct batch_ctl *c)
 	}
 	if (optind != argc)
 		return cli_error("cert batch: unexpected argument \"%s\"", argv[optind]), -1;
-	int ways = !!c->approval + !!c->asset_file + !!(c->since || c->until);
-	if (ways != 1)
+	int lists = !!c->approval + !!c->asset_file;
+	if (lists > 1 || (!lists && !c->since && !c->until))
 		return cli_error("cert batch: select the media one way: --approval FILE, "
 				 "--asset-file FILE.csv, or --since DATE --until DATE"), -1;
-	if ((c->purpose || c->department) && !c->since && !c->until)
-		return cli_error("cert batch: --purpose and --department go with --since/--until"), -1;
+	if ((c->purpose || c->department) && (lists || (!c->since && !c->until)))
+		return cli_error("cert batch: --purpose and --department go with a period "
+				 "(--since/--until) alone"), -1;
 	/* checked before anything is recorded: a batch is never left half issued */
 	char dir[KESU_PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s", c->out ? c->out : ".");
@@ -121,6 +125,12 @@ static int select_media(struct batch_ctl *c, struct cli_station *st, struct kesu
 			struct kesu_batch_expected **assets)
 {
 	char err[KESU_ERRMSG_MAX], path[KESU_PATH_MAX], tpath[KESU_PATH_MAX];
+	struct kesu_ledger_filter f = {.since_utc = c->since, .until_utc = c->until,
+				       .purpose = c->purpose};
+	if (kesu_ledger_filter_check(&f, err, sizeof(err)) < 0)
+		return cli_error("cert batch: %s", err), KESU_EXIT_USAGE;
+	*sel = (struct kesu_batch_selection){.since = c->since, .until = c->until,
+					     .purpose = c->purpose, .department = c->department};
 	if (c->asset_file) {
 		sel->by = KESU_BATCH_BY_ASSETS;
 		sel->asset_file = c->asset_file;
@@ -129,13 +139,7 @@ static int select_media(struct batch_ctl *c, struct cli_station *st, struct kesu
 		return rc ? (cli_error("%s", err), KESU_EXIT_USAGE) : KESU_EXIT_OK;
 	}
 	if (!c->approval) {
-		struct kesu_ledger_filter f = {.since_utc = c->since, .until_utc = c->until,
-					       .purpose = c->purpose};
-		if (kesu_ledger_filter_check(&f, err, sizeof(err)) < 0)
-			return cli_error("cert batch: %s", err), KESU_EXIT_USAGE;
-		*sel = (struct kesu_batch_selection){.by = KESU_BATCH_BY_RANGE, .since = c->since,
-						     .until = c->until, .purpose = c->purpose,
-						     .department = c->department};
+		sel->by = KESU_BATCH_BY_RANGE;
 		return KESU_EXIT_OK;
 	}
 	int code = cli_approval_path(c->approval, path, sizeof(path));
@@ -148,6 +152,10 @@ static int select_media(struct batch_ctl *c, struct cli_station *st, struct kesu
 		return cli_error("%s", err), rc == -KESU_EVERIFY ? KESU_EXIT_VERIFY : KESU_EXIT_USAGE;
 	sel->by = KESU_BATCH_BY_APPROVAL;
 	sel->approval = *a;
+	/* an erasure from before the approval says nothing of the medium it
+	 * approved for disposal: records count from its issue on */
+	if (!sel->since)
+		sel->since = (*a)->issued_utc;
 	/* the approval's class and purpose are the batch's, as a wipe under it
 	 * takes them over the config file's */
 	struct kesu_job_context *ctx = &st->cfg.ctx;

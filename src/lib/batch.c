@@ -56,8 +56,9 @@ static enum rec_kind { REC_NONE, REC_ERASURE, REC_DESTRUCTION } kind_of(struct j
 	return REC_NONE;
 }
 
-/* BY_RANGE: the record's end (UTC) within since..until, its purpose and
- * department the ones asked for. */
+/* The record's end (UTC) within since..until, its purpose and department
+ * the ones asked for (each only when given; any selection may have them:
+ * an erasure from before an approval says nothing of the medium now). */
 static bool in_range(const struct kesu_batch_selection *s, struct json_object *doc)
 {
 	const char *ended = Kesu_json_text(doc, "ended_utc");
@@ -131,7 +132,7 @@ static int on_record(const struct kesu_ledger_row *row, void *ctx)
 	enum rec_kind k = doc ? kind_of(doc) : REC_NONE;
 	struct kesu_batch *b = w->b;
 	bool range = b->sel.by == KESU_BATCH_BY_RANGE;
-	if (k == REC_NONE || (range && !in_range(&b->sel, doc))) {
+	if (k == REC_NONE || !in_range(&b->sel, doc)) {
 		json_object_put(doc);
 		return 0;
 	}

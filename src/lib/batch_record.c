@@ -103,6 +103,13 @@ static struct json_object *totals_json(const struct kesu_batch *b)
 	return o;
 }
 
+/* The period records were taken from, when the selection had one. */
+static void add_period(struct json_object *v, const struct kesu_batch_selection *s)
+{
+	json_object_object_add(v, "since", Kesu_json_str_or_null(s->since));
+	json_object_object_add(v, "until", Kesu_json_str_or_null(s->until));
+}
+
 static struct json_object *selection_json(const struct kesu_batch_selection *s)
 {
 	struct json_object *o = json_object_new_object(), *v = json_object_new_object();
@@ -114,15 +121,16 @@ static struct json_object *selection_json(const struct kesu_batch_selection *s)
 		free(text);
 		json_object_object_del(v, "entry");
 		json_object_object_add(v, "media", json_object_new_int64((int64_t)s->approval->n_media));
+		add_period(v, s);
 		key = "approval";
 	} else if (s->by == KESU_BATCH_BY_ASSETS) {
 		const char *slash = strrchr(s->asset_file, '/');
 		json_object_object_add(v, "file", json_object_new_string(slash ? slash + 1 : s->asset_file));
 		json_object_object_add(v, "media", json_object_new_int64((int64_t)s->n_expected));
+		add_period(v, s);
 		key = "asset_file";
 	} else if (s->by == KESU_BATCH_BY_RANGE) {
-		json_object_object_add(v, "since", Kesu_json_str_or_null(s->since));
-		json_object_object_add(v, "until", Kesu_json_str_or_null(s->until));
+		add_period(v, s);
 		json_object_object_add(v, "purpose", Kesu_json_str_or_null(s->purpose));
 		json_object_object_add(v, "department", Kesu_json_str_or_null(s->department));
 		key = "date_range";

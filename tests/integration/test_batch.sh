@@ -111,7 +111,13 @@ check "... one line: FILE:LINE: reason" grep -qx "kesu: $WORK/dup.csv:3: asset \
 printf 'serial\nS1\n' >"$WORK/noasset.csv"
 expect_exit 2 "a list without an asset column" "$KESU" cert batch --asset-file "$WORK/noasset.csv" -o "$WORK/x.pdf"
 check "... says so" grep -q "noasset.csv:1: the header row names no asset column" "$WORK/err"
-expect_exit 2 "two selections at once" "$KESU" cert batch --asset-file "$WORK/two.csv" --since "$today"
+tomorrow=$(date -u -d '+1 day' +%F)
+expect_exit 8 "the asset list, records from tomorrow on: both missing" "$KESU" cert batch \
+	--asset-file "$WORK/two.csv" --since "$tomorrow" -o "$WORK/later.pdf"
+check "... earlier erasures do not count" grep -q "MISSING 2$" "$WORK/out"
+check "... the page says the period" bash -c "pdftotext '$WORK/later.pdf' - | tr -d '\n' | grep -q '$tomorrow 〜'"
+expect_exit 2 "two selections at once" "$KESU" cert batch --asset-file "$WORK/two.csv" \
+	--approval "$WORK/lease.kesu-approval"
 check "nothing was written for the refusals" test ! -e "$WORK/x.pdf"
 expect_exit 2 "a period with nothing in it" "$KESU" cert batch --since 2001-01-01 --until 2001-01-02
 finish

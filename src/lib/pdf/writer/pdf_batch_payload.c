@@ -94,10 +94,24 @@ static int read_member(struct pj_reader *r, json_object *m, size_t i, struct cer
 	return 0;
 }
 
+/* "・記録 / records 2026-12-06 〜 …" when the selection took records from a
+ * period only. */
+static int read_period(struct pj_reader *r, json_object *v, const char *path, char *out, size_t size)
+{
+	char since[40], until[40];
+	int rc = Kesu_pj_text(r, v, path, "since", false, since, sizeof(since)) ?:
+		 Kesu_pj_text(r, v, path, "until", false, until, sizeof(until));
+	out[0] = '\0';
+	if (rc == 0 && (since[0] || until[0]))
+		snprintf(out, size, "・%s 〜 %s に終了した記録 / records ended in that period (UTC)",
+			 since[0] ? since : "…", until[0] ? until : "…");
+	return rc;
+}
+
 static int read_selection(struct pj_reader *r, json_object *root, struct cert_batch *b)
 {
 	json_object *s, *v;
-	char a[CERT_TEXT], c[CERT_TEXT], d[CERT_TEXT], e[CERT_TEXT];
+	char a[CERT_TEXT], c[CERT_TEXT], d[CERT_TEXT], e[CERT_TEXT], period[160];
 	long long n = -1;
 	int rc = Kesu_pj_member(r, root, "", "selection", json_type_object, true, &s);
 	if (rc)
@@ -108,14 +122,17 @@ static int read_selection(struct pj_reader *r, json_object *root, struct cert_ba
 		     Kesu_pj_text(r, v, "selection.approval", "date", false, c, sizeof(c)) ?:
 		     Kesu_pj_count(r, v, "selection.approval", "media", true, &n) ?:
 		     Kesu_pj_member(r, v, "selection.approval", "approver", json_type_object, true, &who) ?:
-		     Kesu_pj_text(r, who, "selection.approval.approver", "name", true, d, sizeof(d));
+		     Kesu_pj_text(r, who, "selection.approval.approver", "name", true, d, sizeof(d)) ?:
+		     read_period(r, v, "selection.approval", period, sizeof(period));
 		snprintf(b->selection, sizeof(b->selection),
-			 "事前承認 / Approval %s（承認日 %s、承認者 %s）・承認媒体 %lld 件 / media", a, c, d, n);
+			 "事前承認 / Approval %s（承認日 %s、承認者 %s）・承認媒体 %lld 件 / media%s", a, c,
+			 d, n, period);
 	} else if (json_object_object_get_ex(s, "asset_file", &v)) {
 		rc = Kesu_pj_text(r, v, "selection.asset_file", "file", true, a, sizeof(a)) ?:
-		     Kesu_pj_count(r, v, "selection.asset_file", "media", true, &n);
+		     Kesu_pj_count(r, v, "selection.asset_file", "media", true, &n) ?:
+		     read_period(r, v, "selection.asset_file", period, sizeof(period));
 		snprintf(b->selection, sizeof(b->selection),
-			 "資産一覧 / Asset list %s・記載媒体 %lld 件 / media", a, n);
+			 "資産一覧 / Asset list %s・記載媒体 %lld 件 / media%s", a, n, period);
 	} else if (json_object_object_get_ex(s, "date_range", &v)) {
 		const char *p = "selection.date_range";
 		rc = Kesu_pj_text(r, v, p, "since", false, a, sizeof(a)) ?:
