@@ -430,6 +430,8 @@ char *kesu_record_build_abandoned(const struct kesu_abandoned_job *job,
 	struct json_object *media = dev ? Kesu_record_media_json(dev, ctx->asset_number) : json_object_new_object();
 	json_object_object_add(media, "device_key", json_object_new_string(job->device_key));
 	json_object_object_add(doc, "media", media);
+	if (dev) /* the drive is at hand: in this machine */
+		json_object_object_add(doc, "host", Kesu_record_host_json(&ctx->host));
 	json_object_object_add(doc, "outcome", json_object_new_string("ABANDONED"));
 	char text[512];
 	snprintf(text, sizeof(text), "abandoned before it finished (reached pass %u, byte %llu): %s",
