@@ -165,6 +165,46 @@ static char *received_record(const char *id, struct json_object *doc, const char
 	return out;
 }
 
+/* Refuses a second receipt of the certificate or the entry, else appends
+ * the record, on the ledger as it stood at its last record: -EAGAIN when
+ * another process added one in between (judge again). */
+static int record_once(struct kesu_ledger *l, const struct kesu_secret_key *sk,
+		       const struct kesu_approval *a, struct json_object *doc,
+		       const char *payload_hash, const char *pdf_path, const char *operator_name,
+		       time_t now, struct kesu_import_result *res)
+{
+	uint64_t head = 0;
+	struct dup_walk dup = {res->certificate_id, res->entry, 0};
+	int rc = kesu_ledger_head_seq(l, &head, res->detail, sizeof(res->detail));
+	if (rc == 0)
+		rc = kesu_ledger_approval_records(l, a->number, find_duplicate, &dup, res->detail,
+						  sizeof(res->detail));
+	if (rc == 1)
+		return refuse(res, KESU_IMPORT_DUPLICATE,
+			      "%s: certificate %s (approval %s entry %u) is already received: ledger record %llu",
+			      pdf_path, res->certificate_id, a->number, res->entry,
+			      (unsigned long long)dup.seq);
+	if (rc < 0)
+		return rc;
+	const struct kesu_approval_medium *m = NULL;
+	for (size_t i = 0; i < a->n_media && !m; i++)
+		if (a->media[i].entry == res->entry)
+			m = &a->media[i];
+	char *approval_json = kesu_approval_record_json(a, m);
+	size_t len;
+	kesu_ledger_new_id(res->record_id);
+	char *record = approval_json ? received_record(res->record_id, doc, approval_json, payload_hash,
+						       res, operator_name, now, &len) : NULL;
+	char subject[KESU_APPROVAL_NUMBER_SIZE + 16], hash[65];
+	snprintf(subject, sizeof(subject), "approval:%s", a->number);
+	rc = record ? kesu_ledger_append_at(l, head, subject, "received-certificate", record, len, sk,
+					    res->record_id, &res->seq, hash, res->detail,
+					    sizeof(res->detail)) : -ENOMEM;
+	free(record);
+	free(approval_json);
+	return rc;
+}
+
 int kesu_cert_import(struct kesu_ledger *l, const struct kesu_secret_key *sk,
 		     const struct kesu_trust *trust, struct kesu_approval *const *approvals,
 		     size_t n_approvals, const char *pdf_path, const char *operator_name,
@@ -177,33 +217,11 @@ int kesu_cert_import(struct kesu_ledger *l, const struct kesu_secret_key *sk,
 	int rc = check_signer(trust, pdf_path, &doc, payload_hash, res);
 	if (rc == 0)
 		rc = check_approval(doc, approvals, n_approvals, pdf_path, &a, res);
-	struct dup_walk dup = {res->certificate_id, res->entry, 0};
-	if (rc == 0)
-		rc = kesu_ledger_approval_records(l, a->number, find_duplicate, &dup, res->detail,
-						  sizeof(res->detail));
-	if (rc == 1)
-		rc = refuse(res, KESU_IMPORT_DUPLICATE,
-			    "%s: certificate %s (approval %s entry %u) is already received: ledger record %llu",
-			    pdf_path, res->certificate_id, a->number, res->entry, (unsigned long long)dup.seq);
-	char *approval_json = NULL;
-	if (rc == 0) {
-		const struct kesu_approval_medium *m = NULL;
-		for (size_t i = 0; i < a->n_media && !m; i++)
-			if (a->media[i].entry == res->entry)
-				m = &a->media[i];
-		approval_json = kesu_approval_record_json(a, m);
-		size_t len;
-		kesu_ledger_new_id(res->record_id);
-		char *record = approval_json ? received_record(res->record_id, doc, approval_json, payload_hash,
-							       res, operator_name, now, &len) : NULL;
-		char subject[KESU_APPROVAL_NUMBER_SIZE + 16], hash[65];
-		snprintf(subject, sizeof(subject), "approval:%s", a->number);
-		rc = record ? kesu_ledger_append(l, subject, "received-certificate", record, len, sk,
-						 res->record_id, &res->seq, hash, res->detail,
-						 sizeof(res->detail)) : -ENOMEM;
-		free(record);
-	}
-	free(approval_json);
+	/* two stations receiving the same certificate at once: one records it */
+	for (int attempt = 0; rc == 0 || (rc == -EAGAIN && attempt < 8); attempt++)
+		if ((rc = record_once(l, sk, a, doc, payload_hash, pdf_path, operator_name, now,
+				      res)) != -EAGAIN)
+			break;
 	json_object_put(doc);
 	return rc;
 }

@@ -185,7 +185,15 @@ d4=$(attach "$(make_image c4.img 16M)")
 expect_exit 0 "the contractor erases one of them" con "${WIPE[@]}" --json \
 	--approval "$CITY/second.kesu-approval" --asset PC-101 --method dod-3pass "$d4"
 good=$(jq -r '.jobs[0].record.certificate' "$WORK/out")
-expect_exit 0 "imported" city cert import --approval "$CITY/second.kesu-approval" "$good"
+# Four clerks import it at the same moment: one receipt is recorded.
+for i in 1 2 3 4; do
+	( rc=0
+	  city cert import --approval "$CITY/second.kesu-approval" "$good" >"$WORK/imp.$i.out" 2>&1 || rc=$?
+	  echo "$rc" >"$WORK/imp.$i.rc" ) &
+done
+wait
+check "imported once by four concurrent imports, three refused as duplicates" \
+	test "$(cat "$WORK"/imp.*.rc | sort | tr '\n' ' ')" = "0 5 5 5 "
 expect_exit 1 "status: one received, one still pending (exit 1)" city approval status --json \
 	"$CITY/second.kesu-approval"
 check "status: PC-101 received, PC-102 pending" \
