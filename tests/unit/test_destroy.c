@@ -27,7 +27,8 @@ Test(destroy, every_technique_has_a_name_and_parses_back)
 static const char *level(enum kesu_destroy_technique t, const char *media, int *rc)
 {
 	static struct kesu_destroy_level l;
-	char err[256] = "";
+	static char err[256]; /* returned: outlives the call */
+	err[0] = '\0';
 	*rc = kesu_destroy_level_of(t, media, &l, err, sizeof(err));
 	return *rc ? err : l.level;
 }
