@@ -80,39 +80,10 @@ static const char *level_text(const char *level)
 
 static void header(struct pdf *p)
 {
-	const struct cert *c = p->cert;
-	float top = p->y, right = PAGE_W - MARGIN_R;
-	char line[CERT_TEXT + 64], date[96];
 	const char *ja, *en;
-	if (c->classification[0]) {
-		const struct kesu_term *t = kesu_vocab_find(KESU_VOCAB_CLASS, c->classification);
-		snprintf(line, sizeof(line), "%s%s / Class %s", p->class_label,
-			 t ? t->ja : c->classification, c->classification);
-		float w = Kesu_pdf_width(p, 8.5f, line, strlen(line)) + 10;
-		Kesu_pdf_rect(p, MARGIN_X, top - 6, w, 14.5f, NULL, &p->accent, 0.9f);
-		Kesu_pdf_color(p, p->accent);
-		Kesu_pdf_text_bold(p, MARGIN_X + 5, top - 3, 8.5f, line);
-	}
-	snprintf(line, sizeof(line), "No. %s", c->id);
-	Kesu_pdf_color(p, RGB_BLACK);
-	Kesu_pdf_text(p, right - Kesu_pdf_width(p, 8.5f, line, strlen(line)), top - 6, 8.5f, line);
-	Kesu_fmt_local(date, sizeof(date), c->issued_utc, c->offset_min, c->offset_known, p->era);
-	snprintf(line, sizeof(line), "発行 / Issued %s", date);
-	Kesu_pdf_color(p, RGB_GREY);
-	Kesu_pdf_text(p, right - Kesu_pdf_width(p, 8, line, strlen(line)), top + 5, 8, line);
-	Kesu_pdf_color(p, RGB_BLACK);
-	Kesu_pdf_text_center(p, CONTENT_CX, top + 15, 19, true, Kesu_cert_title_ja(c));
-	Kesu_pdf_color(p, RGB_GREY);
-	Kesu_pdf_text_center(p, CONTENT_CX, top + 37, 10, false, Kesu_cert_title_en(c));
-	Kesu_pdf_line(p, MARGIN_X, top + 52, right, top + 52, p->accent, 1.6f);
-	Kesu_pdf_line(p, MARGIN_X, top + 54.5f, right, top + 54.5f, p->accent, 0.5f);
-	p->y = top + 59;
-	certified(c->destruction, &ja, &en);
-	Kesu_pdf_color(p, RGB_BLACK);
-	Kesu_pdf_text_fit(p, MARGIN_X, p->y, CONTENT_W, 8.5f, 6, ja);
-	Kesu_pdf_color(p, RGB_GREY);
-	Kesu_pdf_text_fit(p, MARGIN_X, p->y + 11, CONTENT_W, 8, 5.5f, en);
-	p->y += 22;
+	Kesu_pdf_draw_title(p);
+	certified(p->cert->destruction, &ja, &en);
+	Kesu_pdf_draw_statement(p, ja, en);
 }
 
 static void medium(struct pdf *p)

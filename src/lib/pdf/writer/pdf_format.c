@@ -260,17 +260,25 @@ const char *Kesu_fmt_technique(const char *technique)
 	return technique[0] ? technique : DASH;
 }
 
+/* Every outcome a document may carry, named: an outcome this table does
+ * not know is never shown as one it does (DESTROYED is not 消去失敗). */
 const char *Kesu_fmt_outcome_ja(const char *outcome)
 {
-	if (strcmp(outcome, "SUCCESS") == 0)
-		return "消去完了";
-	if (strcmp(outcome, "UNVERIFIED") == 0)
-		return "検証未完了";
-	if (strcmp(outcome, "INTERRUPTED") == 0)
-		return "中断";
-	if (strcmp(outcome, "ERASED_WITH_EXCEPTIONS") == 0)
-		return "例外付き消去";
-	return "消去失敗";
+	static const char *const names[][2] = {
+		{"SUCCESS", "消去完了"},
+		{"UNVERIFIED", "検証未完了"},
+		{"FAILED", "消去失敗"},
+		{"INTERRUPTED", "中断"},
+		{"ABANDONED", "中止"},
+		{"ERASED_WITH_EXCEPTIONS", "例外付き消去"},
+		{"DESTROYED", "物理破壊済"},
+		{"COMPLETE", "全件証明済"},
+		{"INCOMPLETE", "未完了"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(outcome, names[i][0]) == 0)
+			return names[i][1];
+	return "不明";
 }
 
 static const struct {

@@ -282,7 +282,11 @@ void Kesu_pdf_row2(struct pdf *p, const char *ja1, const char *en1, const char *
  * Facts a person reads come first; hashes, seeds, the signature and UTC
  * times are in the technical block at the end. */
 bool Kesu_cert_unwritten(const struct cert *c); /* any sector left unwritten */
-void Kesu_pdf_draw_header(struct pdf *p);
+void Kesu_pdf_draw_header(struct pdf *p); /* a wipe's: title, banner or statement */
+/* Every kind's top: the class marking, number and date, the title and its
+ * rules. Then what the document states, in Japanese and English. */
+void Kesu_pdf_draw_title(struct pdf *p);
+void Kesu_pdf_draw_statement(struct pdf *p, const char *ja, const char *en);
 void Kesu_pdf_draw_issue(struct pdf *p);
 void Kesu_pdf_draw_medium(struct pdf *p);
 /* the 「ホスト機 / Host machine」 row, when the payload names the host (v3) */

@@ -124,7 +124,7 @@ static void exceptions_banner(struct pdf *p)
 	p->y += h + 3;
 }
 
-void Kesu_pdf_draw_header(struct pdf *p)
+void Kesu_pdf_draw_title(struct pdf *p)
 {
 	const struct cert *c = p->cert;
 	float top = p->y, right = PAGE_W - MARGIN_R;
@@ -155,7 +155,21 @@ void Kesu_pdf_draw_header(struct pdf *p)
 	Kesu_pdf_line(p, MARGIN_X, top + 52, right, top + 52, p->accent, 1.6f);
 	Kesu_pdf_line(p, MARGIN_X, top + 54.5f, right, top + 54.5f, p->accent, 0.5f);
 	p->y = top + 59;
+}
 
+void Kesu_pdf_draw_statement(struct pdf *p, const char *ja, const char *en)
+{
+	Kesu_pdf_color(p, RGB_BLACK);
+	Kesu_pdf_text_fit(p, MARGIN_X, p->y, CONTENT_W, 8.5f, 6, ja);
+	Kesu_pdf_color(p, RGB_GREY);
+	Kesu_pdf_text_fit(p, MARGIN_X, p->y + 11, CONTENT_W, 8, 5.5f, en);
+	p->y += 22;
+}
+
+void Kesu_pdf_draw_header(struct pdf *p)
+{
+	const struct cert *c = p->cert;
+	Kesu_pdf_draw_title(p);
 	if (c->failure) {
 		failure_banner(p);
 		return;
@@ -165,18 +179,14 @@ void Kesu_pdf_draw_header(struct pdf *p)
 		return;
 	}
 	bool verified = strcmp(c->verify.mode, "none") != 0;
-	Kesu_pdf_color(p, RGB_BLACK);
-	Kesu_pdf_text_fit(p, MARGIN_X, p->y, CONTENT_W, 8.5f, 6,
-		     verified ? "下記の記憶媒体のデータを下記の方式により消去し、読み取り検証によって消去を確認したことを証明します。"
-			      : "下記の記憶媒体のデータを下記の方式により消去したことを証明します。");
-	Kesu_pdf_color(p, RGB_GREY);
-	Kesu_pdf_text_fit(p, MARGIN_X, p->y + 11, CONTENT_W, 8, 5.5f,
-		     verified ? "This certifies that the data on the storage medium below was sanitized "
-				"by the method stated and that the sanitization was verified by reading "
-				"the medium back."
-			      : "This certifies that the data on the storage medium below was sanitized "
-				"by the method stated.");
-	p->y += 22;
+	Kesu_pdf_draw_statement(p,
+		verified ? "下記の記憶媒体のデータを下記の方式により消去し、読み取り検証によって消去を確認したことを証明します。"
+			 : "下記の記憶媒体のデータを下記の方式により消去したことを証明します。",
+		verified ? "This certifies that the data on the storage medium below was sanitized "
+			   "by the method stated and that the sanitization was verified by reading "
+			   "the medium back."
+			 : "This certifies that the data on the storage medium below was sanitized "
+			   "by the method stated.");
 }
 
 void Kesu_pdf_draw_issue(struct pdf *p)
