@@ -100,6 +100,15 @@ static const struct kesu_destroy_level destroyed_flash = {
 	"well below a chip's size, e.g. 2 mm or less).",
 };
 
+/* Not known to be magnetic: it may be flash, so the chips' caveat holds. */
+static const struct kesu_destroy_level destroyed_unknown = {
+	"destroy",
+	"媒体の種別が不明です。フラッシュメモリの場合は、すべてのメモリチップが破砕されていること"
+	"（細片の大きさがチップより十分小さいこと。例: 2 mm 以下）が Destroy の前提です。",
+	"The type of medium is not known: if it is flash, Destroy holds only when every memory "
+	"chip was broken up (particles well below a chip's size, e.g. 2 mm or less).",
+};
+
 static const struct kesu_destroy_level degaussed = {
 	"purge",
 	"消磁は磁気媒体の Purge です（NIST SP 800-88 Rev.1 付録A）。NSA/CSS 認定の消磁装置で"
@@ -127,7 +136,8 @@ int kesu_destroy_level_of(enum kesu_destroy_technique t, const char *media_type,
 	case KESU_DESTROY_SHRED:
 	case KESU_DESTROY_DISINTEGRATE:
 	case KESU_DESTROY_INCINERATE:
-		*out = m == MEDIA_FLASH ? destroyed_flash : destroyed;
+		*out = m == MEDIA_FLASH ? destroyed_flash
+		       : m == MEDIA_UNKNOWN ? destroyed_unknown : destroyed;
 		return 0;
 	case KESU_DESTROY_DEGAUSS:
 		if (m == MEDIA_MAGNETIC) {

@@ -50,6 +50,11 @@ Test(destroy, the_levels_are_nist_sp_800_88s)
 	cr_assert(strstr(l.caveat_ja, "注11") && strstr(l.caveat_en, "not NIST SP 800-88 Destroy"));
 	cr_assert_eq(kesu_destroy_level_of(KESU_DESTROY_SHRED, "SSD", &l, err, sizeof(err)), 0);
 	cr_assert(strstr(l.caveat_en, "every memory chip"));
+	/* a medium of unknown type may be flash: the chips' caveat holds */
+	cr_assert_eq(kesu_destroy_level_of(KESU_DESTROY_SHRED, "unknown", &l, err, sizeof(err)), 0);
+	cr_assert(strstr(l.caveat_en, "if it is flash") && strstr(l.caveat_ja, "フラッシュメモリの場合"));
+	cr_assert_eq(kesu_destroy_level_of(KESU_DESTROY_SHRED, "HDD", &l, err, sizeof(err)), 0);
+	cr_assert_str_eq(l.caveat_en, "");
 	/* degaussing does nothing to flash or optical media: refused */
 	cr_assert_eq(kesu_destroy_level_of(KESU_DESTROY_DEGAUSS, "SSD", &l, err, sizeof(err)),
 		     -KESU_EREFUSED);
