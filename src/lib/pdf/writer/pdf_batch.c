@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kesu/vocabulary.h"
 #include "pdf_internal.h"
 #include "pdf_batch.h"
 
@@ -56,38 +55,9 @@ static const char *level_name(const char *level)
 	return level[0] ? level : DASH_TEXT;
 }
 
-/* The class marking, number, date, title and what the document says. */
-static void draw_top(struct pdf *p)
-{
-	const struct cert *c = p->cert;
-	float top = p->y, right = PAGE_W - MARGIN_R;
-	char line[CERT_TEXT + 64], date[96];
-	/* the class marking, top left, as on every kesu document */
-	const struct kesu_term *t = kesu_vocab_find(KESU_VOCAB_CLASS, c->classification);
-	if (t) {
-		snprintf(line, sizeof(line), "%s%s / Class %s", p->class_label, t->ja, c->classification);
-		float w = Kesu_pdf_width(p, 8.5f, line, strlen(line)) + 10;
-		Kesu_pdf_rect(p, MARGIN_X, top - 6, w, 14.5f, NULL, &p->accent, 0.9f);
-		Kesu_pdf_color(p, p->accent);
-		Kesu_pdf_text_bold(p, MARGIN_X + 5, top - 3, 8.5f, line);
-	}
-	snprintf(line, sizeof(line), "No. %s", c->id);
-	Kesu_pdf_color(p, RGB_BLACK);
-	Kesu_pdf_text(p, right - Kesu_pdf_width(p, 8.5f, line, strlen(line)), top - 6, 8.5f, line);
-	Kesu_fmt_local(date, sizeof(date), c->issued_utc, c->offset_min, c->offset_known, p->era);
-	snprintf(line, sizeof(line), "発行 / Issued %s", date);
-	Kesu_pdf_color(p, RGB_GREY);
-	Kesu_pdf_text(p, right - Kesu_pdf_width(p, 8, line, strlen(line)), top + 5, 8, line);
-	Kesu_pdf_color(p, c->failure ? RGB_RED : RGB_BLACK);
-	Kesu_pdf_text_center(p, CONTENT_CX, top + 15, 19, true, Kesu_cert_title_ja(c));
-	Kesu_pdf_color(p, c->failure ? RGB_RED : RGB_GREY);
-	Kesu_pdf_text_center(p, CONTENT_CX, top + 37, 10, false, Kesu_cert_title_en(c));
-	Kesu_pdf_line(p, MARGIN_X, top + 52, right, top + 52, p->accent, 1.6f);
-	Kesu_pdf_line(p, MARGIN_X, top + 54.5f, right, top + 54.5f, p->accent, 0.5f);
-	p->y = top + 59;
-}
-
-static void draw_statement(struct pdf *p)
+/* What the document states: wrapped, as a batch's is long; in red, boxed,
+ * when it certifies nothing of the lot. */
+static void batch_statement(struct pdf *p)
 {
 	const char *ja, *en;
 	if (p->cert->failure) {
@@ -284,8 +254,8 @@ void Kesu_pdf_render_batch(struct pdf *p)
 {
 	if (Kesu_pdf_new_page(p))
 		return;
-	draw_top(p);
-	draw_statement(p);
+	Kesu_pdf_draw_title(p);
+	batch_statement(p);
 	Kesu_pdf_draw_issue(p);
 	draw_summary(p);
 	draw_table(p);
