@@ -71,6 +71,15 @@ static int check_signer(const struct kesu_trust *trust, const char *pdf, struct 
 	kesu_cert_verify(pdf, &who->key, NULL, &check);
 	if (check.verdict == KESU_CERT_INVALID)
 		return refuse(res, KESU_IMPORT_INVALID, "%s: %s", pdf, kesu_cert_check_reason(&check));
+	/* a medium's erasure certificate only: a batch lists certificates (import
+	 * those), a contractor's destruction is recorded with kesu destroy */
+	if (!strcmp(check.document, "batch-certificate"))
+		return refuse(res, KESU_IMPORT_NOT_SUCCESS, "%s: a batch certificate (一括消去証明書), "
+			      "not one medium's: import the certificates it lists", pdf);
+	if (!strcmp(check.document, "destruction-certificate"))
+		return refuse(res, KESU_IMPORT_NOT_SUCCESS, "%s: a destruction certificate "
+			      "(物理破壊証明書): only erasure certificates are imported; record the "
+			      "contractor's destruction as a destruction with the contractor named", pdf);
 	if (!check.success)
 		return refuse(res, KESU_IMPORT_NOT_SUCCESS, "%s: a %s (%s), not a SUCCESS certificate",
 			      pdf, check.document, check.outcome);

@@ -176,6 +176,14 @@ check "status: PC-002 and PC-003 received from the contractor" \
 expect_exit 5 "the same certificates again: duplicates" city cert import \
 	--approval "$CITY/lease.kesu-approval" "${CON_CERTS[@]}"
 check "each duplicate is one line" test "$(grep -c "already received" "$WORK/err")" -eq 2
+summary=
+for f in "$CON"/data/kesu/certificates/*.pdf; do
+	[ "$("$KESU" cert show "$f" | jq -r .document)" = batch-certificate ] && summary=$f
+done
+expect_exit 8 "the job summary (a batch certificate) is not imported as a medium's" city cert import \
+	--approval "$CITY/lease.kesu-approval" "$summary"
+check "... and the refusal says to import the certificates it lists" \
+	grep -q "a batch certificate (一括消去証明書), not one medium's: import the certificates it lists" "$WORK/err"
 
 # a third medium pending: a new approval with one erased, one pending
 expect_exit 0 "a second approval: two media" city approve --media asset:PC-101,asset:PC-102 --class II \
