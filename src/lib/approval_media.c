@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "approval_internal.h"
+#include "csv_fields.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "utf8.h"
@@ -129,57 +130,6 @@ static int csv_error(struct csv *c, const char *fmt, ...)
 	return rc;
 }
 
-/* Splits one line (no newline) into fields, in place: quotes removed,
- * "" inside quotes kept as one ". Spaces around an unquoted field are
- * dropped, as spreadsheets add them. Returns the count or -1 (why set). */
-static int split_fields(char *line, char **fields, int max, const char **why)
-{
-	int n = 0;
-	char *r = line;
-	for (;;) {
-		if (n == max) {
-			*why = "has more than 16 columns";
-			return -1;
-		}
-		while (*r == ' ' || *r == '\t')
-			r++;
-		char *w = r, *start = r;
-		if (*r == '"') {
-			for (r++;; r++) {
-				if (!*r) {
-					*why = "has a quote that is not closed";
-					return -1;
-				}
-				if (*r == '"' && r[1] != '"')
-					break;
-				*w++ = *r == '"' ? *r++ : *r;
-			}
-			for (r++; *r == ' ' || *r == '\t'; r++)
-				;
-			if (*r && *r != ',') {
-				*why = "has text after a closing quote";
-				return -1;
-			}
-		} else {
-			while (*r && *r != ',') {
-				if (*r == '"') {
-					*why = "has a quote inside an unquoted value";
-					return -1;
-				}
-				*w++ = *r++;
-			}
-			while (w > start && (w[-1] == ' ' || w[-1] == '\t'))
-				w--;
-		}
-		char sep = *r;
-		*w = '\0';
-		fields[n++] = start;
-		if (!sep)
-			return n;
-		r++;
-	}
-}
-
 static enum column column_of(const char *name)
 {
 	static const char *const names[] = {"serial", "size", "asset", "description"};
@@ -254,19 +204,13 @@ static int parse_lines(struct csv *c, struct kesu_approval *a, char *text, unsig
 	char *fields[CSV_COLUMNS_MAX];
 	int ncols = 0;
 	size_t first_new = a->n_media;
-	for (char *line = text, *next; line; line = next, c->line++) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		size_t len = strlen(line);
-		if (len && line[len - 1] == '\r')
-			line[--len] = '\0';
-		if (len == 0)
+	for (char *cur = text, *line; (line = Kesu_csv_line(&cur)); c->line++) {
+		if (!*line)
 			continue; /* a blank line (the last newline, too) */
 		const char *why = NULL;
-		int n = split_fields(line, fields, CSV_COLUMNS_MAX, &why);
+		int n = Kesu_csv_split(line, fields, CSV_COLUMNS_MAX, &why);
 		if (n < 0)
-			return csv_error(c, "%s", why);
+			return csv_error(c, "%s", why ? why : "has more than 16 columns");
 		int rc = ncols == 0 ? header(c, fields, n, cols) : row(c, a, fields, n, ncols, cols);
 		if (rc)
 			return rc;

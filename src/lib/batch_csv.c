@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "csv_fields.h"
 #include "kesu/batch.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
@@ -35,42 +36,6 @@ static int csv_error(struct csv *c, const char *fmt, ...)
 	int rc = kesu_parse_error(c->err, c->errsize, c->path, c->line, fmt, ap);
 	va_end(ap);
 	return rc;
-}
-
-/* Splits a line into at most max fields in place, quotes removed. The
- * count, or -1 with *why. */
-static int split(char *line, char **fields, int max, const char **why)
-{
-	int n = 0;
-	char *r = line;
-	for (;;) {
-		if (n == max)
-			return *why = "has more columns than asset, serial and model", -1;
-		while (*r == ' ' || *r == '\t')
-			r++;
-		char *w = r, *start = r;
-		if (*r == '"') {
-			for (r++; *r && !(*r == '"' && r[1] != '"'); r++)
-				*w++ = *r == '"' ? *r++ : *r;
-			if (!*r)
-				return *why = "has a quote that is not closed", -1;
-			for (r++; *r == ' ' || *r == '\t'; r++)
-				;
-			if (*r && *r != ',')
-				return *why = "has text after a closing quote", -1;
-		} else {
-			while (*r && *r != ',')
-				*w++ = *r++;
-			while (w > start && (w[-1] == ' ' || w[-1] == '\t'))
-				w--;
-		}
-		char sep = *r;
-		*w = '\0';
-		fields[n++] = start;
-		if (!sep)
-			return n;
-		r++;
-	}
 }
 
 static int header(struct csv *c, char **f, int n)
@@ -121,19 +86,13 @@ static int row(struct csv *c, char **f, int n, struct kesu_batch_expected *out, 
 static int parse(struct csv *c, char *text, struct kesu_batch_expected *out, size_t *n)
 {
 	char *fields[CSV_COLUMNS + 1];
-	for (char *line = text, *next; line; line = next, c->line++) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		size_t len = strlen(line);
-		if (len && line[len - 1] == '\r')
-			line[--len] = '\0';
-		if (len == 0)
+	for (char *cur = text, *line; (line = Kesu_csv_line(&cur)); c->line++) {
+		if (!*line)
 			continue;
 		const char *why = NULL;
-		int nf = split(line, fields, CSV_COLUMNS + 1, &why);
+		int nf = Kesu_csv_split(line, fields, CSV_COLUMNS + 1, &why);
 		if (nf < 0)
-			return csv_error(c, "%s", why);
+			return csv_error(c, "%s", why ? why : "has more columns than asset, serial and model");
 		if (!c->ncols) {
 			int rc = header(c, fields, nf);
 			if (rc)
