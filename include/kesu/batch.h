@@ -65,7 +65,7 @@ int kesu_batch_assets_csv(const char *path, struct kesu_batch_expected **out, si
 /* One medium of the batch, as collected from the ledger. Strings are ""
  * when not known. */
 struct kesu_batch_member {
-	struct kesu_batch_expected id; /* as expected, or (BY_RANGE) as first seen */
+	struct kesu_batch_expected id; /* as expected, or (BY_RANGE) as media.h names it */
 	char outcome[32];   /* SUCCESS, ERASED_WITH_EXCEPTIONS, FAILED, UNVERIFIED,
 			     * DESTROYED, or MISSING (no record at all) */
 	char *erasure;      /* the newest erasure record (wipe or received
@@ -85,8 +85,10 @@ struct kesu_batch {
 	size_t n;
 };
 
-/* Collects the members of a selection from the ledger: for each medium its
- * newest erasure and its destruction; expected media with neither are
+/* Collects the members of a selection from the ledger: each medium found
+ * by kesu/media.h's rule (kesu_media_find_joined; a member naming a job by
+ * kesu_media_find_job), its newest erasure and newest destruction within
+ * the selection, read by job id; expected media with neither are
  * MISSING. -KESU_EPARSE (err says) when a range selects nothing or more
  * than KESU_BATCH_MEDIA_MAX media. Free with kesu_batch_free. */
 int kesu_batch_collect(struct kesu_ledger *l, const struct kesu_batch_selection *sel,

@@ -118,6 +118,19 @@ const struct kesu_medium *kesu_media_find(const struct kesu_media_set *s, const 
  * match first, then an asset match. */
 const struct kesu_medium *kesu_media_find_word(const struct kesu_media_set *s, const char *word);
 
+/* The medium named by serial (and size, when not 0) and asset together,
+ * found as a record naming all three would be: the media that fit are
+ * joined into one where they can be the same medium (the rule of
+ * kesu_media_fold), its events kept in chain order. Nothing is added for
+ * an identity no medium fits (*out NULL). Pointers kesu_media_at gave
+ * before may be stale after a join. 0, or -ENOMEM. */
+int kesu_media_find_joined(struct kesu_media_set *s, const char *serial, uint64_t size,
+			   const char *asset, const struct kesu_medium **out);
+/* The medium a ledger job (its record's job id) is about, and that
+ * record's event in *ev; NULL when no record of the job names a medium. */
+const struct kesu_medium *kesu_media_find_job(const struct kesu_media_set *s, const char *job_id,
+					      const struct kesu_media_event **ev);
+
 /* Whether an event names an approval number (from a record citing it, or
  * the approval's own entries). */
 bool kesu_media_has_approval(const struct kesu_medium *m, const char *number);

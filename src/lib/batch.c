@@ -1,8 +1,11 @@
-/* Collecting a batch (kesu/batch.h): one walk over the ledger's finished
- * records in chain order, each erasure, received certificate and
- * destruction given to the media it is about, so that the newest of each
- * wins. Expected media nothing was found for are MISSING and come first:
- * they are what the person reading the list must act on. */
+/* Collecting a batch (kesu/batch.h). Which records are about a medium is
+ * kesu/media.h's rule, the one `kesu media show` uses: the media set is
+ * loaded once, each expected medium found in it, and its newest erasure
+ * (a wipe that got a document, or a received certificate) and newest
+ * destruction within the selection taken, each read back from the ledger
+ * by its job id for what the member shows. Expected media nothing was
+ * found for are MISSING and come first: they are what the person reading
+ * the list must act on. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -14,63 +17,103 @@
 #include "json_members.h"
 #include "kesu/batch.h"
 #include "kesu/error.h"
+#include "kesu/media.h"
 
-/* A record's medium: serial, size (0 unknown), asset. */
-struct ident {
-	const char *serial, *asset, *job_id;
-	uint64_t size;
-};
+/* What a batch lists of a medium's events. */
+enum listed { LISTED_NONE, LISTED_ERASURE, LISTED_DESTRUCTION };
 
-static void record_ident(struct json_object *doc, struct ident *id)
+static enum listed listed_as(const struct kesu_media_event *ev)
 {
-	struct json_object *media = Kesu_json_member(doc, "media");
-	struct json_object *size = Kesu_json_member(media, "size_bytes");
-	id->serial = Kesu_json_text(media, "serial");
-	id->asset = Kesu_json_text(media, "asset_number");
-	id->job_id = Kesu_json_text(doc, "job_id");
-	id->size = size && json_object_is_type(size, json_type_int) ? (uint64_t)json_object_get_int64(size) : 0;
+	if (ev->type == KESU_MEDIA_EV_DESTRUCTION)
+		return LISTED_DESTRUCTION;
+	if (ev->type == KESU_MEDIA_EV_RECEIVED ||
+	    (ev->type == KESU_MEDIA_EV_ERASURE && ev->document_id[0]))
+		return LISTED_ERASURE;
+	return LISTED_NONE;
 }
 
-bool Kesu_batch_matches(const struct kesu_batch_expected *e, const char *serial, uint64_t size,
-			const char *asset, const char *job_id)
+/* The event ended (UTC) within since..until, each only when given (any
+ * selection may have them: an erasure from before an approval says
+ * nothing of the medium now). */
+static bool in_period(const struct kesu_batch_selection *s, const char *ended)
 {
-	if (e->job_id[0])
-		return job_id && !strcmp(e->job_id, job_id);
-	if (e->serial[0] && serial && serial[0] && !strcmp(e->serial, serial) &&
-	    (!e->size || !size || e->size == size))
-		return true;
-	return e->asset[0] && asset && asset[0] && !strcmp(e->asset, asset);
-}
-
-/* Which records a batch lists: a wipe that got a document, a received
- * certificate, a destruction. */
-static enum rec_kind { REC_NONE, REC_ERASURE, REC_DESTRUCTION } kind_of(struct json_object *doc)
-{
-	const char *kind = Kesu_json_text(doc, "kind");
-	if (!strcmp(kind, "destruction"))
-		return REC_DESTRUCTION;
-	if (!strcmp(kind, "received-certificate"))
-		return REC_ERASURE;
-	if ((!kind[0] || !strcmp(kind, "wipe")) && Kesu_json_text(doc, "certificate_id")[0])
-		return REC_ERASURE;
-	return REC_NONE;
-}
-
-/* The record's end (UTC) within since..until, its purpose and department
- * the ones asked for (each only when given; any selection may have them:
- * an erasure from before an approval says nothing of the medium now). */
-static bool in_range(const struct kesu_batch_selection *s, struct json_object *doc)
-{
-	const char *ended = Kesu_json_text(doc, "ended_utc");
 	if (s->since && s->since[0] && strncmp(ended, s->since, strlen(s->since)) < 0)
 		return false;
-	if (s->until && s->until[0] && strncmp(ended, s->until, strlen(s->until)) > 0)
-		return false;
-	if (s->purpose && s->purpose[0] && strcmp(Kesu_json_text(doc, "purpose"), s->purpose))
-		return false;
+	return !s->until || !s->until[0] || strncmp(ended, s->until, strlen(s->until)) <= 0;
+}
+
+/* The record is of the purpose and department asked for (when given). */
+static bool of_purpose(const struct kesu_batch_selection *s, const char *record)
+{
+	if ((!s->purpose || !s->purpose[0]) && (!s->department || !s->department[0]))
+		return true;
+	struct json_object *doc = json_tokener_parse(record);
+	bool ok = !(s->purpose && s->purpose[0] && strcmp(Kesu_json_text(doc, "purpose"), s->purpose));
 	struct json_object *org = Kesu_json_member(doc, "organisation");
-	return !s->department || !s->department[0] ||
-	       !strcmp(Kesu_json_text(org, "department"), s->department);
+	ok = ok && (!s->department || !s->department[0] ||
+		    !strcmp(Kesu_json_text(org, "department"), s->department));
+	json_object_put(doc);
+	return ok;
+}
+
+struct collecting {
+	struct kesu_ledger *l;
+	struct kesu_media_set *set;
+	struct kesu_batch *b;
+	size_t cap;
+	char *err;
+	size_t errsize;
+};
+
+/* The newest event of m listed as what, within the selection (of the
+ * member's job only, when it names one), read by its job id into mb. 1
+ * taken, 0 none, or a negative error. */
+static int take_newest(struct collecting *c, struct kesu_batch_member *mb,
+		       const struct kesu_medium *m, enum listed what)
+{
+	for (size_t i = m->n_events; i-- > 0;) {
+		const struct kesu_media_event *ev = &m->events[i];
+		if (listed_as(ev) != what || !in_period(&c->b->sel, ev->when_utc) ||
+		    (mb->id.job_id[0] && strcmp(ev->job_id, mb->id.job_id)))
+			continue;
+		char *text = NULL, hash[65];
+		uint64_t seq;
+		int rc = kesu_ledger_lookup(c->l, ev->job_id, &text, &seq, hash, c->err, c->errsize);
+		if (rc < 0)
+			return rc;
+		if (rc == 0 || !of_purpose(&c->b->sel, text)) {
+			free(text);
+			continue;
+		}
+		bool d = what == LISTED_DESTRUCTION;
+		free(d ? mb->destruction : mb->erasure);
+		*(d ? &mb->destruction : &mb->erasure) = text;
+		snprintf(d ? mb->destruction_hash : mb->erasure_hash, 65, "%s", hash);
+		*(d ? &mb->destruction_seq : &mb->erasure_seq) = seq;
+		if (seq > mb->last_seq)
+			mb->last_seq = seq;
+		return 1;
+	}
+	return 0;
+}
+
+/* The member's medium (by its job, or by its identity) and its records. */
+static int fill_member(struct collecting *c, struct kesu_batch_member *mb)
+{
+	const struct kesu_batch_expected *e = &mb->id;
+	const struct kesu_medium *m = NULL;
+	const struct kesu_media_event *ev;
+	int rc = 0;
+	if (e->job_id[0])
+		m = kesu_media_find_job(c->set, e->job_id, &ev);
+	else
+		rc = kesu_media_find_joined(c->set, e->serial, e->size, e->asset, &m);
+	if (rc < 0 || !m)
+		return rc;
+	if ((rc = take_newest(c, mb, m, LISTED_ERASURE)) < 0)
+		return rc;
+	rc = take_newest(c, mb, m, LISTED_DESTRUCTION);
+	return rc < 0 ? rc : 0;
 }
 
 static int grow(struct kesu_batch *b, size_t *cap)
@@ -87,71 +130,36 @@ static int grow(struct kesu_batch *b, size_t *cap)
 	return 0;
 }
 
-/* BY_RANGE: a medium seen for the first time becomes a member. */
-static int add_seen(struct kesu_batch *b, size_t *cap, const struct ident *id,
-		    struct json_object *doc)
+/* BY_RANGE: every medium with an erasure or a destruction in the
+ * selection, named as its records name it. */
+static int range_members(struct collecting *c)
 {
-	if (b->n == KESU_BATCH_MEDIA_MAX)
-		return -E2BIG;
-	int rc = grow(b, cap);
-	if (rc)
-		return rc;
-	struct kesu_batch_expected *e = &b->members[b->n++].id;
-	snprintf(e->serial, sizeof(e->serial), "%s", id->serial);
-	snprintf(e->asset, sizeof(e->asset), "%s", id->asset);
-	snprintf(e->model, sizeof(e->model), "%s",
-		 Kesu_json_text(Kesu_json_member(doc, "media"), "model"));
-	e->size = id->size;
-	return 0;
-}
-
-static int take(struct kesu_batch_member *m, enum rec_kind k, const struct kesu_ledger_row *row)
-{
-	char **text = k == REC_DESTRUCTION ? &m->destruction : &m->erasure;
-	char *copy = strdup(row->record);
-	if (!copy)
-		return -ENOMEM;
-	free(*text);
-	*text = copy;
-	snprintf(k == REC_DESTRUCTION ? m->destruction_hash : m->erasure_hash, 65, "%s", row->hash);
-	*(k == REC_DESTRUCTION ? &m->destruction_seq : &m->erasure_seq) = row->seq;
-	m->last_seq = row->seq;
-	return 0;
-}
-
-struct walk {
-	struct kesu_batch *b;
-	size_t cap;
-	int error;
-};
-
-static int on_record(const struct kesu_ledger_row *row, void *ctx)
-{
-	struct walk *w = ctx;
-	struct json_object *doc = row->record ? json_tokener_parse(row->record) : NULL;
-	enum rec_kind k = doc ? kind_of(doc) : REC_NONE;
-	struct kesu_batch *b = w->b;
-	bool range = b->sel.by == KESU_BATCH_BY_RANGE;
-	if (k == REC_NONE || !in_range(&b->sel, doc)) {
-		json_object_put(doc);
-		return 0;
-	}
-	struct ident id;
-	record_ident(doc, &id);
-	bool found = false;
-	for (size_t i = 0; i < b->n; i++)
-		if (!w->error &&
-		    Kesu_batch_matches(&b->members[i].id, id.serial, id.size, id.asset, id.job_id)) {
-			w->error = take(&b->members[i], k, row);
-			found = true;
+	struct kesu_batch *b = c->b;
+	for (size_t i = 0; i < kesu_media_count(c->set); i++) {
+		const struct kesu_medium *m = kesu_media_at(c->set, i);
+		int rc = grow(b, &c->cap);
+		if (rc)
+			return rc;
+		struct kesu_batch_member *mb = &b->members[b->n];
+		memset(mb, 0, sizeof(*mb));
+		if ((rc = take_newest(c, mb, m, LISTED_ERASURE)) >= 0)
+			rc = take_newest(c, mb, m, LISTED_DESTRUCTION);
+		if (rc >= 0 && b->n == KESU_BATCH_MEDIA_MAX && (mb->erasure || mb->destruction))
+			rc = -E2BIG;
+		if (rc < 0) { /* not a member yet: kesu_batch_free would not see it */
+			free(mb->erasure);
+			free(mb->destruction);
+			return rc;
 		}
-	if (!found && range && (id.serial[0] || id.asset[0])) {
-		w->error = add_seen(b, &w->cap, &id, doc);
-		if (w->error == 0)
-			w->error = take(&b->members[b->n - 1], k, row);
+		if (!mb->erasure && !mb->destruction)
+			continue;
+		b->n++;
+		snprintf(mb->id.serial, sizeof(mb->id.serial), "%s", m->serial);
+		snprintf(mb->id.asset, sizeof(mb->id.asset), "%s", m->asset);
+		snprintf(mb->id.model, sizeof(mb->id.model), "%s", m->model);
+		mb->id.size = m->size;
 	}
-	json_object_put(doc);
-	return w->error;
+	return 0;
 }
 
 static void settle_outcome(struct kesu_batch_member *m)
@@ -215,6 +223,15 @@ static int expect(struct kesu_batch *b, size_t *cap)
 	return 0;
 }
 
+/* Every expected medium a member, with its records. */
+static int expected_members(struct collecting *c)
+{
+	int rc = expect(c->b, &c->cap);
+	for (size_t i = 0; rc == 0 && i < c->b->n; i++)
+		rc = fill_member(c, &c->b->members[i]);
+	return rc;
+}
+
 int kesu_batch_collect(struct kesu_ledger *l, const struct kesu_batch_selection *sel,
 		       struct kesu_batch **out, char *err, size_t errsize)
 {
@@ -223,14 +240,11 @@ int kesu_batch_collect(struct kesu_ledger *l, const struct kesu_batch_selection 
 	if (!b)
 		return Kesu_errorf(err, errsize, -ENOMEM, "out of memory");
 	b->sel = *sel;
-	struct walk w = {b, 0, 0};
-	int rc = sel->by == KESU_BATCH_BY_RANGE ? 0 : expect(b, &w.cap);
-	if (rc == 0) {
-		struct kesu_ledger_filter f = {0};
-		rc = kesu_ledger_query(l, &f, on_record, &w, err, errsize);
-		if (rc > 0)
-			rc = w.error;
-	}
+	struct collecting c = {l, NULL, b, 0, err, errsize};
+	int rc = kesu_media_load(l, &c.set, err, errsize);
+	if (rc == 0)
+		rc = sel->by == KESU_BATCH_BY_RANGE ? range_members(&c) : expected_members(&c);
+	kesu_media_set_free(c.set);
 	if (rc == -E2BIG)
 		rc = Kesu_errorf(err, errsize, -KESU_EPARSE,
 				 "more than %d media: a batch certificate lists at most %d (choose a "

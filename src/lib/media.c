@@ -115,18 +115,13 @@ static bool compatible(const struct kesu_medium *a, const struct kesu_medium *b)
 	       !(a->asset[0] && b->asset[0] && strcmp(a->asset, b->asset));
 }
 
-/* The medium a record with this identity is about: the first that
- * matches, joined with every other that matches too and can be the same
- * (the record shows they are one), or a new one. A serial without a size
- * that fits two media of different sizes goes to the first. NULL for a
- * record that names none. */
-struct kesu_medium *Kesu_media_for(struct kesu_media_set *s, const struct Kesu_media_ident *id,
-				   int *rc)
+/* Joins the media that match id into the first of them, each other one
+ * only when it can be the same (the identity shows they are one). The
+ * first match, or NULL (with *rc -ENOMEM when a join failed). */
+static struct kesu_medium *join_matching(struct kesu_media_set *s,
+					 const struct Kesu_media_ident *id, int *rc)
 {
 	struct kesu_medium *first = NULL;
-	*rc = 0;
-	if (!id->serial[0] && !id->asset[0])
-		return NULL;
 	for (size_t i = 0; i < s->n;) {
 		if (!Kesu_media_matches(s->media[i], id) || (first && !compatible(first, s->media[i]))) {
 			i++;
@@ -140,6 +135,21 @@ struct kesu_medium *Kesu_media_for(struct kesu_media_set *s, const struct Kesu_m
 				return NULL;
 		}
 	}
+	return first;
+}
+
+/* The medium a record with this identity is about: the matching media
+ * joined, or a new one. A serial without a size that fits two media of
+ * different sizes goes to the first. NULL for a record that names none. */
+struct kesu_medium *Kesu_media_for(struct kesu_media_set *s, const struct Kesu_media_ident *id,
+				   int *rc)
+{
+	*rc = 0;
+	if (!id->serial[0] && !id->asset[0])
+		return NULL;
+	struct kesu_medium *first = join_matching(s, id, rc);
+	if (*rc < 0)
+		return NULL;
 	if (!first && !(first = add_medium(s)))
 		return *rc = -ENOMEM, NULL;
 	fill_identity(first, id);
@@ -222,6 +232,39 @@ void kesu_media_finish(struct kesu_media_set *s)
 		qsort(m->events, m->n_events, sizeof(*m->events), by_seq);
 		Kesu_media_compute_state(m);
 	}
+}
+
+int kesu_media_find_joined(struct kesu_media_set *s, const char *serial, uint64_t size,
+			   const char *asset, const struct kesu_medium **out)
+{
+	struct Kesu_media_ident id = {serial ? serial : "", size, asset ? asset : "", NULL};
+	int rc = 0;
+	*out = NULL;
+	if (!s || (!id.serial[0] && !id.asset[0]))
+		return 0;
+	struct kesu_medium *m = join_matching(s, &id, &rc);
+	if (rc < 0)
+		return rc;
+	if (m) { /* a join appended the other medium's events: back to chain order */
+		qsort(m->events, m->n_events, sizeof(*m->events), by_seq);
+		Kesu_media_compute_state(m);
+	}
+	*out = m;
+	return 0;
+}
+
+const struct kesu_medium *kesu_media_find_job(const struct kesu_media_set *s, const char *job_id,
+					      const struct kesu_media_event **ev)
+{
+	for (size_t i = 0; s && job_id[0] && i < s->n; i++)
+		for (size_t j = 0; j < s->media[i]->n_events; j++)
+			if (!strcmp(s->media[i]->events[j].job_id, job_id) &&
+			    s->media[i]->events[j].type != KESU_MEDIA_EV_APPROVAL) {
+				*ev = &s->media[i]->events[j];
+				return s->media[i];
+			}
+	*ev = NULL;
+	return NULL;
 }
 
 void kesu_media_subject(const struct kesu_medium *m, char *buf, size_t size)

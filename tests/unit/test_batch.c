@@ -13,6 +13,7 @@
 #include "kesu/error.h"
 #include "kesu/key.h"
 #include "kesu/ledger.h"
+#include "kesu/media.h"
 #include "pdf_internal.h"
 #include "pdf_batch.h"
 
@@ -139,6 +140,42 @@ Test(batch, serial_and_size_matching)
 	struct kesu_batch *b = collect(&sel);
 	cr_assert_str_eq(b->members[0].outcome, "FAILED");
 	cr_assert_str_eq(b->members[1].outcome, "DESTROYED");
+	kesu_batch_free(b);
+}
+
+/* The batch finds a medium's records by kesu/media.h's rule, as kesu
+ * media show does: a medium approved by serial and size, wiped with its
+ * asset number recorded, then destroyed by asset number alone, is one
+ * medium, destroyed (the batch's own serial matching used to miss the
+ * destruction and list it as erased). Under the approval only records
+ * from its issue on count. */
+Test(batch, same_medium_as_media_show)
+{
+	add("wipe", NULL, "J1", 1000, "FAILED", "2026-11-01T10:00:00Z", NULL); /* before it */
+	add("wipe", "AJ", "J1", 1000, "SUCCESS", "2026-12-01T10:00:00Z", NULL);
+	add("destruction", "AJ", NULL, 0, "DESTROYED", "2026-12-02T10:00:00Z", NULL);
+	add("destruction", NULL, "J2", 0, "DESTROYED", "2026-11-02T10:00:00Z", NULL); /* before */
+	struct kesu_approval_medium am[2] = {{.entry = 1, .serial = "J1", .size = 1000},
+					     {.entry = 2, .serial = "J2", .size = 2000}};
+	struct kesu_approval a = {.issued_utc = "2026-11-15T00:00:00Z", .media = am, .n_media = 2};
+	struct kesu_batch_selection sel = {.by = KESU_BATCH_BY_APPROVAL, .approval = &a,
+					   .since = a.issued_utc};
+	struct kesu_batch *b = collect(&sel);
+	cr_assert_eq(b->n, 2);
+	cr_assert_str_eq(b->members[0].id.serial, "J2");
+	cr_assert_str_eq(b->members[0].outcome, "MISSING", "its destruction predates the approval");
+	cr_assert_str_eq(b->members[1].id.serial, "J1");
+	cr_assert_str_eq(b->members[1].outcome, "DESTROYED");
+	cr_assert_not_null(b->members[1].destruction);
+	cr_assert(strstr(b->members[1].erasure, "SUCCESS"), "the newest erasure, not the older one");
+	cr_assert_gt(b->members[1].destruction_seq, b->members[1].erasure_seq);
+	struct kesu_media_set *set = NULL;
+	char err[512];
+	cr_assert_eq(kesu_media_load(ledger, &set, err, sizeof(err)), 0, "%s", err);
+	const struct kesu_medium *m = kesu_media_find(set, "J1", 1000, NULL);
+	cr_assert_not_null(m);
+	cr_assert_eq(m->state, KESU_MEDIA_DESTROYED, "kesu media show agrees");
+	kesu_media_set_free(set);
 	kesu_batch_free(b);
 }
 
