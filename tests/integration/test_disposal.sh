@@ -69,10 +69,17 @@ sed -i '$d' "$CITY/cfg/kesu/config"
 refused "another class than the approval's, given as a flag" "II" \
 	"${WIPE[@]}" --approval "$CITY/lease.kesu-approval" --asset PC-001 --class I --witness W \
 	--method nist-clear "$dev"
-RUN=later
-refused "an expired approval (40 days later)" "expired" \
-	"${WIPE[@]}" --approval "$CITY/lease.kesu-approval" --asset PC-001 --method nist-clear "$dev"
-RUN=city
+# libfaketime's start-up can deadlock in a sanitizer build's allocator (seen
+# under clang's ASan: a futex wait inside dlsym's malloc), so the clock is
+# moved only in the normal build; the check is the same there.
+if [ -z "${ASAN_OPTIONS:-}" ]; then
+	RUN=later
+	refused "an expired approval (40 days later)" "expired" \
+		"${WIPE[@]}" --approval "$CITY/lease.kesu-approval" --asset PC-001 --method nist-clear "$dev"
+	RUN=city
+else
+	echo "ok - # SKIP an expired approval: faketime is not used under the sanitizers"
+fi
 # a level the approval does not allow: purge asked, an overwrite reaches clear
 expect_exit 0 "an approval that asks for purge" city approve --media asset:PC-010 --class II \
 	--purpose disposal --methods nist-clear --min-level purge --valid-until "$(date +%F)" \
