@@ -59,7 +59,8 @@ int kesu_destroy_level_of(enum kesu_destroy_technique t, const char *media_type,
 #define KESU_DESTROY_PHOTOS_MAX 8
 #define KESU_DESTROY_PHOTO_MAX (8u << 20)
 #define KESU_DESTROY_PHOTOS_TOTAL (24u << 20)
-#define KESU_DESTROY_PHOTO_PIXELS (40u * 1000 * 1000) /* a PNG is decoded whole */
+#define KESU_DESTROY_PHOTO_PIXELS (40u * 1000 * 1000) /* per photo: a PNG is decoded whole, a JPEG
+							 * the page would draw as large */
 struct kesu_destroy_photo {
 	char name[16];   /* the attachment's name: photo-1.jpg, photo-2.png */
 	char type[8];    /* "jpeg" or "png" */
