@@ -23,11 +23,11 @@ failed=0
 .ci/install-deps
 
 stage() { echo "=== $* (at ${SECONDS} s)"; }
-stage "fuzzing the method parser for 20 s, the certificate PDF reader and the PDF signature checks for 15 s each"
+stage "fuzzing the method parser, the certificate PDF reader and the PDF signature checks for 10 s each"
 export KESU_FUZZ_BUILD="$out/build-ci-fuzz-build" # one instrumented tree for both
-KESU_FUZZ_DIR="$out/build-ci-fuzz" tests/fuzz/run.sh 20 method | tail -n 3
-KESU_FUZZ_DIR="$out/build-ci-fuzz-pdf" tests/fuzz/run.sh 15 pdf | tail -n 3
-KESU_FUZZ_DIR="$out/build-ci-fuzz-pades" tests/fuzz/run.sh 15 pades | tail -n 3
+KESU_FUZZ_DIR="$out/build-ci-fuzz" tests/fuzz/run.sh 10 method | tail -n 3
+KESU_FUZZ_DIR="$out/build-ci-fuzz-pdf" tests/fuzz/run.sh 10 pdf | tail -n 3
+KESU_FUZZ_DIR="$out/build-ci-fuzz-pades" tests/fuzz/run.sh 10 pades | tail -n 3
 
 run_suite() {
 	local name=$1 dir=$2 rc=0 total bad
@@ -64,9 +64,9 @@ export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # clang's ASan runtime is linked statically: the kesu_fault shim that the
 # tests LD_PRELOAD (built without sanitizers) works with it as with gcc's.
-# The kill-and-resume soak runs 50 times in the normal build; 20 under the
+# The kill-and-resume soak runs 50 times in the normal build; 10 under the
 # sanitizers, which look for memory errors, not for rare timings.
-export KESU_SOAK_RUNS=20
+export KESU_SOAK_RUNS=10
 run_suite sanitizer "$out/build-ci-clang-asan" -DCMAKE_C_COMPILER=clang \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DKESU_SANITIZE=ON
 

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 SIM=${KESU_SIM_BIN:?built by CMake: kesu-sim}
 
-SIZE=$((16 << 20))
+SIZE=$((8 << 20))
 export KESU_SIM_STATE KESU_SIM_LOG KESU_SIM
 # use NAME: the simulated drive's state and command log for drive NAME
 use() {
