@@ -230,27 +230,16 @@ static int parse_lines(struct csv *c, struct kesu_approval *a, char *text, unsig
 
 int kesu_approval_media_csv(struct kesu_approval *a, const char *path, char *err, size_t errsize)
 {
-	char *text = NULL;
-	size_t len = 0;
+	char *text, *body;
 	struct csv c = {.path = path, .line = 1, .err = err, .errsize = errsize};
-	int rc = kesu_file_read_bounded(path, KESU_APPROVAL_FILE_MAX, 0, &text, &len, err, errsize);
+	int rc = Kesu_csv_read(path, KESU_APPROVAL_FILE_MAX, &text, &body, err, errsize);
 	if (rc)
 		return rc;
-	char *body = text;
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		body += 3, len -= 3; /* the byte order mark spreadsheets write */
-	size_t bad = Kesu_utf8_invalid_at(body, len);
-	if (bad < len || memchr(body, '\0', len)) {
-		for (size_t i = 0; i < bad && i < len; i++)
-			c.line += body[i] == '\n';
-		rc = csv_error(&c, "is not valid UTF-8 text");
-	} else {
-		unsigned *lines = malloc((KESU_APPROVAL_MEDIA_MAX + 1) * sizeof(*lines));
-		rc = lines ? parse_lines(&c, a, body, lines) : -ENOMEM;
-		if (rc == -ENOMEM)
-			snprintf(err, errsize, "%s: out of memory", path);
-		free(lines);
-	}
+	unsigned *lines = malloc((KESU_APPROVAL_MEDIA_MAX + 1) * sizeof(*lines));
+	rc = lines ? parse_lines(&c, a, body, lines) : -ENOMEM;
+	if (rc == -ENOMEM)
+		snprintf(err, errsize, "%s: out of memory", path);
+	free(lines);
 	free(text);
 	return rc;
 }

@@ -118,24 +118,15 @@ static int parse(struct csv *c, char *text, struct kesu_batch_expected *out, siz
 int kesu_batch_assets_csv(const char *path, struct kesu_batch_expected **out, size_t *n,
 			  char *err, size_t errsize)
 {
-	char *text = NULL;
-	size_t len = 0;
+	char *text, *body;
 	struct csv c = {.path = path, .line = 1, .err = err, .errsize = errsize};
 	*out = NULL;
 	*n = 0;
-	int rc = kesu_file_read_bounded(path, CSV_FILE_MAX, 0, &text, &len, err, errsize);
+	int rc = Kesu_csv_read(path, CSV_FILE_MAX, &text, &body, err, errsize);
 	if (rc)
 		return rc;
-	char *body = text;
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		body += 3, len -= 3; /* the byte order mark spreadsheets write */
-	size_t bad = Kesu_utf8_invalid_at(body, len);
-	struct kesu_batch_expected *list = NULL;
-	if (bad < len || memchr(body, '\0', len)) {
-		for (size_t i = 0; i < bad && i < len; i++)
-			c.line += body[i] == '\n';
-		rc = csv_error(&c, "is not valid UTF-8 text");
-	} else if (!(list = calloc(KESU_BATCH_MEDIA_MAX, sizeof(*list)))) {
+	struct kesu_batch_expected *list = calloc(KESU_BATCH_MEDIA_MAX, sizeof(*list));
+	if (!list) {
 		rc = -ENOMEM;
 		snprintf(err, errsize, "%s: out of memory", path);
 	} else {

@@ -1,6 +1,12 @@
 /* Splitting a CSV line (csv_fields.h). */
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "kesu/error.h"
+#include "kesu/fileio.h"
+#include "utf8.h"
 
 #include "csv_fields.h"
 
@@ -71,4 +77,39 @@ char *Kesu_csv_line(char **cursor)
 	if (len && line[len - 1] == '\r')
 		line[len - 1] = '\0';
 	return line;
+}
+
+__attribute__((format(printf, 5, 6)))
+static int parse_error(char *err, size_t errsize, const char *path, unsigned line,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = kesu_parse_error(err, errsize, path, line, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int Kesu_csv_read(const char *path, size_t max, char **text, char **body, char *err,
+		  size_t errsize)
+{
+	size_t len = 0;
+	*text = *body = NULL;
+	int rc = kesu_file_read_bounded(path, max, 0, text, &len, err, errsize);
+	if (rc)
+		return rc;
+	char *b = *text;
+	if (len >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
+		b += 3, len -= 3; /* the byte order mark spreadsheets write */
+	size_t bad = Kesu_utf8_invalid_at(b, len);
+	if (bad < len || memchr(b, '\0', len)) {
+		unsigned line = 1;
+		for (size_t i = 0; i < bad && i < len; i++)
+			line += b[i] == '\n';
+		free(*text);
+		*text = NULL;
+		return parse_error(err, errsize, path, line, "is not valid UTF-8 text");
+	}
+	*body = b;
+	return 0;
 }

@@ -3,6 +3,15 @@
 #ifndef KESU_CSV_FIELDS_H
 #define KESU_CSV_FIELDS_H
 
+#include <stddef.h>
+
+/* Reads a CSV file of at most max bytes (*text malloc'd; free it) and
+ * sets *body past the byte order mark spreadsheets write. Text that is
+ * not valid UTF-8, or holds a NUL, is -KESU_EPARSE "PATH:LINE: is not
+ * valid UTF-8 text" (nothing kept); other errors as kesu_file_read_bounded. */
+int Kesu_csv_read(const char *path, size_t max, char **text, char **body, char *err,
+		  size_t errsize);
+
 /* Splits line (no newline) into at most max fields, in place: quotes
  * removed, "" inside quotes kept as one ", spaces around an unquoted field
  * dropped. Returns the count; -1 with *why set for a damaged line, or -1
