@@ -480,6 +480,11 @@ int kesu_register_write_xlsx(const struct kesu_register *r, const char *path, ch
 	lxw_error lrc;
 	int fd, rc;
 
+	/* A sheet holds 1,048,576 rows, its header one of them. */
+	if (r->n_rows >= LXW_ROW_MAX || r->n_anomalies + 1 >= LXW_ROW_MAX)
+		return Kesu_errorf(err, errsize, -EFBIG,
+				   "%s: %zu rows are more than an Excel sheet holds (%d): "
+				   "a shorter period, or CSV", path, r->n_rows, LXW_ROW_MAX - 1);
 	fd = memfd_create("kesu-register.xlsx", MFD_CLOEXEC);
 	if (fd < 0)
 		return Kesu_errorf(err, errsize, -errno, "%s: no memory file for the workbook: %s",
