@@ -9,12 +9,17 @@
 #include "cli.h"
 #include "kesu/fileio.h"
 #include "kesu/paths.h"
+#include "ledger_view.h"
 
 struct ledger_ctl {
 	const char *ledger, *pubkey, *cert_dir;
 	struct kesu_ledger_filter filter;
 	bool json, csv, bom;
-	const char *output;
+	const char *output;      /* export: -o, --output FILE */
+	const char *columns;     /* list: -o, --columns COLS */
+	const char *o_arg, *output_long;
+	const struct cli_ledger_column *cols[CLI_LEDGER_MAX_COLS]; /* list's table */
+	size_t ncols;
 	char **args;
 	int nargs;
 };
@@ -22,7 +27,7 @@ struct ledger_ctl {
 static void ledger_usage(FILE *out)
 {
 	fputs("Usage: kesu ledger verify [--ledger PATH] [--pubkey KEY]\n"
-	      "       kesu ledger list [FILTERS] [--open] [--cert-dir DIR] [--json | --csv [--bom]]\n"
+	      "       kesu ledger list [FILTERS] [--open] [--cert-dir DIR] [-o COLS | --json | --csv [--bom]]\n"
 	      "       kesu ledger show [--json] SEQ | CERTIFICATE-ID | JOB-ID\n"
 	      "       kesu ledger export [FILTERS] (--csv [--bom] | --json) [-o FILE]\n"
 	      "       kesu ledger abandon [--reason TEXT] JOB-ID   (kesu ledger abandon --help)\n\n"
@@ -40,17 +45,22 @@ static void ledger_usage(FILE *out)
 	      "  --open       also list unfinished (running or interrupted) jobs\n"
 	      "  --cert-dir D where list looks for each record's certificate or failure\n"
 	      "               report (default: the station's); a missing one is marked *\n"
+	      "  -o, --columns COLS  list: the table's columns, comma-separated; +COL,...\n"
+	      "               adds to the default set (export: -o, --output FILE)\n"
 	      "  --csv        UTF-8 CSV; --bom starts it with a byte-order mark for Excel;\n"
 	      "               a cell starting with = + - @ tab or CR gets a leading '\n"
 	      "  --ledger P   the ledger (default $KESU_LEDGER or ~/.local/share/kesu/ledger.sqlite)\n"
-	      "  --pubkey K   the station's public key (default: the station key's .pub)\n",
+	      "  --pubkey K   the station's public key (default: the station key's .pub)\n\n"
+	      "list and show print times in local time with the UTC offset recorded, and\n"
+	      "Japanese headers, labels and words when LC_ALL, LC_MESSAGES or LANG is ja_*.\n",
 	      out);
+	cli_ledger_columns_help(out);
 }
 
 static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 {
 	enum { O_LEDGER = 256, O_PUBKEY, O_SINCE, O_UNTIL, O_OPERATOR, O_OUTCOME, O_SERIAL, O_CLASS,
-	       O_PURPOSE, O_OPEN, O_JSON, O_CSV, O_BOM, O_CERT_DIR };
+	       O_PURPOSE, O_OPEN, O_JSON, O_CSV, O_BOM, O_CERT_DIR, O_COLUMNS, O_OUTPUT };
 	static const struct option opts[] = {
 		{"ledger", required_argument, NULL, O_LEDGER}, {"pubkey", required_argument, NULL, O_PUBKEY},
 		{"since", required_argument, NULL, O_SINCE}, {"until", required_argument, NULL, O_UNTIL},
@@ -58,7 +68,8 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 		{"serial", required_argument, NULL, O_SERIAL}, {"class", required_argument, NULL, O_CLASS},
 		{"purpose", required_argument, NULL, O_PURPOSE}, {"open", no_argument, NULL, O_OPEN},
 		{"json", no_argument, NULL, O_JSON}, {"csv", no_argument, NULL, O_CSV},
-		{"bom", no_argument, NULL, O_BOM}, {"output", required_argument, NULL, 'o'},
+		{"bom", no_argument, NULL, O_BOM}, {"output", required_argument, NULL, O_OUTPUT},
+		{"columns", required_argument, NULL, O_COLUMNS},
 		{"cert-dir", required_argument, NULL, O_CERT_DIR},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
@@ -79,7 +90,9 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 		case O_CSV: ctl->csv = true; break;
 		case O_BOM: ctl->bom = true; break;
 		case O_CERT_DIR: ctl->cert_dir = optarg; break;
-		case 'o': ctl->output = optarg; break;
+		case 'o': ctl->o_arg = optarg; break;
+		case O_OUTPUT: ctl->output_long = optarg; break;
+		case O_COLUMNS: ctl->columns = optarg; break;
 		case 'h': ledger_usage(stdout); return 1;
 		default: ledger_usage(stderr); return -1;
 		}
@@ -94,6 +107,36 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 		return -1;
 	}
 	return 0;
+}
+
+/* -o is the columns for list (as for kesu list and lsblk) and the file
+ * for export, as it always was; a flag given to the wrong verb is an
+ * error, never silently ignored. */
+static int settle_o(const char *verb, struct ledger_ctl *ctl)
+{
+	if (!strcmp(verb, "export")) {
+		ctl->output = ctl->o_arg ? ctl->o_arg : ctl->output_long;
+		if (ctl->columns)
+			cli_error("ledger export: --columns is for ledger list (export writes every field)");
+		return ctl->columns ? -1 : 0;
+	}
+	if (ctl->output_long) {
+		cli_error("ledger %s: --output FILE is for export: kesu ledger export --csv -o FILE", verb);
+		return -1;
+	}
+	if (strcmp(verb, "list") != 0) {
+		if (ctl->o_arg || ctl->columns)
+			cli_error("ledger %s: -o is for list (columns) and export (a file)", verb);
+		return ctl->o_arg || ctl->columns ? -1 : 0;
+	}
+	const char *spec = ctl->columns ? ctl->columns : ctl->o_arg;
+	if (spec && (ctl->json || ctl->csv)) {
+		cli_error("ledger list: -o chooses the table's columns; --json and --csv hold every field "
+			  "(to a file: kesu ledger export -o FILE)");
+		return -1;
+	}
+	ctl->ncols = cli_ledger_columns(spec, ctl->cols);
+	return ctl->ncols ? 0 : -1;
 }
 
 static int open_ledger(const struct ledger_ctl *ctl, struct cli_station *st)
@@ -160,57 +203,6 @@ static const char *field(struct json_object *rec, const char *path)
 	return o && !json_object_is_type(o, json_type_null) ? json_object_get_string(o) : "";
 }
 
-/* A wipe or a check (kind "wipe", "verify", or none in old records); any
- * other kind is an event (a trust-store change, an approval, ...) that has
- * no drive, method or outcome and is shown by its own members. */
-static bool job_record(struct json_object *rec)
-{
-	const char *kind = field(rec, "kind");
-	return !*kind || !strcmp(kind, "wipe") || !strcmp(kind, "verify");
-}
-
-/* An event's time, who did it and what it was. Trust and signature
- * records say "at_utc", "by" and an action; destruction, hand-over and
- * batch records are dated and signed like a job ("ended_utc", operator). */
-static void event_cells(struct json_object *rec, char *at, size_t atsize, const char **op,
-			char *what, size_t whatsize)
-{
-	struct tm tm = {0};
-	const char *utc = *field(rec, "at_utc") ? field(rec, "at_utc") : field(rec, "ended_utc");
-	const char *end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	char local[40] = "";
-	if (end && !*end)
-		kesu_time_local(timegm(&tm), local);
-	snprintf(at, atsize, "%s", local);
-	*op = *field(rec, "by") ? field(rec, "by")
-	      : *field(rec, "operator.name") ? field(rec, "operator.name") : "-";
-	const char *kind = field(rec, "kind");
-	if (!strcmp(kind, "destruction"))
-		snprintf(what, whatsize, "%s %s", field(rec, "outcome"),
-			 field(rec, "destruction.technique"));
-	else if (!strcmp(kind, "handover"))
-		snprintf(what, whatsize, "%s -> %s", field(rec, "destination"), field(rec, "to"));
-	else if (*field(rec, "outcome"))
-		snprintf(what, whatsize, "%s %s", field(rec, "outcome"), field(rec, "certificate_id"));
-	else
-		snprintf(what, whatsize, "%s%s%s%s%s", field(rec, "action"),
-			 *field(rec, "role") ? " " : "", field(rec, "role"),
-			 *field(rec, "name") ? " " : "", field(rec, "name"));
-}
-
-/* The medium an event is about, when it names one. */
-static const char *event_serial(struct json_object *rec)
-{
-	const char *s = field(rec, "media.serial");
-	if (!*s)
-		s = field(rec, "medium.serial");
-	if (!*s)
-		s = field(rec, "media.asset_number");
-	if (!*s)
-		s = field(rec, "medium.asset_number");
-	return *s ? s : "-";
-}
-
 static const char *const csv_columns[] = {
 	"seq", "job_id", "started_utc", "ended_utc", "ended_local", "operator.name",
 	"organisation.name", "organisation.department", "approver", "classification", "purpose",
@@ -242,6 +234,8 @@ static void csv_cell(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+#define CELL_MAX 2048 /* an escaped cell; longer text is cut between characters */
+
 struct list_state {
 	const struct ledger_ctl *ctl;
 	const char *cert_dir;
@@ -249,7 +243,30 @@ struct list_state {
 	struct json_object *array;
 	size_t rows;
 	size_t missing;   /* records whose document is not in cert_dir */
+	struct cli_table *table;
+	char *cells;      /* ncols * CELL_MAX */
+	bool ja;
 };
+
+/* One row of the table: each column's text escaped for the terminal; a
+ * missing certificate marks the last cell with *. */
+static int table_row(struct list_state *ls, const struct kesu_ledger_row *row,
+		     struct json_object *rec, int missing)
+{
+	struct cli_ledger_cell cell = {.row = row, .rec = row->record ? rec : NULL,
+				       .event = row->record && !cli_rec_is_job(rec), .ja = ls->ja};
+	const char *cells[CLI_LEDGER_MAX_COLS];
+	size_t ncols = ls->ctl->ncols;
+	for (size_t i = 0; i < ncols; i++) {
+		char raw[600];
+		char *c = ls->cells + i * CELL_MAX;
+		cli_escape(ls->ctl->cols[i]->value(&cell, raw, sizeof(raw)), c, CELL_MAX - 2);
+		if (i == ncols - 1 && missing == 1)
+			strcat(c, *c ? " *" : "*");
+		cells[i] = c;
+	}
+	return cli_table_row(ls->table, cells);
+}
 
 /* -1 when a record gets no document (a check by kesu verify, an
  * unfinished or abandoned job), else whether its certificate or failure
@@ -303,34 +320,41 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 			csv_cell(ls->out, v);
 		}
 		fputs("\r\n", ls->out);
-	} else {
-		/* Stored text reaches the terminal escaped (cli_escape), cut to
-		 * the column between characters, never inside one. */
-		char at_text[40], when[17], op[15], serial[17], method[24], outcome[100];
-		char ev_at[40], ev_what[300], ev_kind[40];
-		const char *at = row->record ? field(rec, "ended_local") : row->started_utc;
-		const char *by = row->record ? field(rec, "operator.name") : "-";
-		bool event = row->record && !job_record(rec);
-		if (event) {
-			event_cells(rec, ev_at, sizeof(ev_at), &by, ev_what, sizeof(ev_what));
-			snprintf(ev_kind, sizeof(ev_kind), "(%s)", field(rec, "kind"));
-			at = ev_at;
-		}
-		snprintf(at_text, sizeof(at_text), "%.10s %.5s", at, strlen(at) > 11 ? at + 11 : "");
-		cli_escape(by, op, sizeof(op));
-		cli_escape(event ? event_serial(rec) : row->record ? field(rec, "media.serial") : row->device_key,
-			   serial, sizeof(serial));
-		cli_escape(!row->record ? "-" : event ? ev_kind
-					  : !strcmp(field(rec, "kind"), "verify") ? "(check)"
-					  : field(rec, "sanitization.method.id"), method, sizeof(method));
-		cli_escape(event ? ev_what : row->record ? field(rec, "outcome") : row->state, outcome,
-			   sizeof(outcome));
-		fprintf(ls->out, "%-4s %-16s %-14s %-16s %-22s %s%s\n", row->seq ? seq : "-",
-			cli_escape(at_text, when, sizeof(when)), op, serial, method, outcome,
-			missing == 1 ? " *" : "");
+	} else if (table_row(ls, row, rec, missing) < 0) {
+		json_object_put(rec);
+		return -ENOMEM;
 	}
 	json_object_put(rec);
 	return 0;
+}
+
+/* The table's headers in the reader's language (libsmartcols: it aligns
+ * by display width and never cuts a cell). */
+static int table_begin(struct list_state *ls)
+{
+	const char *headers[CLI_LEDGER_MAX_COLS];
+	ls->ja = cli_reader_japanese();
+	for (size_t i = 0; i < ls->ctl->ncols; i++)
+		headers[i] = ls->ja ? ls->ctl->cols[i]->ja : ls->ctl->cols[i]->en;
+	ls->table = cli_table_new(headers, ls->ctl->ncols);
+	ls->cells = malloc(ls->ctl->ncols * CELL_MAX);
+	return ls->table && ls->cells ? 0 : -ENOMEM;
+}
+
+/* Prints the table (nothing when the query failed) and the legend of *. */
+static void table_end(struct list_state *ls, bool ok)
+{
+	if (ok)
+		cli_table_print_free(ls->table);
+	else
+		cli_table_free(ls->table);
+	free(ls->cells);
+	char dir[600];
+	cli_escape(ls->cert_dir, dir, sizeof(dir));
+	if (ok && ls->missing && ls->ja)
+		printf("* %s に証明書または報告書がありません: kesu cert issue 記録番号 で発行できます\n", dir);
+	else if (ok && ls->missing)
+		printf("* no certificate or failure report in %s: issue it with kesu cert issue SEQ\n", dir);
 }
 
 static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st)
@@ -352,19 +376,17 @@ static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st)
 		for (int i = 0; csv_columns[i]; i++)
 			fprintf(out, "%s%s", i ? "," : "", csv_columns[i]);
 		fputs("\r\n", out);
-	} else if (!ctl->json) {
-		fprintf(out, "%-4s %-16s %-14s %-16s %-22s %s\n", "SEQ", "ENDED (LOCAL)", "OPERATOR", "SERIAL",
-			"METHOD", "OUTCOME");
+	} else if (!ctl->json && table_begin(&ls) < 0) {
+		cli_error("out of memory");
+		json_object_put(ls.array);
+		return KESU_EXIT_FAILURE;
 	}
-	char err[KESU_ERRMSG_MAX];
+	char err[KESU_ERRMSG_MAX] = "out of memory";
 	int rc = kesu_ledger_query(st->ledger, &ctl->filter, list_row, &ls, err, sizeof(err));
 	if (rc < 0)
 		cli_error("%s", err);
-	if (rc == 0 && ls.missing && !ctl->json && !ctl->csv) {
-		char dir[600];
-		fprintf(out, "* no certificate or failure report in %s: issue it with kesu cert issue SEQ\n",
-			cli_escape(st->cert_dir, dir, sizeof(dir)));
-	}
+	if (ls.table)
+		table_end(&ls, rc == 0);
 	if (ctl->json && rc == 0) {
 		struct json_object *doc = json_object_new_object();
 		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
@@ -418,31 +440,7 @@ static int ledger_show(const struct ledger_ctl *ctl, struct cli_station *st)
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else {
-		static const char *const shown[][2] = {
-			{"job", "job_id"}, {"certificate", "certificate_id"}, {"started", "started_local"},
-			{"ended", "ended_local"}, {"operator", "operator.name"}, {"organisation", "organisation.name"},
-			{"department", "organisation.department"}, {"approver", "approver"},
-			{"class", "classification"}, {"purpose", "purpose"}, {"asset", "media.asset_number"},
-			{"model", "media.model"}, {"serial", "media.serial"}, {"size (bytes)", "media.size_bytes"},
-			{"method", "sanitization.method.id"}, {"NIST level", "sanitization.nist_level"},
-			{"verification", "verification.mode"}, {"verified", "verification.passed"},
-			{"outcome", "outcome"}, {"reason", "reason"}, {"station", "station.hostname"},
-		};
-		char value[2048];
-		printf("record %llu  hash %s\n", (unsigned long long)seq, hash);
-		if (rec && !job_record(rec)) {
-			/* An event: its own members, not a wipe's empty fields. */
-			json_object_object_foreach(rec, key, val) {
-				const char *v = json_object_get_string(val);
-				char name[64];
-				printf("  %-13s %s\n", cli_escape(key, name, sizeof(name)),
-				       v && *v ? cli_escape(v, value, sizeof(value)) : "-");
-			}
-		}
-		for (size_t i = 0; rec && job_record(rec) && i < sizeof(shown) / sizeof(shown[0]); i++) {
-			const char *v = field(rec, shown[i][1]);
-			printf("  %-13s %s\n", shown[i][0], *v ? cli_escape(v, value, sizeof(value)) : "-");
-		}
+		cli_ledger_show_record(rec, seq, hash, st->cert_dir);
 	}
 	json_object_put(rec);
 	free(record);
@@ -472,6 +470,8 @@ int cmd_ledger(int argc, char **argv)
 		cli_error("ledger export: choose --csv or --json");
 		return KESU_EXIT_USAGE;
 	}
+	if (settle_o(verb, &ctl) < 0)
+		return KESU_EXIT_USAGE;
 	if (ctl.nargs && strcmp(verb, "show") != 0) {
 		cli_error("ledger %s: unexpected argument \"%s\"", verb, ctl.args[0]);
 		return KESU_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "cli.h"
 
@@ -66,4 +67,27 @@ void cli_table_print_free(struct cli_table *t)
 	if (t)
 		scols_print_table(t->tb);
 	cli_table_free(t);
+}
+
+size_t cli_text_width(const char *s)
+{
+	setlocale(LC_CTYPE, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	size_t w = 0, len = strlen(s);
+	while (len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, len, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof(st)); /* a broken byte shows as one column */
+			n = 1, wc = L'?';
+		}
+		int cw = wcwidth(wc);
+		w += cw < 0 ? 1 : (size_t)cw;
+		s += n;
+		len -= n;
+	}
+	return w;
 }

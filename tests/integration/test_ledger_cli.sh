@@ -144,8 +144,8 @@ expect_exit 2 "show by 5 digits" "$KESU" ledger show --ledger "$R" "${job1:0:5}"
 mv "$pdf1" "$WORK/pdf1.orig"
 [ ! -e "$pdf1.sig" ] || mv "$pdf1.sig" "$WORK/pdf1.sig.orig" # only with signify_sig = yes
 expect_exit 0 "list with a certificate missing" "$KESU" ledger list --ledger "$R" --cert-dir "$RC"
-check "record 1 is marked" grep -qE "^1 .* SUCCESS \*$" "$WORK/out"
-check "record 3 is not" grep -qE "^3 .* SUCCESS$" "$WORK/out"
+check "record 1 is marked after its certificate id" grep -qE "^1 .* SUCCESS +$cert1 \*$" "$WORK/out"
+check "record 3 is not" grep -qE "^3 .* SUCCESS +KESU-[0-9]{8}-[0-9A-F]{8}$" "$WORK/out"
 check "a legend says how to issue it" grep -q "^\* no certificate or failure report in $RC: issue it with kesu cert issue SEQ$" "$WORK/out"
 expect_exit 0 "list --json with a certificate missing" "$KESU" ledger list --ledger "$R" --cert-dir "$RC" --json
 check "document_missing is true for 1 only" jq -e '[.records[].document_missing] == [true, false, false]' "$WORK/out"
