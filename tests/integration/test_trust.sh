@@ -98,7 +98,7 @@ check "three trust records in the ledger" test "$(records)" = 3
 "$KESU" ledger list --json >"$WORK/ledger.json"
 check "the first is the approver's add, by the operator" jq -e --arg fp "$yamada_fp" '[.records[] | select(.record.kind == "trust")][0].record | .action == "add" and .role == "approver" and .name == "山田 太郎" and .by == "Test Operator" and .fingerprint == $fp and (.public_key | length) == 56' "$WORK/ledger.json"
 kx 0 "ledger list shows trust records" ledger list
-check "as (trust) rows with what was done" grep -qE "^1 +[0-9-]+ [0-9:]+ +Test Operator +- +\(trust\) +add approver 山田 太郎$" "$WORK/out"
+check "as (trust) rows with what was done" grep -qE "^1 +[0-9-]+ [0-9:]+ [+-][0-9:]+ +- +- +Test Operator +- +\(trust\) +add approver 山田 太郎 +-$" "$WORK/out"
 kx 0 "ledger show of a trust record" ledger show 1
 check "it shows the record's own members" grep -qE "^  action +add$" "$WORK/out"
 check "and not a wipe's empty fields" bash -c "! grep -q '^  serial' '$WORK/out'"
