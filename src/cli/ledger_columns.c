@@ -93,7 +93,8 @@ static const char *event_what(const struct cli_ledger_cell *c, char *buf, size_t
 	else if (*T("outcome"))
 		snprintf(buf, size, "%s", cli_outcome_words(T("outcome"), c->ja));
 	else
-		snprintf(buf, size, "%s%s%s%s%s", T("action"), *T("role") ? " " : "", T("role"),
+		snprintf(buf, size, "%s%s%s%s%s", cli_member_words("action", T("action"), c->ja),
+			 *T("role") ? " " : "", cli_member_words("role", T("role"), c->ja),
 			 *T("name") ? " " : "", T("name"));
 	return buf;
 }

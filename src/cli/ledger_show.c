@@ -160,14 +160,13 @@ static void document(struct lines *L, struct json_object *rec, const char *cert_
 }
 #undef T
 
-/* An event's members, nested ones by their path ("destruction.technique"). */
-static void members(struct lines *L, struct json_object *o, const char *prefix)
+static const char *known_ja(const char *path)
 {
 	static const char *const known[][2] = {
-		{"kind", "種別"}, {"job_id", "ジョブID"}, {"at_utc", "日時 (UTC)"}, {"by", "実施者"},
+		{"kind", "種別"}, {"job_id", "ジョブID"}, {"at", "日時"}, {"by", "実施者"},
 		{"action", "操作"}, {"role", "役割"}, {"name", "名前"}, {"outcome", "結果"},
 		{"certificate_id", "証明書番号"}, {"destination", "引渡し先区分"}, {"to", "引渡し先"},
-		{"started_utc", "開始日時 (UTC)"}, {"ended_utc", "終了日時 (UTC)"},
+		{"started", "開始日時"}, {"ended", "終了日時"}, {"signed", "署名日時"},
 		{"started_local", "開始日時"}, {"ended_local", "終了日時"}, {"operator.name", "作業者"},
 		{"approver", "承認者"}, {"witness", "立会者"}, {"reason", "理由 (英語)"},
 		{"reason_ja", "理由"}, {"note", "備考"}, {"location", "場所"}, {"contractor", "委託先"},
@@ -175,22 +174,54 @@ static void members(struct lines *L, struct json_object *o, const char *prefix)
 		{"media.asset_number", "資産番号"}, {"medium.asset_number", "資産番号"},
 		{"destruction.technique", "破壊方法"}, {"organisation.department", "所属"},
 		{"organisation.name", "組織"}, {"station.hostname", "消去端末"},
+		{"received_by", "受領者"}, {"date", "日付"}, {"fingerprint", "鍵指紋"},
 	};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(path, known[i][0]))
+			return known[i][1];
+	return NULL;
+}
+
+/* One member: a UTC time is shown in local time with its offset (and
+ * left out when the record also holds it as recorded locally), ids of
+ * roles, actions, kinds and outcomes in the reader's words. */
+static void member_line(struct lines *L, struct json_object *parent, const char *path,
+			const char *key, struct json_object *val)
+{
+	char label[sizeof(L->label[0])], local[64], sibling[64];
+	const char *v = val ? json_object_get_string(val) : "";
+	size_t n = strlen(key);
+	snprintf(label, sizeof(label), "%s", path);
+	if (n > 4 && !strcmp(key + n - 4, "_utc")) {
+		snprintf(sibling, sizeof(sibling), "%.*s_local", (int)(n - 4), key);
+		if (json_object_object_get_ex(parent, sibling, NULL))
+			return;
+		cli_utc_time_text(v, true, local, sizeof(local));
+		if (*local) {
+			v = local;
+			label[strlen(label) - 4] = '\0';
+		}
+	}
+	const char *ja = known_ja(label);
+	char safe[sizeof(L->label[0])]; /* a key from the file: escaped too */
+	add(L, cli_escape(label, safe, sizeof(safe)), ja,
+	    cli_member_words(path, v ? v : "", L->ja));
+}
+
+/* An event's members, nested ones by their path ("destruction.technique");
+ * its kind first. */
+static void members(struct lines *L, struct json_object *o, const char *prefix)
+{
+	struct json_object *kind;
+	if (!*prefix && json_object_object_get_ex(o, "kind", &kind))
+		member_line(L, o, "kind", "kind", kind);
 	json_object_object_foreach(o, key, val) {
 		char path[128];
 		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", key);
-		if (json_object_is_type(val, json_type_object)) {
+		if (json_object_is_type(val, json_type_object))
 			members(L, val, path);
-			continue;
-		}
-		const char *ja = NULL, *v = val ? json_object_get_string(val) : "";
-		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]) && !ja; i++)
-			if (!strcmp(path, known[i][0]))
-				ja = known[i][1];
-		if (!strcmp(path, "kind"))
-			v = cli_kind_words(v, L->ja);
-		char label[sizeof(L->label[0])]; /* a key from the file: escaped too */
-		add(L, cli_escape(path, label, sizeof(label)), ja, v ? v : "");
+		else if (strcmp(path, "kind") != 0)
+			member_line(L, o, path, key, val);
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "kesu/record.h"
+#include "kesu/trust.h"
 #include "ledger_view.h"
 
 struct json_object *cli_rec_member(struct json_object *rec, const char *path)
@@ -105,4 +106,24 @@ const char *cli_state_words(const char *state, bool ja)
 		{"interrupted", "interrupted", "中断"},
 	};
 	return words(t, sizeof(t) / sizeof(t[0]), state, ja);
+}
+
+const char *cli_member_words(const char *member, const char *value, bool ja)
+{
+	static const char *const actions[][3] = {
+		{"add", "add", "追加"}, {"remove", "remove", "削除"},
+		{"countersign", "countersign", "副署"}, {"sign", "sign", "署名"},
+	};
+	enum kesu_role role;
+	if (!ja)
+		return value;
+	if (!strcmp(member, "role") && kesu_role_parse(value, &role) == 0)
+		return kesu_role_label_ja(role);
+	if (!strcmp(member, "action"))
+		return words(actions, sizeof(actions) / sizeof(actions[0]), value, ja);
+	if (!strcmp(member, "kind"))
+		return cli_kind_words(value, ja);
+	if (!strcmp(member, "outcome"))
+		return cli_outcome_words(value, ja);
+	return value;
 }

@@ -116,4 +116,22 @@ for line in open('$WORK/out', encoding='utf-8').read().splitlines()[1:]:
 sys.exit(0 if len(cols) == 1 else 1)"
 expect_exit 0 "show on a station without the certificate" "$KESU" ledger show --cert-dir "$WORK/elsewhere" 1
 check "it says it is not on this station" grep -qE "^  certificate file +not on this station \(not in $WORK/elsewhere\)$" "$WORK/out"
+
+# An event (a trust-store change) keeps its meaning in the columns, and
+# show labels its members, in Japanese under ja.
+expect_exit 0 "an approver's key" "$KESU" key generate --role approver --name "佐藤 課長" \
+	-o "$WORK/sato.key" --no-passphrase
+expect_exit 0 "trust add: record 4" "$KESU" trust add --role approver --name "佐藤 課長" "$WORK/sato.pub"
+expect_exit 0 "list with an event" "$KESU" ledger list
+check "a (trust) row: who, what was done" \
+	grep -qE "^4 +[0-9-]{10} [0-9:]{5} [+-][0-9:]{5} +- +- +Test Operator +- +\(trust\) +add approver 佐藤 課長 +-$" "$WORK/out"
+LANG=ja_JP.UTF-8 expect_exit 0 "list with an event under ja" "$KESU" ledger list
+check "in Japanese words" grep -qE "^4 .* Test Operator +- +\(信頼設定\) +追加 承認者 佐藤 課長 +-$" "$WORK/out"
+LANG=ja_JP.UTF-8 expect_exit 0 "show 4 under ja" "$KESU" ledger show 4
+for line in "種別 +信頼設定" "操作 +追加" "役割 +承認者" "名前 +佐藤 課長" "実施者 +Test Operator" \
+	"日時 +[0-9-]{10} [0-9:]{8} [+-][0-9]{2}:[0-9]{2}"; do
+	check "event under ja: $line" grep -qE "^  $line$" "$WORK/out"
+done
+check "its heading" grep -qE "^記録番号 4  ハッシュ [0-9a-f]{64}$" "$WORK/out"
+check "the kind comes first" test "$(sed -n 2p "$WORK/out" | tr -s ' ')" = " 種別 信頼設定"
 finish
