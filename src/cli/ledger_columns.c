@@ -162,7 +162,7 @@ static const char *v_model(const struct cli_ledger_cell *c, char *buf, size_t si
 static const char *v_level(const struct cli_ledger_cell *c, char *buf, size_t size)
 {
 	(void)buf, (void)size;
-	return first(T("sanitization.nist_level"), T("nist_level"));
+	return cli_level_words(first(T("sanitization.nist_level"), T("nist_level")), c->ja);
 }
 
 static const char *v_job(const struct cli_ledger_cell *c, char *buf, size_t size)

@@ -102,14 +102,6 @@ static void medium(struct lines *L, struct json_object *rec)
 	add(L, "station", "消去端末", T("station.hostname"));
 }
 
-static const char *level_words(const char *level, bool ja)
-{
-	if (!ja)
-		return level;
-	return !strcmp(level, "clear") ? "クリア (Clear)" : !strcmp(level, "purge") ? "パージ (Purge)"
-	       : !strcmp(level, "destroy") ? "破壊 (Destroy)" : !strcmp(level, "none") ? "なし" : level;
-}
-
 /* "sample, 10.0% read back: passed" / "抽出検証 10.0%: 合格". */
 static void verification(struct lines *L, struct json_object *rec)
 {
@@ -135,7 +127,7 @@ static void how(struct lines *L, struct json_object *rec)
 	snprintf(buf, sizeof(buf), "%s%s%s%s", title, *title ? " (" : "", T("sanitization.method.id"),
 		 *title ? ")" : "");
 	add(L, "method", "消去方式", buf);
-	add(L, "NIST level", "NISTレベル", level_words(T("sanitization.nist_level"), L->ja));
+	add(L, "NIST level", "NISTレベル", cli_level_words(T("sanitization.nist_level"), L->ja));
 	verification(L, rec);
 	add(L, "outcome", "結果", cli_outcome_words(T("outcome"), L->ja));
 	const char *reason = L->ja && *T("reason_ja") ? T("reason_ja") : T("reason");

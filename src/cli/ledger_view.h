@@ -30,6 +30,8 @@ const char *cli_outcome_words(const char *outcome, bool ja);
 const char *cli_kind_words(const char *kind, bool ja);
 /* A job's state (running, interrupted). */
 const char *cli_state_words(const char *state, bool ja);
+/* A NIST SP 800-88 level (clear, purge, destroy, none). */
+const char *cli_level_words(const char *level, bool ja);
 /* An event's member as a reader names it: role, action, kind and
  * outcome in Japanese under ja; any other value as it is. */
 const char *cli_member_words(const char *member, const char *value, bool ja);

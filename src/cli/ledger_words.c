@@ -127,3 +127,12 @@ const char *cli_member_words(const char *member, const char *value, bool ja)
 		return cli_outcome_words(value, ja);
 	return value;
 }
+
+const char *cli_level_words(const char *level, bool ja)
+{
+	static const char *const t[][3] = {
+		{"clear", "clear", "クリア (Clear)"}, {"purge", "purge", "パージ (Purge)"},
+		{"destroy", "destroy", "破壊 (Destroy)"}, {"none", "none", "なし"},
+	};
+	return words(t, sizeof(t) / sizeof(t[0]), level, ja);
+}

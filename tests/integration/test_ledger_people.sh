@@ -60,6 +60,8 @@ check "Japanese headers" test "$(head -1 "$WORK/out" | tr -s ' ')" = \
 check "the method's Japanese title and the outcome in Japanese" \
 	grep -qE "^1 .* NIST SP 800-88 クリア方式 .* 消去完了 +$cert1$" "$WORK/out"
 check "Japanese columns line up too" aligned "$WORK/out" 作業者 "山田 太郎" Bob "$LONG"
+LANG=ja_JP.UTF-8 expect_exit 0 "-o under ja" "$KESU" ledger list -o seq,class,purpose,level
+check "class, purpose and level in Japanese" grep -qE "^1 +Ⅱ +リース返却 +クリア \(Clear\)$" "$WORK/out"
 expect_exit 0 "LC_ALL overrides LANG" env LANG=ja_JP.UTF-8 LC_ALL=C.UTF-8 "$KESU" ledger list
 check "English headers" grep -q "^SEQ " "$WORK/out"
 expect_exit 0 "LC_MESSAGES overrides LANG" env LANG=C.UTF-8 LC_MESSAGES=ja_JP.UTF-8 "$KESU" ledger list
