@@ -19,6 +19,16 @@
 char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 			const char *record_hash, time_t issued, size_t *len);
 
+/* The same with options. KESU_CERT_DETAILS: the payload (version 4)
+ * carries "details", the passes' speed profiles and the drive's SMART
+ * before and after, copied from the record, and the PDF gets a page of
+ * its own after the document that shows them (docs/certificate.md,
+ * "Details page"). Without it
+ * the payload is kesu_cert_payload's, byte for byte. */
+#define KESU_CERT_DETAILS 1u
+char *kesu_cert_payload_ex(const char *record, size_t record_len, uint64_t seq,
+			   const char *record_hash, time_t issued, unsigned flags, size_t *len);
+
 /* Signs the payload, renders the PDF into cert_dir as kesu-<ID>.pdf and
  * signs the PDF's bytes into kesu-<ID>.pdf.sig. pdf_path receives the
  * PDF's path. */

@@ -73,7 +73,9 @@ struct kesu_smart {
 	enum kesu_tristate available; /* libatasmart could read SMART data */
 	enum kesu_tristate healthy;   /* overall assessment passed */
 	int64_t power_on_hours;       /* -1 when unknown */
-	int64_t reallocated_sectors;  /* -1 when unknown */
+	int64_t reallocated_sectors;  /* attribute 5, -1 when unknown */
+	int64_t pending_sectors;      /* attribute 197 (Current_Pending_Sector),
+				       * -1 when unknown */
 	int64_t temperature_c;        /* -1 when unknown */
 };
 

@@ -155,6 +155,24 @@ struct kesu_verify_result {
 	struct kesu_range_list unreadable;
 };
 
+/* The speed of a pass over the drive, from the writer's progress: one
+ * point per ~1/100 of the drive (or per request on a small one), at most
+ * KESU_PROFILE_POINTS_MAX. A point is the position reached (bytes from the
+ * start) and the speed since the point before (bytes per second: whole
+ * numbers, as a record holds only integers). Points cover the pass from
+ * `from`: 0, or where a resumed run began when the run before left no
+ * points (a state from kesu before profiles). Nothing is interpolated. */
+#define KESU_PROFILE_POINTS_MAX 128
+struct kesu_speed_point {
+	uint64_t offset;
+	uint64_t bytes_per_second;
+};
+struct kesu_speed_profile {
+	uint64_t from;
+	unsigned npoints;
+	struct kesu_speed_point points[KESU_PROFILE_POINTS_MAX];
+};
+
 struct kesu_pass_result {
 	unsigned number;            /* 1-based */
 	struct kesu_pass pass;      /* as the method defines it */
@@ -169,6 +187,7 @@ struct kesu_pass_result {
 	double seconds;
 	struct kesu_range_list bad; /* sectors that could not be written */
 	struct kesu_verify_result verify;
+	struct kesu_speed_profile profile; /* overwrite passes; none for firmware */
 };
 
 struct kesu_job_result {
@@ -199,6 +218,10 @@ struct kesu_job_result {
 	/* SMART reallocated sectors (attribute 5) read again when the job
 	 * ended, -1 when not read (no SMART, or not a real drive) */
 	int64_t reallocated_after;
+	/* SMART read again when the job ended (a real drive whose SMART was
+	 * available before: device.smart), else available KESU_UNKNOWN and
+	 * every number -1. The certificate's details page shows both. */
+	struct kesu_smart smart_after;
 	unsigned nexceptions; /* EXCEPTIONS: what remains */
 	struct kesu_job_exception exceptions[KESU_EXCEPTIONS_MAX];
 };

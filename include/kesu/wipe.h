@@ -51,6 +51,8 @@ void kesu_station_set_signing(struct kesu_station *st, const struct kesu_cert_si
 
 enum kesu_wipe_flags {
 	KESU_WIPE_RESTART = 1 << 0, /* close an unfinished job (ABANDONED), start anew */
+	KESU_WIPE_DETAILS = 1 << 1, /* the certificate gets its details page
+				     * (KESU_CERT_DETAILS, kesu/cert.h) */
 };
 
 /* What prepare found, for the front end to tell. */

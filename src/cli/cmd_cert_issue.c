@@ -12,14 +12,15 @@
 
 struct issue_ctl {
 	const char *ledger, *cert_dir, *key, *passphrase_file, *id;
-	bool force;
+	bool force, details;
 	struct cli_signing_flags signing;
 };
 
 static void issue_usage(FILE *out)
 {
 	fputs("Usage: kesu cert issue [--ledger PATH] [--cert-dir DIR] [--key KEY]\n"
-	      "                       [--passphrase-file F] [--force] SEQ | JOB-ID | CERTIFICATE-ID\n\n"
+	      "                       [--passphrase-file F] [--force] [--details]\n"
+	      "                       SEQ | JOB-ID | CERTIFICATE-ID\n\n"
 	      "Renders the certificate (SUCCESS) or the failure report (UNVERIFIED, FAILED)\n"
 	      "of a finished wipe record from the signed record in the ledger, signs its\n"
 	      "payload with the station key, signs the PDF itself (PAdES, in the 担当者 box)\n"
@@ -28,18 +29,21 @@ static void issue_usage(FILE *out)
 	      "signature. Checks (kesu verify), unfinished and abandoned jobs get no\n"
 	      "document. An existing document is kept unless --force is given.\n"
 	      "Exit status: 0 issued; 2 refused (that record gets no document, or it\n"
-	      "exists); 4 the record does not match its hash or the station's signature.\n\n",
+	      "exists); 4 the record does not match its hash or the station's signature.\n\n"
+	      "      --details  a second page: each pass's speed over the drive and the\n"
+	      "                 drive's SMART before and after, as the record holds them\n\n",
 	      out);
 	fputs(cli_signing_help, out);
 }
 
 static int parse_issue(int argc, char **argv, struct issue_ctl *ctl)
 {
-	enum { O_LEDGER = 256, O_CERT_DIR, O_KEY, O_PASSFILE, O_FORCE };
+	enum { O_LEDGER = 256, O_CERT_DIR, O_KEY, O_PASSFILE, O_FORCE, O_DETAILS };
 	static const struct option opts[] = {
 		{"ledger", required_argument, NULL, O_LEDGER}, {"cert-dir", required_argument, NULL, O_CERT_DIR},
 		{"key", required_argument, NULL, O_KEY}, {"passphrase-file", required_argument, NULL, O_PASSFILE},
-		{"force", no_argument, NULL, O_FORCE}, CLI_SIGNING_OPTIONS,
+		{"force", no_argument, NULL, O_FORCE}, {"details", no_argument, NULL, O_DETAILS},
+		CLI_SIGNING_OPTIONS,
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -51,6 +55,7 @@ static int parse_issue(int argc, char **argv, struct issue_ctl *ctl)
 		case O_KEY: ctl->key = optarg; break;
 		case O_PASSFILE: ctl->passphrase_file = optarg; break;
 		case O_FORCE: ctl->force = true; break;
+		case O_DETAILS: ctl->details = true; break;
 		case 'h': issue_usage(stdout); return 1;
 		default:
 			if (cli_signing_option(c, optarg, &ctl->signing))
@@ -134,7 +139,9 @@ static int issue(struct cli_station *st, const struct issue_ctl *ctl,
 	}
 	size_t len = 0;
 	char *payload = code == KESU_EXIT_OK
-				? kesu_cert_payload(record, strlen(record), seq, hash, time(NULL), &len) : NULL;
+				? kesu_cert_payload_ex(record, strlen(record), seq, hash, time(NULL),
+						       ctl->details ? KESU_CERT_DETAILS : 0, &len)
+				: NULL;
 	if (code == KESU_EXIT_OK && !payload) {
 		cli_error("record %llu: cannot make the certificate payload", (unsigned long long)seq);
 		code = KESU_EXIT_FAILURE;

@@ -19,7 +19,7 @@ struct wipe_ctl {
 	const char *methods_dir;
 	struct kesu_job_options job;
 	enum cli_progress progress;
-	bool json, yes, force, dry_run, restart;
+	bool json, yes, force, dry_run, restart, details;
 	unsigned channel_flags;      /* KESU_CHANNEL_ALLOW_USB */
 	enum cli_hpa_mode hpa;
 	char **devices;
@@ -106,6 +106,8 @@ static void wipe_usage(FILE *out)
 	      "      --restart            close an unfinished job for the drive with a signed\n"
 	      "                           ABANDONED record and start anew (default: resume it,\n"
 	      "                           once the drive proves it holds what the job wrote)\n"
+	      "      --details            a second page on the certificate: each pass's speed\n"
+	      "                           over the drive and SMART before and after\n"
 	      "      --checkpoint-interval S  sync and checkpoint every S seconds, 0.1 to 600\n"
 	      "                           (default 5):\n"
 	      "                           at most that much work is redone after a crash\n"
@@ -120,7 +122,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 	       O_PROGRESS, O_JSON, O_STOP_AFTER, O_OPERATOR, O_OP_TITLE, O_ORG, O_DEPT, O_LOCATION,
 	       O_PHONE, O_APPROVER, O_CLASS, O_PURPOSE, O_ASSET, O_LEDGER, O_CERT_DIR, O_KEY,
 	       O_PASSFILE, O_RESTART, O_CHECKPOINT, O_HPA, O_ALLOW_USB, O_POLL, O_WITNESS,
-	       O_APPROVAL, O_POLICY, O_TRUST };
+	       O_APPROVAL, O_POLICY, O_TRUST, O_DETAILS };
 	static const struct option opts[] = {
 		{"method", required_argument, NULL, 'm'},
 		{"methods-dir", required_argument, NULL, O_METHODS_DIR},
@@ -151,6 +153,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		{"key", required_argument, NULL, O_KEY},
 		{"passphrase-file", required_argument, NULL, O_PASSFILE},
 		{"restart", no_argument, NULL, O_RESTART},
+		{"details", no_argument, NULL, O_DETAILS},
 		{"checkpoint-interval", required_argument, NULL, O_CHECKPOINT},
 		{"hpa", required_argument, NULL, O_HPA},
 		{"allow-usb", no_argument, NULL, O_ALLOW_USB},
@@ -242,6 +245,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		case O_KEY: ctl->key = optarg; break;
 		case O_PASSFILE: ctl->passphrase_file = optarg; break;
 		case O_RESTART: ctl->restart = true; break;
+		case O_DETAILS: ctl->details = true; break;
 		case O_CHECKPOINT:
 			if (!cli_parse_decimal("--checkpoint-interval", optarg, 0.1, 600, 3, &ctl->job.sync_seconds))
 				return -1;
@@ -577,7 +581,9 @@ static int start_jobs(const struct wipe_ctl *ctl, struct kesu_station *ks,
 		struct kesu_job_options opts = ctl->job;
 		cli_firmware_options(&d->fw, &opts);
 		struct kesu_wipe_found found;
-		int rc = kesu_wipe_prepare(ks, &d->dev, d->fw.method, ctl->restart ? KESU_WIPE_RESTART : 0,
+		int rc = kesu_wipe_prepare(ks, &d->dev, d->fw.method,
+					   (ctl->restart ? KESU_WIPE_RESTART : 0) |
+					   (ctl->details ? KESU_WIPE_DETAILS : 0),
 					   &opts, &d->wipe, &found, err, sizeof(err));
 		int code = prepared(d, rc, &found, err);
 		if (code != KESU_EXIT_OK)

@@ -98,8 +98,30 @@ static int add_host(struct json_object *p, struct json_object *rec)
 	return 3;
 }
 
+/* Version 4's "details": each pass's speed profile (null for a firmware
+ * erase, and in records from before profiles) and SMART before and after
+ * (null when the drive gave none or the record predates them). */
+static struct json_object *details_payload(struct json_object *rec, struct json_object *rec_san)
+{
+	static const char *const pass_names[] = {"number", "profile", "profile_from", NULL};
+	static const char *const smart_names[] = {"after", "before", NULL};
+	struct json_object *d = json_object_new_object(), *passes = json_object_new_array();
+	struct json_object *rec_passes = member(rec_san, "passes");
+	for (size_t i = 0; rec_passes && i < json_object_array_length(rec_passes); i++)
+		json_object_array_add(passes, pick(json_object_array_get_idx(rec_passes, i), pass_names));
+	json_object_object_add(d, "passes", passes);
+	json_object_object_add(d, "smart", pick(member(rec, "smart"), smart_names));
+	return d;
+}
+
 char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 			const char *record_hash, time_t issued, size_t *len)
+{
+	return kesu_cert_payload_ex(record, record_len, seq, record_hash, issued, 0, len);
+}
+
+char *kesu_cert_payload_ex(const char *record, size_t record_len, uint64_t seq,
+			   const char *record_hash, time_t issued, unsigned flags, size_t *len)
 {
 	(void)record_len;
 	struct json_object *rec = json_tokener_parse(record);
@@ -135,6 +157,10 @@ char *kesu_cert_payload(const char *record, size_t record_len, uint64_t seq,
 	if (exceptions) {
 		json_object_object_add(p, "exceptions", json_object_get(member(rec, "exceptions")));
 		version = 3;
+	}
+	if (flags & KESU_CERT_DETAILS) {
+		json_object_object_add(p, "details", details_payload(rec, rec_san));
+		version = 4;
 	}
 
 	char utc[32], local[40];

@@ -18,7 +18,7 @@ static void init_unknown(struct kesu_device *dev)
 	dev->rotational = dev->removable = dev->read_only = KESU_UNKNOWN;
 	dev->smart.available = dev->smart.healthy = KESU_UNKNOWN;
 	dev->smart.power_on_hours = dev->smart.reallocated_sectors = -1;
-	dev->smart.temperature_c = -1;
+	dev->smart.temperature_c = dev->smart.pending_sectors = -1;
 	enum kesu_tristate *cap = &dev->caps.overwrite;
 	for (size_t i = 0; i < sizeof(dev->caps) / sizeof(*cap); i++)
 		cap[i] = KESU_UNKNOWN;

@@ -185,6 +185,12 @@ static int resume_from(struct kesu_job *job, const struct kesu_job_plan *plan)
 	return 0;
 }
 
+static void smart_unknown(struct kesu_smart *s)
+{
+	s->available = s->healthy = KESU_UNKNOWN;
+	s->power_on_hours = s->reallocated_sectors = s->pending_sectors = s->temperature_c = -1;
+}
+
 int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *target,
 			const struct kesu_method *method, const struct kesu_job_options *opts,
 			struct kesu_job **out)
@@ -201,6 +207,7 @@ int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *targe
 	r->device = *dev;
 	r->method = *method;
 	r->reallocated_after = -1;
+	smart_unknown(&r->smart_after);
 	r->request_size = job->opts.request_size ? job->opts.request_size : DEFAULT_REQUEST;
 	r->direct_io = target->direct;
 	if (job->opts.retries < 0 || !opts)
@@ -405,22 +412,26 @@ static void conclude_erased(struct kesu_job_result *r)
 	}
 }
 
-/* The reallocated-sector count of a real drive again, now that the job
- * has ended (kesu_job_exceptions compares it with the count before). */
-static void reread_reallocated(struct kesu_job *job)
+/* SMART of a real drive again, now that the job has ended: the details
+ * page shows it beside the probe's, and kesu_job_exceptions compares the
+ * reallocated-sector count of a finished overwrite with the count before. */
+static void reread_smart(struct kesu_job *job, int rc)
 {
 	struct kesu_job_result *r = &job->result;
 	r->reallocated_after = -1;
-	/* only an overwrite is judged by it (job_exceptions.c) */
-	if (!job->real_drive || r->device.smart.reallocated_sectors < 0 ||
-	    r->method.technique != KESU_TECHNIQUE_OVERWRITE)
+	smart_unknown(&r->smart_after);
+	if (!job->real_drive || r->device.smart.available != KESU_YES)
 		return;
 	struct kesu_device *now = malloc(sizeof(*now));
 	if (!now)
 		return;
 	*now = r->device;
 	Kesu_probe_smart(now);
-	r->reallocated_after = now->smart.reallocated_sectors;
+	r->smart_after = now->smart;
+	/* only a finished overwrite is judged by it (job_exceptions.c) */
+	if (rc == 0 && r->device.smart.reallocated_sectors >= 0 &&
+	    r->method.technique == KESU_TECHNIQUE_OVERWRITE)
+		r->reallocated_after = now->smart.reallocated_sectors;
 	free(now);
 }
 
@@ -542,6 +553,7 @@ static int write_pass(struct kesu_job *job, struct kesu_pass_result *p, uint64_t
 		.sync_seconds = job->opts.sync_seconds,
 		.durable = durable_mark,
 		.durable_ctx = job,
+		.profile = &p->profile,
 	};
 	struct kesu_pass_outcome out;
 	p->started = true;
@@ -606,8 +618,7 @@ int kesu_job_run(struct kesu_job *job)
 			break;
 		}
 	}
-	if (rc == 0)
-		reread_reallocated(job);
+	reread_smart(job, rc);
 	conclude(job, rc, i < r->npasses ? i : r->npasses - 1);
 	enter_phase(job, KESU_PHASE_FINISHED, r->npasses, 0);
 	clock_gettime(CLOCK_REALTIME, &r->ended);

@@ -10,6 +10,7 @@
 #include "canonical_json.h"
 #include "kesu/error.h"
 #include "kesu/job_state.h"
+#include "speed_profile.h"
 
 #define STATE_VERSION 1
 
@@ -200,7 +201,27 @@ static struct json_object *pass_state_json(const struct kesu_pass_result *p)
 	json_object_object_add(o, "ms", json_object_new_int64(ms(p->seconds)));
 	json_object_object_add(o, "bad", ranges_json(&p->bad));
 	json_object_object_add(o, "verify", verify_json(&p->verify));
+	json_object_object_add(o, "profile", Kesu_speed_json(&p->profile));
+	json_object_object_add(o, "profile_from", json_object_new_int64((int64_t)p->profile.from));
 	return o;
+}
+
+/* A pass's speed profile, when the state has one (kesu before profiles
+ * wrote none: then nothing is known of the pass's speed below where the
+ * next run begins, and from says so; a damaged one refuses the state). */
+static bool profile_parse(struct json_object *po, uint64_t size, struct kesu_speed_profile *p)
+{
+	struct json_object *a = get(po, "profile");
+	if (!a) {
+		p->from = size; /* the resumed pass: the run sets it to its start */
+		p->npoints = 0;
+		return !get(po, "profile_from");
+	}
+	uint64_t from;
+	if (!get_u64(po, "profile_from", &from) || from > size)
+		return false;
+	p->from = from;
+	return Kesu_speed_parse(a, size, p);
 }
 
 char *kesu_job_state_json(const struct kesu_job_result *r, time_t first_started, unsigned pass,
@@ -251,6 +272,7 @@ int kesu_job_state_parse(const char *text, struct kesu_job_result *r, time_t *fi
 		     get_bool(po, "completed", &p->completed) && get_u64(po, "bytes", &bytes) &&
 		     get_u64(po, "ms", &millis) && ranges_parse(get(po, "bad"), &p->bad) &&
 		     (!v || verify_parse(v, &p->verify)) &&
+		     profile_parse(po, r->device.size, &p->profile) &&
 		     (i + 1 == pass || p->completed); /* passes before the current one are whole */
 		p->bytes_written = bytes;
 		p->seconds = (double)millis / 1000.0;
@@ -264,6 +286,7 @@ int kesu_job_state_parse(const char *text, struct kesu_job_result *r, time_t *fi
 			p->completed = parsed[i].completed;
 			p->bytes_written = parsed[i].bytes_written;
 			p->seconds = parsed[i].seconds;
+			p->profile = parsed[i].profile;
 		}
 		*first_started = (time_t)started;
 		*pass_out = (unsigned)pass;

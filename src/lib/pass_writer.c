@@ -8,6 +8,7 @@
 #include "kesu/error.h"
 #include "io_retry.h"
 #include "pass_writer.h"
+#include "speed_profile.h"
 
 /* Buffers between the generator and the writer: with one write in flight,
  * two let the generator fill one while the other is written, and keep
@@ -127,7 +128,8 @@ static int ring_init(struct ring *r, const struct kesu_pass_io *io, uint64_t sta
 
 /* The writer: takes filled slots in order and writes them, syncing every
  * sync_seconds so that a checkpoint never claims more than is durable. */
-static int write_slots(struct ring *r, struct kesu_pass_outcome *out, uint64_t t0)
+static int write_slots(struct ring *r, struct kesu_pass_outcome *out, uint64_t t0,
+		       struct kesu_speed_sampler *speed)
 {
 	const struct kesu_pass_io *io = r->io;
 	uint64_t offset = r->start;
@@ -151,7 +153,12 @@ static int write_slots(struct ring *r, struct kesu_pass_outcome *out, uint64_t t
 		out->offset_reached = offset;
 		if (io->progress)
 			atomic_store(io->progress, offset);
-		if (io->sync_seconds > 0 && kesu_seconds_since(last_sync) >= io->sync_seconds) {
+		/* one clock reading serves the profile and the sync timer */
+		uint64_t now = kesu_monotonic_ns();
+		if (offset < r->end) /* the end's point follows the final sync */
+			Kesu_speed_sample(speed, offset, now, false);
+		if (io->sync_seconds > 0 && now > last_sync &&
+		    (double)(now - last_sync) / 1e9 >= io->sync_seconds) {
 			rc = io->target->ops->sync(io->target->ctx);
 			if (rc < 0)
 				break;
@@ -179,12 +186,14 @@ int Kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_p
 	uint64_t t0 = kesu_monotonic_ns();
 
 	struct ring r;
+	struct kesu_speed_sampler speed;
+	Kesu_speed_begin(&speed, io->profile, io->target->size, io->request, start, t0);
 	int rc = ring_init(&r, io, start);
 	if (rc == 0) {
 		pthread_t generator;
 		rc = -pthread_create(&generator, NULL, generate, &r);
 		if (rc == 0) {
-			rc = write_slots(&r, out, t0);
+			rc = write_slots(&r, out, t0, &speed);
 			pthread_join(generator, NULL);
 		}
 		ring_free(&r);
@@ -195,6 +204,8 @@ int Kesu_pass_write(const struct kesu_pass_io *io, uint64_t start, struct kesu_p
 	if (rc == 0)
 		rc = sync_rc;
 	out->seconds = kesu_seconds_since(t0);
+	/* the last point: up to where the run got, its final sync included */
+	Kesu_speed_sample(&speed, out->offset_reached, kesu_monotonic_ns(), true);
 	if (sync_rc == 0 && io->durable) {
 		int durable_rc = io->durable(io->durable_ctx, out->offset_reached, out);
 		if (rc == 0)

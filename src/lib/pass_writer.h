@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "kesu/job.h"
 #include "kesu/ranges.h"
 #include "kesu/target.h"
 #include "pattern.h"
@@ -33,6 +34,9 @@ struct kesu_pass_io {
 	 * A negative return stops the pass with that error. */
 	int (*durable)(void *ctx, uint64_t offset, const struct kesu_pass_outcome *so_far);
 	void *durable_ctx;
+	/* The pass's speed profile: this run's points are added to it (a
+	 * resumed pass keeps the earlier run's). NULL: none is kept. */
+	struct kesu_speed_profile *profile;
 };
 
 struct kesu_pass_outcome {

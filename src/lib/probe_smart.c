@@ -5,12 +5,16 @@
 #include "byteorder.h"
 #include "probe.h"
 
-static void find_reallocated(SkDisk *disk, const SkSmartAttributeParsedData *a, void *userdata)
+/* The raw values of the attributes a certificate shows (48-bit LE; the
+ * low 32 bits hold the count). */
+static void find_counts(SkDisk *disk, const SkSmartAttributeParsedData *a, void *userdata)
 {
 	(void)disk;
 	struct kesu_smart *smart = userdata;
-	if (a->id == 5) /* Reallocated_Sector_Ct: raw value, 48-bit LE */
+	if (a->id == 5) /* Reallocated_Sector_Ct */
 		smart->reallocated_sectors = kesu_load_le32(a->raw);
+	else if (a->id == 197) /* Current_Pending_Sector */
+		smart->pending_sectors = kesu_load_le32(a->raw);
 }
 
 static bool ata_family(enum kesu_transport t)
@@ -25,6 +29,7 @@ void Kesu_probe_smart(struct kesu_device *dev)
 	smart->available = KESU_UNKNOWN;
 	smart->healthy = KESU_UNKNOWN;
 	smart->power_on_hours = smart->reallocated_sectors = smart->temperature_c = -1;
+	smart->pending_sectors = -1;
 	if (!ata_family(dev->transport))
 		return; /* libatasmart speaks ATA only */
 
@@ -47,6 +52,6 @@ void Kesu_probe_smart(struct kesu_device *dev)
 		smart->power_on_hours = (int64_t)(v / 3600000ULL);
 	if (sk_disk_smart_get_temperature(disk, &v) == 0)
 		smart->temperature_c = ((int64_t)v - 273150) / 1000;
-	sk_disk_smart_parse_attributes(disk, find_reallocated, smart);
+	sk_disk_smart_parse_attributes(disk, find_counts, smart);
 	sk_disk_free(disk);
 }

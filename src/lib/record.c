@@ -11,6 +11,7 @@
 #include "kesu/error.h"
 #include "kesu/record.h"
 #include "json_members.h"
+#include "speed_profile.h"
 #include "sysfs.h"
 
 void kesu_time_utc(time_t t, char buf[32])
@@ -104,7 +105,7 @@ static struct json_object *pass_verify_json(const struct kesu_verify_result *v)
 	return o;
 }
 
-static struct json_object *pass_json(const struct kesu_pass_result *p)
+static struct json_object *pass_json(const struct kesu_pass_result *p, bool firmware)
 {
 	char text[KESU_PASS_TEXT_MAX];
 	bool random_byte = p->pass.type == KESU_PASS_RANDOM_BYTE || p->pass.type == KESU_PASS_COMPLEMENT;
@@ -119,6 +120,9 @@ static struct json_object *pass_json(const struct kesu_pass_result *p)
 	json_object_object_add(o, "milliseconds", json_object_new_int64((int64_t)(p->seconds * 1000 + 0.5)));
 	json_object_object_add(o, "number", json_object_new_int64(p->number));
 	json_object_object_add(o, "pattern", json_object_new_string(kesu_pass_format(&p->pass, text, sizeof(text))));
+	/* the speed over the drive; a drive erasing itself reports none */
+	json_object_object_add(o, "profile", firmware ? NULL : Kesu_speed_json(&p->profile));
+	json_object_object_add(o, "profile_from", firmware ? NULL : json_object_new_int64((int64_t)p->profile.from));
 	json_object_object_add(o, "seed", p->pass.type == KESU_PASS_RANDOM_STREAM ? Kesu_json_hex(p->seed, sizeof(p->seed)) : NULL);
 	json_object_object_add(o, "verify", pass_verify_json(&p->verify));
 	return o;
@@ -185,6 +189,27 @@ struct json_object *kesu_record_hidden_json(const struct kesu_hidden_areas *h)
 	json_object_object_add(o, "hpa_sectors", json_object_new_int64((int64_t)h->hpa_sectors));
 	json_object_object_add(o, "dco_sectors", json_object_new_int64((int64_t)h->dco_sectors));
 	json_object_object_add(o, "hpa_restored", json_object_new_boolean(h->hpa_restored));
+	return o;
+}
+
+static struct json_object *count_or_null(int64_t n)
+{
+	return n >= 0 ? json_object_new_int64(n) : NULL;
+}
+
+/* The SMART summary, null when the drive gave none (a loop device, a
+ * drive without SMART, or not read). */
+static struct json_object *smart_json(const struct kesu_smart *s)
+{
+	if (s->available != KESU_YES)
+		return NULL;
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "healthy", s->healthy == KESU_UNKNOWN ? NULL
+					     : json_object_new_boolean(s->healthy == KESU_YES));
+	json_object_object_add(o, "pending_sectors", count_or_null(s->pending_sectors));
+	json_object_object_add(o, "power_on_hours", count_or_null(s->power_on_hours));
+	json_object_object_add(o, "reallocated_sectors", count_or_null(s->reallocated_sectors));
+	json_object_object_add(o, "temperature_c", count_or_null(s->temperature_c));
 	return o;
 }
 
@@ -341,6 +366,10 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 		r->device.logical_sector ? r->device.logical_sector : 512));
 	if (r->outcome == KESU_OUTCOME_EXCEPTIONS)
 		json_object_object_add(doc, "exceptions", kesu_record_exceptions_json(r));
+	struct json_object *smart = json_object_new_object();
+	json_object_object_add(smart, "before", smart_json(&r->device.smart));
+	json_object_object_add(smart, "after", smart_json(&r->smart_after));
+	json_object_object_add(doc, "smart", smart);
 
 	struct json_object *san = json_object_new_object();
 	json_object_object_add(san, "technique", json_object_new_string(kesu_technique_name(r->method.technique)));
@@ -353,7 +382,8 @@ char *kesu_record_build(const struct kesu_job_result *r, const struct kesu_job_c
 	struct json_object *passes = json_object_new_array();
 	for (unsigned i = 0; i < r->npasses; i++)
 		if (r->passes[i].started)
-			json_object_array_add(passes, pass_json(&r->passes[i]));
+			json_object_array_add(passes, pass_json(&r->passes[i], r->method.technique ==
+									     KESU_TECHNIQUE_FIRMWARE));
 	json_object_object_add(san, "passes", passes);
 	json_object_object_add(san, "prior_bad_sectors", json_object_new_int64((int64_t)r->prior_bad_sectors));
 	json_object_object_add(san, "unwritten", ranges_json(&r->unwritten));

@@ -33,6 +33,7 @@ struct kesu_wipe {
 	char certificate_id[32];
 	char *approval_json;       /* the approval entry this job spends, or NULL */
 	struct kesu_wipe_status status;
+	bool details;              /* KESU_WIPE_DETAILS */
 };
 
 void kesu_station_init(struct kesu_station *st, struct kesu_ledger *ledger,
@@ -133,6 +134,7 @@ int kesu_wipe_prepare(struct kesu_station *st, const struct kesu_device *dev,
 	w->st = st;
 	w->dev = *dev;
 	w->method = method;
+	w->details = flags & KESU_WIPE_DETAILS;
 	kesu_ledger_device_key(dev->serial, dev->path, dev->size, w->device_key, sizeof(w->device_key));
 	struct kesu_ledger_open_job open;
 	pthread_mutex_lock(&st->lock);
@@ -331,11 +333,12 @@ int kesu_wipe_certify(struct kesu_wipe *w, char *err, size_t errsize)
 		struct json_object *doc = json_tokener_parse(w->record);
 		json_object_object_add(doc, "certificate_id", json_object_new_string(w->certificate_id));
 		const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
-		payload = kesu_cert_payload(text, strlen(text), 0, NULL, time(NULL), &len);
+		payload = kesu_cert_payload_ex(text, strlen(text), 0, NULL, time(NULL),
+					       w->details ? KESU_CERT_DETAILS : 0, &len);
 		json_object_put(doc);
 	} else {
-		payload = kesu_cert_payload(w->record, w->record_len, w->status.seq, w->record_hash,
-					    time(NULL), &len);
+		payload = kesu_cert_payload_ex(w->record, w->record_len, w->status.seq, w->record_hash,
+					       time(NULL), w->details ? KESU_CERT_DETAILS : 0, &len);
 	}
 	int rc = -ENOMEM;
 	if (payload) {

@@ -202,7 +202,10 @@ Test(pdf, refuses_invalid_payloads)
 		const char *from, *to, *want;
 	} cases[] = {
 		{"\"certificate_id\":\"KESU-20261122-8F3A2C1D\",", "", "certificate_id: missing"},
-		{"\"kesu_certificate\":1", "\"kesu_certificate\":4", "version 4 is not supported"},
+		{"\"kesu_certificate\":1", "\"kesu_certificate\":5", "version 5 is not supported"},
+		{"\"kesu_certificate\":1", "\"kesu_certificate\":4", "details: missing (kesu_certificate 4)"},
+		{"\"kesu_certificate\":1", "\"details\":{\"passes\":[],\"smart\":{}},\"kesu_certificate\":1", "details: not part of kesu_certificate 1"},
+		{"\"kesu_certificate\":1", "\"details\":{\"passes\":[{\"number\":1,\"profile\":[[2,1],[1,1]],\"profile_from\":0}],\"smart\":{}},\"kesu_certificate\":4", "details.passes[0].profile[1]: position 1 out of order"},
 		{"\"document\":\"certificate\"", "\"document\":\"destruction-certificate\"", "needs kesu_certificate 3"},
 		{"\"kesu_certificate\":1", "\"kesu_certificate\":0", "version 0 is not supported"},
 		{"\"kesu_certificate\":1", "\"kesu_certificate\":\"1\"", "kesu_certificate: expected an integer"},

@@ -115,6 +115,7 @@ static void render(struct pdf *p)
 	Kesu_pdf_draw_seals(p);
 	Kesu_pdf_draw_annex(p);
 	Kesu_pdf_draw_technical(p);
+	Kesu_pdf_draw_details(p); /* a page of its own, when the payload has details */
 	Kesu_pdf_footers(p);
 }
 

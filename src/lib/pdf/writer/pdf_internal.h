@@ -48,12 +48,14 @@ enum cert_kind {
 	CERT_BATCH,       /* "batch-certificate": 一括消去証明書 with 明細 */
 };
 struct cert_destruction; /* pdf_destroy.h */
+struct cert_details;     /* below: the details page (v4, --details) */
 struct cert_batch;       /* pdf_batch.h */
 
 struct cert {
 	enum cert_kind kind;
 	struct cert_destruction *destruction; /* CERT_DESTRUCTION, malloc'd */
 	struct cert_batch *batch;             /* CERT_BATCH, malloc'd */
+	struct cert_details *details;         /* v4 "details": its own page, malloc'd */
 	bool failure; /* "document": "failure-report" (or any document whose
 		       * outcome is not the one it certifies) */
 	char id[40];
@@ -150,6 +152,30 @@ int Kesu_cert_read_destruction(struct pj_reader *r, json_object *root, struct ce
 void Kesu_cert_destruction_free(struct cert_destruction *d);
 int Kesu_cert_read_batch(struct pj_reader *r, json_object *root, struct cert *c);
 void Kesu_cert_batch_free(struct cert_batch *b);
+/* pdf_details_payload.c: "details" (version 4 only, and there required)
+ * into c->details. 0, -KESU_EPARSE or -ENOMEM. */
+#define CERT_PROFILE_POINTS 128 /* kesu/job.h KESU_PROFILE_POINTS_MAX */
+struct cert_profile {
+	long long number;      /* the pass, as in sanitization.passes */
+	bool known;            /* profile not null (null: a firmware erase, an old record) */
+	long long from;        /* points cover the pass from this byte */
+	unsigned npoints;
+	struct {
+		long long offset, bytes_per_second;
+	} points[CERT_PROFILE_POINTS];
+};
+struct cert_smart {
+	bool known;            /* null: the drive gave none */
+	int healthy;           /* 1, 0, or -1 when null */
+	long long power_on_hours, reallocated_sectors, pending_sectors, temperature_c; /* -1: null */
+};
+struct cert_details {
+	size_t npasses;
+	struct cert_profile *passes; /* malloc'd */
+	struct cert_smart before, after;
+};
+int Kesu_cert_read_details(struct pj_reader *r, json_object *root, struct cert *c);
+void Kesu_cert_details_free(struct cert_details *d);
 /* Copies src into dst (size >= 4) as sanitised text, cut on a character. */
 void Kesu_cert_text(char *dst, size_t size, const char *src, size_t len);
 
@@ -304,6 +330,9 @@ int Kesu_pdf_draw_qr(struct pdf *p, float x, float top, float size, const char *
 /* pdf_destroy.c / pdf_batch.c: the whole page(s) of those kinds. */
 void Kesu_pdf_render_destruction(struct pdf *p);
 void Kesu_pdf_render_batch(struct pdf *p);
+/* pdf_details.c: the details page, after the document, when the payload
+ * has details. */
+void Kesu_pdf_draw_details(struct pdf *p);
 
 /* pdf.c: libharu's error handler (the first error into struct pdf's
  * error), and the saved document in memory (malloc'd). */

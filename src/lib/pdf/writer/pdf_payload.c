@@ -510,8 +510,8 @@ static int read_document(struct pj_reader *r, json_object *root, struct cert *c,
 	if (rc)
 		return rc;
 	int64_t v = json_object_get_int64(version);
-	if (v < 1 || v > 3)
-		return Kesu_pj_fail(r, "kesu_certificate: version %lld is not supported (only 1 to 3)",
+	if (v < 1 || v > 4)
+		return Kesu_pj_fail(r, "kesu_certificate: version %lld is not supported (only 1 to 4)",
 				    (long long)v);
 	c->version = (int)v;
 	rc = Kesu_pj_text(r, root, "", "document", true, document, sizeof(document)) ?:
@@ -575,6 +575,8 @@ static int read_root(struct pj_reader *r, json_object *root, struct cert *c)
 	if (rc == 0 && kind->wipe_parts)
 		rc = read_sanitization(r, root, c) ?: read_verification(r, root, c) ?:
 		     read_exceptions(r, root, c);
+	if (rc == 0)
+		rc = Kesu_cert_read_details(r, root, c);
 	if (rc == 0 && c->kind == CERT_DESTRUCTION)
 		rc = Kesu_cert_read_destruction(r, root, c);
 	if (rc == 0 && c->kind == CERT_BATCH)
@@ -626,6 +628,8 @@ void Kesu_cert_free(struct cert *c)
 {
 	Kesu_cert_destruction_free(c->destruction);
 	Kesu_cert_batch_free(c->batch);
+	Kesu_cert_details_free(c->details);
+	c->details = NULL;
 	c->destruction = NULL;
 	c->batch = NULL;
 	free(c->passes);
