@@ -156,6 +156,14 @@ static int sign(const struct kesu_register *r, const struct kesu_cert_signing *s
 	return rc;
 }
 
+/* "PATH: cannot sign the register (N pages): why" */
+static void sign_failed(const char *path, size_t pages, char *err, size_t errsize)
+{
+	char why[KESU_ERRMSG_MAX];
+	snprintf(why, sizeof(why), "%s", err);
+	snprintf(err, errsize, "%s: cannot sign the register (%zu pages): %s", path, pages, why);
+}
+
 static int make(struct regpdf *g, const struct kesu_cert_signing *signing, unsigned char **out,
 		size_t *len, char *err, size_t errsize)
 {
@@ -199,11 +207,14 @@ int kesu_register_write_pdf(const struct kesu_register *r, const struct kesu_cer
 	unsigned char *pdf = NULL;
 	size_t len = 0;
 	int rc = make(&g, signing, &pdf, &len, err, errsize);
-	if (rc == 0 && signing)
+	if (rc == 0 && signing) {
 		rc = sign(r, signing, g.station, &pdf, &len, err, errsize);
+		if (rc)
+			sign_failed(path, g.npages, err, errsize);
+	}
 	if (rc == 0)
 		rc = kesu_file_write_atomic(path, pdf, len, 0640, 0, err, errsize);
-	else if (err[0] && !strstr(err, path)) {
+	else if (!strstr(err, path)) {
 		char msg[KESU_ERRMSG_MAX];
 		snprintf(msg, sizeof(msg), "%s: %s", path, err);
 		snprintf(err, errsize, "%s", msg);

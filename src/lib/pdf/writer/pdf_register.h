@@ -33,6 +33,7 @@ struct regpdf {
 	uint64_t *flagged;  /* seqs an anomaly names, sorted */
 	size_t nflagged;
 	char station[160];  /* the stations' host names, for the header */
+	float tx, ty;       /* where the open text object's last line starts */
 };
 
 /* pdf_register_page.c: pages, continuation heads, sections, footers. */
@@ -51,10 +52,12 @@ float Kesu_regpdf_width(struct regpdf *g, float size, const char *s, size_t n);
 /* s made drawable into out: control characters as spaces, characters
  * past the BMP (the font's codes are two bytes) as 〓; cut on a character. */
 void Kesu_regpdf_clean(char *out, size_t size, const char *s);
+/* Opens a text object for Kesu_regpdf_cell, with the font at size. */
+void Kesu_regpdf_begin(struct regpdf *g, float size);
 /* Draws clean text s in a cell of width w on at most max_lines lines of
  * lead points from top: wrapped at a space or between characters (never
- * inside one), the last line cut with "…". Between HPDF_Page_BeginText and
- * EndText, with the font set at size. Returns the lines drawn. */
+ * inside one), the last line cut with "…". Between Kesu_regpdf_begin and
+ * HPDF_Page_EndText, with the font at size. Returns the lines drawn. */
 unsigned Kesu_regpdf_cell(struct regpdf *g, float x, float top, float w, float size, float lead,
 			  unsigned max_lines, const char *s);
 /* Lines Kesu_regpdf_cell would draw. */

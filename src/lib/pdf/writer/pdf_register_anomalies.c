@@ -100,8 +100,7 @@ static void anomaly_row(struct regpdf *g, enum kesu_register_anomaly_kind k, siz
 	else
 		snprintf(seq, sizeof(seq), "—");
 	Kesu_pdf_line(p, REG_X, p->y + h, REG_W - REG_R, p->y + h, RGB_RULE, 0.3f);
-	HPDF_Page_BeginText(p->page);
-	HPDF_Page_SetFontAndSize(p->page, p->font, JA_SIZE);
+	Kesu_regpdf_begin(g, JA_SIZE);
 	HPDF_Page_SetRGBFill(p->page, RGB_RED.r, RGB_RED.g, RGB_RED.b);
 	Kesu_regpdf_cell(g, REG_X + PAD, p->y + PAD, SEQ_W - PAD, JA_SIZE, JA_SIZE * LEAD, 1, seq);
 	HPDF_Page_SetRGBFill(p->page, RGB_BLACK.r, RGB_BLACK.g, RGB_BLACK.b);

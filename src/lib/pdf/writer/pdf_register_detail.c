@@ -156,8 +156,7 @@ static void row(struct regpdf *g, const struct kesu_register_row *w, size_t i)
 	if (flagged || i % 2)
 		Kesu_pdf_rect(p, REG_X, p->y, REG_CW, ROW, flagged ? &RGB_PALE_RED : &(const struct rgb){0.965f, 0.97f, 0.98f},
 			      NULL, 0);
-	HPDF_Page_BeginText(p->page);
-	HPDF_Page_SetFontAndSize(p->page, p->font, SIZE);
+	Kesu_regpdf_begin(g, SIZE);
 	fill(p, RGB_BLACK); /* the shading left its own colour */
 	float x = REG_X;
 	for (int c = 0; c < NCOLS; c++) {

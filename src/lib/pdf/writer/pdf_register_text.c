@@ -4,6 +4,9 @@
  * keeps one text object open for a whole row. A value is wrapped at a
  * space or between characters, never inside one, and what does not fit
  * the cell's lines is cut with "…". */
+#include <hpdf_pages.h> /* the page's content stream */
+#include <hpdf_streams.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,17 +118,46 @@ static size_t line_span(struct regpdf *g, float size, const char *s, size_t n, f
 	return cut;
 }
 
+/* "123.45" (two decimals) at o; the position operands of Tm. */
+static size_t put_num(char *o, float v)
+{
+	long c = (long)(v * 100.0f + (v < 0 ? -0.5f : 0.5f));
+	return (size_t)sprintf(o, "%s%ld.%02ld", c < 0 ? "-" : "", labs(c) / 100, labs(c) % 100);
+}
+
+/* The text straight into the page's content stream: libharu's ShowText
+ * measures every string again through the font's cmap (most of the time
+ * a large register took). The codes are what libharu writes for this
+ * font, each BMP code point as two bytes (pdf_text.c), and every glyph
+ * was measured through the cache first, which marks it for the subset. */
 static void show(struct regpdf *g, float x, float top, float size, const char *s, size_t n,
 		 bool ellipsis)
 {
-	char buf[CELL_TEXT + 4];
-	if (n > CELL_TEXT)
-		n = CELL_TEXT;
-	memcpy(buf, s, n);
+	static const char hex[] = "0123456789ABCDEF";
+	char buf[64 + 4 * CELL_TEXT + 16];
+	size_t o = 0;
+	/* relative to the last line's start: a table's steps repeat row
+	 * after row and compress far better than absolute positions */
+	float y = PAGE_H - top - size * ASCENT;
+	o += put_num(buf + o, x - g->tx);
+	buf[o++] = ' ';
+	o += put_num(buf + o, y - g->ty);
+	memcpy(buf + o, " Td <", 5), o += 5;
+	g->tx = x, g->ty = y;
+	for (size_t i = 0; i < n && i < CELL_TEXT;) {
+		unsigned cp;
+		size_t k = Kesu_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (k == 0 || cp > 0xffff)
+			k = k ? k : 1, cp = 0x3013;
+		for (int sh = 12; sh >= 0; sh -= 4)
+			buf[o++] = hex[(cp >> sh) & 0xf];
+		i += k;
+	}
 	if (ellipsis)
-		memcpy(buf + n, ELLIPSIS, 3), n += 3;
-	buf[n] = '\0';
-	HPDF_Page_TextOut(g->p.page, x, PAGE_H - top - size * ASCENT, buf);
+		memcpy(buf + o, "2026", 4), o += 4;
+	memcpy(buf + o, "> Tj\n", 5), o += 5;
+	HPDF_PageAttr attr = (HPDF_PageAttr)g->p.page->attr;
+	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)buf, (HPDF_UINT)o);
 }
 
 /* Lays out s; draws when draw is set. */
@@ -158,4 +190,11 @@ unsigned Kesu_regpdf_lines(struct regpdf *g, float w, float size, unsigned max_l
 {
 	unsigned n = layout(g, 0, 0, w, size, 0, max_lines, s, false);
 	return n ? n : 1;
+}
+
+void Kesu_regpdf_begin(struct regpdf *g, float size)
+{
+	HPDF_Page_BeginText(g->p.page);
+	HPDF_Page_SetFontAndSize(g->p.page, g->p.font, size);
+	g->tx = g->ty = 0; /* a text object starts at the origin */
 }
