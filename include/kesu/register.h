@@ -164,6 +164,12 @@ void kesu_register_free(struct kesu_register *r);
 int kesu_register_month(const char *month, char since[11], char until[11], char *err,
 			size_t errsize);
 
+/* Whether a record gets a document from kesu wipe (a certificate for
+ * SUCCESS and ERASED_WITH_EXCEPTIONS, a failure report for UNVERIFIED and
+ * FAILED wipes): the ones kesu cert issue renders and the register looks
+ * for as cert_dir/kesu-CERTID.pdf. Records without a kind are wipes. */
+bool kesu_register_gets_document(const char *kind, const char *outcome);
+
 /* Names. */
 const char *kesu_register_anomaly_ja(enum kesu_register_anomaly_kind k); /* 事前承認なし ... */
 const char *kesu_register_anomaly_en(enum kesu_register_anomaly_kind k);

@@ -399,6 +399,8 @@ int cmd_countersign(int argc, char **argv);
 /* kesu media list | show | dispose (cmd_media.c, cmd_media_dispose.c;
  * issue 16 item 2). */
 int cmd_media(int argc, char **argv);
+/* kesu report: the media disposal register (cmd_report.c, docs/register.md). */
+int cmd_report(int argc, char **argv);
 int cli_media_dispose(int argc, char **argv);
 /* ---- kesu demo's approval (demo_approval.c) ---- */
 #define CLI_DEMO_APPROVER "デモ 承認者"

@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{"approval", cmd_approval, "show an approval, or where the proof of each of its media is"},
 	{"countersign", cmd_countersign, "a witness's or validator's countersignature of a certificate"},
 	{"media", cmd_media, "each medium's life from the ledger, and its hand-over (引渡し)"},
+	{"report", cmd_report, "the media disposal register of a month (媒体廃棄記録簿): PDF, XLSX, CSV"},
 	{"policy", cmd_policy, "show the policy profile in force and where each rule comes from"},
 	{"demo", cmd_demo, "run the main job on a demo image it creates (no real disk)"},
 };

@@ -170,15 +170,9 @@ static const struct {
 	{"handover", KESU_MEDIA_EV_HANDOVER},
 };
 
-int kesu_media_fold(struct kesu_media_set *s, uint64_t seq, const char *hash, const char *record,
-		    char *err, size_t errsize)
+int Kesu_media_fold_doc(struct kesu_media_set *s, uint64_t seq, const char *hash,
+			struct json_object *doc)
 {
-	struct json_object *doc = json_tokener_parse(record);
-	if (!json_object_is_type(doc, json_type_object)) {
-		json_object_put(doc);
-		snprintf(err, errsize, "ledger record %llu: not a JSON object", (unsigned long long)seq);
-		return -KESU_EPARSE;
-	}
 	struct folding f = {s, seq, hash, doc};
 	const char *kind = Kesu_json_text(doc, "kind");
 	int rc = 0;
@@ -191,6 +185,19 @@ int kesu_media_fold(struct kesu_media_set *s, uint64_t seq, const char *hash, co
 		rc = signature_record(&f, "countersigned");
 	else if (!strcmp(kind, "batch-certificate"))
 		rc = batch_record(&f);
+	return rc;
+}
+
+int kesu_media_fold(struct kesu_media_set *s, uint64_t seq, const char *hash, const char *record,
+		    char *err, size_t errsize)
+{
+	struct json_object *doc = json_tokener_parse(record);
+	if (!json_object_is_type(doc, json_type_object)) {
+		json_object_put(doc);
+		snprintf(err, errsize, "ledger record %llu: not a JSON object", (unsigned long long)seq);
+		return -KESU_EPARSE;
+	}
+	int rc = Kesu_media_fold_doc(s, seq, hash, doc);
 	json_object_put(doc);
 	if (rc < 0)
 		snprintf(err, errsize, "ledger record %llu: %s", (unsigned long long)seq, kesu_strerror(rc));

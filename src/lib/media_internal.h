@@ -46,6 +46,12 @@ int Kesu_media_link(struct kesu_media_set *s, const char *job_id, const char *ce
 const struct Kesu_media_link *Kesu_media_linked(const struct kesu_media_set *s,
 						const char *job_id, const char *certificate_id);
 
+/* kesu_media_fold of a record already parsed (the register reads each
+ * record once): 0 or -ENOMEM. */
+struct json_object;
+int Kesu_media_fold_doc(struct kesu_media_set *s, uint64_t seq, const char *hash,
+			struct json_object *doc);
+
 /* Computes m's state, state_event, destruction and handover from its
  * events, which must be in chain order (media_state.c). */
 void Kesu_media_compute_state(struct kesu_medium *m);

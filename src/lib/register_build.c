@@ -1,0 +1,187 @@
+/* kesu_register_build: the query checked, every finished record of the
+ * ledger read once (rows, media timelines, witnesses), the ledger
+ * verified, then the anomalies and the summary (kesu/register.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kesu/error.h"
+#include "kesu/record.h"
+#include "kesu/vocabulary.h"
+#include "media_internal.h"
+#include "register_internal.h"
+#include "utf8.h"
+
+static int check_query(const struct kesu_register_query *q, long *since, long *until, char *err,
+		       size_t errsize)
+{
+	char list[64];
+	if (!Kesu_reg_days(q->since, since))
+		return snprintf(err, errsize, "since \"%.40s\": not a date (YYYY-MM-DD)",
+				q->since ? q->since : ""), -KESU_EPARSE;
+	if (!Kesu_reg_days(q->until, until))
+		return snprintf(err, errsize, "until \"%.40s\": not a date (YYYY-MM-DD)",
+				q->until ? q->until : ""), -KESU_EPARSE;
+	if (*until < *since)
+		return snprintf(err, errsize, "until %s is before since %s", q->until, q->since),
+		       -KESU_EPARSE;
+	if (q->classification && *q->classification &&
+	    !kesu_vocab_find(KESU_VOCAB_CLASS, q->classification))
+		return snprintf(err, errsize, "class \"%.40s\": not %s", q->classification,
+				kesu_vocab_list(KESU_VOCAB_CLASS, list, sizeof(list))), -KESU_EPARSE;
+	if (q->purpose && *q->purpose && !kesu_vocab_find(KESU_VOCAB_PURPOSE, q->purpose))
+		return snprintf(err, errsize, "purpose \"%.40s\": not %s", q->purpose,
+				kesu_vocab_list(KESU_VOCAB_PURPOSE, list, sizeof(list))), -KESU_EPARSE;
+	return 0;
+}
+
+static void filter_text(const struct kesu_register_query *q, char *buf, size_t size)
+{
+	const char *names[] = {"department", "class", "purpose", "station"};
+	const char *values[] = {q->department, q->classification, q->purpose, q->station};
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < 4 && n < size; i++)
+		if (values[i] && *values[i])
+			n += (size_t)snprintf(buf + n, size - n, "%s%s=%s", n ? ", " : "", names[i], values[i]);
+	if (n >= size) /* never half a character: cut at the last whole one */
+		buf[Kesu_utf8_invalid_at(buf, strlen(buf))] = '\0';
+}
+
+struct pass {
+	struct Kesu_reg_build *b;
+	uint64_t last_seq;
+	char last_hash[65];
+	char *err;
+	size_t errsize;
+};
+
+static int take_row(const struct kesu_ledger_row *row, void *ctx)
+{
+	struct pass *p = ctx;
+	if (!row->record)
+		return 0;
+	size_t len = strlen(row->record);
+	struct json_object *doc = kesu_utf8_valid(row->record, len) ? json_tokener_parse(row->record) : NULL;
+	if (!json_object_is_type(doc, json_type_object)) {
+		json_object_put(doc);
+		snprintf(p->err, p->errsize, "ledger record %llu: not a JSON object in UTF-8",
+			 (unsigned long long)row->seq);
+		return -KESU_EPARSE;
+	}
+	int rc = Kesu_media_fold_doc(p->b->media, row->seq, row->hash, doc);
+	if (rc == 0)
+		rc = Kesu_reg_take(p->b, row->seq, doc);
+	json_object_put(doc);
+	p->last_seq = row->seq;
+	snprintf(p->last_hash, sizeof(p->last_hash), "%s", row->hash ? row->hash : "");
+	if (rc < 0)
+		snprintf(p->err, p->errsize, "ledger record %llu: %s", (unsigned long long)row->seq,
+			 kesu_strerror(rc));
+	return rc;
+}
+
+/* The ledger's verification: not an error when it fails, the register's
+ * first anomaly. */
+static int verify_ledger(struct kesu_ledger *l, struct Kesu_reg_build *b, const struct pass *p,
+			 char *err, size_t errsize)
+{
+	struct kesu_register *r = b->r;
+	r->ledger_records = p->last_seq;
+	snprintf(r->ledger_head, sizeof(r->ledger_head), "%s", p->last_hash);
+	if (!b->q->pk)
+		return Kesu_reg_anomaly_add(b, KESU_ANOM_LEDGER, 0, "ledger",
+					    "記録台帳の署名は検証されていません (公開鍵なし)",
+					    "the ledger was not verified: no public key was given");
+	struct kesu_ledger_report rep;
+	memset(&rep, 0, sizeof(rep));
+	kesu_key_fingerprint(b->q->pk, r->station_key, sizeof(r->station_key));
+	int rc = kesu_ledger_verify(l, b->q->pk, &rep, err, errsize);
+	if (rc < 0 && rc != -KESU_EVERIFY)
+		return rc;
+	r->ledger_verified = true;
+	r->ledger_ok = rc == 0;
+	r->ledger_records = rep.records;
+	if (rc == 0)
+		snprintf(r->ledger_head, sizeof(r->ledger_head), "%s", rep.head_hash);
+	if (r->ledger_ok)
+		return 0;
+	snprintf(r->ledger_problem, sizeof(r->ledger_problem), "record %llu: %s",
+		 (unsigned long long)rep.first_bad_seq, rep.problem);
+	char ja[700];
+	snprintf(ja, sizeof(ja), "記録 %llu で検証に失敗しました: %s", (unsigned long long)rep.first_bad_seq,
+		 rep.problem);
+	return Kesu_reg_anomaly_add(b, KESU_ANOM_LEDGER, rep.first_bad_seq, "ledger", ja,
+				    r->ledger_problem);
+}
+
+void kesu_register_free(struct kesu_register *r)
+{
+	if (!r)
+		return;
+	free(r->anomalies);
+	free(r->rows);
+	for (int d = 0; d < KESU_REG_DIMENSIONS; d++)
+		free(r->counts[d]);
+	free(r->weeks);
+	Kesu_reg_pool_free(r->pool);
+	free(r);
+}
+
+static int build(struct kesu_ledger *l, struct Kesu_reg_build *b, char *err, size_t errsize)
+{
+	struct pass p = {.b = b, .err = err, .errsize = errsize};
+	struct kesu_ledger_filter all = {0};
+	int rc = kesu_ledger_query(l, &all, take_row, &p, err, errsize);
+	for (size_t i = 0; rc == 0 && i < b->q->n_approvals; i++)
+		rc = kesu_media_add_approval(b->media, b->q->approvals[i]);
+	if (rc < 0)
+		return rc;
+	kesu_media_finish(b->media);
+	if ((rc = verify_ledger(l, b, &p, err, errsize)) < 0 || (rc = Kesu_reg_judge(b)) < 0 ||
+	    (rc = Kesu_reg_summarise(b)) < 0)
+		return rc == -ENOMEM ? (snprintf(err, errsize, "register: out of memory"), rc) : rc;
+	Kesu_reg_anomaly_sort(b->r);
+	return 0;
+}
+
+int kesu_register_build(struct kesu_ledger *l, const struct kesu_register_query *q,
+			struct kesu_register **out, char *err, size_t errsize)
+{
+	long since, until;
+	*out = NULL;
+	int rc = check_query(q, &since, &until, err, errsize);
+	if (rc < 0)
+		return rc;
+	struct kesu_policy def;
+	kesu_policy_default(&def);
+	struct kesu_register *r = calloc(1, sizeof(*r));
+	struct Kesu_reg_build b = {.q = q, .policy = q->policy ? q->policy : &def, .r = r,
+				   .media = kesu_media_set_new()};
+	if (!r || !b.media || !(r->pool = b.pool = Kesu_reg_pool_new())) {
+		kesu_media_set_free(b.media);
+		kesu_register_free(r);
+		return snprintf(err, errsize, "register: out of memory"), -ENOMEM;
+	}
+	snprintf(r->since, sizeof(r->since), "%s", q->since);
+	snprintf(r->until, sizeof(r->until), "%s", q->until);
+	filter_text(q, r->filter_text, sizeof(r->filter_text));
+	snprintf(r->policy_name, sizeof(r->policy_name), "%s", b.policy->name);
+	r->built_at = q->now;
+	r->approvals_checked = q->n_approvals > 0;
+	r->certificates_checked = q->cert_dir != NULL;
+	char now_local[40];
+	kesu_time_local(q->now, now_local);
+	snprintf(b.today, sizeof(b.today), "%.10s", now_local);
+	rc = build(l, &b, err, errsize);
+	kesu_media_set_free(b.media);
+	free(b.extra);
+	free(b.witnessed);
+	if (rc < 0) {
+		kesu_register_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
