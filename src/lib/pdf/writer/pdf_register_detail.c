@@ -31,8 +31,8 @@ static const struct column {
 	const char *ja, *en;
 } cols[NCOLS] = {
 	{26, "記録", "SEQ"},         {50, "日時", "Local time"},   {46, "資産番号", "Asset"},
-	{54, "シリアル番号", "Serial"}, {48, "型番", "Model"},       {44, "所属", "Department"},
-	{16, "分類", "Class"},       {30, "目的", "Purpose"},      {54, "承認番号", "Approval"},
+	{54, "シリアル番号", "Serial"}, {44, "型番", "Model"},       {42, "所属", "Department"},
+	{16, "分類", "Class"},       {36, "目的", "Purpose"},      {54, "承認番号", "Approval"},
 	{36, "承認者", "Approver"},   {36, "担当者", "Operator"},   {36, "立会者", "Witness"},
 	{66, "消去方式", "Method"},   {24, "水準", "NIST"},         {30, "検証", "Verification"},
 	{36, "結果", "Outcome"},     {58, "証明書番号", "Certificate"},
