@@ -380,11 +380,13 @@ static uint32_t summary_block(struct xlsx *x, lxw_worksheet *ws, const struct ke
 	for (size_t i = 0; i < r->n_counts[d] && !x->rc; i++, row++) {
 		const struct kesu_register_count *k = &r->counts[d][i];
 		const char *value = *k->value ? k->value : "未記入";
+		/* A department is its own name: its label is not said twice. */
+		const char *label = k->label_ja && strcmp(k->label_ja, k->value) ? k->label_ja : "";
 
 		put_str(x, ws, row, SM_VALUE, value, NULL);
-		put_str(x, ws, row, SM_LABEL, k->label_ja, NULL);
+		put_str(x, ws, row, SM_LABEL, label, NULL);
 		widen(&w[SM_VALUE], value);
-		widen(&w[SM_LABEL], k->label_ja ? k->label_ja : "");
+		widen(&w[SM_LABEL], label);
 		put_num(x, ws, row, SM_TOTAL, (double)k->total, NULL);
 		for (int o = 0; o < KESU_REG_OUTCOMES; o++)
 			put_num(x, ws, row, SM_OUTCOME0 + o, (double)k->by_outcome[o], NULL);
