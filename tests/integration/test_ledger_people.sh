@@ -136,4 +136,12 @@ for line in "種別 +信頼設定" "操作 +追加" "役割 +承認者" "名前 
 done
 check "its heading" grep -qE "^記録番号 4  ハッシュ [0-9a-f]{64}$" "$WORK/out"
 check "the kind comes first" test "$(sed -n 2p "$WORK/out" | tr -s ' ')" = " 種別 信頼設定"
+
+# An unfinished job (--open) has no number, its drive's key and its state.
+expect_exit 6 "a job stopped after its first pass" "${W[@]}" --method dod-3pass --stop-after-pass 1 \
+	"$(make_image open.img 1M)"
+expect_exit 0 "list --open" "$KESU" ledger list --open -o seq,serial,method,outcome
+check "its row" grep -qE "^- +path:$WORK/open.img:1048576 +- +interrupted$" "$WORK/out"
+LANG=ja_JP.UTF-8 expect_exit 0 "list --open under ja" "$KESU" ledger list --open -o seq,outcome
+check "中断" grep -qE "^- +中断$" "$WORK/out"
 finish
