@@ -260,6 +260,36 @@ Test(register_pdf, says_when_there_are_no_anomalies)
 	model_free(m);
 }
 
+/* Characters the font's two-byte codes cannot carry (past the BMP) and
+ * control characters do not stop the page; a summary too long for one
+ * page runs on with its head repeated. */
+Test(register_pdf, odd_text_and_a_long_summary)
+{
+	struct model *m = model(5, true);
+	struct kesu_register_count *depts = calloc(120, sizeof(*depts));
+	char (*names)[32] = calloc(120, sizeof(*names));
+	for (int i = 0; i < 120; i++) {
+		snprintf(names[i], sizeof(names[i]), "部署%03d", i);
+		depts[i] = (struct kesu_register_count){.value = names[i], .label_ja = "", .total = 1};
+		depts[i].by_outcome[KESU_REG_SUCCESS] = 1;
+	}
+	m->r.counts[KESU_REG_BY_DEPARTMENT] = depts;
+	m->r.n_counts[KESU_REG_BY_DEPARTMENT] = 120;
+	m->rows[1].operator_name = "山田\t太郎\xf0\x9f\x98\x80";
+	strcpy(m->r.filter_text, "department=総務課\xf0\x9f\x98\x80\n");
+	const char *pdf = in_dir("odd.pdf");
+	cr_assert_eq(kesu_register_write_pdf(&m->r, NULL, pdf, err, sizeof(err)), 0, "%s", err);
+	char *text = run("pdftotext -enc UTF-8", pdf, "- 2>&1");
+	cr_assert(strstr(text, "山田 太郎\xe3\x80\x93"), "the operator is not shown with 〓");
+	cr_assert(strstr(text, "部署119") && strstr(text, "所属 / department（続き / continued）"),
+		  "the long table did not run on");
+	footers(pdf, text);
+	free(text);
+	free(depts);
+	free(names);
+	model_free(m);
+}
+
 Test(register_pdf, bad_path_is_one_line_and_leaves_nothing)
 {
 	struct model *m = model(2, true);

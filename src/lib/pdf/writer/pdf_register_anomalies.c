@@ -18,10 +18,12 @@
 #define GROUP_H 13.0f
 
 /* A label and a value over the section's width, the value in colour. */
-static void wide_row(struct regpdf *g, const char *ja, const char *en, const char *v,
+static void wide_row(struct regpdf *g, const char *ja, const char *en, const char *value,
 		     struct rgb colour)
 {
 	struct pdf *p = &g->p;
+	char v[1024];
+	Kesu_regpdf_clean(v, sizeof(v), value);
 	float lw = 130, w = REG_CW - lw - 6, size = 8, lead = 8 * 1.18f;
 	unsigned lines = Kesu_pdf_wrap_count(p, size, v, w);
 	lines = lines > 3 ? 3 : lines;

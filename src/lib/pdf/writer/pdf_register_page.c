@@ -122,9 +122,11 @@ static void made_text(char *out, size_t size, time_t t)
 }
 
 /* A label and its value across width w. */
-static void info_row(struct regpdf *g, float w, const char *ja, const char *en, const char *v)
+static void info_row(struct regpdf *g, float w, const char *ja, const char *en, const char *value)
 {
 	struct pdf *p = &g->p;
+	char v[1024];
+	Kesu_regpdf_clean(v, sizeof(v), value);
 	float lw = 118, h = Kesu_pdf_value_height(p, v[0] ? v : "-", w - lw, 2);
 	Kesu_pdf_label(p, REG_X, p->y, lw, h, ja, en);
 	Kesu_pdf_value(p, REG_X + lw, p->y, w - lw, h, v, 2);
