@@ -63,33 +63,11 @@ static void utf8_ctype(void)
 		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
-/* Display width of UTF-8 text, as a terminal shows it: an East Asian wide
- * character takes two columns (wcwidth() in the UTF-8 locale). */
-static size_t text_width(const char *s)
-{
-	mbstate_t st;
-	memset(&st, 0, sizeof(st));
-	size_t w = 0, len = strlen(s);
-	while (len) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, len, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&st, 0, sizeof(st));
-			n = 1, wc = L'?';
-		}
-		int cw = wcwidth(wc);
-		w += cw < 0 ? 1 : (size_t)cw;
-		s += n;
-		len -= n;
-	}
-	return w;
-}
-
 /* Cuts s to at most width display columns, ending in '~' when cut (never
  * inside a character, so a wide character may leave one column free). */
 static void cut_to_width(char *s, size_t width)
 {
-	if (width == 0 || text_width(s) <= width)
+	if (width == 0 || cli_text_width(s) <= width)
 		return;
 	mbstate_t st;
 	memset(&st, 0, sizeof(st));
@@ -151,8 +129,8 @@ static int print_table(const struct list_ctl *ctl, const struct cli_drive *drive
 		for (size_t r = 0; r < n; r++) {
 			char *cell = cells[r * ctl->ncols + c];
 			cli_column_text(ctl->cols[c], &drives[r], cell, CELL);
-			if (text_width(cell) > width[c])
-				width[c] = text_width(cell);
+			if (cli_text_width(cell) > width[c])
+				width[c] = cli_text_width(cell);
 		}
 	}
 	if (ctl->truncate && !ctl->raw)
