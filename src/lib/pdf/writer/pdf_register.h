@@ -60,6 +60,12 @@ void Kesu_regpdf_begin(struct regpdf *g, float size);
  * HPDF_Page_EndText, with the font at size. Returns the lines drawn. */
 unsigned Kesu_regpdf_cell(struct regpdf *g, float x, float top, float w, float size, float lead,
 			  unsigned max_lines, const char *s);
+/* One line of s in its own text object, in the colour set: at size, or
+ * smaller down to min_size to fit width, else cut with "…" (the kit's
+ * Kesu_pdf_text_fit, without its measuring through the font's cmap: this
+ * is for what every page repeats). */
+void Kesu_regpdf_text(struct regpdf *g, float x, float top, float width, float size,
+		      float min_size, const char *s);
 /* Lines Kesu_regpdf_cell would draw. */
 unsigned Kesu_regpdf_lines(struct regpdf *g, float w, float size, unsigned max_lines,
 			   const char *s);

@@ -46,10 +46,10 @@ static void head(struct regpdf *g)
 	for (int i = 0; i < NCOLS; i++) {
 		Kesu_pdf_rect(p, x, p->y, cols[i].w, HEAD, &RGB_LABEL, &RGB_RULE, 0.4f);
 		Kesu_pdf_color(p, RGB_BLACK);
-		Kesu_pdf_text_fit(p, x + CELL_PAD, p->y + 1.8f, cols[i].w - 2 * CELL_PAD, 6, 4.2f, cols[i].ja);
+		Kesu_regpdf_text(g, x + CELL_PAD, p->y + 1.8f, cols[i].w - 2 * CELL_PAD, 6, 4.2f, cols[i].ja);
 		Kesu_pdf_color(p, RGB_GREY);
-		Kesu_pdf_text_fit(p, x + CELL_PAD, p->y + 9.2f, cols[i].w - 2 * CELL_PAD, 5.5f, 3.8f,
-				  cols[i].en);
+		Kesu_regpdf_text(g, x + CELL_PAD, p->y + 9.2f, cols[i].w - 2 * CELL_PAD, 5.5f, 3.8f,
+				 cols[i].en);
 		x += cols[i].w;
 	}
 	p->y += HEAD;

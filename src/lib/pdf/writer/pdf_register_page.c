@@ -22,11 +22,11 @@ static void continued(struct regpdf *g)
 	snprintf(line, sizeof(line), REG_TITLE_JA " / " REG_TITLE_EN "  %s – %s", g->r->since,
 		 g->r->until);
 	Kesu_pdf_color(p, RGB_BLACK);
-	Kesu_pdf_text_fit(p, REG_X, p->y, REG_CW - 90, 9, 8, line);
+	Kesu_regpdf_text(g, REG_X, p->y, REG_CW - 90, 9, 8, line);
 	snprintf(line, sizeof(line), "続き / continued");
 	Kesu_pdf_color(p, RGB_GREY);
-	Kesu_pdf_text(p, REG_W - REG_R - Kesu_pdf_width(p, 8, line, strlen(line)), p->y + 1, 8,
-		      line);
+	Kesu_regpdf_text(g, REG_W - REG_R - Kesu_regpdf_width(g, 8, line, strlen(line)), p->y + 1,
+			 80, 8, 8, line);
 	Kesu_pdf_line(p, REG_X, p->y + 14, REG_W - REG_R, p->y + 14, p->accent, 1.2f);
 	p->y += 20;
 }
@@ -96,9 +96,9 @@ void Kesu_regpdf_footers(struct regpdf *g)
 		snprintf(right, sizeof(right), "%zu / %zu", i + 1, g->npages);
 		Kesu_pdf_line(p, REG_X, top, REG_W - REG_R, top, RGB_RULE, 0.5f);
 		Kesu_pdf_color(p, RGB_GREY);
-		Kesu_pdf_text_fit(p, REG_X, top + 3, REG_CW - 70, 6.5f, 5, left);
-		Kesu_pdf_text(p, REG_W - REG_R - Kesu_pdf_width(p, 8, right, strlen(right)), top + 3,
-			      8, right);
+		Kesu_regpdf_text(g, REG_X, top + 3, REG_CW - 70, 6.5f, 5, left);
+		Kesu_regpdf_text(g, REG_W - REG_R - Kesu_regpdf_width(g, 8, right, strlen(right)),
+				 top + 3, 60, 8, 8, right);
 	}
 }
 

@@ -198,3 +198,18 @@ void Kesu_regpdf_begin(struct regpdf *g, float size)
 	HPDF_Page_SetFontAndSize(g->p.page, g->p.font, size);
 	g->tx = g->ty = 0; /* a text object starts at the origin */
 }
+
+void Kesu_regpdf_text(struct regpdf *g, float x, float top, float width, float size,
+		      float min_size, const char *s)
+{
+	char clean[CELL_TEXT];
+	Kesu_regpdf_clean(clean, sizeof(clean), s);
+	float w = Kesu_regpdf_width(g, size, clean, strlen(clean));
+	if (w > width) {
+		float fitted = size * width / w * 0.999f;
+		size = fitted >= min_size ? fitted : min_size;
+	}
+	Kesu_regpdf_begin(g, size);
+	Kesu_regpdf_cell(g, x, top, width, size, size, 1, clean);
+	HPDF_Page_EndText(g->p.page);
+}
