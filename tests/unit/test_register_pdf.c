@@ -275,6 +275,14 @@ Test(register_pdf, odd_text_and_a_long_summary)
 	}
 	m->r.counts[KESU_REG_BY_DEPARTMENT] = depts;
 	m->r.n_counts[KESU_REG_BY_DEPARTMENT] = 120;
+	struct kesu_register_week *year = calloc(53, sizeof(*year)); /* a year's chart */
+	for (int i = 0; i < 53; i++) {
+		struct tm tm = {.tm_year = 126, .tm_mon = 0, .tm_mday = 5 + 7 * i, .tm_hour = 12};
+		timegm(&tm);
+		strftime(year[i].monday, sizeof(year[i].monday), "%Y-%m-%d", &tm);
+		year[i].by_outcome[i % KESU_REG_OUTCOMES] = (uint64_t)(i % 9) * 40;
+	}
+	m->r.weeks = year, m->r.n_weeks = 53;
 	m->rows[1].operator_name = "山田\t太郎\xf0\x9f\x98\x80";
 	strcpy(m->r.filter_text, "department=総務課\xf0\x9f\x98\x80\n");
 	const char *pdf = in_dir("odd.pdf");
@@ -283,8 +291,10 @@ Test(register_pdf, odd_text_and_a_long_summary)
 	cr_assert(strstr(text, "山田 太郎\xe3\x80\x93"), "the operator is not shown with 〓");
 	cr_assert(strstr(text, "部署119") && strstr(text, "所属 / department（続き / continued）"),
 		  "the long table did not run on");
+	cr_assert(strstr(text, "12-28"), "the year's last Mondays are not labelled");
 	footers(pdf, text);
 	free(text);
+	free(year);
 	free(depts);
 	free(names);
 	model_free(m);
