@@ -14,7 +14,10 @@
 #define DEPTH_MAX 24          /* nesting of arrays and dictionaries */
 #define CONTAINER_MAX 65536   /* values in one array or dictionary */
 #define ARENA_MAX (16u << 20) /* bytes of parsed values per file */
-#define LOADS_MAX 4096        /* objects parsed per file */
+/* Objects parsed per file. Work and memory are bounded by PDF_SCANNED_MAX
+ * and ARENA_MAX; this bound only has to let a register of 20,000 pages
+ * (three objects a page) be signed. */
+#define LOADS_MAX 65536
 
 struct pdf_chunk {
 	struct pdf_chunk *next;
