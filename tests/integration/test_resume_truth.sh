@@ -105,8 +105,22 @@ check "A3: the record's start is the first run's ($first)" \
 	jq -e ".record.started_utc == \"$first\"" "$WORK/a2rec.json"
 
 # --- A4: another image at the same loop path does not resume the job ------------
+# The path is detached and attached again below. Tests beside this one
+# attach the lowest free loop device (losetup -f), which could take the
+# path in between: A4 uses the highest free one they will not reach.
+high_loop() { # IMAGE -> the loop device, detached on exit
+	local n
+	for n in $(ls /dev | sed -n 's/^loop\([0-9][0-9]*\)$/\1/p' | sort -rn); do
+		[ -e "/sys/block/loop$n/loop/backing_file" ] && continue
+		losetup "/dev/loop$n" "$1" 2>/dev/null || continue
+		echo "/dev/loop$n" >>"$WORK/loops"
+		echo "/dev/loop$n"
+		return
+	done
+	attach "$1"
+}
 img=$(random_image a4.img)
-dev=$(attach "$img")
+dev=$(high_loop "$img")
 env $(slow_env "$dev") "$KESU" wipe --yes --force --progress none --request-size 1M \
 	--checkpoint-interval 0.2 --method dod-3pass "$dev" >/dev/null 2>&1 &
 pid=$!
