@@ -85,6 +85,21 @@ check "the chart again has three lines" test "$(chart_lines "$pdf" "$n")" -eq 3
 expect_exit 0 "the re-issued certificate verifies" "$KESU" cert verify "$pdf"
 check "it says VALID" grep -qx VALID "$WORK/out"
 
+# A firmware erase (a simulated ATA drive, kesu-sim): the drive erased
+# itself, so there is no profile, and the page says so instead of a chart.
+SIM=${KESU_SIM_BIN:?built by CMake: kesu-sim}
+export KESU_SIM=ata KESU_SIM_STATE="$WORK/sim.state" KESU_SIM_LOG="$WORK/sim.log"
+fw=$(attach "$(make_image fw.img 4M)")
+expect_exit 0 "a crypto erase with --details" "$SIM" wipe --yes --force --json --progress none \
+	--poll-interval 5 --method ata-sanitize-crypto --details "$fw"
+fwpdf=$(jq -r '.jobs[0].record.certificate' "$WORK/out")
+check "its profile is null" jq -e '.details.passes == [{"number": 1, "profile": null, "profile_from": null}]' \
+	<(payload "$fwpdf")
+n=$(pages "$fwpdf")
+check "the details page says why there is no chart" bash -c \
+	"pdftotext -f $n -l $n '$fwpdf' - | grep -q 'ドライブ自身が消去したため'"
+check "and has no chart line" test "$(chart_lines "$fwpdf" "$n")" -eq 0
+
 # The details are signed: a payload whose profile was edited is refused.
 payload "$pdf" | jq -c '.details.passes[0].profile[0][1] = 1' | tr -d '\n' >"$WORK/edited.json"
 qpdf "$pdf" --add-attachment "$WORK/edited.json" --key=kesu-payload.json --replace -- "$WORK/edited.pdf"
