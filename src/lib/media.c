@@ -9,6 +9,19 @@
 #include "kesu/error.h"
 #include "media_internal.h"
 
+/* A medium and its place in the order of first appearance: candidates
+ * found through the indexes are taken in that order, as a scan of
+ * s->media would meet them. */
+struct node {
+	struct kesu_medium m; /* first: a node is freed as its medium */
+	uint64_t ordinal;
+};
+
+static uint64_t ordinal(const struct kesu_medium *m)
+{
+	return ((const struct node *)(const void *)m)->ordinal;
+}
+
 struct kesu_media_set *kesu_media_set_new(void)
 {
 	return calloc(1, sizeof(struct kesu_media_set));
@@ -29,6 +42,10 @@ void kesu_media_set_free(struct kesu_media_set *s)
 		medium_free(s->media[i]);
 	free(s->media);
 	free(s->links);
+	Kesu_media_index_free(&s->by_serial);
+	Kesu_media_index_free(&s->by_asset);
+	Kesu_media_index_free(&s->links_by_job);
+	Kesu_media_index_free(&s->links_by_cert);
 	free(s);
 }
 
@@ -52,8 +69,11 @@ bool Kesu_media_matches(const struct kesu_medium *m, const struct Kesu_media_ide
 	return id->asset[0] && !strcmp(m->asset, id->asset);
 }
 
-static void fill_identity(struct kesu_medium *m, const struct Kesu_media_ident *id)
+/* Fills what m does not know yet, and indexes a serial or asset it gains. */
+static int fill_identity(struct kesu_media_set *s, struct kesu_medium *m,
+			 const struct Kesu_media_ident *id)
 {
+	bool had_serial = m->serial[0], had_asset = m->asset[0];
 	if (!m->serial[0])
 		snprintf(m->serial, sizeof(m->serial), "%s", id->serial);
 	if (!m->size)
@@ -62,6 +82,12 @@ static void fill_identity(struct kesu_medium *m, const struct Kesu_media_ident *
 		snprintf(m->asset, sizeof(m->asset), "%s", id->asset);
 	if (!m->model[0] && id->model)
 		snprintf(m->model, sizeof(m->model), "%s", id->model);
+	int rc = 0;
+	if (!had_serial)
+		rc = Kesu_media_index_add(&s->by_serial, m->serial, (uintptr_t)m);
+	if (!had_asset && rc == 0)
+		rc = Kesu_media_index_add(&s->by_asset, m->asset, (uintptr_t)m);
+	return rc;
 }
 
 int Kesu_media_add_event(struct kesu_medium *m, const struct kesu_media_event *ev)
@@ -79,11 +105,26 @@ int Kesu_media_add_event(struct kesu_medium *m, const struct kesu_media_event *e
 	return 0;
 }
 
-/* Moves b's events and identity into a; b is freed. */
-static int merge(struct kesu_medium *a, struct kesu_medium *b)
+/* Takes b out of the set: its place in s->media and in the indexes. */
+static void unlist(struct kesu_media_set *s, struct kesu_medium *b)
 {
+	Kesu_media_index_remove(&s->by_serial, b->serial, (uintptr_t)b);
+	Kesu_media_index_remove(&s->by_asset, b->asset, (uintptr_t)b);
+	for (size_t i = 0; i < s->n; i++)
+		if (s->media[i] == b) { /* a join is rare: a linear search will do */
+			memmove(&s->media[i], &s->media[i + 1], (s->n - i - 1) * sizeof(*s->media));
+			s->n--;
+			return;
+		}
+}
+
+/* Moves b's events and identity into a; b is taken out and freed. */
+static int merge(struct kesu_media_set *s, struct kesu_medium *a, struct kesu_medium *b)
+{
+	unlist(s, b);
 	struct Kesu_media_ident id = {b->serial, b->size, b->asset, b->model};
-	fill_identity(a, &id);
+	if (fill_identity(s, a, &id) < 0)
+		return medium_free(b), -ENOMEM;
 	for (size_t i = 0; i < b->n_events; i++)
 		if (Kesu_media_add_event(a, &b->events[i]) < 0)
 			return -ENOMEM;
@@ -101,10 +142,12 @@ static struct kesu_medium *add_medium(struct kesu_media_set *s)
 		s->media = p;
 		s->cap = cap;
 	}
-	struct kesu_medium *m = calloc(1, sizeof(*m));
-	if (m)
-		s->media[s->n++] = m;
-	return m;
+	struct node *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->ordinal = s->next_ordinal++;
+	s->media[s->n++] = &m->m;
+	return &m->m;
 }
 
 /* Two media that can be one: no two different serials, sizes or assets. */
@@ -115,27 +158,51 @@ static bool compatible(const struct kesu_medium *a, const struct kesu_medium *b)
 	       !(a->asset[0] && b->asset[0] && strcmp(a->asset, b->asset));
 }
 
+static int by_ordinal(const void *x, const void *y)
+{
+	uint64_t a = ordinal(*(struct kesu_medium *const *)x), b = ordinal(*(struct kesu_medium *const *)y);
+	return a < b ? -1 : a > b;
+}
+
+/* The media that match id, in their order of first appearance (malloc'd;
+ * NULL with *n 0 when none, or with *rc -ENOMEM). */
+static struct kesu_medium **matching(const struct kesu_media_set *s,
+				     const struct Kesu_media_ident *id, size_t *n, int *rc)
+{
+	size_t ns, na;
+	const uintptr_t *bs = Kesu_media_index_get(&s->by_serial, id->serial, &ns);
+	const uintptr_t *ba = Kesu_media_index_get(&s->by_asset, id->asset, &na);
+	*n = 0;
+	if (!ns && !na)
+		return NULL;
+	struct kesu_medium **c = malloc((ns + na) * sizeof(*c));
+	if (!c)
+		return *rc = -ENOMEM, NULL;
+	for (size_t i = 0; i < ns + na; i++) {
+		struct kesu_medium *m = (struct kesu_medium *)(i < ns ? bs[i] : ba[i - ns]);
+		bool seen = false;
+		for (size_t j = 0; j < *n && !seen; j++)
+			seen = c[j] == m;
+		if (!seen && Kesu_media_matches(m, id))
+			c[(*n)++] = m;
+	}
+	qsort(c, *n, sizeof(*c), by_ordinal);
+	return c;
+}
+
 /* Joins the media that match id into the first of them, each other one
  * only when it can be the same (the identity shows they are one). The
  * first match, or NULL (with *rc -ENOMEM when a join failed). */
 static struct kesu_medium *join_matching(struct kesu_media_set *s,
 					 const struct Kesu_media_ident *id, int *rc)
 {
-	struct kesu_medium *first = NULL;
-	for (size_t i = 0; i < s->n;) {
-		if (!Kesu_media_matches(s->media[i], id) || (first && !compatible(first, s->media[i]))) {
-			i++;
-		} else if (!first) {
-			first = s->media[i++];
-		} else {
-			struct kesu_medium *b = s->media[i];
-			memmove(&s->media[i], &s->media[i + 1], (s->n - i - 1) * sizeof(*s->media));
-			s->n--;
-			if ((*rc = merge(first, b)) < 0)
-				return NULL;
-		}
-	}
-	return first;
+	size_t n;
+	struct kesu_medium **c = matching(s, id, &n, rc), *first = n ? c[0] : NULL;
+	for (size_t i = 1; i < n && *rc == 0; i++)
+		if (compatible(first, c[i]))
+			*rc = merge(s, first, c[i]);
+	free(c);
+	return *rc < 0 ? NULL : first;
 }
 
 /* The medium a record with this identity is about: the matching media
@@ -152,7 +219,8 @@ struct kesu_medium *Kesu_media_for(struct kesu_media_set *s, const struct Kesu_m
 		return NULL;
 	if (!first && !(first = add_medium(s)))
 		return *rc = -ENOMEM, NULL;
-	fill_identity(first, id);
+	if ((*rc = fill_identity(s, first, id)) < 0)
+		return NULL;
 	return first;
 }
 
@@ -174,29 +242,33 @@ int Kesu_media_link(struct kesu_media_set *s, const char *job_id, const char *ce
 	snprintf(k->serial, sizeof(k->serial), "%s", id->serial);
 	k->size = id->size;
 	snprintf(k->asset, sizeof(k->asset), "%s", id->asset);
-	return 0;
+	uintptr_t at = s->n_links - 1;
+	int rc = Kesu_media_index_add(&s->links_by_job, k->job_id, at);
+	return rc < 0 ? rc : Kesu_media_index_add(&s->links_by_cert, k->certificate_id, at);
 }
 
 const struct Kesu_media_link *Kesu_media_linked(const struct kesu_media_set *s,
 						const char *job_id, const char *certificate_id)
 {
-	for (size_t i = 0; i < s->n_links; i++) {
-		const struct Kesu_media_link *k = &s->links[i];
-		if ((job_id[0] && !strcmp(k->job_id, job_id)) ||
-		    (certificate_id[0] && !strcmp(k->certificate_id, certificate_id)))
-			return k;
-	}
-	return NULL;
+	/* The first link of either: each index lists links in their order. */
+	size_t nj, nc;
+	const uintptr_t *j = Kesu_media_index_get(&s->links_by_job, job_id, &nj);
+	const uintptr_t *c = Kesu_media_index_get(&s->links_by_cert, certificate_id, &nc);
+	if (!nj && !nc)
+		return NULL;
+	uintptr_t first = !nj ? c[0] : !nc ? j[0] : j[0] < c[0] ? j[0] : c[0];
+	return &s->links[first];
 }
 
 const struct kesu_medium *kesu_media_find(const struct kesu_media_set *s, const char *serial,
 					  uint64_t size, const char *asset)
 {
 	struct Kesu_media_ident id = {serial ? serial : "", size, asset ? asset : "", NULL};
-	for (size_t i = 0; s && i < s->n; i++)
-		if (Kesu_media_matches(s->media[i], &id))
-			return s->media[i];
-	return NULL;
+	size_t n;
+	int rc = 0;
+	struct kesu_medium **c = s ? matching(s, &id, &n, &rc) : NULL, *first = c && n ? c[0] : NULL;
+	free(c);
+	return first;
 }
 
 const struct kesu_medium *kesu_media_find_word(const struct kesu_media_set *s, const char *word)

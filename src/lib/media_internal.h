@@ -16,11 +16,27 @@ struct Kesu_media_link {
 	char asset[KESU_LIMIT_BYTES(KESU_LIMIT_ASSET_NUMBER)];
 };
 
+/* A string -> values multimap (media_index.c); values in insertion order. */
+struct Kesu_media_bucket;
+struct Kesu_media_index {
+	struct Kesu_media_bucket *b;
+	size_t cap, used;
+};
+/* The values under key (n 0, NULL when none). */
+const uintptr_t *Kesu_media_index_get(const struct Kesu_media_index *ix, const char *key, size_t *n);
+/* "" and NULL keys are not indexed. 0 or -ENOMEM. */
+int Kesu_media_index_add(struct Kesu_media_index *ix, const char *key, uintptr_t value);
+void Kesu_media_index_remove(struct Kesu_media_index *ix, const char *key, uintptr_t value);
+void Kesu_media_index_free(struct Kesu_media_index *ix);
+
 struct kesu_media_set {
 	struct kesu_medium **media; /* each malloc'd; order of first appearance */
 	size_t n, cap;
+	uint64_t next_ordinal;      /* each medium's place in that order (media.c) */
+	struct Kesu_media_index by_serial, by_asset; /* media */
 	struct Kesu_media_link *links;
 	size_t n_links, cap_links;
+	struct Kesu_media_index links_by_job, links_by_cert; /* indexes into links */
 };
 
 /* A record's identity of its medium ("" when unknown, size 0). */

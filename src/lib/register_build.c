@@ -2,6 +2,8 @@
  * ledger read once (rows, media timelines, witnesses), the ledger
  * verified, then the anomalies and the summary (kesu/register.h). */
 #include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,11 +64,10 @@ static int take_row(const struct kesu_ledger_row *row, void *ctx)
 	struct pass *p = ctx;
 	if (!row->record)
 		return 0;
-	size_t len = strlen(row->record);
-	struct json_object *doc = kesu_utf8_valid(row->record, len) ? json_tokener_parse(row->record) : NULL;
+	struct json_object *doc = json_tokener_parse(row->record);
 	if (!json_object_is_type(doc, json_type_object)) {
 		json_object_put(doc);
-		snprintf(p->err, p->errsize, "ledger record %llu: not a JSON object in UTF-8",
+		snprintf(p->err, p->errsize, "ledger record %llu: not a JSON object",
 			 (unsigned long long)row->seq);
 		return -KESU_EPARSE;
 	}
@@ -78,41 +79,76 @@ static int take_row(const struct kesu_ledger_row *row, void *ctx)
 	snprintf(p->last_hash, sizeof(p->last_hash), "%s", row->hash ? row->hash : "");
 	if (rc < 0)
 		snprintf(p->err, p->errsize, "ledger record %llu: %s", (unsigned long long)row->seq,
-			 kesu_strerror(rc));
+			 rc == -KESU_EPARSE ? "a field is not valid UTF-8" : kesu_strerror(rc));
 	return rc;
 }
 
-/* The ledger's verification: not an error when it fails, the register's
- * first anomaly. */
-static int verify_ledger(struct kesu_ledger *l, struct Kesu_reg_build *b, const struct pass *p,
+/* The ledger's verification (every record's hash, link and Ed25519
+ * signature: the larger half of the time on a big ledger) runs on a
+ * second thread while the pass reads the records. Both use the one
+ * connection: SQLite built thread-safe serialises its calls, and neither
+ * holds it while it parses or checks. */
+struct verifier {
+	struct kesu_ledger *l;
+	const struct kesu_public_key *pk;
+	struct kesu_ledger_report rep;
+	int rc;
+	pthread_t thread;
+	bool started;
+	char err[KESU_ERRMSG_MAX];
+};
+
+static void *verify_run(void *arg)
+{
+	struct verifier *v = arg;
+	memset(&v->rep, 0, sizeof(v->rep));
+	v->rc = kesu_ledger_verify(v->l, v->pk, &v->rep, v->err, sizeof(v->err));
+	return NULL;
+}
+
+static void verify_start(struct verifier *v)
+{
+	v->started = v->pk && sqlite3_threadsafe() == 1 &&
+		     pthread_create(&v->thread, NULL, verify_run, v) == 0;
+}
+
+static void verify_wait(struct verifier *v)
+{
+	if (v->started)
+		pthread_join(v->thread, NULL);
+	else if (v->pk)
+		verify_run(v);
+	v->started = false;
+}
+
+/* Its result: not an error when it fails, the register's first anomaly. */
+static int verify_result(struct Kesu_reg_build *b, const struct verifier *v, const struct pass *p,
 			 char *err, size_t errsize)
 {
 	struct kesu_register *r = b->r;
 	r->ledger_records = p->last_seq;
 	snprintf(r->ledger_head, sizeof(r->ledger_head), "%s", p->last_hash);
-	if (!b->q->pk)
+	if (!v->pk)
 		return Kesu_reg_anomaly_add(b, KESU_ANOM_LEDGER, 0, "ledger",
 					    "記録台帳の署名は検証されていません (公開鍵なし)",
 					    "the ledger was not verified: no public key was given");
-	struct kesu_ledger_report rep;
-	memset(&rep, 0, sizeof(rep));
-	kesu_key_fingerprint(b->q->pk, r->station_key, sizeof(r->station_key));
-	int rc = kesu_ledger_verify(l, b->q->pk, &rep, err, errsize);
-	if (rc < 0 && rc != -KESU_EVERIFY)
-		return rc;
+	kesu_key_fingerprint(v->pk, r->station_key, sizeof(r->station_key));
+	if (v->rc < 0 && v->rc != -KESU_EVERIFY)
+		return snprintf(err, errsize, "%s", v->err), v->rc;
+	const struct kesu_ledger_report *rep = &v->rep;
 	r->ledger_verified = true;
-	r->ledger_ok = rc == 0;
-	r->ledger_records = rep.records;
-	if (rc == 0)
-		snprintf(r->ledger_head, sizeof(r->ledger_head), "%s", rep.head_hash);
-	if (r->ledger_ok)
+	r->ledger_ok = v->rc == 0;
+	r->ledger_records = rep->records;
+	if (r->ledger_ok) {
+		snprintf(r->ledger_head, sizeof(r->ledger_head), "%s", rep->head_hash);
 		return 0;
+	}
 	snprintf(r->ledger_problem, sizeof(r->ledger_problem), "record %llu: %s",
-		 (unsigned long long)rep.first_bad_seq, rep.problem);
+		 (unsigned long long)rep->first_bad_seq, rep->problem);
 	char ja[700];
-	snprintf(ja, sizeof(ja), "記録 %llu で検証に失敗しました: %s", (unsigned long long)rep.first_bad_seq,
-		 rep.problem);
-	return Kesu_reg_anomaly_add(b, KESU_ANOM_LEDGER, rep.first_bad_seq, "ledger", ja,
+	snprintf(ja, sizeof(ja), "記録 %llu で検証に失敗しました: %s",
+		 (unsigned long long)rep->first_bad_seq, rep->problem);
+	return Kesu_reg_anomaly_add(b, KESU_ANOM_LEDGER, rep->first_bad_seq, "ledger", ja,
 				    r->ledger_problem);
 }
 
@@ -133,13 +169,17 @@ static int build(struct kesu_ledger *l, struct Kesu_reg_build *b, char *err, siz
 {
 	struct pass p = {.b = b, .err = err, .errsize = errsize};
 	struct kesu_ledger_filter all = {0};
+	struct verifier v = {.l = l, .pk = b->q->pk};
+	verify_start(&v);
 	int rc = kesu_ledger_query(l, &all, take_row, &p, err, errsize);
 	for (size_t i = 0; rc == 0 && i < b->q->n_approvals; i++)
 		rc = kesu_media_add_approval(b->media, b->q->approvals[i]);
+	if (rc == 0)
+		kesu_media_finish(b->media);
+	verify_wait(&v);
 	if (rc < 0)
 		return rc;
-	kesu_media_finish(b->media);
-	if ((rc = verify_ledger(l, b, &p, err, errsize)) < 0 || (rc = Kesu_reg_judge(b)) < 0 ||
+	if ((rc = verify_result(b, &v, &p, err, errsize)) < 0 || (rc = Kesu_reg_judge(b)) < 0 ||
 	    (rc = Kesu_reg_summarise(b)) < 0)
 		return rc == -ENOMEM ? (snprintf(err, errsize, "register: out of memory"), rc) : rc;
 	Kesu_reg_anomaly_sort(b->r);

@@ -34,11 +34,11 @@ static void cell(FILE *out, const char *s, bool first)
 		fputc('"', out);
 	if (neutralise)
 		fputc('\'', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
+	for (const char *q; quote && (q = strchr(s, '"')); s = q + 1) {
+		fwrite(s, 1, (size_t)(q - s), out);
+		fputs("\"\"", out);
 	}
+	fputs(s, out);
 	if (quote)
 		fputc('"', out);
 }

@@ -9,7 +9,9 @@
 #include "json_members.h"
 #include "kesu/destroy.h"
 #include "kesu/record.h"
+#include "kesu/error.h"
 #include "register_internal.h"
+#include "utf8.h"
 
 #define J Kesu_json_member
 #define T Kesu_json_text
@@ -250,9 +252,14 @@ int Kesu_reg_take(struct Kesu_reg_build *b, uint64_t seq, struct json_object *do
 				   w->station, w->customer, w->method_id, w->method_ja,
 				   w->method_en, w->nist_level, w->verification, w->destruction,
 				   w->handover, x->job_id, x->vmode, x->destination};
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (!all[i])
 			return -ENOMEM;
+		/* What the register shows is checked again, not the whole record:
+		 * a year's ledger is 400 MB of JSON. */
+		if (!kesu_utf8_valid(all[i], strlen(all[i])))
+			return -KESU_EPARSE;
+	}
 	b->r->n_rows++;
 	return 0;
 }
