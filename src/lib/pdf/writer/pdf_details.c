@@ -38,15 +38,18 @@ static void pass_stroke(struct pdf *p, size_t i, float width)
 	HPDF_Page_SetDash(p->page, d[0] ? d : NULL, d[0] ? 2 : 0, 0);
 }
 
-/* The top of the MB/s scale: 1, 2 or 5 times a power of ten. */
+/* The top of the MB/s scale: the next of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8
+ * times a power of ten, so the lines fill most of the chart and the five
+ * steps of the scale are round numbers. */
 static double nice_max(double mbps)
 {
+	static const double steps[] = {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
 	if (mbps <= 0)
 		return 1;
 	double e = pow(10, floor(log10(mbps)));
-	for (double m = 1; m <= 10; m = m == 1 ? 2 : m == 2 ? 5 : 10)
-		if (m * e >= mbps)
-			return m * e;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i] * e >= mbps)
+			return steps[i] * e;
 	return 10 * e;
 }
 
