@@ -30,8 +30,8 @@ static void issue_usage(FILE *out)
 	      "document. An existing document is kept unless --force is given.\n"
 	      "Exit status: 0 issued; 2 refused (that record gets no document, or it\n"
 	      "exists); 4 the record does not match its hash or the station's signature.\n\n"
-	      "      --details  a second page: each pass's speed over the drive and the\n"
-	      "                 drive's SMART before and after, as the record holds them\n\n",
+	      "      --details  a details page at the end: each pass's speed over the drive\n"
+	      "                 and its SMART before and after, as the record holds them\n\n",
 	      out);
 	fputs(cli_signing_help, out);
 }
