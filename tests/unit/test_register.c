@@ -14,6 +14,7 @@
 #include "kesu/error.h"
 #include "kesu/key.h"
 #include "kesu/ledger.h"
+#include "kesu/media.h"
 #include "kesu/register.h"
 
 static char dir[64], db_path[128], cert_dir[128];
@@ -557,4 +558,48 @@ Test(reg, names_are_given_in_both_languages)
 	cr_assert(!kesu_register_gets_document("wipe", "ABANDONED"));
 	cr_assert(!kesu_register_gets_document("verify", "SUCCESS"));
 	cr_assert(kesu_register_gets_document("", "SUCCESS"));
+}
+
+/* The media timelines' index (media_index.c) past its first growth: 3,000
+ * media by serial, then records by asset alone and one naming both, which
+ * joins two media into the first, as the scan it replaced did. */
+Test(reg, the_media_index_grows_and_still_joins_in_order)
+{
+	struct kesu_media_set *s = kesu_media_set_new();
+	char rec[512], hash[65] = "";
+	uint64_t seq = 0;
+	for (int i = 0; i < 3000; i++) {
+		snprintf(rec, sizeof(rec), "{\"kind\":\"wipe\",\"job_id\":\"j%d\",\"certificate_id\":\"C%d\","
+			 "\"outcome\":\"%s\",\"media\":{\"serial\":\"S%d\",\"size_bytes\":1000}}",
+			 i, i, i % 2 ? "SUCCESS" : "FAILED", i);
+		cr_assert_eq(kesu_media_fold(s, ++seq, hash, rec, err, sizeof(err)), 0, "%s", err);
+	}
+	snprintf(rec, sizeof(rec), "{\"kind\":\"destruction\",\"job_id\":\"d\",\"outcome\":\"DESTROYED\","
+		 "\"media\":{\"asset_number\":\"PC-1\"}}");
+	cr_assert_eq(kesu_media_fold(s, ++seq, hash, rec, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kesu_media_count(s), 3001);
+	/* serial S2000 and asset PC-1: the two are one medium, filed under the
+	 * first to appear (S2000), with the destruction's event. */
+	snprintf(rec, sizeof(rec), "{\"kind\":\"handover\",\"job_id\":\"h\",\"destination\":\"recycle\","
+		 "\"medium\":{\"serial\":\"S2000\",\"size_bytes\":1000,\"asset_number\":\"PC-1\"}}");
+	cr_assert_eq(kesu_media_fold(s, ++seq, hash, rec, err, sizeof(err)), 0, "%s", err);
+	kesu_media_finish(s);
+	cr_assert_eq(kesu_media_count(s), 3000);
+	const struct kesu_medium *m = kesu_media_find(s, "S2000", 0, NULL);
+	cr_assert_not_null(m);
+	cr_assert_eq(kesu_media_find(s, NULL, 0, "PC-1"), m);
+	cr_assert_str_eq(m->asset, "PC-1");
+	cr_assert_eq(m->n_events, 3);
+	cr_assert_not_null(m->destruction);
+	cr_assert_eq(m->state, KESU_MEDIA_HANDED_OVER);
+	cr_assert_eq(kesu_media_at(s, 2000), m, "the joined medium keeps the first one's place");
+	cr_assert_null(kesu_media_find(s, "S3000", 0, NULL));
+	cr_assert_not_null(kesu_media_find(s, "S2999", 0, NULL));
+	/* A signature names only the certificate: filed under its medium by link. */
+	snprintf(rec, sizeof(rec), "{\"kind\":\"countersignature\",\"job_id\":\"c\",\"role\":\"witness\","
+		 "\"countersigned_certificate_id\":\"C2999\",\"countersigned_job_id\":\"\"}");
+	cr_assert_eq(kesu_media_fold(s, ++seq, hash, rec, err, sizeof(err)), 0, "%s", err);
+	kesu_media_finish(s);
+	cr_assert_eq(kesu_media_find(s, "S2999", 0, NULL)->n_events, 2);
+	kesu_media_set_free(s);
 }
