@@ -6,16 +6,21 @@
  * appended, chained and signed by kesu_ledger_append as kesu signs any
  * record. A bench tool: never installed, never run by the tests.
  *
- *   ledger_gen LEDGER STATION-KEY TEMPLATE.json N [YEAR]
+ *   ledger_gen LEDGER STATION-KEY TEMPLATE.json N [YEAR [CERT-DIR]]
  *
  * About 1 record in 100 is FAILED, 1 in 100 UNVERIFIED and 1 in 200 a
- * class II job without an approval, so the register has anomalies to list. */
+ * class II job without an approval, so the register has anomalies to list.
+ * With CERT-DIR, an empty kesu-CERTID.pdf stands there for each
+ * certificate (the register checks that it is there, not what it says),
+ * as on a station that keeps its certificates. */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "canonical_json.h"
 #include "kesu/fileio.h"
@@ -56,6 +61,23 @@ static void set_time(json_object *o, const char *utc_key, const char *local_key,
 		set(o, NULL, local_key, json_object_new_string(local));
 }
 
+static const char *cert_dir;   /* NULL: no stand-in certificates */
+static char *verify_mode;      /* the template's, for every verified record */
+
+static void stand_in(const char *cert_id)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/kesu-%s.pdf", cert_dir, cert_id);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		perror(path);
+		exit(1);
+	}
+	close(fd);
+}
+
 /* The i-th record: the template with what differs between two jobs. */
 static void vary(json_object *rec, uint64_t i, time_t t, const char *id)
 {
@@ -64,7 +86,10 @@ static void vary(json_object *rec, uint64_t i, time_t t, const char *id)
 
 	set(rec, NULL, "job_id", json_object_new_string(id));
 	snprintf(buf, sizeof(buf), "KESU-%08" PRIX64 "-%.8s", i, id);
-	set(rec, NULL, "certificate_id", failed || unverified ? NULL : json_object_new_string(buf));
+	/* A failure report is filed under its certificate id as well. */
+	set(rec, NULL, "certificate_id", json_object_new_string(buf));
+	if (cert_dir)
+		stand_in(buf);
 	snprintf(buf, sizeof(buf), "SN%08" PRIu64, i);
 	set(rec, "media", "serial", json_object_new_string(buf));
 	snprintf(buf, sizeof(buf), "PC-%06" PRIu64, i);
@@ -78,12 +103,11 @@ static void vary(json_object *rec, uint64_t i, time_t t, const char *id)
 	set_time(rec, "ended_utc", "ended_local", t);
 	set(rec, NULL, "outcome", json_object_new_string(failed ? "FAILED" : unverified ? "UNVERIFIED"
 										: "SUCCESS"));
-	if (failed) {
-		set(rec, NULL, "reason", json_object_new_string("write error at sector 3001"));
-		set(rec, NULL, "reason_ja", json_object_new_string("セクタ 3001 に書き込めませんでした"));
-	}
-	if (unverified)
-		set(rec, "verification", "mode", json_object_new_string("none"));
+	/* One record object serves them all: what one sets, the next resets. */
+	set(rec, NULL, "reason", failed ? json_object_new_string("write error at sector 3001") : NULL);
+	set(rec, NULL, "reason_ja",
+	    failed ? json_object_new_string("セクタ 3001 に書き込めませんでした") : NULL);
+	set(rec, "verification", "mode", json_object_new_string(unverified ? "none" : verify_mode));
 }
 
 static int append_all(struct kesu_ledger *l, struct kesu_secret_key *sk, json_object *rec,
@@ -126,16 +150,27 @@ int main(int argc, char **argv)
 	size_t len;
 	int rc;
 
-	if (argc < 5 || argc > 6) {
-		fprintf(stderr, "usage: ledger_gen LEDGER STATION-KEY TEMPLATE.json N [YEAR]\n");
+	if (argc < 5 || argc > 7) {
+		fprintf(stderr, "usage: ledger_gen LEDGER STATION-KEY TEMPLATE.json N [YEAR [CERT-DIR]]\n");
 		return 2;
 	}
+	cert_dir = argc > 6 ? argv[6] : NULL;
 	if (kesu_file_read_bounded(argv[3], 1 << 20, 0, &text, &len, err, sizeof(err)) < 0 ||
 	    !(rec = json_tokener_parse(text))) {
 		fprintf(stderr, "ledger_gen: %s: not a record\n", argv[3]);
 		return 1;
 	}
 	free(text);
+	{
+		json_object *v, *mode;
+
+		if (!json_object_object_get_ex(rec, "verification", &v) ||
+		    !json_object_object_get_ex(v, "mode", &mode) ||
+		    !(verify_mode = strdup(json_object_get_string(mode)))) {
+			fprintf(stderr, "ledger_gen: %s: no verification mode\n", argv[3]);
+			return 1;
+		}
+	}
 	if (kesu_key_load_secret(argv[2], NULL, &sk, err, sizeof(err)) < 0 ||
 	    kesu_ledger_open(argv[1], &l, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ledger_gen: %s\n", err);
@@ -145,5 +180,6 @@ int main(int argc, char **argv)
 	kesu_ledger_close(l);
 	kesu_key_secret_free(sk);
 	json_object_put(rec);
+	free(verify_mode);
 	return rc;
 }
