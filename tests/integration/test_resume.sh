@@ -52,7 +52,14 @@ check "no unfinished job is left for the drive" test "$(sqlite3 "$LEDGER" "SELEC
 # SIGTERM: a clean INTERRUPTED, the job left open, a failure report.
 "${SLOW_WIPE[@]}" >"$WORK/term.json" 2>"$WORK/term.err" &
 pid=$!
-sleep 0.8
+# SIGTERM once the job is under way (its row in the ledger), not after a
+# fixed 0.8 s: on a busy machine (tests run beside one another) kesu may
+# not have started by then, and SIGTERM would kill it before its handler.
+for _ in $(seq 200); do
+	[ "$(sqlite3 "$LEDGER" "SELECT count(*) FROM jobs WHERE state = 'running'" 2>/dev/null || echo 0)" -ge 1 ] && break
+	sleep 0.1
+done
+sleep 0.2
 kill -TERM "$pid"
 rc=0; wait "$pid" || rc=$?
 check "SIGTERM: exit 6 (got $rc)" test "$rc" -eq 6
