@@ -139,11 +139,11 @@ char *Kesu_json_canonical(struct json_object *doc, size_t *len)
 	return o.buf;
 }
 
-bool Kesu_json_is_canonical(const char *text, size_t len)
+struct json_object *Kesu_json_parse_canonical(const char *text, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new();
 	if (!tok)
-		return false;
+		return NULL;
 	struct json_object *doc = json_tokener_parse_ex(tok, text, (int)len);
 	bool whole = doc && json_tokener_get_error(tok) == json_tokener_success &&
 		     (size_t)json_tokener_get_parse_end(tok) == len;
@@ -155,8 +155,19 @@ bool Kesu_json_is_canonical(const char *text, size_t len)
 		same = again && clen == len && memcmp(again, text, len) == 0;
 		free(again);
 	}
+	if (!same) {
+		json_object_put(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+bool Kesu_json_is_canonical(const char *text, size_t len)
+{
+	struct json_object *doc = Kesu_json_parse_canonical(text, len);
+	bool canonical = doc != NULL;
 	json_object_put(doc);
-	return same;
+	return canonical;
 }
 
 struct json_object *Kesu_json_hex(const uint8_t *bytes, size_t len)

@@ -21,4 +21,7 @@ struct json_object *Kesu_json_hex(const uint8_t *bytes, size_t len);
 
 /* true when text is exactly the canonical form of what it parses to. */
 bool Kesu_json_is_canonical(const char *text, size_t len);
+/* The same, giving what it parses to (json_object_put it) so that a
+ * checker need not parse it twice; NULL when it is not canonical. */
+struct json_object *Kesu_json_parse_canonical(const char *text, size_t len);
 #endif

@@ -194,89 +194,9 @@ int kesu_ledger_head_seq(struct kesu_ledger *l, uint64_t *seq, char *err, size_t
 	return chain_head(l, seq, prev, err, errsize);
 }
 
-static bool hex32(const char *hex, uint8_t out[32])
+bool Kesu_ledger_hex32(const char *hex, uint8_t out[32])
 {
 	return hex && strlen(hex) == 64 && sodium_hex2bin(out, 32, hex, 64, NULL, NULL, NULL) == 0;
-}
-
-/* Checks one record against its neighbour and the key; says what is wrong. */
-static bool record_ok(sqlite3_stmt *st, uint64_t expected_seq, const uint8_t prev[32],
-		      const struct kesu_public_key *pk, uint8_t hash_out[32], char *problem, size_t size)
-{
-	uint64_t seq = (uint64_t)sqlite3_column_int64(st, 1);
-	const char *job_id = (const char *)sqlite3_column_text(st, 0);
-	const char *record = (const char *)sqlite3_column_text(st, 2);
-	int record_len = sqlite3_column_bytes(st, 2);
-	uint8_t stored_prev[32], stored_hash[32], sig[64], computed[32];
-	const char *sig_hex = (const char *)sqlite3_column_text(st, 5);
-
-	if (sqlite3_column_type(st, 1) == SQLITE_NULL)
-		return snprintf(problem, size, "finished but has no place in the chain"), false;
-	if (seq != expected_seq)
-		return snprintf(problem, size, "sequence number %llu where %llu was expected: a record "
-				"is missing or was inserted", (unsigned long long)seq,
-				(unsigned long long)expected_seq), false;
-	if (!hex32((const char *)sqlite3_column_text(st, 3), stored_prev) ||
-	    memcmp(stored_prev, prev, 32) != 0)
-		return snprintf(problem, size, "does not link to the record before it (prev_hash differs): "
-				"records were removed, inserted or reordered"), false;
-	if (!record || !Kesu_json_is_canonical(record, (size_t)record_len))
-		return snprintf(problem, size, "the record is not canonical JSON: it was edited"), false;
-	struct json_object *doc = json_tokener_parse(record);
-	struct json_object *id = NULL;
-	bool same_id = doc && json_object_object_get_ex(doc, "job_id", &id) &&
-		       strcmp(json_object_get_string(id), job_id ? job_id : "") == 0;
-	json_object_put(doc);
-	if (!same_id)
-		return snprintf(problem, size, "the record belongs to another job id"), false;
-	Kesu_ledger_chain_hash(prev, seq, record, (size_t)record_len, computed);
-	if (!hex32((const char *)sqlite3_column_text(st, 4), stored_hash) ||
-	    memcmp(stored_hash, computed, 32) != 0)
-		return snprintf(problem, size, "the record does not match its hash: it was edited"), false;
-	if (!sig_hex || strlen(sig_hex) != 128 ||
-	    sodium_hex2bin(sig, sizeof(sig), sig_hex, 128, NULL, NULL, NULL) != 0 ||
-	    kesu_verify_raw(pk, computed, 32, sig) != 0)
-		return snprintf(problem, size, "the signature is not the station key's: the record was "
-				"forged or re-signed"), false;
-	memcpy(hash_out, computed, 32);
-	return true;
-}
-
-int kesu_ledger_verify(struct kesu_ledger *l, const struct kesu_public_key *pk,
-		       struct kesu_ledger_report *r, char *err, size_t errsize)
-{
-	memset(r, 0, sizeof(*r));
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(l->db, "SELECT count(*) FROM jobs WHERE state != 'finished'", -1, &st,
-			       NULL) != SQLITE_OK)
-		return Kesu_ledger_fail(l, "cannot read", err, errsize);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r->open_jobs = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-
-	/* Records without a sequence number sort first, so they are found. */
-	if (sqlite3_prepare_v2(l->db, "SELECT job_id, seq, record, prev_hash, hash, signature"
-				      " FROM jobs WHERE state = 'finished' ORDER BY seq",
-			       -1, &st, NULL) != SQLITE_OK)
-		return Kesu_ledger_fail(l, "cannot read", err, errsize);
-	uint8_t prev[32] = {0}, hash[32];
-	int rc = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!record_ok(st, r->records + 1, prev, pk, hash, r->problem, sizeof(r->problem))) {
-			r->first_bad_seq = r->records + 1;
-			snprintf(r->first_bad_job, sizeof(r->first_bad_job), "%s",
-				 sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
-			rc = -KESU_EVERIFY;
-			break;
-		}
-		memcpy(prev, hash, 32);
-		r->records++;
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = Kesu_ledger_fail(l, "cannot read", err, errsize);
-	sqlite3_finalize(st);
-	sodium_bin2hex(r->head_hash, sizeof(r->head_hash), prev, 32);
-	return rc;
 }
 
 /* Whether a looked-up record is still what was chained and signed: the
@@ -292,16 +212,15 @@ static int lookup_check(struct kesu_ledger *l, sqlite3_stmt *st, const struct ke
 	const char *sig_hex = (const char *)sqlite3_column_text(st, 4);
 	uint8_t prev[32], stored[32], computed[32], sig[64];
 	const char *problem = NULL;
-	if (!record || !Kesu_json_is_canonical(record, len)) {
+	struct json_object *doc = record ? Kesu_json_parse_canonical(record, len) : NULL, *id = NULL;
+	if (!doc) {
 		problem = "is not canonical JSON: it was edited";
-	} else if (!hex32((const char *)sqlite3_column_text(st, 3), prev) ||
-		   !hex32((const char *)sqlite3_column_text(st, 2), stored)) {
+	} else if (!Kesu_ledger_hex32((const char *)sqlite3_column_text(st, 3), prev) ||
+		   !Kesu_ledger_hex32((const char *)sqlite3_column_text(st, 2), stored)) {
 		problem = "has a damaged hash column";
 	} else {
-		struct json_object *doc = json_tokener_parse(record), *id = NULL;
-		bool same_id = doc && json_object_object_get_ex(doc, "job_id", &id) &&
+		bool same_id = json_object_object_get_ex(doc, "job_id", &id) &&
 			       strcmp(json_object_get_string(id), job_id ? job_id : "") == 0;
-		json_object_put(doc);
 		Kesu_ledger_chain_hash(prev, seq, record, len, computed);
 		if (!same_id)
 			problem = "belongs to another job id: it was edited or copied";
@@ -312,6 +231,7 @@ static int lookup_check(struct kesu_ledger *l, sqlite3_stmt *st, const struct ke
 				kesu_verify_raw(pk, computed, 32, sig) != 0))
 			problem = "is not signed by the station key: it was forged or re-signed";
 	}
+	json_object_put(doc);
 	if (!problem)
 		return 0;
 	snprintf(err, errsize, "ledger %s: record %llu (job %s) %s", l->path, (unsigned long long)seq,

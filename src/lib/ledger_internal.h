@@ -21,6 +21,8 @@ int Kesu_ledger_exec(struct kesu_ledger *l, const char *sql, char *err, size_t e
 
 /* The chain hash of a record: BLAKE2b-256 over a domain tag, the previous
  * hash, the sequence number (8 bytes big-endian) and the record bytes. */
+/* 64 hex digits into 32 bytes; false for anything else (or NULL). */
+bool Kesu_ledger_hex32(const char *hex, uint8_t out[32]);
 void Kesu_ledger_chain_hash(const uint8_t prev[32], uint64_t seq, const char *record, size_t len,
 			    uint8_t out[32]);
 /* Inserts a running row with a given id (kesu_ledger_begin draws one). */

@@ -461,3 +461,34 @@ Test(ledger, an_appended_event_is_chained_signed_and_leaves_no_open_job)
 	free(found);
 	kesu_ledger_close(l);
 }
+
+/* kesu_ledger_verify checks records in batches of 1024 on two threads:
+ * the first bad record is still the one named, wherever it falls (here
+ * on the second thread's share of the second batch, with a later bad one
+ * in the third batch), and a clean chain's head is its last record's. */
+Test(ledger, verify_names_the_first_bad_record_across_batches)
+{
+	snprintf(db_path, sizeof(db_path), "/dev/shm/kesu-ledger-batches-%d.sqlite", (int)getpid());
+	struct kesu_ledger *l = ledger_with(2100);
+	struct kesu_ledger_report r;
+	char err[256], head[65];
+	cr_assert_eq(kesu_ledger_verify(l, &pk, &r, err, sizeof(err)), 0, "%s", r.problem);
+	cr_assert_eq(r.records, 2100);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_open(db_path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(db, "SELECT hash FROM jobs WHERE seq = 2100", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(head, sizeof(head), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	cr_assert_str_eq(r.head_hash, head);
+	kesu_ledger_close(l);
+	drop_triggers();
+	sql("UPDATE jobs SET signature = (SELECT signature FROM jobs WHERE seq = 1498) WHERE seq = 1500;"
+	    "UPDATE jobs SET record = replace(record, '\"op2049\"', '\"mallory\"') WHERE seq = 2050");
+	assert_bad(1500, "signature is not the station key's");
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm", db_path, db_path, db_path);
+	cr_assert_eq(system(cmd), 0);
+}
