@@ -23,7 +23,7 @@ failed=0
 .ci/install-deps
 
 # python3 can be a pyenv shim, a bash script that costs about half a
-# second of CPU a call, and the tests call python3 some 400 times: the
+# second of CPU a call, and each suite calls python3 some 200 times: the
 # interpreter it stands for goes first in PATH (the same python, and the
 # same packages, without the detour).
 if command -v pyenv >/dev/null && py=$(pyenv which python3 2>/dev/null) &&
