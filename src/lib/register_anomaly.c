@@ -135,7 +135,9 @@ static int judge_failed(struct Kesu_reg_build *b, const struct kesu_register_row
 			       later(m, w->seq, KESU_MEDIA_EV_RECEIVED, true))))
 		return 0;
 	char ja[256], en[256];
-	snprintf(ja, sizeof(ja), "%s の後、%sの記録がありません", w->outcome,
+	const char *what_ja = !strcmp(w->outcome, "FAILED") ? "消去失敗"
+			      : !strcmp(w->outcome, "INTERRUPTED") ? "消去の中断" : "消去の中止";
+	snprintf(ja, sizeof(ja), "%sの後、%sの記録がありません", what_ja,
 		 must_destroy ? "物理破壊" : "物理破壊または再消去");
 	snprintf(en, sizeof(en), "%s, and no later %s is recorded", w->outcome,
 		 must_destroy ? "destruction" : "destruction or successful erasure");
