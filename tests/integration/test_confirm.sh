@@ -28,10 +28,11 @@ python3 -c "import sys; open(sys.argv[1], 'r+b').write(b'\x22' * (4 << 20))" "$v
 sum_target=$(sha256sum "$target" | cut -d' ' -f1)
 sum_victim=$(sha256sum "$victim" | cut -d' ' -f1)
 export PTY_BEFORE_ANSWER="mv '$target' '$target.old' && ln '$victim' '$target'"
-# (kesu's last words can be lost with the terminal when it exits: tee keeps a copy)
+# (kesu's last words can be lost with the terminal when it exits: tee keeps a
+# copy, waited for before the shell exits, so the copy is whole when checked)
 export KESU TARGET=$target COPY=$WORK/said
 expect_exit 5 "an image swapped at the prompt is refused" $pty "$(basename "$target")" \
-	bash -c '"$KESU" wipe --progress none --method nist-clear "$TARGET" 2> >(tee "$COPY" >&2)'
+	bash -c '"$KESU" wipe --progress none --method nist-clear "$TARGET" 2> >(tee "$COPY" >&2); rc=$?; wait $!; exit $rc'
 unset PTY_BEFORE_ANSWER
 check "it says the target changed since it was checked" grep -q "changed since it was checked" "$WORK/said"
 check "the file now at that name (the other one) is unchanged" test "$(sha256sum "$victim" | cut -d' ' -f1)" = "$sum_victim"
