@@ -26,7 +26,7 @@ for mode in json text; do
 	[ "$mode" = json ] && args=(--json)
 	wipe "${args[@]}" >"$WORK/out.$mode" 2>"$WORK/err.$mode" &
 	pid=$!
-	for i in $(seq 100); do # until the job is begun
+	for i in $(seq 400); do # until the job is begun (20 s: tests run side by side)
 		[ "$(sqlite3 "$ledger" "SELECT count(*) FROM jobs WHERE state = 'running'" 2>/dev/null || echo 0)" -ge 1 ] && break
 		sleep 0.05
 	done

@@ -123,21 +123,23 @@ bombs=$WORK/bombs
 mkdir -p "$bombs"
 python3 "$SOURCE_DIR/tests/fuzz/pdf_bombs.py" "$bombs"
 "$KESU" key generate --key "$WORK/bomb.key" >/dev/null
-# measured RUN...: exit status in $rc, "SECONDS KB" in $WORK/time
+# measured RUN...: exit status in $rc, "CPU-SECONDS KB" in $WORK/time. CPU
+# time (user + system), not wall time: the bound is on the work a crafted
+# file causes, and tests run side by side on a loaded machine.
 measured() {
 	rc=0
-	/usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+	/usr/bin/time -f "%U %S %M" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
 }
 within_bounds() {
-	local secs kb
-	read -r secs kb < <(tail -n 1 "$WORK/time")
-	awk -v s="$secs" -v k="$kb" 'BEGIN { exit !(s < 1.0 && k < 128 * 1024) }'
+	local user sys kb
+	read -r user sys kb < <(tail -n 1 "$WORK/time")
+	awk -v s="$user" -v t="$sys" -v k="$kb" 'BEGIN { exit !(s + t < 1.0 && k < 128 * 1024) }'
 }
 for f in "$bombs"/*.pdf; do
 	name=$(basename "$f" .pdf)
 	measured "$KESU" cert show "$f"
-	echo "# cert show $name: $(tail -n 1 "$WORK/time") (s, KB)"
-	check "$name: cert show ends within 1 s and 128 MiB" within_bounds
+	echo "# cert show $name: $(tail -n 1 "$WORK/time") (user s, sys s, KB)"
+	check "$name: cert show ends within 1 s of CPU and 128 MiB" within_bounds
 	case $name in
 	objects | xref) # well-formed around the junk: the reader finds the attachments
 		check "$name: cert show reads the payload" test "$rc" -eq 0 ;;
@@ -147,8 +149,8 @@ for f in "$bombs"/*.pdf; do
 			bash -c "test \$(wc -l <'$WORK/err') -eq 1 && grep -qF 'kesu: $f: ' '$WORK/err'" ;;
 	esac
 	measured "$KESU" cert verify --no-ledger --pubkey "$WORK/bomb.pub" "$f"
-	echo "# cert verify $name: $(tail -n 1 "$WORK/time") (s, KB)"
-	check "$name: cert verify ends within 1 s and 128 MiB" within_bounds
+	echo "# cert verify $name: $(tail -n 1 "$WORK/time") (user s, sys s, KB)"
+	check "$name: cert verify ends within 1 s of CPU and 128 MiB" within_bounds
 	check "$name: cert verify says INVALID (exit 4)" \
 		bash -c "test $rc -eq 4 && grep -qx INVALID '$WORK/out'"
 done
