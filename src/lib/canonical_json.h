@@ -24,4 +24,10 @@ bool Kesu_json_is_canonical(const char *text, size_t len);
 /* The same, giving what it parses to (json_object_put it) so that a
  * checker need not parse it twice; NULL when it is not canonical. */
 struct json_object *Kesu_json_parse_canonical(const char *text, size_t len);
+/* The same decision in one pass without building the document
+ * (canonical_scan.c), for checking many records. member (NULL: none):
+ * *value and *value_len get that top-level member's string as it stands in
+ * the text when it is a string without escapes, else NULL. */
+bool Kesu_json_canonical_scan(const char *text, size_t len, const char *member,
+			      const char **value, size_t *value_len);
 #endif
