@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "kesu/cert.h"
+#include "kesu/register.h"
 
 struct issue_ctl {
 	const char *ledger, *cert_dir, *key, *passphrase_file, *id;
@@ -74,11 +75,7 @@ static int parse_issue(int argc, char **argv, struct issue_ctl *ctl)
 
 bool cli_record_gets_document(const char *kind, const char *outcome)
 {
-	/* Records from before "kind" existed are all wipes. */
-	bool wipe = !kind || !*kind || !strcmp(kind, "wipe");
-	return wipe && outcome && (!strcmp(outcome, "SUCCESS") || !strcmp(outcome, "UNVERIFIED") ||
-				   !strcmp(outcome, "FAILED") ||
-				   !strcmp(outcome, "ERASED_WITH_EXCEPTIONS"));
+	return kesu_register_gets_document(kind, outcome); /* the library's one rule */
 }
 
 void cli_document_path(const char *cert_dir, const char *certificate_id, char *buf, size_t size)
