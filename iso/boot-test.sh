@@ -261,12 +261,17 @@ wipe_bios_cd() {
 		'[{"asset_tag":"ASSET-0042","manufacturer":"KESU-TEST-PC","product":"LEASE-PC-7","serial":"PC-LEASE-0042"}]' ] ||
 		why="$why the jobs do not record the host PC's SMBIOS identity;"
 	# each drive's certificate (not the run's job summary, a batch) prints it
-	local pdf shown=0
+	local pdf shown=0 doc missed=""
 	for pdf in "$work"/r1/kesu/certificates/*.pdf; do
-		[ "$("$kesu" cert show "$pdf" 2>/dev/null | jq -r .document)" = certificate ] || continue
-		pdftotext "$pdf" - 2>/dev/null | grep -q "PC-LEASE-0042" && shown=$((shown + 1))
+		doc=$("$kesu" cert show "$pdf" 2>"$work/show.err" | jq -r .document)
+		[ "$doc" = batch-certificate ] && continue
+		if [ "$doc" = certificate ] && pdftotext "$pdf" - 2>/dev/null | grep -q "PC-LEASE-0042"; then
+			shown=$((shown + 1))
+		else # say which and why, so that a failure can be read from the log
+			missed="$missed $(basename "$pdf") (${doc:-?} $(head -c 120 "$work/show.err"))"
+		fi
 	done
-	[ "$shown" = 3 ] || why="$why $shown of 3 certificates show the host PC's serial;"
+	[ "$shown" = 3 ] || why="$why $shown of 3 certificates show the host PC's serial:$missed;"
 	report $name
 }
 
