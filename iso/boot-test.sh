@@ -140,7 +140,7 @@ fetch() {
 kesu_partition() {
 	local start
 	for start in $(sfdisk -d "$1" 2>/dev/null | sed -n 's/.*start= *\([0-9]*\),.*/\1/p'); do
-		if mlabel -s -i "$1@@$((start * 512))" :: 2>/dev/null | grep -q 'KESU *$'; then
+		if grep -q 'KESU *$' <<<"$(mlabel -s -i "$1@@$((start * 512))" :: 2>/dev/null)"; then
 			echo "$1@@$((start * 512))"
 			return
 		fi
@@ -265,7 +265,9 @@ wipe_bios_cd() {
 	for pdf in "$work"/r1/kesu/certificates/*.pdf; do
 		doc=$("$kesu" cert show "$pdf" 2>"$work/show.err" | jq -r .document)
 		[ "$doc" = batch-certificate ] && continue
-		if [ "$doc" = certificate ] && pdftotext "$pdf" - 2>/dev/null | grep -q "PC-LEASE-0042"; then
+		# (the text first, then grep: under pipefail, grep -q leaving early
+		# makes pdftotext fail with SIGPIPE when it still has pages to write)
+		if [ "$doc" = certificate ] && grep -q "PC-LEASE-0042" <<<"$(pdftotext "$pdf" - 2>/dev/null)"; then
 			shown=$((shown + 1))
 		else # say which and why, so that a failure can be read from the log
 			missed="$missed $(basename "$pdf") (${doc:-?} $(head -c 120 "$work/show.err"))"
