@@ -60,8 +60,10 @@ leak=0
 for f in "$WORK/out" "$WORK/err" "$cert" "$WORK/export.json" "$KESU_SIM_LOG"; do
 	grep -qaF "$pw" "$f" && leak=1
 done
-pdftotext "$cert" - 2>/dev/null | grep -qF "$pw" && leak=1
-"$KESU" cert show "$cert" 2>&1 | grep -qF "$pw" && leak=1
+# (output read whole, then searched: under pipefail, grep -q leaving at a
+# match would fail the pipeline by SIGPIPE and hide the very leak it found)
+grep -qF "$pw" <<<"$(pdftotext "$cert" - 2>/dev/null)" && leak=1
+grep -qF "$pw" <<<"$("$KESU" cert show "$cert" 2>&1)" && leak=1
 check "the password is in no output, certificate, record or log" test $leak = 0
 
 # 2. Enhanced erase on a spinning disk: Purge.
@@ -109,7 +111,7 @@ for f in "$WORK/out" "$WORK/err" "$report" "$KESU_SIM_LOG"; do
 done
 "$KESU" ledger export --json >"$WORK/export.json"
 grep -qF "$pw" "$WORK/export.json" && leak=1
-pdftotext "$report" - 2>/dev/null | grep -qF "$pw" && leak=1
+grep -qF "$pw" <<<"$(pdftotext "$report" - 2>/dev/null)" && leak=1
 check "the password is in no output, record, log or report" test $leak = 0
 # The drive lets DISABLE PASSWORD work again (as after a power cycle).
 KESU_SIM=ata
