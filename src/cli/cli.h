@@ -346,6 +346,11 @@ void cli_table_set_empty(struct cli_table *t, const char *mark);
 void cli_table_print_free(struct cli_table *t);
 /* Frees it without printing. */
 void cli_table_free(struct cli_table *t);
+/* Display widths count what a terminal shows (a Japanese character takes
+ * two columns): wcwidth() needs a UTF-8 LC_CTYPE. kesu's text is always
+ * UTF-8 (the library checks it), so without one from the environment
+ * C.UTF-8 is used. Sets it once per process; the functions below call it. */
+void cli_utf8_ctype(void);
 /* Display width of UTF-8 text as a terminal shows it (wcwidth: a Japanese
  * character takes two columns), for text laid out outside a table. */
 size_t cli_text_width(const char *s);

@@ -2,9 +2,7 @@
  * table and -o; --json prints every field of every device. */
 #include <errno.h>
 #include <getopt.h>
-#include <langinfo.h>
 #include <libsmartcols.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -50,17 +48,6 @@ static int parse_columns(struct list_ctl *ctl, const char *spec)
 	}
 	free(copy);
 	return ctl->ncols ? 0 : -1;
-}
-
-/* Display widths count what a terminal shows: a Japanese model name takes
- * two columns a character. libsmartcols measures with wcwidth(), which
- * needs a UTF-8 locale; kesu's text is always UTF-8 (the library checks
- * it), so without one from the environment C.UTF-8 is used. */
-static void utf8_ctype(void)
-{
-	setlocale(LC_CTYPE, "");
-	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
 /* Cuts s to at most width display columns, ending in '~' when cut (never
@@ -116,7 +103,7 @@ static void fit_80(const struct list_ctl *ctl, size_t *width)
  * width and gives --raw; kesu decides what is cut to fit (above). */
 static int print_table(const struct list_ctl *ctl, const struct cli_drive *drives, size_t n)
 {
-	utf8_ctype();
+	cli_utf8_ctype();
 	char(*cells)[CELL] = calloc((n ? n : 1) * ctl->ncols, CELL);
 	struct libscols_table *tb = cells ? scols_new_table() : NULL;
 	if (!tb) {

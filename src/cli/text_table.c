@@ -5,6 +5,7 @@
 #include <langinfo.h>
 #include <libsmartcols.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +19,20 @@ struct cli_table {
 	const char *empty; /* what an empty cell shows */
 };
 
-struct cli_table *cli_table_new(const char *const *headers, size_t ncols)
+void cli_utf8_ctype(void)
 {
-	/* libsmartcols measures width with wcwidth(), which needs UTF-8. */
+	static bool done;
+	if (done)
+		return;
+	done = true;
 	setlocale(LC_CTYPE, "");
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+struct cli_table *cli_table_new(const char *const *headers, size_t ncols)
+{
+	cli_utf8_ctype(); /* libsmartcols measures width with wcwidth() */
 	struct cli_table *t = calloc(1, sizeof(*t));
 	if (!t || !(t->tb = scols_new_table())) {
 		free(t);
@@ -71,9 +80,7 @@ void cli_table_print_free(struct cli_table *t)
 
 size_t cli_text_width(const char *s)
 {
-	setlocale(LC_CTYPE, "");
-	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-		setlocale(LC_CTYPE, "C.UTF-8");
+	cli_utf8_ctype();
 	mbstate_t st;
 	memset(&st, 0, sizeof(st));
 	size_t w = 0, len = strlen(s);
