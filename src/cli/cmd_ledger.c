@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "kesu/csv.h"
 #include "kesu/fileio.h"
 #include "kesu/paths.h"
 #include "ledger_view.h"
@@ -213,27 +214,6 @@ static const char *const csv_columns[] = {
 	"record_hash", NULL,
 };
 
-/* A cell Excel would read as a formula (=, +, -, @) or that starts with a
- * tab or CR is prefixed with ' so that it opens as text: a record's
- * operator name must not become a live formula on an auditor's screen. */
-static void csv_cell(FILE *out, const char *s)
-{
-	bool neutralise = *s && strchr("=+-@\t\r", *s);
-	if (!strpbrk(s, ",\"\r\n")) {
-		fprintf(out, "%s%s", neutralise ? "'" : "", s);
-		return;
-	}
-	fputc('"', out);
-	if (neutralise)
-		fputc('\'', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 #define CELL_MAX 2048 /* an escaped cell; longer text is cut between characters */
 
 struct list_state {
@@ -317,7 +297,7 @@ static int list_row(const struct kesu_ledger_row *row, void *arg)
 					: field(rec, c);
 			if (i)
 				fputc(',', ls->out);
-			csv_cell(ls->out, v);
+			kesu_csv_cell(ls->out, v);
 		}
 		fputs("\r\n", ls->out);
 	} else if (table_row(ls, row, rec, missing) < 0) {

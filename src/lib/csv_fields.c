@@ -1,9 +1,11 @@
-/* Splitting a CSV line (csv_fields.h). */
+/* Reading and writing CSV: a line split into fields (csv_fields.h), one cell written (kesu/csv.h). */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kesu/csv.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "utf8.h"
@@ -112,4 +114,21 @@ int Kesu_csv_read(const char *path, size_t max, char **text, char **body, char *
 	}
 	*body = b;
 	return 0;
+}
+
+void kesu_csv_cell(FILE *out, const char *s)
+{
+	bool neutralise = *s && strchr("=+-@\t\r", *s);
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', out);
+	if (neutralise)
+		fputc('\'', out);
+	for (const char *q; quote && (q = strchr(s, '"')); s = q + 1) {
+		fwrite(s, 1, (size_t)(q - s), out);
+		fputs("\"\"", out);
+	}
+	fputs(s, out);
+	if (quote)
+		fputc('"', out);
 }

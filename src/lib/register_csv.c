@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kesu/csv.h"
 #include "kesu/fileio.h"
 #include "register_internal.h"
 
@@ -28,19 +29,7 @@ static void cell(FILE *out, const char *s, bool first)
 {
 	if (!first)
 		fputc(',', out);
-	bool neutralise = *s && strchr("=+-@\t\r", *s);
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		fputc('"', out);
-	if (neutralise)
-		fputc('\'', out);
-	for (const char *q; quote && (q = strchr(s, '"')); s = q + 1) {
-		fwrite(s, 1, (size_t)(q - s), out);
-		fputs("\"\"", out);
-	}
-	fputs(s, out);
-	if (quote)
-		fputc('"', out);
+	kesu_csv_cell(out, s);
 }
 
 /* Each anomaly's record and kind, sorted by record, for the marks. */
