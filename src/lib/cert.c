@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "canonical_json.h"
+#include "cert_internal.h"
 #include "kesu/cert.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
@@ -232,6 +233,24 @@ static int certificate_path(const char *payload, const char *cert_dir, char *pdf
 	return rc;
 }
 
+int Kesu_cert_station_sign(unsigned char **pdf, size_t *len, const struct kesu_cert_signing *s,
+			   const char *reason, bool era_dates, char *err, size_t errsize)
+{
+	struct kesu_pades_options o = {.role = KESU_PADES_OPERATOR, .when = time(NULL),
+				       .reason = reason, .invisible = s->invisible,
+				       .era_dates = era_dates, .tsa_url = s->tsa_url,
+				       .tsa_timeout_s = s->tsa_timeout_s};
+	unsigned char *signed_pdf = NULL;
+	size_t signed_len = 0;
+	int rc = kesu_pades_sign(*pdf, *len, s->signer, &o, &signed_pdf, &signed_len, err, errsize);
+	if (rc == 0) {
+		free(*pdf);
+		*pdf = signed_pdf;
+		*len = signed_len;
+	}
+	return rc;
+}
+
 /* The station's PDF signature in the 担当者 box, as the file's first
  * incremental update. */
 static int sign_pdf(unsigned char **pdf, size_t *len, const struct kesu_cert_signing *s,
@@ -249,20 +268,8 @@ static int sign_pdf(unsigned char **pdf, size_t *len, const struct kesu_cert_sig
 			 who, destruction ? "物理破壊" : "消去",
 			 destruction ? "physical destruction" : "sanitization", who);
 	json_object_put(doc);
-	struct kesu_pades_options o = {.role = KESU_PADES_OPERATOR, .when = time(NULL),
-				       .reason = reason[0] ? reason : NULL,
-				       .invisible = s->invisible,
-				       .era_dates = style && style->era_dates,
-				       .tsa_url = s->tsa_url, .tsa_timeout_s = s->tsa_timeout_s};
-	unsigned char *signed_pdf = NULL;
-	size_t signed_len = 0;
-	int rc = kesu_pades_sign(*pdf, *len, s->signer, &o, &signed_pdf, &signed_len, err, errsize);
-	if (rc == 0) {
-		free(*pdf);
-		*pdf = signed_pdf;
-		*len = signed_len;
-	}
-	return rc;
+	return Kesu_cert_station_sign(pdf, len, s, reason[0] ? reason : NULL,
+				      style && style->era_dates, err, errsize);
 }
 
 static int write_signify(const char *pdf_path, const struct kesu_secret_key *sk,

@@ -14,13 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "kesu/cert.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
-#include "kesu/pades.h"
 #include "kesu/pdf.h"
+#include "cert_internal.h"
 #include "pdf_register.h"
 
 /* The stations the rows name: "host", "a, b, c", "a, b, c ほか 2 / and 2 more". */
@@ -142,18 +141,7 @@ static int sign(const struct kesu_register *r, const struct kesu_cert_signing *s
 		 "端末 %s が台帳から作成した媒体廃棄記録簿（%s～%s）/ Media disposal register "
 		 "(%s to %s) made from the ledger by station %s",
 		 station, r->since, r->until, r->since, r->until, station);
-	struct kesu_pades_options o = {.role = KESU_PADES_OPERATOR, .when = time(NULL),
-				       .reason = reason, .invisible = s->invisible,
-				       .tsa_url = s->tsa_url, .tsa_timeout_s = s->tsa_timeout_s};
-	unsigned char *out = NULL;
-	size_t out_len = 0;
-	int rc = kesu_pades_sign(*pdf, *len, s->signer, &o, &out, &out_len, err, errsize);
-	if (rc == 0) {
-		free(*pdf);
-		*pdf = out;
-		*len = out_len;
-	}
-	return rc;
+	return Kesu_cert_station_sign(pdf, len, s, reason, false, err, errsize);
 }
 
 /* "PATH: cannot sign the register (N pages): why" */
