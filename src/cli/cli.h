@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
+#include "i18n.h"
 #include "kesu/device.h"
 #include "kesu/error.h"
 #include "kesu/firmware.h"
@@ -354,9 +355,6 @@ void cli_utf8_ctype(void);
 /* Display width of UTF-8 text as a terminal shows it (wcwidth: a Japanese
  * character takes two columns), for text laid out outside a table. */
 size_t cli_text_width(const char *s);
-/* The reader reads Japanese: LC_ALL, else LC_MESSAGES, else LANG starts
- * with "ja" (reader_lang.c; issue 18 replaces it with gettext). */
-bool cli_reader_japanese(void);
 /* An approval FILE, or the *.kesu-approval file whose number is arg in
  * ~/.config/kesu/approvals or the current directory (approval_files.c).
  * Prints one line and returns 2 when there is none. */

@@ -10,7 +10,7 @@ void cli_error(const char *fmt, ...)
 	va_list ap;
 	fputs("kesu: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap); /* xgettext --keyword=cli_error */
 	va_end(ap);
 	fputc('\n', stderr);
 }

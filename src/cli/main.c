@@ -61,6 +61,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	cli_i18n_init(argv[0]);
 	if (argc < 2) {
 		usage(stderr);
 		return KESU_EXIT_USAGE;

@@ -1,0 +1,24 @@
+/* Translated messages (gettext, text domain "kesu"): every message the
+ * command and the text UI show goes through _(), and the po/ja files hold the
+ * Japanese. Strings in static tables are marked N_() and translated where
+ * they are shown. */
+#ifndef KESU_CLI_I18N_H
+#define KESU_CLI_I18N_H
+
+#include <libintl.h>
+#include <stdbool.h>
+
+#define _(msgid) gettext(msgid)
+#define N_(msgid) (msgid)
+
+/* Sets LC_CTYPE and LC_MESSAGES from the environment and binds the "kesu"
+ * catalog. Numbers, dates and collation stay "C": JSON and records never
+ * depend on the reader's locale. Called once, first thing in main(). */
+void cli_i18n_init(const char *argv0);
+
+/* The messages are Japanese (the locale asked for ja and the catalog is
+ * there): views with their own Japanese words (ledger list, register
+ * headers) follow the same choice. */
+bool cli_reader_japanese(void);
+
+#endif
