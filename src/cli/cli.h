@@ -448,7 +448,7 @@ enum { CLI_O_TSA = 0x1000, CLI_O_PKCS12, CLI_O_PKCS11, CLI_O_PIN_FILE, CLI_O_INV
 	{"signify-sig", no_argument, NULL, CLI_O_SIGNIFY_SIG}
 /* true when c was one of them (f set from arg). */
 bool cli_signing_option(int c, const char *arg, struct cli_signing_flags *f);
-extern const char cli_signing_help[];
+extern const char *const cli_signing_help;
 void cli_signing_close(struct cli_signing *s);
 /* Any signer: a kesu key's X.509 files (key: the Ed25519 key path, cert:
  * another certificate file), a PKCS#12 file or a PKCS#11 URI; the secret

@@ -16,7 +16,7 @@
 
 static void approval_usage(FILE *out)
 {
-	fputs("Usage: kesu approval show FILE.kesu-approval [--json] [--trust PATH] [--pdf FILE]\n"
+	fputs(_("Usage: kesu approval show FILE.kesu-approval [--json] [--trust PATH] [--pdf FILE]\n"
 	      "                                            [--force]\n"
 	      "       kesu approval status FILE|NUMBER\n\n"
 	      "show    prints the approval and whether a trusted approver signed it; exit\n"
@@ -28,7 +28,7 @@ static void approval_usage(FILE *out)
 	      "                 file's trust = PATH, else $XDG_CONFIG_HOME/kesu/trust.json)\n"
 	      "  --pdf FILE     show: write the printable 媒体廃棄承認書 again (only for a\n"
 	      "                 trusted approval; never replaces FILE without --force)\n"
-	      "  -h, --help     this help\n",
+	      "  -h, --help     this help\n"),
 	      out);
 }
 

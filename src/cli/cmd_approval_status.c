@@ -12,7 +12,7 @@
 
 static void status_usage(FILE *out)
 {
-	fputs("Usage: kesu approval status [--ledger PATH] [--trust PATH] [--json] FILE|NUMBER\n\n"
+	fputs(_("Usage: kesu approval status [--ledger PATH] [--trust PATH] [--json] FILE|NUMBER\n\n"
 	      "Lists every medium of the approval with its state from the ledger: pending,\n"
 	      "failed (jobs that did not end SUCCESS), exceptions (ERASED_WITH_EXCEPTIONS:\n"
 	      "not proof of the whole medium), erased (by whom, on which station,\n"
@@ -21,7 +21,7 @@ static void status_usage(FILE *out)
 	      "files in ~/.config/kesu/approvals and the current directory.\n\n"
 	      "Exit status: 0 every medium has its proof (erased, received or destroyed),\n"
 	      "1 some are pending, failed or exceptions, 2 bad arguments or files, 4 the\n"
-	      "approval is not signed by a trusted approver or was changed.\n",
+	      "approval is not signed by a trusted approver or was changed.\n"),
 	      out);
 }
 

@@ -31,7 +31,7 @@ struct approve_ctl {
 
 static void approve_usage(FILE *out)
 {
-	fputs("Usage: kesu approve (--media LIST | --media-file FILE.csv)... --class I|II|III\n"
+	fputs(_("Usage: kesu approve (--media LIST | --media-file FILE.csv)... --class I|II|III\n"
 	      "                    --purpose disposal|lease-return|repair|reuse --methods ID[,ID...]\n"
 	      "                    [--min-level clear|purge|destroy] --valid-until YYYY-MM-DD\n"
 	      "                    [--note TEXT] [--organisation TEXT] --name NAME --key FILE\n"
@@ -63,7 +63,7 @@ static void approve_usage(FILE *out)
 	      "                        else the config file's trust = PATH, else\n"
 	      "                        $XDG_CONFIG_HOME/kesu/trust.json)\n"
 	      "  --methods-dir DIR     also load DIR/*.method\n"
-	      "  -h, --help            this help\n",
+	      "  -h, --help            this help\n"),
 	      out);
 }
 

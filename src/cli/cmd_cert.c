@@ -12,7 +12,7 @@
 
 void cli_cert_usage(FILE *out)
 {
-	fputs("Usage: kesu cert verify [--trust CA.pem|STORE]... [--pubkey KEY]\n"
+	fputs(_("Usage: kesu cert verify [--trust CA.pem|STORE]... [--pubkey KEY]\n"
 	      "                        [--ledger PATH | --no-ledger] FILE.pdf | DIR\n"
 	      "       kesu cert verify [options] BATCH.pdf --members DIR\n"
 	      "       kesu cert sign --role witness|validator|approver\n"
@@ -55,7 +55,7 @@ void cli_cert_usage(FILE *out)
 	      "the PDF (kesu countersign) are checked too; a rejected one makes it 4.\n"
 	      "sign adds a witness's, validator's or approver's PDF signature in their box.\n"
 	      "timestamp adds a document timestamp (RFC 3161) to certificates signed\n"
-	      "offline. show prints the embedded payload (JSON).\n",
+	      "offline. show prints the embedded payload (JSON).\n"),
 	      out);
 }
 

@@ -24,7 +24,7 @@ struct batch_ctl {
 
 static void batch_usage(FILE *out)
 {
-	fputs("Usage: kesu cert batch (--approval FILE|NUMBER | --asset-file FILE.csv |\n"
+	fputs(_("Usage: kesu cert batch (--approval FILE|NUMBER | --asset-file FILE.csv |\n"
 	      "                        --since DATE --until DATE [--purpose P] [--department D])\n"
 	      "                       [--since DATE] [--until DATE]\n"
 	      "                       [-o FILE.pdf] [--operator NAME] [--trust PATH]\n"
@@ -55,9 +55,9 @@ static void batch_usage(FILE *out)
 	      "Exit status: 0 a batch certificate (COMPLETE) issued; 8 issued, but\n"
 	      "INCOMPLETE: a report, NOT a certificate; 2 bad options, a bad asset file\n"
 	      "(FILE:LINE: reason) or nothing selected; 4 the approval's signature fails;\n"
-	      "1 the ledger or the PDF could not be written.\n\n",
+	      "1 the ledger or the PDF could not be written.\n\n"),
 	      out);
-	fputs(cli_signing_help, out);
+	fputs(_(cli_signing_help), out);
 }
 
 static int parse_batch(int argc, char **argv, struct batch_ctl *c)

@@ -14,7 +14,7 @@
 
 static void import_usage(FILE *out)
 {
-	fputs("Usage: kesu cert import [--approval FILE]... [--trust PATH] [--ledger PATH]\n"
+	fputs(_("Usage: kesu cert import [--approval FILE]... [--trust PATH] [--ledger PATH]\n"
 	      "                        [--key PATH] [--passphrase-file F] [--operator NAME]\n"
 	      "                        CERT.pdf...\n\n"
 	      "Checks each contractor's certificate and records the ones that hold in this\n"
@@ -27,7 +27,7 @@ static void import_usage(FILE *out)
 	      "Each refusal is one line. Exit status: 0 every certificate imported; otherwise\n"
 	      "the most severe of 2 (unreadable file), 4 (unknown key, changed or forged),\n"
 	      "5 (approval not issued here, medium not listed, already received) and 8 (a\n"
-	      "failure report, not a SUCCESS).\n",
+	      "failure report, not a SUCCESS).\n"),
 	      out);
 }
 

@@ -19,7 +19,7 @@ struct issue_ctl {
 
 static void issue_usage(FILE *out)
 {
-	fputs("Usage: kesu cert issue [--ledger PATH] [--cert-dir DIR] [--key KEY]\n"
+	fputs(_("Usage: kesu cert issue [--ledger PATH] [--cert-dir DIR] [--key KEY]\n"
 	      "                       [--passphrase-file F] [--force] [--details]\n"
 	      "                       SEQ | JOB-ID | CERTIFICATE-ID\n\n"
 	      "Renders the certificate (SUCCESS) or the failure report (UNVERIFIED, FAILED)\n"
@@ -32,9 +32,9 @@ static void issue_usage(FILE *out)
 	      "Exit status: 0 issued; 2 refused (that record gets no document, or it\n"
 	      "exists); 4 the record does not match its hash or the station's signature.\n\n"
 	      "      --details  a details page at the end: each pass's speed over the drive\n"
-	      "                 and its SMART before and after, as the record holds them\n\n",
+	      "                 and its SMART before and after, as the record holds them\n\n"),
 	      out);
-	fputs(cli_signing_help, out);
+	fputs(_(cli_signing_help), out);
 }
 
 static int parse_issue(int argc, char **argv, struct issue_ctl *ctl)

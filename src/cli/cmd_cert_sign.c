@@ -29,7 +29,7 @@ struct sign_ctl {
 
 static void sign_usage(FILE *out)
 {
-	fputs("Usage: kesu cert sign --role witness|validator|approver\n"
+	fputs(_("Usage: kesu cert sign --role witness|validator|approver\n"
 	      "                      (--key KEY | --pkcs12 FILE | --pkcs11 URI) [--cert CRT]\n"
 	      "                      [--passphrase-file F | --pin-file F] [--reason TEXT]\n"
 	      "                      [--tsa URL] [--invisible-signature] [--trust CA.pem|STORE]...\n"
@@ -50,7 +50,7 @@ static void sign_usage(FILE *out)
 	      "machine without the station's ledger), and the PDF is replaced atomically.\n"
 	      "  --reason TEXT   the signature's reason (default: the role's wording)\n"
 	      "  --tsa URL       timestamp the signature (RFC 3161; config: tsa)\n"
-	      "  --invisible-signature  no appearance (also when the box is signed already)\n",
+	      "  --invisible-signature  no appearance (also when the box is signed already)\n"),
 	      out);
 }
 

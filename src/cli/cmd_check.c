@@ -11,7 +11,7 @@
 
 static void check_usage(FILE *out)
 {
-	fputs("Usage: kesu check [--force] [--ledger FILE] [--cert-dir DIR] [--key FILE] DEVICE...\n\n"
+	fputs(_("Usage: kesu check [--force] [--ledger FILE] [--cert-dir DIR] [--key FILE] DEVICE...\n\n"
 	      "Runs the safety gate exactly as a wipe would, and writes nothing.\n"
 	      "Refusals (SYSTEM, mounted, swap, holders, read-only, busy, partition,\n"
 	      "not a drive, kesu's own file) exit with status 5; --force never\n"
@@ -24,7 +24,7 @@ static void check_usage(FILE *out)
 	      "      --ledger FILE, --cert-dir DIR, --key FILE\n"
 	      "                  kesu's own files, found as kesu wipe finds them\n"
 	      "                  (flag, $KESU_LEDGER / $KESU_KEY, config file, default)\n"
-	      "  -h, --help      this help\n",
+	      "  -h, --help      this help\n"),
 	      out);
 }
 

@@ -28,7 +28,7 @@ struct cs_ctl {
 
 static void countersign_usage(FILE *out)
 {
-	fputs("Usage: kesu countersign --role witness|validator --key KEY [--passphrase-file F]\n"
+	fputs(_("Usage: kesu countersign --role witness|validator --key KEY [--passphrase-file F]\n"
 	      "                        [--name NAME] [--trust PATH] [--ledger PATH]\n"
 	      "                        [--cert-dir DIR] [--operator NAME] [--station-key PATH]\n"
 	      "                        [--station-passphrase-file F] [--force] JOB | CERT.pdf\n\n"
@@ -56,7 +56,7 @@ static void countersign_usage(FILE *out)
 	      "  --station-passphrase-file F  its passphrase, when it has one\n"
 	      "  --force                replace an existing countersignature file\n"
 	      "Exit status: 0 written; 2 bad input, a key not trusted for the role, no\n"
-	      "certificate, or the file exists; 4 the certificate does not verify; 1 failure.\n",
+	      "certificate, or the file exists; 4 the certificate does not verify; 1 failure.\n"),
 	      out);
 }
 

@@ -123,13 +123,13 @@ static long count_records(const char *path)
 
 static void demo_usage(FILE *out)
 {
-	fputs("Usage: kesu demo [--keep]\n\n"
+	fputs(_("Usage: kesu demo [--keep]\n\n"
 	      "Runs kesu's main job on a default target it makes itself: a 64 MiB image\n"
 	      "file of fake confidential records in $KESU_DEMO_DIR (default\n"
 	      "~/.local/state/kesu/demo), attached to a loop device when run as root.\n"
 	      "No disk of the machine is touched.\n\n"
 	      "  --keep     leave the loop device attached at the end\n"
-	      "  -h, --help this help\n",
+	      "  -h, --help this help\n"),
 	      out);
 }
 

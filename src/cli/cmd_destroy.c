@@ -29,7 +29,7 @@ struct destroy_ctl {
 
 static void destroy_usage(FILE *out)
 {
-	fputs("Usage: kesu destroy (DEVICE | --serial S [--model M] | --asset A)\n"
+	fputs(_("Usage: kesu destroy (DEVICE | --serial S [--model M] | --asset A)\n"
 	      "                    --technique drill|crush|shred|disintegrate|incinerate|degauss\n"
 	      "                    [--witness NAME] [--location L] [--contractor ORG]\n"
 	      "                    [--photo FILE]... [--approval FILE] [--note TEXT] [OPTIONS]\n\n"
@@ -64,9 +64,9 @@ static void destroy_usage(FILE *out)
 	      "  --json                 print the result as JSON\n\n"
 	      "Exit status: 0 recorded and certified; 1 failure; 2 bad input (nothing\n"
 	      "recorded: a missing or non-image photo, an unknown technique, degaussing a\n"
-	      "flash medium); 5 refused (the system disk, the approval, the policy).\n\n",
+	      "flash medium); 5 refused (the system disk, the approval, the policy).\n\n"),
 	      out);
-	fputs(cli_signing_help, out);
+	fputs(_(cli_signing_help), out);
 }
 
 /* A free text for the record: valid, at most 128 characters. */

@@ -332,7 +332,7 @@ static void print_firmware(const struct kesu_device *d, const struct kesu_drive_
 
 static void info_usage(FILE *out)
 {
-	fputs("Usage: kesu info [--json] [--allow-usb] DEVICE\n\n"
+	fputs(_("Usage: kesu info [--json] [--allow-usb] DEVICE\n\n"
 	      "Everything kesu knows about one drive (a block device or an image file):\n"
 	      "identity, geometry, contents, use, health and erase capabilities. The\n"
 	      "firmware erase facts come from the drive itself (IDENTIFY, Identify\n"
@@ -341,7 +341,7 @@ static void info_usage(FILE *out)
 	      "  -J, --json       the same facts as JSON (docs/formats.md)\n"
 	      "      --allow-usb  ask a drive behind a USB bridge too (many bridges do not\n"
 	      "                   pass the commands, and some pass them wrongly)\n"
-	      "  -h, --help       this help\n",
+	      "  -h, --help       this help\n"),
 	      out);
 }
 

@@ -45,7 +45,7 @@ struct key_ctl {
 
 static void key_usage(FILE *out)
 {
-	fputs("Usage: kesu key generate [--key PATH] [--pubkey PATH]\n"
+	fputs(_("Usage: kesu key generate [--key PATH] [--pubkey PATH]\n"
 	      "                         [--passphrase-file FILE | --ask-passphrase]\n"
 	      "       kesu key generate --role ROLE --name NAME [-o FILE] [--pubkey PATH]\n"
 	      "                         [--passphrase-file FILE | --ask-passphrase |\n"
@@ -108,7 +108,7 @@ static void key_usage(FILE *out)
 	      "  --force                 x509: replace an existing BASE.crt (also one the\n"
 	      "                          CA issued) with a new self-signed certificate\n"
 	      "  -o FILE                 csr: the request file\n"
-	      "  -h, --help              this help\n",
+	      "  -h, --help              this help\n"),
 	      out);
 }
 

@@ -41,13 +41,13 @@ bool cli_key_x509_verb(const char *word)
 
 static void x509_usage(FILE *out)
 {
-	fputs("Usage: kesu key x509 [--key PATH] [--name CN] [--days N] [--force]\n"
+	fputs(_("Usage: kesu key x509 [--key PATH] [--name CN] [--days N] [--force]\n"
 	      "                     [--x509-alg ALG] [--passphrase-file FILE]\n"
 	      "       kesu key csr [--key PATH] [--name CN] [--passphrase-file FILE] -o FILE.csr\n"
 	      "       kesu key import-cert [--key PATH] [--passphrase-file FILE] FILE\n\n"
 	      "The X.509 certificate PDF signatures carry, beside the Ed25519 key PATH\n"
 	      "(default: the station key): BASE.x509.key and BASE.crt, where BASE is PATH\n"
-	      "without .key (docs/keys.md). kesu key --help says more.\n",
+	      "without .key (docs/keys.md). kesu key --help says more.\n"),
 	      out);
 }
 

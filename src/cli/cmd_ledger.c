@@ -27,7 +27,7 @@ struct ledger_ctl {
 
 static void ledger_usage(FILE *out)
 {
-	fputs("Usage: kesu ledger verify [--ledger PATH] [--pubkey KEY]\n"
+	fputs(_("Usage: kesu ledger verify [--ledger PATH] [--pubkey KEY]\n"
 	      "       kesu ledger list [FILTERS] [--open] [--cert-dir DIR] [-o COLS | --json | --csv [--bom]]\n"
 	      "       kesu ledger show [--json] SEQ | CERTIFICATE-ID | JOB-ID\n"
 	      "       kesu ledger export [FILTERS] (--csv [--bom] | --json) [-o FILE]\n"
@@ -53,7 +53,7 @@ static void ledger_usage(FILE *out)
 	      "  --ledger P   the ledger (default $KESU_LEDGER or ~/.local/share/kesu/ledger.sqlite)\n"
 	      "  --pubkey K   the station's public key (default: the station key's .pub)\n\n"
 	      "list and show print times in local time with the UTC offset recorded, and\n"
-	      "Japanese headers, labels and words when LC_ALL, LC_MESSAGES or LANG is ja_*.\n",
+	      "Japanese headers, labels and words when LC_ALL, LC_MESSAGES or LANG is ja_*.\n"),
 	      out);
 	cli_ledger_columns_help(out);
 }

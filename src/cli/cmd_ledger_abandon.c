@@ -9,7 +9,7 @@
 
 static void abandon_usage(FILE *out)
 {
-	fputs("Usage: kesu ledger abandon [OPTIONS] JOB-ID\n\n"
+	fputs(_("Usage: kesu ledger abandon [OPTIONS] JOB-ID\n\n"
 	      "Closes the unfinished (running or interrupted) job JOB-ID with a signed\n"
 	      "ABANDONED record: who closed it, why, how far it got, the sectors it could\n"
 	      "not write. No certificate. The drive's next wipe then starts anew; kesu\n"
@@ -17,7 +17,7 @@ static void abandon_usage(FILE *out)
 	      "  --reason TEXT          why (recorded; default: closed by the operator)\n"
 	      "  --operator NAME        who closes it (default: the config file's operator)\n"
 	      "  --ledger PATH, --key PATH, --passphrase-file F   as for kesu wipe\n"
-	      "  -h, --help             this help\n",
+	      "  -h, --help             this help\n"),
 	      out);
 }
 

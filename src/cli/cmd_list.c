@@ -236,21 +236,21 @@ static int list_print(const struct list_ctl *ctl, struct kesu_device *devs, size
 
 static void list_usage(FILE *out)
 {
-	fprintf(out, "Usage: kesu list [--json | --raw] [-o COLUMNS] [--no-truncate]\n\n"
+	fprintf(out, _("Usage: kesu list [--json | --raw] [-o COLUMNS] [--no-truncate]\n\n"
 		     "Lists every disk of the machine and every attached loop device.\n\n"
 		     "  -o, --output COLS   comma-separated columns (default %s)\n"
 		     "  -J, --json          every field of every device as JSON (docs/formats.md)\n"
 		     "  -r, --raw           unaligned, one line a drive; spaces and non-ASCII as\n"
 		     "                      \\xNN, as lsblk --raw (for scripts)\n"
 		     "      --no-truncate   do not cut model and serial to fit 80 columns\n"
-		     "  -h, --help          this help\n\nColumns:\n",
+		     "  -h, --help          this help\n\nColumns:\n"),
 		default_columns);
 	for (size_t i = 0; i < cli_ncolumns; i++)
 		if (cli_columns[i].name)
 			fprintf(out, "  %-9s %s\n", cli_columns[i].name, cli_columns[i].help);
-	fprintf(out, "\nA '-' in the table means not known or none. PURGE, SECURITY, HPA and\n"
+	fprintf(out, _("\nA '-' in the table means not known or none. PURGE, SECURITY, HPA and\n"
 		     "--json ask SATA, SAS, SCSI and NVMe drives through their command\n"
-		     "channel (read-only; needs root); other drives are not asked.\n");
+		     "channel (read-only; needs root); other drives are not asked.\n"));
 }
 
 int cmd_list(int argc, char **argv)

@@ -22,7 +22,7 @@ struct media_ctl {
 
 static void media_usage(FILE *out)
 {
-	fputs("Usage: kesu media list [--state STATE] [--serial S] [--asset A] [--since D] [--until D]\n"
+	fputs(_("Usage: kesu media list [--state STATE] [--serial S] [--asset A] [--since D] [--until D]\n"
 	      "                       [--approval FILE|NUMBER] [--trust PATH] [--json | --csv]\n"
 	      "       kesu media show SERIAL|ASSET [--json]\n"
 	      "       kesu media dispose SERIAL|ASSET --destination DEST --to ORG [OPTIONS]\n\n"
@@ -49,7 +49,7 @@ static void media_usage(FILE *out)
 	      "dispose: kesu media dispose --help.\n"
 	      "  --ledger PATH        the ledger (default: the station's)\n\n"
 	      "Exit status: 0 done, 2 bad arguments or an unknown medium (show), 4 the\n"
-	      "approval is not signed by a trusted approver, 1 the ledger cannot be read.\n",
+	      "approval is not signed by a trusted approver, 1 the ledger cannot be read.\n"),
 	      out);
 }
 

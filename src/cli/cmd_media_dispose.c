@@ -19,7 +19,7 @@ struct dispose_ctl {
 
 static void dispose_usage(FILE *out)
 {
-	fputs("Usage: kesu media dispose SERIAL|ASSET --destination DEST --to ORG\n"
+	fputs(_("Usage: kesu media dispose SERIAL|ASSET --destination DEST --to ORG\n"
 	      "                          [--received-by NAME] [--date YYYY-MM-DD]\n"
 	      "                          [--force-reason TEXT] [--operator NAME]\n"
 	      "                          [--ledger PATH] [--key PATH] [--passphrase-file F]\n\n"
@@ -40,7 +40,7 @@ static void dispose_usage(FILE *out)
 	      "Refused (exit 5): lease-return or reuse of a pending, failed or exceptions\n"
 	      "medium without --force-reason; --destination destroyed when no destruction is\n"
 	      "recorded (kesu destroy); a medium already handed over (the earlier record is\n"
-	      "named). A medium no record names, or a bad value, is exit 2.\n",
+	      "named). A medium no record names, or a bad value, is exit 2.\n"),
 	      out);
 }
 

@@ -210,12 +210,12 @@ static void print_table(const struct kesu_method_set *set)
 
 static void methods_usage(FILE *out)
 {
-	fputs("Usage: kesu methods [--json] [--methods-dir DIR]\n"
+	fputs(_("Usage: kesu methods [--json] [--methods-dir DIR]\n"
 	      "       kesu methods show [--json] [--methods-dir DIR] ID\n\n"
 	      "Lists the erasure methods (built in, plus DIR/*.method), or shows one:\n"
 	      "its standard and source, NIST SP 800-88 level, passes and verification;\n"
 	      "for a firmware method, its command, what it leaves and its level on\n"
-	      "hard disks and on flash. The format of method files is in docs/methods.md.\n",
+	      "hard disks and on flash. The format of method files is in docs/methods.md.\n"),
 	      out);
 }
 

@@ -10,7 +10,7 @@
 
 static void policy_usage(FILE *out)
 {
-	fputs("Usage: kesu policy show [--policy FILE] [--methods-dir DIR] [--json]\n\n"
+	fputs(_("Usage: kesu policy show [--policy FILE] [--methods-dir DIR] [--json]\n\n"
 	      "Prints the policy profile in force: for each class (重要性分類 I, II, III)\n"
 	      "whether prior approval and a witness are required, the methods allowed,\n"
 	      "the minimum NIST SP 800-88 level and verification, and what a failed\n"
@@ -19,7 +19,7 @@ static void policy_usage(FILE *out)
 	      "the built-in default. The format and the refusals: docs/policy.md.\n\n"
 	      "  --policy FILE      the policy file to show\n"
 	      "  --methods-dir DIR  also count DIR/*.method as known methods\n"
-	      "  --json             the same as JSON\n",
+	      "  --json             the same as JSON\n"),
 	      out);
 }
 

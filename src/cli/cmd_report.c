@@ -30,7 +30,7 @@ struct report_ctl {
 
 static void report_usage(FILE *out)
 {
-	fputs("Usage: kesu report (--month YYYY-MM | --since DATE --until DATE)\n"
+	fputs(_("Usage: kesu report (--month YYYY-MM | --since DATE --until DATE)\n"
 	      "                   [--department D] [--class I|II|III] [--purpose P] [--station S]\n"
 	      "                   [--policy FILE] [--approvals FILE|DIR]... [--trust PATH]\n"
 	      "                   [--cert-dir DIR] [--pubkey KEY] [--headers ja|keys]\n"
@@ -62,9 +62,9 @@ static void report_usage(FILE *out)
 	      "Prints one line: the file, the period, the rows and the anomalies.\n"
 	      "Exit status: 0 the register was written (whatever anomalies it lists: their\n"
 	      "count is on the line printed); 2 bad options, dates or files; 4 an approval\n"
-	      "file is not signed by a trusted approver; 1 the register could not be written.\n\n",
+	      "file is not signed by a trusted approver; 1 the register could not be written.\n\n"),
 	      out);
-	fputs(cli_signing_help, out);
+	fputs(_(cli_signing_help), out);
 }
 
 static int parse_report(int argc, char **argv, struct report_ctl *c)

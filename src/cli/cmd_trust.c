@@ -26,7 +26,7 @@ struct trust_ctl {
 
 static void trust_usage(FILE *out)
 {
-	fputs("Usage: kesu trust add --role ROLE --name NAME [STATION] KEY.pub|CERT.pem\n"
+	fputs(_("Usage: kesu trust add --role ROLE --name NAME [STATION] KEY.pub|CERT.pem\n"
 	      "       kesu trust list [--role ROLE] [--json] [--trust PATH]\n"
 	      "       kesu trust remove [--role ROLE] [STATION] FINGERPRINT|KEYNUM|SHA256|NAME\n\n"
 	      "The trust store says whose keys count, and for what: an approval counts only\n"
@@ -52,7 +52,7 @@ static void trust_usage(FILE *out)
 	      "  --ledger PATH           the ledger (default as for kesu wipe)\n"
 	      "  --key PATH              the station key that signs the record\n"
 	      "  --passphrase-file FILE  its passphrase, when it has one\n"
-	      "  -h, --help              this help\n",
+	      "  -h, --help              this help\n"),
 	      out);
 }
 

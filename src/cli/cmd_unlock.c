@@ -14,7 +14,7 @@
 
 static void unlock_usage(FILE *out)
 {
-	fputs("Usage: kesu unlock [OPTIONS] DEVICE\n\n"
+	fputs(_("Usage: kesu unlock [OPTIONS] DEVICE\n\n"
 	      "Removes the user password an interrupted or failed ATA Security Erase left\n"
 	      "on DEVICE: UNLOCK if the drive is locked, DISABLE PASSWORD, then IDENTIFY\n"
 	      "must show security disabled. The password is the temporary one kesu kept\n"
@@ -22,7 +22,7 @@ static void unlock_usage(FILE *out)
 	      "      --ledger PATH        the ledger (default ~/.local/share/kesu/ledger.sqlite)\n"
 	      "      --password-file F    use the password in F (first line) instead\n"
 	      "      --allow-usb          send the commands through a USB bridge\n"
-	      "  -h, --help               this help\n",
+	      "  -h, --help               this help\n"),
 	      out);
 }
 

@@ -69,7 +69,7 @@ static int record_verify(struct cli_station *st, const struct kesu_device *dev, 
 
 static void verify_usage(FILE *out)
 {
-	fputs("Usage: kesu verify [OPTIONS] --expect WHAT DEVICE\n\n"
+	fputs(_("Usage: kesu verify [OPTIONS] --expect WHAT DEVICE\n\n"
 	      "Reads a drive erased earlier or by someone else and checks that it holds\n"
 	      "only what it should: NIST SP 800-88 sampling (default) or a full read.\n"
 	      "The drive is opened read-only.\n\n"
@@ -82,7 +82,7 @@ static void verify_usage(FILE *out)
 	      "      --organisation ORG, --department DEPT, --asset N\n"
 	      "      --ledger PATH, --key PATH, --passphrase-file F   as for kesu wipe\n"
 	      "The check is recorded in the ledger like a wipe.\n"
-	      "  -h, --help               this help\n",
+	      "  -h, --help               this help\n"),
 	      out);
 }
 

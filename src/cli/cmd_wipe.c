@@ -56,12 +56,12 @@ static void on_signal(int sig)
 
 static void wipe_usage(FILE *out)
 {
-	fputs("Usage: kesu wipe [OPTIONS] DEVICE...\n\n"
+	fprintf(out, _("Usage: kesu wipe [OPTIONS] DEVICE...\n\n"
 	      "Erases each DEVICE (block device or image file) with a method, then reads\n"
 	      "it back as the method or --verify says. Every drive goes through the\n"
 	      "safety gate; if any is refused or not confirmed, nothing is written.\n"
 	      "Drives are erased at the same time, each in its own job.\n\n"
-	      "  -m, --method ID          erasure method (default " KESU_METHOD_DEFAULT "; kesu methods)\n"
+	      "  -m, --method ID          erasure method (default %s; kesu methods)\n"
 	      "      --methods-dir DIR    also load DIR/*.method\n"
 	      "      --verify MODE        sample, full or none (default: the method's; none:\n"
 	      "                           no certificate, exit status 7)\n"
@@ -111,9 +111,9 @@ static void wipe_usage(FILE *out)
 	      "      --checkpoint-interval S  sync and checkpoint every S seconds, 0.1 to 600\n"
 	      "                           (default 5):\n"
 	      "                           at most that much work is redone after a crash\n"
-	      "  -h, --help               this help\n",
-	      out);
-	fputs(cli_signing_help, out);
+	      "  -h, --help               this help\n"),
+	      KESU_METHOD_DEFAULT);
+	fputs(_(cli_signing_help), out);
 }
 
 static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)

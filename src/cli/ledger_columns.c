@@ -257,7 +257,7 @@ size_t cli_ledger_columns(const char *spec, const struct cli_ledger_column **col
 
 void cli_ledger_columns_help(FILE *out)
 {
-	fprintf(out, "\nColumns of list (-o; default %s):\n", default_spec);
+	fprintf(out, _("\nColumns of list (-o; default %s):\n"), default_spec);
 	for (size_t i = 0; i < NCOLUMNS; i++)
 		fprintf(out, "  %-13s %s\n", columns[i].key, columns[i].help);
 }

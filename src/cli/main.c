@@ -12,37 +12,37 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"list", cmd_list, "list the disks of this machine and whether they may be erased"},
-	{"info", cmd_info, "everything known about one drive"},
-	{"check", cmd_check, "run the safety gate on drives without writing anything"},
-	{"wipe", cmd_wipe, "erase drives with a method and verify them"},
-	{"destroy", cmd_destroy, "record a medium's physical destruction and certify it"},
-	{"tui", cmd_tui, "full-screen front end: pick drives, fill in the job, watch the wipe"},
-	{"verify", cmd_verify, "check a drive erased earlier or elsewhere"},
-	{"unlock", cmd_unlock, "remove the password a failed ATA Security Erase left set"},
-	{"methods", cmd_methods, "list the erasure methods, or show one"},
-	{"ledger", cmd_ledger, "verify, list, show or export the record of every job"},
-	{"cert", cmd_cert, "verify a certificate offline, show, issue it, or import a contractor's"},
-	{"key", cmd_key, "generate or show keys and X.509 certificates, or ask a CA for one"},
-	{"trust", cmd_trust, "add, list or remove trusted keys and certificates, and their roles"},
-	{"approve", cmd_approve, "sign a prior approval of a disposal (事前承認, 様式第3号)"},
-	{"approval", cmd_approval, "show an approval, or where the proof of each of its media is"},
-	{"countersign", cmd_countersign, "a witness's or validator's countersignature of a certificate"},
-	{"media", cmd_media, "each medium's life from the ledger, and its hand-over (引渡し)"},
-	{"report", cmd_report, "the media disposal register of a month (媒体廃棄記録簿): PDF, XLSX, CSV"},
-	{"policy", cmd_policy, "show the policy profile in force and where each rule comes from"},
-	{"demo", cmd_demo, "run the main job on a demo image it creates (no real disk)"},
+	{"list", cmd_list, N_("list the disks of this machine and whether they may be erased")},
+	{"info", cmd_info, N_("everything known about one drive")},
+	{"check", cmd_check, N_("run the safety gate on drives without writing anything")},
+	{"wipe", cmd_wipe, N_("erase drives with a method and verify them")},
+	{"destroy", cmd_destroy, N_("record a medium's physical destruction and certify it")},
+	{"tui", cmd_tui, N_("full-screen front end: pick drives, fill in the job, watch the wipe")},
+	{"verify", cmd_verify, N_("check a drive erased earlier or elsewhere")},
+	{"unlock", cmd_unlock, N_("remove the password a failed ATA Security Erase left set")},
+	{"methods", cmd_methods, N_("list the erasure methods, or show one")},
+	{"ledger", cmd_ledger, N_("verify, list, show or export the record of every job")},
+	{"cert", cmd_cert, N_("verify a certificate offline, show, issue it, or import a contractor's")},
+	{"key", cmd_key, N_("generate or show keys and X.509 certificates, or ask a CA for one")},
+	{"trust", cmd_trust, N_("add, list or remove trusted keys and certificates, and their roles")},
+	{"approve", cmd_approve, N_("sign a prior approval of a disposal (事前承認, 様式第3号)")},
+	{"approval", cmd_approval, N_("show an approval, or where the proof of each of its media is")},
+	{"countersign", cmd_countersign, N_("a witness's or validator's countersignature of a certificate")},
+	{"media", cmd_media, N_("each medium's life from the ledger, and its hand-over (引渡し)")},
+	{"report", cmd_report, N_("the media disposal register of a month (媒体廃棄記録簿): PDF, XLSX, CSV")},
+	{"policy", cmd_policy, N_("show the policy profile in force and where each rule comes from")},
+	{"demo", cmd_demo, N_("run the main job on a demo image it creates (no real disk)")},
 };
 
 static void usage(FILE *out)
 {
-	fputs("Usage: kesu COMMAND [OPTIONS] [ARGS]\n\n"
+	fputs(_("Usage: kesu COMMAND [OPTIONS] [ARGS]\n\n"
 	      "kesu erases drives so that nothing can be recovered, proves it, and keeps\n"
-	      "the proof.\n\nCommands:\n",
+	      "the proof.\n\nCommands:\n"),
 	      out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
-	fputs("\n`kesu COMMAND --help` describes each command.\n\n"
+		fprintf(out, "  %-11s %s\n", commands[i].name, _(commands[i].summary));
+	fputs(_("\n`kesu COMMAND --help` describes each command.\n\n"
 	      "Exit status:\n"
 	      "  0 success\n"
 	      "  1 failure (I/O error, media error, internal error)\n"
@@ -55,7 +55,7 @@ static void usage(FILE *out)
 	      "  8 cert verify: the document is intact but is not a SUCCESS certificate\n"
 	      "  9 cert verify: checks made passed, one could not be (no anchor; old PDF, no .sig)\n"
 	      "  10 erased with exceptions: the certificate says what remains (an HPA kept, ...)\n"
-	      "With several drives, the most severe status: 4, 1, 3, 6, 7, 10, then 0.\n",
+	      "With several drives, the most severe status: 4, 1, 3, 6, 7, 10, then 0.\n"),
 	      out);
 }
 

@@ -160,8 +160,8 @@ bool cli_signing_option(int c, const char *arg, struct cli_signing_flags *f)
 	}
 }
 
-const char cli_signing_help[] =
-	"PDF signature of the certificate (PAdES; docs/certificate.md):\n"
+const char *const cli_signing_help =
+	N_("PDF signature of the certificate (PAdES; docs/certificate.md):\n"
 	"      --tsa URL            timestamp the signature (RFC 3161; config: tsa)\n"
 	"      --pkcs12 FILE        sign with the identity in a PKCS#12 file (config: pkcs12)\n"
 	"      --pkcs11 URI         sign with a key on a token (config: pkcs11)\n"
@@ -169,4 +169,4 @@ const char cli_signing_help[] =
 	"      --invisible-signature  no signature box on the page (config: pdf_signature)\n"
 	"      --signify-sig        also write FILE.pdf.sig for signify (config: signify_sig)\n"
 	"The station signs with the X.509 certificate beside its key (made on first use\n"
-	"for an unprotected key; kesu key x509, key csr, key import-cert).\n";
+	"for an unprotected key; kesu key x509, key csr, key import-cert).\n");
