@@ -139,6 +139,9 @@ struct cli_station {
 
 /* Reads the config file ($KESU_CONFIG or ~/.config/kesu/config). */
 int cli_station_load_config(struct cli_station *st);
+/* "kesu: COMMAND: WHO? give --operator NAME or put `operator = NAME` in
+ * CONFIG-PATH"; returns KESU_EXIT_USAGE. */
+int cli_no_operator(const char *command, const char *who);
 /* The config file, the flags over it, the station's fields, and the
  * checks every record needs (an operator; valid class, purpose and text).
  * who: the question for a missing operator ("who is erasing"). */

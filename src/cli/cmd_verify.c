@@ -28,10 +28,8 @@ static int open_verify_station(struct cli_station *st, const struct kesu_job_con
 	struct kesu_job_context *ctx = &st->cfg.ctx;
 	cli_context_merge(ctx, flags);
 	kesu_context_station(ctx);
-	if (!ctx->operator_name[0]) {
-		cli_error("verify: who is checking? give --operator NAME (or operator = NAME in the config file)");
-		return KESU_EXIT_USAGE;
-	}
+	if (!ctx->operator_name[0])
+		return cli_no_operator("verify", "who is checking");
 	char err[KESU_ERRMSG_MAX];
 	if (kesu_context_check(ctx, err, sizeof(err)) < 0) {
 		cli_error("verify: %s", err);

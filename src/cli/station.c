@@ -46,6 +46,17 @@ void cli_context_merge(struct kesu_job_context *cfg, const struct kesu_job_conte
 			snprintf(fields[i].to, fields[i].size, "%s", fields[i].from);
 }
 
+/* A first run has no config file: name the file and the line to put in it,
+ * so the operator need not look it up. */
+int cli_no_operator(const char *command, const char *who)
+{
+	char path[PATH_MAX];
+	if (kesu_default_path(KESU_PATH_CONFIG, path, sizeof(path)) < 0)
+		snprintf(path, sizeof(path), "%s", _("the config file"));
+	cli_error("%s: %s? give --operator NAME or put `operator = NAME` in %s", command, _(who), path);
+	return KESU_EXIT_USAGE;
+}
+
 int cli_station_context(struct cli_station *st, const struct kesu_job_context *flags,
 			const char *command, const char *who)
 {
@@ -55,10 +66,8 @@ int cli_station_context(struct cli_station *st, const struct kesu_job_context *f
 	cli_context_merge(&st->cfg.ctx, flags);
 	kesu_context_station(&st->cfg.ctx);
 	char err[KESU_ERRMSG_MAX];
-	if (!st->cfg.ctx.operator_name[0]) {
-		cli_error("%s: %s? give --operator NAME (or operator = NAME in the config file)", command, who);
-		return KESU_EXIT_USAGE;
-	}
+	if (!st->cfg.ctx.operator_name[0])
+		return cli_no_operator(command, who);
 	if (kesu_context_check(&st->cfg.ctx, err, sizeof(err)) < 0) {
 		cli_error("%s: %s", command, err);
 		return KESU_EXIT_USAGE;
