@@ -214,8 +214,24 @@ const char *cli_device_state_reason(const struct kesu_device *dev);
  * kesu list and kesu info read too (device_columns.h). */
 struct json_object *cli_device_json(const struct kesu_device *dev);
 
-/* Prints a JSON document to stdout, pretty, with a final newline. */
+/* Prints a JSON document to stdout, pretty, with a final newline, and
+ * "json_format_version" as its first member (docs/formats.md). */
 void cli_print_json(struct json_object *doc);
+/* The same to any stream (ledger export -o builds its file in memory). */
+void cli_fprint_json(FILE *out, struct json_object *doc);
+/* A new object: "json_format_version" first, then doc's members. */
+struct json_object *cli_json_versioned(struct json_object *doc);
+/* [major, minor] of every JSON document and progress line kesu prints. */
+#define CLI_JSON_FORMAT_MAJOR 1
+#define CLI_JSON_FORMAT_MINOR 0
+struct json_object *cli_json_format_version(void);
+/* --json (or -J) on the command line: errors become one JSON document on
+ * stdout when the command printed none (cli_json_finish, from main). */
+void cli_json_mode_set(bool on);
+bool cli_json_mode(void);
+/* Returns code; first prints {"error": {"message", "exit_status"}} when
+ * in JSON mode, code is not 0 and no document was printed. */
+int cli_json_finish(int code);
 
 /* Asks the operator to confirm erasing a drive the gate accepted or only
  * warned about. yes: --yes was given; force: --force was given. Returns

@@ -372,7 +372,7 @@ static int ledger_list(const struct ledger_ctl *ctl, struct cli_station *st)
 		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
 		json_object_object_add(doc, "ledger", json_object_new_string(st->ledger_path));
 		json_object_object_add(doc, "records", json_object_get(ls.array));
-		fprintf(out, "%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY));
+		cli_fprint_json(out, doc);
 		json_object_put(doc);
 	}
 	json_object_put(ls.array);

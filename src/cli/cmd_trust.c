@@ -332,9 +332,12 @@ static int list_json(const struct kesu_trust *trust, bool keys, enum kesu_role r
 		json_object_array_add(arr, o);
 	}
 	cli_trust_certs_json(trust, role_id, arr); /* after the keys: entries with "sha256" */
-	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-								JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(arr);
+	/* An object, not a bare array: every document carries its format version. */
+	struct json_object *doc = json_object_new_object();
+	json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
+	json_object_object_add(doc, "entries", arr);
+	cli_print_json(doc);
+	json_object_put(doc);
 	return KESU_EXIT_OK;
 }
 

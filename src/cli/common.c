@@ -1,18 +1,38 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "kesu/error.h"
 
+/* --json (docs/formats.md, "Errors"): stdout holds exactly one JSON
+ * document. The first error message is kept so that, when the command
+ * ends without having printed its document, cli_json_finish prints an
+ * error document in its place. */
+static bool json_mode, json_printed;
+static char json_error[2 * KESU_ERRMSG_MAX];
+
 void cli_error(const char *fmt, ...)
 {
+	char msg[sizeof(json_error)];
 	va_list ap;
-	fputs("kesu: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, _(fmt), ap); /* xgettext --keyword=cli_error */
+	vsnprintf(msg, sizeof(msg), _(fmt), ap); /* xgettext --keyword=cli_error */
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "kesu: %s\n", msg);
+	if (json_mode && !json_error[0])
+		snprintf(json_error, sizeof(json_error), "%s", msg);
+}
+
+void cli_json_mode_set(bool on)
+{
+	json_mode = on;
+}
+
+bool cli_json_mode(void)
+{
+	return json_mode;
 }
 
 int cli_exit_for(int err)
@@ -80,8 +100,51 @@ const char *cli_device_state(const struct kesu_device *dev)
 	return "free";
 }
 
+struct json_object *cli_json_format_version(void)
+{
+	struct json_object *v = json_object_new_array();
+	json_object_array_add(v, json_object_new_int(CLI_JSON_FORMAT_MAJOR));
+	json_object_array_add(v, json_object_new_int(CLI_JSON_FORMAT_MINOR));
+	return v;
+}
+
+struct json_object *cli_json_versioned(struct json_object *doc)
+{
+	if (!json_object_is_type(doc, json_type_object))
+		return json_object_get(doc); /* a caller's mistake: printed as it is */
+	struct json_object *out = json_object_new_object();
+	json_object_object_add(out, "json_format_version", cli_json_format_version());
+	json_object_object_foreach(doc, key, val)
+		if (strcmp(key, "json_format_version") != 0)
+			json_object_object_add(out, key, json_object_get(val));
+	return out;
+}
+
+void cli_fprint_json(FILE *out, struct json_object *doc)
+{
+	struct json_object *v = cli_json_versioned(doc);
+	fprintf(out, "%s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PRETTY |
+								   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(v);
+	if (out == stdout)
+		json_printed = true;
+}
+
 void cli_print_json(struct json_object *doc)
 {
-	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-						     JSON_C_TO_STRING_NOSLASHESCAPE));
+	cli_fprint_json(stdout, doc);
+}
+
+int cli_json_finish(int code)
+{
+	if (!json_mode || json_printed || code == KESU_EXIT_OK)
+		return code;
+	struct json_object *doc = json_object_new_object(), *e = json_object_new_object();
+	json_object_object_add(e, "message", json_error[0] ? json_object_new_string(json_error) : NULL);
+	json_object_object_add(e, "exit_status", json_object_new_int(code));
+	json_object_object_add(doc, "error", e);
+	cli_print_json(doc);
+	json_object_put(doc);
+	fflush(stdout);
+	return code;
 }

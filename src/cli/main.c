@@ -59,6 +59,16 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* --json or -J anywhere before "--": decided here, once, so that every
+ * command's errors become a JSON document (cli_json_finish). */
+static bool json_asked(int argc, char **argv)
+{
+	for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-J") == 0)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	cli_i18n_init(argv[0]);
@@ -76,8 +86,10 @@ int main(int argc, char **argv)
 		return KESU_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			cli_json_mode_set(json_asked(argc, argv));
+			return cli_json_finish(commands[i].run(argc - 1, argv + 1));
+		}
 	cli_error("unknown command \"%s\" (kesu --help lists them)", argv[1]);
 	return KESU_EXIT_USAGE;
 }

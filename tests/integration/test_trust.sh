@@ -88,8 +88,8 @@ check "the witness row notes no passphrase" grep -qE "^witness +Sato Hanako .* n
 check "the approver row does not" bash -c "! grep -E '^approver ' '$WORK/out' | grep -q 'no passphrase'"
 kx 0 "trust list --json" trust list --json
 check "--json: three entries" jq -e 'length == 3' "$WORK/out"
-check "--json: the approver's fields" jq -e --arg fp "$yamada_fp" --arg n "$yamada_num" '.[0] | .role == "approver" and .name == "山田 太郎" and .fingerprint == $fp and .keynum == $n and .no_passphrase == false' "$WORK/out"
-check "--json: the witness has no passphrase" jq -e '.[1].no_passphrase == true and (.[1].comment | endswith("(no passphrase)"))' "$WORK/out"
+check "--json: the approver's fields" jq -e --arg fp "$yamada_fp" --arg n "$yamada_num" '.entries[0] | .role == "approver" and .name == "山田 太郎" and .fingerprint == $fp and .keynum == $n and .no_passphrase == false' "$WORK/out"
+check "--json: the witness has no passphrase" jq -e '.entries[1].no_passphrase == true and (.entries[1].comment | endswith("(no passphrase)"))' "$WORK/out"
 kx 0 "trust list --role witness" trust list --role witness
 check "only the witness" test "$(grep -c . "$WORK/out")" = 2
 
@@ -109,11 +109,11 @@ check "the chain is intact" grep -q "OK: 3 records" "$WORK/out"
 kx 2 "remove a key nobody trusted" trust remove 0000000000000000
 check "it says so" grep -q 'no trusted key is "0000000000000000"' "$WORK/err"
 kx 2 "a name with two entries needs --role" trust remove "山田 太郎"
-check "the store still has three" test "$("$KESU" trust list --json | jq length)" = 3
+check "the store still has three" test "$("$KESU" trust list --json | jq '.entries | length')" = 3
 kx 0 "remove the validator entry by key number" trust remove --role validator "$yamada_num"
 check "it names what went" grep -qF "removed validator \"山田 太郎\"" "$WORK/out"
 kx 0 "trust list --json after it" trust list --json
-check "the approver entry stays" jq -e 'length == 2 and .[0].role == "approver"' "$WORK/out"
+check "the approver entry stays" jq -e '.entries | length == 2 and .[0].role == "approver"' "$WORK/out"
 check "the ledger has the remove" bash -c "'$KESU' ledger list --json | jq -e '[.records[].record | select(.kind == \"trust\" and .action == \"remove\" and .role == \"validator\")] | length == 1'"
 kx 0 "ledger verify after remove" ledger verify
 
@@ -160,7 +160,7 @@ kx 0 "ledger verify after the failed save" ledger verify
 kx 0 "--trust PATH" trust add --trust "$WORK/other/t.json" --role contractor --name "Erase Co" "$K/contractor.pub"
 check "the store was made there" test -f "$WORK/other/t.json"
 KESU_TRUST="$WORK/other/t.json" kx 0 "\$KESU_TRUST" trust list --json
-check "it reads that store" jq -e 'length == 1 and .[0].role == "contractor"' "$WORK/out"
+check "it reads that store" jq -e '.entries | length == 1 and .[0].role == "contractor"' "$WORK/out"
 printf 'operator = Test Operator\ntrust = stores/city.json\n' >"$WORK/rel.conf"
 KESU_CONFIG="$WORK/rel.conf" kx 0 "trust = PATH in the config file, relative" trust add --role contractor --name "Erase Co" "$K/contractor.pub"
 check "relative to the config file's directory" test -f "$WORK/stores/city.json"

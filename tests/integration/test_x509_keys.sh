@@ -174,7 +174,7 @@ kx 0 "trust list" trust list
 check "list shows the CA's SHA-256" grep -q "organisation *Test City CA *$(sha256 "$CA/ca.crt" | cut -c1-16)" "$WORK/out"
 check "list shows the witness's subject" grep -qF "CN=佐藤 花子,title=witness" "$WORK/out"
 kx 0 "trust list --role organisation --json" trust list --role organisation --json
-check "--json: only the CA, with its subject and dates" jq -e 'length == 1 and .[0].name == "Test City CA" and .[0].subject == "CN=Test City CA" and (.[0].not_after_utc | test("Z$"))' "$WORK/out"
+check "--json: only the CA, with its subject and dates" jq -e '.entries | length == 1 and .[0].name == "Test City CA" and .[0].subject == "CN=Test City CA" and (.[0].not_after_utc | test("Z$"))' "$WORK/out"
 kx 0 "trust remove by SHA-256 prefix" trust remove "$(sha256 "$CA/ca.crt" | cut -c1-20)"
 check "it names what went" grep -q 'removed organisation certificate "Test City CA"' "$WORK/out"
 check "the store has only the witness's certificate" jq -e '.certificates | length == 1 and .[0].role == "witness"' "$STORE"
