@@ -15,6 +15,7 @@
 #include "kesu/record.h"
 #include "kesu/vocabulary.h"
 #include "signed_doc.h"
+#include "i18n.h"
 
 static bool method_id_valid(const char *id)
 {
@@ -30,18 +31,18 @@ static bool method_id_valid(const char *id)
 static int check_methods(const struct kesu_approval *a, char *why, size_t whysize)
 {
 	if (a->n_methods == 0 || a->n_methods > KESU_APPROVAL_METHODS_MAX) {
-		snprintf(why, whysize, "methods: %zu given (1 to %d)", a->n_methods,
+		snprintf(why, whysize, _("methods: %zu given (1 to %d)"), a->n_methods,
 			 KESU_APPROVAL_METHODS_MAX);
 		return -KESU_EPARSE;
 	}
 	for (size_t i = 0; i < a->n_methods; i++) {
 		if (!method_id_valid(a->methods[i])) {
-			snprintf(why, whysize, "methods: \"%.40s\" is not a method id", a->methods[i]);
+			snprintf(why, whysize, _("methods: \"%.40s\" is not a method id"), a->methods[i]);
 			return -KESU_EPARSE;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(a->methods[i], a->methods[j]) == 0) {
-				snprintf(why, whysize, "methods: \"%s\" is listed twice", a->methods[i]);
+				snprintf(why, whysize, _("methods: \"%s\" is listed twice"), a->methods[i]);
 				return -KESU_EPARSE;
 			}
 	}
@@ -105,7 +106,7 @@ static int check_name(const char *name, char *why, size_t whysize)
 {
 	char text[KESU_ERRMSG_MAX / 2];
 	if (kesu_trust_name_check(name, text, sizeof(text)) < 0) {
-		snprintf(why, whysize, "approver: %s", text);
+		snprintf(why, whysize, _("approver: %s"), text);
 		return -KESU_EPARSE;
 	}
 	return 0;
@@ -126,7 +127,7 @@ static int check_text(enum kesu_ctx_field f, const char *what, const char *value
 static int check_media(const struct kesu_approval *a, char *why, size_t whysize)
 {
 	if (a->n_media == 0 || a->n_media > KESU_APPROVAL_MEDIA_MAX) {
-		snprintf(why, whysize, "media: %zu listed (1 to %d)", a->n_media,
+		snprintf(why, whysize, _("media: %zu listed (1 to %d)"), a->n_media,
 			 KESU_APPROVAL_MEDIA_MAX);
 		return -KESU_EPARSE;
 	}
@@ -135,13 +136,13 @@ static int check_media(const struct kesu_approval *a, char *why, size_t whysize)
 		char one[KESU_ERRMSG_MAX / 2];
 		int rc = 0;
 		if (m->entry != i + 1) {
-			snprintf(one, sizeof(one), "is numbered %u", m->entry);
+			snprintf(one, sizeof(one), _("is numbered %u"), m->entry);
 			rc = -KESU_EPARSE;
 		} else if (!m->serial[0] && !m->asset[0]) {
-			snprintf(one, sizeof(one), "has neither a serial nor an asset number");
+			snprintf(one, sizeof(one), _("has neither a serial nor an asset number"));
 			rc = -KESU_EPARSE;
 		} else if (!m->serial[0] && m->size) {
-			snprintf(one, sizeof(one), "has a size without a serial");
+			snprintf(one, sizeof(one), _("has a size without a serial"));
 			rc = -KESU_EPARSE;
 		} else if (m->serial[0]) {
 			rc = Kesu_approval_serial_check(m->serial, one, sizeof(one));
@@ -149,7 +150,7 @@ static int check_media(const struct kesu_approval *a, char *why, size_t whysize)
 		if (rc == 0 && m->asset[0])
 			rc = Kesu_approval_asset_check(m->asset, one, sizeof(one));
 		if (rc) {
-			snprintf(why, whysize, "media entry %zu: %s", i + 1, one);
+			snprintf(why, whysize, _("media entry %zu: %s"), i + 1, one);
 			return rc;
 		}
 	}
@@ -161,37 +162,37 @@ int Kesu_approval_validate(const struct kesu_approval *a, char *why, size_t whys
 {
 	if (!number_valid(a) || !time_valid(a->issued_utc, false) ||
 	    !time_valid(a->issued_local, true)) {
-		snprintf(why, whysize, "number or issue time is malformed (\"%.24s\", \"%.32s\")",
+		snprintf(why, whysize, _("number or issue time is malformed (\"%.24s\", \"%.32s\")"),
 			 a->number, a->issued_utc);
 		return -KESU_EPARSE;
 	}
 	if (!Kesu_approval_date_valid(a->valid_until)) {
-		snprintf(why, whysize, "valid_until \"%.12s\" is not a date YYYY-MM-DD", a->valid_until);
+		snprintf(why, whysize, _("valid_until \"%.12s\" is not a date YYYY-MM-DD"), a->valid_until);
 		return -KESU_EPARSE;
 	}
 	if (strncmp(a->valid_until, a->issued_local, 10) < 0) {
-		snprintf(why, whysize, "valid_until %s is before the day of issue %.10s",
+		snprintf(why, whysize, _("valid_until %s is before the day of issue %.10s"),
 			 a->valid_until, a->issued_local);
 		return -KESU_EPARSE;
 	}
 	if (!fingerprint_valid(a->approver_fingerprint)) {
-		snprintf(why, whysize, "approver: \"%.48s\" is not a key fingerprint",
+		snprintf(why, whysize, _("approver: \"%.48s\" is not a key fingerprint"),
 			 a->approver_fingerprint);
 		return -KESU_EPARSE;
 	}
 	char words[80];
 	if (!kesu_vocab_find(KESU_VOCAB_CLASS, a->classification)) {
-		snprintf(why, whysize, "classification \"%.8s\" is not %s", a->classification,
+		snprintf(why, whysize, _("classification \"%.8s\" is not %s"), a->classification,
 			 kesu_vocab_list(KESU_VOCAB_CLASS, words, sizeof(words)));
 		return -KESU_EPARSE;
 	}
 	if (!kesu_vocab_find(KESU_VOCAB_PURPOSE, a->purpose)) {
-		snprintf(why, whysize, "purpose \"%.32s\" is not %s", a->purpose,
+		snprintf(why, whysize, _("purpose \"%.32s\" is not %s"), a->purpose,
 			 kesu_vocab_list(KESU_VOCAB_PURPOSE, words, sizeof(words)));
 		return -KESU_EPARSE;
 	}
 	if ((unsigned)a->min_level > KESU_NIST_DESTROY) {
-		snprintf(why, whysize, "min_level is not clear, purge or destroy");
+		snprintf(why, whysize, _("min_level is not clear, purge or destroy"));
 		return -KESU_EPARSE;
 	}
 	int rc = check_name(a->approver_name, why, whysize);
@@ -280,7 +281,7 @@ static int prepare(struct kesu_approval *a, const char *approver_name,
 	char today[16];
 	struct tm tm;
 	if (sodium_init() < 0) {
-		snprintf(err, errsize, "libsodium cannot start");
+		snprintf(err, errsize, _("libsodium cannot start"));
 		return -EIO;
 	}
 	new_number(a, now);
@@ -288,14 +289,14 @@ static int prepare(struct kesu_approval *a, const char *approver_name,
 	kesu_time_local(now, a->issued_local);
 	kesu_key_fingerprint(pk, a->approver_fingerprint, sizeof(a->approver_fingerprint));
 	if (strlen(approver_name) >= sizeof(a->approver_name)) {
-		snprintf(err, errsize, "approver: the name is longer than %d bytes", KESU_TRUST_NAME_MAX);
+		snprintf(err, errsize, _("approver: the name is longer than %d bytes"), KESU_TRUST_NAME_MAX);
 		return -KESU_EPARSE;
 	}
 	snprintf(a->approver_name, sizeof(a->approver_name), "%s", approver_name);
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	if (Kesu_approval_date_valid(a->valid_until) && strcmp(a->valid_until, today) < 0) {
-		snprintf(err, errsize, "valid_until %s is in the past (today is %s)", a->valid_until,
+		snprintf(err, errsize, _("valid_until %s is in the past (today is %s)"), a->valid_until,
 			 today);
 		return -KESU_EPARSE;
 	}
@@ -326,7 +327,7 @@ int kesu_approval_sign(struct kesu_approval *a, const char *approver_name,
 	char *payload = doc ? Kesu_json_canonical(doc, &plen) : NULL;
 	json_object_put(doc);
 	if (!payload) {
-		snprintf(err, errsize, "cannot build the approval's payload (out of memory)");
+		snprintf(err, errsize, _("cannot build the approval's payload (out of memory)"));
 		return -ENOMEM;
 	}
 	snprintf(comment, sizeof(comment), "kesu approval %s", a->number);
@@ -334,7 +335,7 @@ int kesu_approval_sign(struct kesu_approval *a, const char *approver_name,
 	if (rc == 0)
 		Kesu_approval_hash(payload, plen, a->hash);
 	else
-		snprintf(err, errsize, "cannot sign the approval: %s", kesu_strerror(rc));
+		snprintf(err, errsize, _("cannot sign the approval: %s"), kesu_strerror(rc));
 	free(payload);
 	return rc;
 }

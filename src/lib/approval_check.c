@@ -8,6 +8,7 @@
 #include "approval_internal.h"
 #include "canonical_json.h"
 #include "kesu/error.h"
+#include "i18n.h"
 
 const struct kesu_approval_medium *kesu_approval_find(const struct kesu_approval *a,
 						      const char *serial, uint64_t size,
@@ -31,14 +32,14 @@ static void not_listed(const struct kesu_approval *a, const struct kesu_disposal
 {
 	for (size_t i = 0; job->serial && job->serial[0] && i < a->n_media; i++)
 		if (strcmp(job->serial, a->media[i].serial) == 0) {
-			snprintf(err, errsize, "approval %s: the drive with serial %s holds %llu bytes, "
-					       "but entry %u says %llu bytes",
+			snprintf(err, errsize, _("approval %s: the drive with serial %s holds %llu bytes, "
+					       "but entry %u says %llu bytes"),
 				 a->number, job->serial, (unsigned long long)job->size,
 				 a->media[i].entry, (unsigned long long)a->media[i].size);
 			return;
 		}
 	bool asset = job->asset && job->asset[0];
-	snprintf(err, errsize, "approval %s does not list the drive (serial %s%s%s) among its %zu media",
+	snprintf(err, errsize, _("approval %s does not list the drive (serial %s%s%s) among its %zu media"),
 		 a->number, job->serial && job->serial[0] ? job->serial : "unknown",
 		 asset ? ", asset number " : "", asset ? job->asset : "", a->n_media);
 }
@@ -67,25 +68,25 @@ static enum kesu_approval_refusal judge(const struct kesu_approval *a,
 	const char *purpose = job->purpose ? job->purpose : "";
 	char list[KESU_APPROVAL_METHODS_MAX * (KESU_METHOD_ID_MAX + 2) + 1];
 	if (strcmp(cls, a->classification) != 0) {
-		snprintf(err, errsize, "approval %s is for class %s; the job's class is %s", a->number,
+		snprintf(err, errsize, _("approval %s is for class %s; the job's class is %s"), a->number,
 			 a->classification, cls[0] ? cls : "not given");
 		return KESU_APPROVAL_CLASS;
 	}
 	if (strcmp(purpose, a->purpose) != 0) {
-		snprintf(err, errsize, "approval %s is for the purpose %s; the job's is %s", a->number,
+		snprintf(err, errsize, _("approval %s is for the purpose %s; the job's is %s"), a->number,
 			 a->purpose, purpose[0] ? purpose : "not given");
 		return KESU_APPROVAL_PURPOSE;
 	}
 	const char *id = job->method ? job->method->id : "";
 	if (!method_allowed(a, id)) {
 		methods_list(a, list, sizeof(list));
-		snprintf(err, errsize, "approval %s allows the methods %s, not %s", a->number, list,
+		snprintf(err, errsize, _("approval %s allows the methods %s, not %s"), a->number, list,
 			 id[0] ? id : "none");
 		return KESU_APPROVAL_METHOD;
 	}
 	if (a->min_level && job->level < a->min_level) {
-		snprintf(err, errsize, "approval %s asks for NIST SP 800-88 %s or better; %s reaches %s "
-				       "on this drive", a->number, kesu_nist_level_name(a->min_level), id,
+		snprintf(err, errsize, _("approval %s asks for NIST SP 800-88 %s or better; %s reaches %s "
+				       "on this drive"), a->number, kesu_nist_level_name(a->min_level), id,
 			 job->level ? kesu_nist_level_name(job->level) : "no level");
 		return KESU_APPROVAL_LEVEL;
 	}
@@ -104,7 +105,7 @@ enum kesu_approval_refusal kesu_approval_check(const struct kesu_approval *a,
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	if (strcmp(today, a->valid_until) > 0) {
-		snprintf(err, errsize, "approval %s expired: it was valid until %s, today is %s",
+		snprintf(err, errsize, _("approval %s expired: it was valid until %s, today is %s"),
 			 a->number, a->valid_until, today);
 		return KESU_APPROVAL_EXPIRED;
 	}

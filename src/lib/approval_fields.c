@@ -10,6 +10,7 @@
 #include "kesu/config.h"
 #include "kesu/error.h"
 #include "utf8.h"
+#include "i18n.h"
 
 static bool digits(const char *s, size_t n)
 {
@@ -36,17 +37,17 @@ int Kesu_approval_serial_check(const char *serial, char *why, size_t whysize)
 {
 	size_t len = strlen(serial);
 	if (len == 0 || len > KESU_APPROVAL_SERIAL_MAX) {
-		snprintf(why, whysize, "serial \"%.40s\" is %zu bytes long (1 to %d)", serial, len,
+		snprintf(why, whysize, _("serial \"%.40s\" is %zu bytes long (1 to %d)"), serial, len,
 			 KESU_APPROVAL_SERIAL_MAX);
 		return -KESU_EPARSE;
 	}
 	char text[KESU_ERRMSG_MAX / 2];
 	if (kesu_text_check(serial, len, text, sizeof(text)) < 0) {
-		snprintf(why, whysize, "serial %s", text);
+		snprintf(why, whysize, _("serial %s"), text);
 		return -KESU_EPARSE;
 	}
 	if (serial[0] == ' ' || serial[len - 1] == ' ') {
-		snprintf(why, whysize, "serial \"%s\" begins or ends with a space", serial);
+		snprintf(why, whysize, _("serial \"%s\" begins or ends with a space"), serial);
 		return -KESU_EPARSE;
 	}
 	return 0;
@@ -57,12 +58,12 @@ int Kesu_approval_asset_check(const char *asset, char *why, size_t whysize)
 	char text[KESU_ERRMSG_MAX / 2];
 	size_t len = strlen(asset);
 	if (len == 0 || len > KESU_APPROVAL_ASSET_MAX) {
-		snprintf(why, whysize, "asset number \"%.40s\" is %zu bytes long (1 to %d)", asset,
+		snprintf(why, whysize, _("asset number \"%.40s\" is %zu bytes long (1 to %d)"), asset,
 			 len, KESU_APPROVAL_ASSET_MAX);
 		return -KESU_EPARSE;
 	}
 	if (kesu_ctx_field_check(KESU_CTX_ASSET_NUMBER, asset, text, sizeof(text)) < 0) {
-		snprintf(why, whysize, "asset number %s", text);
+		snprintf(why, whysize, _("asset number %s"), text);
 		return -KESU_EPARSE;
 	}
 	return 0;
@@ -72,11 +73,11 @@ int Kesu_approval_push(struct kesu_approval *a, const char *serial, uint64_t siz
 		       const char *asset, char *why, size_t whysize)
 {
 	if (!serial[0] && !asset[0]) {
-		snprintf(why, whysize, "a medium needs a serial or an asset number");
+		snprintf(why, whysize, _("a medium needs a serial or an asset number"));
 		return -KESU_EPARSE;
 	}
 	if (!serial[0] && size) {
-		snprintf(why, whysize, "a size is given without a serial (asset \"%s\")", asset);
+		snprintf(why, whysize, _("a size is given without a serial (asset \"%s\")"), asset);
 		return -KESU_EPARSE;
 	}
 	int rc = serial[0] ? Kesu_approval_serial_check(serial, why, whysize) : 0;
@@ -85,7 +86,7 @@ int Kesu_approval_push(struct kesu_approval *a, const char *serial, uint64_t siz
 	if (rc)
 		return rc;
 	if (a->n_media >= KESU_APPROVAL_MEDIA_MAX) {
-		snprintf(why, whysize, "more than %d media", KESU_APPROVAL_MEDIA_MAX);
+		snprintf(why, whysize, _("more than %d media"), KESU_APPROVAL_MEDIA_MAX);
 		return -KESU_EPARSE;
 	}
 	/* grow by doubling: a lease return may list thousands */
@@ -93,7 +94,7 @@ int Kesu_approval_push(struct kesu_approval *a, const char *serial, uint64_t siz
 	if ((n & (n - 1)) == 0) {
 		void *grown = realloc(a->media, (n ? 2 * n : 8) * sizeof(*a->media));
 		if (!grown) {
-			snprintf(why, whysize, "out of memory");
+			snprintf(why, whysize, _("out of memory"));
 			return -ENOMEM;
 		}
 		a->media = grown;
@@ -149,7 +150,7 @@ int Kesu_approval_duplicates(const struct kesu_approval *a, size_t *first, size_
 		return 0;
 	struct key_ref *refs = malloc(a->n_media * sizeof(*refs));
 	if (!refs) {
-		snprintf(why, whysize, "out of memory");
+		snprintf(why, whysize, _("out of memory"));
 		return -ENOMEM;
 	}
 	size_t f1 = 0, s1 = 0, f2 = 0, s2 = 0;
@@ -161,7 +162,7 @@ int Kesu_approval_duplicates(const struct kesu_approval *a, size_t *first, size_
 	/* report the one met first in the list */
 	bool serial = by_serial && (!by_asset || s1 <= s2);
 	*first = serial ? f1 : f2, *second = serial ? s1 : s2;
-	snprintf(why, whysize, "%s \"%s\" is listed twice (entries %zu and %zu)",
+	snprintf(why, whysize, _("%s \"%s\" is listed twice (entries %zu and %zu)"),
 		 serial ? "serial" : "asset number",
 		 serial ? a->media[*first].serial : a->media[*first].asset, *first + 1,
 		 *second + 1);

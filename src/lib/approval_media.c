@@ -13,6 +13,7 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "utf8.h"
+#include "i18n.h"
 
 #define CSV_COLUMNS_MAX 16
 
@@ -73,8 +74,8 @@ static int parse_size(const char *text, uint64_t *out, char *why, size_t whysize
 		goto bad;
 	return 0;
 bad:
-	snprintf(why, whysize, "size \"%.40s\" is not a size in bytes (a number, or with K, M, G, T "
-			       "= 1000^n or KiB, MiB, GiB, TiB = 1024^n, a whole number of bytes)",
+	snprintf(why, whysize, _("size \"%.40s\" is not a size in bytes (a number, or with K, M, G, T "
+			       "= 1000^n or KiB, MiB, GiB, TiB = 1024^n, a whole number of bytes)"),
 		 text);
 	return -KESU_EPARSE;
 }
@@ -92,7 +93,7 @@ int kesu_approval_media_add(struct kesu_approval *a, const char *word, char *err
 		const char *colon = strrchr(word, ':');
 		size_t n = colon ? (size_t)(colon - word) : len;
 		if (n > KESU_APPROVAL_SERIAL_MAX) {
-			snprintf(why, sizeof(why), "serial is %zu bytes long (at most %d)", n,
+			snprintf(why, sizeof(why), _("serial is %zu bytes long (at most %d)"), n,
 				 KESU_APPROVAL_SERIAL_MAX);
 			rc = -KESU_EPARSE;
 		} else {
@@ -105,7 +106,7 @@ int kesu_approval_media_add(struct kesu_approval *a, const char *word, char *err
 		}
 	}
 	if (rc)
-		snprintf(err, errsize, "medium \"%.80s\": %s", word, why);
+		snprintf(err, errsize, _("medium \"%.80s\": %s"), word, why);
 	return rc;
 }
 
@@ -145,16 +146,16 @@ static int header(struct csv *c, char **fields, int n, enum column *cols)
 	for (int i = 0; i < n; i++) {
 		cols[i] = column_of(fields[i]);
 		if (cols[i] == COL_NONE)
-			return csv_error(c, "column \"%.40s\" is not serial, size, asset or description",
+			return csv_error(c, _("column \"%.40s\" is not serial, size, asset or description"),
 					 fields[i]);
 		if (seen[cols[i]])
-			return csv_error(c, "column \"%s\" is named twice", fields[i]);
+			return csv_error(c, _("column \"%s\" is named twice"), fields[i]);
 		seen[cols[i]] = true;
 	}
 	if (!seen[COL_SERIAL] && !seen[COL_ASSET])
-		return csv_error(c, "the header row names neither a serial nor an asset column");
+		return csv_error(c, _("the header row names neither a serial nor an asset column"));
 	if (seen[COL_SIZE] && !seen[COL_SERIAL])
-		return csv_error(c, "a size column needs a serial column");
+		return csv_error(c, _("a size column needs a serial column"));
 	return 0;
 }
 
@@ -165,7 +166,7 @@ static int row(struct csv *c, struct kesu_approval *a, char **fields, int n, int
 	char why[KESU_ERRMSG_MAX] = "";
 	uint64_t size = 0;
 	if (n != ncols)
-		return csv_error(c, "has %d values; the header row names %d columns", n, ncols);
+		return csv_error(c, _("has %d values; the header row names %d columns"), n, ncols);
 	for (int i = 0; i < n; i++) {
 		if (cols[i] == COL_SERIAL)
 			serial = fields[i];
@@ -193,9 +194,9 @@ static int duplicates(struct csv *c, struct kesu_approval *a, size_t first_new,
 	const char *what = strncmp(why, "serial", 6) == 0 ? "serial" : "asset number";
 	const char *value = what[0] == 's' ? a->media[first].serial : a->media[first].asset;
 	if (first >= first_new)
-		return csv_error(c, "%s \"%s\" is already on line %u", what, value,
+		return csv_error(c, _("%s \"%s\" is already on line %u"), what, value,
 				 lines[first - first_new]);
-	return csv_error(c, "%s \"%s\" is already given as entry %zu", what, value, first + 1);
+	return csv_error(c, _("%s \"%s\" is already given as entry %zu"), what, value, first + 1);
 }
 
 static int parse_lines(struct csv *c, struct kesu_approval *a, char *text, unsigned *lines)
@@ -238,7 +239,7 @@ int kesu_approval_media_csv(struct kesu_approval *a, const char *path, char *err
 	unsigned *lines = malloc((KESU_APPROVAL_MEDIA_MAX + 1) * sizeof(*lines));
 	rc = lines ? parse_lines(&c, a, body, lines) : -ENOMEM;
 	if (rc == -ENOMEM)
-		snprintf(err, errsize, "%s: out of memory", path);
+		snprintf(err, errsize, _("%s: out of memory"), path);
 	free(lines);
 	free(text);
 	return rc;

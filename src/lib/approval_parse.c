@@ -12,6 +12,7 @@
 #include "json_members.h"
 #include "kesu/error.h"
 #include "signed_doc.h"
+#include "i18n.h"
 
 /* A string member into buf; nullable: null gives "". A longer string than
  * buf holds is refused, never cut. */
@@ -23,13 +24,13 @@ static int get_text(struct json_object *o, const char *key, bool nullable, char 
 	if (!v && nullable)
 		return 0;
 	if (!json_object_is_type(v, json_type_string)) {
-		snprintf(why, whysize, "\"%s\" is not a string%s", key, nullable ? " or null" : "");
+		snprintf(why, whysize, _("\"%s\" is not a string%s"), key, nullable ? " or null" : "");
 		return -KESU_EPARSE;
 	}
 	size_t len = (size_t)json_object_get_string_len(v);
 	const char *s = json_object_get_string(v);
 	if (len >= size || memchr(s, '\0', len)) {
-		snprintf(why, whysize, "\"%s\" is too long (%zu bytes, at most %zu)", key, len, size - 1);
+		snprintf(why, whysize, _("\"%s\" is too long (%zu bytes, at most %zu)"), key, len, size - 1);
 		return -KESU_EPARSE;
 	}
 	memcpy(buf, s, len + 1);
@@ -56,19 +57,19 @@ static int get_methods(struct json_object *doc, struct kesu_approval *a, char *w
 {
 	struct json_object *list = json_object_object_get(doc, "methods");
 	if (!json_object_is_type(list, json_type_array)) {
-		snprintf(why, whysize, "\"methods\" is not an array");
+		snprintf(why, whysize, _("\"methods\" is not an array"));
 		return -KESU_EPARSE;
 	}
 	size_t n = json_object_array_length(list);
 	if (n == 0 || n > KESU_APPROVAL_METHODS_MAX) {
-		snprintf(why, whysize, "\"methods\" lists %zu (1 to %d)", n, KESU_APPROVAL_METHODS_MAX);
+		snprintf(why, whysize, _("\"methods\" lists %zu (1 to %d)"), n, KESU_APPROVAL_METHODS_MAX);
 		return -KESU_EPARSE;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *v = json_object_array_get_idx(list, i);
 		const char *s = json_object_get_string(v);
 		if (!json_object_is_type(v, json_type_string) || strlen(s) > KESU_METHOD_ID_MAX) {
-			snprintf(why, whysize, "\"methods\"[%zu] is not a method id", i);
+			snprintf(why, whysize, _("\"methods\"[%zu] is not a method id"), i);
 			return -KESU_EPARSE;
 		}
 		snprintf(a->methods[i], sizeof(a->methods[i]), "%s", s);
@@ -82,7 +83,7 @@ static int get_medium(struct json_object *o, size_t i, struct kesu_approval_medi
 {
 	static const char *const names[] = {"asset", "entry", "serial", "size", NULL};
 	char what[48], one[KESU_ERRMSG_MAX / 2];
-	snprintf(what, sizeof(what), "media entry %zu", i + 1);
+	snprintf(what, sizeof(what), _("media entry %zu"), i + 1);
 	int rc = Kesu_json_members(o, what, names, why, whysize);
 	if (rc)
 		return rc;
@@ -91,7 +92,7 @@ static int get_medium(struct json_object *o, size_t i, struct kesu_approval_medi
 	int64_t e = json_object_get_int64(entry), sz = json_object_get_int64(size);
 	if (!json_object_is_type(entry, json_type_int) || e < 1 || e > KESU_APPROVAL_MEDIA_MAX ||
 	    (size && (!json_object_is_type(size, json_type_int) || sz < 1))) {
-		snprintf(why, whysize, "%s: \"entry\" or \"size\" is not a positive integer", what);
+		snprintf(why, whysize, _("%s: \"entry\" or \"size\" is not a positive integer"), what);
 		return -KESU_EPARSE;
 	}
 	m->entry = (unsigned)e;
@@ -108,17 +109,17 @@ static int get_media(struct json_object *doc, struct kesu_approval *a, char *why
 {
 	struct json_object *list = json_object_object_get(doc, "media");
 	if (!json_object_is_type(list, json_type_array)) {
-		snprintf(why, whysize, "\"media\" is not an array");
+		snprintf(why, whysize, _("\"media\" is not an array"));
 		return -KESU_EPARSE;
 	}
 	size_t n = json_object_array_length(list);
 	if (n == 0 || n > KESU_APPROVAL_MEDIA_MAX) {
-		snprintf(why, whysize, "\"media\" lists %zu (1 to %d)", n, KESU_APPROVAL_MEDIA_MAX);
+		snprintf(why, whysize, _("\"media\" lists %zu (1 to %d)"), n, KESU_APPROVAL_MEDIA_MAX);
 		return -KESU_EPARSE;
 	}
 	a->media = calloc(n, sizeof(*a->media));
 	if (!a->media) {
-		snprintf(why, whysize, "out of memory");
+		snprintf(why, whysize, _("out of memory"));
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -142,7 +143,7 @@ static int get_min_level(struct json_object *doc, struct kesu_approval *a, char 
 		if (strcmp(level, kesu_nist_level_name((enum kesu_nist_level)l)) == 0)
 			a->min_level = (enum kesu_nist_level)l;
 	if (level[0] && !a->min_level) {
-		snprintf(why, whysize, "\"min_level\" \"%s\" is not clear, purge or destroy", level);
+		snprintf(why, whysize, _("\"min_level\" \"%s\" is not clear, purge or destroy"), level);
 		return -KESU_EPARSE;
 	}
 	return 0;
@@ -163,7 +164,7 @@ static int from_json(struct json_object *doc, void *out, char *why, size_t whysi
 	struct json_object *version = json_object_object_get(doc, "kesu_approval");
 	if (!json_object_is_type(version, json_type_int) ||
 	    json_object_get_int64(version) != KESU_APPROVAL_FORMAT) {
-		snprintf(why, whysize, "\"kesu_approval\" is not %d (a format this kesu reads)",
+		snprintf(why, whysize, _("\"kesu_approval\" is not %d (a format this kesu reads)"),
 			 KESU_APPROVAL_FORMAT);
 		return -KESU_EPARSE;
 	}
@@ -198,8 +199,8 @@ static int same_approver(const struct kesu_approval *a, const struct kesu_trust_
 {
 	if (strcmp(a->approver_fingerprint, who->fingerprint) != 0 ||
 	    strcmp(a->approver_name, who->name) != 0) {
-		snprintf(why, whysize, "names approver \"%s\" (%s), but the trusted key that signed it "
-				       "is \"%s\" (%s)", a->approver_name, a->approver_fingerprint,
+		snprintf(why, whysize, _("names approver \"%s\" (%s), but the trusted key that signed it "
+				       "is \"%s\" (%s)"), a->approver_name, a->approver_fingerprint,
 			 who->name, who->fingerprint);
 		return -KESU_EVERIFY;
 	}

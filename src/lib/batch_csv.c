@@ -13,6 +13,7 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "utf8.h"
+#include "i18n.h"
 
 #define CSV_COLUMNS 3
 #define CSV_FILE_MAX (4u << 20)
@@ -48,13 +49,13 @@ static int header(struct csv *c, char **f, int n)
 		while (k < CSV_COLUMNS && strcasecmp(f[i], names[k]))
 			k++;
 		if (k == CSV_COLUMNS)
-			return csv_error(c, "column \"%.40s\" is not asset, serial or model", f[i]);
+			return csv_error(c, _("column \"%.40s\" is not asset, serial or model"), f[i]);
 		if (c->cols[k] >= 0)
-			return csv_error(c, "column \"%s\" is named twice", f[i]);
+			return csv_error(c, _("column \"%s\" is named twice"), f[i]);
 		c->cols[k] = i;
 	}
 	if (c->cols[COL_ASSET] < 0)
-		return csv_error(c, "the header row names no asset column");
+		return csv_error(c, _("the header row names no asset column"));
 	c->ncols = n;
 	return 0;
 }
@@ -62,18 +63,18 @@ static int header(struct csv *c, char **f, int n)
 static int row(struct csv *c, char **f, int n, struct kesu_batch_expected *out, size_t have)
 {
 	if (n != c->ncols)
-		return csv_error(c, "has %d values; the header row names %d columns", n, c->ncols);
+		return csv_error(c, _("has %d values; the header row names %d columns"), n, c->ncols);
 	const char *v[CSV_COLUMNS];
 	for (int k = 0; k < CSV_COLUMNS; k++) {
 		v[k] = c->cols[k] >= 0 ? f[c->cols[k]] : "";
 		if (strlen(v[k]) >= KESU_BATCH_TEXT_MAX)
-			return csv_error(c, "a value is longer than %d bytes", KESU_BATCH_TEXT_MAX - 1);
+			return csv_error(c, _("a value is longer than %d bytes"), KESU_BATCH_TEXT_MAX - 1);
 	}
 	if (!v[COL_ASSET][0])
-		return csv_error(c, "no asset number");
+		return csv_error(c, _("no asset number"));
 	for (size_t i = 0; i < have; i++)
 		if (!strcmp(out[i].asset, v[COL_ASSET]))
-			return csv_error(c, "asset \"%s\" is already on line %u", v[COL_ASSET], out[i].entry);
+			return csv_error(c, _("asset \"%s\" is already on line %u"), v[COL_ASSET], out[i].entry);
 	struct kesu_batch_expected *e = &out[have];
 	memset(e, 0, sizeof(*e));
 	e->entry = c->line;
@@ -100,7 +101,7 @@ static int parse(struct csv *c, char *text, struct kesu_batch_expected *out, siz
 			continue;
 		}
 		if (*n == KESU_BATCH_MEDIA_MAX)
-			return csv_error(c, "more than %d media", KESU_BATCH_MEDIA_MAX);
+			return csv_error(c, _("more than %d media"), KESU_BATCH_MEDIA_MAX);
 		int rc = row(c, fields, nf, out, *n);
 		if (rc)
 			return rc;
@@ -128,7 +129,7 @@ int kesu_batch_assets_csv(const char *path, struct kesu_batch_expected **out, si
 	struct kesu_batch_expected *list = calloc(KESU_BATCH_MEDIA_MAX, sizeof(*list));
 	if (!list) {
 		rc = -ENOMEM;
-		snprintf(err, errsize, "%s: out of memory", path);
+		snprintf(err, errsize, _("%s: out of memory"), path);
 	} else {
 		rc = parse(&c, body, list, n);
 	}

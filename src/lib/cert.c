@@ -18,6 +18,7 @@
 #include "kesu/pdf.h"
 #include "kesu/record.h"
 #include "pdf_parse.h"
+#include "i18n.h"
 
 /* Copies the named members of src into a new object (missing ones null). */
 static struct json_object *pick(struct json_object *src, const char *const *names)
@@ -222,7 +223,7 @@ static int certificate_path(const char *payload, const char *cert_dir, char *pdf
 	const char *id = doc ? json_object_get_string(member(doc, "certificate_id")) : NULL;
 	if (!id || !*id) {
 		json_object_put(doc);
-		snprintf(err, errsize, "certificate: the payload has no certificate_id");
+		snprintf(err, errsize, _("certificate: the payload has no certificate_id"));
 		return -KESU_EPARSE;
 	}
 	snprintf(pdf_path, size, "%s/kesu-%s.pdf", cert_dir, id);
@@ -281,7 +282,7 @@ static int write_signify(const char *pdf_path, const struct kesu_secret_key *sk,
 		 strrchr(pdf_path, '/') + 1);
 	int rc = kesu_sign_detached(sk, pdf, len, comment, &sig, &sig_len);
 	if (rc < 0) {
-		snprintf(err, errsize, "certificate: cannot sign %s", pdf_path);
+		snprintf(err, errsize, _("certificate: cannot sign %s"), pdf_path);
 		return rc;
 	}
 	snprintf(sig_path, sizeof(sig_path), "%s.sig", pdf_path);
@@ -315,7 +316,7 @@ int kesu_cert_issue_files(const char *payload, size_t payload_len,
 	rc = kesu_sign_detached(sk, payload, payload_len, "kesu certificate payload; verify with station.pub",
 				&payload_sig, &payload_sig_len);
 	if (rc < 0)
-		snprintf(err, errsize, "certificate: cannot sign the payload");
+		snprintf(err, errsize, _("certificate: cannot sign the payload"));
 	struct kesu_pdf_doc d = {.payload = payload, .payload_len = payload_len,
 				 .payload_sig = payload_sig, .sig_len = payload_sig_len,
 				 .station_pub = signing ? signing->station_pub : NULL,

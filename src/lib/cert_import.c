@@ -15,6 +15,7 @@
 #include "kesu/cert_import.h"
 #include "kesu/pdf.h"
 #include "kesu/record.h"
+#include "i18n.h"
 
 static const char *const refusal_names[] = {
 	[KESU_IMPORT_OK] = "ok",
@@ -74,14 +75,14 @@ static int check_signer(const struct kesu_trust *trust, const char *pdf, struct 
 	/* a medium's erasure certificate only: a batch lists certificates (import
 	 * those), a contractor's destruction is recorded with kesu destroy */
 	if (!strcmp(check.document, "batch-certificate"))
-		return refuse(res, KESU_IMPORT_NOT_SUCCESS, "%s: a batch certificate (一括消去証明書), "
-			      "not one medium's: import the certificates it lists", pdf);
+		return refuse(res, KESU_IMPORT_NOT_SUCCESS, _("%s: a batch certificate (一括消去証明書), "
+			      "not one medium's: import the certificates it lists"), pdf);
 	if (!strcmp(check.document, "destruction-certificate"))
-		return refuse(res, KESU_IMPORT_NOT_SUCCESS, "%s: a destruction certificate "
+		return refuse(res, KESU_IMPORT_NOT_SUCCESS, _("%s: a destruction certificate "
 			      "(物理破壊証明書): only erasure certificates are imported; record the "
-			      "contractor's destruction as a destruction with the contractor named", pdf);
+			      "contractor's destruction as a destruction with the contractor named"), pdf);
 	if (!check.success)
-		return refuse(res, KESU_IMPORT_NOT_SUCCESS, "%s: a %s (%s), not a SUCCESS certificate",
+		return refuse(res, KESU_IMPORT_NOT_SUCCESS, _("%s: a %s (%s), not a SUCCESS certificate"),
 			      pdf, check.document, check.outcome);
 	snprintf(res->certificate_id, sizeof(res->certificate_id), "%s", check.certificate_id);
 	return *doc ? 0 : -ENOMEM;
@@ -94,7 +95,7 @@ static int check_approval(struct json_object *doc, struct kesu_approval *const *
 {
 	struct json_object *ap = Kesu_json_member(doc, "approval"), *media = Kesu_json_member(doc, "media");
 	if (!ap || !json_object_is_type(ap, json_type_object))
-		return refuse(res, KESU_IMPORT_NO_APPROVAL, "%s: the certificate names no approval", pdf);
+		return refuse(res, KESU_IMPORT_NO_APPROVAL, _("%s: the certificate names no approval"), pdf);
 	const char *number = Kesu_json_text(ap, "number"), *hash = Kesu_json_text(ap, "hash");
 	snprintf(res->approval_number, sizeof(res->approval_number), "%s", number);
 	const struct kesu_approval *a = NULL;
@@ -103,7 +104,7 @@ static int check_approval(struct json_object *doc, struct kesu_approval *const *
 			a = approvals[i];
 	if (!a)
 		return refuse(res, KESU_IMPORT_NO_APPROVAL,
-			      "%s: approval %s (%s) is not one of the approvals given", pdf, number, hash);
+			      _("%s: approval %s (%s) is not one of the approvals given"), pdf, number, hash);
 	int64_t entry = json_object_get_int64(Kesu_json_member(ap, "entry"));
 	struct json_object *size = Kesu_json_member(media, "size_bytes");
 	const struct kesu_approval_medium *m =
@@ -112,7 +113,7 @@ static int check_approval(struct json_object *doc, struct kesu_approval *const *
 				   Kesu_json_text(media, "asset_number"));
 	if (!m || (int64_t)m->entry != entry)
 		return refuse(res, KESU_IMPORT_NOT_LISTED,
-			      "%s: the medium (serial \"%s\", asset \"%s\") is not entry %lld of approval %s",
+			      _("%s: the medium (serial \"%s\", asset \"%s\") is not entry %lld of approval %s"),
 			      pdf, Kesu_json_text(media, "serial"), Kesu_json_text(media, "asset_number"),
 			      (long long)entry, number);
 	res->entry = m->entry;
@@ -190,7 +191,7 @@ static int record_once(struct kesu_ledger *l, const struct kesu_secret_key *sk,
 						  sizeof(res->detail));
 	if (rc == 1)
 		return refuse(res, KESU_IMPORT_DUPLICATE,
-			      "%s: certificate %s (approval %s entry %u) is already received: ledger record %llu",
+			      _("%s: certificate %s (approval %s entry %u) is already received: ledger record %llu"),
 			      pdf_path, res->certificate_id, a->number, res->entry,
 			      (unsigned long long)dup.seq);
 	if (rc < 0)

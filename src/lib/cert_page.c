@@ -18,6 +18,7 @@
 #include "kesu/error.h"
 #include "kesu/pdf.h"
 #include "pades_pdf.h"
+#include "i18n.h"
 
 static void local_font_digest(char *out, size_t size)
 {
@@ -32,23 +33,23 @@ static bool same_renderer(struct json_object *info, char *msg, size_t size)
 	const char *font = Kesu_json_string(info, "font_sha256");
 	char local[80];
 	if (!kesu || !haru || !font) {
-		snprintf(msg, size, "kesu-render.json is incomplete: the page cannot be rendered again");
+		snprintf(msg, size, _("kesu-render.json is incomplete: the page cannot be rendered again"));
 		return false;
 	}
 	if (strcmp(kesu, KESU_VERSION) != 0) {
-		snprintf(msg, size, "not checked: the page was rendered by kesu %.40s, this is kesu %s",
+		snprintf(msg, size, _("not checked: the page was rendered by kesu %.40s, this is kesu %s"),
 			 kesu, KESU_VERSION);
 		return false;
 	}
 	if (strcmp(haru, HPDF_GetVersion()) != 0) {
-		snprintf(msg, size, "not checked: the page was rendered with libharu %.40s, this "
-				    "station has %s", haru, HPDF_GetVersion());
+		snprintf(msg, size, _("not checked: the page was rendered with libharu %.40s, this "
+				    "station has %s"), haru, HPDF_GetVersion());
 		return false;
 	}
 	local_font_digest(local, sizeof(local));
 	if (strcmp(font, local) != 0) {
-		snprintf(msg, size, "not checked: the page was rendered with another font file "
-				    "than this station's");
+		snprintf(msg, size, _("not checked: the page was rendered with another font file "
+				    "than this station's"));
 		return false;
 	}
 	return true;
@@ -118,12 +119,12 @@ int Kesu_cert_check_page(const unsigned char *pdf, size_t first_end, const struc
 	struct json_object *info;
 	int rc = Kesu_pades_render_info(pdf, first_end, &info, err, sizeof(err));
 	if (rc == -ENOENT) {
-		snprintf(msg, size, "not checked: the certificate has no kesu-render.json (made "
-				    "by an earlier kesu)");
+		snprintf(msg, size, _("not checked: the certificate has no kesu-render.json (made "
+				    "by an earlier kesu)"));
 		return -ENOTSUP;
 	}
 	if (rc) {
-		snprintf(msg, size, "kesu-render.json cannot be read: %s", err);
+		snprintf(msg, size, _("kesu-render.json cannot be read: %s"), err);
 		return -KESU_EVERIFY;
 	}
 	if (!same_renderer(info, msg, size)) {
@@ -147,14 +148,14 @@ int Kesu_cert_check_page(const unsigned char *pdf, size_t first_end, const struc
 	rc = kesu_pdf_render(&d, &again, &len, err, sizeof(err));
 	files_free(&files);
 	if (rc) {
-		snprintf(msg, size, "the page cannot be rendered again: %s", err);
+		snprintf(msg, size, _("the page cannot be rendered again: %s"), err);
 		return -KESU_EVERIFY;
 	}
 	bool same = len <= first_end && memcmp(again, pdf, len) == 0;
 	free(again);
 	if (!same) {
-		snprintf(msg, size, "the page is not the one the signed payload renders to: the "
-				    "document shows something else than what was signed");
+		snprintf(msg, size, _("the page is not the one the signed payload renders to: the "
+				    "document shows something else than what was signed"));
 		return -KESU_EVERIFY;
 	}
 	*page_end = len;
@@ -164,6 +165,6 @@ int Kesu_cert_check_page(const unsigned char *pdf, size_t first_end, const struc
 	size_t nseals = Kesu_pades_seal_boxes(pdf, len, seals);
 	if (Kesu_pades_update_allowed(pdf, len, first_end, seals, nseals, msg, size) != 0)
 		return -KESU_EVERIFY;
-	snprintf(msg, size, "the page is exactly the one the signed payload renders to");
+	snprintf(msg, size, _("the page is exactly the one the signed payload renders to"));
 	return 0;
 }

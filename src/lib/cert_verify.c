@@ -17,6 +17,7 @@
 #include "json_members.h"
 #include "kesu/pdf.h"
 #include "pdf_parse.h"
+#include "i18n.h"
 
 /* PDF.sig, when it is there: over the whole file, or over the file as it
  * was when one of its signatures was made (the certificate as issued,
@@ -31,12 +32,12 @@ static void check_file(const char *pdf_path, const struct kesu_public_key *pk,
 					sizeof(c->file_msg));
 	c->file_checked = rc != -ENOENT;
 	if (rc == -ENOENT)
-		snprintf(c->file_msg, sizeof(c->file_msg), "%.480s is absent", sig_path);
+		snprintf(c->file_msg, sizeof(c->file_msg), _("%.480s is absent"), sig_path);
 	if (rc < 0)
 		return;
 	char why[400];
 	if (!pk) {
-		snprintf(c->file_msg, sizeof(c->file_msg), "no station key to check %.400s with",
+		snprintf(c->file_msg, sizeof(c->file_msg), _("no station key to check %.400s with"),
 			 sig_path);
 		free(sig);
 		return;
@@ -44,15 +45,15 @@ static void check_file(const char *pdf_path, const struct kesu_public_key *pk,
 	rc = kesu_verify_detached(pk, pdf, pdf_len, sig, sig_len, why, sizeof(why));
 	c->file_ok = rc == 0;
 	if (rc == 0)
-		snprintf(c->file_msg, sizeof(c->file_msg), "the PDF file is exactly as signed");
+		snprintf(c->file_msg, sizeof(c->file_msg), _("the PDF file is exactly as signed"));
 	for (size_t i = 0; !c->file_ok && i < c->pades.count; i++) {
 		size_t end = c->pades.sig[i].revision_end;
 		if (c->pades.sig[i].range_ok && end < pdf_len &&
 		    kesu_verify_detached(pk, pdf, end, sig, sig_len, NULL, 0) == 0) {
 			c->file_ok = true;
 			snprintf(c->file_msg, sizeof(c->file_msg),
-				 "it covers the file as issued (the first %zu bytes); what follows "
-				 "is checked as PDF signatures", end);
+				 _("it covers the file as issued (the first %zu bytes); what follows "
+				 "is checked as PDF signatures"), end);
 		}
 	}
 	if (!c->file_ok)
@@ -78,15 +79,15 @@ static void check_ledger(struct kesu_ledger *ledger, const struct kesu_public_ke
 	if (rc < 0)
 		snprintf(c->ledger_msg, sizeof(c->ledger_msg), "%s", err);
 	else if (rc == 0)
-		snprintf(c->ledger_msg, sizeof(c->ledger_msg), "the ledger holds no finished record for job %s",
+		snprintf(c->ledger_msg, sizeof(c->ledger_msg), _("the ledger holds no finished record for job %s"),
 			 job_id ? job_id : "(none named)");
 	else if (!hash || strcmp(hash, stored_hash) != 0 || (uint64_t)seq != stored_seq)
 		snprintf(c->ledger_msg, sizeof(c->ledger_msg),
-			 "the ledger's record %llu of job %s has another hash than the certificate names",
+			 _("the ledger's record %llu of job %s has another hash than the certificate names"),
 			 (unsigned long long)stored_seq, job_id);
 	else {
 		c->ledger_ok = true;
-		snprintf(c->ledger_msg, sizeof(c->ledger_msg), "ledger record %llu holds the same job (hash %.16s...)",
+		snprintf(c->ledger_msg, sizeof(c->ledger_msg), _("ledger record %llu holds the same job (hash %.16s...)"),
 			 (unsigned long long)stored_seq, stored_hash);
 	}
 	free(record);
@@ -191,7 +192,7 @@ static bool payload_key(const struct kesu_cert_trust *t, const struct cert_parts
 							    KESU_PDF_STATION_PUB_NAME, pk, err,
 							    sizeof(err)) != 0) {
 		snprintf(c->payload_msg, sizeof(c->payload_msg),
-			 "no station key to check the payload with: the certificate carries none");
+			 _("no station key to check the payload with: the certificate carries none"));
 		return false;
 	}
 	kesu_key_fingerprint(pk, c->payload_key, sizeof(c->payload_key));
@@ -235,14 +236,14 @@ static void check_payload(const struct kesu_cert_trust *t, const unsigned char *
 			check_ledger(t->ledger, pk, doc, c);
 	} else if (c->payload_ok) {
 		c->payload_ok = false;
-		snprintf(c->payload_msg, sizeof(c->payload_msg), "the signed payload is not JSON");
+		snprintf(c->payload_msg, sizeof(c->payload_msg), _("the signed payload is not JSON"));
 	}
 	json_object_put(doc);
 	if (c->pdf_signed && c->payload_ok && !signatures_intact(c)) {
 		/* INVALID already: rendering the page again (the slowest check)
 		 * would change nothing */
 		snprintf(c->page_msg, sizeof(c->page_msg),
-			 "not checked: a PDF signature or what follows it already fails");
+			 _("not checked: a PDF signature or what follows it already fails"));
 	} else if (c->pdf_signed && c->payload_ok) {
 		size_t page_end = 0;
 		int pr = Kesu_cert_check_page(pdf, c->pades.first_revision_end, p, &page_end,

@@ -16,6 +16,7 @@
 #include "kesu/pdf.h"
 #include "ini_lines.h"
 #include "utf8.h"
+#include "i18n.h"
 
 #define CONFIG_MAX_BYTES (1 << 20) /* a config file is a few hundred bytes */
 
@@ -99,7 +100,7 @@ static int set_value(struct parse *p, struct kesu_config *cfg, const struct conf
 				snprintf(slot, k->size, "%s", value);
 				return 0;
 			}
-		return fail(p, "%s: \"%s\" is not western or era", k->name, value);
+		return fail(p, _("%s: \"%s\" is not western or era"), k->name, value);
 	case KEY_TEXT: {
 		size_t chars = 0, len = strlen(value);
 		for (size_t i = 0; i < len; chars++) {
@@ -107,15 +108,15 @@ static int set_value(struct parse *p, struct kesu_config *cfg, const struct conf
 			i += Kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp);
 		}
 		if (chars > k->limit)
-			return fail(p, "%s: is %zu characters long; at most %u fit", k->name, chars, k->limit);
+			return fail(p, _("%s: is %zu characters long; at most %u fit"), k->name, chars, k->limit);
 		if (len >= k->size)
-			return fail(p, "%s: is %zu bytes long; at most %zu fit", k->name, len, k->size - 1);
+			return fail(p, _("%s: is %zu bytes long; at most %zu fit"), k->name, len, k->size - 1);
 		memcpy(slot, value, len + 1);
 		return 0;
 	}
 	case KEY_PATH:
 		if (strlen(value) >= k->size)
-			return fail(p, "%s: the value is too long", k->name);
+			return fail(p, _("%s: the value is too long"), k->name);
 		memcpy(slot, value, strlen(value) + 1);
 		return 0;
 	}
@@ -129,16 +130,16 @@ static int parse_line(void *ctx, unsigned lineno, char *s)
 	p->lineno = (int)lineno;
 	char *eq = strchr(s, '=');
 	if (!eq)
-		return fail(p, "expected \"key = value\"");
+		return fail(p, _("expected \"key = value\""));
 	*eq = '\0';
 	char *key = Kesu_ini_trim(s, false), *value = Kesu_ini_trim(eq + 1, false);
 	size_t i = 0;
 	while (i < NKEYS && strcmp(keys[i].name, key))
 		i++;
 	if (i == NKEYS)
-		return fail(p, "unknown key \"%s\"", key);
+		return fail(p, _("unknown key \"%s\""), key);
 	if (p->seen[i]) {
-		return fail(p, "duplicate key \"%s\", first at line %d", key, p->seen[i]);
+		return fail(p, _("duplicate key \"%s\", first at line %d"), key, p->seen[i]);
 	}
 	p->seen[i] = p->lineno;
 	return set_value(p, p->cfg, &keys[i], value);
@@ -153,7 +154,7 @@ static int read_regular(const char *path, char **text, size_t *len, char *err, s
 	int rc = kesu_file_read_bounded(path, CONFIG_MAX_BYTES, 0, text, len, err, errsize);
 	if (rc == -EFBIG) {
 		size_t n = strlen(err);
-		snprintf(err + n, errsize - n, ": not a config file");
+		snprintf(err + n, errsize - n, _(": not a config file"));
 	}
 	return rc == -EINVAL || rc == -EFBIG ? -KESU_EPARSE : rc;
 }

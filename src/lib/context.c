@@ -14,6 +14,7 @@
 #include "kesu/vocabulary.h"
 #include "sysfs.h"
 #include "utf8.h"
+#include "i18n.h"
 
 #define NO_VOCAB (-1)
 #define SLOT(member) offsetof(struct kesu_job_context, member), \
@@ -75,7 +76,7 @@ int kesu_text_check(const char *value, size_t len, char *why, size_t whysize)
 {
 	size_t bad = Kesu_utf8_invalid_at(value, len);
 	if (bad < len) {
-		snprintf(why, whysize, "is not valid UTF-8 (byte %zu is 0x%02x)", bad + 1,
+		snprintf(why, whysize, _("is not valid UTF-8 (byte %zu is 0x%02x)"), bad + 1,
 			 (unsigned char)value[bad]);
 		return -KESU_EPARSE;
 	}
@@ -84,7 +85,7 @@ int kesu_text_check(const char *value, size_t len, char *why, size_t whysize)
 		unsigned cp;
 		i += Kesu_utf8_decode((const unsigned char *)value + i, len - i, &cp);
 		if (Kesu_utf8_is_control(cp)) {
-			snprintf(why, whysize, "has a control character (U+%04X) at character %zu",
+			snprintf(why, whysize, _("has a control character (U+%04X) at character %zu"),
 				 cp, chars + 1);
 			return -KESU_EPARSE;
 		}
@@ -105,8 +106,8 @@ static int check_tokens(const char *value, size_t len, char *why, size_t whysize
 				start = i;
 			columns += Kesu_utf8_columns(cp);
 		} else if (columns > KESU_LIMIT_TOKEN_COLUMNS) {
-			snprintf(why, whysize, "has \"%.*s...\", %zu columns without a space; at most %d fit "
-				 "a line of the certificate", prefix_bytes(value + start, len - start, 16),
+			snprintf(why, whysize, _("has \"%.*s...\", %zu columns without a space; at most %d fit "
+				 "a line of the certificate"), prefix_bytes(value + start, len - start, 16),
 				 value + start, columns, KESU_LIMIT_TOKEN_COLUMNS);
 			return -KESU_EPARSE;
 		} else {
@@ -120,7 +121,7 @@ static int check_tokens(const char *value, size_t len, char *why, size_t whysize
 int kesu_ctx_field_check(enum kesu_ctx_field f, const char *value, char *why, size_t whysize)
 {
 	if ((unsigned)f >= KESU_CTX_FIELDS) {
-		snprintf(why, whysize, "is not a field of the record");
+		snprintf(why, whysize, _("is not a field of the record"));
 		return -EINVAL;
 	}
 	const struct ctx_field *d = &fields[f];
@@ -133,11 +134,11 @@ int kesu_ctx_field_check(enum kesu_ctx_field f, const char *value, char *why, si
 			return 0;
 		char words[80];
 		kesu_vocab_list((enum kesu_vocab)d->vocab, words, sizeof(words));
-		snprintf(why, whysize, "\"%.*s\" is not %s", prefix_bytes(value, len, 20), value, words);
+		snprintf(why, whysize, _("\"%.*s\" is not %s"), prefix_bytes(value, len, 20), value, words);
 		return -KESU_EPARSE;
 	}
 	if (f == KESU_CTX_OPERATOR && len == 0) {
-		snprintf(why, whysize, "is empty or only white space: name who erases");
+		snprintf(why, whysize, _("is empty or only white space: name who erases"));
 		return -KESU_EPARSE;
 	}
 	size_t chars = 0;
@@ -148,11 +149,11 @@ int kesu_ctx_field_check(enum kesu_ctx_field f, const char *value, char *why, si
 			first = last;
 	}
 	if (len && (is_space(first) || is_space(last))) {
-		snprintf(why, whysize, "begins or ends with white space");
+		snprintf(why, whysize, _("begins or ends with white space"));
 		return -KESU_EPARSE;
 	}
 	if (chars > d->limit || len >= d->size) {
-		snprintf(why, whysize, "is %zu characters long; at most %u fit", chars, d->limit);
+		snprintf(why, whysize, _("is %zu characters long; at most %u fit"), chars, d->limit);
 		return -KESU_EPARSE;
 	}
 	return check_tokens(value, len, why, whysize);
@@ -162,7 +163,7 @@ int kesu_context_set(struct kesu_job_context *ctx, enum kesu_ctx_field f, const 
 		     char *why, size_t whysize)
 {
 	if ((unsigned)f >= KESU_CTX_FIELDS) {
-		snprintf(why, whysize, "is not a field of the record");
+		snprintf(why, whysize, _("is not a field of the record"));
 		return -EINVAL;
 	}
 	/* Drop spaces at both ends, whole characters only; text that is not

@@ -19,6 +19,7 @@
 #include "kesu/fileio.h"
 #include "kesu/record.h"
 #include "signed_doc.h"
+#include "i18n.h"
 
 /* ---- small checks ---- */
 
@@ -75,7 +76,7 @@ int kesu_countersig_subject(const char *payload, size_t len, struct kesu_counter
 		rh = ""; /* a record hash is optional */
 	if (!id || !job || !Kesu_certificate_id_valid(id, false) ||
 	    !hex_valid(job, KESU_JOB_ID_LEN) || (*rh && !hex_valid(rh, 64))) {
-		snprintf(err, errsize, "the certificate's payload names no certificate id and job");
+		snprintf(err, errsize, _("the certificate's payload names no certificate id and job"));
 		rc = -KESU_EPARSE;
 	} else {
 		snprintf(cs->certificate_id, sizeof(cs->certificate_id), "%s", id);
@@ -119,12 +120,12 @@ int kesu_countersig_sign(struct kesu_countersig *cs, enum kesu_role role, const 
 	struct kesu_public_key pk;
 	*text = NULL;
 	if (!countersigning_role(role))
-		return snprintf(err, errsize, "only a witness or a validator countersigns"),
+		return snprintf(err, errsize, _("only a witness or a validator countersigns")),
 		       -KESU_EPARSE;
 	if (kesu_trust_name_check(name, why, sizeof(why)) < 0)
-		return snprintf(err, errsize, "signer: %s", why), -KESU_EPARSE;
+		return snprintf(err, errsize, _("signer: %s"), why), -KESU_EPARSE;
 	if (!Kesu_certificate_id_valid(cs->certificate_id, false) || !hash_valid(cs->payload_hash))
-		return snprintf(err, errsize, "nothing to countersign: no certificate named"),
+		return snprintf(err, errsize, _("nothing to countersign: no certificate named")),
 		       -KESU_EPARSE;
 	kesu_key_public_from_secret(sk, &pk);
 	cs->role = role;
@@ -137,12 +138,12 @@ int kesu_countersig_sign(struct kesu_countersig *cs, enum kesu_role role, const 
 	char *payload = doc ? Kesu_json_canonical(doc, &plen) : NULL;
 	json_object_put(doc);
 	if (!payload)
-		return snprintf(err, errsize, "cannot build the countersignature"), -ENOMEM;
+		return snprintf(err, errsize, _("cannot build the countersignature")), -ENOMEM;
 	snprintf(comment, sizeof(comment), "kesu countersignature (%s) for %s", kesu_role_id(role),
 		 cs->certificate_id);
 	int rc = Kesu_signed_doc_write(payload, plen, sk, comment, text, len);
 	if (rc)
-		snprintf(err, errsize, "cannot sign the countersignature: %s", kesu_strerror(rc));
+		snprintf(err, errsize, _("cannot sign the countersignature: %s"), kesu_strerror(rc));
 	free(payload);
 	return rc;
 }
@@ -160,7 +161,7 @@ static int get_text(struct json_object *o, const char *key, bool nullable, char 
 	size_t n = v ? (size_t)json_object_get_string_len(v) : 0;
 	if (!json_object_is_type(v, json_type_string) || n >= size ||
 	    memchr(json_object_get_string(v), '\0', n))
-		return snprintf(why, whysize, "\"%s\" is not a string of at most %zu bytes", key,
+		return snprintf(why, whysize, _("\"%s\" is not a string of at most %zu bytes"), key,
 				size - 1),
 		       -KESU_EPARSE;
 	memcpy(buf, json_object_get_string(v), n + 1);
@@ -175,20 +176,20 @@ static int check_values(struct json_object *doc, const struct kesu_countersig *c
 	char text[KESU_ERRMSG_MAX / 2];
 	if (!json_object_is_type(v, json_type_int) ||
 	    json_object_get_int64(v) != KESU_COUNTERSIG_FORMAT)
-		return snprintf(why, whysize, "\"kesu_countersignature\" is not %d (a format this "
-					      "kesu reads)", KESU_COUNTERSIG_FORMAT), -KESU_EPARSE;
+		return snprintf(why, whysize, _("\"kesu_countersignature\" is not %d (a format this "
+					      "kesu reads)"), KESU_COUNTERSIG_FORMAT), -KESU_EPARSE;
 	if (!Kesu_certificate_id_valid(cs->certificate_id, false))
-		return snprintf(why, whysize, "\"certificate_id\" is not a certificate id"),
+		return snprintf(why, whysize, _("\"certificate_id\" is not a certificate id")),
 		       -KESU_EPARSE;
 	if (!hex_valid(cs->job_id, KESU_JOB_ID_LEN) || !hash_valid(cs->payload_hash) ||
 	    (cs->record_hash[0] && !hex_valid(cs->record_hash, 64)))
-		return snprintf(why, whysize, "\"job_id\", \"payload_hash\" or \"record_hash\" is "
-					      "malformed"), -KESU_EPARSE;
+		return snprintf(why, whysize, _("\"job_id\", \"payload_hash\" or \"record_hash\" is "
+					      "malformed")), -KESU_EPARSE;
 	if (!Kesu_utc_form_valid(cs->signed_utc) || !fingerprint_valid(cs->signer_fingerprint))
-		return snprintf(why, whysize, "\"signed_utc\" or the signer's fingerprint is "
-					      "malformed"), -KESU_EPARSE;
+		return snprintf(why, whysize, _("\"signed_utc\" or the signer's fingerprint is "
+					      "malformed")), -KESU_EPARSE;
 	if (kesu_trust_name_check(cs->signer_name, text, sizeof(text)) < 0)
-		return snprintf(why, whysize, "signer: %s", text), -KESU_EPARSE;
+		return snprintf(why, whysize, _("signer: %s"), text), -KESU_EPARSE;
 	return 0;
 }
 
@@ -217,7 +218,7 @@ static int from_json(struct json_object *doc, void *out, char *why, size_t whysi
 	TEXT(who, "name", false, cs->signer_name)
 #undef TEXT
 	if (rc == 0 && (kesu_role_parse(role, &cs->role) < 0 || !countersigning_role(cs->role)))
-		return snprintf(why, whysize, "\"role\" \"%s\" is not witness or validator", role),
+		return snprintf(why, whysize, _("\"role\" \"%s\" is not witness or validator"), role),
 		       -KESU_EPARSE;
 	return rc ? rc : check_values(doc, cs, why, whysize);
 }
@@ -237,8 +238,8 @@ static int check_signer(const char *text, size_t plen, const char *sig, size_t s
 		return rc;
 	kesu_key_keynum_hex(who->key.keynum, cs->keynum, sizeof(cs->keynum));
 	if (strcmp(cs->signer_fingerprint, who->fingerprint) || strcmp(cs->signer_name, who->name))
-		return snprintf(why, whysize, "names %s \"%s\" (%s), but the trusted key that signed "
-					      "it is \"%s\" (%s)", kesu_role_id(cs->role),
+		return snprintf(why, whysize, _("names %s \"%s\" (%s), but the trusted key that signed "
+					      "it is \"%s\" (%s)"), kesu_role_id(cs->role),
 				cs->signer_name, cs->signer_fingerprint, who->name, who->fingerprint),
 		       -KESU_EVERIFY;
 	return 0;
@@ -253,11 +254,11 @@ static int check_certificate(const struct kesu_countersig *cs, const char *paylo
 	if (kesu_countersig_subject(payload, len, &cert, sub, sizeof(sub)) < 0)
 		return snprintf(why, whysize, "%s", sub), -KESU_EVERIFY;
 	if (strcmp(cs->certificate_id, cert.certificate_id))
-		return snprintf(why, whysize, "it countersigns certificate %s, not %s",
+		return snprintf(why, whysize, _("it countersigns certificate %s, not %s"),
 				cs->certificate_id, cert.certificate_id), -KESU_EVERIFY;
 	if (strcmp(cs->payload_hash, cert.payload_hash))
-		return snprintf(why, whysize, "it countersigns another payload of %s (%.23s..., this "
-					      "one is %.23s...): the certificate was changed",
+		return snprintf(why, whysize, _("it countersigns another payload of %s (%.23s..., this "
+					      "one is %.23s...): the certificate was changed"),
 				cs->certificate_id, cs->payload_hash, cert.payload_hash), -KESU_EVERIFY;
 	return 0;
 }

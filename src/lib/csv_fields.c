@@ -11,6 +11,7 @@
 #include "utf8.h"
 
 #include "csv_fields.h"
+#include "i18n.h"
 
 static int fail(const char **why, const char *reason)
 {
@@ -110,7 +111,7 @@ int Kesu_csv_read(const char *path, size_t max, char **text, char **body, char *
 			line += b[i] == '\n';
 		free(*text);
 		*text = NULL;
-		return parse_error(err, errsize, path, line, "is not valid UTF-8 text");
+		return parse_error(err, errsize, path, line, _("is not valid UTF-8 text"));
 	}
 	*body = b;
 	return 0;

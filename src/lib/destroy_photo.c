@@ -14,6 +14,7 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "photo_decode.h"
+#include "i18n.h"
 
 /* What the certificate will make of it: the same decode or walk. */
 static int loads(const unsigned char *d, size_t len, bool png, char *why, size_t whysize)
@@ -35,11 +36,11 @@ int kesu_destroy_photo_check(const char *what, const unsigned char *data, size_t
 	bool png = len >= 8 && memcmp(data, png_magic, 8) == 0;
 	bool jpeg = len >= 4 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff;
 	if (!png && !jpeg) {
-		snprintf(err, errsize, "%s: not a JPEG or PNG image", what);
+		snprintf(err, errsize, _("%s: not a JPEG or PNG image"), what);
 		return -KESU_EPARSE;
 	}
 	if (len > KESU_DESTROY_PHOTO_MAX) {
-		snprintf(err, errsize, "%s: %zu bytes, more than a photo may have (%u MiB)", what, len,
+		snprintf(err, errsize, _("%s: %zu bytes, more than a photo may have (%u MiB)"), what, len,
 			 KESU_DESTROY_PHOTO_MAX >> 20);
 		return -KESU_EPARSE;
 	}
@@ -61,7 +62,7 @@ int kesu_destroy_photo_load(const char *path, unsigned index, struct kesu_destro
 	memset(p, 0, sizeof(*p));
 	int rc = kesu_file_read_bounded(path, KESU_DESTROY_PHOTO_MAX, 0, &buf, &len, err, errsize);
 	if (rc == -EFBIG)
-		snprintf(err, errsize, "%s: larger than a photo may be (%u MiB)", path,
+		snprintf(err, errsize, _("%s: larger than a photo may be (%u MiB)"), path,
 			 KESU_DESTROY_PHOTO_MAX >> 20);
 	if (rc == 0)
 		rc = kesu_destroy_photo_check(path, (unsigned char *)buf, len, p->type, err, errsize);

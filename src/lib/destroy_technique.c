@@ -7,6 +7,7 @@
 
 #include "kesu/destroy.h"
 #include "kesu/error.h"
+#include "i18n.h"
 
 static const struct technique {
 	enum kesu_destroy_technique t;
@@ -148,11 +149,11 @@ int kesu_destroy_level_of(enum kesu_destroy_technique t, const char *media_type,
 			*out = degaussed_unknown;
 			return 0;
 		}
-		snprintf(err, errsize, "degaussing does nothing to %s media: their data is not "
-				       "stored magnetically; choose shred, disintegrate or incinerate",
+		snprintf(err, errsize, _("degaussing does nothing to %s media: their data is not "
+				       "stored magnetically; choose shred, disintegrate or incinerate"),
 			 m == MEDIA_FLASH ? "flash (SSD)" : "optical");
 		return -KESU_EREFUSED;
 	}
-	snprintf(err, errsize, "unknown destruction technique");
+	snprintf(err, errsize, _("unknown destruction technique"));
 	return -KESU_EPARSE;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "errmsg.h"
+#include "i18n.h"
 #include "kesu/error.h"
 
 const char *kesu_strerror(int err)
@@ -10,14 +11,14 @@ const char *kesu_strerror(int err)
 	if (err < 0)
 		err = -err;
 	switch (err) {
-	case 0: return "success";
-	case KESU_EPARSE: return "malformed input";
-	case KESU_EREFUSED: return "refused by the safety gate";
-	case KESU_EUNSUPPORTED: return "not supported by the device";
-	case KESU_EVERIFY: return "verification failed";
-	case KESU_EINTERRUPTED: return "cancelled";
-	case KESU_EMEDIA: return "unrecoverable media error";
-	case KESU_ENOTFOUND: return "not found";
+	case 0: return _("success");
+	case KESU_EPARSE: return _("malformed input");
+	case KESU_EREFUSED: return _("refused by the safety gate");
+	case KESU_EUNSUPPORTED: return _("not supported by the device");
+	case KESU_EVERIFY: return _("verification failed");
+	case KESU_EINTERRUPTED: return _("cancelled");
+	case KESU_EMEDIA: return _("unrecoverable media error");
+	case KESU_ENOTFOUND: return _("not found");
 	default: return strerror(err);
 	}
 }
@@ -38,7 +39,9 @@ int Kesu_errorf(char *err, size_t errsize, int rc, const char *fmt, ...)
 	if (err && errsize) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(err, errsize, fmt, ap);
+		/* Translated here, so that its 45 callers need no _(): xgettext
+		 * knows Kesu_errorf's 4th argument (cmake/KesuTranslations.cmake). */
+		vsnprintf(err, errsize, _(fmt), ap);
 		va_end(ap);
 	}
 	return rc;

@@ -14,6 +14,7 @@
 
 #include "kesu/fileio.h"
 #include "kesu/sizes.h"
+#include "i18n.h"
 
 static int fail(char *err, size_t errsize, const char *path, int e)
 {
@@ -112,7 +113,7 @@ int kesu_file_write_atomic(const char *path, const void *data, size_t len, mode_
 	if (rc < 0) {
 		unlink(tmp);
 		if (rc == -EEXIST && err && errsize)
-			snprintf(err, errsize, "%s already exists", path);
+			snprintf(err, errsize, _("%s already exists"), path);
 		else
 			fail(err, errsize, path, -rc);
 		return rc;
@@ -159,14 +160,14 @@ static int open_regular(const char *path, unsigned flags, size_t max, struct sta
 	if (fstat(fd, st) != 0) {
 		rc = fail(err, errsize, path, errno);
 	} else if (!S_ISREG(st->st_mode)) {
-		snprintf(err, errsize, "%s: not a regular file (%s)", path, kind_of(st->st_mode));
+		snprintf(err, errsize, _("%s: not a regular file (%s)"), path, kind_of(st->st_mode));
 		rc = -EINVAL;
 	} else if ((flags & KESU_FILE_OWNER_ONLY) && (st->st_mode & 077)) {
-		snprintf(err, errsize, "%s: permissions %04o are too open; chmod 600", path,
+		snprintf(err, errsize, _("%s: permissions %04o are too open; chmod 600"), path,
 			 (unsigned)(st->st_mode & 07777));
 		rc = -EACCES;
 	} else if ((unsigned long long)st->st_size > max) {
-		snprintf(err, errsize, "%s: larger than %zu bytes", path, max);
+		snprintf(err, errsize, _("%s: larger than %zu bytes"), path, max);
 		rc = -EFBIG;
 	} else if (fcntl(fd, F_SETFL, oflags & ~O_NONBLOCK) != 0) {
 		rc = fail(err, errsize, path, errno);
@@ -221,7 +222,7 @@ int kesu_file_read_into(const char *path, unsigned flags, char *buf, size_t size
 	close(fd);
 	buf[got] = '\0';
 	if (rc == -EFBIG) {
-		snprintf(err, errsize, "%s: larger than %zu bytes", path, size - 1);
+		snprintf(err, errsize, _("%s: larger than %zu bytes"), path, size - 1);
 		return rc;
 	}
 	if (rc < 0)
@@ -268,7 +269,7 @@ int kesu_file_read_bounded(const char *path, size_t max, unsigned flags, char **
 	if (rc < 0) {
 		free(buf);
 		if (rc == -EFBIG)
-			snprintf(err, errsize, "%s: larger than %zu bytes", path, max);
+			snprintf(err, errsize, _("%s: larger than %zu bytes"), path, max);
 		else
 			fail(err, errsize, path, -rc);
 		return rc;

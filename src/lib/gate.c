@@ -14,6 +14,7 @@
 #include "kesu/gate.h"
 #include "utf8.h"
 #include "probe.h"
+#include "i18n.h"
 
 __attribute__((format(printf, 2, 3)))
 static void say(struct kesu_gate_verdict *v, const char *fmt, ...)
@@ -35,16 +36,16 @@ static void judge_use(const struct kesu_device *dev, struct kesu_gate_verdict *v
 	if (dev->system_reasons) {
 		v->refusals |= KESU_REFUSE_SYSTEM;
 		Kesu_system_describe(dev->system_reasons, what, sizeof(what));
-		say(v, "%s holds the running system (%s); kesu never erases it, whatever the options",
+		say(v, _("%s holds the running system (%s); kesu never erases it, whatever the options"),
 		    p, what);
 	}
 	if (dev->stack[KESU_STACK_SYSTEM][0]) {
 		v->refusals |= KESU_REFUSE_SYSTEM | KESU_REFUSE_STACKED;
-		say(v, "%s: %s; kesu never erases the running system", p, dev->stack[KESU_STACK_SYSTEM]);
+		say(v, _("%s: %s; kesu never erases the running system"), p, dev->stack[KESU_STACK_SYSTEM]);
 	}
 	if (dev->swap_active) {
 		v->refusals |= KESU_REFUSE_SWAP;
-		say(v, "%s holds active swap; run swapoff first", p);
+		say(v, _("%s holds active swap; run swapoff first"), p);
 	}
 	if (dev->stack[KESU_STACK_SWAP][0]) {
 		v->refusals |= KESU_REFUSE_SWAP | KESU_REFUSE_STACKED;
@@ -56,12 +57,12 @@ static void judge_use(const struct kesu_device *dev, struct kesu_gate_verdict *v
 	}
 	if (dev->nmounts) {
 		v->refusals |= KESU_REFUSE_MOUNTED;
-		say(v, "%s is mounted on %s%s; unmount it first", p, dev->mounts[0],
+		say(v, _("%s is mounted on %s%s; unmount it first"), p, dev->mounts[0],
 		    dev->nmounts > 1 ? " and elsewhere" : "");
 	}
 	if (dev->nholders) {
 		v->refusals |= KESU_REFUSE_HOLDERS;
-		say(v, "%s is in use by %s (device-mapper, RAID, LVM or loop); release it first", p,
+		say(v, _("%s is in use by %s (device-mapper, RAID, LVM or loop); release it first"), p,
 		    dev->holders[0]);
 	}
 	if (dev->stack[KESU_STACK_HELD][0]) {
@@ -142,10 +143,10 @@ static void judge_own(const struct kesu_device *dev, const struct kesu_gate_own_
 			continue;
 		v->refusals |= KESU_REFUSE_KESU_FILE;
 		if (f->via[0])
-			say(v, "%s stands on kesu's own file %s (%s); kesu never erases it", dev->path,
+			say(v, _("%s stands on kesu's own file %s (%s); kesu never erases it"), dev->path,
 			    hit, f->via);
 		else
-			say(v, "%s is kesu's own file (%s); kesu never erases it", dev->path, hit);
+			say(v, _("%s is kesu's own file (%s); kesu never erases it"), dev->path, hit);
 	}
 }
 
@@ -158,15 +159,15 @@ static bool judge(const struct kesu_device *dev, bool force, const struct kesu_g
 	judge_own(dev, own, v);
 	if (dev->parent[0]) {
 		v->refusals |= KESU_REFUSE_PARTITION;
-		say(v, "%s is a partition of %s; kesu erases whole drives", p, dev->parent);
+		say(v, _("%s is a partition of %s; kesu erases whole drives"), p, dev->parent);
 	}
 	if (dev->read_only == KESU_YES) {
 		v->refusals |= KESU_REFUSE_READ_ONLY;
-		say(v, "%s is read-only", p);
+		say(v, _("%s is read-only"), p);
 	}
 	if (dev->size == 0) {
 		v->refusals |= KESU_REFUSE_EMPTY;
-		say(v, "%s has size 0 (no medium?)", p);
+		say(v, _("%s has size 0 (no medium?)"), p);
 	}
 	if (v->refusals)
 		return false;
@@ -183,10 +184,10 @@ static bool judge(const struct kesu_device *dev, bool force, const struct kesu_g
 		if (!force)
 			v->remedies |= KESU_REMEDY_FORCE;
 		if (dev->ptable[0])
-			say(v, "%s holds a %s partition table with %zu partition(s)", p, dev->ptable,
+			say(v, _("%s holds a %s partition table with %zu partition(s)"), p, dev->ptable,
 			    dev->nparts);
 		else
-			say(v, "%s holds a %s signature", p, dev->fstype);
+			say(v, _("%s holds a %s signature"), p, dev->fstype);
 	}
 	return force || !v->warnings;
 }
@@ -204,7 +205,7 @@ int kesu_gate_check(const char *path, const struct kesu_probe_env *env, bool for
 	int rc = kesu_device_probe(path, env, dev);
 	if (rc == -ENOTBLK) {
 		v->refusals = KESU_REFUSE_NOT_A_DRIVE;
-		say(v, "%s is neither a block device nor a regular image file", path);
+		say(v, _("%s is neither a block device nor a regular image file"), path);
 		return -KESU_EREFUSED;
 	}
 	if (rc < 0)
@@ -213,7 +214,7 @@ int kesu_gate_check(const char *path, const struct kesu_probe_env *env, bool for
 	 * UTF-8 is ever signed: refuse now rather than fail after the wipe. */
 	if (!kesu_utf8_valid(dev->path, strlen(dev->path))) {
 		v->refusals = KESU_REFUSE_NOT_A_DRIVE;
-		say(v, "the drive's path is not valid UTF-8, so it cannot be recorded; give a name that is");
+		say(v, _("the drive's path is not valid UTF-8, so it cannot be recorded; give a name that is"));
 		return -KESU_EREFUSED;
 	}
 	return judge(dev, force, own, v) ? 0 : -KESU_EREFUSED;
@@ -244,7 +245,7 @@ static bool same_node(const struct kesu_device *dev, const struct stat *st, char
 static int changed(const struct kesu_device *dev, const char *now, struct kesu_gate_verdict *v)
 {
 	v->refusals |= KESU_REFUSE_CHANGED;
-	say(v, "%s changed since it was checked (%s)", dev->path, now);
+	say(v, _("%s changed since it was checked (%s)"), dev->path, now);
 	return -KESU_EREFUSED;
 }
 
@@ -258,7 +259,7 @@ int kesu_gate_open(const struct kesu_device *dev, int flags, struct kesu_gate_ve
 		int err = errno;
 		if (err == EBUSY) {
 			v->refusals = KESU_REFUSE_BUSY;
-			say(v, "%s is busy: another program has it open or mounted", dev->path);
+			say(v, _("%s is busy: another program has it open or mounted"), dev->path);
 			return -KESU_EREFUSED;
 		}
 		if (err == ELOOP)
@@ -281,7 +282,7 @@ int kesu_gate_open(const struct kesu_device *dev, int flags, struct kesu_gate_ve
 	if (image && flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		close(fd);
 		v->refusals = KESU_REFUSE_BUSY;
-		say(v, "%s is locked by another kesu", dev->path);
+		say(v, _("%s is locked by another kesu"), dev->path);
 		return -KESU_EREFUSED;
 	}
 	return fd;

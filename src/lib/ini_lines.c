@@ -7,6 +7,7 @@
 #include "ini_lines.h"
 #include "kesu/error.h"
 #include "utf8.h"
+#include "i18n.h"
 
 #define IDEOGRAPHIC_SPACE "\xe3\x80\x80" /* U+3000, as a Japanese keyboard types it */
 
@@ -71,17 +72,17 @@ static int check_bytes(const char *line, size_t len, const char *path, unsigned 
 		       char *err, size_t errsize)
 {
 	if (memchr(line, '\0', len))
-		return fail(err, errsize, path, lineno, "a NUL byte");
+		return fail(err, errsize, path, lineno, _("a NUL byte"));
 	size_t bad = Kesu_utf8_invalid_at(line, len);
 	if (bad < len)
 		return fail(err, errsize, path, lineno,
-			    "not valid UTF-8 (byte %zu of the line is 0x%02x)", bad + 1,
+			    _("not valid UTF-8 (byte %zu of the line is 0x%02x)"), bad + 1,
 			    (unsigned char)line[bad]);
 	for (size_t i = 0; i < len;) {
 		unsigned cp;
 		i += Kesu_utf8_decode((const unsigned char *)line + i, len - i, &cp);
 		if (cp != '\t' && Kesu_utf8_is_control(cp))
-			return fail(err, errsize, path, lineno, "a control character (U+%04X)", cp);
+			return fail(err, errsize, path, lineno, _("a control character (U+%04X)"), cp);
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include "json_members.h"
 #include "kesu/error.h"
+#include "i18n.h"
 
 struct json_object *Kesu_json_str_or_null(const char *s)
 {
@@ -34,7 +35,7 @@ int Kesu_json_members(struct json_object *o, const char *what, const char *const
 		      char *why, size_t whysize)
 {
 	if (!json_object_is_type(o, json_type_object))
-		return snprintf(why, whysize, "%s is not an object", what), -KESU_EPARSE;
+		return snprintf(why, whysize, _("%s is not an object"), what), -KESU_EPARSE;
 	json_object_object_foreach(o, key, val)
 	{
 		(void)val;
@@ -42,12 +43,12 @@ int Kesu_json_members(struct json_object *o, const char *what, const char *const
 		while (names[i] && strcmp(names[i], key) != 0)
 			i++;
 		if (!names[i])
-			return snprintf(why, whysize, "%s has an unknown member \"%.40s\"", what, key),
+			return snprintf(why, whysize, _("%s has an unknown member \"%.40s\""), what, key),
 			       -KESU_EPARSE;
 	}
 	for (size_t i = 0; names[i]; i++)
 		if (!json_object_object_get_ex(o, names[i], NULL))
-			return snprintf(why, whysize, "%s has no member \"%s\"", what, names[i]),
+			return snprintf(why, whysize, _("%s has no member \"%s\""), what, names[i]),
 			       -KESU_EPARSE;
 	return 0;
 }

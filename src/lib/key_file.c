@@ -21,6 +21,7 @@
 #include "kesu/key.h"
 #include "kesu/paths.h"
 #include "signify_text.h"
+#include "i18n.h"
 
 #define KDF_ARGON2ID "A2" /* Argon2id13 -> XSalsa20-Poly1305 (crypto_secretbox) */
 #define KDF_NONE "00"     /* unprotected: secret key in clear, BLAKE2b-128 checksum */
@@ -127,7 +128,7 @@ static int read_small_file(const char *path, bool mode_check, char *buf, size_t 
 	int rc = kesu_file_read_into(path, mode_check ? KESU_FILE_OWNER_ONLY : 0, buf, bufsize,
 				     len, err, errsize);
 	if (rc == -EINVAL || rc == -EFBIG) {
-		snprintf(err, errsize, "%s: not a %s (%s)", path, what,
+		snprintf(err, errsize, _("%s: not a %s (%s)"), path, what,
 			 rc == -EINVAL ? "not a regular file" : "too large");
 		return -KESU_EPARSE;
 	}
@@ -157,10 +158,10 @@ int kesu_key_parse_public(const char *text, size_t len, const char *name,
 	int rc = Kesu_signify_parse(text, len, &f, sizeof(f), &used, why, sizeof(why));
 	if (rc == 0 && used != len) {
 		rc = -KESU_EPARSE;
-		snprintf(why, sizeof(why), "unexpected data after the key");
+		snprintf(why, sizeof(why), _("unexpected data after the key"));
 	}
 	if (rc < 0) {
-		snprintf(err, errsize, "%s: not a %s (%s)", path, what, why);
+		snprintf(err, errsize, _("%s: not a %s (%s)"), path, what, why);
 		return rc;
 	}
 	memcpy(pk->keynum, f.keynum, sizeof(pk->keynum));
@@ -183,19 +184,19 @@ static int read_seckey(const char *path, bool mode_check, struct scratch *s, cha
 	struct seckey_file *f = &s->file;
 	rc = Kesu_signify_parse(s->text, len, f, sizeof(*f), &used, why, sizeof(why));
 	if (rc == 0 && used != len)
-		snprintf(why, sizeof(why), "unexpected data after the key");
+		snprintf(why, sizeof(why), _("unexpected data after the key"));
 	else if (rc == 0 && memcmp(f->kdfalg, KDF_ARGON2ID, 2) != 0 &&
 		 memcmp(f->kdfalg, KDF_NONE, 2) != 0)
-		snprintf(why, sizeof(why), "unknown protection \"%.2s\"", (const char *)f->kdfalg);
+		snprintf(why, sizeof(why), _("unknown protection \"%.2s\""), (const char *)f->kdfalg);
 	else if (rc == 0 && memcmp(f->kdfalg, KDF_ARGON2ID, 2) == 0 &&
 		 (kesu_load_be64(f->opslimit) < crypto_pwhash_argon2id_OPSLIMIT_MIN ||
 		  kesu_load_be64(f->opslimit) > OPS_MAX ||
 		  kesu_load_be64(f->memlimit) < crypto_pwhash_argon2id_MEMLIMIT_MIN ||
 		  kesu_load_be64(f->memlimit) > MEM_MAX))
-		snprintf(why, sizeof(why), "Argon2id limits out of range");
+		snprintf(why, sizeof(why), _("Argon2id limits out of range"));
 	else if (rc == 0)
 		return 0;
-	snprintf(err, errsize, "%s: not a %s (%s)", path, what, why);
+	snprintf(err, errsize, _("%s: not a %s (%s)"), path, what, why);
 	return -KESU_EPARSE;
 }
 
@@ -245,19 +246,19 @@ static int unlock(struct scratch *s, const char *path, const char *passphrase, c
 	struct seckey_file *f = &s->file;
 	if (memcmp(f->kdfalg, KDF_ARGON2ID, 2) == 0) {
 		if (!passphrase || !*passphrase) {
-			snprintf(err, errsize, "%s is protected by a passphrase; none was given",
+			snprintf(err, errsize, _("%s is protected by a passphrase; none was given"),
 				 path);
 			return -ENOKEY;
 		}
 		int rc = derive(s, passphrase);
 		if (rc < 0) {
-			snprintf(err, errsize, "%s: cannot derive the key: %s", path,
+			snprintf(err, errsize, _("%s: cannot derive the key: %s"), path,
 				 strerror(-rc));
 			return rc;
 		}
 		if (crypto_secretbox_open_easy(s->plain, f->mac, sizeof(f->mac) + sizeof(f->box),
 					       f->nonce, s->key) != 0) {
-			snprintf(err, errsize, "wrong passphrase for %s", path);
+			snprintf(err, errsize, _("wrong passphrase for %s"), path);
 			return -EKEYREJECTED;
 		}
 	} else {
@@ -265,8 +266,8 @@ static int unlock(struct scratch *s, const char *path, const char *passphrase, c
 		checksum(f, sum);
 		if (sodium_memcmp(sum, f->mac, sizeof(sum)) != 0) {
 			snprintf(err, errsize,
-				 "%s: not a kesu secret key (checksum mismatch: the file was "
-				 "changed or damaged)",
+				 _("%s: not a kesu secret key (checksum mismatch: the file was "
+				 "changed or damaged)"),
 				 path);
 			return -KESU_EPARSE;
 		}
@@ -278,8 +279,8 @@ static int unlock(struct scratch *s, const char *path, const char *passphrase, c
 	    sodium_memcmp(s->sk, seckey, KESU_SECKEY_BYTES) != 0 ||
 	    memcmp(s->pk, f->pubkey, KESU_PUBKEY_BYTES) != 0) {
 		snprintf(err, errsize,
-			 "%s: not a kesu secret key (the secret key does not match its public "
-			 "key)",
+			 _("%s: not a kesu secret key (the secret key does not match its public "
+			 "key)"),
 			 path);
 		return -KESU_EPARSE;
 	}
@@ -325,7 +326,7 @@ static int make_parent(const char *path, char *err, size_t errsize)
 	const char *dir = dirname(copy);
 	int rc = kesu_mkdirs(dir, 0700);
 	if (rc < 0)
-		snprintf(err, errsize, "%s: cannot create the directory: %s", dir, strerror(-rc));
+		snprintf(err, errsize, _("%s: cannot create the directory: %s"), dir, strerror(-rc));
 	return rc;
 }
 
@@ -335,7 +336,7 @@ static int write_new(const char *path, const char *text, size_t len, mode_t mode
 {
 	int rc = kesu_file_write_atomic(path, text, len, mode, KESU_FILE_NO_REPLACE, err, errsize);
 	if (rc == -EEXIST)
-		snprintf(err, errsize, "%s already exists; kesu never overwrites a key", path);
+		snprintf(err, errsize, _("%s already exists; kesu never overwrites a key"), path);
 	return rc;
 }
 
@@ -387,13 +388,13 @@ int kesu_key_generate_named(const char *secret_path, const char *public_path,
 			    size_t errsize)
 {
 	if (strcmp(secret_path, public_path) == 0) {
-		snprintf(err, errsize, "%s: the secret and public key need two files",
+		snprintf(err, errsize, _("%s: the secret and public key need two files"),
 			 secret_path);
 		return -EINVAL;
 	}
 	if (public_comment && (strlen(public_comment) > KESU_COMMENT_MAX ||
 			       strpbrk(public_comment, "\r\n"))) {
-		snprintf(err, errsize, "%s: the comment must be one line of at most %d bytes",
+		snprintf(err, errsize, _("%s: the comment must be one line of at most %d bytes"),
 			 public_path, KESU_COMMENT_MAX);
 		return -EINVAL;
 	}
@@ -408,7 +409,7 @@ int kesu_key_generate_named(const char *secret_path, const char *public_path,
 				 : lstat(public_path, &st) == 0 ? public_path
 								: NULL;
 	if (in_the_way) {
-		snprintf(err, errsize, "%s already exists; kesu never overwrites a key", in_the_way);
+		snprintf(err, errsize, _("%s already exists; kesu never overwrites a key"), in_the_way);
 		return -EEXIST;
 	}
 	struct scratch *s = scratch_new();
@@ -420,7 +421,7 @@ int kesu_key_generate_named(const char *secret_path, const char *public_path,
 
 	rc = seal_new_key(s, passphrase, fingerprint, &pub);
 	if (rc < 0)
-		snprintf(err, errsize, "%s: cannot derive the key: %s", secret_path, strerror(-rc));
+		snprintf(err, errsize, _("%s: cannot derive the key: %s"), secret_path, strerror(-rc));
 	if (rc >= 0) {
 		snprintf(comment, sizeof(comment), "kesu %ssecret key %s",
 			 public_comment ? "" : "station ", fingerprint);
@@ -457,7 +458,7 @@ int kesu_key_file_comment(const char *path, char *buf, size_t size, char *err, s
 	size_t hdr = strlen(KESU_COMMENT_HDR);
 	char *nl = memchr(text, '\n', len);
 	if (len < hdr || memcmp(text, KESU_COMMENT_HDR, hdr) != 0 || !nl) {
-		snprintf(err, errsize, "%s: not a signify file (no untrusted comment line)", path);
+		snprintf(err, errsize, _("%s: not a signify file (no untrusted comment line)"), path);
 		return -KESU_EPARSE;
 	}
 	*nl = '\0';

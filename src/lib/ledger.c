@@ -13,6 +13,7 @@
 #include "kesu/error.h"
 #include "kesu/record.h"
 #include "ledger_internal.h"
+#include "i18n.h"
 
 #define APPLICATION_ID 0x6b657375 /* "kesu" */
 
@@ -29,10 +30,10 @@ int Kesu_ledger_fail(struct kesu_ledger *l, const char *what, char *err, size_t 
 {
 	int code = sqlite3_errcode(l->db);
 	if (disk_full(l->db)) {
-		snprintf(err, errsize, "ledger %s: %s: the disk is full", l->path, what);
+		snprintf(err, errsize, _("ledger %s: %s: the disk is full"), l->path, what);
 		return -ENOSPC;
 	}
-	snprintf(err, errsize, "ledger %s: %s: %s", l->path, what, sqlite3_errmsg(l->db));
+	snprintf(err, errsize, _("ledger %s: %s: %s"), l->path, what, sqlite3_errmsg(l->db));
 	return code == SQLITE_BUSY || code == SQLITE_LOCKED ? -EBUSY : -EIO;
 }
 
@@ -126,21 +127,21 @@ static int check_ledger(struct kesu_ledger *l, int *version, char *err, size_t e
 		       pragma_int(l, "PRAGMA user_version", version) == 0 &&
 		       pragma_int(l, "SELECT count(*) FROM sqlite_master", &tables) == 0;
 	if (!read_ok && disk_full(l->db))
-		snprintf(err, errsize, "ledger %s: cannot read it: the disk is full", l->path);
+		snprintf(err, errsize, _("ledger %s: cannot read it: the disk is full"), l->path);
 	else if (!read_ok)
-		snprintf(err, errsize, "ledger %s: not a kesu ledger: %s", l->path, sqlite3_errmsg(l->db));
+		snprintf(err, errsize, _("ledger %s: not a kesu ledger: %s"), l->path, sqlite3_errmsg(l->db));
 	int full = !read_ok && disk_full(l->db);
 	sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
 	if (!read_ok)
 		return full ? -ENOSPC : -KESU_EPARSE;
 	if (tables > 0 && app != APPLICATION_ID) {
-		snprintf(err, errsize, "ledger %s: not a kesu ledger (another SQLite database)", l->path);
+		snprintf(err, errsize, _("ledger %s: not a kesu ledger (another SQLite database)"), l->path);
 		return -KESU_EPARSE;
 	}
 	l->notes.schema_version = *version;
 	l->notes.schema_current = (int)NMIGRATIONS;
 	if (*version > (int)NMIGRATIONS) {
-		snprintf(err, errsize, "ledger %s: schema version %d is newer than this kesu (%zu)",
+		snprintf(err, errsize, _("ledger %s: schema version %d is newer than this kesu (%zu)"),
 			 l->path, *version, NMIGRATIONS);
 		return -KESU_EPARSE;
 	}
@@ -151,7 +152,7 @@ static int check_ledger(struct kesu_ledger *l, int *version, char *err, size_t e
 			  strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
 		sqlite3_finalize(st);
 		if (!ok) {
-			snprintf(err, errsize, "ledger %s: the database is damaged (integrity check failed)",
+			snprintf(err, errsize, _("ledger %s: the database is damaged (integrity check failed)"),
 				 l->path);
 			return -KESU_EPARSE;
 		}
@@ -206,7 +207,7 @@ static int tighten(struct kesu_ledger *l, int fd, const char *suffix, char *err,
 		int e = errno;
 		if (e == ENOENT)
 			return 0;
-		snprintf(err, errsize, "ledger %s: %s", path, strerror(e));
+		snprintf(err, errsize, _("ledger %s: %s"), path, strerror(e));
 		return -e;
 	}
 	struct stat sb;
@@ -214,15 +215,15 @@ static int tighten(struct kesu_ledger *l, int fd, const char *suffix, char *err,
 	if (rc == 0 && (sb.st_mode & 077)) {
 		if (fchmod(fd, 0600) < 0) {
 			rc = -errno;
-			snprintf(err, errsize, "ledger %s: mode %04o lets other users read it (it may hold ATA "
-				 "passwords) and it cannot be made 0600: %s", path,
+			snprintf(err, errsize, _("ledger %s: mode %04o lets other users read it (it may hold ATA "
+				 "passwords) and it cannot be made 0600: %s"), path,
 				 (unsigned)(sb.st_mode & 07777), strerror(-rc));
 		} else if (!l->notes.mode_tightened) {
 			l->notes.mode_tightened = true;
 			l->notes.old_mode = sb.st_mode & 07777;
 		}
 	} else if (rc < 0) {
-		snprintf(err, errsize, "ledger %s: %s", path, strerror(-rc));
+		snprintf(err, errsize, _("ledger %s: %s"), path, strerror(-rc));
 	}
 	if (own >= 0)
 		close(own);
@@ -236,7 +237,7 @@ int kesu_ledger_open(const char *path, struct kesu_ledger **out, char *err, size
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		int e = errno;
-		snprintf(err, errsize, "ledger %s: %s", path, strerror(e));
+		snprintf(err, errsize, _("ledger %s: %s"), path, strerror(e));
 		return -e;
 	}
 	struct kesu_ledger *l = calloc(1, sizeof(*l));
@@ -297,9 +298,9 @@ static int open_sqlite_readonly(struct kesu_ledger *l, char *err, size_t errsize
 	struct stat sb;
 	snprintf(wal, sizeof(wal), "%s-wal", l->path);
 	if (stat(wal, &sb) == 0 && sb.st_size > 0) {
-		snprintf(err, errsize, "ledger %s: its -wal file holds recent records that SQLite cannot "
+		snprintf(err, errsize, _("ledger %s: its -wal file holds recent records that SQLite cannot "
 			 "read here without writing its -shm index: copy the ledger with its -wal and "
-			 "-shm files to a writable directory", l->path);
+			 "-shm files to a writable directory"), l->path);
 		return -EROFS;
 	}
 	/* The path goes into a URI: '?', '#' and '%' must be escaped. */
@@ -324,11 +325,11 @@ int kesu_ledger_open_readonly(const char *path, struct kesu_ledger **out, char *
 	struct stat sb;
 	if (stat(path, &sb) < 0) {
 		int e = errno;
-		snprintf(err, errsize, "ledger %s: %s", path, strerror(e));
+		snprintf(err, errsize, _("ledger %s: %s"), path, strerror(e));
 		return -e;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		snprintf(err, errsize, "ledger %s: not a regular file", path);
+		snprintf(err, errsize, _("ledger %s: not a regular file"), path);
 		return -KESU_EPARSE;
 	}
 	struct kesu_ledger *l = calloc(1, sizeof(*l));
@@ -343,7 +344,7 @@ int kesu_ledger_open_readonly(const char *path, struct kesu_ledger **out, char *
 	if (rc == 0)
 		rc = check_ledger(l, &version, err, errsize);
 	if (rc == 0 && version == 0) {
-		snprintf(err, errsize, "ledger %s: holds nothing yet (an empty database)", path);
+		snprintf(err, errsize, _("ledger %s: holds nothing yet (an empty database)"), path);
 		rc = -KESU_EPARSE;
 	}
 	if (rc < 0) {
@@ -430,7 +431,7 @@ static int step_update(struct kesu_ledger *l, sqlite3_stmt *st, const char *job_
 {
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : Kesu_ledger_fail(l, "cannot update the job", err, errsize);
 	if (rc == 0 && sqlite3_changes(l->db) != 1) {
-		snprintf(err, errsize, "ledger %s: no unfinished job %s", l->path, job_id);
+		snprintf(err, errsize, _("ledger %s: no unfinished job %s"), l->path, job_id);
 		rc = -KESU_ENOTFOUND;
 	}
 	sqlite3_finalize(st);

@@ -11,6 +11,7 @@
 #include "kesu/error.h"
 #include "kesu/record.h"
 #include "ledger_internal.h"
+#include "i18n.h"
 
 static const char domain[] = "kesu-ledger-v1";
 
@@ -43,7 +44,7 @@ static int chain_head(struct kesu_ledger *l, uint64_t *seq, uint8_t hash[32], ch
 		*seq = (uint64_t)sqlite3_column_int64(st, 0);
 		const char *hex = (const char *)sqlite3_column_text(st, 1);
 		if (!hex || sodium_hex2bin(hash, 32, hex, strlen(hex), NULL, NULL, NULL) != 0) {
-			snprintf(err, errsize, "ledger %s: the last record's hash is damaged (run kesu ledger verify)",
+			snprintf(err, errsize, _("ledger %s: the last record's hash is damaged (run kesu ledger verify)"),
 				 l->path);
 			rc = -KESU_EVERIFY;
 		}
@@ -69,7 +70,7 @@ static int finish_locked(struct kesu_ledger *l, const char *job_id, const char *
 		Kesu_ledger_chain_hash(prev, seq, record, record_len, hash);
 		rc = kesu_sign_raw(sk, hash, sizeof(hash), sig);
 		if (rc < 0)
-			snprintf(err, errsize, "ledger: cannot sign the record of job %s", job_id);
+			snprintf(err, errsize, _("ledger: cannot sign the record of job %s"), job_id);
 	}
 	sqlite3_stmt *st = NULL;
 	if (rc == 0 &&
@@ -98,7 +99,7 @@ static int finish_locked(struct kesu_ledger *l, const char *job_id, const char *
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = Kesu_ledger_fail(l, "cannot finish the job", err, errsize);
 		else if (sqlite3_changes(l->db) != 1) {
-			snprintf(err, errsize, "ledger %s: no unfinished job %s", l->path, job_id);
+			snprintf(err, errsize, _("ledger %s: no unfinished job %s"), l->path, job_id);
 			rc = -KESU_ENOTFOUND;
 		}
 	}
@@ -122,7 +123,7 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 		       char hash_hex[65], char *err, size_t errsize)
 {
 	if (!Kesu_json_is_canonical(record, record_len)) {
-		snprintf(err, errsize, "ledger: the record of job %s is not canonical JSON", job_id);
+		snprintf(err, errsize, _("ledger: the record of job %s is not canonical JSON"), job_id);
 		return -KESU_EPARSE;
 	}
 	/* IMMEDIATE takes the write lock now, so two kesu processes finishing
@@ -142,7 +143,7 @@ static int append_locked(struct kesu_ledger *l, const char *subject, const char 
 			 char hash_hex[65], char *err, size_t errsize)
 {
 	if (!Kesu_json_is_canonical(record, record_len)) {
-		snprintf(err, errsize, "ledger: the %s record is not canonical JSON", kind);
+		snprintf(err, errsize, _("ledger: the %s record is not canonical JSON"), kind);
 		return -KESU_EPARSE;
 	}
 	int rc = Kesu_ledger_exec(l, "BEGIN IMMEDIATE", err, errsize);
@@ -153,8 +154,8 @@ static int append_locked(struct kesu_ledger *l, const char *subject, const char 
 		uint8_t prev[32];
 		rc = chain_head(l, &now_seq, prev, err, errsize);
 		if (rc == 0 && now_seq != *head_seq) {
-			snprintf(err, errsize, "ledger %s: record %llu was added after the %s was "
-					       "judged on record %llu", l->path,
+			snprintf(err, errsize, _("ledger %s: record %llu was added after the %s was "
+					       "judged on record %llu"), l->path,
 				 (unsigned long long)now_seq, kind, (unsigned long long)*head_seq);
 			rc = -EAGAIN;
 		}
@@ -234,7 +235,7 @@ static int lookup_check(struct kesu_ledger *l, sqlite3_stmt *st, const struct ke
 	json_object_put(doc);
 	if (!problem)
 		return 0;
-	snprintf(err, errsize, "ledger %s: record %llu (job %s) %s", l->path, (unsigned long long)seq,
+	snprintf(err, errsize, _("ledger %s: record %llu (job %s) %s"), l->path, (unsigned long long)seq,
 		 job_id ? job_id : "?", problem);
 	return -KESU_EVERIFY;
 }

@@ -7,6 +7,7 @@
 #include "kesu/error.h"
 #include "kesu/vocabulary.h"
 #include "ledger_internal.h"
+#include "i18n.h"
 
 /* "2026-11-22" as an end bound means the whole day. */
 static void until_bound(const char *until, char *buf, size_t size)
@@ -122,32 +123,32 @@ int kesu_ledger_filter_check(const struct kesu_ledger_filter *f, char *err, size
 	const char *dates[2][2] = {{"since", f->since_utc}, {"until", f->until_utc}};
 	for (int i = 0; i < 2; i++)
 		if (dates[i][1] && *dates[i][1] && !valid_time(dates[i][1])) {
-			snprintf(err, errsize, "%s \"%s\" is not a date: use YYYY-MM-DD or "
-				 "YYYY-MM-DDTHH:MM:SSZ (UTC)", dates[i][0], dates[i][1]);
+			snprintf(err, errsize, _("%s \"%s\" is not a date: use YYYY-MM-DD or "
+				 "YYYY-MM-DDTHH:MM:SSZ (UTC)"), dates[i][0], dates[i][1]);
 			return -KESU_EPARSE;
 		}
 	if (f->since_utc && *f->since_utc && f->until_utc && *f->until_utc) {
 		char until[40];
 		until_bound(f->until_utc, until, sizeof(until));
 		if (strcmp(until, f->since_utc) < 0) {
-			snprintf(err, errsize, "until %s is before since %s", f->until_utc, f->since_utc);
+			snprintf(err, errsize, _("until %s is before since %s"), f->until_utc, f->since_utc);
 			return -KESU_EPARSE;
 		}
 	}
 	if (f->outcome && *f->outcome && !one_of(f->outcome, outcomes)) {
-		snprintf(err, errsize, "outcome \"%s\" is not SUCCESS, ERASED_WITH_EXCEPTIONS, UNVERIFIED, "
-			 "FAILED, INTERRUPTED or ABANDONED", f->outcome);
+		snprintf(err, errsize, _("outcome \"%s\" is not SUCCESS, ERASED_WITH_EXCEPTIONS, UNVERIFIED, "
+			 "FAILED, INTERRUPTED or ABANDONED"), f->outcome);
 		return -KESU_EPARSE;
 	}
 	char words[80];
 	if (f->classification && *f->classification &&
 	    !kesu_vocab_find(KESU_VOCAB_CLASS, f->classification)) {
-		snprintf(err, errsize, "class \"%s\" is not %s", f->classification,
+		snprintf(err, errsize, _("class \"%s\" is not %s"), f->classification,
 			 kesu_vocab_list(KESU_VOCAB_CLASS, words, sizeof(words)));
 		return -KESU_EPARSE;
 	}
 	if (f->purpose && *f->purpose && !kesu_vocab_find(KESU_VOCAB_PURPOSE, f->purpose)) {
-		snprintf(err, errsize, "purpose \"%s\" is not %s", f->purpose,
+		snprintf(err, errsize, _("purpose \"%s\" is not %s"), f->purpose,
 			 kesu_vocab_list(KESU_VOCAB_PURPOSE, words, sizeof(words)));
 		return -KESU_EPARSE;
 	}
@@ -220,17 +221,17 @@ int kesu_ledger_resolve(struct kesu_ledger *l, const char *text, char job_id[KES
 				  lower, ids, 5, &n, err, errsize)) < 0)
 			return rc;
 		if (n > 0) {
-			snprintf(err, errsize, "ledger %s: job %s is unfinished (running or interrupted): it has "
-				 "no record yet; wipe the drive again to resume it", l->path, ids[0]);
+			snprintf(err, errsize, _("ledger %s: job %s is unfinished (running or interrupted): it has "
+				 "no record yet; wipe the drive again to resume it"), l->path, ids[0]);
 			return 0;
 		}
 	}
 	if (n == 0) {
-		snprintf(err, errsize, "ledger %s: no finished record for \"%s\" (give the number list "
-			 "prints, a certificate id, or at least 6 digits of a job id)", l->path, text);
+		snprintf(err, errsize, _("ledger %s: no finished record for \"%s\" (give the number list "
+			 "prints, a certificate id, or at least 6 digits of a job id)"), l->path, text);
 		return 0;
 	}
-	size_t off = (size_t)snprintf(err, errsize, "ledger %s: \"%s\" is the start of %d job ids:", l->path,
+	size_t off = (size_t)snprintf(err, errsize, _("ledger %s: \"%s\" is the start of %d job ids:"), l->path,
 				      text, n);
 	for (int i = 0; i < n && i < 5 && off < errsize; i++)
 		off += (size_t)snprintf(err + off, errsize - off, " %s", ids[i]);

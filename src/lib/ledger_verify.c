@@ -19,6 +19,7 @@
 #include "kesu/error.h"
 #include "kesu/ledger.h"
 #include "ledger_internal.h"
+#include "i18n.h"
 
 #define BATCH 1024
 
@@ -134,14 +135,14 @@ static bool walk_batch(const struct batch *b, uint8_t prev[32], struct kesu_ledg
 		uint64_t expected = r->records + 1;
 		uint8_t stored_prev[32];
 		if (!row->has_seq)
-			snprintf(r->problem, sizeof(r->problem), "finished but has no place in the chain");
+			snprintf(r->problem, sizeof(r->problem), _("finished but has no place in the chain"));
 		else if (row->seq != expected)
-			snprintf(r->problem, sizeof(r->problem), "sequence number %llu where %llu was "
-				 "expected: a record is missing or was inserted",
+			snprintf(r->problem, sizeof(r->problem), _("sequence number %llu where %llu was "
+				 "expected: a record is missing or was inserted"),
 				 (unsigned long long)row->seq, (unsigned long long)expected);
 		else if (!Kesu_ledger_hex32(row->prev_hex, stored_prev) || memcmp(stored_prev, prev, 32) != 0)
-			snprintf(r->problem, sizeof(r->problem), "does not link to the record before it "
-				 "(prev_hash differs): records were removed, inserted or reordered");
+			snprintf(r->problem, sizeof(r->problem), _("does not link to the record before it "
+				 "(prev_hash differs): records were removed, inserted or reordered"));
 		else if (row->problem)
 			snprintf(r->problem, sizeof(r->problem), "%s", row->problem);
 		else {
@@ -203,7 +204,7 @@ int kesu_ledger_verify(struct kesu_ledger *l, const struct kesu_public_key *pk,
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = Kesu_ledger_fail(l, "cannot read", err, errsize);
 	if (rc == -ENOMEM)
-		snprintf(err, errsize, "ledger %s: out of memory while verifying", l->path);
+		snprintf(err, errsize, _("ledger %s: out of memory while verifying"), l->path);
 	sqlite3_finalize(st);
 	free(b);
 	sodium_bin2hex(r->head_hash, sizeof(r->head_hash), prev, 32);

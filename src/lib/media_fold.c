@@ -9,6 +9,7 @@
 #include "json_members.h"
 #include "kesu/error.h"
 #include "media_internal.h"
+#include "i18n.h"
 
 struct folding {
 	struct kesu_media_set *s;
@@ -194,13 +195,13 @@ int kesu_media_fold(struct kesu_media_set *s, uint64_t seq, const char *hash, co
 	struct json_object *doc = json_tokener_parse(record);
 	if (!json_object_is_type(doc, json_type_object)) {
 		json_object_put(doc);
-		snprintf(err, errsize, "ledger record %llu: not a JSON object", (unsigned long long)seq);
+		snprintf(err, errsize, _("ledger record %llu: not a JSON object"), (unsigned long long)seq);
 		return -KESU_EPARSE;
 	}
 	int rc = Kesu_media_fold_doc(s, seq, hash, doc);
 	json_object_put(doc);
 	if (rc < 0)
-		snprintf(err, errsize, "ledger record %llu: %s", (unsigned long long)seq, kesu_strerror(rc));
+		snprintf(err, errsize, _("ledger record %llu: %s"), (unsigned long long)seq, kesu_strerror(rc));
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "kesu/error.h"
 #include "media_internal.h"
 #include "record_internal.h"
+#include "i18n.h"
 
 /* A real calendar date, YYYY-MM-DD, not after today (local). */
 static int check_date(const char *date, time_t now, char *err, size_t errsize)
@@ -20,13 +21,13 @@ static int check_date(const char *date, time_t now, char *err, size_t errsize)
 	char why[KESU_ERRMSG_MAX], today[16];
 	struct tm tm;
 	if (strlen(date) != 10 || kesu_ledger_filter_check(&f, why, sizeof(why)) < 0) {
-		snprintf(err, errsize, "date \"%.40s\" is not a calendar date YYYY-MM-DD", date);
+		snprintf(err, errsize, _("date \"%.40s\" is not a calendar date YYYY-MM-DD"), date);
 		return -1;
 	}
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	if (strcmp(date, today) > 0) {
-		snprintf(err, errsize, "date %s is after today (%s): record a hand-over once it happened",
+		snprintf(err, errsize, _("date %s is after today (%s): record a hand-over once it happened"),
 			 date, today);
 		return -1;
 	}
@@ -55,8 +56,8 @@ static int check_order(const struct kesu_medium *m, const char *date, char *err,
 		return 0;
 	local_day(m->state_event->when_utc, day);
 	if (day[0] && strcmp(date, day) < 0) {
-		snprintf(err, errsize, "date %s is before ledger record %llu (%s, %s): the hand-over "
-			 "comes after it", date, (unsigned long long)m->state_event->seq,
+		snprintf(err, errsize, _("date %s is before ledger record %llu (%s, %s): the hand-over "
+			 "comes after it"), date, (unsigned long long)m->state_event->seq,
 			 m->state_event->kind, day);
 		return -1;
 	}
@@ -69,7 +70,7 @@ static int check_text(const char *what, enum kesu_ctx_field f, const char *value
 	char why[KESU_ERRMSG_MAX];
 	if (!value || !value[0]) {
 		if (required)
-			snprintf(err, errsize, "%s is empty: name it", what);
+			snprintf(err, errsize, _("%s is empty: name it"), what);
 		return required ? -1 : 0;
 	}
 	if (kesu_ctx_field_check(f, value, why, sizeof(why)) < 0)
@@ -104,13 +105,13 @@ enum kesu_handover_refusal kesu_handover_check(const struct kesu_medium *m,
 			 check_order(m, h->date, err, errsize))))
 		return KESU_HANDOVER_BAD_INPUT;
 	if (m->handover) {
-		snprintf(err, errsize, "%s was handed over already: ledger record %llu, %s, %s",
+		snprintf(err, errsize, _("%s was handed over already: ledger record %llu, %s, %s"),
 			 name, (unsigned long long)m->handover->seq, m->handover->when_utc,
 			 m->handover->detail);
 		return KESU_HANDOVER_ALREADY;
 	}
 	if (h->destination == KESU_DEST_DESTROYED && !m->destruction) {
-		snprintf(err, errsize, "%s: no destruction is recorded, so it cannot leave as destroyed",
+		snprintf(err, errsize, _("%s: no destruction is recorded, so it cannot leave as destroyed"),
 			 name);
 		return KESU_HANDOVER_NOT_DESTROYED;
 	}
@@ -120,7 +121,7 @@ enum kesu_handover_refusal kesu_handover_check(const struct kesu_medium *m,
 		if (m->state_event && m->state_event->seq)
 			snprintf(since, sizeof(since), " (ledger record %llu)",
 				 (unsigned long long)m->state_event->seq);
-		snprintf(err, errsize, "%s is %s%s: it may still hold data and cannot leave for %s without a reason",
+		snprintf(err, errsize, _("%s is %s%s: it may still hold data and cannot leave for %s without a reason"),
 			 name, kesu_media_state_name(m->state), since, kesu_destination_name(h->destination));
 		return KESU_HANDOVER_NOT_READY;
 	}

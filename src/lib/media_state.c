@@ -6,6 +6,7 @@
 
 #include "kesu/error.h"
 #include "media_internal.h"
+#include "i18n.h"
 
 static const struct {
 	const char *id, *ja;
@@ -34,7 +35,7 @@ int kesu_media_state_parse(const char *name, enum kesu_media_state *s, char *err
 		if (!strcmp(name, state_names[i].id))
 			return *s = (enum kesu_media_state)i, 0;
 	snprintf(err, errsize,
-		 "unknown state \"%.40s\": pending, erased, exceptions, failed, destroyed or handed-over",
+		 _("unknown state \"%.40s\": pending, erased, exceptions, failed, destroyed or handed-over"),
 		 name);
 	return -KESU_EPARSE;
 }
@@ -76,7 +77,7 @@ int kesu_destination_parse(const char *name, enum kesu_destination *d, char *err
 		if (!strcmp(name, destinations[i].id))
 			return *d = (enum kesu_destination)i, 0;
 	snprintf(err, errsize,
-		 "unknown destination \"%.40s\": lease-return, reuse, recycle, destroyed or vendor", name);
+		 _("unknown destination \"%.40s\": lease-return, reuse, recycle, destroyed or vendor"), name);
 	return -KESU_EPARSE;
 }
 

@@ -9,6 +9,7 @@
 #include "kesu/error.h"
 #include "kesu/method.h"
 #include "utf8.h"
+#include "i18n.h"
 
 struct parser {
 	struct kesu_method *m;
@@ -56,9 +57,9 @@ static int check_text(struct parser *p, const char *line, size_t len)
 		unsigned cp;
 		size_t n = Kesu_utf8_decode(s + i, len - i, &cp);
 		if (!n)
-			return fail(p, "not valid UTF-8 (byte 0x%02x at column %zu)", s[i], i + 1);
+			return fail(p, _("not valid UTF-8 (byte 0x%02x at column %zu)"), s[i], i + 1);
 		if (n == 1 && ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f))
-			return fail(p, "control character 0x%02x at column %zu", s[i], i + 1);
+			return fail(p, _("control character 0x%02x at column %zu"), s[i], i + 1);
 		i += n;
 	}
 	return 0;
@@ -105,10 +106,10 @@ static int parse_hex_pass(struct parser *p, const char *value, struct kesu_pass 
 			s++;
 		size_t toklen = (size_t)(s - start);
 		if (toklen != 2 || hex_digit(start[0]) < 0 || hex_digit(start[1]) < 0)
-			return fail(p, "bad hex byte \"%.*s\" (expected two hex digits such as 00 or ff)",
+			return fail(p, _("bad hex byte \"%.*s\" (expected two hex digits such as 00 or ff)"),
 				    (int)toklen, start);
 		if (n == KESU_PATTERN_MAX)
-			return fail(p, "pattern is longer than %d bytes", KESU_PATTERN_MAX);
+			return fail(p, _("pattern is longer than %d bytes"), KESU_PATTERN_MAX);
 		pass->bytes[n++] = (uint8_t)(hex_digit(start[0]) << 4 | hex_digit(start[1]));
 		while (is_space(*s))
 			s++;
@@ -122,7 +123,7 @@ static int parse_pass(struct parser *p, const char *value)
 {
 	struct kesu_method *m = p->m;
 	if (m->npasses == KESU_METHOD_PASSES_MAX)
-		return fail(p, "more than %d passes", KESU_METHOD_PASSES_MAX);
+		return fail(p, _("more than %d passes"), KESU_METHOD_PASSES_MAX);
 	struct kesu_pass *pass = &m->passes[m->npasses];
 	memset(pass, 0, sizeof(*pass));
 
@@ -134,15 +135,15 @@ static int parse_pass(struct parser *p, const char *value)
 		if (!complement || value[1] == 'R')
 			n = parse_count(value + 1 + complement, KESU_METHOD_RANDOM_MAX);
 		if (!n && complement)
-			return fail(p, "bad complement \"%s\" (expected ~R1 to ~R%d)", value,
+			return fail(p, _("bad complement \"%s\" (expected ~R1 to ~R%d)"), value,
 				    KESU_METHOD_RANDOM_MAX);
 		if (!n)
-			return fail(p, "bad random byte \"%s\" (expected R1 to R%d)", value,
+			return fail(p, _("bad random byte \"%s\" (expected R1 to R%d)"), value,
 				    KESU_METHOD_RANDOM_MAX);
 		if (complement && n > m->nrandom_bytes)
-			return fail(p, "complement ~R%u has no preceding random byte R%u", n, n);
+			return fail(p, _("complement ~R%u has no preceding random byte R%u"), n, n);
 		if (!complement && n > m->nrandom_bytes + 1)
-			return fail(p, "random byte R%u used before R%u", n, m->nrandom_bytes + 1);
+			return fail(p, _("random byte R%u used before R%u"), n, m->nrandom_bytes + 1);
 		pass->type = complement ? KESU_PASS_COMPLEMENT : KESU_PASS_RANDOM_BYTE;
 		pass->random_byte = n;
 		if (n > m->nrandom_bytes)
@@ -152,7 +153,7 @@ static int parse_pass(struct parser *p, const char *value)
 		if (rc)
 			return rc;
 	} else {
-		return fail(p, "unknown pass type \"%s\"", value);
+		return fail(p, _("unknown pass type \"%s\""), value);
 	}
 	m->npasses++;
 	return 0;
@@ -162,7 +163,7 @@ static int copy_text(struct parser *p, enum key key, char *dst, const char *valu
 {
 	size_t len = strlen(value);
 	if (len > KESU_METHOD_TEXT_MAX)
-		return fail(p, "%s is longer than %d bytes", key_names[key], KESU_METHOD_TEXT_MAX);
+		return fail(p, _("%s is longer than %d bytes"), key_names[key], KESU_METHOD_TEXT_MAX);
 	memcpy(dst, value, len + 1);
 	return 0;
 }
@@ -177,14 +178,14 @@ static int set_id(struct parser *p, const char *value)
 {
 	size_t len = strlen(value);
 	if (len > KESU_METHOD_ID_MAX)
-		return fail(p, "id is longer than %d bytes", KESU_METHOD_ID_MAX);
+		return fail(p, _("id is longer than %d bytes"), KESU_METHOD_ID_MAX);
 	for (const char *s = value; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return fail(p, "id \"%s\" may contain only a-z, 0-9 and -", value);
+			return fail(p, _("id \"%s\" may contain only a-z, 0-9 and -"), value);
 	const char *file = base_name(p->name);
 	size_t flen = strlen(file);
 	if (flen != len + 7 || memcmp(file, value, len) != 0 || strcmp(file + len, ".method") != 0)
-		return fail(p, "file name \"%s\" does not match id \"%s\" (expected \"%s.method\")",
+		return fail(p, _("file name \"%s\" does not match id \"%s\" (expected \"%s.method\")"),
 			    file, value, value);
 	memcpy(p->m->id, value, len + 1);
 	p->m->id_line = p->line;
@@ -200,7 +201,7 @@ static int set_key(struct parser *p, enum key key, const char *value)
 	case KEY_VERSION:
 		m->version = parse_count(value, 999999);
 		if (!m->version)
-			return fail(p, "version \"%s\" is not a whole number from 1 to 999999", value);
+			return fail(p, _("version \"%s\" is not a whole number from 1 to 999999"), value);
 		return 0;
 	case KEY_TITLE_EN:
 		return copy_text(p, key, m->title_en, value);
@@ -226,12 +227,12 @@ static int set_key(struct parser *p, enum key key, const char *value)
 		else if (strcmp(value, "destroy") == 0)
 			m->nist = KESU_NIST_DESTROY;
 		else
-			return fail(p, "unknown nist level \"%s\" (expected clear or purge)", value);
+			return fail(p, _("unknown nist level \"%s\" (expected clear or purge)"), value);
 		return 0;
 	case KEY_FIRMWARE:
 		m->firmware = kesu_firmware_command_parse(value);
 		if (m->firmware == KESU_FW_NONE)
-			return fail(p, "unknown firmware command \"%s\" (kesu(8) lists them)", value);
+			return fail(p, _("unknown firmware command \"%s\" (kesu(8) lists them)"), value);
 		m->technique = KESU_TECHNIQUE_FIRMWARE;
 		return 0;
 	case KEY_LEAVES:
@@ -240,7 +241,7 @@ static int set_key(struct parser *p, enum key key, const char *value)
 		else if (strcmp(value, "zero") == 0)
 			m->leaves = KESU_LEAVES_ZERO;
 		else
-			return fail(p, "unknown leaves value \"%s\" (expected changed or zero)", value);
+			return fail(p, _("unknown leaves value \"%s\" (expected changed or zero)"), value);
 		return 0;
 	case KEY_VERIFY:
 		if (strcmp(value, "none") == 0)
@@ -250,19 +251,19 @@ static int set_key(struct parser *p, enum key key, const char *value)
 		else if (strcmp(value, "all") == 0)
 			m->verify = KESU_VERIFY_ALL;
 		else
-			return fail(p, "unknown verify value \"%s\" (expected none, last or all)",
+			return fail(p, _("unknown verify value \"%s\" (expected none, last or all)"),
 				    value);
 		return 0;
 	case KEY_NOTE:
 		if (m->nnotes == KESU_METHOD_NOTES_MAX)
-			return fail(p, "more than %d notes", KESU_METHOD_NOTES_MAX);
+			return fail(p, _("more than %d notes"), KESU_METHOD_NOTES_MAX);
 		return copy_text(p, key, m->notes[m->nnotes++], value);
 	case KEY_PASS:
 		if (!p->pass_line)
 			p->pass_line = p->line;
 		return parse_pass(p, value);
 	default:
-		return fail(p, "internal error: key %d", (int)key);
+		return fail(p, _("internal error: key %d"), (int)key);
 	}
 }
 
@@ -288,12 +289,12 @@ static int parse_line(struct parser *p, char *line)
 		if (strlen(key_names[k]) == keylen && memcmp(key_names[k], line, keylen) == 0)
 			key = (enum key)k;
 	if (key == KEY_UNKNOWN)
-		return fail(p, "unknown key \"%.*s\"", (int)keylen, line);
+		return fail(p, _("unknown key \"%.*s\""), (int)keylen, line);
 	if (!*value)
-		return fail(p, "%s has no value", key_names[key]);
+		return fail(p, _("%s has no value"), key_names[key]);
 	if (key < KEY_NSINGLE) {
 		if (p->key_line[key])
-			return fail(p, "duplicate key \"%s\" (first on line %u)", key_names[key],
+			return fail(p, _("duplicate key \"%s\" (first on line %u)"), key_names[key],
 				    p->key_line[key]);
 		p->key_line[key] = p->line;
 	}
@@ -307,29 +308,29 @@ static int check_technique(struct parser *p)
 	if (m->technique == KESU_TECHNIQUE_OVERWRITE) {
 		if (p->key_line[KEY_LEAVES]) {
 			p->line = p->key_line[KEY_LEAVES];
-			return fail(p, "leaves belongs to firmware methods (no firmware key)");
+			return fail(p, _("leaves belongs to firmware methods (no firmware key)"));
 		}
 		if (m->nist != KESU_NIST_CLEAR) {
 			p->line = p->key_line[KEY_NIST];
-			return fail(p, "nist level \"%s\" is not reached by overwriting: "
-				    "overwrite methods achieve \"clear\"", kesu_nist_level_name(m->nist));
+			return fail(p, _("nist level \"%s\" is not reached by overwriting: "
+				    "overwrite methods achieve \"clear\""), kesu_nist_level_name(m->nist));
 		}
 		if (!m->npasses)
-			return fail(p, "no passes (a method needs at least one \"pass\" line)");
+			return fail(p, _("no passes (a method needs at least one \"pass\" line)"));
 		return 0;
 	}
 	if (m->npasses) {
 		p->line = p->pass_line;
-		return fail(p, "a firmware method has no passes: the drive erases itself");
+		return fail(p, _("a firmware method has no passes: the drive erases itself"));
 	}
 	if (!p->key_line[KEY_LEAVES]) {
 		p->line = p->key_line[KEY_FIRMWARE];
-		return fail(p, "firmware method without \"leaves\" (changed or zero)");
+		return fail(p, _("firmware method without \"leaves\" (changed or zero)"));
 	}
 	if (m->nist == KESU_NIST_DESTROY) {
 		p->line = p->key_line[KEY_NIST];
-		return fail(p, "nist level \"destroy\" is not reached by a command: "
-			    "firmware methods achieve \"clear\" or \"purge\"");
+		return fail(p, _("nist level \"destroy\" is not reached by a command: "
+			    "firmware methods achieve \"clear\" or \"purge\""));
 	}
 	/* One step the job runs like a pass, so results, records and
 	 * certificates list it where the passes go. */
@@ -347,7 +348,7 @@ int kesu_method_parse(const char *text, size_t len, const char *name, struct kes
 		err[0] = '\0';
 	snprintf(m->origin, sizeof(m->origin), "%s", name);
 	if (len > KESU_METHOD_FILE_MAX)
-		return fail(&p, "file is larger than %d bytes", KESU_METHOD_FILE_MAX);
+		return fail(&p, _("file is larger than %d bytes"), KESU_METHOD_FILE_MAX);
 	crypto_hash_sha256(m->sha256, (const unsigned char *)text, len);
 
 	size_t pos = 0;
@@ -361,7 +362,7 @@ int kesu_method_parse(const char *text, size_t len, const char *name, struct kes
 		if (linelen && text[end - 1] == '\r')
 			linelen--; /* CRLF line ends */
 		if (linelen > KESU_METHOD_LINE_MAX)
-			return fail(&p, "line is longer than %d bytes", KESU_METHOD_LINE_MAX);
+			return fail(&p, _("line is longer than %d bytes"), KESU_METHOD_LINE_MAX);
 		int rc = check_text(&p, text + pos, linelen);
 		if (rc)
 			return rc;
@@ -379,7 +380,7 @@ int kesu_method_parse(const char *text, size_t len, const char *name, struct kes
 		p.line--;
 	for (int k = 0; k < KEY_NREQUIRED; k++)
 		if (!p.key_line[k])
-			return fail(&p, "missing required key \"%s\"", key_names[k]);
+			return fail(&p, _("missing required key \"%s\""), key_names[k]);
 	return check_technique(&p);
 }
 

@@ -13,6 +13,7 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "kesu/method.h"
+#include "i18n.h"
 
 struct kesu_method_set {
 	struct kesu_method **methods; /* sorted by id */
@@ -73,10 +74,10 @@ int kesu_method_set_add(struct kesu_method_set *set, const char *text, size_t le
 		const struct kesu_method *old = set->methods[at];
 		if (old->builtin && !builtin)
 			snprintf(err, errsize,
-				 "%s:%u: id \"%s\" is a built-in method; a user method cannot "
-				 "replace it (choose another id)", name, m->id_line, m->id);
+				 _("%s:%u: id \"%s\" is a built-in method; a user method cannot "
+				 "replace it (choose another id)"), name, m->id_line, m->id);
 		else
-			snprintf(err, errsize, "%s:%u: id \"%s\" is already defined by %s", name,
+			snprintf(err, errsize, _("%s:%u: id \"%s\" is already defined by %s"), name,
 				 m->id_line, m->id, old->origin);
 		free(m);
 		return -KESU_EPARSE;

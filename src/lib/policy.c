@@ -6,6 +6,7 @@
 #include "kesu/error.h"
 #include "kesu/job.h"
 #include "kesu/policy.h"
+#include "i18n.h"
 
 static const char *const class_ids[KESU_POLICY_CLASSES] = {"I", "II", "III"};
 
@@ -97,14 +98,14 @@ static enum kesu_policy_refusal check_method(const struct kesu_policy_class *c, 
 	if (c->n_methods && !method_listed(c, id)) {
 		char allowed[KESU_POLICY_METHODS_MAX * (KESU_METHOD_ID_MAX + 2)];
 		list_methods(c, allowed, sizeof(allowed));
-		snprintf(err, errsize, "class %s allows only the methods %s, not \"%s\"", cls,
+		snprintf(err, errsize, _("class %s allows only the methods %s, not \"%s\""), cls,
 			 allowed, id);
 		return KESU_POLICY_METHOD;
 	}
 	enum kesu_nist_level level = job->level ? job->level
 				     : job->method ? job->method->nist : 0;
 	if (c->min_level && level < c->min_level) {
-		snprintf(err, errsize, "class %s requires NIST SP 800-88 %s or better; method \"%s\" reaches %s here",
+		snprintf(err, errsize, _("class %s requires NIST SP 800-88 %s or better; method \"%s\" reaches %s here"),
 			 cls, kesu_nist_level_name(c->min_level), id,
 			 level ? kesu_nist_level_name(level) : "no known level");
 		return KESU_POLICY_LEVEL;
@@ -122,20 +123,20 @@ enum kesu_policy_refusal kesu_policy_check(const struct kesu_policy *p,
 	if (!c) {
 		if (!same_rules(&p->cls[0], &p->cls[1]) || !same_rules(&p->cls[1], &p->cls[2])) {
 			if (cls)
-				snprintf(err, errsize, "class \"%s\" is none of I, II, III", cls);
+				snprintf(err, errsize, _("class \"%s\" is none of I, II, III"), cls);
 			else
-				snprintf(err, errsize, "the media's class is not given, and the policy's rules differ by class");
+				snprintf(err, errsize, _("the media's class is not given, and the policy's rules differ by class"));
 			return KESU_POLICY_NO_CLASS;
 		}
 		c = &p->cls[2];
 		cls = "(any)";
 	}
 	if (c->approval_required && !approved) {
-		snprintf(err, errsize, "class %s requires prior approval", cls);
+		snprintf(err, errsize, _("class %s requires prior approval"), cls);
 		return KESU_POLICY_APPROVAL_REQUIRED;
 	}
 	if (c->witness_required && !job->witness) {
-		snprintf(err, errsize, "class %s requires a witness", cls);
+		snprintf(err, errsize, _("class %s requires a witness"), cls);
 		return KESU_POLICY_WITNESS_REQUIRED;
 	}
 	enum kesu_policy_refusal r = check_method(c, cls, job, err, errsize);
@@ -143,7 +144,7 @@ enum kesu_policy_refusal kesu_policy_check(const struct kesu_policy *p,
 		return r;
 	enum kesu_policy_verify v = job_verify(job);
 	if (v < c->min_verify) {
-		snprintf(err, errsize, "class %s requires %s verification; the job would verify %s", cls,
+		snprintf(err, errsize, _("class %s requires %s verification; the job would verify %s"), cls,
 			 kesu_policy_verify_name(c->min_verify), kesu_policy_verify_name(v));
 		return KESU_POLICY_VERIFY;
 	}
@@ -156,7 +157,7 @@ int kesu_policy_check_methods(const struct kesu_policy *p, const struct kesu_met
 	for (int i = 0; i < KESU_POLICY_CLASSES; i++)
 		for (size_t m = 0; m < p->cls[i].n_methods; m++)
 			if (!kesu_method_set_find(set, p->cls[i].methods[m])) {
-				snprintf(err, errsize, "%s: methods: unknown method \"%s\"",
+				snprintf(err, errsize, _("%s: methods: unknown method \"%s\""),
 					 p->cls[i].from.methods, p->cls[i].methods[m]);
 				return -KESU_EPARSE;
 			}

@@ -11,6 +11,7 @@
 #include "kesu/fileio.h"
 #include "kesu/policy.h"
 #include "ini_lines.h"
+#include "i18n.h"
 
 #define POLICY_FILE_MAX (64u << 10) /* a policy is a page of text */
 #define SECTION_ALL KESU_POLICY_CLASSES /* [all]; 0..2 are the classes */
@@ -72,7 +73,7 @@ static int word(struct parse *ps, enum rule r, const char *value, const char *co
 	char list[128] = "";
 	for (size_t i = 0, n = 0; words[i]; i++)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? (words[i + 1] ? ", " : " or ") : "", words[i]);
-	return fail(ps, "%s: \"%s\" is not %s", rule_names[r], value, list);
+	return fail(ps, _("%s: \"%s\" is not %s"), rule_names[r], value, list);
 }
 
 static bool id_form(const char *id)
@@ -97,13 +98,13 @@ static int parse_methods(struct parse *ps, char *value, struct kesu_policy_class
 			*next++ = '\0';
 		item = Kesu_ini_trim(item, true);
 		if (!id_form(item) || !strcmp(item, "any"))
-			return fail(ps, "methods: \"%s\" is not a method id (a-z, 0-9 and -, at most %d bytes; \"any\" stands alone)",
+			return fail(ps, _("methods: \"%s\" is not a method id (a-z, 0-9 and -, at most %d bytes; \"any\" stands alone)"),
 				    item, KESU_METHOD_ID_MAX);
 		for (size_t i = 0; i < v->n_methods; i++)
 			if (!strcmp(v->methods[i], item))
-				return fail(ps, "methods: \"%s\" is listed twice", item);
+				return fail(ps, _("methods: \"%s\" is listed twice"), item);
 		if (v->n_methods == KESU_POLICY_METHODS_MAX)
-			return fail(ps, "methods: more than %d methods", KESU_POLICY_METHODS_MAX);
+			return fail(ps, _("methods: more than %d methods"), KESU_POLICY_METHODS_MAX);
 		memcpy(v->methods[v->n_methods++], item, strlen(item) + 1);
 	}
 	return 0;
@@ -169,10 +170,10 @@ static int set_rule(struct parse *ps, enum rule r, char *value)
 {
 	int s = ps->section;
 	if (s < 0)
-		return fail(ps, "%s: outside a section; put it under [class I], [class II], [class III] or [all]",
+		return fail(ps, _("%s: outside a section; put it under [class I], [class II], [class III] or [all]"),
 			    rule_names[r]);
 	if (ps->seen[s][r])
-		return fail(ps, "duplicate key \"%s\" in [%s], first at line %u", rule_names[r],
+		return fail(ps, _("duplicate key \"%s\" in [%s], first at line %u"), rule_names[r],
 			    section_names[s], ps->seen[s][r]);
 	ps->seen[s][r] = ps->lineno;
 	struct kesu_policy_class v = {0};
@@ -191,19 +192,19 @@ static int set_section(struct parse *ps, char *s)
 {
 	size_t n = strlen(s);
 	if (s[n - 1] != ']')
-		return fail(ps, "a section header must end with \"]\"");
+		return fail(ps, _("a section header must end with \"]\""));
 	s[n - 1] = '\0';
 	char *name = Kesu_ini_trim(s + 1, true);
 	for (int i = 0; i < NSECTIONS; i++)
 		if (!strcmp(name, section_names[i])) {
 			if (ps->section_line[i])
-				return fail(ps, "duplicate section [%s], first at line %u", name,
+				return fail(ps, _("duplicate section [%s], first at line %u"), name,
 					    ps->section_line[i]);
 			ps->section_line[i] = ps->lineno;
 			ps->section = i;
 			return 0;
 		}
-	return fail(ps, "unknown section [%s] (one of [class I], [class II], [class III], [all])", name);
+	return fail(ps, _("unknown section [%s] (one of [class I], [class II], [class III], [all])"), name);
 }
 
 /* trust = PATH: relative to the policy file's directory, as a config
@@ -211,17 +212,17 @@ static int set_section(struct parse *ps, char *s)
 static int set_trust(struct parse *ps, const char *value)
 {
 	if (ps->section >= 0)
-		return fail(ps, "trust: belongs before the first section");
+		return fail(ps, _("trust: belongs before the first section"));
 	if (ps->trust_line)
-		return fail(ps, "duplicate key \"trust\", first at line %u", ps->trust_line);
+		return fail(ps, _("duplicate key \"trust\", first at line %u"), ps->trust_line);
 	ps->trust_line = ps->lineno;
 	if (!*value)
-		return fail(ps, "trust: is empty");
+		return fail(ps, _("trust: is empty"));
 	const char *slash = strrchr(ps->path, '/');
 	int dir_len = value[0] == '/' || !slash ? 0 : (int)(slash - ps->path + 1);
 	int n = snprintf(ps->p->trust, sizeof(ps->p->trust), "%.*s%s", dir_len, ps->path, value);
 	if (n < 0 || (size_t)n >= sizeof(ps->p->trust))
-		return fail(ps, "trust: the path is too long");
+		return fail(ps, _("trust: the path is too long"));
 	snprintf(ps->p->trust_from, sizeof(ps->p->trust_from), "%s:%u", ps->path, ps->lineno);
 	return 0;
 }
@@ -232,14 +233,14 @@ static int set_key(struct parse *ps, char *key, char *value)
 		return set_trust(ps, value);
 	if (!strcmp(key, "name")) {
 		if (ps->section >= 0)
-			return fail(ps, "name: belongs before the first section");
+			return fail(ps, _("name: belongs before the first section"));
 		if (ps->name_line)
-			return fail(ps, "duplicate key \"name\", first at line %u", ps->name_line);
+			return fail(ps, _("duplicate key \"name\", first at line %u"), ps->name_line);
 		ps->name_line = ps->lineno;
 		if (!*value)
-			return fail(ps, "name: is empty");
+			return fail(ps, _("name: is empty"));
 		if (strlen(value) >= sizeof(ps->p->name))
-			return fail(ps, "name: is %zu bytes long; at most %zu fit", strlen(value),
+			return fail(ps, _("name: is %zu bytes long; at most %zu fit"), strlen(value),
 				    sizeof(ps->p->name) - 1);
 		memcpy(ps->p->name, value, strlen(value) + 1);
 		return 0;
@@ -247,7 +248,7 @@ static int set_key(struct parse *ps, char *key, char *value)
 	for (int r = 0; r < NRULES; r++)
 		if (!strcmp(key, rule_names[r]))
 			return set_rule(ps, (enum rule)r, value);
-	return fail(ps, "unknown key \"%s\" (name, trust, approval, witness, methods, min_level, min_verify, on_failure)",
+	return fail(ps, _("unknown key \"%s\" (name, trust, approval, witness, methods, min_level, min_verify, on_failure)"),
 		    key);
 }
 
@@ -261,7 +262,7 @@ static int parse_line(void *ctx, unsigned lineno, char *s)
 		return set_section(ps, s);
 	char *eq = strchr(s, '=');
 	if (!eq)
-		return fail(ps, "expected \"key = value\" or \"[section]\"");
+		return fail(ps, _("expected \"key = value\" or \"[section]\""));
 	*eq = '\0';
 	return set_key(ps, Kesu_ini_trim(s, true), Kesu_ini_trim(eq + 1, true));
 }
@@ -272,7 +273,7 @@ int kesu_policy_load(const char *path, struct kesu_policy *p, char *err, size_t 
 	size_t len = 0;
 	err[0] = '\0';
 	if (strlen(path) >= sizeof(p->path)) {
-		snprintf(err, errsize, "policy file name is too long");
+		snprintf(err, errsize, _("policy file name is too long"));
 		return -ENAMETOOLONG;
 	}
 	int rc = kesu_file_read_bounded(path, POLICY_FILE_MAX, 0, &text, &len, err, errsize);

@@ -14,26 +14,27 @@
 #include "media_internal.h"
 #include "register_internal.h"
 #include "utf8.h"
+#include "i18n.h"
 
 static int check_query(const struct kesu_register_query *q, long *since, long *until, char *err,
 		       size_t errsize)
 {
 	char list[64];
 	if (!Kesu_reg_days(q->since, since))
-		return snprintf(err, errsize, "since \"%.40s\": not a date (YYYY-MM-DD)",
+		return snprintf(err, errsize, _("since \"%.40s\": not a date (YYYY-MM-DD)"),
 				q->since ? q->since : ""), -KESU_EPARSE;
 	if (!Kesu_reg_days(q->until, until))
-		return snprintf(err, errsize, "until \"%.40s\": not a date (YYYY-MM-DD)",
+		return snprintf(err, errsize, _("until \"%.40s\": not a date (YYYY-MM-DD)"),
 				q->until ? q->until : ""), -KESU_EPARSE;
 	if (*until < *since)
-		return snprintf(err, errsize, "until %s is before since %s", q->until, q->since),
+		return snprintf(err, errsize, _("until %s is before since %s"), q->until, q->since),
 		       -KESU_EPARSE;
 	if (q->classification && *q->classification &&
 	    !kesu_vocab_find(KESU_VOCAB_CLASS, q->classification))
-		return snprintf(err, errsize, "class \"%.40s\": not %s", q->classification,
+		return snprintf(err, errsize, _("class \"%.40s\": not %s"), q->classification,
 				kesu_vocab_list(KESU_VOCAB_CLASS, list, sizeof(list))), -KESU_EPARSE;
 	if (q->purpose && *q->purpose && !kesu_vocab_find(KESU_VOCAB_PURPOSE, q->purpose))
-		return snprintf(err, errsize, "purpose \"%.40s\": not %s", q->purpose,
+		return snprintf(err, errsize, _("purpose \"%.40s\": not %s"), q->purpose,
 				kesu_vocab_list(KESU_VOCAB_PURPOSE, list, sizeof(list))), -KESU_EPARSE;
 	return 0;
 }
@@ -67,7 +68,7 @@ static int take_row(const struct kesu_ledger_row *row, void *ctx)
 	struct json_object *doc = json_tokener_parse(row->record);
 	if (!json_object_is_type(doc, json_type_object)) {
 		json_object_put(doc);
-		snprintf(p->err, p->errsize, "ledger record %llu: not a JSON object",
+		snprintf(p->err, p->errsize, _("ledger record %llu: not a JSON object"),
 			 (unsigned long long)row->seq);
 		return -KESU_EPARSE;
 	}
@@ -78,7 +79,7 @@ static int take_row(const struct kesu_ledger_row *row, void *ctx)
 	p->last_seq = row->seq;
 	snprintf(p->last_hash, sizeof(p->last_hash), "%s", row->hash ? row->hash : "");
 	if (rc < 0)
-		snprintf(p->err, p->errsize, "ledger record %llu: %s", (unsigned long long)row->seq,
+		snprintf(p->err, p->errsize, _("ledger record %llu: %s"), (unsigned long long)row->seq,
 			 rc == -KESU_EPARSE ? "a field is not valid UTF-8" : kesu_strerror(rc));
 	return rc;
 }
@@ -181,7 +182,7 @@ static int build(struct kesu_ledger *l, struct Kesu_reg_build *b, char *err, siz
 		return rc;
 	if ((rc = verify_result(b, &v, &p, err, errsize)) < 0 || (rc = Kesu_reg_judge(b)) < 0 ||
 	    (rc = Kesu_reg_summarise(b)) < 0)
-		return rc == -ENOMEM ? (snprintf(err, errsize, "register: out of memory"), rc) : rc;
+		return rc == -ENOMEM ? (snprintf(err, errsize, _("register: out of memory")), rc) : rc;
 	Kesu_reg_anomaly_sort(b->r);
 	return 0;
 }
@@ -202,7 +203,7 @@ int kesu_register_build(struct kesu_ledger *l, const struct kesu_register_query 
 	if (!r || !b.media || !(r->pool = b.pool = Kesu_reg_pool_new())) {
 		kesu_media_set_free(b.media);
 		kesu_register_free(r);
-		return snprintf(err, errsize, "register: out of memory"), -ENOMEM;
+		return snprintf(err, errsize, _("register: out of memory")), -ENOMEM;
 	}
 	snprintf(r->since, sizeof(r->since), "%s", q->since);
 	snprintf(r->until, sizeof(r->until), "%s", q->until);

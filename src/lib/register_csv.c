@@ -9,6 +9,7 @@
 #include "kesu/csv.h"
 #include "kesu/fileio.h"
 #include "register_internal.h"
+#include "i18n.h"
 
 static const char *const columns[][2] = {
 	{"seq", "記録番号"}, {"kind", "種別"}, {"when_local", "日時"}, {"asset", "資産番号"},
@@ -116,7 +117,7 @@ int kesu_register_write_csv(const struct kesu_register *r, bool keys, const char
 	size_t len = 0;
 	int rc = kesu_register_csv(r, keys, &text, &len);
 	if (rc < 0)
-		return snprintf(err, errsize, "%s: out of memory", path), rc;
+		return snprintf(err, errsize, _("%s: out of memory"), path), rc;
 	rc = kesu_file_write_atomic(path, text, len, 0640, 0, err, errsize);
 	free(text);
 	return rc;

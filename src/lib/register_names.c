@@ -7,6 +7,7 @@
 
 #include "kesu/error.h"
 #include "register_internal.h"
+#include "i18n.h"
 
 static const char *const anomaly_names[KESU_ANOM_KINDS][2] = {
 	[KESU_ANOM_LEDGER] = {"記録台帳の検証", "ledger verification"},
@@ -137,7 +138,7 @@ int kesu_register_month(const char *month, char since[11], char until[11], char 
 	long days;
 	snprintf(first, sizeof(first), "%.7s-01", month ? month : "");
 	if (!month || strlen(month) != 7 || !Kesu_reg_days(first, &days)) {
-		snprintf(err, errsize, "month \"%.40s\": not a month (YYYY-MM)", month ? month : "");
+		snprintf(err, errsize, _("month \"%.40s\": not a month (YYYY-MM)"), month ? month : "");
 		return -KESU_EPARSE;
 	}
 	long y = atol(first);

@@ -10,6 +10,7 @@
 #include "kesu/error.h"
 #include "kesu/key.h"
 #include "signify_text.h"
+#include "i18n.h"
 
 /* signify's struct sig. */
 struct sig_file {
@@ -71,23 +72,23 @@ int kesu_verify_detached(const struct kesu_public_key *pk, const void *msg, size
 	int rc = Kesu_signify_parse(sig_text, sig_len, &f, sizeof(f), &used, why, sizeof(why));
 	if (rc == 0 && used != sig_len) {
 		rc = -KESU_EPARSE;
-		snprintf(why, sizeof(why), "unexpected data after the signature");
+		snprintf(why, sizeof(why), _("unexpected data after the signature"));
 	}
 	if (rc < 0) {
-		snprintf(err, errsize, "not a signify signature: %s", why);
+		snprintf(err, errsize, _("not a signify signature: %s"), why);
 		return rc;
 	}
 	if (memcmp(f.keynum, pk->keynum, sizeof(f.keynum)) != 0) {
 		char got[KESU_KEYNUM_HEX_SIZE], want[KESU_KEYNUM_HEX_SIZE];
 		kesu_key_keynum_hex(f.keynum, got, sizeof(got));
 		kesu_key_keynum_hex(pk->keynum, want, sizeof(want));
-		snprintf(err, errsize, "signed by another key (key number %s, expected %s)", got,
+		snprintf(err, errsize, _("signed by another key (key number %s, expected %s)"), got,
 			 want);
 		return -KESU_EVERIFY;
 	}
 	rc = kesu_verify_raw(pk, msg, len, f.sig);
 	if (rc == -KESU_EVERIFY)
-		snprintf(err, errsize, "signature does not match: the data was changed");
+		snprintf(err, errsize, _("signature does not match: the data was changed"));
 	else if (rc < 0)
 		snprintf(err, errsize, "%s", kesu_strerror(rc));
 	return rc;

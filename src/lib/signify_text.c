@@ -10,6 +10,7 @@
 #include "kesu/error.h"
 #include "kesu/key.h"
 #include "signify_text.h"
+#include "i18n.h"
 
 #define HDR_LEN (sizeof(KESU_COMMENT_HDR) - 1)
 #define B64_VARIANT sodium_base64_VARIANT_ORIGINAL
@@ -46,29 +47,29 @@ int Kesu_signify_parse(const char *text, size_t len, void *bin, size_t binlen, s
 		       char *why, size_t whysize)
 {
 	if (len < HDR_LEN || memcmp(text, KESU_COMMENT_HDR, HDR_LEN) != 0) {
-		snprintf(why, whysize, "the first line does not start with \"%s\"",
+		snprintf(why, whysize, _("the first line does not start with \"%s\""),
 			 KESU_COMMENT_HDR);
 		return -KESU_EPARSE;
 	}
 	const char *nl = memchr(text, '\n', len);
 	if (!nl) {
-		snprintf(why, whysize, "no line after the comment");
+		snprintf(why, whysize, _("no line after the comment"));
 		return -KESU_EPARSE;
 	}
 	if ((size_t)(nl - text) - HDR_LEN >= 1024) {
-		snprintf(why, whysize, "the comment is too long");
+		snprintf(why, whysize, _("the comment is too long"));
 		return -KESU_EPARSE;
 	}
 	const char *b64 = nl + 1;
 	const char *end = memchr(b64, '\n', len - (size_t)(b64 - text));
 	if (!end) {
-		snprintf(why, whysize, "no newline after the base64 line");
+		snprintf(why, whysize, _("no newline after the base64 line"));
 		return -KESU_EPARSE;
 	}
 	size_t b64len = (size_t)(end - b64);
 	size_t want = sodium_base64_ENCODED_LEN(binlen, B64_VARIANT) - 1;
 	if (b64len != want) {
-		snprintf(why, whysize, "the base64 line has %zu characters, expected %zu", b64len,
+		snprintf(why, whysize, _("the base64 line has %zu characters, expected %zu"), b64len,
 			 want);
 		return -KESU_EPARSE;
 	}
@@ -77,12 +78,12 @@ int Kesu_signify_parse(const char *text, size_t len, void *bin, size_t binlen, s
 	if (sodium_base642bin(bin, binlen, b64, b64len, NULL, &got, &stop, B64_VARIANT) != 0 ||
 	    stop != end || got != binlen) {
 		sodium_memzero(bin, binlen);
-		snprintf(why, whysize, "invalid base64");
+		snprintf(why, whysize, _("invalid base64"));
 		return -KESU_EPARSE;
 	}
 	if (memcmp(bin, KESU_PKALG, 2) != 0) {
 		sodium_memzero(bin, binlen);
-		snprintf(why, whysize, "unsupported algorithm (not \"Ed\", Ed25519)");
+		snprintf(why, whysize, _("unsupported algorithm (not \"Ed\", Ed25519)"));
 		return -KESU_EPARSE;
 	}
 	if (consumed)

@@ -14,6 +14,7 @@
 #include "kesu/trust.h"
 #include "signify_text.h"
 #include "trust_internal.h"
+#include "i18n.h"
 
 static const struct {
 	enum kesu_role role;
@@ -64,18 +65,18 @@ int kesu_trust_name_check(const char *name, char *why, size_t whysize)
 {
 	size_t n = name ? strlen(name) : 0;
 	if (n == 0)
-		return snprintf(why, whysize, "the name is empty"), -KESU_EPARSE;
+		return snprintf(why, whysize, _("the name is empty")), -KESU_EPARSE;
 	if (n > KESU_TRUST_NAME_MAX)
-		return snprintf(why, whysize, "the name is longer than %d bytes",
+		return snprintf(why, whysize, _("the name is longer than %d bytes"),
 				KESU_TRUST_NAME_MAX),
 		       -KESU_EPARSE;
 	char what[KESU_ERRMSG_MAX];
 	if (kesu_text_check(name, n, what, sizeof(what)) < 0)
-		return snprintf(why, whysize, "the name %s", what), -KESU_EPARSE;
+		return snprintf(why, whysize, _("the name %s"), what), -KESU_EPARSE;
 	/* The same person must not be two names that look alike. */
 	if (name[0] == ' ' || name[n - 1] == ' ' || !strncmp(name, "\u3000", 3) ||
 	    (n >= 3 && !strcmp(name + n - 3, "\u3000")))
-		return snprintf(why, whysize, "the name has white space at one end"), -KESU_EPARSE;
+		return snprintf(why, whysize, _("the name has white space at one end")), -KESU_EPARSE;
 	return 0;
 }
 
@@ -89,14 +90,14 @@ int Kesu_trust_push(struct kesu_trust *t, const struct kesu_trust_entry *e, char
 		bool same_num = !memcmp(o->key.keynum, e->key.keynum, KESU_KEYNUM_BYTES);
 		bool same_pk = !memcmp(o->key.pk, e->key.pk, KESU_PUBKEY_BYTES);
 		if (same_num && same_pk && o->role == e->role)
-			return snprintf(why, whysize, "key %s (%s) is already a trusted %s, as %s",
+			return snprintf(why, whysize, _("key %s (%s) is already a trusted %s, as %s"),
 					num, e->fingerprint, kesu_role_id(e->role), o->name),
 			       -EEXIST;
 		if (same_num != same_pk)
 			/* A signature names its key by number only. */
 			return snprintf(why, whysize,
-					"key %s (%s) shares its key number or its public key "
-					"with %s's key",
+					_("key %s (%s) shares its key number or its public key "
+					"with %s's key"),
 					num, e->fingerprint, o->name),
 			       -KESU_EPARSE;
 	}
@@ -149,13 +150,13 @@ int kesu_trust_add_commented(struct kesu_trust *trust, enum kesu_role role, cons
 	struct kesu_trust_entry e = {.role = role, .key = *key};
 	char why[KESU_ERRMSG_MAX];
 	if (!kesu_role_id(role))
-		return snprintf(err, errsize, "unknown role %d", (int)role), -KESU_EPARSE;
+		return snprintf(err, errsize, _("unknown role %d"), (int)role), -KESU_EPARSE;
 	if (kesu_trust_name_check(name, why, sizeof(why)) < 0)
 		return snprintf(err, errsize, "%s", why), -KESU_EPARSE;
 	comment = comment ? comment : "";
 	if (strlen(comment) > KESU_COMMENT_MAX ||
 	    kesu_text_check(comment, strlen(comment), why, sizeof(why)) < 0)
-		return snprintf(err, errsize, "the key's comment is not one line of text"),
+		return snprintf(err, errsize, _("the key's comment is not one line of text")),
 		       -KESU_EPARSE;
 	snprintf(e.name, sizeof(e.name), "%s", name);
 	snprintf(e.comment, sizeof(e.comment), "%s", comment);
@@ -190,7 +191,7 @@ int kesu_trust_remove(struct kesu_trust *trust, enum kesu_role role, const char 
 	}
 	trust->n = kept;
 	if (gone == 0) {
-		snprintf(err, errsize, "no trusted %s is \"%s\" (by fingerprint, key number or name)",
+		snprintf(err, errsize, _("no trusted %s is \"%s\" (by fingerprint, key number or name)"),
 			 role ? kesu_role_id(role) : "key", who);
 		return -KESU_ENOTFOUND;
 	}
@@ -230,21 +231,21 @@ int kesu_trust_verify(const struct kesu_trust *trust, enum kesu_role role, const
 	*who = NULL;
 	int rc = Kesu_signify_parse(sig_text, sig_len, &s, sizeof(s), NULL, why, sizeof(why));
 	if (rc < 0)
-		return snprintf(err, errsize, "not a signify signature: %s", why), rc;
+		return snprintf(err, errsize, _("not a signify signature: %s"), why), rc;
 	kesu_key_keynum_hex(s.keynum, num, sizeof(num));
 	const struct kesu_trust_entry *e = by_keynum(trust, role, s.keynum);
 	if (!e)
-		return snprintf(err, errsize, "signed by key %s, which is not a trusted %s", num,
+		return snprintf(err, errsize, _("signed by key %s, which is not a trusted %s"), num,
 				kesu_role_id(role)),
 		       -KESU_EVERIFY;
 	if (e->role != role)
 		return snprintf(err, errsize,
-				"signed by key %s (%s), a trusted %s but not a trusted %s", num,
+				_("signed by key %s (%s), a trusted %s but not a trusted %s"), num,
 				e->name, kesu_role_id(e->role), kesu_role_id(role)),
 		       -KESU_EVERIFY;
 	rc = kesu_verify_detached(&e->key, msg, len, sig_text, sig_len, why, sizeof(why));
 	if (rc < 0)
-		return snprintf(err, errsize, "%s (key %s, %s)", why, num, e->name), rc;
+		return snprintf(err, errsize, _("%s (key %s, %s)"), why, num, e->name), rc;
 	*who = e;
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "kesu/x509.h"
 #include "trust_internal.h"
 #include "x509_internal.h"
+#include "i18n.h"
 
 static const char *const cert_roles[] = {"approver",   "witness",      "validator",
 					 "contractor", "organisation", "station"};
@@ -44,7 +45,7 @@ int Kesu_trust_cert_push(struct kesu_trust *t, const struct kesu_trust_cert *c, 
 	for (size_t i = 0; i < t->ncerts; i++)
 		if (!strcmp(t->certs[i].sha256, c->sha256) && !strcmp(t->certs[i].role, c->role))
 			return snprintf(why, whysize,
-					"certificate %.16s... is already a trusted %s, as %s",
+					_("certificate %.16s... is already a trusted %s, as %s"),
 					c->sha256, c->role, t->certs[i].name),
 			       -EEXIST;
 	if (t->ncerts == t->certs_cap) {
@@ -71,10 +72,10 @@ static int read_cert(const char *path, struct kesu_trust_cert *c, int *count, ch
 	rc = Kesu_x509_pem_one(data, len, c->pem, sizeof(c->pem), c->sha256, count);
 	free(data);
 	if (rc == -KESU_EPARSE)
-		snprintf(err, errsize, "%s: not a certificate (PEM or DER X.509)", path);
+		snprintf(err, errsize, _("%s: not a certificate (PEM or DER X.509)"), path);
 	else if (rc == -ENOSPC)
-		rc = -KESU_EPARSE, snprintf(err, errsize, "%s: the certificate is larger than %d "
-						  "bytes", path, KESU_TRUST_PEM_MAX - 1);
+		rc = -KESU_EPARSE, snprintf(err, errsize, _("%s: the certificate is larger than %d "
+						  "bytes"), path, KESU_TRUST_PEM_MAX - 1);
 	else if (rc < 0)
 		snprintf(err, errsize, "%s: %s", path, strerror(-rc));
 	return rc;
@@ -86,7 +87,7 @@ int kesu_trust_add_cert(struct kesu_trust *trust, const char *role, const char *
 	char why[KESU_ERRMSG_MAX];
 	int count = 0;
 	if (kesu_trust_cert_role_check(role) < 0)
-		return snprintf(err, errsize, "unknown role \"%s\" for a certificate",
+		return snprintf(err, errsize, _("unknown role \"%s\" for a certificate"),
 				role ? role : ""),
 		       -KESU_EPARSE;
 	if (kesu_trust_name_check(name, why, sizeof(why)) < 0)
@@ -138,7 +139,7 @@ int kesu_trust_remove_cert(struct kesu_trust *trust, const char *role, const cha
 		*count = gone;
 	if (gone == 0)
 		return snprintf(err, errsize,
-				"no trusted %s certificate is \"%s\" (by name or SHA-256)",
+				_("no trusted %s certificate is \"%s\" (by name or SHA-256)"),
 				role ? role : "", who),
 		       -KESU_ENOTFOUND;
 	return 0;

@@ -14,6 +14,7 @@
 #include "kesu/trust.h"
 #include "trust_internal.h"
 #include "x509_internal.h"
+#include "i18n.h"
 
 static const char *const members[] = {"added_utc", "name", "pem", "role", "sha256", NULL};
 
@@ -33,7 +34,7 @@ __attribute__((format(printf, 2, 3))) static int bad(const struct cert_reader *r
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	snprintf(r->err, r->errsize, "%s: certificate %zu: %s", r->path, r->i + 1, why);
+	snprintf(r->err, r->errsize, _("%s: certificate %zu: %s"), r->path, r->i + 1, why);
 	return -KESU_EPARSE;
 }
 
@@ -47,13 +48,13 @@ static int read_pem(const struct cert_reader *r, const char *pem, const char *sh
 	if (rc == -ENOMEM)
 		return bad(r, "%s", strerror(ENOMEM)), -ENOMEM;
 	if (rc < 0)
-		return bad(r, "pem is not a certificate");
+		return bad(r, _("pem is not a certificate"));
 	if (count != 1)
-		return bad(r, "pem holds %d certificates, not one", count);
+		return bad(r, _("pem holds %d certificates, not one"), count);
 	if (strcmp(c->pem, pem) != 0)
-		return bad(r, "pem is not in the form kesu writes (edited by hand?)");
+		return bad(r, _("pem is not in the form kesu writes (edited by hand?)"));
 	if (strcmp(c->sha256, sha256) != 0)
-		return bad(r, "sha256 is not the certificate's (%s)", c->sha256);
+		return bad(r, _("sha256 is not the certificate's (%s)"), c->sha256);
 	return 0;
 }
 
@@ -65,15 +66,15 @@ static int read_entry(const struct cert_reader *r, struct json_object *o, struct
 		return bad(r, "%s", why);
 	for (size_t m = 0; members[m]; m++)
 		if (!Kesu_json_string(o, members[m]))
-			return bad(r, "\"%s\" is not a string", members[m]);
+			return bad(r, _("\"%s\" is not a string"), members[m]);
 	const char *role = Kesu_json_string(o, "role"), *name = Kesu_json_string(o, "name");
 	const char *added = Kesu_json_string(o, "added_utc");
 	if (kesu_trust_cert_role_check(role) < 0)
-		return bad(r, "unknown role \"%.20s\"", role);
+		return bad(r, _("unknown role \"%.20s\""), role);
 	if (kesu_trust_name_check(name, why, sizeof(why)) < 0)
 		return bad(r, "%s", why);
 	if (!Kesu_utc_form_valid(added))
-		return bad(r, "added_utc is not a UTC time like 2026-11-22T04:30:12Z");
+		return bad(r, _("added_utc is not a UTC time like 2026-11-22T04:30:12Z"));
 	int rc = read_pem(r, Kesu_json_string(o, "pem"), Kesu_json_string(o, "sha256"), c);
 	if (rc < 0)
 		return rc;
@@ -91,7 +92,7 @@ int Kesu_trust_certs_read(struct kesu_trust *t, const char *path, struct json_ob
 {
 	struct cert_reader r = {path, 0, err, errsize};
 	if (!json_object_is_type(arr, json_type_array))
-		return snprintf(err, errsize, "%s: \"certificates\" is not a list", path),
+		return snprintf(err, errsize, _("%s: \"certificates\" is not a list"), path),
 		       -KESU_EPARSE;
 	struct kesu_trust_cert *c = malloc(sizeof(*c));
 	int rc = c ? 0 : -ENOMEM;

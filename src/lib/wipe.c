@@ -16,6 +16,7 @@
 #include "kesu/firmware.h"
 #include "kesu/job_state.h"
 #include "kesu/wipe.h"
+#include "i18n.h"
 
 struct kesu_wipe {
 	struct kesu_station *st;
@@ -73,8 +74,8 @@ int kesu_wipe_abandon(struct kesu_station *st, const struct kesu_ledger_open_job
 	size_t len;
 	char *record = kesu_record_build_abandoned(&job, dev, &st->ctx, reason, time(NULL), &len);
 	if (!record) {
-		snprintf(err, errsize, "ledger: the unfinished job %s has a damaged plan or state: it "
-			 "cannot be closed", open->job_id);
+		snprintf(err, errsize, _("ledger: the unfinished job %s has a damaged plan or state: it "
+			 "cannot be closed"), open->job_id);
 		return -KESU_EPARSE;
 	}
 	char hash[65];
@@ -94,12 +95,12 @@ static int take_over(struct kesu_wipe *w, struct kesu_ledger_open_job *open,
 	int rc = kesu_job_plan_parse(open->plan_json, w->method, &w->plan, opts, found->other_method,
 				     sizeof(found->other_method));
 	if (rc == 1) {
-		snprintf(err, errsize, "%s: an unfinished %s job (%s) is in the ledger for this drive",
+		snprintf(err, errsize, _("%s: an unfinished %s job (%s) is in the ledger for this drive"),
 			 w->dev.path, found->other_method, open->job_id);
 		return -EEXIST;
 	}
 	if (rc < 0) {
-		snprintf(err, errsize, "%s: the unfinished job %s in the ledger has a damaged plan",
+		snprintf(err, errsize, _("%s: the unfinished job %s in the ledger has a damaged plan"),
 			 w->dev.path, open->job_id);
 		return -KESU_EPARSE;
 	}
@@ -191,7 +192,7 @@ int kesu_wipe_start(struct kesu_wipe *w, int fd, struct kesu_job_options *opts,
 		w->ata_password = sodium_init() < 0 ? NULL : sodium_malloc(KESU_ATA_TEMP_PASSWORD_LEN + 1);
 		if (!w->ata_password) {
 			close(fd);
-			snprintf(err, errsize, "%s: cannot allocate protected memory for the password", w->dev.path);
+			snprintf(err, errsize, _("%s: cannot allocate protected memory for the password"), w->dev.path);
 			return -ENOMEM;
 		}
 		kesu_ata_temp_password(w->ata_password);
@@ -210,14 +211,14 @@ int kesu_wipe_start(struct kesu_wipe *w, int fd, struct kesu_job_options *opts,
 		return 0;
 	rc = kesu_job_prove_resume(w->job, proof);
 	if (rc == -KESU_EVERIFY) {
-		snprintf(err, errsize, "%s: this drive does not hold what job %s wrote (%u of %u sampled "
-			 "blocks differ, %u unreadable; first at byte %llu): another disk at the same place?",
+		snprintf(err, errsize, _("%s: this drive does not hold what job %s wrote (%u of %u sampled "
+			 "blocks differ, %u unreadable; first at byte %llu): another disk at the same place?"),
 			 w->dev.path, w->status.job_id, proof->mismatched, proof->samples, proof->unreadable,
 			 (unsigned long long)proof->first_mismatch);
 		return -KESU_EREFUSED;
 	}
 	if (rc < 0)
-		snprintf(err, errsize, "%s: cannot read what job %s wrote: %s", w->dev.path,
+		snprintf(err, errsize, _("%s: cannot read what job %s wrote: %s"), w->dev.path,
 			 w->status.job_id, kesu_strerror(rc));
 	return rc;
 }
@@ -245,7 +246,7 @@ int kesu_wipe_begin(struct kesu_wipe *w, char *err, size_t errsize)
 			sodium_memzero(text, strlen(text)); /* the seeds */
 		free(text);
 		if (rc == -ENOMEM)
-			snprintf(err, errsize, "out of memory");
+			snprintf(err, errsize, _("out of memory"));
 	}
 	w->begun = rc == 0;
 	/* Never set a password kesu could not write down. */
@@ -305,7 +306,7 @@ int kesu_wipe_finish(struct kesu_wipe *w, const char *asset_number, char *err, s
 	free(interruptions);
 	int rc = w->record ? 0 : -ENOMEM;
 	if (rc < 0)
-		snprintf(err, errsize, "cannot build the ledger record");
+		snprintf(err, errsize, _("cannot build the ledger record"));
 	else if (interrupted)
 		rc = kesu_ledger_interrupted(st->ledger, w->status.job_id, r->reason, err, errsize);
 	else
@@ -323,7 +324,7 @@ int kesu_wipe_certify(struct kesu_wipe *w, char *err, size_t errsize)
 {
 	const struct kesu_job_result *r = kesu_job_result(w->job);
 	if (!w->status.recorded || !w->record) {
-		snprintf(err, errsize, "%s: no certificate: the ledger does not hold the result", w->dev.path);
+		snprintf(err, errsize, _("%s: no certificate: the ledger does not hold the result"), w->dev.path);
 		return -KESU_EINTERRUPTED;
 	}
 	size_t len;
@@ -349,7 +350,7 @@ int kesu_wipe_certify(struct kesu_wipe *w, char *err, size_t errsize)
 		pthread_mutex_unlock(&w->st->lock);
 	}
 	if (!payload)
-		snprintf(err, errsize, "cannot build the certificate payload");
+		snprintf(err, errsize, _("cannot build the certificate payload"));
 	free(payload);
 	if (rc < 0) {
 		w->status.document[0] = '\0';

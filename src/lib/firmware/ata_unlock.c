@@ -11,6 +11,7 @@
 #include "kesu/error.h"
 #include "kesu/firmware.h"
 #include "firmware_internal.h"
+#include "../i18n.h"
 
 void kesu_ata_temp_password(char out[KESU_ATA_TEMP_PASSWORD_LEN + 1])
 {
@@ -29,7 +30,7 @@ static int identify(struct kesu_passthru *pt, struct kesu_ata_identify *id, char
 	const char *why;
 	int rc = Kesu_fw_ata_identify(pt, id, &answered, &why);
 	if (rc < 0)
-		snprintf(err, errsize, "ATA IDENTIFY %s: %s",
+		snprintf(err, errsize, _("ATA IDENTIFY %s: %s"),
 			 answered ? "data" : rc == -KESU_EUNSUPPORTED ? "refused" : "failed", why);
 	return rc;
 }
@@ -60,17 +61,17 @@ static int password_refused(struct kesu_passthru *pt, const char *what, int rc,
 {
 	const char *reason = res->reason ? res->reason : "no reason given";
 	if (rc != -KESU_EUNSUPPORTED) {
-		snprintf(err, errsize, "SECURITY %s failed: %s", what, reason);
+		snprintf(err, errsize, _("SECURITY %s failed: %s"), what, reason);
 		return rc;
 	}
 	struct kesu_ata_identify id;
 	char ignored[128];
 	if (identify(pt, &id, ignored, sizeof(ignored)) == 0 && id.security_count_expired)
-		snprintf(err, errsize, "SECURITY %s refused (%s): 5 wrong passwords since power-on; "
-			 "power-cycle the drive before trying again", what, reason);
+		snprintf(err, errsize, _("SECURITY %s refused (%s): 5 wrong passwords since power-on; "
+			 "power-cycle the drive before trying again"), what, reason);
 	else
-		snprintf(err, errsize, "SECURITY %s refused (%s): the password is probably wrong; the "
-			 "drive counts wrong attempts and after 5 accepts none until it is power-cycled",
+		snprintf(err, errsize, _("SECURITY %s refused (%s): the password is probably wrong; the "
+			 "drive counts wrong attempts and after 5 accepts none until it is power-cycled"),
 			 what, reason);
 	return -KESU_EREFUSED;
 }
@@ -84,7 +85,7 @@ int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *err, s
 	}
 	err[0] = '\0';
 	if (!pt || !password || !password[0] || strlen(password) > KESU_ATA_PASSWORD_MAX) {
-		snprintf(err, errsize, "an ATA password is 1 to %d bytes", KESU_ATA_PASSWORD_MAX);
+		snprintf(err, errsize, _("an ATA password is 1 to %d bytes"), KESU_ATA_PASSWORD_MAX);
 		return -EINVAL;
 	}
 	struct kesu_ata_identify id;
@@ -92,22 +93,22 @@ int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *err, s
 	if (rc < 0)
 		return rc;
 	if (!id.security_supported) {
-		snprintf(err, errsize, "the drive has no ATA Security feature set: nothing to unlock");
+		snprintf(err, errsize, _("the drive has no ATA Security feature set: nothing to unlock"));
 		return -KESU_EUNSUPPORTED;
 	}
 	if (!id.security_enabled) {
-		snprintf(err, errsize, "ATA security is not enabled (no user password is set): "
-			 "nothing to do");
+		snprintf(err, errsize, _("ATA security is not enabled (no user password is set): "
+			 "nothing to do"));
 		return 0;
 	}
 	if (id.security_count_expired) {
-		snprintf(err, errsize, "5 wrong passwords since power-on: the drive accepts none until "
-			 "it is power-cycled; power-cycle it, then run kesu unlock again");
+		snprintf(err, errsize, _("5 wrong passwords since power-on: the drive accepts none until "
+			 "it is power-cycled; power-cycle it, then run kesu unlock again"));
 		return -KESU_EREFUSED;
 	}
 	if (id.security_frozen) {
-		snprintf(err, errsize, "ATA security is frozen, so the drive refuses UNLOCK and DISABLE "
-			 "PASSWORD: %s", kesu_ata_unfreeze_advice());
+		snprintf(err, errsize, _("ATA security is frozen, so the drive refuses UNLOCK and DISABLE "
+			 "PASSWORD: %s"), kesu_ata_unfreeze_advice());
 		return -KESU_EREFUSED;
 	}
 
@@ -125,10 +126,10 @@ int kesu_ata_unlock(struct kesu_passthru *pt, const char *password, char *err, s
 	if (rc < 0)
 		return rc;
 	if (id.security_enabled) {
-		snprintf(err, errsize, "the drive accepted DISABLE PASSWORD but IDENTIFY still shows "
-			 "security enabled%s", id.security_locked ? " and locked" : "");
+		snprintf(err, errsize, _("the drive accepted DISABLE PASSWORD but IDENTIFY still shows "
+			 "security enabled%s"), id.security_locked ? " and locked" : "");
 		return -EIO;
 	}
-	snprintf(err, errsize, "the user password is removed");
+	snprintf(err, errsize, _("the user password is removed"));
 	return 0;
 }

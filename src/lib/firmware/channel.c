@@ -8,6 +8,7 @@
 
 #include "kesu/error.h"
 #include "kesu/firmware.h"
+#include "../i18n.h"
 
 static const char *transport_label(enum kesu_transport t)
 {
@@ -34,9 +35,9 @@ int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
 		break;
 	case KESU_TRAN_USB:
 		if (!(flags & KESU_CHANNEL_ALLOW_USB)) {
-			snprintf(err, errsize, "%s is behind a USB bridge, which as a rule passes no "
+			snprintf(err, errsize, _("%s is behind a USB bridge, which as a rule passes no "
 				 "ATA or NVMe commands (and some pass them wrongly); connect it "
-				 "directly", dev->path);
+				 "directly"), dev->path);
 			if (remedies)
 				*remedies |= KESU_REMEDY_ALLOW_USB;
 			return -KESU_EUNSUPPORTED;
@@ -48,8 +49,8 @@ int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
 	case KESU_TRAN_SCSI:
 		break;
 	default:
-		snprintf(err, errsize, "%s is %s: it has no firmware erase commands (use an "
-			 "overwrite method)", dev->path, transport_label(dev->transport));
+		snprintf(err, errsize, _("%s is %s: it has no firmware erase commands (use an "
+			 "overwrite method)"), dev->path, transport_label(dev->transport));
 		return -KESU_EUNSUPPORTED;
 	}
 	int own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -60,7 +61,7 @@ int kesu_channel_open(const struct kesu_device *dev, int fd, unsigned flags,
 	}
 	int rc = nvme ? kesu_passthru_open_nvme(own, pt) : kesu_passthru_open_sg(own, pt);
 	if (rc < 0)
-		snprintf(err, errsize, "%s: cannot open the command channel: %s", dev->path,
+		snprintf(err, errsize, _("%s: cannot open the command channel: %s"), dev->path,
 			 kesu_strerror(rc));
 	return rc;
 }

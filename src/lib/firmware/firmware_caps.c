@@ -13,6 +13,7 @@
 #include "kesu/error.h"
 #include "kesu/firmware.h"
 #include "firmware_internal.h"
+#include "../i18n.h"
 
 #define PATH_OF(dev) ((dev) && (dev)->path[0] ? (dev)->path : "the drive")
 
@@ -87,13 +88,13 @@ static int query_ata(struct kesu_passthru *pt, const struct kesu_device *dev,
 	int rc = Kesu_fw_ata_identify(pt, &caps->ata, &answered, &why);
 	if (rc < 0 && !answered) {
 		*refusal = why;
-		snprintf(caps->error, sizeof(caps->error), "ATA IDENTIFY %s: %s",
+		snprintf(caps->error, sizeof(caps->error), _("ATA IDENTIFY %s: %s"),
 			 rc == -KESU_EUNSUPPORTED ? "refused" : "failed", why);
 		return rc;
 	}
 	if (rc < 0) {
 		snprintf(caps->error, sizeof(caps->error),
-			 "ATA IDENTIFY data is not usable: a bad checksum, or not a disk (ATAPI)");
+			 _("ATA IDENTIFY data is not usable: a bad checksum, or not a disk (ATAPI)"));
 		return rc;
 	}
 	caps->bus = KESU_BUS_ATA;
@@ -129,7 +130,7 @@ static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
 {
 	uint8_t *buf = calloc(1, KESU_NVME_IDENTIFY_SIZE);
 	if (!buf) {
-		snprintf(caps->error, sizeof(caps->error), "out of memory");
+		snprintf(caps->error, sizeof(caps->error), _("out of memory"));
 		return -ENOMEM;
 	}
 	struct kesu_nvme_admin cmd;
@@ -140,14 +141,14 @@ static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
 	int rc = Kesu_nvme_send(pt, &cmd, &res);
 	if (rc < 0) {
 		*refused = rc == -KESU_EUNSUPPORTED;
-		snprintf(caps->error, sizeof(caps->error), "NVMe Identify Controller %s: %s",
+		snprintf(caps->error, sizeof(caps->error), _("NVMe Identify Controller %s: %s"),
 			 rc == -KESU_EUNSUPPORTED ? "refused" : "failed", why_text(res.reason));
 		goto out;
 	}
 	rc = kesu_nvme_id_ctrl_parse(buf, &caps->nvme_ctrl);
 	if (rc < 0) {
 		snprintf(caps->error, sizeof(caps->error),
-			 "NVMe Identify Controller data is not usable (no vendor, serial or model)");
+			 _("NVMe Identify Controller data is not usable (no vendor, serial or model)"));
 		goto out;
 	}
 
@@ -155,7 +156,7 @@ static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
 	Kesu_nvme_identify_cmd(&cmd, caps->nsid, 0, buf);
 	rc = Kesu_nvme_send(pt, &cmd, &res);
 	if (rc < 0) {
-		snprintf(caps->error, sizeof(caps->error), "NVMe Identify Namespace %u %s: %s",
+		snprintf(caps->error, sizeof(caps->error), _("NVMe Identify Namespace %u %s: %s"),
 			 (unsigned)caps->nsid, rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
 			 why_text(res.reason));
 		goto out;
@@ -163,7 +164,7 @@ static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
 	rc = kesu_nvme_id_ns_parse(buf, &caps->nvme_ns);
 	if (rc < 0) {
 		snprintf(caps->error, sizeof(caps->error),
-			 "NVMe Identify Namespace %u data is not usable (bad LBA format)",
+			 _("NVMe Identify Namespace %u data is not usable (bad LBA format)"),
 			 (unsigned)caps->nsid);
 		goto out;
 	}
@@ -257,7 +258,7 @@ static int query_scsi(struct kesu_passthru *pt, const struct kesu_device *dev,
 		if (ata_refusal)
 			snprintf(ata, sizeof(ata), "ATA IDENTIFY refused: %s; ", ata_refusal);
 		snprintf(caps->error, sizeof(caps->error),
-			 "%sREPORT SUPPORTED OPERATION CODES refused: %s; INQUIRY VPD B1 refused: %s", ata,
+			 _("%sREPORT SUPPORTED OPERATION CODES refused: %s; INQUIRY VPD B1 refused: %s"), ata,
 			 why_text(rsoc_reason), why_text(vpd_reason));
 		return -KESU_EUNSUPPORTED;
 	}
@@ -369,7 +370,7 @@ int kesu_drive_caps_query(struct kesu_passthru *pt, struct kesu_device *dev,
 		rc = query_scsi(pt, dev, caps, NULL);
 	}
 	if (!asked)
-		snprintf(caps->error, sizeof(caps->error), "%s has no command channel", PATH_OF(dev));
+		snprintf(caps->error, sizeof(caps->error), _("%s has no command channel"), PATH_OF(dev));
 done:
 	if (rc < 0) {
 		caps->bus = KESU_BUS_OTHER;
@@ -436,32 +437,32 @@ static int check_ata_security(enum kesu_firmware_command command, const struct k
 	bool enhanced = command == KESU_FW_ATA_SECURITY_ERASE_ENHANCED;
 	if (!id->security_supported)
 		return say(-KESU_EUNSUPPORTED, err, errsize,
-			   "the drive has no ATA Security feature set: %s cannot run on it", name);
+			   _("the drive has no ATA Security feature set: %s cannot run on it"), name);
 	if (enhanced && !id->security_enhanced_supported)
 		return say(-KESU_EUNSUPPORTED, err, errsize,
-			   "the drive does not support enhanced SECURITY ERASE UNIT (IDENTIFY word 128 "
-			   "bit 5): use ata-security-erase, or another method");
+			   _("the drive does not support enhanced SECURITY ERASE UNIT (IDENTIFY word 128 "
+			   "bit 5): use ata-security-erase, or another method"));
 	if (id->security_count_expired)
 		return say(-KESU_EREFUSED, err, errsize,
-			   "5 wrong passwords since power-on: power-cycle the drive, then run kesu again");
+			   _("5 wrong passwords since power-on: power-cycle the drive, then run kesu again"));
 	if (id->security_locked)
 		return say(-KESU_EREFUSED, err, errsize,
-			   "the drive is locked by a password: if kesu set it, run `kesu unlock DEVICE`; "
-			   "otherwise unlock it with its owner's password");
+			   _("the drive is locked by a password: if kesu set it, run `kesu unlock DEVICE`; "
+			   "otherwise unlock it with its owner's password"));
 	if (id->security_frozen)
 		return say(-KESU_EREFUSED, err, errsize,
-			   "ATA security is frozen (the BIOS froze it at boot), so the drive refuses "
-			   "SECURITY ERASE: %s", kesu_ata_unfreeze_advice());
+			   _("ATA security is frozen (the BIOS froze it at boot), so the drive refuses "
+			   "SECURITY ERASE: %s"), kesu_ata_unfreeze_advice());
 	if (id->security_enabled)
 		return say(-KESU_EREFUSED, err, errsize,
-			   "a user password is already set on the drive, and not by this kesu job: "
+			   _("a user password is already set on the drive, and not by this kesu job: "
 			   "remove it first (`kesu unlock DEVICE` if kesu set it, else with its owner's "
-			   "password)");
+			   "password)"));
 	if (caps->hpa_hidden_sectors && !hpa_decided) {
 		*remedies |= KESU_REMEDY_HPA_RESTORE | KESU_REMEDY_HPA_KEEP;
 		return say(-KESU_EREFUSED, err, errsize,
-			   "%llu sectors are hidden by an HPA that Security Erase may leave untouched: "
-			   "decide whether to remove it for this erase or to keep it",
+			   _("%llu sectors are hidden by an HPA that Security Erase may leave untouched: "
+			   "decide whether to remove it for this erase or to keep it"),
 			   (unsigned long long)caps->hpa_hidden_sectors);
 	}
 	return 0;
@@ -473,22 +474,22 @@ static int check_ata_sanitize(enum kesu_firmware_command command, const struct k
 	const struct kesu_ata_identify *id = &caps->ata;
 	if (!id->sanitize_supported)
 		return say(-KESU_EUNSUPPORTED, err, errsize,
-			   "the drive has no ATA SANITIZE feature set (IDENTIFY word 59 bit 12)");
+			   _("the drive has no ATA SANITIZE feature set (IDENTIFY word 59 bit 12)"));
 	bool ok = command == KESU_FW_ATA_SANITIZE_CRYPTO	? id->sanitize_crypto
 		  : command == KESU_FW_ATA_SANITIZE_BLOCK ? id->sanitize_block
 							  : id->sanitize_overwrite;
 	if (!ok)
 		return say(-KESU_EUNSUPPORTED, err, errsize,
-			   "the drive supports SANITIZE but not %s (IDENTIFY word 59)",
+			   _("the drive supports SANITIZE but not %s (IDENTIFY word 59)"),
 			   command == KESU_FW_ATA_SANITIZE_CRYPTO  ? "CRYPTO SCRAMBLE"
 			   : command == KESU_FW_ATA_SANITIZE_BLOCK ? "BLOCK ERASE"
 								   : "OVERWRITE");
 	/* A locked drive aborts media commands, SANITIZE included. */
 	if (id->security_locked)
 		return say(-KESU_EREFUSED, err, errsize,
-			   "the drive is locked by a password, and a locked drive refuses SANITIZE: if "
+			   _("the drive is locked by a password, and a locked drive refuses SANITIZE: if "
 			   "kesu set it, run `kesu unlock DEVICE`; otherwise unlock it with its owner's "
-			   "password");
+			   "password"));
 	return 0;
 }
 
@@ -503,16 +504,16 @@ static int check_nvme(enum kesu_firmware_command command, const struct kesu_driv
 	case KESU_FW_NVME_FORMAT_CRYPTO:
 		if (!id->format)
 			return say(-KESU_EUNSUPPORTED, err, errsize,
-				   "the controller does not support Format NVM (OACS bit 1)");
+				   _("the controller does not support Format NVM (OACS bit 1)"));
 		if (command == KESU_FW_NVME_FORMAT_CRYPTO && !id->format_crypto_erase)
 			return say(-KESU_EUNSUPPORTED, err, errsize,
-				   "the controller does not support cryptographic erase with Format NVM "
-				   "(FNA bit 2): use nvme-format-erase, or a sanitize method");
+				   _("the controller does not support cryptographic erase with Format NVM "
+				   "(FNA bit 2): use nvme-format-erase, or a sanitize method"));
 		if (sanitizing)
 			return say(-KESU_EREFUSED, err, errsize,
-				   "a sanitize is running in the drive (%u.%u %%), which refuses Format "
+				   _("a sanitize is running in the drive (%u.%u %%), which refuses Format "
 				   "NVM until it ends: wait, or erase with the nvme-sanitize-* method "
-				   "that follows it",
+				   "that follows it"),
 				   kesu_nvme_sanitize_permille(&caps->nvme_sanitize_log) / 10,
 				   kesu_nvme_sanitize_permille(&caps->nvme_sanitize_log) % 10);
 		return 0;
@@ -524,7 +525,7 @@ static int check_nvme(enum kesu_firmware_command command, const struct kesu_driv
 							   : id->sanitize_overwrite;
 	if (!ok)
 		return say(-KESU_EUNSUPPORTED, err, errsize,
-			   "the controller does not support Sanitize %s (SANICAP bit %d)",
+			   _("the controller does not support Sanitize %s (SANICAP bit %d)"),
 			   command == KESU_FW_NVME_SANITIZE_CRYPTO  ? "crypto erase"
 			   : command == KESU_FW_NVME_SANITIZE_BLOCK ? "block erase"
 								    : "overwrite",
@@ -541,8 +542,8 @@ static int check_scsi(enum kesu_firmware_command command, const struct kesu_driv
 									: caps->purge.scsi_sanitize_overwrite;
 	if (t == KESU_NO)
 		return say(-KESU_EUNSUPPORTED, err, errsize,
-			   "the drive reports SANITIZE %s as not supported (REPORT SUPPORTED "
-			   "OPERATION CODES)",
+			   _("the drive reports SANITIZE %s as not supported (REPORT SUPPORTED "
+			   "OPERATION CODES)"),
 			   command == KESU_FW_SCSI_SANITIZE_CRYPTO  ? "CRYPTOGRAPHIC ERASE"
 			   : command == KESU_FW_SCSI_SANITIZE_BLOCK ? "BLOCK ERASE"
 								    : "OVERWRITE");
@@ -559,28 +560,28 @@ int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_dr
 	if (err && errsize)
 		err[0] = '\0';
 	if (!caps || command <= KESU_FW_AUTO || command >= KESU_FW_COUNT)
-		return say(-EINVAL, err, errsize, "no firmware command to check");
+		return say(-EINVAL, err, errsize, _("no firmware command to check"));
 	const char *name = kesu_firmware_command_name(command);
 	if (!caps->queried)
-		return say(-KESU_EUNSUPPORTED, err, errsize, "the drive could not be asked what it "
-			   "supports%s%s", caps->error[0] ? ": " : "", caps->error);
+		return say(-KESU_EUNSUPPORTED, err, errsize, _("the drive could not be asked what it "
+			   "supports%s%s"), caps->error[0] ? ": " : "", caps->error);
 	enum kesu_purge_bus need = command_bus(command);
 	/* usb-storage and many bridges block ATA PASS-THROUGH: the drive may
 	 * well be ATA, but no ATA command reaches it. (Not "a SCSI drive".) */
 	if (need == KESU_BUS_ATA && caps->bus != need && caps->ata_refused[0])
 		return say(-KESU_EUNSUPPORTED, err, errsize,
-			   "ATA commands do not reach the drive (ATA PASS-THROUGH refused: %s): a USB "
+			   _("ATA commands do not reach the drive (ATA PASS-THROUGH refused: %s): a USB "
 			   "bridge or controller in between blocks them, or it is a SCSI/SAS drive; "
-			   "%s needs an ATA drive connected by SATA",
+			   "%s needs an ATA drive connected by SATA"),
 			   caps->ata_refused, name);
 	if (caps->bus != need)
-		return say(-KESU_EUNSUPPORTED, err, errsize, "this is %s: %s needs %s",
+		return say(-KESU_EUNSUPPORTED, err, errsize, _("this is %s: %s needs %s"),
 			   bus_name(caps->bus), name, bus_name(need));
 	if (caps->purge.usb_bridge == KESU_YES) {
 		*remedies |= KESU_REMEDY_ALLOW_USB;
 		return say(-KESU_EUNSUPPORTED, err, errsize,
-			   "the drive is behind a USB bridge, which as a rule passes no firmware erase "
-			   "commands (and some pass them wrongly): connect it directly");
+			   _("the drive is behind a USB bridge, which as a rule passes no firmware erase "
+			   "commands (and some pass them wrongly): connect it directly"));
 	}
 	switch (need) {
 	case KESU_BUS_ATA:

@@ -9,6 +9,7 @@
 #include "kesu/error.h"
 #include "kesu/firmware.h"
 #include "firmware_internal.h"
+#include "../i18n.h"
 
 int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, char *err,
 		     size_t errsize)
@@ -22,16 +23,16 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 	if (!pt || !caps)
 		return -EINVAL;
 	if (!caps->queried || caps->bus != KESU_BUS_ATA) {
-		snprintf(err, errsize, "an HPA is an ATA feature: this drive was not asked over ATA");
+		snprintf(err, errsize, _("an HPA is an ATA feature: this drive was not asked over ATA"));
 		return -KESU_EUNSUPPORTED;
 	}
 	if (!caps->hpa_checked) {
-		snprintf(err, errsize, "the drive did not answer READ NATIVE MAX EXT, so kesu cannot "
-			 "tell where its native end is");
+		snprintf(err, errsize, _("the drive did not answer READ NATIVE MAX EXT, so kesu cannot "
+			 "tell where its native end is"));
 		return -KESU_EUNSUPPORTED;
 	}
 	if (caps->hpa_hidden_sectors == 0) {
-		snprintf(err, errsize, "no HPA: nothing to restore");
+		snprintf(err, errsize, _("no HPA: nothing to restore"));
 		return 0;
 	}
 
@@ -40,13 +41,13 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 	Kesu_ata_read_native_max_cmd(&cmd);
 	int rc = Kesu_ata_send(pt, &cmd, &res);
 	if (rc < 0 || !res.regs_valid) {
-		snprintf(err, errsize, "READ NATIVE MAX EXT %s: %s", rc < 0 ? "failed" : "gave no registers",
+		snprintf(err, errsize, _("READ NATIVE MAX EXT %s: %s"), rc < 0 ? "failed" : "gave no registers",
 			 res.reason ? res.reason : "no reason given");
 		return rc < 0 ? rc : -EIO;
 	}
 	if (res.lba + 1 != caps->native_sectors) {
-		snprintf(err, errsize, "READ NATIVE MAX EXT now says %llu sectors, not %llu as before: "
-			 "the drive changed under kesu", (unsigned long long)(res.lba + 1),
+		snprintf(err, errsize, _("READ NATIVE MAX EXT now says %llu sectors, not %llu as before: "
+			 "the drive changed under kesu"), (unsigned long long)(res.lba + 1),
 			 (unsigned long long)caps->native_sectors);
 		return -EIO;
 	}
@@ -54,7 +55,7 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 	Kesu_ata_set_max_address_cmd(&cmd, caps->native_sectors - 1, false);
 	rc = Kesu_ata_send(pt, &cmd, &res);
 	if (rc < 0) {
-		snprintf(err, errsize, "SET MAX ADDRESS EXT %s: %s%s",
+		snprintf(err, errsize, _("SET MAX ADDRESS EXT %s: %s%s"),
 			 rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
 			 res.reason ? res.reason : "no reason given",
 			 rc == -KESU_EUNSUPPORTED
@@ -69,12 +70,12 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 	bool answered;
 	rc = Kesu_fw_ata_identify(pt, &id, &answered, &reason);
 	if (rc < 0) {
-		snprintf(err, errsize, "IDENTIFY after SET MAX ADDRESS EXT failed: %s", reason);
+		snprintf(err, errsize, _("IDENTIFY after SET MAX ADDRESS EXT failed: %s"), reason);
 		return rc;
 	}
 	if (id.sectors != caps->native_sectors) {
-		snprintf(err, errsize, "SET MAX ADDRESS EXT was accepted but IDENTIFY still reports "
-			 "%llu sectors, not the native %llu: the HPA is still there",
+		snprintf(err, errsize, _("SET MAX ADDRESS EXT was accepted but IDENTIFY still reports "
+			 "%llu sectors, not the native %llu: the HPA is still there"),
 			 (unsigned long long)id.sectors, (unsigned long long)caps->native_sectors);
 		return -EIO;
 	}
@@ -85,7 +86,7 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 		caps->dco_hidden_sectors =
 			caps->dco_sectors > id.sectors ? caps->dco_sectors - id.sectors : 0;
 	caps->purge.hpa_present = caps->dco_hidden_sectors ? KESU_YES : KESU_NO;
-	snprintf(err, errsize, "HPA removed until the next power cycle: %llu sectors addressable",
+	snprintf(err, errsize, _("HPA removed until the next power cycle: %llu sectors addressable"),
 		 (unsigned long long)id.sectors);
 	return 0;
 }

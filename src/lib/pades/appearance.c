@@ -17,6 +17,7 @@
 #include "kesu/pdf.h"
 #include "pdf_internal.h"
 #include "pdf_objcopy.h"
+#include "../i18n.h"
 
 #define PAD 3.0f      /* from the border to the text */
 #define LEAD 1.18f    /* line height, in font sizes */
@@ -49,12 +50,12 @@ static int take(const char *field, const char *s, char *dst, size_t size, char *
 	size_t n = s ? strlen(s) : 0, bad = n ? Kesu_utf8_invalid_at(s, n) : 0;
 	dst[0] = '\0';
 	if (n >= CERT_TEXT) {
-		snprintf(err, errsize, "signature appearance: the %s is longer than %d bytes", field,
+		snprintf(err, errsize, _("signature appearance: the %s is longer than %d bytes"), field,
 			 CERT_TEXT - 1);
 		return -EINVAL;
 	}
 	if (bad < n) {
-		snprintf(err, errsize, "signature appearance: the %s is not valid UTF-8 (byte %zu)",
+		snprintf(err, errsize, _("signature appearance: the %s is not valid UTF-8 (byte %zu)"),
 			 field, bad);
 		return -KESU_EPARSE;
 	}
@@ -73,7 +74,7 @@ static int take_all(const struct pades_appearance_text *t, struct card *k, char 
 	rc = rc ? rc : take("time", t->when, k->when, sizeof(k->when), err, errsize);
 	rc = rc ? rc : take("reason", t->reason, k->reason, sizeof(k->reason), err, errsize);
 	if (rc == 0 && !k->name[0]) {
-		snprintf(err, errsize, "signature appearance: no signer name");
+		snprintf(err, errsize, _("signature appearance: no signer name"));
 		rc = -EINVAL;
 	}
 	snprintf(k->role, sizeof(k->role), "%s%s%s", ja, ja[0] && en[0] ? " / " : "", en);
@@ -177,7 +178,7 @@ static int render(const struct card *k, unsigned char **pdf, size_t *len, char *
 		font = KESU_PDF_FONT_DEFAULT;
 	p.doc = HPDF_New(Kesu_pdf_on_error, &p);
 	if (!p.doc) {
-		snprintf(err, errsize, "out of memory");
+		snprintf(err, errsize, _("out of memory"));
 		return -ENOMEM;
 	}
 	HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
@@ -187,7 +188,7 @@ static int render(const struct card *k, unsigned char **pdf, size_t *len, char *
 		while (scale > 0.2f && !lay_out(&p, k, scale, &l))
 			scale -= 0.05f;
 		if (scale <= 0.2f) {
-			snprintf(err, errsize, "signature appearance: the text does not fit a %.0f x %.0f pt box",
+			snprintf(err, errsize, _("signature appearance: the text does not fit a %.0f x %.0f pt box"),
 				 (double)k->w, (double)k->h);
 			rc = -EINVAL;
 		}
@@ -202,7 +203,7 @@ static int render(const struct card *k, unsigned char **pdf, size_t *len, char *
 	if (rc == 0 && p.error)
 		rc = p.error == HPDF_FAILD_TO_ALLOC_MEM ? -ENOMEM : -EIO;
 	if (rc && !err[0])
-		snprintf(err, errsize, "signature appearance: cannot render it (libharu error 0x%04x)",
+		snprintf(err, errsize, _("signature appearance: cannot render it (libharu error 0x%04x)"),
 			 (unsigned)p.error);
 	HPDF_Free(p.doc);
 	return rc;
@@ -226,7 +227,7 @@ static int prepare(const struct pades_appearance_text *t, float w, float h, stru
 	k->h = h;
 	if (!t || !isfinite(w) || !isfinite(h) || w < 20 || h < 10 || w > 2000 || h > 2000) {
 		snprintf(err, errsize,
-			 "signature appearance: no text, or a box not 20 x 10 to 2000 x 2000 pt");
+			 _("signature appearance: no text, or a box not 20 x 10 to 2000 x 2000 pt"));
 		return -EINVAL;
 	}
 	return take_all(t, k, err, errsize);
@@ -267,7 +268,7 @@ int Kesu_pades_appearance(const struct pades_appearance_text *t, float w, float 
 	if (rc && err[0]) {
 		char why[KESU_ERRMSG_MAX];
 		snprintf(why, sizeof(why), "%s", err);
-		snprintf(err, errsize, "signature appearance: %s", why);
+		snprintf(err, errsize, _("signature appearance: %s"), why);
 	}
 	return rc;
 }

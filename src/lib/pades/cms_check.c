@@ -12,6 +12,7 @@
 #include "cms_check.h"
 #include "kesu/error.h"
 #include "signer.h"
+#include "../i18n.h"
 
 void Kesu_cms_note(struct kesu_cms_check *check, const char *fmt, ...)
 {
@@ -49,12 +50,12 @@ int Kesu_cms_parse_one(const unsigned char *der, size_t len, const char *what,
 	if (!c || !only_zeros(p, der + len) || OBJ_obj2nid(CMS_get0_type(c)) != NID_pkcs7_signed) {
 		CMS_ContentInfo_free(c);
 		ERR_clear_error();
-		Kesu_cms_note(check, "%s is not a CMS SignedData", what);
+		Kesu_cms_note(check, _("%s is not a CMS SignedData"), what);
 		return -KESU_EPARSE;
 	}
 	STACK_OF(CMS_SignerInfo) *infos = CMS_get0_SignerInfos(c);
 	if (sk_CMS_SignerInfo_num(infos) != 1) {
-		Kesu_cms_note(check, "%s has %d signers, not one", what,
+		Kesu_cms_note(check, _("%s has %d signers, not one"), what,
 			      sk_CMS_SignerInfo_num(infos));
 		CMS_ContentInfo_free(c);
 		return -KESU_EPARSE;
@@ -139,14 +140,14 @@ bool Kesu_cms_chain(X509 *leaf, STACK_OF(X509) *untrusted, const struct kesu_x50
 {
 	X509_STORE *store = anchors ? Kesu_anchors_store(anchors) : NULL;
 	if (!store || kesu_x509_anchors_count(anchors) == 0) {
-		Kesu_cms_note(check, "no trust anchor was given: %s certificate was not checked", who);
+		Kesu_cms_note(check, _("no trust anchor was given: %s certificate was not checked"), who);
 		return check->chain_ok = false;
 	}
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	if (!ctx || !X509_STORE_CTX_init(ctx, store, leaf, untrusted) ||
 	    !X509_STORE_CTX_set_purpose(ctx, purpose)) {
 		X509_STORE_CTX_free(ctx);
-		Kesu_cms_note(check, "out of memory checking %s certificate", who);
+		Kesu_cms_note(check, _("out of memory checking %s certificate"), who);
 		return check->chain_ok = false;
 	}
 	X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
@@ -160,7 +161,7 @@ bool Kesu_cms_chain(X509 *leaf, STACK_OF(X509) *untrusted, const struct kesu_x50
 	} else {
 		char when[32];
 		Kesu_cms_time_utc(at, when, sizeof(when));
-		Kesu_cms_note(check, "%s certificate does not chain to a trust anchor at %s: %s", who,
+		Kesu_cms_note(check, _("%s certificate does not chain to a trust anchor at %s: %s"), who,
 			      when, X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
 	}
 	X509_STORE_CTX_free(ctx);

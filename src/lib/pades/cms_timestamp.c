@@ -13,6 +13,7 @@
 #include "cms_check.h"
 #include "kesu/error.h"
 #include "signer.h"
+#include "../i18n.h"
 
 /* Digests a token may use: SHA-2 only, never SHA-1 or MD5, whose
  * collisions would let one token stand for other data. */
@@ -57,20 +58,20 @@ static bool imprint_ok(TS_TST_INFO *tst, const unsigned char *data, size_t data_
 	unsigned char want[EVP_MAX_MD_SIZE];
 	unsigned int want_len = 0;
 	if (!md || (sha256 && EVP_MD_get_type(md) != NID_sha256)) {
-		Kesu_cms_note(check, "the timestamp's imprint is not %s", sha256 ? "SHA-256" : "SHA-2");
+		Kesu_cms_note(check, _("the timestamp's imprint is not %s"), sha256 ? "SHA-256" : "SHA-2");
 		return false;
 	}
 	if (sha256) {
 		memcpy(want, sha256, 32);
 		want_len = 32;
 	} else if (!EVP_Digest(data, data_len, want, &want_len, md, NULL)) {
-		Kesu_cms_note(check, "cannot hash the timestamped data");
+		Kesu_cms_note(check, _("cannot hash the timestamped data"));
 		return false;
 	}
 	bool ok = (size_t)ASN1_STRING_length(got) == want_len &&
 		  memcmp(ASN1_STRING_get0_data(got), want, want_len) == 0;
 	if (!ok)
-		Kesu_cms_note(check, "the timestamp is for other data (its imprint differs)");
+		Kesu_cms_note(check, _("the timestamp is for other data (its imprint differs)"));
 	return ok;
 }
 
@@ -97,14 +98,14 @@ static void tsa_checks(CMS_ContentInfo *cms, CMS_SignerInfo *si, X509 *tsa,
 	check->tsa = check->signer;
 	check->signature_ok = token_signature(si, content, clen);
 	if (!check->signature_ok)
-		Kesu_cms_note(check, "the TSA's signature over the timestamp does not hold");
+		Kesu_cms_note(check, _("the TSA's signature over the timestamp does not hold"));
 	check->cert_binding_ok = Kesu_cms_cert_binding(si, tsa);
 	if (!check->cert_binding_ok)
-		Kesu_cms_note(check, "the timestamp's signing-certificate attribute does not name "
-				     "the TSA's certificate");
+		Kesu_cms_note(check, _("the timestamp's signing-certificate attribute does not name "
+				     "the TSA's certificate"));
 	if (X509_check_purpose(tsa, X509_PURPOSE_TIMESTAMP_SIGN, 0) != 1) {
-		Kesu_cms_note(check, "the TSA's certificate is not one for timestamping (it needs "
-				     "the critical extended key usage timeStamping alone)");
+		Kesu_cms_note(check, _("the TSA's certificate is not one for timestamping (it needs "
+				     "the critical extended key usage timeStamping alone)"));
 		check->chain_ok = false;
 	} else {
 		STACK_OF(X509) *certs = CMS_get1_certs(cms);
@@ -133,7 +134,7 @@ int Kesu_cms_token_check(const unsigned char *der, size_t len, const unsigned ch
 		return rc;
 	TS_TST_INFO *tst = tst_info(cms, &content, &clen);
 	if (!tst) {
-		Kesu_cms_note(check, "the timestamp token holds no TSTInfo");
+		Kesu_cms_note(check, _("the timestamp token holds no TSTInfo"));
 		CMS_ContentInfo_free(cms);
 		ERR_clear_error();
 		return -KESU_EPARSE;
@@ -151,8 +152,8 @@ int Kesu_cms_token_check(const unsigned char *der, size_t len, const unsigned ch
 	if (tsa)
 		tsa_checks(cms, si, tsa, content, clen, anchors, now, check);
 	else
-		Kesu_cms_note(check, "the TSA's certificate is neither in the timestamp token nor "
-				     "among the trust anchors");
+		Kesu_cms_note(check, _("the TSA's certificate is neither in the timestamp token nor "
+				     "among the trust anchors"));
 	check->timestamp_ok = check->digest_ok && check->signature_ok && check->cert_binding_ok &&
 			      check->chain_ok;
 	sk_X509_pop_free(anchor_certs, X509_free);

@@ -11,6 +11,7 @@
 #include "cms_check.h"
 #include "kesu/error.h"
 #include "signer.h"
+#include "../i18n.h"
 
 /* The message digest over SHA-256 is the byte ranges' digest. */
 static void check_digest(CMS_SignerInfo *si, const unsigned char digest[32],
@@ -19,13 +20,13 @@ static void check_digest(CMS_SignerInfo *si, const unsigned char digest[32],
 	X509_ALGOR *dig = NULL;
 	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
 	if (!dig || OBJ_obj2nid(dig->algorithm) != NID_sha256) {
-		Kesu_cms_note(check, "the signature's digest algorithm is not SHA-256");
+		Kesu_cms_note(check, _("the signature's digest algorithm is not SHA-256"));
 		return;
 	}
 	check->digest_ok = Kesu_cms_message_digest_is(si, digest, 32);
 	if (!check->digest_ok)
-		Kesu_cms_note(check, "the signed digest is not the document's: the signed bytes "
-				     "changed");
+		Kesu_cms_note(check, _("the signed digest is not the document's: the signed bytes "
+				     "changed"));
 }
 
 /* The signature-time-stamp unsigned attribute's token (DER), if any. */
@@ -49,7 +50,7 @@ static void check_timestamp(CMS_SignerInfo *si, const struct kesu_x509_anchors *
 		return;
 	check->has_timestamp = true;
 	if (!tok) {
-		Kesu_cms_note(check, "the signature has %d timestamps, or one that is malformed",
+		Kesu_cms_note(check, _("the signature has %d timestamps, or one that is malformed"),
 			      count);
 		return;
 	}
@@ -66,7 +67,7 @@ static void check_timestamp(CMS_SignerInfo *si, const struct kesu_x509_anchors *
 	if (tc.timestamp_ok)
 		*at = gen;
 	else
-		Kesu_cms_note(check, "signature timestamp: %s", tc.msg);
+		Kesu_cms_note(check, _("signature timestamp: %s"), tc.msg);
 }
 
 /* Every check of one SignerInfo, in the order a reader wants the first
@@ -78,17 +79,17 @@ static void check_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, const unsigne
 	X509 *cert = Kesu_cms_signer_cert(cms, si, NULL);
 	check_digest(si, digest, check);
 	if (!cert) {
-		Kesu_cms_note(check, "the signer's certificate is not in the signature");
+		Kesu_cms_note(check, _("the signer's certificate is not in the signature"));
 		return;
 	}
 	Kesu_x509_describe(cert, &check->signer);
 	check->signature_ok = Kesu_cms_signature_holds(si);
 	if (!check->signature_ok)
-		Kesu_cms_note(check, "the signature does not hold for the signer's key");
+		Kesu_cms_note(check, _("the signature does not hold for the signer's key"));
 	check->cert_binding_ok = Kesu_cms_cert_binding(si, cert);
 	if (!check->cert_binding_ok)
-		Kesu_cms_note(check, "the signing-certificate-v2 attribute does not name the "
-				     "signer's certificate");
+		Kesu_cms_note(check, _("the signing-certificate-v2 attribute does not name the "
+				     "signer's certificate"));
 	time_t at = now;
 	check_timestamp(si, anchors, now, check, &at);
 	STACK_OF(X509) *certs = CMS_get1_certs(cms);
@@ -113,6 +114,6 @@ int Kesu_cms_verify(const unsigned char *der, size_t der_len, const unsigned cha
 	bool ok = check->digest_ok && check->signature_ok && check->cert_binding_ok &&
 		  check->chain_ok && (!check->has_timestamp || check->timestamp_ok);
 	if (!ok)
-		Kesu_cms_note(check, "the signature does not verify");
+		Kesu_cms_note(check, _("the signature does not verify"));
 	return ok ? 0 : -KESU_EVERIFY;
 }

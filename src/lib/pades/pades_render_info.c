@@ -9,6 +9,7 @@
 #include "kesu/error.h"
 #include "kesu/pdf.h"
 #include "pades_pdf.h"
+#include "../i18n.h"
 
 #define RENDER_INFO_MAX 16384
 
@@ -25,7 +26,7 @@ int Kesu_pades_render_info(const unsigned char *buf, size_t len, struct json_obj
 	*info = json_tokener_parse(text);
 	free(text);
 	if (!*info) {
-		snprintf(err, errsize, "%s is not JSON", KESU_PDF_RENDER_NAME);
+		snprintf(err, errsize, _("%s is not JSON"), KESU_PDF_RENDER_NAME);
 		return -KESU_EPARSE;
 	}
 	return 0;
@@ -67,8 +68,8 @@ int Kesu_pades_seal_box(const unsigned char *buf, size_t len, enum kesu_pades_ro
 				rc = 0;
 		}
 	if (rc)
-		snprintf(err, errsize, "the certificate names no seal box for the %s (made by an "
-				       "earlier kesu): only an invisible signature can be added",
+		snprintf(err, errsize, _("the certificate names no seal box for the %s (made by an "
+				       "earlier kesu): only an invisible signature can be added"),
 			 kesu_pades_role_id(role));
 	json_object_put(o);
 	return rc;

@@ -9,6 +9,7 @@
 #include "kesu/error.h"
 #include "pades_pdf.h"
 #include "pdf_parse.h"
+#include "../i18n.h"
 
 
 static int hexval(unsigned c)
@@ -201,7 +202,7 @@ int Kesu_pades_find(const unsigned char *buf, size_t len, struct pades_found *fo
 		qsort(found, *n < max ? *n : max, sizeof(*found), cmp_found);
 	else
 		Kesu_pades_found_free(found, *n < max ? *n : max);
-	return rc == -ENOMEM ? (snprintf(err, errsize, "out of memory"), rc) : rc;
+	return rc == -ENOMEM ? (snprintf(err, errsize, _("out of memory")), rc) : rc;
 }
 
 void Kesu_pades_field_role(const char *field, char *role, size_t size)

@@ -11,6 +11,7 @@
 #include "kesu/pdf.h"
 #include "pades_pdf.h"
 #include "signer.h"
+#include "../i18n.h"
 
 #define SIGNATURE_ROOM 3072    /* bytes beyond the certificates: attributes, signature */
 #define TIMESTAMP_ROOM 12288   /* a timestamp token with the TSA's certificates */
@@ -69,7 +70,7 @@ static int next_field(const unsigned char *pdf, size_t len, const char *prefix, 
 		}
 	Kesu_pades_found_free(found, n < FOUND_MAX ? n : FOUND_MAX);
 	if (n >= FOUND_MAX) {
-		snprintf(err, errsize, "the PDF already holds %zu signatures", n);
+		snprintf(err, errsize, _("the PDF already holds %zu signatures"), n);
 		return -E2BIG;
 	}
 	snprintf(name, size, "%s%u", prefix, used + 1);
@@ -131,7 +132,7 @@ int kesu_pades_sign(const unsigned char *pdf, size_t len, struct kesu_signer *si
 		    char *err, size_t errsize)
 {
 	if ((unsigned)o->role >= KESU_PADES_ROLES) {
-		snprintf(err, errsize, "no such signing role");
+		snprintf(err, errsize, _("no such signing role"));
 		return -EINVAL;
 	}
 	char field[64], prefix[32], when[80];
@@ -151,8 +152,8 @@ int kesu_pades_sign(const unsigned char *pdf, size_t len, struct kesu_signer *si
 	shown_time(o->when, o->era_dates, when, sizeof(when));
 	if (!o->invisible) {
 		if (taken) {
-			snprintf(err, errsize, "the %s box (%s) is already signed: only an invisible "
-					       "signature can be added",
+			snprintf(err, errsize, _("the %s box (%s) is already signed: only an invisible "
+					       "signature can be added"),
 				 role_ids[o->role], role_ja[o->role]);
 			return -EEXIST;
 		}

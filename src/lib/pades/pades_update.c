@@ -16,6 +16,7 @@
 #include "pades_pdf.h"
 #include "pdf_parse.h"
 #include "utf8.h"
+#include "../i18n.h"
 
 #define PAGE_DEPTH_MAX 8
 #define UPDATE_OBJECTS_MAX 64
@@ -41,7 +42,7 @@ struct update {
 
 static int fail(struct update *u, int rc, const char *what)
 {
-	snprintf(u->err, u->errsize, "cannot add a signature: %s", what);
+	snprintf(u->err, u->errsize, _("cannot add a signature: %s"), what);
 	return rc;
 }
 
@@ -394,7 +395,7 @@ int Kesu_pades_prepare(const unsigned char *buf, size_t len, const struct pades_
 	Kesu_buf_free(&u->out);
 	free(u);
 	if (rc == -ENOMEM)
-		snprintf(err, errsize, "out of memory");
+		snprintf(err, errsize, _("out of memory"));
 	return rc;
 }
 
@@ -412,7 +413,7 @@ int Kesu_pades_fill(struct pades_prepared *p, const unsigned char *der, size_t d
 {
 	size_t room = (p->range[2] - p->range[1] - 2) / 2;
 	if (der_len > room) {
-		snprintf(err, errsize, "the signature (%zu bytes) does not fit the %zu bytes reserved",
+		snprintf(err, errsize, _("the signature (%zu bytes) does not fit the %zu bytes reserved"),
 			 der_len, room);
 		return -ENOSPC;
 	}

@@ -14,6 +14,7 @@
 #include "membuf.h"
 #include "pades_pdf.h"
 #include "pdf_parse.h"
+#include "../i18n.h"
 
 #define CHANGED_MAX 256
 #define RECT_SLACK 1.0f /* points: rounding of a widget's rectangle */
@@ -90,14 +91,14 @@ static int check_widget(struct revisions *v, const struct pv *ref, unsigned page
 	if (Kesu_pdf_resolve(&v->after, ref, &w) || w.type != PV_DICT ||
 	    !Kesu_pdf_is_name(Kesu_pdf_dict_get(&w, "Subtype"), "Widget") ||
 	    !Kesu_pdf_is_name(Kesu_pdf_dict_get(&w, "FT"), "Sig"))
-		return refuse(v, "an annotation that is not a signature was added to a page");
+		return refuse(v, _("an annotation that is not a signature was added to a page"));
 	const struct pv *val = Kesu_pdf_dict_get(&w, "V"), *rect = Kesu_pdf_dict_get(&w, "Rect");
 	if (!val || Kesu_pdf_resolve(&v->after, val, &sig) || sig.type != PV_DICT ||
 	    !(Kesu_pdf_is_name(Kesu_pdf_dict_get(&sig, "Type"), "Sig") ||
 	      Kesu_pdf_is_name(Kesu_pdf_dict_get(&sig, "Type"), "DocTimeStamp")))
-		return refuse(v, "a signature field without a signature was added to a page");
+		return refuse(v, _("a signature field without a signature was added to a page"));
 	if (!rect || rect->type != PV_ARRAY || rect->n != 4)
-		return refuse(v, "a signature widget has no rectangle");
+		return refuse(v, _("a signature widget has no rectangle"));
 	float r[4];
 	for (int i = 0; i < 4; i++)
 		r[i] = number(&rect->u.items[i]);
@@ -114,12 +115,12 @@ static int check_widget(struct revisions *v, const struct pv *ref, unsigned page
 		if (s->page >= v->npages || v->pages[s->page] != page || !rect_inside(r, s->rect))
 			break;
 		if (s->taken)
-			return refuse(v, "a second appearance was drawn over the %s box, which an "
-					 "earlier signature fills", role);
+			return refuse(v, _("a second appearance was drawn over the %s box, which an "
+					 "earlier signature fills"), role);
 		return 0;
 	}
-	return refuse(v, "a signature appearance lies outside its own seal box "
-			 "(at %.0f,%.0f-%.0f,%.0f): it could cover the page",
+	return refuse(v, _("a signature appearance lies outside its own seal box "
+			 "(at %.0f,%.0f-%.0f,%.0f): it could cover the page"),
 		      (double)r[0], (double)r[1], (double)r[2], (double)r[3]);
 }
 
@@ -129,13 +130,13 @@ static int grown_array(struct revisions *v, const struct pv *a, const struct pv 
 {
 	struct pv x = {.type = PV_ARRAY}, y;
 	if (a && Kesu_pdf_resolve(&v->before, a, &x))
-		return refuse(v, "%s is damaged", what);
+		return refuse(v, _("%s is damaged"), what);
 	if (!b || Kesu_pdf_resolve(&v->after, b, &y) || y.type != PV_ARRAY || x.type != PV_ARRAY ||
 	    y.n < x.n)
-		return refuse(v, "%s lost entries after signing", what);
+		return refuse(v, _("%s lost entries after signing"), what);
 	for (size_t i = 0; i < x.n; i++)
 		if (!same_value(&x.u.items[i], &y.u.items[i]))
-			return refuse(v, "%s was reordered or changed after signing", what);
+			return refuse(v, _("%s was reordered or changed after signing"), what);
 	for (size_t i = x.n; page && i < y.n; i++) {
 		int rc = check_widget(v, &y.u.items[i], page);
 		if (rc)
@@ -151,19 +152,19 @@ static int check_changed(struct revisions *v, unsigned num, const struct pdf_obj
 			 const struct pdf_obj *now, unsigned catalog, unsigned acroform)
 {
 	if (old->data || now->data)
-		return refuse(v, "object %u (a stream) was replaced after signing", num);
+		return refuse(v, _("object %u (a stream) was replaced after signing"), num);
 	if (num == catalog)
 		return same_except(&old->v, &now->v, "AcroForm")
 			       ? 0
-			       : refuse(v, "the document catalog was changed after signing");
+			       : refuse(v, _("the document catalog was changed after signing"));
 	if (num == acroform)
 		return same_except(&old->v, &now->v, "Fields")
 			       ? grown_array(v, Kesu_pdf_dict_get(&old->v, "Fields"),
 					     Kesu_pdf_dict_get(&now->v, "Fields"), 0, "the field list")
-			       : refuse(v, "the form was changed after signing");
+			       : refuse(v, _("the form was changed after signing"));
 	if (old->v.type == PV_DICT && Kesu_pdf_is_name(Kesu_pdf_dict_get(&old->v, "Type"), "Page")) {
 		if (!same_except(&old->v, &now->v, "Annots"))
-			return refuse(v, "page object %u was changed after signing", num);
+			return refuse(v, _("page object %u was changed after signing"), num);
 		return grown_array(v, Kesu_pdf_dict_get(&old->v, "Annots"),
 				   Kesu_pdf_dict_get(&now->v, "Annots"), num, "a page's annotations");
 	}
@@ -172,7 +173,7 @@ static int check_changed(struct revisions *v, unsigned num, const struct pdf_obj
 		return grown_array(v, &old->v, &now->v, owner, "a page's annotations");
 	if (old->v.type == PV_ARRAY && num == v->fields_array)
 		return grown_array(v, &old->v, &now->v, 0, "the field list");
-	return refuse(v, "object %u was changed after signing", num);
+	return refuse(v, _("object %u was changed after signing"), num);
 }
 
 #define XREF_ENTRIES_MAX 1024
@@ -203,7 +204,7 @@ static int read_section(struct revisions *v, const unsigned char *buf, size_t of
 {
 	const unsigned char *p = buf + off, *end = buf + to;
 	if (to - off < 4 || memcmp(p, "xref", 4) != 0)
-		return refuse(v, "an update after signing has a cross-reference stream or no table");
+		return refuse(v, _("an update after signing has a cross-reference stream or no table"));
 	for (p += 4;;) {
 		while (p < end && Kesu_pdf_is_ws(*p))
 			p++;
@@ -212,28 +213,28 @@ static int read_section(struct revisions *v, const unsigned char *buf, size_t of
 		unsigned long long first, count;
 		if (!Kesu_pdf_next_uint(&v->after, &p, end, &first) ||
 		    !Kesu_pdf_next_uint(&v->after, &p, end, &count) || count > XREF_ENTRIES_MAX)
-			return refuse(v, "an update after signing has a damaged cross-reference table");
+			return refuse(v, _("an update after signing has a damaged cross-reference table"));
 		while (p < end && (*p == ' ' || *p == '\r' || *p == '\n'))
 			p++;
 		if ((size_t)(end - p) < 20 * count)
-			return refuse(v, "an update after signing has a damaged cross-reference table");
+			return refuse(v, _("an update after signing has a damaged cross-reference table"));
 		for (unsigned long long i = 0; i < count; i++, p += 20) {
 			if (p[17] == 'f' && first + i != 0)
-				return refuse(v, "an update after signing frees object %llu", first + i);
+				return refuse(v, _("an update after signing frees object %llu"), first + i);
 			if (p[17] != 'n')
 				continue;
 			if (e->n == XREF_ENTRIES_MAX)
-				return refuse(v, "an update after signing lists too many objects");
+				return refuse(v, _("an update after signing lists too many objects"));
 			e->num[e->n] = (unsigned)(first + i);
 			e->off[e->n++] = (size_t)strtoull((const char *)p, NULL, 10);
 		}
 	}
 	struct pv trailer;
 	if (Kesu_pdf_parse_at(&v->after, (size_t)(p - buf) + 7, &trailer) || trailer.type != PV_DICT)
-		return refuse(v, "an update after signing has a damaged trailer");
+		return refuse(v, _("an update after signing has a damaged trailer"));
 	const struct pv *pv = Kesu_pdf_dict_get(&trailer, "Prev");
 	if (Kesu_pdf_dict_get(&trailer, "XRefStm") || !pv || pv->type != PV_INT)
-		return refuse(v, "an update after signing has a trailer without /Prev, or a hybrid one");
+		return refuse(v, _("an update after signing has a trailer without /Prev, or a hybrid one"));
 	*prev = pv->u.i;
 	return 0;
 }
@@ -252,25 +253,25 @@ static int check_xref(struct revisions *v, const unsigned char *buf, size_t from
 		return -ENOMEM;
 	int rc = Kesu_pdf_find_trailer(&v->after, &t, &off) || Kesu_pdf_find_trailer(&v->before, &t,
 											&before_xref)
-			 ? refuse(v, "an update after signing has no usable startxref")
+			 ? refuse(v, _("an update after signing has no usable startxref"))
 			 : 0;
 	for (int sections = 0; rc == 0; sections++) {
 		long long prev = -1;
 		if (off < from || sections == XREF_SECTIONS_MAX) {
-			rc = refuse(v, "an update after signing has a cross-reference chain that does "
-				       "not lead back to the signed revision");
+			rc = refuse(v, _("an update after signing has a cross-reference chain that does "
+				       "not lead back to the signed revision"));
 			break;
 		}
 		rc = read_section(v, buf, off, to, e, &prev);
 		if (rc == 0 && (size_t)prev == before_xref)
 			break;
 		if (rc == 0 && (prev < 0 || (size_t)prev >= off))
-			rc = refuse(v, "an update after signing has a /Prev that does not go back");
+			rc = refuse(v, _("an update after signing has a /Prev that does not go back"));
 		off = (size_t)prev;
 	}
 	for (size_t i = 0; rc == 0 && i < e->n; i++)
 		if (e->off[i] < from || e->off[i] >= to || !defined_at(&v->after, e->num[i], e->off[i]))
-			rc = refuse(v, "an update after signing lists object %u where it defines none",
+			rc = refuse(v, _("an update after signing lists object %u where it defines none"),
 				    e->num[i]);
 	for (size_t i = 0; rc == 0 && i < Kesu_pdf_definitions(&v->after); i++) {
 		unsigned num;
@@ -280,8 +281,8 @@ static int check_xref(struct revisions *v, const unsigned char *buf, size_t from
 			if (e->num[k] == num && e->off[k] == at)
 				break;
 		if (at >= from && at < to && k == e->n)
-			rc = refuse(v, "an update after signing defines object %u outside its "
-				       "cross-reference table", num);
+			rc = refuse(v, _("an update after signing defines object %u outside its "
+				       "cross-reference table"), num);
 	}
 	free(e);
 	return rc;
@@ -300,10 +301,10 @@ static int check_no_streams_of_objects(struct revisions *v, size_t from, size_t 
 			continue;
 		const struct pv *type = Kesu_pdf_dict_get(&o.v, "Type");
 		if (Kesu_pdf_is_name(type, "XRef"))
-			return refuse(v, "an update after signing has a cross-reference stream "
-					 "(object %u), not a cross-reference table", num);
+			return refuse(v, _("an update after signing has a cross-reference stream "
+					 "(object %u), not a cross-reference table"), num);
 		if (Kesu_pdf_is_name(type, "ObjStm"))
-			return refuse(v, "an update after signing holds an object stream (object %u)",
+			return refuse(v, _("an update after signing holds an object stream (object %u)"),
 				      num);
 	}
 	return 0;
@@ -362,31 +363,31 @@ static int check_form(struct revisions *v, const struct pv *old_cat, const struc
 	struct pv before = {.type = PV_NULL}, after = {.type = PV_NULL};
 	const struct pv *f = old_cat->type == PV_DICT ? Kesu_pdf_dict_get(old_cat, "AcroForm") : NULL;
 	if (f && Kesu_pdf_resolve(&v->before, f, &before))
-		return refuse(v, "the signed revision's form cannot be read");
+		return refuse(v, _("the signed revision's form cannot be read"));
 	f = cat->type == PV_DICT ? Kesu_pdf_dict_get(cat, "AcroForm") : NULL;
 	if (!f && before.type == PV_NULL)
 		return 0;
 	if (!f || Kesu_pdf_resolve(&v->after, f, &after) || after.type != PV_DICT)
-		return refuse(v, "the form was removed or damaged after signing");
+		return refuse(v, _("the form was removed or damaged after signing"));
 	for (size_t i = 0; i < after.n; i++) {
 		const char *k = (const char *)after.u.items[2 * i].u.s;
 		if (strcmp(k, "Fields") && strcmp(k, "SigFlags") && strcmp(k, "DA") && strcmp(k, "DR"))
-			return refuse(v, "the form gained /%s after signing", k);
+			return refuse(v, _("the form gained /%s after signing"), k);
 	}
 	if (before.type == PV_NULL)
 		return 0;
 	if (before.type != PV_DICT || !same_except(&before, &after, "Fields"))
-		return refuse(v, "the form was changed after signing");
+		return refuse(v, _("the form was changed after signing"));
 	/* the two lists as they resolve in their own revisions */
 	struct pv old_fields = {.type = PV_ARRAY}, new_fields;
 	const struct pv *of = Kesu_pdf_dict_get(&before, "Fields"), *nf = Kesu_pdf_dict_get(&after, "Fields");
 	if ((of && Kesu_pdf_resolve(&v->before, of, &old_fields)) || !nf ||
 	    Kesu_pdf_resolve(&v->after, nf, &new_fields) || old_fields.type != PV_ARRAY ||
 	    new_fields.type != PV_ARRAY || new_fields.n < old_fields.n)
-		return refuse(v, "the field list lost entries after signing");
+		return refuse(v, _("the field list lost entries after signing"));
 	for (size_t i = 0; i < old_fields.n; i++)
 		if (!same_value(&old_fields.u.items[i], &new_fields.u.items[i]))
-			return refuse(v, "the field list was reordered or changed after signing");
+			return refuse(v, _("the field list was reordered or changed after signing"));
 	return 0;
 }
 
@@ -394,9 +395,9 @@ static int compare(struct revisions *v, const unsigned char *buf, size_t from, s
 {
 	unsigned root_before, root_after, nums[CHANGED_MAX];
 	if (load_trailer_root(&v->before, &root_before) || load_trailer_root(&v->after, &root_after))
-		return refuse(v, "an update after signing has a damaged trailer");
+		return refuse(v, _("an update after signing has a damaged trailer"));
 	if (root_before != root_after)
-		return refuse(v, "an update after signing replaced the document catalog");
+		return refuse(v, _("an update after signing replaced the document catalog"));
 	struct pdf_obj cat = {0}, old_cat = {0}; /* PV_NULL unless they load */
 	unsigned acroform = 0;
 	if (Kesu_pdf_load(&v->before, root_before, &old_cat) != 0)
@@ -419,14 +420,14 @@ static int compare(struct revisions *v, const unsigned char *buf, size_t from, s
 		v->fields_array = fields->u.ref.num;
 	size_t n = Kesu_pdf_defined_between(&v->after, from, to, nums, CHANGED_MAX);
 	if (n > CHANGED_MAX)
-		return refuse(v, "an update after signing holds %zu objects", n);
+		return refuse(v, _("an update after signing holds %zu objects"), n);
 	for (size_t i = 0; i < n; i++) {
 		struct pdf_obj old, now;
 		size_t at;
 		if (Kesu_pdf_offset(&v->before, nums[i], &at) != 0)
 			continue; /* new: reachable only through what is checked here */
 		if (Kesu_pdf_load(&v->before, nums[i], &old) || Kesu_pdf_load(&v->after, nums[i], &now))
-			return refuse(v, "object %u cannot be read", nums[i]);
+			return refuse(v, _("object %u cannot be read"), nums[i]);
 		rc = check_changed(v, nums[i], &old, &now, root_after, acroform);
 		if (rc)
 			return rc;
@@ -453,10 +454,10 @@ int Kesu_pades_update_allowed(const unsigned char *buf, size_t from, size_t to,
 		if (rc == 0)
 			rc = compare(v, buf, from, to);
 		else
-			rc = refuse(v, "an update after signing cannot be read: %s", err);
+			rc = refuse(v, _("an update after signing cannot be read: %s"), err);
 		Kesu_pdf_reader_close(&v->after);
 	} else {
-		rc = refuse(v, "the signed revision cannot be read: %s", err);
+		rc = refuse(v, _("the signed revision cannot be read: %s"), err);
 	}
 	Kesu_pdf_reader_close(&v->before);
 	free(v);

@@ -12,6 +12,7 @@
 #include "cms.h"
 #include "kesu/error.h"
 #include "pades_pdf.h"
+#include "../i18n.h"
 
 /* A revision ends just after "%%EOF" and its end of line. */
 static bool ends_revision(const unsigned char *buf, size_t end)
@@ -52,13 +53,13 @@ static void check_one(const unsigned char *buf, size_t len, const struct pades_f
 	s->doc_timestamp = f->doc_timestamp;
 	snprintf(s->claimed_time, sizeof(s->claimed_time), "%s", f->claimed);
 	if (f->range[0] != 0 || !f->contents) {
-		snprintf(s->msg, sizeof(s->msg), "its byte range is malformed");
+		snprintf(s->msg, sizeof(s->msg), _("its byte range is malformed"));
 		return;
 	}
 	s->revision_end = (size_t)(f->range[2] + f->range[3]);
 	s->range_ok = ends_revision(buf, s->revision_end);
 	if (!s->range_ok) {
-		snprintf(s->msg, sizeof(s->msg), "its byte range does not end at a revision's end");
+		snprintf(s->msg, sizeof(s->msg), _("its byte range does not end at a revision's end"));
 		return;
 	}
 	(void)len;
@@ -85,7 +86,7 @@ static void check_one(const unsigned char *buf, size_t len, const struct pades_f
 		return;
 	}
 	if (!s->role_ok) {
-		snprintf(s->msg, sizeof(s->msg), "signed in the %s box, but %s is trusted as %s only",
+		snprintf(s->msg, sizeof(s->msg), _("signed in the %s box, but %s is trusted as %s only"),
 			 s->role, c.anchor_name, c.anchor_role);
 		return;
 	}
@@ -120,8 +121,8 @@ static void check_updates(const unsigned char *buf, size_t len, struct kesu_pade
 	if (prev != len) {
 		rep->updates_ok = false;
 		snprintf(rep->updates_msg, sizeof(rep->updates_msg),
-			 "%zu bytes were appended after the last signature: the file was modified "
-			 "after signing",
+			 _("%zu bytes were appended after the last signature: the file was modified "
+			 "after signing"),
 			 len - prev);
 	}
 }
@@ -138,7 +139,7 @@ int kesu_pades_verify(const unsigned char *pdf, size_t len,
 		return rc;
 	if (n > KESU_PADES_SIGS_MAX) {
 		Kesu_pades_found_free(found, KESU_PADES_SIGS_MAX);
-		snprintf(err, errsize, "%zu signatures: more than %d", n, KESU_PADES_SIGS_MAX);
+		snprintf(err, errsize, _("%zu signatures: more than %d"), n, KESU_PADES_SIGS_MAX);
 		return -KESU_EPARSE;
 	}
 	rep->count = n;
@@ -151,7 +152,7 @@ int kesu_pades_verify(const unsigned char *pdf, size_t len,
 	}
 	Kesu_pades_found_free(found, n);
 	if (n == 0) {
-		snprintf(rep->updates_msg, sizeof(rep->updates_msg), "the PDF has no signature");
+		snprintf(rep->updates_msg, sizeof(rep->updates_msg), _("the PDF has no signature"));
 		return -KESU_EVERIFY;
 	}
 	if (rep->sig[0].range_ok) {
@@ -159,7 +160,7 @@ int kesu_pades_verify(const unsigned char *pdf, size_t len,
 		check_updates(pdf, len, rep, visible);
 	} else {
 		snprintf(rep->updates_msg, sizeof(rep->updates_msg),
-			 "the first signature's byte range is broken: no revision can be trusted");
+			 _("the first signature's byte range is broken: no revision can be trusted"));
 	}
 	rep->ok = all && rep->updates_ok;
 	return rep->ok ? 0 : -KESU_EVERIFY;

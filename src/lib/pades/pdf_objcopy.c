@@ -13,6 +13,7 @@
 #include "kesu/error.h"
 #include "membuf.h"
 #include "pdf_objcopy.h"
+#include "../i18n.h"
 
 #define COPY_OBJECTS_MAX 1024 /* objects one page's resources may reach */
 #define CONTENT_MAX (4u << 20) /* decoded bytes of a page's content streams */
@@ -70,7 +71,7 @@ static unsigned renumber(struct run *u, unsigned num)
 		if (u->old[k] == num)
 			return u->first + 1 + (unsigned)k;
 	if (u->nold == COPY_OBJECTS_MAX) {
-		fail(u, "the page's resources reach more than %u objects", COPY_OBJECTS_MAX);
+		fail(u, _("the page's resources reach more than %u objects"), COPY_OBJECTS_MAX);
 		return 0;
 	}
 	if (!u->old && !(u->old = malloc(COPY_OBJECTS_MAX * sizeof(*u->old)))) {
@@ -126,17 +127,17 @@ static int raw_data(struct run *u, unsigned num, const struct pdf_obj *o,
 	struct pdf_reader *r = &u->c->r;
 	const struct pv *lv = Kesu_pdf_dict_get(&o->v, "Length");
 	struct pv length;
-	int rc = lv ? Kesu_pdf_resolve(r, lv, &length) : fail(u, "object %u: no /Length", num);
+	int rc = lv ? Kesu_pdf_resolve(r, lv, &length) : fail(u, _("object %u: no /Length"), num);
 	if (rc)
 		return u->rc ? u->rc : (u->rc = rc);
 	size_t avail = (size_t)(o->end - o->data);
 	if (length.type != PV_INT || length.u.i < 0 || (unsigned long long)length.u.i > avail)
-		return fail(u, "object %u: /Length out of range", num);
+		return fail(u, _("object %u: /Length out of range"), num);
 	const unsigned char *q = o->data + length.u.i;
 	for (int eol = 0; eol < 2 && q < o->end && (*q == '\r' || *q == '\n'); eol++)
 		q++;
 	if ((size_t)(o->end - q) < 9 || memcmp(q, "endstream", 9) != 0)
-		return fail(u, "object %u: /Length does not end at endstream", num);
+		return fail(u, _("object %u: /Length does not end at endstream"), num);
 	*data = o->data;
 	*len = (size_t)length.u.i;
 	return 0;
@@ -180,7 +181,7 @@ static int put_object(struct run *u, size_t k)
 	}
 	bool stream = ov ? ov->stream : o.data != NULL;
 	if (stream && o.v.type != PV_DICT)
-		return fail(u, "object %u: a stream without a dictionary", num);
+		return fail(u, _("object %u: a stream without a dictionary"), num);
 	u->offsets[k + 1] = u->b.len;
 	Kesu_buf_printf(&u->b, "%u 0 obj\n", u->first + 1 + (unsigned)k);
 	if (stream) {
@@ -207,7 +208,7 @@ static int page_content(struct run *u, const struct pv *page, struct pdf_obj *si
 	*joined = NULL;
 	memset(single, 0, sizeof(*single));
 	if (!cv)
-		return fail(u, "the page has no /Contents");
+		return fail(u, _("the page has no /Contents"));
 	int rc = cv->type == PV_REF ? Kesu_pdf_load(r, cv->u.ref.num, single) : 0;
 	if (rc == 0 && single->data)
 		return raw_data(u, cv->u.ref.num, single, data, len);
@@ -216,14 +217,14 @@ static int page_content(struct run *u, const struct pv *page, struct pdf_obj *si
 	if (rc)
 		return u->rc = rc;
 	if (arr.type != PV_ARRAY || arr.n == 0)
-		return fail(u, "the page's /Contents is not a stream or an array of streams");
+		return fail(u, _("the page's /Contents is not a stream or an array of streams"));
 	struct kesu_buf all = {0};
 	for (size_t i = 0; i < arr.n; i++) {
 		struct pdf_obj o;
 		unsigned char *part = NULL;
 		size_t n = 0;
 		rc = arr.u.items[i].type == PV_REF ? Kesu_pdf_load(r, arr.u.items[i].u.ref.num, &o)
-						   : fail(u, "the page's /Contents holds a direct value");
+						   : fail(u, _("the page's /Contents holds a direct value"));
 		rc = rc ? rc : Kesu_pdf_stream_data(r, &o, CONTENT_MAX, &part, &n);
 		if (rc) {
 			free(all.data);
@@ -268,7 +269,7 @@ static int put_form(struct run *u, const struct pv *page, float w, float h)
 		return u->rc = rc;
 	}
 	if (res.type != PV_DICT)
-		fail(u, "the page's /Resources is not a dictionary");
+		fail(u, _("the page's /Resources is not a dictionary"));
 	Kesu_pdf_real(ws, sizeof(ws), w);
 	Kesu_pdf_real(hs, sizeof(hs), h);
 	u->offsets[0] = u->b.len;
@@ -328,7 +329,7 @@ static int trailer(struct pdf_reader *r, struct pv *out)
 		if (i == 0)
 			break;
 	}
-	return Kesu_pdf_fail(r, "no trailer");
+	return Kesu_pdf_fail(r, _("no trailer"));
 }
 
 int Kesu_pdf_copy_first_page(struct pdf_copy *c, struct pv *page)
@@ -340,9 +341,9 @@ int Kesu_pdf_copy_first_page(struct pdf_copy *c, struct pv *page)
 	if (rc)
 		return rc;
 	root = Kesu_pdf_dict_get(&t, "Root");
-	rc = root ? Kesu_pdf_resolve(r, root, &node) : Kesu_pdf_fail(r, "the trailer has no /Root");
+	rc = root ? Kesu_pdf_resolve(r, root, &node) : Kesu_pdf_fail(r, _("the trailer has no /Root"));
 	const struct pv *pages = rc ? NULL : Kesu_pdf_dict_get(&node, "Pages");
-	rc = rc ? rc : pages ? Kesu_pdf_resolve(r, pages, &node) : Kesu_pdf_fail(r, "no /Pages");
+	rc = rc ? rc : pages ? Kesu_pdf_resolve(r, pages, &node) : Kesu_pdf_fail(r, _("no /Pages"));
 	for (int depth = 0; rc == 0 && depth < 16; depth++) {
 		if (Kesu_pdf_is_name(Kesu_pdf_dict_get(&node, "Type"), "Page")) {
 			*page = node;
@@ -350,13 +351,13 @@ int Kesu_pdf_copy_first_page(struct pdf_copy *c, struct pv *page)
 		}
 		struct pv kids;
 		const struct pv *kv = Kesu_pdf_dict_get(&node, "Kids");
-		rc = kv ? Kesu_pdf_resolve(r, kv, &kids) : Kesu_pdf_fail(r, "no page");
+		rc = kv ? Kesu_pdf_resolve(r, kv, &kids) : Kesu_pdf_fail(r, _("no page"));
 		if (rc == 0 && (kids.type != PV_ARRAY || kids.n == 0))
-			rc = Kesu_pdf_fail(r, "no page");
+			rc = Kesu_pdf_fail(r, _("no page"));
 		if (rc == 0)
 			rc = Kesu_pdf_resolve(r, &kids.u.items[0], &node);
 	}
-	return rc ? rc : Kesu_pdf_fail(r, "the page tree is too deep");
+	return rc ? rc : Kesu_pdf_fail(r, _("the page tree is too deep"));
 }
 
 int Kesu_pdf_copy_page_form(struct pdf_copy *c, float w, float h, unsigned first,
@@ -366,7 +367,7 @@ int Kesu_pdf_copy_page_form(struct pdf_copy *c, float w, float h, unsigned first
 	struct pv page;
 	memset(out, 0, sizeof(*out));
 	if (first == 0 || first > PDF_OBJNUM_MAX - COPY_OBJECTS_MAX - 1)
-		return Kesu_pdf_fail(&c->r, "object number %u is out of range", first);
+		return Kesu_pdf_fail(&c->r, _("object number %u is out of range"), first);
 	int rc = Kesu_pdf_copy_first_page(c, &page);
 	if (rc)
 		return rc;

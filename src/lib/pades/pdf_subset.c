@@ -13,6 +13,7 @@
 #include "kesu/error.h"
 #include "pdf_objcopy.h"
 #include "ttf_subset.h"
+#include "../i18n.h"
 
 #define CODES 65536
 #define FONT_MAX (12u << 20) /* decoded bytes of one font program */
@@ -27,7 +28,7 @@ static int used_codes(struct pdf_copy *c, const struct pv *page, uint8_t *used)
 	struct pdf_obj first;
 	struct pv v = {0};
 	size_t n = 1;
-	int rc = !cv ? Kesu_pdf_fail(r, "the page has no /Contents")
+	int rc = !cv ? Kesu_pdf_fail(r, _("the page has no /Contents"))
 	       : cv->type == PV_REF ? Kesu_pdf_load(r, cv->u.ref.num, &first) : 0;
 	if (rc)
 		return rc;
@@ -36,7 +37,7 @@ static int used_codes(struct pdf_copy *c, const struct pv *page, uint8_t *used)
 		if (rc)
 			return rc;
 		if (v.type != PV_ARRAY)
-			return Kesu_pdf_fail(r, "the page's /Contents is not a stream or an array");
+			return Kesu_pdf_fail(r, _("the page's /Contents is not a stream or an array"));
 		refs = v.u.items;
 		n = v.n;
 	}
@@ -45,7 +46,7 @@ static int used_codes(struct pdf_copy *c, const struct pv *page, uint8_t *used)
 		unsigned char *d = NULL;
 		size_t len = 0;
 		if (refs[i].type != PV_REF)
-			return Kesu_pdf_fail(r, "the page's /Contents holds a direct value");
+			return Kesu_pdf_fail(r, _("the page's /Contents holds a direct value"));
 		rc = Kesu_pdf_load(r, refs[i].u.ref.num, &o);
 		rc = rc ? rc : Kesu_pdf_stream_data(r, &o, 4u << 20, &d, &len);
 		if (rc)
@@ -322,7 +323,7 @@ static int subset_font(struct pdf_copy *c, unsigned t, const uint8_t *used)
 	o[4] = (struct pdf_override){.num = x.f, .v = *fv};
 	for (int i = 0; rc == 0 && i < 5; i++)
 		rc = Kesu_pdf_copy_override(c, &o[i]);
-	return rc == -ENOSPC ? Kesu_pdf_fail(r, "too many fonts to subset") : rc;
+	return rc == -ENOSPC ? Kesu_pdf_fail(r, _("too many fonts to subset")) : rc;
 }
 
 int Kesu_pdf_copy_subset_fonts(struct pdf_copy *c)

@@ -14,6 +14,7 @@
 #include "byteorder.h"
 #include "kesu/error.h"
 #include "ttf_subset.h"
+#include "../i18n.h"
 
 #define TAG(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 #define TABLES_MAX 64 /* tables a font's directory may list */
@@ -35,7 +36,7 @@ struct font {
 
 static int bad(struct font *f, const char *why)
 {
-	snprintf(f->err, f->errsize, "font program: %s", why);
+	snprintf(f->err, f->errsize, _("font program: %s"), why);
 	return -KESU_EPARSE;
 }
 

@@ -9,6 +9,7 @@
 
 #include "kesu/error.h"
 #include "p11_internal.h"
+#include "../i18n.h"
 
 /* Up to two objects matching tmpl: *count says whether there were none,
  * one, or more; *first is the first. */
@@ -23,7 +24,7 @@ static int find(struct kesu_p11 *p, CK_ATTRIBUTE *tmpl, CK_ULONG n, CK_OBJECT_HA
 		p->f->C_FindObjectsFinal(p->session);
 	}
 	if (rv != CKR_OK)
-		return snprintf(err, errsize, "PKCS#11 token \"%s\": C_FindObjects: %s", p->label,
+		return snprintf(err, errsize, _("PKCS#11 token \"%s\": C_FindObjects: %s"), p->label,
 				p11_kit_strerror(rv)),
 		       -EIO;
 	if (*count)
@@ -42,7 +43,7 @@ static int key_attrs(struct kesu_p11 *p, char *err, size_t errsize)
 	if (p->f->C_GetAttributeValue(p->session, p->key, &a_type, 1) != CKR_OK ||
 	    (type != CKK_EC && type != CKK_RSA))
 		return snprintf(err, errsize,
-				"PKCS#11 token \"%s\": the key is neither an EC nor an RSA key",
+				_("PKCS#11 token \"%s\": the key is neither an EC nor an RSA key"),
 				p->label),
 		       -KESU_EPARSE;
 	p->key_type = type;
@@ -61,8 +62,8 @@ int Kesu_p11_find_key(struct kesu_p11 *p, P11KitUri *uri, char *err, size_t errs
 	CK_ULONG n = 1, count = 0;
 	a = p11_kit_uri_get_attribute(uri, CKA_CLASS);
 	if (a && (a->ulValueLen != sizeof(cls) || *(CK_OBJECT_CLASS *)a->pValue != cls))
-		return snprintf(err, errsize, "the PKCS#11 URI names an object that is not a "
-					      "private key (type=private)"),
+		return snprintf(err, errsize, _("the PKCS#11 URI names an object that is not a "
+					      "private key (type=private)")),
 		       -KESU_EPARSE;
 	if ((a = p11_kit_uri_get_attribute(uri, CKA_LABEL)))
 		tmpl[n++] = *a;
@@ -73,14 +74,14 @@ int Kesu_p11_find_key(struct kesu_p11 *p, P11KitUri *uri, char *err, size_t errs
 		return rc;
 	if (count == 0)
 		return snprintf(err, errsize,
-				"PKCS#11 token \"%s\" has no private key that the URI names "
-				"(object=, id=)",
+				_("PKCS#11 token \"%s\" has no private key that the URI names "
+				"(object=, id=)"),
 				p->label),
 		       -KESU_ENOTFOUND;
 	if (count > 1)
 		return snprintf(err, errsize,
-				"the PKCS#11 URI names several private keys on token \"%s\": add "
-				"object=LABEL or id=ID",
+				_("the PKCS#11 URI names several private keys on token \"%s\": add "
+				"object=LABEL or id=ID"),
 				p->label),
 		       -KESU_EPARSE;
 	return key_attrs(p, err, errsize);
@@ -124,8 +125,8 @@ int Kesu_p11_find_cert(struct kesu_p11 *p, X509 **cert, char *err, size_t errsiz
 	*cert = cert_value(p, o);
 	if (!*cert)
 		return snprintf(err, errsize,
-				"PKCS#11 token \"%s\": the key's certificate object is not an "
-				"X.509 certificate",
+				_("PKCS#11 token \"%s\": the key's certificate object is not an "
+				"X.509 certificate"),
 				p->label),
 		       -KESU_EPARSE;
 	return 0;

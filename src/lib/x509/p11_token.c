@@ -11,13 +11,14 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "p11_internal.h"
+#include "../i18n.h"
 
 static int load_one(const char *path, struct kesu_p11 *p, char *err, size_t errsize)
 {
 	CK_FUNCTION_LIST *m = p11_kit_module_load(path, 0);
 	if (!m) {
 		const char *why = p11_kit_message();
-		return snprintf(err, errsize, "PKCS#11 module %s cannot be loaded: %s", path,
+		return snprintf(err, errsize, _("PKCS#11 module %s cannot be loaded: %s"), path,
 				why ? why : "no reason given"),
 		       -ENOENT;
 	}
@@ -25,7 +26,7 @@ static int load_one(const char *path, struct kesu_p11 *p, char *err, size_t errs
 	p->modules = calloc(2, sizeof(*p->modules));
 	if (rv != CKR_OK || !p->modules) {
 		p11_kit_module_release(m);
-		return snprintf(err, errsize, "PKCS#11 module %s: C_Initialize: %s", path,
+		return snprintf(err, errsize, _("PKCS#11 module %s: C_Initialize: %s"), path,
 				rv != CKR_OK ? p11_kit_strerror(rv) : strerror(ENOMEM)),
 		       -EIO;
 	}
@@ -44,8 +45,8 @@ static int load_modules(P11KitUri *uri, struct kesu_p11 *p, char *err, size_t er
 	p->modules = p11_kit_modules_load_and_initialize(0);
 	if (!p->modules || !p->modules[0])
 		return snprintf(err, errsize,
-				"no PKCS#11 module is configured for p11-kit, and the URI names "
-				"none (module-path=)"),
+				_("no PKCS#11 module is configured for p11-kit, and the URI names "
+				"none (module-path=)")),
 		       -KESU_ENOTFOUND;
 	return 0;
 }
@@ -124,7 +125,7 @@ static int login(struct kesu_p11 *p, CK_SLOT_ID slot, const char *pin, char *err
 		return 0;
 	bool pad = rv == CKR_OK && (ti.flags & CKF_PROTECTED_AUTHENTICATION_PATH);
 	if ((!pin || !*pin) && !pad)
-		return snprintf(err, errsize, "PKCS#11 token \"%s\" needs its PIN", p->label),
+		return snprintf(err, errsize, _("PKCS#11 token \"%s\" needs its PIN"), p->label),
 		       -ENOKEY;
 	size_t len = pin ? strlen(pin) : 0;
 	rv = p->f->C_Login(p->session, CKU_USER, len ? (unsigned char *)pin : NULL, len);
@@ -133,12 +134,12 @@ static int login(struct kesu_p11 *p, CK_SLOT_ID slot, const char *pin, char *err
 		return 0;
 	}
 	if (rv == CKR_PIN_INCORRECT)
-		return snprintf(err, errsize, "wrong PIN for PKCS#11 token \"%s\"", p->label),
+		return snprintf(err, errsize, _("wrong PIN for PKCS#11 token \"%s\""), p->label),
 		       -EKEYREJECTED;
 	if (rv == CKR_PIN_LOCKED)
-		return snprintf(err, errsize, "PKCS#11 token \"%s\": the PIN is locked", p->label),
+		return snprintf(err, errsize, _("PKCS#11 token \"%s\": the PIN is locked"), p->label),
 		       -EACCES;
-	return snprintf(err, errsize, "PKCS#11 token \"%s\": C_Login: %s", p->label,
+	return snprintf(err, errsize, _("PKCS#11 token \"%s\": C_Login: %s"), p->label,
 			p11_kit_strerror(rv)),
 	       -EIO;
 }
@@ -155,15 +156,15 @@ static int open_token(P11KitUri *uri, const char *pin, struct kesu_p11 *p, char 
 	if (rc < 0)
 		return rc;
 	if (found == 0)
-		return snprintf(err, errsize, "no PKCS#11 token matches the URI"), -KESU_ENOTFOUND;
+		return snprintf(err, errsize, _("no PKCS#11 token matches the URI")), -KESU_ENOTFOUND;
 	if (found > 1)
 		return snprintf(err, errsize,
-				"the PKCS#11 URI matches %zu tokens (%s): add token=LABEL", found,
+				_("the PKCS#11 URI matches %zu tokens (%s): add token=LABEL"), found,
 				names),
 		       -KESU_EPARSE;
 	CK_RV rv = p->f->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &p->session);
 	if (rv != CKR_OK)
-		return snprintf(err, errsize, "PKCS#11 token \"%s\": C_OpenSession: %s", p->label,
+		return snprintf(err, errsize, _("PKCS#11 token \"%s\": C_OpenSession: %s"), p->label,
 				p11_kit_strerror(rv)),
 		       -EIO;
 	p->session_open = true;
@@ -225,7 +226,7 @@ int Kesu_p11_pin(P11KitUri *uri, const char *pin, char *buf, size_t size, char *
 	const char *source = p11_kit_uri_get_pin_source(uri);
 	buf[0] = '\0';
 	if (value && strlen(value) >= size)
-		return snprintf(err, errsize, "the PIN is longer than %zu bytes", size - 1),
+		return snprintf(err, errsize, _("the PIN is longer than %zu bytes"), size - 1),
 		       -EINVAL;
 	if (value)
 		memcpy(buf, value, strlen(value) + 1);

@@ -12,6 +12,7 @@
 #include "signer.h"
 #include "signer_internal.h"
 #include "x509_internal.h"
+#include "../i18n.h"
 
 /* SHA-256 and the key's own scheme: ECDSA (DER ECDSA-Sig-Value) or RSA
  * PKCS#1 v1.5, OpenSSL's defaults for these keys. */
@@ -28,7 +29,7 @@ static int pkey_sign(struct kesu_signer *s, const unsigned char *data, size_t le
 	EVP_MD_CTX_free(md);
 	if (!ok) {
 		Kesu_x509_ssl_reason(why, sizeof(why));
-		snprintf(err, errsize, "the key did not sign: %s", why);
+		snprintf(err, errsize, _("the key did not sign: %s"), why);
 		free(*sig);
 		*sig = NULL;
 		return -EIO;
@@ -49,7 +50,7 @@ int Kesu_signer_from_key(X509 *cert, STACK_OF(X509) *chain, EVP_PKEY *pkey, cons
 		snprintf(err, errsize, "%s: %s", what, strerror(ENOMEM));
 	else if (EVP_PKEY_eq(X509_get0_pubkey(cert), pkey) != 1)
 		rc = -KESU_EVERIFY,
-		snprintf(err, errsize, "%s: the certificate is for another key", what);
+		snprintf(err, errsize, _("%s: the certificate is for another key"), what);
 	ERR_clear_error();
 	if (rc < 0) {
 		free(s);

@@ -20,6 +20,7 @@
 #include "signer.h"
 #include "signer_internal.h"
 #include "x509_internal.h"
+#include "../i18n.h"
 
 #define PIN_MAX 256
 #define RAW_SIG_MAX 1024 /* RSA 8192 bits; EC P-521's r||s is 132 bytes */
@@ -60,7 +61,7 @@ static int token_sign(struct kesu_p11 *p, const unsigned char *data, size_t len,
 	CK_ULONG in_len = len;
 	if (p->key_type == CKK_EC) {
 		if (!EVP_Digest(data, len, digest, &dlen, EVP_sha256(), NULL))
-			return snprintf(err, errsize, "SHA-256 failed"), -EIO;
+			return snprintf(err, errsize, _("SHA-256 failed")), -EIO;
 		in = digest;
 		in_len = dlen;
 	}
@@ -71,7 +72,7 @@ static int token_sign(struct kesu_p11 *p, const unsigned char *data, size_t len,
 	if (rv == CKR_OK)
 		rv = p->f->C_Sign(p->session, (unsigned char *)in, in_len, out, out_len);
 	if (rv != CKR_OK)
-		return snprintf(err, errsize, "PKCS#11 token \"%s\" did not sign: %s", p->label,
+		return snprintf(err, errsize, _("PKCS#11 token \"%s\" did not sign: %s"), p->label,
 				p11_kit_strerror(rv)),
 		       -EIO;
 	return 0;
@@ -106,7 +107,7 @@ static int p11_sign(struct kesu_signer *s, const unsigned char *data, size_t len
 	else
 		rc = -ENOMEM;
 	if (rc < 0)
-		return snprintf(err, errsize, "PKCS#11 token \"%s\": %s", p->label,
+		return snprintf(err, errsize, _("PKCS#11 token \"%s\": %s"), p->label,
 				rc == -EIO ? "its ECDSA signature is malformed" : strerror(ENOMEM)),
 		       rc;
 	if (!verifies(s->cert, data, len, *sig, *sig_len)) {
@@ -114,8 +115,8 @@ static int p11_sign(struct kesu_signer *s, const unsigned char *data, size_t len
 		*sig = NULL;
 		rc = -KESU_EVERIFY;
 		snprintf(err, errsize,
-			 "PKCS#11 token \"%s\": its key's signature does not verify with the "
-			 "certificate (the certificate is for another key)",
+			 _("PKCS#11 token \"%s\": its key's signature does not verify with the "
+			 "certificate (the certificate is for another key)"),
 			 p->label);
 	}
 	return rc;
@@ -137,8 +138,8 @@ static int find_cert(struct kesu_p11 *p, const char *cert_path, X509 **cert,
 		return rc == 0 && !*chain ? -ENOMEM : rc;
 	if (!cert_path)
 		return snprintf(err, errsize,
-				"PKCS#11 token \"%s\" holds no certificate for the key (with its "
-				"CKA_ID), and no certificate file was given",
+				_("PKCS#11 token \"%s\" holds no certificate for the key (with its "
+				"CKA_ID), and no certificate file was given"),
 				p->label),
 		       -ENOENT;
 	rc = Kesu_x509_load_certs(cert_path, chain, err, errsize);
@@ -212,7 +213,7 @@ int kesu_signer_open_pkcs11(const char *uri, const char *pin, const char *cert_p
 	int rc = 0;
 	if (prc != P11_KIT_URI_OK) {
 		rc = prc == P11_KIT_URI_NO_MEMORY ? -ENOMEM : -KESU_EPARSE;
-		snprintf(err, errsize, "not a PKCS#11 URI (RFC 7512): %s",
+		snprintf(err, errsize, _("not a PKCS#11 URI (RFC 7512): %s"),
 			 p11_kit_uri_message(prc));
 	} else {
 		rc = open_parsed(u, pin, cert_path, signer, err, errsize);

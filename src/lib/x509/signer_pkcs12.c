@@ -12,6 +12,7 @@
 #include "kesu/fileio.h"
 #include "signer_internal.h"
 #include "x509_internal.h"
+#include "../i18n.h"
 
 /* The password that opens the file's MAC: the passphrase, or for none the
  * empty password in either of its two encodings. -EKEYREJECTED, -ENOKEY. */
@@ -69,18 +70,18 @@ static int open_p12(PKCS12 *p12, const char *path, const char *passphrase,
 	const char *pass;
 	int rc = p12_pass(p12, passphrase, &pass);
 	if (rc == -EKEYREJECTED)
-		return snprintf(err, errsize, "wrong passphrase for %s", path), rc;
+		return snprintf(err, errsize, _("wrong passphrase for %s"), path), rc;
 	if (rc == -ENOKEY)
-		return snprintf(err, errsize, "%s is protected by a passphrase", path), rc;
+		return snprintf(err, errsize, _("%s is protected by a passphrase"), path), rc;
 	if ((rc = p12_parse(p12, pass, &pkey, &cert, &ca)) < 0) {
 		Kesu_x509_ssl_reason(why, sizeof(why));
-		snprintf(err, errsize, "%s: cannot read the PKCS#12 file: %s", path, why);
+		snprintf(err, errsize, _("%s: cannot read the PKCS#12 file: %s"), path, why);
 	} else if (!pkey || (!cert && sk_X509_num(ca) == 0)) {
 		rc = -KESU_EPARSE;
-		snprintf(err, errsize, "%s: holds no %s", path,
+		snprintf(err, errsize, _("%s: holds no %s"), path,
 			 pkey ? "certificate" : "private key");
 	} else if ((rc = match_cert(pkey, &cert, ca)) < 0) {
-		snprintf(err, errsize, "%s: no certificate in it is for its key", path);
+		snprintf(err, errsize, _("%s: no certificate in it is for its key"), path);
 	}
 	ERR_clear_error();
 	if (rc == 0)
@@ -104,7 +105,7 @@ int kesu_signer_open_pkcs12(const char *path, const char *passphrase,
 	PKCS12 *p12 = d2i_PKCS12(NULL, &p, (long)len);
 	if (!p12) {
 		rc = -KESU_EPARSE;
-		snprintf(err, errsize, "%s: not a PKCS#12 file", path);
+		snprintf(err, errsize, _("%s: not a PKCS#12 file"), path);
 		ERR_clear_error();
 	} else {
 		rc = open_p12(p12, path, passphrase, signer, err, errsize);

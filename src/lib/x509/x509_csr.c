@@ -8,6 +8,7 @@
 
 #include "kesu/error.h"
 #include "x509_internal.h"
+#include "../i18n.h"
 
 static X509_REQ *build(EVP_PKEY *key, const X509_NAME *name)
 {
@@ -51,7 +52,7 @@ int kesu_x509_csr_write(const char *key_path, const char *passphrase,
 	X509_REQ *req = rc == 0 ? build(key, name) : NULL;
 	if (rc == 0 && !req) {
 		Kesu_x509_ssl_reason(why, sizeof(why));
-		snprintf(err, errsize, "%s: cannot make the request: %s", csr_path, why);
+		snprintf(err, errsize, _("%s: cannot make the request: %s"), csr_path, why);
 		rc = -ENOMEM;
 	}
 	if (req)

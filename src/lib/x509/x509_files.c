@@ -15,6 +15,7 @@
 #include "kesu/paths.h"
 #include "signer.h"
 #include "x509_internal.h"
+#include "../i18n.h"
 
 void Kesu_x509_ssl_reason(char *buf, size_t size)
 {
@@ -78,7 +79,7 @@ int Kesu_x509_load_certs(const char *path, STACK_OF(X509) **certs, char *err, si
 	rc = Kesu_x509_parse_certs(data, len, certs);
 	free(data);
 	if (rc == -KESU_EPARSE)
-		snprintf(err, errsize, "%s: not a certificate file (PEM or DER X.509)", path);
+		snprintf(err, errsize, _("%s: not a certificate file (PEM or DER X.509)"), path);
 	else if (rc < 0)
 		snprintf(err, errsize, "%s: %s", path, strerror(-rc));
 	return rc;
@@ -91,12 +92,12 @@ int Kesu_x509_write_bio(const char *path, BIO *bio, mode_t mode, unsigned flags,
 	char *data = NULL;
 	long len = BIO_get_mem_data(bio, &data);
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-		return snprintf(err, errsize, "%s: path too long", path), -ENAMETOOLONG;
+		return snprintf(err, errsize, _("%s: path too long"), path), -ENAMETOOLONG;
 	int rc = kesu_mkdirs(dirname(dir), 0700);
 	if (rc < 0)
-		snprintf(err, errsize, "%s: cannot create the directory: %s", dir, strerror(-rc));
+		snprintf(err, errsize, _("%s: cannot create the directory: %s"), dir, strerror(-rc));
 	else if (len <= 0)
-		rc = -ENOMEM, snprintf(err, errsize, "%s: nothing to write", path);
+		rc = -ENOMEM, snprintf(err, errsize, _("%s: nothing to write"), path);
 	else
 		rc = kesu_file_write_atomic(path, data, (size_t)len, mode, flags, err, errsize);
 	if (len > 0)
@@ -125,7 +126,7 @@ int Kesu_x509_must_not_exist(const char *path, char *err, size_t errsize)
 {
 	struct stat st;
 	if (lstat(path, &st) == 0)
-		return snprintf(err, errsize, "%s already exists", path), -EEXIST;
+		return snprintf(err, errsize, _("%s already exists"), path), -EEXIST;
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "kesu/error.h"
 #include "signer.h"
 #include "x509_internal.h"
+#include "../i18n.h"
 
 /* The public key the answer must carry: the key file's; for a protected
  * key opened without its passphrase, the certificate's that kesu made
@@ -24,8 +25,8 @@ static int expected_key(const char *key_path, const char *passphrase, const char
 	STACK_OF(X509) *certs = NULL;
 	if (Kesu_x509_load_certs(cert_path, &certs, why, sizeof(why)) < 0)
 		return snprintf(err, errsize,
-				"%s is protected by a passphrase, and there is no certificate "
-				"beside it to compare the answer with (%s)",
+				_("%s is protected by a passphrase, and there is no certificate "
+				"beside it to compare the answer with (%s)"),
 				key_path, why),
 		       -ENOKEY;
 	*pub = X509_get_pubkey(sk_X509_value(certs, 0));
@@ -58,10 +59,10 @@ static int check_dates(X509 *x, time_t now, const char *path, char *err, size_t 
 		return 0;
 	Kesu_x509_describe(x, &info);
 	if (early)
-		snprintf(err, errsize, "%s: the certificate is not valid before %s", path,
+		snprintf(err, errsize, _("%s: the certificate is not valid before %s"), path,
 			 info.not_before_utc);
 	else
-		snprintf(err, errsize, "%s: the certificate expired on %s", path,
+		snprintf(err, errsize, _("%s: the certificate expired on %s"), path,
 			 info.not_after_utc);
 	return -KESU_EVERIFY;
 }
@@ -76,9 +77,9 @@ static int check_chain(STACK_OF(X509) *certs, const char *path, char *err, size_
 		ERR_clear_error();
 		if (!ok)
 			return snprintf(err, errsize,
-					"%s: certificate %d did not issue certificate %d (the "
+					_("%s: certificate %d did not issue certificate %d (the "
 					"chain must follow the signer's certificate, issuer "
-					"after subject)",
+					"after subject)"),
 					path, i + 1, i),
 			       -KESU_EVERIFY;
 	}
@@ -89,7 +90,7 @@ static int check_answer(STACK_OF(X509) *certs, const EVP_PKEY *pub, const char *
 			const char *path, time_t now, char *err, size_t errsize)
 {
 	if (key_first(certs, pub) < 0)
-		return snprintf(err, errsize, "%s: the certificate is for another key (not %s's)",
+		return snprintf(err, errsize, _("%s: the certificate is for another key (not %s's)"),
 				path, key_path),
 		       -KESU_EVERIFY;
 	X509 *x = sk_X509_value(certs, 0);
@@ -99,7 +100,7 @@ static int check_answer(STACK_OF(X509) *certs, const EVP_PKEY *pub, const char *
 	uint32_t ku = X509_get_key_usage(x); /* UINT32_MAX: no keyUsage, any use */
 	if (!(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
 		return snprintf(err, errsize,
-				"%s: the certificate's key usage does not allow digital signatures",
+				_("%s: the certificate's key usage does not allow digital signatures"),
 				path),
 		       -KESU_EVERIFY;
 	return check_chain(certs, path, err, errsize);

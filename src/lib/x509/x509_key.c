@@ -12,6 +12,7 @@
 #include "kesu/error.h"
 #include "kesu/fileio.h"
 #include "x509_internal.h"
+#include "../i18n.h"
 
 /* scrypt at 2^14 x 8 x 1: 16 MiB and a few tenths of a second, as
  * `openssl pkcs8 -scrypt` does; within OpenSSL's default memory limit, so
@@ -62,7 +63,7 @@ int kesu_x509_key_generate(const char *path, enum kesu_x509_alg alg, const char 
 		rc = Kesu_x509_write_bio(path, bio, 0600, KESU_FILE_NO_REPLACE, err, errsize);
 	else {
 		Kesu_x509_ssl_reason(why, sizeof(why));
-		snprintf(err, errsize, "%s: cannot make the key: %s", path, why);
+		snprintf(err, errsize, _("%s: cannot make the key: %s"), path, why);
 	}
 	BIO_free(bio);
 	EVP_PKEY_free(pkey);
@@ -100,17 +101,17 @@ int Kesu_x509_key_load(const char *path, const char *passphrase, EVP_PKEY **pkey
 	bool encrypted = text_encrypted(text, len);
 	if (encrypted && (!passphrase || !*passphrase)) {
 		rc = -ENOKEY;
-		snprintf(err, errsize, "%s is protected by a passphrase", path);
+		snprintf(err, errsize, _("%s is protected by a passphrase"), path);
 	} else {
 		BIO *bio = BIO_new_mem_buf(text, (int)len);
 		if (bio)
 			*pkey = PEM_read_bio_PrivateKey(bio, NULL, pass_cb, (void *)passphrase);
 		BIO_free(bio);
 		if (!*pkey && encrypted)
-			rc = -EKEYREJECTED, snprintf(err, errsize, "wrong passphrase for %s", path);
+			rc = -EKEYREJECTED, snprintf(err, errsize, _("wrong passphrase for %s"), path);
 		else if (!*pkey)
 			rc = -KESU_EPARSE,
-			snprintf(err, errsize, "%s: not a private key (PEM)", path);
+			snprintf(err, errsize, _("%s: not a private key (PEM)"), path);
 	}
 	ERR_clear_error();
 	OPENSSL_cleanse(text, len);

@@ -12,6 +12,7 @@
 #include "kesu/error.h"
 #include "utf8.h"
 #include "x509_internal.h"
+#include "../i18n.h"
 
 /* One attribute's text: valid UTF-8, no control characters, not too long
  * in bytes (OpenSSL counts the characters). */
@@ -19,18 +20,18 @@ static int attr_check(const char *what, const char *text, char *err, size_t errs
 {
 	size_t n = strlen(text);
 	if (n > KESU_X509_NAME_MAX)
-		return snprintf(err, errsize, "the %s is longer than %d bytes", what,
+		return snprintf(err, errsize, _("the %s is longer than %d bytes"), what,
 				KESU_X509_NAME_MAX),
 		       -KESU_EPARSE;
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
 		size_t k = Kesu_utf8_decode((const unsigned char *)text + i, n - i, &cp);
 		if (k == 0)
-			return snprintf(err, errsize, "the %s is not valid UTF-8 (byte %zu)", what,
+			return snprintf(err, errsize, _("the %s is not valid UTF-8 (byte %zu)"), what,
 					i + 1),
 			       -KESU_EPARSE;
 		if (Kesu_utf8_is_control(cp))
-			return snprintf(err, errsize, "the %s has a control character (U+%04X)",
+			return snprintf(err, errsize, _("the %s has a control character (U+%04X)"),
 					what, cp),
 			       -KESU_EPARSE;
 		i += k;
@@ -52,9 +53,9 @@ static int add_attr(X509_NAME *name, int nid, const char *what, const char *text
 	unsigned long e = ERR_peek_last_error();
 	ERR_clear_error();
 	if (ERR_GET_REASON(e) == ASN1_R_STRING_TOO_LONG)
-		return snprintf(err, errsize, "the %s is longer than 64 characters", what),
+		return snprintf(err, errsize, _("the %s is longer than 64 characters"), what),
 		       -KESU_EPARSE;
-	return snprintf(err, errsize, "the %s cannot go into a certificate", what), -KESU_EPARSE;
+	return snprintf(err, errsize, _("the %s cannot go into a certificate"), what), -KESU_EPARSE;
 }
 
 int Kesu_x509_subject_name(const struct kesu_x509_subject *s, X509_NAME **name, char *err,
@@ -65,7 +66,7 @@ int Kesu_x509_subject_name(const struct kesu_x509_subject *s, X509_NAME **name, 
 		return snprintf(err, errsize, "%s", strerror(ENOMEM)), -ENOMEM;
 	int rc = s->common_name[0] ? 0 : -KESU_EPARSE;
 	if (rc < 0)
-		snprintf(err, errsize, "the certificate needs a common name (the holder's name)");
+		snprintf(err, errsize, _("the certificate needs a common name (the holder's name)"));
 	/* Most general first, as X.501 orders a name. */
 	if (rc == 0)
 		rc = add_attr(*name, NID_organizationName, "organisation", s->organisation, err,

@@ -11,6 +11,7 @@
 
 #include "kesu/error.h"
 #include "x509_internal.h"
+#include "../i18n.h"
 
 #define DAYS_MAX 36500u
 
@@ -75,7 +76,7 @@ static int sign_and_write(EVP_PKEY *key, const X509_NAME *name, unsigned days, t
 	STACK_OF(X509) *one = sk_X509_new_null();
 	if (!x || !one || !sk_X509_push(one, x)) {
 		Kesu_x509_ssl_reason(why, sizeof(why));
-		snprintf(err, errsize, "%s: cannot make the certificate: %s", cert_path, why);
+		snprintf(err, errsize, _("%s: cannot make the certificate: %s"), cert_path, why);
 		X509_free(x);
 		sk_X509_free(one);
 		return -ENOMEM;
@@ -91,7 +92,7 @@ int kesu_x509_self_sign(const char *key_path, const char *passphrase,
 {
 	char why[KESU_ERRMSG_MAX];
 	if (days == 0 || days > DAYS_MAX)
-		return snprintf(err, errsize, "a certificate is valid for 1 to %u days, not %u",
+		return snprintf(err, errsize, _("a certificate is valid for 1 to %u days, not %u"),
 				DAYS_MAX, days),
 		       -EINVAL;
 	int rc = replace ? 0 : Kesu_x509_must_not_exist(cert_path, err, errsize);

@@ -9,6 +9,7 @@
 
 #include "kesu/error.h"
 #include "pdf_parse.h"
+#include "../../i18n.h"
 
 #define INDEX_MAX 500000         /* objects indexed per file */
 #define OBJSTM_MAX 256           /* object streams per file */
@@ -63,7 +64,7 @@ static int add_entry(struct pdf_reader *r, unsigned num, size_t off)
 	if (r->nindex == r->capindex) {
 		size_t cap = r->capindex ? 2 * r->capindex : 256;
 		if (cap > INDEX_MAX)
-			return Kesu_pdf_fail(r, "too many objects");
+			return Kesu_pdf_fail(r, _("too many objects"));
 		struct pdf_entry *grown = realloc(r->index, cap * sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
@@ -274,7 +275,7 @@ static int load_from_objstm(struct pdf_reader *r, unsigned num, struct pdf_obj *
 		rc = Kesu_pdf_parse_object(r, s->data, s->data + s->len, e->off, false, out);
 		return rc ? rc : remember(r, &e->cached, out);
 	}
-	return Kesu_pdf_fail(r, "object %u is missing", num);
+	return Kesu_pdf_fail(r, _("object %u is missing"), num);
 }
 
 int Kesu_pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out)
@@ -292,7 +293,7 @@ int Kesu_pdf_load(struct pdf_reader *r, unsigned num, struct pdf_obj *out)
 int Kesu_pdf_load_at(struct pdf_reader *r, size_t off, struct pdf_obj *out)
 {
 	if (off >= r->len)
-		return Kesu_pdf_fail(r, "offset %zu is past the end of the file", off);
+		return Kesu_pdf_fail(r, _("offset %zu is past the end of the file"), off);
 	return Kesu_pdf_parse_object(r, r->buf, r->buf + r->len, off, true, out);
 }
 

@@ -10,6 +10,7 @@
 
 #include "kesu/error.h"
 #include "pdf_parse.h"
+#include "../../i18n.h"
 
 #define DEPTH_MAX 24          /* nesting of arrays and dictionaries */
 #define CONTAINER_MAX 65536   /* values in one array or dictionary */
@@ -169,14 +170,14 @@ static int parse_number(struct lex *lx, struct pv *out)
 		} else if (*q >= '0' && *q <= '9') {
 			if (!real) {
 				if (++digits > 18)
-					return Kesu_pdf_fail(lx->r, "number too long");
+					return Kesu_pdf_fail(lx->r, _("number too long"));
 				n = n * 10 + (*q - '0');
 			}
 		} else {
-			return Kesu_pdf_fail(lx->r, "bad number");
+			return Kesu_pdf_fail(lx->r, _("bad number"));
 		}
 		if (q - lx->p > 64)
-			return Kesu_pdf_fail(lx->r, "number too long");
+			return Kesu_pdf_fail(lx->r, _("number too long"));
 	}
 	const unsigned char *start = lx->p;
 	lx->p = q;
@@ -221,11 +222,11 @@ static int parse_literal(struct lex *lx, struct pv *out)
 			nest--;
 	}
 	if (nest)
-		return Kesu_pdf_fail(lx->r, "unterminated string");
+		return Kesu_pdf_fail(lx->r, _("unterminated string"));
 	const unsigned char *end = q - 1; /* the closing parenthesis */
 	unsigned char *s = arena_alloc(lx->r, (size_t)(end - lx->p) + 1);
 	if (!s)
-		return Kesu_pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
+		return Kesu_pdf_exhausted(lx->r, _("too complex (more than %u MiB of values)"), ARENA_MAX >> 20);
 	size_t n = 0;
 	for (q = lx->p + 1; q < end; q++) {
 		if (*q != '\\') {
@@ -270,17 +271,17 @@ static int parse_hex(struct lex *lx, struct pv *out)
 {
 	const unsigned char *end = memchr(lx->p, '>', (size_t)(lx->end - lx->p));
 	if (!end)
-		return Kesu_pdf_fail(lx->r, "unterminated hex string");
+		return Kesu_pdf_fail(lx->r, _("unterminated hex string"));
 	unsigned char *s = arena_alloc(lx->r, (size_t)(end - lx->p) / 2 + 2);
 	if (!s)
-		return Kesu_pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
+		return Kesu_pdf_exhausted(lx->r, _("too complex (more than %u MiB of values)"), ARENA_MAX >> 20);
 	size_t n = 0;
 	int hi = -1;
 	for (const unsigned char *q = lx->p + 1; q < end; q++) {
 		int v = hexval(*q);
 		if (v < 0) {
 			if (!Kesu_pdf_is_ws(*q))
-				return Kesu_pdf_fail(lx->r, "bad hex string");
+				return Kesu_pdf_fail(lx->r, _("bad hex string"));
 			continue;
 		}
 		if (hi < 0) {
@@ -307,7 +308,7 @@ static int parse_name(struct lex *lx, struct pv *out)
 		q++;
 	unsigned char *s = arena_alloc(lx->r, (size_t)(q - lx->p));
 	if (!s)
-		return Kesu_pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
+		return Kesu_pdf_exhausted(lx->r, _("too complex (more than %u MiB of values)"), ARENA_MAX >> 20);
 	size_t n = 0;
 	for (const unsigned char *c = lx->p + 1; c < q; c++) {
 		if (*c == '#' && q - c > 2 && hexval(c[1]) >= 0 && hexval(c[2]) >= 0) {
@@ -336,7 +337,7 @@ static int parse_container(struct lex *lx, int depth, bool dict, struct pv *out)
 	for (;;) {
 		skip_ws(lx);
 		if (lx->p >= lx->end) {
-			rc = Kesu_pdf_fail(lx->r, "unterminated %s", dict ? "dictionary" : "array");
+			rc = Kesu_pdf_fail(lx->r, _("unterminated %s"), dict ? "dictionary" : "array");
 			break;
 		}
 		if (dict ? lx->end - lx->p >= 2 && lx->p[0] == '>' && lx->p[1] == '>'
@@ -348,14 +349,14 @@ static int parse_container(struct lex *lx, int depth, bool dict, struct pv *out)
 			struct pv *grown = cap < 2 * CONTAINER_MAX ? realloc(tmp, 2 * cap * sizeof(*tmp))
 								   : NULL;
 			if (!grown) {
-				rc = cap < 2 * CONTAINER_MAX ? -ENOMEM : Kesu_pdf_fail(lx->r, "too many values");
+				rc = cap < 2 * CONTAINER_MAX ? -ENOMEM : Kesu_pdf_fail(lx->r, _("too many values"));
 				break;
 			}
 			tmp = grown;
 			cap *= 2;
 		}
 		if (dict && n % 2 == 0 && lx->p[0] != '/') {
-			rc = Kesu_pdf_fail(lx->r, "dictionary key is not a name");
+			rc = Kesu_pdf_fail(lx->r, _("dictionary key is not a name"));
 			break;
 		}
 		rc = parse_value(lx, depth + 1, &tmp[n]);
@@ -364,7 +365,7 @@ static int parse_container(struct lex *lx, int depth, bool dict, struct pv *out)
 		n++;
 	}
 	if (rc == 0 && dict && n % 2)
-		rc = Kesu_pdf_fail(lx->r, "dictionary key without a value");
+		rc = Kesu_pdf_fail(lx->r, _("dictionary key without a value"));
 	if (rc == 0) {
 		out->type = dict ? PV_DICT : PV_ARRAY;
 		out->n = dict ? n / 2 : n;
@@ -372,7 +373,7 @@ static int parse_container(struct lex *lx, int depth, bool dict, struct pv *out)
 		if (out->u.items)
 			memcpy(out->u.items, tmp, n * sizeof(*tmp));
 		else
-			rc = Kesu_pdf_exhausted(lx->r, "too complex (more than %u MiB of values)", ARENA_MAX >> 20);
+			rc = Kesu_pdf_exhausted(lx->r, _("too complex (more than %u MiB of values)"), ARENA_MAX >> 20);
 	}
 	free(tmp);
 	return rc;
@@ -382,10 +383,10 @@ static int parse_value(struct lex *lx, int depth, struct pv *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (depth > DEPTH_MAX)
-		return Kesu_pdf_fail(lx->r, "nested too deeply");
+		return Kesu_pdf_fail(lx->r, _("nested too deeply"));
 	skip_ws(lx);
 	if (lx->p >= lx->end)
-		return Kesu_pdf_fail(lx->r, "unexpected end of file");
+		return Kesu_pdf_fail(lx->r, _("unexpected end of file"));
 	unsigned c = *lx->p;
 	if (c == '/')
 		return parse_name(lx, out);
@@ -412,7 +413,7 @@ static int parse_value(struct lex *lx, int depth, struct pv *out)
 		out->type = PV_NULL;
 		return 0;
 	}
-	return Kesu_pdf_fail(lx->r, "unexpected '%c'", c >= 0x20 && c < 0x7f ? (char)c : '?');
+	return Kesu_pdf_fail(lx->r, _("unexpected '%c'"), c >= 0x20 && c < 0x7f ? (char)c : '?');
 }
 
 /* Every parse reads at most what is left of PDF_SCANNED_MAX: objects that
@@ -424,7 +425,7 @@ static int begin(struct pdf_reader *r, struct lex *lx, const unsigned char *p,
 	if (r->exhausted)
 		return -KESU_EPARSE;
 	if (++r->loads > LOADS_MAX)
-		return Kesu_pdf_exhausted(r, "too many objects to read (more than %u)", LOADS_MAX);
+		return Kesu_pdf_exhausted(r, _("too many objects to read (more than %u)"), LOADS_MAX);
 	size_t left = PDF_SCANNED_MAX - r->scanned;
 	bool clipped = (size_t)(end - p) > left;
 	*lx = (struct lex){r, p, clipped ? p + left : end, clipped};
@@ -436,7 +437,7 @@ static int finish(struct lex *lx, int rc, const unsigned char *start)
 	struct pdf_reader *r = lx->r;
 	r->scanned += (size_t)(lx->p - start);
 	if (rc && lx->clipped)
-		return Kesu_pdf_exhausted(r, "too much to parse (more than %u MiB)", PDF_SCANNED_MAX >> 20);
+		return Kesu_pdf_exhausted(r, _("too much to parse (more than %u MiB)"), PDF_SCANNED_MAX >> 20);
 	return rc;
 }
 
@@ -457,7 +458,7 @@ int Kesu_pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const
 		ok = ok && uint_token(&lx, &gen);
 		skip_ws(&lx);
 		if (!ok || !keyword(&lx, "obj"))
-			return Kesu_pdf_fail(r, "no object at offset %zu", off);
+			return Kesu_pdf_fail(r, _("no object at offset %zu"), off);
 	}
 	rc = finish(&lx, parse_value(&lx, 0, &out->v), base + off);
 	if (rc || !header)
@@ -465,7 +466,7 @@ int Kesu_pdf_parse_object(struct pdf_reader *r, const unsigned char *base, const
 	skip_ws(&lx);
 	if (keyword(&lx, "stream")) {
 		if (out->v.type != PV_DICT)
-			return Kesu_pdf_fail(r, "stream without a dictionary");
+			return Kesu_pdf_fail(r, _("stream without a dictionary"));
 		if (lx.p < lx.end && *lx.p == '\r')
 			lx.p++;
 		if (lx.p < lx.end && *lx.p == '\n')
@@ -519,7 +520,7 @@ int Kesu_pdf_resolve(struct pdf_reader *r, const struct pv *v, struct pv *out)
 		*out = o.v;
 		v = out;
 	}
-	return Kesu_pdf_fail(r, "reference chain too long");
+	return Kesu_pdf_fail(r, _("reference chain too long"));
 }
 
 const struct pv *Kesu_pdf_dict_get(const struct pv *dict, const char *key)

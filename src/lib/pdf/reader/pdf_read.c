@@ -14,6 +14,7 @@
 #include "kesu/fileio.h"
 #include "kesu/pdf.h"
 #include "pdf_parse.h"
+#include "../../i18n.h"
 
 #define TREE_DEPTH_MAX 10
 #define TREE_NODES_MAX 256
@@ -40,7 +41,7 @@ int Kesu_pdf_find_trailer(struct pdf_reader *r, struct pv *trailer, size_t *xref
 {
 	const unsigned char *sx = last_of(r->buf, r->len, 4096, "startxref");
 	if (!sx)
-		return Kesu_pdf_fail(r, "no startxref: the PDF is damaged");
+		return Kesu_pdf_fail(r, _("no startxref: the PDF is damaged"));
 	size_t i = (size_t)(sx - r->buf) + 9, off = 0;
 	while (i < r->len && strchr(" \t\r\n", r->buf[i]))
 		i++;
@@ -48,18 +49,18 @@ int Kesu_pdf_find_trailer(struct pdf_reader *r, struct pv *trailer, size_t *xref
 	for (; i < r->len && r->buf[i] >= '0' && r->buf[i] <= '9' && digits < 12; i++, digits++)
 		off = off * 10 + (size_t)(r->buf[i] - '0');
 	if (digits == 0 || off >= r->len)
-		return Kesu_pdf_fail(r, "startxref points outside the file: the PDF is damaged");
+		return Kesu_pdf_fail(r, _("startxref points outside the file: the PDF is damaged"));
 	if (xref_off)
 		*xref_off = off;
 	if (r->len - off >= 4 && memcmp(r->buf + off, "xref", 4) == 0) {
 		const unsigned char *t = memmem(r->buf + off, r->len - off, "trailer", 7);
 		if (!t || Kesu_pdf_parse_at(r, (size_t)(t - r->buf) + 7, trailer) || trailer->type != PV_DICT)
-			return Kesu_pdf_fail(r, "no trailer: the PDF is damaged");
+			return Kesu_pdf_fail(r, _("no trailer: the PDF is damaged"));
 		return 0;
 	}
 	struct pdf_obj xref;
 	if (Kesu_pdf_load_at(r, off, &xref) || !Kesu_pdf_is_name(Kesu_pdf_dict_get(&xref.v, "Type"), "XRef"))
-		return Kesu_pdf_fail(r, "startxref does not lead to a cross-reference section");
+		return Kesu_pdf_fail(r, _("startxref does not lead to a cross-reference section"));
 	*trailer = xref.v;
 	return 0;
 }
@@ -89,25 +90,25 @@ static int walk(struct pdf_reader *r, const struct pv *ref, int depth, unsigned 
 {
 	struct pv node, names, kids;
 	if (depth > TREE_DEPTH_MAX || ++*nodes > TREE_NODES_MAX + TREE_NAMES_MAX)
-		return Kesu_pdf_fail(r, "the attachment name tree is too deep or too large");
+		return Kesu_pdf_fail(r, _("the attachment name tree is too deep or too large"));
 	int rc = Kesu_pdf_resolve(r, ref, &node);
 	if (rc)
 		return rc;
 	if (node.type != PV_DICT)
-		return Kesu_pdf_fail(r, "the attachment name tree is damaged");
+		return Kesu_pdf_fail(r, _("the attachment name tree is damaged"));
 	const struct pv *v = Kesu_pdf_dict_get(&node, "Names");
 	if (v && (rc = Kesu_pdf_resolve(r, v, &names)) == 0 && names.type == PV_ARRAY) {
 		for (size_t i = 0; i + 1 < names.n; i += 2) {
 			struct pv spec;
 			if (++*nodes > TREE_NODES_MAX + TREE_NAMES_MAX)
-				return Kesu_pdf_fail(r, "the attachment name tree is too large");
+				return Kesu_pdf_fail(r, _("the attachment name tree is too large"));
 			const struct pv *key = &names.u.items[i];
 			if (key->type != PV_STRING)
-				return Kesu_pdf_fail(r, "the attachment name tree is damaged");
+				return Kesu_pdf_fail(r, _("the attachment name tree is damaged"));
 			if ((rc = Kesu_pdf_resolve(r, &names.u.items[i + 1], &spec)) != 0)
 				return rc;
 			if (spec.type != PV_DICT)
-				return Kesu_pdf_fail(r, "the attachment name tree is damaged");
+				return Kesu_pdf_fail(r, _("the attachment name tree is damaged"));
 			char name[256];
 			spec_name(&spec, key, name, sizeof(name));
 			for (size_t w = 0; w < nwant; w++)
@@ -130,20 +131,20 @@ static int extract(struct pdf_reader *r, const struct wanted *w, char **data, si
 	struct pv ef, params, size;
 	struct pdf_obj file;
 	const struct pv *v = Kesu_pdf_dict_get(&w->spec, "EF");
-	int rc = v ? Kesu_pdf_resolve(r, v, &ef) : Kesu_pdf_fail(r, "no /EF");
+	int rc = v ? Kesu_pdf_resolve(r, v, &ef) : Kesu_pdf_fail(r, _("no /EF"));
 	if (rc == 0) {
 		v = Kesu_pdf_dict_get(&ef, "F");
 		if (!v)
 			v = Kesu_pdf_dict_get(&ef, "UF");
 		rc = v && v->type == PV_REF ? Kesu_pdf_load(r, v->u.ref.num, &file)
-					    : Kesu_pdf_fail(r, "no embedded file stream");
+					    : Kesu_pdf_fail(r, _("no embedded file stream"));
 	}
 	if (rc == 0)
 		rc = Kesu_pdf_stream_data(r, &file, w->max, (unsigned char **)data, len);
 	if (rc == -KESU_EPARSE) {
 		char why[KESU_ERRMSG_MAX];
 		snprintf(why, sizeof(why), "%s", r->err ? r->err : "");
-		return Kesu_pdf_fail(r, "%s: attachment %s", w->name, why);
+		return Kesu_pdf_fail(r, _("%s: attachment %s"), w->name, why);
 	}
 	if (rc)
 		return rc;
@@ -152,7 +153,7 @@ static int extract(struct pdf_reader *r, const struct wanted *w, char **data, si
 	    Kesu_pdf_resolve(r, v, &size) == 0 && size.type == PV_INT && (size_t)size.u.i != *len) {
 		free(*data);
 		*data = NULL;
-		return Kesu_pdf_fail(r, "%s: attachment is damaged (%zu bytes, /Size says %lld)", w->name,
+		return Kesu_pdf_fail(r, _("%s: attachment is damaged (%zu bytes, /Size says %lld)"), w->name,
 				*len, size.u.i);
 	}
 	return 0;
@@ -177,7 +178,7 @@ static int find_attachments(struct pdf_reader *r, struct wanted *want, size_t nw
 		return rc;
 	const struct pv *v = Kesu_pdf_dict_get(&trailer, "Root");
 	if (!v || Kesu_pdf_resolve(r, v, &root) || root.type != PV_DICT)
-		return Kesu_pdf_fail(r, "no document catalog: the PDF is damaged");
+		return Kesu_pdf_fail(r, _("no document catalog: the PDF is damaged"));
 	v = Kesu_pdf_dict_get(&root, "Names");
 	if (v && (rc = Kesu_pdf_resolve(r, v, &names)) != 0)
 		return rc;
@@ -185,7 +186,7 @@ static int find_attachments(struct pdf_reader *r, struct wanted *want, size_t nw
 	if (!v && absent_ok)
 		return -ENOENT;
 	if (!v)
-		return Kesu_pdf_fail(r, "no %s attachment (the PDF has no attachments)", want[0].name);
+		return Kesu_pdf_fail(r, _("no %s attachment (the PDF has no attachments)"), want[0].name);
 	unsigned nodes = 0;
 	if ((rc = Kesu_pdf_resolve(r, v, &tree)) != 0 || (rc = walk(r, &tree, 0, &nodes, want, nwant)))
 		return rc;
@@ -193,9 +194,9 @@ static int find_attachments(struct pdf_reader *r, struct wanted *want, size_t nw
 		if (want[w].count == 0 && absent_ok)
 			return -ENOENT;
 		if (want[w].count == 0)
-			return Kesu_pdf_fail(r, "no %s attachment", want[w].name);
+			return Kesu_pdf_fail(r, _("no %s attachment"), want[w].name);
 		if (want[w].count > 1)
-			return Kesu_pdf_fail(r, "%u attachments named %s", want[w].count, want[w].name);
+			return Kesu_pdf_fail(r, _("%u attachments named %s"), want[w].count, want[w].name);
 	}
 	return 0;
 }
@@ -209,11 +210,11 @@ int Kesu_pdf_read_memory(const unsigned char *buf, size_t len, char **payload, s
 	*payload = *sig = NULL;
 	*payload_len = *sig_len = 0;
 	if (len < 16 || !memmem(buf, len < 1024 ? len : 1024, "%PDF-", 5)) {
-		snprintf(err, errsize, "not a PDF file");
+		snprintf(err, errsize, _("not a PDF file"));
 		return -KESU_EPARSE;
 	}
 	if (!last_of(buf, len, 1024, "%%EOF")) {
-		snprintf(err, errsize, "the PDF is truncated (no %%%%EOF at its end)");
+		snprintf(err, errsize, _("the PDF is truncated (no %%%%EOF at its end)"));
 		return -KESU_EPARSE;
 	}
 	int rc = Kesu_pdf_reader_open(&r, buf, len, err, errsize);
@@ -230,7 +231,7 @@ int Kesu_pdf_read_memory(const unsigned char *buf, size_t len, char **payload, s
 		*payload = *sig = NULL;
 		*payload_len = *sig_len = 0;
 		if (rc == -ENOMEM)
-			snprintf(err, errsize, "out of memory");
+			snprintf(err, errsize, _("out of memory"));
 	}
 	return rc;
 }
@@ -267,8 +268,8 @@ int kesu_pdf_read_attachment(const unsigned char *pdf, size_t len, const char *n
 		rc = extract(&r, &want, data, data_len);
 	Kesu_pdf_reader_close(&r);
 	if (rc == -ENOMEM)
-		snprintf(err, errsize, "out of memory");
+		snprintf(err, errsize, _("out of memory"));
 	else if (rc == -ENOENT)
-		snprintf(err, errsize, "no %s attachment", name);
+		snprintf(err, errsize, _("no %s attachment"), name);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "kesu/error.h"
 #include "pdf_parse.h"
+#include "../../i18n.h"
 
 static int inflate_bounded(struct pdf_reader *r, const unsigned char *in, size_t n, size_t max,
 			   unsigned char **out, size_t *out_len)
@@ -50,7 +51,7 @@ static int inflate_bounded(struct pdf_reader *r, const unsigned char *in, size_t
 		if (zr == Z_MEM_ERROR)
 			rc = -ENOMEM;
 		else
-			rc = Kesu_pdf_fail(r, "stream is corrupt (zlib: %s)",
+			rc = Kesu_pdf_fail(r, _("stream is corrupt (zlib: %s)"),
 				      zr == Z_BUF_ERROR ? "data ends early" : zs.msg ? zs.msg : "bad data");
 	}
 	inflateEnd(&zs);
@@ -86,13 +87,13 @@ static int filter_kind(struct pdf_reader *r, const struct pv *dict, bool *flate)
 	if (v.type == PV_NULL)
 		return 0;
 	if (!Kesu_pdf_is_name(&v, "FlateDecode"))
-		return Kesu_pdf_fail(r, "unsupported stream filter");
+		return Kesu_pdf_fail(r, _("unsupported stream filter"));
 	const struct pv *parms = Kesu_pdf_dict_get(dict, "DecodeParms");
 	if (parms && parms->type == PV_ARRAY && parms->n == 1)
 		parms = &parms->u.items[0];
 	const struct pv *predictor = Kesu_pdf_dict_get(parms, "Predictor");
 	if (predictor && !(predictor->type == PV_INT && predictor->u.i <= 1))
-		return Kesu_pdf_fail(r, "unsupported stream predictor");
+		return Kesu_pdf_fail(r, _("unsupported stream predictor"));
 	*flate = true;
 	return 0;
 }
@@ -101,24 +102,24 @@ int Kesu_pdf_stream_data(struct pdf_reader *r, const struct pdf_obj *o, size_t m
 		    unsigned char **data, size_t *len)
 {
 	if (!o->data || o->v.type != PV_DICT)
-		return Kesu_pdf_fail(r, "not a stream");
+		return Kesu_pdf_fail(r, _("not a stream"));
 	const struct pv *lv = Kesu_pdf_dict_get(&o->v, "Length");
 	struct pv length;
 	if (!lv)
-		return Kesu_pdf_fail(r, "stream without /Length");
+		return Kesu_pdf_fail(r, _("stream without /Length"));
 	int rc = Kesu_pdf_resolve(r, lv, &length);
 	if (rc)
 		return rc;
 	size_t avail = (size_t)(o->end - o->data);
 	if (length.type != PV_INT || length.u.i < 0 || (unsigned long long)length.u.i > avail)
-		return Kesu_pdf_fail(r, "stream /Length is out of range");
+		return Kesu_pdf_fail(r, _("stream /Length is out of range"));
 	size_t n = (size_t)length.u.i;
 	/* the data must end where "endstream" begins (after an end of line) */
 	const unsigned char *q = o->data + n, *end = o->end;
 	for (int eol = 0; eol < 2 && q < end && (*q == '\r' || *q == '\n'); eol++)
 		q++;
 	if ((size_t)(end - q) < 9 || memcmp(q, "endstream", 9) != 0)
-		return Kesu_pdf_fail(r, "stream /Length does not end at endstream");
+		return Kesu_pdf_fail(r, _("stream /Length does not end at endstream"));
 	bool flate;
 	rc = filter_kind(r, &o->v, &flate);
 	if (rc)
@@ -138,8 +139,8 @@ int Kesu_pdf_stream_data(struct pdf_reader *r, const struct pdf_obj *o, size_t m
 		r->decoded += n;
 	}
 	if (rc == -EFBIG && limit < max)
-		return Kesu_pdf_exhausted(r, "its streams decode to more than %u MiB", PDF_DECODED_MAX >> 20);
+		return Kesu_pdf_exhausted(r, _("its streams decode to more than %u MiB"), PDF_DECODED_MAX >> 20);
 	if (rc == -EFBIG)
-		return Kesu_pdf_fail(r, "stream larger than %zu bytes", max);
+		return Kesu_pdf_fail(r, _("stream larger than %zu bytes"), max);
 	return rc;
 }

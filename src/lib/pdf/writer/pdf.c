@@ -21,6 +21,7 @@
 #include "kesu/pdf.h"
 #include "pdf_destroy.h"
 #include "pdf_internal.h"
+#include "../../i18n.h"
 
 void Kesu_pdf_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
 {
@@ -166,7 +167,7 @@ int kesu_pdf_write_styled(const char *payload, size_t payload_len, const char *p
 	if (!err || !errsize)
 		err = scratch, errsize = sizeof(scratch);
 	if (!path) {
-		snprintf(err, errsize, "no path");
+		snprintf(err, errsize, _("no path"));
 		return -EINVAL;
 	}
 	int rc = kesu_pdf_render(&d, &bytes, &len, err, errsize);
@@ -215,21 +216,21 @@ static int attach_all(struct pdf *p, const struct kesu_pdf_doc *d, const char *f
 static int check_doc(const struct kesu_pdf_doc *d, char *err, size_t errsize)
 {
 	if (!d->payload || !d->payload_sig) {
-		snprintf(err, errsize, "no payload or signature");
+		snprintf(err, errsize, _("no payload or signature"));
 		return -EINVAL;
 	}
 	if (d->sig_len == 0 || d->sig_len > KESU_PDF_SIG_MAX) {
-		snprintf(err, errsize, "signature: %zu bytes (1 to %u expected)", d->sig_len,
+		snprintf(err, errsize, _("signature: %zu bytes (1 to %u expected)"), d->sig_len,
 			 KESU_PDF_SIG_MAX);
 		return -EINVAL;
 	}
 	if (d->station_pub && (d->station_pub_len == 0 || d->station_pub_len > KESU_PDF_SIG_MAX)) {
-		snprintf(err, errsize, "station public key: %zu bytes (1 to %u expected)",
+		snprintf(err, errsize, _("station public key: %zu bytes (1 to %u expected)"),
 			 d->station_pub_len, KESU_PDF_SIG_MAX);
 		return -EINVAL;
 	}
 	if (sodium_init() < 0) {
-		snprintf(err, errsize, "libsodium cannot start");
+		snprintf(err, errsize, _("libsodium cannot start"));
 		return -EIO;
 	}
 	return 0;
@@ -268,7 +269,7 @@ int kesu_pdf_render(const struct kesu_pdf_doc *d, unsigned char **out, size_t *o
 	p.doc = HPDF_New(Kesu_pdf_on_error, &p);
 	if (!p.doc) {
 		Kesu_cert_free(&c);
-		snprintf(err, errsize, "out of memory");
+		snprintf(err, errsize, _("out of memory"));
 		return -ENOMEM;
 	}
 	HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
@@ -284,7 +285,7 @@ int kesu_pdf_render(const struct kesu_pdf_doc *d, unsigned char **out, size_t *o
 		if (rc == 0 && p.error)
 			rc = -EIO;
 		if (rc)
-			snprintf(err, errsize, "cannot render the PDF: %s (libharu error 0x%04x)",
+			snprintf(err, errsize, _("cannot render the PDF: %s (libharu error 0x%04x)"),
 				 strerror(-rc), (unsigned)p.error);
 	}
 	HPDF_Free(p.doc);

@@ -22,6 +22,7 @@
 #include "kesu/pdf.h"
 #include "kesu/vocabulary.h"
 #include "pdf_internal.h"
+#include "../../i18n.h"
 
 #define TITLE_JA "媒体廃棄承認書"
 #define TITLE_EN "Approval of Media Disposal"
@@ -361,7 +362,7 @@ int kesu_pdf_approval(const struct kesu_approval *a, const char *file_text, size
 		err = scratch, errsize = sizeof(scratch);
 	err[0] = '\0';
 	if (!a || !path || !a->number[0] || !a->hash[0]) {
-		snprintf(err, errsize, "no signed approval or path to render");
+		snprintf(err, errsize, _("no signed approval or path to render"));
 		return -EINVAL;
 	}
 	const char *font = getenv("KESU_FONT");
@@ -370,7 +371,7 @@ int kesu_pdf_approval(const struct kesu_approval *a, const char *file_text, size
 	 * need() keeps them from it, this keeps a slip harmless */
 	struct cert *dummy = calloc(1, sizeof(*dummy));
 	if (!dummy)
-		return snprintf(err, errsize, "out of memory"), -ENOMEM;
+		return snprintf(err, errsize, _("out of memory")), -ENOMEM;
 	snprintf(dummy->id, sizeof(dummy->id), "%s", a->number);
 	f.p.cert = dummy;
 	f.p.accent = RGB_BLUE;
@@ -386,7 +387,7 @@ int kesu_pdf_approval(const struct kesu_approval *a, const char *file_text, size
 	if (rc == 0 && f.p.error)
 		rc = f.p.error == HPDF_FAILD_TO_ALLOC_MEM ? -ENOMEM : -EIO;
 	if (rc && !err[0])
-		snprintf(err, errsize, "cannot render the approval PDF: %s (libharu error 0x%04x)",
+		snprintf(err, errsize, _("cannot render the approval PDF: %s (libharu error 0x%04x)"),
 			 strerror(-rc), (unsigned)f.p.error);
 	if (f.p.doc)
 		HPDF_Free(f.p.doc);

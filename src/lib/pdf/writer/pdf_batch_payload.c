@@ -9,6 +9,7 @@
 #include "pdf_internal.h"
 #include "pdf_batch.h"
 #include "pdf_payload_read.h"
+#include "../../i18n.h"
 
 static const char *const outcomes[BATCH_OUTCOMES + 1] = {
 	"SUCCESS", "ERASED_WITH_EXCEPTIONS", "DESTROYED", "UNVERIFIED", "FAILED", "MISSING", NULL};
@@ -65,7 +66,7 @@ static int read_member(struct pj_reader *r, json_object *m, size_t i, struct cer
 	snprintf(path, sizeof(path), "members[%zu]", i);
 	snprintf(opath, sizeof(opath), "%s.outcome", path);
 	if (!json_object_is_type(m, json_type_object))
-		return Kesu_pj_fail(r, "%s: expected an object", path);
+		return Kesu_pj_fail(r, _("%s: expected an object"), path);
 	int rc = Kesu_pj_text(r, m, path, "asset", false, b->asset, sizeof(b->asset)) ?:
 		 Kesu_pj_text(r, m, path, "serial", false, b->serial, sizeof(b->serial)) ?:
 		 Kesu_pj_text(r, m, path, "model", false, b->model, sizeof(b->model)) ?:
@@ -90,7 +91,7 @@ static int read_member(struct pj_reader *r, json_object *m, size_t i, struct cer
 	bool missing = !strcmp(b->outcome, "MISSING"), destroyed = !strcmp(b->outcome, "DESTROYED");
 	if (missing != (!e && !d) || destroyed != (d != NULL) ||
 	    (e && !d && strcmp(b->outcome, b->erasure.outcome) && strcmp(b->erasure.source, "received")))
-		return Kesu_pj_fail(r, "%s: outcome %s does not go with its documents", path, b->outcome);
+		return Kesu_pj_fail(r, _("%s: outcome %s does not go with its documents"), path, b->outcome);
 	return 0;
 }
 
@@ -147,7 +148,7 @@ static int read_selection(struct pj_reader *r, json_object *root, struct cert_ba
 		snprintf(b->selection, sizeof(b->selection),
 			 "同時消去の全ジョブ / Every job of one multi-drive wipe・%lld 台 / drives", n);
 	} else {
-		return Kesu_pj_fail(r, "selection: names no approval, asset_file, date_range or wipe_run");
+		return Kesu_pj_fail(r, _("selection: names no approval, asset_file, date_range or wipe_run"));
 	}
 	return rc;
 }
@@ -163,7 +164,7 @@ static int check_totals(struct pj_reader *r, json_object *root, const struct cer
 	if (rc)
 		return rc;
 	if (b->media != (long long)b->n)
-		return Kesu_pj_fail(r, "totals.media: %lld, but %zu members are listed", b->media, b->n);
+		return Kesu_pj_fail(r, _("totals.media: %lld, but %zu members are listed"), b->media, b->n);
 	for (size_t k = 0; k < BATCH_OUTCOMES; k++) {
 		long long n = 0;
 		for (size_t i = 0; i < b->n; i++)
@@ -171,12 +172,12 @@ static int check_totals(struct pj_reader *r, json_object *root, const struct cer
 		if ((rc = Kesu_pj_count(r, t, "totals", outcomes[k], true, &b->totals[k])))
 			return rc;
 		if (b->totals[k] != n)
-			return Kesu_pj_fail(r, "totals.%s: %lld, but %lld members are %s", outcomes[k],
+			return Kesu_pj_fail(r, _("totals.%s: %lld, but %lld members are %s"), outcomes[k],
 					    b->totals[k], n, outcomes[k]);
 	}
 	bool complete = b->n > 0 && b->totals[0] + b->totals[2] == (long long)b->n;
 	if (complete != !strcmp(c->outcome, "COMPLETE"))
-		return Kesu_pj_fail(r, "outcome: %s does not go with the members' outcomes", c->outcome);
+		return Kesu_pj_fail(r, _("outcome: %s does not go with the members' outcomes"), c->outcome);
 	return 0;
 }
 
@@ -193,7 +194,7 @@ int Kesu_cert_read_batch(struct pj_reader *r, json_object *root, struct cert *c)
 		return rc;
 	size_t n = json_object_array_length(arr);
 	if (n == 0)
-		return Kesu_pj_fail(r, "members: empty");
+		return Kesu_pj_fail(r, _("members: empty"));
 	b->members = calloc(n, sizeof(*b->members));
 	if (!b->members)
 		return -ENOMEM;

@@ -11,6 +11,7 @@
 #include "kesu/error.h"
 #include "pdf_destroy.h"
 #include "pdf_payload_read.h"
+#include "../../i18n.h"
 
 static int read_host(struct pj_reader *r, json_object *root, struct cert_destruction *d)
 {
@@ -39,7 +40,7 @@ static int read_photo(struct pj_reader *r, json_object *o, size_t i, struct cert
 	snprintf(path, sizeof(path), "destruction.photos[%zu]", i);
 	snprintf(tpath, sizeof(tpath), "%s.type", path);
 	if (!json_object_is_type(o, json_type_object))
-		return Kesu_pj_fail(r, "%s: expected an object", path);
+		return Kesu_pj_fail(r, _("%s: expected an object"), path);
 	int rc = Kesu_pj_text(r, o, path, "name", true, p->name, sizeof(p->name)) ?:
 		 Kesu_pj_text(r, o, path, "type", true, p->type, sizeof(p->type)) ?:
 		 Kesu_pj_one_of(r, tpath, p->type, types) ?:
@@ -50,9 +51,9 @@ static int read_photo(struct pj_reader *r, json_object *o, size_t i, struct cert
 	/* the names kesu gives, in order: nothing else may be attached */
 	snprintf(want, sizeof(want), "photo-%zu.%s", i + 1, strcmp(p->type, "png") ? "jpg" : "png");
 	if (strcmp(p->name, want) != 0)
-		return Kesu_pj_fail(r, "%s.name: \"%s\", expected \"%s\"", path, p->name, want);
+		return Kesu_pj_fail(r, _("%s.name: \"%s\", expected \"%s\""), path, p->name, want);
 	if (!is_hex(p->sha256, 64))
-		return Kesu_pj_fail(r, "%s.sha256: not 64 lower-case hex digits", path);
+		return Kesu_pj_fail(r, _("%s.sha256: not 64 lower-case hex digits"), path);
 	return 0;
 }
 
@@ -61,7 +62,7 @@ static int read_earlier(struct pj_reader *r, json_object *o, size_t i, struct ce
 	char path[48];
 	snprintf(path, sizeof(path), "destruction.earlier_jobs[%zu]", i);
 	if (!json_object_is_type(o, json_type_object))
-		return Kesu_pj_fail(r, "%s: expected an object", path);
+		return Kesu_pj_fail(r, _("%s: expected an object"), path);
 	return Kesu_pj_text(r, o, path, "job_id", true, e->job_id, sizeof(e->job_id)) ?:
 	       Kesu_pj_text(r, o, path, "certificate_id", false, e->certificate_id,
 			    sizeof(e->certificate_id)) ?:
@@ -79,7 +80,7 @@ static int read_lists(struct pj_reader *r, json_object *o, struct cert_destructi
 		return rc;
 	d->nphotos = json_object_array_length(photos);
 	if (d->nphotos > KESU_DESTROY_PHOTOS_MAX)
-		return Kesu_pj_fail(r, "destruction.photos: more than %d", KESU_DESTROY_PHOTOS_MAX);
+		return Kesu_pj_fail(r, _("destruction.photos: more than %d"), KESU_DESTROY_PHOTOS_MAX);
 	for (size_t i = 0; rc == 0 && i < d->nphotos; i++)
 		rc = read_photo(r, json_object_array_get_idx(photos, i), i, &d->photos[i]);
 	d->nearlier = json_object_array_length(earlier);
@@ -141,7 +142,7 @@ int Kesu_cert_destruction_files(struct cert *c, const struct kesu_pdf_doc *d, ch
 	struct cert_destruction *x = c->destruction;
 	size_t nphotos = c->kind == CERT_DESTRUCTION && x ? x->nphotos : 0;
 	if (d->nfiles != nphotos) {
-		snprintf(err, errsize, "the payload names %zu photographs, %zu files were given",
+		snprintf(err, errsize, _("the payload names %zu photographs, %zu files were given"),
 			 nphotos, d->nfiles);
 		return -KESU_EPARSE;
 	}
@@ -151,21 +152,21 @@ int Kesu_cert_destruction_files(struct cert *c, const struct kesu_pdf_doc *d, ch
 		unsigned char h[crypto_hash_sha256_BYTES];
 		char hex[65];
 		if (!f) {
-			snprintf(err, errsize, "%s: the photograph the payload names is missing", p->name);
+			snprintf(err, errsize, _("%s: the photograph the payload names is missing"), p->name);
 			return -KESU_EPARSE;
 		}
 		crypto_hash_sha256(h, f->data, f->len);
 		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 		if (strcmp(hex, p->sha256) != 0 || (long long)f->len != p->bytes) {
-			snprintf(err, errsize, "%s: not the photograph the signed payload names (its "
-					       "SHA-256 differs)", p->name);
+			snprintf(err, errsize, _("%s: not the photograph the signed payload names (its "
+					       "SHA-256 differs)"), p->name);
 			return -KESU_EPARSE;
 		}
 		/* checked again here: a verifier renders files it did not make */
 		char type[8];
 		int rc = kesu_destroy_photo_check(p->name, f->data, f->len, type, err, errsize);
 		if (rc == 0 && strcmp(type, p->type) != 0) {
-			snprintf(err, errsize, "%s: not a %s image", p->name, p->type);
+			snprintf(err, errsize, _("%s: not a %s image"), p->name, p->type);
 			rc = -KESU_EPARSE;
 		}
 		if (rc)

@@ -10,6 +10,7 @@
 #include "kesu/error.h"
 #include "pdf_internal.h"
 #include "pdf_payload_read.h"
+#include "../../i18n.h"
 
 static int read_point(struct pj_reader *r, json_object *pair, const char *path, size_t i,
 		      long long last, long long size, struct cert_profile *p)
@@ -21,10 +22,10 @@ static int read_point(struct pj_reader *r, json_object *pair, const char *path, 
 	}
 	if (!json_object_is_type(o, json_type_int) || !json_object_is_type(b, json_type_int) ||
 	    json_object_get_int64(b) < 0)
-		return Kesu_pj_fail(r, "%s.profile[%zu]: expected [offset, bytes_per_second]", path, i);
+		return Kesu_pj_fail(r, _("%s.profile[%zu]: expected [offset, bytes_per_second]"), path, i);
 	long long offset = json_object_get_int64(o);
 	if (offset <= last || (size >= 0 && offset > size))
-		return Kesu_pj_fail(r, "%s.profile[%zu]: position %lld out of order or past the medium",
+		return Kesu_pj_fail(r, _("%s.profile[%zu]: position %lld out of order or past the medium"),
 				    path, i, offset);
 	p->points[p->npoints].offset = offset;
 	p->points[p->npoints].bytes_per_second = json_object_get_int64(b);
@@ -47,22 +48,22 @@ static int read_profile(struct pj_reader *r, json_object *o, size_t i, const str
 	snprintf(path, sizeof(path), "details.passes[%zu]", i);
 	json_object *a;
 	if (!json_object_is_type(o, json_type_object))
-		return Kesu_pj_fail(r, "%s: expected an object", path);
+		return Kesu_pj_fail(r, _("%s: expected an object"), path);
 	int rc = Kesu_pj_count(r, o, path, "number", true, &p->number) ?:
 		 Kesu_pj_member(r, o, path, "profile", json_type_array, false, &a) ?:
 		 Kesu_pj_count(r, o, path, "profile_from", false, &p->from);
 	if (rc)
 		return rc;
 	if (!is_pass(c, p->number))
-		return Kesu_pj_fail(r, "%s.number: pass %lld is not in sanitization.passes", path,
+		return Kesu_pj_fail(r, _("%s.number: pass %lld is not in sanitization.passes"), path,
 				    p->number);
 	p->known = a != NULL;
 	if (!a)
 		return 0;
 	if (p->from < 0)
-		return Kesu_pj_fail(r, "%s.profile_from: missing", path);
+		return Kesu_pj_fail(r, _("%s.profile_from: missing"), path);
 	if (json_object_array_length(a) > CERT_PROFILE_POINTS)
-		return Kesu_pj_fail(r, "%s.profile: more than %d points", path, CERT_PROFILE_POINTS);
+		return Kesu_pj_fail(r, _("%s.profile: more than %d points"), path, CERT_PROFILE_POINTS);
 	long long last = p->from;
 	for (size_t k = 0; rc == 0 && k < json_object_array_length(a); k++) {
 		rc = read_point(r, json_object_array_get_idx(a, k), path, k, last, c->media.size_bytes, p);
@@ -101,14 +102,14 @@ int Kesu_cert_read_details(struct pj_reader *r, json_object *root, struct cert *
 	if (!d)
 		return 0;
 	if (c->kind != CERT_WIPE)
-		return Kesu_pj_fail(r, "details: only a wipe's certificate has them");
+		return Kesu_pj_fail(r, _("details: only a wipe's certificate has them"));
 	rc = Kesu_pj_member(r, d, "details", "passes", json_type_array, true, &passes) ?:
 	     Kesu_pj_member(r, d, "details", "smart", json_type_object, true, &smart);
 	if (rc)
 		return rc;
 	size_t n = json_object_array_length(passes);
 	if (n > c->npasses)
-		return Kesu_pj_fail(r, "details.passes: %zu passes, sanitization.passes has %zu", n,
+		return Kesu_pj_fail(r, _("details.passes: %zu passes, sanitization.passes has %zu"), n,
 				    c->npasses);
 	c->details = calloc(1, sizeof(*c->details));
 	if (c->details)

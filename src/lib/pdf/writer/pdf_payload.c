@@ -19,6 +19,7 @@
 #include "kesu/vocabulary.h"
 #include "pdf_internal.h"
 #include "pdf_payload_read.h"
+#include "../../i18n.h"
 
 #define JSON_DEPTH 16
 
@@ -145,15 +146,15 @@ static int read_exceptions(struct pj_reader *r, json_object *root, struct cert *
 		return rc;
 	size_t n = json_object_array_length(arr);
 	if (!c->with_exceptions)
-		return Kesu_pj_fail(r, "exceptions: given with outcome %s", c->outcome);
+		return Kesu_pj_fail(r, _("exceptions: given with outcome %s"), c->outcome);
 	if (n < 1 || n > CERT_EXCEPTIONS_MAX)
-		return Kesu_pj_fail(r, "exceptions: %zu entries (1 to %d)", n, CERT_EXCEPTIONS_MAX);
+		return Kesu_pj_fail(r, _("exceptions: %zu entries (1 to %d)"), n, CERT_EXCEPTIONS_MAX);
 	for (c->nexceptions = 0; c->nexceptions < n; c->nexceptions++) {
 		json_object *o = json_object_array_get_idx(arr, c->nexceptions);
 		char path[32];
 		snprintf(path, sizeof(path), "exceptions[%zu]", c->nexceptions);
 		if (!json_object_is_type(o, json_type_object))
-			return Kesu_pj_fail(r, "%s: expected an object", path);
+			return Kesu_pj_fail(r, _("%s: expected an object"), path);
 		char kind_path[48];
 		snprintf(kind_path, sizeof(kind_path), "%s.kind", path);
 		struct cert_exception *e = &c->exceptions[c->nexceptions];
@@ -175,7 +176,7 @@ static int read_host(struct pj_reader *r, json_object *root, struct cert *c)
 	if (rc || !h)
 		return rc;
 	if (c->version < 3)
-		return Kesu_pj_fail(r, "host: not part of kesu_certificate %d", c->version);
+		return Kesu_pj_fail(r, _("host: not part of kesu_certificate %d"), c->version);
 	rc = Kesu_pj_text(r, h, "host", "manufacturer", false, c->host.manufacturer,
 			  sizeof(c->host.manufacturer)) ?:
 	     Kesu_pj_text(r, h, "host", "product", false, c->host.product, sizeof(c->host.product)) ?:
@@ -206,7 +207,7 @@ static int get_byte(struct pj_reader *r, json_object *o, const char *path, int *
 		    sscanf(t, "%2x", &b) == 1)
 			*byte = (int)b;
 	}
-	return *byte < 0 ? Kesu_pj_fail(r, "%s.byte: not a byte", path) : 0;
+	return *byte < 0 ? Kesu_pj_fail(r, _("%s.byte: not a byte"), path) : 0;
 }
 
 static int read_pass(struct pj_reader *r, json_object *o, size_t i, struct cert_pass *p)
@@ -214,7 +215,7 @@ static int read_pass(struct pj_reader *r, json_object *o, size_t i, struct cert_
 	char path[48];
 	snprintf(path, sizeof(path), "sanitization.passes[%zu]", i);
 	if (!json_object_is_type(o, json_type_object))
-		return Kesu_pj_fail(r, "%s: expected an object", path);
+		return Kesu_pj_fail(r, _("%s: expected an object"), path);
 	json_object *done;
 	int rc = Kesu_pj_count(r, o, path, "number", true, &p->number) ?:
 		 Kesu_pj_text(r, o, path, "pattern", true, p->pattern, sizeof(p->pattern)) ?:
@@ -257,16 +258,16 @@ static int read_unwritten(struct pj_reader *r, json_object *s, struct cert *c)
 		char path[48];
 		snprintf(path, sizeof(path), "sanitization.unwritten[%zu]", i);
 		if (!json_object_is_type(o, json_type_object))
-			return Kesu_pj_fail(r, "%s: expected an object", path);
+			return Kesu_pj_fail(r, _("%s: expected an object"), path);
 		rc = Kesu_pj_count(r, o, path, "first", true, &c->unwritten[i].first) ?:
 		     Kesu_pj_count(r, o, path, "count", true, &c->unwritten[i].count);
 		if (rc)
 			return rc;
 		if (c->unwritten[i].count == 0)
-			return Kesu_pj_fail(r, "%s.count: must be positive", path);
+			return Kesu_pj_fail(r, _("%s.count: must be positive"), path);
 	}
 	if (c->nunwritten && c->unwritten_sectors <= 0)
-		return Kesu_pj_fail(r, "sanitization.unwritten_sectors: %lld with %zu ranges listed",
+		return Kesu_pj_fail(r, _("sanitization.unwritten_sectors: %lld with %zu ranges listed"),
 			    c->unwritten_sectors, c->nunwritten);
 	return 0;
 }
@@ -283,7 +284,7 @@ static int read_interruptions(struct pj_reader *r, json_object *s, struct cert *
 		char path[48];
 		snprintf(path, sizeof(path), "sanitization.interruptions[%zu]", i);
 		if (!json_object_is_type(o, json_type_object))
-			return Kesu_pj_fail(r, "%s: expected an object", path);
+			return Kesu_pj_fail(r, _("%s: expected an object"), path);
 		rc = Kesu_pj_count(r, o, path, "pass", true, &c->interrupts[i].pass) ?:
 		     Kesu_pj_count(r, o, path, "offset", true, &c->interrupts[i].offset) ?:
 		     Kesu_pj_text(r, o, path, "at_utc", false, c->interrupts[i].at_utc,
@@ -315,9 +316,9 @@ static int read_firmware(struct pj_reader *r, json_object *f, struct cert *c)
 	c->fw.followed_running = followed;
 	enum kesu_firmware_command cmd = kesu_firmware_command_parse(c->fw.command);
 	if (cmd == KESU_FW_NONE || cmd == KESU_FW_AUTO)
-		return Kesu_pj_fail(r, "%s.command: unknown value \"%s\"", fp, c->fw.command);
+		return Kesu_pj_fail(r, _("%s.command: unknown value \"%s\""), fp, c->fw.command);
 	if (!c->fw.title[0])
-		return Kesu_pj_fail(r, "%s.title: empty", fp);
+		return Kesu_pj_fail(r, _("%s.title: empty"), fp);
 	return Kesu_pj_text(r, proof, pp, "leaves", true, c->fw.leaves, sizeof(c->fw.leaves)) ?:
 	       Kesu_pj_one_of(r, "sanitization.firmware.proof.leaves", c->fw.leaves, leaves) ?:
 	       Kesu_pj_count(r, proof, pp, "marker_bytes", true, &c->fw.marker_bytes) ?:
@@ -355,16 +356,16 @@ static int read_technique(struct pj_reader *r, json_object *s, struct cert *c)
 	c->firmware = strcmp(c->technique, "firmware") == 0;
 	if (c->version < 2) {
 		if (c->firmware)
-			return Kesu_pj_fail(r, "sanitization.technique: \"firmware\" needs kesu_certificate 2");
+			return Kesu_pj_fail(r, _("sanitization.technique: \"firmware\" needs kesu_certificate 2"));
 		if (f || h)
-			return Kesu_pj_fail(r, "sanitization.%s: not part of kesu_certificate 1",
+			return Kesu_pj_fail(r, _("sanitization.%s: not part of kesu_certificate 1"),
 				    f ? "firmware" : "hidden_areas");
 		return 0;
 	}
 	if (c->firmware && !f)
-		return Kesu_pj_fail(r, "sanitization.firmware: missing");
+		return Kesu_pj_fail(r, _("sanitization.firmware: missing"));
 	if (!c->firmware && f)
-		return Kesu_pj_fail(r, "sanitization.firmware: given for technique \"%s\"", c->technique);
+		return Kesu_pj_fail(r, _("sanitization.firmware: given for technique \"%s\""), c->technique);
 	rc = f ? read_firmware(r, f, c) : 0;
 	if (rc == 0 && h)
 		rc = read_hidden(r, h, c);
@@ -374,12 +375,12 @@ static int read_technique(struct pj_reader *r, json_object *s, struct cert *c)
 static int check_passes(struct pj_reader *r, const struct cert *c)
 {
 	if (c->firmware && c->npasses > 1)
-		return Kesu_pj_fail(r, "sanitization.passes: a firmware erase has one step, not %zu",
+		return Kesu_pj_fail(r, _("sanitization.passes: a firmware erase has one step, not %zu"),
 			    c->npasses);
 	for (size_t i = 0; i < c->npasses; i++)
 		if (c->firmware != (strcmp(c->passes[i].pattern, "firmware") == 0))
-			return Kesu_pj_fail(r, "sanitization.passes[%zu].pattern: \"%s\" does not go with "
-				    "technique \"%s\"", i, c->passes[i].pattern,
+			return Kesu_pj_fail(r, _("sanitization.passes[%zu].pattern: \"%s\" does not go with "
+				    "technique \"%s\""), i, c->passes[i].pattern,
 				    c->firmware ? "firmware" : "overwrite");
 	return 0;
 }
@@ -421,7 +422,7 @@ static int read_sanitization(struct pj_reader *r, json_object *root, struct cert
 		return rc;
 	size_t n = json_object_array_length(arr);
 	if (n > CERT_PASSES_MAX)
-		return Kesu_pj_fail(r, "sanitization.passes: more than %d passes", CERT_PASSES_MAX);
+		return Kesu_pj_fail(r, _("sanitization.passes: more than %d passes"), CERT_PASSES_MAX);
 	c->passes = calloc(n ? n : 1, sizeof(*c->passes));
 	if (!c->passes)
 		return -ENOMEM;
@@ -511,7 +512,7 @@ static int read_document(struct pj_reader *r, json_object *root, struct cert *c,
 		return rc;
 	int64_t v = json_object_get_int64(version);
 	if (v < 1 || v > 4)
-		return Kesu_pj_fail(r, "kesu_certificate: version %lld is not supported (only 1 to 4)",
+		return Kesu_pj_fail(r, _("kesu_certificate: version %lld is not supported (only 1 to 4)"),
 				    (long long)v);
 	c->version = (int)v;
 	rc = Kesu_pj_text(r, root, "", "document", true, document, sizeof(document)) ?:
@@ -523,9 +524,9 @@ static int read_document(struct pj_reader *r, json_object *root, struct cert *c,
 		if (strcmp(document, document_kinds[i].document) == 0)
 			*kind = &document_kinds[i];
 	if (!*kind)
-		return Kesu_pj_fail(r, "document: unknown value \"%s\"", document);
+		return Kesu_pj_fail(r, _("document: unknown value \"%s\""), document);
 	if ((*kind)->kind != CERT_WIPE && c->version < 3)
-		return Kesu_pj_fail(r, "document \"%s\" needs kesu_certificate 3", document);
+		return Kesu_pj_fail(r, _("document \"%s\" needs kesu_certificate 3"), document);
 	static const char *const outcomes[] = {"SUCCESS", "UNVERIFIED", "FAILED", "INTERRUPTED",
 					       "ERASED_WITH_EXCEPTIONS", "DESTROYED", "COMPLETE",
 					       "INCOMPLETE", NULL};
@@ -534,12 +535,12 @@ static int read_document(struct pj_reader *r, json_object *root, struct cert *c,
 	if (Kesu_pj_one_of(r, "outcome", c->outcome, outcomes))
 		return -KESU_EPARSE;
 	if (Kesu_pj_one_of(&quiet, "outcome", c->outcome, (*kind)->outcomes))
-		return Kesu_pj_fail(r, "document \"%s\" does not go with outcome %s", document,
+		return Kesu_pj_fail(r, _("document \"%s\" does not go with outcome %s"), document,
 				    c->outcome);
 	c->kind = (*kind)->kind;
 	c->with_exceptions = strcmp(c->outcome, "ERASED_WITH_EXCEPTIONS") == 0;
 	if (c->with_exceptions && c->version < 3)
-		return Kesu_pj_fail(r, "outcome ERASED_WITH_EXCEPTIONS needs kesu_certificate 3");
+		return Kesu_pj_fail(r, _("outcome ERASED_WITH_EXCEPTIONS needs kesu_certificate 3"));
 	/* erased with exceptions: drawn as a certificate that states what
 	 * remains, though it is not one that certifies (kesu_cert_certifies) */
 	c->failure = !c->with_exceptions &&
@@ -551,7 +552,7 @@ static int read_root(struct pj_reader *r, json_object *root, struct cert *c)
 {
 	const struct document_kind *kind = NULL;
 	if (!json_object_is_type(root, json_type_object))
-		return Kesu_pj_fail(r, "not a JSON object");
+		return Kesu_pj_fail(r, _("not a JSON object"));
 	int rc = read_document(r, root, c, &kind) ?:
 	     Kesu_pj_text(r, root, "", "certificate_id", true, c->id, sizeof(c->id)) ?:
 	     Kesu_pj_text(r, root, "", "issued_utc", true, c->issued_utc, sizeof(c->issued_utc)) ?:
@@ -567,7 +568,7 @@ static int read_root(struct pj_reader *r, json_object *root, struct cert *c)
 	if (rc)
 		return rc;
 	if (!Kesu_certificate_id_valid(c->id, true))
-		return Kesu_pj_fail(r, "certificate_id: \"%s\" is not KESU-YYYYMMDD-XXXXXXXX", c->id);
+		return Kesu_pj_fail(r, _("certificate_id: \"%s\" is not KESU-YYYYMMDD-XXXXXXXX"), c->id);
 	c->offset_known = Kesu_fmt_offset(c->issued_local, &c->offset_min) == 0;
 	rc = read_parties(r, root, c) ?: read_approval(r, root, c) ?: read_station(r, root, c);
 	if (rc == 0 && c->kind != CERT_BATCH)
@@ -583,7 +584,7 @@ static int read_root(struct pj_reader *r, json_object *root, struct cert *c)
 		rc = Kesu_cert_read_batch(r, root, c);
 	/* a certificate never covers a sector that was not written */
 	if (rc == 0 && c->kind == CERT_WIPE && !c->failure && c->unwritten_sectors > 0)
-		return Kesu_pj_fail(r, "a certificate with %lld unwritten sectors", c->unwritten_sectors);
+		return Kesu_pj_fail(r, _("a certificate with %lld unwritten sectors"), c->unwritten_sectors);
 	return rc;
 }
 
@@ -592,9 +593,9 @@ int Kesu_cert_parse(const char *payload, size_t len, struct cert *c, char *err, 
 	struct pj_reader r = {err, errsize};
 	memset(c, 0, sizeof(*c));
 	if (len > KESU_PDF_PAYLOAD_MAX)
-		return Kesu_pj_fail(&r, "larger than %u bytes", KESU_PDF_PAYLOAD_MAX);
+		return Kesu_pj_fail(&r, _("larger than %u bytes"), KESU_PDF_PAYLOAD_MAX);
 	if (memchr(payload, '\0', len))
-		return Kesu_pj_fail(&r, "contains a NUL byte");
+		return Kesu_pj_fail(&r, _("contains a NUL byte"));
 	json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
 	if (!tok)
 		return -ENOMEM;
@@ -604,13 +605,13 @@ int Kesu_cert_parse(const char *payload, size_t len, struct cert *c, char *err, 
 	json_tokener_free(tok);
 	int rc;
 	if (jerr != json_tokener_success)
-		rc = Kesu_pj_fail(&r, "not valid JSON (%s)",
+		rc = Kesu_pj_fail(&r, _("not valid JSON (%s)"),
 			  jerr == json_tokener_continue ? "unexpected end of data"
 							: json_tokener_error_desc(jerr));
 	else if (end != len)
-		rc = Kesu_pj_fail(&r, "bytes after the JSON value");
+		rc = Kesu_pj_fail(&r, _("bytes after the JSON value"));
 	else if (!root)
-		rc = Kesu_pj_fail(&r, "not a JSON object");
+		rc = Kesu_pj_fail(&r, _("not a JSON object"));
 	else
 		rc = read_root(&r, root, c);
 	json_object_put(root);

@@ -9,11 +9,12 @@
 #include "kesu/error.h"
 #include "pdf_internal.h"
 #include "pdf_payload_read.h"
+#include "../../i18n.h"
 
 int Kesu_pj_fail(struct pj_reader *r, const char *fmt, ...)
 {
 	if (r->errsize) {
-		int n = snprintf(r->err, r->errsize, "payload: ");
+		int n = snprintf(r->err, r->errsize, _("payload: "));
 		if (n >= 0 && (size_t)n < r->errsize) {
 			va_list ap;
 			va_start(ap, fmt);
@@ -33,7 +34,7 @@ int Kesu_pj_member(struct pj_reader *r, json_object *obj, const char *path, cons
 	*out = NULL;
 	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null)) {
 		if (required)
-			return Kesu_pj_fail(r, "%s%s%s: missing", path, *path ? "." : "", key);
+			return Kesu_pj_fail(r, _("%s%s%s: missing"), path, *path ? "." : "", key);
 		return 0;
 	}
 	if (!json_object_is_type(v, type)) {
@@ -43,7 +44,7 @@ int Kesu_pj_member(struct pj_reader *r, json_object *obj, const char *path, cons
 			[json_type_object] = "an object", [json_type_array] = "an array",
 			[json_type_string] = "a string",
 		};
-		return Kesu_pj_fail(r, "%s%s%s: expected %s", path, *path ? "." : "", key, names[type]);
+		return Kesu_pj_fail(r, _("%s%s%s: expected %s"), path, *path ? "." : "", key, names[type]);
 	}
 	*out = v;
 	return 0;
@@ -71,7 +72,7 @@ int Kesu_pj_count(struct pj_reader *r, json_object *obj, const char *path, const
 		return rc;
 	int64_t n = json_object_get_int64(v);
 	if (n < 0)
-		return Kesu_pj_fail(r, "%s.%s: must not be negative", path, key);
+		return Kesu_pj_fail(r, _("%s.%s: must not be negative"), path, key);
 	*val = n;
 	return 0;
 }
@@ -84,7 +85,7 @@ int Kesu_pj_one_of(struct pj_reader *r, const char *path, const char *value,
 	for (; *allowed; allowed++)
 		if (strcmp(value, *allowed) == 0)
 			return 0;
-	return Kesu_pj_fail(r, "%s: unknown value \"%s\"", path, value);
+	return Kesu_pj_fail(r, _("%s: unknown value \"%s\""), path, value);
 }
 
 /* A boolean member; *val untouched when absent or null (not required). */

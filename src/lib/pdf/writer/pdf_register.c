@@ -21,6 +21,7 @@
 #include "kesu/pdf.h"
 #include "cert_internal.h"
 #include "pdf_register.h"
+#include "../../i18n.h"
 
 /* The stations the rows name: "host", "a, b, c", "a, b, c ほか 2 / and 2 more". */
 static void stations(struct regpdf *g)
@@ -149,7 +150,7 @@ static void sign_failed(const char *path, size_t pages, char *err, size_t errsiz
 {
 	char why[KESU_ERRMSG_MAX];
 	snprintf(why, sizeof(why), "%s", err);
-	snprintf(err, errsize, "%s: cannot sign the register (%zu pages): %s", path, pages, why);
+	snprintf(err, errsize, _("%s: cannot sign the register (%zu pages): %s"), path, pages, why);
 }
 
 static int make(struct regpdf *g, const struct kesu_cert_signing *signing, unsigned char **out,
@@ -162,7 +163,7 @@ static int make(struct regpdf *g, const struct kesu_cert_signing *signing, unsig
 	snprintf(g->p.class_label, sizeof(g->p.class_label), "%s", KESU_PDF_CLASS_LABEL);
 	g->p.doc = HPDF_New(Kesu_pdf_on_error, &g->p);
 	if (!g->p.doc)
-		return snprintf(err, errsize, "out of memory"), -ENOMEM;
+		return snprintf(err, errsize, _("out of memory")), -ENOMEM;
 	HPDF_SetCompressionMode(g->p.doc, HPDF_COMP_ALL);
 	int rc = render(g, signing, font, err, errsize);
 	if (rc == 0 && g->p.error)
@@ -170,7 +171,7 @@ static int make(struct regpdf *g, const struct kesu_cert_signing *signing, unsig
 	if (rc == 0)
 		rc = Kesu_pdf_save_to_memory(g->p.doc, out, len);
 	if (rc && !err[0])
-		snprintf(err, errsize, "cannot render the register's PDF: %s (libharu error 0x%04x)",
+		snprintf(err, errsize, _("cannot render the register's PDF: %s (libharu error 0x%04x)"),
 			 strerror(-rc), (unsigned)g->p.error);
 	HPDF_Free(g->p.doc);
 	return rc;
@@ -184,11 +185,11 @@ int kesu_register_write_pdf(const struct kesu_register *r, const struct kesu_cer
 		err = scratch, errsize = sizeof(scratch);
 	err[0] = '\0';
 	if (!r || !path) {
-		snprintf(err, errsize, "no register or path");
+		snprintf(err, errsize, _("no register or path"));
 		return -EINVAL;
 	}
 	if (signing && !signing->signer) {
-		snprintf(err, errsize, "%s: no X.509 signer to sign the register with", path);
+		snprintf(err, errsize, _("%s: no X.509 signer to sign the register with"), path);
 		return -EINVAL;
 	}
 	struct regpdf g = {.r = r};

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pdf_internal.h"
+#include "../../i18n.h"
 
 #define ELLIPSIS "\xe2\x80\xa6" /* … */
 #define ASCENT 0.86f           /* IPAex Gothic: baseline below a line's top, in em */
@@ -69,25 +70,25 @@ int Kesu_pdf_font_load(struct pdf *p, const char *path, char *err, size_t errsiz
 	if (fd < 0) {
 		int rc = -errno;
 		snprintf(err, errsize,
-			 "font %s: %s (install fonts-ipaexfont-gothic or set KESU_FONT)", path,
+			 _("font %s: %s (install fonts-ipaexfont-gothic or set KESU_FONT)"), path,
 			 strerror(-rc));
 		return rc;
 	}
 	close(fd);
 	if (HPDF_UseUTFEncodings(p->doc) != HPDF_OK ||
 	    HPDF_SetCurrentEncoder(p->doc, "UTF-8") != HPDF_OK) {
-		snprintf(err, errsize, "libharu has no UTF-8 encoder");
+		snprintf(err, errsize, _("libharu has no UTF-8 encoder"));
 		return -ENOTSUP;
 	}
 	const char *name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
 	p->font = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
 	if (!p->font) {
-		snprintf(err, errsize, "font %s: not a TrueType font libharu can embed (error 0x%04x)",
+		snprintf(err, errsize, _("font %s: not a TrueType font libharu can embed (error 0x%04x)"),
 			 path, (unsigned)HPDF_GetError(p->doc));
 		return -EINVAL;
 	}
 	if (fix_to_unicode(p->font)) {
-		snprintf(err, errsize, "font %s: cannot write its ToUnicode map", path);
+		snprintf(err, errsize, _("font %s: cannot write its ToUnicode map"), path);
 		return -EIO;
 	}
 	return 0;

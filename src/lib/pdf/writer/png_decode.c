@@ -12,6 +12,7 @@
 #include "byteorder.h"
 #include "kesu/error.h"
 #include "photo_decode.h"
+#include "../../i18n.h"
 
 /* Ancillary chunks (text, ICC profiles) are read and dropped: a bound on
  * what one may inflate to, against a compressed text bomb. */
@@ -33,7 +34,7 @@ static void on_error(png_structp png, png_const_charp msg)
 {
 	struct png_job *j = png_get_error_ptr(png);
 	if (!j->why[0])
-		snprintf(j->why, j->whysize, "a damaged PNG: %s", msg);
+		snprintf(j->why, j->whysize, _("a damaged PNG: %s"), msg);
 	png_longjmp(png, 1);
 }
 
@@ -46,7 +47,7 @@ static void read_bytes(png_structp png, png_bytep to, size_t n)
 {
 	struct png_job *j = png_get_io_ptr(png);
 	if (n > j->len - j->pos) {
-		snprintf(j->why, j->whysize, "a damaged PNG: the file ends early (cut short)");
+		snprintf(j->why, j->whysize, _("a damaged PNG: the file ends early (cut short)"));
 		png_error(png, "truncated");
 	}
 	memcpy(to, j->data + j->pos, n);
@@ -58,19 +59,19 @@ static void read_bytes(png_structp png, png_bytep to, size_t n)
 static int check_ihdr(struct png_job *j)
 {
 	if (j->len < 33 || kesu_load_be32(j->data + 8) != 13 || memcmp(j->data + 12, "IHDR", 4)) {
-		snprintf(j->why, j->whysize, "a damaged PNG: it does not start with its IHDR header");
+		snprintf(j->why, j->whysize, _("a damaged PNG: it does not start with its IHDR header"));
 		return -KESU_EPARSE;
 	}
 	uint32_t w = kesu_load_be32(j->data + 16), h = kesu_load_be32(j->data + 20);
 	if (w == 0 || h == 0) {
-		snprintf(j->why, j->whysize, "a damaged PNG: its header gives no width or height");
+		snprintf(j->why, j->whysize, _("a damaged PNG: its header gives no width or height"));
 		return -KESU_EPARSE;
 	}
 	if (w > KESU_PHOTO_SIDE_MAX || h > KESU_PHOTO_SIDE_MAX ||
 	    (uint64_t)w * h > KESU_DESTROY_PHOTO_PIXELS) {
 		snprintf(j->why, j->whysize,
-			 "the PNG is %u x %u pixels, more than a photograph may have (at most %u on "
-			 "a side and %u million in all)",
+			 _("the PNG is %u x %u pixels, more than a photograph may have (at most %u on "
+			 "a side and %u million in all)"),
 			 w, h, KESU_PHOTO_SIDE_MAX, KESU_DESTROY_PHOTO_PIXELS / 1000000);
 		return -KESU_EPARSE;
 	}
@@ -136,7 +137,7 @@ int Kesu_png_decode(const unsigned char *data, size_t len, struct photo_pixels *
 	memset(out, 0, sizeof(*out));
 	why[0] = '\0';
 	if (len < 8 || memcmp(data, magic, 8) != 0) {
-		snprintf(why, whysize, "not a PNG image");
+		snprintf(why, whysize, _("not a PNG image"));
 		return -KESU_EPARSE;
 	}
 	int rc = check_ihdr(&j);
@@ -151,7 +152,7 @@ int Kesu_png_decode(const unsigned char *data, size_t len, struct photo_pixels *
 	if (rc) {
 		free(j.buf);
 		if (rc == -ENOMEM)
-			snprintf(why, whysize, "out of memory decoding the PNG");
+			snprintf(why, whysize, _("out of memory decoding the PNG"));
 		return rc;
 	}
 	*out = (struct photo_pixels){.rgb = j.buf, .width = j.width, .height = j.height};
