@@ -83,30 +83,30 @@ static void print_text(const struct kesu_approval *a, bool trusted, const char *
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	const struct kesu_term *cls = kesu_vocab_find(KESU_VOCAB_CLASS, a->classification);
-	printf("approval      %s\n", a->number);
-	printf("signature     %s%s\n", trusted ? "good: a trusted approver's" : "NOT TRUSTED: ",
+	printf(_("approval      %s\n"), a->number);
+	printf(_("signature     %s%s\n"), trusted ? "good: a trusted approver's" : "NOT TRUSTED: ",
 	       trusted ? "" : reason);
-	printf("approver      %s (%s)\n", cli_escape(a->approver_name, buf, sizeof(buf)),
+	printf(_("approver      %s (%s)\n"), cli_escape(a->approver_name, buf, sizeof(buf)),
 	       a->approver_fingerprint);
-	printf("issued        %s\n", a->issued_local);
-	printf("organisation  %s\n", a->organisation[0] ? cli_escape(a->organisation, buf, sizeof(buf)) : "-");
-	printf("class         %s (重要性分類%s)\n", a->classification, cls ? cls->ja : "");
-	printf("purpose       %s\n", a->purpose);
-	printf("methods      ");
+	printf(_("issued        %s\n"), a->issued_local);
+	printf(_("organisation  %s\n"), a->organisation[0] ? cli_escape(a->organisation, buf, sizeof(buf)) : "-");
+	printf(_("class         %s (重要性分類%s)\n"), a->classification, cls ? cls->ja : "");
+	printf(_("purpose       %s\n"), a->purpose);
+	printf(_("methods      "));
 	for (size_t i = 0; i < a->n_methods; i++)
 		printf("%s %s", i ? "," : "", a->methods[i]);
-	printf("\nmin level     %s\n", level_name(a->min_level));
-	printf("valid until   %s%s\n", a->valid_until,
+	printf(_("\nmin level     %s\n"), level_name(a->min_level));
+	printf(_("valid until   %s%s\n"), a->valid_until,
 	       strcmp(today, a->valid_until) > 0 ? " (expired)" : "");
-	printf("note          %s\n", a->note[0] ? cli_escape(a->note, buf, sizeof(buf)) : "-");
-	printf("hash          %s\n", a->hash);
-	printf("media         %zu\n", a->n_media);
+	printf(_("note          %s\n"), a->note[0] ? cli_escape(a->note, buf, sizeof(buf)) : "-");
+	printf(_("hash          %s\n"), a->hash);
+	printf(_("media         %zu\n"), a->n_media);
 	for (size_t i = 0; i < a->n_media; i++) {
 		const struct kesu_approval_medium *m = &a->media[i];
 		char serial[300], asset[300];
 		if (m->size)
 			snprintf(size, sizeof(size), "%llu", (unsigned long long)m->size);
-		printf("  %5u  serial %s  size %s  asset %s\n", m->entry,
+		printf(_("  %5u  serial %s  size %s  asset %s\n"), m->entry,
 		       m->serial[0] ? cli_escape(m->serial, serial, sizeof(serial)) : "-",
 		       m->size ? size : "-", m->asset[0] ? cli_escape(m->asset, asset, sizeof(asset)) : "-");
 	}

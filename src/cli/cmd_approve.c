@@ -302,8 +302,8 @@ static int check_trust(const struct approve_ctl *c, const struct kesu_public_key
 		}
 	}
 	if (!found)
-		fprintf(stderr, "kesu: note: key %s is not a trusted approver in %s; stations "
-				"accept the approval once it is (kesu trust add --role approver)\n",
+		fprintf(stderr, _("kesu: note: key %s is not a trusted approver in %s; stations "
+				"accept the approval once it is (kesu trust add --role approver)\n"),
 			fp, path);
 	kesu_trust_free(t);
 	return code;
@@ -364,11 +364,11 @@ static int sign_and_write(struct kesu_approval *a, const struct approve_ctl *c,
 	free(text);
 	if (rc)
 		return cli_exit_for(rc);
-	printf("approval %s: %zu media, class %s, %s, valid until %s\n", a->number, a->n_media,
+	printf(_("approval %s: %zu media, class %s, %s, valid until %s\n"), a->number, a->n_media,
 	       a->classification, a->purpose, a->valid_until);
-	printf("written to %s\nhash %s\n", c->out, a->hash);
+	printf(_("written to %s\nhash %s\n"), c->out, a->hash);
 	if (c->pdf)
-		printf("form (媒体廃棄承認書) %s\n", c->pdf);
+		printf(_("form (媒体廃棄承認書) %s\n"), c->pdf);
 	return KESU_EXIT_OK;
 }
 

@@ -169,13 +169,13 @@ static int select_media(struct batch_ctl *c, struct cli_station *st, struct kesu
 static void print_issued(const struct kesu_batch *b, const struct kesu_batch_issued *res)
 {
 	char safe[3 * KESU_BATCH_TEXT_MAX];
-	printf("%s: %s %s of %zu media (%s), ledger record %llu\n", res->pdf_path,
+	printf(_("%s: %s %s of %zu media (%s), ledger record %llu\n"), res->pdf_path,
 	       res->complete ? "batch certificate" : "batch report (INCOMPLETE, NOT a certificate)",
 	       res->certificate_id, b->n, res->complete ? "COMPLETE" : "INCOMPLETE",
 	       (unsigned long long)res->seq);
 	static const char *const outcomes[] = {"SUCCESS", "ERASED_WITH_EXCEPTIONS", "DESTROYED",
 					       "UNVERIFIED", "FAILED", "MISSING"};
-	printf("  totals:");
+	printf(_("  totals:"));
 	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
 		printf(" %s %zu", outcomes[i], kesu_batch_count(b, outcomes[i]));
 	printf("\n");

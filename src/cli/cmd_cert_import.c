@@ -145,7 +145,7 @@ static int import_one(struct cli_station *st, const struct import_ctl *c,
 				  st->cfg.ctx.operator_name, time(NULL), &res);
 	kesu_approval_free(own);
 	if (rc == 0) {
-		printf("%s: received %s from %s: approval %s entry %u (ledger record %llu)\n", pdf,
+		printf(_("%s: received %s from %s: approval %s entry %u (ledger record %llu)\n"), pdf,
 		       res.certificate_id, res.contractor, res.approval_number, res.entry,
 		       (unsigned long long)res.seq);
 		return KESU_EXIT_OK;

@@ -152,7 +152,7 @@ static int issue(struct cli_station *st, const struct issue_ctl *ctl,
 		code = KESU_EXIT_FAILURE;
 	}
 	if (code == KESU_EXIT_OK)
-		printf("%s: %s for record %llu (job %s, %s)\n", path,
+		printf(_("%s: %s for record %llu (job %s, %s)\n"), path,
 		       !strcmp(outcome, "SUCCESS") ? "certificate"
 		       : !strcmp(outcome, "ERASED_WITH_EXCEPTIONS") ? "certificate with exceptions"
 		       : "failure report",

@@ -203,7 +203,7 @@ static int record(const struct sign_ctl *s, struct cli_station *st, const char *
 	if (rc < 0)
 		return cli_error("cert sign: not recorded, nothing written: %s",
 				 rec ? err : "the record is not valid text"), KESU_EXIT_FAILURE;
-	printf("ledger record %llu: PDF signature %s %s of %s\n", (unsigned long long)seq, ps->role,
+	printf(_("ledger record %llu: PDF signature %s %s of %s\n"), (unsigned long long)seq, ps->role,
 	       ps->signer.subject, c->certificate_id);
 	return KESU_EXIT_OK;
 }
@@ -243,7 +243,7 @@ static int sign_checked(const struct sign_ctl *s, const char *pdf, struct cli_ve
 		code = (cli_error("%s: %s", pdf, strerror(errno)), KESU_EXIT_FAILURE);
 	if (code == KESU_EXIT_OK) {
 		const struct kesu_pades_signature *ps = &c->pades.sig[c->pades.count - 1];
-		printf("%s: signed as %s (%s) by %s%s%s\n", pdf, ps->role,
+		printf(_("%s: signed as %s (%s) by %s%s%s\n"), pdf, ps->role,
 		       kesu_pades_role_ja(s->role), ps->signer.subject,
 		       ps->has_timestamp ? ", timestamp " : "", ps->timestamp_utc);
 	}
@@ -291,7 +291,7 @@ static int timestamp_one(const char *pdf, const char *tsa)
 	if (rc < 0)
 		return cli_error("%s: %s", pdf, err), rc == -EHOSTUNREACH ? KESU_EXIT_FAILURE
 									  : cli_exit_for(rc);
-	printf("%s: document timestamp added\n", pdf);
+	printf(_("%s: document timestamp added\n"), pdf);
 	return KESU_EXIT_OK;
 }
 

@@ -56,11 +56,11 @@ static void print_signature(size_t i, const struct kesu_pades_signature *s, bool
 	bool unproven = !s->ok && !anchors && s->range_ok && s->digest_ok && s->signature_ok;
 	say(s->ok ? "ok" : unproven ? "--" : "FAILED", what, line);
 	if (s->ok && s->anchor_name[0])
-		printf("       %-18s trusted through %s%s%s%s\n", "",
+		printf(_("       %-18s trusted through %s%s%s%s\n"), "",
 		       cli_escape(s->anchor_name, b, sizeof(b)), s->anchor_role[0] ? " (" : "",
 		       s->anchor_role, s->anchor_role[0] ? ")" : "");
 	if (s->has_timestamp && s->tsa.common_name[0])
-		printf("       %-18s timestamp authority %s%s\n", "",
+		printf(_("       %-18s timestamp authority %s%s\n"), "",
 		       cli_escape(s->tsa.common_name, b, sizeof(b)),
 		       s->timestamp_ok ? "" : " (not verified)");
 	if (!s->ok)
@@ -90,33 +90,33 @@ static void print_pades(const struct kesu_cert_check *c)
 static void print_integrity(const char *pdf, const struct kesu_cert_check *c)
 {
 	if (c->verdict == KESU_CERT_INVALID)
-		printf("  integrity: INVALID — changed, forged, signed by another key or an "
-		       "untrusted signer, or not in the ledger\n");
+		printf(_("  integrity: INVALID — changed, forged, signed by another key or an "
+		       "untrusted signer, or not in the ledger\n"));
 	else if (c->verdict == KESU_CERT_UNCHECKED)
-		printf("  integrity: NOT FULLY CHECKED — every check made holds, but one marked [--] "
-		       "could not be made\n");
+		printf(_("  integrity: NOT FULLY CHECKED — every check made holds, but one marked [--] "
+		       "could not be made\n"));
 	else
-		printf("  integrity: INTACT\n");
+		printf(_("  integrity: INTACT\n"));
 	(void)pdf;
 	if (!c->payload_ok)
-		printf("  outcome:   unknown (the payload is not proven)\n");
+		printf(_("  outcome:   unknown (the payload is not proven)\n"));
 	else if (c->success)
-		printf("  outcome:   %s — a certificate\n", c->outcome);
+		printf(_("  outcome:   %s — a certificate\n"), c->outcome);
 	else if (!strcmp(c->outcome, "ERASED_WITH_EXCEPTIONS"))
-		printf("  outcome:   %s — erased with exceptions, NOT a certificate of the whole "
-		       "medium: the document says what remains\n", c->outcome);
+		printf(_("  outcome:   %s — erased with exceptions, NOT a certificate of the whole "
+		       "medium: the document says what remains\n"), c->outcome);
 	else if (!strcmp(c->document, "failure-report"))
-		printf("  outcome:   %s — a failure report, NOT a certificate: the drive was not sanitized\n",
+		printf(_("  outcome:   %s — a failure report, NOT a certificate: the drive was not sanitized\n"),
 		       c->outcome[0] ? c->outcome : "?");
 	else
-		printf("  outcome:   %s — NOT a certificate\n", c->outcome[0] ? c->outcome : "?");
+		printf(_("  outcome:   %s — NOT a certificate\n"), c->outcome[0] ? c->outcome : "?");
 }
 
 static void print_check(const char *pdf, const struct kesu_cert_check *c)
 {
 	char id[256], document[256], outcome[256], name[1024];
 	printf("%s\n", cli_escape(pdf, name, sizeof(name)));
-	printf("  certificate %s: %s, outcome %s\n",
+	printf(_("  certificate %s: %s, outcome %s\n"),
 	       cli_escape(c->certificate_id[0] ? c->certificate_id : "?", id, sizeof(id)),
 	       cli_escape(c->document[0] ? c->document : "?", document, sizeof(document)),
 	       cli_escape(c->outcome[0] ? c->outcome : "?", outcome, sizeof(outcome)));
@@ -151,14 +151,14 @@ static void print_countersig(const char *path, int rc, const struct kesu_counter
 	char a[512], why[2 * KESU_ERRMSG_MAX];
 	size_t n = strlen(path);
 	if (rc == 0) {
-		printf("  countersignature: %s %s (%s) %s: OK\n", kesu_role_id(cs->role),
+		printf(_("  countersignature: %s %s (%s) %s: OK\n"), kesu_role_id(cs->role),
 		       cli_escape(cs->signer_name, a, sizeof(a)), cs->signer_fingerprint,
 		       cs->signed_utc);
 		return;
 	}
 	if (!strncmp(err, path, n) && !strncmp(err + n, ": ", 2))
 		err += n + 2; /* the file is named once */
-	printf("  countersignature: %s: REJECTED: %s\n", cli_escape(path, a, sizeof(a)),
+	printf(_("  countersignature: %s: REJECTED: %s\n"), cli_escape(path, a, sizeof(a)),
 	       cli_escape(err, why, sizeof(why)));
 }
 
@@ -397,8 +397,8 @@ static int verify_dir(struct cli_verify_env *e, const char *dir)
 		free(names[i]);
 	}
 	free(names);
-	printf("%zu PDF files: %zu VALID, %zu UNCHECKED, %zu NOT A CERTIFICATE, %zu INVALID, "
-	       "%zu unreadable\n", n, counts[0], counts[1], counts[2], counts[3], counts[4]);
+	printf(_("%zu PDF files: %zu VALID, %zu UNCHECKED, %zu NOT A CERTIFICATE, %zu INVALID, "
+	       "%zu unreadable\n"), n, counts[0], counts[1], counts[2], counts[3], counts[4]);
 	return n ? code : (cli_error("%s: no PDF files", dir), KESU_EXIT_USAGE);
 }
 
@@ -412,7 +412,7 @@ static int verify_member(struct cli_verify_env *e, const char *dir, const struct
 	snprintf(path, sizeof(path), "%s/kesu-%s.pdf", dir, r->certificate_id);
 	cli_escape(path, safe, sizeof(safe));
 	if (access(path, F_OK) != 0) {
-		printf("%-17s %s (%s of %s): no such file\n", "MISSING", safe, r->what, r->medium);
+		printf(_("%-17s %s (%s of %s): no such file\n"), "MISSING", safe, r->what, r->medium);
 		return KESU_EXIT_VERIFY;
 	}
 	struct kesu_cert_check *c = calloc(1, sizeof(*c));
@@ -429,7 +429,7 @@ static int verify_member(struct cli_verify_env *e, const char *dir, const struct
 		code = KESU_EXIT_VERIFY;
 		snprintf(why, sizeof(why), "not the certificate the batch lists: %s", err);
 	}
-	printf("%-17s %s (%s of %s)%s%s\n", word, safe, r->what, r->medium, why[0] ? ": " : "",
+	printf(_("%-17s %s (%s of %s)%s%s\n"), word, safe, r->what, r->medium, why[0] ? ": " : "",
 	       cli_escape(why, err, sizeof(err)));
 	free(payload);
 	free(sig);
@@ -450,7 +450,7 @@ static int verify_members(struct cli_verify_env *e, const char *pdf, const char 
 	free(sig);
 	if (rc < 0)
 		return cli_error("%s: --members: %s", pdf, err), KESU_EXIT_USAGE;
-	printf("members in %s:\n", dir);
+	printf(_("members in %s:\n"), dir);
 	int code = KESU_EXIT_OK;
 	for (size_t i = 0; i < n; i++) {
 		int one = verify_member(e, dir, &refs[i]);
@@ -458,8 +458,8 @@ static int verify_members(struct cli_verify_env *e, const char *pdf, const char 
 			: one == KESU_EXIT_NOT_CERTIFICATE ? 2 : 3]++;
 		code = verify_worse(code, one);
 	}
-	printf("%zu certificates listed: %zu VALID, %zu UNCHECKED, %zu NOT A CERTIFICATE, "
-	       "%zu INVALID or missing\n", n, counts[0], counts[1], counts[2], counts[3]);
+	printf(_("%zu certificates listed: %zu VALID, %zu UNCHECKED, %zu NOT A CERTIFICATE, "
+	       "%zu INVALID or missing\n"), n, counts[0], counts[1], counts[2], counts[3]);
 	free(refs);
 	return code;
 }

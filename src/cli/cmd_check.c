@@ -56,9 +56,9 @@ static int check_one(const char *path, bool force, const struct kesu_gate_own_fi
 			kesu_gate_judge(dev, force, &v);
 			char remedy[CLI_REMEDY_MAX];
 			if (v.warnings)
-				printf("%s: warning: %s%s\n", dev->path, v.reason,
+				printf(_("%s: warning: %s%s\n"), dev->path, v.reason,
 				       cli_remedy(v.remedies, remedy, sizeof(remedy)));
-			printf("%s: the safety gate accepts it (confirm with \"%s\")\n", dev->path,
+			printf(_("%s: the safety gate accepts it (confirm with \"%s\")\n"), dev->path,
 			       kesu_gate_confirm_token(dev));
 		}
 	}

@@ -216,8 +216,8 @@ static int certificate(struct cli_station *st, const struct kesu_public_key *sta
 	if (job_id[0] && strcmp(job_id, cs->job_id))
 		return cli_error("%s: names job %s, not %s", pdf, cs->job_id, job_id), KESU_EXIT_VERIFY;
 	if (!check.success)
-		fprintf(stderr, "kesu: note: %s is a %s (%s), not a certificate: the countersignature "
-			"says the job was witnessed, not that the drive was sanitized\n",
+		fprintf(stderr, _("kesu: note: %s is a %s (%s), not a certificate: the countersignature "
+			"says the job was witnessed, not that the drive was sanitized\n"),
 			pdf, check.document, check.outcome);
 	return KESU_EXIT_OK;
 }
@@ -272,7 +272,7 @@ static int record_and_write(struct cli_station *st, const struct cs_ctl *c,
 	if (rc < 0)
 		return cli_error("countersign: not recorded, nothing written: %s",
 				 made ? err : "the record is not valid text"), KESU_EXIT_FAILURE;
-	printf("ledger record %llu: countersignature %s %s (%s) of %s (job %s)\n",
+	printf(_("ledger record %llu: countersignature %s %s (%s) of %s (job %s)\n"),
 	       (unsigned long long)seq, kesu_role_id(cs->role), cs->signer_name,
 	       cs->signer_fingerprint, cs->certificate_id, cs->job_id);
 	rc = kesu_file_write_atomic(path, text, len, 0644, c->force ? 0 : KESU_FILE_NO_REPLACE, err,
@@ -280,7 +280,7 @@ static int record_and_write(struct cli_station *st, const struct cs_ctl *c,
 	if (rc < 0)
 		return cli_error("%s; ledger record %llu holds the countersignature", err,
 				 (unsigned long long)seq), KESU_EXIT_FAILURE;
-	printf("%s: countersignature (%s) of %s\n", path, kesu_role_id(cs->role), cs->certificate_id);
+	printf(_("%s: countersignature (%s) of %s\n"), path, kesu_role_id(cs->role), cs->certificate_id);
 	return KESU_EXIT_OK;
 }
 

@@ -157,8 +157,8 @@ int cmd_demo(int argc, char **argv)
 		cli_error("demo: cannot create %s: %s", image, kesu_strerror(rc));
 		return cli_exit_for(rc);
 	}
-	printf("demo: everything lives in %s\n", dir);
-	printf("demo: wrote %s (64 MiB of fake confidential records: %ld)\n", image,
+	printf(_("demo: everything lives in %s\n"), dir);
+	printf(_("demo: wrote %s (64 MiB of fake confidential records: %ld)\n"), image,
 	       count_records(image));
 
 	bool attached = false;
@@ -170,9 +170,9 @@ int cmd_demo(int argc, char **argv)
 			return cli_exit_for(rc);
 		}
 		attached = true;
-		printf("demo: attached it to %s\n", target);
+		printf(_("demo: attached it to %s\n"), target);
 	} else {
-		printf("demo: not root, so kesu works on the image file itself\n");
+		printf(_("demo: not root, so kesu works on the image file itself\n"));
 	}
 
 	printf("\n$ kesu info %s\n", target);
@@ -226,7 +226,7 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (code == KESU_EXIT_OK) {
 		long left = count_records(image);
-		printf("\ndemo: confidential records left in %s: %ld\n", image, left);
+		printf(_("\ndemo: confidential records left in %s: %ld\n"), image, left);
 		if (left != 0)
 			code = KESU_EXIT_VERIFY;
 	}
@@ -237,7 +237,7 @@ int cmd_demo(int argc, char **argv)
 			if (code == KESU_EXIT_OK)
 				code = cli_exit_for(rc);
 		} else {
-			printf("demo: detached %s\n", target);
+			printf(_("demo: detached %s\n"), target);
 		}
 	}
 	return code;

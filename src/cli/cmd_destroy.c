@@ -422,7 +422,7 @@ static void report(const struct destroy_run *r)
 		       (unsigned long long)r->seq, r->job_id, r->nearlier, r->nearlier == 1 ? "" : "s",
 		       r->ctl->nphotos, r->ctl->nphotos == 1 ? "" : "s");
 		if (r->level.caveat_en[0])
-			fprintf(stderr, "kesu: note: %s\n", r->level.caveat_en);
+			fprintf(stderr, _("kesu: note: %s\n"), r->level.caveat_en);
 		return;
 	}
 	struct json_object *o = json_object_new_object(), *ph = json_object_new_array();

@@ -36,7 +36,7 @@ static void print_identity(const struct kesu_device *dev)
 static void print_contents(const struct kesu_device *d)
 {
 	char size[32];
-	printf("Contents\n");
+	printf(_("Contents\n"));
 	if (d->contents_error) {
 		char why[160];
 		snprintf(why, sizeof(why), "unknown (cannot read the drive: %s)", kesu_strerror(d->contents_error));
@@ -60,7 +60,7 @@ static void print_use(const struct kesu_device *d)
 {
 	char line[4096];
 	size_t used = 0;
-	printf("Use\n");
+	printf(_("Use\n"));
 	field("state", cli_device_state(d));
 	line[0] = '\0';
 	for (size_t i = 0; i < d->nmounts && used < sizeof(line); i++)
@@ -85,7 +85,7 @@ static void print_use(const struct kesu_device *d)
 static void print_health(const struct kesu_device *d)
 {
 	char buf[32];
-	printf("Health (SMART)\n");
+	printf(_("Health (SMART)\n"));
 	field_tri("available", d->smart.available);
 	field("overall", d->smart.healthy == KESU_YES ? "PASSED" : d->smart.healthy == KESU_NO ? "FAILING" : NULL);
 	snprintf(buf, sizeof(buf), "%lld", (long long)d->smart.power_on_hours);
@@ -101,7 +101,7 @@ static void print_health(const struct kesu_device *d)
 static void print_erasure(const struct kesu_device *d)
 {
 	const struct kesu_erase_caps *c = &d->caps;
-	printf("Erasure\n");
+	printf(_("Erasure\n"));
 	field_tri("overwrite", c->overwrite);
 	field_tri("discard", c->discard);
 	/* Secure discard has no sysfs flag: queue/ has discard_*, write_zeroes_*
@@ -280,7 +280,7 @@ static void print_firmware(const struct kesu_device *d, const struct kesu_drive_
 			   const char *why)
 {
 	char buf[640];
-	printf("Firmware erase\n");
+	printf(_("Firmware erase\n"));
 	if (!fc->queried) {
 		field("not available", why[0] ? why : "the drive was not asked");
 		/* What the kernel's copy of IDENTIFY (sysfs vpd_pg89) said. */

@@ -710,7 +710,7 @@ static int key_sign(const struct key_ctl *ctl)
 	if (code == KESU_EXIT_OK) {
 		char fp[KESU_FINGERPRINT_SIZE];
 		kesu_key_fingerprint(&pk, fp, sizeof(fp));
-		printf("%s: signature of %s by %s\n", sig, ctl->file, fp);
+		printf(_("%s: signature of %s by %s\n"), sig, ctl->file, fp);
 	}
 	return code;
 }
@@ -745,7 +745,7 @@ static int key_verify(const struct key_ctl *ctl)
 	}
 	char fp[KESU_FINGERPRINT_SIZE];
 	kesu_key_fingerprint(&pk, fp, sizeof(fp));
-	printf("%s: signature verified (%s, %s)\n", ctl->file, sig, fp);
+	printf(_("%s: signature verified (%s, %s)\n"), ctl->file, sig, fp);
 	return KESU_EXIT_OK;
 }
 

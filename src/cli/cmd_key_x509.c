@@ -161,7 +161,7 @@ static void say_key(const char *key)
 {
 	struct stat st = {0};
 	stat(key, &st);
-	printf("%-12s %s (mode %04o, %s)\n", "x509 key", key, (unsigned)(st.st_mode & 07777),
+	printf(_("%-12s %s (mode %04o, %s)\n"), "x509 key", key, (unsigned)(st.st_mode & 07777),
 	       kesu_x509_key_is_protected(key) ? "protected by a passphrase"
 					       : "not protected by a passphrase");
 }
@@ -172,7 +172,7 @@ static void say_cert(const char *crt, const struct kesu_x509_info *i)
 	       i->algorithm);
 	printf("%-12s %s\n", "subject", i->subject);
 	printf("%-12s %s\n", "issuer", i->issuer);
-	printf("%-12s %s to %s\n", "valid", i->not_before_utc, i->not_after_utc);
+	printf(_("%-12s %s to %s\n"), "valid", i->not_before_utc, i->not_after_utc);
 	printf("%-12s %s\n", "sha256", i->sha256);
 }
 
@@ -228,12 +228,12 @@ int cli_key_x509_show(const char *secret)
 		say_key(key);
 	if (!has_crt) {
 		if (has_key)
-			printf("%-12s %s (missing: kesu key x509 makes one)\n", "certificate", crt);
+			printf(_("%-12s %s (missing: kesu key x509 makes one)\n"), "certificate", crt);
 		return KESU_EXIT_OK;
 	}
 	int rc = kesu_x509_cert_describe(crt, &info, err, sizeof(err));
 	if (rc < 0) {
-		printf("%-12s %s (unreadable)\n", "certificate", crt);
+		printf(_("%-12s %s (unreadable)\n"), "certificate", crt);
 		cli_error("%s", err);
 		return KESU_EXIT_FAILURE;
 	}
@@ -340,15 +340,15 @@ static int do_csr(const struct x509_ctl *c, const char *secret, const char *key)
 	}
 	printf("%-12s %s\n", "request", c->output);
 	printf("%-12s %s\n", "key", key);
-	printf("%-12s CN=%s", "subject", subject.common_name);
+	printf(_("%-12s CN=%s"), "subject", subject.common_name);
 	const char *rest[][2] = {{"title", subject.title}, {"OU", subject.unit},
 				 {"O", subject.organisation}};
 	for (size_t i = 0; i < 3; i++)
 		if (rest[i][1][0])
 			printf(",%s=%s", rest[i][0], rest[i][1]);
 	printf("\n");
-	printf("Send the request to the organisation's CA; install its answer with\n"
-	       "  kesu key import-cert%s%s FILE\n",
+	printf(_("Send the request to the organisation's CA; install its answer with\n"
+	       "  kesu key import-cert%s%s FILE\n"),
 	       c->key ? " --key " : "", c->key ? c->key : "");
 	return KESU_EXIT_OK;
 }
@@ -372,7 +372,7 @@ static int do_import(const struct x509_ctl *c, const char *key, const char *crt)
 		cli_error("%s; %s is unchanged", err, crt);
 		return x509_exit(rc);
 	}
-	printf("installed %s as %s\n", c->file, crt);
+	printf(_("installed %s as %s\n"), c->file, crt);
 	say_cert(crt, &info);
 	return KESU_EXIT_OK;
 }

@@ -170,9 +170,9 @@ static int ledger_verify(const struct ledger_ctl *ctl, struct cli_station *st)
 	int rc = kesu_ledger_verify(st->ledger, &pk, &r, err, sizeof(err));
 	if (rc == -KESU_EVERIFY) {
 		char job[4 * KESU_JOB_ID_LEN + 1]; /* a tampered job id may hold anything */
-		printf("ledger %s: FAILED at record %llu (job %s): %s\n", st->ledger_path,
+		printf(_("ledger %s: FAILED at record %llu (job %s): %s\n"), st->ledger_path,
 		       (unsigned long long)r.first_bad_seq, cli_escape(r.first_bad_job, job, sizeof(job)), r.problem);
-		printf("  records 1 to %llu are intact\n", (unsigned long long)r.records);
+		printf(_("  records 1 to %llu are intact\n"), (unsigned long long)r.records);
 		return KESU_EXIT_VERIFY;
 	}
 	if (rc < 0) {
@@ -181,11 +181,11 @@ static int ledger_verify(const struct ledger_ctl *ctl, struct cli_station *st)
 	}
 	char fpr[KESU_FINGERPRINT_SIZE];
 	kesu_key_fingerprint(&pk, fpr, sizeof(fpr));
-	printf("ledger %s: OK: %llu records, chain and signatures intact (key %s)\n", st->ledger_path,
+	printf(_("ledger %s: OK: %llu records, chain and signatures intact (key %s)\n"), st->ledger_path,
 	       (unsigned long long)r.records, fpr);
-	printf("  head %s (keep it: a later ledger must still contain this record)\n", r.head_hash);
+	printf(_("  head %s (keep it: a later ledger must still contain this record)\n"), r.head_hash);
 	if (r.open_jobs)
-		printf("  %llu unfinished job(s): kesu ledger list --open\n", (unsigned long long)r.open_jobs);
+		printf(_("  %llu unfinished job(s): kesu ledger list --open\n"), (unsigned long long)r.open_jobs);
 	return KESU_EXIT_OK;
 }
 

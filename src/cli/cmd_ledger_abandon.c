@@ -79,7 +79,7 @@ int cmd_ledger_abandon(int argc, char **argv)
 				cli_error("%s", err);
 				code = KESU_EXIT_FAILURE;
 			} else {
-				printf("job %s closed as ABANDONED: ledger record %llu\n", job_id,
+				printf(_("job %s closed as ABANDONED: ledger record %llu\n"), job_id,
 				       (unsigned long long)seq);
 			}
 			kesu_station_destroy(&ks);

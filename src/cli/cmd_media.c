@@ -292,7 +292,7 @@ static int print_list(const struct media_ctl *c, const struct kesu_media_set *s)
 	if (t)
 		cli_table_print_free(t);
 	if (t && !rows) /* say so, rather than print nothing */
-		printf("no medium in the ledger matches\n");
+		printf(_("no medium in the ledger matches\n"));
 	return KESU_EXIT_OK;
 }
 
@@ -303,11 +303,11 @@ static void print_show(const struct kesu_medium *m)
 	char e1[256], e2[256], e3[256], size[32] = "unknown";
 	if (m->size)
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)m->size);
-	printf("medium: serial %s, size %s, asset %s, model %s\n",
+	printf(_("medium: serial %s, size %s, asset %s, model %s\n"),
 	       cli_escape(m->serial[0] ? m->serial : "-", e1, sizeof(e1)), size,
 	       cli_escape(m->asset[0] ? m->asset : "-", e2, sizeof(e2)),
 	       cli_escape(m->model[0] ? m->model : "-", e3, sizeof(e3)));
-	printf("state: %s (%s)\n", kesu_media_state_name(m->state), kesu_media_state_ja(m->state));
+	printf(_("state: %s (%s)\n"), kesu_media_state_name(m->state), kesu_media_state_ja(m->state));
 	struct cli_table *t = cli_table_new(heads, 8);
 	for (size_t i = 0; t && i < m->n_events; i++) {
 		const struct kesu_media_event *e = &m->events[i];

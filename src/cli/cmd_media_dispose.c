@@ -120,12 +120,12 @@ static int record(struct dispose_ctl *c, struct cli_station *st, const struct ke
 	if (rc < 0)
 		return cli_error("media dispose: not recorded: %s", err), cli_exit_for(rc);
 	char e1[256], e2[512];
-	printf("ledger record %llu: %s handed over (%s, %s) to %s\n", (unsigned long long)seq,
+	printf(_("ledger record %llu: %s handed over (%s, %s) to %s\n"), (unsigned long long)seq,
 	       cli_escape(m->serial[0] ? m->serial : m->asset, e1, sizeof(e1)),
 	       kesu_destination_name(c->h.destination), kesu_destination_ja(c->h.destination),
 	       cli_escape(c->h.to, e2, sizeof(e2)));
 	if (c->h.force_reason)
-		printf("forced from state %s: %s\n", kesu_media_state_name(m->state),
+		printf(_("forced from state %s: %s\n"), kesu_media_state_name(m->state),
 		       cli_escape(c->h.force_reason, e2, sizeof(e2)));
 	return KESU_EXIT_OK;
 }

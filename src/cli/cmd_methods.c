@@ -86,44 +86,44 @@ static struct json_object *method_json(const struct kesu_method *m)
 
 static void show_firmware(const struct kesu_method *m)
 {
-	printf("  technique  firmware: a command makes the drive erase itself; no passes\n");
-	printf("  command    %s: %s\n", kesu_firmware_command_name(m->firmware),
+	printf(_("  technique  firmware: a command makes the drive erase itself; no passes\n"));
+	printf(_("  command    %s: %s\n"), kesu_firmware_command_name(m->firmware),
 	       kesu_firmware_command_title(m->firmware));
 	if (m->firmware == KESU_FW_AUTO)
-		printf("  leaves     %s here; the chosen method's own value applies\n",
+		printf(_("  leaves     %s here; the chosen method's own value applies\n"),
 		       kesu_leaves_name(m->leaves));
 	else if (m->leaves == KESU_LEAVES_ZERO)
-		printf("  leaves     zero: no proof marker may remain and the drive must read zeros\n");
+		printf(_("  leaves     zero: no proof marker may remain and the drive must read zeros\n"));
 	else
-		printf("  leaves     changed: no proof marker may remain (contents vendor-defined)\n");
-	printf("  NIST level %s at best; a job records the level for the drive's media:\n",
+		printf(_("  leaves     changed: no proof marker may remain (contents vendor-defined)\n"));
+	printf(_("  NIST level %s at best; a job records the level for the drive's media:\n"),
 	       kesu_nist_level_name(m->nist));
 	const char *hdd = level_on(m, true), *ssd = level_on(m, false);
-	printf("  per media  on HDD: %s / on SSD: %s%s\n", hdd ? hdd : "unknown", ssd ? ssd : "unknown",
+	printf(_("  per media  on HDD: %s / on SSD: %s%s\n"), hdd ? hdd : "unknown", ssd ? ssd : "unknown",
 	       m->firmware == KESU_FW_AUTO ? " (or refused when the drive offers no purge)" : "");
-	printf("  verify     %s\n", kesu_verify_name(m->verify));
+	printf(_("  verify     %s\n"), kesu_verify_name(m->verify));
 }
 
 static void show_method(const struct kesu_method *m)
 {
 	char text[KESU_PASS_TEXT_MAX];
-	printf("%s (version %u)%s\n", m->id, m->version, m->builtin ? "" : "  [user method]");
+	printf(_("%s (version %u)%s\n"), m->id, m->version, m->builtin ? "" : "  [user method]");
 	printf("  title      %s\n  タイトル   %s\n", m->title_en, m->title_ja);
-	printf("  standard   %s\n  source     %s\n", m->standard, m->source);
+	printf(_("  standard   %s\n  source     %s\n"), m->standard, m->source);
 	if (m->technique == KESU_TECHNIQUE_FIRMWARE) {
 		show_firmware(m);
 	} else {
-		printf("  technique  overwrite: kesu writes the passes\n");
-		printf("  NIST level %s\n  verify     %s\n", kesu_nist_level_name(m->nist),
+		printf(_("  technique  overwrite: kesu writes the passes\n"));
+		printf(_("  NIST level %s\n  verify     %s\n"), kesu_nist_level_name(m->nist),
 		       kesu_verify_name(m->verify));
-		printf("  passes     %u\n", m->npasses);
+		printf(_("  passes     %u\n"), m->npasses);
 		for (unsigned i = 0; i < m->npasses; i++)
 			printf("    %2u  %s\n", i + 1, kesu_pass_describe(&m->passes[i], text, sizeof(text)));
 	}
 	for (unsigned i = 0; i < m->nnotes; i++)
-		printf("  note       %s\n", m->notes[i]);
+		printf(_("  note       %s\n"), m->notes[i]);
 	if (!m->builtin)
-		printf("  file       %s\n", m->origin);
+		printf(_("  file       %s\n"), m->origin);
 }
 
 /* Prints s cut to at most cols terminal columns, at a character boundary.
@@ -201,11 +201,11 @@ static void print_table(const struct kesu_method_set *set)
 		putchar('\n');
 		marked = print_group(set, KESU_TECHNIQUE_FIRMWARE) || marked;
 	}
-	printf("* after an ID: the default method\n");
+	printf(_("* after an ID: the default method\n"));
 	if (marked)
-		printf("* after a NIST level: the best level, not reached on every media (on flash,\n"
+		printf(_("* after a NIST level: the best level, not reached on every media (on flash,\n"
 		       "  ATA Security Erase and sanitize overwrite reach only clear); the level per\n"
-		       "  media: kesu methods show ID\n");
+		       "  media: kesu methods show ID\n"));
 }
 
 static void methods_usage(FILE *out)

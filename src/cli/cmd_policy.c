@@ -51,15 +51,15 @@ static void print_text(const struct kesu_policy *p)
 			width = (int)strlen(methods[i]);
 	}
 	if (!p->path[0])
-		printf("Policy: built-in default (no policy file)\n");
+		printf(_("Policy: built-in default (no policy file)\n"));
 	else
-		printf("Policy: %s (%s)\n", p->name[0] ? p->name : "unnamed", p->path);
+		printf(_("Policy: %s (%s)\n"), p->name[0] ? p->name : "unnamed", p->path);
 	if (p->trust[0])
-		printf("Trust store: %s (%s)\n", p->trust, p->trust_from);
+		printf(_("Trust store: %s (%s)\n"), p->trust, p->trust_from);
 	for (size_t i = 0; i < KESU_POLICY_CLASSES; i++) {
 		const struct kesu_term *t = kesu_vocab_at(KESU_VOCAB_CLASS, i);
 		const struct kesu_policy_class *c = kesu_policy_class(p, t->id);
-		printf("\nClass %s (重要性分類%s)\n", t->id, t->ja);
+		printf(_("\nClass %s (重要性分類%s)\n"), t->id, t->ja);
 		row("approval", c->approval_required ? "required" : "optional", c->from.approval, width);
 		row("witness", c->witness_required ? "required" : "optional", c->from.witness, width);
 		row("methods", methods[i], c->from.methods, width);

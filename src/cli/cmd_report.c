@@ -287,7 +287,7 @@ static int build_and_write(struct cli_station *st, const struct report_ctl *c,
 	}
 	int code = write_register(st, c, r, fmt);
 	if (code == KESU_EXIT_OK)
-		printf("%s: %s to %s, %zu rows, %zu anomalies\n", c->output, r->since, r->until,
+		printf(_("%s: %s to %s, %zu rows, %zu anomalies\n"), c->output, r->since, r->until,
 		       r->n_rows, r->n_anomalies);
 	kesu_register_free(r);
 	return code;

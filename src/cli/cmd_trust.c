@@ -182,7 +182,7 @@ static int record_and_save(const struct trust_ctl *ctl, struct kesu_trust *trust
 		code = KESU_EXIT_FAILURE;
 	}
 	if (code == KESU_EXIT_OK)
-		printf("ledger record %llu: %s %s\n", (unsigned long long)seq, action, subject);
+		printf(_("ledger record %llu: %s %s\n"), (unsigned long long)seq, action, subject);
 	cli_station_close(st);
 	free(st);
 	return code;
@@ -192,7 +192,7 @@ static void print_entry(const char *what, const struct kesu_trust_entry *e)
 {
 	char num[KESU_KEYNUM_HEX_SIZE];
 	kesu_key_keynum_hex(e->key.keynum, num, sizeof(num));
-	printf("%s %s \"%s\" (%s, key %s)\n", what, kesu_role_id(e->role), e->name, e->fingerprint,
+	printf(_("%s %s \"%s\" (%s, key %s)\n"), what, kesu_role_id(e->role), e->name, e->fingerprint,
 	       num);
 }
 
@@ -373,7 +373,7 @@ static int list_table(const struct kesu_trust *trust, bool keys, enum kesu_role 
 		printf("\n");
 	int code = cli_trust_certs_table(trust, role_id, &certs);
 	if (code == KESU_EXIT_OK && !shown && !certs)
-		printf("no trusted %s in %s\n", role_id ? role_id : "keys", path);
+		printf(_("no trusted %s in %s\n"), role_id ? role_id : "keys", path);
 	return code;
 }
 

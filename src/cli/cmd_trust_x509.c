@@ -14,7 +14,7 @@ void cli_trust_cert_print(const char *what, const struct kesu_trust_cert *c)
 	struct kesu_x509_info info;
 	if (kesu_x509_cert_describe_mem(c->pem, strlen(c->pem), &info) < 0)
 		memset(&info, 0, sizeof(info));
-	printf("%s %s certificate \"%s\" (sha256 %.16s..., %s, valid until %s)\n", what, c->role,
+	printf(_("%s %s certificate \"%s\" (sha256 %.16s..., %s, valid until %s)\n"), what, c->role,
 	       c->name, c->sha256, info.subject, info.not_after_utc);
 }
 

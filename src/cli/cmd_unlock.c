@@ -141,7 +141,7 @@ int cmd_unlock(int argc, char **argv)
 			cli_error("%s: %s", dev.path, err);
 			code = cli_exit_for(rc);
 		} else {
-			printf("%s: security disabled: %s\n", dev.path, err);
+			printf(_("%s: security disabled: %s\n"), dev.path, err);
 			if (st.ledger && kesu_ledger_password_forget(st.ledger, device_key, err, sizeof(err)) < 0) {
 				cli_error("%s", err);
 				code = KESU_EXIT_FAILURE;

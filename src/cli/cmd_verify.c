@@ -61,7 +61,7 @@ static int record_verify(struct cli_station *st, const struct kesu_device *dev, 
 		cli_error("%s", err);
 		return KESU_EXIT_FAILURE;
 	}
-	fprintf(stderr, "kesu: recorded in the ledger as record %llu (job %s)\n", (unsigned long long)seq, job_id);
+	fprintf(stderr, _("kesu: recorded in the ledger as record %llu (job %s)\n"), (unsigned long long)seq, job_id);
 	return KESU_EXIT_OK;
 }
 
@@ -206,16 +206,16 @@ int cmd_verify(int argc, char **argv)
 		cli_print_json(o);
 		json_object_put(o);
 	} else {
-		printf("%s: %s, %s %.1f%%: %llu bytes read in %.1f s\n", dev->path,
+		printf(_("%s: %s, %s %.1f%%: %llu bytes read in %.1f s\n"), dev->path,
 		       rc == 0 ? "PASSED" : rc == -KESU_EVERIFY ? "FAILED" : "NOT COMPLETED",
 		       kesu_verify_mode_name(v.mode), v.plan.percent, (unsigned long long)v.bytes_read,
 		       v.seconds);
 		if (v.mismatched.count)
-			printf("  %llu sector(s) differ from %s, first at sector %llu\n",
+			printf(_("  %llu sector(s) differ from %s, first at sector %llu\n"),
 			       (unsigned long long)kesu_ranges_sectors(&v.mismatched), expect,
 			       (unsigned long long)v.mismatched.items[0].first);
 		if (v.unreadable.count)
-			printf("  %llu sector(s) unreadable, first at sector %llu\n",
+			printf(_("  %llu sector(s) unreadable, first at sector %llu\n"),
 			       (unsigned long long)kesu_ranges_sectors(&v.unreadable),
 			       (unsigned long long)v.unreadable.items[0].first);
 		if (rc < 0 && rc != -KESU_EVERIFY)

@@ -297,9 +297,9 @@ static void warn_unverified(const struct wipe_ctl *ctl, const struct kesu_method
 	bool none = ctl->job.verify_mode == KESU_VMODE_NONE ||
 		    (ctl->job.verify_mode == KESU_VMODE_DEFAULT && m->verify == KESU_VERIFY_NONE);
 	if (m->technique == KESU_TECHNIQUE_OVERWRITE && none)
-		fprintf(stderr, "kesu: %s: %s reads nothing back (verification: none): the drive will be "
+		fprintf(stderr, _("kesu: %s: %s reads nothing back (verification: none): the drive will be "
 			"written but NOT verified, and no certificate will be issued (exit status 7). "
-			"Add --verify sample to get one.\n", path, m->id);
+			"Add --verify sample to get one.\n"), path, m->id);
 }
 
 /* Says why the gate refused a drive, or what else failed; the exit code. */
@@ -415,14 +415,14 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 	char size[32], text[KESU_PASS_TEXT_MAX];
 	cli_format_size(r->device.size, size, sizeof(size));
 	if (rec->recorded)
-		printf("%s: %s  method %s (%s)  %s\n", r->device.path, kesu_outcome_name(r->outcome),
+		printf(_("%s: %s  method %s (%s)  %s\n"), r->device.path, kesu_outcome_name(r->outcome),
 		       r->method.id, r->method.standard, size);
 	else
-		printf("%s: NOT RECORDED (the erase ended %s, but the ledger does not hold it)  method %s "
-		       "(%s)  %s\n", r->device.path, kesu_outcome_name(r->outcome), r->method.id,
+		printf(_("%s: NOT RECORDED (the erase ended %s, but the ledger does not hold it)  method %s "
+		       "(%s)  %s\n"), r->device.path, kesu_outcome_name(r->outcome), r->method.id,
 		       r->method.standard, size);
 	if (r->hidden.checked && (r->hidden.hpa_sectors || r->hidden.dco_sectors))
-		printf("  hidden areas: HPA %llu sectors (%s), DCO %llu sectors\n",
+		printf(_("  hidden areas: HPA %llu sectors (%s), DCO %llu sectors\n"),
 		       (unsigned long long)r->hidden.hpa_sectors,
 		       r->hidden.hpa_restored ? "removed first, erased" : "NOT erased",
 		       (unsigned long long)r->hidden.dco_sectors);
@@ -432,8 +432,8 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 		       f->detail[0] ? f->detail : "not sent", f->seconds,
 		       f->followed_running ? "; followed a sanitize already running" : "");
 		if (f->marker_bytes)
-			printf("  proof: %llu bytes marked before; after: %llu marked sectors unchanged, "
-			       "%llu sectors not zero (expected: %s)\n",
+			printf(_("  proof: %llu bytes marked before; after: %llu marked sectors unchanged, "
+			       "%llu sectors not zero (expected: %s)\n"),
 			       (unsigned long long)f->marker_bytes, (unsigned long long)f->unchanged_sectors,
 			       (unsigned long long)f->nonzero_sectors, kesu_leaves_name(r->method.leaves));
 	}
@@ -442,7 +442,7 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 		if (!p->started)
 			continue;
 		if (p->pass.type != KESU_PASS_FIRMWARE) { /* a firmware step is summed up above */
-			printf("  pass %u/%u %-16s %8.2f s %7.0f MB/s%s\n", p->number, r->npasses,
+			printf(_("  pass %u/%u %-16s %8.2f s %7.0f MB/s%s\n"), p->number, r->npasses,
 			       kesu_pass_describe(&p->pass, text, sizeof(text)), p->seconds,
 			       p->seconds > 0 ? (double)p->bytes_written / p->seconds / 1e6 : 0.0,
 			       p->completed ? "" : "  (not completed)");
@@ -450,7 +450,7 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 		}
 		const struct kesu_verify_result *v = &p->verify;
 		if (v->done)
-			printf("    verify %s %.1f%%: %llu bytes read in %.1f s, %s\n",
+			printf(_("    verify %s %.1f%%: %llu bytes read in %.1f s, %s\n"),
 			       kesu_verify_mode_name(v->mode), v->plan.percent,
 			       (unsigned long long)v->bytes_read, v->seconds,
 			       v->error == 0 ? "all match" : "MISMATCH");
@@ -463,10 +463,10 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 	for (unsigned i = 0; i < r->nexceptions && r->outcome == KESU_OUTCOME_EXCEPTIONS; i++) {
 		char en[400], ja[400];
 		kesu_exception_detail(&r->exceptions[i], en, sizeof(en), ja, sizeof(ja));
-		printf("  exception (%s): %s\n", kesu_exception_kind_name(r->exceptions[i].kind), en);
+		printf(_("  exception (%s): %s\n"), kesu_exception_kind_name(r->exceptions[i].kind), en);
 	}
 	if ((r->outcome == KESU_OUTCOME_SUCCESS || r->outcome == KESU_OUTCOME_EXCEPTIONS) && rec->recorded)
-		printf("  NIST SP 800-88 level achieved: %s\n", kesu_nist_level_name(r->nist_level));
+		printf(_("  NIST SP 800-88 level achieved: %s\n"), kesu_nist_level_name(r->nist_level));
 }
 
 /* Draws progress (terminal: 4 times a second; JSON: once a second) until
@@ -558,11 +558,11 @@ static int prepared(const struct drive *d, int rc, const struct kesu_wipe_found 
 		return cli_exit_for(rc);
 	}
 	if (found->abandoned)
-		fprintf(stderr, "kesu: %s: the unfinished job %s is closed as ABANDONED (ledger record "
-			"%llu); starting anew\n", d->dev.path, found->job_id,
+		fprintf(stderr, _("kesu: %s: the unfinished job %s is closed as ABANDONED (ledger record "
+			"%llu); starting anew\n"), d->dev.path, found->job_id,
 			(unsigned long long)found->abandoned_seq);
 	if (found->resumed)
-		fprintf(stderr, "kesu: %s: resuming job %s (started %s) at pass %u, byte %llu\n",
+		fprintf(stderr, _("kesu: %s: resuming job %s (started %s) at pass %u, byte %llu\n"),
 			d->dev.path, found->job_id, found->started_utc, found->pass,
 			(unsigned long long)found->offset);
 	return KESU_EXIT_OK;
@@ -630,17 +630,17 @@ static int start_jobs(const struct wipe_ctl *ctl, struct kesu_station *ks,
 static void print_record(const struct kesu_job_result *r, const struct kesu_wipe_status *rec)
 {
 	if (!rec->recorded)
-		printf("  NOT RECORDED: %s; no certificate was issued\n", rec->not_recorded);
+		printf(_("  NOT RECORDED: %s; no certificate was issued\n"), rec->not_recorded);
 	else if (rec->seq)
-		printf("  ledger: record %llu, job %s\n", (unsigned long long)rec->seq, rec->job_id);
+		printf(_("  ledger: record %llu, job %s\n"), (unsigned long long)rec->seq, rec->job_id);
 	else
-		printf("  ledger: job %s left open; wipe this drive again to resume it\n", rec->job_id);
+		printf(_("  ledger: job %s left open; wipe this drive again to resume it\n"), rec->job_id);
 	if (rec->document[0])
 		printf("  %s: %s\n", !rec->certificate ? "failure report (NOT a certificate)"
 				      : r->outcome == KESU_OUTCOME_EXCEPTIONS ? "certificate WITH EXCEPTIONS"
 				      : "certificate", rec->document);
 	else if (rec->recorded && rec->document_error[0])
-		printf("  NO DOCUMENT: %s; kesu cert issue %s makes it from the ledger\n",
+		printf(_("  NO DOCUMENT: %s; kesu cert issue %s makes it from the ledger\n"),
 		       rec->document_error, rec->job_id);
 
 }
@@ -701,8 +701,8 @@ static int run_jobs(const struct wipe_ctl *ctl, const struct cli_disposal *dispo
 		code = cli_exit_worse(code, c);
 		const struct kesu_wipe_status *status = kesu_wipe_status(w);
 		if (status->password_kept)
-			fprintf(stderr, "kesu: %s: the drive still has the temporary password kesu set, and "
-				"kesu keeps it in the ledger: run `kesu unlock %s` to remove it\n",
+			fprintf(stderr, _("kesu: %s: the drive still has the temporary password kesu set, and "
+				"kesu keeps it in the ledger: run `kesu unlock %s` to remove it\n"),
 				r->device.path, r->device.path);
 		if (ctl->json) {
 			struct json_object *job = cli_job_json(r);

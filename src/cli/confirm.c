@@ -30,11 +30,11 @@ bool cli_confirm(const struct kesu_device *dev, const struct kesu_gate_verdict *
 	}
 	char size[32];
 	cli_format_size(dev->size, size, sizeof(size));
-	fprintf(stderr, "\n  %s  %s  %s  serial %s  %s\n", dev->path, dev->model[0] ? dev->model : "-",
+	fprintf(stderr, _("\n  %s  %s  %s  serial %s  %s\n"), dev->path, dev->model[0] ? dev->model : "-",
 		size, dev->serial[0] ? dev->serial : "-", kesu_transport_name(dev->transport));
 	if (v->warnings)
-		fprintf(stderr, "  warning: %s\n", v->reason);
-	fprintf(stderr, "  Everything on it will be destroyed. Type %s \"%s\" to go ahead: ",
+		fprintf(stderr, _("  warning: %s\n"), v->reason);
+	fprintf(stderr, _("  Everything on it will be destroyed. Type %s \"%s\" to go ahead: "),
 		dev->serial[0] ? "its serial number" : "its device name", kesu_gate_confirm_token(dev));
 	char line[512];
 	if (!fgets(line, sizeof(line), stdin) || !kesu_gate_confirmed(dev, line)) {

@@ -153,10 +153,10 @@ static void draw_job_line(const struct progress_view *v)
 	format_eta(v->p.job_seconds, elapsed, sizeof(elapsed));
 	format_eta(v->job_eta, left, sizeof(left));
 	if (v->job_pct >= 0)
-		fprintf(stderr, "\r\033[K%-14s job %5.1f%% elapsed %s, left %s\n", "", v->job_pct,
+		fprintf(stderr, _("\r\033[K%-14s job %5.1f%% elapsed %s, left %s\n"), "", v->job_pct,
 			elapsed, left);
 	else
-		fprintf(stderr, "\r\033[K%-14s job elapsed %s, left %s\n", "", elapsed, left);
+		fprintf(stderr, _("\r\033[K%-14s job elapsed %s, left %s\n"), "", elapsed, left);
 }
 
 static void draw_drive(const struct cli_running *run)
@@ -178,13 +178,13 @@ static void draw_drive(const struct cli_running *run)
 		if (p->estimate_s)
 			format_eta((double)p->estimate_s, estimate, sizeof(estimate));
 		if (p->total)
-			fprintf(stderr, "\r\033[K%-14s %-24.24s %5.1f%% elapsed %s, drive's estimate %s\n",
+			fprintf(stderr, _("\r\033[K%-14s %-24.24s %5.1f%% elapsed %s, drive's estimate %s\n"),
 				run->path, r->method.id, v.phase_pct, elapsed, estimate);
 		else
-			fprintf(stderr, "\r\033[K%-14s %-24.24s elapsed %s, drive's estimate %s\n",
+			fprintf(stderr, _("\r\033[K%-14s %-24.24s elapsed %s, drive's estimate %s\n"),
 				run->path, r->method.id, elapsed, estimate);
 	} else {
-		fprintf(stderr, "\r\033[K%-14s pass %u/%u %-6s %-10.10s %5.1f%% %7.0f MB/s ETA %s\n",
+		fprintf(stderr, _("\r\033[K%-14s pass %u/%u %-6s %-10.10s %5.1f%% %7.0f MB/s ETA %s\n"),
 			run->path, p->pass, p->npasses, phase_name(p->phase), label, v.phase_pct,
 			v.rate / 1e6, eta);
 	}

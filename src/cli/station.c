@@ -135,7 +135,7 @@ int cli_station_load_key(struct cli_station *st, const char *passphrase_file)
 			cli_error("%s", err);
 			return KESU_EXIT_FAILURE;
 		}
-		fprintf(stderr, "kesu: made a station key: %s (public key %s)\n", st->key_path, pub);
+		fprintf(stderr, _("kesu: made a station key: %s (public key %s)\n"), st->key_path, pub);
 	}
 	int code = cli_load_secret_key(st->key_path, passphrase_file, &st->sk);
 	if (code != KESU_EXIT_OK)
@@ -179,14 +179,14 @@ void cli_station_say_notes(const struct cli_station *st)
 {
 	const struct kesu_ledger_notes *n = kesu_ledger_notes(st->ledger);
 	if (n->mode_tightened)
-		fprintf(stderr, "kesu: ledger %s: mode was %04o, readable by other users; made it 0600 "
-			"(it may hold ATA passwords)\n", st->ledger_path, n->old_mode);
+		fprintf(stderr, _("kesu: ledger %s: mode was %04o, readable by other users; made it 0600 "
+			"(it may hold ATA passwords)\n"), st->ledger_path, n->old_mode);
 	if (n->mode_open)
-		fprintf(stderr, "kesu: warning: ledger %s: mode %04o lets other users read it (it may hold "
-			"ATA passwords); the next wipe makes it 0600\n", st->ledger_path, n->old_mode);
+		fprintf(stderr, _("kesu: warning: ledger %s: mode %04o lets other users read it (it may hold "
+			"ATA passwords); the next wipe makes it 0600\n"), st->ledger_path, n->old_mode);
 	if (n->schema_version < n->schema_current)
-		fprintf(stderr, "kesu: ledger %s: schema version %d, this kesu writes %d: it will be "
-			"migrated the next time it is written; reading it as it is\n", st->ledger_path,
+		fprintf(stderr, _("kesu: ledger %s: schema version %d, this kesu writes %d: it will be "
+			"migrated the next time it is written; reading it as it is\n"), st->ledger_path,
 			n->schema_version, n->schema_current);
 }
 

@@ -38,7 +38,7 @@ static int make_identity(struct cli_station *st, const char *key, const char *cr
 		return KESU_EXIT_FAILURE;
 	}
 	/* stderr: kesu wipe --json keeps stdout for its JSON */
-	fprintf(stderr, "kesu: made a self-signed station certificate for PDF signatures: %s\n",
+	fprintf(stderr, _("kesu: made a self-signed station certificate for PDF signatures: %s\n"),
 		crt);
 	return KESU_EXIT_OK;
 }

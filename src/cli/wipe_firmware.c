@@ -19,20 +19,20 @@ static int decide_hpa(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 	if (!c->hpa_checked || (!c->hpa_hidden_sectors && !c->dco_hidden_sectors))
 		return KESU_EXIT_OK;
 	if (c->dco_hidden_sectors)
-		fprintf(stderr, "kesu: warning: %s: a Device Configuration Overlay hides %llu sectors "
-			"that no command kesu sends can reach; the record says so\n", dev->path,
+		fprintf(stderr, _("kesu: warning: %s: a Device Configuration Overlay hides %llu sectors "
+			"that no command kesu sends can reach; the record says so\n"), dev->path,
 			(unsigned long long)c->dco_hidden_sectors);
 	if (!c->hpa_hidden_sectors)
 		return KESU_EXIT_OK;
 	if (mode != CLI_HPA_RESTORE) {
 		if (fw->method->technique == KESU_TECHNIQUE_OVERWRITE || mode == CLI_HPA_KEEP)
-			fprintf(stderr, "kesu: warning: %s: a Host Protected Area hides %llu sectors, "
+			fprintf(stderr, _("kesu: warning: %s: a Host Protected Area hides %llu sectors, "
 				"which this erase does not reach (--hpa=restore erases them too); the "
-				"record says so\n", dev->path, (unsigned long long)c->hpa_hidden_sectors);
+				"record says so\n"), dev->path, (unsigned long long)c->hpa_hidden_sectors);
 		return KESU_EXIT_OK;
 	}
 	if (dry_run) {
-		printf("%s: would remove the Host Protected Area (%llu sectors) first\n", dev->path,
+		printf(_("%s: would remove the Host Protected Area (%llu sectors) first\n"), dev->path,
 		       (unsigned long long)c->hpa_hidden_sectors);
 		return KESU_EXIT_OK;
 	}
@@ -93,7 +93,7 @@ int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int f
 		}
 		snprintf(fw->auto_reason, sizeof(fw->auto_reason), "%s", choice.reason);
 		if (!quiet)
-			printf("%s: auto-purge chose %s: %s%s\n", dev->path, fw->method->id, choice.reason,
+			printf(_("%s: auto-purge chose %s: %s%s\n"), dev->path, fw->method->id, choice.reason,
 			       hpa == CLI_HPA_CHECK ? cli_remedy(choice.remedies, remedy, sizeof(remedy)) : "");
 	}
 	if (fw->method->technique == KESU_TECHNIQUE_FIRMWARE) {
