@@ -359,6 +359,16 @@ void cli_disposal_after(const struct cli_disposal *d, const struct kesu_job_cont
 struct cli_table;
 /* NULL when out of memory. */
 struct cli_table *cli_table_new(const char *const *headers, size_t ncols);
+/* kesu wipe --dry-run (wipe_dry_run.c): the ledger (read-only; writable
+ * or creatable) and the signing key (loads, or can be made), then per
+ * drive the unfinished job and the approval against the ledger. Each
+ * check that passes goes to checks (--json) or is printed; a failure is
+ * said as the real run says it. Return exit codes. */
+int cli_dry_run_station(struct cli_station *st, const char *passphrase_file,
+			struct json_object *checks);
+int cli_dry_run_drive(struct cli_station *st, const struct cli_disposal *disposal,
+		      const struct kesu_device *dev, const char *asset, const struct kesu_method *method,
+		      const struct kesu_job_options *opts, bool restart, struct json_object *checks);
 /* One row of ncols cells; NULL or "" prints "-". */
 int cli_table_row(struct cli_table *t, const char *const *cells);
 /* What an empty cell shows instead of "-" (a static string, e.g. ""). */
@@ -412,14 +422,20 @@ void cli_verify_close(struct cli_verify_env *e);
 struct kesu_batch_selection;
 int cmd_cert_batch(int argc, char **argv);
 int cli_batch_issue(struct cli_station *st, const struct kesu_batch_selection *sel,
-		    const char *out, const struct kesu_cert_signing *signing, bool quiet);
+		    const char *out, const struct kesu_cert_signing *signing, bool quiet,
+		    struct kesu_batch_issued *issued);
+/* json: kesu wipe --json's document (NULL: print the summary's lines); it
+ * gets "job_summary" {certificate, certificate_id, complete}, null when
+ * no summary was written. */
 struct kesu_wipe;
 int cli_wipe_summary(struct cli_station *st, const struct kesu_cert_signing *signing,
-		     struct kesu_wipe *const *wipes, size_t n, size_t stride, bool quiet);
+		     struct kesu_wipe *const *wipes, size_t n, size_t stride,
+		     struct json_object *json);
 /* kesu countersign (cmd_countersign.c; issue 14 item 5). */
 int cmd_countersign(int argc, char **argv);
 /* kesu media list | show | dispose (cmd_media.c, cmd_media_dispose.c;
  * issue 16 item 2). */
+struct kesu_batch_issued;
 int cmd_media(int argc, char **argv);
 /* kesu report: the media disposal register (cmd_report.c, docs/register.md). */
 int cmd_report(int argc, char **argv);

@@ -76,7 +76,7 @@ static int parse_batch(int argc, char **argv, struct batch_ctl *c)
 	};
 	int ch;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_APPROVAL: c->approval = optarg; break;
 		case O_ASSETS: c->asset_file = optarg; break;
@@ -191,7 +191,8 @@ static void print_issued(const struct kesu_batch *b, const struct kesu_batch_iss
 }
 
 int cli_batch_issue(struct cli_station *st, const struct kesu_batch_selection *sel,
-		    const char *out, const struct kesu_cert_signing *signing, bool quiet)
+		    const char *out, const struct kesu_cert_signing *signing, bool quiet,
+		    struct kesu_batch_issued *issued)
 {
 	char err[KESU_ERRMSG_MAX];
 	struct kesu_batch *b = NULL;
@@ -211,6 +212,8 @@ int cli_batch_issue(struct cli_station *st, const struct kesu_batch_selection *s
 		if (!quiet)
 			print_issued(b, &res);
 		code = res.complete ? KESU_EXIT_OK : KESU_EXIT_NOT_CERTIFICATE;
+		if (issued)
+			*issued = res;
 	}
 	kesu_batch_free(b);
 	return code;
@@ -241,7 +244,7 @@ int cmd_cert_batch(int argc, char **argv)
 	if (code == KESU_EXIT_OK)
 		code = cli_signing_open(st, &c.signing, &signing);
 	if (code == KESU_EXIT_OK)
-		code = cli_batch_issue(st, &sel, c.out, &signing.cs, false);
+		code = cli_batch_issue(st, &sel, c.out, &signing.cs, false, NULL);
 	cli_signing_close(&signing);
 	free(assets);
 	kesu_approval_free(a);

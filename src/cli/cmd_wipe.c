@@ -671,6 +671,9 @@ static struct json_object *record_json(const struct kesu_wipe_status *rec)
 
 /* Runs the jobs, then records and reports each. Returns the worst code. */
 static int run_jobs(const struct wipe_ctl *ctl, const struct cli_disposal *disposal,
+/* --json: the document run_jobs builds, printed once the summary is in it. */
+static struct json_object *json_doc;
+
 		    const struct kesu_job_context *ctx, struct drive *drives)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -721,6 +724,44 @@ static int run_jobs(const struct wipe_ctl *ctl, const struct cli_disposal *dispo
 	jobs_done_fd = -1;
 	if (ctl->json) {
 		struct json_object *doc = json_object_new_object();
+	if (ctl->json) { /* printed by cmd_wipe after the job summary, which it names */
+		json_doc = json_object_new_object();
+		json_object_object_add(json_doc, "kesu_version", json_object_new_string(KESU_VERSION));
+		json_object_object_add(json_doc, "jobs", results);
+		json_object_object_add(json_doc, "job_summary", NULL);
+	} else {
+		json_object_put(results);
+	}
+	return code;
+}
+
+/* --dry-run, once every drive is admitted: the checks the real run makes
+ * when it starts writing (wipe_dry_run.c), then what would be done. With
+ * --json, one report of the checks and the exit status reached. */
+static int dry_run(const struct wipe_ctl *ctl, struct cli_station *st,
+		   const struct cli_disposal *disposal, const struct drive *drives)
+{
+	struct json_object *checks = ctl->json ? json_object_new_array() : NULL;
+	int code = cli_dry_run_station(st, ctl->passphrase_file, checks);
+	for (size_t i = 0; i < ctl->ndevices && code == KESU_EXIT_OK; i++)
+		code = cli_dry_run_drive(st, disposal, &drives[i].dev, drives[i].asset,
+					 drives[i].fw.method, &ctl->job, ctl->restart, checks);
+	struct json_object *would = json_object_new_array();
+	for (size_t i = 0; i < ctl->ndevices && code == KESU_EXIT_OK; i++) {
+		const struct kesu_method *m = drives[i].fw.method;
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "path", json_object_new_string(drives[i].dev.path));
+		json_object_object_add(o, "method", json_object_new_string(m->id));
+		json_object_array_add(would, o);
+		if (ctl->json)
+			continue;
+		if (m->technique == KESU_TECHNIQUE_FIRMWARE)
+			printf(_("%s: would be erased with %s (%s); nothing was sent or written\n"),
+			       drives[i].dev.path, m->id, kesu_firmware_command_title(m->firmware));
+		else
+			printf(_("%s: would be erased with %s (%u passes); nothing was written\n"),
+			       drives[i].dev.path, m->id, m->npasses);
+	}
 		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
 		json_object_object_add(doc, "jobs", results);
 		cli_print_json(doc);
@@ -793,7 +834,11 @@ int cmd_wipe(int argc, char **argv)
 		if (code == KESU_EXIT_OK)
 			code = run_jobs(&ctl, &disposal, &ks.ctx, drives);
 		if (station_ready && ctl.ndevices > 1) /* the job summary: wipe_summary.c */
-			code = cli_exit_worse(code, cli_wipe_summary(st, &signing.cs, &drives->wipe, ctl.ndevices, sizeof(*drives), ctl.json));
+			code = cli_exit_worse(code, cli_wipe_summary(st, &signing.cs, &drives->wipe, ctl.ndevices, sizeof(*drives), json_doc));
+		if (json_doc) /* one document: the jobs and the summary */
+			cli_print_json(json_doc);
+		json_object_put(json_doc);
+		json_doc = NULL;
 	}
 	for (size_t i = 0; i < ctl.ndevices; i++) {
 		kesu_wipe_free(drives[i].wipe); /* the job, before the channel it borrows */

@@ -158,7 +158,7 @@ const struct cli_column cli_columns[] = {
 	{"BYTES", NULL, NULL, "size in bytes", N, 0, v_size, NULL},
 	{"LOG-SEC", "logical_sector_size", "logical sector", "logical sector size", N, 0, v_lsec, NULL},
 	{"PHY-SEC", "physical_sector_size", "physical sector", "physical sector size", N, 0, v_psec, NULL},
-	{"TYPE", "media", "media", "media: HDD, SSD, loop, file or unknown", S, 0, v_media, NULL},
+	{"TYPE", "media_type", "media", "media: HDD, SSD, loop, file or unknown", S, 0, v_media, NULL},
 	{NULL, "rotational", "rotational", "the kernel's queue/rotational", B, 0, v_rota, NULL},
 	{"RM", "removable", "removable", "removable (1/0)", B, 0, v_rm, NULL},
 	{"RO", "read_only", "read-only", "read-only (1/0)", B, 0, v_ro, NULL},

@@ -104,8 +104,8 @@ struct json_object *cli_job_json(const struct kesu_job_result *r)
 		r->verify_passes == KESU_VPASSES_ALL ? "all" : "last"));
 	json_object_object_add(o, "request_size", json_object_new_uint64(r->request_size));
 	json_object_object_add(o, "direct_io", json_object_new_boolean(r->direct_io));
-	json_object_object_add(o, "started", timestamp(&r->started));
-	json_object_object_add(o, "ended", timestamp(&r->ended));
+	json_object_object_add(o, "started_utc", timestamp(&r->started));
+	json_object_object_add(o, "ended_utc", timestamp(&r->ended));
 	struct json_object *passes = json_object_new_array();
 	for (unsigned i = 0; i < r->npasses; i++)
 		if (r->passes[i].started)

@@ -12,7 +12,7 @@
 #include "kesu/wipe.h"
 
 int cli_wipe_summary(struct cli_station *st, const struct kesu_cert_signing *signing,
-		     struct kesu_wipe *const *wipes, size_t n, size_t stride, bool quiet)
+		     struct kesu_wipe *const *wipes, size_t n, size_t stride, struct json_object *json)
 {
 	struct kesu_batch_expected *jobs = calloc(n ? n : 1, sizeof(*jobs));
 	size_t count = 0;
@@ -34,15 +34,28 @@ int cli_wipe_summary(struct cli_station *st, const struct kesu_cert_signing *sig
 		e->size = d->size;
 	}
 	int code = KESU_EXIT_OK;
+	struct json_object *summary = NULL;
 	if (count > 1) {
 		struct kesu_batch_selection sel = {.by = KESU_BATCH_BY_WIPE_RUN, .expected = jobs,
 						   .n_expected = count};
-		code = cli_batch_issue(st, &sel, NULL, signing, quiet);
+		struct kesu_batch_issued res = {0};
+		code = cli_batch_issue(st, &sel, NULL, signing, json != NULL, &res);
+		if (res.pdf_path[0]) { /* named in the JSON: issue 16's follow-up */
+			summary = json_object_new_object();
+			json_object_object_add(summary, "certificate", json_object_new_string(res.pdf_path));
+			json_object_object_add(summary, "certificate_id",
+					       json_object_new_string(res.certificate_id));
+			json_object_object_add(summary, "complete", json_object_new_boolean(res.complete));
+		}
 		/* the drives' own statuses say how each ended; only a summary that
 		 * could not be written is a failure of its own */
 		if (code == KESU_EXIT_NOT_CERTIFICATE)
 			code = KESU_EXIT_OK;
 	}
+	if (json)
+		json_object_object_add(json, "job_summary", summary);
+	else
+		json_object_put(summary);
 	free(jobs);
 	return code == KESU_EXIT_OK ? code : KESU_EXIT_FAILURE;
 }

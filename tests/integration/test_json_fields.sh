@@ -15,6 +15,7 @@ dev=$(attach "$img")
 "$KESU" list --json >"$WORK/list.json"
 "$KESU" info --json "$dev" >"$WORK/info.json"
 check "list --json has a kesu_version" jq -e '.kesu_version | type == "string"' "$WORK/list.json"
+check "list --json starts with json_format_version [1, 0]" jq -e '(keys_unsorted[0] == "json_format_version") and .json_format_version == [1, 0]' "$WORK/list.json"
 check "list --json lists at least the test's loop device" \
 	jq -e --arg d "$dev" '[.devices[].path] | index($d) != null' "$WORK/list.json"
 
@@ -30,7 +31,7 @@ for i in $(seq 0 $((n - 1))); do
 	check "$path: every documented field present${missing:+ (missing: $missing)}" test -z "$missing"
 	check "$path: no undocumented field${extra:+ (extra: $extra)}" test -z "$extra"
 done
-jq -r "del(.kesu_version) | $paths" "$WORK/info.json" | sort -u >"$WORK/actual"
+jq -r "del(.kesu_version, .json_format_version) | $paths" "$WORK/info.json" | sort -u >"$WORK/actual"
 check "info --json has exactly the documented fields" cmp -s "$WORK/documented" "$WORK/actual"
 sed -n '/^## Partition object/,/^## /p' "$doc" | grep -oE '^\| `[a-z_]+`' | tr -d '|` ' | sort >"$WORK/documented_part"
 jq -r --arg d "$dev" '.devices[] | select(.path == $d) | .partitions[0] | keys[]' "$WORK/list.json" | sort >"$WORK/actual_part"
