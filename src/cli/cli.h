@@ -328,6 +328,15 @@ bool cli_check_assets(const char *flag, char *list);
 /* A command-line text that ends up in a record (a DEVICE path): valid
  * UTF-8, no control characters. what: "DEVICE". */
 bool cli_check_text(const char *what, const char *value);
+/* getopt_long with getopt's own messages off, remembering its arguments
+ * for cli_bad_option. Every command parses its options through it. */
+struct option;
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       int *longindex);
+/* The option cli_getopt refused, in one line: "kesu: CMD: unrecognized
+ * option '--foo' (see kesu CMD --help)" (or invalid option, needs a value,
+ * takes no value, ambiguous). Returns KESU_EXIT_USAGE. */
+int cli_bad_option(const char *cmd);
 /* ---- kesu wipe's disposal checks (wipe_disposal.c; issue 14) ---- */
 #include "kesu/approval.h"
 #include "kesu/policy.h"
@@ -350,15 +359,6 @@ int cli_disposal_check(const struct cli_disposal *d, struct kesu_ledger *ledger,
 		       const struct kesu_device *dev, const char *asset,
 		       const struct kesu_method *method, const struct kesu_job_options *opts,
 		       const struct kesu_job_context *ctx, char **approval_json);
-void cli_disposal_free(struct cli_disposal *d);
-/* After a job that did not end SUCCESS: what the policy requires of the
- * medium (on_failure = destroy), on stderr. */
-void cli_disposal_after(const struct cli_disposal *d, const struct kesu_job_context *ctx,
-			const struct kesu_job_result *r);
-/* ---- Plain tables for review commands (text_table.c) ---- */
-struct cli_table;
-/* NULL when out of memory. */
-struct cli_table *cli_table_new(const char *const *headers, size_t ncols);
 /* kesu wipe --dry-run (wipe_dry_run.c): the ledger (read-only; writable
  * or creatable) and the signing key (loads, or can be made), then per
  * drive the unfinished job and the approval against the ledger. Each
@@ -369,6 +369,15 @@ int cli_dry_run_station(struct cli_station *st, const char *passphrase_file,
 int cli_dry_run_drive(struct cli_station *st, const struct cli_disposal *disposal,
 		      const struct kesu_device *dev, const char *asset, const struct kesu_method *method,
 		      const struct kesu_job_options *opts, bool restart, struct json_object *checks);
+void cli_disposal_free(struct cli_disposal *d);
+/* After a job that did not end SUCCESS: what the policy requires of the
+ * medium (on_failure = destroy), on stderr. */
+void cli_disposal_after(const struct cli_disposal *d, const struct kesu_job_context *ctx,
+			const struct kesu_job_result *r);
+/* ---- Plain tables for review commands (text_table.c) ---- */
+struct cli_table;
+/* NULL when out of memory. */
+struct cli_table *cli_table_new(const char *const *headers, size_t ncols);
 /* One row of ncols cells; NULL or "" prints "-". */
 int cli_table_row(struct cli_table *t, const char *const *cells);
 /* What an empty cell shows instead of "-" (a static string, e.g. ""). */
@@ -421,6 +430,7 @@ void cli_verify_close(struct cli_verify_env *e);
  * batch over exactly its jobs (wipes: n of them, stride bytes apart). */
 struct kesu_batch_selection;
 int cmd_cert_batch(int argc, char **argv);
+struct kesu_batch_issued;
 int cli_batch_issue(struct cli_station *st, const struct kesu_batch_selection *sel,
 		    const char *out, const struct kesu_cert_signing *signing, bool quiet,
 		    struct kesu_batch_issued *issued);
@@ -435,7 +445,6 @@ int cli_wipe_summary(struct cli_station *st, const struct kesu_cert_signing *sig
 int cmd_countersign(int argc, char **argv);
 /* kesu media list | show | dispose (cmd_media.c, cmd_media_dispose.c;
  * issue 16 item 2). */
-struct kesu_batch_issued;
 int cmd_media(int argc, char **argv);
 /* kesu report: the media disposal register (cmd_report.c, docs/register.md). */
 int cmd_report(int argc, char **argv);

@@ -1,6 +1,7 @@
 /* Strict option values: numbers in decimal digits only, within a range,
  * and the record's fields through the library's one check. Each refusal
  * is one line naming the flag. */
+#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -169,4 +170,90 @@ bool cli_check_text(const char *what, const char *value)
 		return false;
 	}
 	return true;
+}
+
+/* ---- Refused options: one line, as lsblk says it, never the whole help ----
+ * getopt's own message is off (opterr = 0): it has no "kesu:" and no
+ * command name, and the help that followed it buried the one line that
+ * mattered. cli_getopt remembers what it was given so that
+ * cli_bad_option can tell which of getopt's refusals it was. */
+static struct {
+	int argc;
+	char **argv;
+	const char *shortopts;
+	const struct option *longopts;
+} parsing;
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       int *longindex)
+{
+	parsing.argc = argc;
+	parsing.argv = argv;
+	parsing.shortopts = shortopts;
+	parsing.longopts = longopts;
+	opterr = 0;
+	return getopt_long(argc, argv, shortopts, longopts, longindex);
+}
+
+/* The long option element "--name[=value]" names: exact, else the one it
+ * abbreviates; *count says how many it abbreviates (2 or more: ambiguous). */
+static const struct option *long_named(const char *elem, size_t *count)
+{
+	const char *name = elem + 2, *eq = strchr(name, '=');
+	size_t n = eq ? (size_t)(eq - name) : strlen(name);
+	const struct option *found = NULL;
+	*count = 0;
+	for (const struct option *o = parsing.longopts; o && o->name; o++) {
+		if (strncmp(o->name, name, n) != 0)
+			continue;
+		if (o->name[n] == '\0') {
+			*count = 1;
+			return o;
+		}
+		if (!found || found->flag != o->flag || found->val != o->val ||
+		    found->has_arg != o->has_arg)
+			(*count)++;
+		found = o;
+	}
+	return found;
+}
+
+/* Says what was wrong with the long option elem; false when nothing was
+ * (the refusal was a short option after it). */
+static bool long_refusal(const char *cmd, const char *elem, bool last)
+{
+	size_t count;
+	const struct option *o = long_named(elem, &count);
+	bool eq = strchr(elem, '=') != NULL;
+	if (count == 0)
+		cli_error("%1$s: unrecognized option '%2$s' (see kesu %1$s --help)", cmd, elem);
+	else if (count > 1)
+		cli_error("%1$s: option '%2$s' is ambiguous (see kesu %1$s --help)", cmd, elem);
+	else if (o->has_arg == no_argument && eq)
+		cli_error("%1$s: option '--%2$s' takes no value (see kesu %1$s --help)", cmd,
+			  o->name);
+	else if (o->has_arg == required_argument && !eq && last)
+		cli_error("%1$s: option '--%2$s' needs a value (see kesu %1$s --help)", cmd, o->name);
+	else
+		return false;
+	return true;
+}
+
+int cli_bad_option(const char *cmd)
+{
+	int i = optind - 1;
+	const char *elem = i > 0 && i < parsing.argc ? parsing.argv[i] : NULL;
+	if (elem && strncmp(elem, "--", 2) == 0 && elem[2] &&
+	    long_refusal(cmd, elem, i == parsing.argc - 1))
+		return KESU_EXIT_USAGE;
+	const char *in = optopt > 0 && optopt < 128 && parsing.shortopts ?
+			 strchr(parsing.shortopts, optopt) : NULL;
+	if (in && in[1] == ':')
+		cli_error("%1$s: option '-%2$c' needs a value (see kesu %1$s --help)", cmd, optopt);
+	else if (optopt > 32 && optopt < 127)
+		cli_error("%1$s: invalid option '-%2$c' (see kesu %1$s --help)", cmd, optopt);
+	else
+		cli_error("%1$s: invalid option \"%2$s\" (see kesu %1$s --help)", cmd,
+			  elem ? elem : "?");
+	return KESU_EXIT_USAGE;
 }

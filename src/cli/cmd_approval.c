@@ -49,17 +49,14 @@ static int show_args(int argc, char **argv, struct show_ctl *c)
 	int o;
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case O_JSON: c->json = true; break;
 		case O_TRUST: c->trust = optarg; break;
 		case O_PDF: c->pdf = optarg; break;
 		case O_FORCE: c->force = true; break;
 		case 'h': approval_usage(stdout); return -1;
-		default:
-			cli_error("approval show: unknown option or missing value \"%s\"",
-				  argv[optind - 1]);
-			return KESU_EXIT_USAGE;
+		default: return cli_bad_option("approval show");
 		}
 	}
 	if (argc - optind != 1) {

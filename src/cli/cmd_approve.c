@@ -94,7 +94,7 @@ static int parse_args(int argc, char **argv, struct approve_ctl *c)
 	int o;
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (o) {
 		case O_MEDIA:
 		case O_MEDIA_FILE: {
@@ -124,10 +124,7 @@ static int parse_args(int argc, char **argv, struct approve_ctl *c)
 		case O_TRUST: c->trust = optarg; break;
 		case O_METHODS_DIR: c->methods_dir = optarg; break;
 		case 'h': approve_usage(stdout); return -1;
-		default:
-			cli_error("approve: unknown option or missing value \"%s\" (kesu approve --help)",
-				  argv[optind - 1]);
-			return KESU_EXIT_USAGE;
+		default: return cli_bad_option("approve");
 		}
 	}
 	if (optind < argc) {

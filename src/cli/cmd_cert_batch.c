@@ -98,7 +98,7 @@ static int parse_batch(int argc, char **argv, struct batch_ctl *c)
 		default:
 			if (cli_signing_option(ch, optarg, &c->signing))
 				break;
-			batch_usage(stderr);
+			cli_bad_option("cert batch");
 			return -1;
 		}
 	}

@@ -56,7 +56,7 @@ static int parse_import(int argc, char **argv, struct import_ctl *c)
 	memset(c, 0, sizeof(*c));
 	optind = 1;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_APPROVAL:
 			if (c->n_approvals == sizeof(c->approvals) / sizeof(c->approvals[0]))
@@ -72,7 +72,7 @@ static int parse_import(int argc, char **argv, struct import_ctl *c)
 				return -1;
 			break;
 		case 'h': import_usage(stdout); return 1;
-		default: import_usage(stderr); return -1;
+		default: cli_bad_option("cert import"); return -1;
 		}
 	}
 	if (optind == argc)

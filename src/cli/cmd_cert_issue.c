@@ -49,7 +49,7 @@ static int parse_issue(int argc, char **argv, struct issue_ctl *ctl)
 	};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_LEDGER: ctl->ledger = optarg; break;
 		case O_CERT_DIR: ctl->cert_dir = optarg; break;
@@ -61,7 +61,7 @@ static int parse_issue(int argc, char **argv, struct issue_ctl *ctl)
 		default:
 			if (cli_signing_option(c, optarg, &ctl->signing))
 				break;
-			issue_usage(stderr);
+			cli_bad_option("cert issue");
 			return -1;
 		}
 	}

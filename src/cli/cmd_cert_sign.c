@@ -71,7 +71,7 @@ static int parse_sign(int argc, char **argv, struct sign_ctl *s)
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_ROLE:
 			if (kesu_pades_role_parse(optarg, &s->role) < 0 || s->role == KESU_PADES_OPERATOR)
@@ -96,7 +96,7 @@ static int parse_sign(int argc, char **argv, struct sign_ctl *s)
 		default:
 			if (cli_signing_option(c, optarg, &s->flags))
 				break;
-			sign_usage(stderr);
+			cli_bad_option("cert sign");
 			return -1;
 		}
 	}
@@ -303,13 +303,13 @@ int cmd_cert_timestamp(int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	const char *tsa = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == O_TSA)
 			tsa = optarg;
 		else if (c == 'h')
 			return cli_cert_usage(stdout), KESU_EXIT_OK;
 		else
-			return cli_cert_usage(stderr), KESU_EXIT_USAGE;
+			return cli_bad_option("cert timestamp");
 	}
 	struct cli_station st = {0};
 	if (!tsa && cli_station_load_config(&st) == KESU_EXIT_OK && st.cfg.tsa[0])

@@ -495,7 +495,7 @@ int cmd_cert_verify(int argc, char **argv)
 	struct verify_ctl v = {0};
 	const char *members = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_PUBKEY: v.pubkey = optarg; break;
 		case O_LEDGER: v.ledger = optarg; break;
@@ -506,7 +506,7 @@ int cmd_cert_verify(int argc, char **argv)
 				return KESU_EXIT_USAGE;
 			break;
 		case 'h': cli_cert_usage(stdout); return KESU_EXIT_OK;
-		default: cli_cert_usage(stderr); return KESU_EXIT_USAGE;
+		default: return cli_bad_option("cert verify");
 		}
 	}
 	if (argc - optind != 1)

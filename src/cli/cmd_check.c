@@ -78,14 +78,14 @@ int cmd_check(int argc, char **argv)
 	bool force = false;
 	const char *ledger = NULL, *cert_dir = NULL, *key = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': force = true; break;
 		case OPT_LEDGER: ledger = optarg; break;
 		case OPT_CERT_DIR: cert_dir = optarg; break;
 		case OPT_KEY: key = optarg; break;
 		case 'h': check_usage(stdout); return KESU_EXIT_OK;
-		default: check_usage(stderr); return KESU_EXIT_USAGE;
+		default: return cli_bad_option("check");
 		}
 	}
 	if (optind == argc) {

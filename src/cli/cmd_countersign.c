@@ -79,7 +79,7 @@ static int parse_countersign(int argc, char **argv, struct cs_ctl *c)
 	};
 	int ch;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_ROLE: c->role = optarg; break;
 		case O_KEY: c->key = optarg; break;
@@ -96,7 +96,7 @@ static int parse_countersign(int argc, char **argv, struct cs_ctl *c)
 		case O_SPASS: c->station_passphrase_file = optarg; break;
 		case O_FORCE: c->force = true; break;
 		case 'h': countersign_usage(stdout); return 1;
-		default: countersign_usage(stderr); return -1;
+		default: cli_bad_option("countersign"); return -1;
 		}
 	}
 	if (argc - optind != 1)

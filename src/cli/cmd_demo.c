@@ -140,11 +140,11 @@ int cmd_demo(int argc, char **argv)
 	};
 	bool keep = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': keep = true; break;
 		case 'h': demo_usage(stdout); return KESU_EXIT_OK;
-		default: demo_usage(stderr); return KESU_EXIT_USAGE;
+		default: return cli_bad_option("demo");
 		}
 	}
 	char dir[PATH_MAX], image[PATH_MAX], target[PATH_MAX];

@@ -220,14 +220,14 @@ static int parse_destroy(int argc, char **argv, struct destroy_ctl *ctl)
 	};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			destroy_usage(stdout);
 			return 1;
 		}
 		int r = option(c, optarg, ctl);
 		if (r == -2)
-			destroy_usage(stderr);
+			cli_bad_option("destroy");
 		if (r)
 			return -1;
 	}

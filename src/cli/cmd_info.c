@@ -13,7 +13,8 @@
 
 static void field(const char *key, const char *value)
 {
-	printf("  %-22s %s\n", key, value && value[0] ? value : "unknown");
+	/* keys are N_() at the call sites (or column titles, left as they are) */
+	printf("  %-22s %s\n", _(key), value && value[0] ? value : _("unknown"));
 }
 
 static void field_tri(const char *key, enum kesu_tristate t)
@@ -40,12 +41,12 @@ static void print_contents(const struct kesu_device *d)
 	if (d->contents_error) {
 		char why[160];
 		snprintf(why, sizeof(why), "unknown (cannot read the drive: %s)", kesu_strerror(d->contents_error));
-		field("partition table", why);
+		field(N_("partition table"), why);
 		return;
 	}
-	field("partition table", d->ptable[0] ? d->ptable : "none found");
+	field(N_("partition table"), d->ptable[0] ? d->ptable : _("none found"));
 	if (d->fstype[0])
-		field("signature", d->fstype);
+		field(N_("signature"), d->fstype);
 	for (size_t i = 0; i < d->nparts; i++) {
 		const struct kesu_partition *p = &d->parts[i];
 		char line[1024];
@@ -61,39 +62,39 @@ static void print_use(const struct kesu_device *d)
 	char line[4096];
 	size_t used = 0;
 	printf(_("Use\n"));
-	field("state", cli_device_state(d));
+	field(N_("state"), cli_device_state(d));
 	line[0] = '\0';
 	for (size_t i = 0; i < d->nmounts && used < sizeof(line); i++)
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", i ? ", " : "", d->mounts[i]);
-	field("mounted on", d->nmounts ? line : "nothing");
+	field(N_("mounted on"), d->nmounts ? line : _("nothing"));
 	used = 0;
 	line[0] = '\0';
 	for (size_t i = 0; i < d->nholders && used < sizeof(line); i++)
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", i ? ", " : "", d->holders[i]);
-	field("holders", d->nholders ? line : "none");
-	field("active swap", d->swap_active ? "yes" : "no");
+	field(N_("holders"), d->nholders ? line : _("none"));
+	field(N_("active swap"), d->swap_active ? _("yes") : _("no"));
 	for (int k = 0; k < KESU_STACK_KINDS; k++)
 		if (d->stack[k][0])
-			field("through the stack", d->stack[k]);
+			field(N_("through the stack"), d->stack[k]);
 	struct kesu_gate_verdict v;
 	bool ok = kesu_gate_judge(d, false, &v);
-	field("safety gate", ok ? "would accept" : v.refusals ? "refuses" : "warns");
+	field(N_("safety gate"), ok ? _("would accept") : v.refusals ? _("refuses") : _("warns"));
 	if (v.reason[0])
-		field("reason", v.reason);
+		field(N_("reason"), v.reason);
 }
 
 static void print_health(const struct kesu_device *d)
 {
 	char buf[32];
 	printf(_("Health (SMART)\n"));
-	field_tri("available", d->smart.available);
-	field("overall", d->smart.healthy == KESU_YES ? "PASSED" : d->smart.healthy == KESU_NO ? "FAILING" : NULL);
+	field_tri(N_("available"), d->smart.available);
+	field(N_("overall"), d->smart.healthy == KESU_YES ? _("PASSED") : d->smart.healthy == KESU_NO ? _("FAILING") : NULL);
 	snprintf(buf, sizeof(buf), "%lld", (long long)d->smart.power_on_hours);
-	field("power-on hours", d->smart.power_on_hours >= 0 ? buf : NULL);
+	field(N_("power-on hours"), d->smart.power_on_hours >= 0 ? buf : NULL);
 	snprintf(buf, sizeof(buf), "%lld", (long long)d->smart.reallocated_sectors);
-	field("reallocated sectors", d->smart.reallocated_sectors >= 0 ? buf : NULL);
+	field(N_("reallocated sectors"), d->smart.reallocated_sectors >= 0 ? buf : NULL);
 	snprintf(buf, sizeof(buf), "%lld C", (long long)d->smart.temperature_c);
-	field("temperature", d->smart.temperature_c >= 0 ? buf : NULL);
+	field(N_("temperature"), d->smart.temperature_c >= 0 ? buf : NULL);
 }
 
 /* What the kernel says (sysfs). The firmware facts follow in their own
@@ -102,16 +103,16 @@ static void print_erasure(const struct kesu_device *d)
 {
 	const struct kesu_erase_caps *c = &d->caps;
 	printf(_("Erasure\n"));
-	field_tri("overwrite", c->overwrite);
-	field_tri("discard", c->discard);
+	field_tri(N_("overwrite"), c->overwrite);
+	field_tri(N_("discard"), c->discard);
 	/* Secure discard has no sysfs flag: queue/ has discard_*, write_zeroes_*
 	 * and write_same_max_bytes, but max_secure_erase_sectors stays inside
 	 * struct queue_limits (block/blk-sysfs.c's attribute list; no such file
 	 * in /sys/block/X/queue/ on Linux 6.18 either). So it stays unknown. */
-	field("secure discard", c->secure_discard == KESU_UNKNOWN
-					? "unknown (Linux does not report it)"
+	field(N_("secure discard"), c->secure_discard == KESU_UNKNOWN
+					? _("unknown (Linux does not report it)")
 					: cli_tristate(c->secure_discard));
-	field_tri("write zeroes", c->write_zeroes);
+	field_tri(N_("write zeroes"), c->write_zeroes);
 }
 
 int cli_drive_caps_ask(struct kesu_device *dev, unsigned flags, struct kesu_drive_caps *caps,
@@ -181,16 +182,16 @@ static void print_ata(const struct kesu_drive_caps *fc)
 {
 	const struct kesu_ata_identify *id = &fc->ata;
 	char buf[512], a[64], b[64];
-	field("security", id->security_supported ? "supported" : "not supported");
+	field(N_("security"), id->security_supported ? _("supported") : _("not supported"));
 	if (id->security_supported) {
-		field("security enabled", id->security_enabled ? "yes (a user password is set)" : "no");
-		field("security locked", id->security_locked
-				? "yes: `kesu unlock DEVICE` if kesu set the password" : "no");
+		field(N_("security enabled"), id->security_enabled ? _("yes (a user password is set)") : _("no"));
+		field(N_("security locked"), id->security_locked
+				? _("yes: `kesu unlock DEVICE` if kesu set the password") : _("no"));
 		snprintf(buf, sizeof(buf), "yes: %s", kesu_ata_unfreeze_advice());
-		field("security frozen", id->security_frozen ? buf : "no");
-		field("attempts expired", id->security_count_expired
-				? "yes: 5 wrong passwords since power-on; power-cycle the drive" : "no");
-		field("enhanced erase", id->security_enhanced_supported ? "supported" : "not supported");
+		field(N_("security frozen"), id->security_frozen ? buf : _("no"));
+		field(N_("attempts expired"), id->security_count_expired
+				? _("yes: 5 wrong passwords since power-on; power-cycle the drive") : _("no"));
+		field(N_("enhanced erase"), id->security_enhanced_supported ? _("supported") : _("not supported"));
 		minutes_text(id->erase_minutes, a, sizeof(a));
 		if (id->security_enhanced_supported) {
 			minutes_text(id->enhanced_erase_minutes, b, sizeof(b));
@@ -198,35 +199,35 @@ static void print_ata(const struct kesu_drive_caps *fc)
 		} else {
 			snprintf(buf, sizeof(buf), "%s", a);
 		}
-		field("erase time", buf);
+		field(N_("erase time"), buf);
 	}
-	field("sanitize", id->sanitize_supported ? "supported" : "not supported");
+	field(N_("sanitize"), id->sanitize_supported ? _("supported") : _("not supported"));
 	if (id->sanitize_supported) {
-		field("sanitize crypto", yes_no(id->sanitize_crypto));
-		field("sanitize block erase", yes_no(id->sanitize_block));
-		field("sanitize overwrite", yes_no(id->sanitize_overwrite));
+		field(N_("sanitize crypto"), yes_no(id->sanitize_crypto));
+		field(N_("sanitize block erase"), yes_no(id->sanitize_block));
+		field(N_("sanitize overwrite"), yes_no(id->sanitize_overwrite));
 	}
 	if (!fc->hpa_checked) {
-		field("HPA", id->hpa_supported ? "unknown (READ NATIVE MAX EXT was refused)"
-					       : "none (no HPA feature set)");
+		field(N_("HPA"), id->hpa_supported ? _("unknown (READ NATIVE MAX EXT was refused)")
+					       : _("none (no HPA feature set)"));
 	} else if (!fc->hpa_hidden_sectors) {
-		field("HPA", "none");
+		field(N_("HPA"), _("none"));
 	} else {
 		sectors_text(fc->hpa_hidden_sectors, id->logical_sector, a, sizeof(a));
 		snprintf(buf, sizeof(buf), "%s hidden (IDENTIFY %llu of %llu native sectors); "
 			 "--hpa=restore erases them too", a, (unsigned long long)id->sectors,
 			 (unsigned long long)fc->native_sectors);
-		field("HPA", buf);
+		field(N_("HPA"), buf);
 	}
 	if (!fc->dco_checked) {
-		field("DCO", "unknown (DEVICE CONFIGURATION IDENTIFY was refused)");
+		field(N_("DCO"), _("unknown (DEVICE CONFIGURATION IDENTIFY was refused)"));
 	} else if (!fc->dco_hidden_sectors) {
-		field("DCO", "none");
+		field(N_("DCO"), _("none"));
 	} else {
 		sectors_text(fc->dco_hidden_sectors, id->logical_sector, a, sizeof(a));
 		snprintf(buf, sizeof(buf), "%s hidden (DCO max %llu sectors); no kesu command "
 			 "reaches them", a, (unsigned long long)fc->dco_sectors);
-		field("DCO", buf);
+		field(N_("DCO"), buf);
 	}
 }
 
@@ -234,24 +235,24 @@ static void print_nvme(const struct kesu_drive_caps *fc)
 {
 	const struct kesu_nvme_id_ctrl *c = &fc->nvme_ctrl;
 	char buf[256];
-	field("Format NVM", c->format ? "yes (user-data erase, SES=1)" : "no");
+	field(N_("Format NVM"), c->format ? _("yes (user-data erase, SES=1)") : _("no"));
 	if (c->format) {
-		field("format crypto erase", c->format_crypto_erase ? "yes (FNA bit 2)" : "no");
-		field("format scope", c->format_all_namespaces ? "all namespaces (FNA bit 0)"
-							       : "this namespace");
-		field("secure erase scope", c->secure_erase_all_namespaces
-						    ? "all namespaces (FNA bit 1)" : "this namespace");
+		field(N_("format crypto erase"), c->format_crypto_erase ? _("yes (FNA bit 2)") : _("no"));
+		field(N_("format scope"), c->format_all_namespaces ? _("all namespaces (FNA bit 0)")
+							       : _("this namespace"));
+		field(N_("secure erase scope"), c->secure_erase_all_namespaces
+						    ? _("all namespaces (FNA bit 1)") : _("this namespace"));
 	}
 	bool any = c->sanitize_crypto || c->sanitize_block || c->sanitize_overwrite;
-	field("sanitize", any ? "supported" : "not supported");
+	field(N_("sanitize"), any ? _("supported") : _("not supported"));
 	if (any) {
-		field("sanitize crypto", yes_no(c->sanitize_crypto));
-		field("sanitize block erase", yes_no(c->sanitize_block));
-		field("sanitize overwrite", yes_no(c->sanitize_overwrite));
+		field(N_("sanitize crypto"), yes_no(c->sanitize_crypto));
+		field(N_("sanitize block erase"), yes_no(c->sanitize_block));
+		field(N_("sanitize overwrite"), yes_no(c->sanitize_overwrite));
 	}
 	if (!fc->nvme_sanitize_log_valid) {
 		if (any)
-			field("last sanitize", "unknown (the Sanitize Status log was not readable)");
+			field(N_("last sanitize"), _("unknown (the Sanitize Status log was not readable)"));
 		return;
 	}
 	const struct kesu_nvme_sanitize_log *log = &fc->nvme_sanitize_log;
@@ -263,17 +264,17 @@ static void print_nvme(const struct kesu_drive_caps *fc)
 		snprintf(buf, sizeof(buf), "%s%s", kesu_nvme_sanitize_status_name(log->status),
 			 log->global_data_erased ? "; nothing written since" : "");
 	}
-	field("last sanitize", buf);
+	field(N_("last sanitize"), buf);
 }
 
 static void print_scsi(const struct kesu_drive_caps *fc)
 {
-	field("sanitize overwrite", cli_tristate(fc->purge.scsi_sanitize_overwrite));
-	field("sanitize block erase", cli_tristate(fc->purge.scsi_sanitize_block));
-	field("sanitize crypto", cli_tristate(fc->purge.scsi_sanitize_crypto));
-	field("rotation", fc->scsi_rotational == KESU_YES ? "rotating (VPD B1)"
-			  : fc->scsi_rotational == KESU_NO ? "non-rotating (VPD B1)"
-							   : "unknown (no VPD page B1)");
+	field(N_("sanitize overwrite"), cli_tristate(fc->purge.scsi_sanitize_overwrite));
+	field(N_("sanitize block erase"), cli_tristate(fc->purge.scsi_sanitize_block));
+	field(N_("sanitize crypto"), cli_tristate(fc->purge.scsi_sanitize_crypto));
+	field(N_("rotation"), fc->scsi_rotational == KESU_YES ? _("rotating (VPD B1)")
+			  : fc->scsi_rotational == KESU_NO ? _("non-rotating (VPD B1)")
+							   : _("unknown (no VPD page B1)"));
 }
 
 static void print_firmware(const struct kesu_device *d, const struct kesu_drive_caps *fc,
@@ -282,34 +283,34 @@ static void print_firmware(const struct kesu_device *d, const struct kesu_drive_
 	char buf[640];
 	printf(_("Firmware erase\n"));
 	if (!fc->queried) {
-		field("not available", why[0] ? why : "the drive was not asked");
+		field(N_("not available"), why[0] ? why : _("the drive was not asked"));
 		/* What the kernel's copy of IDENTIFY (sysfs vpd_pg89) said. */
 		if (d->caps.ata_security != KESU_UNKNOWN)
-			field("security", d->caps.ata_security == KESU_YES
-						  ? "supported (the kernel's copy of IDENTIFY)"
-						  : "not supported (the kernel's copy of IDENTIFY)");
+			field(N_("security"), d->caps.ata_security == KESU_YES
+						  ? _("supported (the kernel's copy of IDENTIFY)")
+						  : _("not supported (the kernel's copy of IDENTIFY)"));
 		if (d->caps.ata_sanitize != KESU_UNKNOWN)
-			field("sanitize", d->caps.ata_sanitize == KESU_YES
-						  ? "supported (the kernel's copy of IDENTIFY)"
-						  : "not supported (the kernel's copy of IDENTIFY)");
+			field(N_("sanitize"), d->caps.ata_sanitize == KESU_YES
+						  ? _("supported (the kernel's copy of IDENTIFY)")
+						  : _("not supported (the kernel's copy of IDENTIFY)"));
 		return;
 	}
 	switch (fc->bus) {
 	case KESU_BUS_ATA:
-		field("bus", "ATA");
+		field(N_("bus"), _("ATA"));
 		break;
 	case KESU_BUS_NVME:
 		snprintf(buf, sizeof(buf), "NVMe (namespace %u)", (unsigned)fc->nsid);
-		field("bus", buf);
+		field(N_("bus"), buf);
 		break;
 	default:
-		field("bus", "SCSI");
+		field(N_("bus"), _("SCSI"));
 		break;
 	}
-	field("media", fc->purge.rotational == KESU_YES ? "rotating (magnetic)"
-							 : "flash (or not known to spin)");
+	field(N_("media"), fc->purge.rotational == KESU_YES ? _("rotating (magnetic)")
+							 : _("flash (or not known to spin)"));
 	if (fc->purge.usb_bridge == KESU_YES)
-		field("USB bridge", "yes: firmware erase is refused behind it");
+		field(N_("USB bridge"), _("yes: firmware erase is refused behind it"));
 	if (fc->bus == KESU_BUS_ATA)
 		print_ata(fc);
 	else if (fc->bus == KESU_BUS_NVME)
@@ -320,14 +321,14 @@ static void print_firmware(const struct kesu_device *d, const struct kesu_drive_
 	if (kesu_purge_choose(fc, &choice) == 0) {
 		snprintf(buf, sizeof(buf), "%s (NIST SP 800-88 %s)", choice.method_id,
 			 choice.level == KESU_NIST_PURGE ? "Purge" : kesu_nist_level_name(choice.level));
-		field("auto-purge", buf);
+		field(N_("auto-purge"), buf);
 	} else {
-		field("auto-purge", "none");
+		field(N_("auto-purge"), _("none"));
 	}
 	char reason[KESU_ERRMSG_MAX + CLI_REMEDY_MAX], remedy[CLI_REMEDY_MAX];
 	snprintf(reason, sizeof(reason), "%s%s", choice.reason,
 		 cli_remedy(choice.remedies, remedy, sizeof(remedy)));
-	field("why", reason);
+	field(N_("why"), reason);
 }
 
 static void info_usage(FILE *out)
@@ -354,12 +355,12 @@ int cmd_info(int argc, char **argv)
 	bool json = false;
 	unsigned channel_flags = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'J': json = true; break;
 		case 'U': channel_flags |= KESU_CHANNEL_ALLOW_USB; break;
 		case 'h': info_usage(stdout); return KESU_EXIT_OK;
-		default: info_usage(stderr); return KESU_EXIT_USAGE;
+		default: return cli_bad_option("info");
 		}
 	}
 	if (argc - optind != 1) {

@@ -815,7 +815,7 @@ static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *co
 	}
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "x:o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc - 1, argv + 1, "x:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_KEY: ctl->key = optarg; break;
 		case OPT_PUBKEY: ctl->pubkey = optarg; break;
@@ -828,7 +828,7 @@ static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *co
 		case OPT_NOPASS: ctl->no_passphrase = true; break;
 		case OPT_X509_ALG: ctl->x509_alg = optarg; break;
 		case 'h': key_usage(stdout); *code = KESU_EXIT_OK; return -1;
-		default: key_usage(stderr); return -1;
+		default: cli_bad_option("key"); return -1;
 		}
 	}
 	int nargs = argc - 1 - optind;

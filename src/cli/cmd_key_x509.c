@@ -424,7 +424,7 @@ static int parse_x509_options(int argc, char **argv, struct x509_ctl *c, int *co
 	while (c->verb < 2 && strcmp(argv[1], verbs[c->verb]))
 		c->verb++;
 	optind = 1;
-	while ((opt = getopt_long(argc - 1, argv + 1, "o:h", opts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc - 1, argv + 1, "o:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case O_KEY: c->key = optarg; break;
 		case O_NAME: c->name = optarg; break;
@@ -438,7 +438,7 @@ static int parse_x509_options(int argc, char **argv, struct x509_ctl *c, int *co
 		case O_PASSFILE: c->passphrase_file = optarg; break;
 		case 'o': c->output = optarg; break;
 		case 'h': x509_usage(stdout); *code = KESU_EXIT_OK; return -1;
-		default: x509_usage(stderr); return -1;
+		default: cli_bad_option("key"); return -1;
 		}
 	}
 	if (c->alg && kesu_x509_alg_parse(c->alg, &alg) < 0) {

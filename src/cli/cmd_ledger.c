@@ -75,7 +75,7 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_LEDGER: ctl->ledger = optarg; break;
 		case O_PUBKEY: ctl->pubkey = optarg; break;
@@ -95,7 +95,7 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 		case O_OUTPUT: ctl->output_long = optarg; break;
 		case O_COLUMNS: ctl->columns = optarg; break;
 		case 'h': ledger_usage(stdout); return 1;
-		default: ledger_usage(stderr); return -1;
+		default: cli_bad_option("ledger"); return -1;
 		}
 	}
 	ctl->args = argv + optind;

@@ -37,7 +37,7 @@ int cmd_ledger_abandon(int argc, char **argv)
 		   *passfile = NULL, *operator_name = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_REASON: reason = optarg; break;
 		case O_OPERATOR: operator_name = optarg; break;
@@ -45,7 +45,7 @@ int cmd_ledger_abandon(int argc, char **argv)
 		case O_KEY: key = optarg; break;
 		case O_PASSFILE: passfile = optarg; break;
 		case 'h': abandon_usage(stdout); return KESU_EXIT_OK;
-		default: abandon_usage(stderr); return KESU_EXIT_USAGE;
+		default: return cli_bad_option("ledger abandon");
 		}
 	}
 	if (argc - optind != 1) {

@@ -264,14 +264,14 @@ int cmd_list(int argc, char **argv)
 	struct list_ctl ctl = {.truncate = true};
 	const char *spec = default_columns;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:Jrh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:Jrh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': spec = optarg; break;
 		case 'J': ctl.json = true; break;
 		case 'T': ctl.truncate = false; break;
 		case 'r': ctl.raw = true; break;
 		case 'h': list_usage(stdout); return KESU_EXIT_OK;
-		default: list_usage(stderr); return KESU_EXIT_USAGE;
+		default: return cli_bad_option("list");
 		}
 	}
 	if (optind < argc) {

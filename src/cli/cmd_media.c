@@ -68,7 +68,7 @@ static int parse_media(int argc, char **argv, struct media_ctl *c)
 	char err[KESU_ERRMSG_MAX];
 	int ch;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_LEDGER: c->ledger = optarg; break;
 		case O_TRUST: c->trust = optarg; break;
@@ -85,7 +85,7 @@ static int parse_media(int argc, char **argv, struct media_ctl *c)
 		case O_JSON: c->json = true; break;
 		case O_CSV: c->csv = true; break;
 		case 'h': media_usage(stdout); return 1;
-		default: media_usage(stderr); return -1;
+		default: cli_bad_option("media"); return -1;
 		}
 	}
 	struct kesu_ledger_filter f = {.since_utc = c->since, .until_utc = c->until};

@@ -62,7 +62,7 @@ static int parse_dispose(int argc, char **argv, struct dispose_ctl *c)
 	};
 	int ch;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_DEST: c->destination = optarg; break;
 		case O_TO: c->h.to = optarg; break;
@@ -74,7 +74,7 @@ static int parse_dispose(int argc, char **argv, struct dispose_ctl *c)
 		case O_KEY: c->key = optarg; break;
 		case O_PASSFILE: c->passfile = optarg; break;
 		case 'h': dispose_usage(stdout); return 1;
-		default: dispose_usage(stderr); return -1;
+		default: cli_bad_option("media dispose"); return -1;
 		}
 	}
 	char err[KESU_ERRMSG_MAX];

@@ -229,12 +229,12 @@ int cmd_methods(int argc, char **argv)
 	bool json = false;
 	const char *dir = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_JSON: json = true; break;
 		case O_DIR: dir = optarg; break;
 		case 'h': methods_usage(stdout); return KESU_EXIT_OK;
-		default: methods_usage(stderr); return KESU_EXIT_USAGE;
+		default: return cli_bad_option("methods");
 		}
 	}
 	const char *show = NULL;

@@ -153,13 +153,13 @@ int cmd_policy(int argc, char **argv)
 	const char *file = NULL, *dir = NULL;
 	bool json = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_POLICY: file = optarg; break;
 		case O_DIR: dir = optarg; break;
 		case O_JSON: json = true; break;
 		case 'h': policy_usage(stdout); return KESU_EXIT_OK;
-		default: policy_usage(stderr); return KESU_EXIT_USAGE;
+		default: return cli_bad_option("policy");
 		}
 	}
 	if (optind == argc) {

@@ -90,7 +90,7 @@ static int parse_report(int argc, char **argv, struct report_ctl *c)
 			       &c->signing.passphrase_file};
 	int ch;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
 		if (ch == O_APPROVALS) {
 			if (c->n_approval_args == MAX_APPROVAL_ARGS)
 				return cli_error("report: at most %d --approvals", MAX_APPROVAL_ARGS), -1;
@@ -102,7 +102,7 @@ static int parse_report(int argc, char **argv, struct report_ctl *c)
 		} else if (ch == 'h') {
 			return report_usage(stdout), 1;
 		} else if (!cli_signing_option(ch, optarg, &c->signing)) {
-			return report_usage(stderr), -1;
+			return cli_bad_option("report"), -1;
 		}
 	}
 	if (optind < argc)

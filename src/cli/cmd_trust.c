@@ -427,7 +427,7 @@ static int parse_trust_options(int argc, char **argv, struct trust_ctl *ctl, int
 	ctl->verb = (enum trust_verb)v;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_ROLE: ctl->role = optarg; break;
 		case O_NAME: ctl->name = optarg; break;
@@ -438,7 +438,7 @@ static int parse_trust_options(int argc, char **argv, struct trust_ctl *ctl, int
 		case O_KEY: ctl->key = optarg; break;
 		case O_PASSFILE: ctl->passphrase_file = optarg; break;
 		case 'h': trust_usage(stdout); *code = KESU_EXIT_OK; return -1;
-		default: trust_usage(stderr); return -1;
+		default: cli_bad_option("trust"); return -1;
 		}
 	}
 	int nargs = argc - 1 - optind;

@@ -3,7 +3,7 @@
  * a serial console (TERM=vt100 or linux) shows the same as an xterm. */
 #include <curses.h>
 #include <getopt.h>
-#include <locale.h>
+#include <wchar.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,20 +16,22 @@ struct tui_opts {
 
 static void tui_usage(FILE *out)
 {
-	fputs("Usage: kesu tui [--ledger PATH] [--cert-dir DIR] [--key PATH]\n"
-	      "                [--methods-dir DIR] [DEVICE...]\n\n"
-	      "A full-screen front end for kesu wipe, for an 80x25 terminal or a serial\n"
-	      "console: pick drives, fill in the job, confirm by typing ERASE, watch the\n"
-	      "progress, read the results. DEVICE... limits the list to those drives\n"
-	      "(default: every drive kesu list shows).\n\n"
-	      "      --ledger PATH        the ledger (as kesu wipe)\n"
-	      "      --cert-dir DIR       certificates (as kesu wipe)\n"
-	      "      --key PATH           the station key (as kesu wipe)\n"
-	      "      --methods-dir DIR    also load DIR/*.method\n"
-	      "  -h, --help               this help\n\n"
-	      "The wipe runs as one `kesu wipe` child process, with the same safety gate.\n"
-	      "Exit status: 0 when every drive of the last run succeeded (or nothing ran),\n"
-	      "otherwise the wipe's status; 1 when standard input is not a terminal.\n",
+	fputs(_("Usage: kesu tui [--ledger PATH] [--cert-dir DIR] [--key PATH]\n"
+		"                [--methods-dir DIR] [DEVICE...]\n\n"
+		"A full-screen front end for kesu wipe, for an 80x25 terminal or a serial\n"
+		"console: pick drives, fill in the job, confirm by typing ERASE, watch the\n"
+		"progress, read the results. DEVICE... limits the list to those drives\n"
+		"(default: every drive kesu list shows). The screens follow the locale\n"
+		"(LANG=ja_JP.UTF-8: Japanese). F10 starts the job from the form; where a\n"
+		"terminal sends no F10, Ctrl-X does the same.\n\n"
+		"      --ledger PATH        the ledger (as kesu wipe)\n"
+		"      --cert-dir DIR       certificates (as kesu wipe)\n"
+		"      --key PATH           the station key (as kesu wipe)\n"
+		"      --methods-dir DIR    also load DIR/*.method\n"
+		"  -h, --help               this help\n\n"
+		"The wipe runs as one `kesu wipe` child process, with the same safety gate.\n"
+		"Exit status: 0 when every drive of the last run succeeded (or nothing ran),\n"
+		"otherwise the wipe's status; 1 when standard input is not a terminal.\n"),
 	      out);
 }
 
@@ -46,14 +48,14 @@ static int parse_tui(int argc, char **argv, struct tui_opts *o, struct tui_app *
 		{NULL, 0, NULL, 0},
 	};
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_LEDGER: o->ledger = optarg; break;
 		case O_CERT_DIR: o->cert_dir = optarg; break;
 		case O_KEY: o->key = optarg; break;
 		case O_METHODS_DIR: o->methods_dir = optarg; break;
 		case 'h': tui_usage(stdout); return 1;
-		default: tui_usage(stderr); return -1;
+		default: cli_bad_option("tui"); return -1;
 		}
 	}
 	app->filter = argv + optind;
@@ -63,6 +65,44 @@ static int parse_tui(int argc, char **argv, struct tui_opts *o, struct tui_app *
 }
 
 /* ---- drawing helpers ---- */
+
+/* Bytes of s that fit in cols screen columns, never ending inside a
+ * character: a Japanese character takes two columns (wcwidth), so byte
+ * counts cannot measure a line. s is escaped text (valid UTF-8). */
+size_t tui_fit(const char *s, int cols)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	size_t len = strlen(s), at = 0;
+	int used = 0;
+	while (at < len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + at, len - at, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof(st));
+			n = 1, wc = L'?';
+		}
+		int w = wcwidth(wc);
+		if (used + (w < 0 ? 1 : w) > cols)
+			break;
+		used += w < 0 ? 1 : w;
+		at += n;
+	}
+	return at;
+}
+
+int tui_width(const char *s)
+{
+	return (int)cli_text_width(s);
+}
+
+/* label, then spaces up to cols screen columns (printf's %-12s counts
+ * bytes, which misaligns Japanese labels). */
+void tui_pad(char *buf, size_t size, const char *label, int cols)
+{
+	int pad = cols - tui_width(label);
+	snprintf(buf, size, "%s%*s", label, pad > 0 ? pad : 0, "");
+}
 
 /* Every text reaches the screen through tui_put or tui_wrap, so device
  * strings, ledger fields and the child's messages are escaped here once
@@ -74,18 +114,37 @@ void tui_put(int y, int x, const char *raw)
 		return;
 	char text[4096];
 	cli_escape(raw, text, sizeof(text));
-	int len = (int)strlen(text);
-	if (len <= room) {
+	if (tui_width(text) <= room - (y == LINES - 1)) {
 		mvaddstr(y, x, text);
 		return;
 	}
 	/* Never past the last column: a cut line ends in '~'. The last cell
 	 * of the last line is left alone (writing it scrolls some terminals). */
 	int keep = room - 1 - (y == LINES - 1);
-	if (keep > 0)
-		mvaddnstr(y, x, text, keep);
-	if (keep >= 0)
-		mvaddch(y, x + keep, '~');
+	if (keep < 0)
+		return;
+	size_t bytes = tui_fit(text, keep);
+	mvaddnstr(y, x, text, (int)bytes);
+	addch('~');
+}
+
+/* Bytes of the next line of text at most width columns wide: broken at a
+ * space in its second half when there is one (English words stay whole),
+ * else at the last character that fits (Japanese has no spaces, a path
+ * none either). *skip: the space dropped at the break. */
+size_t tui_line_break(const char *text, int width, size_t *skip)
+{
+	size_t take = tui_fit(text, width);
+	*skip = 0;
+	if (!text[take])
+		return take;
+	size_t half = tui_fit(text, width / 2);
+	for (size_t i = take; i > half; i--)
+		if (text[i] == ' ') {
+			*skip = 1;
+			return i;
+		}
+	return take ? take : 1;
 }
 
 int tui_wrap(int y, const char *raw, int maxlines)
@@ -95,21 +154,23 @@ int tui_wrap(int y, const char *raw, int maxlines)
 	cli_escape(raw, text, sizeof(text));
 	const char *p = text;
 	while (*p && used < maxlines && y + used < LINES) {
-		int len = (int)strlen(p);
-		int take = len <= width ? len : width;
-		if (take < len) /* break at a space when one is near */
-			for (int i = take; i > width / 2; i--)
-				if (p[i] == ' ') {
-					take = i;
-					break;
-				}
-		mvaddnstr(y + used, 0, p, take);
-		p += take;
+		size_t skip, take = tui_line_break(p, width, &skip);
+		mvaddnstr(y + used, 0, p, (int)take);
+		p += take + skip;
 		while (*p == ' ')
 			p++;
 		used++;
 	}
 	return used;
+}
+
+/* The form's go-on key. F10 is sent as ESC [21~ by xterm, tmux, linux
+ * and vt220 but ESC O x by a vt100, and a serial terminal program may
+ * send either whatever TERM says: both are taken (start_screen), and
+ * Ctrl-X works on any terminal. */
+bool tui_is_go_key(int ch)
+{
+	return ch == KEY_F(10) || ch == 24;
 }
 
 void tui_title(const char *title)
@@ -188,13 +249,18 @@ static int prepare(struct tui_app *app, const struct tui_opts *o)
 
 static void start_screen(void)
 {
-	setlocale(LC_ALL, "");
+	/* No setlocale here: cli_i18n_init set LC_CTYPE (ncursesw draws
+	 * UTF-8 with it) and LC_MESSAGES; LC_ALL would make numbers follow
+	 * the locale too. */
 	initscr();
 	raw();    /* Ctrl-C is a key here: the running wipe is stopped only on purpose */
 	noecho();
 	keypad(stdscr, TRUE);
 	set_escdelay(50);
 	curs_set(0);
+	/* F10 as the common terminals send it, whatever TERM says. */
+	define_key("\033[21~", KEY_F(10));
+	define_key("\033Ox", KEY_F(10));
 }
 
 static void run_loop(struct tui_app *app)

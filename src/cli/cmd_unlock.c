@@ -67,13 +67,13 @@ int cmd_unlock(int argc, char **argv)
 		return KESU_EXIT_FAILURE;
 	}
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_LEDGER: ledger = optarg; break;
 		case O_PWFILE: pwfile = optarg; break;
 		case O_ALLOW_USB: flags |= KESU_CHANNEL_ALLOW_USB; break;
 		case 'h': unlock_usage(stdout); return KESU_EXIT_OK;
-		default: unlock_usage(stderr); return KESU_EXIT_USAGE;
+		default: return cli_bad_option("unlock");
 		}
 	}
 	if (optind + 1 != argc) {

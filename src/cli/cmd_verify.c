@@ -104,7 +104,7 @@ int cmd_verify(int argc, char **argv)
 	double percent = KESU_VERIFY_DEFAULT_PERCENT;
 	bool json = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "e:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "e:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': expect = optarg; break;
 		case O_FULL: mode = KESU_VMODE_FULL; break;
@@ -133,7 +133,7 @@ int cmd_verify(int argc, char **argv)
 		case O_KEY: key = optarg; break;
 		case O_PASSFILE: passphrase_file = optarg; break;
 		case 'h': verify_usage(stdout); return KESU_EXIT_OK;
-		default: verify_usage(stderr); return KESU_EXIT_USAGE;
+		default: return cli_bad_option("verify");
 		}
 	}
 	struct kesu_expectation e;

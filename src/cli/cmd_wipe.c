@@ -73,7 +73,9 @@ static void wipe_usage(FILE *out)
 	      "      --json               print the job results as JSON on stdout\n"
 	      "  -y, --yes                confirm without asking (scripts)\n"
 	      "  -f, --force              with --yes: erase drives holding partitions or filesystems\n"
-	      "  -n, --dry-run            run the gate and the confirmation, write nothing\n"
+	      "  -n, --dry-run            make every check the real run makes (gate, approval,\n"
+	      "                           policy, confirmation, unfinished job, ledger, key)\n"
+	      "                           and write nothing; --json: a report of the checks\n"
 	      "      --stop-after-pass N  stop after pass N, 1 to 64 (for testing; INTERRUPTED)\n"
 	      "\nFirmware methods (the drive erases itself; kesu methods lists them):\n"
 	      "      --hpa MODE           check (default: warn; Security Erase refuses), restore\n"
@@ -170,7 +172,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 	const char *progress = "auto";
 	int c, longindex = 0;
 	unsigned long long n;
-	while ((c = getopt_long(argc, argv, "m:yfnh", opts, &longindex)) != -1) {
+	while ((c = cli_getopt(argc, argv, "m:yfnh", opts, &longindex)) != -1) {
 		switch (c) {
 		case 'm': ctl->method_id = optarg; break;
 		case O_METHODS_DIR: ctl->methods_dir = optarg; break;
@@ -266,7 +268,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		default:
 			if (cli_signing_option(c, optarg, &ctl->signing))
 				break;
-			wipe_usage(stderr);
+			cli_bad_option("wipe");
 			return -1;
 		}
 	}
@@ -669,11 +671,11 @@ static struct json_object *record_json(const struct kesu_wipe_status *rec)
 	return o;
 }
 
-/* Runs the jobs, then records and reports each. Returns the worst code. */
-static int run_jobs(const struct wipe_ctl *ctl, const struct cli_disposal *disposal,
 /* --json: the document run_jobs builds, printed once the summary is in it. */
 static struct json_object *json_doc;
 
+/* Runs the jobs, then records and reports each. Returns the worst code. */
+static int run_jobs(const struct wipe_ctl *ctl, const struct cli_disposal *disposal,
 		    const struct kesu_job_context *ctx, struct drive *drives)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -722,8 +724,6 @@ static struct json_object *json_doc;
 	if (jobs_done_fd >= 0)
 		close(jobs_done_fd);
 	jobs_done_fd = -1;
-	if (ctl->json) {
-		struct json_object *doc = json_object_new_object();
 	if (ctl->json) { /* printed by cmd_wipe after the job summary, which it names */
 		json_doc = json_object_new_object();
 		json_object_object_add(json_doc, "kesu_version", json_object_new_string(KESU_VERSION));
@@ -762,12 +762,17 @@ static int dry_run(const struct wipe_ctl *ctl, struct cli_station *st,
 			printf(_("%s: would be erased with %s (%u passes); nothing was written\n"),
 			       drives[i].dev.path, m->id, m->npasses);
 	}
+	if (ctl->json) {
+		struct json_object *doc = json_object_new_object();
 		json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
-		json_object_object_add(doc, "jobs", results);
+		json_object_object_add(doc, "dry_run", json_object_new_boolean(true));
+		json_object_object_add(doc, "exit_status", json_object_new_int(code));
+		json_object_object_add(doc, "checks", checks);
+		json_object_object_add(doc, "would_erase", would);
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else {
-		json_object_put(results);
+		json_object_put(would);
 	}
 	return code;
 }
@@ -809,15 +814,7 @@ int cmd_wipe(int argc, char **argv)
 	if (code == KESU_EXIT_OK)
 		code = admit(&ctl, method, methods, st, &disposal, drives);
 	if (code == KESU_EXIT_OK && ctl.dry_run) {
-		for (size_t i = 0; i < ctl.ndevices; i++) {
-			const struct kesu_method *m = drives[i].fw.method;
-			if (m->technique == KESU_TECHNIQUE_FIRMWARE)
-				printf("%s: would be erased with %s (%s); nothing was sent or written\n",
-				       drives[i].dev.path, m->id, kesu_firmware_command_title(m->firmware));
-			else
-				printf("%s: would be erased with %s (%u passes); nothing was written\n",
-				       drives[i].dev.path, m->id, m->npasses);
-		}
+		code = dry_run(&ctl, st, &disposal, drives);
 	} else if (code == KESU_EXIT_OK) {
 		code = open_station(&ctl, st);
 		ctl.signing.passphrase_file = ctl.passphrase_file;

@@ -1,5 +1,6 @@
 /* kesu: erase drives so that nothing can be recovered, prove it, keep the
  * proof. This file only dispatches to the subcommands. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,18 +70,41 @@ static bool json_asked(int argc, char **argv)
 	return false;
 }
 
+/* kesu help COMMAND [VERB]: that command's own --help, as git help and
+ * smartctl's users expect; kesu help alone is kesu --help. */
+static int help(int argc, char **argv)
+{
+	if (argc < 3) {
+		usage(stdout);
+		return KESU_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[2], commands[i].name) != 0)
+			continue;
+		char help_flag[] = "--help";
+		char *args[4] = {argv[2], argc > 3 ? argv[3] : help_flag, NULL, NULL};
+		if (argc > 3)
+			args[2] = help_flag;
+		return commands[i].run(argc > 3 ? 3 : 2, args);
+	}
+	cli_error("help: unknown command \"%s\" (kesu --help lists them)", argv[2]);
+	return KESU_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	cli_i18n_init(argv[0]);
+	opterr = 0; /* one line of kesu's own for a refused option (cli_bad_option) */
 	if (argc < 2) {
 		usage(stderr);
 		return KESU_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return KESU_EXIT_OK;
 	}
+	if (strcmp(argv[1], "help") == 0)
+		return help(argc, argv);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("kesu %s\n", KESU_VERSION);
 		return KESU_EXIT_OK;
