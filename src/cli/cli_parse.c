@@ -81,8 +81,8 @@ bool cli_parse_decimal(const char *flag, const char *text, double min, double ma
 	if (!ok || !(v >= min && v <= max)) {
 		char buf[96];
 		cli_error("%s: \"%s\" is not a number from %g to %g%s", flag, shown(text, buf, sizeof(buf)),
-			  min, max, decimals == 0 ? "" : decimals == 1 ? " (one decimal at most)"
-			  : " (three decimals at most)");
+			  min, max, decimals == 0 ? "" : decimals == 1 ? _(" (one decimal at most)")
+			  : _(" (three decimals at most)"));
 		return false;
 	}
 	*out = v;

@@ -81,7 +81,7 @@ static void print_text(const struct kesu_approval *a, bool trusted, const char *
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	const struct kesu_term *cls = kesu_vocab_find(KESU_VOCAB_CLASS, a->classification);
 	printf(_("approval      %s\n"), a->number);
-	printf(_("signature     %s%s\n"), trusted ? "good: a trusted approver's" : "NOT TRUSTED: ",
+	printf(_("signature     %s%s\n"), trusted ? _("good: a trusted approver's") : _("NOT TRUSTED: "),
 	       trusted ? "" : reason);
 	printf(_("approver      %s (%s)\n"), cli_escape(a->approver_name, buf, sizeof(buf)),
 	       a->approver_fingerprint);
@@ -94,7 +94,7 @@ static void print_text(const struct kesu_approval *a, bool trusted, const char *
 		printf("%s %s", i ? "," : "", a->methods[i]);
 	printf(_("\nmin level     %s\n"), level_name(a->min_level));
 	printf(_("valid until   %s%s\n"), a->valid_until,
-	       strcmp(today, a->valid_until) > 0 ? " (expired)" : "");
+	       strcmp(today, a->valid_until) > 0 ? _(" (expired)") : "");
 	printf(_("note          %s\n"), a->note[0] ? cli_escape(a->note, buf, sizeof(buf)) : "-");
 	printf(_("hash          %s\n"), a->hash);
 	printf(_("media         %zu\n"), a->n_media);

@@ -170,7 +170,7 @@ static void print_issued(const struct kesu_batch *b, const struct kesu_batch_iss
 {
 	char safe[3 * KESU_BATCH_TEXT_MAX];
 	printf(_("%s: %s %s of %zu media (%s), ledger record %llu\n"), res->pdf_path,
-	       res->complete ? "batch certificate" : "batch report (INCOMPLETE, NOT a certificate)",
+	       res->complete ? _("batch certificate") : _("batch report (INCOMPLETE, NOT a certificate)"),
 	       res->certificate_id, b->n, res->complete ? "COMPLETE" : "INCOMPLETE",
 	       (unsigned long long)res->seq);
 	static const char *const outcomes[] = {"SUCCESS", "ERASED_WITH_EXCEPTIONS", "DESTROYED",
@@ -183,10 +183,10 @@ static void print_issued(const struct kesu_batch *b, const struct kesu_batch_iss
 		const struct kesu_batch_member *m = &b->members[i];
 		if (strcmp(m->outcome, "SUCCESS") && strcmp(m->outcome, "DESTROYED"))
 			printf("  %s: %s%s%s\n", m->outcome,
-			       m->id.asset[0] ? "asset " : m->id.job_id[0] ? "job " : "serial ",
+			       m->id.asset[0] ? _("asset ") : m->id.job_id[0] ? _("job ") : _("serial "),
 			       cli_escape(m->id.asset[0] ? m->id.asset : m->id.job_id[0] ? m->id.job_id
 				: m->id.serial, safe, sizeof(safe)), m->erasure || m->destruction
-				? "" : " (no erasure, no destruction)");
+				? "" : _(" (no erasure, no destruction)"));
 	}
 }
 

@@ -105,7 +105,7 @@ static int load_record(struct cli_station *st, const struct issue_ctl *ctl, char
 	}
 	rc = kesu_ledger_lookup_checked(st->ledger, job_id, &pk, record, seq, hash, err, sizeof(err));
 	if (rc <= 0) {
-		cli_error("%s", rc == 0 ? "the record vanished while it was read"
+		cli_error("%s", rc == 0 ? _("the record vanished while it was read")
 					: cli_escape(err, safe, sizeof(safe)));
 		return rc == -KESU_EVERIFY ? KESU_EXIT_VERIFY : KESU_EXIT_FAILURE;
 	}
@@ -125,7 +125,7 @@ static int issue(struct cli_station *st, const struct issue_ctl *ctl,
 	const char *cert_id = member_text(rec, "certificate_id");
 	if (!cli_record_gets_document(kind, outcome) || !*cert_id) {
 		cli_error("record %llu (job %s) is %s %s: it gets no certificate or failure report",
-			  (unsigned long long)seq, job_id, *kind ? kind : "wipe", *outcome ? outcome : "without an outcome");
+			  (unsigned long long)seq, job_id, *kind ? kind : "wipe", *outcome ? outcome : _("without an outcome"));
 		code = KESU_EXIT_USAGE;
 	}
 	cli_document_path(st->cert_dir, cert_id, path, sizeof(path));
@@ -153,9 +153,9 @@ static int issue(struct cli_station *st, const struct issue_ctl *ctl,
 	}
 	if (code == KESU_EXIT_OK)
 		printf(_("%s: %s for record %llu (job %s, %s)\n"), path,
-		       !strcmp(outcome, "SUCCESS") ? "certificate"
-		       : !strcmp(outcome, "ERASED_WITH_EXCEPTIONS") ? "certificate with exceptions"
-		       : "failure report",
+		       !strcmp(outcome, "SUCCESS") ? _("certificate")
+		       : !strcmp(outcome, "ERASED_WITH_EXCEPTIONS") ? _("certificate with exceptions")
+		       : _("failure report"),
 		       (unsigned long long)seq, job_id, outcome);
 	free(payload);
 	json_object_put(rec);

@@ -137,7 +137,7 @@ static int check_after(struct cli_verify_env *e, const char *tmp, const char *ro
 		char safe[1200];
 		cli_error("the new signature would not verify: %s; nothing was written (make the "
 			  "signer's certificate trusted: kesu trust add --role %s --name NAME CERT.crt)",
-			  cli_escape(s ? (s->msg[0] ? s->msg : c->pades.updates_msg) : "not found",
+			  cli_escape(s ? (s->msg[0] ? s->msg : c->pades.updates_msg) : _("not found"),
 				     safe, sizeof(safe)), role);
 		return KESU_EXIT_USAGE;
 	}
@@ -202,7 +202,7 @@ static int record(const struct sign_ctl *s, struct cli_station *st, const char *
 	free(rec);
 	if (rc < 0)
 		return cli_error("cert sign: not recorded, nothing written: %s",
-				 rec ? err : "the record is not valid text"), KESU_EXIT_FAILURE;
+				 rec ? err : _("the record is not valid text")), KESU_EXIT_FAILURE;
 	printf(_("ledger record %llu: PDF signature %s %s of %s\n"), (unsigned long long)seq, ps->role,
 	       ps->signer.subject, c->certificate_id);
 	return KESU_EXIT_OK;
@@ -245,7 +245,7 @@ static int sign_checked(const struct sign_ctl *s, const char *pdf, struct cli_ve
 		const struct kesu_pades_signature *ps = &c->pades.sig[c->pades.count - 1];
 		printf(_("%s: signed as %s (%s) by %s%s%s\n"), pdf, ps->role,
 		       kesu_pades_role_ja(s->role), ps->signer.subject,
-		       ps->has_timestamp ? ", timestamp " : "", ps->timestamp_utc);
+		       ps->has_timestamp ? _(", timestamp ") : "", ps->timestamp_utc);
 	}
 	free(c);
 	return code;

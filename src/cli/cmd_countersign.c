@@ -162,7 +162,7 @@ static int job_document(struct cli_station *st, const struct kesu_public_key *st
 	rc = kesu_ledger_lookup_checked(st->ledger, job_id, station, &record, &seq, hash, err,
 					sizeof(err));
 	if (rc <= 0)
-		return cli_error("%s", rc == 0 ? "the record vanished while it was read"
+		return cli_error("%s", rc == 0 ? _("the record vanished while it was read")
 					       : cli_escape(err, safe, sizeof(safe))),
 		       rc == -KESU_EVERIFY ? KESU_EXIT_VERIFY : KESU_EXIT_FAILURE;
 	struct json_object *rec = json_tokener_parse(record), *v = NULL;
@@ -173,7 +173,7 @@ static int job_document(struct cli_station *st, const struct kesu_public_key *st
 	if (!cli_record_gets_document(kind, outcome) || !cert || !*cert) {
 		cli_error("record %llu (job %s) is %s %s: it has no certificate to countersign",
 			  (unsigned long long)seq, job_id, *kind ? kind : "wipe",
-			  *outcome ? outcome : "without an outcome");
+			  *outcome ? outcome : _("without an outcome"));
 		code = KESU_EXIT_USAGE;
 	} else {
 		cli_document_path(st->cert_dir, cert, pdf, size);
@@ -271,7 +271,7 @@ static int record_and_write(struct cli_station *st, const struct cs_ctl *c,
 	free(rec);
 	if (rc < 0)
 		return cli_error("countersign: not recorded, nothing written: %s",
-				 made ? err : "the record is not valid text"), KESU_EXIT_FAILURE;
+				 made ? err : _("the record is not valid text")), KESU_EXIT_FAILURE;
 	printf(_("ledger record %llu: countersignature %s %s (%s) of %s (job %s)\n"),
 	       (unsigned long long)seq, kesu_role_id(cs->role), cs->signer_name,
 	       cs->signer_fingerprint, cs->certificate_id, cs->job_id);

@@ -406,7 +406,7 @@ static int certify(struct destroy_run *r, const struct kesu_cert_signing *signin
 	if (rc < 0) {
 		cli_error("record %llu (job %s) is in the ledger, but its certificate was not "
 			  "written: %s", (unsigned long long)r->seq, r->job_id,
-			  payload ? err : "out of memory");
+			  payload ? err : _("out of memory"));
 		return KESU_EXIT_FAILURE;
 	}
 	return KESU_EXIT_OK;

@@ -51,7 +51,7 @@ static void print_contents(const struct kesu_device *d)
 		const struct kesu_partition *p = &d->parts[i];
 		char line[1024];
 		cli_format_size(p->size, size, sizeof(size));
-		snprintf(line, sizeof(line), "%s %s%s%s", size, p->fstype[0] ? p->fstype : "(no filesystem)",
+		snprintf(line, sizeof(line), "%s %s%s%s", size, p->fstype[0] ? p->fstype : _("(no filesystem)"),
 			 p->label[0] ? " label=" : "", p->label);
 		field(p->name, line);
 	}
@@ -262,7 +262,7 @@ static void print_nvme(const struct kesu_drive_caps *fc)
 			 "follows it)", pm / 10, pm % 10);
 	} else {
 		snprintf(buf, sizeof(buf), "%s%s", kesu_nvme_sanitize_status_name(log->status),
-			 log->global_data_erased ? "; nothing written since" : "");
+			 log->global_data_erased ? _("; nothing written since") : "");
 	}
 	field(N_("last sanitize"), buf);
 }

@@ -413,7 +413,7 @@ static void print_identity(const struct kesu_public_key *pk)
 	char fp[KESU_FINGERPRINT_SIZE], num[KESU_KEYNUM_HEX_SIZE];
 	kesu_key_fingerprint(pk, fp, sizeof(fp));
 	kesu_key_keynum_hex(pk->keynum, num, sizeof(num));
-	printf("%-12s %s\n%-12s %s\n", "fingerprint", fp, "key number", num);
+	printf("%-12s %s\n%-12s %s\n", _("fingerprint"), fp, _("key number"), num);
 }
 
 /* ---- the verbs ---- */
@@ -615,7 +615,7 @@ static int key_generate_role(const struct key_ctl *ctl)
 		pass_free(pass);
 		return code;
 	}
-	printf("%-12s %s\n%-12s %s\n", "role", ctl->role, "name", ctl->name);
+	printf("%-12s %s\n%-12s %s\n", _("role"), ctl->role, _("name"), ctl->name);
 	code = say_generated(secret, public, protect);
 	int x509 = cli_key_x509_new(secret, pass, ctl->x509_alg, &subject, 0, false);
 	pass_free(pass);
@@ -645,8 +645,8 @@ static int key_show(const struct key_ctl *ctl)
 	char note[96];
 	snprintf(note, sizeof(note), "mode %04o, %s",
 		 stat(secret, &st) == 0 ? (unsigned)(st.st_mode & 07777) : 0u,
-		 kesu_key_secret_is_protected(secret) ? "protected by a passphrase"
-						      : "not protected by a passphrase");
+		 kesu_key_secret_is_protected(secret) ? _("protected by a passphrase")
+						      : _("not protected by a passphrase"));
 	print_key("secret key", secret, note);
 	rc = kesu_key_load_public(public, &beside, err, sizeof(err));
 	if (rc == -ENOENT)
@@ -835,7 +835,7 @@ static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *co
 	bool takes_file = ctl->verb == VERB_SIGN || ctl->verb == VERB_VERIFY;
 	if (nargs != (takes_file ? 1 : 0)) {
 		cli_error("key %s: %s (kesu key --help)", argv[1],
-			  takes_file ? "name one FILE" : "takes no arguments");
+			  takes_file ? _("name one FILE") : _("takes no arguments"));
 		return -1;
 	}
 	if (takes_file)

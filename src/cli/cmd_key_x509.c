@@ -161,18 +161,18 @@ static void say_key(const char *key)
 {
 	struct stat st = {0};
 	stat(key, &st);
-	printf(_("%-12s %s (mode %04o, %s)\n"), "x509 key", key, (unsigned)(st.st_mode & 07777),
-	       kesu_x509_key_is_protected(key) ? "protected by a passphrase"
-					       : "not protected by a passphrase");
+	printf(_("%-12s %s (mode %04o, %s)\n"), _("x509 key"), key, (unsigned)(st.st_mode & 07777),
+	       kesu_x509_key_is_protected(key) ? _("protected by a passphrase")
+					       : _("not protected by a passphrase"));
 }
 
 static void say_cert(const char *crt, const struct kesu_x509_info *i)
 {
-	printf("%-12s %s (%s%s)\n", "certificate", crt, i->self_signed ? "self-signed, " : "",
+	printf("%-12s %s (%s%s)\n", _("certificate"), crt, i->self_signed ? _("self-signed, ") : "",
 	       i->algorithm);
-	printf("%-12s %s\n", "subject", i->subject);
-	printf("%-12s %s\n", "issuer", i->issuer);
-	printf(_("%-12s %s to %s\n"), "valid", i->not_before_utc, i->not_after_utc);
+	printf("%-12s %s\n", _("subject"), i->subject);
+	printf("%-12s %s\n", _("issuer"), i->issuer);
+	printf(_("%-12s %s to %s\n"), _("valid"), i->not_before_utc, i->not_after_utc);
 	printf("%-12s %s\n", "sha256", i->sha256);
 }
 
@@ -228,12 +228,12 @@ int cli_key_x509_show(const char *secret)
 		say_key(key);
 	if (!has_crt) {
 		if (has_key)
-			printf(_("%-12s %s (missing: kesu key x509 makes one)\n"), "certificate", crt);
+			printf(_("%-12s %s (missing: kesu key x509 makes one)\n"), _("certificate"), crt);
 		return KESU_EXIT_OK;
 	}
 	int rc = kesu_x509_cert_describe(crt, &info, err, sizeof(err));
 	if (rc < 0) {
-		printf(_("%-12s %s (unreadable)\n"), "certificate", crt);
+		printf(_("%-12s %s (unreadable)\n"), _("certificate"), crt);
 		cli_error("%s", err);
 		return KESU_EXIT_FAILURE;
 	}
@@ -338,9 +338,9 @@ static int do_csr(const struct x509_ctl *c, const char *secret, const char *key)
 		cli_error("%s", err);
 		return x509_exit(rc);
 	}
-	printf("%-12s %s\n", "request", c->output);
-	printf("%-12s %s\n", "key", key);
-	printf(_("%-12s CN=%s"), "subject", subject.common_name);
+	printf("%-12s %s\n", _("request"), c->output);
+	printf("%-12s %s\n", _("key"), key);
+	printf(_("%-12s CN=%s"), _("subject"), subject.common_name);
 	const char *rest[][2] = {{"title", subject.title}, {"OU", subject.unit},
 				 {"O", subject.organisation}};
 	for (size_t i = 0; i < 3; i++)

@@ -407,7 +407,7 @@ static int ledger_show(const struct ledger_ctl *ctl, struct cli_station *st)
 	/* The record is shown only as it was chained: an edited one is named. */
 	rc = kesu_ledger_lookup(st->ledger, job_id, &record, &seq, hash, err, sizeof(err));
 	if (rc <= 0) {
-		cli_error("%s", rc == 0 ? "the record vanished while it was read"
+		cli_error("%s", rc == 0 ? _("the record vanished while it was read")
 					: cli_escape(err, safe, sizeof(safe)));
 		return rc == -KESU_EVERIFY ? KESU_EXIT_VERIFY : KESU_EXIT_FAILURE;
 	}

@@ -100,14 +100,14 @@ static void show_firmware(const struct kesu_method *m)
 	       kesu_nist_level_name(m->nist));
 	const char *hdd = level_on(m, true), *ssd = level_on(m, false);
 	printf(_("  per media  on HDD: %s / on SSD: %s%s\n"), hdd ? hdd : "unknown", ssd ? ssd : "unknown",
-	       m->firmware == KESU_FW_AUTO ? " (or refused when the drive offers no purge)" : "");
+	       m->firmware == KESU_FW_AUTO ? _(" (or refused when the drive offers no purge)") : "");
 	printf(_("  verify     %s\n"), kesu_verify_name(m->verify));
 }
 
 static void show_method(const struct kesu_method *m)
 {
 	char text[KESU_PASS_TEXT_MAX];
-	printf(_("%s (version %u)%s\n"), m->id, m->version, m->builtin ? "" : "  [user method]");
+	printf(_("%s (version %u)%s\n"), m->id, m->version, m->builtin ? "" : _("  [user method]"));
 	printf("  title      %s\n  タイトル   %s\n", m->title_en, m->title_ja);
 	printf(_("  standard   %s\n  source     %s\n"), m->standard, m->source);
 	if (m->technique == KESU_TECHNIQUE_FIRMWARE) {
@@ -166,8 +166,16 @@ static bool print_group(const struct kesu_method_set *set, enum kesu_technique t
 	if (!any)
 		return false;
 	size_t titlew = TABLE_COLS > idw + 1 + FIXED_COLS ? TABLE_COLS - idw - 1 - FIXED_COLS : 0;
-	printf("%-*s %-9s %-6s %-6s %-6s %s\n", (int)idw, "ID", "TECHNIQUE", "PASSES", "VERIFY",
-	       "NIST", "TITLE");
+	/* Headings padded by display width, not bytes: translated ones may be
+	 * Japanese (two columns a character). */
+	static const char *const heads[] = {N_("ID"), N_("TECHNIQUE"), N_("PASSES"), N_("VERIFY"),
+					    N_("NIST")};
+	const size_t widths[] = {idw, 9, 6, 6, 6};
+	for (size_t k = 0; k < sizeof(heads) / sizeof(heads[0]); k++) {
+		size_t w = cli_text_width(_(heads[k]));
+		printf("%s%*s ", _(heads[k]), w < widths[k] ? (int)(widths[k] - w) : 0, "");
+	}
+	printf("%s\n", _("TITLE"));
 	for (size_t i = 0; i < kesu_method_set_count(set); i++) {
 		const struct kesu_method *m = kesu_method_set_at(set, i);
 		if (m->technique != technique)

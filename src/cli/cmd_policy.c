@@ -53,7 +53,7 @@ static void print_text(const struct kesu_policy *p)
 	if (!p->path[0])
 		printf(_("Policy: built-in default (no policy file)\n"));
 	else
-		printf(_("Policy: %s (%s)\n"), p->name[0] ? p->name : "unnamed", p->path);
+		printf(_("Policy: %s (%s)\n"), p->name[0] ? p->name : _("unnamed"), p->path);
 	if (p->trust[0])
 		printf(_("Trust store: %s (%s)\n"), p->trust, p->trust_from);
 	for (size_t i = 0; i < KESU_POLICY_CLASSES; i++) {

@@ -170,7 +170,7 @@ static int record_and_save(const struct trust_ctl *ctl, struct kesu_trust *trust
 			     : -EINVAL;
 		if (rc < 0) {
 			cli_error("trust %s: not recorded, the store is unchanged: %s", action,
-				  rec ? err : "the record is not valid text");
+				  rec ? err : _("the record is not valid text"));
 			code = KESU_EXIT_FAILURE;
 		}
 		free(rec);
@@ -373,7 +373,7 @@ static int list_table(const struct kesu_trust *trust, bool keys, enum kesu_role 
 		printf("\n");
 	int code = cli_trust_certs_table(trust, role_id, &certs);
 	if (code == KESU_EXIT_OK && !shown && !certs)
-		printf(_("no trusted %s in %s\n"), role_id ? role_id : "keys", path);
+		printf(_("no trusted %s in %s\n"), role_id ? role_id : _("keys"), path);
 	return code;
 }
 
@@ -445,9 +445,9 @@ static int parse_trust_options(int argc, char **argv, struct trust_ctl *ctl, int
 	bool list = ctl->verb == VERB_LIST;
 	if (nargs != (list ? 0 : 1)) {
 		cli_error("trust %s: %s (kesu trust --help)", verbs[v],
-			  list ? "takes no arguments"
-			  : ctl->verb == VERB_ADD ? "name one KEY.pub or certificate"
-						  : "name one FINGERPRINT, KEYNUM, SHA256 or NAME");
+			  list ? _("takes no arguments")
+			  : ctl->verb == VERB_ADD ? _("name one KEY.pub or certificate")
+						  : _("name one FINGERPRINT, KEYNUM, SHA256 or NAME"));
 		return -1;
 	}
 	ctl->arg = list ? NULL : argv[1 + optind];

@@ -119,7 +119,7 @@ int cmd_unlock(int argc, char **argv)
 					  dev.path, st.ledger_path);
 				code = KESU_EXIT_USAGE;
 			} else if (rc < 0) {
-				cli_error("%s", rc == -ENOMEM ? "out of memory" : err);
+				cli_error("%s", rc == -ENOMEM ? _("out of memory") : err);
 				code = KESU_EXIT_FAILURE;
 			}
 		}

@@ -139,7 +139,7 @@ int cmd_verify(int argc, char **argv)
 	struct kesu_expectation e;
 	if (!expect || kesu_expectation_parse(expect, &e) < 0) {
 		cli_error("verify: --expect %s%s%s: give zero, ff, pattern:HEX or random:SEED",
-			  expect ? "\"" : "is required", expect ? expect : "", expect ? "\" is not valid" : "");
+			  expect ? "\"" : _("is required"), expect ? expect : "", expect ? _("\" is not valid") : "");
 		return KESU_EXIT_USAGE;
 	}
 	if (argc - optind != 1) {
@@ -207,7 +207,7 @@ int cmd_verify(int argc, char **argv)
 		json_object_put(o);
 	} else {
 		printf(_("%s: %s, %s %.1f%%: %llu bytes read in %.1f s\n"), dev->path,
-		       rc == 0 ? "PASSED" : rc == -KESU_EVERIFY ? "FAILED" : "NOT COMPLETED",
+		       rc == 0 ? _("PASSED") : rc == -KESU_EVERIFY ? _("FAILED") : _("NOT COMPLETED"),
 		       kesu_verify_mode_name(v.mode), v.plan.percent, (unsigned long long)v.bytes_read,
 		       v.seconds);
 		if (v.mismatched.count)

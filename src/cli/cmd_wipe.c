@@ -426,13 +426,13 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 	if (r->hidden.checked && (r->hidden.hpa_sectors || r->hidden.dco_sectors))
 		printf(_("  hidden areas: HPA %llu sectors (%s), DCO %llu sectors\n"),
 		       (unsigned long long)r->hidden.hpa_sectors,
-		       r->hidden.hpa_restored ? "removed first, erased" : "NOT erased",
+		       r->hidden.hpa_restored ? _("removed first, erased") : _("NOT erased"),
 		       (unsigned long long)r->hidden.dco_sectors);
 	if (r->method.technique == KESU_TECHNIQUE_FIRMWARE) {
 		const struct kesu_firmware_report *f = &r->firmware;
 		printf("  %s: %s (%.1f s%s)\n", kesu_firmware_command_title(r->method.firmware),
-		       f->detail[0] ? f->detail : "not sent", f->seconds,
-		       f->followed_running ? "; followed a sanitize already running" : "");
+		       f->detail[0] ? f->detail : _("not sent"), f->seconds,
+		       f->followed_running ? _("; followed a sanitize already running") : "");
 		if (f->marker_bytes)
 			printf(_("  proof: %llu bytes marked before; after: %llu marked sectors unchanged, "
 			       "%llu sectors not zero (expected: %s)\n"),
@@ -447,7 +447,7 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 			printf(_("  pass %u/%u %-16s %8.2f s %7.0f MB/s%s\n"), p->number, r->npasses,
 			       kesu_pass_describe(&p->pass, text, sizeof(text)), p->seconds,
 			       p->seconds > 0 ? (double)p->bytes_written / p->seconds / 1e6 : 0.0,
-			       p->completed ? "" : "  (not completed)");
+			       p->completed ? "" : _("  (not completed)"));
 			print_ranges("sectors not written", &p->bad);
 		}
 		const struct kesu_verify_result *v = &p->verify;
@@ -455,7 +455,7 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 			printf(_("    verify %s %.1f%%: %llu bytes read in %.1f s, %s\n"),
 			       kesu_verify_mode_name(v->mode), v->plan.percent,
 			       (unsigned long long)v->bytes_read, v->seconds,
-			       v->error == 0 ? "all match" : "MISMATCH");
+			       v->error == 0 ? _("all match") : _("MISMATCH"));
 		print_ranges("sectors that differ", &v->mismatched);
 		print_ranges("sectors unreadable", &v->unreadable);
 	}
@@ -556,7 +556,7 @@ static int prepared(const struct drive *d, int rc, const struct kesu_wipe_found 
 		return KESU_EXIT_USAGE;
 	}
 	if (rc < 0) {
-		cli_error("%s%s", err, rc == -KESU_EPARSE ? "; use --restart" : "");
+		cli_error("%s%s", err, rc == -KESU_EPARSE ? _("; use --restart") : "");
 		return cli_exit_for(rc);
 	}
 	if (found->abandoned)
@@ -610,7 +610,7 @@ static int start_jobs(const struct wipe_ctl *ctl, struct kesu_station *ks,
 			return KESU_EXIT_REFUSED;
 		}
 		if (rc < 0) {
-			cli_error("%s%s", err, rc == -KESU_EPARSE ? "; use --restart" : "");
+			cli_error("%s%s", err, rc == -KESU_EPARSE ? _("; use --restart") : "");
 			return cli_exit_for(rc);
 		}
 		d->job = kesu_wipe_job(d->wipe);
@@ -638,9 +638,9 @@ static void print_record(const struct kesu_job_result *r, const struct kesu_wipe
 	else
 		printf(_("  ledger: job %s left open; wipe this drive again to resume it\n"), rec->job_id);
 	if (rec->document[0])
-		printf("  %s: %s\n", !rec->certificate ? "failure report (NOT a certificate)"
-				      : r->outcome == KESU_OUTCOME_EXCEPTIONS ? "certificate WITH EXCEPTIONS"
-				      : "certificate", rec->document);
+		printf("  %s: %s\n", !rec->certificate ? _("failure report (NOT a certificate)")
+				      : r->outcome == KESU_OUTCOME_EXCEPTIONS ? _("certificate WITH EXCEPTIONS")
+				      : _("certificate"), rec->document);
 	else if (rec->recorded && rec->document_error[0])
 		printf(_("  NO DOCUMENT: %s; kesu cert issue %s makes it from the ledger\n"),
 		       rec->document_error, rec->job_id);

@@ -35,7 +35,7 @@ bool cli_confirm(const struct kesu_device *dev, const struct kesu_gate_verdict *
 	if (v->warnings)
 		fprintf(stderr, _("  warning: %s\n"), v->reason);
 	fprintf(stderr, _("  Everything on it will be destroyed. Type %s \"%s\" to go ahead: "),
-		dev->serial[0] ? "its serial number" : "its device name", kesu_gate_confirm_token(dev));
+		dev->serial[0] ? _("its serial number") : _("its device name"), kesu_gate_confirm_token(dev));
 	char line[512];
 	if (!fgets(line, sizeof(line), stdin) || !kesu_gate_confirmed(dev, line)) {
 		cli_error("%s: not confirmed; nothing was written", dev->path);
