@@ -30,6 +30,7 @@ struct tui_progress {
 	double estimate_seconds;
 	double elapsed_seconds;
 	double job_percent;  /* the whole job (kesu >= issue 12); -1 unknown */
+	uint64_t job_done, job_total; /* bytes of the whole job; 0 unknown */
 	double job_eta_seconds;
 	double job_elapsed_seconds;
 	char outcome[16];   /* only on the final "done" line */
@@ -44,6 +45,10 @@ struct tui_job_result {
 	char device[256];
 	char outcome[16];        /* SUCCESS, FAILED, UNVERIFIED, INTERRUPTED, or "" */
 	char reason[512];
+	char reason_ja[512];     /* the same in Japanese, "" when absent */
+	char exceptions[3][512]; /* ERASED_WITH_EXCEPTIONS: what remains (detail) */
+	char exceptions_ja[3][512];
+	size_t nexceptions;
 	char nist_level[16];
 	char method[40];
 	char job_id[40];
@@ -159,6 +164,8 @@ enum tui_next { TUI_QUIT, TUI_DRIVES, TUI_FORM, TUI_STORE, TUI_CONFIRM, TUI_RUN 
 int tui_drives_probe(struct tui_app *app); /* 0 or a negative error */
 size_t tui_drives_selected(const struct tui_app *app);
 enum tui_next tui_drives_screen(struct tui_app *app);
+/* tui_details.c: one drive's details, labelled, until Esc. */
+void tui_details_screen(const struct tui_drive *d);
 
 /* tui_form.c */
 void tui_form_defaults(struct tui_app *app, const struct kesu_job_context *cfg);
@@ -207,7 +214,17 @@ bool tui_reads_nothing(const struct tui_app *app);
 /* Says so and offers sampling; TUI_CONFIRM to go on, TUI_FORM back. */
 enum tui_next tui_unverified_screen(struct tui_app *app);
 
-/* cmd_tui.c: drawing helpers shared by the screens. */
+/* cmd_tui.c: drawing helpers shared by the screens. Widths are screen
+ * columns (a Japanese character takes two), never bytes. */
+size_t tui_fit(const char *s, int cols);         /* bytes of s within cols */
+int tui_width(const char *s);
+/* label padded with spaces to cols columns, into buf */
+void tui_pad(char *buf, size_t size, const char *label, int cols);
+/* Bytes of text's next line of at most width columns; *skip is 1 when a
+ * space is dropped at the break. */
+size_t tui_line_break(const char *text, int width, size_t *skip);
+/* F10, or Ctrl-X where a terminal sends no F10 the curses way. */
+bool tui_is_go_key(int ch);
 void tui_title(const char *title);
 void tui_keys(const char *help);                 /* the bottom key-help line */
 /* Writes text at (y, x), cut to the screen's width (ending in '~'). */

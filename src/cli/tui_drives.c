@@ -10,8 +10,9 @@
 #define NCOLS 10
 #define CELL 256
 
-static const char *const heads[NCOLS] = {" ", "DEVICE", "TRAN", "TYPE", "SIZE",
-					 "MODEL", "SERIAL", "STATE", "HEALTH", "PURGE"};
+/* kesu list's column names, in the reader's language. */
+static const char *const heads[NCOLS] = {" ", N_("DEVICE"), N_("TRAN"), N_("TYPE"), N_("SIZE"),
+					 N_("MODEL"), N_("SERIAL"), N_("STATE"), N_("HEALTH"), N_("PURGE")};
 /* Cut first, widest first, when the table is wider than the screen:
  * identity text and the purge method id; the device name never. */
 static const bool cuttable[NCOLS] = {false, false, false, false, false, true, true, false, false, true};
@@ -30,7 +31,7 @@ static void ask_caps(struct tui_drive *d)
 		cli_drive_caps_ask(&d->dev, 0, &d->caps, d->why, sizeof(d->why));
 		return;
 	default:
-		snprintf(d->why, sizeof(d->why), "not asked: a %s device",
+		snprintf(d->why, sizeof(d->why), _("not asked: a %s device"),
 			 kesu_transport_name(d->dev.transport));
 		return;
 	}
@@ -45,7 +46,7 @@ static void judge(struct tui_drive *d)
 	if (v.refusals)
 		snprintf(d->reason, sizeof(d->reason), "%s", v.reason);
 	else if (!d->selectable)
-		snprintf(d->reason, sizeof(d->reason), "%s is %s", d->dev.path, state);
+		snprintf(d->reason, sizeof(d->reason), _("%s is %s"), d->dev.path, state);
 	else
 		d->reason[0] = '\0';
 	if (!d->selectable)
@@ -146,18 +147,18 @@ static void cell(const struct tui_drive *d, int col, char *b, size_t n)
 	cli_escape(s && s[0] ? s : "-", b, n);
 }
 
-/* Column widths that fit the screen: the widest cuttable column loses a
- * column at a time, never below 4. */
+/* Column widths (screen columns) that fit the screen: the widest
+ * cuttable column loses a column at a time, never below 4. */
 static void fit_widths(const struct tui_app *app, int *width)
 {
 	char b[CELL];
 	int total = NCOLS - 1;
 	for (int c = 0; c < NCOLS; c++) {
-		width[c] = (int)strlen(heads[c]);
+		width[c] = tui_width(c ? _(heads[c]) : heads[c]);
 		for (size_t r = 0; r < app->ndrives; r++) {
 			cell(&app->drives[r], c, b, sizeof(b));
-			if ((int)strlen(b) > width[c])
-				width[c] = (int)strlen(b);
+			if (tui_width(b) > width[c])
+				width[c] = tui_width(b);
 		}
 		total += width[c];
 	}
@@ -175,19 +176,20 @@ static void fit_widths(const struct tui_app *app, int *width)
 
 static void draw_row(int y, const struct tui_drive *d, const int *width)
 {
-	char line[1024], b[CELL];
+	char line[1024], b[CELL], padded[CELL + 80];
 	size_t used = 0;
 	for (int c = 0; c < NCOLS && used < sizeof(line); c++) {
 		if (d)
 			cell(d, c, b, sizeof(b));
 		else
-			snprintf(b, sizeof(b), "%s", heads[c]);
-		if ((int)strlen(b) > width[c] && width[c] > 0) {
-			b[width[c] - 1] = '~';
-			b[width[c]] = '\0';
+			snprintf(b, sizeof(b), "%s", c ? _(heads[c]) : heads[c]);
+		if (tui_width(b) > width[c] && width[c] > 0) {
+			size_t keep = tui_fit(b, width[c] - 1);
+			b[keep] = '~';
+			b[keep + 1] = '\0';
 		}
-		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%-*s", c ? " " : "",
-					 width[c], b);
+		tui_pad(padded, sizeof(padded), b, width[c]);
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", c ? " " : "", padded);
 	}
 	tui_put(y, 0, line);
 }
@@ -196,7 +198,7 @@ static void draw_list(const struct tui_app *app)
 {
 	int width[NCOLS];
 	erase();
-	tui_title("drives");
+	tui_title(_("drives"));
 	fit_widths(app, width);
 	attron(A_BOLD);
 	draw_row(2, NULL, width);
@@ -210,77 +212,13 @@ static void draw_list(const struct tui_app *app)
 		attroff(A_REVERSE);
 	}
 	if (!app->ndrives)
-		tui_put(3, 0, "No drives found.");
+		tui_put(3, 0, _("No drives found."));
 	char sel[64];
-	snprintf(sel, sizeof(sel), "%zu selected", tui_drives_selected(app));
+	snprintf(sel, sizeof(sel), _("%zu selected"), tui_drives_selected(app));
 	tui_put(LINES - 5, 0, sel);
 	tui_wrap(LINES - 4, app->message, 3);
-	tui_keys("Up/Down move  Space select  i details  r re-probe  Enter go on  q quit");
+	tui_keys(_("Up/Down move  Space select  i details  r re-probe  Enter go on  q quit"));
 	refresh();
-}
-
-/* Every field of the device JSON as "a.b: value" lines, nulls left out:
- * the details panel shows what kesu info --json has, nothing invented. */
-static void flatten(struct json_object *o, const char *prefix, char ***lines, size_t *n)
-{
-	json_object_object_foreach(o, key, val) {
-		char name[256], *line = NULL;
-		snprintf(name, sizeof(name), "%s%s%s", prefix, prefix[0] ? "." : "", key);
-		if (!val)
-			continue;
-		if (json_object_is_type(val, json_type_object)) {
-			flatten(val, name, lines, n);
-			continue;
-		}
-		if (json_object_is_type(val, json_type_array) && !json_object_array_length(val))
-			continue;
-		if (asprintf(&line, "%-34s %s", name, json_object_is_type(val, json_type_string)
-				? json_object_get_string(val)
-				: json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN)) < 0)
-			continue;
-		char **grown = realloc(*lines, (*n + 1) * sizeof(**lines));
-		if (!grown) {
-			free(line);
-			continue;
-		}
-		*lines = grown;
-		(*lines)[(*n)++] = line;
-	}
-}
-
-static void details(const struct tui_drive *d)
-{
-	struct json_object *doc = cli_device_json_firmware(&d->dev, &d->caps, d->why);
-	char **lines = NULL;
-	size_t n = 0, top = 0;
-	flatten(doc, "", &lines, &n);
-	json_object_put(doc);
-	for (;;) {
-		erase();
-		char title[512];
-		snprintf(title, sizeof(title), "details of %s", d->dev.path);
-		tui_title(title);
-		int rows = LINES - 3;
-		for (int r = 0; r < rows && top + (size_t)r < n; r++)
-			tui_put(2 + r, 0, lines[top + (size_t)r]);
-		tui_keys("Up/Down/PgUp/PgDn scroll  Esc or q back");
-		refresh();
-		int ch = getch();
-		size_t page = rows > 1 ? (size_t)rows - 1 : 1;
-		if (ch == 'q' || ch == 27 || ch == '\n' || ch == KEY_ENTER || ch == 'i')
-			break;
-		if ((ch == KEY_DOWN || ch == 'j') && top + 1 < n)
-			top++;
-		else if ((ch == KEY_UP || ch == 'k') && top)
-			top--;
-		else if (ch == KEY_NPAGE || ch == ' ')
-			top = top + page < n ? top + page : top;
-		else if (ch == KEY_PPAGE)
-			top = top > page ? top - page : 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
 }
 
 static void toggle(struct tui_app *app)
@@ -289,7 +227,7 @@ static void toggle(struct tui_app *app)
 		return;
 	struct tui_drive *d = &app->drives[app->cursor];
 	if (!d->selectable) {
-		snprintf(app->message, sizeof(app->message), "Cannot select: %s", d->reason);
+		snprintf(app->message, sizeof(app->message), _("Cannot select: %s"), d->reason);
 		return;
 	}
 	d->selected = !d->selected;
@@ -298,10 +236,10 @@ static void toggle(struct tui_app *app)
 
 static void reprobe(struct tui_app *app)
 {
-	tui_put(LINES - 4, 0, "Probing the drives...");
+	tui_put(LINES - 4, 0, _("Probing the drives..."));
 	refresh();
 	if (tui_drives_probe(app) < 0 && !app->message[0])
-		snprintf(app->message, sizeof(app->message), "Cannot read the machine's disks.");
+		snprintf(app->message, sizeof(app->message), "%s", _("Cannot read the machine's disks."));
 }
 
 enum tui_next tui_drives_screen(struct tui_app *app)
@@ -321,14 +259,14 @@ enum tui_next tui_drives_screen(struct tui_app *app)
 		case ' ': toggle(app); break;
 		case 'i':
 			if (app->ndrives)
-				details(&app->drives[app->cursor]);
+				tui_details_screen(&app->drives[app->cursor]);
 			break;
 		case 'r': reprobe(app); break;
 		case '\n': case '\r': case KEY_ENTER:
 			if (tui_drives_selected(app))
 				return TUI_FORM;
-			snprintf(app->message, sizeof(app->message),
-				 "Select at least one drive with Space first.");
+			snprintf(app->message, sizeof(app->message), "%s",
+				 _("Select at least one drive with Space first."));
 			break;
 		case 'q': case 'Q': case 3: /* Ctrl-C: raw mode makes it a key */
 			return TUI_QUIT;

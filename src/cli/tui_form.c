@@ -61,6 +61,19 @@ static struct tui_drive *nth_selected(struct tui_app *app, size_t n)
 	return NULL;
 }
 
+/* Bytes to skip at the start of s so that its tail fits cols columns:
+ * the end of a long value, where the cursor is, stays in view. */
+static size_t tail_start(const char *s, int cols)
+{
+	size_t at = 0;
+	while (s[at] && tui_width(s + at) > cols) {
+		at++;
+		while (((unsigned char)s[at] & 0xC0) == 0x80)
+			at++;
+	}
+	return at;
+}
+
 bool tui_read_line(int y, int x, int width, char *buf, size_t size)
 {
 	char edit[512];
@@ -68,12 +81,12 @@ bool tui_read_line(int y, int x, int width, char *buf, size_t size)
 	size_t len = strlen(edit), cap = size < sizeof(edit) ? size : sizeof(edit);
 	curs_set(1);
 	for (;;) {
-		size_t shown = len > (size_t)width - 1 ? len - ((size_t)width - 1) : 0;
+		size_t shown = tail_start(edit, width - 1);
 		move(y, x);
 		for (int i = 0; i < width; i++)
 			addch(' ');
-		mvaddnstr(y, x, edit + shown, width - 1);
-		move(y, x + (int)(len - shown));
+		mvaddstr(y, x, edit + shown);
+		move(y, x + tui_width(edit + shown));
 		refresh();
 		int ch = getch();
 		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
@@ -84,11 +97,15 @@ bool tui_read_line(int y, int x, int width, char *buf, size_t size)
 			curs_set(0);
 			return false;
 		}
-		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len)
+		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && len) {
+			/* a whole character: UTF-8 continuation bytes go with it */
+			while (len > 1 && ((unsigned char)edit[len - 1] & 0xC0) == 0x80)
+				len--;
 			edit[--len] = '\0';
-		else if (ch == 21) /* Ctrl-U: clear */
+		} else if (ch == 21) { /* Ctrl-U: clear */
 			edit[len = 0] = '\0';
-		else if (ch >= 0x20 && ch < 0x100 && ch != 127 && len + 1 < cap) {
+		} else if (ch >= 0x20 && ch < 0x100 && ch != 127 && len + 1 < cap) {
+			/* UTF-8 arrives a byte at a time (a Japanese name works) */
 			edit[len++] = (char)ch;
 			edit[len] = '\0';
 		}
@@ -119,36 +136,93 @@ static void short_name(const char *name, char *out, size_t max)
 	snprintf(out, max + 1, "%.*s%s", (int)n, name, cut ? "~" : "");
 }
 
+/* The labels, in field order; the values start one column after the
+ * widest label in the reader's language. */
+static const char *const labels[] = {N_("Method"), N_("Verify"), N_("Operator *"),
+				     N_("Organisation"), N_("Approver"), N_("Witness"),
+				     N_("Approval"), N_("Class"), N_("Purpose"), N_("Asset no.")};
+#define NLABELS (sizeof(labels) / sizeof(labels[0]))
+
+static int label_cols(void)
+{
+	int w = 0;
+	for (size_t i = 0; i < NLABELS; i++)
+		if (tui_width(_(labels[i])) > w)
+			w = tui_width(_(labels[i]));
+	return w + 1;
+}
+
+/* "label   " for field i (the asset fields share the last label). */
+static void label(size_t i, char *buf, size_t size)
+{
+	tui_pad(buf, size, _(labels[i < NLABELS ? i : NLABELS - 1]), label_cols());
+}
+
+/* A purpose or class as the reader says it: the vocabulary's Japanese
+ * label under a Japanese catalog, else the id the records hold. */
+static const char *term_text(enum kesu_vocab v, const char *id)
+{
+	const struct kesu_term *t = kesu_vocab_find(v, id);
+	return t && cli_reader_japanese() ? t->ja : id;
+}
+
 static void approval_line(const struct tui_app *app, char *buf, size_t size)
 {
 	const struct tui_approval *a = tui_form_approval(app);
-	char name[40], today[11];
+	char name[40], today[11], lab[64], found[128];
+	label(F_APPROVAL, lab, sizeof(lab));
 	if (!a) {
-		snprintf(buf, size, "Approval     < none >  %zu approval file(s) found", app->napprovals);
+		snprintf(found, sizeof(found), _("%zu approval file(s) found"), app->napprovals);
+		snprintf(buf, size, "%s< %s >  %s", lab, _("none"), found);
 		return;
 	}
 	short_name(a->name, name, 22);
 	time_t now = time(NULL);
 	strftime(today, sizeof(today), "%Y-%m-%d", localtime(&now));
 	if (a->readable) /* the last day is inclusive, in local time */
-		snprintf(buf, size, "Approval     < %s >  %s %s %s %s", name, a->number, a->classification,
-			 a->purpose, strcmp(a->valid_until, today) < 0 ? "EXPIRED" : a->valid_until);
+		snprintf(buf, size, "%s< %s >  %s %s %s %s", lab, name, a->number, a->classification,
+			 term_text(KESU_VOCAB_PURPOSE, a->purpose),
+			 strcmp(a->valid_until, today) < 0 ? _("EXPIRED") : a->valid_until);
 	else
-		snprintf(buf, size, "Approval     < %s >  cannot be read: %s", name, a->why);
+		snprintf(buf, size, _("%s< %s >  cannot be read: %s"), lab, name, a->why);
 }
 
 /* A choice with what the approval says beside it: an empty one is taken
  * from the approval, a different one the wipe will refuse. */
-static void choice_line(const struct tui_app *app, const char *label, const char *value,
-			bool purpose, char *buf, size_t size)
+static void choice_line(const struct tui_app *app, size_t field, const char *value, char *buf,
+			size_t size)
 {
+	bool purpose = field == F_PURPOSE;
+	enum kesu_vocab v = purpose ? KESU_VOCAB_PURPOSE : KESU_VOCAB_CLASS;
 	const char *says = tui_approval_says(app, purpose);
+	char lab[64];
+	label(field, lab, sizeof(lab));
 	if (says && !value)
-		snprintf(buf, size, "%-12s < - >  %s, from the approval", label, says);
+		snprintf(buf, size, _("%s< - >  %s, from the approval"), lab, term_text(v, says));
 	else if (says && strcmp(value, says))
-		snprintf(buf, size, "%-12s < %s >  the approval says %s", label, value, says);
+		snprintf(buf, size, _("%s< %s >  the approval says %s"), lab, term_text(v, value),
+			 term_text(v, says));
 	else
-		snprintf(buf, size, "%-12s < %s >", label, value ? value : "-");
+		snprintf(buf, size, "%s< %s >", lab, value ? term_text(v, value) : "-");
+}
+
+static const char *verify_text(int verify)
+{
+	static const char *const shown[] = {N_("method default"), N_("sample"), N_("full"), N_("none")};
+	return _(shown[verify % NVERIFY]);
+}
+
+/* The method's title in the reader's language (the method file has both). */
+static const char *method_title(const struct kesu_method *m)
+{
+	return cli_reader_japanese() && m->title_ja[0] ? m->title_ja : m->title_en;
+}
+
+static void text_line(size_t field, const char *value, char *buf, size_t size)
+{
+	char lab[64];
+	label(field, lab, sizeof(lab));
+	snprintf(buf, size, "%s%s", lab, value);
 }
 
 /* "label: value" of field i into buf; *text set when Enter edits it. */
@@ -157,46 +231,53 @@ static void field_line(struct tui_app *app, size_t i, char *buf, size_t size, ch
 {
 	struct tui_form *f = &app->form;
 	const struct kesu_method *m = kesu_method_set_at(app->methods, f->method);
-	const char *v = tui_form_verify_name(f->verify);
+	char lab[64], dev[300];
 	*text = NULL;
 	switch (i) {
 	case F_METHOD:
-		snprintf(buf, size, "Method       < %s >  %s (NIST %s)", m->id, m->title_en,
+		label(i, lab, sizeof(lab));
+		snprintf(buf, size, "%s< %s >  %s (NIST %s)", lab, m->id, method_title(m),
 			 kesu_nist_level_name(m->nist));
 		return;
 	case F_VERIFY:
-		snprintf(buf, size, "Verify       < %s >", v ? v : "method default");
+		label(i, lab, sizeof(lab));
+		snprintf(buf, size, "%s< %s >", lab, verify_text(f->verify));
 		return;
 	case F_OPERATOR: *text = f->operator_name; *textsize = sizeof(f->operator_name);
-		snprintf(buf, size, "Operator *   %s", f->operator_name); return;
+		text_line(i, f->operator_name, buf, size); return;
 	case F_ORG: *text = f->organisation; *textsize = sizeof(f->organisation);
-		snprintf(buf, size, "Organisation %s", f->organisation); return;
+		text_line(i, f->organisation, buf, size); return;
 	case F_APPROVER: *text = f->approver; *textsize = sizeof(f->approver);
-		snprintf(buf, size, "Approver     %s", f->approver); return;
+		text_line(i, f->approver, buf, size); return;
 	case F_WITNESS: *text = f->witness; *textsize = sizeof(f->witness);
-		snprintf(buf, size, "Witness      %s", f->witness); return;
+		text_line(i, f->witness, buf, size); return;
 	case F_APPROVAL: approval_line(app, buf, size); return;
-	case F_CLASS:
-		choice_line(app, "Class", tui_form_class_name(f->class_idx), false, buf, size);
-		return;
-	case F_PURPOSE:
-		choice_line(app, "Purpose", tui_form_purpose_name(f->purpose_idx), true, buf, size);
-		return;
+	case F_CLASS: choice_line(app, i, tui_form_class_name(f->class_idx), buf, size); return;
+	case F_PURPOSE: choice_line(app, i, tui_form_purpose_name(f->purpose_idx), buf, size); return;
 	}
 	struct tui_drive *d = i < nfields(app) - 1 ? nth_selected(app, i - F_ASSETS) : NULL;
 	if (!d) {
-		snprintf(buf, size, "[ Start ]");
+		snprintf(buf, size, "%s", _("[ Start ]"));
 		return;
 	}
 	*text = d->asset;
 	*textsize = sizeof(d->asset);
-	snprintf(buf, size, "Asset no.    %-12s %s", d->dev.path, d->asset);
+	label(i, lab, sizeof(lab));
+	tui_pad(dev, sizeof(dev), d->dev.path, 13);
+	snprintf(buf, size, "%s%s%s", lab, dev, d->asset);
+}
+
+/* Where a text field's value starts: after the label (and, for an asset
+ * number, the device). */
+static int value_column(size_t field)
+{
+	return 1 + label_cols() + (field >= F_ASSETS ? 13 : 0);
 }
 
 static void draw_form(struct tui_app *app, size_t cur, const char *note)
 {
 	erase();
-	tui_title("job");
+	tui_title(_("job"));
 	int rows = LINES - 6;
 	size_t n = nfields(app);
 	size_t first = rows > 0 && cur >= (size_t)rows ? cur - (size_t)rows + 1 : 0;
@@ -210,7 +291,7 @@ static void draw_form(struct tui_app *app, size_t cur, const char *note)
 		attroff(A_REVERSE);
 	}
 	tui_wrap(LINES - 3, note, 2);
-	tui_keys("Up/Down field  Left/Right choose  Enter edit/start  F10 start  Esc back");
+	tui_keys(_("Up/Down field  Left/Right choose  Enter edit  F10/Ctrl-X start  Esc back"));
 	refresh();
 }
 
@@ -228,21 +309,27 @@ static void cycle(struct tui_app *app, size_t field, int step)
 	}
 }
 
+static bool is_choice(size_t field)
+{
+	return field == F_METHOD || field == F_VERIFY || field == F_APPROVAL || field == F_CLASS ||
+	       field == F_PURPOSE;
+}
+
 /* What must hold before the drives are confirmed; NULL when all does. */
 static const char *incomplete(struct tui_app *app)
 {
 	if (!app->form.operator_name[0])
-		return "Operator is required: who is erasing?";
+		return _("Operator is required: who is erasing?");
 	size_t n = tui_drives_selected(app), given = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *asset = nth_selected(app, i)->asset;
 		if (strchr(asset, ','))
-			return "An asset number cannot contain a comma.";
+			return _("An asset number cannot contain a comma.");
 		given += asset[0] != '\0';
 	}
 	/* kesu wipe --asset takes one per drive or none at all. */
 	if (given && given != n)
-		return "Give an asset number for every drive, or for none.";
+		return _("Give an asset number for every drive, or for none.");
 	return NULL;
 }
 
@@ -252,7 +339,7 @@ static void edit_field(struct tui_app *app, size_t cur)
 	size_t ts;
 	field_line(app, cur, line, sizeof(line), &text, &ts);
 	int first = LINES - 6 > 0 && cur >= (size_t)(LINES - 6) ? (int)cur - (LINES - 6) + 1 : 0;
-	int x = cur >= F_ASSETS ? 27 : 14;
+	int x = value_column(cur);
 	if (text && COLS - x > 4)
 		tui_read_line(2 + (int)cur - first, x, COLS - x - 1, text, ts);
 }
@@ -279,14 +366,16 @@ enum tui_next tui_form_screen(struct tui_app *app)
 			cycle(app, cur, ch == KEY_LEFT ? -1 : 1);
 		else if (ch == 27 || ch == 3)
 			return TUI_DRIVES;
-		else if (ch == KEY_F(10) || ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && cur == n - 1)) {
+		else if (tui_is_go_key(ch) || ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && cur == n - 1)) {
 			note = incomplete(app);
 			if (!note)
 				return app->paths.decided ? TUI_CONFIRM : TUI_STORE;
 		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-			if (cur == F_METHOD || cur == F_VERIFY || cur == F_APPROVAL || cur == F_CLASS ||
-			    cur == F_PURPOSE)
-				cycle(app, cur, 1);
+			/* Enter never changes a choice: it is the key that submits
+			 * elsewhere, and a confirmation retyped here by mistake
+			 * (ERASE + Enter) must leave the job as it was. */
+			if (is_choice(cur))
+				note = _("Left/Right changes this choice. Enter does not change it.");
 			else
 				edit_field(app, cur);
 		}

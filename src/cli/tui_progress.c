@@ -73,9 +73,30 @@ int tui_progress_parse(const char *line, struct tui_progress *out)
 	if (out->job_percent > 100)
 		out->job_percent = 100;
 	out->job_eta_seconds = number_or(o, "job_eta_seconds", -1);
+	out->job_done = count_of(o, "job_done");
+	out->job_total = count_of(o, "job_total");
 	out->job_elapsed_seconds = number_or(o, "job_elapsed_seconds", -1);
 	json_object_put(o);
 	return out->device[0] ? 0 : -1;
+}
+
+/* ERASED_WITH_EXCEPTIONS: each exception's one-line detail, both
+ * languages (the record's words, shown as they are). */
+static void parse_exceptions(struct json_object *job, struct tui_job_result *j)
+{
+	struct json_object *list;
+	if (!json_object_object_get_ex(job, "exceptions", &list) ||
+	    !json_object_is_type(list, json_type_array))
+		return;
+	size_t n = json_object_array_length(list);
+	for (size_t i = 0; i < n && j->nexceptions < sizeof(j->exceptions) / sizeof(j->exceptions[0]); i++) {
+		struct json_object *e = json_object_array_get_idx(list, i);
+		if (!json_object_is_type(e, json_type_object))
+			continue;
+		copy_string(e, "detail", j->exceptions[j->nexceptions], sizeof(j->exceptions[0]));
+		copy_string(e, "detail_ja", j->exceptions_ja[j->nexceptions], sizeof(j->exceptions_ja[0]));
+		j->nexceptions++;
+	}
 }
 
 static void parse_job(struct json_object *job, struct tui_job_result *j)
@@ -88,6 +109,8 @@ static void parse_job(struct json_object *job, struct tui_job_result *j)
 		copy_string(method, "id", j->method, sizeof(j->method));
 	copy_string(job, "outcome", j->outcome, sizeof(j->outcome));
 	copy_string(job, "reason", j->reason, sizeof(j->reason));
+	copy_string(job, "reason_ja", j->reason_ja, sizeof(j->reason_ja));
+	parse_exceptions(job, j);
 	copy_string(job, "nist_level", j->nist_level, sizeof(j->nist_level));
 	if (json_object_object_get_ex(job, "record", &record)) {
 		copy_string(record, "job_id", j->job_id, sizeof(j->job_id));

@@ -64,21 +64,21 @@ static const char *why_no_resume(const struct tui_app *app, size_t *method_index
 	const char *id = app->open_jobs[0].method;
 	for (size_t i = 1; i < app->nopen; i++)
 		if (strcmp(app->open_jobs[i].method, id) != 0)
-			return "The unfinished jobs use different methods: resume them one drive at a time.";
+			return _("The unfinished jobs use different methods: resume them one drive at a time.");
 	for (size_t i = 0; i < kesu_method_set_count(app->methods); i++)
 		if (!strcmp(kesu_method_set_at(app->methods, i)->id, id)) {
 			*method_index = i;
 			return NULL;
 		}
-	return "The method of the unfinished job is not loaded (--methods-dir?): it cannot be resumed.";
+	return _("The method of the unfinished job is not loaded (--methods-dir?): it cannot be resumed.");
 }
 
 static const char *verify_mode_name(int mode)
 {
 	switch (mode) {
-	case KESU_VMODE_NONE: return "none";
-	case KESU_VMODE_SAMPLE: return "sample";
-	case KESU_VMODE_FULL: return "full";
+	case KESU_VMODE_NONE: return _("none");
+	case KESU_VMODE_SAMPLE: return _("sample");
+	case KESU_VMODE_FULL: return _("full");
 	}
 	return "?";
 }
@@ -87,7 +87,7 @@ static int draw_open_jobs(const struct tui_app *app)
 {
 	char line[1024], size[32];
 	int y = 2;
-	tui_put(y++, 0, "An unfinished job is in the ledger for the drive(s) chosen:");
+	tui_put(y++, 0, _("An unfinished job is in the ledger for the drive(s) chosen:"));
 	for (size_t i = 0; i < app->nopen && y < LINES - 8; i++) {
 		const struct tui_open_job *j = &app->open_jobs[i];
 		const struct kesu_method *m = kesu_method_set_find(app->methods, j->method);
@@ -96,18 +96,18 @@ static int draw_open_jobs(const struct tui_app *app)
 			snprintf(passes, sizeof(passes), "%u", m->npasses);
 		cli_format_size(j->offset, size, sizeof(size));
 		y++;
-		snprintf(line, sizeof(line), "%s  job %s", j->device, j->job_id);
+		snprintf(line, sizeof(line), _("%s  job %s"), j->device, j->job_id);
 		attron(A_BOLD);
 		tui_put(y++, 1, line);
 		attroff(A_BOLD);
 		if (j->pass)
-			snprintf(line, sizeof(line), "method %s, verify %s; reached pass %u/%s at %s",
+			snprintf(line, sizeof(line), _("method %s, verify %s; reached pass %u/%s at %s"),
 				 j->method, verify_mode_name(j->verify_mode), j->pass, passes, size);
 		else
-			snprintf(line, sizeof(line), "method %s, verify %s; no checkpoint (resumes from the start)",
+			snprintf(line, sizeof(line), _("method %s, verify %s; no checkpoint (resumes from the start)"),
 				 j->method, verify_mode_name(j->verify_mode));
 		tui_put(y++, 3, line);
-		snprintf(line, sizeof(line), "started %s", j->started);
+		snprintf(line, sizeof(line), _("started %s"), j->started);
 		tui_put(y++, 3, line);
 	}
 	return y + 1;
@@ -116,15 +116,15 @@ static int draw_open_jobs(const struct tui_app *app)
 static void draw_choice(const struct tui_app *app, int y, int choice, const char *no_resume)
 {
 	char line[1024];
-	snprintf(line, sizeof(line), "Resume: continue the job with its method %s and its verification",
+	snprintf(line, sizeof(line), _("Resume: continue the job with its method %s and its verification"),
 		 app->open_jobs[0].method);
 	if (no_resume)
-		snprintf(line, sizeof(line), "Resume: not possible. %s", no_resume);
+		snprintf(line, sizeof(line), _("Resume: not possible. %s"), no_resume);
 	if (choice == 0)
 		attron(A_REVERSE);
 	tui_put(y, 1, line);
 	attroff(A_REVERSE);
-	snprintf(line, sizeof(line), "Restart: the old job is closed as ABANDONED; erase anew with %s",
+	snprintf(line, sizeof(line), _("Restart: the old job is closed as ABANDONED; erase anew with %s"),
 		 kesu_method_set_at(app->methods, app->form.method)->id);
 	if (choice == 1)
 		attron(A_REVERSE);
@@ -137,7 +137,7 @@ enum tui_next tui_resume_screen(struct tui_app *app)
 	char err[KESU_ERRMSG_MAX];
 	app->restart = app->resuming = false;
 	if (find_open_jobs(app, err, sizeof(err)) < 0) {
-		snprintf(app->message, sizeof(app->message), "Cannot read the ledger: %s", err);
+		snprintf(app->message, sizeof(app->message), _("Cannot read the ledger: %s"), err);
 		return TUI_FORM;
 	}
 	if (!app->nopen)
@@ -147,10 +147,10 @@ enum tui_next tui_resume_screen(struct tui_app *app)
 	int choice = no_resume ? 1 : 0;
 	for (;;) {
 		erase();
-		tui_title("unfinished job");
+		tui_title(_("unfinished job"));
 		int y = draw_open_jobs(app);
 		draw_choice(app, y, choice, no_resume);
-		tui_keys("Up/Down choose  Enter go on  Esc back to the job");
+		tui_keys(_("Up/Down choose  Enter go on  Esc back to the job"));
 		refresh();
 		int ch = getch();
 		if (ch == 27 || ch == 3)

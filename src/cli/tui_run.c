@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tui.h"
+#include "ledger_view.h" /* outcome and level words, both languages */
 
 #define NMESSAGES 5
 
@@ -37,7 +38,7 @@ static bool reprobe_selected(struct tui_app *app, struct kesu_gate_verdict *verd
 			return false;
 		}
 		if (!kesu_gate_judge(&d->dev, true, &verdicts[k]) || strcmp(cli_device_state(&d->dev), "free")) {
-			snprintf(app->message, sizeof(app->message), "Cannot erase: %s",
+			snprintf(app->message, sizeof(app->message), _("Cannot erase: %s"),
 				 verdicts[k].reason[0] ? verdicts[k].reason : cli_device_state(&d->dev));
 			return false;
 		}
@@ -49,17 +50,18 @@ static bool reprobe_selected(struct tui_app *app, struct kesu_gate_verdict *verd
 static int draw_confirm(const struct tui_app *app, const struct kesu_gate_verdict *verdicts)
 {
 	erase();
-	tui_title("confirm");
+	tui_title(_("confirm"));
 	const struct kesu_method *m = kesu_method_set_at(app->methods, app->form.method);
 	char line[1400];
-	snprintf(line, sizeof(line), "Method %s: %s (NIST %s)", m->id, m->title_en,
-		 kesu_nist_level_name(m->nist));
+	bool ja = cli_reader_japanese();
+	snprintf(line, sizeof(line), _("Method %s: %s (NIST %s)"), m->id,
+		 ja && m->title_ja[0] ? m->title_ja : m->title_en, kesu_nist_level_name(m->nist));
 	tui_put(2, 0, line);
 	const struct tui_approval *ap = tui_form_approval(app);
 	if (ap || app->form.witness[0]) {
-		snprintf(line, sizeof(line), "Approval %s  Witness %s",
-			 ap ? (ap->readable ? ap->number : ap->name) : "none",
-			 app->form.witness[0] ? app->form.witness : "none");
+		snprintf(line, sizeof(line), _("Approval %s  Witness %s"),
+			 ap ? (ap->readable ? ap->number : ap->name) : _("none"),
+			 app->form.witness[0] ? app->form.witness : _("none"));
 		tui_put(3, 0, line);
 	}
 	int y = 4;
@@ -68,32 +70,37 @@ static int draw_confirm(const struct tui_app *app, const struct kesu_gate_verdic
 		const struct kesu_device *d = &app->drives[i].dev;
 		if (!app->drives[i].selected)
 			continue;
-		char size[32];
+		char size[32], path[300], model[300];
 		cli_format_size(d->size, size, sizeof(size));
-		snprintf(line, sizeof(line), "%-12s %-24s serial %-16s %s", d->path,
-			 d->model[0] ? d->model : "-", d->serial[0] ? d->serial : "-", size);
+		tui_pad(path, sizeof(path), d->path, 12);
+		tui_pad(model, sizeof(model), d->model[0] ? d->model : "-", 24);
+		snprintf(line, sizeof(line), _("%s %s serial %-16s %s"), path, model,
+			 d->serial[0] ? d->serial : "-", size);
 		attron(A_BOLD);
 		tui_put(y++, 1, line);
 		attroff(A_BOLD);
 		if (verdicts[k].warnings) {
-			snprintf(line, sizeof(line), "  warning: %s", verdicts[k].reason);
+			snprintf(line, sizeof(line), _("  warning: %s"), verdicts[k].reason);
 			tui_put(y++, 1, line);
 		}
 		k++;
 	}
 	for (size_t i = 0; i < app->nopen && y < LINES - 5; i++) {
 		const struct tui_open_job *j = &app->open_jobs[i];
-		snprintf(line, sizeof(line), app->resuming ? "%s: resumes job %s (%s)"
-			 : "%s: job %s is closed as ABANDONED, the erase starts anew", j->device, j->job_id,
-			 j->method);
+		if (app->resuming)
+			snprintf(line, sizeof(line), _("%s: resumes job %s (%s)"), j->device, j->job_id,
+				 j->method);
+		else
+			snprintf(line, sizeof(line), _("%s: job %s is closed as ABANDONED, the erase starts anew"),
+				 j->device, j->job_id);
 		tui_put(y++, 1, line);
 	}
 	if (tui_reads_nothing(app) && y < LINES - 5)
-		tui_put(y++, 1, "Verification none: written, NOT verified, NO CERTIFICATE.");
+		tui_put(y++, 1, _("Verification none: written, NOT verified, NO CERTIFICATE."));
 	attron(A_BOLD);
-	tui_put(y + 1, 0, "Everything on these drives will be destroyed. Type ERASE to go ahead:");
+	tui_put(y + 1, 0, _("Everything on these drives will be destroyed. Type ERASE to go ahead:"));
 	attroff(A_BOLD);
-	tui_keys("Enter confirm  Esc back");
+	tui_keys(_("Enter confirm  Esc back"));
 	refresh();
 	return y + 2;
 }
@@ -124,7 +131,8 @@ enum tui_next tui_confirm_screen(struct tui_app *app)
 	bool entered = tui_read_line(y < LINES - 2 ? y : LINES - 2, 0, COLS - 1, typed, sizeof(typed));
 	if (entered && !strcmp(typed, "ERASE"))
 		return TUI_RUN;
-	snprintf(app->message, sizeof(app->message), "Not confirmed (ERASE was not typed); nothing was written.");
+	snprintf(app->message, sizeof(app->message), "%s",
+		 _("Not confirmed (ERASE was not typed); nothing was written."));
 	return TUI_FORM;
 }
 
@@ -255,7 +263,7 @@ static int spawn(struct child *c, char **argv)
 		/* The child's messages are shown here: remedies in the UI's terms. */
 		setenv("KESU_FRONT_END", "tui", 1);
 		execv("/proc/self/exe", argv);
-		dprintf(2, "kesu: tui: cannot run /proc/self/exe: %s\n", strerror(errno));
+		dprintf(2, _("kesu: tui: cannot run /proc/self/exe: %s\n"), strerror(errno));
 		_exit(127);
 	}
 	int rc = c->pid < 0 ? -errno : 0;
@@ -340,22 +348,39 @@ static void format_eta(double s, char *buf, size_t size)
 		snprintf(buf, size, "%u:%02u", (unsigned)s / 60, (unsigned)s % 60);
 }
 
+/* The phase as the reader says it; the token itself is the JSON's. */
+static const char *phase_text(const char *phase)
+{
+	static const char *const t[][2] = {
+		{"write", N_("write")}, {"verify", N_("verify")}, {"mark", N_("mark")},
+		{"erase", N_("erase")}, {"done", N_("done")},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(phase, t[i][0]))
+			return _(t[i][1]);
+	return phase;
+}
+
 static void draw_drive(int y, const struct tui_progress *p)
 {
-	char line[600], eta[16], rate[24] = "";
+	char line[600], eta[16], rate[24] = "", dev[300];
+	tui_pad(dev, sizeof(dev), p->device, 14);
 	if (p->outcome[0])
-		snprintf(line, sizeof(line), "%-14s done: %s", p->device, p->outcome);
+		snprintf(line, sizeof(line), _("%s done: %s"), dev,
+			 cli_outcome_words(p->outcome, cli_reader_japanese()));
 	else if (!p->phase[0])
-		snprintf(line, sizeof(line), "%-14s starting", p->device);
+		snprintf(line, sizeof(line), _("%s starting"), dev);
 	else {
+		char phase[64];
 		format_eta(p->eta_seconds, eta, sizeof(eta));
 		if (p->mb_per_s >= 0)
 			snprintf(rate, sizeof(rate), "%5.0f MB/s", p->mb_per_s);
 		char pct[16] = "  ?";
 		if (p->percent >= 0)
 			snprintf(pct, sizeof(pct), "%5.1f%%", p->percent);
-		snprintf(line, sizeof(line), "%-14s %-6s pass %u/%u %-8.8s %s %s ETA %s", p->device,
-			 p->phase, p->pass, p->passes, p->pattern, pct, rate, eta);
+		tui_pad(phase, sizeof(phase), phase_text(p->phase), 6);
+		snprintf(line, sizeof(line), _("%s %s pass %u/%u %-8.8s %s %s ETA %s"), dev, phase, p->pass,
+			 p->passes, p->pattern, pct, rate, eta);
 	}
 	tui_put(y, 0, line);
 	/* The whole job under the pass: elapsed, percent, time left. */
@@ -365,7 +390,8 @@ static void draw_drive(int y, const struct tui_progress *p)
 		format_eta(p->job_eta_seconds, left, sizeof(left));
 		if (p->job_percent >= 0)
 			snprintf(pct, sizeof(pct), "%.1f%%", p->job_percent);
-		snprintf(line, sizeof(line), "%-14s job %s  elapsed %s  left %s", "", pct, elapsed, left);
+		tui_pad(dev, sizeof(dev), "", 14);
+		snprintf(line, sizeof(line), _("%s job %s  elapsed %s  left %s"), dev, pct, elapsed, left);
 		tui_put(y + 2, 0, line);
 	}
 	int width = COLS - 4;
@@ -381,19 +407,51 @@ static void draw_drive(int y, const struct tui_progress *p)
 	addch(']');
 }
 
+/* The whole run over every drive: bytes done of all the jobs' bytes (a
+ * finished drive counts whole), the longest elapsed and time left (the
+ * drives are erased at the same time). Nothing before every drive has
+ * said how large its job is. */
+static void draw_overall(int y, const struct run_view *v)
+{
+	double done = 0, total = 0, elapsed = -1, left = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct tui_progress *p = &v->drives[i];
+		if (!p->job_total && !p->outcome[0])
+			return;
+		double t = (double)p->job_total;
+		total += t;
+		done += p->outcome[0] ? t : (double)(p->job_done < p->job_total ? p->job_done : p->job_total);
+		if (p->job_elapsed_seconds > elapsed)
+			elapsed = p->job_elapsed_seconds;
+		if (!p->outcome[0] && (p->job_eta_seconds < 0 || left < 0))
+			left = -1;
+		else if (!p->outcome[0] && p->job_eta_seconds > left)
+			left = p->job_eta_seconds;
+	}
+	char e[16], l[16], line[256];
+	format_eta(elapsed, e, sizeof(e));
+	format_eta(left, l, sizeof(l));
+	snprintf(line, sizeof(line), _("All drives: %.1f%%  elapsed %s  left %s"),
+		 total > 0 ? 100.0 * done / total : 100.0, e, l);
+	attron(A_BOLD);
+	tui_put(y, 0, line);
+	attroff(A_BOLD);
+}
+
 static void draw_run(const struct run_view *v)
 {
 	erase();
-	tui_title(v->stopping ? "stopping the wipe" : "wiping: do not power off or unplug the drives");
-	int y = 2;
+	tui_title(v->stopping ? _("stopping the wipe") : _("wiping: do not power off or unplug the drives"));
+	draw_overall(2, v);
+	int y = 4;
 	for (size_t i = 0; i < v->n && y < LINES - NMESSAGES - 3; i++, y += 3)
 		draw_drive(y, &v->drives[i]);
 	y = LINES - NMESSAGES - 2;
 	if (v->nmessages)
-		tui_put(y++, 0, "Messages:");
+		tui_put(y++, 0, _("Messages:"));
 	for (size_t i = 0; i < v->nmessages; i++)
 		tui_put(y++, 1, v->messages[i]);
-	tui_keys(v->stopping ? "Stopping: the jobs record INTERRUPTED..." : "q stop the wipe");
+	tui_keys(v->stopping ? _("Stopping: the jobs record INTERRUPTED...") : _("q stop the wipe"));
 	refresh();
 }
 
@@ -402,7 +460,7 @@ static void handle_key(struct child *c, struct run_view *v)
 	int ch = getch();
 	if (v->stopping || (ch != 'q' && ch != 'Q' && ch != 3))
 		return;
-	if (tui_ask_yes("Stop the wipe? (y/n)")) {
+	if (tui_ask_yes(_("Stop the wipe? (y/n)"))) {
 		kill(c->pid, SIGINT);
 		v->stopping = true;
 	}
@@ -441,51 +499,64 @@ struct text_lines {
 
 /* Adds text, wrapped to the screen's width so no path is cut: at a
  * space when there is one in the line's second half (words stay whole),
- * else hard (a path has no spaces). */
+ * else at the last character that fits (a path, Japanese). */
 static void add_line(struct text_lines *t, const char *raw)
 {
 	char escaped[16384]; /* escaped before it is cut into lines */
 	cli_escape(raw, escaped, sizeof(escaped));
 	const char *text = escaped;
-	size_t width = COLS > 2 ? (size_t)COLS - 1 : 1, len = strlen(text);
+	int width = COLS > 2 ? COLS - 1 : 1;
 	do {
-		size_t take = len < width ? len : width, skip = 0;
-		for (size_t i = take; take < len && i > width / 2; i--)
-			if (text[i] == ' ') {
-				take = i;
-				skip = 1;
-				break;
-			}
+		size_t skip, take = tui_line_break(text, width, &skip);
 		char **grown = realloc(t->v, (t->n + 1) * sizeof(*grown));
 		if (!grown)
 			return;
 		t->v = grown;
 		t->v[t->n++] = strndup(text, take);
 		text += take + skip;
-		len -= take + skip;
-	} while (len);
+	} while (*text);
+}
+
+/* ERASED_WITH_EXCEPTIONS (exit 10): erased and verified, but something
+ * known remains; the certificate says what, and certifies the rest. */
+static void exception_lines(struct text_lines *t, const struct tui_job_result *j, bool ja)
+{
+	char line[1200];
+	add_line(t, _("  ERASED WITH EXCEPTIONS: erased and verified, but something remains "
+		      "(the certificate says what; it is NOT a certificate of the whole medium):"));
+	for (size_t i = 0; i < j->nexceptions; i++) {
+		const char *d = ja && j->exceptions_ja[i][0] ? j->exceptions_ja[i] : j->exceptions[i];
+		snprintf(line, sizeof(line), "    - %s", d);
+		add_line(t, line);
+	}
 }
 
 static void job_lines(struct text_lines *t, const struct tui_job_result *j)
 {
 	char line[8600];
-	snprintf(line, sizeof(line), "%s  %s  method %s  NIST level %s", j->device,
-		 j->outcome[0] ? j->outcome : "(no outcome)", j->method, j->nist_level[0] ? j->nist_level : "none");
+	bool ja = cli_reader_japanese();
+	snprintf(line, sizeof(line), _("%s  %s  method %s  NIST level %s"), j->device,
+		 j->outcome[0] ? cli_outcome_words(j->outcome, ja) : _("(no outcome)"), j->method,
+		 cli_level_words(j->nist_level[0] ? j->nist_level : "none", ja));
 	add_line(t, line);
 	if (j->reason[0]) {
-		snprintf(line, sizeof(line), "  reason: %s", j->reason);
+		snprintf(line, sizeof(line), _("  reason: %s"), ja && j->reason_ja[0] ? j->reason_ja : j->reason);
 		add_line(t, line);
 	}
+	bool exceptions = !strcmp(j->outcome, "ERASED_WITH_EXCEPTIONS");
 	if (!strcmp(j->outcome, "UNVERIFIED"))
-		add_line(t, "  written, NOT verified (verification none): no certificate");
+		add_line(t, _("  written, NOT verified (verification none): no certificate"));
+	if (exceptions)
+		exception_lines(t, j, ja);
 	if (j->certificate[0])
-		snprintf(line, sizeof(line), "  certificate: %s", j->certificate);
+		snprintf(line, sizeof(line), exceptions ? _("  certificate (with exceptions): %s")
+			 : _("  certificate: %s"), j->certificate);
 	else if (j->failure_report[0])
-		snprintf(line, sizeof(line), "  failure report (NOT a certificate): %s", j->failure_report);
+		snprintf(line, sizeof(line), _("  failure report (NOT a certificate): %s"), j->failure_report);
 	else
-		snprintf(line, sizeof(line), "  no certificate");
+		snprintf(line, sizeof(line), "%s", _("  no certificate"));
 	add_line(t, line);
-	snprintf(line, sizeof(line), j->recorded ? "  ledger: job %s" : "  ledger: job %s left open",
+	snprintf(line, sizeof(line), j->recorded ? _("  ledger: job %s") : _("  ledger: job %s left open"),
 		 j->job_id[0] ? j->job_id : "-");
 	add_line(t, line);
 }
@@ -493,11 +564,25 @@ static void job_lines(struct text_lines *t, const struct tui_job_result *j)
 static void status_text(int status, char *buf, size_t size)
 {
 	if (WIFEXITED(status))
-		snprintf(buf, size, "exit status %d", WEXITSTATUS(status));
+		snprintf(buf, size, _("exit status %d"), WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+		snprintf(buf, size, _("killed by signal %d (%s)"), WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
-		snprintf(buf, size, "status %d", status);
+		snprintf(buf, size, _("status %d"), status);
+}
+
+/* What the exit status means, after it on the last line. */
+static const char *status_meaning(int status, const struct tui_results *r)
+{
+	if (tui_results_all_success(r))
+		return _("; every drive SUCCESS");
+	if (!WIFEXITED(status))
+		return "";
+	if (WEXITSTATUS(status) == KESU_EXIT_UNVERIFIED)
+		return _("; written but NOT verified: no certificate");
+	if (WEXITSTATUS(status) == KESU_EXIT_EXCEPTIONS)
+		return _("; erased with exceptions: the certificate says what remains");
+	return "";
 }
 
 static void result_lines(struct text_lines *t, const struct child *c, const struct run_view *v,
@@ -506,10 +591,10 @@ static void result_lines(struct text_lines *t, const struct child *c, const stru
 	char st[128], line[700];
 	status_text(c->status, st, sizeof(st));
 	if (!parsed) {
-		snprintf(line, sizeof(line), "kesu wipe gave no result (%s): the drives were NOT shown "
-			 "to be erased.", st);
+		snprintf(line, sizeof(line), _("kesu wipe gave no result (%s): the drives were NOT shown "
+					       "to be erased."), st);
 		add_line(t, line);
-		add_line(t, "Its last messages:");
+		add_line(t, _("Its last messages:"));
 		for (size_t i = 0; i < v->nmessages; i++) {
 			snprintf(line, sizeof(line), "  %s", v->messages[i]);
 			add_line(t, line);
@@ -519,13 +604,10 @@ static void result_lines(struct text_lines *t, const struct child *c, const stru
 	for (size_t i = 0; i < r->njobs; i++)
 		job_lines(t, &r->jobs[i]);
 	if (r->njobs < v->n) {
-		snprintf(line, sizeof(line), "%zu drive(s) have no result.", v->n - r->njobs);
+		snprintf(line, sizeof(line), _("%zu drive(s) have no result."), v->n - r->njobs);
 		add_line(t, line);
 	}
-	bool unverified = WIFEXITED(c->status) && WEXITSTATUS(c->status) == KESU_EXIT_UNVERIFIED;
-	snprintf(line, sizeof(line), "kesu wipe: %s%s", st,
-		 tui_results_all_success(r) ? "; every drive SUCCESS"
-		 : unverified ? "; written but NOT verified: no certificate" : "");
+	snprintf(line, sizeof(line), "kesu wipe: %s%s", st, status_meaning(c->status, r));
 	add_line(t, line);
 }
 
@@ -544,11 +626,11 @@ static enum tui_next results_screen(const struct text_lines *t, bool good)
 	size_t top = 0;
 	for (;;) {
 		erase();
-		tui_title(good ? "results: every drive erased" : "results");
+		tui_title(good ? _("results: every drive erased") : _("results"));
 		int rows = LINES - 3;
 		for (int i = 0; i < rows && top + (size_t)i < t->n; i++)
 			tui_put(2 + i, 0, t->v[top + (size_t)i]);
-		tui_keys("Up/Down scroll  r back to the drive list  q quit");
+		tui_keys(_("Up/Down scroll  r back to the drive list  q quit"));
 		refresh();
 		int ch = getch();
 		if (ch == 'q' || ch == 'Q' || ch == 3)
@@ -575,7 +657,7 @@ enum tui_next tui_run_screen(struct tui_app *app)
 	int rc = v.drives && a.v ? spawn(&c, a.v) : -ENOMEM;
 	free_argv(&a);
 	if (rc < 0) {
-		snprintf(app->message, sizeof(app->message), "Cannot start kesu wipe: %s", strerror(-rc));
+		snprintf(app->message, sizeof(app->message), _("Cannot start kesu wipe: %s"), strerror(-rc));
 		free(v.drives);
 		return TUI_DRIVES;
 	}

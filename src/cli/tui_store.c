@@ -112,13 +112,13 @@ static int store_mount(struct tui_app *app, const struct store_candidate *s, cha
 		return rc;
 	}
 	if (tui_is_mount_point(TUI_STORE_MOUNT)) {
-		snprintf(err, errsize, "%s is already in use; unmount it first", TUI_STORE_MOUNT);
+		snprintf(err, errsize, _("%s is already in use; unmount it first"), TUI_STORE_MOUNT);
 		return -EBUSY;
 	}
 	const char *data = strcmp(s->fstype, "ext4") ? "uid=0,gid=0,fmask=0077,dmask=0077" : NULL;
 	if (mount(s->node, TUI_STORE_MOUNT, s->fstype, MS_NOSUID | MS_NODEV | MS_NOEXEC, data) != 0) {
 		rc = -errno;
-		snprintf(err, errsize, "cannot mount %s (%s): %s", s->node, s->fstype, strerror(-rc));
+		snprintf(err, errsize, _("cannot mount %s (%s): %s"), s->node, s->fstype, strerror(-rc));
 		return rc;
 	}
 	app->paths.store_mounted = true;
@@ -152,28 +152,33 @@ static void draw_store(const struct tui_app *app, const char *dir, const struct 
 {
 	char line[8400];
 	erase();
-	tui_title("where the results go");
-	snprintf(line, sizeof(line), "Ledger:       %s", app->paths.ledger);
+	char lab[64];
+	int cols = tui_width(_("Ledger:")) > tui_width(_("Certificates:")) ? tui_width(_("Ledger:"))
+									: tui_width(_("Certificates:"));
+	tui_title(_("where the results go"));
+	tui_pad(lab, sizeof(lab), _("Ledger:"), cols + 1);
+	snprintf(line, sizeof(line), "%s%s", lab, app->paths.ledger);
 	tui_put(2, 0, line);
-	snprintf(line, sizeof(line), "Certificates: %s", app->paths.cert_dir);
+	tui_pad(lab, sizeof(lab), _("Certificates:"), cols + 1);
+	snprintf(line, sizeof(line), "%s%s", lab, app->paths.cert_dir);
 	tui_put(3, 0, line);
-	snprintf(line, sizeof(line), "Results will be LOST at power-off: %s is in memory (%s). "
-		 "Keep them on a removable drive?", app->paths.ledger, dir);
+	snprintf(line, sizeof(line), _("Results will be LOST at power-off: %s is in memory (%s). "
+				       "Keep them on a removable drive?"), app->paths.ledger, dir);
 	attron(A_BOLD);
 	int y = 5 + tui_wrap(5, line, 3) + 1;
 	attroff(A_BOLD);
 	if (!n)
-		y += tui_wrap(y, "No removable drive with a vfat, exfat or ext4 filesystem was found: "
-			      "plug one in and press r.", 2);
+		y += tui_wrap(y, _("No removable drive with a vfat, exfat or ext4 filesystem was found: "
+				 "plug one in and press r."), 2);
 	for (size_t i = 0; i < n + 2 && y < LINES - 4; i++, y++) {
 		char size[32];
 		if (i < n) {
 			cli_format_size(c[i].size, size, sizeof(size));
-			snprintf(line, sizeof(line), "Keep them on %s  %s %s %s %s", c[i].node, c[i].fstype,
+			snprintf(line, sizeof(line), _("Keep them on %s  %s %s %s %s"), c[i].node, c[i].fstype,
 				 size, c[i].label[0] ? c[i].label : "", c[i].model);
 		} else {
-			snprintf(line, sizeof(line), "%s", i == n ? "Go on without keeping them (type NO PROOF)"
-								  : "Back to the job");
+			snprintf(line, sizeof(line), "%s", i == n ? _("Go on without keeping them (type NO PROOF)")
+								  : _("Back to the job"));
 		}
 		if (i == cur)
 			attron(A_REVERSE);
@@ -181,7 +186,7 @@ static void draw_store(const struct tui_app *app, const char *dir, const struct 
 		attroff(A_REVERSE);
 	}
 	tui_wrap(LINES - 3, note, 2);
-	tui_keys("Up/Down choose  Enter take it  r rescan  Esc back");
+	tui_keys(_("Up/Down choose  Enter take it  r rescan  Esc back"));
 	refresh();
 }
 
@@ -192,9 +197,9 @@ static bool ask_no_proof(void)
 	move(LINES - 3, 0);
 	clrtobot();
 	attron(A_BOLD);
-	tui_put(LINES - 3, 0, "Type NO PROOF to go on with nothing kept:");
+	tui_put(LINES - 3, 0, _("Type NO PROOF to go on with nothing kept:"));
 	attroff(A_BOLD);
-	tui_keys("Enter confirm  Esc back");
+	tui_keys(_("Enter confirm  Esc back"));
 	return tui_read_line(LINES - 2, 0, COLS - 1, typed, sizeof(typed)) && !strcmp(typed, "NO PROOF");
 }
 
@@ -227,7 +232,8 @@ enum tui_next tui_store_screen(struct tui_app *app)
 			if (ask_no_proof())
 				next = TUI_CONFIRM;
 			else
-				snprintf(note, sizeof(note), "Not confirmed: type NO PROOF exactly, or keep the results.");
+				snprintf(note, sizeof(note), "%s",
+					 _("Not confirmed: type NO PROOF exactly, or keep the results."));
 		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 			if (store_mount(app, &c[cur], note, sizeof(note)) == 0)
 				next = TUI_CONFIRM;

@@ -35,42 +35,65 @@ bool tui_reads_nothing(const struct tui_app *app)
 	return new_jobs && form_reads_nothing(app);
 }
 
+static void draw_unverified(const struct tui_app *app, bool fixed, int choice)
+{
+	const struct kesu_method *m = kesu_method_set_at(app->methods, app->form.method);
+	const char *v = tui_form_verify_name(app->form.verify);
+	char line[1024];
+	erase();
+	tui_title(_("no certificate"));
+	if (fixed)
+		snprintf(line, sizeof(line), "%s",
+			 _("The job being resumed was planned without verification: it reads nothing back."));
+	else if (v)
+		snprintf(line, sizeof(line), _("Method %s with verification %s reads nothing back."), m->id, v);
+	else
+		snprintf(line, sizeof(line), _("Method %s with verification none (the method's) reads "
+					       "nothing back."), m->id);
+	int y = 2 + tui_wrap(2, line, 3);
+	attron(A_BOLD);
+	tui_put(y++, 1, _("NO CERTIFICATE: the result will be UNVERIFIED."));
+	attroff(A_BOLD);
+	y += tui_wrap(y, fixed ? _("Restart the job with verification: sample to get one.")
+		      : _("Choose verification: sample to get one."), 2);
+	static const char *const options[] = {
+		N_("s  switch verification to sample (reads about 10 %, certificate)"),
+		N_("k  keep it: written, not verified, no certificate"),
+	};
+	for (int i = fixed ? 1 : 0; i < 2; i++) {
+		if (i == choice)
+			attron(A_REVERSE);
+		tui_put(y + 1 + i, 1, _(options[i]));
+		attroff(A_REVERSE);
+	}
+	tui_keys(fixed ? _("Enter go on  Esc back")
+		 : _("Up/Down or s/k choose  Enter go on  Esc back"));
+	refresh();
+}
+
+/* s and k only choose, Enter goes on: no single key both changes the
+ * verification and leaves the screen (a key typed ahead, such as the S of
+ * ERASE, must not decide it). Keep is the first choice: the form's
+ * verification changes only when the operator asks. */
 enum tui_next tui_unverified_screen(struct tui_app *app)
 {
 	if (!tui_reads_nothing(app))
 		return TUI_CONFIRM;
 	bool fixed = resumed_reads_nothing(app); /* the plan cannot change */
-	const struct kesu_method *m = kesu_method_set_at(app->methods, app->form.method);
-	char line[1024];
+	int choice = 1; /* 0 sample, 1 keep */
 	for (;;) {
-		erase();
-		tui_title("no certificate");
-		if (fixed)
-			snprintf(line, sizeof(line), "The job being resumed was planned without verification: "
-				 "it reads nothing back.");
-		else
-			snprintf(line, sizeof(line), "Method %s with verification %s reads nothing back.", m->id,
-				 tui_form_verify_name(app->form.verify) ? tui_form_verify_name(app->form.verify)
-				 : "none (the method's)");
-		int y = 2 + tui_wrap(2, line, 3);
-		attron(A_BOLD);
-		tui_put(y++, 1, "NO CERTIFICATE: the result will be UNVERIFIED.");
-		attroff(A_BOLD);
-		tui_wrap(y++, fixed ? "Restart the job with verification: sample to get one."
-			 : "Choose verification: sample to get one.", 2);
-		if (!fixed)
-			tui_put(y + 1, 1, "s  switch verification to sample (reads about 10 %, certificate)");
-		tui_put(y + 2, 1, "k  keep it: written, not verified, no certificate");
-		tui_keys(fixed ? "k go on  Esc back" : "s sample  k keep  Esc back");
-		refresh();
+		draw_unverified(app, fixed, choice);
 		int ch = getch();
 		if (ch == 27 || ch == 3)
 			return TUI_FORM;
-		if (ch == 'k' || ch == 'K')
-			return TUI_CONFIRM;
-		if (!fixed && (ch == 's' || ch == 'S')) {
-			app->form.verify = 1; /* sample */
-			return TUI_CONFIRM;
-		}
+		if (ch == 'k' || ch == 'K' || ch == KEY_DOWN)
+			choice = 1;
+		else if (!fixed && (ch == 's' || ch == 'S' || ch == KEY_UP))
+			choice = 0;
+		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+			break;
 	}
+	if (choice == 0)
+		app->form.verify = 1; /* sample */
+	return TUI_CONFIRM;
 }
