@@ -29,6 +29,7 @@ struct kesu_config {
 	char pkcs11[2048];           /* or on a token: a PKCS#11 URI */
 	char pdf_signature[12];      /* "visible" (the default) or "invisible" */
 	char signify_sig[4];         /* "yes": also write PDF.sig; "" = no */
+	char log[4096];              /* the operations log: a file, "syslog", "" = none */
 };
 
 /* Reads "key = value" lines from path into cfg, which the caller has

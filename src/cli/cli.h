@@ -369,6 +369,16 @@ int cli_dry_run_station(struct cli_station *st, const char *passphrase_file,
 int cli_dry_run_drive(struct cli_station *st, const struct cli_disposal *disposal,
 		      const struct kesu_device *dev, const char *asset, const struct kesu_method *method,
 		      const struct kesu_job_options *opts, bool restart, struct json_object *checks);
+/* The operations log (oplog.c; docs/operations.md): where is a file
+ * (appended, one write per line), "syslog", or ""/NULL for none. */
+int cli_oplog_open(const char *where, const char *command, const char *station);
+bool cli_oplog_active(void);
+void cli_oplog_started(const struct kesu_device *dev, const char *job_id, const char *method,
+		       bool resumed);
+void cli_oplog_job(const struct kesu_job_result *r, const char *job_id, const char *outcome,
+		   int exit_code);
+void cli_oplog_error(const char *message);
+void cli_oplog_close(int exit_code, bool jobs_started);
 void cli_disposal_free(struct cli_disposal *d);
 /* After a job that did not end SUCCESS: what the policy requires of the
  * medium (on_failure = destroy), on stderr. */

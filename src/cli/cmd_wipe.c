@@ -28,6 +28,7 @@ struct wipe_ctl {
 	struct kesu_job_context ctx; /* flags only; the config fills the rest */
 	const char *assets;          /* comma-separated, one per drive in order */
 	const char *ledger, *cert_dir, *key, *passphrase_file;
+	const char *log;             /* --log FILE | syslog (oplog.c) */
 	/* The disposal process (issue 14): what must hold before writing. */
 	const char *approval, *policy, *trust;
 	struct cli_signing_flags signing; /* the certificate's PDF signature */
@@ -108,6 +109,8 @@ static void wipe_usage(FILE *out)
 	      "      --restart            close an unfinished job for the drive with a signed\n"
 	      "                           ABANDONED record and start anew (default: resume it,\n"
 	      "                           once the drive proves it holds what the job wrote)\n"
+	      "      --log FILE|syslog    the operations log: one JSON line per event (started,\n"
+	      "                           pass, verify, outcome, errors; config log)\n"
 	      "      --details            a details page at the end of the certificate: each\n"
 	      "                           pass's speed over the drive, SMART before and after\n"
 	      "      --checkpoint-interval S  sync and checkpoint every S seconds, 0.1 to 600\n"
@@ -124,7 +127,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 	       O_PROGRESS, O_JSON, O_STOP_AFTER, O_OPERATOR, O_OP_TITLE, O_ORG, O_DEPT, O_LOCATION,
 	       O_PHONE, O_APPROVER, O_CLASS, O_PURPOSE, O_ASSET, O_LEDGER, O_CERT_DIR, O_KEY,
 	       O_PASSFILE, O_RESTART, O_CHECKPOINT, O_HPA, O_ALLOW_USB, O_POLL, O_WITNESS,
-	       O_APPROVAL, O_POLICY, O_TRUST, O_DETAILS };
+	       O_APPROVAL, O_POLICY, O_TRUST, O_DETAILS, O_LOG };
 	static const struct option opts[] = {
 		{"method", required_argument, NULL, 'm'},
 		{"methods-dir", required_argument, NULL, O_METHODS_DIR},
@@ -156,6 +159,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		{"passphrase-file", required_argument, NULL, O_PASSFILE},
 		{"restart", no_argument, NULL, O_RESTART},
 		{"details", no_argument, NULL, O_DETAILS},
+		{"log", required_argument, NULL, O_LOG},
 		{"checkpoint-interval", required_argument, NULL, O_CHECKPOINT},
 		{"hpa", required_argument, NULL, O_HPA},
 		{"allow-usb", no_argument, NULL, O_ALLOW_USB},
@@ -248,6 +252,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		case O_PASSFILE: ctl->passphrase_file = optarg; break;
 		case O_RESTART: ctl->restart = true; break;
 		case O_DETAILS: ctl->details = true; break;
+		case O_LOG: ctl->log = optarg; break;
 		case O_CHECKPOINT:
 			if (!cli_parse_decimal("--checkpoint-interval", optarg, 0.1, 600, 3, &ctl->job.sync_seconds))
 				return -1;
@@ -705,6 +710,7 @@ static int run_jobs(const struct wipe_ctl *ctl, const struct cli_disposal *dispo
 		}
 		code = cli_exit_worse(code, c);
 		const struct kesu_wipe_status *status = kesu_wipe_status(w);
+		cli_oplog_job(r, status->job_id, shown_outcome(r, status), c);
 		if (status->password_kept)
 			fprintf(stderr, _("kesu: %s: the drive still has the temporary password kesu set, and "
 				"kesu keeps it in the ledger: run `kesu unlock %s` to remove it\n"),
@@ -809,6 +815,8 @@ int cmd_wipe(int argc, char **argv)
 		code = split_assets(&ctl, drives);
 	if (code == KESU_EXIT_OK)
 		code = load_station(&ctl, st);
+	if (code == KESU_EXIT_OK && !ctl.dry_run)
+		code = cli_oplog_open(ctl.log ? ctl.log : st->cfg.log, "wipe", st->cfg.ctx.hostname);
 	if (code == KESU_EXIT_OK)
 		code = cli_disposal_load(&disposal, st, &ctl.ctx, methods, ctl.approval, ctl.policy, ctl.trust);
 	if (code == KESU_EXIT_OK)
@@ -827,6 +835,9 @@ int cmd_wipe(int argc, char **argv)
 			kesu_station_set_signing(&ks, &signing.cs);
 			station_ready = true;
 			code = start_jobs(&ctl, &ks, &disposal, drives);
+			for (size_t i = 0; i < ctl.ndevices && code == KESU_EXIT_OK; i++)
+				cli_oplog_started(&drives[i].dev, kesu_wipe_status(drives[i].wipe)->job_id,
+						  drives[i].fw.method->id, kesu_wipe_status(drives[i].wipe)->resumed);
 		}
 		if (code == KESU_EXIT_OK)
 			code = run_jobs(&ctl, &disposal, &ks.ctx, drives);
@@ -851,5 +862,6 @@ int cmd_wipe(int argc, char **argv)
 	free(st);
 	cli_disposal_free(&disposal);
 	kesu_method_set_free(methods);
+	cli_oplog_close(code, station_ready);
 	return code;
 }

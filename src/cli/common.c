@@ -21,6 +21,7 @@ void cli_error(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), _(fmt), ap); /* xgettext --keyword=cli_error */
 	va_end(ap);
 	fprintf(stderr, "kesu: %s\n", msg);
+	cli_oplog_error(msg); /* when --log is on */
 	if (json_mode && !json_error[0])
 		snprintf(json_error, sizeof(json_error), "%s", msg);
 }

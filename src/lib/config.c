@@ -57,6 +57,7 @@ static const struct config_key keys[] = {
 	{"pdf_signature", KEY_WORD, 0, CFG(pdf_signature),
 	 (const char *const[]){"visible", "invisible", NULL}, 0},
 	{"signify_sig", KEY_WORD, 0, CFG(signify_sig), (const char *const[]){"yes", "no", NULL}, 0},
+	{"log", KEY_PATH, 0, CFG(log), NULL, 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
