@@ -23,7 +23,7 @@ static void approval_usage(FILE *out)
 	      "        status 4 when the signature is not a trusted approver's or the data\n"
 	      "        was changed, 2 when the file is not a valid approval\n"
 	      "status  lists every medium of the approval with its state\n\n"
-	      "  --json         show: the approval as JSON, with \"trusted\" and \"trust_reason\"\n"
+	      "  -J, --json     show: the approval as JSON, with \"trusted\" and \"trust_reason\"\n"
 	      "  --trust PATH   the trust store (default $KESU_TRUST, else the config\n"
 	      "                 file's trust = PATH, else $XDG_CONFIG_HOME/kesu/trust.json)\n"
 	      "  --pdf FILE     show: write the printable 媒体廃棄承認書 again (only for a\n"
@@ -49,8 +49,9 @@ static int show_args(int argc, char **argv, struct show_ctl *c)
 	int o;
 	optind = 1;
 	opterr = 0;
-	while ((o = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((o = cli_getopt(argc, argv, "hJ", opts, NULL)) != -1) {
 		switch (o) {
+		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: c->json = true; break;
 		case O_TRUST: c->trust = optarg; break;
 		case O_PDF: c->pdf = optarg; break;
@@ -69,7 +70,7 @@ static int show_args(int argc, char **argv, struct show_ctl *c)
 
 static const char *level_name(enum kesu_nist_level l)
 {
-	return l ? kesu_nist_level_name(l) : "none set";
+	return l ? kesu_nist_level_name(l) : _("none set");
 }
 
 static void print_text(const struct kesu_approval *a, bool trusted, const char *reason,

@@ -93,10 +93,11 @@ static int parse_status(int argc, char **argv, struct status_ctl *c)
 	memset(c, 0, sizeof(*c));
 	int ch;
 	optind = 1;
-	while ((ch = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "hJ", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_LEDGER: c->ledger = optarg; break;
 		case O_TRUST: c->trust = optarg; break;
+		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: c->json = true; break;
 		case 'h': status_usage(stdout); return 1;
 		default: cli_bad_option("approval status"); return -1;

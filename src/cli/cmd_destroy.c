@@ -61,7 +61,7 @@ static void destroy_usage(FILE *out)
 	      "  --operator NAME, --operator-title T, --organisation O, --department D,\n"
 	      "  --approver NAME, --class I|II|III, --purpose P   the record's people, as for wipe\n"
 	      "  --ledger PATH, --cert-dir DIR, --key PATH, --passphrase-file F\n"
-	      "  --json                 print the result as JSON\n\n"
+	      "  -J, --json             print the result as JSON\n\n"
 	      "Exit status: 0 recorded and certified; 1 failure; 2 bad input (nothing\n"
 	      "recorded: a missing or non-image photo, an unknown technique, degaussing a\n"
 	      "flash medium); 5 refused (the system disk, the approval, the policy).\n\n"),
@@ -133,6 +133,7 @@ static int option(int c, const char *arg, struct destroy_ctl *ctl)
 	case O_CERT_DIR: ctl->cert_dir = arg; return 0;
 	case O_KEY: ctl->key = arg; return 0;
 	case O_PASSFILE: ctl->passphrase_file = arg; return 0;
+	case 'J': /* -J: --json, as lsblk and smartctl */
 	case O_JSON: ctl->json = true; return 0;
 	case O_PHOTO:
 		if (ctl->nphotos == KESU_DESTROY_PHOTOS_MAX) {
@@ -220,7 +221,7 @@ static int parse_destroy(int argc, char **argv, struct destroy_ctl *ctl)
 	};
 	int c;
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "hJ", opts, NULL)) != -1) {
 		if (c == 'h') {
 			destroy_usage(stdout);
 			return 1;

@@ -75,7 +75,7 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int c;
-	while ((c = cli_getopt(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:hJ", opts, NULL)) != -1) {
 		switch (c) {
 		case O_LEDGER: ctl->ledger = optarg; break;
 		case O_PUBKEY: ctl->pubkey = optarg; break;
@@ -87,6 +87,7 @@ static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
 		case O_CLASS: ctl->filter.classification = optarg; break;
 		case O_PURPOSE: ctl->filter.purpose = optarg; break;
 		case O_OPEN: ctl->filter.include_open = true; break;
+		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: ctl->json = true; break;
 		case O_CSV: ctl->csv = true; break;
 		case O_BOM: ctl->bom = true; break;

@@ -43,7 +43,7 @@ static void media_usage(FILE *out)
 	      "                       found in ~/.config/kesu/approvals) also lists its media\n"
 	      "                       never touched, as pending; it must be signed by a\n"
 	      "                       trusted approver (--trust PATH)\n"
-	      "  --json, --csv        machine-readable (CSV: RFC 4180, CRLF, cells starting\n"
+	      "  -J, --json, --csv    machine-readable (CSV: RFC 4180, CRLF, cells starting\n"
 	      "                       with = + - @ are prefixed with ')\n"
 	      "show: every event with its ledger record number, date, document id and hash.\n"
 	      "dispose: kesu media dispose --help.\n"
@@ -68,7 +68,7 @@ static int parse_media(int argc, char **argv, struct media_ctl *c)
 	char err[KESU_ERRMSG_MAX];
 	int ch;
 	optind = 1;
-	while ((ch = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "hJ", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_LEDGER: c->ledger = optarg; break;
 		case O_TRUST: c->trust = optarg; break;
@@ -82,6 +82,7 @@ static int parse_media(int argc, char **argv, struct media_ctl *c)
 		case O_SINCE: c->since = optarg; break;
 		case O_UNTIL: c->until = optarg; break;
 		case O_APPROVAL: c->approval = optarg; break;
+		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: c->json = true; break;
 		case O_CSV: c->csv = true; break;
 		case 'h': media_usage(stdout); return 1;

@@ -237,8 +237,9 @@ int cmd_methods(int argc, char **argv)
 	bool json = false;
 	const char *dir = NULL;
 	int c;
-	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "hJ", opts, NULL)) != -1) {
 		switch (c) {
+		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: json = true; break;
 		case O_DIR: dir = optarg; break;
 		case 'h': methods_usage(stdout); return KESU_EXIT_OK;

@@ -19,7 +19,7 @@ static void policy_usage(FILE *out)
 	      "the built-in default. The format and the refusals: docs/policy.md.\n\n"
 	      "  --policy FILE      the policy file to show\n"
 	      "  --methods-dir DIR  also count DIR/*.method as known methods\n"
-	      "  --json             the same as JSON\n"),
+	      "  -J, --json         the same as JSON\n"),
 	      out);
 }
 
@@ -153,10 +153,11 @@ int cmd_policy(int argc, char **argv)
 	const char *file = NULL, *dir = NULL;
 	bool json = false;
 	int c;
-	while ((c = cli_getopt(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "hJ", opts, NULL)) != -1) {
 		switch (c) {
 		case O_POLICY: file = optarg; break;
 		case O_DIR: dir = optarg; break;
+		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: json = true; break;
 		case 'h': policy_usage(stdout); return KESU_EXIT_OK;
 		default: return cli_bad_option("policy");

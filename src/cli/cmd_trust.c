@@ -46,7 +46,7 @@ static void trust_usage(FILE *out)
 	      "  --trust PATH            the store (default $KESU_TRUST, else the config\n"
 	      "                          file's trust = PATH, else\n"
 	      "                          $XDG_CONFIG_HOME/kesu/trust.json)\n"
-	      "  --json                  list: a JSON array\n"
+	      "  -J, --json              list: a JSON array\n"
 	      "STATION (add, remove): the ledger that records the change\n"
 	      "  --operator NAME         who makes the change (default: the config file's)\n"
 	      "  --ledger PATH           the ledger (default as for kesu wipe)\n"
@@ -427,11 +427,12 @@ static int parse_trust_options(int argc, char **argv, struct trust_ctl *ctl, int
 	ctl->verb = (enum trust_verb)v;
 	int c;
 	optind = 1;
-	while ((c = cli_getopt(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc - 1, argv + 1, "hJ", opts, NULL)) != -1) {
 		switch (c) {
 		case O_ROLE: ctl->role = optarg; break;
 		case O_NAME: ctl->name = optarg; break;
 		case O_TRUST: ctl->trust = optarg; break;
+		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: ctl->json = true; break;
 		case O_OPERATOR: ctl->operator_name = optarg; break;
 		case O_LEDGER: ctl->ledger = optarg; break;

@@ -75,7 +75,7 @@ static void verify_usage(FILE *out)
 	      "                           random:SEED (the 64-hex-digit seed of a random pass)\n"
 	      "      --full               read everything\n"
 	      "      --verify-percent N   sampled coverage in percent (default 10)\n"
-	      "      --json               print the result as JSON\n"
+	      "  -J, --json               print the result as JSON\n"
 	      "      --operator NAME      who checks (required here or in the config file);\n"
 	      "      --organisation ORG, --department DEPT, --asset N\n"
 	      "      --ledger PATH, --key PATH, --passphrase-file F   as for kesu wipe\n"
@@ -104,7 +104,7 @@ int cmd_verify(int argc, char **argv)
 	double percent = KESU_VERIFY_DEFAULT_PERCENT;
 	bool json = false;
 	int c;
-	while ((c = cli_getopt(argc, argv, "e:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "e:hJ", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': expect = optarg; break;
 		case O_FULL: mode = KESU_VMODE_FULL; break;
@@ -112,6 +112,7 @@ int cmd_verify(int argc, char **argv)
 			if (!cli_parse_decimal("--verify-percent", optarg, 1, 100, 1, &percent))
 				return KESU_EXIT_USAGE;
 			break;
+		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: json = true; break;
 		case O_OPERATOR:
 			if (!cli_set_field(&flags, KESU_CTX_OPERATOR, "--operator", optarg))

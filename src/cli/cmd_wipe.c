@@ -71,7 +71,7 @@ static void wipe_usage(FILE *out)
 	      "      --request-size SIZE  bytes per write, e.g. 1M, 4M (default 4M)\n"
 	      "      --retries N          attempts after a media error, 0 to 100 (default 3)\n"
 	      "      --progress MODE      auto, tty, json or none (default auto: tty at a terminal)\n"
-	      "      --json               print the job results as JSON on stdout\n"
+	      "  -J, --json               print the job results as JSON on stdout\n"
 	      "  -y, --yes                confirm without asking (scripts)\n"
 	      "  -f, --force              with --yes: erase drives holding partitions or filesystems\n"
 	      "  -n, --dry-run            make every check the real run makes (gate, approval,\n"
@@ -176,7 +176,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 	const char *progress = "auto";
 	int c, longindex = 0;
 	unsigned long long n;
-	while ((c = cli_getopt(argc, argv, "m:yfnh", opts, &longindex)) != -1) {
+	while ((c = cli_getopt(argc, argv, "m:yfnhJ", opts, &longindex)) != -1) {
 		switch (c) {
 		case 'm': ctl->method_id = optarg; break;
 		case O_METHODS_DIR: ctl->methods_dir = optarg; break;
@@ -206,6 +206,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 			ctl->job.retries = (int)n;
 			break;
 		case O_PROGRESS: progress = optarg; break;
+		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: ctl->json = true; break;
 		case 'y': ctl->yes = true; break;
 		case 'f': ctl->force = true; break;
@@ -343,7 +344,7 @@ static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 			}
 		d->fd = kesu_gate_open(&d->dev, ctl->dry_run ? O_RDONLY : O_RDWR, &v);
 		if (d->fd < 0)
-			return gate_failed(d->fd, &v, d->dev.path, "cannot open: ");
+			return gate_failed(d->fd, &v, d->dev.path, _("cannot open: "));
 	}
 	/* The approval and the policy, before the operator is asked. */
 	for (size_t i = 0; i < ctl->ndevices; i++) {
@@ -414,7 +415,7 @@ static void print_ranges(const char *what, const struct kesu_range_list *l)
 	for (size_t i = 0; i < l->count && i < 20; i++)
 		printf(" %llu-%llu", (unsigned long long)l->items[i].first,
 		       (unsigned long long)(l->items[i].first + l->items[i].count - 1));
-	printf(l->count > 20 ? " ... (%zu ranges)\n" : "\n", l->count);
+	printf(l->count > 20 ? _(" ... (%zu ranges)\n") : "\n", l->count);
 }
 
 static void print_summary(const struct kesu_job_result *r, const struct kesu_wipe_status *rec)
@@ -453,7 +454,7 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 			       kesu_pass_describe(&p->pass, text, sizeof(text)), p->seconds,
 			       p->seconds > 0 ? (double)p->bytes_written / p->seconds / 1e6 : 0.0,
 			       p->completed ? "" : _("  (not completed)"));
-			print_ranges("sectors not written", &p->bad);
+			print_ranges(_("sectors not written"), &p->bad);
 		}
 		const struct kesu_verify_result *v = &p->verify;
 		if (v->done)
@@ -461,10 +462,10 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 			       kesu_verify_mode_name(v->mode), v->plan.percent,
 			       (unsigned long long)v->bytes_read, v->seconds,
 			       v->error == 0 ? _("all match") : _("MISMATCH"));
-		print_ranges("sectors that differ", &v->mismatched);
-		print_ranges("sectors unreadable", &v->unreadable);
+		print_ranges(_("sectors that differ"), &v->mismatched);
+		print_ranges(_("sectors unreadable"), &v->unreadable);
 	}
-	print_ranges("sectors not written (all passes)", &r->unwritten);
+	print_ranges(_("sectors not written (all passes)"), &r->unwritten);
 	if (r->reason[0] && r->outcome != KESU_OUTCOME_EXCEPTIONS)
 		printf("  %s\n", r->reason);
 	for (unsigned i = 0; i < r->nexceptions && r->outcome == KESU_OUTCOME_EXCEPTIONS; i++) {
@@ -789,6 +790,8 @@ int cmd_wipe(int argc, char **argv)
 	int parsed = parse_wipe(argc, argv, &ctl);
 	if (parsed != 0)
 		return parsed > 0 ? KESU_EXIT_OK : KESU_EXIT_USAGE;
+	if (ctl.progress == CLI_PROGRESS_JSON) /* no plain line among the JSON lines */
+		cli_progress_json_begin();
 	struct kesu_method_set *methods;
 	char err[KESU_ERRMSG_MAX];
 	if (kesu_method_set_load(&methods, ctl.methods_dir, err, sizeof(err)) < 0) {

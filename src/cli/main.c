@@ -43,6 +43,9 @@ static void usage(FILE *out)
 	      out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-11s %s\n", commands[i].name, _(commands[i].summary));
+	fputs(_("\n-J is --json in every command that has --json; kesu help COMMAND is\n"
+		"kesu COMMAND --help; method ids may be typed in any case.\n"),
+	      out);
 	fputs(_("\n`kesu COMMAND --help` describes each command.\n\n"
 	      "Exit status:\n"
 	      "  0 success\n"
