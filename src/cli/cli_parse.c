@@ -141,9 +141,9 @@ bool cli_check_assets(const char *flag, char *list)
 		if (n == 0 || kesu_ctx_field_check(KESU_CTX_ASSET_NUMBER, number, why, sizeof(why)) < 0 ||
 		    n >= KESU_FIELD) {
 			if (n == 0)
-				snprintf(why, sizeof(why), "an empty asset number (two commas, or one at an end)");
+				snprintf(why, sizeof(why), _("an empty asset number (two commas, or one at an end)"));
 			else if (n >= KESU_FIELD)
-				snprintf(why, sizeof(why), "\"%.20s...\" is too long", number);
+				snprintf(why, sizeof(why), _("\"%.20s...\" is too long"), number);
 			cli_error("%s: %s", flag, why);
 			return false;
 		}

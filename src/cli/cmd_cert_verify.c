@@ -37,21 +37,21 @@ static const char *role_label(const char *role)
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
 		if (!strcmp(role, labels[i].id))
 			return labels[i].label;
-	return role[0] ? role : "(not a kesu field)";
+	return role[0] ? role : _("(not a kesu field)");
 }
 
 static void print_signature(size_t i, const struct kesu_pades_signature *s, bool anchors)
 {
 	char what[32], line[1400], a[600], b[300];
-	snprintf(what, sizeof(what), "%s %zu", s->doc_timestamp ? "timestamp" : "signature", i + 1);
+	snprintf(what, sizeof(what), "%s %zu", s->doc_timestamp ? _("timestamp") : _("signature"), i + 1);
 	if (s->doc_timestamp)
-		snprintf(line, sizeof(line), "document timestamp %s by %s", s->timestamp_utc,
+		snprintf(line, sizeof(line), _("document timestamp %s by %s"), s->timestamp_utc,
 			 cli_escape(s->signer.common_name, a, sizeof(a)));
 	else
-		snprintf(line, sizeof(line), "%s: %s, signed %s%s%s", role_label(s->role),
+		snprintf(line, sizeof(line), _("%s: %s, signed %s%s%s"), role_label(s->role),
 			 cli_escape(s->signer.subject, a, sizeof(a)),
-			 s->claimed_time[0] ? s->claimed_time : "(no time)",
-			 s->has_timestamp ? ", timestamp " : "",
+			 s->claimed_time[0] ? s->claimed_time : _("(no time)"),
+			 s->has_timestamp ? _(", timestamp ") : "",
 			 s->has_timestamp ? s->timestamp_utc : "");
 	bool unproven = !s->ok && !anchors && s->range_ok && s->digest_ok && s->signature_ok;
 	say(s->ok ? "ok" : unproven ? "--" : "FAILED", what, line);
@@ -62,29 +62,29 @@ static void print_signature(size_t i, const struct kesu_pades_signature *s, bool
 	if (s->has_timestamp && s->tsa.common_name[0])
 		printf(_("       %-18s timestamp authority %s%s\n"), "",
 		       cli_escape(s->tsa.common_name, b, sizeof(b)),
-		       s->timestamp_ok ? "" : " (not verified)");
+		       s->timestamp_ok ? "" : _(" (not verified)"));
 	if (!s->ok)
 		printf("       %-18s %s\n", "",
-		       cli_escape(unproven ? "intact, but no trust anchor to prove who signed it "
-					     "(--trust CA.pem)" : s->msg, b, sizeof(b)));
+		       cli_escape(unproven ? _("intact, but no trust anchor to prove who signed it "
+					       "(--trust CA.pem)") : s->msg, b, sizeof(b)));
 }
 
 static void print_pades(const struct kesu_cert_check *c)
 {
 	if (!c->pdf_signed) {
-		say("--", "PDF signatures", "none (a certificate made before PDF signatures)");
+		say("--", _("PDF signatures"), _("none (a certificate made before PDF signatures)"));
 		return;
 	}
 	for (size_t i = 0; i < c->pades.count; i++)
 		print_signature(i, &c->pades.sig[i], c->anchors_given);
 	if (!c->station_first)
-		say("FAILED", "first signature", "the first signature is not the station's (担当者)");
-	say(c->pades.updates_ok ? "ok" : "FAILED", "after signing",
-	    c->pades.updates_ok ? "nothing but signatures and timestamps was added after the "
-				  "first signature"
+		say("FAILED", _("first signature"), _("the first signature is not the station's (担当者)"));
+	say(c->pades.updates_ok ? "ok" : "FAILED", _("after signing"),
+	    c->pades.updates_ok ? _("nothing but signatures and timestamps was added after the "
+				  "first signature")
 				: c->pades.updates_msg);
 	if (c->page_checked || c->page_msg[0])
-		say(!c->page_checked ? "--" : c->page_ok ? "ok" : "FAILED", "page", c->page_msg);
+		say(!c->page_checked ? "--" : c->page_ok ? "ok" : "FAILED", _("page"), c->page_msg);
 }
 
 static void print_integrity(const char *pdf, const struct kesu_cert_check *c)
@@ -121,15 +121,15 @@ static void print_check(const char *pdf, const struct kesu_cert_check *c)
 	       cli_escape(c->document[0] ? c->document : "?", document, sizeof(document)),
 	       cli_escape(c->outcome[0] ? c->outcome : "?", outcome, sizeof(outcome)));
 	print_pades(c);
-	say(c->payload_ok ? "ok" : "FAILED", "embedded payload", c->payload_msg);
+	say(c->payload_ok ? "ok" : "FAILED", _("embedded payload"), c->payload_msg);
 	if (c->file_checked)
-		say(c->file_ok ? "ok" : "FAILED", "PDF.sig", c->file_msg);
+		say(c->file_ok ? "ok" : "FAILED", _("PDF.sig"), c->file_msg);
 	else if (!c->pdf_signed)
-		say("--", "PDF.sig", c->file_msg);
+		say("--", _("PDF.sig"), c->file_msg);
 	if (c->ledger_checked)
-		say(c->ledger_ok ? "ok" : "FAILED", "ledger", c->ledger_msg);
+		say(c->ledger_ok ? "ok" : "FAILED", _("ledger"), c->ledger_msg);
 	else
-		say("--", "ledger", "not checked (no ledger at hand)");
+		say("--", _("ledger"), _("not checked (no ledger at hand)"));
 	print_integrity(pdf, c);
 }
 
@@ -182,8 +182,8 @@ static int print_countersigs(const char *pdf, const char *certificate_id,
 		if (readable && trust)
 			rc = kesu_countersig_load(paths[i], trust, payload, len, &cs, err, sizeof(err));
 		else
-			snprintf(err, sizeof(err), readable ? "no trust store to check it against"
-							    : "the certificate's payload cannot be read");
+			snprintf(err, sizeof(err), readable ? _("no trust store to check it against")
+							    : _("the certificate's payload cannot be read"));
 		if (!quiet)
 			print_countersig(paths[i], rc, &cs, err);
 		bad += rc != 0;
@@ -427,7 +427,7 @@ static int verify_member(struct cli_verify_env *e, const char *dir, const struct
 	    kesu_batch_ref_check(r, payload, len, err, sizeof(err)) < 0) {
 		word = "INVALID";
 		code = KESU_EXIT_VERIFY;
-		snprintf(why, sizeof(why), "not the certificate the batch lists: %s", err);
+		snprintf(why, sizeof(why), _("not the certificate the batch lists: %s"), err);
 	}
 	printf(_("%-17s %s (%s of %s)%s%s\n"), word, safe, r->what, r->medium, why[0] ? ": " : "",
 	       cli_escape(why, err, sizeof(err)));

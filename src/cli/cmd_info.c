@@ -40,7 +40,7 @@ static void print_contents(const struct kesu_device *d)
 	printf(_("Contents\n"));
 	if (d->contents_error) {
 		char why[160];
-		snprintf(why, sizeof(why), "unknown (cannot read the drive: %s)", kesu_strerror(d->contents_error));
+		snprintf(why, sizeof(why), _("unknown (cannot read the drive: %s)"), kesu_strerror(d->contents_error));
 		field(N_("partition table"), why);
 		return;
 	}
@@ -132,7 +132,7 @@ int cli_drive_caps_ask(struct kesu_device *dev, unsigned flags, struct kesu_driv
 			kesu_passthru_close(&pt);
 		if (refused == -KESU_EUNSUPPORTED)
 			return refused;
-		snprintf(why, whysize, "cannot open %s to ask it: %s", dev->path, kesu_strerror(rc));
+		snprintf(why, whysize, _("cannot open %s to ask it: %s"), dev->path, kesu_strerror(rc));
 		return rc;
 	}
 	unsigned remedies;
@@ -163,11 +163,11 @@ static const char *yes_no(bool b)
 static void minutes_text(unsigned minutes, char *buf, size_t size)
 {
 	if (!minutes)
-		snprintf(buf, size, "not reported");
+		snprintf(buf, size, _("not reported"));
 	else if (minutes < 120)
-		snprintf(buf, size, "about %u min", minutes);
+		snprintf(buf, size, _("about %u min"), minutes);
 	else
-		snprintf(buf, size, "about %u min (%u h %02u min)", minutes, minutes / 60, minutes % 60);
+		snprintf(buf, size, _("about %u min (%u h %02u min)"), minutes, minutes / 60, minutes % 60);
 }
 
 static void sectors_text(uint64_t sectors, unsigned sector_size, char *buf, size_t size)
@@ -175,7 +175,7 @@ static void sectors_text(uint64_t sectors, unsigned sector_size, char *buf, size
 	char human[32];
 	cli_format_size((unsigned long long)sectors * (sector_size ? sector_size : 512), human,
 			sizeof(human));
-	snprintf(buf, size, "%llu sectors (%s)", (unsigned long long)sectors, human);
+	snprintf(buf, size, _("%llu sectors (%s)"), (unsigned long long)sectors, human);
 }
 
 static void print_ata(const struct kesu_drive_caps *fc)
@@ -214,8 +214,8 @@ static void print_ata(const struct kesu_drive_caps *fc)
 		field(N_("HPA"), _("none"));
 	} else {
 		sectors_text(fc->hpa_hidden_sectors, id->logical_sector, a, sizeof(a));
-		snprintf(buf, sizeof(buf), "%s hidden (IDENTIFY %llu of %llu native sectors); "
-			 "--hpa=restore erases them too", a, (unsigned long long)id->sectors,
+		snprintf(buf, sizeof(buf), _("%s hidden (IDENTIFY %llu of %llu native sectors); "
+			   "--hpa=restore erases them too"), a, (unsigned long long)id->sectors,
 			 (unsigned long long)fc->native_sectors);
 		field(N_("HPA"), buf);
 	}
@@ -225,8 +225,8 @@ static void print_ata(const struct kesu_drive_caps *fc)
 		field(N_("DCO"), _("none"));
 	} else {
 		sectors_text(fc->dco_hidden_sectors, id->logical_sector, a, sizeof(a));
-		snprintf(buf, sizeof(buf), "%s hidden (DCO max %llu sectors); no kesu command "
-			 "reaches them", a, (unsigned long long)fc->dco_sectors);
+		snprintf(buf, sizeof(buf), _("%s hidden (DCO max %llu sectors); no kesu command "
+			   "reaches them"), a, (unsigned long long)fc->dco_sectors);
 		field(N_("DCO"), buf);
 	}
 }
@@ -258,8 +258,8 @@ static void print_nvme(const struct kesu_drive_caps *fc)
 	const struct kesu_nvme_sanitize_log *log = &fc->nvme_sanitize_log;
 	if (log->status == KESU_NVME_SANITIZE_IN_PROGRESS) {
 		unsigned pm = kesu_nvme_sanitize_permille(log);
-		snprintf(buf, sizeof(buf), "in progress, %u.%u %% (kesu wipe with a sanitize method "
-			 "follows it)", pm / 10, pm % 10);
+		snprintf(buf, sizeof(buf), _("in progress, %u.%u %% (kesu wipe with a sanitize method "
+			   "follows it)"), pm / 10, pm % 10);
 	} else {
 		snprintf(buf, sizeof(buf), "%s%s", kesu_nvme_sanitize_status_name(log->status),
 			 log->global_data_erased ? _("; nothing written since") : "");

@@ -240,7 +240,7 @@ static int ask_passphrase(const char *prompt, char *buf)
 		return KESU_EXIT_USAGE;
 	}
 	if (len == 0) {
-		cli_error(eof ? "no passphrase was typed" : "the passphrase is empty");
+		cli_error(eof ? _("no passphrase was typed") : _("the passphrase is empty"));
 		return KESU_EXIT_USAGE;
 	}
 	return KESU_EXIT_OK;
@@ -448,10 +448,10 @@ static int say_generated(const char *secret, const char *public, bool protected)
 		cli_error("%s", err);
 		return KESU_EXIT_FAILURE;
 	}
-	print_key("secret key", secret,
-		  protected ? "mode 0600, protected by a passphrase"
-			    : "mode 0600, not protected by a passphrase");
-	print_key("public key", public, NULL);
+	print_key(_("secret key"), secret,
+		  protected ? _("mode 0600, protected by a passphrase")
+			    : _("mode 0600, not protected by a passphrase"));
+	print_key(_("public key"), public, NULL);
 	print_identity(&pk);
 	return KESU_EXIT_OK;
 }
@@ -631,7 +631,7 @@ static int key_show(const struct key_ctl *ctl)
 		rc = kesu_key_load_public(ctl->pubkey, &pk, err, sizeof(err));
 		if (rc < 0)
 			return key_error(rc, err, ctl->pubkey);
-		print_key("public key", ctl->pubkey, NULL);
+		print_key(_("public key"), ctl->pubkey, NULL);
 		print_identity(&pk);
 		return KESU_EXIT_OK;
 	}
@@ -643,20 +643,20 @@ static int key_show(const struct key_ctl *ctl)
 		return key_error(rc, err, secret);
 	struct stat st = {0};
 	char note[96];
-	snprintf(note, sizeof(note), "mode %04o, %s",
+	snprintf(note, sizeof(note), _("mode %04o, %s"),
 		 stat(secret, &st) == 0 ? (unsigned)(st.st_mode & 07777) : 0u,
 		 kesu_key_secret_is_protected(secret) ? _("protected by a passphrase")
 						      : _("not protected by a passphrase"));
-	print_key("secret key", secret, note);
+	print_key(_("secret key"), secret, note);
 	rc = kesu_key_load_public(public, &beside, err, sizeof(err));
 	if (rc == -ENOENT)
-		print_key("public key", public, "missing");
+		print_key(_("public key"), public, "missing");
 	else if (rc < 0)
-		print_key("public key", public, "unreadable");
+		print_key(_("public key"), public, "unreadable");
 	else if (memcmp(&beside, &pk, sizeof(pk)) != 0)
-		print_key("public key", public, "DOES NOT BELONG TO THIS SECRET KEY");
+		print_key(_("public key"), public, "DOES NOT BELONG TO THIS SECRET KEY");
 	else
-		print_key("public key", public, NULL);
+		print_key(_("public key"), public, NULL);
 	print_identity(&pk);
 	int x509 = cli_key_x509_show(secret);
 	if (st.st_mode & 077)

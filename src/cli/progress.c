@@ -146,17 +146,18 @@ static void view_make(const struct kesu_job *job, struct progress_view *v)
 		overwrite_view(r, v);
 }
 
-/* The second line of a drive: the whole job. */
+/* The second line of a drive: the whole job. The "\r\033[K" that clears
+ * the line stays out of the translated formats (no \r in a message). */
 static void draw_job_line(const struct progress_view *v)
 {
 	char elapsed[16], left[16];
 	format_eta(v->p.job_seconds, elapsed, sizeof(elapsed));
 	format_eta(v->job_eta, left, sizeof(left));
 	if (v->job_pct >= 0)
-		fprintf(stderr, _("\r\033[K%-14s job %5.1f%% elapsed %s, left %s\n"), "", v->job_pct,
+		fputs("\r\033[K", stderr), fprintf(stderr, _("%-14s job %5.1f%% elapsed %s, left %s\n"), "", v->job_pct,
 			elapsed, left);
 	else
-		fprintf(stderr, _("\r\033[K%-14s job elapsed %s, left %s\n"), "", elapsed, left);
+		fputs("\r\033[K", stderr), fprintf(stderr, _("%-14s job elapsed %s, left %s\n"), "", elapsed, left);
 }
 
 static void draw_drive(const struct cli_running *run)
@@ -178,13 +179,13 @@ static void draw_drive(const struct cli_running *run)
 		if (p->estimate_s)
 			format_eta((double)p->estimate_s, estimate, sizeof(estimate));
 		if (p->total)
-			fprintf(stderr, _("\r\033[K%-14s %-24.24s %5.1f%% elapsed %s, drive's estimate %s\n"),
+			fputs("\r\033[K", stderr), fprintf(stderr, _("%-14s %-24.24s %5.1f%% elapsed %s, drive's estimate %s\n"),
 				run->path, r->method.id, v.phase_pct, elapsed, estimate);
 		else
-			fprintf(stderr, _("\r\033[K%-14s %-24.24s elapsed %s, drive's estimate %s\n"),
+			fputs("\r\033[K", stderr), fprintf(stderr, _("%-14s %-24.24s elapsed %s, drive's estimate %s\n"),
 				run->path, r->method.id, elapsed, estimate);
 	} else {
-		fprintf(stderr, _("\r\033[K%-14s pass %u/%u %-6s %-10.10s %5.1f%% %7.0f MB/s ETA %s\n"),
+		fputs("\r\033[K", stderr), fprintf(stderr, _("%-14s pass %u/%u %-6s %-10.10s %5.1f%% %7.0f MB/s ETA %s\n"),
 			run->path, p->pass, p->npasses, phase_name(p->phase), label, v.phase_pct,
 			v.rate / 1e6, eta);
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kesu/error.h"
+#include "i18n.h"
 #include "remedy.h"
 
 const char *cli_remedy(unsigned remedies, char *buf, size_t size)
@@ -17,20 +18,20 @@ const char *cli_remedy(unsigned remedies, char *buf, size_t size)
 		const char *text;
 	};
 	static const struct clause cli[] = {
-		{KESU_REMEDY_FORCE, "add --force to erase it unattended"},
-		{KESU_REMEDY_ALLOW_USB, "or try with --allow-usb"},
+		{KESU_REMEDY_FORCE, N_("add --force to erase it unattended")},
+		{KESU_REMEDY_ALLOW_USB, N_("or try with --allow-usb")},
 		{KESU_REMEDY_HPA_RESTORE | KESU_REMEDY_HPA_KEEP,
-		 "add --hpa=restore (erase them too) or --hpa=keep"},
-		{KESU_REMEDY_HPA_RESTORE, "remove it first (--hpa=restore) so they are erased too"},
-		{KESU_REMEDY_HPA_KEEP, "add --hpa=keep to erase without them"},
+		 N_("add --hpa=restore (erase them too) or --hpa=keep")},
+		{KESU_REMEDY_HPA_RESTORE, N_("remove it first (--hpa=restore) so they are erased too")},
+		{KESU_REMEDY_HPA_KEEP, N_("add --hpa=keep to erase without them")},
 	};
 	static const struct clause tui[] = {
-		{KESU_REMEDY_FORCE, "confirm the warning on the confirmation screen"},
-		{KESU_REMEDY_ALLOW_USB, "the text UI sends no firmware commands through a USB bridge"},
+		{KESU_REMEDY_FORCE, N_("confirm the warning on the confirmation screen")},
+		{KESU_REMEDY_ALLOW_USB, N_("the text UI sends no firmware commands through a USB bridge")},
 		{KESU_REMEDY_HPA_RESTORE | KESU_REMEDY_HPA_KEEP,
-		 "the text UI does not change an HPA: choose a SANITIZE method instead"},
-		{KESU_REMEDY_HPA_RESTORE, "the text UI does not remove an HPA, so they stay as they are"},
-		{KESU_REMEDY_HPA_KEEP, "the text UI does not change an HPA"},
+		 N_("the text UI does not change an HPA: choose a SANITIZE method instead")},
+		{KESU_REMEDY_HPA_RESTORE, N_("the text UI does not remove an HPA, so they stay as they are")},
+		{KESU_REMEDY_HPA_KEEP, N_("the text UI does not change an HPA")},
 	};
 	const char *front = getenv("KESU_FRONT_END");
 	bool in_tui = front && strcmp(front, "tui") == 0;
@@ -44,7 +45,7 @@ const char *cli_remedy(unsigned remedies, char *buf, size_t size)
 		if ((remedies & clauses[i].bits) != clauses[i].bits)
 			continue;
 		remedies &= ~clauses[i].bits; /* the pair is said once */
-		int w = snprintf(buf + n, size - n, "; %s", clauses[i].text);
+		int w = snprintf(buf + n, size - n, "; %s", _(clauses[i].text));
 		if (w < 0 || (size_t)w >= size - n)
 			break;
 		n += (size_t)w;

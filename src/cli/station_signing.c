@@ -94,7 +94,7 @@ int cli_signer_open(const struct cli_signer_source *src, struct kesu_signer **si
 	else {
 		char key[4096], crt[4096];
 		rc = kesu_x509_paths(src->key, key, sizeof(key), crt, sizeof(crt));
-		rc = rc < 0 ? (snprintf(err, sizeof(err), "%s: the path is too long", src->key), rc)
+		rc = rc < 0 ? (snprintf(err, sizeof(err), _("%s: the path is too long"), src->key), rc)
 			    : kesu_signer_open_files(key, src->cert ? src->cert : crt, secret, signer,
 						     err, sizeof(err));
 	}
