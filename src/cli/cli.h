@@ -184,6 +184,10 @@ enum cli_progress { CLI_PROGRESS_NONE, CLI_PROGRESS_TTY, CLI_PROGRESS_JSON };
 /* Draws the progress of every running job on stderr; first: nothing has
  * been drawn yet (a terminal redraws in place after that). */
 void cli_progress_draw(const struct cli_running *runs, size_t n, enum cli_progress mode, bool first);
+/* --progress json: from now on, every message on stderr becomes a JSON
+ * line {"json_format_version", "message"} beside the progress lines
+ * (progress.c); undone at exit. */
+void cli_progress_json_begin(void);
 
 /* Job result and range lists as JSON (docs/formats.md). */
 struct json_object *cli_job_json(const struct kesu_job_result *r);

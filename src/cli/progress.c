@@ -1,8 +1,11 @@
 /* Live progress of running jobs on standard error: two lines per drive
  * redrawn in place at a terminal (the pass, then the whole job), or one
  * JSON object per drive per tick for other programs. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -206,6 +209,88 @@ static struct json_object *json_number_or_null(double value, int decimals)
 	return value >= 0 ? json_number(value, decimals) : NULL;
 }
 
+/* --progress json: standard error carries JSON lines only. Every other
+ * message, whoever prints it (cli_error, warnings, the resume notice), is
+ * written to fd 2, which becomes a pipe; a thread relays each of its lines
+ * as {"json_format_version", "message"} to the real standard error, under
+ * the lock the progress lines take, so that lines never interleave. */
+static FILE *json_err;
+static int real_stderr = -1;
+static pthread_t relay_thread;
+static pthread_mutex_t json_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void json_line(struct json_object *o)
+{
+	pthread_mutex_lock(&json_lock);
+	FILE *out = json_err ? json_err : stderr;
+	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								     JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(out);
+	pthread_mutex_unlock(&json_lock);
+}
+
+static void *relay(void *arg)
+{
+	FILE *in = arg;
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t n;
+	while ((n = getline(&line, &size, in)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		const char *text = strncmp(line, "kesu: ", 6) ? line : line + 6;
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "json_format_version", cli_json_format_version());
+		json_object_object_add(o, "message", json_object_new_string(text));
+		json_line(o);
+		json_object_put(o);
+	}
+	free(line);
+	fclose(in);
+	return NULL;
+}
+
+static void progress_json_end(void)
+{
+	if (real_stderr < 0)
+		return;
+	fflush(stderr);
+	dup2(real_stderr, STDERR_FILENO); /* closes the pipe's last writer: the relay ends */
+	pthread_join(relay_thread, NULL);
+	fclose(json_err);
+	json_err = NULL;
+	close(real_stderr);
+	real_stderr = -1;
+}
+
+void cli_progress_json_begin(void)
+{
+	int p[2];
+	if (real_stderr >= 0 || pipe(p) < 0)
+		return;
+	real_stderr = dup(STDERR_FILENO);
+	FILE *in = fdopen(p[0], "r");
+	json_err = real_stderr >= 0 ? fdopen(dup(real_stderr), "w") : NULL;
+	if (!in || !json_err || dup2(p[1], STDERR_FILENO) < 0 ||
+	    pthread_create(&relay_thread, NULL, relay, in) != 0) {
+		/* left as it was: plain messages, but still every one of them */
+		if (real_stderr >= 0)
+			dup2(real_stderr, STDERR_FILENO), close(real_stderr);
+		real_stderr = -1;
+		if (in)
+			fclose(in);
+		else
+			close(p[0]);
+		if (json_err)
+			fclose(json_err);
+		json_err = NULL;
+		close(p[1]);
+		return;
+	}
+	close(p[1]);
+	atexit(progress_json_end); /* after main returns: every message relayed */
+}
+
 static void emit_json(const struct cli_running *run)
 {
 	struct progress_view v;
@@ -216,6 +301,8 @@ static void emit_json(const struct cli_running *run)
 	bool firmware = p->phase == KESU_PHASE_FIRMWARE; /* done/total: the drive's progress */
 	bool overwrite = kesu_job_result(run->job)->method.technique != KESU_TECHNIQUE_FIRMWARE;
 	struct json_object *o = json_object_new_object();
+	/* every line, so that a reader may start at any line (docs/formats.md) */
+	json_object_object_add(o, "json_format_version", cli_json_format_version());
 	json_object_object_add(o, "device", json_object_new_string(run->path));
 	json_object_object_add(o, "phase", json_object_new_string(phase_name(p->phase)));
 	json_object_object_add(o, "pass", json_object_new_int((int)p->pass));
@@ -238,8 +325,7 @@ static void emit_json(const struct cli_running *run)
 	if (p->phase == KESU_PHASE_FINISHED)
 		json_object_object_add(o, "outcome", json_object_new_string(
 			kesu_outcome_name(kesu_job_result(run->job)->outcome)));
-	fprintf(stderr, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-								       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_line(o);
 	json_object_put(o);
 }
 
@@ -248,7 +334,6 @@ void cli_progress_draw(const struct cli_running *runs, size_t n, enum cli_progre
 	if (mode == CLI_PROGRESS_JSON) {
 		for (size_t i = 0; i < n; i++)
 			emit_json(&runs[i]);
-		fflush(stderr);
 		return;
 	}
 	if (mode != CLI_PROGRESS_TTY)
