@@ -71,6 +71,8 @@ check "the error document holds the exit status" jq -e '.error.exit_status == 2'
 # --progress json: every line of stderr is one JSON object, messages included
 # (the resume message, the warnings: as {"message": ...} lines).
 expect_exit 6 "an interrupted job to resume" "$KESU" "${W[@]}" --method dod-3pass --stop-after-pass 1 "$dev3"
+run ledger_open 0 ledger list --json --open
+check "ledger list --open: the open job's row" jq -e '[.records[] | select(.record == null and .state == "interrupted")] | length == 1' "$OUT/ledger_open.json"
 expect_exit 0 "wipe --progress json, resuming" "$KESU" wipe --yes --force --progress json --class III \
 	--method dod-3pass "$dev3"
 check "progress: the resume notice is a JSON message line" \
@@ -98,6 +100,7 @@ $OUT/methods_show.json methods-show
 $OUT/methods_show_firmware.json methods-show
 $OUT/ledger_list.json ledger-list
 $OUT/ledger_export.json ledger-list
+$OUT/ledger_open.json ledger-list
 $OUT/ledger_show.json ledger-show
 $OUT/media_list.json media-list
 $OUT/media_show.json media-show
