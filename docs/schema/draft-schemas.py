@@ -55,6 +55,7 @@ def write(name, title, samples, open_paths=(), extra=None):
 def version(s):
     s["properties"]["json_format_version"] = {"type": "array", "prefixItems": [{"const": 1}, {"type": "integer", "minimum": 0}], "minItems": 2, "maxItems": 2}
 write('info', 'kesu info --json DEVICE', ['info.json'], extra=version)
+write('list', 'kesu list --json', ['list.json'], extra=version)
 write('wipe', 'kesu wipe --json', ['wipe.json', 'wipe_multi.json', 'wipe_failed.json'], extra=version)
 write('verify', 'kesu verify --json', ['verify.json'], extra=version)
 write('methods', 'kesu methods --json', ['methods.json'], extra=version)

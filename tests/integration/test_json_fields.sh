@@ -16,6 +16,20 @@ dev=$(attach "$img")
 "$KESU" info --json "$dev" >"$WORK/info.json"
 check "list --json has a kesu_version" jq -e '.kesu_version | type == "string"' "$WORK/list.json"
 check "list --json starts with json_format_version [1, 0]" jq -e '(keys_unsorted[0] == "json_format_version") and .json_format_version == [1, 0]' "$WORK/list.json"
+# The same documents against their JSON Schemas (docs/schema/; the other
+# outputs: test_json_schema.sh).
+valid() {
+	python3 -W ignore -c 'import json, sys
+from jsonschema import Draft202012Validator
+v = Draft202012Validator(json.load(open(sys.argv[1])))
+errors = [e.message for e in v.iter_errors(json.load(open(sys.argv[2])))]
+sys.exit(print("\n".join(errors[:3])) or 1 if errors else 0)' "${KESU_SOURCE_DIR}/docs/schema/$1.schema.json" "$2"
+}
+check "list --json validates against docs/schema/list.schema.json" valid list "$WORK/list.json"
+check "info --json validates against docs/schema/info.schema.json" valid info "$WORK/info.json"
+jq '.devices[0].size |= tostring' "$WORK/list.json" >"$WORK/list-bad.json"
+refused() { ! valid "$@" >/dev/null; }
+check "a size as text is refused" refused list "$WORK/list-bad.json"
 check "list --json lists at least the test's loop device" \
 	jq -e --arg d "$dev" '[.devices[].path] | index($d) != null' "$WORK/list.json"
 
