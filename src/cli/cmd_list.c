@@ -247,7 +247,7 @@ static void list_usage(FILE *out)
 		default_columns);
 	for (size_t i = 0; i < cli_ncolumns; i++)
 		if (cli_columns[i].name)
-			fprintf(out, "  %-9s %s\n", cli_columns[i].name, cli_columns[i].help);
+			fprintf(out, "  %-9s %s\n", cli_columns[i].name, _(cli_columns[i].help));
 	fprintf(out, _("\nA '-' in the table means not known or none. PURGE, SECURITY, HPA and\n"
 		     "--json ask SATA, SAS, SCSI and NVMe drives through their command\n"
 		     "channel (read-only; needs root); other drives are not asked.\n"));
