@@ -21,8 +21,10 @@ install(FILES ${KESU_MO_JA} DESTINATION ${CMAKE_INSTALL_LOCALEDIR}/ja/LC_MESSAGE
 # `cmake --build BUILD --target kesu-pot` writes BUILD/kesu.pot: every
 # message marked in the sources, to check po/ja against (tests/po_check.sh).
 if(XGETTEXT)
-  file(GLOB_RECURSE KESU_I18N_SOURCES CONFIGURE_DEPENDS
+  # relative: the pot's "#: src/cli/main.c:12" lines are the same in every checkout
+  file(GLOB_RECURSE KESU_I18N_SOURCES CONFIGURE_DEPENDS RELATIVE ${CMAKE_SOURCE_DIR}
        ${CMAKE_SOURCE_DIR}/src/cli/*.c ${CMAKE_SOURCE_DIR}/src/lib/*.c)
+  list(SORT KESU_I18N_SOURCES)
   add_custom_target(kesu-pot
     COMMAND ${XGETTEXT} --from-code=UTF-8 --language=C --add-comments=TRANSLATORS:
             --keyword=_ --keyword=N_ --keyword=cli_error --flag=cli_error:1:c-format
