@@ -58,6 +58,18 @@ write('info', 'kesu info --json DEVICE', ['info.json'], extra=version)
 write('list', 'kesu list --json', ['list.json'], extra=version)
 write('wipe', 'kesu wipe --json', ['wipe.json', 'wipe_multi.json', 'wipe_failed.json'], extra=version)
 write('verify', 'kesu verify --json', ['verify.json'], extra=version)
+write('wipe-dry-run', 'kesu wipe --dry-run --json', ['wipe_dry_run.json'], extra=version)
+def cert_show():
+    # The payload is signed: its members are the ones it was signed with
+    # (docs/certificate.md); only the version kesu adds when printing is fixed.
+    s = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+         "$id": "https://kesu.invalid/schema/cert-show.schema.json",
+         "title": "kesu cert show FILE.pdf: the certificate's signed payload",
+         "type": "object", "required": ["json_format_version", "certificate_id"],
+         "properties": {"certificate_id": {"type": "string"}}}
+    version(s)
+    (dst / 'cert-show.schema.json').write_text(json.dumps(s, indent=1, ensure_ascii=False) + '\n')
+cert_show()
 write('methods', 'kesu methods --json', ['methods.json'], extra=version)
 write('methods-show', 'kesu methods show --json ID', ['methods_show.json', 'methods_show_firmware.json'], extra=version)
 def ledger_list(s):

@@ -30,6 +30,7 @@ W=(wipe --yes --force --progress none --operator "Test Operator" --class III)
 run info 0 info --json "$dev"
 run wipe 0 "${W[@]}" --json --method nist-clear --asset PC-JSON-1 "$dev"
 JOB=$(jq -r '.jobs[0].record.job_id' "$OUT/wipe.json")
+run wipe_dry_run 0 "${W[@]}" --dry-run --json --method nist-clear "$dev"
 run wipe_multi 0 "${W[@]}" --json --method nist-clear "$dev2" "$dev3"
 expect_exit 1 "wipe_failed: a bad sector under the fault shim" env LD_PRELOAD="$FAULT" \
 	KESU_FAULT_PATH="$dev2" KESU_FAULT_BAD_WRITE=$((100 * 512)):512 \
@@ -94,6 +95,8 @@ $OUT/info.json info
 $OUT/wipe.json wipe
 $OUT/wipe_multi.json wipe
 $OUT/wipe_failed.json wipe
+$OUT/wipe_dry_run.json wipe-dry-run
+$OUT/cert_show.json cert-show
 $OUT/verify.json verify
 $OUT/methods.json methods
 $OUT/methods_show.json methods-show
