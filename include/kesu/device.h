@@ -147,6 +147,12 @@ struct kesu_device {
 	size_t nholders;
 	char holders[KESU_MAX_HOLDERS][64];
 	bool swap_active;
+	/* Held open exclusively (O_EXCL) by a program, when nothing above
+	 * (mounts, holders, swap) explains it: a partitioner, another wipe,
+	 * a VM. busy_by names it when it can be found in /proc: "qemu (pid
+	 * 4242)", else "". Only probed on the machine's own devices. */
+	bool busy;
+	char busy_by[KESU_STR];
 	unsigned system_reasons; /* enum kesu_system_reason bits */
 
 	/* What writing the drive would also destroy, found through the stack:

@@ -1,10 +1,12 @@
-/* kesu list: every disk, one row each. One column table drives the human
- * table and -o; --json prints every field of every device. */
+/* kesu list: every disk, or the DEVICEs named, one row each. One column
+ * table drives the human table and -o; --json prints every field of every
+ * device, or with -o only those columns, as lsblk -J -o does. */
 #include <errno.h>
 #include <getopt.h>
 #include <libsmartcols.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <wchar.h>
 
 #include "cli.h"
@@ -29,7 +31,9 @@ struct list_ctl {
 	const struct cli_column *cols[MAX_COLS];
 	size_t ncols;
 	bool json;
+	bool chosen;   /* -o given: --json prints only those columns */
 	bool raw;      /* no alignment: one line a drive, cells separated by a space */
+	bool noheadings;
 	bool truncate; /* fit the table into 80 columns */
 };
 
@@ -124,6 +128,7 @@ static int print_table(const struct list_ctl *ctl, const struct cli_drive *drive
 		fit_80(ctl, width);
 	int rc = 0;
 	scols_table_enable_raw(tb, ctl->raw);
+	scols_table_enable_noheadings(tb, ctl->noheadings);
 	/* The library made every cell printable; --raw escapes spaces and
 	 * non-ASCII (\xNN) so that a script can split a line, as lsblk --raw. */
 	scols_table_enable_noencoding(tb, !ctl->raw);
@@ -188,15 +193,34 @@ static struct json_object *host_json(void)
 	return o;
 }
 
-static int list_json(const struct cli_drive *drives, size_t n)
+/* -J -o: only the chosen columns, under the device object's keys (a
+ * column with no key of its own, such as HEALTH or BYTES, under its name
+ * in lower case with '_' for '-'), valued as in the full object. */
+static struct json_object *chosen_json(const struct list_ctl *ctl, const struct cli_drive *d)
+{
+	struct json_object *o = json_object_new_object();
+	for (size_t c = 0; c < ctl->ncols; c++) {
+		const struct cli_column *col = ctl->cols[c];
+		char key[32];
+		size_t k = 0;
+		for (const char *p = col->name; *p && k + 1 < sizeof(key); p++)
+			key[k++] = *p == '-' ? '_' : (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		key[k] = '\0';
+		json_object_object_add(o, col->key ? col->key : key, cli_column_json(col, d));
+	}
+	return o;
+}
+
+static int list_json(const struct list_ctl *ctl, const struct cli_drive *drives, size_t n)
 {
 	struct json_object *doc = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
 	json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
 	json_object_object_add(doc, "host", host_json());
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(arr, cli_device_json_firmware(drives[i].dev, drives[i].caps,
-								    drives[i].why));
+		json_object_array_add(arr, ctl->chosen ? chosen_json(ctl, &drives[i])
+					   : cli_device_json_firmware(drives[i].dev, drives[i].caps,
+								      drives[i].why));
 	json_object_object_add(doc, "devices", arr);
 	cli_print_json(doc);
 	json_object_put(doc);
@@ -207,7 +231,7 @@ static int list_json(const struct cli_drive *drives, size_t n)
  * prints. Returns an exit code. */
 static int list_print(const struct list_ctl *ctl, struct kesu_device *devs, size_t n)
 {
-	bool ask = ctl->json;
+	bool ask = ctl->json && !ctl->chosen;
 	for (size_t i = 0; i < ctl->ncols; i++)
 		ask |= (ctl->cols[i]->flags & CLI_COL_ASKS) != 0;
 	struct list_firmware *fw = ask ? calloc(n ? n : 1, sizeof(*fw)) : NULL;
@@ -222,7 +246,7 @@ static int list_print(const struct list_ctl *ctl, struct kesu_device *devs, size
 				drives[i].why = fw[i].why;
 			}
 		}
-		int rc = ctl->json ? list_json(drives, n) : print_table(ctl, drives, n);
+		int rc = ctl->json ? list_json(ctl, drives, n) : print_table(ctl, drives, n);
 		code = KESU_EXIT_OK;
 		if (rc < 0) {
 			cli_error("list: cannot print the table: %s", strerror(-rc));
@@ -234,14 +258,46 @@ static int list_print(const struct list_ctl *ctl, struct kesu_device *devs, size
 	return code;
 }
 
+/* kesu list DEVICE...: those block devices only, in the order given, as
+ * lsblk DEVICE does. A path that is not a block device is refused in one
+ * line (an image file is for kesu info). Returns an exit code. */
+static int probe_named(char **paths, size_t count, struct kesu_device **devs, size_t *n)
+{
+	*devs = calloc(count, sizeof(**devs));
+	*n = 0;
+	if (!*devs)
+		return KESU_EXIT_FAILURE;
+	for (size_t i = 0; i < count; i++) {
+		struct stat st;
+		int rc = stat(paths[i], &st) < 0 ? -errno : S_ISBLK(st.st_mode) ? 0 : -ENOTBLK;
+		if (rc == 0)
+			rc = kesu_device_probe(paths[i], NULL, &(*devs)[*n]);
+		if (rc < 0) {
+			if (rc == -ENOTBLK)
+				cli_error("list: %s: not a block device", paths[i]);
+			else
+				cli_error("list: %s: %s", paths[i], kesu_strerror(rc));
+			free(*devs);
+			*devs = NULL;
+			return rc == -ENOTBLK ? KESU_EXIT_USAGE : cli_exit_for(rc);
+		}
+		(*n)++;
+	}
+	return KESU_EXIT_OK;
+}
+
 static void list_usage(FILE *out)
 {
-	fprintf(out, _("Usage: kesu list [--json | --raw] [-o COLUMNS] [--no-truncate]\n\n"
-		     "Lists every disk of the machine and every attached loop device.\n\n"
-		     "  -o, --output COLS   comma-separated columns (default %s)\n"
+	fprintf(out, _("Usage: kesu list [--json | --raw] [-o COLUMNS] [--noheadings] [--no-truncate]\n"
+		     "                 [DEVICE...]\n\n"
+		     "Lists every disk of the machine and every attached loop device, or only\n"
+		     "the block devices named.\n\n"
+		     "  -o, --output COLS   comma-separated columns (default %s);\n"
+		     "                      with --json, only those (keys as in docs/formats.md)\n"
 		     "  -J, --json          every field of every device as JSON (docs/formats.md)\n"
 		     "  -r, --raw           unaligned, one line a drive; spaces and non-ASCII as\n"
 		     "                      \\xNN, as lsblk --raw (for scripts)\n"
+		     "  -n, --noheadings    no header line\n"
 		     "      --no-truncate   do not cut model and serial to fit 80 columns\n"
 		     "  -h, --help          this help\n\nColumns:\n"),
 		default_columns);
@@ -258,32 +314,34 @@ int cmd_list(int argc, char **argv)
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'J'},
 		{"no-truncate", no_argument, NULL, 'T'},  {"raw", no_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
+		{"noheadings", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct list_ctl ctl = {.truncate = true};
 	const char *spec = default_columns;
 	int c;
-	while ((c = cli_getopt(argc, argv, "o:Jrh", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:Jrnh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': spec = optarg; break;
+		case 'o': spec = optarg; ctl.chosen = true; break;
 		case 'J': ctl.json = true; break;
 		case 'T': ctl.truncate = false; break;
 		case 'r': ctl.raw = true; break;
+		case 'n': ctl.noheadings = true; break;
 		case 'h': list_usage(stdout); return KESU_EXIT_OK;
 		default: return cli_bad_option("list");
 		}
-	}
-	if (optind < argc) {
-		cli_error("list: unexpected argument \"%s\"", argv[optind]);
-		return KESU_EXIT_USAGE;
 	}
 	if (parse_columns(&ctl, spec) < 0)
 		return KESU_EXIT_USAGE;
 
 	struct kesu_device *devs;
 	size_t n;
-	int rc = kesu_device_list(NULL, &devs, &n);
+	if (optind < argc) {
+		int named = probe_named(argv + optind, (size_t)(argc - optind), &devs, &n);
+		if (named != KESU_EXIT_OK)
+			return named;
+	}
+	int rc = optind < argc ? 0 : kesu_device_list(NULL, &devs, &n);
 	if (rc < 0) {
 		cli_error("list: cannot read the machine's disks: %s", kesu_strerror(rc));
 		return cli_exit_for(rc);

@@ -98,6 +98,8 @@ const char *cli_device_state(const struct kesu_device *dev)
 		return "mounted";
 	if (dev->nholders || dev->stack[KESU_STACK_HELD][0])
 		return "held";
+	if (dev->busy) /* open O_EXCL by a program: the wipe's open would fail */
+		return "busy";
 	return "free";
 }
 

@@ -205,7 +205,7 @@ const char *cli_device_state_reason(const struct kesu_device *dev)
 	for (int k = 0; k < KESU_STACK_KINDS; k++)
 		if (!strcmp(state, words[k]))
 			return dev->stack[k];
-	return "";
+	return dev->busy ? dev->busy_by : ""; /* busy: the program, "python3 (pid 42)" */
 }
 
 struct json_object *cli_json_stack(const struct cli_drive *d)

@@ -69,6 +69,13 @@ static void judge_use(const struct kesu_device *dev, struct kesu_gate_verdict *v
 		v->refusals |= KESU_REFUSE_HOLDERS | KESU_REFUSE_STACKED;
 		say(v, "%s: %s", p, dev->stack[KESU_STACK_HELD]);
 	}
+	if (dev->busy) { /* the wipe's own O_EXCL open would fail too (kesu_gate_open) */
+		v->refusals |= KESU_REFUSE_BUSY;
+		if (dev->busy_by[0])
+			say(v, _("%s is held open exclusively by %s"), p, dev->busy_by);
+		else
+			say(v, _("%s is held open exclusively by another program"), p);
+	}
 }
 
 /* true when the directory holds the inode, at most depth levels down

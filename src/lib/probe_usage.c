@@ -5,12 +5,14 @@
  * it. probe_stack.c follows the stack the other way, down. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "probe.h"
 #include "sysfs.h"
@@ -376,6 +378,68 @@ static void add_loop_holders(const struct kesu_tree *t, struct kesu_device *dev)
 	}
 }
 
+/* The first process with one of the tree's devices open, as fuser finds
+ * it: every /proc/PID/fd entry that is a block device node in the tree.
+ * Only root sees other users' descriptors; then nothing is named. */
+static bool proc_holder(const struct kesu_tree *t, pid_t self, char *buf, size_t size)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *p;
+	bool found = false;
+	while (proc && !found && (p = readdir(proc))) {
+		char *end, path[PATH_MAX];
+		long pid = strtol(p->d_name, &end, 10);
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
+		DIR *fds = opendir(path);
+		struct dirent *f;
+		while (fds && !found && (f = readdir(fds))) {
+			struct stat st;
+			found = fstatat(dirfd(fds), f->d_name, &st, 0) == 0 && S_ISBLK(st.st_mode) &&
+				Kesu_tree_find(t, st.st_rdev) >= 0;
+		}
+		if (fds)
+			closedir(fds);
+		if (found) {
+			char comm[64] = "";
+			snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+			FILE *c = fopen(path, "re");
+			if (!c || !fgets(comm, sizeof(comm), c))
+				snprintf(comm, sizeof(comm), "?");
+			if (c)
+				fclose(c);
+			comm[strcspn(comm, "\n")] = '\0';
+			snprintf(buf, size, "%s (pid %ld)", comm, pid);
+		}
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
+/* Held open exclusively by a program: the kernel refuses a second O_EXCL
+ * open with EBUSY, as it will refuse the wipe's (kesu_gate_open). Asked
+ * only when nothing already found (mounts, holders, swap) explains it,
+ * and only on the machine itself (not fixtures). The open is read-only
+ * and closed at once. */
+static void probe_exclusive(const struct kesu_probe_env *env, const struct kesu_tree *t,
+			    struct kesu_device *dev)
+{
+	if ((env && env->sysfs_root) || dev->transport == KESU_TRAN_FILE || !dev->sysfs_path[0] ||
+	    kesu_device_in_use(dev))
+		return;
+	int fd = open(dev->path, O_RDONLY | O_EXCL | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	if (errno != EBUSY)
+		return;
+	dev->busy = true;
+	proc_holder(t, getpid(), dev->busy_by, sizeof(dev->busy_by));
+}
+
 int Kesu_probe_usage(const struct kesu_probe_env *env, struct kesu_device *dev)
 {
 	const char *sysfs = Kesu_env_sysfs(env);
@@ -407,6 +471,7 @@ int Kesu_probe_usage(const struct kesu_probe_env *env, struct kesu_device *dev)
 		snprintf(what, sizeof(what), "on %s", u.mountpoint);
 		note_from_above(up, u.mount_node, KESU_STACK_MOUNTED, what, dev);
 		Kesu_probe_stack(env, &loops, up, dev);
+		probe_exclusive(env, up, dev);
 	}
 	Kesu_loop_table_free(&loops);
 	free(up);
@@ -418,5 +483,6 @@ bool kesu_device_in_use(const struct kesu_device *dev)
 	for (int k = 0; k < KESU_STACK_KINDS; k++)
 		if (dev->stack[k][0])
 			return true;
-	return dev->nmounts > 0 || dev->nholders > 0 || dev->swap_active || dev->system_reasons;
+	return dev->nmounts > 0 || dev->nholders > 0 || dev->swap_active || dev->system_reasons ||
+	       dev->busy;
 }
