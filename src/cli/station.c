@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "kesu/clock.h"
 #include "kesu/paths.h"
 
 /* Flags that name the station's files and the job's context. */
@@ -57,9 +58,27 @@ int cli_no_operator(const char *command, const char *who)
 	return KESU_EXIT_USAGE;
 }
 
+/* Once per run, for a command that records: a record's times are the
+ * station clock's, and the standard asks for accurate time on systems that
+ * keep important logs (§8.1). $KESU_NO_CLOCK_WARNING=1 silences it where
+ * the clock is known good without NTP (a test rig, a radio clock). */
+static void warn_clock_once(void)
+{
+	static bool warned;
+	const char *off = getenv("KESU_NO_CLOCK_WARNING");
+	if (warned || (off && !strcmp(off, "1")))
+		return;
+	warned = true;
+	if (kesu_clock_sync_state() == KESU_CLOCK_UNSYNCHRONISED)
+		fprintf(stderr, _("kesu: warning: this station's clock is not synchronised (NTP): the "
+				  "times recorded are the clock's as it is; the standard asks for accurate "
+				  "time where important logs are kept (§8.1)\n"));
+}
+
 int cli_station_context(struct cli_station *st, const struct kesu_job_context *flags,
 			const char *command, const char *who)
 {
+	warn_clock_once();
 	int code = cli_station_load_config(st);
 	if (code != KESU_EXIT_OK)
 		return code;

@@ -15,6 +15,9 @@
  *                          loses a write); the rest of the request is written
  *   KESU_FAULT_DROP_TIMES  drop only the first N such writes (default: all)
  *   KESU_FAULT_LOG         append one line per injected fault to this file
+ *   KESU_FAULT_CLOCK       unsync or sync: what adjtimex(2)/ntp_adjtime(3)
+ *                          report of the kernel's NTP status (the clock
+ *                          warning; other fields as the kernel has them)
  */
 
 #include <dlfcn.h>
@@ -24,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timex.h>
 #include <unistd.h>
 
 #define MAX_RANGES 32
@@ -216,4 +220,38 @@ int fsync(int fd)
 	if (!real)
 		real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
 	return sync_fault(fd) ? -1 : real(fd);
+}
+
+/* KESU_FAULT_CLOCK: the kernel's NTP status as a test wants it. */
+static int fake_clock(struct timex *t, int (*real)(struct timex *))
+{
+	const char *want = getenv("KESU_FAULT_CLOCK");
+	int rc = real(t);
+	if (rc < 0 || !want || t->modes != 0)
+		return rc;
+	if (!strcmp(want, "unsync")) {
+		t->status |= STA_UNSYNC;
+		return TIME_ERROR;
+	}
+	if (!strcmp(want, "sync")) {
+		t->status &= ~STA_UNSYNC;
+		return TIME_OK;
+	}
+	return rc;
+}
+
+int adjtimex(struct timex *t)
+{
+	static int (*real)(struct timex *);
+	if (!real)
+		real = (int (*)(struct timex *))dlsym(RTLD_NEXT, "adjtimex");
+	return fake_clock(t, real);
+}
+
+int ntp_adjtime(struct timex *t)
+{
+	static int (*real)(struct timex *);
+	if (!real)
+		real = (int (*)(struct timex *))dlsym(RTLD_NEXT, "ntp_adjtime");
+	return fake_clock(t, real);
 }
