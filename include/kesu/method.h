@@ -178,7 +178,13 @@ size_t kesu_method_set_count(const struct kesu_method_set *set);
 /* The i-th method in id order, or NULL past the end. */
 const struct kesu_method *kesu_method_set_at(const struct kesu_method_set *set, size_t i);
 
-/* The method with that id, or NULL. */
+/* The method with that id, in any case ("DOD-3PASS"), or NULL. */
 const struct kesu_method *kesu_method_set_find(const struct kesu_method_set *set, const char *id);
+
+/* For "did you mean": the one method whose id is nearest to id (the same
+ * but for punctuation, as "dod3pass", or at most two edits away, a swap of
+ * two letters counting one), or NULL when none is near or two are. */
+const struct kesu_method *kesu_method_set_nearest(const struct kesu_method_set *set,
+						  const char *id);
 
 #endif

@@ -341,6 +341,10 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
  * option '--foo' (see kesu CMD --help)" (or invalid option, needs a value,
  * takes no value, ambiguous). Returns KESU_EXIT_USAGE. */
 int cli_bad_option(const char *cmd);
+/* "kesu: PREFIXunknown method "dod3pass"; did you mean dod-3pass? (kesu
+ * methods lists them)" (cmd_methods.c): the nearest id, when one is near. */
+struct kesu_method_set;
+void cli_unknown_method(const char *prefix, const struct kesu_method_set *set, const char *id);
 /* ---- kesu wipe's disposal checks (wipe_disposal.c; issue 14) ---- */
 #include "kesu/approval.h"
 #include "kesu/policy.h"

@@ -186,16 +186,17 @@ static int set_methods(struct kesu_approval *a, const char *list,
 		char *end = id + strlen(id);
 		while (end > id && end[-1] == ' ')
 			*--end = '\0';
-		if (!kesu_method_set_find(set, id)) {
-			cli_error("approve: --methods: \"%s\" is not a method kesu knows (kesu methods "
-				  "lists them)", id);
+		const struct kesu_method *m = kesu_method_set_find(set, id);
+		if (!m) {
+			cli_unknown_method("approve: --methods: ", set, id);
 			return KESU_EXIT_USAGE;
 		}
 		if (a->n_methods == KESU_APPROVAL_METHODS_MAX) {
 			cli_error("approve: --methods: more than %d", KESU_APPROVAL_METHODS_MAX);
 			return KESU_EXIT_USAGE;
 		}
-		snprintf(a->methods[a->n_methods++], sizeof(a->methods[0]), "%s", id);
+		/* as kesu names it, whatever the case typed */
+		snprintf(a->methods[a->n_methods++], sizeof(a->methods[0]), "%s", m->id);
 	}
 	if (a->n_methods == 0) {
 		cli_error("approve: --methods names no method");

@@ -216,6 +216,16 @@ static void print_table(const struct kesu_method_set *set)
 		       "  media: kesu methods show ID\n"));
 }
 
+void cli_unknown_method(const char *prefix, const struct kesu_method_set *set, const char *id)
+{
+	const struct kesu_method *near = kesu_method_set_nearest(set, id);
+	if (near)
+		cli_error("%sunknown method \"%s\"; did you mean %s? (kesu methods lists them)", prefix,
+			  id, near->id);
+	else
+		cli_error("%sunknown method \"%s\" (kesu methods lists them)", prefix, id);
+}
+
 static void methods_usage(FILE *out)
 {
 	fputs(_("Usage: kesu methods [--json] [--methods-dir DIR]\n"
@@ -264,7 +274,7 @@ int cmd_methods(int argc, char **argv)
 	if (show) {
 		const struct kesu_method *m = kesu_method_set_find(set, show);
 		if (!m) {
-			cli_error("unknown method \"%s\" (kesu methods lists them)", show);
+			cli_unknown_method("", set, show);
 			code = KESU_EXIT_USAGE;
 		} else if (json) {
 			struct json_object *o = method_json(m);

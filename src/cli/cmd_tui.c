@@ -235,7 +235,7 @@ static int prepare(struct tui_app *app, const struct tui_opts *o)
 		tui_form_defaults(app, &st->cfg.ctx);
 	if (code == KESU_EXIT_OK && st->cfg.method[0] &&
 	    !kesu_method_set_find(app->methods, st->cfg.method)) {
-		cli_error("config: unknown method \"%s\" (kesu methods lists them)", st->cfg.method);
+		cli_unknown_method("config: ", app->methods, st->cfg.method);
 		code = KESU_EXIT_USAGE;
 	}
 	for (size_t i = 0; code == KESU_EXIT_OK && i < kesu_method_set_count(app->methods); i++)

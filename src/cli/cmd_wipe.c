@@ -811,7 +811,7 @@ int cmd_wipe(int argc, char **argv)
 	struct cli_signing signing = {0};
 	struct cli_disposal disposal = {0};
 	if (!method) {
-		cli_error("unknown method \"%s\" (kesu methods lists them)", ctl.method_id);
+		cli_unknown_method("", methods, ctl.method_id);
 		code = KESU_EXIT_USAGE;
 	}
 	if (code == KESU_EXIT_OK)

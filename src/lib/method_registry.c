@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,9 +213,81 @@ const struct kesu_method *kesu_method_set_at(const struct kesu_method_set *set, 
 	return i < set->count ? set->methods[i] : NULL;
 }
 
+/* Ids are a-z, 0-9 and '-' (method_parse.c): "DOD-3PASS" is dod-3pass. */
+static void fold(const char *id, char *out, size_t size)
+{
+	size_t n = 0;
+	for (; id[n] && n + 1 < size; n++)
+		out[n] = id[n] >= 'A' && id[n] <= 'Z' ? (char)(id[n] + 32) : id[n];
+	out[n] = '\0';
+}
+
 const struct kesu_method *kesu_method_set_find(const struct kesu_method_set *set, const char *id)
 {
+	char folded[KESU_METHOD_ID_MAX + 2];
 	bool found;
-	size_t at = position(set, id, &found);
+	fold(id, folded, sizeof(folded));
+	size_t at = position(set, folded, &found);
 	return found ? set->methods[at] : NULL;
+}
+
+/* Optimal string alignment distance (Damerau-Levenshtein without
+ * repeated edits of one substring): a swap of two letters counts one. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t d[KESU_METHOD_ID_MAX + 2][KESU_METHOD_ID_MAX + 2];
+	if (la > KESU_METHOD_ID_MAX || lb > KESU_METHOD_ID_MAX)
+		return SIZE_MAX;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+/* The id without its punctuation: "dod3pass" and "dod-3pass" agree. */
+static void bare(const char *id, char *out, size_t size)
+{
+	size_t n = 0;
+	for (; *id && n + 1 < size; id++)
+		if (*id != '-' && *id != '_' && *id != ' ' && *id != '.')
+			out[n++] = *id;
+	out[n] = '\0';
+}
+
+const struct kesu_method *kesu_method_set_nearest(const struct kesu_method_set *set,
+						  const char *id)
+{
+	char folded[KESU_METHOD_ID_MAX + 2], want[KESU_METHOD_ID_MAX + 2], have[KESU_METHOD_ID_MAX + 2];
+	fold(id, folded, sizeof(folded));
+	bare(folded, want, sizeof(want));
+	const struct kesu_method *best = NULL;
+	size_t best_d = SIZE_MAX;
+	bool tie = false;
+	for (size_t i = 0; i < set->count; i++) {
+		bare(set->methods[i]->id, have, sizeof(have));
+		size_t d = strcmp(want, have) == 0 ? 0 : distance(folded, set->methods[i]->id);
+		if (d < best_d) {
+			best = set->methods[i];
+			best_d = d;
+			tie = false;
+		} else if (d == best_d) {
+			tie = true;
+		}
+	}
+	/* Two edits at most, and fewer than half the id: "xyz" is nothing near. */
+	return best && !tie && best_d <= 2 && best_d * 2 < strlen(best->id) ? best : NULL;
 }
