@@ -33,17 +33,21 @@ struct tui_progress {
 	uint64_t job_done, job_total; /* bytes of the whole job; 0 unknown */
 	double job_eta_seconds;
 	double job_elapsed_seconds;
-	char outcome[16];   /* only on the final "done" line */
+	char outcome[32];   /* only on the final "done" line */
 };
 
 /* Parses one line. Returns 0, or -1 when it is not a progress object
  * (not JSON, not an object, or no device). */
 int tui_progress_parse(const char *line, struct tui_progress *out);
 
+/* A message line of kesu wipe under --json ({"message": "..."}, no
+ * device): its text into buf. Returns 0, or -1 for anything else. */
+int tui_message_parse(const char *line, char *buf, size_t size);
+
 /* One job of the `kesu wipe --json` document. */
 struct tui_job_result {
 	char device[256];
-	char outcome[16];        /* SUCCESS, FAILED, UNVERIFIED, INTERRUPTED, or "" */
+	char outcome[32];        /* SUCCESS, ERASED_WITH_EXCEPTIONS, FAILED, ..., or "" */
 	char reason[512];
 	char reason_ja[512];     /* the same in Japanese, "" when absent */
 	char exceptions[3][512]; /* ERASED_WITH_EXCEPTIONS: what remains (detail) */

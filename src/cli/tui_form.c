@@ -263,15 +263,19 @@ static void field_line(struct tui_app *app, size_t i, char *buf, size_t size, ch
 	*text = d->asset;
 	*textsize = sizeof(d->asset);
 	label(i, lab, sizeof(lab));
-	tui_pad(dev, sizeof(dev), d->dev.path, 13);
-	snprintf(buf, size, "%s%s%s", lab, dev, d->asset);
+	tui_pad(dev, sizeof(dev), d->dev.path, 12);
+	snprintf(buf, size, "%s%s %s", lab, dev, d->asset);
 }
 
 /* Where a text field's value starts: after the label (and, for an asset
- * number, the device). */
-static int value_column(size_t field)
+ * number, the device and a space). */
+static int value_column(struct tui_app *app, size_t field)
 {
-	return 1 + label_cols() + (field >= F_ASSETS ? 13 : 0);
+	int x = 1 + label_cols();
+	struct tui_drive *d = field >= F_ASSETS ? nth_selected(app, field - F_ASSETS) : NULL;
+	if (d)
+		x += (tui_width(d->dev.path) > 12 ? tui_width(d->dev.path) : 12) + 1;
+	return x;
 }
 
 static void draw_form(struct tui_app *app, size_t cur, const char *note)
@@ -339,7 +343,7 @@ static void edit_field(struct tui_app *app, size_t cur)
 	size_t ts;
 	field_line(app, cur, line, sizeof(line), &text, &ts);
 	int first = LINES - 6 > 0 && cur >= (size_t)(LINES - 6) ? (int)cur - (LINES - 6) + 1 : 0;
-	int x = value_column(cur);
+	int x = value_column(app, cur);
 	if (text && COLS - x > 4)
 		tui_read_line(2 + (int)cur - first, x, COLS - x - 1, text, ts);
 }

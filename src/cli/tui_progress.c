@@ -82,6 +82,21 @@ int tui_progress_parse(const char *line, struct tui_progress *out)
 
 /* ERASED_WITH_EXCEPTIONS: each exception's one-line detail, both
  * languages (the record's words, shown as they are). */
+int tui_message_parse(const char *line, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (!line || line[0] != '{')
+		return -1;
+	struct json_object *o = json_tokener_parse(line), *v;
+	bool message = o && json_object_is_type(o, json_type_object) &&
+		       !json_object_object_get_ex(o, "device", NULL) &&
+		       json_object_object_get_ex(o, "message", &v) && json_object_is_type(v, json_type_string);
+	if (message)
+		snprintf(buf, size, "%s", json_object_get_string(v));
+	json_object_put(o);
+	return message ? 0 : -1;
+}
+
 static void parse_exceptions(struct json_object *job, struct tui_job_result *j)
 {
 	struct json_object *list;

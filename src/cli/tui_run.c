@@ -296,13 +296,15 @@ static void add_message(struct run_view *v, const char *line)
 static void stderr_line(struct run_view *v, const char *line)
 {
 	struct tui_progress p;
+	char text[512];
 	if (line[0] == '{' && tui_progress_parse(line, &p) == 0) {
 		for (size_t i = 0; i < v->n; i++)
 			if (!strcmp(v->drives[i].device, p.device))
 				v->drives[i] = p;
 		return;
 	}
-	add_message(v, line);
+	/* Under --json the child's messages are JSON too: the text is shown. */
+	add_message(v, tui_message_parse(line, text, sizeof(text)) == 0 ? text : line);
 }
 
 /* Reads what is there; closes the descriptor at end of file. */

@@ -25,10 +25,13 @@ pane() { tm capture-pane -p -t "$SESSION"; }
 keys() { tm send-keys -t "$SESSION" "$@"; }
 
 # wait_for TEXT: polls the screen until TEXT shows (60 s); dumps it if not
+# The screen is read whole, then searched: a grep -q that stops reading
+# early must not fail the pipe (pipefail).
 wait_for() {
-	local i
+	local i screen
 	for i in $(seq 600); do
-		pane 2>/dev/null | grep -qF -- "$1" && return 0
+		screen=$(pane 2>/dev/null) || screen=
+		grep -qF -- "$1" <<<"$screen" && return 0
 		sleep 0.1
 	done
 	echo "--- screen, waiting for \"$1\" ---"
@@ -96,7 +99,7 @@ keys Enter
 expect_screen "the job form" "Operator *   Test Operator"
 # Methods are in id order: step back until zero is chosen.
 for i in $(seq 40); do
-	pane | grep -q "Method *< zero >" && break
+	grep -q "Method *< zero >" <<<"$(pane)" && break
 	keys Left
 	sleep 0.1
 done
@@ -116,6 +119,11 @@ expect_screen "the confirmation lists the drives" "Type ERASE to go ahead"
 check "both drives are listed on it" grep -q "$dev2" <(pane)
 keys "erase" Enter
 expect_screen "a wrong answer goes back to the form" "Not confirmed (ERASE was not typed)"
+# Issue 18: ERASE + Enter retyped on the form (the cursor is on Method)
+# must not change the method.
+keys "ERASE" Enter
+expect_screen "Enter on a choice says it does not change it" "Enter does not change it"
+check "the method is still zero" grep -q "Method *< zero >" <(pane)
 check "nothing was written to $dev1" cmp -s "$img1" "$WORK/a.orig"
 check "nothing was written to $dev2" cmp -s "$img2" "$WORK/b.orig"
 check "no ledger was even opened" test ! -e "$L"
@@ -218,7 +226,7 @@ check "Restart is offered" grep -q "Restart: the old job is closed as ABANDONED"
 keys Escape
 expect_screen "Esc goes back to the form" "Operator *   Test Operator"
 for i in $(seq 40); do
-	pane | grep -q "Method *< zero >" && break
+	grep -q "Method *< zero >" <<<"$(pane)" && break
 	keys Left
 	sleep 0.1
 done
@@ -230,6 +238,9 @@ keys Down Enter
 expect_screen "no certificate is said before the confirmation" "NO CERTIFICATE"
 check "it offers sampling" grep -q "switch verification to sample" <(pane)
 keys s
+sleep 0.3
+check "s only chooses: the screen stays" grep -q "NO CERTIFICATE" <(pane)
+keys Enter
 expect_screen "the confirmation" "Type ERASE to go ahead"
 check "it says the old job is abandoned" grep -q "$dev4: job $job is closed as ABANDONED" <(pane)
 check "no 'no certificate' line after switching to sample" bash -c "! grep -q 'NO CERTIFICATE' <(tmux -L '$TMUX_SOCK' capture-pane -p -t '$SESSION')"
@@ -282,7 +293,7 @@ keys Up Space Enter
 expect_screen "the job form again" "Verify       < sample >"
 # Resume set the form's method to the job's (dod-3pass): back to zero.
 for i in $(seq 40); do
-	pane | grep -q "Method *< zero >" && break
+	grep -q "Method *< zero >" <<<"$(pane)" && break
 	keys Left
 	sleep 0.1
 done
@@ -291,7 +302,7 @@ keys Down Right Right
 expect_screen "verification none chosen" "Verify       < none >"
 form_start
 expect_screen "no certificate is said again" "reads nothing back"
-keys k
+keys k Enter
 expect_screen "the confirmation says it too" "Verification none: written, NOT verified, NO CERTIFICATE."
 keys "ERASE" Enter
 expect_screen "the results screen (unverified)" "kesu wipe: exit status 7"

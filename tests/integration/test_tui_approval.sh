@@ -21,10 +21,13 @@ tui_cleanup() {
 trap tui_cleanup EXIT
 pane() { tm capture-pane -p -t "$SESSION"; }
 keys() { tm send-keys -t "$SESSION" "$@"; }
+# The screen is read whole, then searched: a grep -q that stops reading
+# early must not fail the pipe (pipefail).
 wait_for() {
-	local i
+	local i screen
 	for i in $(seq 600); do
-		pane 2>/dev/null | grep -qF -- "$1" && return 0
+		screen=$(pane 2>/dev/null) || screen=
+		grep -qF -- "$1" <<<"$screen" && return 0
 		sleep 0.1
 	done
 	echo "--- screen, waiting for \"$1\" ---"
@@ -133,7 +136,7 @@ expect_screen "the form keeps the witness" "Witness      Hanako Sato"
 keys Down Down Down Down Down Down Left
 expect_screen "x chosen" "Approval     < x >  $NUMBER"
 # The drives were probed again: the asset number is typed again if gone.
-pane | grep -q "Asset no\..*TUI-1" || keys Down Down Down Enter "TUI-1" Enter
+grep -q "Asset no\..*TUI-1" <<<"$(pane)" || keys Down Down Down Enter "TUI-1" Enter
 expect_screen "the asset number is there" "TUI-1"
 for i in $(seq 8); do keys Down; done
 keys Enter

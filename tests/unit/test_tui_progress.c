@@ -179,6 +179,9 @@ Test(tui_progress, whole_job_fields)
 	cr_assert_float_eq(p.job_percent, 35.48, 1e-9);
 	cr_assert_float_eq(p.job_eta_seconds, 113.4, 1e-9);
 	cr_assert_float_eq(p.job_elapsed_seconds, 62.5, 1e-9);
+	/* The bytes: the whole-run line adds them up over the drives. */
+	cr_assert_eq(p.job_done, 110);
+	cr_assert_eq(p.job_total, 310);
 	/* An older kesu leaves them out: unknown, not 0. */
 	cr_assert_eq(tui_progress_parse("{\"device\":\"/dev/sdb\",\"phase\":\"write\"}", &p), 0);
 	cr_assert_lt(p.job_percent, 0);
@@ -190,6 +193,39 @@ Test(tui_progress, whole_job_fields)
 	cr_assert_lt(p.job_percent, 0);
 	cr_assert_lt(p.job_eta_seconds, 0);
 	cr_assert_float_eq(p.job_elapsed_seconds, 3.0, 1e-9);
+}
+
+/* Exit 10: the result screen lists what remains, in both languages. */
+Test(tui_results, erased_with_exceptions)
+{
+	struct tui_results r;
+	cr_assert_eq(tui_results_parse(
+		"{\"jobs\":[{\"device\":{\"path\":\"/dev/sdb\"},\"outcome\":\"ERASED_WITH_EXCEPTIONS\","
+		"\"reason\":\"erased with exceptions: HPA\",\"reason_ja\":\"例外付き消去: HPA\","
+		"\"exceptions\":[{\"kind\":\"hidden-area\",\"detail\":\"the HPA was not erased\","
+		"\"detail_ja\":\"HPA は消去していません\"},7,{\"kind\":\"reallocated-grew\"}]}]}", &r), 0);
+	cr_assert_eq(r.njobs, 1);
+	cr_assert_str_eq(r.jobs[0].outcome, "ERASED_WITH_EXCEPTIONS");
+	cr_assert_str_eq(r.jobs[0].reason_ja, "例外付き消去: HPA");
+	cr_assert_eq(r.jobs[0].nexceptions, 2); /* the 7 is not an exception */
+	cr_assert_str_eq(r.jobs[0].exceptions[0], "the HPA was not erased");
+	cr_assert_str_eq(r.jobs[0].exceptions_ja[0], "HPA は消去していません");
+	cr_assert_str_eq(r.jobs[0].exceptions[1], "");
+	cr_assert_not(tui_results_all_success(&r));
+	tui_results_free(&r);
+}
+
+/* Under --json the child's messages are JSON objects: their text is shown. */
+Test(tui_progress, message_lines)
+{
+	char text[128];
+	cr_assert_eq(tui_message_parse("{\"json_format_version\":[1,0],\"message\":\"warning: x\"}",
+				       text, sizeof(text)), 0);
+	cr_assert_str_eq(text, "warning: x");
+	cr_assert_eq(tui_message_parse("{\"device\":\"/dev/sdb\",\"message\":\"m\"}", text, sizeof(text)), -1);
+	cr_assert_eq(tui_message_parse("{\"message\":7}", text, sizeof(text)), -1);
+	cr_assert_eq(tui_message_parse("kesu: plain", text, sizeof(text)), -1);
+	cr_assert_eq(tui_message_parse("{broken", text, sizeof(text)), -1);
 }
 
 /* Text from a drive, the ledger or the child reaches the screen through
