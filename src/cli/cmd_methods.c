@@ -1,6 +1,9 @@
 /* kesu methods [show ID]: the erasure methods kesu knows. */
 #include <getopt.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "kesu/purge.h"
@@ -149,6 +152,17 @@ static void print_cut(const char *s, size_t cols)
 #define TABLE_COLS 80
 #define FIXED_COLS 31 /* TECHNIQUE PASSES VERIFY NIST and the spaces between */
 
+/* At a terminal the table fits its width (80 when unknown); into a pipe or
+ * a file the titles stay whole (SIZE_MAX): a script or a reader of
+ * kesu methods | less wants them all, as ls and lsblk do. */
+static size_t table_cols(void)
+{
+	struct winsize ws;
+	if (!isatty(STDOUT_FILENO))
+		return SIZE_MAX;
+	return ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40 ? ws.ws_col : TABLE_COLS;
+}
+
 /* One group of the table (overwrite or firmware methods), its ID column
  * as wide as its longest id so that titles keep as much as 80 columns
  * allow. Returns whether a NIST level was marked. */
@@ -165,7 +179,9 @@ static bool print_group(const struct kesu_method_set *set, enum kesu_technique t
 	}
 	if (!any)
 		return false;
-	size_t titlew = TABLE_COLS > idw + 1 + FIXED_COLS ? TABLE_COLS - idw - 1 - FIXED_COLS : 0;
+	size_t cols = table_cols();
+	size_t titlew = cols == SIZE_MAX ? SIZE_MAX
+			: cols > idw + 1 + FIXED_COLS ? cols - idw - 1 - FIXED_COLS : 0;
 	/* Headings padded by display width, not bytes: translated ones may be
 	 * Japanese (two columns a character). */
 	static const char *const heads[] = {N_("ID"), N_("TECHNIQUE"), N_("PASSES"), N_("VERIFY"),
@@ -200,7 +216,8 @@ static bool print_group(const struct kesu_method_set *set, enum kesu_technique t
 static void print_table(const struct kesu_method_set *set)
 {
 	/* Overwrite methods first (what policies name), then firmware ones;
-	 * titles are cut to 80 columns: kesu methods show ID has it all. */
+	 * at a terminal titles are cut to its width: kesu methods show ID has
+	 * it all. */
 	bool marked = print_group(set, KESU_TECHNIQUE_OVERWRITE);
 	bool firmware = false;
 	for (size_t i = 0; i < kesu_method_set_count(set) && !firmware; i++)

@@ -50,6 +50,15 @@ static char *read_password_file(const char *path)
 	return pw;
 }
 
+/* ATA drives come on SATA and PATA, and behind SAS/SCSI (SAT), USB bridges
+ * and unknown buses; NVMe, MMC, virtio, loop devices and image files
+ * never have an ATA password: exit 3 before the ledger is even opened. */
+static bool may_be_ata(enum kesu_transport t)
+{
+	return t != KESU_TRAN_NVME && t != KESU_TRAN_MMC && t != KESU_TRAN_VIRTIO &&
+	       t != KESU_TRAN_LOOP && t != KESU_TRAN_FILE;
+}
+
 int cmd_unlock(int argc, char **argv)
 {
 	enum { O_LEDGER = 256, O_PWFILE, O_ALLOW_USB };
@@ -88,6 +97,11 @@ int cmd_unlock(int argc, char **argv)
 	if (rc < 0) {
 		cli_error("%s", rc == -KESU_EREFUSED ? v.reason : kesu_strerror(rc));
 		return cli_exit_for(rc);
+	}
+	if (!may_be_ata(dev.transport)) {
+		cli_error("unlock: %s is not an ATA drive (transport %s): it has no ATA security "
+			  "password to remove", dev.path, kesu_transport_name(dev.transport));
+		return KESU_EXIT_UNSUPPORTED;
 	}
 	int fd = kesu_gate_open(&dev, O_RDWR, &v);
 	if (fd < 0) {

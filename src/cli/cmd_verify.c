@@ -10,6 +10,24 @@
 
 #include "cli.h"
 
+/* The sectors themselves, as the README promises: "0-7 2048" (a range, or
+ * one sector), the first 20 ranges and then how many there are in all;
+ * kesu verify --json has every one. */
+static void print_sector_ranges(const struct kesu_range_list *l)
+{
+	for (size_t i = 0; i < l->count && i < 20; i++) {
+		unsigned long long a = l->items[i].first, b = a + l->items[i].count - 1;
+		if (a == b)
+			printf(" %llu", a);
+		else
+			printf(" %llu-%llu", a, b);
+	}
+	if (l->count > 20)
+		printf(ngettext(" ... (%zu range in all)", " ... (%zu ranges in all)",
+				(unsigned long)l->count), l->count);
+	putchar('\n');
+}
+
 static atomic_bool cancel_verify;
 
 static void on_signal(int sig)
@@ -102,7 +120,7 @@ int cmd_verify(int argc, char **argv)
 	const char *expect = NULL;
 	enum kesu_verify_mode mode = KESU_VMODE_SAMPLE;
 	double percent = KESU_VERIFY_DEFAULT_PERCENT;
-	bool json = false;
+	bool json = false, percent_given = false;
 	int c;
 	while ((c = cli_getopt(argc, argv, "e:hJ", opts, NULL)) != -1) {
 		switch (c) {
@@ -111,6 +129,7 @@ int cmd_verify(int argc, char **argv)
 		case O_PERCENT:
 			if (!cli_parse_decimal("--verify-percent", optarg, 1, 100, 1, &percent))
 				return KESU_EXIT_USAGE;
+			percent_given = true;
 			break;
 		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: json = true; break;
@@ -136,6 +155,11 @@ int cmd_verify(int argc, char **argv)
 		case 'h': verify_usage(stdout); return KESU_EXIT_OK;
 		default: return cli_bad_option("verify");
 		}
+	}
+	if (mode == KESU_VMODE_FULL && percent_given) {
+		cli_error("verify: --verify-percent and --full contradict each other (--full reads "
+			  "every sector)");
+		return KESU_EXIT_USAGE;
 	}
 	struct kesu_expectation e;
 	if (!expect || kesu_expectation_parse(expect, &e) < 0) {
@@ -211,14 +235,18 @@ int cmd_verify(int argc, char **argv)
 		       rc == 0 ? _("PASSED") : rc == -KESU_EVERIFY ? _("FAILED") : _("NOT COMPLETED"),
 		       kesu_verify_mode_name(v.mode), v.plan.percent, (unsigned long long)v.bytes_read,
 		       v.seconds);
-		if (v.mismatched.count)
-			printf(_("  %llu sector(s) differ from %s, first at sector %llu\n"),
-			       (unsigned long long)kesu_ranges_sectors(&v.mismatched), expect,
-			       (unsigned long long)v.mismatched.items[0].first);
-		if (v.unreadable.count)
-			printf(_("  %llu sector(s) unreadable, first at sector %llu\n"),
-			       (unsigned long long)kesu_ranges_sectors(&v.unreadable),
-			       (unsigned long long)v.unreadable.items[0].first);
+		unsigned long long n = kesu_ranges_sectors(&v.mismatched);
+		if (n) {
+			printf(ngettext("  %llu sector differs from %s:", "  %llu sectors differ from %s:",
+					(unsigned long)n), n, expect);
+			print_sector_ranges(&v.mismatched);
+		}
+		n = kesu_ranges_sectors(&v.unreadable);
+		if (n) {
+			printf(ngettext("  %llu sector unreadable:", "  %llu sectors unreadable:",
+					(unsigned long)n), n);
+			print_sector_ranges(&v.unreadable);
+		}
 		if (rc < 0 && rc != -KESU_EVERIFY)
 			cli_error("%s: verification stopped: %s", dev->path, kesu_strerror(rc));
 	}

@@ -121,6 +121,25 @@ static void wipe_usage(FILE *out)
 	fputs(_(cli_signing_help), out);
 }
 
+/* Options that contradict each other are refused, not one silently
+ * ignored: --verify none reads nothing back, --verify full reads it all. */
+static bool verify_options_agree(const struct kesu_job_options *job)
+{
+	const char *mode = job->verify_mode == KESU_VMODE_NONE ? "none"
+			   : job->verify_mode == KESU_VMODE_FULL ? "full" : NULL;
+	if (mode && job->verify_percent > 0) {
+		cli_error("wipe: --verify-percent and --verify %s contradict each other (a percentage "
+			  "is for --verify sample)", mode);
+		return false;
+	}
+	if (job->verify_mode == KESU_VMODE_NONE && job->verify_passes != KESU_VPASSES_DEFAULT) {
+		cli_error("wipe: --verify-passes and --verify none contradict each other (none "
+			  "reads nothing back)");
+		return false;
+	}
+	return true;
+}
+
 static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 {
 	enum { O_METHODS_DIR = 256, O_VERIFY, O_VPASSES, O_VPERCENT, O_REQUEST, O_RETRIES,
@@ -288,6 +307,8 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		ctl->progress = CLI_PROGRESS_NONE;
 	else
 		return cli_error("--progress: \"%s\" is not auto, tty, json or none", progress), -1;
+	if (!verify_options_agree(&ctl->job))
+		return -1;
 	if (optind == argc)
 		return cli_error("wipe: name at least one DEVICE (kesu wipe --help)"), -1;
 	for (int i = optind; i < argc; i++)

@@ -378,9 +378,25 @@ static void add_loop_holders(const struct kesu_tree *t, struct kesu_device *dev)
 	}
 }
 
-/* The first process with one of the tree's devices open, as fuser finds
- * it: every /proc/PID/fd entry that is a block device node in the tree.
- * Only root sees other users' descriptors; then nothing is named. */
+/* Whether the process's descriptors (/proc/PID/fd) include one of the
+ * tree's block devices. */
+static bool fd_dir_holds(const struct kesu_tree *t, const char *path)
+{
+	DIR *fds = opendir(path);
+	struct dirent *f;
+	bool found = false;
+	while (fds && !found && (f = readdir(fds))) {
+		struct stat st;
+		found = fstatat(dirfd(fds), f->d_name, &st, 0) == 0 && S_ISBLK(st.st_mode) &&
+			Kesu_tree_find(t, st.st_rdev) >= 0;
+	}
+	if (fds)
+		closedir(fds);
+	return found;
+}
+
+/* The first other process with one of the tree's devices open, as fuser
+ * finds it. Only root sees other users' descriptors; then nothing is named. */
 static bool proc_holder(const struct kesu_tree *t, pid_t self, char *buf, size_t size)
 {
 	DIR *proc = opendir("/proc");
@@ -392,15 +408,7 @@ static bool proc_holder(const struct kesu_tree *t, pid_t self, char *buf, size_t
 		if (*end || pid <= 0 || pid == self)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
-		DIR *fds = opendir(path);
-		struct dirent *f;
-		while (fds && !found && (f = readdir(fds))) {
-			struct stat st;
-			found = fstatat(dirfd(fds), f->d_name, &st, 0) == 0 && S_ISBLK(st.st_mode) &&
-				Kesu_tree_find(t, st.st_rdev) >= 0;
-		}
-		if (fds)
-			closedir(fds);
+		found = fd_dir_holds(t, path);
 		if (found) {
 			char comm[64] = "";
 			snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
@@ -426,16 +434,26 @@ static bool proc_holder(const struct kesu_tree *t, pid_t self, char *buf, size_t
 static void probe_exclusive(const struct kesu_probe_env *env, const struct kesu_tree *t,
 			    struct kesu_device *dev)
 {
+	/* A process that has the drive open itself (kesu wipe, probing again
+	 * after its own exclusive open) cannot tell its claim from another's. */
 	if ((env && env->sysfs_root) || dev->transport == KESU_TRAN_FILE || !dev->sysfs_path[0] ||
-	    kesu_device_in_use(dev))
+	    kesu_device_in_use(dev) || fd_dir_holds(t, "/proc/self/fd"))
 		return;
-	int fd = open(dev->path, O_RDONLY | O_EXCL | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
-	if (fd >= 0) {
-		close(fd);
-		return;
+	/* The kernel claims a disk for a moment itself (a partition rescan
+	 * after losetup or a partition table write): busy only when it stays
+	 * so for about half a second. */
+	for (int tries = 0;; tries++) {
+		int fd = open(dev->path, O_RDONLY | O_EXCL | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0) {
+			close(fd);
+			return;
+		}
+		if (errno != EBUSY)
+			return;
+		if (tries == 10)
+			break;
+		usleep(50000);
 	}
-	if (errno != EBUSY)
-		return;
 	dev->busy = true;
 	proc_holder(t, getpid(), dev->busy_by, sizeof(dev->busy_by));
 }

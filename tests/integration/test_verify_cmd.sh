@@ -16,7 +16,7 @@ expect_exit 4 "expecting ff on a zeroed drive" "$KESU" verify --expect ff "$dev"
 printf 'X' | dd of="$dev" bs=1 seek=$((12345 * 512 + 7)) conv=notrunc status=none
 sync
 expect_exit 4 "a full read finds a changed sector" "$KESU" verify --full --expect zero "$dev"
-check "it names sector 12345" grep -q "1 sector(s) differ from zero, first at sector 12345" "$WORK/out"
+check "it names sector 12345 (one sector: singular)" grep -qx "  1 sector differs from zero: 12345" "$WORK/out"
 expect_exit 4 "--json says the same" "$KESU" verify --full --json --expect zero "$dev"
 check "json: mismatched 12345+1" test "$(jq -r '.mismatched | map("\(.first)+\(.count)") | join(",")' "$WORK/out")" = "12345+1"
 
