@@ -308,7 +308,7 @@ const char *kesu_cert_check_reason(const struct kesu_cert_check *c)
 		    (c->anchors_given || !c->pades.sig[i].signature_ok))
 			return c->pades.sig[i].msg;
 	if (c->pdf_signed && !c->station_first)
-		return "the first PDF signature is not the station's";
+		return _("the first PDF signature is not the station's");
 	if (c->page_checked && !c->page_ok)
 		return c->page_msg;
 	if (c->file_checked && !c->file_ok)

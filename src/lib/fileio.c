@@ -133,16 +133,16 @@ int kesu_file_write_atomic(const char *path, const void *data, size_t len, mode_
 static const char *kind_of(mode_t m)
 {
 	if (S_ISDIR(m))
-		return "a directory";
+		return _("a directory");
 	if (S_ISFIFO(m))
-		return "a FIFO";
+		return _("a FIFO");
 	if (S_ISCHR(m))
-		return "a character device";
+		return _("a character device");
 	if (S_ISBLK(m))
-		return "a block device";
+		return _("a block device");
 	if (S_ISSOCK(m))
-		return "a socket";
-	return "not a file";
+		return _("a socket");
+	return _("not a file");
 }
 
 /* Opens path for reading without blocking (a FIFO without a writer would

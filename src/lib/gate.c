@@ -242,10 +242,10 @@ static bool same_node(const struct kesu_device *dev, const struct stat *st, char
 	    minor(st->st_rdev) == dev->dev_minor)
 		return true;
 	if (S_ISBLK(st->st_mode))
-		snprintf(now, size, "now block device %u:%u, was %u:%u", major(st->st_rdev),
+		snprintf(now, size, _("now block device %u:%u, was %u:%u"), major(st->st_rdev),
 			 minor(st->st_rdev), dev->dev_major, dev->dev_minor);
 	else
-		snprintf(now, size, "no longer a block device");
+		snprintf(now, size, _("no longer a block device"));
 	return false;
 }
 

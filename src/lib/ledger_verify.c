@@ -47,19 +47,19 @@ static const char *own_bytes_problem(struct checked_row *r, const struct kesu_pu
 	const char *id;
 	size_t id_len;
 	if (!r->record || !Kesu_json_canonical_scan(r->record, r->record_len, "job_id", &id, &id_len))
-		return "the record is not canonical JSON: it was edited";
+		return _("the record is not canonical JSON: it was edited");
 	if (!id || id_len != strlen(r->job_id) || memcmp(id, r->job_id, id_len) != 0)
-		return "the record belongs to another job id";
+		return _("the record belongs to another job id");
 	if (!Kesu_ledger_hex32(r->prev_hex, prev))
-		return "does not link to the record before it (prev_hash differs): records were "
-		       "removed, inserted or reordered";
+		return _("does not link to the record before it (prev_hash differs): records were "
+		       "removed, inserted or reordered");
 	Kesu_ledger_chain_hash(prev, r->seq, r->record, r->record_len, r->computed);
 	if (!Kesu_ledger_hex32(r->hash_hex, stored) || memcmp(stored, r->computed, 32) != 0)
-		return "the record does not match its hash: it was edited";
+		return _("the record does not match its hash: it was edited");
 	if (strlen(r->sig_hex) != 128 ||
 	    sodium_hex2bin(sig, sizeof(sig), r->sig_hex, 128, NULL, NULL, NULL) != 0 ||
 	    kesu_verify_raw(pk, r->computed, 32, sig) != 0)
-		return "the signature is not the station key's: the record was forged or re-signed";
+		return _("the signature is not the station key's: the record was forged or re-signed");
 	return NULL;
 }
 

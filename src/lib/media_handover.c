@@ -119,7 +119,7 @@ enum kesu_handover_refusal kesu_handover_check(const struct kesu_medium *m,
 	if (data_leaves && may_hold_data(m->state) && !(h->force_reason && h->force_reason[0])) {
 		char since[48] = "";
 		if (m->state_event && m->state_event->seq)
-			snprintf(since, sizeof(since), " (ledger record %llu)",
+			snprintf(since, sizeof(since), _(" (ledger record %llu)"),
 				 (unsigned long long)m->state_event->seq);
 		snprintf(err, errsize, _("%s is %s%s: it may still hold data and cannot leave for %s without a reason"),
 			 name, kesu_media_state_name(m->state), since, kesu_destination_name(h->destination));

@@ -13,13 +13,13 @@
 static const char *transport_label(enum kesu_transport t)
 {
 	switch (t) {
-	case KESU_TRAN_LOOP: return "a loop device";
-	case KESU_TRAN_FILE: return "an image file";
-	case KESU_TRAN_VIRTIO: return "a virtio disk";
-	case KESU_TRAN_MMC: return "an MMC/SD card";
-	case KESU_TRAN_ISCSI: return "an iSCSI disk";
-	case KESU_TRAN_FC: return "a Fibre Channel disk";
-	default: return "a drive on an unknown bus";
+	case KESU_TRAN_LOOP: return _("a loop device");
+	case KESU_TRAN_FILE: return _("an image file");
+	case KESU_TRAN_VIRTIO: return _("a virtio disk");
+	case KESU_TRAN_MMC: return _("an MMC/SD card");
+	case KESU_TRAN_ISCSI: return _("an iSCSI disk");
+	case KESU_TRAN_FC: return _("a Fibre Channel disk");
+	default: return _("a drive on an unknown bus");
 	}
 }
 

@@ -15,13 +15,13 @@
 #include "firmware_internal.h"
 #include "../i18n.h"
 
-#define PATH_OF(dev) ((dev) && (dev)->path[0] ? (dev)->path : "the drive")
+#define PATH_OF(dev) ((dev) && (dev)->path[0] ? (dev)->path : _("the drive"))
 
 const char *kesu_ata_unfreeze_advice(void)
 {
-	return "suspend to RAM and resume the machine (e.g. `rtcwake -m mem -s 5`), or unplug and "
+	return _("suspend to RAM and resume the machine (e.g. `rtcwake -m mem -s 5`), or unplug and "
 	       "replug the drive's power/data cable while the machine runs (hot-plug); then run kesu "
-	       "again";
+	       "again");
 }
 
 static const char *why_text(const char *reason)
@@ -390,12 +390,12 @@ done:
 static const char *bus_name(enum kesu_purge_bus bus)
 {
 	switch (bus) {
-	case KESU_BUS_ATA: return "an ATA drive";
-	case KESU_BUS_NVME: return "an NVMe drive";
-	case KESU_BUS_SCSI: return "a SCSI/SAS drive";
+	case KESU_BUS_ATA: return _("an ATA drive");
+	case KESU_BUS_NVME: return _("an NVMe drive");
+	case KESU_BUS_SCSI: return _("a SCSI/SAS drive");
 	case KESU_BUS_OTHER: break;
 	}
-	return "a drive without firmware erase commands";
+	return _("a drive without firmware erase commands");
 }
 
 static enum kesu_purge_bus command_bus(enum kesu_firmware_command c)
