@@ -34,8 +34,10 @@ static void print_table(const struct kesu_approval *a, const struct kesu_medium_
 {
 	static const char *const cols[] = {"ENTRY", "SERIAL", "ASSET", "STATE", "状態", "BY",
 					   "STATION", "CERTIFICATE", "WHEN", "FAILED"};
-	printf(_("approval %s: class %s, %s, %zu media, valid until %s, approved by %s\n"), a->number,
-	       a->classification, a->purpose, a->n_media, a->valid_until, a->approver_name);
+	printf(ngettext("approval %s: class %s, %s, %zu medium, valid until %s, approved by %s\n",
+			"approval %s: class %s, %s, %zu media, valid until %s, approved by %s\n",
+			(unsigned long)a->n_media),
+	       a->number, a->classification, a->purpose, a->n_media, a->valid_until, a->approver_name);
 	struct cli_table *t = cli_table_new(cols, 10);
 	for (size_t i = 0; t && i < a->n_media; i++) {
 		char entry[16], failures[16];

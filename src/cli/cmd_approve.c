@@ -362,8 +362,9 @@ static int sign_and_write(struct kesu_approval *a, const struct approve_ctl *c,
 	free(text);
 	if (rc)
 		return cli_exit_for(rc);
-	printf(_("approval %s: %zu media, class %s, %s, valid until %s\n"), a->number, a->n_media,
-	       a->classification, a->purpose, a->valid_until);
+	printf(ngettext("approval %s: %zu medium, class %s, %s, valid until %s\n",
+			"approval %s: %zu media, class %s, %s, valid until %s\n", (unsigned long)a->n_media),
+	       a->number, a->n_media, a->classification, a->purpose, a->valid_until);
 	printf(_("written to %s\nhash %s\n"), c->out, a->hash);
 	if (c->pdf)
 		printf(_("form (媒体廃棄承認書) %s\n"), c->pdf);

@@ -182,11 +182,14 @@ static int ledger_verify(const struct ledger_ctl *ctl, struct cli_station *st)
 	}
 	char fpr[KESU_FINGERPRINT_SIZE];
 	kesu_key_fingerprint(&pk, fpr, sizeof(fpr));
-	printf(_("ledger %s: OK: %llu records, chain and signatures intact (key %s)\n"), st->ledger_path,
-	       (unsigned long long)r.records, fpr);
+	printf(ngettext("ledger %s: OK: %llu record, chain and signatures intact (key %s)\n",
+			"ledger %s: OK: %llu records, chain and signatures intact (key %s)\n",
+			(unsigned long)r.records), st->ledger_path, (unsigned long long)r.records, fpr);
 	printf(_("  head %s (keep it: a later ledger must still contain this record)\n"), r.head_hash);
 	if (r.open_jobs)
-		printf(_("  %llu unfinished job(s): kesu ledger list --open\n"), (unsigned long long)r.open_jobs);
+		printf(ngettext("  %llu unfinished job: kesu ledger list --open\n",
+				"  %llu unfinished jobs: kesu ledger list --open\n", (unsigned long)r.open_jobs),
+		       (unsigned long long)r.open_jobs);
 	return KESU_EXIT_OK;
 }
 

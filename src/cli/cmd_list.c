@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "device_columns.h"
 #include "kesu/firmware.h"
+#include "kesu/grammar.h"
 #include "kesu/host.h"
 #include "kesu/purge.h"
 
@@ -173,8 +174,10 @@ static void list_ask(struct kesu_device *dev, struct list_firmware *fw)
 			 "--allow-usb %s tries)", dev->path);
 		return;
 	default:
-		snprintf(fw->why, sizeof(fw->why), "not asked: a %s device has no firmware erase "
-			 "commands", kesu_transport_name(dev->transport));
+		snprintf(fw->why, sizeof(fw->why), kesu_takes_an(kesu_transport_name(dev->transport))
+			 ? "not asked: an %s device has no firmware erase commands"
+			 : "not asked: a %s device has no firmware erase commands",
+			 kesu_transport_name(dev->transport));
 		return;
 	}
 }

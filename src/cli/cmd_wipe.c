@@ -787,7 +787,9 @@ static int dry_run(const struct wipe_ctl *ctl, struct cli_station *st,
 			printf(_("%s: would be erased with %s (%s); nothing was sent or written\n"),
 			       drives[i].dev.path, m->id, kesu_firmware_command_title(m->firmware));
 		else
-			printf(_("%s: would be erased with %s (%u passes); nothing was written\n"),
+			printf(ngettext("%s: would be erased with %s (%u pass); nothing was written\n",
+					"%s: would be erased with %s (%u passes); nothing was written\n",
+					m->npasses),
 			       drives[i].dev.path, m->id, m->npasses);
 	}
 	if (ctl->json) {

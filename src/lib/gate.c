@@ -12,6 +12,7 @@
 
 #include "kesu/error.h"
 #include "kesu/gate.h"
+#include "kesu/grammar.h"
 #include "utf8.h"
 #include "probe.h"
 #include "i18n.h"
@@ -190,11 +191,18 @@ static bool judge(const struct kesu_device *dev, bool force, const struct kesu_g
 		/* The front end says how to go on unattended (kesu_remedy). */
 		if (!force)
 			v->remedies |= KESU_REMEDY_FORCE;
-		if (dev->ptable[0])
-			say(v, _("%s holds a %s partition table with %zu partition(s)"), p, dev->ptable,
-			    dev->nparts);
-		else
-			say(v, _("%s holds a %s signature"), p, dev->fstype);
+		if (dev->ptable[0]) {
+			unsigned long n = (unsigned long)dev->nparts;
+			say(v, kesu_takes_an(dev->ptable)
+				       ? dngettext(KESU_TEXT_DOMAIN, "%s holds an %s partition table with %zu partition",
+						   "%s holds an %s partition table with %zu partitions", n)
+				       : dngettext(KESU_TEXT_DOMAIN, "%s holds a %s partition table with %zu partition",
+						   "%s holds a %s partition table with %zu partitions", n),
+			    p, dev->ptable, dev->nparts);
+		} else {
+			say(v, kesu_takes_an(dev->fstype) ? _("%s holds an %s signature")
+						   : _("%s holds a %s signature"), p, dev->fstype);
+		}
 	}
 	return force || !v->warnings;
 }

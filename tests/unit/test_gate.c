@@ -99,7 +99,7 @@ Test(gate, partition_table_needs_force_unattended)
 	cr_assert_eq(v.refusals, 0);
 	cr_assert_eq(v.warnings, KESU_WARN_PARTITION_TABLE | KESU_WARN_FILESYSTEM);
 	/* The library names no option: the front end phrases the remedy. */
-	cr_assert_str_eq(v.reason, "/dev/sdb holds a gpt partition table with 1 partition(s)");
+	cr_assert_str_eq(v.reason, "/dev/sdb holds a gpt partition table with 1 partition");
 	cr_assert_eq(v.remedies, KESU_REMEDY_FORCE);
 	cr_assert(kesu_gate_judge(&d, true, &v));
 	cr_assert_eq(v.warnings, KESU_WARN_PARTITION_TABLE | KESU_WARN_FILESYSTEM);
