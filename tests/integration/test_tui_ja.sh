@@ -127,7 +127,7 @@ keys "ERASE" Enter
 expect_screen "the progress screen" "消去中: 電源を切ったり"
 expect_screen "whole-run progress: percent, elapsed, left" "全ドライブ:"
 screen=$(pane)
-check "the drive's pass line" grep -qE "$dev +書込み +パス [123]/3" <<<"$screen"
+check "the drive's pass line (書込み or 検証, pass n/3)" grep -qE "$dev +(書込み|検証) +パス [0-3]/3" <<<"$screen"
 check "the drive's whole-job line: elapsed and left" grep -qE "作業全体 [0-9.]+%  経過 [0-9]+:[0-9]{2}  残り" <<<"$screen"
 check "the whole run: percent, elapsed and left" grep -qE "全ドライブ: [0-9.]+%  経過 [0-9]+:[0-9]{2}  残り" <<<"$screen"
 check "the stop key is Japanese" grep -qF "q 消去を止める" <<<"$screen"
