@@ -805,6 +805,11 @@ static int parse_key_options(int argc, char **argv, struct key_ctl *ctl, int *co
 	*code = KESU_EXIT_USAGE;
 	if (argc < 2 || argv[1][0] == '-') {
 		bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+		if (argc >= 2 && !help) { /* one line, not the help (cli_bad_option) */
+			cli_error("key: \"%s\": name the action first: kesu key ACTION [OPTIONS] (see "
+				  "kesu key --help)", argv[1]);
+			return -1;
+		}
 		key_usage(help ? stdout : stderr);
 		*code = help ? KESU_EXIT_OK : KESU_EXIT_USAGE;
 		return -1;

@@ -412,6 +412,11 @@ static int parse_trust_options(int argc, char **argv, struct trust_ctl *ctl, int
 	static const char *const verbs[] = {"add", "list", "remove"};
 	*code = KESU_EXIT_USAGE;
 	bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+	if (argc >= 2 && argv[1][0] == '-' && !help) { /* one line, not the help (cli_bad_option) */
+		cli_error("trust: \"%s\": name the action first: kesu trust add|list|remove [OPTIONS] "
+			  "(see kesu trust --help)", argv[1]);
+		return -1;
+	}
 	if (argc < 2 || argv[1][0] == '-') {
 		trust_usage(help ? stdout : stderr);
 		*code = help ? KESU_EXIT_OK : KESU_EXIT_USAGE;
