@@ -169,7 +169,9 @@ static int select_media(struct batch_ctl *c, struct cli_station *st, struct kesu
 static void print_issued(const struct kesu_batch *b, const struct kesu_batch_issued *res)
 {
 	char safe[3 * KESU_BATCH_TEXT_MAX];
-	printf(_("%s: %s %s of %zu media (%s), ledger record %llu\n"), res->pdf_path,
+	printf(ngettext("%s: %s %s of %zu medium (%s), ledger record %llu\n",
+			"%s: %s %s of %zu media (%s), ledger record %llu\n", (unsigned long)b->n),
+	       res->pdf_path,
 	       res->complete ? _("batch certificate") : _("batch report (INCOMPLETE, NOT a certificate)"),
 	       res->certificate_id, b->n, res->complete ? "COMPLETE" : "INCOMPLETE",
 	       (unsigned long long)res->seq);

@@ -458,8 +458,11 @@ static int verify_members(struct cli_verify_env *e, const char *pdf, const char 
 			: one == KESU_EXIT_NOT_CERTIFICATE ? 2 : 3]++;
 		code = verify_worse(code, one);
 	}
-	printf(_("%zu certificates listed: %zu VALID, %zu UNCHECKED, %zu NOT A CERTIFICATE, "
-	       "%zu INVALID or missing\n"), n, counts[0], counts[1], counts[2], counts[3]);
+	printf(ngettext("%zu certificate listed: %zu VALID, %zu UNCHECKED, %zu NOT A CERTIFICATE, "
+			"%zu INVALID or missing\n",
+			"%zu certificates listed: %zu VALID, %zu UNCHECKED, %zu NOT A CERTIFICATE, "
+			"%zu INVALID or missing\n", (unsigned long)n),
+	       n, counts[0], counts[1], counts[2], counts[3]);
 	free(refs);
 	return code;
 }

@@ -287,8 +287,14 @@ static int build_and_write(struct cli_station *st, const struct report_ctl *c,
 	}
 	int code = write_register(st, c, r, fmt);
 	if (code == KESU_EXIT_OK)
-		printf(_("%s: %s to %s, %zu rows, %zu anomalies\n"), c->output, r->since, r->until,
-		       r->n_rows, r->n_anomalies);
+		/* Two counts, one sentence: the plural follows the rows; the
+		 * anomalies, usually 0, read "0 anomalies" in either form. */
+		printf(r->n_anomalies == 1
+			       ? ngettext("%s: %s to %s, %zu row, %zu anomaly\n",
+					  "%s: %s to %s, %zu rows, %zu anomaly\n", (unsigned long)r->n_rows)
+			       : ngettext("%s: %s to %s, %zu row, %zu anomalies\n",
+					  "%s: %s to %s, %zu rows, %zu anomalies\n", (unsigned long)r->n_rows),
+		       c->output, r->since, r->until, r->n_rows, r->n_anomalies);
 	kesu_register_free(r);
 	return code;
 }

@@ -40,7 +40,7 @@ report() { "$KESU" report --since "$FROM" --until "$TO" -o "$OUT" "$@"; }
 rows() { tail -n +2 "$OUT" | wc -l; }
 expect_exit 0 "the CSV register of the three days" report --headers keys
 check "... prints the file, the period, the rows and the anomalies" \
-	grep -qx "$OUT: $FROM to $TO, 2 rows, 1 anomalies" "$WORK/out"
+	grep -qx "$OUT: $FROM to $TO, 2 rows, 1 anomaly" "$WORK/out"
 check "... a header row of keys after the BOM" \
 	grep -q $'^\xef\xbb\xbfseq,kind,when_local,asset,serial,model,' "$OUT"
 check "... the unverified wipe is marked" grep -q ",UNVERIFIED,.*,not verified"$'\r'"\$" "$OUT"
