@@ -122,7 +122,8 @@ setup_cert_verify() {
 		kesu key import-cert station.crt >/dev/null 2>&1 || return 1
 	dd if=/dev/zero of="$L1" bs=1M count=2 oflag=direct status=none
 	kesu wipe --yes --operator "山田 太郎" --class III "$L1" >/dev/null 2>&1 || return 1
-	CERT=$(ls "$HOME"/.local/share/kesu/certificates/*.pdf | tail -n 1)
+	# the newest: certificate names hold a random part, not a sequence
+	CERT=$(ls -t "$HOME"/.local/share/kesu/certificates/*.pdf | head -n 1)
 }
 
 # run_examples DOC: each example of DOC, in order, in DOC's own station
@@ -146,10 +147,14 @@ run_examples() {
 				setup_cert_verify || { not_ok "$name: setting up for: $example"; continue; }
 				cmd=${cmd//kesu-KESU-20261206-1805233D.pdf/$CERT} ;;
 			esac
-			cmd=${cmd//\/dev\/disk\/by-id\/ata-ST500DM002-1BD142_W2A1B2C3/$L1}
-			cmd=${cmd//\/dev\/loop1/$L1}
-			cmd=${cmd//\/dev\/sdb/$L1}
-			cmd=${cmd//\/dev\/sdc/$L2}
+			# markers first: a device put in must not be taken for a
+			# placeholder (/dev/loop11 holds /dev/loop1)
+			cmd=${cmd//\/dev\/disk\/by-id\/ata-ST500DM002-1BD142_W2A1B2C3/@L1@}
+			cmd=${cmd//\/dev\/loop1/@L1@}
+			cmd=${cmd//\/dev\/sdb/@L1@}
+			cmd=${cmd//\/dev\/sdc/@L2@}
+			cmd=${cmd//@L1@/$L1}
+			cmd=${cmd//@L2@/$L2}
 			for l in "$L1" "$L2"; do
 				dd if=/dev/zero of="$l" bs=1M count=2 oflag=direct status=none
 			done
