@@ -235,7 +235,7 @@ int cmd_cert_batch(int argc, char **argv)
 	struct kesu_trust *trust = NULL;
 	struct kesu_batch_expected *assets = NULL;
 	struct cli_signing signing = {0};
-	int code = cli_station_context(st, &c.ctx, "cert batch", "who issues the batch certificate");
+	int code = cli_station_context(st, &c.ctx, "cert batch", N_("who issues the batch certificate"));
 	if (code == KESU_EXIT_OK)
 		code = select_media(&c, st, &sel, &a, &trust, &assets);
 	if (code == KESU_EXIT_OK) /* after the selection: a bad file is found before any prompt */

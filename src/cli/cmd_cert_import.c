@@ -165,7 +165,7 @@ int cmd_cert_import(int argc, char **argv)
 	struct kesu_approval *approvals[64] = {0};
 	size_t n = 0;
 	char tpath[KESU_PATH_MAX];
-	int code = cli_station_context(&st, &c.ctx, "cert import", "who receives the certificates");
+	int code = cli_station_context(&st, &c.ctx, "cert import", N_("who receives the certificates"));
 	if (code == KESU_EXIT_OK)
 		code = cli_trust_open(&st.cfg, c.trust, tpath, sizeof(tpath), &trust);
 	if (code == KESU_EXIT_OK)

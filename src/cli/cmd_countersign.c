@@ -354,7 +354,7 @@ int cmd_countersign(int argc, char **argv)
 		return cli_error("%s", strerror(ENOMEM)), KESU_EXIT_FAILURE;
 	struct kesu_trust *trust = NULL;
 	char tpath[PATH_MAX];
-	int code = cli_station_context(st, &c.flags, "countersign", "who records the countersignature");
+	int code = cli_station_context(st, &c.flags, "countersign", N_("who records the countersignature"));
 	if (code == KESU_EXIT_OK)
 		code = cli_trust_open(&st->cfg, c.trust, tpath, sizeof(tpath), &trust);
 	if (code == KESU_EXIT_OK)

@@ -461,7 +461,7 @@ static int prepare(struct destroy_run *r)
 		code = settle_level(r); /* before any prompt: bad input records nothing */
 	}
 	if (code == KESU_EXIT_OK)
-		code = cli_station_context(r->st, &ctl->ctx, "destroy", "who destroyed the medium");
+		code = cli_station_context(r->st, &ctl->ctx, "destroy", N_("who destroyed the medium"));
 	if (code == KESU_EXIT_OK && kesu_method_set_load(&methods, NULL, err, sizeof(err)) < 0) {
 		cli_error("%s", err);
 		code = KESU_EXIT_FAILURE;

@@ -58,7 +58,7 @@ int cmd_ledger_abandon(int argc, char **argv)
 	    !cli_check_text("--reason", reason)) /* both are signed */
 		return KESU_EXIT_USAGE;
 	struct cli_station *st = calloc(1, sizeof(*st));
-	int code = cli_station_open_for_records(st, &flags, "ledger abandon", "who closes the job",
+	int code = cli_station_open_for_records(st, &flags, "ledger abandon", N_("who closes the job"),
 						ledger, key, passfile);
 	if (code == KESU_EXIT_OK) {
 		struct kesu_ledger_open_job open;

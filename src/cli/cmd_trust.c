@@ -152,7 +152,7 @@ static int record_and_save(const struct trust_ctl *ctl, struct kesu_trust *trust
 		return cli_error("%s", strerror(ENOMEM)), KESU_EXIT_FAILURE;
 	char cmd[16], id[KESU_JOB_ID_LEN + 1], subject[64], hash[65], err[KESU_ERRMSG_MAX];
 	snprintf(cmd, sizeof(cmd), "trust %s", action);
-	int code = cli_station_open_for_records(st, &flags, cmd, "who is changing the trust store",
+	int code = cli_station_open_for_records(st, &flags, cmd, N_("who is changing the trust store"),
 						ctl->ledger, ctl->key, ctl->passphrase_file);
 	uint64_t seq = 0;
 	if (code == KESU_EXIT_OK) {

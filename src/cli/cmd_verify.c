@@ -47,7 +47,7 @@ static int open_verify_station(struct cli_station *st, const struct kesu_job_con
 	cli_context_merge(ctx, flags);
 	kesu_context_station(ctx);
 	if (!ctx->operator_name[0])
-		return cli_no_operator("verify", "who is checking");
+		return cli_no_operator("verify", N_("who is checking"));
 	char err[KESU_ERRMSG_MAX];
 	if (kesu_context_check(ctx, err, sizeof(err)) < 0) {
 		cli_error("verify: %s", err);

@@ -542,7 +542,7 @@ static void watch(const struct wipe_ctl *ctl, struct drive *drives)
  * record that can fail before a drive is opened. Nothing is created. */
 static int load_station(const struct wipe_ctl *ctl, struct cli_station *st)
 {
-	int code = cli_station_context(st, &ctl->ctx, "wipe", "who is erasing");
+	int code = cli_station_context(st, &ctl->ctx, "wipe", N_("who is erasing"));
 	return code == KESU_EXIT_OK ? cli_station_paths(st, ctl->ledger, ctl->cert_dir, ctl->key) : code;
 }
 
