@@ -175,7 +175,7 @@ int cli_media_dispose(int argc, char **argv)
 		return KESU_EXIT_USAGE;
 	struct cli_station *st = calloc(1, sizeof(*st));
 	int code = st ? cli_station_open_for_records(st, &flags, "media dispose",
-						     "who records the hand-over", c.ledger, c.key,
+						     N_("who records the hand-over"), c.ledger, c.key,
 						     c.passfile)
 		      : KESU_EXIT_FAILURE;
 	if (code == KESU_EXIT_OK)
