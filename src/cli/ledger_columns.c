@@ -189,25 +189,25 @@ static const char *v_station(const struct cli_ledger_cell *c, char *buf, size_t 
 #undef REC
 
 static const struct cli_ledger_column columns[] = {
-	{"seq", "SEQ", "記録番号", "the record's number (kesu ledger show SEQ)", v_seq},
-	{"time", "TIME", "日時", "local time with its UTC offset, as recorded", v_time},
-	{"asset", "ASSET", "資産番号", "asset number", v_asset},
-	{"serial", "SERIAL", "シリアル番号", "serial number (unfinished jobs: the drive's key)", v_serial},
-	{"operator", "OPERATOR", "作業者", "who erased it (events: who did it)", v_operator},
-	{"approver", "APPROVER", "承認者", "who approved it", v_approver},
-	{"method", "METHOD", "消去方式", "method id (Japanese: its title); events: (kind)", v_method},
-	{"outcome", "OUTCOME", "結果", "outcome; events: what was done", v_outcome},
-	{"certificate", "CERTIFICATE", "証明書番号", "certificate id; * when its file is missing", v_cert},
-	{"department", "DEPARTMENT", "所属", "department", v_department},
-	{"organisation", "ORGANISATION", "組織", "organisation", v_organisation},
-	{"class", "CLASS", "重要性分類", "class: I, II, III", v_class},
-	{"purpose", "PURPOSE", "目的", "purpose: disposal, lease-return, repair, reuse", v_purpose},
-	{"witness", "WITNESS", "立会者", "witness", v_witness},
-	{"model", "MODEL", "型番", "model", v_model},
-	{"level", "LEVEL", "NISTレベル", "NIST SP 800-88 level reached", v_level},
-	{"approval", "APPROVAL", "承認番号", "approval number#entry", v_approval},
-	{"station", "STATION", "端末", "the station's host name", v_station},
-	{"job", "JOB", "ジョブID", "job id", v_job},
+	{"seq", "SEQ", "記録番号", N_("the record's number (kesu ledger show SEQ)"), v_seq},
+	{"time", "TIME", "日時", N_("local time with its UTC offset, as recorded"), v_time},
+	{"asset", "ASSET", "資産番号", N_("asset number"), v_asset},
+	{"serial", "SERIAL", "シリアル番号", N_("serial number (unfinished jobs: the drive's key)"), v_serial},
+	{"operator", "OPERATOR", "作業者", N_("who erased it (events: who did it)"), v_operator},
+	{"approver", "APPROVER", "承認者", N_("who approved it"), v_approver},
+	{"method", "METHOD", "消去方式", N_("method id (Japanese: its title); events: (kind)"), v_method},
+	{"outcome", "OUTCOME", "結果", N_("outcome; events: what was done"), v_outcome},
+	{"certificate", "CERTIFICATE", "証明書番号", N_("certificate id; * when its file is missing"), v_cert},
+	{"department", "DEPARTMENT", "所属", N_("department"), v_department},
+	{"organisation", "ORGANISATION", "組織", N_("organisation"), v_organisation},
+	{"class", "CLASS", "重要性分類", N_("class: I, II, III"), v_class},
+	{"purpose", "PURPOSE", "目的", N_("purpose: disposal, lease-return, repair, reuse"), v_purpose},
+	{"witness", "WITNESS", "立会者", N_("witness"), v_witness},
+	{"model", "MODEL", "型番", N_("model"), v_model},
+	{"level", "LEVEL", "NISTレベル", N_("NIST SP 800-88 level reached"), v_level},
+	{"approval", "APPROVAL", "承認番号", N_("approval number#entry"), v_approval},
+	{"station", "STATION", "端末", N_("the station's host name"), v_station},
+	{"job", "JOB", "ジョブID", N_("job id"), v_job},
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 static const char default_spec[] = "seq,time,asset,serial,operator,approver,method,outcome,certificate";
@@ -259,5 +259,5 @@ void cli_ledger_columns_help(FILE *out)
 {
 	fprintf(out, _("\nColumns of list (-o; default %s):\n"), default_spec);
 	for (size_t i = 0; i < NCOLUMNS; i++)
-		fprintf(out, "  %-13s %s\n", columns[i].key, columns[i].help);
+		fprintf(out, "  %-13s %s\n", columns[i].key, _(columns[i].help));
 }
