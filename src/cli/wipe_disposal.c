@@ -63,16 +63,16 @@ void cli_disposal_free(struct cli_disposal *d)
 static void say_approval_refusal(const struct kesu_disposal_verdict *v, const char *path)
 {
 	static const char *const remedy[] = {
-		[KESU_APPROVAL_EXPIRED] = "ask the approver for a new approval",
-		[KESU_APPROVAL_NOT_LISTED] = "this drive is not one of the approval's media; check --asset "
-					     "or ask for an approval that names it",
-		[KESU_APPROVAL_CLASS] = "give the --class the approval names, or ask for a new approval",
-		[KESU_APPROVAL_PURPOSE] = "give the --purpose the approval names, or ask for a new approval",
-		[KESU_APPROVAL_METHOD] = "use --method with one of the approval's methods",
-		[KESU_APPROVAL_LEVEL] = "use --method with a method that reaches the approval's level",
+		[KESU_APPROVAL_EXPIRED] = N_("ask the approver for a new approval"),
+		[KESU_APPROVAL_NOT_LISTED] = N_("this drive is not one of the approval's media; check --asset "
+					        "or ask for an approval that names it"),
+		[KESU_APPROVAL_CLASS] = N_("give the --class the approval names, or ask for a new approval"),
+		[KESU_APPROVAL_PURPOSE] = N_("give the --purpose the approval names, or ask for a new approval"),
+		[KESU_APPROVAL_METHOD] = N_("use --method with one of the approval's methods"),
+		[KESU_APPROVAL_LEVEL] = N_("use --method with a method that reaches the approval's level"),
 	};
 	const char *fix = (unsigned)v->approval < sizeof(remedy) / sizeof(remedy[0]) && remedy[v->approval]
-				  ? remedy[v->approval] : "ask the approver";
+				  ? _(remedy[v->approval]) : _("ask the approver");
 	cli_error("%s: refused by the approval (§3.2(9)c): %s; %s", path, v->detail, fix);
 }
 
