@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -11,19 +12,28 @@
  * ends without having printed its document, cli_json_finish prints an
  * error document in its place. */
 static bool json_mode, json_printed;
-static char json_error[2 * KESU_ERRMSG_MAX];
+static char *json_error; /* whole: a cut could split a UTF-8 character */
 
 void cli_error(const char *fmt, ...)
 {
-	char msg[sizeof(json_error)];
-	va_list ap;
+	/* Formatted once, whole (escaped names can be long), for every reader. */
+	char small[512], *msg = small;
+	va_list ap, again;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), _(fmt), ap); /* xgettext --keyword=cli_error */
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof(small), _(fmt), ap); /* xgettext --keyword=cli_error */
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)))
+		vsnprintf(msg, (size_t)n + 1, _(fmt), again);
+	va_end(again);
 	va_end(ap);
+	if (!msg)
+		msg = small; /* out of memory: the message cut short, never lost */
 	fprintf(stderr, "kesu: %s\n", msg);
 	cli_oplog_error(msg); /* when --log is on */
-	if (json_mode && !json_error[0])
-		snprintf(json_error, sizeof(json_error), "%s", msg);
+	if (json_mode && !json_error)
+		json_error = strdup(msg);
+	if (msg != small)
+		free(msg);
 }
 
 void cli_json_mode_set(bool on)
@@ -143,7 +153,7 @@ int cli_json_finish(int code)
 	if (!json_mode || json_printed || code == KESU_EXIT_OK)
 		return code;
 	struct json_object *doc = json_object_new_object(), *e = json_object_new_object();
-	json_object_object_add(e, "message", json_error[0] ? json_object_new_string(json_error) : NULL);
+	json_object_object_add(e, "message", json_error ? json_object_new_string(json_error) : NULL);
 	json_object_object_add(e, "exit_status", json_object_new_int(code));
 	json_object_object_add(doc, "error", e);
 	cli_print_json(doc);
