@@ -1,6 +1,7 @@
 /* kesu: erase drives so that nothing can be recovered, prove it, keep the
  * proof. This file only dispatches to the subcommands. */
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,6 +74,20 @@ static bool json_asked(int argc, char **argv)
 	return false;
 }
 
+/* JSON values are never translated (docs/i18n.md), and a message that ends up
+ * in one (an error under --json, a --progress json line) is translated when it
+ * is formatted, deep in the library: so a run that prints JSON speaks English
+ * throughout. "C", not "C.UTF-8": gettext ignores LANGUAGE only under "C". */
+static void english_for_json(int argc, char **argv)
+{
+	bool json = json_asked(argc, argv);
+	for (int i = 2; i < argc && !json && strcmp(argv[i], "--") != 0; i++)
+		json = strcmp(argv[i], "--progress=json") == 0 ||
+		       (strcmp(argv[i], "--progress") == 0 && i + 1 < argc && strcmp(argv[i + 1], "json") == 0);
+	if (json)
+		setlocale(LC_MESSAGES, "C");
+}
+
 /* kesu help COMMAND [VERB]: that command's own --help, as git help and
  * smartctl's users expect; kesu help alone is kesu --help. */
 static int help(int argc, char **argv)
@@ -114,6 +129,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0) {
+			english_for_json(argc, argv);
 			cli_json_mode_set(json_asked(argc, argv));
 			return cli_json_finish(commands[i].run(argc - 1, argv + 1));
 		}

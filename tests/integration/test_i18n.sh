@@ -47,6 +47,13 @@ check "ja: FILE:LINE: kept" grep -q "^kesu: $WORK/bad.policy:2: " "$WORK/err"
 check "ja: the library's reason is Japanese" japanese "$WORK/err"
 check "ja: the value is quoted as given" grep -q '"sometimes"' "$WORK/err"
 
+# --- JSON is never translated: a --json or --progress json run speaks English ---
+expect_exit 2 "ja --json: a malformed policy file" in_lang ja_JP.UTF-8 "$KESU" policy show --json --policy "$WORK/bad.policy"
+check "ja --json: the error's message is English" jq -e '.error.message | test("is not optional or required")' "$WORK/out"
+if japanese "$WORK/out"; then not_ok "ja --json: Japanese in the JSON"; else ok "ja --json: nothing Japanese in the JSON"; fi
+expect_exit 2 "ja --progress json: wipe of a missing device" in_lang ja_JP.UTF-8 "$KESU" wipe --progress json /dev/nonexistent --yes --operator x
+check "ja --progress json: the message line is English" jq -e 'select(.message) | .message | test("No such file")' "$WORK/err"
+
 # --- English stays English, byte for byte ---
 for cmd in "wipe --help" "methods" "--help"; do
 	# shellcheck disable=SC2086 # the command's words
