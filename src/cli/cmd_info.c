@@ -13,8 +13,12 @@
 
 static void field(const char *key, const char *value)
 {
-	/* keys are N_() at the call sites (or column titles, left as they are) */
-	printf("  %-22s %s\n", _(key), value && value[0] ? value : _("unknown"));
+	/* keys are N_() at the call sites (or column titles, left as they are);
+	 * padded by display width: a Japanese label is two columns a character */
+	const char *label = _(key);
+	size_t w = cli_text_width(label);
+	printf("  %s%*s %s\n", label, w < 22 ? (int)(22 - w) : 0, "",
+	       value && value[0] ? value : _("unknown"));
 }
 
 static void field_tri(const char *key, enum kesu_tristate t)
