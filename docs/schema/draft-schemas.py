@@ -79,6 +79,13 @@ def ledger_list(s):
         t = row[k]["type"]
         row[k]["type"] = sorted(set([t] if isinstance(t, str) else t) | {"null"})
 write('ledger-list', 'kesu ledger list --json and kesu ledger export --json', ['ledger_list.json', 'ledger_export.json', 'ledger_open.json'], open_paths=['.records[].record'], extra=ledger_list)
+def ledger_verify(s):
+    version(s)
+    s["properties"]["head_hash"]["type"] = ["null", "string"]
+    s["properties"]["first_bad"] = {"type": ["null", "object"], "required": ["seq", "job_id", "problem"],
+        "additionalProperties": False, "properties": {"seq": {"type": "integer"},
+        "job_id": {"type": "string"}, "problem": {"type": "string"}}}
+write('ledger-verify', 'kesu ledger verify --json', ['ledger_verify.json'], extra=ledger_verify)
 write('ledger-show', 'kesu ledger show --json', ['ledger_show.json'], open_paths=['.record'], extra=version)
 write('media-list', 'kesu media list --json', ['media_list.json'], extra=version)
 write('media-show', 'kesu media show --json', ['media_show.json'], extra=version)

@@ -155,6 +155,31 @@ static int open_ledger(const struct ledger_ctl *ctl, struct cli_station *st)
 	return cli_station_open_ledger_readonly(st);
 }
 
+/* ledger verify --json: the same verdict as one document (docs/formats.md). */
+static int verify_json(const struct cli_station *st, const struct kesu_ledger_report *r,
+		       const char *fpr, bool intact)
+{
+	struct json_object *doc = json_object_new_object(), *bad = NULL;
+	if (!intact) {
+		bad = json_object_new_object();
+		json_object_object_add(bad, "seq", json_object_new_int64((int64_t)r->first_bad_seq));
+		json_object_object_add(bad, "job_id", json_object_new_string(r->first_bad_job));
+		json_object_object_add(bad, "problem", json_object_new_string(r->problem));
+	}
+	json_object_object_add(doc, "kesu_version", json_object_new_string(KESU_VERSION));
+	json_object_object_add(doc, "ledger", json_object_new_string(st->ledger_path));
+	json_object_object_add(doc, "key_fingerprint", json_object_new_string(fpr));
+	json_object_object_add(doc, "passed", json_object_new_boolean(intact));
+	json_object_object_add(doc, "records", json_object_new_int64((int64_t)r->records));
+	json_object_object_add(doc, "open_jobs", json_object_new_int64((int64_t)r->open_jobs));
+	json_object_object_add(doc, "head_hash", intact && r->head_hash[0]
+					? json_object_new_string(r->head_hash) : NULL);
+	json_object_object_add(doc, "first_bad", bad);
+	cli_print_json(doc);
+	json_object_put(doc);
+	return intact ? KESU_EXIT_OK : KESU_EXIT_VERIFY;
+}
+
 static int ledger_verify(const struct ledger_ctl *ctl, struct cli_station *st)
 {
 	char pub[KESU_PATH_MAX], err[KESU_ERRMSG_MAX];
@@ -169,6 +194,10 @@ static int ledger_verify(const struct ledger_ctl *ctl, struct cli_station *st)
 	}
 	struct kesu_ledger_report r;
 	int rc = kesu_ledger_verify(st->ledger, &pk, &r, err, sizeof(err));
+	char fpr[KESU_FINGERPRINT_SIZE];
+	kesu_key_fingerprint(&pk, fpr, sizeof(fpr));
+	if (ctl->json && (rc == 0 || rc == -KESU_EVERIFY))
+		return verify_json(st, &r, fpr, rc == 0);
 	if (rc == -KESU_EVERIFY) {
 		char job[4 * KESU_JOB_ID_LEN + 1]; /* a tampered job id may hold anything */
 		printf(_("ledger %s: FAILED at record %llu (job %s): %s\n"), st->ledger_path,
@@ -180,8 +209,6 @@ static int ledger_verify(const struct ledger_ctl *ctl, struct cli_station *st)
 		cli_error("%s", err);
 		return KESU_EXIT_FAILURE;
 	}
-	char fpr[KESU_FINGERPRINT_SIZE];
-	kesu_key_fingerprint(&pk, fpr, sizeof(fpr));
 	printf(ngettext("ledger %s: OK: %llu record, chain and signatures intact (key %s)\n",
 			"ledger %s: OK: %llu records, chain and signatures intact (key %s)\n",
 			(unsigned long)r.records), st->ledger_path, (unsigned long long)r.records, fpr);

@@ -43,6 +43,8 @@ run methods_show 0 methods show --json dod-3pass
 run methods_show_firmware 0 methods show --json ata-sanitize-crypto
 run ledger_list 0 ledger list --json
 run ledger_show 0 ledger show --json "$JOB"
+run ledger_verify 0 ledger verify --json
+check "ledger verify --json: passed, no bad record" jq -e '.passed and .first_bad == null and .records >= 3' "$OUT/ledger_verify.json"
 expect_exit 0 "ledger export --json -o FILE" "$KESU" ledger export --json -o "$OUT/ledger_export.json"
 check "ledger export -o prints nothing on stdout" test ! -s "$WORK/out"
 run media_list 0 media list --json
@@ -105,6 +107,7 @@ $OUT/ledger_list.json ledger-list
 $OUT/ledger_export.json ledger-list
 $OUT/ledger_open.json ledger-list
 $OUT/ledger_show.json ledger-show
+$OUT/ledger_verify.json ledger-verify
 $OUT/media_list.json media-list
 $OUT/media_show.json media-show
 $OUT/policy.json policy
