@@ -98,7 +98,7 @@ refuse() {
 	check "$what: says \"$want\"" grep -q -- "$want" "$WORK/err"
 	check "$what: writes nothing" test ! -e "$WORK/x.kesu-approval" -a ! -e "$WORK/x.pdf"
 }
-refuse "an unknown method" "not a method kesu knows" --media S1 --methods dod-3pass,bogus
+refuse "an unknown method" "unknown method \"bogus\"" --media S1 --methods dod-3pass,bogus
 refuse "a day in the past" "in the past" --media S1 --valid-until 2020-01-01
 refuse "a date that is none" "not a date" --media S1 --valid-until 2031-02-30
 refuse "class IV" "--class \"IV\"" --media S1 --class IV

@@ -46,7 +46,7 @@ python3 -c 'import os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_E
 holder=$!
 for _ in $(seq 50); do grep -q held "$WORK/holder.out" 2>/dev/null && break; sleep 0.1; done
 expect_exit 5 "held open exclusively by another program: refused" "$KESU" check --force "$dev"
-check "the reason says busy" grep -q "is busy" "$WORK/err"
+check "the reason says who holds it" grep -q "is held open exclusively by python3 (pid $holder)" "$WORK/err"
 kill "$holder"; wait "$holder" 2>/dev/null || true
 
 ro_img=$(make_image ro.img 8M)
