@@ -268,8 +268,17 @@ int kesu_gate_open(const struct kesu_device *dev, int flags, struct kesu_gate_ve
 {
 	memset(v, 0, sizeof(*v));
 	bool image = dev->transport == KESU_TRAN_FILE;
-	/* O_NONBLOCK: a FIFO swapped in for an image must not hang the open. */
-	int fd = open(dev->path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | (image ? 0 : O_EXCL));
+	/* O_NONBLOCK: a FIFO swapped in for an image must not hang the open.
+	 * EBUSY is asked again for half a second: the kernel's own partition
+	 * rescan, or another kesu's look at the drive (probe_usage.c opens
+	 * it O_EXCL for a moment), claims it only briefly. */
+	int fd;
+	for (int tries = 0;; tries++) {
+		fd = open(dev->path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | (image ? 0 : O_EXCL));
+		if (fd >= 0 || errno != EBUSY || tries == 10)
+			break;
+		usleep(50000);
+	}
 	if (fd < 0) {
 		int err = errno;
 		if (err == EBUSY) {
