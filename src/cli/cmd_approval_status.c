@@ -67,7 +67,7 @@ static void print_json(const struct kesu_approval *a, const struct kesu_medium_s
 		json_object_object_add(m, "station", s[i].station[0] ? json_object_new_string(s[i].station) : NULL);
 		json_object_object_add(m, "certificate_id", s[i].certificate_id[0] ? json_object_new_string(s[i].certificate_id) : NULL);
 		json_object_object_add(m, "when_utc", s[i].when_utc[0] ? json_object_new_string(s[i].when_utc) : NULL);
-		json_object_object_add(m, "record_seq", s[i].seq ? json_object_new_int64((int64_t)s[i].seq) : NULL);
+		json_object_object_add(m, "seq", s[i].seq ? json_object_new_int64((int64_t)s[i].seq) : NULL);
 		json_object_object_add(m, "failures", json_object_new_int64(s[i].failures));
 		json_object_array_add(media, m);
 	}
