@@ -19,6 +19,10 @@
 #     (QEMU runs inside it): a USB stick plugged in after boot is listed
 #     after a re-probe, a disk erased, the results kept on that stick, which
 #     the UI offers because there is no KESU stick.
+#   tui-ja-serial-bios-cd: GRUB's Japanese serial entry (kesu.lang=ja): the
+#     drive list in Japanese on the serial terminal.
+#   tui-ja-fbterm-bios-cd: GRUB's Japanese entry on a VGA screen: kesu tui
+#     runs under fbterm on /dev/fb0, and the screen is drawn.
 #
 # usage: iso/boot-test.sh [--kesu PATH] [--only NAME] [ISO]
 #   ISO defaults to build/kesu-live.iso, the host kesu (which checks the
@@ -366,7 +370,7 @@ pane_wait() {
 		sleep 0.2
 	done
 	why="$why the screen never showed '$1';"
-	{ echo "--- screen while waiting for '$1':"; tmx capture-pane -p; } >>"$work/tui-serial-bios-cd.txt" 2>&1
+	{ echo "--- screen while waiting for '$1':"; tmx capture-pane -p; } >>"$work/${pane_name:-tui-serial-bios-cd}.txt" 2>&1
 	return 1
 }
 keys() { tmx send-keys "$@"; sleep 0.3; }
@@ -469,6 +473,103 @@ tui_serial_bios_cd() {
 	report $name
 }
 
+# The catalogue's Japanese for MSGID: the one beside the host kesu, built
+# from the same tree as the image's (empty when it has none).
+ja_of() {
+	python3 - "$(dirname "$kesu")/locale/ja/LC_MESSAGES/kesu.mo" "$1" <<'EOF' 2>/dev/null || true
+import gettext, sys
+t = gettext.GNUTranslations(open(sys.argv[1], 'rb')).gettext(sys.argv[2])
+print(t if t != sys.argv[2] else '')
+EOF
+}
+# grub_key KEY: chooses a GRUB entry by its hotkey, one plain byte on the
+# serial line (an arrow key's escape sequence can be lost while GRUB
+# draws); GRUB clears the screen as it boots: press again while the menu
+# is still there.
+grub_key() {
+	pane_wait "highlighted entry" 90 || return 1
+	for _ in 1 2 3 4 5; do
+		tmx send-keys -l "$1"
+		for _ in $(seq 1 10); do screen_has "highlighted entry" || return 0; sleep 0.2; done
+	done
+}
+# since T0: seconds from T0 (date +%s.%N) to now
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# GRUB's "Japanese screens, serial console only" entry (kesu.lang=ja): the
+# text UI's drive list appears in Japanese on the serial terminal (tmux,
+# UTF-8), then q and power off from the image's menu.
+tui_ja_serial_bios_cd() {
+	local name=tui-ja-serial-bios-cd pane_name=tui-ja-serial-bios-cd title t0
+	why=""
+	: >"$work/$name.txt"
+	disk virtio
+	title=$(ja_of drives)
+	[ -n "$title" ] || { why="$why the catalogue beside $kesu has no Japanese for the drive list's title;"; secs=0; report $name; return; }
+	qemu_args bios cd -drive "if=none,id=v0,file=$work/virtio.img,format=raw,cache=unsafe" \
+		-device virtio-blk-pci,drive=v0,serial=VIRTIO-DISK-1
+	t0=$(date +%s.%N)
+	LC_ALL=C.UTF-8 tmx -u new-session -d -x 80 -y 25 "$(printf '%q ' timeout --foreground 200 "${QARGS[@]}"); echo QEMU-EXIT=\$? >$work/$name.exit"
+	grub_key k
+	if pane_wait " - $title" 60; then
+		printf '# kesu tui in Japanese on the serial console %s s after power-on\n' "$(since "$t0")"
+		screen_has "VIRTIO-DISK-1" || why="$why the virtio disk is not listed;"
+		keys q
+	fi
+	pane_wait "choice:" 30 && { keys p; keys Enter; }
+	for _ in $(seq 1 150); do [ -f "$work/$name.exit" ] && break; sleep 0.2; done
+	secs=$(since "$t0")
+	grep -q "QEMU-EXIT=0" "$work/$name.exit" 2>/dev/null || why="$why the machine did not power off cleanly;"
+	tmx kill-server 2>/dev/null || true
+	report $name
+}
+
+# lit_pixels PPM: how many pixels of QEMU's screendump are not black
+lit_pixels() {
+	python3 - "$1" <<'EOF' 2>/dev/null || echo 0
+import sys
+d = open(sys.argv[1], 'rb').read()
+px = d.split(maxsplit=4)[4] # P6 width height maxval, then RGB bytes
+print(sum(1 for i in range(0, len(px), 3) if px[i] or px[i + 1] or px[i + 2]))
+EOF
+}
+# GRUB's "Japanese screens" entry on a PC screen (QEMU's standard VGA,
+# vesafb): fbterm draws kesu tui on /dev/fb0, as the image tells the serial
+# line; the screen (QEMU's screendump) is drawn, not blank.
+tui_ja_fbterm_bios_cd() {
+	local name=tui-ja-fbterm-bios-cd pane_name=tui-ja-fbterm-bios-cd t0 lit
+	why=""
+	: >"$work/$name.txt"
+	disk virtio
+	qemu_args bios cd -drive "if=none,id=v0,file=$work/virtio.img,format=raw,cache=unsafe" \
+		-device virtio-blk-pci,drive=v0,serial=VIRTIO-DISK-1 -vga std \
+		-monitor "unix:$work/monitor.sock,server=on,wait=off"
+	t0=$(date +%s.%N)
+	# (wide: the serial line's report is one long line)
+	tmx new-session -d -x 160 -y 25 "$(printf '%q ' timeout --foreground 200 "${QARGS[@]}"); echo QEMU-EXIT=\$? >$work/$name.exit"
+	grub_key j
+	if pane_wait "kesu tui runs in fbterm on /dev/fb0" 60; then
+		printf '# kesu tui under fbterm %s s after power-on: %s\n' "$(since "$t0")" \
+			"$(tmx capture-pane -p | grep -o 'fbterm on /dev/fb0.*')"
+		# fbterm clears the screen; then kesu tui draws its first screen.
+		for _ in $(seq 1 15); do
+			sleep 2
+			rm -f "$work/screen.ppm"
+			echo "screendump $work/screen.ppm" | socat - "UNIX-CONNECT:$work/monitor.sock" >/dev/null
+			sleep 0.5
+			lit=$(lit_pixels "$work/screen.ppm")
+			[ "$lit" -gt 5000 ] && break
+		done
+		[ "$lit" -gt 5000 ] || why="$why the framebuffer is blank ($lit pixels lit);"
+		screen_has "kesu: fbterm did not start" && why="$why fbterm stopped;"
+	fi
+	echo quit | socat - "UNIX-CONNECT:$work/monitor.sock" >/dev/null 2>&1 || true
+	for _ in $(seq 1 50); do [ -f "$work/$name.exit" ] && break; sleep 0.2; done
+	secs=$(since "$t0")
+	tmx kill-server 2>/dev/null || true
+	report $name
+}
+
 want selftest-bios-cd && selftest selftest-bios-cd bios cd
 want selftest-uefi-cd && selftest selftest-uefi-cd uefi cd
 want selftest-bios-usb && selftest selftest-bios-usb bios usb
@@ -476,4 +577,6 @@ want wipe-bios-cd && wipe_bios_cd
 want wipe-uefi-usb && wipe_uefi_usb
 want firmware-bios-cd && firmware_bios_cd
 want tui-serial-bios-cd && tui_serial_bios_cd
+want tui-ja-serial-bios-cd && tui_ja_serial_bios_cd
+want tui-ja-fbterm-bios-cd && tui_ja_fbterm_bios_cd
 exit $failed

@@ -2,7 +2,8 @@
 # Builds kesu's live image: a hybrid BIOS + UEFI ISO (also bootable written
 # to a USB stick) from Debian packages only: the Debian kernel with the
 # storage, USB and virtio modules, a busybox-static initramfs, kesu with
-# its shared libraries and the IPAex Gothic font its certificates embed.
+# its shared libraries and the IPAex Gothic font its certificates embed,
+# which fbterm also draws the Japanese screens with (kesu.lang=ja).
 #
 # usage: iso/build.sh [--kesu PATH] [--out FILE] [--cache DIR]
 #   --kesu   the kesu binary to put in (default build/kesu)
@@ -37,7 +38,7 @@ t0=$(date +%s)
 # --- tools -----------------------------------------------------------------
 need=()
 for p in grub-pc-bin grub-efi-amd64-bin xorriso mtools dosfstools busybox-static zstd cpio kmod \
-	fonts-ipaexfont-gothic; do
+	fonts-ipaexfont-gothic fbterm fontconfig; do
 	dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -93,21 +94,48 @@ for f in modules.order modules.builtin modules.builtin.modinfo; do
 done
 depmod -b "$ird" "$kver"
 
-# kesu and its shared-library closure, at the same paths as on the host.
+# kesu, fbterm and their shared-library closures, at the same paths as on
+# the host.
+libs() { # BINARY: copies the libraries it loads
+	ldd "$1" | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | sort -u | while read -r lib; do
+		mkdir -p "$ird/$(dirname "$lib")"
+		cp -L "$lib" "$ird/$lib"
+	done
+}
 install -m 755 "$kesu" "$ird/bin/kesu"
-ldd "$kesu" | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | sort -u | while read -r lib; do
-	mkdir -p "$ird/$(dirname "$lib")"
-	cp -L "$lib" "$ird/$lib"
-done
+libs "$kesu"
+# kesu's Japanese messages (the build puts the catalogue beside the binary)
+# and the C.UTF-8 locale, without which the C library would turn them into
+# question marks: kesu falls back to it when ja_JP.UTF-8 is not installed.
+mo=$(dirname "$kesu")/locale/ja/LC_MESSAGES/kesu.mo
+[ -f "$mo" ] || die "$mo: no Japanese catalogue beside $kesu (build it: cmake --build)"
+install -D -m 644 "$mo" "$ird/bin/locale/ja/LC_MESSAGES/kesu.mo" # beside /bin/kesu, where it looks first
+mkdir -p "$ird/usr/lib/locale"
+cp -R /usr/lib/locale/C.utf8 "$ird/usr/lib/locale/"
+# fbterm draws the Japanese screens on a framebuffer (the VGA text console
+# has no kanji) with the IPAex Gothic font; fontconfig finds it through a
+# cache made here, so the first start scans nothing.
+install -m 755 /usr/bin/fbterm "$ird/bin/fbterm"
+libs /usr/bin/fbterm
 font=/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf
-mkdir -p "$ird/$(dirname "$font")"
+mkdir -p "$ird/$(dirname "$font")" "$ird/etc/fonts" "$ird/var/cache/fontconfig"
 cp -L "$font" "$ird/$font"
+cat >"$ird/etc/fonts/fonts.conf" <<'EOF'
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+	<dir>/usr/share/fonts</dir>
+	<cachedir>/var/cache/fontconfig</cachedir>
+</fontconfig>
+EOF
+FONTCONFIG_FILE=$ird/etc/fonts/fonts.conf FONTCONFIG_SYSROOT=$ird fc-cache -s -f >/dev/null 2>&1 ||
+	die "fc-cache failed"
 echo "root:x:0:0:root:/root:/bin/sh" >"$ird/etc/passwd"
 echo "root:x:0:" >"$ird/etc/group"
 echo kesu >"$ird/etc/hostname"
 # Terminal descriptions for kesu tui: the PC console, serial terminals and
 # the terminal emulators a serial line is usually read with.
-for t in l/linux v/vt100 v/vt102 v/vt220 x/xterm x/xterm-256color s/screen d/dumb a/ansi; do
+for t in l/linux f/fbterm v/vt100 v/vt102 v/vt220 x/xterm x/xterm-256color s/screen d/dumb a/ansi; do
 	for d in /lib/terminfo /usr/share/terminfo; do
 		if [ -f "$d/$t" ]; then
 			mkdir -p "$ird/usr/share/terminfo/${t%/*}"
@@ -127,7 +155,14 @@ cat >"$isodir/boot/grub/grub.cfg" <<'EOF'
 serial --unit=0 --speed=115200
 terminal_input serial console
 terminal_output serial console
-insmod all_video
+# The firmware's own video (VESA BIOS, UEFI GOP), as on real PCs: GRUB's
+# QEMU-only drivers (bochs, cirrus) leave Linux a framebuffer it cannot show.
+if [ "$grub_platform" = efi ]; then
+	insmod efi_gop
+	insmod efi_uga
+else
+	insmod vbe
+fi
 set timeout=3
 menuentry "kesu: erase drives" {
 	linux /boot/vmlinuz console=ttyS0,115200 console=tty0 panic=-1 quiet
@@ -135,6 +170,18 @@ menuentry "kesu: erase drives" {
 }
 menuentry "kesu: erase drives (serial console only: key s)" --hotkey=s {
 	linux /boot/vmlinuz console=ttyS0,115200 panic=-1 quiet
+	initrd /boot/initrd.zst
+}
+# Japanese screens (kesu.lang=ja): the VGA text console has no kanji, so
+# this entry asks the firmware for a video mode (vesafb under BIOS, efifb
+# under UEFI), on which fbterm draws them; a serial terminal draws them itself.
+menuentry "kesu: erase drives, Japanese screens (key j)" --hotkey=j {
+	set gfxpayload=1024x768x32,1024x768,auto
+	linux /boot/vmlinuz console=ttyS0,115200 console=tty0 panic=-1 quiet kesu.lang=ja
+	initrd /boot/initrd.zst
+}
+menuentry "kesu: erase drives, Japanese screens (serial console only: key k)" --hotkey=k {
+	linux /boot/vmlinuz console=ttyS0,115200 panic=-1 quiet kesu.lang=ja
 	initrd /boot/initrd.zst
 }
 EOF
@@ -155,6 +202,9 @@ EOR
 mcopy -i "$fat" "$work/README.TXT" ::README.TXT && mmd -i "$fat" ::kesu || die "mcopy failed"
 
 mkdir -p "$(dirname "$out")"
-grub-mkrescue -o "$out" "$isodir" -- -volid KESU_LIVE -append_partition 3 0x0c "$fat" \
+# GRUB's translations and fonts stay out (11 MB: its menu is English text
+# on the firmware's console, never gfxterm), so the image keeps its room
+# under 64 MiB for kesu's own libraries, the font and fbterm.
+grub-mkrescue --locales= --fonts= --themes= -o "$out" "$isodir" -- -volid KESU_LIVE -append_partition 3 0x0c "$fat" \
 	>/dev/null 2>&1 || die "grub-mkrescue failed"
 log "$out: $(du -h "$out" | cut -f1) (kernel $kver, initramfs $(du -h "$work/initrd.zst" | cut -f1)), $(($(date +%s) - t0)) s"

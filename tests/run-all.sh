@@ -66,7 +66,7 @@ run_tests normal "$out/build-ci"
 
 # The sanitizer tree builds on one core, at low priority, while the live
 # image boots: QEMU's TCG runs each guest on one host thread, so the other
-# core would sit idle through the seven boots (about 200 s, longer than
+# core would sit idle through the nine boots (about 260 s, longer than
 # this build takes on one core). Its output goes to a log, shown if it fails.
 asan="$out/build-ci-clang-asan"
 mkdir -p "$asan"
@@ -79,9 +79,9 @@ stage "sanitizer build on one core, beside the live image (log: $asan/build.log)
 asan_build=$!
 
 # The live image built from the normal build's kesu, booted under QEMU
-# seven ways (iso/README.md: self-tests, unattended wipes checked on the
+# nine ways (iso/README.md: self-tests, unattended wipes checked on the
 # host, a bad sector, NVMe Format, usb-storage, the text UI on the serial
-# console): one test.
+# console, in Japanese there and under fbterm): one test.
 stage "live image"
 if iso/build.sh --kesu "$out/build-ci/kesu" --out "$out/build-ci/kesu-live.iso" &&
 	iso/boot-test.sh --kesu "$out/build-ci/kesu" "$out/build-ci/kesu-live.iso"; then
