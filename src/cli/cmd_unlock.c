@@ -51,12 +51,18 @@ static char *read_password_file(const char *path)
 }
 
 /* ATA drives come on SATA and PATA, and behind SAS/SCSI (SAT), USB bridges
- * and unknown buses; NVMe, MMC, virtio, loop devices and image files
- * never have an ATA password: exit 3 before the ledger is even opened. */
+ * and unknown buses; NVMe, MMC and virtio disks never have an ATA password.
+ * Loop devices and image files are left to kesu_channel_open, which refuses
+ * them (exit 3) — and which tests replace with a simulated ATA drive. */
 static bool may_be_ata(enum kesu_transport t)
 {
-	return t != KESU_TRAN_NVME && t != KESU_TRAN_MMC && t != KESU_TRAN_VIRTIO &&
-	       t != KESU_TRAN_LOOP && t != KESU_TRAN_FILE;
+	return t != KESU_TRAN_NVME && t != KESU_TRAN_MMC && t != KESU_TRAN_VIRTIO;
+}
+
+static void not_ata(const struct kesu_device *dev)
+{
+	cli_error("unlock: %s is not an ATA drive (transport %s): it has no ATA security "
+		  "password to remove", dev->path, kesu_transport_name(dev->transport));
 }
 
 int cmd_unlock(int argc, char **argv)
@@ -99,8 +105,7 @@ int cmd_unlock(int argc, char **argv)
 		return cli_exit_for(rc);
 	}
 	if (!may_be_ata(dev.transport)) {
-		cli_error("unlock: %s is not an ATA drive (transport %s): it has no ATA security "
-			  "password to remove", dev.path, kesu_transport_name(dev.transport));
+		not_ata(&dev);
 		return KESU_EXIT_UNSUPPORTED;
 	}
 	int fd = kesu_gate_open(&dev, O_RDWR, &v);
@@ -113,7 +118,19 @@ int cmd_unlock(int argc, char **argv)
 	kesu_ledger_device_key(dev.serial, dev.path, dev.size, device_key, sizeof(device_key));
 	char *password = NULL;
 	int code = KESU_EXIT_OK;
-	if (pwfile) {
+	/* The channel first: a drive that has no ATA command set (a loop device,
+	 * an image) is told so (exit 3) before the ledger is even opened. */
+	struct kesu_passthru pt = {0};
+	unsigned remedies = 0;
+	char remedy[CLI_REMEDY_MAX];
+	rc = kesu_channel_open(&dev, fd, flags, &pt, &remedies, err, sizeof(err));
+	if (rc == -KESU_EUNSUPPORTED && !remedies) {
+		not_ata(&dev);
+		code = KESU_EXIT_UNSUPPORTED;
+	} else if (rc < 0) {
+		cli_error("%s%s", err, cli_remedy(remedies, remedy, sizeof(remedy)));
+		code = cli_exit_for(rc);
+	} else if (pwfile) {
 		password = read_password_file(pwfile);
 		code = password ? KESU_EXIT_OK : KESU_EXIT_USAGE;
 	} else {
@@ -138,19 +155,8 @@ int cmd_unlock(int argc, char **argv)
 			}
 		}
 	}
-	struct kesu_passthru pt;
-	if (code == KESU_EXIT_OK) {
-		unsigned remedies;
-		char remedy[CLI_REMEDY_MAX];
-		rc = kesu_channel_open(&dev, fd, flags, &pt, &remedies, err, sizeof(err));
-		if (rc < 0) {
-			cli_error("%s%s", err, cli_remedy(remedies, remedy, sizeof(remedy)));
-			code = cli_exit_for(rc);
-		}
-	}
 	if (code == KESU_EXIT_OK) {
 		rc = kesu_ata_unlock(&pt, password, err, sizeof(err));
-		kesu_passthru_close(&pt);
 		if (rc < 0) {
 			cli_error("%s: %s", dev.path, err);
 			code = cli_exit_for(rc);
@@ -162,6 +168,7 @@ int cmd_unlock(int argc, char **argv)
 			}
 		}
 	}
+	kesu_passthru_close(&pt);
 	if (password)
 		sodium_free(password);
 	close(fd);
