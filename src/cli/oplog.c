@@ -55,6 +55,8 @@ static void emit(struct json_object *o, const char *event, const struct kesu_dev
 	struct tm tm;
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 	struct json_object *line = json_object_new_object();
+	/* the same version as every other JSON kesu writes (docs/formats.md) */
+	json_object_object_add(line, "json_format_version", cli_json_format_version());
 	json_object_object_add(line, "time_utc", json_object_new_string(when));
 	json_object_object_add(line, "station", json_object_new_string(log_station));
 	json_object_object_add(line, "command", json_object_new_string(log_command));
