@@ -56,7 +56,7 @@ static void usage(FILE *out)
 	      "  4 verification failed\n"
 	      "  5 refused by the safety gate (system disk, mounted, in use, not confirmed)\n"
 	      "  6 interrupted (signal, device vanished)\n"
-	      "  7 written but not verified: no certificate (kesu wipe --verify sample)\n"
+	      "  7 written but not verified: no certificate (kesu wipe --verify none)\n"
 	      "  8 cert verify: the document is intact but is not a SUCCESS certificate\n"
 	      "  9 cert verify: checks made passed, one could not be (no anchor; old PDF, no .sig)\n"
 	      "  10 erased with exceptions: the certificate says what remains (an HPA kept, ...)\n"
