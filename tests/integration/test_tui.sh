@@ -7,50 +7,8 @@
 # a drive with an unfinished job (resume or restart), and a method that
 # reads nothing back (no certificate: said before, and after as exit 7).
 source "$(dirname "$0")/lib.sh"
-command -v tmux >/dev/null || { echo "$TEST_NAME: needs tmux" >&2; exit 1; }
 
-# A tmux server of our own: it starts with this test's environment (its
-# config, key and ledger locations), and killing it cannot touch anyone
-# else's sessions.
-TMUX_SOCK="kesu-test-$$"
-SESSION=tui
-tm() { tmux -L "$TMUX_SOCK" "$@"; }
-tui_cleanup() {
-	tm kill-server 2>/dev/null || true
-	cleanup
-}
-trap tui_cleanup EXIT
-
-pane() { tm capture-pane -p -t "$SESSION"; }
-keys() { tm send-keys -t "$SESSION" "$@"; }
-
-# wait_for TEXT: polls the screen until TEXT shows (60 s); dumps it if not
-# The screen is read whole, then searched: a grep -q that stops reading
-# early must not fail the pipe (pipefail).
-wait_for() {
-	local i screen
-	for i in $(seq 600); do
-		screen=$(pane 2>/dev/null) || screen=
-		grep -qF -- "$1" <<<"$screen" && return 0
-		sleep 0.1
-	done
-	echo "--- screen, waiting for \"$1\" ---"
-	pane || true
-	echo "---"
-	return 1
-}
-
-# expect_screen DESCRIPTION TEXT: the rest of the flow depends on each
-# screen, so a missing one ends the test.
-expect_screen() {
-	if wait_for "$2"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		finish
-		exit 1
-	fi
-}
+source "$(dirname "$0")/lib_tmux.sh"
 
 expect_exit 1 "without a terminal" "$KESU" tui </dev/null
 check "it says so" grep -q "kesu: tui: standard input is not a terminal" "$WORK/err"

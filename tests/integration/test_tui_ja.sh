@@ -10,42 +10,9 @@
 # The fault library's slow writes keep the progress screen up long enough
 # to read it.
 source "$(dirname "$0")/lib.sh"
-command -v tmux >/dev/null || { echo "$TEST_NAME: needs tmux" >&2; exit 1; }
 FAULT=${KESU_FAULT_LIB:?}
 
-TMUX_SOCK="kesu-test-$$"
-SESSION=tui
-tm() { tmux -L "$TMUX_SOCK" "$@"; }
-tui_cleanup() {
-	tm kill-server 2>/dev/null || true
-	cleanup
-}
-trap tui_cleanup EXIT
-pane() { tm capture-pane -p -t "$SESSION"; }
-keys() { tm send-keys -t "$SESSION" "$@"; }
-# The screen is read whole into a variable, then searched: a grep -q that
-# stops reading early must not fail the pipe (pipefail).
-wait_for() {
-	local i screen
-	for i in $(seq 600); do
-		screen=$(pane 2>/dev/null) || screen=
-		grep -qF -- "$1" <<<"$screen" && return 0
-		sleep 0.1
-	done
-	echo "--- screen, waiting for \"$1\" ---"
-	pane || true
-	echo "---"
-	return 1
-}
-expect_screen() {
-	if wait_for "$2"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		finish
-		exit 1
-	fi
-}
+source "$(dirname "$0")/lib_tmux.sh"
 # on_screen DESCRIPTION TEXT: TEXT is on the screen now
 on_screen() {
 	local screen
