@@ -79,30 +79,6 @@ print("\n".join(out))
 EOF
 }
 
-# A pseudo-terminal, as an operator has: a confirmation prompt is answered
-# with the token it asks for (the serial, or the device's name).
-cat >"$WORK/answer_pty.py" <<'EOF'
-import os, pty, re, sys, time
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp("bash", ["bash", "-c", sys.argv[1]])
-seen, answered, deadline = b"", 0, time.time() + 120
-while time.time() < deadline:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    seen += chunk
-    asks = re.findall(rb'"([^"]+)" to go ahead:', seen)
-    if len(asks) > answered:
-        os.write(fd, asks[answered] + b"\n")
-        answered += 1
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(seen.decode(errors="replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-EOF
 
 L1=$(attach "$(make_image sdb.img 2M)")
 L2=$(attach "$(make_image sdc.img 2M)")
@@ -162,7 +138,7 @@ run_examples() {
 			# Only a wipe without --yes asks (python3 takes seconds to
 			# start on a loaded machine: the others run without a pty).
 			if [[ $cmd == *"kesu wipe "* && $cmd != *--yes* ]]; then
-				out=$(python3 "$WORK/answer_pty.py" "$cmd" 2>&1) || rc=$?
+				out=$(python3 "$HERE/confirm_pty.py" = bash -c "$cmd" 2>&1) || rc=$?
 			else
 				out=$(bash -c "$cmd" 2>&1 </dev/null) || rc=$?
 			fi
