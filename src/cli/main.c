@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -84,7 +85,11 @@ static void english_for_json(int argc, char **argv)
 	for (int i = 2; i < argc && !json && strcmp(argv[i], "--") != 0; i++)
 		json = strcmp(argv[i], "--progress=json") == 0 ||
 		       (strcmp(argv[i], "--progress") == 0 && i + 1 < argc && strcmp(argv[i + 1], "json") == 0);
-	if (json)
+	/* kesu tui's child speaks JSON only to the TUI, which shows its
+	 * messages to the reader as they are: they stay in the reader's
+	 * language (the TUI never reads meaning from their words). */
+	const char *front = getenv("KESU_FRONT_END");
+	if (json && !(front && !strcmp(front, "tui")))
 		setlocale(LC_MESSAGES, "C");
 }
 

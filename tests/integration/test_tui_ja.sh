@@ -44,6 +44,7 @@ check "no ja_JP locale is installed (the catalog must work without one)" \
 tm new-session -d -s "$SESSION" -x 80 -y 25 \
 	"XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_DATA_HOME='$XDG_DATA_HOME' TERM=vt100 LANG=ja_JP.UTF-8 \
 	 LD_PRELOAD='$FAULT' KESU_FAULT_PATH='$dev' KESU_FAULT_SHORT=65536 KESU_FAULT_DELAY_US=15000 \
+	 KESU_FAULT_CLOCK=unsync KESU_NO_CLOCK_WARNING= \
 	 '$KESU' tui --ledger '$L' --cert-dir '$R/certs' --key '$K' $dev; \
 	 echo EXIT=\$? > '$WORK/exit'; sleep 60"
 
@@ -98,6 +99,11 @@ check "the drive's pass line (書込み or 検証, pass n/3)" grep -qE "$dev +(�
 check "the drive's whole-job line: elapsed and left" grep -qE "作業全体 [0-9.]+%  経過 [0-9]+:[0-9]{2}  残り" <<<"$screen"
 check "the whole run: percent, elapsed and left" grep -qE "全ドライブ: [0-9.]+%  経過 [0-9]+:[0-9]{2}  残り" <<<"$screen"
 check "the stop key is Japanese" grep -qF "q 消去を止める" <<<"$screen"
+# The wipe child speaks JSON to the TUI, but its messages are for the
+# reader: the clock warning (the fault library says the clock is not
+# synchronised) shows in Japanese, not English.
+check "the child's message is Japanese" grep -qF "この端末の時計は同期されていません" <<<"$screen"
+check "and not English" bash -c "! grep -qF 'clock is not synchronised' <<<\"\$1\"" _ "$screen"
 expect_screen "the results screen" "結果: すべてのドライブを消去しました"
 screen=$(pane)
 check "$dev 消去完了 with dod-3pass and the Japanese level" \
