@@ -402,10 +402,18 @@ static int write_sigfile(const char *path, const char *text, size_t len)
 	return KESU_EXIT_OK;
 }
 
+/* The label column is 12 display columns wide, not 12 bytes: a Japanese
+ * label is two columns a character (English output stays "%-12s "). */
+static void put_label(const char *label)
+{
+	size_t w = cli_text_width(label);
+	printf("%s%*s ", label, w < 12 ? (int)(12 - w) : 0, "");
+}
+
 static void print_key(const char *label, const char *path, const char *note)
 {
-	printf("%-12s %s%s%s%s\n", label, path, note ? " (" : "", note ? note : "",
-	       note ? ")" : "");
+	put_label(label);
+	printf("%s%s%s%s\n", path, note ? " (" : "", note ? note : "", note ? ")" : "");
 }
 
 static void print_identity(const struct kesu_public_key *pk)
@@ -413,7 +421,10 @@ static void print_identity(const struct kesu_public_key *pk)
 	char fp[KESU_FINGERPRINT_SIZE], num[KESU_KEYNUM_HEX_SIZE];
 	kesu_key_fingerprint(pk, fp, sizeof(fp));
 	kesu_key_keynum_hex(pk->keynum, num, sizeof(num));
-	printf("%-12s %s\n%-12s %s\n", _("fingerprint"), fp, _("key number"), num);
+	put_label(_("fingerprint"));
+	printf("%s\n", fp);
+	put_label(_("key number"));
+	printf("%s\n", num);
 }
 
 /* ---- the verbs ---- */
@@ -615,7 +626,10 @@ static int key_generate_role(const struct key_ctl *ctl)
 		pass_free(pass);
 		return code;
 	}
-	printf("%-12s %s\n%-12s %s\n", _("role"), ctl->role, _("name"), ctl->name);
+	put_label(_("role"));
+	printf("%s\n", ctl->role);
+	put_label(_("name"));
+	printf("%s\n", ctl->name);
 	code = say_generated(secret, public, protect);
 	int x509 = cli_key_x509_new(secret, pass, ctl->x509_alg, &subject, 0, false);
 	pass_free(pass);

@@ -157,23 +157,37 @@ int cli_key_x509_paths_free(const char *secret)
 	return code;
 }
 
+/* The label column is 12 display columns wide, not 12 bytes: a Japanese
+ * label is two columns a character (English output stays "%-12s "). */
+static void put_label(const char *label)
+{
+	size_t w = cli_text_width(label);
+	printf("%s%*s ", label, w < 12 ? (int)(12 - w) : 0, "");
+}
+
 static void say_key(const char *key)
 {
 	struct stat st = {0};
 	stat(key, &st);
-	printf(_("%-12s %s (mode %04o, %s)\n"), _("x509 key"), key, (unsigned)(st.st_mode & 07777),
+	put_label(_("x509 key"));
+	printf(_("%s (mode %04o, %s)\n"), key, (unsigned)(st.st_mode & 07777),
 	       kesu_x509_key_is_protected(key) ? _("protected by a passphrase")
 					       : _("not protected by a passphrase"));
 }
 
 static void say_cert(const char *crt, const struct kesu_x509_info *i)
 {
-	printf("%-12s %s (%s%s)\n", _("certificate"), crt, i->self_signed ? _("self-signed, ") : "",
+	put_label(_("certificate"));
+	printf("%s (%s%s)\n", crt, i->self_signed ? _("self-signed, ") : "",
 	       i->algorithm);
-	printf("%-12s %s\n", _("subject"), i->subject);
-	printf("%-12s %s\n", _("issuer"), i->issuer);
-	printf(_("%-12s %s to %s\n"), _("valid"), i->not_before_utc, i->not_after_utc);
-	printf("%-12s %s\n", "sha256", i->sha256);
+	put_label(_("subject"));
+	printf("%s\n", i->subject);
+	put_label(_("issuer"));
+	printf("%s\n", i->issuer);
+	put_label(_("valid"));
+	printf(_("%s to %s\n"), i->not_before_utc, i->not_after_utc);
+	put_label("sha256");
+	printf("%s\n", i->sha256);
 }
 
 int cli_key_x509_new(const char *secret, const char *pass, const char *alg_text,
@@ -227,13 +241,16 @@ int cli_key_x509_show(const char *secret)
 	if (has_key)
 		say_key(key);
 	if (!has_crt) {
-		if (has_key)
-			printf(_("%-12s %s (missing: kesu key x509 makes one)\n"), _("certificate"), crt);
+		if (has_key) {
+			put_label(_("certificate"));
+			printf(_("%s (missing: kesu key x509 makes one)\n"), crt);
+		}
 		return KESU_EXIT_OK;
 	}
 	int rc = kesu_x509_cert_describe(crt, &info, err, sizeof(err));
 	if (rc < 0) {
-		printf(_("%-12s %s (unreadable)\n"), _("certificate"), crt);
+		put_label(_("certificate"));
+		printf(_("%s (unreadable)\n"), crt);
 		cli_error("%s", err);
 		return KESU_EXIT_FAILURE;
 	}
@@ -338,9 +355,12 @@ static int do_csr(const struct x509_ctl *c, const char *secret, const char *key)
 		cli_error("%s", err);
 		return x509_exit(rc);
 	}
-	printf("%-12s %s\n", _("request"), c->output);
-	printf("%-12s %s\n", _("key"), key);
-	printf(_("%-12s CN=%s"), _("subject"), subject.common_name);
+	put_label(_("request"));
+	printf("%s\n", c->output);
+	put_label(_("key"));
+	printf("%s\n", key);
+	put_label(_("subject"));
+	printf("CN=%s", subject.common_name);
 	const char *rest[][2] = {{"title", subject.title}, {"OU", subject.unit},
 				 {"O", subject.organisation}};
 	for (size_t i = 0; i < 3; i++)
