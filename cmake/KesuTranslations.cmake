@@ -27,7 +27,7 @@ if(XGETTEXT)
   list(SORT KESU_I18N_SOURCES)
   add_custom_target(kesu-pot
     COMMAND ${XGETTEXT} --from-code=UTF-8 --language=C --add-comments=TRANSLATORS:
-            --keyword=_ --keyword=N_ --keyword=cli_error --flag=cli_error:1:c-format
+            --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=cli_error --flag=cli_error:1:c-format
             --keyword=Kesu_errorf:4 --flag=Kesu_errorf:4:c-format
             --package-name=kesu -o ${CMAKE_BINARY_DIR}/kesu.pot ${KESU_I18N_SOURCES}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}

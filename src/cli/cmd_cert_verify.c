@@ -45,7 +45,7 @@ static const char *role_label(const char *role)
 static void print_signature(size_t i, const struct kesu_pades_signature *s, bool anchors)
 {
 	char what[32], line[1400], a[600], b[300];
-	snprintf(what, sizeof(what), "%s %zu", s->doc_timestamp ? _("timestamp") : _("signature"), i + 1);
+	snprintf(what, sizeof(what), "%s %zu", s->doc_timestamp ? _("timestamp") : C_("PDF", "signature"), i + 1);
 	if (s->doc_timestamp)
 		snprintf(line, sizeof(line), _("document timestamp %s by %s"), s->timestamp_utc,
 			 cli_escape(s->signer.common_name, a, sizeof(a)));

@@ -10,6 +10,13 @@
 
 #define _(msgid) gettext(msgid)
 #define N_(msgid) (msgid)
+/* A message in a context: the same English word with two meanings gets two
+ * catalog entries ("signature" of a partition vs of a PDF). xgettext joins
+ * context and msgid with "\004", as pgettext does (--keyword=C_:1c,2). */
+#define C_(ctx, msgid) cli_pgettext(ctx "\004" msgid, msgid)
+
+/* gettext of the joined key; msgid itself when the catalog has no entry. */
+const char *cli_pgettext(const char *key, const char *msgid);
 
 /* Sets LC_CTYPE and LC_MESSAGES from the environment and binds the "kesu"
  * catalog. Numbers, dates and collation stay "C": JSON and records never
