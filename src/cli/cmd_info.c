@@ -21,9 +21,24 @@ static void field(const char *key, const char *value)
 	       value && value[0] ? value : _("unknown"));
 }
 
+/* The state for people; kesu list and the JSON keep the token. A context:
+ * "mounted" alone is also a column title (マウント先). */
+static const char *state_text(const char *token)
+{
+	const struct { /* not static: C_ looks the text up when called */
+		const char *token, *text;
+	} states[] = {{"SYSTEM", C_("device state", "SYSTEM")}, {"swap", C_("device state", "swap")},
+		      {"mounted", C_("device state", "mounted")}, {"held", C_("device state", "held")},
+		      {"busy", C_("device state", "busy")}, {"free", C_("device state", "free")}};
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (!strcmp(token, states[i].token))
+			return states[i].text;
+	return token;
+}
+
 static void field_tri(const char *key, enum kesu_tristate t)
 {
-	field(key, cli_tristate(t));
+	field(key, _(cli_tristate(t))); /* for people: JSON keeps the token */
 }
 
 /* The identity lines come from the column table, so they say what
@@ -66,7 +81,7 @@ static void print_use(const struct kesu_device *d)
 	char line[4096];
 	size_t used = 0;
 	printf(_("Use\n"));
-	field(N_("state"), cli_device_state(d));
+	field(N_("state"), state_text(cli_device_state(d)));
 	line[0] = '\0';
 	for (size_t i = 0; i < d->nmounts && used < sizeof(line); i++)
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", i ? ", " : "", d->mounts[i]);
@@ -115,7 +130,7 @@ static void print_erasure(const struct kesu_device *d)
 	 * in /sys/block/X/queue/ on Linux 6.18 either). So it stays unknown. */
 	field(N_("secure discard"), c->secure_discard == KESU_UNKNOWN
 					? _("unknown (Linux does not report it)")
-					: cli_tristate(c->secure_discard));
+					: _(cli_tristate(c->secure_discard)));
 	field_tri(N_("write zeroes"), c->write_zeroes);
 }
 
@@ -161,7 +176,7 @@ int cli_drive_caps_ask(struct kesu_device *dev, unsigned flags, struct kesu_driv
 
 static const char *yes_no(bool b)
 {
-	return b ? "yes" : "no";
+	return b ? _("yes") : _("no");
 }
 
 static void minutes_text(unsigned minutes, char *buf, size_t size)
@@ -273,9 +288,9 @@ static void print_nvme(const struct kesu_drive_caps *fc)
 
 static void print_scsi(const struct kesu_drive_caps *fc)
 {
-	field(N_("sanitize overwrite"), cli_tristate(fc->purge.scsi_sanitize_overwrite));
-	field(N_("sanitize block erase"), cli_tristate(fc->purge.scsi_sanitize_block));
-	field(N_("sanitize crypto"), cli_tristate(fc->purge.scsi_sanitize_crypto));
+	field_tri(N_("sanitize overwrite"), fc->purge.scsi_sanitize_overwrite);
+	field_tri(N_("sanitize block erase"), fc->purge.scsi_sanitize_block);
+	field_tri(N_("sanitize crypto"), fc->purge.scsi_sanitize_crypto);
 	field(N_("rotation"), fc->scsi_rotational == KESU_YES ? _("rotating (VPD B1)")
 			  : fc->scsi_rotational == KESU_NO ? _("non-rotating (VPD B1)")
 							   : _("unknown (no VPD page B1)"));
@@ -377,8 +392,10 @@ int cmd_info(int argc, char **argv)
 		return KESU_EXIT_FAILURE;
 	int rc = kesu_device_probe(path, NULL, dev);
 	if (rc < 0) {
-		cli_error("%s: %s", path, rc == -ENOTBLK ? "neither a block device nor a regular image file"
-							 : kesu_strerror(rc));
+		if (rc == -ENOTBLK)
+			cli_error("%s: neither a block device nor a regular image file", path);
+		else
+			cli_error("%s: %s", path, kesu_strerror(rc));
 		free(dev);
 		return rc == -ENOTBLK ? KESU_EXIT_USAGE : cli_exit_for(rc);
 	}

@@ -664,11 +664,11 @@ static int key_show(const struct key_ctl *ctl)
 	print_key(_("secret key"), secret, note);
 	rc = kesu_key_load_public(public, &beside, err, sizeof(err));
 	if (rc == -ENOENT)
-		print_key(_("public key"), public, "missing");
+		print_key(_("public key"), public, _("missing"));
 	else if (rc < 0)
-		print_key(_("public key"), public, "unreadable");
+		print_key(_("public key"), public, _("unreadable"));
 	else if (memcmp(&beside, &pk, sizeof(pk)) != 0)
-		print_key(_("public key"), public, "DOES NOT BELONG TO THIS SECRET KEY");
+		print_key(_("public key"), public, _("DOES NOT BELONG TO THIS SECRET KEY"));
 	else
 		print_key(_("public key"), public, NULL);
 	print_identity(&pk);

@@ -217,7 +217,7 @@ static int trust_add_cert(const struct trust_ctl *ctl, struct kesu_trust *trust,
 	const struct kesu_trust_cert *c = kesu_trust_cert_at(trust, kesu_trust_cert_count(trust) - 1);
 	int code = record_and_save(ctl, trust, path, "add", NULL, c);
 	if (code == KESU_EXIT_OK) {
-		cli_trust_cert_print("trusted", c);
+		cli_trust_cert_print(_("trusted"), c);
 		if (more > 0)
 			cli_error("note: %s holds %d more certificate%s, not added (add each on "
 				  "its own)",
@@ -255,7 +255,7 @@ static int trust_add(const struct trust_ctl *ctl, struct kesu_trust *trust, cons
 	const struct kesu_trust_entry *e = kesu_trust_at(trust, kesu_trust_count(trust) - 1);
 	int code = record_and_save(ctl, trust, path, "add", e, NULL);
 	if (code == KESU_EXIT_OK) {
-		print_entry("trusted", e);
+		print_entry(_("trusted"), e);
 		if (strstr(e->comment, KESU_TRUST_NO_PASSPHRASE))
 			cli_error("note: %s says its secret key has no passphrase", ctl->arg);
 	}
@@ -294,9 +294,9 @@ static int trust_remove(const struct trust_ctl *ctl, struct kesu_trust *trust, c
 		code = record_and_save(ctl, trust, path, "remove", keys_gone ? &gone : NULL,
 				       keys_gone ? NULL : cert);
 	if (code == KESU_EXIT_OK && keys_gone)
-		print_entry("removed", &gone);
+		print_entry(_("removed"), &gone);
 	else if (code == KESU_EXIT_OK)
-		cli_trust_cert_print("removed", cert);
+		cli_trust_cert_print(_("removed"), cert);
 	free(cert);
 	return code;
 }

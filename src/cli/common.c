@@ -94,7 +94,8 @@ void cli_format_size(unsigned long long bytes, char *buf, size_t size)
 
 const char *cli_tristate(enum kesu_tristate t)
 {
-	return t == KESU_YES ? "yes" : t == KESU_NO ? "no" : "unknown";
+	/* tokens (JSON says them as they are); N_: kesu info translates them */
+	return t == KESU_YES ? N_("yes") : t == KESU_NO ? N_("no") : N_("unknown");
 }
 
 const char *cli_device_state(const struct kesu_device *dev)

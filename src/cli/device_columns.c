@@ -259,11 +259,11 @@ bool cli_column_info(const struct cli_column *c, const struct cli_drive *d, char
 	if (!v.known)
 		return !(c->flags & CLI_COL_IF_KNOWN);
 	if (c->type == CLI_COL_BOOL) {
-		snprintf(buf, size, "%s", v.yes ? "yes" : "no");
+		snprintf(buf, size, "%s", v.yes ? _("yes") : _("no")); /* kesu info: for people */
 	} else if (c->type == CLI_COL_SIZE) {
 		char human[32];
 		cli_format_size(v.number, human, sizeof(human));
-		snprintf(buf, size, "%llu bytes (%s)", v.number, human);
+		snprintf(buf, size, C_("size", "%llu bytes (%s)"), v.number, human);
 	} else {
 		render(c, &v, ", ", buf, size);
 	}

@@ -82,10 +82,3 @@ bool cli_reader_japanese(void)
 	const char *header = gettext("");
 	return header && strstr(header, "Language: ja") != NULL;
 }
-
-const char *cli_pgettext(const char *key, const char *msgid)
-{
-	const char *t = gettext(key);
-	/* untranslated: gettext hands back the key, context and all */
-	return t == key ? msgid : t;
-}

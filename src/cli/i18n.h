@@ -15,8 +15,15 @@
  * context and msgid with "\004", as pgettext does (--keyword=C_:1c,2). */
 #define C_(ctx, msgid) cli_pgettext(ctx "\004" msgid, msgid)
 
-/* gettext of the joined key; msgid itself when the catalog has no entry. */
-const char *cli_pgettext(const char *key, const char *msgid);
+/* gettext of the joined key; msgid itself when the catalog has no entry.
+ * Inline: files linked into unit tests without i18n.c use it too. */
+__attribute__((format_arg(2))) static inline const char *cli_pgettext(const char *key,
+								      const char *msgid)
+{
+	const char *t = gettext(key);
+	/* untranslated: gettext hands back the key, context and all */
+	return t == key ? msgid : t;
+}
 
 /* Sets LC_CTYPE and LC_MESSAGES from the environment and binds the "kesu"
  * catalog. Numbers, dates and collation stay "C": JSON and records never

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cert_internal.h"
+#include "i18n.h"
 #include "kesu/cert.h"
 #include "kesu/error.h"
 #include "kesu/fileio.h"
@@ -225,9 +226,9 @@ static void check_payload(const struct kesu_cert_trust *t, const unsigned char *
 	c->payload_ok = rc == 0;
 	snprintf(c->payload_msg, sizeof(c->payload_msg), "%s",
 		 rc == 0 ? (p->station_pub && !t->station
-				    ? "the embedded payload is signed by the station key the "
-				      "certificate carries"
-				    : "the embedded payload is signed by the station key")
+				    ? _("the embedded payload is signed by the station key the "
+					"certificate carries")
+				    : _("the embedded payload is signed by the station key"))
 			 : why);
 	struct json_object *doc = c->payload_ok ? json_tokener_parse(p->payload) : NULL;
 	if (doc) {
