@@ -115,13 +115,13 @@ int cli_key_x509_subject(const char *secret, const char *role, const char *name,
 		snprintf(cn, sizeof(cn), "kesu station %.100s", host);
 	}
 	if (code == KESU_EXIT_OK)
-		code = copy_field(s->common_name, cn, "common name");
+		code = copy_field(s->common_name, cn, _("common name"));
 	if (code == KESU_EXIT_OK)
-		code = copy_field(s->organisation, st->cfg.ctx.organisation, "organisation");
+		code = copy_field(s->organisation, st->cfg.ctx.organisation, _("organisation"));
 	if (code == KESU_EXIT_OK)
-		code = copy_field(s->unit, st->cfg.ctx.department, "department");
+		code = copy_field(s->unit, st->cfg.ctx.department, _("department"));
 	if (code == KESU_EXIT_OK)
-		code = copy_field(s->title, role ? role : "station", "title");
+		code = copy_field(s->title, role ? role : "station", _("title"));
 	free(st);
 	if (code == KESU_EXIT_OK && kesu_x509_subject_check(s, why, sizeof(why)) < 0) {
 		cli_error("the certificate's subject: %s (--name, or the config file's "
