@@ -411,6 +411,9 @@ void cli_utf8_ctype(void);
 /* Display width of UTF-8 text as a terminal shows it (wcwidth: a Japanese
  * character takes two columns), for text laid out outside a table. */
 size_t cli_text_width(const char *s);
+/* Prints s to stdout padded with spaces to `columns` display columns (a
+ * Japanese character is two): labels line up in either language. */
+void cli_put_padded(const char *s, size_t columns);
 /* An approval FILE, or the *.kesu-approval file whose number is arg in
  * ~/.config/kesu/approvals or the current directory (approval_files.c).
  * Prints one line and returns 2 when there is none. */

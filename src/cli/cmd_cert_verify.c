@@ -25,9 +25,9 @@
 static void say(const char *mark, const char *what, const char *msg)
 {
 	char safe[1024];
-	size_t w = cli_text_width(what); /* columns, not bytes: what may be Japanese */
-	printf("  [%s] %s%*s %s\n", mark, what, w < 18 ? (int)(18 - w) : 0, "",
-	       cli_escape(msg, safe, sizeof(safe)));
+	printf("  [%s] ", mark);
+	cli_put_padded(what, 18); /* columns, not bytes: what may be Japanese */
+	printf(" %s\n", cli_escape(msg, safe, sizeof(safe)));
 }
 
 static const char *role_label(const char *role)

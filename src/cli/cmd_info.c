@@ -16,9 +16,9 @@ static void field(const char *key, const char *value)
 	/* keys are N_() at the call sites (or column titles, left as they are);
 	 * padded by display width: a Japanese label is two columns a character */
 	const char *label = _(key);
-	size_t w = cli_text_width(label);
-	printf("  %s%*s %s\n", label, w < 22 ? (int)(22 - w) : 0, "",
-	       value && value[0] ? value : _("unknown"));
+	fputs("  ", stdout);
+	cli_put_padded(label, 22);
+	printf(" %s\n", value && value[0] ? value : _("unknown"));
 }
 
 /* The state for people; kesu list and the JSON keep the token. A context:

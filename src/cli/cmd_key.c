@@ -404,10 +404,12 @@ static int write_sigfile(const char *path, const char *text, size_t len)
 
 /* The label column is 12 display columns wide, not 12 bytes: a Japanese
  * label is two columns a character (English output stays "%-12s "). */
+/* The label column: 12 display columns and a space (English output stays
+ * "%-12s "). */
 static void put_label(const char *label)
 {
-	size_t w = cli_text_width(label);
-	printf("%s%*s ", label, w < 12 ? (int)(12 - w) : 0, "");
+	cli_put_padded(label, 12);
+	putchar(' ');
 }
 
 static void print_key(const char *label, const char *path, const char *note)

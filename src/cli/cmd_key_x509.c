@@ -157,12 +157,12 @@ int cli_key_x509_paths_free(const char *secret)
 	return code;
 }
 
-/* The label column is 12 display columns wide, not 12 bytes: a Japanese
- * label is two columns a character (English output stays "%-12s "). */
+/* The label column: 12 display columns and a space (English output stays
+ * "%-12s "). */
 static void put_label(const char *label)
 {
-	size_t w = cli_text_width(label);
-	printf("%s%*s ", label, w < 12 ? (int)(12 - w) : 0, "");
+	cli_put_padded(label, 12);
+	putchar(' ');
 }
 
 static void say_key(const char *key)

@@ -188,8 +188,8 @@ static bool print_group(const struct kesu_method_set *set, enum kesu_technique t
 					    N_("NIST")};
 	const size_t widths[] = {idw, 9, 6, 6, 6};
 	for (size_t k = 0; k < sizeof(heads) / sizeof(heads[0]); k++) {
-		size_t w = cli_text_width(_(heads[k]));
-		printf("%s%*s ", _(heads[k]), w < widths[k] ? (int)(widths[k] - w) : 0, "");
+		cli_put_padded(_(heads[k]), widths[k]);
+		putchar(' ');
 	}
 	printf("%s\n", _("TITLE"));
 	for (size_t i = 0; i < kesu_method_set_count(set); i++) {

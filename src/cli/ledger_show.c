@@ -41,8 +41,9 @@ static void print_lines(struct lines *L)
 		width = w > width ? w : width;
 	}
 	for (size_t i = 0; i < L->n; i++) {
-		printf("  %s%*s %s\n", L->label[i], (int)(width - cli_text_width(L->label[i])), "",
-		       L->value[i]);
+		fputs("  ", stdout);
+		cli_put_padded(L->label[i], width);
+		printf(" %s\n", L->value[i]);
 		free(L->value[i]);
 	}
 	L->n = 0;

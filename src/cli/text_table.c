@@ -98,3 +98,9 @@ size_t cli_text_width(const char *s)
 	}
 	return w;
 }
+
+void cli_put_padded(const char *s, size_t columns)
+{
+	size_t w = cli_text_width(s);
+	printf("%s%*s", s, w < columns ? (int)(columns - w) : 0, "");
+}
