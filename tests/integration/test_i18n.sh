@@ -95,5 +95,14 @@ if [ "$untranslated" -gt 0 ]; then
 fi
 check "every message of kesu.pot is translated" test "$untranslated" -eq 0
 check "no fuzzy translation" test "$fuzzy" -eq 0
+# msgmerge keeps a translation the sources no longer have as obsolete (#~):
+# stale entries would hide that a message changed under its translation.
+obsolete=$(grep -c '^#~ msgid ' "$WORK/merged.po" || true)
+echo "# translations of messages no longer in the sources: $obsolete"
+if [ "$obsolete" -gt 0 ]; then
+	stale=$(grep -A1 '^#~ msgid ' "$WORK/merged.po" || true)
+	sed 's/^/#   /' <<<"${stale:0:600}"
+fi
+check "po/ja holds no translation of a message the sources no longer have" test "$obsolete" -eq 0
 
 finish
