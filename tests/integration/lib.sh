@@ -16,10 +16,21 @@ cleanup() {
 	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null || true; done
 	for s in "${SWAPS[@]}"; do swapoff "$s" 2>/dev/null || true; done
 	# attach() runs in command substitutions, so it records loops in a file.
-	[ -f "$WORK/loops" ] && while read -r l; do losetup -d "$l" 2>/dev/null || true; done <"$WORK/loops"
+	[ -f "$WORK/loops" ] && while read -r l; do
+		owned_loop "$l" && losetup -d "$l" 2>/dev/null || true
+	done <"$WORK/loops"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
+# owned_loop DEV: DEV is still backed by a file of this test. A test that
+# detached its device itself (losetup -d, to show a vanished drive) must
+# not detach it again at exit: tests run side by side, and the next
+# `losetup -f` of another test may hold that number by then.
+owned_loop() {
+	local backing
+	backing=$(cat "/sys/block/${1#/dev/}/loop/backing_file" 2>/dev/null) || return 1
+	[[ $backing == "$WORK"/* ]] || grep -qxF "$1 $backing" "$WORK/loop_images" 2>/dev/null
+}
 trap 'exit 130' INT TERM
 
 # Each test has its own station: config (with an operator), key, ledger
@@ -59,6 +70,7 @@ attach() {
 	local dev
 	dev=$(losetup -f --show -P "$@" "$img")
 	echo "$dev" >>"$WORK/loops"
+	echo "$dev $(readlink -f "$img")" >>"$WORK/loop_images"
 	# This kernel does not always scan partitions at attach time.
 	partprobe "$dev" 2>/dev/null || true
 	echo "$dev"

@@ -61,6 +61,15 @@ check "the error names the path" grep -q "$WORK/nonexistent: No such file or dir
 expect_exit 2 "no device named: usage error" "$KESU" check
 
 losetup -d "$dev"
+# The number is free again: another test's image there is not ours, and the
+# exit trap must not detach it (tests run side by side).
+outsider=$(mktemp /tmp/kesu-outsider.XXXXXX)
+truncate -s 1M "$outsider"
+if losetup "$dev" "$outsider" 2>/dev/null; then
+	check "a device number reused by someone else is not detached at exit" bash -c "$(declare -f owned_loop); WORK='$WORK'; ! owned_loop '$dev'"
+	losetup -d "$dev"
+fi
+rm -f "$outsider"
 expect_exit 0 "the detached image file is accepted" "$KESU" check --force "$img"
 check "the whole image is unchanged" test "$(sha256sum "$img" | cut -d' ' -f1)" = "$before"
 
