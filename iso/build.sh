@@ -4,10 +4,13 @@
 # storage, USB and virtio modules, a busybox-static initramfs, kesu with
 # its shared libraries and the IPAex Gothic font its certificates embed,
 # which fbterm also draws the Japanese screens with (kesu.lang=ja).
+# Beside the ISO, netboot/ holds the same kernel and initramfs for a
+# network boot (iPXE: kesu.ipxe; iso/README.md shows a dnsmasq set-up).
 #
 # usage: iso/build.sh [--kesu PATH] [--out FILE] [--cache DIR]
 #   --kesu   the kesu binary to put in (default build/kesu)
-#   --out    the ISO to write (default build/kesu-live.iso)
+#   --out    the ISO to write (default build/kesu-live.iso); the network
+#            boot files go to netboot/ in the same directory
 #   --cache  where downloaded packages are kept between builds
 #            (default $KESU_ISO_CACHE, else ~/.cache/kesu-iso: shared by
 #            every checkout on the machine)
@@ -38,7 +41,7 @@ t0=$(date +%s)
 # --- tools -----------------------------------------------------------------
 need=()
 for p in grub-pc-bin grub-efi-amd64-bin xorriso mtools dosfstools busybox-static zstd cpio kmod \
-	fonts-ipaexfont-gothic fbterm fontconfig; do
+	fonts-ipaexfont-gothic fbterm fontconfig ipxe; do
 	dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -76,8 +79,11 @@ done
 install -m 755 "$here/init" "$ird/init"
 
 # Storage, USB and virtio drivers (and what they depend on); the rest of
-# the kernel stays out. qemu_fw_cfg carries test switches under QEMU.
+# the kernel stays out. qemu_fw_cfg carries test switches under QEMU. The
+# network cards of a network boot: virtio and the Intel and Realtek chips
+# most PCs and virtual machines have (udhcpc's packet socket is built in).
 modules="virtio_pci virtio_blk virtio_scsi nvme ahci ata_piix ata_generic sd_mod sr_mod sg
+	virtio_net e1000 e1000e igb r8169
 	usb_storage uas xhci_pci xhci_plat_hcd ehci_pci ohci_pci uhci_hcd usbhid hid_generic
 	mmc_block sdhci_pci megaraid_sas mpt3sas qemu_fw_cfg loop isofs vfat nls_cp437 nls_utf8
 	nls_ascii ext4 crc64_rocksoft_generic crct10dif_generic"
@@ -207,4 +213,41 @@ mkdir -p "$(dirname "$out")"
 # under 64 MiB for kesu's own libraries, the font and fbterm.
 grub-mkrescue --locales= --fonts= --themes= -o "$out" "$isodir" -- -volid KESU_LIVE -append_partition 3 0x0c "$fat" \
 	>/dev/null 2>&1 || die "grub-mkrescue failed"
+
+# --- network boot ----------------------------------------------------------------
+# The same kernel and initramfs, fetched by iPXE: kesu.ipxe is the boot
+# file (a DHCP server names it, or the site's iPXE chains to it). init
+# brings the network up (kesu.net=1) and reads the station's settings from
+# kesu.conf on the TFTP server DHCP named. undionly.kpxe (BIOS) and
+# ipxe.efi (UEFI) are Debian's iPXE, for PCs whose firmware has none.
+net=$(dirname "$out")/netboot
+rm -rf "$net"
+mkdir -p "$net"
+cp "$isodir/boot/vmlinuz" "$isodir/boot/initrd.zst" /usr/lib/ipxe/undionly.kpxe /usr/lib/ipxe/ipxe.efi "$net/"
+cat >"$net/kesu.ipxe" <<'EOF'
+#!ipxe
+# kesu's live image over the network: vmlinuz and initrd.zst come from
+# where this script came from; the station's settings (kesu.server=,
+# kesu.drives=, ...) from kesu.conf on the TFTP server DHCP named. BOOTIF
+# names the card that booted: init asks DHCP on it first.
+kernel vmlinuz initrd=initrd.zst console=ttyS0,115200 console=tty0 panic=-1 quiet kesu.net=1 BOOTIF=01-${netX/mac:hexhyp} kesu.config=tftp://${next-server}/kesu.conf
+initrd initrd.zst
+boot
+EOF
+cat >"$net/kesu.conf.example" <<'EOF'
+# kesu.conf: a network-booted station's settings, one kesu.NAME=VALUE a
+# line, the names the kernel command line takes (iso/README.md), which
+# wins over this file. Anyone on the network can read it over TFTP: the
+# password here only lets a station add its own records (kesu server
+# add-station), and the signing key stays on the station's KESU stick.
+kesu.server=postgresql://STATION-ROLE@192.0.2.10/kesu
+kesu.station=rack1-slot3
+kesu.password=THE-PASSWORD-ADD-STATION-PRINTED
+kesu.drives=all
+kesu.method=nist-clear
+kesu.operator=Wipe room 2
+kesu.org=Example City
+kesu.class=III
+EOF
 log "$out: $(du -h "$out" | cut -f1) (kernel $kver, initramfs $(du -h "$work/initrd.zst" | cut -f1)), $(($(date +%s) - t0)) s"
+log "$net: kesu.ipxe, vmlinuz, initrd.zst, undionly.kpxe, ipxe.efi ($(du -sh "$net" | cut -f1))"
