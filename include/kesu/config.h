@@ -30,6 +30,7 @@ struct kesu_config {
 	char pdf_signature[12];      /* "visible" (the default) or "invisible" */
 	char signify_sig[4];         /* "yes": also write PDF.sig; "" = no */
 	char log[4096];              /* the operations log: a file, "syslog", "" = none */
+	char server[4096];           /* the central store's URL (docs/central.md); "" = none */
 };
 
 /* Reads "key = value" lines from path into cfg, which the caller has

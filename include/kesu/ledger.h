@@ -13,7 +13,7 @@
 #include "kesu/key.h"
 
 #define KESU_JOB_ID_LEN 32 /* hex digits */
-#define KESU_LEDGER_SCHEMA 3
+#define KESU_LEDGER_SCHEMA 4
 
 struct kesu_ledger;
 

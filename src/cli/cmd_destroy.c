@@ -534,6 +534,8 @@ int cmd_destroy(int argc, char **argv)
 	free(r->earlier_json);
 	free(r->record);
 	cli_disposal_free(&r->disposal);
+	if (r->seq) /* server = URL: push_after_job.c */
+		code = cli_push_after_job(st, code);
 	cli_station_close(st);
 	free(st);
 	free(r);

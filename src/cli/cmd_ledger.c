@@ -56,6 +56,8 @@ static void ledger_usage(FILE *out)
 	      "Japanese headers, labels and words when LC_ALL, LC_MESSAGES or LANG is ja_*.\n"),
 	      out);
 	cli_ledger_columns_help(out);
+	fputs(_("\nThe central store: kesu ledger verify --db URL [--json] checks every station's\n"
+		"records there (kesu ledger verify --db URL --help).\n"), out);
 }
 
 static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)
@@ -467,6 +469,10 @@ int cmd_ledger(int argc, char **argv)
 	const char *verb = argv[1];
 	if (!strcmp(verb, "abandon"))
 		return cmd_ledger_abandon(argc - 1, argv + 1);
+	/* --db: the central store's verify (cmd_ledger_verify_central.c). */
+	for (int i = 2; !strcmp(verb, "verify") && i < argc; i++)
+		if (!strcmp(argv[i], "--db") || !strncmp(argv[i], "--db=", 5))
+			return cmd_ledger_verify_central(argc - 1, argv + 1);
 	struct ledger_ctl ctl = {0};
 	int parsed = parse_ledger(argc - 1, argv + 1, &ctl);
 	if (parsed != 0)

@@ -884,6 +884,8 @@ int cmd_wipe(int argc, char **argv)
 	if (station_ready)
 		kesu_station_destroy(&ks);
 	cli_signing_close(&signing);
+	if (station_ready) /* server = URL: push_after_job.c */
+		code = cli_push_after_job(st, code);
 	cli_station_close(st);
 	free(st);
 	cli_disposal_free(&disposal);

@@ -63,7 +63,7 @@ static int severity(int code)
 {
 	static const int order[] = {KESU_EXIT_VERIFY, KESU_EXIT_FAILURE, KESU_EXIT_UNSUPPORTED,
 				    KESU_EXIT_INTERRUPTED, KESU_EXIT_UNVERIFIED, KESU_EXIT_EXCEPTIONS,
-				    KESU_EXIT_OK};
+				    KESU_EXIT_NOT_PUSHED, KESU_EXIT_OK};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (order[i] == code)
 			return (int)(sizeof(order) / sizeof(order[0]) - i);

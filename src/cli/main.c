@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{"countersign", cmd_countersign, N_("a witness's or validator's countersignature of a certificate")},
 	{"media", cmd_media, N_("each medium's life from the ledger, and its hand-over (引渡し)")},
 	{"report", cmd_report, N_("the media disposal register of a month (媒体廃棄記録簿): PDF, XLSX, CSV")},
+	{"server", cmd_server, N_("set up the central store: its schema, stations and managers")},
 	{"policy", cmd_policy, N_("show the policy profile in force and where each rule comes from")},
 	{"demo", cmd_demo, N_("run the main job on a demo image it creates (no real disk)")},
 };

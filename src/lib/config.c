@@ -58,6 +58,7 @@ static const struct config_key keys[] = {
 	 (const char *const[]){"visible", "invisible", NULL}, 0},
 	{"signify_sig", KEY_WORD, 0, CFG(signify_sig), (const char *const[]){"yes", "no", NULL}, 0},
 	{"log", KEY_PATH, 0, CFG(log), NULL, 0},
+	{"server", KEY_PATH, 0, CFG(server), NULL, 0}, /* the central store's URL (kesu/push.h) */
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

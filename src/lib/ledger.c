@@ -97,8 +97,23 @@ static const char schema_v2[] =
  * failed before the process was killed. */
 static const char schema_v3[] = "ALTER TABLE jobs ADD COLUMN progress TEXT;";
 
+/* Version 4: how far each central store has the chain (kesu/push.h), so
+ * kesu ledger status says what waits to be sent without a network, and
+ * why the last push failed. Not part of the chain: the store's copy is
+ * checked against the records, never against this table. */
+static const char schema_v4[] =
+	"CREATE TABLE push_state ("
+	"  server TEXT PRIMARY KEY,"
+	"  station TEXT,"
+	"  pushed_seq INTEGER,"
+	"  pushed_hash TEXT,"
+	"  pushed_utc TEXT,"
+	"  attempt_utc TEXT,"
+	"  last_error TEXT"
+	");";
+
 /* Each entry moves the schema from version i to i + 1. */
-static const char *const migrations[] = {schema_v1, schema_v2, schema_v3};
+static const char *const migrations[] = {schema_v1, schema_v2, schema_v3, schema_v4};
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
 static int pragma_int(struct kesu_ledger *l, const char *sql, int *value)

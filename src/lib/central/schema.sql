@@ -235,3 +235,6 @@ CREATE POLICY station_reads_own ON kesu.alarms FOR SELECT TO kesu_station
 CREATE POLICY station_writes_own ON kesu.alarms FOR INSERT TO kesu_station
   WITH CHECK (station = kesu.my_station());
 CREATE POLICY reader_reads_all ON kesu.alarms FOR SELECT TO kesu_reader USING (true);
+
+-- Managers acknowledge alarms (kesu server ack): a new row, never a change.
+GRANT SELECT, INSERT ON kesu.alarm_acks TO kesu_reader;
