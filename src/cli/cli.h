@@ -38,11 +38,14 @@ enum kesu_exit {
 				    * check could not be made (the .sig is absent) */
 	KESU_EXIT_EXCEPTIONS = 10, /* wipe: erased with exceptions; the certificate
 				    * says what remains (docs/certificate.md) */
+	KESU_EXIT_NOT_PUSHED = 11, /* the job is done and certified, but its records
+				    * wait for the central store (docs/central.md) */
 };
 
 /* With several drives the status is the most severe one, in this order:
- * 4, 1, 3, 6, 7, 10, 0 (data may be left, failed, could not, stopped, not
- * proven, done but something known remains, done). Returns the more severe of a and b. */
+ * 4, 1, 3, 6, 7, 10, 11, 0 (data may be left, failed, could not, stopped,
+ * not proven, done but something known remains, done but not yet in the
+ * central store, done). Returns the more severe of a and b. */
 int cli_exit_worse(int a, int b);
 
 int cmd_list(int argc, char **argv);
@@ -59,6 +62,19 @@ int cmd_ledger(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ledger_abandon(int argc, char **argv);
+/* The central store (docs/central.md): kesu server (cmd_server.c), kesu
+ * ledger push and status (cmd_ledger_push.c), and the push at the end of
+ * a job when the config names a server (push_after_job.c): returns code,
+ * or KESU_EXIT_NOT_PUSHED instead of 0 when the push failed. */
+int cmd_server(int argc, char **argv);
+int cmd_ledger_push(int argc, char **argv);
+int cmd_ledger_status(int argc, char **argv);
+struct cli_station;
+int cli_push_after_job(struct cli_station *st, int code);
+/* The station's public key: from its loaded secret key, else KEY.pub,
+ * else the public half of the key file. An exit code (one line said). */
+struct kesu_public_key;
+int cli_station_public_key(const struct cli_station *st, struct kesu_public_key *pk);
 /* Central review (docs/central-review.md): kesu ledger verify --db
  * (cmd_ledger_verify_central.c), kesu server alarms | ack and how both
  * show an alarm (cmd_server_alarms.c). */

@@ -469,6 +469,8 @@ int cmd_ledger(int argc, char **argv)
 	const char *verb = argv[1];
 	if (!strcmp(verb, "abandon"))
 		return cmd_ledger_abandon(argc - 1, argv + 1);
+	if (!strcmp(verb, "push") || !strcmp(verb, "status")) /* cmd_ledger_push.c */
+		return (!strcmp(verb, "push") ? cmd_ledger_push : cmd_ledger_status)(argc - 1, argv + 1);
 	/* --db: the central store's verify (cmd_ledger_verify_central.c). */
 	for (int i = 2; !strcmp(verb, "verify") && i < argc; i++)
 		if (!strcmp(argv[i], "--db") || !strncmp(argv[i], "--db=", 5))

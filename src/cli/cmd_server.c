@@ -106,9 +106,10 @@ static int server_add(const struct server_ctl *ctl, bool station)
 {
 	const char *verb = station ? "server add-station" : "server add-manager";
 	if (!ctl->name || (station && !ctl->pubkey) || (!ctl->out && !ctl->no_password)) {
-		cli_error(station ? "%s: give --name, --pubkey, --out and --db"
-				  : "%s: give --name, --out and --db",
-			  verb);
+		if (station)
+			cli_error("%s: give --name, --pubkey, --out and --db", verb);
+		else
+			cli_error("%s: give --name, --out and --db", verb);
 		return KESU_EXIT_USAGE;
 	}
 	if (ctl->out && ctl->no_password) {
@@ -166,9 +167,12 @@ static int server_add(const struct server_ctl *ctl, bool station)
 		else
 			printf(_("central store %s: manager %s registered (reads every station), role %s\n"),
 			       kesu_central_name(c), ctl->name, a.role);
-		if (ctl->out)
-			printf(_("  credentials: %s (mode 0600; copy it to the %s and keep it secret)\n"),
-			       passfile, station ? _("station") : _("manager's computer"));
+		if (ctl->out && station)
+			printf(_("  credentials: %s (mode 0600; copy it to the station and keep it "
+				 "secret)\n"), passfile);
+		else if (ctl->out)
+			printf(_("  credentials: %s (mode 0600; copy it to the manager's computer and "
+				 "keep it secret)\n"), passfile);
 		else
 			printf(_("  no password: the role logs in with a TLS client certificate "
 				 "(docs/central.md)\n"));

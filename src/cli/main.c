@@ -62,7 +62,8 @@ static void usage(FILE *out)
 	      "  8 cert verify: the document is intact but is not a SUCCESS certificate\n"
 	      "  9 cert verify: checks made passed, one could not be (no anchor; old PDF, no .sig)\n"
 	      "  10 erased with exceptions: the certificate says what remains (an HPA kept, ...)\n"
-	      "With several drives, the most severe status: 4, 1, 3, 6, 7, 10, then 0.\n"),
+	      "  11 not yet in the central store: the job is done, its records wait for the next push\n"
+	      "With several drives, the most severe status: 4, 1, 3, 6, 7, 10, 11, then 0.\n"),
 	      out);
 }
 

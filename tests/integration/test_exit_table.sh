@@ -9,7 +9,7 @@
 #     and "interrupted by a signal, or the device vanished" agree);
 #   - the key words (SUCCESS, .sig, --verify: words in capitals, file
 #     suffixes and flags) that any of them names, all of them name;
-# and the severity order for several drives ("4, 1, 3, 6, 7, 10, then 0") is
+# and the severity order for several drives ("4, 1, 3, 6, 7, 10, 11, then 0") is
 # the same in all three. Then it changes one copy at a time to show that
 # each kind of drift is caught.
 source "$(dirname "$0")/lib.sh"
@@ -146,13 +146,13 @@ check "  ... and named" grep -q '^4: README.md says "verification skipped"' "$WO
 
 awk '/^\.B 9$/ { skip = 1; next } skip && /^\.(TP|PP)$/ { skip = 0 } !skip' "$MAN" >"$WORK/kesu.8"
 check "a code missing from kesu(8) is caught" fails tables "$WORK/help.txt" "$README" "$WORK/kesu.8"
-check "  ... and named" grep -q '^kesu.8 has codes \[0, 1, 2, 3, 4, 5, 6, 7, 8, 10\]' "$WORK/report"
+check "  ... and named" grep -q '^kesu.8 has codes \[0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11\]' "$WORK/report"
 
 sed 's/not a SUCCESS certificate/not a certificate/' "$WORK/help.txt" >"$WORK/help-key.txt"
 check "a key word dropped from --help is caught" fails tables "$WORK/help-key.txt" "$README" "$MAN"
 check "  ... and named" grep -q '^8: kesu --help does not name SUCCESS' "$WORK/report"
 
-sed 's/4, 1, 3, 6, 7, 10, then 0/1, 4, 3, 6, 7, 10, then 0/' "$WORK/help.txt" >"$WORK/help-order.txt"
+sed 's/4, 1, 3, 6, 7, 10, 11, then 0/1, 4, 3, 6, 7, 10, 11, then 0/' "$WORK/help.txt" >"$WORK/help-order.txt"
 check "--help's mutated order exists" fails cmp -s "$WORK/help.txt" "$WORK/help-order.txt"
 check "a changed severity order is caught" fails tables "$WORK/help-order.txt" "$README" "$MAN"
 

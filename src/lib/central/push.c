@@ -410,10 +410,10 @@ int kesu_push(struct kesu_central *c, struct kesu_ledger *l, const struct kesu_p
 			agreed = 0; /* an empty local ledger */
 		} else if (r->store_before > r->local_head) {
 			return Kesu_errorf(err, errsize, -KESU_EVERIFY,
-					   "central store %s: holds records up to %" PRIu64
-					   " of station %s, but this ledger ends at %" PRIu64
-					   " (a ledger restored from an old copy?)",
-					   c->name, r->store_before, p.station, r->local_head);
+					   "central store %s: holds records up to %llu of station %s, but this "
+					   "ledger ends at %llu (a ledger restored from an old copy?)",
+					   c->name, (unsigned long long)r->store_before, p.station,
+					   (unsigned long long)r->local_head);
 		}
 	}
 	rc = send_records(&p, from, to, &r->sent);
@@ -446,9 +446,9 @@ int kesu_push(struct kesu_central *c, struct kesu_ledger *l, const struct kesu_p
 			return Kesu_errorf(err, errsize, -KESU_EVERIFY, "central store %s: fork: %s", c->name,
 					   r->fork_detail);
 		return Kesu_errorf(err, errsize, -KESU_EVERIFY,
-				   "central store %s: fork: record %" PRIu64
-				   " differs from the record the store holds",
-				   c->name, r->fork_seq);
+				   "central store %s: fork: record %llu differs from the record the store "
+				   "holds",
+				   c->name, (unsigned long long)r->fork_seq);
 	}
 	return rc;
 }
