@@ -59,6 +59,16 @@ int cmd_verify(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
 int cmd_methods(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
+/* Central review (docs/central-review.md): kesu ledger verify --db
+ * (cmd_ledger_verify_central.c), kesu server alarms | ack and how both
+ * show an alarm (cmd_server_alarms.c). */
+struct kesu_central_alarm;
+int cmd_ledger_verify_central(int argc, char **argv);
+int cmd_server_alarms(int argc, char **argv);
+int cmd_server_ack(int argc, char **argv);
+const char *cli_alarm_kind(const char *kind);
+void cli_alarm_print(const struct kesu_central_alarm *a);
+struct json_object *cli_alarm_json(const struct kesu_central_alarm *a);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ledger_abandon(int argc, char **argv);
@@ -75,16 +85,6 @@ int cli_push_after_job(struct cli_station *st, int code);
  * else the public half of the key file. An exit code (one line said). */
 struct kesu_public_key;
 int cli_station_public_key(const struct cli_station *st, struct kesu_public_key *pk);
-/* Central review (docs/central-review.md): kesu ledger verify --db
- * (cmd_ledger_verify_central.c), kesu server alarms | ack and how both
- * show an alarm (cmd_server_alarms.c). */
-struct kesu_central_alarm;
-int cmd_ledger_verify_central(int argc, char **argv);
-int cmd_server_alarms(int argc, char **argv);
-int cmd_server_ack(int argc, char **argv);
-const char *cli_alarm_kind(const char *kind);
-void cli_alarm_print(const struct kesu_central_alarm *a);
-struct json_object *cli_alarm_json(const struct kesu_central_alarm *a);
 int cmd_approve(int argc, char **argv);
 int cmd_approval(int argc, char **argv);
 /* kesu approval status (cmd_approval_status.c); cmd_approval.c has a
