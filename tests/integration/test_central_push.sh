@@ -8,6 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_pg.sh"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0
+REWRITE="$(dirname "$KESU")/ledger_rewrite" # tests/tools: a station rewriting its own ledger
 
 station() {
 	mkdir -p "$WORK/$1/config/kesu" "$WORK/$1/data"
@@ -181,6 +182,20 @@ pg_restart
 expect_exit 0 "the next push sends it" as A "$KESU" ledger push
 check "sent 1 record" grep -q "sent 1 record " "$WORK/out"
 check "the store has all 6" test "$(store_rows A "$FPR_A")" = "$(local_rows A)"
+
+# ---- a fork: B rewrites and re-signs its own record 1 after pushing it ----
+if [ -x "$REWRITE" ]; then
+	check "B's record 1 is rewritten" "$REWRITE" "$(ledger_of B)" "$WORK/B/config/kesu/station.key" 1 "Test Operator" "Fake Operator"
+	before=$(store_rows B "$FPR_B")
+	expect_exit 4 "push of a rewritten ledger" as B "$KESU" ledger push --db "$URL_B"
+	check "one line: fork: record 1" bash -c "test \$(wc -l <'$WORK/err') = 1 && grep -q 'central store 127.0.0.1:$PG_PORT/kesu: fork: record 1 ' '$WORK/err'"
+	check "the store keeps its first version" test "$(store_rows B "$FPR_B")" = "$before"
+	check "our version is kept as an offer, with a fork alarm" test "$(count "SELECT count(*) FROM kesu.offers WHERE station = '$FPR_B' AND seq = 1"):$(count "SELECT count(*) FROM kesu.alarms WHERE station = '$FPR_B' AND kind = 'fork' AND seq = 1")" = 1:1
+	expect_exit 0 "B's status" as B "$KESU" ledger status --db "$URL_B"
+	check "status says the last push failed with the fork" grep -q "failed: .*fork: record 1" "$WORK/out"
+else
+	not_ok "$REWRITE is not built (cmake --build ... --target ledger_rewrite)"
+fi
 
 # ---- bad inputs ----
 expect_exit 2 "a malformed URL" as A "$KESU" ledger push --db "postgresql://x@127.0.0.1:99999999999/k?nonsense=1"
