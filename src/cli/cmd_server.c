@@ -193,6 +193,8 @@ int cmd_server(int argc, char **argv)
 	}
 	const char *verb = argv[1];
 	/* Verbs with options of their own dispatch here, before parsing. */
+	if (!strcmp(verb, "alarms") || !strcmp(verb, "ack")) /* cmd_server_alarms.c */
+		return (!strcmp(verb, "alarms") ? cmd_server_alarms : cmd_server_ack)(argc - 1, argv + 1);
 	enum { O_DB = 256, O_NAME, O_PUBKEY, O_OUT, O_NO_PASSWORD };
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, O_DB},
