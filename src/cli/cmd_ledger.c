@@ -58,6 +58,9 @@ static void ledger_usage(FILE *out)
 	cli_ledger_columns_help(out);
 	fputs(_("\nThe central store: kesu ledger verify --db URL [--json] checks every station's\n"
 		"records there (kesu ledger verify --db URL --help).\n"), out);
+	fputs(_("  kesu ledger push [--db URL] [--json]    sends this station's records there\n"
+		"  kesu ledger status [--db URL] [--json]  what waits to be sent (kesu ledger push --help)\n"),
+	      out);
 }
 
 static int parse_ledger(int argc, char **argv, struct ledger_ctl *ctl)

@@ -95,7 +95,7 @@ _kesu() {
 	--expect) words='zero ff pattern: random:' ;;
 	--ledger | --cert-dir | --key | --policy | --approval | --photo | --password-file | \
 		--passphrase-file | --pin-file | --trust | --pubkey | --methods-dir | --media-file | \
-		--asset-file | --members | --output | -o | --pkcs12 | --log)
+		--asset-file | --members | --output | -o | --pkcs12 | --log | --out)
 		[[ $prev == -o && $cmd == list ]] && return # columns
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		compopt -o filenames 2>/dev/null
