@@ -50,7 +50,14 @@ struct kesu_drive_caps {
 	uint64_t dco_sectors;      /* the highest LBA DCO allows + 1 */
 	uint64_t dco_hidden_sectors; /* dco_sectors - native_sectors, 0 = no DCO limit */
 	/* NVMe (bus NVME): Identify Controller, the namespace, the sanitize log. */
-	uint32_t nsid;             /* the namespace of this block device */
+	uint32_t nsid;             /* the namespace of this block device (NVME_IOCTL_ID,
+				    * else sysfs nsid); 0 = unknown: every NVMe
+				    * command is refused, never guessed */
+	char nsid_error[160];      /* why nsid is 0 */
+	bool nvme_ns_listed;       /* Identify CNS 02h answered: nvme_ns_list is complete */
+	size_t nvme_ns_count;
+	struct kesu_nvme_ns_ref nvme_ns_list[KESU_NVME_NS_MAX]; /* the controller's
+				    * namespaces, with their block devices */
 	struct kesu_nvme_id_ctrl nvme_ctrl;
 	struct kesu_nvme_id_ns nvme_ns;
 	bool nvme_sanitize_log_valid;
@@ -82,6 +89,30 @@ int kesu_drive_caps_query(struct kesu_passthru *pt, struct kesu_device *dev,
  * restore or keep the HPA. */
 int kesu_firmware_check(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
 			bool hpa_decided, unsigned *remedies, char *err, size_t errsize);
+
+/* What an NVMe Format NVM or Sanitize command erases: the chosen
+ * namespace only, or (FNA bit 0 or 1 for a secure-erase Format, always for
+ * Sanitize) every namespace of the controller, each with its block device.
+ * Returns 0, or -KESU_EREFUSED with err when the nsid is unknown or the
+ * namespaces could not be listed. */
+int kesu_nvme_scope(const struct kesu_drive_caps *caps, enum kesu_firmware_command command,
+		    struct kesu_nvme_scope *scope, char *err, size_t errsize);
+
+/* Sends every namespace of scope other than the chosen one (chosen: the
+ * drive being erased) through the safety gate, as a target of its own:
+ * refused if it is mounted, holds the system or swap, or is held. judge
+ * (NULL: probe the device and kesu_gate_check it, own files refused too)
+ * fills *v for one device path. Returns 0, or -KESU_EREFUSED with err
+ * naming the namespace and the gate's reason. */
+struct kesu_gate_verdict;
+struct kesu_gate_own_files;
+typedef int (*kesu_scope_judge_fn)(const char *device, struct kesu_gate_verdict *v, void *ctx);
+int kesu_nvme_scope_gate(const struct kesu_nvme_scope *scope, const struct kesu_device *chosen,
+			 const struct kesu_gate_own_files *own, kesu_scope_judge_fn judge,
+			 void *judge_ctx, char *err, size_t errsize);
+
+/* One line: "nsid 2 /dev/nvme0n1, nsid 1 /dev/nvme0n2, nsid 3 (no block device)". */
+void kesu_nvme_scope_list(const struct kesu_nvme_scope *scope, char *out, size_t size);
 
 /* Removes a Host Protected Area for this power cycle (SET MAX ADDRESS
  * EXT to the native max, volatile), then reads IDENTIFY again to confirm.

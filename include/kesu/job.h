@@ -11,6 +11,7 @@
 
 #include "kesu/device.h"
 #include "kesu/method.h"
+#include "kesu/nvme.h"
 #include "kesu/ranges.h"
 #include "kesu/verify.h"
 
@@ -142,6 +143,9 @@ struct kesu_firmware_report {
 	uint64_t marker_bytes;    /* bytes marked (random data, plan from the pass seed) */
 	uint64_t unchanged_sectors; /* still holding the marker after the erase */
 	uint64_t nonzero_sectors;   /* LEAVES_ZERO: sectors read back that are not zero */
+	/* NVMe Format NVM / Sanitize: every namespace the command erased
+	 * (kesu_nvme_scope, kesu/firmware.h); count 0 for other commands. */
+	struct kesu_nvme_scope scope;
 };
 
 struct kesu_verify_result {

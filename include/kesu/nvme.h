@@ -63,7 +63,11 @@ struct kesu_nvme_id_ns {
 	unsigned nformats;               /* NLBAF (byte 25) + 1 */
 	unsigned format_index;           /* FLBAS (byte 26): bits 3:0, with bits 6:5
 	                                    above them when there are over 16 formats */
-	bool metadata_extended;          /* FLBAS bit 4: metadata at the end of each block */
+	bool metadata_extended;          /* FLBAS bit 4: metadata at the end of each block
+	                                    (Format NVM's MSET) */
+	unsigned protection_type;        /* DPS (byte 29) bits 2:0: PI type 0..3 (Format's PI) */
+	bool protection_first;           /* DPS bit 3: PI in the first bytes of the
+	                                    metadata (Format's PIL) */
 	unsigned block_size;             /* current format's data size, bytes */
 	unsigned metadata_size;          /* current format's metadata, bytes */
 	uint64_t size_bytes;             /* size * block_size */
@@ -73,6 +77,29 @@ struct kesu_nvme_id_ns {
 	char eui64_hex[17];              /* 16 lower-case hex digits, "" if zero */
 	struct kesu_nvme_lbaf lbaf[KESU_NVME_MAX_LBAF]; /* LBAF table, byte 128, 4 bytes each */
 };
+
+/* The namespaces one controller shows (Identify CNS 02h, the active
+ * namespace ID list) and the block device of each, from sysfs. */
+#define KESU_NVME_NS_MAX 64
+struct kesu_nvme_ns_ref {
+	uint32_t nsid;
+	char device[64];                 /* "/dev/nvme0n2", "" when no block device shows it */
+};
+
+/* What one Format NVM or Sanitize erases (docs/firmware.md, "Scope"). */
+struct kesu_nvme_scope {
+	uint32_t send_nsid;              /* the NSID the command goes to: the namespace's,
+	                                    0xFFFFFFFF (FNA bit 0), 0 (Sanitize) */
+	const char *reason;              /* static: "namespace" (only the chosen one),
+	                                    "FNA bit 0", "FNA bit 1", "sanitize" */
+	size_t count;                    /* every namespace erased, the chosen one first */
+	struct kesu_nvme_ns_ref ns[KESU_NVME_NS_MAX];
+};
+
+/* Parses the active namespace ID list (4096 bytes: up to 1024 NSIDs in
+ * increasing order, ended by 0). Returns the count kept (at most max), or
+ * -KESU_EPARSE when more than max are listed or the list is not in order. */
+int kesu_nvme_ns_list_parse(const uint8_t data[KESU_NVME_IDENTIFY_SIZE], uint32_t *nsids, size_t max);
 
 enum kesu_nvme_sanitize_status {
 	KESU_NVME_SANITIZE_NEVER = 0,          /* never sanitized */

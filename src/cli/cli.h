@@ -302,11 +302,14 @@ struct cli_firmware {
 /* After the gate opened the drive (fd): opens its command channel, asks
  * what it supports, resolves auto-purge, refuses what cannot run (with
  * the reason and the remedy) and applies --hpa. Overwrite methods only
- * use the channel to look for an HPA.
+ * use the channel to look for an HPA. An NVMe command that erases other
+ * namespaces too lists them, gates each (own: kesu's files) and has them
+ * confirmed (yes: --yes, the list printed is the confirmation).
  * Returns an exit code. */
 int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 			 const struct kesu_method *method, const struct kesu_method_set *methods,
-			 unsigned channel_flags, enum cli_hpa_mode hpa, bool dry_run, bool quiet);
+			 unsigned channel_flags, enum cli_hpa_mode hpa, bool dry_run, bool quiet,
+			 const struct kesu_gate_own_files *own, bool yes);
 /* Lends the channel and caps to the job (fw must outlive it). */
 void cli_firmware_options(struct cli_firmware *fw, struct kesu_job_options *opts);
 void cli_firmware_close(struct cli_firmware *fw);

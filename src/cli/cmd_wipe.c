@@ -391,7 +391,8 @@ static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 	for (size_t i = 0; i < ctl->ndevices; i++) {
 		struct drive *d = &drives[i];
 		int code = cli_firmware_prepare(&d->fw, &d->dev, d->fd, method, methods,
-						ctl->channel_flags, ctl->hpa, ctl->dry_run, ctl->json);
+						ctl->channel_flags, ctl->hpa, ctl->dry_run, ctl->json,
+						own, ctl->yes);
 		if (code != KESU_EXIT_OK)
 			return code;
 	}

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -48,9 +49,55 @@ static int decide_hpa(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 	return KESU_EXIT_OK;
 }
 
+/* An NVMe Format NVM or Sanitize that erases more than this namespace
+ * (FNA bit 0 or 1, or Sanitize on a controller with several): each other
+ * namespace is listed, goes through the gate, and is confirmed. */
+static int confirm_scope(struct cli_firmware *fw, const struct kesu_device *dev,
+			 const struct kesu_gate_own_files *own, bool yes)
+{
+	char why[KESU_ERRMSG_MAX];
+	struct kesu_nvme_scope *scope = malloc(sizeof(*scope));
+	if (!scope) {
+		cli_error("%s: %s", dev->path, kesu_strerror(-ENOMEM));
+		return KESU_EXIT_FAILURE;
+	}
+	int rc = kesu_nvme_scope(&fw->caps, fw->method->firmware, scope, why, sizeof(why));
+	if (rc == 0 && scope->count > 1)
+		rc = kesu_nvme_scope_gate(scope, dev, own, NULL, NULL, why, sizeof(why));
+	if (rc < 0) {
+		free(scope);
+		cli_error("%s: %s: %s", dev->path, fw->method->id, why);
+		return cli_exit_for(rc);
+	}
+	if (scope->count < 2) {
+		free(scope);
+		return KESU_EXIT_OK;
+	}
+	char list[2048];
+	kesu_nvme_scope_list(scope, list, sizeof(list));
+	fprintf(stderr, _("kesu: %s: %s erases every namespace of the controller (%s), not only this "
+		"one: %s\n"), dev->path, fw->method->id, scope->reason, list);
+	free(scope);
+	if (yes)
+		return KESU_EXIT_OK; /* the list above is what --yes confirmed */
+	if (!isatty(STDIN_FILENO)) {
+		cli_error("%s: not confirmed: standard input is not a terminal (use --yes)", dev->path);
+		return KESU_EXIT_REFUSED;
+	}
+	fprintf(stderr, _("  All of them will be erased. Type %s \"%s\" again to go ahead: "),
+		dev->serial[0] ? _("its serial number") : _("its device name"), kesu_gate_confirm_token(dev));
+	char line[512];
+	if (!fgets(line, sizeof(line), stdin) || !kesu_gate_confirmed(dev, line)) {
+		cli_error("%s: not confirmed; nothing was written", dev->path);
+		return KESU_EXIT_REFUSED;
+	}
+	return KESU_EXIT_OK;
+}
+
 int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 			 const struct kesu_method *method, const struct kesu_method_set *methods,
-			 unsigned channel_flags, enum cli_hpa_mode hpa, bool dry_run, bool quiet)
+			 unsigned channel_flags, enum cli_hpa_mode hpa, bool dry_run, bool quiet,
+			 const struct kesu_gate_own_files *own, bool yes)
 {
 	char why[KESU_ERRMSG_MAX], remedy[CLI_REMEDY_MAX];
 	unsigned remedies;
@@ -103,6 +150,11 @@ int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int f
 			cli_error("%s: %s: %s%s", dev->path, fw->method->id, why,
 				  cli_remedy(remedies, remedy, sizeof(remedy)));
 			return cli_exit_for(rc);
+		}
+		if (fw->caps.bus == KESU_BUS_NVME) {
+			int code = confirm_scope(fw, dev, own, yes);
+			if (code != KESU_EXIT_OK)
+				return code;
 		}
 	}
 	int code = decide_hpa(fw, dev, fd, hpa, dry_run);

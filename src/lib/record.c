@@ -128,6 +128,25 @@ static struct json_object *pass_json(const struct kesu_pass_result *p, bool firm
 	return o;
 }
 
+/* NVMe: every namespace a Format NVM or Sanitize erased (the chosen one
+ * first) and why; null for other commands. */
+static struct json_object *scope_json(const struct kesu_nvme_scope *s)
+{
+	if (!s->count)
+		return NULL;
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+	for (size_t i = 0; i < s->count; i++) {
+		struct json_object *n = json_object_new_object();
+		json_object_object_add(n, "nsid", json_object_new_int64(s->ns[i].nsid));
+		json_object_object_add(n, "device", Kesu_json_str_or_null(s->ns[i].device[0] ? s->ns[i].device : NULL));
+		json_object_array_add(a, n);
+	}
+	json_object_object_add(o, "namespaces", a);
+	json_object_object_add(o, "reason", json_object_new_string(s->reason ? s->reason : "namespace"));
+	json_object_object_add(o, "sent_nsid", json_object_new_int64(s->send_nsid));
+	return o;
+}
+
 /* What the drive was told and what it did; the temporary password of an
  * ATA Security Erase is never part of a record, only whether it is gone. */
 struct json_object *kesu_record_firmware_json(const struct kesu_job_result *r)
@@ -148,6 +167,7 @@ struct json_object *kesu_record_firmware_json(const struct kesu_job_result *r)
 	json_object_object_add(proof, "unchanged_sectors", json_object_new_int64((int64_t)f->unchanged_sectors));
 	json_object_object_add(proof, "nonzero_sectors", json_object_new_int64((int64_t)f->nonzero_sectors));
 	json_object_object_add(o, "proof", proof);
+	json_object_object_add(o, "scope", scope_json(&f->scope));
 	return o;
 }
 

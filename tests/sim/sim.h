@@ -102,6 +102,20 @@ struct sim_nvme {
 	unsigned sanitize_polls; /* log reads until a sanitize completes */
 	bool liar;
 	int fail_opcode;         /* > 0: this admin command completes with an error */
+	/* Namespaces: the one whose data is fd (nsid, default 1: what
+	 * NVME_IOCTL_ID answers), and optionally a second one without data,
+	 * both with the same geometry. A Format NVM must keep MSET/PI/PIL. */
+	uint32_t nsid;           /* the namespace with the data (NVME_IOCTL_ID answers it) */
+	uint32_t other_nsid;     /* 0, or a second namespace without data */
+	bool other_erased;       /* a format or sanitize reached the second namespace */
+	bool no_ns_list;         /* Identify CNS 02h is refused (NVMe 1.0) */
+	bool no_nsid_ioctl;      /* NVME_IOCTL_ID fails (-ENOTTY) */
+	unsigned mset;           /* FLBAS bit 4: metadata at the end of the LBA */
+	uint8_t dps;             /* DPS: PI type (2:0) and PIL (bit 3) */
+	/* Sanitize log faults */
+	bool instant;            /* a sanitize is done before a log read could see it run */
+	bool no_gde;             /* a finished sanitize leaves Global Data Erased clear */
+	uint32_t log_scdw10_xor; /* the log's SCDW10 differs from the command by this */
 	/* Sanitize state */
 	unsigned polls_left;
 	uint16_t sprog, sstat;

@@ -75,6 +75,13 @@ static int ch_nvme(void *ctx, const struct kesu_nvme_admin *cmd, struct kesu_nvm
 	return Kesu_nvme_send(&ch->inner, cmd, res);
 }
 
+/* NVME_IOCTL_ID: the simulated namespace's own nsid. */
+static int ch_nvme_nsid(void *ctx, uint32_t *nsid)
+{
+	struct sim_channel *ch = ctx;
+	return Kesu_nvme_nsid(&ch->inner, nsid);
+}
+
 static int ch_scsi(void *ctx, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res)
 {
 	struct sim_channel *ch = ctx;
@@ -103,7 +110,7 @@ static void ch_close(void *ctx)
 }
 
 static const struct kesu_passthru_ops ch_ops = {.ata = ch_ata, .nvme_admin = ch_nvme, .scsi = ch_scsi,
-						 .close = ch_close};
+						 .close = ch_close, .nvme_nsid = ch_nvme_nsid};
 
 /* Our own descriptor on the same medium: reopened through /proc without
  * O_DIRECT (kesu's may have it) and read-write (kesu info opens read-only);

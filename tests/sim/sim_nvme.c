@@ -1,4 +1,5 @@
-/* A simulated NVMe controller with one namespace behind the
+/* A simulated NVMe controller with one namespace (and optionally a second
+ * one without data, numbered apart from the first) behind the
  * kesu_passthru_ops table: Identify Controller (from the captured QEMU
  * controller, with OACS / SANICAP / FNA set as configured) and Namespace,
  * Format NVM with SES 0/1/2, Sanitize with the Sanitize Status log (0x81),
@@ -68,6 +69,7 @@ struct sim_nvme *sim_nvme_new(int fd, uint64_t bytes)
 	c->nlbaf = 2;
 	c->sanitize_polls = 3;
 	c->sprog = 0xffff; /* no sanitize in progress */
+	c->nsid = 1;
 	sim_nvme_refresh(c);
 	return c;
 }
@@ -82,7 +84,7 @@ static unsigned lbads(unsigned format)
 	return format == 0 ? 9 : 12;
 }
 
-/* Identify Namespace (CNS 0) of namespace 1. */
+/* Identify Namespace (CNS 0): both namespaces have the same geometry. */
 static void id_ns(const struct sim_nvme *c, uint8_t *p)
 {
 	memset(p, 0, 4096);
@@ -91,9 +93,26 @@ static void id_ns(const struct sim_nvme *c, uint8_t *p)
 	put64(p + 8, blocks);  /* NCAP */
 	put64(p + 16, blocks); /* NUSE */
 	p[25] = (uint8_t)(c->nlbaf - 1); /* NLBAF, zero-based */
-	p[26] = (uint8_t)(c->flbas & 0x0f) | (uint8_t)((c->flbas >> 4 & 3) << 5); /* FLBAS */
+	p[26] = (uint8_t)(c->flbas & 0x0f) | (uint8_t)((c->flbas >> 4 & 3) << 5) |
+		(uint8_t)(c->mset ? 0x10 : 0); /* FLBAS */
+	p[29] = c->dps;
 	for (unsigned i = 0; i < c->nlbaf && i < 64; i++)
 		p[128 + 4 * i + 2] = (uint8_t)lbads(i); /* MS 0, LBADS, RP 0 */
+}
+
+/* Identify CNS 02h: the active NSIDs in increasing order, then 0. */
+static void ns_list(const struct sim_nvme *c, uint8_t *p)
+{
+	memset(p, 0, 4096);
+	uint32_t a = c->nsid, b = c->other_nsid;
+	if (b && b < a) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	put32(p, a);
+	if (b)
+		put32(p + 4, b);
 }
 
 #define CHECK(cond, ...)                                                                           \
@@ -136,6 +155,8 @@ static int get_log(struct sim_nvme *c, const struct kesu_nvme_admin *a)
 	if (lid == KESU_NVME_LOG_SANITIZE) {
 		CHECK(a->data_len == 512, "the sanitize log is 512 bytes");
 		bool sanitizing = (c->sstat & 7) == KESU_NVME_SSTAT_IN_PROGRESS;
+		if (sanitizing && c->instant)
+			c->polls_left = 1; /* done before anyone could see it run */
 		if (sanitizing && c->polls_left && --c->polls_left == 0) {
 			if (sanitize_fill(c) < 0) {
 				c->sstat = KESU_NVME_SSTAT_FAILED;
@@ -143,7 +164,8 @@ static int get_log(struct sim_nvme *c, const struct kesu_nvme_admin *a)
 				unsigned passes = c->scdw10 >> 4 & 0x0f ? c->scdw10 >> 4 & 0x0f : 16;
 				bool ndas = c->scdw10 & 0x200;
 				c->sstat = (uint16_t)((ndas ? KESU_NVME_SSTAT_DONE_NDAS : KESU_NVME_SSTAT_DONE) |
-						      0x100 /* Global Data Erased */);
+						      (c->no_gde ? 0 : 0x100) /* Global Data Erased */);
+				c->other_erased = c->other_erased || c->other_nsid; /* the whole subsystem */
 				if ((c->scdw10 & 7) == KESU_NVME_SANACT_OVERWRITE)
 					c->sstat |= (uint16_t)((passes & 0x1f) << 3);
 			}
@@ -155,7 +177,7 @@ static int get_log(struct sim_nvme *c, const struct kesu_nvme_admin *a)
 		}
 		put16(p, c->sprog);
 		put16(p + 2, c->sstat);
-		put32(p + 4, c->scdw10);
+		put32(p + 4, c->scdw10 ^ c->log_scdw10_xor);
 		put32(p + 8, 60);  /* overwrite estimate, s */
 		put32(p + 12, 10); /* block erase */
 		put32(p + 16, 1);  /* crypto erase */
@@ -181,22 +203,33 @@ static int format(struct sim_nvme *c, const struct kesu_nvme_admin *a)
 	CHECK((a->cdw11 | a->cdw12 | a->cdw13 | a->cdw14 | a->cdw15) == 0, "Format NVM: cdw11..15 0");
 	unsigned lbaf = (a->cdw10 & 0x0f) | (a->cdw10 >> 12 & 3) << 4;
 	unsigned ses = a->cdw10 >> 9 & 7;
-	CHECK((a->cdw10 & 0x1f0) == 0, "Format NVM: MSET, PI, PIL 0");
+	/* MSET 4, PI 7:5, PIL 8 must keep what the namespace has. */
+	CHECK((a->cdw10 >> 4 & 1) == c->mset, "Format NVM: MSET %u, the namespace has %u",
+	      a->cdw10 >> 4 & 1, c->mset);
+	CHECK((a->cdw10 >> 5 & 0xf) == (c->dps & 0xf), "Format NVM: PI/PIL 0x%x, DPS is 0x%x",
+	      a->cdw10 >> 5 & 0xf, c->dps & 0xf);
 	CHECK((a->cdw10 >> 14) == 0, "Format NVM: cdw10 bits 31:14 reserved");
-	if (a->nsid != 1 && a->nsid != KESU_NVME_NSID_ALL)
+	bool all = a->nsid == KESU_NVME_NSID_ALL;
+	if (!all && a->nsid != c->nsid && (!c->other_nsid || a->nsid != c->other_nsid))
 		return SC_INVALID_NS | KESU_NVME_DNR;
+	/* FNA bit 0: any format reaches every namespace; bit 1: a secure erase does. */
+	bool every = all || (c->fna & 0x01) || ((c->fna & 0x02) && (a->cdw10 >> 9 & 7));
+	bool mine = every || a->nsid == c->nsid;
 	if (lbaf >= c->nlbaf)
 		return KESU_NVME_SC_INVALID_FORMAT | KESU_NVME_DNR;
 	if (ses > 2 || (ses == 2 && !(c->fna & 0x04)))
 		return KESU_NVME_SC_INVALID_FIELD | KESU_NVME_DNR;
 	int rc = 0;
-	if (!c->liar && ses == 1)
+	if (!c->liar && mine && ses == 1)
 		rc = sim_fill_byte(c->fd, c->bytes, 0x00);
-	else if (!c->liar && ses == 2)
+	else if (!c->liar && mine && ses == 2)
 		rc = sim_fill_crypto(c->fd, c->bytes); /* the old key is gone: unreadable bytes */
 	if (rc < 0)
 		return SC_INTERNAL_ERROR;
-	c->flbas = lbaf;
+	if (c->other_nsid && (every || a->nsid == c->other_nsid))
+		c->other_erased = true;
+	if (mine)
+		c->flbas = lbaf;
 	return 0;
 }
 
@@ -233,14 +266,21 @@ static int exec(struct sim_nvme *c, const struct kesu_nvme_admin *a)
 	switch (a->opcode) {
 	case KESU_NVME_IDENTIFY:
 		CHECK(a->data != NULL && a->data_len == 4096, "Identify: 4096 bytes, got %u", a->data_len);
-		CHECK(a->cdw10 == 0 || a->cdw10 == 1, "Identify: CNS 0 or 1, got cdw10 0x%x", a->cdw10);
+		CHECK(a->cdw10 <= 2, "Identify: CNS 0, 1 or 2, got cdw10 0x%x", a->cdw10);
 		CHECK((a->cdw11 | a->cdw12 | a->cdw13 | a->cdw14 | a->cdw15) == 0, "Identify: cdw11..15 0");
 		if (a->cdw10 == 1) {
 			sim_nvme_refresh(c);
 			memcpy(a->data, c->id_ctrl, 4096);
 			return 0;
 		}
-		if (a->nsid != 1)
+		if (a->cdw10 == 2) {
+			CHECK(a->nsid == 0, "Identify CNS 02h from nsid 0, got 0x%x", a->nsid);
+			if (c->no_ns_list)
+				return KESU_NVME_SC_INVALID_FIELD | KESU_NVME_DNR;
+			ns_list(c, a->data);
+			return 0;
+		}
+		if (a->nsid != c->nsid && (!c->other_nsid || a->nsid != c->other_nsid))
 			return SC_INVALID_NS | KESU_NVME_DNR;
 		id_ns(c, a->data);
 		return 0;
@@ -268,12 +308,23 @@ static int sim_nvme_op(void *ctx, const struct kesu_nvme_admin *a, struct kesu_n
 	return rc;
 }
 
+/* NVME_IOCTL_ID on the namespace's block device. */
+static int sim_nvme_nsid(void *ctx, uint32_t *nsid)
+{
+	struct sim_nvme *c = ctx;
+	if (c->no_nsid_ioctl)
+		return -ENOTTY;
+	*nsid = c->nsid;
+	return 0;
+}
+
 static void sim_nvme_close(void *ctx)
 {
 	(void)ctx; /* the owner frees the controller */
 }
 
-static const struct kesu_passthru_ops sim_nvme_ops = {.nvme_admin = sim_nvme_op, .close = sim_nvme_close};
+static const struct kesu_passthru_ops sim_nvme_ops = {.nvme_admin = sim_nvme_op, .close = sim_nvme_close,
+						     .nvme_nsid = sim_nvme_nsid};
 
 struct kesu_passthru sim_nvme_passthru(struct sim_nvme *c)
 {

@@ -439,24 +439,24 @@ Test(caps, nvme_sanitize_in_progress_is_followed_not_refused)
 	sim_nvme_free(n);
 }
 
-Test(caps, nvme_namespace_from_the_name)
+Test(caps, nvme_namespace_never_from_the_name)
 {
 	struct sim_nvme *n = sim_nvme_new(memfd, BYTES);
 	struct kesu_passthru pt = sim_nvme_passthru(n);
 	struct kesu_drive_caps c;
-	/* The sim has namespace 1 only: nvme0n3 asks for 3 and is refused. */
-	struct kesu_device *dev = new_dev("nvme0n3", KESU_TRAN_NVME, KESU_NO);
-	int rc = kesu_drive_caps_query(&pt, dev, &c);
-	cr_assert_lt(rc, 0);
-	cr_assert_eq(n->last.nsid, 3);
-	cr_assert(strstr(c.error, "NVMe Identify Namespace 3"), "%s", c.error);
-	cr_assert(!c.queried);
-	query_ok(&pt, new_dev("nvme1c0n1", KESU_TRAN_NVME, KESU_NO), &c);
+	/* The controller says nsid 1 (NVME_IOCTL_ID), whatever the name says. */
+	query_ok(&pt, new_dev("nvme0n3", KESU_TRAN_NVME, KESU_NO), &c);
 	cr_assert_eq(c.nsid, 1);
-	query_ok(&pt, new_dev("loop7", KESU_TRAN_LOOP, KESU_NO), &c);
-	cr_assert_eq(c.nsid, 1, "default");
-	query_ok(&pt, NULL, &c);
+	query_ok(&pt, new_dev("nvme1c0n7", KESU_TRAN_NVME, KESU_NO), &c);
 	cr_assert_eq(c.nsid, 1);
+	n->nsid = 5;
+	query_ok(&pt, new_dev("nvme0n1", KESU_TRAN_NVME, KESU_NO), &c);
+	cr_assert_eq(c.nsid, 5);
+	cr_assert_eq(c.nvme_ns.size, SECTORS, "Identify Namespace of nsid 5");
+	/* Neither the ioctl nor sysfs: unknown, and nothing NVMe may run. */
+	n->no_nsid_ioctl = true;
+	query_ok(&pt, new_dev("nvme0n1", KESU_TRAN_NVME, KESU_NO), &c);
+	cr_assert_eq(c.nsid, 0);
 	sim_nvme_free(n);
 }
 

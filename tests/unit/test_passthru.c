@@ -209,15 +209,26 @@ Test(nvme_cmd, builders)
 	uint8_t id[4096], log[512];
 	Kesu_nvme_identify_cmd(&c, 0, 1, id);
 	cr_assert(c.opcode == 0x06 && c.nsid == 0 && c.cdw10 == 1 && c.data == id && c.data_len == 4096);
-	cr_assert_eq(Kesu_nvme_format_cmd(&c, 1, 0, 1, 600000), 0);
+	cr_assert_eq(Kesu_nvme_format_cmd(&c, 1, 0, false, 0, false, 1, 600000), 0);
 	cr_assert(c.opcode == 0x80 && c.nsid == 1 && c.timeout_ms == 600000);
 	cr_assert_eq(c.cdw10, 0x00000200); /* SES 1 << 9, LBAF 0 */
-	cr_assert_eq(Kesu_nvme_format_cmd(&c, KESU_NVME_NSID_ALL, 1, 2, 0), 0);
+	cr_assert_eq(Kesu_nvme_format_cmd(&c, KESU_NVME_NSID_ALL, 1, false, 0, false, 2, 0), 0);
 	cr_assert_eq(c.cdw10, 0x00000401); /* SES 2 << 9 | LBAF 1 */
 	cr_assert_eq(c.nsid, 0xffffffff);
-	cr_assert_eq(Kesu_nvme_format_cmd(&c, 1, 17, 0, 0), 0);
+	cr_assert_eq(Kesu_nvme_format_cmd(&c, 1, 17, false, 0, false, 0, 0), 0);
 	cr_assert_eq(c.cdw10, 0x00001001); /* LBAF 3:0 = 1, LBAF 5:4 = 1 at bits 13:12 */
-	cr_assert_eq(Kesu_nvme_format_cmd(&c, 1, 64, 0, 0), -EINVAL);
+	/* Golden bytes with metadata kept: LBAF 2, MSET 1 << 4, PI 3 << 5, PIL 1 << 8, SES 1 << 9 */
+	cr_assert_eq(Kesu_nvme_format_cmd(&c, 2, 2, true, 3, true, 1, 0), 0);
+	cr_assert_eq(c.cdw10, 0x00000372);
+	cr_assert_eq(c.nsid, 2);
+	/* PI 1 alone, SES 2: 0x20 | 0x400 */
+	cr_assert_eq(Kesu_nvme_format_cmd(&c, 1, 0, false, 1, false, 2, 0), 0);
+	cr_assert_eq(c.cdw10, 0x00000420);
+	cr_assert_eq(Kesu_nvme_format_cmd(&c, 1, 64, false, 0, false, 0, 0), -EINVAL);
+	cr_assert_eq(Kesu_nvme_format_cmd(&c, 1, 0, false, 8, false, 0, 0), -EINVAL);
+	/* Identify CNS 02h, the active namespace list: nsid 0, cdw10 2 */
+	Kesu_nvme_identify_cmd(&c, 0, KESU_NVME_CNS_ACTIVE_NS, id);
+	cr_assert(c.opcode == 0x06 && c.nsid == 0 && c.cdw10 == 0x00000002 && c.data_len == 4096);
 	cr_assert_eq(Kesu_nvme_sanitize_cmd(&c, KESU_NVME_SANACT_BLOCK, true, 0, false, false, 0), 0);
 	cr_assert(c.opcode == 0x84 && c.nsid == 0 && c.cdw11 == 0);
 	cr_assert_eq(c.cdw10, 0x0000000a); /* SANACT 2 | AUSE 1 << 3 */

@@ -51,7 +51,7 @@ static bool untouched(void)
 static int format(unsigned lbaf, unsigned ses, struct kesu_nvme_result *r)
 {
 	struct kesu_nvme_admin a;
-	cr_assert_eq(Kesu_nvme_format_cmd(&a, 1, lbaf, ses, 0), 0);
+	cr_assert_eq(Kesu_nvme_format_cmd(&a, 1, lbaf, false, 0, false, ses, 0), 0);
 	return Kesu_nvme_send(&pt, &a, r);
 }
 

@@ -106,6 +106,10 @@ enum kesu_nvme_sanact {
 	KESU_NVME_SANACT_CRYPTO = 4,
 };
 #define KESU_NVME_NSID_ALL 0xffffffffu
+/* Identify CNS values kesu asks. */
+#define KESU_NVME_CNS_NAMESPACE 0x00
+#define KESU_NVME_CNS_CONTROLLER 0x01
+#define KESU_NVME_CNS_ACTIVE_NS 0x02
 #define KESU_NVME_LOG_SMART 0x02
 #define KESU_NVME_LOG_SANITIZE 0x81
 #define KESU_NVME_LOG_SIZE 512
@@ -200,12 +204,18 @@ struct kesu_passthru_ops {
 	int (*nvme_admin)(void *ctx, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res);
 	int (*scsi)(void *ctx, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res);
 	void (*close)(void *ctx);
+	/* NVMe: the namespace id of the block device the channel is open on
+	 * (NVME_IOCTL_ID; the kernel's nvmeXnY numbers are not NSIDs). 0 with
+	 * *nsid set, or a negative error (a controller's char device has none). */
+	int (*nvme_nsid)(void *ctx, uint32_t *nsid);
 };
 
 /* Send through pt; -KESU_EUNSUPPORTED when the channel lacks that op. */
 int Kesu_ata_send(struct kesu_passthru *pt, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res);
 int Kesu_nvme_send(struct kesu_passthru *pt, const struct kesu_nvme_admin *cmd, struct kesu_nvme_result *res);
 int Kesu_scsi_send(struct kesu_passthru *pt, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res);
+/* The channel's namespace id (ops->nvme_nsid); -KESU_EUNSUPPORTED without it. */
+int Kesu_nvme_nsid(struct kesu_passthru *pt, uint32_t *nsid);
 
 /* ---- Builders (ata_cdb.c): fill a command, never send ---------------------- */
 
@@ -243,10 +253,10 @@ int Kesu_ata_sanitize_cmd(struct kesu_ata_cmd *c, enum kesu_ata_sanitize_action 
 
 void Kesu_nvme_identify_cmd(struct kesu_nvme_admin *c, uint32_t nsid, uint8_t cns,
 			    uint8_t buf[KESU_NVME_IDENTIFY_SIZE]);
-/* Format NVM: cdw10 = LBAF 3:0 | SES << 9 (| LBAF 5:4 at 13:12). -EINVAL if
- * lbaf > 63 or ses > 7. */
-int Kesu_nvme_format_cmd(struct kesu_nvme_admin *c, uint32_t nsid, unsigned lbaf, unsigned ses,
-			 unsigned timeout_ms);
+/* Format NVM: cdw10 = LBAF 3:0 | MSET << 4 | PI << 5 | PIL << 8 | SES << 9
+ * (| LBAF 5:4 at 13:12). -EINVAL if lbaf > 63, pi > 7 or ses > 7. */
+int Kesu_nvme_format_cmd(struct kesu_nvme_admin *c, uint32_t nsid, unsigned lbaf, bool mset,
+			 unsigned pi, bool pil, unsigned ses, unsigned timeout_ms);
 /* Sanitize: cdw10 = SANACT | AUSE << 3 | OWPASS << 4 | OIPBP << 8 | NDAS << 9,
  * cdw11 = the overwrite pattern. -EINVAL for owpass > 15 or sanact not 1..4. */
 int Kesu_nvme_sanitize_cmd(struct kesu_nvme_admin *c, enum kesu_nvme_sanact sanact, bool ause,

@@ -3,6 +3,7 @@
  * Namespace and the Sanitize Status log; REPORT SUPPORTED OPERATION CODES
  * and VPD B1), and whether one firmware command may run now. The facts and
  * where they come from: docs/firmware.md. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "kesu/error.h"
 #include "kesu/firmware.h"
 #include "firmware_internal.h"
+#include "sysfs.h"
 #include "../i18n.h"
 
 #define PATH_OF(dev) ((dev) && (dev)->path[0] ? (dev)->path : _("the drive"))
@@ -110,17 +112,90 @@ static int query_ata(struct kesu_passthru *pt, const struct kesu_device *dev,
 
 /* ---- NVMe ----------------------------------------------------------------- */
 
-/* "nvme0n1" -> 1, "nvme1c2n3" -> 3; 1 when the name says nothing. */
-static uint32_t nsid_from_name(const char *name)
+/* The namespace id of the block device: NVME_IOCTL_ID through the channel
+ * (what libnvme asks), else sysfs's nsid. Never the name: Linux numbers
+ * nvmeXnY by the namespace head's instance, which differs from the NSID
+ * once namespaces were deleted and created. 0 with caps->nsid_error when
+ * neither tells. */
+static uint32_t find_nsid(struct kesu_passthru *pt, const struct kesu_device *dev,
+			  struct kesu_drive_caps *caps)
 {
-	const char *n = name ? strrchr(name, 'n') : NULL;
-	if (!n || n == name || strncmp(name, "nvme", 4) != 0 || n < name + 4 || !n[1])
-		return 1;
-	char *end;
-	unsigned long v = strtoul(n + 1, &end, 10);
-	if (*end || v == 0 || v >= KESU_NVME_NSID_ALL)
-		return 1;
-	return (uint32_t)v;
+	uint32_t nsid = 0;
+	int rc = Kesu_nvme_nsid(pt, &nsid);
+	if (rc == 0 && nsid && nsid != KESU_NVME_NSID_ALL)
+		return nsid;
+	uint64_t v = 0;
+	if (dev && dev->sysfs_path[0] && Kesu_sysfs_read_u64(dev->sysfs_path, "nsid", &v) == 0 &&
+	    v > 0 && v < KESU_NVME_NSID_ALL)
+		return (uint32_t)v;
+	snprintf(caps->nsid_error, sizeof(caps->nsid_error),
+		 _("the namespace id of %s is unknown (NVME_IOCTL_ID: %s; no sysfs nsid)"),
+		 PATH_OF(dev), rc < 0 ? kesu_strerror(rc) : "0");
+	return 0;
+}
+
+/* The block devices of the controller's namespaces: the entries beside
+ * this namespace's sysfs directory (the controller's, or the subsystem's
+ * with multipath) that have an nsid. Hidden per-path nodes (nvmeXcYnZ)
+ * have no /dev node and are skipped. */
+static void map_devices(const struct kesu_device *dev, struct kesu_drive_caps *caps)
+{
+	for (size_t i = 0; i < caps->nvme_ns_count; i++)
+		if (dev && caps->nvme_ns_list[i].nsid == caps->nsid)
+			snprintf(caps->nvme_ns_list[i].device, sizeof(caps->nvme_ns_list[i].device), "%s",
+				 dev->path);
+	if (!dev || !dev->sysfs_path[0])
+		return;
+	char parent[4096];
+	snprintf(parent, sizeof(parent), "%s", dev->sysfs_path);
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return;
+	*slash = '\0';
+	DIR *d = opendir(parent);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		unsigned a, b;
+		char tail;
+		/* nvmeXnY only: not partitions, not the hidden nvmeXcYnZ paths */
+		if (sscanf(e->d_name, "nvme%un%u%c", &a, &b, &tail) != 2 || !strcmp(e->d_name, dev->name))
+			continue;
+		char dir[4096 + 64];
+		uint64_t v;
+		snprintf(dir, sizeof(dir), "%s/%s", parent, e->d_name);
+		if (Kesu_sysfs_read_u64(dir, "nsid", &v) < 0)
+			continue;
+		for (size_t i = 0; i < caps->nvme_ns_count; i++)
+			if (caps->nvme_ns_list[i].nsid == v && !caps->nvme_ns_list[i].device[0])
+				snprintf(caps->nvme_ns_list[i].device, sizeof(caps->nvme_ns_list[i].device),
+					 "/dev/%s", e->d_name);
+	}
+	closedir(d);
+}
+
+/* Identify CNS 02h: every active namespace of the controller. A
+ * controller that does not answer leaves nvme_ns_listed false: a command
+ * that reaches beyond the chosen namespace is then refused. */
+static void list_namespaces(struct kesu_passthru *pt, const struct kesu_device *dev,
+			    struct kesu_drive_caps *caps, uint8_t *buf)
+{
+	struct kesu_nvme_admin cmd;
+	struct kesu_nvme_result res;
+	uint32_t ids[KESU_NVME_NS_MAX];
+	memset(buf, 0, KESU_NVME_IDENTIFY_SIZE);
+	Kesu_nvme_identify_cmd(&cmd, 0, KESU_NVME_CNS_ACTIVE_NS, buf);
+	if (Kesu_nvme_send(pt, &cmd, &res) < 0)
+		return;
+	int n = kesu_nvme_ns_list_parse(buf, ids, KESU_NVME_NS_MAX);
+	if (n < 0)
+		return;
+	for (int i = 0; i < n; i++)
+		caps->nvme_ns_list[i] = (struct kesu_nvme_ns_ref){.nsid = ids[i]};
+	caps->nvme_ns_count = (size_t)n;
+	caps->nvme_ns_listed = true;
+	map_devices(dev, caps);
 }
 
 /* *refused: Identify Controller itself was refused as unknown (a channel
@@ -135,9 +210,7 @@ static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
 	}
 	struct kesu_nvme_admin cmd;
 	struct kesu_nvme_result res;
-	caps->nsid = nsid_from_name(dev ? dev->name : NULL);
-
-	Kesu_nvme_identify_cmd(&cmd, 0, 1, buf);
+	Kesu_nvme_identify_cmd(&cmd, 0, KESU_NVME_CNS_CONTROLLER, buf);
 	int rc = Kesu_nvme_send(pt, &cmd, &res);
 	if (rc < 0) {
 		*refused = rc == -KESU_EUNSUPPORTED;
@@ -152,22 +225,28 @@ static int query_nvme(struct kesu_passthru *pt, const struct kesu_device *dev,
 		goto out;
 	}
 
-	memset(buf, 0, KESU_NVME_IDENTIFY_SIZE);
-	Kesu_nvme_identify_cmd(&cmd, caps->nsid, 0, buf);
-	rc = Kesu_nvme_send(pt, &cmd, &res);
-	if (rc < 0) {
-		snprintf(caps->error, sizeof(caps->error), _("NVMe Identify Namespace %u %s: %s"),
-			 (unsigned)caps->nsid, rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
-			 why_text(res.reason));
-		goto out;
+	/* Without its nsid the namespace is not asked at all: the facts stay
+	 * known for kesu info, and every NVMe firmware command is refused. */
+	caps->nsid = find_nsid(pt, dev, caps);
+	if (caps->nsid) {
+		memset(buf, 0, KESU_NVME_IDENTIFY_SIZE);
+		Kesu_nvme_identify_cmd(&cmd, caps->nsid, KESU_NVME_CNS_NAMESPACE, buf);
+		rc = Kesu_nvme_send(pt, &cmd, &res);
+		if (rc < 0) {
+			snprintf(caps->error, sizeof(caps->error), _("NVMe Identify Namespace %u %s: %s"),
+				 (unsigned)caps->nsid, rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
+				 why_text(res.reason));
+			goto out;
+		}
+		rc = kesu_nvme_id_ns_parse(buf, &caps->nvme_ns);
+		if (rc < 0) {
+			snprintf(caps->error, sizeof(caps->error),
+				 _("NVMe Identify Namespace %u data is not usable (bad LBA format)"),
+				 (unsigned)caps->nsid);
+			goto out;
+		}
 	}
-	rc = kesu_nvme_id_ns_parse(buf, &caps->nvme_ns);
-	if (rc < 0) {
-		snprintf(caps->error, sizeof(caps->error),
-			 _("NVMe Identify Namespace %u data is not usable (bad LBA format)"),
-			 (unsigned)caps->nsid);
-		goto out;
-	}
+	list_namespaces(pt, dev, caps, buf);
 
 	/* Only a drive with Sanitize has the log; its absence is no error. */
 	if (caps->nvme_ctrl.sanicap) {
@@ -493,6 +572,18 @@ static int check_ata_sanitize(enum kesu_firmware_command command, const struct k
 	return 0;
 }
 
+/* Which namespaces the command erases must be known: never a guessed nsid. */
+static int check_nvme_scope(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
+			    char *err, size_t errsize)
+{
+	struct kesu_nvme_scope *scope = malloc(sizeof(*scope));
+	if (!scope)
+		return say(-ENOMEM, err, errsize, _("out of memory"));
+	int rc = kesu_nvme_scope(caps, command, scope, err, errsize);
+	free(scope);
+	return rc;
+}
+
 static int check_nvme(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,
 		      char *err, size_t errsize)
 {
@@ -516,7 +607,7 @@ static int check_nvme(enum kesu_firmware_command command, const struct kesu_driv
 				   "that follows it"),
 				   kesu_nvme_sanitize_permille(&caps->nvme_sanitize_log) / 10,
 				   kesu_nvme_sanitize_permille(&caps->nvme_sanitize_log) % 10);
-		return 0;
+		return check_nvme_scope(command, caps, err, errsize);
 	default:
 		break;
 	}
@@ -531,7 +622,8 @@ static int check_nvme(enum kesu_firmware_command command, const struct kesu_driv
 								    : "overwrite",
 			   command == KESU_FW_NVME_SANITIZE_CRYPTO ? 0
 			   : command == KESU_FW_NVME_SANITIZE_BLOCK ? 1 : 2);
-	return 0; /* a sanitize already running is followed, not refused */
+	/* a sanitize already running is followed, not refused */
+	return check_nvme_scope(command, caps, err, errsize);
 }
 
 static int check_scsi(enum kesu_firmware_command command, const struct kesu_drive_caps *caps,

@@ -22,6 +22,10 @@ struct kesu_fw_ctx {
 	unsigned poll_ms;
 	const char *password;           /* ATA security: the temporary password */
 	struct kesu_firmware_report *rep;
+	/* NVMe Sanitize: the CDW10 kesu sends, and whether the log showed it
+	 * in progress (completion counts only for kesu's own command). */
+	uint32_t nvme_scdw10;
+	bool nvme_seen_running;
 };
 
 #define KESU_FW_PROGRESS_FULL 65536u

@@ -11,15 +11,18 @@ void Kesu_nvme_identify_cmd(struct kesu_nvme_admin *c, uint32_t nsid, uint8_t cn
 				      .data = buf, .data_len = KESU_NVME_IDENTIFY_SIZE};
 }
 
-int Kesu_nvme_format_cmd(struct kesu_nvme_admin *c, uint32_t nsid, unsigned lbaf, unsigned ses,
-			 unsigned timeout_ms)
+int Kesu_nvme_format_cmd(struct kesu_nvme_admin *c, uint32_t nsid, unsigned lbaf, bool mset,
+			 unsigned pi, bool pil, unsigned ses, unsigned timeout_ms)
 {
-	if (lbaf > 63 || ses > 7)
+	if (lbaf > 63 || pi > 7 || ses > 7)
 		return -EINVAL;
-	/* LBAF 3:0 at bits 3:0, SES at 11:9, LBAF 5:4 (NVMe 2.0) at 13:12;
-	 * MSET, PI and PIL stay 0. */
+	/* LBAF 3:0 at bits 3:0, MSET 4, PI 7:5, PIL 8, SES 11:9, LBAF 5:4
+	 * (NVMe 2.0) at 13:12. The caller passes the namespace's current
+	 * MSET/PI/PIL: a format that forced them to 0 would change the
+	 * metadata layout and protection, not only erase the data. */
 	*c = (struct kesu_nvme_admin){.opcode = KESU_NVME_FORMAT_NVM, .nsid = nsid,
-				      .cdw10 = (lbaf & 0x0f) | ses << 9 | (lbaf >> 4) << 12,
+				      .cdw10 = (lbaf & 0x0f) | (mset ? 1u : 0) << 4 | pi << 5 |
+					       (pil ? 1u : 0) << 8 | ses << 9 | (lbaf >> 4) << 12,
 				      .timeout_ms = timeout_ms};
 	return 0;
 }

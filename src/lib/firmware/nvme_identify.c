@@ -6,7 +6,7 @@
  *   sn[20] 4, mn[40] 24, fr[8] 64, ver 80, oacs 256, sanicap 328, nn 516,
  *   fna 524 (summing the members before each);
  * - the same file, struct nvme_id_ns: nsze 0, ncap 8, nuse 16, nlbaf 25,
- *   flbas 26, nguid[16] 104, eui64[8] 120, lbaf[64] 128; struct nvme_lbaf
+ *   flbas 26, dps 29, nguid[16] 104, eui64[8] 120, lbaf[64] 128; struct nvme_lbaf
  *   {__le16 ms; __u8 ds; __u8 rp;}; nvme_lbaf_index(): FLBAS bits 3:0 plus
  *   bits 6:5 as the high bits;
  * - libnvme src/nvme/types.h: NVME_CTRL_OACS_SECURITY 1<<0, _FORMAT 1<<1,
@@ -100,6 +100,8 @@ int kesu_nvme_id_ns_parse(const uint8_t data[KESU_NVME_IDENTIFY_SIZE], struct ke
 	if (ns->nformats > 16) /* bits 6:5 are reserved below 17 formats */
 		ns->format_index |= (flbas & 0x60) >> 1;
 	ns->metadata_extended = flbas & (1u << 4);
+	ns->protection_type = data[29] & 0x7; /* DPS */
+	ns->protection_first = data[29] & (1u << 3);
 
 	for (unsigned i = 0; i < KESU_NVME_MAX_LBAF; i++) {
 		const uint8_t *f = data + 128 + 4 * i;
@@ -122,6 +124,22 @@ int kesu_nvme_id_ns_parse(const uint8_t data[KESU_NVME_IDENTIFY_SIZE], struct ke
 	ns->metadata_size = cur->metadata_size;
 	ns->size_bytes = ns->size * ns->block_size;
 	return 0;
+}
+
+int kesu_nvme_ns_list_parse(const uint8_t data[KESU_NVME_IDENTIFY_SIZE], uint32_t *nsids, size_t max)
+{
+	size_t n = 0;
+	uint32_t prev = 0;
+	for (size_t i = 0; i < KESU_NVME_IDENTIFY_SIZE / 4; i++) {
+		uint32_t id = kesu_load_le32(data + 4 * i);
+		if (id == 0)
+			break;
+		/* NSIDs come in increasing order; 0xFFFFFFFF is no namespace. */
+		if (id <= prev || id == 0xffffffffu || n == max)
+			return -KESU_EPARSE;
+		nsids[n++] = prev = id;
+	}
+	return (int)n;
 }
 
 int kesu_nvme_sanitize_log_parse(const uint8_t *data, size_t len, struct kesu_nvme_sanitize_log *log)

@@ -29,6 +29,14 @@ int Kesu_scsi_send(struct kesu_passthru *pt, const struct kesu_scsi_cmd *cmd, st
 	return pt->ops->scsi(pt->ctx, cmd, res);
 }
 
+int Kesu_nvme_nsid(struct kesu_passthru *pt, uint32_t *nsid)
+{
+	*nsid = 0;
+	if (!pt->ops || !pt->ops->nvme_nsid)
+		return -KESU_EUNSUPPORTED;
+	return pt->ops->nvme_nsid(pt->ctx, nsid);
+}
+
 void kesu_passthru_close(struct kesu_passthru *pt)
 {
 	if (pt->ops && pt->ops->close)

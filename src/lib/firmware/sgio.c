@@ -106,6 +106,20 @@ static int nvme_admin(void *ctx, const struct kesu_nvme_admin *cmd, struct kesu_
 	return ret;
 }
 
+/* NVME_IOCTL_ID: the namespace id of the block device, as libnvme's
+ * nvme_get_nsid() asks it. 0 (a controller's char device) is no nsid. */
+static int nvme_nsid(void *ctx, uint32_t *nsid)
+{
+	struct sg_channel *ch = ctx;
+	int rc = ioctl(ch->fd, NVME_IOCTL_ID);
+	if (rc < 0)
+		return -errno;
+	if (rc == 0)
+		return -ENOENT;
+	*nsid = (uint32_t)rc;
+	return 0;
+}
+
 static void channel_close(void *ctx)
 {
 	struct sg_channel *ch = ctx;
@@ -114,7 +128,8 @@ static void channel_close(void *ctx)
 }
 
 static const struct kesu_passthru_ops sg_ops = {.ata = sg_ata, .scsi = sg_scsi, .close = channel_close};
-static const struct kesu_passthru_ops nvme_ops = {.nvme_admin = nvme_admin, .close = channel_close};
+static const struct kesu_passthru_ops nvme_ops = {.nvme_admin = nvme_admin, .close = channel_close,
+						   .nvme_nsid = nvme_nsid};
 
 static int open_channel(int fd, const struct kesu_passthru_ops *ops, struct kesu_passthru *pt)
 {
