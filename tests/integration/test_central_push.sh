@@ -175,7 +175,7 @@ rc=0
 wipe_one A >"$WORK/w.out" 2>"$WORK/w.err" || rc=$?
 check "a wipe with the store down exits 11" test "$rc" = 11
 check "it warns: not yet sent to the central store, kept for the next push" grep -q "^kesu: not yet sent to the central store 127.0.0.1:$PG_PORT/kesu: .*; kept for the next push" "$WORK/w.err"
-check "the certificate was still made" test "$(ls "$WORK"/A/data/kesu/certificates/kesu-*.pdf | wc -l)" = 6
+check "the certificate was still made" test "$(find "$WORK/A/data/kesu/certificates" -name 'kesu-*.pdf' | wc -l)" = 6
 expect_exit 0 "status shows the outbox" as A "$KESU" ledger status
 check "1 record waiting, and the error" bash -c "grep -q '^  1 record waiting' '$WORK/out' && grep -q 'failed' '$WORK/out'"
 pg_restart
