@@ -183,6 +183,12 @@ expect_exit 0 "the next push sends it" as A "$KESU" ledger push
 check "sent 1 record" grep -q "sent 1 record " "$WORK/out"
 check "the store has all 6" test "$(store_rows A "$FPR_A")" = "$(local_rows A)"
 
+# kesu destroy pushes too: its record (and certificate) is in the store right after.
+expect_exit 0 "a destroy with server = URL" as A "$KESU" destroy --serial SN-PUSH-1 --model "WD Blue" \
+	--media-type hdd --technique shred --witness "立会 太郎"
+check "the store has the destruction record" test "$(count "SELECT kind FROM kesu.records WHERE station = '$FPR_A' AND seq = 7")" = destruction
+check "and its certificate" test "$(count "SELECT count(*) FROM kesu.documents WHERE station = '$FPR_A' AND seq = 7")" = 1
+
 # ---- a fork: B rewrites and re-signs its own record 1 after pushing it ----
 if [ -x "$REWRITE" ]; then
 	check "B's record 1 is rewritten" "$REWRITE" "$(ledger_of B)" "$WORK/B/config/kesu/station.key" 1 "Test Operator" "Fake Operator"
