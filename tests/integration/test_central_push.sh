@@ -124,6 +124,13 @@ expect_exit 0 "a second push" as A "$KESU" ledger push --db "$URL_A"
 check "it says nothing to send: the store has all 2 records" grep -q "nothing to send: the store has all 2 records" "$WORK/out"
 check "rows and received times unchanged" test "$(count "SELECT string_agg(received::text, ',' ORDER BY station, seq) FROM kesu.records")" = "$received"
 check "no document was added" test "$(count "SELECT count(*) FROM kesu.documents")" = 3
+# A certificate that changes later (as a countersignature changes it) goes again, as a new row.
+pdf=$(find "$WORK/A/data/kesu/certificates" -name 'kesu-*.pdf' | head -1)
+printf '%% a later revision\n' >>"$pdf"
+expect_exit 0 "a push after a certificate changed" as A "$KESU" ledger push --db "$URL_A"
+check "it sent 0 records and 1 certificate" grep -q "sent 0 records and 1 certificate" "$WORK/out"
+check "both versions are in the store" test "$(count "SELECT count(DISTINCT sha256) FROM kesu.documents WHERE name = '$(basename "$pdf")'")" = 2
+check "the new one has the file's sha256" test "$(count "SELECT count(*) FROM kesu.documents WHERE sha256 = '$(sha256sum "$pdf" | cut -d' ' -f1)'")" = 1
 expect_exit 0 "push --json" as A "$KESU" ledger push --db "$URL_A" --json
 check "the JSON says 0 sent, store head 2" jq -e '.pushed == true and .records_sent == 0 and .store_head == 2' "$WORK/out"
 
