@@ -24,6 +24,13 @@ struct kesu_ata_identify {
 	     security_count_expired, security_enhanced_supported;
 	unsigned erase_minutes;          /* SECURITY ERASE UNIT estimate, 0 unknown */
 	unsigned enhanced_erase_minutes; /* enhanced, 0 unknown */
+	/* The field was saturated (0xFF, or 0x7FFF extended): the time is more
+	 * than the minutes above (508, 65532), by an unknown amount. */
+	bool erase_minutes_over, enhanced_erase_minutes_over;
+	/* ACS-3 Accessible Max Address Configuration (word 119 bit 8 on an
+	 * ACS-3 or later drive, hdparm's test): the HPA is read and set with
+	 * GET NATIVE MAX ADDRESS EXT / SET ACCESSIBLE MAX ADDRESS EXT (78h). */
+	bool amax_supported;
 	/* Word 59: the SANITIZE feature set. */
 	bool sanitize_supported, sanitize_crypto, sanitize_overwrite, sanitize_block;
 };

@@ -69,6 +69,18 @@ struct sim_ata {
 	bool liar;               /* erase/sanitize report success, data untouched */
 	bool erase_fails;        /* ERASE UNIT aborts after the password check, password stays */
 	bool disable_fails;      /* DISABLE PASSWORD aborts (recovery fails) */
+	/* Fixed-format sense for successes too while descriptor_sense (D_SENSE)
+	 * is off, as libata v6.10 did and some SAT bridges always do: COUNT
+	 * 7:0 and LBA 23:0 only, byte 8 saying whether the upper halves are
+	 * nonzero (left clear with fixed_no_extend, as a careless bridge does).
+	 * MODE SELECT of the Control mode page sets descriptor_sense. */
+	bool fixed_success, fixed_no_extend;
+	bool mode_select_refused; /* MODE SELECT(10) is an invalid field in CDB */
+	unsigned mode_selects;   /* MODE SELECT(10)s taken */
+	bool amax;               /* ACS-3 Accessible Max Address (word 80 bit 10, 119 bit 8): 78h */
+	bool legacy_hpa_aborts;  /* READ NATIVE MAX EXT and SET MAX ADDRESS EXT abort */
+	bool san_frozen;         /* SANITIZE FREEZE LOCK: status bit 0x2000, sanitize aborts (03h) */
+	bool san_fail_aborts;    /* after a failed sanitize SANITIZE STATUS aborts (reason 01h) */
 	/* What was received */
 	uint8_t last_cdb[16];
 	uint8_t opcodes[256];
@@ -141,6 +153,9 @@ struct sim_scsi {
 	unsigned san_polls;      /* REQUEST SENSE calls until done */
 	bool liar;
 	int abort_sa;            /* > 0: SANITIZE with this service action fails */
+	bool desc_refused;       /* REQUEST SENSE with DESC=1: ILLEGAL REQUEST, invalid field */
+	bool pi_descriptor;      /* descriptor format: progress in a 0Ah descriptor, not SKS */
+	unsigned unit_attentions; /* pending UNIT ATTENTIONs (29/00), one per command */
 	/* Sanitize state */
 	bool san_running, san_failed;
 	unsigned polls_left;

@@ -92,6 +92,12 @@ void sim_ata_refresh_identify(struct sim_ata *d)
 	set_bit(id, 85, 0x0400, true);
 	set_bit(id, 83, 0x0800, true);
 	set_bit(id, 86, 0x0800, true);
+	/* ACS-3 (word 80 bit 10) with Accessible Max Address Configuration
+	 * (word 119 bit 8, bit 14 the word's validity). */
+	set_bit(id, 80, 0x0400, d->amax);
+	set_bit(id, 119, 0x0100, d->amax);
+	if (d->amax)
+		set_bit(id, 119, 0x4000, true);
 	uint64_t sectors = visible_sectors(d);
 	uint32_t s28 = sectors > 0x0fffffff ? 0x0fffffff : (uint32_t)sectors;
 	set_word(id, 60, (uint16_t)s28);
@@ -213,6 +219,11 @@ static bool decode(const uint8_t cdb[16], const struct kesu_ata_cmd *cmd, struct
 	case KESU_ATA_SET_MAX_ADDRESS_EXT:
 		CHECK(r->protocol == 3 && r->ext && r->feature == 0 && (r->count & ~1u) == 0,
 		      "SET MAX ADDRESS EXT: 48-bit non-data, FEATURE 0, COUNT bit 0 only");
+		break;
+	case KESU_ATA_ACCESSIBLE_MAX_ADDRESS:
+		CHECK(r->protocol == 3 && r->ext && r->count == 0 && r->feature <= 1 &&
+		      (r->feature == 1 || r->lba == 0),
+		      "78h: 48-bit non-data, COUNT 0, FEATURE 0000h (LBA 0) or 0001h");
 		break;
 	case KESU_ATA_DEVICE_CONFIGURATION:
 		CHECK(r->feature != 0xc2 || (r->protocol == 4 && !r->ext && r->lba == 0),
@@ -347,14 +358,24 @@ static uint8_t sanitize(struct sim_ata *d, const struct regs *r, struct out *o)
 			d->san_running = false;
 			d->san_failed = sanitize_fill(d) < 0;
 		}
+		if (d->san_failed && d->san_fail_aborts && !d->san_running) {
+			o->lba = KESU_ATA_SANITIZE_ERR_FAILED; /* LBA 7:0: the reason */
+			return ABRT;
+		}
 		o->count = d->san_running ? KESU_ATA_SANITIZE_IN_PROGRESS
 			 : d->san_failed  ? 0
 					  : KESU_ATA_SANITIZE_DONE_OK;
+		if (d->san_frozen && !d->san_running)
+			o->count |= KESU_ATA_SANITIZE_FROZEN;
 		if (d->san_running && total) {
 			uint64_t p = (uint64_t)(total - d->san_polls_left) * 0x10000 / total;
 			o->lba = p > 0xffff ? 0xffff : p;
 		}
 		return 0;
+	}
+	if (d->san_frozen && !d->san_running) {
+		o->lba = KESU_ATA_SANITIZE_ERR_FROZEN;
+		return ABRT;
 	}
 	if (d->san_running || d->locked || d->frozen)
 		return ABRT;
@@ -396,6 +417,22 @@ static uint8_t set_max(struct sim_ata *d, const struct regs *r, bool was_native_
 	return 0;
 }
 
+/* GET NATIVE MAX ADDRESS EXT / SET ACCESSIBLE MAX ADDRESS EXT: ACS-3
+ * keeps the setting across power cycles (no volatile form). */
+static uint8_t accessible_max(struct sim_ata *d, const struct regs *r, struct out *o)
+{
+	if (!d->amax)
+		return ABRT;
+	if (r->feature == 0) {
+		o->lba = native_sectors(d) - 1;
+		return 0;
+	}
+	if (r->lba != native_sectors(d) - 1)
+		return ABRT; /* the sim only opens the area all the way */
+	d->hpa_sectors = 0;
+	return 0;
+}
+
 static void dco_identify(const struct sim_ata *d, uint8_t *buf)
 {
 	memset(buf, 0, 512);
@@ -409,12 +446,29 @@ static void dco_identify(const struct sim_ata *d, uint8_t *buf)
 	checksum(buf);
 }
 
-/* Sense data as libata builds it: descriptor 0x09 for success (always)
- * and for errors with D_SENSE=1; the pre-6.10 fixed layout otherwise. */
+/* Sense data as libata builds it: descriptor 0x09 for success and for
+ * errors with D_SENSE=1; the pre-6.10 fixed layout for errors otherwise;
+ * with fixed_success, successes in the SAT fixed layout while D_SENSE=0. */
 static size_t build_sense(const struct sim_ata *d, const struct out *o, bool ext, uint8_t sb[32])
 {
 	uint8_t status = o->error ? 0x41 : 0x50, error = o->error ? o->errreg : 0;
 	memset(sb, 0, 32);
+	if (!o->error && d->fixed_success && !d->descriptor_sense) {
+		sb[0] = 0xf0; /* VALID | current, fixed */
+		sb[2] = 0x01; /* RECOVERED ERROR */
+		sb[3] = error;
+		sb[4] = status;
+		sb[5] = 0x40;
+		sb[6] = (uint8_t)o->count;
+		sb[7] = 0x0a;
+		if (ext && !d->fixed_no_extend)
+			sb[8] = (uint8_t)(0x80 | (o->count >> 8 ? 0x40 : 0) | (o->lba >> 24 ? 0x20 : 0));
+		sb[9] = (uint8_t)o->lba;
+		sb[10] = (uint8_t)(o->lba >> 8);
+		sb[11] = (uint8_t)(o->lba >> 16);
+		sb[13] = 0x1d; /* ATA PASS-THROUGH INFORMATION AVAILABLE */
+		return 18;
+	}
 	if (o->error && !d->descriptor_sense) {
 		sb[0] = 0x70;
 		sb[2] = 0x0b; /* ABORTED COMMAND */
@@ -487,11 +541,18 @@ static int sim_ata_op(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata
 			memcpy(cmd->data, d->identify, 512);
 			break;
 		case KESU_ATA_READ_NATIVE_MAX_EXT:
+			if (d->legacy_hpa_aborts) {
+				fail(&o, ABRT);
+				break;
+			}
 			o.lba = native_sectors(d) - 1;
 			d->native_read = true;
 			break;
 		case KESU_ATA_SET_MAX_ADDRESS_EXT:
-			fail(&o, set_max(d, &r, was_native_read));
+			fail(&o, d->legacy_hpa_aborts ? ABRT : set_max(d, &r, was_native_read));
+			break;
+		case KESU_ATA_ACCESSIBLE_MAX_ADDRESS:
+			fail(&o, accessible_max(d, &r, &o));
 			break;
 		case KESU_ATA_DEVICE_CONFIGURATION:
 			if (r.feature == 0xc2)
@@ -528,7 +589,65 @@ static void sim_ata_close(void *ctx)
 	(void)ctx; /* the owner frees the drive */
 }
 
-static const struct kesu_passthru_ops sim_ata_ops = {.ata = sim_ata_op, .close = sim_ata_close};
+/* The SCSI commands libata itself answers for a SATA disk that kesu
+ * sends: MODE SENSE(10) / MODE SELECT(10) of the Control mode page, whose
+ * D_SENSE bit is descriptor_sense. Everything else: invalid opcode. */
+static int scsi_answer(uint8_t asc, struct kesu_scsi_result *res)
+{
+	static uint8_t sb[18];
+	memset(sb, 0, sizeof(sb));
+	sb[0] = 0x70;
+	sb[2] = asc ? 0x05 : 0; /* ILLEGAL REQUEST */
+	sb[7] = 0x0a;
+	sb[12] = asc;
+	struct kesu_sg_status st = {.status = asc ? 0x02 : 0, .driver_status = asc ? 0x08 : 0,
+				    .sense = asc ? sb : NULL, .sense_len = asc ? sizeof(sb) : 0};
+	return Kesu_scsi_check(&st, res);
+}
+
+static int sim_ata_scsi(void *ctx, const struct kesu_scsi_cmd *c, struct kesu_scsi_result *res)
+{
+	struct sim_ata *d = ctx;
+	const uint8_t *cdb = c->cdb;
+	if (d->ncmds < sizeof(d->opcodes))
+		d->opcodes[d->ncmds] = cdb[0];
+	d->ncmds++;
+	if (d->bridge_blocks)
+		return scsi_answer(0x20, res);
+	if (cdb[0] == KESU_SCSI_MODE_SENSE_10) {
+		unsigned alloc = (unsigned)cdb[7] << 8 | cdb[8];
+		if (c->cdb_len != 10 || cdb[1] != 0x08 || cdb[2] != 0x0a || cdb[3] || cdb[9] ||
+		    c->dir != KESU_DIR_IN || c->data_len != alloc || !c->data) {
+			sim_failf("MODE SENSE(10): DBD, current Control page, data in = allocation length");
+			return scsi_answer(0x24, res);
+		}
+		uint8_t page[20] = {0, 18, 0, 0, 0, 0, 0, 0, /* header: no block descriptors */
+				    0x0a, 0x0a, 0x00, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0};
+		page[10] = d->descriptor_sense ? 0x04 : 0;
+		memset(c->data, 0, c->data_len);
+		memcpy(c->data, page, alloc < sizeof(page) ? alloc : sizeof(page));
+		return scsi_answer(0, res);
+	}
+	if (cdb[0] == KESU_SCSI_MODE_SELECT_10) {
+		const uint8_t *p = c->data;
+		unsigned len = (unsigned)cdb[7] << 8 | cdb[8];
+		if (c->cdb_len != 10 || cdb[1] != 0x10 || cdb[9] || c->dir != KESU_DIR_OUT ||
+		    c->data_len != len || len != 20 || !p || p[0] || p[1] || p[6] || p[7] ||
+		    p[8] != 0x0a || p[9] != 0x0a) {
+			sim_failf("MODE SELECT(10): PF, 20 bytes: a bare header and the Control page");
+			return scsi_answer(0x24, res);
+		}
+		if (d->mode_select_refused)
+			return scsi_answer(0x24, res);
+		d->mode_selects++;
+		d->descriptor_sense = p[10] & 0x04;
+		return scsi_answer(0, res);
+	}
+	return scsi_answer(0x20, res);
+}
+
+static const struct kesu_passthru_ops sim_ata_ops = {.ata = sim_ata_op, .scsi = sim_ata_scsi,
+						      .close = sim_ata_close};
 
 struct kesu_passthru sim_ata_passthru(struct sim_ata *d)
 {

@@ -46,6 +46,8 @@ struct answer {
 	uint8_t key, asc, ascq;
 	bool sksv;
 	uint16_t progress;
+	bool pi;         /* descriptor format: the progress in a 0Ah descriptor */
+	uint8_t pi_key, pi_asc, pi_ascq;
 };
 
 /* Sense data in fixed (SPC-4 4.5.3) or descriptor (4.5.2) format, with the
@@ -70,7 +72,17 @@ static size_t build_sense(bool desc, const struct answer *a, uint8_t sb[32])
 	sb[1] = a->key;
 	sb[2] = a->asc;
 	sb[3] = a->ascq;
-	if (a->sksv) {
+	if (a->pi) {
+		/* Progress indication (SPC-4 4.5.2.6): the operation, then its progress. */
+		sb[7] = 8;
+		sb[8] = 0x0a;
+		sb[9] = 0x06;
+		sb[10] = a->pi_key;
+		sb[11] = a->pi_asc;
+		sb[12] = a->pi_ascq;
+		sb[14] = (uint8_t)(a->progress >> 8);
+		sb[15] = (uint8_t)a->progress;
+	} else if (a->sksv) {
 		sb[7] = 8;
 		sb[8] = 0x02; /* sense key specific descriptor */
 		sb[9] = 0x06;
@@ -240,9 +252,26 @@ static int request_sense(struct sim_scsi *s, const struct kesu_scsi_cmd *c, stru
 	      "REQUEST SENSE: DESC only");
 	CHECK(c->dir == KESU_DIR_IN && c->data_len == cdb[4] && (c->data || !cdb[4]), ASC_INVALID_FIELD_CDB,
 	      "REQUEST SENSE: ALLOCATION LENGTH %u, data in %zu bytes", cdb[4], c->data_len);
+	if ((cdb[1] & 0x01) && s->desc_refused)
+		return illegal(s, ASC_INVALID_FIELD_CDB, res); /* an SPC-3 drive: no DESC */
 	if (s->san_running && s->polls_left && --s->polls_left == 0)
 		finish(s);
 	struct answer a = state(s);
+	if (s->unit_attentions) {
+		/* A pending UNIT ATTENTION is reported (and so cleared) first; in
+		 * descriptor format a running sanitize's progress comes beside it. */
+		s->unit_attentions--;
+		struct answer ua = {.key = 0x06, .asc = 0x29, .ascq = 0x00};
+		if (a.key == SK_NOT_READY && (cdb[1] & 0x01) && s->pi_descriptor)
+			ua = (struct answer){.key = 0x06, .asc = 0x29, .pi = true, .pi_key = a.key,
+					     .pi_asc = a.asc, .pi_ascq = a.ascq, .progress = a.progress};
+		a = ua;
+	} else if (a.sksv && (cdb[1] & 0x01) && s->pi_descriptor) {
+		a.pi = true;
+		a.pi_key = a.key;
+		a.pi_asc = a.asc;
+		a.pi_ascq = a.ascq;
+	}
 	uint8_t sb[32];
 	size_t n = build_sense(cdb[1] & 0x01, &a, sb);
 	if (n > c->data_len)
@@ -397,6 +426,12 @@ static int sim_scsi_op(void *ctx, const struct kesu_scsi_cmd *c, struct kesu_scs
 	CHECK(c->cdb_len == 6 || c->cdb_len == 10 || c->cdb_len == 12 || c->cdb_len == 16,
 	      ASC_INVALID_FIELD_CDB, "CDB length %u", c->cdb_len);
 	uint8_t op = c->cdb[0];
+	if (s->unit_attentions && op != KESU_SCSI_INQUIRY && op != KESU_SCSI_REQUEST_SENSE) {
+		/* SPC-4 5.14: the command is not run; reporting the condition clears it. */
+		s->unit_attentions--;
+		struct answer ua = {.key = 0x06, .asc = 0x29, .ascq = 0x00}; /* POWER ON, RESET */
+		return check_condition(s, &ua, res);
+	}
 	/* During a sanitize only INQUIRY and REQUEST SENSE are taken (SBC-4 4.11). */
 	if (s->san_running && op != KESU_SCSI_INQUIRY && op != KESU_SCSI_REQUEST_SENSE) {
 		struct answer a = state(s);

@@ -497,7 +497,10 @@ Test(sim_ata, erase_time_words)
 	cr_assert_eq(word(buf, 89), 0x8000 | 300);
 	cr_assert_eq(word(buf, 90), 255);
 	cr_assert_eq(id.erase_minutes, 600);
-	cr_assert_eq(id.enhanced_erase_minutes, 510);
+	/* 255 units is the largest 8-bit value: "more than 508 minutes" (hdparm). */
+	cr_assert_eq(id.enhanced_erase_minutes, 508);
+	cr_assert(id.enhanced_erase_minutes_over);
+	cr_assert_not(id.erase_minutes_over);
 	d->sec_enhanced = false;
 	identify_raw(buf);
 	cr_assert_eq(word(buf, 90), 0, "no enhanced erase: no time");

@@ -120,6 +120,19 @@ void Kesu_ata_set_max_address_cmd(struct kesu_ata_cmd *c, uint64_t max_lba, bool
 	c->count = keep ? 1 : 0; /* VV: value volatile bit */
 }
 
+void Kesu_ata_get_native_max_cmd(struct kesu_ata_cmd *c)
+{
+	non_data(c, KESU_ATA_ACCESSIBLE_MAX_ADDRESS, true);
+	c->feature = 0x0000; /* GET NATIVE MAX ADDRESS EXT */
+}
+
+void Kesu_ata_set_accessible_max_cmd(struct kesu_ata_cmd *c, uint64_t max_lba)
+{
+	non_data(c, KESU_ATA_ACCESSIBLE_MAX_ADDRESS, true);
+	c->feature = 0x0001; /* SET ACCESSIBLE MAX ADDRESS EXT */
+	c->lba = max_lba & ((UINT64_C(1) << 48) - 1);
+}
+
 void Kesu_ata_erase_unit_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD],
 			     unsigned timeout_s)
 {

@@ -22,11 +22,15 @@ static void ata_string(const uint8_t *d, unsigned first, unsigned words, char *o
 }
 
 /* Words 89/90: units of 2 minutes; bit 15 set means bits 14:0 hold the
- * time (ACS-3 extended format), else bits 7:0. */
-static unsigned erase_minutes(unsigned w)
+ * time (ACS-3 extended format), else bits 7:0. The largest value of
+ * each form means "more than": 0xFF more than 508 minutes, 0x7FFF more
+ * than 65532 (hdparm's reading). */
+static unsigned erase_minutes(unsigned w, bool *over)
 {
-	unsigned units = w & 0x8000 ? w & 0x7fff : w & 0xff;
-	return units * 2;
+	bool ext = w & 0x8000;
+	unsigned units = ext ? w & 0x7fff : w & 0xff;
+	*over = units == (ext ? 0x7fffu : 0xffu);
+	return *over ? (units - 1) * 2 : units * 2;
 }
 
 int kesu_ata_identify_parse(const uint8_t data[KESU_ATA_IDENTIFY_SIZE], struct kesu_ata_identify *id)
@@ -77,9 +81,11 @@ int kesu_ata_identify_parse(const uint8_t data[KESU_ATA_IDENTIFY_SIZE], struct k
 		id->security_frozen = sec & (1u << 3);
 		id->security_count_expired = sec & (1u << 4);
 		id->security_enhanced_supported = sec & (1u << 5);
-		id->erase_minutes = erase_minutes(word(data, 89));
-		id->enhanced_erase_minutes = erase_minutes(word(data, 90));
+		id->erase_minutes = erase_minutes(word(data, 89), &id->erase_minutes_over);
+		id->enhanced_erase_minutes = erase_minutes(word(data, 90), &id->enhanced_erase_minutes_over);
 	}
+	unsigned w80 = word(data, 80); /* major version: bit 10 ACS-3, 11 ACS-4 ... */
+	id->amax_supported = w80 != 0xffff && (w80 & 0xfc00) && (word(data, 119) & (1u << 8));
 	unsigned w59 = word(data, 59);
 	id->sanitize_supported = w59 & (1u << 12);
 	if (id->sanitize_supported) {

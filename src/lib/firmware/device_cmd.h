@@ -32,6 +32,9 @@ enum kesu_ata_protocol {
 enum {
 	KESU_ATA_READ_NATIVE_MAX_EXT = 0x27,
 	KESU_ATA_SET_MAX_ADDRESS_EXT = 0x37,
+	/* ACS-3 Accessible Max Address Configuration: FEATURE 0000h GET NATIVE
+	 * MAX ADDRESS EXT, 0001h SET ACCESSIBLE MAX ADDRESS EXT. */
+	KESU_ATA_ACCESSIBLE_MAX_ADDRESS = 0x78,
 	KESU_ATA_DEVICE_CONFIGURATION = 0xb1, /* DCO; FEATURE 0xc2 = IDENTIFY */
 	KESU_ATA_SANITIZE = 0xb4,
 	KESU_ATA_IDENTIFY = 0xec,
@@ -56,9 +59,18 @@ enum kesu_ata_sanitize_action {
 #define KESU_ATA_SANITIZE_DONE_OK 0x8000u     /* completed without error */
 #define KESU_ATA_SANITIZE_IN_PROGRESS 0x4000u
 #define KESU_ATA_SANITIZE_FROZEN 0x2000u
+/* SANITIZE DEVICE ERROR REASON, in LBA 7:0 of an aborted SANITIZE (ACS-3). */
+enum kesu_ata_sanitize_reason {
+	KESU_ATA_SANITIZE_ERR_NONE = 0,        /* reason not reported */
+	KESU_ATA_SANITIZE_ERR_FAILED = 1,      /* the last sanitize was unsuccessful */
+	KESU_ATA_SANITIZE_ERR_UNSUPPORTED = 2, /* unsupported sanitize device command */
+	KESU_ATA_SANITIZE_ERR_FROZEN = 3,      /* device in the Sanitize Frozen state */
+	KESU_ATA_SANITIZE_ERR_ANTIFREEZE = 4,  /* SANITIZE ANTIFREEZE LOCK is on */
+};
 
 /* ATA status and error register bits. */
 #define KESU_ATA_STATUS_ERR 0x01
+#define KESU_ATA_STATUS_DRQ 0x08
 #define KESU_ATA_STATUS_DF 0x20
 #define KESU_ATA_STATUS_DRDY 0x40
 #define KESU_ATA_STATUS_BSY 0x80
@@ -86,6 +98,13 @@ struct kesu_ata_result {
 	uint8_t status, error;
 	uint16_t count;     /* COUNT 15:0 (15:8 only from descriptor sense) */
 	uint64_t lba;       /* LBA 47:0 (47:24 only from descriptor sense) */
+	/* Which parts came back: fixed-format sense holds COUNT 7:0 and LBA
+	 * 23:0 only, and says in byte 8 whether the upper halves are nonzero;
+	 * libata < 6.10's fixed layout holds no LBA at all. A 48-bit answer
+	 * is whole only when the halves it needs are valid. */
+	bool lba_low_valid;   /* LBA 23:0 */
+	bool count_high_valid; /* COUNT 15:8 (0 when fixed sense says it is zero) */
+	bool lba_high_valid;  /* LBA 47:24 (likewise) */
 	bool sense_valid;
 	uint8_t sense_key, asc, ascq;
 	const char *reason; /* static text: why it failed, "ok" on success; never NULL after a call */
@@ -154,6 +173,8 @@ enum {
 	KESU_SCSI_INQUIRY = 0x12,
 	KESU_SCSI_SANITIZE = 0x48,
 	KESU_SCSI_MAINTENANCE_IN = 0xa3, /* service action 0x0c: REPORT SUPPORTED OPERATION CODES */
+	KESU_SCSI_MODE_SELECT_10 = 0x55,
+	KESU_SCSI_MODE_SENSE_10 = 0x5a,
 };
 enum kesu_scsi_sanitize_action {
 	KESU_SCSI_SANITIZE_OVERWRITE = 0x01,
@@ -182,6 +203,13 @@ struct kesu_sense {
 	uint8_t ata_error, ata_status, ata_device;
 	uint16_t ata_count;
 	uint64_t ata_lba;
+	bool ata_lba_low_valid, ata_count_high_valid, ata_lba_high_valid; /* as in kesu_ata_result */
+	/* Progress indication descriptor (0x0a): the progress of the operation
+	 * its own sense key / ASC / ASCQ name (e.g. 04/1B sanitize), reported
+	 * next to another sense key such as UNIT ATTENTION. */
+	bool pi_valid;
+	uint8_t pi_key, pi_asc, pi_ascq;
+	uint16_t pi_progress;
 };
 
 struct kesu_scsi_result {
@@ -197,7 +225,8 @@ struct kesu_scsi_result {
  * -KESU_EUNSUPPORTED (the command was refused as unknown: ILLEGAL REQUEST /
  * invalid opcode or field, ATA ABRT with no other error bit, NVMe invalid
  * opcode/field/format), -ETIMEDOUT, -EBUSY (sanitize in progress, not
- * ready), -KESU_EMEDIA, -EIO, or another -errno from the ioctl. The result
+ * ready), -EAGAIN (SCSI UNIT ATTENTION: the command was not run; send it
+ * again), -KESU_EMEDIA, -EIO, or another -errno from the ioctl. The result
  * struct is filled in either case (reason never NULL). */
 struct kesu_passthru_ops {
 	int (*ata)(void *ctx, const struct kesu_ata_cmd *cmd, struct kesu_ata_result *res);
@@ -243,6 +272,11 @@ void Kesu_ata_dco_identify_cmd(struct kesu_ata_cmd *c, uint8_t buf[512]);
  * across power cycles; kesu sends it clear (volatile): the hidden area
  * is opened for this erase only. */
 void Kesu_ata_set_max_address_cmd(struct kesu_ata_cmd *c, uint64_t max_lba, bool keep);
+/* ACS-3 (IDENTIFY word 119 bit 8): GET NATIVE MAX ADDRESS EXT (78h/0000h)
+ * and SET ACCESSIBLE MAX ADDRESS EXT (78h/0001h) to max_lba. The drive
+ * keeps a SET across power cycles (there is no volatile form). */
+void Kesu_ata_get_native_max_cmd(struct kesu_ata_cmd *c);
+void Kesu_ata_set_accessible_max_cmd(struct kesu_ata_cmd *c, uint64_t max_lba);
 void Kesu_ata_erase_unit_cmd(struct kesu_ata_cmd *c, uint8_t payload[KESU_ATA_SECURITY_PAYLOAD],
 			     unsigned timeout_s);
 /* SANITIZE. For OVERWRITE: pattern, passes 1..16 (16 is sent as 0), invert
@@ -282,6 +316,15 @@ void Kesu_scsi_report_opcode_cmd(struct kesu_scsi_cmd *c, uint8_t opcode, uint16
 void Kesu_scsi_test_unit_ready_cmd(struct kesu_scsi_cmd *c);
 /* REQUEST SENSE (6-byte CDB), descriptor format when desc. */
 void Kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *buf, uint8_t len);
+/* MODE SENSE(10) of the Control mode page (0Ah), current values, no block
+ * descriptors; MODE SELECT(10) (PF) of the parameter list built by
+ * Kesu_scsi_control_page_dsense from that answer with D_SENSE set or
+ * cleared. The list is KESU_SCSI_CONTROL_LIST bytes. */
+#define KESU_SCSI_CONTROL_LIST 20 /* 8-byte header + the 12-byte page */
+void Kesu_scsi_mode_sense_control_cmd(struct kesu_scsi_cmd *c, uint8_t buf[KESU_SCSI_CONTROL_LIST]);
+int Kesu_scsi_control_page_dsense(const uint8_t *answer, size_t len, bool d_sense,
+				  uint8_t list[KESU_SCSI_CONTROL_LIST]);
+void Kesu_scsi_mode_select_control_cmd(struct kesu_scsi_cmd *c, uint8_t list[KESU_SCSI_CONTROL_LIST]);
 
 /* ---- Status checks (sense.c): shared by sgio.c and the simulated drives ---- */
 

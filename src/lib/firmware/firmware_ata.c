@@ -67,17 +67,25 @@ static void remove_password(struct kesu_fw_ctx *c)
 		c->rep->password_cleared = true;
 }
 
-/* SG_IO must wait longer than the erase: hdparm's rule, twice the drive's
- * estimate plus an hour, and never less than the time to write the whole
- * drive at 20 MB/s (drives under-report). */
-static unsigned erase_timeout(const struct kesu_ata_identify *id, unsigned minutes)
+/* SG_IO must wait longer than the erase. hdparm's rule
+ * (get_erase_timeout_secs): the drive's estimate (word 89, or 90 for
+ * enhanced) doubled plus an hour; a saturated estimate (0xFF: "more than
+ * 508 minutes", extended 0x7FFF: "more than 65532") plus 90 minutes; and
+ * never less than the capacity at 30 MiB/s plus 30 minutes. kesu counts
+ * the capacity in the drive's logical sectors (4096 bytes on a 4Kn drive,
+ * where hdparm assumes 512), and waits at least 2 hours. */
+static unsigned erase_timeout(const struct kesu_ata_identify *id, bool enhanced)
 {
-	uint64_t by_size = id->sectors * 512 / (20u * 1000 * 1000);
-	uint64_t by_estimate = minutes ? 2u * minutes * 60 + 3600 : 0;
+	unsigned minutes = enhanced ? id->enhanced_erase_minutes : id->erase_minutes;
+	bool over = enhanced ? id->enhanced_erase_minutes_over : id->erase_minutes_over;
+	uint64_t bytes = id->sectors * (id->logical_sector ? id->logical_sector : 512u);
+	uint64_t by_size = bytes / (30u * 1024 * 1024) + 30 * 60;
+	uint64_t by_estimate = !minutes ? 0 : over ? ((uint64_t)minutes + 90) * 60
+						 : (2 * (uint64_t)minutes + 60) * 60;
 	uint64_t t = by_size > by_estimate ? by_size : by_estimate;
 	if (t < 2 * 3600)
 		t = 2 * 3600;
-	return t > 7 * 24 * 3600u ? 7 * 24 * 3600u : (unsigned)t;
+	return t > UINT32_MAX / 1000 ? UINT32_MAX / 1000 : (unsigned)t;
 }
 
 int Kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced)
@@ -105,7 +113,7 @@ int Kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced)
 	}
 	unsigned minutes = enhanced ? id.enhanced_erase_minutes : id.erase_minutes;
 	rep->estimate_s = minutes * 60;
-	rep->timeout_s = erase_timeout(&id, minutes);
+	rep->timeout_s = erase_timeout(&id, enhanced);
 	atomic_store(c->estimate_s, rep->estimate_s);
 
 	struct kesu_ata_result res;
@@ -163,14 +171,111 @@ int Kesu_fw_ata_security_erase(struct kesu_fw_ctx *c, bool enhanced)
 	return 0;
 }
 
-/* SANITIZE STATUS EXT: COUNT says in progress / completed without error,
- * LBA 15:0 the progress. */
+/* ---- 48-bit answers through fixed-format sense ---------------------------- */
+
+static bool whole(const struct kesu_ata_result *r, bool need_count, bool need_lba)
+{
+	return r->regs_valid && r->lba_low_valid && (!need_count || r->count_high_valid) &&
+	       (!need_lba || r->lba_high_valid);
+}
+
+/* D_SENSE=1 in the Control mode page (what sdparm --set D_SENSE=1 does):
+ * libata then answers every CK_COND in descriptor format. Only the current
+ * value changes (SP 0): a reset brings the drive's default back. */
+static int descriptor_sense_on(struct kesu_passthru *pt)
+{
+	uint8_t page[KESU_SCSI_CONTROL_LIST], list[KESU_SCSI_CONTROL_LIST];
+	struct kesu_scsi_cmd cmd;
+	struct kesu_scsi_result res;
+	memset(page, 0, sizeof(page));
+	Kesu_scsi_mode_sense_control_cmd(&cmd, page);
+	int rc = Kesu_scsi_send(pt, &cmd, &res);
+	if (rc < 0)
+		return rc;
+	if (Kesu_scsi_control_page_dsense(page, sizeof(page), true, list) < 0)
+		return -EIO;
+	Kesu_scsi_mode_select_control_cmd(&cmd, list);
+	return Kesu_scsi_send(pt, &cmd, &res);
+}
+
+int Kesu_ata_send_whole(struct kesu_passthru *pt, const struct kesu_ata_cmd *cmd,
+			struct kesu_ata_result *res, bool need_count, bool need_lba)
+{
+	int rc = Kesu_ata_send(pt, cmd, res);
+	/* An error needs only LBA 7:0 (ATA's reason); a success the halves asked for. */
+	bool ok = rc < 0 ? !res->regs_valid || res->lba_low_valid : whole(res, need_count, need_lba);
+	if (ok && (rc < 0 || res->regs_valid))
+		return rc;
+	if (rc < 0 && rc != -KESU_EUNSUPPORTED)
+		return rc; /* not an ABRT: its reason is enough */
+	if (descriptor_sense_on(pt) == 0) {
+		rc = Kesu_ata_send(pt, cmd, res);
+		if (rc < 0 ? !res->regs_valid || res->lba_low_valid : whole(res, need_count, need_lba))
+			return rc;
+	}
+	if (rc < 0)
+		return rc; /* refused all the same, without a readable reason */
+	res->reason = res->regs_valid
+			      ? "the answer came as fixed-format sense, which cannot hold its 48-bit "
+				"value, and the device could not be switched to descriptor sense (D_SENSE)"
+			      : "the drive's registers did not come back";
+	return -ENODATA;
+}
+
+/* ---- SANITIZE -------------------------------------------------------------- */
+
+/* An aborted SANITIZE says why in LBA 7:0 (ACS-3; hdparm's decoding):
+ * -EIO with its name for a failed sanitize, -KESU_EREFUSED for a frozen
+ * drive, -KESU_EUNSUPPORTED otherwise; *reason NULL when none was given. */
+static int sanitize_abort_reason(const struct kesu_ata_result *res, const char **reason)
+{
+	*reason = NULL;
+	if (!res->regs_valid || !res->lba_low_valid || !(res->status & KESU_ATA_STATUS_ERR) ||
+	    !(res->error & KESU_ATA_ERROR_ABRT))
+		return -KESU_EUNSUPPORTED;
+	switch (res->lba & 0xff) {
+	case KESU_ATA_SANITIZE_ERR_FAILED:
+		*reason = "the last sanitize completed unsuccessfully (Sanitize Operation Failed "
+			  "state, reason 01h)";
+		return -EIO;
+	case KESU_ATA_SANITIZE_ERR_UNSUPPORTED:
+		*reason = "unsupported sanitize device command (reason 02h)";
+		return -KESU_EUNSUPPORTED;
+	case KESU_ATA_SANITIZE_ERR_FROZEN:
+		*reason = "the drive is in the Sanitize Frozen state (SANITIZE FREEZE LOCK, usually "
+			  "sent by the BIOS; reason 03h): power-cycle it without the BIOS";
+		return -KESU_EREFUSED;
+	case KESU_ATA_SANITIZE_ERR_ANTIFREEZE:
+		*reason = "SANITIZE ANTIFREEZE LOCK is on (reason 04h)";
+		return -KESU_EREFUSED;
+	default:
+		return -KESU_EUNSUPPORTED; /* 0: reason not reported */
+	}
+}
+
+/* SANITIZE STATUS EXT: COUNT 15:8 says in progress / completed without
+ * error / frozen, LBA 15:0 the progress. In fixed-format sense COUNT 15:8
+ * is lost: the answer is asked again in descriptor format, or is unknown. */
 static int sanitize_poll(struct kesu_fw_ctx *c, struct kesu_fw_poll *p)
 {
 	struct kesu_ata_cmd cmd;
 	struct kesu_ata_result res;
 	Kesu_ata_sanitize_cmd(&cmd, KESU_ATA_SANITIZE_STATUS, false, 0, 0, false);
-	int rc = Kesu_ata_send(c->pt, &cmd, &res);
+	int rc = Kesu_ata_send_whole(c->pt, &cmd, &res, true, false);
+	if (rc == -KESU_EUNSUPPORTED) {
+		const char *why;
+		int verdict = sanitize_abort_reason(&res, &why);
+		if (verdict == -EIO) { /* the drive says its sanitize failed: a final answer */
+			p->running = false;
+			p->result = -EIO;
+			snprintf(p->detail, sizeof(p->detail), "the sanitize operation failed: %s", why);
+			return 0;
+		}
+		if (why) {
+			rc = verdict;
+			res.reason = why;
+		}
+	}
 	if (rc < 0) {
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE STATUS failed: %s", res.reason);
 		return rc;
@@ -188,6 +293,12 @@ static int sanitize_poll(struct kesu_fw_ctx *c, struct kesu_fw_poll *p)
 		snprintf(p->detail, sizeof(p->detail), "the sanitize operation failed (status 0x%04x)",
 			 res.count);
 	}
+	if (!p->following && (res.count & KESU_ATA_SANITIZE_FROZEN)) { /* checked before sending */
+		p->frozen = true;
+		snprintf(p->detail, sizeof(p->detail),
+			 "sanitize is frozen (SANITIZE FREEZE LOCK, usually sent by the BIOS): the "
+			 "drive aborts every sanitize command until it is power-cycled without the BIOS");
+	}
 	return 0;
 }
 
@@ -200,8 +311,13 @@ static int sanitize_start(struct kesu_fw_ctx *c, unsigned action)
 	if (rc < 0)
 		return rc;
 	rc = Kesu_ata_send(c->pt, &cmd, &res);
-	if (rc < 0)
-		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE failed: %s", res.reason);
+	if (rc < 0) {
+		const char *why = NULL;
+		if (rc == -KESU_EUNSUPPORTED)
+			rc = sanitize_abort_reason(&res, &why);
+		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE failed: %s",
+			 why ? why : res.reason);
+	}
 	return rc;
 }
 

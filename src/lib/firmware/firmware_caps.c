@@ -38,16 +38,16 @@ static enum kesu_tristate tri(bool b)
 
 /* ---- ATA ------------------------------------------------------------------ */
 
-/* READ NATIVE MAX EXT: the drive's last sector without an HPA. */
+/* READ NATIVE MAX EXT (GET NATIVE MAX ADDRESS EXT on ACS-3 drives): the
+ * drive's last sector without an HPA. */
 static void ata_native_max(struct kesu_passthru *pt, struct kesu_drive_caps *caps)
 {
-	struct kesu_ata_cmd cmd;
-	struct kesu_ata_result res;
-	Kesu_ata_read_native_max_cmd(&cmd);
-	if (Kesu_ata_send(pt, &cmd, &res) < 0 || !res.regs_valid)
-		return; /* refused (no HPA feature set, or frozen): not checked */
+	uint64_t max_lba;
+	const char *why;
+	if (Kesu_ata_native_max(pt, &caps->ata, &max_lba, &why) < 0)
+		return; /* refused, or the answer lost its upper half: not checked */
 	caps->hpa_checked = true;
-	caps->native_sectors = res.lba + 1;
+	caps->native_sectors = max_lba + 1;
 	caps->hpa_hidden_sectors =
 		caps->native_sectors > caps->ata.sectors ? caps->native_sectors - caps->ata.sectors : 0;
 }

@@ -26,6 +26,7 @@ struct kesu_fw_ctx {
 	 * in progress (completion counts only for kesu's own command). */
 	uint32_t nvme_scdw10;
 	bool nvme_seen_running;
+	bool scsi_fixed_sense;          /* REQUEST SENSE with DESC=1 was refused: ask fixed */
 };
 
 #define KESU_FW_PROGRESS_FULL 65536u
@@ -59,6 +60,8 @@ struct kesu_fw_poll {
 	uint32_t progress;   /* out: 0..65535 while running */
 	int result;          /* out, once not running: 0 completed, else -EIO */
 	char detail[160];    /* out, once not running: what the drive said */
+	bool frozen;         /* out: the drive takes no new sanitize now (ATA Sanitize
+			      * Frozen); detail says why */
 };
 
 struct kesu_fw_sanitize_bus {
@@ -105,6 +108,20 @@ struct kesu_fw_step {
 	unsigned retries;
 };
 int Kesu_fw_step_run(struct kesu_fw_step *s);
+/* An ATA command whose 48-bit answer must come back whole (READ NATIVE
+ * MAX, SANITIZE STATUS): when fixed-format sense lost the upper halves
+ * need asks for (need_count: COUNT 15:8, need_lba: LBA 47:24), the
+ * device is switched to descriptor sense (D_SENSE=1 by MODE SELECT of
+ * the Control mode page) and asked again. -ENODATA (res->reason says
+ * why) when the answer is still not whole: its value is unknown. */
+int Kesu_ata_send_whole(struct kesu_passthru *pt, const struct kesu_ata_cmd *cmd,
+			struct kesu_ata_result *res, bool need_count, bool need_lba);
+/* The native max address (hpa.c): GET NATIVE MAX ADDRESS EXT on an ACS-3
+ * drive with the Accessible Max Address feature set, else READ NATIVE MAX
+ * EXT. 0, or a negative error with *reason (the value is then unknown:
+ * the HPA is not checked, never absent). */
+int Kesu_ata_native_max(struct kesu_passthru *pt, const struct kesu_ata_identify *id,
+			uint64_t *max_lba, const char **reason);
 /* IDENTIFY DEVICE, sent and parsed (firmware_ata.c). Returns 0; the
  * command's error, with *answered false and *reason the channel's or the
  * drive's words; or -KESU_EPARSE, with *answered true, when the data is

@@ -53,6 +53,10 @@ int Kesu_fw_sanitize_run(struct kesu_fw_ctx *c, const struct kesu_fw_sanitize_bu
 		c->rep->followed_running = true;
 		return follow(c, bus, &start);
 	}
+	if (rc == 0 && p.frozen) { /* the command would only be aborted */
+		snprintf(c->rep->detail, sizeof(c->rep->detail), "%s", p.detail);
+		return -KESU_EREFUSED;
+	}
 	rc = bus->start(c, action);
 	if (rc < 0)
 		return rc;

@@ -1,5 +1,6 @@
 /* Building SCSI commands: SANITIZE, REQUEST SENSE, TEST UNIT READY,
- * INQUIRY (VPD) and REPORT SUPPORTED OPERATION CODES. Nothing here sends. */
+ * INQUIRY (VPD), REPORT SUPPORTED OPERATION CODES, and MODE SENSE / MODE
+ * SELECT(10) of the Control mode page (D_SENSE). Nothing here sends. */
 #include <errno.h>
 #include <string.h>
 
@@ -51,6 +52,46 @@ void Kesu_scsi_request_sense_cmd(struct kesu_scsi_cmd *c, bool desc, uint8_t *bu
 	c->dir = KESU_DIR_IN;
 	c->data = buf;
 	c->data_len = len;
+}
+
+void Kesu_scsi_mode_sense_control_cmd(struct kesu_scsi_cmd *c, uint8_t buf[KESU_SCSI_CONTROL_LIST])
+{
+	memset(c, 0, sizeof(*c));
+	c->cdb_len = 10;
+	c->cdb[0] = KESU_SCSI_MODE_SENSE_10;
+	c->cdb[1] = 0x08; /* DBD: no block descriptors */
+	c->cdb[2] = 0x0a; /* PC 00b (current values), page 0Ah: Control */
+	kesu_store_be16(c->cdb + 7, KESU_SCSI_CONTROL_LIST); /* ALLOCATION LENGTH */
+	c->dir = KESU_DIR_IN;
+	c->data = buf;
+	c->data_len = KESU_SCSI_CONTROL_LIST;
+}
+
+int Kesu_scsi_control_page_dsense(const uint8_t *answer, size_t len, bool d_sense,
+				  uint8_t list[KESU_SCSI_CONTROL_LIST])
+{
+	/* The answer: an 8-byte MODE SENSE(10) header, BLOCK DESCRIPTOR LENGTH
+	 * (bytes 6..7) 0 as DBD asked, then page 0Ah with PAGE LENGTH 0Ah. */
+	if (len < KESU_SCSI_CONTROL_LIST || kesu_load_be16(answer + 6) != 0 ||
+	    (answer[8] & 0x3f) != 0x0a || answer[9] != 0x0a)
+		return -EINVAL;
+	memset(list, 0, 8); /* MODE DATA LENGTH is reserved in MODE SELECT; no descriptors */
+	memcpy(list + 8, answer + 8, 12);
+	list[8] &= 0x3f; /* PS is reserved in MODE SELECT, SPF 0 */
+	list[10] = (uint8_t)((list[10] & ~0x04) | (d_sense ? 0x04 : 0)); /* byte 2 bit 2: D_SENSE */
+	return 0;
+}
+
+void Kesu_scsi_mode_select_control_cmd(struct kesu_scsi_cmd *c, uint8_t list[KESU_SCSI_CONTROL_LIST])
+{
+	memset(c, 0, sizeof(*c));
+	c->cdb_len = 10;
+	c->cdb[0] = KESU_SCSI_MODE_SELECT_10;
+	c->cdb[1] = 0x10; /* PF; SP 0: the current value only, not saved */
+	kesu_store_be16(c->cdb + 7, KESU_SCSI_CONTROL_LIST); /* PARAMETER LIST LENGTH */
+	c->dir = KESU_DIR_OUT;
+	c->data = list;
+	c->data_len = KESU_SCSI_CONTROL_LIST;
 }
 
 void Kesu_scsi_inquiry_vpd_cmd(struct kesu_scsi_cmd *c, uint8_t page, uint8_t *buf, uint16_t len)

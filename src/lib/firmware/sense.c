@@ -4,11 +4,18 @@
  * The ATA registers of an ATA PASS-THROUGH come back in one of three
  * layouts:
  * - descriptor sense (0x72/0x73) with the ATA Status Return descriptor
- *   (code 0x09, SAT): what libata always uses for a successful CK_COND
- *   command, and for errors when the disk has D_SENSE=1;
+ *   (code 0x09, SAT): what libata uses for a successful CK_COND command on
+ *   most kernels, and for errors when the disk has D_SENSE=1. Not on all:
+ *   a libata change (v6.10, later reverted) honoured D_SENSE=0 for
+ *   successes too, and some SAT bridges always answer in fixed format;
  * - fixed sense (0x70/0x71) per SAT/SPC: ERROR, STATUS, DEVICE, COUNT 7:0
  *   in the INFORMATION field (bytes 3..6, VALID bit set), flags and LBA
- *   23:0 in COMMAND-SPECIFIC INFORMATION (bytes 8..11);
+ *   23:0 in COMMAND-SPECIFIC INFORMATION (bytes 8..11). Byte 8: 0x80
+ *   EXTEND (a 48-bit command), 0x40 COUNT 15:8 nonzero, 0x20 LBA 47:24
+ *   nonzero. The upper halves themselves are not there: with EXTEND set
+ *   and its flag clear a half is known to be 0, otherwise it is unknown
+ *   (a success seen from such a bridge: f0 00 01 00 50 00 ff 0a 00 00 00
+ *   00 00 1d, status 0x50, COUNT 0xff, byte 8 clear);
  * - fixed sense as Linux libata wrote it before v6.10 (kernel 6.1 here):
  *   ERROR, STATUS, DEVICE, COUNT at bytes 8..11, VALID clear, bytes 3..6
  *   zero (ata_gen_passthru_sense() wrote through desc = sb + 8; fixed by
@@ -33,6 +40,7 @@
 #define SK_NOT_READY 0x2
 #define SK_MEDIUM_ERROR 0x3
 #define SK_ILLEGAL_REQUEST 0x5
+#define SK_UNIT_ATTENTION 0x6
 
 #define DID_TIME_OUT 0x03
 #define DRIVER_MASK 0x0f
@@ -62,6 +70,11 @@ static void parse_fixed(const uint8_t *sb, size_t len, struct kesu_sense *s)
 		s->ata_device = sb[5];
 		s->ata_count = sb[6];
 		s->ata_lba = kesu_load_le24(sb + 9); /* LBA 7:0, 15:8, 23:16 */
+		s->ata_lba_low_valid = true;
+		if (sb[8] & 0x80) { /* EXTEND: the flags below speak */
+			s->ata_count_high_valid = !(sb[8] & 0x40);
+			s->ata_lba_high_valid = !(sb[8] & 0x20);
+		}
 	} else if (sb[8] || sb[9] || sb[10] || sb[11]) {
 		s->ata_valid = true;
 		s->ata_libata_fixed = true;
@@ -83,6 +96,8 @@ static void parse_ata_descriptor(const uint8_t *d, struct kesu_sense *s)
 	s->ata_lba = (uint64_t)d[11] << 16 | (uint64_t)d[9] << 8 | d[7];
 	if (ext)
 		s->ata_lba |= (uint64_t)d[10] << 40 | (uint64_t)d[8] << 32 | (uint64_t)d[6] << 24;
+	s->ata_lba_low_valid = true;
+	s->ata_count_high_valid = s->ata_lba_high_valid = ext;
 	s->ata_device = d[12];
 	s->ata_status = d[13];
 }
@@ -108,6 +123,13 @@ static void parse_descriptor(const uint8_t *sb, size_t len, struct kesu_sense *s
 			 (s->key == SK_NO_SENSE || s->key == SK_NOT_READY)) {
 			s->progress_valid = true;
 			s->progress = kesu_load_be16(d + 5); /* PROGRESS INDICATION */
+		} else if (d[0] == 0x0a && d[1] >= 6) {
+			/* Progress indication: the operation it names, and its progress. */
+			s->pi_valid = true;
+			s->pi_key = d[2] & 0x0f;
+			s->pi_asc = d[3];
+			s->pi_ascq = d[4];
+			s->pi_progress = kesu_load_be16(d + 6);
 		}
 		off += dlen;
 	}
@@ -187,6 +209,9 @@ static int sense_key_error(const struct kesu_sense *s, const char **reason)
 	case SK_MEDIUM_ERROR:
 		*reason = "MEDIUM ERROR";
 		return -KESU_EMEDIA;
+	case SK_UNIT_ATTENTION:
+		*reason = "UNIT ATTENTION (a reset or a change was reported; the command was not run)";
+		return -EAGAIN;
 	case 0x0b:
 		*reason = "ABORTED COMMAND";
 		return -EIO;
@@ -222,6 +247,9 @@ int Kesu_ata_check(const struct kesu_sg_status *st, struct kesu_ata_result *res)
 		res->error = s.ata_error;
 		res->count = s.ata_count;
 		res->lba = s.ata_lba;
+		res->lba_low_valid = s.ata_lba_low_valid;
+		res->count_high_valid = s.ata_count_high_valid;
+		res->lba_high_valid = s.ata_lba_high_valid;
 		if (s.ata_status & KESU_ATA_STATUS_BSY) {
 			res->reason = "drive still busy (BSY)";
 			return -EIO;
@@ -236,6 +264,10 @@ int Kesu_ata_check(const struct kesu_sg_status *st, struct kesu_ata_result *res)
 				return -KESU_EUNSUPPORTED;
 			}
 			res->reason = "ATA error bit set";
+			return -EIO;
+		}
+		if (s.ata_status & KESU_ATA_STATUS_DRQ) { /* as hdparm: ERR or DRQ is a failure */
+			res->reason = "the drive still requests data (DRQ)";
 			return -EIO;
 		}
 	}
