@@ -140,17 +140,36 @@ static int batch_send(struct push *p, struct batch *b)
 		for (size_t i = 0; i < COLS; i++)
 			params[1 + r * COLS + i] = b->vals[r * COLS + i];
 	}
-	/* One statement is one transaction: the batch is stored whole or not
-	 * at all, in seq order (the trigger checks each against the one
-	 * before, which the same statement may just have inserted). */
-	PGresult *res = PQexecParams(p->c->conn, sql, (int)(1 + b->n * COLS), NULL, params, NULL,
-				     NULL, 0);
+	/* One transaction: the batch is stored whole or not at all, in seq
+	 * order (the trigger checks each against the one before, which the
+	 * same statement may just have inserted). The station's transaction
+	 * lock makes two pushes of one station at once (a job's and an
+	 * operator's) take turns: the second then finds the rows committed
+	 * and the trigger skips them, instead of both failing on the key. */
+	int rc = Kesu_central_exec(p->c, "BEGIN", _("cannot begin"), p->err, p->errsize);
+	PGresult *res = NULL;
+	if (rc == 0) {
+		res = PQexecParams(p->c->conn, "SELECT pg_advisory_xact_lock(hashtext('kesu push ' || $1))",
+				   1, NULL, params, NULL, NULL, 0);
+		rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : store_fail(p, res, _("cannot lock"));
+		if (rc == 0)
+			PQclear(res);
+	}
+	if (rc == 0) {
+		res = PQexecParams(p->c->conn, sql, (int)(1 + b->n * COLS), NULL, params, NULL, NULL, 0);
+		rc = PQresultStatus(res) == PGRES_COMMAND_OK
+			     ? 0
+			     : store_fail(p, res, _("cannot store the records"));
+		if (rc == 0)
+			PQclear(res);
+	}
+	if (rc == 0)
+		rc = Kesu_central_exec(p->c, "COMMIT", _("cannot commit"), p->err, p->errsize);
+	else
+		PQclear(PQexec(p->c->conn, "ROLLBACK"));
 	free(sql);
 	free(params);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		return store_fail(p, res, _("cannot store the records"));
-	PQclear(res);
-	return 0;
+	return rc;
 }
 
 static char *col_dup(sqlite3_stmt *st, int col)
