@@ -37,6 +37,10 @@ static void server_usage(FILE *out)
 	      "                 certificates (pg_hba.conf \"hostssl ... cert\"); no --out\n"
 	      "  -h, --help     this help\n"),
 	      out);
+	fputs(_("\nReviewing the store (docs/central-review.md):\n"
+		"  kesu server alarms --db URL [--all] [--json]\n"
+		"  kesu server ack ALARM-ID --reason TEXT --db URL\n"),
+	      out);
 }
 
 struct server_ctl {
