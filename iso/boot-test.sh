@@ -23,6 +23,9 @@
 #     drive list in Japanese on the serial terminal.
 #   tui-ja-fbterm-bios-cd: GRUB's Japanese entry on a VGA screen: kesu tui
 #     runs under fbterm on /dev/fb0, and the screen is drawn.
+#   netboot-push and netboot-unreachable (NETBOOT_FULL=0: only the first): the
+#     netboot/ files beside the ISO booted through iPXE from QEMU's TFTP
+#     server, pushing to a throw-away PostgreSQL (iso/netboot-test.sh).
 #
 # usage: iso/boot-test.sh [--kesu PATH] [--only NAME] [ISO]
 #   ISO defaults to build/kesu-live.iso, the host kesu (which checks the
@@ -579,4 +582,7 @@ want firmware-bios-cd && firmware_bios_cd
 want tui-serial-bios-cd && tui_serial_bios_cd
 want tui-ja-serial-bios-cd && tui_ja_serial_bios_cd
 want tui-ja-fbterm-bios-cd && tui_ja_fbterm_bios_cd
+if [ -z "$only" ] || [[ $only == netboot-* ]]; then
+	"$here/netboot-test.sh" --kesu "$kesu" ${only:+--only "$only"} "$(dirname "$iso")/netboot" || failed=1
+fi
 exit $failed

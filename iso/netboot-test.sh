@@ -20,8 +20,10 @@
 #     kesu ledger verify --db is OK, the disk is all zeros (no pattern).
 #   netboot-unreachable: PostgreSQL is stopped before the boot. The wipe
 #     happens, the push fails, and the station does NOT power off: the
-#     serial console says why and that the results are on the stick; the
-#     test kills QEMU. NETBOOT_FULL=0 leaves it out (CI time: about 35 s).
+#     serial console says why and that the results are on the stick. Then
+#     PostgreSQL is started again and Enter pressed (QEMU's monitor, the PS/2
+#     keyboard of tty0): the station sends the records and powers off.
+#     NETBOOT_FULL=0 leaves it out (CI time: about 40 s).
 #
 # usage: iso/netboot-test.sh [--kesu PATH] [--only NAME] [NETBOOT-DIR]
 #   NETBOOT-DIR defaults to build/netboot (made by iso/build.sh).
@@ -105,8 +107,10 @@ cp "$netdir"/kesu.ipxe "$netdir"/vmlinuz "$netdir"/initrd.zst "$tftp/"
 	echo "kesu.class=III"
 } >"$tftp/kesu.conf"
 
-# netboot NAME: boots with a fresh pattern disk and the station's stick;
-# QEMU runs in the background (QEMU_PID), its serial log in WORK/NAME.log.
+# netboot NAME: boots with a fresh pattern disk and the station's stick
+# (the same stick from boot to boot, as on a real station: a fresh ledger
+# under the same key would be a fork); QEMU runs in the background
+# (QEMU_PID), its serial log in WORK/NAME.log.
 netboot() {
 	local name=$1
 	python3 - "$WORK/disk.img" "$PATTERN" "$DISK_MB" <<'EOF'
@@ -115,10 +119,11 @@ p = sys.argv[2].encode()
 n = int(sys.argv[3]) << 20
 open(sys.argv[1], 'wb').write((p * (n // len(p) + 1))[:n])
 EOF
-	rm -f "$WORK/stick.img"
-	truncate -s 32M "$WORK/stick.img"
-	mkfs.vfat -n KESU "$WORK/stick.img" >/dev/null
-	mcopy -s -i "$WORK/stick.img" "$WORK/stick/kesu" ::
+	if [ ! -f "$WORK/stick.img" ]; then
+		truncate -s 32M "$WORK/stick.img"
+		mkfs.vfat -n KESU "$WORK/stick.img" >/dev/null
+		mcopy -s -i "$WORK/stick.img" "$WORK/stick/kesu" ::
+	fi
 	t0=$(date +%s.%N)
 	qemu-system-x86_64 -accel tcg -M q35 -m 1024 -smp 2 -nographic -nodefaults -serial stdio -no-reboot \
 		-netdev "user,id=n0,restrict=on,tftp=$tftp,bootfile=kesu.ipxe,guestfwd=tcp:10.0.2.100:5432-cmd:socat -lf /dev/null - TCP:127.0.0.1:$PG_PORT" \
@@ -128,6 +133,7 @@ EOF
 		-device virtio-blk-pci,drive=v0,serial=VIRTIO-DISK-1 \
 		-drive "if=none,id=r0,file=$WORK/stick.img,format=raw,cache=unsafe" \
 		-device usb-storage,bus=xhci.0,drive=r0,serial=KESU-STICK \
+		-monitor "unix:$WORK/monitor.sock,server=on,wait=off" \
 		</dev/null >"$WORK/$name.log" 2>&1 &
 	QEMU_PID=$!
 }
@@ -141,15 +147,23 @@ wait_text() {
 	done
 	return 1
 }
-# the stick's ledger: SUCCESS for the virtio disk, kept even if not sent
+# the stick's ledger: SUCCESS for the virtio disk, kept even if not sent;
+# stick_n: how many such records it has (one per boot)
 check_stick() {
+	stick_n=0
 	rm -rf "$WORK/r"
 	mkdir -p "$WORK/r"
 	mcopy -s -n -i "$WORK/stick.img" ::kesu "$WORK/r/" 2>/dev/null || { why="$why no kesu/ on the stick;"; return; }
 	"$kesu" ledger export --json --ledger "$WORK/r/kesu/ledger.sqlite" -o "$WORK/ledger.json" 2>/dev/null ||
 		{ why="$why no ledger on the stick;"; return; }
-	jq -e '[.. | objects | select(.media?.serial? == "VIRTIO-DISK-1" and .outcome? == "SUCCESS")] | length == 1' \
-		"$WORK/ledger.json" >/dev/null || why="$why the stick's ledger has no SUCCESS record of VIRTIO-DISK-1;"
+	stick_n=$(jq '[.. | objects | select(.media?.serial? == "VIRTIO-DISK-1" and .outcome? == "SUCCESS")] | length' \
+		"$WORK/ledger.json")
+	[ "$stick_n" -ge 1 ] || why="$why the stick's ledger has no SUCCESS record of VIRTIO-DISK-1;"
+}
+# store_count: this station's SUCCESS records of the virtio disk in the store
+store_count() {
+	pg_psql "$PG_ADMIN_URL" -c "SELECT count(*) FROM kesu.records r JOIN kesu.stations s ON s.fingerprint = r.station
+		WHERE s.role = '$role' AND r.serial = 'VIRTIO-DISK-1' AND r.outcome = 'SUCCESS'" 2>&1 || true
 }
 disk_clean() {
 	grep -qF "$PATTERN" "$WORK/disk.img" && why="$why the disk still holds the pattern;"
@@ -175,9 +189,8 @@ if want netboot-push; then
 	disk_clean
 	check_stick
 	# In the store: this station's record of the disk, SUCCESS.
-	n=$(pg_psql "$PG_ADMIN_URL" -c "SELECT count(*) FROM kesu.records r JOIN kesu.stations s ON s.fingerprint = r.station
-		WHERE s.role = '$role' AND r.serial = 'VIRTIO-DISK-1' AND r.outcome = 'SUCCESS'" 2>&1) || true
-	[ "$n" = 1 ] || why="$why the store has $n SUCCESS records of VIRTIO-DISK-1 from station $role;"
+	n=$(store_count)
+	[ "$n" = "$stick_n" ] || why="$why the store has $n SUCCESS records of VIRTIO-DISK-1 from station $role, the stick $stick_n;"
 	# and its certificate, the PDF the stick holds
 	n=$(pg_psql "$PG_ADMIN_URL" -c "SELECT count(*) FROM kesu.documents d JOIN kesu.stations s ON s.fingerprint = d.station
 		JOIN kesu.records r ON r.station = d.station AND r.seq = d.seq
@@ -193,6 +206,7 @@ fi
 if { [ "${NETBOOT_FULL:-1}" != 0 ] && [ -z "$only" ]; } || [ "$only" = netboot-unreachable ]; then
 	name=netboot-unreachable
 	why=""
+	before=$(store_count)
 	pg_stop
 	netboot $name
 	wait_text $name "Enter: try to send again" 500 || why="$why no message that the station stays on;"
@@ -200,12 +214,21 @@ if { [ "${NETBOOT_FULL:-1}" != 0 ] && [ -z "$only" ]; } || [ "$only" = netboot-u
 	# Still running: it did not power off.
 	sleep 2
 	kill -0 "$QEMU_PID" 2>/dev/null || why="$why the station powered off without sending;"
-	kill "$QEMU_PID" 2>/dev/null
+	cp "$WORK/$name.txt" "$WORK/$name.before.txt"
+	# The server is back; the operator presses Enter: sent, powered off.
+	pg_restart
+	echo "sendkey ret" | socat - "UNIX-CONNECT:$WORK/monitor.sock" >/dev/null 2>&1 || true
+	if ! timeout 120 tail --pid="$QEMU_PID" -f /dev/null; then
+		why="$why Enter did not send the records and power off within 120 s;"
+		kill "$QEMU_PID" 2>/dev/null
+	fi
 	wait "$QEMU_PID" 2>/dev/null || true
 	QEMU_PID=
+	secs=$(since "$t0")
 	tr -d '\r' <"$WORK/$name.log" >"$WORK/$name.txt"
+	grep -q "KESU-PUSH-DONE rc=0" "$WORK/$name.txt" || why="$why no KESU-PUSH-DONE rc=0 after Enter;"
 	grep -q "KESU-UNATTENDED-DONE rc=0" "$WORK/$name.txt" || why="$why no KESU-UNATTENDED-DONE rc=0;"
-	grep -q "KESU-PUSH-DONE rc=0" "$WORK/$name.txt" && why="$why the push says it succeeded;"
+	grep -q "KESU-PUSH-DONE rc=0" "$WORK/$name.before.txt" && why="$why the push says it succeeded;"
 	grep -q "this station stays on: the records were NOT sent to the central store" "$WORK/$name.txt" ||
 		why="$why the console does not say the records were not sent;"
 	grep -q "The results (ledger, certificates) are kept on /dev/" "$WORK/$name.txt" ||
@@ -213,6 +236,9 @@ if { [ "${NETBOOT_FULL:-1}" != 0 ] && [ -z "$only" ]; } || [ "$only" = netboot-u
 	grep -qF "$password" "$WORK/$name.txt" && why="$why the password appears on the serial console;"
 	disk_clean
 	check_stick
+	n=$(store_count)
+	[ "$n" = "$stick_n" ] && [ "$n" = $((before + 1)) ] ||
+		why="$why after Enter the store has $n SUCCESS records of VIRTIO-DISK-1 ($before before the boot), the stick $stick_n;"
 	report $name
 fi
 exit $failed

@@ -81,7 +81,8 @@ asan_build=$!
 # The live image built from the normal build's kesu, booted under QEMU
 # nine ways (iso/README.md: self-tests, unattended wipes checked on the
 # host, a bad sector, NVMe Format, usb-storage, the text UI on the serial
-# console, in Japanese there and under fbterm): one test.
+# console, in Japanese there and under fbterm), then over the network
+# (iPXE from QEMU's TFTP server, pushing to a throw-away PostgreSQL): one test.
 stage "live image"
 if iso/build.sh --kesu "$out/build-ci/kesu" --out "$out/build-ci/kesu-live.iso" &&
 	iso/boot-test.sh --kesu "$out/build-ci/kesu" "$out/build-ci/kesu-live.iso"; then
