@@ -163,6 +163,8 @@ struct kesu_ledger_row {
 	const char *device_key;
 	unsigned checkpoint_pass;
 	uint64_t checkpoint_offset;
+	const char *station;     /* the station's name in the central store; NULL
+				  * for a local ledger (kesu_ledger_open_central) */
 };
 
 /* Calls fn for every matching record in chain order (unfinished jobs
@@ -207,6 +209,18 @@ const struct kesu_ledger_notes *kesu_ledger_notes(const struct kesu_ledger *l);
  * kesu_ledger_open. */
 int kesu_ledger_open_readonly(const char *path, struct kesu_ledger **ledger, char *err,
 			      size_t errsize);
+
+/* Opens the central store at url (kesu/central.h) as a read-only ledger
+ * of every station: kesu_ledger_query (rows carry their station's name,
+ * ordered by end time, station and seq), _lookup(_checked), _resolve
+ * (a certificate id or job id; a seq is ambiguous across stations),
+ * _approval_use and _approval_records read it; every function that
+ * writes refuses it (-EROFS). Close with kesu_ledger_close. */
+int kesu_ledger_open_central(const char *url, struct kesu_ledger **ledger, char *err,
+			     size_t errsize);
+/* The store's name (host:port/db, never the url) for a central handle,
+ * NULL for a station's ledger. */
+const char *kesu_ledger_central_name(const struct kesu_ledger *l);
 
 /* kesu_ledger_lookup that also checks the record itself: its hash is
  * recomputed from the stored previous hash, sequence number and record

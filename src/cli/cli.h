@@ -69,6 +69,10 @@ int cmd_server_ack(int argc, char **argv);
 const char *cli_alarm_kind(const char *kind);
 void cli_alarm_print(const struct kesu_central_alarm *a);
 struct json_object *cli_alarm_json(const struct kesu_central_alarm *a);
+/* --db URL of report, media, approval status, cert batch (central_read.c):
+ * st->ledger becomes the central store, read-only. An exit code. */
+struct cli_station;
+int cli_station_open_central(struct cli_station *st, const char *url);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ledger_abandon(int argc, char **argv);

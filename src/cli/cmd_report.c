@@ -22,7 +22,7 @@
 
 struct report_ctl {
 	const char *month, *since, *until, *department, *cls, *purpose, *station;
-	const char *policy, *cert_dir, *pubkey, *headers, *ledger, *output, *trust, *key;
+	const char *policy, *cert_dir, *pubkey, *headers, *ledger, *output, *trust, *key, *db;
 	const char *approvals[MAX_APPROVAL_ARGS];
 	size_t n_approval_args;
 	struct cli_signing_flags signing;
@@ -65,12 +65,20 @@ static void report_usage(FILE *out)
 	      "file is not signed by a trusted approver; 1 the register could not be written.\n\n"),
 	      out);
 	fputs(_(cli_signing_help), out);
+	fputs(_("\n  --db URL               read the central store instead of the station's ledger:\n"
+		"                         every station's records, the station column naming\n"
+		"                         the registered station (--station S: that one). The\n"
+		"                         store's chains are checked by kesu ledger verify --db;\n"
+		"                         certificates only with --cert-dir. The PDF is still\n"
+		"                         signed by this station's key (docs/central-review.md)\n"),
+	      out);
 }
 
 static int parse_report(int argc, char **argv, struct report_ctl *c)
 {
 	enum { O_MONTH = 256, O_SINCE, O_UNTIL, O_DEPT, O_CLASS, O_PURPOSE, O_STATION, O_POLICY,
-	       O_APPROVALS, O_CERT_DIR, O_PUBKEY, O_HEADERS, O_LEDGER, O_TRUST, O_KEY, O_PASSFILE };
+	       O_APPROVALS, O_CERT_DIR, O_PUBKEY, O_HEADERS, O_LEDGER, O_TRUST, O_KEY, O_PASSFILE,
+	       O_DB };
 	static const struct option opts[] = {
 		{"month", required_argument, NULL, O_MONTH}, {"since", required_argument, NULL, O_SINCE},
 		{"until", required_argument, NULL, O_UNTIL}, {"department", required_argument, NULL, O_DEPT},
@@ -81,6 +89,7 @@ static int parse_report(int argc, char **argv, struct report_ctl *c)
 		{"headers", required_argument, NULL, O_HEADERS}, {"ledger", required_argument, NULL, O_LEDGER},
 		{"trust", required_argument, NULL, O_TRUST}, {"key", required_argument, NULL, O_KEY},
 		{"passphrase-file", required_argument, NULL, O_PASSFILE},
+		{"db", required_argument, NULL, O_DB},
 		{"output", required_argument, NULL, 'o'}, CLI_SIGNING_OPTIONS,
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
@@ -95,6 +104,8 @@ static int parse_report(int argc, char **argv, struct report_ctl *c)
 			if (c->n_approval_args == MAX_APPROVAL_ARGS)
 				return cli_error("report: at most %d --approvals", MAX_APPROVAL_ARGS), -1;
 			c->approvals[c->n_approval_args++] = optarg;
+		} else if (ch == O_DB) {
+			c->db = optarg;
 		} else if (ch >= O_MONTH && ch <= O_PASSFILE) {
 			*slot[ch - O_MONTH] = optarg;
 		} else if (ch == 'o') {
@@ -304,6 +315,8 @@ static int open_station(struct cli_station *st, const struct report_ctl *c)
 	int code = cli_station_load_config(st);
 	if (code == KESU_EXIT_OK)
 		code = cli_station_paths(st, c->ledger, c->cert_dir, c->key);
+	if (code == KESU_EXIT_OK && c->db) /* every station's records */
+		return cli_station_open_central(st, c->db);
 	if (code == KESU_EXIT_OK && access(st->ledger_path, F_OK) != 0) {
 		cli_error("ledger %s: no such file (nothing was recorded yet?)", st->ledger_path);
 		code = KESU_EXIT_USAGE;
@@ -329,7 +342,7 @@ int cmd_report(int argc, char **argv)
 	int code = st && policy ? open_station(st, &c) : KESU_EXIT_FAILURE;
 	if (code == KESU_EXIT_OK)
 		code = cli_policy_load(st, c.policy, policy);
-	if (code == KESU_EXIT_OK)
+	if (code == KESU_EXIT_OK && !c.db) /* the store's chains: kesu ledger verify --db */
 		code = load_pubkey(st, &c, &pk, &have_pk);
 	if (code == KESU_EXIT_OK)
 		code = load_approvals(st, &c, &ap);
@@ -338,7 +351,8 @@ int cmd_report(int argc, char **argv)
 			.since = since, .until = until, .department = c.department,
 			.classification = c.cls, .purpose = c.purpose, .station = c.station,
 			.policy = policy, .approvals = (const struct kesu_approval *const *)ap.a,
-			.n_approvals = ap.n, .cert_dir = st->cert_dir, .pk = have_pk ? &pk : NULL,
+			.n_approvals = ap.n, .cert_dir = c.db && !c.cert_dir ? NULL : st->cert_dir,
+			.pk = have_pk ? &pk : NULL,
 			.now = time(NULL)};
 		code = build_and_write(st, &c, &q, fmt);
 	}

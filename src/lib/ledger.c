@@ -28,6 +28,8 @@ static bool disk_full(sqlite3 *db)
 
 int Kesu_ledger_fail(struct kesu_ledger *l, const char *what, char *err, size_t errsize)
 {
+	if (l->central) /* a central handle has no SQLite file: nothing else reaches here */
+		return Kesu_central_ledger_refuse(l, err, errsize);
 	int code = sqlite3_errcode(l->db);
 	if (disk_full(l->db)) {
 		snprintf(err, errsize, _("ledger %s: %s: the disk is full"), l->path, what);
@@ -379,6 +381,8 @@ void kesu_ledger_close(struct kesu_ledger *l)
 {
 	if (!l)
 		return;
+	if (l->central)
+		return Kesu_central_ledger_close(l);
 	sqlite3_close(l->db);
 	free(l);
 }

@@ -122,6 +122,8 @@ int kesu_ledger_finish(struct kesu_ledger *l, const char *job_id, const char *re
 		       size_t record_len, const struct kesu_secret_key *sk, uint64_t *seq_out,
 		       char hash_hex[65], char *err, size_t errsize)
 {
+	if (l->central)
+		return Kesu_central_ledger_refuse(l, err, errsize);
 	if (!Kesu_json_is_canonical(record, record_len)) {
 		snprintf(err, errsize, _("ledger: the record of job %s is not canonical JSON"), job_id);
 		return -KESU_EPARSE;
@@ -142,6 +144,8 @@ static int append_locked(struct kesu_ledger *l, const char *subject, const char 
 			 const char *id, const uint64_t *head_seq, uint64_t *seq_out,
 			 char hash_hex[65], char *err, size_t errsize)
 {
+	if (l->central)
+		return Kesu_central_ledger_refuse(l, err, errsize);
 	if (!Kesu_json_is_canonical(record, record_len)) {
 		snprintf(err, errsize, _("ledger: the %s record is not canonical JSON"), kind);
 		return -KESU_EPARSE;
@@ -244,6 +248,8 @@ int kesu_ledger_lookup_checked(struct kesu_ledger *l, const char *id,
 			       const struct kesu_public_key *pk, char **record, uint64_t *seq,
 			       char hash_hex[65], char *err, size_t errsize)
 {
+	if (l->central) /* checked with the key the record's station registered */
+		return Kesu_central_ledger_lookup(l, id, record, seq, hash_hex, err, errsize);
 	sqlite3_stmt *st;
 	*record = NULL;
 	if (sqlite3_prepare_v2(l->db, "SELECT record, seq, hash, prev_hash, signature, job_id FROM jobs"

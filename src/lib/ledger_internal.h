@@ -5,11 +5,32 @@
 
 #include "kesu/ledger.h"
 
+struct kesu_central;
+
 struct kesu_ledger {
 	sqlite3 *db;
 	char path[4096];
 	struct kesu_ledger_notes notes;
+	struct kesu_central *central; /* kesu_ledger_open_central: read-only, no db */
 };
+
+/* The central store behind a ledger handle (central/central_ledger.c):
+ * the reading functions dispatch here when l->central is set. */
+int Kesu_central_ledger_query(struct kesu_ledger *l, const struct kesu_ledger_filter *f,
+			      int (*fn)(const struct kesu_ledger_row *row, void *ctx), void *ctx,
+			      char *err, size_t errsize);
+int Kesu_central_ledger_lookup(struct kesu_ledger *l, const char *id, char **record,
+			       uint64_t *seq, char hash_hex[65], char *err, size_t errsize);
+int Kesu_central_ledger_resolve(struct kesu_ledger *l, const char *text,
+				char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize);
+int Kesu_central_ledger_approval_use(struct kesu_ledger *l, const char *number, unsigned entry,
+				     char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize);
+int Kesu_central_ledger_approval_records(struct kesu_ledger *l, const char *number,
+					 int (*fn)(uint64_t seq, const char *record, void *ctx),
+					 void *ctx, char *err, size_t errsize);
+/* -EROFS with err saying a central handle is never written. */
+int Kesu_central_ledger_refuse(struct kesu_ledger *l, char *err, size_t errsize);
+void Kesu_central_ledger_close(struct kesu_ledger *l);
 
 /* Sets err to "ledger PATH: what: sqlite's message" and returns -EIO (or
  * -EBUSY when the database stayed locked, or -ENOSPC, saying "the disk is

@@ -27,6 +27,8 @@ int kesu_ledger_query(struct kesu_ledger *l, const struct kesu_ledger_filter *f,
 		      int (*fn)(const struct kesu_ledger_row *row, void *ctx), void *ctx,
 		      char *err, size_t errsize)
 {
+	if (l->central)
+		return Kesu_central_ledger_query(l, f, fn, ctx, err, errsize);
 	/* Every filter is a bound parameter; an empty one matches all. The
 	 * fields come from the signed record itself, never from copies. */
 	static const char sql[] =
@@ -187,6 +189,8 @@ static void like_prefix(const char *text, size_t len, char out[KESU_JOB_ID_LEN +
 int kesu_ledger_resolve(struct kesu_ledger *l, const char *text, char job_id[KESU_JOB_ID_LEN + 1],
 			char *err, size_t errsize)
 {
+	if (l->central)
+		return Kesu_central_ledger_resolve(l, text, job_id, err, errsize);
 	char ids[5][KESU_JOB_ID_LEN + 1];
 	int n = 0, rc;
 	size_t len = strlen(text);
@@ -243,6 +247,8 @@ int kesu_ledger_resolve(struct kesu_ledger *l, const char *text, char job_id[KES
 int kesu_ledger_approval_use(struct kesu_ledger *l, const char *number, unsigned entry,
 			     char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize)
 {
+	if (l->central)
+		return Kesu_central_ledger_approval_use(l, number, entry, job_id, err, errsize);
 	/* SQLite's JSON functions read the canonical record as it is stored. */
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(l->db,
@@ -271,6 +277,8 @@ int kesu_ledger_approval_records(struct kesu_ledger *l, const char *number,
 				 int (*fn)(uint64_t seq, const char *record, void *ctx), void *ctx,
 				 char *err, size_t errsize)
 {
+	if (l->central)
+		return Kesu_central_ledger_approval_records(l, number, fn, ctx, err, errsize);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(l->db,
 			       "SELECT seq, record FROM jobs WHERE state = 'finished'"

@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kesu/error.h"
 #include "kesu/record.h"
 #include "kesu/vocabulary.h"
+#include "ledger_internal.h"
 #include "media_internal.h"
 #include "register_internal.h"
 #include "utf8.h"
@@ -72,6 +74,12 @@ static int take_row(const struct kesu_ledger_row *row, void *ctx)
 			 (unsigned long long)row->seq);
 		return -KESU_EPARSE;
 	}
+	/* From the central store: the station column says which registered
+	 * station holds the record (its host name may be any station's). */
+	struct json_object *st;
+	if (row->station && json_object_object_get_ex(doc, "station", &st) &&
+	    json_object_is_type(st, json_type_object))
+		json_object_object_add(st, "hostname", json_object_new_string(row->station));
 	int rc = Kesu_media_fold_doc(p->b->media, row->seq, row->hash, doc);
 	if (rc == 0)
 		rc = Kesu_reg_take(p->b, row->seq, doc);
@@ -129,6 +137,12 @@ static int verify_result(struct Kesu_reg_build *b, const struct verifier *v, con
 	struct kesu_register *r = b->r;
 	r->ledger_records = p->last_seq;
 	snprintf(r->ledger_head, sizeof(r->ledger_head), "%s", p->last_hash);
+	if (!v->pk && v->l->central)
+		return Kesu_reg_anomaly_add(b, KESU_ANOM_LEDGER, 0, "ledger",
+					    "中央台帳の連鎖と署名はここでは検証していません "
+					    "(kesu ledger verify --db で検証)",
+					    "the central store's chains and signatures were not verified "
+					    "here: kesu ledger verify --db does that");
 	if (!v->pk)
 		return Kesu_reg_anomaly_add(b, KESU_ANOM_LEDGER, 0, "ledger",
 					    "記録台帳の署名は検証されていません (公開鍵なし)",
@@ -166,10 +180,30 @@ void kesu_register_free(struct kesu_register *r)
 	free(r);
 }
 
+/* date ("YYYY-MM-DD") moved by days into out[16]; false when not a date. */
+static bool day_shift(const char *date, int days, char out[16])
+{
+	struct tm tm = {0};
+	if (!date || sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm) + (time_t)days * 86400;
+	return gmtime_r(&t, &tm) && strftime(out, 16, "%Y-%m-%d", &tm) == 10;
+}
+
 static int build(struct kesu_ledger *l, struct Kesu_reg_build *b, char *err, size_t errsize)
 {
 	struct pass p = {.b = b, .err = err, .errsize = errsize};
 	struct kesu_ledger_filter all = {0};
+	/* A central store of every station is read for the period only (an
+	 * index range on ended_utc), from a day before: the register's dates
+	 * are the stations' local ones, the store's UTC. */
+	char since_utc[16], until_utc[16];
+	if (l->central && day_shift(b->q->since, -1, since_utc) && day_shift(b->q->until, 1, until_utc)) {
+		all.since_utc = since_utc;
+		all.until_utc = until_utc;
+	}
 	struct verifier v = {.l = l, .pk = b->q->pk};
 	verify_start(&v);
 	int rc = kesu_ledger_query(l, &all, take_row, &p, err, errsize);
