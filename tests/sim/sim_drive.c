@@ -151,7 +151,15 @@ static int nvme_knob(struct sim_drive *d, const char *k, const char *v)
 		if (!number(v, 1, 255, &n))
 			return -1;
 		c->fail_opcode = (int)n;
-	} else
+	} else if (VALUE("nsid") || VALUE("other-nsid")) {
+		if (!number(v, 1, 0xfffffffeu, &n))
+			return -1;
+		if (strcmp(k, "nsid") == 0)
+			c->nsid = (uint32_t)n;
+		else
+			c->other_nsid = (uint32_t)n;
+	} else if (FLAG("no-nsid")) c->no_nsid_ioctl = true;
+	else
 		return 0;
 	return 1;
 }
@@ -190,7 +198,8 @@ static const char *const ata_knobs[] = {
 	"bridge-blocks", "fixed-sense", "descriptor-sense", "abort=", "timeout=", "attempts=",
 	"password=", "power-cycle", NULL};
 static const char *const nvme_knobs[] = {"no-format", "fna=", "sanicap=", "nlbaf=", "polls=",
-					 "liar", "fail=", "power-cycle", NULL};
+					 "liar", "fail=", "nsid=", "other-nsid=", "no-nsid",
+					 "power-cycle", NULL};
 static const char *const scsi_knobs[] = {"sanitize=", "rotation=", "polls=", "liar", "descriptor-sense",
 					 "fixed-sense", "abort-sa=", "power-cycle", NULL};
 
