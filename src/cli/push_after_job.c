@@ -28,12 +28,17 @@ int cli_push_after_job(struct cli_station *st, int code)
 	char why[KESU_ERRMSG_MAX];
 	if (kesu_central_url_name(st->cfg.server, server, sizeof(server), why, sizeof(why)) < 0)
 		snprintf(server, sizeof(server), "%s", _("(invalid URL)"));
-	/* err already names the store: say only why, then what happens. */
-	const char *reason = err;
+	/* err already names the store ("central store X: why", in the
+	 * reader's language): say only why, then what happens. */
+	const char *reason = err, *fmt = _("central store %s: %s: %s");
+	const char *p1 = strstr(fmt, "%s"), *p2 = p1 ? strstr(p1 + 2, "%s") : NULL;
 	char prefix[600];
-	snprintf(prefix, sizeof(prefix), "central store %s: ", server);
-	if (!strncmp(reason, prefix, strlen(prefix)))
-		reason += strlen(prefix);
+	if (p2) {
+		snprintf(prefix, sizeof(prefix), "%.*s%s%.*s", (int)(p1 - fmt), fmt, server,
+			 (int)(p2 - p1 - 2), p1 + 2);
+		if (!strncmp(reason, prefix, strlen(prefix)))
+			reason += strlen(prefix);
+	}
 	fprintf(stderr, _("kesu: not yet sent to the central store %s: %s; kept for the next push\n"),
 		server, reason);
 	return code == KESU_EXIT_OK ? KESU_EXIT_NOT_PUSHED : code;
