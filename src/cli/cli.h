@@ -308,12 +308,17 @@ struct cli_firmware {
  * the reason and the remedy) and applies --hpa. Overwrite methods only
  * use the channel to look for an HPA. An NVMe command that erases other
  * namespaces too lists them, gates each (own: kesu's files) and has them
- * confirmed (yes: --yes, the list printed is the confirmation).
+ * confirmed: at a terminal by the serial number again; with yes (--yes)
+ * only when namespaces (--namespaces, "2,5") names each of them.
  * Returns an exit code. */
 int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 			 const struct kesu_method *method, const struct kesu_method_set *methods,
 			 unsigned channel_flags, enum cli_hpa_mode hpa, bool dry_run, bool quiet,
-			 const struct kesu_gate_own_files *own, bool yes);
+			 const struct kesu_gate_own_files *own, bool yes, const char *namespaces);
+/* --namespaces N[,N...]: NSIDs 1..FFFFFFFEh in decimal; false after an
+ * error naming opt. The help lines of the option (wipe_firmware.c). */
+bool cli_nsid_list_valid(const char *opt, const char *list);
+extern const char cli_namespaces_help[];
 /* Lends the channel and caps to the job (fw must outlive it). */
 void cli_firmware_options(struct cli_firmware *fw, struct kesu_job_options *opts);
 void cli_firmware_close(struct cli_firmware *fw);

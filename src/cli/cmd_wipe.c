@@ -21,6 +21,7 @@ struct wipe_ctl {
 	enum cli_progress progress;
 	bool json, yes, force, dry_run, restart, details;
 	unsigned channel_flags;      /* KESU_CHANNEL_ALLOW_USB */
+	const char *namespaces;      /* --namespaces: other NVMe namespaces --yes confirms */
 	enum cli_hpa_mode hpa;
 	char **devices;
 	size_t ndevices;
@@ -119,6 +120,7 @@ static void wipe_usage(FILE *out)
 	      "  -h, --help               this help\n"),
 	      KESU_METHOD_DEFAULT);
 	fputs(_(cli_signing_help), out);
+	fputs(_(cli_namespaces_help), out);
 }
 
 /* Options that contradict each other are refused, not one silently
@@ -146,7 +148,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 	       O_PROGRESS, O_JSON, O_STOP_AFTER, O_OPERATOR, O_OP_TITLE, O_ORG, O_DEPT, O_LOCATION,
 	       O_PHONE, O_APPROVER, O_CLASS, O_PURPOSE, O_ASSET, O_LEDGER, O_CERT_DIR, O_KEY,
 	       O_PASSFILE, O_RESTART, O_CHECKPOINT, O_HPA, O_ALLOW_USB, O_POLL, O_WITNESS,
-	       O_APPROVAL, O_POLICY, O_TRUST, O_DETAILS, O_LOG };
+	       O_APPROVAL, O_POLICY, O_TRUST, O_DETAILS, O_LOG, O_NAMESPACES };
 	static const struct option opts[] = {
 		{"method", required_argument, NULL, 'm'},
 		{"methods-dir", required_argument, NULL, O_METHODS_DIR},
@@ -183,6 +185,7 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 		{"hpa", required_argument, NULL, O_HPA},
 		{"allow-usb", no_argument, NULL, O_ALLOW_USB},
 		{"poll-interval", required_argument, NULL, O_POLL},
+		{"namespaces", required_argument, NULL, O_NAMESPACES},
 		{"witness", required_argument, NULL, O_WITNESS},
 		{"approval", required_argument, NULL, O_APPROVAL},
 		{"policy", required_argument, NULL, O_POLICY},
@@ -284,6 +287,11 @@ static int parse_wipe(int argc, char **argv, struct wipe_ctl *ctl)
 			else return cli_error("--hpa: \"%s\" is not check, restore or keep", optarg), -1;
 			break;
 		case O_ALLOW_USB: ctl->channel_flags |= KESU_CHANNEL_ALLOW_USB; break;
+		case O_NAMESPACES:
+			if (!cli_nsid_list_valid("--namespaces", optarg))
+				return -1;
+			ctl->namespaces = optarg;
+			break;
 		case O_POLL:
 			if (!cli_parse_uint("--poll-interval", optarg, 1, 600000, &n))
 				return -1;
@@ -392,7 +400,7 @@ static int admit(const struct wipe_ctl *ctl, const struct kesu_method *method,
 		struct drive *d = &drives[i];
 		int code = cli_firmware_prepare(&d->fw, &d->dev, d->fd, method, methods,
 						ctl->channel_flags, ctl->hpa, ctl->dry_run, ctl->json,
-						own, ctl->yes);
+						own, ctl->yes, ctl->namespaces);
 		if (code != KESU_EXIT_OK)
 			return code;
 	}

@@ -49,11 +49,63 @@ static int decide_hpa(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 	return KESU_EXIT_OK;
 }
 
+const char cli_namespaces_help[] =
+	N_("\nNVMe namespaces (a Format NVM with FNA bit 0 or 1, or a Sanitize, erases every\n"
+	   "namespace of the controller; kesu lists them and gates each one):\n"
+	   "      --namespaces N[,N...]  with --yes: the other namespaces' NSIDs as kesu lists\n"
+	   "                           them; without it --yes refuses such a command\n");
+
+/* Parses the next NSID of a --namespaces list at *p; false at a bad one. */
+static bool next_nsid(const char **p, unsigned long *nsid)
+{
+	const char *s = *p;
+	if (*s < '0' || *s > '9')
+		return false;
+	unsigned long v = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v >= 0xffffffffUL)
+			return false;
+	}
+	if (v == 0 || (*s && *s != ','))
+		return false;
+	*nsid = v;
+	*p = *s ? s + 1 : s;
+	return true;
+}
+
+bool cli_nsid_list_valid(const char *opt, const char *list)
+{
+	const char *p = list;
+	unsigned long v;
+	do {
+		if (!next_nsid(&p, &v)) {
+			cli_error("%s: \"%s\" is not a list of namespace ids (1 to 4294967294, comma-separated)",
+				  opt, list);
+			return false;
+		}
+	} while (*p);
+	return true;
+}
+
+static bool nsid_listed(const char *list, uint32_t nsid)
+{
+	const char *p = list;
+	unsigned long v;
+	while (p && *p && next_nsid(&p, &v))
+		if (v == nsid)
+			return true;
+	return false;
+}
+
 /* An NVMe Format NVM or Sanitize that erases more than this namespace
  * (FNA bit 0 or 1, or Sanitize on a controller with several): each other
- * namespace is listed, goes through the gate, and is confirmed. */
+ * namespace is listed, goes through the gate, and is confirmed: at a
+ * terminal by the serial number again, with --yes only when --namespaces
+ * names it (a confirmation made elsewhere, such as the text UI's, did not
+ * show it). */
 static int confirm_scope(struct cli_firmware *fw, const struct kesu_device *dev,
-			 const struct kesu_gate_own_files *own, bool yes)
+			 const struct kesu_gate_own_files *own, bool yes, const char *namespaces)
 {
 	char why[KESU_ERRMSG_MAX];
 	struct kesu_nvme_scope *scope = malloc(sizeof(*scope));
@@ -73,13 +125,24 @@ static int confirm_scope(struct cli_firmware *fw, const struct kesu_device *dev,
 		free(scope);
 		return KESU_EXIT_OK;
 	}
-	char list[2048];
+	char list[2048], missing[256] = "";
 	kesu_nvme_scope_list(scope, list, sizeof(list));
 	fprintf(stderr, _("kesu: %s: %s erases every namespace of the controller (%s), not only this "
 		"one: %s\n"), dev->path, fw->method->id, scope->reason, list);
+	for (size_t i = 1; i < scope->count; i++)
+		if (!nsid_listed(namespaces, scope->ns[i].nsid)) {
+			size_t used = strlen(missing);
+			snprintf(missing + used, sizeof(missing) - used, "%s%u", used ? "," : "",
+				 (unsigned)scope->ns[i].nsid);
+		}
 	free(scope);
-	if (yes)
-		return KESU_EXIT_OK; /* the list above is what --yes confirmed */
+	if (yes) {
+		if (!missing[0])
+			return KESU_EXIT_OK; /* each one named on the command line */
+		cli_error("%s: not confirmed: %s also erases namespaces %s, which --yes alone does not "
+			  "cover; name them with --namespaces %s", dev->path, fw->method->id, missing, missing);
+		return KESU_EXIT_REFUSED;
+	}
 	if (!isatty(STDIN_FILENO)) {
 		cli_error("%s: not confirmed: standard input is not a terminal (use --yes)", dev->path);
 		return KESU_EXIT_REFUSED;
@@ -97,7 +160,7 @@ static int confirm_scope(struct cli_firmware *fw, const struct kesu_device *dev,
 int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 			 const struct kesu_method *method, const struct kesu_method_set *methods,
 			 unsigned channel_flags, enum cli_hpa_mode hpa, bool dry_run, bool quiet,
-			 const struct kesu_gate_own_files *own, bool yes)
+			 const struct kesu_gate_own_files *own, bool yes, const char *namespaces)
 {
 	char why[KESU_ERRMSG_MAX], remedy[CLI_REMEDY_MAX];
 	unsigned remedies;
@@ -152,7 +215,7 @@ int cli_firmware_prepare(struct cli_firmware *fw, struct kesu_device *dev, int f
 			return cli_exit_for(rc);
 		}
 		if (fw->caps.bus == KESU_BUS_NVME) {
-			int code = confirm_scope(fw, dev, own, yes);
+			int code = confirm_scope(fw, dev, own, yes, namespaces);
 			if (code != KESU_EXIT_OK)
 				return code;
 		}

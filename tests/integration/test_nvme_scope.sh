@@ -29,10 +29,19 @@ check "the record's scope: this namespace only" jq -e --arg d "$dev" \
 check "no other namespace was announced" bash -c "! grep -q 'every namespace' '$WORK/err'"
 
 # 2. FNA bit 1: the secure erase reaches namespace 1 too. It is listed
-# before anything is sent, and recorded; it has no block device here.
+# before anything is sent; --yes alone does not cover it (a confirmation
+# made elsewhere never showed it): --namespaces must name it.
 fresh
 KESU_SIM=nvme,nsid=2,other-nsid=1,fna=6
-expect_exit 0 "nvme-format-crypto with FNA bit 1" "$SIM" "${WIPE[@]}" --method nvme-format-crypto "$dev"
+expect_exit 5 "--yes alone does not confirm namespace 1" "$SIM" "${WIPE[@]}" --method nvme-format-crypto "$dev"
+check "it was listed" grep -qF "(FNA bit 1), not only this one: nsid 2 $dev, nsid 1 (no block device)" "$WORK/err"
+check "the refusal names the option and the NSID" grep -q 'also erases namespaces 1, which --yes alone does not cover; name them with --namespaces 1' "$WORK/err"
+check "no Format NVM was sent" bash -c "! grep -q '^nvme 80' '$KESU_SIM_LOG'"
+expect_exit 5 "--namespaces naming another NSID does not either" "$SIM" "${WIPE[@]}" --namespaces 3 --method nvme-format-crypto "$dev"
+expect_exit 2 "--namespaces with a bad NSID" "$SIM" "${WIPE[@]}" --namespaces 1,x --method nvme-format-crypto "$dev"
+check "one line naming the option" grep -q '^kesu: --namespaces: "1,x" is not a list of namespace ids' "$WORK/err"
+fresh
+expect_exit 0 "nvme-format-crypto with FNA bit 1, --namespaces 1" "$SIM" "${WIPE[@]}" --namespaces 1 --method nvme-format-crypto "$dev"
 check "stderr lists both namespaces" grep -qF \
 	"erases every namespace of the controller (FNA bit 1), not only this one: nsid 2 $dev, nsid 1 (no block device)" "$WORK/err"
 check "sent to the namespace's own nsid (bit 0 clear)" grep -q '^nvme 80 nsid=0x00000002 cdw10=0x00000400' "$KESU_SIM_LOG"
@@ -44,14 +53,14 @@ check "the ledger's record keeps the scope" grep -q 'FNA bit 1' "$WORK/export.js
 # 3. FNA bit 0: the Format goes to NSID FFFFFFFFh.
 fresh
 KESU_SIM=nvme,nsid=2,other-nsid=1,fna=5
-expect_exit 0 "nvme-format-erase with FNA bit 0" "$SIM" "${WIPE[@]}" --method nvme-format-erase "$dev"
+expect_exit 0 "nvme-format-erase with FNA bit 0" "$SIM" "${WIPE[@]}" --namespaces 1 --method nvme-format-erase "$dev"
 check "Format NVM to NSID FFFFFFFFh" grep -q '^nvme 80 nsid=0xffffffff cdw10=0x00000200' "$KESU_SIM_LOG"
 check "reason FNA bit 0" test "$(jq -r '.jobs[0].firmware.scope.reason' "$WORK/out")" = "FNA bit 0"
 
 # 4. Sanitize: the whole subsystem, listed and recorded.
 fresh
 KESU_SIM=nvme,nsid=2,other-nsid=1,polls=2
-expect_exit 0 "nvme-sanitize-block" "$SIM" "${WIPE[@]}" --method nvme-sanitize-block "$dev"
+expect_exit 0 "nvme-sanitize-block" "$SIM" "${WIPE[@]}" --namespaces 1 --method nvme-sanitize-block "$dev"
 check "stderr lists the subsystem's namespaces" grep -qF "(sanitize), not only this one: nsid 2 $dev, nsid 1" "$WORK/err"
 check "recorded as the subsystem" jq -e \
 	'.jobs[0].firmware.scope | .reason == "sanitize" and .sent_nsid == 0 and (.namespaces | length) == 2' "$WORK/out"
