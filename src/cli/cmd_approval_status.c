@@ -23,6 +23,8 @@ static void status_usage(FILE *out)
 	      "1 some are pending, failed or exceptions, 2 bad arguments or files, 4 the\n"
 	      "approval is not signed by a trusted approver or was changed.\n"),
 	      out);
+	fputs(_("With --db URL the central store is read instead: a medium erased at any\n"
+		"station counts (docs/central-review.md).\n"), out);
 }
 
 static bool proven(enum kesu_medium_state s)
@@ -77,18 +79,19 @@ static void print_json(const struct kesu_approval *a, const struct kesu_medium_s
 }
 
 struct status_ctl {
-	const char *ledger, *trust;
+	const char *ledger, *trust, *db;
 	bool json;
 	const char *which;
 };
 
 static int parse_status(int argc, char **argv, struct status_ctl *c)
 {
-	enum { O_LEDGER = 256, O_TRUST, O_JSON };
+	enum { O_LEDGER = 256, O_TRUST, O_JSON, O_DB };
 	static const struct option opts[] = {
 		{"ledger", required_argument, NULL, O_LEDGER},
 		{"trust", required_argument, NULL, O_TRUST},
 		{"json", no_argument, NULL, O_JSON},
+		{"db", required_argument, NULL, O_DB},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -99,6 +102,7 @@ static int parse_status(int argc, char **argv, struct status_ctl *c)
 		switch (ch) {
 		case O_LEDGER: c->ledger = optarg; break;
 		case O_TRUST: c->trust = optarg; break;
+		case O_DB: c->db = optarg; break;
 		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: c->json = true; break;
 		case 'h': status_usage(stdout); return 1;
@@ -136,8 +140,8 @@ int cmd_approval_status(int argc, char **argv)
 	}
 	if (code == KESU_EXIT_OK)
 		code = cli_station_paths(&st, c.ledger, NULL, NULL);
-	if (code == KESU_EXIT_OK)
-		code = cli_station_open_ledger_readonly(&st);
+	if (code == KESU_EXIT_OK) /* --db: the media's proof at every station */
+		code = c.db ? cli_station_open_central(&st, c.db) : cli_station_open_ledger_readonly(&st);
 	if (code == KESU_EXIT_OK && !(s = calloc(a->n_media ? a->n_media : 1, sizeof(*s)))) {
 		cli_error("out of memory");
 		code = KESU_EXIT_FAILURE;

@@ -17,7 +17,7 @@
 
 struct batch_ctl {
 	const char *approval, *asset_file, *since, *until, *purpose, *department, *out;
-	const char *ledger, *cert_dir, *key, *passphrase_file, *trust;
+	const char *ledger, *cert_dir, *key, *passphrase_file, *trust, *db;
 	struct kesu_job_context ctx;
 	struct cli_signing_flags signing;
 };
@@ -57,13 +57,17 @@ static void batch_usage(FILE *out)
 	      "(FILE:LINE: reason) or nothing selected; 4 the approval's signature fails;\n"
 	      "1 the ledger or the PDF could not be written.\n\n"),
 	      out);
+	fputs(_("  --db URL                collect the media from the central store (every\n"
+		"                          station's records); the batch is still recorded in\n"
+		"                          this station's ledger and signed with its key\n"),
+	      out);
 	fputs(_(cli_signing_help), out);
 }
 
 static int parse_batch(int argc, char **argv, struct batch_ctl *c)
 {
 	enum { O_APPROVAL = 256, O_ASSETS, O_SINCE, O_UNTIL, O_PURPOSE, O_DEPT, O_LEDGER,
-	       O_CERT_DIR, O_KEY, O_PASSFILE, O_TRUST, O_OPERATOR };
+	       O_CERT_DIR, O_KEY, O_PASSFILE, O_TRUST, O_OPERATOR, O_DB };
 	static const struct option opts[] = {
 		{"approval", required_argument, NULL, O_APPROVAL}, {"asset-file", required_argument, NULL, O_ASSETS},
 		{"since", required_argument, NULL, O_SINCE}, {"until", required_argument, NULL, O_UNTIL},
@@ -72,7 +76,7 @@ static int parse_batch(int argc, char **argv, struct batch_ctl *c)
 		{"cert-dir", required_argument, NULL, O_CERT_DIR}, {"key", required_argument, NULL, O_KEY},
 		{"passphrase-file", required_argument, NULL, O_PASSFILE},
 		{"trust", required_argument, NULL, O_TRUST}, {"operator", required_argument, NULL, O_OPERATOR},
-		CLI_SIGNING_OPTIONS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"db", required_argument, NULL, O_DB}, CLI_SIGNING_OPTIONS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int ch;
 	optind = 1;
@@ -90,6 +94,7 @@ static int parse_batch(int argc, char **argv, struct batch_ctl *c)
 		case O_KEY: c->key = optarg; break;
 		case O_PASSFILE: c->passphrase_file = optarg; break;
 		case O_TRUST: c->trust = optarg; break;
+		case O_DB: c->db = optarg; break;
 		case O_OPERATOR:
 			if (!cli_set_field(&c->ctx, KESU_CTX_OPERATOR, "--operator", optarg))
 				return -1;
@@ -192,13 +197,17 @@ static void print_issued(const struct kesu_batch *b, const struct kesu_batch_iss
 	}
 }
 
+/* --db: the central store the media are collected from; the batch is
+ * still recorded in this station's ledger and signed with its key. */
+static struct kesu_ledger *collect_from;
+
 int cli_batch_issue(struct cli_station *st, const struct kesu_batch_selection *sel,
 		    const char *out, const struct kesu_cert_signing *signing, bool quiet,
 		    struct kesu_batch_issued *issued)
 {
 	char err[KESU_ERRMSG_MAX];
 	struct kesu_batch *b = NULL;
-	int rc = kesu_batch_collect(st->ledger, sel, &b, err, sizeof(err));
+	int rc = kesu_batch_collect(collect_from ? collect_from : st->ledger, sel, &b, err, sizeof(err));
 	if (rc < 0)
 		return cli_error("%s", err), rc == -KESU_EPARSE ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
 	struct kesu_pdf_style style;
@@ -245,8 +254,13 @@ int cmd_cert_batch(int argc, char **argv)
 	c.signing.passphrase_file = c.passphrase_file;
 	if (code == KESU_EXIT_OK)
 		code = cli_signing_open(st, &c.signing, &signing);
+	struct cli_station central = {0};
+	if (code == KESU_EXIT_OK && c.db && (code = cli_station_open_central(&central, c.db)) == KESU_EXIT_OK)
+		collect_from = central.ledger;
 	if (code == KESU_EXIT_OK)
 		code = cli_batch_issue(st, &sel, c.out, &signing.cs, false, NULL);
+	collect_from = NULL;
+	kesu_ledger_close(central.ledger);
 	cli_signing_close(&signing);
 	free(assets);
 	kesu_approval_free(a);

@@ -13,7 +13,7 @@
 #include "kesu/paths.h"
 
 struct media_ctl {
-	const char *ledger, *trust, *serial, *asset, *since, *until, *approval;
+	const char *ledger, *trust, *serial, *asset, *since, *until, *approval, *db;
 	bool has_state, json, csv;
 	enum kesu_media_state state;
 	const char *which; /* show: SERIAL|ASSET */
@@ -51,18 +51,21 @@ static void media_usage(FILE *out)
 	      "Exit status: 0 done, 2 bad arguments or an unknown medium (show), 4 the\n"
 	      "approval is not signed by a trusted approver, 1 the ledger cannot be read.\n"),
 	      out);
+	fputs(_("\nlist and show with --db URL read the central store: the media of every\n"
+		"station (docs/central-review.md).\n"), out);
 }
 
 static int parse_media(int argc, char **argv, struct media_ctl *c)
 {
 	enum { O_LEDGER = 256, O_TRUST, O_STATE, O_SERIAL, O_ASSET, O_SINCE, O_UNTIL, O_APPROVAL,
-	       O_JSON, O_CSV };
+	       O_JSON, O_CSV, O_DB };
 	static const struct option opts[] = {
 		{"ledger", required_argument, NULL, O_LEDGER}, {"trust", required_argument, NULL, O_TRUST},
 		{"state", required_argument, NULL, O_STATE},   {"serial", required_argument, NULL, O_SERIAL},
 		{"asset", required_argument, NULL, O_ASSET},   {"since", required_argument, NULL, O_SINCE},
 		{"until", required_argument, NULL, O_UNTIL},   {"approval", required_argument, NULL, O_APPROVAL},
 		{"json", no_argument, NULL, O_JSON},           {"csv", no_argument, NULL, O_CSV},
+		{"db", required_argument, NULL, O_DB},
 		{"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
 	};
 	char err[KESU_ERRMSG_MAX];
@@ -85,6 +88,7 @@ static int parse_media(int argc, char **argv, struct media_ctl *c)
 		case 'J': /* -J: --json, as lsblk and smartctl */
 		case O_JSON: c->json = true; break;
 		case O_CSV: c->csv = true; break;
+		case O_DB: c->db = optarg; break;
 		case 'h': media_usage(stdout); return 1;
 		default: cli_bad_option("media"); return -1;
 		}
@@ -139,12 +143,15 @@ static int open_media(struct media_ctl *c, struct cli_station *st, struct kesu_m
 		code = cli_station_paths(st, c->ledger, NULL, NULL);
 	if (code != KESU_EXIT_OK)
 		return code;
-	if (access(st->ledger_path, F_OK) != 0) {
+	if (c->db) { /* every station's media */
+		if ((code = cli_station_open_central(st, c->db)) != KESU_EXIT_OK)
+			return code;
+	} else if (access(st->ledger_path, F_OK) != 0) {
 		cli_error("ledger %s: no such file (nothing was recorded yet?)", st->ledger_path);
 		return KESU_EXIT_USAGE;
-	}
-	if ((code = cli_station_open_ledger_readonly(st)) != KESU_EXIT_OK)
+	} else if ((code = cli_station_open_ledger_readonly(st)) != KESU_EXIT_OK) {
 		return code;
+	}
 	int rc = kesu_media_load(st->ledger, s, err, sizeof(err));
 	if (rc < 0)
 		return cli_error("%s", err), cli_exit_for(rc);

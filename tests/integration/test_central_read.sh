@@ -28,11 +28,21 @@ wipe_one() {
 }
 MONTH=$(date +%Y-%m)
 
+# A prior approval of two media, one erased at each station.
+export KESU_TRUST="$WORK/trust.json"
+"$KESU" key generate --role approver --name "課長 一郎" -o "$WORK/ap.key" --no-passphrase >/dev/null 2>&1
+"$KESU" trust add --role approver --name "課長 一郎" "$WORK/ap.pub" >/dev/null 2>&1
+expect_exit 0 "an approval of PC-X1 and PC-X2" "$KESU" approve --class II --purpose disposal --methods nist-clear \
+	--valid-until "$(date -d '+30 days' +%F)" --name "課長 一郎" --key "$WORK/ap.key" \
+	--media asset:PC-X1,asset:PC-X2 -o "$WORK/ap.kesu-approval"
+
 station alpha
 station beta
-check "alpha wipes a drive (asset PC-A1)" wipe_one alpha --asset PC-A1
-check "alpha wipes a second drive (asset PC-A2)" wipe_one alpha --asset PC-A2
-check "beta wipes a drive (asset PC-B1)" wipe_one beta --asset PC-B1
+check "alpha wipes a drive (asset PC-A1)" wipe_one alpha --asset PC-A1 >"$WORK/w.out" 2>&1
+check "alpha wipes a second drive (asset PC-A2)" wipe_one alpha --asset PC-A2 >"$WORK/w.out" 2>&1
+check "beta wipes a drive (asset PC-B1)" wipe_one beta --asset PC-B1 >"$WORK/w.out" 2>&1
+check "alpha wipes PC-X1 under the approval" wipe_one alpha --approval "$WORK/ap.kesu-approval" --asset PC-X1 >"$WORK/w.out" 2>&1
+check "beta wipes PC-X2 under the approval" wipe_one beta --approval "$WORK/ap.kesu-approval" --asset PC-X2 >"$WORK/w.out" 2>&1
 
 pg_start
 expect_exit 0 "server init" "$KESU" server init --db "$PG_ADMIN_URL"
@@ -46,19 +56,20 @@ URL_beta="postgresql://kesu_station_beta@127.0.0.1:$PG_PORT/kesu?passfile=$WORK/
 URL_M="postgresql://kesu_manager_m@127.0.0.1:$PG_PORT/kesu?passfile=$WORK/m.pgpass"
 expect_exit 0 "alpha pushes" as alpha "$KESU" ledger push --db "$URL_alpha"
 expect_exit 0 "beta pushes" as beta "$KESU" ledger push --db "$URL_beta"
-check "the store holds 3 records" test "$(pg_psql "$PG_ADMIN_URL" -c "SELECT count(*) FROM kesu.records")" = 3
+local_count() { sqlite3 "$WORK/$1/data/kesu/ledger.sqlite" "SELECT count(*) FROM jobs WHERE state = 'finished'"; }
+check "the store holds every finished record of both" test "$(pg_psql "$PG_ADMIN_URL" -c "SELECT count(*) FROM kesu.records")" = $(($(local_count alpha) + $(local_count beta)))
 
 # --- kesu report --db: the month's register of both stations ----------------
 expect_exit 0 "report --db (CSV, keys), as the manager from a third directory" \
 	as manager "$KESU" report --db "$URL_M" --month "$MONTH" --headers keys -o "$WORK/reg.csv"
-check "it says 3 rows" grep -q "3 rows" "$WORK/out"
+check "it says 5 rows" grep -q "5 rows" "$WORK/out"
 check "the CSV has a station column" bash -c "head -1 '$WORK/reg.csv' | grep -q station"
 col=$(head -1 "$WORK/reg.csv" | tr ',' '\n' | grep -nx station | cut -d: -f1)
 check "PC-A1's row names station alpha" bash -c "grep PC-A1 '$WORK/reg.csv' | cut -d, -f$col | grep -qx alpha"
 check "PC-A2's row names station alpha" bash -c "grep PC-A2 '$WORK/reg.csv' | cut -d, -f$col | grep -qx alpha"
 check "PC-B1's row names station beta" bash -c "grep PC-B1 '$WORK/reg.csv' | cut -d, -f$col | grep -qx beta"
 expect_exit 0 "report --db --station beta" as manager "$KESU" report --db "$URL_M" --month "$MONTH" --station beta --headers keys -o "$WORK/beta.csv"
-check "only beta's row" bash -c "grep -q PC-B1 '$WORK/beta.csv' && ! grep -q PC-A '$WORK/beta.csv'"
+check "only beta's rows" bash -c "grep -q PC-B1 '$WORK/beta.csv' && grep -q PC-X2 '$WORK/beta.csv' && ! grep -q PC-A '$WORK/beta.csv' && ! grep -q PC-X1 '$WORK/beta.csv'"
 expect_exit 0 "report --db as a PDF, signed by station alpha" as alpha "$KESU" report --db "$URL_M" --month "$MONTH" -o "$WORK/reg.pdf"
 if command -v pdftotext >/dev/null; then
 	pdftotext -layout "$WORK/reg.pdf" "$WORK/reg.txt"
@@ -69,5 +80,37 @@ fi
 expect_exit 0 "report --db as XLSX" as manager "$KESU" report --db "$URL_M" --month "$MONTH" -o "$WORK/reg.xlsx"
 expect_exit 1 "report --db of an unreachable store" as manager "$KESU" report --db "postgresql://x@127.0.0.1:1/kesu" --month "$MONTH" -o "$WORK/x.csv"
 check "... in one line" test "$(wc -l <"$WORK/err")" = 1
+
+# --- kesu media --db ------------------------------------------------------------
+expect_exit 0 "media list --db --json (manager)" as manager "$KESU" media list --db "$URL_M" --json
+for a in PC-A1 PC-A2 PC-B1 PC-X1 PC-X2; do
+	# shellcheck disable=SC2016 # $a is jq's
+	check "it lists $a, erased" jq -e --arg a "$a" '[.media[] | select(.asset_number == $a and .state == "erased")] | length == 1' "$WORK/out"
+done
+expect_exit 0 "media list at beta, locally" as beta "$KESU" media list --json
+check "... does not know alpha's PC-A1" bash -c "! grep -q PC-A1 '$WORK/out'"
+expect_exit 0 "media show PC-X1 --db" as beta "$KESU" media show PC-X1 --db "$URL_M"
+check "it shows PC-X1's erasure" grep -q "SUCCESS" "$WORK/out"
+expect_exit 2 "media dispose does not take --db" as beta "$KESU" media dispose PC-X1 --db "$URL_M" --destination vendor --to X
+
+# --- kesu approval status --db --------------------------------------------------
+expect_exit 1 "approval status at beta, locally: PC-X1 is pending there" as beta "$KESU" approval status --json "$WORK/ap.kesu-approval"
+check "... PC-X1 pending" jq -e '.media[] | select(.asset == "PC-X1") | .state == "pending"' "$WORK/out"
+expect_exit 0 "approval status --db: every medium has its proof" as beta "$KESU" approval status --db "$URL_M" --json "$WORK/ap.kesu-approval"
+check "... PC-X1, erased at the other station" jq -e '.media[] | select(.asset == "PC-X1") | .state == "erased"' "$WORK/out"
+check "... PC-X2 erased" jq -e '.media[] | select(.asset == "PC-X2") | .state == "erased"' "$WORK/out"
+
+# --- kesu cert batch --db ---------------------------------------------------------
+before=$(local_count beta)
+expect_exit 0 "cert batch --db over the approval, issued at beta" as beta "$KESU" cert batch --db "$URL_M" \
+	--approval "$WORK/ap.kesu-approval" -o "$WORK/batch.pdf"
+check "it is COMPLETE with 2 media" grep -q "of 2 media (COMPLETE)" "$WORK/out"
+check "the batch record went to beta's own ledger" test "$(local_count beta)" = $((before + 1))
+# shellcheck disable=SC2016 # $.kind is SQLite's JSON path
+check "... as a batch-certificate" test "$(sqlite3 "$WORK/beta/data/kesu/ledger.sqlite" "SELECT json_extract(record, '$.kind') FROM jobs ORDER BY seq DESC LIMIT 1")" = batch-certificate
+alpha_hash=$(pg_psql "$PG_ADMIN_URL" -c "SELECT r.hash FROM kesu.records r JOIN kesu.stations s ON s.fingerprint = r.station WHERE s.name = 'alpha' AND r.record LIKE '%PC-X1%'")
+check "it cites alpha's record of PC-X1 by its hash" grep -qF "$alpha_hash" <(as beta "$KESU" cert show "$WORK/batch.pdf")
+expect_exit 0 "kesu cert verify accepts the batch certificate" as beta "$KESU" cert verify "$WORK/batch.pdf"
+check "... VALID" grep -q "VALID" "$WORK/out"
 
 finish
