@@ -254,6 +254,12 @@ static void print_nvme(const struct kesu_drive_caps *fc)
 {
 	const struct kesu_nvme_id_ctrl *c = &fc->nvme_ctrl;
 	char buf[256];
+	/* The drive's own NSID (never the name's number): what a Format goes to. */
+	if (fc->nsid)
+		snprintf(buf, sizeof(buf), "%u", (unsigned)fc->nsid);
+	else
+		snprintf(buf, sizeof(buf), _("unknown: %s"), fc->nsid_error);
+	field(N_("namespace id"), buf);
 	field(N_("Format NVM"), c->format ? _("yes (user-data erase, SES=1)") : _("no"));
 	if (c->format) {
 		field(N_("format crypto erase"), c->format_crypto_erase ? _("yes (FNA bit 2)") : _("no"));

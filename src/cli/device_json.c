@@ -165,7 +165,7 @@ static struct json_object *firmware_json(const struct kesu_drive_caps *caps, con
 	json_object_object_add(o, "dco_sectors", u64_if(ata && caps->dco_checked, caps->dco_sectors));
 	json_object_object_add(o, "dco_hidden_sectors", u64_if(ata && caps->dco_checked, caps->dco_hidden_sectors));
 	/* NVMe: OACS, FNA, SANICAP, the Sanitize Status log. */
-	json_object_object_add(o, "nvme_nsid", u64_if(nvme, caps->nsid));
+	json_object_object_add(o, "nvme_nsid", u64_if(nvme && caps->nsid, caps->nsid)); /* null: unknown */
 	json_object_object_add(o, "nvme_format", bool_if(nvme, nc->format));
 	json_object_object_add(o, "nvme_format_crypto", bool_if(nvme, nc->format && nc->format_crypto_erase));
 	json_object_object_add(o, "nvme_format_all_namespaces", bool_if(nvme, nc->format_all_namespaces));

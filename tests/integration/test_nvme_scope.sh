@@ -76,4 +76,15 @@ check "it says why" grep -q "namespace id of $dev is unknown.*refusing to guess"
 check "no Format NVM was sent" bash -c "! grep -q '^nvme 80' '$KESU_SIM_LOG'"
 check "the data is untouched" test "$(head -c 8 "$dev")" = "old data"
 
+# 6. kesu info shows the drive's NSID, or why it is unknown.
+fresh
+KESU_SIM=nvme,nsid=2,other-nsid=1
+expect_exit 0 "kesu info --json" "$SIM" info --json "$dev"
+check "nvme_nsid is the drive's 2" test "$(jq -r '.. | objects | select(has("nvme_nsid")) | .nvme_nsid' "$WORK/out" | head -1)" = 2
+KESU_SIM=nvme,no-nsid
+expect_exit 0 "kesu info --json without an NSID" "$SIM" info --json "$dev"
+check "nvme_nsid is null" test "$(jq -r '.. | objects | select(has("nvme_nsid")) | .nvme_nsid' "$WORK/out" | head -1)" = null
+expect_exit 0 "kesu info without an NSID" "$SIM" info "$dev"
+check "the text says why" grep -q "namespace id .*unknown: the namespace id of $dev is unknown" "$WORK/out"
+
 finish
