@@ -373,6 +373,15 @@ Test(sim_fixed, without_amac_an_aborting_drive_is_not_checked)
 	cr_expect_not(sent(KESU_ATA_ACCESSIBLE_MAX_ADDRESS), "78h only when word 119 bit 8 says so");
 }
 
+/* A drive the size of the medium: erases write all of it. */
+static void small_drive(void)
+{
+	sim_ata_free(d);
+	d = sim_ata_new(media, 1 << 20, false);
+	cr_assert_not_null(d);
+	pt = sim_ata_passthru(d);
+}
+
 /* A firmware context over the simulated drive. */
 struct rig {
 	atomic_bool cancel;
@@ -393,6 +402,7 @@ static void rig_init(struct rig *r, struct kesu_passthru *p)
 
 Test(sim_fixed, a_fixed_format_sanitize_in_progress_is_recognised)
 {
+	small_drive();
 	d->fixed_success = true; /* COUNT 0x4000 comes back as byte 8 0xc0: asked again */
 	d->san_polls = 4;
 	struct rig r;
@@ -403,8 +413,23 @@ Test(sim_fixed, a_fixed_format_sanitize_in_progress_is_recognised)
 	cr_expect_eq(atomic_load(&r.done), KESU_FW_PROGRESS_FULL);
 }
 
+Test(sim_fixed, a_sanitize_left_running_is_followed_through_fixed_format)
+{
+	small_drive();
+	d->fixed_success = true;
+	d->san_running = true; /* cut short by a power loss, resumed at power-on */
+	d->san_feature = KESU_ATA_SANITIZE_BLOCK;
+	d->san_polls_left = 3;
+	struct rig r;
+	rig_init(&r, &pt);
+	cr_assert_eq(Kesu_fw_ata_sanitize(&r.ctx, KESU_ATA_SANITIZE_BLOCK), 0, "%s", r.rep.detail);
+	cr_expect(r.rep.followed_running, "seen running, not taken for a failed sanitize");
+	cr_expect(sim_media_all(media, 1 << 20, 0x00));
+}
+
 Test(sim_fixed, an_unknown_sanitize_state_is_not_a_failed_sanitize)
 {
+	small_drive();
 	d->fixed_success = true;
 	d->mode_select_refused = true;
 	d->san_running = true; /* left running, e.g. by a power loss */
@@ -421,6 +446,7 @@ Test(sim_fixed, an_unknown_sanitize_state_is_not_a_failed_sanitize)
 
 Test(sim_fixed, a_frozen_sanitize_is_refused_before_sending)
 {
+	small_drive();
 	d->san_frozen = true;
 	struct rig r;
 	rig_init(&r, &pt);
@@ -432,6 +458,7 @@ Test(sim_fixed, a_frozen_sanitize_is_refused_before_sending)
 
 Test(sim_fixed, abort_reasons_are_named)
 {
+	small_drive();
 	d->descriptor_sense = true; /* errors carry LBA 7:0 */
 	d->san_frozen = true;
 	struct kesu_ata_cmd cmd;
@@ -460,10 +487,8 @@ Test(sim_fixed, abort_reasons_are_named)
 
 Test(sim_fixed, erase_timeout_follows_hdparm_for_a_saturated_estimate)
 {
-	sim_ata_free(d);
-	d = sim_ata_new(media, 1 << 20, false);
+	small_drive();
 	d->erase_minutes = 510; /* word 89 = 0xFF: "more than 508 minutes" */
-	pt = sim_ata_passthru(d);
 	struct rig r;
 	rig_init(&r, &pt);
 	cr_assert_eq(Kesu_fw_ata_security_erase(&r.ctx, false), 0, "%s", r.rep.detail);
@@ -563,4 +588,59 @@ Test(sim_scsi_sense, endless_unit_attentions_are_a_failure)
 	cr_expect_lt(Kesu_fw_scsi_sanitize(&r.ctx, KESU_SCSI_SANITIZE_BLOCK), 0);
 	cr_expect(strstr(r.rep.detail, "UNIT ATTENTION"), "%s", r.rep.detail);
 	cr_expect(sim_media_all(media, 1 << 20, 0x5a), "nothing erased");
+}
+
+/* ---- A whole job: an HPA that could not be read is "not checked" ------------ */
+
+#include "kesu/job.h"
+#include "kesu/method.h"
+#include "kesu/target.h"
+
+Test(job, a_truncated_native_max_leaves_no_hidden_areas_in_the_record)
+{
+	sim_criterion_init();
+	const uint64_t bytes = 4u << 20;
+	int fd = sim_media(bytes, 0x5a);
+	struct sim_ata *a = sim_ata_new(fd, bytes, false);
+	cr_assert_not_null(a);
+	a->hpa_sectors = 64;
+	a->fixed_success = true;
+	a->fixed_no_extend = true; /* EXTEND never set: LBA 47:24 unknown */
+	a->mode_select_refused = true;
+	struct kesu_passthru p = sim_ata_passthru(a);
+	struct kesu_device dev;
+	memset(&dev, 0, sizeof(dev));
+	snprintf(dev.name, sizeof(dev.name), "sdz");
+	snprintf(dev.path, sizeof(dev.path), "/dev/sdz");
+	dev.transport = KESU_TRAN_SATA;
+	dev.size = bytes;
+	dev.logical_sector = 512;
+	dev.rotational = KESU_UNKNOWN;
+	dev.caps.hpa_present = KESU_UNKNOWN;
+	struct kesu_drive_caps caps;
+	cr_assert_eq(kesu_drive_caps_query(&p, &dev, &caps), 0, "%s", caps.error);
+	cr_assert_not(caps.hpa_checked);
+	cr_assert_neq(dev.caps.hpa_present, KESU_NO);
+
+	char err[256];
+	struct kesu_method_set *methods;
+	cr_assert_eq(kesu_method_set_load(&methods, NULL, err, sizeof(err)), 0, "%s", err);
+	const struct kesu_method *m = kesu_method_set_find(methods, "ata-security-erase");
+	cr_assert_not_null(m);
+	struct kesu_job_options o = {.retries = -1, .passthru = &p, .caps = &caps, .poll_ms = 1,
+				     .ata_password = "0123456789abcdef0123456789abcdef",
+				     .request_size = 256 << 10};
+	struct kesu_target t;
+	cr_assert_eq(kesu_target_open_fd(dup(fd), bytes - 64 * 512, 512, &t), 0);
+	struct kesu_job *job;
+	cr_assert_eq(kesu_job_new_target(&dev, &t, m, &o, &job), 0);
+	kesu_job_run(job);
+	const struct kesu_job_result *res = kesu_job_result(job);
+	cr_expect_eq(res->outcome, KESU_OUTCOME_SUCCESS, "%s", res->reason);
+	cr_expect_not(res->hidden.checked, "the record holds no hidden_areas: not checked, not 'none'");
+	cr_expect_eq(res->hidden.hpa_sectors, 0);
+	kesu_job_free(job);
+	kesu_method_set_free(methods);
+	sim_ata_free(a);
+	close(fd);
 }
