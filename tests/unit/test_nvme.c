@@ -166,6 +166,50 @@ Test(nvme, identify_namespace_current_format)
 	cr_assert_eq(kesu_nvme_id_ns_parse(d, &ns), -KESU_EPARSE);
 }
 
+/* DPS (byte 29): the PI type and PIL that Format NVM must keep. */
+Test(nvme, identify_namespace_protection)
+{
+	uint8_t d[KESU_NVME_IDENTIFY_SIZE];
+	struct kesu_nvme_id_ns ns;
+	load("qemu.id-ns.bin", d);
+	cr_assert_eq(kesu_nvme_id_ns_parse(d, &ns), 0);
+	cr_assert(ns.protection_type == 0 && !ns.protection_first, "QEMU: no protection");
+	d[29] = 0x0b; /* PI type 3, PIL first */
+	cr_assert_eq(kesu_nvme_id_ns_parse(d, &ns), 0);
+	cr_assert_eq(ns.protection_type, 3);
+	cr_assert(ns.protection_first);
+	d[29] = 0x02; /* type 2, PIL last */
+	cr_assert_eq(kesu_nvme_id_ns_parse(d, &ns), 0);
+	cr_assert_eq(ns.protection_type, 2);
+	cr_assert(!ns.protection_first);
+}
+
+/* Identify CNS 02h: increasing NSIDs ended by 0. */
+Test(nvme, active_namespace_list)
+{
+	uint8_t d[KESU_NVME_IDENTIFY_SIZE];
+	uint32_t ids[4];
+	memset(d, 0, sizeof(d));
+	cr_assert_eq(kesu_nvme_ns_list_parse(d, ids, 4), 0, "none");
+	put32(d, 0, 1);
+	put32(d, 4, 2);
+	put32(d, 8, 7);
+	cr_assert_eq(kesu_nvme_ns_list_parse(d, ids, 4), 3);
+	cr_assert(ids[0] == 1 && ids[1] == 2 && ids[2] == 7);
+	put32(d, 12, 9);
+	put32(d, 16, 10);
+	cr_assert_eq(kesu_nvme_ns_list_parse(d, ids, 4), -KESU_EPARSE, "more than max: not complete");
+	put32(d, 16, 0);
+	put32(d, 8, 2);
+	cr_assert_eq(kesu_nvme_ns_list_parse(d, ids, 4), -KESU_EPARSE, "not increasing");
+	put32(d, 8, 0xffffffff);
+	cr_assert_eq(kesu_nvme_ns_list_parse(d, ids, 4), -KESU_EPARSE, "FFFFFFFFh is no namespace");
+	memset(d, 0xff, sizeof(d));
+	put32(d, 0, 5);
+	put32(d, 4, 0);
+	cr_assert_eq(kesu_nvme_ns_list_parse(d, ids, 4), 1, "what follows the 0 does not count");
+}
+
 Test(nvme, identify_namespace_high_format_bits)
 {
 	uint8_t d[KESU_NVME_IDENTIFY_SIZE] = {0};
