@@ -10,7 +10,6 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_pg.sh"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0
 REWRITE="$(dirname "$KESU")/ledger_rewrite"
-SCHEMA="${KESU_SOURCE_DIR:-$(dirname "$0")/../..}/src/lib/central/schema.sql"
 [ -x "$REWRITE" ] || { echo "$TEST_NAME: $REWRITE is not built" >&2; exit 1; }
 
 # A station: its own config, key and ledger under $WORK/NAME.
@@ -31,38 +30,20 @@ wipe_one() {
 ledger_of() { echo "$WORK/$1/data/kesu/ledger.sqlite"; }
 
 pg_start
-pw=$(head -c 12 /dev/urandom | base64 | tr '+/' 'xy')
-URL_BASE="postgresql://%s@127.0.0.1:$PG_PORT/kesu?passfile=$WORK/%s.pgpass"
-# login ROLE GROUP: a login role in a group, with its own 0600 passfile
-login() {
-	pg_psql "$PG_ADMIN_URL" -c "CREATE ROLE $1 LOGIN PASSWORD '$pw' IN ROLE $2"
-	printf '*:*:*:%s:%s\n' "$1" "$pw" >"$WORK/$1.pgpass"
-	chmod 600 "$WORK/$1.pgpass"
-	# shellcheck disable=SC2059
-	printf "$URL_BASE" "$1" "$1"
-}
-pg_psql "$PG_ADMIN_URL" -c "CREATE ROLE kesu_station NOLOGIN; CREATE ROLE kesu_reader NOLOGIN;"
-pg_psql "$PG_ADMIN_URL" -f "$SCHEMA"
-MANAGER_URL=$(login kesu_manager_m kesu_reader)
+expect_exit 0 "server init" "$KESU" server init --db "$PG_ADMIN_URL"
+expect_exit 0 "add-manager m" "$KESU" server add-manager --name m --out "$WORK/m.pgpass" --db "$PG_ADMIN_URL"
+MANAGER_URL="postgresql://kesu_manager_m@127.0.0.1:$PG_PORT/kesu?passfile=$WORK/m.pgpass"
 
-# register NAME: the station's row and login role; URL_NAME is its URL
+# register NAME: kesu server add-station; URL_NAME is its URL
 register() {
-	local fpr pub
-	fpr=$(sqlite3 "$(ledger_of "$1")" "SELECT key_fingerprint FROM jobs WHERE seq = 1")
-	pub="$WORK/$1/config/kesu/station.pub"
-	printf -v "URL_$1" '%s' "$(login "kesu_station_$1" kesu_station)"
-	echo "INSERT INTO kesu.stations (fingerprint, public_key, name, role) VALUES (:'fpr', :'pub', :'name', :'role')" |
-		pg_psql "$PG_ADMIN_URL" -v fpr="$fpr" -v name="$1" -v role="kesu_station_$1" -v pub="$(cat "$pub")
-"
+	expect_exit 0 "add-station $1" "$KESU" server add-station --name "$1" --pubkey "$WORK/$1/config/kesu/station.pub" \
+		--out "$WORK/$1.pgpass" --db "$PG_ADMIN_URL"
+	printf -v "URL_$1" '%s' "postgresql://kesu_station_$1@127.0.0.1:$PG_PORT/kesu?passfile=$WORK/$1.pgpass"
 }
-# push NAME: every finished record, in seq order, inserted as the station's role
+# push NAME: kesu ledger push as the station
 push() {
-	local url="URL_$1" fpr="FPR_$1"
-	: "${!fpr:?}"
-	sqlite3 "$(ledger_of "$1")" "SELECT 'INSERT INTO kesu.records (station, seq, record_id, record, prev_hash, hash, signature) VALUES ('
-		|| quote('${!fpr}') || ', ' || seq || ', ' || quote(job_id) || ', ' || quote(record) || ', '
-		|| quote(prev_hash) || ', ' || quote(hash) || ', ' || quote(signature) || ');'
-		FROM jobs WHERE state = 'finished' ORDER BY seq" | pg_psql "${!url}" >/dev/null
+	local url="URL_$1"
+	as "$1" "$KESU" ledger push --db "${!url}"
 }
 
 station alpha
@@ -75,8 +56,8 @@ register alpha
 register beta
 FPR_alpha=$(sqlite3 "$(ledger_of alpha)" "SELECT key_fingerprint FROM jobs WHERE seq = 1")
 FPR_beta=$(sqlite3 "$(ledger_of beta)" "SELECT key_fingerprint FROM jobs WHERE seq = 1")
-check "alpha's records reach the store" push alpha
-check "beta's records reach the store" push beta
+expect_exit 0 "alpha pushes" push alpha
+expect_exit 0 "beta pushes" push beta
 check "the store holds 3 + 2 records" test "$(pg_psql "$PG_ADMIN_URL" -c "SELECT count(*) FROM kesu.records")" = 5
 
 # --- Every chain holds -------------------------------------------------------
@@ -84,7 +65,9 @@ expect_exit 0 "central verify passes" "$KESU" ledger verify --db "$PG_ADMIN_URL"
 check "it names station alpha with 3 records, OK" grep -qE "^station alpha \(ed25519:[0-9a-f]{32}\): 3 records, head 3: OK$" "$WORK/out"
 check "it names station beta with 2 records, OK" grep -qE "^station beta \(ed25519:[0-9a-f]{32}\): 2 records, head 2: OK$" "$WORK/out"
 check "the summary says OK" grep -q ": OK: 2 stations, 5 records, 0 problems, 0 alarms not acknowledged" "$WORK/out"
-check "the password is never printed" bash -c "! grep -qF '$pw' '$WORK/out' '$WORK/err'"
+pw=$(cut -d: -f5 "$WORK/m.pgpass")
+expect_exit 0 "central verify with the manager's URL" "$KESU" ledger verify --db "$MANAGER_URL"
+check "the password is never printed" bash -c "! grep -qF -- '$pw' '$WORK/out' '$WORK/err'"
 expect_exit 0 "a manager's read-only role verifies too" "$KESU" ledger verify --db "$MANAGER_URL"
 expect_exit 0 "--json" "$KESU" ledger verify --db "$MANAGER_URL" --json
 check "--json: passed, two stations, beta's head 2" jq -e '.passed == true and (.stations | length) == 2
@@ -98,7 +81,8 @@ check "ledger_rewrite changes alpha's record 2" "$REWRITE" "$(ledger_of alpha)" 
 	'"name":"Test Operator"' '"name":"Fake Operator"'
 check "alpha's record 2 now names the other operator" grep -q "Fake Operator" <(sqlite3 "$(ledger_of alpha)" "SELECT record FROM jobs WHERE seq = 2")
 expect_exit 0 "alpha's LOCAL verify passes after the rewrite" as alpha "$KESU" ledger verify
-check "the rewritten chain is offered to the store without an error" push alpha
+expect_exit 4 "alpha offers its rewritten chain: push says fork" push alpha
+check "... naming record 2" grep -q "fork: record 2" "$WORK/err"
 check "the store still holds the first record 2" test "$(pg_psql "$PG_ADMIN_URL" -c "SELECT hash FROM kesu.records WHERE station = '$FPR_alpha' AND seq = 2")" = "$held2"
 check "kesu.offers holds the second record 2" test "$(pg_psql "$PG_ADMIN_URL" -c "SELECT count(*) FROM kesu.offers WHERE station = '$FPR_alpha' AND seq = 2 AND record LIKE '%Fake Operator%'")" = 1
 expect_exit 4 "central verify fails on the fork" "$KESU" ledger verify --db "$MANAGER_URL"
