@@ -428,3 +428,31 @@ Test(nvme_scope, format_keeps_mset_pi_and_pil)
 	cr_assert_eq(r.c->last.cdw10, 0x00000330);
 	rig_free(&r);
 }
+
+/* The default judge probes the device and runs kesu_gate_check: an image
+ * file standing in for the other namespace is refused as kesu's own file,
+ * a device that is not there cannot be checked (refused, never skipped). */
+Test(nvme_scope, the_default_gate_probes_each_other_namespace)
+{
+	sim_criterion_init();
+	char img[] = "/tmp/kesu-nvme-scope-img.XXXXXX";
+	int fd = mkstemp(img);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	struct kesu_nvme_scope s = {.send_nsid = 2, .reason = "FNA bit 1", .count = 2};
+	s.ns[0] = (struct kesu_nvme_ns_ref){.nsid = 2, .device = "/dev/nvme0n1"};
+	s.ns[1] = (struct kesu_nvme_ns_ref){.nsid = 1};
+	snprintf(s.ns[1].device, sizeof(s.ns[1].device), "%s", img);
+	struct kesu_device chosen;
+	memset(&chosen, 0, sizeof(chosen));
+	snprintf(chosen.path, sizeof(chosen.path), "/dev/nvme0n1");
+	struct kesu_gate_own_files own = {.paths = {img}, .npaths = 1};
+	char why[1200];
+	cr_assert_eq(kesu_nvme_scope_gate(&s, &chosen, &own, NULL, NULL, why, sizeof(why)), -KESU_EREFUSED);
+	cr_assert(strstr(why, "namespace 1 (FNA bit 1)") && strstr(why, "kesu's own file"), "%s", why);
+	cr_assert_eq(kesu_nvme_scope_gate(&s, &chosen, NULL, NULL, NULL, why, sizeof(why)), 0, "%s", why);
+	unlink(img);
+	cr_assert_eq(kesu_nvme_scope_gate(&s, &chosen, NULL, NULL, NULL, why, sizeof(why)), -KESU_EREFUSED);
+	cr_assert(strstr(why, "cannot be checked"), "%s", why);
+}
