@@ -125,7 +125,7 @@ static int confirm_scope(struct cli_firmware *fw, const struct kesu_device *dev,
 		free(scope);
 		return KESU_EXIT_OK;
 	}
-	char list[2048], missing[256] = "";
+	char list[2048], missing[KESU_NVME_NS_MAX * 11 + 1] = "";
 	kesu_nvme_scope_list(scope, list, sizeof(list));
 	fprintf(stderr, _("kesu: %s: %s erases every namespace of the controller (%s), not only this "
 		"one: %s\n"), dev->path, fw->method->id, scope->reason, list);
