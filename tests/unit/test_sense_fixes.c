@@ -364,6 +364,21 @@ Test(sim_fixed, acs3_drive_that_aborts_27h_37h_uses_78h)
 	cr_expect_not(sent(KESU_ATA_SET_MAX_ADDRESS_EXT));
 }
 
+Test(sim_fixed, an_acs3_drive_refusing_the_78h_set_is_opened_by_37h)
+{
+	d->amax = true;
+	sim_ata_refresh_identify(d);
+	struct kesu_drive_caps c;
+	query(&c, new_dev());
+	cr_assert(c.hpa_checked);
+	d->amax = false; /* 78h aborts from now on; 27h/37h still work */
+	char err[256];
+	cr_assert_eq(kesu_hpa_restore(&pt, &c, err, sizeof(err)), 0, "%s", err);
+	cr_expect(strstr(err, "until the next power cycle"), "%s", err);
+	cr_expect(d->hpa_volatile_open);
+	cr_expect_eq(d->hpa_sectors, HPA, "volatile: the HPA comes back at power-on");
+}
+
 Test(sim_fixed, without_amac_an_aborting_drive_is_not_checked)
 {
 	d->legacy_hpa_aborts = true;

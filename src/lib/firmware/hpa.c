@@ -38,6 +38,23 @@ int Kesu_ata_native_max(struct kesu_passthru *pt, const struct kesu_ata_identify
 	return 0;
 }
 
+/* READ NATIVE MAX EXT directly followed by a volatile SET MAX ADDRESS EXT
+ * to max_lba: for an ACS-3 drive that refuses SET ACCESSIBLE MAX ADDRESS
+ * EXT but still takes the older commands. 0 or a negative error. */
+static int legacy_restore(struct kesu_passthru *pt, uint64_t max_lba)
+{
+	struct kesu_ata_cmd cmd;
+	struct kesu_ata_result res;
+	Kesu_ata_read_native_max_cmd(&cmd);
+	int rc = Kesu_ata_send_whole(pt, &cmd, &res, false, true);
+	if (rc < 0)
+		return rc;
+	if (res.lba != max_lba)
+		return -EIO;
+	Kesu_ata_set_max_address_cmd(&cmd, max_lba, false);
+	return Kesu_ata_send(pt, &cmd, &res);
+}
+
 int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, char *err,
 		     size_t errsize)
 {
@@ -87,6 +104,10 @@ int kesu_hpa_restore(struct kesu_passthru *pt, struct kesu_drive_caps *caps, cha
 	if (amax) { /* no volatile form: the drive keeps it */
 		Kesu_ata_set_accessible_max_cmd(&cmd, caps->native_sectors - 1);
 		rc = Kesu_ata_send(pt, &cmd, &res);
+		if (rc == -KESU_EUNSUPPORTED && legacy_restore(pt, caps->native_sectors - 1) == 0) {
+			amax = false; /* refused, but the older pair of commands did it */
+			rc = 0;
+		}
 		if (rc < 0) {
 			snprintf(err, errsize, _("SET ACCESSIBLE MAX ADDRESS EXT %s: %s%s"),
 				 rc == -KESU_EUNSUPPORTED ? "refused" : "failed",
