@@ -112,6 +112,17 @@ static const char schema_v4[] =
 	"  pushed_utc TEXT,"
 	"  attempt_utc TEXT,"
 	"  last_error TEXT"
+	");"
+	/* The certificates already sent to each store, by size and change
+	 * time, so that a push after every job reads only the PDFs that are
+	 * new or changed (a countersignature), not all of them again. */
+	"CREATE TABLE pushed_documents ("
+	"  server TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mtime_ns INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  PRIMARY KEY (server, name)"
 	");";
 
 /* Each entry moves the schema from version i to i + 1. */

@@ -124,6 +124,11 @@ expect_exit 0 "a second push" as A "$KESU" ledger push --db "$URL_A"
 check "it says nothing to send: the store has all 2 records" grep -q "nothing to send: the store has all 2 records" "$WORK/out"
 check "rows and received times unchanged" test "$(count "SELECT string_agg(received::text, ',' ORDER BY station, seq) FROM kesu.records")" = "$received"
 check "no document was added" test "$(count "SELECT count(*) FROM kesu.documents")" = 3
+# A push after every job must not read every certificate again: the
+# ledger remembers each one's size and change time (pushed_documents).
+as A strace -f -e trace=open,openat -o "$WORK/push.strace" "$KESU" ledger push --db "$URL_A" >/dev/null 2>&1 || true
+check "a push with nothing new opens no certificate" test "$(grep -c 'kesu-[0-9a-f]*\.pdf' "$WORK/push.strace" || true)" = 0
+check "the ledger remembers the 2 certificates sent" test "$(sqlite3 "$WORK/A/data/kesu/ledger.sqlite" "SELECT count(*) FROM pushed_documents")" = 2
 # A certificate that changes later (as a countersignature changes it) goes again, as a new row.
 pdf=$(find "$WORK/A/data/kesu/certificates" -name 'kesu-*.pdf' | head -1)
 printf '%% a later revision\n' >>"$pdf"
@@ -171,6 +176,7 @@ p1=$!
 as A "$KESU" ledger push --db "$URL_A" >"$WORK/p2.out" 2>&1 || rc2=$?
 wait "$p1" || rc1=$?
 check "two pushes at once with the store back both exit 0 ($rc1, $rc2)" test "$rc1:$rc2" = 0:0
+[ "$rc1:$rc2" = 0:0 ] || { cat "$WORK/p1.out" "$WORK/p2.out" >&2; }
 check "the 2 waiting records were sent" grep -q "sent 2 records" "$WORK/p1.out" "$WORK/p2.out"
 check "the store has A's 4 records, same hashes" test "$(store_rows A "$FPR_A")" = "$(local_rows A)"
 expect_exit 0 "ledger status" as A "$KESU" ledger status --db "$URL_A"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "central_internal.h"
 #include "errmsg.h"
@@ -226,33 +227,8 @@ static int send_records(struct push *p, uint64_t from, uint64_t to, uint64_t *se
 	return rc;
 }
 
-/* ---- Documents: every certificate whose (name, sha256) the store lacks ---- */
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The store's "name sha256" of this station's documents, sorted. */
-static int store_documents(struct push *p, char ***keys, size_t *n)
-{
-	const char *params[] = {p->station};
-	PGresult *res = PQexecParams(p->c->conn,
-				     "SELECT name || ' ' || sha256 FROM kesu.documents WHERE station = $1",
-				     1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		return store_fail(p, res, _("cannot read the store's documents"));
-	*n = (size_t)PQntuples(res);
-	*keys = calloc(*n + 1, sizeof(**keys));
-	int rc = *keys ? 0 : -ENOMEM;
-	for (size_t i = 0; rc == 0 && i < *n; i++)
-		if (!((*keys)[i] = strdup(PQgetvalue(res, (int)i, 0))))
-			rc = -ENOMEM;
-	PQclear(res);
-	if (rc == 0)
-		qsort(*keys, *n, sizeof(**keys), cmp_str);
-	return rc;
-}
+/* ---- Documents: every certificate that is new or changed since it was
+ * last sent to this store ---- */
 
 static bool safe_name(const char *s)
 {
@@ -274,6 +250,8 @@ static int send_document(struct push *p, uint64_t seq, const char *name, const c
 	const char *params[] = {p->station, seqs, name, sha, data};
 	int lengths[] = {0, 0, 0, 0, (int)len};
 	int formats[] = {0, 0, 0, 0, 1};
+	/* The store keeps every version by (name, sha256): one it has is
+	 * skipped there, so a lost local memory only costs a re-read. */
 	PGresult *res = PQexecParams(p->c->conn,
 				     "INSERT INTO kesu.documents (station, seq, name, sha256, bytes)"
 				     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
@@ -284,57 +262,134 @@ static int send_document(struct push *p, uint64_t seq, const char *name, const c
 	return 0;
 }
 
-/* The certificates of records 1..upto that the store does not hold as
- * they are now (new, or changed by a countersignature). */
-static int send_documents(struct push *p, uint64_t upto, uint64_t *sent)
+/* The local memory of what was sent (ledger table pushed_documents): a
+ * file whose size and change time are those remembered is not read. */
+struct sent_docs {
+	sqlite3_stmt *get, *put;
+	const char *server;
+};
+
+static bool doc_unchanged(struct sent_docs *d, const char *name, const struct stat *sb)
+{
+	sqlite3_reset(d->get);
+	sqlite3_bind_text(d->get, 1, d->server, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d->get, 2, name, -1, SQLITE_STATIC);
+	int64_t mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+	bool same = sqlite3_step(d->get) == SQLITE_ROW &&
+		    sqlite3_column_int64(d->get, 0) == sb->st_size &&
+		    sqlite3_column_int64(d->get, 1) == mtime_ns;
+	sqlite3_reset(d->get); /* no read left open while the push writes */
+	return same;
+}
+
+static int doc_remember(struct push *p, struct sent_docs *d, const char *name,
+			const struct stat *sb, const char *sha)
+{
+	sqlite3_reset(d->put);
+	sqlite3_bind_text(d->put, 1, d->server, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d->put, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(d->put, 3, (sqlite3_int64)sb->st_size);
+	sqlite3_bind_int64(d->put, 4,
+			   (sqlite3_int64)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec);
+	sqlite3_bind_text(d->put, 5, sha, -1, SQLITE_STATIC);
+	return sqlite3_step(d->put) == SQLITE_DONE
+		       ? 0
+		       : Kesu_ledger_fail(p->l, _("cannot record the push"), p->err, p->errsize);
+}
+
+/* Reads, hashes and sends one certificate file; 0 also when there is
+ * none (not issued, or kept elsewhere: the record is the proof, and the
+ * PDF follows when it is there). */
+static int send_file(struct push *p, struct sent_docs *d, uint64_t seq, const char *name,
+		     uint64_t *sent)
+{
+	char path[4400], why[256];
+	snprintf(path, sizeof(path), "%s/%s", p->cert_dir, name);
+	struct stat sb;
+	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || doc_unchanged(d, name, &sb))
+		return 0;
+	char *data = NULL;
+	size_t len = 0;
+	if (kesu_file_read_bounded(path, DOC_MAX, KESU_FILE_NOFOLLOW, &data, &len, why,
+				   sizeof(why)) < 0)
+		return 0;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char sha[2 * crypto_hash_sha256_BYTES + 1];
+	crypto_hash_sha256(digest, (const unsigned char *)data, len);
+	sodium_bin2hex(sha, sizeof(sha), digest, sizeof(digest));
+	int rc = send_document(p, seq, name, sha, data, len);
+	free(data);
+	if (rc == 0) {
+		(*sent)++;
+		rc = doc_remember(p, d, name, &sb, sha);
+	}
+	return rc;
+}
+
+/* The certificates of records 1..upto that the store may not hold as
+ * they are now (new, or changed by a countersignature). A store that
+ * holds none of this station's records (new, or rebuilt) gets them all. */
+static int send_documents(struct push *p, uint64_t upto, bool store_was_empty, uint64_t *sent)
 {
 	if (!p->cert_dir || !*p->cert_dir || !upto)
 		return 0;
-	char **keys = NULL;
-	size_t nkeys = 0;
-	int rc = store_documents(p, &keys, &nkeys);
+	struct sent_docs d = {.server = p->c->name};
 	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	if (store_was_empty) {
+		char *why = NULL;
+		char *sql = sqlite3_mprintf("DELETE FROM pushed_documents WHERE server = %Q", d.server);
+		if (!sql || sqlite3_exec(p->l->db, sql, NULL, NULL, &why) != SQLITE_OK)
+			rc = Kesu_ledger_fail(p->l, _("cannot record the push"), p->err, p->errsize);
+		sqlite3_free(sql);
+		sqlite3_free(why);
+	}
+	/* The names first, the sending after: a read left open while this
+	 * connection writes its memory would fail as soon as another push
+	 * (a job's) wrote to the ledger in between. */
+	struct cert { uint64_t seq; char name[160]; } *certs = NULL;
+	size_t n = 0, cap = 0;
 	if (rc == 0 &&
-	    sqlite3_prepare_v2(p->l->db,
-			       "SELECT seq, json_extract(record, '$.certificate_id') FROM jobs"
-			       " WHERE state = 'finished' AND seq <= ?"
-			       " AND json_extract(record, '$.certificate_id') IS NOT NULL ORDER BY seq",
-			       -1, &st, NULL) != SQLITE_OK)
+	    (sqlite3_prepare_v2(p->l->db,
+				"SELECT size, mtime_ns FROM pushed_documents WHERE server = ? AND name = ?",
+				-1, &d.get, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(p->l->db,
+				"INSERT OR REPLACE INTO pushed_documents (server, name, size, mtime_ns, sha256)"
+				" VALUES (?, ?, ?, ?, ?)",
+				-1, &d.put, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(p->l->db,
+				"SELECT seq, json_extract(record, '$.certificate_id') FROM jobs"
+				" WHERE state = 'finished' AND seq <= ?"
+				" AND json_extract(record, '$.certificate_id') IS NOT NULL ORDER BY seq",
+				-1, &st, NULL) != SQLITE_OK))
 		rc = Kesu_ledger_fail(p->l, _("cannot read the chain"), p->err, p->errsize);
 	if (st)
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)upto);
 	int step = SQLITE_DONE;
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
-		char name[160], path[4400];
-		snprintf(name, sizeof(name), "kesu-%s.pdf", (const char *)sqlite3_column_text(st, 1));
-		if (!safe_name(name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", p->cert_dir, name);
-		char *data = NULL, why[256];
-		size_t len = 0;
-		/* A missing certificate (not issued, or kept elsewhere) is no
-		 * error: the record is the proof; the PDF follows when it is. */
-		if (kesu_file_read_bounded(path, DOC_MAX, KESU_FILE_NOFOLLOW, &data, &len, why,
-					   sizeof(why)) < 0)
-			continue;
-		unsigned char digest[crypto_hash_sha256_BYTES];
-		crypto_hash_sha256(digest, (const unsigned char *)data, len);
-		char key[200], *k = key;
-		int off = snprintf(key, sizeof(key), "%s ", name);
-		sodium_bin2hex(key + off, sizeof(key) - (size_t)off, digest, sizeof(digest));
-		if (!bsearch(&k, keys, nkeys, sizeof(*keys), cmp_str)) {
-			rc = send_document(p, seq, name, key + off, data, len);
-			*sent += rc == 0;
+		if (n == cap) {
+			void *bigger = realloc(certs, (cap = cap ? 2 * cap : 64) * sizeof(*certs));
+			if (!bigger) {
+				rc = -ENOMEM;
+				break;
+			}
+			certs = bigger;
 		}
-		free(data);
+		certs[n].seq = (uint64_t)sqlite3_column_int64(st, 0);
+		snprintf(certs[n].name, sizeof(certs[n].name), "kesu-%s.pdf",
+			 (const char *)sqlite3_column_text(st, 1));
+		n += safe_name(certs[n].name);
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = Kesu_ledger_fail(p->l, _("cannot read the chain"), p->err, p->errsize);
 	sqlite3_finalize(st);
-	for (size_t i = 0; keys && i < nkeys; i++)
-		free(keys[i]);
-	free(keys);
+	st = NULL;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = send_file(p, &d, certs[i].seq, certs[i].name, sent);
+	free(certs);
+	sqlite3_finalize(st);
+	sqlite3_finalize(d.get);
+	sqlite3_finalize(d.put);
 	return rc;
 }
 
@@ -448,7 +503,7 @@ int kesu_push(struct kesu_central *c, struct kesu_ledger *l, const struct kesu_p
 		rc = store_head(&p, &r->store_head, r->store_head_hash);
 	if (rc == 0) {
 		uint64_t upto = r->fork_seq ? agreed : r->store_head;
-		rc = send_documents(&p, upto, &r->documents);
+		rc = send_documents(&p, upto, r->store_before == 0, &r->documents);
 	}
 	if (rc == 0 && r->fork_seq) {
 		r->sent = 0; /* offers, not records */
