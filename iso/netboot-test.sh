@@ -124,6 +124,7 @@ EOF
 		mkfs.vfat -n KESU "$WORK/stick.img" >/dev/null
 		mcopy -s -i "$WORK/stick.img" "$WORK/stick/kesu" ::
 	fi
+	: >"$WORK/$name.log" # before QEMU opens it: wait_text may look first
 	t0=$(date +%s.%N)
 	qemu-system-x86_64 -accel tcg -M q35 -m 1024 -smp 2 -nographic -nodefaults -serial stdio -no-reboot \
 		-netdev "user,id=n0,restrict=on,tftp=$tftp,bootfile=kesu.ipxe,guestfwd=tcp:10.0.2.100:5432-cmd:socat -lf /dev/null - TCP:127.0.0.1:$PG_PORT" \
