@@ -50,6 +50,11 @@ static struct json_object *erasure_json(const struct kesu_batch_member *m)
 	json_object_object_add(o, "payload_hash", received ? copy_of(cert, "payload_hash") : NULL);
 	json_object_object_add(o, "contractor", received ? Kesu_json_str_or_null(Kesu_json_text(
 		Kesu_json_member(doc, "contractor"), "name")) : NULL);
+	/* The station whose ledger holds the record: with kesu cert batch
+	 * --db the members come from many stations, and a seq is only
+	 * unique within one station's chain. */
+	json_object_object_add(o, "station_key", Kesu_json_str_or_null(Kesu_json_text(
+		Kesu_json_member(doc, "station"), "key_fingerprint")));
 	json_object_put(doc);
 	return o;
 }
@@ -63,6 +68,8 @@ static struct json_object *destruction_json(const struct kesu_batch_member *m)
 	json_object_object_add(o, "technique", Kesu_json_str_or_null(Kesu_json_text(d, "technique")));
 	json_object_object_add(o, "nist_level", Kesu_json_str_or_null(Kesu_json_text(d, "nist_level")));
 	json_object_object_add(o, "ended_utc", Kesu_json_str_or_null(Kesu_json_text(doc, "ended_utc")));
+	json_object_object_add(o, "station_key", Kesu_json_str_or_null(Kesu_json_text(
+		Kesu_json_member(doc, "station"), "key_fingerprint")));
 	json_object_put(doc);
 	return o;
 }

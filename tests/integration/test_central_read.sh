@@ -110,6 +110,11 @@ check "the batch record went to beta's own ledger" test "$(local_count beta)" = 
 check "... as a batch-certificate" test "$(sqlite3 "$WORK/beta/data/kesu/ledger.sqlite" "SELECT json_extract(record, '$.kind') FROM jobs ORDER BY seq DESC LIMIT 1")" = batch-certificate
 alpha_hash=$(pg_psql "$PG_ADMIN_URL" -c "SELECT r.hash FROM kesu.records r JOIN kesu.stations s ON s.fingerprint = r.station WHERE s.name = 'alpha' AND r.record LIKE '%PC-X1%'")
 check "it cites alpha's record of PC-X1 by its hash" grep -qF "$alpha_hash" <(as beta "$KESU" cert show "$WORK/batch.pdf")
+fpr_alpha=$(pg_psql "$PG_ADMIN_URL" -c "SELECT fingerprint FROM kesu.stations WHERE name = 'alpha'")
+fpr_beta=$(pg_psql "$PG_ADMIN_URL" -c "SELECT fingerprint FROM kesu.stations WHERE name = 'beta'")
+as beta "$KESU" cert show "$WORK/batch.pdf" >"$WORK/batch.json"
+check "it cites PC-X1's record as station alpha's" jq -e --arg k "$fpr_alpha" '[.. | objects | select(.asset? == "PC-X1") | .erasure.station_key] == [$k]' "$WORK/batch.json"
+check "it cites PC-X2's record as station beta's" jq -e --arg k "$fpr_beta" '[.. | objects | select(.asset? == "PC-X2") | .erasure.station_key] == [$k]' "$WORK/batch.json"
 expect_exit 0 "kesu cert verify accepts the batch certificate" as beta "$KESU" cert verify "$WORK/batch.pdf"
 check "... VALID" grep -q "VALID" "$WORK/out"
 

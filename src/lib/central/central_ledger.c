@@ -93,6 +93,31 @@ static void add(struct sql *q, const char *clause, const char *value)
 	q->text[len] = '\0';
 }
 
+/* The same with two values: '#' is the first's number, '@' the second's
+ * (either may be absent: NULL or empty, and its clause must not use it). */
+static void add2(struct sql *q, const char *clause, const char *first, const char *second)
+{
+	bool has_first = first && *first, has_second = second && *second;
+	if ((!has_first && strchr(clause, '#')) || (!has_second && strchr(clause, '@')))
+		return;
+	int a = 0, b = 0;
+	if (has_first) {
+		q->params[q->n++] = first;
+		a = q->n;
+	}
+	if (has_second) {
+		q->params[q->n++] = second;
+		b = q->n;
+	}
+	size_t len = strlen(q->text);
+	for (const char *p = clause; *p && len + 4 < sizeof(q->text); p++)
+		if (*p == '#' || *p == '@')
+			len += (size_t)snprintf(q->text + len, sizeof(q->text) - len, "%d", *p == '#' ? a : b);
+		else
+			q->text[len++] = *p;
+	q->text[len] = '\0';
+}
+
 /* Runs sql (a SELECT) through a cursor; fn gets each batch's rows. */
 static int each_row(struct kesu_ledger *l, const struct sql *q,
 		    int (*fn)(PGresult *res, int row, void *ctx), void *ctx, char *err, size_t errsize)
@@ -164,15 +189,29 @@ int Kesu_central_ledger_query(struct kesu_ledger *l, const struct kesu_ledger_fi
 	 * the period its job ended in; one without an end time (an event)
 	 * by its start. The store holds finished records only. */
 	struct sql q = {.text = ROW_COLUMNS};
-	add(&q, " AND (r.ended_utc >= $# OR (r.ended_utc IS NULL AND coalesce(r.started_utc, '9') >= $#))",
-	    f->since_utc);
 	char until[40] = "";
 	if (f->until_utc && *f->until_utc)
 		until_bound(f->until_utc, until, sizeof(until));
 	/* A job started by the end of the period and ended after it still
-	 * counts (as locally); none lasts 40 days, which bounds the scan. */
-	add(&q, " AND coalesce(r.started_utc, r.ended_utc, '') <= $# AND (r.ended_utc IS NULL OR"
-		" r.ended_utc <= to_char(left($#, 10)::date + 40, 'YYYY-MM-DD'))", until);
+	 * counts (as locally); none lasts 40 days, which bounds the range
+	 * on ended_utc from above: with both ends the period is one index
+	 * range (or'ed with the few records that have no end time). */
+	static const char upper[] = "to_char(left($@, 10)::date + 40, 'YYYY-MM-DD')";
+	char clause[512];
+	if (f->since_utc && *f->since_utc && *until) {
+		snprintf(clause, sizeof(clause),
+			 " AND ((r.ended_utc >= $# AND r.ended_utc <= %s) OR (r.ended_utc IS NULL AND"
+			 " coalesce(r.started_utc, '9') >= $#)) AND coalesce(r.started_utc, r.ended_utc, '') <= $@",
+			 upper);
+		add2(&q, clause, f->since_utc, until);
+	} else {
+		add(&q, " AND (r.ended_utc >= $# OR (r.ended_utc IS NULL AND coalesce(r.started_utc, '9') >= $#))",
+		    f->since_utc);
+		snprintf(clause, sizeof(clause),
+			 " AND coalesce(r.started_utc, r.ended_utc, '') <= $@ AND (r.ended_utc IS NULL OR"
+			 " r.ended_utc <= %s)", upper);
+		add2(&q, clause, NULL, until);
+	}
 	add(&q, " AND r.operator_name = $#", f->operator_name);
 	add(&q, " AND r.outcome = $#", f->outcome);
 	add(&q, " AND r.serial = $#", f->serial);
