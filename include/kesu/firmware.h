@@ -44,6 +44,8 @@ struct kesu_drive_caps {
 	/* ATA (bus ATA): IDENTIFY through the channel. */
 	struct kesu_ata_identify ata;
 	bool hpa_checked;          /* READ NATIVE MAX EXT answered */
+	bool hpa_truncated;        /* it answered, but in fixed-format sense without
+				    * LBA 47:24: not checked (never "no HPA") */
 	uint64_t native_sectors;   /* native max address + 1 */
 	uint64_t hpa_hidden_sectors; /* native_sectors - IDENTIFY's sectors, 0 = no HPA */
 	bool dco_checked;          /* DEVICE CONFIGURATION IDENTIFY answered */

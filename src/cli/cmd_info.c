@@ -227,8 +227,12 @@ static void print_ata(const struct kesu_drive_caps *fc)
 		field(N_("sanitize overwrite"), yes_no(id->sanitize_overwrite));
 	}
 	if (!fc->hpa_checked) {
-		field(N_("HPA"), id->hpa_supported ? _("unknown (READ NATIVE MAX EXT was refused)")
-					       : _("none (no HPA feature set)"));
+		field(N_("HPA"), fc->hpa_truncated
+					 ? _("unknown (the native max address came back in fixed-format "
+					     "sense, which cannot hold all of it)")
+				 : id->hpa_supported || id->amax_supported
+					 ? _("unknown (READ NATIVE MAX EXT was refused)")
+					 : _("none (no HPA feature set)"));
 	} else if (!fc->hpa_hidden_sectors) {
 		field(N_("HPA"), _("none"));
 	} else {

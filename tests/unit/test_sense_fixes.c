@@ -295,6 +295,7 @@ Test(sim_fixed, a_truncated_native_max_is_hpa_not_checked_never_absent)
 	struct kesu_device *dev = new_dev();
 	query(&c, dev);
 	cr_expect_not(c.hpa_checked, "LBA 47:24 was lost: the native max is unknown");
+	cr_expect(c.hpa_truncated, "kesu info says why: fixed-format sense, not a refusal");
 	cr_expect_eq(c.hpa_hidden_sectors, 0);
 	cr_expect_neq(c.purge.hpa_present, KESU_NO, "never 'no HPA'");
 	cr_expect_neq(dev->caps.hpa_present, KESU_NO);
@@ -385,6 +386,7 @@ Test(sim_fixed, without_amac_an_aborting_drive_is_not_checked)
 	struct kesu_drive_caps c;
 	query(&c, new_dev());
 	cr_expect_not(c.hpa_checked);
+	cr_expect_not(c.hpa_truncated, "refused, not truncated");
 	cr_expect_not(sent(KESU_ATA_ACCESSIBLE_MAX_ADDRESS), "78h only when word 119 bit 8 says so");
 }
 

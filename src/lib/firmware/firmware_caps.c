@@ -44,7 +44,9 @@ static void ata_native_max(struct kesu_passthru *pt, struct kesu_drive_caps *cap
 {
 	uint64_t max_lba;
 	const char *why;
-	if (Kesu_ata_native_max(pt, &caps->ata, &max_lba, &why) < 0)
+	int rc = Kesu_ata_native_max(pt, &caps->ata, &max_lba, &why);
+	caps->hpa_truncated = rc == -ENODATA;
+	if (rc < 0)
 		return; /* refused, or the answer lost its upper half: not checked */
 	caps->hpa_checked = true;
 	caps->native_sectors = max_lba + 1;
