@@ -197,10 +197,9 @@ if want netboot-push; then
 		JOIN kesu.records r ON r.station = d.station AND r.seq = d.seq
 		WHERE s.role = '$role' AND r.serial = 'VIRTIO-DISK-1'" 2>&1) || true
 	[ "$n" -ge 1 ] 2>/dev/null || why="$why the store has no certificate of VIRTIO-DISK-1 ($n);"
-	if "$kesu" ledger verify --help 2>&1 | grep -q -- --db; then
-		"$kesu" ledger verify --db "$PG_ADMIN_URL" >"$WORK/verify.out" 2>&1 ||
-			why="$why kesu ledger verify --db failed: $(tail -1 "$WORK/verify.out");"
-	fi
+	"$kesu" ledger verify --db "$PG_ADMIN_URL" >"$WORK/verify.out" 2>&1 ||
+		why="$why kesu ledger verify --db failed: $(tail -1 "$WORK/verify.out");"
+	grep -q "station netboot-1 .*: OK" "$WORK/verify.out" || why="$why kesu ledger verify --db does not call station netboot-1 OK;"
 	report $name
 fi
 
@@ -240,6 +239,8 @@ if { [ "${NETBOOT_FULL:-1}" != 0 ] && [ -z "$only" ]; } || [ "$only" = netboot-u
 	n=$(store_count)
 	[ "$n" = "$stick_n" ] && [ "$n" = $((before + 1)) ] ||
 		why="$why after Enter the store has $n SUCCESS records of VIRTIO-DISK-1 ($before before the boot), the stick $stick_n;"
+	"$kesu" ledger verify --db "$PG_ADMIN_URL" >"$WORK/verify.out" 2>&1 ||
+		why="$why kesu ledger verify --db failed: $(tail -1 "$WORK/verify.out");"
 	report $name
 fi
 exit $failed
