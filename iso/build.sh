@@ -242,7 +242,9 @@ cat >"$net/kesu.conf.example" <<'EOF'
 # add-station), and the signing key stays on the station's KESU stick.
 kesu.server=postgresql://STATION-ROLE@192.0.2.10/kesu
 kesu.station=rack1-slot3
-kesu.password=THE-PASSWORD-ADD-STATION-PRINTED
+# the station role's pgpass line, base64: base64 -w0 FILE, the FILE
+# kesu server add-station --out wrote (or kesu.password=, the password alone)
+kesu.passfile=KjoqOio6Uk9MRTpQQVNTV09SRAo=
 kesu.drives=all
 kesu.method=nist-clear
 kesu.operator=Wipe room 2
