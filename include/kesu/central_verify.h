@@ -15,8 +15,10 @@ struct kesu_central_finding {
 	const char *station;     /* fingerprint */
 	const char *name;        /* the station's name */
 	uint64_t seq;            /* the record (a gap: the first missing seq) */
+	uint64_t last_seq;       /* a gap: the last missing seq; else seq */
 	const char *kind;        /* "gap", "chain" or "signature" (as kesu.alarms) */
 	const char *detail;      /* English, one line (it is stored as the alarm's detail) */
+	const char *why;         /* what is wrong, in the reader's language, without the seq */
 	bool recorded;           /* stored as a new alarm by this run */
 	bool known;              /* an alarm for (station, seq, kind) existed already */
 };

@@ -38,6 +38,7 @@ static int on_finding(const struct kesu_central_finding *f, void *ctx)
 		struct json_object *o = json_object_new_object();
 		json_object_object_add(o, "seq", json_object_new_int64((int64_t)f->seq));
 		json_object_object_add(o, "kind", json_object_new_string(f->kind));
+		json_object_object_add(o, "last_seq", json_object_new_int64((int64_t)f->last_seq));
 		json_object_object_add(o, "detail", json_object_new_string(f->detail));
 		json_object_object_add(o, "alarm", json_object_new_string(
 			f->known ? "known" : f->recorded ? "recorded" : "not-recorded"));
@@ -46,9 +47,12 @@ static int on_finding(const struct kesu_central_finding *f, void *ctx)
 		json_object_array_add(v->problems, o);
 		return 0;
 	}
-	char detail[1024];
-	printf(_("  record %llu: %s: %s\n"), (unsigned long long)f->seq, cli_alarm_kind(f->kind),
-	       cli_escape(f->detail, detail, sizeof(detail)));
+	if (f->last_seq > f->seq)
+		printf(_("  records %llu to %llu: %s: %s\n"), (unsigned long long)f->seq,
+		       (unsigned long long)f->last_seq, cli_alarm_kind(f->kind), f->why);
+	else
+		printf(_("  record %llu: %s: %s\n"), (unsigned long long)f->seq, cli_alarm_kind(f->kind),
+		       f->why);
 	if (f->known)
 		printf(_("    an alarm was raised for it before\n"));
 	else if (f->recorded)

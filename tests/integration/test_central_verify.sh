@@ -143,11 +143,14 @@ around "UPDATE kesu.records SET record = replace(record, 'Test Operator', 'Test 
 around "INSERT INTO kesu.records (station, seq, record_id, record, prev_hash, hash, signature)
 	SELECT station, 4, record_id, record, prev_hash, hash, signature FROM kesu.records WHERE station = '$FPR_beta' AND seq = 2"
 expect_exit 4 "an edited record and a gap fail central verify" "$KESU" ledger verify --db "$PG_ADMIN_URL"
-check "beta's record 2: chain (edited)" grep -qE "^  record 2: chain.*record 2 does not match its hash" "$WORK/out"
-check "beta's record 3: gap" grep -qE "^  record 3: gap.*record 3 is missing" "$WORK/out"
+check "beta's record 2: chain (edited)" grep -qE "^  record 2: chain.*does not match its hash" "$WORK/out"
+check "beta's record 3: gap" grep -qE "^  record 3: gap.*the store does not hold it" "$WORK/out"
 check "the gap is stored as an alarm of beta, record 3" test "$(pg_psql "$PG_ADMIN_URL" -c "SELECT count(*) FROM kesu.alarms WHERE kind = 'gap' AND seq = 3 AND station = '$FPR_beta'")" = 1
 check "station alpha is still OK" grep -qE "^station alpha .*: 3 records, head 3: OK$" "$WORK/out"
 check "station beta's head is 4" grep -qE "^station beta .*: 3 records, head 4: FAILED" "$WORK/out"
+expect_exit 4 "in Japanese" env LANG=ja_JP.UTF-8 "$KESU" ledger verify --db "$MANAGER_URL"
+check "... the gap is 欠番, the station 端末" bash -c "grep -q '^  記録 3: 欠番' '$WORK/out' && grep -q '^端末 beta' '$WORK/out'"
+check "... the stored alarms keep their English detail" grep -q "record 3 is missing" "$WORK/out"
 expect_exit 4 "--json" "$KESU" ledger verify --db "$PG_ADMIN_URL" --json
 check "--json: beta's problems name the kinds" jq -e '.passed == false and ([.stations[] | select(.name == "beta") | .problems[].kind] | sort) == ["chain", "chain", "gap", "signature"]' "$WORK/out"
 

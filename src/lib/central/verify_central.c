@@ -31,8 +31,8 @@
 #define MAX_KEPT 10000 /* findings kept per station to report; all are counted */
 
 struct found {
-	uint64_t seq;
-	const char *kind;
+	uint64_t seq, last_seq;
+	const char *kind, *why;
 	char detail[256];
 };
 
@@ -46,10 +46,12 @@ struct walk {
 	uint64_t records;
 };
 
-static int add_finding(struct walk *w, uint64_t seq, const char *kind, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int add_finding(struct walk *w, uint64_t seq, const char *kind, const char *why,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int add_finding(struct walk *w, uint64_t seq, const char *kind, const char *fmt, ...)
+/* why: translated, for the reader; fmt: English, stored as the alarm. */
+static int add_finding(struct walk *w, uint64_t seq, const char *kind, const char *why,
+		       const char *fmt, ...)
 {
 	w->total++;
 	if (w->n == MAX_KEPT)
@@ -63,8 +65,9 @@ static int add_finding(struct walk *w, uint64_t seq, const char *kind, const cha
 		w->cap = cap;
 	}
 	struct found *f = &w->found[w->n++];
-	f->seq = seq;
+	f->seq = f->last_seq = seq;
 	f->kind = kind;
+	f->why = why;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
@@ -84,17 +87,21 @@ static int check_row(struct walk *w, const struct kesu_public_key *pk, PGresult 
 	w->records++;
 	if (seq != w->last_seq + 1) {
 		if (seq == w->last_seq + 2)
-			rc = add_finding(w, w->last_seq + 1, "gap", "record %" PRIu64 " is missing",
-					 w->last_seq + 1);
+			rc = add_finding(w, w->last_seq + 1, "gap", _("the store does not hold it"),
+					 "record %" PRIu64 " is missing", w->last_seq + 1);
 		else
-			rc = add_finding(w, w->last_seq + 1, "gap",
+			rc = add_finding(w, w->last_seq + 1, "gap", _("the store does not hold it"),
 					 "records %" PRIu64 " to %" PRIu64 " are missing", w->last_seq + 1,
 					 seq - 1);
+		if (rc == 0 && w->n && w->found[w->n - 1].seq == w->last_seq + 1)
+			w->found[w->n - 1].last_seq = seq - 1;
 		w->have_prev = false; /* the missing record's hash is unknown */
 	}
 	bool prev_ok = Kesu_ledger_hex32(PQgetvalue(res, i, 3), stored_prev);
 	if (rc == 0 && (!prev_ok || (w->have_prev && memcmp(stored_prev, w->prev, 32) != 0)))
 		rc = add_finding(w, seq, "chain",
+				 _("does not link to the record before it (prev_hash differs): records "
+				   "were removed, inserted or replaced"),
 				 "record %" PRIu64 " does not link to the record before it (prev_hash "
 				 "differs): records were removed, inserted or replaced", seq);
 	const char *id;
@@ -102,16 +109,16 @@ static int check_row(struct walk *w, const struct kesu_public_key *pk, PGresult 
 	bool hash_ok = Kesu_ledger_hex32(PQgetvalue(res, i, 4), stored);
 	if (rc < 0) {
 	} else if (!Kesu_json_canonical_scan(record, len, "job_id", &id, &id_len)) {
-		rc = add_finding(w, seq, "chain",
+		rc = add_finding(w, seq, "chain", _("the record is not canonical JSON: it was edited"),
 				 "record %" PRIu64 " is not canonical JSON: it was edited", seq);
 	} else if (!id || id_len != strlen(record_id) || memcmp(id, record_id, id_len) != 0) {
-		rc = add_finding(w, seq, "chain",
+		rc = add_finding(w, seq, "chain", _("the record belongs to another job id"),
 				 "record %" PRIu64 " names another job id than the one it is stored under", seq);
 	} else {
 		Kesu_ledger_chain_hash(prev_ok ? stored_prev : (uint8_t[32]){0}, seq, record, len,
 				       computed);
 		if (!hash_ok || memcmp(stored, computed, 32) != 0)
-			rc = add_finding(w, seq, "chain",
+			rc = add_finding(w, seq, "chain", _("the record does not match its hash: it was edited"),
 					 "record %" PRIu64 " does not match its hash: it was edited", seq);
 	}
 	const char *sig_hex = PQgetvalue(res, i, 5);
@@ -119,6 +126,8 @@ static int check_row(struct walk *w, const struct kesu_public_key *pk, PGresult 
 			sodium_hex2bin(sig, sizeof(sig), sig_hex, 128, NULL, NULL, NULL) != 0 ||
 			kesu_verify_raw(pk, stored, 32, sig) != 0))
 		rc = add_finding(w, seq, "signature",
+				 _("the signature is not the registered station key's: the record was "
+				   "forged or re-signed"),
 				 "the signature of record %" PRIu64 " is not the registered station key's: "
 				 "it was forged or re-signed", seq);
 	/* The next record must link to this one's hash as stored: an edited
@@ -254,7 +263,8 @@ static int verify_station(struct kesu_central *c, bool owner, const char *fpr, c
 		rc = read_station(c, fpr, &pk, &w, &st.head_seq, err, errsize);
 	for (size_t i = 0; rc == 0 && i < w.n; i++) {
 		struct kesu_central_finding f = {.station = fpr, .name = name, .seq = w.found[i].seq,
-						 .kind = w.found[i].kind, .detail = w.found[i].detail};
+						 .last_seq = w.found[i].last_seq, .kind = w.found[i].kind,
+						 .detail = w.found[i].detail, .why = w.found[i].why};
 		rc = record_finding(c, owner, &f, err, errsize);
 		if (rc == 0 && cb && cb->finding)
 			rc = cb->finding(&f, cb->ctx);
