@@ -269,7 +269,7 @@ static int ids(struct kesu_ledger *l, const char *sql, const char *param,
 int Kesu_central_ledger_approval_use(struct kesu_ledger *l, const char *number, unsigned entry,
 				     char job_id[KESU_JOB_ID_LEN + 1], char *err, size_t errsize)
 {
-	char entry_text[16], found[1][KESU_JOB_ID_LEN + 1];
+	char entry_text[16];
 	snprintf(entry_text, sizeof(entry_text), "%u", entry);
 	const char *params[2] = {number, entry_text};
 	PGresult *res = PQexecParams(l->central->conn,
@@ -282,8 +282,7 @@ int Kesu_central_ledger_approval_use(struct kesu_ledger *l, const char *number, 
 		rc = Kesu_central_fail(l->central, res, _("cannot look up the approval's use"), err,
 				       errsize);
 	} else if (PQntuples(res) > 0) {
-		snprintf(found[0], sizeof(found[0]), "%s", PQgetvalue(res, 0, 0));
-		snprintf(job_id, KESU_JOB_ID_LEN + 1, "%s", found[0]);
+		snprintf(job_id, KESU_JOB_ID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
 		rc = 1;
 	}
 	PQclear(res);

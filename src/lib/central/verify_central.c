@@ -107,8 +107,9 @@ static int check_row(struct walk *w, const struct kesu_public_key *pk, PGresult 
 	const char *id;
 	size_t id_len;
 	bool hash_ok = Kesu_ledger_hex32(PQgetvalue(res, i, 4), stored);
-	if (rc < 0) {
-	} else if (!Kesu_json_canonical_scan(record, len, "job_id", &id, &id_len)) {
+	if (rc < 0) /* out of memory: the walk stops */
+		return rc;
+	if (!Kesu_json_canonical_scan(record, len, "job_id", &id, &id_len)) {
 		rc = add_finding(w, seq, "chain", _("the record is not canonical JSON: it was edited"),
 				 "record %" PRIu64 " is not canonical JSON: it was edited", seq);
 	} else if (!id || id_len != strlen(record_id) || memcmp(id, record_id, id_len) != 0) {
