@@ -7,6 +7,7 @@
 
 #include "json_members.h"
 #include "kesu/approval_status.h"
+#include "ledger_internal.h"
 
 static const struct {
 	const char *id, *ja;
@@ -32,6 +33,7 @@ const char *kesu_medium_state_ja(enum kesu_medium_state s)
 struct walk {
 	const struct kesu_approval *a;
 	struct kesu_medium_status *out;
+	const struct kesu_ledger *l;
 };
 
 /* What one record says about its entry: the state it proves, or -1. */
@@ -83,8 +85,11 @@ static int one_record(uint64_t seq, const char *record, void *ctx)
 				continue;
 			if (state == KESU_MEDIUM_FAILED)
 				m->failures++;
-			if (state >= (int)m->state) /* the strongest, and of equals the latest */
+			if (state >= (int)m->state) { /* the strongest, and of equals the latest */
 				take(m, doc, state, seq);
+				if (w->l->row_station) /* from the central store: its station's name */
+					snprintf(m->station, sizeof(m->station), "%s", w->l->row_station);
+			}
 			break;
 		}
 	}
@@ -99,7 +104,7 @@ int kesu_approval_status(struct kesu_ledger *l, const struct kesu_approval *a,
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].medium = &a->media[i];
 	}
-	struct walk w = {a, out};
+	struct walk w = {a, out, l};
 	/* Only records citing this approval's exact hash count: another file
 	 * that reused the number is not this approval. */
 	return kesu_ledger_approval_records(l, a->number, one_record, &w, err, errsize);

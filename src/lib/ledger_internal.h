@@ -12,6 +12,8 @@ struct kesu_ledger {
 	char path[4096];
 	struct kesu_ledger_notes notes;
 	struct kesu_central *central; /* kesu_ledger_open_central: read-only, no db */
+	const char *row_station;      /* central: the station of the record being passed to
+				       * a kesu_ledger_approval_records callback */
 };
 
 /* The central store behind a ledger handle (central/central_ledger.c):

@@ -97,8 +97,8 @@ expect_exit 2 "media dispose does not take --db" as beta "$KESU" media dispose P
 expect_exit 1 "approval status at beta, locally: PC-X1 is pending there" as beta "$KESU" approval status --json "$WORK/ap.kesu-approval"
 check "... PC-X1 pending" jq -e '.media[] | select(.asset == "PC-X1") | .state == "pending"' "$WORK/out"
 expect_exit 0 "approval status --db: every medium has its proof" as beta "$KESU" approval status --db "$URL_M" --json "$WORK/ap.kesu-approval"
-check "... PC-X1, erased at the other station" jq -e '.media[] | select(.asset == "PC-X1") | .state == "erased"' "$WORK/out"
-check "... PC-X2 erased" jq -e '.media[] | select(.asset == "PC-X2") | .state == "erased"' "$WORK/out"
+check "... PC-X1, erased at the other station, alpha" jq -e '.media[] | select(.asset == "PC-X1") | .state == "erased" and .station == "alpha"' "$WORK/out"
+check "... PC-X2 erased at beta" jq -e '.media[] | select(.asset == "PC-X2") | .state == "erased" and .station == "beta"' "$WORK/out"
 
 # --- kesu cert batch --db ---------------------------------------------------------
 before=$(local_count beta)

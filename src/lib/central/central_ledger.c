@@ -224,6 +224,7 @@ int Kesu_central_ledger_query(struct kesu_ledger *l, const struct kesu_ledger_fi
 }
 
 struct records_ctx {
+	struct kesu_ledger *l;
 	int (*fn)(uint64_t seq, const char *record, void *ctx);
 	void *ctx;
 };
@@ -231,6 +232,7 @@ struct records_ctx {
 static int approval_row(PGresult *res, int i, void *ctx)
 {
 	struct records_ctx *x = ctx;
+	x->l->row_station = PQgetvalue(res, i, 5);
 	return x->fn(strtoull(PQgetvalue(res, i, 0), NULL, 10), PQgetvalue(res, i, 2), x->ctx);
 }
 
@@ -244,8 +246,10 @@ int Kesu_central_ledger_approval_records(struct kesu_ledger *l, const char *numb
 		return 0;
 	size_t len = strlen(q.text);
 	snprintf(q.text + len, sizeof(q.text) - len, "%s", ROW_ORDER);
-	struct records_ctx x = {fn, ctx};
-	return each_row(l, &q, approval_row, &x, err, errsize);
+	struct records_ctx x = {l, fn, ctx};
+	int rc = each_row(l, &q, approval_row, &x, err, errsize);
+	l->row_station = NULL;
+	return rc;
 }
 
 /* One query's first column for up to max rows; *count is all rows. */
