@@ -33,7 +33,7 @@ out=$(complete_words "$KESU" wipe /dev/loo)
 check "a device argument -> the loop device made here ($DEV)" grep -qx "$DEV" <<<"$out"
 check "only whole drives under /dev are offered" test -z "$(grep -v '^/dev/' <<<"$out")"
 out=$(complete_words "$KESU" ledger "")
-check "ledger -> its subcommands" test "$(tr '\n' ' ' <<<"$out")" = "abandon export list show verify "
+check "ledger -> its subcommands" test "$(tr '\n' ' ' <<<"$out")" = "abandon export list push show status verify "
 out=$(complete_words "$KESU" wipe --class "")
 check "--class -> I II III" test "$(tr '\n' ' ' <<<"$out")" = "I II III "
 
