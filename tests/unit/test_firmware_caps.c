@@ -522,6 +522,34 @@ Test(caps, scsi_rotation_from_vpd_b1)
 	sim_scsi_free(s);
 }
 
+/* Issue 20: a UNIT ATTENTION pending (a reset, a power-on) before the
+ * capability queries is cleared by the first command and that command is
+ * sent again, so REPORT SUPPORTED OPERATION CODES still answers. */
+Test(caps, scsi_unit_attention_before_the_queries_is_cleared)
+{
+	struct sim_scsi *s = sim_scsi_new(memfd, BYTES);
+	s->san_overwrite = false;
+	s->unit_attentions = 3;
+	struct kesu_passthru pt = sim_scsi_passthru(s);
+	struct kesu_drive_caps c;
+	query_ok(&pt, new_dev("sdd", KESU_TRAN_SAS, KESU_YES), &c);
+	cr_expect_eq(s->unit_attentions, 0);
+	cr_expect_eq(c.purge.scsi_sanitize_block, KESU_YES, "not unknown after -EAGAIN");
+	cr_expect_eq(c.purge.scsi_sanitize_crypto, KESU_YES);
+	cr_expect_eq(c.purge.scsi_sanitize_overwrite, KESU_NO);
+	/* Bounded: more than 8 in a row fail the command, with the reason. */
+	s->unit_attentions = 9;
+	uint8_t buf[32];
+	struct kesu_scsi_cmd cmd;
+	struct kesu_scsi_result res;
+	Kesu_scsi_report_opcode_cmd(&cmd, KESU_SCSI_SANITIZE, 2, buf, sizeof(buf));
+	cr_expect_eq(Kesu_scsi_send(&pt, &cmd, &res), -EAGAIN);
+	cr_expect(strstr(res.reason, "UNIT ATTENTION"), "%s", res.reason);
+	cr_expect_eq(s->unit_attentions, 1);
+	cr_expect_eq(Kesu_scsi_send(&pt, &cmd, &res), 0, "%s", res.reason);
+	sim_scsi_free(s);
+}
+
 /* An ATA drive behind a bridge that blocks ATA-16, and a SCSI channel. */
 struct split {
 	struct kesu_passthru ata, scsi;

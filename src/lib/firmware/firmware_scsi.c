@@ -5,7 +5,8 @@
  * REQUEST SENSE asks for descriptor format and falls back to fixed format
  * when the drive refuses DESC=1 (as sg_sanitize does). A UNIT ATTENTION
  * (after a reset, a power-on, a changed mode page) is reported once and
- * is no failure: the command is sent again, a bounded number of times. */
+ * is no failure: Kesu_scsi_send sends the command again, a bounded number
+ * of times; one reported in REQUEST SENSE data is cleared here the same way. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,18 +18,9 @@
 #define SENSE_NOT_READY 0x02
 #define SENSE_MEDIUM_ERROR 0x03
 #define SENSE_UNIT_ATTENTION 0x06
-/* Pending UNIT ATTENTIONs a drive may report in a row (power-on, reset,
- * mode parameters changed, ...) before kesu calls it a failure. */
+/* UNIT ATTENTIONs reported in REQUEST SENSE data in a row, as many as
+ * Kesu_scsi_send takes before it calls a command failed. */
 #define UNIT_ATTENTION_TRIES 8
-
-/* One command, sent again while the drive answers UNIT ATTENTION. */
-static int send_retry(struct kesu_fw_ctx *c, const struct kesu_scsi_cmd *cmd, struct kesu_scsi_result *res)
-{
-	int rc = -EAGAIN;
-	for (unsigned i = 0; i < UNIT_ATTENTION_TRIES && rc == -EAGAIN; i++)
-		rc = Kesu_scsi_send(c->pt, cmd, res);
-	return rc;
-}
 
 /* One REQUEST SENSE: descriptor format unless the drive refused it. */
 static int request_sense_once(struct kesu_fw_ctx *c, uint8_t *buf, uint8_t len)
@@ -37,13 +29,13 @@ static int request_sense_once(struct kesu_fw_ctx *c, uint8_t *buf, uint8_t len)
 	struct kesu_scsi_result res;
 	memset(buf, 0, len);
 	Kesu_scsi_request_sense_cmd(&cmd, !c->scsi_fixed_sense, buf, len);
-	int rc = send_retry(c, &cmd, &res);
+	int rc = Kesu_scsi_send(c->pt, &cmd, &res);
 	if (rc == -KESU_EUNSUPPORTED && !c->scsi_fixed_sense) {
 		/* DESC=1 refused (invalid field in CDB): fixed format from now on. */
 		c->scsi_fixed_sense = true;
 		memset(buf, 0, len);
 		Kesu_scsi_request_sense_cmd(&cmd, false, buf, len);
-		rc = send_retry(c, &cmd, &res);
+		rc = Kesu_scsi_send(c->pt, &cmd, &res);
 	}
 	if (rc < 0)
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "REQUEST SENSE failed: %s", res.reason);
@@ -136,7 +128,7 @@ static int sanitize_start(struct kesu_fw_ctx *c, unsigned action)
 					plen ? params : NULL, (uint16_t)plen);
 	if (rc < 0)
 		return rc;
-	rc = send_retry(c, &cmd, &res);
+	rc = Kesu_scsi_send(c->pt, &cmd, &res);
 	if (rc < 0)
 		snprintf(c->rep->detail, sizeof(c->rep->detail), "SANITIZE failed: %s", res.reason);
 	return rc;
