@@ -576,6 +576,9 @@ static void status_text(int status, char *buf, size_t size)
 /* What the exit status means, after it on the last line. */
 static const char *status_meaning(int status, const struct tui_results *r)
 {
+	if (WIFEXITED(status) && WEXITSTATUS(status) == KESU_EXIT_NOT_PUSHED) /* before SUCCESS: it is one */
+		return _("; erased and certified, but the records are NOT yet sent to the central store "
+			 "(kept for the next push)");
 	if (tui_results_all_success(r))
 		return _("; every drive SUCCESS");
 	if (!WIFEXITED(status))
