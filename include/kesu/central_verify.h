@@ -35,6 +35,8 @@ struct kesu_central_station {
 struct kesu_central_verify_summary {
 	uint64_t stations, records, findings;
 	bool read_only;          /* this role may not store alarms: findings were not recorded */
+	bool own_station;        /* a station's role: only its own chain was checked (row-level
+				  * security hides the others' rows from it) */
 };
 
 struct kesu_central_verify_cb {

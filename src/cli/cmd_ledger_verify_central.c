@@ -185,6 +185,8 @@ int cmd_ledger_verify_central(int argc, char **argv)
 		json_object_object_add(doc, "problems", json_object_new_int64((int64_t)sum.findings));
 		json_object_object_add(doc, "open_alarms", json_object_new_int64(v.open_alarms));
 		json_object_object_add(doc, "findings_recorded", json_object_new_boolean(!sum.read_only));
+		json_object_object_add(doc, "scope", json_object_new_string(sum.own_station ? "own-station"
+										     : "all-stations"));
 		cli_print_json(doc);
 		json_object_put(doc);
 		v.stations = alarms = NULL;
@@ -197,6 +199,9 @@ int cmd_ledger_verify_central(int argc, char **argv)
 		       name, passed ? _("OK") : _("FAILED"), (unsigned long long)sum.stations,
 		       (unsigned long long)sum.records, (unsigned long long)sum.findings,
 		       v.open_alarms);
+		if (sum.own_station)
+			printf(_("  only this station's own chain was checked: a station's role reads no "
+				 "other station's records (a manager's role checks them all)\n"));
 		if (sum.read_only && sum.findings)
 			printf(_("  the problems were not recorded as alarms: this role only reads "
 				 "(run it as the store's owner to record them)\n"));

@@ -154,4 +154,19 @@ check "... the stored alarms keep their English detail" grep -q "record 3 is mis
 expect_exit 4 "--json" "$KESU" ledger verify --db "$PG_ADMIN_URL" --json
 check "--json: beta's problems name the kinds" jq -e '.passed == false and ([.stations[] | select(.name == "beta") | .problems[].kind] | sort) == ["chain", "chain", "gap", "signature"]' "$WORK/out"
 
+# --- A station's role checks its own chain only -----------------------------
+check "alpha's role reads the acknowledgements of its own alarms" test "$(pg_psql "$URL_alpha" -c "SELECT count(*) FROM kesu.alarm_acks")" = 2
+check "beta's role reads none of alpha's" test "$(pg_psql "$URL_beta" -c "SELECT count(*) FROM kesu.alarm_acks")" = 0
+check "a station cannot acknowledge an alarm" bash -c "! pg_psql '$URL_alpha' -c \"INSERT INTO kesu.alarm_acks (alarm, reason) SELECT id, 'x' FROM kesu.alarms LIMIT 1\" 2>/dev/null"
+expect_exit 0 "alpha's role verifies its own chain" "$KESU" ledger verify --db "$URL_alpha"
+check "... station alpha, 3 records, OK" grep -qE "^station alpha .*: 3 records, head 3: OK$" "$WORK/out"
+check "... no other station" bash -c "! grep -q '^station beta' '$WORK/out'"
+check "... and it says only its own chain was checked" grep -q "only this station's own chain was checked" "$WORK/out"
+check "... the summary: 1 station, 3 records" grep -q ": OK: 1 station, 3 records, 0 problems, 0 alarms not acknowledged" "$WORK/out"
+expect_exit 4 "beta's role finds its own problems" "$KESU" ledger verify --db "$URL_beta" --json
+check "--json: scope own-station, beta alone, 4 problems, none recorded by it" jq -e '.scope == "own-station" and (.stations | map(.name)) == ["beta"]
+	and .problems == 4 and .findings_recorded == false' "$WORK/out"
+expect_exit 4 "the owner still checks every station" "$KESU" ledger verify --db "$PG_ADMIN_URL" --json
+check "--json: scope all-stations" jq -e '.scope == "all-stations" and (.stations | length) == 2' "$WORK/out"
+
 finish

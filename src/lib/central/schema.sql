@@ -238,3 +238,11 @@ CREATE POLICY reader_reads_all ON kesu.alarms FOR SELECT TO kesu_reader USING (t
 
 -- Managers acknowledge alarms (kesu server ack): a new row, never a change.
 GRANT SELECT, INSERT ON kesu.alarm_acks TO kesu_reader;
+-- A station reads the acknowledgements of its own alarms only, so that
+-- kesu ledger verify --db can check its own chain under its own role.
+GRANT SELECT ON kesu.alarm_acks TO kesu_station;
+ALTER TABLE kesu.alarm_acks ENABLE ROW LEVEL SECURITY;
+CREATE POLICY station_reads_own ON kesu.alarm_acks FOR SELECT TO kesu_station
+  USING (EXISTS (SELECT 1 FROM kesu.alarms a WHERE a.id = alarm AND a.station = kesu.my_station()));
+CREATE POLICY reader_reads_all ON kesu.alarm_acks FOR SELECT TO kesu_reader USING (true);
+CREATE POLICY reader_acknowledges ON kesu.alarm_acks FOR INSERT TO kesu_reader WITH CHECK (true);

@@ -290,13 +290,17 @@ int kesu_central_verify(struct kesu_central *c, const struct kesu_central_verify
 	if (rc < 0)
 		return rc;
 	sum->read_only = !owner;
-	PGresult *st = PQexec(c->conn, "SELECT fingerprint, name, public_key FROM kesu.stations"
-				       " ORDER BY name");
+	/* A station's role reads only its own rows: every other station would
+	 * look empty, so only its own chain is checked. */
+	PGresult *st = PQexec(c->conn, "SELECT fingerprint, name, public_key, kesu.my_station() IS NOT NULL"
+				       " FROM kesu.stations WHERE kesu.my_station() IS NULL"
+				       " OR fingerprint = kesu.my_station() ORDER BY name");
 	if (PQresultStatus(st) != PGRES_TUPLES_OK) {
 		rc = Kesu_central_fail(c, st, _("cannot read the stations"), err, errsize);
 		PQclear(st);
 		return rc;
 	}
+	sum->own_station = PQntuples(st) > 0 && !strcmp(PQgetvalue(st, 0, 3), "t");
 	for (int i = 0; rc == 0 && i < PQntuples(st); i++)
 		rc = verify_station(c, owner, PQgetvalue(st, i, 0), PQgetvalue(st, i, 1),
 				    PQgetvalue(st, i, 2), cb, sum, err, errsize);
