@@ -26,6 +26,7 @@
 # month (--month, about RECORDS/12 records) as CSV and PDF, and the whole
 # year as CSV: wall time and CPU time (kesu's user + system, and the
 # cluster's), medians of RUNS, and kesu's peak memory (/usr/bin/time %M).
+# Then the monthly CSV again with work_mem 64MB and jit off (PGOPTIONS).
 # With --explain, one more monthly CSV runs with every statement logged
 # with its duration and auto_explain's EXPLAIN ANALYZE of each statement
 # slower than 100 ms; the log is printed.
@@ -157,7 +158,9 @@ manager_env="XDG_DATA_HOME=$work/manager/data XDG_CONFIG_HOME=$work/manager/conf
 # shellcheck disable=SC2086 # words
 env $manager_env "$kesu" key generate >/dev/null 2>&1 || bc_die "kesu key generate failed"
 
-# measure NAME FILE ARGS...: runs kesu report ARGS -o FILE as the manager RUNS times.
+# measure NAME FILE ARGS...: runs kesu report ARGS -o FILE as the manager RUNS
+# times (with PGOPTIONS=$pgoptions when that is set).
+pgoptions=
 measure() {
 	local name=$1 file=$2 i rc t0
 	shift 2
@@ -167,7 +170,8 @@ measure() {
 		rc=0
 		t0=$(bc_pg_ticks)
 		# shellcheck disable=SC2086 # words
-		env $manager_env /usr/bin/time -f '%e %M %U %S' -o "$work/time" \
+		env $manager_env ${pgoptions:+"PGOPTIONS=$pgoptions"} \
+			/usr/bin/time -f '%e %M %U %S' -o "$work/time" \
 			"$kesu" report --db "$manager_url" "$@" -o "$file" >"$work/out" 2>"$work/err" || rc=$?
 		if [ "$rc" -ne 0 ]; then
 			printf '%-26s exit %d: %s\n' "$name" "$rc" "$(tail -n 3 "$work/err")"
@@ -188,6 +192,12 @@ echo "kesu report --db (as the manager) over $rows records of $stations stations
 measure "--month $month -o m.csv" "$work/m.csv" --month "$month" || true
 measure "--month $month -o m.pdf" "$work/m.pdf" --month "$month" || true
 measure "the year -o y.csv" "$work/y.csv" --since 2026-01-01 --until 2026-12-31 || true
+# The read side's session options, tried without changing kesu: libpq
+# passes PGOPTIONS to the server (an in-memory sort, no JIT compilation).
+pgoptions='-c work_mem=64MB -c jit=off'
+echo "the same with PGOPTIONS='$pgoptions':"
+measure "--month $month -o m.csv" "$work/m.csv" --month "$month" || true
+pgoptions=
 
 if [ "$explain" = 1 ]; then
 	bc_psql "$BC_ADMIN_URL" -c "ALTER DATABASE kesu SET session_preload_libraries = 'auto_explain'" \
