@@ -67,6 +67,9 @@ struct kesu_media_event {
 				    * "sha256:..." hash */
 	char outcome[32];          /* SUCCESS, FAILED, DESTROYED, ... or "" */
 	char detail[256];          /* technique, destination and recipient, ... */
+	char station[64];          /* from the central store: the station that
+				    * recorded it, by its registered name; "" in
+				    * a station's own ledger and for approvals */
 };
 
 struct kesu_medium {
@@ -134,6 +137,11 @@ const struct kesu_medium *kesu_media_find_job(const struct kesu_media_set *s, co
 /* Whether an event names an approval number (from a record citing it, or
  * the approval's own entries). */
 bool kesu_media_has_approval(const struct kesu_medium *m, const char *number);
+
+/* The station a medium was last handled at (central store: the station of
+ * its latest event by time, among those that name one); NULL when none
+ * does (a station's own ledger). */
+const char *kesu_media_last_station(const struct kesu_medium *m);
 
 /* pending, erased, exceptions, failed, destroyed, handed-over */
 const char *kesu_media_state_name(enum kesu_media_state s);

@@ -267,9 +267,11 @@ static void list_cells(const struct kesu_medium *m, char bufs[4][32], const char
 static int print_list(const struct media_ctl *c, const struct kesu_media_set *s)
 {
 	static const char *const heads[] = {"SERIAL", "SIZE", "ASSET", "MODEL", "STATE", "状態",
-					    "RECORD", "KIND", "WHEN", "DOCUMENT"};
+					    "RECORD", "KIND", "WHEN", "DOCUMENT", "STATION"};
+	/* With --db, the station each medium was last handled at. */
+	size_t ncells = c->db ? 11 : 10;
 	struct json_object *arr = c->json ? json_object_new_array() : NULL;
-	struct cli_table *t = !c->json && !c->csv ? cli_table_new(heads, 10) : NULL;
+	struct cli_table *t = !c->json && !c->csv ? cli_table_new(heads, ncells) : NULL;
 	size_t rows = 0;
 	for (size_t i = 0; c->csv && i < NCOLS; i++)
 		csv_cell(list_columns[i], i + 1 == NCOLS);
@@ -281,13 +283,18 @@ static int print_list(const struct media_ctl *c, const struct kesu_media_set *s)
 		char bufs[4][32], esc[NCOLS][256];
 		const char *cells[NCOLS];
 		list_cells(m, bufs, cells);
-		if (arr)
-			json_object_array_add(arr, medium_json(m, false));
+		const char *station = kesu_media_last_station(m);
+		if (arr) {
+			struct json_object *o = medium_json(m, false);
+			json_object_object_add(o, "station", str_or_null(station));
+			json_object_array_add(arr, o);
+		}
 		for (size_t k = 0; c->csv && k < NCOLS; k++)
 			csv_cell(cells[k], k + 1 == NCOLS);
 		if (t) {
 			for (size_t k = 0; k < 10; k++)
 				cells[k] = cli_escape(cells[k], esc[k], sizeof(esc[k]));
+			cells[10] = cli_escape(station ? station : "", esc[10], sizeof(esc[10]));
 			cli_table_row(t, cells);
 		}
 	}

@@ -39,6 +39,7 @@ static void event_base(const struct folding *f, struct kesu_media_event *ev,
 	snprintf(ev->job_id, sizeof(ev->job_id), "%s", Kesu_json_text(f->doc, "job_id"));
 	snprintf(ev->hash, sizeof(ev->hash), "%s", f->hash ? f->hash : "");
 	snprintf(ev->outcome, sizeof(ev->outcome), "%s", Kesu_json_text(f->doc, "outcome"));
+	snprintf(ev->station, sizeof(ev->station), "%s", f->s->station ? f->s->station : "");
 }
 
 /* The approval a record ran under is the medium's approval event too. */
@@ -231,8 +232,10 @@ static int fold_row(const struct kesu_ledger_row *row, void *ctx)
 	void **args = ctx;
 	if (!row->record)
 		return 0;
-	int rc = kesu_media_fold(args[0], row->seq, row->hash, row->record, args[1],
-				 *(size_t *)args[2]);
+	struct kesu_media_set *s = args[0];
+	s->station = row->station; /* NULL from a station's own ledger */
+	int rc = kesu_media_fold(s, row->seq, row->hash, row->record, args[1], *(size_t *)args[2]);
+	s->station = NULL;
 	return rc < 0 ? rc : 0;
 }
 
@@ -251,4 +254,15 @@ int kesu_media_load(struct kesu_ledger *l, struct kesu_media_set **out, char *er
 	kesu_media_finish(s);
 	*out = s;
 	return 0;
+}
+
+const char *kesu_media_last_station(const struct kesu_medium *m)
+{
+	const struct kesu_media_event *last = NULL;
+	for (size_t i = 0; i < m->n_events; i++) {
+		const struct kesu_media_event *e = &m->events[i];
+		if (e->station[0] && (!last || strcmp(e->when_utc, last->when_utc) >= 0))
+			last = e;
+	}
+	return last ? last->station : NULL;
 }

@@ -37,6 +37,7 @@ struct kesu_media_set {
 	struct Kesu_media_link *links;
 	size_t n_links, cap_links;
 	struct Kesu_media_index links_by_job, links_by_cert; /* indexes into links */
+	const char *station; /* central store: the station of the record being folded */
 };
 
 /* A record's identity of its medium ("" when unknown, size 0). */

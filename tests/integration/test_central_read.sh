@@ -118,4 +118,22 @@ check "it cites PC-X2's record as station beta's" jq -e --arg k "$fpr_beta" '[..
 expect_exit 0 "kesu cert verify accepts the batch certificate" as beta "$KESU" cert verify "$WORK/batch.pdf"
 check "... VALID" grep -q "VALID" "$WORK/out"
 
+# --- media list --db: the station each medium was last handled at ----------
+expect_exit 0 "media list --db --json names the stations" as manager "$KESU" media list --db "$URL_M" --json
+cp "$WORK/out" "$WORK/media_db.json"
+check "PC-A1 at alpha, PC-B1 and PC-X2 at beta" jq -e '[.media[] | select(.asset_number == "PC-A1" or .asset_number == "PC-B1"
+	or .asset_number == "PC-X2") | .asset_number + "@" + .station] | sort == ["PC-A1@alpha", "PC-B1@beta", "PC-X2@beta"]' "$WORK/media_db.json"
+expect_exit 0 "media list at alpha, locally" as alpha "$KESU" media list --json
+cp "$WORK/out" "$WORK/media_local.json"
+check "... names no station (its own ledger)" jq -e 'all(.media[]; .station == null)' "$WORK/media_local.json"
+check "both validate against docs/schema/media-list.schema.json" python3 -c '
+import json, sys
+from jsonschema import Draft202012Validator
+v = Draft202012Validator(json.load(open(sys.argv[1])))
+sys.exit(any(list(v.iter_errors(json.load(open(f)))) for f in sys.argv[2:]))' \
+	"$KESU_SOURCE_DIR/docs/schema/media-list.schema.json" "$WORK/media_db.json" "$WORK/media_local.json"
+expect_exit 0 "media list --db (text)" as manager "$KESU" media list --db "$URL_M"
+check "... has a STATION column" grep -qE "DOCUMENT +STATION" "$WORK/out"
+check "... PC-B1's row ends with beta" grep -qE "PC-B1 .* beta$" "$WORK/out"
+
 finish
