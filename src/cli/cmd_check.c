@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "kesu/central.h"
+#include "kesu/push.h"
 #include "remedy.h"
 
 static void check_usage(FILE *out)
@@ -26,6 +28,46 @@ static void check_usage(FILE *out)
 	      "                  (flag, $KESU_LEDGER / $KESU_KEY, config file, default)\n"
 	      "  -h, --help      this help\n"),
 	      out);
+}
+
+/* With server = URL: the outbox, from the ledger's push state (no
+ * network, as kesu ledger status): a warning while records wait to be
+ * sent. Never changes the exit status: the drives are what is checked. */
+static void check_outbox(struct cli_station *st)
+{
+	char server[512], err[KESU_ERRMSG_MAX], esc[2048];
+	if (!st->cfg.server[0] || access(st->ledger_path, F_OK) != 0 ||
+	    kesu_central_url_name(st->cfg.server, server, sizeof(server), err, sizeof(err)) < 0 ||
+	    cli_station_open_ledger_readonly(st) != KESU_EXIT_OK)
+		return;
+	uint64_t head = 0;
+	struct kesu_push_state s;
+	int found = 0;
+	if (kesu_ledger_head_seq(st->ledger, &head, err, sizeof(err)) < 0 ||
+	    (found = kesu_push_state_get(st->ledger, server, &s, err, sizeof(err))) < 0) {
+		cli_error("%s", err);
+		cli_station_close(st);
+		return;
+	}
+	uint64_t pushed = found ? s.pushed_seq : 0, waiting = head > pushed ? head - pushed : 0;
+	if (waiting == 0)
+		printf(_("central store %s: every record is sent\n"), server);
+	else if (found && s.last_error[0])
+		printf(ngettext("central store %s: warning: %llu record waits to be sent; the last push "
+				"(%s) failed: %s (kesu ledger push sends it)\n",
+				"central store %s: warning: %llu records wait to be sent; the last push "
+				"(%s) failed: %s (kesu ledger push sends them)\n",
+				(unsigned long)waiting),
+		       server, (unsigned long long)waiting, s.attempt_utc,
+		       cli_escape(s.last_error, esc, sizeof(esc)));
+	else
+		printf(ngettext("central store %s: warning: %llu record waits to be sent (kesu ledger "
+				"push sends it)\n",
+				"central store %s: warning: %llu records wait to be sent (kesu ledger "
+				"push sends them)\n",
+				(unsigned long)waiting),
+		       server, (unsigned long long)waiting);
+	cli_station_close(st);
 }
 
 /* Returns the exit code for one drive. */
@@ -101,6 +143,7 @@ int cmd_check(int argc, char **argv)
 		worst = cli_station_paths(st, ledger, cert_dir, key);
 	if (worst == KESU_EXIT_OK) {
 		const struct kesu_gate_own_files *own = cli_station_own_files(st, &st->own);
+		check_outbox(st);
 		for (int i = optind; i < argc; i++) {
 			int code = check_one(argv[i], force, own);
 			if (code > worst)

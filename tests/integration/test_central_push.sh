@@ -232,4 +232,22 @@ check "no password in it" bash -c "! grep -q Sekrit '$WORK/err' '$WORK/out'"
 expect_exit 0 "status after that" as A "$KESU" ledger status --db "postgresql://kesu_station_station_a:Sekrit-PW-123@127.0.0.1:$port/kesu"
 check "no password in the status either" bash -c "! grep -q Sekrit '$WORK/out' && ! sqlite3 '$(ledger_of A)' .dump | grep -q Sekrit"
 expect_exit 2 "push without a store" as B "$KESU" ledger push
+
+# ---- kesu check reports the outbox (server = URL; no network) ----
+chk=$(attach "$(make_image check.img 1M)")
+pg_stop
+rc=0
+wipe_one A >"$WORK/w.out" 2>"$WORK/w.err" || rc=$?
+check "a wipe with the store down exits 11 (again)" test "$rc" = 11
+expect_exit 0 "kesu check with records waiting (a warning, exit 0)" as A "$KESU" check "$chk"
+check "it warns: 1 record waits, the last push failed" grep -qE "^central store 127.0.0.1:$PG_PORT/kesu: warning: 1 record waits to be sent; the last push \([0-9T:-]+Z\) failed: .+ \(kesu ledger push sends it\)$" "$WORK/out"
+check "and still checks the drive" grep -q "^$chk: the safety gate accepts it" "$WORK/out"
+expect_exit 0 "in Japanese" env LANG=ja_JP.UTF-8 XDG_CONFIG_HOME="$WORK/A/config" XDG_DATA_HOME="$WORK/A/data" "$KESU" check "$chk"
+check "... 送信待ち" grep -q "警告: 送信待ちの記録が 1 件" "$WORK/out"
+pg_restart
+expect_exit 0 "the next push sends it" as A "$KESU" ledger push
+expect_exit 0 "kesu check after the push" as A "$KESU" check "$chk"
+check "it says every record is sent, no warning" bash -c "grep -q '^central store 127.0.0.1:$PG_PORT/kesu: every record is sent$' '$WORK/out' && ! grep -q warning '$WORK/out'"
+expect_exit 0 "kesu check at a station without server =" as B "$KESU" check "$chk"
+check "... says nothing about a central store" bash -c "! grep -q 'central store' '$WORK/out'"
 finish
