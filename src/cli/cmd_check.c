@@ -28,6 +28,10 @@ static void check_usage(FILE *out)
 	      "                  (flag, $KESU_LEDGER / $KESU_KEY, config file, default)\n"
 	      "  -h, --help      this help\n"),
 	      out);
+	fputs(_("\nWith server = URL in the config file it also reports the outbox (no network,\n"
+		"as kesu ledger status): records waiting to be sent are a warning, never an\n"
+		"exit status.\n"),
+	      out);
 }
 
 /* With server = URL: the outbox, from the ledger's push state (no

@@ -29,6 +29,8 @@ static void central_usage(FILE *out)
 	      "Exit status: 0 every chain holds and no alarm is open, 4 a problem or an open\n"
 	      "alarm, 1 the store cannot be read, 2 bad arguments.\n"),
 	      out);
+	fputs(_("\nUnder a station's own role it checks that station's chain and alarms only.\n"),
+	      out);
 }
 
 static int on_finding(const struct kesu_central_finding *f, void *ctx)
