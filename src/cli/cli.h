@@ -257,7 +257,7 @@ void cli_fprint_json(FILE *out, struct json_object *doc);
 struct json_object *cli_json_versioned(struct json_object *doc);
 /* [major, minor] of every JSON document and progress line kesu prints. */
 #define CLI_JSON_FORMAT_MAJOR 1
-#define CLI_JSON_FORMAT_MINOR 0
+#define CLI_JSON_FORMAT_MINOR 1
 struct json_object *cli_json_format_version(void);
 /* --json (or -J) on the command line: errors become one JSON document on
  * stdout when the command printed none (cli_json_finish, from main). */

@@ -15,7 +15,7 @@ dev=$(attach "$img")
 "$KESU" list --json >"$WORK/list.json"
 "$KESU" info --json "$dev" >"$WORK/info.json"
 check "list --json has a kesu_version" jq -e '.kesu_version | type == "string"' "$WORK/list.json"
-check "list --json starts with json_format_version [1, 0]" jq -e '(keys_unsorted[0] == "json_format_version") and .json_format_version == [1, 0]' "$WORK/list.json"
+check "list --json starts with json_format_version [1, 1]" jq -e '(keys_unsorted[0] == "json_format_version") and .json_format_version == [1, 1]' "$WORK/list.json"
 # The same documents against their JSON Schemas (docs/schema/; the other
 # outputs: test_json_schema.sh).
 valid() {

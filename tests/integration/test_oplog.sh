@@ -20,8 +20,8 @@ check "each job event names the job, the device and the station" \
 	jq -e -s --arg job "$job" --arg dev "$A" --arg host "$(hostname)" \
 	'[.[] | select(.event != "exit")] | all(.job_id == $job and .device == $dev and
 	 .station == $host and .command == "wipe" and (.time_utc | test("Z$")))' "$LOG"
-check "every line starts with json_format_version [1, 0]" \
-	jq -e -s 'all(.[]; (keys_unsorted[0] == "json_format_version") and .json_format_version == [1, 0])' "$LOG"
+check "every line starts with json_format_version [1, 1]" \
+	jq -e -s 'all(.[]; (keys_unsorted[0] == "json_format_version") and .json_format_version == [1, 1])' "$LOG"
 check "the outcome line: SUCCESS, exit 0" \
 	jq -e -s 'map(select(.event == "outcome"))[0] | .outcome == "SUCCESS" and .exit == 0' "$LOG"
 check "the log is 0600" test "$(stat -c %a "$LOG")" = 600
