@@ -51,6 +51,9 @@ struct kesu_drive_caps {
 	bool dco_checked;          /* DEVICE CONFIGURATION IDENTIFY answered */
 	uint64_t dco_sectors;      /* the highest LBA DCO allows + 1 */
 	uint64_t dco_hidden_sectors; /* dco_sectors - native_sectors, 0 = no DCO limit */
+	enum kesu_tristate ata_sanitize_frozen; /* SANITIZE STATUS EXT: SANITIZE FREEZE
+				    * LOCK is on (bit 13, or an abort with reason
+				    * 03h); UNKNOWN when not asked or not answered whole */
 	/* NVMe (bus NVME): Identify Controller, the namespace, the sanitize log. */
 	uint32_t nsid;             /* the namespace of this block device (NVME_IOCTL_ID,
 				    * else sysfs nsid); 0 = unknown: every NVMe

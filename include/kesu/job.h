@@ -39,7 +39,10 @@ enum kesu_exception_kind {
 					  * asked for, a crypto erase proven by samples */
 	KESU_EXCEPTION_REALLOCATED_GREW, /* "reallocated-grew": SMART 5 rose during an
 					  * overwrite */
+	KESU_EXCEPTION_HIDDEN_UNCHECKED, /* "hidden-area-unchecked": an ATA drive's HPA
+					  * could not be checked (native max unknown) */
 };
+/* hidden-area and hidden-area-unchecked exclude each other: 3 at most. */
 #define KESU_EXCEPTIONS_MAX 3
 
 struct kesu_job_exception {
@@ -125,6 +128,9 @@ struct kesu_hidden_areas {
 	bool checked;            /* the drive was asked (ATA drives only) */
 	uint64_t hpa_sectors, dco_sectors;
 	bool hpa_restored;       /* opened for this erase (--hpa=restore) */
+	bool unchecked;          /* an ATA drive whose native max kesu could not read
+				  * (refused, or truncated in fixed-format sense): an
+				  * HPA may hide sectors; never reported as "none" */
 };
 
 /* What a firmware step did (a firmware method's one "pass"). */
@@ -316,7 +322,8 @@ const char *kesu_outcome_name(enum kesu_outcome outcome);
  * out (at most KESU_EXCEPTIONS_MAX). */
 unsigned kesu_job_exceptions(const struct kesu_job_result *r,
 			     struct kesu_job_exception out[KESU_EXCEPTIONS_MAX]);
-/* "hidden-area", "firmware-proof-sampled", "reallocated-grew". */
+/* "hidden-area", "firmware-proof-sampled", "reallocated-grew",
+ * "hidden-area-unchecked". */
 const char *kesu_exception_kind_name(enum kesu_exception_kind kind);
 /* One line each, English and Japanese, saying what remains, e.g. "the Host
  * Protected Area (HPA), 1,024 sectors, was not erased" and

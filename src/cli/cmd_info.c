@@ -225,6 +225,11 @@ static void print_ata(const struct kesu_drive_caps *fc)
 		field(N_("sanitize crypto"), yes_no(id->sanitize_crypto));
 		field(N_("sanitize block erase"), yes_no(id->sanitize_block));
 		field(N_("sanitize overwrite"), yes_no(id->sanitize_overwrite));
+		field(N_("sanitize frozen"),
+		      fc->ata_sanitize_frozen == KESU_YES
+			      ? _("yes (SANITIZE FREEZE LOCK): kesu refuses every sanitize method; "
+				  "power-cycle the drive without the BIOS freezing it")
+			      : _(cli_tristate(fc->ata_sanitize_frozen)));
 	}
 	if (!fc->hpa_checked) {
 		field(N_("HPA"), fc->hpa_truncated

@@ -464,6 +464,9 @@ static void print_summary(const struct kesu_job_result *r, const struct kesu_wip
 		       (unsigned long long)r->hidden.hpa_sectors,
 		       r->hidden.hpa_restored ? _("removed first, erased") : _("NOT erased"),
 		       (unsigned long long)r->hidden.dco_sectors);
+	else if (r->hidden.unchecked)
+		printf(_("  hidden areas: HPA not checked (the drive's native max address could not be "
+		       "read), so sectors an HPA hides may not have been reached\n"));
 	if (r->method.technique == KESU_TECHNIQUE_FIRMWARE) {
 		const struct kesu_firmware_report *f = &r->firmware;
 		printf("  %s: %s (%.1f s%s)\n", kesu_firmware_command_title(r->method.firmware),

@@ -17,6 +17,14 @@ static int decide_hpa(struct cli_firmware *fw, struct kesu_device *dev, int fd,
 		      enum cli_hpa_mode mode, bool dry_run)
 {
 	const struct kesu_drive_caps *c = &fw->caps;
+	if (c->queried && c->bus == KESU_BUS_ATA && !c->hpa_checked) {
+		/* Never "no HPA": the certificate says the erase may not have reached it. */
+		fprintf(stderr, _("kesu: warning: %s: kesu could not check for a Host Protected Area "
+			"(the drive's native max address could not be read), so sectors one may hide "
+			"are not reached by this erase%s; the record and certificate say so\n"), dev->path,
+			mode == CLI_HPA_RESTORE ? _(" and --hpa=restore cannot remove it") : "");
+		return KESU_EXIT_OK;
+	}
 	if (!c->hpa_checked || (!c->hpa_hidden_sectors && !c->dco_hidden_sectors))
 		return KESU_EXIT_OK;
 	if (c->dco_hidden_sectors)

@@ -249,6 +249,9 @@ int kesu_job_new_target(const struct kesu_device *dev, struct kesu_target *targe
 		return rc;
 	}
 	r->nist_level = method->nist;
+	if (job->opts.caps && job->opts.caps->queried && job->opts.caps->bus == KESU_BUS_ATA &&
+	    !job->opts.caps->hpa_checked)
+		r->hidden.unchecked = true;
 	if (job->opts.caps && job->opts.caps->hpa_checked) {
 		r->hidden.checked = true;
 		r->hidden.hpa_sectors = job->opts.caps->hpa_hidden_sectors;

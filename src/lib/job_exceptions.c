@@ -23,6 +23,17 @@ static bool hidden_left(const struct kesu_job_result *r, struct kesu_job_excepti
 	return true;
 }
 
+/* An ATA drive whose native max kesu could not read: an HPA may hide
+ * sectors no command reached, so the erase is never called whole (as for
+ * an HPA seen and kept). */
+static bool hidden_unchecked(const struct kesu_job_result *r, struct kesu_job_exception *e)
+{
+	if (r->hidden.checked || !r->hidden.unchecked)
+		return false;
+	*e = (struct kesu_job_exception){.kind = KESU_EXCEPTION_HIDDEN_UNCHECKED};
+	return true;
+}
+
 /* Full verification reads every sector and compares; after an erase that
  * leaves vendor-defined contents (a crypto erase: leaves "changed") there
  * is nothing to compare with, and the proof is the sampled markers only.
@@ -57,6 +68,7 @@ unsigned kesu_job_exceptions(const struct kesu_job_result *r,
 {
 	unsigned n = 0;
 	n += hidden_left(r, &out[n]);
+	n += hidden_unchecked(r, &out[n]);
 	n += proof_sampled(r, &out[n]);
 	n += reallocated_grew(r, &out[n]);
 	return n;
@@ -68,6 +80,7 @@ const char *kesu_exception_kind_name(enum kesu_exception_kind kind)
 	case KESU_EXCEPTION_HIDDEN_AREA: return "hidden-area";
 	case KESU_EXCEPTION_PROOF_SAMPLED: return "firmware-proof-sampled";
 	case KESU_EXCEPTION_REALLOCATED_GREW: return "reallocated-grew";
+	case KESU_EXCEPTION_HIDDEN_UNCHECKED: return "hidden-area-unchecked";
 	}
 	return "unknown";
 }
@@ -123,6 +136,13 @@ void kesu_exception_detail(const struct kesu_job_exception *e, char *en, size_t 
 		snprintf(ja, ja_size, "全数検証が指定されましたが、このファームウェア消去の後の内容は照合できない"
 			 "ため、消去を確認したのは目印を書いた %s バイト（全 %s バイトの %.2f %%）のみです",
 			 a, b, percent);
+		return;
+	case KESU_EXCEPTION_HIDDEN_UNCHECKED:
+		snprintf(en, en_size, "kesu could not check whether a Host Protected Area (HPA) hides "
+			 "sectors (the drive's native max address could not be read): sectors it may "
+			 "hide were not erased");
+		snprintf(ja, ja_size, "ドライブの本来の最大アドレスを読み取れなかったため、HPA（隠し領域）の有無を"
+			 "確認できませんでした。HPA が隠しているかもしれないセクタは消去していません");
 		return;
 	case KESU_EXCEPTION_REALLOCATED_GREW:
 		snprintf(en, en_size, "the drive's reallocated sector count rose from %" PRId64 " to %"

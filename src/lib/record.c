@@ -193,6 +193,8 @@ struct json_object *kesu_record_exceptions_json(const struct kesu_job_result *r)
 			json_object_object_add(o, "marker_bytes", json_object_new_int64((int64_t)e->marker_bytes));
 			json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)e->size_bytes));
 			break;
+		case KESU_EXCEPTION_HIDDEN_UNCHECKED:
+			break; /* no numbers: nothing could be counted */
 		case KESU_EXCEPTION_REALLOCATED_GREW:
 			json_object_object_add(o, "reallocated_before", json_object_new_int64(e->reallocated_before));
 			json_object_object_add(o, "reallocated_after", json_object_new_int64(e->reallocated_after));

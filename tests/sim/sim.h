@@ -81,6 +81,7 @@ struct sim_ata {
 	bool legacy_hpa_aborts;  /* READ NATIVE MAX EXT and SET MAX ADDRESS EXT abort */
 	bool san_frozen;         /* SANITIZE FREEZE LOCK: status bit 0x2000, sanitize aborts (03h) */
 	bool san_fail_aborts;    /* after a failed sanitize SANITIZE STATUS aborts (reason 01h) */
+	bool san_fails;          /* every sanitize fails at its end, data untouched */
 	/* What was received */
 	uint8_t last_cdb[16];
 	uint8_t opcodes[256];

@@ -356,7 +356,7 @@ static uint8_t sanitize(struct sim_ata *d, const struct regs *r, struct out *o)
 		unsigned total = d->san_polls > d->san_polls_left ? d->san_polls : d->san_polls_left;
 		if (d->san_running && d->san_polls_left && --d->san_polls_left == 0) {
 			d->san_running = false;
-			d->san_failed = sanitize_fill(d) < 0;
+			d->san_failed = d->san_fails || sanitize_fill(d) < 0;
 		}
 		if (d->san_failed && d->san_fail_aborts && !d->san_running) {
 			o->lba = KESU_ATA_SANITIZE_ERR_FAILED; /* LBA 7:0: the reason */

@@ -78,6 +78,16 @@ static int ata_knob(struct sim_drive *d, const char *k, const char *v)
 	else if (FLAG("bridge-blocks")) a->bridge_blocks = true;
 	else if (FLAG("fixed-sense")) a->descriptor_sense = false;
 	else if (FLAG("descriptor-sense")) a->descriptor_sense = true;
+	/* Issue 20: fixed-format success answers (byte 8 honest, or never
+	 * set: a truncated READ NATIVE MAX), ACS-3 Accessible Max Address,
+	 * the sanitize frozen or failing with its reason. */
+	else if (FLAG("fixed-success")) a->fixed_success = true;
+	else if (FLAG("fixed-no-extend")) a->fixed_success = a->fixed_no_extend = true;
+	else if (FLAG("mode-select-refused")) a->mode_select_refused = true;
+	else if (FLAG("amax")) a->amax = true;
+	else if (FLAG("legacy-hpa-aborts")) a->legacy_hpa_aborts = true;
+	else if (FLAG("sanitize-frozen")) a->san_frozen = true;
+	else if (FLAG("sanitize-fails")) a->san_fails = a->san_fail_aborts = true;
 	else if (VALUE("sanitize")) {
 		if (!actions(v, &a->san_crypto, &a->san_block, &a->san_overwrite))
 			return -1;
@@ -171,7 +181,13 @@ static int scsi_knob(struct sim_drive *d, const char *k, const char *v)
 	if (FLAG("liar")) s->liar = true;
 	else if (FLAG("descriptor-sense")) s->descriptor_sense = true;
 	else if (FLAG("fixed-sense")) s->descriptor_sense = false;
-	else if (VALUE("sanitize")) {
+	else if (FLAG("desc-refused")) s->desc_refused = true;
+	else if (FLAG("pi-descriptor")) s->pi_descriptor = true;
+	else if (VALUE("unit-attentions")) {
+		if (!number(v, 0, 1000, &n))
+			return -1;
+		s->unit_attentions = (unsigned)n;
+	} else if (VALUE("sanitize")) {
 		if (!actions(v, &s->san_crypto, &s->san_block, &s->san_overwrite))
 			return -1;
 	} else if (VALUE("rotation")) {
@@ -196,12 +212,14 @@ static const char *const ata_knobs[] = {
 	"frozen", "no-security", "no-enhanced", "no-sanitize", "sanitize=", "hpa=", "dco=",
 	"erase-min=", "enhanced-min=", "polls=", "liar", "erase-fails", "disable-fails",
 	"bridge-blocks", "fixed-sense", "descriptor-sense", "abort=", "timeout=", "attempts=",
-	"password=", "power-cycle", NULL};
+	"password=", "fixed-success", "fixed-no-extend", "mode-select-refused", "amax",
+	"legacy-hpa-aborts", "sanitize-frozen", "sanitize-fails", "power-cycle", NULL};
 static const char *const nvme_knobs[] = {"no-format", "fna=", "sanicap=", "nlbaf=", "polls=",
 					 "liar", "fail=", "nsid=", "other-nsid=", "no-nsid",
 					 "power-cycle", NULL};
 static const char *const scsi_knobs[] = {"sanitize=", "rotation=", "polls=", "liar", "descriptor-sense",
-					 "fixed-sense", "abort-sa=", "power-cycle", NULL};
+					 "fixed-sense", "abort-sa=", "desc-refused", "pi-descriptor",
+					 "unit-attentions=", "power-cycle", NULL};
 
 /* 1 takes a value, 0 a flag, -1 no such knob. */
 static int knob_kind(const char *const *list, const char *k)

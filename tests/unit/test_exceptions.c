@@ -68,6 +68,27 @@ Test(exceptions, hidden_area_kept_or_restored)
 	free(r);
 }
 
+/* Issue 20: an ATA drive whose HPA could not be checked (native max
+ * refused or truncated) is never certified as erased whole. */
+Test(exceptions, hidden_area_unchecked_on_an_ata_drive)
+{
+	struct kesu_job_result *r = plain();
+	struct kesu_job_exception e[KESU_EXCEPTIONS_MAX];
+	char en[400], ja[400];
+	r->method.technique = KESU_TECHNIQUE_FIRMWARE;
+	r->hidden = (struct kesu_hidden_areas){.unchecked = true};
+	cr_assert_eq(decide(r, e), 1);
+	cr_assert_eq(e[0].kind, KESU_EXCEPTION_HIDDEN_UNCHECKED);
+	cr_assert_str_eq(kesu_exception_kind_name(e[0].kind), "hidden-area-unchecked");
+	kesu_exception_detail(&e[0], en, sizeof(en), ja, sizeof(ja));
+	cr_assert(strstr(en, "could not check whether a Host Protected Area"), "%s", en);
+	cr_assert(strstr(ja, "HPA（隠し領域）の有無を確認できませんでした"), "%s", ja);
+	/* checked after all (a contradiction): the facts win, no such exception */
+	r->hidden.checked = true;
+	cr_assert_eq(decide(r, e), 0);
+	free(r);
+}
+
 Test(exceptions, firmware_proof_sampled_only_when_full_was_asked)
 {
 	struct kesu_job_result *r = plain();

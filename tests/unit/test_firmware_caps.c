@@ -96,11 +96,14 @@ Test(caps, ata_ssd_security_and_sanitize)
 	cr_assert_eq(dev->caps.nvme_sanitize, KESU_NO);
 	cr_assert_eq(dev->caps.scsi_sanitize, KESU_NO);
 	cr_assert_eq(dev->caps.hpa_present, KESU_NO);
-	/* What was sent: IDENTIFY, READ NATIVE MAX EXT, DCO IDENTIFY; nothing else. */
-	cr_assert_eq(d->ncmds, 3);
+	/* What was sent: IDENTIFY, READ NATIVE MAX EXT, DCO IDENTIFY, SANITIZE
+	 * STATUS EXT (is sanitize frozen?); nothing else. */
+	cr_assert_eq(d->ncmds, 4);
 	cr_assert_eq(d->opcodes[0], KESU_ATA_IDENTIFY);
 	cr_assert_eq(d->opcodes[1], KESU_ATA_READ_NATIVE_MAX_EXT);
 	cr_assert_eq(d->opcodes[2], KESU_ATA_DEVICE_CONFIGURATION);
+	cr_assert_eq(d->opcodes[3], KESU_ATA_SANITIZE);
+	cr_assert_eq(c.ata_sanitize_frozen, KESU_NO);
 
 	struct kesu_purge_choice ch;
 	cr_assert_eq(kesu_purge_choose(&c, &ch), 0);
@@ -110,6 +113,30 @@ Test(caps, ata_ssd_security_and_sanitize)
 	for (int cmd = KESU_FW_ATA_SECURITY_ERASE; cmd <= KESU_FW_ATA_SANITIZE_OVERWRITE; cmd++)
 		cr_assert_eq(kesu_firmware_check((enum kesu_firmware_command)cmd, &c, false, NULL, why, sizeof(why)),
 			     0, "%s: %s", kesu_firmware_command_name((enum kesu_firmware_command)cmd), why);
+	sim_ata_free(d);
+}
+
+/* Issue 20: SANITIZE FREEZE LOCK seen in the query refuses every sanitize
+ * method before anything is sent; Security Erase is not affected. */
+Test(caps, ata_sanitize_frozen_is_refused_before_sending)
+{
+	struct sim_ata *d = ata(false);
+	d->san_frozen = true;
+	struct kesu_passthru pt = sim_ata_passthru(d);
+	struct kesu_drive_caps c;
+	query_ok(&pt, new_dev("sda", KESU_TRAN_SATA, KESU_UNKNOWN), &c);
+	cr_assert_eq(c.ata_sanitize_frozen, KESU_YES);
+	char why[512];
+	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SANITIZE_BLOCK, &c, false, NULL, why, sizeof(why)),
+		     -KESU_EUNSUPPORTED);
+	cr_assert(strstr(why, "SANITIZE FREEZE LOCK"), "%s", why);
+	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SECURITY_ERASE, &c, false, NULL, why, sizeof(why)), 0,
+		     "%s", why);
+	/* In fixed-format sense without byte 8 the bit is lost, and the drive
+	 * cannot be switched to descriptor sense: unknown, not "no". */
+	d->fixed_success = d->fixed_no_extend = d->mode_select_refused = true;
+	query_ok(&pt, new_dev("sda", KESU_TRAN_SATA, KESU_UNKNOWN), &c);
+	cr_assert_eq(c.ata_sanitize_frozen, KESU_UNKNOWN);
 	sim_ata_free(d);
 }
 

@@ -653,7 +653,10 @@ Test(job, a_truncated_native_max_leaves_no_hidden_areas_in_the_record)
 	cr_assert_eq(kesu_job_new_target(&dev, &t, m, &o, &job), 0);
 	kesu_job_run(job);
 	const struct kesu_job_result *res = kesu_job_result(job);
-	cr_expect_eq(res->outcome, KESU_OUTCOME_SUCCESS, "%s", res->reason);
+	/* Security Erase with the HPA not checked: never a plain SUCCESS. */
+	cr_expect_eq(res->outcome, KESU_OUTCOME_EXCEPTIONS, "%s", res->reason);
+	cr_expect(res->nexceptions == 1 && res->exceptions[0].kind == KESU_EXCEPTION_HIDDEN_UNCHECKED);
+	cr_expect(res->hidden.unchecked);
 	cr_expect_not(res->hidden.checked, "the record holds no hidden_areas: not checked, not 'none'");
 	cr_expect_eq(res->hidden.hpa_sectors, 0);
 	kesu_job_free(job);

@@ -84,6 +84,26 @@ static void ata_dco(struct kesu_passthru *pt, struct kesu_drive_caps *caps)
 
 /* 0 when IDENTIFY answered; -KESU_EUNSUPPORTED when it was refused as an
  * unknown command (a bridge or a SCSI disk), with *refusal the reason. */
+/* Whether SANITIZE FREEZE LOCK is on (usually sent by the BIOS): then
+ * every sanitize command aborts, so kesu refuses before sending anything.
+ * Asked with SANITIZE STATUS EXT only; the FROZEN bit is COUNT 15:8, which
+ * fixed-format sense may lose: then UNKNOWN (the sanitize flow asks again
+ * in descriptor format before it sends its command). */
+static void ata_sanitize_frozen(struct kesu_passthru *pt, struct kesu_drive_caps *caps)
+{
+	if (!caps->ata.sanitize_supported)
+		return;
+	struct kesu_ata_cmd cmd;
+	struct kesu_ata_result res;
+	Kesu_ata_sanitize_cmd(&cmd, KESU_ATA_SANITIZE_STATUS, false, 0, 0, false);
+	int rc = Kesu_ata_send(pt, &cmd, &res);
+	if (rc == -KESU_EUNSUPPORTED && res.regs_valid && res.lba_low_valid &&
+	    (res.lba & 0xff) == KESU_ATA_SANITIZE_ERR_FROZEN)
+		caps->ata_sanitize_frozen = KESU_YES; /* aborted: "in the Sanitize Frozen state" */
+	else if (rc == 0 && res.regs_valid && res.count_high_valid)
+		caps->ata_sanitize_frozen = tri(res.count & KESU_ATA_SANITIZE_FROZEN);
+}
+
 static int query_ata(struct kesu_passthru *pt, const struct kesu_device *dev,
 		     struct kesu_drive_caps *caps, const char **refusal)
 {
@@ -104,6 +124,7 @@ static int query_ata(struct kesu_passthru *pt, const struct kesu_device *dev,
 	caps->bus = KESU_BUS_ATA;
 	ata_native_max(pt, caps);
 	ata_dco(pt, caps);
+	ata_sanitize_frozen(pt, caps);
 
 	kesu_purge_caps_from_ata(&caps->ata, &caps->purge);
 	if (caps->ata.rotation_rate == 0) /* not reported: what the kernel says */
@@ -413,6 +434,7 @@ static void caps_reset(struct kesu_drive_caps *caps)
 	caps->bus = KESU_BUS_OTHER;
 	caps_unknown(&caps->purge);
 	caps->scsi_rotational = KESU_UNKNOWN;
+	caps->ata_sanitize_frozen = KESU_UNKNOWN;
 }
 
 int kesu_drive_caps_query(struct kesu_passthru *pt, struct kesu_device *dev,
@@ -565,6 +587,11 @@ static int check_ata_sanitize(enum kesu_firmware_command command, const struct k
 			   command == KESU_FW_ATA_SANITIZE_CRYPTO  ? "CRYPTO SCRAMBLE"
 			   : command == KESU_FW_ATA_SANITIZE_BLOCK ? "BLOCK ERASE"
 								   : "OVERWRITE");
+	if (caps->ata_sanitize_frozen == KESU_YES)
+		return say(-KESU_EUNSUPPORTED, err, errsize,
+			   _("sanitize is frozen on this drive (SANITIZE FREEZE LOCK, usually sent by the "
+			   "BIOS at boot): the drive aborts every sanitize command until it is "
+			   "power-cycled without it; nothing was sent"));
 	/* A locked drive aborts media commands, SANITIZE included. */
 	if (id->security_locked)
 		return say(-KESU_EREFUSED, err, errsize,

@@ -139,7 +139,7 @@ static int read_media(struct pj_reader *r, json_object *root, struct cert *c)
 static int read_exceptions(struct pj_reader *r, json_object *root, struct cert *c)
 {
 	static const char *const kinds[] = {"hidden-area", "firmware-proof-sampled",
-					    "reallocated-grew", NULL};
+					    "reallocated-grew", "hidden-area-unchecked", NULL};
 	json_object *arr;
 	int rc = Kesu_pj_member(r, root, "", "exceptions", json_type_array, c->with_exceptions, &arr);
 	if (rc || !arr)
