@@ -82,6 +82,8 @@ struct sim_ata {
 	bool san_frozen;         /* SANITIZE FREEZE LOCK: status bit 0x2000, sanitize aborts (03h) */
 	bool san_fail_aborts;    /* after a failed sanitize SANITIZE STATUS aborts (reason 01h) */
 	bool san_fails;          /* every sanitize fails at its end, data untouched */
+	unsigned logical_sector; /* 0 or 512; 4096: a 4Kn drive (IDENTIFY words 106,
+	                            117-118), every sector count and LBA in 4096-byte units */
 	/* What was received */
 	uint8_t last_cdb[16];
 	uint8_t opcodes[256];

@@ -55,7 +55,7 @@ static uint16_t erase_time_word(unsigned minutes)
 
 static uint64_t native_sectors(const struct sim_ata *d)
 {
-	return d->bytes / 512;
+	return d->bytes / (d->logical_sector ? d->logical_sector : 512);
 }
 
 /* What IDENTIFY reports: the native size less the HPA, unless opened. */
@@ -98,6 +98,14 @@ void sim_ata_refresh_identify(struct sim_ata *d)
 	set_bit(id, 119, 0x0100, d->amax);
 	if (d->amax)
 		set_bit(id, 119, 0x4000, true);
+	if (d->logical_sector && d->logical_sector != 512) {
+		/* Word 106: valid (bits 15:14 = 01b), logical sector longer than
+		 * 256 words (bit 12), one logical per physical sector; words
+		 * 117-118: the logical sector's length in words. */
+		set_word(id, 106, 0x5000);
+		set_word(id, 117, (uint16_t)(d->logical_sector / 2));
+		set_word(id, 118, (uint16_t)(d->logical_sector / 2 >> 16));
+	}
 	uint64_t sectors = visible_sectors(d);
 	uint32_t s28 = sectors > 0x0fffffff ? 0x0fffffff : (uint32_t)sectors;
 	set_word(id, 60, (uint16_t)s28);

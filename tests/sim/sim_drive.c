@@ -67,7 +67,7 @@ static int ata_knob(struct sim_drive *d, const char *k, const char *v)
 {
 	struct sim_ata *a = d->ata;
 	unsigned long long n;
-	uint64_t sectors = a->bytes / 512;
+	uint64_t sectors = a->bytes / (a->logical_sector ? a->logical_sector : 512);
 	if (FLAG("frozen")) a->frozen = true;
 	else if (FLAG("no-security")) a->sec_supported = false;
 	else if (FLAG("no-enhanced")) a->sec_enhanced = false;
@@ -88,6 +88,13 @@ static int ata_knob(struct sim_drive *d, const char *k, const char *v)
 	else if (FLAG("legacy-hpa-aborts")) a->legacy_hpa_aborts = true;
 	else if (FLAG("sanitize-frozen")) a->san_frozen = true;
 	else if (FLAG("sanitize-fails")) a->san_fails = a->san_fail_aborts = true;
+	else if (VALUE("sector")) {
+		if (strcmp(v, "512") && strcmp(v, "4096"))
+			return -1;
+		a->logical_sector = (unsigned)atoi(v);
+		if (a->bytes % a->logical_sector)
+			return -1;
+	}
 	else if (VALUE("sanitize")) {
 		if (!actions(v, &a->san_crypto, &a->san_block, &a->san_overwrite))
 			return -1;
@@ -213,7 +220,7 @@ static const char *const ata_knobs[] = {
 	"erase-min=", "enhanced-min=", "polls=", "liar", "erase-fails", "disable-fails",
 	"bridge-blocks", "fixed-sense", "descriptor-sense", "abort=", "timeout=", "attempts=",
 	"password=", "fixed-success", "fixed-no-extend", "mode-select-refused", "amax",
-	"legacy-hpa-aborts", "sanitize-frozen", "sanitize-fails", "power-cycle", NULL};
+	"legacy-hpa-aborts", "sanitize-frozen", "sanitize-fails", "sector=", "power-cycle", NULL};
 static const char *const nvme_knobs[] = {"no-format", "fna=", "sanicap=", "nlbaf=", "polls=",
 					 "liar", "fail=", "nsid=", "other-nsid=", "no-nsid",
 					 "power-cycle", NULL};

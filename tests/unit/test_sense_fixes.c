@@ -516,6 +516,35 @@ Test(sim_fixed, erase_timeout_follows_hdparm_for_a_saturated_estimate)
 	cr_expect_eq(r.rep.timeout_s, (2 * 100 + 60) * 60, "got %u", r.rep.timeout_s);
 }
 
+/* Issue 20, item 7: the capacity bound of the ERASE UNIT timeout counts
+ * the drive's logical sectors: a 4 TiB 4Kn drive reports 2^30 sectors of
+ * 4096 bytes, and 512-byte sectors would make that 512 GiB (8 times too
+ * short a wait). The drive lies (writes nothing): only the timeout counts. */
+Test(sim_fixed, erase_timeout_counts_4096_byte_logical_sectors)
+{
+	sim_ata_free(d);
+	const uint64_t bytes = UINT64_C(4) << 40;
+	d = sim_ata_new(media, bytes, false);
+	cr_assert_not_null(d);
+	d->logical_sector = 4096;
+	d->erase_minutes = 0; /* no estimate: the capacity decides */
+	d->liar = true;
+	sim_ata_refresh_identify(d);
+	pt = sim_ata_passthru(d);
+	struct kesu_ata_identify id;
+	uint8_t raw[512];
+	memcpy(raw, d->identify, sizeof(raw));
+	cr_assert_eq(kesu_ata_identify_parse(raw, &id), 0);
+	cr_assert_eq(id.logical_sector, 4096);
+	cr_assert_eq(id.sectors, bytes / 4096);
+	struct rig r;
+	rig_init(&r, &pt);
+	cr_assert_eq(Kesu_fw_ata_security_erase(&r.ctx, false), 0, "%s", r.rep.detail);
+	unsigned want = (unsigned)(bytes / (30u << 20) + 30 * 60);
+	cr_expect_eq(r.rep.timeout_s, want, "got %u, want %u (512-byte sectors: %u)", r.rep.timeout_s, want,
+		     (unsigned)(bytes / 8 / (30u << 20) + 30 * 60));
+}
+
 /* ---- The simulated SCSI disk ----------------------------------------------- */
 
 static struct sim_scsi *s;
