@@ -76,6 +76,19 @@ void tui_results_free(struct tui_results *r);
 /* true when there is at least one job and every job is SUCCESS. */
 bool tui_results_all_success(const struct tui_results *r);
 
+/* ---- tui_scope.c: the NVMe namespaces a Format or Sanitize also erases ---- */
+
+struct kesu_drive_caps;
+/* The other namespaces (not the drive's own) the firmware command
+ * (enum kesu_firmware_command, -1 for none) erases on a drive with these
+ * caps, as kesu wipe lists them: their NSIDs appended to nsids as
+ * "N[,N...]" (the --namespaces the operator confirms by typing ERASE) and
+ * one line naming them into text ("" when none). Returns how many, or a
+ * negative error with text saying why the scope is unknown (kesu wipe
+ * then refuses the drive itself). */
+int tui_scope_others(const struct kesu_drive_caps *caps, int command, char *nsids, size_t nsids_size,
+		     char *text, size_t text_size);
+
 #ifndef TUI_PURE_ONLY
 /* ---- the application (everything below needs cli.h and curses) ---- */
 #include "cli.h"

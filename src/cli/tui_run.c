@@ -47,6 +47,12 @@ static bool reprobe_selected(struct tui_app *app, struct kesu_gate_verdict *verd
 	return true;
 }
 
+/* The method's firmware command, -1 for an overwrite. */
+static int method_command(const struct kesu_method *m)
+{
+	return m->technique == KESU_TECHNIQUE_FIRMWARE ? (int)m->firmware : -1;
+}
+
 static int draw_confirm(const struct tui_app *app, const struct kesu_gate_verdict *verdicts)
 {
 	erase();
@@ -82,6 +88,16 @@ static int draw_confirm(const struct tui_app *app, const struct kesu_gate_verdic
 		if (verdicts[k].warnings) {
 			snprintf(line, sizeof(line), _("  warning: %s"), verdicts[k].reason);
 			tui_put(y++, 1, line);
+		}
+		/* The other NVMe namespaces the command erases: confirmed with
+		 * ERASE, they go to kesu wipe as --namespaces (build_argv). */
+		char nsids[KESU_NVME_NS_MAX * 11 + 1] = "", scope[1024];
+		if (tui_scope_others(&app->drives[i].caps, method_command(m), nsids, sizeof(nsids), scope,
+				     sizeof(scope)) != 0 && y < LINES - 5) {
+			snprintf(line, sizeof(line), "  %s", scope);
+			attron(A_BOLD);
+			tui_put(y++, 1, line);
+			attroff(A_BOLD);
 		}
 		k++;
 	}
@@ -219,6 +235,14 @@ static void build_argv(const struct tui_app *app, struct argv_list *a)
 	push_opt(a, "--class", cls ? cls : tui_approval_says(app, false));
 	push_opt(a, "--purpose", purpose ? purpose : tui_approval_says(app, true));
 	push_assets(a, app);
+	/* The other namespaces the confirmation screen listed: without them
+	 * kesu wipe --yes refuses a Format or Sanitize that reaches them. */
+	char nsids[KESU_NVME_NS_MAX * 11 + 1] = "", scope[1024];
+	int cmd = method_command(kesu_method_set_at(app->methods, f->method));
+	for (size_t i = 0; i < app->ndrives; i++)
+		if (app->drives[i].selected)
+			tui_scope_others(&app->drives[i].caps, cmd, nsids, sizeof(nsids), scope, sizeof(scope));
+	push_opt(a, "--namespaces", nsids);
 	push_opt(a, "--ledger", app->paths.ledger);
 	push_opt(a, "--cert-dir", app->paths.cert_dir);
 	push_opt(a, "--key", app->paths.key);
