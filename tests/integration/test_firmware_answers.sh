@@ -81,12 +81,17 @@ KESU_SIM=ata,sanitize-frozen
 before=$(sha "$dev")
 expect_exit 0 "kesu info on the frozen drive" "$SIM" info "$dev"
 check "info says sanitize is frozen" grep -q "sanitize frozen  *yes (SANITIZE FREEZE LOCK)" "$WORK/out"
+check "auto-purge chooses no sanitize, and says why" \
+	bash -c "grep -Eq 'auto-purge +none' '$WORK/out' && grep -q 'why .*SANITIZE FREEZE LOCK' '$WORK/out'"
 : >"$KESU_SIM_LOG"
 expect_exit 3 "ata-sanitize-block on a frozen drive" "$SIM" "${WIPE[@]}" --method ata-sanitize-block "$dev"
 check "the reason names the freeze lock" grep -q "sanitize is frozen on this drive (SANITIZE FREEZE LOCK" "$WORK/err"
 check "no SANITIZE command other than STATUS was sent" bash -c "! grep '^ata b4' '$KESU_SIM_LOG' | grep -qv 'feature=0x0000'"
 check "no security command was sent" bash -c "! grep -Eq '^ata f[1-6]' '$KESU_SIM_LOG'"
 check "the drive is unchanged" test "$(sha "$dev")" = "$before"
+expect_exit 3 "auto-purge on the frozen drive" "$SIM" "${WIPE[@]}" --method auto-purge "$dev"
+check "... refused naming the freeze lock" grep -q "SANITIZE FREEZE LOCK" "$WORK/err"
+check "... and the drive is unchanged" test "$(sha "$dev")" = "$before"
 
 # 4. A sanitize that fails: SANITIZE STATUS aborts with reason 01h, named.
 use sanfail; dev=$(new_drive sanfail)

@@ -132,6 +132,11 @@ Test(caps, ata_sanitize_frozen_is_refused_before_sending)
 	cr_assert(strstr(why, "SANITIZE FREEZE LOCK"), "%s", why);
 	cr_assert_eq(kesu_firmware_check(KESU_FW_ATA_SECURITY_ERASE, &c, false, NULL, why, sizeof(why)), 0,
 		     "%s", why);
+	/* auto-purge does not choose a sanitize the drive would abort: on flash
+	 * nothing else purges, and the reason names the freeze lock. */
+	struct kesu_purge_choice ch;
+	cr_assert_lt(kesu_purge_choose(&c, &ch), 0);
+	cr_assert(strstr(ch.reason, "SANITIZE FREEZE LOCK"), "%s", ch.reason);
 	/* In fixed-format sense without byte 8 the bit is lost, and the drive
 	 * cannot be switched to descriptor sense: unknown, not "no". */
 	d->fixed_success = d->fixed_no_extend = d->mode_select_refused = true;

@@ -186,12 +186,20 @@ int kesu_purge_choose(const struct kesu_drive_caps *drive, struct kesu_purge_cho
 		return refuse(out, "ATA security is locked by a password: unlock it first "
 				   "(kesu unlock DEVICE), then try again");
 
+	/* SANITIZE FREEZE LOCK (asked with SANITIZE STATUS EXT): every ATA
+	 * sanitize command would only be aborted. */
+	bool sanitize_frozen = bus == KESU_BUS_ATA && drive->ata_sanitize_frozen == KESU_YES;
+	bool skipped_frozen_sanitize = false;
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const struct purge_rule *r = &rules[i];
 		if (r->bus != bus || level_on(caps, r) != KESU_NIST_PURGE || !supported(caps, r))
 			continue;
 		if (r->security && yes(caps->ata_security_frozen))
 			continue;
+		if (!r->security && sanitize_frozen) {
+			skipped_frozen_sanitize = true;
+			continue;
+		}
 		bool hpa = bus == KESU_BUS_ATA && yes(caps->hpa_removable);
 		snprintf(out->method_id, sizeof(out->method_id), "%s", r->id);
 		out->level = KESU_NIST_PURGE;
@@ -201,6 +209,10 @@ int kesu_purge_choose(const struct kesu_drive_caps *drive, struct kesu_purge_cho
 			 media_name(bus, caps), r->command, r->why, hpa ? "; an HPA hides sectors" : "");
 		return 0;
 	}
+	if (skipped_frozen_sanitize)
+		return refuse(out, "sanitize is frozen (SANITIZE FREEZE LOCK, usually sent by the BIOS at "
+				   "boot), so every SANITIZE command would be aborted: power-cycle the drive "
+				   "without it, then try again, or overwrite it for Clear");
 	return refuse_no_purge(bus, caps, out);
 }
 
