@@ -42,6 +42,12 @@ static bool reprobe_selected(struct tui_app *app, struct kesu_gate_verdict *verd
 				 verdicts[k].reason[0] ? verdicts[k].reason : cli_device_state(&d->dev));
 			return false;
 		}
+		/* A firmware method: ask the drive again too, as kesu wipe will
+		 * (whatever its transport), so the NVMe namespaces the screen
+		 * lists are the ones the command will reach now. */
+		const struct kesu_method *m = kesu_method_set_at(app->methods, app->form.method);
+		if (m->technique == KESU_TECHNIQUE_FIRMWARE)
+			cli_drive_caps_ask(&d->dev, 0, &d->caps, d->why, sizeof(d->why));
 		k++;
 	}
 	return true;
@@ -94,9 +100,9 @@ static int draw_confirm(const struct tui_app *app, const struct kesu_gate_verdic
 		char nsids[KESU_NVME_NS_MAX * 11 + 1] = "", scope[1024];
 		if (tui_scope_others(&app->drives[i].caps, method_command(m), nsids, sizeof(nsids), scope,
 				     sizeof(scope)) != 0 && y < LINES - 5) {
-			snprintf(line, sizeof(line), "  %s", scope);
+			snprintf(line, sizeof(line), "   %s", scope);
 			attron(A_BOLD);
-			tui_put(y++, 1, line);
+			y += tui_wrap(y, line, 3); /* every namespace shown, none cut off */
 			attroff(A_BOLD);
 		}
 		k++;
