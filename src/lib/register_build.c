@@ -139,10 +139,11 @@ static int verify_result(struct Kesu_reg_build *b, const struct verifier *v, con
 	snprintf(r->ledger_head, sizeof(r->ledger_head), "%s", p->last_hash);
 	if (!v->pk && v->l->central)
 		return Kesu_reg_anomaly_add(b, KESU_ANOM_LEDGER, 0, "ledger",
-					    "中央台帳の連鎖と署名はここでは検証していません "
-					    "(kesu ledger verify --db で検証)",
-					    "the central store's chains and signatures were not verified "
-					    "here: kesu ledger verify --db does that");
+					    "中央台帳にある各端末の連鎖と署名は、この台帳の作成時には"
+					    "検証していません (中央台帳の検証で確認します)",
+					    "the stations' chains and signatures in the central store were "
+					    "not verified for this register: the central store's own "
+					    "verification checks them");
 	if (!v->pk)
 		return Kesu_reg_anomaly_add(b, KESU_ANOM_LEDGER, 0, "ledger",
 					    "記録台帳の署名は検証されていません (公開鍵なし)",
