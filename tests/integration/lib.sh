@@ -136,3 +136,19 @@ finish() {
 	echo "$TEST_NAME: $PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 }
+
+# validate_pairs SCHEMA-DIR PAIRS-FILE: each "PATH NAME [refuse]" line's JSON
+# against SCHEMA-DIR/NAME.schema.json (validate_json.py), one check each,
+# and a check that the validator judged every pair.
+validate_pairs() {
+	local line
+	python3 "$(dirname "${BASH_SOURCE[0]}")/validate_json.py" "$1" "$2" >"$WORK/validate.txt" 2>&1 || true
+	while read -r line; do
+		case $line in
+		"ok - "*) ok "${line#ok - }" ;;
+		"not ok - "*) not_ok "${line#not ok - }" ;;
+		*) not_ok "validator: $line" ;;
+		esac
+	done <"$WORK/validate.txt"
+	check "the validator judged every output" test "$(grep -c '^ok\|^not ok' "$WORK/validate.txt")" -eq "$(wc -l <"$2")"
+}

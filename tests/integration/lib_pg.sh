@@ -74,3 +74,26 @@ pg_psql() {
 	shift
 	psql -X -v ON_ERROR_STOP=1 -q -A -t "$url" "$@"
 }
+
+# ---- Stations of their own, for the central store's tests ----
+# station NAME: a station with its own config, key, ledger and certificates
+# under $WORK/NAME (the key is made by its first wipe).
+station() {
+	mkdir -p "$WORK/$1/config/kesu" "$WORK/$1/data"
+	printf 'operator = Test Operator\norganisation = Test City\nclass = III\n' >"$WORK/$1/config/kesu/config"
+}
+# as NAME COMMAND...: runs COMMAND as station NAME
+as() {
+	local s=$1
+	shift
+	XDG_CONFIG_HOME="$WORK/$s/config" XDG_DATA_HOME="$WORK/$s/data" "$@"
+}
+# station_wipe NAME SIZE [WIPE-OPTION...]: NAME wipes a new loop device of SIZE
+STATION_IMAGES=0
+station_wipe() {
+	local s=$1 size=$2
+	shift 2
+	STATION_IMAGES=$((STATION_IMAGES + 1))
+	as "$s" "$KESU" wipe --yes --force --progress none --request-size 1M --method nist-clear "$@" \
+		"$(attach "$(make_image "$s-$STATION_IMAGES.img" "$size")")"
+}

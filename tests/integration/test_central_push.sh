@@ -10,21 +10,7 @@ source "$(dirname "$0")/lib_pg.sh"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0
 REWRITE="$(dirname "$KESU")/ledger_rewrite" # tests/tools: a station rewriting its own ledger
 
-station() {
-	mkdir -p "$WORK/$1/config/kesu" "$WORK/$1/data"
-	printf 'operator = Test Operator\norganisation = Test City\nclass = III\n' >"$WORK/$1/config/kesu/config"
-}
-as() {
-	local s=$1
-	shift
-	XDG_CONFIG_HOME="$WORK/$s/config" XDG_DATA_HOME="$WORK/$s/data" "$@"
-}
-N_IMG=0
-wipe_one() {
-	N_IMG=$((N_IMG + 1))
-	as "$1" "$KESU" wipe --yes --force --progress none --request-size 1M --method nist-clear \
-		"$(attach "$(make_image "$1-$N_IMG.img" 8M)")"
-}
+wipe_one() { station_wipe "$1" 8M; }
 ledger_of() { echo "$WORK/$1/data/kesu/ledger.sqlite"; }
 local_rows() { sqlite3 "$(ledger_of "$1")" "SELECT seq || ' ' || hash FROM jobs WHERE state = 'finished' ORDER BY seq"; }
 store_rows() { pg_psql "$PG_ADMIN_URL" -c "SELECT seq || ' ' || hash FROM kesu.records WHERE station = '$2' ORDER BY seq" | sed "s/^/$1 /" | cut -d' ' -f2-; }

@@ -9,22 +9,10 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_pg.sh"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0
 
-station() {
-	mkdir -p "$WORK/$1/config/kesu" "$WORK/$1/data"
-	printf 'operator = Test Operator\norganisation = Test City\nclass = III\n' >"$WORK/$1/config/kesu/config"
-}
-as() {
-	local s=$1
-	shift
-	XDG_CONFIG_HOME="$WORK/$s/config" XDG_DATA_HOME="$WORK/$s/data" "$@"
-}
-N_IMG=0
 wipe_one() {
 	local s=$1
 	shift
-	N_IMG=$((N_IMG + 1))
-	as "$s" "$KESU" wipe --yes --force --progress none --request-size 1M --method nist-clear "$@" \
-		"$(attach "$(make_image "$s-$N_IMG.img" 1M)")"
+	station_wipe "$s" 1M "$@"
 }
 MONTH=$(date +%Y-%m)
 

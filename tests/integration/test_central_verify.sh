@@ -12,21 +12,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0
 REWRITE="$(dirname "$KESU")/ledger_rewrite"
 [ -x "$REWRITE" ] || { echo "$TEST_NAME: $REWRITE is not built" >&2; exit 1; }
 
-# A station: its own config, key and ledger under $WORK/NAME.
-station() {
-	mkdir -p "$WORK/$1/config/kesu" "$WORK/$1/data"
-	printf 'operator = Test Operator\norganisation = Test City\nclass = III\n' >"$WORK/$1/config/kesu/config"
-}
-# as NAME COMMAND...: runs it as station NAME
-as() {
-	local s=$1
-	shift
-	XDG_CONFIG_HOME="$WORK/$s/config" XDG_DATA_HOME="$WORK/$s/data" "$@"
-}
-wipe_one() {
-	as "$1" "$KESU" wipe --yes --force --progress none --request-size 1M --method nist-clear \
-		"$(attach "$(make_image "$1-$2.img" 1M)")" >"$WORK/wipe.out" 2>&1
-}
+wipe_one() { station_wipe "$1" 1M >"$WORK/wipe.out" 2>&1; }
 ledger_of() { echo "$WORK/$1/data/kesu/ledger.sqlite"; }
 
 pg_start

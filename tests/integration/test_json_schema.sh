@@ -121,32 +121,5 @@ $OUT/progress.jsonl progress
 $WORK/renamed.json wipe refuse
 $WORK/retyped.json wipe refuse
 EOF
-python3 - "$SCHEMA" "$WORK/pairs" >"$WORK/validate.txt" 2>&1 <<'EOF' || true
-import json, sys, pathlib, warnings
-warnings.simplefilter("ignore", DeprecationWarning)
-from jsonschema import Draft202012Validator
-schema_dir = pathlib.Path(sys.argv[1])
-for line in pathlib.Path(sys.argv[2]).read_text().splitlines():
-    path, name, *refuse = line.split()
-    schema = json.loads((schema_dir / (name + ".schema.json")).read_text())
-    Draft202012Validator.check_schema(schema)
-    v = Draft202012Validator(schema)
-    text = pathlib.Path(path).read_text()
-    docs = [json.loads(l) for l in text.splitlines()] if path.endswith(".jsonl") else [json.loads(text)]
-    errors = [e.message for d in docs for e in v.iter_errors(d)]
-    if not refuse and any(list(d)[:1] != ["json_format_version"] for d in docs):
-        errors.append("json_format_version is not the first member")
-    ok = bool(errors) if refuse else not errors
-    detail = "" if ok else ": " + "; ".join(m[:200] for m in errors[:3])
-    print(("ok" if ok else "not ok") + f" - {pathlib.Path(path).name} against {name}.schema.json: "
-          + ("refused" if refuse else "valid") + detail)
-EOF
-while read -r line; do
-	case $line in
-	"ok - "*) ok "${line#ok - }" ;;
-	"not ok - "*) not_ok "${line#not ok - }" ;;
-	*) not_ok "validator: $line" ;;
-	esac
-done <"$WORK/validate.txt"
-check "the validator judged every output" test "$(grep -c '^ok\|^not ok' "$WORK/validate.txt")" -eq "$(wc -l <"$WORK/pairs")"
+validate_pairs "$SCHEMA" "$WORK/pairs"
 finish

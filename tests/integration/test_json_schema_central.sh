@@ -13,9 +13,9 @@ SCHEMA=${KESU_SOURCE_DIR:?}/docs/schema
 REWRITE="$(dirname "$KESU")/ledger_rewrite"
 [ -x "$REWRITE" ] || { echo "$TEST_NAME: $REWRITE is not built" >&2; exit 1; }
 OUT="$WORK/json"
-mkdir -p "$OUT" "$WORK/alpha/config/kesu" "$WORK/alpha/data"
-printf 'operator = Test Operator\norganisation = Test City\nclass = III\n' >"$WORK/alpha/config/kesu/config"
-as_alpha() { XDG_CONFIG_HOME="$WORK/alpha/config" XDG_DATA_HOME="$WORK/alpha/data" "$@"; }
+mkdir -p "$OUT"
+station alpha
+as_alpha() { as alpha "$@"; }
 # run NAME EXIT ARGS...: the command's stdout to $OUT/NAME.json, exit status checked.
 run() {
 	local name=$1 code=$2
@@ -25,8 +25,7 @@ run() {
 }
 
 for i in 1 2; do
-	expect_exit 0 "station alpha wipes loop device $i" as_alpha "$KESU" wipe --yes --force --progress none \
-		--request-size 1M --method nist-clear "$(attach "$(make_image "a$i.img" 1M)")"
+	expect_exit 0 "station alpha wipes loop device $i" station_wipe alpha 1M
 done
 pg_start
 expect_exit 0 "server init" "$KESU" server init --db "$PG_ADMIN_URL"
@@ -87,31 +86,5 @@ $WORK/retyped.json ledger-status refuse
 $WORK/badkind.json server-alarms refuse
 $WORK/extra.json ledger-verify-central refuse
 EOF
-python3 - "$SCHEMA" "$WORK/pairs" >"$WORK/validate.txt" 2>&1 <<'EOF' || true
-import json, sys, pathlib, warnings
-warnings.simplefilter("ignore", DeprecationWarning)
-from jsonschema import Draft202012Validator
-schema_dir = pathlib.Path(sys.argv[1])
-for line in pathlib.Path(sys.argv[2]).read_text().splitlines():
-    path, name, *refuse = line.split()
-    schema = json.loads((schema_dir / (name + ".schema.json")).read_text())
-    Draft202012Validator.check_schema(schema)
-    v = Draft202012Validator(schema)
-    doc = json.loads(pathlib.Path(path).read_text())
-    errors = [e.message for e in v.iter_errors(doc)]
-    if not refuse and list(doc)[:1] != ["json_format_version"]:
-        errors.append("json_format_version is not the first member")
-    ok = bool(errors) if refuse else not errors
-    detail = "" if ok else ": " + "; ".join(m[:200] for m in errors[:3])
-    print(("ok" if ok else "not ok") + f" - {pathlib.Path(path).name} against {name}.schema.json: "
-          + ("refused" if refuse else "valid") + detail)
-EOF
-while read -r line; do
-	case $line in
-	"ok - "*) ok "${line#ok - }" ;;
-	"not ok - "*) not_ok "${line#not ok - }" ;;
-	*) not_ok "validator: $line" ;;
-	esac
-done <"$WORK/validate.txt"
-check "the validator judged every output" test "$(grep -c '^ok\|^not ok' "$WORK/validate.txt")" -eq "$(wc -l <"$WORK/pairs")"
+validate_pairs "$SCHEMA" "$WORK/pairs"
 finish
