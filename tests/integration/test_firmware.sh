@@ -5,33 +5,12 @@
 # simulated command does lands on the loop device, and kesu's proof reads
 # it back through its ordinary read path.
 source "$(dirname "$0")/lib.sh"
-SIM=${KESU_SIM_BIN:?built by CMake: kesu-sim}
-
-SIZE=$((8 << 20))
-export KESU_SIM_STATE KESU_SIM_LOG KESU_SIM
-# use NAME: the simulated drive's state and command log for drive NAME
-use() {
-	KESU_SIM_STATE="$WORK/$1.state"
-	KESU_SIM_LOG="$WORK/$1.log"
-	rm -f "$KESU_SIM_STATE" "$KESU_SIM_LOG"
-}
-# new_drive NAME -> a loop device full of "old data": a recognisable text
-new_drive() {
-	local img
-	img=$(make_image "$1.img" "$SIZE")
-	python3 -c "
-import sys
-line = b'CONFIDENTIAL customer record 0123456789 ' * 12 + b'\n'
-data = (line * ($SIZE // len(line) + 1))[:$SIZE]
-open(sys.argv[1], 'r+b').write(data)" "$img"
-	attach "$img"
-}
+source "$(dirname "$0")/lib_sim.sh"
 # bytes_of DEV -> hex of the distinct bytes on the whole device ("00", ...)
 distinct() { python3 -c "import sys; d=open(sys.argv[1],'rb').read(); print(''.join('%02x' % b for b in sorted(set(d)))[:64])" "$1"; }
 has_text() { grep -q "CONFIDENTIAL" "$1"; }
 WIPE=(wipe --yes --force --json --progress none --poll-interval 5)
 jr() { jq -r "$1" "$WORK/out"; }
-sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # 1. ATA Security Erase on an SSD: success, zeros, Clear only (flash).
 use ssd; dev=$(new_drive ssd)

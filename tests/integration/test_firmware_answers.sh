@@ -6,28 +6,7 @@
 # whose sanitize is frozen or fails, a SCSI disk that refuses REQUEST
 # SENSE with DESC=1, and one with UNIT ATTENTIONs pending.
 source "$(dirname "$0")/lib.sh"
-SIM=${KESU_SIM_BIN:?built by CMake: kesu-sim}
-
-SIZE=$((8 << 20))
-export KESU_SIM_STATE KESU_SIM_LOG KESU_SIM
-# use NAME: the simulated drive's state and command log for drive NAME
-use() {
-	KESU_SIM_STATE="$WORK/$1.state"
-	KESU_SIM_LOG="$WORK/$1.log"
-	rm -f "$KESU_SIM_STATE" "$KESU_SIM_LOG"
-}
-# new_drive NAME -> a loop device full of recognisable "old data"
-new_drive() {
-	local img
-	img=$(make_image "$1.img" "$SIZE")
-	python3 -c "
-import sys
-line = b'CONFIDENTIAL customer record 0123456789 ' * 12 + b'\n'
-data = (line * ($SIZE // len(line) + 1))[:$SIZE]
-open(sys.argv[1], 'r+b').write(data)" "$img"
-	attach "$img"
-}
-sha() { sha256sum "$1" | cut -d' ' -f1; }
+source "$(dirname "$0")/lib_sim.sh"
 WIPE=(wipe --yes --force --progress none --poll-interval 5)
 jr() { jq -r "$1" "$WORK/out"; }
 
