@@ -21,8 +21,6 @@
 #include "kesu/key.h"
 #include "ledger_internal.h"
 
-#define FETCH_ROWS "FETCH 5000 FROM kesu_rows"
-
 int kesu_ledger_open_central(const char *url, struct kesu_ledger **ledger, char *err,
 			     size_t errsize)
 {
@@ -118,37 +116,11 @@ static void add2(struct sql *q, const char *clause, const char *first, const cha
 	q->text[len] = '\0';
 }
 
-/* Runs sql (a SELECT) through a cursor; fn gets each batch's rows. */
+/* Runs sql (a SELECT) through a cursor; fn gets each row. */
 static int each_row(struct kesu_ledger *l, const struct sql *q,
 		    int (*fn)(PGresult *res, int row, void *ctx), void *ctx, char *err, size_t errsize)
 {
-	struct kesu_central *c = l->central;
-	int rc = Kesu_central_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-				   _("cannot read the records"), err, errsize);
-	if (rc < 0)
-		return rc;
-	char declare[sizeof(q->text) + 64];
-	snprintf(declare, sizeof(declare), "DECLARE kesu_rows NO SCROLL CURSOR FOR %s", q->text);
-	PGresult *res = PQexecParams(c->conn, declare, q->n, NULL, q->params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = Kesu_central_fail(c, res, _("cannot read the records"), err, errsize);
-	PQclear(res);
-	while (rc == 0) {
-		res = PQexec(c->conn, FETCH_ROWS);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			rc = Kesu_central_fail(c, res, _("cannot read the records"), err, errsize);
-			PQclear(res);
-			break;
-		}
-		int n = PQntuples(res);
-		for (int i = 0; i < n && rc == 0; i++)
-			rc = fn(res, i, ctx);
-		PQclear(res);
-		if (n == 0)
-			break;
-	}
-	PQclear(PQexec(c->conn, rc == 0 ? "COMMIT" : "ROLLBACK"));
-	return rc;
+	return Kesu_central_each_row(l->central, q->text, q->n, q->params, 5000, fn, ctx, err, errsize);
 }
 
 struct query_ctx {

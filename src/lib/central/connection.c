@@ -52,6 +52,46 @@ int Kesu_central_exec(struct kesu_central *c, const char *sql, const char *what,
 	return rc;
 }
 
+int Kesu_central_each_row(struct kesu_central *c, const char *select, int nparams,
+			  const char *const *params, int batch,
+			  int (*fn)(PGresult *res, int row, void *ctx), void *ctx, char *err,
+			  size_t errsize)
+{
+	int rc = Kesu_central_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+				   _("cannot read the records"), err, errsize);
+	if (rc < 0)
+		return rc;
+	size_t size = strlen(select) + 64;
+	char *declare = malloc(size), fetch[64];
+	if (!declare) {
+		PQclear(PQexec(c->conn, "ROLLBACK"));
+		return -ENOMEM;
+	}
+	snprintf(declare, size, "DECLARE kesu_rows NO SCROLL CURSOR FOR %s", select);
+	snprintf(fetch, sizeof(fetch), "FETCH %d FROM kesu_rows", batch);
+	PGresult *res = PQexecParams(c->conn, declare, nparams, NULL, params, NULL, NULL, 0);
+	free(declare);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = Kesu_central_fail(c, res, _("cannot read the records"), err, errsize);
+	PQclear(res);
+	while (rc == 0) {
+		res = PQexec(c->conn, fetch);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			rc = Kesu_central_fail(c, res, _("cannot read the records"), err, errsize);
+			PQclear(res);
+			break;
+		}
+		int n = PQntuples(res);
+		for (int i = 0; i < n && rc == 0; i++)
+			rc = fn(res, i, ctx);
+		PQclear(res);
+		if (n == 0)
+			break;
+	}
+	PQclear(PQexec(c->conn, rc == 0 ? "COMMIT" : "ROLLBACK"));
+	return rc;
+}
+
 /* libpq parses the url itself; parsing it first lets a malformed one be
  * a parse error that names no password. */
 static int check_url(const char *url, char *err, size_t errsize)

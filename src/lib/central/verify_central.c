@@ -27,7 +27,6 @@
 #include "ledger_internal.h"
 #include "utf8.h"
 
-#define FETCH "FETCH 2000 FROM kesu_verify"
 #define MAX_KEPT 10000 /* findings kept per station to report; all are counted */
 
 struct found {
@@ -140,43 +139,32 @@ static int check_row(struct walk *w, const struct kesu_public_key *pk, PGresult 
 	return rc;
 }
 
+struct station_walk {
+	struct walk *w;
+	const struct kesu_public_key *pk;
+};
+
+static int check_one(PGresult *res, int row, void *ctx)
+{
+	struct station_walk *sw = ctx;
+	return check_row(sw->w, sw->pk, res, row);
+}
+
 static int read_station(struct kesu_central *c, const char *fpr, const struct kesu_public_key *pk,
 			struct walk *w, uint64_t *head, char *err, size_t errsize)
 {
-	char *lit = PQescapeLiteral(c->conn, fpr, strlen(fpr));
-	if (!lit)
-		return Kesu_central_fail(c, NULL, _("cannot read the records"), err, errsize);
-	char sql[512];
-	snprintf(sql, sizeof(sql),
-		 "DECLARE kesu_verify NO SCROLL CURSOR FOR SELECT seq, record_id, record, prev_hash,"
-		 " hash, signature FROM kesu.records WHERE station = %s ORDER BY seq", lit);
-	PQfreemem(lit);
-	int rc = Kesu_central_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-				   _("cannot read the records"), err, errsize);
-	if (rc < 0)
-		return rc;
-	rc = Kesu_central_exec(c, sql, _("cannot read the records"), err, errsize);
+	const char *params[] = {fpr};
+	struct station_walk sw = {w, pk};
 	memset(w->prev, 0, sizeof(w->prev));
 	w->have_prev = true; /* record 1 follows 64 zeros */
-	while (rc == 0) {
-		PGresult *res = PQexec(c->conn, FETCH);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			rc = Kesu_central_fail(c, res, _("cannot read the records"), err, errsize);
-			PQclear(res);
-			break;
-		}
-		int n = PQntuples(res);
-		for (int i = 0; i < n && rc == 0; i++)
-			rc = check_row(w, pk, res, i);
-		PQclear(res);
-		if (n == 0)
-			break;
-	}
+	int rc = Kesu_central_each_row(c,
+				       "SELECT seq, record_id, record, prev_hash, hash, signature"
+				       " FROM kesu.records WHERE station = $1 ORDER BY seq",
+				       1, params, 2000, check_one, &sw, err, errsize);
 	*head = w->last_seq;
 	if (rc == -ENOMEM)
 		rc = Kesu_errorf(err, errsize, -ENOMEM, "central store %s: out of memory while verifying",
 				 c->name);
-	PQclear(PQexec(c->conn, rc == 0 ? "COMMIT" : "ROLLBACK"));
 	return rc;
 }
 
