@@ -43,3 +43,20 @@ expect_screen() {
 		exit 1
 	fi
 }
+
+# form_zero_full: on the job form, chooses method zero (methods are in id
+# order: step back until it shows) with a full read-back (zero reads
+# nothing back by default: UNVERIFIED; a full read makes SUCCESS), then
+# goes down to the form's last line.
+form_zero_full() {
+	local i
+	for i in $(seq 40); do
+		grep -q "Method *< zero >" <<<"$(pane)" && break
+		keys Left
+		sleep 0.1
+	done
+	expect_screen "method zero chosen" "< zero >"
+	keys Down Right Right
+	expect_screen "verification full chosen" "Verify       < full >"
+	for i in $(seq 14); do keys Down; done
+}

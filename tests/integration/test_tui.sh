@@ -55,17 +55,7 @@ expect_screen "two drives selected" "2 selected"
 
 keys Enter
 expect_screen "the job form" "Operator *   Test Operator"
-# Methods are in id order: step back until zero is chosen.
-for i in $(seq 40); do
-	grep -q "Method *< zero >" <<<"$(pane)" && break
-	keys Left
-	sleep 0.1
-done
-expect_screen "method zero chosen" "< zero >"
-# zero reads nothing back by default (UNVERIFIED): a full read makes SUCCESS.
-keys Down Right Right
-expect_screen "verification full chosen" "Verify       < full >"
-for i in $(seq 14); do keys Down; done
+form_zero_full
 keys Enter
 expect_screen "a ledger in RAM is called out" "Results will be LOST at power-off: $L"
 check "it says the place is in memory" grep -q "is in memory ($WORK/ram)" <(pane)

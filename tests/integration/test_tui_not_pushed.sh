@@ -24,15 +24,7 @@ keys Space
 expect_screen "one drive selected" "1 selected"
 keys Enter
 expect_screen "the job form" "Operator *   Test Operator"
-for i in $(seq 40); do
-	grep -q "Method *< zero >" <<<"$(pane)" && break
-	keys Left
-	sleep 0.1
-done
-expect_screen "method zero chosen" "< zero >"
-keys Down Right Right
-expect_screen "verification full chosen" "Verify       < full >"
-for i in $(seq 14); do keys Down; done
+form_zero_full
 keys Enter
 expect_screen "the confirmation" "Type ERASE to go ahead"
 keys "ERASE" Enter
