@@ -56,6 +56,7 @@ static void filter_text(const struct kesu_register_query *q, char *buf, size_t s
 
 struct pass {
 	struct Kesu_reg_build *b;
+	struct json_tokener *tok; /* one for the whole pass: a new one per record costs */
 	uint64_t last_seq;
 	char last_hash[65];
 	char *err;
@@ -67,7 +68,12 @@ static int take_row(const struct kesu_ledger_row *row, void *ctx)
 	struct pass *p = ctx;
 	if (!row->record)
 		return 0;
-	struct json_object *doc = json_tokener_parse(row->record);
+	json_tokener_reset(p->tok);
+	struct json_object *doc = json_tokener_parse_ex(p->tok, row->record, -1);
+	if (json_tokener_get_error(p->tok) != json_tokener_success) {
+		json_object_put(doc);
+		doc = NULL;
+	}
 	if (!json_object_is_type(doc, json_type_object)) {
 		json_object_put(doc);
 		snprintf(p->err, p->errsize, _("ledger record %llu: not a JSON object"),
@@ -195,7 +201,9 @@ static bool day_shift(const char *date, int days, char out[16])
 
 static int build(struct kesu_ledger *l, struct Kesu_reg_build *b, char *err, size_t errsize)
 {
-	struct pass p = {.b = b, .err = err, .errsize = errsize};
+	struct pass p = {.b = b, .tok = json_tokener_new(), .err = err, .errsize = errsize};
+	if (!p.tok)
+		return -ENOMEM;
 	struct kesu_ledger_filter all = {0};
 	/* A central store of every station is read for the period only (an
 	 * index range on ended_utc), from a day before: the register's dates
@@ -208,6 +216,7 @@ static int build(struct kesu_ledger *l, struct Kesu_reg_build *b, char *err, siz
 	struct verifier v = {.l = l, .pk = b->q->pk};
 	verify_start(&v);
 	int rc = kesu_ledger_query(l, &all, take_row, &p, err, errsize);
+	json_tokener_free(p.tok);
 	for (size_t i = 0; rc == 0 && i < b->q->n_approvals; i++)
 		rc = kesu_media_add_approval(b->media, b->q->approvals[i]);
 	if (rc == 0)

@@ -74,19 +74,31 @@ int Kesu_central_each_row(struct kesu_central *c, const char *select, int nparam
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = Kesu_central_fail(c, res, _("cannot read the records"), err, errsize);
 	PQclear(res);
-	while (rc == 0) {
-		res = PQexec(c->conn, fetch);
+	/* The next batch is asked for before this one is handed over, so the
+	 * server reads it while the caller parses (docs/performance.md). */
+	bool asked = rc == 0 && PQsendQuery(c->conn, fetch);
+	if (rc == 0 && !asked)
+		rc = Kesu_central_fail(c, NULL, _("cannot read the records"), err, errsize);
+	while (asked) {
+		res = PQgetResult(c->conn);
+		for (PGresult *more; (more = PQgetResult(c->conn));) /* the end of this answer */
+			PQclear(more);
+		asked = false;
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			rc = Kesu_central_fail(c, res, _("cannot read the records"), err, errsize);
+			if (rc == 0)
+				rc = Kesu_central_fail(c, res, _("cannot read the records"), err, errsize);
 			PQclear(res);
 			break;
 		}
 		int n = PQntuples(res);
+		if (rc == 0 && n == batch) {
+			asked = PQsendQuery(c->conn, fetch);
+			if (!asked)
+				rc = Kesu_central_fail(c, NULL, _("cannot read the records"), err, errsize);
+		}
 		for (int i = 0; i < n && rc == 0; i++)
 			rc = fn(res, i, ctx);
 		PQclear(res);
-		if (n == 0)
-			break;
 	}
 	PQclear(PQexec(c->conn, rc == 0 ? "COMMIT" : "ROLLBACK"));
 	return rc;
