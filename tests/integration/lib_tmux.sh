@@ -44,18 +44,25 @@ expect_screen() {
 	fi
 }
 
+# form_method NAME KEY: on the job form, presses KEY (Left or Right) until
+# method NAME shows (at most 60 times).
+form_method() {
+	local i
+	for i in $(seq 60); do
+		grep -q "Method *< $1 >" <<<"$(pane)" && break
+		keys "$2"
+		sleep 0.1
+	done
+	expect_screen "method $1 chosen" "< $1 >"
+}
+
 # form_zero_full: on the job form, chooses method zero (methods are in id
 # order: step back until it shows) with a full read-back (zero reads
 # nothing back by default: UNVERIFIED; a full read makes SUCCESS), then
 # goes down to the form's last line.
 form_zero_full() {
 	local i
-	for i in $(seq 40); do
-		grep -q "Method *< zero >" <<<"$(pane)" && break
-		keys Left
-		sleep 0.1
-	done
-	expect_screen "method zero chosen" "< zero >"
+	form_method zero Left
 	keys Down Right Right
 	expect_screen "verification full chosen" "Verify       < full >"
 	for i in $(seq 14); do keys Down; done

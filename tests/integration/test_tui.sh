@@ -173,12 +173,7 @@ check "Resume is offered with the job's method" grep -q "Resume: continue the jo
 check "Restart is offered" grep -q "Restart: the old job is closed as ABANDONED" "$WORK/screen-open"
 keys Escape
 expect_screen "Esc goes back to the form" "Operator *   Test Operator"
-for i in $(seq 40); do
-	grep -q "Method *< zero >" <<<"$(pane)" && break
-	keys Left
-	sleep 0.1
-done
-expect_screen "method zero chosen" "< zero >"
+form_method zero Left
 form_start
 expect_screen "the unfinished job again" "Restart: the old job is closed as ABANDONED; erase anew with zero"
 keys Down Enter
@@ -240,12 +235,7 @@ expect_screen "back at the drive list" "$dev4"
 keys Up Space Enter
 expect_screen "the job form again" "Verify       < sample >"
 # Resume set the form's method to the job's (dod-3pass): back to zero.
-for i in $(seq 40); do
-	grep -q "Method *< zero >" <<<"$(pane)" && break
-	keys Left
-	sleep 0.1
-done
-expect_screen "method zero chosen again" "< zero >"
+form_method zero Left
 keys Down Right Right
 expect_screen "verification none chosen" "Verify       < none >"
 form_start

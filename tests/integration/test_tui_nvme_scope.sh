@@ -32,12 +32,7 @@ keys Space
 expect_screen "the drive selected" "1 selected"
 keys Enter
 expect_screen "the job form" "Operator *   Test Operator"
-for _ in $(seq 60); do
-	grep -q "Method *< nvme-format-crypto >" <<<"$(pane)" && break
-	keys Right
-	sleep 0.1
-done
-expect_screen "method nvme-format-crypto chosen" "< nvme-format-crypto >"
+form_method nvme-format-crypto Right
 for _ in $(seq 14); do keys Down; done
 keys Enter
 expect_screen "the confirmation" "Type ERASE to go ahead"
