@@ -149,9 +149,13 @@ data = open(sys.argv[1], 'rb').read()
 m = list(re.finditer(rb'/ByteRange \[0 (\d+) (\d+) (\d+)\]', data))[-1]
 a, b, c = (int(x) for x in m.groups())
 open(sys.argv[2] + '/covered.bin', 'wb').write(data[:a] + data[b:b + c])
-hexs = data[a + 1:b - 1].rstrip(b'0')
-if len(hexs) % 2: hexs += b'0'
-open(sys.argv[2] + '/token.der', 'wb').write(bytes.fromhex(hexs.decode()))
+# The token is the DER at the start of the zero-padded /Contents: its
+# length comes from its own header (stripping trailing zeros would cut a
+# token whose last byte ends in a zero digit, one time in sixteen).
+der = bytes.fromhex(data[a + 1:b - 1].decode())
+n = der[1]
+size = 2 + n if n < 0x80 else 2 + (n & 0x7f) + int.from_bytes(der[2:2 + (n & 0x7f)], 'big')
+open(sys.argv[2] + '/token.der', 'wb').write(der[:size])
 PY
 check "openssl ts -verify accepts the document timestamp token" \
 	openssl ts -verify -data "$WORK/covered.bin" -in "$WORK/token.der" -token_in \
