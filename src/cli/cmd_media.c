@@ -273,8 +273,12 @@ static int print_list(const struct media_ctl *c, const struct kesu_media_set *s)
 	struct json_object *arr = c->json ? json_object_new_array() : NULL;
 	struct cli_table *t = !c->json && !c->csv ? cli_table_new(heads, ncells) : NULL;
 	size_t rows = 0;
+	/* The CSV's station column, last, only with --db (as the table's). */
+	bool station_col = c->db;
 	for (size_t i = 0; c->csv && i < NCOLS; i++)
-		csv_cell(list_columns[i], i + 1 == NCOLS);
+		csv_cell(list_columns[i], !station_col && i + 1 == NCOLS);
+	if (c->csv && station_col)
+		csv_cell("station", true);
 	for (size_t i = 0; i < kesu_media_count(s); i++) {
 		const struct kesu_medium *m = kesu_media_at(s, i);
 		if (!wanted(c, m))
@@ -290,7 +294,9 @@ static int print_list(const struct media_ctl *c, const struct kesu_media_set *s)
 			json_object_array_add(arr, o);
 		}
 		for (size_t k = 0; c->csv && k < NCOLS; k++)
-			csv_cell(cells[k], k + 1 == NCOLS);
+			csv_cell(cells[k], !station_col && k + 1 == NCOLS);
+		if (c->csv && station_col)
+			csv_cell(station ? station : "", true);
 		if (t) {
 			for (size_t k = 0; k < 10; k++)
 				cells[k] = cli_escape(cells[k], esc[k], sizeof(esc[k]));

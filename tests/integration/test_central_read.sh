@@ -123,5 +123,13 @@ sys.exit(any(list(v.iter_errors(json.load(open(f)))) for f in sys.argv[2:]))' \
 expect_exit 0 "media list --db (text)" as manager "$KESU" media list --db "$URL_M"
 check "... has a STATION column" grep -qE "DOCUMENT +STATION" "$WORK/out"
 check "... PC-B1's row ends with beta" grep -qE "PC-B1 .* beta$" "$WORK/out"
+expect_exit 0 "media list --db --csv" as manager "$KESU" media list --db "$URL_M" --csv
+tr -d '\r' <"$WORK/out" >"$WORK/media_db.csv"
+check "... CRLF line ends" test "$(grep -c $'\r$' "$WORK/out")" = "$(wc -l <"$WORK/media_db.csv")"
+check "... the header ends with the station column" grep -q ',events,station$' <(head -1 "$WORK/media_db.csv")
+check "... PC-B1's row ends with beta, PC-A1's with alpha" \
+	bash -c "grep -q '^[^,]*,[^,]*,PC-B1,.*,beta\$' '$WORK/media_db.csv' && grep -q '^[^,]*,[^,]*,PC-A1,.*,alpha\$' '$WORK/media_db.csv'"
+expect_exit 0 "media list --csv at alpha, locally" as alpha "$KESU" media list --csv
+check "... no station column in a station's own ledger" grep -q ',events$' <(head -1 "$WORK/out" | tr -d '\r')
 
 finish
