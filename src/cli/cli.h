@@ -73,6 +73,11 @@ struct json_object *cli_alarm_json(const struct kesu_central_alarm *a);
  * st->ledger becomes the central store, read-only. An exit code. */
 struct cli_station;
 int cli_station_open_central(struct cli_station *st, const char *url);
+/* Connects to the central store at url (kesu server, ledger verify --db);
+ * an error is said in one line. An exit code: 2 for a malformed url, 1
+ * when the store cannot be reached or refuses. */
+struct kesu_central;
+int cli_central_connect(const char *url, struct kesu_central **central);
 int cmd_cert(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_ledger_abandon(int argc, char **argv);

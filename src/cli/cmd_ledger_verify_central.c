@@ -143,10 +143,9 @@ int cmd_ledger_verify_central(int argc, char **argv)
 	}
 	char err[KESU_ERRMSG_MAX];
 	struct kesu_central *store;
-	if (kesu_central_connect(url, &store, err, sizeof(err)) < 0) {
-		cli_error("%s", err);
-		return KESU_EXIT_FAILURE;
-	}
+	int connected = cli_central_connect(url, &store);
+	if (connected != KESU_EXIT_OK)
+		return connected;
 	const char *name = kesu_central_name(store);
 	if (v.json)
 		v.stations = json_object_new_array();

@@ -77,19 +77,10 @@ static int write_out(int fd, const char *path, const struct kesu_central_account
 	return KESU_EXIT_OK;
 }
 
-static int connect_admin(const struct server_ctl *ctl, struct kesu_central **c)
-{
-	char err[KESU_ERRMSG_MAX];
-	int rc = kesu_central_connect(ctl->db, c, err, sizeof(err));
-	if (rc < 0)
-		cli_error("%s", err);
-	return rc == 0 ? KESU_EXIT_OK : rc == -KESU_EPARSE ? KESU_EXIT_USAGE : KESU_EXIT_FAILURE;
-}
-
 static int server_init(const struct server_ctl *ctl)
 {
 	struct kesu_central *c;
-	int code = connect_admin(ctl, &c);
+	int code = cli_central_connect(ctl->db, &c);
 	if (code != KESU_EXIT_OK)
 		return code;
 	char err[KESU_ERRMSG_MAX];
@@ -137,7 +128,7 @@ static int server_add(const struct server_ctl *ctl, bool station)
 	}
 	struct kesu_central *c = NULL;
 	int fd = -1;
-	int code = connect_admin(ctl, &c);
+	int code = cli_central_connect(ctl->db, &c);
 	if (code == KESU_EXIT_OK && ctl->out)
 		code = open_out(ctl->out, &fd);
 	struct kesu_central_account a;

@@ -96,16 +96,11 @@ static int on_alarm(const struct kesu_central_alarm *a, void *ctx)
 
 static int connect_store(const char *cmd, const char *url, struct kesu_central **c)
 {
-	char err[KESU_ERRMSG_MAX];
 	if (!url) {
 		cli_error("server %s: --db URL is required (the central store)", cmd);
 		return KESU_EXIT_USAGE;
 	}
-	if (kesu_central_connect(url, c, err, sizeof(err)) < 0) {
-		cli_error("%s", err);
-		return KESU_EXIT_FAILURE;
-	}
-	return KESU_EXIT_OK;
+	return cli_central_connect(url, c);
 }
 
 int cmd_server_alarms(int argc, char **argv)

@@ -155,4 +155,10 @@ check "--json: scope own-station, beta alone, 4 problems, none recorded by it" j
 expect_exit 4 "the owner still checks every station" "$KESU" ledger verify --db "$PG_ADMIN_URL" --json
 check "--json: scope all-stations" jq -e '.scope == "all-stations" and (.stations | length) == 2' "$WORK/out"
 
+# A malformed URL is a usage error (exit 2) for every command that takes
+# --db, as for kesu ledger push and kesu server (cli_central_connect).
+BAD_URL="postgresql://x@127.0.0.1:99999999999/k?nonsense=1"
+expect_exit 2 "ledger verify --db with a malformed URL" "$KESU" ledger verify --db "$BAD_URL"
+expect_exit 2 "server alarms with a malformed URL" "$KESU" server alarms --db "$BAD_URL"
+check "... one line saying the URL is not valid" bash -c "test \$(wc -l <'$WORK/err') = 1 && grep -q 'the URL is not valid' '$WORK/err'"
 finish
