@@ -70,6 +70,19 @@ struct kesu_push_state {
 int kesu_push_state_get(struct kesu_ledger *l, const char *server, struct kesu_push_state *state,
 			char *err, size_t errsize);
 
+/* What waits to be sent to server (kesu ledger status, kesu check): the
+ * ledger's head, the push state (found as kesu_push_state_get says) and
+ * the records after those the store holds. Reads the ledger only. */
+struct kesu_push_outbox {
+	uint64_t head;      /* the ledger's last seq */
+	int found;          /* 1: state holds the last push there; 0: never pushed */
+	struct kesu_push_state state;
+	uint64_t pushed;    /* the store holds records up to here (0: none) */
+	uint64_t waiting;   /* head - pushed */
+};
+int kesu_push_outbox(struct kesu_ledger *l, const char *server, struct kesu_push_outbox *outbox,
+		     char *err, size_t errsize);
+
 /* Records an attempt: with error NULL a success (pushed up to seq, hash,
  * now), else the error (the pushed seq stays what it was, unless seq is
  * not 0: the store was reached and holds that much). */

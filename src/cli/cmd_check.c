@@ -44,26 +44,24 @@ static void check_outbox(struct cli_station *st)
 	    kesu_central_url_name(st->cfg.server, server, sizeof(server), err, sizeof(err)) < 0 ||
 	    cli_station_open_ledger_readonly(st) != KESU_EXIT_OK)
 		return;
-	uint64_t head = 0;
-	struct kesu_push_state s;
-	int found = 0;
-	if (kesu_ledger_head_seq(st->ledger, &head, err, sizeof(err)) < 0 ||
-	    (found = kesu_push_state_get(st->ledger, server, &s, err, sizeof(err))) < 0) {
+	struct kesu_push_outbox o;
+	if (kesu_push_outbox(st->ledger, server, &o, err, sizeof(err)) < 0) {
 		cli_error("%s", err);
 		cli_station_close(st);
 		return;
 	}
-	uint64_t pushed = found ? s.pushed_seq : 0, waiting = head > pushed ? head - pushed : 0;
+	const struct kesu_push_state *s = &o.state;
+	uint64_t waiting = o.waiting;
 	if (waiting == 0)
 		printf(_("central store %s: every record is sent\n"), server);
-	else if (found && s.last_error[0])
+	else if (o.found && s->last_error[0])
 		printf(ngettext("central store %s: warning: %llu record waits to be sent; the last push "
 				"(%s) failed: %s (kesu ledger push sends it)\n",
 				"central store %s: warning: %llu records wait to be sent; the last push "
 				"(%s) failed: %s (kesu ledger push sends them)\n",
 				(unsigned long)waiting),
-		       server, (unsigned long long)waiting, s.attempt_utc,
-		       cli_escape(s.last_error, esc, sizeof(esc)));
+		       server, (unsigned long long)waiting, s->attempt_utc,
+		       cli_escape(s->last_error, esc, sizeof(esc)));
 	else
 		printf(ngettext("central store %s: warning: %llu record waits to be sent (kesu ledger "
 				"push sends it)\n",

@@ -197,17 +197,15 @@ int cmd_ledger_status(int argc, char **argv)
 	}
 	if (code == KESU_EXIT_OK)
 		code = cli_station_open_ledger_readonly(st);
-	uint64_t head = 0;
-	struct kesu_push_state s;
-	int found = 0;
-	if (code == KESU_EXIT_OK && (kesu_ledger_head_seq(st->ledger, &head, err, sizeof(err)) < 0 ||
-				     (url && (found = kesu_push_state_get(st->ledger, server, &s, err,
-									   sizeof(err))) < 0))) {
+	/* Without a store, server is "": no push state matches it. */
+	struct kesu_push_outbox o = {0};
+	if (code == KESU_EXIT_OK && kesu_push_outbox(st->ledger, server, &o, err, sizeof(err)) < 0) {
 		cli_error("%s", err);
 		code = KESU_EXIT_FAILURE;
 	}
-	uint64_t pushed = found ? s.pushed_seq : 0;
-	uint64_t waiting = head > pushed ? head - pushed : 0;
+	const struct kesu_push_state *s = &o.state;
+	uint64_t head = o.head, pushed = o.pushed, waiting = o.waiting;
+	int found = o.found;
 	if (code == KESU_EXIT_OK && ctl.json) {
 		struct json_object *doc = json_object_new_object();
 		json_object_object_add(doc, "ledger", json_object_new_string(st->ledger_path));
@@ -215,12 +213,12 @@ int cmd_ledger_status(int argc, char **argv)
 		json_object_object_add(doc, "server", url ? json_object_new_string(server) : NULL);
 		json_object_object_add(doc, "pushed_seq", url ? json_object_new_int64((int64_t)pushed) : NULL);
 		json_object_object_add(doc, "pushed_utc",
-				       found && s.pushed_utc[0] ? json_object_new_string(s.pushed_utc) : NULL);
+				       found && s->pushed_utc[0] ? json_object_new_string(s->pushed_utc) : NULL);
 		json_object_object_add(doc, "waiting", url ? json_object_new_int64((int64_t)waiting) : NULL);
 		json_object_object_add(doc, "attempt_utc",
-				       found && s.attempt_utc[0] ? json_object_new_string(s.attempt_utc) : NULL);
+				       found && s->attempt_utc[0] ? json_object_new_string(s->attempt_utc) : NULL);
 		json_object_object_add(doc, "last_error",
-				       found && s.last_error[0] ? json_object_new_string(s.last_error) : NULL);
+				       found && s->last_error[0] ? json_object_new_string(s->last_error) : NULL);
 		cli_print_json(doc);
 		json_object_put(doc);
 	} else if (code == KESU_EXIT_OK) {
@@ -229,17 +227,17 @@ int cmd_ledger_status(int argc, char **argv)
 		       st->ledger_path, (unsigned long long)head);
 		if (!url)
 			printf(_("no central store: put server = URL in the config file (docs/central.md)\n"));
-		else if (!found || !s.pushed_utc[0])
+		else if (!found || !s->pushed_utc[0])
 			printf(_("central store %s: nothing pushed yet\n"), server);
 		else
 			printf(_("central store %s: has the records up to %llu (pushed %s)\n"), server,
-			       (unsigned long long)pushed, s.pushed_utc);
+			       (unsigned long long)pushed, s->pushed_utc);
 		if (url)
 			printf(ngettext("  %llu record waiting to be sent\n",
 					"  %llu records waiting to be sent\n", (unsigned long)waiting),
 			       (unsigned long long)waiting);
-		if (found && s.last_error[0])
-			printf(_("  the last push (%s) failed: %s\n"), s.attempt_utc, s.last_error);
+		if (found && s->last_error[0])
+			printf(_("  the last push (%s) failed: %s\n"), s->attempt_utc, s->last_error);
 	}
 	cli_station_close(st);
 	free(st);

@@ -91,3 +91,16 @@ int kesu_push_state_record(struct kesu_ledger *l, const char *server, const char
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int kesu_push_outbox(struct kesu_ledger *l, const char *server, struct kesu_push_outbox *o,
+		     char *err, size_t errsize)
+{
+	memset(o, 0, sizeof(*o));
+	int rc = kesu_ledger_head_seq(l, &o->head, err, errsize);
+	if (rc < 0 || (rc = kesu_push_state_get(l, server, &o->state, err, errsize)) < 0)
+		return rc;
+	o->found = rc;
+	o->pushed = o->found ? o->state.pushed_seq : 0;
+	o->waiting = o->head > o->pushed ? o->head - o->pushed : 0;
+	return 0;
+}
